@@ -1,0 +1,77 @@
+/**
+ * Every setting comes from the environment, parsed once here. The README's configuration table
+ * lists the same variables; keep the two in step.
+ */
+import * as path from 'path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'])
+  .transform((v) => ['1', 'true', 'on', 'yes'].includes(v));
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(7001),
+  HOST: z.string().default('0.0.0.0'),
+  /** mysql://user:pass@host:port/db selects MySQL/MariaDB through mysql2; unset = embedded SQLite. */
+  DATABASE_URL: z.string().optional(),
+  /** Where the embedded database and uploads live. */
+  DATA_DIR: z.string().default('data'),
+  /** Public URL of this server, used in links and the sidebar's OAuth redirect. */
+  PUBLIC_BASE_URL: z.string().optional(),
+  /** Start the local WeChat/WeCom simulator in-process (never in production). */
+  SIMULATOR: bool.optional(),
+  SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(7071),
+  SEED_DEMO: bool.optional(),
+  WECHAT_API_BASE: z.string().optional(),
+  WECHAT_APPID: z.string().default('wx_dev_appid'),
+  WECHAT_APPSECRET: z.string().default('dev_app_secret'),
+  WECOM_API_BASE: z.string().optional(),
+  WECOM_CORP_ID: z.string().default('ww_dev_corp'),
+  /** Secret of the customer-contact (客户联系) app: external contacts, tags, welcome, contact ways. */
+  WECOM_CONTACT_SECRET: z.string().default('dev_contact_secret'),
+  WECOM_AGENT_ID: z.string().default('1000002'),
+  /** Secret of the self-built app (自建应用) that hosts the sidebar: OAuth and JS-SDK tickets. */
+  WECOM_AGENT_SECRET: z.string().default('dev_agent_secret'),
+  WECOM_CALLBACK_TOKEN: z.string().default('dev_callback_token'),
+  /** 43 characters, from the WeCom admin console. */
+  WECOM_ENCODING_AES_KEY: z.string().length(43).default('abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG'),
+  /** Member sessions live this many days; staff sessions 7 days. */
+  MEMBER_SESSION_DAYS: z.coerce.number().int().positive().default(30),
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+});
+
+export type AppEnv = z.infer<typeof EnvSchema> & {
+  dbKind: 'sqlite' | 'mysql';
+  simulatorEnabled: boolean;
+  seedDemo: boolean;
+  wechatApiBase: string;
+  wecomApiBase: string;
+  dataDir: string;
+};
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid environment configuration:\n${lines}`);
+  }
+  const env = parsed.data;
+  const production = env.NODE_ENV === 'production';
+  const simulatorEnabled = production ? false : env.SIMULATOR ?? true;
+  const simBase = `http://127.0.0.1:${env.SIMULATOR_PORT}`;
+  if (production && (!env.WECHAT_API_BASE || !env.WECOM_API_BASE)) {
+    // Production must name the real hosts explicitly; defaults exist only for the simulator.
+    env.WECHAT_API_BASE ??= 'https://api.weixin.qq.com';
+    env.WECOM_API_BASE ??= 'https://qyapi.weixin.qq.com';
+  }
+  return {
+    ...env,
+    dbKind: env.DATABASE_URL && /^mysql:\/\//.test(env.DATABASE_URL) ? 'mysql' : 'sqlite',
+    simulatorEnabled,
+    seedDemo: env.SEED_DEMO ?? env.NODE_ENV === 'development',
+    wechatApiBase: env.WECHAT_API_BASE ?? (simulatorEnabled ? `${simBase}/wechat` : 'https://api.weixin.qq.com'),
+    wecomApiBase: env.WECOM_API_BASE ?? (simulatorEnabled ? `${simBase}/wecom` : 'https://qyapi.weixin.qq.com'),
+    dataDir: path.resolve(process.cwd(), env.DATA_DIR),
+  };
+}
