@@ -1,0 +1,110 @@
+/**
+ * The Midway application: koa + TypeORM + static files; global error filter; web front doors;
+ * outbox dispatcher; in-process simulator (dev/test) and demo seed (dev).
+ */
+import 'reflect-metadata';
+import * as fs from 'fs';
+import { App, Config, Configuration, type ILifeCycle, type ILogger, type IMidwayContainer, Inject, MidwayConfigService } from '@midwayjs/core';
+import * as koa from '@midwayjs/koa';
+import * as staticFile from '@midwayjs/static-file';
+import * as typeorm from '@midwayjs/typeorm';
+import * as DefaultConfig from './config/config.default';
+import type { AppEnv } from './config/env';
+import { GlobalErrorFilter } from './core/error.filter';
+import { EventBus } from './core/events/event-bus';
+import { JobRunner } from './core/jobs';
+import { PrivacyRegistry } from './core/privacy';
+import { boundRoutes } from './core/route';
+import { allContractRoutes } from './core/openapi';
+import { type WebApp, WebAppsMiddleware } from './core/web.middleware';
+import { MethodOverrideMiddleware } from './core/method-override.middleware';
+import { SeedService } from './seed/seed.service';
+import { printStartBanner } from './seed/banner';
+
+@Configuration({
+  imports: [koa, typeorm, staticFile],
+  importConfigs: [{ default: DefaultConfig }],
+})
+export class MainConfiguration implements ILifeCycle {
+  @App('koa')
+  app!: koa.Application;
+
+  @Inject()
+  configService!: MidwayConfigService;
+
+  @Config('hub')
+  env!: AppEnv;
+
+  private simulator: { url: string; close(): Promise<void> } | null = null;
+  private seeded: Awaited<ReturnType<SeedService['seedDemo']>> | null = null;
+
+  async onConfigLoad(): Promise<void> {
+    // @midwayjs/static-file refuses to start on a missing folder: serve only the apps that are built
+    const dirs = (this.configService.getConfiguration('staticFile.dirs') ?? {}) as Record<string, { dir: string; prefix: string } | null>;
+    const logger = this.logger();
+    for (const [key, d] of Object.entries(dirs)) {
+      if (!d?.dir) {
+        delete dirs[key]; // an entry switched off by an override
+      } else if (!fs.existsSync(d.dir)) {
+        logger.warn(`[web] ${d.prefix}/ not served: ${d.dir} does not exist (build it first)`);
+        delete dirs[key];
+      }
+    }
+  }
+
+  async onReady(container: IMidwayContainer): Promise<void> {
+    this.app.useMiddleware([MethodOverrideMiddleware, WebAppsMiddleware]);
+    this.app.useFilter([GlobalErrorFilter]);
+    this.checkContractsBound();
+
+    if (this.env.simulatorEnabled) await this.startSimulator();
+
+    if (this.env.seedDemo) {
+      const seed = await container.getAsync(SeedService);
+      this.seeded = await seed.seedDemo();
+    }
+    await (await container.getAsync(PrivacyRegistry)).start(container);
+    await (await container.getAsync(EventBus)).start(container);
+    // scheduled jobs run in the long-running server; tests call JobRunner.runNow themselves
+    if (this.env.NODE_ENV !== 'test') (await container.getAsync(JobRunner)).start();
+  }
+
+  async onServerReady(): Promise<void> {
+    const port = this.app.getPort?.() || String(this.env.PORT);
+    if (this.env.NODE_ENV !== 'test') printStartBanner(Number(port), this.seeded, this.configService.getConfiguration('webApps') as WebApp[]);
+  }
+
+  async onStop(container: IMidwayContainer): Promise<void> {
+    await (await container.getAsync(JobRunner)).stop();
+    await (await container.getAsync(EventBus)).stop();
+    if (this.simulator) {
+      await this.simulator.close();
+      this.simulator = null;
+    }
+  }
+
+  private logger(): ILogger {
+    return this.app?.getLogger?.() ?? (console as unknown as ILogger);
+  }
+
+  private async startSimulator(): Promise<void> {
+    const env = this.env;
+    // loaded lazily: production never starts (or even loads) the simulator
+    const { startSimulator } = await import('../simulator');
+    this.simulator = await startSimulator({
+      port: env.SIMULATOR_PORT,
+      host: '127.0.0.1',
+      wechat: { appId: env.WECHAT_APPID, appSecret: env.WECHAT_APPSECRET },
+      wecom: { corpId: env.WECOM_CORP_ID, contactSecret: env.WECOM_CONTACT_SECRET, agentId: env.WECOM_AGENT_ID, agentSecret: env.WECOM_AGENT_SECRET },
+    });
+    this.app.setAttr('simulatorUrl', this.simulator.url);
+    this.logger().info(`[simulator] WeChat/WeCom simulator on ${this.simulator.url}`);
+  }
+
+  /** Every contract route should have a handler; say which do not (later features add theirs). */
+  private checkContractsBound(): void {
+    const bound = new Set(boundRoutes().map((b) => `${b.def.method} ${b.def.path}`));
+    const missing = allContractRoutes().filter((r) => !bound.has(`${r.def.method} ${r.def.path}`));
+    if (missing.length) this.logger().warn(`[contracts] routes without a handler: ${missing.map((m) => `${m.group}.${m.name}`).join(', ')}`);
+  }
+}

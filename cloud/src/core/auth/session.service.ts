@@ -1,0 +1,87 @@
+/**
+ * Opaque random session tokens: 32 random bytes (base64url) handed to the client once; the server
+ * keeps only sha256(token). Revocation deletes the row, so a revoked token is simply unknown.
+ */
+import { createHash, randomBytes } from 'crypto';
+import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { EntityManager, LessThan } from 'typeorm';
+import { AppError } from '../errors';
+import { Db } from '../db';
+import { SessionRow, type SessionSubject } from './session.entity';
+
+/** last_seen_at is refreshed at most this often, so reads do not turn into writes. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+@Provide()
+@Scope(ScopeEnum.Singleton)
+export class SessionService {
+  @Inject()
+  db!: Db;
+
+  /** Create a session (inside the caller's transaction when `em` is given) and return the raw token. */
+  async create(
+    subjectType: SessionSubject,
+    subjectId: number,
+    ttlDays: number,
+    userAgent: string | undefined,
+    em?: EntityManager,
+  ): Promise<string> {
+    const token = randomBytes(32).toString('base64url');
+    const now = new Date();
+    await this.write(em, (m) => m.insert(SessionRow, {
+      tokenHash: hashToken(token),
+      subjectType,
+      subjectId,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + ttlDays * 86_400_000),
+      lastSeenAt: now,
+      userAgent: userAgent ? userAgent.slice(0, 255) : null,
+    }));
+    return token;
+  }
+
+  /** The live session for a bearer token, or UNAUTHENTICATED / SESSION_EXPIRED. */
+  async verify(token: string): Promise<SessionRow> {
+    const repo = this.db.manager.getRepository(SessionRow);
+    const row = await repo.findOne({ where: { tokenHash: hashToken(token) } });
+    if (!row) throw new AppError('UNAUTHENTICATED');
+    const now = Date.now();
+    if (row.expiresAt.getTime() <= now) {
+      await this.write(undefined, (m) => m.delete(SessionRow, { id: row.id }));
+      throw new AppError('SESSION_EXPIRED');
+    }
+    if (!row.lastSeenAt || now - row.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
+      row.lastSeenAt = new Date(now);
+      await this.write(undefined, (m) => m.update(SessionRow, { id: row.id }, { lastSeenAt: row.lastSeenAt }));
+    }
+    return row;
+  }
+
+  async revoke(sessionId: number, em?: EntityManager): Promise<void> {
+    await this.write(em, (m) => m.delete(SessionRow, { id: sessionId }));
+  }
+
+  async revokeAll(subjectType: SessionSubject, subjectId: number, em?: EntityManager): Promise<number> {
+    const res = await this.write(em, (m) => m.delete(SessionRow, { subjectType, subjectId }));
+    return res.affected ?? 0;
+  }
+
+  async listFor(subjectType: SessionSubject, subjectId: number, em: EntityManager = this.db.manager): Promise<SessionRow[]> {
+    return em.find(SessionRow, { where: { subjectType, subjectId }, order: { createdAt: 'DESC' } });
+  }
+
+  /** Housekeeping: drop sessions that expired before `before`. */
+  async purgeExpired(before = new Date()): Promise<number> {
+    const res = await this.write(undefined, (m) => m.delete(SessionRow, { expiresAt: LessThan(before) }));
+    return res.affected ?? 0;
+  }
+
+  /** In the caller's transaction, else in a short one of its own (see Db: writes go through transactions). */
+  private write<T>(em: EntityManager | undefined, fn: (m: EntityManager) => Promise<T>): Promise<T> {
+    return em ? fn(em) : this.db.transaction(fn);
+  }
+}

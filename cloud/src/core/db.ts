@@ -1,0 +1,110 @@
+/**
+ * Database helpers shared by every domain: one transaction entry point, after-commit hooks,
+ * duplicate-key detection for both drivers, LIKE escaping and time formatting.
+ *
+ * SQLite note: TypeORM drives better-sqlite3 through ONE connection, so a second concurrent
+ * transaction would become a SAVEPOINT inside the first, and a plain write issued while another
+ * request's transaction is open becomes part of it (and vanishes if that one rolls back). So
+ * transactions are queued here, and every write should go through `db.transaction` (reads may use
+ * `db.manager`).
+ */
+import { AsyncLocalStorage } from 'async_hooks';
+import { Destroy, Init, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { InjectDataSource } from '@midwayjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+type AfterCommit = () => void | Promise<void>;
+
+@Provide()
+@Scope(ScopeEnum.Singleton)
+export class Db {
+  @InjectDataSource()
+  dataSource!: DataSource;
+
+  private queue: Promise<unknown> = Promise.resolve();
+  /** The transaction the current async call chain runs in: nested calls join it instead of deadlocking. */
+  private readonly current = new AsyncLocalStorage<{ em: EntityManager; open: boolean }>();
+  private readonly hooks = new WeakMap<EntityManager, AfterCommit[]>();
+  private closed = false;
+
+  get kind(): 'sqlite' | 'mysql' {
+    return this.dataSource.options.type === 'mysql' ? 'mysql' : 'sqlite';
+  }
+
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
+  @Init()
+  init(): void {
+    this.closed = false;
+  }
+
+  @Destroy()
+  destroy(): void {
+    this.closed = true;
+  }
+
+  /** Run `work` in one transaction; after a successful commit run the hooks registered with afterCommit. */
+  async transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    const outer = this.current.getStore();
+    if (outer?.open) return work(outer.em);
+    const run = async () => {
+      const pending: AfterCommit[] = [];
+      let scope: { em: EntityManager; open: boolean } | undefined;
+      const result = await this.dataSource
+        .transaction(async (em) => {
+          this.hooks.set(em, pending);
+          scope = { em, open: true };
+          return this.current.run(scope, () => work(em));
+        })
+        .finally(() => {
+          // timers started inside the transaction inherit the async context: they must not join it later
+          if (scope) scope.open = false;
+        });
+      for (const hook of pending) {
+        try {
+          await hook();
+        } catch {
+          // after-commit hooks are best effort (e.g. kicking the outbox); the change is committed.
+        }
+      }
+      return result;
+    };
+    if (this.kind === 'mysql') return run();
+    // SQLite: TypeORM shares one connection, so a second concurrent transaction would become a
+    // SAVEPOINT inside the first. Queue them instead.
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Register `fn` to run once the transaction behind `em` commits (immediately if `em` is not transactional). */
+  afterCommit(em: EntityManager, fn: AfterCommit): void {
+    const list = this.hooks.get(em);
+    if (list) list.push(fn);
+    else if (!this.closed) void Promise.resolve().then(fn).catch(() => undefined);
+  }
+}
+
+/** True for a duplicate key on either driver (MySQL errno 1062, SQLite UNIQUE/PRIMARY KEY constraint). */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { driverError?: { errno?: number; code?: string }; errno?: number; code?: string } | null;
+  if (!e) return false;
+  const d = e.driverError ?? e;
+  return d.errno === 1062 || d.code === 'ER_DUP_ENTRY' || d.code === 'SQLITE_CONSTRAINT_UNIQUE' || d.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** Escape user text for `LIKE :p ESCAPE '!'` (a character that needs no quoting on MySQL or SQLite). */
+export function likeContains(text: string): string {
+  return `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+}
+export const LIKE_ESCAPE = "ESCAPE '!'";
+
+/** Dates cross the wire as ISO-8601 UTC strings. */
+export function iso(date: Date): string;
+export function iso(date: Date | null | undefined): string | null;
+export function iso(date: Date | null | undefined): string | null {
+  if (!date) return null;
+  return new Date(date).toISOString();
+}

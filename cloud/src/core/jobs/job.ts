@@ -1,0 +1,173 @@
+/**
+ * Scheduled jobs. A job is a method of a singleton provider marked `@Job({ name, cron })`.
+ * The long-running server schedules it with node-cron (cron read in Asia/Shanghai); a
+ * cloud-function timer calls `JobRunner.runNow(name)` instead. Either way the run first takes
+ * the job's lease row, so only one runner works at a time; a job must be idempotent and work in
+ * small batches, so a crash mid-run is repaired by the next run.
+ */
+import * as os from 'os';
+import { randomBytes } from 'crypto';
+import { ApplicationContext, type ILogger, type IMidwayContainer, Inject, Logger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import * as cron from 'node-cron';
+import { Db, isUniqueViolation } from '../db';
+import { JobLease } from './job-lease.entity';
+
+export interface JobOptions {
+  /** Stable name, the lease key: keep it when refactoring. */
+  name: string;
+  /** node-cron expression, evaluated in Asia/Shanghai. */
+  cron: string;
+  /** How long a run may hold the lease before another runner may take over (a crashed holder). */
+  leaseSeconds?: number;
+}
+
+export interface JobContext {
+  /** The clock of this run (tests pass a fixed time). */
+  now(): Date;
+  /** Who holds the lease (host:pid:random). */
+  holder: string;
+  /** Extend the lease during a long run; false when it was lost to another runner (stop then). */
+  renew(): Promise<boolean>;
+  logger: ILogger;
+}
+
+interface JobRegistration extends Required<JobOptions> {
+  target: new (...args: any[]) => object;
+  method: string;
+}
+
+const registry: JobRegistration[] = [];
+
+export function Job(options: JobOptions): MethodDecorator {
+  return (target, key) => {
+    if (registry.some((r) => r.name === options.name)) throw new Error(`job ${options.name} declared twice`);
+    if (!cron.validate(options.cron)) throw new Error(`job ${options.name}: invalid cron '${options.cron}'`);
+    registry.push({ leaseSeconds: 120, ...options, target: (target as { constructor: JobRegistration['target'] }).constructor, method: String(key) });
+  };
+}
+
+export function registeredJobs(): ReadonlyArray<Pick<JobRegistration, 'name' | 'cron' | 'leaseSeconds'>> {
+  return registry.map(({ name, cron: c, leaseSeconds }) => ({ name, cron: c, leaseSeconds }));
+}
+
+export interface RunOptions {
+  now?: Date;
+}
+
+@Provide()
+@Scope(ScopeEnum.Singleton)
+export class JobRunner {
+  @Inject()
+  db!: Db;
+
+  @Logger()
+  logger!: ILogger;
+
+  @ApplicationContext()
+  container!: IMidwayContainer;
+
+  private readonly tasks: cron.ScheduledTask[] = [];
+  private readonly running = new Map<string, Promise<{ ran: boolean }>>();
+  readonly holderPrefix = `${os.hostname()}:${process.pid}`;
+
+  /** Schedule every registered job with node-cron (long-running server mode only). */
+  start(): void {
+    for (const job of registry) {
+      const task = cron.schedule(
+        job.cron,
+        () => {
+          this.runNow(job.name).catch((err) => this.logger.error('[jobs] %s crashed: %s', job.name, (err as Error).stack ?? err));
+        },
+        { timezone: 'Asia/Shanghai', name: job.name, noOverlap: true },
+      );
+      this.tasks.push(task);
+    }
+    if (registry.length) this.logger.info('[jobs] scheduled: %s', registry.map((j) => `${j.name} (${j.cron})`).join(', '));
+  }
+
+  async stop(): Promise<void> {
+    for (const task of this.tasks.splice(0)) await task.stop();
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  /** Run one job now if its lease can be taken; { ran: false } when another runner holds it. */
+  runNow(name: string, options: RunOptions = {}): Promise<{ ran: boolean }> {
+    // one run per job per process at a time; a second caller waits for the same run
+    const inFlight = this.running.get(name);
+    if (inFlight) return inFlight.then(() => ({ ran: false }));
+    const run = this.runExclusive(name, options).finally(() => this.running.delete(name));
+    this.running.set(name, run);
+    return run;
+  }
+
+  private async runExclusive(name: string, options: RunOptions): Promise<{ ran: boolean }> {
+    const job = registry.find((j) => j.name === name);
+    if (!job) throw new Error(`unknown job ${name}`);
+    const holder = `${this.holderPrefix}:${randomBytes(4).toString('hex')}`;
+    const clock = () => options.now ?? new Date();
+    if (!(await this.acquire(name, holder, job.leaseSeconds))) return { ran: false };
+    const instance = (await this.container.getAsync(job.target)) as Record<string, (ctx: JobContext) => Promise<void>>;
+    const ctx: JobContext = {
+      now: clock,
+      holder,
+      logger: this.logger,
+      renew: () => this.renew(name, holder, job.leaseSeconds),
+    };
+    let error: Error | null = null;
+    try {
+      await instance[job.method](ctx);
+    } catch (err) {
+      error = err as Error;
+      this.logger.error('[jobs] %s failed: %s', name, error.stack ?? error);
+    }
+    await this.release(name, holder, error);
+    if (error) throw error;
+    return { ran: true };
+  }
+
+  /** Take the lease: insert the row the first time, else a conditional update on an expired or own lease. */
+  private async acquire(name: string, holder: string, leaseSeconds: number): Promise<boolean> {
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + leaseSeconds * 1000);
+    try {
+      await this.db.manager.insert(JobLease, { name, holder, expiresAt, lastStartedAt: now, runCount: 0 });
+      return true;
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+    }
+    const result = await this.db.manager
+      .createQueryBuilder()
+      .update(JobLease)
+      .set({ holder, expiresAt, lastStartedAt: now })
+      .where('name = :name AND (holder IS NULL OR expires_at < :now)', { name, now })
+      .execute();
+    return (result.affected ?? 0) === 1;
+  }
+
+  private async renew(name: string, holder: string, leaseSeconds: number): Promise<boolean> {
+    const result = await this.db.manager
+      .createQueryBuilder()
+      .update(JobLease)
+      .set({ expiresAt: new Date(Date.now() + leaseSeconds * 1000) })
+      .where('name = :name AND holder = :holder', { name, holder })
+      .execute();
+    return (result.affected ?? 0) === 1;
+  }
+
+  private async release(name: string, holder: string, error: Error | null): Promise<void> {
+    const now = new Date();
+    await this.db.manager
+      .createQueryBuilder()
+      .update(JobLease)
+      .set({
+        holder: null,
+        expiresAt: now,
+        lastFinishedAt: now,
+        lastStatus: error ? 'failed' : 'ok',
+        lastError: error ? error.message.slice(0, 500) : null,
+        runCount: () => 'run_count + 1',
+      })
+      .where('name = :name AND holder = :holder', { name, holder })
+      .execute();
+  }
+}

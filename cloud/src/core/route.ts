@@ -1,0 +1,107 @@
+/**
+ * `@Route(contract)` binds a controller method to a route from contracts/: it registers the HTTP
+ * method + path with Midway, authenticates (public | member | staff + roles), validates params,
+ * query and body with the contract's zod schemas, hands the handler the parsed input and an
+ * AuthContext, and checks the answer against the response schema (loud failure under test).
+ */
+import { RequestMapping } from '@midwayjs/core';
+import type { Context } from '@midwayjs/koa';
+import { z } from 'zod';
+import type { RouteDef, RouteParsed, RouteResponse } from '../../../contracts/route';
+import { AppError, ResponseDriftError, type ErrorDetails } from './errors';
+import { AuthContext, PRINCIPAL_RESOLVER, type Principal, type PrincipalResolver } from './auth/principal';
+import { SessionService } from './auth/session.service';
+import './zod-locale';
+
+export type RouteHandler<R extends RouteDef> = (input: RouteParsed<R>, auth: AuthContext, ctx: Context) => Promise<RouteResponse<R>>;
+
+interface BoundRoute {
+  def: RouteDef;
+  controller: string;
+  method: string;
+}
+
+const bound: BoundRoute[] = [];
+
+/** Every contract route that has a handler (for the drift test and the startup check). */
+export function boundRoutes(): readonly BoundRoute[] {
+  return bound;
+}
+
+export function issuesToDetails(issues: readonly z.core.$ZodIssue[], prefix?: string): ErrorDetails {
+  return issues.map((i) => ({
+    path: [prefix, ...i.path.map(String)].filter((p) => p !== undefined && p !== '').join('.'),
+    message: i.message,
+  }));
+}
+
+function bearer(ctx: Context): string | null {
+  const header = ctx.get('authorization');
+  const m = /^Bearer\s+([A-Za-z0-9_-]{16,128})\s*$/i.exec(header);
+  return m ? m[1] : null;
+}
+
+async function authenticate(def: RouteDef, ctx: Context): Promise<Principal | null> {
+  if (def.auth === 'public') return null;
+  const token = bearer(ctx);
+  if (!token) throw new AppError('UNAUTHENTICATED');
+  const sessions = await ctx.requestContext.getAsync(SessionService);
+  const session = await sessions.verify(token);
+  if (session.subjectType !== def.auth) {
+    // a valid session of the other kind (member token on an ops route or vice versa)
+    throw new AppError('FORBIDDEN');
+  }
+  const resolver = await ctx.requestContext.getAsync<PrincipalResolver>(PRINCIPAL_RESOLVER);
+  const principal = await resolver.resolve(session);
+  if (def.roles && (principal.kind !== 'staff' || !def.roles.includes(principal.role))) {
+    throw new AppError('FORBIDDEN');
+  }
+  return principal;
+}
+
+function parseInput(def: RouteDef, ctx: Context): Record<'params' | 'query' | 'body', unknown> {
+  const details: ErrorDetails = [];
+  const part = (schema: z.ZodType | undefined, value: unknown) => {
+    if (!schema) return undefined;
+    const r = schema.safeParse(value);
+    if (r.success) return r.data;
+    details.push(...issuesToDetails(r.error.issues));
+    return undefined;
+  };
+  const params = part(def.params, ctx.params ?? {});
+  const query = part(def.query, ctx.query ?? {});
+  const rawBody = (ctx.request as { body?: unknown }).body;
+  const body = part(def.body, rawBody === undefined ? {} : rawBody);
+  if (details.length) throw new AppError('VALIDATION_FAILED', undefined, details);
+  return { params, query, body };
+}
+
+export function Route<R extends RouteDef>(def: R) {
+  // generic over the method so a handler may declare fewer parameters; its input and answer are still checked
+  return function <T extends RouteHandler<R>>(target: object, key: string, descriptor: TypedPropertyDescriptor<T>): void {
+    const handler = descriptor.value;
+    if (!handler) throw new Error(`@Route on ${key} needs a method`);
+    const name = `${def.method} ${def.path}`;
+    const strictResponse = process.env.NODE_ENV === 'test';
+    const wrapped = async function (this: unknown, ctx: Context): Promise<unknown> {
+      const principal = await authenticate(def, ctx);
+      const input = parseInput(def, ctx) as RouteParsed<R>;
+      const result = await handler.call(this, input, new AuthContext(principal), ctx);
+      const checked = def.response.safeParse(result);
+      // signed-in answers are personal: keep them out of shared caches
+      if (def.auth !== 'public') ctx.set('cache-control', 'no-store');
+      if (checked.success) {
+        ctx.status = 200;
+        // the parsed copy drops fields the contract does not name (nothing leaks by accident)
+        return checked.data;
+      }
+      const issues = issuesToDetails(checked.error.issues);
+      if (strictResponse) throw new ResponseDriftError(name, issues);
+      ctx.logger.error(new ResponseDriftError(name, issues));
+      return result;
+    };
+    descriptor.value = wrapped as unknown as T;
+    RequestMapping({ path: def.path, requestMethod: def.method.toLowerCase(), summary: def.summary })(target, key, descriptor);
+    bound.push({ def, controller: (target as { constructor: { name: string } }).constructor.name, method: key });
+  };
+}

@@ -1,0 +1,4 @@
+/** Validation messages reach members as is: make zod's built-in messages Simplified Chinese. */
+import { z } from 'zod';
+
+z.config(z.locales.zhCN());

@@ -1,0 +1,17 @@
+/** Domain events of the classes module (payloads carry ids and facts, no personal data). */
+import '../../core/events/types';
+
+declare module '../../core/events/types' {
+  interface DomainEventMap {
+    /** A member registered (seat or waitlist; getting a seat later is ClassRegistrationPromoted). */
+    ClassRegistered: { registrationId: number; sessionId: number; classId: number; memberId: number };
+    ClassRegistrationCancelled: { registrationId: number; sessionId: number; memberId: number; by: 'member' | 'ops' };
+    /** A waiting household got a seat; the promotion notice is queued in class_notice. */
+    ClassRegistrationPromoted: { registrationId: number; sessionId: number; memberId: number };
+    /** Attendance recorded once; `tags` are the class's tags to grant. */
+    ClassCheckedIn: { registrationId: number; sessionId: number; classId: number; storeId: number; memberId: number; tags: string[] };
+    ClassNoShowRecorded: { registrationId: number; sessionId: number; memberId: number; blocked: boolean };
+  }
+}
+
+export {};

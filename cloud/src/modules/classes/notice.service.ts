@@ -1,0 +1,195 @@
+/**
+ * Subscribe messages for classes: the 24 h and 2 h reminders and the waitlist-promotion notice.
+ *
+ * Exactly-once shape: a class_notice row (unique per registration and kind) is the send record and
+ * is written BEFORE the send — by the reminders job, or inside the promotion's own transaction.
+ * A sender then claims it with a conditional UPDATE pending -> sending that commits before the API
+ * call; only the claimer sends, and a claimed row is never sent again. A crash between claim and
+ * result leaves it 'sending' (at most once, as WeChat's one-accept-one-message rule wants).
+ */
+import { Config, ILogger, Inject, Logger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { EntityManager, In } from 'typeorm';
+import { CLASS_NOTICE_PAGE, type NoticeKind } from '../../../../contracts/classes';
+import type { AppEnv } from '../../config/env';
+import { Db, isUniqueViolation } from '../../core/db';
+import { OnEvent } from '../../core/events/event-bus';
+import type { DeliveredEvent } from '../../core/events/types';
+import { PlatformError, WECHAT_CLIENT, WECHAT_ERRCODE_SUBSCRIBE_REFUSED, type WechatClient } from '../../platform/types';
+import { ClassDef } from './entities/class-def.entity';
+import { ClassNotice } from './entities/class-notice.entity';
+import { ClassRegistration } from './entities/class-registration.entity';
+import { ClassSession } from './entities/class-session.entity';
+import './events';
+import { IdentityLookup } from './identity-lookup';
+import { ClassesSettings } from './settings';
+import { addMinutes, shanghaiDateTime } from './time';
+
+/** thing.DATA values are at most 20 characters. */
+const thing = (s: string) => (s.length > 20 ? `${s.slice(0, 19)}…` : s);
+
+@Provide()
+@Scope(ScopeEnum.Singleton)
+export class NoticeService {
+  @Inject()
+  db!: Db;
+
+  @Inject(WECHAT_CLIENT)
+  wechat!: WechatClient;
+
+  @Inject()
+  lookup!: IdentityLookup;
+
+  @Inject()
+  settings!: ClassesSettings;
+
+  @Config('hub')
+  env!: AppEnv;
+
+  @Logger()
+  logger!: ILogger;
+
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  templateFor(kind: NoticeKind): string {
+    const t = this.settings.templates();
+    return kind === 'reminder_24h' ? t.reminder24h : kind === 'reminder_2h' ? t.reminder2h : t.promoted;
+  }
+
+  /** Write the send record (in the caller's transaction); a second one for the same kind is ignored. */
+  async queue(em: EntityManager, registrationId: number, kind: NoticeKind, now: Date): Promise<boolean> {
+    try {
+      await em.insert(ClassNotice, {
+        registrationId,
+        kind,
+        status: 'pending',
+        templateId: this.templateFor(kind),
+        error: null,
+        createdAt: now,
+        updatedAt: now,
+        sentAt: null,
+      });
+      return true;
+    } catch (err) {
+      if (isUniqueViolation(err)) return false;
+      throw err;
+    }
+  }
+
+  /** The promotion committed (outbox): send its notice right after this delivery commits. */
+  @OnEvent('ClassRegistrationPromoted')
+  async onPromoted(_event: DeliveredEvent<'ClassRegistrationPromoted'>, em: EntityManager): Promise<void> {
+    // not awaited inside the hook: on SQLite a new transaction there would wait for this one
+    this.db.afterCommit(em, () => {
+      this.kick();
+    });
+  }
+
+  /** Start a send pass in the background. */
+  kick(): void {
+    const p = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.sendPending())
+      .catch((err) => this.logger.error('[classes] notice sending failed: %s', (err as Error).stack ?? err))
+      .finally(() => this.inFlight.delete(p));
+    this.inFlight.add(p);
+  }
+
+  /** Resolves when background send passes started so far are done (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size) await Promise.all([...this.inFlight]);
+  }
+
+  /**
+   * Queue the reminders that are due: 24 h before start (unless already inside the last 2 h) and
+   * 2 h before start, for confirmed registrations whose member accepted that template.
+   */
+  async queueDueReminders(now: Date): Promise<number> {
+    let queued = 0;
+    const windows: Array<{ kind: NoticeKind; flag: string; within: number; notWithin: number | null }> = [
+      { kind: 'reminder_24h', flag: 'sub_24h', within: 24 * 60, notWithin: 2 * 60 },
+      { kind: 'reminder_2h', flag: 'sub_2h', within: 2 * 60, notWithin: null },
+    ];
+    for (const w of windows) {
+      const qb = this.db.manager
+        .createQueryBuilder(ClassRegistration, 'r')
+        .innerJoin(ClassSession, 's', 's.id = r.session_id')
+        .select('r.id', 'id')
+        .where(`r.status = 'confirmed' AND r.${w.flag} = 1 AND s.status = 'scheduled'`)
+        .andWhere('s.starts_at > :now AND s.starts_at <= :until', { now, until: addMinutes(now, w.within) })
+        .andWhere('NOT EXISTS (SELECT 1 FROM class_notice n WHERE n.registration_id = r.id AND n.kind = :kind)', { kind: w.kind })
+        .orderBy('r.id', 'ASC')
+        .limit(500);
+      if (w.notWithin !== null) qb.andWhere('s.starts_at > :floor', { floor: addMinutes(now, w.notWithin) });
+      const rows = await qb.getRawMany<{ id: number }>();
+      for (const row of rows) if (await this.queue(this.db.manager, Number(row.id), w.kind, now)) queued++;
+    }
+    return queued;
+  }
+
+  /** Claim and send pending notices (oldest first). */
+  async sendPending(limit = 200, now?: Date): Promise<{ sent: number; other: number }> {
+    const pending = await this.db.manager.find(ClassNotice, { where: { status: 'pending' }, order: { id: 'ASC' }, take: limit });
+    let sent = 0;
+    let other = 0;
+    for (const n of pending) {
+      const outcome = await this.sendOne(n, now ?? new Date());
+      if (outcome === 'sent') sent++;
+      else if (outcome !== 'lost') other++;
+    }
+    return { sent, other };
+  }
+
+  private async sendOne(n: ClassNotice, now: Date): Promise<'sent' | 'lost' | 'refused' | 'failed' | 'skipped'> {
+    const claimed = await this.db.transaction((em) =>
+      em
+        .createQueryBuilder()
+        .update(ClassNotice)
+        .set({ status: 'sending', updatedAt: new Date() })
+        .where("id = :id AND status = 'pending'", { id: n.id })
+        .execute(),
+    );
+    if (!claimed.affected) return 'lost'; // another sender has it
+    const finish = (status: 'sent' | 'refused' | 'failed' | 'skipped', error: string | null) =>
+      this.db.manager
+        .update(ClassNotice, { id: n.id }, { status, error: error?.slice(0, 200) ?? null, updatedAt: new Date(), sentAt: status === 'sent' ? new Date() : null })
+        .then(() => status);
+
+    const reg = await this.db.manager.findOne(ClassRegistration, { where: { id: n.registrationId } });
+    const session = reg ? await this.db.manager.findOne(ClassSession, { where: { id: reg.sessionId } }) : null;
+    const cls = session ? await this.db.manager.findOne(ClassDef, { where: { id: session.classId } }) : null;
+    if (!reg || !session || !cls) return finish('skipped', 'registration gone');
+    if (reg.status !== 'confirmed' || session.status !== 'scheduled' || new Date(session.startsAt) <= now) {
+      return finish('skipped', `no longer relevant (${reg.status}/${session.status})`);
+    }
+    const member = (await this.lookup.memberFacts([reg.memberId])).get(reg.memberId);
+    if (!member?.openid) return finish('skipped', 'member has no openid');
+    const place = [(await this.lookup.storeNames([session.storeId])).get(session.storeId), cls.room].filter(Boolean).join(' ');
+    const note =
+      n.kind === 'promoted' ? '候补成功，已为你保留名额' : n.kind === 'reminder_24h' ? '活动明天开始，记得准时到场' : '活动2小时后开始，请准时到场';
+    try {
+      await this.wechat.sendSubscribeMessage({
+        touser: member.openid,
+        templateId: n.templateId,
+        page: `${CLASS_NOTICE_PAGE}?registrationId=${reg.id}`,
+        data: {
+          thing1: { value: thing(cls.title) },
+          time2: { value: shanghaiDateTime(new Date(session.startsAt)) },
+          thing3: { value: thing(place || '门店') },
+          thing4: { value: thing(note) },
+        },
+        miniprogramState: this.env.NODE_ENV === 'production' ? 'formal' : 'developer',
+      });
+      return finish('sent', null);
+    } catch (err) {
+      if (err instanceof PlatformError && err.errcode === WECHAT_ERRCODE_SUBSCRIBE_REFUSED) return finish('refused', `${err.errcode} ${err.errmsg}`);
+      // not retried: the message may have gone out before the failure (at most once)
+      this.logger.warn('[classes] notice %d failed: %s', n.id, (err as Error).message);
+      return finish('failed', (err as Error).message);
+    }
+  }
+
+  /** Notices of some registrations (roster view). */
+  async forRegistrations(ids: number[]): Promise<ClassNotice[]> {
+    if (!ids.length) return [];
+    return this.db.manager.find(ClassNotice, { where: { registrationId: In(ids) }, order: { id: 'ASC' } });
+  }
+}

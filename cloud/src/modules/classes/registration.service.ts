@@ -1,0 +1,464 @@
+/**
+ * Members' side of registration: register (seat or waitlist), cancel, promotion of the waitlist,
+ * subscribe accepts, rating, 「我的活动」 and the no-show standing.
+ *
+ * Seat rules under concurrency (MariaDB runs these truly in parallel, SQLite serialises them):
+ * - seats change only through conditional UPDATEs on the session row (… WHERE adult_left >= a AND
+ *   child_left >= c), so they can never go negative;
+ * - every registration first takes an arrival number and joins the queue in one UPDATE of the
+ *   session row (arrival_seq + 1, waiting_count + 1): the order of that row lock is the order in
+ *   which the server accepted registrations, and the waitlist is served in that order;
+ * - it then leaves the queue with seats only if they suffice and it is the only one waiting
+ *   (waiting_count = 1), so newcomers never overtake waiting households;
+ * - one registration per (session, member) is a unique key, checked before the row lock.
+ * The session row stays locked from the first UPDATE to commit, so the work after it is kept to
+ * two statements.
+ * Promotion runs as its own idempotent transaction right after any commit that frees seats (and
+ * from a sweep job), so it always reads the committed waitlist.
+ */
+import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { EntityManager, In } from 'typeorm';
+import type { MemberStanding, MyRegistration, NoticeKind, SubscribeAccepts } from '../../../../contracts/classes';
+import { Db, iso, isUniqueViolation } from '../../core/db';
+import { AppError } from '../../core/errors';
+import { EventBus } from '../../core/events/event-bus';
+import { newShortCode, newToken, registrationQr } from './codes';
+import { ClassesSettings } from './settings';
+import { ClassBlock } from './entities/class-block.entity';
+import { ClassDef } from './entities/class-def.entity';
+import { ClassNotice } from './entities/class-notice.entity';
+import { ClassRegistration } from './entities/class-registration.entity';
+import { ClassSession } from './entities/class-session.entity';
+import './events';
+import { IdentityLookup } from './identity-lookup';
+import { NoticeService } from './notice.service';
+import { addDays, shanghaiDate } from './time';
+import { retryingTransaction, RetryTransaction } from './tx';
+import { jsonArray, sessionCard } from './views';
+
+export interface RegisterInput {
+  adults: number;
+  children: number;
+  childAges: number[];
+  subscribe: SubscribeAccepts;
+}
+
+const ACTIVE = ['confirmed', 'waitlisted'] as const;
+
+@Provide()
+@Scope(ScopeEnum.Singleton)
+export class RegistrationService {
+  @Inject()
+  db!: Db;
+
+  @Inject()
+  events!: EventBus;
+
+  @Inject()
+  lookup!: IdentityLookup;
+
+  @Inject()
+  notices!: NoticeService;
+
+  @Inject()
+  settings!: ClassesSettings;
+
+  // ------------------------------------------------------------------ register
+
+  async register(memberId: number, sessionId: number, input: RegisterInput, now = new Date()): Promise<MyRegistration> {
+    const member = (await this.lookup.memberFacts([memberId])).get(memberId);
+    if (!member) throw new AppError('UNAUTHENTICATED');
+    const em = this.db.manager;
+    const s = await em.findOne(ClassSession, { where: { id: sessionId } });
+    if (!s) throw new AppError('NOT_FOUND');
+    const c = await em.findOneOrFail(ClassDef, { where: { id: s.classId } });
+    if (s.status !== 'scheduled') throw new AppError('CLASS_SESSION_UNAVAILABLE');
+    if (now >= new Date(s.registrationDeadline) || now >= new Date(s.startsAt)) throw new AppError('CLASS_REGISTRATION_CLOSED');
+    if (c.priceFen > 0) throw new AppError('CLASS_PAYMENT_UNAVAILABLE');
+    this.checkParty(c, s, input);
+    await this.assertNotBlocked(memberId, now);
+
+    const { adults, children } = input;
+    // A plain read decides whether trying for a seat is worth a statement inside the lock; a stale
+    // "full" only queues the household, and the promotion step below seats it if it fits.
+    const looksFree = s.adultLeft >= adults && s.childLeft >= children && s.waitingCount === 0;
+    const outcome = await retryingTransaction(this.db, async (tx) => {
+      const regId = await this.claimSlot(tx, s.id, memberId, member.householdId, input, now);
+      await this.events.emit(tx, 'ClassRegistered', { registrationId: regId, sessionId: s.id, classId: c.id, memberId });
+      // From here on the session row is locked until commit: as few round trips as possible.
+      // 1) take an arrival number and join the queue (the lock order is the arrival order)
+      const queued = await tx
+        .createQueryBuilder()
+        .update(ClassSession)
+        .set({ arrivalSeq: () => 'arrival_seq + 1', waitingCount: () => 'waiting_count + 1' })
+        .where("id = :id AND status = 'scheduled'", { id: s.id })
+        .execute();
+      if (!queued.affected) throw new AppError('CLASS_SESSION_UNAVAILABLE');
+      // 2) leave the queue with seats when they suffice and nobody else is waiting
+      let status: 'confirmed' | 'waitlisted' = 'waitlisted';
+      if (looksFree) {
+        const seated = await tx
+          .createQueryBuilder()
+          .update(ClassSession)
+          .set({ adultLeft: () => 'adult_left - :a', childLeft: () => 'child_left - :c', waitingCount: () => 'waiting_count - 1' })
+          .where('id = :id AND adult_left >= :a AND child_left >= :c AND waiting_count = 1')
+          .setParameters({ id: s.id, a: adults, c: children })
+          .execute();
+        if (seated.affected) status = 'confirmed';
+      }
+      // 3) the registration takes the arrival number handed out in 1)
+      await tx
+        .createQueryBuilder()
+        .update(ClassRegistration)
+        .set({ status, arrivalSeq: () => '(SELECT cs.arrival_seq FROM class_session cs WHERE cs.id = :sid)' })
+        .where('id = :regId')
+        .setParameters({ sid: s.id, regId })
+        .execute();
+      return { regId, status };
+    });
+    if (outcome.status === 'waitlisted') {
+      // queued while seats are free (a stale read, or behind a household that does not fit): promotion decides
+      const fresh = await this.db.manager.findOne(ClassSession, { where: { id: s.id }, select: { id: true, adultLeft: true, childLeft: true } });
+      if (fresh && (fresh.adultLeft > 0 || fresh.childLeft > 0)) await this.promote(s.id, now);
+    }
+    return this.getMine(memberId, outcome.regId, now);
+  }
+
+  private checkParty(c: ClassDef, s: ClassSession, input: RegisterInput): void {
+    const details: Array<{ path: string; message: string }> = [];
+    if (input.children > 0 && s.childSeats === 0) details.push({ path: 'children', message: '本场活动不设儿童名额' });
+    if (input.adults > 0 && s.adultSeats === 0) details.push({ path: 'adults', message: '本场活动只设儿童名额' });
+    if (c.type === 'family_event' && input.children > 0 && input.childAges.length !== input.children) {
+      details.push({ path: 'childAges', message: '亲子活动请填写每个孩子的年龄' });
+    }
+    if (details.length) throw new AppError('VALIDATION_FAILED', undefined, details);
+    if (input.adults > s.adultSeats || input.children > s.childSeats) throw new AppError('CLASS_PARTY_TOO_LARGE');
+  }
+
+  /**
+   * Take the member's (session, member) row: a cancelled one is reused, otherwise a new one is
+   * inserted; the unique key turns a concurrent duplicate into CLASS_ALREADY_REGISTERED.
+   */
+  private async claimSlot(tx: EntityManager, sessionId: number, memberId: number, householdId: number | null, input: RegisterInput, now: Date): Promise<number> {
+    const fields = {
+      householdId,
+      adults: input.adults,
+      children: input.children,
+      childAges: input.children > 0 && input.childAges.length ? JSON.stringify(input.childAges) : null,
+      status: 'pending' as const,
+      arrivalSeq: null,
+      sub24h: input.subscribe.reminder24h,
+      sub2h: input.subscribe.reminder2h,
+      subPromoted: input.subscribe.promoted,
+      createdAt: now,
+      promotedAt: null,
+      cancelledAt: null,
+      cancelledBy: null,
+      checkedInAt: null,
+      checkedInByStaffId: null,
+      checkinMethod: null,
+      stars: null,
+      comment: null,
+      ratedAt: null,
+    };
+    const reused = await tx
+      .createQueryBuilder()
+      .update(ClassRegistration)
+      .set(fields)
+      .where("session_id = :sessionId AND member_id = :memberId AND status = 'cancelled'", { sessionId, memberId })
+      .execute();
+    if (reused.affected) {
+      const row = await tx.findOneOrFail(ClassRegistration, { where: { sessionId, memberId }, select: { id: true } });
+      // a fresh booking: the cancelled one's reminders must not count against it
+      await tx.delete(ClassNotice, { registrationId: row.id });
+      return row.id;
+    }
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const res = await tx.insert(ClassRegistration, { sessionId, memberId, shortCode: newShortCode(), checkinToken: newToken(), ...fields });
+        return Number(res.identifiers[0].id);
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        const text = String((err as Error).message);
+        // the member's own key (MySQL names the index, SQLite the columns); anything else is a code collision
+        if (/uq_class_reg_member|class_registration\.member_id/.test(text) || attempt >= 4) throw new AppError('CLASS_ALREADY_REGISTERED');
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ promotion
+
+  /**
+   * Give free seats to waiting households in arrival order, skipping those that do not fit.
+   * Idempotent and safe to run concurrently: each promotion is a conditional seat UPDATE plus a
+   * conditional waitlisted -> confirmed UPDATE; if the second finds the registration changed, the
+   * whole transaction is retried on fresh data.
+   */
+  async promote(sessionId: number, now = new Date()): Promise<number[]> {
+    return retryingTransaction(this.db, async (tx) => {
+      const s = await tx.findOne(ClassSession, { where: { id: sessionId } });
+      if (!s || s.status !== 'scheduled' || new Date(s.startsAt) <= now || s.waitingCount <= 0) return [];
+      let adultLeft = s.adultLeft;
+      let childLeft = s.childLeft;
+      if (adultLeft <= 0 && childLeft <= 0) return [];
+      const waiters = await tx.find(ClassRegistration, {
+        where: { sessionId, status: 'waitlisted' },
+        order: { arrivalSeq: 'ASC' },
+        select: { id: true, memberId: true, adults: true, children: true, subPromoted: true },
+        take: 500,
+      });
+      const promoted: number[] = [];
+      for (const w of waiters) {
+        if (adultLeft <= 0 && childLeft <= 0) break;
+        if (w.adults > adultLeft || w.children > childLeft) continue; // cannot fit (exact check is the UPDATE below)
+        const took = await tx
+          .createQueryBuilder()
+          .update(ClassSession)
+          .set({ adultLeft: () => 'adult_left - :a', childLeft: () => 'child_left - :c', waitingCount: () => 'waiting_count - 1' })
+          .where("id = :id AND status = 'scheduled' AND adult_left >= :a AND child_left >= :c")
+          .setParameters({ id: sessionId, a: w.adults, c: w.children })
+          .execute();
+        const fresh = await tx.findOneOrFail(ClassSession, { where: { id: sessionId }, select: { id: true, adultLeft: true, childLeft: true } });
+        adultLeft = fresh.adultLeft;
+        childLeft = fresh.childLeft;
+        if (!took.affected) continue;
+        const moved = await tx
+          .createQueryBuilder()
+          .update(ClassRegistration)
+          .set({ status: 'confirmed', promotedAt: now })
+          .where("id = :id AND status = 'waitlisted'", { id: w.id })
+          .execute();
+        if (!moved.affected) throw new RetryTransaction('waiting registration changed');
+        if (w.subPromoted) await this.notices.queue(tx, w.id, 'promoted', now);
+        await this.events.emit(tx, 'ClassRegistrationPromoted', { registrationId: w.id, sessionId, memberId: w.memberId });
+        promoted.push(w.id);
+      }
+      return promoted;
+    });
+  }
+
+  // ------------------------------------------------------------------ cancel
+
+  async cancel(memberId: number, registrationId: number, now = new Date()): Promise<MyRegistration> {
+    const reg = await this.db.manager.findOne(ClassRegistration, { where: { id: registrationId, memberId } });
+    if (!reg) throw new AppError('NOT_FOUND');
+    const freed = await retryingTransaction(this.db, async (tx) => {
+      const r = await tx.findOneOrFail(ClassRegistration, { where: { id: registrationId } });
+      const s = await tx.findOneOrFail(ClassSession, { where: { id: r.sessionId } });
+      if (s.status !== 'scheduled') throw new AppError('CLASS_NOT_CANCELLABLE');
+      if (r.status === 'confirmed') {
+        if (now >= new Date(s.cancellationDeadline)) throw new AppError('CLASS_CANCEL_CLOSED');
+        // session row first (the same lock order as registration and promotion)
+        await tx
+          .createQueryBuilder()
+          .update(ClassSession)
+          .set({ adultLeft: () => 'adult_left + :a', childLeft: () => 'child_left + :c' })
+          .where('id = :id')
+          .setParameters({ id: s.id, a: r.adults, c: r.children })
+          .execute();
+      } else if (r.status === 'waitlisted') {
+        if (now >= new Date(s.startsAt)) throw new AppError('CLASS_NOT_CANCELLABLE');
+        await tx
+          .createQueryBuilder()
+          .update(ClassSession)
+          .set({ waitingCount: () => 'waiting_count - 1' })
+          .where('id = :id')
+          .setParameters({ id: s.id })
+          .execute();
+      } else {
+        throw new AppError('CLASS_NOT_CANCELLABLE');
+      }
+      const done = await tx
+        .createQueryBuilder()
+        .update(ClassRegistration)
+        .set({ status: 'cancelled', cancelledAt: now, cancelledBy: 'member' })
+        .where('id = :id AND status = :was', { id: r.id, was: r.status })
+        .execute();
+      if (!done.affected) throw new RetryTransaction('registration changed while cancelling');
+      await this.events.emit(tx, 'ClassRegistrationCancelled', { registrationId: r.id, sessionId: s.id, memberId, by: 'member' });
+      return r.status === 'confirmed' ? s.id : null;
+    });
+    if (freed) await this.promote(freed, now);
+    return this.getMine(memberId, registrationId, now);
+  }
+
+  // ------------------------------------------------------------------ subscriptions & rating
+
+  async addSubscriptions(memberId: number, registrationId: number, accepts: SubscribeAccepts, now = new Date()): Promise<MyRegistration> {
+    const r = await this.db.manager.findOne(ClassRegistration, { where: { id: registrationId, memberId } });
+    if (!r) throw new AppError('NOT_FOUND');
+    const patch: Partial<ClassRegistration> = {};
+    if (accepts.reminder24h) patch.sub24h = true;
+    if (accepts.reminder2h) patch.sub2h = true;
+    if (accepts.promoted) patch.subPromoted = true;
+    if (Object.keys(patch).length) {
+      await this.db.manager.update(ClassRegistration, { id: registrationId, memberId, status: In([...ACTIVE]) }, patch);
+    }
+    return this.getMine(memberId, registrationId, now);
+  }
+
+  async rate(memberId: number, registrationId: number, stars: number, comment: string | undefined, now = new Date()): Promise<MyRegistration> {
+    const res = await this.db.manager
+      .createQueryBuilder()
+      .update(ClassRegistration)
+      .set({ stars, comment: comment ? comment : null, ratedAt: now })
+      .where("id = :id AND member_id = :memberId AND status = 'attended' AND stars IS NULL", { id: registrationId, memberId })
+      .execute();
+    if (!res.affected) {
+      const r = await this.db.manager.findOne(ClassRegistration, { where: { id: registrationId, memberId } });
+      if (!r) throw new AppError('NOT_FOUND');
+      if (r.stars !== null) throw new AppError('CLASS_ALREADY_RATED');
+      throw new AppError('CLASS_RATING_NOT_ALLOWED');
+    }
+    return this.getMine(memberId, registrationId, now);
+  }
+
+  // ------------------------------------------------------------------ standing (no-show block)
+
+  async activeBlock(memberId: number, now: Date): Promise<ClassBlock | null> {
+    return this.db.manager
+      .createQueryBuilder(ClassBlock, 'b')
+      .where('b.member_id = :memberId AND b.lifted_at IS NULL AND b.blocked_until > :now', { memberId, now })
+      .orderBy('b.blockedUntil', 'DESC')
+      .getOne();
+  }
+
+  private async assertNotBlocked(memberId: number, now: Date): Promise<void> {
+    const block = await this.activeBlock(memberId, now);
+    if (block) throw new AppError('CLASS_MEMBER_BLOCKED', block.reason);
+  }
+
+  async standing(memberId: number, now = new Date()): Promise<MemberStanding> {
+    const rule = this.settings.noShowRule();
+    const block = await this.activeBlock(memberId, now);
+    const since = addDays(now, -rule.windowDays);
+    const rows = await this.db.manager
+      .createQueryBuilder(ClassRegistration, 'r')
+      .innerJoin(ClassSession, 's', 's.id = r.session_id')
+      .innerJoin(ClassDef, 'c', 'c.id = s.class_id')
+      .select(['r.session_id AS sessionId', 'c.title AS title', 's.starts_at AS startsAt'])
+      .where("r.member_id = :memberId AND r.status = 'no_show' AND s.starts_at >= :since", { memberId, since })
+      .orderBy('s.starts_at', 'DESC')
+      .getRawMany<{ sessionId: number; title: string; startsAt: Date | string }>();
+    return {
+      blocked: !!block,
+      blockedUntil: block ? iso(block.blockedUntil) : null,
+      reason: block ? block.reason : null,
+      recentNoShows: rows.map((r) => ({ sessionId: Number(r.sessionId), title: r.title, startsAt: iso(toDate(r.startsAt)) })),
+      rule,
+    };
+  }
+
+  /** Member-facing reason text for a block. */
+  static blockReason(count: number, windowDays: number, until: Date): string {
+    return `${windowDays}天内有${count}次报名后未到场，${shanghaiDate(until)} 前暂不能报名活动`;
+  }
+
+  // ------------------------------------------------------------------ 「我的活动」
+
+  async getMine(memberId: number, registrationId: number, now = new Date()): Promise<MyRegistration> {
+    const r = await this.db.manager.findOne(ClassRegistration, { where: { id: registrationId, memberId } });
+    if (!r) throw new AppError('NOT_FOUND');
+    return (await this.toMine([r], now))[0];
+  }
+
+  async listMine(memberId: number, scope: 'upcoming' | 'past', page: number, pageSize: number, now = new Date()) {
+    const qb = this.db.manager
+      .createQueryBuilder(ClassRegistration, 'r')
+      .innerJoin(ClassSession, 's', 's.id = r.session_id')
+      .where('r.member_id = :memberId', { memberId });
+    if (scope === 'upcoming') {
+      qb.andWhere("r.status IN ('confirmed', 'waitlisted') AND s.status = 'scheduled' AND s.ends_at > :now", { now }).orderBy('s.startsAt', 'ASC');
+    } else {
+      qb.andWhere("(r.status IN ('attended', 'no_show', 'cancelled') OR s.status <> 'scheduled' OR s.ends_at <= :now)", { now }).orderBy('s.startsAt', 'DESC');
+    }
+    qb.addOrderBy('r.id', 'DESC').andWhere("r.status <> 'pending'");
+    const [rows, total] = await qb
+      // 1:1 join: plain OFFSET/LIMIT (skip/take would add TypeORM's distinct-ids subquery)
+      .offset((page - 1) * pageSize)
+      .limit(pageSize)
+      .getManyAndCount();
+    return { items: await this.toMine(rows, now), total, page, pageSize };
+  }
+
+  /** 1-based waitlist positions for waitlisted registrations (arrival order among those still waiting). */
+  async waitlistPositions(regs: Array<Pick<ClassRegistration, 'id' | 'sessionId' | 'status' | 'arrivalSeq'>>): Promise<Map<number, number>> {
+    const out = new Map<number, number>();
+    for (const r of regs) {
+      if (r.status !== 'waitlisted' || r.arrivalSeq === null) continue;
+      const ahead = await this.db.manager
+        .createQueryBuilder(ClassRegistration, 'w')
+        .where("w.session_id = :sid AND w.status = 'waitlisted' AND w.arrival_seq < :seq", { sid: r.sessionId, seq: r.arrivalSeq })
+        .getCount();
+      out.set(r.id, ahead + 1);
+    }
+    return out;
+  }
+
+  async toMine(regs: ClassRegistration[], now: Date): Promise<MyRegistration[]> {
+    if (!regs.length) return [];
+    const em = this.db.manager;
+    const sessions = new Map((await em.find(ClassSession, { where: { id: In([...new Set(regs.map((r) => r.sessionId))]) } })).map((s) => [s.id, s]));
+    const classIds = [...new Set([...sessions.values()].map((s) => s.classId))];
+    const classes = new Map((await em.find(ClassDef, { where: { id: In(classIds) } })).map((c) => [c.id, c]));
+    const seriesSize = await this.sessionCounts(classIds);
+    const stores = await this.lookup.storeNames([...sessions.values()].map((s) => s.storeId));
+    const positions = await this.waitlistPositions(regs);
+    const used = new Set(
+      (await em.find(ClassNotice, { where: { registrationId: In(regs.map((r) => r.id)) }, select: { registrationId: true, kind: true } })).map(
+        (n) => `${n.registrationId}:${n.kind}`,
+      ),
+    );
+    const unused = (r: ClassRegistration, kind: NoticeKind, flag: boolean) => flag && !used.has(`${r.id}:${kind}`);
+    return regs.map((r) => {
+      const s = sessions.get(r.sessionId)!;
+      const c = classes.get(s.classId)!;
+      const { myRegistration: _drop, ...card } = sessionCard(s, c, stores.get(s.storeId) ?? null, null, now, (seriesSize.get(c.id) ?? 1) > 1);
+      const status = r.status === 'pending' ? 'waitlisted' : r.status;
+      const scheduled = s.status === 'scheduled';
+      return {
+        id: r.id,
+        status,
+        session: card,
+        adults: r.adults,
+        children: r.children,
+        childAges: jsonArray<number>(r.childAges),
+        waitlistPosition: positions.get(r.id) ?? null,
+        checkIn: status === 'confirmed' || status === 'attended' ? { shortCode: r.shortCode, qrPayload: registrationQr(r.checkinToken) } : null,
+        checkedInAt: iso(r.checkedInAt),
+        canCancel:
+          scheduled &&
+          ((status === 'confirmed' && now < new Date(s.cancellationDeadline)) || (status === 'waitlisted' && now < new Date(s.startsAt))),
+        cancelledAt: iso(r.cancelledAt),
+        cancelledBy: r.cancelledBy,
+        promotedAt: iso(r.promotedAt),
+        canRate: status === 'attended' && r.stars === null,
+        rating: r.stars !== null && r.ratedAt ? { stars: r.stars, comment: r.comment, at: iso(r.ratedAt) } : null,
+        subscriptions: {
+          reminder24h: unused(r, 'reminder_24h', !!r.sub24h),
+          reminder2h: unused(r, 'reminder_2h', !!r.sub2h),
+          promoted: unused(r, 'promoted', !!r.subPromoted),
+        },
+        createdAt: iso(r.createdAt),
+      };
+    });
+  }
+
+  async sessionCounts(classIds: number[]): Promise<Map<number, number>> {
+    if (!classIds.length) return new Map();
+    const rows = await this.db.manager
+      .createQueryBuilder(ClassSession, 's')
+      .select('s.class_id', 'classId')
+      .addSelect('COUNT(*)', 'n')
+      .where('s.class_id IN (:...ids)', { ids: classIds })
+      .groupBy('s.class_id')
+      .getRawMany<{ classId: number; n: number | string }>();
+    return new Map(rows.map((r) => [Number(r.classId), Number(r.n)]));
+  }
+}
+
+export function toDate(v: Date | string): Date {
+  if (v instanceof Date) return v;
+  // SQLite raw rows carry 'YYYY-MM-DD HH:MM:SS.SSS' in UTC
+  return new Date(/Z$|[+-]\d\d:?\d\d$/.test(v) ? v : `${v.replace(' ', 'T')}Z`);
+}

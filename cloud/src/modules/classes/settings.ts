@@ -1,0 +1,52 @@
+/**
+ * Settings of the classes domain, read from the environment once (defaults fit the issue: two
+ * no-shows in 60 days block registration for 30 days). The lead may fold these into config/env.ts.
+ */
+import { Init, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { z } from 'zod';
+
+const Schema = z.object({
+  CLASS_NOSHOW_LIMIT: z.coerce.number().int().min(1).default(2),
+  CLASS_NOSHOW_WINDOW_DAYS: z.coerce.number().int().min(1).default(60),
+  CLASS_NOSHOW_BLOCK_DAYS: z.coerce.number().int().min(0).default(30),
+  /** Check-in opens this long before start and stays open this long after the end; then no-shows are recorded. */
+  CLASS_CHECKIN_OPENS_MINUTES: z.coerce.number().int().min(0).default(120),
+  CLASS_CHECKIN_GRACE_MINUTES: z.coerce.number().int().min(0).default(120),
+  /** Subscribe-message template ids from the mini-program console (the defaults work with the simulator). */
+  CLASS_TEMPLATE_REMINDER_24H: z.string().min(1).max(64).default('tmpl_class_reminder_24h'),
+  CLASS_TEMPLATE_REMINDER_2H: z.string().min(1).max(64).default('tmpl_class_reminder_2h'),
+  CLASS_TEMPLATE_PROMOTED: z.string().min(1).max(64).default('tmpl_class_waitlist_promoted'),
+});
+
+export type ClassesConfig = z.infer<typeof Schema>;
+
+export function loadClassesConfig(source: NodeJS.ProcessEnv = process.env): ClassesConfig {
+  const parsed = Schema.safeParse(source);
+  if (!parsed.success) {
+    throw new Error(`Invalid classes configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}
+
+@Provide()
+@Scope(ScopeEnum.Singleton)
+export class ClassesSettings {
+  config!: ClassesConfig;
+
+  @Init()
+  init(): void {
+    this.config = loadClassesConfig();
+  }
+
+  noShowRule() {
+    return { noShowLimit: this.config.CLASS_NOSHOW_LIMIT, windowDays: this.config.CLASS_NOSHOW_WINDOW_DAYS, blockDays: this.config.CLASS_NOSHOW_BLOCK_DAYS };
+  }
+
+  templates() {
+    return {
+      reminder24h: this.config.CLASS_TEMPLATE_REMINDER_24H,
+      reminder2h: this.config.CLASS_TEMPLATE_REMINDER_2H,
+      promoted: this.config.CLASS_TEMPLATE_PROMOTED,
+    };
+  }
+}

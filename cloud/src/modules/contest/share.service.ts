@@ -1,0 +1,54 @@
+/**
+ * Sharing within WeChat's rules: a card (title, path, image) and a poster with a mini-program code.
+ * The path and the code's scene carry the sharer's member id for referral attribution only —
+ * nothing here counts shares or rewards them, and no text asks for votes (no 拉票).
+ */
+import { Config, Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { ENTRY_PAGE } from '../../../../contracts/contest';
+import type { AppEnv } from '../../config/env';
+import { AppError } from '../../core/errors';
+import { WECHAT_CLIENT, type WechatClient } from '../../platform/types';
+import { UploadService } from '../uploads/upload.service';
+import { ContestService } from './contest.service';
+import { EntryService } from './entry.service';
+
+@Provide()
+@Scope(ScopeEnum.Singleton)
+export class ShareService {
+  @Inject()
+  contests!: ContestService;
+
+  @Inject()
+  entries!: EntryService;
+
+  @Inject()
+  uploads!: UploadService;
+
+  @Inject(WECHAT_CLIENT)
+  wechat!: WechatClient;
+
+  @Config('hub')
+  env!: AppEnv;
+
+  async shareInfo(memberId: number, entryId: number) {
+    const e = await this.entries.find(entryId);
+    if (e.status !== 'approved') throw new AppError('NOT_FOUND');
+    const c = await this.contests.findVisible(e.contestId);
+    const scene = `e=${entryId}&s=${memberId}`;
+    const release = this.env.NODE_ENV === 'production';
+    const envVersion = release ? 'release' : 'develop';
+    const wxacodeUrl = await this.uploads.storeGenerated(`wxacode|${ENTRY_PAGE}|${scene}|${envVersion}`, () =>
+      // outside production the page may not be published yet, so WeChat must not check it
+      this.wechat.getUnlimitedWxacode({ scene, page: ENTRY_PAGE, width: 430, checkPath: release, envVersion }),
+    );
+    const cover = e.photos[0];
+    return {
+      title: `${e.displayName}的「${e.title}」｜${c.title}`,
+      path: `/${ENTRY_PAGE}?id=${entryId}&from=${memberId}`,
+      imageUrl: cover ? this.uploads.fileUrl(cover.name) : null,
+      scene,
+      wxacodeUrl,
+      posterLines: [`${e.displayName}的「${e.title}」`, c.title, '微信扫码，看看这道菜怎么做'],
+    };
+  }
+}

@@ -1,0 +1,39 @@
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import type { StaffRole } from '../../../../../contracts/route';
+import { Store } from './store.entity';
+
+@Entity({ name: 'staff_user' })
+export class StaffUser {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  @Column({ type: 'varchar', length: 64, unique: true })
+  username!: string;
+
+  @Column({ name: 'display_name', type: 'varchar', length: 64 })
+  displayName!: string;
+
+  /** scrypt$N$r$p$salt$hash (see password.ts); null = no password login (WeCom only). */
+  @Column({ name: 'password_hash', type: 'varchar', length: 255, nullable: true })
+  passwordHash!: string | null;
+
+  @Column({ type: 'varchar', length: 20 })
+  role!: StaffRole;
+
+  @Column({ name: 'store_id', type: 'integer', nullable: true })
+  storeId!: number | null;
+
+  @ManyToOne(() => Store, { nullable: true, createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'store_id' })
+  store?: Store | null;
+
+  /** The WeCom userid (企业成员账号) this account signs in with from the sidebar. */
+  @Column({ name: 'wecom_user_id', type: 'varchar', length: 64, nullable: true, unique: true })
+  wecomUserId!: string | null;
+
+  @Column({ type: 'boolean', default: true })
+  active!: boolean;
+
+  @Column({ name: 'created_at', type: 'datetime' })
+  createdAt!: Date;
+}

@@ -1,0 +1,138 @@
+/**
+ * A member's own data: profile, 「我的数据」 export and account deletion. The member id always
+ * comes from the session, never from the request.
+ */
+import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { In } from 'typeorm';
+import { CURRENT_PRIVACY_VERSION, type MemberProfile, type MyDataExport } from '../../../../contracts/identity';
+import { SessionService } from '../../core/auth/session.service';
+import { Db, iso } from '../../core/db';
+import { AppError } from '../../core/errors';
+import { EventBus } from '../../core/events/event-bus';
+import { PrivacyRegistry } from '../../core/privacy';
+import { WecomContactService } from '../wecom/wecom-contact.service';
+import { ConsentRecord } from './entities/consent-record.entity';
+import { Household } from './entities/household.entity';
+import { Member } from './entities/member.entity';
+import { toMemberProfile } from './views';
+
+@Provide()
+@Scope(ScopeEnum.Singleton)
+export class MemberService {
+  @Inject()
+  db!: Db;
+
+  @Inject()
+  sessions!: SessionService;
+
+  @Inject()
+  events!: EventBus;
+
+  @Inject()
+  privacy!: PrivacyRegistry;
+
+  @Inject()
+  wecomContacts!: WecomContactService;
+
+  private async active(memberId: number): Promise<Member> {
+    const m = await this.db.manager.findOne(Member, { where: { id: memberId }, relations: { store: true, household: true } });
+    if (!m) throw new AppError('UNAUTHENTICATED');
+    if (m.status !== 'active') throw new AppError('ACCOUNT_DELETED');
+    return m;
+  }
+
+  async getMe(memberId: number): Promise<MemberProfile> {
+    return toMemberProfile(await this.active(memberId));
+  }
+
+  async updateMe(memberId: number, patch: { nickname?: string; avatarUrl?: string }): Promise<MemberProfile> {
+    await this.active(memberId);
+    const changes: Partial<Member> = {};
+    if (patch.nickname !== undefined) changes.nickname = patch.nickname;
+    if (patch.avatarUrl !== undefined) changes.avatarUrl = patch.avatarUrl;
+    if (Object.keys(changes).length) await this.db.transaction((em) => em.update(Member, { id: memberId, status: 'active' }, changes));
+    return this.getMe(memberId);
+  }
+
+  async myData(memberId: number): Promise<MyDataExport> {
+    const m = await this.active(memberId);
+    const em = this.db.manager;
+    const [householdMembers, consents, sessions, contacts, activity] = await Promise.all([
+      m.householdId
+        ? em.find(Member, { where: { householdId: m.householdId, status: 'active' }, select: { id: true, nickname: true, householdRelation: true }, order: { id: 'ASC' } })
+        : Promise.resolve([] as Member[]),
+      em.find(ConsentRecord, { where: { memberId }, order: { at: 'ASC', id: 'ASC' } }),
+      this.sessions.listFor('member', memberId),
+      this.wecomContacts.listForMember(memberId),
+      this.privacy.exportFor(memberId),
+    ]);
+    return {
+      exportedAt: new Date().toISOString(),
+      member: {
+        id: m.id,
+        openid: m.openid,
+        unionid: m.unionid,
+        nickname: m.nickname,
+        avatarUrl: m.avatarUrl,
+        phone: m.phone,
+        tier: m.tier,
+        storeName: m.store?.name ?? null,
+        createdAt: iso(m.createdAt),
+      },
+      household: m.household
+        ? { id: m.household.id, name: m.household.name, members: householdMembers.map((h) => ({ nickname: h.nickname, relation: h.householdRelation })) }
+        : null,
+      consents: consents.map((c) => ({ version: c.version, action: c.action, at: iso(c.at) })),
+      sessions: sessions.map((s) => ({ createdAt: iso(s.createdAt), lastSeenAt: iso(s.lastSeenAt), userAgent: s.userAgent })),
+      wecomContacts: contacts.map((c) => ({ staffName: c.followStaff?.displayName ?? null, addedAt: iso(c.addedAt) })),
+      activity,
+    };
+  }
+
+  /**
+   * Withdraw consent and delete the account in one transaction: personal fields erased, household
+   * link dropped, every session revoked, withdrawal recorded, WeCom contacts unlinked, and
+   * MemberDeleted emitted so other domains anonymise their own rows.
+   */
+  async deleteMe(memberId: number): Promise<void> {
+    await this.db.transaction(async (em) => {
+      const m = await em.findOne(Member, { where: { id: memberId } });
+      if (!m) throw new AppError('UNAUTHENTICATED');
+      if (m.status !== 'active') throw new AppError('ACCOUNT_DELETED');
+      const now = new Date();
+      await em.update(Member, { id: memberId }, {
+        openid: null,
+        unionid: null,
+        nickname: null,
+        avatarUrl: null,
+        phone: null,
+        householdId: null,
+        householdRelation: null,
+        groupOwnerStaffId: null,
+        consentVersion: null,
+        status: 'deleted',
+        deletedAt: now,
+      });
+      await em.insert(ConsentRecord, { memberId, version: m.consentVersion ?? CURRENT_PRIVACY_VERSION, action: 'withdrawn', at: now });
+      await this.sessions.revokeAll('member', memberId, em);
+      await this.wecomContacts.unlinkMember(em, memberId);
+      await this.events.emit(em, 'MemberDeleted', { memberId });
+    });
+  }
+
+  /** Used by the sidebar: members by id with store and household (active only). */
+  async findActiveWithRelations(ids: number[]): Promise<Member[]> {
+    if (!ids.length) return [];
+    return this.db.manager.find(Member, { where: { id: In(ids), status: 'active' }, relations: { store: true, household: true } });
+  }
+
+  async consentHistory(memberId: number): Promise<ConsentRecord[]> {
+    return this.db.manager.find(ConsentRecord, { where: { memberId }, order: { at: 'DESC', id: 'DESC' }, take: 20 });
+  }
+
+  async householdName(householdId: number | null): Promise<string | null> {
+    if (!householdId) return null;
+    const h = await this.db.manager.findOne(Household, { where: { id: householdId }, select: { id: true, name: true } });
+    return h?.name ?? null;
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * Ops page sections per role. The page uses the list to build its navigation; the server still
+ * enforces roles on every route. Sections of later features are listed so the nav is role-aware.
+ */
+import type { StaffRole } from '../../../../contracts/route';
+
+export const SECTIONS_BY_ROLE: Record<StaffRole, readonly string[]> = {
+  hq_admin: ['dashboard', 'members', 'staff', 'contests', 'classes', 'preorders', 'journeys', 'tags', 'permissions'],
+  store_manager: ['dashboard', 'members', 'contests', 'classes', 'preorders', 'journeys', 'tags'],
+  group_owner: ['dashboard', 'members'],
+  staff: ['dashboard'],
+};

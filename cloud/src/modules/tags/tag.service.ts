@@ -1,0 +1,119 @@
+/**
+ * Our tag store. The API other domains use is deliberately small and stable:
+ *
+ *   grant(em, memberId, names, source)  idempotent; returns the names newly granted
+ *   tagsOf(memberId) / tagsOfMany(ids)  read side (sidebar, journeys, WeCom sync)
+ *
+ * Domains do not call grant directly from their own transactions: they emit an event and a
+ * listener in ./listeners/<domain>.listener.ts grants inside the outbox delivery's transaction.
+ */
+import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { EntityManager, In } from 'typeorm';
+import { Db, isUniqueViolation } from '../../core/db';
+import { EventBus, OnEvent } from '../../core/events/event-bus';
+import type { DeliveredEvent } from '../../core/events/types';
+import { PrivacyExport } from '../../core/privacy';
+import { MemberTag } from './entities/member-tag.entity';
+import { Tag } from './entities/tag.entity';
+import './events';
+
+export const TAG_NAME_MAX = 30;
+
+/** Behaviour tags granted by the contest domain (names are part of the WeCom tag contract). */
+export const CONTEST_TAGS = { author: 'UGC创作者', voter: '投票参与' } as const;
+
+@Provide()
+@Scope(ScopeEnum.Singleton)
+export class TagService {
+  @Inject()
+  db!: Db;
+
+  @Inject()
+  events!: EventBus;
+
+  /** name -> id; tags are never renamed or deleted by the app, so the cache cannot go stale. */
+  private readonly ids = new Map<string, number>();
+
+  /**
+   * Give `memberId` the tags `names` (created on first use) inside the caller's transaction.
+   * Idempotent: a tag the member already holds keeps its first source and time. Emits
+   * MemberTagsGranted for the newly granted ones. Returns those names.
+   */
+  async grant(em: EntityManager, memberId: number, names: string[], source: string): Promise<string[]> {
+    const wanted = [...new Set(names.map((n) => n.trim()).filter(Boolean))];
+    for (const n of wanted) if (n.length > TAG_NAME_MAX) throw new Error(`tag name longer than ${TAG_NAME_MAX}: ${n}`);
+    if (!wanted.length) return [];
+    const now = new Date();
+    const granted: string[] = [];
+    for (const name of wanted) {
+      const tagId = await this.tagId(em, name, now);
+      const held = await em.findOne(MemberTag, { where: { memberId, tagId }, select: { id: true } });
+      if (held) continue;
+      try {
+        await em.insert(MemberTag, { memberId, tagId, source: source.slice(0, 64), grantedAt: now });
+        granted.push(name);
+      } catch (err) {
+        // granted concurrently by another delivery: same outcome
+        if (!isUniqueViolation(err)) throw err;
+      }
+    }
+    if (granted.length) await this.events.emit(em, 'MemberTagsGranted', { memberId, tags: granted, source });
+    return granted;
+  }
+
+  async tagsOf(memberId: number, em: EntityManager = this.db.manager): Promise<Array<{ name: string; source: string; grantedAt: Date }>> {
+    const rows = await em.find(MemberTag, { where: { memberId }, relations: { tag: true }, order: { grantedAt: 'ASC', id: 'ASC' } });
+    return rows.map((r) => ({ name: r.tag?.name ?? '', source: r.source, grantedAt: r.grantedAt }));
+  }
+
+  /** memberId -> tag names, for lists. */
+  async tagsOfMany(memberIds: number[], em: EntityManager = this.db.manager): Promise<Map<number, string[]>> {
+    const out = new Map<number, string[]>();
+    if (!memberIds.length) return out;
+    const rows = await em.find(MemberTag, { where: { memberId: In([...new Set(memberIds)]) }, relations: { tag: true }, order: { id: 'ASC' } });
+    for (const r of rows) {
+      const list = out.get(r.memberId) ?? [];
+      list.push(r.tag?.name ?? '');
+      out.set(r.memberId, list);
+    }
+    return out;
+  }
+
+  @PrivacyExport('tags')
+  async exportFor(memberId: number): Promise<Array<Record<string, unknown>>> {
+    return (await this.tagsOf(memberId)).map((t) => ({ tag: t.name, source: t.source, grantedAt: t.grantedAt.toISOString() }));
+  }
+
+  /** A deleted member holds no tags. */
+  @OnEvent('MemberDeleted')
+  async onMemberDeleted(event: DeliveredEvent<'MemberDeleted'>, em: EntityManager): Promise<void> {
+    await em.delete(MemberTag, { memberId: event.payload.memberId });
+  }
+
+  /**
+   * The tag's id, creating the tag on first use inside the caller's transaction (no second
+   * connection: a pool full of waiting transactions would starve). On MySQL a duplicate means a
+   * concurrent transaction created it; a locking read sees that committed row where a plain read
+   * would miss it in this transaction's older snapshot. Cached only after the caller commits.
+   */
+  private async tagId(em: EntityManager, name: string, now: Date): Promise<number> {
+    const cached = this.ids.get(name);
+    if (cached) return cached;
+    let tag = await em.findOne(Tag, { where: { name } });
+    if (!tag) {
+      try {
+        await em.insert(Tag, { name, groupName: '行为标签', createdAt: now });
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+      }
+      const qb = em.getRepository(Tag).createQueryBuilder('t').where('t.name = :name', { name });
+      if (this.db.kind === 'mysql') qb.setLock('pessimistic_read');
+      tag = await qb.getOneOrFail();
+    }
+    const id = tag.id;
+    this.db.afterCommit(em, () => {
+      this.ids.set(name, id);
+    });
+    return id;
+  }
+}

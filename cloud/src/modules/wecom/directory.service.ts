@@ -1,0 +1,104 @@
+/**
+ * Read-only lookups of identity data the WeCom engine needs on hot paths (staff names for the
+ * welcome text, store names, member by unionid), with a short in-memory cache. Identity owns
+ * these tables; nothing here writes them.
+ */
+import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { Db } from '../../core/db';
+import { Member } from '../identity/entities/member.entity';
+import { In, Not, IsNull } from 'typeorm';
+import { StaffUser } from '../identity/entities/staff-user.entity';
+import { Store } from '../identity/entities/store.entity';
+import { WecomContact } from './wecom-contact.entity';
+
+const TTL_MS = 60_000;
+
+interface Cached<T> {
+  value: T;
+  at: number;
+}
+
+export interface StaffCard {
+  id: number;
+  displayName: string;
+  storeId: number | null;
+  role: string;
+}
+
+@Provide()
+@Scope(ScopeEnum.Singleton)
+export class WecomDirectory {
+  @Inject()
+  db!: Db;
+
+  private staff = new Map<string, Cached<StaffCard | null>>();
+  private stores = new Map<number, Cached<string | null>>();
+
+  private fresh<T>(c: Cached<T> | undefined): c is Cached<T> {
+    return !!c && Date.now() - c.at < TTL_MS;
+  }
+
+  async staffByUserId(userid: string): Promise<StaffCard | null> {
+    const c = this.staff.get(userid);
+    if (this.fresh(c)) return c.value;
+    const s = await this.db.manager.findOne(StaffUser, { where: { wecomUserId: userid }, select: { id: true, displayName: true, storeId: true, role: true, active: true } });
+    const value = s && s.active ? { id: s.id, displayName: s.displayName, storeId: s.storeId, role: s.role } : null;
+    this.staff.set(userid, { value, at: Date.now() });
+    return value;
+  }
+
+  async storeName(storeId: number | null): Promise<string | null> {
+    if (!storeId) return null;
+    const c = this.stores.get(storeId);
+    if (this.fresh(c)) return c.value;
+    const s = await this.db.manager.findOne(Store, { where: { id: storeId }, select: { id: true, name: true } });
+    this.stores.set(storeId, { value: s?.name ?? null, at: Date.now() });
+    return s?.name ?? null;
+  }
+
+  async memberIdByUnionid(unionid: string): Promise<number | null> {
+    const m = await this.db.manager.findOne(Member, { where: { unionid, status: 'active' }, select: { id: true } });
+    return m?.id ?? null;
+  }
+
+  async member(memberId: number): Promise<{ id: number; nickname: string | null; storeId: number | null; active: boolean } | null> {
+    const m = await this.db.manager.findOne(Member, { where: { id: memberId }, select: { id: true, nickname: true, storeId: true, status: true } });
+    return m ? { id: m.id, nickname: m.nickname, storeId: m.storeId, active: m.status === 'active' } : null;
+  }
+
+  /** The WeCom contacts (with their owning staff userid) of these members; for pushing member tags. */
+  async contactsOfMembers(memberIds: number[]): Promise<Array<{ memberId: number; externalUserId: string; userId: string }>> {
+    const out: Array<{ memberId: number; externalUserId: string; userId: string }> = [];
+    const ids = [...new Set(memberIds)];
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db.manager.find(WecomContact, {
+        where: { memberId: In(ids.slice(i, i + 500)), followUserId: Not(IsNull()) },
+        select: { id: true, memberId: true, externalUserId: true, followUserId: true },
+      });
+      for (const r of rows) out.push({ memberId: r.memberId!, externalUserId: r.externalUserId, userId: r.followUserId! });
+    }
+    return out;
+  }
+
+  /** Display names of WeCom contacts we know (for message placeholders). */
+  async contactNames(externalUserIds: string[]): Promise<Map<string, string | null>> {
+    const out = new Map<string, string | null>();
+    const ids = [...new Set(externalUserIds)];
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db.manager.find(WecomContact, { where: { externalUserId: In(ids.slice(i, i + 500)) }, select: { id: true, externalUserId: true, name: true } });
+      for (const r of rows) out.set(r.externalUserId, r.name);
+    }
+    return out;
+  }
+
+  async staffById(staffId: number): Promise<{ id: number; wecomUserId: string | null; storeId: number | null; role: string } | null> {
+    const s = await this.db.manager.findOne(StaffUser, { where: { id: staffId }, select: { id: true, wecomUserId: true, storeId: true, role: true } });
+    return s ? { id: s.id, wecomUserId: s.wecomUserId, storeId: s.storeId, role: s.role } : null;
+  }
+
+  /** WeCom userids of active store managers of a store. */
+  async storeManagerUserIds(storeId: number): Promise<Array<{ id: number; userid: string | null }>> {
+    const rows = await this.db.manager.find(StaffUser, { where: { storeId, role: 'store_manager', active: true }, select: { id: true, wecomUserId: true } });
+    return rows.map((r) => ({ id: r.id, userid: r.wecomUserId }));
+  }
+}

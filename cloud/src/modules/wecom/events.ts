@@ -1,0 +1,29 @@
+/**
+ * Events the WeCom engine emits. Payloads carry ids and facts only; times are ISO-8601 UTC strings.
+ */
+export {};
+
+declare module '../../core/events/types' {
+  interface DomainEventMap {
+    /** A customer added a staff member (after the welcome was attempted and the contact synced). */
+    ContactAdded: {
+      externalUserId: string;
+      /** WeCom userid of the staff member the customer added. */
+      staffUserId: string;
+      staffId: number | null;
+      memberId: number | null;
+      channelId: number | null;
+      channelKind: string | null;
+      state: string | null;
+      /** Set when the State was a member's personal referral code (ref_<memberId>). */
+      referrerMemberId: number | null;
+      addedAt: string;
+    };
+    /** The friendship ended: the customer deleted the staff member, or the staff member deleted the customer. */
+    ContactLost: { externalUserId: string; staffUserId: string; reason: 'customer_deleted' | 'staff_deleted'; at: string };
+    /** For the referral work: a friend added staff through a member's personal referral code. */
+    ReferralContactAdded: { referrerMemberId: number; externalUserId: string; memberId: number | null; channelId: number; staffUserId: string; addedAt: string };
+    /** A WeCom contact got linked to a member (by unionid) during sync. */
+    ContactLinked: { externalUserId: string; memberId: number; staffUserId: string | null };
+  }
+}

@@ -1,0 +1,63 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export type OutboundStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled';
+
+/**
+ * Exactly-once outgoing WeCom effects (mass messages, tag marks, contact way updates). Written in
+ * the transaction that decides the effect, with an idempotency key; a worker sends it. A row left
+ * in 'sending' by a crashed worker is reconciled against WeCom before anything is sent again.
+ */
+@Entity({ name: 'wecom_outbound' })
+@Index('idx_wecom_outbound_due', ['status', 'nextAttemptAt'])
+export class WecomOutbound {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  @Index('uq_wecom_outbound_key', { unique: true })
+  @Column({ name: 'idem_key', type: 'varchar', length: 191 })
+  idemKey!: string;
+
+  /** mark_tag | msg_template | update_contact_way */
+  @Column({ type: 'varchar', length: 32 })
+  kind!: string;
+
+  @Column({ type: 'text' })
+  payload!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: OutboundStatus;
+
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
+
+  @Column({ name: 'next_attempt_at', type: 'datetime' })
+  nextAttemptAt!: Date;
+
+  @Column({ name: 'locked_until', type: 'datetime', nullable: true })
+  lockedUntil!: Date | null;
+
+  /** When the last attempt started (reconciliation searches WeCom from a little before this). */
+  @Column({ name: 'started_at', type: 'datetime', nullable: true })
+  startedAt!: Date | null;
+
+  /** errcode WeCom answered on the last failed attempt (null = no answer: the call may have landed). */
+  @Column({ name: 'last_errcode', type: 'integer', nullable: true })
+  lastErrcode!: number | null;
+
+  @Column({ name: 'last_error', type: 'varchar', length: 500, nullable: true })
+  lastError!: string | null;
+
+  /** JSON result, e.g. { msgid } of add_msg_template. */
+  @Column({ type: 'text', nullable: true })
+  result!: string | null;
+
+  /** What asked for it, e.g. journey_step:123 (for the ops page). */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  ref!: string | null;
+
+  @Column({ name: 'created_at', type: 'datetime' })
+  createdAt!: Date;
+
+  @Column({ name: 'sent_at', type: 'datetime', nullable: true })
+  sentAt!: Date | null;
+}

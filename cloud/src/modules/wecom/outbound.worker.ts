@@ -1,0 +1,90 @@
+/**
+ * The Midway side of the outbound queue: builds the processor with the handlers of every kind and
+ * runs it when kicked after a commit (in-process) and from the `wecom.outbound` job.
+ */
+import { Inject, Logger, type ILogger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { Db } from '../../core/db';
+import { WecomContactApi } from '../../platform/wecom-externalcontact';
+import { TagSyncService } from '../tags/tag-sync.service';
+import { ChannelService } from './channel.service';
+import { msgTemplateHandler } from './msg-template.handler';
+import { OutboundProcessor, type OutboundHooks, type RunResult } from './outbound';
+
+@Provide()
+@Scope(ScopeEnum.Singleton)
+export class OutboundWorker {
+  @Inject()
+  db!: Db;
+
+  @Inject()
+  api!: WecomContactApi;
+
+  @Inject()
+  channels!: ChannelService;
+
+  @Inject()
+  tagSync!: TagSyncService;
+
+  @Logger()
+  logger!: ILogger;
+
+  /** Tests: inject a crash between the platform call and the record. */
+  hooks: OutboundHooks = {};
+  /** Tests and the FaaS entry turn the in-process kick off to drive the worker explicitly. */
+  autoKick = true;
+
+  private processorInstance?: OutboundProcessor;
+  private running: Promise<void> | null = null;
+  private again = false;
+
+  get processor(): OutboundProcessor {
+    this.processorInstance ??= new OutboundProcessor({
+      manager: () => this.db.manager,
+      handlers: {
+        mark_tag: this.tagSync.markTagHandler(),
+        msg_template: msgTemplateHandler(() => this.api),
+        update_contact_way: this.channels.updateWayHandler(),
+      },
+      hooks: { afterSend: (row, res) => this.hooks.afterSend?.(row, res) },
+      concurrency: 8,
+      log: (m) => this.logger?.warn(m),
+    });
+    return this.processorInstance;
+  }
+
+  /** Send everything due now, in batches, until nothing is left. */
+  async drain(now?: Date, maxBatches = 50): Promise<RunResult> {
+    const total: RunResult = { sent: 0, reconciled: 0, failed: 0, retry: 0, cancelled: 0 };
+    for (let i = 0; i < maxBatches; i++) {
+      const r = await this.processor.runOnce({ limit: 100, now });
+      (Object.keys(total) as Array<keyof RunResult>).forEach((k) => (total[k] += r[k]));
+      if (r.sent + r.reconciled + r.failed + r.retry + r.cancelled === 0) break;
+    }
+    return total;
+  }
+
+  /** Coalesced background pass after a commit. */
+  kick(): void {
+    if (!this.autoKick) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        try {
+          await this.drain();
+        } catch (err) {
+          this.logger?.warn('[outbound] pass failed: %s', (err as Error).message);
+        }
+      } while (this.again);
+    })().finally(() => {
+      this.running = null;
+    });
+  }
+
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+}

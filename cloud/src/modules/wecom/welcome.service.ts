@@ -1,0 +1,138 @@
+/**
+ * The welcome (欢迎语): chosen by the callback's State from our database only and sent with the
+ * WelcomeCode before any other WeCom call for the event, because the code dies 20 s after the
+ * add. Every attempt is logged with its delay.
+ */
+import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import type { WelcomeAttachment, WelcomeContent } from '../../../../contracts/wecom';
+import { Db, isUniqueViolation } from '../../core/db';
+import { PlatformError, PlatformUnavailableError } from '../../platform/types';
+import { WecomContactApi, type WxWelcomeAttachment } from '../../platform/wecom-externalcontact';
+import type { CallbackInbox } from './callback-inbox.entity';
+import { WecomChannel, channelWelcome } from './channel.entity';
+import { ChannelService } from './channel.service';
+import { WecomDirectory } from './directory.service';
+import { WelcomeLog, type WelcomeStatus } from './welcome-log.entity';
+import { WecomContact } from './wecom-contact.entity';
+
+/** Used when the State names no channel (or there is none). */
+export const DEFAULT_WELCOME: WelcomeContent = {
+  text: '{客户称呼}您好，我是{门店}的{员工姓名}，很高兴认识您！新鲜好菜、烹饪课和社区活动都会在这里通知您，有需要随时找我～',
+  attachments: [],
+};
+
+export const WELCOME_WINDOW_MS = 20_000;
+
+export function toWxAttachments(list: WelcomeAttachment[]): WxWelcomeAttachment[] {
+  return list.map((a): WxWelcomeAttachment => {
+    switch (a.type) {
+      case 'image':
+        return { msgtype: 'image', image: { pic_url: a.picUrl } };
+      case 'link':
+        return { msgtype: 'link', link: { title: a.title, url: a.url, ...(a.desc ? { desc: a.desc } : {}), ...(a.picUrl ? { picurl: a.picUrl } : {}) } };
+      case 'miniprogram':
+        return { msgtype: 'miniprogram', miniprogram: { title: a.title, appid: a.appid, page: a.page, ...(a.picMediaId ? { pic_media_id: a.picMediaId } : {}) } };
+    }
+  });
+}
+
+export function renderTemplate(text: string, vars: Record<string, string>): string {
+  return text.replace(/\{(客户称呼|员工姓名|门店|推荐人|上次购买)\}/g, (_, k: string) => vars[k] ?? '');
+}
+
+export interface WelcomeOutcome {
+  status: WelcomeStatus;
+  channel: WecomChannel | null;
+}
+
+@Provide()
+@Scope(ScopeEnum.Singleton)
+export class WelcomeService {
+  @Inject()
+  db!: Db;
+
+  @Inject()
+  api!: WecomContactApi;
+
+  @Inject()
+  channels!: ChannelService;
+
+  @Inject()
+  directory!: WecomDirectory;
+
+  /** Placeholder values, all from our own database (no WeCom call may come before the welcome). */
+  private async vars(text: string, channel: WecomChannel | null, userId: string, externalUserId: string): Promise<Record<string, string>> {
+    const vars: Record<string, string> = {};
+    if (!/\{(客户称呼|员工姓名|门店|推荐人)\}/.test(text)) return vars;
+    const staff = await this.directory.staffByUserId(userId);
+    vars['员工姓名'] = staff?.displayName ?? '';
+    vars['门店'] = (await this.directory.storeName(channel?.storeId ?? staff?.storeId ?? null)) ?? '社区店';
+    if (text.includes('{客户称呼}')) {
+      const known = await this.db.manager.findOne(WecomContact, { where: { externalUserId }, select: { id: true, name: true } });
+      vars['客户称呼'] = known?.name ?? '';
+    }
+    if (text.includes('{推荐人}') && channel?.referrerMemberId) {
+      vars['推荐人'] = (await this.directory.member(channel.referrerMemberId))?.nickname ?? '您的好友';
+    }
+    return vars;
+  }
+
+  /**
+   * Send (once) the welcome of an add event. Throws PlatformUnavailableError when WeCom could not
+   * be reached and the window is still open, so the caller retries at once.
+   */
+  async sendFor(row: CallbackInbox, fields: Record<string, string>, now: () => Date = () => new Date()): Promise<WelcomeOutcome> {
+    const channel = await this.channels.byState(fields.State || null);
+    const code = fields.WelcomeCode;
+    const userId = fields.UserID;
+    const externalUserId = fields.ExternalUserID;
+    let status: WelcomeStatus;
+    let errcode: number | null = null;
+    let sentAt: Date | null = null;
+    if (!code) {
+      // no WelcomeCode: the staff member has their own welcome configured in WeCom, or it is a re-add
+      status = 'no_code';
+    } else {
+      const content = channel && channel.active ? channelWelcome(channel) : DEFAULT_WELCOME;
+      const text = content.text ? renderTemplate(content.text, await this.vars(content.text, channel, userId, externalUserId)).trim() : '';
+      try {
+        await this.api.sendWelcome(code, text || null, toWxAttachments(content.attachments));
+        status = 'sent';
+        sentAt = now();
+      } catch (err) {
+        const late = now().getTime() - row.eventAt.getTime() > WELCOME_WINDOW_MS + 1000;
+        if (err instanceof PlatformError) {
+          errcode = err.errcode;
+          // 41051: used or expired — never retry; 41096: another app sends it — record and move on
+          status = err.errcode === 41051 ? (late ? 'expired' : 'already_sent') : err.errcode === 41096 ? 'other_app_sending' : 'failed';
+        } else if (err instanceof PlatformUnavailableError && !late) {
+          throw err;
+        } else {
+          status = late ? 'expired' : 'failed';
+        }
+      }
+    }
+    try {
+      await this.db.manager.insert(WelcomeLog, {
+        inboxId: row.id,
+        externalUserId,
+        userId,
+        channelId: channel?.id ?? null,
+        eventAt: row.eventAt,
+        receivedAt: row.receivedAt,
+        sentAt,
+        delayMs: sentAt ? sentAt.getTime() - row.eventAt.getTime() : null,
+        processingMs: sentAt ? sentAt.getTime() - row.receivedAt.getTime() : null,
+        status,
+        errcode,
+      });
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+    }
+    return { status, channel };
+  }
+
+  async alreadyHandled(inboxId: number): Promise<boolean> {
+    return (await this.db.manager.count(WelcomeLog, { where: { inboxId } })) > 0;
+  }
+}

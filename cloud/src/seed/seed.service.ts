@@ -1,0 +1,157 @@
+/**
+ * Demo data for local runs (SEED_DEMO, on by default in development). Runs once: if any store
+ * exists the database is left alone, and a concurrent second seeder loses on the unique store name.
+ */
+import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { In } from 'typeorm';
+import { CURRENT_PRIVACY_VERSION } from '../../../contracts/identity';
+import type { StaffRole } from '../../../contracts/route';
+import { Db, isUniqueViolation } from '../core/db';
+import { ConsentRecord } from '../modules/identity/entities/consent-record.entity';
+import { Household } from '../modules/identity/entities/household.entity';
+import { Member } from '../modules/identity/entities/member.entity';
+import { StaffUser } from '../modules/identity/entities/staff-user.entity';
+import { Store } from '../modules/identity/entities/store.entity';
+import { hashPassword } from '../modules/identity/password';
+import { WecomContact } from '../modules/wecom/wecom-contact.entity';
+import { demoPopulation } from './demo-data';
+
+export const DEMO_STORE = '滨江店';
+
+export interface DemoAccount {
+  username: string;
+  displayName: string;
+  role: StaffRole;
+  password: string;
+  wecomUserId: string | null;
+  inStore: boolean;
+}
+
+/** Demo passwords are printed at start; they exist only in databases this seed created. */
+export const DEMO_ACCOUNTS: DemoAccount[] = [
+  { username: 'admin', displayName: '总部管理员', role: 'hq_admin', password: 'admin123', wecomUserId: 'chenjing', inStore: false },
+  { username: 'manager', displayName: '滨江店店长', role: 'store_manager', password: 'manager123', wecomUserId: 'zhangsan', inStore: true },
+  { username: 'owner1', displayName: '团长·李娜', role: 'group_owner', password: 'owner123', wecomUserId: 'lisi', inStore: true },
+  { username: 'owner2', displayName: '团长·王磊', role: 'group_owner', password: 'owner123', wecomUserId: 'wangwu', inStore: true },
+  { username: 'staff1', displayName: '店员·赵敏', role: 'staff', password: 'staff123', wecomUserId: 'zhaoliu', inStore: true },
+];
+
+export interface SeedResult {
+  created: boolean;
+  accounts: Array<{ username: string; role: StaffRole; password: string; wecomUserId: string | null }>;
+  members: number;
+  contacts: number;
+}
+
+const DAY = 86_400_000;
+
+@Provide()
+@Scope(ScopeEnum.Singleton)
+export class SeedService {
+  @Inject()
+  db!: Db;
+
+  async seedDemo(now = new Date()): Promise<SeedResult> {
+    const accounts = DEMO_ACCOUNTS.map((a) => ({ username: a.username, role: a.role, password: a.password, wecomUserId: a.wecomUserId }));
+    if ((await this.db.manager.count(Store)) > 0) return { created: false, accounts, members: 0, contacts: 0 };
+    // hash outside the transaction: scrypt is slow on purpose and must not hold the write lock
+    const hashes = await Promise.all(DEMO_ACCOUNTS.map((a) => hashPassword(a.password)));
+    try {
+      return await this.db.transaction(async (em) => {
+        const storeId = Number((await em.insert(Store, { name: DEMO_STORE, createdAt: now })).identifiers[0].id);
+        const staffIds: Record<string, number> = {};
+        for (const [i, a] of DEMO_ACCOUNTS.entries()) {
+          const r = await em.insert(StaffUser, {
+            username: a.username,
+            displayName: a.displayName,
+            passwordHash: hashes[i],
+            role: a.role,
+            storeId: a.inStore ? storeId : null,
+            wecomUserId: a.wecomUserId,
+            active: true,
+            createdAt: now,
+          });
+          staffIds[a.username] = Number(r.identifiers[0].id);
+        }
+        const owners = [staffIds.owner1, staffIds.owner2];
+
+        const { households, members } = demoPopulation();
+        const householdIds: number[] = [];
+        for (const h of households) {
+          const r = await em.insert(Household, { name: h.name, storeId, createdAt: now });
+          householdIds.push(Number(r.identifiers[0].id));
+        }
+        for (let i = 0; i < members.length; i += 100) {
+          await em.insert(
+            Member,
+            members.slice(i, i + 100).map((m) => ({
+              openid: m.openid,
+              unionid: m.unionid,
+              nickname: m.nickname,
+              avatarUrl: null,
+              phone: m.phone,
+              tier: m.tier,
+              storeId,
+              householdId: householdIds[m.householdIndex],
+              householdRelation: m.relation,
+              groupOwnerStaffId: m.groupOwner === null ? null : owners[m.groupOwner],
+              consentVersion: CURRENT_PRIVACY_VERSION,
+              status: 'active' as const,
+              createdAt: new Date(now.getTime() - m.daysAgo * DAY),
+              deletedAt: null,
+            })),
+          );
+        }
+        // ids by openid (multi-row inserts do not report every generated id on every driver)
+        const idByOpenid = new Map<string, number>();
+        for (let i = 0; i < members.length; i += 200) {
+          const rows = await em.find(Member, { where: { openid: In(members.slice(i, i + 200).map((m) => m.openid)) }, select: { id: true, openid: true } });
+          for (const r of rows) idByOpenid.set(r.openid as string, r.id);
+        }
+        const consents = members.map((m) => ({
+          memberId: idByOpenid.get(m.openid)!,
+          version: CURRENT_PRIVACY_VERSION,
+          action: 'granted' as const,
+          at: new Date(now.getTime() - m.daysAgo * DAY),
+        }));
+        for (let i = 0; i < consents.length; i += 200) await em.insert(ConsentRecord, consents.slice(i, i + 200));
+
+        // WeCom contacts: the first 60 members with a unionid, followed by their group owner (else
+        // the manager or the shop assistant), plus a few contacts who never registered.
+        const withUnion = members.filter((m) => m.unionid).slice(0, 60);
+        const followers = [staffIds.manager, staffIds.staff1];
+        const contacts = withUnion.map((m, i) => {
+          const follow = m.groupOwner !== null ? owners[m.groupOwner] : followers[i % 2];
+          const account = DEMO_ACCOUNTS.find((a) => staffIds[a.username] === follow)!;
+          return {
+            externalUserId: `wm_demo_${String(i + 1).padStart(4, '0')}`,
+            name: m.nickname,
+            avatar: null,
+            unionid: m.unionid,
+            followUserId: account.wecomUserId,
+            followStaffId: follow,
+            memberId: idByOpenid.get(m.openid)!,
+            addedAt: new Date(now.getTime() - Math.max(m.daysAgo - 3, 0) * DAY),
+            createdAt: now,
+          };
+        });
+        const strangers = ['路过的邻居', '陈女士', '快递小哥', '新搬来的周先生', '楼下刘姐'].map((name, i) => ({
+          externalUserId: `wm_demo_${String(withUnion.length + i + 1).padStart(4, '0')}`,
+          name,
+          avatar: null,
+          unionid: null,
+          followUserId: 'zhaoliu',
+          followStaffId: staffIds.staff1,
+          memberId: null,
+          addedAt: new Date(now.getTime() - (i + 1) * DAY),
+          createdAt: now,
+        }));
+        await em.insert(WecomContact, [...contacts, ...strangers]);
+        return { created: true, accounts, members: members.length, contacts: contacts.length + strangers.length };
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) return { created: false, accounts, members: 0, contacts: 0 };
+      throw err;
+    }
+  }
+}

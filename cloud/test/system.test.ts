@@ -1,0 +1,151 @@
+/** Health and config, migrations on an empty database, the demo seed, the outbox, concurrent writes. */
+import { CURRENT_PRIVACY_VERSION, identity, system, wecom } from '../../contracts';
+import { Db } from '../src/core/db';
+import { JobRunner } from '../src/core/jobs';
+import { SessionRow } from '../src/core/auth/session.entity';
+import { DomainEvent, EventDelivery } from '../src/core/events/domain-event.entity';
+import { EventBus } from '../src/core/events/event-bus';
+import { Household } from '../src/modules/identity/entities/household.entity';
+import { Member } from '../src/modules/identity/entities/member.entity';
+import { StaffUser } from '../src/modules/identity/entities/staff-user.entity';
+import { Store } from '../src/modules/identity/entities/store.entity';
+import { WecomContact } from '../src/modules/wecom/wecom-contact.entity';
+import { DEMO_ACCOUNTS, SeedService } from '../src/seed/seed.service';
+import { demoPopulation } from '../src/seed/demo-data';
+import { startTestApp, type TestApp } from './helpers/app';
+
+let t: TestApp;
+let d: Db;
+beforeAll(async () => {
+  t = await startTestApp();
+  d = await t.container.getAsync(Db);
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+test('health reports the database kind and that every shipped migration is applied', async () => {
+  const h = await t.client().call(system.health);
+  const loaded = d.dataSource.migrations.map((m) => m.name);
+  expect(loaded).toEqual(expect.arrayContaining(['CoreTables1763800000000', 'IdentityTables1763800000100', 'WecomContact1763800200000']));
+  expect(h).toEqual({
+    status: 'ok',
+    time: expect.any(String),
+    db: { kind: t.dbKind, migrations: { applied: loaded.length, pending: 0, last: expect.stringMatching(/\d{13}$/) } },
+  });
+  for (const m of loaded) expect(m).toMatch(/\d{13}$/);
+});
+
+test('public config names the WeCom app and no secrets', async () => {
+  const c = await t.client().call(system.publicConfig);
+  expect(c).toEqual({ env: 'test', privacyVersion: CURRENT_PRIVACY_VERSION, wecom: { corpId: 'ww_dev_corp', agentId: '1000002' }, simulator: null });
+  const raw = JSON.stringify(c);
+  expect(raw).not.toMatch(/secret/i);
+});
+
+test('concurrent first logins: all distinct people register; the same person twice stays one member', async () => {
+  const codes = await Promise.all(Array.from({ length: 12 }, () => t.wechatCode()));
+  const results = await Promise.all(codes.map(({ code }) => t.client().call(identity.memberLogin, { body: { code, consentVersion: CURRENT_PRIVACY_VERSION } })));
+  expect(new Set(results.map((r) => r.member.id)).size).toBe(12);
+  const first = await t.wechatCode();
+  const twin = await t.wechatCode({ openid: first.openid });
+  const both = await Promise.all([first, twin].map(({ code }) => t.client().call(identity.memberLogin, { body: { code, consentVersion: CURRENT_PRIVACY_VERSION } })));
+  expect(both[0].member.id).toBe(both[1].member.id);
+  expect(await d.manager.countBy(Member, { openid: first.openid })).toBe(1);
+});
+
+test('outbox: delivery is once per handler, failures are retried, the event is marked dispatched', async () => {
+  const bus = await t.container.getAsync(EventBus);
+  const seen: number[] = [];
+  let flakyCalls = 0;
+  bus.on('MemberDeleted', 'test.counter', async (e) => {
+    seen.push(e.payload.memberId);
+  });
+  bus.on('MemberDeleted', 'test.flaky', async () => {
+    flakyCalls += 1;
+    if (flakyCalls === 1) throw new Error('flaky handler');
+  });
+  const id = await d.transaction((em) => bus.emit(em, 'MemberDeleted', { memberId: 424242 }));
+  // the commit kicks a pass (the flaky handler fails); drain runs another pass, which retries it
+  await bus.drain();
+  await bus.drain();
+  const ev = await d.manager.findOneByOrFail(DomainEvent, { id });
+  expect(ev.dispatchedAt).toBeInstanceOf(Date);
+  expect(ev.attempts).toBe(2);
+  expect(ev.lastError).toBeNull();
+  expect(flakyCalls).toBe(2);
+  expect(seen.filter((m) => m === 424242)).toHaveLength(1);
+  expect((await d.manager.findBy(EventDelivery, { eventId: id })).map((r) => r.handler)).toEqual(expect.arrayContaining(['test.counter', 'test.flaky']));
+
+  // an event written in a transaction that rolls back never exists
+  await expect(
+    d.transaction(async (em) => {
+      await bus.emit(em, 'MemberDeleted', { memberId: 515151 });
+      throw new Error('rollback');
+    }),
+  ).rejects.toThrow('rollback');
+  await bus.drain();
+  expect(seen).not.toContain(515151);
+});
+
+test('demo seed: about 300 members in 120 households, runs once, and the demo accounts work', async () => {
+  const seed = await t.container.getAsync(SeedService);
+  const first = await seed.seedDemo();
+  expect(first.created).toBe(true);
+  const counts = async () => ({
+    stores: await d.manager.count(Store),
+    members: await d.manager.countBy(Member, { openid: undefined }),
+    households: await d.manager.count(Household),
+    staff: await d.manager.count(StaffUser),
+    contacts: await d.manager.count(WecomContact),
+  });
+  const after1 = await counts();
+  const second = await seed.seedDemo();
+  expect(second.created).toBe(false);
+  expect(await counts()).toEqual(after1);
+
+  const pop = demoPopulation();
+  expect(pop.members.length).toBeGreaterThanOrEqual(250);
+  expect(pop.members.length).toBeLessThanOrEqual(350);
+  expect(pop.households).toHaveLength(120);
+  expect(demoPopulation().members.map((m) => m.nickname)).toEqual(pop.members.map((m) => m.nickname));
+  expect(await d.manager.countBy(Member, { openid: pop.members[0].openid })).toBe(1);
+
+  const admin = DEMO_ACCOUNTS.find((a) => a.role === 'hq_admin')!;
+  const login = await t.client().call(identity.staffLogin, { body: { username: admin.username, password: admin.password } });
+  const page = await t.client(login.token).call(identity.listMembers, { query: {} });
+  expect(page.total).toBeGreaterThanOrEqual(pop.members.length);
+  expect(page.items[0].storeName).toBe('滨江店');
+
+  const owner = DEMO_ACCOUNTS.find((a) => a.username === 'owner1')!;
+  const ownerLogin = await t.client().call(identity.wecomLogin, { body: { code: await t.wecomCode(owner.wecomUserId!) } });
+  const ownerPage = await t.client(ownerLogin.token).call(identity.listMembers, { query: { pageSize: 100 } });
+  expect(ownerPage.total).toBeGreaterThan(10);
+  expect(ownerPage.total).toBe(pop.members.filter((m) => m.groupOwner === 0).length);
+  const contact = await d.manager.findOneOrFail(WecomContact, { where: { followStaffId: ownerLogin.staff.id, memberId: undefined }, order: { id: 'ASC' } });
+  const view = await t.client(ownerLogin.token).call(wecom.sidebarContact, { params: { externalUserId: contact.externalUserId } });
+  expect(view.member).not.toBeNull();
+});
+
+test('every migration goes down and up again on this database', async () => {
+  const n = d.dataSource.migrations.length;
+  for (let i = 0; i < n; i++) await d.dataSource.undoLastMigration({ transaction: 'each' });
+  expect((await t.client().call(system.health)).db.migrations).toEqual({ applied: 0, pending: n, last: null });
+  expect((await t.client().call(system.health)).status).toBe('degraded');
+  await d.dataSource.runMigrations({ transaction: 'each' });
+  expect((await t.client().call(system.health)).db.migrations).toMatchObject({ applied: n, pending: 0 });
+  expect(await d.manager.count(Member)).toBe(0);
+});
+
+test('the hourly job purges expired sessions only', async () => {
+  const { code } = await t.wechatCode();
+  const live = await t.client().call(identity.memberLogin, { body: { code, consentVersion: CURRENT_PRIVACY_VERSION } });
+  const { code: code2 } = await t.wechatCode();
+  const dead = await t.client().call(identity.memberLogin, { body: { code: code2, consentVersion: CURRENT_PRIVACY_VERSION } });
+  await d.manager.update(SessionRow, { subjectId: dead.member.id, subjectType: 'member' }, { expiresAt: new Date(Date.now() - 60_000) });
+  const runner = await t.container.getAsync(JobRunner);
+  expect(await runner.runNow('purge-expired-sessions')).toEqual({ ran: true });
+  expect(await d.manager.countBy(SessionRow, { subjectId: dead.member.id, subjectType: 'member' })).toBe(0);
+  expect((await t.client(live.token).call(identity.getMe)).id).toBe(live.member.id);
+});
+

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '传家年夜菜大赛' });

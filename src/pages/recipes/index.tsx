@@ -1,0 +1,108 @@
+/**
+ * 菜谱 tab: the recipe contests (「晒出你家的传家年夜菜」). The pages themselves live in the
+ * contest subpackage; this tab only lists published contests and links into it.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Button, Image, Text, View } from '@tarojs/components';
+import Taro, { useDidShow } from '@tarojs/taro';
+import { listContests, type ContestSummary } from '@contracts/contest';
+import { api, apiBase } from '../../api/client';
+import { errorMessage } from '../../api/errors';
+import { ROUTES } from '../../api/routes';
+import { formatShanghai } from '../../utils/time';
+
+const abs = (url: string) => (/^https?:\/\//.test(url) ? url : `${apiBase}${url}`);
+
+function ContestCard({ contest }: { contest: ContestSummary }) {
+  const live = contest.submissionOpen || contest.votingOpen;
+  return (
+    <View
+      className="card"
+      data-testid={`recipes-contest-${contest.id}`}
+      onClick={() => void Taro.navigateTo({ url: `${ROUTES.contestHome}?id=${contest.id}` })}
+    >
+      {contest.coverUrl && (
+        <Image src={abs(contest.coverUrl)} mode="aspectFill" style={{ width: '100%', height: '260px', borderRadius: '16px', marginBottom: '12px' }} />
+      )}
+      <View>
+        <Text className="card-title" style={{ display: 'inline' }}>
+          {contest.title}
+        </Text>
+        <Text className="badge">{contest.phaseLabel}</Text>
+      </View>
+      <Text className="muted" style={{ display: 'block' }}>
+        征集 {formatShanghai(contest.submissionStartAt)} 至 {formatShanghai(contest.submissionEndAt)}
+      </Text>
+      <Text className="muted" style={{ display: 'block' }}>
+        投票 {formatShanghai(contest.voteStartAt)} 至 {formatShanghai(contest.voteEndAt)}
+      </Text>
+      <View className="link-row">
+        <Text>{contest.entryCount} 个作品</Text>
+        <Text className="chevron">{live ? (contest.submissionOpen ? '去投稿 / 看作品 ›' : '去看看 ›') : '查看 ›'}</Text>
+      </View>
+    </View>
+  );
+}
+
+export default function RecipesPage() {
+  const [contests, setContests] = useState<ContestSummary[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const shown = useRef(false);
+
+  const load = useCallback(async () => {
+    setError(null);
+    try {
+      const res = await api.call(listContests, { query: { page: 1, pageSize: 20 } });
+      setContests(res.items);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  useDidShow(() => {
+    if (!shown.current) {
+      shown.current = true;
+      return;
+    }
+    void load();
+  });
+
+  return (
+    <View className="page" data-testid="page-recipes">
+      <View className="hero">
+        <Text className="hero-title">晒出你家的传家年夜菜</Text>
+        <Text className="hero-sub">每家都有一道过年必上桌的菜，讲讲它的故事</Text>
+      </View>
+
+      {error && !contests && (
+        <View className="card">
+          <Text className="error-text" data-testid="recipes-error">
+            {error}
+          </Text>
+          <Button className="btn-plain" onClick={() => void load()}>
+            重试
+          </Button>
+        </View>
+      )}
+      {!contests && !error && <Text className="muted">正在加载…</Text>}
+      {contests && contests.length === 0 && (
+        <View className="card" data-testid="recipes-empty">
+          <Text className="card-title">暂时没有进行中的活动</Text>
+          <Text className="muted">新的菜谱活动开始后会出现在这里。</Text>
+        </View>
+      )}
+      {contests?.map((c) => <ContestCard key={c.id} contest={c} />)}
+
+      <View className="card">
+        <View className="link-row" data-testid="recipes-mine" onClick={() => void Taro.navigateTo({ url: ROUTES.contestMine })}>
+          <Text>我的作品</Text>
+          <Text className="chevron">›</Text>
+        </View>
+      </View>
+    </View>
+  );
+}

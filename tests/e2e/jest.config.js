@@ -1,0 +1,27 @@
+/**
+ * Browser end-to-end tests: a real server (node cloud/bootstrap.js, built by `npm run build`)
+ * driven through Chromium. One file at a time: each test file starts its own server and browser,
+ * and with E2E_DATABASE_URL they share one MariaDB database that every server start recreates.
+ */
+const path = require('path');
+
+const root = path.resolve(__dirname, '../..');
+
+module.exports = {
+  rootDir: root,
+  roots: ['<rootDir>/tests/e2e'],
+  testMatch: ['<rootDir>/tests/e2e/**/*.e2e.ts'],
+  // Node environment plus a screenshot of every open page when a test fails.
+  testEnvironment: '<rootDir>/tests/e2e/environment.js',
+  transform: {
+    // Type errors are the typecheck step's job (tests/tsconfig.json); here we only transpile.
+    '^.+\\.tsx?$': ['ts-jest', { tsconfig: path.join(root, 'tests', 'tsconfig.json'), diagnostics: false }],
+  },
+  moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
+  moduleNameMapper: {
+    '^@contracts$': '<rootDir>/contracts/index.ts',
+    '^@contracts/(.*)$': '<rootDir>/contracts/$1',
+  },
+  testTimeout: 120000,
+  maxWorkers: 1,
+};

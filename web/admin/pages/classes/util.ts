@@ -1,0 +1,119 @@
+/**
+ * Helpers of the ops classes pages: Shanghai wall-clock <-> UTC for the date-time inputs (ops
+ * type Beijing time whatever the browser's zone), labels, and the two non-JSON calls (CSV export,
+ * cover upload) that need the bearer token directly.
+ */
+import { CLASS_TYPE_LABELS, REGISTRATION_STATUS_LABELS, type ClassType, type NoticeKind, type NoticeStatus, type RegistrationStatus } from '../../../../contracts/classes';
+import { ApiError } from '../../../shared/api';
+
+const OFFSET_MS = 8 * 60 * 60 * 1000;
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** ISO instant -> "YYYY-MM-DDTHH:mm" in Shanghai (for <input type="datetime-local">). */
+export function toShanghaiInput(iso: string): string {
+  const d = new Date(new Date(iso).getTime() + OFFSET_MS);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+}
+
+/** "YYYY-MM-DDTHH:mm" read as Shanghai time -> ISO UTC; null when incomplete. */
+export function fromShanghaiInput(value: string | undefined | null): string | null {
+  if (!value || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) return null;
+  const d = new Date(`${value}:00+08:00`);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+/** Today's Shanghai date "YYYY-MM-DD". */
+export function shanghaiToday(now = new Date()): string {
+  return toShanghaiInput(now.toISOString()).slice(0, 10);
+}
+
+export function typeLabel(t: ClassType): string {
+  return CLASS_TYPE_LABELS[t] ?? t;
+}
+
+export const STATUS_COLORS: Record<RegistrationStatus, string> = {
+  confirmed: 'green',
+  waitlisted: 'orange',
+  attended: 'blue',
+  no_show: 'red',
+  cancelled: 'default',
+};
+
+export function statusLabel(s: RegistrationStatus): string {
+  return REGISTRATION_STATUS_LABELS[s] ?? s;
+}
+
+export const SESSION_STATUS_LABELS: Record<string, string> = { scheduled: '未开始/进行中', cancelled: '已取消', finished: '已结束' };
+
+export const NOTICE_KIND_LABELS: Record<NoticeKind, string> = { reminder_24h: '24小时提醒', reminder_2h: '2小时提醒', promoted: '候补成功通知' };
+export const NOTICE_STATUS_LABELS: Record<NoticeStatus, string> = {
+  pending: '待发送',
+  sending: '发送中',
+  sent: '已发送',
+  refused: '未授权',
+  failed: '失败',
+  skipped: '已跳过',
+};
+
+export const CHECKIN_METHOD_LABELS: Record<string, string> = { staff_scan: '店员扫码', staff_code: '店员输入签到码', member_scan: '会员扫码' };
+
+export function percent(rate: number | null): string {
+  return rate === null ? '—' : `${Math.round(rate * 1000) / 10}%`;
+}
+
+export function stars(n: number | null): string {
+  if (n === null) return '—';
+  return n.toFixed(1);
+}
+
+/** The ops page keeps its token here (see web/admin/auth.tsx); needed for the non-JSON calls. */
+const ADMIN_TOKEN_KEY = 'hub.admin.token';
+function bearer(): Record<string, string> {
+  let token: string | null = null;
+  try {
+    token = window.localStorage.getItem(ADMIN_TOKEN_KEY);
+  } catch {
+    token = null;
+  }
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+async function failure(res: Response): Promise<ApiError> {
+  let body: { code?: string; message?: string } = {};
+  try {
+    body = (await res.json()) as typeof body;
+  } catch {
+    /* not JSON */
+  }
+  return new ApiError(res.status, (body.code ?? 'INTERNAL') as never, body.message ?? `请求失败（${res.status}）`);
+}
+
+/** GET a file with the bearer token and hand it to the browser as a download. */
+export async function downloadWithToken(url: string, fallbackName: string): Promise<string> {
+  const res = await fetch(url, { headers: bearer() });
+  if (!res.ok) throw await failure(res);
+  const blob = await res.blob();
+  const disposition = res.headers.get('content-disposition') ?? '';
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
+  const plain = /filename="?([^";]+)"?/i.exec(disposition);
+  const name = star ? decodeURIComponent(star[1]) : plain ? plain[1] : fallbackName;
+  const href = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 10_000);
+  return name;
+}
+
+/** POST one image (multipart field "file") to the ops upload route; answers the image URL. */
+export async function uploadCover(file: File): Promise<string> {
+  const form = new FormData();
+  form.append('file', file);
+  const res = await fetch('/api/admin/uploads/images', { method: 'POST', headers: bearer(), body: form });
+  if (!res.ok) throw await failure(res);
+  const body = (await res.json()) as { url: string };
+  return body.url;
+}

@@ -1,0 +1,86 @@
+/**
+ * Small helpers of the contest ops pages: Beijing wall-clock <-> UTC for the datetime inputs
+ * (whatever the browser's zone), the cover upload, and a hook for a reloadable request.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { MAX_UPLOAD_BYTES, UPLOAD_FIELD, uploadStaffImage, type UploadedImage } from '../../../../contracts/uploads';
+import { ApiError, errorMessage, tokenStore } from '../../../shared/api';
+
+/** The ops page keeps its staff token under this key (web/admin/auth.tsx). */
+const ADMIN_TOKEN_KEY = 'hub.admin.token';
+
+const SHANGHAI = 'Asia/Shanghai';
+const wallClock = new Intl.DateTimeFormat('en-CA', {
+  timeZone: SHANGHAI,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** ISO UTC -> "YYYY-MM-DDTHH:mm" in Beijing time, the value a datetime-local input shows. */
+export function toLocalInput(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const p: Record<string, string> = {};
+  for (const part of wallClock.formatToParts(d)) p[part.type] = part.value;
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+}
+
+/** "YYYY-MM-DDTHH:mm" read as Beijing time (China has no DST) -> ISO UTC; null when unparsable. */
+export function fromLocalInput(value: string): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) return null;
+  const d = new Date(`${value}:00+08:00`);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+/** Upload one image as staff (contest cover): multipart POST, answer as in contracts/uploads.ts. */
+export async function uploadCover(file: File): Promise<UploadedImage> {
+  if (file.size > MAX_UPLOAD_BYTES) throw new ApiError(413, 'PAYLOAD_TOO_LARGE', '图片不能超过 8 MB');
+  const token = tokenStore(window.localStorage, ADMIN_TOKEN_KEY).get();
+  const form = new FormData();
+  form.append(UPLOAD_FIELD, file, file.name);
+  let res: Response;
+  try {
+    res = await fetch(uploadStaffImage.path, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {}, body: form });
+  } catch {
+    throw new ApiError(0, 'NETWORK_ERROR', '上传失败，请检查网络');
+  }
+  const body = (await res.json().catch(() => ({}))) as Partial<UploadedImage> & { code?: string; message?: string };
+  if (res.ok && typeof body.id === 'number') return body as UploadedImage;
+  throw new ApiError(res.status, (body.code ?? 'INTERNAL') as never, body.message ?? '上传失败');
+}
+
+/** Run `fn` now and whenever `deps` change; `reload()` runs it again. Stale answers are dropped. */
+export function useLoad<T>(fn: () => Promise<T>, deps: unknown[]) {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const seq = useRef(0);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const run = useCallback(fn, deps);
+  const reload = useCallback(async () => {
+    const mine = ++seq.current;
+    setLoading(true);
+    try {
+      const value = await run();
+      if (mine === seq.current) {
+        setData(value);
+        setError(null);
+      }
+    } catch (err) {
+      if (mine === seq.current) setError(errorMessage(err));
+    } finally {
+      if (mine === seq.current) setLoading(false);
+    }
+  }, [run]);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  return { data, error, loading, reload, setData };
+}
+
+export const yuan = (fen: number | null | undefined) => (fen === null || fen === undefined ? '—' : `¥${(fen / 100).toFixed(2)}`);
