@@ -208,7 +208,7 @@ export class CallbackFirer {
         {
           method: 'GET',
           path: '/fired',
-          handle: () => json({ fired: this.fired.map((f) => ({ fields: f.fields, firedAt: f.firedAt, status: f.status, body: f.body })) }),
+          handle: () => json({ fired: this.fired.map((f) => ({ fields: f.fields, firedAt: f.firedAt, status: f.status, body: f.body, ms: f.ms })) }),
         },
       ],
       reset: () => this.reset(),

@@ -117,6 +117,9 @@ test('every identity/system contract route (and the sidebar/JS-SDK ones) has a h
     const op = res.body.paths[r.def.path.replace(/:(\w+)/g, '{$1}')][r.def.method.toLowerCase()];
     expect(op.summary).toBe(r.def.summary);
   }
+  // a non-JSON answer (the roster CSV) is described with its own media type
+  expect(Object.keys(res.body.paths['/api/ops/classes/sessions/{sessionId}/roster.csv'].get.responses['200'].content)).toEqual(['text/csv']);
+  expect(Object.keys(res.body.paths['/api/me'].get.responses['200'].content)).toEqual(['application/json']);
   const detail = res.body.paths['/api/admin/members/{memberId}'].get;
   expect(detail.parameters).toEqual([expect.objectContaining({ name: 'memberId', in: 'path', required: true })]);
   expect(res.body.paths['/api/auth/member/login'].post.requestBody.content['application/json'].schema.required).toEqual(['code']);

@@ -4,7 +4,7 @@
 // that the stored tallies equal the accepted votes exactly (no double count, no lost vote).
 //
 // `npm run bench -- votes --mariadb` (the target). Flags: --connections 64, --duration 10 (health),
-// --members 15000 (the hot phase sends exactly one vote per member), --pool-requests 6000,
+// --members 8000 (the hot phase sends exactly one vote per member), --pool-requests 3000,
 // --entries 20, --warmup 2. The vote phases send a fixed number of requests (not a duration) so
 // every request's answer is counted: a run cut off by time would leave committed votes unanswered.
 //
@@ -121,8 +121,8 @@ async function uploadPhoto(baseUrl, token, jpeg) {
 export async function run({ baseUrl, args, log, server }) {
   const connections = numberArg(args, 'connections', 64);
   const duration = numberArg(args, 'duration', 10);
-  const poolRequests = numberArg(args, 'pool-requests', 6000);
-  const memberCount = numberArg(args, 'members', 15000);
+  const poolRequests = numberArg(args, 'pool-requests', 3000);
+  const memberCount = numberArg(args, 'members', 8000);
   const entryCount = Math.max(2, numberArg(args, 'entries', 20));
   const warmup = numberArg(args, 'warmup', 2);
 

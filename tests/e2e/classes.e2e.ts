@@ -51,6 +51,7 @@ const field = (page: Page, id: string) =>
 
 async function shot(page: Page, name: string) {
   fs.mkdirSync(SHOTS, { recursive: true });
+  await page.waitForTimeout(700); // Taro's h5 page transition and antd's animations settle
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
 
@@ -331,6 +332,29 @@ test('a cancellation promotes the first waiting household automatically, and tel
   for (const x of [a, c, d]) expectNoPageIssues(x.page, { allow: MEMBER_ALLOWED });
 });
 
+test('the 2 h reminder goes out once per confirmed registration, also after the job ran again', async () => {
+  const { a, b, c, d } = m;
+  // The real scheduler runs the job every minute (at :00); wait for it to send both.
+  const first = await until('the reminders', async () => {
+    const calls = await subscribeSends();
+    return sendsTo(calls, b.openid, templates.reminder2h).length && sendsTo(calls, c.openid, templates.reminder2h).length ? calls : null;
+  }, 90_000);
+  expect(sendsTo(first, b.openid, templates.reminder2h)[0].errcode).toBe(0);
+  // Let the job run at least once more (the next minute boundary, plus time to finish).
+  const nextRun = Math.ceil((Date.now() + 1000) / 60_000) * 60_000;
+  await new Promise((r) => setTimeout(r, nextRun - Date.now() + 20_000));
+
+  const calls = await subscribeSends();
+  const reminders = calls.filter((x) => x.body?.template_id === templates.reminder2h);
+  expect(sendsTo(calls, b.openid, templates.reminder2h)).toHaveLength(1);
+  expect(sendsTo(calls, c.openid, templates.reminder2h)).toHaveLength(1);
+  expect(reminders).toHaveLength(2); // not A (cancelled, accepted nothing), not D (still waiting)
+  expect(reminders.every((x) => x.errcode === 0)).toBe(true);
+  expect(calls.filter((x) => x.body?.template_id === templates.promoted)).toHaveLength(1);
+  expect(calls.filter((x) => x.body?.template_id === templates.reminder24h)).toHaveLength(0);
+  expect(sendsTo(calls, a.openid, templates.reminder2h).length + sendsTo(calls, d.openid, templates.reminder2h).length).toBe(0);
+}, 240_000);
+
 test('staff check members in: short code in the sidebar, the member QR in the ops roster', async () => {
   const { b, c } = m;
   // B shows the short code; the store clerk types it in the sidebar's 签到 panel.
@@ -366,6 +390,9 @@ test('staff check members in: short code in the sidebar, the member QR in the op
   await expectText(byTestId(ops, `roster-status-${m.d.regId}`), '候补第1位');
   await expectText(byTestId(ops, `roster-status-${m.a.regId}`), '已取消');
   await expectText(byTestId(ops, 'roster-counts'), '已签到 2');
+  // How each subscribe message went, per registration.
+  await expectText(byTestId(ops, `roster-row-${b.regId}`), '2小时提醒·已发送');
+  await expectText(byTestId(ops, `roster-row-${c.regId}`), '候补成功通知·已发送');
 
   // The door QR for members to scan, and the CSV export.
   await byTestId(ops, 'roster-session-code').click();
@@ -380,35 +407,6 @@ test('staff check members in: short code in the sidebar, the member QR in the op
   expect(csv).toContain(code);
   expectNoPageIssues(ops);
 });
-
-test('the 2 h reminder goes out once per confirmed registration, also after the job ran again', async () => {
-  const { a, b, c, d } = m;
-  // The real scheduler runs the job every minute (at :00); wait for it to send both.
-  const first = await until('the reminders', async () => {
-    const calls = await subscribeSends();
-    return sendsTo(calls, b.openid, templates.reminder2h).length && sendsTo(calls, c.openid, templates.reminder2h).length ? calls : null;
-  }, 90_000);
-  expect(sendsTo(first, b.openid, templates.reminder2h)[0].errcode).toBe(0);
-  // Let the job run at least once more (the next minute boundary, plus time to finish).
-  const nextRun = Math.ceil((Date.now() + 1000) / 60_000) * 60_000;
-  await new Promise((r) => setTimeout(r, nextRun - Date.now() + 20_000));
-
-  const calls = await subscribeSends();
-  const reminders = calls.filter((x) => x.body?.template_id === templates.reminder2h);
-  expect(sendsTo(calls, b.openid, templates.reminder2h)).toHaveLength(1);
-  expect(sendsTo(calls, c.openid, templates.reminder2h)).toHaveLength(1);
-  expect(reminders).toHaveLength(2); // not A (cancelled, accepted nothing), not D (still waiting)
-  expect(reminders.every((x) => x.errcode === 0)).toBe(true);
-  expect(calls.filter((x) => x.body?.template_id === templates.promoted)).toHaveLength(1);
-  expect(calls.filter((x) => x.body?.template_id === templates.reminder24h)).toHaveLength(0);
-  expect(sendsTo(calls, a.openid, templates.reminder2h).length + sendsTo(calls, d.openid, templates.reminder2h).length).toBe(0);
-
-  // Ops see how each reminder went.
-  await ops.reload();
-  await expectText(byTestId(ops, `roster-row-${b.regId}`), '2小时提醒·已发送');
-  await expectText(byTestId(ops, `roster-row-${c.regId}`), '候补成功通知·已发送');
-  expectNoPageIssues(ops);
-}, 240_000);
 
 test('the member rates the session and ops see the rating and comment', async () => {
   const { b } = m;

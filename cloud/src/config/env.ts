@@ -41,6 +41,19 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
 });
 
+const PRODUCTION_REQUIRED = [
+  'DATABASE_URL',
+  'PUBLIC_BASE_URL',
+  'WECHAT_APPID',
+  'WECHAT_APPSECRET',
+  'WECOM_CORP_ID',
+  'WECOM_CONTACT_SECRET',
+  'WECOM_AGENT_ID',
+  'WECOM_AGENT_SECRET',
+  'WECOM_CALLBACK_TOKEN',
+  'WECOM_ENCODING_AES_KEY',
+] as const;
+
 export type AppEnv = z.infer<typeof EnvSchema> & {
   dbKind: 'sqlite' | 'mysql';
   simulatorEnabled: boolean;
@@ -58,6 +71,11 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
   }
   const env = parsed.data;
   const production = env.NODE_ENV === 'production';
+  if (production) {
+    // the dev defaults only fit the simulator: production must name every credential itself
+    const missing = PRODUCTION_REQUIRED.filter((key) => !source[key]);
+    if (missing.length) throw new Error(`Invalid environment configuration: production needs ${missing.join(', ')}`);
+  }
   const simulatorEnabled = production ? false : env.SIMULATOR ?? true;
   const simBase = `http://127.0.0.1:${env.SIMULATOR_PORT}`;
   if (production && (!env.WECHAT_API_BASE || !env.WECOM_API_BASE)) {

@@ -48,6 +48,10 @@ function parametersOf(schema: z.ZodType | undefined, where: 'path' | 'query'): J
 export function buildOpenApi(info: { version: string; serverUrl?: string }): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
   const errorRef = { $ref: '#/components/schemas/Error' };
+  const mediaTypeOf = (schema: z.ZodType): string => {
+    const meta = z.globalRegistry.get(schema) as { contentMediaType?: unknown } | undefined;
+    return typeof meta?.contentMediaType === 'string' ? meta.contentMediaType : 'application/json';
+  };
   for (const { group, name, def } of allContractRoutes()) {
     const oasPath = def.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
     const errorStatuses = new Set<number>([400, 500]);
@@ -59,7 +63,8 @@ export function buildOpenApi(info: { version: string; serverUrl?: string }): Jso
       summary: def.summary,
       parameters: [...parametersOf(def.params, 'path'), ...parametersOf(def.query, 'query')],
       responses: {
-        '200': { description: 'OK', content: { 'application/json': { schema: schemaOf(def.response, 'output') } } },
+        // a route whose answer is not JSON (a CSV download) says so with the schema's contentMediaType meta
+        '200': { description: 'OK', content: { [mediaTypeOf(def.response)]: { schema: schemaOf(def.response, 'output') } } },
         ...Object.fromEntries([...errorStatuses].sort().map((s) => [String(s), { description: 'Error', content: { 'application/json': { schema: errorRef } } }])),
       },
       ...(def.auth === 'public' ? { security: [] } : { security: [{ bearer: [] }] }),

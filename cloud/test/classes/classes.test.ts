@@ -9,6 +9,8 @@ import { ApiError } from '../../../contracts/client';
 import { ClassRegistration } from '../../src/modules/classes/entities/class-registration.entity';
 import { ClassSession } from '../../src/modules/classes/entities/class-session.entity';
 import { TagService } from '../../src/modules/tags/tag.service';
+import { boundRoutes } from '../../src/core/route';
+import { z } from 'zod';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { db, makeHousehold, makeStore } from '../helpers/fixtures';
 import { classBody, HOUR, memberToken, MIN, runJob, settle, staffToken } from './kit';
@@ -397,4 +399,18 @@ test('account deletion frees the seat for the waitlist and erases comments; ã€Œæ
   const d = await db(t);
   expect(await d.manager.findOneByOrFail(ClassRegistration, { id: rl.id })).toMatchObject({ status: 'cancelled', comment: null, childAges: null });
   expect((await d.manager.findOneByOrFail(ClassRegistration, { id: rw.id })).status).toBe('confirmed');
+});
+
+test('every classes contract route has a handler and converts to JSON Schema (OpenAPI)', () => {
+  const bound = new Set(boundRoutes().map((b) => `${b.def.method} ${b.def.path}`));
+  const routes = Object.values(api).filter((v): v is (typeof api)['register'] => typeof v === 'object' && v !== null && 'path' in v && 'response' in v);
+  expect(routes.length).toBeGreaterThanOrEqual(28);
+  for (const r of routes) {
+    expect(bound).toContain(`${r.method} ${r.path}`);
+    for (const part of [r.params, r.query, r.body, r.response]) {
+      if (part) expect(() => z.toJSONSchema(part as z.ZodType, { io: 'input', unrepresentable: 'any' })).not.toThrow();
+    }
+  }
+  const csv = z.toJSONSchema(api.opsRosterCsv.response, { io: 'output' }) as { contentMediaType?: string };
+  expect(csv.contentMediaType).toBe('text/csv');
 });

@@ -4,6 +4,7 @@ import { FAIR_PLAY_TEXT } from '../../../contracts/contest';
 import { ContestEntry } from '../../src/modules/contest/entities/entry.entity';
 import { ContestAudit } from '../../src/modules/contest/entities/moderation.entity';
 import { TagService } from '../../src/modules/tags/tag.service';
+import { FILE_STORAGE, type FileStorage } from '../../src/modules/uploads/storage';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { db } from '../helpers/fixtures';
 import { approvedEntry, contestBody, DAY, drain, entryBody, HOUR, memberToken, photoId, publishedContest, rejects, runJob, staffToken } from './kit';
@@ -296,10 +297,17 @@ test('share info: card path and wxacode scene carry the sharer, the code comes f
   const img = await t.http().get(s.wxacodeUrl.replace(/^https?:\/\/[^/]+/, ''));
   expect(img.status).toBe(200);
   expect(img.body.subarray(0, 4).toString('latin1')).toBe('\x89PNG');
+  // the code is made once per (page, scene): drop the stored file (a MySQL run shares DATA_DIR across runs), then count calls
+  const storage = await t.container.getAsync<FileStorage>(FILE_STORAGE);
+  await storage.remove(s.wxacodeUrl.split('/').pop()!);
+  const calls = () => t.sim.calls.filter((x) => x.path === '/wechat/wxa/getwxacodeunlimit');
+  const before = calls().length;
+  const again = await t.client(sharer.token).call(api.shareInfo, { params: { entryId: a.entry.id } });
+  expect(again.wxacodeUrl).toBe(s.wxacodeUrl);
+  expect(calls()).toHaveLength(before + 1);
+  expect(calls()[before].body).toMatchObject({ scene: `e=${a.entry.id}&s=${sharer.id}`, page: api.ENTRY_PAGE, check_path: false, env_version: 'develop' });
   await t.client(sharer.token).call(api.shareInfo, { params: { entryId: a.entry.id } });
-  const calls = t.sim.calls.filter((x) => x.path === '/wechat/wxa/getwxacodeunlimit');
-  expect(calls).toHaveLength(1);
-  expect(calls[0].body).toMatchObject({ scene: `e=${a.entry.id}&s=${sharer.id}`, page: api.ENTRY_PAGE, check_path: false, env_version: 'develop' });
+  expect(calls()).toHaveLength(before + 1);
 });
 
 test('blocked words are editable and catch later submissions (ignoring spaces)', async () => {

@@ -45,7 +45,7 @@ export class CatalogService {
     const em = this.db.manager;
     const classIds = [...new Set(sessions.map((s) => s.classId))];
     const classes = new Map((await em.find(ClassDef, { where: { id: In(classIds) } })).map((c) => [c.id, c]));
-    const counts = await this.registrations.sessionCounts(classIds);
+    const counts = await this.registrations.seriesSizes(classIds);
     const stores = await this.lookup.storeNames(sessions.map((s) => s.storeId));
     const mine = await em.find(ClassRegistration, {
       where: { memberId, sessionId: In(sessions.map((s) => s.id)), status: In(['confirmed', 'waitlisted', 'attended', 'no_show']) },

@@ -66,17 +66,22 @@ export class RegistrationService {
   // ------------------------------------------------------------------ register
 
   async register(memberId: number, sessionId: number, input: RegisterInput, now = new Date()): Promise<MyRegistration> {
-    const member = (await this.lookup.memberFacts([memberId])).get(memberId);
-    if (!member) throw new AppError('UNAUTHENTICATED');
     const em = this.db.manager;
-    const s = await em.findOne(ClassSession, { where: { id: sessionId } });
+    // independent reads side by side (separate pool connections on MariaDB)
+    const [facts, s, block] = await Promise.all([
+      this.lookup.memberFacts([memberId]),
+      em.findOne(ClassSession, { where: { id: sessionId } }),
+      this.activeBlock(memberId, now),
+    ]);
+    const member = facts.get(memberId);
+    if (!member) throw new AppError('UNAUTHENTICATED');
     if (!s) throw new AppError('NOT_FOUND');
     const c = await em.findOneOrFail(ClassDef, { where: { id: s.classId } });
     if (s.status !== 'scheduled') throw new AppError('CLASS_SESSION_UNAVAILABLE');
     if (now >= new Date(s.registrationDeadline) || now >= new Date(s.startsAt)) throw new AppError('CLASS_REGISTRATION_CLOSED');
     if (c.priceFen > 0) throw new AppError('CLASS_PAYMENT_UNAVAILABLE');
     this.checkParty(c, s, input);
-    await this.assertNotBlocked(memberId, now);
+    if (block) throw new AppError('CLASS_MEMBER_BLOCKED', block.reason);
 
     const { adults, children } = input;
     // A plain read decides whether trying for a seat is worth a statement inside the lock; a stale
@@ -116,12 +121,14 @@ export class RegistrationService {
         .execute();
       return { regId, status };
     });
-    if (outcome.status === 'waitlisted') {
+    let fresh = await this.db.manager.findOneOrFail(ClassSession, { where: { id: s.id } });
+    if (outcome.status === 'waitlisted' && (fresh.adultLeft > 0 || fresh.childLeft > 0)) {
       // queued while seats are free (a stale read, or behind a household that does not fit): promotion decides
-      const fresh = await this.db.manager.findOne(ClassSession, { where: { id: s.id }, select: { id: true, adultLeft: true, childLeft: true } });
-      if (fresh && (fresh.adultLeft > 0 || fresh.childLeft > 0)) await this.promote(s.id, now);
+      if ((await this.promote(s.id, now)).length) fresh = await this.db.manager.findOneOrFail(ClassSession, { where: { id: s.id } });
     }
-    return this.getMine(memberId, outcome.regId, now);
+    const row = await this.db.manager.findOneOrFail(ClassRegistration, { where: { id: outcome.regId } });
+    // a booking just made (or a reused row whose notices were cleared) has no send records yet, unless just promoted
+    return (await this.toMine([row], now, { sessions: [fresh], classes: [c], noNotices: row.promotedAt === null }))[0];
   }
 
   private checkParty(c: ClassDef, s: ClassSession, input: RegisterInput): void {
@@ -136,8 +143,8 @@ export class RegistrationService {
   }
 
   /**
-   * Take the member's (session, member) row: a cancelled one is reused, otherwise a new one is
-   * inserted; the unique key turns a concurrent duplicate into CLASS_ALREADY_REGISTERED.
+   * Take the member's (session, member) row: a new one is inserted, or a cancelled one reused; the
+   * unique key turns a concurrent duplicate into CLASS_ALREADY_REGISTERED.
    */
   private async claimSlot(tx: EntityManager, sessionId: number, memberId: number, householdId: number | null, input: RegisterInput, now: Date): Promise<number> {
     const fields = {
@@ -161,18 +168,6 @@ export class RegistrationService {
       comment: null,
       ratedAt: null,
     };
-    const reused = await tx
-      .createQueryBuilder()
-      .update(ClassRegistration)
-      .set(fields)
-      .where("session_id = :sessionId AND member_id = :memberId AND status = 'cancelled'", { sessionId, memberId })
-      .execute();
-    if (reused.affected) {
-      const row = await tx.findOneOrFail(ClassRegistration, { where: { sessionId, memberId }, select: { id: true } });
-      // a fresh booking: the cancelled one's reminders must not count against it
-      await tx.delete(ClassNotice, { registrationId: row.id });
-      return row.id;
-    }
     for (let attempt = 0; ; attempt++) {
       try {
         const res = await tx.insert(ClassRegistration, { sessionId, memberId, shortCode: newShortCode(), checkinToken: newToken(), ...fields });
@@ -181,9 +176,22 @@ export class RegistrationService {
         if (!isUniqueViolation(err)) throw err;
         const text = String((err as Error).message);
         // the member's own key (MySQL names the index, SQLite the columns); anything else is a code collision
-        if (/uq_class_reg_member|class_registration\.member_id/.test(text) || attempt >= 4) throw new AppError('CLASS_ALREADY_REGISTERED');
+        if (/uq_class_reg_member|class_registration\.member_id/.test(text)) break;
+        if (attempt >= 4) throw err;
       }
     }
+    // the member has a row for this session: a cancelled one is reused, anything else is a duplicate
+    const reused = await tx
+      .createQueryBuilder()
+      .update(ClassRegistration)
+      .set(fields)
+      .where("session_id = :sessionId AND member_id = :memberId AND status = 'cancelled'", { sessionId, memberId })
+      .execute();
+    if (!reused.affected) throw new AppError('CLASS_ALREADY_REGISTERED');
+    const row = await tx.findOneOrFail(ClassRegistration, { where: { sessionId, memberId }, select: { id: true } });
+    // a fresh booking: the cancelled one's reminders must not count against it
+    await tx.delete(ClassNotice, { registrationId: row.id });
+    return row.id;
   }
 
   // ------------------------------------------------------------------ promotion
@@ -323,11 +331,6 @@ export class RegistrationService {
       .getOne();
   }
 
-  private async assertNotBlocked(memberId: number, now: Date): Promise<void> {
-    const block = await this.activeBlock(memberId, now);
-    if (block) throw new AppError('CLASS_MEMBER_BLOCKED', block.reason);
-  }
-
   async standing(memberId: number, now = new Date()): Promise<MemberStanding> {
     const rule = this.settings.noShowRule();
     const block = await this.activeBlock(memberId, now);
@@ -395,19 +398,34 @@ export class RegistrationService {
     return out;
   }
 
-  async toMine(regs: ClassRegistration[], now: Date): Promise<MyRegistration[]> {
+  async toMine(
+    regs: ClassRegistration[],
+    now: Date,
+    known: { sessions?: ClassSession[]; classes?: ClassDef[]; noNotices?: boolean } = {},
+  ): Promise<MyRegistration[]> {
     if (!regs.length) return [];
     const em = this.db.manager;
-    const sessions = new Map((await em.find(ClassSession, { where: { id: In([...new Set(regs.map((r) => r.sessionId))]) } })).map((s) => [s.id, s]));
-    const classIds = [...new Set([...sessions.values()].map((s) => s.classId))];
-    const classes = new Map((await em.find(ClassDef, { where: { id: In(classIds) } })).map((c) => [c.id, c]));
-    const seriesSize = await this.sessionCounts(classIds);
-    const stores = await this.lookup.storeNames([...sessions.values()].map((s) => s.storeId));
-    const positions = await this.waitlistPositions(regs);
-    const used = new Set(
-      (await em.find(ClassNotice, { where: { registrationId: In(regs.map((r) => r.id)) }, select: { registrationId: true, kind: true } })).map(
-        (n) => `${n.registrationId}:${n.kind}`,
+    const sessionIds = [...new Set(regs.map((r) => r.sessionId))];
+    const sessions = new Map(
+      (known.sessions && sessionIds.every((id) => known.sessions!.some((s) => s.id === id)) ? known.sessions : await em.find(ClassSession, { where: { id: In(sessionIds) } })).map(
+        (s) => [s.id, s],
       ),
+    );
+    const classIds = [...new Set([...sessions.values()].map((s) => s.classId))];
+    const classes = new Map(
+      (known.classes && classIds.every((id) => known.classes!.some((c) => c.id === id)) ? known.classes : await em.find(ClassDef, { where: { id: In(classIds) } })).map((c) => [c.id, c]),
+    );
+    const [seriesSize, stores, positions] = await Promise.all([
+      this.seriesSizes(classIds),
+      this.lookup.storeNames([...sessions.values()].map((s) => s.storeId)),
+      this.waitlistPositions(regs),
+    ]);
+    const used = new Set(
+      known.noNotices
+        ? []
+        : (await em.find(ClassNotice, { where: { registrationId: In(regs.map((r) => r.id)) }, select: { registrationId: true, kind: true } })).map(
+            (n) => `${n.registrationId}:${n.kind}`,
+          ),
     );
     const unused = (r: ClassRegistration, kind: NoticeKind, flag: boolean) => flag && !used.has(`${r.id}:${kind}`);
     return regs.map((r) => {
@@ -442,6 +460,26 @@ export class RegistrationService {
         createdAt: iso(r.createdAt),
       };
     });
+  }
+
+  /** Sessions per class, cached briefly: members' cards only use it to say "series" or not. */
+  private readonly seriesCache = new Map<number, { n: number; until: number }>();
+
+  async seriesSizes(classIds: number[]): Promise<Map<number, number>> {
+    const now = Date.now();
+    const out = new Map<number, number>();
+    const missing = classIds.filter((id) => {
+      const hit = this.seriesCache.get(id);
+      if (hit && hit.until > now) out.set(id, hit.n);
+      return !(hit && hit.until > now);
+    });
+    if (missing.length) {
+      for (const [id, n] of await this.sessionCounts(missing)) {
+        out.set(id, n);
+        this.seriesCache.set(id, { n, until: now + 30_000 });
+      }
+    }
+    return out;
   }
 
   async sessionCounts(classIds: number[]): Promise<Map<number, number>> {

@@ -47,6 +47,21 @@ function isDeadlock(err: unknown): boolean {
   return errno === 1213 || errno === 1205;
 }
 
+/** UTC 'YYYY-MM-DD HH:MM:SS.mmm', the form both drivers store datetime columns in. */
+function sqlTime(d: Date): string {
+  return d.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** MySQL `SET n = LAST_INSERT_ID(expr)`: the new value, or null when no row matched. */
+function counter(res: { affectedRows?: number; insertId?: number }): number | null {
+  return res && res.affectedRows ? Number(res.insertId) : null;
+}
+
+/** SQLite `RETURNING col`: the new value, or null when no row matched. */
+function returned(rows: Array<Record<string, unknown>>, col: string): number | null {
+  return Array.isArray(rows) && rows.length ? Number(rows[0][col]) : null;
+}
+
 export function maskIp(ip: string | null): string | null {
   if (!ip) return null;
   const v4 = /(\d+)\.(\d+)\.\d+\.\d+$/.exec(ip);
@@ -134,10 +149,10 @@ export class VoteService {
     if (this.db.kind === 'mysql') await this.ensureQuotaRow(this.db.manager, memberId, contestId, day);
 
     const work = (em: EntityManager) => this.voteTx(em, { memberId, entryId, contestId, day, now, ip, newAccount, limit });
-    let used = 0;
+    let result: { used: number; voteCount: number };
     for (let attempt = 1; ; attempt++) {
       try {
-        used = await this.db.transaction(work);
+        result = await this.db.transaction(work);
         break;
       } catch (err) {
         // InnoDB may pick this transaction as a deadlock victim under heavy contention: it rolled back whole, so retry
@@ -146,66 +161,49 @@ export class VoteService {
       }
     }
 
-    const row = await this.db.manager.findOne(ContestEntry, { where: { id: entryId }, select: { id: true, voteCount: true } });
     if (newAccount) await this.checkBurst(contestId, entryId, now);
-    return { entryId, voteCount: row?.voteCount ?? 0, remainingToday: Math.max(0, limit - used), votesPerDay: limit };
+    return { entryId, voteCount: result.voteCount, remainingToday: Math.max(0, limit - result.used), votesPerDay: limit };
   }
 
+  /**
+   * The vote transaction in plain SQL (it is the hot path: no query-builder work per statement).
+   * The two counters come back from their UPDATE itself — MySQL: `SET n = LAST_INSERT_ID(n + 1)`
+   * puts the new value in the OK packet's insertId; SQLite: `RETURNING` — so no SELECT follows.
+   * Statement order keeps the hot entry row locked for the shortest time: it is updated last.
+   */
   private async voteTx(
     em: EntityManager,
     v: { memberId: number; entryId: number; contestId: number; day: string; now: Date; ip: string | null; newAccount: boolean; limit: number },
-  ): Promise<number> {
-    if (this.db.kind !== 'mysql') await this.ensureQuotaRow(em, v.memberId, v.contestId, v.day);
+  ): Promise<{ used: number; voteCount: number }> {
+    const mysql = this.db.kind === 'mysql';
+    if (!mysql) await this.ensureQuotaRow(em, v.memberId, v.contestId, v.day);
+    const at = sqlTime(v.now);
     try {
-      await em
-        .createQueryBuilder()
-        .insert()
-        .into(ContestVote)
-        .values({
-          contestId: v.contestId,
-          entryId: v.entryId,
-          memberId: v.memberId,
-          day: v.day,
-          createdAt: v.now,
-          ip: v.ip ? v.ip.slice(0, 45) : null,
-          newAccount: v.newAccount,
-          burst: false,
-          voided: false,
-          voidedAt: null,
-          voidedByStaffId: null,
-          voidReason: null,
-        })
-        .updateEntity(false)
-        .execute();
+      await em.query(
+        'INSERT INTO contest_vote (contest_id, entry_id, member_id, day, created_at, ip, new_account, burst, voided) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0)',
+        [v.contestId, v.entryId, v.memberId, v.day, at, v.ip ? v.ip.slice(0, 45) : null, v.newAccount ? 1 : 0],
+      );
     } catch (err) {
       if (isUniqueViolation(err)) throw new AppError('ALREADY_VOTED_TODAY');
       throw err;
     }
-    const quota = await em
-      .createQueryBuilder()
-      .update(ContestVoteQuota)
-      .set({ used: () => 'used + 1' })
-      .where('member_id = :m AND contest_id = :c AND day = :d AND used < :limit', { m: v.memberId, c: v.contestId, d: v.day, limit: v.limit })
-      .execute();
-    if (!quota.affected) throw new AppError('DAILY_VOTE_LIMIT');
-    const q = await em.findOne(ContestVoteQuota, { where: { memberId: v.memberId, contestId: v.contestId, day: v.day }, select: { id: true, used: true } });
-    const tally = await em
-      .createQueryBuilder()
-      .update(ContestEntry)
-      .set({
-        voteCount: () => 'vote_count + 1',
-        ...(v.newAccount ? { flaggedVoteCount: () => 'flagged_vote_count + 1' } : {}),
-        // the time this tally was reached (kept monotonic when two votes commit out of order)
-        tallyReachedAt: () => 'CASE WHEN tally_reached_at IS NULL OR tally_reached_at < :at THEN :at ELSE tally_reached_at END',
-      })
-      .where('id = :id AND status = :approved', { id: v.entryId, approved: 'approved' })
-      .setParameter('at', v.now)
-      .execute();
-    if (!tally.affected) throw new AppError('ENTRY_NOT_VOTABLE');
-    const used = q?.used ?? v.limit;
+    const quotaWhere = 'WHERE member_id = ? AND contest_id = ? AND day = ? AND used < ?';
+    const quotaArgs = [v.memberId, v.contestId, v.day, v.limit];
+    const used = mysql
+      ? counter(await em.query(`UPDATE contest_vote_quota SET used = LAST_INSERT_ID(used + 1) ${quotaWhere}`, quotaArgs))
+      : returned(await em.query(`UPDATE contest_vote_quota SET used = used + 1 ${quotaWhere} RETURNING used`, quotaArgs), 'used');
+    if (used === null) throw new AppError('DAILY_VOTE_LIMIT');
     // first vote of the day in this contest: one event per member-day keeps the outbox quiet under load
     if (used === 1) await this.events.emit(em, 'ContestVoted', { memberId: v.memberId, contestId: v.contestId, day: v.day });
-    return used;
+    // tally_reached_at: the time this tally was reached, kept monotonic when two votes commit out of order
+    const entrySet =
+      'flagged_vote_count = flagged_vote_count + ?, tally_reached_at = CASE WHEN tally_reached_at IS NULL OR tally_reached_at < ? THEN ? ELSE tally_reached_at END';
+    const entryArgs = [v.newAccount ? 1 : 0, at, at, v.entryId];
+    const voteCount = mysql
+      ? counter(await em.query(`UPDATE contest_entry SET vote_count = LAST_INSERT_ID(vote_count + 1), ${entrySet} WHERE id = ? AND status = 'approved'`, entryArgs))
+      : returned(await em.query(`UPDATE contest_entry SET vote_count = vote_count + 1, ${entrySet} WHERE id = ? AND status = 'approved' RETURNING vote_count`, entryArgs), 'vote_count');
+    if (voteCount === null) throw new AppError('ENTRY_NOT_VOTABLE');
+    return { used, voteCount };
   }
 
   async myVotes(memberId: number, contestId: number) {

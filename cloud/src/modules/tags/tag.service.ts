@@ -106,9 +106,15 @@ export class TagService {
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
       }
-      const qb = em.getRepository(Tag).createQueryBuilder('t').where('t.name = :name', { name });
-      if (this.db.kind === 'mysql') qb.setLock('pessimistic_read');
-      tag = await qb.getOneOrFail();
+      if (this.db.kind === 'mysql') {
+        // the failed insert already holds a shared lock on the row: ask for the same (no S→X upgrade to deadlock on);
+        // LOCK IN SHARE MODE works on MariaDB and MySQL 8 alike (TypeORM's pessimistic_read says FOR SHARE, which MariaDB lacks)
+        const rows: Array<{ id: number }> = await em.query('SELECT id FROM tag WHERE name = ? LOCK IN SHARE MODE', [name]);
+        if (!rows.length) throw new Error(`tag ${name} vanished`);
+        tag = { id: Number(rows[0].id) } as Tag;
+      } else {
+        tag = await em.findOneOrFail(Tag, { where: { name } });
+      }
     }
     const id = tag.id;
     this.db.afterCommit(em, () => {

@@ -13,6 +13,10 @@ import { InboxWorker } from './inbox.worker';
 
 export type ReceiveResult = { stored: true; id: number } | { stored: false; duplicate: true };
 
+/** Fresh rows belong to the in-process path this long before the inbox job may take them. */
+export const IN_PROCESS_GRACE_MS = 60_000;
+const GROUP_MAX = 200;
+
 export function dedupeKey(fields: Record<string, string>): string {
   return createHash('sha1')
     .update(DEDUPE_FIELDS.map((f) => `${f}=${fields[f] ?? ''}`).join('\n'))
@@ -30,6 +34,9 @@ export class CallbackService {
 
   @Config('platform')
   platform!: PlatformConfig;
+
+  private pending: Array<{ row: Omit<CallbackInbox, 'id'>; resolve: (r: ReceiveResult) => void; reject: (e: unknown) => void }> = [];
+  private flushing = false;
 
   get secrets(): CallbackSecrets {
     const w = this.platform.wecom;
@@ -58,20 +65,52 @@ export class CallbackService {
       receivedAt: now,
       status: 'pending',
       attempts: 0,
-      nextAttemptAt: now,
+      nextAttemptAt: new Date(now.getTime() + IN_PROCESS_GRACE_MS),
       lockedUntil: null,
       processedAt: null,
       lastError: null,
     };
-    let id: number;
+    const result = await new Promise<ReceiveResult>((resolve, reject) => {
+      this.pending.push({ row, resolve, reject });
+      if (!this.flushing) setImmediate(() => void this.flush());
+    });
+    // committed: hand it to the worker now, no polling delay for the welcome
+    if (result.stored) this.worker.submit({ id: result.id, ...row } as CallbackInbox, true);
+    return result;
+  }
+
+  /**
+   * Group commit: callbacks that arrive together are inserted in one transaction (one log flush
+   * instead of one per callback); each row still gets its own duplicate check. Every caller
+   * answers only after the commit.
+   */
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
     try {
-      id = Number((await this.db.manager.insert(CallbackInbox, row)).identifiers[0].id);
-    } catch (err) {
-      if (isUniqueViolation(err)) return { stored: false, duplicate: true };
-      throw err;
+      while (this.pending.length) {
+        const batch = this.pending.splice(0, GROUP_MAX);
+        const results: ReceiveResult[] = [];
+        try {
+          await this.db.transaction(async (em) => {
+            results.length = 0;
+            for (const b of batch) {
+              try {
+                const id = Number((await em.insert(CallbackInbox, b.row)).identifiers[0].id);
+                results.push({ stored: true, id });
+              } catch (err) {
+                if (!isUniqueViolation(err)) throw err;
+                results.push({ stored: false, duplicate: true });
+              }
+            }
+          });
+          batch.forEach((b, i) => b.resolve(results[i]));
+        } catch (err) {
+          batch.forEach((b) => b.reject(err));
+        }
+      }
+    } finally {
+      this.flushing = false;
     }
-    // committed (autocommit insert): hand it to the worker now, no polling delay for the welcome
-    this.worker.submit({ id, ...row } as CallbackInbox);
-    return { stored: true, id };
   }
 }

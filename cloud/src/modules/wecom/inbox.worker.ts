@@ -26,6 +26,17 @@ import { WecomContact } from './wecom-contact.entity';
 import './events';
 
 const LOCK_MS = 60_000;
+
+interface Item {
+  row: CallbackInbox;
+  fresh: boolean;
+  claimed: boolean;
+  since: number;
+  fields?: Record<string, string>;
+  channel?: WecomChannel | null;
+  /** Processing ended early (not claimed / failed): forget the id so a retry can be submitted. */
+  dropped?: boolean;
+}
 const MAX_ATTEMPTS = 10;
 /** WeCom answered: the customer is no longer a contact / the id is unknown. */
 const GONE = new Set([84061, 40096]);
@@ -63,38 +74,62 @@ export class InboxWorker {
   logger!: ILogger;
 
   hooks: InboxHooks = {};
-  /** Rows processed at once: welcomes of a burst go out in parallel. */
-  concurrency = 24;
+  /** Welcomes sent at once (a burst of adds goes out in parallel). */
+  welcomeConcurrency = 32;
+  /** Follow-ups (sync, link, tags, attribution) at once, while no welcome is waiting. */
+  followConcurrency = 3;
 
-  private queue: CallbackInbox[] = [];
+  private welcomeQ: Item[] = [];
+  private followQ: Item[] = [];
   private queued = new Set<number>();
-  private active = 0;
+  private activeWelcome = 0;
+  private activeFollow = 0;
   private idleWaiters: Array<() => void> = [];
+  private pending = new Set<Promise<unknown>>();
 
-  /** Hand over a freshly stored row (after its insert committed). */
-  submit(row: CallbackInbox): void {
+  /**
+   * Hand over a row. `fresh` = just inserted by this instance's callback: it is ours for the grace
+   * period (the job leaves it alone), so the welcome goes out without a claim write first.
+   */
+  submit(row: CallbackInbox, fresh = false): void {
     if (this.queued.has(row.id)) return;
     this.queued.add(row.id);
-    this.queue.push(row);
+    this.welcomeQ.push({ row, fresh, claimed: false, since: Date.now() });
     this.pump();
   }
 
+  /**
+   * Welcomes first: follow-ups start only when no welcome is waiting or being sent (or when the
+   * oldest follow-up has waited 10 s), so a burst of adds is welcomed before any of them is synced.
+   */
   private pump(): void {
-    while (this.active < this.concurrency && this.queue.length) {
-      const row = this.queue.shift()!;
-      this.active++;
-      this.process(row)
-        .catch((err) => this.logger?.error('[wecom inbox] #%d crashed: %s', row.id, (err as Error).stack ?? err))
-        .finally(() => {
-          this.active--;
-          this.queued.delete(row.id);
-          this.pump();
-          if (this.active === 0 && !this.queue.length) this.idleWaiters.splice(0).forEach((r) => r());
-        });
+    while (this.activeWelcome < this.welcomeConcurrency && this.welcomeQ.length) {
+      const item = this.welcomeQ.shift()!;
+      this.activeWelcome++;
+      this.run(() => this.welcomeStage(item), () => this.activeWelcome--, item, false);
+    }
+    const welcomesBusy = this.welcomeQ.length > 0 || this.activeWelcome > 0;
+    const starving = this.followQ.length > 0 && Date.now() - this.followQ[0].since > 10_000;
+    const limit = welcomesBusy ? (starving ? 1 : 0) : this.followConcurrency;
+    while (this.activeFollow < limit && this.followQ.length) {
+      const item = this.followQ.shift()!;
+      this.activeFollow++;
+      this.run(() => this.followStage(item), () => this.activeFollow--, item, true);
+    }
+    if (this.activeWelcome === 0 && this.activeFollow === 0 && !this.welcomeQ.length && !this.followQ.length) {
+      this.idleWaiters.splice(0).forEach((r) => r());
     }
   }
 
-  private pending = new Set<Promise<unknown>>();
+  private run(fn: () => Promise<void>, release: () => void, item: Item, last: boolean): void {
+    fn()
+      .catch((err) => this.logger?.error('[wecom inbox] #%d crashed: %s', item.row.id, (err as Error).stack ?? err))
+      .finally(() => {
+        release();
+        if (last || item.dropped) this.queued.delete(item.row.id);
+        this.pump();
+      });
+  }
 
   /** Fire-and-forget work started from an after-commit hook (awaiting it there would deadlock SQLite's queue). */
   private background(fn: () => Promise<unknown>): void {
@@ -107,9 +142,12 @@ export class InboxWorker {
   /** Resolves when nothing is queued or running (tests, job). */
   async idle(): Promise<void> {
     for (;;) {
-      if (this.active > 0 || this.queue.length) await new Promise<void>((r) => this.idleWaiters.push(r));
+      if (this.activeWelcome || this.activeFollow || this.welcomeQ.length || this.followQ.length) await new Promise<void>((r) => this.idleWaiters.push(r));
       else if (this.pending.size) await Promise.allSettled([...this.pending]);
-      else return;
+      else {
+        await this.welcome.flush();
+        return;
+      }
     }
   }
 
@@ -126,45 +164,82 @@ export class InboxWorker {
     return rows.length;
   }
 
-  private async process(row: CallbackInbox): Promise<void> {
+  /** Conditional claim: fresh rows from 'pending'; others only when due (or a dead holder's lock expired). */
+  private async claim(item: Item): Promise<boolean> {
     const now = new Date();
-    const claim = await this.db.manager
+    const qb = this.db.manager
       .createQueryBuilder()
       .update(CallbackInbox)
-      .set({ status: 'processing', attempts: () => 'attempts + 1', lockedUntil: new Date(now.getTime() + LOCK_MS) })
-      .where('id = :id AND ((status = :p AND next_attempt_at <= :now) OR (status = :r AND locked_until < :now))', { id: row.id, p: 'pending', r: 'processing', now })
-      .execute();
-    if ((claim.affected ?? 0) !== 1) return;
-    const fields = JSON.parse(row.payload) as Record<string, string>;
-    try {
-      await this.handle(row, fields);
-    } catch (err) {
-      const fresh = await this.db.manager.findOne(CallbackInbox, { where: { id: row.id }, select: { id: true, attempts: true } });
-      const attempts = fresh?.attempts ?? 1;
-      const e = err as Error;
-      const failed = attempts >= MAX_ATTEMPTS;
-      // a welcome that could not reach WeCom is retried within its 20 s window; the rest backs off
-      const retryMs = err instanceof PlatformUnavailableError && attempts <= 3 ? 500 : Math.min(600_000, 2_000 * 2 ** (attempts - 1));
-      await this.db.manager.update(
-        CallbackInbox,
-        { id: row.id },
-        { status: failed ? 'failed' : 'pending', nextAttemptAt: new Date(Date.now() + retryMs), lockedUntil: null, lastError: `${e.name}: ${e.message}`.slice(0, 500) },
-      );
-      if (!failed && retryMs < 5_000) setTimeout(() => this.submit({ ...row, status: 'pending' }), retryMs).unref();
-      this.logger?.warn('[wecom inbox] #%d %s/%s attempt %d failed: %s', row.id, row.event, row.changeType, attempts, e.message);
+      .set({ status: 'processing', attempts: () => 'attempts + 1', lockedUntil: new Date(now.getTime() + LOCK_MS) });
+    if (item.fresh) qb.where('id = :id AND status = :p', { id: item.row.id, p: 'pending' });
+    else qb.where('id = :id AND ((status = :p AND next_attempt_at <= :now) OR (status = :r AND locked_until < :now))', { id: item.row.id, p: 'pending', r: 'processing', now });
+    const r = await qb.execute();
+    item.claimed = (r.affected ?? 0) === 1;
+    return item.claimed;
+  }
+
+  private async welcomeStage(item: Item): Promise<void> {
+    const { row } = item;
+    const f = JSON.parse(row.payload) as Record<string, string>;
+    item.fields = f;
+    if (!item.fresh && !(await this.claim(item))) {
+      item.dropped = true;
+      return;
     }
+    const isAdd = f.Event === 'change_external_contact' && (f.ChangeType === 'add_external_contact' || f.ChangeType === 'add_half_external_contact');
+    if (isAdd && f.ExternalUserID && f.UserID && (item.fresh || !(await this.welcome.alreadyHandled(row.id)))) {
+      try {
+        item.channel = (await this.welcome.sendFor(row, f)).channel;
+      } catch (err) {
+        // WeCom unreachable and the code still valid: try again shortly (the follow-up waits)
+        await this.fail(item, err);
+        return;
+      }
+    }
+    this.followQ.push({ ...item, since: Date.now() });
+  }
+
+  private async followStage(item: Item): Promise<void> {
+    if (!item.claimed && !(await this.claim(item))) return;
+    try {
+      await this.hooks.afterWelcome?.(item.row);
+      await this.handle(item.row, item.fields ?? JSON.parse(item.row.payload), item.channel);
+    } catch (err) {
+      await this.fail(item, err);
+    }
+  }
+
+  private async fail(item: Item, err: unknown): Promise<void> {
+    const { row } = item;
+    const fresh = await this.db.manager.findOne(CallbackInbox, { where: { id: row.id }, select: { id: true, attempts: true } });
+    const attempts = Math.max(1, fresh?.attempts ?? 1);
+    const e = err as Error;
+    const failed = attempts >= MAX_ATTEMPTS;
+    // a welcome that could not reach WeCom is retried within its 20 s window; the rest backs off
+    const retryMs = err instanceof PlatformUnavailableError && attempts <= 3 ? 500 : Math.min(600_000, 2_000 * 2 ** (attempts - 1));
+    await this.db.manager.update(
+      CallbackInbox,
+      { id: row.id },
+      { status: failed ? 'failed' : 'pending', attempts, nextAttemptAt: new Date(Date.now() + retryMs), lockedUntil: null, lastError: `${e.name}: ${e.message}`.slice(0, 500) },
+    );
+    item.dropped = true;
+    if (!failed && retryMs < 5_000) {
+      const t = setTimeout(() => this.submit({ ...row, status: 'pending', attempts }), retryMs + 10);
+      t.unref();
+    }
+    this.logger?.warn('[wecom inbox] #%d %s/%s attempt %d failed: %s', row.id, row.event, row.changeType, attempts, e.message);
   }
 
   private done(em: EntityManager, id: number): Promise<unknown> {
     return em.update(CallbackInbox, { id }, { status: 'done', processedAt: new Date(), lockedUntil: null, lastError: null });
   }
 
-  private async handle(row: CallbackInbox, f: Record<string, string>): Promise<void> {
+  private async handle(row: CallbackInbox, f: Record<string, string>, channel?: WecomChannel | null): Promise<void> {
     if (f.Event === 'change_external_contact') {
       switch (f.ChangeType) {
         case 'add_external_contact':
         case 'add_half_external_contact':
-          return this.onAdd(row, f);
+          return this.onAdd(row, f, channel);
         case 'edit_external_contact':
           return this.onEdit(row, f);
         case 'del_external_contact':
@@ -193,14 +268,12 @@ export class InboxWorker {
     }
   }
 
-  private async onAdd(row: CallbackInbox, f: Record<string, string>): Promise<void> {
+  private async onAdd(row: CallbackInbox, f: Record<string, string>, known?: WecomChannel | null): Promise<void> {
     const externalUserId = f.ExternalUserID;
     const userId = f.UserID;
     if (!externalUserId || !userId) return void (await this.db.transaction((em) => this.done(em, row.id)));
-    let channel: WecomChannel | null;
-    if (!(await this.welcome.alreadyHandled(row.id))) channel = (await this.welcome.sendFor(row, f)).channel;
-    else channel = await this.channels.byState(f.State || null);
-    await this.hooks.afterWelcome?.(row);
+    // the welcome went out in the first stage; the channel comes from the same State
+    const channel = known !== undefined ? known : await this.channels.byState(f.State || null);
 
     const synced = await this.fetchContact(externalUserId);
     const follow = synced?.follow.find((x) => x.userid === userId);

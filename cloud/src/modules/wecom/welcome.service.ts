@@ -60,6 +60,55 @@ export class WelcomeService {
   @Inject()
   directory!: WecomDirectory;
 
+  /** Welcome log rows not written yet (written together, a few ms later: off the welcome's path). */
+  private buffer: Array<Omit<WelcomeLog, 'id'>> = [];
+  private flushTimer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+
+  private record(row: Omit<WelcomeLog, 'id'>): void {
+    this.buffer.push(row);
+    if (this.buffer.length >= 200) this.flushSoon(0);
+    else this.flushSoon(20);
+  }
+
+  private flushSoon(ms: number): void {
+    if (this.flushTimer && ms > 0) return;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = setTimeout(() => {
+      this.flush().catch(() => this.flushSoon(1_000)); // database busy or closing: keep the rows, try again
+    }, ms);
+    this.flushTimer.unref();
+  }
+
+  /** Write buffered log rows (one multi-row insert; a duplicate falls back to row by row). */
+  async flush(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    while (this.flushing) await this.flushing;
+    const rows = this.buffer.splice(0);
+    if (!rows.length) return;
+    this.flushing = (async () => {
+      try {
+        await this.db.manager.createQueryBuilder().insert().into(WelcomeLog).values(rows).updateEntity(false).execute();
+      } catch (err) {
+        if (!isUniqueViolation(err)) {
+          if (this.buffer.length < 10_000) this.buffer.unshift(...rows);
+          throw err;
+        }
+        for (const r of rows) {
+          try {
+            await this.db.manager.insert(WelcomeLog, r);
+          } catch (e) {
+            if (!isUniqueViolation(e)) throw e;
+          }
+        }
+      }
+    })().finally(() => {
+      this.flushing = null;
+    });
+    await this.flushing;
+  }
+
   /** Placeholder values, all from our own database (no WeCom call may come before the welcome). */
   private async vars(text: string, channel: WecomChannel | null, userId: string, externalUserId: string): Promise<Record<string, string>> {
     const vars: Record<string, string> = {};
@@ -112,8 +161,7 @@ export class WelcomeService {
         }
       }
     }
-    try {
-      await this.db.manager.insert(WelcomeLog, {
+    this.record({
         inboxId: row.id,
         externalUserId,
         userId,
@@ -126,13 +174,11 @@ export class WelcomeService {
         status,
         errcode,
       });
-    } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
-    }
     return { status, channel };
   }
 
   async alreadyHandled(inboxId: number): Promise<boolean> {
+    if (this.buffer.some((r) => r.inboxId === inboxId)) return true;
     return (await this.db.manager.count(WelcomeLog, { where: { inboxId } })) > 0;
   }
 }

@@ -200,7 +200,7 @@ export default function EntryPage() {
         {entry.title}
       </Text>
       <Text className="entry-author" data-testid="entry-author">
-        {entry.displayName} 家的拿手菜
+        {`${entry.displayName}家的拿手菜`}
       </Text>
       {entry.finalRank !== null && <Text className="muted">最终排名：第 {entry.finalRank} 名</Text>}
       {entry.awardLabel && (
@@ -304,7 +304,7 @@ export default function EntryPage() {
               {process.env.TARO_ENV === 'weapp' ? '长按图片可保存或识别小程序码' : '微信扫码查看这道菜'}
             </Text>
           </View>
-          <Button className="btn-plain" data-testid="entry-poster-close" onClick={() => setPosterOpen(false)}>
+          <Button className="btn-plain poster-close" data-testid="entry-poster-close" onClick={() => setPosterOpen(false)}>
             关闭
           </Button>
         </View>

@@ -126,17 +126,17 @@ export function ContestDetail({ contestId, onBack }: { contestId: number; onBack
             {
               key: 'moderation',
               label: <span data-testid="tab-moderation">审核{data.counts.pending ? `（${data.counts.pending}）` : ''}</span>,
-              children: <ModerationTab contest={data} onChanged={refresh} />,
+              children: <ModerationTab contest={data} version={version} onChanged={refresh} />,
             },
             {
               key: 'votes',
               label: <span data-testid="tab-votes">投票监控{data.counts.openFlags ? `（${data.counts.openFlags}）` : ''}</span>,
-              children: <VotesTab contest={data} onChanged={refresh} />,
+              children: <VotesTab contest={data} version={version} onChanged={refresh} />,
             },
             {
               key: 'ranking',
               label: <span data-testid="tab-ranking">排名与获奖</span>,
-              children: <RankingTab contest={data} onChanged={refresh} />,
+              children: <RankingTab contest={data} version={version} onChanged={refresh} />,
             },
             { key: 'audit', label: <span data-testid="tab-audit">操作记录</span>, children: <AuditTab contestId={data.id} version={version} /> },
           ]}

@@ -16,7 +16,7 @@ type Filter = 'pending' | 'approved' | 'rejected' | 'all';
 
 const REASON_PRESETS = ['含联系方式或引流信息', '含广告法禁用的绝对化用语', '照片与菜品不符或不清晰', '内容与活动主题无关'];
 
-export function ModerationTab({ contest: c, onChanged }: { contest: contest.AdminContest; onChanged(): void }) {
+export function ModerationTab({ contest: c, version, onChanged }: { contest: contest.AdminContest; version: number; onChanged(): void }) {
   const { api } = useAuth();
   const { message } = App.useApp();
   const [filter, setFilter] = useState<Filter>('pending');
@@ -29,7 +29,7 @@ export function ModerationTab({ contest: c, onChanged }: { contest: contest.Admi
         params: { contestId: c.id },
         query: { page, pageSize: 10, status: filter === 'all' ? undefined : filter },
       }),
-    [api, c.id, filter, page],
+    [api, c.id, filter, page, version],
   );
 
   const replace = (e: AdminEntry) => {

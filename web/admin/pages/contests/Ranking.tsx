@@ -16,13 +16,13 @@ import { useLoad, yuan } from './util';
 type BoardItem = RouteResponse<typeof contest.leaderboard>['items'][number];
 type Winner = contest.WinnerView;
 
-export function RankingTab({ contest: c, onChanged }: { contest: contest.AdminContest; onChanged(): void }) {
+export function RankingTab({ contest: c, version, onChanged }: { contest: contest.AdminContest; version: number; onChanged(): void }) {
   const { api } = useAuth();
   const { message } = App.useApp();
   const [selected, setSelected] = useState<number[]>([]);
   const [confirming, setConfirming] = useState(false);
   const [listing, setListing] = useState<Winner | null>(null);
-  const board = useLoad(() => api.call(contest.leaderboard, { params: { contestId: c.id }, query: { limit: 100 } }), [api, c.id, c.updatedAt, c.counts.votes]);
+  const board = useLoad(() => api.call(contest.leaderboard, { params: { contestId: c.id }, query: { limit: 100 } }), [api, c.id, c.status, version]);
   const dishes = useLoad(
     async () => (c.winners.some((w) => w.dishId) ? (await api.call(contest.listDishes, { query: { page: 1, pageSize: 100 } })).items : []),
     [api, c.winners],
@@ -49,7 +49,7 @@ export function RankingTab({ contest: c, onChanged }: { contest: contest.AdminCo
     { title: '名次', dataIndex: 'rank', width: 70 },
     { title: '作品', dataIndex: 'title', render: (v: string, r) => `#${r.entryId} ${v}` },
     { title: '署名', dataIndex: 'displayName' },
-    { title: '票数', dataIndex: 'voteCount' },
+    { title: '票数', dataIndex: 'voteCount', render: (v: number, r) => <span data-testid={`board-votes-${r.entryId}`}>{v}</span> },
     ...(c.juryWeight > 0
       ? [
           { title: '评审分', dataIndex: 'juryScore', render: (v: number | null) => v ?? '—' },
@@ -94,7 +94,9 @@ export function RankingTab({ contest: c, onChanged }: { contest: contest.AdminCo
         title={board.data?.frozen ? `最终排名（${formatDateTime(board.data.closedAt)} 锁定）` : '实时排名'}
         extra={
           <Space>
-            <Button onClick={() => void board.reload()}>刷新</Button>
+            <Button onClick={() => void board.reload()} data-testid="ranking-refresh">
+              刷新
+            </Button>
             {closed && (
               <Button type="primary" disabled={selected.length === 0} loading={confirming} onClick={confirmWinners} data-testid="confirm-winners">
                 确认获奖（{selected.length}）
@@ -186,12 +188,10 @@ function ListDishModal({ winner, onClose, onDone }: { winner: Winner | null; onC
       okButtonProps={{ loading: saving, 'data-testid': 'list-dish-confirm' } as never}
       cancelText="取消"
       destroyOnHidden
-      afterOpenChange={(open) => {
-        if (open && winner) form.setFieldsValue({ dishName: `${winner.displayName}的拿手${winner.title}`, priceYuan: null });
-      }}
     >
       <Typography.Paragraph type="secondary">上架后菜品以作者署名出现在年夜饭菜单上，并与作品互相关联。价格可稍后在预订模块设置。</Typography.Paragraph>
-      <Form form={form} layout="vertical">
+      {/* destroyOnHidden: the form mounts afresh for each winner, so initialValues apply every time */}
+      <Form form={form} layout="vertical" initialValues={{ dishName: winner ? `${winner.displayName}的拿手${winner.title}` : '', priceYuan: null }}>
         <Form.Item label="菜品名称" name="dishName" rules={[{ required: true, whitespace: true, message: '请填写菜品名称' }, { max: 40, message: '最多 40 个字' }]}>
           <Input maxLength={40} data-testid="list-dish-name" />
         </Form.Item>

@@ -19,7 +19,7 @@ const REASON_LABELS: Record<(typeof contest.VOTE_FLAG_REASONS)[number], string> 
 
 type VoidTarget = { kind: 'ids'; ids: number[] } | { kind: 'entry'; entryId: number; title: string };
 
-export function VotesTab({ contest: c, onChanged }: { contest: contest.AdminContest; onChanged(): void }) {
+export function VotesTab({ contest: c, version: outer, onChanged }: { contest: contest.AdminContest; version: number; onChanged(): void }) {
   const { api } = useAuth();
   const { message } = App.useApp();
   const [filter, setFilter] = useState<VoteFilter>('flagged');
@@ -27,7 +27,7 @@ export function VotesTab({ contest: c, onChanged }: { contest: contest.AdminCont
   const [selected, setSelected] = useState<number[]>([]);
   const [voiding, setVoiding] = useState<VoidTarget | null>(null);
   const [version, setVersion] = useState(0);
-  const flags = useLoad(() => api.call(contest.adminListFlags, { params: { contestId: c.id } }), [api, c.id, version]);
+  const flags = useLoad(() => api.call(contest.adminListFlags, { params: { contestId: c.id } }), [api, c.id, version, outer]);
   const votes = useLoad(
     () =>
       api.call(contest.adminListVotes, {
@@ -39,7 +39,7 @@ export function VotesTab({ contest: c, onChanged }: { contest: contest.AdminCont
           voided: filter === 'voided' ? 'true' : undefined,
         },
       }),
-    [api, c.id, filter, page, version],
+    [api, c.id, filter, page, version, outer],
   );
   const closed = c.status === 'closed';
 

@@ -1,0 +1,82 @@
+/**
+ * Timer-triggered cloud functions: each runs one scheduled job through JobRunner.runNow — the very
+ * method node-cron calls in the server — so the DB lease keeps a function and a server (or two
+ * function instances) from running the same job at once. Before returning, the events the job
+ * emitted are delivered and the outbound effects it queued are sent, since a function instance
+ * may be frozen right after the invocation.
+ *
+ * Provider timers are UTC and fire at most once a minute; the schedules below match the server's
+ * (Asia/Shanghai) ones: 03:30 Shanghai = 19:30 UTC.
+ */
+import { Inject, Provide, ServerlessFunction, ServerlessTrigger, ServerlessTriggerType } from '@midwayjs/core';
+import { EventBus } from '../core/events/event-bus';
+import { JobRunner } from '../core/jobs';
+import { OutboundWorker } from '../modules/wecom/outbound.worker';
+
+export interface TimerEvent {
+  triggerTime?: string;
+  triggerName?: string;
+  payload?: string;
+}
+
+export interface JobFunctionResult {
+  job: string;
+  ran: boolean;
+  ms: number;
+}
+
+@Provide()
+export class JobFunctions {
+  @Inject()
+  runner!: JobRunner;
+
+  @Inject()
+  events!: EventBus;
+
+  @Inject()
+  outbound!: OutboundWorker;
+
+  private async run(job: string): Promise<JobFunctionResult> {
+    const started = Date.now();
+    const { ran } = await this.runner.runNow(job);
+    await this.events.drain();
+    await this.outbound.idle();
+    return { job, ran, ms: Date.now() - started };
+  }
+
+  @ServerlessFunction({ functionName: 'journeys-evaluate' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 * * * * *' })
+  async journeysEvaluate(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('journeys.evaluate');
+  }
+
+  @ServerlessFunction({ functionName: 'wecom-inbox' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 * * * * *' })
+  async wecomInbox(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('wecom.inbox');
+  }
+
+  @ServerlessFunction({ functionName: 'wecom-outbound' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 * * * * *' })
+  async wecomOutbound(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('wecom.outbound');
+  }
+
+  @ServerlessFunction({ functionName: 'wecom-channel-routing' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 */10 * * * *' })
+  async wecomChannelRouting(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('wecom.channel-routing');
+  }
+
+  @ServerlessFunction({ functionName: 'wecom-corp-tags' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 15 19 * * *' })
+  async wecomCorpTags(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('wecom.corp-tags');
+  }
+
+  @ServerlessFunction({ functionName: 'tags-rfm' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 30 19 * * *' })
+  async tagsRfm(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('tags.rfm');
+  }
+}
