@@ -5,6 +5,7 @@
  */
 import { createHash } from 'crypto';
 import { Config, Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { In } from 'typeorm';
 import { Db, isUniqueViolation } from '../../core/db';
 import type { PlatformConfig } from '../../platform/types';
 import { CallbackInbox } from './callback-inbox.entity';
@@ -84,26 +85,47 @@ export class CallbackService {
    * instead of one per callback); each row still gets its own duplicate check. Every caller
    * answers only after the commit.
    */
+  /** One multi-row INSERT (a duplicate key makes it fall back to row by row), then the ids by key. */
+  private async insertBatch(rows: Array<Omit<CallbackInbox, 'id'>>): Promise<ReceiveResult[]> {
+    const stored = new Set<string>();
+    try {
+      await this.db.manager.createQueryBuilder().insert().into(CallbackInbox).values(rows).updateEntity(false).execute();
+      rows.forEach((r) => stored.add(r.dedupeKey));
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      for (const r of rows) {
+        try {
+          await this.db.manager.createQueryBuilder().insert().into(CallbackInbox).values(r).updateEntity(false).execute();
+          stored.add(r.dedupeKey);
+        } catch (e) {
+          if (!isUniqueViolation(e)) throw e;
+        }
+      }
+    }
+    const keys = [...stored];
+    const ids = new Map<string, number>();
+    for (let i = 0; i < keys.length; i += 500) {
+      const found = await this.db.manager.find(CallbackInbox, { where: { dedupeKey: In(keys.slice(i, i + 500)) }, select: { id: true, dedupeKey: true } });
+      found.forEach((f) => ids.set(f.dedupeKey, f.id));
+    }
+    // a key repeated inside one batch is stored once: the later copies are duplicates
+    const seen = new Set<string>();
+    return rows.map((r) => {
+      if (!stored.has(r.dedupeKey) || seen.has(r.dedupeKey)) return { stored: false, duplicate: true } as const;
+      seen.add(r.dedupeKey);
+      return { stored: true, id: ids.get(r.dedupeKey)! } as const;
+    });
+  }
+
   private async flush(): Promise<void> {
     if (this.flushing) return;
     this.flushing = true;
     try {
       while (this.pending.length) {
         const batch = this.pending.splice(0, GROUP_MAX);
-        const results: ReceiveResult[] = [];
+        let results: ReceiveResult[];
         try {
-          await this.db.transaction(async (em) => {
-            results.length = 0;
-            for (const b of batch) {
-              try {
-                const id = Number((await em.insert(CallbackInbox, b.row)).identifiers[0].id);
-                results.push({ stored: true, id });
-              } catch (err) {
-                if (!isUniqueViolation(err)) throw err;
-                results.push({ stored: false, duplicate: true });
-              }
-            }
-          });
+          results = await this.insertBatch(batch.map((b) => b.row));
           batch.forEach((b, i) => b.resolve(results[i]));
         } catch (err) {
           batch.forEach((b) => b.reject(err));

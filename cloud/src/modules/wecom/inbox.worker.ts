@@ -26,6 +26,8 @@ import { WecomContact } from './wecom-contact.entity';
 import './events';
 
 const LOCK_MS = 60_000;
+/** Follow-ups start once no new add has arrived for this long (or the oldest has waited 10 s). */
+const FOLLOW_QUIET_MS = 250;
 
 interface Item {
   row: CallbackInbox;
@@ -86,6 +88,8 @@ export class InboxWorker {
   private activeFollow = 0;
   private idleWaiters: Array<() => void> = [];
   private pending = new Set<Promise<unknown>>();
+  private lastSubmitAt = 0;
+  private quietTimer: NodeJS.Timeout | null = null;
 
   /**
    * Hand over a row. `fresh` = just inserted by this instance's callback: it is ours for the grace
@@ -94,6 +98,7 @@ export class InboxWorker {
   submit(row: CallbackInbox, fresh = false): void {
     if (this.queued.has(row.id)) return;
     this.queued.add(row.id);
+    if (fresh) this.lastSubmitAt = Date.now();
     this.welcomeQ.push({ row, fresh, claimed: false, since: Date.now() });
     this.pump();
   }
@@ -108,9 +113,18 @@ export class InboxWorker {
       this.activeWelcome++;
       this.run(() => this.welcomeStage(item), () => this.activeWelcome--, item, false);
     }
-    const welcomesBusy = this.welcomeQ.length > 0 || this.activeWelcome > 0;
+    // while adds keep arriving (a burst), follow-ups wait for a quiet moment
+    const quietFor = Date.now() - this.lastSubmitAt;
+    const welcomesBusy = this.welcomeQ.length > 0 || this.activeWelcome > 0 || quietFor < FOLLOW_QUIET_MS;
     const starving = this.followQ.length > 0 && Date.now() - this.followQ[0].since > 10_000;
     const limit = welcomesBusy ? (starving ? 1 : 0) : this.followConcurrency;
+    if (this.followQ.length && welcomesBusy && !this.quietTimer) {
+      this.quietTimer = setTimeout(() => {
+        this.quietTimer = null;
+        this.pump();
+      }, Math.max(10, FOLLOW_QUIET_MS - quietFor));
+      this.quietTimer.unref();
+    }
     while (this.activeFollow < limit && this.followQ.length) {
       const item = this.followQ.shift()!;
       this.activeFollow++;
