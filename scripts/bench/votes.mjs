@@ -235,13 +235,27 @@ export async function run({ baseUrl, args, log, server }) {
     });
     const poolAccepted = [...accepted.values()].reduce((a, b) => a + b, 0) - before;
 
-    // ---- the tally check: stored tally == accepted answers == vote rows, per entry; quota sum == rows
-    const rows = await db.all(
-      `SELECT e.id AS id, e.vote_count AS tally, (SELECT COUNT(*) FROM contest_vote v WHERE v.entry_id = e.id AND v.voided = 0) AS votes
-       FROM contest_entry e WHERE e.contest_id = ?`,
-      [contest.id],
+    // ---- the tally check: stored tally == accepted answers == vote rows, per entry; each member's
+    // slots that day are 1..n with n <= votesPerDay. The server derives the stored tally from the
+    // vote rows in a pass every ~150 ms, so wait (bounded) for it to settle first.
+    const readTallies = () =>
+      db.all(
+        `SELECT e.id AS id, e.vote_count AS tally, (SELECT COUNT(*) FROM contest_vote v WHERE v.entry_id = e.id AND v.voided = 0) AS votes
+         FROM contest_entry e WHERE e.contest_id = ?`,
+        [contest.id],
+      );
+    const settleStart = Date.now();
+    let rows = await readTallies();
+    while (rows.some((r) => Number(r.tally) !== Number(r.votes)) && Date.now() - settleStart < 10_000) {
+      await new Promise((r) => setTimeout(r, 50));
+      rows = await readTallies();
+    }
+    const settleMs = Date.now() - settleStart;
+    const [{ bad: badSlots }] = await db.all(
+      `SELECT COUNT(*) AS bad FROM (SELECT member_id, day, COUNT(*) AS n, MAX(slot) AS top, COUNT(DISTINCT slot) AS d
+         FROM contest_vote WHERE contest_id = ? GROUP BY member_id, day HAVING n <> top OR n <> d OR top > ?) x`,
+      [contest.id, contest.votesPerDay],
     );
-    const [{ used }] = await db.all(`SELECT COALESCE(SUM(used), 0) AS used FROM contest_vote_quota WHERE contest_id = ?`, [contest.id]);
     const mismatches = [];
     let storedTotal = 0;
     for (const r of rows) {
@@ -256,10 +270,11 @@ export async function run({ baseUrl, args, log, server }) {
     const acceptedTotal = [...accepted.values()].reduce((a, b) => a + b, 0);
     const unansweredTotal = [...unanswered.values()].reduce((a, b) => a + Math.max(0, b), 0);
     const tallyExact = unansweredTotal === 0 && storedTotal === acceptedTotal;
-    const tallyOk = mismatches.length === 0 && Number(used) === storedTotal;
+    const tallyOk = mismatches.length === 0 && Number(badSlots) === 0;
     log(
-      `tally check: stored ${storedTotal}, accepted ${acceptedTotal}, unanswered ${unansweredTotal}, quota used ${used}, ` +
-        `mismatches ${mismatches.length} → ${tallyOk ? (tallyExact ? 'OK (exact)' : 'OK within unanswered requests') : 'MISMATCH'}`,
+      `tally check (settled in ${settleMs} ms): stored ${storedTotal}, accepted ${acceptedTotal}, unanswered ${unansweredTotal}, ` +
+        `members over the daily limit or with slot gaps ${badSlots}, mismatches ${mismatches.length} → ` +
+        `${tallyOk ? (tallyExact ? 'OK (exact)' : 'OK within unanswered requests') : 'MISMATCH'}`,
     );
 
     const final = await getJson(`${baseUrl}/api/health`);
@@ -267,7 +282,7 @@ export async function run({ baseUrl, args, log, server }) {
     const healthPerS = health.requests_per_s;
     const ratio = healthPerS > 0 ? Math.round((votesPerS / healthPerS) * 100) / 100 : 0;
     const problems = [];
-    if (!tallyOk) problems.push('stored tallies differ from accepted votes');
+    if (!tallyOk) problems.push(Number(badSlots) ? 'daily vote limit broken' : 'stored tallies differ from accepted votes');
     if (hot.errors || pool.errors || health.errors) problems.push(`connection errors/timeouts: hot ${hot.errors}, pool ${pool.errors}, health ${health.errors}`);
     if (hot.status_codes['500'] || pool.status_codes['500']) problems.push('HTTP 500 answers');
     if (final.status !== 200) problems.push('server unhealthy after the run');
@@ -295,6 +310,7 @@ export async function run({ baseUrl, args, log, server }) {
       pool_rejected: rejectedCodes,
       tally_ok: tallyOk,
       tally_exact: tallyExact,
+      tally_settle_ms: settleMs,
       unanswered: unansweredTotal,
       stored_total: storedTotal,
       accepted_total: acceptedTotal,

@@ -338,7 +338,7 @@ test('the 2 h reminder goes out once per confirmed registration, also after the 
   const first = await until('the reminders', async () => {
     const calls = await subscribeSends();
     return sendsTo(calls, b.openid, templates.reminder2h).length && sendsTo(calls, c.openid, templates.reminder2h).length ? calls : null;
-  }, 90_000);
+  }, 120_000);
   expect(sendsTo(first, b.openid, templates.reminder2h)[0].errcode).toBe(0);
   // Let the job run at least once more (the next minute boundary, plus time to finish).
   const nextRun = Math.ceil((Date.now() + 1000) / 60_000) * 60_000;

@@ -170,6 +170,20 @@ async function refreshUntil(page: Page, buttonTestId: string, locator: Locator, 
   }
 }
 
+/** Reload an H5 page until the locator's text matches. */
+async function reloadUntil(page: Page, locator: Locator, expected: RegExp, timeout = 20_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    try {
+      await expectText(locator, expected, 3000);
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    await page.reload();
+  }
+}
+
 async function openEntry(page: Page, title: string) {
   await openContestHome(page);
   await byTestId(page, `entry-card-${entryIds[title]}`).click();
@@ -410,7 +424,8 @@ test('winners are confirmed and the first becomes a credited dish, in the ops pa
   await byTestId(ops, 'list-dish-price').fill('88');
   await byTestId(ops, 'list-dish-confirm').click();
   await expectText(byTestId(ops, `winner-stage-${top}`), '已上架');
-  await expectText(byTestId(ops, `winner-dish-${top}`), '「王阿姨的拿手蛋饺」 · 署名 王阿姨 · ¥88.00 · 在售');
+  // The menu creates the dish from the listing event (outbox): refresh until its record shows.
+  await refreshUntil(ops, 'contest-refresh', byTestId(ops, `winner-dish-${top}`), /^菜品 #\d+「王阿姨的拿手蛋饺」 · 署名 王阿姨 · ¥88\.00 · 在售$/);
   await expectText(byTestId(ops, `winner-stage-${second}`), '大厨复刻中');
   await shot(ops, '12-ops-winners');
   await byTestId(ops, 'tab-audit').click();
@@ -420,7 +435,8 @@ test('winners are confirmed and the first becomes a credited dish, in the ops pa
   // Members see the winners and the credit; the entry links to its dish.
   const { wang, zhang } = members;
   await openContestHome(zhang);
-  await expectText(byTestId(zhang, `winner-dish-${top}`), '年夜饭菜单：王阿姨的拿手蛋饺');
+  // Public contest reads are cached for a couple of seconds: reload until the winners show.
+  await reloadUntil(zhang, byTestId(zhang, `winner-dish-${top}`), /年夜饭菜单：王阿姨的拿手蛋饺/);
   await expectText(byTestId(zhang, `winner-award-${second}`), '大厨复刻中');
   await expectText(byTestId(zhang, 'contest-phase'), '已结束');
   await shot(zhang, '13-h5-contest-winners');

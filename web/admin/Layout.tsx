@@ -11,6 +11,8 @@ import { StaffPage } from './pages/Staff';
 import { ComingSoonPage } from './pages/ComingSoon';
 import { ContestsPage } from './pages/contests';
 import { ClassesSection } from './pages/classes';
+import { JourneysSection } from './pages/journeys';
+import { TagsPage } from './pages/tags';
 
 const { Sider, Header, Content } = Layout;
 
@@ -134,6 +136,10 @@ export function SectionRoute() {
       return <ContestsPage />;
     case 'classes':
       return <ClassesSection />;
+    case 'journeys':
+      return <JourneysSection />;
+    case 'tags':
+      return <TagsPage />;
     default:
       return <StaffPage />;
   }

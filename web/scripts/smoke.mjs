@@ -115,6 +115,53 @@ const contactLinked = {
   },
 };
 
+const journeyNew = {
+  id: 1,
+  builtinKey: 'new_member',
+  name: '新客旅程',
+  description: '加好友后发欢迎语；第3天仍未互动发菜谱；第7天提醒员工问候。',
+  active: true,
+  trigger: { type: 'contact_added' },
+  steps: [
+    { name: '第3天·菜谱关怀', waitHours: 72, condition: 'no_interaction', action: { type: 'message', text: '{客户称呼}您好～分享一道家常菜', attachments: [] } },
+    { name: '第7天·员工问候', waitHours: 96, condition: 'no_interaction', action: { type: 'staff_task', title: '一对一问候新客户', detail: '', assignee: 'owner', dueHours: 48 } },
+  ],
+  version: 1,
+  stats: { active: 3, completed: 1, exited: 0, waitingByStep: [2, 1] },
+  createdAt: '2026-11-01T00:00:00.000Z',
+  updatedAt: '2026-11-01T00:00:00.000Z',
+};
+const task = {
+  id: 7,
+  title: '一对一问候新客户',
+  detail: '客户加好友一周还没有互动',
+  externalUserId: 'wmABC',
+  customerName: '张阿姨',
+  memberId: 1,
+  journeyName: '新客旅程',
+  status: 'open',
+  dueAt: '2099-01-01T00:00:00.000Z',
+  createdAt: '2026-11-20T02:00:00.000Z',
+  doneAt: null,
+};
+const enrolment = (externalUserId) => ({
+  id: 3,
+  journeyId: 1,
+  journeyName: '新客旅程',
+  externalUserId,
+  customerName: '张阿姨',
+  memberId: 1,
+  staffUserId: 'lidz',
+  status: 'active',
+  nextStep: 1,
+  nextStepName: '第7天·员工问候',
+  // 16:30 UTC = 00:30 the next day in Shanghai
+  nextDueAt: '2026-11-24T16:30:00.000Z',
+  enrolledAt: '2026-11-18T02:00:00.000Z',
+  exitReason: null,
+  log: [{ stepIndex: null, stepName: null, outcome: 'enrolled', detail: null, at: '2026-11-18T02:00:00.000Z' }],
+});
+
 // ---------- mock API ----------
 function mockApi(context, state) {
   const calls = [];
@@ -179,6 +226,15 @@ function mockApi(context, state) {
         agent: { timestamp: 1700000001, nonceStr: 'n-agent', signature: 'sig-agent' },
       });
     }
+    if (p === '/api/admin/journeys') return json(route, 200, { items: [journeyNew] });
+    if (p === '/api/sidebar/tasks') return json(route, 200, { items: state.tasks ?? [task] });
+    const done = p.match(/^\/api\/sidebar\/tasks\/(\d+)\/complete$/);
+    if (done) {
+      state.tasks = [];
+      return json(route, 200, { ...task, status: 'done', doneAt: '2026-11-20T03:00:00.000Z' });
+    }
+    const journeysOf = p.match(/^\/api\/sidebar\/contacts\/(.+)\/journeys$/);
+    if (journeysOf) return json(route, 200, { optedOut: false, items: [enrolment(decodeURIComponent(journeysOf[1]))] });
     const contact = p.match(/^\/api\/sidebar\/contacts\/(.+)$/);
     if (contact) {
       const id = decodeURIComponent(contact[1]);
@@ -265,8 +321,13 @@ try {
     check('admin: staff table lists accounts', await waitFor(async () => (await text(page, 'staff-table')).includes('李店长')));
     check('admin: staff roles in Chinese', (await text(page, 'staff-table')).includes('总部管理员'));
 
-    await page.click('[data-testid="nav-contests"]');
-    check('admin: unbuilt section shows 即将上线', await waitFor(async () => (await page.locator('[data-testid="coming-soon-contests"]').innerText()).includes('即将上线')));
+    await page.click('[data-testid="nav-journeys"]');
+    check('admin: 旅程SOP lists journeys with waiting counts', await waitFor(async () => (await text(page, 'journey-card-new_member')).includes('等待 2 人')));
+    check('admin: journey trigger and step summary in Chinese', (await text(page, 'journey-card-new_member')).includes('添加企业微信好友') && (await text(page, 'journey-card-new_member')).includes('一对一问候新客户'));
+    await page.screenshot({ path: path.join(outDir, 'admin-journeys.png'), fullPage: true });
+
+    await page.click('[data-testid="nav-preorders"]');
+    check('admin: unbuilt section shows 即将上线', await waitFor(async () => (await page.locator('[data-testid="coming-soon-preorders"]').innerText()).includes('即将上线')));
     await page.screenshot({ path: path.join(outDir, 'admin-coming-soon.png') });
 
     await page.goto(`${origin}/admin/#/members`);
@@ -314,7 +375,11 @@ try {
     check('sidebar: activity in Shanghai time', (await text(page, 'sidebar-activity')).includes('2026-11-20 10:05'), await text(page, 'sidebar-activity'));
     check('sidebar: next best offer', (await text(page, 'sidebar-offer')).includes('团圆套餐'));
     check('sidebar: send card disabled in dev', await page.locator('[data-testid="sidebar-send-card"]').isDisabled());
-    check('sidebar: dev label explains why', (await page.locator('.sb-card').last().innerText()).includes('需在企业微信客户端内使用'));
+    check('sidebar: dev label explains why', (await page.locator('.sb-card', { has: page.locator('[data-testid="sidebar-send-card"]') }).innerText()).includes('需在企业微信客户端内使用'));
+    check('sidebar: journey state with the next step in Shanghai time', await waitFor(async () => (await text(page, 'sidebar-journey-standing-1')).includes('第7天·员工问候（2026-11-25 00:30）')), await text(page, 'sidebar-journeys').catch(() => ''));
+    check('sidebar: task for the contact in the chat flagged', (await text(page, 'sidebar-task-7')).includes('当前客户'));
+    await page.click('[data-testid="sidebar-task-done-7"]');
+    check('sidebar: task marked done', await waitFor(async () => (await text(page, 'sidebar-tasks-notice')).includes('已完成')) && calls.some((c) => c.path === '/api/sidebar/tasks/7/complete' && c.body?.outcome === 'done'));
     check('sidebar: token in sessionStorage', (await page.evaluate(() => sessionStorage.getItem('hub.sidebar.token'))) === 'tok-simcode-lidz');
     await page.screenshot({ path: path.join(outDir, 'sidebar-linked.png'), fullPage: true });
 

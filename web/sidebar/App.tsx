@@ -9,6 +9,8 @@ import { signIn, oauthUrl, type SidebarConfig } from './flow';
 import { currentExternalContact, inWecomClient, registerWecom, sendMiniprogramCard, wecomErrorMessage } from './wecom';
 import coverUrl from './card-cover.png';
 import { CheckInPanel } from './checkin/CheckInPanel';
+import { ContactJourneys } from './tasks/ContactJourneys';
+import { TasksPanel } from './tasks/TasksPanel';
 
 type ContactView = wecom.SidebarContactView;
 type Mode = 'dev' | 'wecom';
@@ -179,7 +181,12 @@ export function App() {
             </button>
           </header>
           <ContactPanel state={view.contact} />
+          {view.contact.kind === 'ready' && (
+            <ContactJourneys key={view.contact.view.externalUserId} api={api} externalUserId={view.contact.view.externalUserId} />
+          )}
           {view.contact.kind === 'ready' && <Actions mode={view.mode} config={view.config} />}
+          {/* Journey tasks are the staff member's own, whoever the chat is with. */}
+          <TasksPanel api={api} externalUserId={view.contact.kind === 'ready' ? view.contact.view.externalUserId : null} />
           {/* Class check-in needs no chat contact: staff type the code the member shows. */}
           <CheckInPanel api={api} />
         </>

@@ -7,7 +7,7 @@ import { TagService } from '../../src/modules/tags/tag.service';
 import { FILE_STORAGE, type FileStorage } from '../../src/modules/uploads/storage';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { db } from '../helpers/fixtures';
-import { approvedEntry, contestBody, DAY, drain, entryBody, HOUR, memberToken, photoId, publishedContest, rejects, runJob, staffToken } from './kit';
+import { approvedEntry, contestBody, DAY, drain, entryBody, HOUR, memberToken, photoId, publishedContest, rejects, runJob, settle, staffToken } from './kit';
 
 let t: TestApp;
 let ops: { id: number; token: string };
@@ -167,6 +167,7 @@ test('votes: remaining count, once per entry per day, daily limit, not your own,
   expect((await rejects(t.client(a.author.token).call(api.castVote, { params: { entryId: a.entry.id } }))).code).toBe('OWN_ENTRY_VOTE');
 
   // b reached 1 vote before a did: b ranks first on the tie
+  await settle(t);
   const hot = await t.client().call(api.listEntries, { params: { contestId: c.id }, query: { sort: 'hot' } });
   expect(hot.items.map((i) => i.id)).toEqual([b.entry.id, a.entry.id, d.entry.id]);
   const board = await t.client().call(api.leaderboard, { params: { contestId: c.id }, query: {} });

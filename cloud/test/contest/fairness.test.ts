@@ -5,7 +5,7 @@ import { ContestAudit } from '../../src/modules/contest/entities/moderation.enti
 import { ContestVote } from '../../src/modules/contest/entities/vote.entity';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { db } from '../helpers/fixtures';
-import { approvedEntry, DAY, memberToken, publishedContest, rejects, staffToken } from './kit';
+import { approvedEntry, DAY, memberToken, publishedContest, rejects, settle, staffToken } from './kit';
 
 let t: TestApp;
 let ops: { id: number; token: string };
@@ -32,6 +32,7 @@ test('votes from accounts created during the voting window count but are flagged
     const r = await t.client(m.token).call(api.castVote, { params: { entryId: a.entry.id } });
     expect(r.remainingToday).toBe(2);
   }
+  await settle(t);
   let row = await entryRow(a.entry.id);
   expect([row.voteCount, row.flaggedVoteCount]).toEqual([11, 10]);
 
@@ -91,6 +92,7 @@ test('per-member request limit and per-IP limit answer RATE_LIMITED', async () =
     if (seen.has('RATE_LIMITED')) break;
   }
   expect(seen).toContain('RATE_LIMITED');
+  await settle(t);
   const row = await entryRow(a.entry.id);
   const rows = await (await db(t)).manager.count(ContestVote, { where: { entryId: a.entry.id, voided: false } });
   expect(row.voteCount).toBe(rows);

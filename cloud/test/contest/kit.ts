@@ -6,6 +6,7 @@ import { SessionService } from '../../src/core/auth/session.service';
 import { EventBus } from '../../src/core/events/event-bus';
 import { JobRunner } from '../../src/core/jobs';
 import { Member } from '../../src/modules/identity/entities/member.entity';
+import { VoteService } from '../../src/modules/contest/vote.service';
 import type { TestApp } from '../helpers/app';
 import { db, makeMember, makeStaff } from '../helpers/fixtures';
 
@@ -95,7 +96,13 @@ export async function runJob(t: TestApp, name: string, now?: Date): Promise<void
   if (!r.ran) throw new Error(`job ${name} did not run`);
 }
 
+/** Stored tallies trail votes by one aggregation pass (~150 ms) and ContestVoted by the relay: wait for both. */
+export async function settle(t: TestApp): Promise<void> {
+  await (await t.container.getAsync(VoteService)).settle();
+}
+
 export async function drain(t: TestApp): Promise<void> {
+  await settle(t);
   const bus = await t.container.getAsync(EventBus);
   for (let i = 0; i < 3; i++) await bus.drain();
 }

@@ -19,6 +19,7 @@ import './events';
 import { normalize } from './content-check';
 import { voteLimits } from './limits';
 import { rankEntries, type Ranked } from './ranking';
+import { TallyService } from './tally';
 import { contestDetail, contestSummary, votingOpen } from './views';
 
 type ContestInputParsed = z.output<typeof ContestInput>;
@@ -41,6 +42,9 @@ export class ContestService {
 
   @Inject()
   identityAdmin!: AdminService;
+
+  @Inject()
+  tally!: TallyService;
 
   private readonly limits = voteLimits();
   private contestCache = new Map<number, { at: number; row: Contest | null }>();
@@ -347,6 +351,12 @@ export class ContestService {
         const res = await em.update(Contest, { id: c.id, status: 'published' }, { status: 'closed', closedAt: now, updatedAt: now });
         if (!res.affected) return false;
         const entries = await em.find(ContestEntry, { where: { contestId: c.id, status: 'approved' } });
+        // rank on the vote rows themselves, not on the stored tallies (those trail a vote by a pass)
+        const tallies = await this.tally.refresh(entries.map((e) => e.id), em);
+        for (const e of entries) {
+          const t = tallies.get(e.id)!;
+          Object.assign(e, { voteCount: t.votes, flaggedVoteCount: t.flagged, voidedVoteCount: t.voided, tallyReachedAt: t.reachedAt });
+        }
         const ranked = rankEntries(entries, c.juryWeight);
         for (const r of ranked) {
           await em.update(ContestEntry, { id: r.entry.id }, { finalRank: r.rank, finalScoreX100: r.scoreX100, finalVotes: r.votes });

@@ -1,24 +1,34 @@
 /**
  * Fair voting.
  *
- * One vote = one transaction with three conditional writes, never read-modify-write in memory:
- *   1. INSERT the vote — the unique key (member, entry, Shanghai day) refuses a second vote on the
- *      same entry the same day, so a member racing the same vote from two devices counts once;
- *   2. UPDATE the member's quota row `used = used + 1 WHERE used < votesPerDay` — 0 rows = limit;
- *   3. UPDATE the entry's tally `vote_count = vote_count + 1 WHERE status = 'approved'`.
- * Any refusal rolls the whole transaction back, so tally == accepted vote rows at all times.
+ * A vote is ONE autocommit statement, never a read-modify-write in memory:
  *
- * The quota row is created before the transaction on MySQL (autocommit insert, duplicate ignored)
- * so the transaction only ever locks an existing row — no gap locks, no insert/insert deadlocks
- * between members. The hot entry row is updated last to hold its lock for the shortest time.
+ *   INSERT INTO contest_vote (…, slot, …) SELECT … FROM contest_entry WHERE id = ? AND status = 'approved'
  *
- * Also: votes from accounts created during the voting window are counted but flagged; per-member
- * and per-IP request limits; a burst of new-account votes on one entry raises a flag for ops; ops
- * void flagged votes (tally decremented by exactly the rows voided, audited).
+ * - the unique key (member, entry, Shanghai day) refuses a second vote on the same entry the same
+ *   day, so a member racing the same vote from two devices counts once (ALREADY_VOTED_TODAY);
+ * - the unique key (member, contest, day, slot) with slot in 1..votesPerDay is the daily limit: the
+ *   member's k-th vote of the day takes slot k, two racing votes cannot take the same slot, and no
+ *   slot above the limit is ever written — so at most votesPerDay rows exist whatever the races
+ *   (a clash on the slot means another device just voted: re-read the used slots and try the next);
+ * - the SELECT from contest_entry makes the vote conditional on the entry being approved at that
+ *   moment (ENTRY_NOT_VOTABLE when no row was inserted); its shared lock on the entry row lasts only
+ *   for the statement, so voters of a hot entry do not wait for each other.
+ *
+ * The entry's tally is not touched here: it is derived from the vote rows by TallyService (tally.ts),
+ * which recounts dirty entries every ~150 ms — "tally == accepted vote rows" holds exactly once that
+ * pass has run, and the close job and voiding count from the rows themselves. A member-day's first
+ * vote carries event_pending = 1 and VoteEventRelay (vote-events.ts) emits its ContestVoted event.
+ *
+ * Per vote this leaves one round trip to the database after the caller is known (the entry meta,
+ * contest and member creation time are cached or batched). Also: votes from accounts created during
+ * the voting window are counted but flagged; per-member and per-IP request limits; a burst of
+ * new-account votes on one entry raises a flag for ops; ops void flagged votes (audited).
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager, In, MoreThanOrEqual } from 'typeorm';
 import type { AdminVote, VoteFlag } from '../../../../contracts/contest';
+import { Batcher } from '../../core/auth/batcher';
 import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, iso, isUniqueViolation } from '../../core/db';
 import { AppError } from '../../core/errors';
@@ -28,10 +38,12 @@ import { MemberService } from '../identity/member.service';
 import { ContestService } from './contest.service';
 import { ContestEntry } from './entities/entry.entity';
 import { ContestVoteFlag } from './entities/moderation.entity';
-import { ContestVote, ContestVoteQuota } from './entities/vote.entity';
+import { ContestVote } from './entities/vote.entity';
 import './events';
 import { FixedWindowLimiter, voteLimits } from './limits';
+import { TallyService, sqlTime } from './tally';
 import { shanghaiDay } from './time';
+import { VoteEventRelay } from './vote-events';
 import { votingOpen } from './views';
 
 interface EntryMeta {
@@ -47,19 +59,11 @@ function isDeadlock(err: unknown): boolean {
   return errno === 1213 || errno === 1205;
 }
 
-/** UTC 'YYYY-MM-DD HH:MM:SS.mmm', the form both drivers store datetime columns in. */
-function sqlTime(d: Date): string {
-  return d.toISOString().replace('T', ' ').replace('Z', '');
-}
-
-/** MySQL `SET n = LAST_INSERT_ID(expr)`: the new value, or null when no row matched. */
-function counter(res: { affectedRows?: number; insertId?: number }): number | null {
-  return res && res.affectedRows ? Number(res.insertId) : null;
-}
-
-/** SQLite `RETURNING col`: the new value, or null when no row matched. */
-function returned(rows: Array<Record<string, unknown>>, col: string): number | null {
-  return Array.isArray(rows) && rows.length ? Number(rows[0][col]) : null;
+/** Which unique key refused the insert: the slot key (MySQL names the index, SQLite the columns). */
+function isSlotClash(err: unknown): boolean {
+  const e = err as { driverError?: { message?: string; sqlMessage?: string }; message?: string } | null;
+  const text = `${e?.driverError?.sqlMessage ?? ''} ${e?.driverError?.message ?? ''} ${e?.message ?? ''}`;
+  return /uq_vote_slot|contest_vote\.slot\b/.test(text);
 }
 
 export function maskIp(ip: string | null): string | null {
@@ -85,51 +89,56 @@ export class VoteService {
   @Inject()
   members!: MemberService;
 
+  @Inject()
+  tally!: TallyService;
+
+  @Inject()
+  relay!: VoteEventRelay;
+
   readonly limits = voteLimits();
   private memberLimiter = new FixedWindowLimiter(this.limits.memberPer10s, 10_000);
   private ipLimiter = new FixedWindowLimiter(this.limits.ipPerMinute, 60_000);
   /** Facts that never change once written: an entry's contest and author, a member's creation time. */
   private entryMeta = new Map<number, EntryMeta>();
   private memberCreated = new Map<number, number>();
-  /** Quota rows known to exist (member:contest:day). */
-  private quotaRows = new Set<string>();
+  /**
+   * The highest slot this instance knows taken per member:contest:day — only a first guess for the
+   * next vote's slot (a stale guess clashes on the unique key and is corrected from the rows).
+   */
+  private slotsTaken = new Map<string, number>();
+  /** Per entry: its stored tally when this instance first saw it plus the votes it accepted since (the answer's count). */
+  private counted = new Map<number, number>();
+  /** Member creation times, fetched for all voters of one event-loop turn at once. */
+  private createdLookup = new Batcher<number, number>(async (ids) => {
+    const rows = await this.members.findActiveWithRelations(ids);
+    return new Map(rows.map((m) => [m.id, new Date(m.createdAt).getTime()]));
+  });
 
   private async metaOf(entryId: number): Promise<EntryMeta | null> {
     const hit = this.entryMeta.get(entryId);
     if (hit) return hit;
-    const e = await this.db.manager.findOne(ContestEntry, { where: { id: entryId }, select: { id: true, contestId: true, memberId: true } });
+    const e = await this.db.manager.findOne(ContestEntry, { where: { id: entryId }, select: { id: true, contestId: true, memberId: true, voteCount: true } });
     if (!e) return null;
-    if (this.entryMeta.size > MAX_CACHED) this.entryMeta.clear();
+    if (this.entryMeta.size > MAX_CACHED) {
+      this.entryMeta.clear();
+      this.counted.clear();
+    }
     const meta = { contestId: e.contestId, memberId: e.memberId };
-    this.entryMeta.set(entryId, meta);
+    if (!this.entryMeta.has(entryId)) {
+      this.entryMeta.set(entryId, meta);
+      this.counted.set(entryId, e.voteCount);
+    }
     return meta;
   }
 
   private async memberCreatedAt(memberId: number): Promise<number> {
     const hit = this.memberCreated.get(memberId);
     if (hit !== undefined) return hit;
-    const [m] = await this.members.findActiveWithRelations([memberId]);
-    if (!m) throw new AppError('UNAUTHENTICATED');
+    const t = await this.createdLookup.get(memberId);
+    if (t === undefined) throw new AppError('UNAUTHENTICATED');
     if (this.memberCreated.size > MAX_CACHED) this.memberCreated.clear();
-    const t = new Date(m.createdAt).getTime();
     this.memberCreated.set(memberId, t);
     return t;
-  }
-
-  /** Insert the member's quota row for the day if missing (outside any transaction on MySQL). */
-  private async ensureQuotaRow(em: EntityManager, memberId: number, contestId: number, day: string): Promise<void> {
-    const key = `${memberId}:${contestId}:${day}`;
-    if (this.quotaRows.has(key)) return;
-    try {
-      await em.createQueryBuilder().insert().into(ContestVoteQuota).values({ memberId, contestId, day, used: 0 }).updateEntity(false).execute();
-    } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
-    }
-    if (this.quotaRows.size > MAX_CACHED) this.quotaRows.clear();
-    // on SQLite the insert belongs to the vote transaction: remember it only once that committed
-    this.db.afterCommit(em, () => {
-      this.quotaRows.add(key);
-    });
   }
 
   async cast(memberId: number, entryId: number, ip: string | null, now = new Date()) {
@@ -145,76 +154,84 @@ export class VoteService {
     const newAccount = (await this.memberCreatedAt(memberId)) >= contest.voteStartAt.getTime();
     const limit = contest.votesPerDay;
     const contestId = meta.contestId;
+    const key = `${memberId}:${contestId}:${day}`;
 
-    if (this.db.kind === 'mysql') await this.ensureQuotaRow(this.db.manager, memberId, contestId, day);
-
-    const work = (em: EntityManager) => this.voteTx(em, { memberId, entryId, contestId, day, now, ip, newAccount, limit });
-    let result: { used: number; voteCount: number };
+    let slot = (this.slotsTaken.get(key) ?? 0) + 1;
     for (let attempt = 1; ; attempt++) {
+      if (slot > limit) throw new AppError((await this.votedToday(memberId, entryId, day)) ? 'ALREADY_VOTED_TODAY' : 'DAILY_VOTE_LIMIT');
+      let inserted: boolean;
       try {
-        result = await this.db.transaction(work);
-        break;
+        inserted = await this.insertVote({ memberId, entryId, day, slot, now, ip, newAccount });
       } catch (err) {
-        // InnoDB may pick this transaction as a deadlock victim under heavy contention: it rolled back whole, so retry
+        if (isUniqueViolation(err)) {
+          if (!isSlotClash(err)) throw new AppError('ALREADY_VOTED_TODAY');
+          if (attempt > limit + 3) throw err; // cannot happen: each clash moves past a committed slot
+          // another device (or instance) took this slot: continue after the highest slot taken
+          slot = (await this.usedSlots(memberId, contestId, day)) + 1;
+          continue;
+        }
+        // InnoDB may pick the statement as a deadlock victim under heavy contention: nothing was written, so retry
         if (isDeadlock(err) && attempt < 4) continue;
         throw err;
       }
+      if (!inserted) throw new AppError('ENTRY_NOT_VOTABLE');
+      break;
     }
 
+    if (this.slotsTaken.size > MAX_CACHED) this.slotsTaken.clear();
+    this.slotsTaken.set(key, Math.max(slot, this.slotsTaken.get(key) ?? 0));
+    const count = (this.counted.get(entryId) ?? 0) + 1;
+    this.counted.set(entryId, count);
+    this.tally.markDirty(entryId);
+    if (slot === 1) this.relay.kick();
     if (newAccount) await this.checkBurst(contestId, entryId, now);
-    return { entryId, voteCount: result.voteCount, remainingToday: Math.max(0, limit - result.used), votesPerDay: limit };
+    return { entryId, voteCount: Math.max(count, this.tally.known(entryId) ?? 0), remainingToday: Math.max(0, limit - slot), votesPerDay: limit };
   }
 
   /**
-   * The vote transaction in plain SQL (it is the hot path: no query-builder work per statement).
-   * The two counters come back from their UPDATE itself — MySQL: `SET n = LAST_INSERT_ID(n + 1)`
-   * puts the new value in the OK packet's insertId; SQLite: `RETURNING` — so no SELECT follows.
-   * Statement order keeps the hot entry row locked for the shortest time: it is updated last.
+   * The vote itself (see the header). MySQL: autocommit, so no lock outlives the statement.
+   * SQLite: through Db.transaction, which queues writes on the single connection.
+   * Returns false when the entry is not approved (no row inserted).
    */
-  private async voteTx(
-    em: EntityManager,
-    v: { memberId: number; entryId: number; contestId: number; day: string; now: Date; ip: string | null; newAccount: boolean; limit: number },
-  ): Promise<{ used: number; voteCount: number }> {
-    const mysql = this.db.kind === 'mysql';
-    if (!mysql) await this.ensureQuotaRow(em, v.memberId, v.contestId, v.day);
-    const at = sqlTime(v.now);
-    try {
-      await em.query(
-        'INSERT INTO contest_vote (contest_id, entry_id, member_id, day, created_at, ip, new_account, burst, voided) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0)',
-        [v.contestId, v.entryId, v.memberId, v.day, at, v.ip ? v.ip.slice(0, 45) : null, v.newAccount ? 1 : 0],
-      );
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new AppError('ALREADY_VOTED_TODAY');
-      throw err;
+  private async insertVote(v: { memberId: number; entryId: number; day: string; slot: number; now: Date; ip: string | null; newAccount: boolean }): Promise<boolean> {
+    const sql =
+      'INSERT INTO contest_vote (contest_id, entry_id, member_id, day, slot, created_at, ip, new_account, burst, voided, event_pending) ' +
+      "SELECT e.contest_id, e.id, ?, ?, ?, ?, ?, ?, 0, 0, ? FROM contest_entry e WHERE e.id = ? AND e.status = 'approved'";
+    const args = [v.memberId, v.day, v.slot, sqlTime(v.now), v.ip ? v.ip.slice(0, 45) : null, v.newAccount ? 1 : 0, v.slot === 1 ? 1 : 0, v.entryId];
+    if (this.db.kind === 'mysql') {
+      const res: { affectedRows?: number } = await this.db.manager.query(sql, args);
+      return (res?.affectedRows ?? 0) > 0;
     }
-    const quotaWhere = 'WHERE member_id = ? AND contest_id = ? AND day = ? AND used < ?';
-    const quotaArgs = [v.memberId, v.contestId, v.day, v.limit];
-    const used = mysql
-      ? counter(await em.query(`UPDATE contest_vote_quota SET used = LAST_INSERT_ID(used + 1) ${quotaWhere}`, quotaArgs))
-      : returned(await em.query(`UPDATE contest_vote_quota SET used = used + 1 ${quotaWhere} RETURNING used`, quotaArgs), 'used');
-    if (used === null) throw new AppError('DAILY_VOTE_LIMIT');
-    // first vote of the day in this contest: one event per member-day keeps the outbox quiet under load
-    if (used === 1) await this.events.emit(em, 'ContestVoted', { memberId: v.memberId, contestId: v.contestId, day: v.day });
-    // tally_reached_at: the time this tally was reached, kept monotonic when two votes commit out of order
-    const entrySet =
-      'flagged_vote_count = flagged_vote_count + ?, tally_reached_at = CASE WHEN tally_reached_at IS NULL OR tally_reached_at < ? THEN ? ELSE tally_reached_at END';
-    const entryArgs = [v.newAccount ? 1 : 0, at, at, v.entryId];
-    const voteCount = mysql
-      ? counter(await em.query(`UPDATE contest_entry SET vote_count = LAST_INSERT_ID(vote_count + 1), ${entrySet} WHERE id = ? AND status = 'approved'`, entryArgs))
-      : returned(await em.query(`UPDATE contest_entry SET vote_count = vote_count + 1, ${entrySet} WHERE id = ? AND status = 'approved' RETURNING vote_count`, entryArgs), 'vote_count');
-    if (voteCount === null) throw new AppError('ENTRY_NOT_VOTABLE');
-    return { used, voteCount };
+    return this.db.transaction(async (em) => ((await em.queryRunner!.query(sql, args, true)).affected ?? 0) > 0);
+  }
+
+  /** Slots the member has used in the contest that day (voided votes keep their slot). */
+  private async usedSlots(memberId: number, contestId: number, day: string): Promise<number> {
+    const [row]: Array<{ n: number | string | null }> = await this.db.manager.query(
+      'SELECT MAX(slot) AS n FROM contest_vote WHERE member_id = ? AND contest_id = ? AND day = ?',
+      [memberId, contestId, day],
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  private async votedToday(memberId: number, entryId: number, day: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.manager.query('SELECT 1 AS x FROM contest_vote WHERE member_id = ? AND entry_id = ? AND day = ?', [memberId, entryId, day]);
+    return rows.length > 0;
   }
 
   async myVotes(memberId: number, contestId: number) {
     const c = await this.contests.findVisible(contestId);
     const day = shanghaiDay(new Date());
-    const [quota, votes] = await Promise.all([
-      this.db.manager.findOne(ContestVoteQuota, { where: { memberId, contestId, day } }),
-      this.db.manager.find(ContestVote, { where: { memberId, contestId, day }, select: { id: true, entryId: true }, order: { id: 'ASC' } }),
-    ]);
-    const used = quota?.used ?? 0;
+    const votes = await this.db.manager.find(ContestVote, { where: { memberId, contestId, day }, select: { id: true, entryId: true }, order: { id: 'ASC' } });
+    // every vote of the day holds a slot, voided or not (voiding does not give the vote back)
+    const used = votes.length;
     return { day, votesPerDay: c.votesPerDay, usedToday: used, remainingToday: Math.max(0, c.votesPerDay - used), votedEntryIdsToday: votes.map((v) => v.entryId) };
+  }
+
+  /** Wait until the stored tallies and the ContestVoted events have caught up with the votes accepted so far. */
+  async settle(): Promise<void> {
+    await this.tally.settle();
+    await this.relay.relayAll();
   }
 
   // ------------------------------------------------------------------ burst flags
@@ -337,8 +354,8 @@ export class VoteService {
 
   /**
    * Void votes of one contest. Per entry, two conditional UPDATEs (new-account / other votes, each
-   * `WHERE voided = false`) report exactly how many rows flipped; the tally is decremented by that
-   * number in the same transaction, so voiding twice or concurrently never double-subtracts.
+   * `WHERE voided = false`) flip exactly the rows still counted, so voiding twice or concurrently
+   * never double-counts; the touched entries' tallies are then recounted from the rows.
    */
   async voidVotes(
     staff: StaffPrincipal,
@@ -357,43 +374,19 @@ export class VoteService {
       if ('voteIds' in body) where.andWhere('v.id IN (:...ids)', { ids: body.voteIds });
       else where.andWhere('v.entry_id = :entryId AND (v.new_account = :t OR v.burst = :t)', { entryId: body.entryId, t: true });
       const candidates = await where.getMany();
-      const byEntry = new Map<number, { fresh: number[]; other: number[] }>();
-      for (const v of candidates) {
-        const g = byEntry.get(v.entryId) ?? { fresh: [], other: [] };
-        (v.newAccount ? g.fresh : g.other).push(v.id);
-        byEntry.set(v.entryId, g);
-      }
+      const byEntry = new Map<number, number[]>();
+      for (const v of candidates) byEntry.set(v.entryId, [...(byEntry.get(v.entryId) ?? []), v.id]);
       let total = 0;
       const voidedIds: number[] = [];
-      const flip = async (ids: number[]) => {
-        if (!ids.length) return 0;
+      for (const [, ids] of [...byEntry.entries()].sort((a, b) => a[0] - b[0])) {
         const res = await em
           .createQueryBuilder()
           .update(ContestVote)
           .set({ voided: true, voidedAt: now, voidedByStaffId: staff.staffId, voidReason: body.reason })
           .where('id IN (:...ids) AND voided = :f', { ids, f: false })
           .execute();
+        total += res.affected ?? 0;
         voidedIds.push(...ids);
-        return res.affected ?? 0;
-      };
-      for (const [entryId, g] of [...byEntry.entries()].sort((a, b) => a[0] - b[0])) {
-        const fresh = await flip(g.fresh);
-        const other = await flip(g.other);
-        const n = fresh + other;
-        if (!n) continue;
-        total += n;
-        await em
-          .createQueryBuilder()
-          .update(ContestEntry)
-          .set({
-            voteCount: () => `vote_count - ${n}`,
-            flaggedVoteCount: () => `flagged_vote_count - ${fresh}`,
-            voidedVoteCount: () => `voided_vote_count + ${n}`,
-            // the tally now equals the counted votes, so it was reached at the latest of them
-            tallyReachedAt: () => '(SELECT MAX(cv.created_at) FROM contest_vote cv WHERE cv.entry_id = :entryId AND cv.voided = :f)',
-          })
-          .where('id = :entryId', { entryId, f: false })
-          .execute();
       }
       if (total) {
         await this.contests.audit(em, contestId, staff.staffId, 'void', 'entryId' in body ? body.entryId : null, `作废 ${total} 张投票：${body.reason}`, {
@@ -402,9 +395,11 @@ export class VoteService {
       }
       return { total, entries: [...byEntry.keys()] };
     });
-    const rows = result.entries.length ? await this.db.manager.find(ContestEntry, { where: { id: In(result.entries) }, select: { id: true, voteCount: true } }) : [];
+    // recount after the commit: the snapshot then includes the voids (and any vote committed meanwhile)
+    const tallies = await this.tally.refresh(result.entries);
+    for (const t of tallies.values()) this.counted.set(t.entryId, t.votes);
     this.contests.invalidate(contestId);
-    return { voided: result.total, entries: rows.map((r) => ({ entryId: r.id, voteCount: r.voteCount })) };
+    return { voided: result.total, entries: [...tallies.values()].map((t) => ({ entryId: t.entryId, voteCount: t.votes })) };
   }
 
   @PrivacyExport('contestVotes')

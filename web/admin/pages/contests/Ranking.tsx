@@ -67,7 +67,15 @@ export function RankingTab({ contest: c, version, onChanged }: { contest: contes
     {
       title: '年夜饭菜品',
       render: (_: unknown, w) => {
-        if (!w.dishId) return <Typography.Text type="secondary">大厨复刻完成后上架</Typography.Text>;
+        if (w.award !== 'listed') return <Typography.Text type="secondary">大厨复刻完成后上架</Typography.Text>;
+        // The menu creates the dish from the listing event a moment later; its id arrives then.
+        if (!w.dishId) {
+          return (
+            <span data-testid={`winner-dish-${w.entryId}`}>
+              「{w.dishName}」<Typography.Text type="secondary">菜品记录生成中，稍后刷新</Typography.Text>
+            </span>
+          );
+        }
         const d = dishByEntry.get(w.entryId);
         return (
           <span data-testid={`winner-dish-${w.entryId}`}>

@@ -1,12 +1,15 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
- * One accepted vote. The unique key (member, entry, Asia/Shanghai day) is what makes a racing
- * duplicate count once: the second insert fails, its transaction rolls back, the tally is untouched.
+ * One accepted vote, written by a single INSERT. Two unique keys make the limits hold under races:
+ * (member, entry, Asia/Shanghai day) — a racing duplicate counts once — and (member, contest, day,
+ * slot) with slot in 1..votesPerDay — a member never holds more than votesPerDay votes a day.
  */
 @Entity({ name: 'contest_vote' })
 @Index('uq_vote_member_entry_day', ['memberId', 'entryId', 'day'], { unique: true })
-@Index('idx_vote_entry_new', ['entryId', 'newAccount', 'createdAt'])
+@Index('uq_vote_slot', ['memberId', 'contestId', 'day', 'slot'], { unique: true })
+@Index('idx_vote_entry_tally', ['entryId', 'voided', 'newAccount', 'createdAt'])
+@Index('idx_vote_event_pending', ['eventPending', 'id'])
 @Index('idx_vote_contest', ['contestId', 'createdAt'])
 export class ContestVote {
   @PrimaryGeneratedColumn({ type: 'integer' })
@@ -24,6 +27,10 @@ export class ContestVote {
   /** YYYY-MM-DD in Asia/Shanghai. */
   @Column({ type: 'varchar', length: 10 })
   day!: string;
+
+  /** This vote's number among the member's votes in the contest that day (1..votesPerDay); voiding does not free it. */
+  @Column({ type: 'integer' })
+  slot!: number;
 
   @Column({ name: 'created_at', type: 'datetime' })
   createdAt!: Date;
@@ -50,24 +57,8 @@ export class ContestVote {
 
   @Column({ name: 'void_reason', type: 'varchar', length: 200, nullable: true })
   voidReason!: string | null;
-}
 
-/** Votes a member has used in a contest on a day; incremented only by `used = used + 1 WHERE used < limit`. */
-@Entity({ name: 'contest_vote_quota' })
-@Index('uq_vote_quota', ['memberId', 'contestId', 'day'], { unique: true })
-export class ContestVoteQuota {
-  @PrimaryGeneratedColumn({ type: 'integer' })
-  id!: number;
-
-  @Column({ name: 'member_id', type: 'integer' })
-  memberId!: number;
-
-  @Column({ name: 'contest_id', type: 'integer' })
-  contestId!: number;
-
-  @Column({ type: 'varchar', length: 10 })
-  day!: string;
-
-  @Column({ type: 'integer' })
-  used!: number;
+  /** A member-day's first vote whose ContestVoted event the relay has not emitted yet. */
+  @Column({ name: 'event_pending', type: 'boolean' })
+  eventPending!: boolean;
 }

@@ -1,0 +1,148 @@
+/** 渠道活码 list: every channel with its adds, deletes, today's adds and 7-day retention. */
+import { useEffect, useState, type HTMLAttributes } from 'react';
+import { Alert, Button, Card, Input, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import type { ColumnsType, TablePaginationConfig } from 'antd/es/table';
+import { useNavigate } from 'react-router-dom';
+import { CHANNEL_KINDS, listChannels, type ChannelView } from '../../../../contracts/wecom';
+import { useAuth } from '../../auth';
+import { errorMessage } from '../../../shared/api';
+import { CHANNEL_KIND_COLORS, CHANNEL_KIND_LABELS, percent } from './util';
+
+type Kind = ChannelView['kind'];
+
+const columns: ColumnsType<ChannelView> = [
+  {
+    title: '渠道',
+    dataIndex: 'name',
+    render: (v: string, r) => (
+      <Space direction="vertical" size={0}>
+        <Space size={4}>
+          <Typography.Text strong>{v}</Typography.Text>
+          {!r.active && <Tag>已停用</Tag>}
+        </Space>
+        <Typography.Text type="secondary" copyable={{ text: r.state }} style={{ fontSize: 12 }}>
+          state：{r.state}
+        </Typography.Text>
+      </Space>
+    ),
+  },
+  { title: '类型', dataIndex: 'kind', render: (k: Kind) => <Tag color={CHANNEL_KIND_COLORS[k]}>{CHANNEL_KIND_LABELS[k] ?? k}</Tag> },
+  {
+    title: '接待员工',
+    dataIndex: 'routedUserIds',
+    render: (routed: string[], r) => (
+      <Tooltip title={r.backupUserIds.length ? `备用：${r.backupUserIds.join('、')}` : undefined}>
+        <span>{routed.join('、') || '—'}</span>
+        {r.dailyCapPerStaff ? <Typography.Text type="secondary">（每人每日≤{r.dailyCapPerStaff}）</Typography.Text> : null}
+      </Tooltip>
+    ),
+  },
+  { title: '标签', dataIndex: 'tagNames', render: (tags: string[]) => tags.map((t) => <Tag key={t}>{t}</Tag>) },
+  { title: '累计添加', dataIndex: ['stats', 'adds'], align: 'right', render: (n: number, r) => <span data-testid={`channel-adds-${r.id}`}>{n}</span> },
+  { title: '今日', dataIndex: ['stats', 'addsToday'], align: 'right' },
+  { title: '删除', dataIndex: ['stats', 'deletes'], align: 'right' },
+  {
+    title: '7日留存',
+    dataIndex: ['stats', 'retention7d'],
+    align: 'right',
+    render: (r: ChannelView['stats']['retention7d']) => (
+      <Tooltip title={`满7天的添加 ${r.eligible} 人，其中 ${r.retained} 人7天后仍是好友`}>{percent(r.rate)}</Tooltip>
+    ),
+  },
+];
+
+export function ChannelListPage() {
+  const { api } = useAuth();
+  const navigate = useNavigate();
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(20);
+  const [q, setQ] = useState('');
+  const [kind, setKind] = useState<Kind | undefined>();
+  const [data, setData] = useState<{ items: ChannelView[]; total: number } | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    setError(null);
+    api.call(listChannels, { query: { page, pageSize, q: q || undefined, kind } }).then(
+      (res) => {
+        if (!live) return;
+        setData({ items: res.items, total: res.total });
+        setLoading(false);
+      },
+      (err) => {
+        if (!live) return;
+        setError(errorMessage(err));
+        setLoading(false);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, page, pageSize, q, kind]);
+
+  function onTableChange(p: TablePaginationConfig) {
+    if (p.pageSize && p.pageSize !== pageSize) {
+      setPageSize(p.pageSize);
+      setPage(1);
+    } else if (p.current) setPage(p.current);
+  }
+
+  return (
+    <Card>
+      <Space wrap style={{ marginBottom: 16, width: '100%', justifyContent: 'space-between' }}>
+        <Space wrap>
+          <Input.Search
+            placeholder="搜索渠道名称或 state"
+            allowClear
+            enterButton="搜索"
+            maxLength={40}
+            style={{ width: 280 }}
+            onSearch={(v) => {
+              setQ(v.trim());
+              setPage(1);
+            }}
+          />
+          <Select<Kind>
+            allowClear
+            placeholder="全部类型"
+            style={{ width: 140 }}
+            value={kind}
+            onChange={(v) => {
+              setKind(v);
+              setPage(1);
+            }}
+            options={CHANNEL_KINDS.map((k) => ({ value: k, label: CHANNEL_KIND_LABELS[k] }))}
+          />
+        </Space>
+        <Button type="primary" icon={<PlusOutlined />} data-testid="channel-new" onClick={() => navigate('/journeys/channels/new')}>
+          新建渠道活码
+        </Button>
+      </Space>
+      {kind !== 'referral' && (
+        <Typography.Paragraph type="secondary" style={{ marginTop: -4 }}>
+          会员的个人推荐码数量多，默认不列出；选择「会员推荐」类型查看。
+        </Typography.Paragraph>
+      )}
+      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
+      <div data-testid="channel-table">
+        <Table<ChannelView>
+          className="clickable-rows"
+          rowKey="id"
+          size="middle"
+          columns={columns}
+          dataSource={data?.items ?? []}
+          loading={loading}
+          scroll={{ x: 1000 }}
+          locale={{ emptyText: q || kind ? '没有符合条件的渠道' : '还没有渠道活码，点「新建渠道活码」开始' }}
+          pagination={{ current: page, pageSize, total: data?.total ?? 0, showTotal: (t) => `共 ${t} 个渠道` }}
+          onChange={onTableChange}
+          onRow={(r) => ({ onClick: () => navigate(`/journeys/channels/${r.id}`), 'data-testid': `channel-row-${r.id}` }) as HTMLAttributes<HTMLElement>}
+        />
+      </div>
+    </Card>
+  );
+}

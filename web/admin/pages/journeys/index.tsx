@@ -1,0 +1,71 @@
+/**
+ * 旅程SOP section of the ops page: journeys (list, editor, where each customer stands), 渠道活码
+ * (channel codes with counts and welcome), the welcome log, a customer's journeys, the send rules
+ * (quiet hours, weekly cap) and, for HQ, the WeCom engine log. Mounted at /journeys/*; the server
+ * checks every call, this only keeps people out of what they were not given.
+ */
+import { Link, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { Result, Tabs } from 'antd';
+import { useStaff } from '../../auth';
+import { ChannelListPage } from '../channels/ChannelList';
+import { ChannelCreatePage } from '../channels/ChannelForm';
+import { ChannelDetailPage } from '../channels/ChannelDetail';
+import { WelcomesPage } from '../channels/Welcomes';
+import { WecomLogPage } from '../wecom-log';
+import { JourneyListPage } from './JourneyList';
+import { JourneyCreatePage, JourneyDetailPage } from './JourneyDetail';
+import { CustomerJourneysPage } from './CustomerJourneys';
+import { JourneySettingsPage } from './Settings';
+
+const TABS = [
+  { key: '', label: '旅程' },
+  { key: 'channels', label: '渠道活码' },
+  { key: 'customers', label: '客户旅程' },
+  { key: 'welcomes', label: '欢迎语记录' },
+  { key: 'settings', label: '发送规则' },
+  { key: 'log', label: '企微日志', hqOnly: true },
+];
+
+export function JourneysSection() {
+  const staff = useStaff();
+  const navigate = useNavigate();
+  const location = useLocation();
+  if (!staff.sections.includes('journeys')) {
+    return (
+      <Result
+        status="403"
+        title="没有权限访问该页面"
+        subTitle="当前账号无权打开此模块，如需开通请联系总部管理员。"
+        extra={<Link to="/">返回首页</Link>}
+      />
+    );
+  }
+  const hq = staff.role === 'hq_admin';
+  const tabs = TABS.filter((t) => !t.hqOnly || hq);
+  const sub = location.pathname.replace(/^\/journeys\/?/, '').split('/')[0];
+  const active = tabs.some((t) => t.key === sub) ? sub : '';
+  return (
+    <div data-testid="journeys-section">
+      <Tabs
+        activeKey={active}
+        onChange={(key) => navigate(key ? `/journeys/${key}` : '/journeys')}
+        items={tabs.map((t) => ({ key: t.key, label: <span data-testid={`journeys-tab-${t.key || 'list'}`}>{t.label}</span> }))}
+        style={{ marginBottom: 8 }}
+      />
+      <Routes>
+        <Route index element={<JourneyListPage />} />
+        <Route path="new" element={<JourneyCreatePage />} />
+        <Route path="channels" element={<ChannelListPage />} />
+        <Route path="channels/new" element={<ChannelCreatePage />} />
+        <Route path="channels/:channelId" element={<ChannelDetailPage />} />
+        <Route path="customers" element={<CustomerJourneysPage />} />
+        <Route path="customers/:externalUserId" element={<CustomerJourneysPage />} />
+        <Route path="welcomes" element={<WelcomesPage />} />
+        <Route path="settings" element={<JourneySettingsPage />} />
+        {hq && <Route path="log" element={<WecomLogPage />} />}
+        <Route path=":journeyId" element={<JourneyDetailPage />} />
+        <Route path="*" element={<Result status="404" title="页面不存在" extra={<Link to="/journeys">返回旅程列表</Link>} />} />
+      </Routes>
+    </div>
+  );
+}
