@@ -1,7 +1,7 @@
 // Welcome latency: the WeCom simulator fires a burst of signed, encrypted add_external_contact
 // callbacks (a channel code's State) at the server; we measure, in the simulator, the time from
 // each event to the send_welcome_msg call that used its WelcomeCode. Target p99 <= 1 s.
-// Flags: --events <n> (1000), --concurrency <n> (100, callbacks in flight at once), --target-ms (1000)
+// Flags: --events <n> (1000), --concurrency <n> (50, callbacks in flight at once), --target-ms (1000)
 import { getJson, numberArg } from './lib.mjs';
 
 export const description = 'WeCom welcome: burst of add events -> p50/p99 event to send_welcome_msg (--events 1000)';
@@ -29,7 +29,7 @@ async function postJson(url, body, headers = {}) {
 
 export async function run({ baseUrl, args, log, server }) {
   const events = numberArg(args, 'events', 1000);
-  const concurrency = numberArg(args, 'concurrency', 100);
+  const concurrency = numberArg(args, 'concurrency', 50);
   const targetMs = numberArg(args, 'target-ms', 1000);
   const sim = server.simulatorUrl;
 

@@ -25,7 +25,7 @@ interface AuthContextValue {
 
 const AuthContext = createContext<AuthContextValue | null>(null);
 
-const TOKEN_KEY = 'hub.admin.token';
+export const TOKEN_KEY = 'hub.admin.token';
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const tokens = useMemo(() => tokenStore(window.localStorage, TOKEN_KEY), []);

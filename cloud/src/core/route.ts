@@ -9,7 +9,9 @@ import type { Context } from '@midwayjs/koa';
 import { z } from 'zod';
 import type { RouteDef, RouteParsed, RouteResponse } from '../../../contracts/route';
 import { AppError, ResponseDriftError, type ErrorDetails } from './errors';
+import { Batcher } from './auth/batcher';
 import { AuthContext, PRINCIPAL_RESOLVER, type Principal, type PrincipalResolver } from './auth/principal';
+import type { SessionRow } from './auth/session.entity';
 import { SessionService } from './auth/session.service';
 import './zod-locale';
 
@@ -41,6 +43,23 @@ function bearer(ctx: Context): string | null {
   return m ? m[1] : null;
 }
 
+/** Per resolver (one per app): resolveMany over the sessions of one event-loop turn. */
+const resolveBatches = new WeakMap<PrincipalResolver, Batcher<SessionRow, Principal>>();
+
+function resolvePrincipal(resolver: PrincipalResolver, session: SessionRow): Promise<Principal | undefined> {
+  const many = resolver.resolveMany?.bind(resolver);
+  if (!many) return resolver.resolve(session);
+  let batch = resolveBatches.get(resolver);
+  if (!batch) {
+    batch = new Batcher<SessionRow, Principal>(async (sessions) => {
+      const found = await many(sessions);
+      return new Map(sessions.flatMap((s) => (found.has(s.id) ? [[s, found.get(s.id)!] as const] : [])));
+    });
+    resolveBatches.set(resolver, batch);
+  }
+  return batch.get(session);
+}
+
 async function authenticate(def: RouteDef, ctx: Context): Promise<Principal | null> {
   if (def.auth === 'public') return null;
   const token = bearer(ctx);
@@ -52,7 +71,8 @@ async function authenticate(def: RouteDef, ctx: Context): Promise<Principal | nu
     throw new AppError('FORBIDDEN');
   }
   const resolver = await ctx.requestContext.getAsync<PrincipalResolver>(PRINCIPAL_RESOLVER);
-  const principal = await resolver.resolve(session);
+  const principal = await resolvePrincipal(resolver, session);
+  if (!principal) throw new AppError('UNAUTHENTICATED');
   if (def.roles && (principal.kind !== 'staff' || !def.roles.includes(principal.role))) {
     throw new AppError('FORBIDDEN');
   }

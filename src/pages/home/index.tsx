@@ -15,9 +15,10 @@ function greetingWord(now = new Date()): string {
 }
 
 const FEATURES = [
-  { title: '传家年夜菜大赛', text: '晒出你家的拿手年夜菜', url: ROUTES.recipes },
-  { title: '社区课程', text: '门店里的烹饪和生活课', url: ROUTES.classes },
-  { title: '年夜饭预订', text: '预订年夜饭，到店自提', url: ROUTES.nye },
+  { title: '传家年夜菜大赛', text: '晒出你家的拿手年夜菜', url: ROUTES.recipes, live: true },
+  { title: '社区课程', text: '门店里的烹饪和生活课', url: ROUTES.classes, live: true },
+  // pre-orders are a later issue: say so honestly
+  { title: '年夜饭预订', text: '预订年夜饭，到店自提', url: ROUTES.nye, live: false },
 ];
 
 export default function HomePage() {
@@ -80,7 +81,7 @@ export default function HomePage() {
           <View key={f.title} className="link-row" onClick={() => void Taro.switchTab({ url: f.url })}>
             <View>
               <Text>{f.title}</Text>
-              <Text className="badge">即将上线</Text>
+              {!f.live && <Text className="badge">即将上线</Text>}
               <View>
                 <Text className="muted">{f.text}</Text>
               </View>

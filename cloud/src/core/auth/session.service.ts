@@ -1,12 +1,18 @@
 /**
  * Opaque random session tokens: 32 random bytes (base64url) handed to the client once; the server
  * keeps only sha256(token). Revocation deletes the row, so a revoked token is simply unknown.
+ *
+ * Every authenticated request looks its session up; lookups arriving in the same event-loop turn
+ * share one `WHERE token_hash IN (…)` query (Batcher), so under load a request costs a fraction of
+ * a round trip here. Nothing is cached across turns: a revoked or expired session is refused on its
+ * very next request, on every instance.
  */
 import { createHash, randomBytes } from 'crypto';
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager, LessThan } from 'typeorm';
 import { AppError } from '../errors';
 import { Db } from '../db';
+import { Batcher } from './batcher';
 import { SessionRow, type SessionSubject } from './session.entity';
 
 /** last_seen_at is refreshed at most this often, so reads do not turn into writes. */
@@ -16,11 +22,42 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** A datetime column as either driver returns it: mysql2 a Date (UTC), better-sqlite3 UTC text. */
+function dbDate(v: unknown): Date {
+  if (v instanceof Date) return v;
+  const s = String(v);
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : `${s.replace(' ', 'T')}Z`);
+}
+
 @Provide()
 @Scope(ScopeEnum.Singleton)
 export class SessionService {
   @Inject()
   db!: Db;
+
+  private readonly byHash = new Batcher<string, SessionRow>(async (hashes) => {
+    const rows: Array<Record<string, unknown>> = await this.db.manager.query(
+      `SELECT id, token_hash, subject_type, subject_id, created_at, expires_at, last_seen_at, user_agent FROM session WHERE token_hash IN (${hashes.map(() => '?').join(', ')})`,
+      hashes,
+    );
+    const out = new Map<string, SessionRow>();
+    for (const r of rows) {
+      out.set(
+        String(r.token_hash),
+        Object.assign(new SessionRow(), {
+          id: Number(r.id),
+          tokenHash: String(r.token_hash),
+          subjectType: r.subject_type as SessionSubject,
+          subjectId: Number(r.subject_id),
+          createdAt: dbDate(r.created_at),
+          expiresAt: dbDate(r.expires_at),
+          lastSeenAt: r.last_seen_at === null || r.last_seen_at === undefined ? null : dbDate(r.last_seen_at),
+          userAgent: (r.user_agent as string | null) ?? null,
+        }),
+      );
+    }
+    return out;
+  });
 
   /** Create a session (inside the caller's transaction when `em` is given) and return the raw token. */
   async create(
@@ -46,9 +83,10 @@ export class SessionService {
 
   /** The live session for a bearer token, or UNAUTHENTICATED / SESSION_EXPIRED. */
   async verify(token: string): Promise<SessionRow> {
-    const repo = this.db.manager.getRepository(SessionRow);
-    const row = await repo.findOne({ where: { tokenHash: hashToken(token) } });
-    if (!row) throw new AppError('UNAUTHENTICATED');
+    const found = await this.byHash.get(hashToken(token));
+    if (!found) throw new AppError('UNAUTHENTICATED');
+    // a copy: requests of one batch that carry the same token must not share the object
+    const row = Object.assign(new SessionRow(), found);
     const now = Date.now();
     if (row.expiresAt.getTime() <= now) {
       await this.write(undefined, (m) => m.delete(SessionRow, { id: row.id }));

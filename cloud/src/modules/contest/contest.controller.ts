@@ -71,7 +71,8 @@ export class ContestController {
 
   @Route(api.castVote)
   async castVote({ params }: RouteParsed<typeof api.castVote>, auth: AuthContext, ctx: Context) {
-    return this.votes.cast(auth.member().memberId, params.entryId, ctx.ip || null);
+    const me = auth.member();
+    return this.votes.cast(me.memberId, params.entryId, ctx.ip || null, new Date(), me.createdAt);
   }
 
   @Route(api.shareInfo)

@@ -141,7 +141,8 @@ export class VoteService {
     return t;
   }
 
-  async cast(memberId: number, entryId: number, ip: string | null, now = new Date()) {
+  /** `accountCreatedAt`: from the principal when the resolver loaded it (saves the member lookup). */
+  async cast(memberId: number, entryId: number, ip: string | null, now = new Date(), accountCreatedAt?: Date) {
     if (!this.memberLimiter.hit(`m${memberId}`)) throw new AppError('RATE_LIMITED');
     if (ip && !this.ipLimiter.hit(ip)) throw new AppError('RATE_LIMITED');
     const meta = await this.metaOf(entryId);
@@ -151,7 +152,8 @@ export class VoteService {
     if (!votingOpen(contest, now)) throw new AppError('VOTING_CLOSED');
     if (meta.memberId === memberId) throw new AppError('OWN_ENTRY_VOTE');
     const day = shanghaiDay(now);
-    const newAccount = (await this.memberCreatedAt(memberId)) >= contest.voteStartAt.getTime();
+    const createdAt = accountCreatedAt ? accountCreatedAt.getTime() : await this.memberCreatedAt(memberId);
+    const newAccount = createdAt >= contest.voteStartAt.getTime();
     const limit = contest.votesPerDay;
     const contestId = meta.contestId;
     const key = `${memberId}:${contestId}:${day}`;

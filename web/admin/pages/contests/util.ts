@@ -5,9 +5,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { MAX_UPLOAD_BYTES, UPLOAD_FIELD, uploadStaffImage, type UploadedImage } from '../../../../contracts/uploads';
 import { ApiError, errorMessage, tokenStore } from '../../../shared/api';
-
-/** The ops page keeps its staff token under this key (web/admin/auth.tsx). */
-const ADMIN_TOKEN_KEY = 'hub.admin.token';
+import { TOKEN_KEY } from '../../auth';
 
 const SHANGHAI = 'Asia/Shanghai';
 const wallClock = new Intl.DateTimeFormat('en-CA', {
@@ -40,7 +38,7 @@ export function fromLocalInput(value: string): string | null {
 /** Upload one image as staff (contest cover): multipart POST, answer as in contracts/uploads.ts. */
 export async function uploadCover(file: File): Promise<UploadedImage> {
   if (file.size > MAX_UPLOAD_BYTES) throw new ApiError(413, 'PAYLOAD_TOO_LARGE', '图片不能超过 8 MB');
-  const token = tokenStore(window.localStorage, ADMIN_TOKEN_KEY).get();
+  const token = tokenStore(window.localStorage, TOKEN_KEY).get();
   const form = new FormData();
   form.append(UPLOAD_FIELD, file, file.name);
   let res: Response;
