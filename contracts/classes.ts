@@ -65,7 +65,7 @@ export const SubscribeAccepts = z.object({
 export type SubscribeAccepts = z.infer<typeof SubscribeAccepts>;
 
 /** The page a subscribe message opens (「我的活动」 detail); the mini-program owns this path. */
-export const CLASS_NOTICE_PAGE = 'pages/classes/mine/index';
+export const CLASS_NOTICE_PAGE = 'packages/classes/mine/index';
 
 /**
  * What the member's check-in QR encodes: `hubclass:r:<token>`; the store's session QR encodes

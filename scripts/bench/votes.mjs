@@ -14,6 +14,7 @@
 // route out of the server: nothing bench-only exists in production code. The contest, the photos
 // and the entries go through the real API.
 import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { getJson, loadTest, numberArg } from './lib.mjs';
@@ -27,6 +28,36 @@ export const serverEnv = { VOTE_IP_LIMIT_PER_MIN: '1000000000' };
 const PRIVACY_VERSION = '2026-11-01';
 const dt = (d) => d.toISOString().replace('T', ' ').replace('Z', '');
 const hashToken = (t) => createHash('sha256').update(t).digest('hex');
+
+/** CPU time (ms) a process has used so far, from /proc (Linux); null elsewhere or when it is gone. */
+function cpuMs(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100 on Linux)
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU per request of the server (and of the database when BENCH_DB_PID names it) over one phase:
+ * unlike throughput it hardly moves when other work shares the machine, so it shows what a vote
+ * costs compared with a health check even on a busy box.
+ */
+function cpuMeter(server) {
+  const pids = { server: server.pid, db: process.env.BENCH_DB_PID ? Number(process.env.BENCH_DB_PID) : null };
+  return () => {
+    const start = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, pid ? cpuMs(pid) : null]));
+    return (requests) => {
+      const out = {};
+      for (const [k, pid] of Object.entries(pids)) {
+        const end = pid ? cpuMs(pid) : null;
+        if (start[k] !== null && end !== null && requests > 0) out[k] = Math.round(((end - start[k]) / requests) * 1000) / 1000;
+      }
+      return out;
+    };
+  };
+}
 
 /** Both databases behind one tiny interface: run(sql, params) and all(sql, params). */
 async function openDb(server) {
@@ -165,7 +196,11 @@ export async function run({ baseUrl, args, log, server }) {
     log(`contest ${contest.id}: ${entries.length} entries, hot entry ${hotId}`);
 
     // ---- health in the same run (same connections and duration)
-    const health = await loadTest({ url: `${baseUrl}/api/health`, connections, duration, warmup, label: 'health', log });
+    const meter = cpuMeter(server);
+    if (warmup > 0) await loadTest({ url: `${baseUrl}/api/health`, connections, duration: warmup, label: 'health warm-up', log });
+    let stop = meter();
+    const health = await loadTest({ url: `${baseUrl}/api/health`, connections, duration, label: 'health', log });
+    const healthCpu = stop(health.requests_total);
 
     // ---- phase 1: hot entry, each request from the next member
     const accepted = new Map(entries.map((id) => [id, 0]));
@@ -187,6 +222,7 @@ export async function run({ baseUrl, args, log, server }) {
         rejectedCodes[code] = (rejectedCodes[code] ?? 0) + 1;
       }
     };
+    stop = meter();
     const hot = await loadTest({
       url: baseUrl,
       connections,
@@ -207,6 +243,7 @@ export async function run({ baseUrl, args, log, server }) {
         },
       ],
     });
+    const hotCpu = stop(hot.requests_total);
     const hotAccepted = accepted.get(hotId);
     const hotRejected = { ...rejectedCodes };
 
@@ -301,6 +338,8 @@ export async function run({ baseUrl, args, log, server }) {
       p50_ms: hot.p50_ms,
       p99_ms: hot.p99_ms,
       health_p99_ms: health.p99_ms,
+      // CPU ms per request (server process; db when BENCH_DB_PID is set): a load-independent view of the cost
+      cpu_ms_per_request: { health: healthCpu, hot_vote: hotCpu },
       hot_accepted: hotAccepted,
       hot_rejected: hotRejected,
       members_exhausted: next > voters.length,

@@ -85,22 +85,25 @@ async function sim<T>(method: 'GET' | 'POST', route: string, body?: unknown): Pr
 }
 
 /**
- * The first Beijing wall-clock minute at or after `beijing` ("YYYY-MM-DD HH:mm", as the ops page
- * shows due times) plus one minute that lies in daytime (10:00–20:00), outside the default quiet
- * hours 21:00–09:00 — as "YYYY-MM-DDTHH:mm" for the evaluation-time input.
+ * `beijing` ("YYYY-MM-DD HH:mm", as the ops page shows due times) plus one minute, moved on to
+ * 10:00 when that falls outside daytime (10:00–20:00, clear of the default quiet hours 21:00–09:00);
+ * as "YYYY-MM-DDTHH:mm" for the evaluation-time input.
  */
 function daytimeAfter(beijing: string): string {
-  const d = new Date(`${beijing.replace(' ', 'T')}:00+08:00`);
-  let t = new Date(d.getTime() + 60_000);
-  const bj = () => new Date(t.getTime() + 8 * 3600_000);
-  if (bj().getUTCHours() >= 20) t = new Date(t.getTime() + 24 * 3600_000);
-  if (bj().getUTCHours() < 10 || bj().getUTCHours() >= 20) {
-    const b = bj();
-    t = new Date(Date.UTC(b.getUTCFullYear(), b.getUTCMonth(), b.getUTCDate(), 10 - 8, 0));
-  }
-  const b = bj();
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${b.getUTCFullYear()}-${p(b.getUTCMonth() + 1)}-${p(b.getUTCDate())}T${p(b.getUTCHours())}:${p(b.getUTCMinutes())}`;
+  // Beijing wall clock carried in a UTC Date, so getUTC* read Beijing fields.
+  const t = new Date(new Date(`${beijing.replace(' ', 'T')}:00+08:00`).getTime() + 60_000 + 8 * 3600_000);
+  const h = t.getUTCHours();
+  if (h >= 10 && h < 20) return t.toISOString().slice(0, 16);
+  const day = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate() + (h >= 20 ? 1 : 0)));
+  return `${day.toISOString().slice(0, 10)}T10:00`;
+}
+
+/** A Beijing minute after `beijing` (+1 min) that lies in the default quiet hours: that minute if it does, else 22:00 that day. */
+function quietAfter(beijing: string): string {
+  const t = new Date(new Date(`${beijing.replace(' ', 'T')}:00+08:00`).getTime() + 60_000 + 8 * 3600_000);
+  const h = t.getUTCHours();
+  if (h < 9 || h >= 21) return t.toISOString().slice(0, 16);
+  return `${t.toISOString().slice(0, 10)}T22:00`;
 }
 
 async function openCustomer() {
@@ -249,7 +252,15 @@ test('the silent customer moves through the new-member journey on schedule', asy
   await openCustomer();
   await expectText(byTestId(ops, 'enrolment-standing'), '第3天·菜谱关怀');
 
-  const summary = await runJourneysAt(daytimeAfter(due3));
+  // Due, but inside the quiet hours (21:00–09:00 Beijing): the message waits until they end.
+  const deferred = await runJourneysAt(quietAfter(due3));
+  expect(deferred).toMatch(/顺延 1 个/);
+  await openCustomer();
+  await expectText(byTestId(ops, 'customer-journeys'), '免打扰时段，顺延');
+  const dueAfterQuiet = /（(\d{4}-\d{2}-\d{2} \d{2}:\d{2}) 到期）/.exec(await expectText(byTestId(ops, 'enrolment-standing'), '第3天·菜谱关怀'))![1];
+  expect(dueAfterQuiet.slice(11)).toBe('09:00');
+
+  const summary = await runJourneysAt(daytimeAfter(dueAfterQuiet));
   expect(summary).toMatch(/执行 [1-9]\d* 个步骤/);
   await openCustomer();
   await expectText(byTestId(ops, 'enrolment-standing'), '第7天·员工问候');
@@ -300,4 +311,49 @@ test('the staff task appears in the clerk\'s sidebar with the journey state, and
   await shot(page, '09-sidebar-done');
   // The contact's avatar is the URL WeCom's API gave (the simulator's stand-in on WeCom's CDN host), unreachable offline.
   expectNoPageIssues(page, { allow: [/wework\.qpic\.cn/] });
+});
+
+test('the tags page mirrors WeCom: our tags with their customers, others read-only, RFM tiers', async () => {
+  // Someone creates a tag group in the WeCom console (not through our app).
+  await sim('POST', '/wecom/corp-tags', { group_name: '客户等级', names: ['VIP客户', '普通客户'] });
+  await byTestId(ops, 'nav-tags').click();
+  await byTestId(ops, 'tags-page').waitFor();
+  await byTestId(ops, 'tags-sync').click();
+  const foreign = byTestId(ops, 'tag-group-客户等级');
+  await expectText(foreign, 'VIP客户');
+  await expectText(foreign, '只读');
+  const ours = ops.locator('[data-testid="tag-group-社区私域"] tr', { hasText: TAGS[0] });
+  await expectText(ours, /本系统创建\s*1/); // the customer from the channel carries it
+  await expectText(byTestId(ops, 'tag-group-RFM分层'), '高价值忠诚');
+  await expectText(byTestId(ops, 'tags-synced-at'), /上次同步：\d{4}-/);
+  await shot(ops, '10-tags');
+  // Read-only really means untouched: no tag change of ours names a tag of that group.
+  const { groups } = await sim<{ groups: Array<{ group_name: string; tag: Array<{ id: string }> }> }>('GET', '/wecom/corp-tags');
+  const foreignIds = new Set(groups.filter((g) => g.group_name === '客户等级').flatMap((g) => g.tag.map((t) => t.id)));
+  const { marks } = await sim<{ marks: Array<{ add: string[]; remove: string[] }> }>('GET', '/wecom/tag-marks');
+  expect(marks.flatMap((m) => [...m.add, ...m.remove]).filter((id) => foreignIds.has(id))).toEqual([]);
+  expectNoPageIssues(ops);
+});
+
+test('a built-in journey is editable in the ops page and can be restored to its defaults', async () => {
+  await byTestId(ops, 'nav-journeys').click();
+  await byTestId(ops, 'journey-open-wake_up').click();
+  await byTestId(ops, 'journey-detail').waitFor();
+  await expectText(byTestId(ops, 'journey-detail'), '连续 30 天无互动');
+  await byTestId(ops, 'journey-tab-edit').click();
+  await ops.locator('#journeyForm_triggerDays').fill('45');
+  await byTestId(ops, 'step-1-title').waitFor({ state: 'detached' }).catch(() => undefined); // step 2 is a coupon: no title field id clash
+  await byTestId(ops, 'journey-save').click();
+  await expectText(byTestId(ops, 'journey-detail'), '连续 45 天无互动');
+  await ops.goto(`${server.baseUrl}/admin/#/journeys`);
+  await expectText(byTestId(ops, 'journey-card-wake_up'), '连续 45 天无互动');
+  await expectText(byTestId(ops, 'journey-card-wake_up'), '第 2 版');
+
+  await byTestId(ops, 'journey-open-wake_up').click();
+  await byTestId(ops, 'journey-tab-edit').click();
+  await byTestId(ops, 'journey-restore').click();
+  await ops.locator('.ant-popconfirm .ant-btn-primary').click();
+  await expectText(byTestId(ops, 'journey-detail'), '连续 30 天无互动');
+  await shot(ops, '11-journey-restored');
+  expectNoPageIssues(ops);
 });

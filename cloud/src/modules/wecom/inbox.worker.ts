@@ -9,7 +9,7 @@
  * member link (unionid), attribution to the channel, the channel's tags (outbound mark_tag),
  * ContactAdded / ReferralContactAdded, and re-routing when a staff member reached the daily cap.
  */
-import { Inject, Logger, type ILogger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { Destroy, Inject, Logger, type ILogger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager } from 'typeorm';
 import { Db, isUniqueViolation } from '../../core/db';
 import { EventBus } from '../../core/events/event-bus';
@@ -89,6 +89,7 @@ export class InboxWorker {
   private idleWaiters: Array<() => void> = [];
   private pending = new Set<Promise<unknown>>();
   private lastSubmitAt = 0;
+  private stopped = false;
   private quietTimer: NodeJS.Timeout | null = null;
 
   /**
@@ -96,7 +97,7 @@ export class InboxWorker {
    * period (the job leaves it alone), so the welcome goes out without a claim write first.
    */
   submit(row: CallbackInbox, fresh = false): void {
-    if (this.queued.has(row.id)) return;
+    if (this.stopped || this.queued.has(row.id)) return;
     this.queued.add(row.id);
     if (fresh) this.lastSubmitAt = Date.now();
     this.welcomeQ.push({ row, fresh, claimed: false, since: Date.now() });
@@ -108,6 +109,12 @@ export class InboxWorker {
    * oldest follow-up has waited 10 s), so a burst of adds is welcomed before any of them is synced.
    */
   private pump(): void {
+    if (this.stopped) {
+      this.welcomeQ.length = 0;
+      this.followQ.length = 0;
+      if (!this.activeWelcome && !this.activeFollow) this.idleWaiters.splice(0).forEach((r) => r());
+      return;
+    }
     while (this.activeWelcome < this.welcomeConcurrency && this.welcomeQ.length) {
       const item = this.welcomeQ.shift()!;
       this.activeWelcome++;
@@ -151,6 +158,18 @@ export class InboxWorker {
       .catch((err) => this.logger?.warn('[wecom inbox] background step failed: %s', (err as Error).message))
       .finally(() => this.pending.delete(p));
     this.pending.add(p);
+  }
+
+  /**
+   * Shutdown: start nothing new and let running steps finish; queued rows stay 'pending' in the
+   * inbox and the next instance's job picks them up after the grace period.
+   */
+  @Destroy()
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.quietTimer) clearTimeout(this.quietTimer);
+    this.pump();
+    await Promise.race([this.idle().catch(() => undefined), new Promise((r) => setTimeout(r, 3_000).unref())]);
   }
 
   /** Resolves when nothing is queued or running (tests, job). */

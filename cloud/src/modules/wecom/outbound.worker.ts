@@ -2,7 +2,7 @@
  * The Midway side of the outbound queue: builds the processor with the handlers of every kind and
  * runs it when kicked after a commit (in-process) and from the `wecom.outbound` job.
  */
-import { Inject, Logger, type ILogger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { Destroy, Inject, Logger, type ILogger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { Db } from '../../core/db';
 import { WecomContactApi } from '../../platform/wecom-externalcontact';
 import { TagSyncService } from '../tags/tag-sync.service';
@@ -36,6 +36,7 @@ export class OutboundWorker {
   private processorInstance?: OutboundProcessor;
   private running: Promise<void> | null = null;
   private again = false;
+  private stopping = false;
 
   get processor(): OutboundProcessor {
     this.processorInstance ??= new OutboundProcessor({
@@ -55,7 +56,7 @@ export class OutboundWorker {
   /** Send everything due now, in batches, until nothing is left. */
   async drain(now?: Date, maxBatches = 50): Promise<RunResult> {
     const total: RunResult = { sent: 0, reconciled: 0, failed: 0, retry: 0, cancelled: 0 };
-    for (let i = 0; i < maxBatches; i++) {
+    for (let i = 0; i < maxBatches && !this.stopping; i++) {
       const r = await this.processor.runOnce({ limit: 100, now });
       (Object.keys(total) as Array<keyof RunResult>).forEach((k) => (total[k] += r[k]));
       if (r.sent + r.reconciled + r.failed + r.retry + r.cancelled === 0) break;
@@ -86,5 +87,13 @@ export class OutboundWorker {
 
   async idle(): Promise<void> {
     while (this.running) await this.running;
+  }
+
+  /** Shutdown: no new passes; the current one ends after its batch (rows left are sent by the next instance). */
+  @Destroy()
+  async stop(): Promise<void> {
+    this.autoKick = false;
+    this.stopping = true;
+    await Promise.race([this.idle(), new Promise((r) => setTimeout(r, 3_000).unref())]);
   }
 }

@@ -3,7 +3,7 @@
  * WelcomeCode before any other WeCom call for the event, because the code dies 20 s after the
  * add. Every attempt is logged with its delay.
  */
-import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { Destroy, Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import type { WelcomeAttachment, WelcomeContent } from '../../../../contracts/wecom';
 import { Db, isUniqueViolation } from '../../core/db';
 import { PlatformError, PlatformUnavailableError } from '../../platform/types';
@@ -107,6 +107,12 @@ export class WelcomeService {
       this.flushing = null;
     });
     await this.flushing;
+  }
+
+  /** Shutdown: write what is buffered while the database is still open. */
+  @Destroy()
+  async stop(): Promise<void> {
+    await this.flush().catch(() => undefined);
   }
 
   /** Placeholder values, all from our own database (no WeCom call may come before the welcome). */

@@ -5,6 +5,7 @@
  */
 import { CLASS_TYPE_LABELS, REGISTRATION_STATUS_LABELS, type ClassType, type NoticeKind, type NoticeStatus, type RegistrationStatus } from '../../../../contracts/classes';
 import { ApiError } from '../../../shared/api';
+import { TOKEN_KEY } from '../../auth';
 
 const OFFSET_MS = 8 * 60 * 60 * 1000;
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -66,12 +67,11 @@ export function stars(n: number | null): string {
   return n.toFixed(1);
 }
 
-/** The ops page keeps its token here (see web/admin/auth.tsx); needed for the non-JSON calls. */
-const ADMIN_TOKEN_KEY = 'hub.admin.token';
+/** The staff token (web/admin/auth.tsx) for the non-JSON calls (CSV download, cover upload). */
 function bearer(): Record<string, string> {
   let token: string | null = null;
   try {
-    token = window.localStorage.getItem(ADMIN_TOKEN_KEY);
+    token = window.localStorage.getItem(TOKEN_KEY);
   } catch {
     token = null;
   }
