@@ -64,6 +64,14 @@ process.on('exit', () => {
   for (const child of liveChildren) child.kill('SIGKILL');
 });
 
+let databaseCounter = 0;
+function uniqueDatabaseUrl(base: string): string {
+  const url = new URL(base);
+  const name = decodeURIComponent(url.pathname.replace(/^\//, '')) || 'hub_e2e';
+  url.pathname = `/${name}_${process.pid}_${++databaseCounter}`;
+  return url.toString();
+}
+
 /** Drop and recreate the database named in a mysql:// URL, so every start is from empty. */
 async function recreateMysqlDatabase(databaseUrl: string): Promise<void> {
   const url = new URL(databaseUrl);
@@ -112,7 +120,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   const simulatorPort = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-e2e-data-'));
   const baseUrl = `http://127.0.0.1:${port}`;
-  const databaseUrl = process.env.E2E_DATABASE_URL || undefined;
+  // each server start gets its own database (base name + worker pid + counter), so test files may
+  // run in parallel jest workers without dropping each other's tables
+  const databaseUrl = process.env.E2E_DATABASE_URL ? uniqueDatabaseUrl(process.env.E2E_DATABASE_URL) : undefined;
   if (databaseUrl) await recreateMysqlDatabase(databaseUrl);
 
   const env: NodeJS.ProcessEnv = {

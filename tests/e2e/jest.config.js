@@ -1,7 +1,8 @@
 /**
  * Browser end-to-end tests: a real server (node cloud/bootstrap.js, built by `npm run build`)
- * driven through Chromium. One file at a time: each test file starts its own server and browser,
- * and with E2E_DATABASE_URL they share one MariaDB database that every server start recreates.
+ * driven through Chromium. Each test file starts its own server (spare ports) and browser; with
+ * E2E_DATABASE_URL each server start gets a fresh database of its own on that MariaDB, so files may
+ * run in parallel workers.
  */
 const path = require('path');
 
@@ -23,5 +24,5 @@ module.exports = {
     '^@contracts/(.*)$': '<rootDir>/contracts/$1',
   },
   testTimeout: 120000,
-  maxWorkers: 1,
+  maxWorkers: 2,
 };

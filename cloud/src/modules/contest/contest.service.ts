@@ -352,7 +352,7 @@ export class ContestService {
         if (!res.affected) return false;
         const entries = await em.find(ContestEntry, { where: { contestId: c.id, status: 'approved' } });
         // rank on the vote rows themselves, not on the stored tallies (those trail a vote by a pass)
-        const tallies = await this.tally.refresh(entries.map((e) => e.id), em);
+        const tallies = await this.tally.refresh(entries.map((e) => e.id), em, true);
         for (const e of entries) {
           const t = tallies.get(e.id)!;
           Object.assign(e, { voteCount: t.votes, flaggedVoteCount: t.flagged, voidedVoteCount: t.voided, tallyReachedAt: t.reachedAt });

@@ -144,9 +144,11 @@ export class TallyService {
   /**
    * Write tallies unless the stored one is newer (see the header). One UPDATE per chunk; on SQLite
    * in a queued transaction (Db: writes go through transactions there), on MySQL autocommit so the
-   * entry rows are locked only for the statement itself.
+   * entry rows are locked only for the statement itself. `force` skips the guard: for a stored
+   * tally that claims more rows than exist (corrupt, never written by a recount) and for the final
+   * counts at close.
    */
-  async store(tallies: Tally[], em?: EntityManager): Promise<void> {
+  async store(tallies: Tally[], em?: EntityManager, force = false): Promise<void> {
     for (let i = 0; i < tallies.length; i += CHUNK) {
       const part = tallies.slice(i, i + CHUNK);
       const cases = (pick: (t: Tally) => unknown) => {
@@ -158,10 +160,14 @@ export class TallyService {
       const flagged = cases((t) => t.flagged);
       const voided = cases((t) => t.voided);
       const reached = cases((t) => (t.reachedAt ? sqlTime(t.reachedAt) : null));
-      const guard: unknown[] = [];
-      const where = part.map((t) => (guard.push(t.entryId, t.votes + t.voided, t.voided), '(id = ? AND vote_count + voided_vote_count <= ? AND voided_vote_count <= ?)')).join(' OR ');
-      const sql = `UPDATE contest_entry SET vote_count = ${votes.sql}, flagged_vote_count = ${flagged.sql}, voided_vote_count = ${voided.sql}, tally_reached_at = ${reached.sql} WHERE ${where}`;
-      const args = [...votes.args, ...flagged.args, ...voided.args, ...reached.args, ...guard];
+      const rows = cases((t) => t.votes + t.voided);
+      const ids = part.map((t) => t.entryId);
+      // `id IN (…)` first: the statement then locks exactly these rows through the primary key
+      const sql =
+        `UPDATE contest_entry SET vote_count = ${votes.sql}, flagged_vote_count = ${flagged.sql}, voided_vote_count = ${voided.sql}, tally_reached_at = ${reached.sql} ` +
+        `WHERE id IN (${ids.map(() => '?').join(', ')})` +
+        (force ? '' : ` AND vote_count + voided_vote_count <= ${rows.sql} AND voided_vote_count <= ${voided.sql}`);
+      const args = [...votes.args, ...flagged.args, ...voided.args, ...reached.args, ...ids, ...(force ? [] : [...rows.args, ...voided.args])];
       if (em) await em.query(sql, args);
       else if (this.db.kind === 'mysql') await this.db.manager.query(sql, args);
       else await this.db.transaction((tx) => tx.query(sql, args));
@@ -171,9 +177,9 @@ export class TallyService {
   }
 
   /** Recount and store (outside any transaction unless `em` is given). */
-  async refresh(entryIds: number[], em?: EntityManager): Promise<Map<number, Tally>> {
+  async refresh(entryIds: number[], em?: EntityManager, force = false): Promise<Map<number, Tally>> {
     const tallies = await this.compute(entryIds, em);
-    await this.store([...tallies.values()], em);
+    await this.store([...tallies.values()], em, force);
     return tallies;
   }
 
@@ -193,8 +199,14 @@ export class TallyService {
       const r = stored.get(t.entryId)!;
       return Number(r.votes) !== t.votes || Number(r.flagged) !== t.flagged || Number(r.voided) !== t.voided || dbTime(r.reached)?.getTime() !== t.reachedAt?.getTime();
     });
+    const ahead = (t: Tally) => {
+      const r = stored.get(t.entryId)!;
+      return Number(r.votes) + Number(r.voided) > t.votes + t.voided || Number(r.voided) > t.voided;
+    };
     if (differ.length) {
-      await this.store(differ);
+      // behind: the guarded write (a pass may have stored newer counts meanwhile); ahead of the rows: corrupt, overwrite
+      await this.store(differ.filter((t) => !ahead(t)));
+      await this.store(differ.filter(ahead), undefined, true);
       ctx.logger.warn('[contest.tally-reconcile] repaired %d entry tallies', differ.length);
     }
   }

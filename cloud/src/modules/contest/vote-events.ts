@@ -6,8 +6,12 @@
  * (`WHERE event_pending = 1`) and emits one event per row; if another instance cleared some first,
  * the counts differ and the batch rolls back, so every event is emitted exactly once.
  *
- * It runs shortly after votes (coalesced) and from a job every minute (rows left by a crash or by
- * another instance that stopped).
+ * When: once votes have paused for RELAY_QUIET_MS, or RELAY_MAX_WAIT_MS after the first pending
+ * vote, whichever comes first, plus a job every minute (rows left by a crash or by an instance that
+ * stopped). The events are not urgent (a behaviour tag, a journey "visit"), while each one costs
+ * its listeners a few dozen statements — during a voting surge of new voters that is several times
+ * the vote itself — so they wait for a lull instead of competing with the votes, but never longer
+ * than the max wait: under a surge that lasts longer, they run alongside it.
  */
 import { Destroy, Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { Db } from '../../core/db';
@@ -15,8 +19,10 @@ import { EventBus } from '../../core/events/event-bus';
 import { Job, type JobContext } from '../../core/jobs';
 import './events';
 
-/** Votes wait at most about this long for their event (tags and journeys are not real-time). */
-const RELAY_DELAY_MS = 1_000;
+/** Relay once no first-of-the-day vote has arrived for this long … */
+const RELAY_QUIET_MS = 1_000;
+/** … but at the latest this long after the first vote waiting for its event. */
+const RELAY_MAX_WAIT_MS = 30_000;
 const BATCH = 500;
 
 class RelayRace extends Error {}
@@ -33,6 +39,8 @@ export class VoteEventRelay {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
   private closed = false;
+  private lastKick = 0;
+  private firstWaiting = 0;
 
   @Destroy()
   destroy(): void {
@@ -41,13 +49,29 @@ export class VoteEventRelay {
     this.timer = null;
   }
 
-  /** A first-of-the-day vote committed: relay soon. */
+  /** A first-of-the-day vote committed: relay at the next lull (see the header). */
   kick(): void {
-    if (this.timer || this.closed) return;
+    if (this.closed) return;
+    const now = Date.now();
+    this.lastKick = now;
+    if (!this.firstWaiting) this.firstWaiting = now;
+    if (!this.timer) this.arm(RELAY_QUIET_MS);
+  }
+
+  private arm(ms: number): void {
     this.timer = setTimeout(() => {
       this.timer = null;
+      if (this.closed) return;
+      const now = Date.now();
+      const quietFor = now - this.lastKick;
+      const waited = now - this.firstWaiting;
+      if (quietFor < RELAY_QUIET_MS && waited < RELAY_MAX_WAIT_MS) {
+        this.arm(Math.min(RELAY_QUIET_MS - quietFor, RELAY_MAX_WAIT_MS - waited));
+        return;
+      }
+      this.firstWaiting = 0;
       void this.relayAll().catch(() => undefined);
-    }, RELAY_DELAY_MS);
+    }, ms);
     this.timer.unref();
   }
 

@@ -19,6 +19,7 @@ import { Db, isUniqueViolation } from '../../core/db';
 import { TagService } from '../tags/tag.service';
 import { TagSyncService } from '../tags/tag-sync.service';
 import { WecomDirectory } from '../wecom/directory.service';
+import { bulkInsert } from '../wecom/bulk-insert';
 import { enqueueOutboundMany } from '../wecom/outbound';
 import { OutboundKick } from '../wecom/outbound-kick';
 import { shanghaiMonth, shanghaiWeekStart, quietUntil } from '../wecom/shanghai-time';
@@ -34,7 +35,7 @@ import { rawTime } from './projection.service';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const BATCH = 500;
+const BATCH = 2000;
 /** Once-per-customer journeys (contact_added) use this episode. */
 export const ONCE = new Date(Date.UTC(1970, 0, 1));
 export const LAST_ORDER_FALLBACK = '家常好菜';
@@ -56,6 +57,14 @@ export interface EvaluateResult {
 type Customer = { externalUserId: string; memberId: number | null; staffUserId: string };
 
 const later = (a: Date | null | undefined, since: Date) => !!a && new Date(a).getTime() > since.getTime();
+
+/** A datetime from a raw row: mysql2 gives Date (UTC), better-sqlite3 the stored UTC text. */
+function dbDate(v: unknown): Date | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v;
+  const s = String(v);
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : `${s.replace(' ', 'T')}Z`);
+}
 
 @Provide()
 @Scope(ScopeEnum.Singleton)
@@ -88,9 +97,7 @@ export class JourneyEngine {
   }
 
   private async log(em: EntityManager, rows: Array<Omit<JourneyStepLog, 'id'>>): Promise<void> {
-    for (let i = 0; i < rows.length; i += 200) {
-      await em.createQueryBuilder().insert().into(JourneyStepLog).values(rows.slice(i, i + 200)).updateEntity(false).execute();
-    }
+    await bulkInsert(em, 'journey_step_log', ['enrolment_id', 'step_index', 'outcome', 'detail', 'at'], rows.map((r) => [r.enrolmentId, r.stepIndex, r.outcome, r.detail, r.at]));
   }
 
   // ---------------------------------------------------------------- enrolment
@@ -190,8 +197,10 @@ export class JourneyEngine {
     const settings = await this.settings();
     const maxBatches = o.maxBatches ?? 1000;
     let afterId = 0;
+    let queued = 0;
     for (let b = 0; b < maxBatches; b++) {
       const r = await this.runBatch(byId, settings, now, afterId);
+      queued += r.queued;
       result.stepsRun += r.stepsRun;
       result.deferred += r.deferred;
       result.exited += r.exited;
@@ -200,26 +209,68 @@ export class JourneyEngine {
       afterId = r.lastId;
       if (o.renew && b % 20 === 19 && !(await o.renew())) break; // lost the lease: stop, the holder continues
     }
+    // one kick when the evaluation is done: sending starts after, not in between the batches
+    if (queued) this.kick.kick();
     return result;
   }
 
   private async runBatch(journeys: Map<number, Journey>, settings: Settings, now: Date, afterId: number) {
     return this.db.transaction(async (em) => {
-      const due = await em
-        .createQueryBuilder(JourneyEnrolment, 'e')
-        .where('e.status = :a AND e.next_due_at <= :now AND e.journey_id IN (:...ids) AND e.id > :after', { a: 'active', now, ids: [...journeys.keys()], after: afterId })
-        .orderBy('e.id', 'ASC')
-        .take(BATCH)
-        .getMany();
-      const out = { seen: due.length, lastId: due.length ? due[due.length - 1].id : afterId, stepsRun: 0, deferred: 0, exited: 0, completed: 0 };
-      if (!due.length) return out;
-
-      const extIds = [...new Set(due.map((e) => e.externalUserId))];
-      const customers = new Map((await em.find(JourneyCustomer, { where: { externalUserId: In(extIds) } })).map((c) => [c.externalUserId, c]));
-      const memberIds = [...new Set(due.map((e) => e.memberId ?? customers.get(e.externalUserId)?.memberId).filter((x): x is number => !!x))];
-      const activity = new Map(
-        (memberIds.length ? await em.find(MemberActivity, { where: { memberId: In(memberIds) } }) : []).map((a) => [a.memberId, a]),
+      // one round trip: the due enrolments with their customer and activity rows
+      const ids = [...journeys.keys()];
+      const t = (d: Date) => rawTime(this.db.kind, d);
+      const raw: Array<Record<string, unknown>> = await em.query(
+        `SELECT e.id, e.journey_id, e.external_user_id, e.member_id, e.staff_user_id, e.next_step, e.enrolled_at,
+                c.id AS c_id, c.member_id AS c_member_id, c.staff_user_id AS c_staff, c.lost_at, c.last_reply_at AS c_reply, c.opted_out,
+                a.member_id AS a_member_id, a.last_interaction_at, a.last_visit_at, a.last_order_at, a.last_checkin_at, a.last_reply_at AS a_reply, a.last_order_title
+         FROM journey_enrolment e
+         LEFT JOIN journey_customer c ON c.external_user_id = e.external_user_id
+         LEFT JOIN member_activity a ON a.member_id = COALESCE(e.member_id, c.member_id)
+         WHERE e.status = 'active' AND e.next_due_at <= ? AND e.journey_id IN (${ids.map(() => '?').join(',')}) AND e.id > ?
+         ORDER BY e.id ASC LIMIT ${BATCH}`,
+        [t(now), ...ids, afterId],
       );
+      const due: JourneyEnrolment[] = [];
+      const customers = new Map<string, JourneyCustomer>();
+      const activity = new Map<number, MemberActivity>();
+      for (const r of raw) {
+        const ext = String(r.external_user_id);
+        due.push(Object.assign(new JourneyEnrolment(), {
+          id: Number(r.id),
+          journeyId: Number(r.journey_id),
+          externalUserId: ext,
+          memberId: r.member_id === null ? null : Number(r.member_id),
+          staffUserId: String(r.staff_user_id),
+          nextStep: Number(r.next_step),
+          enrolledAt: dbDate(r.enrolled_at)!,
+          status: 'active' as const,
+        }));
+        if (r.c_id !== null && r.c_id !== undefined) {
+          customers.set(ext, Object.assign(new JourneyCustomer(), {
+            id: Number(r.c_id),
+            externalUserId: ext,
+            memberId: r.c_member_id === null ? null : Number(r.c_member_id),
+            staffUserId: String(r.c_staff),
+            lostAt: dbDate(r.lost_at),
+            lastReplyAt: dbDate(r.c_reply),
+            optedOut: !!Number(r.opted_out),
+          }));
+        }
+        if (r.a_member_id !== null && r.a_member_id !== undefined) {
+          activity.set(Number(r.a_member_id), Object.assign(new MemberActivity(), {
+            memberId: Number(r.a_member_id),
+            lastInteractionAt: dbDate(r.last_interaction_at)!,
+            lastVisitAt: dbDate(r.last_visit_at),
+            lastOrderAt: dbDate(r.last_order_at),
+            lastCheckinAt: dbDate(r.last_checkin_at),
+            lastReplyAt: dbDate(r.a_reply),
+            lastOrderTitle: (r.last_order_title as string | null) ?? null,
+          }));
+        }
+      }
+      const out = { seen: due.length, lastId: due.length ? due[due.length - 1].id : afterId, stepsRun: 0, deferred: 0, exited: 0, completed: 0, queued: 0 };
+      if (!due.length) return out;
+      const extIds = [...new Set(due.map((e) => e.externalUserId))];
       const week = shanghaiWeekStart(now);
       const month = shanghaiMonth(now);
       const counts = await this.messageCounts(em, extIds, week, month.start);
@@ -321,11 +372,9 @@ export class JourneyEngine {
       if (outbound.length) {
         // the queue runs on the wall clock (sending happens now), whatever clock the evaluation uses
         await enqueueOutboundMany(em, outbound);
-        this.db.afterCommit(em, () => this.kick.kick());
+        out.queued += outbound.length;
       }
-      for (let i = 0; i < messages.length; i += 200) {
-        await em.createQueryBuilder().insert().into(JourneyMessage).values(messages.slice(i, i + 200)).updateEntity(false).execute();
-      }
+      await bulkInsert(em, 'journey_message', ['external_user_id', 'enrolment_id', 'step_index', 'at'], messages.map((m) => [m.externalUserId, m.enrolmentId, m.stepIndex, m.at]));
       await this.log(em, logs);
       for (const g of advance.values()) {
         for (let i = 0; i < g.ids.length; i += 500) {
@@ -380,13 +429,13 @@ export class JourneyEngine {
   private async messageCounts(em: EntityManager, extIds: string[], week: Date, monthStart: Date): Promise<Map<string, { week: number; month: number }>> {
     const out = new Map<string, { week: number; month: number }>();
     const from = week < monthStart ? week : monthStart;
-    for (let i = 0; i < extIds.length; i += 500) {
+    for (let i = 0; i < extIds.length; i += 2000) {
       const rows: Array<{ ext: string; w: string | number; m: string | number }> = await em
         .createQueryBuilder(JourneyMessage, 'm')
         .select('m.external_user_id', 'ext')
         .addSelect('SUM(CASE WHEN m.at >= :week THEN 1 ELSE 0 END)', 'w')
         .addSelect('SUM(CASE WHEN m.at >= :month THEN 1 ELSE 0 END)', 'm')
-        .where('m.external_user_id IN (:...ids) AND m.at >= :from', { ids: extIds.slice(i, i + 500), from })
+        .where('m.external_user_id IN (:...ids) AND m.at >= :from', { ids: extIds.slice(i, i + 2000), from })
         .setParameters({ week, month: monthStart })
         .groupBy('m.external_user_id')
         .getRawMany();

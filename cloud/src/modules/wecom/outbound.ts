@@ -18,6 +18,7 @@
 import { EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../../core/db';
 import { PlatformError, PlatformUnavailableError } from '../../platform/types';
+import { bulkInsert, type BulkValue } from './bulk-insert';
 import { WecomOutbound } from './outbound.entity';
 
 export interface OutboundHandler<P = any> {
@@ -80,28 +81,14 @@ export async function enqueueOutboundMany(
   items: Array<{ idemKey: string; kind: string; payload: unknown; ref?: string | null; notBefore?: Date }>,
   now = new Date(),
 ): Promise<number> {
+  const cols = ['idem_key', 'kind', 'payload', 'status', 'attempts', 'next_attempt_at', 'ref', 'created_at'];
+  const row = (o: (typeof items)[number]): BulkValue[] => [o.idemKey.slice(0, 191), o.kind, JSON.stringify(o.payload), 'pending', 0, o.notBefore ?? now, o.ref ?? null, now];
   let created = 0;
-  for (let i = 0; i < items.length; i += 200) {
-    const chunk = items.slice(i, i + 200);
-    const rows = chunk.map((o) => ({
-      idemKey: o.idemKey.slice(0, 191),
-      kind: o.kind,
-      payload: JSON.stringify(o.payload),
-      status: 'pending' as const,
-      attempts: 0,
-      nextAttemptAt: o.notBefore ?? now,
-      lockedUntil: null,
-      startedAt: null,
-      lastErrcode: null,
-      lastError: null,
-      result: null,
-      ref: o.ref ?? null,
-      createdAt: now,
-      sentAt: null,
-    }));
+  for (let i = 0; i < items.length; i += 500) {
+    const chunk = items.slice(i, i + 500);
     try {
-      await em.createQueryBuilder().insert().into(WecomOutbound).values(rows).updateEntity(false).execute();
-      created += rows.length;
+      await bulkInsert(em, 'wecom_outbound', cols, chunk.map(row));
+      created += chunk.length;
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
       for (const o of chunk) if ((await enqueueOutbound(em, { ...o, now })).created) created++;

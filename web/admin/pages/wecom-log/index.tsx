@@ -63,23 +63,61 @@ function Callbacks() {
   const [status, setStatus] = useState<InboxStatus | undefined>();
   const p = usePaged((page) => api.call(listCallbacks, { query: { page, pageSize: 20, status } }), [api, status]);
   const columns: ColumnsType<CallbackItem> = [
-    { title: '事件', dataIndex: 'event', render: (e: string, r) => <span>{r.changeType ? (CHANGE_LABELS[r.changeType] ?? r.changeType) : e}<Typography.Text type="secondary" style={{ fontSize: 12 }}> {e}</Typography.Text></span> },
+    {
+      title: '事件',
+      dataIndex: 'event',
+      render: (e: string, r) => (
+        <span>
+          {r.changeType ? (CHANGE_LABELS[r.changeType] ?? r.changeType) : e}
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {' '}
+            {e}
+          </Typography.Text>
+        </span>
+      ),
+    },
     { title: '客户', dataIndex: 'externalUserId', render: (v: string | null) => v ?? '—' },
     { title: '员工', dataIndex: 'staffUserId', render: (v: string | null) => v ?? '—' },
     { title: '事件时间', dataIndex: 'eventAt', render: (v: string) => formatDateTime(v) },
     { title: '收到时间', dataIndex: 'receivedAt', render: (v: string) => formatDateTime(v) },
-    { title: '状态', dataIndex: 'status', render: (s: InboxStatus, r) => <Space size={4}><Tag color={INBOX_COLORS[s]}>{INBOX_LABELS[s]}</Tag>{r.attempts > 1 ? <Typography.Text type="secondary">第{r.attempts}次</Typography.Text> : null}</Space> },
+    {
+      title: '状态',
+      dataIndex: 'status',
+      render: (s: InboxStatus, r) => (
+        <Space size={4}>
+          <Tag color={INBOX_COLORS[s]}>{INBOX_LABELS[s]}</Tag>
+          {r.attempts > 1 ? <Typography.Text type="secondary">第{r.attempts}次</Typography.Text> : null}
+        </Space>
+      ),
+    },
     { title: '错误', dataIndex: 'lastError', render: (v: string | null) => (v ? <Typography.Text type="danger">{v}</Typography.Text> : null) },
   ];
   return (
     <>
       <Space style={{ marginBottom: 12 }}>
-        <Select<InboxStatus> allowClear placeholder="全部状态" style={{ width: 140 }} value={status} onChange={(v) => { setStatus(v); p.setPage(1); }} options={Object.entries(INBOX_LABELS).map(([value, label]) => ({ value: value as InboxStatus, label }))} />
+        <Select<InboxStatus>
+          allowClear
+          placeholder="全部状态"
+          style={{ width: 140 }}
+          value={status}
+          onChange={(v) => {
+            setStatus(v);
+            p.setPage(1);
+          }}
+          options={Object.entries(INBOX_LABELS).map(([value, label]) => ({ value: value as InboxStatus, label }))}
+        />
         <Button icon={<ReloadOutlined />} onClick={p.reload}>刷新</Button>
       </Space>
       {p.error && <Alert type="error" showIcon message={p.error} style={{ marginBottom: 12 }} />}
-      <Table<CallbackItem> rowKey="id" size="small" columns={columns} dataSource={p.data?.items ?? []} loading={p.loading} scroll={{ x: 900 }} data-testid="log-callbacks"
-        pagination={{ current: p.page, pageSize: 20, total: p.data?.total ?? 0, showSizeChanger: false, onChange: p.setPage, showTotal: (t) => `共 ${t} 条` }} />
+      <Table<CallbackItem>
+        rowKey="id"
+        size="small"
+        columns={columns}
+        dataSource={p.data?.items ?? []}
+        loading={p.loading}
+        scroll={{ x: 900 }}
+        pagination={{ current: p.page, pageSize: 20, total: p.data?.total ?? 0, showSizeChanger: false, onChange: p.setPage, showTotal: (t) => `共 ${t} 条` }}
+      />
     </>
   );
 }
@@ -99,8 +137,25 @@ function Outbound() {
   const p = usePaged(load, [load]);
   const columns: ColumnsType<OutboundItem> = [
     { title: '类型', dataIndex: 'kind' },
-    { title: '幂等键', dataIndex: 'idemKey', render: (v: string) => <Typography.Text code style={{ fontSize: 12 }}>{v}</Typography.Text> },
-    { title: '状态', dataIndex: 'status', render: (s: OutStatus, r) => <Space size={4}><Tag color={OUT_COLORS[s]}>{OUT_LABELS[s]}</Tag>{r.attempts > 1 ? <Typography.Text type="secondary">尝试{r.attempts}次</Typography.Text> : null}</Space> },
+    {
+      title: '幂等键',
+      dataIndex: 'idemKey',
+      render: (v: string) => (
+        <Typography.Text code style={{ fontSize: 12 }}>
+          {v}
+        </Typography.Text>
+      ),
+    },
+    {
+      title: '状态',
+      dataIndex: 'status',
+      render: (s: OutStatus, r) => (
+        <Space size={4}>
+          <Tag color={OUT_COLORS[s]}>{OUT_LABELS[s]}</Tag>
+          {r.attempts > 1 ? <Typography.Text type="secondary">尝试{r.attempts}次</Typography.Text> : null}
+        </Space>
+      ),
+    },
     { title: '创建', dataIndex: 'createdAt', render: (v: string) => formatDateTime(v) },
     { title: '发送', dataIndex: 'sentAt', render: (v: string | null) => formatDateTime(v) },
     { title: '错误', dataIndex: 'lastError', render: (v: string | null) => (v ? <Typography.Text type="danger">{v}</Typography.Text> : null) },
@@ -108,7 +163,17 @@ function Outbound() {
   return (
     <>
       <Space style={{ marginBottom: 12 }} wrap>
-        <Select<OutStatus> allowClear placeholder="全部状态" style={{ width: 140 }} value={status} onChange={(v) => { setStatus(v); p.setPage(1); }} options={OUTBOUND_STATUSES.map((s) => ({ value: s, label: OUT_LABELS[s] }))} />
+        <Select<OutStatus>
+          allowClear
+          placeholder="全部状态"
+          style={{ width: 140 }}
+          value={status}
+          onChange={(v) => {
+            setStatus(v);
+            p.setPage(1);
+          }}
+          options={OUTBOUND_STATUSES.map((s) => ({ value: s, label: OUT_LABELS[s] }))}
+        />
         <Button icon={<ReloadOutlined />} onClick={p.reload}>刷新</Button>
         {OUTBOUND_STATUSES.map((s) => (
           <Tag key={s} color={OUT_COLORS[s]}>
@@ -117,30 +182,46 @@ function Outbound() {
         ))}
       </Space>
       {p.error && <Alert type="error" showIcon message={p.error} style={{ marginBottom: 12 }} />}
-      <Table<OutboundItem> rowKey="id" size="small" columns={columns} dataSource={p.data?.items ?? []} loading={p.loading} scroll={{ x: 900 }} data-testid="log-outbound"
-        pagination={{ current: p.page, pageSize: 20, total: p.data?.total ?? 0, showSizeChanger: false, onChange: p.setPage, showTotal: (t) => `共 ${t} 条` }} />
+      <Table<OutboundItem>
+        rowKey="id"
+        size="small"
+        columns={columns}
+        dataSource={p.data?.items ?? []}
+        loading={p.loading}
+        scroll={{ x: 900 }}
+        pagination={{ current: p.page, pageSize: 20, total: p.data?.total ?? 0, showSizeChanger: false, onChange: p.setPage, showTotal: (t) => `共 ${t} 条` }}
+      />
     </>
   );
 }
 
 function Calls() {
   const { api } = useAuth();
-  const [items, setItems] = useState<CallItem[] | null>(null);
+  const [items, setItems] = useState<Array<CallItem & { key: number }> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(() => {
     api.call(listPlatformCalls).then(
       (r) => {
-        setItems([...r.items].reverse()); // newest first
+        setItems(r.items.map((x, i) => ({ ...x, key: i })).reverse()); // newest first
         setError(null);
       },
       (err) => setError(errorMessage(err)),
     );
   }, [api]);
   useEffect(load, [load]);
-  const columns: ColumnsType<CallItem> = [
+  const columns: ColumnsType<CallItem & { key: number }> = [
     { title: '时间', dataIndex: 'at', render: (v: string) => formatDateTime(v) },
     { title: '接口', dataIndex: 'api', render: (v: string) => <Typography.Text code>{v}</Typography.Text> },
-    { title: '结果', dataIndex: 'outcome', render: (o: CallItem['outcome'], r) => <Space size={4}><Tag color={OUTCOME_COLORS[o]}>{o}</Tag>{r.errcode ? <Typography.Text type="secondary">errcode {r.errcode}</Typography.Text> : null}</Space> },
+    {
+      title: '结果',
+      dataIndex: 'outcome',
+      render: (o: CallItem['outcome'], r) => (
+        <Space size={4}>
+          <Tag color={OUTCOME_COLORS[o]}>{o}</Tag>
+          {r.errcode ? <Typography.Text type="secondary">errcode {r.errcode}</Typography.Text> : null}
+        </Space>
+      ),
+    },
     { title: '耗时', dataIndex: 'ms', align: 'right', render: (v: number) => `${Math.round(v)} ms` },
   ];
   return (
@@ -150,7 +231,14 @@ function Calls() {
         <Typography.Text type="secondary">本实例最近 200 次调用；不记录 access_token 和密钥</Typography.Text>
       </Space>
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
-      <Table<CallItem> rowKey={(r, i) => `${r.at}-${r.api}-${i}`} size="small" columns={columns} dataSource={items ?? []} loading={!items && !error} pagination={{ pageSize: 50, showSizeChanger: false }} data-testid="log-calls" />
+      <Table<CallItem & { key: number }>
+        rowKey="key"
+        size="small"
+        columns={columns}
+        dataSource={items ?? []}
+        loading={!items && !error}
+        pagination={{ pageSize: 50, showSizeChanger: false }}
+      />
     </>
   );
 }
