@@ -223,7 +223,7 @@ export class JourneyEngine {
         `SELECT e.id, e.journey_id, e.external_user_id, e.member_id, e.staff_user_id, e.next_step, e.enrolled_at,
                 c.id AS c_id, c.member_id AS c_member_id, c.staff_user_id AS c_staff, c.lost_at, c.last_reply_at AS c_reply, c.opted_out,
                 a.member_id AS a_member_id, a.last_interaction_at, a.last_visit_at, a.last_order_at, a.last_checkin_at, a.last_reply_at AS a_reply, a.last_order_title
-         FROM journey_enrolment e
+         FROM journey_enrolment e ${this.db.kind === 'mysql' ? 'FORCE INDEX (idx_journey_enrolment_walk)' : 'INDEXED BY idx_journey_enrolment_walk'}
          LEFT JOIN journey_customer c ON c.external_user_id = e.external_user_id
          LEFT JOIN member_activity a ON a.member_id = COALESCE(e.member_id, c.member_id)
          WHERE e.status = 'active' AND e.next_due_at <= ? AND e.journey_id IN (${ids.map(() => '?').join(',')}) AND e.id > ?
@@ -377,8 +377,8 @@ export class JourneyEngine {
       await bulkInsert(em, 'journey_message', ['external_user_id', 'enrolment_id', 'step_index', 'at'], messages.map((m) => [m.externalUserId, m.enrolmentId, m.stepIndex, m.at]));
       await this.log(em, logs);
       for (const g of advance.values()) {
-        for (let i = 0; i < g.ids.length; i += 500) {
-          const ids = g.ids.slice(i, i + 500);
+        for (let i = 0; i < g.ids.length; i += 2000) {
+          const ids = g.ids.slice(i, i + 2000);
           const r = await em
             .createQueryBuilder()
             .update(JourneyEnrolment)

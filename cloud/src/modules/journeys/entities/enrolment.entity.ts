@@ -6,6 +6,8 @@ export type EnrolmentStatus = 'active' | 'completed' | 'exited';
 @Entity({ name: 'journey_enrolment' })
 @Index('uq_journey_enrolment_episode', ['journeyId', 'externalUserId', 'episodeAt'], { unique: true })
 @Index('idx_journey_enrolment_due', ['status', 'nextDueAt'])
+/** The evaluation walks active enrolments in id order (no sort of everything that is due). */
+@Index('idx_journey_enrolment_walk', ['status', 'id'])
 @Index('idx_journey_enrolment_customer', ['externalUserId'])
 @Index('idx_journey_enrolment_journey', ['journeyId', 'status', 'nextStep'])
 export class JourneyEnrolment {

@@ -90,6 +90,7 @@ export class Journeys1763803100000 implements MigrationInterface {
         indices: [
           idx('uq_journey_enrolment_episode', ['journey_id', 'external_user_id', 'episode_at'], true),
           idx('idx_journey_enrolment_due', ['status', 'next_due_at']),
+          idx('idx_journey_enrolment_walk', ['status', 'id']),
           idx('idx_journey_enrolment_customer', ['external_user_id']),
           idx('idx_journey_enrolment_journey', ['journey_id', 'status', 'next_step']),
           idx('idx_journey_enrolment_member', ['member_id']),
