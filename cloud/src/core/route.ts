@@ -43,6 +43,21 @@ function bearer(ctx: Context): string | null {
   return m ? m[1] : null;
 }
 
+/** Both are singletons: look them up once per application, not on every request. */
+const services = new WeakMap<object, Promise<{ sessions: SessionService; resolver: PrincipalResolver }>>();
+
+function authServices(ctx: Context): Promise<{ sessions: SessionService; resolver: PrincipalResolver }> {
+  let found = services.get(ctx.app);
+  if (!found) {
+    found = Promise.all([ctx.requestContext.getAsync(SessionService), ctx.requestContext.getAsync<PrincipalResolver>(PRINCIPAL_RESOLVER)]).then(
+      ([sessions, resolver]) => ({ sessions, resolver }),
+    );
+    found.catch(() => services.delete(ctx.app));
+    services.set(ctx.app, found);
+  }
+  return found;
+}
+
 /** Per resolver (one per app): resolveMany over the sessions of one event-loop turn. */
 const resolveBatches = new WeakMap<PrincipalResolver, Batcher<SessionRow, Principal>>();
 
@@ -64,13 +79,12 @@ async function authenticate(def: RouteDef, ctx: Context): Promise<Principal | nu
   if (def.auth === 'public') return null;
   const token = bearer(ctx);
   if (!token) throw new AppError('UNAUTHENTICATED');
-  const sessions = await ctx.requestContext.getAsync(SessionService);
+  const { sessions, resolver } = await authServices(ctx);
   const session = await sessions.verify(token);
   if (session.subjectType !== def.auth) {
     // a valid session of the other kind (member token on an ops route or vice versa)
     throw new AppError('FORBIDDEN');
   }
-  const resolver = await ctx.requestContext.getAsync<PrincipalResolver>(PRINCIPAL_RESOLVER);
   const principal = await resolvePrincipal(resolver, session);
   if (!principal) throw new AppError('UNAUTHENTICATED');
   if (def.roles && (principal.kind !== 'staff' || !def.roles.includes(principal.role))) {

@@ -79,4 +79,46 @@ export class JobFunctions {
   async tagsRfm(_event?: TimerEvent): Promise<JobFunctionResult> {
     return this.run('tags.rfm');
   }
+
+  @ServerlessFunction({ functionName: 'contest-close' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 * * * * *' })
+  async contestClose(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('contest.close');
+  }
+
+  @ServerlessFunction({ functionName: 'contest-vote-events' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 * * * * *' })
+  async contestVoteEvents(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('contest.vote-events');
+  }
+
+  @ServerlessFunction({ functionName: 'contest-tally-reconcile' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 * * * * *' })
+  async contestTallyReconcile(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('contest.tally-reconcile');
+  }
+
+  @ServerlessFunction({ functionName: 'classes-reminders' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 * * * * *' })
+  async classesReminders(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('classes.reminders');
+  }
+
+  @ServerlessFunction({ functionName: 'classes-close-sessions' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 */5 * * * *' })
+  async classesCloseSessions(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('classes.close-sessions');
+  }
+
+  @ServerlessFunction({ functionName: 'classes-promote-sweep' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 */2 * * * *' })
+  async classesPromoteSweep(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('classes.promote-sweep');
+  }
+
+  @ServerlessFunction({ functionName: 'purge-expired-sessions' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 17 * * * *' })
+  async purgeExpiredSessions(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('purge-expired-sessions');
+  }
 }

@@ -10,7 +10,7 @@ import * as J from '../../../contracts/journeys';
 import { Db } from '../../src/core/db';
 import { EventBus } from '../../src/core/events/event-bus';
 import { JobRunner } from '../../src/core/jobs';
-import { JourneyEnrolment, JourneyMessage } from '../../src/modules/journeys/entities/enrolment.entity';
+import { JourneyEnrolment, JourneyStepLog } from '../../src/modules/journeys/entities/enrolment.entity';
 import { WecomOutbound } from '../../src/modules/wecom/outbound.entity';
 import '../../src/modules/journeys/events';
 import { startTestApp, type TestApp } from '../helpers/app';
@@ -256,8 +256,8 @@ describe('quiet hours, caps and opt-out', () => {
     const at = new Date(Date.UTC(y, m, 20, 11) - 8 * HOUR);
     const monthStart = new Date(Date.UTC(y, m, 1) - 8 * HOUR);
     const days = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-    const rows = Array.from({ length: days }, (_, i) => ({ externalUserId: c.ext, enrolmentId: 0, stepIndex: 0, at: new Date(monthStart.getTime() + DAY + i * 60_000) }));
-    await d.manager.createQueryBuilder().insert().into(JourneyMessage).values(rows).execute();
+    const rows = Array.from({ length: days }, (_, i) => ({ enrolmentId: 0, stepIndex: 0, outcome: 'done', detail: null, messageTo: c.ext, at: new Date(monthStart.getTime() + DAY + i * 60_000) }));
+    await d.manager.createQueryBuilder().insert().into(JourneyStepLog).values(rows).execute();
     await c.order();
     await run(at);
     const e = (await thanks(c.ext))[0];
@@ -284,6 +284,39 @@ describe('quiet hours, caps and opt-out', () => {
     await expect(t.client(other.token).call(J.recordInteraction, { params: { externalUserId: c.ext }, body: { kind: 'replied' } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(t.client(other.token).call(J.sidebarJourneys, { params: { externalUserId: c.ext } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
+});
+
+test('tag and class triggers enrol members; account deletion stops their journeys', async () => {
+  const tagJourney = await t.client(admin).call(J.createJourney, {
+    body: { name: '烹饪爱好者关怀', trigger: { type: 'tag_added', tagName: '烹饪爱好者' }, steps: [{ name: '推荐课程', waitHours: 24, condition: 'no_order', action: { type: 'staff_task', title: '推荐一节烹饪课' } }] },
+  });
+  const classJourney = await t.client(admin).call(J.createJourney, {
+    body: { name: '课后回访', trigger: { type: 'class_checked_in' }, steps: [{ name: '课后打标签', waitHours: 0, condition: 'always', action: { type: 'add_tag', tagName: '上过课' } }] },
+  });
+  const member = await makeMember(t, { unionid: 'u-trig', storeId, openid: 'o-trig' });
+  const ext = await addCustomer({ unionid: 'u-trig', name: '学员' });
+  const { TagService } = await import('../../src/modules/tags/tag.service');
+  await d.transaction(async (em) => (await t.container.getAsync(TagService)).grant(em, member.id, ['烹饪爱好者'], 'test'));
+  const bus = await t.container.getAsync(EventBus);
+  await d.transaction((em) => bus.emit(em, 'ClassCheckedIn', { registrationId: 1, sessionId: 1, classId: 7, storeId, memberId: member.id, tags: [] }));
+  await settle(t);
+  const names = (await journeysOf(ext)).items.map((x) => x.journeyName);
+  expect(names).toEqual(expect.arrayContaining(['烹饪爱好者关怀', '课后回访']));
+  await run(shanghaiAt(new Date(Date.now() + HOUR), 11));
+  const after = (await journeysOf(ext)).items.find((x) => x.journeyId === classJourney.id)!;
+  expect(after).toMatchObject({ status: 'completed' });
+  expect(after.log.find((x) => x.outcome === 'done')!.detail).toBe('打标签：上过课');
+
+  // 「我的数据」 lists the journeys; deleting the account ends the active ones and unlinks them
+  const { code } = await t.wechatCode({ openid: 'o-trig', unionid: 'u-trig' });
+  const { token } = await t.client().call(identity.memberLogin, { body: { code } });
+  const mine = await t.client(token).call(identity.getMyData);
+  expect(mine.activity.journeys.map((x) => x.journey)).toEqual(expect.arrayContaining(['烹饪爱好者关怀', '课后回访']));
+  await t.client(token).call(identity.deleteMe, { body: { confirm: true } });
+  await settle(t);
+  const left = await d.manager.find(JourneyEnrolment, { where: { externalUserId: ext } });
+  expect(left.every((e) => e.memberId === null)).toBe(true);
+  expect(left.find((e) => e.journeyId === tagJourney.id)).toMatchObject({ status: 'exited', exitReason: 'member_deleted' });
 });
 
 test('a deleted contact leaves its journeys', async () => {

@@ -190,6 +190,25 @@ describe('welcome and follow-up for an add through a channel code', () => {
   });
 });
 
+describe('other events', () => {
+  it('group chat changes refresh the chat mirror; edits re-sync the contact', async () => {
+    const ext = (await fire(t, l, { event: { ChangeType: 'add_external_contact', UserID: 'zhaoliu', customer: { name: '旧名字' } } })).results![0].externalUserId!;
+    const { chat_id } = await simPost(t, '/__sim/wecom/group-chats', { owner: 'zhaoliu', name: '滨江店邻里群', external_userids: [ext] });
+    await fire(t, l, { event: { Event: 'change_external_chat', ChatId: chat_id, ChangeType: 'create' } });
+    const rows = await (await db(t)).manager.query('SELECT name, owner_user_id, member_count, external_count, dismissed FROM wecom_group_chat WHERE chat_id = ?', [chat_id]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ name: '滨江店邻里群', owner_user_id: 'zhaoliu', member_count: 2, external_count: 1 });
+    await fire(t, l, { event: { Event: 'change_external_chat', ChatId: chat_id, ChangeType: 'dismiss' } });
+    const [after] = await (await db(t)).manager.query('SELECT dismissed FROM wecom_group_chat WHERE chat_id = ?', [chat_id]);
+    expect(Number(after.dismissed)).toBe(1);
+
+    // the customer renames themselves: edit_external_contact makes us read the contact again
+    await simPost(t, '/__sim/wecom/contacts', { userid: 'zhaoliu', external_userid: ext, name: '新名字' });
+    await fire(t, l, { event: { ChangeType: 'edit_external_contact', UserID: 'zhaoliu', ExternalUserID: ext } });
+    expect((await (await db(t)).manager.findOneByOrFail(WecomContact, { externalUserId: ext })).name).toBe('新名字');
+  });
+});
+
 describe('deletes, referral codes and the daily cap', () => {
   it('del_external_contact closes the attribution and counts as a delete', async () => {
     const ch = await channel({ state: 'del_test' });

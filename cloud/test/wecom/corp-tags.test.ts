@@ -121,6 +121,9 @@ test('RFM tiers from OrderPaid, recomputed nightly and moved in WeCom (only our 
   const tier = async (id: number) => (await d.manager.findOneByOrFail(MemberRfm, { memberId: id })).tier;
   expect([await tier(loyal.member.id), await tier(fresh.member.id), await tier(lapsed.member.id)]).toEqual(['高价值忠诚', '新客', '流失预警']);
   expect((await contactTags(loyal.ext)).map((x) => x.name)).toContain('高价值忠诚');
+  // the sidebar shows the member's tags with the tier
+  const side = await t.client(admin).call(wecom.sidebarContact, { params: { externalUserId: loyal.ext } });
+  expect(side.member!.tags).toContain('高价值忠诚');
   expect((await contactTags(fresh.ext)).map((x) => x.name)).toContain('新客');
   // 流失预警 exists only as a console tag: not applied by us
   expect((await contactTags(lapsed.ext)).map((x) => x.name)).not.toContain('流失预警');

@@ -19,7 +19,6 @@ const MINE = [
   'member_activity',
   'journey_enrolment',
   'journey_step_log',
-  'journey_message',
   'journey_settings',
   'staff_task',
   'journey_coupon',

@@ -26,7 +26,7 @@ export function hashToken(token: string): string {
 function dbDate(v: unknown): Date {
   if (v instanceof Date) return v;
   const s = String(v);
-  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : `${s.replace(' ', 'T')}Z`);
+  return new Date(/(?:[zZ]|[+-]\d\d:?\d\d)$/.test(s) ? s : `${s.replace(' ', 'T')}Z`);
 }
 
 @Provide()

@@ -43,7 +43,7 @@ export function dbTime(v: unknown): Date | null {
   if (v === null || v === undefined) return null;
   if (v instanceof Date) return v;
   const s = String(v);
-  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : `${s.replace(' ', 'T')}Z`);
+  return new Date(/(?:[zZ]|[+-]\d\d:?\d\d)$/.test(s) ? s : `${s.replace(' ', 'T')}Z`);
 }
 
 /** UTC 'YYYY-MM-DD HH:MM:SS.mmm', the form both drivers store datetime columns in. */
@@ -185,17 +185,22 @@ export class TallyService {
 
   /**
    * Repair: recount every entry of the published contests and store the ones that differ (a crash
-   * between a vote and its pass, or an instance that stopped with dirty entries).
+   * between a vote and its pass, or an instance that stopped with dirty entries). Entries voted in
+   * the last RECENT_MS are left to the pass that the instance which took the vote runs anyway
+   * (their stored tally merely trails by a pass); a later run picks them up once voting pauses.
    */
   @Job({ name: 'contest.tally-reconcile', cron: '*/1 * * * *', leaseSeconds: 120 })
   async reconcile(ctx: JobContext): Promise<void> {
+    const RECENT_MS = 10_000;
     const rows: Array<Record<string, unknown>> = await this.db.manager.query(
       `SELECT e.id AS id, e.vote_count AS votes, e.flagged_vote_count AS flagged, e.voided_vote_count AS voided, e.tally_reached_at AS reached
          FROM contest_entry e JOIN contest c ON c.id = e.contest_id WHERE c.status = 'published'`,
     );
     const stored = new Map(rows.map((r) => [Number(r.id), r]));
     const computed = await this.compute([...stored.keys()]);
+    const settled = ctx.now().getTime() - RECENT_MS;
     const differ = [...computed.values()].filter((t) => {
+      if (t.reachedAt && t.reachedAt.getTime() > settled) return false;
       const r = stored.get(t.entryId)!;
       return Number(r.votes) !== t.votes || Number(r.flagged) !== t.flagged || Number(r.voided) !== t.voided || dbTime(r.reached)?.getTime() !== t.reachedAt?.getTime();
     });

@@ -2,9 +2,9 @@
  * ContestVoted relay. A member-day's first vote is written with event_pending = 1 by the vote's own
  * INSERT, so the row is its own outbox record: the fact and "an event is owed" commit together,
  * and the vote stays one statement. This relay turns pending rows into ContestVoted events in
- * batches: in one transaction it reads pending rows, clears their flag conditionally
- * (`WHERE event_pending = 1`) and emits one event per row; if another instance cleared some first,
- * the counts differ and the batch rolls back, so every event is emitted exactly once.
+ * batches: in one transaction it reads pending rows, emits one event per row and clears their flag
+ * conditionally (`WHERE event_pending = 1`); if another instance cleared some first, the counts
+ * differ and the whole batch rolls back, events included, so every event is emitted exactly once.
  *
  * When: once votes have paused for RELAY_QUIET_MS, or RELAY_MAX_WAIT_MS after the first pending
  * vote, whichever comes first, plus a job every minute (rows left by a crash or by an instance that
@@ -104,12 +104,16 @@ export class VoteEventRelay {
         `SELECT id, member_id, contest_id, day FROM contest_vote WHERE event_pending = 1 ORDER BY id LIMIT ${BATCH}`,
       );
       if (!rows.length) return 0;
-      const ids = rows.map((r) => Number(r.id));
-      const res = await em.queryRunner!.query(`UPDATE contest_vote SET event_pending = 0 WHERE event_pending = 1 AND id IN (${ids.map(() => '?').join(', ')})`, ids, true);
-      if ((res.affected ?? 0) !== ids.length) throw new RelayRace();
       for (const r of rows) {
         await this.events.emit(em, 'ContestVoted', { memberId: Number(r.member_id), contestId: Number(r.contest_id), day: r.day });
       }
+      // Last, so its locks are held only until the commit that follows, and through the primary key:
+      // record locks on these rows alone (a range on idx_vote_event_pending would also lock the gap
+      // where new first votes insert their index entries, holding up voting until the commit).
+      const ids = rows.map((r) => Number(r.id));
+      const hint = this.db.kind === 'mysql' ? 'FORCE INDEX (PRIMARY) ' : '';
+      const res = await em.queryRunner!.query(`UPDATE contest_vote ${hint}SET event_pending = 0 WHERE id IN (${ids.map(() => '?').join(', ')}) AND event_pending = 1`, ids, true);
+      if ((res.affected ?? 0) !== ids.length) throw new RelayRace();
       return rows.length;
     });
   }

@@ -32,7 +32,6 @@ import { Batcher } from '../../core/auth/batcher';
 import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, iso, isUniqueViolation } from '../../core/db';
 import { AppError } from '../../core/errors';
-import { EventBus } from '../../core/events/event-bus';
 import { PrivacyExport } from '../../core/privacy';
 import { MemberService } from '../identity/member.service';
 import { ContestService } from './contest.service';
@@ -79,9 +78,6 @@ export function maskIp(ip: string | null): string | null {
 export class VoteService {
   @Inject()
   db!: Db;
-
-  @Inject()
-  events!: EventBus;
 
   @Inject()
   contests!: ContestService;

@@ -1,5 +1,6 @@
 /** Turns a verified session into a principal (core/auth asks for it by name). */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { In } from 'typeorm';
 import { Db } from '../../core/db';
 import { AppError } from '../../core/errors';
 import { PRINCIPAL_RESOLVER, type Principal, type PrincipalResolver } from '../../core/auth/principal';
@@ -14,16 +15,31 @@ export class IdentityPrincipalResolver implements PrincipalResolver {
   db!: Db;
 
   async resolve(session: SessionRow): Promise<Principal> {
-    if (session.subjectType === 'member') {
-      const member = await this.db.manager.findOne(Member, { where: { id: session.subjectId }, select: { id: true, status: true } });
-      if (!member || member.status !== 'active') throw new AppError('UNAUTHENTICATED');
-      return { kind: 'member', memberId: member.id, sessionId: session.id };
+    const p = (await this.resolveMany([session])).get(session.id);
+    if (!p) throw new AppError('UNAUTHENTICATED');
+    return p;
+  }
+
+  /** One query per subject kind for all the sessions (the route layer batches concurrent requests). */
+  async resolveMany(sessions: SessionRow[]): Promise<Map<number, Principal>> {
+    const out = new Map<number, Principal>();
+    const memberIds = [...new Set(sessions.filter((s) => s.subjectType === 'member').map((s) => s.subjectId))];
+    const staffIds = [...new Set(sessions.filter((s) => s.subjectType === 'staff').map((s) => s.subjectId))];
+    const [members, staff] = await Promise.all([
+      memberIds.length ? this.db.manager.find(Member, { where: { id: In(memberIds), status: 'active' }, select: { id: true, createdAt: true } }) : [],
+      staffIds.length ? this.db.manager.find(StaffUser, { where: { id: In(staffIds), active: true }, select: { id: true, role: true, storeId: true } }) : [],
+    ]);
+    const m = new Map(members.map((x) => [x.id, x]));
+    const st = new Map(staff.map((x) => [x.id, x]));
+    for (const s of sessions) {
+      if (s.subjectType === 'member') {
+        const x = m.get(s.subjectId);
+        if (x) out.set(s.id, { kind: 'member', memberId: x.id, sessionId: s.id, createdAt: new Date(x.createdAt) });
+      } else {
+        const x = st.get(s.subjectId);
+        if (x) out.set(s.id, { kind: 'staff', staffId: x.id, role: x.role, storeId: x.storeId, sessionId: s.id });
+      }
     }
-    const staff = await this.db.manager.findOne(StaffUser, {
-      where: { id: session.subjectId },
-      select: { id: true, role: true, storeId: true, active: true },
-    });
-    if (!staff || !staff.active) throw new AppError('UNAUTHENTICATED');
-    return { kind: 'staff', staffId: staff.id, role: staff.role, storeId: staff.storeId, sessionId: session.id };
+    return out;
   }
 }

@@ -25,7 +25,7 @@ import { OutboundKick } from '../wecom/outbound-kick';
 import { shanghaiMonth, shanghaiWeekStart, quietUntil } from '../wecom/shanghai-time';
 import { renderTemplate, toWxAttachments } from '../wecom/welcome.service';
 import { JourneyCoupon } from './entities/coupon.entity';
-import { JourneyEnrolment, JourneyMessage, JourneyStepLog } from './entities/enrolment.entity';
+import { JourneyEnrolment, JourneyStepLog } from './entities/enrolment.entity';
 import { Journey, stepsOf, triggerOf } from './entities/journey.entity';
 import { JourneyCustomer } from './entities/journey-customer.entity';
 import { MemberActivity } from './entities/member-activity.entity';
@@ -35,7 +35,7 @@ import { rawTime } from './projection.service';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const BATCH = 2000;
+const BATCH = 5000;
 /** Once-per-customer journeys (contact_added) use this episode. */
 export const ONCE = new Date(Date.UTC(1970, 0, 1));
 export const LAST_ORDER_FALLBACK = '家常好菜';
@@ -97,7 +97,7 @@ export class JourneyEngine {
   }
 
   private async log(em: EntityManager, rows: Array<Omit<JourneyStepLog, 'id'>>): Promise<void> {
-    await bulkInsert(em, 'journey_step_log', ['enrolment_id', 'step_index', 'outcome', 'detail', 'at'], rows.map((r) => [r.enrolmentId, r.stepIndex, r.outcome, r.detail, r.at]));
+    await bulkInsert(em, 'journey_step_log', ['enrolment_id', 'step_index', 'outcome', 'detail', 'message_to', 'at'], rows.map((r) => [r.enrolmentId, r.stepIndex, r.outcome, r.detail, r.messageTo ?? null, r.at]));
   }
 
   // ---------------------------------------------------------------- enrolment
@@ -116,9 +116,8 @@ export class JourneyEngine {
       if (!steps.length) continue;
       const active = await em.count(JourneyEnrolment, { where: { journeyId: j.id, externalUserId: customer.externalUserId, status: 'active' } });
       if (active) continue;
-      let id: number;
       try {
-        const r = await em.insert(JourneyEnrolment, {
+        await em.insert(JourneyEnrolment, {
           journeyId: j.id,
           externalUserId: customer.externalUserId,
           memberId: customer.memberId,
@@ -128,15 +127,14 @@ export class JourneyEngine {
           nextStep: 0,
           nextDueAt: new Date(now.getTime() + steps[0].waitHours * HOUR),
           enrolledAt: now,
+          enrolReason: detail.slice(0, 255),
           exitReason: null,
           updatedAt: now,
         });
-        id = Number(r.identifiers[0].id);
       } catch (err) {
         if (isUniqueViolation(err)) continue; // this episode was enrolled before
         throw err;
       }
-      await this.log(em, [{ enrolmentId: id, stepIndex: null, outcome: 'enrolled', detail: detail.slice(0, 255), at: now }]);
       n++;
     }
     return n;
@@ -155,8 +153,8 @@ export class JourneyEngine {
     const last = g(g('c.added_at', 'COALESCE(c.last_reply_at, c.added_at)'), 'COALESCE(a.last_interaction_at, c.added_at)');
     return this.db.transaction(async (em) => {
       const res = await em.queryRunner!.query(
-        `INSERT INTO journey_enrolment (journey_id, external_user_id, member_id, staff_user_id, episode_at, status, next_step, next_due_at, enrolled_at, exit_reason, updated_at)
-         SELECT ?, c.external_user_id, c.member_id, c.staff_user_id, ${last}, 'active', 0, ?, ?, NULL, ?
+        `INSERT INTO journey_enrolment (journey_id, external_user_id, member_id, staff_user_id, episode_at, status, next_step, next_due_at, enrolled_at, enrol_reason, exit_reason, updated_at)
+         SELECT ?, c.external_user_id, c.member_id, c.staff_user_id, ${last}, 'active', 0, ?, ?, ?, NULL, ?
          FROM journey_customer c
          LEFT JOIN member_activity a ON a.member_id = c.member_id
          WHERE c.lost_at IS NULL
@@ -165,20 +163,10 @@ export class JourneyEngine {
            AND NOT EXISTS (
              SELECT 1 FROM journey_enrolment e
              WHERE e.journey_id = ? AND e.external_user_id = c.external_user_id AND (e.status = 'active' OR e.episode_at = ${last}))`,
-        [j.id, t(due), t(now), t(now), t(cutoff), j.id],
+        [j.id, t(due), t(now), `${days}天没有互动`, t(now), t(cutoff), j.id],
         true,
       );
-      const inserted = Number((res as { affected?: number }).affected ?? 0);
-      if (inserted) {
-        await em.query(
-          `INSERT INTO journey_step_log (enrolment_id, step_index, outcome, detail, at)
-           SELECT e.id, NULL, 'enrolled', ?, ? FROM journey_enrolment e
-           WHERE e.journey_id = ? AND e.enrolled_at = ? AND e.next_step = 0
-             AND NOT EXISTS (SELECT 1 FROM journey_step_log l WHERE l.enrolment_id = e.id)`,
-          [`${days}天没有互动`, t(now), j.id, t(now)],
-        );
-      }
-      return inserted;
+      return Number((res as { affected?: number }).affected ?? 0);
     });
   }
 
@@ -268,6 +256,7 @@ export class JourneyEngine {
           }));
         }
       }
+      raw.length = 0; // let the driver rows go before the batch's long writes (keeps the heap small)
       const out = { seen: due.length, lastId: due.length ? due[due.length - 1].id : afterId, stepsRun: 0, deferred: 0, exited: 0, completed: 0, queued: 0 };
       if (!due.length) return out;
       const extIds = [...new Set(due.map((e) => e.externalUserId))];
@@ -279,7 +268,6 @@ export class JourneyEngine {
 
       const logs: Array<Omit<JourneyStepLog, 'id'>> = [];
       const outbound: Array<{ idemKey: string; kind: string; payload: unknown; ref: string }> = [];
-      const messages: Array<Omit<JourneyMessage, 'id'>> = [];
       /** (journey, from step) -> advance group */
       const advance = new Map<string, { ids: number[]; from: number; to: number; due: Date | null; status: 'active' | 'completed' }>();
       const defer = new Map<number, number[]>();
@@ -293,7 +281,8 @@ export class JourneyEngine {
         const a = memberId ? activity.get(memberId) : undefined;
         const index = e.nextStep;
         const step = steps[index];
-        const push = (outcome: string, detail: string | null, stepIndex: number | null = index) => logs.push({ enrolmentId: e.id, stepIndex, outcome, detail: detail?.slice(0, 255) ?? null, at: now });
+        const push = (outcome: string, detail: string | null, stepIndex: number | null = index, messageTo: string | null = null) =>
+          logs.push({ enrolmentId: e.id, stepIndex, outcome, detail: detail?.slice(0, 255) ?? null, messageTo, at: now });
         const exit = (reason: string) => exits.set(reason, [...(exits.get(reason) ?? []), e.id]);
         const next = (from: number) => {
           const to = from + 1;
@@ -359,9 +348,8 @@ export class JourneyEngine {
             payload: { sender: c.staffUserId, externalUserIds: [e.externalUserId], text: renderTemplate(action.text, vars).trim(), attachments: toWxAttachments(action.attachments) },
             ref: `journey:${e.journeyId}`,
           });
-          messages.push({ externalUserId: e.externalUserId, enrolmentId: e.id, stepIndex: index, at: now });
           counts.set(e.externalUserId, { week: cnt.week + 1, month: cnt.month + 1 });
-          push('done', '已生成群发消息，待员工确认发送');
+          push('done', '已生成群发消息，待员工确认发送', index, e.externalUserId);
         } else {
           push('done', await this.act(em, action, e, j, c, memberId, index, now));
         }
@@ -374,11 +362,10 @@ export class JourneyEngine {
         await enqueueOutboundMany(em, outbound);
         out.queued += outbound.length;
       }
-      await bulkInsert(em, 'journey_message', ['external_user_id', 'enrolment_id', 'step_index', 'at'], messages.map((m) => [m.externalUserId, m.enrolmentId, m.stepIndex, m.at]));
       await this.log(em, logs);
       for (const g of advance.values()) {
-        for (let i = 0; i < g.ids.length; i += 2000) {
-          const ids = g.ids.slice(i, i + 2000);
+        for (let i = 0; i < g.ids.length; i += 5000) {
+          const ids = g.ids.slice(i, i + 5000);
           const r = await em
             .createQueryBuilder()
             .update(JourneyEnrolment)
@@ -429,15 +416,15 @@ export class JourneyEngine {
   private async messageCounts(em: EntityManager, extIds: string[], week: Date, monthStart: Date): Promise<Map<string, { week: number; month: number }>> {
     const out = new Map<string, { week: number; month: number }>();
     const from = week < monthStart ? week : monthStart;
-    for (let i = 0; i < extIds.length; i += 2000) {
+    for (let i = 0; i < extIds.length; i += 5000) {
       const rows: Array<{ ext: string; w: string | number; m: string | number }> = await em
-        .createQueryBuilder(JourneyMessage, 'm')
-        .select('m.external_user_id', 'ext')
+        .createQueryBuilder(JourneyStepLog, 'm')
+        .select('m.message_to', 'ext')
         .addSelect('SUM(CASE WHEN m.at >= :week THEN 1 ELSE 0 END)', 'w')
         .addSelect('SUM(CASE WHEN m.at >= :month THEN 1 ELSE 0 END)', 'm')
-        .where('m.external_user_id IN (:...ids) AND m.at >= :from', { ids: extIds.slice(i, i + 2000), from })
+        .where('m.message_to IN (:...ids) AND m.at >= :from', { ids: extIds.slice(i, i + 5000), from })
         .setParameters({ week, month: monthStart })
-        .groupBy('m.external_user_id')
+        .groupBy('m.message_to')
         .getRawMany();
       for (const r of rows) out.set(r.ext, { week: Number(r.w), month: Number(r.m) });
     }

@@ -159,13 +159,14 @@ export class JourneyService {
         nextDueAt: iso(e.nextDueAt),
         enrolledAt: iso(e.enrolledAt),
         exitReason: e.exitReason,
-        log: (byEnrolment.get(e.id) ?? []).map((l) => ({
+        // the first line comes from the enrolment itself (no log row is written for it)
+        log: [{ stepIndex: null, stepName: null, outcome: 'enrolled' as const, detail: e.enrolReason, at: iso(e.enrolledAt) }, ...(byEnrolment.get(e.id) ?? []).map((l) => ({
           stepIndex: l.stepIndex,
           stepName: l.stepIndex === null ? null : steps[l.stepIndex]?.name ?? null,
           outcome: l.outcome as EnrolmentView['log'][number]['outcome'],
           detail: l.detail,
           at: iso(l.at),
-        })),
+        }))],
       };
     });
   }

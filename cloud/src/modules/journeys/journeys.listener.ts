@@ -75,7 +75,7 @@ export class JourneysListener {
     if (!active.length) return;
     await em.update(JourneyEnrolment, { id: In(active.map((e) => e.id)), status: 'active' }, { status: 'exited', exitReason: 'contact_lost', nextDueAt: null, updatedAt: new Date() });
     for (const e of active) {
-      await em.insert(JourneyStepLog, { enrolmentId: e.id, stepIndex: e.nextStep, outcome: 'goal_met', detail: p.reason === 'customer_deleted' ? '客户删除了员工，退出旅程' : '员工删除了客户，退出旅程', at: new Date() });
+      await em.insert(JourneyStepLog, { enrolmentId: e.id, stepIndex: e.nextStep, outcome: 'goal_met', detail: p.reason === 'customer_deleted' ? '客户删除了员工，退出旅程' : '员工删除了客户，退出旅程', messageTo: null, at: new Date() });
     }
   }
 

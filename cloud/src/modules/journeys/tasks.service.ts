@@ -7,6 +7,7 @@ import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import type { StaffTaskView } from '../../../../contracts/journeys';
 import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, iso } from '../../core/db';
+import { PrivacyExport } from '../../core/privacy';
 import { AppError } from '../../core/errors';
 import { WecomContactService } from '../wecom/wecom-contact.service';
 import { WecomDirectory } from '../wecom/directory.service';
@@ -108,6 +109,20 @@ export class JourneyTasksService {
     const r = await this.db.manager.update(JourneyCustomer, { externalUserId }, { optedOut, updatedAt: new Date() });
     if (!r.affected) throw new AppError('NOT_FOUND');
     return { optedOut };
+  }
+
+  /** 「我的数据」: the coupons journeys issued to the member and the journeys they were in. */
+  @PrivacyExport('journeys')
+  async exportFor(memberId: number): Promise<Array<Record<string, unknown>>> {
+    const coupons = await this.db.manager.find(JourneyCoupon, { where: { memberId }, order: { id: 'ASC' } });
+    const enrolments: Array<{ name: string; status: string; enrolled_at: Date | string }> = await this.db.manager.query(
+      'SELECT j.name AS name, e.status AS status, e.enrolled_at AS enrolled_at FROM journey_enrolment e JOIN journey j ON j.id = e.journey_id WHERE e.member_id = ? ORDER BY e.id',
+      [memberId],
+    );
+    return [
+      ...coupons.map((c) => ({ type: 'coupon', title: c.title, amountFen: c.amountFen, issuedAt: iso(c.issuedAt), validUntil: iso(c.validUntil) })),
+      ...enrolments.map((e) => ({ type: 'journey', journey: e.name, status: e.status, enrolledAt: new Date(e.enrolled_at instanceof Date ? e.enrolled_at : `${String(e.enrolled_at).replace(' ', 'T')}Z`).toISOString() })),
+    ];
   }
 
   async myCoupons(memberId: number, q: { page: number; pageSize: number }, now = new Date()) {

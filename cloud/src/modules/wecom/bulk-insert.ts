@@ -9,7 +9,7 @@ import { DateUtils } from 'typeorm/util/DateUtils';
 
 export type BulkValue = string | number | boolean | Date | null;
 
-export async function bulkInsert(em: EntityManager, table: string, columns: string[], rows: BulkValue[][], chunk = 500): Promise<void> {
+export async function bulkInsert(em: EntityManager, table: string, columns: string[], rows: BulkValue[][], chunk = 1000): Promise<void> {
   const sqlite = em.connection.options.type !== 'mysql';
   const q = (name: string) => (sqlite ? `"${name}"` : `\`${name}\``);
   const value = (v: BulkValue): string | number | null | Date => {

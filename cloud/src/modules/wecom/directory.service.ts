@@ -84,8 +84,8 @@ export class WecomDirectory {
   async contactNames(externalUserIds: string[]): Promise<Map<string, string | null>> {
     const out = new Map<string, string | null>();
     const ids = [...new Set(externalUserIds)];
-    for (let i = 0; i < ids.length; i += 2000) {
-      const rows = await this.db.manager.find(WecomContact, { where: { externalUserId: In(ids.slice(i, i + 2000)) }, select: { id: true, externalUserId: true, name: true } });
+    for (let i = 0; i < ids.length; i += 5000) {
+      const rows = await this.db.manager.find(WecomContact, { where: { externalUserId: In(ids.slice(i, i + 5000)) }, select: { id: true, externalUserId: true, name: true } });
       for (const r of rows) out.set(r.externalUserId, r.name);
     }
     return out;

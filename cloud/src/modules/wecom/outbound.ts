@@ -84,8 +84,8 @@ export async function enqueueOutboundMany(
   const cols = ['idem_key', 'kind', 'payload', 'status', 'attempts', 'next_attempt_at', 'ref', 'created_at'];
   const row = (o: (typeof items)[number]): BulkValue[] => [o.idemKey.slice(0, 191), o.kind, JSON.stringify(o.payload), 'pending', 0, o.notBefore ?? now, o.ref ?? null, now];
   let created = 0;
-  for (let i = 0; i < items.length; i += 500) {
-    const chunk = items.slice(i, i + 500);
+  for (let i = 0; i < items.length; i += 1000) {
+    const chunk = items.slice(i, i + 1000);
     try {
       await bulkInsert(em, 'wecom_outbound', cols, chunk.map(row));
       created += chunk.length;

@@ -12,6 +12,8 @@ import { Db, iso } from '../../core/db';
 import { AppError } from '../../core/errors';
 import { Member } from '../identity/entities/member.entity';
 import { MemberService } from '../identity/member.service';
+import { RfmService } from '../tags/rfm.service';
+import { TagService } from '../tags/tag.service';
 import { WecomContact } from './wecom-contact.entity';
 import { WecomContactService } from './wecom-contact.service';
 
@@ -45,6 +47,12 @@ export class SidebarService {
 
   @Inject()
   members!: MemberService;
+
+  @Inject()
+  tags!: TagService;
+
+  @Inject()
+  rfm!: RfmService;
 
   async contactView(staff: StaffPrincipal, externalUserId: string): Promise<SidebarContactView> {
     const contact = await this.contacts.findByExternalId(externalUserId);
@@ -84,6 +92,12 @@ export class SidebarService {
     return byUnion;
   }
 
+  private async tagsOf(memberId: number): Promise<string[]> {
+    const names = (await this.tags.tagsOf(memberId)).map((t) => t.name).filter(Boolean);
+    const tier = await this.rfm.tierOf(memberId);
+    return tier && !names.includes(tier) ? [...names, tier] : names;
+  }
+
   private async memberView(m: Member, contact: WecomContact): Promise<NonNullable<SidebarContactView['member']>> {
     const consents = await this.members.consentHistory(m.id);
     const activity: Array<{ at: Date; text: string }> = [{ at: m.createdAt, text: '注册成为会员' }];
@@ -101,8 +115,8 @@ export class SidebarService {
       tier: m.tier,
       storeName: m.store?.name ?? null,
       householdName: m.household?.name ?? null,
-      // member tags arrive with the tags work; until then there are none to show
-      tags: [],
+      // our behaviour tags, then the RFM tier (when the member has orders)
+      tags: await this.tagsOf(m.id),
       recentActivity: activity.slice(0, 10).map((a) => ({ at: iso(a.at), text: a.text })),
       nextBestOffer: nextBestOfferFor(m.tier),
     };

@@ -5,11 +5,9 @@ export type EnrolmentStatus = 'active' | 'completed' | 'exited';
 /** One customer in one journey (one episode: e.g. one stretch of inactivity). */
 @Entity({ name: 'journey_enrolment' })
 @Index('uq_journey_enrolment_episode', ['journeyId', 'externalUserId', 'episodeAt'], { unique: true })
-@Index('idx_journey_enrolment_due', ['status', 'nextDueAt'])
 /** The evaluation walks active enrolments in id order (no sort of everything that is due). */
 @Index('idx_journey_enrolment_walk', ['status', 'id'])
 @Index('idx_journey_enrolment_customer', ['externalUserId'])
-@Index('idx_journey_enrolment_journey', ['journeyId', 'status', 'nextStep'])
 export class JourneyEnrolment {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
@@ -43,6 +41,10 @@ export class JourneyEnrolment {
   @Column({ name: 'enrolled_at', type: 'datetime' })
   enrolledAt!: Date;
 
+  /** Why the customer entered (shown as the first line of the step log). */
+  @Column({ name: 'enrol_reason', type: 'varchar', length: 255, nullable: true })
+  enrolReason!: string | null;
+
   @Column({ name: 'exit_reason', type: 'varchar', length: 64, nullable: true })
   exitReason!: string | null;
 
@@ -50,9 +52,13 @@ export class JourneyEnrolment {
   updatedAt!: Date;
 }
 
-/** What happened at each step of each enrolment. */
+/**
+ * What happened at each step of each enrolment. Rows of queued messages name the customer
+ * (message_to): the weekly cap and WeCom's monthly limit count those.
+ */
 @Entity({ name: 'journey_step_log' })
 @Index('idx_journey_step_log_enrolment', ['enrolmentId', 'id'])
+@Index('idx_journey_step_log_message', ['messageTo', 'at'])
 export class JourneyStepLog {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
@@ -69,25 +75,9 @@ export class JourneyStepLog {
   @Column({ type: 'varchar', length: 255, nullable: true })
   detail!: string | null;
 
-  @Column({ type: 'datetime' })
-  at!: Date;
-}
-
-/** Journey messages queued per customer: the weekly cap and the monthly limit count these. */
-@Entity({ name: 'journey_message' })
-@Index('idx_journey_message_customer', ['externalUserId', 'at'])
-export class JourneyMessage {
-  @PrimaryGeneratedColumn({ type: 'integer' })
-  id!: number;
-
-  @Column({ name: 'external_user_id', type: 'varchar', length: 64 })
-  externalUserId!: string;
-
-  @Column({ name: 'enrolment_id', type: 'integer' })
-  enrolmentId!: number;
-
-  @Column({ name: 'step_index', type: 'integer' })
-  stepIndex!: number;
+  /** The customer a journey message was queued for (null for every other outcome). */
+  @Column({ name: 'message_to', type: 'varchar', length: 64, nullable: true })
+  messageTo!: string | null;
 
   @Column({ type: 'datetime' })
   at!: Date;
