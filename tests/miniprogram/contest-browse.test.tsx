@@ -273,6 +273,26 @@ describe('leaderboard and rules', () => {
     expect(screen.getByTestId('rank-votes-2').textContent).toBe('9 票');
   });
 
+  it('shows a load error with retry, then the board; a link without an id says the contest is not found', async () => {
+    routerParams.id = '5';
+    let fail = true;
+    installFakeApi({
+      'GET /api/contests/5/leaderboard': () =>
+        fail ? [502, { code: 'UPSTREAM_UNAVAILABLE', message: '微信服务暂时不可用，请稍后再试' }] : [200, { frozen: false, closedAt: null, items: [] }],
+    });
+    const view = render(<LeaderboardPage />);
+    expect((await screen.findByTestId('contest-load-error')).textContent).toBe('微信服务暂时不可用，请稍后再试');
+    fail = false;
+    fireEvent.click(screen.getByText('重试'));
+    expect((await screen.findByTestId('leaderboard-state')).textContent).toContain('实时排名');
+    expect(screen.queryByTestId('contest-load-error')).toBeNull();
+    view.unmount();
+
+    delete routerParams.id;
+    render(<RulesPage />);
+    expect(screen.getByTestId('page-contest-rules').textContent).toBe('没有找到这个活动');
+  });
+
   it('states that no reward is tied to sharing or votes', async () => {
     routerParams.id = '5';
     installFakeApi({ 'GET /api/contests/5': [200, sampleContest({ votesPerDay: 2 })] });

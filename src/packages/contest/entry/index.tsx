@@ -12,7 +12,7 @@ import { api, getToken } from '../../../api/client';
 import { errorMessage, isApiError } from '../../../api/errors';
 import { ensureLogin } from '../../../api/session';
 import { useSession } from '../../../api/useSession';
-import { LoadError, Loading } from '../components';
+import { PendingPage } from '../components';
 import { fileUrl, intParam, pageParams, pageUrl, rememberSharer } from '../lib';
 import '../contest.css';
 
@@ -143,26 +143,8 @@ export default function EntryPage() {
     }
   };
 
-  if (!entryId) {
-    return (
-      <View className="page" data-testid="page-contest-entry">
-        <Text className="empty">没有找到这个作品</Text>
-      </View>
-    );
-  }
-  if (loadError && !entry) {
-    return (
-      <View className="page" data-testid="page-contest-entry">
-        <LoadError message={loadError} onRetry={() => void load()} />
-      </View>
-    );
-  }
-  if (!entry) {
-    return (
-      <View className="page" data-testid="page-contest-entry">
-        <Loading />
-      </View>
-    );
+  if (!entryId || !entry) {
+    return <PendingPage testId="page-contest-entry" missing={!entryId && '没有找到这个作品'} error={loadError} onRetry={() => void load()} />;
   }
 
   const photoUrls = entry.photos.map((p) => fileUrl(p.url));

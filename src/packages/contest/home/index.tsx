@@ -11,7 +11,7 @@ import { api, getToken } from '../../../api/client';
 import { errorMessage } from '../../../api/errors';
 import { ensureLogin } from '../../../api/session';
 import { useSession } from '../../../api/useSession';
-import { EntryCardView, FairPlay, LoadError, Loading } from '../components';
+import { EntryCardView, FairPlay, PendingPage } from '../components';
 import { fileUrl, intParam, pageParams, pageUrl, windowText } from '../lib';
 import '../contest.css';
 
@@ -110,26 +110,8 @@ export default function ContestHomePage() {
     }
   };
 
-  if (!contestId) {
-    return (
-      <View className="page" data-testid="page-contest-home">
-        <Text className="empty">没有找到这个活动</Text>
-      </View>
-    );
-  }
-  if (loadError && !contest) {
-    return (
-      <View className="page" data-testid="page-contest-home">
-        <LoadError message={loadError} onRetry={() => void loadContest()} />
-      </View>
-    );
-  }
-  if (!contest) {
-    return (
-      <View className="page" data-testid="page-contest-home">
-        <Loading />
-      </View>
-    );
+  if (!contestId || !contest) {
+    return <PendingPage testId="page-contest-home" missing={!contestId && '没有找到这个活动'} error={loadError} onRetry={() => void loadContest()} />;
   }
 
   return (
