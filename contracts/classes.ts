@@ -362,6 +362,15 @@ const ClassFields = z.object({
   tags: z.array(Tag).max(10).default([]),
 });
 
+/** A session's registrations by status (households). */
+const RegistrationCounts = {
+  confirmed: z.number().int(),
+  waitlisted: z.number().int(),
+  attended: z.number().int(),
+  noShow: z.number().int(),
+  cancelled: z.number().int(),
+};
+
 export const OpsSession = z.object({
   id: z.number().int(),
   classId: z.number().int(),
@@ -374,12 +383,7 @@ export const OpsSession = z.object({
   childSeatsLeft: z.number().int(),
   registrationDeadline: IsoDateTime,
   cancellationDeadline: IsoDateTime,
-  /** Registrations by status (households). */
-  confirmed: z.number().int(),
-  waitlisted: z.number().int(),
-  attended: z.number().int(),
-  noShow: z.number().int(),
-  cancelled: z.number().int(),
+  ...RegistrationCounts,
 });
 export type OpsSession = z.infer<typeof OpsSession>;
 
@@ -470,11 +474,7 @@ export const ClassStats = z.object({
       sessionId: z.number().int(),
       startsAt: IsoDateTime,
       status: SessionStatus,
-      confirmed: z.number().int(),
-      waitlisted: z.number().int(),
-      attended: z.number().int(),
-      noShow: z.number().int(),
-      cancelled: z.number().int(),
+      ...RegistrationCounts,
       attendedPeople: z.number().int(),
       averageRating: z.number().nullable(),
     }),

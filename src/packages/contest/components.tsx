@@ -1,6 +1,6 @@
 /** Small views shared by the contest pages. */
 import { type DependencyList, type ReactNode, useCallback, useEffect, useState } from 'react';
-import { Button, Image, Text, View } from '@tarojs/components';
+import { Button, Image, Input, Text, Textarea, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { FAIR_PLAY_TEXT, type EntryCard } from '@contracts/contest';
 import { errorMessage } from '../../api/errors';
@@ -106,6 +106,31 @@ export function RemotePage<T>({ testId, remote, missing, children }: { testId: s
   return (
     <View className="page" data-testid={testId}>
       {children(data)}
+    </View>
+  );
+}
+
+/** A labelled text field of a member form (one line, or several), with an optional hint below. */
+export function FormField(props: {
+  label: string;
+  testId: string;
+  value: string;
+  maxlength: number;
+  placeholder: string;
+  onInput: (e: { detail: { value: string } }) => void;
+  multiline?: boolean;
+  hint?: string;
+}) {
+  const { label, testId, value, maxlength, placeholder, onInput, multiline, hint } = props;
+  return (
+    <View className="field">
+      <Text className="field-label">{label}</Text>
+      {multiline ? (
+        <Textarea className="field-textarea" data-testid={testId} value={value} maxlength={maxlength} placeholder={placeholder} onInput={onInput} />
+      ) : (
+        <Input className="field-input" data-testid={testId} value={value} maxlength={maxlength} placeholder={placeholder} onInput={onInput} />
+      )}
+      {hint ? <Text className="field-hint">{hint}</Text> : null}
     </View>
   );
 }

@@ -3,14 +3,14 @@
  * display name, story, ingredients and steps (one per line), 1–9 photos uploaded one by one.
  */
 import { useEffect, useState } from 'react';
-import { Button, Image, Input, Text, Textarea, View } from '@tarojs/components';
+import { Button, Image, Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { ENTRY_LIMITS, EntryInput, getContest, myEntries, submitEntry, updateMyEntry, type ContestDetail } from '@contracts/contest';
 import { api } from '../../../api/client';
 import { errorMessage, isApiError } from '../../../api/errors';
 import { ensureLogin } from '../../../api/session';
 import { useSession } from '../../../api/useSession';
-import { FairPlay, LoadError, Loading } from '../components';
+import { FairPlay, FormField, Loading, PendingPage } from '../components';
 import { fileUrl, intParam, lines, newRequestId, pageParams, pageUrl, pickPhotos, uploadPhoto } from '../lib';
 import '../contest.css';
 
@@ -140,19 +140,8 @@ export default function SubmitPage() {
     }
   };
 
-  if (!contestId) {
-    return (
-      <View className="page" data-testid="page-contest-submit">
-        <Text className="empty">没有找到这个活动</Text>
-      </View>
-    );
-  }
-  if (loadError) {
-    return (
-      <View className="page" data-testid="page-contest-submit">
-        <LoadError message={loadError} onRetry={() => void load()} />
-      </View>
-    );
+  if (!contestId || loadError) {
+    return <PendingPage testId="page-contest-submit" missing={!contestId && '没有找到这个活动'} error={loadError} onRetry={() => void load()} />;
   }
   if (!signedIn || !ready || !contest) {
     return (
@@ -172,64 +161,11 @@ export default function SubmitPage() {
       </View>
 
       <View className="card">
-        <View className="field">
-          <Text className="field-label">菜名</Text>
-          <Input
-            className="field-input"
-            data-testid="submit-title"
-            value={form.title}
-            maxlength={ENTRY_LIMITS.titleMax}
-            placeholder="例如：蛋饺"
-            onInput={set('title')}
-          />
-        </View>
-        <View className="field">
-          <Text className="field-label">署名</Text>
-          <Input
-            className="field-input"
-            data-testid="submit-display-name"
-            value={form.displayName}
-            maxlength={ENTRY_LIMITS.displayNameMax}
-            placeholder="例如：王阿姨"
-            onInput={set('displayName')}
-          />
-          <Text className="field-hint">入选后菜品会以这个名字署名，例如「王阿姨的拿手蛋饺」</Text>
-        </View>
-        <View className="field">
-          <Text className="field-label">这道菜的故事</Text>
-          <Textarea
-            className="field-textarea"
-            data-testid="submit-story"
-            value={form.story}
-            maxlength={ENTRY_LIMITS.storyMax}
-            placeholder="它是谁教你做的？为什么过年一定要有它？"
-            onInput={set('story')}
-          />
-        </View>
-        <View className="field">
-          <Text className="field-label">食材</Text>
-          <Textarea
-            className="field-textarea"
-            data-testid="submit-ingredients"
-            value={form.ingredients}
-            maxlength={ENTRY_LIMITS.itemMax * ENTRY_LIMITS.ingredientsMax}
-            placeholder={'每行一种，例如：\n鸡蛋 6个\n猪肉末 200克'}
-            onInput={set('ingredients')}
-          />
-          <Text className="field-hint">已填 {lines(form.ingredients).length} 种</Text>
-        </View>
-        <View className="field">
-          <Text className="field-label">做法</Text>
-          <Textarea
-            className="field-textarea"
-            data-testid="submit-steps"
-            value={form.steps}
-            maxlength={ENTRY_LIMITS.itemMax * ENTRY_LIMITS.stepsMax}
-            placeholder={'每行一步，例如：\n肉末加葱姜调味\n小火摊蛋皮，包入肉馅'}
-            onInput={set('steps')}
-          />
-          <Text className="field-hint">已填 {lines(form.steps).length} 步</Text>
-        </View>
+        <FormField label="菜名" testId="submit-title" value={form.title} maxlength={ENTRY_LIMITS.titleMax} placeholder="例如：蛋饺" onInput={set('title')} />
+        <FormField label="署名" testId="submit-display-name" value={form.displayName} maxlength={ENTRY_LIMITS.displayNameMax} placeholder="例如：王阿姨" onInput={set('displayName')} hint="入选后菜品会以这个名字署名，例如「王阿姨的拿手蛋饺」" />
+        <FormField multiline label="这道菜的故事" testId="submit-story" value={form.story} maxlength={ENTRY_LIMITS.storyMax} placeholder="它是谁教你做的？为什么过年一定要有它？" onInput={set('story')} />
+        <FormField multiline label="食材" testId="submit-ingredients" value={form.ingredients} maxlength={ENTRY_LIMITS.itemMax * ENTRY_LIMITS.ingredientsMax} placeholder={'每行一种，例如：\n鸡蛋 6个\n猪肉末 200克'} onInput={set('ingredients')} hint={`已填 ${lines(form.ingredients).length} 种`} />
+        <FormField multiline label="做法" testId="submit-steps" value={form.steps} maxlength={ENTRY_LIMITS.itemMax * ENTRY_LIMITS.stepsMax} placeholder={'每行一步，例如：\n肉末加葱姜调味\n小火摊蛋皮，包入肉馅'} onInput={set('steps')} hint={`已填 ${lines(form.steps).length} 步`} />
         <View className="field">
           <Text className="field-label">
             照片（{photos.length}/{ENTRY_LIMITS.photosMax}）
