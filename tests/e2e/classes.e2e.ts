@@ -19,9 +19,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { CLASS_NOTICE_PAGE } from '../../contracts/classes';
 import { expectNoPageIssues, launchBrowser, startServer, type BrowserHandle, type TestServer } from './harness';
+import { beijingInput, byTestId, expectText, field, opsLogin, screenshots, until } from './helpers';
 
 const SHOTS = path.join(os.tmpdir(), 'classes-e2e-shots');
 const MOBILE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 };
@@ -44,48 +45,7 @@ interface Member {
 }
 const m: Record<Member['key'], Member> = {} as never;
 
-const byTestId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
-/** Taro's H5 Input/Textarea wrap the real form element. */
-const field = (page: Page, id: string) =>
-  page.locator(`[data-testid="${id}"] input, [data-testid="${id}"] textarea, input[data-testid="${id}"], textarea[data-testid="${id}"]`).first();
-
-async function shot(page: Page, name: string) {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.waitForTimeout(700); // Taro's h5 page transition and antd's animations settle
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function expectText(locator: Locator, expected: string | RegExp, timeout = 15_000): Promise<string> {
-  const deadline = Date.now() + timeout;
-  let last = '';
-  for (;;) {
-    try {
-      last = (await locator.first().textContent({ timeout: 1000 })) ?? '';
-      if (typeof expected === 'string' ? last.includes(expected) : expected.test(last)) return last;
-    } catch {
-      /* not there yet */
-    }
-    if (Date.now() > deadline) throw new Error(`expected ${locator} to show ${expected}, last saw "${last}"`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeout: number): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
-
-/** "YYYY-MM-DDTHH:mm" in Beijing time, what the ops form's datetime input takes. */
-function beijingInput(d: Date): string {
-  const b = new Date(d.getTime() + 8 * 3600_000);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${b.getUTCFullYear()}-${p(b.getUTCMonth() + 1)}-${p(b.getUTCDate())}T${p(b.getUTCHours())}:${p(b.getUTCMinutes())}`;
-}
+const shot = screenshots(SHOTS, 700); // Taro's h5 page transition and antd's animations settle
 
 interface SimCall {
   body?: { touser?: string; template_id?: string; page?: string };
@@ -207,11 +167,7 @@ afterAll(async () => {
 });
 
 test('ops create a weekly series in the ops page', async () => {
-  ops = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  await ops.goto(`${server.baseUrl}/admin/`);
-  await byTestId(ops, 'login-username').fill('admin');
-  await byTestId(ops, 'login-password').fill('admin123');
-  await byTestId(ops, 'login-submit').click();
+  ops = await opsLogin(browser, server.baseUrl);
   await byTestId(ops, 'nav-classes').click();
   await byTestId(ops, 'class-new').click();
   await byTestId(ops, 'class-create').waitFor();
@@ -241,7 +197,7 @@ test('ops create a weekly series in the ops page', async () => {
   classId = Number(/#\/classes\/(\d+)/.exec(ops.url())![1]);
   await expectText(byTestId(ops, 'class-title'), TITLE);
   const rosterLinks = ops.locator('[data-testid^="session-roster-"]');
-  await until('three sessions', async () => (await rosterLinks.count()) === 3, 15_000);
+  await until('three sessions', async () => (await rosterLinks.count()) === 3, 15_000, 1000);
   sessionId = Number((await rosterLinks.first().getAttribute('data-testid'))!.replace('session-roster-', ''));
   await expectText(byTestId(ops, `session-seats-${sessionId}`), '成人 0/2');
   await expectText(ops.locator('.ant-card-head-title').first(), '每周 · 共 3 场');
@@ -325,7 +281,7 @@ test('a cancellation promotes the first waiting household automatically, and tel
   const promoted = await until('the promotion notice', async () => {
     const list = sendsTo(await subscribeSends(), c.openid, templates.promoted);
     return list.length ? list : null;
-  }, 20_000);
+  }, 20_000, 1000);
   expect(promoted).toHaveLength(1);
   expect(promoted[0].errcode).toBe(0);
   expect(promoted[0].body?.page).toBe(`${CLASS_NOTICE_PAGE}?registrationId=${c.regId}`);
@@ -338,7 +294,7 @@ test('the 2 h reminder goes out once per confirmed registration, also after the 
   const first = await until('the reminders', async () => {
     const calls = await subscribeSends();
     return sendsTo(calls, b.openid, templates.reminder2h).length && sendsTo(calls, c.openid, templates.reminder2h).length ? calls : null;
-  }, 120_000);
+  }, 120_000, 1000);
   expect(sendsTo(first, b.openid, templates.reminder2h)[0].errcode).toBe(0);
   // Let the job run at least once more (the next minute boundary, plus time to finish).
   const nextRun = Math.ceil((Date.now() + 1000) / 60_000) * 60_000;

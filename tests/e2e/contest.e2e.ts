@@ -16,6 +16,7 @@ import * as path from 'path';
 import type { Locator, Page } from 'playwright-core';
 import * as contestApi from '../../contracts/contest';
 import { expectNoPageIssues, launchBrowser, startServer, type BrowserHandle, type TestServer } from './harness';
+import { beijingInput, byTestId, expectCount, expectText, field, opsLogin as opsLoginAs, screenshots, typeInto } from './helpers';
 
 const SHOTS = path.join(os.tmpdir(), 'contest-e2e-shots');
 const MOBILE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 };
@@ -40,28 +41,7 @@ const MEMBER_ALLOWED = [
   /status of 409 .*\/api\/entries\/\d+\/votes\b/,
 ];
 
-async function shot(page: Page, name: string) {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.waitForTimeout(800); // let the H5 router's page slide-in finish
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-/** "YYYY-MM-DDTHH:mm" in Beijing time, what the ops form's datetime inputs take. */
-function beijingInput(d: Date): string {
-  const b = new Date(d.getTime() + 8 * 3600_000);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${b.getUTCFullYear()}-${p(b.getUTCMonth() + 1)}-${p(b.getUTCDate())}T${p(b.getUTCHours())}:${p(b.getUTCMinutes())}`;
-}
-
-const byTestId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
-/** Taro's H5 Input/Textarea wrap the real form element. */
-const field = (page: Page, id: string) => page.locator(`[data-testid="${id}"] input, [data-testid="${id}"] textarea, input[data-testid="${id}"], textarea[data-testid="${id}"]`).first();
-
-async function typeInto(page: Page, id: string, value: string) {
-  const el = field(page, id);
-  await el.click();
-  await el.fill(value);
-}
+const shot = screenshots(SHOTS, 800); // let the H5 router's page slide-in finish
 
 // ---------------------------------------------------------------------------------------------
 
@@ -89,11 +69,7 @@ afterAll(async () => {
 });
 
 async function opsLogin(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  await page.goto(`${server.baseUrl}/admin/`);
-  await byTestId(page, 'login-username').fill('admin');
-  await byTestId(page, 'login-password').fill('admin123');
-  await byTestId(page, 'login-submit').click();
+  const page = await opsLoginAs(browser, server.baseUrl);
   await byTestId(page, 'nav-contests').click();
   await byTestId(page, 'contest-create').waitFor();
   return page;
@@ -136,25 +112,6 @@ async function submitEntry(page: Page, e: { title: string; name: string; story: 
   await expectText(byTestId(page, `mine-status-${id}`), '审核中');
   entryIds[e.title] = id;
   return id;
-}
-
-async function expectCount(locator: Locator, n: number, timeout = 15_000) {
-  const deadline = Date.now() + timeout;
-  while ((await locator.count()) !== n) {
-    if (Date.now() > deadline) throw new Error(`expected ${n} of ${locator}, found ${await locator.count()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function expectText(locator: Locator, expected: string | RegExp, timeout = 15_000) {
-  const deadline = Date.now() + timeout;
-  let last = '';
-  for (;;) {
-    last = ((await locator.count()) ? await locator.first().textContent() : '') ?? '';
-    if (typeof expected === 'string' ? last.includes(expected) : expected.test(last)) return last;
-    if (Date.now() > deadline) throw new Error(`expected ${locator} to contain ${expected}, got "${last}"`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
 }
 
 /** Click a refresh button until the locator's text matches (for server-side cached views). */

@@ -13,18 +13,24 @@
  *  4. the task shows in zhaoliu's sidebar for the customer in the chat, with the journey state, and
  *     is marked done there;
  *  5. the tags page mirrors WeCom's corp tags (ours with counts, the console's read-only, RFM tiers);
- *  6. a built-in journey is edited in the ops page and restored to its defaults.
+ *  6. a built-in journey is edited in the ops page and restored to its defaults;
+ *  7. a month without interaction later, the same customer enters the 唤醒旅程: the caring message
+ *     (a draft for the clerk), 72 h later the return coupon, 72 h after that a call task for the
+ *     store manager, which shows in the manager's sidebar and is marked done there;
+ *  8. the weekly cap holds: with 发送规则 at one message a week and a second journey for new
+ *     customers, a new customer's two day-3 messages do not both go out: the second waits until
+ *     the next week (Monday, Beijing), as the customer's step log says, and then goes out.
  *
  * Direct simulator calls (not UI): firing the callback — that is WeCom's side, which only the
  * simulator's control API can play — and reading the simulator's record of what we sent
  * (welcomes, tag marks, mass messages), which no page of ours shows.
  */
-import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { WECOM_CALLBACK_PATH } from '../../contracts/wecom';
 import { expectNoPageIssues, launchBrowser, startServer, type BrowserHandle, type TestServer } from './harness';
+import { beijingInput, byTestId, expectText, opsLogin, screenshots, until } from './helpers';
 
 const SHOTS = path.join(os.tmpdir(), 'wecom-e2e-shots');
 const STAFF = 'zhaoliu';
@@ -43,38 +49,7 @@ let channelId = 0;
 let state = '';
 let externalUserId = '';
 
-const byTestId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
-
-async function shot(page: Page, name: string) {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.waitForTimeout(500); // antd animations settle
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function expectText(locator: Locator, expected: string | RegExp, timeout = 15_000): Promise<string> {
-  const deadline = Date.now() + timeout;
-  let last = '';
-  for (;;) {
-    try {
-      last = (await locator.first().textContent({ timeout: 1000 })) ?? '';
-      if (typeof expected === 'string' ? last.includes(expected) : expected.test(last)) return last;
-    } catch {
-      /* not there yet */
-    }
-    if (Date.now() > deadline) throw new Error(`expected ${locator} to show ${expected}, last saw "${last}"`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeout = 15_000): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
+const shot = screenshots(SHOTS);
 
 async function sim<T>(method: 'GET' | 'POST', route: string, body?: unknown): Promise<T> {
   const res = await fetch(`${server.simulatorUrl}/__sim${route}`, {
@@ -109,9 +84,49 @@ function quietAfter(beijing: string): string {
   return `${t.toISOString().slice(0, 10)}T22:00`;
 }
 
-async function openCustomer() {
-  await ops.goto(`${server.baseUrl}/admin/#/journeys/customers/${encodeURIComponent(externalUserId)}`);
+async function openCustomer(ext = externalUserId) {
+  await ops.goto(`${server.baseUrl}/admin/#/journeys/customers/${encodeURIComponent(ext)}`);
   await byTestId(ops, 'customer-journeys').waitFor();
+}
+
+/** One journey's card on the customer page, and the lines in it. */
+const enrolmentOf = (journeyId: number) => ops.locator(`[data-journey-id="${journeyId}"]`);
+const standingOf = (journeyId: number) => enrolmentOf(journeyId).locator('[data-testid="enrolment-standing"]');
+const statusOf = (journeyId: number) => enrolmentOf(journeyId).locator('[data-testid="enrolment-status"]');
+
+/** The "YYYY-MM-DD HH:mm" due time in a standing line "下一步：…（… 到期）". */
+function dueIn(standing: string): string {
+  const m = /（(\d{4}-\d{2}-\d{2} \d{2}:\d{2}) 到期）/.exec(standing);
+  if (!m) throw new Error(`no due time in "${standing}"`);
+  return m[1];
+}
+
+/** "YYYY-MM-DD HH:mm" (Beijing) of a moment, as the ops page shows times. */
+const beijingMinute = (d: Date) => beijingInput(d).replace('T', ' ');
+
+/** A built-in journey's id, read off its link in the journey list. */
+async function journeyIdOf(key: 'new_member' | 'wake_up'): Promise<number> {
+  await ops.goto(`${server.baseUrl}/admin/#/journeys`);
+  const href = (await byTestId(ops, `journey-open-${key}`).getAttribute('href')) ?? '';
+  return Number(/(\d+)$/.exec(href)![1]);
+}
+
+type GroupMsg = { creator: string; chatType: string; text: string | null; targets: Array<{ externalUserId: string }> };
+/** Journey messages the simulator received as mass-message drafts for one customer. */
+async function messagesTo(ext: string): Promise<GroupMsg[]> {
+  return (await sim<{ msgs: GroupMsg[] }>('GET', '/wecom/group-msgs')).msgs.filter((m) => m.targets.some((t) => t.externalUserId === ext));
+}
+
+/** WeCom's side: a signed, encrypted add_external_contact callback with the channel's State. */
+async function addThroughChannel(name: string): Promise<string> {
+  const fired = await sim<{ ok: number; results: Array<{ status: number; body: string; externalUserId: string; firedAt: number }> }>(
+    'POST',
+    '/wecom/fire-callback',
+    { url: `${server.baseUrl}${WECOM_CALLBACK_PATH}`, event: { ChangeType: 'add_external_contact', UserID: STAFF, State: state, customer: { name } } },
+  );
+  expect(fired.ok).toBe(1);
+  expect(fired.results[0]).toMatchObject({ status: 200, body: 'success' });
+  return fired.results[0].externalUserId;
 }
 
 /** 旅程 tab → 立即评估 → evaluate as of `at` (Beijing) → the run's summary. */
@@ -138,11 +153,7 @@ afterAll(async () => {
 });
 
 test('ops create a channel code with a welcome and tags', async () => {
-  ops = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  await ops.goto(`${server.baseUrl}/admin/`);
-  await byTestId(ops, 'login-username').fill('admin');
-  await byTestId(ops, 'login-password').fill('admin123');
-  await byTestId(ops, 'login-submit').click();
+  ops = await opsLogin(browser, server.baseUrl);
   await byTestId(ops, 'nav-journeys').click();
   await byTestId(ops, 'journey-card-new_member').waitFor();
   await shot(ops, '01-journeys');
@@ -199,15 +210,7 @@ test('ops create a channel code with a welcome and tags', async () => {
 });
 
 test('a customer adds the clerk through the code: welcome in the window, tags, attribution, journey', async () => {
-  // WeCom's side: a signed, encrypted add_external_contact callback with the channel's State.
-  const fired = await sim<{ ok: number; results: Array<{ status: number; body: string; externalUserId: string; firedAt: number }> }>(
-    'POST',
-    '/wecom/fire-callback',
-    { url: `${server.baseUrl}${WECOM_CALLBACK_PATH}`, event: { ChangeType: 'add_external_contact', UserID: STAFF, State: state, customer: { name: CUSTOMER } } },
-  );
-  expect(fired.ok).toBe(1);
-  expect(fired.results[0]).toMatchObject({ status: 200, body: 'success' });
-  externalUserId = fired.results[0].externalUserId;
+  externalUserId = await addThroughChannel(CUSTOMER);
 
   // The welcome: sent within WeCom's window, with this channel's text and mini-program card.
   type Welcome = { externalUserId: string; userid: string; text: string | null; attachments: Array<{ msgtype: string; miniprogram?: { title: string; appid: string; page: string } }>; delayMs: number };
@@ -259,9 +262,9 @@ test('a customer adds the clerk through the code: welcome in the window, tags, a
 test('the silent customer moves through the new-member journey on schedule', async () => {
   // Day 3: due time as the page shows it; evaluated just after it, in daytime (no quiet hours).
   await openCustomer();
-  const due3 = /（(\d{4}-\d{2}-\d{2} \d{2}:\d{2}) 到期）/.exec(await expectText(byTestId(ops, 'enrolment-standing'), '到期'))![1];
+  const due3 = dueIn(await expectText(byTestId(ops, 'enrolment-standing'), '到期'));
   // One minute before it is due, nothing happens.
-  const before = new Date(new Date(`${due3.replace(' ', 'T')}:00+08:00`).getTime() - 60_000 + 8 * 3600_000).toISOString().slice(0, 16);
+  const before = beijingInput(new Date(new Date(`${due3.replace(' ', 'T')}:00+08:00`).getTime() - 60_000));
   await runJourneysAt(before);
   await openCustomer();
   await expectText(byTestId(ops, 'enrolment-standing'), '第3天·菜谱关怀');
@@ -271,7 +274,7 @@ test('the silent customer moves through the new-member journey on schedule', asy
   expect(deferred).toMatch(/顺延 1 个/);
   await openCustomer();
   await expectText(byTestId(ops, 'customer-journeys'), '免打扰时段，顺延');
-  const dueAfterQuiet = /（(\d{4}-\d{2}-\d{2} \d{2}:\d{2}) 到期）/.exec(await expectText(byTestId(ops, 'enrolment-standing'), '第3天·菜谱关怀'))![1];
+  const dueAfterQuiet = dueIn(await expectText(byTestId(ops, 'enrolment-standing'), '第3天·菜谱关怀'));
   expect(dueAfterQuiet.slice(11)).toBe('09:00');
 
   const summary = await runJourneysAt(daytimeAfter(dueAfterQuiet));
@@ -280,16 +283,13 @@ test('the silent customer moves through the new-member journey on schedule', asy
   await expectText(byTestId(ops, 'enrolment-standing'), '第7天·员工问候');
   await expectText(byTestId(ops, 'customer-journeys'), '已执行');
   // The recipe nudge went to WeCom as a private mass message for the owning clerk to confirm.
-  type Msg = { creator: string; chatType: string; text: string | null; targets: Array<{ externalUserId: string }> };
-  const nudge = await until('the day-3 message', async () =>
-    (await sim<{ msgs: Msg[] }>('GET', '/wecom/group-msgs')).msgs.find((m) => m.targets.some((t) => t.externalUserId === externalUserId)),
-  );
+  const nudge = await until('the day-3 message', async () => (await messagesTo(externalUserId))[0]);
   expect(nudge).toMatchObject({ creator: STAFF, chatType: 'single' });
   expect(nudge.text).toContain('番茄炒蛋');
   expect(nudge.text).toContain(CUSTOMER);
 
   // Day 7: still silent -> a staff task for the clerk.
-  const due7 = /（(\d{4}-\d{2}-\d{2} \d{2}:\d{2}) 到期）/.exec(await expectText(byTestId(ops, 'enrolment-standing'), '到期'))![1];
+  const due7 = dueIn(await expectText(byTestId(ops, 'enrolment-standing'), '到期'));
   await runJourneysAt(daytimeAfter(due7));
   await openCustomer();
   await expectText(byTestId(ops, 'enrolment-status'), '已完成');
@@ -368,5 +368,123 @@ test('a built-in journey is editable in the ops page and can be restored to its 
   await ops.locator('.ant-popconfirm .ant-btn-primary').click();
   await expectText(byTestId(ops, 'journey-detail'), '连续 30 天无互动');
   await shot(ops, '11-journey-restored');
+  expectNoPageIssues(ops);
+});
+
+const DAY = 86_400_000;
+const MANAGER = 'zhangsan'; // the demo 滨江店 store manager's WeCom userid
+
+test('a month without interaction: the wake-up journey sends a caring message, then a coupon, then a call task', async () => {
+  const wakeUp = await journeyIdOf('wake_up');
+  const newMember = await journeyIdOf('new_member');
+  // Her last interaction is the clerk's greeting, marked done in the sidebar a moment ago.
+  // A day short of 30 days nobody enters; after 30 days she does, and the caring message goes out.
+  expect(await runJourneysAt(daytimeAfter(beijingMinute(new Date(Date.now() + 29 * DAY))))).toMatch(/新进入 0 人/);
+  const entered = await runJourneysAt(daytimeAfter(beijingMinute(new Date(Date.now() + 30 * DAY + 5 * 60_000))));
+  expect(entered).toMatch(/新进入 1 人，执行 1 个步骤，顺延 0 个/);
+  const care = await until('the caring message', async () => (await messagesTo(externalUserId)).find((m) => m.text?.includes('好久不见')));
+  expect(care).toMatchObject({ creator: STAFF, chatType: 'single' });
+  // what she last bought: no order has been recorded for her (not a member), so the kind fallback
+  expect(care.text).toContain(`${CUSTOMER}，好久不见！上次您带走的家常好菜还合口味吗？`);
+
+  await openCustomer();
+  await expectText(statusOf(wakeUp), '进行中');
+  await expectText(enrolmentOf(wakeUp), '30天没有互动');
+  await expectText(enrolmentOf(wakeUp), /关怀消息.*已执行/);
+  const couponDue = dueIn(await expectText(standingOf(wakeUp), '回归礼券'));
+  await shot(ops, '12-wake-up-care');
+
+  // 72 h without a reply: the return coupon.
+  await runJourneysAt(daytimeAfter(couponDue));
+  await openCustomer();
+  await expectText(enrolmentOf(wakeUp), '发放优惠券：老朋友回归券（10.00元）');
+  const callDue = dueIn(await expectText(standingOf(wakeUp), '店长电话回访'));
+
+  // Another 72 h of silence: a call task for the store manager, and the journey is done.
+  await runJourneysAt(daytimeAfter(callDue));
+  await openCustomer();
+  await expectText(statusOf(wakeUp), '已完成');
+  await expectText(enrolmentOf(wakeUp), '店长任务：电话回访老顾客');
+  await expectText(statusOf(newMember), '已完成'); // the new-member journey stays as it was
+  await shot(ops, '13-wake-up-done');
+  await ops.goto(`${server.baseUrl}/admin/#/journeys`);
+  await expectText(byTestId(ops, 'journey-card-wake_up'), /已完成\s*1/);
+  expectNoPageIssues(ops);
+});
+
+test("the call task shows in the store manager's sidebar with the journey state, and is marked done", async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 900 } });
+  await page.goto(`${server.baseUrl}/sidebar/?dev_userid=${MANAGER}&dev_external_userid=${encodeURIComponent(externalUserId)}`);
+  await expectText(byTestId(page, 'sidebar-contact-name'), CUSTOMER);
+  await expectText(byTestId(page, 'sidebar-journeys'), '唤醒旅程');
+  const task = page.locator('li[data-testid^="sidebar-task-"]').filter({ hasText: '电话回访老顾客' }).first();
+  await task.waitFor();
+  await expectText(task, '当前客户');
+  await expectText(task, `客户：${CUSTOMER} · 唤醒旅程`);
+  await expectText(task, '回归券都没有回应');
+  await shot(page, '14-manager-sidebar-task');
+  const taskId = ((await task.getAttribute('data-testid')) ?? '').replace('sidebar-task-', '');
+  await byTestId(page, `sidebar-task-done-${taskId}`).click();
+  await expectText(byTestId(page, 'sidebar-tasks-notice'), '已完成「电话回访老顾客」');
+  await page.reload();
+  await expectText(byTestId(page, 'sidebar-contact-name'), CUSTOMER);
+  await expectText(byTestId(page, 'sidebar-tasks'), '暂无待办任务');
+  expectNoPageIssues(page, { allow: [/wework\.qpic\.cn/] });
+});
+
+test('the weekly cap holds: a second journey message in the same week waits for the next week', async () => {
+  // 发送规则: at most one journey message per customer per week.
+  await ops.goto(`${server.baseUrl}/admin/#/journeys/settings`);
+  await ops.locator('#journeySettings_weeklyCapPerCustomer').fill('1');
+  await byTestId(ops, 'settings-save').click();
+  await expectText(ops.locator('.ant-message'), '发送规则已保存');
+
+  // Ops add a second journey for new customers, with its own day-3 message.
+  await ops.goto(`${server.baseUrl}/admin/#/journeys`);
+  await byTestId(ops, 'journey-new').click();
+  await byTestId(ops, 'journey-create').waitFor();
+  await ops.locator('#journeyForm_name').fill('新客到店礼');
+  await ops.locator('#journeyForm_steps_0_name').fill('第3天·到店礼提醒');
+  await ops.locator('#journeyForm_steps_0_waitDays').fill('3');
+  await ops.locator('#journeyForm_steps_0_text').fill('{客户称呼}您好，新客到店礼本周内有效，结账时报手机号就能领～');
+  await byTestId(ops, 'journey-save').click();
+  await byTestId(ops, 'journey-detail').waitFor();
+  const gift = Number(/#\/journeys\/(\d+)/.exec(ops.url())![1]);
+  const newMember = await journeyIdOf('new_member');
+
+  // A second customer adds the clerk through the code and stays silent: both journeys are due on day 3.
+  const wang = await addThroughChannel('王大爷');
+  // the callback is processed from the queue: reload the customer page until both journeys list him
+  await openCustomer(wang);
+  await until('王大爷 in both journeys', async () => {
+    await ops.reload(); // the same hash URL again would not fetch again
+    await byTestId(ops, 'customer-journeys').waitFor();
+    return (await expectText(standingOf(gift), '到期', 2000).catch(() => '')) && (await standingOf(newMember).count()) > 0;
+  }, 20_000);
+  const due = dueIn(await expectText(standingOf(newMember), '第3天·菜谱关怀'));
+  expect(dueIn(await expectText(standingOf(gift), '第3天·到店礼提醒'))).toBe(due);
+
+  // Day 3 in daytime: the first message goes out, the second would break the cap and waits.
+  expect(await runJourneysAt(daytimeAfter(due))).toMatch(/执行 1 个步骤，顺延 1 个/);
+  await openCustomer(wang);
+  await expectText(enrolmentOf(newMember), /第3天·菜谱关怀.*已执行/);
+  await expectText(enrolmentOf(gift), '超出每周上限，顺延');
+  const nextWeek = dueIn(await expectText(standingOf(gift), '第3天·到店礼提醒'));
+  expect(nextWeek.slice(11)).toBe('00:00');
+  expect(new Date(`${nextWeek.slice(0, 10)}T12:00:00Z`).getUTCDay()).toBe(1); // Monday, Beijing: the next cap week
+  await expectText(enrolmentOf(gift), `顺延至 ${nextWeek}`); // the step log says until when, in Beijing time
+  await shot(ops, '15-weekly-cap');
+  const sent = await until('the day-3 message', async () => {
+    const msgs = await messagesTo(wang);
+    return msgs.length ? msgs : null;
+  });
+  expect(sent.map((m) => m.text)).toEqual([expect.stringContaining('番茄炒蛋')]);
+
+  // The next week the held message goes out.
+  expect(await runJourneysAt(`${nextWeek.slice(0, 10)}T10:00`)).toMatch(/顺延 0 个/);
+  await openCustomer(wang);
+  await expectText(statusOf(gift), '已完成');
+  const gifted = await until('the held message', async () => (await messagesTo(wang)).find((m) => m.text?.includes('到店礼')));
+  expect(gifted.text).toContain('王大爷您好');
   expectNoPageIssues(ops);
 });

@@ -13,6 +13,7 @@ import { ContestsPage } from './pages/contests';
 import { ClassesSection } from './pages/classes';
 import { JourneysSection } from './pages/journeys';
 import { TagsPage } from './pages/tags';
+import { NoAccess } from './common/Section';
 
 const { Sider, Header, Content } = Layout;
 
@@ -116,16 +117,7 @@ export function StartPage() {
 export function SectionRoute() {
   const staff = useStaff();
   const { section = '' } = useParams();
-  if (!staff.sections.includes(section)) {
-    return (
-      <Result
-        status="403"
-        title="没有权限访问该页面"
-        subTitle="当前账号无权打开此模块，如需开通请联系总部管理员。"
-        extra={<Link to="/">返回首页</Link>}
-      />
-    );
-  }
+  if (!staff.sections.includes(section)) return <NoAccess />;
   if (!BUILT_SECTIONS.has(section)) return <ComingSoonPage section={section} />;
   switch (section) {
     case 'dashboard':

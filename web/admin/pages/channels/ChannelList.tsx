@@ -1,12 +1,12 @@
 /** 渠道活码 list: every channel with its adds, deletes, today's adds and 7-day retention. */
-import { useEffect, useState, type HTMLAttributes } from 'react';
-import { Alert, Button, Card, Input, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
-import { PlusOutlined } from '@ant-design/icons';
-import type { ColumnsType, TablePaginationConfig } from 'antd/es/table';
+import type { HTMLAttributes } from 'react';
+import { Alert, Card, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
 import { useNavigate } from 'react-router-dom';
 import { CHANNEL_KINDS, listChannels, type ChannelView } from '../../../../contracts/wecom';
 import { useAuth } from '../../auth';
-import { errorMessage } from '../../../shared/api';
+import { ListToolbar, useListQuery } from '../../common/ListQuery';
+import { useLoaded } from '../../common/useLoaded';
 import { CHANNEL_KIND_COLORS, CHANNEL_KIND_LABELS, percent } from './util';
 
 type Kind = ChannelView['kind'];
@@ -55,73 +55,21 @@ const columns: ColumnsType<ChannelView> = [
 export function ChannelListPage() {
   const { api } = useAuth();
   const navigate = useNavigate();
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
-  const [q, setQ] = useState('');
-  const [kind, setKind] = useState<Kind | undefined>();
-  const [data, setData] = useState<{ items: ChannelView[]; total: number } | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    setError(null);
-    api.call(listChannels, { query: { page, pageSize, q: q || undefined, kind } }).then(
-      (res) => {
-        if (!live) return;
-        setData({ items: res.items, total: res.total });
-        setLoading(false);
-      },
-      (err) => {
-        if (!live) return;
-        setError(errorMessage(err));
-        setLoading(false);
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, page, pageSize, q, kind]);
-
-  function onTableChange(p: TablePaginationConfig) {
-    if (p.pageSize && p.pageSize !== pageSize) {
-      setPageSize(p.pageSize);
-      setPage(1);
-    } else if (p.current) setPage(p.current);
-  }
+  const query = useListQuery<Kind>();
+  const { page, pageSize, q, filter: kind } = query;
+  const { data, loading, error } = useLoaded(() => api.call(listChannels, { query: { page, pageSize, q: q || undefined, kind } }), [api, page, pageSize, q, kind]);
 
   return (
     <Card>
-      <Space wrap style={{ marginBottom: 16, width: '100%', justifyContent: 'space-between' }}>
-        <Space wrap>
-          <Input.Search
-            placeholder="搜索渠道名称或 state"
-            allowClear
-            enterButton="搜索"
-            maxLength={40}
-            style={{ width: 280 }}
-            onSearch={(v) => {
-              setQ(v.trim());
-              setPage(1);
-            }}
-          />
-          <Select<Kind>
-            allowClear
-            placeholder="全部类型"
-            style={{ width: 140 }}
-            value={kind}
-            onChange={(v) => {
-              setKind(v);
-              setPage(1);
-            }}
-            options={CHANNEL_KINDS.map((k) => ({ value: k, label: CHANNEL_KIND_LABELS[k] }))}
-          />
-        </Space>
-        <Button type="primary" icon={<PlusOutlined />} data-testid="channel-new" onClick={() => navigate('/journeys/channels/new')}>
-          新建渠道活码
-        </Button>
-      </Space>
+      <ListToolbar
+        query={query}
+        searchPlaceholder="搜索渠道名称或 state"
+        filterPlaceholder="全部类型"
+        filterOptions={CHANNEL_KINDS.map((k) => ({ value: k, label: CHANNEL_KIND_LABELS[k] }))}
+        newLabel="新建渠道活码"
+        newTestId="channel-new"
+        onNew={() => navigate('/journeys/channels/new')}
+      />
       {kind !== 'referral' && (
         <Typography.Paragraph type="secondary" style={{ marginTop: -4 }}>
           会员的个人推荐码数量多，默认不列出；选择「会员推荐」类型查看。
@@ -139,7 +87,7 @@ export function ChannelListPage() {
           scroll={{ x: 1000 }}
           locale={{ emptyText: q || kind ? '没有符合条件的渠道' : '还没有渠道活码，点「新建渠道活码」开始' }}
           pagination={{ current: page, pageSize, total: data?.total ?? 0, showTotal: (t) => `共 ${t} 个渠道` }}
-          onChange={onTableChange}
+          onChange={query.onTableChange}
           onRow={(r) => ({ onClick: () => navigate(`/journeys/channels/${r.id}`), 'data-testid': `channel-row-${r.id}` }) as HTMLAttributes<HTMLElement>}
         />
       </div>

@@ -2,14 +2,14 @@
  * 欢迎语 log: every welcome with its delay (WeCom event -> send_welcome_msg answered) and outcome,
  * plus p50 / p99 of the sent ones. Used as its own tab and inside a channel's page (channelId).
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Card, Col, Row, Select, Space, Statistic, Table, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { Link } from 'react-router-dom';
 import type { RouteResponse } from '../../../../contracts/route';
 import { WELCOME_STATUSES, listWelcomes } from '../../../../contracts/wecom';
 import { useAuth } from '../../auth';
-import { errorMessage } from '../../../shared/api';
+import { useLoaded } from '../../common/useLoaded';
 import { formatDateTime } from '../../../shared/time';
 import { WELCOME_STATUS_COLORS, WELCOME_STATUS_LABELS, seconds } from './util';
 
@@ -59,30 +59,7 @@ export function WelcomesTable({ channelId }: { channelId?: number }) {
   const { api } = useAuth();
   const [page, setPage] = useState(1);
   const [status, setStatus] = useState<Status | undefined>();
-  const [data, setData] = useState<Page | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    api.call(listWelcomes, { query: { page, pageSize: 20, status, channelId } }).then(
-      (r) => {
-        if (!live) return;
-        setData(r);
-        setError(null);
-        setLoading(false);
-      },
-      (err) => {
-        if (!live) return;
-        setError(errorMessage(err));
-        setLoading(false);
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, page, status, channelId]);
+  const { data, loading, error } = useLoaded(() => api.call(listWelcomes, { query: { page, pageSize: 20, status, channelId } }), [api, page, status, channelId]);
 
   return (
     <div data-testid="welcome-log">

@@ -1,11 +1,11 @@
-import { useEffect, useState, type HTMLAttributes } from 'react';
-import { Alert, Button, Card, Input, Select, Space, Table, Tag, Typography } from 'antd';
-import { PlusOutlined } from '@ant-design/icons';
-import type { ColumnsType, TablePaginationConfig } from 'antd/es/table';
+import type { HTMLAttributes } from 'react';
+import { Alert, Card, Space, Table, Tag, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
 import { useNavigate } from 'react-router-dom';
 import { CLASS_TYPES, opsListClasses, type ClassSummary, type ClassType } from '../../../../contracts/classes';
 import { useAuth } from '../../auth';
-import { errorMessage } from '../../../shared/api';
+import { ListToolbar, useListQuery } from '../../common/ListQuery';
+import { useLoaded } from '../../common/useLoaded';
 import { formatDateTime } from '../../../shared/time';
 import { stars, typeLabel } from './util';
 
@@ -34,73 +34,21 @@ const columns: ColumnsType<ClassSummary> = [
 export function ClassListPage() {
   const { api } = useAuth();
   const navigate = useNavigate();
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
-  const [q, setQ] = useState('');
-  const [type, setType] = useState<ClassType | undefined>();
-  const [data, setData] = useState<{ items: ClassSummary[]; total: number } | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    setError(null);
-    api.call(opsListClasses, { query: { page, pageSize, q: q || undefined, type } }).then(
-      (res) => {
-        if (!live) return;
-        setData({ items: res.items, total: res.total });
-        setLoading(false);
-      },
-      (err) => {
-        if (!live) return;
-        setError(errorMessage(err));
-        setLoading(false);
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, page, pageSize, q, type]);
-
-  function onTableChange(p: TablePaginationConfig) {
-    if (p.pageSize && p.pageSize !== pageSize) {
-      setPageSize(p.pageSize);
-      setPage(1);
-    } else if (p.current) setPage(p.current);
-  }
+  const query = useListQuery<ClassType>();
+  const { page, pageSize, q, filter: type } = query;
+  const { data, loading, error } = useLoaded(() => api.call(opsListClasses, { query: { page, pageSize, q: q || undefined, type } }), [api, page, pageSize, q, type]);
 
   return (
     <Card>
-      <Space wrap style={{ marginBottom: 16, width: '100%', justifyContent: 'space-between' }}>
-        <Space wrap>
-          <Input.Search
-            placeholder="搜索活动标题"
-            allowClear
-            enterButton="搜索"
-            maxLength={40}
-            style={{ width: 280 }}
-            onSearch={(v) => {
-              setQ(v.trim());
-              setPage(1);
-            }}
-          />
-          <Select<ClassType>
-            allowClear
-            placeholder="全部类型"
-            style={{ width: 140 }}
-            value={type}
-            onChange={(v) => {
-              setType(v);
-              setPage(1);
-            }}
-            options={CLASS_TYPES.map((t) => ({ value: t, label: typeLabel(t) }))}
-          />
-        </Space>
-        <Button type="primary" icon={<PlusOutlined />} data-testid="class-new" onClick={() => navigate('/classes/new')}>
-          新建活动
-        </Button>
-      </Space>
+      <ListToolbar
+        query={query}
+        searchPlaceholder="搜索活动标题"
+        filterPlaceholder="全部类型"
+        filterOptions={CLASS_TYPES.map((t) => ({ value: t, label: typeLabel(t) }))}
+        newLabel="新建活动"
+        newTestId="class-new"
+        onNew={() => navigate('/classes/new')}
+      />
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
       <div data-testid="class-table">
         <Table<ClassSummary>
@@ -113,7 +61,7 @@ export function ClassListPage() {
           scroll={{ x: 900 }}
           locale={{ emptyText: q || type ? '没有符合条件的活动' : '还没有活动，点「新建活动」开始' }}
           pagination={{ current: page, pageSize, total: data?.total ?? 0, showTotal: (t) => `共 ${t} 个活动` }}
-          onChange={onTableChange}
+          onChange={query.onTableChange}
           onRow={(r) => ({ onClick: () => navigate(`/classes/${r.id}`), 'data-testid': `class-row-${r.id}` }) as HTMLAttributes<HTMLElement>}
         />
       </div>

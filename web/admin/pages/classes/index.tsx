@@ -3,9 +3,10 @@
  * check-in desk, ratings & comments and no-show blocks. Mounted at /classes/* (web/admin/main.tsx);
  * the server still checks every call, this only keeps people out of a section they were not given.
  */
-import { Link, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
-import { Result, Tabs } from 'antd';
+import { Link, Route, Routes } from 'react-router-dom';
+import { Result } from 'antd';
 import { useStaff } from '../../auth';
+import { NoAccess, SectionTabs } from '../../common/Section';
 import { ClassListPage } from './ClassList';
 import { ClassCreatePage } from './ClassForm';
 import { ClassDetailPage } from './ClassDetail';
@@ -23,28 +24,10 @@ const TABS = [
 
 export function ClassesSection() {
   const staff = useStaff();
-  const navigate = useNavigate();
-  const location = useLocation();
-  if (!staff.sections.includes('classes')) {
-    return (
-      <Result
-        status="403"
-        title="没有权限访问该页面"
-        subTitle="当前账号无权打开此模块，如需开通请联系总部管理员。"
-        extra={<Link to="/">返回首页</Link>}
-      />
-    );
-  }
-  const sub = location.pathname.replace(/^\/classes\/?/, '').split('/')[0];
-  const active = TABS.some((t) => t.key === sub) ? sub : '';
+  if (!staff.sections.includes('classes')) return <NoAccess />;
   return (
     <div data-testid="classes-section">
-      <Tabs
-        activeKey={active}
-        onChange={(key) => navigate(key ? `/classes/${key}` : '/classes')}
-        items={TABS.map((t) => ({ key: t.key, label: <span data-testid={`classes-tab-${t.key || 'list'}`}>{t.label}</span> }))}
-        style={{ marginBottom: 8 }}
-      />
+      <SectionTabs base="classes" tabs={TABS} />
       <Routes>
         <Route index element={<ClassListPage />} />
         <Route path="new" element={<ClassCreatePage />} />

@@ -6,9 +6,9 @@ import { useCallback, useEffect, useState } from 'react';
 import { Alert, Card, Result, Select, Skeleton, Space, Table, Tabs, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import type { RouteResponse } from '../../../../contracts/route';
 import { ENROLMENT_STATUSES, getJourney, listEnrolments, type EnrolmentView, type JourneyView } from '../../../../contracts/journeys';
 import { useAuth } from '../../auth';
+import { useLoaded } from '../../common/useLoaded';
 import { ApiError, errorMessage } from '../../../shared/api';
 import { formatDateTime } from '../../../shared/time';
 import { JourneyEditor } from './JourneyEditor';
@@ -44,30 +44,10 @@ function Enrolments({ journey }: { journey: JourneyView }) {
   const [page, setPage] = useState(1);
   const [status, setStatus] = useState<Status | undefined>();
   const [step, setStep] = useState<number | undefined>();
-  const [data, setData] = useState<RouteResponse<typeof listEnrolments> | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    api.call(listEnrolments, { params: { journeyId: journey.id }, query: { page, pageSize: 20, status, step } }).then(
-      (r) => {
-        if (!live) return;
-        setData(r);
-        setError(null);
-        setLoading(false);
-      },
-      (err) => {
-        if (!live) return;
-        setError(errorMessage(err));
-        setLoading(false);
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, journey.id, page, status, step]);
+  const { data, loading, error } = useLoaded(
+    () => api.call(listEnrolments, { params: { journeyId: journey.id }, query: { page, pageSize: 20, status, step } }),
+    [api, journey.id, page, status, step],
+  );
 
   return (
     <div data-testid="journey-enrolments">

@@ -4,6 +4,12 @@ import type { EnrolmentView } from '../../../../contracts/journeys';
 import { formatDateTime } from '../../../shared/time';
 import { ENROLMENT_STATUS_COLORS, ENROLMENT_STATUS_LABELS, OUTCOME_COLORS, OUTCOME_LABELS } from './labels';
 
+/** Times the engine writes into a step's detail (e.g. 顺延至 <ISO UTC>), shown in Beijing time. */
+const ISO_TIME = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z/g;
+export function readableDetail(detail: string): string {
+  return detail.replace(ISO_TIME, (iso) => formatDateTime(iso));
+}
+
 export function StepLog({ log, testId }: { log: EnrolmentView['log']; testId?: string }) {
   if (!log.length) return <Typography.Text type="secondary">暂无记录</Typography.Text>;
   return (
@@ -20,7 +26,7 @@ export function StepLog({ log, testId }: { log: EnrolmentView['log']; testId?: s
                   {OUTCOME_LABELS[l.outcome] ?? l.outcome}
                 </Tag>
               </Space>
-              {l.detail ? <Typography.Text type="secondary">{l.detail}</Typography.Text> : null}
+              {l.detail ? <Typography.Text type="secondary">{readableDetail(l.detail)}</Typography.Text> : null}
             </Space>
           ),
         }))}
@@ -54,6 +60,7 @@ export function EnrolmentCard({ e, showJourney = true }: { e: EnrolmentView; sho
       size="small"
       style={{ marginBottom: 12 }}
       data-testid={`enrolment-${e.id}`}
+      data-journey-id={e.journeyId}
       title={
         <Space>
           {showJourney ? <span data-testid="enrolment-journey">{e.journeyName}</span> : <span>{e.customerName ?? e.externalUserId}</span>}

@@ -4,9 +4,10 @@
  * (quiet hours, weekly cap) and, for HQ, the WeCom engine log. Mounted at /journeys/*; the server
  * checks every call, this only keeps people out of what they were not given.
  */
-import { Link, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
-import { Result, Tabs } from 'antd';
+import { Link, Route, Routes } from 'react-router-dom';
+import { Result } from 'antd';
 import { useStaff } from '../../auth';
+import { NoAccess, SectionTabs } from '../../common/Section';
 import { ChannelListPage } from '../channels/ChannelList';
 import { ChannelCreatePage } from '../channels/ChannelForm';
 import { ChannelDetailPage } from '../channels/ChannelDetail';
@@ -28,30 +29,11 @@ const TABS = [
 
 export function JourneysSection() {
   const staff = useStaff();
-  const navigate = useNavigate();
-  const location = useLocation();
-  if (!staff.sections.includes('journeys')) {
-    return (
-      <Result
-        status="403"
-        title="没有权限访问该页面"
-        subTitle="当前账号无权打开此模块，如需开通请联系总部管理员。"
-        extra={<Link to="/">返回首页</Link>}
-      />
-    );
-  }
+  if (!staff.sections.includes('journeys')) return <NoAccess />;
   const hq = staff.role === 'hq_admin';
-  const tabs = TABS.filter((t) => !t.hqOnly || hq);
-  const sub = location.pathname.replace(/^\/journeys\/?/, '').split('/')[0];
-  const active = tabs.some((t) => t.key === sub) ? sub : '';
   return (
     <div data-testid="journeys-section">
-      <Tabs
-        activeKey={active}
-        onChange={(key) => navigate(key ? `/journeys/${key}` : '/journeys')}
-        items={tabs.map((t) => ({ key: t.key, label: <span data-testid={`journeys-tab-${t.key || 'list'}`}>{t.label}</span> }))}
-        style={{ marginBottom: 8 }}
-      />
+      <SectionTabs base="journeys" tabs={TABS.filter((t) => !t.hqOnly || hq)} />
       <Routes>
         <Route index element={<JourneyListPage />} />
         <Route path="new" element={<JourneyCreatePage />} />
