@@ -18,6 +18,7 @@ import { boundRoutes } from './core/route';
 import { allContractRoutes } from './core/openapi';
 import { type WebApp, WebAppsMiddleware } from './core/web.middleware';
 import { MethodOverrideMiddleware } from './core/method-override.middleware';
+import { NoticeService } from './modules/classes/notice.service';
 import { SeedService } from './seed/seed.service';
 import { printStartBanner } from './seed/banner';
 
@@ -77,6 +78,8 @@ export class MainConfiguration implements ILifeCycle {
   async onStop(container: IMidwayContainer): Promise<void> {
     await (await container.getAsync(JobRunner)).stop();
     await (await container.getAsync(EventBus)).stop();
+    // background sends started by the last deliveries finish before the database closes
+    await (await container.getAsync(NoticeService)).idle();
     if (this.simulator) {
       await this.simulator.close();
       this.simulator = null;

@@ -10,7 +10,8 @@ import { ContestVote } from '../../src/modules/contest/entities/vote.entity';
 import { SessionService } from '../../src/core/auth/session.service';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { db } from '../helpers/fixtures';
-import { approvedEntry, memberToken, publishedContest, settle, staffToken } from './kit';
+import { ENTRY_LIMITS } from '../../../contracts/contest';
+import { approvedEntry, entryBody, memberToken, photoId, publishedContest, settle, staffToken } from './kit';
 
 let t: TestApp;
 let ops: { id: number; token: string };
@@ -105,4 +106,26 @@ test('mixed race: members voting across a pool of entries with their quota, plus
   expect(late.every((x) => x === 'ALREADY_VOTED_TODAY' || x === 'DAILY_VOTE_LIMIT')).toBe(true);
   await invariant(c.id);
   for (const m of members) expect(await slots(m.id, c.id)).toEqual([1, 2]);
+});
+
+test('a member firing more entry submits than the cap in parallel (different request ids) gets exactly the cap', async () => {
+  const c = await publishedContest(t, ops.token);
+  const m = await memberToken(t);
+  const pid = await photoId(t, m.token);
+  const cap = ENTRY_LIMITS.perMemberPerContest;
+  const submit = (title: string) =>
+    t
+      .http()
+      .post(`/api/contests/${c.id}/entries`)
+      .set('authorization', `Bearer ${m.token}`)
+      .send(entryBody([pid], { title }))
+      .then((r: { status: number; body: { code?: string } }) => (r.status === 200 ? 'ok' : r.body.code ?? String(r.status)));
+  const codes = await Promise.all([...Array(cap + 5)].map((_, i) => submit(`菜${i}`)));
+  expect(tally(codes)).toEqual({ ok: cap, ENTRY_LIMIT_REACHED: 5 });
+  const rows = await (await db(t)).manager.find(ContestEntry, { where: { contestId: c.id, memberId: m.id }, order: { memberSlot: 'ASC' } });
+  expect(rows.map((r) => r.memberSlot)).toEqual([...Array(cap)].map((_, i) => i + 1));
+  // a repeated request id still answers with its entry, even at the cap
+  const again = await t.http().post(`/api/contests/${c.id}/entries`).set('authorization', `Bearer ${m.token}`).send({ ...entryBody([pid]), clientRequestId: rows[0].clientRequestId });
+  expect(again.status).toBe(200);
+  expect(again.body.id).toBe(rows[0].id);
 });

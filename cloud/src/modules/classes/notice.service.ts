@@ -88,7 +88,8 @@ export class NoticeService {
   kick(): void {
     const p = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => this.sendPending())
-      .catch((err) => this.logger.error('[classes] notice sending failed: %s', (err as Error).stack ?? err))
+      // the logger is gone once the app stopped; the error must not escape either way
+      .catch((err) => (this.logger ?? console).error('[classes] notice sending failed: %s', (err as Error).stack ?? err))
       .finally(() => this.inFlight.delete(p));
     this.inFlight.add(p);
   }

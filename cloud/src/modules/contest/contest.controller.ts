@@ -1,5 +1,5 @@
 /** Member-facing contest routes (reads are public so a shared card opens for a newcomer). */
-import { Controller, Inject } from '@midwayjs/core';
+import { Controller, Inject, Scope, ScopeEnum } from '@midwayjs/core';
 import type { Context } from '@midwayjs/koa';
 import * as api from '../../../../contracts/contest';
 import type { RouteParsed } from '../../../../contracts/route';
@@ -10,6 +10,10 @@ import { EntryService } from './entry.service';
 import { ShareService } from './share.service';
 import { VoteService } from './vote.service';
 
+// One instance for the app: it holds only singleton services, and a request-scoped controller would
+// be built (with its four injections) on every request, the vote route's hottest path included.
+// (Above @Controller: decorators apply bottom-up, and @Controller itself sets the request scope.)
+@Scope(ScopeEnum.Singleton)
 @Controller('/')
 export class ContestController {
   @Inject()

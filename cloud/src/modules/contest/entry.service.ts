@@ -3,8 +3,8 @@
  * with a reason, take down), jury scores, winners and their 大厨复刻中 → 已上架 stages.
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { EntityManager, In } from 'typeorm';
-import type { AdminEntry, EntryInput, MyEntry } from '../../../../contracts/contest';
+import { EntityManager, In, IsNull, Not } from 'typeorm';
+import type { AdminEntry, CheckHit, EntryInput, MyEntry } from '../../../../contracts/contest';
 import { ENTRY_LIMITS } from '../../../../contracts/contest';
 import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, iso, isUniqueViolation } from '../../core/db';
@@ -20,6 +20,13 @@ import type { Contest } from './entities/contest.entity';
 import { ContestEntry, type EntryPhoto } from './entities/entry.entity';
 import './events';
 import { entryCard, entryDetail, myEntry, submissionOpen } from './views';
+
+/** Which unique key refused the insert: the entry place key (MySQL names the index, SQLite the columns). */
+function isEntrySlotClash(err: unknown): boolean {
+  const e = err as { driverError?: { message?: string; sqlMessage?: string }; message?: string } | null;
+  const text = `${e?.driverError?.sqlMessage ?? ''} ${e?.driverError?.message ?? ''} ${e?.message ?? ''}`;
+  return /uq_entry_member_slot|contest_entry\.member_slot\b/.test(text);
+}
 
 @Provide()
 @Scope(ScopeEnum.Singleton)
@@ -64,66 +71,102 @@ export class EntryService {
     return checkContent(input, await this.contests.blockedWords());
   }
 
+  /**
+   * The cap of perMemberPerContest live entries holds under parallel submits (different request
+   * ids, other instances): each entry takes a free place (member_slot) and the unique key
+   * (contest, member, slot) refuses a second entry in the same place. A clash on the place means a
+   * parallel submit just took it: read the places again and try the next free one.
+   */
   async submit(memberId: number, contestId: number, input: EntryInput & { clientRequestId: string }): Promise<MyEntry> {
     const now = new Date();
     const c = await this.contests.findVisible(contestId);
     const existing = await this.db.manager.findOne(ContestEntry, { where: { memberId, clientRequestId: input.clientRequestId } });
     if (existing) return this.replay(existing, contestId);
     if (!submissionOpen(c, now)) throw new AppError('SUBMISSION_CLOSED');
-    const mine = await this.db.manager.count(ContestEntry, { where: { memberId, contestId, status: In(['pending', 'approved', 'rejected']) } });
-    // soft cap (two parallel submits with different request ids may both pass; harmless)
-    if (mine >= ENTRY_LIMITS.perMemberPerContest) throw new AppError('ENTRY_LIMIT_REACHED');
+    let slot = await this.freeSlot(memberId, contestId);
+    if (slot === null) throw new AppError('ENTRY_LIMIT_REACHED');
     const photos = await this.photos(memberId, input.photoIds);
     const result = await this.check(input);
     const approve = result.clean && c.autoApproveClean;
-    let id: number;
-    try {
-      id = await this.db.transaction(async (em) => {
-        const res = await em.insert(ContestEntry, {
-          contestId,
-          memberId,
-          clientRequestId: input.clientRequestId,
-          displayName: input.displayName,
-          title: input.title,
-          story: input.story,
-          ingredients: input.ingredients,
-          steps: input.steps,
-          photos,
-          status: approve ? 'approved' : 'pending',
-          rejectReason: null,
-          checkHits: result.hits,
-          autoApproved: approve,
-          reviewedByStaffId: null,
-          reviewedAt: approve ? now : null,
-          approvedAt: approve ? now : null,
-          voteCount: 0,
-          flaggedVoteCount: 0,
-          voidedVoteCount: 0,
-          tallyReachedAt: null,
-          juryScore: null,
-          finalRank: null,
-          finalScoreX100: null,
-          finalVotes: null,
-          award: null,
-          awardConfirmedAt: null,
-          awardListedAt: null,
-          dishName: null,
-          dishId: null,
-          createdAt: now,
-          updatedAt: now,
-        });
-        const newId = Number(res.identifiers[0].id);
-        if (approve) await this.events.emit(em, 'EntryApproved', { entryId: newId, contestId, memberId, auto: true });
-        return newId;
-      });
-    } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
-      // the same request raced itself: answer with the entry the other attempt created
-      const again = await this.db.manager.findOne(ContestEntry, { where: { memberId, clientRequestId: input.clientRequestId } });
-      if (!again) throw err;
-      return this.replay(again, contestId);
+    let id: number | null = null;
+    for (let attempt = 1; id === null; attempt++) {
+      try {
+        id = await this.insertEntry(memberId, contestId, slot, input, photos, result.hits, approve, now);
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        if (isEntrySlotClash(err)) {
+          // cannot loop for ever: every clash is with a committed entry holding that place
+          if (attempt > ENTRY_LIMITS.perMemberPerContest + 2) throw err;
+          slot = await this.freeSlot(memberId, contestId);
+          if (slot === null) throw new AppError('ENTRY_LIMIT_REACHED');
+          continue;
+        }
+        // the same request raced itself: answer with the entry the other attempt created
+        const again = await this.db.manager.findOne(ContestEntry, { where: { memberId, clientRequestId: input.clientRequestId } });
+        if (!again) throw err;
+        return this.replay(again, contestId);
+      }
     }
     return myEntry(await this.find(id), c, now, this.url);
+  }
+
+  /** The lowest place (1..cap) none of the member's live entries in the contest holds, or null when all are taken. */
+  private async freeSlot(memberId: number, contestId: number): Promise<number | null> {
+    const rows = await this.db.manager.find(ContestEntry, { where: { memberId, contestId, memberSlot: Not(IsNull()) }, select: { id: true, memberSlot: true } });
+    const taken = new Set(rows.map((r) => r.memberSlot));
+    for (let s = 1; s <= ENTRY_LIMITS.perMemberPerContest; s++) if (!taken.has(s)) return s;
+    return null;
+  }
+
+  private insertEntry(
+    memberId: number,
+    contestId: number,
+    slot: number,
+    input: EntryInput & { clientRequestId: string },
+    photos: EntryPhoto[],
+    hits: CheckHit[],
+    approve: boolean,
+    now: Date,
+  ): Promise<number> {
+    return this.db.transaction(async (em) => {
+      const res = await em.insert(ContestEntry, {
+        contestId,
+        memberId,
+        clientRequestId: input.clientRequestId,
+        displayName: input.displayName,
+        title: input.title,
+        story: input.story,
+        ingredients: input.ingredients,
+        steps: input.steps,
+        photos,
+        status: approve ? 'approved' : 'pending',
+        memberSlot: slot,
+        rejectReason: null,
+        checkHits: hits,
+        autoApproved: approve,
+        reviewedByStaffId: null,
+        reviewedAt: approve ? now : null,
+        approvedAt: approve ? now : null,
+        voteCount: 0,
+        flaggedVoteCount: 0,
+        voidedVoteCount: 0,
+        tallyReachedAt: null,
+        juryScore: null,
+        finalRank: null,
+        finalScoreX100: null,
+        finalVotes: null,
+        award: null,
+        awardConfirmedAt: null,
+        awardListedAt: null,
+        dishName: null,
+        dishId: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      const newId = Number(res.identifiers[0].id);
+      if (approve) await this.events.emit(em, 'EntryApproved', { entryId: newId, contestId, memberId, auto: true });
+      return newId;
+    });
   }
 
   private async replay(e: ContestEntry, contestId: number): Promise<MyEntry> {
@@ -368,7 +411,7 @@ export class EntryService {
     await em
       .createQueryBuilder()
       .update(ContestEntry)
-      .set({ status: 'withdrawn', title: '已删除', displayName: '已注销用户', story: '', ingredients: [], steps: [], photos: [], checkHits: [], updatedAt: new Date() })
+      .set({ status: 'withdrawn', memberSlot: null, title: '已删除', displayName: '已注销用户', story: '', ingredients: [], steps: [], photos: [], checkHits: [], updatedAt: new Date() })
       .where('member_id = :m AND award IS NULL', { m: event.payload.memberId })
       .execute();
   }

@@ -23,6 +23,7 @@ const json = <T>() => ({
 @Index('idx_entry_hot', ['contestId', 'status', 'voteCount', 'tallyReachedAt'])
 @Index('idx_entry_new', ['contestId', 'status', 'approvedAt'])
 @Index('idx_entry_member', ['memberId', 'contestId'])
+@Index('uq_entry_member_slot', ['contestId', 'memberId', 'memberSlot'], { unique: true })
 export class ContestEntry {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
@@ -56,6 +57,14 @@ export class ContestEntry {
 
   @Column({ type: 'varchar', length: 16 })
   status!: EntryStatusValue;
+
+  /**
+   * Which of the member's entry places in the contest this entry holds (1..perMemberPerContest);
+   * null once withdrawn (the place is free again). The unique key (contest, member, slot) is the
+   * per-member cap: two parallel submits cannot take the same place (see EntryService.submit).
+   */
+  @Column({ name: 'member_slot', type: 'integer', nullable: true })
+  memberSlot!: number | null;
 
   @Column({ name: 'reject_reason', type: 'varchar', length: 200, nullable: true })
   rejectReason!: string | null;
