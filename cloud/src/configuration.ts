@@ -19,6 +19,8 @@ import { allContractRoutes } from './core/openapi';
 import { type WebApp, WebAppsMiddleware } from './core/web.middleware';
 import { MethodOverrideMiddleware } from './core/method-override.middleware';
 import { NoticeService } from './modules/classes/notice.service';
+import { InboxWorker } from './modules/wecom/inbox.worker';
+import { OutboundWorker } from './modules/wecom/outbound.worker';
 import { SeedService } from './seed/seed.service';
 import { printStartBanner } from './seed/banner';
 
@@ -78,7 +80,10 @@ export class MainConfiguration implements ILifeCycle {
   async onStop(container: IMidwayContainer): Promise<void> {
     await (await container.getAsync(JobRunner)).stop();
     await (await container.getAsync(EventBus)).stop();
-    // background sends started by the last deliveries finish before the database closes
+    // background work started by the last deliveries ends before the database closes
+    // (the workers' own @Destroy hooks would run only after it closed)
+    await (await container.getAsync(InboxWorker)).stop();
+    await (await container.getAsync(OutboundWorker)).stop();
     await (await container.getAsync(NoticeService)).idle();
     if (this.simulator) {
       await this.simulator.close();

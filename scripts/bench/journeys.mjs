@@ -11,14 +11,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { ROOT, getJson, numberArg } from './lib.mjs';
+import { ROOT, freePort, getJson, numberArg, startSimulatorProcess } from './lib.mjs';
 
 const require = createRequire(path.join(ROOT, 'package.json'));
 
 export const description = 'Journeys: N members + M events -> time to find who is due and enqueue their steps (--members 200000 --events 2000000, use --mariadb)';
 // Demo accounts for the ops API; V8's old space capped like a memory-bounded deployment would do
 // (without a cap V8 lets garbage pile up well past the ~70 MB live heap before collecting).
-export const serverEnv = { SEED_DEMO: '1', NODE_OPTIONS: '--max-old-space-size=192' };
+// WeCom is another host: the simulator runs as its own process, so the messages the outbound job
+// sends during the evaluation cost the server only its own side of each call.
+const SIM_PORT = await freePort();
+export const serverEnv = {
+  SEED_DEMO: '1',
+  NODE_OPTIONS: '--max-old-space-size=192',
+  SIMULATOR: '0',
+  WECOM_API_BASE: `http://127.0.0.1:${SIM_PORT}/wecom`,
+  WECHAT_API_BASE: `http://127.0.0.1:${SIM_PORT}/wechat`,
+};
 
 const DAY = 86_400_000;
 const ID_BASE = 10_000_000;
@@ -91,6 +100,15 @@ function daytime(now) {
 }
 
 export async function run({ baseUrl, args, log, server }) {
+  const sim = await startSimulatorProcess({ port: SIM_PORT, log });
+  try {
+    return await measure({ baseUrl, args, log, server });
+  } finally {
+    sim.stop();
+  }
+}
+
+async function measure({ baseUrl, args, log, server }) {
   const members = numberArg(args, 'members', 200_000);
   const events = numberArg(args, 'events', 2_000_000);
   const maxSeconds = numberArg(args, 'max-seconds', 20);
@@ -98,8 +116,10 @@ export async function run({ baseUrl, args, log, server }) {
   if (server.dbKind !== 'mysql') log('NOTE: running on SQLite; the issue asks for MariaDB (--mariadb)');
 
   const db = await openDb(server);
-  const now = new Date();
-  const at = (ms) => db.time(new Date(ms));
+  // whole seconds everywhere: both databases then store exactly what the bench computes with, so
+  // the expected due set below is exact (no rounding at the 30-day boundary)
+  const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const at = (ms) => db.time(new Date(Math.floor(ms / 1000) * 1000));
   // each member has a "last active" offset of 0–45 days; events fall within 90 days after it
   // mulberry32: a small deterministic PRNG (Math.imul keeps it in 32-bit integers)
   let seed = 42;
@@ -141,7 +161,7 @@ export async function run({ baseUrl, args, log, server }) {
     (i) => {
       const m = Math.floor(rnd() * members);
       const kind = kinds[i % kinds.length];
-      const t = now.getTime() - lastAgo[m] - rnd() * 90 * DAY;
+      const t = Math.floor((now.getTime() - lastAgo[m] - rnd() * 90 * DAY) / 1000) * 1000;
       if (t > last[m * 5]) last[m * 5] = t;
       if (t > last[m * 5 + col[kind]]) last[m * 5 + col[kind]] = t;
       return [ID_BASE + m, kind, at(t), `bench:${i}`];
@@ -164,10 +184,20 @@ export async function run({ baseUrl, args, log, server }) {
   );
   if (db.kind === 'mysql') await db.exec('ANALYZE TABLE journey_customer, member_activity, journey_enrolment, activity_log');
   const generateS = (Date.now() - t0) / 1000;
-  const cutoff = at(now.getTime() - 30 * DAY);
-  const [{ n: quietWithActivity }] = await db.exec('SELECT COUNT(*) AS n FROM member_activity WHERE last_interaction_at < ? AND member_id >= ?', [cutoff, ID_BASE]);
-  const expected = Number(quietWithActivity) + (members - withActivity.length); // no activity at all: quiet since added
-  log(`generated in ${generateS.toFixed(1)} s; ${expected} members quiet for 30+ days`);
+  // the evaluation runs at a daytime instant (no quiet-hours deferral); who is due is computed here,
+  // from the generator's own numbers: last interaction (or, without any, the add 150 days ago)
+  // older than 30 days before that instant
+  const evalAt = daytime(now);
+  const cutoffMs = evalAt.getTime() - 30 * DAY;
+  const due = new Uint8Array(members);
+  let expected = 0;
+  for (let m = 0; m < members; m++) {
+    if (Math.max(last[m * 5], now.getTime() - 150 * DAY) < cutoffMs) {
+      due[m] = 1;
+      expected++;
+    }
+  }
+  log(`generated in ${generateS.toFixed(1)} s; ${expected} members quiet for 30+ days at ${evalAt.toISOString()}`);
   if (db.kind === 'mysql') {
     // a bulk load leaves InnoDB flushing dirty pages for a while: let it settle so the figure is
     // the evaluation's, not the loader's aftermath (below 10% dirty, at most 60 s)
@@ -193,7 +223,6 @@ export async function run({ baseUrl, args, log, server }) {
     const r = rssNowMb(server.pid);
     if (r && r > peakDuring) peakDuring = r;
   }, 50);
-  const evalAt = daytime(now);
   const t2 = Date.now();
   const res = await fetch(`${baseUrl}/api/admin/journey-runs`, {
     method: 'POST',
@@ -207,15 +236,65 @@ export async function run({ baseUrl, args, log, server }) {
   if (res.status !== 200) throw new Error(`journey run failed: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
   const peakRss = Math.round(Math.max(peakDuring, 0));
   const lifetimePeak = rssPeakMb(server.pid);
-  const [{ n: queued }] = await db.exec("SELECT COUNT(*) AS n FROM wecom_outbound WHERE kind = 'msg_template'");
-  await db.close();
-  log(`evaluation: ${seconds.toFixed(2)} s wall (${body.ms} ms in the server); enrolled ${body.enrolled}, steps ${body.stepsRun}, deferred ${body.deferred}; ${queued} messages queued`);
+  log(`evaluation: ${seconds.toFixed(2)} s wall (${body.ms} ms in the server); enrolled ${body.enrolled}, steps ${body.stepsRun}, deferred ${body.deferred}`);
   log(`server RSS peak during the run ${peakRss} MB (process lifetime peak ${lifetimePeak} MB)`);
 
+  // correctness, against the generator's due set: every due bench member enrolled once in the
+  // wake-up journey, no one else, and exactly one queued message each, to the right customer from
+  // the owning staff member, naming what they last bought
   const problems = [];
+  const idOf = (ext) => (/^wmbench(\d+)$/.test(ext) ? Number(ext.slice(7)) : -1);
+  const enrolledRows = await db.exec(
+    "SELECT e.external_user_id AS ext, e.next_step AS step FROM journey_enrolment e JOIN journey j ON j.id = e.journey_id WHERE j.builtin_key = 'wake_up' AND e.external_user_id LIKE 'wmbench%'",
+  );
+  const seen = new Uint8Array(members);
+  let notDue = 0;
+  let twice = 0;
+  let notAdvanced = 0;
+  for (const r of enrolledRows) {
+    const m = idOf(r.ext);
+    if (m < 0 || m >= members || !due[m]) notDue++;
+    else if (seen[m]++) twice++;
+    if (Number(r.step) !== 1) notAdvanced++;
+  }
+  const missed = expected - (enrolledRows.length - notDue - twice);
+  const sent = new Uint8Array(members);
+  let queued = 0;
+  let wrongMsg = 0;
+  let badMsg = null;
+  for (let after = 0; ; ) {
+    const rows = await db.exec("SELECT id, payload FROM wecom_outbound WHERE kind = 'msg_template' AND id > ? ORDER BY id LIMIT 20000", [after]);
+    if (!rows.length) break;
+    after = Number(rows[rows.length - 1].id);
+    for (const r of rows) {
+      queued++;
+      const p = JSON.parse(r.payload);
+      const ext = p.externalUserIds?.[0];
+      const m = idOf(ext ?? '');
+      if (m < 0) continue; // the demo seed's own customers may be due too
+      const title = last[m * 5 + 2] > 0 ? '草莓、鲜牛奶' : '家常好菜';
+      const ok = due[m] && !sent[m] && p.externalUserIds.length === 1 && p.sender === 'zhaoliu' && typeof p.text === 'string' && p.text.startsWith(`会员${m}，好久不见！上次您带走的${title}还合口味吗？`);
+      if (due[m]) sent[m] = 1;
+      if (!ok) {
+        wrongMsg++;
+        badMsg ??= p;
+      }
+    }
+  }
+  let unsent = 0;
+  for (let m = 0; m < members; m++) if (due[m] && !sent[m]) unsent++;
+  await db.close();
+  if (badMsg) log(`a wrong message: ${JSON.stringify(badMsg).slice(0, 300)}`);
+  log(`checked: ${enrolledRows.length} bench enrolments (${missed} due not enrolled, ${notDue} not due, ${twice} twice, ${notAdvanced} not advanced); ${queued} messages queued (${unsent} due without one, ${wrongMsg} wrong)`);
+
   if (!body.ran) problems.push('the job did not run (lease held?)');
-  if (body.enrolled < expected) problems.push(`enrolled ${body.enrolled} < ${expected} due`);
-  if (body.stepsRun < body.enrolled) problems.push(`steps run ${body.stepsRun} < enrolled ${body.enrolled}`);
+  if (missed) problems.push(`${missed} due members not enrolled`);
+  if (notDue) problems.push(`${notDue} members enrolled who were not due`);
+  if (twice) problems.push(`${twice} members enrolled twice`);
+  if (notAdvanced) problems.push(`${notAdvanced} enrolments not advanced past the first step`);
+  if (unsent) problems.push(`${unsent} due members without a queued message`);
+  if (wrongMsg) problems.push(`${wrongMsg} queued messages wrong (recipient, sender, text or duplicate)`);
+  if (body.enrolled < expected || body.stepsRun < expected) problems.push(`server reports enrolled ${body.enrolled}, steps ${body.stepsRun} < ${expected} due`);
   if (seconds > maxSeconds) problems.push(`${seconds.toFixed(1)} s > ${maxSeconds} s`);
   if (peakRss > maxRss) problems.push(`peak RSS ${peakRss} MB > ${maxRss} MB`);
   for (const p of problems) log(`NOT OK: ${p}`);
@@ -225,9 +304,10 @@ export async function run({ baseUrl, args, log, server }) {
     events,
     seconds: Math.round(seconds * 100) / 100,
     peak_rss_mb: peakRss,
+    due: expected,
     enrolled: body.enrolled,
     steps_enqueued: body.stepsRun,
-    messages_queued: Number(queued),
+    messages_queued: queued,
     generate_s: Math.round(generateS * 10) / 10,
     lifetime_peak_rss_mb: lifetimePeak,
     node_options: serverEnv.NODE_OPTIONS,

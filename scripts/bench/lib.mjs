@@ -178,6 +178,26 @@ export async function startServer({ databaseUrl, env = {}, nodeEnv = 'developmen
 }
 
 /**
+ * The WeChat/WeCom simulator as its own process on `port` (a benchmark then starts the server with
+ * SIMULATOR=0 and WECOM_API_BASE/WECHAT_API_BASE pointing at it, so the server's event loop does
+ * not also serve the platform's side). Returns { url, stop() }.
+ */
+export async function startSimulatorProcess({ port, log = stderrLog('[bench] ') }) {
+  const main = path.join(ROOT, 'cloud', 'dist', 'cloud', 'simulator', 'main.js');
+  const child = spawn(process.execPath, [main], { env: { ...process.env, SIMULATOR_PORT: String(port), NODE_ENV: 'development' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(url)).ok) break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  log(`simulator process on ${url}`);
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
+/**
  * A private MariaDB (scripts/test/mariadb.sh) with an empty database `database`.
  * Returns { url (mysql://hub:hub@127.0.0.1:port/<database>), port, dir, stop() }; stop() is
  * synchronous so it also works from exit handlers.

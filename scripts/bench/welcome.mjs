@@ -2,9 +2,7 @@
 // callbacks (a channel code's State) at the server; we measure, in the simulator, the time from
 // each event to the send_welcome_msg call that used its WelcomeCode. Target p99 <= 1 s.
 // Flags: --events <n> (1000), --concurrency <n> (50, callbacks in flight at once), --target-ms (1000)
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { ROOT, freePort, getJson, numberArg } from './lib.mjs';
+import { freePort, getJson, numberArg, startSimulatorProcess } from './lib.mjs';
 
 export const description = 'WeCom welcome: burst of add events -> p50/p99 event to send_welcome_msg (--events 1000)';
 
@@ -18,21 +16,6 @@ export const serverEnv = {
   WECOM_API_BASE: `http://127.0.0.1:${SIM_PORT}/wecom`,
   WECHAT_API_BASE: `http://127.0.0.1:${SIM_PORT}/wechat`,
 };
-
-async function startSimulatorProcess(log) {
-  const main = path.join(ROOT, 'cloud', 'dist', 'cloud', 'simulator', 'main.js');
-  const child = spawn(process.execPath, [main], { env: { ...process.env, SIMULATOR_PORT: String(SIM_PORT), NODE_ENV: 'development' }, stdio: ['ignore', 'ignore', 'inherit'] });
-  const url = `http://127.0.0.1:${SIM_PORT}`;
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(url)).ok) break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  log(`simulator process on ${url}`);
-  return { url, stop: () => child.kill('SIGTERM') };
-}
 
 function percentile(sorted, p) {
   if (!sorted.length) return null;
@@ -56,7 +39,7 @@ export async function run({ baseUrl, args, log, server }) {
   const events = numberArg(args, 'events', 1000);
   const concurrency = numberArg(args, 'concurrency', 50);
   const targetMs = numberArg(args, 'target-ms', 1000);
-  const simProc = await startSimulatorProcess(log);
+  const simProc = await startSimulatorProcess({ port: SIM_PORT, log });
   try {
     return await measure({ baseUrl, log, server, sim: simProc.url, events, concurrency, targetMs });
   } finally {
@@ -104,19 +87,68 @@ async function measure({ baseUrl, log, server, sim, events, concurrency, targetM
     if (welcomes.length >= events) break;
     await new Promise((r) => setTimeout(r, 200));
   }
+  // a second send of a used code would be refused by the simulator and logged by the server:
+  // give a late duplicate a moment to show up before checking
+  await new Promise((r) => setTimeout(r, 1000));
+  welcomes = (await getJson(`${sim}/__sim/wecom/welcomes?since=${since}`)).body.welcomes ?? [];
   const delays = welcomes.map((w) => w.delayMs).sort((a, b) => a - b);
   const p50 = percentile(delays, 0.5);
   const p99 = percentile(delays, 0.99);
   const max = delays.length ? delays[delays.length - 1] : null;
   log(`${welcomes.length}/${events} welcomes sent; p50 ${p50} ms, p99 ${p99} ms, max ${max} ms`);
+  // where in the burst the delay grows: median delay per tenth of the events, in firing order
+  const byFire = [...welcomes].sort((a, b) => a.firedAt - b.firedAt);
+  const tenths = [];
+  for (let k = 0; k < 10 && byFire.length; k++) {
+    const part = byFire.slice(Math.floor((k * byFire.length) / 10), Math.floor(((k + 1) * byFire.length) / 10)).map((w) => w.delayMs).sort((a, b) => a - b);
+    tenths.push(percentile(part, 0.5));
+  }
+  log(`median delay per tenth of the burst (ms): ${tenths.join(' ')}`);
 
   // the server's own record of the same welcomes
   const own = (await getJson(`${baseUrl}/api/admin/wecom/welcomes?channelId=${channel.id}&pageSize=1`, { headers: auth })).body;
   log(`server log: ${own.sent} sent, ${own.notSent} not sent, p50 ${own.p50Ms} ms, p99 ${own.p99Ms} ms (event CreateTime has whole seconds)`);
 
+  // correctness, independently of the server: every fired add got exactly one welcome, with the
+  // channel's content rendered for the staff member it was added to
+  const firedAdds = ((await getJson(`${sim}/__sim/wecom/fired`)).body.fired ?? []).filter((f) => f.firedAt >= since && f.fields?.ChangeType === 'add_external_contact' && f.fields?.State === channel.state);
+  const staffList = (await getJson(`${baseUrl}/api/admin/staff`, { headers: auth })).body.items ?? [];
+  const staff = staffList.find((x) => x.wecomUserId === 'zhaoliu');
+  const expectedText = `您好，欢迎来到${staff?.storeName ?? '社区店'}！我是${staff?.displayName ?? ''}，新鲜好菜和烹饪课都会在这里通知您～`;
+  const perCustomer = new Map();
+  for (const w of welcomes) perCustomer.set(w.externalUserId, (perCustomer.get(w.externalUserId) ?? 0) + 1);
+  const firedIds = new Set(firedAdds.map((f) => f.fields.ExternalUserID));
+  const missing = [...firedIds].filter((id) => !perCustomer.has(id)).length;
+  const twice = [...perCustomer.values()].filter((n) => n > 1).length;
+  const strangers = [...perCustomer.keys()].filter((id) => !firedIds.has(id)).length;
+  const wrongText = welcomes.filter((w) => w.text !== expectedText).length;
+  const wrongCard = welcomes.filter((w) => {
+    const a = w.attachments ?? [];
+    return a.length !== 1 || a[0].msgtype !== 'miniprogram' || a[0].miniprogram?.appid !== 'wx_dev_appid' || a[0].miniprogram?.page !== 'pages/index/index?from=bench';
+  }).length;
+  // breakdown: how long the callbacks took to be answered, and the server's own processing time
+  // (callback received -> send_welcome_msg answered)
+  const answerMs = firedAdds.map((f) => f.ms).sort((a, b) => a - b);
+  const processing = [];
+  for (let page = 1; page <= Math.ceil(events / 100); page++) {
+    const items = (await getJson(`${baseUrl}/api/admin/wecom/welcomes?channelId=${channel.id}&pageSize=100&page=${page}`, { headers: auth })).body.items ?? [];
+    for (const it of items) if (it.processingMs !== null) processing.push(it.processingMs);
+  }
+  processing.sort((a, b) => a - b);
+  log(`callback answered in p50 ${percentile(answerMs, 0.5)} ms / p99 ${percentile(answerMs, 0.99)} ms; server processing (received -> welcome sent) p50 ${percentile(processing, 0.5)} ms / p99 ${percentile(processing, 0.99)} ms`);
+  if (wrongText) log(`text sent: ${JSON.stringify(welcomes.find((w) => w.text !== expectedText)?.text)}; expected ${JSON.stringify(expectedText)}`);
+
   const problems = [];
+  if (!staff) problems.push('demo staff zhaoliu not found (expected text unknown)');
+  if (firedAdds.length !== events) problems.push(`simulator fired ${firedAdds.length} adds, expected ${events}`);
   if (fired.ok !== events) problems.push(`${events - fired.ok} callbacks not answered "success"`);
   if (welcomes.length < events) problems.push(`${events - welcomes.length} welcomes missing`);
+  if (missing) problems.push(`${missing} customers got no welcome`);
+  if (twice) problems.push(`${twice} customers welcomed more than once`);
+  if (strangers) problems.push(`${strangers} welcomes for customers not in this burst`);
+  if (wrongText) problems.push(`${wrongText} welcomes with the wrong text`);
+  if (wrongCard) problems.push(`${wrongCard} welcomes without the channel's mini-program card`);
+  if (own.sent !== events || own.notSent !== 0) problems.push(`server log says ${own.sent} sent / ${own.notSent} not sent`);
   if (p99 === null || p99 > targetMs) problems.push(`p99 ${p99} ms > ${targetMs} ms`);
   for (const p of problems) log(`NOT OK: ${p}`);
   return {
@@ -126,6 +158,8 @@ async function measure({ baseUrl, log, server, sim, events, concurrency, targetM
     p99_ms: p99,
     max_ms: max,
     welcomes_sent: welcomes.length,
+    duplicates: twice,
+    wrong_content: wrongText + wrongCard,
     fire_ms: fireMs,
     concurrency,
     simulator: 'separate process',

@@ -10,6 +10,7 @@ import * as J from '../../../contracts/journeys';
 import { Db } from '../../src/core/db';
 import { EventBus } from '../../src/core/events/event-bus';
 import { JobRunner } from '../../src/core/jobs';
+import { JourneyEngine } from '../../src/modules/journeys/engine.service';
 import { JourneyEnrolment, JourneyStepLog } from '../../src/modules/journeys/entities/enrolment.entity';
 import { WecomOutbound } from '../../src/modules/wecom/outbound.entity';
 import '../../src/modules/journeys/events';
@@ -243,6 +244,32 @@ describe('quiet hours, caps and opt-out', () => {
       expect(new Date(monday.getTime() + 8 * HOUR).getUTCDay()).toBe(1); // a Monday, Shanghai
       expect(await messagesTo(c.ext)).toHaveLength(1);
     } finally {
+      await t.client(admin).call(J.updateJourneySettings, { body: { quietStart: '21:00', quietEnd: '09:00', weeklyCapPerCustomer: 2 } });
+    }
+  });
+
+  test('the weekly cap holds across evaluation batches (the next batch is read while the last one is written)', async () => {
+    const engine = await t.container.getAsync(JourneyEngine);
+    const second = (
+      await t.client(admin).call(J.createJourney, {
+        body: { name: '下单关怀', trigger: { type: 'order_paid' }, steps: [{ name: '关怀', waitHours: 0, condition: 'always', action: { type: 'message', text: '{客户称呼}，菜还新鲜吗？' } }] },
+      })
+    ).id;
+    await t.client(admin).call(J.updateJourneySettings, { body: { quietStart: '21:00', quietEnd: '09:00', weeklyCapPerCustomer: 1 } });
+    const size = engine.batchSize;
+    engine.batchSize = 1; // one enrolment per batch: the customer's two enrolments land in different batches
+    try {
+      const c = await orderingCustomer('两家都关怀');
+      await c.order(); // enrols the customer in both order journeys
+      await run(shanghaiAt(new Date(Date.now() + 3 * DAY), 11));
+      expect(await messagesTo(c.ext)).toHaveLength(1);
+      const logs = (await journeysOf(c.ext)).items.filter((x) => x.journeyId === custom || x.journeyId === second).map((x) => x.log.map((s) => s.outcome));
+      expect(logs).toHaveLength(2);
+      expect(logs.filter((o) => o.includes('done'))).toHaveLength(1);
+      expect(logs.filter((o) => o.includes('deferred_weekly_cap'))).toHaveLength(1);
+    } finally {
+      engine.batchSize = size;
+      await t.client(admin).call(J.setJourneyActive, { params: { journeyId: second }, body: { active: false } });
       await t.client(admin).call(J.updateJourneySettings, { body: { quietStart: '21:00', quietEnd: '09:00', weeklyCapPerCustomer: 2 } });
     }
   });

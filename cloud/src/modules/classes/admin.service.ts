@@ -301,6 +301,19 @@ export class ClassAdminService {
     await retryingTransaction(this.db, async (tx) => {
       await this.setSeats(tx, s.id, patch.adultSeats, patch.childSeats);
       await tx.update(ClassSession, { id: s.id }, { startsAt, endsAt, registrationDeadline, cancellationDeadline });
+      if (moved) {
+        const active = await tx.find(ClassRegistration, { where: { sessionId: s.id, status: In(['confirmed', 'waitlisted']) }, select: { id: true, memberId: true } });
+        for (const r of active) {
+          await this.events.emit(tx, 'ClassSessionRescheduled', {
+            registrationId: r.id,
+            sessionId: s.id,
+            classId: c.id,
+            memberId: r.memberId,
+            startsAt: startsAt.toISOString(),
+            previousStartsAt: new Date(s.startsAt).toISOString(),
+          });
+        }
+      }
     });
     if (patch.adultSeats !== undefined || patch.childSeats !== undefined) await this.registrations.promote(s.id, now);
     const fresh = await this.db.manager.findOneOrFail(ClassSession, { where: { id: s.id } });

@@ -10,6 +10,8 @@ declare module '../../core/events/types' {
     ClassRegistrationPromoted: { registrationId: number; sessionId: number; memberId: number };
     /** Attendance recorded once; `tags` are the class's tags to grant. */
     ClassCheckedIn: { registrationId: number; sessionId: number; classId: number; storeId: number; memberId: number; tags: string[] };
+    /** Ops moved a session a member holds a place in (seat or waitlist): tell them the new time. */
+    ClassSessionRescheduled: { registrationId: number; sessionId: number; classId: number; memberId: number; startsAt: string; previousStartsAt: string };
     ClassNoShowRecorded: { registrationId: number; sessionId: number; memberId: number; blocked: boolean };
   }
 }

@@ -13,7 +13,7 @@
  * the weekly cap, WeCom's monthly limit and the opt-out are checked; held messages are deferred.
  */
 import { Inject, Logger, type ILogger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import type { JourneyAction, JourneyStep, JourneyTrigger } from '../../../../contracts/journeys';
 import { Db, isUniqueViolation } from '../../core/db';
 import { TagService } from '../tags/tag.service';
@@ -52,9 +52,64 @@ export interface EvaluateResult {
   deferred: number;
   exited: number;
   completed: number;
+  /** Where the time went, in ms (enrol = the set-based enrolment; the rest summed over the step batches). */
+  ms?: { enrol: number; read: number; decide: number; write: number; batches: number };
 }
 
 type Customer = { externalUserId: string; memberId: number | null; staffUserId: string };
+
+type MessageCounts = Map<string, { week: number; month: number }>;
+
+/** What one evaluation shares between its batches. */
+interface RunContext {
+  journeys: Map<number, Journey>;
+  steps: Map<number, JourneyStep[]>;
+  settings: Settings;
+  now: Date;
+  week: Date;
+  month: ReturnType<typeof shanghaiMonth>;
+  /** Highest step-log id when the run started: reads count messages up to it. */
+  logCeiling: number;
+  /** Messages this run queued, per customer. */
+  runSent: Map<string, number>;
+}
+
+interface DueBatch {
+  due: JourneyEnrolment[];
+  customers: Map<string, JourneyCustomer>;
+  activity: Map<number, MemberActivity>;
+  counts: MessageCounts;
+  names: Map<string, string | null>;
+  lastId: number;
+}
+
+interface BatchPlan {
+  logs: Array<Omit<JourneyStepLog, 'id'>>;
+  outbound: Array<{ idemKey: string; kind: string; payload: unknown; ref: string }>;
+  acts: Array<(em: EntityManager) => Promise<void>>;
+  /** (journey, from step) -> the enrolments moving on together */
+  advance: Map<string, { ids: number[]; from: number; to: number; due: Date | null; status: 'active' | 'completed' }>;
+  defer: Map<number, number[]>;
+  exits: Map<string, number[]>;
+  stepsRun: number;
+  deferred: number;
+  exited: number;
+  completed: number;
+}
+
+/** The step log's words for a non-message action. */
+function actionDetail(action: Exclude<JourneyAction, { type: 'message' }>): string {
+  switch (action.type) {
+    case 'staff_task':
+      return action.assignee === 'owner' ? `员工任务：${action.title}` : `店长任务：${action.title}`;
+    case 'add_tag':
+      return `打标签：${action.tagName}`;
+    case 'remove_tag':
+      return `移除标签：${action.tagName}`;
+    case 'coupon':
+      return `发放优惠券：${action.title}（${(action.amountFen / 100).toFixed(2)}元）`;
+  }
+}
 
 const later = (a: Date | null | undefined, since: Date) => !!a && new Date(a).getTime() > since.getTime();
 
@@ -86,6 +141,9 @@ export class JourneyEngine {
 
   @Logger()
   logger!: ILogger;
+
+  /** Enrolments per batch (tests set it small to drive several batches). */
+  batchSize = BATCH;
 
   async settings(em: EntityManager = this.db.manager): Promise<Settings> {
     const s = await em.findOne(JourneySettingsRow, { where: { id: 1 } });
@@ -172,226 +230,302 @@ export class JourneyEngine {
 
   // ---------------------------------------------------------------- steps
 
-  /** Enrol the inactive, then run every due step (in batches). */
+  /**
+   * Enrol the inactive, then run every due step, in batches of BATCH enrolments walked by id.
+   * Pipelined: the next batch is read (on another connection) while the current one is decided
+   * and the previous ones are written, so the database and this process work at the same time.
+   * Writes commit in batch order; a failed write stops the run (the next run resumes: every
+   * write is conditional or keyed).
+   */
   async evaluate(now: Date, o: { maxBatches?: number; renew?: () => Promise<boolean> } = {}): Promise<EvaluateResult> {
-    const result: EvaluateResult = { enrolled: 0, stepsRun: 0, deferred: 0, exited: 0, completed: 0 };
+    const ms = { enrol: 0, read: 0, decide: 0, write: 0, batches: 0 };
+    const result: EvaluateResult = { enrolled: 0, stepsRun: 0, deferred: 0, exited: 0, completed: 0, ms };
     const journeys = await this.activeJourneys(this.db.manager);
+    const t0 = Date.now();
     for (const j of journeys) {
       const trigger = triggerOf(j);
       if (trigger.type === 'inactive') result.enrolled += await this.enrolInactive(j, trigger.days, now);
     }
-    const byId = new Map(journeys.map((j) => [j.id, j]));
-    if (!byId.size) return result;
-    const settings = await this.settings();
+    ms.enrol = Date.now() - t0;
+    if (!journeys.length) return result;
+    // messages logged before this run are counted by the reads (ids up to the ceiling: a read
+    // running beside a batch's write must not count it); those this run queues are counted in
+    // runSent, since one customer's enrolments in two journeys can fall into different batches
+    const [{ m: ceiling }]: Array<{ m: number | string }> = await this.db.manager.query('SELECT COALESCE(MAX(id), 0) AS m FROM journey_step_log');
+    const run: RunContext = {
+      journeys: new Map(journeys.map((j) => [j.id, j])),
+      // each journey's definition parsed once per run, not once per customer
+      steps: new Map(journeys.map((j) => [j.id, stepsOf(j)])),
+      settings: await this.settings(),
+      now,
+      week: shanghaiWeekStart(now),
+      month: shanghaiMonth(now),
+      logCeiling: Number(ceiling),
+      runSent: new Map(),
+    };
     const maxBatches = o.maxBatches ?? 1000;
-    let afterId = 0;
+    const handled = <T>(p: Promise<T>): Promise<T> => {
+      p.catch(() => undefined); // awaited later; a rejection before then is not "unhandled"
+      return p;
+    };
+    let reading = handled(this.readBatch(run, 0));
+    // a batch's queued messages (transaction A) commit before its step log and enrolment moves
+    // (transaction B): A of one batch runs beside B of the previous one on another connection
+    let writingA: Promise<void> | null = null;
+    let writingB: Promise<void> | null = null;
+    let olderB: Promise<void> | null = null;
     let queued = 0;
+    const since = (t: number) => Date.now() - t;
     for (let b = 0; b < maxBatches; b++) {
-      const r = await this.runBatch(byId, settings, now, afterId);
-      queued += r.queued;
-      result.stepsRun += r.stepsRun;
-      result.deferred += r.deferred;
-      result.exited += r.exited;
-      result.completed += r.completed;
-      if (r.seen < BATCH) break;
-      afterId = r.lastId;
+      let t = Date.now();
+      const batch = await reading;
+      ms.read += since(t);
+      if (!batch.due.length) break;
+      const more = batch.due.length === this.batchSize && b + 1 < maxBatches;
+      if (more) reading = handled(this.readBatch(run, batch.lastId));
+      t = Date.now();
+      const plan = await this.decide(run, batch);
+      ms.decide += since(t);
+      t = Date.now();
+      if (writingA) await writingA; // messages written one batch at a time, in order
+      if (olderB) await olderB; // at most two batches' writes pending
+      ms.write += since(t);
+      const a = handled(this.writeMessages(plan));
+      const previousB = writingB;
+      writingA = a;
+      olderB = previousB;
+      writingB = handled(
+        (async () => {
+          await a;
+          if (previousB) await previousB;
+          await this.writeSteps(plan, now);
+        })(),
+      );
+      ms.batches++;
+      queued += plan.outbound.length;
+      result.stepsRun += plan.stepsRun;
+      result.deferred += plan.deferred;
+      result.exited += plan.exited;
+      result.completed += plan.completed;
+      if (!more) break;
       if (o.renew && b % 20 === 19 && !(await o.renew())) break; // lost the lease: stop, the holder continues
     }
+    const t = Date.now();
+    if (writingB) await writingB;
+    ms.write += since(t);
     // one kick when the evaluation is done: sending starts after, not in between the batches
     if (queued) this.kick.kick();
     return result;
   }
 
-  private async runBatch(journeys: Map<number, Journey>, settings: Settings, now: Date, afterId: number) {
-    return this.db.transaction(async (em) => {
-      // one round trip: the due enrolments with their customer and activity rows
-      const ids = [...journeys.keys()];
-      const t = (d: Date) => rawTime(this.db.kind, d);
-      const raw: Array<Record<string, unknown>> = await em.query(
-        `SELECT e.id, e.journey_id, e.external_user_id, e.member_id, e.staff_user_id, e.next_step, e.enrolled_at,
-                c.id AS c_id, c.member_id AS c_member_id, c.staff_user_id AS c_staff, c.lost_at, c.last_reply_at AS c_reply, c.opted_out,
-                a.member_id AS a_member_id, a.last_interaction_at, a.last_visit_at, a.last_order_at, a.last_checkin_at, a.last_reply_at AS a_reply, a.last_order_title
-         FROM journey_enrolment e ${this.db.kind === 'mysql' ? 'FORCE INDEX (idx_journey_enrolment_walk)' : 'INDEXED BY idx_journey_enrolment_walk'}
-         LEFT JOIN journey_customer c ON c.external_user_id = e.external_user_id
-         LEFT JOIN member_activity a ON a.member_id = COALESCE(e.member_id, c.member_id)
-         WHERE e.status = 'active' AND e.next_due_at <= ? AND e.journey_id IN (${ids.map(() => '?').join(',')}) AND e.id > ?
-         ORDER BY e.id ASC LIMIT ${BATCH}`,
-        [t(now), ...ids, afterId],
-      );
-      const due: JourneyEnrolment[] = [];
-      const customers = new Map<string, JourneyCustomer>();
-      const activity = new Map<number, MemberActivity>();
-      for (const r of raw) {
-        const ext = String(r.external_user_id);
-        due.push(Object.assign(new JourneyEnrolment(), {
-          id: Number(r.id),
-          journeyId: Number(r.journey_id),
+  /** Due enrolments after `afterId` with their customer and activity rows, message counts and names (reads only). */
+  private async readBatch(run: RunContext, afterId: number): Promise<DueBatch> {
+    const kind = this.db.kind;
+    const t = (d: Date) => rawTime(kind, d);
+    const ids = [...run.journeys.keys()];
+    const raw: Array<Record<string, unknown>> = await this.db.manager.query(
+      `SELECT e.id, e.journey_id, e.external_user_id, e.member_id, e.staff_user_id, e.next_step, e.enrolled_at,
+              c.id AS c_id, c.member_id AS c_member_id, c.staff_user_id AS c_staff, c.lost_at, c.last_reply_at AS c_reply, c.opted_out,
+              a.member_id AS a_member_id, a.last_interaction_at, a.last_visit_at, a.last_order_at, a.last_checkin_at, a.last_reply_at AS a_reply, a.last_order_title
+       FROM journey_enrolment e ${kind === 'mysql' ? 'FORCE INDEX (idx_journey_enrolment_walk)' : 'INDEXED BY idx_journey_enrolment_walk'}
+       LEFT JOIN journey_customer c ON c.external_user_id = e.external_user_id
+       LEFT JOIN member_activity a ON a.member_id = COALESCE(e.member_id, c.member_id)
+       WHERE e.status = 'active' AND e.next_due_at <= ? AND e.journey_id IN (${ids.map(() => '?').join(',')}) AND e.id > ?
+       ORDER BY e.id ASC LIMIT ${Math.max(1, Math.floor(this.batchSize))}`,
+      [t(run.now), ...ids, afterId],
+    );
+    const due: JourneyEnrolment[] = [];
+    const customers = new Map<string, JourneyCustomer>();
+    const activity = new Map<number, MemberActivity>();
+    for (const r of raw) {
+      const ext = String(r.external_user_id);
+      due.push(Object.assign(new JourneyEnrolment(), {
+        id: Number(r.id),
+        journeyId: Number(r.journey_id),
+        externalUserId: ext,
+        memberId: r.member_id === null ? null : Number(r.member_id),
+        staffUserId: String(r.staff_user_id),
+        nextStep: Number(r.next_step),
+        enrolledAt: dbDate(r.enrolled_at)!,
+        status: 'active' as const,
+      }));
+      if (r.c_id !== null && r.c_id !== undefined) {
+        customers.set(ext, Object.assign(new JourneyCustomer(), {
+          id: Number(r.c_id),
           externalUserId: ext,
-          memberId: r.member_id === null ? null : Number(r.member_id),
-          staffUserId: String(r.staff_user_id),
-          nextStep: Number(r.next_step),
-          enrolledAt: dbDate(r.enrolled_at)!,
-          status: 'active' as const,
+          memberId: r.c_member_id === null ? null : Number(r.c_member_id),
+          staffUserId: String(r.c_staff),
+          lostAt: dbDate(r.lost_at),
+          lastReplyAt: dbDate(r.c_reply),
+          optedOut: !!Number(r.opted_out),
         }));
-        if (r.c_id !== null && r.c_id !== undefined) {
-          customers.set(ext, Object.assign(new JourneyCustomer(), {
-            id: Number(r.c_id),
-            externalUserId: ext,
-            memberId: r.c_member_id === null ? null : Number(r.c_member_id),
-            staffUserId: String(r.c_staff),
-            lostAt: dbDate(r.lost_at),
-            lastReplyAt: dbDate(r.c_reply),
-            optedOut: !!Number(r.opted_out),
-          }));
-        }
-        if (r.a_member_id !== null && r.a_member_id !== undefined) {
-          activity.set(Number(r.a_member_id), Object.assign(new MemberActivity(), {
-            memberId: Number(r.a_member_id),
-            lastInteractionAt: dbDate(r.last_interaction_at)!,
-            lastVisitAt: dbDate(r.last_visit_at),
-            lastOrderAt: dbDate(r.last_order_at),
-            lastCheckinAt: dbDate(r.last_checkin_at),
-            lastReplyAt: dbDate(r.a_reply),
-            lastOrderTitle: (r.last_order_title as string | null) ?? null,
-          }));
-        }
       }
-      raw.length = 0; // let the driver rows go before the batch's long writes (keeps the heap small)
-      const out = { seen: due.length, lastId: due.length ? due[due.length - 1].id : afterId, stepsRun: 0, deferred: 0, exited: 0, completed: 0, queued: 0 };
-      if (!due.length) return out;
-      const extIds = [...new Set(due.map((e) => e.externalUserId))];
-      const week = shanghaiWeekStart(now);
-      const month = shanghaiMonth(now);
-      const counts = await this.messageCounts(em, extIds, week, month.start);
-      const quiet = quietUntil(now, settings.quietStart, settings.quietEnd);
-      const names = due.some((e) => this.needsNames(journeys.get(e.journeyId), e.nextStep)) ? await this.directory.contactNames(extIds) : new Map<string, string | null>();
+      if (r.a_member_id !== null && r.a_member_id !== undefined) {
+        activity.set(Number(r.a_member_id), Object.assign(new MemberActivity(), {
+          memberId: Number(r.a_member_id),
+          lastInteractionAt: dbDate(r.last_interaction_at)!,
+          lastVisitAt: dbDate(r.last_visit_at),
+          lastOrderAt: dbDate(r.last_order_at),
+          lastCheckinAt: dbDate(r.last_checkin_at),
+          lastReplyAt: dbDate(r.a_reply),
+          lastOrderTitle: (r.last_order_title as string | null) ?? null,
+        }));
+      }
+    }
+    raw.length = 0; // the driver rows can go (keeps the heap small)
+    const lastId = due.length ? due[due.length - 1].id : afterId;
+    if (!due.length) return { due, customers, activity, counts: new Map(), names: new Map(), lastId };
+    const extIds = [...new Set(due.map((e) => e.externalUserId))];
+    const counts = await this.messageCounts(extIds, run);
+    const names = due.some((e) => this.needsNames(run.steps.get(e.journeyId), e.nextStep)) ? await this.directory.contactNames(extIds) : new Map<string, string | null>();
+    return { due, customers, activity, counts, names, lastId };
+  }
 
-      const logs: Array<Omit<JourneyStepLog, 'id'>> = [];
-      const outbound: Array<{ idemKey: string; kind: string; payload: unknown; ref: string }> = [];
-      /** (journey, from step) -> advance group */
-      const advance = new Map<string, { ids: number[]; from: number; to: number; due: Date | null; status: 'active' | 'completed' }>();
-      const defer = new Map<number, number[]>();
-      const exits = new Map<string, number[]>();
+  /** What each due enrolment does now (no writes: those are collected in the plan). */
+  private async decide(run: RunContext, batch: DueBatch): Promise<BatchPlan> {
+    const { now, settings, week, month } = run;
+    const plan: BatchPlan = { logs: [], outbound: [], acts: [], advance: new Map(), defer: new Map(), exits: new Map(), stepsRun: 0, deferred: 0, exited: 0, completed: 0 };
+    const quiet = quietUntil(now, settings.quietStart, settings.quietEnd);
+    const group = <K>(m: Map<K, number[]>, k: K, id: number) => {
+      const list = m.get(k);
+      if (list) list.push(id);
+      else m.set(k, [id]);
+    };
+    for (const e of batch.due) {
+      const j = run.journeys.get(e.journeyId)!;
+      const steps = run.steps.get(e.journeyId)!;
+      const c = batch.customers.get(e.externalUserId);
+      const memberId = e.memberId ?? c?.memberId ?? null;
+      const a = memberId ? batch.activity.get(memberId) : undefined;
+      const index = e.nextStep;
+      const step = steps[index];
+      const push = (outcome: string, detail: string | null, stepIndex: number | null = index, messageTo: string | null = null) =>
+        plan.logs.push({ enrolmentId: e.id, stepIndex, outcome, detail: detail?.slice(0, 255) ?? null, messageTo, at: now });
+      const next = (from: number) => {
+        const to = from + 1;
+        const nextStep = steps[to];
+        const key = `${e.journeyId}:${from}`;
+        const g = plan.advance.get(key) ?? { ids: [], from, to, due: nextStep ? new Date(now.getTime() + nextStep.waitHours * HOUR) : null, status: nextStep ? ('active' as const) : ('completed' as const) };
+        g.ids.push(e.id);
+        plan.advance.set(key, g);
+        if (!nextStep) {
+          push('completed', null, null);
+          plan.completed++;
+        }
+      };
 
-      for (const e of due) {
-        const j = journeys.get(e.journeyId)!;
-        const steps = stepsOf(j);
-        const c = customers.get(e.externalUserId);
-        const memberId = e.memberId ?? c?.memberId ?? null;
-        const a = memberId ? activity.get(memberId) : undefined;
-        const index = e.nextStep;
-        const step = steps[index];
-        const push = (outcome: string, detail: string | null, stepIndex: number | null = index, messageTo: string | null = null) =>
-          logs.push({ enrolmentId: e.id, stepIndex, outcome, detail: detail?.slice(0, 255) ?? null, messageTo, at: now });
-        const exit = (reason: string) => exits.set(reason, [...(exits.get(reason) ?? []), e.id]);
-        const next = (from: number) => {
-          const to = from + 1;
-          const nextStep = steps[to];
-          const key = `${e.journeyId}:${from}`;
-          const g = advance.get(key) ?? { ids: [], from, to, due: nextStep ? new Date(now.getTime() + nextStep.waitHours * HOUR) : null, status: nextStep ? ('active' as const) : ('completed' as const) };
-          g.ids.push(e.id);
-          advance.set(key, g);
-          if (!nextStep) {
-            push('completed', null, null);
-            out.completed++;
-          }
-        };
-
-        if (!step) {
-          // the journey was shortened while the customer waited
-          next(index);
-          continue;
-        }
-        if (!c || c.lostAt) {
-          exit('contact_lost');
-          push('goal_met', '客户已不是好友，退出旅程', index);
-          out.exited++;
-          continue;
-        }
-        if (!this.conditionHolds(step.condition, e.enrolledAt, c, a)) {
-          exit('goal_met');
-          push('goal_met', '客户已有互动，旅程目标达成');
-          out.exited++;
-          continue;
-        }
-        const action = step.action;
-        if (action.type === 'message') {
-          if (c.optedOut) {
-            push('skipped_opted_out', '客户已选择不接收消息');
-            next(index);
-            out.stepsRun++;
-            continue;
-          }
-          const cnt = counts.get(e.externalUserId) ?? { week: 0, month: 0 };
-          let until: Date | null = null;
-          let outcome = '';
-          if (quiet) {
-            until = quiet;
-            outcome = 'deferred_quiet_hours';
-          } else if (cnt.week >= settings.weeklyCap) {
-            until = new Date(week.getTime() + 7 * DAY);
-            outcome = 'deferred_weekly_cap';
-          } else if (cnt.month >= month.days) {
-            until = shanghaiMonth(new Date(month.start.getTime() + 32 * DAY)).start;
-            outcome = 'deferred_monthly_limit';
-          }
-          if (until) {
-            defer.set(until.getTime(), [...(defer.get(until.getTime()) ?? []), e.id]);
-            push(outcome, `顺延至 ${until.toISOString()}`);
-            out.deferred++;
-            continue;
-          }
-          const vars = await this.vars(c, a, names.get(e.externalUserId) ?? null);
-          outbound.push({
-            idemKey: `journey:${e.id}:${index}`,
-            kind: 'msg_template',
-            payload: { sender: c.staffUserId, externalUserIds: [e.externalUserId], text: renderTemplate(action.text, vars).trim(), attachments: toWxAttachments(action.attachments) },
-            ref: `journey:${e.journeyId}`,
-          });
-          counts.set(e.externalUserId, { week: cnt.week + 1, month: cnt.month + 1 });
-          push('done', '已生成群发消息，待员工确认发送', index, e.externalUserId);
-        } else {
-          push('done', await this.act(em, action, e, j, c, memberId, index, now));
-        }
+      if (!step) {
+        // the journey was shortened while the customer waited
         next(index);
-        out.stepsRun++;
+        continue;
       }
+      if (!c || c.lostAt) {
+        group(plan.exits, 'contact_lost', e.id);
+        push('goal_met', '客户已不是好友，退出旅程', index);
+        plan.exited++;
+        continue;
+      }
+      if (!this.conditionHolds(step.condition, e.enrolledAt, c, a)) {
+        group(plan.exits, 'goal_met', e.id);
+        push('goal_met', '客户已有互动，旅程目标达成');
+        plan.exited++;
+        continue;
+      }
+      const action = step.action;
+      if (action.type === 'message') {
+        if (c.optedOut) {
+          push('skipped_opted_out', '客户已选择不接收消息');
+          next(index);
+          plan.stepsRun++;
+          continue;
+        }
+        const before = batch.counts.get(e.externalUserId) ?? { week: 0, month: 0 };
+        const mine = run.runSent.get(e.externalUserId) ?? 0; // this run's messages are all in this week and month
+        const cnt = { week: before.week + mine, month: before.month + mine };
+        let until: Date | null = null;
+        let outcome = '';
+        if (quiet) {
+          until = quiet;
+          outcome = 'deferred_quiet_hours';
+        } else if (cnt.week >= settings.weeklyCap) {
+          until = new Date(week.getTime() + 7 * DAY);
+          outcome = 'deferred_weekly_cap';
+        } else if (cnt.month >= month.days) {
+          until = shanghaiMonth(new Date(month.start.getTime() + 32 * DAY)).start;
+          outcome = 'deferred_monthly_limit';
+        }
+        if (until) {
+          group(plan.defer, until.getTime(), e.id);
+          push(outcome, `顺延至 ${until.toISOString()}`);
+          plan.deferred++;
+          continue;
+        }
+        const vars = await this.vars(c, a, batch.names.get(e.externalUserId) ?? null);
+        plan.outbound.push({
+          idemKey: `journey:${e.id}:${index}`,
+          kind: 'msg_template',
+          payload: { sender: c.staffUserId, externalUserIds: [e.externalUserId], text: renderTemplate(action.text, vars).trim(), attachments: toWxAttachments(action.attachments) },
+          ref: `journey:${e.journeyId}`,
+        });
+        run.runSent.set(e.externalUserId, mine + 1);
+        push('done', '已生成群发消息，待员工确认发送', index, e.externalUserId);
+      } else {
+        push('done', actionDetail(action));
+        plan.acts.push((em) => this.act(em, action, e, j, c, memberId, index, now));
+      }
+      next(index);
+      plan.stepsRun++;
+    }
+    return plan;
+  }
 
-      if (outbound.length) {
-        // the queue runs on the wall clock (sending happens now), whatever clock the evaluation uses
-        await enqueueOutboundMany(em, outbound);
-        out.queued += outbound.length;
-      }
-      await this.log(em, logs);
-      for (const g of advance.values()) {
+  /**
+   * A batch's queued messages, in their own transaction, committed before the batch's step moves:
+   * a crash between the two leaves the enrolments where they were, and the next run's messages
+   * carry the same keys (journey:<enrolment>:<step>), so nothing is sent twice or lost.
+   */
+  private async writeMessages(plan: BatchPlan): Promise<void> {
+    // the queue runs on the wall clock (sending happens now), whatever clock the evaluation uses
+    if (plan.outbound.length) await this.db.transaction((em) => enqueueOutboundMany(em, plan.outbound));
+  }
+
+  /** A batch's actions, step log and enrolment moves in one transaction. */
+  private async writeSteps(plan: BatchPlan, now: Date): Promise<void> {
+    const dt = (d: Date | null) => (d ? rawTime(this.db.kind, d) : null);
+    const list = (n: number) => new Array(n).fill('?').join(',');
+    await this.db.transaction(async (em) => {
+      for (const act of plan.acts) await act(em);
+      await this.log(em, plan.logs);
+      // plain SQL with `?` lists (thousands of ids; the query builder's parameter pass is the slow part)
+      for (const g of plan.advance.values()) {
         for (let i = 0; i < g.ids.length; i += 5000) {
           const ids = g.ids.slice(i, i + 5000);
-          const r = await em
-            .createQueryBuilder()
-            .update(JourneyEnrolment)
-            .set({ nextStep: g.to, nextDueAt: g.due, status: g.status, updatedAt: now })
-            .where('id IN (:...ids) AND next_step = :from AND status = :a', { ids, from: g.from, a: 'active' })
-            .execute();
+          const r = await em.queryRunner!.query(
+            `UPDATE journey_enrolment SET next_step = ?, next_due_at = ?, status = ?, updated_at = ? WHERE id IN (${list(ids.length)}) AND next_step = ? AND status = 'active'`,
+            [g.to, dt(g.due), g.status, dt(now), ...ids, g.from],
+            true,
+          );
           // another runner moved these meanwhile: undo the whole batch rather than act twice
-          if ((r.affected ?? ids.length) !== ids.length) throw new Error('journey enrolments changed concurrently');
+          if (Number((r as { affected?: number }).affected ?? ids.length) !== ids.length) throw new Error('journey enrolments changed concurrently');
         }
       }
-      for (const [ms, ids] of defer) {
-        for (let i = 0; i < ids.length; i += 500) {
-          await em.update(JourneyEnrolment, { id: In(ids.slice(i, i + 500)), status: 'active' }, { nextDueAt: new Date(ms), updatedAt: now });
+      for (const [until, ids] of plan.defer) {
+        for (let i = 0; i < ids.length; i += 5000) {
+          const part = ids.slice(i, i + 5000);
+          await em.query(`UPDATE journey_enrolment SET next_due_at = ?, updated_at = ? WHERE id IN (${list(part.length)}) AND status = 'active'`, [dt(new Date(until)), dt(now), ...part]);
         }
       }
-      for (const [reason, ids] of exits) {
-        for (let i = 0; i < ids.length; i += 500) {
-          await em.update(JourneyEnrolment, { id: In(ids.slice(i, i + 500)), status: 'active' }, { status: 'exited', exitReason: reason, nextDueAt: null, updatedAt: now });
+      for (const [reason, ids] of plan.exits) {
+        for (let i = 0; i < ids.length; i += 5000) {
+          const part = ids.slice(i, i + 5000);
+          await em.query(`UPDATE journey_enrolment SET status = 'exited', exit_reason = ?, next_due_at = NULL, updated_at = ? WHERE id IN (${list(part.length)}) AND status = 'active'`, [reason, dt(now), ...part]);
         }
       }
-      return out;
     });
   }
 
-  private needsNames(j: Journey | undefined, index: number): boolean {
-    const a = j ? stepsOf(j)[index]?.action : undefined;
+  private needsNames(steps: JourneyStep[] | undefined, index: number): boolean {
+    const a = steps?.[index]?.action;
     return a?.type === 'message' && a.text.includes('{客户称呼}');
   }
 
@@ -413,19 +547,20 @@ export class JourneyEngine {
     }
   }
 
-  private async messageCounts(em: EntityManager, extIds: string[], week: Date, monthStart: Date): Promise<Map<string, { week: number; month: number }>> {
+  /** Messages logged before this run (ids up to the ceiling) per customer: this Shanghai week and month. */
+  private async messageCounts(extIds: string[], run: RunContext): Promise<Map<string, { week: number; month: number }>> {
     const out = new Map<string, { week: number; month: number }>();
-    const from = week < monthStart ? week : monthStart;
+    const { week, month } = run;
+    const from = week < month.start ? week : month.start;
+    const t = (d: Date) => rawTime(this.db.kind, d);
+    // plain `?` placeholders: the query builder's named-parameter pass is slow on thousands of ids
     for (let i = 0; i < extIds.length; i += 5000) {
-      const rows: Array<{ ext: string; w: string | number; m: string | number }> = await em
-        .createQueryBuilder(JourneyStepLog, 'm')
-        .select('m.message_to', 'ext')
-        .addSelect('SUM(CASE WHEN m.at >= :week THEN 1 ELSE 0 END)', 'w')
-        .addSelect('SUM(CASE WHEN m.at >= :month THEN 1 ELSE 0 END)', 'm')
-        .where('m.message_to IN (:...ids) AND m.at >= :from', { ids: extIds.slice(i, i + 5000), from })
-        .setParameters({ week, month: monthStart })
-        .groupBy('m.message_to')
-        .getRawMany();
+      const part = extIds.slice(i, i + 5000);
+      const rows: Array<{ ext: string; w: string | number; m: string | number }> = await this.db.manager.query(
+        `SELECT message_to AS ext, SUM(CASE WHEN at >= ? THEN 1 ELSE 0 END) AS w, SUM(CASE WHEN at >= ? THEN 1 ELSE 0 END) AS m
+         FROM journey_step_log WHERE message_to IN (${part.map(() => '?').join(',')}) AND at >= ? AND id <= ? GROUP BY message_to`,
+        [t(week), t(month.start), ...part, t(from), run.logCeiling],
+      );
       for (const r of rows) out.set(r.ext, { week: Number(r.w), month: Number(r.m) });
     }
     return out;
@@ -441,8 +576,8 @@ export class JourneyEngine {
     };
   }
 
-  /** Non-message actions, written in the batch's transaction; returns the log detail. */
-  private async act(em: EntityManager, action: Exclude<JourneyAction, { type: 'message' }>, e: JourneyEnrolment, j: Journey, c: JourneyCustomer, memberId: number | null, index: number, now: Date): Promise<string> {
+  /** Non-message actions, written in the batch's transaction (idempotent by key). */
+  private async act(em: EntityManager, action: Exclude<JourneyAction, { type: 'message' }>, e: JourneyEnrolment, j: Journey, c: JourneyCustomer, memberId: number | null, index: number, now: Date): Promise<void> {
     const key = `journey:${e.id}:${index}`;
     switch (action.type) {
       case 'staff_task': {
@@ -471,7 +606,7 @@ export class JourneyEngine {
         } catch (err) {
           if (!isUniqueViolation(err)) throw err;
         }
-        return action.assignee === 'owner' ? `员工任务：${action.title}` : `店长任务：${action.title}`;
+        return;
       }
       case 'add_tag':
       case 'remove_tag': {
@@ -479,7 +614,7 @@ export class JourneyEngine {
         if (add && memberId) await this.tags.grant(em, memberId, [action.tagName], `journey:${j.id}`);
         // WeCom side for this contact (member tags also reach the member's other contacts via the tag sync)
         await this.tagSync.tagContact(em, { userId: c.staffUserId, externalUserId: e.externalUserId, add: add ? [action.tagName] : [], remove: add ? [] : [action.tagName], source: `journey:${j.id}`, key });
-        return `${add ? '打标签' : '移除标签'}：${action.tagName}`;
+        return;
       }
       case 'coupon': {
         try {
@@ -498,7 +633,7 @@ export class JourneyEngine {
         } catch (err) {
           if (!isUniqueViolation(err)) throw err;
         }
-        return `发放优惠券：${action.title}（${(action.amountFen / 100).toFixed(2)}元）`;
+        return;
       }
     }
   }

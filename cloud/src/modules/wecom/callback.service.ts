@@ -5,9 +5,9 @@
  */
 import { createHash } from 'crypto';
 import { Config, Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { In } from 'typeorm';
 import { Db, isUniqueViolation } from '../../core/db';
 import type { PlatformConfig } from '../../platform/types';
+import { bulkInsert, type BulkValue } from './bulk-insert';
 import { CallbackInbox } from './callback-inbox.entity';
 import { DEDUPE_FIELDS, openCallback, openEnvelope, type CallbackSecrets } from './callback-crypto';
 import { InboxWorker } from './inbox.worker';
@@ -17,6 +17,7 @@ export type ReceiveResult = { stored: true; id: number } | { stored: false; dupl
 /** Fresh rows belong to the in-process path this long before the inbox job may take them. */
 export const IN_PROCESS_GRACE_MS = 60_000;
 const GROUP_MAX = 200;
+const INBOX_COLUMNS = ['dedupe_key', 'event', 'change_type', 'external_user_id', 'user_id', 'payload', 'event_at', 'received_at', 'status', 'attempts', 'next_attempt_at', 'locked_until', 'processed_at', 'last_error'];
 
 export function dedupeKey(fields: Record<string, string>): string {
   return createHash('sha1')
@@ -81,21 +82,38 @@ export class CallbackService {
   }
 
   /**
-   * Group commit: callbacks that arrive together are inserted in one transaction (one log flush
-   * instead of one per callback); each row still gets its own duplicate check. Every caller
-   * answers only after the commit.
+   * Group commit: callbacks that arrive together are inserted with one multi-row INSERT (one log
+   * flush instead of one per callback; a duplicate key makes it fall back to row by row), then
+   * their ids are read back by key. Every caller answers only after the commit. Plain SQL, not the
+   * query builder: this runs for every callback of a burst, ahead of the welcomes.
    */
-  /** One multi-row INSERT (a duplicate key makes it fall back to row by row), then the ids by key. */
   private async insertBatch(rows: Array<Omit<CallbackInbox, 'id'>>): Promise<ReceiveResult[]> {
+    const em = this.db.manager;
+    const tuple = (r: Omit<CallbackInbox, 'id'>): BulkValue[] => [
+      r.dedupeKey,
+      r.event,
+      r.changeType,
+      r.externalUserId,
+      r.userId,
+      r.payload,
+      r.eventAt,
+      r.receivedAt,
+      r.status,
+      r.attempts,
+      r.nextAttemptAt,
+      r.lockedUntil,
+      r.processedAt,
+      r.lastError,
+    ];
     const stored = new Set<string>();
     try {
-      await this.db.manager.createQueryBuilder().insert().into(CallbackInbox).values(rows).updateEntity(false).execute();
+      await bulkInsert(em, 'wecom_callback_inbox', INBOX_COLUMNS, rows.map(tuple));
       rows.forEach((r) => stored.add(r.dedupeKey));
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
       for (const r of rows) {
         try {
-          await this.db.manager.createQueryBuilder().insert().into(CallbackInbox).values(r).updateEntity(false).execute();
+          await bulkInsert(em, 'wecom_callback_inbox', INBOX_COLUMNS, [tuple(r)]);
           stored.add(r.dedupeKey);
         } catch (e) {
           if (!isUniqueViolation(e)) throw e;
@@ -105,8 +123,9 @@ export class CallbackService {
     const keys = [...stored];
     const ids = new Map<string, number>();
     for (let i = 0; i < keys.length; i += 500) {
-      const found = await this.db.manager.find(CallbackInbox, { where: { dedupeKey: In(keys.slice(i, i + 500)) }, select: { id: true, dedupeKey: true } });
-      found.forEach((f) => ids.set(f.dedupeKey, f.id));
+      const part = keys.slice(i, i + 500);
+      const found: Array<{ id: number | string; dedupe_key: string }> = await em.query(`SELECT id, dedupe_key FROM wecom_callback_inbox WHERE dedupe_key IN (${part.map(() => '?').join(',')})`, part);
+      found.forEach((f) => ids.set(f.dedupe_key, Number(f.id)));
     }
     // a key repeated inside one batch is stored once: the later copies are duplicates
     const seen = new Set<string>();

@@ -77,13 +77,15 @@ export class InboxWorker {
 
   hooks: InboxHooks = {};
   /** Welcomes sent at once (a burst of adds goes out in parallel). */
-  welcomeConcurrency = 32;
+  welcomeConcurrency = 256;
   /** Follow-ups (sync, link, tags, attribution) at once, while no welcome is waiting. */
   followConcurrency = 3;
 
   private welcomeQ: Item[] = [];
   private followQ: Item[] = [];
   private queued = new Set<number>();
+  /** poll() waits for its own rows only (not for a burst's follow-ups, which would hold the job and shutdown). */
+  private settledWaiters = new Map<number, Array<() => void>>();
   private activeWelcome = 0;
   private activeFollow = 0;
   private idleWaiters: Array<() => void> = [];
@@ -110,6 +112,7 @@ export class InboxWorker {
    */
   private pump(): void {
     if (this.stopped) {
+      for (const it of [...this.welcomeQ, ...this.followQ]) this.settle(it.row.id);
       this.welcomeQ.length = 0;
       this.followQ.length = 0;
       if (!this.activeWelcome && !this.activeFollow) this.idleWaiters.splice(0).forEach((r) => r());
@@ -147,9 +150,23 @@ export class InboxWorker {
       .catch((err) => this.logger?.error('[wecom inbox] #%d crashed: %s', item.row.id, (err as Error).stack ?? err))
       .finally(() => {
         release();
-        if (last || item.dropped) this.queued.delete(item.row.id);
+        if (last || item.dropped) this.settle(item.row.id);
         this.pump();
       });
+  }
+
+  private settle(id: number): void {
+    this.queued.delete(id);
+    const waiters = this.settledWaiters.get(id);
+    if (waiters) {
+      this.settledWaiters.delete(id);
+      waiters.forEach((r) => r());
+    }
+  }
+
+  private settled(id: number): Promise<void> {
+    if (!this.queued.has(id)) return Promise.resolve();
+    return new Promise((resolve) => this.settledWaiters.set(id, [...(this.settledWaiters.get(id) ?? []), resolve]));
   }
 
   /** Fire-and-forget work started from an after-commit hook (awaiting it there would deadlock SQLite's queue). */
@@ -184,7 +201,7 @@ export class InboxWorker {
     }
   }
 
-  /** Job: submit every due row (pending and due, or processing with an expired lock) and wait. */
+  /** Job: submit every due row (pending and due, or processing with an expired lock) and wait for those rows. */
   async poll(now = new Date(), limit = 500): Promise<number> {
     const rows = await this.db.manager
       .createQueryBuilder(CallbackInbox, 'i')
@@ -193,7 +210,9 @@ export class InboxWorker {
       .take(limit)
       .getMany();
     rows.forEach((r) => this.submit(r));
-    await this.idle();
+    await Promise.all(rows.map((r) => this.settled(r.id)));
+    await Promise.allSettled([...this.pending]);
+    await this.welcome.flush();
     return rows.length;
   }
 

@@ -53,10 +53,14 @@ export class OutboundWorker {
     return this.processorInstance;
   }
 
-  /** Send everything due now, in batches, until nothing is left. */
-  async drain(now?: Date, maxBatches = 50): Promise<RunResult> {
+  /**
+   * Send everything due now, in batches, until nothing is left (or `budgetMs` has passed: the job
+   * runs every few seconds, and a run that holds on through a large backlog holds the shutdown too).
+   */
+  async drain(now?: Date, maxBatches = 50, budgetMs = Infinity): Promise<RunResult> {
     const total: RunResult = { sent: 0, reconciled: 0, failed: 0, retry: 0, cancelled: 0 };
-    for (let i = 0; i < maxBatches && !this.stopping; i++) {
+    const until = Date.now() + budgetMs;
+    for (let i = 0; i < maxBatches && !this.stopping && Date.now() < until; i++) {
       const r = await this.processor.runOnce({ limit: 100, now });
       (Object.keys(total) as Array<keyof RunResult>).forEach((k) => (total[k] += r[k]));
       if (r.sent + r.reconciled + r.failed + r.retry + r.cancelled === 0) break;

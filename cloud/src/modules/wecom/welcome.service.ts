@@ -13,7 +13,7 @@ import { WecomChannel, channelWelcome } from './channel.entity';
 import { ChannelService } from './channel.service';
 import { WecomDirectory } from './directory.service';
 import { WelcomeLog, type WelcomeStatus } from './welcome-log.entity';
-import { WecomContact } from './wecom-contact.entity';
+import { bulkInsert, type BulkValue } from './bulk-insert';
 
 /** Used when the State names no channel (or there is none). */
 export const DEFAULT_WELCOME: WelcomeContent = {
@@ -22,6 +22,9 @@ export const DEFAULT_WELCOME: WelcomeContent = {
 };
 
 export const WELCOME_WINDOW_MS = 20_000;
+
+const LOG_COLUMNS = ['inbox_id', 'external_user_id', 'user_id', 'channel_id', 'event_at', 'received_at', 'sent_at', 'delay_ms', 'processing_ms', 'status', 'errcode'];
+const logTuple = (r: Omit<WelcomeLog, 'id'>): BulkValue[] => [r.inboxId, r.externalUserId, r.userId, r.channelId, r.eventAt, r.receivedAt, r.sentAt, r.delayMs, r.processingMs, r.status, r.errcode];
 
 export function toWxAttachments(list: WelcomeAttachment[]): WxWelcomeAttachment[] {
   return list.map((a): WxWelcomeAttachment => {
@@ -89,7 +92,7 @@ export class WelcomeService {
     if (!rows.length) return;
     this.flushing = (async () => {
       try {
-        await this.db.manager.createQueryBuilder().insert().into(WelcomeLog).values(rows).updateEntity(false).execute();
+        await bulkInsert(this.db.manager, 'wecom_welcome_log', LOG_COLUMNS, rows.map(logTuple));
       } catch (err) {
         if (!isUniqueViolation(err)) {
           if (this.buffer.length < 10_000) this.buffer.unshift(...rows);
@@ -123,8 +126,9 @@ export class WelcomeService {
     vars['员工姓名'] = staff?.displayName ?? '';
     vars['门店'] = (await this.directory.storeName(channel?.storeId ?? staff?.storeId ?? null)) ?? '社区店';
     if (text.includes('{客户称呼}')) {
-      const known = await this.db.manager.findOne(WecomContact, { where: { externalUserId }, select: { id: true, name: true } });
-      vars['客户称呼'] = known?.name ?? '';
+      // plain SQL: one lookup per welcome of a burst (a re-added customer has a name; a new one has none yet)
+      const known: Array<{ name: string | null }> = await this.db.manager.query('SELECT name FROM wecom_contact WHERE external_user_id = ? LIMIT 1', [externalUserId]);
+      vars['客户称呼'] = known[0]?.name ?? '';
     }
     if (text.includes('{推荐人}') && channel?.referrerMemberId) {
       vars['推荐人'] = (await this.directory.member(channel.referrerMemberId))?.nickname ?? '您的好友';

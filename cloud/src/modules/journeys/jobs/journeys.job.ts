@@ -16,6 +16,8 @@ export class JourneyRunner {
   async run(ctx: JobContext): Promise<void> {
     this.lastResult = await this.engine.evaluate(ctx.now(), { renew: ctx.renew });
     const r = this.lastResult;
-    if (r.enrolled || r.stepsRun || r.deferred) ctx.logger.info('[journeys] enrolled %d, steps %d, deferred %d, exited %d', r.enrolled, r.stepsRun, r.deferred, r.exited);
+    if (r.enrolled || r.stepsRun || r.deferred) {
+      ctx.logger.info('[journeys] enrolled %d, steps %d, deferred %d, exited %d; ms %j', r.enrolled, r.stepsRun, r.deferred, r.exited, r.ms ?? {});
+    }
   }
 }

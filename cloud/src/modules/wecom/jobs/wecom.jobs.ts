@@ -32,7 +32,8 @@ export class WecomJobs {
 
   @Job({ name: 'wecom.outbound', cron: '*/5 * * * * *', leaseSeconds: 300 })
   async outboundJob(ctx: JobContext): Promise<void> {
-    await this.outbound.drain(ctx.now());
+    // a few seconds per run: the next run (5 s later) continues a backlog
+    await this.outbound.drain(ctx.now(), 50, 4_000);
   }
 
   /** Back to the primary staff after midnight, and catch up on caps reached elsewhere. */
