@@ -12,6 +12,25 @@ export const jssdkSignature = defineRoute({
   response: z.object({ corpId: z.string(), agentId: z.string(), corp: Signature, agent: Signature }),
 });
 
+export const SidebarActivity = z.object({
+  at: IsoDateTime,
+  /** Chinese text for the clerk, e.g. 「报名「手工水饺」（12月3日 14:00）」. */
+  text: z.string(),
+  /** Domain-specific kind (registered, class_no_show, contest_votes, coupon_issued, wecom_added, …). */
+  kind: z.string(),
+});
+export type SidebarActivity = z.infer<typeof SidebarActivity>;
+
+export const SidebarOffer = z.object({
+  /** Which rule produced it: class_reminder, waitlist_reassure, no_show_checkin, wake_coupon, caring_hello, contest_invite, nye_preorder, tier. */
+  key: z.string(),
+  /** What to offer / say. */
+  text: z.string(),
+  /** 为什么推荐: the fact behind it. */
+  reason: z.string(),
+});
+export type SidebarOffer = z.infer<typeof SidebarOffer>;
+
 export const SidebarContactView = z.object({
   externalUserId: z.string(),
   name: z.string().nullable(),
@@ -25,8 +44,10 @@ export const SidebarContactView = z.object({
       storeName: z.string().nullable(),
       householdName: z.string().nullable(),
       tags: z.array(z.string()),
-      recentActivity: z.array(z.object({ at: IsoDateTime, text: z.string() })),
-      nextBestOffer: z.string().nullable(),
+      /** The member's timeline across domains (registration, contest, classes, journeys, WeCom), newest first, at most 15. */
+      recentActivity: z.array(SidebarActivity),
+      /** What to bring up next, best first (at most 3), each with why; empty when nothing fits. */
+      offers: z.array(SidebarOffer),
     })
     .nullable(),
 });
@@ -36,7 +57,7 @@ export const sidebarContact = defineRoute({
   method: 'GET',
   path: '/api/sidebar/contacts/:externalUserId',
   auth: 'staff',
-  summary: 'Who the staff member is talking to: contact, linked member, tier, tags, recent activity, what to offer next.',
+  summary: 'Who the staff member is talking to: contact, linked member, tier, tags, the member timeline across domains and up to 3 next best offers with their reasons.',
   params: z.object({ externalUserId: z.string().min(1).max(64) }),
   response: SidebarContactView,
 });

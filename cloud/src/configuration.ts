@@ -14,6 +14,7 @@ import { GlobalErrorFilter } from './core/error.filter';
 import { EventBus } from './core/events/event-bus';
 import { JobRunner } from './core/jobs';
 import { PrivacyRegistry } from './core/privacy';
+import { TimelineRegistry } from './core/timeline';
 import { boundRoutes } from './core/route';
 import { allContractRoutes } from './core/openapi';
 import { type WebApp, WebAppsMiddleware } from './core/web.middleware';
@@ -67,6 +68,7 @@ export class MainConfiguration implements ILifeCycle {
       this.seeded = await seed.seedDemo();
     }
     await (await container.getAsync(PrivacyRegistry)).start(container);
+    await (await container.getAsync(TimelineRegistry)).start(container);
     await (await container.getAsync(EventBus)).start(container);
     // scheduled jobs run in the long-running server; tests call JobRunner.runNow themselves
     if (this.env.NODE_ENV !== 'test') (await container.getAsync(JobRunner)).start();

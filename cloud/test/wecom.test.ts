@@ -39,12 +39,12 @@ afterAll(async () => {
 
 const view = (who: string, ext: string) => t.client(tokens[who]).call(wecom.sidebarContact, { params: { externalUserId: ext } });
 
-test('the follower sees the contact with member, household, activity and a next best offer', async () => {
+test('the follower sees the contact with member, household, activity and next best offers', async () => {
   const v = await view('ownerA', 'wm_linked');
   expect(v).toMatchObject({
     externalUserId: 'wm_linked',
     name: '王阿姨',
-    member: { id: ids.member, nickname: '王阿姨', tier: '新客', storeName: '滨江店', householdName: '王家', tags: [], nextBestOffer: '推荐「年夜饭预订」首单' },
+    member: { id: ids.member, nickname: '王阿姨', tier: '新客', storeName: '滨江店', householdName: '王家', tags: [], offers: [{ key: 'nye_preorder', text: expect.stringContaining('年夜饭'), reason: '新会员，还没有下过单' }] },
   });
   const texts = v.member!.recentActivity.map((a) => a.text);
   expect(texts).toEqual(expect.arrayContaining(['注册成为会员', '添加了企业微信好友（团长李娜）']));
@@ -55,7 +55,9 @@ test('the follower sees the contact with member, household, activity and a next 
 
 test('an unlinked contact is linked by unionid on first view', async () => {
   const v = await view('clerkA', 'wm_unlinked');
-  expect(v.member).toMatchObject({ id: ids.gold, tier: '金卡', nextBestOffer: expect.stringContaining('年夜饭') });
+  expect(v.member).toMatchObject({ id: ids.gold, tier: '金卡' });
+  // a member registered today with no order: the pre-order pitch, whatever the tier
+  expect(v.member!.offers.map((o) => o.key)).toEqual(['nye_preorder']);
   expect((await (await db(t)).manager.findOneByOrFail(WecomContact, { externalUserId: 'wm_unlinked' })).memberId).toBe(ids.gold);
   const stranger = await view('clerkA', 'wm_stranger');
   expect(stranger).toEqual({ externalUserId: 'wm_stranger', name: '路人', avatarUrl: null, member: null });

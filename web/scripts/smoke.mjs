@@ -108,10 +108,10 @@ const contactLinked = {
     householdName: '张家',
     tags: ['爱做饭', '年夜饭意向', '周末有空'],
     recentActivity: [
-      { at: '2026-11-20T02:05:00.000Z', text: '报名了「家常红烧肉」烹饪课' },
-      { at: '2026-11-18T11:40:00.000Z', text: '为菜谱大赛作品投了 1 票' },
+      { at: '2026-11-20T02:05:00.000Z', text: '报名「家常红烧肉」（11月22日 14:00）', kind: 'class_registered' },
+      { at: '2026-11-18T11:40:00.000Z', text: '为「晒出你家的传家年夜菜」的作品投了 1 票', kind: 'contest_votes' },
     ],
-    nextBestOffer: '推荐预订年夜饭「团圆套餐」，可在小程序内选自提时段',
+    offers: [{ key: 'tier', text: '推荐预订年夜饭「团圆套餐」，可在小程序内选自提时段', reason: '按会员等级（金卡）推荐' }],
   },
 };
 

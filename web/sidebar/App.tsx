@@ -279,27 +279,8 @@ function ContactPanel({ state }: { state: ContactState }) {
               {m.tags.length ? m.tags.map((t) => <span key={t}>{t}</span>) : <em className="sb-muted">暂无标签</em>}
             </div>
           </section>
-          <section className="sb-card">
-            <h3>推荐跟进</h3>
-            <p className={m.nextBestOffer ? 'sb-offer' : 'sb-muted'} data-testid="sidebar-offer">
-              {m.nextBestOffer ?? '暂无推荐'}
-            </p>
-          </section>
-          <section className="sb-card">
-            <h3>最近动态</h3>
-            <ul className="sb-activity" data-testid="sidebar-activity">
-              {m.recentActivity.length ? (
-                m.recentActivity.map((a, i) => (
-                  <li key={`${a.at}-${i}`}>
-                    <time>{formatDateTime(a.at)}</time>
-                    <span>{a.text}</span>
-                  </li>
-                ))
-              ) : (
-                <li className="sb-muted">暂无近期动态</li>
-              )}
-            </ul>
-          </section>
+          <Offers offers={m.offers} />
+          <Timeline items={m.recentActivity} />
         </>
       ) : (
         <section className="sb-card">
@@ -307,6 +288,59 @@ function ContactPanel({ state }: { state: ContactState }) {
         </section>
       )}
     </>
+  );
+}
+
+/** Up to 3 offers, best first, each with the fact behind it (为什么推荐). */
+function Offers({ offers }: { offers: wecom.SidebarOffer[] }) {
+  return (
+    <section className="sb-card">
+      <h3>推荐跟进</h3>
+      {offers.length ? (
+        <ol className="sb-offers" data-testid="sidebar-offer">
+          {offers.map((o) => (
+            <li key={o.key} className="sb-offer" data-testid={`sidebar-offer-${o.key}`}>
+              <span>{o.text}</span>
+              <small className="sb-reason">为什么推荐：{o.reason}</small>
+            </li>
+          ))}
+        </ol>
+      ) : (
+        <p className="sb-muted" data-testid="sidebar-offer">
+          暂无推荐
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** The first few lines show at once (phones); the rest of the (at most 15) on a tap. */
+const TIMELINE_FOLDED = 5;
+
+function Timeline({ items }: { items: wecom.SidebarActivity[] }) {
+  const [open, setOpen] = useState(false);
+  const shown = open ? items : items.slice(0, TIMELINE_FOLDED);
+  return (
+    <section className="sb-card">
+      <h3>最近动态</h3>
+      <ul className="sb-activity" data-testid="sidebar-activity">
+        {shown.length ? (
+          shown.map((a, i) => (
+            <li key={`${a.at}-${i}`} data-kind={a.kind}>
+              <time>{formatDateTime(a.at)}</time>
+              <span>{a.text}</span>
+            </li>
+          ))
+        ) : (
+          <li className="sb-muted">暂无近期动态</li>
+        )}
+      </ul>
+      {items.length > TIMELINE_FOLDED && (
+        <button className="sb-link sb-more" data-testid="sidebar-activity-toggle" onClick={() => setOpen(!open)}>
+          {open ? '收起' : `展开全部 ${items.length} 条`}
+        </button>
+      )}
+    </section>
   );
 }
 

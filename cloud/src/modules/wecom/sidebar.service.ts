@@ -10,31 +10,17 @@ import type { SidebarContactView } from '../../../../contracts/wecom';
 import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, iso } from '../../core/db';
 import { AppError } from '../../core/errors';
+import { TimelineRegistry } from '../../core/timeline';
 import { Member } from '../identity/entities/member.entity';
 import { MemberService } from '../identity/member.service';
 import { RfmService } from '../tags/rfm.service';
 import { TagService } from '../tags/tag.service';
 import { WecomContact } from './wecom-contact.entity';
 import { WecomContactService } from './wecom-contact.service';
+import { nextBestOffers } from './offers';
 
-/**
- * PLACEHOLDER next-best-offer rule, by tier only, until the tags/journeys work computes offers from
- * behaviour: new members get the New Year's Eve dinner pre-order as a first order, regulars a class.
- */
-export function nextBestOfferFor(tier: string): string | null {
-  switch (tier) {
-    case '新客':
-      return '推荐「年夜饭预订」首单';
-    case '银卡':
-      return '邀请报名本周烹饪课';
-    case '金卡':
-      return '推荐「年夜饭」家庭套餐，提前锁定提货时段';
-    case '钻石':
-      return '店长专属回访，预约节日礼盒';
-    default:
-      return null;
-  }
-}
+/** Timeline lines in the view: enough for a glance on a phone, light to load per chat. */
+export const TIMELINE_LIMIT = 15;
 
 @Provide()
 @Scope(ScopeEnum.Singleton)
@@ -54,6 +40,9 @@ export class SidebarService {
   @Inject()
   rfm!: RfmService;
 
+  @Inject()
+  timeline!: TimelineRegistry;
+
   async contactView(staff: StaffPrincipal, externalUserId: string): Promise<SidebarContactView> {
     const contact = await this.contacts.findByExternalId(externalUserId);
     if (!contact) throw new AppError('NOT_FOUND');
@@ -63,7 +52,7 @@ export class SidebarService {
       externalUserId: contact.externalUserId,
       name: contact.name,
       avatarUrl: contact.avatar,
-      member: member ? await this.memberView(member, contact) : null,
+      member: member ? await this.memberView(member) : null,
     };
   }
 
@@ -98,17 +87,12 @@ export class SidebarService {
     return tier && !names.includes(tier) ? [...names, tier] : names;
   }
 
-  private async memberView(m: Member, contact: WecomContact): Promise<NonNullable<SidebarContactView['member']>> {
-    const consents = await this.members.consentHistory(m.id);
-    const activity: Array<{ at: Date; text: string }> = [{ at: m.createdAt, text: '注册成为会员' }];
-    for (const c of consents) {
-      activity.push({ at: c.at, text: c.action === 'granted' ? `同意《隐私保护指引》（${c.version}）` : '撤回隐私授权' });
-    }
-    if (contact.addedAt) {
-      const who = contact.followStaff?.displayName;
-      activity.push({ at: contact.addedAt, text: who ? `添加了企业微信好友（${who}）` : '添加了企业微信好友' });
-    }
-    activity.sort((a, b) => b.at.getTime() - a.at.getTime());
+  /**
+   * The member part: timeline and offers come from the domains through TimelineRegistry (each
+   * reads its own tables), the offers from the pure rules in offers.ts.
+   */
+  private async memberView(m: Member, now = new Date()): Promise<NonNullable<SidebarContactView['member']>> {
+    const [tags, timeline, facts] = await Promise.all([this.tagsOf(m.id), this.timeline.timelineOf(m.id, TIMELINE_LIMIT), this.timeline.factsOf(m.id, now)]);
     return {
       id: m.id,
       nickname: m.nickname,
@@ -116,9 +100,9 @@ export class SidebarService {
       storeName: m.store?.name ?? null,
       householdName: m.household?.name ?? null,
       // our behaviour tags, then the RFM tier (when the member has orders)
-      tags: await this.tagsOf(m.id),
-      recentActivity: activity.slice(0, 10).map((a) => ({ at: iso(a.at), text: a.text })),
-      nextBestOffer: nextBestOfferFor(m.tier),
+      tags,
+      recentActivity: timeline.map((a) => ({ at: iso(a.at), text: a.text, kind: a.kind })),
+      offers: nextBestOffers({ tier: m.tier, registeredAt: m.createdAt, facts, now }),
     };
   }
 }

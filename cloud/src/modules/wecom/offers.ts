@@ -1,0 +1,147 @@
+/**
+ * Next best offers for the sidebar: what the clerk could bring up with this customer now, and why.
+ * One pure function over the facts the domains provide (no I/O), so the rules are unit-tested as
+ * they are. Deterministic: fixed priorities, at most 3 offers. Never suggests canvassing votes
+ * (拉票): the contest rules forbid rewarding shares or votes, so a contest offer only invites an entry.
+ */
+import type { MemberFactSet } from '../../core/timeline';
+
+export interface Offer {
+  key: OfferKey;
+  text: string;
+  reason: string;
+}
+
+export type OfferKey =
+  | 'class_reminder'
+  | 'waitlist_reassure'
+  | 'no_show_checkin'
+  | 'wake_coupon'
+  | 'caring_hello'
+  | 'contest_invite'
+  | 'nye_preorder'
+  | 'tier';
+
+export interface OfferInput {
+  tier: string;
+  registeredAt: Date;
+  facts: MemberFactSet;
+  now: Date;
+}
+
+const DAY = 86_400_000;
+const OFFSET = 8 * 3600_000; // Asia/Shanghai, no DST
+export const MAX_OFFERS = 3;
+export const QUIET_DAYS = 30;
+export const NO_SHOW_RECENT_DAYS = 14;
+export const NEW_MEMBER_DAYS = 30;
+
+const local = (d: Date) => new Date(d.getTime() + OFFSET);
+const dayIndex = (d: Date) => Math.floor(local(d).getTime() / DAY);
+const hm = (d: Date) => local(d).toISOString().slice(11, 16);
+/** 「12月3日」 in Shanghai. */
+const md = (d: Date) => `${local(d).getUTCMonth() + 1}月${local(d).getUTCDate()}日`;
+const yuan = (fen: number) => (fen % 100 === 0 ? String(fen / 100) : (fen / 100).toFixed(2));
+
+/** 「今天 14:00」/「明天 14:00」/「12月3日 14:00」 relative to `now`, in Shanghai. */
+function when(at: Date, now: Date): string {
+  const diff = dayIndex(at) - dayIndex(now);
+  const day = diff === 0 ? '今天' : diff === 1 ? '明天' : md(at);
+  return `${day} ${hm(at)}`;
+}
+
+function tierOffer(tier: string): Offer | null {
+  const reason = `按会员等级（${tier}）推荐`;
+  switch (tier) {
+    case '新客':
+      return { key: 'tier', text: '介绍年夜饭预订即将开放，可先帮客户登记预约提醒', reason };
+    case '银卡':
+      return { key: 'tier', text: '邀请报名本周的烹饪课', reason };
+    case '金卡':
+      return { key: 'tier', text: '介绍年夜饭家庭套餐，开放后可提前锁定提货时段（可先登记预约提醒）', reason };
+    case '钻石':
+      return { key: 'tier', text: '店长专属回访，预约节日礼盒', reason };
+    default:
+      return null;
+  }
+}
+
+export function nextBestOffers({ tier, registeredAt, facts, now }: OfferInput): Offer[] {
+  const offers: Offer[] = [];
+  const today = dayIndex(now);
+
+  // 1. a booked class today or tomorrow: remind (the most time-critical)
+  const soon = facts.upcomingClasses.find((c) => c.status === 'confirmed' && c.startsAt > now && dayIndex(c.startsAt) - today <= 1);
+  if (soon) {
+    offers.push({
+      key: 'class_reminder',
+      text: `提醒客户：「${soon.title}」${when(soon.startsAt, now)} 开课，请准时到店签到`,
+      reason: `已报名该课程，${dayIndex(soon.startsAt) === today ? '今天' : '明天'}开课`,
+    });
+  }
+
+  // 2. on a waitlist: reassure about the position
+  const waiting = facts.upcomingClasses.find((c) => c.status === 'waitlisted' && c.startsAt > now);
+  if (waiting) {
+    const pos = waiting.waitlistPosition;
+    offers.push({
+      key: 'waitlist_reassure',
+      text: `告诉客户「${waiting.title}」${pos ? `目前候补第${pos}位` : '正在候补'}，有人退出会自动转为报名并通知，不用重复报名`,
+      reason: `客户在${when(waiting.startsAt, now)}课程的候补名单中`,
+    });
+  }
+
+  // 3. missed a class recently: a gentle check-in, not a reproach
+  const ns = facts.lastNoShow;
+  if (ns && now.getTime() - ns.startsAt.getTime() <= NO_SHOW_RECENT_DAYS * DAY && now >= ns.startsAt) {
+    offers.push({
+      key: 'no_show_checkin',
+      text: `温和问候：${md(ns.startsAt)}的「${ns.title}」没见到您，是不是临时有事？欢迎报名下一期`,
+      reason: `${md(ns.startsAt)}的课程已报名但未签到`,
+    });
+  }
+
+  // 4. quiet for 30+ days: the unused wake-up coupon if there is one, else a caring hello
+  const last = Math.max(registeredAt.getTime(), ...facts.activeAt.filter((d) => d <= now).map((d) => d.getTime()));
+  const quietDays = Math.floor((now.getTime() - last) / DAY);
+  if (quietDays >= QUIET_DAYS) {
+    const c = facts.unusedCoupon;
+    if (c && c.validUntil > now) {
+      const rule = c.minSpendFen > 0 ? `满${yuan(c.minSpendFen)}减${yuan(c.amountFen)}` : `${yuan(c.amountFen)}元`;
+      offers.push({
+        key: 'wake_coupon',
+        text: `提醒客户「${c.title}」（${rule}）还没用，${md(c.validUntil)}前有效`,
+        reason: `已${quietDays}天没有互动，回归券尚未使用`,
+      });
+    } else {
+      offers.push({ key: 'caring_hello', text: '发一句关怀问候，聊聊店里最近到的时令菜', reason: `已${quietDays}天没有互动` });
+    }
+  }
+
+  // 5. a contest taking entries and none from the member: invite an entry (never votes / 拉票)
+  const contest = facts.openContest;
+  if (contest && !contest.hasEntry && contest.submissionEndAt > now) {
+    offers.push({
+      key: 'contest_invite',
+      text: `邀请参加「${contest.title}」，晒一道家里的拿手菜和它的故事`,
+      reason: `活动征集中（${md(contest.submissionEndAt)}截止），客户还没有投稿`,
+    });
+  }
+
+  // 6. a new member who has not ordered yet: the New Year's Eve dinner pre-order (not open yet)
+  const isNew = tier === '新客' || now.getTime() - registeredAt.getTime() <= NEW_MEMBER_DAYS * DAY;
+  if (isNew && !facts.lastOrderAt) {
+    offers.push({
+      key: 'nye_preorder',
+      text: '介绍年夜饭预订即将开放，可先帮客户登记预约提醒',
+      reason: '新会员，还没有下过单',
+    });
+  }
+
+  // 7. nothing from behaviour: by tier
+  if (!offers.length) {
+    const t = tierOffer(tier);
+    if (t) offers.push(t);
+  }
+  return offers.slice(0, MAX_OFFERS);
+}
