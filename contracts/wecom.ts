@@ -110,6 +110,15 @@ export type WelcomeContent = z.infer<typeof WelcomeContent>;
 
 export const CHANNEL_KINDS = ['store', 'class', 'group', 'referral', 'poster', 'other'] as const;
 export const ChannelKind = z.enum(CHANNEL_KINDS);
+/** How ops and staff call each kind (ops page, enrolment reasons). */
+export const CHANNEL_KIND_LABELS: Record<(typeof CHANNEL_KINDS)[number], string> = {
+  store: '门店',
+  class: '课程海报',
+  group: '社群',
+  referral: '会员推荐',
+  poster: '宣传海报',
+  other: '其他',
+};
 
 const WecomUserId = z.string().trim().min(1).max(64);
 

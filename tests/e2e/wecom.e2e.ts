@@ -255,6 +255,8 @@ test('a customer adds the clerk through the code: welcome in the window, tags, a
   await expectText(byTestId(ops, 'enrolment-status'), '进行中');
   await expectText(byTestId(ops, 'enrolment-standing'), '第3天·菜谱关怀');
   await expectText(byTestId(ops, 'customer-journeys'), '进入旅程');
+  // why: the channel by its name ops know (store = 门店), not the code
+  await expectText(byTestId(ops, 'customer-journeys'), '渠道：门店');
   await shot(ops, '06-customer-enrolled');
   expectNoPageIssues(ops);
 });

@@ -308,6 +308,7 @@ export class ClassAdminService {
             registrationId: r.id,
             sessionId: s.id,
             classId: c.id,
+            classTitle: c.title,
             memberId: r.memberId,
             startsAt: startsAt.toISOString(),
             previousStartsAt: new Date(s.startsAt).toISOString(),
@@ -321,7 +322,7 @@ export class ClassAdminService {
   }
 
   async cancelSession(staff: StaffPrincipal, sessionId: number, now = new Date()): Promise<OpsSession> {
-    const { s } = await this.scopedSession(staff, sessionId);
+    const { s, c } = await this.scopedSession(staff, sessionId);
     await this.db.transaction(async (tx) => {
       const res = await tx
         .createQueryBuilder()
@@ -337,7 +338,16 @@ export class ClassAdminService {
         .set({ status: 'cancelled', cancelledAt: now, cancelledBy: 'ops' })
         .where("session_id = :id AND status IN ('confirmed', 'waitlisted')", { id: s.id })
         .execute();
-      for (const r of active) await this.events.emit(tx, 'ClassRegistrationCancelled', { registrationId: r.id, sessionId: s.id, memberId: r.memberId, by: 'ops' });
+      for (const r of active) {
+        await this.events.emit(tx, 'ClassRegistrationCancelled', {
+          registrationId: r.id,
+          sessionId: s.id,
+          memberId: r.memberId,
+          by: 'ops',
+          classTitle: c.title,
+          startsAt: new Date(s.startsAt).toISOString(),
+        });
+      }
     });
     const fresh = await this.db.manager.findOneOrFail(ClassSession, { where: { id: s.id } });
     return opsSession(fresh, (await this.countsBySession([s.id])).get(s.id));

@@ -5,13 +5,14 @@ declare module '../../core/events/types' {
   interface DomainEventMap {
     /** A member registered (seat or waitlist; getting a seat later is ClassRegistrationPromoted). */
     ClassRegistered: { registrationId: number; sessionId: number; classId: number; memberId: number };
-    ClassRegistrationCancelled: { registrationId: number; sessionId: number; memberId: number; by: 'member' | 'ops' };
+    /** `classTitle` and `startsAt` come with cancellations by ops (the member is told about those). */
+    ClassRegistrationCancelled: { registrationId: number; sessionId: number; memberId: number; by: 'member' | 'ops'; classTitle?: string; startsAt?: string };
     /** A waiting household got a seat; the promotion notice is queued in class_notice. */
     ClassRegistrationPromoted: { registrationId: number; sessionId: number; memberId: number };
     /** Attendance recorded once; `tags` are the class's tags to grant. */
     ClassCheckedIn: { registrationId: number; sessionId: number; classId: number; storeId: number; memberId: number; tags: string[] };
     /** Ops moved a session a member holds a place in (seat or waitlist): tell them the new time. */
-    ClassSessionRescheduled: { registrationId: number; sessionId: number; classId: number; memberId: number; startsAt: string; previousStartsAt: string };
+    ClassSessionRescheduled: { registrationId: number; sessionId: number; classId: number; classTitle: string; memberId: number; startsAt: string; previousStartsAt: string };
     ClassNoShowRecorded: { registrationId: number; sessionId: number; memberId: number; blocked: boolean };
   }
 }

@@ -5,6 +5,7 @@
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager, In, IsNull } from 'typeorm';
+import { CHANNEL_KIND_LABELS, type CHANNEL_KINDS } from '../../../../contracts/wecom';
 import { OnEvent } from '../../core/events/event-bus';
 import type { DeliveredEvent } from '../../core/events/types';
 import '../classes/events';
@@ -19,6 +20,8 @@ import { JourneyCustomer } from './entities/journey-customer.entity';
 import { ActivityLog, MemberActivity } from './entities/member-activity.entity';
 import { StaffTask } from './entities/staff-task.entity';
 import { JourneyProjection } from './projection.service';
+
+type ChannelKindName = (typeof CHANNEL_KINDS)[number];
 
 @Provide()
 @Scope(ScopeEnum.Singleton)
@@ -55,7 +58,7 @@ export class JourneysListener {
       { externalUserId: p.externalUserId, memberId: p.memberId, staffUserId: p.staffUserId },
       null,
       new Date(),
-      p.channelKind ? `添加好友（渠道：${p.channelKind}），欢迎语已处理` : '添加好友，欢迎语已处理',
+      p.channelKind ? `添加好友（渠道：${CHANNEL_KIND_LABELS[p.channelKind as ChannelKindName] ?? p.channelKind}），欢迎语已处理` : '添加好友，欢迎语已处理',
     );
   }
 

@@ -1,14 +1,7 @@
 /** Labels and small formatters of the 渠道活码 / 欢迎语 screens. */
-import type { WELCOME_STATUSES } from '../../../../contracts/wecom';
+import { CHANNEL_KIND_LABELS as KIND_LABELS, type WELCOME_STATUSES } from '../../../../contracts/wecom';
 
-export const CHANNEL_KIND_LABELS: Record<string, string> = {
-  store: '门店',
-  class: '课程海报',
-  group: '社群',
-  referral: '会员推荐',
-  poster: '宣传海报',
-  other: '其他',
-};
+export const CHANNEL_KIND_LABELS: Record<string, string> = KIND_LABELS;
 export const CHANNEL_KIND_COLORS: Record<string, string> = {
   store: 'orange',
   class: 'gold',
