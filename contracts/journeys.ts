@@ -263,7 +263,13 @@ export const runJourneys = defineRoute({
   roles: ['hq_admin'],
   summary: 'Evaluate journeys now (the scheduler does it every minute): enrol customers who are due and run due steps.',
   body: z.object({ now: IsoDateTime.optional().describe('Outside production only: evaluate as of this time (tests, demos, benchmarks).') }),
-  response: z.object({ ran: z.boolean(), enrolled: z.number().int(), stepsRun: z.number().int(), deferred: z.number().int(), ms: z.number().int() }),
+  response: z.object({
+    ran: z.boolean().describe('false: another server instance kept evaluating for a few seconds, so this request ran nothing (a run in this instance is waited for).'),
+    enrolled: z.number().int(),
+    stepsRun: z.number().int(),
+    deferred: z.number().int(),
+    ms: z.number().int(),
+  }),
 });
 
 // ---- sidebar: tasks, replies, opt-out ----

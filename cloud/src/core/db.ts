@@ -15,6 +15,45 @@ import { DataSource, EntityManager } from 'typeorm';
 
 type AfterCommit = () => void | Promise<void>;
 
+export interface TransactionOptions {
+  /**
+   * Run `work` again (up to this many attempts in all) when the transaction lost a race
+   * (isTransientDbError): the database rolled all of it back, so `work` must only touch the
+   * database through `em` (no outside effects, no counters kept across attempts). Ignored when
+   * joining an outer transaction: the outermost one retries as a whole.
+   */
+  attempts?: number;
+}
+
+/**
+ * Thrown inside a transaction when a conditional write found the world changed under a stale
+ * read: the transaction is rolled back and, where the caller retries, run again.
+ */
+export class RetryTransaction extends Error {
+  constructor(reason: string) {
+    super(`retry: ${reason}`);
+    this.name = 'RetryTransaction';
+  }
+}
+
+/**
+ * True when the work lost a race and running it again is safe and likely to succeed: a MariaDB
+ * deadlock (1213) or lock-wait timeout (1205), SQLite busy (another process held the file past
+ * the busy timeout), or a RetryTransaction.
+ */
+export function isTransientDbError(err: unknown): boolean {
+  if (err instanceof RetryTransaction) return true;
+  const e = err as { driverError?: { errno?: number; code?: string }; errno?: number; code?: string } | null;
+  const d = e?.driverError ?? e;
+  if (!d || typeof d !== 'object') return false;
+  return d.errno === 1213 || d.errno === 1205 || d.code === 'ER_LOCK_DEADLOCK' || d.code === 'ER_LOCK_WAIT_TIMEOUT' || d.code === 'SQLITE_BUSY';
+}
+
+/** Jittered backoff before attempt `attempt + 1`, so the losers of a race do not collide again in lockstep. */
+export function retryDelay(attempt: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, Math.floor(Math.random() * 20 * attempt) + 5));
+}
+
 @Provide()
 @Scope(ScopeEnum.Singleton)
 export class Db {
@@ -46,9 +85,21 @@ export class Db {
   }
 
   /** Run `work` in one transaction; after a successful commit run the hooks registered with afterCommit. */
-  async transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (em: EntityManager) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const outer = this.current.getStore();
     if (outer?.open) return work(outer.em);
+    const attempts = Math.max(1, options.attempts ?? 1);
+    for (let i = 1; ; i++) {
+      try {
+        return await this.once(work);
+      } catch (err) {
+        if (i >= attempts || !isTransientDbError(err)) throw err;
+        await retryDelay(i);
+      }
+    }
+  }
+
+  private async once<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     const run = async () => {
       const pending: AfterCommit[] = [];
       let scope: { em: EntityManager; open: boolean } | undefined;

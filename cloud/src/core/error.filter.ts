@@ -10,7 +10,7 @@ import { ERROR_CODES, type ErrorBody, type ErrorCode } from '../../../contracts/
 import { PlatformError, PlatformUnavailableError } from '../platform/types';
 import { AppError, ResponseDriftError } from './errors';
 import { issuesToDetails } from './route';
-import { isUniqueViolation } from './db';
+import { isTransientDbError, isUniqueViolation } from './db';
 
 interface HttpishError {
   status?: number;
@@ -38,7 +38,8 @@ export function toErrorResponse(err: unknown, log: (level: 'warn' | 'error', e: 
     log('warn', err);
     return body('UPSTREAM_UNAVAILABLE');
   }
-  if (isUniqueViolation(err)) {
+  // a race lost at the database (duplicate key, deadlock, lock wait): the caller may simply retry
+  if (isUniqueViolation(err) || isTransientDbError(err)) {
     log('warn', err);
     return body('CONFLICT');
   }

@@ -1,2 +1,2 @@
-export { Job, JobRunner, registeredJobs, type JobContext, type JobOptions } from './job';
+export { Job, JobRunner, registeredJobs, type JobContext, type JobOptions, type RunOptions, type RunOutcome } from './job';
 export { JobLease } from './job-lease.entity';

@@ -3,13 +3,15 @@
  * The long-running server schedules it with node-cron (cron read in Asia/Shanghai); a
  * cloud-function timer calls `JobRunner.runNow(name)` instead. Either way the run first takes
  * the job's lease row, so only one runner works at a time; a job must be idempotent and work in
- * small batches, so a crash mid-run is repaired by the next run.
+ * small batches, so a crash mid-run is repaired by the next run. Because of that, a run that lost a
+ * database race (deadlock, lock-wait timeout, RetryTransaction) is simply run again under the same
+ * lease, a few times, before it counts as failed.
  */
 import * as os from 'os';
 import { randomBytes } from 'crypto';
 import { ApplicationContext, type ILogger, type IMidwayContainer, Inject, Logger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import * as cron from 'node-cron';
-import { Db, isUniqueViolation } from '../db';
+import { Db, isTransientDbError, isUniqueViolation, retryDelay } from '../db';
 import { JobLease } from './job-lease.entity';
 
 export interface JobOptions {
@@ -52,7 +54,24 @@ export function registeredJobs(): ReadonlyArray<Pick<JobRegistration, 'name' | '
 
 export interface RunOptions {
   now?: Date;
+  /**
+   * Manual runs ("run now" buttons): instead of answering ran:false when a run is in progress,
+   * wait for it and then run — in this process always, for another runner's lease up to this
+   * many ms (then ran:false).
+   */
+  waitMs?: number;
 }
+
+/** What a run answers: `result` is what the job method returned, for this caller's own run only. */
+export interface RunOutcome<R = unknown> {
+  ran: boolean;
+  result?: R;
+}
+
+/** Runs of one job that lost a database race are repeated this many times in all before failing. */
+const RUN_ATTEMPTS = 4;
+/** How often a waiting manual run looks at another runner's lease. */
+const LEASE_POLL_MS = 250;
 
 @Provide()
 @Scope(ScopeEnum.Singleton)
@@ -67,7 +86,7 @@ export class JobRunner {
   container!: IMidwayContainer;
 
   private readonly tasks: cron.ScheduledTask[] = [];
-  private readonly running = new Map<string, Promise<{ ran: boolean }>>();
+  private readonly running = new Map<string, Promise<RunOutcome>>();
   readonly holderPrefix = `${os.hostname()}:${process.pid}`;
 
   /** Schedule every registered job with node-cron (long-running server mode only). */
@@ -90,23 +109,43 @@ export class JobRunner {
     await Promise.allSettled([...this.running.values()]);
   }
 
-  /** Run one job now if its lease can be taken; { ran: false } when another runner holds it. */
-  runNow(name: string, options: RunOptions = {}): Promise<{ ran: boolean }> {
-    // one run per job per process at a time; a second caller waits for the same run
-    const inFlight = this.running.get(name);
-    if (inFlight) return inFlight.then(() => ({ ran: false }));
-    const run = this.runExclusive(name, options).finally(() => this.running.delete(name));
-    this.running.set(name, run);
-    return run;
+  /**
+   * Run one job now if its lease can be taken; { ran: false } when another run holds it (unless
+   * `waitMs` asks to wait for that run). Throws only when this caller's own run failed — never
+   * with the error of a run it merely waited for.
+   */
+  async runNow<R = unknown>(name: string, options: RunOptions = {}): Promise<RunOutcome<R>> {
+    if (!registry.some((j) => j.name === name)) throw new Error(`unknown job ${name}`);
+    const deadline = Date.now() + Math.max(0, options.waitMs ?? 0);
+    for (;;) {
+      // one run per job per process at a time
+      const inFlight = this.running.get(name);
+      if (inFlight) {
+        const settled = inFlight.then(
+          () => undefined,
+          () => undefined, // that run's failure is its own caller's (and the log's) business
+        );
+        if (options.waitMs === undefined) return settled.then(() => ({ ran: false }));
+        await settled;
+        continue; // another waiter may have started the next run meanwhile
+      }
+      const run = this.runExclusive(name, options).finally(() => this.running.delete(name));
+      this.running.set(name, run);
+      const outcome = await run;
+      // another instance holds the lease: a manual run looks again until its deadline
+      if (!outcome.ran && options.waitMs !== undefined && Date.now() + LEASE_POLL_MS <= deadline) {
+        await new Promise((r) => setTimeout(r, LEASE_POLL_MS));
+        continue;
+      }
+      return outcome as RunOutcome<R>;
+    }
   }
 
-  private async runExclusive(name: string, options: RunOptions): Promise<{ ran: boolean }> {
-    const job = registry.find((j) => j.name === name);
-    if (!job) throw new Error(`unknown job ${name}`);
+  private async runExclusive(name: string, options: RunOptions): Promise<RunOutcome> {
+    const job = registry.find((j) => j.name === name)!;
     const holder = `${this.holderPrefix}:${randomBytes(4).toString('hex')}`;
     const clock = () => options.now ?? new Date();
     if (!(await this.acquire(name, holder, job.leaseSeconds))) return { ran: false };
-    const instance = (await this.container.getAsync(job.target)) as Record<string, (ctx: JobContext) => Promise<void>>;
     const ctx: JobContext = {
       now: clock,
       holder,
@@ -114,15 +153,29 @@ export class JobRunner {
       renew: () => this.renew(name, holder, job.leaseSeconds),
     };
     let error: Error | null = null;
-    try {
-      await instance[job.method](ctx);
-    } catch (err) {
-      error = err as Error;
-      this.logger.error('[jobs] %s failed: %s', name, error.stack ?? error);
+    let result: unknown;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const instance = (await this.container.getAsync(job.target)) as Record<string, (ctx: JobContext) => Promise<unknown>>;
+        result = await instance[job.method](ctx);
+        error = null;
+        break;
+      } catch (err) {
+        error = err as Error;
+        // jobs are idempotent and resumable: a run that lost a race is run again (its committed
+        // batches are not redone); the lease must still be ours, else the new holder carries on
+        if (attempt < RUN_ATTEMPTS && isTransientDbError(err)) {
+          this.logger.warn('[jobs] %s lost a database race (attempt %d), running again: %s', name, attempt, error.message);
+          await retryDelay(attempt);
+          if (await this.renew(name, holder, job.leaseSeconds)) continue;
+        }
+        this.logger.error('[jobs] %s failed: %s', name, error.stack ?? error);
+        break;
+      }
     }
     await this.release(name, holder, error);
     if (error) throw error;
-    return { ran: true };
+    return result === undefined ? { ran: true } : { ran: true, result };
   }
 
   /** Take the lease: insert the row the first time, else a conditional update on an expired or own lease. */

@@ -5,11 +5,15 @@ import type { RouteParsed } from '../../../../contracts/route';
 import type { AppEnv } from '../../config/env';
 import type { AuthContext } from '../../core/auth/principal';
 import { AppError } from '../../core/errors';
-import { JobRunner } from '../../core/jobs';
+import { isTransientDbError } from '../../core/db';
+import { JobRunner, type RunOutcome } from '../../core/jobs';
 import { Route } from '../../core/route';
-import { JourneyRunner } from './jobs/journeys.job';
+import type { EvaluateResult } from './engine.service';
 import { JourneyService } from './journey.service';
 import { JourneyTasksService } from './tasks.service';
+
+/** How long a manual run waits for another instance's run before answering ran:false. */
+const RUN_WAIT_MS = 10_000;
 
 @Controller('/')
 export class JourneysController {
@@ -21,9 +25,6 @@ export class JourneysController {
 
   @Inject()
   jobs!: JobRunner;
-
-  @Inject()
-  runner!: JourneyRunner;
 
   @Config('hub')
   env!: AppEnv;
@@ -78,7 +79,12 @@ export class JourneysController {
     return this.journeys.updateSettings(body);
   }
 
-  /** Runs the same job the scheduler runs (under its lease), so it never overlaps a scheduled run. */
+  /**
+   * Runs the same job the scheduler runs (under its lease), so it never overlaps a scheduled run:
+   * a run in progress here is waited for, another instance's for a few seconds (then ran:false).
+   * The counts are this request's own run's. A run that kept losing database races answers
+   * CONFLICT (try again), never a 500.
+   */
   @Route(api.runJourneys)
   async runJourneys({ body }: RouteParsed<typeof api.runJourneys>) {
     let now: Date | undefined;
@@ -88,10 +94,15 @@ export class JourneysController {
       if (Number.isNaN(now.getTime())) throw new AppError('VALIDATION_FAILED', undefined, [{ path: 'now', message: '时间格式不正确' }]);
     }
     const started = Date.now();
-    this.runner.lastResult = null;
-    const { ran } = await this.jobs.runNow('journeys.evaluate', { now });
-    const r = this.runner.lastResult ?? { enrolled: 0, stepsRun: 0, deferred: 0 };
-    return { ran, enrolled: r.enrolled, stepsRun: r.stepsRun, deferred: r.deferred, ms: Date.now() - started };
+    let outcome: RunOutcome<EvaluateResult>;
+    try {
+      outcome = await this.jobs.runNow<EvaluateResult>('journeys.evaluate', { now, waitMs: RUN_WAIT_MS });
+    } catch (err) {
+      if (isTransientDbError(err)) throw new AppError('CONFLICT', '旅程评估与其他任务冲突，请稍后再试');
+      throw err;
+    }
+    const r = outcome.result ?? { enrolled: 0, stepsRun: 0, deferred: 0 };
+    return { ran: outcome.ran, enrolled: r.enrolled, stepsRun: r.stepsRun, deferred: r.deferred, ms: Date.now() - started };
   }
 
   @Route(api.listSidebarTasks)

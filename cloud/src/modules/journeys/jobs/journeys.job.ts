@@ -9,15 +9,13 @@ export class JourneyRunner {
   @Inject()
   engine!: JourneyEngine;
 
-  /** Result of the last run in this process (the ops "run now" route reports it). */
-  lastResult: EvaluateResult | null = null;
-
+  /** Returns the counts of this run (JobRunner.runNow hands them to this run's caller only). */
   @Job({ name: 'journeys.evaluate', cron: '* * * * *', leaseSeconds: 300 })
-  async run(ctx: JobContext): Promise<void> {
-    this.lastResult = await this.engine.evaluate(ctx.now(), { renew: ctx.renew });
-    const r = this.lastResult;
+  async run(ctx: JobContext): Promise<EvaluateResult> {
+    const r = await this.engine.evaluate(ctx.now(), { renew: ctx.renew });
     if (r.enrolled || r.stepsRun || r.deferred) {
       ctx.logger.info('[journeys] enrolled %d, steps %d, deferred %d, exited %d; ms %j', r.enrolled, r.stepsRun, r.deferred, r.exited, r.ms ?? {});
     }
+    return r;
   }
 }
