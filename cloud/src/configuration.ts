@@ -23,6 +23,7 @@ import { NoticeService } from './modules/classes/notice.service';
 import { InboxWorker } from './modules/wecom/inbox.worker';
 import { OutboundWorker } from './modules/wecom/outbound.worker';
 import { SeedService } from './seed/seed.service';
+import { type ShowcaseResult, ShowcaseService } from './seed/showcase.service';
 import { printStartBanner } from './seed/banner';
 
 @Configuration({
@@ -41,6 +42,7 @@ export class MainConfiguration implements ILifeCycle {
 
   private simulator: { url: string; close(): Promise<void> } | null = null;
   private seeded: Awaited<ReturnType<SeedService['seedDemo']>> | null = null;
+  private showcase: ShowcaseResult | null = null;
 
   async onConfigLoad(): Promise<void> {
     // @midwayjs/static-file refuses to start on a missing folder: serve only the apps that are built
@@ -74,9 +76,22 @@ export class MainConfiguration implements ILifeCycle {
     if (this.env.NODE_ENV !== 'test') (await container.getAsync(JobRunner)).start();
   }
 
-  async onServerReady(): Promise<void> {
+  async onServerReady(container: IMidwayContainer): Promise<void> {
+    // after the routes are composed: the showcase fires WeCom callbacks at this app
+    if (this.env.seedShowcase) await this.seedShowcase(container);
     const port = this.app.getPort?.() || String(this.env.PORT);
-    if (this.env.NODE_ENV !== 'test') printStartBanner(Number(port), this.seeded, this.configService.getConfiguration('webApps') as WebApp[]);
+    if (this.env.NODE_ENV !== 'test') printStartBanner(Number(port), this.seeded, this.configService.getConfiguration('webApps') as WebApp[], this.showcase);
+  }
+
+  private async seedShowcase(container: IMidwayContainer): Promise<void> {
+    // the simulator's control API: in-process one, else the one WECOM_API_BASE points at (tests)
+    const simulatorUrl = this.simulator?.url ?? (/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/wecom\/?$/.test(this.env.wecomApiBase) ? this.env.wecomApiBase.replace(/\/wecom\/?$/, '') : null);
+    try {
+      this.showcase = await (await container.getAsync(ShowcaseService)).seedShowcase({ app: this.app, simulatorUrl });
+    } catch (err) {
+      // a demo nicety: the product starts without it
+      this.logger().error(`[showcase] not completed: ${(err as Error).stack ?? err}`);
+    }
   }
 
   async onStop(container: IMidwayContainer): Promise<void> {

@@ -136,6 +136,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     SIMULATOR: '1',
     SIMULATOR_PORT: String(simulatorPort),
     SEED_DEMO: options.seedDemo === false ? '0' : '1',
+    SEED_SHOWCASE: '0', // the journeys assert on the plain demo seed's counts
     LOG_LEVEL: process.env.E2E_LOG_LEVEL || 'warn',
     ...options.env,
   };

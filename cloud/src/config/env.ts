@@ -23,6 +23,8 @@ const EnvSchema = z.object({
   SIMULATOR: bool.optional(),
   SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(7071),
   SEED_DEMO: bool.optional(),
+  /** On top of the demo seed: a live contest, classes, a channel code with customers (src/seed/showcase.service.ts). */
+  SEED_SHOWCASE: bool.optional(),
   WECHAT_API_BASE: z.string().optional(),
   WECHAT_APPID: z.string().default('wx_dev_appid'),
   WECHAT_APPSECRET: z.string().default('dev_app_secret'),
@@ -58,6 +60,7 @@ export type AppEnv = z.infer<typeof EnvSchema> & {
   dbKind: 'sqlite' | 'mysql';
   simulatorEnabled: boolean;
   seedDemo: boolean;
+  seedShowcase: boolean;
   wechatApiBase: string;
   wecomApiBase: string;
   dataDir: string;
@@ -83,11 +86,14 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
     env.WECHAT_API_BASE ??= 'https://api.weixin.qq.com';
     env.WECOM_API_BASE ??= 'https://qyapi.weixin.qq.com';
   }
+  const seedDemo = env.SEED_DEMO ?? env.NODE_ENV === 'development';
   return {
     ...env,
     dbKind: env.DATABASE_URL && /^mysql:\/\//.test(env.DATABASE_URL) ? 'mysql' : 'sqlite',
     simulatorEnabled,
-    seedDemo: env.SEED_DEMO ?? env.NODE_ENV === 'development',
+    seedDemo,
+    // needs the demo store; never in production (it drives the simulator)
+    seedShowcase: !production && seedDemo && (env.SEED_SHOWCASE ?? env.NODE_ENV === 'development'),
     wechatApiBase: env.WECHAT_API_BASE ?? (simulatorEnabled ? `${simBase}/wechat` : 'https://api.weixin.qq.com'),
     wecomApiBase: env.WECOM_API_BASE ?? (simulatorEnabled ? `${simBase}/wecom` : 'https://qyapi.weixin.qq.com'),
     dataDir: path.resolve(process.cwd(), env.DATA_DIR),
