@@ -69,6 +69,13 @@ export class MainConfiguration implements ILifeCycle {
       const seed = await container.getAsync(SeedService);
       this.seeded = await seed.seedDemo();
     }
+    if (this.simulator) {
+      try {
+        await (await container.getAsync(SeedService)).announceContactsToSimulator(this.simulator.url);
+      } catch (err) {
+        this.logger().warn(`[simulator] contacts not announced: ${(err as Error).message}`);
+      }
+    }
     await (await container.getAsync(PrivacyRegistry)).start(container);
     await (await container.getAsync(TimelineRegistry)).start(container);
     await (await container.getAsync(EventBus)).start(container);

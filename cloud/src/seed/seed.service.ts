@@ -3,7 +3,7 @@
  * exists the database is left alone, and a concurrent second seeder loses on the unique store name.
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { In } from 'typeorm';
+import { In, IsNull, Not } from 'typeorm';
 import { CURRENT_PRIVACY_VERSION } from '../../../contracts/identity';
 import type { StaffRole } from '../../../contracts/route';
 import { Db, isUniqueViolation } from '../core/db';
@@ -153,5 +153,30 @@ export class SeedService {
       if (isUniqueViolation(err)) return { created: false, accounts, members: 0, contacts: 0 };
       throw err;
     }
+  }
+
+  /**
+   * Dev only: the in-process simulator starts empty on every start, but our database remembers the
+   * WeCom contacts (demo seed, showcase, earlier runs). Tell the simulator about each of them so
+   * what staff do with them (tags, messages) reaches a WeCom that knows the customer.
+   */
+  async announceContactsToSimulator(simulatorUrl: string): Promise<number> {
+    const rows = await this.db.manager.find(WecomContact, {
+      select: { externalUserId: true, followUserId: true, name: true, unionid: true },
+      where: { followUserId: Not(IsNull()) },
+    });
+    for (let i = 0; i < rows.length; i += 20) {
+      await Promise.all(
+        rows.slice(i, i + 20).map(async (c) => {
+          const res = await fetch(`${simulatorUrl}/__sim/wecom/contacts`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ userid: c.followUserId, external_userid: c.externalUserId, name: c.name ?? undefined, unionid: c.unionid ?? undefined }),
+          });
+          if (!res.ok) throw new Error(`simulator refused contact ${c.externalUserId}: ${res.status}`);
+        }),
+      );
+    }
+    return rows.length;
   }
 }

@@ -136,3 +136,17 @@ test('SEED_SHOWCASE: on for development with the demo seed, off otherwise unless
   expect(loadEnv({ NODE_ENV: 'test' }).seedShowcase).toBe(false);
   expect(loadEnv({ NODE_ENV: 'test', SEED_DEMO: '1', SEED_SHOWCASE: '1' }).seedShowcase).toBe(true);
 });
+
+test('the demo contacts are announced to a fresh simulator, so WeCom knows the customers staff act on', async () => {
+  const { SeedService } = await import('../../src/seed/seed.service');
+  const { WecomContact } = await import('../../src/modules/wecom/wecom-contact.entity');
+  const { Db } = await import('../../src/core/db');
+  const d = await t.container.getAsync(Db);
+  const [seeded] = await d.manager.find(WecomContact, { take: 1, order: { id: 'ASC' } });
+  const known = async () => ((await (await fetch(`${t.sim.url}/__sim/wecom/contacts?external_userid=${seeded.externalUserId}`)).json()) as { contact: unknown }).contact;
+  t.sim.reset(); // what a restart of the in-process simulator does
+  expect(await known()).toBeNull();
+  const n = await (await t.container.getAsync(SeedService)).announceContactsToSimulator(t.sim.url);
+  expect(n).toBeGreaterThanOrEqual(60);
+  expect(await known()).toMatchObject({ external_userid: seeded.externalUserId });
+});
