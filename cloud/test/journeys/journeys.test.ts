@@ -11,7 +11,10 @@ import { Db } from '../../src/core/db';
 import { EventBus } from '../../src/core/events/event-bus';
 import { JobRunner } from '../../src/core/jobs';
 import { JourneyEngine } from '../../src/modules/journeys/engine.service';
+import { In } from 'typeorm';
+import { JourneyCoupon } from '../../src/modules/journeys/entities/coupon.entity';
 import { JourneyEnrolment, JourneyStepLog } from '../../src/modules/journeys/entities/enrolment.entity';
+import { StaffTask } from '../../src/modules/journeys/entities/staff-task.entity';
 import { WecomOutbound } from '../../src/modules/wecom/outbound.entity';
 import '../../src/modules/journeys/events';
 import { startTestApp, type TestApp } from '../helpers/app';
@@ -353,4 +356,66 @@ test('a deleted contact leaves its journeys', async () => {
   expect(e).toMatchObject({ status: 'exited', exitReason: 'contact_lost' });
   expect(await d.manager.count(JourneyEnrolment, { where: { externalUserId: ext, status: 'active' } })).toBe(0);
   void wecom;
+});
+
+test('wake-up steps 2 and 3 write coupons and store-manager tasks set-based, exactly once, across batches', async () => {
+  const engine = await t.container.getAsync(JourneyEngine);
+  const newMember = await journeyId('new_member');
+  const wakeUp = await journeyId('wake_up');
+  await t.client(admin).call(J.setJourneyActive, { params: { journeyId: newMember }, body: { active: false } });
+  const size = engine.batchSize;
+  engine.batchSize = 2; // several batches, with other tests' quiet customers mixed in
+  try {
+    const north = (await makeStore(t, '城北店')).id;
+    // home stores: another store, the owner's store, none (-> the owning staff member's store)
+    const homes = [north, storeId, null];
+    const exts: string[] = [];
+    for (const [i, home] of homes.entries()) {
+      await makeMember(t, { unionid: `u-bulk-${i}`, storeId: home });
+      exts.push(await addCustomer({ unionid: `u-bulk-${i}`, name: `批量${i}` }));
+    }
+    const t0 = shanghaiAt(new Date(Date.now() + 60 * DAY), 10);
+    await run(t0);
+    const enrolments = await d.manager.find(JourneyEnrolment, { where: { journeyId: wakeUp, externalUserId: In(exts) } });
+    expect(enrolments).toHaveLength(3);
+    const byExt = new Map(enrolments.map((e) => [e.externalUserId, e]));
+
+    // a coupon already there for one enrolment's step (an earlier attempt) is kept, not doubled
+    const e0 = byExt.get(exts[0])!;
+    const early = new Date(t0.getTime() + HOUR);
+    await d.manager.insert(JourneyCoupon, { idemKey: `journey:${e0.id}:1`, memberId: e0.memberId, externalUserId: exts[0], enrolmentId: e0.id, title: '老朋友回归券', amountFen: 1000, minSpendFen: 5000, validUntil: early, status: 'issued', issuedAt: early });
+    const t2 = new Date(t0.getTime() + 72 * HOUR);
+    await run(t2);
+    const coupons = await d.manager.find(JourneyCoupon, { where: { externalUserId: In(exts) }, order: { id: 'ASC' } });
+    expect(coupons.map((c) => c.externalUserId).sort()).toEqual([...exts].sort());
+    for (const c of coupons) {
+      const e = byExt.get(c.externalUserId)!;
+      expect(c).toMatchObject({ idemKey: `journey:${e.id}:1`, enrolmentId: e.id, memberId: e.memberId, title: '老朋友回归券', amountFen: 1000, minSpendFen: 5000, status: 'issued' });
+      expect(new Date(c.validUntil).getTime()).toBe(c.externalUserId === exts[0] ? early.getTime() : t2.getTime() + 7 * DAY);
+    }
+
+    const t3 = new Date(t0.getTime() + 144 * HOUR);
+    await run(t3);
+    await run(t3); // the same instant again: nothing is due, nothing is written twice
+    const tasks = await d.manager.find(StaffTask, { where: { externalUserId: In(exts) } });
+    expect(tasks.map((x) => [x.externalUserId, x.assignee, x.storeId, x.staffUserId, x.idemKey, x.title]).sort()).toEqual(
+      exts.map((ext, i) => [ext, 'store_manager', homes[i] ?? storeId, null, `journey:${byExt.get(ext)!.id}:2`, '电话回访老顾客']).sort(),
+    );
+    expect(tasks.every((x) => x.status === 'open' && new Date(x.dueAt).getTime() === t3.getTime() + 72 * HOUR && x.journeyName === '唤醒旅程')).toBe(true);
+    expect(await d.manager.count(JourneyCoupon, { where: { externalUserId: In(exts) } })).toBe(3);
+    for (const ext of exts) {
+      const wake = (await journeysOf(ext)).items.find((x) => x.journeyId === wakeUp)!;
+      expect(wake.status).toBe('completed');
+      expect(wake.log.map((x) => [x.stepName, x.outcome])).toEqual([
+        [null, 'enrolled'],
+        ['关怀消息', 'done'],
+        ['回归礼券', 'done'],
+        ['店长电话回访', 'done'],
+        [null, 'completed'],
+      ]);
+    }
+  } finally {
+    engine.batchSize = size;
+    await t.client(admin).call(J.setJourneyActive, { params: { journeyId: newMember }, body: { active: true } });
+  }
 });

@@ -11,11 +11,13 @@
  * the step log and the enrolment's advance (conditional on the step it was at). Messages go to the
  * WeCom outbound queue (exactly once, by key journey:<enrolment>:<step>) after the quiet hours,
  * the weekly cap, WeCom's monthly limit and the opt-out are checked; held messages are deferred.
+ * Coupons and staff tasks are written per batch with multi-row INSERTs under the same keys (a key
+ * already there is skipped), so each exists once per enrolment step.
  */
 import { Inject, Logger, type ILogger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager } from 'typeorm';
 import type { JourneyAction, JourneyStep, JourneyTrigger } from '../../../../contracts/journeys';
-import { Db, isUniqueViolation } from '../../core/db';
+import { Db, isUniqueViolation, RetryTransaction } from '../../core/db';
 import { TagService } from '../tags/tag.service';
 import { TagSyncService } from '../tags/tag-sync.service';
 import { WecomDirectory } from '../wecom/directory.service';
@@ -24,13 +26,11 @@ import { enqueueOutboundMany } from '../wecom/outbound';
 import { OutboundKick } from '../wecom/outbound-kick';
 import { shanghaiMonth, shanghaiWeekStart, quietUntil } from '../wecom/shanghai-time';
 import { renderTemplate, toWxAttachments } from '../wecom/welcome.service';
-import { JourneyCoupon } from './entities/coupon.entity';
 import { JourneyEnrolment, JourneyStepLog } from './entities/enrolment.entity';
 import { Journey, stepsOf, triggerOf } from './entities/journey.entity';
 import { JourneyCustomer } from './entities/journey-customer.entity';
 import { MemberActivity } from './entities/member-activity.entity';
 import { JourneySettingsRow } from './entities/settings.entity';
-import { StaffTask } from './entities/staff-task.entity';
 import { rawTime } from './projection.service';
 
 const HOUR = 3_600_000;
@@ -60,6 +60,11 @@ type Customer = { externalUserId: string; memberId: number | null; staffUserId: 
 
 type MessageCounts = Map<string, { week: number; month: number }>;
 
+type BulkRow = Array<string | number | Date | null>;
+
+const COUPON_COLUMNS = ['idem_key', 'member_id', 'external_user_id', 'enrolment_id', 'title', 'amount_fen', 'min_spend_fen', 'valid_until', 'status', 'issued_at'];
+const TASK_COLUMNS = ['idem_key', 'assignee', 'staff_user_id', 'store_id', 'external_user_id', 'member_id', 'enrolment_id', 'journey_name', 'title', 'detail', 'status', 'due_at', 'created_at', 'done_at', 'done_by'];
+
 /** What one evaluation shares between its batches. */
 interface RunContext {
   journeys: Map<number, Journey>;
@@ -80,12 +85,18 @@ interface DueBatch {
   activity: Map<number, MemberActivity>;
   counts: MessageCounts;
   names: Map<string, string | null>;
+  /** Home store of the members whose step is a store-manager task (read with the batch). */
+  memberStores: Map<number, number | null>;
   lastId: number;
 }
 
 interface BatchPlan {
   logs: Array<Omit<JourneyStepLog, 'id'>>;
   outbound: Array<{ idemKey: string; kind: string; payload: unknown; ref: string }>;
+  /** Coupon and staff-task rows, each written with one multi-row INSERT per batch (keyed, exactly once). */
+  coupons: BulkRow[];
+  tasks: BulkRow[];
+  /** Tag actions (they go through the tag services, one customer at a time). */
   acts: Array<(em: EntityManager) => Promise<void>>;
   /** (journey, from step) -> the enrolments moving on together */
   advance: Map<string, { ids: number[]; from: number; to: number; due: Date | null; status: 'active' | 'completed' }>;
@@ -374,17 +385,25 @@ export class JourneyEngine {
     }
     raw.length = 0; // the driver rows can go (keeps the heap small)
     const lastId = due.length ? due[due.length - 1].id : afterId;
-    if (!due.length) return { due, customers, activity, counts: new Map(), names: new Map(), lastId };
+    if (!due.length) return { due, customers, activity, counts: new Map(), names: new Map(), memberStores: new Map(), lastId };
     const extIds = [...new Set(due.map((e) => e.externalUserId))];
     const counts = await this.messageCounts(extIds, run);
     const names = due.some((e) => this.needsNames(run.steps.get(e.journeyId), e.nextStep)) ? await this.directory.contactNames(extIds) : new Map<string, string | null>();
-    return { due, customers, activity, counts, names, lastId };
+    // store-manager tasks go to the member's home store: one lookup for the batch, not one per task
+    const managed: number[] = [];
+    for (const e of due) {
+      const action = run.steps.get(e.journeyId)?.[e.nextStep]?.action;
+      const memberId = e.memberId ?? customers.get(e.externalUserId)?.memberId ?? null;
+      if (action?.type === 'staff_task' && action.assignee === 'store_manager' && memberId !== null) managed.push(memberId);
+    }
+    const memberStores = await this.directory.memberStores(managed);
+    return { due, customers, activity, counts, names, memberStores, lastId };
   }
 
   /** What each due enrolment does now (no writes: those are collected in the plan). */
   private async decide(run: RunContext, batch: DueBatch): Promise<BatchPlan> {
     const { now, settings, week, month } = run;
-    const plan: BatchPlan = { logs: [], outbound: [], acts: [], advance: new Map(), defer: new Map(), exits: new Map(), stepsRun: 0, deferred: 0, exited: 0, completed: 0 };
+    const plan: BatchPlan = { logs: [], outbound: [], coupons: [], tasks: [], acts: [], advance: new Map(), defer: new Map(), exits: new Map(), stepsRun: 0, deferred: 0, exited: 0, completed: 0 };
     const quiet = quietUntil(now, settings.quietStart, settings.quietEnd);
     const group = <K>(m: Map<K, number[]>, k: K, id: number) => {
       const list = m.get(k);
@@ -471,7 +490,16 @@ export class JourneyEngine {
         push('done', '已生成群发消息，待员工确认发送', index, e.externalUserId);
       } else {
         push('done', actionDetail(action));
-        plan.acts.push((em) => this.act(em, action, e, j, c, memberId, index, now));
+        const key = `journey:${e.id}:${index}`;
+        if (action.type === 'coupon') {
+          plan.coupons.push([key, memberId, e.externalUserId, e.id, action.title, action.amountFen, action.minSpendFen, new Date(now.getTime() + action.validDays * DAY), 'issued', now]);
+        } else if (action.type === 'staff_task') {
+          // the store manager of the member's home store, else of the owning staff member's store
+          const storeId = action.assignee === 'store_manager' ? ((memberId ? batch.memberStores.get(memberId) : null) ?? (await this.directory.staffByUserId(c.staffUserId))?.storeId ?? null) : null;
+          plan.tasks.push([key, action.assignee, action.assignee === 'owner' ? c.staffUserId : null, storeId, e.externalUserId, memberId, e.id, j.name, action.title, action.detail, 'open', new Date(now.getTime() + action.dueHours * HOUR), now, null, null]);
+        } else {
+          plan.acts.push((em) => this.tagAct(em, action, e, j, c, memberId, index));
+        }
       }
       next(index);
       plan.stepsRun++;
@@ -494,6 +522,8 @@ export class JourneyEngine {
     const dt = (d: Date | null) => (d ? rawTime(this.db.kind, d) : null);
     const list = (n: number) => new Array(n).fill('?').join(',');
     await this.db.transaction(async (em) => {
+      await this.insertNew(em, 'journey_coupon', COUPON_COLUMNS, plan.coupons);
+      await this.insertNew(em, 'staff_task', TASK_COLUMNS, plan.tasks);
       for (const act of plan.acts) await act(em);
       await this.log(em, plan.logs);
       // plain SQL with `?` lists (thousands of ids; the query builder's parameter pass is the slow part)
@@ -506,7 +536,7 @@ export class JourneyEngine {
             true,
           );
           // another runner moved these meanwhile: undo the whole batch rather than act twice
-          if (Number((r as { affected?: number }).affected ?? ids.length) !== ids.length) throw new Error('journey enrolments changed concurrently');
+          if (Number((r as { affected?: number }).affected ?? ids.length) !== ids.length) throw new RetryTransaction('journey enrolments changed concurrently');
         }
       }
       for (const [until, ids] of plan.defer) {
@@ -576,65 +606,29 @@ export class JourneyEngine {
     };
   }
 
-  /** Non-message actions, written in the batch's transaction (idempotent by key). */
-  private async act(em: EntityManager, action: Exclude<JourneyAction, { type: 'message' }>, e: JourneyEnrolment, j: Journey, c: JourneyCustomer, memberId: number | null, index: number, now: Date): Promise<void> {
-    const key = `journey:${e.id}:${index}`;
-    switch (action.type) {
-      case 'staff_task': {
-        let storeId: number | null = null;
-        if (action.assignee === 'store_manager') {
-          storeId = (memberId ? (await this.directory.member(memberId))?.storeId : null) ?? (await this.directory.staffByUserId(c.staffUserId))?.storeId ?? null;
-        }
-        try {
-          await em.insert(StaffTask, {
-            idemKey: key,
-            assignee: action.assignee,
-            staffUserId: action.assignee === 'owner' ? c.staffUserId : null,
-            storeId,
-            externalUserId: e.externalUserId,
-            memberId,
-            enrolmentId: e.id,
-            journeyName: j.name,
-            title: action.title,
-            detail: action.detail,
-            status: 'open',
-            dueAt: new Date(now.getTime() + action.dueHours * HOUR),
-            createdAt: now,
-            doneAt: null,
-            doneBy: null,
-          });
-        } catch (err) {
-          if (!isUniqueViolation(err)) throw err;
-        }
-        return;
-      }
-      case 'add_tag':
-      case 'remove_tag': {
-        const add = action.type === 'add_tag';
-        if (add && memberId) await this.tags.grant(em, memberId, [action.tagName], `journey:${j.id}`);
-        // WeCom side for this contact (member tags also reach the member's other contacts via the tag sync)
-        await this.tagSync.tagContact(em, { userId: c.staffUserId, externalUserId: e.externalUserId, add: add ? [action.tagName] : [], remove: add ? [] : [action.tagName], source: `journey:${j.id}`, key });
-        return;
-      }
-      case 'coupon': {
-        try {
-          await em.insert(JourneyCoupon, {
-            idemKey: key,
-            memberId,
-            externalUserId: e.externalUserId,
-            enrolmentId: e.id,
-            title: action.title,
-            amountFen: action.amountFen,
-            minSpendFen: action.minSpendFen,
-            validUntil: new Date(now.getTime() + action.validDays * DAY),
-            status: 'issued',
-            issuedAt: now,
-          });
-        } catch (err) {
-          if (!isUniqueViolation(err)) throw err;
-        }
-        return;
-      }
+  /**
+   * Multi-row INSERT of keyed rows (idem_key unique) that skips keys already written: a coupon or
+   * task exists at most once per enrolment step however often a step is attempted.
+   */
+  private async insertNew(em: EntityManager, table: 'journey_coupon' | 'staff_task', columns: string[], rows: BulkRow[]): Promise<void> {
+    if (!rows.length) return;
+    const k = this.db.kind;
+    const tuple = `(${columns.map(() => '?').join(',')})`;
+    const onDup = k === 'mysql' ? 'ON DUPLICATE KEY UPDATE idem_key = idem_key' : 'ON CONFLICT(idem_key) DO NOTHING';
+    for (let i = 0; i < rows.length; i += 1000) {
+      const part = rows.slice(i, i + 1000);
+      const params: Array<string | number | Date | null> = [];
+      for (const r of part) for (const v of r) params.push(v instanceof Date ? rawTime(k, v) : v);
+      await em.query(`INSERT INTO ${table} (${columns.join(',')}) VALUES ${new Array(part.length).fill(tuple).join(',')} ${onDup}`, params);
     }
+  }
+
+  /** Tag actions, written in the batch's transaction (idempotent by key). */
+  private async tagAct(em: EntityManager, action: Extract<JourneyAction, { type: 'add_tag' | 'remove_tag' }>, e: JourneyEnrolment, j: Journey, c: JourneyCustomer, memberId: number | null, index: number): Promise<void> {
+    const key = `journey:${e.id}:${index}`;
+    const add = action.type === 'add_tag';
+    if (add && memberId) await this.tags.grant(em, memberId, [action.tagName], `journey:${j.id}`);
+    // WeCom side for this contact (member tags also reach the member's other contacts via the tag sync)
+    await this.tagSync.tagContact(em, { userId: c.staffUserId, externalUserId: e.externalUserId, add: add ? [action.tagName] : [], remove: add ? [] : [action.tagName], source: `journey:${j.id}`, key });
   }
 }

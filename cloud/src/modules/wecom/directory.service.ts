@@ -66,6 +66,18 @@ export class WecomDirectory {
     return m ? { id: m.id, nickname: m.nickname, storeId: m.storeId, active: m.status === 'active' } : null;
   }
 
+  /** Home stores of these members, one query per 5000 (for store-manager tasks). */
+  async memberStores(memberIds: number[]): Promise<Map<number, number | null>> {
+    const out = new Map<number, number | null>();
+    const ids = [...new Set(memberIds)];
+    for (let i = 0; i < ids.length; i += 5000) {
+      const part = ids.slice(i, i + 5000);
+      const rows: Array<{ id: number | string; store_id: number | string | null }> = await this.db.manager.query(`SELECT id, store_id FROM member WHERE id IN (${part.map(() => '?').join(',')})`, part);
+      for (const r of rows) out.set(Number(r.id), r.store_id === null ? null : Number(r.store_id));
+    }
+    return out;
+  }
+
   /** The WeCom contacts (with their owning staff userid) of these members; for pushing member tags. */
   async contactsOfMembers(memberIds: number[]): Promise<Array<{ memberId: number; externalUserId: string; userId: string }>> {
     const out: Array<{ memberId: number; externalUserId: string; userId: string }> = [];
