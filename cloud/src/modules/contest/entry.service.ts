@@ -28,6 +28,25 @@ function isEntrySlotClash(err: unknown): boolean {
   return /uq_entry_member_slot|contest_entry\.member_slot\b/.test(text);
 }
 
+/** What a submit or an edit writes: the member's content and a fresh review state (auto-approved or pending). */
+function submittedContent(input: EntryInput, photos: EntryPhoto[], hits: CheckHit[], approve: boolean, now: Date) {
+  return {
+    displayName: input.displayName,
+    title: input.title,
+    story: input.story,
+    ingredients: input.ingredients,
+    steps: input.steps,
+    photos,
+    status: (approve ? 'approved' : 'pending') as 'approved' | 'pending',
+    rejectReason: null,
+    checkHits: hits,
+    autoApproved: approve,
+    reviewedByStaffId: null,
+    reviewedAt: approve ? now : null,
+    approvedAt: approve ? now : null,
+  };
+}
+
 @Provide()
 @Scope(ScopeEnum.Singleton)
 export class EntryService {
@@ -133,20 +152,8 @@ export class EntryService {
         contestId,
         memberId,
         clientRequestId: input.clientRequestId,
-        displayName: input.displayName,
-        title: input.title,
-        story: input.story,
-        ingredients: input.ingredients,
-        steps: input.steps,
-        photos,
-        status: approve ? 'approved' : 'pending',
+        ...submittedContent(input, photos, hits, approve, now),
         memberSlot: slot,
-        rejectReason: null,
-        checkHits: hits,
-        autoApproved: approve,
-        reviewedByStaffId: null,
-        reviewedAt: approve ? now : null,
-        approvedAt: approve ? now : null,
         voteCount: 0,
         flaggedVoteCount: 0,
         voidedVoteCount: 0,
@@ -187,22 +194,7 @@ export class EntryService {
       const res = await em
         .createQueryBuilder()
         .update(ContestEntry)
-        .set({
-          displayName: input.displayName,
-          title: input.title,
-          story: input.story,
-          ingredients: input.ingredients,
-          steps: input.steps,
-          photos,
-          status: approve ? 'approved' : 'pending',
-          rejectReason: null,
-          checkHits: result.hits,
-          autoApproved: approve,
-          reviewedByStaffId: null,
-          reviewedAt: approve ? now : null,
-          approvedAt: approve ? now : null,
-          updatedAt: now,
-        })
+        .set({ ...submittedContent(input, photos, result.hits, approve, now), updatedAt: now })
         // a moderator who decided meanwhile wins: the edit is refused rather than overwriting the decision
         .where('id = :id AND member_id = :memberId AND status IN (:...editable)', { id: entryId, memberId, editable: ['pending', 'rejected'] })
         .execute();
