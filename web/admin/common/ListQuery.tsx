@@ -1,11 +1,12 @@
 /**
- * The state and toolbar of a searchable, filterable, paged ops list (渠道活码, 课程活动): a search
- * box, one filter select and a "new" button; searching or filtering goes back to page 1.
+ * The state, toolbar and table of a searchable, filterable, paged ops list (渠道活码, 课程活动, 会员):
+ * a search box, one filter select and a "new" button; searching or filtering goes back to page 1.
  */
-import { useState } from 'react';
-import { Button, Input, Select, Space } from 'antd';
+import { useState, type HTMLAttributes } from 'react';
+import { Alert, Button, Input, Select, Space, Table } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
-import type { TablePaginationConfig } from 'antd/es/table';
+import type { ColumnsType, TablePaginationConfig } from 'antd/es/table';
+import type { Loaded } from './useLoaded';
 
 export interface ListQuery<F> {
   page: number;
@@ -72,5 +73,53 @@ export function ListToolbar<F extends string>({
         {newLabel}
       </Button>
     </Space>
+  );
+}
+
+/** The error line and the clickable, paged table of a list driven by useListQuery + useLoaded. */
+export function ListTable<T extends { id: number | string }>({
+  query,
+  loaded,
+  columns,
+  testId,
+  scrollX,
+  emptyText,
+  showTotal,
+  pagination,
+  onRowClick,
+  rowTestId,
+}: {
+  query: ListQuery<unknown>;
+  loaded: Loaded<{ items: T[]; total: number }>;
+  columns: ColumnsType<T>;
+  testId: string;
+  scrollX: number;
+  emptyText: string;
+  showTotal: (total: number) => string;
+  /** Extra pagination settings (e.g. an always-shown size changer). */
+  pagination?: TablePaginationConfig;
+  onRowClick: (row: T) => void;
+  rowTestId: (row: T) => string;
+}) {
+  const { data, loading, error } = loaded;
+  return (
+    <>
+      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
+      <div data-testid={testId}>
+        <Table<T>
+          className="clickable-rows"
+          rowKey="id"
+          size="middle"
+          columns={columns}
+          dataSource={data?.items ?? []}
+          loading={loading}
+          scroll={{ x: scrollX }}
+          locale={{ emptyText }}
+          pagination={{ current: query.page, pageSize: query.pageSize, total: data?.total ?? 0, showTotal, ...pagination }}
+          onChange={query.onTableChange}
+          onRow={(r) => ({ onClick: () => onRowClick(r), 'data-testid': rowTestId(r) }) as HTMLAttributes<HTMLElement>}
+        />
+      </div>
+    </>
   );
 }

@@ -10,17 +10,21 @@ export interface Loaded<T> {
   data: T | null;
   loading: boolean;
   error: string | null;
+  /** The error as thrown, for callers that branch on it (a 403 shows a no-access page). */
+  cause: unknown;
 }
 
 export function useLoaded<T>(load: () => Promise<T>, deps: DependencyList): Loaded<T> {
   const [data, setData] = useState<T | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [cause, setCause] = useState<unknown>(null);
 
   useEffect(() => {
     let live = true;
     setLoading(true);
     setError(null);
+    setCause(null);
     load().then(
       (res) => {
         if (!live) return;
@@ -30,6 +34,7 @@ export function useLoaded<T>(load: () => Promise<T>, deps: DependencyList): Load
       (err) => {
         if (!live) return;
         setError(errorMessage(err));
+        setCause(err);
         setLoading(false);
       },
     );
@@ -39,5 +44,5 @@ export function useLoaded<T>(load: () => Promise<T>, deps: DependencyList): Load
     // the caller names what the load depends on, as with useEffect
   }, deps);
 
-  return { data, loading, error };
+  return { data, loading, error, cause };
 }

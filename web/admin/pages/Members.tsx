@@ -1,9 +1,11 @@
-import { useEffect, useState, type HTMLAttributes } from 'react';
-import { Alert, Card, Descriptions, Drawer, Input, List, Result, Skeleton, Table, Tag, Typography } from 'antd';
-import type { ColumnsType, TablePaginationConfig } from 'antd/es/table';
+import { useEffect, useState } from 'react';
+import { Alert, Card, Descriptions, Drawer, Input, List, Result, Skeleton, Tag, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
 import * as identity from '../../../contracts/identity';
 import type { RouteResponse } from '../../../contracts/route';
 import { useAuth } from '../auth';
+import { ListTable, useListQuery } from '../common/ListQuery';
+import { useLoaded } from '../common/useLoaded';
 import { ApiError, errorMessage } from '../../shared/api';
 import { formatDateTime } from '../../shared/time';
 import { tierLabel } from '../../shared/labels';
@@ -25,46 +27,13 @@ const columns: ColumnsType<MemberRow> = [
 
 export function MembersPage() {
   const { api } = useAuth();
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
-  const [q, setQ] = useState('');
-  const [data, setData] = useState<{ items: MemberRow[]; total: number } | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<ApiError | Error | null>(null);
+  const query = useListQuery();
+  const { page, pageSize, q } = query;
+  const loaded = useLoaded(() => api.call(identity.listMembers, { query: { page, pageSize, q: q || undefined } }), [api, page, pageSize, q]);
   const [openId, setOpenId] = useState<number | null>(null);
 
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    setError(null);
-    api.call(identity.listMembers, { query: { page, pageSize, q: q || undefined } }).then(
-      (res) => {
-        if (!live) return;
-        setData({ items: res.items, total: res.total });
-        setLoading(false);
-      },
-      (err: Error) => {
-        if (!live) return;
-        setError(err);
-        setLoading(false);
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, page, pageSize, q]);
-
-  if (error instanceof ApiError && error.status === 403) {
-    return <Result status="403" title="没有权限查看会员" subTitle={error.message} />;
-  }
-
-  function onTableChange(p: TablePaginationConfig) {
-    if (p.pageSize && p.pageSize !== pageSize) {
-      setPageSize(p.pageSize);
-      setPage(1);
-    } else if (p.current) {
-      setPage(p.current);
-    }
+  if (loaded.cause instanceof ApiError && loaded.cause.status === 403) {
+    return <Result status="403" title="没有权限查看会员" subTitle={loaded.cause.message} />;
   }
 
   return (
@@ -76,34 +45,20 @@ export function MembersPage() {
         enterButton="搜索"
         maxLength={50}
         style={{ maxWidth: 360, marginBottom: 16 }}
-        onSearch={(value) => {
-          setQ(value.trim());
-          setPage(1);
-        }}
+        onSearch={query.search}
       />
-      {error ? <Alert type="error" showIcon message={errorMessage(error)} style={{ marginBottom: 16 }} /> : null}
-      <div data-testid="members-table">
-        <Table<MemberRow>
-          className="clickable-rows"
-          rowKey="id"
-          size="middle"
-          columns={columns}
-          dataSource={data?.items ?? []}
-          loading={loading}
-          scroll={{ x: 900 }}
-          locale={{ emptyText: q ? '没有符合条件的会员' : '暂无会员' }}
-          pagination={{
-            current: page,
-            pageSize,
-            total: data?.total ?? 0,
-            showSizeChanger: true,
-            pageSizeOptions: [10, 20, 50, 100],
-            showTotal: (total) => `共 ${total} 位会员`,
-          }}
-          onChange={onTableChange}
-          onRow={(row) => ({ onClick: () => setOpenId(row.id), 'data-testid': `member-row-${row.id}` }) as HTMLAttributes<HTMLElement>}
-        />
-      </div>
+      <ListTable<MemberRow>
+        query={query}
+        loaded={loaded}
+        columns={columns}
+        testId="members-table"
+        scrollX={900}
+        emptyText={q ? '没有符合条件的会员' : '暂无会员'}
+        showTotal={(total) => `共 ${total} 位会员`}
+        pagination={{ showSizeChanger: true, pageSizeOptions: [10, 20, 50, 100] }}
+        onRowClick={(row) => setOpenId(row.id)}
+        rowTestId={(row) => `member-row-${row.id}`}
+      />
       <MemberDrawer memberId={openId} onClose={() => setOpenId(null)} />
     </Card>
   );

@@ -1,11 +1,10 @@
 /** 渠道活码 list: every channel with its adds, deletes, today's adds and 7-day retention. */
-import type { HTMLAttributes } from 'react';
-import { Alert, Card, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { Card, Space, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useNavigate } from 'react-router-dom';
 import { CHANNEL_KINDS, listChannels, type ChannelView } from '../../../../contracts/wecom';
 import { useAuth } from '../../auth';
-import { ListToolbar, useListQuery } from '../../common/ListQuery';
+import { ListTable, ListToolbar, useListQuery } from '../../common/ListQuery';
 import { useLoaded } from '../../common/useLoaded';
 import { CHANNEL_KIND_COLORS, CHANNEL_KIND_LABELS, percent } from './util';
 
@@ -57,7 +56,7 @@ export function ChannelListPage() {
   const navigate = useNavigate();
   const query = useListQuery<Kind>();
   const { page, pageSize, q, filter: kind } = query;
-  const { data, loading, error } = useLoaded(() => api.call(listChannels, { query: { page, pageSize, q: q || undefined, kind } }), [api, page, pageSize, q, kind]);
+  const loaded = useLoaded(() => api.call(listChannels, { query: { page, pageSize, q: q || undefined, kind } }), [api, page, pageSize, q, kind]);
 
   return (
     <Card>
@@ -75,22 +74,17 @@ export function ChannelListPage() {
           会员的个人推荐码数量多，默认不列出；选择「会员推荐」类型查看。
         </Typography.Paragraph>
       )}
-      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
-      <div data-testid="channel-table">
-        <Table<ChannelView>
-          className="clickable-rows"
-          rowKey="id"
-          size="middle"
-          columns={columns}
-          dataSource={data?.items ?? []}
-          loading={loading}
-          scroll={{ x: 1000 }}
-          locale={{ emptyText: q || kind ? '没有符合条件的渠道' : '还没有渠道活码，点「新建渠道活码」开始' }}
-          pagination={{ current: page, pageSize, total: data?.total ?? 0, showTotal: (t) => `共 ${t} 个渠道` }}
-          onChange={query.onTableChange}
-          onRow={(r) => ({ onClick: () => navigate(`/journeys/channels/${r.id}`), 'data-testid': `channel-row-${r.id}` }) as HTMLAttributes<HTMLElement>}
-        />
-      </div>
+      <ListTable<ChannelView>
+        query={query}
+        loaded={loaded}
+        columns={columns}
+        testId="channel-table"
+        scrollX={1000}
+        emptyText={q || kind ? '没有符合条件的渠道' : '还没有渠道活码，点「新建渠道活码」开始'}
+        showTotal={(t) => `共 ${t} 个渠道`}
+        onRowClick={(r) => navigate(`/journeys/channels/${r.id}`)}
+        rowTestId={(r) => `channel-row-${r.id}`}
+      />
     </Card>
   );
 }

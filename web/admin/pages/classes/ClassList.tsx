@@ -1,10 +1,9 @@
-import type { HTMLAttributes } from 'react';
-import { Alert, Card, Space, Table, Tag, Typography } from 'antd';
+import { Card, Space, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useNavigate } from 'react-router-dom';
 import { CLASS_TYPES, opsListClasses, type ClassSummary, type ClassType } from '../../../../contracts/classes';
 import { useAuth } from '../../auth';
-import { ListToolbar, useListQuery } from '../../common/ListQuery';
+import { ListTable, ListToolbar, useListQuery } from '../../common/ListQuery';
 import { useLoaded } from '../../common/useLoaded';
 import { formatDateTime } from '../../../shared/time';
 import { stars, typeLabel } from './util';
@@ -36,7 +35,7 @@ export function ClassListPage() {
   const navigate = useNavigate();
   const query = useListQuery<ClassType>();
   const { page, pageSize, q, filter: type } = query;
-  const { data, loading, error } = useLoaded(() => api.call(opsListClasses, { query: { page, pageSize, q: q || undefined, type } }), [api, page, pageSize, q, type]);
+  const loaded = useLoaded(() => api.call(opsListClasses, { query: { page, pageSize, q: q || undefined, type } }), [api, page, pageSize, q, type]);
 
   return (
     <Card>
@@ -49,22 +48,17 @@ export function ClassListPage() {
         newTestId="class-new"
         onNew={() => navigate('/classes/new')}
       />
-      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
-      <div data-testid="class-table">
-        <Table<ClassSummary>
-          className="clickable-rows"
-          rowKey="id"
-          size="middle"
-          columns={columns}
-          dataSource={data?.items ?? []}
-          loading={loading}
-          scroll={{ x: 900 }}
-          locale={{ emptyText: q || type ? '没有符合条件的活动' : '还没有活动，点「新建活动」开始' }}
-          pagination={{ current: page, pageSize, total: data?.total ?? 0, showTotal: (t) => `共 ${t} 个活动` }}
-          onChange={query.onTableChange}
-          onRow={(r) => ({ onClick: () => navigate(`/classes/${r.id}`), 'data-testid': `class-row-${r.id}` }) as HTMLAttributes<HTMLElement>}
-        />
-      </div>
+      <ListTable<ClassSummary>
+        query={query}
+        loaded={loaded}
+        columns={columns}
+        testId="class-table"
+        scrollX={900}
+        emptyText={q || type ? '没有符合条件的活动' : '还没有活动，点「新建活动」开始'}
+        showTotal={(t) => `共 ${t} 个活动`}
+        onRowClick={(r) => navigate(`/classes/${r.id}`)}
+        rowTestId={(r) => `class-row-${r.id}`}
+      />
     </Card>
   );
 }

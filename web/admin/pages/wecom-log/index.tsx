@@ -2,13 +2,15 @@
  * 企微日志 (HQ only), for troubleshooting the WeCom engine: the durable callback inbox, the outbound
  * effects with their exactly-once state, and this instance's last 200 WeCom API calls (no secrets).
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type DependencyList } from 'react';
 import { Alert, Button, Card, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { ReloadOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
 import type { RouteResponse } from '../../../../contracts/route';
 import { OUTBOUND_STATUSES, listCallbacks, listOutbound, listPlatformCalls } from '../../../../contracts/wecom';
 import { useAuth } from '../../auth';
+import { useListQuery, type ListQuery } from '../../common/ListQuery';
+import { useLoaded, type Loaded } from '../../common/useLoaded';
 import { errorMessage } from '../../../shared/api';
 import { formatDateTime } from '../../../shared/time';
 
@@ -35,33 +37,48 @@ const CHANGE_LABELS: Record<string, string> = {
   shuffle: '重排',
   dismiss: '解散',
 };
+const PAGE_SIZE = 20;
 const OUTCOME_COLORS: Record<CallItem['outcome'], string> = { ok: 'green', error: 'red', timeout: 'orange', network: 'orange', http: 'red', bad_response: 'red' };
 
-function usePaged<T>(load: (page: number) => Promise<{ items: T[]; total: number }>, deps: unknown[]) {
-  const [page, setPage] = useState(1);
-  const [data, setData] = useState<{ items: T[]; total: number } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
+/**
+ * One page-of-20 log list with a status filter and a refresh button: picking a status goes back
+ * to page 1; refresh reloads the current page.
+ */
+function usePagedLog<S, R extends { items: unknown[]; total: number }>(load: (page: number, status: S | undefined) => Promise<R>, deps: DependencyList) {
+  const query = useListQuery<S>(PAGE_SIZE);
   const [tick, setTick] = useState(0);
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    load(page).then(
-      (r) => live && (setData(r), setError(null), setLoading(false)),
-      (err) => live && (setError(errorMessage(err)), setLoading(false)),
-    );
-    return () => {
-      live = false;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [page, tick, ...deps]);
-  return { page, setPage, data, error, loading, reload: () => setTick((t) => t + 1) };
+  const loaded = useLoaded(() => load(query.page, query.filter), [query.page, query.filter, tick, ...deps]);
+  return { query, loaded, reload: () => setTick((t) => t + 1) };
+}
+
+function StatusSelect<S extends string>({ query, options }: { query: ListQuery<S>; options: Array<{ value: S; label: string }> }) {
+  return <Select<S> allowClear placeholder="全部状态" style={{ width: 140 }} value={query.filter} onChange={query.setFilter} options={options} />;
+}
+
+function LogTable<T extends { id: number }>({ query, loaded, columns }: { query: ListQuery<unknown>; loaded: Loaded<{ items: T[]; total: number }>; columns: ColumnsType<T> }) {
+  return (
+    <>
+      {loaded.error && <Alert type="error" showIcon message={loaded.error} style={{ marginBottom: 12 }} />}
+      <Table<T>
+        rowKey="id"
+        size="small"
+        columns={columns}
+        dataSource={loaded.data?.items ?? []}
+        loading={loaded.loading}
+        scroll={{ x: 900 }}
+        pagination={{ current: query.page, pageSize: PAGE_SIZE, total: loaded.data?.total ?? 0, showSizeChanger: false, showTotal: (t) => `共 ${t} 条` }}
+        onChange={query.onTableChange}
+      />
+    </>
+  );
 }
 
 function Callbacks() {
   const { api } = useAuth();
-  const [status, setStatus] = useState<InboxStatus | undefined>();
-  const p = usePaged((page) => api.call(listCallbacks, { query: { page, pageSize: 20, status } }), [api, status]);
+  const { query, loaded, reload } = usePagedLog<InboxStatus, RouteResponse<typeof listCallbacks>>(
+    (page, status) => api.call(listCallbacks, { query: { page, pageSize: PAGE_SIZE, status } }),
+    [api],
+  );
   const columns: ColumnsType<CallbackItem> = [
     {
       title: '事件',
@@ -95,46 +112,22 @@ function Callbacks() {
   return (
     <>
       <Space style={{ marginBottom: 12 }}>
-        <Select<InboxStatus>
-          allowClear
-          placeholder="全部状态"
-          style={{ width: 140 }}
-          value={status}
-          onChange={(v) => {
-            setStatus(v);
-            p.setPage(1);
-          }}
-          options={Object.entries(INBOX_LABELS).map(([value, label]) => ({ value: value as InboxStatus, label }))}
-        />
-        <Button icon={<ReloadOutlined />} onClick={p.reload}>刷新</Button>
+        <StatusSelect<InboxStatus> query={query} options={Object.entries(INBOX_LABELS).map(([value, label]) => ({ value: value as InboxStatus, label }))} />
+        <Button icon={<ReloadOutlined />} onClick={reload}>刷新</Button>
       </Space>
-      {p.error && <Alert type="error" showIcon message={p.error} style={{ marginBottom: 12 }} />}
-      <Table<CallbackItem>
-        rowKey="id"
-        size="small"
-        columns={columns}
-        dataSource={p.data?.items ?? []}
-        loading={p.loading}
-        scroll={{ x: 900 }}
-        pagination={{ current: p.page, pageSize: 20, total: p.data?.total ?? 0, showSizeChanger: false, onChange: p.setPage, showTotal: (t) => `共 ${t} 条` }}
-      />
+      <LogTable<CallbackItem> query={query} loaded={loaded} columns={columns} />
     </>
   );
 }
 
 function Outbound() {
   const { api } = useAuth();
-  const [status, setStatus] = useState<OutStatus | undefined>();
-  const [counts, setCounts] = useState<Record<string, number>>({});
-  const load = useCallback(
-    async (page: number) => {
-      const r = await api.call(listOutbound, { query: { page, pageSize: 20, status } });
-      setCounts(r.counts);
-      return r;
-    },
-    [api, status],
+  const { query, loaded, reload } = usePagedLog<OutStatus, RouteResponse<typeof listOutbound>>(
+    (page, status) => api.call(listOutbound, { query: { page, pageSize: PAGE_SIZE, status } }),
+    [api],
   );
-  const p = usePaged(load, [load]);
+  // the per-status counts come with each page; the last answer's stay shown while the next loads
+  const counts: Record<string, number> = loaded.data?.counts ?? {};
   const columns: ColumnsType<OutboundItem> = [
     { title: '类型', dataIndex: 'kind' },
     {
@@ -163,34 +156,15 @@ function Outbound() {
   return (
     <>
       <Space style={{ marginBottom: 12 }} wrap>
-        <Select<OutStatus>
-          allowClear
-          placeholder="全部状态"
-          style={{ width: 140 }}
-          value={status}
-          onChange={(v) => {
-            setStatus(v);
-            p.setPage(1);
-          }}
-          options={OUTBOUND_STATUSES.map((s) => ({ value: s, label: OUT_LABELS[s] }))}
-        />
-        <Button icon={<ReloadOutlined />} onClick={p.reload}>刷新</Button>
+        <StatusSelect<OutStatus> query={query} options={OUTBOUND_STATUSES.map((s) => ({ value: s, label: OUT_LABELS[s] }))} />
+        <Button icon={<ReloadOutlined />} onClick={reload}>刷新</Button>
         {OUTBOUND_STATUSES.map((s) => (
           <Tag key={s} color={OUT_COLORS[s]}>
             {OUT_LABELS[s]} {counts[s] ?? 0}
           </Tag>
         ))}
       </Space>
-      {p.error && <Alert type="error" showIcon message={p.error} style={{ marginBottom: 12 }} />}
-      <Table<OutboundItem>
-        rowKey="id"
-        size="small"
-        columns={columns}
-        dataSource={p.data?.items ?? []}
-        loading={p.loading}
-        scroll={{ x: 900 }}
-        pagination={{ current: p.page, pageSize: 20, total: p.data?.total ?? 0, showSizeChanger: false, onChange: p.setPage, showTotal: (t) => `共 ${t} 条` }}
-      />
+      <LogTable<OutboundItem> query={query} loaded={loaded} columns={columns} />
     </>
   );
 }
