@@ -153,6 +153,13 @@ export function likeContains(text: string): string {
 export const LIKE_ESCAPE = "ESCAPE '!'";
 
 /** Dates cross the wire as ISO-8601 UTC strings. */
+/** A datetime column as either driver returns it: mysql2 a Date (UTC), better-sqlite3 UTC text 'YYYY-MM-DD HH:MM:SS.mmm'. */
+export function dbDate(v: Date | string | unknown): Date {
+  if (v instanceof Date) return v;
+  const s = String(v);
+  return new Date(/(?:[zZ]|[+-]\d\d:?\d\d)$/.test(s) ? s : `${s.replace(' ', 'T')}Z`);
+}
+
 export function iso(date: Date): string;
 export function iso(date: Date | null | undefined): string | null;
 export function iso(date: Date | null | undefined): string | null {

@@ -35,6 +35,12 @@ export interface MemberFactSet {
   activeAt: Date[];
 }
 
+/** A coupon's rule as members read it: 「满50减10」, or 「10元」 without a threshold (fen in, yuan out). */
+export function couponRule(c: { amountFen: number; minSpendFen: number }): string {
+  const yuan = (fen: number) => (fen % 100 === 0 ? String(fen / 100) : (fen / 100).toFixed(2));
+  return c.minSpendFen > 0 ? `满${yuan(c.minSpendFen)}减${yuan(c.amountFen)}` : `${yuan(c.amountFen)}元`;
+}
+
 export type FactsSource = (memberId: number, now: Date) => Promise<Partial<MemberFactSet>>;
 
 type Marked = { source: string; target: new (...args: any[]) => object; method: string };

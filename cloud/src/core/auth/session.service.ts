@@ -11,7 +11,7 @@ import { createHash, randomBytes } from 'crypto';
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager, LessThan } from 'typeorm';
 import { AppError } from '../errors';
-import { Db } from '../db';
+import { Db, dbDate } from '../db';
 import { Batcher } from './batcher';
 import { SessionRow, type SessionSubject } from './session.entity';
 
@@ -22,12 +22,6 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** A datetime column as either driver returns it: mysql2 a Date (UTC), better-sqlite3 UTC text. */
-function dbDate(v: unknown): Date {
-  if (v instanceof Date) return v;
-  const s = String(v);
-  return new Date(/(?:[zZ]|[+-]\d\d:?\d\d)$/.test(s) ? s : `${s.replace(' ', 'T')}Z`);
-}
 
 @Provide()
 @Scope(ScopeEnum.Singleton)

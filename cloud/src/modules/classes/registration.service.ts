@@ -19,7 +19,7 @@
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager, In } from 'typeorm';
 import type { MemberStanding, MyRegistration, NoticeKind, SubscribeAccepts } from '../../../../contracts/classes';
-import { Db, iso, isUniqueViolation } from '../../core/db';
+import { Db, dbDate, iso, isUniqueViolation } from '../../core/db';
 import { AppError } from '../../core/errors';
 import { EventBus } from '../../core/events/event-bus';
 import { newShortCode, newToken, registrationQr } from './codes';
@@ -495,8 +495,5 @@ export class RegistrationService {
   }
 }
 
-export function toDate(v: Date | string): Date {
-  if (v instanceof Date) return v;
-  // SQLite raw rows carry 'YYYY-MM-DD HH:MM:SS.SSS' in UTC
-  return new Date(/Z$|[+-]\d\d:?\d\d$/.test(v) ? v : `${v.replace(' ', 'T')}Z`);
-}
+/** Raw-row datetimes (SQLite gives UTC text): the one parser in core/db. */
+export const toDate = (v: Date | string): Date => dbDate(v);

@@ -21,7 +21,7 @@
  */
 import { Destroy, Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import type { EntityManager } from 'typeorm';
-import { Db } from '../../core/db';
+import { Db, dbDate } from '../../core/db';
 import { Job, type JobContext } from '../../core/jobs';
 
 /** How often dirty entries are recounted (the stored tally lags a vote by at most about this). */
@@ -41,9 +41,7 @@ export interface Tally {
 /** Both drivers' datetime values: mysql2 gives Date (UTC), better-sqlite3 'YYYY-MM-DD HH:MM:SS.mmm' UTC text. */
 export function dbTime(v: unknown): Date | null {
   if (v === null || v === undefined) return null;
-  if (v instanceof Date) return v;
-  const s = String(v);
-  return new Date(/(?:[zZ]|[+-]\d\d:?\d\d)$/.test(s) ? s : `${s.replace(' ', 'T')}Z`);
+  return dbDate(v);
 }
 
 /** UTC 'YYYY-MM-DD HH:MM:SS.mmm', the form both drivers store datetime columns in. */

@@ -1,7 +1,7 @@
 /** Turns a verified session into a principal (core/auth asks for it by name). */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { In } from 'typeorm';
-import { Db } from '../../core/db';
+import { Db, dbDate } from '../../core/db';
 import { AppError } from '../../core/errors';
 import { PRINCIPAL_RESOLVER, type Principal, type PrincipalResolver } from '../../core/auth/principal';
 import type { SessionRow } from '../../core/auth/session.entity';
@@ -55,9 +55,3 @@ export class IdentityPrincipalResolver implements PrincipalResolver {
   }
 }
 
-/** A datetime column as either driver returns it: mysql2 a Date (UTC), better-sqlite3 UTC text. */
-function dbDate(v: unknown): Date {
-  if (v instanceof Date) return v;
-  const s = String(v);
-  return new Date(/(?:[zZ]|[+-]\d\d:?\d\d)$/.test(s) ? s : `${s.replace(' ', 'T')}Z`);
-}

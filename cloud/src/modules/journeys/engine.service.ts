@@ -31,7 +31,7 @@ import { Journey, stepsOf, triggerOf } from './entities/journey.entity';
 import { JourneyCustomer } from './entities/journey-customer.entity';
 import { MemberActivity } from './entities/member-activity.entity';
 import { JourneySettingsRow } from './entities/settings.entity';
-import { rawTime } from './projection.service';
+import { dbDate, rawTime } from './projection.service';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -123,14 +123,6 @@ function actionDetail(action: Exclude<JourneyAction, { type: 'message' }>): stri
 }
 
 const later = (a: Date | null | undefined, since: Date) => !!a && new Date(a).getTime() > since.getTime();
-
-/** A datetime from a raw row: mysql2 gives Date (UTC), better-sqlite3 the stored UTC text. */
-function dbDate(v: unknown): Date | null {
-  if (v === null || v === undefined) return null;
-  if (v instanceof Date) return v;
-  const s = String(v);
-  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : `${s.replace(' ', 'T')}Z`);
-}
 
 @Provide()
 @Scope(ScopeEnum.Singleton)
@@ -522,8 +514,9 @@ export class JourneyEngine {
     const dt = (d: Date | null) => (d ? rawTime(this.db.kind, d) : null);
     const list = (n: number) => new Array(n).fill('?').join(',');
     await this.db.transaction(async (em) => {
-      await this.insertNew(em, 'journey_coupon', COUPON_COLUMNS, plan.coupons);
-      await this.insertNew(em, 'staff_task', TASK_COLUMNS, plan.tasks);
+      // keyed rows: a coupon or task exists at most once per enrolment step however often it is attempted
+      await bulkInsert(em, 'journey_coupon', COUPON_COLUMNS, plan.coupons, { ignoreDuplicate: 'idem_key' });
+      await bulkInsert(em, 'staff_task', TASK_COLUMNS, plan.tasks, { ignoreDuplicate: 'idem_key' });
       for (const act of plan.acts) await act(em);
       await this.log(em, plan.logs);
       // plain SQL with `?` lists (thousands of ids; the query builder's parameter pass is the slow part)
@@ -604,23 +597,6 @@ export class JourneyEngine {
       门店: (await this.directory.storeName(staff?.storeId ?? null)) ?? '社区店',
       上次购买: a?.lastOrderTitle || LAST_ORDER_FALLBACK,
     };
-  }
-
-  /**
-   * Multi-row INSERT of keyed rows (idem_key unique) that skips keys already written: a coupon or
-   * task exists at most once per enrolment step however often a step is attempted.
-   */
-  private async insertNew(em: EntityManager, table: 'journey_coupon' | 'staff_task', columns: string[], rows: BulkRow[]): Promise<void> {
-    if (!rows.length) return;
-    const k = this.db.kind;
-    const tuple = `(${columns.map(() => '?').join(',')})`;
-    const onDup = k === 'mysql' ? 'ON DUPLICATE KEY UPDATE idem_key = idem_key' : 'ON CONFLICT(idem_key) DO NOTHING';
-    for (let i = 0; i < rows.length; i += 1000) {
-      const part = rows.slice(i, i + 1000);
-      const params: Array<string | number | Date | null> = [];
-      for (const r of part) for (const v of r) params.push(v instanceof Date ? rawTime(k, v) : v);
-      await em.query(`INSERT INTO ${table} (${columns.join(',')}) VALUES ${new Array(part.length).fill(tuple).join(',')} ${onDup}`, params);
-    }
   }
 
   /** Tag actions, written in the batch's transaction (idempotent by key). */

@@ -7,7 +7,7 @@
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager, IsNull } from 'typeorm';
 import { DateUtils } from 'typeorm/util/DateUtils';
-import { Db, isUniqueViolation } from '../../core/db';
+import { Db, dbDate as coreDbDate, isUniqueViolation } from '../../core/db';
 import { ActivityLog, type ActivityKind, MemberActivity } from './entities/member-activity.entity';
 import { JourneyCustomer } from './entities/journey-customer.entity';
 
@@ -25,6 +25,12 @@ const SQL_COLUMN: Record<string, string> = {
   lastCheckinAt: 'last_checkin_at',
   lastReplyAt: 'last_reply_at',
 };
+
+/** A datetime from a raw row: mysql2 gives Date (UTC), better-sqlite3 the stored UTC text. */
+export function dbDate(v: unknown): Date | null {
+  if (v === null || v === undefined) return null;
+  return coreDbDate(v);
+}
 
 /** A Date as the driver stores it, for raw SQL (query builders convert by themselves). */
 export function rawTime(kind: 'sqlite' | 'mysql', d: Date): Date | string {

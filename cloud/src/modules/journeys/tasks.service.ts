@@ -14,7 +14,7 @@ import { WecomDirectory } from '../wecom/directory.service';
 import { JourneyCoupon } from './entities/coupon.entity';
 import { JourneyCustomer } from './entities/journey-customer.entity';
 import { StaffTask } from './entities/staff-task.entity';
-import { JourneyProjection } from './projection.service';
+import { dbDate, JourneyProjection } from './projection.service';
 
 @Provide()
 @Scope(ScopeEnum.Singleton)
@@ -121,7 +121,7 @@ export class JourneyTasksService {
     );
     return [
       ...coupons.map((c) => ({ type: 'coupon', title: c.title, amountFen: c.amountFen, issuedAt: iso(c.issuedAt), validUntil: iso(c.validUntil) })),
-      ...enrolments.map((e) => ({ type: 'journey', journey: e.name, status: e.status, enrolledAt: new Date(e.enrolled_at instanceof Date ? e.enrolled_at : `${String(e.enrolled_at).replace(' ', 'T')}Z`).toISOString() })),
+      ...enrolments.map((e) => ({ type: 'journey', journey: e.name, status: e.status, enrolledAt: dbDate(e.enrolled_at)!.toISOString() })),
     ];
   }
 

@@ -7,14 +7,13 @@
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { In, MoreThan, Not, IsNull } from 'typeorm';
 import { Db } from '../../core/db';
-import { MemberFacts, type MemberFactSet, MemberTimeline, type TimelineItem } from '../../core/timeline';
+import { couponRule, MemberFacts, type MemberFactSet, MemberTimeline, type TimelineItem } from '../../core/timeline';
 import { JourneyCoupon } from './entities/coupon.entity';
 import { JourneyEnrolment, JourneyStepLog } from './entities/enrolment.entity';
 import { Journey, stepsOf } from './entities/journey.entity';
 import { ActivityLog, MemberActivity } from './entities/member-activity.entity';
 import { StaffTask } from './entities/staff-task.entity';
 
-const yuan = (fen: number) => (fen % 100 === 0 ? String(fen / 100) : (fen / 100).toFixed(2));
 
 /**
  * The journeys' activity log, as timeline lines: orders, and what staff noted in the sidebar. Other
@@ -59,8 +58,7 @@ export class JourneysTimeline {
       out.push({ at: s.at, kind: 'journey_message', text: `「${j?.name ?? '旅程'}${step ? `·${step}` : ''}」消息已生成，待员工发送` });
     }
     for (const c of coupons) {
-      const rule = c.minSpendFen > 0 ? `满${yuan(c.minSpendFen)}减${yuan(c.amountFen)}` : `${yuan(c.amountFen)}元`;
-      out.push({ at: c.issuedAt, kind: 'coupon_issued', text: `获得「${c.title}」（${rule}）` });
+      out.push({ at: c.issuedAt, kind: 'coupon_issued', text: `获得「${c.title}」（${couponRule(c)}）` });
     }
     for (const t of tasks) {
       out.push({ at: t.createdAt, kind: 'task_created', text: `生成跟进任务「${t.title}」` });

@@ -6,7 +6,7 @@
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager, In } from 'typeorm';
-import { Db, isUniqueViolation } from '../../core/db';
+import { Db, dbDate, isUniqueViolation } from '../../core/db';
 import { OnEvent } from '../../core/events/event-bus';
 import type { DeliveredEvent } from '../../core/events/types';
 import { WecomDirectory } from '../wecom/directory.service';
@@ -59,7 +59,6 @@ export class RfmService {
       .where('o.paid_at >= :since AND o.paid_at <= :now', { since, now })
       .groupBy('o.member_id')
       .getRawMany();
-    const toDate = (v: Date | string) => (v instanceof Date ? v : new Date(/Z|[+-]\d\d:?\d\d$/.test(v) ? v : `${v.replace(' ', 'T')}Z`));
     let changed = 0;
     for (let i = 0; i < rows.length; i += 500) {
       const chunk = rows.slice(i, i + 500);
@@ -72,9 +71,9 @@ export class RfmService {
           const values = {
             frequency: Number(r.f),
             monetaryFen: Number(r.m),
-            recencyDays: Math.floor((now.getTime() - toDate(r.last).getTime()) / DAY),
+            recencyDays: Math.floor((now.getTime() - dbDate(r.last).getTime()) / DAY),
           };
-          const tier = rfmTier({ ...values, firstOrderDaysAgo: Math.floor((now.getTime() - toDate(r.first).getTime()) / DAY) });
+          const tier = rfmTier({ ...values, firstOrderDaysAgo: Math.floor((now.getTime() - dbDate(r.first).getTime()) / DAY) });
           const old = current.get(memberId);
           if (!old) {
             await em.insert(MemberRfm, { memberId, tier, ...values, computedAt: now, changedAt: now });

@@ -9,7 +9,9 @@ import { DateUtils } from 'typeorm/util/DateUtils';
 
 export type BulkValue = string | number | boolean | Date | null;
 
-export async function bulkInsert(em: EntityManager, table: string, columns: string[], rows: BulkValue[][], chunk = 1000): Promise<void> {
+/** `ignoreDuplicate`: a unique column; rows whose key is already there are skipped instead of failing. */
+export async function bulkInsert(em: EntityManager, table: string, columns: string[], rows: BulkValue[][], opts: { ignoreDuplicate?: string; chunk?: number } = {}): Promise<void> {
+  const chunk = opts.chunk ?? 1000;
   const sqlite = em.connection.options.type !== 'mysql';
   const q = (name: string) => (sqlite ? `"${name}"` : `\`${name}\``);
   const value = (v: BulkValue): string | number | null | Date => {
@@ -18,10 +20,12 @@ export async function bulkInsert(em: EntityManager, table: string, columns: stri
     return v;
   };
   const tuple = `(${columns.map(() => '?').join(',')})`;
+  const key = opts.ignoreDuplicate;
+  const onDup = !key ? '' : sqlite ? ` ON CONFLICT(${q(key)}) DO NOTHING` : ` ON DUPLICATE KEY UPDATE ${q(key)} = ${q(key)}`;
   for (let i = 0; i < rows.length; i += chunk) {
     const part = rows.slice(i, i + chunk);
     const params: Array<string | number | null | Date> = [];
     for (const r of part) for (const v of r) params.push(value(v));
-    await em.query(`INSERT INTO ${q(table)} (${columns.map(q).join(',')}) VALUES ${new Array(part.length).fill(tuple).join(',')}`, params);
+    await em.query(`INSERT INTO ${q(table)} (${columns.map(q).join(',')}) VALUES ${new Array(part.length).fill(tuple).join(',')}${onDup}`, params);
   }
 }

@@ -4,7 +4,7 @@
  * they are. Deterministic: fixed priorities, at most 3 offers. Never suggests canvassing votes
  * (拉票): the contest rules forbid rewarding shares or votes, so a contest offer only invites an entry.
  */
-import type { MemberFactSet } from '../../core/timeline';
+import { couponRule, type MemberFactSet } from '../../core/timeline';
 
 export interface Offer {
   key: OfferKey;
@@ -41,7 +41,6 @@ const dayIndex = (d: Date) => Math.floor(local(d).getTime() / DAY);
 const hm = (d: Date) => local(d).toISOString().slice(11, 16);
 /** 「12月3日」 in Shanghai. */
 const md = (d: Date) => `${local(d).getUTCMonth() + 1}月${local(d).getUTCDate()}日`;
-const yuan = (fen: number) => (fen % 100 === 0 ? String(fen / 100) : (fen / 100).toFixed(2));
 
 /** 「今天 14:00」/「明天 14:00」/「12月3日 14:00」 relative to `now`, in Shanghai. */
 function when(at: Date, now: Date): string {
@@ -107,10 +106,9 @@ export function nextBestOffers({ tier, registeredAt, facts, now }: OfferInput): 
   if (quietDays >= QUIET_DAYS) {
     const c = facts.unusedCoupon;
     if (c && c.validUntil > now) {
-      const rule = c.minSpendFen > 0 ? `满${yuan(c.minSpendFen)}减${yuan(c.amountFen)}` : `${yuan(c.amountFen)}元`;
       offers.push({
         key: 'wake_coupon',
-        text: `提醒客户「${c.title}」（${rule}）还没用，${md(c.validUntil)}前有效`,
+        text: `提醒客户「${c.title}」（${couponRule(c)}）还没用，${md(c.validUntil)}前有效`,
         reason: `已${quietDays}天没有互动，回归券尚未使用`,
       });
     } else {
