@@ -107,6 +107,8 @@ export async function startServer({ databaseUrl, env = {}, nodeEnv = 'developmen
     SEED_DEMO: '0',
     LOG_LEVEL: 'warn',
     ...env,
+    // a benchmark measures only its own traffic: never the showcase's channel adds, contests or classes
+    SEED_SHOWCASE: '0',
   };
   if (databaseUrl) childEnv.DATABASE_URL = databaseUrl;
   else delete childEnv.DATABASE_URL;
