@@ -60,6 +60,10 @@ export const ERROR_CODES = {
   CHANNEL_STATE_TAKEN: { status: 409, message: '渠道标识已被使用，请换一个' },
   REFERRAL_NOT_CONFIGURED: { status: 409, message: '邀请活码暂未开放，请稍后再试' },
   JOURNEY_NOT_BUILTIN: { status: 400, message: '只有内置旅程可以恢复默认设置' },
+  // ---- feedback, churn, arrivals (issue 20) ----
+  FEEDBACK_ALREADY_GIVEN: { status: 409, message: '这次已经评价过了，谢谢你' },
+  FEEDBACK_NOT_ANSWERABLE: { status: 409, message: '该反馈的会员没有可以转达的店员，请在小程序内回复' },
+  FEEDBACK_NOT_RESOLVED: { status: 409, message: '请先回复或解决该反馈，再公示' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -15,6 +15,7 @@ import { SimRequest, SimResult, badRequest, field, json } from './router';
 import { randomHex, randomId } from './state';
 import { ExternalContactSim } from './wecom-contacts';
 import { WecomRoutes, WecomSim } from './wecom';
+import { appMessageModule } from './wecom-messages';
 
 export interface CallbackCrypto {
   /** Token and EncodingAESKey configured for the callback URL (same as WECOM_CALLBACK_TOKEN / WECOM_ENCODING_AES_KEY). */
@@ -225,5 +226,6 @@ export function wecomEngineModules(crypto: CallbackCrypto = DEFAULT_CALLBACK_CRY
       return contacts.routes();
     },
     (sim) => new CallbackFirer(sim, contacts!, crypto).routes(),
+    appMessageModule,
   ];
 }

@@ -13,6 +13,8 @@ declare module '../../core/events/types' {
     ClassCheckedIn: { registrationId: number; sessionId: number; classId: number; storeId: number; memberId: number; tags: string[] };
     /** Ops moved a session a member holds a place in (seat or waitlist): tell them the new time. */
     ClassSessionRescheduled: { registrationId: number; sessionId: number; classId: number; classTitle: string; memberId: number; startsAt: string; previousStartsAt: string };
+    /** A member rated an attended session (once); the feedback inbox sorts and follows it up. */
+    ClassRated: { registrationId: number; sessionId: number; classId: number; storeId: number; memberId: number; stars: number; comment: string | null; classTitle: string; ratedAt: string };
     ClassNoShowRecorded: { registrationId: number; sessionId: number; memberId: number; blocked: boolean };
   }
 }

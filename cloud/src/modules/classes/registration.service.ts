@@ -306,12 +306,32 @@ export class RegistrationService {
   }
 
   async rate(memberId: number, registrationId: number, stars: number, comment: string | undefined, now = new Date()): Promise<MyRegistration> {
-    const res = await this.db.manager
-      .createQueryBuilder()
-      .update(ClassRegistration)
-      .set({ stars, comment: comment ? comment : null, ratedAt: now })
-      .where("id = :id AND member_id = :memberId AND status = 'attended' AND stars IS NULL", { id: registrationId, memberId })
-      .execute();
+    // the rating and its ClassRated event (the feedback inbox hears it) commit together
+    const res = await this.db.transaction(async (tx) => {
+      const r = await tx
+        .createQueryBuilder()
+        .update(ClassRegistration)
+        .set({ stars, comment: comment ? comment : null, ratedAt: now })
+        .where("id = :id AND member_id = :memberId AND status = 'attended' AND stars IS NULL", { id: registrationId, memberId })
+        .execute();
+      if (r.affected) {
+        const reg = await tx.findOneOrFail(ClassRegistration, { where: { id: registrationId } });
+        const session = await tx.findOneOrFail(ClassSession, { where: { id: reg.sessionId } });
+        const def = await tx.findOne(ClassDef, { where: { id: session.classId } });
+        await this.events.emit(tx, 'ClassRated', {
+          registrationId,
+          sessionId: session.id,
+          classId: session.classId,
+          storeId: session.storeId,
+          memberId,
+          stars,
+          comment: comment ? comment : null,
+          classTitle: def?.title ?? '',
+          ratedAt: now.toISOString(),
+        });
+      }
+      return r;
+    });
     if (!res.affected) {
       const r = await this.db.manager.findOne(ClassRegistration, { where: { id: registrationId, memberId } });
       if (!r) throw new AppError('NOT_FOUND');

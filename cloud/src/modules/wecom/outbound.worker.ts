@@ -5,6 +5,8 @@
 import { Destroy, Inject, Logger, type ILogger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { Db } from '../../core/db';
 import { WecomContactApi } from '../../platform/wecom-externalcontact';
+import { WecomAppMessageApi } from '../../platform/wecom-message';
+import { APP_MESSAGE_KIND, appMessageHandler } from './app-message.handler';
 import { TagSyncService } from '../tags/tag-sync.service';
 import { ChannelService } from './channel.service';
 import { msgTemplateHandler } from './msg-template.handler';
@@ -21,6 +23,9 @@ export class OutboundWorker {
 
   @Inject()
   channels!: ChannelService;
+
+  @Inject()
+  appMessages!: WecomAppMessageApi;
 
   @Inject()
   tagSync!: TagSyncService;
@@ -45,6 +50,7 @@ export class OutboundWorker {
         mark_tag: this.tagSync.markTagHandler(),
         msg_template: msgTemplateHandler(() => this.api),
         update_contact_way: this.channels.updateWayHandler(),
+        [APP_MESSAGE_KIND]: appMessageHandler(() => this.appMessages),
       },
       hooks: { afterSend: (row, res) => this.hooks.afterSend?.(row, res) },
       concurrency: 8,

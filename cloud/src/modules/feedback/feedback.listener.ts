@@ -1,0 +1,145 @@
+/**
+ * Domain events → feedback: class ratings into the inbox, rating prompts after pickups and
+ * receipts, the member signals the churn score reads, arrivals for the copilot (member code,
+ * class check-in, pickup), lost-customer alerts, and account deletion. Each handler runs in the
+ * event's delivery transaction (exactly once per event); every write is keyed besides.
+ */
+import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { EntityManager } from 'typeorm';
+import { OnEvent } from '../../core/events/event-bus';
+import type { DeliveredEvent } from '../../core/events/types';
+import '../classes/events';
+import '../contest/events';
+import '../preorder/events';
+import '../purchases/events';
+import '../wecom/events';
+import { ArrivalService } from './arrival.service';
+import { ChurnService } from './churn.service';
+import { FeedbackService } from './feedback.service';
+import { SignalRecorder } from './signals';
+
+const OFFSET = 8 * 3600_000;
+const md = (d: Date) => {
+  const l = new Date(d.getTime() + OFFSET);
+  return `${l.getUTCMonth() + 1}月${l.getUTCDate()}日`;
+};
+const dateOr = (s: string | undefined, fallback: Date) => {
+  const d = s ? new Date(s) : fallback;
+  return Number.isNaN(d.getTime()) ? fallback : d;
+};
+
+@Provide()
+@Scope(ScopeEnum.Singleton)
+export class FeedbackListener {
+  @Inject()
+  feedback!: FeedbackService;
+
+  @Inject()
+  signals!: SignalRecorder;
+
+  @Inject()
+  arrivals!: ArrivalService;
+
+  @Inject()
+  churn!: ChurnService;
+
+  @OnEvent('ClassRated')
+  async classRated(event: DeliveredEvent<'ClassRated'>, em: EntityManager): Promise<void> {
+    const p = event.payload;
+    await this.feedback.intake(em, {
+      sourceKey: `class:${p.registrationId}`,
+      memberId: p.memberId,
+      storeId: p.storeId,
+      source: 'class',
+      title: p.classTitle ? `课程：${p.classTitle}` : '课程评价',
+      rating: p.stars,
+      recommend: null,
+      comment: p.comment,
+      at: dateOr(p.ratedAt, event.createdAt),
+    });
+  }
+
+  @OnEvent('ClassCheckedIn')
+  async checkedIn(event: DeliveredEvent<'ClassCheckedIn'>, em: EntityManager): Promise<void> {
+    const p = event.payload;
+    await this.signals.record(em, { memberId: p.memberId, kind: 'visit', at: event.createdAt, sourceKey: `checkin:${p.registrationId}` });
+    await this.signals.record(em, { memberId: p.memberId, kind: 'interaction', at: event.createdAt, sourceKey: `checkin:${p.registrationId}:i` });
+    await this.arrivals.arrive(em, { memberId: p.memberId, storeId: p.storeId, via: 'checkin', at: event.createdAt });
+  }
+
+  @OnEvent('OrderPickedUp')
+  async pickedUp(event: DeliveredEvent<'OrderPickedUp'>, em: EntityManager): Promise<void> {
+    const p = event.payload;
+    const at = dateOr(p.pickedUpAt, event.createdAt);
+    await this.signals.record(em, { memberId: p.memberId, kind: 'visit', at, sourceKey: `pickup:${p.orderId}` });
+    await this.feedback.openPrompt(em, { sourceKey: `pickup:${p.orderId}`, memberId: p.memberId, storeId: p.storeId, kind: 'pickup', title: `${md(at)} 提货（订单 ${p.orderId}）`, at });
+    await this.arrivals.arrive(em, { memberId: p.memberId, storeId: p.storeId, via: 'pickup', at });
+  }
+
+  @OnEvent('MemberArrived')
+  async arrived(event: DeliveredEvent<'MemberArrived'>, em: EntityManager): Promise<void> {
+    const p = event.payload;
+    const at = dateOr(p.at, event.createdAt);
+    await this.signals.record(em, { memberId: p.memberId, kind: 'visit', at, sourceKey: `arrived:${event.id}` });
+    await this.arrivals.arrive(em, { memberId: p.memberId, storeId: p.storeId, via: p.via, at });
+  }
+
+  @OnEvent('PurchaseRecorded')
+  async purchased(event: DeliveredEvent<'PurchaseRecorded'>, em: EntityManager): Promise<void> {
+    const p = event.payload;
+    if (!p.memberId || p.totalFen <= 0 || p.refundOf !== null) return;
+    const at = dateOr(p.occurredAt, event.createdAt);
+    // pre-orders are counted from OrderPaid and rated at pickup
+    if (p.channel === 'preorder') return;
+    await this.signals.record(em, { memberId: p.memberId, kind: 'purchase', at, sourceKey: `receipt:${p.receiptId}` });
+    if (p.channel === 'pos') await this.signals.record(em, { memberId: p.memberId, kind: 'visit', at, sourceKey: `receipt:${p.receiptId}:v` });
+    await this.feedback.openPrompt(em, { sourceKey: `receipt:${p.receiptId}`, memberId: p.memberId, storeId: p.storeId, kind: 'receipt', title: `${md(at)} 购物（¥${(p.totalFen / 100).toFixed(2)}）`, at });
+  }
+
+  @OnEvent('OrderPaid')
+  async orderPaid(event: DeliveredEvent<'OrderPaid'>, em: EntityManager): Promise<void> {
+    const p = event.payload;
+    if (!p || !Number.isInteger(p.memberId)) return;
+    await this.signals.record(em, { memberId: p.memberId, kind: 'purchase', at: dateOr(p.paidAt, event.createdAt), sourceKey: `order:${p.orderId}` });
+  }
+
+  @OnEvent('MemberRegistered')
+  async registered(event: DeliveredEvent<'MemberRegistered'>, em: EntityManager): Promise<void> {
+    await this.signals.record(em, { memberId: event.payload.memberId, kind: 'interaction', at: event.createdAt, sourceKey: `evt:${event.id}` });
+  }
+
+  @OnEvent('ClassRegistered')
+  async classRegistered(event: DeliveredEvent<'ClassRegistered'>, em: EntityManager): Promise<void> {
+    await this.signals.record(em, { memberId: event.payload.memberId, kind: 'interaction', at: event.createdAt, sourceKey: `evt:${event.id}` });
+  }
+
+  @OnEvent('ContestVoted')
+  async voted(event: DeliveredEvent<'ContestVoted'>, em: EntityManager): Promise<void> {
+    await this.signals.record(em, { memberId: event.payload.memberId, kind: 'interaction', at: event.createdAt, sourceKey: `vote:${event.payload.memberId}:${event.payload.day}` });
+  }
+
+  @OnEvent('EntryApproved')
+  async entryApproved(event: DeliveredEvent<'EntryApproved'>, em: EntityManager): Promise<void> {
+    await this.signals.record(em, { memberId: event.payload.memberId, kind: 'interaction', at: event.createdAt, sourceKey: `evt:${event.id}` });
+  }
+
+  @OnEvent('ContactAdded')
+  async contactAdded(event: DeliveredEvent<'ContactAdded'>, em: EntityManager): Promise<void> {
+    const p = event.payload;
+    if (p.memberId) await this.signals.record(em, { memberId: p.memberId, kind: 'interaction', at: dateOr(p.addedAt, event.createdAt), sourceKey: `evt:${event.id}` });
+  }
+
+  @OnEvent('ContactLost')
+  async contactLost(event: DeliveredEvent<'ContactLost'>, em: EntityManager): Promise<void> {
+    await this.churn.contactLost(em, event.id, event.payload);
+  }
+
+  @OnEvent('MemberDeleted')
+  async memberDeleted(event: DeliveredEvent<'MemberDeleted'>, em: EntityManager): Promise<void> {
+    const id = event.payload.memberId;
+    await this.feedback.memberDeleted(em, id);
+    await this.churn.memberDeleted(em, id);
+    await this.arrivals.memberDeleted(em, id);
+    await this.signals.forget(em, id);
+  }
+}
