@@ -1,0 +1,226 @@
+/**
+ * The feedback module against the real app, simulator and outbox:
+ *  - arrivals: MemberArrived (member code at the till, emitted through the event bus as the
+ *    purchases module does), duplicate and racing scans → one arrival and one app message to the
+ *    clerk on shift with the top suggestion; a class check-in arrives the same way; a member who
+ *    opted out of personalisation stays quiet;
+ *  - a bad class rating lands in the inbox with its topics; from a high-value member it opens a
+ *    store-manager task due within the hour; answered through the clerk (a private message) the
+ *    member reads the answer; published, it shows in 「你说我改」;
+ *  - a customer deleting the clerk alerts the store manager with the last activities (once, even
+ *    when WeCom retries the callback);
+ *  - a churn cause starts the win-back journey, and the case counts as recovered once the member
+ *    comes back.
+ */
+import * as F from '../../../contracts/feedback';
+import * as J from '../../../contracts/journeys';
+import { SessionService } from '../../src/core/auth/session.service';
+import { Db } from '../../src/core/db';
+import { EventBus } from '../../src/core/events/event-bus';
+import type { DomainEventMap, DomainEventType } from '../../src/core/events/types';
+import '../../src/modules/classes/events';
+import '../../src/modules/purchases/events';
+import { startTestApp, type TestApp } from '../helpers/app';
+import { makeMember, makeStore } from '../helpers/fixtures';
+import { fire, listen, type Listening, query, settle, simGet, staffToken } from '../wecom/engine-helpers';
+
+let t: TestApp;
+let l: Listening;
+let storeId: number;
+let hq: string;
+let manager: string;
+let clerk: string;
+let clerkId: number;
+
+type AppMsg = { toUsers: string[]; text: string };
+const appMessages = async (to: string) => (await simGet<{ messages: AppMsg[] }>(t, `/__sim/wecom/app-messages?touser=${to}`)).messages;
+
+async function memberToken(memberId: number): Promise<string> {
+  return (await t.container.getAsync(SessionService)).create('member', memberId, 1, 'jest');
+}
+
+async function emit<T extends DomainEventType>(type: T, payload: DomainEventMap[T]): Promise<void> {
+  const db = await t.container.getAsync(Db);
+  const bus = await t.container.getAsync(EventBus);
+  await db.transaction((em) => bus.emit(em, type, payload).then(() => undefined));
+}
+
+/** A member of the store who is the clerk's WeCom customer (linked by unionid). */
+async function customer(unionid: string, name: string, tier = '新客'): Promise<{ memberId: number; token: string; ext: string }> {
+  const m = await makeMember(t, { unionid, storeId, nickname: name, tier });
+  const r = await fire(t, l, { event: { ChangeType: 'add_external_contact', UserID: 'zhaoliu', customer: { name, unionid } } });
+  return { memberId: m.id, token: await memberToken(m.id), ext: r.results![0].externalUserId! };
+}
+
+beforeAll(async () => {
+  t = await startTestApp();
+  l = await listen(t);
+  storeId = (await makeStore(t, '滨江店')).id;
+  const c = await staffToken(t, 'staff', { storeId, wecomUserId: 'zhaoliu' });
+  clerk = c.token;
+  clerkId = c.staff.id;
+  manager = (await staffToken(t, 'store_manager', { storeId, wecomUserId: 'zhangsan' })).token;
+  hq = (await staffToken(t, 'hq_admin')).token;
+  // the clerk is on shift all week, all day (so the test does not depend on the clock)
+  const entries = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ staffId: clerkId, weekday, start: '00:00', end: '24:00' }));
+  const roster = await t.client(manager).call(F.setRoster, { params: { storeId }, body: { entries } });
+  expect(roster.onShift.map((s) => s.id)).toEqual([clerkId]);
+});
+afterAll(async () => {
+  await l?.close();
+  await t?.close();
+});
+
+describe('arrival copilot', () => {
+  test('duplicate and racing member-code scans: one arrival, one notice to the clerk on shift, with a suggestion', async () => {
+    const c = await customer('u-arrive-1', '王女士');
+    const at = new Date().toISOString();
+    const scan = () => emit('MemberArrived', { memberId: c.memberId, storeId, via: 'member_code', at });
+    await scan();
+    await Promise.all([scan(), scan(), scan()]);
+    await settle(t);
+    await scan();
+    await settle(t);
+
+    const rows = await query(t, 'SELECT * FROM member_arrival WHERE member_id = ?', [c.memberId]);
+    expect(rows).toHaveLength(1);
+    const msgs = (await appMessages('zhaoliu')).filter((m) => m.text.includes('王女士'));
+    expect(msgs).toHaveLength(1);
+    expect(msgs[0].text).toContain('【刚到店】王女士（出示会员码）');
+    expect(msgs[0].text).toMatch(/建议：.+\n原因：.+/);
+    // the outbox sent it once through message/send with the agent app
+    expect(t.sim.calls.filter((x) => x.path === '/wecom/cgi-bin/message/send' && JSON.stringify(x).includes('王女士'))).toHaveLength(1);
+
+    const side = await t.client(clerk).call(F.sidebarArrivals);
+    expect(side.onShift).toBe(true);
+    const mine = side.items.find((a) => a.memberId === c.memberId)!;
+    expect(mine).toMatchObject({ memberName: '王女士', via: 'member_code', externalUserId: c.ext, notified: ['zhaoliu'] });
+    expect(mine.suggestion).toBeTruthy();
+    expect(mine.reason).toBeTruthy();
+  });
+
+  test('a class check-in is an arrival too; a member who opted out of personalisation stays quiet', async () => {
+    const a = await customer('u-arrive-2', '李先生');
+    await emit('ClassCheckedIn', { registrationId: 990001, sessionId: 1, classId: 1, storeId, memberId: a.memberId, tags: [] });
+    const b = await customer('u-arrive-3', '赵阿姨');
+    expect(await t.client(b.token).call(F.setPersonalisation, { body: { personalised: false } })).toEqual({ personalised: false });
+    expect(await t.client(b.token).call(F.getPersonalisation)).toEqual({ personalised: false });
+    await emit('MemberArrived', { memberId: b.memberId, storeId, via: 'member_code', at: new Date().toISOString() });
+    await settle(t);
+    const side = await t.client(clerk).call(F.sidebarArrivals);
+    expect(side.items.find((x) => x.memberId === a.memberId)).toMatchObject({ via: 'checkin' });
+    expect(side.items.find((x) => x.memberId === b.memberId)).toBeUndefined();
+    expect((await appMessages('zhaoliu')).filter((m) => m.text.includes('赵阿姨'))).toHaveLength(0);
+    expect((await appMessages('zhaoliu')).filter((m) => m.text.includes('李先生（课程签到）'))).toHaveLength(1);
+  });
+});
+
+describe('feedback loop', () => {
+  test('a bad class rating from a high-value member: inbox with topics, manager task within the hour, answer through the clerk, published', async () => {
+    const c = await customer('u-fb-1', '周女士', '金卡');
+    const ratedAt = new Date();
+    await emit('ClassRated', { registrationId: 880001, sessionId: 1, classId: 1, storeId, memberId: c.memberId, stars: 1, comment: '老师讲得太快了，教室也太挤', classTitle: '手工水饺', ratedAt: ratedAt.toISOString() });
+    // WeCom-style redelivery of the same moment adds nothing
+    await emit('ClassRated', { registrationId: 880001, sessionId: 1, classId: 1, storeId, memberId: c.memberId, stars: 1, comment: '老师讲得太快了，教室也太挤', classTitle: '手工水饺', ratedAt: ratedAt.toISOString() });
+    await settle(t);
+
+    const inbox = await t.client(manager).call(F.listFeedback, { query: { topic: 'environment' } });
+    expect(inbox.total).toBe(1);
+    const item = inbox.items[0];
+    expect(item).toMatchObject({ source: 'class', title: '课程：手工水饺', rating: 1, sentiment: 'negative', status: 'new', memberName: '周女士' });
+    expect([...item.topics].sort()).toEqual(['environment', 'service']);
+
+    // the store manager's task, due within the hour, and an app message now
+    const tasks = await t.client(manager).call(J.listSidebarTasks, { query: { status: 'open' } });
+    const task = tasks.items.find((x) => x.title === '高价值会员差评：周女士')!;
+    expect(task).toBeTruthy();
+    expect(new Date(task.dueAt).getTime() - ratedAt.getTime()).toBeLessThanOrEqual(3600_000 + 60_000);
+    expect((await appMessages('zhangsan')).some((m) => m.text.startsWith('【差评提醒】周女士（金卡）打了1星'))).toBe(true);
+
+    // another store's manager does not see it
+    const otherStore = (await makeStore(t, '城东店')).id;
+    const other = (await staffToken(t, 'store_manager', { storeId: otherStore })).token;
+    expect((await t.client(other).call(F.listFeedback, { query: {} })).total).toBe(0);
+    await expect(t.client(other).call(F.getFeedback, { params: { feedbackId: item.id } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+
+    // publishing before an answer is refused; answer through the clerk; the member sees it
+    await expect(t.client(manager).call(F.publishFeedback, { params: { feedbackId: item.id }, body: { said: '课程节奏太快', changed: '改为小班' } })).rejects.toMatchObject({ code: 'FEEDBACK_NOT_RESOLVED' });
+    const detail = await t.client(manager).call(F.getFeedback, { params: { feedbackId: item.id } });
+    expect(detail.clerk).toMatchObject({ userId: 'zhaoliu' });
+    const answered = await t.client(manager).call(F.answerFeedback, { params: { feedbackId: item.id }, body: { text: '下期改为8人小班，老师会放慢节奏', via: 'clerk' } });
+    expect(answered).toMatchObject({ status: 'answered', answeredVia: 'clerk' });
+    await settle(t);
+    const { msgs } = await simGet<{ msgs: Array<{ creator: string; text: string | null; targets: Array<{ externalUserId: string }> }> }>(t, '/__sim/wecom/group-msgs');
+    const toMember = msgs.filter((m) => m.targets.some((x) => x.externalUserId === c.ext) && m.text?.includes('8人小班'));
+    expect(toMember).toHaveLength(1);
+    expect(toMember[0].creator).toBe('zhaoliu');
+    const mine = await t.client(c.token).call(F.listMyFeedback);
+    expect(mine.items[0]).toMatchObject({ answer: '下期改为8人小班，老师会放慢节奏', status: 'answered' });
+
+    await t.client(manager).call(F.resolveFeedback, { params: { feedbackId: item.id } });
+    await t.client(manager).call(F.publishFeedback, { params: { feedbackId: item.id }, body: { said: '有会员说课程节奏太快、教室太挤', changed: '手工课改为8人小班' } });
+    const changes = await t.client().call(F.listChanges, { query: {} });
+    expect(changes.items[0]).toMatchObject({ storeName: '滨江店', said: '有会员说课程节奏太快、教室太挤', changed: '手工课改为8人小班' });
+    expect(JSON.stringify(changes)).not.toContain('周女士');
+  });
+
+  test('意见箱 and rating prompts after a pickup; NPS per store and month', async () => {
+    const c = await customer('u-fb-2', '钱先生');
+    await emit('OrderPickedUp', { orderId: 'NYE-0001', memberId: c.memberId, storeId, pickedUpAt: new Date().toISOString(), staffId: null });
+    await settle(t);
+    const api = t.client(c.token);
+    const prompts = await api.call(F.listMyPrompts);
+    expect(prompts.items).toHaveLength(1);
+    expect(prompts.items[0].kind).toBe('pickup');
+    const rated = await api.call(F.submitFeedback, { body: { promptId: prompts.items[0].id, rating: 5, recommend: 10, comment: '年夜饭套餐很好吃，谢谢' } });
+    expect(rated.source).toBe('pickup');
+    await expect(api.call(F.submitFeedback, { body: { promptId: prompts.items[0].id, rating: 1 } })).rejects.toMatchObject({ code: 'FEEDBACK_ALREADY_GIVEN' });
+    expect((await api.call(F.listMyPrompts)).items).toHaveLength(0);
+    await api.call(F.submitFeedback, { body: { comment: '门口没地方停车', recommend: 3 } });
+    await expect(api.call(F.submitFeedback, { body: {} })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+
+    const insights = await t.client(manager).call(F.feedbackInsights, { query: {} });
+    const month = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+    expect(insights.nps.find((n) => n.month === month && n.storeId === storeId)).toMatchObject({ responses: 2, promoters: 1, detractors: 1, nps: 0 });
+    expect(insights.heat.some((h) => h.topic === 'environment' && h.negative >= 1)).toBe(true);
+  });
+});
+
+describe('churn', () => {
+  test('a customer deleting the clerk alerts the store manager once, with the last activities', async () => {
+    const c = await customer('u-lost-1', '孙阿姨');
+    await emit('ClassRegistered', { registrationId: 770001, sessionId: 1, classId: 1, memberId: c.memberId });
+    await fire(t, l, { event: { ChangeType: 'del_external_contact', UserID: 'zhaoliu', ExternalUserID: c.ext } });
+    await fire(t, l, { event: { ChangeType: 'del_external_contact', UserID: 'zhaoliu', ExternalUserID: c.ext } });
+    const alerts = await t.client(manager).call(F.listLostAlerts, { query: {} });
+    const mine = alerts.items.filter((a) => a.externalUserId === c.ext);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ reason: 'customer_deleted', customerName: '孙阿姨', storeName: '滨江店', memberId: c.memberId });
+    expect(mine[0].lastActivities.length).toBeGreaterThan(0);
+    const msgs = (await appMessages('zhangsan')).filter((m) => m.text.includes('孙阿姨删除了店员'));
+    expect(msgs).toHaveLength(1);
+    const tasks = await t.client(manager).call(J.listSidebarTasks, { query: { status: 'open', externalUserId: c.ext } });
+    expect(tasks.items.map((x) => x.title)).toContain('客户流失：孙阿姨');
+  });
+
+  test('a churn cause starts the win-back journey; the case counts as recovered when the member comes back', async () => {
+    const c = await customer('u-churn-1', '吴先生');
+    const journeys = (await t.client(hq).call(J.listJourneys)).items;
+    const wake = journeys.find((j) => j.builtinKey === 'wake_up')!;
+    await t.client(hq).call(F.setWinback, { body: { byCause: [{ cause: 'competitor_price', journeyId: wake.id }] } });
+    await expect(t.client(manager).call(F.recordChurnCause, { body: { memberId: c.memberId, cause: 'other' } })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    const rec = await t.client(manager).call(F.recordChurnCause, { body: { memberId: c.memberId, cause: 'competitor_price', note: '隔壁超市鸡蛋便宜' } });
+    expect(rec).toMatchObject({ journeyId: wake.id, enrolled: true, recoveredAt: null });
+    const enrolments = await t.client(hq).call(J.listEnrolments, { params: { journeyId: wake.id }, query: {} });
+    expect(enrolments.items.some((e) => e.memberId === c.memberId)).toBe(true);
+
+    let cases = await t.client(manager).call(F.listChurnCases, { query: {} });
+    expect(cases.byCause.find((b) => b.cause === 'competitor_price')).toMatchObject({ cases: 1, recovered: 0, rate: 0 });
+    await new Promise((r) => setTimeout(r, 20));
+    await emit('MemberArrived', { memberId: c.memberId, storeId, via: 'member_code', at: new Date().toISOString() });
+    await settle(t);
+    cases = await t.client(manager).call(F.listChurnCases, { query: {} });
+    expect(cases.byCause.find((b) => b.cause === 'competitor_price')).toMatchObject({ cases: 1, recovered: 1, rate: 1 });
+    expect(cases.items[0].recoveredAt).not.toBeNull();
+  });
+});
