@@ -12,6 +12,7 @@ import { ComingSoonPage } from './pages/ComingSoon';
 import { ContestsPage } from './pages/contests';
 import { ClassesSection } from './pages/classes';
 import { JourneysSection } from './pages/journeys';
+import { FeedbackSection } from './pages/feedback';
 import { TagsPage } from './pages/tags';
 import { NoAccess } from './common/Section';
 
@@ -130,6 +131,8 @@ export function SectionRoute() {
       return <ClassesSection />;
     case 'journeys':
       return <JourneysSection />;
+    case 'feedback':
+      return <FeedbackSection />;
     case 'tags':
       return <TagsPage />;
     default:

@@ -12,11 +12,12 @@ export const SECTION_LABELS: Record<string, string> = {
   classes: '课程活动',
   preorders: '年夜饭预订',
   journeys: '旅程SOP',
+  feedback: '反馈与流失',
   tags: '标签',
 };
 
 /** Sections with a working page; everything else shows the 「即将上线」 placeholder. */
-export const BUILT_SECTIONS = new Set(['dashboard', 'members', 'staff', 'permissions', 'contests', 'classes', 'journeys', 'tags']);
+export const BUILT_SECTIONS = new Set(['dashboard', 'members', 'staff', 'permissions', 'contests', 'classes', 'journeys', 'feedback', 'tags']);
 
 export function sectionLabel(key: string): string {
   return SECTION_LABELS[key] ?? key;
