@@ -16,4 +16,7 @@ export const ROUTES = {
   classList: '/packages/classes/list/index',
   classDetail: '/packages/classes/detail/index',
   classMine: '/packages/classes/mine/index',
+  feedbackBox: '/packages/feedback/box/index',
+  feedbackRate: '/packages/feedback/rate/index',
+  feedbackChanges: '/packages/feedback/changes/index',
 } as const;

@@ -11,6 +11,8 @@ import coverUrl from './card-cover.png';
 import { CheckInPanel } from './checkin/CheckInPanel';
 import { ContactJourneys } from './tasks/ContactJourneys';
 import { TasksPanel } from './tasks/TasksPanel';
+import { ArrivalsPanel } from './arrivals/ArrivalsPanel';
+import { ChurnRiskCard } from './churn/ChurnRiskCard';
 
 type ContactView = wecom.SidebarContactView;
 type Mode = 'dev' | 'wecom';
@@ -180,7 +182,12 @@ export function App() {
               刷新
             </button>
           </header>
+          {/* Who just walked in: first, so the clerk at the door sees it at once. */}
+          <ArrivalsPanel api={api} />
           <ContactPanel state={view.contact} />
+          {view.contact.kind === 'ready' && view.contact.view.member && (
+            <ChurnRiskCard key={`risk-${view.contact.view.externalUserId}`} api={api} externalUserId={view.contact.view.externalUserId} />
+          )}
           {view.contact.kind === 'ready' && (
             <ContactJourneys key={view.contact.view.externalUserId} api={api} externalUserId={view.contact.view.externalUserId} />
           )}

@@ -55,6 +55,14 @@ export default function MePage() {
         )}
       </View>
 
+      {/* 意见箱 and 你说我改 (feedback subpackage) */}
+      <View className="card">
+        <View className="link-row" data-testid="me-feedback-link" onClick={() => void Taro.navigateTo({ url: ROUTES.feedbackBox })}>
+          <Text>意见箱</Text>
+          <Text className="chevron">评价 / 建议 / 你说我改 ›</Text>
+        </View>
+      </View>
+
       <View className="card">
         {member && (
           <View className="link-row" data-testid="me-mydata-link" onClick={() => void Taro.navigateTo({ url: ROUTES.myData })}>
