@@ -7,6 +7,7 @@ import { Db } from '../../core/db';
 import { WecomContactApi } from '../../platform/wecom-externalcontact';
 import { TagSyncService } from '../tags/tag-sync.service';
 import { ChannelService } from './channel.service';
+import { groupMsgTemplateHandler } from './group-msg-template.handler';
 import { msgTemplateHandler } from './msg-template.handler';
 import { OutboundProcessor, type OutboundHooks, type RunResult } from './outbound';
 
@@ -44,6 +45,7 @@ export class OutboundWorker {
       handlers: {
         mark_tag: this.tagSync.markTagHandler(),
         msg_template: msgTemplateHandler(() => this.api),
+        group_msg_template: groupMsgTemplateHandler(() => this.api),
         update_contact_way: this.channels.updateWayHandler(),
       },
       hooks: { afterSend: (row, res) => this.hooks.afterSend?.(row, res) },
