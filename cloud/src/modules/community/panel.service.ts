@@ -178,21 +178,17 @@ export class PanelService {
     const round = await this.db.manager.findOne(PanelRound, { where: { id: roundId } });
     if (!round) throw new AppError('NOT_FOUND');
     if (round.startsAt <= now) throw new AppError('PANEL_ROUND_CLOSED');
-    const existing = await this.db.manager.findOne(PanelSignup, { where: { roundId, memberId } });
-    if (!existing) {
-      await this.db.transaction(async (em) => {
-        // the seat first (conditional: never above capacity), then the sign-up row (unique: never twice)
-        const seat = await em.createQueryBuilder().update(PanelRound).set({ signedCount: () => 'signed_count + 1' }).where('id = :id AND signed_count < capacity', { id: roundId }).execute();
-        if (!seat.affected) throw new AppError('PANEL_ROUND_FULL');
-        try {
-          await em.insert(PanelSignup, { roundId, memberId, status: 'signed', answers: null, reviewedAt: null, createdAt: now });
-        } catch (err) {
-          if (!isUniqueViolation(err)) throw err;
-          // a parallel tap of the same member won: give the seat back
-          await em.createQueryBuilder().update(PanelRound).set({ signedCount: () => 'signed_count - 1' }).where('id = :id', { id: roundId }).execute();
-        }
-      });
-    }
+    await this.db.transaction(async (em) => {
+      // the sign-up row first (unique: a second tap finds it), then the seat (conditional: never above capacity)
+      try {
+        await em.insert(PanelSignup, { roundId, memberId, status: 'signed', answers: null, reviewedAt: null, createdAt: now });
+      } catch (err) {
+        if (isUniqueViolation(err)) return;
+        throw err;
+      }
+      const seat = await em.createQueryBuilder().update(PanelRound).set({ signedCount: () => 'signed_count + 1' }).where('id = :id AND signed_count < capacity', { id: roundId }).execute();
+      if (!seat.affected) throw new AppError('PANEL_ROUND_FULL'); // rolls the sign-up back
+    });
     const fresh = await this.db.manager.findOneByOrFail(PanelRound, { id: roundId });
     return (await this.mine(memberId, [fresh], now))[0];
   }
