@@ -53,6 +53,13 @@ export const ERROR_CODES = {
   CLASS_RATING_NOT_ALLOWED: { status: 409, message: '参加活动并签到后才能评价' },
   CLASS_ALREADY_RATED: { status: 409, message: '你已经评价过这次活动了' },
   CLASS_SEATS_BELOW_BOOKED: { status: 409, message: '名额不能少于已报名的人数' },
+  // community (社群运营)
+  PANEL_NOT_MEMBER: { status: 403, message: '加入顾客顾问团后才能报名' },
+  PANEL_ROUND_FULL: { status: 409, message: '本轮名额已满' },
+  PANEL_ROUND_CLOSED: { status: 409, message: '本轮已截止报名' },
+  PANEL_REVIEW_NOT_ALLOWED: { status: 409, message: '报名参加后才能提交评价' },
+  KIT_NOT_PUBLISHED: { status: 409, message: '活动包尚未发布' },
+  SOP_TASK_NOT_OPEN: { status: 409, message: '该群发任务已处理' },
   INTERNAL: { status: 500, message: '系统开小差了，请稍后再试' },
   // ---- WeCom engine & journeys (issue 6) ----
   WECOM_CALLBACK_REJECTED: { status: 403, message: '回调签名校验失败' },

@@ -8,5 +8,6 @@ export * as uploads from './uploads';
 export * as classes from './classes';
 export * as journeys from './journeys';
 export * as feedback from './feedback';
+export * as community from './community';
 export { CURRENT_PRIVACY_VERSION } from './identity';
 export * from './client';

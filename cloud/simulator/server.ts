@@ -8,6 +8,7 @@ import type { AddressInfo } from 'net';
 import { SimFace, SimRequest, SimResult, SimRoute, badRequest, field, json } from './router';
 import { SimCall, SimFault, SimState } from './state';
 import { wechatFace, WechatFaceOptions } from './wechat';
+import { weatherFace } from './weather';
 import { wecomFace, WecomFaceOptions } from './wecom';
 import { DEFAULT_CALLBACK_CRYPTO, wecomEngineModules } from './wecom-callbacks';
 
@@ -103,7 +104,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
     token: opts.wecom.callbackToken ?? DEFAULT_CALLBACK_CRYPTO.token,
     encodingAESKey: opts.wecom.encodingAESKey ?? DEFAULT_CALLBACK_CRYPTO.encodingAESKey,
   };
-  const faces: SimFace[] = [wechatFace(state, opts.wechat), wecomFace(state, opts.wecom, wecomEngineModules(callbackCrypto))];
+  const faces: SimFace[] = [wechatFace(state, opts.wechat), wecomFace(state, opts.wecom, wecomEngineModules(callbackCrypto)), weatherFace(state)];
 
   const reset = () => {
     state.reset();

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'crypto';
 
-export type FaceName = 'wechat' | 'wecom' | 'pay';
+export type FaceName = 'wechat' | 'wecom' | 'pay' | 'weather';
 
 export interface SimCall {
   face: FaceName;

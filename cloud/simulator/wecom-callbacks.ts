@@ -7,7 +7,9 @@
  *   POST /__sim/wecom/verify-url     { url }   (the console's "save callback URL" check)
  *
  * An add_external_contact event first makes the customer a contact of UserID in the simulator
- * (with the State of the contact way) and issues a WelcomeCode valid for 20 s, once.
+ * (with the State of the contact way) and issues a WelcomeCode valid for 20 s, once. A
+ * change_external_chat event may carry `chat: { add, remove, owner, name, dismiss }`, applied to
+ * the simulated group before the callback is sent (without it only the notification is sent).
  */
 import { encrypt, getSignature } from '@wecom/crypto';
 import { randomBytes } from 'crypto';
@@ -76,7 +78,7 @@ export class CallbackFirer {
     };
     const customer = (input.customer ?? {}) as { name?: string; unionid?: string };
     for (const [k, v] of Object.entries(input)) {
-      if (k === 'customer' || k === 'welcome' || v === undefined || v === null) continue;
+      if (k === 'customer' || k === 'welcome' || k === 'chat' || v === undefined || v === null) continue;
       fields[k] = String(v);
     }
     let externalUserId = fields.ExternalUserID;
@@ -93,6 +95,11 @@ export class CallbackFirer {
       } else if ((fields.ChangeType === 'del_external_contact' || fields.ChangeType === 'del_follow_user') && externalUserId) {
         this.contacts.contacts.get(externalUserId)?.follows.delete(fields.UserID);
       }
+    }
+    // change_external_chat: `chat` plays the change in the WeCom client first (join, leave, new owner, dismiss)
+    const chat = input.chat as { add?: string[]; remove?: string[]; owner?: string; name?: string; dismiss?: boolean } | undefined;
+    if (fields.Event === 'change_external_chat' && fields.ChatId && chat && typeof chat === 'object') {
+      this.contacts.changeChat({ chatId: fields.ChatId, ...chat });
     }
     return { fields, externalUserId, welcomeCode };
   }

@@ -100,7 +100,16 @@ interface SimGroupMsg {
   text: string | null;
   attachments: unknown[];
   targets: Array<{ externalUserId: string; status: 0 | 1 | 2 | 3; sendTime?: number }>;
+  /** chat_type group: the groups it goes to once the owner confirms. */
+  chatIds?: string[];
   confirmed: boolean;
+}
+interface SimGroupWelcome {
+  templateId: string;
+  text: string;
+  attachment: unknown;
+  createdAt: number;
+  editedAt?: number;
 }
 interface SimGroupChat {
   chatId: string;
@@ -133,6 +142,7 @@ export class ExternalContactSim {
   welcomes: SimWelcomeSent[] = [];
   groupMsgs: SimGroupMsg[] = [];
   chats = new Map<string, SimGroupChat>();
+  groupWelcomes = new Map<string, SimGroupWelcome>();
   marks: Array<{ userid: string; externalUserId: string; add: string[]; remove: string[]; at: number }> = [];
   /** userid -> known staff; empty = any well-formed userid is a corp member. */
   users = new Set<string>();
@@ -153,6 +163,7 @@ export class ExternalContactSim {
     this.welcomes = [];
     this.groupMsgs = [];
     this.chats = new Map();
+    this.groupWelcomes = new Map();
     this.marks = [];
     this.users = new Set();
     this.monthly = new Map();
@@ -479,7 +490,8 @@ export class ExternalContactSim {
     const sender = field(req.body, 'sender');
     const text = field(field(req.body, 'text'), 'content');
     const attachments = field(req.body, 'attachments') ?? [];
-    if (chatType !== 'single') return err(40058, 'only chat_type single is simulated');
+    if (chatType === 'group') return this.addGroupMsgTemplate(req);
+    if (chatType !== 'single') return err(40058, 'chat_type must be single or group');
     if (!isStr(sender) || !this.knownUser(sender)) return err(60111);
     if (!strArray(ext) || ext.length === 0 || ext.length > 10_000) return err(40058, 'external_userid must list 1..10000 customers');
     if (text === undefined && (!Array.isArray(attachments) || attachments.length === 0)) return err(40058, 'text or attachments required');
@@ -497,6 +509,33 @@ export class ExternalContactSim {
       text: typeof text === 'string' ? text : null,
       attachments: Array.isArray(attachments) ? attachments : [],
       targets,
+      confirmed: false,
+    };
+    this.groupMsgs.push(msg);
+    return json({ errcode: 0, errmsg: 'ok', fail_list: failList, msgid: msg.msgid });
+  }
+
+  /** chat_type group: sender is the owner; chat_id_list (when given) must be the sender's groups. */
+  private addGroupMsgTemplate(req: SimRequest): SimResult {
+    const sender = field(req.body, 'sender');
+    const chatIds = field(req.body, 'chat_id_list') ?? [];
+    const text = field(field(req.body, 'text'), 'content');
+    const attachments = field(req.body, 'attachments') ?? [];
+    if (!isStr(sender) || !this.knownUser(sender)) return err(60111);
+    if (!strArray(chatIds)) return err(40058, 'chat_id_list must be a list of chat ids');
+    if (text === undefined && (!Array.isArray(attachments) || attachments.length === 0)) return err(40058, 'text or attachments required');
+    const owned = [...this.chats.values()].filter((c) => c.owner === sender && c.status !== 3).map((c) => c.chatId);
+    const wanted = chatIds.length ? chatIds : owned;
+    const failList = wanted.filter((id) => !owned.includes(id));
+    const msg: SimGroupMsg = {
+      msgid: `msg${randomId(24)}`,
+      creator: sender,
+      createTime: Math.floor(this.now / 1000),
+      chatType: 'group',
+      text: typeof text === 'string' ? text : null,
+      attachments: Array.isArray(attachments) ? attachments : [],
+      targets: [],
+      chatIds: wanted.filter((id) => owned.includes(id)),
       confirmed: false,
     };
     this.groupMsgs.push(msg);
@@ -535,7 +574,8 @@ export class ExternalContactSim {
     if (!Number.isInteger(start) || !Number.isInteger(end) || end < start) return err(40058, 'start_time/end_time required');
     if (end - start > 31 * 86400) return err(40058, 'time range longer than one month');
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) return err(40058, 'limit must be 1..100');
-    const rows = this.groupMsgs.filter((m) => m.createTime >= start && m.createTime <= end && (!isStr(creator) || m.creator === creator));
+    const chatType = field(req.body, 'chat_type') === 'group' ? 'group' : 'single';
+    const rows = this.groupMsgs.filter((m) => m.chatType === chatType && m.createTime >= start && m.createTime <= end && (!isStr(creator) || m.creator === creator));
     const page = rows.slice(cursor, cursor + limit);
     return json({
       errcode: 0,
@@ -587,7 +627,7 @@ export class ExternalContactSim {
     const cursor = Number(field(req.body, 'cursor') || 0);
     const owners = field(field(req.body, 'owner_filter'), 'userid_list');
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return err(40058, 'limit must be 1..1000');
-    const rows = [...this.chats.values()].filter((c) => !strArray(owners) || owners.includes(c.owner));
+    const rows = [...this.chats.values()].filter((c) => c.status !== 3 && (!strArray(owners) || owners.includes(c.owner)));
     return json({
       errcode: 0,
       errmsg: 'ok',
@@ -600,7 +640,7 @@ export class ExternalContactSim {
     const e = this.contactAuth(req);
     if (e) return e;
     const c = this.chats.get(String(field(req.body, 'chat_id')));
-    if (!c) return err(40058, 'invalid chat_id');
+    if (!c || c.status === 3) return err(40058, 'invalid chat_id');
     return json({
       errcode: 0,
       errmsg: 'ok',
@@ -610,10 +650,70 @@ export class ExternalContactSim {
         owner: c.owner,
         create_time: c.createTime,
         notice: '',
-        member_list: c.members.map((m) => ({ userid: m.userid, type: m.type, join_time: m.joinTime, join_scene: 1, ...(m.unionid ? { unionid: m.unionid } : {}) })),
+        // need_name=1: the member's name (customers: their WeCom name)
+        member_list: c.members.map((m) => {
+          const name = field(req.body, 'need_name') === 1 ? (m.type === 2 ? this.contacts.get(m.userid)?.name : undefined) : undefined;
+          return { userid: m.userid, type: m.type, join_time: m.joinTime, join_scene: 1, ...(m.unionid ? { unionid: m.unionid } : {}), ...(name ? { name } : {}) };
+        }),
         admin_list: [],
       },
     });
+  }
+
+  /**
+   * What happens in the WeCom client before a change_external_chat callback: customers join or
+   * leave, the owner changes, the group is renamed or dismissed (status 3 here: gone for the API).
+   */
+  changeChat(o: { chatId: string; add?: string[]; remove?: string[]; owner?: string; name?: string; dismiss?: boolean }): SimGroupChat | null {
+    const c = this.chats.get(o.chatId);
+    if (!c) return null;
+    const t = Math.floor(this.now / 1000);
+    for (const id of o.add ?? []) {
+      if (c.members.some((m) => m.userid === id)) continue;
+      const external = this.contacts.has(id) || /^w[mo]/.test(id);
+      c.members.push({ userid: id, type: external ? 2 : 1, joinTime: t, unionid: this.contacts.get(id)?.unionid });
+    }
+    if (o.remove?.length) c.members = c.members.filter((m) => !o.remove!.includes(m.userid));
+    if (o.owner) {
+      c.owner = o.owner;
+      if (!c.members.some((m) => m.userid === o.owner)) c.members.push({ userid: o.owner, type: 1, joinTime: t });
+    }
+    if (o.name) c.name = o.name;
+    if (o.dismiss) c.status = 3;
+    return c;
+  }
+
+  private changeChatRoute(req: SimRequest): SimResult {
+    const chatId = field(req.body, 'chat_id');
+    const add = field(req.body, 'add') ?? [];
+    const remove = field(req.body, 'remove') ?? [];
+    if (!isStr(chatId) || !strArray(add) || !strArray(remove)) return badRequest('chat_id, add[], remove[] required');
+    const c = this.changeChat({ chatId, add, remove, owner: field(req.body, 'owner') as string | undefined, name: field(req.body, 'name') as string | undefined, dismiss: field(req.body, 'dismiss') === true });
+    if (!c) return badRequest('unknown chat_id');
+    return json({ chat_id: c.chatId, members: c.members.map((m) => m.userid), owner: c.owner, dismissed: c.status === 3 });
+  }
+
+  private groupWelcomeAdd(req: SimRequest): SimResult {
+    const e = this.contactAuth(req);
+    if (e) return e;
+    const text = field(field(req.body, 'text'), 'content');
+    const attachment = field(req.body, 'miniprogram') ?? field(req.body, 'link') ?? field(req.body, 'image') ?? null;
+    if (!isStr(text) && !attachment) return err(40058, 'text or attachment required');
+    const w: SimGroupWelcome = { templateId: `gw${randomId(24)}`, text: isStr(text) ? text : '', attachment, createdAt: this.now };
+    this.groupWelcomes.set(w.templateId, w);
+    return json({ errcode: 0, errmsg: 'ok', template_id: w.templateId });
+  }
+
+  private groupWelcomeEdit(req: SimRequest): SimResult {
+    const e = this.contactAuth(req);
+    if (e) return e;
+    const w = this.groupWelcomes.get(String(field(req.body, 'template_id')));
+    if (!w) return err(40058, 'invalid template_id');
+    const text = field(field(req.body, 'text'), 'content');
+    if (isStr(text)) w.text = text;
+    w.attachment = field(req.body, 'miniprogram') ?? field(req.body, 'link') ?? field(req.body, 'image') ?? w.attachment;
+    w.editedAt = this.now;
+    return json({ errcode: 0, errmsg: 'ok' });
   }
 
   // ---- control ----
@@ -647,8 +747,10 @@ export class ExternalContactSim {
     const members = field(req.body, 'external_userids') ?? [];
     if (!isStr(owner) || !isStr(name) || !strArray(members)) return badRequest('owner, name, external_userids[] required');
     const t = Math.floor(this.now / 1000);
+    const wantedId = field(req.body, 'chat_id');
+    if (wantedId !== undefined && (!isStr(wantedId) || this.chats.has(wantedId))) return badRequest('chat_id must be new');
     const chat: SimGroupChat = {
-      chatId: `wr${randomId(30)}`,
+      chatId: isStr(wantedId) ? wantedId : `wr${randomId(30)}`,
       name,
       owner,
       createTime: t,
@@ -682,6 +784,8 @@ export class ExternalContactSim {
         r('POST', `${X}/get_groupmsg_send_result`, (q) => this.groupMsgSendResult(q)),
         r('POST', `${X}/groupchat/list`, (q) => this.groupChatList(q)),
         r('POST', `${X}/groupchat/get`, (q) => this.groupChatGet(q)),
+        r('POST', `${X}/group_welcome_template/add`, (q) => this.groupWelcomeAdd(q)),
+        r('POST', `${X}/group_welcome_template/edit`, (q) => this.groupWelcomeEdit(q)),
       ],
       control: [
         r('POST', '/users', (q) => {
@@ -699,6 +803,9 @@ export class ExternalContactSim {
         r('POST', '/corp-tags', (q) => this.seedTags(q)),
         r('GET', '/corp-tags', () => json({ groups: this.groups.map((g) => ({ ...this.tagGroupView(g), by: g.by })) })),
         r('POST', '/group-chats', (q) => this.seedChat(q)),
+        r('POST', '/group-chats/change', (q) => this.changeChatRoute(q)),
+        r('GET', '/group-chats', () => json({ chats: [...this.chats.values()] })),
+        r('GET', '/group-welcomes', () => json({ templates: [...this.groupWelcomes.values()] })),
         r('GET', '/contact-ways', () => json({ ways: [...this.ways.values()] })),
         r('GET', '/welcomes', (q) => {
           const since = Number(q.query.get('since') ?? 0);

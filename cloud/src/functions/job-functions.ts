@@ -74,6 +74,18 @@ export class JobFunctions {
     return this.run('wecom.corp-tags');
   }
 
+  @ServerlessFunction({ functionName: 'wecom-group-sync' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 40 19 * * *' })
+  async wecomGroupSync(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('wecom.group-sync');
+  }
+
+  @ServerlessFunction({ functionName: 'community-group-sop' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 * * * * *' })
+  async communityGroupSop(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('community.group-sop');
+  }
+
   @ServerlessFunction({ functionName: 'tags-rfm' })
   @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 30 19 * * *' })
   async tagsRfm(_event?: TimerEvent): Promise<JobFunctionResult> {

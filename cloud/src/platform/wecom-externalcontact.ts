@@ -38,6 +38,14 @@ export type WxWelcomeAttachment =
   | { msgtype: 'link'; link: { title: string; url: string; desc?: string; picurl?: string } }
   | { msgtype: 'miniprogram'; miniprogram: { title: string; appid: string; page: string; pic_media_id?: string } };
 
+export interface WxGroupChat {
+  chat_id: string;
+  name: string;
+  owner: string;
+  create_time?: number;
+  member_list: Array<{ userid: string; type: number; join_time?: number; join_scene?: number; unionid?: string; name?: string }>;
+}
+
 export interface WxGroupMsg {
   msgid: string;
   creator: string;
@@ -143,7 +151,50 @@ export class WecomContactApi {
     return this.post('get_groupmsg_send_result', { msgid, userid, limit: 1000, cursor });
   }
 
-  groupChatGet(chatId: string): Promise<{ group_chat: { chat_id: string; name: string; owner: string; member_list: Array<{ userid: string; type: number }> } }> {
+  groupChatGet(chatId: string): Promise<{ group_chat: WxGroupChat }> {
     return this.post('groupchat/get', { chat_id: chatId, need_name: 1 });
+  }
+
+  /** Customer groups, optionally of some owners; status_filter 0 = all groups (normal and ones in transfer). */
+  groupChatList(o: { ownerUserIds?: string[]; cursor?: string; limit?: number } = {}): Promise<{ group_chat_list: Array<{ chat_id: string; status: number }>; next_cursor?: string }> {
+    return this.post('groupchat/list', {
+      status_filter: 0,
+      ...(o.ownerUserIds?.length ? { owner_filter: { userid_list: o.ownerUserIds } } : {}),
+      cursor: o.cursor ?? '',
+      limit: o.limit ?? 1000,
+    });
+  }
+
+  /** Group mass message (群发到客户群): the owner confirms it in WeCom; chat_id_list names the groups. */
+  addGroupMsgTemplate(o: { sender: string; chatIds: string[]; text: string | null; attachments: WxWelcomeAttachment[] }): Promise<{ msgid: string; fail_list?: string[] }> {
+    return this.post('add_msg_template', {
+      chat_type: 'group',
+      sender: o.sender,
+      chat_id_list: o.chatIds,
+      ...(o.text ? { text: { content: o.text } } : {}),
+      attachments: o.attachments,
+    });
+  }
+
+  groupMsgListGroup(o: { startTime: number; endTime: number; creator: string; cursor?: string }): Promise<{ group_msg_list: WxGroupMsg[]; next_cursor: string }> {
+    return this.post('get_groupmsg_list_v2', { chat_type: 'group', start_time: o.startTime, end_time: o.endTime, creator: o.creator, filter_type: 2, limit: 100, cursor: o.cursor ?? '' });
+  }
+
+  /** 入群欢迎语素材: add returns a template_id the group owner picks in the client (or we set per group). */
+  groupWelcomeTemplateAdd(o: { text: string; attachments?: WxWelcomeAttachment[] }): Promise<{ template_id: string }> {
+    return this.post('group_welcome_template/add', { text: { content: o.text }, ...this.welcomeAttachment(o.attachments), notify: 1 });
+  }
+
+  groupWelcomeTemplateEdit(templateId: string, o: { text: string; attachments?: WxWelcomeAttachment[] }): Promise<unknown> {
+    return this.post('group_welcome_template/edit', { template_id: templateId, text: { content: o.text }, ...this.welcomeAttachment(o.attachments) });
+  }
+
+  /** The group welcome template carries at most one attachment, keyed by its type. */
+  private welcomeAttachment(list: WxWelcomeAttachment[] = []): Record<string, unknown> {
+    const a = list[0];
+    if (!a) return {};
+    if (a.msgtype === 'image') return { image: a.image };
+    if (a.msgtype === 'link') return { link: a.link };
+    return { miniprogram: a.miniprogram };
   }
 }

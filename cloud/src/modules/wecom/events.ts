@@ -25,5 +25,10 @@ declare module '../../core/events/types' {
     ReferralContactAdded: { referrerMemberId: number; externalUserId: string; memberId: number | null; channelId: number; staffUserId: string; addedAt: string };
     /** A WeCom contact got linked to a member (by unionid) during sync. */
     ContactLinked: { externalUserId: string; memberId: number; staffUserId: string | null };
+    /**
+     * A customer group changed (created, members joined or left, owner or name changed, dismissed),
+     * as reconciled from WeCom's snapshot. joined/left: external_userids and staff userids.
+     */
+    GroupChanged: { chatId: string; name: string | null; ownerUserId: string | null; joined: string[]; left: string[]; dismissed: boolean; created: boolean; at: string };
   }
 }

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-/** Mirror of customer group chats (客户群), refreshed on change_external_chat callbacks. */
+/** Mirror of customer group chats (客户群), refreshed on change_external_chat callbacks and groupchat/list. */
 @Entity({ name: 'wecom_group_chat' })
 export class WecomGroupChat {
   @PrimaryGeneratedColumn({ type: 'integer' })
@@ -27,4 +27,14 @@ export class WecomGroupChat {
 
   @Column({ name: 'updated_at', type: 'datetime' })
   updatedAt!: Date;
+
+  /**
+   * When the snapshot applied last was fetched from WeCom: an older fetch (a callback processed
+   * late, out of order) is never applied over a newer one.
+   */
+  @Column({ name: 'synced_at', type: 'datetime', nullable: true })
+  syncedAt!: Date | null;
+
+  @Column({ name: 'wx_created_at', type: 'datetime', nullable: true })
+  wxCreatedAt!: Date | null;
 }

@@ -20,7 +20,7 @@ import { CallbackInbox } from './callback-inbox.entity';
 import { WecomChannel, jsonList } from './channel.entity';
 import { ChannelService } from './channel.service';
 import { WecomDirectory } from './directory.service';
-import { WecomGroupChat } from './group-chat.entity';
+import { WecomGroupSync } from './group-sync.service';
 import { WelcomeService } from './welcome.service';
 import { WecomContact } from './wecom-contact.entity';
 import './events';
@@ -71,6 +71,9 @@ export class InboxWorker {
 
   @Inject()
   tagSync!: TagSyncService;
+
+  @Inject()
+  groupSync!: WecomGroupSync;
 
   @Logger()
   logger!: ILogger;
@@ -305,7 +308,7 @@ export class InboxWorker {
       // tags edited in the console: refresh the mirror (never edit tags we did not create)
       await this.tagSync.pullCorpTags();
     } else if (f.Event === 'change_external_chat') {
-      await this.onChat(f);
+      await this.onChat(f, row.eventAt);
     }
     await this.db.transaction((em) => this.done(em, row.id));
   }
@@ -458,38 +461,8 @@ export class InboxWorker {
     });
   }
 
-  private async onChat(f: Record<string, string>): Promise<void> {
-    const chatId = f.ChatId;
-    if (!chatId) return;
-    const now = new Date();
-    if (f.ChangeType === 'dismiss') {
-      await this.db.manager.update(WecomGroupChat, { chatId }, { dismissed: true, updatedAt: now });
-      return;
-    }
-    let chat: Awaited<ReturnType<WecomContactApi['groupChatGet']>>['group_chat'];
-    try {
-      chat = (await this.api.groupChatGet(chatId)).group_chat;
-    } catch (err) {
-      if (err instanceof PlatformError && err.errcode === 40058) return; // gone meanwhile
-      throw err;
-    }
-    const values = {
-      name: chat.name?.slice(0, 64) ?? null,
-      ownerUserId: chat.owner ?? null,
-      memberCount: chat.member_list?.length ?? 0,
-      externalCount: (chat.member_list ?? []).filter((m) => m.type === 2).length,
-      dismissed: false,
-      updatedAt: now,
-    };
-    const existing = await this.db.manager.findOne(WecomGroupChat, { where: { chatId } });
-    if (existing) await this.db.manager.update(WecomGroupChat, { id: existing.id }, values);
-    else {
-      try {
-        await this.db.manager.insert(WecomGroupChat, { chatId, ...values });
-      } catch (err) {
-        if (!isUniqueViolation(err)) throw err;
-        await this.db.manager.update(WecomGroupChat, { chatId }, values);
-      }
-    }
+  /** Groups: the snapshot sync in WecomGroupSync (idempotent, converges under duplicates and disorder). */
+  private async onChat(f: Record<string, string>, eventAt: Date): Promise<void> {
+    await this.groupSync.onCallback(f, eventAt);
   }
 }

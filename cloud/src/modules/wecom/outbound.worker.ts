@@ -9,6 +9,7 @@ import { WecomAppMessageApi } from '../../platform/wecom-message';
 import { APP_MESSAGE_KIND, appMessageHandler } from './app-message.handler';
 import { TagSyncService } from '../tags/tag-sync.service';
 import { ChannelService } from './channel.service';
+import { groupMsgTemplateHandler } from './group-msg-template.handler';
 import { msgTemplateHandler } from './msg-template.handler';
 import { OutboundProcessor, type OutboundHooks, type RunResult } from './outbound';
 
@@ -49,6 +50,7 @@ export class OutboundWorker {
       handlers: {
         mark_tag: this.tagSync.markTagHandler(),
         msg_template: msgTemplateHandler(() => this.api),
+        group_msg_template: groupMsgTemplateHandler(() => this.api),
         update_contact_way: this.channels.updateWayHandler(),
         [APP_MESSAGE_KIND]: appMessageHandler(() => this.appMessages),
       },

@@ -7,6 +7,7 @@ import { Job, type JobContext } from '../../../core/jobs';
 import { CorpTagService, RFM_TAG_GROUP } from '../../tags/corp-tag.service';
 import { RFM_TIERS } from '../../tags/rfm.rules';
 import { ChannelService } from '../channel.service';
+import { WecomGroupSync } from '../group-sync.service';
 import { InboxWorker } from '../inbox.worker';
 import { OutboundWorker } from '../outbound.worker';
 
@@ -24,6 +25,9 @@ export class WecomJobs {
 
   @Inject()
   corpTags!: CorpTagService;
+
+  @Inject()
+  groupSync!: WecomGroupSync;
 
   @Job({ name: 'wecom.inbox', cron: '*/5 * * * * *', leaseSeconds: 120 })
   async inboxJob(ctx: JobContext): Promise<void> {
@@ -45,5 +49,11 @@ export class WecomJobs {
   @Job({ name: 'wecom.corp-tags', cron: '15 3 * * *', leaseSeconds: 600 })
   async corpTagsJob(ctx: JobContext): Promise<void> {
     await this.corpTags.syncBothWays(RFM_TIERS.map((name) => ({ group: RFM_TAG_GROUP, name })), ctx.now());
+  }
+
+  /** Customer groups: a full pass over groupchat/list catches whatever callbacks were missed. */
+  @Job({ name: 'wecom.group-sync', cron: '40 3 * * *', leaseSeconds: 1800 })
+  async groupSyncJob(ctx: JobContext): Promise<void> {
+    await this.groupSync.syncAll(ctx.now());
   }
 }

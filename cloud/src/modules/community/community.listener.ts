@@ -1,0 +1,89 @@
+/**
+ * Domain events -> community read models: what each member took part in (participation, once per
+ * fact) and our side of each customer group (created with the owner's store when WeCom reports it).
+ */
+import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { EntityManager } from 'typeorm';
+import { isUniqueViolation } from '../../core/db';
+import { OnEvent } from '../../core/events/event-bus';
+import type { DeliveredEvent } from '../../core/events/types';
+import '../classes/events';
+import '../contest/events';
+import '../preorder/events';
+import '../purchases/events';
+import '../wecom/events';
+import { ClassTitles } from '../classes/class-titles';
+import { WecomDirectory } from '../wecom/directory.service';
+import { CommunityGroup } from './entities/group.entity';
+import { Participation, type ParticipationKind } from './entities/participation.entity';
+
+@Provide()
+@Scope(ScopeEnum.Singleton)
+export class CommunityListener {
+  @Inject()
+  classTitles!: ClassTitles;
+
+  @Inject()
+  directory!: WecomDirectory;
+
+  private async record(em: EntityManager, memberId: number, kind: ParticipationKind, ref: string, at: Date, title: string | null = null): Promise<void> {
+    // a savepoint-free "insert once": the unique key (member, kind, ref) turns a redelivery into a no-op
+    const exists = await em.findOne(Participation, { where: { memberId, kind, ref }, select: { id: true } });
+    if (exists) return;
+    try {
+      await em.insert(Participation, { memberId, kind, ref: ref.slice(0, 64), title: title?.slice(0, 64) ?? null, at });
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+    }
+  }
+
+  @OnEvent('ClassRegistered')
+  async classRegistered(e: DeliveredEvent<'ClassRegistered'>, em: EntityManager): Promise<void> {
+    const title = (await this.classTitles.byIds([e.payload.classId])).get(e.payload.classId)?.title ?? null;
+    await this.record(em, e.payload.memberId, 'class', `class:${e.payload.classId}:${e.payload.sessionId}`, e.createdAt, title);
+  }
+
+  @OnEvent('ClassCheckedIn')
+  async classCheckedIn(e: DeliveredEvent<'ClassCheckedIn'>, em: EntityManager): Promise<void> {
+    await this.record(em, e.payload.memberId, 'checkin', `session:${e.payload.sessionId}`, e.createdAt);
+  }
+
+  @OnEvent('EntryApproved')
+  async entryApproved(e: DeliveredEvent<'EntryApproved'>, em: EntityManager): Promise<void> {
+    await this.record(em, e.payload.memberId, 'contest_entry', `entry:${e.payload.entryId}`, e.createdAt);
+  }
+
+  @OnEvent('ContestVoted')
+  async contestVoted(e: DeliveredEvent<'ContestVoted'>, em: EntityManager): Promise<void> {
+    await this.record(em, e.payload.memberId, 'contest_vote', `vote:${e.payload.contestId}:${e.payload.day}`, e.createdAt);
+  }
+
+  @OnEvent('OrderPaid')
+  async orderPaid(e: DeliveredEvent<'OrderPaid'>, em: EntityManager): Promise<void> {
+    await this.record(em, e.payload.memberId, 'order', `order:${e.payload.orderId}`, new Date(e.payload.paidAt));
+  }
+
+  @OnEvent('PurchaseRecorded')
+  async purchaseRecorded(e: DeliveredEvent<'PurchaseRecorded'>, em: EntityManager): Promise<void> {
+    // pre-orders arrive as OrderPaid too; refunds are not taking part
+    if (!e.payload.memberId || e.payload.channel === 'preorder' || e.payload.totalFen <= 0) return;
+    await this.record(em, e.payload.memberId, 'order', `receipt:${e.payload.receiptId}`, new Date(e.payload.occurredAt));
+  }
+
+  @OnEvent('GroupChanged')
+  async groupChanged(e: DeliveredEvent<'GroupChanged'>, em: EntityManager): Promise<void> {
+    const p = e.payload;
+    if (p.dismissed) return;
+    const existing = await em.findOne(CommunityGroup, { where: { chatId: p.chatId } });
+    const owner = p.ownerUserId ? await this.directory.staffByUserId(p.ownerUserId) : null;
+    if (!existing) {
+      try {
+        await em.insert(CommunityGroup, { chatId: p.chatId, storeId: owner?.storeId ?? null, theme: null, welcomeText: null, welcomeTemplateId: null, welcomeUpdatedAt: null, weeklyCap: null, createdAt: new Date() });
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+      }
+    } else if (existing.storeId === null && owner?.storeId) {
+      await em.update(CommunityGroup, { id: existing.id }, { storeId: owner.storeId });
+    }
+  }
+}
