@@ -60,6 +60,12 @@ export const ERROR_CODES = {
   CHANNEL_STATE_TAKEN: { status: 409, message: '渠道标识已被使用，请换一个' },
   REFERRAL_NOT_CONFIGURED: { status: 409, message: '邀请活码暂未开放，请稍后再试' },
   JOURNEY_NOT_BUILTIN: { status: 400, message: '只有内置旅程可以恢复默认设置' },
+  // member hub (household, profile, recipes)
+  HOUSEHOLD_EXISTS: { status: 409, message: '你已经在一个家庭里了，请先退出当前家庭' },
+  NOT_IN_HOUSEHOLD: { status: 409, message: '你还没有加入家庭' },
+  HOUSEHOLD_INVITE_INVALID: { status: 404, message: '邀请已失效，请让家人重新分享' },
+  NICKNAME_REJECTED: { status: 400, message: '昵称含有不允许的内容，请换一个' },
+  AVATAR_NOT_FOUND: { status: 400, message: '头像上传失败，请重新选择' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

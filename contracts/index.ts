@@ -7,5 +7,7 @@ export * as contest from './contest';
 export * as uploads from './uploads';
 export * as classes from './classes';
 export * as journeys from './journeys';
+export * as household from './household';
+export * as recipes from './recipes';
 export { CURRENT_PRIVACY_VERSION } from './identity';
 export * from './client';
