@@ -16,4 +16,12 @@ export const ROUTES = {
   classList: '/packages/classes/list/index',
   classDetail: '/packages/classes/detail/index',
   classMine: '/packages/classes/mine/index',
+  recipeDetail: '/packages/recipes/detail/index',
+  recipeList: '/packages/recipes/list/index',
+  favourites: '/packages/recipes/favourites/index',
+  profileEdit: '/packages/profile/edit/index',
+  household: '/packages/profile/household/index',
+  householdJoin: '/packages/profile/join/index',
+  homeStore: '/packages/profile/store/index',
+  coupons: '/packages/profile/coupons/index',
 } as const;
