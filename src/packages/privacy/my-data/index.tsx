@@ -149,7 +149,7 @@ export default function MyDataPage() {
             <View key={i} className="record">
               <Text className="record-line">登录于 {formatShanghai(s.createdAt)}</Text>
               <Text className="record-line muted">最近使用 {formatShanghai(s.lastSeenAt)}</Text>
-              {s.userAgent && <Text className="record-line muted">设备 {s.userAgent}</Text>}
+              {s.userAgent && <Text className="record-line muted">设备：{s.userAgent}</Text>}
             </View>
           ))
         ) : (
