@@ -71,6 +71,12 @@ export const ERROR_CODES = {
   FEEDBACK_ALREADY_GIVEN: { status: 409, message: '这次已经评价过了，谢谢你' },
   FEEDBACK_NOT_ANSWERABLE: { status: 409, message: '该反馈的会员没有可以转达的店员，请在小程序内回复' },
   FEEDBACK_NOT_RESOLVED: { status: 409, message: '请先回复或解决该反馈，再公示' },
+  // member hub (household, profile, recipes)
+  HOUSEHOLD_EXISTS: { status: 409, message: '你已经在一个家庭里了，请先退出当前家庭' },
+  NOT_IN_HOUSEHOLD: { status: 409, message: '你还没有加入家庭' },
+  HOUSEHOLD_INVITE_INVALID: { status: 404, message: '邀请已失效，请让家人重新分享' },
+  NICKNAME_REJECTED: { status: 400, message: '昵称含有不允许的内容，请换一个' },
+  AVATAR_NOT_FOUND: { status: 400, message: '头像上传失败，请重新选择' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineRoute, IsoDateTime, PageQuery, pageOf, STAFF_ROLES } from './route';
 
 /** Version of the 隐私保护指引 the member agrees to; bump it when the text changes. */
-export const CURRENT_PRIVACY_VERSION = '2026-11-01';
+export const CURRENT_PRIVACY_VERSION = '2026-12-05';
 
 export const MemberProfile = z.object({
   id: z.number().int(),
@@ -104,10 +104,12 @@ export const updateMe = defineRoute({
   method: 'PATCH',
   path: '/api/me',
   auth: 'member',
-  summary: 'Update nickname / avatar.',
+  summary: 'Update nickname (content-checked: NICKNAME_REJECTED) / avatar (an uploaded image id, or a URL).',
   body: z.object({
     nickname: z.string().trim().min(1, '昵称不能为空').max(20, '昵称最多20个字').optional(),
     avatarUrl: z.string().url().max(512).optional(),
+    /** An image the member uploaded (chooseAvatar → /api/uploads/images): becomes the avatar. */
+    avatarUploadId: z.number().int().positive().optional(),
   }),
   response: MemberProfile,
 });

@@ -9,5 +9,7 @@ export * as classes from './classes';
 export * as journeys from './journeys';
 export * as feedback from './feedback';
 export * as community from './community';
+export * as household from './household';
+export * as recipes from './recipes';
 export { CURRENT_PRIVACY_VERSION } from './identity';
 export * from './client';

@@ -19,6 +19,14 @@ export default defineAppConfig({
       root: 'packages/contest',
       pages: ['home/index', 'entry/index', 'submit/index', 'mine/index', 'leaderboard/index', 'rules/index'],
     },
+    {
+      root: 'packages/recipes',
+      pages: ['detail/index', 'list/index', 'favourites/index'],
+    },
+    {
+      root: 'packages/profile',
+      pages: ['edit/index', 'household/index', 'join/index', 'store/index', 'coupons/index'],
+    },
   ],
   window: {
     backgroundTextStyle: 'light',
@@ -41,6 +49,9 @@ export default defineAppConfig({
       { pagePath: 'pages/me/index', text: '我的', iconPath: 'assets/tabbar/me.png', selectedIconPath: 'assets/tabbar/me-active.png' },
     ],
   },
+  // 常去门店 sorts stores by distance: wx.getLocation must be declared, with its purpose.
+  requiredPrivateInfos: ['getLocation'],
+  permission: { 'scope.userLocation': { desc: '用于按距离为你排序门店，选择常去门店' } },
   // Privacy APIs wait for the member's consent (wx.onNeedPrivacyAuthorization, see api/privacy.ts).
   __usePrivacyCheck__: true,
   lazyCodeLoading: 'requiredComponents',

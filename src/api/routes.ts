@@ -19,4 +19,12 @@ export const ROUTES = {
   feedbackBox: '/packages/feedback/box/index',
   feedbackRate: '/packages/feedback/rate/index',
   feedbackChanges: '/packages/feedback/changes/index',
+  recipeDetail: '/packages/recipes/detail/index',
+  recipeList: '/packages/recipes/list/index',
+  favourites: '/packages/recipes/favourites/index',
+  profileEdit: '/packages/profile/edit/index',
+  household: '/packages/profile/household/index',
+  householdJoin: '/packages/profile/join/index',
+  homeStore: '/packages/profile/store/index',
+  coupons: '/packages/profile/coupons/index',
 } as const;

@@ -179,18 +179,49 @@ describe('entry detail', () => {
     await waitFor(() => expect(screen.getByTestId('entry-votes-left').textContent).toContain('今天还可以投'));
   });
 
-  it('shows the server\'s limit message when the daily votes are used up', async () => {
+  it('disables the button when the daily votes are used up, and sends nothing', async () => {
     routerParams.id = '12';
-    installFakeApi({
+    const fake = installFakeApi({
       ...entryApi({ 'GET /api/contests/5/my-votes': [200, sampleVotes({ usedToday: 3, remainingToday: 0 })] }),
       'POST /api/entries/12/votes': [409, { code: 'DAILY_VOTE_LIMIT', message: '今天的票已经投完了，明天再来吧' }],
     });
     await signIn();
     render(<EntryPage />);
     await waitFor(() => expect(screen.getByTestId('entry-votes-left').textContent).toContain('今天还可以投 0 票'));
+    expect(screen.getByTestId('entry-vote').textContent).toBe('今天的票已投完');
+    expect((screen.getByTestId('entry-vote') as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(screen.getByTestId('entry-vote'));
+    expect(fake.callsTo('POST /api/entries/12/votes')).toHaveLength(0);
+    expect(screen.getByTestId('entry-votes').textContent).toBe('4');
+  });
+
+  it('shows the server\'s limit message when the allowance ran out elsewhere', async () => {
+    routerParams.id = '12';
+    installFakeApi({
+      ...entryApi({ 'GET /api/contests/5/my-votes': [200, sampleVotes({ usedToday: 2, remainingToday: 1 })] }),
+      'POST /api/entries/12/votes': [409, { code: 'DAILY_VOTE_LIMIT', message: '今天的票已经投完了，明天再来吧' }],
+    });
+    await signIn();
+    render(<EntryPage />);
+    await waitFor(() => expect(screen.getByTestId('entry-votes-left').textContent).toContain('今天还可以投 1 票'));
     fireEvent.click(screen.getByTestId('entry-vote'));
     await waitFor(() => expect(screen.getByTestId('entry-vote-message').textContent).toBe('今天的票已经投完了，明天再来吧'));
-    expect(screen.getByTestId('entry-votes').textContent).toBe('4');
+  });
+
+  it('after a vote the button is spent: a second tap sends nothing, even without the allowance view', async () => {
+    routerParams.id = '12';
+    const fake = installFakeApi({
+      ...entryApi({ 'GET /api/contests/5/my-votes': [500, { code: 'INTERNAL', message: '系统开小差了，请稍后再试' }] }),
+      'POST /api/entries/12/votes': [200, { voteCount: 5, remainingToday: 2, votesPerDay: 3 }],
+    });
+    await signIn();
+    render(<EntryPage />);
+    await waitFor(() => expect(screen.getByTestId('entry-vote').textContent).toBe('投一票'));
+    fireEvent.click(screen.getByTestId('entry-vote'));
+    await waitFor(() => expect(screen.getByTestId('entry-vote').textContent).toBe('今天已投过这道菜'));
+    expect((screen.getByTestId('entry-vote') as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(screen.getByTestId('entry-vote'));
+    expect(fake.callsTo('POST /api/entries/12/votes')).toHaveLength(1);
   });
 
   it('disables the button for an entry already voted today', async () => {

@@ -104,7 +104,7 @@ describe('submit an entry', () => {
     T.uploadFile.mockResolvedValue({ statusCode: 415, data: JSON.stringify({ code: 'UPLOAD_TYPE_NOT_ALLOWED', message: '只支持 JPG、PNG、WebP 格式的图片' }) });
     render(<SubmitPage />);
     fireEvent.click(await screen.findByTestId('submit-add-photo'));
-    await waitFor(() => expect(screen.getByTestId('submit-error').textContent).toBe('只支持 JPG、PNG、WebP 格式的图片'));
+    await waitFor(() => expect(screen.getByTestId('submit-photo-error').textContent).toBe('第 1 张不是可用的照片：只支持 JPG、PNG、WebP 格式的图片，请换一张'));
     expect(screen.queryAllByTestId('submit-photo')).toHaveLength(0);
   });
 
@@ -114,7 +114,7 @@ describe('submit an entry', () => {
     T.chooseImage.mockResolvedValue({ tempFilePaths: ['wxfile://big.jpg'], tempFiles: [{ size: 9 * 1024 * 1024 }] });
     render(<SubmitPage />);
     fireEvent.click(await screen.findByTestId('submit-add-photo'));
-    await waitFor(() => expect(screen.getByTestId('submit-error').textContent).toBe('照片不能超过 8 MB'));
+    await waitFor(() => expect(screen.getByTestId('submit-photo-error').textContent).toBe('第 1 张照片太大：每张不超过 8 MB，请换一张'));
     expect(T.uploadFile).not.toHaveBeenCalled();
   });
 

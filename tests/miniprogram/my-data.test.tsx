@@ -50,6 +50,35 @@ describe('我的数据 page', () => {
     expect(screen.getByTestId('mydata-activity').textContent).toContain('2026-11-10 20:00');
   });
 
+  it('labels every section and field in Chinese and translates values; the export keeps machine keys', async () => {
+    const data = {
+      ...myData,
+      activity: {
+        contestEntries: [{ id: 3, title: '蛋饺', status: 'pending', rejectReason: null, votes: 0, createdAt: '2026-11-10T12:00:00.000Z' }],
+        contestVotes: [{ contestId: 1, entryId: 3, day: '2026-11-11', at: '2026-11-11T01:00:00.000Z', voided: false }],
+        journeys: [{ type: 'coupon', title: '老朋友回归券', amountFen: 1000, issuedAt: '2026-11-12T01:00:00.000Z', validUntil: '2026-11-19T01:00:00.000Z' }],
+        someLaterSection: [{ someField: 'x', status: 'brand_new_state' }],
+      },
+    };
+    installFakeApi({ 'GET /api/me/data': [200, data] });
+    render(<MyDataPage />);
+    const activity = await screen.findByTestId('mydata-activity');
+    const text = activity.textContent ?? '';
+    expect(text).toContain('菜谱大赛投稿（1 条）');
+    expect(text).toContain('状态：待审核');
+    expect(text).toContain('是否作废：否');
+    expect(text).toContain('金额：10.00 元');
+    expect(text).toContain('类型：优惠券');
+    expect(text).toContain('时间：2026-11-11 09:00');
+    expect(text).toContain('其他记录（1 条）');
+    // no machine key or untranslated enumeration anywhere in the labels
+    for (const el of Array.from(document.querySelectorAll('.row-label, .record-line'))) {
+      const label = (el.textContent ?? '').split('：')[0];
+      expect(label).not.toMatch(/[A-Za-z]/);
+    }
+    expect(text).not.toMatch(/pending|voided|amountFen|contestVotes|brand_new_state/);
+  });
+
   it('shows the server message when loading fails', async () => {
     installFakeApi({ 'GET /api/me/data': [403, { code: 'ACCOUNT_DELETED', message: '该账号已注销' }] });
     render(<MyDataPage />);

@@ -57,7 +57,7 @@ export interface Harness {
   requests: RequestRecord[];
   calls: Record<string, unknown[]>;
   routes: Record<string, Reply | ((r: RequestRecord) => Reply)>;
-  loadPage(route: string): Promise<PageHandle>;
+  loadPage(route: string, query?: Record<string, string>): Promise<PageHandle>;
 }
 
 export interface PageHandle {
@@ -152,8 +152,10 @@ export function createHarness(): Harness {
   g.getCurrentPages = () => stack.slice();
 
   let loadingRoute = '';
+  let loadingQuery: Record<string, string> = {};
   g.Page = (options: any) => {
     const route = loadingRoute;
+    const query = loadingQuery;
     const methods: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(options)) if (typeof v === 'function') methods[k] = v;
     g.Component({
@@ -163,7 +165,7 @@ export function createHarness(): Harness {
         attached(this: any) {
           this.route = route;
           stack.push(this);
-          this.onLoad({});
+          this.onLoad(query);
           this.onShow();
         },
         ready(this: any) {
@@ -183,8 +185,9 @@ export function createHarness(): Harness {
   app.onLaunch({ path: 'pages/home/index', query: {}, scene: 1001 });
   app.onShow({ path: 'pages/home/index', query: {}, scene: 1001 });
 
-  async function loadPage(route: string): Promise<PageHandle> {
+  async function loadPage(route: string, query: Record<string, string> = {}): Promise<PageHandle> {
     loadingRoute = route;
+    loadingQuery = query;
     const id = simulate.load(path.join(DIST, route), {
       rootPath: DIST,
       // wcc compiles every template of the app at once; the output is bigger than the 1 MB default.

@@ -1,3 +1,4 @@
+import { CURRENT_PRIVACY_VERSION } from '../../contracts/identity';
 import { buttonAttrKey, createHarness, findNode, nodeText, waitFor, type Harness } from './harness';
 
 const member = {
@@ -51,7 +52,7 @@ describe('compiled weapp output', () => {
     const login = h.requests.find((r) => r.path === '/api/auth/member/login');
     expect(login?.method).toBe('POST');
     expect(login?.url).toMatch(/^https?:\/\/[^/]+\/api\/auth\/member\/login$/);
-    expect(login?.body).toEqual({ code: 'sim-wx-code', consentVersion: '2026-11-01' });
+    expect(login?.body).toEqual({ code: 'sim-wx-code', consentVersion: CURRENT_PRIVACY_VERSION });
     expect(h.storage.get('member_token')).toBe('tok-weapp');
     expect((h.calls.switchTab[0] as { url: string }).url).toBe('/pages/home/index');
   });

@@ -58,7 +58,7 @@ export class SeedService {
     const hashes = await Promise.all(DEMO_ACCOUNTS.map((a) => hashPassword(a.password)));
     try {
       return await this.db.transaction(async (em) => {
-        const storeId = Number((await em.insert(Store, { name: DEMO_STORE, createdAt: now })).identifiers[0].id);
+        const storeId = Number((await em.insert(Store, { name: DEMO_STORE, latE6: 30_208_000, lngE6: 120_211_000, address: '滨江区江南大道 88 号', createdAt: now })).identifiers[0].id);
         const staffIds: Record<string, number> = {};
         for (const [i, a] of DEMO_ACCOUNTS.entries()) {
           const r = await em.insert(StaffUser, {

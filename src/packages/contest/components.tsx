@@ -126,7 +126,8 @@ export function FormField(props: {
     <View className="field">
       <Text className="field-label">{label}</Text>
       {multiline ? (
-        <Textarea className="field-textarea" data-testid={testId} value={value} maxlength={maxlength} placeholder={placeholder} onInput={onInput} />
+        // autoHeight: grows with the text in weapp; the h5 inner <textarea> is styled in contest.css
+        <Textarea className="field-textarea" data-testid={testId} value={value} maxlength={maxlength} placeholder={placeholder} onInput={onInput} autoHeight />
       ) : (
         <Input className="field-input" data-testid={testId} value={value} maxlength={maxlength} placeholder={placeholder} onInput={onInput} />
       )}

@@ -3,6 +3,7 @@ import Taro from '@tarojs/taro';
 import { ensureLogin, openConsent } from '../../api/session';
 import { useSession } from '../../api/useSession';
 import { ROUTES } from '../../api/routes';
+import HubSections from './HubSections';
 
 function greetingWord(now = new Date()): string {
   // Hour in Asia/Shanghai regardless of the device's zone.
@@ -15,7 +16,7 @@ function greetingWord(now = new Date()): string {
 }
 
 const FEATURES = [
-  { title: '传家年夜菜大赛', text: '晒出你家的拿手年夜菜', url: ROUTES.recipes, live: true },
+  { title: '菜谱与传家菜大赛', text: '今晚吃什么、宝宝营养餐、获奖的拿手菜', url: ROUTES.recipes, live: true },
   { title: '社区课程', text: '门店里的烹饪和生活课', url: ROUTES.classes, live: true },
   // pre-orders are a later issue: say so honestly
   { title: '年夜饭预订', text: '预订年夜饭，到店自提', url: ROUTES.nye, live: false },
@@ -74,6 +75,8 @@ export default function HomePage() {
           </View>
         </View>
       )}
+
+      <HubSections ready={session.status === 'ready'} />
 
       <View className="card">
         <Text className="card-title">门店活动</Text>

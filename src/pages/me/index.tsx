@@ -1,9 +1,21 @@
-import { Button, Text, View } from '@tarojs/components';
+import { Button, Image, Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { ROUTES } from '../../api/routes';
 import { ensureLogin, logout, openConsent } from '../../api/session';
 import { useSession } from '../../api/useSession';
 import { showError } from '../../api/errors';
+import { apiBase } from '../../api/client';
+
+const abs = (url: string) => (/^https?:\/\//.test(url) ? url : `${apiBase}${url}`);
+
+/** 我的 entries of the member hub (each opens its own subpackage). */
+const HUB_ENTRIES = [
+  { key: 'household', title: '我的家庭', text: '创建家庭、邀请家人，按家庭报名课程', url: ROUTES.household },
+  { key: 'store', title: '常去门店', text: '按距离选择或手动选择', url: ROUTES.homeStore },
+  { key: 'coupons', title: '我的优惠券', text: '门店发给你的优惠券', url: ROUTES.coupons },
+  { key: 'favourites', title: '我的收藏', text: '收藏的菜谱', url: ROUTES.favourites },
+  { key: 'classes', title: '我的活动', text: '报名的课程和活动', url: ROUTES.classMine },
+];
 
 export default function MePage() {
   const session = useSession({ autoLogin: true });
@@ -19,9 +31,19 @@ export default function MePage() {
       <View className="card">
         {member ? (
           <>
-            <Text className="card-title" data-testid="me-nickname">
-              {member.nickname || '未设置昵称'}
-            </Text>
+            <View className="link-row" data-testid="me-profile-link" onClick={() => void Taro.navigateTo({ url: ROUTES.profileEdit })}>
+              <View style={{ display: 'flex', alignItems: 'center', gap: '16px' }}>
+                {member.avatarUrl ? (
+                  <Image data-testid="me-avatar" src={abs(member.avatarUrl)} mode="aspectFill" style={{ width: '96px', height: '96px', borderRadius: '48px' }} />
+                ) : (
+                  <View style={{ width: '96px', height: '96px', borderRadius: '48px', background: '#efe9df' }} />
+                )}
+                <Text className="card-title" data-testid="me-nickname">
+                  {member.nickname || '未设置昵称'}
+                </Text>
+              </View>
+              <Text className="chevron">{member.nickname ? '编辑资料 ›' : '设置头像和昵称 ›'}</Text>
+            </View>
             <View className="row">
               <Text className="row-label">会员等级</Text>
               <Text className="row-value" data-testid="me-tier">
@@ -62,6 +84,21 @@ export default function MePage() {
           <Text className="chevron">评价 / 建议 / 你说我改 ›</Text>
         </View>
       </View>
+      {member && (
+        <View className="card" data-testid="me-hub">
+          {HUB_ENTRIES.map((e) => (
+            <View key={e.key} className="link-row" data-testid={`me-${e.key}-link`} onClick={() => void Taro.navigateTo({ url: e.url })}>
+              <View>
+                <Text>{e.title}</Text>
+                <View>
+                  <Text className="muted">{e.text}</Text>
+                </View>
+              </View>
+              <Text className="chevron">›</Text>
+            </View>
+          ))}
+        </View>
+      )}
 
       <View className="card">
         {member && (

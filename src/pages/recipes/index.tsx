@@ -10,6 +10,8 @@ import { api, apiBase } from '../../api/client';
 import { errorMessage } from '../../api/errors';
 import { ROUTES } from '../../api/routes';
 import { formatShanghai } from '../../utils/time';
+import { useSession } from '../../api/useSession';
+import RecipeHub from './RecipeHub';
 
 const abs = (url: string) => (/^https?:\/\//.test(url) ? url : `${apiBase}${url}`);
 
@@ -48,6 +50,8 @@ export default function RecipesPage() {
   const [contests, setContests] = useState<ContestSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const shown = useRef(false);
+  const session = useSession();
+  const [reloadKey, setReloadKey] = useState(0);
 
   const load = useCallback(async () => {
     setError(null);
@@ -69,13 +73,21 @@ export default function RecipesPage() {
       return;
     }
     void load();
+    setReloadKey((k) => k + 1);
   });
 
   return (
     <View className="page" data-testid="page-recipes">
       <View className="hero">
-        <Text className="hero-title">晒出你家的传家年夜菜</Text>
-        <Text className="hero-sub">每家都有一道过年必上桌的菜，讲讲它的故事</Text>
+        <Text className="hero-title">今天做什么菜</Text>
+        <Text className="hero-sub">快手菜、宝宝营养餐、邻居的拿手菜，看完就能去门店买齐</Text>
+      </View>
+
+      <RecipeHub signedIn={session.status === 'ready'} reloadKey={reloadKey} />
+
+      <View className="card">
+        <Text className="card-title">晒出你家的传家年夜菜</Text>
+        <Text className="muted">每家都有一道过年必上桌的菜，讲讲它的故事</Text>
       </View>
 
       {error && !contests && (

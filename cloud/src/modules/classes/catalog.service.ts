@@ -40,6 +40,25 @@ export class CatalogService {
     return { items: await this.cards(memberId, await qb.getMany(), now) };
   }
 
+  /**
+   * For other domains (a recipe's 「报名相关课程」): the class's next scheduled session that still
+   * takes registrations, else its next scheduled one; null when nothing is coming.
+   */
+  async nextSessionOf(classId: number, now = new Date()): Promise<{ id: number; title: string; startsAt: string; registrationOpen: boolean } | null> {
+    const em = this.db.manager;
+    const c = await em.findOne(ClassDef, { where: { id: classId } });
+    if (!c) return null;
+    const upcoming = await em
+      .createQueryBuilder(ClassSession, 's')
+      .where("s.class_id = :classId AND s.status = 'scheduled' AND s.starts_at > :now", { classId, now })
+      .orderBy('s.startsAt', 'ASC')
+      .addOrderBy('s.id', 'ASC')
+      .limit(20)
+      .getMany();
+    const s = upcoming.find((x) => registrationOpen(x, now)) ?? upcoming[0];
+    return s ? { id: s.id, title: c.title, startsAt: iso(s.startsAt)!, registrationOpen: registrationOpen(s, now) } : null;
+  }
+
   async cards(memberId: number, sessions: ClassSession[], now: Date): Promise<SessionCard[]> {
     if (!sessions.length) return [];
     const em = this.db.manager;

@@ -8,6 +8,7 @@ import { Route } from '../../core/route';
 import { AdminService } from './admin.service';
 import { AuthService } from './auth.service';
 import { MemberService } from './member.service';
+import { ProfileService } from './profile.service';
 
 @Controller('/')
 export class IdentityController {
@@ -19,6 +20,9 @@ export class IdentityController {
 
   @Inject()
   admin!: AdminService;
+
+  @Inject()
+  profile!: ProfileService;
 
   @Route(api.memberLogin)
   async memberLogin({ body }: RouteParsed<typeof api.memberLogin>, _auth: AuthContext, ctx: Context) {
@@ -59,7 +63,7 @@ export class IdentityController {
 
   @Route(api.updateMe)
   async updateMe({ body }: RouteParsed<typeof api.updateMe>, auth: AuthContext) {
-    return this.members.updateMe(auth.member().memberId, body);
+    return this.profile.updateProfile(auth.member().memberId, body);
   }
 
   @Route(api.getMyData)

@@ -31,6 +31,7 @@ export default function EntryPage() {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [votes, setVotes] = useState<Votes | null>(null);
   const [voting, setVoting] = useState(false);
+  const [votedHere, setVotedHere] = useState(false);
   const [voteMessage, setVoteMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [share, setShare] = useState<Share | null>(null);
   const [posterOpen, setPosterOpen] = useState(false);
@@ -85,7 +86,8 @@ export default function EntryPage() {
   });
 
   const onVote = async () => {
-    if (!entry || voting) return;
+    // once used, the button is spent for today even if the allowance view has not loaded
+    if (!entry || voting || votedHere || votes?.votedEntryIdsToday.includes(entry.id)) return;
     setVoting(true);
     setVoteMessage(null);
     try {
@@ -98,11 +100,13 @@ export default function EntryPage() {
           ? { ...v, remainingToday: res.remainingToday, usedToday: res.votesPerDay - res.remainingToday, votedEntryIdsToday: [...new Set([...v.votedEntryIdsToday, entry.id])] }
           : v,
       );
+      setVotedHere(true);
       setVoteMessage({ ok: true, text: `投票成功！今天还可以投 ${res.remainingToday} 票` });
       void refreshVotes();
     } catch (err) {
       // Limits are the server's call; show its words (DAILY_VOTE_LIMIT, ALREADY_VOTED_TODAY, OWN_ENTRY_VOTE…).
       setVoteMessage({ ok: false, text: errorMessage(err) });
+      if (isApiError(err, 'ALREADY_VOTED_TODAY', 'OWN_ENTRY_VOTE')) setVotedHere(true);
       if (isApiError(err, 'DAILY_VOTE_LIMIT', 'ALREADY_VOTED_TODAY', 'VOTING_CLOSED')) void refreshVotes();
     } finally {
       setVoting(false);
@@ -148,7 +152,8 @@ export default function EntryPage() {
   }
 
   const photoUrls = entry.photos.map((p) => fileUrl(p.url));
-  const votedToday = !!votes?.votedEntryIdsToday.includes(entry.id);
+  const votedToday = votedHere || !!votes?.votedEntryIdsToday.includes(entry.id);
+  const outOfVotes = !!votes && votes.remainingToday <= 0 && !votedToday;
 
   return (
     <View className="page" data-testid="page-contest-entry">
@@ -205,8 +210,15 @@ export default function EntryPage() {
         <Text className="muted">票</Text>
         {votingOpen ? (
           <>
-            <Button className="btn-primary" data-testid="entry-vote" loading={voting || undefined} disabled={voting || votedToday || undefined} onClick={onVote}>
-              {votedToday ? '今天已投过这道菜' : '投一票'}
+            {/* No `loading` here: Taro h5's button inserts its spinner into the children React is
+                re-rendering at the same moment (the insertBefore error); the label says it instead. */}
+            <Button
+              className="btn-primary"
+              data-testid="entry-vote"
+              disabled={voting || votedToday || outOfVotes}
+              onClick={voting || votedToday || outOfVotes ? undefined : onVote}
+            >
+              <Text>{votedToday ? '今天已投过这道菜' : outOfVotes ? '今天的票已投完' : voting ? '正在投票…' : '投一票'}</Text>
             </Button>
             <Text className="vote-hint" data-testid="entry-votes-left">
               {votes

@@ -24,6 +24,7 @@ export default function ContestHomePage() {
   // Browsing is public (a shared card must open for a newcomer); a returning member with a stored
   // token is signed in silently so their votes left today show.
   const [hadToken] = useState(() => !!getToken());
+  const [rulesOpen, setRulesOpen] = useState(false);
   const session = useSession({ autoLogin: hadToken });
   const [contest, setContest] = useState<ContestDetail | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -128,21 +129,6 @@ export default function ContestHomePage() {
         <Text className="hero-sub">投票：{windowText(contest.voteStartAt, contest.voteEndAt)}</Text>
       </View>
 
-      <View className="card" data-testid="contest-rules">
-        <Text className="card-title">活动规则</Text>
-        <Text className="rules-text">{contest.rulesText}</Text>
-        {contest.prizeText ? <Text className="rules-text">奖项：{contest.prizeText}</Text> : null}
-        <Text className="rules-text">
-          每位会员每天可投 {contest.votesPerDay} 票，同一作品每天最多 1 票。
-          {contest.juryWeight > 0 ? `最终得分中评审分占 ${contest.juryWeight}%。` : ''}
-        </Text>
-        <FairPlay text={contest.fairPlayText} />
-        <View className="link-row" data-testid="contest-rules-link" onClick={() => void Taro.navigateTo({ url: pageUrl('rules', { id: contest.id }) })}>
-          <Text>查看完整规则</Text>
-          <Text className="chevron">›</Text>
-        </View>
-      </View>
-
       {contest.winners.length > 0 && (
         <View className="card" data-testid="contest-winners">
           <Text className="card-title">获奖作品</Text>
@@ -222,6 +208,27 @@ export default function ContestHomePage() {
           {listLoading ? '正在加载…' : `加载更多（${items.length}/${total}）`}
         </Button>
       )}
+
+      {/* The rules once, folded below the entries (the fair-play note always shows). */}
+      <View className="card" data-testid="contest-rules">
+        <View className="link-row" data-testid="contest-rules-toggle" onClick={() => setRulesOpen((o) => !o)}>
+          <Text className="card-title">活动规则</Text>
+          <Text className="chevron">{rulesOpen ? '收起 ▴' : '展开 ▾'}</Text>
+        </View>
+        <View style={rulesOpen ? undefined : { display: 'none' }} data-testid="contest-rules-body">
+          <Text className="rules-text">{contest.rulesText}</Text>
+          {contest.prizeText ? <Text className="rules-text">奖项：{contest.prizeText}</Text> : null}
+          <Text className="rules-text">
+            每位会员每天可投 {contest.votesPerDay} 票，同一作品每天最多 1 票。
+            {contest.juryWeight > 0 ? `最终得分中评审分占 ${contest.juryWeight}%。` : ''}
+          </Text>
+          <View className="link-row" data-testid="contest-rules-link" onClick={() => void Taro.navigateTo({ url: pageUrl('rules', { id: contest.id }) })}>
+            <Text>查看完整规则</Text>
+            <Text className="chevron">›</Text>
+          </View>
+        </View>
+        <FairPlay text={contest.fairPlayText} />
+      </View>
     </View>
   );
 }

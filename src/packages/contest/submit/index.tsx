@@ -42,6 +42,7 @@ export default function SubmitPage() {
   const [uploading, setUploading] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
+  const [photoError, setPhotoError] = useState<string | null>(null);
   const [requestId, setRequestId] = useState(newRequestId);
   const signedIn = session.status === 'ready';
 
@@ -85,10 +86,11 @@ export default function SubmitPage() {
     try {
       picked = await pickPhotos(room);
     } catch (err) {
-      if (!/cancel/i.test(String((err as { errMsg?: string })?.errMsg ?? ''))) void Taro.showToast({ title: errorMessage(err), icon: 'none' });
+      if (!/cancel/i.test(String((err as { errMsg?: string })?.errMsg ?? ''))) setPhotoError('没能读取这张照片，请换一张 JPG、PNG 或 WebP 格式的图片');
       return;
     }
     setFormError(null);
+    setPhotoError(null);
     const added: FormPhoto[] = [];
     try {
       for (let i = 0; i < picked.length; i++) {
@@ -98,7 +100,13 @@ export default function SubmitPage() {
         setPhotos((prev) => [...prev, { uploadId: up.id, thumbUrl: up.thumbUrl }].slice(0, ENTRY_LIMITS.photosMax));
       }
     } catch (err) {
-      setFormError(`${added.length ? `已上传 ${added.length} 张；` : ''}${errorMessage(err)}`);
+      // a rejected photo says which and why, next to the photos (not only at the bottom)
+      const why = isApiError(err, 'UPLOAD_TYPE_NOT_ALLOWED', 'UPLOAD_INVALID')
+        ? `第 ${added.length + 1} 张不是可用的照片：只支持 JPG、PNG、WebP 格式的图片，请换一张`
+        : isApiError(err, 'PAYLOAD_TOO_LARGE')
+          ? `第 ${added.length + 1} 张照片太大：每张不超过 8 MB，请换一张`
+          : errorMessage(err);
+      setPhotoError(`${added.length ? `已上传 ${added.length} 张；` : ''}${why}`);
     } finally {
       setUploading(null);
     }
@@ -187,6 +195,11 @@ export default function SubmitPage() {
             )}
           </View>
           <Text className="field-hint">第一张是封面；支持 JPG、PNG、WebP，每张不超过 8 MB</Text>
+          {photoError && (
+            <Text className="notice" data-testid="submit-photo-error">
+              {photoError}
+            </Text>
+          )}
         </View>
       </View>
 

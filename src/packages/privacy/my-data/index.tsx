@@ -8,6 +8,7 @@ import { forgetSession } from '../../../api/session';
 import { errorMessage, showError } from '../../../api/errors';
 import { formatShanghai } from '../../../utils/time';
 import { exportJson } from './export';
+import { fieldLabel, sectionLabel, valueText } from './labels';
 import './index.css';
 
 function Row({ label, value, testId }: { label: string; value: string | null | undefined; testId?: string }) {
@@ -22,14 +23,6 @@ function Row({ label, value, testId }: { label: string; value: string | null | u
 }
 
 const CONSENT_ACTIONS: Record<string, string> = { granted: '同意', withdrawn: '撤回' };
-
-/** Activity sections come from later features; show their keys as written, values readably. */
-function showValue(key: string, value: unknown): string {
-  if (value === null || value === undefined) return '—';
-  if (typeof value === 'string' && /(At|_at|time|Time)$/.test(key) && !Number.isNaN(Date.parse(value))) return formatShanghai(value);
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
-}
 
 export default function MyDataPage() {
   const [data, setData] = useState<MyDataExport | null>(null);
@@ -109,10 +102,10 @@ export default function MyDataPage() {
       <View className="card" data-testid="mydata-member">
         <Text className="card-title">基本信息</Text>
         <Row label="会员编号" value={String(member.id)} />
-        <Row label="微信 openid" value={member.openid} testId="mydata-openid" />
-        <Row label="微信 unionid" value={member.unionid} />
+        <Row label="微信用户标识" value={member.openid} testId="mydata-openid" />
+        <Row label="微信开放平台标识" value={member.unionid} />
         <Row label="昵称" value={member.nickname} testId="mydata-nickname" />
-        <Row label="头像" value={member.avatarUrl} />
+        <Row label="头像" value={member.avatarUrl ? '已设置（见导出文件）' : null} />
         <Row label="手机号" value={member.phone} />
         <Row label="会员等级" value={member.tier} />
         <Row label="常去门店" value={member.storeName} />
@@ -156,7 +149,7 @@ export default function MyDataPage() {
             <View key={i} className="record">
               <Text className="record-line">登录于 {formatShanghai(s.createdAt)}</Text>
               <Text className="record-line muted">最近使用 {formatShanghai(s.lastSeenAt)}</Text>
-              {s.userAgent && <Text className="record-line muted">设备 {s.userAgent}</Text>}
+              {s.userAgent && <Text className="record-line muted">设备：{s.userAgent}</Text>}
             </View>
           ))
         ) : (
@@ -177,16 +170,18 @@ export default function MyDataPage() {
         <Text className="card-title">活动记录</Text>
         {activityKeys.length ? (
           activityKeys.map((key) => (
-            <View key={key} className="record">
+            <View key={key} className="record" data-testid={`mydata-section-${key}`}>
               <Text className="record-line">
-                {key}（{activity[key].length} 条）
+                {sectionLabel(key)}（{activity[key].length} 条）
               </Text>
               {activity[key].map((item, i) => (
-                <Text key={i} className="record-line muted">
-                  {Object.entries(item)
-                    .map(([k, v]) => `${k}: ${showValue(k, v)}`)
-                    .join('；')}
-                </Text>
+                <View key={i} className="record-item">
+                  {Object.entries(item).map(([k, v]) => (
+                    <Text key={k} className="record-line muted">
+                      {fieldLabel(k)}：{valueText(k, v)}
+                    </Text>
+                  ))}
+                </View>
               ))}
             </View>
           ))

@@ -17,6 +17,10 @@ export class Household {
   @JoinColumn({ name: 'store_id' })
   store?: Store | null;
 
+  /** Children living in the household, as the member says (recommendations, class forms). */
+  @Column({ name: 'children_count', type: 'integer', default: 0 })
+  childrenCount!: number;
+
   @Column({ name: 'created_at', type: 'datetime' })
   createdAt!: Date;
 }
