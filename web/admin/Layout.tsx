@@ -14,6 +14,7 @@ import { ClassesSection } from './pages/classes';
 import { JourneysSection } from './pages/journeys';
 import { TagsPage } from './pages/tags';
 import { NoAccess } from './common/Section';
+import { ErrorBoundary } from '../shared/ErrorBoundary';
 
 const { Sider, Header, Content } = Layout;
 
@@ -55,6 +56,7 @@ function Shell() {
   const { logout } = useAuth();
   const navigate = useNavigate();
   const { section } = useParams();
+  const location = useLocation();
   const [collapsed, setCollapsed] = useState(false);
   const items = navSections(staff.sections).map((key) => ({
     key,
@@ -96,7 +98,10 @@ function Shell() {
           </Space>
         </Header>
         <Content className="admin-content">
-          <Outlet />
+          {/* keyed by path: a crash on one screen is forgotten when the user moves to another */}
+          <ErrorBoundary surface="admin" area={location.pathname} key={location.pathname}>
+            <Outlet />
+          </ErrorBoundary>
         </Content>
       </Layout>
     </Layout>
