@@ -9,3 +9,4 @@ export * as classes from './classes';
 export * as journeys from './journeys';
 export { CURRENT_PRIVACY_VERSION } from './identity';
 export * from './client';
+export * as clerk from './clerk';
