@@ -13,6 +13,7 @@ import { ContestsPage } from './pages/contests';
 import { ClassesSection } from './pages/classes';
 import { JourneysSection } from './pages/journeys';
 import { TagsPage } from './pages/tags';
+import { LibrarySection } from './pages/library';
 import { NoAccess } from './common/Section';
 import { ErrorBoundary } from '../shared/ErrorBoundary';
 
@@ -80,10 +81,7 @@ function Shell() {
           <Space size="middle">
             <span data-testid="current-user">
               <UserOutlined /> {staff.displayName}
-              <Typography.Text type="secondary">
-                （{ROLE_LABELS[staff.role] ?? staff.role}
-                {staff.storeName ? ` · ${staff.storeName}` : ''}）
-              </Typography.Text>
+              <Typography.Text type="secondary">{roleNote(staff.displayName, ROLE_LABELS[staff.role] ?? staff.role, staff.storeName)}</Typography.Text>
             </span>
             <Button
               data-testid="logout"
@@ -106,6 +104,12 @@ function Shell() {
       </Layout>
     </Layout>
   );
+}
+
+/** 「（门店店长 · 滨江店）」 after the name; nothing repeated when the name is the role (「总部管理员」). */
+export function roleNote(displayName: string, role: string, storeName: string | null): string {
+  const parts = [displayName === role ? null : role, storeName].filter(Boolean);
+  return parts.length ? `（${parts.join(' · ')}）` : '';
 }
 
 /** `/` opens the first section the server allows (概览 when present). */
@@ -137,6 +141,8 @@ export function SectionRoute() {
       return <JourneysSection />;
     case 'tags':
       return <TagsPage />;
+    case 'library':
+      return <LibrarySection />;
     default:
       return <StaffPage />;
   }
