@@ -10,3 +10,4 @@ export * as journeys from './journeys';
 export { CURRENT_PRIVACY_VERSION } from './identity';
 export * from './client';
 export * as clerk from './clerk';
+export * as members from './members';
