@@ -101,7 +101,7 @@ async function workbook(token: string, query: string): Promise<string[][]> {
   expect(res.status).toBe(200);
   expect(res.headers['content-type']).toContain('spreadsheetml');
   const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(res.body as Buffer);
+  await wb.xlsx.load(res.body as unknown as ArrayBuffer);
   const rows: string[][] = [];
   wb.worksheets[0].eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((v) => String(v ?? ''))));
   return rows;
