@@ -13,3 +13,5 @@ export * as household from './household';
 export * as recipes from './recipes';
 export { CURRENT_PRIVACY_VERSION } from './identity';
 export * from './client';
+export * as clerk from './clerk';
+export * as members from './members';

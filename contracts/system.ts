@@ -29,3 +29,22 @@ export const publicConfig = defineRoute({
     simulator: z.object({ baseUrl: z.string() }).nullable(),
   }),
 });
+
+/** Largest client error report accepted (bytes of JSON); bigger bodies are refused before parsing matters. */
+export const CLIENT_ERROR_MAX_BYTES = 8 * 1024;
+
+export const reportClientError = defineRoute({
+  method: 'POST',
+  path: '/api/client-errors',
+  auth: 'public',
+  summary: 'A browser page (ops page, sidebar) reports an error its error boundary caught; written to the server log. Rate-limited per client IP, body at most 8 KB.',
+  body: z.object({
+    surface: z.enum(['admin', 'sidebar', 'h5']),
+    /** Which screen or panel caught it (route path or panel name). */
+    area: z.string().trim().min(1).max(120),
+    message: z.string().max(500),
+    stack: z.string().max(4000).optional(),
+    url: z.string().max(1024).optional(),
+  }),
+  response: z.object({ ok: z.literal(true) }),
+});

@@ -7,6 +7,7 @@
  * Control routes (under /__sim/wecom): seed contacts / corp tags / group chats, confirm a mass
  * message as the staff member would, read welcomes, messages and tag marks.
  */
+import qrcode from 'qrcode-generator';
 import { SimRequest, SimResult, SimRoute, badRequest, field, json } from './router';
 import { randomHex, randomId } from './state';
 import { WecomRoutes, WecomSim, wecomError } from './wecom';
@@ -144,6 +145,8 @@ export class ExternalContactSim {
   chats = new Map<string, SimGroupChat>();
   groupWelcomes = new Map<string, SimGroupWelcome>();
   marks: Array<{ userid: string; externalUserId: string; add: string[]; remove: string[]; at: number }> = [];
+  /** What the sidebar sent into chats through the WeCom client stand-in (sendChatMessage in dev). */
+  chatMessages: Array<{ userid: string | null; externalUserId: string | null; message: unknown; at: number }> = [];
   /** userid -> known staff; empty = any well-formed userid is a corp member. */
   users = new Set<string>();
   /** How many mass messages each customer received this month (monthKey:external_userid). */
@@ -165,6 +168,7 @@ export class ExternalContactSim {
     this.chats = new Map();
     this.groupWelcomes = new Map();
     this.marks = [];
+    this.chatMessages = [];
     this.users = new Set();
     this.monthly = new Map();
   }
@@ -332,7 +336,8 @@ export class ExternalContactSim {
       user: input.user!,
       skipVerify: input.skipVerify ?? true,
       remark: input.remark,
-      qrCode: scene === 2 ? `https://wework.qpic.cn/wwpic/sim_${configId}/0` : '',
+      // a real, scannable image served by this simulator (WeCom's own is a wework.qpic.cn URL)
+      qrCode: scene === 2 ? `http://${req.headers.host ?? '127.0.0.1'}/__sim/wecom/qr?config_id=${configId}` : '',
       deleted: false,
     };
     this.ways.set(configId, way);
@@ -824,6 +829,35 @@ export class ExternalContactSim {
           return json({ confirmed: list.map((id) => this.confirm(id)).filter(Boolean).length });
         }),
         r('GET', '/tag-marks', () => json({ marks: this.marks })),
+        // the contact way's QR code as a real image (SVG) encoding the way's join link
+        r('GET', '/qr', (q) => {
+          const way = this.ways.get(q.query.get('config_id') ?? '');
+          if (!way || way.deleted) return { status: 404, text: 'no such contact way' };
+          const qr = qrcode(0, 'M');
+          qr.addData(`https://work.weixin.qq.com/ca/sim_${way.configId}`);
+          qr.make();
+          return { status: 200, raw: Buffer.from(qr.createSvgTag({ cellSize: 6, margin: 4, scalable: true })), headers: { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' } };
+        }),
+        // a corp member tags a customer in the WeCom client (any corp tag, not only the app's)
+        r('POST', '/contact-tags', (q) => {
+          const c = this.contacts.get(String(field(q.body, 'external_userid') ?? ''));
+          const f = c?.follows.get(String(field(q.body, 'userid') ?? ''));
+          const ids = field(q.body, 'tag_ids');
+          if (!f || !strArray(ids)) return badRequest('external_userid of a contact, its userid and tag_ids[] required');
+          if (ids.some((id) => !this.findTag(id))) return badRequest('unknown tag id');
+          ids.forEach((id) => f.tags.add(id));
+          return json({ tag_ids: [...f.tags] });
+        }),
+        // the WeCom client stand-in: the sidebar's sendChatMessage in dev lands here
+        r('POST', '/client/send-chat-message', (q) => {
+          const message = field(q.body, 'message');
+          const type = field(message, 'msgtype');
+          if (!isStr(type) || !['text', 'image', 'video', 'file', 'news', 'miniprogram'].includes(type)) return badRequest('message.msgtype must be text, image, video, file, news or miniprogram');
+          if (field(message, type) === undefined) return badRequest(`message.${type} required`);
+          this.chatMessages.push({ userid: (field(q.body, 'userid') as string) ?? null, externalUserId: (field(q.body, 'external_userid') as string) ?? null, message, at: this.now });
+          return json({ err_msg: 'sendChatMessage:ok' });
+        }),
+        r('GET', '/client/chat-messages', () => json({ messages: this.chatMessages })),
       ],
       reset: () => this.reset(),
     };

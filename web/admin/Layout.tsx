@@ -14,7 +14,9 @@ import { ClassesSection } from './pages/classes';
 import { JourneysSection } from './pages/journeys';
 import { FeedbackSection } from './pages/feedback';
 import { TagsPage } from './pages/tags';
+import { LibrarySection } from './pages/library';
 import { NoAccess } from './common/Section';
+import { ErrorBoundary } from '../shared/ErrorBoundary';
 
 const { Sider, Header, Content } = Layout;
 
@@ -56,6 +58,7 @@ function Shell() {
   const { logout } = useAuth();
   const navigate = useNavigate();
   const { section } = useParams();
+  const location = useLocation();
   const [collapsed, setCollapsed] = useState(false);
   const items = navSections(staff.sections).map((key) => ({
     key,
@@ -79,10 +82,7 @@ function Shell() {
           <Space size="middle">
             <span data-testid="current-user">
               <UserOutlined /> {staff.displayName}
-              <Typography.Text type="secondary">
-                （{ROLE_LABELS[staff.role] ?? staff.role}
-                {staff.storeName ? ` · ${staff.storeName}` : ''}）
-              </Typography.Text>
+              <Typography.Text type="secondary">{roleNote(staff.displayName, ROLE_LABELS[staff.role] ?? staff.role, staff.storeName)}</Typography.Text>
             </span>
             <Button
               data-testid="logout"
@@ -97,11 +97,20 @@ function Shell() {
           </Space>
         </Header>
         <Content className="admin-content">
-          <Outlet />
+          {/* keyed by path: a crash on one screen is forgotten when the user moves to another */}
+          <ErrorBoundary surface="admin" area={location.pathname} key={location.pathname}>
+            <Outlet />
+          </ErrorBoundary>
         </Content>
       </Layout>
     </Layout>
   );
+}
+
+/** 「（门店店长 · 滨江店）」 after the name; nothing repeated when the name is the role (「总部管理员」). */
+export function roleNote(displayName: string, role: string, storeName: string | null): string {
+  const parts = [displayName === role ? null : role, storeName].filter(Boolean);
+  return parts.length ? `（${parts.join(' · ')}）` : '';
 }
 
 /** `/` opens the first section the server allows (概览 when present). */
@@ -135,6 +144,8 @@ export function SectionRoute() {
       return <FeedbackSection />;
     case 'tags':
       return <TagsPage />;
+    case 'library':
+      return <LibrarySection />;
     default:
       return <StaffPage />;
   }

@@ -7,15 +7,21 @@ import { createHashRouter, Navigate, RouterProvider } from 'react-router-dom';
 import { AuthProvider } from './auth';
 import { AdminLayout, SectionRoute, StartPage } from './Layout';
 import { LoginPage } from './pages/Login';
+import { RouteError } from './common/RouteError';
+import { reportUncaught } from '../shared/report';
+import '../shared/error-boundary.css';
 import './admin.css';
+
+reportUncaught('admin');
 
 // Hash routing: the cloud server only has to serve /admin/index.html, and deep links
 // (/admin/#/members) survive reloads without server-side rewrites.
 const router = createHashRouter([
-  { path: '/login', element: <LoginPage /> },
+  { path: '/login', element: <LoginPage />, errorElement: <RouteError /> },
   {
     path: '/',
     element: <AdminLayout />,
+    errorElement: <RouteError />,
     children: [
       { index: true, element: <StartPage /> },
       // `/*`: a section may have pages of its own below it (e.g. /classes/sessions/12).

@@ -14,10 +14,11 @@ export const SECTION_LABELS: Record<string, string> = {
   journeys: '旅程SOP',
   feedback: '反馈与流失',
   tags: '标签',
+  library: '话术素材',
 };
 
 /** Sections with a working page; everything else shows the 「即将上线」 placeholder. */
-export const BUILT_SECTIONS = new Set(['dashboard', 'members', 'staff', 'permissions', 'contests', 'classes', 'journeys', 'feedback', 'tags']);
+export const BUILT_SECTIONS = new Set(['dashboard', 'members', 'staff', 'permissions', 'contests', 'classes', 'journeys', 'feedback', 'tags', 'library']);
 
 export function sectionLabel(key: string): string {
   return SECTION_LABELS[key] ?? key;
@@ -29,11 +30,15 @@ export function sectionLabel(key: string): string {
  */
 export function navSections(sections: readonly string[]): string[] {
   const seen = new Set<string>();
+  const labels = new Set<string>();
   const out: string[] = [];
   for (const s of sections) {
     if (seen.has(s)) continue;
     seen.add(s);
     if (s === 'permissions' && sections.includes('staff')) continue;
+    // two keys with one name (员工与权限) open the same page: one entry
+    if (labels.has(sectionLabel(s))) continue;
+    labels.add(sectionLabel(s));
     out.push(s);
   }
   return out;

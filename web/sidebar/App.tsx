@@ -6,13 +6,19 @@ import { ApiError, errorMessage, makeClient, tokenStore, type ApiClient, type To
 import { formatDateTime } from '../shared/time';
 import { tierLabel } from '../shared/labels';
 import { signIn, oauthUrl, type SidebarConfig } from './flow';
-import { currentExternalContact, inWecomClient, registerWecom, sendMiniprogramCard, wecomErrorMessage } from './wecom';
+import { currentExternalContact, inWecomClient, registerWecom, sendChat, sendMiniprogramCard, wecomErrorMessage, type ChatMessage } from './wecom';
 import coverUrl from './card-cover.png';
 import { CheckInPanel } from './checkin/CheckInPanel';
 import { ContactJourneys } from './tasks/ContactJourneys';
 import { TasksPanel } from './tasks/TasksPanel';
 import { ArrivalsPanel } from './arrivals/ArrivalsPanel';
 import { ChurnRiskCard } from './churn/ChurnRiskCard';
+import { ErrorBoundary } from '../shared/ErrorBoundary';
+import { Avatar } from './Avatar';
+import { CorpTagsPanel } from './clerk/CorpTagsPanel';
+import { FollowupPanel } from './clerk/FollowupPanel';
+import { LibraryPanel } from './clerk/LibraryPanel';
+import { NewTaskPanel } from './clerk/NewTaskPanel';
 
 type ContactView = wecom.SidebarContactView;
 type Mode = 'dev' | 'wecom';
@@ -83,6 +89,8 @@ export function App() {
   const api = useMemo(() => makeClient(tokens, () => tokens.clear()), [tokens]);
   const [view, setView] = useState<View>({ kind: 'loading', text: '正在加载…' });
   const configRef = useRef<SidebarConfig | null>(null);
+  // bumped when the clerk adds a task or a note, so the task list and the timeline show it
+  const [tasksKey, setTasksKey] = useState(0);
 
   const reauth = useCallback((notice: string) => {
     const config = configRef.current;
@@ -183,22 +191,66 @@ export function App() {
             </button>
           </header>
           {/* Who just walked in: first, so the clerk at the door sees it at once. */}
-          <ArrivalsPanel api={api} />
-          <ContactPanel state={view.contact} />
+          <ErrorBoundary surface="sidebar" area="arrivals" compact>
+            <ArrivalsPanel api={api} />
+          </ErrorBoundary>
+          <ErrorBoundary surface="sidebar" area="contact" compact>
+            <ContactPanel state={view.contact} />
+          </ErrorBoundary>
           {view.contact.kind === 'ready' && view.contact.view.member && (
-            <ChurnRiskCard key={`risk-${view.contact.view.externalUserId}`} api={api} externalUserId={view.contact.view.externalUserId} />
+            <ErrorBoundary surface="sidebar" area="churn" compact>
+              <ChurnRiskCard key={`risk-${view.contact.view.externalUserId}`} api={api} externalUserId={view.contact.view.externalUserId} />
+            </ErrorBoundary>
           )}
           {view.contact.kind === 'ready' && (
-            <ContactJourneys key={view.contact.view.externalUserId} api={api} externalUserId={view.contact.view.externalUserId} />
+            <ClerkPanels
+              api={api}
+              externalUserId={view.contact.view.externalUserId}
+              send={(m) => sendChat(m, view.mode === 'dev' && view.config.simulator ? { simulatorUrl: view.config.simulator.baseUrl, userid: view.staff.wecomUserId, externalUserId: view.contact.kind === 'ready' ? view.contact.view.externalUserId : '' } : null)}
+              onTask={() => setTasksKey((k) => k + 1)}
+            />
           )}
-          {view.contact.kind === 'ready' && <Actions mode={view.mode} config={view.config} />}
+          {view.contact.kind === 'ready' && (
+            <ErrorBoundary surface="sidebar" area="journeys" compact>
+              <ContactJourneys key={view.contact.view.externalUserId} api={api} externalUserId={view.contact.view.externalUserId} />
+            </ErrorBoundary>
+          )}
+          {view.contact.kind === 'ready' && (
+            <ErrorBoundary surface="sidebar" area="actions" compact>
+              <Actions mode={view.mode} config={view.config} />
+            </ErrorBoundary>
+          )}
           {/* Journey tasks are the staff member's own, whoever the chat is with. */}
-          <TasksPanel api={api} externalUserId={view.contact.kind === 'ready' ? view.contact.view.externalUserId : null} />
+          <ErrorBoundary surface="sidebar" area="tasks" compact>
+            <TasksPanel key={tasksKey} api={api} externalUserId={view.contact.kind === 'ready' ? view.contact.view.externalUserId : null} />
+          </ErrorBoundary>
           {/* Class check-in needs no chat contact: staff type the code the member shows. */}
+          <ErrorBoundary surface="sidebar" area="checkin" compact>
           <CheckInPanel api={api} />
+          </ErrorBoundary>
         </>
       )}
     </div>
+  );
+}
+
+/** The clerk's tools for the customer in the chat, each in its own boundary: a broken one never takes the rest down. */
+function ClerkPanels({ api, externalUserId, send, onTask }: { api: ApiClient; externalUserId: string; send: (m: ChatMessage) => Promise<void>; onTask: () => void }) {
+  return (
+    <>
+      <ErrorBoundary surface="sidebar" area="corp-tags" compact>
+        <CorpTagsPanel key={externalUserId} api={api} externalUserId={externalUserId} />
+      </ErrorBoundary>
+      <ErrorBoundary surface="sidebar" area="library" compact>
+        <LibraryPanel api={api} send={send} />
+      </ErrorBoundary>
+      <ErrorBoundary surface="sidebar" area="followups" compact>
+        <FollowupPanel key={externalUserId} api={api} externalUserId={externalUserId} />
+      </ErrorBoundary>
+      <ErrorBoundary surface="sidebar" area="new-task" compact>
+        <NewTaskPanel api={api} externalUserId={externalUserId} onCreated={onTask} />
+      </ErrorBoundary>
+    </>
   );
 }
 
@@ -247,11 +299,7 @@ function ContactPanel({ state }: { state: ContactState }) {
   return (
     <>
       <section className="sb-card sb-contact">
-        {view.avatarUrl ? (
-          <img className="sb-avatar" src={view.avatarUrl} alt="" referrerPolicy="no-referrer" />
-        ) : (
-          <div className="sb-avatar sb-avatar-text">{name.slice(0, 1)}</div>
-        )}
+        <Avatar url={view.avatarUrl} name={name} />
         <div className="sb-grow">
           <div className="sb-name" data-testid="sidebar-contact-name">
             {name}
@@ -281,9 +329,9 @@ function ContactPanel({ state }: { state: ContactState }) {
             </dl>
           </section>
           <section className="sb-card">
-            <h3>标签</h3>
+            <h3>会员标签</h3>
             <div className="sb-tags" data-testid="sidebar-tags">
-              {m.tags.length ? m.tags.map((t) => <span key={t}>{t}</span>) : <em className="sb-muted">暂无标签</em>}
+              {m.tags.length ? m.tags.map((t) => <span key={t}>{t}</span>) : <em className="sb-muted">暂无会员行为标签</em>}
             </div>
           </section>
           <Offers offers={m.offers} />

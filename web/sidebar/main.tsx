@@ -6,7 +6,11 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { reportUncaught } from '../shared/report';
+import '../shared/error-boundary.css';
 import './sidebar.css';
+
+reportUncaught('sidebar');
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

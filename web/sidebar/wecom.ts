@@ -94,3 +94,30 @@ export function wecomErrorMessage(err: unknown): string {
   if (err instanceof Error && 'code' in err) return err.message; // ApiError from the signature call
   return errMsg ? `企业微信调用失败（${errMsg}）` : '企业微信调用失败，请稍后重试';
 }
+
+/** What sendChatMessage takes (the subset the sidebar sends). */
+export type ChatMessage =
+  | { msgtype: 'text'; text: { content: string } }
+  | { msgtype: 'news'; news: { link: string; title: string; desc: string; imgUrl: string } }
+  | { msgtype: 'miniprogram'; miniprogram: MiniprogramCard };
+
+/** In dev the simulator's WeCom-client stand-in receives the message (and records it). */
+export interface DevChat {
+  simulatorUrl: string;
+  userid: string | null;
+  externalUserId: string;
+}
+
+/** Send into the current chat: the WeCom client's sendChatMessage, or the simulator in dev. */
+export async function sendChat(message: ChatMessage, dev: DevChat | null): Promise<void> {
+  if (!dev) {
+    await ww.sendChatMessage(message as Parameters<typeof ww.sendChatMessage>[0]);
+    return;
+  }
+  const res = await fetch(`${dev.simulatorUrl.replace(/\/+$/, '')}/__sim/wecom/client/send-chat-message`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userid: dev.userid, external_userid: dev.externalUserId, message }),
+  });
+  if (!res.ok) throw { errMsg: `sendChatMessage:fail ${res.status}` };
+}

@@ -3,7 +3,8 @@
  * a search box, one filter select and a "new" button; searching or filtering goes back to page 1.
  */
 import { useState, type HTMLAttributes } from 'react';
-import { Alert, Button, Input, Select, Space, Table } from 'antd';
+import { Alert, Button, Input, Select, Space } from 'antd';
+import { DataTable } from './DataTable';
 import { PlusOutlined } from '@ant-design/icons';
 import type { ColumnsType, TablePaginationConfig } from 'antd/es/table';
 import type { Loaded } from './useLoaded';
@@ -106,7 +107,7 @@ export function ListTable<T extends { id: number | string }>({
     <>
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
       <div data-testid={testId}>
-        <Table<T>
+        <DataTable<T>
           className="clickable-rows"
           rowKey="id"
           size="middle"

@@ -3,10 +3,12 @@ import { Link } from 'react-router-dom';
 import { useStaff } from '../auth';
 import { BUILT_SECTIONS, navSections, sectionLabel } from '../sections';
 import { ROLE_LABELS } from '../../shared/labels';
+import { StaffLanding } from './StaffLanding';
 
 /** Landing page: who is signed in and where they can go. No figures until the insight read models exist. */
 export function DashboardPage() {
   const staff = useStaff();
+  if (staff.role === 'staff') return <StaffLanding />;
   const links = navSections(staff.sections).filter((s) => s !== 'dashboard');
   return (
     <>

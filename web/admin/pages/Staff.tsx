@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { Alert, Card, Result, Table, Tag } from 'antd';
+import { Alert, Card, Result, Tag } from 'antd';
+import { DataTable } from '../common/DataTable';
 import type { ColumnsType } from 'antd/es/table';
 import * as identity from '../../../contracts/identity';
 import { useAuth } from '../auth';
@@ -49,7 +50,7 @@ export function StaffPage() {
     <Card>
       {error ? <Alert type="error" showIcon message={error.message} style={{ marginBottom: 16 }} /> : null}
       <div data-testid="staff-table">
-        <Table<StaffRow>
+        <DataTable<StaffRow>
           rowKey="id"
           size="middle"
           columns={columns}

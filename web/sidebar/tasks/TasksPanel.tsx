@@ -81,8 +81,8 @@ export function TasksPanel({ api, externalUserId }: { api: ApiClient; externalUs
                   <span className={late ? 'tk-meta tk-due-late' : 'tk-meta'}>{late ? '已逾期' : `${formatDateTime(t.dueAt).slice(5)} 前`}</span>
                 </div>
                 <div className="tk-meta">
-                  客户：{t.customerName ?? t.externalUserId}
-                  {t.journeyName ? ` · ${t.journeyName}` : ''}
+                  客户：{t.customerName ?? '未命名客户'}
+                  {t.journeyName ? ` · ${t.journeyName}` : ' · 手动任务'}
                 </div>
                 {t.detail ? <p className="tk-detail">{t.detail}</p> : null}
                 <div className="tk-actions">

@@ -505,7 +505,8 @@ export class ClassAdminService {
           i + 1,
           REGISTRATION_STATUS_LABELS[r.status],
           r.waitlistPosition ?? '',
-          r.nickname ?? '(已注销)',
+          // a member without a nickname is not a deleted one: say who it is as far as we know
+          r.nickname ?? (r.phoneMasked ? `未设置昵称（${r.phoneMasked}）` : '未设置昵称'),
           r.phoneMasked ?? '',
           r.householdName ?? '',
           r.adults,

@@ -92,16 +92,48 @@ export class JourneyTasksService {
     return v;
   }
 
-  async recordInteraction(staff: StaffPrincipal, externalUserId: string, kind: 'replied' | 'called' | 'visited'): Promise<void> {
+  /**
+   * `sourceKey` names the record when another module keeps its own (a follow-up note): the journeys
+   * then count the interaction without a timeline line of their own. A call noted here is keyed
+   * `note:called:…` so the timeline says it was a call.
+   */
+  async recordInteraction(staff: StaffPrincipal, externalUserId: string, kind: 'replied' | 'called' | 'visited', sourceKey?: string): Promise<void> {
     const { memberId } = await this.assertVisible(staff, externalUserId);
     const now = new Date();
-    await this.db.transaction((em) =>
-      this.projection.record(em, { memberId, externalUserId, kind: kind === 'visited' ? 'visit' : 'reply', at: now, sourceKey: `note:${staff.staffId}:${externalUserId}:${now.getTime()}` }),
-    );
+    const key = sourceKey ?? (kind === 'called' ? `note:called:${staff.staffId}:${externalUserId}:${now.getTime()}` : `note:${staff.staffId}:${externalUserId}:${now.getTime()}`);
+    await this.db.transaction((em) => this.projection.record(em, { memberId, externalUserId, kind: kind === 'visited' ? 'visit' : 'reply', at: now, sourceKey: key }));
     // a store visit noted by staff also counts as the customer's interaction with the contact
     if (kind === 'visited') {
-      await this.db.transaction((em) => this.projection.record(em, { externalUserId, kind: 'reply', at: now, sourceKey: `note:${staff.staffId}:${externalUserId}:${now.getTime()}:v` }));
+      await this.db.transaction((em) => this.projection.record(em, { externalUserId, kind: 'reply', at: now, sourceKey: `${key}:v` }));
     }
+  }
+
+  /** A task the clerk sets by hand for this customer (shown with the journey tasks, no journey). */
+  async createManual(staff: StaffPrincipal, externalUserId: string, input: { title: string; detail: string; dueAt: Date }, now = new Date()): Promise<{ id: number; title: string; dueAt: string }> {
+    const { memberId } = await this.assertVisible(staff, externalUserId);
+    const me = await this.directory.staffById(staff.staffId);
+    const mine = !!me?.wecomUserId;
+    const row = await this.db.manager.save(
+      this.db.manager.create(StaffTask, {
+        idemKey: `manual:${staff.staffId}:${now.getTime()}:${Math.random().toString(36).slice(2, 8)}`,
+        // the clerk's own task; an account without WeCom (a manager on the ops login) keeps it at the store
+        assignee: mine ? 'owner' : 'store_manager',
+        staffUserId: me?.wecomUserId ?? null,
+        storeId: me?.storeId ?? staff.storeId,
+        externalUserId,
+        memberId,
+        enrolmentId: null,
+        journeyName: null,
+        title: input.title,
+        detail: input.detail,
+        status: 'open',
+        dueAt: input.dueAt,
+        createdAt: now,
+        doneAt: null,
+        doneBy: null,
+      }),
+    );
+    return { id: row.id, title: row.title, dueAt: iso(row.dueAt) };
   }
 
   async setOptOut(staff: StaffPrincipal, externalUserId: string, optedOut: boolean): Promise<{ optedOut: boolean }> {

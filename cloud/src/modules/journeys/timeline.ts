@@ -23,6 +23,7 @@ import { StaffTask } from './entities/staff-task.entity';
 function activityText(a: Pick<ActivityLog, 'kind' | 'sourceKey'>): string | null {
   if (a.kind === 'order') return '下单购物';
   if (!a.sourceKey.startsWith('note:') || a.sourceKey.endsWith(':v')) return null;
+  if (a.sourceKey.startsWith('note:called:')) return '电话联系（员工记录）';
   return a.kind === 'visit' ? '到店（员工记录）' : a.kind === 'reply' ? '与员工有互动（员工记录）' : null;
 }
 

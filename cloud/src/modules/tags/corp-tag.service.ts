@@ -157,6 +157,43 @@ export class CorpTagService {
     return this.ours(refs);
   }
 
+  /**
+   * Replace what we know of one contact's corp tags with WeCom's own answer (externalcontact/get's
+   * follow_user[].tags, type 1 = corp tags): tags set in the WeCom client or by other apps show too.
+   */
+  async refreshContact(externalUserId: string, follows: Array<{ userid: string; tags?: Array<{ tag_id?: string; type: number }> }>, now = new Date()): Promise<void> {
+    await this.db.transaction(async (em) => {
+      for (const f of follows) {
+        const ids = [...new Set((f.tags ?? []).filter((t) => t.type === 1 && t.tag_id).map((t) => t.tag_id!))];
+        const have = await em.find(CorpTagContact, { where: { externalUserId, userId: f.userid }, select: { id: true, tagId: true } });
+        const gone = have.filter((h) => !ids.includes(h.tagId)).map((h) => h.id);
+        if (gone.length) await em.delete(CorpTagContact, { id: In(gone) });
+        for (const tagId of ids.filter((id) => !have.some((h) => h.tagId === id))) {
+          try {
+            await em.insert(CorpTagContact, { externalUserId, userId: f.userid, tagId, markedAt: now });
+          } catch (err) {
+            if (!isUniqueViolation(err)) throw err;
+          }
+        }
+      }
+    });
+  }
+
+  /** Every live corp tag the contact carries at any staff member, ours flagged. */
+  async contactTags(externalUserId: string): Promise<Array<{ id: string; name: string; groupName: string; ours: boolean }>> {
+    const marks = await this.db.manager.find(CorpTagContact, { where: { externalUserId }, select: { tagId: true } });
+    const ids = [...new Set(marks.map((m) => m.tagId))];
+    if (!ids.length) return [];
+    const tags = await this.db.manager.find(CorpTag, { where: { tagId: In(ids), deleted: false }, order: { groupName: 'ASC', id: 'ASC' } });
+    return tags.map((t) => ({ id: t.tagId, name: t.name, groupName: t.groupName, ours: !!t.createdByUs }));
+  }
+
+  /** Our own live tags (the ones the app may apply). */
+  async ourTags(): Promise<Array<{ id: string; name: string; groupName: string }>> {
+    const rows = await this.db.manager.find(CorpTag, { where: { deleted: false, createdByUs: true }, order: { groupName: 'ASC', id: 'ASC' } });
+    return rows.map((t) => ({ id: t.tagId, name: t.name, groupName: t.groupName }));
+  }
+
   /** Keep the contact-tag mirror in step with a successful mark_tag. */
   async recordMarks(o: { externalUserId: string; userId: string; added: string[]; removed: string[] }, now = new Date()): Promise<void> {
     const m = this.db.manager;

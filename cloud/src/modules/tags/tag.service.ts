@@ -79,6 +79,18 @@ export class TagService {
     return out;
   }
 
+  /** SQL condition (for another module's member query) that member `idExpr` holds tag `:param` (ours or the RFM tier). */
+  memberHasTagSql(idExpr: string, param: string): string {
+    return `(${idExpr} IN (SELECT mt.member_id FROM member_tag mt JOIN tag t ON t.id = mt.tag_id WHERE t.name = :${param}) OR ${idExpr} IN (SELECT mr.member_id FROM member_rfm mr WHERE mr.tier = :${param}))`;
+  }
+
+  /** Tag names in use (for filters), ours then the RFM tiers held by anyone. */
+  async namesInUse(): Promise<string[]> {
+    const ours: Array<{ name: string }> = await this.db.manager.query('SELECT DISTINCT t.name AS name FROM tag t JOIN member_tag mt ON mt.tag_id = t.id ORDER BY t.name');
+    const rfm: Array<{ tier: string }> = await this.db.manager.query('SELECT DISTINCT tier FROM member_rfm ORDER BY tier');
+    return [...new Set([...ours.map((r) => r.name), ...rfm.map((r) => r.tier)])];
+  }
+
   @PrivacyExport('tags')
   async exportFor(memberId: number): Promise<Array<Record<string, unknown>>> {
     return (await this.tagsOf(memberId)).map((t) => ({ tag: t.name, source: t.source, grantedAt: t.grantedAt.toISOString() }));

@@ -126,13 +126,17 @@ export function nextBestOffers({ tier, registeredAt, facts, now }: OfferInput): 
     });
   }
 
-  // 6. a new member who has not ordered yet: the New Year's Eve dinner pre-order (not open yet)
-  const isNew = tier === '新客' || now.getTime() - registeredAt.getTime() <= NEW_MEMBER_DAYS * DAY;
-  if (isNew && !facts.lastOrderAt) {
+  // 6. never ordered and not gone quiet: the New Year's Eve dinner pre-order (not open yet). The
+  // reason says what is true of this member: 「新会员」 only within NEW_MEMBER_DAYS of registering
+  // (the 新客 tier alone stays on long-registered members who never ordered); a quiet customer gets
+  // the caring offer above instead of a sales pitch.
+  const memberDays = Math.floor((now.getTime() - registeredAt.getTime()) / DAY);
+  const recentlyJoined = memberDays <= NEW_MEMBER_DAYS;
+  if ((recentlyJoined || tier === '新客') && !facts.lastOrderAt && quietDays < QUIET_DAYS) {
     offers.push({
       key: 'nye_preorder',
       text: '介绍年夜饭预订即将开放，可先帮客户登记预约提醒',
-      reason: '新会员，还没有下过单',
+      reason: recentlyJoined ? '新会员，还没有下过单' : `注册${memberDays}天，还没有下过单`,
     });
   }
 

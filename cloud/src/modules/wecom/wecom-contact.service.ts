@@ -30,6 +30,36 @@ export class WecomContactService {
     return em.find(WecomContact, { where: { memberId }, relations: { followStaff: true }, order: { id: 'ASC' } });
   }
 
+  /**
+   * SQL condition (for another module's member query) that the member `idExpr` is / is not a WeCom
+   * contact of ours: linked by member id, or by unionid before the sidebar stored the link.
+   */
+  memberIsContactSql(idExpr: string, unionidExpr: string, linked: boolean): string {
+    const is = `(${idExpr} IN (SELECT wc.member_id FROM wecom_contact wc WHERE wc.member_id IS NOT NULL) OR (${unionidExpr} IS NOT NULL AND ${unionidExpr} IN (SELECT wu.unionid FROM wecom_contact wu WHERE wu.unionid IS NOT NULL)))`;
+    return linked ? is : `NOT ${is}`;
+  }
+
+  /** Which of these members (by id, or by unionid) are WeCom contacts of ours. */
+  async contactMemberIds(members: Array<{ id: number; unionid: string | null }>): Promise<Set<number>> {
+    if (!members.length) return new Set();
+    const ids = members.map((m) => m.id);
+    const unionids = members.map((m) => m.unionid).filter((u): u is string => !!u);
+    const qb = this.db.manager.createQueryBuilder(WecomContact, 'c').select(['c.memberId', 'c.unionid']).where('c.member_id IN (:...ids)', { ids });
+    if (unionids.length) qb.orWhere('c.unionid IN (:...unionids)', { unionids });
+    const rows = await qb.getMany();
+    const byUnion = new Set(rows.map((r) => r.unionid).filter(Boolean));
+    const out = new Set(rows.map((r) => r.memberId).filter((x): x is number => x !== null));
+    for (const m of members) if (m.unionid && byUnion.has(m.unionid)) out.add(m.id);
+    return out;
+  }
+
+  /** The member's contacts, by the stored link or by unionid. */
+  async contactsOfMember(memberId: number, unionid: string | null): Promise<WecomContact[]> {
+    const qb = this.db.manager.createQueryBuilder(WecomContact, 'c').leftJoinAndSelect('c.followStaff', 's').where('c.member_id = :memberId', { memberId });
+    if (unionid) qb.orWhere('c.unionid = :unionid', { unionid });
+    return qb.orderBy('c.id', 'ASC').getMany();
+  }
+
   async findByExternalId(externalUserId: string): Promise<WecomContact | null> {
     return this.db.manager.findOne(WecomContact, { where: { externalUserId }, relations: { followStaff: true } });
   }

@@ -3,7 +3,8 @@
  * tags and welcome; the customers it brought (with each welcome's delay) and its welcome log.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, App, Button, Card, Col, Descriptions, Drawer, Image, Popconfirm, Result, Row, Skeleton, Space, Statistic, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Descriptions, Drawer, Image, Popconfirm, Result, Row, Skeleton, Space, Statistic, Tabs, Tag, Typography } from 'antd';
+import { DataTable } from '../../common/DataTable';
 import { EditOutlined, StopOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
 import { Link, useNavigate, useParams } from 'react-router-dom';
@@ -60,7 +61,7 @@ function ContactsTable({ channelId, reloadKey }: { channelId: number; reloadKey:
   return (
     <div data-testid="channel-contacts">
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
-      <Table<Contact>
+      <DataTable<Contact>
         rowKey={(r) => `${r.externalUserId}-${r.addedAt}`}
         size="small"
         columns={contactColumns}

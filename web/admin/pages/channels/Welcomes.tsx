@@ -3,7 +3,8 @@
  * plus p50 / p99 of the sent ones. Used as its own tab and inside a channel's page (channelId).
  */
 import { useState } from 'react';
-import { Alert, Card, Col, Row, Select, Space, Statistic, Table, Tag, Tooltip, Typography } from 'antd';
+import { Alert, Card, Col, Row, Select, Space, Statistic, Tag, Tooltip, Typography } from 'antd';
+import { DataTable } from '../../common/DataTable';
 import type { ColumnsType } from 'antd/es/table';
 import { Link } from 'react-router-dom';
 import type { RouteResponse } from '../../../../contracts/route';
@@ -93,7 +94,7 @@ export function WelcomesTable({ channelId }: { channelId?: number }) {
           options={WELCOME_STATUSES.map((s) => ({ value: s, label: WELCOME_STATUS_LABELS[s] }))}
         />
       </Space>
-      <Table<Item>
+      <DataTable<Item>
         rowKey="id"
         size="small"
         columns={channelId ? columns.filter((c) => c.title !== '渠道') : columns}

@@ -1,6 +1,7 @@
 /** Members blocked for no-shows, with an early lift (e.g. the member explained the absence). */
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, App, Button, Card, Popconfirm, Table, Typography } from 'antd';
+import { Alert, App, Button, Card, Popconfirm, Typography } from 'antd';
+import { DataTable } from '../../common/DataTable';
 import type { ColumnsType } from 'antd/es/table';
 import { opsLiftBlock, opsListBlocks, type BlockItem } from '../../../../contracts/classes';
 import { useAuth } from '../../auth';
@@ -57,7 +58,7 @@ export function BlocksPage() {
     <Card title="因未到场暂停报名的会员">
       <Typography.Paragraph type="secondary">规则：一定天数内多次报名未到场的会员，会暂停报名一段时间（天数和次数由系统配置）。会员在小程序里能看到原因和截止日期。</Typography.Paragraph>
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
-      <Table<BlockItem>
+      <DataTable<BlockItem>
         rowKey="id"
         size="middle"
         columns={columns}

@@ -1,6 +1,7 @@
 /** One class: its facts, attendance and no-show figures, every session with counts, and ratings. */
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, App, Button, Card, Col, Descriptions, Form, Input, InputNumber, List, Modal, Popconfirm, Rate, Result, Row, Skeleton, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Descriptions, Form, Input, InputNumber, List, Modal, Popconfirm, Rate, Result, Row, Skeleton, Space, Statistic, Tag, Typography } from 'antd';
+import { DataTable } from '../../common/DataTable';
 import type { ColumnsType } from 'antd/es/table';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import {
@@ -194,7 +195,7 @@ export function ClassDetailPage() {
 
       <Card title="场次">
         <div data-testid="session-table">
-          <Table<SessionRow> rowKey="id" size="middle" columns={columns} dataSource={rows} pagination={false} scroll={{ x: 1000 }} />
+          <DataTable<SessionRow> rowKey="id" size="middle" columns={columns} dataSource={rows} pagination={false} scroll={{ x: 1000 }} />
         </div>
       </Card>
 

@@ -1,6 +1,7 @@
 /** Every rating and comment (newest first), with the overall average. */
 import { useEffect, useState } from 'react';
-import { Alert, Card, Rate, Table, Typography } from 'antd';
+import { Alert, Card, Rate, Typography } from 'antd';
+import { DataTable } from '../../common/DataTable';
 import type { ColumnsType } from 'antd/es/table';
 import { Link } from 'react-router-dom';
 import { opsFeedback, type FeedbackItem } from '../../../../contracts/classes';
@@ -38,7 +39,7 @@ export function FeedbackPage() {
     <Card title={`评价与留言${data?.averageRating != null ? `（平均 ★ ${stars(data.averageRating)}）` : ''}`}>
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
       <div data-testid="feedback-table">
-        <Table<FeedbackItem>
+        <DataTable<FeedbackItem>
           rowKey="registrationId"
           size="middle"
           columns={columns}

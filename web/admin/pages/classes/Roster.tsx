@@ -1,6 +1,7 @@
 /** Roster of one session: check-in state and action, waitlist order, reminders, ratings, CSV export, the door QR. */
 import { useCallback, useEffect, useState, type HTMLAttributes } from 'react';
-import { Alert, App, Button, Card, Descriptions, Modal, Popover, Rate, Result, Skeleton, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Modal, Popover, Rate, Result, Skeleton, Space, Tag, Typography } from 'antd';
+import { DataTable } from '../../common/DataTable';
 import { DownloadOutlined, QrcodeOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
 import { Link, useParams } from 'react-router-dom';
@@ -205,7 +206,7 @@ export function RosterPage() {
 
       <Card title={`名单（${roster.items.length}）`} size="small" extra={<Button onClick={load}>刷新</Button>}>
         <div data-testid="roster-table">
-          <Table<RosterItem>
+          <DataTable<RosterItem>
             rowKey="registrationId"
             size="small"
             columns={columns}

@@ -1,6 +1,7 @@
 /** What ops did to a contest: reviews, voids, flags, the close, winners and listings. */
 import { useState } from 'react';
-import { Alert, Table } from 'antd';
+import { Alert } from 'antd';
+import { DataTable } from '../../common/DataTable';
 import * as contest from '../../../../contracts/contest';
 import { useAuth } from '../../auth';
 import { formatDateTime } from '../../../shared/time';
@@ -13,7 +14,7 @@ export function AuditTab({ contestId, version }: { contestId: number; version: n
   return (
     <div data-testid="audit-tab">
       {log.error && <Alert type="error" showIcon message={log.error} style={{ marginBottom: 12 }} />}
-      <Table
+      <DataTable
         rowKey="id"
         size="small"
         loading={log.loading}

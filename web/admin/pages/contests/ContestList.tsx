@@ -1,6 +1,7 @@
 /** All contests (drafts included) with their moderation and vote counts, plus the block list. */
 import { useState, type HTMLAttributes } from 'react';
-import { Alert, Badge, Button, Card, Input, Space, Table, Tag, Typography, App } from 'antd';
+import { Alert, Badge, Button, Card, Input, Space, Tag, Typography, App } from 'antd';
+import { DataTable } from '../../common/DataTable';
 import { PlusOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
 import * as contest from '../../../../contracts/contest';
@@ -59,7 +60,7 @@ export function ContestList({ onOpen }: { onOpen(id: number): void }) {
       >
         {list.error && <Alert type="error" showIcon message={list.error} style={{ marginBottom: 16 }} />}
         <div data-testid="contest-table">
-          <Table<Row>
+          <DataTable<Row>
             className="clickable-rows"
             rowKey="id"
             size="middle"

@@ -3,7 +3,8 @@
  * each winner from 大厨复刻中 to 已上架 — which creates the credited dish on the New Year's Eve menu.
  */
 import { useMemo, useState } from 'react';
-import { Alert, App, Button, Card, Form, Input, InputNumber, Modal, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Form, Input, InputNumber, Modal, Space, Tag, Typography } from 'antd';
+import { DataTable } from '../../common/DataTable';
 import type { ColumnsType } from 'antd/es/table';
 import * as contest from '../../../../contracts/contest';
 import type { RouteResponse } from '../../../../contracts/route';
@@ -122,7 +123,7 @@ export function RankingTab({ contest: c, version, onChanged }: { contest: contes
           />
         )}
         {board.error && <Alert type="error" showIcon message={board.error} />}
-        <Table<BoardItem>
+        <DataTable<BoardItem>
           rowKey="entryId"
           size="small"
           columns={columns}
@@ -140,7 +141,7 @@ export function RankingTab({ contest: c, version, onChanged }: { contest: contes
       </Card>
       <Card size="small" title="获奖作品">
         {dishes.error && <Alert type="error" showIcon message={dishes.error} />}
-        <Table<Winner>
+        <DataTable<Winner>
           rowKey="entryId"
           size="small"
           columns={winnerColumns}

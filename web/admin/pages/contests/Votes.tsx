@@ -3,7 +3,8 @@
  * with their flags (new account / burst), and voiding — the tally drops and the void is audited.
  */
 import { useState } from 'react';
-import { Alert, App, Button, Card, Input, Modal, Segmented, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Input, Modal, Segmented, Space, Tag, Typography } from 'antd';
+import { DataTable } from '../../common/DataTable';
 import type { ColumnsType } from 'antd/es/table';
 import * as contest from '../../../../contracts/contest';
 import { useAuth } from '../../auth';
@@ -116,7 +117,7 @@ export function VotesTab({ contest: c, version: outer, onChanged }: { contest: c
           同一作品在 10 分钟内收到大量「投票期内新注册账号」的票时会在这里提醒。新账号的票照常计入，核实为异常后可作废；作废会从票数中扣除并记入操作记录。
         </Typography.Paragraph>
         {flags.error && <Alert type="error" showIcon message={flags.error} />}
-        <Table<Flag>
+        <DataTable<Flag>
           rowKey="id"
           size="small"
           columns={flagColumns}
@@ -154,7 +155,7 @@ export function VotesTab({ contest: c, version: outer, onChanged }: { contest: c
           data-testid="votes-filter"
         />
         {votes.error && <Alert type="error" showIcon message={votes.error} />}
-        <Table<Vote>
+        <DataTable<Vote>
           rowKey="id"
           size="small"
           columns={voteColumns}

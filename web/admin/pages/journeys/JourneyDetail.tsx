@@ -3,7 +3,8 @@
  * log on expand), filterable by status and step; and the editor.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, Card, Result, Select, Skeleton, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, Card, Result, Select, Skeleton, Space, Tabs, Tag, Typography } from 'antd';
+import { DataTable } from '../../common/DataTable';
 import type { ColumnsType } from 'antd/es/table';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ENROLMENT_STATUSES, getJourney, listEnrolments, type EnrolmentView, type JourneyView } from '../../../../contracts/journeys';
@@ -76,7 +77,7 @@ function Enrolments({ journey }: { journey: JourneyView }) {
         />
       </Space>
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
-      <Table<EnrolmentView>
+      <DataTable<EnrolmentView>
         rowKey="id"
         size="middle"
         columns={columns}

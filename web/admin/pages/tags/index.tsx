@@ -5,7 +5,8 @@
  * WeCom lets an app edit only its own tags. HQ can sync now and create tags in a group of ours.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, App, Badge, Button, Card, Col, Descriptions, Empty, Form, Input, Modal, Row, Select, Skeleton, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { Alert, App, Badge, Button, Card, Col, Descriptions, Empty, Form, Input, Modal, Row, Select, Skeleton, Space, Tag, Tooltip, Typography } from 'antd';
+import { DataTable } from '../../common/DataTable';
 import { LockOutlined, PlusOutlined, SyncOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
 import type { RouteResponse } from '../../../../contracts/route';
@@ -60,7 +61,7 @@ function GroupCard({ g }: { g: CorpTagView }) {
       }
       extra={<Typography.Text type="secondary">{g.tags.length} 个标签</Typography.Text>}
     >
-      <Table<TagRow> rowKey="id" size="small" columns={columns} dataSource={g.tags} pagination={false} locale={{ emptyText: '该组暂无标签' }} />
+      <DataTable<TagRow> rowKey="id" size="small" columns={columns} dataSource={g.tags} pagination={false} locale={{ emptyText: '该组暂无标签' }} />
     </Card>
   );
 }

@@ -3,7 +3,8 @@
  * effects with their exactly-once state, and this instance's last 200 WeCom API calls (no secrets).
  */
 import { useCallback, useEffect, useState, type DependencyList } from 'react';
-import { Alert, Button, Card, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Select, Space, Tabs, Tag, Typography } from 'antd';
+import { DataTable } from '../../common/DataTable';
 import { ReloadOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
 import type { RouteResponse } from '../../../../contracts/route';
@@ -59,7 +60,7 @@ function LogTable<T extends { id: number }>({ query, loaded, columns }: { query:
   return (
     <>
       {loaded.error && <Alert type="error" showIcon message={loaded.error} style={{ marginBottom: 12 }} />}
-      <Table<T>
+      <DataTable<T>
         rowKey="id"
         size="small"
         columns={columns}
@@ -205,7 +206,7 @@ function Calls() {
         <Typography.Text type="secondary">本实例最近 200 次调用；不记录 access_token 和密钥</Typography.Text>
       </Space>
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
-      <Table<CallItem & { key: number }>
+      <DataTable<CallItem & { key: number }>
         rowKey="key"
         size="small"
         columns={columns}

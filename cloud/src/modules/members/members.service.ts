@@ -1,0 +1,215 @@
+/**
+ * 会员 on the ops page: the filtered list, the member detail page, segments and the Excel export.
+ * Reads members through identity's scoped query, and other domains only through their services
+ * (tags, WeCom contacts, the timeline registry).
+ */
+import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import ExcelJS from 'exceljs';
+import { Brackets, type SelectQueryBuilder } from 'typeorm';
+import type { MemberFilter, MemberProfileView, MemberRow, SegmentView } from '../../../../contracts/members';
+import { MemberFilter as MemberFilterSchema } from '../../../../contracts/members';
+import type { StaffPrincipal } from '../../core/auth/principal';
+import { Db, iso, LIKE_ESCAPE, likeContains } from '../../core/db';
+import { AppError } from '../../core/errors';
+import { TimelineRegistry } from '../../core/timeline';
+import { AdminService } from '../identity/admin.service';
+import { AuthService } from '../identity/auth.service';
+import { Member } from '../identity/entities/member.entity';
+import { Store } from '../identity/entities/store.entity';
+import { maskPhone } from '../identity/views';
+import { CorpTagService } from '../tags/corp-tag.service';
+import { RfmService } from '../tags/rfm.service';
+import { TagService } from '../tags/tag.service';
+import { WecomContactService } from '../wecom/wecom-contact.service';
+import { exportPhone, joinedRange } from './filter';
+import { MemberSegment } from './segment.entity';
+
+export const EXPORT_MAX_ROWS = 10_000;
+
+@Provide()
+@Scope(ScopeEnum.Singleton)
+export class MembersService {
+  @Inject()
+  db!: Db;
+
+  @Inject()
+  admin!: AdminService;
+
+  @Inject()
+  auth!: AuthService;
+
+  @Inject()
+  tags!: TagService;
+
+  @Inject()
+  rfm!: RfmService;
+
+  @Inject()
+  corpTags!: CorpTagService;
+
+  @Inject()
+  contacts!: WecomContactService;
+
+  @Inject()
+  timeline!: TimelineRegistry;
+
+  private filtered(staff: StaffPrincipal, f: MemberFilter): SelectQueryBuilder<Member> {
+    const qb = this.admin
+      .scopedMembers(staff)
+      .leftJoinAndSelect('m.store', 'store')
+      .leftJoinAndSelect('m.household', 'household')
+      .leftJoinAndSelect('m.groupOwner', 'owner');
+    if (f.q) {
+      const pattern = likeContains(f.q);
+      qb.andWhere(new Brackets((w) => w.where(`m.nickname LIKE :pattern ${LIKE_ESCAPE}`, { pattern }).orWhere(`m.phone LIKE :pattern ${LIKE_ESCAPE}`, { pattern })));
+    }
+    if (f.storeId) qb.andWhere('m.store_id = :fStore', { fStore: f.storeId });
+    if (f.tier) qb.andWhere('m.tier = :fTier', { fTier: f.tier });
+    if (f.tag) qb.andWhere(this.tags.memberHasTagSql('m.id', 'fTag'), { fTag: f.tag });
+    if (f.wecom) qb.andWhere(this.contacts.memberIsContactSql('m.id', 'm.unionid', f.wecom === 'linked'));
+    const { from, to } = joinedRange(f.joinedFrom, f.joinedTo);
+    if (from) qb.andWhere('m.created_at >= :fFrom', { fFrom: from });
+    if (to) qb.andWhere('m.created_at < :fTo', { fTo: to });
+    return qb;
+  }
+
+  private async rows(members: Member[]): Promise<MemberRow[]> {
+    const [tags, linked] = await Promise.all([this.tags.tagsOfMany(members.map((m) => m.id)), this.contacts.contactMemberIds(members)]);
+    return members.map((m) => ({
+      id: m.id,
+      nickname: m.nickname,
+      phoneMasked: maskPhone(m.phone),
+      tier: m.tier,
+      storeName: m.store?.name ?? null,
+      householdName: m.household?.name ?? null,
+      groupOwnerName: m.groupOwner?.displayName ?? null,
+      createdAt: iso(m.createdAt),
+      wecomLinked: linked.has(m.id),
+      tags: (tags.get(m.id) ?? []).filter(Boolean),
+    }));
+  }
+
+  async search(staff: StaffPrincipal, q: MemberFilter & { page: number; pageSize: number }) {
+    const [members, total] = await this.filtered(staff, q)
+      .orderBy('m.id', 'DESC')
+      .skip((q.page - 1) * q.pageSize)
+      .take(q.pageSize)
+      .getManyAndCount();
+    return { items: await this.rows(members), total, page: q.page, pageSize: q.pageSize };
+  }
+
+  async options(staff: StaffPrincipal) {
+    const stores = await this.db.manager.find(Store, { order: { id: 'ASC' } });
+    const tiers: Array<{ tier: string }> = await this.admin.scopedMembers(staff).select('m.tier', 'tier').distinct(true).orderBy('m.tier', 'ASC').getRawMany();
+    return {
+      stores: stores.filter((s) => staff.role === 'hq_admin' || s.id === staff.storeId).map((s) => ({ id: s.id, name: s.name })),
+      tiers: tiers.map((t) => t.tier).filter(Boolean),
+      tags: await this.tags.namesInUse(),
+    };
+  }
+
+  async profile(staff: StaffPrincipal, memberId: number): Promise<MemberProfileView> {
+    const m = await this.filtered(staff, {}).andWhere('m.id = :memberId', { memberId }).getOne();
+    if (!m) throw new AppError('NOT_FOUND');
+    const [[row], rfmTier, behaviour, contacts, timeline, household] = await Promise.all([
+      this.rows([m]),
+      this.rfm.tierOf(memberId),
+      this.tags.tagsOf(memberId),
+      this.contacts.contactsOfMember(memberId, m.unionid),
+      this.timeline.timelineOf(memberId, 50),
+      m.householdId ? this.db.manager.find(Member, { where: { householdId: m.householdId, status: 'active' }, select: { id: true, nickname: true, householdRelation: true }, order: { id: 'ASC' } }) : Promise.resolve([]),
+    ]);
+    const wecomContacts = await Promise.all(
+      contacts.map(async (c) => ({
+        externalUserId: c.externalUserId,
+        name: c.name,
+        avatarUrl: c.avatar,
+        staffName: c.followStaff?.displayName ?? null,
+        addedAt: iso(c.addedAt),
+        corpTags: (await this.corpTags.contactTags(c.externalUserId)).map((t) => ({ name: t.name, groupName: t.groupName })),
+      })),
+    );
+    return {
+      ...row,
+      avatarUrl: m.avatarUrl,
+      householdMembers: household.filter((h) => h.id !== m.id).map((h) => ({ id: h.id, nickname: h.nickname, relation: h.householdRelation })),
+      rfmTier,
+      behaviourTags: behaviour.filter((t) => t.name).map((t) => ({ name: t.name, source: t.source, grantedAt: iso(t.grantedAt) })),
+      wecomContacts,
+      timeline: timeline.map((a) => ({ at: iso(a.at), text: a.text, kind: a.kind })),
+    };
+  }
+
+  // ---- segments ----
+
+  private segmentView(s: MemberSegment): SegmentView {
+    const parsed = MemberFilterSchema.safeParse(JSON.parse(s.filter));
+    return { id: s.id, name: s.name, filter: parsed.success ? parsed.data : {}, createdBy: s.createdByName, createdAt: iso(s.createdAt) };
+  }
+
+  async segments(staff: StaffPrincipal): Promise<{ items: SegmentView[] }> {
+    const rows = await this.db.manager.find(MemberSegment, { where: staff.role === 'hq_admin' ? {} : { createdBy: staff.staffId }, order: { id: 'DESC' }, take: 100 });
+    return { items: rows.map((s) => this.segmentView(s)) };
+  }
+
+  async createSegment(staff: StaffPrincipal, name: string, filter: MemberFilter, now = new Date()): Promise<SegmentView> {
+    const me = await this.auth.staffMe(staff.staffId);
+    const clean = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined && v !== ''));
+    const row = await this.db.manager.save(this.db.manager.create(MemberSegment, { name, filter: JSON.stringify(clean), createdBy: staff.staffId, createdByName: me.displayName.slice(0, 40), createdAt: now }));
+    return this.segmentView(row);
+  }
+
+  async deleteSegment(staff: StaffPrincipal, id: number): Promise<{ ok: true }> {
+    const r = await this.db.manager.delete(MemberSegment, staff.role === 'hq_admin' ? { id } : { id, createdBy: staff.staffId });
+    if (!r.affected) throw new AppError('NOT_FOUND');
+    return { ok: true };
+  }
+
+  // ---- export ----
+
+  async exportXlsx(staff: StaffPrincipal, f: MemberFilter, now = new Date()): Promise<{ filename: string; body: Buffer; rows: number }> {
+    const members = await this.filtered(staff, f).orderBy('m.id', 'ASC').take(EXPORT_MAX_ROWS).getMany();
+    const rows = await this.rows(members);
+    const wb = new ExcelJS.Workbook();
+    wb.creator = '社区私域中枢';
+    wb.created = now;
+    const ws = wb.addWorksheet('会员');
+    ws.columns = [
+      { header: '会员编号', key: 'id', width: 10 },
+      { header: '昵称', key: 'nickname', width: 16 },
+      { header: '手机号', key: 'phone', width: 16 },
+      { header: '等级', key: 'tier', width: 8 },
+      { header: '门店', key: 'store', width: 12 },
+      { header: '家庭', key: 'household', width: 14 },
+      { header: '群主', key: 'owner', width: 10 },
+      { header: '企业微信', key: 'wecom', width: 10 },
+      { header: '标签', key: 'tags', width: 30 },
+      { header: '注册时间', key: 'joined', width: 18 },
+    ];
+    ws.getRow(1).font = { bold: true };
+    ws.views = [{ state: 'frozen', ySplit: 1 }];
+    const byId = new Map(members.map((m) => [m.id, m]));
+    for (const r of rows) {
+      ws.addRow({
+        id: r.id,
+        nickname: r.nickname ?? '未设置昵称',
+        phone: exportPhone(staff.role, byId.get(r.id)?.phone ?? null, r.phoneMasked),
+        tier: r.tier,
+        store: r.storeName ?? '',
+        household: r.householdName ?? '',
+        owner: r.groupOwnerName ?? '',
+        wecom: r.wecomLinked ? '已添加' : '未添加',
+        tags: r.tags.join('、'),
+        joined: shanghai(r.createdAt),
+      });
+    }
+    const body = Buffer.from(await wb.xlsx.writeBuffer());
+    const stamp = shanghai(now.toISOString()).replace(/[-: ]/g, '').slice(0, 12);
+    return { filename: `会员-${stamp}.xlsx`, body, rows: rows.length };
+  }
+}
+
+/** 「2026-12-05 14:03」 in Asia/Shanghai. */
+function shanghai(isoTime: string): string {
+  return new Date(Date.parse(isoTime) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
