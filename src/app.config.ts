@@ -12,6 +12,10 @@ export default defineAppConfig({
       pages: ['list/index', 'detail/index', 'mine/index'],
     },
     {
+      root: 'packages/nye',
+      pages: ['order/index', 'orders/index'],
+    },
+    {
       root: 'packages/contest',
       pages: ['home/index', 'entry/index', 'submit/index', 'mine/index', 'leaderboard/index', 'rules/index'],
     },

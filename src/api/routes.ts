@@ -16,4 +16,6 @@ export const ROUTES = {
   classList: '/packages/classes/list/index',
   classDetail: '/packages/classes/detail/index',
   classMine: '/packages/classes/mine/index',
+  nyeOrder: '/packages/nye/order/index',
+  nyeOrders: '/packages/nye/orders/index',
 } as const;

@@ -65,7 +65,7 @@ test('order → pay (3 deliveries pay once) → pickup code → staff verify onc
   });
   expect(items[0].dish).toMatchObject({ dishId, authorDisplayName: '王阿姨', entryId: 4242 });
   const m = await memberToken(t);
-  const menu = await t.client(m.token).call(api.getMenu, {});
+  const menu = await t.client(m.token).call(api.getMenu, { query: {} });
   expect(menu.campaign!.id).toBe(campaign.id);
   expect(menu.sections.map((s) => s.theme)).toEqual(['经典传承', '四世同堂']);
   expect(menu.stores).toEqual([{ id: storeA, name: '滨江店' }]);
