@@ -9,6 +9,7 @@ import { signIn, oauthUrl, type SidebarConfig } from './flow';
 import { currentExternalContact, inWecomClient, registerWecom, sendMiniprogramCard, wecomErrorMessage } from './wecom';
 import coverUrl from './card-cover.png';
 import { CheckInPanel } from './checkin/CheckInPanel';
+import { PickupPanel } from './pickup/PickupPanel';
 import { ContactJourneys } from './tasks/ContactJourneys';
 import { TasksPanel } from './tasks/TasksPanel';
 
@@ -189,6 +190,7 @@ export function App() {
           <TasksPanel api={api} externalUserId={view.contact.kind === 'ready' ? view.contact.view.externalUserId : null} />
           {/* Class check-in needs no chat contact: staff type the code the member shows. */}
           <CheckInPanel api={api} />
+          <PickupPanel api={api} />
         </>
       )}
     </div>
