@@ -77,6 +77,23 @@ export const ERROR_CODES = {
   HOUSEHOLD_INVITE_INVALID: { status: 404, message: '邀请已失效，请让家人重新分享' },
   NICKNAME_REJECTED: { status: 400, message: '昵称含有不允许的内容，请换一个' },
   AVATAR_NOT_FOUND: { status: 400, message: '头像上传失败，请重新选择' },
+  // ---- pre-orders & WeChat Pay (issue 14) ----
+  PAY_UNAVAILABLE: { status: 502, message: '微信支付暂时不可用，请稍后再试' },
+  PAY_ALREADY_PAID: { status: 409, message: '订单已支付，请勿重复支付' },
+  PAY_TRADE_CLOSED: { status: 409, message: '支付已关闭，请重新下单' },
+  PREORDER_NOT_ON_SALE: { status: 409, message: '预订未开始或已截止' },
+  PREORDER_SOLD_OUT: { status: 409, message: '很抱歉，菜品已售罄或库存不足' },
+  PREORDER_DAY_CAP: { status: 409, message: '当天的制作份数已满，请换一天取货' },
+  PREORDER_MEMBER_LIMIT: { status: 409, message: '已超过每人限购份数' },
+  PREORDER_SLOT_FULL: { status: 409, message: '该取货时段已约满，请换一个时段' },
+  PREORDER_STORE_NOT_IN_CAMPAIGN: { status: 400, message: '该门店不参与本次预订' },
+  PREORDER_NOT_PAYABLE: { status: 409, message: '订单已超时或已取消，请重新下单' },
+  PREORDER_CANCEL_CLOSED: { status: 409, message: '已过取消截止时间，无法取消或退款' },
+  PREORDER_NOT_CANCELLABLE: { status: 409, message: '订单当前状态不能取消' },
+  PREORDER_CODE_INVALID: { status: 404, message: '取货码无效，请核对后再试' },
+  PREORDER_ALREADY_PICKED_UP: { status: 409, message: '该订单已核销，请勿重复取货' },
+  PREORDER_NOT_PAID: { status: 409, message: '该订单未支付或已退款，不能核销' },
+  PREORDER_NO_OPENID: { status: 409, message: '请在微信小程序内完成支付' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

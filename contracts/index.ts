@@ -11,6 +11,7 @@ export * as feedback from './feedback';
 export * as community from './community';
 export * as household from './household';
 export * as recipes from './recipes';
+export * as preorder from './preorder';
 export { CURRENT_PRIVACY_VERSION } from './identity';
 export * from './client';
 export * as clerk from './clerk';

@@ -16,6 +16,10 @@ export default defineAppConfig({
       pages: ['box/index', 'rate/index', 'changes/index'],
     },
     {
+      root: 'packages/nye',
+      pages: ['order/index', 'orders/index'],
+    },
+    {
       root: 'packages/contest',
       pages: ['home/index', 'entry/index', 'submit/index', 'mine/index', 'leaderboard/index', 'rules/index'],
     },

@@ -11,6 +11,8 @@ export interface SimRequest {
   rawBody: Buffer;
   /** Parsed JSON body, or undefined when the body is empty or not JSON. */
   body: unknown;
+  /** Values of ':name' segments of the route path. */
+  params?: Record<string, string>;
 }
 
 export interface SimResult {

@@ -11,6 +11,7 @@ import { wechatFace, WechatFaceOptions } from './wechat';
 import { weatherFace } from './weather';
 import { wecomFace, WecomFaceOptions } from './wecom';
 import { DEFAULT_CALLBACK_CRYPTO, wecomEngineModules } from './wecom-callbacks';
+import { payFace, PayFaceOptions } from './pay';
 
 export interface SimulatorOptions {
   port: number;
@@ -18,6 +19,8 @@ export interface SimulatorOptions {
   wechat: WechatFaceOptions;
   /** callbackToken / encodingAESKey: what the callback URL is configured with (defaults = the env defaults). */
   wecom: WecomFaceOptions & { callbackToken?: string; encodingAESKey?: string };
+  /** WeChat Pay face (/pay); keys default to this process's generated dev keys. */
+  pay?: PayFaceOptions;
 }
 
 export interface SimulatorHandle {
@@ -87,8 +90,21 @@ function send(res: ServerResponse, result: SimResult, extraHeaders: Record<strin
   res.end(payload);
 }
 
+/** Exact paths first; a route path may name segments with ':' (the pay face: /v3/…/out-trade-no/:out_trade_no). */
 function findRoute(routes: SimRoute[], method: string, path: string): SimRoute | undefined {
-  return routes.find((r) => r.method === method && r.path === path);
+  return routes.find((r) => r.method === method && r.path === path) ?? routes.find((r) => r.method === method && r.path.includes(':') && matchPath(r.path, path) !== null);
+}
+
+export function matchPath(pattern: string, path: string): Record<string, string> | null {
+  const a = pattern.split('/');
+  const b = path.split('/');
+  if (a.length !== b.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < a.length; i++) {
+    if (a[i].startsWith(':')) params[a[i].slice(1)] = decodeURIComponent(b[i]);
+    else if (a[i] !== b[i]) return null;
+  }
+  return params;
 }
 
 function errcodeOf(result: SimResult): number | null {
@@ -104,7 +120,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
     token: opts.wecom.callbackToken ?? DEFAULT_CALLBACK_CRYPTO.token,
     encodingAESKey: opts.wecom.encodingAESKey ?? DEFAULT_CALLBACK_CRYPTO.encodingAESKey,
   };
-  const faces: SimFace[] = [wechatFace(state, opts.wechat), wecomFace(state, opts.wecom, wecomEngineModules(callbackCrypto)), weatherFace(state)];
+  const faces: SimFace[] = [wechatFace(state, opts.wechat), wecomFace(state, opts.wecom, wecomEngineModules(callbackCrypto)), weatherFace(state), payFace(state, opts.pay ?? {})];
 
   const reset = () => {
     state.reset();
@@ -168,7 +184,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
       const route = findRoute(controlRoutes, method, pathname.slice('/__sim'.length));
       if (!route) return send(res, json({ error: `no control route ${method} ${pathname}` }, 404), CORS);
       const raw = await readBody(req);
-      const result = await route.handle({ method, path: pathname, query: url.searchParams, headers: req.headers, rawBody: raw, body: parseJson(raw) });
+      const result = await route.handle({ method, path: pathname, query: url.searchParams, headers: req.headers, rawBody: raw, body: parseJson(raw), params: matchPath(route.path, pathname.slice('/__sim'.length)) ?? {} });
       return send(res, result, CORS);
     }
 
@@ -177,7 +193,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
     }
 
     const face = faces.find((f) => pathname === f.prefix || pathname.startsWith(f.prefix + '/'));
-    if (!face) return send(res, json({ error: `no face for ${pathname} (the /pay face is not built yet)` }, 404));
+    if (!face) return send(res, json({ error: `no face for ${pathname} ` }, 404));
     const sub = pathname.slice(face.prefix.length);
     const raw = await readBody(req);
     const body = parseJson(raw);
@@ -192,7 +208,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
       result = json(face.faultBody(fault.errcode));
       injected = true;
     } else {
-      result = await route.handle({ method, path: sub, query: url.searchParams, headers: req.headers, rawBody: raw, body } as SimRequest);
+      result = await route.handle({ method, path: sub, query: url.searchParams, headers: req.headers, rawBody: raw, body, params: matchPath(route.path, sub) ?? {} } as SimRequest);
     }
     state.record({
       face: face.name,

@@ -27,4 +27,6 @@ export const ROUTES = {
   householdJoin: '/packages/profile/join/index',
   homeStore: '/packages/profile/store/index',
   coupons: '/packages/profile/coupons/index',
+  nyeOrder: '/packages/nye/order/index',
+  nyeOrders: '/packages/nye/orders/index',
 } as const;

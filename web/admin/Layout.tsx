@@ -11,6 +11,7 @@ import { StaffPage } from './pages/Staff';
 import { ComingSoonPage } from './pages/ComingSoon';
 import { ContestsPage } from './pages/contests';
 import { ClassesSection } from './pages/classes';
+import { PreordersSection } from './pages/preorders';
 import { JourneysSection } from './pages/journeys';
 import { FeedbackSection } from './pages/feedback';
 import { TagsPage } from './pages/tags';
@@ -138,6 +139,8 @@ export function SectionRoute() {
       return <ContestsPage />;
     case 'classes':
       return <ClassesSection />;
+    case 'preorders':
+      return <PreordersSection />;
     case 'journeys':
       return <JourneysSection />;
     case 'feedback':

@@ -18,7 +18,7 @@ export const SECTION_LABELS: Record<string, string> = {
 };
 
 /** Sections with a working page; everything else shows the 「即将上线」 placeholder. */
-export const BUILT_SECTIONS = new Set(['dashboard', 'members', 'staff', 'permissions', 'contests', 'classes', 'journeys', 'feedback', 'tags', 'library']);
+export const BUILT_SECTIONS = new Set(['dashboard', 'members', 'staff', 'permissions', 'contests', 'classes', 'preorders', 'journeys', 'feedback', 'tags', 'library']);
 
 export function sectionLabel(key: string): string {
   return SECTION_LABELS[key] ?? key;

@@ -9,6 +9,7 @@ import { signIn, oauthUrl, type SidebarConfig } from './flow';
 import { currentExternalContact, inWecomClient, registerWecom, sendChat, sendMiniprogramCard, wecomErrorMessage, type ChatMessage } from './wecom';
 import coverUrl from './card-cover.png';
 import { CheckInPanel } from './checkin/CheckInPanel';
+import { PickupPanel } from './pickup/PickupPanel';
 import { ContactJourneys } from './tasks/ContactJourneys';
 import { TasksPanel } from './tasks/TasksPanel';
 import { ArrivalsPanel } from './arrivals/ArrivalsPanel';
@@ -227,6 +228,9 @@ export function App() {
           {/* Class check-in needs no chat contact: staff type the code the member shows. */}
           <ErrorBoundary surface="sidebar" area="checkin" compact>
           <CheckInPanel api={api} />
+          </ErrorBoundary>
+          <ErrorBoundary surface="sidebar" area="pickup" compact>
+            <PickupPanel api={api} />
           </ErrorBoundary>
         </>
       )}

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '年夜饭预订' });
