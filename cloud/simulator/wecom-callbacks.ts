@@ -9,6 +9,7 @@
  * An add_external_contact event first makes the customer a contact of UserID in the simulator
  * (with the State of the contact way) and issues a WelcomeCode valid for 20 s, once.
  */
+import { DirectorySim } from './wecom-directory';
 import { encrypt, getSignature } from '@wecom/crypto';
 import { randomBytes } from 'crypto';
 import { SimRequest, SimResult, badRequest, field, json } from './router';
@@ -225,5 +226,6 @@ export function wecomEngineModules(crypto: CallbackCrypto = DEFAULT_CALLBACK_CRY
       return contacts.routes();
     },
     (sim) => new CallbackFirer(sim, contacts!, crypto).routes(),
+    (sim) => new DirectorySim(sim, contacts!).routes(),
   ];
 }

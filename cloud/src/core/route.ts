@@ -87,6 +87,7 @@ async function authenticate(def: RouteDef, ctx: Context): Promise<Principal | nu
   }
   const principal = await resolvePrincipal(resolver, session);
   if (!principal) throw new AppError('UNAUTHENTICATED');
+  if (principal.kind === 'staff' && principal.passwordChangePending && !def.allowPasswordChangePending) throw new AppError('PASSWORD_CHANGE_REQUIRED');
   if (def.roles && (principal.kind !== 'staff' || !def.roles.includes(principal.role))) {
     throw new AppError('FORBIDDEN');
   }
