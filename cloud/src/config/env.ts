@@ -51,6 +51,8 @@ const EnvSchema = z.object({
   TRUSTED_PROXIES: z.string().optional(),
   /** redis://… shares limits and locks across instances in Redis; unset = in the database. */
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  /** When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16).optional(),
   /** Run pending migrations when the server starts. Off in production: `npm run migrate` once per deploy. */
   MIGRATE_ON_START: bool.optional(),
 });

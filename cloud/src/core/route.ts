@@ -119,6 +119,7 @@ export function Route<R extends RouteDef>(def: R) {
     const name = `${def.method} ${def.path}`;
     const strictResponse = process.env.NODE_ENV === 'test';
     const wrapped = async function (this: unknown, ctx: Context): Promise<unknown> {
+      (ctx.state as { route?: string }).route = def.path;
       const principal = await authenticate(def, ctx);
       const input = parseInput(def, ctx) as RouteParsed<R>;
       const result = await handler.call(this, input, new AuthContext(principal), ctx);

@@ -87,8 +87,8 @@ export class OrgService {
   async listStores(staff: StaffPrincipal): Promise<{ items: StoreView[] }> {
     const stores = await this.db.manager.find(Store, { order: { id: 'ASC' } });
     const counts: Array<{ store_id: number | string; n: number | string }> = await this.db.manager.query(
-      'SELECT store_id, COUNT(*) AS n FROM staff_user WHERE active = ? AND store_id IS NOT NULL GROUP BY store_id',
-      [true],
+      // booleans are stored 0/1 on both databases
+      'SELECT store_id, COUNT(*) AS n FROM staff_user WHERE active = 1 AND store_id IS NOT NULL GROUP BY store_id',
     );
     const byStore = new Map(counts.map((c) => [Number(c.store_id), Number(c.n)]));
     const items = stores.map((s) => toStoreView(s, byStore.get(s.id) ?? 0));
