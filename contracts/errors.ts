@@ -66,6 +66,13 @@ export const ERROR_CODES = {
   WECOM_API_FAILED: { status: 502, message: '企业微信接口调用失败，请稍后再试' },
   CHANNEL_STATE_TAKEN: { status: 409, message: '渠道标识已被使用，请换一个' },
   REFERRAL_NOT_CONFIGURED: { status: 409, message: '邀请活码暂未开放，请稍后再试' },
+  // ---- provisioning (issue 12) ----
+  PASSWORD_CHANGE_REQUIRED: { status: 403, message: '请先修改初始密码' },
+  PASSWORD_INCORRECT: { status: 400, message: '当前密码不正确' },
+  USERNAME_TAKEN: { status: 409, message: '用户名已被使用' },
+  WECOM_USERID_TAKEN: { status: 409, message: '该企业微信账号已绑定其他员工' },
+  STORE_NAME_TAKEN: { status: 409, message: '门店名称已存在' },
+  LAST_ADMIN: { status: 409, message: '至少要保留一个可用的总部管理员' },
   JOURNEY_NOT_BUILTIN: { status: 400, message: '只有内置旅程可以恢复默认设置' },
   // ---- feedback, churn, arrivals (issue 20) ----
   FEEDBACK_ALREADY_GIVEN: { status: 409, message: '这次已经评价过了，谢谢你' },

@@ -27,6 +27,9 @@ export const StaffProfile = z.object({
   storeId: z.number().int().nullable(),
   storeName: z.string().nullable(),
   wecomUserId: z.string().nullable(),
+  active: z.boolean(),
+  /** A generated or reset password: the ops page asks for a new one before anything else. */
+  mustChangePassword: z.boolean(),
   /** Sections of the ops page this role may open (the server enforces the same rules). */
   sections: z.array(z.string()),
 });
@@ -79,6 +82,7 @@ export const staffLogout = defineRoute({
   method: 'POST',
   path: '/api/auth/staff/logout',
   auth: 'staff',
+  allowPasswordChangePending: true,
   summary: 'End the current staff session.',
   response: z.object({ ok: z.literal(true) }),
 });
@@ -87,6 +91,7 @@ export const staffMe = defineRoute({
   method: 'GET',
   path: '/api/staff/me',
   auth: 'staff',
+  allowPasswordChangePending: true,
   summary: 'The signed-in staff member and the sections they may open.',
   response: StaffProfile,
 });

@@ -12,6 +12,7 @@ export * as community from './community';
 export * as household from './household';
 export * as recipes from './recipes';
 export * as preorder from './preorder';
+export * as org from './org';
 export { CURRENT_PRIVACY_VERSION } from './identity';
 export * from './client';
 export * as clerk from './clerk';

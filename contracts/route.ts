@@ -22,6 +22,8 @@ export interface RouteDef<
   path: string;
   auth: RouteAuth;
   roles?: readonly StaffRole[];
+  /** Staff whose password must be changed first may call this route (all others answer PASSWORD_CHANGE_REQUIRED). */
+  allowPasswordChangePending?: boolean;
   summary: string;
   params?: P;
   query?: Q;

@@ -11,6 +11,7 @@
  * change_external_chat event may carry `chat: { add, remove, owner, name, dismiss }`, applied to
  * the simulated group before the callback is sent (without it only the notification is sent).
  */
+import { DirectorySim } from './wecom-directory';
 import { encrypt, getSignature } from '@wecom/crypto';
 import { randomBytes } from 'crypto';
 import { SimRequest, SimResult, badRequest, field, json } from './router';
@@ -234,5 +235,6 @@ export function wecomEngineModules(crypto: CallbackCrypto = DEFAULT_CALLBACK_CRY
     },
     (sim) => new CallbackFirer(sim, contacts!, crypto).routes(),
     appMessageModule,
+    (sim) => new DirectorySim(sim, contacts!).routes(),
   ];
 }

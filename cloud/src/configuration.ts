@@ -19,6 +19,10 @@ import { boundRoutes } from './core/route';
 import { allContractRoutes } from './core/openapi';
 import { type WebApp, WebAppsMiddleware } from './core/web.middleware';
 import { MethodOverrideMiddleware } from './core/method-override.middleware';
+import { ClientIpMiddleware } from './core/client-ip.middleware';
+import { Db } from './core/db';
+import { lifecycle, OpsMiddleware } from './core/ops.middleware';
+import { pendingMigrations } from './cli/datasource';
 import { NoticeService } from './modules/classes/notice.service';
 import { InboxWorker } from './modules/wecom/inbox.worker';
 import { OutboundWorker } from './modules/wecom/outbound.worker';
@@ -59,7 +63,9 @@ export class MainConfiguration implements ILifeCycle {
   }
 
   async onReady(container: IMidwayContainer): Promise<void> {
-    this.app.useMiddleware([MethodOverrideMiddleware, WebAppsMiddleware]);
+    lifecycle.stopping = false;
+    if (!this.env.migrateOnStart) await this.refuseStaleSchema(container);
+    this.app.useMiddleware([ClientIpMiddleware, OpsMiddleware, MethodOverrideMiddleware, WebAppsMiddleware]);
     this.app.useFilter([GlobalErrorFilter]);
     this.checkContractsBound();
 
@@ -101,7 +107,15 @@ export class MainConfiguration implements ILifeCycle {
     }
   }
 
+  /** Production does not migrate at start: a pending migration means `npm run migrate` was skipped. */
+  private async refuseStaleSchema(container: IMidwayContainer): Promise<void> {
+    const db = await container.getAsync(Db);
+    const pending = await pendingMigrations(db.dataSource);
+    if (pending.length) throw new Error(`the database schema is not up to date (${pending.length} migrations pending: ${pending.slice(0, 3).join(', ')}…): run \`npm run migrate\` once for this deploy, then start the servers`);
+  }
+
   async onStop(container: IMidwayContainer): Promise<void> {
+    lifecycle.stopping = true;
     await (await container.getAsync(JobRunner)).stop();
     await (await container.getAsync(EventBus)).stop();
     // background work started by the last deliveries ends before the database closes

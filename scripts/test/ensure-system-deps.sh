@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Make sure the system programs the test command drives are present: Chromium (e2e tests) and
-# MariaDB (the MySQL-protocol test database). On a fresh Debian/Ubuntu machine, as root, install
+# MariaDB (the MySQL-protocol test database), Redis (the shared limit store's test). On a fresh Debian/Ubuntu machine, as root, install
 # them with apt; otherwise say exactly what is missing and stop.
 set -euo pipefail
 
@@ -18,6 +18,8 @@ missing_pkgs() {
   if ! have_bin mariadbd || ! have_bin mariadb-install-db || ! have_bin mariadb-admin || ! have_bin mariadb; then
     pkgs+=(mariadb-server)
   fi
+  # the chain-wide limits' Redis store (core/limits) is tested against a private redis-server
+  have_bin redis-server || pkgs+=(redis-server)
   # better-sqlite3 compiles from source during `npm install` when no prebuilt binary is reachable.
   if [ ! -d node_modules ]; then
     if ! have_bin make || ! have_bin g++ || ! have_bin python3; then pkgs+=(build-essential python3); fi

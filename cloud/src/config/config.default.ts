@@ -4,6 +4,7 @@
  */
 import type { MidwayAppInfo, MidwayConfig } from '@midwayjs/core';
 import { loadEnv } from './env';
+import { jsonLine } from './log-format';
 import { dataSourceOptions, webApps } from './runtime';
 import type { PlatformConfig } from '../platform/types';
 
@@ -56,6 +57,8 @@ export default (_appInfo: MidwayAppInfo): MidwayConfig => {
     midwayLogger: {
       default: {
         level: consoleLevel,
+        // production: one JSON object per line, for the log collector
+        ...(env.logFormat === 'json' ? { format: jsonLine, contextFormat: jsonLine } : {}),
         // logs go to stdout/stderr only (the process manager or container collects them)
         transports: { console: { autoColors: process.stdout.isTTY === true }, file: false, error: false },
       },

@@ -10,7 +10,8 @@ const bool = z
   .transform((v) => ['1', 'true', 'on', 'yes'].includes(v));
 
 const EnvSchema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /** Unset = production rules: the server never guesses it is on a developer's machine (`npm start` sets development). */
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('production'),
   PORT: z.coerce.number().int().min(0).max(65535).default(7001),
   HOST: z.string().default('0.0.0.0'),
   /** mysql://user:pass@host:port/db selects MySQL/MariaDB through mysql2; unset = embedded SQLite. */
@@ -41,7 +42,31 @@ const EnvSchema = z.object({
   /** Member sessions live this many days; staff sessions 7 days. */
   MEMBER_SESSION_DAYS: z.coerce.number().int().positive().default(30),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+  /** `json` (one JSON object per line, the production default) or `text`. */
+  LOG_FORMAT: z.enum(['json', 'text']).optional(),
+  /**
+   * Who may set X-Forwarded-For: comma-separated IPs / CIDRs of the load balancers (e.g.
+   * `10.0.0.0/8,127.0.0.1`). Unset = nobody: the socket's address is the client IP.
+   */
+  TRUSTED_PROXIES: z.string().optional(),
+  /** redis://… shares limits and locks across instances in Redis; unset = in the database. */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  /** When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** Run pending migrations when the server starts. Off in production: `npm run migrate` once per deploy. */
+  MIGRATE_ON_START: bool.optional(),
 });
+
+/** Values that exist only so development and tests talk to the simulator; production refuses them. */
+export const DEV_DEFAULT_SECRETS: Readonly<Record<string, string>> = {
+  WECHAT_APPID: 'wx_dev_appid',
+  WECHAT_APPSECRET: 'dev_app_secret',
+  WECOM_CORP_ID: 'ww_dev_corp',
+  WECOM_CONTACT_SECRET: 'dev_contact_secret',
+  WECOM_AGENT_SECRET: 'dev_agent_secret',
+  WECOM_CALLBACK_TOKEN: 'dev_callback_token',
+  WECOM_ENCODING_AES_KEY: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+};
 
 const PRODUCTION_REQUIRED = [
   'DATABASE_URL',
@@ -64,6 +89,10 @@ export type AppEnv = z.infer<typeof EnvSchema> & {
   wechatApiBase: string;
   wecomApiBase: string;
   dataDir: string;
+  logFormat: 'json' | 'text';
+  migrateOnStart: boolean;
+  /** Parsed TRUSTED_PROXIES (empty: trust no X-Forwarded-For). */
+  trustedProxies: string[];
 };
 
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
@@ -78,6 +107,23 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
     // the dev defaults only fit the simulator: production must name every credential itself
     const missing = PRODUCTION_REQUIRED.filter((key) => !source[key]);
     if (missing.length) throw new Error(`Invalid environment configuration: production needs ${missing.join(', ')}`);
+    // the development defaults are public (they are in this repository): never accept them as secrets
+    const devValues = Object.entries(DEV_DEFAULT_SECRETS)
+      .filter(([key, value]) => source[key] === value)
+      .map(([key]) => key);
+    if (devValues.length) throw new Error(`Invalid environment configuration: production refuses the development values of ${devValues.join(', ')}`);
+    if (env.SEED_DEMO || env.SEED_SHOWCASE) {
+      throw new Error('Invalid environment configuration: SEED_DEMO / SEED_SHOWCASE are refused in production (demo accounts have published passwords)');
+    }
+    if (env.SIMULATOR) throw new Error('Invalid environment configuration: SIMULATOR is refused in production (point WECHAT_API_BASE / WECOM_API_BASE at it instead)');
+    if (env.DATABASE_URL && !/^mysql:\/\//.test(env.DATABASE_URL)) throw new Error('Invalid environment configuration: production needs DATABASE_URL=mysql://…');
+  }
+  const trustedProxies = (env.TRUSTED_PROXIES ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const p of trustedProxies) {
+    if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(p)) throw new Error(`Invalid environment configuration:\n  TRUSTED_PROXIES: "${p}" is not an IP address or CIDR`);
   }
   const simulatorEnabled = production ? false : env.SIMULATOR ?? true;
   const simBase = `http://127.0.0.1:${env.SIMULATOR_PORT}`;
@@ -97,5 +143,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
     wechatApiBase: env.WECHAT_API_BASE ?? (simulatorEnabled ? `${simBase}/wechat` : 'https://api.weixin.qq.com'),
     wecomApiBase: env.WECOM_API_BASE ?? (simulatorEnabled ? `${simBase}/wecom` : 'https://qyapi.weixin.qq.com'),
     dataDir: path.resolve(process.cwd(), env.DATA_DIR),
+    logFormat: env.LOG_FORMAT ?? (production ? 'json' : 'text'),
+    migrateOnStart: env.MIGRATE_ON_START ?? !production,
+    trustedProxies,
   };
 }

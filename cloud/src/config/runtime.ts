@@ -46,7 +46,8 @@ export function dataSourceOptions(env: AppEnv): DataSourceOptions {
     logging: false,
     logger: new QuietTypeormLogger(),
     synchronize: false,
-    migrationsRun: true,
+    // production migrates once per deploy (`npm run migrate`), never at every instance's start
+    migrationsRun: env.migrateOnStart,
     // each migration in its own transaction: a failure leaves the earlier ones applied and recorded
     migrationsTransactionMode: 'each' as const,
     entities: ['**/*.entity.ts', '**/*.entity.js'] as unknown as DataSourceOptions['entities'],

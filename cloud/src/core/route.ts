@@ -87,6 +87,7 @@ async function authenticate(def: RouteDef, ctx: Context): Promise<Principal | nu
   }
   const principal = await resolvePrincipal(resolver, session);
   if (!principal) throw new AppError('UNAUTHENTICATED');
+  if (principal.kind === 'staff' && principal.passwordChangePending && !def.allowPasswordChangePending) throw new AppError('PASSWORD_CHANGE_REQUIRED');
   if (def.roles && (principal.kind !== 'staff' || !def.roles.includes(principal.role))) {
     throw new AppError('FORBIDDEN');
   }
@@ -118,6 +119,7 @@ export function Route<R extends RouteDef>(def: R) {
     const name = `${def.method} ${def.path}`;
     const strictResponse = process.env.NODE_ENV === 'test';
     const wrapped = async function (this: unknown, ctx: Context): Promise<unknown> {
+      (ctx.state as { route?: string }).route = def.path;
       const principal = await authenticate(def, ctx);
       const input = parseInput(def, ctx) as RouteParsed<R>;
       const result = await handler.call(this, input, new AuthContext(principal), ctx);

@@ -128,6 +128,12 @@ export class JobFunctions {
     return this.run('classes.promote-sweep');
   }
 
+  @ServerlessFunction({ functionName: 'identity-directory-sync' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 40 18 * * *' })
+  async identityDirectorySync(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('identity.directory-sync');
+  }
+
   @ServerlessFunction({ functionName: 'purge-expired-sessions' })
   @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 17 * * * *' })
   async purgeExpiredSessions(_event?: TimerEvent): Promise<JobFunctionResult> {

@@ -3,6 +3,7 @@
  * Both platforms answer HTTP 200 with `{ errcode, errmsg }` on failure; success bodies of
  * WeChat often omit errcode entirely, so absent/0 both mean success.
  */
+import { platformCalls } from '../core/metrics';
 import { PlatformCallRecord, PlatformError, PlatformUnavailableError } from './types';
 
 type Platform = PlatformCallRecord['platform'];
@@ -73,6 +74,7 @@ export async function requestPlatformJson<T = Record<string, unknown>>(
   const finish = (outcome: PlatformCallRecord['outcome'], errcode: number | null, status?: number) => {
     const ms = Date.now() - started;
     sink.ring.push({ at: new Date(started).toISOString(), platform: req.platform, api: req.api, errcode, outcome, ms, status });
+    platformCalls.inc({ platform: req.platform, api: req.api, outcome, errcode: errcode === null ? 'none' : String(errcode) });
     const line = `[platform] ${req.platform} ${req.api} outcome=${outcome} errcode=${errcode ?? '-'} ms=${ms}${status ? ` status=${status}` : ''}`;
     if (outcome === 'ok') sink.logger.info(line);
     else if (outcome === 'error') sink.logger.warn(line);

@@ -18,6 +18,24 @@ import { demoPopulation } from './demo-data';
 
 export const DEMO_STORE = '滨江店';
 
+const DEMO_STORE_DETAILS: Partial<Store> = {
+  region: '城东片区',
+  address: '杭州市滨江区江南大道 188 号',
+  latE6: 30_208_000,
+  lngE6: 120_211_000,
+  openingHours: '07:00-22:00',
+  targetHouseholds: 1800,
+  pickupCounters: JSON.stringify(['1号自提柜台']),
+  wecomDepartmentId: 2,
+  active: true,
+};
+
+/** The rest of the demo chain (no members of their own yet). */
+export const DEMO_EXTRA_STORES: Array<Partial<Store> & { name: string }> = [
+  { name: '城南店', region: '城东片区', address: '杭州市上城区复兴路 66 号', latE6: 30_228_000, lngE6: 120_175_000, openingHours: '07:30-21:30', targetHouseholds: 1200, pickupCounters: JSON.stringify(['自提柜台']), wecomDepartmentId: 3, active: true },
+  { name: '湖畔店', region: '城西片区', address: '杭州市西湖区文三路 520 号', latE6: 30_278_000, lngE6: 120_125_000, openingHours: '08:00-22:00', targetHouseholds: 1500, pickupCounters: JSON.stringify(['1号柜台', '2号柜台']), wecomDepartmentId: 4, active: true },
+];
+
 export interface DemoAccount {
   username: string;
   displayName: string;
@@ -58,7 +76,9 @@ export class SeedService {
     const hashes = await Promise.all(DEMO_ACCOUNTS.map((a) => hashPassword(a.password)));
     try {
       return await this.db.transaction(async (em) => {
-        const storeId = Number((await em.insert(Store, { name: DEMO_STORE, latE6: 30_208_000, lngE6: 120_211_000, address: '滨江区江南大道 88 号', createdAt: now })).identifiers[0].id);
+        const storeId = Number((await em.insert(Store, { ...DEMO_STORE_DETAILS, name: DEMO_STORE, createdAt: now })).identifiers[0].id);
+        // two more stores of the chain, so every store-scoped screen shows more than one
+        for (const extra of DEMO_EXTRA_STORES) await em.insert(Store, { ...extra, createdAt: now });
         const staffIds: Record<string, number> = {};
         for (const [i, a] of DEMO_ACCOUNTS.entries()) {
           const r = await em.insert(StaffUser, {

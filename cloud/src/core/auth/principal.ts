@@ -20,6 +20,8 @@ export interface StaffPrincipal {
   role: StaffRole;
   storeId: number | null;
   sessionId: number;
+  /** A generated or reset password not yet replaced: only routes marked allowPasswordChangePending answer. */
+  passwordChangePending?: boolean;
 }
 
 export type Principal = MemberPrincipal | StaffPrincipal;

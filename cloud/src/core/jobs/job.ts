@@ -13,6 +13,7 @@ import { ApplicationContext, type ILogger, type IMidwayContainer, Inject, Logger
 import * as cron from 'node-cron';
 import { Db, isTransientDbError, isUniqueViolation, retryDelay } from '../db';
 import { JobLease } from './job-lease.entity';
+import { jobRuns } from '../metrics';
 
 export interface JobOptions {
   /** Stable name, the lease key: keep it when refactoring. */
@@ -209,6 +210,7 @@ export class JobRunner {
 
   private async release(name: string, holder: string, error: Error | null): Promise<void> {
     const now = new Date();
+    jobRuns.inc({ job: name, result: error ? 'failed' : 'ok' });
     await this.db.manager
       .createQueryBuilder()
       .update(JobLease)

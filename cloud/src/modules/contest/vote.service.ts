@@ -25,6 +25,7 @@
  * the voting window are counted but flagged; per-member and per-IP request limits; a burst of
  * new-account votes on one entry raises a flag for ops; ops void flagged votes (audited).
  */
+import { ChainLimits } from '../../core/limits';
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager, In, MoreThanOrEqual } from 'typeorm';
 import type { AdminVote, VoteFlag } from '../../../../contracts/contest';
@@ -93,7 +94,9 @@ export class VoteService {
 
   readonly limits = voteLimits();
   private memberLimiter = new FixedWindowLimiter(this.limits.memberPer10s, 10_000);
-  private ipLimiter = new FixedWindowLimiter(this.limits.ipPerMinute, 60_000);
+  /** Votes per client IP hold chain-wide (core/limits: database or Redis; in memory on embedded SQLite). */
+  @Inject()
+  chainLimits!: ChainLimits;
   /** Facts that never change once written: an entry's contest and author, a member's creation time. */
   private entryMeta = new Map<number, EntryMeta>();
   private memberCreated = new Map<number, number>();
@@ -140,7 +143,7 @@ export class VoteService {
   /** `accountCreatedAt`: from the principal when the resolver loaded it (saves the member lookup). */
   async cast(memberId: number, entryId: number, ip: string | null, now = new Date(), accountCreatedAt?: Date) {
     if (!this.memberLimiter.hit(`m${memberId}`)) throw new AppError('RATE_LIMITED');
-    if (ip && !this.ipLimiter.hit(ip)) throw new AppError('RATE_LIMITED');
+    if (ip && !(await this.chainLimits.hit(`vote:ip:${ip}`, this.limits.ipPerMinute, 60_000)).allowed) throw new AppError('RATE_LIMITED');
     const meta = await this.metaOf(entryId);
     if (!meta) throw new AppError('NOT_FOUND');
     const contest = await this.contests.cached(meta.contestId);

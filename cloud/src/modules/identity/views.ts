@@ -28,6 +28,8 @@ export function toStaffProfile(s: StaffUser): StaffProfile {
     storeId: s.storeId,
     storeName: s.store?.name ?? null,
     wecomUserId: s.wecomUserId,
+    active: s.active,
+    mustChangePassword: s.mustChangePassword,
     sections: [...SECTIONS_BY_ROLE[s.role]],
   };
 }

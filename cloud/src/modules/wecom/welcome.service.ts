@@ -3,6 +3,7 @@
  * WelcomeCode before any other WeCom call for the event, because the code dies 20 s after the
  * add. Every attempt is logged with its delay.
  */
+import { welcomeDelay } from '../../core/metrics';
 import { Destroy, Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import type { WelcomeAttachment, WelcomeContent } from '../../../../contracts/wecom';
 import { Db, isUniqueViolation } from '../../core/db';
@@ -69,6 +70,7 @@ export class WelcomeService {
   private flushing: Promise<void> | null = null;
 
   private record(row: Omit<WelcomeLog, 'id'>): void {
+    if (row.delayMs !== null && row.delayMs !== undefined) welcomeDelay.observe(row.delayMs / 1000);
     this.buffer.push(row);
     if (this.buffer.length >= 200) this.flushSoon(0);
     else this.flushSoon(20);

@@ -34,6 +34,20 @@ export class StaffUser {
   @Column({ type: 'boolean', default: true })
   active!: boolean;
 
+  /** Set for generated / reset passwords: the next sign-in must choose a new one first. */
+  @Column({ name: 'must_change_password', type: 'boolean', default: false })
+  mustChangePassword!: boolean;
+
+  @Column({ name: 'password_changed_at', type: 'datetime', nullable: true })
+  passwordChangedAt!: Date | null;
+
+  /** Left the corp (gone from the WeCom address book): account disabled, customers handed over. */
+  @Column({ name: 'departed_at', type: 'datetime', nullable: true })
+  departedAt!: Date | null;
+
+  @Column({ name: 'directory_synced_at', type: 'datetime', nullable: true })
+  directorySyncedAt!: Date | null;
+
   @Column({ name: 'created_at', type: 'datetime' })
   createdAt!: Date;
 }

@@ -3,7 +3,7 @@ import { MigrationInterface, QueryRunner, Table, TableColumn, TableIndex } from 
 import { columnKit } from '../../../core/migration-kit';
 
 /**
- * 我的: store location and address (nearest store), children in a household (recommendations,
+ * 我的: children in a household (recommendations,
  * class forms) and household invitations (share cards).
  */
 @Provide()
@@ -13,12 +13,7 @@ export class MemberHub1763818000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const c = columnKit(queryRunner);
-    // micro-degrees (GCJ-02) as integers: exact on both drivers, no float columns
-    await queryRunner.addColumns('store', [
-      new TableColumn(c.int('lat_e6', { nullable: true })),
-      new TableColumn(c.int('lng_e6', { nullable: true })),
-      new TableColumn(c.str('address', 128, { nullable: true })),
-    ]);
+    // the store's location and address (nearest store) come with StaffStoreAdmin1764900000000
     await queryRunner.addColumn('household', new TableColumn(c.int('children_count', { default: 0 })));
     await queryRunner.createTable(
       new Table({
@@ -35,6 +30,5 @@ export class MemberHub1763818000000 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.dropTable('household_invite');
     await queryRunner.dropColumn('household', 'children_count');
-    for (const col of ['address', 'lng_e6', 'lat_e6']) await queryRunner.dropColumn('store', col);
   }
 }
