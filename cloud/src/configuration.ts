@@ -19,6 +19,7 @@ import { boundRoutes } from './core/route';
 import { allContractRoutes } from './core/openapi';
 import { type WebApp, WebAppsMiddleware } from './core/web.middleware';
 import { MethodOverrideMiddleware } from './core/method-override.middleware';
+import { SecurityHeadersMiddleware } from './core/security-headers.middleware';
 import { NoticeService } from './modules/classes/notice.service';
 import { InboxWorker } from './modules/wecom/inbox.worker';
 import { OutboundWorker } from './modules/wecom/outbound.worker';
@@ -59,7 +60,7 @@ export class MainConfiguration implements ILifeCycle {
   }
 
   async onReady(container: IMidwayContainer): Promise<void> {
-    this.app.useMiddleware([MethodOverrideMiddleware, WebAppsMiddleware]);
+    this.app.useMiddleware([SecurityHeadersMiddleware, MethodOverrideMiddleware, WebAppsMiddleware]);
     this.app.useFilter([GlobalErrorFilter]);
     this.checkContractsBound();
 
