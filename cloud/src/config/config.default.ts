@@ -32,6 +32,8 @@ export default (_appInfo: MidwayAppInfo): MidwayConfig => {
     koa: {
       port: env.PORT,
       hostname: env.HOST,
+      // ctx.ip from X-Forwarded-For only when told a proxy sits in front
+      proxy: env.TRUST_PROXY ?? false,
     },
     bodyParser: {
       enableTypes: ['json'],

@@ -4,6 +4,7 @@
  */
 import * as path from 'path';
 import { z } from 'zod';
+import { parseKeyring } from '../core/pii';
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'])
@@ -41,6 +42,14 @@ const EnvSchema = z.object({
   /** Member sessions live this many days; staff sessions 7 days. */
   MEMBER_SESSION_DAYS: z.coerce.number().int().positive().default(30),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+  /** Keys for personal data at rest: "id:<base64 32 bytes>[,older…]"; the first encrypts (core/pii.ts). */
+  PII_ENC_KEYS: z.string().optional(),
+  /** HMAC key of the phone digests used for exact lookup (core/pii.ts). */
+  PII_HASH_KEY: z.string().min(16).optional(),
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For (login and vote limits key on it). */
+  TRUST_PROXY: bool.optional(),
+  /** Secret that signs share tokens and rotating check-in codes; required in production. */
+  SIGNING_SECRET: z.string().min(16).optional(),
 });
 
 const PRODUCTION_REQUIRED = [
@@ -54,6 +63,9 @@ const PRODUCTION_REQUIRED = [
   'WECOM_AGENT_SECRET',
   'WECOM_CALLBACK_TOKEN',
   'WECOM_ENCODING_AES_KEY',
+  'PII_ENC_KEYS',
+  'PII_HASH_KEY',
+  'SIGNING_SECRET',
 ] as const;
 
 export type AppEnv = z.infer<typeof EnvSchema> & {
@@ -78,6 +90,13 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
     // the dev defaults only fit the simulator: production must name every credential itself
     const missing = PRODUCTION_REQUIRED.filter((key) => !source[key]);
     if (missing.length) throw new Error(`Invalid environment configuration: production needs ${missing.join(', ')}`);
+  }
+  if (env.PII_ENC_KEYS) {
+    try {
+      parseKeyring(env.PII_ENC_KEYS);
+    } catch (err) {
+      throw new Error(`Invalid environment configuration:\n  ${(err as Error).message}`);
+    }
   }
   const simulatorEnabled = production ? false : env.SIMULATOR ?? true;
   const simBase = `http://127.0.0.1:${env.SIMULATOR_PORT}`;
