@@ -178,7 +178,7 @@ export const listMembers = defineRoute({
   path: '/api/admin/members',
   auth: 'staff',
   roles: ['hq_admin', 'store_manager', 'group_owner'],
-  summary: 'Member list with search and paging; store managers see their store, group owners their own group.',
+  summary: 'Member list with search and paging (nickname, or a whole phone number); store managers see their store, group owners their own group.',
   query: PageQuery.extend({ q: z.string().trim().max(50).optional() }),
   response: pageOf(MemberListItem),
 });
@@ -191,6 +191,17 @@ export const getMemberDetail = defineRoute({
   summary: 'One member as ops see them (same scoping as the list).',
   params: z.object({ memberId: z.coerce.number().int().positive() }),
   response: MemberListItem.extend({ householdMembers: z.array(z.object({ id: z.number().int(), nickname: z.string().nullable() })) }),
+});
+
+export const revealMemberPhone = defineRoute({
+  method: 'POST',
+  path: '/api/admin/members/:memberId/phone',
+  auth: 'staff',
+  roles: ['hq_admin', 'store_manager'],
+  summary: 'The full phone number of a member in scope, for calling them; every reveal is audited with its reason.',
+  params: z.object({ memberId: z.coerce.number().int().positive() }),
+  body: z.object({ reason: z.string().trim().min(2).max(100) }),
+  response: z.object({ phone: z.string().nullable() }),
 });
 
 export const listStaff = defineRoute({

@@ -11,7 +11,12 @@ export const health = defineRoute({
     time: IsoDateTime,
     db: z.object({
       kind: z.enum(['sqlite', 'mysql']),
-      migrations: z.object({ applied: z.number().int(), pending: z.number().int(), last: z.string().nullable() }),
+      migrations: z.object({
+        applied: z.number().int(),
+        pending: z.number().int(),
+        /** Schema version: the timestamp of the last applied migration (names are not public). */
+        last: z.string().nullable(),
+      }),
     }),
   }),
 });

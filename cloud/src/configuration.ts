@@ -20,6 +20,7 @@ import { allContractRoutes } from './core/openapi';
 import { type WebApp, WebAppsMiddleware } from './core/web.middleware';
 import { MethodOverrideMiddleware } from './core/method-override.middleware';
 import { ClientIpMiddleware } from './core/client-ip.middleware';
+import { SecurityHeadersMiddleware } from './core/security-headers.middleware';
 import { Db } from './core/db';
 import { lifecycle, OpsMiddleware } from './core/ops.middleware';
 import { pendingMigrations } from './cli/datasource';
@@ -65,7 +66,7 @@ export class MainConfiguration implements ILifeCycle {
   async onReady(container: IMidwayContainer): Promise<void> {
     lifecycle.stopping = false;
     if (!this.env.migrateOnStart) await this.refuseStaleSchema(container);
-    this.app.useMiddleware([ClientIpMiddleware, OpsMiddleware, MethodOverrideMiddleware, WebAppsMiddleware]);
+    this.app.useMiddleware([SecurityHeadersMiddleware, ClientIpMiddleware, OpsMiddleware, MethodOverrideMiddleware, WebAppsMiddleware]);
     this.app.useFilter([GlobalErrorFilter]);
     this.checkContractsBound();
 

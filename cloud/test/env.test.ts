@@ -13,6 +13,9 @@ const PROD = {
   WECOM_AGENT_SECRET: 's',
   WECOM_CALLBACK_TOKEN: 't',
   WECOM_ENCODING_AES_KEY: 'a'.repeat(43),
+  PII_ENC_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+  PII_HASH_KEY: 'a-long-enough-hash-key',
+  SIGNING_SECRET: 'a-long-enough-signing-secret',
 };
 
 test('without NODE_ENV the production rules apply: no simulator, no seed, credentials required', () => {

@@ -31,7 +31,7 @@ test('health reports the database kind and that every shipped migration is appli
   expect(h).toEqual({
     status: 'ok',
     time: expect.any(String),
-    db: { kind: t.dbKind, migrations: { applied: loaded.length, pending: 0, last: expect.stringMatching(/\d{13}$/) } },
+    db: { kind: t.dbKind, migrations: { applied: loaded.length, pending: 0, last: expect.stringMatching(/^\d{13}$/) } },
   });
   for (const m of loaded) expect(m).toMatch(/\d{13}$/);
 });

@@ -1,6 +1,7 @@
 /**
- * Staff session for the ops page: token in localStorage (survives tab close, like any intranet
- * admin), profile from identity.staffMe. Any 401 from any call drops the session, and the router
+ * Staff session for the ops page: token in sessionStorage (this tab only, gone when it closes; not
+ * readable by other tabs of the origin, e.g. the member H5, and never sent automatically, so no
+ * CSRF surface as a cookie would have), profile from identity.staffMe. Any 401 from any call drops the session, and the router
  * guard sends the user back to the login screen.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
@@ -28,7 +29,7 @@ const AuthContext = createContext<AuthContextValue | null>(null);
 export const TOKEN_KEY = 'hub.admin.token';
 
 export function AuthProvider({ children }: { children: ReactNode }) {
-  const tokens = useMemo(() => tokenStore(window.localStorage, TOKEN_KEY), []);
+  const tokens = useMemo(() => tokenStore(window.sessionStorage, TOKEN_KEY), []);
   const [state, setState] = useState<AuthState>(() => (tokens.get() ? { status: 'checking' } : { status: 'anonymous' }));
   const signedIn = useRef(false);
   signedIn.current = state.status === 'signedIn';

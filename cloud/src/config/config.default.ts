@@ -33,6 +33,8 @@ export default (_appInfo: MidwayAppInfo): MidwayConfig => {
     koa: {
       port: env.PORT,
       hostname: env.HOST,
+      // the client address comes from core/client-ip.middleware (TRUSTED_PROXIES), never koa's proxy mode
+      proxy: false,
     },
     bodyParser: {
       enableTypes: ['json'],

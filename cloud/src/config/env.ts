@@ -4,6 +4,7 @@
  */
 import * as path from 'path';
 import { z } from 'zod';
+import { parseKeyring } from '../core/pii';
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'])
@@ -55,6 +56,12 @@ const EnvSchema = z.object({
   METRICS_TOKEN: z.string().min(16).optional(),
   /** Run pending migrations when the server starts. Off in production: `npm run migrate` once per deploy. */
   MIGRATE_ON_START: bool.optional(),
+  /** Keys for personal data at rest: "id:<base64 32 bytes>[,older…]"; the first encrypts (core/pii.ts). */
+  PII_ENC_KEYS: z.string().optional(),
+  /** HMAC key of the phone digests used for exact lookup (core/pii.ts). */
+  PII_HASH_KEY: z.string().min(16).optional(),
+  /** Secret that signs share tokens and rotating check-in codes; required in production. */
+  SIGNING_SECRET: z.string().min(16).optional(),
 });
 
 /** Values that exist only so development and tests talk to the simulator; production refuses them. */
@@ -79,6 +86,9 @@ const PRODUCTION_REQUIRED = [
   'WECOM_AGENT_SECRET',
   'WECOM_CALLBACK_TOKEN',
   'WECOM_ENCODING_AES_KEY',
+  'PII_ENC_KEYS',
+  'PII_HASH_KEY',
+  'SIGNING_SECRET',
 ] as const;
 
 export type AppEnv = z.infer<typeof EnvSchema> & {
@@ -124,6 +134,13 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
     .filter(Boolean);
   for (const p of trustedProxies) {
     if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(p)) throw new Error(`Invalid environment configuration:\n  TRUSTED_PROXIES: "${p}" is not an IP address or CIDR`);
+  }
+  if (env.PII_ENC_KEYS) {
+    try {
+      parseKeyring(env.PII_ENC_KEYS);
+    } catch (err) {
+      throw new Error(`Invalid environment configuration:\n  ${(err as Error).message}`);
+    }
   }
   const simulatorEnabled = production ? false : env.SIMULATOR ?? true;
   const simBase = `http://127.0.0.1:${env.SIMULATOR_PORT}`;

@@ -2,7 +2,8 @@
  * `@Route(contract)` binds a controller method to a route from contracts/: it registers the HTTP
  * method + path with Midway, authenticates (public | member | staff + roles), validates params,
  * query and body with the contract's zod schemas, hands the handler the parsed input and an
- * AuthContext, and checks the answer against the response schema (loud failure under test).
+ * AuthContext, and checks the answer against the response schema: unknown fields are always stripped; a
+ * mismatch is a loud failure under test and a logged error (with the answer pruned) otherwise.
  */
 import { RequestMapping } from '@midwayjs/core';
 import type { Context } from '@midwayjs/koa';
@@ -13,6 +14,7 @@ import { Batcher } from './auth/batcher';
 import { AuthContext, PRINCIPAL_RESOLVER, type Principal, type PrincipalResolver } from './auth/principal';
 import type { SessionRow } from './auth/session.entity';
 import { SessionService } from './auth/session.service';
+import { pruneToSchema } from './response-prune';
 import './zod-locale';
 
 export type RouteHandler<R extends RouteDef> = (input: RouteParsed<R>, auth: AuthContext, ctx: Context) => Promise<RouteResponse<R>>;
@@ -133,8 +135,9 @@ export function Route<R extends RouteDef>(def: R) {
       }
       const issues = issuesToDetails(checked.error.issues);
       if (strictResponse) throw new ResponseDriftError(name, issues);
+      // reported, and still nothing the contract does not name goes out
       ctx.logger.error(new ResponseDriftError(name, issues));
-      return result;
+      return pruneToSchema(def.response, result);
     };
     descriptor.value = wrapped as unknown as T;
     RequestMapping({ path: def.path, requestMethod: def.method.toLowerCase(), summary: def.summary })(target, key, descriptor);

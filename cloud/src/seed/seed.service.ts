@@ -2,6 +2,7 @@
  * Demo data for local runs (SEED_DEMO, on by default in development). Runs once: if any store
  * exists the database is left alone, and a concurrent second seeder loses on the unique store name.
  */
+import { phoneColumns } from '../modules/identity/phone';
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { In, IsNull, Not } from 'typeorm';
 import { CURRENT_PRIVACY_VERSION } from '../../../contracts/identity';
@@ -109,7 +110,7 @@ export class SeedService {
               unionid: m.unionid,
               nickname: m.nickname,
               avatarUrl: null,
-              phone: m.phone,
+              ...phoneColumns(m.phone),
               tier: m.tier,
               storeId,
               householdId: householdIds[m.householdIndex],

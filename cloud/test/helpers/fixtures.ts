@@ -8,6 +8,7 @@ import { Member } from '../../src/modules/identity/entities/member.entity';
 import { StaffUser } from '../../src/modules/identity/entities/staff-user.entity';
 import { Store } from '../../src/modules/identity/entities/store.entity';
 import { hashPassword } from '../../src/modules/identity/password';
+import { phoneColumns } from '../../src/modules/identity/phone';
 import { WecomContact } from '../../src/modules/wecom/wecom-contact.entity';
 import type { TestApp } from './app';
 
@@ -68,7 +69,7 @@ export async function makeMember(
         unionid: o.unionid ?? null,
         nickname: o.nickname ?? `会员${n}`,
         avatarUrl: null,
-        phone: o.phone ?? null,
+        ...phoneColumns(o.phone ?? null),
         tier: o.tier ?? '新客',
         storeId: o.storeId ?? null,
         householdId: o.householdId ?? null,

@@ -3,11 +3,13 @@
  * group owners their own group. Anything outside the scope is NOT_FOUND (existence is not leaked).
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { Brackets, SelectQueryBuilder } from 'typeorm';
+import { SelectQueryBuilder } from 'typeorm';
 import type { MemberListItem, StaffProfile } from '../../../../contracts/identity';
 import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, iso, LIKE_ESCAPE, likeContains } from '../../core/db';
 import { AppError } from '../../core/errors';
+import { phoneDigest } from '../../core/pii';
+import { PhoneAccess } from './entities/phone-access.entity';
 import { Member } from './entities/member.entity';
 import { StaffUser } from './entities/staff-user.entity';
 import { maskPhone, toStaffProfile } from './views';
@@ -53,8 +55,11 @@ export class AdminService {
       .leftJoinAndSelect('m.household', 'household')
       .leftJoinAndSelect('m.groupOwner', 'owner');
     if (query.q) {
-      const pattern = likeContains(query.q);
-      qb.andWhere(new Brackets((w) => w.where(`m.nickname LIKE :pattern ${LIKE_ESCAPE}`, { pattern }).orWhere(`m.phone LIKE :pattern ${LIKE_ESCAPE}`, { pattern })));
+      // a phone number is found by the whole number only (its keyed digest): a partial number would
+      // let masked digits be recovered one search at a time
+      const digest = phoneDigest(query.q);
+      if (digest) qb.andWhere('m.phone_digest = :digest', { digest });
+      else qb.andWhere(`m.nickname LIKE :pattern ${LIKE_ESCAPE}`, { pattern: likeContains(query.q) });
     }
     const [rows, total] = await qb
       .orderBy('m.id', 'DESC')
@@ -82,6 +87,17 @@ export class AdminService {
           .getMany()
       : [];
     return { ...toListItem(m), householdMembers: householdMembers.map((h) => ({ id: h.id, nickname: h.nickname })) };
+  }
+
+  /**
+   * The full number, for a role that needs to call the member (HQ, the member's store manager);
+   * every reveal is written to phone_access_log first.
+   */
+  async revealPhone(staff: StaffPrincipal, memberId: number, reason: string): Promise<{ phone: string | null }> {
+    const m = await this.scopedMembers(staff).andWhere('m.id = :memberId', { memberId }).getOne();
+    if (!m) throw new AppError('NOT_FOUND');
+    await this.db.manager.insert(PhoneAccess, { staffId: staff.staffId, memberId, reason, at: new Date() });
+    return { phone: m.phone };
   }
 
   async listStaff(): Promise<{ items: StaffProfile[] }> {

@@ -18,13 +18,12 @@ import { ConsentRecord } from './entities/consent-record.entity';
 import { DEFAULT_TIER, Member } from './entities/member.entity';
 import { StaffUser } from './entities/staff-user.entity';
 import { Store } from './entities/store.entity';
-import { verifyPassword } from './password';
+import { hashPassword, needsRehash, verifyPassword } from './password';
+import { DbAttemptCounter, POLICIES, type AttemptCounter } from './security/login-throttle';
+import { PasswordGate } from './security/password-gate';
 import { toMemberProfile, toStaffProfile } from './views';
 
 const STAFF_SESSION_DAYS = 7;
-/** Password guessing: this many failures per username within the window lock it for the rest of the window. */
-const MAX_FAILED_LOGINS = 10;
-const FAILED_LOGIN_WINDOW_MS = 15 * 60_000;
 /** jscode2session: 40029 invalid code, 40163 code already used. */
 const WECHAT_BAD_CODE = new Set([40029, 40163]);
 /** auth/getuserinfo: 40029 invalid code, 40163 used (WeCom follows the same numbering). */
@@ -57,8 +56,17 @@ export class AuthService {
   @Config('hub')
   env!: AppEnv;
 
-  /** In-process failure counters (per instance; enough to make online guessing impractical). */
-  private readonly failures = new Map<string, { count: number; resetAt: number }>();
+  /** Attempt counters in the database, shared by every instance (security/login-throttle.ts). */
+  @Inject()
+  attemptStore!: DbAttemptCounter;
+
+  /** The counter store behind an interface, so a shared limits store can replace it. */
+  get attempts(): AttemptCounter {
+    return this.attemptStore;
+  }
+
+  /** Bounded concurrent scrypt checks (per instance: it guards this process's CPU and memory). */
+  private readonly passwordGate = new PasswordGate();
 
   async memberLogin(input: MemberLoginInput, userAgent?: string): Promise<{ token: string; member: MemberProfile; isNew: boolean }> {
     let identity: { openid: string; unionid?: string };
@@ -130,6 +138,7 @@ export class AuthService {
       nickname: null,
       avatarUrl: null,
       phone: null,
+      phoneDigest: null,
       tier: DEFAULT_TIER,
       storeId,
       householdId: null,
@@ -151,24 +160,32 @@ export class AuthService {
     return em.findOneOrFail(Member, { where: { id } });
   }
 
-  async staffLogin(username: string, password: string, userAgent?: string): Promise<{ token: string; staff: StaffProfile }> {
-    const key = username.toLowerCase();
-    const now = Date.now();
-    const record = this.failures.get(key);
-    if (record && record.resetAt <= now) this.failures.delete(key);
-    else if (record && record.count >= MAX_FAILED_LOGINS) throw new AppError('RATE_LIMITED');
-    const staff = await this.db.manager.findOne(StaffUser, { where: { username }, relations: { store: true } });
-    const ok = await verifyPassword(password, staff?.passwordHash);
-    if (!staff || !ok || !staff.active) {
-      const r = this.failures.get(key) ?? { count: 0, resetAt: now + FAILED_LOGIN_WINDOW_MS };
-      r.count += 1;
-      this.failures.set(key, r);
-      if (this.failures.size > 10_000) this.failures.delete(this.failures.keys().next().value as string);
-      throw new AppError('INVALID_CREDENTIALS');
+  async staffLogin(username: string, password: string, userAgent?: string, ip?: string): Promise<{ token: string; staff: StaffProfile }> {
+    const account = username.trim().toLowerCase().slice(0, 64);
+    const from = (ip || 'unknown').replace(/^::ffff:/, '').slice(0, 64);
+    const keys = { accountIp: `acct-ip:${account}|${from}`, ip: `ip:${from}`, account: `acct:${account}` };
+    const now = new Date();
+    // counted before the password is looked at: parallel guesses each take a slot or are refused
+    for (const [kind, key] of Object.entries(keys) as Array<[keyof typeof POLICIES, string]>) {
+      const r = await this.attempts.reserve(key, POLICIES[kind], now);
+      if (!r.ok) throw new AppError('RATE_LIMITED', undefined, [{ path: 'retryAfterSeconds', message: String(Math.ceil(r.retryAfterMs / 1000)) }]);
     }
-    this.failures.delete(key);
+    const staff = await this.db.manager.findOne(StaffUser, { where: { username }, relations: { store: true } });
+    const ok = await this.passwordGate.run(() => verifyPassword(password, staff?.passwordHash));
+    if (!staff || !ok || !staff.active) throw new AppError('INVALID_CREDENTIALS');
+    await Promise.all([this.attempts.clear(keys.accountIp), this.attempts.clear(keys.account), this.attempts.release(keys.ip)]);
+    if (needsRehash(staff.passwordHash)) {
+      // the stored hash predates today's cost: replace it now that the clear password is at hand
+      const fresh = await this.passwordGate.run(() => hashPassword(password));
+      await this.db.manager.update(StaffUser, { id: staff.id, passwordHash: staff.passwordHash! }, { passwordHash: fresh });
+    }
     const token = await this.sessions.create('staff', staff.id, STAFF_SESSION_DAYS, userAgent);
     return { token, staff: toStaffProfile(staff) };
+  }
+
+  /** Attempt counters idle for a day are dropped (job). */
+  async purgeLoginAttempts(now: Date): Promise<number> {
+    return this.attempts.purge(new Date(now.getTime() - 86_400_000));
   }
 
   async wecomLogin(code: string, userAgent?: string): Promise<{ token: string; staff: StaffProfile }> {

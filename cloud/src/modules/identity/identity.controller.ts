@@ -37,7 +37,7 @@ export class IdentityController {
 
   @Route(api.staffLogin)
   async staffLogin({ body }: RouteParsed<typeof api.staffLogin>, _auth: AuthContext, ctx: Context) {
-    return this.auth.staffLogin(body.username, body.password, ctx.get('user-agent'));
+    return this.auth.staffLogin(body.username, body.password, ctx.get('user-agent'), ctx.ip);
   }
 
   @Route(api.wecomLogin)
@@ -85,6 +85,11 @@ export class IdentityController {
   @Route(api.getMemberDetail)
   async getMemberDetail({ params }: RouteParsed<typeof api.getMemberDetail>, auth: AuthContext) {
     return this.admin.memberDetail(auth.staff(), params.memberId);
+  }
+
+  @Route(api.revealMemberPhone)
+  async revealMemberPhone({ params, body }: RouteParsed<typeof api.revealMemberPhone>, auth: AuthContext) {
+    return this.admin.revealPhone(auth.staff(), params.memberId, body.reason);
   }
 
   @Route(api.listStaff)

@@ -106,6 +106,7 @@ export class MemberService {
         nickname: null,
         avatarUrl: null,
         phone: null,
+        phoneDigest: null,
         householdId: null,
         householdRelation: null,
         groupOwnerStaffId: null,

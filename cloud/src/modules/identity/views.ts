@@ -34,10 +34,5 @@ export function toStaffProfile(s: StaffUser): StaffProfile {
   };
 }
 
-/** 13812341234 -> 138****1234; short or odd values keep only their last 2 characters. */
-export function maskPhone(phone: string | null): string | null {
-  if (!phone) return null;
-  const digits = phone.replace(/\s+/g, '');
-  if (digits.length >= 7) return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
-  return `${'*'.repeat(Math.max(digits.length - 2, 0))}${digits.slice(-2)}`;
-}
+/** One masking rule for every surface (core/pii). */
+export { maskPhone } from '../../core/pii';

@@ -9,6 +9,11 @@ import { Db } from '../../core/db';
 type Health = RouteResponse<typeof systemApi.health>;
 type PublicConfig = RouteResponse<typeof systemApi.publicConfig>;
 
+/** 'IdentityTables1763800000100' -> '1763800000100'. */
+function schemaVersion(migrationName: string): string | null {
+  return /(\d{13})$/.exec(migrationName)?.[1] ?? null;
+}
+
 @Provide()
 @Scope(ScopeEnum.Singleton)
 export class SystemService {
@@ -44,7 +49,8 @@ export class SystemService {
       time: new Date().toISOString(),
       db: {
         kind: this.db.kind,
-        migrations: { applied: applied.length, pending, last: applied.length ? applied[applied.length - 1] : null },
+        // public: the schema version (the last migration's timestamp), never the migration names
+        migrations: { applied: applied.length, pending, last: applied.length ? schemaVersion(applied[applied.length - 1]) : null },
       },
     };
   }

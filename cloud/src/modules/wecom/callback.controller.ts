@@ -10,15 +10,23 @@ import { AppError } from '../../core/errors';
 import { CallbackRejected } from './callback-crypto';
 import { CallbackService } from './callback.service';
 
-const MAX_BODY = 64 * 1024;
+/** WeCom's envelopes are a few KB; the cap applies to the bytes read, before anything is parsed. */
+export const MAX_CALLBACK_BODY = 64 * 1024;
 
+/** The body parser reads JSON only, so an XML body is still unread here: read it up to the cap. */
 function readRaw(ctx: Context): Promise<string> {
   return new Promise((resolve, reject) => {
+    const declared = Number(ctx.get('content-length'));
+    if (Number.isFinite(declared) && declared > MAX_CALLBACK_BODY) {
+      ctx.req.resume();
+      reject(new AppError('PAYLOAD_TOO_LARGE'));
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     ctx.req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
+      if (size > MAX_CALLBACK_BODY) {
         reject(new AppError('PAYLOAD_TOO_LARGE'));
         ctx.req.destroy();
         return;
@@ -54,7 +62,9 @@ export class WecomCallbackController {
 
   @Post(WECOM_CALLBACK_PATH)
   async receive(ctx: Context): Promise<string> {
-    const raw = typeof (ctx.request as { rawBody?: string }).rawBody === 'string' && (ctx.request as { rawBody?: string }).rawBody ? (ctx.request as { rawBody?: string }).rawBody! : await readRaw(ctx);
+    // XML only: anything else is refused before a byte of it is read
+    if (!ctx.is('text/xml', 'application/xml')) throw new AppError('WECOM_CALLBACK_REJECTED');
+    const raw = await readRaw(ctx);
     try {
       await this.callbacks.receive({ msg_signature: q(ctx, 'msg_signature'), timestamp: q(ctx, 'timestamp'), nonce: q(ctx, 'nonce') }, raw);
     } catch (err) {

@@ -9,7 +9,7 @@ import { Db, isUniqueViolation } from '../../core/db';
 import type { PlatformConfig } from '../../platform/types';
 import { bulkInsert, type BulkValue } from './bulk-insert';
 import { CallbackInbox } from './callback-inbox.entity';
-import { DEDUPE_FIELDS, openCallback, openEnvelope, type CallbackSecrets } from './callback-crypto';
+import { checkFreshness, DEDUPE_FIELDS, openCallback, openEnvelope, type CallbackSecrets } from './callback-crypto';
 import { InboxWorker } from './inbox.worker';
 
 export type ReceiveResult = { stored: true; id: number } | { stored: false; duplicate: true };
@@ -17,6 +17,8 @@ export type ReceiveResult = { stored: true; id: number } | { stored: false; dupl
 /** Fresh rows belong to the in-process path this long before the inbox job may take them. */
 export const IN_PROCESS_GRACE_MS = 60_000;
 const GROUP_MAX = 200;
+/** Processed callbacks stay visible in the ops log this long. */
+export const INBOX_RETENTION_DAYS = 7;
 const INBOX_COLUMNS = ['dedupe_key', 'event', 'change_type', 'external_user_id', 'user_id', 'payload', 'event_at', 'received_at', 'status', 'attempts', 'next_attempt_at', 'locked_until', 'processed_at', 'last_error'];
 
 export function dedupeKey(fields: Record<string, string>): string {
@@ -47,11 +49,15 @@ export class CallbackService {
 
   /** GET: the console's URL check; answers the decrypted echostr. */
   verifyUrl(q: { msg_signature?: string; timestamp?: string; nonce?: string; echostr?: string }): string {
+    checkFreshness(q.timestamp);
     return openEnvelope(this.secrets, q, q.echostr ?? '');
   }
 
   /** POST: store the event durably (throws CallbackRejected for forged/foreign callbacks). */
   async receive(q: { msg_signature?: string; timestamp?: string; nonce?: string }, rawBody: string): Promise<ReceiveResult> {
+    // a replay of a captured request outside WeCom's retry window is refused (and the dedupe rows need
+    // only outlive that window: see purgeProcessed)
+    checkFreshness(q.timestamp);
     const fields = openCallback(this.secrets, q, rawBody);
     const now = new Date();
     const createTime = Number(fields.CreateTime);
@@ -79,6 +85,21 @@ export class CallbackService {
     // committed: hand it to the worker now, no polling delay for the welcome
     if (result.stored) this.worker.submit({ id: result.id, ...row } as CallbackInbox, true);
     return result;
+  }
+
+  /**
+   * Processed inbox rows are kept as the ops log for INBOX_RETENTION_DAYS, then deleted (their
+   * dedupe keys are needed only within the freshness window; payloads hold customer ids).
+   */
+  async purgeProcessed(now: Date): Promise<number> {
+    const before = new Date(now.getTime() - INBOX_RETENTION_DAYS * 86_400_000);
+    const r = await this.db.manager
+      .createQueryBuilder()
+      .delete()
+      .from(CallbackInbox)
+      .where('status IN (:...done) AND received_at < :before', { done: ['done'], before })
+      .execute();
+    return r.affected ?? 0;
   }
 
   /**

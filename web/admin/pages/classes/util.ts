@@ -71,7 +71,7 @@ export function stars(n: number | null): string {
 function bearer(): Record<string, string> {
   let token: string | null = null;
   try {
-    token = window.localStorage.getItem(TOKEN_KEY);
+    token = window.sessionStorage.getItem(TOKEN_KEY);
   } catch {
     token = null;
   }

@@ -38,7 +38,7 @@ export function fromLocalInput(value: string): string | null {
 /** Upload one image as staff (contest cover): multipart POST, answer as in contracts/uploads.ts. */
 export async function uploadCover(file: File): Promise<UploadedImage> {
   if (file.size > MAX_UPLOAD_BYTES) throw new ApiError(413, 'PAYLOAD_TOO_LARGE', '图片不能超过 8 MB');
-  const token = tokenStore(window.localStorage, TOKEN_KEY).get();
+  const token = tokenStore(window.sessionStorage, TOKEN_KEY).get();
   const form = new FormData();
   form.append(UPLOAD_FIELD, file, file.name);
   let res: Response;

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { encryptedColumn } from '../../../core/pii';
 import { Household } from './household.entity';
 import { StaffUser } from './staff-user.entity';
 import { Store } from './store.entity';
@@ -28,8 +29,17 @@ export class Member {
   @Column({ name: 'avatar_url', type: 'varchar', length: 512, nullable: true })
   avatarUrl!: string | null;
 
-  @Column({ type: 'varchar', length: 20, nullable: true })
+  /**
+   * The clear number in memory; AES-256-GCM ciphertext in the column (core/pii). Write it together
+   * with phoneDigest (phoneColumns() in identity/phone.ts): the digest is the only way to find a member by number.
+   */
+  @Column({ name: 'phone_enc', type: 'varchar', length: 255, nullable: true, transformer: encryptedColumn })
   phone!: string | null;
+
+  /** Keyed hash of the normalised number (core/pii phoneDigest), for exact lookup. */
+  @Index('idx_member_phone_digest')
+  @Column({ name: 'phone_digest', type: 'varchar', length: 64, nullable: true })
+  phoneDigest!: string | null;
 
   @Column({ type: 'varchar', length: 16, default: DEFAULT_TIER })
   tier!: string;

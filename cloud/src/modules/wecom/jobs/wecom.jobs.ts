@@ -6,6 +6,7 @@ import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { Job, type JobContext } from '../../../core/jobs';
 import { CorpTagService, RFM_TAG_GROUP } from '../../tags/corp-tag.service';
 import { RFM_TIERS } from '../../tags/rfm.rules';
+import { CallbackService } from '../callback.service';
 import { ChannelService } from '../channel.service';
 import { WecomGroupSync } from '../group-sync.service';
 import { InboxWorker } from '../inbox.worker';
@@ -28,6 +29,15 @@ export class WecomJobs {
 
   @Inject()
   groupSync!: WecomGroupSync;
+
+  @Inject()
+  callbacks!: CallbackService;
+
+  /** Processed callbacks (and their dedupe keys) past the retention window. */
+  @Job({ name: 'wecom.inbox-purge', cron: '40 3 * * *', leaseSeconds: 300 })
+  async inboxPurgeJob(ctx: JobContext): Promise<number> {
+    return this.callbacks.purgeProcessed(ctx.now());
+  }
 
   @Job({ name: 'wecom.inbox', cron: '*/5 * * * * *', leaseSeconds: 120 })
   async inboxJob(ctx: JobContext): Promise<void> {

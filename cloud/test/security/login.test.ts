@@ -1,0 +1,151 @@
+/**
+ * Staff sign-in under attack: attempts are counted in the database before the password is checked
+ * (parallel guesses cannot pass a check-then-count gap), back-off grows exponentially instead of a
+ * fixed lock, other accounts and other addresses are unaffected, junk usernames evict nothing,
+ * password checks are bounded, and a hash made with older scrypt parameters is replaced on login.
+ */
+import { identity } from '../../../contracts';
+import { JobRunner } from '../../src/core/jobs';
+import { LoginAttempt } from '../../src/modules/identity/entities/login-attempt.entity';
+import { StaffUser } from '../../src/modules/identity/entities/staff-user.entity';
+import { needsRehash, verifyPassword } from '../../src/modules/identity/password';
+import { backoffMs, POLICIES } from '../../src/modules/identity/security/login-throttle';
+import { PasswordGate } from '../../src/modules/identity/security/password-gate';
+import { startTestApp, type TestApp } from '../helpers/app';
+import { db, makeStaff } from '../helpers/fixtures';
+import { scrypt } from 'crypto';
+
+let t: TestApp;
+beforeAll(async () => {
+  // the addresses below arrive in X-Forwarded-For, as behind the production proxy
+  t = await startTestApp({ TRUST_PROXY: '1' });
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const login = (username: string, password: string, ip = '10.0.0.1') =>
+  t.http().post(identity.staffLogin.path).set('x-forwarded-for', ip).send({ username, password });
+
+test('back-off is a pure function: free tries, then 1 s, 2 s, 4 s … capped', () => {
+  const p = POLICIES.accountIp;
+  expect(backoffMs(p.free - 1, p)).toBe(0);
+  expect(backoffMs(p.free, p)).toBe(1000);
+  expect(backoffMs(p.free + 1, p)).toBe(2000);
+  expect(backoffMs(p.free + 3, p)).toBe(8000);
+  expect(backoffMs(p.free + 40, p)).toBe(p.maxMs);
+  // the per-account counter (any address) caps short: nobody can lock a colleague out for long
+  expect(backoffMs(POLICIES.account.free + 40, POLICIES.account)).toBe(60_000);
+});
+
+test('parallel guesses are counted before the check: at most the free tries get a password check', async () => {
+  const s = await makeStaff(t, { role: 'staff' });
+  const res = await Promise.all(Array.from({ length: 30 }, (_, i) => t.client().call(identity.staffLogin, { body: { username: s.username, password: `guess-${i}` } }).then(() => 'ok', (e) => e.code as string)));
+  const invalid = res.filter((c) => c === 'INVALID_CREDENTIALS').length;
+  expect(invalid).toBeLessThanOrEqual(POLICIES.accountIp.free);
+  expect(res.filter((c) => c === 'RATE_LIMITED').length).toBe(30 - invalid);
+  const row = await (await db(t)).manager.findOneByOrFail(LoginAttempt, { key: `acct:${s.username.toLowerCase()}` });
+  expect(row.failures).toBeGreaterThanOrEqual(POLICIES.accountIp.free);
+});
+
+test('the back-off ends: after the wait the right password works and clears the counters', async () => {
+  const s = await makeStaff(t, { role: 'staff' });
+  const d = await db(t);
+  for (let i = 0; i < POLICIES.accountIp.free; i++) expect((await login(s.username, `bad-${i}`)).status).toBe(401);
+  const first = await login(s.username, s.password);
+  expect(first.status).toBe(429);
+  expect(first.body.details[0]).toEqual({ path: 'retryAfterSeconds', message: '1' });
+  // after the wait one more try is allowed; failing it doubles the wait
+  await new Promise((r) => setTimeout(r, 1100));
+  expect((await login(s.username, 'bad-again')).status).toBe(401);
+  const second = await login(s.username, s.password);
+  expect(second.status).toBe(429);
+  expect(Number(second.body.details[0].message)).toBe(2);
+  // time passes: move the stored blocks into the past
+  await d.manager.update(LoginAttempt, { key: `acct-ip:${s.username.toLowerCase()}|10.0.0.1` }, { blockedUntil: new Date(Date.now() - 1) });
+  const r = await login(s.username, s.password);
+  expect(r.status).toBe(200);
+  expect(await d.manager.findOneBy(LoginAttempt, { key: `acct:${s.username.toLowerCase()}` })).toBeNull();
+});
+
+test('10,000 junk usernames evict nothing: the target keeps its count', async () => {
+  const s = await makeStaff(t, { role: 'staff' });
+  const d = await db(t);
+  for (let i = 0; i < POLICIES.accountIp.free; i++) await login(s.username, `bad-${i}`, '10.1.0.1');
+  // the block is 1 s: make it last through the junk
+  await d.manager.update(LoginAttempt, { key: `acct-ip:${s.username.toLowerCase()}|10.1.0.1` }, { blockedUntil: new Date(Date.now() + 120_000) });
+  // the junk lands as rows of its own (inserted directly: 10,000 scrypt checks would take minutes)
+  const now = new Date();
+  for (let i = 0; i < 10_000; i += 500) {
+    await d.manager.insert(
+      LoginAttempt,
+      Array.from({ length: 500 }, (_, k) => ({ key: `acct:junk-${i + k}`, failures: 1, version: 1, windowStart: now, blockedUntil: null, updatedAt: now })),
+    );
+  }
+  expect((await login(s.username, s.password, '10.1.0.1')).status).toBe(429);
+});
+
+test('one address failing on many accounts is slowed down on all of them; other addresses are not', async () => {
+  const ip = '10.2.0.1';
+  const others = await Promise.all([makeStaff(t, { role: 'staff' }), makeStaff(t, { role: 'staff' })]);
+  const d = await db(t);
+  await d.manager.insert(LoginAttempt, { key: `ip:${ip}`, failures: POLICIES.ip.free - 1, version: 1, windowStart: new Date(), blockedUntil: null, updatedAt: new Date() });
+  expect((await login('whoever', 'x', ip)).status).toBe(401); // the last free try
+  expect((await login(others[0].username, others[0].password, ip)).status).toBe(429);
+  expect((await login(others[1].username, others[1].password, '10.2.0.2')).status).toBe(200);
+});
+
+test('someone failing on purpose from elsewhere cannot lock a colleague out for long', async () => {
+  const s = await makeStaff(t, { role: 'staff' });
+  const d = await db(t);
+  const key = `acct:${s.username.toLowerCase()}`;
+  // hundreds of failures on the account already counted, from many addresses
+  await d.manager.insert(LoginAttempt, { key, failures: 500, version: 1, windowStart: new Date(), blockedUntil: null, updatedAt: new Date() });
+  expect((await login(s.username, 'one-more', '10.3.0.9')).status).toBe(401);
+  const row = await d.manager.findOneByOrFail(LoginAttempt, { key });
+  expect(row.failures).toBe(501);
+  const wait = new Date(row.blockedUntil!).getTime() - Date.now();
+  expect(wait).toBeGreaterThan(0);
+  expect(wait).toBeLessThanOrEqual(60_000);
+});
+
+test('password checks run a few at a time; beyond the queue the sign-in is refused at once', async () => {
+  const gate = new PasswordGate(2, 3);
+  let running = 0;
+  let peak = 0;
+  const slow = () =>
+    gate.run(async () => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, 30));
+      running--;
+      return true;
+    });
+  const results = await Promise.allSettled(Array.from({ length: 8 }, slow));
+  expect(peak).toBe(2);
+  expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
+  expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(['RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED']);
+});
+
+test('a hash made with older scrypt parameters is replaced on a good sign-in', async () => {
+  const s = await makeStaff(t, { role: 'staff' });
+  const salt = Buffer.from('0123456789abcdef');
+  const key = await new Promise<Buffer>((res, rej) => scrypt(s.password.normalize('NFKC'), salt, 32, { N: 16384, r: 8, p: 1 }, (e, k) => (e ? rej(e) : res(k))));
+  const old = `scrypt$16384$8$1$${salt.toString('base64url')}$${key.toString('base64url')}`;
+  const d = await db(t);
+  await d.manager.update(StaffUser, { id: s.id }, { passwordHash: old });
+  expect(needsRehash(old)).toBe(true);
+  await t.client().call(identity.staffLogin, { body: { username: s.username, password: s.password } });
+  const stored = (await d.manager.findOneByOrFail(StaffUser, { id: s.id })).passwordHash!;
+  expect(stored).not.toBe(old);
+  expect(stored).toMatch(/^scrypt\$16384\$8\$5\$/);
+  expect(await verifyPassword(s.password, stored)).toBe(true);
+});
+
+test('idle counters are purged by their job', async () => {
+  const d = await db(t);
+  const old = new Date(Date.now() - 2 * 86_400_000);
+  await d.manager.insert(LoginAttempt, { key: 'acct:idle-one', failures: 3, version: 1, windowStart: old, blockedUntil: null, updatedAt: old });
+  await (await t.container.getAsync(JobRunner)).runNow('identity.login-attempts-purge');
+  expect(await d.manager.findOneBy(LoginAttempt, { key: 'acct:idle-one' })).toBeNull();
+});
