@@ -7,5 +7,6 @@ export * as contest from './contest';
 export * as uploads from './uploads';
 export * as classes from './classes';
 export * as journeys from './journeys';
+export * as purchases from './purchases';
 export { CURRENT_PRIVACY_VERSION } from './identity';
 export * from './client';
