@@ -101,6 +101,20 @@ export const ERROR_CODES = {
   PREORDER_ALREADY_PICKED_UP: { status: 409, message: '该订单已核销，请勿重复取货' },
   PREORDER_NOT_PAID: { status: 409, message: '该订单未支付或已退款，不能核销' },
   PREORDER_NO_OPENID: { status: 409, message: '请在微信小程序内完成支付' },
+  // ---- purchases ledger (issue 11) ----
+  POS_SIGNATURE_INVALID: { status: 401, message: '收银接口签名校验失败' },
+  POS_STALE: { status: 401, message: '请求时间戳超出允许范围' },
+  POS_REPLAYED: { status: 409, message: '重复的请求（nonce 已使用）' },
+  IMPORT_FORMAT_UNSUPPORTED: { status: 415, message: '只支持 CSV 或 Excel（.xlsx）文件' },
+  IMPORT_NOT_STARTABLE: { status: 409, message: '导入正在进行或已撤销，不能再开始' },
+  IMPORT_NOT_UNDOABLE: { status: 409, message: '只有已完成的导入可以撤销' },
+  IMPORT_MAPPING_INVALID: { status: 400, message: '列对应关系不完整，请检查必填字段' },
+  RECEIPT_ALREADY_MATCHED: { status: 409, message: '该小票已关联会员' },
+  COUPON_INVALID: { status: 404, message: '优惠券不存在' },
+  COUPON_USED: { status: 409, message: '优惠券已使用' },
+  COUPON_EXPIRED: { status: 409, message: '优惠券已过期' },
+  COUPON_MIN_SPEND: { status: 409, message: '未达到优惠券的使用门槛' },
+  COUPON_NOT_OWNER: { status: 409, message: '该优惠券不属于本小票的会员' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

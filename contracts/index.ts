@@ -13,6 +13,7 @@ export * as household from './household';
 export * as recipes from './recipes';
 export * as preorder from './preorder';
 export * as org from './org';
+export * as purchases from './purchases';
 export { CURRENT_PRIVACY_VERSION } from './identity';
 export * from './client';
 export * as clerk from './clerk';

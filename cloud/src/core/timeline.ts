@@ -33,6 +33,12 @@ export interface MemberFactSet {
   unusedCoupon: { title: string; amountFen: number; minSpendFen: number; validUntil: Date } | null;
   /** Instants the member did something (any domain): the latest tells how long they have been quiet. */
   activeAt: Date[];
+  // purchases (issue 11)
+  /** Items bought in the last 14 days that carry a category, newest first. */
+  recentPurchases: Array<{ name: string; category: string; at: Date }>;
+  /** 「新品到店」 current in the stores the member bought in lately (and chain-wide ones). */
+  newArrivals: Array<{ title: string; category: string; relatedCategories: string[] }>;
+  lastPurchaseAt: Date | null;
 }
 
 /** A coupon's rule as members read it: 「满50减10」, or 「10元」 without a threshold (fen in, yuan out). */
@@ -61,7 +67,17 @@ export function MemberFacts(source: string): MethodDecorator {
   return mark(factsMarked, source);
 }
 
-export const emptyFacts = (): MemberFactSet => ({ upcomingClasses: [], lastNoShow: null, openContest: null, lastOrderAt: null, unusedCoupon: null, activeAt: [] });
+export const emptyFacts = (): MemberFactSet => ({
+  upcomingClasses: [],
+  lastNoShow: null,
+  openContest: null,
+  lastOrderAt: null,
+  unusedCoupon: null,
+  activeAt: [],
+  recentPurchases: [],
+  newArrivals: [],
+  lastPurchaseAt: null,
+});
 
 @Provide()
 @Scope(ScopeEnum.Singleton)

@@ -90,6 +90,17 @@ export class EventBus {
     return Number(result.identifiers[0].id);
   }
 
+  /** Many events of one type in one multi-row INSERT (bulk writers: ledger imports); dispatch starts after commit. */
+  async emitMany<T extends DomainEventType>(em: EntityManager, type: T, payloads: Array<DomainEventMap[T]>): Promise<void> {
+    const now = new Date();
+    for (let i = 0; i < payloads.length; i += 500) {
+      await em.createQueryBuilder().insert().into(DomainEvent).values(
+        payloads.slice(i, i + 500).map((p) => ({ type, payload: JSON.stringify(p), createdAt: now, dispatchedAt: null, attempts: 0, lastError: null })),
+      ).updateEntity(false).execute();
+    }
+    if (payloads.length) this.db.afterCommit(em, () => this.kick());
+  }
+
   /** Ask for a dispatch pass (coalesced). */
   kick(): void {
     if (this.stopped) return;

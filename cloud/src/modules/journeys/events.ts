@@ -1,7 +1,7 @@
 /**
- * OrderPaid, which journeys hear (order_paid trigger, "no order" conditions, 上次购买), is declared
- * by the pre-order domain: modules/preorder/events.ts.
+ * Journeys hear PurchaseRecorded (order_paid trigger, "no order" conditions, 上次购买), declared by
+ * the purchases ledger (modules/purchases/events.ts): paid pre-orders reach journeys through it.
  */
-import '../preorder/events';
+import '../purchases/events';
 
 export {};

@@ -9,6 +9,7 @@ import { CHANNEL_KIND_LABELS, type CHANNEL_KINDS } from '../../../../contracts/w
 import { OnEvent } from '../../core/events/event-bus';
 import type { DeliveredEvent } from '../../core/events/types';
 import '../classes/events';
+import '../purchases/events';
 import '../contest/events';
 import '../tags/events';
 import '../wecom/events';
@@ -87,14 +88,22 @@ export class JourneysListener {
     await this.projection.record(em, { memberId: event.payload.memberId, kind: 'visit', at: event.createdAt, sourceKey: `evt:${event.id}` });
   }
 
-  @OnEvent('OrderPaid')
-  async orderPaid(event: DeliveredEvent<'OrderPaid'>, em: EntityManager): Promise<void> {
+  /**
+   * Every purchase in the one ledger (till, mini-program, pre-order): the activity projection
+   * (「上次购买」 with real item names, the "no order" conditions) and the order-paid trigger.
+   * Refunds and receipts without a member are not purchases of anyone here; receipts older than
+   * two days (file imports of history) update the projection but start no journey.
+   */
+  @OnEvent('PurchaseRecorded')
+  async purchaseRecorded(event: DeliveredEvent<'PurchaseRecorded'>, em: EntityManager): Promise<void> {
     const p = event.payload;
-    if (!p || !Number.isInteger(p.memberId)) return;
-    const at = new Date(p.paidAt);
-    const title = (p.items ?? []).map((i) => i.name).filter(Boolean).slice(0, 3).join('、') || null;
-    if (!(await this.projection.record(em, { memberId: p.memberId, kind: 'order', at, sourceKey: `order:${p.orderId}`, orderTitle: title }))) return;
-    await this.enrolMember(em, p.memberId, (t) => t.type === 'order_paid', at, `下单（订单 ${p.orderId}）`);
+    if (!p || !Number.isInteger(p.memberId) || p.totalFen <= 0) return;
+    const memberId = p.memberId!;
+    const at = new Date(p.occurredAt);
+    const title = (p.items ?? []).filter((i) => i.amountFen > 0).map((i) => i.name).filter(Boolean).slice(0, 3).join('、') || null;
+    if (!(await this.projection.record(em, { memberId, kind: 'order', at, sourceKey: `receipt:${p.receiptId}`, orderTitle: title }))) return;
+    if (Date.now() - at.getTime() > 2 * 86_400_000) return;
+    await this.enrolMember(em, memberId, (t) => t.type === 'order_paid', at, `消费 ¥${(p.totalFen / 100).toFixed(2)}（小票 ${p.receiptId}）`);
   }
 
   @OnEvent('ClassCheckedIn')

@@ -23,6 +23,8 @@ declare module '../../core/events/types' {
     };
     /** A member showed up in a store (member code at the till, class check-in, order pickup). */
     MemberArrived: { memberId: number; storeId: number; via: 'member_code' | 'checkin' | 'pickup'; at: string };
+    /** Receipts left the ledger (an import undone as a whole): projections drop them. */
+    PurchasesVoided: { receiptIds: number[]; storeId: number; reason: 'import_undone' };
   }
 }
 

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
-/** Order projection for RFM, fed by OrderPaid (one row per order: the event's idempotency key). */
+/** Purchase projection for RFM, fed by PurchaseRecorded (one row per receipt: `r:<receiptId>`; refunds negative). */
 @Entity({ name: 'rfm_order' })
 @Index('idx_rfm_order_member', ['memberId', 'paidAt'])
 export class RfmOrder {
@@ -13,6 +13,9 @@ export class RfmOrder {
 
   @Column({ name: 'member_id', type: 'integer' })
   memberId!: number;
+
+  @Column({ name: 'store_id', type: 'integer', nullable: true })
+  storeId!: number | null;
 
   @Column({ name: 'amount_fen', type: 'integer' })
   amountFen!: number;
@@ -30,6 +33,19 @@ export class MemberRfm {
   @Column({ type: 'varchar', length: 16 })
   tier!: string;
 
+  /** The store the tier was scored at (where the member spent most). */
+  @Column({ name: 'store_id', type: 'integer', nullable: true })
+  storeId!: number | null;
+
+  @Column({ name: 'r_score', type: 'integer', default: 0 })
+  rScore!: number;
+
+  @Column({ name: 'f_score', type: 'integer', default: 0 })
+  fScore!: number;
+
+  @Column({ name: 'm_score', type: 'integer', default: 0 })
+  mScore!: number;
+
   @Column({ name: 'recency_days', type: 'integer' })
   recencyDays!: number;
 
@@ -44,4 +60,35 @@ export class MemberRfm {
 
   @Column({ name: 'changed_at', type: 'datetime' })
   changedAt!: Date;
+}
+
+/** The RFM thresholds ops edit (one row, id 1). */
+@Entity({ name: 'rfm_settings' })
+export class RfmSettings {
+  @PrimaryColumn({ type: 'integer' })
+  id!: number;
+
+  /** JSON RfmThresholds. */
+  @Column({ type: 'text' })
+  thresholds!: string;
+
+  @Column({ name: 'updated_at', type: 'datetime' })
+  updatedAt!: Date;
+}
+
+/** Per store: the quintile boundaries and tier sizes of the last computation (shown to ops). */
+@Entity({ name: 'rfm_store_cuts' })
+export class RfmStoreCuts {
+  @PrimaryColumn({ name: 'store_id', type: 'integer' })
+  storeId!: number;
+
+  @Column({ type: 'integer' })
+  members!: number;
+
+  /** JSON { recencyDays, frequency, monetaryFen, tiers }. */
+  @Column({ type: 'text' })
+  cuts!: string;
+
+  @Column({ name: 'computed_at', type: 'datetime' })
+  computedAt!: Date;
 }

@@ -20,6 +20,7 @@ export type OfferKey =
   | 'caring_hello'
   | 'contest_invite'
   | 'nye_preorder'
+  | 'new_arrival_taste'
   | 'tier';
 
 export interface OfferInput {
@@ -65,6 +66,28 @@ function tierOffer(tier: string): Offer | null {
   }
 }
 
+/**
+ * Purchase-based suggestion (issue 11): the member bought from category X in the last 14 days and a
+ * current 「新品到店」 is in X or lists X as related → invite them to taste it, naming what they bought.
+ */
+export function newArrivalTaste(facts: Pick<MemberFactSet, 'recentPurchases' | 'newArrivals'>): Offer | null {
+  for (const a of facts.newArrivals ?? []) {
+    const suits = [a.category, ...a.relatedCategories];
+    const bought = (facts.recentPurchases ?? []).find((p) => suits.some((c) => categoryWithin(p.category, c)));
+    if (bought) {
+      return {
+        key: 'new_arrival_taste',
+        text: `邀请客户到店试吃新品「${a.title}」`,
+        reason: `${md(bought.at)}买过「${bought.name}」（${bought.category}），新到的「${a.title}」正好搭配`,
+      };
+    }
+  }
+  return null;
+}
+
+/** 「肉禽/牛肉」 is within 「肉禽」 and within 「肉禽/牛肉」, not within 「肉禽/鸡肉」. */
+export const categoryWithin = (bought: string, marked: string) => bought === marked || bought.startsWith(`${marked}/`);
+
 export function nextBestOffers({ tier, registeredAt, facts, now }: OfferInput): Offer[] {
   const offers: Offer[] = [];
   const today = dayIndex(now);
@@ -99,6 +122,10 @@ export function nextBestOffers({ tier, registeredAt, facts, now }: OfferInput): 
       reason: `${md(ns.startsAt)}的课程已报名但未签到`,
     });
   }
+
+  // 3b. bought from a category lately and ops marked a new arrival that suits it: invite a tasting
+  const taste = newArrivalTaste(facts);
+  if (taste) offers.push(taste);
 
   // 4. quiet for 30+ days: the unused wake-up coupon if there is one, else a caring hello
   const last = Math.max(registeredAt.getTime(), ...facts.activeAt.filter((d) => d <= now).map((d) => d.getTime()));

@@ -37,4 +37,11 @@ export class JourneyCoupon {
 
   @Column({ name: 'issued_at', type: 'datetime' })
   issuedAt!: Date;
+
+  /** Set when redeemed at the till (coupons.public.ts): the receipt in the purchases ledger. */
+  @Column({ name: 'redeemed_at', type: 'datetime', nullable: true })
+  redeemedAt!: Date | null;
+
+  @Column({ name: 'redeemed_receipt_id', type: 'integer', nullable: true })
+  redeemedReceiptId!: number | null;
 }

@@ -1,0 +1,73 @@
+/**
+ * Journeys' public face for coupons at the till (issue 11). A journey coupon is redeemed by a code
+ * derived from its id and a server key (`Q` + id in base 36 + 6 signature chars), so the coupon
+ * rows need no extra column and a guessed code fails the signature. Redemption is one conditional
+ * UPDATE (status issued → used, still valid), so parallel receipts carrying the same code redeem it
+ * exactly once; the minimum spend is checked against the receipt's amount before discounts.
+ * (Issue 18 adds the member's read-only coupon list next to this file; it shows `couponCode(id)`.)
+ */
+import { createHmac } from 'crypto';
+import { Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { EntityManager } from 'typeorm';
+import { JourneyCoupon } from './entities/coupon.entity';
+
+const secret = () => process.env.COUPON_CODE_SECRET || 'dev-coupon-code-secret-change-me';
+
+function sign(id: number): string {
+  return createHmac('sha256', secret()).update(`coupon:${id}`).digest('base64url').replace(/[^A-Za-z0-9]/g, '').slice(0, 6).toUpperCase();
+}
+
+/** The code a member shows (and the till scans) for coupon `id`. */
+export function couponCode(id: number): string {
+  return `Q${id.toString(36).toUpperCase()}${sign(id)}`;
+}
+
+/** The coupon id behind a code, or null when the code is malformed or its signature is wrong. */
+export function couponIdOf(code: string): number | null {
+  const m = /^Q([0-9A-Z]{1,8})([0-9A-Z]{6})$/.exec(String(code).trim().toUpperCase());
+  if (!m) return null;
+  const id = parseInt(m[1], 36);
+  return Number.isSafeInteger(id) && id > 0 && sign(id) === m[2] ? id : null;
+}
+
+export type RedeemRefusal = 'COUPON_INVALID' | 'COUPON_USED' | 'COUPON_EXPIRED' | 'COUPON_MIN_SPEND' | 'COUPON_NOT_OWNER';
+export type RedeemOutcome = { ok: true; couponId: number; title: string; amountFen: number } | { ok: false; reason: RedeemRefusal };
+
+export interface RedeemReceipt {
+  receiptId: number;
+  memberId: number | null;
+  /** Net paid plus discounts: what the minimum spend is checked against. */
+  grossFen: number;
+  at: Date;
+}
+
+/** Pure: may this coupon be used on this receipt (before the conditional write)? */
+export function redeemCheck(c: Pick<JourneyCoupon, 'status' | 'validUntil' | 'minSpendFen' | 'memberId'>, r: RedeemReceipt): RedeemRefusal | null {
+  if (c.status === 'used') return 'COUPON_USED';
+  if (c.status !== 'issued' || new Date(c.validUntil).getTime() <= r.at.getTime()) return 'COUPON_EXPIRED';
+  if (c.memberId != null && r.memberId != null && c.memberId !== r.memberId) return 'COUPON_NOT_OWNER';
+  if (r.grossFen < c.minSpendFen) return 'COUPON_MIN_SPEND';
+  return null;
+}
+
+@Provide()
+@Scope(ScopeEnum.Singleton)
+export class CouponRedemption {
+  /** Redeem `code` against a receipt, inside the caller's transaction; exactly once per coupon. */
+  async redeem(em: EntityManager, code: string, receipt: RedeemReceipt): Promise<RedeemOutcome> {
+    const id = couponIdOf(code);
+    if (!id) return { ok: false, reason: 'COUPON_INVALID' };
+    const c = await em.findOne(JourneyCoupon, { where: { id } });
+    if (!c) return { ok: false, reason: 'COUPON_INVALID' };
+    const refusal = redeemCheck(c, receipt);
+    if (refusal) return { ok: false, reason: refusal };
+    const done = await em
+      .createQueryBuilder()
+      .update(JourneyCoupon)
+      .set({ status: 'used', redeemedAt: receipt.at, redeemedReceiptId: receipt.receiptId })
+      .where('id = :id AND status = :issued AND valid_until > :at', { id, issued: 'issued', at: receipt.at })
+      .execute();
+    if (!done.affected) return { ok: false, reason: 'COUPON_USED' };
+    return { ok: true, couponId: id, title: c.title, amountFen: c.amountFen };
+  }
+}

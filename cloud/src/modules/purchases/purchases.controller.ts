@@ -1,0 +1,106 @@
+/** Thin HTTP layer for contracts/purchases.ts (imports are in imports.controller.ts). */
+import { Controller, Inject } from '@midwayjs/core';
+import type { Context } from '@midwayjs/koa';
+import * as api from '../../../../contracts/purchases';
+import type { RouteParsed as P } from '../../../../contracts/route';
+import type { AuthContext } from '../../core/auth/principal';
+import { Db } from '../../core/db';
+import { AppError } from '../../core/errors';
+import { Route } from '../../core/route';
+import { CouponRedemption } from '../journeys/coupons.public';
+import { Receipt } from './receipt.entity';
+import { PurchasesService, storeScope } from './purchases.service';
+
+@Controller('/')
+export class PurchasesController {
+  @Inject()
+  purchases!: PurchasesService;
+
+  @Inject()
+  coupons!: CouponRedemption;
+
+  @Inject()
+  db!: Db;
+
+  @Route(api.posPushReceipts)
+  async posPushReceipts({ body }: P<typeof api.posPushReceipts>, _auth: AuthContext, ctx: Context) {
+    const raw = (ctx.request as { rawBody?: string }).rawBody;
+    if (typeof raw !== 'string') throw new AppError('POS_SIGNATURE_INVALID');
+    const { storeId } = await this.purchases.verifyPos(ctx.headers, raw);
+    return this.purchases.push(storeId, body.receipts);
+  }
+
+  @Route(api.memberCode)
+  async memberCode(_: P<typeof api.memberCode>, auth: AuthContext) {
+    return this.purchases.issueMemberCode(auth.member().memberId);
+  }
+
+  @Route(api.myPurchases)
+  async myPurchases({ query }: P<typeof api.myPurchases>, auth: AuthContext) {
+    return this.purchases.myPurchases(auth.member().memberId, query);
+  }
+
+  @Route(api.listReceipts)
+  async listReceipts({ query }: P<typeof api.listReceipts>, auth: AuthContext) {
+    return this.purchases.adminReceipts(auth.staff(), query);
+  }
+
+  @Route(api.matchReceipt)
+  async matchReceipt({ params, body }: P<typeof api.matchReceipt>, auth: AuthContext) {
+    return this.purchases.match(auth.staff(), params.receiptId, body.memberId);
+  }
+
+  @Route(api.listConflicts)
+  async listConflicts({ query }: P<typeof api.listConflicts>, auth: AuthContext) {
+    return this.purchases.conflicts(auth.staff(), query);
+  }
+
+  @Route(api.listPosKeys)
+  async listPosKeys(_: P<typeof api.listPosKeys>, auth: AuthContext) {
+    return this.purchases.listKeys(auth.staff());
+  }
+
+  @Route(api.createPosKey)
+  async createPosKey({ body }: P<typeof api.createPosKey>, auth: AuthContext) {
+    return this.purchases.createKey(auth.staff(), body);
+  }
+
+  @Route(api.revokePosKey)
+  async revokePosKey({ params }: P<typeof api.revokePosKey>, auth: AuthContext) {
+    return this.purchases.revokeKey(auth.staff(), params.id);
+  }
+
+  @Route(api.listNewArrivals)
+  async listNewArrivals(_: P<typeof api.listNewArrivals>, auth: AuthContext) {
+    return this.purchases.listArrivals(auth.staff());
+  }
+
+  @Route(api.createNewArrival)
+  async createNewArrival({ body }: P<typeof api.createNewArrival>, auth: AuthContext) {
+    return this.purchases.createArrival(auth.staff(), body);
+  }
+
+  @Route(api.deleteNewArrival)
+  async deleteNewArrival({ params }: P<typeof api.deleteNewArrival>, auth: AuthContext) {
+    return this.purchases.deleteArrival(auth.staff(), params.id);
+  }
+
+  /** A clerk redeems a coupon against a receipt already in the ledger (the till did not carry the code). */
+  @Route(api.verifyCoupon)
+  async verifyCoupon({ body }: P<typeof api.verifyCoupon>, auth: AuthContext) {
+    const staff = auth.staff();
+    const r = await this.db.manager.findOne(Receipt, { where: { id: body.receiptId } });
+    if (!r || r.totalFen <= 0) throw new AppError('NOT_FOUND', '小票不存在');
+    storeScope(staff, r.storeId);
+    const outcome = await this.db.transaction(async (em) => {
+      const o = await this.coupons.redeem(em, body.code, { receiptId: r.id, memberId: r.memberId, grossFen: r.totalFen + r.discountFen, at: new Date() });
+      if (o.ok) {
+        const codes = [...(r.couponCodes ? r.couponCodes.split(',') : []), body.code.toUpperCase()].join(',').slice(0, 200);
+        await em.update(Receipt, { id: r.id }, { couponCodes: codes });
+      }
+      return o;
+    });
+    if (!outcome.ok) throw new AppError(outcome.reason);
+    return { ok: true as const, title: outcome.title, amountFen: outcome.amountFen };
+  }
+}
