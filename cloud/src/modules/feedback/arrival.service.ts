@@ -161,7 +161,7 @@ export class ArrivalService {
       throw err;
     }
     if (userIds.length) {
-      const name = m.nickname ?? `会员${m.id}`;
+      const name = await this.people.displayName(m.id, m.nickname);
       const text = [`【刚到店】${name}（${VIA_LABELS[a.via]}）`, profile, top ? `建议：${top.text}` : null, top ? `原因：${top.reason}` : null].filter(Boolean).join('\n');
       await enqueueOutbound(em, { idemKey: `arrival:${id}`, kind: APP_MESSAGE_KIND, payload: { toUsers: userIds, text }, ref: `arrival:${id}` });
       this.db.afterCommit(em, () => this.kick.kick());
@@ -189,7 +189,7 @@ export class ArrivalService {
       out.push({
         id: r.id,
         memberId: r.memberId,
-        memberName: m?.nickname ?? null,
+        memberName: m ? await this.people.displayName(m.id, m.nickname) : null,
         tier: m?.tier ?? null,
         storeName: stores.get(r.storeId) ?? null,
         via: r.via,

@@ -221,7 +221,7 @@ export class ChurnService {
       throw err;
     }
     if (!storeId) return;
-    const name = contact?.name ?? member?.nickname ?? '客户';
+    const name = contact?.name ?? (member ? await this.people.displayName(member.id, member.nickname) : '客户');
     const clerkName = clerk?.displayName ?? p.staffUserId;
     const what = p.reason === 'customer_deleted' ? `${name}删除了店员${clerkName}` : `店员${clerkName}删除了客户${name}`;
     const recent = activities.length ? `最近动态：${activities.slice(0, 3).map((a) => a.text).join('；')}` : '没有最近动态';

@@ -174,7 +174,7 @@ export class FeedbackService {
     if (!storeId) return;
     const now = new Date();
     const clerk = await this.people.clerkOf(m.id);
-    const who = m.nickname ?? `会员${m.id}`;
+    const who = await this.people.displayName(m.id, m.nickname);
     const topicText = topics.map((t) => TOPIC_LABELS[t]).join('、') || '其他';
     const detail = `${who}（${m.tier}）${f.rating ? `打了${f.rating}星，` : ''}反馈「${(f.comment ?? '').slice(0, 120)}」（${topicText}）。请在1小时内联系客户，并在运营后台「反馈与流失」回复。`;
     if (clerk) {
@@ -305,12 +305,14 @@ export class FeedbackService {
     const members = await this.people.memberCards(rows.map((r) => r.memberId));
     const stores = await this.people.storeNames(rows.map((r) => r.storeId));
     const staff = await this.people.staff(rows.map((r) => r.assigneeId));
+    const names = new Map<number, string>();
+    for (const m of members.values()) names.set(m.id, await this.people.displayName(m.id, m.nickname));
     return rows.map((r) => {
       const m = r.memberId ? members.get(r.memberId) : undefined;
       return {
         id: r.id,
         memberId: r.memberId,
-        memberName: m?.nickname ?? null,
+        memberName: m ? names.get(m.id) ?? null : null,
         memberTier: m?.tier ?? null,
         storeId: r.storeId,
         storeName: r.storeId ? stores.get(r.storeId) ?? null : null,

@@ -134,6 +134,16 @@ export class People {
     return (await this.directory.contactNames([externalUserId])).get(externalUserId) ?? null;
   }
 
+  /** The member's nickname, else the name the clerk knows them by in WeCom. */
+  async displayName(memberId: number, nickname: string | null): Promise<string> {
+    if (nickname) return nickname;
+    for (const c of await this.contactsOfMember(memberId)) {
+      const n = await this.contactName(c.externalUserId);
+      if (n) return n;
+    }
+    return `会员${memberId}`;
+  }
+
   async contact(externalUserId: string) {
     return this.contacts.findByExternalId(externalUserId);
   }
