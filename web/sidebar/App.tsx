@@ -11,6 +11,7 @@ import coverUrl from './card-cover.png';
 import { CheckInPanel } from './checkin/CheckInPanel';
 import { ContactJourneys } from './tasks/ContactJourneys';
 import { TasksPanel } from './tasks/TasksPanel';
+import { currentGroupChat, GroupChatPanel } from './group/GroupChatPanel';
 
 type ContactView = wecom.SidebarContactView;
 type Mode = 'dev' | 'wecom';
@@ -19,6 +20,7 @@ type ContactState =
   | { kind: 'loading' }
   | { kind: 'unsupported'; message: string }
   | { kind: 'error'; message: string }
+  | { kind: 'group'; chatId: string }
   | { kind: 'ready'; view: ContactView };
 
 type View =
@@ -97,6 +99,13 @@ export function App() {
     async (staff: StaffProfile, config: SidebarConfig, mode: Mode) => {
       const set = (contact: ContactState) => setView({ kind: 'signedIn', staff, config, mode, contact });
       set({ kind: 'loading' });
+      // opened in a customer group chat: the group view instead of a customer
+      try {
+        const chatId = await currentGroupChat(mode);
+        if (chatId) return set({ kind: 'group', chatId });
+      } catch (err) {
+        return set({ kind: 'error', message: wecomErrorMessage(err) });
+      }
       let externalUserId: string;
       if (mode === 'dev') {
         const param = new URL(location.href).searchParams.get('dev_external_userid');
@@ -180,7 +189,11 @@ export function App() {
               刷新
             </button>
           </header>
-          <ContactPanel state={view.contact} />
+          {view.contact.kind === 'group' ? (
+            <GroupChatPanel api={api} chatId={view.contact.chatId} mode={view.mode} appId={view.config.miniprogram?.appId ?? null} coverUrl={coverUrl} />
+          ) : (
+            <ContactPanel state={view.contact} />
+          )}
           {view.contact.kind === 'ready' && (
             <ContactJourneys key={view.contact.view.externalUserId} api={api} externalUserId={view.contact.view.externalUserId} />
           )}
@@ -217,6 +230,7 @@ function NeedsWecom({ oauthUrl, devHint, notice }: { oauthUrl: string | null; de
 }
 
 function ContactPanel({ state }: { state: ContactState }) {
+  if (state.kind === 'group') return null;
   if (state.kind === 'loading') return <p className="sb-muted sb-center">正在获取当前客户…</p>;
   if (state.kind === 'unsupported')
     return (
