@@ -15,6 +15,10 @@ export default defineAppConfig({
       root: 'packages/contest',
       pages: ['home/index', 'entry/index', 'submit/index', 'mine/index', 'leaderboard/index', 'rules/index'],
     },
+    {
+      root: 'packages/panel',
+      pages: ['home/index'],
+    },
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -16,4 +16,5 @@ export const ROUTES = {
   classList: '/packages/classes/list/index',
   classDetail: '/packages/classes/detail/index',
   classMine: '/packages/classes/mine/index',
+  panel: '/packages/panel/home/index',
 } as const;
