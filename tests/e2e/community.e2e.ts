@@ -128,7 +128,7 @@ test('a weekly group SOP becomes the owner’s task; one tap in the sidebar send
   await byTestId(ops, 'community-tab-list').click();
   await ops.locator('[data-testid="group-link"]', { hasText: GROUP }).click();
   await byTestId(ops, 'sop-title').fill('早茶会提醒');
-  await byTestId(ops, `sop-weekday-${weekday}`).click();
+  await radio(ops, `sop-weekday-${weekday}`).click();
   await byTestId(ops, 'sop-time').fill('10:00');
   await byTestId(ops, 'sop-text').fill(SOP_TEXT);
   await byTestId(ops, 'sop-save').click();
@@ -181,6 +181,9 @@ async function memberApi<T>(method: string, url: string, body?: unknown): Promis
   return json;
 }
 
+/** antd puts a radio button's test id on its hidden input: click the label around it. */
+const radio = (page: Page, testId: string) => page.locator('label', { has: page.locator(`[data-testid="${testId}"]`) });
+
 async function openH5(page: Page, route: string, testId: string) {
   await page.goto(`${server.baseUrl}/h5/#${route}`);
   await page.reload();
@@ -192,7 +195,7 @@ test('HQ publishes a kit, the store manager adopts it into a class, a member reg
   await byTestId(ops, 'kit-form-title').fill(KIT);
   await byTestId(ops, 'kit-form-copy').fill('降温了，来店里喝碗热汤，大厨分享三款家常暖汤。');
   await byTestId(ops, 'kit-form-materials').fill('海报、汤碗、汤料包');
-  await byTestId(ops, 'kit-form-budget-light').click();
+  await radio(ops, 'kit-form-budget-light').click();
   await byTestId(ops, 'kit-form-save').click();
   await ops.getByText('活动包已发布').waitFor();
   await expectText(byTestId(ops, 'kits-table'), KIT);
