@@ -31,6 +31,10 @@ export default defineAppConfig({
       root: 'packages/profile',
       pages: ['edit/index', 'household/index', 'join/index', 'store/index', 'coupons/index'],
     },
+    {
+      root: 'packages/panel',
+      pages: ['home/index'],
+    },
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -29,4 +29,5 @@ export const ROUTES = {
   coupons: '/packages/profile/coupons/index',
   nyeOrder: '/packages/nye/order/index',
   nyeOrders: '/packages/nye/orders/index',
+  panel: '/packages/panel/home/index',
 } as const;

@@ -16,6 +16,7 @@ import { JourneysSection } from './pages/journeys';
 import { FeedbackSection } from './pages/feedback';
 import { TagsPage } from './pages/tags';
 import { LibrarySection } from './pages/library';
+import { CommunitySection } from './pages/community';
 import { NoAccess } from './common/Section';
 import { ErrorBoundary } from '../shared/ErrorBoundary';
 
@@ -149,6 +150,8 @@ export function SectionRoute() {
       return <TagsPage />;
     case 'library':
       return <LibrarySection />;
+    case 'community':
+      return <CommunitySection />;
     default:
       return <StaffPage />;
   }

@@ -15,10 +15,11 @@ export const SECTION_LABELS: Record<string, string> = {
   feedback: '反馈与流失',
   tags: '标签',
   library: '话术素材',
+  community: '社群运营',
 };
 
 /** Sections with a working page; everything else shows the 「即将上线」 placeholder. */
-export const BUILT_SECTIONS = new Set(['dashboard', 'members', 'staff', 'permissions', 'contests', 'classes', 'preorders', 'journeys', 'feedback', 'tags', 'library']);
+export const BUILT_SECTIONS = new Set(['dashboard', 'members', 'staff', 'permissions', 'contests', 'classes', 'preorders', 'journeys', 'feedback', 'tags', 'library', 'community']);
 
 export function sectionLabel(key: string): string {
   return SECTION_LABELS[key] ?? key;

@@ -20,6 +20,7 @@ import { CorpTagsPanel } from './clerk/CorpTagsPanel';
 import { FollowupPanel } from './clerk/FollowupPanel';
 import { LibraryPanel } from './clerk/LibraryPanel';
 import { NewTaskPanel } from './clerk/NewTaskPanel';
+import { currentGroupChat, GroupChatPanel } from './group/GroupChatPanel';
 
 type ContactView = wecom.SidebarContactView;
 type Mode = 'dev' | 'wecom';
@@ -28,6 +29,7 @@ type ContactState =
   | { kind: 'loading' }
   | { kind: 'unsupported'; message: string }
   | { kind: 'error'; message: string }
+  | { kind: 'group'; chatId: string }
   | { kind: 'ready'; view: ContactView };
 
 type View =
@@ -108,6 +110,13 @@ export function App() {
     async (staff: StaffProfile, config: SidebarConfig, mode: Mode) => {
       const set = (contact: ContactState) => setView({ kind: 'signedIn', staff, config, mode, contact });
       set({ kind: 'loading' });
+      // opened in a customer group chat: the group view instead of a customer
+      try {
+        const chatId = await currentGroupChat(mode);
+        if (chatId) return set({ kind: 'group', chatId });
+      } catch (err) {
+        return set({ kind: 'error', message: wecomErrorMessage(err) });
+      }
       let externalUserId: string;
       if (mode === 'dev') {
         const param = new URL(location.href).searchParams.get('dev_external_userid');
@@ -196,7 +205,11 @@ export function App() {
             <ArrivalsPanel api={api} />
           </ErrorBoundary>
           <ErrorBoundary surface="sidebar" area="contact" compact>
-            <ContactPanel state={view.contact} />
+            {view.contact.kind === 'group' ? (
+              <GroupChatPanel api={api} chatId={view.contact.chatId} mode={view.mode} appId={view.config.miniprogram?.appId ?? null} coverUrl={coverUrl} />
+            ) : (
+              <ContactPanel state={view.contact} />
+            )}
           </ErrorBoundary>
           {view.contact.kind === 'ready' && view.contact.view.member && (
             <ErrorBoundary surface="sidebar" area="churn" compact>
@@ -280,6 +293,7 @@ function NeedsWecom({ oauthUrl, devHint, notice }: { oauthUrl: string | null; de
 }
 
 function ContactPanel({ state }: { state: ContactState }) {
+  if (state.kind === 'group') return null;
   if (state.kind === 'loading') return <p className="sb-muted sb-center">正在获取当前客户…</p>;
   if (state.kind === 'unsupported')
     return (

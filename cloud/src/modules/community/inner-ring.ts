@@ -2,14 +2,25 @@
  * The inner ring rule (pure): who qualifies by behaviour over a window. Ops see the rule's text
  * next to the members it picks, so it is one definition for both.
  */
+import { z } from 'zod';
+
+/** Thresholds from the environment (COMMUNITY_INNER_RING_*), defaults fit a mid-sized store. */
+const Env = z.object({
+  COMMUNITY_INNER_RING_ENTRIES: z.coerce.number().int().min(1).default(1),
+  COMMUNITY_INNER_RING_CHECKINS: z.coerce.number().int().min(1).default(3),
+  COMMUNITY_INNER_RING_INTERACTIONS: z.coerce.number().int().min(1).default(10),
+  COMMUNITY_INNER_RING_WINDOW_DAYS: z.coerce.number().int().min(1).max(730).default(180),
+});
+const env = Env.parse(process.env);
+
 export const INNER_RING_RULE = {
   /** Approved contest entries (creators). */
-  creatorEntries: 1,
+  creatorEntries: env.COMMUNITY_INNER_RING_ENTRIES,
   /** Class/event check-ins (regular attendees). */
-  regularCheckins: 3,
+  regularCheckins: env.COMMUNITY_INNER_RING_CHECKINS,
   /** Contest voting days, registrations and orders together (high interaction). */
-  interactionDays: 10,
-  windowDays: 180,
+  interactionDays: env.COMMUNITY_INNER_RING_INTERACTIONS,
+  windowDays: env.COMMUNITY_INNER_RING_WINDOW_DAYS,
 };
 
 export function innerRingText(r = INNER_RING_RULE): string[] {

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '顾客顾问团' });
