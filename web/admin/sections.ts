@@ -13,10 +13,11 @@ export const SECTION_LABELS: Record<string, string> = {
   preorders: '年夜饭预订',
   journeys: '旅程SOP',
   tags: '标签',
+  recipes: '菜谱与首页',
 };
 
 /** Sections with a working page; everything else shows the 「即将上线」 placeholder. */
-export const BUILT_SECTIONS = new Set(['dashboard', 'members', 'staff', 'permissions', 'contests', 'classes', 'journeys', 'tags']);
+export const BUILT_SECTIONS = new Set(['dashboard', 'members', 'staff', 'permissions', 'contests', 'classes', 'journeys', 'tags', 'recipes']);
 
 export function sectionLabel(key: string): string {
   return SECTION_LABELS[key] ?? key;
