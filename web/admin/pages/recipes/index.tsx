@@ -400,9 +400,9 @@ function BannersTab() {
   }, [load]);
   useEffect(() => {
     if (editing === 'new') {
-      form.setFieldsValue({ kind: 'highlight', storeId: staff.storeId ?? null, title: '', subtitle: '', linkType: 'none', linkId: null, audience: 'all', window: [dayjs(), dayjs().add(7, 'day')], sort: 0 });
+      form.setFieldsValue({ kind: 'highlight', storeId: staff.storeId ?? 0, title: '', subtitle: '', linkType: 'none', linkId: null, audience: 'all', window: [dayjs(), dayjs().add(7, 'day')], sort: 0 });
     } else if (editing) {
-      form.setFieldsValue({ ...editing, window: [dayjs(editing.startsAt), dayjs(editing.endsAt)] });
+      form.setFieldsValue({ ...editing, storeId: editing.storeId ?? 0, window: [dayjs(editing.startsAt), dayjs(editing.endsAt)] });
     }
   }, [editing, form, staff.storeId]);
 
@@ -417,7 +417,7 @@ function BannersTab() {
         locale={{ emptyText: '首页还没有运营内容' }}
         columns={[
           { title: '位置', dataIndex: 'kind', render: (k: string) => (k === 'banner' ? '横幅' : '本周推荐') },
-          { title: '标题', dataIndex: 'title' },
+          { title: '标题', dataIndex: 'title', render: (t: string, b) => <span data-testid={`banner-row-${b.id}`}>{t}</span> },
           { title: '门店', dataIndex: 'storeName', render: (s: string | null, b) => (b.storeId ? s ?? '门店' : '所有门店') },
           { title: '人群', dataIndex: 'audience', render: (a: keyof typeof BANNER_AUDIENCE_LABELS) => BANNER_AUDIENCE_LABELS[a] },
           { title: '展示时间', render: (_: unknown, b) => `${formatDateTime(b.startsAt)} 至 ${formatDateTime(b.endsAt)}` },
@@ -449,9 +449,10 @@ function BannersTab() {
           },
         ]}
       />
-      <Modal open={editing !== null} title={editing === 'new' ? '新建首页内容' : '编辑首页内容'} onCancel={() => setEditing(null)} onOk={() => form.submit()} okText="保存" destroyOnClose>
+      <Modal open={editing !== null} title={editing === 'new' ? '新建首页内容' : '编辑首页内容'} onCancel={() => setEditing(null)} onOk={() => form.submit()} okText="保存" destroyOnClose okButtonProps={{ 'data-testid': 'banner-submit' } as never}>
         <Form
           form={form}
+          name="bannerForm"
           layout="vertical"
           onFinish={async (v: { kind: 'banner' | 'highlight'; storeId: number | null; title: string; subtitle: string; linkType: keyof typeof LINK_LABELS; linkId: number | null; audience: (typeof BANNER_AUDIENCES)[number]; window: [Dayjs, Dayjs]; sort: number }) => {
             try {
