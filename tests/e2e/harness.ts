@@ -53,6 +53,9 @@ export interface TestServer {
   port: number;
   simulatorPort: number;
   dbKind: 'sqlite' | 'mysql';
+  /** The server's database: a mysql:// URL, or the SQLite file (for fixtures no UI can make). */
+  databaseUrl: string | null;
+  sqliteFile: string;
   /** Everything the server printed so far (also printed when it fails to start). */
   output(): string;
   stop(): Promise<void>;
@@ -188,6 +191,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     port,
     simulatorPort,
     dbKind: databaseUrl ? 'mysql' : 'sqlite',
+    databaseUrl: databaseUrl ?? null,
+    sqliteFile: path.join(dataDir, 'hub.sqlite'),
     output,
     stop,
   };

@@ -3,6 +3,7 @@ import { Button, Layout, Menu, Result, Space, Spin, Typography } from 'antd';
 import { LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { Link, Navigate, Outlet, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { useAuth, useStaff } from './auth';
+import RecipesSection from './pages/recipes';
 import { BUILT_SECTIONS, navSections, sectionLabel } from './sections';
 import { ROLE_LABELS } from '../shared/labels';
 import { DashboardPage } from './pages/Dashboard';
@@ -152,6 +153,8 @@ export function SectionRoute() {
       return <LibrarySection />;
     case 'community':
       return <CommunitySection />;
+    case 'recipes':
+      return <RecipesSection />;
     default:
       return <StaffPage />;
   }

@@ -16,10 +16,11 @@ export const SECTION_LABELS: Record<string, string> = {
   tags: '标签',
   library: '话术素材',
   community: '社群运营',
+  recipes: '菜谱与首页',
 };
 
 /** Sections with a working page; everything else shows the 「即将上线」 placeholder. */
-export const BUILT_SECTIONS = new Set(['dashboard', 'members', 'staff', 'permissions', 'contests', 'classes', 'preorders', 'journeys', 'feedback', 'tags', 'library', 'community']);
+export const BUILT_SECTIONS = new Set(['dashboard', 'members', 'staff', 'contests', 'classes', 'preorders', 'journeys', 'feedback', 'tags', 'library', 'community', 'recipes', 'permissions']);
 
 export function sectionLabel(key: string): string {
   return SECTION_LABELS[key] ?? key;

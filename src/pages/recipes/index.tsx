@@ -50,7 +50,7 @@ export default function RecipesPage() {
   const [contests, setContests] = useState<ContestSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const shown = useRef(false);
-  const session = useSession();
+  const session = useSession({ autoLogin: true });
   const [reloadKey, setReloadKey] = useState(0);
 
   const load = useCallback(async () => {

@@ -18,6 +18,7 @@ import {
   type SessionDetail,
 } from '@contracts/classes';
 import { api } from '../../../api/client';
+import { getMyHousehold, type HouseholdView } from '@contracts/household';
 import { errorMessage } from '../../../api/errors';
 import { ROUTES } from '../../../api/routes';
 import { useSession } from '../../../api/useSession';
@@ -47,6 +48,7 @@ export default function ClassDetailPage() {
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<MyRegistration | null>(null);
+  const [household, setHousehold] = useState<HouseholdView | null>(null);
 
   const load = useCallback(async () => {
     if (!sessionId) {
@@ -74,6 +76,8 @@ export default function ClassDetailPage() {
       setAges(Array.from({ length: kids }, () => ''));
     });
     api.call(myStanding).then(setStanding, () => undefined);
+    // the member's household (我的家庭) offers to fill the party in one tap
+    api.call(getMyHousehold).then((r) => setHousehold(r.household), () => undefined);
     // The ids must be at hand before the tap: WeChat shows the dialog only from the tap itself.
     if (isWeapp()) api.call(subscribeTemplates).then(setTemplates, () => undefined);
   }, [ready, load]);
@@ -266,6 +270,17 @@ export default function ClassDetailPage() {
             </Text>
           ) : (
             <>
+              {household && (
+                <View className="link-row" data-testid="register-household" onClick={() => {
+                  setAdults(Math.min(Math.max(household.members.length, 1), d.rules.maxAdults));
+                  if (d.rules.childrenAllowed) setChildCount(Math.min(household.childrenCount, d.rules.maxChildren));
+                }}>
+                  <Text className="muted">
+                    按「{household.name}」填写：家人 {household.members.length} 位{household.childrenCount ? `、孩子 ${household.childrenCount} 个` : ''}
+                  </Text>
+                  <Text className="chevron">一键填写 ›</Text>
+                </View>
+              )}
               <Stepper label="成人" hint="含你本人" value={adults} min={0} max={d.rules.maxAdults} onChange={setAdults} testId="adults" />
               {d.rules.childrenAllowed && (
                 <Stepper
