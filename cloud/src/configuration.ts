@@ -19,6 +19,7 @@ import { boundRoutes } from './core/route';
 import { allContractRoutes } from './core/openapi';
 import { type WebApp, WebAppsMiddleware } from './core/web.middleware';
 import { MethodOverrideMiddleware } from './core/method-override.middleware';
+import { DeliveryMiddleware } from './core/delivery.middleware';
 import { NoticeService } from './modules/classes/notice.service';
 import { InboxWorker } from './modules/wecom/inbox.worker';
 import { OutboundWorker } from './modules/wecom/outbound.worker';
@@ -60,6 +61,8 @@ export class MainConfiguration implements ILifeCycle {
 
   async onReady(container: IMidwayContainer): Promise<void> {
     this.app.useMiddleware([MethodOverrideMiddleware, WebAppsMiddleware]);
+    // outermost: compresses and sets caching for whatever the static files and the API answer
+    this.app.getMiddleware().insertFirst(DeliveryMiddleware as never);
     this.app.useFilter([GlobalErrorFilter]);
     this.checkContractsBound();
 
