@@ -24,6 +24,7 @@ import { SecurityHeadersMiddleware } from './core/security-headers.middleware';
 import { Db } from './core/db';
 import { lifecycle, OpsMiddleware } from './core/ops.middleware';
 import { pendingMigrations } from './cli/datasource';
+import { DeliveryMiddleware } from './core/delivery.middleware';
 import { NoticeService } from './modules/classes/notice.service';
 import { InboxWorker } from './modules/wecom/inbox.worker';
 import { OutboundWorker } from './modules/wecom/outbound.worker';
@@ -67,6 +68,8 @@ export class MainConfiguration implements ILifeCycle {
     lifecycle.stopping = false;
     if (!this.env.migrateOnStart) await this.refuseStaleSchema(container);
     this.app.useMiddleware([SecurityHeadersMiddleware, ClientIpMiddleware, OpsMiddleware, MethodOverrideMiddleware, WebAppsMiddleware]);
+    // outermost: compresses and sets caching for whatever the static files and the API answer
+    this.app.getMiddleware().insertFirst(DeliveryMiddleware as never);
     this.app.useFilter([GlobalErrorFilter]);
     this.checkContractsBound();
 
