@@ -115,11 +115,12 @@ export async function run({ baseUrl, args, log, server }) {
     // ---- the sale: every buyer once, `dupes` of them twice (at the same time as their first)
     const plan = [];
     for (let i = 0; i < buyers; i++) {
-      plan.push(tokens[i]);
-      if (i < dupes) plan.push(tokens[i]);
+      plan.push({ ...tokens[i], i });
+      if (i < dupes) plan.push({ ...tokens[i], i });
     }
     let next = 0;
     const accepted = [];
+    let firstSlotFull = null;
     const refused = {};
     const orders = await loadTest({
       url: baseUrl,
@@ -132,7 +133,8 @@ export async function run({ baseUrl, args, log, server }) {
           method: 'POST',
           setupRequest: (req) => {
             const b = plan[next % plan.length];
-            const slot = slots[next % slots.length];
+            // by buyer, so a buyer's second order asks for the same slot and slots fill evenly
+            const slot = slots[b.i % slots.length];
             next += 1;
             return {
               ...req,
@@ -146,6 +148,7 @@ export async function run({ baseUrl, args, log, server }) {
               const parsed = JSON.parse(body);
               if (status === 200) accepted.push(parsed);
               else refused[parsed.code ?? status] = (refused[parsed.code ?? status] ?? 0) + 1;
+              if (parsed.code === 'PREORDER_SLOT_FULL' && !firstSlotFull) firstSlotFull = { after: accepted.length, message: parsed.message };
             } catch {
               refused[status] = (refused[status] ?? 0) + 1;
             }
@@ -154,7 +157,8 @@ export async function run({ baseUrl, args, log, server }) {
         },
       ],
     });
-    log(`orders: ${accepted.length} accepted; refused ${JSON.stringify(refused)}`);
+    log(`orders: ${accepted.length} accepted; refused ${JSON.stringify(refused)}; first slot refusal ${JSON.stringify(firstSlotFull)}`);
+    log(`slots after the sale: ${JSON.stringify(await db.all(`SELECT id, booked, capacity FROM preorder_slot WHERE campaign_id = ?`, [campaign.id]))}`);
 
     // ---- pay every accepted order; the simulator notifies twice per payment
     const tokenOf = new Map(tokens.map((t) => [t.memberId, t.token]));
