@@ -168,7 +168,7 @@ test('unpaid orders expire after 15 minutes and return their stock exactly once;
   const later = new Date(Date.now() + 16 * MIN);
   const runner = await t.container.getAsync(JobRunner);
   // (orders left unpaid by earlier tests expire too)
-  expect((await runner.runNow<{ expired: number }>('preorder-expire', { now: later })).result!.expired).toBeGreaterThanOrEqual(1);
+  expect((await runner.runNow<{ expired: number }>('preorder.expire', { now: later })).result!.expired).toBeGreaterThanOrEqual(1);
   expect((await orders.expireDue(later)).expired).toBe(0); // twice: nothing more returned
   expect((await item(items[0].id)).sold).toBe(0);
   expect((await t.client(a.token).call(api.getMyOrder, { params: { orderId: orderA.id } })).status).toBe('expired');
