@@ -134,6 +134,24 @@ export class JobFunctions {
     return this.run('identity.directory-sync');
   }
 
+  @ServerlessFunction({ functionName: 'preorder-expire' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 * * * * *' })
+  async preorderExpire(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('preorder.expire');
+  }
+
+  @ServerlessFunction({ functionName: 'payment-reconcile' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 */2 * * * *' })
+  async paymentReconcile(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('payment.reconcile');
+  }
+
+  @ServerlessFunction({ functionName: 'payment-trade-bill' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 30 10 * * *' })
+  async paymentTradeBill(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('payment.trade-bill');
+  }
+
   @ServerlessFunction({ functionName: 'purge-expired-sessions' })
   @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 17 * * * *' })
   async purgeExpiredSessions(_event?: TimerEvent): Promise<JobFunctionResult> {

@@ -168,7 +168,7 @@ test('unpaid orders expire after 15 minutes and return their stock exactly once;
   const later = new Date(Date.now() + 16 * MIN);
   const runner = await t.container.getAsync(JobRunner);
   // (orders left unpaid by earlier tests expire too)
-  expect((await runner.runNow<{ expired: number }>('preorder-expire', { now: later })).result!.expired).toBeGreaterThanOrEqual(1);
+  expect((await runner.runNow<{ expired: number }>('preorder.expire', { now: later })).result!.expired).toBeGreaterThanOrEqual(1);
   expect((await orders.expireDue(later)).expired).toBe(0); // twice: nothing more returned
   expect((await item(items[0].id)).sold).toBe(0);
   expect((await t.client(a.token).call(api.getMyOrder, { params: { orderId: orderA.id } })).status).toBe('expired');
@@ -279,4 +279,15 @@ test('ops: store managers see their store only; Excel export; validation is a cl
   const m = await memberToken(t);
   expect(await code(t.client(m.token).call(api.placeOrder, { body: { campaignId: campaign.id, storeId: storeA, slotId: 999999, lines: [{ itemId: 1, qty: 1 }] } }))).toBe('VALIDATION_FAILED');
   expect(await code(t.client(m.token).call(api.placeOrder, { body: { campaignId: campaign.id, storeId: storeA, slotId: 1, lines: [] } as never }))).toBe('VALIDATION_FAILED');
+});
+
+test('parallel duplicate orders by the same members refuse on the member limit or stock only, never the slot', async () => {
+  const { campaign, items, slots } = await makeCampaign(t, hq, [storeA], { items: [{ stockTotal: 10, perMemberLimit: 1 }], slotCapacity: 100 });
+  const ms = await Promise.all(Array.from({ length: 40 }, () => memberToken(t)));
+  const plan = ms.flatMap((m, i) => (i < 20 ? [m, m] : [m]));
+  const outcomes = await Promise.all(plan.map((m) => code(t.client(m.token).call(api.placeOrder, { body: { campaignId: campaign.id, storeId: storeA, slotId: slots[0].id, lines: [{ itemId: items[0].id, qty: 1 }] } }))));
+  expect(outcomes.filter((o) => o === 'ok')).toHaveLength(10);
+  expect(outcomes.filter((o) => o === 'PREORDER_SLOT_FULL')).toHaveLength(0);
+  const slot = await (await t.container.getAsync(Db)).manager.findOneByOrFail(PreorderSlot, { id: slots[0].id });
+  expect(slot.booked).toBe(10);
 });

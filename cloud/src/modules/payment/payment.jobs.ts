@@ -9,13 +9,13 @@ export class PaymentJobs {
   @Inject()
   payments!: PaymentService;
 
-  @Job({ name: 'payment-reconcile', cron: '*/2 * * * *', leaseSeconds: 300 })
+  @Job({ name: 'payment.reconcile', cron: '*/2 * * * *', leaseSeconds: 300 })
   async reconcile(ctx: JobContext) {
     return this.payments.reconcileOpen(ctx.now());
   }
 
   /** WeChat Pay publishes a day's bill from about 10:00 the next day (Beijing). */
-  @Job({ name: 'payment-trade-bill', cron: '30 10 * * *', leaseSeconds: 600 })
+  @Job({ name: 'payment.trade-bill', cron: '30 10 * * *', leaseSeconds: 600 })
   async tradeBill(ctx: JobContext) {
     const yesterday = new Date(ctx.now().getTime() + 8 * 3600_000 - 24 * 3600_000).toISOString().slice(0, 10);
     return this.payments.reconcileBill(yesterday);

@@ -9,7 +9,7 @@ export class PreorderJobs {
   @Inject()
   orders!: OrderService;
 
-  @Job({ name: 'preorder-expire', cron: '* * * * *', leaseSeconds: 120 })
+  @Job({ name: 'preorder.expire', cron: '* * * * *', leaseSeconds: 120 })
   async expire(ctx: JobContext) {
     let total = 0;
     for (;;) {

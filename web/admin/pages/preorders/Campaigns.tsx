@@ -111,8 +111,8 @@ export function CampaignDetailPage() {
     }
   };
   const addItem = () =>
-    run(() =>
-      api.call(opsAddItem, {
+    run(async () => {
+      await api.call(opsAddItem, {
         params: { campaignId },
         body: {
           kind: item.kind,
@@ -126,8 +126,10 @@ export function CampaignDetailPage() {
           allergens: item.allergens.split(/[,，、\s]+/).filter(Boolean),
           dishId: item.dishId,
         },
-      }),
-    );
+      });
+      // the next item starts blank (no dish credit carried over)
+      setItem((i) => ({ ...i, name: '', dishId: null }));
+    });
   const addSlots = () =>
     run(() =>
       api.call(opsAddSlots, {
