@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run admin -- …` and `npm run migrate`: run the compiled command-line tools of the cloud
-// (cloud/src/cli). In a checkout with the TypeScript toolchain the cloud is rebuilt first when
-// stale; a deployed build without it runs what is there.
+// (cloud/src/cli). In development (NODE_ENV=development/test, with the TypeScript toolchain) the
+// cloud is rebuilt first when stale; production runs what was built for the deploy, never rebuilds.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,7 +9,8 @@ import { ROOT, ensureBuilt } from './lib/builds.mjs';
 
 const [tool, ...args] = process.argv.slice(2);
 const entry = path.join(ROOT, 'cloud', 'dist', 'cloud', 'src', 'cli', `${tool}.js`);
-if (fs.existsSync(path.join(ROOT, 'node_modules', 'typescript')) && !args.includes('--help') && !args.includes('-h')) {
+const devMode = ['development', 'test'].includes(process.env.NODE_ENV ?? '');
+if (devMode && fs.existsSync(path.join(ROOT, 'node_modules', 'typescript')) && !args.includes('--help') && !args.includes('-h')) {
   try {
     await ensureBuilt(['cloud'], { log: (m) => process.stderr.write(`[${tool}] ${m}\n`) });
   } catch (err) {

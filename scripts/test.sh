@@ -140,6 +140,14 @@ jest_step "weapp-simulate tests" tests/weapp-simulate/jest.config.js
 
 step "build (cloud + h5 + web)" npm run --silent build
 
+# The built server as an operator deploys it: NODE_ENV=production, migrate + admin CLI, two
+# instances on one database, the HTTP cloud function (tests/production, needs the build above).
+if [ -n "$MYSQL_URL" ]; then
+  jest_step "production mode (MariaDB)" tests/production/jest.config.js "TEST_MYSQL_URL=$MYSQL_URL"
+else
+  fail_step "production mode (MariaDB)" "MariaDB did not start"
+fi
+
 if [ -n "$MYSQL_URL" ]; then
   jest_step "e2e (Chromium, MariaDB)" tests/e2e/jest.config.js "E2E_DATABASE_URL=${MYSQL_URL}hub_e2e"
 else

@@ -3,7 +3,8 @@
  * server, exactly like WeCom would (XML envelope with <Encrypt>, msg_signature/timestamp/nonce in
  * the query), including WeCom's retries of the same message and forged ones.
  *
- *   POST /__sim/wecom/fire-callback  { url, event? | events? | burst?, replay?, forge?, concurrency? }
+ *   POST /__sim/wecom/fire-callback  { url, event? | events? | burst?, replay?, replayUrl?, forge?, concurrency? }
+ *   (replayUrl: WeCom's retries reach another address, e.g. the other instance behind a balancer)
  *   POST /__sim/wecom/verify-url     { url }   (the console's "save callback URL" check)
  *
  * An add_external_contact event first makes the customer a contact of UserID in the simulator
@@ -134,7 +135,7 @@ export class CallbackFirer {
     }
   }
 
-  async fire(url: string, inputs: Array<Record<string, unknown>>, opts: { replay: number; forge?: Forge; concurrency: number }): Promise<FiredEvent[]> {
+  async fire(url: string, inputs: Array<Record<string, unknown>>, opts: { replay: number; forge?: Forge; concurrency: number; replayUrl?: string }): Promise<FiredEvent[]> {
     const out: FiredEvent[] = new Array(inputs.length);
     let next = 0;
     const worker = async () => {
@@ -145,7 +146,7 @@ export class CallbackFirer {
         const env = this.envelope(p.fields, opts.forge);
         let r = await this.post(url, env);
         // WeCom retries the identical request (same signature, nonce and ciphertext)
-        for (let k = 0; k < opts.replay; k++) r = await this.post(url, env);
+        for (let k = 0; k < opts.replay; k++) r = await this.post(opts.replayUrl ?? url, env);
         out[i] = { fields: p.fields, firedAt, status: r.status, body: r.body, ms: r.ms, externalUserId: p.externalUserId, welcomeCode: p.welcomeCode };
       }
     };
@@ -161,6 +162,8 @@ export class CallbackFirer {
     const replay = field(req.body, 'replay') ?? 0;
     const forge = field(req.body, 'forge');
     const concurrency = field(req.body, 'concurrency') ?? 20;
+    const replayUrl = field(req.body, 'replayUrl');
+    if (replayUrl !== undefined && (typeof replayUrl !== 'string' || !/^https?:\/\//.test(replayUrl))) return badRequest('replayUrl must be an http(s) URL');
     if (!Number.isInteger(replay) || (replay as number) < 0 || (replay as number) > 5) return badRequest('replay must be 0..5');
     if (forge !== undefined && !['signature', 'corp', 'key'].includes(String(forge))) return badRequest('forge must be signature | corp | key');
     if (!Number.isInteger(concurrency) || (concurrency as number) < 1 || (concurrency as number) > 500) return badRequest('concurrency must be 1..500');
@@ -181,7 +184,7 @@ export class CallbackFirer {
     if (!inputs.length) return badRequest('give event, events[] or burst');
     if (inputs.some((e) => !e || typeof e !== 'object')) return badRequest('events must be objects of XML fields');
     inputs = inputs.map((e) => ({ ...e }));
-    const results = await this.fire(url, inputs, { replay: replay as number, forge: forge as Forge | undefined, concurrency: concurrency as number });
+    const results = await this.fire(url, inputs, { replay: replay as number, forge: forge as Forge | undefined, concurrency: concurrency as number, replayUrl: replayUrl as string | undefined });
     const ok = results.filter((r) => r.status === 200 && r.body === 'success').length;
     const summary = inputs.length > 50;
     return json({

@@ -97,7 +97,8 @@ export class MainConfiguration implements ILifeCycle {
     // after the routes are composed: the showcase fires WeCom callbacks at this app
     if (this.env.seedShowcase) await this.seedShowcase(container);
     const port = this.app.getPort?.() || String(this.env.PORT);
-    if (this.env.NODE_ENV !== 'test') printStartBanner(Number(port), this.seeded, this.configService.getConfiguration('webApps') as WebApp[], this.showcase);
+    if (this.env.logFormat === 'json') this.logger().info(`[server] listening on ${this.env.HOST}:${port} (${this.env.NODE_ENV}, ${this.env.dbKind})`);
+    else if (this.env.NODE_ENV !== 'test') printStartBanner(Number(port), this.seeded, this.configService.getConfiguration('webApps') as WebApp[], this.showcase);
   }
 
   private async seedShowcase(container: IMidwayContainer): Promise<void> {

@@ -61,6 +61,24 @@ export interface RunOptions {
    * many ms (then ran:false).
    */
   waitMs?: number;
+  /**
+   * A scheduled tick (node-cron in the server): every instance fires at the same moment, so a run
+   * that another instance started within `scheduledGapMs` is this tick's run already — skip it
+   * instead of running the job a second time right after the first released the lease.
+   */
+  scheduledGapMs?: number;
+}
+
+/**
+ * About half the period of a cron expression (its first field: seconds with 6 fields, minutes with
+ * 5; a step like *\/5 sets the period): long enough to cover instances firing a little apart,
+ * short enough never to swallow the next tick.
+ */
+export function scheduleGapMs(expression: string): number {
+  const fields = expression.trim().split(/\s+/);
+  const unit = fields.length >= 6 ? 1_000 : 60_000;
+  const step = /^\*\/(\d+)$/.exec(fields[0]);
+  return Math.floor(((step ? Number(step[1]) : 1) * unit) / 2);
 }
 
 /** What a run answers: `result` is what the job method returned, for this caller's own run only. */
@@ -96,7 +114,7 @@ export class JobRunner {
       const task = cron.schedule(
         job.cron,
         () => {
-          this.runNow(job.name).catch((err) => this.logger.error('[jobs] %s crashed: %s', job.name, (err as Error).stack ?? err));
+          this.runNow(job.name, { scheduledGapMs: scheduleGapMs(job.cron) }).catch((err) => this.logger.error('[jobs] %s crashed: %s', job.name, (err as Error).stack ?? err));
         },
         { timezone: 'Asia/Shanghai', name: job.name, noOverlap: true },
       );
@@ -146,7 +164,7 @@ export class JobRunner {
     const job = registry.find((j) => j.name === name)!;
     const holder = `${this.holderPrefix}:${randomBytes(4).toString('hex')}`;
     const clock = () => options.now ?? new Date();
-    if (!(await this.acquire(name, holder, job.leaseSeconds))) return { ran: false };
+    if (!(await this.acquire(name, holder, job.leaseSeconds, options.scheduledGapMs))) return { ran: false };
     const ctx: JobContext = {
       now: clock,
       holder,
@@ -180,7 +198,7 @@ export class JobRunner {
   }
 
   /** Take the lease: insert the row the first time, else a conditional update on an expired or own lease. */
-  private async acquire(name: string, holder: string, leaseSeconds: number): Promise<boolean> {
+  private async acquire(name: string, holder: string, leaseSeconds: number, scheduledGapMs?: number): Promise<boolean> {
     const now = new Date();
     const expiresAt = new Date(now.getTime() + leaseSeconds * 1000);
     try {
@@ -189,12 +207,13 @@ export class JobRunner {
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
     }
-    const result = await this.db.manager
+    const qb = this.db.manager
       .createQueryBuilder()
       .update(JobLease)
       .set({ holder, expiresAt, lastStartedAt: now })
-      .where('name = :name AND (holder IS NULL OR expires_at < :now)', { name, now })
-      .execute();
+      .where('name = :name AND (holder IS NULL OR expires_at < :now)', { name, now });
+    if (scheduledGapMs) qb.andWhere('(last_started_at IS NULL OR last_started_at < :tick)', { tick: new Date(now.getTime() - scheduledGapMs) });
+    const result = await qb.execute();
     return (result.affected ?? 0) === 1;
   }
 
