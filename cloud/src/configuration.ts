@@ -18,6 +18,7 @@ import { TimelineRegistry } from './core/timeline';
 import { boundRoutes } from './core/route';
 import { allContractRoutes } from './core/openapi';
 import { type WebApp, WebAppsMiddleware } from './core/web.middleware';
+import { JsonBodyMiddleware } from './core/json-body.middleware';
 import { MethodOverrideMiddleware } from './core/method-override.middleware';
 import { SecurityHeadersMiddleware } from './core/security-headers.middleware';
 import { NoticeService } from './modules/classes/notice.service';
@@ -61,6 +62,8 @@ export class MainConfiguration implements ILifeCycle {
 
   async onReady(container: IMidwayContainer): Promise<void> {
     this.app.useMiddleware([SecurityHeadersMiddleware, MethodOverrideMiddleware, WebAppsMiddleware]);
+    // right after koa-bodyparser (configured to read nothing): JSON read with a cap, parsed lazily
+    this.app.getMiddleware().insertAfter(JsonBodyMiddleware as never, 'bodyParser');
     this.app.useFilter([GlobalErrorFilter]);
     this.checkContractsBound();
 

@@ -35,10 +35,10 @@ export default (_appInfo: MidwayAppInfo): MidwayConfig => {
       // ctx.ip from X-Forwarded-For only when told a proxy sits in front
       proxy: env.TRUST_PROXY ?? false,
     },
+    // koa-bodyparser reads nothing: JSON is read by core/json-body.middleware.ts (cap, lazy parse
+    // after authentication, nesting guard); XML only by the WeCom callback, multipart by uploads
     bodyParser: {
-      enableTypes: ['json'],
-      jsonLimit: '1mb',
-      strict: true,
+      enableTypes: [],
     },
     session: { enable: false },
     siteFile: { enable: false },
