@@ -10,7 +10,7 @@ import { LoginAttempt } from '../../src/modules/identity/entities/login-attempt.
 import { StaffUser } from '../../src/modules/identity/entities/staff-user.entity';
 import { needsRehash, verifyPassword } from '../../src/modules/identity/password';
 import { backoffMs, POLICIES } from '../../src/modules/identity/security/login-throttle';
-import { PasswordGate } from '../../src/modules/identity/security/password-gate';
+import { WorkGate } from '../../src/core/work-gate';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { db, makeStaff } from '../helpers/fixtures';
 import { scrypt } from 'crypto';
@@ -110,7 +110,7 @@ test('someone failing on purpose from elsewhere cannot lock a colleague out for 
 });
 
 test('password checks run a few at a time; beyond the queue the sign-in is refused at once', async () => {
-  const gate = new PasswordGate(2, 3);
+  const gate = new WorkGate(2, 3);
   let running = 0;
   let peak = 0;
   const slow = () =>
