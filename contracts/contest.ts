@@ -401,6 +401,8 @@ export type ContestInput = z.input<typeof ContestInput>;
 export const AdminContest = ContestDetail.extend({
   status: z.enum(['draft', 'published', 'closed']),
   autoApproveClean: z.boolean(),
+  /** Who runs it: null = chain-wide (HQ), else the one store whose manager manages it. */
+  ownerStoreId: z.number().int().nullable().optional(),
   counts: z.object({
     pending: z.number().int(),
     approved: z.number().int(),
@@ -419,7 +421,7 @@ export const adminListContests = defineRoute({
   path: '/api/admin/contests',
   auth: 'staff',
   roles: OPS,
-  summary: 'All contests (drafts included) with moderation and vote counts, newest first.',
+  summary: 'Contests the caller manages (HQ: all; a store manager: their store\'s), drafts included, with moderation and vote counts, newest first.',
   query: PageQuery,
   response: pageOf(AdminContest),
 });
@@ -533,8 +535,8 @@ export const adminSetBlockedWords = defineRoute({
   method: 'PUT',
   path: '/api/admin/contest-blocked-words',
   auth: 'staff',
-  roles: OPS,
-  summary: 'Replace the block list (trimmed, de-duplicated, case-insensitive). Applies to later submissions and edits.',
+  roles: ['hq_admin'],
+  summary: 'HQ only (the list applies chain-wide). Replace the block list (trimmed, de-duplicated, case-insensitive). Applies to later submissions and edits.',
   body: z.object({ words: z.array(z.string().trim().min(1).max(30)).max(2000) }),
   response: BlockedWords,
 });

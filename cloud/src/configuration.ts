@@ -18,6 +18,7 @@ import { TimelineRegistry } from './core/timeline';
 import { boundRoutes } from './core/route';
 import { allContractRoutes } from './core/openapi';
 import { type WebApp, WebAppsMiddleware } from './core/web.middleware';
+import { JsonBodyMiddleware } from './core/json-body.middleware';
 import { MethodOverrideMiddleware } from './core/method-override.middleware';
 import { ClientIpMiddleware } from './core/client-ip.middleware';
 import { SecurityHeadersMiddleware } from './core/security-headers.middleware';
@@ -70,6 +71,8 @@ export class MainConfiguration implements ILifeCycle {
     this.app.useMiddleware([SecurityHeadersMiddleware, ClientIpMiddleware, OpsMiddleware, MethodOverrideMiddleware, WebAppsMiddleware]);
     // outermost: compresses and sets caching for whatever the static files and the API answer
     this.app.getMiddleware().insertFirst(DeliveryMiddleware as never);
+    // right after koa-bodyparser (configured to read nothing): JSON read with a cap, parsed lazily
+    this.app.getMiddleware().insertAfter(JsonBodyMiddleware as never, 'bodyParser');
     this.app.useFilter([GlobalErrorFilter]);
     this.checkContractsBound();
 

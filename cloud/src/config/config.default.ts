@@ -36,10 +36,10 @@ export default (_appInfo: MidwayAppInfo): MidwayConfig => {
       // the client address comes from core/client-ip.middleware (TRUSTED_PROXIES), never koa's proxy mode
       proxy: false,
     },
+    // koa-bodyparser reads nothing: JSON is read by core/json-body.middleware.ts (cap, lazy parse
+    // after authentication, nesting guard); XML only by the WeCom callback, multipart by uploads
     bodyParser: {
-      enableTypes: ['json'],
-      jsonLimit: '1mb',
-      strict: true,
+      enableTypes: [],
     },
     session: { enable: false },
     siteFile: { enable: false },

@@ -14,6 +14,7 @@ import { Batcher } from './auth/batcher';
 import { AuthContext, PRINCIPAL_RESOLVER, type Principal, type PrincipalResolver } from './auth/principal';
 import type { SessionRow } from './auth/session.entity';
 import { SessionService } from './auth/session.service';
+import { PUBLIC_BODY_LIMIT } from './json-body.middleware';
 import { pruneToSchema } from './response-prune';
 import './zod-locale';
 
@@ -105,6 +106,8 @@ function parseInput(def: RouteDef, ctx: Context): Record<'params' | 'query' | 'b
     details.push(...issuesToDetails(r.error.issues));
     return undefined;
   };
+  const rawBytes = (ctx.request as { rawBytes?: Buffer }).rawBytes;
+  if (def.auth === 'public' && rawBytes && rawBytes.length > PUBLIC_BODY_LIMIT) throw new AppError('PAYLOAD_TOO_LARGE');
   const params = part(def.params, ctx.params ?? {});
   const query = part(def.query, ctx.query ?? {});
   const rawBody = (ctx.request as { body?: unknown }).body;

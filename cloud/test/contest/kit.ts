@@ -8,14 +8,15 @@ import { JobRunner } from '../../src/core/jobs';
 import { Member } from '../../src/modules/identity/entities/member.entity';
 import { VoteService } from '../../src/modules/contest/vote.service';
 import type { TestApp } from '../helpers/app';
-import { db, makeMember, makeStaff } from '../helpers/fixtures';
+import { db, makeMember, makeStaff, makeStore } from '../helpers/fixtures';
 
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;
 export const DAY = 24 * HOUR;
 
 export async function staffToken(t: TestApp, role: StaffRole = 'hq_admin'): Promise<{ id: number; token: string }> {
-  const s = await makeStaff(t, { role });
+  // a store manager always has a store (contests they create belong to it)
+  const s = await makeStaff(t, { role, storeId: role === 'store_manager' ? (await makeStore(t)).id : null });
   const sessions = await t.container.getAsync(SessionService);
   return { id: s.id, token: await sessions.create('staff', s.id, 1, 'jest') };
 }

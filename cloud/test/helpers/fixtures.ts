@@ -13,6 +13,17 @@ import { WecomContact } from '../../src/modules/wecom/wecom-contact.entity';
 import type { TestApp } from './app';
 
 let seq = 0;
+/**
+ * Staff made without a password share one, hashed once per test file: scrypt at OWASP's cost takes
+ * ~150 ms (far more on a busy machine), too slow to repeat for every fixture.
+ */
+const FIXTURE_PASSWORD = 'pw-fixture-secret';
+const hashes = new Map<string, Promise<string>>();
+function fixtureHash(password: string): Promise<string> {
+  let h = hashes.get(password);
+  if (!h) hashes.set(password, (h = hashPassword(password)));
+  return h;
+}
 const next = () => ++seq;
 
 export async function db(t: TestApp): Promise<Db> {
@@ -37,13 +48,13 @@ export async function makeStaff(
 ): Promise<StaffUser & { password: string }> {
   const d = await db(t);
   const n = next();
-  const password = o.password ?? `pw-${n}-secret`;
+  const password = o.password ?? FIXTURE_PASSWORD;
   const id = Number(
     (
       await d.manager.insert(StaffUser, {
         username: o.username ?? `${o.role}_${n}`,
         displayName: o.displayName ?? `员工${n}`,
-        passwordHash: await hashPassword(password),
+        passwordHash: await fixtureHash(password),
         role: o.role,
         storeId: o.storeId ?? null,
         wecomUserId: o.wecomUserId ?? null,

@@ -1,4 +1,7 @@
-/** Ops routes for contests (hq_admin, store_manager; enforced by the contracts' roles). */
+/**
+ * Ops routes for contests (hq_admin, store_manager by the contracts' roles; and by ownership: a
+ * store manager reaches only their own store's contests, ContestService.manageable).
+ */
 import { Controller, Inject } from '@midwayjs/core';
 import * as api from '../../../../contracts/contest';
 import type { RouteParsed } from '../../../../contracts/route';
@@ -20,13 +23,13 @@ export class ContestAdminController {
   votes!: VoteService;
 
   @Route(api.adminListContests)
-  async adminListContests({ query }: RouteParsed<typeof api.adminListContests>) {
-    return this.contests.adminList(query.page, query.pageSize);
+  async adminListContests({ query }: RouteParsed<typeof api.adminListContests>, auth: AuthContext) {
+    return this.contests.adminList(query.page, query.pageSize, auth.staff());
   }
 
   @Route(api.adminGetContest)
-  async adminGetContest({ params }: RouteParsed<typeof api.adminGetContest>) {
-    return this.contests.adminGet(params.contestId);
+  async adminGetContest({ params }: RouteParsed<typeof api.adminGetContest>, auth: AuthContext) {
+    return this.contests.adminGet(params.contestId, auth.staff());
   }
 
   @Route(api.adminCreateContest)
@@ -45,17 +48,20 @@ export class ContestAdminController {
   }
 
   @Route(api.adminListEntries)
-  async adminListEntries({ params, query }: RouteParsed<typeof api.adminListEntries>) {
+  async adminListEntries({ params, query }: RouteParsed<typeof api.adminListEntries>, auth: AuthContext) {
+    await this.contests.manageable(auth.staff(), params.contestId);
     return this.entries.adminList(params.contestId, query.status, query.page, query.pageSize);
   }
 
   @Route(api.adminReviewEntry)
   async adminReviewEntry({ params, body }: RouteParsed<typeof api.adminReviewEntry>, auth: AuthContext) {
+    await this.contests.manageableEntry(auth.staff(), params.entryId);
     return this.entries.review(auth.staff(), params.entryId, body);
   }
 
   @Route(api.adminSetJuryScore)
   async adminSetJuryScore({ params, body }: RouteParsed<typeof api.adminSetJuryScore>, auth: AuthContext) {
+    await this.contests.manageableEntry(auth.staff(), params.entryId);
     return this.entries.setJuryScore(auth.staff(), params.entryId, body.score);
   }
 
@@ -70,38 +76,45 @@ export class ContestAdminController {
   }
 
   @Route(api.adminListFlags)
-  async adminListFlags({ params }: RouteParsed<typeof api.adminListFlags>) {
+  async adminListFlags({ params }: RouteParsed<typeof api.adminListFlags>, auth: AuthContext) {
+    await this.contests.manageable(auth.staff(), params.contestId);
     return this.votes.flags(params.contestId);
   }
 
   @Route(api.adminResolveFlag)
   async adminResolveFlag({ params, body }: RouteParsed<typeof api.adminResolveFlag>, auth: AuthContext) {
+    await this.contests.manageableFlag(auth.staff(), params.flagId);
     return this.votes.resolveFlag(auth.staff(), params.flagId, body.note);
   }
 
   @Route(api.adminListVotes)
-  async adminListVotes({ params, query }: RouteParsed<typeof api.adminListVotes>) {
+  async adminListVotes({ params, query }: RouteParsed<typeof api.adminListVotes>, auth: AuthContext) {
+    await this.contests.manageable(auth.staff(), params.contestId);
     return this.votes.adminVotes(params.contestId, query);
   }
 
   @Route(api.adminVoidVotes)
   async adminVoidVotes({ params, body }: RouteParsed<typeof api.adminVoidVotes>, auth: AuthContext) {
+    await this.contests.manageable(auth.staff(), params.contestId);
     return this.votes.voidVotes(auth.staff(), params.contestId, body);
   }
 
   @Route(api.adminConfirmWinners)
   async adminConfirmWinners({ params, body }: RouteParsed<typeof api.adminConfirmWinners>, auth: AuthContext) {
+    await this.contests.manageable(auth.staff(), params.contestId);
     await this.entries.confirmWinners(auth.staff(), params.contestId, body.entryIds);
     return this.contests.adminGet(params.contestId);
   }
 
   @Route(api.adminListWinner)
   async adminListWinner({ params, body }: RouteParsed<typeof api.adminListWinner>, auth: AuthContext) {
+    await this.contests.manageableEntry(auth.staff(), params.entryId);
     return this.entries.listDish(auth.staff(), params.entryId, body);
   }
 
   @Route(api.adminContestAudit)
-  async adminContestAudit({ params, query }: RouteParsed<typeof api.adminContestAudit>) {
+  async adminContestAudit({ params, query }: RouteParsed<typeof api.adminContestAudit>, auth: AuthContext) {
+    await this.contests.manageable(auth.staff(), params.contestId);
     return this.contests.auditLog(params.contestId, query.page, query.pageSize);
   }
 }

@@ -3,7 +3,7 @@
  * close job's work (ranking frozen at close), the blocked-word list and the audit log.
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { EntityManager, In, IsNull, LessThanOrEqual, Not } from 'typeorm';
+import { EntityManager, type FindOptionsWhere, In, IsNull, LessThanOrEqual, Not } from 'typeorm';
 import type { z } from 'zod';
 import type { AdminContest, ContestInput, ContestDetail, ContestSummary } from '../../../../contracts/contest';
 import type { StaffPrincipal } from '../../core/auth/principal';
@@ -27,6 +27,17 @@ type ContestInputParsed = z.output<typeof ContestInput>;
 const CONTEST_TTL_MS = 2_000;
 const LEADERBOARD_TTL_MS = 2_000;
 const BLOCKED_TTL_MS = 10_000;
+
+/** Pure: may this staff member manage this contest? */
+export function mayManage(staff: Pick<StaffPrincipal, 'role' | 'storeId'>, c: Pick<Contest, 'ownerStoreId'>): boolean {
+  if (staff.role === 'hq_admin') return true;
+  return staff.role === 'store_manager' && staff.storeId !== null && c.ownerStoreId === staff.storeId;
+}
+
+function ownerFilter(staff: StaffPrincipal): FindOptionsWhere<Contest> {
+  if (staff.role === 'hq_admin') return {};
+  return staff.role === 'store_manager' && staff.storeId !== null ? { ownerStoreId: staff.storeId } : { id: -1 };
+}
 
 @Provide()
 @Scope(ScopeEnum.Singleton)
@@ -234,6 +245,7 @@ export class ContestService {
       return {
         ...contestDetail(c, n.approved, winners.filter((w) => w.contestId === c.id), now, this.fileUrl),
         status: c.status,
+        ownerStoreId: c.ownerStoreId,
         autoApproveClean: c.autoApproveClean,
         counts: n,
         createdAt: iso(c.createdAt),
@@ -242,13 +254,39 @@ export class ContestService {
     });
   }
 
-  async adminGet(id: number): Promise<AdminContest> {
-    return (await this.adminViews([await this.find(id)]))[0];
+  async adminGet(id: number, staff?: StaffPrincipal): Promise<AdminContest> {
+    const c = staff ? await this.manageable(staff, id) : await this.find(id);
+    return (await this.adminViews([c]))[0];
   }
 
-  async adminList(page: number, pageSize: number) {
-    const [rows, total] = await this.db.manager.findAndCount(Contest, { order: { id: 'DESC' }, skip: (page - 1) * pageSize, take: pageSize });
+  async adminList(page: number, pageSize: number, staff?: StaffPrincipal) {
+    const where = staff ? ownerFilter(staff) : {};
+    const [rows, total] = await this.db.manager.findAndCount(Contest, { where, order: { id: 'DESC' }, skip: (page - 1) * pageSize, take: pageSize });
     return { items: await this.adminViews(rows), total, page, pageSize };
+  }
+
+  // ------------------------------------------------------------------ ownership (store scoping)
+
+  /**
+   * The contest if `staff` manages it: HQ every contest, a store manager their own store's. Anything
+   * else is NOT_FOUND (another store's contest is not even confirmed to exist).
+   */
+  async manageable(staff: StaffPrincipal, contestId: number, em: EntityManager = this.db.manager): Promise<Contest> {
+    const c = await em.findOne(Contest, { where: { id: contestId } });
+    if (!c || !mayManage(staff, c)) throw new AppError('NOT_FOUND');
+    return c;
+  }
+
+  async manageableEntry(staff: StaffPrincipal, entryId: number): Promise<void> {
+    const e = await this.db.manager.findOne(ContestEntry, { where: { id: entryId }, select: { id: true, contestId: true } });
+    if (!e) throw new AppError('NOT_FOUND');
+    await this.manageable(staff, e.contestId);
+  }
+
+  async manageableFlag(staff: StaffPrincipal, flagId: number): Promise<void> {
+    const f = await this.db.manager.findOne(ContestVoteFlag, { where: { id: flagId }, select: { id: true, contestId: true } });
+    if (!f) throw new AppError('NOT_FOUND');
+    await this.manageable(staff, f.contestId);
   }
 
   private fields(input: ContestInputParsed) {
@@ -268,6 +306,9 @@ export class ContestService {
   }
 
   async create(staff: StaffPrincipal, input: ContestInputParsed): Promise<AdminContest> {
+    // HQ's contests run chain-wide; a store manager's belong to their store
+    const ownerStoreId = staff.role === 'hq_admin' ? null : staff.storeId;
+    if (staff.role !== 'hq_admin' && ownerStoreId === null) throw new AppError('FORBIDDEN');
     const now = new Date();
     const id = await this.db.transaction(async (em) => {
       const res = await em.insert(Contest, {
@@ -275,6 +316,7 @@ export class ContestService {
         status: 'draft',
         publishedAt: null,
         closedAt: null,
+        ownerStoreId,
         createdByStaffId: staff.staffId,
         createdAt: now,
         updatedAt: now,
@@ -289,7 +331,7 @@ export class ContestService {
   async update(staff: StaffPrincipal, id: number, input: ContestInputParsed): Promise<AdminContest> {
     const now = new Date();
     await this.db.transaction(async (em) => {
-      const c = await this.find(id, em);
+      const c = await this.manageable(staff, id, em);
       if (c.status === 'closed') throw new AppError('CONTEST_CLOSED');
       const next = this.fields(input);
       const votingStarted = c.status === 'published' && now >= c.voteStartAt;
@@ -307,7 +349,7 @@ export class ContestService {
 
   async publish(staff: StaffPrincipal, id: number): Promise<AdminContest> {
     await this.db.transaction(async (em) => {
-      const c = await this.find(id, em);
+      const c = await this.manageable(staff, id, em);
       if (c.status !== 'draft') return;
       const res = await em.update(Contest, { id, status: 'draft' }, { status: 'published', publishedAt: new Date(), updatedAt: new Date() });
       if (res.affected) await this.audit(em, id, staff.staffId, 'publish', null, '发布活动');
@@ -389,6 +431,8 @@ export class ContestService {
 
   /** Replace the list (lower-cased, normalised, de-duplicated). Not tied to one contest: audited nowhere but the rows' staff id. */
   async setBlockedWords(staff: StaffPrincipal, words: string[]) {
+    // chain-wide list: HQ's (the contract says so too)
+    if (staff.role !== 'hq_admin') throw new AppError('FORBIDDEN');
     const wanted = [...new Set(words.map((w) => normalize(w).trim().toLowerCase()).filter(Boolean))];
     await this.db.transaction(async (em) => {
       const existing = await em.find(ContestBlockedWord);

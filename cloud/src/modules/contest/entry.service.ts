@@ -17,6 +17,7 @@ import '../menu/events';
 import { checkContent } from './content-check';
 import { ContestService } from './contest.service';
 import type { Contest } from './entities/contest.entity';
+import { ContestVote } from './entities/vote.entity';
 import { ContestEntry, type EntryPhoto } from './entities/entry.entity';
 import './events';
 import { entryCard, entryDetail, myEntry, submissionOpen } from './views';
@@ -406,6 +407,8 @@ export class EntryService {
       .set({ status: 'withdrawn', memberSlot: null, title: '已删除', displayName: '已注销用户', story: '', ingredients: [], steps: [], photos: [], checkHits: [], updatedAt: new Date() })
       .where('member_id = :m AND award IS NULL', { m: event.payload.memberId })
       .execute();
+    // the voter's addresses go too (the votes stay, by pseudonymous id, so tallies hold)
+    await em.createQueryBuilder().update(ContestVote).set({ ip: null }).where('member_id = :m', { m: event.payload.memberId }).execute();
   }
 
   @PrivacyExport('contestEntries')

@@ -20,7 +20,7 @@ import { StaffUser } from './entities/staff-user.entity';
 import { Store } from './entities/store.entity';
 import { hashPassword, needsRehash, verifyPassword } from './password';
 import { DbAttemptCounter, POLICIES, type AttemptCounter } from './security/login-throttle';
-import { PasswordGate } from './security/password-gate';
+import { WorkGate } from '../../core/work-gate';
 import { toMemberProfile, toStaffProfile } from './views';
 
 const STAFF_SESSION_DAYS = 7;
@@ -66,7 +66,7 @@ export class AuthService {
   }
 
   /** Bounded concurrent scrypt checks (per instance: it guards this process's CPU and memory). */
-  private readonly passwordGate = new PasswordGate();
+  private readonly passwordGate = new WorkGate();
 
   async memberLogin(input: MemberLoginInput, userAgent?: string): Promise<{ token: string; member: MemberProfile; isNew: boolean }> {
     let identity: { openid: string; unionid?: string };

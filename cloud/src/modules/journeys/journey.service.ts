@@ -2,6 +2,7 @@
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager, In } from 'typeorm';
 import type { EnrolmentView, JourneySettings, JourneyStep, JourneyTrigger, JourneyView } from '../../../../contracts/journeys';
+import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, iso } from '../../core/db';
 import { AppError } from '../../core/errors';
 import { WecomDirectory } from '../wecom/directory.service';
@@ -171,9 +172,14 @@ export class JourneyService {
     });
   }
 
-  async enrolments(journeyId: number, q: { page: number; pageSize: number; status?: 'active' | 'completed' | 'exited'; step?: number }) {
+  async enrolments(journeyId: number, q: { page: number; pageSize: number; status?: 'active' | 'completed' | 'exited'; step?: number }, staff?: StaffPrincipal) {
     await this.find(journeyId);
     const where: Record<string, unknown> = { journeyId };
+    if (staff && staff.role !== 'hq_admin') {
+      // a store manager sees the customers of their store's staff only
+      const own = staff.role === 'store_manager' && staff.storeId !== null ? await this.directory.wecomUserIdsOfStore(staff.storeId) : [];
+      where.staffUserId = In(own.length ? own : ['\u0000none']);
+    }
     if (q.status) where.status = q.status;
     if (q.step !== undefined) where.nextStep = q.step;
     const [rows, total] = await this.db.manager.findAndCount(JourneyEnrolment, { where, order: { id: 'DESC' }, skip: (q.page - 1) * q.pageSize, take: q.pageSize });

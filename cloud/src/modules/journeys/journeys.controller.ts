@@ -60,12 +60,14 @@ export class JourneysController {
   }
 
   @Route(api.listEnrolments)
-  async listEnrolments({ params, query }: RouteParsed<typeof api.listEnrolments>) {
-    return this.journeys.enrolments(params.journeyId, query);
+  async listEnrolments({ params, query }: RouteParsed<typeof api.listEnrolments>, auth: AuthContext) {
+    return this.journeys.enrolments(params.journeyId, query, auth.staff());
   }
 
   @Route(api.customerJourneys)
-  async customerJourneys({ params }: RouteParsed<typeof api.customerJourneys>) {
+  async customerJourneys({ params }: RouteParsed<typeof api.customerJourneys>, auth: AuthContext) {
+    // the same rule as the sidebar: HQ, the follower, or the store's manager
+    await this.tasks.assertVisible(auth.staff(), params.externalUserId);
     return this.journeys.customer(params.externalUserId);
   }
 

@@ -5,18 +5,33 @@
  */
 import { createHash, randomBytes } from 'crypto';
 import { Config, Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { In } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { In, MoreThan } from 'typeorm';
 import { FILES_PATH, type UploadedImage } from '../../../../contracts/uploads';
 import type { AppEnv } from '../../config/env';
 import { Db, iso } from '../../core/db';
 import { AppError } from '../../core/errors';
+import { OnEvent } from '../../core/events/event-bus';
+import type { DeliveredEvent } from '../../core/events/types';
+import { WorkGate } from '../../core/work-gate';
 import { EXT, ImageDecodeError, imageSize, processImage, sniffImage } from './image';
 import { FILE_STORAGE, type FileStorage } from './storage';
 import { Upload, type UploadOwner } from './upload.entity';
 
+/** Per uploader, counted in the database (every instance): a burst per hour and a daily total. */
+export const UPLOAD_QUOTA = {
+  member: { perHour: 30, perDay: 100 },
+  staff: { perHour: 120, perDay: 500 },
+} as const;
+/** Image decodes running at once (sharp: CPU and memory heavy); a few more may wait, the rest are refused. */
+export const CONCURRENT_DECODES = 2;
+export const MAX_WAITING_DECODES = 16;
+
 @Provide()
 @Scope(ScopeEnum.Singleton)
 export class UploadService {
+  private readonly decodes = new WorkGate(CONCURRENT_DECODES, MAX_WAITING_DECODES);
+
   @Inject()
   db!: Db;
 
@@ -32,12 +47,20 @@ export class UploadService {
     return `${base}${FILES_PATH}/${name}`;
   }
 
+  /** Refuse before the bytes are read when the uploader is over quota (RATE_LIMITED). */
+  async assertQuota(owner: { type: 'member' | 'staff'; id: number }, now = new Date()): Promise<void> {
+    const q = UPLOAD_QUOTA[owner.type];
+    const count = (since: number) =>
+      this.db.manager.count(Upload, { where: { ownerType: owner.type, ownerId: owner.id, kind: 'image', createdAt: MoreThan(new Date(now.getTime() - since)) } });
+    if ((await count(3_600_000)) >= q.perHour || (await count(86_400_000)) >= q.perDay) throw new AppError('RATE_LIMITED', '上传太频繁，请稍后再试');
+  }
+
   async saveImage(owner: { type: UploadOwner; id: number | null }, input: Buffer): Promise<UploadedImage> {
     const mime = sniffImage(input);
     if (!mime) throw new AppError('UPLOAD_TYPE_NOT_ALLOWED');
     let processed;
     try {
-      processed = await processImage(input, mime);
+      processed = await this.decodes.run(() => processImage(input, mime));
     } catch (err) {
       if (err instanceof ImageDecodeError) throw new AppError('UPLOAD_INVALID');
       throw err;
@@ -75,6 +98,26 @@ export class UploadService {
       height: u.height,
       createdAt: iso(u.createdAt),
     };
+  }
+
+  /**
+   * Account deletion: every image the member uploaded goes, full size and thumbnail, file and row
+   * (their URLs answer 404 from then on; browsers and proxies keep a copy at most a day, see the
+   * file route). Idempotent: a redelivered event finds nothing left.
+   */
+  @OnEvent('MemberDeleted')
+  async onMemberDeleted(event: DeliveredEvent<'MemberDeleted'>, em: EntityManager): Promise<void> {
+    await this.eraseOwner(em, 'member', event.payload.memberId);
+  }
+
+  async eraseOwner(em: EntityManager, type: UploadOwner, id: number): Promise<number> {
+    const rows = await em.find(Upload, { where: { ownerType: type, ownerId: id } });
+    for (const r of rows) {
+      await this.storage.remove(r.name);
+      if (r.thumbName) await this.storage.remove(r.thumbName);
+    }
+    if (rows.length) await em.delete(Upload, { id: In(rows.map((r) => r.id)) });
+    return rows.length;
   }
 
   /** The images with these ids that `owner` uploaded (others are simply absent from the map). */

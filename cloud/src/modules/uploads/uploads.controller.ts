@@ -24,6 +24,7 @@ export class UploadsController {
   @Route(api.uploadMemberImage)
   async uploadMemberImage(_: RouteParsed<typeof api.uploadMemberImage>, auth: AuthContext, ctx: Context) {
     const memberId = auth.member().memberId;
+    await this.uploads.assertQuota({ type: 'member', id: memberId });
     const file = await readSingleFile(ctx.req, { field: UPLOAD_FIELD, maxBytes: MAX_UPLOAD_BYTES });
     return this.uploads.saveImage({ type: 'member', id: memberId }, file);
   }
@@ -31,11 +32,15 @@ export class UploadsController {
   @Route(api.uploadStaffImage)
   async uploadStaffImage(_: RouteParsed<typeof api.uploadStaffImage>, auth: AuthContext, ctx: Context) {
     const staffId = auth.staff().staffId;
+    await this.uploads.assertQuota({ type: 'staff', id: staffId });
     const file = await readSingleFile(ctx.req, { field: UPLOAD_FIELD, maxBytes: MAX_UPLOAD_BYTES });
     return this.uploads.saveImage({ type: 'staff', id: staffId }, file);
   }
 
-  /** Public and immutable: names are random and never reused, so caches may keep them forever. */
+  /**
+   * Public: names are random and never reused. Cached for a day, not forever: a deleted account's
+   * photos must stop being served by caches soon after the files are erased.
+   */
   @Get(`${FILES_PATH}/:name`)
   async file(ctx: Context): Promise<void> {
     const name = String(ctx.params.name ?? '');
@@ -45,7 +50,7 @@ export class UploadsController {
     ctx.status = 200;
     ctx.set('content-type', CONTENT_TYPES[name.split('.').pop() ?? ''] ?? 'application/octet-stream');
     ctx.set('content-length', String(stored.size));
-    ctx.set('cache-control', 'public, max-age=31536000, immutable');
+    ctx.set('cache-control', 'public, max-age=86400, immutable');
     ctx.set('x-content-type-options', 'nosniff');
     ctx.body = stored.stream;
   }

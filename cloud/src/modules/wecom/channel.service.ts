@@ -117,8 +117,21 @@ export class ChannelService {
     return this.view(c, (await this.stats([id], now)).get(id));
   }
 
+  /**
+   * A store manager routes a channel only to their own store's staff (HQ to anyone in the corp):
+   * otherwise they could send their customers' adds, and the welcome, to any colleague of the chain.
+   */
+  private async assertOwnStaff(staff: StaffPrincipal, storeId: number | null, userIds: string[]): Promise<void> {
+    if (staff.role === 'hq_admin') return;
+    for (const u of uniq(userIds)) {
+      const s = await this.directory.staffByUserId(u);
+      if (!s || storeId === null || s.storeId !== storeId) throw new AppError('VALIDATION_FAILED', undefined, [{ path: 'staffUserIds', message: `只能选择本店员工：${u}` }]);
+    }
+  }
+
   async create(staff: StaffPrincipal, input: ChannelInput): Promise<ChannelView> {
     const storeId = this.scopeStore(staff, input.storeId);
+    await this.assertOwnStaff(staff, storeId, [...input.staffUserIds, ...input.backupUserIds]);
     const state = input.state ?? `ch_${input.kind}_${randomBytes(6).toString("hex")}`;
     if (state.startsWith(REFERRAL_STATE_PREFIX)) throw new AppError('CHANNEL_STATE_TAKEN');
     const row = await this.insertChannel({ ...input, storeId, state, referrerMemberId: null, createdBy: staff.staffId });
@@ -174,6 +187,7 @@ export class ChannelService {
   async update(staff: StaffPrincipal, id: number, patch: Partial<ChannelInput>): Promise<ChannelView> {
     const c = await this.visible(staff, id);
     if (!c.active) throw new AppError('CONFLICT', '渠道已停用');
+    await this.assertOwnStaff(staff, c.storeId, [...(patch.staffUserIds ?? []), ...(patch.backupUserIds ?? [])]);
     const staffIds = patch.staffUserIds ? uniq(patch.staffUserIds) : jsonList(c.staffUserIds);
     const backup = (patch.backupUserIds ? uniq(patch.backupUserIds) : jsonList(c.backupUserIds)).filter((u) => !staffIds.includes(u));
     const type = patch.type ? (patch.type === 'single' ? 1 : 2) : c.wayType;

@@ -47,6 +47,12 @@ export class WecomDirectory {
     return value;
   }
 
+  /** WeCom userids of one store's staff (store scoping of journey reads). */
+  async wecomUserIdsOfStore(storeId: number): Promise<string[]> {
+    const rows = await this.db.manager.find(StaffUser, { where: { storeId, wecomUserId: Not(IsNull()) }, select: { id: true, wecomUserId: true } });
+    return rows.map((r) => r.wecomUserId!).filter(Boolean);
+  }
+
   async storeName(storeId: number | null): Promise<string | null> {
     if (!storeId) return null;
     const c = this.stores.get(storeId);

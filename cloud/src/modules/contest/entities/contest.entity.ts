@@ -51,6 +51,10 @@ export class Contest {
   @Column({ name: 'closed_at', type: 'datetime', nullable: true })
   closedAt!: Date | null;
 
+  /** Owner: null = chain-wide (run by HQ); a store id = that store's manager runs it. */
+  @Column({ name: 'owner_store_id', type: 'integer', nullable: true })
+  ownerStoreId!: number | null;
+
   @Column({ name: 'created_by_staff_id', type: 'integer', nullable: true })
   createdByStaffId!: number | null;
 

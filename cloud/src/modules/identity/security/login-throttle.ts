@@ -2,7 +2,7 @@
  * Password-guessing defence for staff sign-in. Every attempt is counted BEFORE the password is
  * checked (so parallel guesses cannot slip past a check-then-count gap), on three counters shared
  * by all instances through the database:
- *   - account+IP: the usual case, ten tries, then exponential back-off (1 s, 2 s, 4 s … 15 min);
+ *   - account+IP: the usual case, ten tries, then exponential back-off (30 s, 1 min, 2 min … 15 min);
  *   - IP: one address trying many accounts;
  *   - account: many addresses trying one account; its back-off is capped short, so nobody can lock a
  *     colleague out for long by failing on purpose from elsewhere.
@@ -16,6 +16,8 @@ import { LoginAttempt } from '../entities/login-attempt.entity';
 export interface BackoffPolicy {
   /** Failures allowed within the window before any wait. */
   free: number;
+  /** First wait; each further failure doubles it. */
+  baseMs: number;
   /** Longest wait. */
   maxMs: number;
   /** Counting restarts after this long without a blocked state. */
@@ -23,16 +25,16 @@ export interface BackoffPolicy {
 }
 
 export const POLICIES = {
-  accountIp: { free: 10, maxMs: 15 * 60_000, windowMs: 15 * 60_000 },
-  ip: { free: 100, maxMs: 15 * 60_000, windowMs: 15 * 60_000 },
-  account: { free: 50, maxMs: 60_000, windowMs: 15 * 60_000 },
+  accountIp: { free: 10, baseMs: 30_000, maxMs: 15 * 60_000, windowMs: 15 * 60_000 },
+  ip: { free: 100, baseMs: 1000, maxMs: 15 * 60_000, windowMs: 15 * 60_000 },
+  account: { free: 50, baseMs: 1000, maxMs: 60_000, windowMs: 15 * 60_000 },
 } satisfies Record<string, BackoffPolicy>;
 
-/** Pure: how long the next attempt waits once `attempts` are counted (0 = none): `free` pass, then 1 s, 2 s, 4 s … */
+/** Pure: how long the next attempt waits once `attempts` are counted (0 = none): `free` pass, then base, 2×, 4× … */
 export function backoffMs(attempts: number, policy: BackoffPolicy): number {
   const over = attempts - policy.free;
   if (over < 0) return 0;
-  return Math.min(policy.maxMs, 1000 * 2 ** Math.min(over, 30));
+  return Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(over, 30));
 }
 
 export type Reservation = { ok: true } | { ok: false; retryAfterMs: number };

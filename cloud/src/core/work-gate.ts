@@ -1,15 +1,15 @@
 /**
- * At most a few password checks run at once (scrypt is deliberately expensive: 16 MiB and ~150 ms
- * each); a few dozen more may wait; beyond that the sign-in is refused at once instead of queueing
- * memory and time without bound.
+ * At most a few expensive jobs of one kind run at once (password checks: scrypt is deliberately
+ * expensive, 16 MiB and ~150 ms each; image decodes); a few dozen more may wait; beyond that the
+ * request is refused at once (RATE_LIMITED) instead of queueing memory and time without bound.
  */
 import pLimit from 'p-limit';
-import { AppError } from '../../../core/errors';
+import { AppError } from './errors';
 
 export const CONCURRENT_CHECKS = 2;
 export const MAX_WAITING = 32;
 
-export class PasswordGate {
+export class WorkGate {
   private readonly limit: pLimit.Limit;
   /** Checks running or waiting, counted synchronously (p-limit queues asynchronously). */
   private inFlight = 0;
