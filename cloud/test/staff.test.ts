@@ -69,8 +69,8 @@ test('password login: wrong password, unknown user and disabled account look the
 
 test('staffMe gives the role-aware sections', async () => {
   const me = async (k: keyof typeof staff) => t.client(tokens[k]).call(identity.staffMe);
-  expect((await me('hq')).sections).toEqual(['dashboard', 'members', 'staff', 'contests', 'classes', 'preorders', 'journeys', 'tags', 'permissions']);
-  expect(await me('mgrA')).toMatchObject({ storeName: '滨江店', sections: ['dashboard', 'members', 'contests', 'classes', 'preorders', 'journeys', 'tags'] });
+  expect((await me('hq')).sections).toEqual(['dashboard', 'members', 'staff', 'contests', 'classes', 'preorders', 'purchases', 'journeys', 'tags', 'permissions']);
+  expect(await me('mgrA')).toMatchObject({ storeName: '滨江店', sections: ['dashboard', 'members', 'contests', 'classes', 'preorders', 'purchases', 'journeys', 'tags'] });
   expect((await me('ownerA1')).sections).toEqual(['dashboard', 'members']);
   expect((await me('clerk')).sections).toEqual(['dashboard']);
 });

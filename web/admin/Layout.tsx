@@ -13,6 +13,7 @@ import { ContestsPage } from './pages/contests';
 import { ClassesSection } from './pages/classes';
 import { JourneysSection } from './pages/journeys';
 import { TagsPage } from './pages/tags';
+import { PurchasesPage } from './pages/purchases';
 import { NoAccess } from './common/Section';
 
 const { Sider, Header, Content } = Layout;
@@ -132,6 +133,8 @@ export function SectionRoute() {
       return <JourneysSection />;
     case 'tags':
       return <TagsPage />;
+    case 'purchases':
+      return <PurchasesPage />;
     default:
       return <StaffPage />;
   }

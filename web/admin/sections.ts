@@ -11,12 +11,13 @@ export const SECTION_LABELS: Record<string, string> = {
   contests: '菜谱大赛',
   classes: '课程活动',
   preorders: '年夜饭预订',
+  purchases: '消费与导入',
   journeys: '旅程SOP',
   tags: '标签',
 };
 
 /** Sections with a working page; everything else shows the 「即将上线」 placeholder. */
-export const BUILT_SECTIONS = new Set(['dashboard', 'members', 'staff', 'permissions', 'contests', 'classes', 'journeys', 'tags']);
+export const BUILT_SECTIONS = new Set(['dashboard', 'members', 'staff', 'permissions', 'contests', 'classes', 'journeys', 'tags', 'purchases']);
 
 export function sectionLabel(key: string): string {
   return SECTION_LABELS[key] ?? key;

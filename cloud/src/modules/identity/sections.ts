@@ -5,8 +5,8 @@
 import type { StaffRole } from '../../../../contracts/route';
 
 export const SECTIONS_BY_ROLE: Record<StaffRole, readonly string[]> = {
-  hq_admin: ['dashboard', 'members', 'staff', 'contests', 'classes', 'preorders', 'journeys', 'tags', 'permissions'],
-  store_manager: ['dashboard', 'members', 'contests', 'classes', 'preorders', 'journeys', 'tags'],
+  hq_admin: ['dashboard', 'members', 'staff', 'contests', 'classes', 'preorders', 'purchases', 'journeys', 'tags', 'permissions'],
+  store_manager: ['dashboard', 'members', 'contests', 'classes', 'preorders', 'purchases', 'journeys', 'tags'],
   group_owner: ['dashboard', 'members'],
   staff: ['dashboard'],
 };
