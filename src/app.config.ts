@@ -12,6 +12,10 @@ export default defineAppConfig({
       pages: ['list/index', 'detail/index', 'mine/index'],
     },
     {
+      root: 'packages/wallet',
+      pages: ['code/index', 'purchases/index'],
+    },
+    {
       root: 'packages/contest',
       pages: ['home/index', 'entry/index', 'submit/index', 'mine/index', 'leaderboard/index', 'rules/index'],
     },

@@ -16,4 +16,6 @@ export const ROUTES = {
   classList: '/packages/classes/list/index',
   classDetail: '/packages/classes/detail/index',
   classMine: '/packages/classes/mine/index',
+  memberCode: '/packages/wallet/code/index',
+  myPurchases: '/packages/wallet/purchases/index',
 } as const;
