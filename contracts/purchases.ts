@@ -227,6 +227,15 @@ export const revokePosKey = defineRoute({
   response: PosKeyView,
 });
 
+export const purchaseStores = defineRoute({
+  method: 'GET',
+  path: '/api/admin/purchases/stores',
+  auth: 'staff',
+  roles: ['hq_admin', 'store_manager'],
+  summary: 'Stores the caller may import, push and read receipts for (HQ: all; a store manager: their own).',
+  response: z.object({ items: z.array(z.object({ id: z.number().int(), name: z.string() })) }),
+});
+
 // ---------------------------------------------------------------- file import
 
 export const IMPORT_KINDS = ['receipts', 'products'] as const;

@@ -20,6 +20,10 @@ export default defineAppConfig({
       pages: ['order/index', 'orders/index'],
     },
     {
+      root: 'packages/wallet',
+      pages: ['code/index', 'purchases/index'],
+    },
+    {
       root: 'packages/contest',
       pages: ['home/index', 'entry/index', 'submit/index', 'mine/index', 'leaderboard/index', 'rules/index'],
     },

@@ -30,4 +30,6 @@ export const ROUTES = {
   nyeOrder: '/packages/nye/order/index',
   nyeOrders: '/packages/nye/orders/index',
   panel: '/packages/panel/home/index',
+  memberCode: '/packages/wallet/code/index',
+  myPurchases: '/packages/wallet/purchases/index',
 } as const;

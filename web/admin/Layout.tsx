@@ -18,6 +18,7 @@ import { FeedbackSection } from './pages/feedback';
 import { TagsPage } from './pages/tags';
 import { LibrarySection } from './pages/library';
 import { CommunitySection } from './pages/community';
+import { PurchasesPage } from './pages/purchases';
 import { NoAccess } from './common/Section';
 import { ErrorBoundary } from '../shared/ErrorBoundary';
 
@@ -155,6 +156,8 @@ export function SectionRoute() {
       return <CommunitySection />;
     case 'recipes':
       return <RecipesSection />;
+    case 'purchases':
+      return <PurchasesPage />;
     default:
       return <StaffPage />;
   }

@@ -11,6 +11,7 @@ export const SECTION_LABELS: Record<string, string> = {
   contests: '菜谱大赛',
   classes: '课程活动',
   preorders: '年夜饭预订',
+  purchases: '消费与导入',
   journeys: '旅程SOP',
   feedback: '反馈与流失',
   tags: '标签',
@@ -20,7 +21,7 @@ export const SECTION_LABELS: Record<string, string> = {
 };
 
 /** Sections with a working page; everything else shows the 「即将上线」 placeholder. */
-export const BUILT_SECTIONS = new Set(['dashboard', 'members', 'staff', 'contests', 'classes', 'preorders', 'journeys', 'feedback', 'tags', 'library', 'community', 'recipes', 'permissions']);
+export const BUILT_SECTIONS = new Set(['dashboard', 'members', 'staff', 'contests', 'classes', 'preorders', 'purchases', 'journeys', 'feedback', 'tags', 'library', 'community', 'recipes', 'permissions']);
 
 export function sectionLabel(key: string): string {
   return SECTION_LABELS[key] ?? key;

@@ -2,7 +2,7 @@
  * Tagging against the simulator: corp tags synced both ways, our tags created with add_corp_tag
  * and applied with mark_tag through the outbound queue, tags created by others read but never
  * applied or removed, member tags pushed to the member's contacts, RFM tiers recomputed from
- * OrderPaid and moved in WeCom, and 45009 storms retried later.
+ * PurchaseRecorded and moved in WeCom, and 45009 storms retried later.
  */
 import { wecom } from '../../../contracts';
 import { Db } from '../../src/core/db';
@@ -11,6 +11,8 @@ import { JobRunner } from '../../src/core/jobs';
 import '../../src/modules/journeys/events';
 import { CorpTag } from '../../src/modules/tags/corp-tag.entity';
 import { MemberRfm } from '../../src/modules/tags/rfm-order.entity';
+import { DEFAULT_RFM_THRESHOLDS } from '../../src/modules/tags/rfm.rules';
+import { RfmService } from '../../src/modules/tags/rfm.service';
 import { TagService } from '../../src/modules/tags/tag.service';
 import { WecomOutbound } from '../../src/modules/wecom/outbound.entity';
 import { startTestApp, type TestApp } from '../helpers/app';
@@ -95,7 +97,7 @@ test('member tags reach the member\'s contacts; a name owned by someone else is 
   expect((await contactTags(r.results![0].externalUserId!)).map((x) => x.name)).toContain('亲子家庭');
 });
 
-test('RFM tiers from OrderPaid, recomputed nightly and moved in WeCom (only our tier tags touched)', async () => {
+test('RFM tiers from PurchaseRecorded (per store, by quintiles), recomputed nightly and moved in WeCom (only our tier tags touched)', async () => {
   const bus = await t.container.getAsync(EventBus);
   const loyal = await customerOf('u-loyal');
   const fresh = await customerOf('u-fresh');
@@ -107,13 +109,26 @@ test('RFM tiers from OrderPaid, recomputed nightly and moved in WeCom (only our 
     [lapsed.member.id, 5_000, 90],
     [lapsed.member.id, 5_000, 100],
   ];
-  await d.transaction(async (em) => {
-    for (const [i, [memberId, fen, ago]] of orders.entries()) {
-      await bus.emit(em, 'OrderPaid', { orderId: `rfm-${i}`, memberId, storeId: null, amountFen: fen, paidAt: new Date(now - ago * DAY).toISOString(), items: [{ name: '菜', qty: 1 }] });
-    }
-    // the same order announced twice counts once
-    await bus.emit(em, 'OrderPaid', { orderId: 'rfm-5', memberId: fresh.member.id, storeId: null, amountFen: 3_000, paidAt: new Date(now - 2 * DAY).toISOString(), items: [] });
+  const purchase = (receiptId: number, memberId: number, fen: number, ago: number) => ({
+    receiptId,
+    memberId,
+    storeId: 1,
+    channel: 'pos' as const,
+    totalFen: fen,
+    discountFen: 0,
+    occurredAt: new Date(now - ago * DAY).toISOString(),
+    refundOf: null,
+    items: [{ sku: null, name: '菜', category: null, qty: 1, amountFen: fen }],
+    couponCodes: [],
   });
+  await d.transaction(async (em) => {
+    for (const [i, [memberId, fen, ago]] of orders.entries()) await bus.emit(em, 'PurchaseRecorded', purchase(9000 + i, memberId, fen, ago));
+    // the same receipt announced twice counts once
+    await bus.emit(em, 'PurchaseRecorded', purchase(9005, fresh.member.id, 3_000, 2));
+  });
+  // three customers in one store: the bottom two recency quintiles are 流失预警 here
+  const rfm = await t.container.getAsync(RfmService);
+  await rfm.setThresholds({ ...DEFAULT_RFM_THRESHOLDS, churnMaxR: 2 });
   await settle(t);
   const runner = await t.container.getAsync(JobRunner);
   expect((await runner.runNow('tags.rfm', { now: new Date(now) })).ran).toBe(true);

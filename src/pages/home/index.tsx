@@ -73,6 +73,9 @@ export default function HomePage() {
             <Text className="row-label">常去门店</Text>
             <Text className="row-value">{member.storeName ?? '未选择'}</Text>
           </View>
+          <Button className="btn-primary" data-testid="home-member-code" onClick={() => void Taro.navigateTo({ url: ROUTES.memberCode })}>
+            出示会员码
+          </Button>
         </View>
       )}
 

@@ -102,6 +102,18 @@ export default function MePage() {
 
       <View className="card">
         {member && (
+          <View className="link-row" data-testid="me-member-code-link" onClick={() => void Taro.navigateTo({ url: ROUTES.memberCode })}>
+            <Text>会员码</Text>
+            <Text className="chevron">结账时出示 ›</Text>
+          </View>
+        )}
+        {member && (
+          <View className="link-row" data-testid="me-purchases-link" onClick={() => void Taro.navigateTo({ url: ROUTES.myPurchases })}>
+            <Text>我的消费</Text>
+            <Text className="chevron">›</Text>
+          </View>
+        )}
+        {member && (
           <View className="link-row" data-testid="me-mydata-link" onClick={() => void Taro.navigateTo({ url: ROUTES.myData })}>
             <Text>我的数据</Text>
             <Text className="chevron">查看 / 导出 / 注销 ›</Text>

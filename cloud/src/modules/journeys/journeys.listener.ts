@@ -100,7 +100,7 @@ export class JourneysListener {
     if (!p || !Number.isInteger(p.memberId) || p.totalFen <= 0) return;
     const memberId = p.memberId!;
     const at = new Date(p.occurredAt);
-    const title = (p.items ?? []).filter((i) => i.amountFen > 0).map((i) => i.name).filter(Boolean).slice(0, 3).join('、') || null;
+    const title = (p.items ?? []).filter((i) => i.qty > 0).map((i) => i.name).filter(Boolean).slice(0, 3).join('、') || null;
     if (!(await this.projection.record(em, { memberId, kind: 'order', at, sourceKey: `receipt:${p.receiptId}`, orderTitle: title }))) return;
     if (Date.now() - at.getTime() > 2 * 86_400_000) return;
     await this.enrolMember(em, memberId, (t) => t.type === 'order_paid', at, `消费 ¥${(p.totalFen / 100).toFixed(2)}（小票 ${p.receiptId}）`);

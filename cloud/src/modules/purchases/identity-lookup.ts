@@ -25,6 +25,10 @@ export class PurchasesIdentity {
     return new Map(rows.map((r) => [r.id, r.name]));
   }
 
+  async allStores(): Promise<Array<{ id: number; name: string }>> {
+    return this.db.manager.find(Store, { select: { id: true, name: true }, order: { id: 'ASC' } });
+  }
+
   async storeExists(id: number): Promise<boolean> {
     return (await this.storeNames([id])).has(id);
   }

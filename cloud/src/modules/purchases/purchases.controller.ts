@@ -30,6 +30,13 @@ export class PurchasesController {
     return this.purchases.push(storeId, body.receipts);
   }
 
+  @Route(api.purchaseStores)
+  async purchaseStores(_: P<typeof api.purchaseStores>, auth: AuthContext) {
+    const storeId = storeScope(auth.staff());
+    const all = await this.purchases.identity.allStores();
+    return { items: storeId ? all.filter((s) => s.id === storeId) : all };
+  }
+
   @Route(api.memberCode)
   async memberCode(_: P<typeof api.memberCode>, auth: AuthContext) {
     return this.purchases.issueMemberCode(auth.member().memberId);

@@ -1,0 +1,496 @@
+/**
+ * File imports (CSV / .xlsx exports of POS systems) as background jobs through the same ledger
+ * path as the POS push. Upload streams the file to disk (never buffered) and answers the header and
+ * first rows with the store's saved (or guessed) mapping; start saves the mapping and queues the
+ * run; the runner streams the rows (csv-parse / exceljs' streaming reader), groups consecutive rows
+ * by receipt number into receipts, writes batches of 500 receipts, records row errors and progress
+ * (bytes read), and finishes with the counts. Re-running a file adds nothing (the ledger's natural
+ * key); undo removes exactly the receipts this import added and tells downstream (PurchasesVoided).
+ * A run that died (heartbeat older than 2 minutes) is resumed by the job from the start: safe,
+ * because every write is keyed.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { randomBytes } from 'crypto';
+import type { IncomingMessage } from 'http';
+import busboy from 'busboy';
+import { Config, type ILogger, Inject, Logger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { In, LessThan } from 'typeorm';
+import {
+  IMPORT_MAX_BYTES,
+  IMPORT_UPLOAD_FIELD,
+  type ImportSettings,
+  PRODUCT_FIELDS,
+  RECEIPT_FIELDS,
+  RECEIPT_REQUIRED_FIELDS,
+} from '../../../../contracts/purchases';
+import type { AppEnv } from '../../config/env';
+import type { StaffPrincipal } from '../../core/auth/principal';
+import { Db, iso } from '../../core/db';
+import { AppError } from '../../core/errors';
+import { EventBus } from '../../core/events/event-bus';
+import { bulkInsert, type BulkValue } from '../wecom/bulk-insert';
+import { detectFormat, guessMapping, previewFile, readRows, type RowLine, rowToLine } from './import-format';
+import { PurchasesIdentity } from './identity-lookup';
+import { LedgerService } from './ledger.service';
+import { storeScope } from './purchases.service';
+import { PurchaseImport, PurchaseImportError, PurchaseImportMapping, Receipt } from './receipt.entity';
+import type { ReceiptDraft } from './rules';
+import { loadPurchasesConfig } from './settings';
+
+const BATCH_RECEIPTS = 500;
+const STALE_MS = 2 * 60_000;
+
+@Provide()
+@Scope(ScopeEnum.Singleton)
+export class ImportService {
+  @Inject()
+  db!: Db;
+
+  @Inject()
+  ledger!: LedgerService;
+
+  @Inject()
+  bus!: EventBus;
+
+  @Inject()
+  identity!: PurchasesIdentity;
+
+  @Config('hub')
+  env!: AppEnv;
+
+  @Logger()
+  logger!: ILogger;
+
+  private readonly running = new Map<number, Promise<void>>();
+
+  dir(): string {
+    return loadPurchasesConfig().PURCHASES_IMPORT_DIR || path.join(this.env.dataDir, 'imports');
+  }
+
+  // ------------------------------------------------------------ upload and preview
+
+  async upload(staff: StaffPrincipal, req: IncomingMessage, q: { storeId: number; kind: 'receipts' | 'products' }) {
+    const storeId = storeScope(staff, q.storeId)!;
+    if (!(await this.identity.storeExists(storeId))) throw new AppError('NOT_FOUND', '门店不存在');
+    fs.mkdirSync(this.dir(), { recursive: true });
+    const { file, name, bytes } = await this.receiveFile(req);
+    const head = Buffer.alloc(4096);
+    const fd = fs.openSync(file, 'r');
+    const n = fs.readSync(fd, head, 0, head.length, 0);
+    fs.closeSync(fd);
+    const format = detectFormat(head.subarray(0, n));
+    if (!format || (format === 'csv' && /\.xlsx?$/i.test(name)) || (format === 'xlsx' && !/\.xlsx$/i.test(name))) {
+      fs.rmSync(file, { force: true });
+      throw new AppError('IMPORT_FORMAT_UNSUPPORTED');
+    }
+    const storedName = `${path.basename(file)}.${format}`;
+    fs.renameSync(file, path.join(this.dir(), storedName));
+    let preview: { headers: string[]; rows: string[][] };
+    try {
+      preview = await previewFile(path.join(this.dir(), storedName), format);
+    } catch {
+      fs.rmSync(path.join(this.dir(), storedName), { force: true });
+      throw new AppError('IMPORT_FORMAT_UNSUPPORTED', '文件无法读取，请确认是 CSV 或 Excel（.xlsx）文件');
+    }
+    if (!preview.headers.length) throw new AppError('VALIDATION_FAILED', '文件是空的');
+    const saved = await this.savedSettings(storeId, q.kind);
+    const fields = q.kind === 'receipts' ? RECEIPT_FIELDS : PRODUCT_FIELDS;
+    const settings: ImportSettings = saved && Object.values(saved.mapping).every((h) => preview.headers.includes(h))
+      ? saved
+      : { mapping: guessMapping(preview.headers, fields), dateFormat: saved?.dateFormat ?? 'YYYY-MM-DD HH:mm:ss', timeZone: saved?.timeZone ?? 'Asia/Shanghai' };
+    const id = await this.db.transaction(async (em) => {
+      const r = await em.insert(PurchaseImport, {
+        storeId,
+        kind: q.kind,
+        fileName: name.slice(0, 200),
+        storedName,
+        format,
+        status: 'uploaded',
+        preview: JSON.stringify(preview),
+        settings: JSON.stringify(settings),
+        totalBytes: bytes,
+        processedBytes: 0,
+        rows: 0,
+        added: 0,
+        duplicates: 0,
+        conflicts: 0,
+        errors: 0,
+        message: null,
+        createdBy: staff.staffId,
+        createdAt: new Date(),
+        heartbeatAt: null,
+        finishedAt: null,
+      });
+      return Number(r.identifiers[0].id);
+    });
+    return this.view(await this.find(staff, id));
+  }
+
+  /** One file from multipart/form-data straight to a temp file (size-limited, never in memory). */
+  private receiveFile(req: IncomingMessage): Promise<{ file: string; name: string; bytes: number }> {
+    if (!/^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '')) return Promise.reject(new AppError('VALIDATION_FAILED', '请以 multipart/form-data 上传文件'));
+    const tmp = path.join(this.dir(), `up-${randomBytes(12).toString('hex')}`);
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      let got: { name: string; done: Promise<number> } | null = null;
+      const fail = (err: AppError) => {
+        if (settled) return;
+        settled = true;
+        req.unpipe(bb);
+        req.resume();
+        fs.rmSync(tmp, { force: true });
+        reject(err);
+      };
+      const bb = busboy({ headers: req.headers, limits: { files: 1, fileSize: IMPORT_MAX_BYTES, fields: 5, parts: 6 }, defParamCharset: 'utf8' });
+      bb.on('file', (field, stream, info) => {
+        if (field !== IMPORT_UPLOAD_FIELD || got) {
+          stream.resume();
+          return;
+        }
+        const out = fs.createWriteStream(tmp);
+        let bytes = 0;
+        stream.on('data', (c: Buffer) => (bytes += c.length));
+        stream.on('limit', () => fail(new AppError('PAYLOAD_TOO_LARGE', '文件不能超过 512MB')));
+        got = {
+          name: info.filename || 'import',
+          done: new Promise<number>((res, rej) => {
+            out.on('finish', () => res(bytes));
+            out.on('error', rej);
+            stream.on('error', rej);
+          }),
+        };
+        stream.pipe(out);
+      });
+      bb.on('error', () => fail(new AppError('VALIDATION_FAILED', '上传内容不完整，请重试')));
+      bb.on('close', () => {
+        if (settled) return;
+        if (!got) return fail(new AppError('VALIDATION_FAILED', '请选择要导入的文件'));
+        const g = got;
+        g.done.then(
+          (bytes) => {
+            if (settled) return;
+            if (!bytes) return fail(new AppError('VALIDATION_FAILED', '文件是空的'));
+            settled = true;
+            resolve({ file: tmp, name: g.name, bytes });
+          },
+          () => fail(new AppError('VALIDATION_FAILED', '上传内容不完整，请重试')),
+        );
+      });
+      req.on('aborted', () => fail(new AppError('VALIDATION_FAILED', '上传中断，请重试')));
+      req.pipe(bb);
+    });
+  }
+
+  private async savedSettings(storeId: number, kind: string): Promise<ImportSettings | null> {
+    const row = await this.db.manager.findOne(PurchaseImportMapping, { where: { mappingKey: `${storeId}:${kind}` } });
+    return row ? (JSON.parse(row.settings) as ImportSettings) : null;
+  }
+
+  // ------------------------------------------------------------ start, progress, errors, undo
+
+  async start(staff: StaffPrincipal, id: number, settings: ImportSettings) {
+    const imp = await this.find(staff, id);
+    const headers: string[] = JSON.parse(imp.preview).headers;
+    const required = imp.kind === 'receipts' ? RECEIPT_REQUIRED_FIELDS : (['sku', 'name'] as const);
+    const fields: readonly string[] = imp.kind === 'receipts' ? RECEIPT_FIELDS : PRODUCT_FIELDS;
+    const missing = required.filter((f) => !settings.mapping[f]);
+    const unknown = Object.entries(settings.mapping).filter(([f, h]) => h && (!fields.includes(f) || !headers.includes(h)));
+    if (missing.length || unknown.length) {
+      throw new AppError('IMPORT_MAPPING_INVALID', undefined, [...missing.map((f) => ({ path: `mapping.${f}`, message: '必填' })), ...unknown.map(([f]) => ({ path: `mapping.${f}`, message: '文件中没有这一列' }))]);
+    }
+    const mapping = Object.fromEntries(Object.entries(settings.mapping).filter(([, h]) => !!h));
+    const clean: ImportSettings = { ...settings, mapping };
+    await this.db.transaction(async (em) => {
+      const done = await em.update(PurchaseImport, { id, status: In(['uploaded', 'failed']) }, { status: 'queued', settings: JSON.stringify(clean), message: null });
+      if (!done.affected) throw new AppError('IMPORT_NOT_STARTABLE');
+      const key = `${imp.storeId}:${imp.kind}`;
+      const hit = await em.update(PurchaseImportMapping, { mappingKey: key }, { settings: JSON.stringify(clean), updatedAt: new Date() });
+      if (!hit.affected) await em.insert(PurchaseImportMapping, { mappingKey: key, settings: JSON.stringify(clean), updatedAt: new Date() });
+    });
+    this.kick(id);
+    return this.view(await this.find(staff, id));
+  }
+
+  async get(staff: StaffPrincipal, id: number) {
+    return this.view(await this.find(staff, id));
+  }
+
+  async list(staff: StaffPrincipal, q: { page: number; pageSize: number; storeId?: number }) {
+    const storeId = storeScope(staff, q.storeId);
+    const [rows, total] = await this.db.manager.findAndCount(PurchaseImport, { where: storeId ? { storeId } : {}, order: { id: 'DESC' }, skip: (q.page - 1) * q.pageSize, take: q.pageSize });
+    return { items: rows.map((r) => this.view(r)), total, page: q.page, pageSize: q.pageSize };
+  }
+
+  async errors(staff: StaffPrincipal, id: number, q: { page: number; pageSize: number }) {
+    await this.find(staff, id);
+    const [rows, total] = await this.db.manager.findAndCount(PurchaseImportError, { where: { importId: id }, order: { rowNo: 'ASC', id: 'ASC' }, skip: (q.page - 1) * q.pageSize, take: q.pageSize });
+    return { items: rows.map((e) => ({ row: e.rowNo, message: e.message, raw: e.raw })), total, page: q.page, pageSize: q.pageSize };
+  }
+
+  async errorsCsv(staff: StaffPrincipal, id: number): Promise<string> {
+    await this.find(staff, id);
+    const rows = await this.db.manager.find(PurchaseImportError, { where: { importId: id }, order: { rowNo: 'ASC' }, take: 100_000 });
+    const q = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+    // a leading = + - @ would be a formula in Excel
+    const safe = (s: string) => q(/^[=+\-@]/.test(s) ? `'${s}` : s);
+    return '\ufeff' + ['行号,原因,原始内容', ...rows.map((e) => [String(e.rowNo), safe(e.message), safe(e.raw)].join(','))].join('\r\n') + '\r\n';
+  }
+
+  async undo(staff: StaffPrincipal, id: number) {
+    const imp = await this.find(staff, id);
+    if (imp.kind !== 'receipts') throw new AppError('IMPORT_NOT_UNDOABLE', '商品资料导入不能撤销');
+    const claimed = await this.db.transaction((em) => em.update(PurchaseImport, { id, status: 'done' }, { status: 'undone', message: '撤销中' }));
+    if (!claimed.affected) throw new AppError('IMPORT_NOT_UNDOABLE');
+    for (;;) {
+      const ids = (await this.db.manager.find(Receipt, { where: { importId: id }, select: { id: true }, take: 1000 })).map((r) => r.id);
+      if (!ids.length) break;
+      await this.db.transaction(async (em) => {
+        await em.query(`DELETE FROM receipt_line WHERE receipt_id IN (${ids.map(() => '?').join(',')})`, ids);
+        await em.delete(Receipt, { id: In(ids) });
+        await this.bus.emit(em, 'PurchasesVoided', { receiptIds: ids, storeId: imp.storeId, reason: 'import_undone' });
+      });
+    }
+    await this.db.transaction((em) => em.update(PurchaseImport, { id }, { message: `已撤销，移除了 ${imp.added} 张小票`, finishedAt: new Date() }));
+    return this.view(await this.find(staff, id));
+  }
+
+  private async find(staff: StaffPrincipal, id: number): Promise<PurchaseImport> {
+    const imp = await this.db.manager.findOne(PurchaseImport, { where: { id } });
+    if (!imp) throw new AppError('NOT_FOUND');
+    storeScope(staff, imp.storeId);
+    return imp;
+  }
+
+  view(r: PurchaseImport) {
+    const preview = JSON.parse(r.preview) as { headers: string[]; rows: string[][] };
+    return {
+      id: r.id,
+      storeId: r.storeId,
+      kind: r.kind,
+      fileName: r.fileName,
+      format: r.format,
+      status: r.status,
+      headers: preview.headers,
+      preview: preview.rows,
+      settings: r.settings ? (JSON.parse(r.settings) as ImportSettings) : null,
+      totalBytes: r.totalBytes,
+      processedBytes: r.processedBytes,
+      rows: r.rows,
+      added: r.added,
+      duplicates: r.duplicates,
+      conflicts: r.conflicts,
+      errors: r.errors,
+      message: r.message,
+      createdAt: iso(r.createdAt),
+      finishedAt: iso(r.finishedAt),
+    };
+  }
+
+  // ------------------------------------------------------------ the runner
+
+  /** Run (or resume) an import in this process, once at a time per import. */
+  kick(id: number): Promise<void> {
+    const existing = this.running.get(id);
+    if (existing) return existing;
+    const p = this.run(id)
+      .catch((err) => this.logger.error('[purchases.import] #%d failed: %s', id, (err as Error).stack ?? err))
+      .finally(() => this.running.delete(id));
+    this.running.set(id, p);
+    return p;
+  }
+
+  /** Wait for the runs of this process (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running.size) await Promise.all([...this.running.values()]);
+  }
+
+  /** The job: resume queued runs and runs whose runner died. */
+  async resumeStale(now: Date): Promise<number> {
+    const rows = await this.db.manager.find(PurchaseImport, { where: [{ status: 'queued' }, { status: 'running', heartbeatAt: LessThan(new Date(now.getTime() - STALE_MS)) }], select: { id: true } });
+    for (const r of rows) void this.kick(r.id);
+    return rows.length;
+  }
+
+  private async run(id: number): Promise<void> {
+    const now = new Date();
+    // claim: queued, or running with a dead runner (its heartbeat stopped)
+    const claimed = await this.db.transaction(async (em) => {
+      const a = await em.update(PurchaseImport, { id, status: 'queued' }, { status: 'running', heartbeatAt: now, processedBytes: 0, rows: 0, added: 0, duplicates: 0, conflicts: 0 });
+      if (a.affected) return true;
+      const b = await em.update(PurchaseImport, { id, status: 'running', heartbeatAt: LessThan(new Date(now.getTime() - STALE_MS)) }, { heartbeatAt: now, processedBytes: 0, rows: 0, added: 0, duplicates: 0, conflicts: 0 });
+      return !!b.affected;
+    });
+    if (!claimed) return;
+    const imp = await this.db.manager.findOneByOrFail(PurchaseImport, { id });
+    try {
+      const file = path.join(this.dir(), imp.storedName);
+      if (!fs.existsSync(file)) throw new Error('导入文件已不存在，请重新上传');
+      if (imp.kind === 'receipts') await this.runReceipts(imp, file);
+      else await this.runProducts(imp, file);
+      const added = imp.kind === 'receipts' ? await this.db.manager.count(Receipt, { where: { importId: id } }) : undefined;
+      const errors = await this.db.manager.count(PurchaseImportError, { where: { importId: id } });
+      await this.db.transaction((em) => em.update(PurchaseImport, { id }, { status: 'done', processedBytes: imp.totalBytes, errors, ...(added !== undefined ? { added } : {}), finishedAt: new Date(), heartbeatAt: new Date() }));
+    } catch (err) {
+      await this.db.transaction((em) => em.update(PurchaseImport, { id }, { status: 'failed', message: String((err as Error).message).slice(0, 300), finishedAt: new Date() }));
+    }
+  }
+
+  private async runReceipts(imp: PurchaseImport, file: string): Promise<void> {
+    const settings = JSON.parse(imp.settings!) as ImportSettings;
+    let bytes = 0;
+    let index: Map<string, number> | null = null;
+    let rows = 0;
+    const counts = { added: 0, duplicates: 0, conflicts: 0 };
+    let errors: BulkValue[][] = [];
+    let drafts: Array<{ draft: ReceiptDraft; firstRow: number }> = [];
+    // the receipt being assembled from consecutive rows
+    let current: { draft: ReceiptDraft; firstRow: number; bad: boolean } | null = null;
+
+    const error = (rowNo: number, message: string, raw: string) => errors.push([`${imp.id}:${rowNo}`, imp.id, rowNo, message.slice(0, 300), raw.slice(0, 2000)]);
+    const close = () => {
+      if (current && !current.bad) drafts.push({ draft: current.draft, firstRow: current.firstRow });
+      current = null;
+    };
+    const flush = async () => {
+      const batch = drafts;
+      drafts = [];
+      if (batch.length) {
+        const out = await this.ledger.ingest(
+          batch.map((b) => b.draft),
+          { importId: imp.id },
+        );
+        out.forEach((o, i) => {
+          if (o.status === 'added') counts.added++;
+          else if (o.status === 'duplicate') counts.duplicates++;
+          else if (o.status === 'conflict') counts.conflicts++;
+          else error(batch[i].firstRow, `小票 ${o.receiptNo}：${o.error ?? '无法导入'}`, '');
+        });
+      }
+      if (errors.length) {
+        const e = errors;
+        errors = [];
+        await this.db.transaction((em) => bulkInsert(em, 'purchase_import_error', ['row_key', 'import_id', 'row_no', 'message', 'raw'], e, { ignoreDuplicate: 'row_key' }));
+      }
+      await this.db.transaction((em) => em.update(PurchaseImport, { id: imp.id }, { processedBytes: Math.min(bytes, imp.totalBytes), rows, ...counts, heartbeatAt: new Date() }));
+    };
+
+    for await (const r of readRows(file, imp.format, (b) => (bytes = b))) {
+      if (!index) {
+        const headers = r.cells.map((c) => String(c).trim());
+        index = new Map(Object.entries(settings.mapping).map(([f, h]) => [f, headers.indexOf(h)] as const).filter(([, i]) => i >= 0));
+        continue;
+      }
+      rows++;
+      const line = rowToLine(r.cells, index, settings);
+      const raw = r.cells.map((c) => (c instanceof Date ? c.toISOString() : c)).join(',');
+      const receiptNo = 'error' in line ? String(r.cells[index.get('receiptNo') ?? -1] ?? '').trim() : line.receiptNo;
+      if (!current || current.draft.receiptNo !== receiptNo) {
+        close();
+        if (drafts.length >= BATCH_RECEIPTS) await flush();
+        current = { draft: this.emptyDraft(imp.storeId, receiptNo, line), firstRow: r.rowNo, bad: false };
+      }
+      if ('error' in line) {
+        error(r.rowNo, line.error, raw);
+        if (!current.bad && receiptNo) error(current.firstRow === r.rowNo ? r.rowNo : current.firstRow, `小票 ${receiptNo} 含无法识别的行，整张未导入`, '');
+        current.bad = true;
+        continue;
+      }
+      this.addLine(current.draft, line);
+    }
+    close();
+    await flush();
+  }
+
+  private emptyDraft(storeId: number, receiptNo: string, first: RowLine | { error: string }): ReceiptDraft {
+    const ok = 'error' in first ? null : first;
+    return {
+      channel: 'pos',
+      storeId,
+      receiptNo,
+      till: ok?.till ?? null,
+      occurredAt: ok?.occurredAt ?? new Date(NaN),
+      memberId: null,
+      memberCode: ok?.memberCode ?? null,
+      phoneDigest: ok?.phoneDigest ?? null,
+      totalFen: 0,
+      discountFen: 0,
+      refundOfNo: ok?.refundOf ?? null,
+      couponCodes: [],
+      lines: [],
+    };
+  }
+
+  private addLine(d: ReceiptDraft, l: RowLine): void {
+    d.lines.push(l.line);
+    d.totalFen += l.line.amountFen;
+    d.discountFen += l.discountFen;
+    if (l.couponCode && !d.couponCodes.includes(l.couponCode)) d.couponCodes.push(l.couponCode);
+    if (Number.isNaN(d.occurredAt.getTime())) d.occurredAt = l.occurredAt;
+    d.till ??= l.till;
+    d.memberCode ??= l.memberCode;
+    d.phoneDigest ??= l.phoneDigest;
+    d.refundOfNo ??= l.refundOf;
+  }
+
+  private async runProducts(imp: PurchaseImport, file: string): Promise<void> {
+    const settings = JSON.parse(imp.settings!) as ImportSettings;
+    let index: Map<string, number> | null = null;
+    let bytes = 0;
+    let rows = 0;
+    let added = 0;
+    let batch: BulkValue[][] = [];
+    let errors: BulkValue[][] = [];
+    const mysql = this.db.kind === 'mysql';
+    const flush = async () => {
+      const b = batch;
+      const e = errors;
+      batch = [];
+      errors = [];
+      await this.db.transaction(async (em) => {
+        if (b.length) {
+          const cols = ['sku', 'name', 'category_path', 'brand', 'flags', 'updated_at'];
+          const upd = ['name', 'category_path', 'brand', 'flags', 'updated_at'];
+          const tuple = `(${cols.map(() => '?').join(',')})`;
+          const params = b.flat().map((v) => (v instanceof Date && !mysql ? v.toISOString().replace('T', ' ').replace('Z', '') : v));
+          await em.query(
+            `INSERT INTO product (${cols.join(',')}) VALUES ${b.map(() => tuple).join(',')} ` +
+              (mysql ? `ON DUPLICATE KEY UPDATE ${upd.map((c) => `${c} = VALUES(${c})`).join(', ')}` : `ON CONFLICT(sku) DO UPDATE SET ${upd.map((c) => `${c} = excluded.${c}`).join(', ')}`),
+            params,
+          );
+        }
+        if (e.length) await bulkInsert(em, 'purchase_import_error', ['row_key', 'import_id', 'row_no', 'message', 'raw'], e, { ignoreDuplicate: 'row_key' });
+        await em.update(PurchaseImport, { id: imp.id }, { processedBytes: Math.min(bytes, imp.totalBytes), rows, added, heartbeatAt: new Date() });
+      });
+    };
+    const seen = new Set<string>();
+    for await (const r of readRows(file, imp.format, (x) => (bytes = x))) {
+      if (!index) {
+        const headers = r.cells.map((c) => String(c).trim());
+        index = new Map(Object.entries(settings.mapping).map(([f, h]) => [f, headers.indexOf(h)] as const).filter(([, i]) => i >= 0));
+        continue;
+      }
+      rows++;
+      const get = (f: string) => {
+        const i = index!.get(f);
+        const v = i === undefined ? '' : r.cells[i] ?? '';
+        return (v instanceof Date ? v.toISOString() : v).trim();
+      };
+      const sku = get('sku');
+      const name = get('name');
+      if (!sku || !name || sku.length > 40) {
+        errors.push([`${imp.id}:${r.rowNo}`, imp.id, r.rowNo, !sku ? '缺少商品编码' : !name ? '缺少商品名称' : '商品编码过长', r.cells.join(',').slice(0, 2000)]);
+        continue;
+      }
+      if (seen.has(sku)) batch = batch.filter((x) => x[0] !== sku); // the last row of a SKU wins
+      seen.add(sku);
+      batch.push([sku, name.slice(0, 80), get('category').slice(0, 120) || null, get('brand').slice(0, 40) || null, get('flags').replace(/[，、;；|]/g, ',').slice(0, 80) || null, new Date()]);
+      added++;
+      if (batch.length >= 1000) {
+        await flush();
+        seen.clear();
+      }
+    }
+    await flush();
+  }
+}

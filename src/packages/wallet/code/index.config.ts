@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '会员码', navigationBarBackgroundColor: '#c8381f', navigationBarTextStyle: 'white' });
