@@ -15,6 +15,8 @@ const HUB_ENTRIES = [
   { key: 'coupons', title: '我的优惠券', text: '门店发给你的优惠券', url: ROUTES.coupons },
   { key: 'favourites', title: '我的收藏', text: '收藏的菜谱', url: ROUTES.favourites },
   { key: 'classes', title: '我的活动', text: '报名的课程和活动', url: ROUTES.classMine },
+  { key: 'orders', title: '我的订单', text: '年夜饭预订、自提码', url: ROUTES.nyeOrders },
+  { key: 'panel', title: '顾客顾问团', text: '新品试吃、评测与徽章', url: ROUTES.panel },
 ];
 
 export default function MePage() {
