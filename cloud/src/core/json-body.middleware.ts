@@ -15,6 +15,13 @@ import { AppError } from './errors';
 export const JSON_LIMIT_BYTES = 1024 * 1024;
 /** Far deeper than any contract's body; shallow enough that parsing stays cheap. */
 export const MAX_DEPTH = 64;
+/**
+ * Till batches (up to 500 receipts with their lines) are the one larger JSON body a public route
+ * takes: still capped while reading and depth-checked before parsing, and signed by a store's POS key.
+ */
+export const BULK_BODY_LIMIT = 8 * 1024 * 1024;
+const BULK_PATHS = new Set(['/api/pos/receipts']);
+export const isBulkPath = (path: string): boolean => BULK_PATHS.has(path);
 /** Public routes (sign-in) take small bodies: more is refused before it is parsed. */
 export const PUBLIC_BODY_LIMIT = 16 * 1024;
 
@@ -61,7 +68,7 @@ export class JsonBodyMiddleware implements IMiddleware<Context, NextFunction> {
       // bytes, not a string: a buffer lives outside the JS heap (no GC pressure from junk megabytes)
       let bytes: Buffer;
       try {
-        bytes = await getRawBody(ctx.req, { limit: JSON_LIMIT_BYTES, length: ctx.get('content-length') || undefined });
+        bytes = await getRawBody(ctx.req, { limit: BULK_PATHS.has(ctx.path) ? BULK_BODY_LIMIT : JSON_LIMIT_BYTES, length: ctx.get('content-length') || undefined });
       } catch (err) {
         const e = err as { type?: string; status?: number };
         if (e.type === 'entity.too.large' || e.status === 413) throw new AppError('PAYLOAD_TOO_LARGE');

@@ -18,7 +18,7 @@ import { scrypt } from 'crypto';
 let t: TestApp;
 beforeAll(async () => {
   // the addresses below arrive in X-Forwarded-For, as behind the production proxy
-  t = await startTestApp({ TRUST_PROXY: '1' });
+  t = await startTestApp({ TRUSTED_PROXIES: '127.0.0.1,::1' });
 });
 afterAll(async () => {
   await t?.close();
