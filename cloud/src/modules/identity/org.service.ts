@@ -85,7 +85,8 @@ export class OrgService {
   // ---- stores ----
 
   async listStores(staff: StaffPrincipal): Promise<{ items: StoreView[] }> {
-    const stores = await this.db.manager.find(Store, { order: { id: 'ASC' } });
+    // HQ sees the chain; everyone else only their own store (addresses and staff counts are internal)
+    const stores = await this.db.manager.find(Store, { where: staff.role === 'hq_admin' ? {} : { id: staff.storeId ?? -1 }, order: { id: 'ASC' } });
     const counts: Array<{ store_id: number | string; n: number | string }> = await this.db.manager.query(
       // booleans are stored 0/1 on both databases
       'SELECT store_id, COUNT(*) AS n FROM staff_user WHERE active = 1 AND store_id IS NOT NULL GROUP BY store_id',
