@@ -223,4 +223,24 @@ describe('churn', () => {
     expect(cases.byCause.find((b) => b.cause === 'competitor_price')).toMatchObject({ cases: 1, recovered: 1, rate: 1 });
     expect(cases.items[0].recoveredAt).not.toBeNull();
   });
+
+  test('a weekly shopper gone quiet is on the risk list with the reason, and in the sidebar for the chat', async () => {
+    const c = await customer('u-risk-1', '郑女士');
+    const DAY = 86_400_000;
+    // weekly purchases for half a year, the last 40 days ago
+    for (let i = 0; i < 26; i++) {
+      await emit('OrderPaid', { orderId: `R-${c.memberId}-${i}`, memberId: c.memberId, storeId, amountFen: 5000, paidAt: new Date(Date.now() - (40 + i * 7) * DAY).toISOString(), items: [{ name: '鸡蛋', qty: 1 }] });
+    }
+    await settle(t);
+    const list = await t.client(manager).call(F.listChurnRisks, { query: {} });
+    const mine = list.items.find((r) => r.memberId === c.memberId)!;
+    expect(mine).toBeTruthy();
+    expect(mine.reasons).toContain('已40天没有购买（平时约每7天购买一次）');
+    expect(mine.score).toBeGreaterThanOrEqual(30);
+    const side = await t.client(clerk).call(F.sidebarChurnRisk, { params: { externalUserId: c.ext } });
+    expect(side.risk).toMatchObject({ memberId: c.memberId, level: mine.level });
+    // another store's staff cannot look
+    const other = (await staffToken(t, 'staff', { storeId: (await makeStore(t, '城北店')).id })).token;
+    await expect(t.client(other).call(F.sidebarChurnRisk, { params: { externalUserId: c.ext } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
 });
