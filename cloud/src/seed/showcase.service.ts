@@ -40,6 +40,9 @@ import { InboxWorker } from '../modules/wecom/inbox.worker';
 import { OutboundWorker } from '../modules/wecom/outbound.worker';
 import { WecomContact } from '../modules/wecom/wecom-contact.entity';
 import { DEMO_STORE } from './seed.service';
+import { HomeService } from '../modules/recipes/home.service';
+import { RecipeService } from '../modules/recipes/recipe.service';
+import { seedShowcaseRecipes } from './showcase-recipes';
 import { dishPhoto } from './showcase-images';
 
 const HOUR = 3_600_000;
@@ -155,6 +158,12 @@ export class ShowcaseService {
   db!: Db;
 
   @Inject()
+  recipes!: RecipeService;
+
+  @Inject()
+  home!: HomeService;
+
+  @Inject()
   events!: EventBus;
 
   @Inject()
@@ -211,6 +220,7 @@ export class ShowcaseService {
     await this.pastContest(staff, pool, now, result);
     await this.currentContest(staff, pool, now, result);
     await this.seedClasses(staff, store.id, pool, now, result);
+    if (await seedShowcaseRecipes({ db: this.db, recipes: this.recipes, home: this.home }, staff, store.id, now)) result.created = true;
     await this.seedChannel(staff, store.id, newcomers, o, result);
     // let the events of all this (tags, journeys, timelines, the dish) be handled before returning
     await this.settle();

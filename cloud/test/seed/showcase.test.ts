@@ -2,7 +2,7 @@
  * The showcase seed (SEED_SHOWCASE): boots the app with the demo seed and the showcase on, then
  * checks through the public API what an ops person and a member would see; a second run adds nothing.
  */
-import { classes, contest, identity, journeys, wecom } from '../../../contracts';
+import { classes, contest, identity, journeys, recipes, wecom } from '../../../contracts';
 import { ShowcaseService, SHOWCASE_CHANNEL_STATE, SHOWCASE_CONTEST, SHOWCASE_PAST_CONTEST } from '../../src/seed/showcase.service';
 import { loadEnv } from '../../src/config/env';
 import { startTestApp, type TestApp } from '../helpers/app';
@@ -67,6 +67,11 @@ test('the earlier contest is closed with its winner listed as a credited dish', 
   expect(detail.winners).toEqual([expect.objectContaining({ displayName: '王阿姨', finalRank: 1, award: 'listed', dishName: '王阿姨的拿手蛋饺', dishId: expect.any(Number) })]);
   const dishes = await t.client().call(contest.listDishes, { query: { page: 1, pageSize: 10 } });
   expect(dishes.items.map((d) => d.name)).toContain('王阿姨的拿手蛋饺');
+  // …and a recipe in the 菜谱 library, credited to her, next to the showcase's own recipes
+  const lib = await t.client().call(recipes.listRecipes, { query: { page: 1, pageSize: 50 } });
+  expect(lib.items.find((r) => r.title === '王阿姨的拿手蛋饺')).toMatchObject({ fromContest: true, authorDisplayName: '王阿姨' });
+  expect(lib.items.map((r) => r.title)).toEqual(expect.arrayContaining(['番茄炒蛋', '南瓜小米粥', '蒜蓉烤茄子']));
+  expect((await t.client().call(recipes.listCollections, {})).items.map((c) => c.title)).toContain('今晚吃什么：15 分钟快手菜');
 });
 
 test('classes: upcoming sessions with registrations, and a full session with a waitlist', async () => {

@@ -153,7 +153,6 @@ export default function EntryPage() {
 
   const photoUrls = entry.photos.map((p) => fileUrl(p.url));
   const votedToday = votedHere || !!votes?.votedEntryIdsToday.includes(entry.id);
-  const outOfVotes = !!votes && votes.remainingToday <= 0 && !votedToday;
 
   return (
     <View className="page" data-testid="page-contest-entry">
@@ -215,10 +214,10 @@ export default function EntryPage() {
             <Button
               className="btn-primary"
               data-testid="entry-vote"
-              disabled={voting || votedToday || outOfVotes}
-              onClick={voting || votedToday || outOfVotes ? undefined : onVote}
+              disabled={voting || votedToday}
+              onClick={voting || votedToday ? undefined : onVote}
             >
-              <Text>{votedToday ? '今天已投过这道菜' : outOfVotes ? '今天的票已投完' : voting ? '正在投票…' : '投一票'}</Text>
+              <Text>{votedToday ? '今天已投过这道菜' : voting ? '正在投票…' : '投一票'}</Text>
             </Button>
             <Text className="vote-hint" data-testid="entry-votes-left">
               {votes
