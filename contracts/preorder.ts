@@ -395,3 +395,23 @@ export const opsBillDiffs = defineRoute({
   query: z.object({ billDate: YmdDate.optional() }),
   response: z.object({ items: z.array(BillDiff) }),
 });
+
+export const opsNoShows = defineRoute({
+  method: 'GET',
+  path: '/api/ops/preorder/no-shows',
+  auth: 'staff',
+  roles: OPS,
+  summary: 'Paid orders whose pickup slot has ended without pickup (store managers: their store), with whether a reminder went out.',
+  query: z.object({ campaignId: Id.optional(), storeId: Id.optional() }),
+  response: z.object({ items: z.array(Order.extend({ reminded: z.boolean() })) }),
+});
+
+export const opsRemindNoShow = defineRoute({
+  method: 'POST',
+  path: '/api/ops/preorder/orders/:orderId/remind',
+  auth: 'staff',
+  roles: OPS,
+  summary: 'One-tap reminder to a no-show through the member’s clerk (WeCom add_msg_template via the outbox, once per order).',
+  params: z.object({ orderId: Id }),
+  response: z.object({ queued: z.boolean(), reason: z.enum(['queued', 'already_reminded', 'no_clerk']) }),
+});

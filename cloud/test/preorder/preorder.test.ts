@@ -291,3 +291,28 @@ test('parallel duplicate orders by the same members refuse on the member limit o
   const slot = await (await t.container.getAsync(Db)).manager.findOneByOrFail(PreorderSlot, { id: slots[0].id });
   expect(slot.booked).toBe(10);
 });
+
+test('no-shows after the slot are listed and reminded once through the member’s clerk', async () => {
+  const { NoShowService } = await import('../../src/modules/preorder/noshow.service');
+  const { makeContact } = await import('../helpers/fixtures');
+  const { campaign, items, slots } = await makeCampaign(t, hq, [storeA], { items: [{ stockTotal: 5 }] });
+  const m = await memberToken(t);
+  const clerk = await staffToken(t, 'staff', storeA);
+  const contact = await makeContact(t, { memberId: m.id, followStaffId: clerk.id });
+  const db = await t.container.getAsync(Db);
+  await db.manager.query('UPDATE wecom_contact SET follow_user_id = ? WHERE id = ?', ['clerk_a', contact.id]);
+  const order = await t.client(m.token).call(api.placeOrder, { body: { campaignId: campaign.id, storeId: storeA, slotId: slots[0].id, lines: [{ itemId: items[0].id, qty: 1 }] } });
+  await payAndNotify(m.token, order.id);
+  const noShows = await t.container.getAsync(NoShowService);
+  const staff = { kind: 'staff' as const, staffId: 1, role: 'store_manager' as const, storeId: storeA, sessionId: 0 };
+  expect(await noShows.list(staff, { campaignId: campaign.id })).toHaveLength(0); // the slot has not ended
+  const after = new Date(new Date(slots[0].endsAt).getTime() + 60_000);
+  const listed = await noShows.list(staff, { campaignId: campaign.id }, after);
+  expect(listed.map((o) => [o.id, o.reminded])).toEqual([[order.id, false]]);
+  expect(await noShows.remind(staff, order.id, after)).toEqual({ queued: true, reason: 'queued' });
+  expect(await noShows.remind(staff, order.id, after)).toEqual({ queued: false, reason: 'already_reminded' });
+  const rows = await db.manager.query("SELECT payload FROM wecom_outbound WHERE ref = 'preorder-noshow'");
+  expect(rows).toHaveLength(1);
+  expect(JSON.parse(rows[0].payload)).toMatchObject({ sender: 'clerk_a', externalUserIds: [contact.externalUserId], text: expect.stringContaining(order.pickupCode ?? (await t.client(m.token).call(api.getMyOrder, { params: { orderId: order.id } })).pickupCode!) });
+  expect((await noShows.list(staff, { campaignId: campaign.id }, after))[0].reminded).toBe(true);
+});

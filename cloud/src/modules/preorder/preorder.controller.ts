@@ -8,6 +8,7 @@ import { iso } from '../../core/db';
 import { Route } from '../../core/route';
 import { PaymentService } from '../payment/payment.service';
 import { CampaignService } from './campaign.service';
+import { NoShowService } from './noshow.service';
 import { OrderService } from './order.service';
 
 type P<R> = RouteParsed<R>;
@@ -22,6 +23,19 @@ export class PreorderController {
 
   @Inject()
   payments!: PaymentService;
+
+  @Inject()
+  noShows!: NoShowService;
+
+  @Route(api.opsNoShows)
+  async opsNoShows({ query }: P<typeof api.opsNoShows>, auth: AuthContext) {
+    return { items: await this.noShows.list(auth.staff(), query) };
+  }
+
+  @Route(api.opsRemindNoShow)
+  async opsRemindNoShow({ params }: P<typeof api.opsRemindNoShow>, auth: AuthContext) {
+    return this.noShows.remind(auth.staff(), params.orderId);
+  }
 
   // ---- members
   @Route(api.getMenu)

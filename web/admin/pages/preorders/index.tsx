@@ -7,6 +7,7 @@ import { Result } from 'antd';
 import { useStaff } from '../../auth';
 import { NoAccess, SectionTabs } from '../../common/Section';
 import { CampaignDetailPage, CampaignListPage } from './Campaigns';
+import { NoShowsPage } from './NoShows';
 import { OrdersPage } from './Orders';
 import { PrepSheetPage } from './PrepSheet';
 import { ReconcilePage } from './Reconcile';
@@ -21,6 +22,7 @@ export function PreordersSection() {
     { key: 'orders', label: '订单' },
     { key: 'prep', label: '备餐单' },
     { key: 'verify', label: '核销' },
+    { key: 'no-shows', label: '未取货' },
     ...(staff.role === 'hq_admin' ? [{ key: 'reconcile', label: '支付对账' }] : []),
   ];
   return (
@@ -32,6 +34,7 @@ export function PreordersSection() {
         <Route path="orders" element={<OrdersPage />} />
         <Route path="prep" element={<PrepSheetPage />} />
         <Route path="verify" element={<VerifyPage />} />
+        <Route path="no-shows" element={<NoShowsPage />} />
         <Route path="reconcile" element={<ReconcilePage />} />
         <Route path="*" element={<Result status="404" title="页面不存在" extra={<Link to="/preorders">返回</Link>} />} />
       </Routes>
