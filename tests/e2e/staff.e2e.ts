@@ -27,7 +27,7 @@ test('HQ adds a clerk; the clerk replaces the one-time password at first sign-in
   const form = byTestId(ops, 'staff-form');
   await form.locator('#username').fill('xiaowang');
   await form.locator('#displayName').fill('小王');
-  await ops.getByRole('button', { name: '保存' }).click();
+  await ops.getByRole('button', { name: /保\s*存/ }).click();
   const password = (await expectText(byTestId(ops, 'one-time-password'), /[A-Za-z2-9]{16}/)).match(/[A-Za-z2-9]{16}/)![0];
   await ops.getByRole('button', { name: /OK|知道了|确\s*定/ }).click();
   await expectText(byTestId(ops, 'staff-table'), '待改初始密码');
@@ -40,8 +40,8 @@ test('HQ adds a clerk; the clerk replaces the one-time password at first sign-in
   const clerk = await opsLogin(browser, server.baseUrl, 'xiaowang', password);
   await expectText(byTestId(clerk, 'change-password'), '初始密码');
   await clerk.locator('#currentPassword').fill(password);
-  await clerk.locator('#newPassword').fill('Xiaowang-2026');
-  await clerk.locator('#confirm').fill('Xiaowang-2026');
+  await clerk.locator('#newPassword').fill('Shop-clerk-2026');
+  await clerk.locator('#confirm').fill('Shop-clerk-2026');
   await byTestId(clerk, 'change-password-submit').click();
   await expectText(byTestId(clerk, 'current-user'), '小王');
   await clerk.waitForSelector('[data-testid="change-password"]', { state: 'detached', timeout: 15_000 });
