@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Button, Layout, Menu, Result, Space, Spin, Typography } from 'antd';
+import { Button, Layout, Menu, Modal, Result, Space, Spin, Typography } from 'antd';
 import { LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { Link, Navigate, Outlet, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { useAuth, useStaff } from './auth';
@@ -9,6 +9,7 @@ import { ROLE_LABELS } from '../shared/labels';
 import { DashboardPage } from './pages/Dashboard';
 import { MembersPage } from './pages/Members';
 import { StaffPage } from './pages/Staff';
+import { ChangePasswordCard } from './pages/ChangePassword';
 import { ComingSoonPage } from './pages/ComingSoon';
 import { ContestsPage } from './pages/contests';
 import { ClassesSection } from './pages/classes';
@@ -64,6 +65,7 @@ function Shell() {
   const { section } = useParams();
   const location = useLocation();
   const [collapsed, setCollapsed] = useState(false);
+  const [changingPassword, setChangingPassword] = useState(false);
   const items = navSections(staff.sections).map((key) => ({
     key,
     label: (
@@ -88,6 +90,9 @@ function Shell() {
               <UserOutlined /> {staff.displayName}
               <Typography.Text type="secondary">{roleNote(staff.displayName, ROLE_LABELS[staff.role] ?? staff.role, staff.storeName)}</Typography.Text>
             </span>
+            <Button data-testid="change-password-open" onClick={() => setChangingPassword(true)}>
+              修改密码
+            </Button>
             <Button
               data-testid="logout"
               icon={<LogoutOutlined />}
@@ -101,11 +106,19 @@ function Shell() {
           </Space>
         </Header>
         <Content className="admin-content">
-          {/* keyed by path: a crash on one screen is forgotten when the user moves to another */}
-          <ErrorBoundary surface="admin" area={location.pathname} key={location.pathname}>
-            <Outlet />
-          </ErrorBoundary>
+          {/* a generated or reset password is replaced before anything else opens (the server agrees) */}
+          {staff.mustChangePassword ? (
+            <ChangePasswordCard forced />
+          ) : (
+            /* keyed by path: a crash on one screen is forgotten when the user moves to another */
+            <ErrorBoundary surface="admin" area={location.pathname} key={location.pathname}>
+              <Outlet />
+            </ErrorBoundary>
+          )}
         </Content>
+        <Modal open={changingPassword} footer={null} onCancel={() => setChangingPassword(false)} destroyOnClose width={528}>
+          <ChangePasswordCard onDone={() => setChangingPassword(false)} />
+        </Modal>
       </Layout>
     </Layout>
   );

@@ -134,10 +134,12 @@ test('a second run adds nothing', async () => {
 });
 
 test('SEED_SHOWCASE: on for development with the demo seed, off otherwise unless asked for', () => {
-  expect(loadEnv({}).seedShowcase).toBe(true);
-  expect(loadEnv({ SEED_SHOWCASE: '0' }).seedShowcase).toBe(false);
-  expect(loadEnv({ SEED_DEMO: '0' }).seedShowcase).toBe(false);
-  expect(loadEnv({ SEED_DEMO: '0', SEED_SHOWCASE: '1' }).seedShowcase).toBe(false);
+  // development is what `npm start` sets (an unset NODE_ENV means production rules)
+  const dev = { NODE_ENV: 'development' };
+  expect(loadEnv(dev).seedShowcase).toBe(true);
+  expect(loadEnv({ ...dev, SEED_SHOWCASE: '0' }).seedShowcase).toBe(false);
+  expect(loadEnv({ ...dev, SEED_DEMO: '0' }).seedShowcase).toBe(false);
+  expect(loadEnv({ ...dev, SEED_DEMO: '0', SEED_SHOWCASE: '1' }).seedShowcase).toBe(false);
   expect(loadEnv({ NODE_ENV: 'test' }).seedShowcase).toBe(false);
   expect(loadEnv({ NODE_ENV: 'test', SEED_DEMO: '1', SEED_SHOWCASE: '1' }).seedShowcase).toBe(true);
 });
