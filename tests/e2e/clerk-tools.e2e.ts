@@ -78,8 +78,8 @@ test('ops add a quick reply and a material, by group', async () => {
   await ops.locator('.ant-modal [data-testid="library-save"]').click();
   await expectText(byTestId(ops, 'materials-table'), '本周家常菜谱');
   // searchable
-  await byTestId(ops, 'materials-search').locator('input').fill('菜谱');
-  await byTestId(ops, 'materials-search').locator('input').press('Enter');
+  await byTestId(ops, 'materials-search').fill('菜谱');
+  await byTestId(ops, 'materials-search').press('Enter');
   await expectText(byTestId(ops, 'materials-table'), '本周家常菜谱');
   await shot(ops, '01-materials');
   expectNoPageIssues(ops);
