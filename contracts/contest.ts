@@ -583,6 +583,9 @@ export const AdminVote = z.object({
   id: z.number().int(),
   entryId: z.number().int(),
   memberId: z.number().int(),
+  /** For people: the entry's title and the voter's nickname (or masked phone). */
+  entryTitle: z.string().optional(),
+  memberName: z.string().optional(),
   day: z.string(),
   createdAt: IsoDateTime,
   /** new_account: the account was created during the voting window; burst: part of a raised burst. */

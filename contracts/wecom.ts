@@ -234,6 +234,9 @@ export const ChannelContactItem = z.object({
   addedAt: IsoDateTime,
   deletedAt: IsoDateTime.nullable(),
   welcomeDelayMs: z.number().int().nullable(),
+  /** For people: the clerk's display name and the member's nickname (or masked phone). */
+  staffName: z.string().nullable().optional(),
+  memberName: z.string().nullable().optional(),
 });
 
 export const listChannelContacts = defineRoute({
@@ -271,6 +274,9 @@ export const WelcomeItem = z.object({
   processingMs: z.number().int().nullable(),
   status: z.enum(WELCOME_STATUSES),
   errcode: z.number().int().nullable(),
+  /** For people: the customer's WeCom name and the clerk's display name. */
+  customerName: z.string().nullable().optional(),
+  staffName: z.string().nullable().optional(),
 });
 
 export const listWelcomes = defineRoute({
@@ -294,6 +300,8 @@ export const CallbackItem = z.object({
   status: z.enum(['pending', 'processing', 'done', 'failed']),
   attempts: z.number().int(),
   lastError: z.string().nullable(),
+  customerName: z.string().nullable().optional(),
+  staffName: z.string().nullable().optional(),
 });
 
 export const listCallbacks = defineRoute({

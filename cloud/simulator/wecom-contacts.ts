@@ -121,6 +121,14 @@ interface SimGroupChat {
   members: Array<{ userid: string; type: 1 | 2; joinTime: number; unionid?: string }>;
 }
 
+/** A small SVG avatar (the name's first character on a colour from the name), as a data URL. */
+export function simAvatar(name: string): string {
+  const ch = Array.from(name.trim())[0] ?? '客';
+  const hue = [...name].reduce((h, c) => (h * 31 + c.codePointAt(0)!) % 360, 7);
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40"><rect width="40" height="40" fill="hsl(${hue},55%,55%)"/><text x="20" y="27" font-size="20" text-anchor="middle" fill="#fff">${ch.replace(/[<>&"]/g, '')}</text></svg>`;
+  return `data:image/svg+xml,${encodeURIComponent(svg)}`;
+}
+
 const isStr = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 const strArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isStr);
 const USERID_RE = /^[A-Za-z0-9_.@-]{1,64}$/;
@@ -192,7 +200,8 @@ export class ExternalContactSim {
       c = {
         externalUserId: id,
         name: o.name ?? `客户${randomHex(4)}`,
-        avatar: o.avatar ?? `https://wework.qpic.cn/sim/${randomHex(8)}/0`,
+        // a real image that loads anywhere (WeCom's are wework.qpic.cn URLs, unreachable from dev)
+        avatar: o.avatar ?? simAvatar(o.name ?? '客'),
         unionid: o.unionid,
         gender: 0,
         follows: new Map(),

@@ -338,10 +338,15 @@ export class VoteService {
       .skip((q.page - 1) * q.pageSize)
       .take(q.pageSize)
       .getManyAndCount();
+    const entryIds = [...new Set(rows.map((v) => v.entryId))];
+    const titles = new Map(entryIds.length ? (await this.db.manager.find(ContestEntry, { where: { id: In(entryIds) }, select: { id: true, title: true } })).map((e) => [e.id, e.title]) : []);
+    const voters = new Map((await this.members.findActiveWithRelations([...new Set(rows.map((v) => v.memberId))])).map((m) => [m.id, m.nickname ?? (m.phone ? `${m.phone.slice(0, 3)}****${m.phone.slice(-4)}` : null)]));
     const items: AdminVote[] = rows.map((v) => ({
       id: v.id,
       entryId: v.entryId,
       memberId: v.memberId,
+      entryTitle: titles.get(v.entryId) ?? '已删除的作品',
+      memberName: voters.get(v.memberId) ?? '未设置昵称的会员',
       day: v.day,
       createdAt: iso(v.createdAt),
       flagReasons: [...(v.newAccount ? (['new_account'] as const) : []), ...(v.burst ? (['burst'] as const) : [])],

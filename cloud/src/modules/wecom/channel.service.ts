@@ -246,6 +246,7 @@ export class ChannelService {
       ? await this.db.manager.query(`SELECT inbox_id, delay_ms FROM wecom_welcome_log WHERE inbox_id IN (${rows.map(() => '?').join(',')})`, rows.map((r) => r.inboxId))
       : [];
     const delay = new Map(welcomes.map((w) => [Number(w.inbox_id), w.delay_ms === null ? null : Number(w.delay_ms)]));
+    const [staffNames, memberNames] = await Promise.all([this.directory.staffNames(rows.map((r) => r.userId)), this.directory.memberNames(contacts.map((c) => c.memberId))]);
     return {
       items: rows.map((r) => ({
         externalUserId: r.externalUserId,
@@ -255,6 +256,11 @@ export class ChannelService {
         addedAt: iso(r.addedAt),
         deletedAt: iso(r.deletedAt),
         welcomeDelayMs: delay.get(r.inboxId) ?? null,
+        staffName: staffNames.get(r.userId) ?? null,
+        memberName: (() => {
+          const m = byId.get(r.externalUserId)?.memberId;
+          return m ? (memberNames.get(m) ?? null) : null;
+        })(),
       })),
       total,
       page: q.page,

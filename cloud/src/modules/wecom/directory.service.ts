@@ -114,6 +114,22 @@ export class WecomDirectory {
     return out;
   }
 
+  /** Display names of staff by WeCom userid (ops lists show people, not account ids). */
+  async staffNames(userids: Array<string | null>): Promise<Map<string, string>> {
+    const ids = [...new Set(userids.filter((u): u is string => !!u))];
+    if (!ids.length) return new Map();
+    const rows = await this.db.manager.find(StaffUser, { where: { wecomUserId: In(ids) }, select: { wecomUserId: true, displayName: true } });
+    return new Map(rows.map((r) => [r.wecomUserId!, r.displayName]));
+  }
+
+  /** Members as people see them: nickname, else the masked phone. */
+  async memberNames(memberIds: Array<number | null>): Promise<Map<number, string>> {
+    const ids = [...new Set(memberIds.filter((m): m is number => m !== null))];
+    if (!ids.length) return new Map();
+    const rows = await this.db.manager.find(Member, { where: { id: In(ids) }, select: { id: true, nickname: true, phone: true } });
+    return new Map(rows.map((m) => [m.id, m.nickname ?? (m.phone ? `${m.phone.slice(0, 3)}****${m.phone.slice(-4)}` : '未设置昵称')]));
+  }
+
   async staffById(staffId: number): Promise<{ id: number; wecomUserId: string | null; storeId: number | null; role: string } | null> {
     const s = await this.db.manager.findOne(StaffUser, { where: { id: staffId }, select: { id: true, wecomUserId: true, storeId: true, role: true } });
     return s ? { id: s.id, wecomUserId: s.wecomUserId, storeId: s.storeId, role: s.role } : null;

@@ -3,6 +3,7 @@ import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import type { RouteResponse } from '../../../../contracts/route';
 import type * as api from '../../../../contracts/wecom';
 import type { StaffPrincipal } from '../../core/auth/principal';
+import { WecomDirectory } from './directory.service';
 import { Db, iso } from '../../core/db';
 import { WECOM_CLIENT } from '../../platform/types';
 import type { HttpWecomClient } from '../../platform/wecom.client';
@@ -16,6 +17,9 @@ import { WelcomeLog, type WelcomeStatus } from './welcome-log.entity';
 export class EngineAdminService {
   @Inject()
   db!: Db;
+
+  @Inject()
+  directory!: WecomDirectory;
 
   @Inject(WECOM_CLIENT)
   client!: HttpWecomClient;
@@ -44,11 +48,14 @@ export class EngineAdminService {
     const names = new Map(
       (rows.length ? await this.db.manager.find(WecomChannel, { select: { id: true, name: true } }) : []).map((c) => [c.id, c.name]),
     );
+    const [customers, staffNames] = await Promise.all([this.directory.contactNames(rows.map((w) => w.externalUserId)), this.directory.staffNames(rows.map((w) => w.userId))]);
     return {
       items: rows.map((w) => ({
         id: w.id,
         externalUserId: w.externalUserId,
         staffUserId: w.userId,
+        customerName: customers.get(w.externalUserId) ?? null,
+        staffName: staffNames.get(w.userId) ?? null,
         channelName: w.channelId ? names.get(w.channelId) ?? null : null,
         eventAt: iso(w.eventAt),
         sentAt: iso(w.sentAt),
@@ -74,6 +81,10 @@ export class EngineAdminService {
       skip: (q.page - 1) * q.pageSize,
       take: q.pageSize,
     });
+    const [customers, staff] = await Promise.all([
+      this.directory.contactNames(rows.map((r) => r.externalUserId).filter((x): x is string => !!x)),
+      this.directory.staffNames(rows.map((r) => r.userId)),
+    ]);
     return {
       items: rows.map((r) => ({
         id: r.id,
@@ -81,6 +92,8 @@ export class EngineAdminService {
         changeType: r.changeType,
         externalUserId: r.externalUserId,
         staffUserId: r.userId,
+        customerName: r.externalUserId ? (customers.get(r.externalUserId) ?? null) : null,
+        staffName: r.userId ? (staff.get(r.userId) ?? null) : null,
         eventAt: iso(r.eventAt),
         receivedAt: iso(r.receivedAt),
         status: r.status,

@@ -28,16 +28,13 @@ const contactColumns: ColumnsType<Contact> = [
     render: (id: string, r) => (
       <Space direction="vertical" size={0}>
         <Link to={`/journeys/customers/${encodeURIComponent(id)}`} data-testid={`channel-contact-${id}`}>
-          {r.name ?? '未知客户'}
+          {r.name ?? '未命名客户'}
         </Link>
-        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-          {id}
-        </Typography.Text>
       </Space>
     ),
   },
-  { title: '接待员工', dataIndex: 'staffUserId' },
-  { title: '会员', dataIndex: 'memberId', render: (v: number | null) => (v ? <Tag color="green">会员 #{v}</Tag> : <Typography.Text type="secondary">未绑定</Typography.Text>) },
+  { title: '接待员工', dataIndex: 'staffUserId', render: (v: string, r) => r.staffName ?? v },
+  { title: '会员', dataIndex: 'memberId', render: (v: number | null, r) => (v ? <Link to={`/members/${v}`}><Tag color="green">{r.memberName ?? '会员'}</Tag></Link> : <Typography.Text type="secondary">未绑定</Typography.Text>) },
   { title: '添加时间', dataIndex: 'addedAt', render: (v: string) => formatDateTime(v) },
   { title: '欢迎语延迟', dataIndex: 'welcomeDelayMs', align: 'right', render: (v: number | null) => seconds(v) },
   { title: '状态', dataIndex: 'deletedAt', render: (v: string | null) => (v ? <Tag>已删除 {formatDateTime(v)}</Tag> : <Tag color="green">好友</Tag>) },

@@ -21,7 +21,7 @@ const columns: ColumnsType<ChannelView> = [
           {!r.active && <Tag>已停用</Tag>}
         </Space>
         <Typography.Text type="secondary" copyable={{ text: r.state }} style={{ fontSize: 12 }}>
-          state：{r.state}
+          渠道标识 {r.state}
         </Typography.Text>
       </Space>
     ),

@@ -25,13 +25,13 @@ const columns: ColumnsType<Item> = [
   {
     title: '客户',
     dataIndex: 'externalUserId',
-    render: (id: string) => (
+    render: (id: string, r) => (
       <Link to={`/journeys/customers/${encodeURIComponent(id)}`} onClick={(e) => e.stopPropagation()}>
-        {id}
+        {r.customerName ?? '未命名客户'}
       </Link>
     ),
   },
-  { title: '接待员工', dataIndex: 'staffUserId' },
+  { title: '接待员工', dataIndex: 'staffUserId', render: (v: string, r) => r.staffName ?? v },
   { title: '渠道', dataIndex: 'channelName', render: (v: string | null) => v ?? <Typography.Text type="secondary">无渠道</Typography.Text> },
   { title: '添加时间', dataIndex: 'eventAt', render: (v: string) => formatDateTime(v) },
   {

@@ -11,6 +11,9 @@ import { formatDateTime } from '../../../shared/time';
 import { AwardTag, HitTag, StatusTag } from './labels';
 import { useLoad } from './util';
 
+/** Where in the entry a content-check hit was found, as moderators say it. */
+const FIELD_LABELS: Record<string, string> = { title: '标题', story: '故事', ingredients: '食材', steps: '做法', displayName: '署名', tips: '小贴士' };
+
 type AdminEntry = contest.AdminEntry;
 type Filter = 'pending' | 'approved' | 'rejected' | 'all';
 
@@ -178,7 +181,7 @@ function EntryCard({
               <ul style={{ margin: '4px 0 0', paddingLeft: 20, fontSize: 12, color: '#8c8c8c' }}>
                 {e.checkHits.map((h, i) => (
                   <li key={i}>
-                    {h.field}：…{h.excerpt}…
+                    {FIELD_LABELS[h.field.replace(/\[\d+\]$/, '')] ?? '内容'}：…{h.excerpt}…
                   </li>
                 ))}
               </ul>

@@ -56,7 +56,7 @@ export function VotesTab({ contest: c, version: outer, onChanged }: { contest: c
   }
 
   const flagColumns: ColumnsType<Flag> = [
-    { title: '作品', dataIndex: 'entryTitle', render: (v: string, f) => `#${f.entryId} ${v}` },
+    { title: '作品', dataIndex: 'entryTitle', render: (v: string) => v },
     { title: '异常', dataIndex: 'label', render: (v: string) => <Tag color="red">{v}</Tag> },
     { title: '票数', dataIndex: 'voteCount' },
     { title: '窗口开始', dataIndex: 'windowStart', render: formatDateTime },
@@ -86,8 +86,8 @@ export function VotesTab({ contest: c, version: outer, onChanged }: { contest: c
 
   const voteColumns: ColumnsType<Vote> = [
     { title: '票', dataIndex: 'id', render: (v: number) => `#${v}` },
-    { title: '作品', dataIndex: 'entryId', render: (v: number) => `作品#${v}` },
-    { title: '会员', dataIndex: 'memberId', render: (v: number) => `会员#${v}` },
+    { title: '作品', dataIndex: 'entryTitle', render: (v: string | undefined, r) => v ?? `作品 ${r.entryId}` },
+    { title: '投票会员', dataIndex: 'memberName', render: (v: string | undefined) => v ?? '会员' },
     { title: '日期', dataIndex: 'day' },
     { title: '时间', dataIndex: 'createdAt', render: formatDateTime },
     {

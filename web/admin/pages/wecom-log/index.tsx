@@ -86,16 +86,16 @@ function Callbacks() {
       dataIndex: 'event',
       render: (e: string, r) => (
         <span>
-          {r.changeType ? (CHANGE_LABELS[r.changeType] ?? r.changeType) : e}
+          {r.changeType ? (CHANGE_LABELS[r.changeType] ?? r.changeType) : (EVENT_LABELS[e] ?? e)}
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
             {' '}
-            {e}
+            {EVENT_LABELS[e] ?? e}
           </Typography.Text>
         </span>
       ),
     },
-    { title: '客户', dataIndex: 'externalUserId', render: (v: string | null) => v ?? '—' },
-    { title: '员工', dataIndex: 'staffUserId', render: (v: string | null) => v ?? '—' },
+    { title: '客户', dataIndex: 'externalUserId', render: (v: string | null, r) => (v ? (r.customerName ?? '未命名客户') : '—') },
+    { title: '员工', dataIndex: 'staffUserId', render: (v: string | null, r) => r.staffName ?? v ?? '—' },
     { title: '事件时间', dataIndex: 'eventAt', render: (v: string) => formatDateTime(v) },
     { title: '收到时间', dataIndex: 'receivedAt', render: (v: string) => formatDateTime(v) },
     {
@@ -217,6 +217,9 @@ function Calls() {
     </>
   );
 }
+
+/** WeCom callback event names as ops read them. */
+const EVENT_LABELS: Record<string, string> = { change_external_contact: '客户变更', change_external_chat: '客户群变更', change_external_tag: '企业标签变更' };
 
 export function WecomLogPage() {
   return (
