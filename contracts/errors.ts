@@ -44,6 +44,7 @@ export const ERROR_CODES = {
   CLASS_REGISTRATION_CLOSED: { status: 409, message: '报名已截止' },
   CLASS_ALREADY_REGISTERED: { status: 409, message: '你已报名该场次，请在「我的活动」查看' },
   CLASS_PARTY_TOO_LARGE: { status: 409, message: '报名人数超过本场可容纳的名额' },
+  CLASS_TOO_MANY_BOOKINGS: { status: 409, message: '你已有较多未开始的报名，请先参加或取消一些再报名' },
   CLASS_MEMBER_BLOCKED: { status: 403, message: '因近期多次报名未到场，暂时不能报名' },
   CLASS_CANCEL_CLOSED: { status: 409, message: '已过取消截止时间，无法取消报名' },
   CLASS_NOT_CANCELLABLE: { status: 409, message: '该报名已取消或活动已结束' },

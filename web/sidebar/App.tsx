@@ -5,7 +5,7 @@ import type { StaffProfile } from '../../contracts/identity';
 import { ApiError, errorMessage, makeClient, tokenStore, type ApiClient, type TokenStore } from '../shared/api';
 import { formatDateTime } from '../shared/time';
 import { tierLabel } from '../shared/labels';
-import { signIn, oauthUrl, type SidebarConfig } from './flow';
+import { newOAuthState, signIn, oauthUrl, type SidebarConfig } from './flow';
 import { currentExternalContact, inWecomClient, registerWecom, sendChat, sendMiniprogramCard, wecomErrorMessage, type ChatMessage } from './wecom';
 import coverUrl from './card-cover.png';
 import { CheckInPanel } from './checkin/CheckInPanel';
@@ -68,7 +68,7 @@ function boot(api: ApiClient, tokens: TokenStore): Promise<BootResult> {
       const retry = !dev && err instanceof ApiError && err.code === 'WECOM_CODE_INVALID';
       return {
         kind: 'show',
-        view: { kind: 'fatal', message, oauthUrl: retry ? oauthUrl(config.wecom.corpId, config.wecom.agentId, location.href) : null },
+        view: { kind: 'fatal', message, oauthUrl: retry ? oauthUrl(config.wecom.corpId, config.wecom.agentId, location.href, newOAuthState(window.sessionStorage)) : null },
       };
     }
     if (outcome.kind === 'needsWecom') {
@@ -100,7 +100,7 @@ export function App() {
     const dev = config?.simulator != null;
     setView({
       kind: 'needsWecom',
-      oauthUrl: config && !dev ? oauthUrl(config.wecom.corpId, config.wecom.agentId, location.href) : null,
+      oauthUrl: config && !dev ? oauthUrl(config.wecom.corpId, config.wecom.agentId, location.href, newOAuthState(window.sessionStorage)) : null,
       devHint: dev,
       notice,
     });

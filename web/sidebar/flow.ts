@@ -1,8 +1,10 @@
 /**
  * How the sidebar gets a staff session and the external contact it is looking at.
  *
- *  - WeCom: the sidebar URL is opened after the OAuth redirect with ?code=…; the code is exchanged
- *    once (identity.wecomLogin) and the session token kept in sessionStorage for this webview.
+ *  - WeCom: the sidebar URL is opened after the OAuth redirect with ?code=…&state=…; the code is
+ *    exchanged once (identity.wecomLogin) and the session token kept in sessionStorage for this
+ *    webview. `state` is a random value this tab stored before it left for OAuth: a code arriving
+ *    with any other state (a link someone planted to sign this browser in as them) is not used.
  *  - Dev (the server reports a simulator): ?dev_userid=<wecom userid> mints a code at the simulator
  *    and logs in through the very same wecomLogin call; ?dev_external_userid= stands in for the
  *    WeCom client's getCurExternalContact.
@@ -24,6 +26,32 @@ export type LoginOutcome =
   | { kind: 'needsWecom'; oauthUrl: string | null; autoRedirect: boolean; devHint: boolean };
 
 const LAST_LOGIN_KEY = 'hub.sidebar.lastLogin';
+const OAUTH_STATE_KEY = 'hub.sidebar.oauthState';
+
+/** A fresh random state for one OAuth round trip, remembered in this tab's sessionStorage. */
+export function newOAuthState(storage: Storage): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  const state = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  try {
+    storage.setItem(OAUTH_STATE_KEY, state);
+  } catch {
+    /* no storage: the code cannot be matched and is refused */
+  }
+  return state;
+}
+
+/** True when `state` is the one this tab sent; the stored value is spent either way. */
+export function takeOAuthState(storage: Storage, state: string | null): boolean {
+  let expected: string | null = null;
+  try {
+    expected = storage.getItem(OAUTH_STATE_KEY);
+    storage.removeItem(OAUTH_STATE_KEY);
+  } catch {
+    expected = null;
+  }
+  return !!state && !!expected && state === expected;
+}
 
 /** Where WeCom should send the browser back to: this page, minus the spent OAuth parameters. */
 export function oauthReturnUrl(href: string): string {
@@ -34,13 +62,13 @@ export function oauthReturnUrl(href: string): string {
   return url.toString();
 }
 
-export function oauthUrl(corpId: string, agentId: string, href: string): string {
+export function oauthUrl(corpId: string, agentId: string, href: string, state: string): string {
   const q = [
     `appid=${encodeURIComponent(corpId)}`,
     `redirect_uri=${encodeURIComponent(oauthReturnUrl(href))}`,
     'response_type=code',
     'scope=snsapi_base',
-    'state=sidebar',
+    `state=${encodeURIComponent(state)}`,
     `agentid=${encodeURIComponent(agentId)}`,
   ];
   return `https://open.weixin.qq.com/connect/oauth2/authorize?${q.join('&')}#wechat_redirect`;
@@ -75,7 +103,20 @@ interface LoginDeps {
 export async function signIn({ api, tokens, config, href, storage, inWecom }: LoginDeps): Promise<LoginOutcome> {
   const params = new URL(href).searchParams;
   const dev = config.simulator !== null;
-  const code = params.get('code');
+  const state = params.get('state');
+  const returned = params.get('code');
+  let code: string | null = null;
+  if (returned) {
+    const loginKey = `code:${returned}`;
+    let spent = false;
+    try {
+      spent = storage.getItem(LAST_LOGIN_KEY) === loginKey;
+    } catch {
+      spent = false;
+    }
+    // a reload of the page this tab already signed in with keeps its session; a new code needs our state
+    if (!spent && takeOAuthState(storage, state)) code = returned;
+  }
   const devUserId = dev ? params.get('dev_userid') : null;
   // A code works once: remember which one this tab already spent so a reload reuses the session.
   const loginKey = code ? `code:${code}` : devUserId ? `dev:${devUserId}` : null;
@@ -107,11 +148,11 @@ export async function signIn({ api, tokens, config, href, storage, inWecom }: Lo
     }
   }
 
-  // state=sidebar means we already came back from OAuth once: never bounce in a loop.
-  const cameBack = params.get('state') === 'sidebar';
+  // a state in the URL means we already came back from OAuth once: never bounce in a loop
+  const cameBack = state !== null;
   return {
     kind: 'needsWecom',
-    oauthUrl: dev ? null : oauthUrl(config.wecom.corpId, config.wecom.agentId, href),
+    oauthUrl: dev ? null : oauthUrl(config.wecom.corpId, config.wecom.agentId, href, newOAuthState(storage)),
     autoRedirect: !dev && inWecom && !cameBack,
     devHint: dev,
   };

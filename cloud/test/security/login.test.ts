@@ -15,6 +15,9 @@ import { startTestApp, type TestApp } from '../helpers/app';
 import { db, makeStaff } from '../helpers/fixtures';
 import { scrypt } from 'crypto';
 
+// every attempt costs a real scrypt check (~150 ms idle, seconds on a busy machine)
+jest.setTimeout(180_000);
+
 let t: TestApp;
 beforeAll(async () => {
   // the addresses below arrive in X-Forwarded-For, as behind the production proxy

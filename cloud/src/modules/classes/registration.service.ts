@@ -82,6 +82,7 @@ export class RegistrationService {
     if (c.priceFen > 0) throw new AppError('CLASS_PAYMENT_UNAVAILABLE');
     this.checkParty(c, s, input);
     if (block) throw new AppError('CLASS_MEMBER_BLOCKED', block.reason);
+    await this.checkHoarding(memberId, input, now);
 
     const { adults, children } = input;
     // A plain read decides whether trying for a seat is worth a statement inside the lock; a stale
@@ -129,6 +130,24 @@ export class RegistrationService {
     const row = await this.db.manager.findOneOrFail(ClassRegistration, { where: { id: outcome.regId } });
     // a booking just made (or a reused row whose notices were cleared) has no send records yet, unless just promoted
     return (await this.toMine([row], now, { sessions: [fresh], classes: [c], noNotices: row.promotedAt === null }))[0];
+  }
+
+  /**
+   * Seat hoarding: one registration brings at most maxParty people, and a member holds at most
+   * maxActiveBookings upcoming bookings (confirmed or waiting). The count is a read before the
+   * claim, so two parallel requests may each see one slot left: the limit is a brake, not a ledger.
+   */
+  private async checkHoarding(memberId: number, input: RegisterInput, now: Date): Promise<void> {
+    const { maxParty, maxActiveBookings } = this.settings.limits();
+    if (input.adults + input.children > maxParty) {
+      throw new AppError('CLASS_PARTY_TOO_LARGE', `每次报名最多${maxParty}人`, [{ path: 'adults', message: `每次报名最多${maxParty}人` }]);
+    }
+    const active = await this.db.manager
+      .createQueryBuilder(ClassRegistration, 'r')
+      .innerJoin(ClassSession, 's', 's.id = r.session_id')
+      .where('r.member_id = :memberId AND r.status IN (:...live) AND s.starts_at > :now', { memberId, live: ['confirmed', 'waitlisted'], now })
+      .getCount();
+    if (active >= maxActiveBookings) throw new AppError('CLASS_TOO_MANY_BOOKINGS');
   }
 
   private checkParty(c: ClassDef, s: ClassSession, input: RegisterInput): void {

@@ -13,6 +13,9 @@ const Schema = z.object({
   CLASS_CHECKIN_OPENS_MINUTES: z.coerce.number().int().min(0).default(120),
   CLASS_CHECKIN_GRACE_MINUTES: z.coerce.number().int().min(0).default(120),
   /** Subscribe-message template ids from the mini-program console (the defaults work with the simulator). */
+  /** Seat hoarding: people one registration may bring, and upcoming bookings one member may hold. */
+  CLASS_MAX_PARTY: z.coerce.number().int().min(1).default(6),
+  CLASS_MAX_ACTIVE_BOOKINGS: z.coerce.number().int().min(1).default(6),
   CLASS_TEMPLATE_REMINDER_24H: z.string().min(1).max(64).default('tmpl_class_reminder_24h'),
   CLASS_TEMPLATE_REMINDER_2H: z.string().min(1).max(64).default('tmpl_class_reminder_2h'),
   CLASS_TEMPLATE_PROMOTED: z.string().min(1).max(64).default('tmpl_class_waitlist_promoted'),
@@ -40,6 +43,10 @@ export class ClassesSettings {
 
   noShowRule() {
     return { noShowLimit: this.config.CLASS_NOSHOW_LIMIT, windowDays: this.config.CLASS_NOSHOW_WINDOW_DAYS, blockDays: this.config.CLASS_NOSHOW_BLOCK_DAYS };
+  }
+
+  limits() {
+    return { maxParty: this.config.CLASS_MAX_PARTY, maxActiveBookings: this.config.CLASS_MAX_ACTIVE_BOOKINGS };
   }
 
   templates() {

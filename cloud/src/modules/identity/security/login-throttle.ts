@@ -3,7 +3,7 @@
  * checked (so parallel guesses cannot slip past a check-then-count gap), on three counters shared
  * by all instances through the database:
  *   - account+IP: the usual case, ten tries, then exponential back-off (30 s, 1 min, 2 min … 15 min);
- *   - IP: one address trying many accounts;
+ *   - IP: one address trying many accounts (100 tries, then 15 s doubling);
  *   - account: many addresses trying one account; its back-off is capped short, so nobody can lock a
  *     colleague out for long by failing on purpose from elsewhere.
  * A success clears the account's counters and gives the IP its attempt back. Rows are kept per key (no in-memory map to evict).
@@ -26,7 +26,7 @@ export interface BackoffPolicy {
 
 export const POLICIES = {
   accountIp: { free: 10, baseMs: 30_000, maxMs: 15 * 60_000, windowMs: 15 * 60_000 },
-  ip: { free: 100, baseMs: 1000, maxMs: 15 * 60_000, windowMs: 15 * 60_000 },
+  ip: { free: 100, baseMs: 15_000, maxMs: 15 * 60_000, windowMs: 15 * 60_000 },
   account: { free: 50, baseMs: 1000, maxMs: 60_000, windowMs: 15 * 60_000 },
 } satisfies Record<string, BackoffPolicy>;
 
