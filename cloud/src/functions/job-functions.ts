@@ -157,4 +157,34 @@ export class JobFunctions {
   async purgeExpiredSessions(_event?: TimerEvent): Promise<JobFunctionResult> {
     return this.run('purge-expired-sessions');
   }
+
+  @ServerlessFunction({ functionName: 'contest-vote-ip-retention' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 50 19 * * *' })
+  async contestVoteIpRetention(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('contest.vote-ip-retention');
+  }
+
+  @ServerlessFunction({ functionName: 'identity-login-attempts-purge' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 25 * * * *' })
+  async identityLoginAttemptsPurge(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('identity.login-attempts-purge');
+  }
+
+  @ServerlessFunction({ functionName: 'identity-pii-rekey' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 */10 * * * *' })
+  async identityPiiRekey(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('identity.pii-rekey');
+  }
+
+  @ServerlessFunction({ functionName: 'purchases-maintain' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 * * * * *' })
+  async purchasesMaintain(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('purchases.maintain');
+  }
+
+  @ServerlessFunction({ functionName: 'wecom-inbox-purge' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 40 19 * * *' })
+  async wecomInboxPurge(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('wecom.inbox-purge');
+  }
 }
