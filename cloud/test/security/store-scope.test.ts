@@ -90,6 +90,10 @@ beforeAll(async () => {
     enrolmentId: Number(enrolment.identifiers[0].id),
     taskId: Number(task.identifiers[0].id),
   });
+  // routes of the later modules: store A's own record where this fixture makes one; otherwise the
+  // id no record has (the walk itself creates records as the store B caller, so a low id may be its own)
+  const none = 987_654;
+  Object.assign(ids, { storeId: a.id, chatId: 'wr_scope_a', feedbackId: none, sopId: none, kitId: none, roundId: none, recipeId: none, bannerId: none, campaignId: none, orderId: none, receiptId: none, id: none, segmentId: none, itemId: none, staffId: mgrA.id, dishId: none, code: '000000', token: 'none' });
 }, 120_000);
 afterAll(async () => {
   await t?.close();
@@ -137,6 +141,10 @@ function bodyFor(def: RouteDef): unknown {
   if (def.path === '/api/admin/contests/:contestId/votes/void') return { voteIds: [1], reason: '测试作废' };
   if (def.path === '/api/admin/contests/:contestId') return contestBody({ title: '篡改' });
   if (def.path === '/api/ops/classes/check-in') return body;
+  // bodies whose refinements the schema sampler cannot satisfy: valid ones, so the scope check is reached
+  if (def.path === '/api/admin/community/groups/:chatId/sops') return { ...body, cadence: 'weekly', weekday: 3, time: '09:00' };
+  if (def.path === '/api/ops/preorder/campaigns/:campaignId/slots') return { ...body, storeId: ids.storeId, days: ['2027-02-05'], windows: [{ start: '10:00', end: '12:00' }], capacity: 10 };
+  if (def.path === '/api/admin/library/materials/:id') return { ...body, kind: 'link', url: 'https://example.com/a' };
   return body;
 }
 
