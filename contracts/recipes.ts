@@ -309,11 +309,8 @@ export const opsRecommendationRules = defineRoute({
   response: z.object({ rules: z.array(RecommendationRule) }),
 });
 
-/**
- * Mini-program page of one pre-order item; the recipe's 「买料理包」 opens it with `?id=<kitItemRef>`
- * (the pre-order work owns the page; until it exists the button says so).
- */
-export const KIT_ITEM_PAGE = '/packages/nye/item/index';
+/** The recipe's 「买料理包」 opens the pre-order page (packages/nye) with `?itemId=<kitItemRef>` in the cart. */
+export const KIT_ITEM_PAGE = '/packages/nye/order/index';
 
 /** Mini-program path of a recipe (share cards, banners). */
 export const RECIPE_PAGE = '/packages/recipes/detail/index';

@@ -61,7 +61,7 @@ export default function RecipeDetailPage() {
 
   const buyKit = () => {
     if (!recipe?.kit) return;
-    Taro.navigateTo({ url: `${KIT_ITEM_PAGE}?id=${encodeURIComponent(recipe.kit.itemRef)}` }).catch(() => {
+    Taro.navigateTo({ url: `${KIT_ITEM_PAGE}?itemId=${encodeURIComponent(recipe.kit.itemRef)}` }).catch(() => {
       void Taro.showToast({ title: '料理包即将开放预订', icon: 'none' });
     });
   };
