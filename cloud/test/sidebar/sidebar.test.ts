@@ -181,7 +181,7 @@ test('journeys: queued messages, the wake-up coupon and its offer after 30 quiet
 
 test('a member without any activity elsewhere still gets identity lines, and the sources are all wired', async () => {
   const registry = await t.container.getAsync(TimelineRegistry);
-  expect(registry.sources().sort()).toEqual(['classes', 'contest', 'identity', 'journeys', 'wecom']);
+  expect(registry.sources().sort()).toEqual(['classes', 'contest', 'followup', 'identity', 'journeys', 'wecom']);
   const m = await makeMember(t, { storeId });
   const items = await registry.timelineOf(m.id, TIMELINE_LIMIT);
   expect(items.map((i) => i.kind).sort()).toEqual(['consent_granted', 'registered']);
