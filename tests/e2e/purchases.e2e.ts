@@ -52,6 +52,7 @@ async function adminApi<T>(method: string, url: string, body?: unknown): Promise
 
 async function importFile(file: string, expectStatus: string | RegExp) {
   await ops.goto(`${server.baseUrl}/admin/#/purchases`);
+  await ops.reload();
   await byTestId(ops, 'purchases-page').waitFor();
   await ops.locator('input[type=file]').setInputFiles(file);
   await byTestId(ops, 'import-preview').waitFor();
@@ -87,9 +88,9 @@ test('ops import a CSV and an .xlsx with bad rows, re-run adds nothing, undo', a
   const xlsx = path.join(TMP, 'pos-export.xlsx');
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('明细');
-  ws.addRow(['单号', '交易时间', '商品名称', '品类', '数量', '金额']);
-  ws.addRow(['E2E-X1', new Date(Date.UTC(2026, 10, 20, 18, 30)), '清酒', '酒水/清酒', 1, 128]);
-  ws.addRow(['E2E-X2', 'bad', '毛豆', '蔬菜', 1, 6.5]);
+  ws.addRow(['单号', '交易时间', '收银台', '商品名称', '品类', '数量', '金额']);
+  ws.addRow(['E2E-X1', new Date(Date.UTC(2026, 10, 20, 18, 30)), 'T2', '清酒', '酒水/清酒', 1, 128]);
+  ws.addRow(['E2E-X2', 'bad', 'T2', '毛豆', '蔬菜', 1, 6.5]);
   await wb.xlsx.writeFile(xlsx);
   await importFile(xlsx, '已完成');
   await expectText(byTestId(ops, 'import-result'), /新增\s*1/);
@@ -113,12 +114,13 @@ test('ops import a CSV and an .xlsx with bad rows, re-run adds nothing, undo', a
 test('member code at the till → 我的消费 and the clerk\'s sidebar with a purchase-based suggestion', async () => {
   // 新品到店 in the ops page
   await ops.goto(`${server.baseUrl}/admin/#/purchases`);
+  await ops.reload();
   await ops.locator('.ant-tabs-tab', { hasText: '新品到店' }).click();
   await byTestId(ops, 'arrival-title').fill('獭祭清酒');
   await byTestId(ops, 'arrival-category').fill('酒水/清酒');
   await byTestId(ops, 'arrival-related').fill('肉禽/牛肉');
   await byTestId(ops, 'arrival-add').click();
-  await expectText(ops.locator('.ant-table'), '獭祭清酒');
+  await expectText(byTestId(ops, 'arrivals-table'), '獭祭清酒');
 
   // the demo member behind wm_demo_0001 opens 会员码
   const member = demoPopulation().members.filter((m) => m.unionid)[0];

@@ -447,6 +447,7 @@ function ArrivalsPanel({ stores }: { stores: Store[] }) {
           { title: '门店', dataIndex: 'storeId', render: (id: number | null) => (id ? stores.find((s) => s.id === id)?.name ?? id : '全部门店') },
           { title: '', key: 'd', render: (_: unknown, a) => <Button size="small" onClick={async () => (await client.call(api.deleteNewArrival, { params: { id: a.id } }), load())}>移除</Button> },
         ]}
+        data-testid="arrivals-table"
       />
     </Space>
   );
