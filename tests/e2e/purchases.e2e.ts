@@ -102,7 +102,8 @@ test('ops import a CSV and an .xlsx with bad rows, re-run adds nothing, undo', a
   await expectText(byTestId(ops, 'import-result'), /重复（已有）\s*2/);
 
   // undo the first import as a whole
-  await ops.locator('button', { hasText: '查看' }).nth(2).click();
+  await byTestId(ops, `import-open-${firstId}`).click();
+  await expectText(byTestId(ops, 'import-status'), '已完成');
   await byTestId(ops, 'import-undo').click();
   await ops.locator('.ant-popconfirm-buttons .ant-btn-primary').click();
   await expectText(byTestId(ops, 'import-status'), '已撤销');

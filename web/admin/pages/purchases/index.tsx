@@ -263,7 +263,7 @@ function ImportPanel({ stores }: { stores: Store[] }) {
             { title: '重复', dataIndex: 'duplicates' },
             { title: '错误行', dataIndex: 'errors' },
             { title: '时间', dataIndex: 'createdAt', render: (v: string) => formatDateTime(v) },
-            { title: '', key: 'open', render: (_: unknown, r: ImportView) => <Button size="small" onClick={() => show(r)}>查看</Button> },
+            { title: '', key: 'open', render: (_: unknown, r: ImportView) => <Button size="small" onClick={() => show(r)} data-testid={`import-open-${r.id}`}>查看</Button> },
           ]}
         />
       </Card>
