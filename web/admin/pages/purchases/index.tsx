@@ -263,7 +263,7 @@ function ImportPanel({ stores }: { stores: Store[] }) {
             { title: '重复', dataIndex: 'duplicates' },
             { title: '错误行', dataIndex: 'errors' },
             { title: '时间', dataIndex: 'createdAt', render: (v: string) => formatDateTime(v) },
-            { title: '', key: 'open', render: (_: unknown, r: ImportView) => <Button size="small" onClick={() => show(r)}>查看</Button> },
+            { title: '', key: 'open', render: (_: unknown, r: ImportView) => <Button size="small" onClick={() => show(r)} data-testid={`import-open-${r.id}`}>查看</Button> },
           ]}
         />
       </Card>
@@ -447,6 +447,7 @@ function ArrivalsPanel({ stores }: { stores: Store[] }) {
           { title: '门店', dataIndex: 'storeId', render: (id: number | null) => (id ? stores.find((s) => s.id === id)?.name ?? id : '全部门店') },
           { title: '', key: 'd', render: (_: unknown, a) => <Button size="small" onClick={async () => (await client.call(api.deleteNewArrival, { params: { id: a.id } }), load())}>移除</Button> },
         ]}
+        data-testid="arrivals-table"
       />
     </Space>
   );

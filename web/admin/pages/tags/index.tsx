@@ -22,11 +22,12 @@ type TagRow = CorpTagView['tags'][number];
 /** Group names the server uses for our own tags (cloud/src/modules/tags/corp-tag.service.ts). */
 const OUR_GROUP = '社区私域';
 const RFM_GROUP = 'RFM分层';
+// scored per store by quintiles of every purchase in the ledger; thresholds in 消费与导入 → RFM 分层
 const RFM_RULES: Array<{ tier: string; rule: string; color: string }> = [
-  { tier: '高价值忠诚', rule: '近一年下单≥4次、消费≥¥500，且30天内下过单', color: 'gold' },
-  { tier: '潜力复购', rule: '有订单、近期活跃，尚未达到忠诚标准', color: 'green' },
-  { tier: '流失预警', rule: '最近一次下单在60天以前', color: 'red' },
-  { tier: '新客', rule: '只有1笔订单，且在30天内', color: 'blue' },
+  { tier: '高价值忠诚', rule: '本店五分位：最近消费、消费次数、消费金额均在前列（默认各≥4分）', color: 'gold' },
+  { tier: '潜力复购', rule: '有消费、近期活跃，尚未达到忠诚标准', color: 'green' },
+  { tier: '流失预警', rule: '最近一次消费在本店顾客中最靠后（默认R=1分）', color: 'red' },
+  { tier: '新客', rule: '只有1笔消费，且在30天内', color: 'blue' },
 ];
 
 function GroupCard({ g }: { g: CorpTagView }) {
