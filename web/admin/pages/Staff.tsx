@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Alert, App, Button, Card, Form, Input, InputNumber, Modal, Result, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Form, Input, InputNumber, Modal, Result, Select, Space, Tabs, Tag, Typography } from 'antd';
+import { DataTable } from '../common/DataTable';
 import type { ColumnsType } from 'antd/es/table';
 import * as identity from '../../../contracts/identity';
 import * as org from '../../../contracts/org';
@@ -151,7 +152,7 @@ function StaffTab({ reload, onChanged }: { reload: number; onChanged: () => void
         </Button>
       </Space>
       <div data-testid="staff-table">
-        <Table<StaffRow> rowKey="id" size="middle" columns={columns} dataSource={list.data?.items ?? []} loading={list.loading} pagination={false} scroll={{ x: 1000 }} locale={{ emptyText: '暂无员工账号' }} />
+        <DataTable<StaffRow> rowKey="id" size="middle" columns={columns} dataSource={list.data?.items ?? []} loading={list.loading} pagination={false} scroll={{ x: 1000 }} locale={{ emptyText: '暂无员工账号' }} />
       </div>
       {editing ? (
         <StaffForm
@@ -251,7 +252,7 @@ function StoresTab({ reload, onChanged }: { reload: number; onChanged: () => voi
         新增门店
       </Button>
       <div data-testid="stores-table">
-        <Table<StoreRow> rowKey="id" size="middle" columns={columns} dataSource={stores.data?.items ?? []} loading={stores.loading} pagination={false} scroll={{ x: 1100 }} />
+        <DataTable<StoreRow> rowKey="id" size="middle" columns={columns} dataSource={stores.data?.items ?? []} loading={stores.loading} pagination={false} scroll={{ x: 1100 }} />
       </div>
       {editing ? <StoreForm row={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={() => (setEditing(null), onChanged())} /> : null}
     </>
@@ -335,7 +336,7 @@ function HandoversTab({ reload }: { reload: number }) {
   const { api } = useAuth();
   const list = useLoaded(() => api.call(org.listHandovers, { query: { pageSize: 100 } }), [api, reload]);
   return (
-    <Table
+    <DataTable
       rowKey="id"
       size="middle"
       dataSource={list.data?.items ?? []}
@@ -371,7 +372,7 @@ function AuditTab({ reload }: { reload: number }) {
   const list = useLoaded(() => api.call(org.listAudit, { query: { page, pageSize: 20 } }), [api, reload, page]);
   return (
     <div data-testid="audit-table">
-      <Table
+      <DataTable
         rowKey="id"
         size="middle"
         dataSource={list.data?.items ?? []}

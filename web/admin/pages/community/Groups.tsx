@@ -1,7 +1,8 @@
 /** 客户群: the groups in scope with figures; one group's members, inactive members, welcome and SOP. */
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { Alert, App, Button, Card, Descriptions, Form, Input, InputNumber, Radio, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Form, Input, InputNumber, Radio, Space, Statistic, Tag, Typography } from 'antd';
+import { DataTable } from '../../common/DataTable';
 import * as community from '../../../../contracts/community';
 import { useAuth, useStaff } from '../../auth';
 import { useLoaded } from '../../common/useLoaded';
@@ -56,7 +57,7 @@ export function GroupListPage() {
       }
     >
       {list.error && <Alert type="error" showIcon message={list.error} style={{ marginBottom: 12 }} />}
-      <Table
+      <DataTable
         rowKey="chatId"
         loading={list.loading}
         dataSource={list.data?.items ?? []}
@@ -112,10 +113,10 @@ export function GroupDetailPage() {
       </Card>
       {ops && <GroupSettings g={g} onSaved={() => setTick((x) => x + 1)} />}
       <Card title={`30天未参与的成员（${g.inactive.length}）`}>
-        <Table rowKey="userId" size="small" dataSource={g.inactive} pagination={false} columns={personColumns} data-testid="group-inactive" locale={{ emptyText: '全部成员近期都参与过活动' }} />
+        <DataTable rowKey="userId" size="small" dataSource={g.inactive} pagination={false} columns={personColumns} data-testid="group-inactive" locale={{ emptyText: '全部成员近期都参与过活动' }} />
       </Card>
       <Card title={`群成员（${g.people.length}）`}>
-        <Table rowKey="userId" size="small" dataSource={g.people} pagination={{ pageSize: 20 }} columns={personColumns} data-testid="group-people" />
+        <DataTable rowKey="userId" size="small" dataSource={g.people} pagination={{ pageSize: 20 }} columns={personColumns} data-testid="group-people" />
         {g.leftRecently.length > 0 && <Typography.Paragraph type="secondary">近30天退群：{g.leftRecently.map((p) => p.name ?? p.userId).join('、')}</Typography.Paragraph>}
       </Card>
       <Card title="近期可邀请的活动">
@@ -132,7 +133,7 @@ export function GroupDetailPage() {
         )}
       </Card>
       <Card title="群SOP（定时群发）">
-        <Table
+        <DataTable
           rowKey="id"
           size="small"
           dataSource={sops.data?.items ?? []}

@@ -4,7 +4,8 @@
  * and what the weather suggests; HQ sees which stores ran which kit and how it did.
  */
 import { useState } from 'react';
-import { Alert, App, Button, Card, Checkbox, Form, Input, InputNumber, List, Radio, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Form, Input, InputNumber, List, Radio, Space, Tag, Typography } from 'antd';
+import { DataTable } from '../../common/DataTable';
 import * as community from '../../../../contracts/community';
 import { useAuth, useStaff } from '../../auth';
 import { useLoaded } from '../../common/useLoaded';
@@ -58,7 +59,7 @@ export function KitsPage() {
       {hq && <KitForm onSaved={refresh} />}
       <Card title="活动包">
         {kits.error && <Alert type="error" showIcon message={kits.error} />}
-        <Table
+        <DataTable
           rowKey="id"
           size="small"
           dataSource={kits.data?.items ?? []}
@@ -97,7 +98,7 @@ export function KitsPage() {
         )}
       </Card>
       <Card title={hq ? '各门店执行情况' : '本店执行情况'}>
-        <Table
+        <DataTable
           rowKey="id"
           size="small"
           dataSource={adoptions.data?.items ?? []}

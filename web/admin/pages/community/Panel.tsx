@@ -1,6 +1,7 @@
 /** 内圈与顾问团: the inner ring rule and who qualifies, invitations, panel rounds, attendance and the review report. */
 import { useState } from 'react';
-import { Alert, App, Button, Card, Descriptions, Form, Input, InputNumber, List, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Form, Input, InputNumber, List, Space, Tag, Typography } from 'antd';
+import { DataTable } from '../../common/DataTable';
 import * as community from '../../../../contracts/community';
 import { useAuth, useStaff } from '../../auth';
 import { useLoaded } from '../../common/useLoaded';
@@ -39,7 +40,7 @@ export function PanelPage() {
           </ul>
         )}
         {ring.error && <Alert type="error" showIcon message={ring.error} />}
-        <Table
+        <DataTable
           rowKey="memberId"
           size="small"
           dataSource={ring.data?.candidates ?? []}
@@ -70,7 +71,7 @@ export function PanelPage() {
       </Card>
       {staff.role === 'hq_admin' && <RoundForm onSaved={refresh} />}
       <Card title="顾问团活动（新品试吃会等）">
-        <Table
+        <DataTable
           rowKey="id"
           size="small"
           dataSource={rounds.data?.items ?? []}
@@ -163,7 +164,7 @@ function RoundDetail({ roundId, onChanged }: { roundId: number; onChanged: () =>
   return (
     <Space direction="vertical" style={{ width: '100%', marginTop: 16 }}>
       <Card type="inner" title="报名名单">
-        <Table
+        <DataTable
           rowKey="memberId"
           size="small"
           dataSource={signups.data?.items ?? []}

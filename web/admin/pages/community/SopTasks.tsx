@@ -1,6 +1,7 @@
 /** 群发任务: the owners' group SOP tasks; the owner confirms with one tap (HQ can run the schedule "as of" a time outside production). */
 import { useState } from 'react';
-import { Alert, App, Button, Card, Input, Radio, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Input, Radio, Space, Tag, Typography } from 'antd';
+import { DataTable } from '../../common/DataTable';
 import * as community from '../../../../contracts/community';
 import { useAuth, useStaff } from '../../auth';
 import { useLoaded } from '../../common/useLoaded';
@@ -63,7 +64,7 @@ export function SopTasksPage() {
         )}
       </Space>
       {tasks.error && <Alert type="error" showIcon message={tasks.error} />}
-      <Table
+      <DataTable
         rowKey="id"
         loading={tasks.loading}
         dataSource={tasks.data?.items ?? []}

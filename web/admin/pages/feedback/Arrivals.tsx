@@ -3,7 +3,8 @@
  * 「刚到店」 WeCom notice) and the recent arrivals with what was suggested.
  */
 import { useEffect, useState } from 'react';
-import { Alert, App, Button, Card, Checkbox, Empty, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Empty, Input, Select, Space, Tag, Typography } from 'antd';
+import { DataTable } from '../../common/DataTable';
 import * as F from '../../../../contracts/feedback';
 import * as identity from '../../../../contracts/identity';
 import { useAuth, useStaff } from '../../auth';
@@ -48,7 +49,7 @@ export function ArrivalsPage() {
       {storeId && <RosterCard storeId={storeId} />}
       <Card size="small" title="最近到店" data-testid="arrivals-list">
         {arrivals.error && <Alert type="error" showIcon message={arrivals.error} />}
-        <Table<F.ArrivalView>
+        <DataTable<F.ArrivalView>
           rowKey="id"
           size="small"
           dataSource={arrivals.data?.items ?? []}
@@ -117,7 +118,7 @@ function RosterCard({ storeId }: { storeId: number }) {
       }
     >
       {(d.error || error) && <Alert type="error" showIcon message={d.error ?? error} style={{ marginBottom: 8 }} />}
-      <Table<Row>
+      <DataTable<Row>
         rowKey="staffId"
         size="small"
         pagination={false}

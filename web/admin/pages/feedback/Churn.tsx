@@ -4,7 +4,8 @@
  * and (HQ) the win-back journey per cause.
  */
 import { useState } from 'react';
-import { Alert, App, Button, Card, Col, Empty, Form, Input, Modal, Progress, Row, Select, Space, Statistic, Table, Tag } from 'antd';
+import { Alert, App, Button, Card, Col, Empty, Form, Input, Modal, Progress, Row, Select, Space, Statistic, Tag } from 'antd';
+import { DataTable } from '../../common/DataTable';
 import * as F from '../../../../contracts/feedback';
 import type { RouteResponse } from '../../../../contracts/route';
 import { useAuth, useStaff } from '../../auth';
@@ -35,7 +36,7 @@ export function ChurnPage() {
       </Card>
       <Card size="small" title="流失风险名单（按各自的消费节奏计算）" style={{ marginBottom: 16 }}>
         {risks.error && <Alert type="error" showIcon message={risks.error} />}
-        <Table<F.ChurnRisk>
+        <DataTable<F.ChurnRisk>
           rowKey="memberId"
           size="small"
           loading={risks.loading}
@@ -54,7 +55,7 @@ export function ChurnPage() {
         />
       </Card>
       <Card size="small" title="已记录的流失原因" style={{ marginBottom: 16 }}>
-        <Table<F.ChurnCase>
+        <DataTable<F.ChurnCase>
           rowKey="id"
           size="small"
           dataSource={cases.data?.items ?? []}

@@ -1,6 +1,7 @@
 /** 分类规则: the keyword rules (HQ edits; store managers read and try), with a try-it box. */
 import { useEffect, useState } from 'react';
-import { Alert, App, Button, Card, Input, InputNumber, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Input, InputNumber, Select, Space, Switch, Tag, Typography } from 'antd';
+import { DataTable } from '../../common/DataTable';
 import * as F from '../../../../contracts/feedback';
 import { useAuth, useStaff } from '../../auth';
 import { errorMessage } from '../../../shared/api';
@@ -83,7 +84,7 @@ export function ClassifierPage() {
         }
       >
         <Input.Search placeholder="按关键词筛选" allowClear onChange={(e) => setFilter(e.target.value)} style={{ width: 240, marginBottom: 8 }} />
-        <Table
+        <DataTable
           size="small"
           rowKey="i"
           dataSource={shown}

@@ -5,7 +5,8 @@
  * mini-program only), resolve, publish as 「你说我改」.
  */
 import { useState } from 'react';
-import { Alert, App, Button, Descriptions, Divider, Drawer, Empty, Form, Input, List, Radio, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Descriptions, Divider, Drawer, Empty, Form, Input, List, Radio, Select, Space, Tag, Typography } from 'antd';
+import { DataTable } from '../../common/DataTable';
 import type { ColumnsType } from 'antd/es/table';
 import * as F from '../../../../contracts/feedback';
 import { useAuth } from '../../auth';
@@ -64,7 +65,7 @@ export function InboxPage() {
         <Select allowClear placeholder="情绪" style={{ width: 120 }} value={sentiment} onChange={(v) => { setSentiment(v); setPage(1); }} options={F.SENTIMENTS.map((s) => ({ value: s, label: F.SENTIMENT_LABELS[s] }))} />
       </Space>
       {list.error && <Alert type="error" showIcon message={list.error} style={{ marginBottom: 12 }} />}
-      <Table<Row>
+      <DataTable<Row>
         rowKey="id"
         size="middle"
         loading={list.loading}

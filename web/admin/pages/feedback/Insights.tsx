@@ -1,5 +1,6 @@
 /** 热点与NPS: topic counts per store and week (a heat map: darker = more, red share = negative) and NPS per store and month. */
-import { Alert, Card, Empty, Table, Tooltip } from 'antd';
+import { Alert, Card, Empty, Tooltip } from 'antd';
+import { DataTable } from '../../common/DataTable';
 import * as F from '../../../../contracts/feedback';
 import { useAuth } from '../../auth';
 import { useLoaded } from '../../common/useLoaded';
@@ -20,7 +21,7 @@ export function InsightsPage() {
       {d.error && <Alert type="error" showIcon message={d.error} />}
       <Card title="话题热力（按门店、周）" size="small" style={{ marginBottom: 16 }} data-testid="fb-heat">
         {rows.length ? (
-          <Table
+          <DataTable
             size="small"
             rowKey="key"
             pagination={false}
@@ -51,7 +52,7 @@ export function InsightsPage() {
         )}
       </Card>
       <Card title="NPS（按门店、月）" size="small" data-testid="fb-nps">
-        <Table
+        <DataTable
           size="small"
           rowKey={(r) => `${r.storeId}|${r.month}`}
           pagination={false}

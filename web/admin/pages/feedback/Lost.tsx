@@ -1,6 +1,7 @@
 /** 删好友提醒: customers who deleted a clerk (or were deleted) in WeCom, with their last activities. */
 import { useState } from 'react';
-import { Alert, Empty, List, Table, Tag } from 'antd';
+import { Alert, Empty, List, Tag } from 'antd';
+import { DataTable } from '../../common/DataTable';
 import * as F from '../../../../contracts/feedback';
 import { useAuth } from '../../auth';
 import { useLoaded } from '../../common/useLoaded';
@@ -14,7 +15,7 @@ export function LostPage() {
     <>
       <Alert type="info" showIcon style={{ marginBottom: 12 }} message="客户删除店员（或店员删除客户）时，店长会立刻收到企业微信应用消息和侧边栏任务；请了解原因后在「流失预警」记录流失原因。" />
       {d.error && <Alert type="error" showIcon message={d.error} />}
-      <Table<F.LostAlert>
+      <DataTable<F.LostAlert>
         rowKey="id"
         size="middle"
         loading={d.loading}

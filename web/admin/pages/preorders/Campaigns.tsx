@@ -1,6 +1,7 @@
 /** 活动与菜品: campaigns (HQ creates), then a campaign's items (credited contest dishes) and pickup slots. */
 import { useEffect, useState } from 'react';
-import { Alert, Button, Card, Descriptions, Input, InputNumber, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Input, InputNumber, Select, Space, Tag, Typography } from 'antd';
+import { DataTable } from '../../common/DataTable';
 import { Link, useParams } from 'react-router-dom';
 import { listDishes } from '../../../../contracts/contest';
 import { ITEM_KIND_LABELS, type ItemKind, opsAddItem, opsAddSlots, opsCampaignDetail, opsCreateCampaign, opsListCampaigns, opsUpdateItem } from '../../../../contracts/preorder';
@@ -59,7 +60,7 @@ export function CampaignListPage() {
           </Space>
         </Card>
       )}
-      <Table
+      <DataTable
         rowKey="id"
         size="small"
         dataSource={data?.items ?? []}
@@ -156,7 +157,7 @@ export function CampaignDetailPage() {
         <Descriptions.Item label="取消截止">{formatDateTime(detail.campaign.cancelCutoffAt)}</Descriptions.Item>
       </Descriptions>
       <Card size="small" title="菜品">
-        <Table
+        <DataTable
           rowKey="id"
           size="small"
           pagination={false}
@@ -189,7 +190,7 @@ export function CampaignDetailPage() {
         )}
       </Card>
       <Card size="small" title="取货时段">
-        <Table
+        <DataTable
           rowKey="id"
           size="small"
           pagination={false}

@@ -1,6 +1,7 @@
 /** 未取货: paid orders whose pickup slot has ended; one tap asks the member's clerk to remind them (once). */
 import { useEffect, useState } from 'react';
-import { Alert, Button, Space, Table, Tag } from 'antd';
+import { Alert, Button, Space, Tag } from 'antd';
+import { DataTable } from '../../common/DataTable';
 import { opsNoShows, opsRemindNoShow } from '../../../../contracts/preorder';
 import type { RouteResponse } from '../../../../contracts/route';
 import { useAuth } from '../../auth';
@@ -29,7 +30,7 @@ export function NoShowsPage() {
   return (
     <Space direction="vertical" style={{ width: '100%' }} data-testid="preorder-noshows">
       {msg && <Alert type={msg.type} showIcon message={msg.text} />}
-      <Table
+      <DataTable
         rowKey="id"
         size="small"
         loading={!data}

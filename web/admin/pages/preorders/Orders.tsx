@@ -1,6 +1,7 @@
 /** 订单: filters, the list, and the same selection as an Excel workbook. */
 import { useEffect, useState } from 'react';
-import { Alert, Button, Input, InputNumber, Select, Space, Table, Tag } from 'antd';
+import { Alert, Button, Input, InputNumber, Select, Space, Tag } from 'antd';
+import { DataTable } from '../../common/DataTable';
 import { ORDER_STATUS_LABELS, type OrderStatus, opsListOrders } from '../../../../contracts/preorder';
 import type { RouteResponse } from '../../../../contracts/route';
 import { useAuth } from '../../auth';
@@ -31,7 +32,7 @@ export function OrdersPage() {
         <Button onClick={() => void downloadOrdersXlsx({ ...filter }).catch((e) => setError(errorMessage(e)))} data-testid="orders-export">导出 Excel</Button>
       </Space>
       {error && <Alert type="error" showIcon message={error} />}
-      <Table
+      <DataTable
         rowKey="id"
         size="small"
         loading={!data && !error}

@@ -1,6 +1,7 @@
 /** 对账: WeChat Pay's trade bill of a day against our paid trades; differences are kept for ops. */
 import { useState } from 'react';
-import { Alert, Button, Input, Space, Table } from 'antd';
+import { Alert, Button, Input, Space } from 'antd';
+import { DataTable } from '../../common/DataTable';
 import { opsReconcileBill } from '../../../../contracts/preorder';
 import type { RouteResponse } from '../../../../contracts/route';
 import { useAuth } from '../../auth';
@@ -31,7 +32,7 @@ export function ReconcilePage() {
       {error && <Alert type="error" showIcon message={error} />}
       {result && <Alert type={result.diffs.length ? 'warning' : 'success'} showIcon message={`账单 ${result.billRows} 行，我方已支付 ${result.oursPaid} 笔，差异 ${result.diffs.length} 笔`} />}
       {result && result.diffs.length > 0 && (
-        <Table rowKey={(r) => `${r.outTradeNo}-${r.kind}`} size="small" pagination={false} dataSource={result.diffs} columns={[{ title: '商户订单号', dataIndex: 'outTradeNo' }, { title: '差异', render: (_, r) => KIND[r.kind] }, { title: '我方(分)', dataIndex: 'oursFen' }, { title: '账单(分)', dataIndex: 'billFen' }]} />
+        <DataTable rowKey={(r) => `${r.outTradeNo}-${r.kind}`} size="small" pagination={false} dataSource={result.diffs} columns={[{ title: '商户订单号', dataIndex: 'outTradeNo' }, { title: '差异', render: (_, r) => KIND[r.kind] }, { title: '我方(分)', dataIndex: 'oursFen' }, { title: '账单(分)', dataIndex: 'billFen' }]} />
       )}
     </Space>
   );

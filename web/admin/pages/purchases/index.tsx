@@ -4,7 +4,8 @@
  * 「新品到店」 (feeds the sidebar's tasting suggestions) and the RFM thresholds.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Alert, App, Button, Card, Descriptions, Form, Input, InputNumber, Popconfirm, Progress, Select, Space, Table, Tabs, Tag, Typography, Upload } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Form, Input, InputNumber, Popconfirm, Progress, Select, Space, Tabs, Tag, Typography, Upload } from 'antd';
+import { DataTable } from '../../common/DataTable';
 import { UploadOutlined } from '@ant-design/icons';
 import type { RouteResponse } from '../../../../contracts/route';
 import * as api from '../../../../contracts/purchases';
@@ -156,7 +157,7 @@ function ImportPanel({ stores }: { stores: Store[] }) {
         <Card size="small" title={`${imp.fileName}（${imp.format.toUpperCase()}）`} extra={<Tag color={STATUS[imp.status].color} data-testid="import-status">{STATUS[imp.status].text}</Tag>} data-testid="import-card">
           {imp.status === 'uploaded' && (
             <Space direction="vertical" style={{ width: '100%' }}>
-              <Table
+              <DataTable
                 size="small"
                 pagination={false}
                 scroll={{ x: true }}
@@ -231,7 +232,7 @@ function ImportPanel({ stores }: { stores: Store[] }) {
                 )}
               </Space>
               {errors && errors.items.length > 0 && (
-                <Table
+                <DataTable
                   size="small"
                   rowKey={(e) => `${e.row}-${e.message}`}
                   pagination={false}
@@ -250,7 +251,7 @@ function ImportPanel({ stores }: { stores: Store[] }) {
       )}
 
       <Card size="small" title="导入记录">
-        <Table
+        <DataTable
           size="small"
           rowKey="id"
           pagination={false}
@@ -288,7 +289,7 @@ function ReceiptsPanel() {
           只看未关联会员的小票
         </Button>
       </Space>
-      <Table
+      <DataTable
         size="small"
         rowKey="id"
         dataSource={data?.items ?? []}
@@ -308,7 +309,7 @@ function ReceiptsPanel() {
       {conflicts && conflicts.total > 0 && (
         <Card size="small" title={`内容不一致的重复小票（${conflicts.total}）`}>
           <Typography.Paragraph type="secondary">同一小票号再次到达但内容不同：账本保留先到的版本，请与收银系统核对。</Typography.Paragraph>
-          <Table size="small" rowKey="id" pagination={false} dataSource={conflicts.items} columns={[{ title: '小票号', dataIndex: 'receiptNo' }, { title: '到达时间', dataIndex: 'seenAt', render: (v: string) => formatDateTime(v) }, { title: '收到的内容', dataIndex: 'incoming', ellipsis: true }]} />
+          <DataTable size="small" rowKey="id" pagination={false} dataSource={conflicts.items} columns={[{ title: '小票号', dataIndex: 'receiptNo' }, { title: '到达时间', dataIndex: 'seenAt', render: (v: string) => formatDateTime(v) }, { title: '收到的内容', dataIndex: 'incoming', ellipsis: true }]} />
         </Card>
       )}
     </Space>
@@ -359,7 +360,7 @@ function PosKeysPanel({ stores }: { stores: Store[] }) {
           }
         />
       )}
-      <Table
+      <DataTable
         size="small"
         rowKey="id"
         pagination={false}
@@ -435,7 +436,7 @@ function ArrivalsPanel({ stores }: { stores: Store[] }) {
           加入新品到店
         </Button>
       </Form>
-      <Table
+      <DataTable
         size="small"
         rowKey="id"
         pagination={false}
@@ -501,7 +502,7 @@ function RfmPanel({ stores }: { stores: Store[] }) {
           </Button>
         )}
       </Form>
-      <Table
+      <DataTable
         size="small"
         rowKey="storeId"
         pagination={false}

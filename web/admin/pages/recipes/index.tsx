@@ -4,7 +4,8 @@
  * rule behind 「为你推荐」 exactly as the server applies it.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, App, Button, Card, DatePicker, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Switch, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, DatePicker, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Switch, Tabs, Tag, Typography } from 'antd';
+import { DataTable } from '../../common/DataTable';
 import type { ColumnsType } from 'antd/es/table';
 import dayjs, { type Dayjs } from 'dayjs';
 import * as identity from '../../../../contracts/identity';
@@ -271,7 +272,7 @@ function RecipesTab() {
       }
     >
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
-      <Table<OpsRecipe> rowKey="id" size="small" loading={loading} columns={columns} dataSource={rows} pagination={false} locale={{ emptyText: '还没有菜谱' }} />
+      <DataTable<OpsRecipe> rowKey="id" size="small" loading={loading} columns={columns} dataSource={rows} pagination={false} locale={{ emptyText: '还没有菜谱' }} />
       <RecipeModal
         recipe={editing}
         open={open}
@@ -317,7 +318,7 @@ function CollectionsTab() {
   return (
     <Card title="专题（场景合集）" extra={<Button onClick={() => setEditing('new')}>新建专题</Button>}>
       {error && <Alert type="error" showIcon message={error} />}
-      <Table<OpsCollectionT>
+      <DataTable<OpsCollectionT>
         rowKey="id"
         size="small"
         pagination={false}
@@ -409,7 +410,7 @@ function BannersTab() {
   const storeChoices = [...(staff.role === 'hq_admin' ? [{ value: 0, label: '所有门店' }] : []), ...stores];
   return (
     <Card title="首页内容（横幅与本周推荐）" extra={<Button data-testid="banner-new" onClick={() => setEditing('new')}>新建</Button>}>
-      <Table<OpsBanner>
+      <DataTable<OpsBanner>
         rowKey="id"
         size="small"
         pagination={false}
@@ -525,7 +526,7 @@ function RulesTab() {
   return (
     <Card title="「为你推荐」的规则（按顺序执行）" data-testid="recommendation-rules">
       <Typography.Paragraph type="secondary">会员在首页和菜谱页看到的每条推荐都附带理由；规则由服务器按下面的顺序执行。</Typography.Paragraph>
-      <Table
+      <DataTable
         rowKey="key"
         size="small"
         pagination={false}
