@@ -341,6 +341,8 @@ export const sidebarJourneys = defineRoute({
 
 export const CouponView = z.object({
   id: z.number().int(),
+  /** The code shown at the till (signed; the POS push or the sidebar redeems it once). */
+  code: z.string(),
   title: z.string(),
   amountFen: z.number().int(),
   minSpendFen: z.number().int(),

@@ -262,6 +262,11 @@ test('a journey coupon shows in 我的优惠券', async () => {
   await expectText(coupon, '老朋友回归券');
   await expectText(coupon, '满 ¥50 可用');
   await expectText(coupon, '可使用');
+  // the till code: signed text plus a QR the scanner reads
+  const id = (await coupon.getAttribute('data-testid'))!.replace('coupon-', '');
+  await expectText(byTestId(page, `coupon-code-${id}`), /券码 Q[0-9A-Z]+/);
+  await byTestId(page, `coupon-show-${id}`).click();
+  await byTestId(page, `coupon-qr-${id}`).locator('img').waitFor();
   await shot(page, '06-coupons');
 });
 

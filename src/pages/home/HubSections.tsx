@@ -1,11 +1,12 @@
 /**
  * 首页 sections of the member hub: banners and this week's highlights ops manage per store, the
- * member's next class, and a personalised recipe strip (each with its reason).
+ * member's next class and next pickup, and a personalised recipe strip (each with its reason).
  */
 import { useCallback, useEffect, useState } from 'react';
 import { Image, Swiper, SwiperItem, Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { myRegistrations } from '@contracts/classes';
+import { myOrders } from '@contracts/preorder';
 import { homeFeed, myRecommendations, type HomeCard } from '@contracts/recipes';
 import type { RouteResponse } from '@contracts/route';
 import { api, apiBase } from '../../api/client';
@@ -15,6 +16,14 @@ import { formatShanghai } from '../../utils/time';
 type Feed = RouteResponse<typeof homeFeed>;
 type NextClass = RouteResponse<typeof myRegistrations>['items'][number];
 type Rec = RouteResponse<typeof myRecommendations>['items'][number];
+type Order = RouteResponse<typeof myOrders>['items'][number];
+
+/** The paid order to collect next: the earliest pickup slot not yet over (orders arrive newest first). */
+export function nextPickup(orders: Order[], now = Date.now()): Order | null {
+  const due = orders.filter((o) => o.status === 'paid' && Date.parse(o.slot.endsAt) > now);
+  due.sort((a, b) => Date.parse(a.slot.startsAt) - Date.parse(b.slot.startsAt));
+  return due[0] ?? null;
+}
 
 const abs = (url: string) => (/^https?:\/\//.test(url) ? url : `${apiBase}${url}`);
 
@@ -42,17 +51,20 @@ export default function HubSections({ ready }: { ready: boolean }) {
   const [feed, setFeed] = useState<Feed | null>(null);
   const [next, setNext] = useState<NextClass | null | undefined>(undefined);
   const [recs, setRecs] = useState<Rec[]>([]);
+  const [order, setOrder] = useState<Order | null>(null);
 
   const load = useCallback(async () => {
     // each section stands alone: one failing leaves the others on the page
-    const [f, n, r] = await Promise.allSettled([
+    const [f, n, r, o] = await Promise.allSettled([
       api.call(homeFeed),
       api.call(myRegistrations, { query: { scope: 'upcoming', page: 1, pageSize: 1 } }),
       api.call(myRecommendations, { query: { limit: 6 } }),
+      api.call(myOrders, { query: { page: 1, pageSize: 20 } }),
     ]);
     if (f.status === 'fulfilled') setFeed(f.value);
     if (n.status === 'fulfilled') setNext(n.value.items[0] ?? null);
     if (r.status === 'fulfilled') setRecs(r.value.items);
+    if (o.status === 'fulfilled') setOrder(nextPickup(o.value.items));
   }, []);
 
   useEffect(() => {
@@ -121,6 +133,23 @@ export default function HubSections({ ready }: { ready: boolean }) {
           </View>
         )}
       </View>
+
+      {order && (
+        <View className="card" data-testid="home-next-order">
+          <Text className="card-title">待自提订单</Text>
+          <View className="link-row" onClick={() => void Taro.navigateTo({ url: ROUTES.nyeOrders })}>
+            <View>
+              <Text>{order.lines.map((l) => `${l.name}×${l.qty}`).join('、')}</Text>
+              <View>
+                <Text className="muted">
+                  {order.storeName ?? ''} · {formatShanghai(order.slot.startsAt)} 起 · 取货码 {order.pickupCode ?? '—'}
+                </Text>
+              </View>
+            </View>
+            <Text className="chevron">›</Text>
+          </View>
+        </View>
+      )}
 
       {recs.length > 0 && (
         <View className="card" data-testid="home-recommendations">

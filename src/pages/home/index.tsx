@@ -18,8 +18,7 @@ function greetingWord(now = new Date()): string {
 const FEATURES = [
   { title: '菜谱与传家菜大赛', text: '今晚吃什么、宝宝营养餐、获奖的拿手菜', url: ROUTES.recipes, live: true },
   { title: '社区课程', text: '门店里的烹饪和生活课', url: ROUTES.classes, live: true },
-  // pre-orders are a later issue: say so honestly
-  { title: '年夜饭预订', text: '预订年夜饭，到店自提', url: ROUTES.nye, live: false },
+  { title: '年夜饭预订', text: '预订年夜饭，到店自提', url: ROUTES.nye, live: true },
 ];
 
 export default function HomePage() {

@@ -3,6 +3,7 @@
  * recording that a customer replied / was called / visited, opting a customer out of journey
  * messages; and the member's coupons.
  */
+import { couponCode } from './coupons.public';
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import type { StaffTaskView } from '../../../../contracts/journeys';
 import type { StaffPrincipal } from '../../core/auth/principal';
@@ -162,6 +163,8 @@ export class JourneyTasksService {
     return {
       items: rows.map((c) => ({
         id: c.id,
+        // what the member shows at the till (barcode/QR) and the clerk may type in the sidebar
+        code: couponCode(c.id),
         title: c.title,
         amountFen: c.amountFen,
         minSpendFen: c.minSpendFen,

@@ -1,5 +1,6 @@
 /** 「我的优惠券」: the coupons journeys issued to the member (read-only here), usable first. */
 import { useCallback, useState } from 'react';
+import QrCode from '../../../components/QrCode';
 import { Button, Text, View } from '@tarojs/components';
 import { useDidShow } from '@tarojs/taro';
 import { myCoupons } from '@contracts/journeys';
@@ -16,6 +17,8 @@ const STATUS: Record<Coupon['status'], string> = { issued: '可使用', used: '�
 export default function CouponsPage() {
   const [items, setItems] = useState<Coupon[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // one coupon's code open at a time, large enough for the till's scanner
+  const [shown, setShown] = useState<number | null>(null);
 
   const load = useCallback(async () => {
     setError(null);
@@ -62,8 +65,16 @@ export default function CouponsPage() {
             </Text>
           </View>
           <View>
-            <Text className="muted">券号 {c.id} · 到店结账时出示使用</Text>
+            <Text className="muted" data-testid={`coupon-code-${c.id}`}>
+              券码 {c.code} · 到店结账时出示使用
+            </Text>
           </View>
+          {c.status === 'issued' && (
+            <Button className="btn-plain" data-testid={`coupon-show-${c.id}`} onClick={() => setShown(shown === c.id ? null : c.id)}>
+              {shown === c.id ? '收起券码' : '出示券码'}
+            </Button>
+          )}
+          {c.status === 'issued' && shown === c.id && <QrCode text={c.code} testId={`coupon-qr-${c.id}`} />}
         </View>
       ))}
     </View>
