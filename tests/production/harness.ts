@@ -5,7 +5,7 @@
  * `node cloud/bootstrap.js` with NODE_ENV=production.
  */
 import { type ChildProcess, spawn } from 'child_process';
-import { randomBytes } from 'crypto';
+import { generateKeyPairSync, type KeyObject, randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
@@ -46,6 +46,24 @@ export async function deployment(extra: Record<string, string> = {}): Promise<De
     WECOM_CALLBACK_TOKEN: secret(),
     WECOM_ENCODING_AES_KEY: randomBytes(48).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 43),
   };
+  // the keys production refuses to start without (README, configuration table); WeChat Pay's are a
+  // fresh merchant key and platform key (no payment is made here)
+  const pem = (k: KeyObject, type: 'pkcs8' | 'spki') => k.export({ format: 'pem', type }).toString();
+  const merchant = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const platform = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const keys = {
+    PII_ENC_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+    PII_HASH_KEY: secret(),
+    SIGNING_SECRET: secret(),
+    POS_KEY_SECRET: secret(),
+    COUPON_CODE_SECRET: secret(),
+    WECHATPAY_MCHID: '1900000109',
+    WECHATPAY_MERCHANT_SERIAL: randomBytes(20).toString('hex').toUpperCase(),
+    WECHATPAY_MERCHANT_PRIVATE_KEY: pem(merchant.privateKey, 'pkcs8'),
+    WECHATPAY_PUBLIC_KEY_ID: `PUB_KEY_ID_${randomBytes(8).toString('hex')}`,
+    WECHATPAY_PUBLIC_KEY: pem(platform.publicKey, 'spki'),
+    WECHATPAY_APIV3_KEY: randomBytes(16).toString('hex'),
+  };
   const sim = await startSimulator({
     port: 0,
     host: '127.0.0.1',
@@ -77,6 +95,7 @@ export async function deployment(extra: Record<string, string> = {}): Promise<De
     WECHAT_API_BASE: `${sim.url}/wechat`,
     WECOM_API_BASE: `${sim.url}/wecom`,
     ...creds,
+    ...keys,
     ...extra,
   };
   return {
