@@ -41,7 +41,7 @@ afterAll(async () => {
   fs.rmSync(TMP, { recursive: true, force: true });
 });
 
-const adminToken = async () => (await ops.evaluate(() => window.localStorage.getItem('hub.admin.token'))) as string;
+const adminToken = async () => (await ops.evaluate(() => window.sessionStorage.getItem('hub.admin.token'))) as string;
 
 async function adminApi<T>(method: string, url: string, body?: unknown): Promise<T> {
   const res = await fetch(`${server.baseUrl}${url}`, { method, headers: { authorization: `Bearer ${await adminToken()}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });

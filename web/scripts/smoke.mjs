@@ -278,7 +278,7 @@ try {
     await page.fill('[data-testid="login-password"]', 'right');
     await page.click('[data-testid="login-submit"]');
     check('admin: after login the current user is shown', await waitFor(async () => (await text(page, 'current-user')).includes('王总')));
-    check('admin: token kept in localStorage', (await page.evaluate(() => localStorage.getItem('hub.admin.token'))) === 'tok-admin');
+    check('admin: token kept in sessionStorage', (await page.evaluate(() => sessionStorage.getItem('hub.admin.token'))) === 'tok-admin');
     check('admin: staffMe called with the bearer token', calls.some((c) => c.path === '/api/staff/me' && c.auth === 'Bearer tok-admin'));
     check('admin: lands on 概览', page.url().endsWith('#/dashboard'), page.url());
     const navIds = await page.locator('[data-testid^="nav-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
@@ -337,7 +337,7 @@ try {
     await page.click('[data-testid="nav-staff"]');
     check('admin: a 401 sends the user back to login', await waitFor(() => visible(page, 'login-username')));
     check('admin: expired session notice shown', (await page.locator('.ant-alert').first().innerText()).includes('请先登录'));
-    check('admin: token dropped on 401', (await page.evaluate(() => localStorage.getItem('hub.admin.token'))) === null);
+    check('admin: token dropped on 401', (await page.evaluate(() => sessionStorage.getItem('hub.admin.token'))) === null);
     state.expire = false;
 
     await page.fill('[data-testid="login-username"]', 'li');
@@ -350,7 +350,7 @@ try {
 
     await page.click('[data-testid="logout"]');
     check('admin: logout returns to login', await waitFor(() => visible(page, 'login-username')));
-    check('admin: logout called the server and cleared the token', calls.some((c) => c.path === '/api/auth/staff/logout') && (await page.evaluate(() => localStorage.getItem('hub.admin.token'))) === null);
+    check('admin: logout called the server and cleared the token', calls.some((c) => c.path === '/api/auth/staff/logout') && (await page.evaluate(() => sessionStorage.getItem('hub.admin.token'))) === null);
     await page.close();
     await browser.unrouteAll({ behavior: 'ignoreErrors' });
   }

@@ -21,14 +21,16 @@ type KoaMw = (ctx: Context, next: NextFunction) => Promise<unknown>;
 export function securityHeaders(env: Pick<AppEnv, 'NODE_ENV' | 'simulatorEnabled' | 'SIMULATOR_PORT'>): { sidebar: KoaMw; h5: KoaMw; other: KoaMw } {
   const production = env.NODE_ENV === 'production';
   // dev/test only: the H5 preview and the sidebar mint login codes at the local simulator
-  const connect = ["'self'", ...(env.simulatorEnabled ? [`http://127.0.0.1:${env.SIMULATOR_PORT}`, `http://localhost:${env.SIMULATOR_PORT}`] : [])];
+  const simulator = env.simulatorEnabled ? [`http://127.0.0.1:${env.SIMULATOR_PORT}`, `http://localhost:${env.SIMULATOR_PORT}`] : [];
+  // blob:/data: — Taro's H5 upload reads the photo a member chose through fetch(blob:…)
+  const connect = ["'self'", 'blob:', 'data:', ...simulator];
   const directives = (frameAncestors: string[], scriptExtra: string[] = []) => ({
     defaultSrc: ["'self'"],
     scriptSrc: ["'self'", ...scriptExtra],
     // antd and Taro set inline styles
     styleSrc: ["'self'", "'unsafe-inline'"],
     // avatars from WeCom/WeChat CDNs, attachment previews, QR codes drawn into data:/blob: URLs
-    imgSrc: ["'self'", 'data:', 'blob:', 'https:'],
+    imgSrc: ["'self'", 'data:', 'blob:', 'https:', ...simulator],
     fontSrc: ["'self'", 'data:'],
     connectSrc: connect,
     objectSrc: ["'none'"],

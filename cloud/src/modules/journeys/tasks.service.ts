@@ -35,8 +35,10 @@ export class JourneyTasksService {
   /** Same visibility as the sidebar contact view: owner, the store's manager, HQ. */
   async assertVisible(staff: StaffPrincipal, externalUserId: string): Promise<{ memberId: number | null }> {
     const c = await this.contacts.findByExternalId(externalUserId);
+    // HQ sees the whole chain, including a customer whose contact record is not synced yet
+    if (staff.role === 'hq_admin') return { memberId: c?.memberId ?? null };
     if (!c) throw new AppError('NOT_FOUND');
-    if (staff.role === 'hq_admin' || c.followStaffId === staff.staffId) return { memberId: c.memberId };
+    if (c.followStaffId === staff.staffId) return { memberId: c.memberId };
     if (staff.role === 'store_manager' && staff.storeId !== null) {
       if (c.followStaff?.storeId === staff.storeId) return { memberId: c.memberId };
       if (c.memberId && (await this.directory.member(c.memberId))?.storeId === staff.storeId) return { memberId: c.memberId };

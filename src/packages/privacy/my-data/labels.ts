@@ -18,6 +18,9 @@ export const SECTION_LABELS: Record<string, string> = {
   purchases: '购买记录',
   payments: '支付记录',
   referrals: '邀请记录',
+  feedback: '意见与评价',
+  followups: '员工跟进记录',
+  advisoryPanel: '顾客顾问团',
 };
 
 export const FIELD_LABELS: Record<string, string> = {
@@ -65,6 +68,15 @@ export const FIELD_LABELS: Record<string, string> = {
   paidAt: '支付时间',
   pickedUpAt: '自提时间',
   updatedAt: '更新时间',
+  orderNo: '订单号',
+  items: '商品',
+  refundFen: '退款金额',
+  kind: '类型',
+  invitedAt: '受邀时间',
+  moderator: '群管理员',
+  roundId: '场次编号',
+  review: '评测内容',
+  reviewedAt: '评测时间',
 };
 
 /** Values of enumerations, per field (status: pending → 待审核 …). */
@@ -88,6 +100,8 @@ const VALUE_LABELS: Record<string, Record<string, string>> = {
     paid: '已支付',
     refunded: '已退款',
     picked_up: '已自提',
+    pending_payment: '待支付',
+    refunding: '退款中',
   },
   type: { coupon: '优惠券', journey: '关怀旅程', favourite: '收藏', purchase_signal: '推荐依据（买过的商品）' },
   source: { rfm: '消费分层', contest: '菜谱大赛', classes: '课程', channel: '渠道', manual: '员工添加', wecom: '企业微信' },
