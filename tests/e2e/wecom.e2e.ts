@@ -367,8 +367,18 @@ test('a built-in journey is editable in the ops page and can be restored to its 
   await byTestId(ops, 'journey-open-wake_up').click();
   await byTestId(ops, 'journey-tab-edit').click();
   await byTestId(ops, 'journey-restore').click();
-  await ops.locator('.ant-popconfirm .ant-btn-primary').click();
-  await expectText(byTestId(ops, 'journey-detail'), '连续 30 天无互动');
+  // the confirm button can be clicked while antd's pop-in animation still moves it: retry the click
+  // until the restored rule shows (restoring twice is the same defaults)
+  for (let attempt = 1; ; attempt++) {
+    await ops.locator('.ant-popconfirm:not(.ant-popover-hidden) .ant-btn-primary').click({ timeout: 5_000 }).catch(() => undefined);
+    try {
+      await expectText(byTestId(ops, 'journey-detail'), '连续 30 天无互动', 5_000);
+      break;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      if (!(await ops.locator('.ant-popconfirm:not(.ant-popover-hidden)').count())) await byTestId(ops, 'journey-restore').click();
+    }
+  }
   await shot(ops, '11-journey-restored');
   expectNoPageIssues(ops);
 });

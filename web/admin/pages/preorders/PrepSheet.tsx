@@ -17,7 +17,15 @@ export function PrepSheetPage() {
   useEffect(() => {
     if (!q.campaignId || !q.storeId || !q.day) return;
     setError(null);
-    api.call(opsPrepSheet, { query: q }).then(setSheet, (e) => setError(errorMessage(e)));
+    // an answer for an earlier choice (day typed after store) must not overwrite the current one
+    let current = true;
+    api.call(opsPrepSheet, { query: q }).then(
+      (s) => current && setSheet(s),
+      (e) => current && setError(errorMessage(e)),
+    );
+    return () => {
+      current = false;
+    };
   }, [api, q]);
 
   return (
