@@ -86,7 +86,7 @@ function ImportPanel({ stores }: { stores: Store[] }) {
     try {
       const fd = new FormData();
       fd.append(api.IMPORT_UPLOAD_FIELD, file);
-      const stored = localStorage.getItem(TOKEN_KEY);
+      const stored = sessionStorage.getItem(TOKEN_KEY); // where auth.tsx keeps the staff token
       const res = await fetch(`/api/admin/purchases/imports?storeId=${storeId}&kind=${kind}`, { method: 'POST', body: fd, headers: stored ? { authorization: `Bearer ${stored}` } : {} });
       const body = await res.json();
       if (!res.ok) throw new Error(body.message ?? '上传失败');
@@ -209,7 +209,7 @@ function ImportPanel({ stores }: { stores: Store[] }) {
                 {imp.errors > 0 && (
                   <Button
                     onClick={async () => {
-                      const stored = localStorage.getItem(TOKEN_KEY);
+                      const stored = sessionStorage.getItem(TOKEN_KEY); // where auth.tsx keeps the staff token
                       const res = await fetch(`/api/admin/purchases/imports/${imp.id}/errors.csv`, { headers: stored ? { authorization: `Bearer ${stored}` } : {} });
                       const url = URL.createObjectURL(await res.blob());
                       const a = document.createElement('a');
