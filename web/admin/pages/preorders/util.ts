@@ -34,7 +34,7 @@ export async function downloadOrdersXlsx(query: Record<string, string | number |
     .filter(([, v]) => v !== undefined && v !== '')
     .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
     .join('&');
-  const res = await fetch(`/api/ops/preorder/orders.xlsx${qs ? `?${qs}` : ''}`, { headers: { authorization: `Bearer ${localStorage.getItem(TOKEN_KEY) ?? ''}` } });
+  const res = await fetch(`/api/ops/preorder/orders.xlsx${qs ? `?${qs}` : ''}`, { headers: { authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY) ?? ''}` } });
   if (!res.ok) {
     const body = (await res.json().catch(() => ({}))) as { code?: string; message?: string };
     throw new ApiError(res.status, (body.code ?? 'INTERNAL') as never, body.message ?? '导出失败');
