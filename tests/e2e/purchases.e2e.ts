@@ -54,6 +54,8 @@ async function importFile(file: string, expectStatus: string | RegExp) {
   await ops.goto(`${server.baseUrl}/admin/#/purchases`);
   await ops.reload();
   await byTestId(ops, 'purchases-page').waitFor();
+  // the picker is enabled once the stores are loaded (a file needs its store)
+  await ops.locator('[data-testid="import-upload"]:not([disabled])').waitFor();
   await ops.locator('input[type=file]').setInputFiles(file);
   await byTestId(ops, 'import-preview').waitFor();
   // the common header names were mapped already

@@ -142,8 +142,9 @@ function ImportPanel({ stores }: { stores: Store[] }) {
               { value: 'products', label: '商品资料' },
             ]}
           />
-          <Upload accept=".csv,.xlsx" showUploadList={false} beforeUpload={(f) => (void upload(f), false)}>
-            <Button icon={<UploadOutlined />} loading={busy} data-testid="import-upload">
+          {/* a file needs its store: the picker waits until the stores are known */}
+          <Upload accept=".csv,.xlsx" showUploadList={false} disabled={!storeId} beforeUpload={(f) => (void upload(f), false)}>
+            <Button icon={<UploadOutlined />} loading={busy} disabled={!storeId} data-testid="import-upload">
               选择文件
             </Button>
           </Upload>
