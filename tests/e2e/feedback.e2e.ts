@@ -105,7 +105,8 @@ test('a member who is the clerk’s WeCom customer; a class starting soon', asyn
   await byTestId(member, 'consent-agree').click();
   await byTestId(member, 'page-home').waitFor();
   const { code } = await sim<{ code: string }>('POST', '/wechat/codes', { openid });
-  const login = await client('').call(I.memberLogin, { body: { code } });
+  // consent travels with the login: the H5 page's own sign-in may still be in flight
+  const login = await client('').call(I.memberLogin, { body: { code, consentVersion: I.CURRENT_PRIVACY_VERSION } });
   memberApi = client(login.token);
 
   ext = await fireContact('add_external_contact', { name: NAME, unionid });
