@@ -57,10 +57,15 @@ async function fillModal(page: Page, fields: Record<string, string>) {
 
 async function pickGroup(page: Page, name: string) {
   const select = page.locator('.ant-modal [data-testid="library-group"]');
-  await select.click();
-  await page.keyboard.type(name);
-  await page.keyboard.press('Enter');
-  await page.keyboard.press('Escape');
+  // typing while the modal still animates in can be lost: check the choice took, and type again
+  for (let attempt = 1; ; attempt++) {
+    await select.click();
+    await page.keyboard.type(name);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
+    if (((await select.textContent()) ?? '').includes(name)) return;
+    if (attempt >= 3 || !(await select.isVisible())) throw new Error(`group 「${name}」 was not picked`);
+  }
 }
 
 test('ops add a quick reply and a material, by group', async () => {
