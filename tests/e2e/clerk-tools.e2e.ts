@@ -91,12 +91,15 @@ test('ops add a quick reply and a material, by group', async () => {
 });
 
 let memberName = '';
+/** Demo names can repeat: the detail page is opened by the member's id, not the first row with the name. */
+let memberId = 0;
 
 test('a clerk sees the corp tags, writes a follow-up note and sends a quick reply and a material', async () => {
   const ch = (await admin.call(wecomApi.listChannels, { query: { q: '门店收银台' } })).items[0];
   const contacts = (await admin.call(wecomApi.listChannelContacts, { params: { channelId: ch.id }, query: { page: 1, pageSize: 50 } })).items;
   const c = contacts.find((x) => x.memberId !== null)!;
   memberName = c.name ?? '';
+  memberId = c.memberId!;
   // the corp admin tags the customer in the WeCom client with a tag of the corp's own
   const group = await sim('/__sim/wecom/corp-tags', { group_name: '客户等级', names: ['老街坊'] });
   await sim('/__sim/wecom/contact-tags', { external_userid: c.externalUserId, userid: c.staffUserId, tag_ids: [group.tag[0].id] });
@@ -173,7 +176,7 @@ test('ops filter members, open the detail page and export the list to Excel', as
   sheet.eachRow((row, i) => i > 1 && expect(row.getCell(8).value).toBe('已添加'));
 
   // the member's detail page
-  await byTestId(ops, 'members-table').locator('tr.ant-table-row', { hasText: memberName }).first().click();
+  await byTestId(ops, 'members-table').locator(`tr.ant-table-row[data-row-key="${memberId}"]`).click();
   await expectText(byTestId(ops, 'member-detail-name'), memberName);
   await expectText(byTestId(ops, 'member-detail-wecom'), '到店顾客');
   await expectText(byTestId(ops, 'member-detail-timeline'), '电话跟进：电话确认：周六上午来取年货');
