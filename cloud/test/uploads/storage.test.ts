@@ -115,7 +115,7 @@ describe('the app with UPLOAD_STORAGE=s3', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp(s3.env);
-  });
+  }, 120_000);
   afterAll(() => t?.close());
 
   test('a member photo goes to the bucket, is served from it, and leaves with the account', async () => {
