@@ -56,18 +56,22 @@ const OVERRIDABLE = new Set(['PATCH', 'PUT', 'DELETE']);
  * The mini-program's wx.request has no PATCH: its client sends POST + x-http-method-override.
  * The function routes before any middleware runs, so the override is applied to the event here.
  */
-export function applyMethodOverride(event: GatewayEvent): GatewayEvent {
+export function applyMethodOverride<E extends GatewayEvent | { method?: string; headers?: Record<string, unknown> }>(event: E): E {
   const header = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === 'x-http-method-override')?.[1];
   const wanted = String(header ?? '')
     .trim()
     .toUpperCase();
-  if (String(event.httpMethod).toUpperCase() === 'POST' && OVERRIDABLE.has(wanted)) return { ...event, httpMethod: wanted };
+  if (!OVERRIDABLE.has(wanted)) return event;
+  if ('httpMethod' in event) return String(event.httpMethod).toUpperCase() === 'POST' ? { ...event, httpMethod: wanted } : event;
+  // FC's HTTP trigger hands over the request itself
+  if (String(event.method).toUpperCase() === 'POST') (event as { method?: string }).method = wanted;
   return event;
 }
 
 export interface HttpFunction {
   initializer(context: FcContext): Promise<void>;
-  handler(event: GatewayEvent, context: FcContext): Promise<GatewayResult>;
+  /** (event, context) for API-gateway events; FC's HTTP trigger calls (request, response, context). */
+  handler(event: GatewayEvent, context: FcContext, httpContext?: unknown): Promise<GatewayResult>;
   starter: BootstrapStarter;
 }
 
@@ -97,8 +101,8 @@ export function createHttpFunction(o: { globalConfig?: Record<string, unknown> }
     initializer: async (context) => {
       await exported.initializer(context);
     },
-    handler: async (event, context) => {
-      const result = (await exported.handler(applyMethodOverride(event), context)) as GatewayResult;
+    handler: async (event, context, httpContext) => {
+      const result = (await exported.handler(applyMethodOverride(event), context, httpContext)) as GatewayResult;
       await settle();
       return result;
     },
@@ -110,8 +114,8 @@ const get = () => (instance ??= createHttpFunction());
 
 /** FC entry points (f.yml → functions.api). */
 export const initializer = (context: FcContext): Promise<void> => get().initializer(context);
-export const handler = (event: GatewayEvent | Buffer | string, context: FcContext): Promise<GatewayResult> => {
+export const handler = (event: GatewayEvent | Buffer | string, context: FcContext, httpContext?: unknown): Promise<GatewayResult> => {
   // FC hands API-gateway events over as bytes
   const parsed = Buffer.isBuffer(event) || typeof event === 'string' ? (JSON.parse(String(event)) as GatewayEvent) : event;
-  return get().handler(parsed, context);
+  return get().handler(parsed, context, httpContext);
 };

@@ -6,7 +6,7 @@
  * Tokens and tickets live in the platform_token table via TokenCache, shared by all instances.
  */
 import { randomBytes } from 'crypto';
-import { Config, Inject, Logger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { ApplicationContext, Config, type IMidwayContainer, Init, Logger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { InjectEntityModel } from '@midwayjs/typeorm';
 import { getJsApiSignature } from '@wecom/crypto';
 import { Repository } from 'typeorm';
@@ -94,8 +94,20 @@ export class HttpWecomClient implements WecomClient {
   @InjectEntityModel(PlatformToken)
   tokenRepo?: Repository<PlatformToken>;
 
-  @Inject()
-  chainLimits?: ChainLimits;
+  @ApplicationContext()
+  appCtx?: IMidwayContainer;
+
+  /** Resolved at init: a container without core/limits (a bare platform test) counts in-process only. */
+  chainLimits?: ChainLimits | null;
+
+  @Init()
+  async resolveChainLimits(): Promise<void> {
+    try {
+      this.chainLimits = this.appCtx ? await this.appCtx.getAsync(ChainLimits) : null;
+    } catch {
+      this.chainLimits = null;
+    }
+  }
 
   private options?: Omit<WecomClientOptions, 'tokenRepo'>;
   private readonly ring = new CallRing(200);

@@ -10,7 +10,8 @@ import { type PlatformConfig, PlatformError, WECOM_CLIENT } from '../../src/plat
 import { PlatformToken } from '../../src/platform/platform-token.entity';
 import { HttpWecomClient } from '../../src/platform/wecom.client';
 import { startTestApp, type TestApp } from '../helpers/app';
-import { db } from '../helpers/fixtures';
+import { db, makeMember } from '../helpers/fixtures';
+import { MEMBER_CODES_PER_MINUTE, PurchasesService } from '../../src/modules/purchases/purchases.service';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -114,4 +115,16 @@ test('over budget: wait for the window when it turns soon, refuse when it does n
   const broken = new ChainApiLimiter({ hit: async () => Promise.reject(new Error('database gone')) }, 'wecom:c', undefined, { onStoreError: (e) => errors.push(e) });
   await expect(broken.take('x')).resolves.toBeUndefined();
   expect(errors).toHaveLength(1);
+});
+
+test('member codes: a member is issued at most MEMBER_CODES_PER_MINUTE a minute, counted chain-wide', async () => {
+  const purchases = await t.container.getAsync(PurchasesService);
+  const m = await makeMember(t);
+  const other = await makeMember(t);
+  // the windows are minutes of the real clock here: do not start right before one turns
+  const left = 60_000 - (Date.now() % 60_000);
+  if (left < 8_000) await new Promise((r) => setTimeout(r, left + 50));
+  for (let i = 0; i < MEMBER_CODES_PER_MINUTE; i++) await purchases.issueMemberCode(m.id);
+  await expect(purchases.issueMemberCode(m.id)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+  await expect(purchases.issueMemberCode(other.id)).resolves.toMatchObject({ code: expect.stringMatching(/^66\d{16}$/) });
 });
