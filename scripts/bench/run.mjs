@@ -11,7 +11,8 @@
 // benchmark, stops everything, and prints the result as exactly one JSON line — the last line on
 // stdout. Progress goes to stderr. Exit code 0 only when the result says ok.
 //
-// Common flags: --mariadb, --sqlite (over a benchmark's MariaDB default), --database-url <mysql://…>, --node-env <development|test>, --no-build
+// Common flags: --mariadb, --sqlite (over a benchmark's MariaDB default), --database-url <mysql://…>, --node-env <development|test>, --no-build,
+// --cpu-prof <dir> (the server writes a V8 CPU profile there when it stops: open it in Chrome DevTools)
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -103,6 +104,7 @@ try {
     databaseUrl,
     env: mod.serverEnv ?? {},
     nodeEnv: typeof args['node-env'] === 'string' ? args['node-env'] : 'development',
+    nodeArgs: typeof args['cpu-prof'] === 'string' ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`] : [],
     log,
   });
   cleanups.push(server.stop);
