@@ -110,15 +110,24 @@ export class RegistrationService {
       if (status === 'waitlisted') {
         // the end of the queue: the new waiting count is this household's position (everyone ahead
         // joined under the same lock and is committed). On MySQL the statement hands it back
-        // through LAST_INSERT_ID(expr), saving a read while the row is locked.
-        const queued = await tx
-          .createQueryBuilder()
-          .update(ClassSession)
-          .set({ arrivalSeq: () => 'arrival_seq + 1', waitingCount: () => (mysql ? 'LAST_INSERT_ID(waiting_count + 1)' : 'waiting_count + 1') })
-          .where("id = :id AND status = 'scheduled'", { id: s.id })
-          .execute();
-        if (!queued.affected) throw new AppError('CLASS_SESSION_UNAVAILABLE');
-        if (mysql) position = Number((queued.raw as { insertId?: number }).insertId) || null;
+        // through LAST_INSERT_ID(expr) in its OK packet (a raw query: TypeORM's UpdateResult drops
+        // it), saving a read while the row is locked; SQLite reads it (in process, no round trip).
+        if (mysql) {
+          const queued: { affectedRows?: number; insertId?: number } = await tx.query(
+            "UPDATE class_session SET arrival_seq = arrival_seq + 1, waiting_count = LAST_INSERT_ID(waiting_count + 1) WHERE id = ? AND status = 'scheduled'",
+            [s.id],
+          );
+          if (!queued.affectedRows) throw new AppError('CLASS_SESSION_UNAVAILABLE');
+          position = Number(queued.insertId) || null;
+        } else {
+          const queued = await tx
+            .createQueryBuilder()
+            .update(ClassSession)
+            .set({ arrivalSeq: () => 'arrival_seq + 1', waitingCount: () => 'waiting_count + 1' })
+            .where("id = :id AND status = 'scheduled'", { id: s.id })
+            .execute();
+          if (!queued.affected) throw new AppError('CLASS_SESSION_UNAVAILABLE');
+        }
       }
       await tx
         .createQueryBuilder()
@@ -245,7 +254,11 @@ export class RegistrationService {
    */
   async promote(sessionId: number, now = new Date()): Promise<number[]> {
     return retryingTransaction(this.db, async (tx) => {
-      const s = await tx.findOne(ClassSession, { where: { id: sessionId } });
+      // MySQL: the session row is locked first (the same lock order as registration and cancel), so
+      // the seats read here stay true while this transaction hands them out; without the lock a
+      // concurrent promotion made every later UPDATE miss while the snapshot still showed seats.
+      // SQLite serialises transactions anyway (and has no row locks).
+      const s = await tx.findOne(ClassSession, { where: { id: sessionId }, ...(this.db.kind === 'mysql' ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
       if (!s || s.status !== 'scheduled' || new Date(s.startsAt) <= now || s.waitingCount <= 0) return [];
       let adultLeft = s.adultLeft;
       let childLeft = s.childLeft;
@@ -267,10 +280,10 @@ export class RegistrationService {
           .where("id = :id AND status = 'scheduled' AND adult_left >= :a AND child_left >= :c")
           .setParameters({ id: sessionId, a: w.adults, c: w.children })
           .execute();
-        const fresh = await tx.findOneOrFail(ClassSession, { where: { id: sessionId }, select: { id: true, adultLeft: true, childLeft: true } });
-        adultLeft = fresh.adultLeft;
-        childLeft = fresh.childLeft;
-        if (!took.affected) continue;
+        // the row is ours until commit: what is left is known without reading it again
+        if (!took.affected) throw new RetryTransaction('seats changed under the promotion');
+        adultLeft -= w.adults;
+        childLeft -= w.children;
         const moved = await tx
           .createQueryBuilder()
           .update(ClassRegistration)
