@@ -53,7 +53,13 @@ export function numberArg(args, name, fallback) {
 }
 
 export async function getJson(url, init) {
-  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
+  let res;
+  try {
+    res = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
+  } catch (err) {
+    // undici says only "fetch failed": name the URL and the cause
+    throw Object.assign(new Error(`${init?.method ?? 'GET'} ${url}: ${err.cause?.code ?? err.cause?.message ?? err.message}`), { cause: err.cause });
+  }
   const text = await res.text();
   let body;
   try {
@@ -327,6 +333,8 @@ export async function provisionHq(server, { storeName = '压测门店', staff = 
     if (res.status !== 200) throw new Error(`POST ${url}: HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
     return res.body;
   };
+  // the CLI run may have outlasted the server's keep-alive: a pooled socket it closed fails once
+  await waitForHealth(server.baseUrl, { timeoutMs: 10_000 });
   const { token } = await post('/api/auth/staff/login', { username, password: first });
   await post('/api/staff/me/password', { currentPassword: first, newPassword: `${first}-changed` }, token);
   const store = await post('/api/admin/stores', { name: storeName, region: '压测片区' }, token);
