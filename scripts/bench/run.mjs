@@ -6,6 +6,7 @@
 //   run({ baseUrl, args, log, server }): Promise<{ ok: boolean, ...figures }>
 //   serverEnv?: extra environment for the server (e.g. { SEED_DEMO: '1' })
 //   defaultDatabase?: 'mariadb' to run on a private MariaDB unless --sqlite / --database-url
+//   builds?: what must be built before the server starts (default ['cloud'])
 // The runner builds the cloud if stale, starts its own server on spare ports (SQLite in a temp
 // folder, or --mariadb for a private MariaDB, or --database-url / DATABASE_URL), runs the
 // benchmark, stops everything, and prints the result as exactly one JSON line — the last line on
@@ -89,7 +90,8 @@ let result;
 try {
   const mod = await import(pathToFileURL(path.join(here, `${name}.mjs`)).href);
   if (typeof mod.run !== 'function') throw new Error(`scripts/bench/${name}.mjs does not export run()`);
-  if (!args['no-build']) await ensureBuilt(['cloud'], { log });
+  // the cloud, plus what a benchmark serves (`export const builds = ['cloud', 'h5', 'web']`)
+  if (!args['no-build']) await ensureBuilt(mod.builds ?? ['cloud'], { log });
 
   let databaseUrl = typeof args['database-url'] === 'string' ? args['database-url'] : process.env.DATABASE_URL;
   if (args.sqlite) databaseUrl = undefined;
