@@ -53,7 +53,13 @@ export function numberArg(args, name, fallback) {
 }
 
 export async function getJson(url, init) {
-  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
+  let res;
+  try {
+    res = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
+  } catch (err) {
+    // undici says only "fetch failed": name the URL and the cause
+    throw Object.assign(new Error(`${init?.method ?? 'GET'} ${url}: ${err.cause?.code ?? err.cause?.message ?? err.message}`), { cause: err.cause });
+  }
   const text = await res.text();
   let body;
   try {
@@ -85,10 +91,11 @@ export async function waitForHealth(baseUrl, { timeoutMs = 60_000, isDead = () =
 
 /**
  * Start `node cloud/bootstrap.js` on spare ports with the simulator on.
- * databaseUrl: mysql://… or undefined for SQLite in a fresh temp DATA_DIR.
+ * databaseUrl: mysql://… or undefined for SQLite in a fresh temp DATA_DIR. nodeArgs: flags for the
+ * server's node (e.g. --cpu-prof, which NODE_OPTIONS does not accept).
  * Returns { baseUrl, simulatorUrl, port, simulatorPort, dbKind, databaseUrl, dataDir, health, stop() }.
  */
-export async function startServer({ databaseUrl, env = {}, nodeEnv = 'development', log = stderrLog('[bench] ') } = {}) {
+export async function startServer({ databaseUrl, env = {}, nodeEnv = 'development', nodeArgs = [], log = stderrLog('[bench] ') } = {}) {
   const entry = path.join(ROOT, 'cloud', 'bootstrap.js');
   if (!fs.existsSync(entry)) throw new Error('cloud/bootstrap.js does not exist');
   const port = await freePort();
@@ -104,16 +111,18 @@ export async function startServer({ databaseUrl, env = {}, nodeEnv = 'developmen
     DATA_DIR: dataDir,
     SIMULATOR: '1',
     SIMULATOR_PORT: String(simulatorPort),
-    SEED_DEMO: '0',
     LOG_LEVEL: 'warn',
     ...env,
-    // a benchmark measures only its own traffic: never the showcase's channel adds, contests or classes
+    // a benchmark measures only its own traffic, whatever the environment or the benchmark says:
+    // no demo chain and never the showcase's channel adds, contests or classes (provisionHq below
+    // makes the accounts and the store a benchmark needs)
+    SEED_DEMO: '0',
     SEED_SHOWCASE: '0',
   };
   if (databaseUrl) childEnv.DATABASE_URL = databaseUrl;
   else delete childEnv.DATABASE_URL;
 
-  const child = spawn(process.execPath, [entry], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, entry], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   const tail = [];
   const forward = (stream) => {
     let buf = '';
@@ -294,4 +303,56 @@ export async function loadTest({ warmup = 0, label, log = stderrLog(''), ...opti
       `p99 ${summary.p99_ms} ms, ${summary.errors} errors, ${summary.non2xx} non-2xx`,
   );
   return { ...summary, raw };
+}
+
+/**
+ * The accounts a benchmark needs on a server started without demo data, made the way an operator
+ * makes them: the first HQ admin through `npm run admin -- create-admin` (the CLI, against the
+ * server's database), its first sign-in with the forced password change, then one store and, when
+ * `staff` is given ({ username, displayName, wecomUserId, role }), a staff account in it through the
+ * ops API. Returns { token (HQ admin), storeId, storeName, staff }.
+ */
+export async function provisionHq(server, { storeName = '压测门店', staff = null, log = stderrLog('[bench] ') } = {}) {
+  const cli = path.join(ROOT, 'cloud', 'dist', 'cloud', 'src', 'cli', 'admin.js');
+  const username = 'bench_hq';
+  const first = `Bench-${Math.random().toString(36).slice(2)}-1`;
+  const env = { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn' };
+  if (server.databaseUrl) env.DATABASE_URL = server.databaseUrl;
+  else {
+    delete env.DATABASE_URL;
+    env.DATA_DIR = server.dataDir;
+  }
+  const made = spawnSync(process.execPath, [cli, 'create-admin', '--username', username, '--password-stdin'], { cwd: ROOT, env, input: `${first}\n`, encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`create-admin failed (${made.status}): ${made.stderr || made.stdout}`);
+  const post = async (url, body, token) => {
+    const res = await getJson(`${server.baseUrl}${url}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    if (res.status !== 200) throw new Error(`POST ${url}: HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+    return res.body;
+  };
+  // the CLI run may have outlasted the server's keep-alive: a pooled socket it closed fails once
+  await waitForHealth(server.baseUrl, { timeoutMs: 10_000 });
+  const { token } = await post('/api/auth/staff/login', { username, password: first });
+  await post('/api/staff/me/password', { currentPassword: first, newPassword: `${first}-changed` }, token);
+  const store = await post('/api/admin/stores', { name: storeName, region: '压测片区' }, token);
+  let staffProfile = null;
+  if (staff) {
+    const created = await post(
+      '/api/admin/staff',
+      { username: staff.username, displayName: staff.displayName, role: staff.role ?? 'staff', storeId: store.id, wecomUserId: staff.wecomUserId ?? null },
+      token,
+    );
+    staffProfile = created.staff;
+  }
+  log(`provisioned HQ admin ${username} (CLI), store ${store.id} ${store.name}${staffProfile ? `, staff ${staffProfile.username}` : ''}`);
+  return { token, storeId: store.id, storeName: store.name, staff: staffProfile };
+}
+
+/** Health at `connections` connections for `seconds` (the yardstick every figure is read against). */
+export async function measureHealth(baseUrl, { connections = 64, seconds = 5, warmup = 1, log = stderrLog('') } = {}) {
+  const r = await loadTest({ url: `${baseUrl}/api/health`, connections, duration: seconds, warmup, label: 'health', log });
+  return { requests_per_s: r.requests_per_s, p50_ms: r.p50_ms, p99_ms: r.p99_ms, non2xx: r.non2xx, errors: r.errors };
 }

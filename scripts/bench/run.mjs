@@ -6,12 +6,14 @@
 //   run({ baseUrl, args, log, server }): Promise<{ ok: boolean, ...figures }>
 //   serverEnv?: extra environment for the server (e.g. { SEED_DEMO: '1' })
 //   defaultDatabase?: 'mariadb' to run on a private MariaDB unless --sqlite / --database-url
+//   builds?: what must be built before the server starts (default ['cloud'])
 // The runner builds the cloud if stale, starts its own server on spare ports (SQLite in a temp
 // folder, or --mariadb for a private MariaDB, or --database-url / DATABASE_URL), runs the
 // benchmark, stops everything, and prints the result as exactly one JSON line — the last line on
 // stdout. Progress goes to stderr. Exit code 0 only when the result says ok.
 //
-// Common flags: --mariadb, --sqlite (over a benchmark's MariaDB default), --database-url <mysql://…>, --node-env <development|test>, --no-build
+// Common flags: --mariadb, --sqlite (over a benchmark's MariaDB default), --database-url <mysql://…>, --node-env <development|test>, --no-build,
+// --cpu-prof <dir> (the server writes a V8 CPU profile there when it stops: open it in Chrome DevTools)
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -88,7 +90,8 @@ let result;
 try {
   const mod = await import(pathToFileURL(path.join(here, `${name}.mjs`)).href);
   if (typeof mod.run !== 'function') throw new Error(`scripts/bench/${name}.mjs does not export run()`);
-  if (!args['no-build']) await ensureBuilt(['cloud'], { log });
+  // the cloud, plus what a benchmark serves (`export const builds = ['cloud', 'h5', 'web']`)
+  if (!args['no-build']) await ensureBuilt(mod.builds ?? ['cloud'], { log });
 
   let databaseUrl = typeof args['database-url'] === 'string' ? args['database-url'] : process.env.DATABASE_URL;
   if (args.sqlite) databaseUrl = undefined;
@@ -103,6 +106,7 @@ try {
     databaseUrl,
     env: mod.serverEnv ?? {},
     nodeEnv: typeof args['node-env'] === 'string' ? args['node-env'] : 'development',
+    nodeArgs: typeof args['cpu-prof'] === 'string' ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`] : [],
     log,
   });
   cleanups.push(server.stop);

@@ -3,15 +3,21 @@
 // the waitlist positions are 1..N-S with no gaps or duplicates, the waitlist order equals the
 // arrival order (the order in which the server accepted the registrations), every member was told
 // the position the roster shows, and afterwards that cancellations promote the first in line.
-// Flags: --members <n> (500), --seats <n> (20), --login-concurrency <n> (25), --cancel <n> (5).
+// Then a 64-connection phase: the same members register for P more sessions (default 5, 50 seats
+// each) with 64 requests always in flight, checked the same way per session.
+// Every figure is read against the same server's /api/health at 64 connections, measured first.
+// Flags: --members <n> (500), --seats <n> (20), --login-concurrency <n> (25), --cancel <n> (5),
+//        --phase-sessions <n> (5; a member may hold 6 upcoming bookings), --phase-seats <n> (50),
+//        --connections <n> (64), --health-seconds <n> (5)
 //
 // Members are created the way real ones are: a wx.login code from the simulator and the member
-// login route (no test-only fixture route exists in the cloud); the class is created by the demo
-// HQ account through the ops API.
-import { getJson, numberArg } from './lib.mjs';
+// login route (no test-only fixture route exists in the cloud); the classes are created through the
+// ops API by an HQ admin made with the admin CLI (the server runs without demo data).
+import { getJson, loadTest, measureHealth, numberArg, provisionHq } from './lib.mjs';
 
-export const description = 'N members register for an S-seat session at once (--members 500 --seats 20); checks no oversell and waitlist order';
-export const serverEnv = { SEED_DEMO: '1' };
+export const description = 'N members register for an S-seat session at once (--members 500 --seats 20), then a 64-connection phase; checks no oversell and waitlist order';
+// its figures are stated on MariaDB (issue 21)
+export const defaultDatabase = 'mariadb';
 
 const CONSENT_FALLBACK = '2026-11-01';
 
@@ -58,32 +64,32 @@ export async function run({ baseUrl, args, log, server }) {
   const loginConcurrency = numberArg(args, 'login-concurrency', 25);
   const cancelCount = Math.min(numberArg(args, 'cancel', 5), seats);
   if (members < 1 || seats < 1) throw new Error('--members and --seats must be at least 1');
+  const phaseSessions = numberArg(args, 'phase-sessions', 5);
+  const phaseSeats = numberArg(args, 'phase-seats', 50);
+  const connections = numberArg(args, 'connections', 64);
+  if (phaseSessions > 5) throw new Error('--phase-sessions: a member holds at most 6 upcoming bookings (the race takes one)');
   const problems = [];
 
-  // ---- ops: a free class with `seats` adult seats, three days ahead
+  // ---- ops: an HQ admin and a store (no demo data), a free class with `seats` adult seats, three days ahead
   const config = await getJson(`${baseUrl}/api/config`);
   const privacyVersion = config.body?.privacyVersion ?? CONSENT_FALLBACK;
-  const admin = await post(`${baseUrl}/api/auth/staff/login`, { username: 'admin', password: 'admin123' });
-  if (admin.status !== 200) throw new Error(`demo admin login failed: ${admin.status} ${JSON.stringify(admin.body)}`);
-  const hq = admin.body.token;
-  const storeId = admin.body.staff.storeId ?? (await firstStoreId(baseUrl, hq));
-  const start = new Date(Date.now() + 3 * 24 * 3600_000);
-  const created = await post(
-    `${baseUrl}/api/ops/classes`,
-    {
-      title: '抢座测试·手工水饺',
-      type: 'class',
-      hostName: '李师傅',
-      storeId,
-      adultSeats: seats,
-      childSeats: 0,
-      startsAt: start.toISOString(),
-      endsAt: new Date(start.getTime() + 90 * 60_000).toISOString(),
-    },
-    hq,
-  );
-  if (created.status !== 200) throw new Error(`create class failed: ${created.status} ${JSON.stringify(created.body)}`);
-  const sessionId = created.body.sessions[0].id;
+  const { token: hq, storeId } = await provisionHq(server, { log });
+  const newSession = async (title, n, dayOffset) => {
+    const start = new Date(Date.now() + dayOffset * 24 * 3600_000);
+    const created = await post(
+      `${baseUrl}/api/ops/classes`,
+      { title, type: 'class', hostName: '李师傅', storeId, adultSeats: n, childSeats: 0, startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 90 * 60_000).toISOString() },
+      hq,
+    );
+    if (created.status !== 200) throw new Error(`create class failed: ${created.status} ${JSON.stringify(created.body)}`);
+    return created.body.sessions[0].id;
+  };
+  const sessionId = await newSession('抢座测试·手工水饺', seats, 3);
+  const phaseIds = [];
+  for (let k = 0; k < phaseSessions; k++) phaseIds.push(await newSession(`抢座测试·小小面点师 ${k + 1}`, phaseSeats, 4 + k));
+
+  // ---- the yardstick: the same server's health at the same concurrency, before any load
+  const health = await measureHealth(baseUrl, { connections, seconds: numberArg(args, 'health-seconds', 5), log });
   log(`session ${sessionId}: ${seats} seats; logging in ${members} members through the simulator…`);
 
   // ---- members: wx.login code from the simulator -> member login
@@ -121,29 +127,8 @@ export async function run({ baseUrl, args, log, server }) {
   log(`race: ${ok.length} accepted in ${Math.round(raceMs)} ms; ${confirmedAnswers.length} confirmed, ${waitlistedAnswers.length} waitlisted`);
 
   // ---- verify from the server's roster
-  const roster = await getJson(`${baseUrl}/api/ops/classes/sessions/${sessionId}/roster`, { headers: { authorization: `Bearer ${hq}` } });
-  if (roster.status !== 200) throw new Error(`roster failed: ${roster.status}`);
-  const items = roster.body.items;
-  const confirmed = items.filter((i) => i.status === 'confirmed');
-  const queue = items.filter((i) => i.status === 'waitlisted');
-  const session = roster.body.session;
-  if (confirmed.length !== seats) problems.push(`roster has ${confirmed.length} confirmed, expected ${seats}`);
-  if (session.adultSeatsLeft !== 0) problems.push(`adult seats left ${session.adultSeatsLeft}, expected 0`);
-  if (items.length !== members) problems.push(`roster has ${items.length} registrations, expected ${members}`);
-  const seqs = items.map((i) => i.arrivalSeq).sort((a, b) => a - b);
-  const arrivalDistinct = seqs.every((s, i) => s === i + 1);
-  if (!arrivalDistinct) problems.push('arrival numbers are not exactly 1..N');
-  const maxConfirmedSeq = Math.max(...confirmed.map((i) => i.arrivalSeq));
-  const minQueuedSeq = queue.length ? Math.min(...queue.map((i) => i.arrivalSeq)) : Infinity;
-  const seatsToFirstArrivals = maxConfirmedSeq < minQueuedSeq;
-  if (!seatsToFirstArrivals) problems.push('a later arrival got a seat before an earlier one was waitlisted');
-  const positionsOk = queue.every((i, idx) => i.waitlistPosition === idx + 1);
-  const queueSeqs = queue.map((i) => i.arrivalSeq);
-  const waitlistInOrder = positionsOk && queueSeqs.every((s, i) => i === 0 || s > queueSeqs[i - 1]);
-  if (!waitlistInOrder) problems.push('waitlist positions are not 1..n in arrival order');
   const told = new Map(waitlistedAnswers.map((a) => [a.body.id, a.body.waitlistPosition]));
-  const toldMatches = queue.every((i) => told.get(i.registrationId) === i.waitlistPosition);
-  if (!toldMatches) problems.push('a member was told a different waitlist position than the roster shows');
+  const { confirmed, queue, waitlistInOrder, seatsToFirstArrivals, toldMatches } = await checkRoster({ baseUrl, hq, sessionId, seats, members, told, problems, label: 'race' });
 
   // ---- promotion: the first `cancelCount` confirmed cancel at once; the first in line move up
   let promotionInOrder = null;
@@ -158,10 +143,67 @@ export async function run({ baseUrl, args, log, server }) {
     if (!promotionInOrder) problems.push(`promotion after ${cancelCount} cancellations did not move up the first ${cancelCount} in line`);
   }
 
+  // ---- 64 connections: every member registers for each phase session, `connections` requests in flight
+  const pairs = [];
+  for (let m = 0; m < members; m++) for (const id of phaseIds) pairs.push({ token: tokens[m], sessionId: id });
+  let phase = null;
+  if (pairs.length) {
+    let next = 0;
+    const phaseTold = new Map();
+    let phaseNon200 = 0;
+    let firstBad = null;
+    log(`64-connection phase: ${pairs.length} registrations over ${phaseIds.length} sessions of ${phaseSeats} seats, ${connections} connections`);
+    const r = await loadTest({
+      url: baseUrl,
+      connections,
+      amount: pairs.length,
+      timeout: 60,
+      label: 'register',
+      log,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (req) => {
+            const pair = pairs[next++ % pairs.length];
+            return { ...req, path: `/api/classes/sessions/${pair.sessionId}/registrations`, headers: { 'content-type': 'application/json', authorization: `Bearer ${pair.token}` }, body: JSON.stringify({ adults: 1 }) };
+          },
+          onResponse: (status, body) => {
+            if (status !== 200) {
+              phaseNon200 += 1;
+              firstBad ??= `${status} ${String(body).slice(0, 160)}`;
+              return;
+            }
+            const b = JSON.parse(body);
+            if (b.status === 'waitlisted') phaseTold.set(b.id, b.waitlistPosition);
+          },
+        },
+      ],
+    });
+    if (phaseNon200 || r.errors || r.timeouts) problems.push(`64-connection phase: ${phaseNon200} non-200, ${r.errors} errors, ${r.timeouts} timeouts (first: ${firstBad})`);
+    let allInOrder = true;
+    for (const id of phaseIds) {
+      const c = await checkRoster({ baseUrl, hq, sessionId: id, seats: Math.min(phaseSeats, members), members, told: phaseTold, problems, label: `phase session ${id}` });
+      allInOrder &&= c.waitlistInOrder && c.seatsToFirstArrivals && c.toldMatches && c.confirmed.length === Math.min(phaseSeats, members);
+    }
+    phase = {
+      registrations: r.requests_total,
+      registrations_per_s: r.requests_per_s,
+      ratio_to_health: health.requests_per_s ? Math.round((r.requests_per_s / health.requests_per_s) * 100) / 100 : null,
+      p50_ms: r.p50_ms,
+      p99_ms: r.p99_ms,
+      p99_vs_health_p99: health.p99_ms ? Math.round((r.p99_ms / health.p99_ms) * 100) / 100 : null,
+      correct: allInOrder && phaseNon200 === 0,
+    };
+    log(`64-connection phase: ${r.requests_per_s} registrations/s (health ${health.requests_per_s} req/s), p99 ${r.p99_ms} ms (health p99 ${health.p99_ms} ms)`);
+  }
+
+  const registrationsPerS = Math.round((ok.length / raceMs) * 1000);
   for (const p of problems) log(`NOT OK: ${p}`);
   return {
     ok: problems.length === 0,
     db: server.dbKind,
+    health_rps: health.requests_per_s,
+    health_p99_ms: health.p99_ms,
     members,
     seats,
     confirmed: confirmed.length,
@@ -172,18 +214,38 @@ export async function run({ baseUrl, args, log, server }) {
     promotion_in_order: promotionInOrder,
     errors: errors.length,
     race_ms: Math.round(raceMs),
-    registrations_per_s: Math.round((ok.length / raceMs) * 1000),
+    registrations_per_s: registrationsPerS,
+    ratio_to_health: health.requests_per_s ? Math.round((registrationsPerS / health.requests_per_s) * 1000) / 1000 : null,
     p50_ms: percentile(latencies, 50),
     p99_ms: percentile(latencies, 99),
     max_ms: percentile(latencies, 100),
+    phase_64: phase,
     ...(problems.length ? { problems } : {}),
   };
 }
 
-async function firstStoreId(baseUrl, token) {
-  // HQ has no store of its own: take the store of a store account (the demo seed has one store)
-  const staff = await getJson(`${baseUrl}/api/admin/staff`, { headers: { authorization: `Bearer ${token}` } });
-  const withStore = staff.body?.items?.find((s) => s.storeId);
-  if (!withStore) throw new Error('no store found in the demo data');
-  return withStore.storeId;
+/** The roster of one session against the rules: exactly `seats` confirmed, to the first arrivals; the waitlist 1..n in arrival order; told positions as shown. */
+async function checkRoster({ baseUrl, hq, sessionId, seats, members, told, problems, label }) {
+  const roster = await getJson(`${baseUrl}/api/ops/classes/sessions/${sessionId}/roster`, { headers: { authorization: `Bearer ${hq}` } });
+  if (roster.status !== 200) throw new Error(`roster failed: ${roster.status}`);
+  const items = roster.body.items;
+  const confirmed = items.filter((i) => i.status === 'confirmed');
+  const queue = items.filter((i) => i.status === 'waitlisted');
+  const session = roster.body.session;
+  if (confirmed.length !== seats) problems.push(`${label}: roster has ${confirmed.length} confirmed, expected ${seats}`);
+  if (members >= seats && session.adultSeatsLeft !== 0) problems.push(`${label}: adult seats left ${session.adultSeatsLeft}, expected 0`);
+  if (items.length !== members) problems.push(`${label}: roster has ${items.length} registrations, expected ${members}`);
+  const seqs = items.map((i) => i.arrivalSeq).sort((a, b) => a - b);
+  if (!seqs.every((s, i) => s === i + 1)) problems.push(`${label}: arrival numbers are not exactly 1..N`);
+  const maxConfirmedSeq = Math.max(...confirmed.map((i) => i.arrivalSeq));
+  const minQueuedSeq = queue.length ? Math.min(...queue.map((i) => i.arrivalSeq)) : Infinity;
+  const seatsToFirstArrivals = maxConfirmedSeq < minQueuedSeq;
+  if (!seatsToFirstArrivals) problems.push(`${label}: a later arrival got a seat before an earlier one was waitlisted`);
+  const positionsOk = queue.every((i, idx) => i.waitlistPosition === idx + 1);
+  const queueSeqs = queue.map((i) => i.arrivalSeq);
+  const waitlistInOrder = positionsOk && queueSeqs.every((s, i) => i === 0 || s > queueSeqs[i - 1]);
+  if (!waitlistInOrder) problems.push(`${label}: waitlist positions are not 1..n in arrival order`);
+  const toldMatches = queue.every((i) => told.get(i.registrationId) === i.waitlistPosition);
+  if (!toldMatches) problems.push(`${label}: a member was told a different waitlist position than the roster shows`);
+  return { confirmed, queue, waitlistInOrder, seatsToFirstArrivals, toldMatches };
 }

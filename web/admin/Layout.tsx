@@ -1,29 +1,26 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { Button, Layout, Menu, Modal, Result, Space, Spin, Typography } from 'antd';
 import { LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { Link, Navigate, Outlet, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { useAuth, useStaff } from './auth';
-import RecipesSection from './pages/recipes';
 import { BUILT_SECTIONS, navSections, sectionLabel } from './sections';
 import { ROLE_LABELS } from '../shared/labels';
-import { DashboardPage } from './pages/Dashboard';
-import { MembersPage } from './pages/Members';
-import { StaffPage } from './pages/Staff';
-import { ChangePasswordCard } from './pages/ChangePassword';
 import { ComingSoonPage } from './pages/ComingSoon';
-import { ContestsPage } from './pages/contests';
-import { ClassesSection } from './pages/classes';
-import { PreordersSection } from './pages/preorders';
-import { JourneysSection } from './pages/journeys';
-import { FeedbackSection } from './pages/feedback';
-import { TagsPage } from './pages/tags';
-import { LibrarySection } from './pages/library';
-import { CommunitySection } from './pages/community';
-import { PurchasesPage } from './pages/purchases';
 import { NoAccess } from './common/Section';
+import { SCREENS } from './screens';
 import { ErrorBoundary } from '../shared/ErrorBoundary';
 
 const { Sider, Header, Content } = Layout;
+
+// the password form's controls load only when it opens (forced change, or 修改密码)
+const LazyChangePasswordCard = lazy(() => import('./pages/ChangePassword').then((m) => ({ default: m.ChangePasswordCard })));
+function ChangePasswordCard(props: { forced?: boolean; onDone?: () => void }) {
+  return (
+    <Suspense fallback={<ScreenLoading />}>
+      <LazyChangePasswordCard {...props} />
+    </Suspense>
+  );
+}
 
 /** Signed-in shell; anyone without a session is sent to the login screen. */
 export function AdminLayout() {
@@ -146,32 +143,22 @@ export function SectionRoute() {
   const { section = '' } = useParams();
   if (!staff.sections.includes(section)) return <NoAccess />;
   if (!BUILT_SECTIONS.has(section)) return <ComingSoonPage section={section} />;
-  switch (section) {
-    case 'dashboard':
-      return <DashboardPage />;
-    case 'members':
-      return <MembersPage />;
-    case 'contests':
-      return <ContestsPage />;
-    case 'classes':
-      return <ClassesSection />;
-    case 'preorders':
-      return <PreordersSection />;
-    case 'journeys':
-      return <JourneysSection />;
-    case 'feedback':
-      return <FeedbackSection />;
-    case 'tags':
-      return <TagsPage />;
-    case 'library':
-      return <LibrarySection />;
-    case 'community':
-      return <CommunitySection />;
-    case 'recipes':
-      return <RecipesSection />;
-    case 'purchases':
-      return <PurchasesPage />;
-    default:
-      return <StaffPage />;
-  }
+  // staff-page keys without a line of their own (the default before the split) open the staff page
+  const Screen = SCREENS[section] ?? SCREENS.staff;
+  return (
+    <Suspense fallback={<ScreenLoading />}>
+      <Screen />
+    </Suspense>
+  );
+}
+
+/** While a screen's code arrives (once per screen per visit). */
+function ScreenLoading() {
+  return (
+    <div style={{ padding: 48, display: 'grid', placeItems: 'center' }} data-testid="screen-loading">
+      <Spin tip="正在加载…">
+        <div style={{ width: 120, height: 60 }} />
+      </Spin>
+    </div>
+  );
 }

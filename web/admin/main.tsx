@@ -1,4 +1,4 @@
-import { StrictMode } from 'react';
+import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App as AntApp, ConfigProvider } from 'antd';
 // The ESM build: antd/locale/* is CommonJS, whose default export the bundler may not unwrap.
@@ -6,7 +6,6 @@ import zhCN from 'antd/es/locale/zh_CN';
 import { createHashRouter, Navigate, RouterProvider } from 'react-router-dom';
 import { AuthProvider } from './auth';
 import { AdminLayout, SectionRoute, StartPage } from './Layout';
-import { LoginPage } from './pages/Login';
 import { RouteError } from './common/RouteError';
 import { reportUncaught } from '../shared/report';
 import '../shared/error-boundary.css';
@@ -14,10 +13,21 @@ import './admin.css';
 
 reportUncaught('admin');
 
+// the sign-in form (and its form controls) loads only when someone has to sign in
+const LoginPage = lazy(() => import('./pages/Login').then((m) => ({ default: m.LoginPage })));
+
 // Hash routing: the cloud server only has to serve /admin/index.html, and deep links
 // (/admin/#/members) survive reloads without server-side rewrites.
 const router = createHashRouter([
-  { path: '/login', element: <LoginPage />, errorElement: <RouteError /> },
+  {
+    path: '/login',
+    element: (
+      <Suspense fallback={null}>
+        <LoginPage />
+      </Suspense>
+    ),
+    errorElement: <RouteError />,
+  },
   {
     path: '/',
     element: <AdminLayout />,

@@ -3,12 +3,21 @@ import { Link } from 'react-router-dom';
 import { useStaff } from '../auth';
 import { BUILT_SECTIONS, navSections, sectionLabel } from '../sections';
 import { ROLE_LABELS } from '../../shared/labels';
-import { StaffLanding } from './StaffLanding';
+import { lazy, Suspense } from 'react';
+
+// the clerk's landing (journey tasks and their contracts) loads only for clerks
+const StaffLanding = lazy(() => import('./StaffLanding').then((m) => ({ default: m.StaffLanding })));
 
 /** Landing page: who is signed in and where they can go. No figures until the insight read models exist. */
 export function DashboardPage() {
   const staff = useStaff();
-  if (staff.role === 'staff') return <StaffLanding />;
+  if (staff.role === 'staff') {
+    return (
+      <Suspense fallback={null}>
+        <StaffLanding />
+      </Suspense>
+    );
+  }
   const links = navSections(staff.sections).filter((s) => s !== 'dashboard');
   return (
     <>

@@ -31,6 +31,7 @@ import { ClassRegistration } from './entities/class-registration.entity';
 import { ClassSession } from './entities/class-session.entity';
 import './events';
 import { IdentityLookup } from './identity-lookup';
+import { RegistrationReads } from './registration-reads';
 import { NoticeService } from './notice.service';
 import { addDays, shanghaiDate } from './time';
 import { retryingTransaction, RetryTransaction } from './tx';
@@ -63,56 +64,71 @@ export class RegistrationService {
   @Inject()
   settings!: ClassesSettings;
 
+  @Inject()
+  reads!: RegistrationReads;
+
   // ------------------------------------------------------------------ register
 
   async register(memberId: number, sessionId: number, input: RegisterInput, now = new Date()): Promise<MyRegistration> {
-    const em = this.db.manager;
-    // independent reads side by side (separate pool connections on MariaDB)
-    const [facts, s, block] = await Promise.all([
-      this.lookup.memberFacts([memberId]),
-      em.findOne(ClassSession, { where: { id: sessionId } }),
-      this.activeBlock(memberId, now),
-    ]);
-    const member = facts.get(memberId);
+    // the reads, coalesced with every other registration of this event-loop turn (see RegistrationReads)
+    const [member, s, standing] = await Promise.all([this.reads.member(memberId), this.reads.session(sessionId), this.reads.standing(memberId, now)]);
     if (!member) throw new AppError('UNAUTHENTICATED');
     if (!s) throw new AppError('NOT_FOUND');
-    const c = await em.findOneOrFail(ClassDef, { where: { id: s.classId } });
+    const c = await this.reads.classDef(s.classId);
+    if (!c) throw new AppError('NOT_FOUND');
     if (s.status !== 'scheduled') throw new AppError('CLASS_SESSION_UNAVAILABLE');
     if (now >= new Date(s.registrationDeadline) || now >= new Date(s.startsAt)) throw new AppError('CLASS_REGISTRATION_CLOSED');
     if (c.priceFen > 0) throw new AppError('CLASS_PAYMENT_UNAVAILABLE');
     this.checkParty(c, s, input);
-    if (block) throw new AppError('CLASS_MEMBER_BLOCKED', block.reason);
-    await this.checkHoarding(memberId, input, now);
+    if (standing.block) throw new AppError('CLASS_MEMBER_BLOCKED', standing.block.reason);
+    this.checkHoarding(input, standing.activeBookings);
 
     const { adults, children } = input;
-    // A plain read decides whether trying for a seat is worth a statement inside the lock; a stale
-    // "full" only queues the household, and the promotion step below seats it if it fits.
+    const mysql = this.db.kind === 'mysql';
+    // A plain read decides which statement to try first; a stale "full" only queues the household,
+    // and the promotion step below seats it if it fits.
     const looksFree = s.adultLeft >= adults && s.childLeft >= children && s.waitingCount === 0;
     const outcome = await retryingTransaction(this.db, async (tx) => {
-      const regId = await this.claimSlot(tx, s.id, memberId, member.householdId, input, now);
+      const { id: regId, written } = await this.claimSlot(tx, s.id, memberId, member.householdId, input, now);
       await this.events.emit(tx, 'ClassRegistered', { registrationId: regId, sessionId: s.id, classId: c.id, memberId });
-      // From here on the session row is locked until commit: as few round trips as possible.
-      // 1) take an arrival number and join the queue (the lock order is the arrival order)
-      const queued = await tx
-        .createQueryBuilder()
-        .update(ClassSession)
-        .set({ arrivalSeq: () => 'arrival_seq + 1', waitingCount: () => 'waiting_count + 1' })
-        .where("id = :id AND status = 'scheduled'", { id: s.id })
-        .execute();
-      if (!queued.affected) throw new AppError('CLASS_SESSION_UNAVAILABLE');
-      // 2) leave the queue with seats when they suffice and nobody else is waiting
+      // From here on the session row is locked until commit: one statement takes a seat or joins
+      // the queue, one gives the registration its arrival number, then commit. The lock order is
+      // the arrival order.
       let status: 'confirmed' | 'waitlisted' = 'waitlisted';
+      let position: number | null = null;
       if (looksFree) {
+        // a seat: only when the seats suffice and nobody is waiting, so newcomers never overtake the queue
         const seated = await tx
           .createQueryBuilder()
           .update(ClassSession)
-          .set({ adultLeft: () => 'adult_left - :a', childLeft: () => 'child_left - :c', waitingCount: () => 'waiting_count - 1' })
-          .where('id = :id AND adult_left >= :a AND child_left >= :c AND waiting_count = 1')
+          .set({ adultLeft: () => 'adult_left - :a', childLeft: () => 'child_left - :c', arrivalSeq: () => 'arrival_seq + 1' })
+          .where("id = :id AND status = 'scheduled' AND adult_left >= :a AND child_left >= :c AND waiting_count = 0")
           .setParameters({ id: s.id, a: adults, c: children })
           .execute();
         if (seated.affected) status = 'confirmed';
       }
-      // 3) the registration takes the arrival number handed out in 1)
+      if (status === 'waitlisted') {
+        // the end of the queue: the new waiting count is this household's position (everyone ahead
+        // joined under the same lock and is committed). On MySQL the statement hands it back
+        // through LAST_INSERT_ID(expr) in its OK packet (a raw query: TypeORM's UpdateResult drops
+        // it), saving a read while the row is locked; SQLite reads it (in process, no round trip).
+        if (mysql) {
+          const queued: { affectedRows?: number; insertId?: number } = await tx.query(
+            "UPDATE class_session SET arrival_seq = arrival_seq + 1, waiting_count = LAST_INSERT_ID(waiting_count + 1) WHERE id = ? AND status = 'scheduled'",
+            [s.id],
+          );
+          if (!queued.affectedRows) throw new AppError('CLASS_SESSION_UNAVAILABLE');
+          position = Number(queued.insertId) || null;
+        } else {
+          const queued = await tx
+            .createQueryBuilder()
+            .update(ClassSession)
+            .set({ arrivalSeq: () => 'arrival_seq + 1', waitingCount: () => 'waiting_count + 1' })
+            .where("id = :id AND status = 'scheduled'", { id: s.id })
+            .execute();
+          if (!queued.affected) throw new AppError('CLASS_SESSION_UNAVAILABLE');
+        }
+      }
       await tx
         .createQueryBuilder()
         .update(ClassRegistration)
@@ -120,16 +136,28 @@ export class RegistrationService {
         .where('id = :regId')
         .setParameters({ sid: s.id, regId })
         .execute();
-      return { regId, status };
+      if (status === 'waitlisted' && position === null) {
+        const row = await tx.findOneOrFail(ClassSession, { where: { id: s.id }, select: { id: true, waitingCount: true } });
+        position = row.waitingCount;
+      }
+      return { regId, written, status, position };
     });
-    let fresh = await this.db.manager.findOneOrFail(ClassSession, { where: { id: s.id } });
+
+    let fresh = (await this.reads.session(s.id)) ?? s;
+    let row: ClassRegistration | null = null;
+    let position = outcome.position;
     if (outcome.status === 'waitlisted' && (fresh.adultLeft > 0 || fresh.childLeft > 0)) {
       // queued while seats are free (a stale read, or behind a household that does not fit): promotion decides
-      if ((await this.promote(s.id, now)).length) fresh = await this.db.manager.findOneOrFail(ClassSession, { where: { id: s.id } });
+      if ((await this.promote(s.id, now)).length) {
+        fresh = await this.db.manager.findOneOrFail(ClassSession, { where: { id: s.id } });
+        row = await this.db.manager.findOneOrFail(ClassRegistration, { where: { id: outcome.regId } });
+        position = null; // counted again below: households ahead may have moved up
+      }
     }
-    const row = await this.db.manager.findOneOrFail(ClassRegistration, { where: { id: outcome.regId } });
+    // the row as committed, built from what this request wrote (no read back), unless promotion touched it
+    row ??= Object.assign(new ClassRegistration(), { ...outcome.written, id: outcome.regId, sessionId: s.id, memberId, status: outcome.status });
     // a booking just made (or a reused row whose notices were cleared) has no send records yet, unless just promoted
-    return (await this.toMine([row], now, { sessions: [fresh], classes: [c], noNotices: row.promotedAt === null }))[0];
+    return (await this.toMine([row], now, { sessions: [fresh], classes: [c], noNotices: row.promotedAt === null, positions: position !== null && row.status === 'waitlisted' ? new Map([[row.id, position]]) : undefined }))[0];
   }
 
   /**
@@ -137,17 +165,12 @@ export class RegistrationService {
    * maxActiveBookings upcoming bookings (confirmed or waiting). The count is a read before the
    * claim, so two parallel requests may each see one slot left: the limit is a brake, not a ledger.
    */
-  private async checkHoarding(memberId: number, input: RegisterInput, now: Date): Promise<void> {
+  private checkHoarding(input: RegisterInput, activeBookings: number): void {
     const { maxParty, maxActiveBookings } = this.settings.limits();
     if (input.adults + input.children > maxParty) {
       throw new AppError('CLASS_PARTY_TOO_LARGE', `每次报名最多${maxParty}人`, [{ path: 'adults', message: `每次报名最多${maxParty}人` }]);
     }
-    const active = await this.db.manager
-      .createQueryBuilder(ClassRegistration, 'r')
-      .innerJoin(ClassSession, 's', 's.id = r.session_id')
-      .where('r.member_id = :memberId AND r.status IN (:...live) AND s.starts_at > :now', { memberId, live: ['confirmed', 'waitlisted'], now })
-      .getCount();
-    if (active >= maxActiveBookings) throw new AppError('CLASS_TOO_MANY_BOOKINGS');
+    if (activeBookings >= maxActiveBookings) throw new AppError('CLASS_TOO_MANY_BOOKINGS');
   }
 
   private checkParty(c: ClassDef, s: ClassSession, input: RegisterInput): void {
@@ -165,7 +188,14 @@ export class RegistrationService {
    * Take the member's (session, member) row: a new one is inserted, or a cancelled one reused; the
    * unique key turns a concurrent duplicate into CLASS_ALREADY_REGISTERED.
    */
-  private async claimSlot(tx: EntityManager, sessionId: number, memberId: number, householdId: number | null, input: RegisterInput, now: Date): Promise<number> {
+  private async claimSlot(
+    tx: EntityManager,
+    sessionId: number,
+    memberId: number,
+    householdId: number | null,
+    input: RegisterInput,
+    now: Date,
+  ): Promise<{ id: number; written: Partial<ClassRegistration> }> {
     const fields = {
       householdId,
       adults: input.adults,
@@ -189,8 +219,9 @@ export class RegistrationService {
     };
     for (let attempt = 0; ; attempt++) {
       try {
-        const res = await tx.insert(ClassRegistration, { sessionId, memberId, shortCode: newShortCode(), checkinToken: newToken(), ...fields });
-        return Number(res.identifiers[0].id);
+        const codes = { shortCode: newShortCode(), checkinToken: newToken() };
+        const res = await tx.insert(ClassRegistration, { sessionId, memberId, ...codes, ...fields });
+        return { id: Number(res.identifiers[0].id), written: { ...fields, ...codes } };
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
         const text = String((err as Error).message);
@@ -207,10 +238,10 @@ export class RegistrationService {
       .where("session_id = :sessionId AND member_id = :memberId AND status = 'cancelled'", { sessionId, memberId })
       .execute();
     if (!reused.affected) throw new AppError('CLASS_ALREADY_REGISTERED');
-    const row = await tx.findOneOrFail(ClassRegistration, { where: { sessionId, memberId }, select: { id: true } });
+    const row = await tx.findOneOrFail(ClassRegistration, { where: { sessionId, memberId }, select: { id: true, shortCode: true, checkinToken: true } });
     // a fresh booking: the cancelled one's reminders must not count against it
     await tx.delete(ClassNotice, { registrationId: row.id });
-    return row.id;
+    return { id: row.id, written: { ...fields, shortCode: row.shortCode, checkinToken: row.checkinToken } };
   }
 
   // ------------------------------------------------------------------ promotion
@@ -223,7 +254,11 @@ export class RegistrationService {
    */
   async promote(sessionId: number, now = new Date()): Promise<number[]> {
     return retryingTransaction(this.db, async (tx) => {
-      const s = await tx.findOne(ClassSession, { where: { id: sessionId } });
+      // MySQL: the session row is locked first (the same lock order as registration and cancel), so
+      // the seats read here stay true while this transaction hands them out; without the lock a
+      // concurrent promotion made every later UPDATE miss while the snapshot still showed seats.
+      // SQLite serialises transactions anyway (and has no row locks).
+      const s = await tx.findOne(ClassSession, { where: { id: sessionId }, ...(this.db.kind === 'mysql' ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
       if (!s || s.status !== 'scheduled' || new Date(s.startsAt) <= now || s.waitingCount <= 0) return [];
       let adultLeft = s.adultLeft;
       let childLeft = s.childLeft;
@@ -245,10 +280,10 @@ export class RegistrationService {
           .where("id = :id AND status = 'scheduled' AND adult_left >= :a AND child_left >= :c")
           .setParameters({ id: sessionId, a: w.adults, c: w.children })
           .execute();
-        const fresh = await tx.findOneOrFail(ClassSession, { where: { id: sessionId }, select: { id: true, adultLeft: true, childLeft: true } });
-        adultLeft = fresh.adultLeft;
-        childLeft = fresh.childLeft;
-        if (!took.affected) continue;
+        // the row is ours until commit: what is left is known without reading it again
+        if (!took.affected) throw new RetryTransaction('seats changed under the promotion');
+        adultLeft -= w.adults;
+        childLeft -= w.children;
         const moved = await tx
           .createQueryBuilder()
           .update(ClassRegistration)
@@ -440,7 +475,7 @@ export class RegistrationService {
   async toMine(
     regs: ClassRegistration[],
     now: Date,
-    known: { sessions?: ClassSession[]; classes?: ClassDef[]; noNotices?: boolean } = {},
+    known: { sessions?: ClassSession[]; classes?: ClassDef[]; noNotices?: boolean; positions?: Map<number, number> } = {},
   ): Promise<MyRegistration[]> {
     if (!regs.length) return [];
     const em = this.db.manager;
@@ -457,7 +492,7 @@ export class RegistrationService {
     const [seriesSize, stores, positions] = await Promise.all([
       this.seriesSizes(classIds),
       this.lookup.storeNames([...sessions.values()].map((s) => s.storeId)),
-      this.waitlistPositions(regs),
+      known.positions ?? this.waitlistPositions(regs),
     ]);
     const used = new Set(
       known.noNotices

@@ -1,0 +1,88 @@
+/**
+ * The reads every registration makes before and after its transaction (the member, the session
+ * and its class, the member's blocks and upcoming bookings), coalesced per event-loop turn: when
+ * 500 members register for one session at once, one `WHERE id IN (…)` per turn answers all of
+ * them instead of five queries each. Nothing is cached across turns, so every request sees rows
+ * at least as fresh as a query of its own would. Rows come back as copies: requests of one batch
+ * must not share objects.
+ */
+import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { In } from 'typeorm';
+import { Batcher } from '../../core/auth/batcher';
+import { Db, dbDate } from '../../core/db';
+import { ClassBlock } from './entities/class-block.entity';
+import { ClassDef } from './entities/class-def.entity';
+import { ClassSession } from './entities/class-session.entity';
+import { IdentityLookup, type MemberFacts } from './identity-lookup';
+
+/** A member's rows that decide whether they may book: unlifted blocks and live bookings' start times. */
+export interface MemberStandingRows {
+  blocks: Array<{ reason: string; blockedUntil: Date }>;
+  liveStarts: Date[];
+}
+
+@Provide()
+@Scope(ScopeEnum.Singleton)
+export class RegistrationReads {
+  @Inject()
+  db!: Db;
+
+  @Inject()
+  lookup!: IdentityLookup;
+
+  private readonly sessions = new Batcher<number, ClassSession>(async (ids) => {
+    const rows = await this.db.manager.find(ClassSession, { where: { id: In(ids) } });
+    return new Map(rows.map((r) => [r.id, r]));
+  });
+
+  private readonly classes = new Batcher<number, ClassDef>(async (ids) => {
+    const rows = await this.db.manager.find(ClassDef, { where: { id: In(ids) } });
+    return new Map(rows.map((r) => [r.id, r]));
+  });
+
+  private readonly members = new Batcher<number, MemberFacts>((ids) => this.lookup.memberFacts(ids));
+
+  private readonly standings = new Batcher<number, MemberStandingRows>(async (ids) => {
+    const [blocks, live] = await Promise.all([
+      this.db.manager
+        .createQueryBuilder(ClassBlock, 'b')
+        .select(['b.member_id AS memberId', 'b.reason AS reason', 'b.blocked_until AS blockedUntil'])
+        .where('b.member_id IN (:...ids) AND b.lifted_at IS NULL', { ids })
+        .getRawMany<{ memberId: number | string; reason: string; blockedUntil: Date | string }>(),
+      // upcoming-or-recent live bookings; the caller compares start times with its own `now`
+      this.db.manager
+        .createQueryBuilder()
+        .select(['r.member_id AS memberId', 's.starts_at AS startsAt'])
+        .from('class_registration', 'r')
+        .innerJoin('class_session', 's', 's.id = r.session_id')
+        .where("r.member_id IN (:...ids) AND r.status IN ('confirmed', 'waitlisted')", { ids })
+        .getRawMany<{ memberId: number | string; startsAt: Date | string }>(),
+    ]);
+    const out = new Map<number, MemberStandingRows>(ids.map((id) => [id, { blocks: [], liveStarts: [] }]));
+    for (const b of blocks) out.get(Number(b.memberId))?.blocks.push({ reason: b.reason, blockedUntil: dbDate(b.blockedUntil) });
+    for (const l of live) out.get(Number(l.memberId))?.liveStarts.push(dbDate(l.startsAt));
+    return out;
+  });
+
+  async session(id: number): Promise<ClassSession | null> {
+    const row = await this.sessions.get(id);
+    return row ? Object.assign(new ClassSession(), row) : null;
+  }
+
+  async classDef(id: number): Promise<ClassDef | null> {
+    const row = await this.classes.get(id);
+    return row ? Object.assign(new ClassDef(), row) : null;
+  }
+
+  async member(id: number): Promise<MemberFacts | null> {
+    const row = await this.members.get(id);
+    return row ? { ...row } : null;
+  }
+
+  /** The member's block in force at `now` (the one lasting longest), and how many upcoming bookings they hold. */
+  async standing(memberId: number, now: Date): Promise<{ block: { reason: string; blockedUntil: Date } | null; activeBookings: number }> {
+    const rows = (await this.standings.get(memberId)) ?? { blocks: [], liveStarts: [] };
+    const inForce = rows.blocks.filter((b) => b.blockedUntil > now).sort((a, b) => b.blockedUntil.getTime() - a.blockedUntil.getTime());
+    return { block: inForce[0] ?? null, activeBookings: rows.liveStarts.filter((t) => t > now).length };
+  }
+}
