@@ -27,6 +27,15 @@ export interface FileStorage {
   remove(name: string): Promise<void>;
 }
 
+/** A storage that can list what it holds (the orphaned-file sweep); object stores list by prefix. */
+export interface ListableStorage {
+  list(): AsyncIterable<{ name: string; modifiedAt: Date }>;
+}
+
+export function canList(storage: FileStorage): storage is FileStorage & ListableStorage {
+  return typeof (storage as Partial<ListableStorage>).list === 'function';
+}
+
 function checkName(name: string): void {
   if (!SAFE_FILE_NAME.test(name)) throw new Error(`unsafe file name: ${name}`);
 }
@@ -34,7 +43,7 @@ function checkName(name: string): void {
 /** DATA_DIR/uploads/<first two chars>/<name>; writes go to a temp file and are renamed into place. */
 @Provide(FILE_STORAGE)
 @Scope(ScopeEnum.Singleton)
-export class LocalDiskStorage implements FileStorage {
+export class LocalDiskStorage implements FileStorage, ListableStorage {
   @Config('hub')
   env?: AppEnv;
 
@@ -88,5 +97,24 @@ export class LocalDiskStorage implements FileStorage {
 
   async remove(name: string): Promise<void> {
     await fs.promises.rm(this.file(name), { force: true });
+  }
+
+  /** Every stored file (only our own names; half-written temp files are skipped). */
+  async *list(): AsyncIterable<{ name: string; modifiedAt: Date }> {
+    let dirs: string[];
+    try {
+      dirs = await fs.promises.readdir(this.root);
+    } catch {
+      return;
+    }
+    for (const dir of dirs) {
+      if (!/^[a-f0-9]{2}$/.test(dir)) continue;
+      const names = await fs.promises.readdir(path.join(this.root, dir)).catch(() => [] as string[]);
+      for (const name of names) {
+        if (!SAFE_FILE_NAME.test(name) || name.slice(0, 2) !== dir) continue;
+        const st = await fs.promises.stat(path.join(this.root, dir, name)).catch(() => null);
+        if (st?.isFile()) yield { name, modifiedAt: st.mtime };
+      }
+    }
   }
 }
