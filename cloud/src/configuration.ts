@@ -93,7 +93,7 @@ export class MainConfiguration implements ILifeCycle {
     await (await container.getAsync(TimelineRegistry)).start(container);
     await (await container.getAsync(EventBus)).start(container);
     // scheduled jobs run in the long-running server; tests call JobRunner.runNow themselves
-    if (this.env.NODE_ENV !== 'test') (await container.getAsync(JobRunner)).start();
+    if (this.env.NODE_ENV !== 'test') (await container.getAsync(JobRunner)).start({ minuteSeconds: this.env.JOBS_MINUTE_SECONDS });
   }
 
   async onServerReady(container: IMidwayContainer): Promise<void> {

@@ -1,5 +1,6 @@
 /** Configuration from the environment: defaults fit dev/tests; production must name its credentials. */
 import { loadEnv } from '../src/config/env';
+import { acceleratedCron, scheduleGapMs } from '../src/core/jobs/job';
 
 const PROD = {
   NODE_ENV: 'production',
@@ -29,6 +30,7 @@ test('production refuses the demo seed, the in-process simulator and the publish
   expect(() => loadEnv({ ...PROD, SEED_DEMO: '1' })).toThrow(/SEED_DEMO/);
   expect(() => loadEnv({ ...PROD, SEED_SHOWCASE: 'on' })).toThrow(/SEED_SHOWCASE/);
   expect(() => loadEnv({ ...PROD, SIMULATOR: '1' })).toThrow(/SIMULATOR/);
+  expect(() => loadEnv({ ...PROD, JOBS_MINUTE_SECONDS: '5' })).toThrow(/JOBS_MINUTE_SECONDS/);
   expect(() => loadEnv({ ...PROD, WECOM_CONTACT_SECRET: 'dev_contact_secret' })).toThrow(/development values of WECOM_CONTACT_SECRET/);
   expect(() => loadEnv({ ...PROD, WECOM_ENCODING_AES_KEY: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG', WECHAT_APPSECRET: 'dev_app_secret' })).toThrow(
     /WECHAT_APPSECRET, WECOM_ENCODING_AES_KEY/,
@@ -67,4 +69,12 @@ test('production never uses the simulator and refuses to start without its crede
   expect(env.seedDemo).toBe(false);
   expect(env.wechatApiBase).toBe('https://api.weixin.qq.com');
   expect(env.wecomApiBase).toBe('https://qyapi.weixin.qq.com');
+});
+
+test('JOBS_MINUTE_SECONDS (browser tests): only every-minute jobs run faster, and their gap follows', () => {
+  expect(acceleratedCron('* * * * *', 5)).toBe('*/5 * * * * *');
+  expect(acceleratedCron('*/1 * * * *', 5)).toBe('*/5 * * * * *');
+  for (const c of ['*/2 * * * *', '30 3 * * *', '*/5 * * * * *', '25 * * * *']) expect(acceleratedCron(c, 5)).toBe(c);
+  expect(scheduleGapMs(acceleratedCron('* * * * *', 5))).toBe(2500);
+  expect(() => loadEnv({ NODE_ENV: 'development', JOBS_MINUTE_SECONDS: '0' })).toThrow(/JOBS_MINUTE_SECONDS/);
 });

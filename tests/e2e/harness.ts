@@ -21,6 +21,8 @@ import * as path from 'path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
+/** Every-minute jobs run this often in browser tests (JOBS_MINUTE_SECONDS). */
+export const JOB_TICK_SECONDS = 5;
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 export function freePort(): Promise<number> {
@@ -141,6 +143,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     SEED_DEMO: options.seedDemo === false ? '0' : '1',
     SEED_SHOWCASE: '0', // the journeys assert on the plain demo seed's counts
     LOG_LEVEL: process.env.E2E_LOG_LEVEL || 'warn',
+    // the real scheduler, at a test's pace: every-minute jobs tick every JOB_TICK_SECONDS
+    JOBS_MINUTE_SECONDS: String(JOB_TICK_SECONDS),
     ...options.env,
   };
   if (databaseUrl) env.DATABASE_URL = databaseUrl;

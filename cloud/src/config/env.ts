@@ -54,6 +54,11 @@ const EnvSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   /** When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(16).optional(),
+  /**
+   * Development and browser tests only (refused in production): jobs that run every minute run
+   * every this many seconds instead, so a test waits seconds for the real scheduler, not minutes.
+   */
+  JOBS_MINUTE_SECONDS: z.coerce.number().int().min(1).max(59).optional(),
   /** Run pending migrations when the server starts. Off in production: `npm run migrate` once per deploy. */
   MIGRATE_ON_START: bool.optional(),
   /** Keys for personal data at rest: "id:<base64 32 bytes>[,older…]"; the first encrypts (core/pii.ts). */
@@ -125,6 +130,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
     if (env.SEED_DEMO || env.SEED_SHOWCASE) {
       throw new Error('Invalid environment configuration: SEED_DEMO / SEED_SHOWCASE are refused in production (demo accounts have published passwords)');
     }
+    if (env.JOBS_MINUTE_SECONDS) throw new Error('Invalid environment configuration: JOBS_MINUTE_SECONDS is refused in production (jobs keep their schedules)');
     if (env.SIMULATOR) throw new Error('Invalid environment configuration: SIMULATOR is refused in production (point WECHAT_API_BASE / WECOM_API_BASE at it instead)');
     if (env.DATABASE_URL && !/^mysql:\/\//.test(env.DATABASE_URL)) throw new Error('Invalid environment configuration: production needs DATABASE_URL=mysql://…');
   }

@@ -18,7 +18,7 @@ import { SRC_DIR, repoRoot } from '../config/runtime';
 import * as FunctionsModule from './configuration';
 
 /** Relative to SRC_DIR: the server's koa configuration and its HTTP controllers are not part of the function app. */
-export const FUNCTION_IGNORE = ['configuration.ts', 'configuration.js', '**/*.controller.ts', '**/*.controller.js'];
+export const FUNCTION_IGNORE = ['configuration.ts', 'configuration.js', '**/*.controller.ts', '**/*.controller.js', '**/functions/http-*.ts', '**/functions/http-*.js'];
 
 export interface FunctionApp {
   container: IMidwayContainer;

@@ -6,13 +6,14 @@
  * Tokens and tickets live in the platform_token table via TokenCache, shared by all instances.
  */
 import { randomBytes } from 'crypto';
-import { Config, Logger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { ApplicationContext, Config, type IMidwayContainer, Init, Logger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { InjectEntityModel } from '@midwayjs/typeorm';
 import { getJsApiSignature } from '@wecom/crypto';
 import { Repository } from 'typeorm';
 import { CallRing, PlatformLogger, requestPlatformJson, silentLogger, sleep } from './http';
 import { PlatformToken } from './platform-token.entity';
-import { ApiRateLimiter, RateLimitOptions } from './rate-limit';
+import { ApiRateLimiter, type ChainBudget, ChainApiLimiter, ChainRateLimited, RateLimitOptions, WECOM_CHAIN_BUDGET, type WindowCounter } from './rate-limit';
+import { ChainLimits } from '../core/limits';
 import { FetchedCredential, TokenCache } from './token-cache';
 import {
   PlatformCallRecord,
@@ -50,6 +51,11 @@ export interface WecomClientOptions {
   backoffMs?: number[];
   /** Per-API in-process limit. Default burst 100, 160/s (WeCom allows 10k/min per API). */
   rateLimit?: RateLimitOptions;
+  /** The chain-wide per-API budget's shared counter (core/limits); none = this process only. */
+  chainCounter?: WindowCounter;
+  chainBudget?: ChainBudget;
+  /** How long a call over the chain budget may wait for the window to turn (default 15 s). */
+  chainMaxWaitMs?: number;
   refreshMarginMs?: number;
 }
 
@@ -88,10 +94,26 @@ export class HttpWecomClient implements WecomClient {
   @InjectEntityModel(PlatformToken)
   tokenRepo?: Repository<PlatformToken>;
 
+  @ApplicationContext()
+  appCtx?: IMidwayContainer;
+
+  /** Resolved at init: a container without core/limits (a bare platform test) counts in-process only. */
+  chainLimits?: ChainLimits | null;
+
+  @Init()
+  async resolveChainLimits(): Promise<void> {
+    try {
+      this.chainLimits = this.appCtx ? await this.appCtx.getAsync(ChainLimits) : null;
+    } catch {
+      this.chainLimits = null;
+    }
+  }
+
   private options?: Omit<WecomClientOptions, 'tokenRepo'>;
   private readonly ring = new CallRing(200);
   private cacheInstance?: TokenCache;
   private limiterInstance?: ApiRateLimiter;
+  private chainInstance?: ChainApiLimiter | null;
 
   /** Plain construction for tests and scripts (no Midway container). */
   static create(options: WecomClientOptions): HttpWecomClient {
@@ -133,6 +155,21 @@ export class HttpWecomClient implements WecomClient {
     return this.limiterInstance;
   }
 
+  /** WeCom's per-corp, per-API limits, counted across every instance. */
+  private get chain(): ChainApiLimiter | null {
+    if (this.chainInstance === undefined) {
+      const counter = this.options ? this.options.chainCounter : this.chainLimits;
+      this.chainInstance = counter
+        ? new ChainApiLimiter(counter, `wecom:${this.cfg.corpId}`, this.options?.chainBudget ?? WECOM_CHAIN_BUDGET, {
+            now: () => this.now(),
+            maxWaitMs: this.options?.chainMaxWaitMs,
+            onStoreError: (err) => this.log.warn(`[wecom] chain-wide rate limit unavailable, calling anyway: ${(err as Error)?.message ?? err}`),
+          })
+        : null;
+    }
+    return this.chainInstance;
+  }
+
   private tokenKey(app: WecomApp): string {
     const cfg = this.cfg;
     return app === 'contact' ? `wecom:${cfg.corpId}:contact` : `wecom:${cfg.corpId}:agent:${cfg.agentId}`;
@@ -143,6 +180,13 @@ export class HttpWecomClient implements WecomClient {
     const backoff = this.options?.backoffMs ?? [200, 400, 800];
     for (let attempt = 0; ; attempt++) {
       await this.limiter.take(api);
+      try {
+        await this.chain?.take(api);
+      } catch (err) {
+        // our own budget is spent: the same answer as WeCom's "too frequent", so callers retry later
+        if (err instanceof ChainRateLimited) throw new PlatformError('wecom', api, 45009, 'api freq out of limit (chain-wide budget)');
+        throw err;
+      }
       try {
         return await requestPlatformJson<T>(
           { platform: 'wecom', api, baseUrl: this.cfg.baseUrl, timeoutMs: this.cfg.timeoutMs, ...req },

@@ -300,7 +300,7 @@ test('share info: card path and wxacode scene carry the sharer, the code comes f
   expect(img.body.subarray(0, 4).toString('latin1')).toBe('\x89PNG');
   // the code is made once per (page, scene): drop the stored file (a MySQL run shares DATA_DIR across runs), then count calls
   const storage = await t.container.getAsync<FileStorage>(FILE_STORAGE);
-  await storage.remove(s.wxacodeUrl.split('/').pop()!);
+  await storage.delete(s.wxacodeUrl.split('/').pop()!);
   const calls = () => t.sim.calls.filter((x) => x.path === '/wechat/wxa/getwxacodeunlimit');
   const before = calls().length;
   const again = await t.client(sharer.token).call(api.shareInfo, { params: { entryId: a.entry.id } });

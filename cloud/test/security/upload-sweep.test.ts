@@ -9,7 +9,7 @@ import * as path from 'path';
 import { identity } from '../../../contracts';
 import { JobRunner } from '../../src/core/jobs';
 import { declaredUploadColumns, uploadNamesIn, UploadReferenceRegistry } from '../../src/core/upload-refs';
-import { FILE_STORAGE, type FileStorage, LocalDiskStorage } from '../../src/modules/uploads/storage';
+import { ConfiguredFileStorage, FILE_STORAGE, type FileStorage } from '../../src/modules/uploads/storage';
 import { Upload } from '../../src/modules/uploads/upload.entity';
 import { jpeg, memberToken, upload } from '../contest/kit';
 import { startTestApp, type TestApp } from '../helpers/app';
@@ -40,7 +40,9 @@ test('unreferenced uploads and unrecorded files older than the grace period go; 
 
   // a file written without its row (a crash between the two), old; and a fresh one
   const storage = await t.container.getAsync<FileStorage>(FILE_STORAGE);
-  const root = (storage as LocalDiskStorage).root;
+  const configured = await t.container.getAsync(ConfiguredFileStorage);
+  expect(configured.kind).toBe('local');
+  const root = path.join(configured.env.dataDir, 'uploads');
   const stray = 'ab' + '0'.repeat(22) + '.jpg';
   const freshStray = 'ab' + '1'.repeat(22) + '.jpg';
   await storage.put(stray, await jpeg(10, 10));

@@ -81,6 +81,13 @@ export function scheduleGapMs(expression: string): number {
   return Math.floor(((step ? Number(step[1]) : 1) * unit) / 2);
 }
 
+/** An every-minute cron (`* * * * *`, `*\/1 * * * *`) as every `seconds` seconds; any other cron unchanged. */
+export function acceleratedCron(expression: string, seconds: number): string {
+  const fields = expression.trim().split(/\s+/);
+  if (fields.length === 5 && (fields[0] === '*' || fields[0] === '*/1') && fields.slice(1).every((f) => f === '*')) return `*/${seconds} * * * * *`;
+  return expression;
+}
+
 /** What a run answers: `result` is what the job method returned, for this caller's own run only. */
 export interface RunOutcome<R = unknown> {
   ran: boolean;
@@ -108,19 +115,23 @@ export class JobRunner {
   private readonly running = new Map<string, Promise<RunOutcome>>();
   readonly holderPrefix = `${os.hostname()}:${process.pid}`;
 
-  /** Schedule every registered job with node-cron (long-running server mode only). */
-  start(): void {
+  /**
+   * Schedule every registered job with node-cron (long-running server mode only). `minuteSeconds`
+   * (development and browser tests only) runs the every-minute jobs every that many seconds.
+   */
+  start(options: { minuteSeconds?: number } = {}): void {
     for (const job of registry) {
+      const expression = options.minuteSeconds ? acceleratedCron(job.cron, options.minuteSeconds) : job.cron;
       const task = cron.schedule(
-        job.cron,
+        expression,
         () => {
-          this.runNow(job.name, { scheduledGapMs: scheduleGapMs(job.cron) }).catch((err) => this.logger.error('[jobs] %s crashed: %s', job.name, (err as Error).stack ?? err));
+          this.runNow(job.name, { scheduledGapMs: scheduleGapMs(expression) }).catch((err) => this.logger.error('[jobs] %s crashed: %s', job.name, (err as Error).stack ?? err));
         },
         { timezone: 'Asia/Shanghai', name: job.name, noOverlap: true },
       );
       this.tasks.push(task);
     }
-    if (registry.length) this.logger.info('[jobs] scheduled: %s', registry.map((j) => `${j.name} (${j.cron})`).join(', '));
+    if (registry.length) this.logger.info('[jobs] scheduled: %s', registry.map((j) => `${j.name} (${options.minuteSeconds ? acceleratedCron(j.cron, options.minuteSeconds) : j.cron})`).join(', '));
   }
 
   async stop(): Promise<void> {

@@ -19,6 +19,10 @@ import { KeyRateLimiter, posSecret, posSignature, signatureMatches } from './pos
 import { MemberCode, NewArrival, PosKey, PosNonce, Receipt, ReceiptConflict, ReceiptLine } from './receipt.entity';
 import { draftFromPos, type ReceiptDraft } from './rules';
 import { loadPurchasesConfig, type PurchasesConfig } from './settings';
+import { ChainLimits } from '../../core/limits';
+
+/** Member codes one member may be issued a minute, chain-wide (the page asks once a minute, plus reopenings). */
+export const MEMBER_CODES_PER_MINUTE = 20;
 
 const MAX_SKEW_S = 300;
 
@@ -41,6 +45,9 @@ export class PurchasesService {
   db!: Db;
 
   @Inject()
+  chainLimits!: ChainLimits;
+
+  @Inject()
   ledger!: LedgerService;
 
   @Inject()
@@ -58,6 +65,8 @@ export class PurchasesService {
   // ------------------------------------------------------------ member code
 
   async issueMemberCode(memberId: number, now = new Date()): Promise<{ code: string; expiresAt: string; rotateSeconds: number }> {
+    // the page rotates the code once a minute; a member asking far more often (on any instance) is a script
+    if (!(await this.chainLimits.hit(`member-code:${memberId}`, MEMBER_CODES_PER_MINUTE, 60_000)).allowed) throw new AppError('RATE_LIMITED');
     const expiresAt = new Date(now.getTime() + this.config.MEMBER_CODE_VALID_SECONDS * 1000);
     for (let attempt = 0; ; attempt++) {
       // 66 + 16 random digits: numeric for a Code 128 barcode every till scanner reads

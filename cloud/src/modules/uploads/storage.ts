@@ -1,14 +1,16 @@
 /**
- * Where uploaded bytes live. One small interface so an object-storage implementation (COS/OSS)
- * can replace the local disk without touching the callers; names are opaque, flat and safe
- * (checked by SAFE_FILE_NAME before any path is built).
+ * Where uploaded bytes live: one small interface (put / get / delete / list, plus a cheap exists)
+ * with two implementations chosen by UPLOAD_STORAGE — the local disk (the dev default) and an
+ * S3-compatible bucket (COS, OSS, S3; s3-storage.ts). Callers inject FILE_STORAGE and never know
+ * which. Names are opaque, flat and safe (checked by SAFE_FILE_NAME before any key or path is built).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { randomBytes } from 'crypto';
 import type { Readable } from 'stream';
-import { Config, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { Config, Init, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import type { AppEnv } from '../../config/env';
+import { loadStorageSettings } from './storage-settings';
 
 export const FILE_STORAGE = 'fileStorage';
 
@@ -20,45 +22,36 @@ export interface StoredFile {
   size: number;
 }
 
+/** One stored object as list() reports it (the orphan sweep compares names with the upload rows). */
+export interface StoredEntry {
+  name: string;
+  size: number;
+  /** When it was written: a sweep leaves young files alone (their row may be on its way). */
+  modifiedAt: Date;
+}
+
 export interface FileStorage {
+  /** Store (or replace) the bytes under `name`. */
   put(name: string, data: Buffer): Promise<void>;
-  open(name: string): Promise<StoredFile | null>;
+  /** The bytes as a stream, or null when there is no such file (or the name is not a safe one). */
+  get(name: string): Promise<StoredFile | null>;
   exists(name: string): Promise<boolean>;
-  remove(name: string): Promise<void>;
+  /** Idempotent: deleting a missing file is fine. */
+  delete(name: string): Promise<void>;
+  /** Every stored file with a safe name, in no particular order, read page by page. */
+  list(): AsyncIterable<StoredEntry>;
 }
 
-/** A storage that can list what it holds (the orphaned-file sweep); object stores list by prefix. */
-export interface ListableStorage {
-  list(): AsyncIterable<{ name: string; modifiedAt: Date }>;
-}
-
-export function canList(storage: FileStorage): storage is FileStorage & ListableStorage {
-  return typeof (storage as Partial<ListableStorage>).list === 'function';
-}
-
-function checkName(name: string): void {
+export function checkName(name: string): void {
   if (!SAFE_FILE_NAME.test(name)) throw new Error(`unsafe file name: ${name}`);
 }
 
 /** DATA_DIR/uploads/<first two chars>/<name>; writes go to a temp file and are renamed into place. */
-@Provide(FILE_STORAGE)
-@Scope(ScopeEnum.Singleton)
-export class LocalDiskStorage implements FileStorage, ListableStorage {
-  @Config('hub')
-  env?: AppEnv;
-
-  private rootDir?: string;
+export class LocalDiskStorage implements FileStorage {
+  constructor(readonly root: string) {}
 
   static at(root: string): LocalDiskStorage {
-    const s = new LocalDiskStorage();
-    s.rootDir = root;
-    return s;
-  }
-
-  get root(): string {
-    if (this.rootDir) return this.rootDir;
-    if (!this.env) throw new Error('hub config missing');
-    return path.join(this.env.dataDir, 'uploads');
+    return new LocalDiskStorage(root);
   }
 
   private file(name: string): string {
@@ -74,7 +67,7 @@ export class LocalDiskStorage implements FileStorage, ListableStorage {
     await fs.promises.rename(tmp, target);
   }
 
-  async open(name: string): Promise<StoredFile | null> {
+  async get(name: string): Promise<StoredFile | null> {
     if (!SAFE_FILE_NAME.test(name)) return null;
     const file = this.file(name);
     try {
@@ -95,26 +88,84 @@ export class LocalDiskStorage implements FileStorage, ListableStorage {
     }
   }
 
-  async remove(name: string): Promise<void> {
+  async delete(name: string): Promise<void> {
     await fs.promises.rm(this.file(name), { force: true });
   }
 
-  /** Every stored file (only our own names; half-written temp files are skipped). */
-  async *list(): AsyncIterable<{ name: string; modifiedAt: Date }> {
-    let dirs: string[];
+  async *list(): AsyncIterable<StoredEntry> {
+    let shards: string[];
     try {
-      dirs = await fs.promises.readdir(this.root);
+      shards = await fs.promises.readdir(this.root);
     } catch {
-      return;
+      return; // nothing uploaded yet
     }
-    for (const dir of dirs) {
-      if (!/^[a-f0-9]{2}$/.test(dir)) continue;
-      const names = await fs.promises.readdir(path.join(this.root, dir)).catch(() => [] as string[]);
-      for (const name of names) {
-        if (!SAFE_FILE_NAME.test(name) || name.slice(0, 2) !== dir) continue;
-        const st = await fs.promises.stat(path.join(this.root, dir, name)).catch(() => null);
-        if (st?.isFile()) yield { name, modifiedAt: st.mtime };
+    for (const shard of shards.sort()) {
+      if (!/^[a-f0-9]{2}$/.test(shard)) continue;
+      let names: string[];
+      try {
+        names = await fs.promises.readdir(path.join(this.root, shard));
+      } catch {
+        continue;
+      }
+      for (const name of names.sort()) {
+        // temp files of a write in progress (and anything else) are not ours to report
+        if (!SAFE_FILE_NAME.test(name)) continue;
+        try {
+          const st = await fs.promises.stat(path.join(this.root, shard, name));
+          if (st.isFile()) yield { name, size: st.size, modifiedAt: st.mtime };
+        } catch {
+          // deleted meanwhile
+        }
       }
     }
+  }
+}
+
+/**
+ * The FILE_STORAGE every caller injects: the local disk under DATA_DIR/uploads, or the
+ * S3-compatible bucket when UPLOAD_STORAGE=s3 (loaded lazily: the SDK is not needed on disk).
+ */
+@Provide(FILE_STORAGE)
+@Scope(ScopeEnum.Singleton)
+export class ConfiguredFileStorage implements FileStorage {
+  @Config('hub')
+  env!: AppEnv;
+
+  private impl!: FileStorage;
+
+  /** Which implementation is in use (`local` or `s3`), for logs and tests. */
+  kind: 'local' | 's3' = 'local';
+
+  @Init()
+  init(): void {
+    const settings = loadStorageSettings(process.env, this.env.NODE_ENV);
+    if (settings.kind === 's3') {
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      const { S3FileStorage } = require('./s3-storage') as typeof import('./s3-storage');
+      this.impl = new S3FileStorage(settings.s3);
+      this.kind = 's3';
+    } else {
+      this.impl = new LocalDiskStorage(path.join(this.env.dataDir, 'uploads'));
+    }
+  }
+
+  put(name: string, data: Buffer): Promise<void> {
+    return this.impl.put(name, data);
+  }
+
+  get(name: string): Promise<StoredFile | null> {
+    return this.impl.get(name);
+  }
+
+  exists(name: string): Promise<boolean> {
+    return this.impl.exists(name);
+  }
+
+  delete(name: string): Promise<void> {
+    return this.impl.delete(name);
+  }
+
+  list(): AsyncIterable<StoredEntry> {
+    return this.impl.list();
   }
 }

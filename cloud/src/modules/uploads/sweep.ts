@@ -15,7 +15,7 @@ import { In, LessThan, MoreThan } from 'typeorm';
 import { Db } from '../../core/db';
 import { Job, type JobContext } from '../../core/jobs';
 import { UploadReferenceRegistry } from '../../core/upload-refs';
-import { canList, FILE_STORAGE, type FileStorage } from './storage';
+import { FILE_STORAGE, type FileStorage } from './storage';
 import { Upload } from './upload.entity';
 
 /** How old an unreferenced upload must be before it goes (UPLOAD_ORPHAN_GRACE_HOURS, default 48). */
@@ -64,8 +64,8 @@ export class UploadSweep {
       after = rows[rows.length - 1].id;
       const gone = rows.filter((u) => !used(u));
       for (const u of gone) {
-        await this.storage.remove(u.name);
-        if (u.thumbName) await this.storage.remove(u.thumbName);
+        await this.storage.delete(u.name);
+        if (u.thumbName) await this.storage.delete(u.thumbName);
       }
       if (gone.length) await this.db.manager.delete(Upload, { id: In(gone.map((u) => u.id)) });
       unreferenced += gone.length;
@@ -76,7 +76,6 @@ export class UploadSweep {
 
   /** Files older than the grace period that no upload row names (as image or thumbnail). */
   private async sweepStrays(before: Date): Promise<number> {
-    if (!canList(this.storage)) return 0;
     let strays = 0;
     let batch: string[] = [];
     const flush = async () => {
@@ -91,7 +90,7 @@ export class UploadSweep {
       }
       for (const n of names) {
         if (known.has(n)) continue;
-        await this.storage.remove(n);
+        await this.storage.delete(n);
         strays++;
       }
     };

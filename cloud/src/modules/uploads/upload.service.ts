@@ -113,8 +113,8 @@ export class UploadService {
   async eraseOwner(em: EntityManager, type: UploadOwner, id: number): Promise<number> {
     const rows = await em.find(Upload, { where: { ownerType: type, ownerId: id } });
     for (const r of rows) {
-      await this.storage.remove(r.name);
-      if (r.thumbName) await this.storage.remove(r.thumbName);
+      await this.storage.delete(r.name);
+      if (r.thumbName) await this.storage.delete(r.thumbName);
     }
     if (rows.length) await em.delete(Upload, { id: In(rows.map((r) => r.id)) });
     return rows.length;

@@ -45,7 +45,7 @@ export class UploadsController {
   async file(ctx: Context): Promise<void> {
     const name = String(ctx.params.name ?? '');
     if (!SAFE_FILE_NAME.test(name)) throw new AppError('NOT_FOUND');
-    const stored = await this.storage.open(name);
+    const stored = await this.storage.get(name);
     if (!stored) throw new AppError('NOT_FOUND');
     ctx.status = 200;
     ctx.set('content-type', CONTENT_TYPES[name.split('.').pop() ?? ''] ?? 'application/octet-stream');
