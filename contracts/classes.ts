@@ -68,8 +68,9 @@ export type SubscribeAccepts = z.infer<typeof SubscribeAccepts>;
 export const CLASS_NOTICE_PAGE = 'packages/classes/mine/index';
 
 /**
- * What the member's check-in QR encodes: `hubclass:r:<token>`; the store's session QR encodes
- * `hubclass:s:<token>`. Clients render these strings as QR codes and send scanned text back as is.
+ * What the member's check-in QR encodes: `hubclass:r:<token>`; the store's door QR encodes
+ * `hubclass:s:<sessionId>.<step>.<signature>` and turns every ~30 s (a photo of it stops working).
+ * Clients render these strings as QR codes and send scanned text back as is.
  */
 export const REGISTRATION_QR_PREFIX = 'hubclass:r:';
 export const SESSION_QR_PREFIX = 'hubclass:s:';
@@ -630,9 +631,18 @@ export const opsSessionCode = defineRoute({
   path: '/api/ops/classes/sessions/:sessionId/check-in-code',
   auth: 'staff',
   roles: CHECKIN_ROLES,
-  summary: 'The store’s session QR (hubclass:s:…) members scan to check themselves in; show it at the door.',
+  summary:
+    'The store’s door QR (hubclass:s:…) members scan to check themselves in. It is signed and turns every period (about 30 s): show it on a screen at the door and fetch it again at refreshAt — a printed or photographed code stops working.',
   params: z.object({ sessionId: Id }),
-  response: z.object({ sessionId: z.number().int(), title: z.string(), startsAt: IsoDateTime, qrPayload: z.string() }),
+  response: z.object({
+    sessionId: z.number().int(),
+    title: z.string(),
+    startsAt: IsoDateTime,
+    qrPayload: z.string(),
+    /** When this code is replaced: fetch the next one then. */
+    refreshAt: IsoDateTime,
+    refreshInSeconds: z.number().int().positive(),
+  }),
 });
 
 export const opsCheckInSessions = defineRoute({

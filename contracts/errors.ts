@@ -49,6 +49,7 @@ export const ERROR_CODES = {
   CLASS_CANCEL_CLOSED: { status: 409, message: '已过取消截止时间，无法取消报名' },
   CLASS_NOT_CANCELLABLE: { status: 409, message: '该报名已取消或活动已结束' },
   CLASS_CHECKIN_CODE_INVALID: { status: 404, message: '签到码无效，请核对后再试' },
+  CLASS_CHECKIN_CODE_EXPIRED: { status: 410, message: '签到码已过期，请扫描门口屏幕上正在显示的签到码' },
   CLASS_CHECKIN_CLOSED: { status: 409, message: '当前不在签到时间内' },
   CLASS_NOT_CONFIRMED: { status: 409, message: '该报名尚未确认（候补中或已取消），不能签到' },
   CLASS_RATING_NOT_ALLOWED: { status: 409, message: '参加活动并签到后才能评价' },

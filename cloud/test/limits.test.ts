@@ -4,6 +4,7 @@
  * this run uses) or a private Redis.
  */
 import { ChainLimits, DatabaseLimitStore, type LimitStore, MemoryLimitStore, RedisLimitStore } from '../src/core/limits';
+import { type BackoffStore, DatabaseBackoffStore, MemoryBackoffStore, RedisBackoffStore } from '../src/core/limits/backoff';
 import { startTestApp, type TestApp } from './helpers/app';
 import { db } from './helpers/fixtures';
 import { startRedis, type RedisHandle } from './helpers/redis';
@@ -72,4 +73,60 @@ test('memory store (embedded single-process default): a new window starts the co
 test('the app picks its store from the environment: database on MySQL, memory on embedded SQLite', async () => {
   const limits = await t.container.getAsync(ChainLimits);
   expect(limits.kind).toBe(t.dbKind === 'mysql' ? 'database' : 'memory');
+});
+
+/** Back-off counters shared by two instances: parallel attempts each take a slot, waits double, a success forgets. */
+async function backoffBetweenTwo(a: BackoffStore, b: BackoffStore, clock: { now: number }): Promise<void> {
+  const policy = { free: 3, baseMs: 1000, maxMs: 4000, windowMs: 60_000 };
+  const key = `acct:${Math.random()}`;
+  const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? b : a).attempt(key, policy)));
+  const allowed = answers.filter((r) => r.allowed).length;
+  expect(allowed).toBeGreaterThanOrEqual(1);
+  expect(allowed).toBeLessThanOrEqual(3);
+  expect((await b.peek(key))!.count).toBe(allowed);
+  // fill the free tries, then each attempt waits twice as long as the one before (capped)
+  while ((await a.peek(key))!.count < 3) {
+    clock.now += 1001;
+    await a.attempt(key, policy);
+  }
+  expect(await b.attempt(key, policy)).toMatchObject({ allowed: false });
+  clock.now += 1001;
+  expect(await b.attempt(key, policy)).toEqual({ allowed: true, count: 4 });
+  const refused = await a.attempt(key, policy);
+  expect(refused.allowed).toBe(false);
+  expect(refused.allowed === false && refused.retryAfterMs).toBe(2000);
+  // a success gives one back, or forgets the key
+  await a.giveBack(key);
+  expect((await b.peek(key))!.count).toBe(3);
+  await b.forget(key);
+  expect(await a.peek(key)).toBeNull();
+  expect(await a.attempt(key, policy)).toEqual({ allowed: true, count: 1 });
+  // after the window (and no wait) the key no longer matters and is purged
+  clock.now += 61_000;
+  await a.purge();
+  expect(await b.peek(key)).toBeNull();
+}
+
+test('back-off counters: database store shared by two instances', async () => {
+  const d = await db(t);
+  const clock = { now: Date.now() };
+  await backoffBetweenTwo(new DatabaseBackoffStore(d, () => clock.now), new DatabaseBackoffStore(d, () => clock.now), clock);
+});
+
+test('back-off counters: redis store shared by two instances', async () => {
+  const a = new RedisLimitStore(redis.url);
+  const b = new RedisLimitStore(redis.url);
+  const clock = { now: Date.now() };
+  try {
+    await backoffBetweenTwo(new RedisBackoffStore(a.redis, 'hub:', () => clock.now), new RedisBackoffStore(b.redis, 'hub:', () => clock.now), clock);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
+
+test('back-off counters: memory store (one process)', async () => {
+  const clock = { now: Date.now() };
+  const m = new MemoryBackoffStore(() => clock.now);
+  await backoffBetweenTwo(m, m, clock);
 });

@@ -172,12 +172,12 @@ describe('我的活动', () => {
       ],
     });
     const extras = installTaroExtras();
-    extras.scanCode.mockResolvedValueOnce({ result: 'hubclass:s:store-token-1', errMsg: 'scanCode:ok' });
+    extras.scanCode.mockResolvedValueOnce({ result: 'hubclass:s:11.59012345.AbCdEfGhIjKlMnOpQrStUv', errMsg: 'scanCode:ok' });
     render(<MyClassesPage />);
     fireEvent.click(await screen.findByTestId('mine-scan-button'));
     expect((await screen.findByTestId('mine-scan-result')).textContent).toBe('签到成功：共享厨房·手工水饺');
     expect(extras.scanCode).toHaveBeenCalledWith({ onlyFromCamera: true, scanType: ['qrCode'] });
-    expect(fake.callsTo('POST /api/classes/check-in')[0].body).toEqual({ code: 'hubclass:s:store-token-1' });
+    expect(fake.callsTo('POST /api/classes/check-in')[0].body).toEqual({ code: 'hubclass:s:11.59012345.AbCdEfGhIjKlMnOpQrStUv' });
     // The list is reloaded so the card shows 已签到.
     await waitFor(() => expect(fake.callsTo('GET /api/classes/me/registrations')).toHaveLength(2));
   });
@@ -206,6 +206,22 @@ describe('我的活动', () => {
     fireEvent.click(screen.getByTestId('mine-scan-submit'));
     await waitFor(() => expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '签到码无效，请核对后再试' })));
     expect(fake.callsTo('POST /api/classes/check-in')[0].body).toEqual({ code: 'hubclass:s:nope' });
+  });
+
+  it('a photo of an old door code: the server’s 「已过期」 message is shown and nothing else happens', async () => {
+    process.env.TARO_ENV = 'h5';
+    const fake = installFakeApi({
+      ...base,
+      'GET /api/classes/me/registrations': [200, page([])],
+      'POST /api/classes/check-in': [410, { code: 'CLASS_CHECKIN_CODE_EXPIRED', message: '签到码已过期，请扫描门口屏幕上正在显示的签到码' }],
+    });
+    installTaroExtras();
+    render(<MyClassesPage />);
+    fireEvent.change(await screen.findByTestId('mine-scan-input'), { target: { value: 'hubclass:s:11.59000000.AbCdEfGhIjKlMnOpQrStUv' } });
+    fireEvent.click(screen.getByTestId('mine-scan-submit'));
+    await waitFor(() => expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '签到码已过期，请扫描门口屏幕上正在显示的签到码' })));
+    expect(screen.queryByTestId('mine-scan-result')).toBeNull();
+    expect(fake.callsTo('GET /api/classes/me/registrations')).toHaveLength(1);
   });
 
   it('shows the no-show block with its reason and the sessions missed', async () => {

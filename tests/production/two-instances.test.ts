@@ -94,3 +94,14 @@ test('each scheduled job runs once per tick, not once per instance', async () =>
   expect(after - before).toBeLessThanOrEqual(ticks);
   expect(after - before).toBeGreaterThanOrEqual(ticks - 1);
 });
+
+test('staff sign-in attempts are counted chain-wide: guesses spread over both instances meet one back-off', async () => {
+  const guess = (server: Server, i: number) =>
+    api(server.url, 'POST', '/api/auth/staff/login', { username: 'clerk', password: `guess-${i}` }, undefined, { 'x-forwarded-for': '10.9.0.1' });
+  const answers: number[] = [];
+  for (let i = 0; i < 10; i++) answers.push((await guess(i % 2 ? b : a, i)).status);
+  expect(answers).toEqual(Array(10).fill(401));
+  // the eleventh waits, whichever instance it reaches
+  expect((await guess(a, 10)).status).toBe(429);
+  expect((await guess(b, 11)).status).toBe(429);
+});

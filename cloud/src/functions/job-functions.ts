@@ -187,4 +187,10 @@ export class JobFunctions {
   async wecomInboxPurge(_event?: TimerEvent): Promise<JobFunctionResult> {
     return this.run('wecom.inbox-purge');
   }
+
+  @ServerlessFunction({ functionName: 'uploads-orphan-sweep' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 15 20 * * *' })
+  async uploadsOrphanSweep(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('uploads.orphan-sweep');
+  }
 }

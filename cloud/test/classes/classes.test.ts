@@ -241,7 +241,7 @@ test('check-in is recorded once with who and when; attendance grants tags; ratin
 
   // the member scans the store's session code
   const door = await ops(staffA.token).call(api.opsSessionCode, { params: { sessionId } });
-  expect(door.qrPayload).toMatch(/^hubclass:s:/);
+  expect(door.qrPayload).toMatch(/^hubclass:s:\d+\.\d+\./);
   await expectCode(t.client(b.token).call(api.memberCheckIn, { body: { code: rb.checkIn!.qrPayload } }), 'CLASS_CHECKIN_CODE_INVALID');
   const self = await t.client(b.token).call(api.memberCheckIn, { body: { code: door.qrPayload } });
   expect(self).toMatchObject({ result: 'checked_in', method: 'member_scan', checkedInBy: null });

@@ -1,12 +1,13 @@
 /**
- * Staff sign-in under attack: attempts are counted in the database before the password is checked
+ * Staff sign-in under attack: attempts are counted on the chain-wide back-off counters of core/limits
+ * (memory on embedded SQLite, the database on MariaDB) before the password is checked
  * (parallel guesses cannot pass a check-then-count gap), back-off grows exponentially instead of a
  * fixed lock, other accounts and other addresses are unaffected, junk usernames evict nothing,
  * password checks are bounded, and a hash made with older scrypt parameters is replaced on login.
  */
 import { identity } from '../../../contracts';
 import { JobRunner } from '../../src/core/jobs';
-import { LoginAttempt } from '../../src/modules/identity/entities/login-attempt.entity';
+import { ChainLimits } from '../../src/core/limits';
 import { StaffUser } from '../../src/modules/identity/entities/staff-user.entity';
 import { needsRehash, verifyPassword } from '../../src/modules/identity/password';
 import { backoffMs, POLICIES } from '../../src/modules/identity/security/login-throttle';
@@ -19,13 +20,26 @@ import { scrypt } from 'crypto';
 jest.setTimeout(180_000);
 
 let t: TestApp;
+let limits: ChainLimits;
 beforeAll(async () => {
   // the addresses below arrive in X-Forwarded-For, as behind the production proxy
   t = await startTestApp({ TRUSTED_PROXIES: '127.0.0.1,::1' });
-});
+  limits = await t.container.getAsync(ChainLimits);
+}, 180_000);
 afterAll(async () => {
   await t?.close();
 });
+// time passes for the counters only: the tests move their clock instead of waiting
+let offset = 0;
+const advance = (ms: number) => {
+  offset += ms;
+  limits.clock = () => Date.now() + offset;
+};
+afterEach(() => {
+  offset = 0;
+  limits.clock = Date.now;
+});
+const acct = (username: string) => `login:acct:${username.toLowerCase()}`;
 
 const login = (username: string, password: string, ip = '10.0.0.1') =>
   t.http().post(identity.staffLogin.path).set('x-forwarded-for', ip).send({ username, password });
@@ -47,52 +61,47 @@ test('parallel guesses are counted before the check: at most the free tries get 
   const invalid = res.filter((c) => c === 'INVALID_CREDENTIALS').length;
   expect(invalid).toBeLessThanOrEqual(POLICIES.accountIp.free);
   expect(res.filter((c) => c === 'RATE_LIMITED').length).toBe(30 - invalid);
-  const row = await (await db(t)).manager.findOneByOrFail(LoginAttempt, { key: `acct:${s.username.toLowerCase()}` });
-  expect(row.failures).toBeGreaterThanOrEqual(POLICIES.accountIp.free);
+  const state = await limits.peekAttempts(acct(s.username));
+  expect(state!.count).toBeGreaterThanOrEqual(POLICIES.accountIp.free);
 });
 
 test('the back-off ends: after the wait the right password works and clears the counters', async () => {
   const s = await makeStaff(t, { role: 'staff' });
-  const d = await db(t);
   for (let i = 0; i < POLICIES.accountIp.free; i++) expect((await login(s.username, `bad-${i}`)).status).toBe(401);
   const first = await login(s.username, s.password);
   expect(first.status).toBe(429);
   expect(Number(first.body.details[0].message)).toBeGreaterThan(25);
   expect(Number(first.body.details[0].message)).toBeLessThanOrEqual(30);
-  // after the wait (moved into the past) one more try is allowed; failing it doubles the wait
-  const key = `acct-ip:${s.username.toLowerCase()}|10.0.0.1`;
-  await d.manager.update(LoginAttempt, { key }, { blockedUntil: new Date(Date.now() - 1) });
+  // after the wait one more try is allowed; failing it doubles the wait
+  advance(30_001);
   expect((await login(s.username, 'bad-again')).status).toBe(401);
   const second = await login(s.username, s.password);
   expect(second.status).toBe(429);
   expect(Number(second.body.details[0].message)).toBeGreaterThan(55);
-  // time passes: move the stored blocks into the past
-  await d.manager.update(LoginAttempt, { key: `acct-ip:${s.username.toLowerCase()}|10.0.0.1` }, { blockedUntil: new Date(Date.now() - 1) });
+  // time passes
+  advance(60_001);
   const r = await login(s.username, s.password);
   expect(r.status).toBe(200);
-  expect(await d.manager.findOneBy(LoginAttempt, { key: `acct:${s.username.toLowerCase()}` })).toBeNull();
+  expect(await limits.peekAttempts(acct(s.username))).toBeNull();
+  expect(await limits.peekAttempts(`login:acct-ip:${s.username.toLowerCase()}|10.0.0.1`)).toBeNull();
 });
 
 test('10,000 junk usernames evict nothing: the target keeps its count', async () => {
   const s = await makeStaff(t, { role: 'staff' });
-  const d = await db(t);
   for (let i = 0; i < POLICIES.accountIp.free; i++) await login(s.username, `bad-${i}`, '10.1.0.1');
-  // the junk lands as rows of its own (inserted directly: 10,000 scrypt checks would take minutes)
-  const now = new Date();
-  for (let i = 0; i < 10_000; i += 500) {
-    await d.manager.insert(
-      LoginAttempt,
-      Array.from({ length: 500 }, (_, k) => ({ key: `acct:junk-${i + k}`, failures: 1, version: 1, windowStart: now, blockedUntil: null, updatedAt: now })),
-    );
+  // the junk lands on the shared counters directly (10,000 scrypt checks would take minutes)
+  for (let i = 0; i < 10_000; i += 250) {
+    await Promise.all(Array.from({ length: 250 }, (_, k) => limits.attempt(`login:acct:junk-${i + k}`, POLICIES.account)));
   }
+  expect((await limits.peekAttempts(acct(s.username)))!.count).toBe(POLICIES.accountIp.free);
   expect((await login(s.username, s.password, '10.1.0.1')).status).toBe(429);
 });
 
 test('one address failing on many accounts is slowed down on all of them; other addresses are not', async () => {
   const ip = '10.2.0.1';
   const others = await Promise.all([makeStaff(t, { role: 'staff' }), makeStaff(t, { role: 'staff' })]);
-  const d = await db(t);
-  await d.manager.insert(LoginAttempt, { key: `ip:${ip}`, failures: POLICIES.ip.free - 1, version: 1, windowStart: new Date(), blockedUntil: null, updatedAt: new Date() });
+  // 99 failures from this address already counted (counted directly: 99 scrypt checks are slow)
+  for (let i = 0; i < POLICIES.ip.free - 1; i++) await limits.attempt(`login:ip:${ip}`, POLICIES.ip);
   expect((await login('whoever', 'x', ip)).status).toBe(401); // the last free try
   expect((await login(others[0].username, others[0].password, ip)).status).toBe(429);
   expect((await login(others[1].username, others[1].password, '10.2.0.2')).status).toBe(200);
@@ -100,14 +109,20 @@ test('one address failing on many accounts is slowed down on all of them; other 
 
 test('someone failing on purpose from elsewhere cannot lock a colleague out for long', async () => {
   const s = await makeStaff(t, { role: 'staff' });
-  const d = await db(t);
-  const key = `acct:${s.username.toLowerCase()}`;
-  // hundreds of failures on the account already counted, from many addresses
-  await d.manager.insert(LoginAttempt, { key, failures: 500, version: 1, windowStart: new Date(), blockedUntil: null, updatedAt: new Date() });
+  const key = acct(s.username);
+  // failures on the account from many addresses: the free ones, then one after each (capped) wait
+  for (let i = 0; i < POLICIES.account.free; i++) expect((await limits.attempt(key, POLICIES.account)).allowed).toBe(true);
+  for (let i = 0; i < 10; i++) {
+    expect((await limits.attempt(key, POLICIES.account)).allowed).toBe(false); // waiting
+    advance(60_001);
+    expect((await limits.attempt(key, POLICIES.account)).allowed).toBe(true);
+  }
+  // a minute later the colleague (another address) may try again
+  advance(60_001);
   expect((await login(s.username, 'one-more', '10.3.0.9')).status).toBe(401);
-  const row = await d.manager.findOneByOrFail(LoginAttempt, { key });
-  expect(row.failures).toBe(501);
-  const wait = new Date(row.blockedUntil!).getTime() - Date.now();
+  const state = (await limits.peekAttempts(key))!;
+  expect(state.count).toBe(POLICIES.account.free + 11);
+  const wait = state.blockedUntil - limits.clock();
   expect(wait).toBeGreaterThan(0);
   expect(wait).toBeLessThanOrEqual(60_000);
 });
@@ -146,9 +161,10 @@ test('a hash made with older scrypt parameters is replaced on a good sign-in', a
 });
 
 test('idle counters are purged by their job', async () => {
-  const d = await db(t);
-  const old = new Date(Date.now() - 2 * 86_400_000);
-  await d.manager.insert(LoginAttempt, { key: 'acct:idle-one', failures: 3, version: 1, windowStart: old, blockedUntil: null, updatedAt: old });
+  await limits.attempt('login:acct:idle-one', POLICIES.account);
+  advance(16 * 60_000); // its window is over and it has no wait: it no longer matters
+  await limits.attempt('login:acct:fresh-one', POLICIES.account);
   await (await t.container.getAsync(JobRunner)).runNow('identity.login-attempts-purge');
-  expect(await d.manager.findOneBy(LoginAttempt, { key: 'acct:idle-one' })).toBeNull();
+  expect(await limits.peekAttempts('login:acct:idle-one')).toBeNull();
+  expect(await limits.peekAttempts('login:acct:fresh-one')).toMatchObject({ count: 1 });
 });

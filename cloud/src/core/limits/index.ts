@@ -4,6 +4,7 @@
  *   const r = await limits.hit('vote:ip:1.2.3.4', 600, 60_000);  // fixed window
  *   if (!r.allowed) throw new AppError('RATE_LIMITED');
  *   const release = await limits.tryLock('directory-sync', 60_000); // null = someone holds it
+ *   const a = await limits.attempt('acct:wang', policy);            // back-off counter (backoff.ts)
  *
  * Three stores behind one small interface, chosen from the environment:
  *  - REDIS_URL set: Redis through ioredis (INCR + PEXPIRE in one MULTI; SET NX PX for locks);
@@ -14,6 +15,9 @@ import { randomBytes } from 'crypto';
 import { Config, Destroy, Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import type { AppEnv } from '../../config/env';
 import { Db, isUniqueViolation } from '../db';
+import { type AttemptResult, type AttemptState, type BackoffPolicy, type BackoffStore, DatabaseBackoffStore, MemoryBackoffStore, RedisBackoffStore } from './backoff';
+
+export { type AttemptResult, type AttemptState, type BackoffPolicy, backoffMs } from './backoff';
 
 export interface HitResult {
   allowed: boolean;
@@ -140,7 +144,8 @@ export class DatabaseLimitStore implements LimitStore {
 /** ioredis, loaded only when REDIS_URL is set. */
 export class RedisLimitStore implements LimitStore {
   readonly kind = 'redis' as const;
-  private readonly redis: import('ioredis').Redis;
+  /** Also carries the back-off counters (backoff.ts). */
+  readonly redis: import('ioredis').Redis;
 
   constructor(url: string, private readonly prefix = 'hub:') {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -183,6 +188,10 @@ export class ChainLimits implements LimitStore {
   env!: AppEnv;
 
   private store?: LimitStore;
+  private backoffStore?: BackoffStore;
+
+  /** The clock of the back-off counters (tests move it forward instead of waiting). */
+  clock: () => number = Date.now;
 
   private get impl(): LimitStore {
     if (!this.store) {
@@ -205,9 +214,46 @@ export class ChainLimits implements LimitStore {
     return this.impl.tryLock(name, ttlMs);
   }
 
+  /** Back-off counters, in the same place as the windows and locks (same Redis connection). */
+  private get backoff(): BackoffStore {
+    if (!this.backoffStore) {
+      const impl = this.impl;
+      const now = () => this.clock();
+      if (impl instanceof RedisLimitStore) this.backoffStore = new RedisBackoffStore(impl.redis, 'hub:', now);
+      else if (impl instanceof DatabaseLimitStore) this.backoffStore = new DatabaseBackoffStore(this.db, now);
+      else this.backoffStore = new MemoryBackoffStore(now);
+    }
+    return this.backoffStore;
+  }
+
+  /** Count one attempt on `key` unless it is in a back-off wait (see backoff.ts). */
+  attempt(key: string, policy: BackoffPolicy): Promise<AttemptResult> {
+    return this.backoff.attempt(key, policy);
+  }
+
+  /** Forget a back-off key (after a success). */
+  forgetAttempts(key: string): Promise<void> {
+    return this.backoff.forget(key);
+  }
+
+  /** Give one counted attempt back. */
+  giveBackAttempt(key: string): Promise<void> {
+    return this.backoff.giveBack(key);
+  }
+
+  peekAttempts(key: string): Promise<AttemptState | null> {
+    return this.backoff.peek(key);
+  }
+
+  /** Drop back-off keys that no longer matter (a job calls this; Redis expires them itself). */
+  purgeAttempts(): Promise<number> {
+    return this.backoff.purge();
+  }
+
   @Destroy()
   async close(): Promise<void> {
     await this.store?.close();
     this.store = undefined;
+    this.backoffStore = undefined;
   }
 }

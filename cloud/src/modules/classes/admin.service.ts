@@ -21,7 +21,7 @@ import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, iso, LIKE_ESCAPE, likeContains } from '../../core/db';
 import { AppError } from '../../core/errors';
 import { EventBus } from '../../core/events/event-bus';
-import { newToken, sessionQr } from './codes';
+import { newToken, signDoorCode } from './codes';
 import { ClassBlock } from './entities/class-block.entity';
 import { ClassDef } from './entities/class-def.entity';
 import { ClassRegistration } from './entities/class-registration.entity';
@@ -30,6 +30,7 @@ import './events';
 import { IdentityLookup } from './identity-lookup';
 import { NoticeService } from './notice.service';
 import { RegistrationService, toDate } from './registration.service';
+import { ClassesSettings } from './settings';
 import { addMinutes, atLocalTime, isRealDate, seriesStarts, shanghaiDate, shanghaiDateTime, shanghaiDayStart, addDays } from './time';
 import { retryingTransaction } from './tx';
 import { classSummary, emptyCounts, jsonArray, mean, opsSession, recurrenceOf, type StatusCounts } from './views';
@@ -100,6 +101,9 @@ export class ClassAdminService {
 
   @Inject()
   notices!: NoticeService;
+
+  @Inject()
+  settings!: ClassesSettings;
 
   // ------------------------------------------------------------------ scoping
 
@@ -530,9 +534,19 @@ export class ClassAdminService {
     return { filename, body: `\uFEFF${lines.join('\r\n')}\r\n` };
   }
 
-  async sessionCode(staff: StaffPrincipal, sessionId: number) {
+  /** The door code of this moment; the screen showing it asks again at refreshAt (it turns every period). */
+  async sessionCode(staff: StaffPrincipal, sessionId: number, now = new Date()) {
     const { s, c } = await this.scopedSession(staff, sessionId);
-    return { sessionId: s.id, title: c.title, startsAt: iso(s.startsAt), qrPayload: sessionQr(s.checkinToken) };
+    const rule = this.settings.doorCodeRule();
+    const code = signDoorCode(this.settings.signingSecret(), s.id, s.checkinToken, now.getTime(), rule);
+    return {
+      sessionId: s.id,
+      title: c.title,
+      startsAt: iso(s.startsAt),
+      qrPayload: code.qrPayload,
+      refreshAt: new Date(code.refreshAt).toISOString(),
+      refreshInSeconds: Math.max(1, Math.ceil((code.refreshAt - now.getTime()) / 1000)),
+    };
   }
 
   async checkInSessions(staff: StaffPrincipal, q: { date?: string; storeId?: number }, now = new Date()) {

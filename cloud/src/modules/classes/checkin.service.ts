@@ -10,7 +10,7 @@ import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, iso } from '../../core/db';
 import { AppError } from '../../core/errors';
 import { EventBus } from '../../core/events/event-bus';
-import { parseCheckInCode } from './codes';
+import { parseCheckInCode, verifyDoorCode } from './codes';
 import { ClassDef } from './entities/class-def.entity';
 import { type CheckInMethod, ClassRegistration } from './entities/class-registration.entity';
 import { ClassSession } from './entities/class-session.entity';
@@ -42,7 +42,7 @@ export class CheckInService {
 
   async byStaff(staff: StaffPrincipal, input: { code: string; sessionId?: number }, now = new Date()): Promise<CheckInResult> {
     const parsed = parseCheckInCode(input.code);
-    if (!parsed || parsed.kind === 'session') throw new AppError('CLASS_CHECKIN_CODE_INVALID');
+    if (!parsed || parsed.kind === 'door' || parsed.kind === 'stale_door') throw new AppError('CLASS_CHECKIN_CODE_INVALID');
     let reg: ClassRegistration | null;
     let method: CheckInMethod;
     if (parsed.kind === 'registration') {
@@ -61,9 +61,14 @@ export class CheckInService {
 
   async byMember(memberId: number, code: string, now = new Date()): Promise<CheckInResult> {
     const parsed = parseCheckInCode(code);
-    if (!parsed || parsed.kind !== 'session') throw new AppError('CLASS_CHECKIN_CODE_INVALID', '请扫描门店展示的活动签到码');
-    const session = await this.db.manager.findOne(ClassSession, { where: { checkinToken: parsed.token } });
+    if (parsed?.kind === 'stale_door') throw new AppError('CLASS_CHECKIN_CODE_EXPIRED');
+    if (!parsed || parsed.kind !== 'door') throw new AppError('CLASS_CHECKIN_CODE_INVALID', '请扫描门店展示的活动签到码');
+    const session = await this.db.manager.findOne(ClassSession, { where: { id: parsed.sessionId } });
     if (!session) throw new AppError('CLASS_CHECKIN_CODE_INVALID');
+    // signed with SIGNING_SECRET over the session, the step and the session's own token; current within the skew
+    const verdict = verifyDoorCode(this.settings.signingSecret(), parsed, session.checkinToken, now.getTime(), this.settings.doorCodeRule());
+    if (verdict === 'forged') throw new AppError('CLASS_CHECKIN_CODE_INVALID');
+    if (verdict === 'expired') throw new AppError('CLASS_CHECKIN_CODE_EXPIRED');
     const reg = await this.db.manager.findOne(ClassRegistration, { where: { sessionId: session.id, memberId } });
     if (!reg) throw new AppError('CLASS_NOT_CONFIRMED', '你没有报名这一场活动');
     return this.record(reg, session, 'member_scan', null, now);

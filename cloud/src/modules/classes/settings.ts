@@ -2,7 +2,8 @@
  * Settings of the classes domain, read from the environment once (defaults fit the issue: two
  * no-shows in 60 days block registration for 30 days). The lead may fold these into config/env.ts.
  */
-import { Init, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { Config, Init, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import type { AppEnv } from '../../config/env';
 import { z } from 'zod';
 
 const Schema = z.object({
@@ -12,6 +13,9 @@ const Schema = z.object({
   /** Check-in opens this long before start and stays open this long after the end; then no-shows are recorded. */
   CLASS_CHECKIN_OPENS_MINUTES: z.coerce.number().int().min(0).default(120),
   CLASS_CHECKIN_GRACE_MINUTES: z.coerce.number().int().min(0).default(120),
+  /** The door code turns every this many seconds; a code is accepted this much before and after its turn (scan, network, clocks). */
+  CLASS_CHECKIN_CODE_SECONDS: z.coerce.number().int().min(10).max(600).default(30),
+  CLASS_CHECKIN_CODE_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(20),
   /** Subscribe-message template ids from the mini-program console (the defaults work with the simulator). */
   /** Seat hoarding: people one registration may bring, and upcoming bookings one member may hold. */
   CLASS_MAX_PARTY: z.coerce.number().int().min(1).default(6),
@@ -36,6 +40,14 @@ export function loadClassesConfig(source: NodeJS.ProcessEnv = process.env): Clas
 export class ClassesSettings {
   config!: ClassesConfig;
 
+  @Config('hub')
+  env!: AppEnv;
+
+  /** SIGNING_SECRET (production refuses to start without it); a fixed development value otherwise. */
+  signingSecret(): string {
+    return this.env?.SIGNING_SECRET ?? 'development-only-signing-secret';
+  }
+
   @Init()
   init(): void {
     this.config = loadClassesConfig();
@@ -43,6 +55,10 @@ export class ClassesSettings {
 
   noShowRule() {
     return { noShowLimit: this.config.CLASS_NOSHOW_LIMIT, windowDays: this.config.CLASS_NOSHOW_WINDOW_DAYS, blockDays: this.config.CLASS_NOSHOW_BLOCK_DAYS };
+  }
+
+  doorCodeRule() {
+    return { periodSeconds: this.config.CLASS_CHECKIN_CODE_SECONDS, skewSeconds: this.config.CLASS_CHECKIN_CODE_SKEW_SECONDS };
   }
 
   limits() {

@@ -19,7 +19,8 @@ import { DEFAULT_TIER, Member } from './entities/member.entity';
 import { StaffUser } from './entities/staff-user.entity';
 import { Store } from './entities/store.entity';
 import { hashPassword, needsRehash, verifyPassword } from './password';
-import { DbAttemptCounter, POLICIES, type AttemptCounter } from './security/login-throttle';
+import { loginKeys, POLICIES } from './security/login-throttle';
+import { ChainLimits } from '../../core/limits';
 import { WorkGate } from '../../core/work-gate';
 import { toMemberProfile, toStaffProfile } from './views';
 
@@ -56,14 +57,9 @@ export class AuthService {
   @Config('hub')
   env!: AppEnv;
 
-  /** Attempt counters in the database, shared by every instance (security/login-throttle.ts). */
+  /** Attempt counters shared by every instance: back-off counters of core/limits (security/login-throttle.ts). */
   @Inject()
-  attemptStore!: DbAttemptCounter;
-
-  /** The counter store behind an interface, so a shared limits store can replace it. */
-  get attempts(): AttemptCounter {
-    return this.attemptStore;
-  }
+  limits!: ChainLimits;
 
   /** Bounded concurrent scrypt checks (per instance: it guards this process's CPU and memory). */
   private readonly passwordGate = new WorkGate();
@@ -161,19 +157,16 @@ export class AuthService {
   }
 
   async staffLogin(username: string, password: string, userAgent?: string, ip?: string): Promise<{ token: string; staff: StaffProfile }> {
-    const account = username.trim().toLowerCase().slice(0, 64);
-    const from = (ip || 'unknown').replace(/^::ffff:/, '').slice(0, 64);
-    const keys = { accountIp: `acct-ip:${account}|${from}`, ip: `ip:${from}`, account: `acct:${account}` };
-    const now = new Date();
+    const keys = loginKeys(username, ip);
     // counted before the password is looked at: parallel guesses each take a slot or are refused
     for (const [kind, key] of Object.entries(keys) as Array<[keyof typeof POLICIES, string]>) {
-      const r = await this.attempts.reserve(key, POLICIES[kind], now);
-      if (!r.ok) throw new AppError('RATE_LIMITED', undefined, [{ path: 'retryAfterSeconds', message: String(Math.ceil(r.retryAfterMs / 1000)) }]);
+      const r = await this.limits.attempt(key, POLICIES[kind]);
+      if (!r.allowed) throw new AppError('RATE_LIMITED', undefined, [{ path: 'retryAfterSeconds', message: String(Math.ceil(r.retryAfterMs / 1000)) }]);
     }
     const staff = await this.db.manager.findOne(StaffUser, { where: { username }, relations: { store: true } });
     const ok = await this.passwordGate.run(() => verifyPassword(password, staff?.passwordHash));
     if (!staff || !ok || !staff.active) throw new AppError('INVALID_CREDENTIALS');
-    await Promise.all([this.attempts.clear(keys.accountIp), this.attempts.clear(keys.account), this.attempts.release(keys.ip)]);
+    await Promise.all([this.limits.forgetAttempts(keys.accountIp), this.limits.forgetAttempts(keys.account), this.limits.giveBackAttempt(keys.ip)]);
     if (needsRehash(staff.passwordHash)) {
       // the stored hash predates today's cost: replace it now that the clear password is at hand
       const fresh = await this.passwordGate.run(() => hashPassword(password));
@@ -183,9 +176,9 @@ export class AuthService {
     return { token, staff: toStaffProfile(staff) };
   }
 
-  /** Attempt counters idle for a day are dropped (job). */
-  async purgeLoginAttempts(now: Date): Promise<number> {
-    return this.attempts.purge(new Date(now.getTime() - 86_400_000));
+  /** Attempt counters whose window is over and whose wait has ended are dropped (job). */
+  async purgeLoginAttempts(): Promise<number> {
+    return this.limits.purgeAttempts();
   }
 
   async wecomLogin(code: string, userAgent?: string): Promise<{ token: string; staff: StaffProfile }> {

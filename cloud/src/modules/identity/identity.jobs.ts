@@ -1,7 +1,7 @@
 /** Identity housekeeping: idle login counters, phone numbers under a retired encryption key. */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { Db } from '../../core/db';
-import { Job, type JobContext } from '../../core/jobs';
+import { Job } from '../../core/jobs';
 import { currentPiiKeyId, decryptPii } from '../../core/pii';
 import { AuthService } from './auth.service';
 import { Member } from './entities/member.entity';
@@ -16,8 +16,8 @@ export class IdentityJobs {
   db!: Db;
 
   @Job({ name: 'identity.login-attempts-purge', cron: '25 * * * *' })
-  async purgeAttempts(ctx: JobContext): Promise<number> {
-    return this.auth.purgeLoginAttempts(ctx.now());
+  async purgeAttempts(): Promise<number> {
+    return this.auth.purgeLoginAttempts();
   }
 
   /** After a key rotation (a new first key in PII_ENC_KEYS): re-encrypt under it, 500 rows a run. */

@@ -1,20 +1,17 @@
 /** Roster of one session: check-in state and action, waitlist order, reminders, ratings, CSV export, the door QR. */
 import { useCallback, useEffect, useState, type HTMLAttributes } from 'react';
-import { Alert, App, Button, Card, Descriptions, Modal, Popover, Rate, Result, Skeleton, Space, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Modal, Rate, Result, Skeleton, Space, Tag, Typography } from 'antd';
 import { DataTable } from '../../common/DataTable';
 import { DownloadOutlined, QrcodeOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
 import { Link, useParams } from 'react-router-dom';
-import { opsCheckIn, opsRoster, opsSessionCode, rosterCsvUrl, type Roster, type RosterItem } from '../../../../contracts/classes';
-import type { RouteResponse } from '../../../../contracts/route';
+import { opsCheckIn, opsRoster, rosterCsvUrl, type Roster, type RosterItem } from '../../../../contracts/classes';
 import { useAuth } from '../../auth';
 import { ApiError, errorMessage } from '../../../shared/api';
 import { formatDateTime } from '../../../shared/time';
 import { CheckInBox } from './CheckInBox';
-import { QrImage } from './QrImage';
+import { DoorCode } from './DoorCode';
 import { CHECKIN_METHOD_LABELS, downloadWithToken, NOTICE_KIND_LABELS, NOTICE_STATUS_LABELS, SESSION_STATUS_LABELS, STATUS_COLORS, statusLabel } from './util';
-
-type SessionCode = RouteResponse<typeof opsSessionCode>;
 
 export function RosterPage() {
   const { api } = useAuth();
@@ -22,7 +19,7 @@ export function RosterPage() {
   const sessionId = Number(useParams().sessionId);
   const [roster, setRoster] = useState<Roster | null>(null);
   const [error, setError] = useState<ApiError | Error | null>(null);
-  const [code, setCode] = useState<SessionCode | null>(null);
+  const [showCode, setShowCode] = useState(false);
   const [exporting, setExporting] = useState(false);
   const [rowBusy, setRowBusy] = useState<number | null>(null);
 
@@ -50,14 +47,6 @@ export function RosterPage() {
       message.error(errorMessage(err));
     } finally {
       setExporting(false);
-    }
-  }
-
-  async function showCode() {
-    try {
-      setCode(await api.call(opsSessionCode, { params: { sessionId } }));
-    } catch (err) {
-      message.error(errorMessage(err));
     }
   }
 
@@ -167,7 +156,7 @@ export function RosterPage() {
         }
         extra={
           <Space>
-            <Button icon={<QrcodeOutlined />} data-testid="roster-session-code" onClick={() => void showCode()}>
+            <Button icon={<QrcodeOutlined />} data-testid="roster-session-code" onClick={() => setShowCode(true)}>
               现场签到二维码
             </Button>
             <Button icon={<DownloadOutlined />} loading={exporting} data-testid="roster-export" onClick={() => void exportCsv()}>
@@ -218,19 +207,8 @@ export function RosterPage() {
         </div>
       </Card>
 
-      <Modal title="现场签到二维码" open={!!code} onCancel={() => setCode(null)} footer={null} destroyOnHidden>
-        {code && (
-          <Space direction="vertical" style={{ width: '100%', textAlign: 'center' }}>
-            <Typography.Text>
-              {code.title} · {formatDateTime(code.startsAt)}
-            </Typography.Text>
-            <QrImage text={code.qrPayload} testId="session-qr" />
-            <Typography.Text type="secondary">打印或投屏到门口，会员用小程序「我的活动 → 扫码签到」扫描即可签到。</Typography.Text>
-            <Popover content={<Typography.Text copyable>{code.qrPayload}</Typography.Text>}>
-              <Typography.Link data-testid="session-qr-text">显示二维码内容</Typography.Link>
-            </Popover>
-          </Space>
-        )}
+      <Modal title="现场签到二维码" open={showCode} onCancel={() => setShowCode(false)} footer={null} destroyOnHidden>
+        {showCode && <DoorCode api={api} sessionId={sessionId} />}
       </Modal>
     </Space>
   );

@@ -1,0 +1,17 @@
+/** The uploads this domain's records point at, for the orphaned-upload sweep (core/upload-refs.ts). */
+import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { Db } from '../../core/db';
+import { ReferencesUploads, type UploadRefs, uploadNamesInColumns } from '../../core/upload-refs';
+
+@Provide()
+@Scope(ScopeEnum.Singleton)
+export class MenuUploadRefs {
+  @Inject()
+  db!: Db;
+
+  @ReferencesUploads('menu', ['menu_dish.cover_file'])
+  async uploadsInUse(): Promise<UploadRefs> {
+    const em = this.db.manager;
+    return { names: [...(await uploadNamesInColumns(em, 'menu_dish', [{ column: 'cover_file', kind: 'name' }]))] };
+  }
+}
