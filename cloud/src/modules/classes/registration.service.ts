@@ -32,6 +32,7 @@ import { ClassSession } from './entities/class-session.entity';
 import './events';
 import { IdentityLookup } from './identity-lookup';
 import { NoticeService } from './notice.service';
+import { ClassPaymentService, newClassTradeNo, payWindowEnd } from './payment.service';
 import { addDays, shanghaiDate } from './time';
 import { retryingTransaction, RetryTransaction } from './tx';
 import { jsonArray, sessionCard } from './views';
@@ -63,6 +64,9 @@ export class RegistrationService {
   @Inject()
   settings!: ClassesSettings;
 
+  @Inject()
+  pay!: ClassPaymentService;
+
   // ------------------------------------------------------------------ register
 
   async register(memberId: number, sessionId: number, input: RegisterInput, now = new Date()): Promise<MyRegistration> {
@@ -79,7 +83,9 @@ export class RegistrationService {
     const c = await em.findOneOrFail(ClassDef, { where: { id: s.classId } });
     if (s.status !== 'scheduled') throw new AppError('CLASS_SESSION_UNAVAILABLE');
     if (now >= new Date(s.registrationDeadline) || now >= new Date(s.startsAt)) throw new AppError('CLASS_REGISTRATION_CLOSED');
-    if (c.priceFen > 0) throw new AppError('CLASS_PAYMENT_UNAVAILABLE');
+    // a paid class: the seat is held unpaid for the payment window; no waitlist (nobody pays for a maybe)
+    const paid = c.priceFen > 0;
+    const payment = paid ? { tradeNo: newClassTradeNo(now), payExpiresAt: payWindowEnd(now, this.pay.payMinutes, new Date(s.startsAt)), priceFen: c.priceFen } : null;
     this.checkParty(c, s, input);
     if (block) throw new AppError('CLASS_MEMBER_BLOCKED', block.reason);
     await this.checkHoarding(memberId, input, now);
@@ -88,9 +94,11 @@ export class RegistrationService {
     // A plain read decides whether trying for a seat is worth a statement inside the lock; a stale
     // "full" only queues the household, and the promotion step below seats it if it fits.
     const looksFree = s.adultLeft >= adults && s.childLeft >= children && s.waitingCount === 0;
+    if (paid && !looksFree) throw new AppError('CLASS_FULL');
     const outcome = await retryingTransaction(this.db, async (tx) => {
-      const regId = await this.claimSlot(tx, s.id, memberId, member.householdId, input, now);
-      await this.events.emit(tx, 'ClassRegistered', { registrationId: regId, sessionId: s.id, classId: c.id, memberId });
+      const regId = await this.claimSlot(tx, s.id, memberId, member.householdId, input, now, payment);
+      // a paid seat counts as registered once paid (ClassPaymentService emits it then)
+      if (!paid) await this.events.emit(tx, 'ClassRegistered', { registrationId: regId, sessionId: s.id, classId: c.id, memberId });
       // From here on the session row is locked until commit: as few round trips as possible.
       // 1) take an arrival number and join the queue (the lock order is the arrival order)
       const queued = await tx
@@ -101,7 +109,7 @@ export class RegistrationService {
         .execute();
       if (!queued.affected) throw new AppError('CLASS_SESSION_UNAVAILABLE');
       // 2) leave the queue with seats when they suffice and nobody else is waiting
-      let status: 'confirmed' | 'waitlisted' = 'waitlisted';
+      let status: 'confirmed' | 'waitlisted' | 'unpaid' = 'waitlisted';
       if (looksFree) {
         const seated = await tx
           .createQueryBuilder()
@@ -110,8 +118,9 @@ export class RegistrationService {
           .where('id = :id AND adult_left >= :a AND child_left >= :c AND waiting_count = 1')
           .setParameters({ id: s.id, a: adults, c: children })
           .execute();
-        if (seated.affected) status = 'confirmed';
+        if (seated.affected) status = paid ? 'unpaid' : 'confirmed';
       }
+      if (paid && status === 'waitlisted') throw new AppError('CLASS_FULL'); // rolls the queue place back
       // 3) the registration takes the arrival number handed out in 1)
       await tx
         .createQueryBuilder()
@@ -145,7 +154,7 @@ export class RegistrationService {
     const active = await this.db.manager
       .createQueryBuilder(ClassRegistration, 'r')
       .innerJoin(ClassSession, 's', 's.id = r.session_id')
-      .where('r.member_id = :memberId AND r.status IN (:...live) AND s.starts_at > :now', { memberId, live: ['confirmed', 'waitlisted'], now })
+      .where('r.member_id = :memberId AND r.status IN (:...live) AND s.starts_at > :now', { memberId, live: ['confirmed', 'waitlisted', 'unpaid'], now })
       .getCount();
     if (active >= maxActiveBookings) throw new AppError('CLASS_TOO_MANY_BOOKINGS');
   }
@@ -165,8 +174,22 @@ export class RegistrationService {
    * Take the member's (session, member) row: a new one is inserted, or a cancelled one reused; the
    * unique key turns a concurrent duplicate into CLASS_ALREADY_REGISTERED.
    */
-  private async claimSlot(tx: EntityManager, sessionId: number, memberId: number, householdId: number | null, input: RegisterInput, now: Date): Promise<number> {
+  private async claimSlot(
+    tx: EntityManager,
+    sessionId: number,
+    memberId: number,
+    householdId: number | null,
+    input: RegisterInput,
+    now: Date,
+    payment: { tradeNo: string; payExpiresAt: Date; priceFen: number } | null,
+  ): Promise<number> {
     const fields = {
+      tradeNo: payment?.tradeNo ?? null,
+      payExpiresAt: payment?.payExpiresAt ?? null,
+      priceFen: payment?.priceFen ?? 0,
+      paidAt: null,
+      refundFen: 0,
+      refundedAt: null,
       householdId,
       adults: input.adults,
       children: input.children,
@@ -273,6 +296,25 @@ export class RegistrationService {
       const r = await tx.findOneOrFail(ClassRegistration, { where: { id: registrationId } });
       const s = await tx.findOneOrFail(ClassSession, { where: { id: r.sessionId } });
       if (s.status !== 'scheduled') throw new AppError('CLASS_NOT_CANCELLABLE');
+      if (r.status === 'unpaid') {
+        // not paid yet: the held seat goes back and the trade is closed (a payment racing this is refunded)
+        const done = await tx
+          .createQueryBuilder()
+          .update(ClassRegistration)
+          .set({ status: 'cancelled', cancelledAt: now, cancelledBy: 'member' })
+          .where("id = :id AND status = 'unpaid'", { id: r.id })
+          .execute();
+        if (!done.affected) throw new RetryTransaction('registration changed while cancelling');
+        await tx
+          .createQueryBuilder()
+          .update(ClassSession)
+          .set({ adultLeft: () => 'adult_left + :a', childLeft: () => 'child_left + :c' })
+          .where('id = :id')
+          .setParameters({ id: s.id, a: r.adults, c: r.children })
+          .execute();
+        this.pay.closeAfterCommit(tx, r.tradeNo);
+        return s.id;
+      }
       if (r.status === 'confirmed') {
         if (now >= new Date(s.cancellationDeadline)) throw new AppError('CLASS_CANCEL_CLOSED');
         // session row first (the same lock order as registration and promotion)
@@ -302,6 +344,7 @@ export class RegistrationService {
         .where('id = :id AND status = :was', { id: r.id, was: r.status })
         .execute();
       if (!done.affected) throw new RetryTransaction('registration changed while cancelling');
+      if (r.status === 'confirmed' && r.paidAt) await this.pay.refundInTx(tx, r, '会员取消活动报名');
       await this.events.emit(tx, 'ClassRegistrationCancelled', { registrationId: r.id, sessionId: s.id, memberId, by: 'member' });
       return r.status === 'confirmed' ? s.id : null;
     });
@@ -410,7 +453,7 @@ export class RegistrationService {
       .innerJoin(ClassSession, 's', 's.id = r.session_id')
       .where('r.member_id = :memberId', { memberId });
     if (scope === 'upcoming') {
-      qb.andWhere("r.status IN ('confirmed', 'waitlisted') AND s.status = 'scheduled' AND s.ends_at > :now", { now }).orderBy('s.startsAt', 'ASC');
+      qb.andWhere("r.status IN ('confirmed', 'waitlisted', 'unpaid') AND s.status = 'scheduled' AND s.ends_at > :now", { now }).orderBy('s.startsAt', 'ASC');
     } else {
       qb.andWhere("(r.status IN ('attended', 'no_show', 'cancelled') OR s.status <> 'scheduled' OR s.ends_at <= :now)", { now }).orderBy('s.startsAt', 'DESC');
     }
@@ -485,9 +528,19 @@ export class RegistrationService {
         checkedInAt: iso(r.checkedInAt),
         canCancel:
           scheduled &&
-          ((status === 'confirmed' && now < new Date(s.cancellationDeadline)) || (status === 'waitlisted' && now < new Date(s.startsAt))),
+          ((status === 'confirmed' && now < new Date(s.cancellationDeadline)) || ((status === 'waitlisted' || status === 'unpaid') && now < new Date(s.startsAt))),
         cancelledAt: iso(r.cancelledAt),
         cancelledBy: r.cancelledBy,
+        payment: r.tradeNo
+          ? {
+              amountFen: r.priceFen,
+              status: r.refundedAt ? 'refunded' : r.refundFen > 0 ? 'refunding' : r.paidAt ? 'paid' : status === 'unpaid' ? 'unpaid' : 'none',
+              expiresAt: status === 'unpaid' ? iso(r.payExpiresAt) : null,
+              paidAt: iso(r.paidAt),
+              refundFen: r.refundFen,
+              refundedAt: iso(r.refundedAt),
+            }
+          : null,
         promotedAt: iso(r.promotedAt),
         canRate: status === 'attended' && r.stars === null,
         rating: r.stars !== null && r.ratedAt ? { stars: r.stars, comment: r.comment, at: iso(r.ratedAt) } : null,
