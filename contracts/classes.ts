@@ -105,7 +105,7 @@ export const SessionCard = z.object({
   coverUrl: z.string().nullable(),
   startsAt: IsoDateTime,
   endsAt: IsoDateTime,
-  /** 0 = free; a paid session is paid by WeChat Pay right after registering (per registration). */
+  /** Per person; 0 = free. A paid session is paid by WeChat Pay right after registering. */
   priceFen: z.number().int(),
   adultSeats: z.number().int(),
   childSeats: z.number().int(),
@@ -170,7 +170,7 @@ export const MyRegistration = z.object({
   /** Paid classes only (null when free). */
   payment: z
     .object({
-      /** What this registration costs (the session price, per registration). */
+      /** What this registration costs: the session price per person × (adults + children). */
       amountFen: z.number().int(),
       /** unpaid: pay before expiresAt · paid · refunding: refund asked · refunded. */
       status: z.enum(['unpaid', 'paid', 'refunding', 'refunded', 'none']),
@@ -383,7 +383,7 @@ const ClassFields = z.object({
   /** Adult seats per session (family events count adults and children separately). */
   adultSeats: z.number().int().min(0).max(500),
   childSeats: z.number().int().min(0).max(500).default(0),
-  /** 0 = free; otherwise members pay this per registration by WeChat Pay. */
+  /** Per person (adult or child); 0 = free; otherwise members pay by WeChat Pay when registering. */
   priceFen: z.number().int().min(0).max(10_000_00).default(0),
   /** Registration closes this many minutes before each session starts (0 = at start). */
   registrationClosesMinutesBefore: z.number().int().min(0).max(60 * 24 * 30).default(60),

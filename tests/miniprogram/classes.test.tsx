@@ -306,7 +306,7 @@ describe('session page and registration', () => {
     installTaroExtras({ id: '13' });
     render(<ClassDetailPage />);
     // a paid session with seats: the price and the refund rule before the tap, and the button says it pays
-    expect((await screen.findByTestId('register-paid-hint')).textContent).toContain('¥39/次');
+    expect((await screen.findByTestId('register-paid-hint')).textContent).toContain('¥39/人');
     expect(screen.getByTestId('register-submit').textContent).toContain('报名并支付 ¥39');
   });
 

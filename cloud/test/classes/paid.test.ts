@@ -57,7 +57,8 @@ test('a paid seat is held unpaid, paid once from three notifications, then cance
   const sessionId = await paidSession(2);
   const m = await memberToken(t);
   const reg = await register(m.token, sessionId, 2);
-  expect(reg).toMatchObject({ status: 'unpaid', checkIn: null, canCancel: true, payment: { amountFen: 3900, status: 'unpaid', expiresAt: expect.any(String) } });
+  // the price is per person: two adults pay twice
+  expect(reg).toMatchObject({ status: 'unpaid', checkIn: null, canCancel: true, payment: { amountFen: 7800, status: 'unpaid', expiresAt: expect.any(String) } });
   expect(await seatsLeft(sessionId)).toBe(0);
   // no seat, no waitlist for a paid class
   const other = await memberToken(t);
@@ -88,7 +89,7 @@ test('a paid seat is held unpaid, paid once from three notifications, then cance
   expect(await deliver(t, refundN)).toBe(204);
   await settle(t);
   const after = await t.client(m.token).call(api.getMyRegistration, { params: { registrationId: reg.id } });
-  expect(after).toMatchObject({ status: 'cancelled', cancelledBy: 'member', payment: { status: 'refunded', refundFen: 3900, refundedAt: expect.any(String) } });
+  expect(after).toMatchObject({ status: 'cancelled', cancelledBy: 'member', payment: { status: 'refunded', refundFen: 7800, refundedAt: expect.any(String) } });
 });
 
 test('after the cancellation deadline a paid seat cannot be cancelled (no refund)', async () => {

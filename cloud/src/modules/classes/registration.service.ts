@@ -85,7 +85,7 @@ export class RegistrationService {
     if (now >= new Date(s.registrationDeadline) || now >= new Date(s.startsAt)) throw new AppError('CLASS_REGISTRATION_CLOSED');
     // a paid class: the seat is held unpaid for the payment window; no waitlist (nobody pays for a maybe)
     const paid = c.priceFen > 0;
-    const payment = paid ? { tradeNo: newClassTradeNo(now), payExpiresAt: payWindowEnd(now, this.pay.payMinutes, new Date(s.startsAt)), priceFen: c.priceFen } : null;
+    const payment = paid ? { tradeNo: newClassTradeNo(now), payExpiresAt: payWindowEnd(now, this.pay.payMinutes, new Date(s.startsAt)), priceFen: c.priceFen * (input.adults + input.children) } : null; // per person
     this.checkParty(c, s, input);
     if (block) throw new AppError('CLASS_MEMBER_BLOCKED', block.reason);
     await this.checkHoarding(memberId, input, now);

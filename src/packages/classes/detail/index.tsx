@@ -361,7 +361,7 @@ export default function ClassDetailPage() {
                 ))}
               {paid && (
                 <Text className="muted" data-testid="register-paid-hint">
-                  付费活动：{yuanText(d.priceFen)}/次，报名后微信支付；{shortDateTime(d.cancellationDeadline)} 前取消全额退款。
+                  付费活动：{yuanText(d.priceFen)}/人，报名后微信支付；{shortDateTime(d.cancellationDeadline)} 前取消全额退款。
                 </Text>
               )}
               {willWait && !paid && (
@@ -384,7 +384,7 @@ export default function ClassDetailPage() {
               loading={busy || undefined}
               onClick={onRegister}
             >
-              {paid ? `报名并支付 ${yuanText(d.priceFen)}` : willWait ? '加入候补' : '立即报名'}
+              {paid ? `报名并支付 ${yuanText(d.priceFen * (adults + children))}` : willWait ? '加入候补' : '立即报名'}
             </Button>
           )}
           {!closedReason && isWeapp() && <Text className="muted small">报名时可选择接收开课提醒（微信订阅消息）。</Text>}
