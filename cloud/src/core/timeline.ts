@@ -46,6 +46,8 @@ export interface MemberFactSet {
   unpaidOrder: { campaign: string; items: string; totalFen: number; expiresAt: Date } | null;
   /** The newest order picked up in the last 7 days: ask how it was. */
   pickedUpOrder: { campaign: string; items: string; pickedUpAt: Date } | null;
+  /** A pre-order campaign on sale now (the pre-order offer names it instead of 「即将开放」). */
+  openCampaign: { name: string; saleEndsAt: Date } | null;
 }
 
 export interface PickupFact {
@@ -96,6 +98,7 @@ export const emptyFacts = (): MemberFactSet => ({
   pickups: [],
   unpaidOrder: null,
   pickedUpOrder: null,
+  openCampaign: null,
 });
 
 @Provide()

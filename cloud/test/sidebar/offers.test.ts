@@ -133,6 +133,11 @@ describe('pre-order facts (issue 14)', () => {
     expect(keys(input({ pickedUpOrder: { campaign: '2027 年夜饭', items: '佛跳墙×2', pickedUpAt: ago(4 * DAY) } }))).toEqual(['tier']);
   });
 
+  test('with a campaign on sale the pre-order offer names it instead of 「即将开放」', () => {
+    const fresh = input({ lastOrderAt: null, activeAt: [], openCampaign: { name: '2027 年夜饭', saleEndsAt: later(20 * DAY) } }, { tier: '新客', registeredAt: ago(5 * DAY) });
+    expect(nextBestOffers(fresh)).toEqual([{ key: 'nye_preorder', text: '介绍「2027 年夜饭」预订：小程序「年夜饭」下单，门店按时段自提，12月21日前可订', reason: '新会员，还没有下过单' }]);
+  });
+
   test('a new member with a pre-order is not pitched the pre-order again', () => {
     const fresh = input({ lastOrderAt: null, activeAt: [] }, { tier: '新客', registeredAt: ago(5 * DAY) });
     expect(keys(fresh)).toEqual(['nye_preorder']);

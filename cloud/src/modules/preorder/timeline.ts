@@ -39,6 +39,18 @@ export class PreorderTimeline {
     return out.sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, limit);
   }
 
+  /** The campaign on sale now, cached briefly (the same for every member's sidebar). */
+  private openCache: { value: MemberFactSet['openCampaign']; until: number } | null = null;
+
+  private async openCampaign(now: Date): Promise<MemberFactSet['openCampaign']> {
+    if (this.openCache && this.openCache.until > Date.now()) return this.openCache.value;
+    const open = await this.db.manager.find(PreorderCampaign, { where: { status: 'published', saleEndsAt: MoreThan(now) }, order: { saleStartsAt: 'ASC', id: 'ASC' }, take: 10 });
+    const c = open.find((x) => dbDate(x.saleStartsAt) <= now);
+    const value = c ? { name: c.name, saleEndsAt: dbDate(c.saleEndsAt) } : null;
+    this.openCache = { value, until: Date.now() + 30_000 };
+    return value;
+  }
+
   @MemberFacts('preorder')
   async factsFor(memberId: number, now: Date): Promise<Partial<MemberFactSet>> {
     // recent orders only (placed in the last 60 days): pickups lie within weeks of ordering
@@ -47,7 +59,8 @@ export class PreorderTimeline {
       order: { id: 'DESC' },
       take: FACT_ROWS,
     });
-    if (!rows.length) return { pickups: [], unpaidOrder: null, pickedUpOrder: null };
+    const openCampaign = await this.openCampaign(now);
+    if (!rows.length) return { pickups: [], unpaidOrder: null, pickedUpOrder: null, openCampaign };
     const [campaigns, slots] = await Promise.all([
       this.db.manager.find(PreorderCampaign, { where: { id: In([...new Set(rows.map((o) => o.campaignId))]) }, select: { id: true, name: true } }),
       this.db.manager.find(PreorderSlot, { where: { id: In([...new Set(rows.map((o) => o.slotId))]) } }),
@@ -69,6 +82,7 @@ export class PreorderTimeline {
       pickups,
       unpaidOrder: unpaid ? { campaign: campaignName.get(unpaid.campaignId) ?? '预订', items: itemsText(unpaid), totalFen: unpaid.totalFen, expiresAt: dbDate(unpaid.expiresAt) } : null,
       pickedUpOrder: picked ? { campaign: campaignName.get(picked.campaignId) ?? '预订', items: itemsText(picked), pickedUpAt: dbDate(picked.pickedUpAt!) } : null,
+      openCampaign,
       activeAt: rows.flatMap((o) => [o.createdAt, o.paidAt, o.pickedUpAt]).filter((d): d is Date => !!d).map((d) => dbDate(d)),
     };
   }
