@@ -47,6 +47,8 @@ export class ClassesPrivacy {
         checkedInAt: iso(r.checkedInAt),
         stars: r.stars,
         comment: r.comment,
+        // paid classes only: what was paid and refunded
+        ...(r.tradeNo ? { amountFen: r.priceFen, paidAt: iso(r.paidAt), refundFen: r.refundFen } : {}),
       };
     });
   }
