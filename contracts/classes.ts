@@ -31,8 +31,11 @@ export const SESSION_STATUSES = ['scheduled', 'cancelled', 'finished'] as const;
 export const SessionStatus = z.enum(SESSION_STATUSES);
 export type SessionStatus = z.infer<typeof SessionStatus>;
 
-export const REGISTRATION_STATUSES = ['confirmed', 'waitlisted', 'cancelled', 'attended', 'no_show'] as const;
-/** confirmed 已报名 · waitlisted 候补中 · cancelled 已取消 · attended 已签到 · no_show 未到场 */
+export const REGISTRATION_STATUSES = ['confirmed', 'waitlisted', 'cancelled', 'attended', 'no_show', 'unpaid'] as const;
+/**
+ * confirmed 已报名 · waitlisted 候补中 · cancelled 已取消 · attended 已签到 · no_show 未到场 ·
+ * unpaid 待支付 (a paid class: the seat is held until `payment.expiresAt`, then released).
+ */
 export const RegistrationStatus = z.enum(REGISTRATION_STATUSES);
 export type RegistrationStatus = z.infer<typeof RegistrationStatus>;
 export const REGISTRATION_STATUS_LABELS: Record<RegistrationStatus, string> = {
@@ -41,6 +44,7 @@ export const REGISTRATION_STATUS_LABELS: Record<RegistrationStatus, string> = {
   cancelled: '已取消',
   attended: '已签到',
   no_show: '未到场',
+  unpaid: '待支付',
 };
 
 /** The three subscribe-message templates (≤ 3 per wx.requestSubscribeMessage call; one accept = one message). */
@@ -102,7 +106,7 @@ export const SessionCard = z.object({
   coverUrl: z.string().nullable(),
   startsAt: IsoDateTime,
   endsAt: IsoDateTime,
-  /** 0 = free (the only kind open for registration until online payment exists). */
+  /** Per person; 0 = free. A paid session is paid by WeChat Pay right after registering. */
   priceFen: z.number().int(),
   adultSeats: z.number().int(),
   childSeats: z.number().int(),
@@ -162,8 +166,21 @@ export const MyRegistration = z.object({
   /** Before the cancellation deadline (confirmed), or any time before start (waitlisted). */
   canCancel: z.boolean(),
   cancelledAt: IsoDateTime.nullable(),
-  /** 'member' (you cancelled) or 'ops' (the session was called off). */
-  cancelledBy: z.enum(['member', 'ops']).nullable(),
+  /** 'member' (you cancelled), 'ops' (the session was called off), 'timeout' (not paid in time). */
+  cancelledBy: z.enum(['member', 'ops', 'timeout']).nullable(),
+  /** Paid classes only (null when free). */
+  payment: z
+    .object({
+      /** What this registration costs: the session price per person × (adults + children). */
+      amountFen: z.number().int(),
+      /** unpaid: pay before expiresAt · paid · refunding: refund asked · refunded. */
+      status: z.enum(['unpaid', 'paid', 'refunding', 'refunded', 'none']),
+      expiresAt: IsoDateTime.nullable(),
+      paidAt: IsoDateTime.nullable(),
+      refundFen: z.number().int(),
+      refundedAt: IsoDateTime.nullable(),
+    })
+    .nullable(),
   /** Set when the member was moved from the waitlist to confirmed. */
   promotedAt: IsoDateTime.nullable(),
   /** After attending, once. */
@@ -234,7 +251,7 @@ export const register = defineRoute({
   path: '/api/classes/sessions/:sessionId/registrations',
   auth: 'member',
   summary:
-    'Register the household. Confirmed when adult AND child seats suffice and nobody is waiting; otherwise waitlisted with a position (arrival order). One registration per member per session (409 CLASS_ALREADY_REGISTERED). Paid sessions: 409 CLASS_PAYMENT_UNAVAILABLE.',
+    'Register the household. Confirmed when adult AND child seats suffice and nobody is waiting; otherwise waitlisted with a position (arrival order). One registration per member per session (409 CLASS_ALREADY_REGISTERED). Paid sessions: a seat is held as `unpaid` for the payment window (pay with /pay), no waitlist (409 CLASS_FULL when no seat).',
   params: z.object({ sessionId: Id }),
   body: z
     .object({
@@ -255,9 +272,26 @@ export const cancelRegistration = defineRoute({
   method: 'POST',
   path: '/api/classes/registrations/:registrationId/cancel',
   auth: 'member',
-  summary: 'Cancel (confirmed: before the cancellation deadline; waitlisted: any time before start). A freed seat goes to the first waiting household that fits.',
+  summary: 'Cancel (confirmed: before the cancellation deadline, a paid seat is refunded in full; waitlisted or unpaid: any time before start). A freed seat goes to the first waiting household that fits.',
   params: z.object({ registrationId: Id }),
   response: MyRegistration,
+});
+
+export const ClassPayParams = z.object({
+  tradeNo: z.string(),
+  /** Pass to wx.requestPayment as is. */
+  requestPayment: z.object({ appId: z.string(), timeStamp: z.string(), nonceStr: z.string(), package: z.string(), signType: z.literal('RSA'), paySign: z.string() }),
+  /** Dev only (H5 has no wx.requestPayment): POST { prepay_id } here to pay through the simulator. */
+  simulatorCashierUrl: z.string().nullable(),
+});
+
+export const payRegistration = defineRoute({
+  method: 'POST',
+  path: '/api/classes/registrations/:registrationId/pay',
+  auth: 'member',
+  summary: 'WeChat Pay JSAPI prepay for an `unpaid` registration of a paid class; the registration turns confirmed when the payment notification lands (409 CLASS_NOT_PAYABLE after the payment window).',
+  params: z.object({ registrationId: Id }),
+  response: ClassPayParams,
 });
 
 export const addSubscriptions = defineRoute({
@@ -350,7 +384,7 @@ const ClassFields = z.object({
   /** Adult seats per session (family events count adults and children separately). */
   adultSeats: z.number().int().min(0).max(500),
   childSeats: z.number().int().min(0).max(500).default(0),
-  /** 0 = free. Paid classes are refused with CLASS_PAYMENT_UNAVAILABLE until online payment exists. */
+  /** Per person (adult or child); 0 = free; otherwise members pay by WeChat Pay when registering. */
   priceFen: z.number().int().min(0).max(10_000_00).default(0),
   /** Registration closes this many minutes before each session starts (0 = at start). */
   registrationClosesMinutesBefore: z.number().int().min(0).max(60 * 24 * 30).default(60),
@@ -518,7 +552,7 @@ export const opsCreateClass = defineRoute({
   auth: 'staff',
   roles: OPS,
   summary:
-    'Create a class with its first session at startsAt–endsAt; with `recurrence` a series of sessions (e.g. weekly ×8, same local time). Store managers only for their own store. priceFen > 0 is refused (CLASS_PAYMENT_UNAVAILABLE).',
+    'Create a class with its first session at startsAt–endsAt; with `recurrence` a series of sessions (e.g. weekly ×8, same local time). Store managers only for their own store. priceFen > 0 makes it a paid class (WeChat Pay at registration).',
   body: ClassFields.extend({
     storeId: Id,
     startsAt: IsoDateTime,

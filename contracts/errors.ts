@@ -40,6 +40,8 @@ export const ERROR_CODES = {
   UPLOAD_INVALID: { status: 400, message: '图片无法识别，请换一张再试' },
   // classes & events (issue 5)
   CLASS_PAYMENT_UNAVAILABLE: { status: 409, message: '付费活动暂未开放在线支付，目前只能创建和报名免费活动' },
+  CLASS_FULL: { status: 409, message: '名额已满（付费活动不设候补），请换一场' },
+  CLASS_NOT_PAYABLE: { status: 409, message: '该报名已超过支付时间或无需支付，请重新报名' },
   CLASS_SESSION_UNAVAILABLE: { status: 409, message: '该场次已取消或已结束' },
   CLASS_REGISTRATION_CLOSED: { status: 409, message: '报名已截止' },
   CLASS_ALREADY_REGISTERED: { status: 409, message: '你已报名该场次，请在「我的活动」查看' },

@@ -33,7 +33,7 @@ export const PICKUP_QR_PREFIX = 'hubnye:';
 
 /** The 「为你推荐」 rule, shown to ops as is. */
 export const RECOMMENDATION_RULE =
-  '家里有孩子或 4 人及以上的家庭：「四世同堂」等份量 ≥ 4 人的套餐排在最前；其余按该会员以往预订过的品类优先，再按销量。';
+  '家里有孩子或 4 人及以上的家庭：「四世同堂」等份量 ≥ 4 人的套餐排在最前；其次是该会员以往预订过的主题，再是菜名、配料或介绍里提到该会员近期在门店常买的品类或商品（消费记录）的菜，然后是以往预订过的品类，最后按销量。';
 
 const Id = z.coerce.number().int().positive().max(2_147_483_647);
 const YmdDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');

@@ -22,7 +22,7 @@ export const SidebarActivity = z.object({
 export type SidebarActivity = z.infer<typeof SidebarActivity>;
 
 export const SidebarOffer = z.object({
-  /** Which rule produced it: class_reminder, waitlist_reassure, no_show_checkin, wake_coupon, caring_hello, contest_invite, nye_preorder, tier. */
+  /** Which rule produced it: pickup_missed, pickup_reminder, unpaid_order, pickup_feedback, class_reminder, waitlist_reassure, no_show_checkin, wake_coupon, caring_hello, contest_invite, nye_preorder, tier. */
   key: z.string(),
   /** What to offer / say. */
   text: z.string(),

@@ -99,6 +99,7 @@ export function registration(over: Partial<MyRegistration> = {}): MyRegistration
     canCancel: true,
     cancelledAt: null,
     cancelledBy: null,
+    payment: null,
     promotedAt: null,
     canRate: false,
     rating: null,

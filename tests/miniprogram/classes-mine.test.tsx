@@ -249,4 +249,32 @@ describe('我的活动', () => {
     expect(screen.getAllByTestId('reg-777')).toHaveLength(1);
     expect(fake.callsTo('GET /api/classes/registrations/777')).toHaveLength(1);
   });
+
+  it('a paid class: 待支付 with the amount and the time left, wx.requestPayment with the server\'s parameters, then paid', async () => {
+    const expiresAt = new Date(Date.now() + 10 * 60_000).toISOString();
+    const payment = { amountFen: 3900, status: 'unpaid' as const, expiresAt, paidAt: null, refundFen: 0, refundedAt: null };
+    const unpaid = registration({ status: 'unpaid', checkIn: null, payment });
+    const paid = registration({ payment: { ...payment, status: 'paid', expiresAt: null, paidAt: '2026-11-20T02:01:00.000Z' } });
+    let settled = false;
+    const fake = installFakeApi({
+      ...base,
+      'GET /api/classes/me/registrations': [200, page([unpaid])],
+      'POST /api/classes/registrations/501/pay': [200, { tradeNo: 'CL2611200001', requestPayment: { appId: 'wx1', timeStamp: '1', nonceStr: 'n', package: 'prepay_id=wx9', signType: 'RSA', paySign: 'sig' }, simulatorCashierUrl: null }],
+      'GET /api/classes/registrations/501': () => [200, settled ? paid : unpaid],
+    });
+    installTaroExtras();
+    (Taro as unknown as Record<string, unknown>).requestPayment = jest.fn(async () => {
+      settled = true;
+      return { errMsg: 'requestPayment:ok' };
+    });
+    render(<MyClassesPage />);
+    expect((await screen.findByTestId('reg-unpaid-501')).textContent).toMatch(/待支付 ¥39，名额保留至 .*（剩 (09|10):\d\d）/);
+    expect(screen.getByTestId('reg-status-501').textContent).toBe('待支付');
+    expect(screen.queryByTestId('reg-checkin-501')).toBeNull();
+    fireEvent.click(screen.getByTestId('reg-pay-501'));
+    await waitFor(() => expect(Taro.requestPayment).toHaveBeenCalledWith({ timeStamp: '1', nonceStr: 'n', package: 'prepay_id=wx9', signType: 'RSA', paySign: 'sig' }));
+    expect((await screen.findByTestId('reg-payment-501')).textContent).toBe('已支付 ¥39');
+    expect(screen.getByTestId('reg-code-501').textContent).toBe('K7P2QX');
+    expect(fake.callsTo('POST /api/classes/registrations/501/pay')).toHaveLength(1);
+  });
 });

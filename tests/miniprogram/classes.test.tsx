@@ -282,7 +282,7 @@ describe('session page and registration', () => {
     expect(fake.callsTo('POST /api/classes/sessions/11/registrations')).toHaveLength(0);
   });
 
-  it('already registered: no form, a way to 我的活动; closed and paid sessions say why', async () => {
+  it('already registered: no form, a way to 我的活动; closed sessions say why, paid ones say the price', async () => {
     installFakeApi({
       ...me,
       'GET /api/classes/sessions/11': [200, sessionDetail({ myRegistration: { id: 9, status: 'waitlisted', waitlistPosition: 2 } })],
@@ -305,7 +305,9 @@ describe('session page and registration', () => {
 
     installTaroExtras({ id: '13' });
     render(<ClassDetailPage />);
-    expect((await screen.findByTestId('register-closed')).textContent).toContain('付费活动暂未开放在线报名');
+    // a paid session with seats: the price and the refund rule before the tap, and the button says it pays
+    expect((await screen.findByTestId('register-paid-hint')).textContent).toContain('¥39/人');
+    expect(screen.getByTestId('register-submit').textContent).toContain('报名并支付 ¥39');
   });
 
   it('series: other dates open in place', async () => {

@@ -39,6 +39,24 @@ export interface MemberFactSet {
   /** 「新品到店」 current in the stores the member bought in lately (and chain-wide ones). */
   newArrivals: Array<{ title: string; category: string; relatedCategories: string[] }>;
   lastPurchaseAt: Date | null;
+  // preorder (issue 14)
+  /** Paid pre-orders not picked up whose slot ends within the next days or ended in the last 2 days, soonest slot first. */
+  pickups: PickupFact[];
+  /** The newest order placed and not paid yet, still inside its payment window. */
+  unpaidOrder: { campaign: string; items: string; totalFen: number; expiresAt: Date } | null;
+  /** The newest order picked up in the last 7 days: ask how it was. */
+  pickedUpOrder: { campaign: string; items: string; pickedUpAt: Date } | null;
+  /** A pre-order campaign on sale now (the pre-order offer names it instead of 「即将开放」). */
+  openCampaign: { name: string; saleEndsAt: Date } | null;
+}
+
+export interface PickupFact {
+  campaign: string;
+  /** 「佛跳墙×2、四世同堂×1」 */
+  items: string;
+  storeName: string | null;
+  slotStartsAt: Date;
+  slotEndsAt: Date;
 }
 
 /** A coupon's rule as members read it: 「满50减10」, or 「10元」 without a threshold (fen in, yuan out). */
@@ -77,6 +95,10 @@ export const emptyFacts = (): MemberFactSet => ({
   recentPurchases: [],
   newArrivals: [],
   lastPurchaseAt: null,
+  pickups: [],
+  unpaidOrder: null,
+  pickedUpOrder: null,
+  openCampaign: null,
 });
 
 @Provide()

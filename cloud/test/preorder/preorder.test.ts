@@ -7,10 +7,12 @@
 import * as api from '../../../contracts/preorder';
 import { ApiError } from '../../../contracts/client';
 import { Db } from '../../src/core/db';
+import { TimelineRegistry } from '../../src/core/timeline';
 import { JobRunner } from '../../src/core/jobs';
 import { PayRefund, PayTransaction } from '../../src/modules/payment/payment.entity';
 import { PaymentService } from '../../src/modules/payment/payment.service';
 import { OrderService } from '../../src/modules/preorder/order.service';
+import { LedgerService } from '../../src/modules/purchases/ledger.service';
 import { PreorderItem, PreorderSlot } from '../../src/modules/preorder/preorder.entity';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { makeStore } from '../helpers/fixtures';
@@ -103,6 +105,9 @@ test('order → pay (3 deliveries pay once) → pickup code → staff verify onc
   expect(await eventCount(t, 'PaymentSucceeded', order.orderNo)).toBe(1);
   expect(await eventCount(t, 'OrderPaid', order.orderNo)).toBe(1);
   await expect(t.client(m.token).call(api.payOrder, { params: { orderId: order.id } })).rejects.toMatchObject({ code: 'PAY_ALREADY_PAID' });
+  // the sidebar's offer rules hear of the paid order through the @MemberFacts registry
+  const registry = await t.container.getAsync(TimelineRegistry);
+  expect((await registry.factsOf(m.id, new Date())).pickups).toEqual([expect.objectContaining({ campaign: '2027 年夜饭', items: '王阿姨的拿手蛋饺×2', storeName: '滨江店' })]);
 
   // pickup: staff of another store cannot see it; the store's clerk verifies once
   const clerkB = await staffToken(t, 'staff', storeB);
@@ -119,6 +124,9 @@ test('order → pay (3 deliveries pay once) → pickup code → staff verify onc
   const done = await t.client(m.token).call(api.getMyOrder, { params: { orderId: order.id } });
   expect(done).toMatchObject({ status: 'picked_up', pickedUpByName: clerk.name });
   expect(await eventCount(t, 'OrderPickedUp', order.orderNo)).toBe(1);
+  const afterPickup = await registry.factsOf(m.id, new Date());
+  expect(afterPickup.pickups).toEqual([]);
+  expect(afterPickup.pickedUpOrder).toMatchObject({ items: '王阿姨的拿手蛋饺×2' });
 
   // prep sheet counts the paid dishes by slot
   const sheet = await t.client(hq).call(api.opsPrepSheet, { query: { campaignId: campaign.id, storeId: storeA, day: slots[0].day } });
@@ -315,4 +323,37 @@ test('no-shows after the slot are listed and reminded once through the member’
   expect(rows).toHaveLength(1);
   expect(JSON.parse(rows[0].payload)).toMatchObject({ sender: 'clerk_a', externalUserIds: [contact.externalUserId], text: expect.stringContaining(order.pickupCode ?? (await t.client(m.token).call(api.getMyOrder, { params: { orderId: order.id } })).pickupCode!) });
   expect((await noShows.list(staff, { campaignId: campaign.id }, after))[0].reminded).toBe(true);
+});
+
+test('「为你推荐」 reads the purchases ledger: in-store purchases lift matching dishes, a refunded receipt no longer counts, earlier pre-orders lead', async () => {
+  const { campaign, items } = await makeCampaign(t, hq, [storeA], {
+    items: [
+      { name: '红烧狮子头', theme: '经典传承', stockTotal: 50, contents: ['猪肉', '荸荠'] },
+      { name: '清蒸鲈鱼', theme: '经典传承', stockTotal: 50, contents: ['鲈鱼', '葱姜'] },
+      { kind: 'meal_kit', name: '藜麦沙拉', theme: '健康轻食', stockTotal: 50, contents: ['藜麦'] },
+    ],
+  });
+  const m = await memberToken(t);
+  const menu = () => t.client(m.token).call(api.getMenu, { query: { campaignId: campaign.id } });
+  expect((await menu()).recommended.reason).toBe('大家都在订');
+  expect((await menu()).recommended.rule).toContain('消费记录');
+
+  // fish bought at the till (through the ledger's own ingest, as a POS push would)
+  const ledger = await t.container.getAsync(LedgerService);
+  const till = { channel: 'pos' as const, storeId: storeA, till: 'T1', memberCode: null, phoneDigest: null, discountFen: 0, couponCodes: [] };
+  await ledger.ingest([{ ...till, receiptNo: `fish-${m.id}`, occurredAt: new Date(Date.now() - 3 * 24 * 60 * MIN), memberId: m.id, totalFen: 4200, refundOfNo: null, lines: [{ sku: 'F-001', name: '鲜活鲈鱼', category: '水产/鲈鱼', qty: 1, unitPriceFen: 4200, amountFen: 4200 }] }]);
+  const withFish = (await menu()).recommended;
+  expect(withFish.itemIds[0]).toBe(items[1].id);
+  expect(withFish.reason).toBe('你常买「鲈鱼」，相关的菜先给你看');
+
+  // returned in full: as if never bought
+  await ledger.ingest([{ ...till, receiptNo: `fish-${m.id}-back`, occurredAt: new Date(Date.now() - 2 * 24 * 60 * MIN), memberId: m.id, totalFen: -4200, refundOfNo: `fish-${m.id}`, lines: [{ sku: 'F-001', name: '鲜活鲈鱼', category: '水产/鲈鱼', qty: -1, unitPriceFen: 4200, amountFen: -4200 }] }]);
+  expect((await menu()).recommended.reason).toBe('大家都在订');
+
+  // an earlier paid pre-order lands in the ledger (OrderPaid → preorder receipt) and its theme leads
+  const older = await makeCampaign(t, hq, [storeA], { items: [{ kind: 'meal_kit', name: '轻食礼盒', theme: '健康轻食' }] });
+  const o = await t.client(m.token).call(api.placeOrder, { body: { campaignId: older.campaign.id, storeId: storeA, slotId: older.slots[0].id, lines: [{ itemId: older.items[0].id, qty: 1 }] } });
+  await payAndNotify(m.token, o.id);
+  const after = (await menu()).recommended;
+  expect(after).toMatchObject({ itemIds: [items[2].id, items[0].id, items[1].id], reason: '根据你以往的预订推荐' });
 });

@@ -96,3 +96,51 @@ test('ranked by priority and capped at 3; never a word about votes or sharing', 
     expect(`${o.text}${o.reason}`).not.toMatch(/投票|拉票|转发|分享/);
   }
 });
+
+describe('pre-order facts (issue 14)', () => {
+  // 2026-12-02 10:00–12:00 Shanghai: tomorrow's slot
+  const slot = { campaign: '2027 年夜饭', items: '佛跳墙×2', storeName: '滨江店', slotStartsAt: new Date('2026-12-02T02:00:00Z'), slotEndsAt: new Date('2026-12-02T04:00:00Z') };
+
+  test('a pickup tomorrow is reminded with store, slot and what to show; the day after is not', () => {
+    const [o] = nextBestOffers(input({ pickups: [slot] }));
+    expect(o).toEqual({
+      key: 'pickup_reminder',
+      text: '提醒客户：明天 10:00–12:00 到滨江店取「2027 年夜饭」，出示「我的订单」里的取货码',
+      reason: '已支付预订（佛跳墙×2），明天取货',
+    });
+    const later2 = { ...slot, slotStartsAt: new Date(slot.slotStartsAt.getTime() + 2 * DAY), slotEndsAt: new Date(slot.slotEndsAt.getTime() + 2 * DAY) };
+    expect(keys(input({ pickups: [later2] }))).toEqual(['tier']);
+  });
+
+  test('a slot that ended without pickup comes first, before a class tomorrow', () => {
+    const missed = { ...slot, slotStartsAt: ago(5 * HOUR), slotEndsAt: ago(3 * HOUR) };
+    const offers = nextBestOffers(input({ pickups: [missed], upcomingClasses: [{ title: '手工水饺', startsAt: later(5 * HOUR), status: 'confirmed', waitlistPosition: null }] }));
+    expect(offers.map((o) => o.key)).toEqual(['pickup_missed', 'class_reminder']);
+    expect(offers[0].text).toContain('还没取');
+    expect(offers[0].reason).toBe('取货时段今天 05:00–07:00已过，尚未核销');
+  });
+
+  test('an unpaid order inside its window: remind to pay by its deadline; an expired one is no offer', () => {
+    const unpaidOrder = { campaign: '2027 年夜饭', items: '四世同堂×1', totalFen: 58800, expiresAt: later(10 * 60_000) };
+    const [o] = nextBestOffers(input({ unpaidOrder }));
+    expect(o).toEqual({ key: 'unpaid_order', text: '提醒客户：「2027 年夜饭」的订单还没支付，10:10前在「我的订单」完成支付才能保留', reason: '已下单未支付（四世同堂×1，¥588）' });
+    expect(keys(input({ unpaidOrder: { ...unpaidOrder, expiresAt: ago(60_000) } }))).toEqual(['tier']);
+  });
+
+  test('a pickup in the last 3 days: ask how it tasted; older is not asked', () => {
+    const [o] = nextBestOffers(input({ pickedUpOrder: { campaign: '2027 年夜饭', items: '佛跳墙×2', pickedUpAt: ago(DAY) } }));
+    expect(o).toEqual({ key: 'pickup_feedback', text: '问问客户「佛跳墙×2」味道怎么样，欢迎在小程序里留下评价和建议', reason: '11月30日已到店取走「2027 年夜饭」预订' });
+    expect(keys(input({ pickedUpOrder: { campaign: '2027 年夜饭', items: '佛跳墙×2', pickedUpAt: ago(4 * DAY) } }))).toEqual(['tier']);
+  });
+
+  test('with a campaign on sale the pre-order offer names it instead of 「即将开放」', () => {
+    const fresh = input({ lastOrderAt: null, activeAt: [], openCampaign: { name: '2027 年夜饭', saleEndsAt: later(20 * DAY) } }, { tier: '新客', registeredAt: ago(5 * DAY) });
+    expect(nextBestOffers(fresh)).toEqual([{ key: 'nye_preorder', text: '介绍「2027 年夜饭」预订：小程序「年夜饭」下单，门店按时段自提，12月21日前可订', reason: '新会员，还没有下过单' }]);
+  });
+
+  test('a new member with a pre-order is not pitched the pre-order again', () => {
+    const fresh = input({ lastOrderAt: null, activeAt: [] }, { tier: '新客', registeredAt: ago(5 * DAY) });
+    expect(keys(fresh)).toEqual(['nye_preorder']);
+    expect(keys({ ...fresh, facts: { ...fresh.facts, pickups: [{ ...slot, slotStartsAt: later(5 * DAY), slotEndsAt: later(5 * DAY + 2 * HOUR) }] } })).toEqual(['tier']);
+  });
+});

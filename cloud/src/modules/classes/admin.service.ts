@@ -29,6 +29,7 @@ import { ClassSession } from './entities/class-session.entity';
 import './events';
 import { IdentityLookup } from './identity-lookup';
 import { NoticeService } from './notice.service';
+import { ClassPaymentService } from './payment.service';
 import { RegistrationService, toDate } from './registration.service';
 import { ClassesSettings } from './settings';
 import { addMinutes, atLocalTime, isRealDate, seriesStarts, shanghaiDate, shanghaiDateTime, shanghaiDayStart, addDays } from './time';
@@ -104,6 +105,7 @@ export class ClassAdminService {
 
   @Inject()
   settings!: ClassesSettings;
+  pay!: ClassPaymentService;
 
   // ------------------------------------------------------------------ scoping
 
@@ -128,7 +130,6 @@ export class ClassAdminService {
 
   async create(staff: StaffPrincipal, input: CreateClassInput, now = new Date()): Promise<ClassDetail> {
     if (staff.role !== 'hq_admin' && staff.storeId !== input.storeId) throw new AppError('FORBIDDEN', '只能为本门店创建活动');
-    if (input.priceFen > 0) throw new AppError('CLASS_PAYMENT_UNAVAILABLE');
     if (!(await this.lookup.storeExists(input.storeId))) throw invalid('storeId', '门店不存在');
     this.checkSeats(input.adultSeats, input.childSeats);
     const startsAt = parseTime(input.startsAt, 'startsAt');
@@ -239,7 +240,6 @@ export class ClassAdminService {
 
   async update(staff: StaffPrincipal, classId: number, patch: UpdateClassInput, now = new Date()): Promise<ClassDetail> {
     const c = await this.scopedClass(staff, classId);
-    if (patch.priceFen !== undefined && patch.priceFen > 0) throw new AppError('CLASS_PAYMENT_UNAVAILABLE');
     const adultSeats = patch.adultSeats ?? c.adultSeats;
     const childSeats = patch.childSeats ?? c.childSeats;
     this.checkSeats(adultSeats, childSeats);
@@ -335,13 +335,19 @@ export class ClassAdminService {
         .where("id = :id AND status = 'scheduled'", { id: s.id })
         .execute();
       if (!res.affected) throw new AppError('CLASS_SESSION_UNAVAILABLE');
-      const active = await tx.find(ClassRegistration, { where: { sessionId: s.id, status: In(['confirmed', 'waitlisted']) }, select: { id: true, memberId: true } });
+      const held = await tx.find(ClassRegistration, { where: { sessionId: s.id, status: In(['confirmed', 'waitlisted', 'unpaid']) }, select: { id: true, memberId: true, status: true, tradeNo: true, priceFen: true, paidAt: true } });
       await tx
         .createQueryBuilder()
         .update(ClassRegistration)
         .set({ status: 'cancelled', cancelledAt: now, cancelledBy: 'ops' })
-        .where("session_id = :id AND status IN ('confirmed', 'waitlisted')", { id: s.id })
+        .where("session_id = :id AND status IN ('confirmed', 'waitlisted', 'unpaid')", { id: s.id })
         .execute();
+      // paid seats are refunded in full; unpaid trades are closed (a payment still landing is refunded)
+      for (const r of held) {
+        if (r.status === 'confirmed' && r.paidAt) await this.pay.refundInTx(tx, r, '活动取消，全额退款');
+        if (r.status === 'unpaid') this.pay.closeAfterCommit(tx, r.tradeNo);
+      }
+      const active = held.filter((r) => r.status !== 'unpaid'); // unpaid ones were never registered for the others
       for (const r of active) {
         await this.events.emit(tx, 'ClassRegistrationCancelled', {
           registrationId: r.id,
@@ -376,7 +382,7 @@ export class ClassAdminService {
       const id = Number(row.sessionId);
       const c = out.get(id) ?? emptyCounts();
       const n = Number(row.n);
-      if (row.status === 'confirmed') c.confirmed += n;
+      if (row.status === 'confirmed' || row.status === 'unpaid') c.confirmed += n; // an unpaid seat is held like a confirmed one
       else if (row.status === 'waitlisted') c.waitlisted += n;
       else if (row.status === 'attended') {
         c.attended += n;
@@ -460,7 +466,7 @@ export class ClassAdminService {
   async roster(staff: StaffPrincipal, sessionId: number): Promise<Roster> {
     const { s, c } = await this.scopedSession(staff, sessionId);
     const regs = await this.db.manager.find(ClassRegistration, { where: { sessionId }, order: { arrivalSeq: 'ASC', id: 'ASC' } });
-    const rank: Record<string, number> = { attended: 0, confirmed: 0, waitlisted: 1, no_show: 2, cancelled: 3, pending: 4 };
+    const rank: Record<string, number> = { attended: 0, confirmed: 0, unpaid: 0, waitlisted: 1, no_show: 2, cancelled: 3, pending: 4 };
     regs.sort((a, b) => rank[a.status] - rank[b.status] || (a.arrivalSeq ?? 0) - (b.arrivalSeq ?? 0) || a.id - b.id);
     const members = await this.lookup.memberFacts(regs.map((r) => r.memberId));
     const staffNames = await this.lookup.staffNames(regs.map((r) => r.checkedInByStaffId));

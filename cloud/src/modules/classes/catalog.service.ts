@@ -67,7 +67,7 @@ export class CatalogService {
     const counts = await this.registrations.seriesSizes(classIds);
     const stores = await this.lookup.storeNames(sessions.map((s) => s.storeId));
     const mine = await em.find(ClassRegistration, {
-      where: { memberId, sessionId: In(sessions.map((s) => s.id)), status: In(['confirmed', 'waitlisted', 'attended', 'no_show']) },
+      where: { memberId, sessionId: In(sessions.map((s) => s.id)), status: In(['confirmed', 'waitlisted', 'attended', 'no_show', 'unpaid']) },
       select: { id: true, sessionId: true, status: true, arrivalSeq: true },
     });
     const positions = await this.registrations.waitlistPositions(mine);

@@ -8,6 +8,7 @@ import { Route } from '../../core/route';
 import { ClassAdminService } from './admin.service';
 import { CatalogService } from './catalog.service';
 import { CheckInService } from './checkin.service';
+import { ClassPaymentService } from './payment.service';
 import { RegistrationService } from './registration.service';
 import { ClassesSettings } from './settings';
 
@@ -23,6 +24,9 @@ export class ClassesController {
 
   @Inject()
   checkin!: CheckInService;
+
+  @Inject()
+  pay!: ClassPaymentService;
 
   @Inject()
   admin!: ClassAdminService;
@@ -59,6 +63,11 @@ export class ClassesController {
   @Route(api.cancelRegistration)
   async cancelRegistration({ params }: P<typeof api.cancelRegistration>, auth: AuthContext) {
     return this.registrations.cancel(auth.member().memberId, params.registrationId);
+  }
+
+  @Route(api.payRegistration)
+  async payRegistration({ params }: P<typeof api.payRegistration>, auth: AuthContext) {
+    return this.pay.pay(auth.member().memberId, params.registrationId);
   }
 
   @Route(api.addSubscriptions)

@@ -2,6 +2,7 @@
  * Scheduled work of the classes domain (node-cron through core/jobs, one lease per job):
  * - classes.reminders: queue the due 24 h / 2 h reminders, then send every pending notice;
  * - classes.close-sessions: record no-shows (and blocks) once sessions have ended;
+ * - classes.pay-expire: unpaid seats of paid classes past their payment window go back (once);
  * - classes.promote-sweep: promote waiting households wherever seats are free (catches a
  *   promotion that a crash interrupted between a cancellation and its promotion step).
  * Each run is idempotent and works in small batches; ctx.now() is the clock.
@@ -12,6 +13,7 @@ import { Db } from '../../core/db';
 import { AttendanceService } from './attendance.service';
 import { ClassSession } from './entities/class-session.entity';
 import { NoticeService } from './notice.service';
+import { ClassPaymentService } from './payment.service';
 import { RegistrationService } from './registration.service';
 
 @Provide()
@@ -60,5 +62,21 @@ export class ClassPromoteSweepJob {
       .take(200)
       .getMany();
     for (const s of sessions) await this.registrations.promote(s.id, now);
+  }
+}
+
+@Provide()
+@Scope(ScopeEnum.Singleton)
+export class ClassPayExpireJob {
+  @Inject()
+  pay!: ClassPaymentService;
+
+  @Inject()
+  registrations!: RegistrationService;
+
+  @Job({ name: 'classes.pay-expire', cron: '*/1 * * * *', leaseSeconds: 120 })
+  async run(ctx: JobContext): Promise<void> {
+    const now = ctx.now();
+    for (const sessionId of await this.pay.expireUnpaid(now)) await this.registrations.promote(sessionId, now);
   }
 }

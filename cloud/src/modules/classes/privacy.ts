@@ -12,12 +12,16 @@ import { PrivacyExport } from '../../core/privacy';
 import { ClassDef } from './entities/class-def.entity';
 import { ClassRegistration } from './entities/class-registration.entity';
 import { ClassSession } from './entities/class-session.entity';
+import { ClassPaymentService } from './payment.service';
 import { RegistrationService } from './registration.service';
 import { jsonArray } from './views';
 
 @Provide()
 @Scope(ScopeEnum.Singleton)
 export class ClassesPrivacy {
+  @Inject()
+  pay!: ClassPaymentService;
+
   @Inject()
   db!: Db;
 
@@ -43,6 +47,8 @@ export class ClassesPrivacy {
         checkedInAt: iso(r.checkedInAt),
         stars: r.stars,
         comment: r.comment,
+        // paid classes only: what was paid and refunded
+        ...(r.tradeNo ? { amountFen: r.priceFen, paidAt: iso(r.paidAt), refundFen: r.refundFen } : {}),
       };
     });
   }
@@ -51,7 +57,7 @@ export class ClassesPrivacy {
   async onMemberDeleted(event: DeliveredEvent<'MemberDeleted'>, em: EntityManager): Promise<void> {
     const { memberId } = event.payload;
     const now = new Date();
-    const active = await em.find(ClassRegistration, { where: { memberId, status: In(['confirmed', 'waitlisted']) } });
+    const active = await em.find(ClassRegistration, { where: { memberId, status: In(['confirmed', 'waitlisted', 'unpaid']) } });
     const freed = new Set<number>();
     for (const r of active) {
       const s = await em.findOne(ClassSession, { where: { id: r.sessionId } });
@@ -64,7 +70,9 @@ export class ClassesPrivacy {
         .execute();
       if (!done.affected) continue;
       const qb = em.createQueryBuilder().update(ClassSession).where('id = :id', { id: s.id });
-      if (r.status === 'confirmed') {
+      if (r.status === 'confirmed' && r.paidAt) await this.pay.refundInTx(em, r, '会员注销，活动报名退款');
+      if (r.status === 'unpaid') this.pay.closeAfterCommit(em, r.tradeNo);
+      if (r.status === 'confirmed' || r.status === 'unpaid') {
         await qb.set({ adultLeft: () => 'adult_left + :a', childLeft: () => 'child_left + :c' }).setParameters({ a: r.adults, c: r.children }).execute();
         freed.add(s.id);
       } else {

@@ -55,7 +55,7 @@ export class RegistrationReads {
         .select(['r.member_id AS memberId', 's.starts_at AS startsAt'])
         .from('class_registration', 'r')
         .innerJoin('class_session', 's', 's.id = r.session_id')
-        .where("r.member_id IN (:...ids) AND r.status IN ('confirmed', 'waitlisted')", { ids })
+        .where("r.member_id IN (:...ids) AND r.status IN ('confirmed', 'waitlisted', 'unpaid')", { ids })
         .getRawMany<{ memberId: number | string; startsAt: Date | string }>(),
     ]);
     const out = new Map<number, MemberStandingRows>(ids.map((id) => [id, { blocks: [], liveStarts: [] }]));

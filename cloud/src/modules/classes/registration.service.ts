@@ -33,6 +33,7 @@ import './events';
 import { IdentityLookup } from './identity-lookup';
 import { RegistrationReads } from './registration-reads';
 import { NoticeService } from './notice.service';
+import { ClassPaymentService, newClassTradeNo, payWindowEnd } from './payment.service';
 import { addDays, shanghaiDate } from './time';
 import { retryingTransaction, RetryTransaction } from './tx';
 import { jsonArray, sessionCard } from './views';
@@ -66,6 +67,7 @@ export class RegistrationService {
 
   @Inject()
   reads!: RegistrationReads;
+  pay!: ClassPaymentService;
 
   // ------------------------------------------------------------------ register
 
@@ -78,7 +80,9 @@ export class RegistrationService {
     if (!c) throw new AppError('NOT_FOUND');
     if (s.status !== 'scheduled') throw new AppError('CLASS_SESSION_UNAVAILABLE');
     if (now >= new Date(s.registrationDeadline) || now >= new Date(s.startsAt)) throw new AppError('CLASS_REGISTRATION_CLOSED');
-    if (c.priceFen > 0) throw new AppError('CLASS_PAYMENT_UNAVAILABLE');
+    // a paid class: the seat is held unpaid for the payment window; no waitlist (nobody pays for a maybe)
+    const paid = c.priceFen > 0;
+    const payment = paid ? { tradeNo: newClassTradeNo(now), payExpiresAt: payWindowEnd(now, this.pay.payMinutes, new Date(s.startsAt)), priceFen: c.priceFen * (input.adults + input.children) } : null; // per person
     this.checkParty(c, s, input);
     if (standing.block) throw new AppError('CLASS_MEMBER_BLOCKED', standing.block.reason);
     this.checkHoarding(input, standing.activeBookings);
@@ -88,13 +92,15 @@ export class RegistrationService {
     // A plain read decides which statement to try first; a stale "full" only queues the household,
     // and the promotion step below seats it if it fits.
     const looksFree = s.adultLeft >= adults && s.childLeft >= children && s.waitingCount === 0;
+    if (paid && !looksFree) throw new AppError('CLASS_FULL');
     const outcome = await retryingTransaction(this.db, async (tx) => {
-      const { id: regId, written } = await this.claimSlot(tx, s.id, memberId, member.householdId, input, now);
-      await this.events.emit(tx, 'ClassRegistered', { registrationId: regId, sessionId: s.id, classId: c.id, memberId });
+      const { id: regId, written } = await this.claimSlot(tx, s.id, memberId, member.householdId, input, now, payment);
+      // a paid seat counts as registered once paid (ClassPaymentService emits it then)
+      if (!paid) await this.events.emit(tx, 'ClassRegistered', { registrationId: regId, sessionId: s.id, classId: c.id, memberId });
       // From here on the session row is locked until commit: one statement takes a seat or joins
       // the queue, one gives the registration its arrival number, then commit. The lock order is
       // the arrival order.
-      let status: 'confirmed' | 'waitlisted' = 'waitlisted';
+      let status: 'confirmed' | 'waitlisted' | 'unpaid' = 'waitlisted';
       let position: number | null = null;
       if (looksFree) {
         // a seat: only when the seats suffice and nobody is waiting, so newcomers never overtake the queue
@@ -105,8 +111,10 @@ export class RegistrationService {
           .where("id = :id AND status = 'scheduled' AND adult_left >= :a AND child_left >= :c AND waiting_count = 0")
           .setParameters({ id: s.id, a: adults, c: children })
           .execute();
-        if (seated.affected) status = 'confirmed';
+        if (seated.affected) status = paid ? 'unpaid' : 'confirmed';
       }
+      // a paid class has no waitlist: throwing rolls the registration back
+      if (paid && status === 'waitlisted') throw new AppError('CLASS_FULL');
       if (status === 'waitlisted') {
         // the end of the queue: the new waiting count is this household's position (everyone ahead
         // joined under the same lock and is committed). On MySQL the statement hands it back
@@ -195,8 +203,15 @@ export class RegistrationService {
     householdId: number | null,
     input: RegisterInput,
     now: Date,
+    payment: { tradeNo: string; payExpiresAt: Date; priceFen: number } | null,
   ): Promise<{ id: number; written: Partial<ClassRegistration> }> {
     const fields = {
+      tradeNo: payment?.tradeNo ?? null,
+      payExpiresAt: payment?.payExpiresAt ?? null,
+      priceFen: payment?.priceFen ?? 0,
+      paidAt: null,
+      refundFen: 0,
+      refundedAt: null,
       householdId,
       adults: input.adults,
       children: input.children,
@@ -308,6 +323,25 @@ export class RegistrationService {
       const r = await tx.findOneOrFail(ClassRegistration, { where: { id: registrationId } });
       const s = await tx.findOneOrFail(ClassSession, { where: { id: r.sessionId } });
       if (s.status !== 'scheduled') throw new AppError('CLASS_NOT_CANCELLABLE');
+      if (r.status === 'unpaid') {
+        // not paid yet: the held seat goes back and the trade is closed (a payment racing this is refunded)
+        const done = await tx
+          .createQueryBuilder()
+          .update(ClassRegistration)
+          .set({ status: 'cancelled', cancelledAt: now, cancelledBy: 'member' })
+          .where("id = :id AND status = 'unpaid'", { id: r.id })
+          .execute();
+        if (!done.affected) throw new RetryTransaction('registration changed while cancelling');
+        await tx
+          .createQueryBuilder()
+          .update(ClassSession)
+          .set({ adultLeft: () => 'adult_left + :a', childLeft: () => 'child_left + :c' })
+          .where('id = :id')
+          .setParameters({ id: s.id, a: r.adults, c: r.children })
+          .execute();
+        this.pay.closeAfterCommit(tx, r.tradeNo);
+        return s.id;
+      }
       if (r.status === 'confirmed') {
         if (now >= new Date(s.cancellationDeadline)) throw new AppError('CLASS_CANCEL_CLOSED');
         // session row first (the same lock order as registration and promotion)
@@ -337,6 +371,7 @@ export class RegistrationService {
         .where('id = :id AND status = :was', { id: r.id, was: r.status })
         .execute();
       if (!done.affected) throw new RetryTransaction('registration changed while cancelling');
+      if (r.status === 'confirmed' && r.paidAt) await this.pay.refundInTx(tx, r, '会员取消活动报名');
       await this.events.emit(tx, 'ClassRegistrationCancelled', { registrationId: r.id, sessionId: s.id, memberId, by: 'member' });
       return r.status === 'confirmed' ? s.id : null;
     });
@@ -445,7 +480,7 @@ export class RegistrationService {
       .innerJoin(ClassSession, 's', 's.id = r.session_id')
       .where('r.member_id = :memberId', { memberId });
     if (scope === 'upcoming') {
-      qb.andWhere("r.status IN ('confirmed', 'waitlisted') AND s.status = 'scheduled' AND s.ends_at > :now", { now }).orderBy('s.startsAt', 'ASC');
+      qb.andWhere("r.status IN ('confirmed', 'waitlisted', 'unpaid') AND s.status = 'scheduled' AND s.ends_at > :now", { now }).orderBy('s.startsAt', 'ASC');
     } else {
       qb.andWhere("(r.status IN ('attended', 'no_show', 'cancelled') OR s.status <> 'scheduled' OR s.ends_at <= :now)", { now }).orderBy('s.startsAt', 'DESC');
     }
@@ -520,9 +555,19 @@ export class RegistrationService {
         checkedInAt: iso(r.checkedInAt),
         canCancel:
           scheduled &&
-          ((status === 'confirmed' && now < new Date(s.cancellationDeadline)) || (status === 'waitlisted' && now < new Date(s.startsAt))),
+          ((status === 'confirmed' && now < new Date(s.cancellationDeadline)) || ((status === 'waitlisted' || status === 'unpaid') && now < new Date(s.startsAt))),
         cancelledAt: iso(r.cancelledAt),
         cancelledBy: r.cancelledBy,
+        payment: r.tradeNo
+          ? {
+              amountFen: r.priceFen,
+              status: r.refundedAt ? 'refunded' : r.refundFen > 0 ? 'refunding' : r.paidAt ? 'paid' : status === 'unpaid' ? 'unpaid' : 'none',
+              expiresAt: status === 'unpaid' ? iso(r.payExpiresAt) : null,
+              paidAt: iso(r.paidAt),
+              refundFen: r.refundFen,
+              refundedAt: iso(r.refundedAt),
+            }
+          : null,
         promotedAt: iso(r.promotedAt),
         canRate: status === 'attended' && r.stars === null,
         rating: r.stars !== null && r.ratedAt ? { stars: r.stars, comment: r.comment, at: iso(r.ratedAt) } : null,

@@ -11,10 +11,16 @@ import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, dbDate, iso } from '../../core/db';
 import { AppError } from '../../core/errors';
 import { DishService } from '../menu/dish.service';
+import { MemberBuysService } from '../purchases/member-buys.service';
 import { PreorderIdentity } from './identity-lookup';
 import { OrderService } from './order.service';
 import { PreorderCampaign, PreorderItem, PreorderOrder, PreorderSlot, type StoredLine } from './preorder.entity';
 import { beijingTime, recommend } from './rules';
+
+/** The ledger's sku of a pre-order line (order.service books `preorder-item-<id>`). */
+const PREORDER_SKU = /^preorder-item-(\d+)$/;
+/** How far back 「为你推荐」 looks into the ledger: a year, so last New Year's orders count. */
+const LEDGER_DAYS = 400;
 
 export interface OrderFilter {
   campaignId?: number;
@@ -27,6 +33,9 @@ export interface OrderFilter {
 @Provide()
 @Scope(ScopeEnum.Singleton)
 export class CampaignService {
+  @Inject()
+  memberBuys!: MemberBuysService;
+
   @Inject()
   db!: Db;
 
@@ -216,13 +225,25 @@ export class CampaignService {
       if (!s) sections.push((s = { theme: v.theme, items: [] }));
       s.items.push(v);
     }
-    const past = await this.db.manager.find(PreorderOrder, { where: { memberId, status: In(['paid', 'picked_up']) }, order: { id: 'DESC' }, take: 20 });
-    const pastItemIds = [...new Set(past.flatMap((o) => (JSON.parse(o.lines) as StoredLine[]).map((l) => l.itemId)))];
+    // purchase-aware from the purchases ledger (its public read): earlier pre-orders are its
+    // `preorder-item-<id>` lines, everything else is what the member buys in store
+    const buys = await this.memberBuys.recentBuys(memberId, LEDGER_DAYS, now);
+    const pastItemIds = [...new Set(buys.map((b) => PREORDER_SKU.exec(b.sku ?? '')?.[1]).filter((x): x is string => !!x).map(Number))];
     const pastItems = pastItemIds.length ? await this.db.manager.find(PreorderItem, { where: { id: In(pastItemIds) } }) : [];
     const rec = recommend({
-      items: items.map((i) => ({ id: i.id, kind: i.kind, theme: i.theme, servings: i.servings, sold: i.sold, onSale: !!i.onSale, stockLeft: i.stockTotal - i.sold })),
+      items: items.map((i) => ({
+        id: i.id,
+        kind: i.kind,
+        theme: i.theme,
+        servings: i.servings,
+        sold: i.sold,
+        onSale: !!i.onSale,
+        stockLeft: i.stockTotal - i.sold,
+        text: [i.name, ...(JSON.parse(i.contents || '[]') as string[]), i.description].join(' '),
+      })),
       household: await this.identity.household(memberId),
       history: pastItems.map((i) => ({ kind: i.kind, theme: i.theme })),
+      bought: buys.filter((b) => !PREORDER_SKU.test(b.sku ?? '')).slice(0, 30),
     });
     const storeIds = JSON.parse(c.storeIds) as number[];
     const names = await this.identity.storeNames(storeIds);

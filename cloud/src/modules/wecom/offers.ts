@@ -13,6 +13,10 @@ export interface Offer {
 }
 
 export type OfferKey =
+  | 'pickup_missed'
+  | 'pickup_reminder'
+  | 'unpaid_order'
+  | 'pickup_feedback'
   | 'class_reminder'
   | 'waitlist_reassure'
   | 'no_show_checkin'
@@ -36,6 +40,8 @@ export const MAX_OFFERS = 3;
 export const QUIET_DAYS = 30;
 export const NO_SHOW_RECENT_DAYS = 14;
 export const NEW_MEMBER_DAYS = 30;
+/** A picked-up pre-order is worth asking about for this long. */
+export const PICKUP_FEEDBACK_DAYS = 3;
 
 const local = (d: Date) => new Date(d.getTime() + OFFSET);
 const dayIndex = (d: Date) => Math.floor(local(d).getTime() / DAY);
@@ -88,9 +94,59 @@ export function newArrivalTaste(facts: Pick<MemberFactSet, 'recentPurchases' | '
 /** 「肉禽/牛肉」 is within 「肉禽」 and within 「肉禽/牛肉」, not within 「肉禽/鸡肉」. */
 export const categoryWithin = (bought: string, marked: string) => bought === marked || bought.startsWith(`${marked}/`);
 
+/**
+ * Pre-order rules (issue 14), most time-critical first: a paid order whose pickup slot passed
+ * without pickup; a pickup today or tomorrow; an order placed and not paid while its payment window
+ * is open. Each names the order (campaign, items, store, slot) so the clerk can say it as is.
+ */
+export function orderOffers(facts: Pick<MemberFactSet, 'pickups' | 'unpaidOrder'>, now: Date): Offer[] {
+  const out: Offer[] = [];
+  const today = dayIndex(now);
+  const pickups = facts.pickups ?? [];
+  const missed = pickups.find((p) => p.slotEndsAt <= now);
+  if (missed) {
+    out.push({
+      key: 'pickup_missed',
+      text: `提醒客户：预订的「${missed.campaign}」（${missed.items}）还没取，请尽快到${missed.storeName ?? '门店'}出示取货码取货`,
+      reason: `取货时段${when(missed.slotStartsAt, now)}–${hm(missed.slotEndsAt)}已过，尚未核销`,
+    });
+  }
+  const soon = pickups.find((p) => p.slotEndsAt > now && dayIndex(p.slotStartsAt) - today <= 1);
+  if (soon) {
+    out.push({
+      key: 'pickup_reminder',
+      text: `提醒客户：${when(soon.slotStartsAt, now)}–${hm(soon.slotEndsAt)} 到${soon.storeName ?? '门店'}取「${soon.campaign}」，出示「我的订单」里的取货码`,
+      reason: `已支付预订（${soon.items}），${dayIndex(soon.slotStartsAt) <= today ? '今天' : '明天'}取货`,
+    });
+  }
+  const unpaid = facts.unpaidOrder;
+  if (unpaid && unpaid.expiresAt > now) {
+    out.push({
+      key: 'unpaid_order',
+      text: `提醒客户：「${unpaid.campaign}」的订单还没支付，${hm(unpaid.expiresAt)}前在「我的订单」完成支付才能保留`,
+      reason: `已下单未支付（${unpaid.items}，¥${(unpaid.totalFen / 100).toFixed(unpaid.totalFen % 100 ? 2 : 0)}）`,
+    });
+  }
+  return out;
+}
+
+/** A pre-order picked up in the last days: ask how it tasted (feedback, not a sale). */
+export function pickupFeedback(facts: Pick<MemberFactSet, 'pickedUpOrder'>, now: Date): Offer | null {
+  const p = facts.pickedUpOrder;
+  if (!p || p.pickedUpAt > now || now.getTime() - p.pickedUpAt.getTime() > PICKUP_FEEDBACK_DAYS * DAY) return null;
+  return {
+    key: 'pickup_feedback',
+    text: `问问客户「${p.items}」味道怎么样，欢迎在小程序里留下评价和建议`,
+    reason: `${md(p.pickedUpAt)}已到店取走「${p.campaign}」预订`,
+  };
+}
+
 export function nextBestOffers({ tier, registeredAt, facts, now }: OfferInput): Offer[] {
   const offers: Offer[] = [];
   const today = dayIndex(now);
+
+  // 0. pre-orders: a missed pickup, a pickup today or tomorrow, an unpaid order (money and food waiting)
+  offers.push(...orderOffers(facts, now));
 
   // 1. a booked class today or tomorrow: remind (the most time-critical)
   const soon = facts.upcomingClasses.find((c) => c.status === 'confirmed' && c.startsAt > now && dayIndex(c.startsAt) - today <= 1);
@@ -122,6 +178,10 @@ export function nextBestOffers({ tier, registeredAt, facts, now }: OfferInput): 
       reason: `${md(ns.startsAt)}的课程已报名但未签到`,
     });
   }
+
+  // 3a. picked up a pre-order lately: ask how it was
+  const feedback = pickupFeedback(facts, now);
+  if (feedback) offers.push(feedback);
 
   // 3b. bought from a category lately and ops marked a new arrival that suits it: invite a tasting
   const taste = newArrivalTaste(facts);
@@ -159,10 +219,12 @@ export function nextBestOffers({ tier, registeredAt, facts, now }: OfferInput): 
   // the caring offer above instead of a sales pitch.
   const memberDays = Math.floor((now.getTime() - registeredAt.getTime()) / DAY);
   const recentlyJoined = memberDays <= NEW_MEMBER_DAYS;
-  if ((recentlyJoined || tier === '新客') && !facts.lastOrderAt && quietDays < QUIET_DAYS) {
+  const hasPreorder = (facts.pickups ?? []).length > 0 || !!facts.unpaidOrder || !!facts.pickedUpOrder;
+  if ((recentlyJoined || tier === '新客') && !facts.lastOrderAt && !hasPreorder && quietDays < QUIET_DAYS) {
+    const open = facts.openCampaign && facts.openCampaign.saleEndsAt > now ? facts.openCampaign : null;
     offers.push({
       key: 'nye_preorder',
-      text: '介绍年夜饭预订即将开放，可先帮客户登记预约提醒',
+      text: open ? `介绍「${open.name}」预订：小程序「年夜饭」下单，门店按时段自提，${md(open.saleEndsAt)}前可订` : '介绍年夜饭预订即将开放，可先帮客户登记预约提醒',
       reason: recentlyJoined ? '新会员，还没有下过单' : `注册${memberDays}天，还没有下过单`,
     });
   }

@@ -2,7 +2,9 @@
  * One session: what, when, where, seats left, the series' other dates, and the household
  * registration form (adults, children, children's ages for family events). The register tap first
  * asks for the subscribe templates (weapp), then registers; a full session puts the household on
- * the waitlist and shows its position. The server decides everything; this page explains it.
+ * the waitlist and shows its position. A paid session holds the seat and opens the WeChat Pay
+ * cashier right after registering (no waitlist: nobody pays for a maybe). The server decides
+ * everything; this page explains it.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Button, Image, Input, Text, View } from '@tarojs/components';
@@ -25,6 +27,7 @@ import { useSession } from '../../../api/useSession';
 import LoginGate from '../components/LoginGate';
 import Stepper from '../components/Stepper';
 import { isFull, partyText, priceText, seatsText, sessionWhen, shortDateTime, statusLabel, typeLabel } from '../shared/format';
+import { awaitConfirmed, payForRegistration, yuanText } from '../shared/pay';
 import { askSubscribe, idParam, isWeapp, type NoticeWish, type TemplateIds } from '../shared/platform';
 import '../classes.css';
 
@@ -129,9 +132,10 @@ export default function ClassDetailPage() {
         ? '活动已结束'
         : !d.registrationOpen
           ? '报名已截止'
-          : d.priceFen > 0
-            ? '付费活动暂未开放在线报名，请到门店咨询'
+          : d.priceFen > 0 && (d.waitlistCount > 0 || (d.adultSeatsLeft <= 0 && d.childSeatsLeft <= 0))
+            ? '名额已满（付费活动不设候补），请换一场'
             : null;
+  const paid = d.priceFen > 0;
 
   const validate = (): string | null => {
     if (adults + children < 1) return '至少报名1人';
@@ -144,7 +148,7 @@ export default function ClassDetailPage() {
     const invalid = validate();
     setFormError(invalid);
     if (invalid) return;
-    const wanted: NoticeWish[] = willWait ? ['promoted', 'reminder24h', 'reminder2h'] : ['reminder24h', 'reminder2h'];
+    const wanted: NoticeWish[] = willWait && !paid ? ['promoted', 'reminder24h', 'reminder2h'] : ['reminder24h', 'reminder2h'];
     // First thing in the tap handler, before any await (see askSubscribe).
     const asking = askSubscribe(templates, wanted);
     setBusy(true);
@@ -155,9 +159,14 @@ export default function ClassDetailPage() {
           body: { adults, children, childAges: agesRequired ? ages.map((a) => parseAge(a) as number) : [], subscribe },
         }),
       )
-      .then((reg) => {
+      .then(async (reg) => {
+        if (reg.status === 'unpaid') {
+          setResult(reg);
+          // the seat is held: straight to the cashier (an unfinished payment can be picked up below or in 我的活动)
+          reg = await payAndWait(reg).catch(() => reg);
+        }
         setResult(reg);
-        void Taro.showToast({ title: reg.status === 'waitlisted' ? '已加入候补' : '报名成功', icon: 'success' });
+        if (reg.status !== 'unpaid') void Taro.showToast({ title: reg.status === 'waitlisted' ? '已加入候补' : '报名成功', icon: 'success' });
         void load();
       })
       .catch((err) => {
@@ -165,6 +174,27 @@ export default function ClassDetailPage() {
         if (err instanceof ApiError && err.code === 'CLASS_MEMBER_BLOCKED') api.call(myStanding).then(setStanding, () => undefined);
         if (err instanceof ApiError && err.code === 'CLASS_ALREADY_REGISTERED') void load();
       })
+      .finally(() => setBusy(false));
+  };
+
+  const payAndWait = async (reg: MyRegistration): Promise<MyRegistration> => {
+    try {
+      await payForRegistration(reg.id);
+    } catch (err) {
+      setFormError(errorMessage(err));
+      throw err;
+    }
+    return awaitConfirmed(reg.id);
+  };
+
+  const onPayAgain = () => {
+    if (!result || busy) return;
+    setBusy(true);
+    payAndWait(result)
+      .then((reg) => {
+        setResult(reg);
+        void load();
+      }, () => undefined)
       .finally(() => setBusy(false));
   };
 
@@ -226,7 +256,21 @@ export default function ClassDetailPage() {
         </View>
       ) : null}
 
-      {result ? (
+      {result && result.status === 'unpaid' ? (
+        <View className="card result result-unpaid" data-testid="register-unpaid">
+          <Text className="card-title">名额已为你保留，请完成支付</Text>
+          <Text className="muted">
+            {yuanText(result.payment?.amountFen ?? d.priceFen)} · 请在 {result.payment?.expiresAt ? shortDateTime(result.payment.expiresAt) : '15分钟内'} 前支付，超时名额自动释放
+          </Text>
+          {formError && <Text className="error-text">{formError}</Text>}
+          <Button className="btn-primary" data-testid="register-pay" disabled={busy || undefined} loading={busy || undefined} onClick={onPayAgain}>
+            去支付
+          </Button>
+          <Button className="btn-plain" onClick={goMine}>
+            查看我的活动
+          </Button>
+        </View>
+      ) : result ? (
         <View className={`card result result-${result.status}`} data-testid="register-result">
           <Text className="card-title">{result.status === 'waitlisted' ? '已加入候补' : '报名成功'}</Text>
           {result.status === 'waitlisted' ? (
@@ -238,7 +282,10 @@ export default function ClassDetailPage() {
               {result.subscriptions.promoted && <Text className="muted">补上后会通过微信通知你。</Text>}
             </>
           ) : (
-            <Text className="muted">到店时在「我的活动」出示签到码即可。{result.subscriptions.reminder24h || result.subscriptions.reminder2h ? '开始前会提醒你。' : ''}</Text>
+            <Text className="muted">
+              {result.payment?.status === 'paid' ? `已支付 ${yuanText(result.payment.amountFen)}。` : ''}到店时在「我的活动」出示签到码即可。
+              {result.subscriptions.reminder24h || result.subscriptions.reminder2h ? '开始前会提醒你。' : ''}
+            </Text>
           )}
           <Text className="muted">{partyText(result.adults, result.children)}</Text>
           <Button className="btn-primary" data-testid="register-go-mine" onClick={goMine}>
@@ -312,7 +359,12 @@ export default function ClassDetailPage() {
                     <Text>岁</Text>
                   </View>
                 ))}
-              {willWait && (
+              {paid && (
+                <Text className="muted" data-testid="register-paid-hint">
+                  付费活动：{yuanText(d.priceFen)}/人，报名后微信支付；{shortDateTime(d.cancellationDeadline)} 前取消全额退款。
+                </Text>
+              )}
+              {willWait && !paid && (
                 <Text className="muted" data-testid="register-waitlist-hint">
                   当前名额不足，报名后将进入候补，有名额空出时按顺序自动补上。
                 </Text>
@@ -332,7 +384,7 @@ export default function ClassDetailPage() {
               loading={busy || undefined}
               onClick={onRegister}
             >
-              {willWait ? '加入候补' : '立即报名'}
+              {paid ? `报名并支付 ${yuanText(d.priceFen * (adults + children))}` : willWait ? '加入候补' : '立即报名'}
             </Button>
           )}
           {!closedReason && isWeapp() && <Text className="muted small">报名时可选择接收开课提醒（微信订阅消息）。</Text>}

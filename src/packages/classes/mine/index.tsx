@@ -29,6 +29,7 @@ import LoginGate from '../components/LoginGate';
 import QrCode from '../components/QrCode';
 import Stars from '../components/Stars';
 import { partyText, sessionWhen, shortDateTime, statusLabel } from '../shared/format';
+import { awaitConfirmed, countdown, payForRegistration, yuanText } from '../shared/pay';
 import { askSubscribe, idParam, isWeapp, scanQr, type NoticeWish, type TemplateIds } from '../shared/platform';
 import '../classes.css';
 
@@ -262,7 +263,12 @@ function RegistrationCard({
   const onCancel = async () => {
     const answer = await Taro.showModal({
       title: reg.status === 'waitlisted' ? '退出候补？' : '取消报名？',
-      content: reg.status === 'waitlisted' ? '退出后如需参加，需要重新排队。' : '取消后名额会让给候补的家庭。',
+      content:
+        reg.status === 'waitlisted'
+          ? '退出后如需参加，需要重新排队。'
+          : reg.payment?.status === 'paid'
+            ? `已付的 ${yuanText(reg.payment.amountFen)} 会原路全额退回。`
+            : '取消后名额会让给其他家庭。',
       confirmText: '确定取消',
       cancelText: '再想想',
     });
@@ -271,6 +277,20 @@ function RegistrationCard({
     try {
       onChanged(await api.call(cancelRegistration, { params: { registrationId: reg.id } }));
       void Taro.showToast({ title: '已取消', icon: 'success' });
+    } catch (err) {
+      showError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const onPay = async () => {
+    setBusy(true);
+    try {
+      await payForRegistration(reg.id);
+      const fresh = await awaitConfirmed(reg.id);
+      onChanged(fresh);
+      if (fresh.status === 'confirmed') void Taro.showToast({ title: '支付成功', icon: 'success' });
     } catch (err) {
       showError(err);
     } finally {
@@ -319,9 +339,25 @@ function RegistrationCard({
         </Text>
       )}
       {reg.status === 'cancelled' && (
-        <Text className="muted">{reg.cancelledBy === 'ops' ? '门店取消了这场活动，给你添麻烦了。' : `已于 ${formatShanghai(reg.cancelledAt)} 取消`}</Text>
+        <Text className="muted">{reg.cancelledBy === 'ops' ? '门店取消了这场活动，给你添麻烦了。' : reg.cancelledBy === 'timeout' ? '未在时限内支付，名额已释放。' : `已于 ${formatShanghai(reg.cancelledAt)} 取消`}</Text>
       )}
       {reg.status === 'no_show' && <Text className="muted">这次没有签到，记为未到场。</Text>}
+      {reg.status === 'unpaid' && reg.payment && (
+        <View className="notice notice-warn" data-testid={`reg-unpaid-${reg.id}`}>
+          <Text>
+            待支付 {yuanText(reg.payment.amountFen)}，名额保留至 {reg.payment.expiresAt ? `${shortDateTime(reg.payment.expiresAt)}（剩 ${countdown(reg.payment.expiresAt)}）` : '—'}
+          </Text>
+        </View>
+      )}
+      {reg.payment && reg.payment.status !== 'unpaid' && reg.payment.status !== 'none' && (
+        <Text className="muted small" data-testid={`reg-payment-${reg.id}`}>
+          {reg.payment.status === 'paid'
+            ? `已支付 ${yuanText(reg.payment.amountFen)}`
+            : reg.payment.status === 'refunding'
+              ? `退款 ${yuanText(reg.payment.refundFen)} 处理中，原路退回`
+              : `已退款 ${yuanText(reg.payment.refundFen)}`}
+        </Text>
+      )}
 
       {reg.status === 'confirmed' && reg.checkIn && (
         <View className="checkin" data-testid={`reg-checkin-${reg.id}`}>
@@ -350,6 +386,11 @@ function RegistrationCard({
       ) : null}
 
       <View className="actions">
+        {reg.status === 'unpaid' && (
+          <Button className="btn-primary btn-small" data-testid={`reg-pay-${reg.id}`} disabled={busy || undefined} onClick={() => void onPay()}>
+            去支付
+          </Button>
+        )}
         {isWeapp() && missing.length > 0 && (
           <Button className="btn-plain btn-small" data-testid={`reg-remind-${reg.id}`} disabled={busy || undefined} onClick={onRemind}>
             开课前提醒我

@@ -67,7 +67,7 @@ export function shortDateTime(iso: string): string {
 
 export function priceText(fen: number): string {
   if (fen <= 0) return '免费';
-  return `¥${(fen / 100).toFixed(fen % 100 === 0 ? 0 : 2)}`;
+  return `¥${(fen / 100).toFixed(fen % 100 === 0 ? 0 : 2)}/人`;
 }
 
 export function typeLabel(type: ClassType): string {

@@ -153,7 +153,7 @@ export function ClassDetailPage() {
             {detail.room ? ` · ${detail.room}` : ''}
           </Descriptions.Item>
           <Descriptions.Item label="主讲/主持">{detail.hostName}</Descriptions.Item>
-          <Descriptions.Item label="价格">{detail.priceFen > 0 ? `¥${(detail.priceFen / 100).toFixed(2)}` : '免费'}</Descriptions.Item>
+          <Descriptions.Item label="价格">{detail.priceFen > 0 ? `¥${(detail.priceFen / 100).toFixed(2)}/人` : '免费'}</Descriptions.Item>
           <Descriptions.Item label="每场名额">
             成人 {detail.adultSeats}
             {detail.childSeats > 0 ? ` · 儿童 ${detail.childSeats}` : ''}

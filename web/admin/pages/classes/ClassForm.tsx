@@ -151,7 +151,7 @@ function CommonFields({ showChildHint }: { showChildHint: boolean }) {
           </Form.Item>
         </Col>
         <Col xs={12} md={6}>
-          <Form.Item name="priceYuan" label="价格（元）" extra="0 为免费；付费活动需开通在线支付后才能发布">
+          <Form.Item name="priceYuan" label="价格（元）" extra="每人价格，0 为免费；付费活动会员报名后微信支付，取消截止前取消全额退款">
             <InputNumber min={0} max={10000} precision={2} style={{ width: '100%' }} />
           </Form.Item>
         </Col>

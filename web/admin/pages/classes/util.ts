@@ -38,6 +38,7 @@ export const STATUS_COLORS: Record<RegistrationStatus, string> = {
   attended: 'blue',
   no_show: 'red',
   cancelled: 'default',
+  unpaid: 'gold',
 };
 
 export function statusLabel(s: RegistrationStatus): string {

@@ -13,6 +13,7 @@ export type CheckInMethod = 'staff_scan' | 'staff_code' | 'member_scan';
 @Index('idx_class_reg_queue', ['sessionId', 'status', 'arrivalSeq'])
 @Index('idx_class_reg_member', ['memberId', 'status'])
 @Index('idx_class_reg_rated', ['ratedAt'])
+@Index('idx_class_reg_pay_due', ['status', 'payExpiresAt'])
 export class ClassRegistration {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
@@ -69,7 +70,7 @@ export class ClassRegistration {
   cancelledAt!: Date | null;
 
   @Column({ name: 'cancelled_by', type: 'varchar', length: 8, nullable: true })
-  cancelledBy!: 'member' | 'ops' | null;
+  cancelledBy!: 'member' | 'ops' | 'timeout' | null;
 
   @Column({ name: 'checked_in_at', type: 'datetime', nullable: true })
   checkedInAt!: Date | null;
@@ -88,4 +89,29 @@ export class ClassRegistration {
 
   @Column({ name: 'rated_at', type: 'datetime', nullable: true })
   ratedAt!: Date | null;
+
+  // ---- paid classes (the trade itself is the payment module's; these are our side of it)
+
+  /** WeChat Pay out_trade_no of this registration attempt (a reused row gets a new one). */
+  @Index('uq_class_reg_trade', { unique: true })
+  @Column({ name: 'trade_no', type: 'varchar', length: 32, nullable: true })
+  tradeNo!: string | null;
+
+  /** While `unpaid`: the held seat is released after this. */
+  @Column({ name: 'pay_expires_at', type: 'datetime', nullable: true })
+  payExpiresAt!: Date | null;
+
+  /** The session's price when registering (0 = free). */
+  @Column({ name: 'price_fen', type: 'integer', default: 0 })
+  priceFen!: number;
+
+  @Column({ name: 'paid_at', type: 'datetime', nullable: true })
+  paidAt!: Date | null;
+
+  /** Refund asked for (in full); `refundedAt` once WeChat Pay confirmed it. */
+  @Column({ name: 'refund_fen', type: 'integer', default: 0 })
+  refundFen!: number;
+
+  @Column({ name: 'refunded_at', type: 'datetime', nullable: true })
+  refundedAt!: Date | null;
 }
