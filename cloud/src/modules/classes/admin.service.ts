@@ -105,6 +105,8 @@ export class ClassAdminService {
 
   @Inject()
   settings!: ClassesSettings;
+
+  @Inject()
   pay!: ClassPaymentService;
 
   // ------------------------------------------------------------------ scoping

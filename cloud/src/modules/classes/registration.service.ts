@@ -67,6 +67,8 @@ export class RegistrationService {
 
   @Inject()
   reads!: RegistrationReads;
+
+  @Inject()
   pay!: ClassPaymentService;
 
   // ------------------------------------------------------------------ register
