@@ -348,3 +348,34 @@ export function drillDown(f: ScopeFacts, p: Period, figure: DrillFigure): number
     }
   }
 }
+
+export interface DayPoint {
+  day: string;
+  active: number;
+  newMembers: number;
+  spendFen: number;
+}
+
+/** Shanghai day (YYYY-MM-DD) of an instant. */
+export function shanghaiDay(t: Date): string {
+  return new Date(t.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** One point per Shanghai day of the period: distinct active members, new members, net spend. */
+export function dailySeries(f: ScopeFacts, p: Period): DayPoint[] {
+  const days = Math.max(1, Math.round((p.to.getTime() - p.from.getTime()) / DAY_MS));
+  const pts = Array.from({ length: days }, (_, i) => ({ day: shanghaiDay(new Date(p.from.getTime() + i * DAY_MS)), active: new Set<number>(), newMembers: 0, spendFen: 0 }));
+  const slot = (t: Date) => (inRange(t, p.from, p.to) ? pts[Math.floor((t.getTime() - p.from.getTime()) / DAY_MS)] : undefined);
+  for (const a of f.activities) slot(a.at)?.active.add(a.memberId);
+  for (const b of f.purchases) {
+    const s = slot(b.occurredAt);
+    if (!s) continue;
+    s.active.add(b.memberId);
+    s.spendFen += b.totalFen;
+  }
+  for (const m of f.members) {
+    const s = slot(m.registeredAt);
+    if (s) s.newMembers++;
+  }
+  return pts.map((x) => ({ day: x.day, active: x.active.size, newMembers: x.newMembers, spendFen: x.spendFen }));
+}
