@@ -87,13 +87,18 @@ export class AbTestService {
   /** A visit or purchase: the member's open assignments whose goal it is and whose window it falls in convert. */
   async convert(em: EntityManager, memberId: number, goal: 'visit' | 'purchase', at: Date): Promise<void> {
     for (const t of (await this.tests()).filter((x) => x.goal === goal)) {
-      await em.query('UPDATE insight_ab_assignment SET converted_at = ? WHERE test_id = ? AND member_id = ? AND converted_at IS NULL AND assigned_at <= ? AND assigned_at >= ?', [
-        at,
-        t.id,
-        memberId,
-        at,
-        new Date(at.getTime() - t.windowDays * DAY),
-      ]);
+      // the query builder converts the Date parameters for each driver (raw SQL would not on SQLite)
+      await em
+        .createQueryBuilder()
+        .update(AbAssignment)
+        .set({ convertedAt: at })
+        .where('test_id = :testId AND member_id = :memberId AND converted_at IS NULL AND assigned_at <= :at AND assigned_at >= :since', {
+          testId: t.id,
+          memberId,
+          at,
+          since: new Date(at.getTime() - t.windowDays * DAY),
+        })
+        .execute();
     }
   }
 
