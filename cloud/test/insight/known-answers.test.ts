@@ -223,7 +223,7 @@ describe('every dashboard figure on the known data set', () => {
     });
     expect(res.status).toBe(200);
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(res.body as Buffer);
+    await wb.xlsx.load(res.body as unknown as ArrayBuffer);
     const ws = wb.worksheets[0];
     const repeaters = await t.client(hq).call(I.getSegment, { query: { ...PERIOD, figure: 'repeaters' } });
     expect(ws.rowCount - 1).toBe(repeaters.total);
