@@ -19,10 +19,15 @@ export const PLANTED_VISIT_UPLIFT = 2;
 const DAY = 86_400_000;
 const OFFSET = 8 * 3600_000;
 const dayStart = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) - OFFSET);
-const P_FROM = dayStart(PERIOD.from);
-const P_TO = new Date(dayStart(PERIOD.to).getTime() + DAY);
-const Q_FROM = dayStart(PREVIOUS.from);
-const Q_TO = P_FROM;
+const shanghaiDay = (t: Date) => new Date(t.getTime() + OFFSET).toISOString().slice(0, 10);
+
+/** A period of whole Shanghai days and the previous one of the same length. */
+export function periods(period: { from: string; to: string }) {
+  const pFrom = dayStart(period.from);
+  const pTo = new Date(dayStart(period.to).getTime() + DAY);
+  const qFrom = new Date(pFrom.getTime() - (pTo.getTime() - pFrom.getTime()));
+  return { pFrom, pTo, qFrom, qTo: pFrom, previous: { from: shanghaiDay(qFrom), to: shanghaiDay(new Date(pFrom.getTime() - DAY)) } };
+}
 
 export interface KStore {
   key: 'A' | 'B';
@@ -74,6 +79,7 @@ export const SETTINGS = {
 };
 
 export interface KnownData {
+  period: { from: string; to: string };
   stores: KStore[];
   households: KHousehold[];
   members: KMember[];
@@ -91,7 +97,8 @@ function lcg(seed: number) {
   };
 }
 
-export function generate(seed = 16): KnownData {
+export function generate(seed = 16, period = PERIOD): KnownData {
+  const { pFrom: P_FROM, qFrom: Q_FROM } = periods(period);
   const rnd = lcg(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
   const stores: KStore[] = [
@@ -166,7 +173,7 @@ export function generate(seed = 16): KnownData {
   }
   contacts.push({ kind: 'lost', member: null, channelKind: null, referral: false, at: new Date(P_FROM.getTime() + 15 * DAY), ext: 'wm_known_1' });
   contacts.push({ kind: 'added', member: null, channelKind: 'store_qr', referral: false, at: new Date(Q_FROM.getTime() + 3 * DAY), ext: 'wm_known_old' });
-  return { stores, households, members, purchases, activities, contacts, treated };
+  return { period, stores, households, members, purchases, activities, contacts, treated };
 }
 
 // ---------------------------------------------------------------- the answers, member by member
@@ -174,8 +181,9 @@ export function generate(seed = 16): KnownData {
 type Scope = { store?: 'A' | 'B'; owned?: boolean };
 
 export function expected(d: KnownData, scope: Scope, period: 'current' | 'previous') {
-  const from = period === 'current' ? P_FROM : Q_FROM;
-  const to = period === 'current' ? P_TO : Q_TO;
+  const { pFrom, pTo, qFrom, qTo } = periods(d.period);
+  const from = period === 'current' ? pFrom : qFrom;
+  const to = period === 'current' ? pTo : qTo;
   const within = (t: Date, a: Date, b: Date) => t >= a && t < b;
   const inScope = (m: KMember) => (scope.store ? m.store === scope.store : true) && (scope.owned ? m.owned : true);
   const mine = d.members.filter(inScope);

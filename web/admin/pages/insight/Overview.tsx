@@ -9,6 +9,7 @@ import { lazy, Suspense, useMemo, useState } from 'react';
 import { Alert, App, Button, Card, Col, DatePicker, Drawer, Empty, Form, Input, InputNumber, Progress, Row, Select, Space, Spin, Statistic, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
 import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
+import { useSearchParams } from 'react-router-dom';
 import * as I from '../../../../contracts/insight';
 import * as J from '../../../../contracts/journeys';
 import { useAuth, useStaff } from '../../auth';
@@ -118,7 +119,14 @@ const shanghaiToday = () => dayjs(new Date(Date.now() + 8 * 3600_000).toISOStrin
 
 export default function InsightOverview() {
   const staff = useStaff();
-  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [shanghaiToday().subtract(29, 'day'), shanghaiToday()]);
+  // a period in the address (#/dashboard?from=2026-09-01&to=2026-09-30) opens that period: links can be shared
+  const [params] = useSearchParams();
+  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => {
+    const from = params.get('from');
+    const to = params.get('to');
+    const ok = (d: string | null) => !!d && /^\d{4}-\d{2}-\d{2}$/.test(d) && dayjs(d).isValid();
+    return ok(from) && ok(to) ? [dayjs(from), dayjs(to)] : [shanghaiToday().subtract(29, 'day'), shanghaiToday()];
+  });
   const [storeId, setStoreId] = useState<number | undefined>(undefined);
   const [tab, setTab] = useState('overview');
   const tabs = [
