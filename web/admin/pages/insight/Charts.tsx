@@ -3,7 +3,8 @@
  * and components used here are registered (tree-shaken), and this module is loaded lazily, so
  * neither the ops page's first screen nor the figures wait for it.
  */
-import ReactEChartsCore from 'echarts-for-react/lib/core';
+// the ESM build: lib/ is CommonJS, whose default export the bundler may not unwrap
+import ReactEChartsCore from 'echarts-for-react/esm/core';
 import * as echarts from 'echarts/core';
 import { BarChart, LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';

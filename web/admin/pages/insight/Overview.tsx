@@ -5,7 +5,7 @@
  * members behind a figure with an Excel export, A/B tests on journey steps, and HQ's settings.
  * Definitions: docs/metrics.md. This whole module is loaded lazily from the landing page.
  */
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Alert, App, Button, Card, Col, DatePicker, Drawer, Empty, Form, Input, InputNumber, Progress, Row, Select, Space, Spin, Statistic, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
 import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
@@ -121,12 +121,13 @@ export default function InsightOverview() {
   const staff = useStaff();
   // a period in the address (#/dashboard?from=2026-09-01&to=2026-09-30) opens that period: links can be shared
   const [params] = useSearchParams();
-  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => {
-    const from = params.get('from');
-    const to = params.get('to');
-    const ok = (d: string | null) => !!d && /^\d{4}-\d{2}-\d{2}$/.test(d) && dayjs(d).isValid();
-    return ok(from) && ok(to) ? [dayjs(from), dayjs(to)] : [shanghaiToday().subtract(29, 'day'), shanghaiToday()];
-  });
+  const fromParam = params.get('from');
+  const toParam = params.get('to');
+  const ok = (d: string | null): d is string => !!d && /^\d{4}-\d{2}-\d{2}$/.test(d) && dayjs(d).isValid();
+  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => (ok(fromParam) && ok(toParam) ? [dayjs(fromParam), dayjs(toParam)] : [shanghaiToday().subtract(29, 'day'), shanghaiToday()]));
+  useEffect(() => {
+    if (ok(fromParam) && ok(toParam)) setRange([dayjs(fromParam), dayjs(toParam)]);
+  }, [fromParam, toParam]);
   const [storeId, setStoreId] = useState<number | undefined>(undefined);
   const [tab, setTab] = useState('overview');
   const tabs = [
