@@ -36,7 +36,7 @@ beforeAll(async () => {
   manager = (await staffToken(t, 'store_manager', { storeId })).token;
   admin = (await staffToken(t, 'hq_admin')).token;
   journeyId = (await t.client(admin).call(J.listJourneys)).items.find((j) => j.builtinKey === 'new_member')!.id;
-});
+}, 120_000);
 afterAll(async () => {
   await l?.close();
   await t?.close();
