@@ -77,8 +77,17 @@ export class InsightService {
 
   // ---- roster (identity's public read) ----
 
+  private lastRosterSync = 0;
+
+  /** On-demand figures see members added outside events (demo seed, imports) within a minute. */
+  private async rosterFresh(now = Date.now()): Promise<void> {
+    if (now - this.lastRosterSync < 60_000) return;
+    await this.syncRoster();
+  }
+
   /** Bring household, group owner and join time of every member in from identity's roster. */
   async syncRoster(): Promise<number> {
+    this.lastRosterSync = Date.now();
     let after = 0;
     let changed = 0;
     for (;;) {
@@ -236,10 +245,12 @@ export class InsightService {
     const scope = await this.scopeOf(staff, q.storeId);
     const snap = await this.db.manager.findOne(InsightSnapshot, { where: { scope: scope.key, periodFrom: q.from, periodTo: q.to } });
     if (snap && now.getTime() - snap.computedAt.getTime() < SNAPSHOT_FRESH_MS) return { ...(JSON.parse(snap.body) as Overview), scopeLabel: scope.label };
+    await this.rosterFresh();
     return this.compute(scope, q.from, q.to, now);
   }
 
   async refreshFor(staff: StaffPrincipal, q: PeriodQuery, now = new Date()): Promise<Overview> {
+    await this.rosterFresh();
     return this.compute(await this.scopeOf(staff, q.storeId), q.from, q.to, now);
   }
 
@@ -266,6 +277,7 @@ export class InsightService {
   async segmentIds(staff: StaffPrincipal, q: PeriodQuery & { figure: DrillFigure }): Promise<number[]> {
     const scope = await this.scopeOf(staff, q.storeId);
     const p = periodOf(q.from, q.to);
+    await this.rosterFresh();
     const ids = drillDown(await this.facts(scope, p), p, q.figure);
     return ids.sort((a, b) => a - b);
   }

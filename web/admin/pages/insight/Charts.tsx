@@ -19,8 +19,8 @@ const yuan = (fen: number) => Math.round(fen) / 100;
 export function TrendChart({ series }: { series: Overview['series'] }) {
   const option = {
     tooltip: { trigger: 'axis' },
-    legend: { data: ['活跃会员', '新增会员', '净消费（元）'] },
-    grid: { left: 48, right: 56, top: 36, bottom: 28 },
+    legend: { top: 0, data: ['活跃会员', '新增会员', '净消费（元）'] },
+    grid: { left: 48, right: 56, top: 48, bottom: 28 },
     xAxis: { type: 'category', data: series.map((p) => p.day.slice(5)) },
     yAxis: [
       { type: 'value', name: '人', minInterval: 1 },
@@ -46,8 +46,8 @@ export function RingChart({ now, before }: { now: Overview['figures']['rings']['
   const keys = ['radiate', 'interact', 'create'] as const;
   const option = {
     tooltip: { trigger: 'axis' },
-    legend: { data: ['上期', '本期'] },
-    grid: { left: 48, right: 16, top: 36, bottom: 28 },
+    legend: { top: 0, data: ['上期', '本期'] },
+    grid: { left: 48, right: 16, top: 40, bottom: 28 },
     xAxis: { type: 'category', data: keys.map((k) => RING_LABELS[k]) },
     yAxis: { type: 'value', minInterval: 1 },
     series: [
