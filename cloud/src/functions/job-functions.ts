@@ -182,6 +182,12 @@ export class JobFunctions {
     return this.run('purchases.maintain');
   }
 
+  @ServerlessFunction({ functionName: 'insight-refresh' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 */10 * * * *' })
+  async insightRefresh(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('insight.refresh');
+  }
+
   @ServerlessFunction({ functionName: 'wecom-inbox-purge' })
   @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 40 19 * * *' })
   async wecomInboxPurge(_event?: TimerEvent): Promise<JobFunctionResult> {

@@ -16,6 +16,16 @@ import { Household } from './entities/household.entity';
 import { Member } from './entities/member.entity';
 import { toMemberProfile } from './views';
 
+/** One row of the roster read (insight's read models). */
+export interface RosterRow {
+  id: number;
+  storeId: number | null;
+  householdId: number | null;
+  householdKind: 'with_children' | 'adults' | null;
+  groupOwnerStaffId: number | null;
+  createdAt: Date;
+}
+
 @Provide()
 @Scope(ScopeEnum.Singleton)
 export class MemberService {
@@ -125,6 +135,28 @@ export class MemberService {
   async findActiveWithRelations(ids: number[]): Promise<Member[]> {
     if (!ids.length) return [];
     return this.db.manager.find(Member, { where: { id: In(ids), status: 'active' }, relations: { store: true, household: true } });
+  }
+
+  /**
+   * The member roster in id order, a page at a time, for read models (insight): ids, store,
+   * household and its kind, group owner, join time. Active members only; no personal data.
+   */
+  async rosterPage(afterId: number, limit: number): Promise<RosterRow[]> {
+    const rows: Array<Record<string, unknown>> = await this.db.manager.query(
+      `SELECT m.id AS id, m.store_id AS storeId, m.household_id AS householdId, m.group_owner_staff_id AS ownerId, m.created_at AS createdAt, h.children_count AS children
+       FROM member m LEFT JOIN household h ON h.id = m.household_id
+       WHERE m.id > ? AND m.status = 'active' ORDER BY m.id LIMIT ${Math.max(1, Math.min(5000, Math.floor(limit)))}`,
+      [afterId],
+    );
+    const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+    return rows.map((r) => ({
+      id: Number(r.id),
+      storeId: n(r.storeId),
+      householdId: n(r.householdId),
+      householdKind: r.householdId == null ? null : Number(r.children ?? 0) > 0 ? 'with_children' : 'adults',
+      groupOwnerStaffId: n(r.ownerId),
+      createdAt: r.createdAt instanceof Date ? r.createdAt : new Date(String(r.createdAt).replace(' ', 'T') + (String(r.createdAt).endsWith('Z') ? '' : 'Z')),
+    }));
   }
 
   async consentHistory(memberId: number): Promise<ConsentRecord[]> {

@@ -84,6 +84,12 @@ export class OrgService {
 
   // ---- stores ----
 
+  /** Every store with its household target (read models: insight's penetration). No staff scope: callers scope. */
+  async storeDirectory(): Promise<Array<{ id: number; name: string; targetHouseholds: number | null; active: boolean }>> {
+    const stores = await this.db.manager.find(Store, { order: { id: 'ASC' }, select: { id: true, name: true, targetHouseholds: true, active: true } });
+    return stores.map((s) => ({ id: s.id, name: s.name, targetHouseholds: s.targetHouseholds, active: !!s.active }));
+  }
+
   async listStores(staff: StaffPrincipal): Promise<{ items: StoreView[] }> {
     // HQ sees the chain; everyone else only their own store (addresses and staff counts are internal)
     const stores = await this.db.manager.find(Store, { where: staff.role === 'hq_admin' ? {} : { id: staff.storeId ?? -1 }, order: { id: 'ASC' } });

@@ -18,6 +18,7 @@ import { Inject, Logger, type ILogger, Provide, Scope, ScopeEnum } from '@midway
 import { EntityManager } from 'typeorm';
 import type { JourneyAction, JourneyStep, JourneyTrigger } from '../../../../contracts/journeys';
 import { Db, isUniqueViolation, RetryTransaction } from '../../core/db';
+import { AbTestService } from '../insight/ab.service';
 import { TagService } from '../tags/tag.service';
 import { TagSyncService } from '../tags/tag-sync.service';
 import { WecomDirectory } from '../wecom/directory.service';
@@ -141,6 +142,10 @@ export class JourneyEngine {
 
   @Inject()
   kick!: OutboundKick;
+
+  /** A/B copy variants on message steps (insight); the step's own text when no test is on it. */
+  @Inject()
+  abTests!: AbTestService;
 
   @Logger()
   logger!: ILogger;
@@ -472,10 +477,11 @@ export class JourneyEngine {
           continue;
         }
         const vars = await this.vars(c, a, batch.names.get(e.externalUserId) ?? null);
+        const copy = await this.abTests.textFor(e.journeyId, index, memberId, action.text, now);
         plan.outbound.push({
           idemKey: `journey:${e.id}:${index}`,
           kind: 'msg_template',
-          payload: { sender: c.staffUserId, externalUserIds: [e.externalUserId], text: renderTemplate(action.text, vars).trim(), attachments: toWxAttachments(action.attachments) },
+          payload: { sender: c.staffUserId, externalUserIds: [e.externalUserId], text: renderTemplate(copy, vars).trim(), attachments: toWxAttachments(action.attachments) },
           ref: `journey:${e.journeyId}`,
         });
         run.runSent.set(e.externalUserId, mine + 1);

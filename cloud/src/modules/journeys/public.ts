@@ -103,6 +103,14 @@ export class JourneysPublic {
     return true;
   }
 
+  /** Message steps of every journey (insight's A/B tests put copy variants on one). */
+  async messageSteps(): Promise<Array<{ journeyId: number; journeyName: string; stepIndex: number; stepName: string; text: string }>> {
+    const rows = await this.db.manager.find(Journey, { order: { id: 'ASC' } });
+    return rows.flatMap((j) =>
+      stepsOf(j).flatMap((s, stepIndex) => (s.action.type === 'message' ? [{ journeyId: j.id, journeyName: j.name, stepIndex, stepName: s.name, text: s.action.text }] : [])),
+    );
+  }
+
   async journeys(): Promise<Array<{ id: number; name: string; active: boolean }>> {
     const rows = await this.db.manager.find(Journey, { order: { id: 'ASC' }, select: { id: true, name: true, active: true } });
     return rows.map((r) => ({ id: r.id, name: r.name, active: !!r.active }));

@@ -1,0 +1,66 @@
+/** Thin HTTP layer for contracts/insight.ts. */
+import { Controller, Inject } from '@midwayjs/core';
+import type { Context } from '@midwayjs/koa';
+import * as api from '../../../../contracts/insight';
+import type { RouteParsed } from '../../../../contracts/route';
+import type { AuthContext } from '../../core/auth/principal';
+import { Route } from '../../core/route';
+import { AbTestService } from './ab.service';
+import { InsightService } from './insight.service';
+
+@Controller('/')
+export class InsightController {
+  @Inject()
+  insight!: InsightService;
+
+  @Inject()
+  ab!: AbTestService;
+
+  @Route(api.getOverview)
+  async getOverview({ query }: RouteParsed<typeof api.getOverview>, auth: AuthContext) {
+    return this.insight.overview(auth.staff(), query);
+  }
+
+  @Route(api.refreshOverview)
+  async refreshOverview({ body }: RouteParsed<typeof api.refreshOverview>, auth: AuthContext) {
+    return this.insight.refreshFor(auth.staff(), body);
+  }
+
+  @Route(api.getSegment)
+  async getSegment({ query }: RouteParsed<typeof api.getSegment>, auth: AuthContext) {
+    return this.insight.segment(auth.staff(), query);
+  }
+
+  @Route(api.exportSegment)
+  async exportSegment({ query }: RouteParsed<typeof api.exportSegment>, auth: AuthContext, ctx: Context) {
+    const { filename, body } = await this.insight.exportSegment(auth.staff(), query);
+    ctx.set('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    ctx.set('content-disposition', `attachment; filename="segment.xlsx"; filename*=UTF-8''${encodeURIComponent(filename)}`);
+    return body;
+  }
+
+  @Route(api.getInsightSettings)
+  async getInsightSettings() {
+    return this.insight.settings();
+  }
+
+  @Route(api.putInsightSettings)
+  async putInsightSettings({ body }: RouteParsed<typeof api.putInsightSettings>) {
+    return this.insight.saveSettings(body);
+  }
+
+  @Route(api.listAbTests)
+  async listAbTests() {
+    return this.ab.list();
+  }
+
+  @Route(api.createAbTest)
+  async createAbTest({ body }: RouteParsed<typeof api.createAbTest>, auth: AuthContext) {
+    return this.ab.create(auth.staff(), body);
+  }
+
+  @Route(api.stopAbTest)
+  async stopAbTest({ params, body }: RouteParsed<typeof api.stopAbTest>) {
+    return this.ab.stop(params.testId, body.keep);
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * Other modules' events → insight's read models. Each handler runs in the event's delivery
+ * transaction (once per event) and every row is keyed by its moment besides, so a redelivery or a
+ * replay adds nothing. A/B conversions are attributed here too (visit / purchase goals).
+ */
+import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { EntityManager } from 'typeorm';
+import { isUniqueViolation } from '../../core/db';
+import { OnEvent } from '../../core/events/event-bus';
+import type { DeliveredEvent } from '../../core/events/types';
+import '../classes/events';
+import '../contest/events';
+import '../purchases/events';
+import '../wecom/events';
+import { AbTestService } from './ab.service';
+import { InsightActivity, InsightContact, InsightMember, InsightPurchase, AbAssignment } from './insight.entity';
+
+const when = (s: string | undefined, fallback: Date) => {
+  const d = s ? new Date(s) : fallback;
+  return Number.isNaN(d.getTime()) ? fallback : d;
+};
+
+/** Insert unless the key exists (savepoint-free: the unique key decides). */
+async function insertOnce(em: EntityManager, work: () => Promise<unknown>): Promise<void> {
+  try {
+    await work();
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+  }
+}
+
+@Provide()
+@Scope(ScopeEnum.Singleton)
+export class InsightListener {
+  @Inject()
+  ab!: AbTestService;
+
+  private async activity(em: EntityManager, sourceKey: string, memberId: number, kind: string, at: Date): Promise<void> {
+    const exists = await em.findOne(InsightActivity, { where: { sourceKey }, select: { id: true } });
+    if (exists) return;
+    await insertOnce(em, () => em.insert(InsightActivity, { sourceKey: sourceKey.slice(0, 80), memberId, kind, at }));
+  }
+
+  @OnEvent('MemberRegistered')
+  async registered(event: DeliveredEvent<'MemberRegistered'>, em: EntityManager): Promise<void> {
+    const p = event.payload;
+    if (await em.findOne(InsightMember, { where: { memberId: p.memberId }, select: { memberId: true } })) return;
+    // household and group owner arrive with the roster sync (identity's public read)
+    await insertOnce(em, () => em.insert(InsightMember, { memberId: p.memberId, storeId: p.storeId, householdId: null, householdKind: null, ownerStaffId: null, registeredAt: event.createdAt }));
+  }
+
+  @OnEvent('MemberDeleted')
+  async deleted(event: DeliveredEvent<'MemberDeleted'>, em: EntityManager): Promise<void> {
+    const memberId = event.payload.memberId;
+    await em.delete(InsightMember, { memberId });
+    await em.delete(InsightPurchase, { memberId });
+    await em.delete(InsightActivity, { memberId });
+    await em.delete(AbAssignment, { memberId });
+    await em.update(InsightContact, { memberId }, { memberId: null });
+  }
+
+  @OnEvent('PurchaseRecorded')
+  async purchased(event: DeliveredEvent<'PurchaseRecorded'>, em: EntityManager): Promise<void> {
+    const p = event.payload;
+    if (p.memberId === null) return;
+    const at = when(p.occurredAt, event.createdAt);
+    const categories: Record<string, number> = {};
+    if (p.totalFen > 0) for (const i of p.items) categories[i.category ?? '其他'] = (categories[i.category ?? '其他'] ?? 0) + i.amountFen;
+    let json = JSON.stringify(categories);
+    if (json.length > 500) json = JSON.stringify(Object.fromEntries(Object.entries(categories).sort((a, b) => b[1] - a[1]).slice(0, 12)));
+    if (!(await em.findOne(InsightPurchase, { where: { receiptId: p.receiptId }, select: { receiptId: true } }))) {
+      await insertOnce(em, () => em.insert(InsightPurchase, { receiptId: p.receiptId, memberId: p.memberId!, storeId: p.storeId, totalFen: p.totalFen, categories: json, occurredAt: at }));
+    }
+    if (p.totalFen > 0) await this.ab.convert(em, p.memberId, 'purchase', at);
+  }
+
+  @OnEvent('PurchasesVoided')
+  async voided(event: DeliveredEvent<'PurchasesVoided'>, em: EntityManager): Promise<void> {
+    const ids = event.payload.receiptIds;
+    for (let i = 0; i < ids.length; i += 500) await em.createQueryBuilder().delete().from(InsightPurchase).whereInIds(ids.slice(i, i + 500)).execute();
+  }
+
+  @OnEvent('MemberArrived')
+  async arrived(event: DeliveredEvent<'MemberArrived'>, em: EntityManager): Promise<void> {
+    const p = event.payload;
+    const at = when(p.at, event.createdAt);
+    await this.activity(em, `visit:${event.id}`, p.memberId, 'visit', at);
+    await this.ab.convert(em, p.memberId, 'visit', at);
+  }
+
+  @OnEvent('ClassRegistered')
+  async classRegistered(event: DeliveredEvent<'ClassRegistered'>, em: EntityManager): Promise<void> {
+    await this.activity(em, `classreg:${event.payload.registrationId}`, event.payload.memberId, 'registration', event.createdAt);
+  }
+
+  @OnEvent('ClassCheckedIn')
+  async checkedIn(event: DeliveredEvent<'ClassCheckedIn'>, em: EntityManager): Promise<void> {
+    await this.activity(em, `checkin:${event.payload.registrationId}`, event.payload.memberId, 'checkin', event.createdAt);
+  }
+
+  @OnEvent('ClassRated')
+  async rated(event: DeliveredEvent<'ClassRated'>, em: EntityManager): Promise<void> {
+    const p = event.payload;
+    if (p.comment) await this.activity(em, `review:${p.registrationId}`, p.memberId, 'review', when(p.ratedAt, event.createdAt));
+  }
+
+  @OnEvent('ContestVoted')
+  async voted(event: DeliveredEvent<'ContestVoted'>, em: EntityManager): Promise<void> {
+    const p = event.payload;
+    await this.activity(em, `vote:${p.contestId}:${p.memberId}:${p.day}`, p.memberId, 'vote', event.createdAt);
+  }
+
+  @OnEvent('EntryApproved')
+  async entry(event: DeliveredEvent<'EntryApproved'>, em: EntityManager): Promise<void> {
+    await this.activity(em, `entry:${event.payload.entryId}`, event.payload.memberId, 'entry', event.createdAt);
+  }
+
+  @OnEvent('ContactAdded')
+  async contactAdded(event: DeliveredEvent<'ContactAdded'>, em: EntityManager): Promise<void> {
+    const p = event.payload;
+    const sourceKey = `add:${p.externalUserId}:${p.staffUserId}:${p.addedAt}`.slice(0, 160);
+    if (await em.findOne(InsightContact, { where: { sourceKey }, select: { id: true } })) return;
+    await insertOnce(em, () =>
+      em.insert(InsightContact, { sourceKey, kind: 'added', memberId: p.memberId, channelKind: p.channelKind?.slice(0, 24) ?? null, referral: p.referrerMemberId !== null, at: when(p.addedAt, event.createdAt) }),
+    );
+  }
+
+  @OnEvent('ContactLost')
+  async contactLost(event: DeliveredEvent<'ContactLost'>, em: EntityManager): Promise<void> {
+    const p = event.payload;
+    const sourceKey = `lost:${p.externalUserId}:${p.staffUserId}:${p.at}`.slice(0, 160);
+    if (await em.findOne(InsightContact, { where: { sourceKey }, select: { id: true } })) return;
+    await insertOnce(em, () => em.insert(InsightContact, { sourceKey, kind: 'lost', memberId: null, channelKind: null, referral: false, at: when(p.at, event.createdAt) }));
+  }
+}

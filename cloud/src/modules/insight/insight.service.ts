@@ -1,0 +1,323 @@
+/**
+ * The 概览 dashboard: scope by role, facts from the read models, figures by the pure functions in
+ * figures.ts / roi.ts, snapshots as the refreshed read model (the job keeps the default period of
+ * every store and the chain fresh; any other range is computed on demand and stored), drill-down
+ * segments with an Excel export, and the settings ops set. Other modules are reached only through
+ * their public read services (identity's roster and store directory).
+ */
+import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import ExcelJS from 'exceljs';
+import { In } from 'typeorm';
+import { DRILL_LABELS, type InsightSettings as SettingsDto, type Overview, type PeriodQuery } from '../../../../contracts/insight';
+import type { StaffPrincipal } from '../../core/auth/principal';
+import { Db, iso, isUniqueViolation } from '../../core/db';
+import { AppError } from '../../core/errors';
+import { MemberService } from '../identity/member.service';
+import { OrgService } from '../identity/org.service';
+import {
+  computeFigures,
+  dailySeries,
+  DAY_MS,
+  DEFAULT_SETTINGS,
+  type DrillFigure,
+  drillDown,
+  type FactActivity,
+  type InsightSettings,
+  type Period,
+  previousPeriod,
+  type ScopeFacts,
+  shanghaiDay,
+} from './figures';
+import { InsightActivity, InsightContact, InsightMember, InsightPurchase, InsightSettingsRow, InsightSnapshot } from './insight.entity';
+import { communityRoi, WINDOW_DAYS } from './roi';
+
+const OFFSET = 8 * 3600_000;
+/** A snapshot younger than this is served as is. */
+export const SNAPSHOT_FRESH_MS = 10 * 60_000;
+/** The dashboard's default period: the last 30 Shanghai days including today. */
+export const DEFAULT_DAYS = 30;
+const MAX_DAYS = 366;
+
+export interface InsightScope {
+  key: string;
+  label: string;
+  storeId?: number;
+  ownerId?: number;
+}
+
+export function dayStart(day: string): Date {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d) - OFFSET);
+}
+
+/** [from, to) of an inclusive range of Shanghai days. */
+export function periodOf(from: string, to: string): Period {
+  const p = { from: dayStart(from), to: new Date(dayStart(to).getTime() + DAY_MS) };
+  if (Number.isNaN(p.from.getTime()) || Number.isNaN(p.to.getTime()) || p.to <= p.from) throw new AppError('VALIDATION_FAILED', '结束日期不能早于开始日期');
+  if (p.to.getTime() - p.from.getTime() > MAX_DAYS * DAY_MS) throw new AppError('VALIDATION_FAILED', '时间范围最长一年');
+  return p;
+}
+
+export function defaultPeriodDays(now: Date): { from: string; to: string } {
+  const to = shanghaiDay(now);
+  return { from: shanghaiDay(new Date(dayStart(to).getTime() - (DEFAULT_DAYS - 1) * DAY_MS)), to };
+}
+
+@Provide()
+@Scope(ScopeEnum.Singleton)
+export class InsightService {
+  @Inject()
+  db!: Db;
+
+  @Inject()
+  identity!: MemberService;
+
+  @Inject()
+  org!: OrgService;
+
+  // ---- roster (identity's public read) ----
+
+  private lastRosterSync = 0;
+
+  /** On-demand figures see members added outside events (demo seed, imports) within a minute. */
+  private async rosterFresh(now = Date.now()): Promise<void> {
+    if (now - this.lastRosterSync < 60_000) return;
+    await this.syncRoster();
+  }
+
+  /** Bring household, group owner and join time of every member in from identity's roster. */
+  async syncRoster(): Promise<number> {
+    this.lastRosterSync = Date.now();
+    let after = 0;
+    let changed = 0;
+    for (;;) {
+      const page = await this.identity.rosterPage(after, 1000);
+      if (!page.length) break;
+      after = page[page.length - 1].id;
+      const known = new Map((await this.db.manager.find(InsightMember, { where: { memberId: In(page.map((r) => r.id)) } })).map((m) => [m.memberId, m]));
+      const fresh: InsightMember[] = [];
+      for (const r of page) {
+        const row = { memberId: r.id, storeId: r.storeId, householdId: r.householdId, householdKind: r.householdKind, ownerStaffId: r.groupOwnerStaffId, registeredAt: r.createdAt } as InsightMember;
+        const k = known.get(r.id);
+        if (!k) fresh.push(row);
+        else if (k.storeId !== row.storeId || k.householdId !== row.householdId || k.householdKind !== row.householdKind || k.ownerStaffId !== row.ownerStaffId || k.registeredAt.getTime() !== row.registeredAt.getTime()) {
+          await this.db.manager.update(InsightMember, { memberId: r.id }, row);
+          changed++;
+        }
+      }
+      for (let i = 0; i < fresh.length; i += 200) {
+        try {
+          await this.db.manager.createQueryBuilder().insert().into(InsightMember).values(fresh.slice(i, i + 200)).updateEntity(false).execute();
+        } catch (err) {
+          if (!isUniqueViolation(err)) throw err; // a MemberRegistered landed meanwhile: the next run fills it in
+        }
+      }
+      changed += fresh.length;
+    }
+    return changed;
+  }
+
+  // ---- settings ----
+
+  async settings(): Promise<InsightSettings> {
+    const row = await this.db.manager.findOne(InsightSettingsRow, { where: { id: 1 } });
+    return row ? { ...DEFAULT_SETTINGS, ...(JSON.parse(row.body) as Partial<InsightSettings>) } : DEFAULT_SETTINGS;
+  }
+
+  async saveSettings(s: SettingsDto, now = new Date()): Promise<InsightSettings> {
+    const body = JSON.stringify(s);
+    const done = await this.db.manager.update(InsightSettingsRow, { id: 1 }, { body, updatedAt: now });
+    if (!done.affected) {
+      try {
+        await this.db.manager.insert(InsightSettingsRow, { id: 1, body, updatedAt: now });
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        await this.db.manager.update(InsightSettingsRow, { id: 1 }, { body, updatedAt: now });
+      }
+    }
+    return this.settings();
+  }
+
+  // ---- scope and facts ----
+
+  async scopeOf(staff: StaffPrincipal, storeId?: number): Promise<InsightScope> {
+    const stores = await this.org.storeDirectory();
+    const name = (id: number) => stores.find((s) => s.id === id)?.name ?? `门店 ${id}`;
+    switch (staff.role) {
+      case 'hq_admin':
+        if (storeId) {
+          if (!stores.some((s) => s.id === storeId)) throw new AppError('NOT_FOUND', '门店不存在');
+          return { key: `store:${storeId}`, label: name(storeId), storeId };
+        }
+        return { key: 'chain', label: '全部门店' };
+      case 'store_manager':
+        if (!staff.storeId) throw new AppError('FORBIDDEN', '账号未分配门店');
+        if (storeId && storeId !== staff.storeId) throw new AppError('FORBIDDEN', '只能查看本店数据');
+        return { key: `store:${staff.storeId}`, label: name(staff.storeId), storeId: staff.storeId };
+      case 'group_owner':
+        return { key: `owner:${staff.staffId}`, label: '我的群成员', ownerId: staff.staffId };
+      default:
+        throw new AppError('FORBIDDEN');
+    }
+  }
+
+  private scopeFromKey(key: string, label: string): InsightScope {
+    const [kind, id] = key.split(':');
+    if (kind === 'store') return { key, label, storeId: Number(id) };
+    if (kind === 'owner') return { key, label, ownerId: Number(id) };
+    return { key: 'chain', label };
+  }
+
+  /** Everything the figures of `p` read: a year back for LTV, three months either side for the ROI board. */
+  async facts(scope: InsightScope, p: Period): Promise<ScopeFacts> {
+    const prev = previousPeriod(p);
+    const from = new Date(Math.min(p.to.getTime() - 365 * DAY_MS, prev.from.getTime() - WINDOW_DAYS * DAY_MS, p.from.getTime() - WINDOW_DAYS * DAY_MS));
+    const to = new Date(Math.max(p.to.getTime(), p.from.getTime() + WINDOW_DAYS * DAY_MS));
+    const em = this.db.manager;
+    const memberWhere = scope.storeId ? { storeId: scope.storeId } : scope.ownerId ? { ownerStaffId: scope.ownerId } : {};
+    const members = await em.find(InsightMember, { where: memberWhere });
+    const joinScope = <T extends object>(qb: import('typeorm').SelectQueryBuilder<T>, alias: string) => {
+      if (scope.storeId) qb.innerJoin(InsightMember, 'm', `m.member_id = ${alias}.member_id AND m.store_id = :sid`, { sid: scope.storeId });
+      else if (scope.ownerId) qb.innerJoin(InsightMember, 'm', `m.member_id = ${alias}.member_id AND m.owner_staff_id = :oid`, { oid: scope.ownerId });
+      return qb;
+    };
+    const purchases = await joinScope(em.createQueryBuilder(InsightPurchase, 'p'), 'p').where('p.occurred_at >= :f AND p.occurred_at < :t', { f: from, t: to }).getMany();
+    const activities = await joinScope(em.createQueryBuilder(InsightActivity, 'a'), 'a').where('a.at >= :f AND a.at < :t', { f: from, t: to }).getMany();
+    const contacts = await (scope.key === 'chain' ? em.createQueryBuilder(InsightContact, 'c') : joinScope(em.createQueryBuilder(InsightContact, 'c'), 'c'))
+      .where('c.at >= :f AND c.at < :t', { f: from, t: to })
+      .getMany();
+    let target: number | null = null;
+    if (!scope.ownerId) {
+      const stores = (await this.org.storeDirectory()).filter((s) => (scope.storeId ? s.id === scope.storeId : s.active));
+      const set = stores.filter((s) => s.targetHouseholds);
+      target = set.length ? set.reduce((n, s) => n + (s.targetHouseholds ?? 0), 0) : null;
+    }
+    return {
+      members: members.map((m) => ({ id: m.memberId, storeId: m.storeId, householdId: m.householdId, householdKind: m.householdKind, registeredAt: m.registeredAt })),
+      purchases: purchases.map((b) => ({ memberId: b.memberId, storeId: b.storeId, totalFen: b.totalFen, occurredAt: b.occurredAt, categories: JSON.parse(b.categories) as Record<string, number> })),
+      activities: activities.map((a) => ({ memberId: a.memberId, kind: a.kind as FactActivity['kind'], at: a.at })),
+      contacts: contacts.map((c) => ({ kind: c.kind, at: c.at, channelKind: c.channelKind, referral: !!c.referral })),
+      targetHouseholds: target,
+    };
+  }
+
+  // ---- figures ----
+
+  async compute(scope: InsightScope, fromDay: string, toDay: string, now = new Date()): Promise<Overview> {
+    const p = periodOf(fromDay, toDay);
+    const prev = previousPeriod(p);
+    const [facts, settings, stores] = await Promise.all([this.facts(scope, p), this.settings(), this.org.storeDirectory()]);
+    const overview: Overview = {
+      scope: scope.key,
+      scopeLabel: scope.label,
+      from: fromDay,
+      to: toDay,
+      previousFrom: shanghaiDay(prev.from),
+      previousTo: shanghaiDay(new Date(prev.to.getTime() - DAY_MS)),
+      figures: computeFigures(facts, p, settings),
+      previous: computeFigures(facts, prev, settings),
+      roi: {
+        classes: communityRoi(facts.members, facts.purchases, facts.activities, p, new Set(['checkin'])),
+        contests: communityRoi(facts.members, facts.purchases, facts.activities, p, new Set(['entry', 'vote'])),
+      },
+      series: dailySeries(facts, p),
+      computedAt: iso(now),
+      stores: stores.filter((s) => s.active && (!scope.storeId || s.id === scope.storeId) && !scope.ownerId).map((s) => ({ id: s.id, name: s.name })),
+    };
+    await this.store(scope.key, fromDay, toDay, overview, now);
+    return overview;
+  }
+
+  private async store(scope: string, from: string, to: string, overview: Overview, now: Date): Promise<void> {
+    const body = JSON.stringify(overview);
+    const done = await this.db.manager.update(InsightSnapshot, { scope, periodFrom: from, periodTo: to }, { body, computedAt: now });
+    if (done.affected) return;
+    try {
+      await this.db.manager.insert(InsightSnapshot, { scope, periodFrom: from, periodTo: to, body, computedAt: now });
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err; // another runner stored the same period
+    }
+  }
+
+  /** The dashboard read: the refreshed snapshot when fresh, else computed now (and stored). */
+  async overview(staff: StaffPrincipal, q: PeriodQuery, now = new Date()): Promise<Overview> {
+    periodOf(q.from, q.to);
+    const scope = await this.scopeOf(staff, q.storeId);
+    const snap = await this.db.manager.findOne(InsightSnapshot, { where: { scope: scope.key, periodFrom: q.from, periodTo: q.to } });
+    if (snap && now.getTime() - snap.computedAt.getTime() < SNAPSHOT_FRESH_MS) return { ...(JSON.parse(snap.body) as Overview), scopeLabel: scope.label };
+    await this.rosterFresh();
+    return this.compute(scope, q.from, q.to, now);
+  }
+
+  async refreshFor(staff: StaffPrincipal, q: PeriodQuery, now = new Date()): Promise<Overview> {
+    await this.rosterFresh();
+    return this.compute(await this.scopeOf(staff, q.storeId), q.from, q.to, now);
+  }
+
+  /** The job: roster, then the default period of the chain, every store and every group owner with members. */
+  async refreshAll(now = new Date(), renew?: () => Promise<boolean>): Promise<{ scopes: number }> {
+    await this.syncRoster();
+    const { from, to } = defaultPeriodDays(now);
+    const stores = (await this.org.storeDirectory()).filter((s) => s.active);
+    const owners: Array<{ o: number | string }> = await this.db.manager.query('SELECT DISTINCT owner_staff_id AS o FROM insight_member WHERE owner_staff_id IS NOT NULL');
+    const scopes: InsightScope[] = [
+      { key: 'chain', label: '全部门店' },
+      ...stores.map((s) => ({ key: `store:${s.id}`, label: s.name, storeId: s.id })),
+      ...owners.map((r) => this.scopeFromKey(`owner:${Number(r.o)}`, '我的群成员')),
+    ];
+    for (const s of scopes) {
+      await this.compute(s, from, to, now);
+      if (renew && !(await renew())) break;
+    }
+    return { scopes: scopes.length };
+  }
+
+  // ---- drill-down ----
+
+  async segmentIds(staff: StaffPrincipal, q: PeriodQuery & { figure: DrillFigure }): Promise<number[]> {
+    const scope = await this.scopeOf(staff, q.storeId);
+    const p = periodOf(q.from, q.to);
+    await this.rosterFresh();
+    const ids = drillDown(await this.facts(scope, p), p, q.figure);
+    return ids.sort((a, b) => a - b);
+  }
+
+  async segment(staff: StaffPrincipal, q: PeriodQuery & { figure: DrillFigure }) {
+    const ids = await this.segmentIds(staff, q);
+    const members = await this.identity.findActiveWithRelations(ids.slice(0, 200));
+    members.sort((a, b) => a.id - b.id);
+    return {
+      figure: q.figure,
+      label: DRILL_LABELS[q.figure],
+      total: ids.length,
+      items: members.map((m) => ({ id: m.id, nickname: m.nickname, storeName: m.store?.name ?? null, householdName: m.household?.name ?? null, tier: m.tier })),
+    };
+  }
+
+  async exportSegment(staff: StaffPrincipal, q: PeriodQuery & { figure: DrillFigure }, now = new Date()): Promise<{ filename: string; body: Buffer; rows: number }> {
+    const ids = (await this.segmentIds(staff, q)).slice(0, 10_000);
+    const wb = new ExcelJS.Workbook();
+    wb.creator = '社区私域中枢';
+    wb.created = now;
+    const ws = wb.addWorksheet(DRILL_LABELS[q.figure]);
+    ws.columns = [
+      { header: '会员编号', key: 'id', width: 10 },
+      { header: '昵称', key: 'nickname', width: 16 },
+      { header: '等级', key: 'tier', width: 8 },
+      { header: '门店', key: 'store', width: 12 },
+      { header: '家庭', key: 'household', width: 14 },
+    ];
+    ws.getRow(1).font = { bold: true };
+    let rows = 0;
+    for (let i = 0; i < ids.length; i += 500) {
+      const part = (await this.identity.findActiveWithRelations(ids.slice(i, i + 500))).sort((a, b) => a.id - b.id);
+      for (const m of part) {
+        ws.addRow({ id: m.id, nickname: m.nickname ?? '未设置昵称', tier: m.tier, store: m.store?.name ?? '', household: m.household?.name ?? '' });
+        rows++;
+      }
+    }
+    const body = Buffer.from(await wb.xlsx.writeBuffer());
+    return { filename: `${DRILL_LABELS[q.figure]}-${q.from}至${q.to}.xlsx`, body, rows };
+  }
+}
+
