@@ -10,12 +10,13 @@ import { ReceiptIn } from '../../../../contracts/purchases';
 import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, iso, isUniqueViolation } from '../../core/db';
 import { AppError } from '../../core/errors';
+import { ChainLimits } from '../../core/limits';
 import { OnEvent } from '../../core/events/event-bus';
 import type { DeliveredEvent } from '../../core/events/types';
 import '../preorder/events';
 import { PurchasesIdentity } from './identity-lookup';
 import { LedgerService, type IngestOutcome } from './ledger.service';
-import { KeyRateLimiter, posSecret, posSignature, signatureMatches } from './pos-auth';
+import { posSecret, posSignature, signatureMatches } from './pos-auth';
 import { MemberCode, NewArrival, PosKey, PosNonce, Receipt, ReceiptConflict, ReceiptLine } from './receipt.entity';
 import { draftFromPos, type ReceiptDraft } from './rules';
 import { loadPurchasesConfig, type PurchasesConfig } from './settings';
@@ -46,13 +47,15 @@ export class PurchasesService {
   @Inject()
   identity!: PurchasesIdentity;
 
+  /** POS pushes per key hold chain-wide (core/limits: Redis or the database; in memory on embedded SQLite). */
+  @Inject()
+  limits!: ChainLimits;
+
   config!: PurchasesConfig;
-  private limiter!: KeyRateLimiter;
 
   @Init()
   init(): void {
     this.config = loadPurchasesConfig();
-    this.limiter = new KeyRateLimiter(this.config.POS_PUSH_PER_MIN);
   }
 
   // ------------------------------------------------------------ member code
@@ -129,7 +132,7 @@ export class PurchasesService {
       if (isUniqueViolation(err)) throw new AppError('POS_REPLAYED');
       throw err;
     }
-    if (!this.limiter.take(keyId, now.getTime())) throw new AppError('RATE_LIMITED');
+    if (!(await this.limits.hit(`pos:key:${keyId}`, this.config.POS_PUSH_PER_MIN, 60_000)).allowed) throw new AppError('RATE_LIMITED');
     return { storeId: key.storeId, keyId };
   }
 
@@ -221,6 +224,36 @@ export class PurchasesService {
       await this.announceMatched(em, receiptId);
     });
     return (await this.views([await this.db.manager.findOneOrFail(Receipt, { where: { id: receiptId } })]))[0];
+  }
+
+  /**
+   * Receipts that arrived before their member registered (the till took a phone number, stored
+   * only as its digest) are matched when identity announces the member: through identity's public
+   * lookup, only when the digest names this one active member.
+   */
+  @OnEvent('MemberRegistered')
+  async onMemberRegistered(event: DeliveredEvent<'MemberRegistered'>, em: EntityManager): Promise<void> {
+    const memberId = event.payload?.memberId;
+    if (!Number.isInteger(memberId)) return;
+    const digest = await this.identity.phoneDigestOf(memberId);
+    if (digest) await this.matchByPhone(em, memberId, digest);
+  }
+
+  /** Attach the unmatched receipts carrying this digest (and their refunds) to the member; answers how many. */
+  async matchByPhone(em: EntityManager, memberId: number, digest: string): Promise<number> {
+    if ((await this.identity.membersByPhoneDigest([digest])).get(digest) !== memberId) return 0;
+    let matched = 0;
+    for (;;) {
+      const ids = (await em.find(Receipt, { where: { phoneDigest: digest, memberId: IsNull() }, select: { id: true }, order: { id: 'ASC' }, take: 500 })).map((r) => r.id);
+      const refunds = ids.length ? (await em.find(Receipt, { where: { refundOf: In(ids), memberId: IsNull() }, select: { id: true } })).map((r) => r.id) : [];
+      if (!ids.length) return matched;
+      for (const id of [...ids, ...refunds.filter((r) => !ids.includes(r))]) {
+        const done = await em.update(Receipt, { id, memberId: IsNull() }, { memberId });
+        if (!done.affected) continue;
+        await this.announceMatched(em, id);
+        matched++;
+      }
+    }
   }
 
   /** A receipt that gained its member later counts for that member from now on (PurchaseRecorded with the member). */
