@@ -35,7 +35,7 @@ beforeAll(async () => {
   admin = (await staffToken(t, 'hq_admin')).token;
   const k = await t.client(admin).call(api.createPosKey, { body: { storeId, name: '1号收银台' } });
   key = { keyId: k.keyId, secret: k.secret };
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await t?.close();
 });
@@ -221,6 +221,29 @@ describe('coupons at the till', () => {
     // a forged code is refused
     const forged = await push(t, key, { receipts: [receipt({ couponCodes: [code.slice(0, -1) + (code.endsWith('A') ? 'B' : 'A')], lines: [{ name: '牛排', amountFen: 8800 }] })] });
     expect(forged.body.results[0].coupons[0]).toMatchObject({ status: 'rejected', reason: '券码无效' });
+  });
+});
+
+describe('coupons verified by a clerk in the sidebar', () => {
+  it('redeems by the receipt number at the clerk\'s store, once; another store\'s receipt is not found', async () => {
+    const m = await memberToken(t, { storeId });
+    const id = Number((await d.manager.insert(JourneyCoupon, { idemKey: `clerk-${Date.now()}`, memberId: m.id, externalUserId: 'wm_c', enrolmentId: null, title: '老朋友回归券', amountFen: 1000, minSpendFen: 5000, validUntil: new Date(Date.now() + 7 * DAY), status: 'issued', issuedAt: new Date(), redeemedAt: null, redeemedReceiptId: null })).identifiers[0].id);
+    const code = await t.client(m.token).call(api.memberCode);
+    const r = receipt({ memberCode: code.code, lines: [{ name: '牛排', amountFen: 8800 }] });
+    const stored = (await push(t, key, { receipts: [r] })).body.results[0].receiptId;
+    const { token: clerk } = await staffToken(t, 'staff', { storeId, wecomUserId: `clerk_c_${id}` });
+    const otherStore = (await makeStore(t, '湖畔店')).id;
+    const { token: stranger } = await staffToken(t, 'staff', { storeId: otherStore, wecomUserId: `clerk_o_${id}` });
+    const elsewhere = await t.http().post('/api/sidebar/coupons/redeem').set('authorization', `Bearer ${stranger}`).send({ code: couponCode(id), receiptNo: r.receiptNo });
+    expect(elsewhere.status).toBe(404);
+    const ok = await t.client(clerk).call(api.verifyCoupon, { body: { code: couponCode(id).toLowerCase(), receiptNo: r.receiptNo } });
+    expect(ok).toMatchObject({ ok: true, title: '老朋友回归券', amountFen: 1000, receiptNo: r.receiptNo });
+    expect(await d.manager.findOneByOrFail(JourneyCoupon, { id })).toMatchObject({ status: 'used', redeemedReceiptId: stored });
+    expect((await d.manager.findOneByOrFail(Receipt, { id: stored })).couponCodes).toBe(couponCode(id));
+    const again = await t.http().post('/api/sidebar/coupons/redeem').set('authorization', `Bearer ${clerk}`).send({ code: couponCode(id), receiptNo: r.receiptNo });
+    expect(again.body.code).toBe('COUPON_USED');
+    const neither = await t.http().post('/api/sidebar/coupons/redeem').set('authorization', `Bearer ${clerk}`).send({ code: couponCode(id) });
+    expect(neither.status).toBe(400);
   });
 });
 

@@ -18,7 +18,7 @@ import { PurchasesIdentity } from './identity-lookup';
 import { LedgerService, type IngestOutcome } from './ledger.service';
 import { posSecret, posSignature, signatureMatches } from './pos-auth';
 import { MemberCode, NewArrival, PosKey, PosNonce, Receipt, ReceiptConflict, ReceiptLine } from './receipt.entity';
-import { draftFromPos, type ReceiptDraft } from './rules';
+import { draftFromPos, naturalKey, type ReceiptDraft } from './rules';
 import { loadPurchasesConfig, type PurchasesConfig } from './settings';
 
 const MAX_SKEW_S = 300;
@@ -272,6 +272,34 @@ export class PurchasesService {
       items: lines.slice(0, 50).map((l) => ({ sku: l.sku, name: l.name, category: l.category, qty: Number(l.qty), amountFen: l.amountFen })),
       couponCodes: [],
     });
+  }
+
+  // ------------------------------------------------------------ coupons verified by a clerk (sidebar)
+
+  /** Redeem a coupon against a stored receipt (by id, or by 小票号 at the clerk's store); exactly once. */
+  async redeemAtTill(staff: StaffPrincipal, body: { code: string; receiptId?: number; receiptNo?: string }) {
+    let r: Receipt | null = null;
+    if (body.receiptId) r = await this.db.manager.findOne(Receipt, { where: { id: body.receiptId } });
+    else if (body.receiptNo) {
+      const storeId = storeScope(staff);
+      // a store's clerk: by the natural key (indexed); HQ without a store: by the number, when only one store has it
+      const found = await this.db.manager.find(Receipt, { where: storeId ? { naturalKey: naturalKey({ channel: 'pos', storeId, receiptNo: body.receiptNo }) } : { receiptNo: body.receiptNo, channel: 'pos' }, take: 2 });
+      if (found.length > 1) throw new AppError('VALIDATION_FAILED', '多家门店有相同的小票号，请在门店账号下核销');
+      r = found[0] ?? null;
+    } else throw new AppError('VALIDATION_FAILED', '请填写小票号');
+    if (!r || r.totalFen <= 0) throw new AppError('NOT_FOUND', '小票不存在');
+    storeScope(staff, r.storeId);
+    const receipt = r;
+    const outcome = await this.db.transaction(async (em) => {
+      const o = await this.ledger.coupons.redeem(em, body.code, { receiptId: receipt.id, memberId: receipt.memberId, grossFen: receipt.totalFen + receipt.discountFen, at: new Date() });
+      if (o.ok) {
+        const codes = [...splitCodes(receipt.couponCodes), body.code.trim().toUpperCase()].join(',').slice(0, 200);
+        await em.update(Receipt, { id: receipt.id }, { couponCodes: codes });
+      }
+      return o;
+    });
+    if (!outcome.ok) throw new AppError(outcome.reason);
+    return { ok: true as const, title: outcome.title, amountFen: outcome.amountFen, receiptNo: receipt.receiptNo };
   }
 
   // ------------------------------------------------------------ 新品到店
