@@ -27,13 +27,13 @@ const BY_TYPE: Record<string, Item[]> = {
 };
 const NEW_YEAR: Item[] = [['690701', '坚果礼盒', '年货', 12800], ['690702', '广式腊肠', '年货', 5980], ['690703', '绍兴黄酒', '酒水/黄酒', 3880], ['690704', '智利车厘子 2kg', '水果', 19800], ['690705', '大黄鱼', '水产', 8800], ['690706', '春联福字', '年货', 1990]];
 
-/** Visits a week by rhythm; `lapsed` stopped 70–220 days ago, `new` started within 35 days. */
+/** Visits a week by rhythm (kept modest: the outbox delivers every receipt to five projections at start); `lapsed` stopped 70–220 days ago, `new` started within 35 days. */
 const RHYTHMS: Array<{ key: string; share: number; perWeek: number }> = [
-  { key: 'heavy', share: 0.15, perWeek: 1.6 },
-  { key: 'regular', share: 0.35, perWeek: 0.8 },
-  { key: 'occasional', share: 0.3, perWeek: 0.3 },
-  { key: 'lapsed', share: 0.14, perWeek: 0.8 },
-  { key: 'new', share: 0.06, perWeek: 1.2 },
+  { key: 'heavy', share: 0.15, perWeek: 1.2 },
+  { key: 'regular', share: 0.35, perWeek: 0.5 },
+  { key: 'occasional', share: 0.3, perWeek: 0.2 },
+  { key: 'lapsed', share: 0.14, perWeek: 0.5 },
+  { key: 'new', share: 0.06, perWeek: 1 },
 ];
 
 export interface DemoShopper {
