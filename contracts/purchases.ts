@@ -483,7 +483,7 @@ export const verifyCoupon = defineRoute({
   method: 'POST',
   path: '/api/sidebar/coupons/redeem',
   auth: 'staff',
-  summary: 'A clerk redeems a coupon code against a receipt already in the ledger (exactly once, min spend checked).',
-  body: z.object({ code: z.string().trim().min(1).max(32), receiptId: Id }),
-  response: z.object({ ok: z.literal(true), title: z.string(), amountFen: z.number().int() }),
+  summary: 'A clerk redeems a coupon code against a receipt already in the ledger (exactly once, min spend checked). The receipt is named by id, or by the till receipt number (小票号) at the clerk\'s store (HQ: any store, when only one has it).',
+  body: z.object({ code: z.string().trim().min(1).max(32), receiptId: Id.optional(), receiptNo: z.string().trim().min(1).max(64).optional() }),
+  response: z.object({ ok: z.literal(true), title: z.string(), amountFen: z.number().int(), receiptNo: z.string() }),
 });

@@ -81,6 +81,8 @@ export class MainConfiguration implements ILifeCycle {
     if (this.env.seedDemo) {
       const seed = await container.getAsync(SeedService);
       this.seeded = await seed.seedDemo();
+      // a year of till receipts (once; delivered to RFM, journeys and the timeline by the outbox)
+      await seed.seedDemoReceipts();
     }
     if (this.simulator) {
       try {

@@ -10,6 +10,7 @@ import { currentExternalContact, inWecomClient, registerWecom, sendChat, sendMin
 import coverUrl from './card-cover.png';
 import { CheckInPanel } from './checkin/CheckInPanel';
 import { PickupPanel } from './pickup/PickupPanel';
+import { CouponRedeemPanel } from './coupons/CouponRedeemPanel';
 import { ContactJourneys } from './tasks/ContactJourneys';
 import { TasksPanel } from './tasks/TasksPanel';
 import { ArrivalsPanel } from './arrivals/ArrivalsPanel';
@@ -244,6 +245,9 @@ export function App() {
           </ErrorBoundary>
           <ErrorBoundary surface="sidebar" area="pickup" compact>
             <PickupPanel api={api} />
+          </ErrorBoundary>
+          <ErrorBoundary surface="sidebar" area="coupon" compact>
+            <CouponRedeemPanel api={api} />
           </ErrorBoundary>
         </>
       )}

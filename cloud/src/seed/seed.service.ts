@@ -16,6 +16,8 @@ import { Store } from '../modules/identity/entities/store.entity';
 import { hashPassword } from '../modules/identity/password';
 import { WecomContact } from '../modules/wecom/wecom-contact.entity';
 import { demoPopulation } from './demo-data';
+import { LedgerService } from '../modules/purchases/ledger.service';
+import { demoReceipts, type DemoShopper } from './demo-receipts';
 
 export const DEMO_STORE = '滨江店';
 
@@ -69,6 +71,9 @@ const DAY = 86_400_000;
 export class SeedService {
   @Inject()
   db!: Db;
+
+  @Inject()
+  ledger!: LedgerService;
 
   async seedDemo(now = new Date()): Promise<SeedResult> {
     const accounts = DEMO_ACCOUNTS.map((a) => ({ username: a.username, role: a.role, password: a.password, wecomUserId: a.wecomUserId }));
@@ -174,6 +179,30 @@ export class SeedService {
       if (isUniqueViolation(err)) return { created: false, accounts, members: 0, contacts: 0 };
       throw err;
     }
+  }
+
+  /**
+   * A year of till receipts at the demo store (seed/demo-receipts.ts), one shopper per household,
+   * through the ledger like any till (RFM, journeys, timeline and suggestions hear PurchaseRecorded).
+   * Once: only while the store has no receipts; a re-run would add nothing anyway (natural keys).
+   */
+  async seedDemoReceipts(now = new Date()): Promise<number> {
+    const store = await this.db.manager.findOne(Store, { where: { name: DEMO_STORE } });
+    if (!store) return 0;
+    const [{ n }] = await this.db.manager.query('SELECT COUNT(*) AS n FROM receipt WHERE store_id = ?', [store.id]);
+    if (Number(n) > 0) return 0;
+    const members = await this.db.manager.find(Member, { where: { storeId: store.id, status: 'active' }, select: { id: true, householdId: true, householdRelation: true }, order: { id: 'ASC' } });
+    const households = new Map<number, Member[]>();
+    for (const m of members) if (m.householdId) (households.get(m.householdId) ?? households.set(m.householdId, []).get(m.householdId)!).push(m);
+    const shoppers: DemoShopper[] = [...households.values()].map((h) => ({
+      memberId: (h.find((m) => m.householdRelation === '本人') ?? h[0]).id,
+      size: h.length,
+      kids: h.some((m) => m.householdRelation === '子女'),
+      elders: h.some((m) => m.householdRelation === '父母'),
+    }));
+    const drafts = demoReceipts(store.id, shoppers, now);
+    const out = await this.ledger.ingest(drafts, { now });
+    return out.filter((o) => o.status === 'added').length;
   }
 
   /**

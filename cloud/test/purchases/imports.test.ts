@@ -13,7 +13,8 @@ import { Db } from '../../src/core/db';
 import { ImportService } from '../../src/modules/purchases/imports.service';
 import { Product, Receipt } from '../../src/modules/purchases/receipt.entity';
 import { startTestApp, type TestApp } from '../helpers/app';
-import { makeStore } from '../helpers/fixtures';
+import { makeMember, makeStore } from '../helpers/fixtures';
+import { JourneyCoupon } from '../../src/modules/journeys/entities/coupon.entity';
 import { settle, staffToken } from '../wecom/engine-helpers';
 
 let t: TestApp;
@@ -97,6 +98,12 @@ it('imports a CSV with bad rows, lists the errors, adds nothing on a re-run and 
   expect(second).toMatchObject({ status: 'done', added: 0, duplicates: 3 });
   expect(await d.manager.countBy(Receipt, { storeId })).toBe(3);
 
+  // a coupon redeemed by a receipt of this import is given back by the undo
+  const member = await makeMember(t, { storeId });
+  const couponId = Number((await d.manager.insert(JourneyCoupon, { idemKey: `undo-${Date.now()}`, memberId: member.id, externalUserId: 'wm_u', enrolmentId: null, title: '回归券', amountFen: 500, minSpendFen: 0, validUntil: new Date(Date.now() + 86_400_000), status: 'used', issuedAt: new Date(), redeemedAt: new Date(), redeemedReceiptId: null })).identifiers[0].id);
+  const imported = await d.manager.findOneByOrFail(Receipt, { storeId, receiptNo: 'A002' });
+  await d.manager.update(JourneyCoupon, { id: couponId }, { redeemedReceiptId: imported.id });
+
   // undo the first import: its receipts leave the ledger
   const undone = await t.client(admin).call(api.undoImport, { params: { id: up.body.id } });
   expect(undone.status).toBe('undone');
@@ -104,6 +111,7 @@ it('imports a CSV with bad rows, lists the errors, adds nothing on a re-run and 
   await settle(t);
   const twice = await t.http().post(`/api/admin/purchases/imports/${up.body.id}/undo`).set('authorization', `Bearer ${admin}`);
   expect(twice.body.code).toBe('IMPORT_NOT_UNDOABLE');
+  expect(await d.manager.findOneByOrFail(JourneyCoupon, { id: couponId })).toMatchObject({ status: 'issued', redeemedReceiptId: null, redeemedAt: null });
 });
 
 it('imports an .xlsx (date cells, numbers) with its own date format, through the same ledger path', async () => {

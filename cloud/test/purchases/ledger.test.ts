@@ -10,12 +10,14 @@ import { Db } from '../../src/core/db';
 import { EventBus } from '../../src/core/events/event-bus';
 import { DomainEvent } from '../../src/core/events/domain-event.entity';
 import { JobRunner } from '../../src/core/jobs';
+import { ChainLimits, DatabaseLimitStore } from '../../src/core/limits';
+import { PurchasesService } from '../../src/modules/purchases/purchases.service';
 import { couponCode } from '../../src/modules/journeys/coupons.public';
 import { JourneyCoupon } from '../../src/modules/journeys/entities/coupon.entity';
 import { MemberCode, Receipt, ReceiptConflict, ReceiptLine } from '../../src/modules/purchases/receipt.entity';
 import { MemberRfm, RfmOrder } from '../../src/modules/tags/rfm-order.entity';
 import { startTestApp, type TestApp } from '../helpers/app';
-import { makeContact, makeStore } from '../helpers/fixtures';
+import { makeContact, makeMember, makeStore } from '../helpers/fixtures';
 import { memberToken } from '../classes/kit';
 import { settle, staffToken } from '../wecom/engine-helpers';
 import { DAY, push, receipt, type PosKeyCreds } from './kit';
@@ -33,7 +35,7 @@ beforeAll(async () => {
   admin = (await staffToken(t, 'hq_admin')).token;
   const k = await t.client(admin).call(api.createPosKey, { body: { storeId, name: '1号收银台' } });
   key = { keyId: k.keyId, secret: k.secret };
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await t?.close();
 });
@@ -222,6 +224,29 @@ describe('coupons at the till', () => {
   });
 });
 
+describe('coupons verified by a clerk in the sidebar', () => {
+  it('redeems by the receipt number at the clerk\'s store, once; another store\'s receipt is not found', async () => {
+    const m = await memberToken(t, { storeId });
+    const id = Number((await d.manager.insert(JourneyCoupon, { idemKey: `clerk-${Date.now()}`, memberId: m.id, externalUserId: 'wm_c', enrolmentId: null, title: '老朋友回归券', amountFen: 1000, minSpendFen: 5000, validUntil: new Date(Date.now() + 7 * DAY), status: 'issued', issuedAt: new Date(), redeemedAt: null, redeemedReceiptId: null })).identifiers[0].id);
+    const code = await t.client(m.token).call(api.memberCode);
+    const r = receipt({ memberCode: code.code, lines: [{ name: '牛排', amountFen: 8800 }] });
+    const stored = (await push(t, key, { receipts: [r] })).body.results[0].receiptId;
+    const { token: clerk } = await staffToken(t, 'staff', { storeId, wecomUserId: `clerk_c_${id}` });
+    const otherStore = (await makeStore(t, '湖畔店')).id;
+    const { token: stranger } = await staffToken(t, 'staff', { storeId: otherStore, wecomUserId: `clerk_o_${id}` });
+    const elsewhere = await t.http().post('/api/sidebar/coupons/redeem').set('authorization', `Bearer ${stranger}`).send({ code: couponCode(id), receiptNo: r.receiptNo });
+    expect(elsewhere.status).toBe(404);
+    const ok = await t.client(clerk).call(api.verifyCoupon, { body: { code: couponCode(id).toLowerCase(), receiptNo: r.receiptNo } });
+    expect(ok).toMatchObject({ ok: true, title: '老朋友回归券', amountFen: 1000, receiptNo: r.receiptNo });
+    expect(await d.manager.findOneByOrFail(JourneyCoupon, { id })).toMatchObject({ status: 'used', redeemedReceiptId: stored });
+    expect((await d.manager.findOneByOrFail(Receipt, { id: stored })).couponCodes).toBe(couponCode(id));
+    const again = await t.http().post('/api/sidebar/coupons/redeem').set('authorization', `Bearer ${clerk}`).send({ code: couponCode(id), receiptNo: r.receiptNo });
+    expect(again.body.code).toBe('COUPON_USED');
+    const neither = await t.http().post('/api/sidebar/coupons/redeem').set('authorization', `Bearer ${clerk}`).send({ code: couponCode(id) });
+    expect(neither.status).toBe(400);
+  });
+});
+
 describe('what the ledger feeds', () => {
   it('the sidebar shows the purchase in the timeline and a tasting suggestion from 新品到店', async () => {
     const m = await memberToken(t, { storeId });
@@ -273,5 +298,63 @@ describe('what the ledger feeds', () => {
     const row = await d.manager.findOneByOrFail(Receipt, { id: r.body.results[0].receiptId });
     expect(row.memberId).toBeNull();
     expect(await d.manager.countBy(MemberCode, { memberId: m.id })).toBe(0);
+  });
+});
+
+describe('matching by phone (digest only)', () => {
+  it('a receipt with a known number is matched at once; one that came before the member is matched when they register', async () => {
+    const known = await makeMember(t, { storeId, phone: '13800001111' });
+    const r1 = await push(t, key, { receipts: [{ ...receipt(), phone: '138-0000-1111' }] });
+    const row1 = await d.manager.findOneByOrFail(Receipt, { id: r1.body.results[0].receiptId });
+    expect(row1.memberId).toBe(known.id);
+    expect(row1.phoneDigest).toMatch(/^[0-9a-f]{64}$/); // the number itself is never stored
+
+    // two receipts (one refunded) from a number nobody has yet; a shared number matches nobody
+    const early = receipt({ lines: [{ name: '鲜虾饺', amountFen: 3600 }] });
+    const pushed = await push(t, key, { receipts: [{ ...early, phone: '13900002222' }] });
+    const refund = await push(t, key, { receipts: [{ ...receipt({ refundOf: early.receiptNo, lines: [{ name: '鲜虾饺', amountFen: -3600, qty: -1 }] }) }] });
+    await makeMember(t, { storeId, phone: '13700003333' });
+    await makeMember(t, { storeId, phone: '13700003333' });
+    const shared = await push(t, key, { receipts: [{ ...receipt(), phone: '13700003333' }] });
+    expect((await d.manager.findOneByOrFail(Receipt, { id: shared.body.results[0].receiptId })).memberId).toBeNull();
+    const earlyId = pushed.body.results[0].receiptId;
+    expect((await d.manager.findOneByOrFail(Receipt, { id: earlyId })).memberId).toBeNull();
+    await settle(t);
+    expect(await d.manager.countBy(RfmOrder, { orderId: `r:${earlyId}` })).toBe(0);
+
+    // the member registers with that number: identity announces them, the ledger hears it
+    const late = await makeMember(t, { storeId, phone: '+86 139 0000 2222' });
+    const bus = await t.container.getAsync(EventBus);
+    await d.transaction((em) => bus.emit(em, 'MemberRegistered', { memberId: late.id, unionid: null, storeId, referrerMemberId: null }));
+    await settle(t);
+    expect((await d.manager.findOneByOrFail(Receipt, { id: earlyId })).memberId).toBe(late.id);
+    expect((await d.manager.findOneByOrFail(Receipt, { id: refund.body.results[0].receiptId })).memberId).toBe(late.id);
+    // downstream now counts them for the member (PurchaseRecorded with the member)
+    expect(await d.manager.findOneBy(RfmOrder, { orderId: `r:${earlyId}` })).toMatchObject({ memberId: late.id, amountFen: 3600 });
+    // heard twice: nothing changes
+    await d.transaction((em) => bus.emit(em, 'MemberRegistered', { memberId: late.id, unionid: null, storeId, referrerMemberId: null }));
+    await settle(t);
+    expect(await d.manager.countBy(RfmOrder, { memberId: late.id })).toBe(2);
+  });
+});
+
+describe('POS rate limit', () => {
+  it('counts the requests of a key chain-wide: hits taken by another instance count here', async () => {
+    const k = await t.client(admin).call(api.createPosKey, { body: { storeId, name: '限流' } });
+    const perMin = (await t.container.getAsync(PurchasesService)).config.POS_PUSH_PER_MIN;
+    // stay inside one fixed one-minute window
+    const intoMinute = Date.now() % 60_000;
+    if (intoMinute > 50_000) await new Promise((r) => setTimeout(r, 60_500 - intoMinute));
+    const mine = await t.container.getAsync(ChainLimits);
+    // on MariaDB "another instance" is a second store over the same database; the embedded SQLite runs one process
+    const other = d.kind === 'mysql' ? new DatabaseLimitStore(d) : mine;
+    if (d.kind === 'mysql') expect(mine.kind).toBe('database');
+    for (let i = 0; i < perMin - 1; i++) await other.hit(`pos:key:${k.keyId}`, perMin, 60_000);
+    const last = await push(t, { keyId: k.keyId, secret: k.secret }, { receipts: [receipt()] });
+    expect(last.status).toBe(200);
+    const over = await push(t, { keyId: k.keyId, secret: k.secret }, { receipts: [receipt()] });
+    expect(over).toMatchObject({ status: 429, body: { code: 'RATE_LIMITED' } });
+    // another key is not affected
+    expect((await push(t, key, { receipts: [receipt()] })).status).toBe(200);
   });
 });

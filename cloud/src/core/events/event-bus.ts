@@ -7,9 +7,15 @@
  *
  * Handlers are singleton methods marked `@OnEvent('Type')`; they receive the event and the
  * transaction's EntityManager and must do their writes through it.
+ *
+ * Bulk writers (a ledger import announces a PurchaseRecorded per receipt) leave runs of events of
+ * one type: such a run is delivered to each handler in chunks, one transaction per chunk with its
+ * event_delivery rows, instead of a transaction per event and handler. A chunk that fails rolls
+ * back as a whole and its events go through the one-by-one path above (so one bad event is
+ * isolated and retried alone, exactly as before). Events of different types keep their order.
  */
 import { type ILogger, type IMidwayContainer, Inject, Logger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { EntityManager, IsNull, LessThan, MoreThan } from 'typeorm';
+import { EntityManager, In, IsNull, LessThan, MoreThan } from 'typeorm';
 import { Db, isUniqueViolation } from '../db';
 import { DomainEvent, EventDelivery } from './domain-event.entity';
 import type { DeliveredEvent, DomainEventMap, DomainEventType } from './types';
@@ -32,7 +38,9 @@ export function OnEvent(type: DomainEventType): MethodDecorator {
 }
 
 const MAX_ATTEMPTS = 8;
-const BATCH = 50;
+const BATCH = 200;
+/** Events of one type per handler transaction when delivering a run of them. */
+const CHUNK = 100;
 const RETRY_EVERY_MS = 5_000;
 
 @Provide()
@@ -144,11 +152,60 @@ export class EventBus {
       if (!this.stopped) this.logger.warn('[outbox] cannot read pending events: %s', (err as Error).message);
       return [0, afterId];
     }
-    for (const event of events) {
-      if (this.stopped) break;
-      await this.deliver(event);
+    // runs of consecutive events of one type; a single event takes the one-by-one path
+    for (let i = 0; i < events.length && !this.stopped; ) {
+      let j = i + 1;
+      while (j < events.length && events[j].type === events[i].type) j++;
+      if (j - i === 1) await this.deliver(events[i]);
+      else await this.deliverRun(events.slice(i, j));
+      i = j;
     }
     return [events.length, events.length ? events[events.length - 1].id : afterId];
+  }
+
+  /** A run of events of one type: each handler gets them in chunks, one transaction per chunk. */
+  private async deliverRun(rows: DomainEvent[]): Promise<void> {
+    const handlers = this.handlers.get(rows[0].type as DomainEventType) ?? new Map<string, EventHandler>();
+    const alone = new Set<number>();
+    for (let c = 0; c < rows.length && !this.stopped; c += CHUNK) {
+      const chunk = rows.slice(c, c + CHUNK);
+      let events: DeliveredEvent[];
+      try {
+        events = chunk.map((row) => ({ id: row.id, type: row.type as DomainEventType, payload: JSON.parse(row.payload), createdAt: row.createdAt }));
+      } catch {
+        for (const r of chunk) alone.add(r.id);
+        continue;
+      }
+      for (const [name, handler] of handlers) {
+        try {
+          await this.db.transaction(async (em) => {
+            const ids = events.map((e) => e.id);
+            const done = new Set((await em.find(EventDelivery, { where: { eventId: In(ids), handler: name }, select: { eventId: true } })).map((d) => d.eventId));
+            const todo = events.filter((e) => !done.has(e.id));
+            if (!todo.length) return;
+            const now = new Date();
+            await em.createQueryBuilder().insert().into(EventDelivery).values(todo.map((e) => ({ eventId: e.id, handler: name, deliveredAt: now }))).updateEntity(false).execute();
+            for (const e of todo) await handler(e, em);
+          });
+        } catch {
+          // rolled back as a whole: these events go one by one (their other handlers' deliveries are recorded and skipped there)
+          for (const e of events) alone.add(e.id);
+        }
+      }
+    }
+    if (this.stopped) return;
+    const delivered = rows.filter((r) => !alone.has(r.id)).map((r) => r.id);
+    for (let i = 0; i < delivered.length; i += 500) {
+      await this.db.transaction((em) =>
+        em
+          .createQueryBuilder()
+          .update(DomainEvent)
+          .set({ dispatchedAt: new Date(), attempts: () => 'attempts + 1', lastError: null })
+          .where({ id: In(delivered.slice(i, i + 500)) })
+          .execute(),
+      );
+    }
+    for (const r of rows) if (alone.has(r.id) && !this.stopped) await this.deliver(r);
   }
 
   private async deliver(row: DomainEvent): Promise<void> {

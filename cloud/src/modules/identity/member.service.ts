@@ -159,6 +159,32 @@ export class MemberService {
     }));
   }
 
+  /**
+   * Public lookup by phone digest (core/pii phoneDigest) for other modules (the purchases ledger
+   * matches receipts by it): active members only; a digest shared by two active members (a
+   * household's one number) is ambiguous and left out.
+   */
+  async activeMemberIdsByPhoneDigest(digests: Iterable<string>): Promise<Map<string, number>> {
+    const list = [...new Set(digests)].filter(Boolean);
+    const out = new Map<string, number>();
+    const seen = new Set<string>();
+    for (let i = 0; i < list.length; i += 1000) {
+      const rows = await this.db.manager.find(Member, { where: { phoneDigest: In(list.slice(i, i + 1000)), status: 'active' }, select: { id: true, phoneDigest: true } });
+      for (const r of rows) {
+        if (seen.has(r.phoneDigest!)) out.delete(r.phoneDigest!);
+        else out.set(r.phoneDigest!, r.id);
+        seen.add(r.phoneDigest!);
+      }
+    }
+    return out;
+  }
+
+  /** Public: the phone digest of an active member (null without a number). */
+  async phoneDigestOf(memberId: number): Promise<string | null> {
+    const m = await this.db.manager.findOne(Member, { where: { id: memberId, status: 'active' }, select: { id: true, phoneDigest: true } });
+    return m?.phoneDigest ?? null;
+  }
+
   async consentHistory(memberId: number): Promise<ConsentRecord[]> {
     return this.db.manager.find(ConsentRecord, { where: { memberId }, order: { at: 'DESC', id: 'DESC' }, take: 20 });
   }

@@ -8,7 +8,7 @@
  */
 import { createHmac } from 'crypto';
 import { Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { JourneyCoupon } from './entities/coupon.entity';
 
 const secret = () => process.env.COUPON_CODE_SECRET || 'dev-coupon-code-secret-change-me';
@@ -69,5 +69,18 @@ export class CouponRedemption {
       .execute();
     if (!done.affected) return { ok: false, reason: 'COUPON_USED' };
     return { ok: true, couponId: id, title: c.title, amountFen: c.amountFen };
+  }
+
+  /**
+   * Receipts left the ledger (an import undone): the coupons they redeemed can be used again
+   * (back to issued, redemption cleared; validity is checked again at the next redemption).
+   */
+  async releaseForReceipts(em: EntityManager, receiptIds: number[]): Promise<number> {
+    let n = 0;
+    for (let i = 0; i < receiptIds.length; i += 500) {
+      const r = await em.update(JourneyCoupon, { status: 'used', redeemedReceiptId: In(receiptIds.slice(i, i + 500)) }, { status: 'issued', redeemedAt: null, redeemedReceiptId: null });
+      n += r.affected ?? 0;
+    }
+    return n;
   }
 }

@@ -33,6 +33,15 @@ export class PurchasesIdentity {
     return (await this.storeNames([id])).has(id);
   }
 
+  /** Receipts given a phone at the till: the one active member with that number's digest. */
+  async membersByPhoneDigest(digests: Iterable<string>): Promise<Map<string, number>> {
+    return this.members.activeMemberIdsByPhoneDigest(digests);
+  }
+
+  async phoneDigestOf(memberId: number): Promise<string | null> {
+    return this.members.phoneDigestOf(memberId);
+  }
+
   async memberActive(id: number): Promise<boolean> {
     return (await this.members.findActiveWithRelations([id])).length > 0;
   }

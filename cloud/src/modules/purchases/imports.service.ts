@@ -5,7 +5,8 @@
  * run; the runner streams the rows (csv-parse / exceljs' streaming reader), groups consecutive rows
  * by receipt number into receipts, writes batches of 500 receipts, records row errors and progress
  * (bytes read), and finishes with the counts. Re-running a file adds nothing (the ledger's natural
- * key); undo removes exactly the receipts this import added and tells downstream (PurchasesVoided).
+ * key); undo removes exactly the receipts this import added, gives back the coupons they redeemed
+ * (journeys' CouponRedemption) and tells downstream (PurchasesVoided).
  * A run that died (heartbeat older than 2 minutes) is resumed by the job from the start: safe,
  * because every write is keyed.
  */
@@ -246,6 +247,7 @@ export class ImportService {
       const ids = (await this.db.manager.find(Receipt, { where: { importId: id }, select: { id: true }, take: 1000 })).map((r) => r.id);
       if (!ids.length) break;
       await this.db.transaction(async (em) => {
+        await this.ledger.coupons.releaseForReceipts(em, ids);
         await em.query(`DELETE FROM receipt_line WHERE receipt_id IN (${ids.map(() => '?').join(',')})`, ids);
         await em.delete(Receipt, { id: In(ids) });
         await this.bus.emit(em, 'PurchasesVoided', { receiptIds: ids, storeId: imp.storeId, reason: 'import_undone' });

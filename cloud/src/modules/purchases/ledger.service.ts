@@ -17,6 +17,7 @@ import type { DomainEventMap } from '../../core/events/types';
 import { CouponRedemption } from '../journeys/coupons.public';
 import { bulkInsert, type BulkValue } from '../wecom/bulk-insert';
 import './events';
+import { PurchasesIdentity } from './identity-lookup';
 import { Receipt } from './receipt.entity';
 import { contentHash, draftProblem, naturalKey, type ReceiptDraft } from './rules';
 
@@ -52,22 +53,32 @@ export class LedgerService {
   @Inject()
   coupons!: CouponRedemption;
 
+  @Inject()
+  identity!: PurchasesIdentity;
+
   /** Store a batch (any size; written in chunks of 500). Results are in input order. */
   async ingest(drafts: ReceiptDraft[], opts: { importId?: number | null; now?: Date } = {}): Promise<IngestOutcome[]> {
     const out: IngestOutcome[] = [];
     for (let i = 0; i < drafts.length; i += 500) {
       const part = drafts.slice(i, i + 500);
-      out.push(...(await this.db.transaction((em) => this.ingestChunk(em, part, opts.importId ?? null, opts.now ?? new Date()), { attempts: 5 })));
+      const byPhone = await this.phoneMatches(part);
+      out.push(...(await this.db.transaction((em) => this.ingestChunk(em, part, opts.importId ?? null, opts.now ?? new Date(), byPhone), { attempts: 5 })));
     }
     return out;
   }
 
   /** Inside the caller's transaction (event handlers: pre-orders); at most 500 drafts. */
   async ingestIn(em: EntityManager, drafts: ReceiptDraft[], opts: { importId?: number | null; now?: Date } = {}): Promise<IngestOutcome[]> {
-    return this.ingestChunk(em, drafts, opts.importId ?? null, opts.now ?? new Date());
+    return this.ingestChunk(em, drafts, opts.importId ?? null, opts.now ?? new Date(), new Map());
   }
 
-  private async ingestChunk(em: EntityManager, drafts: ReceiptDraft[], importId: number | null, now: Date): Promise<IngestOutcome[]> {
+  /** Members known by the phone digest a receipt carries (identity's public lookup, read before the write transaction). */
+  private async phoneMatches(drafts: ReceiptDraft[]): Promise<Map<string, number>> {
+    const digests = drafts.filter((d) => d.phoneDigest && !d.memberId).map((d) => d.phoneDigest!);
+    return digests.length ? this.identity.membersByPhoneDigest(digests) : new Map();
+  }
+
+  private async ingestChunk(em: EntityManager, drafts: ReceiptDraft[], importId: number | null, now: Date, byPhone: Map<string, number>): Promise<IngestOutcome[]> {
     const mysql = this.db.kind === 'mysql';
     const token = randomBytes(12).toString('hex');
     const outcomes: IngestOutcome[] = drafts.map((d) => ({ receiptNo: d.receiptNo, status: 'rejected', receiptId: null, memberCode: d.memberCode ? 'invalid' : 'none', coupons: [], error: null }));
@@ -104,7 +115,7 @@ export class LedgerService {
       const original = d.refundOfNo ? originals.get(naturalKey({ ...d, receiptNo: d.refundOfNo })) : undefined;
       const fromCode = d.memberCode ? codeMember.get(d.memberCode) ?? null : null;
       if (fromCode) outcomes[i].memberCode = 'matched';
-      const memberId = d.memberId ?? fromCode ?? original?.memberId ?? null;
+      const memberId = d.memberId ?? fromCode ?? original?.memberId ?? (d.phoneDigest ? byPhone.get(d.phoneDigest) : undefined) ?? null;
       memberOf.push(memberId);
       if (firstOf.has(keys[i])) return; // the same receipt twice in one batch: classified below against the first
       firstOf.set(keys[i], i);

@@ -3,7 +3,8 @@
  * is stored. A request carries key id, unix timestamp, nonce and
  * signature = hex(HMAC-SHA256(secret, `${timestamp}\n${nonce}\n${rawBody}`)). Checked in this order:
  * key known and not revoked, signature (constant-time), timestamp within ±300 s, nonce never seen
- * for this key (a unique row; nonces older than the window are pruned by a job), then the key's rate.
+ * for this key (a unique row; nonces older than the window are pruned by a job), then the key's
+ * chain-wide rate (core/limits, in purchases.service).
  */
 import { createHmac, timingSafeEqual } from 'crypto';
 
@@ -19,20 +20,4 @@ export function signatureMatches(expected: string, given: string): boolean {
   const a = Buffer.from(expected, 'utf8');
   const b = Buffer.from(String(given).toLowerCase(), 'utf8');
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** Per-key token bucket (per instance): `perMinute` requests a minute, bursts up to the same. */
-export class KeyRateLimiter {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
-  constructor(private readonly perMinute: number) {}
-
-  take(key: string, now = Date.now()): boolean {
-    const b = this.buckets.get(key) ?? { tokens: this.perMinute, at: now };
-    b.tokens = Math.min(this.perMinute, b.tokens + ((now - b.at) / 60_000) * this.perMinute);
-    b.at = now;
-    this.buckets.set(key, b);
-    if (b.tokens < 1) return false;
-    b.tokens -= 1;
-    return true;
-  }
 }

@@ -4,11 +4,8 @@ import type { Context } from '@midwayjs/koa';
 import * as api from '../../../../contracts/purchases';
 import type { RouteParsed as P } from '../../../../contracts/route';
 import type { AuthContext } from '../../core/auth/principal';
-import { Db } from '../../core/db';
 import { AppError } from '../../core/errors';
 import { Route } from '../../core/route';
-import { CouponRedemption } from '../journeys/coupons.public';
-import { Receipt } from './receipt.entity';
 import { PurchasesService, storeScope } from './purchases.service';
 
 @Controller('/')
@@ -16,11 +13,6 @@ export class PurchasesController {
   @Inject()
   purchases!: PurchasesService;
 
-  @Inject()
-  coupons!: CouponRedemption;
-
-  @Inject()
-  db!: Db;
 
   @Route(api.posPushReceipts)
   async posPushReceipts({ body }: P<typeof api.posPushReceipts>, _auth: AuthContext, ctx: Context) {
@@ -95,19 +87,6 @@ export class PurchasesController {
   /** A clerk redeems a coupon against a receipt already in the ledger (the till did not carry the code). */
   @Route(api.verifyCoupon)
   async verifyCoupon({ body }: P<typeof api.verifyCoupon>, auth: AuthContext) {
-    const staff = auth.staff();
-    const r = await this.db.manager.findOne(Receipt, { where: { id: body.receiptId } });
-    if (!r || r.totalFen <= 0) throw new AppError('NOT_FOUND', '小票不存在');
-    storeScope(staff, r.storeId);
-    const outcome = await this.db.transaction(async (em) => {
-      const o = await this.coupons.redeem(em, body.code, { receiptId: r.id, memberId: r.memberId, grossFen: r.totalFen + r.discountFen, at: new Date() });
-      if (o.ok) {
-        const codes = [...(r.couponCodes ? r.couponCodes.split(',') : []), body.code.toUpperCase()].join(',').slice(0, 200);
-        await em.update(Receipt, { id: r.id }, { couponCodes: codes });
-      }
-      return o;
-    });
-    if (!outcome.ok) throw new AppError(outcome.reason);
-    return { ok: true as const, title: outcome.title, amountFen: outcome.amountFen };
+    return this.purchases.redeemAtTill(auth.staff(), body);
   }
 }

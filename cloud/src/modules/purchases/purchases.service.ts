@@ -10,16 +10,16 @@ import { ReceiptIn } from '../../../../contracts/purchases';
 import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, iso, isUniqueViolation } from '../../core/db';
 import { AppError } from '../../core/errors';
+import { ChainLimits } from '../../core/limits';
 import { OnEvent } from '../../core/events/event-bus';
 import type { DeliveredEvent } from '../../core/events/types';
 import '../preorder/events';
 import { PurchasesIdentity } from './identity-lookup';
 import { LedgerService, type IngestOutcome } from './ledger.service';
-import { KeyRateLimiter, posSecret, posSignature, signatureMatches } from './pos-auth';
+import { posSecret, posSignature, signatureMatches } from './pos-auth';
 import { MemberCode, NewArrival, PosKey, PosNonce, Receipt, ReceiptConflict, ReceiptLine } from './receipt.entity';
-import { draftFromPos, type ReceiptDraft } from './rules';
+import { draftFromPos, naturalKey, type ReceiptDraft } from './rules';
 import { loadPurchasesConfig, type PurchasesConfig } from './settings';
-import { ChainLimits } from '../../core/limits';
 
 /** Member codes one member may be issued a minute, chain-wide (the page asks once a minute, plus reopenings). */
 export const MEMBER_CODES_PER_MINUTE = 20;
@@ -45,28 +45,27 @@ export class PurchasesService {
   db!: Db;
 
   @Inject()
-  chainLimits!: ChainLimits;
-
-  @Inject()
   ledger!: LedgerService;
 
   @Inject()
   identity!: PurchasesIdentity;
 
+  /** POS pushes per key and member codes per member hold chain-wide (core/limits: Redis or the database; in memory on embedded SQLite). */
+  @Inject()
+  limits!: ChainLimits;
+
   config!: PurchasesConfig;
-  private limiter!: KeyRateLimiter;
 
   @Init()
   init(): void {
     this.config = loadPurchasesConfig();
-    this.limiter = new KeyRateLimiter(this.config.POS_PUSH_PER_MIN);
   }
 
   // ------------------------------------------------------------ member code
 
   async issueMemberCode(memberId: number, now = new Date()): Promise<{ code: string; expiresAt: string; rotateSeconds: number }> {
     // the page rotates the code once a minute; a member asking far more often (on any instance) is a script
-    if (!(await this.chainLimits.hit(`member-code:${memberId}`, MEMBER_CODES_PER_MINUTE, 60_000)).allowed) throw new AppError('RATE_LIMITED');
+    if (!(await this.limits.hit(`member-code:${memberId}`, MEMBER_CODES_PER_MINUTE, 60_000)).allowed) throw new AppError('RATE_LIMITED');
     const expiresAt = new Date(now.getTime() + this.config.MEMBER_CODE_VALID_SECONDS * 1000);
     for (let attempt = 0; ; attempt++) {
       // 66 + 16 random digits: numeric for a Code 128 barcode every till scanner reads
@@ -138,7 +137,7 @@ export class PurchasesService {
       if (isUniqueViolation(err)) throw new AppError('POS_REPLAYED');
       throw err;
     }
-    if (!this.limiter.take(keyId, now.getTime())) throw new AppError('RATE_LIMITED');
+    if (!(await this.limits.hit(`pos:key:${keyId}`, this.config.POS_PUSH_PER_MIN, 60_000)).allowed) throw new AppError('RATE_LIMITED');
     return { storeId: key.storeId, keyId };
   }
 
@@ -232,6 +231,36 @@ export class PurchasesService {
     return (await this.views([await this.db.manager.findOneOrFail(Receipt, { where: { id: receiptId } })]))[0];
   }
 
+  /**
+   * Receipts that arrived before their member registered (the till took a phone number, stored
+   * only as its digest) are matched when identity announces the member: through identity's public
+   * lookup, only when the digest names this one active member.
+   */
+  @OnEvent('MemberRegistered')
+  async onMemberRegistered(event: DeliveredEvent<'MemberRegistered'>, em: EntityManager): Promise<void> {
+    const memberId = event.payload?.memberId;
+    if (!Number.isInteger(memberId)) return;
+    const digest = await this.identity.phoneDigestOf(memberId);
+    if (digest) await this.matchByPhone(em, memberId, digest);
+  }
+
+  /** Attach the unmatched receipts carrying this digest (and their refunds) to the member; answers how many. */
+  async matchByPhone(em: EntityManager, memberId: number, digest: string): Promise<number> {
+    if ((await this.identity.membersByPhoneDigest([digest])).get(digest) !== memberId) return 0;
+    let matched = 0;
+    for (;;) {
+      const ids = (await em.find(Receipt, { where: { phoneDigest: digest, memberId: IsNull() }, select: { id: true }, order: { id: 'ASC' }, take: 500 })).map((r) => r.id);
+      const refunds = ids.length ? (await em.find(Receipt, { where: { refundOf: In(ids), memberId: IsNull() }, select: { id: true } })).map((r) => r.id) : [];
+      if (!ids.length) return matched;
+      for (const id of [...ids, ...refunds.filter((r) => !ids.includes(r))]) {
+        const done = await em.update(Receipt, { id, memberId: IsNull() }, { memberId });
+        if (!done.affected) continue;
+        await this.announceMatched(em, id);
+        matched++;
+      }
+    }
+  }
+
   /** A receipt that gained its member later counts for that member from now on (PurchaseRecorded with the member). */
   private async announceMatched(em: EntityManager, receiptId: number): Promise<void> {
     const r = await em.findOneOrFail(Receipt, { where: { id: receiptId } });
@@ -248,6 +277,34 @@ export class PurchasesService {
       items: lines.slice(0, 50).map((l) => ({ sku: l.sku, name: l.name, category: l.category, qty: Number(l.qty), amountFen: l.amountFen })),
       couponCodes: [],
     });
+  }
+
+  // ------------------------------------------------------------ coupons verified by a clerk (sidebar)
+
+  /** Redeem a coupon against a stored receipt (by id, or by 小票号 at the clerk's store); exactly once. */
+  async redeemAtTill(staff: StaffPrincipal, body: { code: string; receiptId?: number; receiptNo?: string }) {
+    let r: Receipt | null = null;
+    if (body.receiptId) r = await this.db.manager.findOne(Receipt, { where: { id: body.receiptId } });
+    else if (body.receiptNo) {
+      const storeId = storeScope(staff);
+      // a store's clerk: by the natural key (indexed); HQ without a store: by the number, when only one store has it
+      const found = await this.db.manager.find(Receipt, { where: storeId ? { naturalKey: naturalKey({ channel: 'pos', storeId, receiptNo: body.receiptNo }) } : { receiptNo: body.receiptNo, channel: 'pos' }, take: 2 });
+      if (found.length > 1) throw new AppError('VALIDATION_FAILED', '多家门店有相同的小票号，请在门店账号下核销');
+      r = found[0] ?? null;
+    } else throw new AppError('VALIDATION_FAILED', '请填写小票号');
+    if (!r || r.totalFen <= 0) throw new AppError('NOT_FOUND', '小票不存在');
+    storeScope(staff, r.storeId);
+    const receipt = r;
+    const outcome = await this.db.transaction(async (em) => {
+      const o = await this.ledger.coupons.redeem(em, body.code, { receiptId: receipt.id, memberId: receipt.memberId, grossFen: receipt.totalFen + receipt.discountFen, at: new Date() });
+      if (o.ok) {
+        const codes = [...splitCodes(receipt.couponCodes), body.code.trim().toUpperCase()].join(',').slice(0, 200);
+        await em.update(Receipt, { id: receipt.id }, { couponCodes: codes });
+      }
+      return o;
+    });
+    if (!outcome.ok) throw new AppError(outcome.reason);
+    return { ok: true as const, title: outcome.title, amountFen: outcome.amountFen, receiptNo: receipt.receiptNo };
   }
 
   // ------------------------------------------------------------ 新品到店

@@ -8,7 +8,7 @@ const DEV_SECRET = 'dev-pos-key-secret-change-me';
 
 const Schema = z.object({
   POS_KEY_SECRET: z.string().min(16).default(DEV_SECRET),
-  /** Signed POS requests accepted per key per minute (per instance). */
+  /** Signed POS requests accepted per key per minute, chain-wide (all instances together, core/limits). */
   POS_PUSH_PER_MIN: z.coerce.number().int().min(1).default(120),
   /** Folder for uploaded import files (default DATA_DIR/imports). */
   PURCHASES_IMPORT_DIR: z.string().optional(),
