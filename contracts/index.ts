@@ -18,3 +18,4 @@ export { CURRENT_PRIVACY_VERSION } from './identity';
 export * from './client';
 export * as clerk from './clerk';
 export * as members from './members';
+export * as referral from './referral';

@@ -3,7 +3,7 @@
  * comes from the session, never from the request.
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { In } from 'typeorm';
+import { In, LessThan } from 'typeorm';
 import { CURRENT_PRIVACY_VERSION, type MemberProfile, type MyDataExport } from '../../../../contracts/identity';
 import { SessionService } from '../../core/auth/session.service';
 import { Db, iso } from '../../core/db';
@@ -125,6 +125,11 @@ export class MemberService {
   async findActiveWithRelations(ids: number[]): Promise<Member[]> {
     if (!ids.length) return [];
     return this.db.manager.find(Member, { where: { id: In(ids), status: 'active' }, relations: { store: true, household: true } });
+  }
+
+  /** Active members who registered before each instant (referral's K-factor base, per week). */
+  async countActiveCreatedBefore(instants: Date[]): Promise<number[]> {
+    return Promise.all(instants.map((at) => this.db.manager.count(Member, { where: { status: 'active', createdAt: LessThan(at) } })));
   }
 
   async consentHistory(memberId: number): Promise<ConsentRecord[]> {
