@@ -20,6 +20,7 @@ import { TagsPage } from './pages/tags';
 import { LibrarySection } from './pages/library';
 import { CommunitySection } from './pages/community';
 import { PurchasesPage } from './pages/purchases';
+import { ReferralSection } from './pages/referral';
 import { NoAccess } from './common/Section';
 import { ErrorBoundary } from '../shared/ErrorBoundary';
 
@@ -171,6 +172,8 @@ export function SectionRoute() {
       return <RecipesSection />;
     case 'purchases':
       return <PurchasesPage />;
+    case 'referral':
+      return <ReferralSection />;
     default:
       return <StaffPage />;
   }
