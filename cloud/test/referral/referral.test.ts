@@ -209,8 +209,9 @@ describe('rewards', () => {
     // one reward per household: B earns A a reward, B's husband joining through A earns nothing
     const other = await makeHousehold(t, storeId);
     const b = await register({ shareToken: await share(a), deviceId: dev() });
-    await query(t, 'UPDATE member SET household_id = ? WHERE id = ?', [other.id, b.id]);
     expect(await convert(b)).toMatchObject({ status: 'issued' });
+    // B sets up her household after her reward
+    await query(t, 'UPDATE member SET household_id = ? WHERE id = ?', [other.id, b.id]);
     const husband = await register({ shareToken: await share(a), deviceId: dev() });
     await query(t, 'UPDATE member SET household_id = ? WHERE id = ?', [other.id, husband.id]);
     expect(await convert(husband)).toMatchObject({ status: 'excluded', reasons: 'household_rewarded' });

@@ -127,6 +127,11 @@ export class MemberService {
     return this.db.manager.find(Member, { where: { id: In(ids), status: 'active' }, relations: { store: true, household: true } });
   }
 
+  /** Ids of the active members of a household (referral: one reward per household). */
+  async householdMemberIds(householdId: number): Promise<number[]> {
+    return (await this.db.manager.find(Member, { where: { householdId, status: 'active' }, select: { id: true } })).map((m) => m.id);
+  }
+
   /** Active members who registered before each instant (referral's K-factor base, per week). */
   async countActiveCreatedBefore(instants: Date[]): Promise<number[]> {
     return Promise.all(instants.map((at) => this.db.manager.count(Member, { where: { status: 'active', createdAt: LessThan(at) } })));

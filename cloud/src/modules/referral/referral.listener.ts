@@ -50,6 +50,14 @@ export class ReferralListener {
     await this.referral.channelTouch(em, { referrerId: p.referrerMemberId, externalUserId: p.externalUserId, memberId: p.memberId, state: `ref_${p.referrerMemberId}`, at: dateOr(p.addedAt, event.createdAt) });
   }
 
+  /** Any add whose State names a member (ref_<id>), with or without the member's own channel row. */
+  @OnEvent('ContactAdded')
+  async contactAddedAny(event: DeliveredEvent<'ContactAdded'>, em: EntityManager): Promise<void> {
+    const p = event.payload;
+    if (!p.referrerMemberId) return;
+    await this.referral.channelTouch(em, { referrerId: p.referrerMemberId, externalUserId: p.externalUserId, memberId: p.memberId, state: p.state, at: dateOr(p.addedAt, event.createdAt) });
+  }
+
   @OnEvent('ContactLinked')
   async contactLinked(event: DeliveredEvent<'ContactLinked'>, em: EntityManager): Promise<void> {
     await this.referral.contactLinked(em, event.payload.externalUserId, event.payload.memberId);

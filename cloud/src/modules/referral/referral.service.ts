@@ -343,9 +343,16 @@ export class ReferralService {
     if (a.referrerId === null) return null;
     const [referrer, invitee] = await Promise.all([this.memberCard(a.referrerId), this.memberCard(a.memberId)]);
     const referrerAttr = await em.findOne(ReferralAttribution, { where: { memberId: a.referrerId }, select: { id: true, referrerId: true } });
+    // one reward per household: any reward (issued or held) for a member of the invitee's household now
+    const kin = invitee?.householdId != null ? (await this.members.householdMemberIds(invitee.householdId)).filter((id) => id !== a.memberId) : [];
     const householdAlreadyRewarded =
       invitee?.householdId != null &&
-      (await em.count(ReferralReward, { where: { inviteeHouseholdId: invitee.householdId, status: In(['issued', 'held']) } })) > 0;
+      (await em.count(ReferralReward, {
+        where: [
+          { inviteeHouseholdId: invitee.householdId, status: In(['issued', 'held']) },
+          ...(kin.length ? [{ inviteeId: In(kin), status: In(['issued', 'held']) }] : []),
+        ] as never,
+      })) > 0;
     const devices = async (memberId: number) => (await em.find(ReferralDevice, { where: { memberId } })).map((d) => d.deviceId);
     const exclusion =
       a.exclusion ??
