@@ -126,6 +126,17 @@ export class ReferralService {
     return { token, path: `/${page}?${query}`, scene, title, wxacodeUrl };
   }
 
+  /**
+   * The token other modules put on their own cards and posters (contest entries): one share row per
+   * sharer and content, reused, so the token — and a poster's cached code — stays the same.
+   */
+  async tokenFor(memberId: number, kind: ShareContentKind, contentId: number): Promise<string> {
+    const found = await this.db.manager.findOne(ReferralShare, { where: { sharerId: memberId, kind, contentId }, order: { id: 'ASC' } });
+    if (found) return shareToken(found.id, memberId);
+    const id = await this.db.transaction(async (em) => Number((await em.insert(ReferralShare, { sharerId: memberId, kind, contentId, createdAt: new Date() })).identifiers[0].id));
+    return shareToken(id, memberId);
+  }
+
   /** A share was opened: verified, kept for the funnel, and linked to this device for first touch. */
   async openShare(token: string, deviceId: string | undefined, ip: string | undefined, at = new Date()) {
     const v = verifyShareToken(token);
