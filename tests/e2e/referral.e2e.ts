@@ -158,6 +158,7 @@ test('share → register → first purchase rewards A once; household and channe
     await hq.call(R.opsSetRules, { body: rules });
   }
   const ops = await opsLogin(browser, server.baseUrl);
+  await byTestId(ops, 'login-submit').waitFor({ state: 'detached' });
   await ops.goto(`${server.baseUrl}/admin/#/referral`);
   await byTestId(ops, 'referral-section').waitFor();
   await expectText(byTestId(ops, `referral-attr-${d.id}`), /渠道码.*林阿姨/);
