@@ -173,6 +173,14 @@ describe('rewards', () => {
     const mine = await t.client(a.token).call(R.myRewards);
     expect(mine).toMatchObject({ pointsTotal: 200, items: [expect.objectContaining({ status: 'issued', inviteeName: '赵**', title: '200 积分' })] });
     expect((await t.client(a.token).call(R.myReferral)).invitees[0]).toMatchObject({ stage: 'rewarded', conversion: 'store_purchase' });
+    // 我的数据 lists it; deleting B's account drops the devices and addresses kept for her
+    const data = await t.client(a.token).call(I.getMyData);
+    expect(data.activity.referral).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'reward', reward: '200 积分', status: 'issued' })]));
+    expect((await t.client(b.token).call(I.getMyData)).activity.referral).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'joined_via', source: 'share', referred: true })]));
+    await t.client(b.token).call(I.deleteMe, { body: { confirm: true } });
+    await settle(t);
+    expect(await query(t, 'SELECT * FROM referral_device WHERE member_id = ?', [b.id])).toHaveLength(0);
+    expect(await attribution(b.id)).toMatchObject({ device_id: null, ip: null });
   });
 
   test('only the conversions ops switched on count', async () => {
