@@ -23,6 +23,7 @@ import {
 import type { AppEnv } from '../../config/env';
 import { Db, isUniqueViolation } from '../../core/db';
 import { AppError } from '../../core/errors';
+import { ChainLimits } from '../../core/limits';
 import { WECHAT_CLIENT, type WechatClient } from '../../platform/types';
 import { MemberService } from '../identity/member.service';
 import { UploadService } from '../uploads/upload.service';
@@ -31,6 +32,7 @@ import { ReferralAttribution, ReferralDevice, ReferralReward, ReferralSettingsRo
 import { attributionExclusion, conversionCounts, conversionExclusion, DEFAULT_RULES, firstTouch, holdReasons, lateTouchCounts, maskName, rulesText } from './rules';
 
 const DAY = 86_400_000;
+const OPENS_PER_IP_MINUTE = 120;
 
 /** Where each kind of share lands in the mini-program (the page reads `rt`, a poster's scene `t`). */
 const SHARE_PAGES: Record<ShareContentKind, string> = {
@@ -66,6 +68,9 @@ export class ReferralService {
 
   @Inject(WECHAT_CLIENT)
   wechat!: WechatClient;
+
+  @Inject()
+  chainLimits!: ChainLimits;
 
   @Config('hub')
   env!: AppEnv;
@@ -139,6 +144,8 @@ export class ReferralService {
 
   /** A share was opened: verified, kept for the funnel, and linked to this device for first touch. */
   async openShare(token: string, deviceId: string | undefined, ip: string | undefined, at = new Date()) {
+    // a public route: opens per client address are bounded chain-wide (a busy shared Wi-Fi still fits)
+    if (ip && !(await this.chainLimits.hit(`referral:open:${ip}`, OPENS_PER_IP_MINUTE, 60_000)).allowed) throw new AppError('RATE_LIMITED');
     const v = verifyShareToken(token);
     if (!v) throw new AppError('SHARE_TOKEN_INVALID');
     const share = await this.db.manager.findOne(ReferralShare, { where: { id: v.shareId } });
