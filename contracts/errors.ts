@@ -119,6 +119,11 @@ export const ERROR_CODES = {
   COUPON_EXPIRED: { status: 409, message: '优惠券已过期' },
   COUPON_MIN_SPEND: { status: 409, message: '未达到优惠券的使用门槛' },
   COUPON_NOT_OWNER: { status: 409, message: '该优惠券不属于本小票的会员' },
+  // ---- referral (issue 15) ----
+  SHARE_TOKEN_INVALID: { status: 400, message: '分享链接无效或已被修改' },
+  INVITE_CODE_INVALID: { status: 400, message: '邀请码不正确，请核对后再试' },
+  INVITE_CODE_CLOSED: { status: 409, message: '只有新注册的会员可以填写邀请码，且只能填写一次' },
+  REWARD_NOT_HELD: { status: 409, message: '该奖励不在待审核状态' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

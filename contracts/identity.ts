@@ -45,8 +45,14 @@ export const memberLogin = defineRoute({
     code: z.string().min(1).max(128),
     /** The 隐私保护指引 version the member just agreed to; required for a first login. */
     consentVersion: z.string().max(32).optional(),
-    /** Member id of the sharer whose link brought this member (referral attribution). */
-    referrerMemberId: z.number().int().positive().optional(),
+    /**
+     * Referral (issue 15), read only when this login registers a new member: the signed share token
+     * of the card or poster they arrived from (never a bare member id), an invite code a neighbour
+     * gave them, and the mini-program's per-install id (first touch on this device, device checks).
+     */
+    shareToken: z.string().trim().max(64).optional(),
+    inviteCode: z.string().trim().max(16).optional(),
+    deviceId: z.string().trim().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
   }),
   response: z.object({ token: z.string(), member: MemberProfile, isNew: z.boolean() }),
 });

@@ -19,3 +19,4 @@ export * from './client';
 export * as clerk from './clerk';
 export * as members from './members';
 export * as insight from './insight';
+export * as referral from './referral';

@@ -39,6 +39,10 @@ export default defineAppConfig({
       root: 'packages/panel',
       pages: ['home/index'],
     },
+    {
+      root: 'packages/referral',
+      pages: ['invite/index', 'rewards/index', 'join/index'],
+    },
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -8,6 +8,7 @@ import { Member } from '../src/modules/identity/entities/member.entity';
 import { WecomContact } from '../src/modules/wecom/wecom-contact.entity';
 import { startTestApp, type TestApp } from './helpers/app';
 import { db, makeContact, makeHousehold, makeMember, makeStaff, makeStore } from './helpers/fixtures';
+import { inviteCode, shareToken } from '../src/modules/referral/codes';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -237,18 +238,20 @@ test('member tokens cannot reach ops routes, staff tokens cannot reach member ro
   await expect(t.client(token).call(identity.deleteMe, { body: { confirm: true } })).rejects.toMatchObject({ status: 403 });
 });
 
-test('a referral is carried to MemberRegistered, and the new member joins the referrer\'s store', async () => {
+test('a signed referral (invite code) is carried to MemberRegistered, and the new member joins the referrer\'s store; a typed id or forged token is not', async () => {
   const store = await makeStore(t, '推荐店');
   const referrer = await makeMember(t, { storeId: store.id });
   const { code } = await t.wechatCode();
-  const res = await t.client().call(identity.memberLogin, { body: { code, consentVersion: CURRENT_PRIVACY_VERSION, referrerMemberId: referrer.id } });
+  const res = await t.client().call(identity.memberLogin, { body: { code, consentVersion: CURRENT_PRIVACY_VERSION, inviteCode: inviteCode(referrer.id) } });
   expect(res.member).toMatchObject({ storeId: store.id, storeName: '推荐店' });
   const d = await db(t);
   const ev = (await d.manager.findBy(DomainEvent, { type: 'MemberRegistered' })).map((e) => JSON.parse(e.payload)).find((p) => p.memberId === res.member.id);
   expect(ev).toEqual({ memberId: res.member.id, unionid: expect.any(String), storeId: store.id, referrerMemberId: referrer.id });
-  // an unknown referrer is ignored, not an error
+  // the old client-trusted id is no longer read, and an altered token names nobody
   const { code: code2 } = await t.wechatCode();
-  const res2 = await t.client().call(identity.memberLogin, { body: { code: code2, consentVersion: CURRENT_PRIVACY_VERSION, referrerMemberId: 999999 } });
+  const forged = shareToken(1, referrer.id).replace(/.$/, (ch) => (ch === 'A' ? 'B' : 'A'));
+  const body2 = { code: code2, consentVersion: CURRENT_PRIVACY_VERSION, shareToken: forged, referrerMemberId: referrer.id } as unknown as { code: string };
+  const res2 = await t.client().call(identity.memberLogin, { body: body2 });
   const ev2 = (await d.manager.findBy(DomainEvent, { type: 'MemberRegistered' })).map((e) => JSON.parse(e.payload)).find((p) => p.memberId === res2.member.id);
   expect(ev2.referrerMemberId).toBeNull();
 });

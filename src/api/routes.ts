@@ -32,4 +32,7 @@ export const ROUTES = {
   panel: '/packages/panel/home/index',
   memberCode: '/packages/wallet/code/index',
   myPurchases: '/packages/wallet/purchases/index',
+  referralInvite: '/packages/referral/invite/index',
+  referralRewards: '/packages/referral/rewards/index',
+  referralJoin: '/packages/referral/join/index',
 } as const;

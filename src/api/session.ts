@@ -11,6 +11,7 @@ import { CURRENT_PRIVACY_VERSION, getMe, memberLogin, memberLogout, type MemberP
 import { publicConfig } from '@contracts/system';
 import { api, apiBase, clearToken, getToken, setToken, setUnauthenticatedHandler, taroTransport } from './client';
 import { ROUTES } from './routes';
+import { deviceId, storedShareToken } from './referral-touch';
 
 export type SessionStatus =
   | 'idle' // nothing tried yet: pages start a sign-in
@@ -99,7 +100,11 @@ export function openConsent(): void {
 
 async function login(consentVersion?: string): Promise<MemberProfile> {
   const code = await getLoginCode();
-  const res = await api.call(memberLogin, { body: consentVersion ? { code, consentVersion } : { code } });
+  // referral touches ride along; the server reads them only when this login registers a new member
+  const device = deviceId();
+  const shareToken = storedShareToken();
+  const body = { code, ...(consentVersion ? { consentVersion } : {}), ...(device ? { deviceId: device } : {}), ...(shareToken ? { shareToken } : {}) };
+  const res = await api.call(memberLogin, { body });
   setToken(res.token);
   setState({ status: 'ready', member: res.member, error: null });
   return res.member;

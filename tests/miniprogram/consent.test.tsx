@@ -38,7 +38,7 @@ describe('consent page (隐私保护指引)', () => {
     expect(Taro.login).toHaveBeenCalledTimes(1);
     const logins = fake.callsTo('POST /api/auth/member/login');
     expect(logins).toHaveLength(1);
-    expect(logins[0].body).toEqual({ code: 'wx-code-1', consentVersion: CURRENT_PRIVACY_VERSION });
+    expect(logins[0].body).toEqual({ code: 'wx-code-1', consentVersion: CURRENT_PRIVACY_VERSION, deviceId: expect.stringMatching(/^[A-Za-z0-9_-]{8,64}$/) });
     expect(getToken()).toBe('tok-new');
     expect(getSessionState()).toMatchObject({ status: 'ready', member: { nickname: '王阿姨' } });
   });
@@ -90,7 +90,7 @@ describe('h5 sign-in through the simulator', () => {
     expect(mint[0].url).toBe('http://127.0.0.1:7071/__sim/wechat/codes');
     const openid = (mint[0].body as { openid: string }).openid;
     expect(openid).toMatch(/^dev_h5_/);
-    expect(fake.callsTo('POST /api/auth/member/login')[0].body).toEqual({ code: 'sim-code-1', consentVersion: CURRENT_PRIVACY_VERSION });
+    expect(fake.callsTo('POST /api/auth/member/login')[0].body).toEqual({ code: 'sim-code-1', consentVersion: CURRENT_PRIVACY_VERSION, deviceId: expect.stringMatching(/^[A-Za-z0-9_-]{8,64}$/) });
 
     // A second sign-in from the same browser must present the same openid.
     resetSessionForTests();

@@ -146,9 +146,9 @@ describe('entry detail', () => {
         200,
         {
           title: '王阿姨的蛋饺',
-          path: '/packages/contest/entry/index?id=12&from=7',
+          path: '/packages/contest/entry/index?id=12&rt=c.7.AbCdEfGh12',
           imageUrl: '/api/files/a_t.jpg',
-          scene: 'e=12&s=7',
+          scene: 'e=12&t=c.7.AbCdEfGh12',
           wxacodeUrl: '/api/files/code-12-7.png',
           posterLines: ['王阿姨的蛋饺', '晒出你家的传家年夜菜'],
         },
@@ -238,7 +238,7 @@ describe('entry detail', () => {
     render(<EntryPage />);
     await screen.findByTestId('entry-title');
     await waitFor(() => expect(fake.callsTo('GET /api/entries/12/share')).toHaveLength(1));
-    await waitFor(() => expect(shareHandlers[shareHandlers.length - 1]().path).toBe('/packages/contest/entry/index?id=12&from=7'));
+    await waitFor(() => expect(shareHandlers[shareHandlers.length - 1]().path).toBe('/packages/contest/entry/index?id=12&rt=c.7.AbCdEfGh12'));
     const card = shareHandlers[shareHandlers.length - 1]();
     expect(card.title).toBe('王阿姨的蛋饺');
     expect(card.imageUrl).toMatch(/\/api\/files\/a_t\.jpg$/);
@@ -254,14 +254,16 @@ describe('entry detail', () => {
 
   it('opens for a newcomer without signing in, shares the plain path, and remembers who shared it', async () => {
     routerParams.id = '12';
-    routerParams.from = '34';
-    const fake = installFakeApi(entryApi());
+    routerParams.rt = 'c.y.AbCdEfGh12';
+    const fake = installFakeApi({ ...entryApi(), 'POST /api/referral/opens': [200, { ok: true, sharerName: '王**', kind: 'contest_entry' }] as [number, unknown] });
     render(<EntryPage />);
     await screen.findByTestId('entry-title');
     expect(shareHandlers[shareHandlers.length - 1]().path).toBe('/packages/contest/entry/index?id=12');
     expect(fake.callsTo('GET /api/entries/12/share')).toHaveLength(0);
     expect(fake.callsTo('GET /api/me')).toHaveLength(0);
-    expect(__storage.get('contest_share_from')).toMatchObject({ memberId: 34, entryId: 12 });
+    // the signed token is checked by the server (opens) and kept for the registration
+    await waitFor(() => expect(__storage.get('hub_share_token')).toMatchObject({ token: 'c.y.AbCdEfGh12' }));
+    expect(fake.callsTo('POST /api/referral/opens')[0].body).toMatchObject({ token: 'c.y.AbCdEfGh12' });
   });
 
   it('shows the credited dish of a listed winner', async () => {

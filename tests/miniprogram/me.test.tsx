@@ -46,7 +46,7 @@ describe('我的 page', () => {
     const fake = installFakeApi({ 'POST /api/auth/member/login': [403, { code: 'CONSENT_REQUIRED', message: '请先阅读并同意《隐私保护指引》' }] });
     render(<MePage />);
     await waitFor(() => expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/packages/privacy/consent/index' }));
-    expect(fake.callsTo('POST /api/auth/member/login')[0].body).toEqual({ code: 'wx-code-1' });
+    expect(fake.callsTo('POST /api/auth/member/login')[0].body).toEqual({ code: 'wx-code-1', deviceId: expect.stringMatching(/^[A-Za-z0-9_-]{8,64}$/) });
     expect(getToken()).toBeNull();
     expect(screen.queryByTestId('me-nickname')).toBeNull();
   });

@@ -52,7 +52,8 @@ describe('compiled weapp output', () => {
     const login = h.requests.find((r) => r.path === '/api/auth/member/login');
     expect(login?.method).toBe('POST');
     expect(login?.url).toMatch(/^https?:\/\/[^/]+\/api\/auth\/member\/login$/);
-    expect(login?.body).toEqual({ code: 'sim-wx-code', consentVersion: CURRENT_PRIVACY_VERSION });
+    // plus the app's per-install id (referral: first touch and device checks, read only when registering)
+    expect(login?.body).toEqual({ code: 'sim-wx-code', consentVersion: CURRENT_PRIVACY_VERSION, deviceId: expect.stringMatching(/^[A-Za-z0-9_-]{8,64}$/) });
     expect(h.storage.get('member_token')).toBe('tok-weapp');
     expect((h.calls.switchTab[0] as { url: string }).url).toBe('/pages/home/index');
   });

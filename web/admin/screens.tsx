@@ -25,4 +25,5 @@ export const SCREENS: Record<string, LazyExoticComponent<ComponentType>> = {
   library: screen(() => import('./pages/library'), 'LibrarySection'),
   community: screen(() => import('./pages/community'), 'CommunitySection'),
   recipes: screen(() => import('./pages/recipes'), 'default'),
+  referral: screen(() => import('./pages/referral'), 'ReferralSection'),
 };

@@ -18,10 +18,11 @@ export const SECTION_LABELS: Record<string, string> = {
   library: '话术素材',
   community: '社群运营',
   recipes: '菜谱与首页',
+  referral: '推荐裂变',
 };
 
 /** Sections with a working page; everything else shows the 「即将上线」 placeholder. */
-export const BUILT_SECTIONS = new Set(['dashboard', 'members', 'staff', 'contests', 'classes', 'preorders', 'purchases', 'journeys', 'feedback', 'tags', 'library', 'community', 'recipes', 'permissions']);
+export const BUILT_SECTIONS = new Set(['dashboard', 'members', 'staff', 'contests', 'classes', 'preorders', 'purchases', 'journeys', 'feedback', 'tags', 'library', 'community', 'recipes', 'permissions', 'referral']);
 
 export function sectionLabel(key: string): string {
   return SECTION_LABELS[key] ?? key;

@@ -5,6 +5,7 @@ import { ContestEntry } from '../../src/modules/contest/entities/entry.entity';
 import { ContestAudit } from '../../src/modules/contest/entities/moderation.entity';
 import { TagService } from '../../src/modules/tags/tag.service';
 import { FILE_STORAGE, type FileStorage } from '../../src/modules/uploads/storage';
+import { verifyShareToken } from '../../src/modules/referral/codes';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { db } from '../helpers/fixtures';
 import { approvedEntry, contestBody, DAY, drain, entryBody, HOUR, memberToken, photoId, publishedContest, rejects, runJob, settle, staffToken } from './kit';
@@ -284,16 +285,19 @@ test('jury weight blends a jury score into the frozen ranking', async () => {
   ]);
 });
 
-test('share info: card path and wxacode scene carry the sharer, the code comes from WeChat (simulator) once', async () => {
+test('share info: card path and wxacode scene carry a signed token naming the sharer, the code comes from WeChat (simulator) once', async () => {
   const c = await publishedContest(t, ops.token);
   const a = await approvedEntry(t, c.id, { title: '蛋饺', displayName: '王阿姨' });
   const sharer = await memberToken(t);
   const s = await t.client(sharer.token).call(api.shareInfo, { params: { entryId: a.entry.id } });
+  const token = /&rt=([^&]+)$/.exec(s.path)![1];
+  expect(verifyShareToken(token)).toMatchObject({ sharerId: sharer.id });
   expect(s).toMatchObject({
-    path: `/${api.ENTRY_PAGE}?id=${a.entry.id}&from=${sharer.id}`,
-    scene: `e=${a.entry.id}&s=${sharer.id}`,
+    path: `/${api.ENTRY_PAGE}?id=${a.entry.id}&rt=${token}`,
+    scene: `e=${a.entry.id}&t=${token}`,
     title: expect.stringContaining('王阿姨的「蛋饺」'),
   });
+  expect(s.scene.length).toBeLessThanOrEqual(32);
   for (const text of [s.title, ...s.posterLines]) expect(text).not.toMatch(/拉票|投我|帮我投|分享.*(奖|解锁)/);
   const img = await t.http().get(s.wxacodeUrl.replace(/^https?:\/\/[^/]+/, ''));
   expect(img.status).toBe(200);
@@ -306,7 +310,7 @@ test('share info: card path and wxacode scene carry the sharer, the code comes f
   const again = await t.client(sharer.token).call(api.shareInfo, { params: { entryId: a.entry.id } });
   expect(again.wxacodeUrl).toBe(s.wxacodeUrl);
   expect(calls()).toHaveLength(before + 1);
-  expect(calls()[before].body).toMatchObject({ scene: `e=${a.entry.id}&s=${sharer.id}`, page: api.ENTRY_PAGE, check_path: false, env_version: 'develop' });
+  expect(calls()[before].body).toMatchObject({ scene: `e=${a.entry.id}&t=${token}`, page: api.ENTRY_PAGE, check_path: false, env_version: 'develop' });
   await t.client(sharer.token).call(api.shareInfo, { params: { entryId: a.entry.id } });
   expect(calls()).toHaveLength(before + 1);
 });

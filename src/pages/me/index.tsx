@@ -17,6 +17,8 @@ const HUB_ENTRIES = [
   { key: 'classes', title: '我的活动', text: '报名的课程和活动', url: ROUTES.classMine },
   { key: 'orders', title: '我的订单', text: '年夜饭预订、自提码', url: ROUTES.nyeOrders },
   { key: 'panel', title: '顾客顾问团', text: '新品试吃、评测与徽章', url: ROUTES.panel },
+  { key: 'invite', title: '邀请邻居', text: '邀请卡片、海报和邀请码；邻居真正参与后才有奖励', url: ROUTES.referralInvite },
+  { key: 'rewards', title: '我的奖励', text: '邀请邻居获得的积分和优惠券', url: ROUTES.referralRewards },
 ];
 
 export default function MePage() {

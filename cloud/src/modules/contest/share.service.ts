@@ -1,13 +1,15 @@
 /**
  * Sharing within WeChat's rules: a card (title, path, image) and a poster with a mini-program code.
- * The path and the code's scene carry the sharer's member id for referral attribution only —
- * nothing here counts shares or rewards them, and no text asks for votes (no 拉票).
+ * The path and the code's scene carry a signed share token (referral module) naming the sharer and
+ * the entry, for attribution only — nothing here counts shares or rewards them, and no text asks
+ * for votes (no 拉票).
  */
 import { Config, Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { ENTRY_PAGE } from '../../../../contracts/contest';
 import type { AppEnv } from '../../config/env';
 import { AppError } from '../../core/errors';
 import { WECHAT_CLIENT, type WechatClient } from '../../platform/types';
+import { ReferralService } from '../referral/referral.service';
 import { UploadService } from '../uploads/upload.service';
 import { ContestService } from './contest.service';
 import { EntryService } from './entry.service';
@@ -27,6 +29,9 @@ export class ShareService {
   @Inject(WECHAT_CLIENT)
   wechat!: WechatClient;
 
+  @Inject()
+  referral!: ReferralService;
+
   @Config('hub')
   env!: AppEnv;
 
@@ -34,7 +39,10 @@ export class ShareService {
     const e = await this.entries.find(entryId);
     if (e.status !== 'approved') throw new AppError('NOT_FOUND');
     const c = await this.contests.findVisible(e.contestId);
-    const scene = `e=${entryId}&s=${memberId}`;
+    const token = await this.referral.tokenFor(memberId, 'contest_entry', entryId);
+    // a mini-program code's scene holds at most 32 characters: without room, the poster names the entry only
+    const full = `e=${entryId}&t=${token}`;
+    const scene = full.length <= 32 ? full : `e=${entryId}`;
     const release = this.env.NODE_ENV === 'production';
     const envVersion = release ? 'release' : 'develop';
     const wxacodeUrl = await this.uploads.storeGenerated(`wxacode|${ENTRY_PAGE}|${scene}|${envVersion}`, () =>
@@ -44,7 +52,7 @@ export class ShareService {
     const cover = e.photos[0];
     return {
       title: `${e.displayName}的「${e.title}」｜${c.title}`,
-      path: `/${ENTRY_PAGE}?id=${entryId}&from=${memberId}`,
+      path: `/${ENTRY_PAGE}?id=${entryId}&rt=${token}`,
       imageUrl: cover ? this.uploads.fileUrl(cover.name) : null,
       scene,
       wxacodeUrl,

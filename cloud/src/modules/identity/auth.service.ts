@@ -23,6 +23,8 @@ import { loginKeys, POLICIES } from './security/login-throttle';
 import { ChainLimits } from '../../core/limits';
 import { WorkGate } from '../../core/work-gate';
 import { toMemberProfile, toStaffProfile } from './views';
+import { memberOfInviteCode, verifyShareToken } from '../referral/codes';
+import { ReferralService } from '../referral/referral.service';
 
 const STAFF_SESSION_DAYS = 7;
 /** jscode2session: 40029 invalid code, 40163 code already used. */
@@ -33,7 +35,10 @@ const WECOM_BAD_CODE = new Set([40029, 40163]);
 export interface MemberLoginInput {
   code: string;
   consentVersion?: string;
-  referrerMemberId?: number;
+  /** Referral: a signed share token, a typed invite code, the app's per-install id (used only when registering). */
+  shareToken?: string;
+  inviteCode?: string;
+  deviceId?: string;
 }
 
 @Provide()
@@ -51,6 +56,10 @@ export class AuthService {
   @Inject(WECHAT_CLIENT)
   wechat!: WechatClient;
 
+  /** Referral's public face: the attribution record written with the registration. */
+  @Inject()
+  referral!: ReferralService;
+
   @Inject(WECOM_CLIENT)
   wecom!: WecomClient;
 
@@ -64,7 +73,7 @@ export class AuthService {
   /** Bounded concurrent scrypt checks (per instance: it guards this process's CPU and memory). */
   private readonly passwordGate = new WorkGate();
 
-  async memberLogin(input: MemberLoginInput, userAgent?: string): Promise<{ token: string; member: MemberProfile; isNew: boolean }> {
+  async memberLogin(input: MemberLoginInput, userAgent?: string, ip?: string): Promise<{ token: string; member: MemberProfile; isNew: boolean }> {
     let identity: { openid: string; unionid?: string };
     try {
       const r = await this.wechat.code2Session(input.code);
@@ -75,10 +84,10 @@ export class AuthService {
     }
     const consented = input.consentVersion === CURRENT_PRIVACY_VERSION;
     try {
-      return await this.loginOrRegister(identity, input, consented, userAgent);
+      return await this.loginOrRegister(identity, input, consented, userAgent, ip);
     } catch (err) {
       // two first logins of the same person raced on the unique openid: the other one won, log in to it
-      if (isUniqueViolation(err)) return this.loginOrRegister(identity, input, consented, userAgent);
+      if (isUniqueViolation(err)) return this.loginOrRegister(identity, input, consented, userAgent, ip);
       throw err;
     }
   }
@@ -88,6 +97,7 @@ export class AuthService {
     input: MemberLoginInput,
     consented: boolean,
     userAgent: string | undefined,
+    ip?: string,
   ): Promise<{ token: string; member: MemberProfile; isNew: boolean }> {
     return this.db.transaction(async (em) => {
       const existing = await em.findOne(Member, { where: { openid: identity.openid, status: 'active' } });
@@ -96,7 +106,7 @@ export class AuthService {
       const now = new Date();
       if (!existing) {
         if (!consented) throw new AppError('CONSENT_REQUIRED');
-        member = await this.register(em, identity, input.referrerMemberId, now);
+        member = await this.register(em, identity, input, now, ip);
         isNew = true;
       } else {
         member = existing;
@@ -118,10 +128,10 @@ export class AuthService {
     });
   }
 
-  private async register(em: EntityManager, identity: { openid: string; unionid?: string }, referrerMemberId: number | undefined, now: Date): Promise<Member> {
-    const referrer = referrerMemberId
-      ? await em.findOne(Member, { where: { id: referrerMemberId, status: 'active' }, select: { id: true, storeId: true } })
-      : null;
+  private async register(em: EntityManager, identity: { openid: string; unionid?: string }, input: MemberLoginInput, now: Date, ip?: string): Promise<Member> {
+    // the sharer comes only from a signed token (referral/codes.ts), never from a typed id
+    const referrerId = verifyShareToken(input.shareToken)?.sharerId ?? memberOfInviteCode(input.inviteCode);
+    const referrer = referrerId ? await em.findOne(Member, { where: { id: referrerId, status: 'active' }, select: { id: true, storeId: true } }) : null;
     // Store: the referrer's, else the only store when the chain has just one; otherwise unassigned.
     let storeId = referrer?.storeId ?? null;
     if (storeId === null) {
@@ -147,6 +157,8 @@ export class AuthService {
     });
     const id = Number(inserted.identifiers[0].id);
     await em.insert(ConsentRecord, { memberId: id, version: CURRENT_PRIVACY_VERSION, action: 'granted', at: now });
+    // one attribution record per new member (first touch within the window, else organic)
+    await this.referral.intake(em, { memberId: id, storeId, registeredAt: now, shareToken: input.shareToken, inviteCode: input.inviteCode, deviceId: input.deviceId, ip });
     await this.events.emit(em, 'MemberRegistered', {
       memberId: id,
       unionid: identity.unionid ?? null,

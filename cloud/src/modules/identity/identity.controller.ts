@@ -26,7 +26,7 @@ export class IdentityController {
 
   @Route(api.memberLogin)
   async memberLogin({ body }: RouteParsed<typeof api.memberLogin>, _auth: AuthContext, ctx: Context) {
-    return this.auth.memberLogin(body, ctx.get('user-agent'));
+    return this.auth.memberLogin(body, ctx.get('user-agent'), ctx.ip);
   }
 
   @Route(api.memberLogout)

@@ -3,7 +3,7 @@
  * comes from the session, never from the request.
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { In } from 'typeorm';
+import { In, LessThan } from 'typeorm';
 import { CURRENT_PRIVACY_VERSION, type MemberProfile, type MyDataExport } from '../../../../contracts/identity';
 import { SessionService } from '../../core/auth/session.service';
 import { Db, iso } from '../../core/db';
@@ -183,6 +183,16 @@ export class MemberService {
   async phoneDigestOf(memberId: number): Promise<string | null> {
     const m = await this.db.manager.findOne(Member, { where: { id: memberId, status: 'active' }, select: { id: true, phoneDigest: true } });
     return m?.phoneDigest ?? null;
+  }
+
+  /** Ids of the active members of a household (referral: one reward per household). */
+  async householdMemberIds(householdId: number): Promise<number[]> {
+    return (await this.db.manager.find(Member, { where: { householdId, status: 'active' }, select: { id: true } })).map((m) => m.id);
+  }
+
+  /** Active members who registered before each instant (referral's K-factor base, per week). */
+  async countActiveCreatedBefore(instants: Date[]): Promise<number[]> {
+    return Promise.all(instants.map((at) => this.db.manager.count(Member, { where: { status: 'active', createdAt: LessThan(at) } })));
   }
 
   async consentHistory(memberId: number): Promise<ConsentRecord[]> {

@@ -52,9 +52,10 @@ export default function EntryPage() {
   }, [entryId]);
 
   useEffect(() => {
-    if (entryId) rememberSharer(entryId, params.from);
+    if (entryId) rememberSharer(params);
     void load();
-  }, [entryId, params.from, load]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [entryId, params.rt, params.scene, load]);
 
   const signedIn = session.status === 'ready';
   const votingOpen = !!contest?.votingOpen;
