@@ -175,6 +175,15 @@ export const sidebarLibrary = defineRoute({
   response: z.object({ replies: z.array(QuickReplyView), materials: z.array(MaterialView) }),
 });
 
+export const materialMedia = defineRoute({
+  method: 'POST',
+  path: '/api/sidebar/library/materials/:id/media',
+  auth: 'staff',
+  summary: 'The WeCom temporary media_id of an image/file material, for sendChatMessage: uploaded to media/upload on first use and reused until 1 h before its 3-day expiry.',
+  params: IdParams,
+  response: z.object({ msgtype: z.enum(['image', 'file']), mediaId: z.string(), expiresAt: IsoDateTime }),
+});
+
 // ---- corp tags of the contact ----
 
 export const ContactCorpTag = z.object({

@@ -78,7 +78,10 @@ export const ERROR_CODES = {
   STORE_NAME_TAKEN: { status: 409, message: '门店名称已存在' },
   LAST_ADMIN: { status: 409, message: '至少要保留一个可用的总部管理员' },
   JOURNEY_NOT_BUILTIN: { status: 400, message: '只有内置旅程可以恢复默认设置' },
+  MATERIAL_NOT_MEDIA: { status: 400, message: '只有图片和文件素材需要上传到企业微信' },
+  MATERIAL_FILE_UNAVAILABLE: { status: 422, message: '素材文件无法读取或不符合企业微信要求（图片需为 JPG/PNG 且不超过10MB，文件不超过20MB）' },
   // ---- feedback, churn, arrivals (issue 20) ----
+  FEEDBACK_PHOTO_NOT_FOUND: { status: 400, message: '照片没有上传成功，请重新选择' },
   FEEDBACK_ALREADY_GIVEN: { status: 409, message: '这次已经评价过了，谢谢你' },
   FEEDBACK_NOT_ANSWERABLE: { status: 409, message: '该反馈的会员没有可以转达的店员，请在小程序内回复' },
   FEEDBACK_NOT_RESOLVED: { status: 409, message: '请先回复或解决该反馈，再公示' },

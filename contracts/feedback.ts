@@ -46,12 +46,17 @@ export const FeedbackPrompt = z.object({
 });
 export type FeedbackPrompt = z.infer<typeof FeedbackPrompt>;
 
+/** A photo on a feedback note (the member's own upload). */
+export const FeedbackPhoto = z.object({ url: z.string(), thumbUrl: z.string() });
+export const FEEDBACK_MAX_PHOTOS = 3;
+
 export const MyFeedback = z.object({
   id: z.number().int(),
   source: z.enum(FEEDBACK_SOURCES),
   title: z.string().nullable(),
   rating: z.number().int().nullable(),
   comment: z.string().nullable(),
+  photos: z.array(FeedbackPhoto).default([]),
   status: z.enum(FEEDBACK_STATUSES),
   /** The store's answer (also sent by the clerk in WeCom when answered that way). */
   answer: z.string().nullable(),
@@ -79,6 +84,8 @@ export const submitFeedback = defineRoute({
       rating: z.number().int().min(1).max(5).optional(),
       recommend: z.number().int().min(0).max(10).optional(),
       comment: z.string().trim().max(500, '意见最多500字').optional(),
+      /** Ids of images the member uploaded through /api/uploads/images (their own, at most 3). */
+      photoIds: z.array(Id).max(FEEDBACK_MAX_PHOTOS, `最多上传${FEEDBACK_MAX_PHOTOS}张照片`).optional(),
     })
     .refine((b) => (b.promptId ? b.rating !== undefined : !!b.comment), { message: '请填写意见内容', path: ['comment'] }),
   response: MyFeedback,
@@ -146,6 +153,7 @@ export const FeedbackView = z.object({
   rating: z.number().int().nullable(),
   recommend: z.number().int().nullable(),
   comment: z.string().nullable(),
+  photos: z.array(FeedbackPhoto).default([]),
   topics: z.array(z.enum(TOPICS)),
   sentiment: z.enum(SENTIMENTS),
   /** Keywords the classifier matched (why these topics). */

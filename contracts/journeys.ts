@@ -196,6 +196,9 @@ export const EnrolmentView = z.object({
   memberId: z.number().int().nullable(),
   /** WeCom userid of the owning staff member (the one the customer added). */
   staffUserId: z.string().nullable(),
+  /** Display names (ops lists show people, not ids). */
+  staffName: z.string().nullable().optional(),
+  memberName: z.string().nullable().optional(),
   status: z.enum(ENROLMENT_STATUSES),
   /** Index of the next step to run (= steps.length once completed). */
   nextStep: z.number().int(),

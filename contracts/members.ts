@@ -139,3 +139,37 @@ export const memberProfile = defineRoute({
   params: z.object({ memberId: z.coerce.number().int().positive() }),
   response: MemberProfileView,
 });
+
+// ---- the customer picker (issue 17): wherever ops choose a WeCom customer ----
+
+export const CustomerPick = z.object({
+  externalUserId: z.string(),
+  /** WeCom name (remark or the customer's own). */
+  name: z.string().nullable(),
+  avatarUrl: z.string().nullable(),
+  /** The clerk the customer added. */
+  clerkName: z.string().nullable(),
+  /** The member's store, else the clerk's. */
+  storeName: z.string().nullable(),
+  phoneMasked: z.string().nullable(),
+  memberId: z.number().int().nullable(),
+  memberName: z.string().nullable(),
+  /** Corp tags and our behaviour tags. */
+  tags: z.array(z.string()),
+});
+export type CustomerPick = z.infer<typeof CustomerPick>;
+
+export const searchCustomers = defineRoute({
+  method: 'GET',
+  path: '/api/admin/customer-picker',
+  auth: 'staff',
+  roles: OPS,
+  summary: 'WeCom customers in scope by name (WeCom name or member nickname), whole phone number, or tag (corp or behaviour); newest first, at most 20. No query = the latest customers.',
+  query: z.object({
+    q: z.string().trim().max(50).optional(),
+    tag: z.string().trim().max(30).optional(),
+    /** Resolve one customer (the picker's current value). */
+    externalUserId: z.string().trim().min(1).max(64).optional(),
+  }),
+  response: z.object({ items: z.array(CustomerPick) }),
+});

@@ -150,6 +150,8 @@ export const ChannelView = z.object({
   dailyCapPerStaff: z.number().int(),
   /** Who the contact way currently routes to (staff at their cap are swapped for backup staff). */
   routedUserIds: z.array(z.string()),
+  /** Display names of the staff above by WeCom userid (detail view only). */
+  staffNames: z.record(z.string(), z.string()).optional(),
   tagNames: z.array(z.string()),
   welcome: WelcomeContent,
   storeId: z.number().int().nullable(),

@@ -37,7 +37,8 @@ export interface SimulatorHandle {
   state: SimState;
 }
 
-const MAX_BODY = 1024 * 1024;
+/** WeCom's temporary media takes files up to 20 MB (multipart envelope on top). */
+const MAX_BODY = 21 * 1024 * 1024;
 const CORS = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET,POST,PUT,DELETE,OPTIONS',

@@ -20,6 +20,7 @@ import { randomHex, randomId } from './state';
 import { ExternalContactSim } from './wecom-contacts';
 import { WecomRoutes, WecomSim } from './wecom';
 import { appMessageModule } from './wecom-messages';
+import { mediaModule } from './wecom-media';
 
 export interface CallbackCrypto {
   /** Token and EncodingAESKey configured for the callback URL (same as WECOM_CALLBACK_TOKEN / WECOM_ENCODING_AES_KEY). */
@@ -238,6 +239,7 @@ export function wecomEngineModules(crypto: CallbackCrypto = DEFAULT_CALLBACK_CRY
     },
     (sim) => new CallbackFirer(sim, contacts!, crypto).routes(),
     appMessageModule,
+    mediaModule,
     (sim) => new DirectorySim(sim, contacts!).routes(),
   ];
 }

@@ -7,6 +7,7 @@
  * Control routes (under /__sim/wecom): seed contacts / corp tags / group chats, confirm a mass
  * message as the staff member would, read welcomes, messages and tag marks.
  */
+import { liveMedia } from './wecom-media';
 import qrcode from 'qrcode-generator';
 import { SimRequest, SimResult, SimRoute, badRequest, field, json } from './router';
 import { randomHex, randomId } from './state';
@@ -863,6 +864,8 @@ export class ExternalContactSim {
           const type = field(message, 'msgtype');
           if (!isStr(type) || !['text', 'image', 'video', 'file', 'news', 'miniprogram'].includes(type)) return badRequest('message.msgtype must be text, image, video, file, news or miniprogram');
           if (field(message, type) === undefined) return badRequest(`message.${type} required`);
+          // the client sends images and files by a live temporary media id only
+          if ((type === 'image' || type === 'file') && !liveMedia(this.sim, field(field(message, type), 'mediaId'), type)) return badRequest(`message.${type}.mediaId unknown or expired`);
           this.chatMessages.push({ userid: (field(q.body, 'userid') as string) ?? null, externalUserId: (field(q.body, 'external_userid') as string) ?? null, message, at: this.now });
           return json({ err_msg: 'sendChatMessage:ok' });
         }),

@@ -99,6 +99,8 @@ export function wecomErrorMessage(err: unknown): string {
 export type ChatMessage =
   | { msgtype: 'text'; text: { content: string } }
   | { msgtype: 'news'; news: { link: string; title: string; desc: string; imgUrl: string } }
+  | { msgtype: 'image'; image: { mediaId: string } }
+  | { msgtype: 'file'; file: { mediaId: string } }
   | { msgtype: 'miniprogram'; miniprogram: MiniprogramCard };
 
 /** In dev the simulator's WeCom-client stand-in receives the message (and records it). */

@@ -88,7 +88,10 @@ export async function requestPlatformJson<T = Record<string, unknown>>(
       signal: AbortSignal.timeout(req.timeoutMs ?? DEFAULT_TIMEOUT_MS),
       headers: { accept: 'application/json' },
     };
-    if (req.body !== undefined) {
+    if (req.body instanceof FormData) {
+      // multipart (e.g. media/upload): fetch writes the boundary and content-type itself
+      init.body = req.body;
+    } else if (req.body !== undefined) {
       init.body = JSON.stringify(req.body);
       init.headers = { ...init.headers, 'content-type': 'application/json' };
     }

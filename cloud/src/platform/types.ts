@@ -84,6 +84,11 @@ export interface WecomClient {
   signCorpJsapi(url: string): Promise<WecomJsapiSignature>;
   /** Signature for ww.register's getAgentConfigSignature (ticket type agent_config). */
   signAgentJsapi(url: string): Promise<WecomJsapiSignature>;
+  /**
+   * POST /cgi-bin/media/upload (multipart, part "media"): temporary media for image/file messages.
+   * The media_id lives 3 days from `createdAt`.
+   */
+  uploadMedia(type: 'image' | 'file', file: { filename: string; contentType: string; data: Buffer }): Promise<{ mediaId: string; createdAt: Date }>;
 }
 export const WECOM_CLIENT = 'wecomClient';
 

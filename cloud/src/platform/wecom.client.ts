@@ -256,6 +256,21 @@ export class HttpWecomClient implements WecomClient {
     return { userid: body.userid };
   }
 
+  async uploadMedia(type: 'image' | 'file', file: { filename: string; contentType: string; data: Buffer }): Promise<{ mediaId: string; createdAt: Date }> {
+    // FormData (not a stream): the token retry in `call` can send it again
+    const form = new FormData();
+    form.append('media', new Blob([file.data], { type: file.contentType }), file.filename);
+    const body = await this.call<{ media_id?: string; created_at?: string | number }>('agent', 'media/upload', {
+      path: '/cgi-bin/media/upload',
+      method: 'POST',
+      query: { type },
+      body: form,
+    });
+    if (!body.media_id) throw new PlatformError('wecom', 'media/upload', -1, 'no media_id in the answer');
+    const created = Number(body.created_at);
+    return { mediaId: body.media_id, createdAt: Number.isFinite(created) && created > 0 ? new Date(created * 1000) : new Date(this.now()) };
+  }
+
   /** The corp jsapi_ticket (for ww.register's getConfigSignature), from the shared cache. */
   getCorpJsapiTicket(): Promise<string> {
     const cfg = this.cfg;

@@ -3,8 +3,13 @@
  * the quick-reply / material library, manual tasks, the contact's corp tags (ours and the corp's)
  * and their editing; the client error report route.
  */
+import { createHash } from 'crypto';
+import http from 'http';
+import type { AddressInfo } from 'net';
 import { clerk, journeys, system, wecom } from '../../../contracts';
 import { CLIENT_ERRORS_PER_MINUTE, PerMinuteLimiter } from '../../src/modules/system/client-errors';
+import { Db } from '../../src/core/db';
+import { Material } from '../../src/modules/clerk/clerk.entity';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { makeMember, makeStore } from '../helpers/fixtures';
 import { fire, listen, type Listening, query, settle, simGet, simPost, staffToken } from '../wecom/engine-helpers';
@@ -97,6 +102,57 @@ test('library: ops manage replies and materials by group; the sidebar searches t
   expect(edited.content).toBe('改过的话术');
   await t.client(hq).call(clerk.deleteMaterial, { params: { id: m1.id } });
   await expect(t.client(hq).call(clerk.deleteMaterial, { params: { id: m1.id } })).rejects.toMatchObject({ status: 404 });
+});
+
+test('images and files go out as WeCom temporary media: uploaded once in the wire format, cached, renewed before the 3 days end', async () => {
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200, 7)]);
+  const pdf = Buffer.from('%PDF-1.4 年货清单 '.repeat(20));
+  const hits: string[] = [];
+  const files = http.createServer((req, res) => {
+    hits.push(req.url!);
+    if (req.url === '/poster.png') res.writeHead(200, { 'content-type': 'image/png' }).end(png);
+    else if (req.url === '/menu.pdf') res.writeHead(200, { 'content-type': 'application/pdf' }).end(pdf);
+    else if (req.url === '/not-an-image.png') res.writeHead(200, { 'content-type': 'image/png' }).end('hello, not a picture');
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
+  try {
+    const img = await t.client(hq).call(clerk.createMaterial, { body: { groupName: '海报', kind: 'image', title: '年货节海报', url: `${base}/poster.png` } });
+    const doc = await t.client(hq).call(clerk.createMaterial, { body: { groupName: '资料', kind: 'file', title: '年货清单', url: `${base}/menu.pdf` } });
+    const a = await t.client(owner).call(clerk.materialMedia, { params: { id: img.id } });
+    expect(a.msgtype).toBe('image');
+    const expires = new Date(a.expiresAt).getTime() - Date.now();
+    expect(expires).toBeGreaterThan(3 * 86_400_000 - 60_000);
+    expect(expires).toBeLessThanOrEqual(3 * 86_400_000 + 1000);
+    // the simulator got the bytes in the part named "media" with the file name
+    const media: Array<{ mediaId: string; type: string; filename: string; bytes: number; sha: string }> = (await simGet(t, '/__sim/wecom/media')).media;
+    const up = media.find((m) => m.mediaId === a.mediaId)!;
+    expect(up).toMatchObject({ type: 'image', filename: 'poster.png', bytes: png.length, sha: createHash('sha256').update(png).digest('hex') });
+    // cached: the same id, no second download or upload
+    expect((await t.client(owner).call(clerk.materialMedia, { params: { id: img.id } })).mediaId).toBe(a.mediaId);
+    expect(hits.filter((h) => h === '/poster.png')).toHaveLength(1);
+    // in its last hour it is uploaded again
+    await (await t.container.getAsync(Db)).manager.update(Material, { id: img.id }, { mediaExpiresAt: new Date(Date.now() + 30 * 60_000) });
+    const b = await t.client(owner).call(clerk.materialMedia, { params: { id: img.id } });
+    expect(b.mediaId).not.toBe(a.mediaId);
+    // a file goes as a file
+    const f = await t.client(owner).call(clerk.materialMedia, { params: { id: doc.id } });
+    expect(f.msgtype).toBe('file');
+    expect((await simGet(t, '/__sim/wecom/media')).media.find((m: { mediaId: string }) => m.mediaId === f.mediaId)).toMatchObject({ type: 'file', bytes: pdf.length });
+    // the WeCom client stand-in takes a live media id and refuses an unknown one
+    await simPost(t, '/__sim/wecom/client/send-chat-message', { userid: 'zhaoliu', external_userid: 'wm_x', message: { msgtype: 'image', image: { mediaId: b.mediaId } } });
+    await expect(simPost(t, '/__sim/wecom/client/send-chat-message', { userid: 'zhaoliu', external_userid: 'wm_x', message: { msgtype: 'image', image: { mediaId: 'nope' } } })).rejects.toThrow(/400/);
+    // a link has no media; a fake image is refused by WeCom's checks with a clean 422
+    const link = await t.client(hq).call(clerk.createMaterial, { body: { groupName: '链接', kind: 'link', title: '活动页', url: `${base}/x` } });
+    await expect(t.client(owner).call(clerk.materialMedia, { params: { id: link.id } })).rejects.toMatchObject({ code: 'MATERIAL_NOT_MEDIA', status: 400 });
+    const fake = await t.client(hq).call(clerk.createMaterial, { body: { groupName: '海报', kind: 'image', title: '坏图', url: `${base}/not-an-image.png` } });
+    await expect(t.client(owner).call(clerk.materialMedia, { params: { id: fake.id } })).rejects.toMatchObject({ code: 'MATERIAL_FILE_UNAVAILABLE', status: 422 });
+    const gone = await t.client(hq).call(clerk.createMaterial, { body: { groupName: '海报', kind: 'image', title: '失效图', url: `${base}/gone.png` } });
+    await expect(t.client(owner).call(clerk.materialMedia, { params: { id: gone.id } })).rejects.toMatchObject({ code: 'MATERIAL_FILE_UNAVAILABLE' });
+  } finally {
+    files.close();
+  }
 });
 
 test('corp tags: the channel\'s and the corp\'s own tags show; only ours can be edited', async () => {

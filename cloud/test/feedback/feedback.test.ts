@@ -12,7 +12,9 @@
  *  - a churn cause starts the win-back journey, and the case counts as recovered once the member
  *    comes back.
  */
+import sharp from 'sharp';
 import * as F from '../../../contracts/feedback';
+import { upload } from '../contest/kit';
 import * as J from '../../../contracts/journeys';
 import { SessionService } from '../../src/core/auth/session.service';
 import { Db } from '../../src/core/db';
@@ -176,7 +178,17 @@ describe('feedback loop', () => {
     expect(rated.source).toBe('pickup');
     await expect(api.call(F.submitFeedback, { body: { promptId: prompts.items[0].id, rating: 1 } })).rejects.toMatchObject({ code: 'FEEDBACK_ALREADY_GIVEN' });
     expect((await api.call(F.listMyPrompts)).items).toHaveLength(0);
-    await api.call(F.submitFeedback, { body: { comment: '门口没地方停车', recommend: 3 } });
+    // a note with the member's own photo (through the upload route); someone else's upload is refused
+    const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#c33' } }).png().toBuffer();
+    const up = await upload(t, c.token, png, 'parking.png');
+    expect(up.status).toBe(200);
+    const noted = await api.call(F.submitFeedback, { body: { comment: '门口没地方停车', recommend: 3, photoIds: [up.body.id] } });
+    expect(noted.photos).toEqual([{ url: up.body.url, thumbUrl: up.body.thumbUrl }]);
+    const other = await customer('u-fb-2b', '路人');
+    await expect(t.client(other.token).call(F.submitFeedback, { body: { comment: '借用照片', photoIds: [up.body.id] } })).rejects.toMatchObject({ code: 'FEEDBACK_PHOTO_NOT_FOUND', status: 400 });
+    await expect(api.call(F.submitFeedback, { body: { comment: '太多', photoIds: [1, 2, 3, 4] } })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    const inInbox = await t.client(hq).call(F.getFeedback, { params: { feedbackId: noted.id } });
+    expect(inInbox.photos).toEqual(noted.photos);
     await expect(api.call(F.submitFeedback, { body: {} })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
 
     const insights = await t.client(manager).call(F.feedbackInsights, { query: {} });

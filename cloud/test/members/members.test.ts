@@ -117,3 +117,23 @@ test('export: the filtered members as .xlsx; full phone for HQ, masked for a sto
   expect(asMgr.find((r) => r[1] === '王阿姨')![2]).toBe('138****5678');
   expect(asMgr.flat().join()).not.toContain('13812345678');
 });
+
+test('customer picker: by WeCom name, member nickname, whole phone, tag; masked phone and store; scoped', async () => {
+  await staffToken(t, 'staff', { storeId: b, wecomUserId: 'sunqi' });
+  await fire(t, l, { event: { ChangeType: 'add_external_contact', UserID: 'sunqi', customer: { name: '孙先生' } } });
+  const pick = (token: string, q: Record<string, unknown>) => t.client(token).call(members.searchCustomers, { query: q }).then((r) => r.items);
+  const [wang] = await pick(hq, { q: '王阿' });
+  expect(wang).toMatchObject({ name: '王阿姨', memberId: ids.wang, memberName: '王阿姨', storeName: '滨江店', phoneMasked: '138****5678' });
+  expect(wang.tags).toContain('亲子家庭');
+  expect(wang.externalUserId).toMatch(/^wm/);
+  // the whole number finds the member's contact; a partial one finds nothing (no digit guessing)
+  expect((await pick(hq, { q: '13812345678' })).map((c) => c.name)).toEqual(['王阿姨']);
+  expect(await pick(hq, { q: '1381234' })).toEqual([]);
+  expect((await pick(hq, { tag: '亲子家庭' })).map((c) => c.name)).toEqual(['王阿姨']);
+  expect(await pick(hq, { q: '王', tag: '不存在的标签' })).toEqual([]);
+  expect((await pick(hq, { q: '孙' })).map((c) => [c.name, c.storeName])).toEqual([['孙先生', '城西店']]);
+  // a store manager: their store's customers only
+  expect(await pick(mgrA, { q: '孙' })).toEqual([]);
+  expect((await pick(mgrA, {})).map((c) => c.name)).toEqual(['王阿姨']);
+  expect((await pick(hq, { externalUserId: wang.externalUserId })).map((c) => c.name)).toEqual(['王阿姨']);
+});

@@ -1,7 +1,7 @@
 /**
  * 话术 / 素材: the ops page's quick replies and materials, searchable, by group; one tap sends into
- * the current chat with sendChatMessage. Images and files go as a link card to the file (the
- * jssdk's image/file messages need a WeCom media_id, which the library does not hold).
+ * the current chat with sendChatMessage. Images and files go as real image/file messages: the
+ * server uploads the file to WeCom's temporary media once and hands out the cached media_id.
  */
 import { useCallback, useEffect, useState } from 'react';
 import * as clerk from '../../../contracts/clerk';
@@ -11,12 +11,15 @@ import './clerk.css';
 
 type Library = { replies: clerk.QuickReplyView[]; materials: clerk.MaterialView[] };
 
-export function materialMessage(m: clerk.MaterialView): ChatMessage {
+export async function materialMessage(api: ApiClient, m: clerk.MaterialView): Promise<ChatMessage> {
+  if (m.kind === 'image' || m.kind === 'file') {
+    const media = await api.call(clerk.materialMedia, { params: { id: m.id } });
+    return media.msgtype === 'image' ? { msgtype: 'image', image: { mediaId: media.mediaId } } : { msgtype: 'file', file: { mediaId: media.mediaId } };
+  }
   if (m.kind === 'miniprogram') {
     return { msgtype: 'miniprogram', miniprogram: { appid: m.appid ?? '', title: m.title, imgUrl: m.picUrl ?? '', page: m.page ?? '' } };
   }
-  const imgUrl = m.kind === 'image' ? (m.url ?? '') : (m.picUrl ?? '');
-  return { msgtype: 'news', news: { link: m.url ?? '', title: m.title, desc: m.description || clerk.MATERIAL_KIND_LABELS[m.kind], imgUrl } };
+  return { msgtype: 'news', news: { link: m.url ?? '', title: m.title, desc: m.description || clerk.MATERIAL_KIND_LABELS[m.kind], imgUrl: m.picUrl ?? '' } };
 }
 
 function byGroup<T extends { groupName: string }>(items: T[]): Array<[string, T[]]> {
@@ -49,11 +52,18 @@ export function LibraryPanel({ api, send }: { api: ApiClient; send: (m: ChatMess
     void load('');
   }, [load]);
 
-  async function go(key: string, label: string, message: ChatMessage) {
+  async function go(key: string, label: string, message: ChatMessage | (() => Promise<ChatMessage>)) {
     setSending(key);
     setNotice(null);
     try {
-      await send(message);
+      let m: ChatMessage;
+      try {
+        m = typeof message === 'function' ? await message() : message;
+      } catch (err) {
+        setNotice({ ok: false, text: errorMessage(err) });
+        return;
+      }
+      await send(m);
       setNotice({ ok: true, text: `已发送「${label}」` });
     } catch (err) {
       setNotice({ ok: false, text: wecomErrorMessage(err) });
@@ -122,7 +132,7 @@ export function LibraryPanel({ api, send }: { api: ApiClient; send: (m: ChatMess
                     <b>{m.title}</b>
                     {m.description ? <p>{m.description}</p> : null}
                   </div>
-                  <button className="ck-send" data-testid={`sidebar-material-send-${m.id}`} disabled={sending !== null} onClick={() => go(`m${m.id}`, m.title, materialMessage(m))}>
+                  <button className="ck-send" data-testid={`sidebar-material-send-${m.id}`} disabled={sending !== null} onClick={() => go(`m${m.id}`, m.title, () => materialMessage(api, m))}>
                     {sending === `m${m.id}` ? '…' : '发送'}
                   </button>
                 </li>

@@ -82,6 +82,11 @@ export class ClerkController {
     return this.library.forSidebar(query.q);
   }
 
+  @Route(api.materialMedia)
+  async materialMedia({ params }: RouteParsed<typeof api.materialMedia>) {
+    return this.library.mediaFor(params.id);
+  }
+
   @Route(api.sidebarContactTags)
   async sidebarContactTags({ params }: RouteParsed<typeof api.sidebarContactTags>, auth: AuthContext) {
     return this.contactTags.view(auth.staff(), params.externalUserId);

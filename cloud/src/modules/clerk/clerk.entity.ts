@@ -91,4 +91,15 @@ export class Material {
 
   @Column({ name: 'updated_at', type: 'datetime' })
   updatedAt!: Date;
+
+  /** WeCom temporary media of the file (image/file kinds), valid until media_expires_at. */
+  @Column({ name: 'media_id', type: 'varchar', length: 128, nullable: true })
+  mediaId!: string | null;
+
+  @Column({ name: 'media_expires_at', type: 'datetime', nullable: true })
+  mediaExpiresAt!: Date | null;
+
+  /** The url the media was uploaded from: an edited url is uploaded again. */
+  @Column({ name: 'media_source', type: 'varchar', length: 1024, nullable: true })
+  mediaSource!: string | null;
 }

@@ -3,12 +3,42 @@
  * sendChatMessage (the WeCom client does the sending; the server only keeps the library).
  */
 import { Provide, Inject, Scope, ScopeEnum } from '@midwayjs/core';
+import { PlatformError, PlatformUnavailableError, WECOM_CLIENT, type WecomClient } from '../../platform/types';
 import { Brackets, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import type { MaterialView, QuickReplyView } from '../../../../contracts/clerk';
 import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, iso, LIKE_ESCAPE, likeContains } from '../../core/db';
 import { AppError } from '../../core/errors';
 import { Material, QuickReply } from './clerk.entity';
+
+/** A WeCom temporary media_id lives 3 days; one is not handed out in its last hour. */
+export const MEDIA_TTL_MS = 3 * 86_400_000;
+const MEDIA_MARGIN_MS = 3600_000;
+const MEDIA_MAX_BYTES = { image: 10 << 20, file: 20 << 20 } as const;
+const FETCH_TIMEOUT_MS = 15_000;
+
+/** Reads a material's file from its url, at most `max` bytes (never buffers more). */
+async function fetchFile(url: string, max: number): Promise<{ data: Buffer; contentType: string; filename: string }> {
+  const u = new URL(url);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new AppError('MATERIAL_FILE_UNAVAILABLE');
+  let res: Response;
+  try {
+    res = await fetch(u, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'follow' });
+  } catch {
+    throw new AppError('MATERIAL_FILE_UNAVAILABLE');
+  }
+  if (!res.ok || !res.body) throw new AppError('MATERIAL_FILE_UNAVAILABLE');
+  if (Number(res.headers.get('content-length')) > max) throw new AppError('MATERIAL_FILE_UNAVAILABLE');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.length;
+    if (size > max) throw new AppError('MATERIAL_FILE_UNAVAILABLE');
+    chunks.push(Buffer.from(chunk));
+  }
+  const last = decodeURIComponent(u.pathname.split('/').filter(Boolean).pop() ?? '') || 'file';
+  return { data: Buffer.concat(chunks), contentType: (res.headers.get('content-type') ?? 'application/octet-stream').split(';')[0], filename: last.slice(0, 100) };
+}
 
 type ReplyInput = { groupName: string; title: string; content: string };
 type MaterialInput = Omit<MaterialView, 'id' | 'updatedAt'>;
@@ -38,6 +68,46 @@ function search<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, fields: stri
 export class LibraryService {
   @Inject()
   db!: Db;
+
+  @Inject(WECOM_CLIENT)
+  wecom!: WecomClient;
+
+  private readonly uploading = new Map<number, Promise<{ msgtype: 'image' | 'file'; mediaId: string; expiresAt: string }>>();
+
+  /**
+   * The material's WeCom media_id for an image/file message: the cached one while it has more
+   * than an hour left and the url is unchanged, else the file is read from its url and uploaded
+   * (media/upload). One upload at a time per material in this process.
+   */
+  async mediaFor(id: number, now = () => new Date()): Promise<{ msgtype: 'image' | 'file'; mediaId: string; expiresAt: string }> {
+    const m = await this.db.manager.findOne(Material, { where: { id } });
+    if (!m) throw new AppError('NOT_FOUND');
+    if ((m.kind !== 'image' && m.kind !== 'file') || !m.url) throw new AppError('MATERIAL_NOT_MEDIA');
+    const kind = m.kind;
+    if (m.mediaId && m.mediaExpiresAt && m.mediaSource === m.url && new Date(m.mediaExpiresAt).getTime() - MEDIA_MARGIN_MS > now().getTime()) {
+      return { msgtype: kind, mediaId: m.mediaId, expiresAt: iso(m.mediaExpiresAt)! };
+    }
+    let p = this.uploading.get(id);
+    if (!p) {
+      p = (async () => {
+        const file = await fetchFile(m.url!, MEDIA_MAX_BYTES[kind]);
+        const name = kind === 'file' && !/\.[a-z0-9]{1,5}$/i.test(file.filename) ? `${m.title}` : file.filename;
+        let up;
+        try {
+          up = await this.wecom.uploadMedia(kind, { ...file, filename: name });
+        } catch (err) {
+          if (err instanceof PlatformError && [40004, 40005, 40006, 41006].includes(err.errcode)) throw new AppError('MATERIAL_FILE_UNAVAILABLE');
+          if (err instanceof PlatformError || err instanceof PlatformUnavailableError) throw new AppError('UPSTREAM_UNAVAILABLE');
+          throw err;
+        }
+        const expiresAt = new Date(up.createdAt.getTime() + MEDIA_TTL_MS);
+        await this.db.manager.update(Material, { id }, { mediaId: up.mediaId, mediaExpiresAt: expiresAt, mediaSource: m.url });
+        return { msgtype: kind, mediaId: up.mediaId, expiresAt: expiresAt.toISOString() };
+      })().finally(() => this.uploading.delete(id));
+      this.uploading.set(id, p);
+    }
+    return p;
+  }
 
   private async groups(entity: typeof QuickReply | typeof Material): Promise<string[]> {
     const rows: Array<{ g: string }> = await this.db.manager.createQueryBuilder(entity, 'x').select('x.group_name', 'g').distinct(true).orderBy('x.group_name', 'ASC').getRawMany();

@@ -37,6 +37,10 @@ export class FeedbackItem {
   @Column({ type: 'varchar', length: 500, nullable: true })
   comment!: string | null;
 
+  /** JSON [{url, thumbUrl}] of the member's photos (uploads they own). */
+  @Column({ type: 'text', nullable: true })
+  photos!: string | null;
+
   /** Comma-separated topics. */
   @Column({ type: 'varchar', length: 64 })
   topics!: string;

@@ -13,6 +13,7 @@ import { AppError } from '../../core/errors';
 import { PrivacyExport } from '../../core/privacy';
 import { MemberTimeline, TimelineRegistry, type TimelineItem } from '../../core/timeline';
 import { JourneysPublic } from '../journeys/public';
+import { UploadService } from '../uploads/upload.service';
 import { OutboundKick } from '../wecom/outbound-kick';
 import { enqueueOutbound } from '../wecom/outbound';
 import { APP_MESSAGE_KIND } from '../wecom/app-message.handler';
@@ -41,6 +42,15 @@ export function npsOf(scores: number[]): { responses: number; promoters: number;
   return { responses, promoters, passives: responses - promoters - detractors, detractors, nps: responses ? Math.round(((promoters - detractors) / responses) * 100) : 0 };
 }
 
+function photosOf(f: FeedbackItem): Array<{ url: string; thumbUrl: string }> {
+  if (!f.photos) return [];
+  try {
+    return JSON.parse(f.photos) as Array<{ url: string; thumbUrl: string }>;
+  } catch {
+    return [];
+  }
+}
+
 export interface NewFeedback {
   sourceKey: string;
   memberId: number | null;
@@ -50,6 +60,7 @@ export interface NewFeedback {
   rating: number | null;
   recommend: number | null;
   comment: string | null;
+  photos?: string | null;
   at: Date;
 }
 
@@ -73,6 +84,9 @@ export class FeedbackService {
 
   @Inject()
   kick!: OutboundKick;
+
+  @Inject()
+  uploads!: UploadService;
 
   // ---------------------------------------------------------------- settings
 
@@ -142,6 +156,7 @@ export class FeedbackService {
         rating: f.rating,
         recommend: f.recommend,
         comment: f.comment,
+        photos: f.photos ?? null,
         topics: c.topics.join(','),
         sentiment: c.sentiment,
         matched: c.matched.join(',').slice(0, 255),
@@ -225,6 +240,7 @@ export class FeedbackService {
       title: f.title,
       rating: f.rating,
       comment: f.comment,
+      photos: photosOf(f),
       status: f.status,
       answer: f.answer,
       answeredAt: iso(f.answeredAt),
@@ -232,9 +248,17 @@ export class FeedbackService {
     };
   }
 
-  async submit(memberId: number, body: { promptId?: number; rating?: number; recommend?: number; comment?: string }, now = new Date()): Promise<MyFeedback> {
+  async submit(memberId: number, body: { promptId?: number; rating?: number; recommend?: number; comment?: string; photoIds?: number[] }, now = new Date()): Promise<MyFeedback> {
     const m = await this.people.member(memberId);
     if (!m) throw new AppError('NOT_FOUND');
+    // photos: the member's own uploads only (the upload route already applied type, size and quota)
+    let photos: string | null = null;
+    if (body.photoIds?.length) {
+      const ids = [...new Set(body.photoIds)];
+      const imgs = await this.uploads.imagesOf({ type: 'member', id: memberId }, ids);
+      if (imgs.size !== ids.length) throw new AppError('FEEDBACK_PHOTO_NOT_FOUND');
+      photos = JSON.stringify(ids.map((id) => imgs.get(id)!).map((u) => ({ url: this.uploads.fileUrl(u.name), thumbUrl: this.uploads.fileUrl(u.thumbName ?? u.name) })));
+    }
     const id = await this.db.transaction(async (em) => {
       if (body.promptId) {
         const p = await em.findOne(FeedbackPrompt, { where: { id: body.promptId, memberId } });
@@ -250,6 +274,7 @@ export class FeedbackService {
           rating: body.rating ?? null,
           recommend: body.recommend ?? null,
           comment: body.comment || null,
+          photos,
           at: now,
         });
         if (!created) throw new AppError('FEEDBACK_ALREADY_GIVEN');
@@ -264,6 +289,7 @@ export class FeedbackService {
         rating: body.rating ?? null,
         recommend: body.recommend ?? null,
         comment: body.comment || null,
+        photos,
         at: now,
       });
       if (!created) throw new AppError('CONFLICT', '刚刚已提交，请稍后再试');
@@ -321,6 +347,7 @@ export class FeedbackService {
         rating: r.rating,
         recommend: r.recommend,
         comment: r.comment,
+        photos: photosOf(r),
         topics: r.topics ? (r.topics.split(',') as Topic[]) : [],
         sentiment: r.sentiment,
         matched: r.matched ? r.matched.split(',') : [],
@@ -492,8 +519,8 @@ export class FeedbackService {
 
   /** Account deletion: the member's notes are anonymised (kept for the store's statistics, text erased unless published). */
   async memberDeleted(em: EntityManager, memberId: number): Promise<void> {
-    await em.update(FeedbackItem, { memberId, publishedAt: IsNull() }, { memberId: null, comment: null, answer: null });
-    await em.update(FeedbackItem, { memberId }, { memberId: null, comment: null });
+    await em.update(FeedbackItem, { memberId, publishedAt: IsNull() }, { memberId: null, comment: null, answer: null, photos: null });
+    await em.update(FeedbackItem, { memberId }, { memberId: null, comment: null, photos: null });
     await em.delete(FeedbackPrompt, { memberId });
   }
 

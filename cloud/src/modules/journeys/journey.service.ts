@@ -143,6 +143,8 @@ export class JourneyService {
     const byEnrolment = new Map<number, JourneyStepLog[]>();
     for (const l of logs) byEnrolment.set(l.enrolmentId, [...(byEnrolment.get(l.enrolmentId) ?? []), l]);
     const names = await this.directory.contactNames(rows.map((r) => r.externalUserId));
+    const staffNames = await this.directory.staffNames(rows.map((r) => r.staffUserId));
+    const memberNames = await this.directory.memberNames(rows.map((r) => r.memberId));
     return rows.map((e) => {
       const j = journeys.get(e.journeyId);
       const steps = j ? stepsOf(j) : [];
@@ -154,6 +156,8 @@ export class JourneyService {
         customerName: names.get(e.externalUserId) ?? null,
         memberId: e.memberId,
         staffUserId: e.staffUserId,
+        staffName: e.staffUserId ? staffNames.get(e.staffUserId) ?? null : null,
+        memberName: e.memberId ? memberNames.get(e.memberId) ?? null : null,
         status: e.status,
         nextStep: e.nextStep,
         nextStepName: e.status === 'active' ? steps[e.nextStep]?.name ?? null : null,

@@ -16,6 +16,11 @@ export class MembersController {
     return this.members.search(auth.staff(), query);
   }
 
+  @Route(api.searchCustomers)
+  async searchCustomers({ query }: RouteParsed<typeof api.searchCustomers>, auth: AuthContext) {
+    return this.members.searchCustomers(auth.staff(), query);
+  }
+
   @Route(api.memberFilterOptions)
   async memberFilterOptions(_: RouteParsed<typeof api.memberFilterOptions>, auth: AuthContext) {
     return this.members.options(auth.staff());

@@ -6,11 +6,12 @@
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import ExcelJS from 'exceljs';
 import { Brackets, type SelectQueryBuilder } from 'typeorm';
-import type { MemberFilter, MemberProfileView, MemberRow, SegmentView } from '../../../../contracts/members';
+import type { CustomerPick, MemberFilter, MemberProfileView, MemberRow, SegmentView } from '../../../../contracts/members';
 import { MemberFilter as MemberFilterSchema } from '../../../../contracts/members';
 import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, iso, LIKE_ESCAPE, likeContains } from '../../core/db';
 import { AppError } from '../../core/errors';
+import { phoneDigest } from '../../core/pii';
 import { TimelineRegistry } from '../../core/timeline';
 import { AdminService } from '../identity/admin.service';
 import { AuthService } from '../identity/auth.service';
@@ -137,6 +138,98 @@ export class MembersService {
       behaviourTags: behaviour.filter((t) => t.name).map((t) => ({ name: t.name, source: t.source, grantedAt: iso(t.grantedAt) })),
       wecomContacts,
       timeline: timeline.map((a) => ({ at: iso(a.at), text: a.text, kind: a.kind })),
+    };
+  }
+
+  // ---- the customer picker ----
+
+  /**
+   * WeCom customers for the picker: by WeCom name, member nickname or whole phone number (its keyed
+   * digest: a partial number would let masked digits be recovered), and/or a tag (corp tag on the
+   * contact or our behaviour tag on the linked member). Store managers see customers of their
+   * store's clerks or members; group owners their own.
+   */
+  async searchCustomers(staff: StaffPrincipal, q: { q?: string; tag?: string; externalUserId?: string }): Promise<{ items: CustomerPick[] }> {
+    const LIMIT = 20;
+    let candidates;
+    if (q.externalUserId) {
+      candidates = await this.contacts.search({ externalUserIds: [q.externalUserId], limit: 1 });
+    } else {
+      let memberIds: number[] = [];
+      let unionids: string[] = [];
+      if (q.q) {
+        const digest = phoneDigest(q.q);
+        const mqb = this.admin.scopedMembers(staff).select(['m.id', 'm.unionid']);
+        if (digest) mqb.andWhere('m.phone_digest = :pd', { pd: digest });
+        else mqb.andWhere(`m.nickname LIKE :pn ${LIKE_ESCAPE}`, { pn: likeContains(q.q) });
+        const ms = await mqb.take(200).getMany();
+        memberIds = ms.map((m) => m.id);
+        unionids = ms.map((m) => m.unionid).filter((u): u is string => !!u);
+      }
+      if (q.q) {
+        candidates = await this.contacts.search({ q: phoneDigest(q.q) ? undefined : q.q, memberIds, unionids, limit: 200 });
+      } else if (q.tag) {
+        const corp = await this.corpTags.contactsWithTag(q.tag, 500);
+        const tagged = await this.admin.scopedMembers(staff).select(['m.id', 'm.unionid']).andWhere(this.tags.memberHasTagSql('m.id', 'fTag'), { fTag: q.tag }).take(500).getMany();
+        candidates = await this.contacts.search({
+          externalUserIds: corp,
+          memberIds: tagged.map((m) => m.id),
+          unionids: tagged.map((m) => m.unionid).filter((u): u is string => !!u),
+          limit: 200,
+        });
+      } else {
+        candidates = await this.contacts.search({ recent: true, limit: 200 });
+      }
+    }
+    // the linked members (in scope only) by id or unionid
+    const ids = [...new Set(candidates.map((c) => c.memberId).filter((x): x is number => x !== null))];
+    const unions = [...new Set(candidates.map((c) => c.unionid).filter((u): u is string => !!u))];
+    const members = ids.length || unions.length
+      ? await this.admin
+          .scopedMembers(staff)
+          .leftJoinAndSelect('m.store', 'store')
+          .andWhere(new Brackets((w) => {
+            if (ids.length) w.orWhere('m.id IN (:...pmIds)', { pmIds: ids });
+            if (unions.length) w.orWhere('m.unionid IN (:...pmUnions)', { pmUnions: unions });
+          }))
+          .getMany()
+      : [];
+    const byId = new Map(members.map((m) => [m.id, m]));
+    const byUnion = new Map(members.filter((m) => m.unionid).map((m) => [m.unionid!, m]));
+    const memberOf = (c: (typeof candidates)[number]) => (c.memberId !== null ? byId.get(c.memberId) : undefined) ?? (c.unionid ? byUnion.get(c.unionid) : undefined);
+    const inScope = (c: (typeof candidates)[number]) => {
+      if (staff.role === 'hq_admin') return true;
+      if (memberOf(c)) return true;
+      if (staff.role === 'store_manager') return staff.storeId !== null && c.followStaff?.storeId === staff.storeId;
+      if (staff.role === 'group_owner') return c.followStaffId === staff.staffId;
+      return false;
+    };
+    let rows = candidates.filter(inScope);
+    const corpTags = await this.corpTags.contactTagNames(rows.map((c) => c.externalUserId));
+    const behaviour = await this.tags.tagsOfMany(rows.map((c) => memberOf(c)?.id).filter((x): x is number => x !== undefined));
+    const tagsOf = (c: (typeof candidates)[number]) => {
+      const m = memberOf(c);
+      return [...new Set([...(corpTags.get(c.externalUserId) ?? []), ...(m ? behaviour.get(m.id) ?? [] : [])].filter(Boolean))];
+    };
+    if (q.q && q.tag) rows = rows.filter((c) => tagsOf(c).includes(q.tag!));
+    rows = rows.slice(0, LIMIT);
+    const stores = new Map((await this.db.manager.find(Store, { select: { id: true, name: true } })).map((s) => [s.id, s.name]));
+    return {
+      items: rows.map((c) => {
+        const m = memberOf(c);
+        const storeId = m?.storeId ?? c.followStaff?.storeId ?? null;
+        return {
+          externalUserId: c.externalUserId,
+          name: c.name,
+          avatarUrl: c.avatar,
+          clerkName: c.followStaff?.displayName ?? null,
+          storeName: storeId ? stores.get(storeId) ?? null : null,
+          phoneMasked: m ? maskPhone(m.phone) : null,
+          memberId: m?.id ?? null,
+          memberName: m?.nickname ?? null,
+          tags: tagsOf(c),
+        };
+      }),
     };
   }
 

@@ -188,6 +188,31 @@ export class CorpTagService {
     return tags.map((t) => ({ id: t.tagId, name: t.name, groupName: t.groupName, ours: !!t.createdByUs }));
   }
 
+  /** Contacts carrying a live corp tag of this name (any group, any staff member), for the customer picker. */
+  async contactsWithTag(name: string, limit = 200): Promise<string[]> {
+    const tags = await this.db.manager.find(CorpTag, { where: { name, deleted: false }, select: { tagId: true } });
+    if (!tags.length) return [];
+    const marks = await this.db.manager.find(CorpTagContact, { where: { tagId: In(tags.map((t) => t.tagId)) }, select: { externalUserId: true }, take: limit * 3 });
+    return [...new Set(marks.map((m) => m.externalUserId))].slice(0, limit);
+  }
+
+  /** Live corp tag names per contact (many at once). */
+  async contactTagNames(externalUserIds: string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (!externalUserIds.length) return out;
+    const marks = await this.db.manager.find(CorpTagContact, { where: { externalUserId: In(externalUserIds) }, select: { externalUserId: true, tagId: true } });
+    if (!marks.length) return out;
+    const tags = new Map((await this.db.manager.find(CorpTag, { where: { tagId: In([...new Set(marks.map((m) => m.tagId))]), deleted: false } })).map((t) => [t.tagId, t.name]));
+    for (const m of marks) {
+      const name = tags.get(m.tagId);
+      if (!name) continue;
+      const list = out.get(m.externalUserId) ?? [];
+      if (!list.includes(name)) list.push(name);
+      out.set(m.externalUserId, list);
+    }
+    return out;
+  }
+
   /** Our own live tags (the ones the app may apply). */
   async ourTags(): Promise<Array<{ id: string; name: string; groupName: string }>> {
     const rows = await this.db.manager.find(CorpTag, { where: { deleted: false, createdByUs: true }, order: { groupName: 'ASC', id: 'ASC' } });

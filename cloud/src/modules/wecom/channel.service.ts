@@ -114,7 +114,10 @@ export class ChannelService {
 
   async get(staff: StaffPrincipal, id: number, now = new Date()): Promise<ChannelView> {
     const c = await this.visible(staff, id);
-    return this.view(c, (await this.stats([id], now)).get(id));
+    const v = this.view(c, (await this.stats([id], now)).get(id));
+    // the detail page shows people, not WeCom userids
+    const names = await this.directory.staffNames([...v.staffUserIds, ...v.backupUserIds, ...v.routedUserIds]);
+    return { ...v, staffNames: Object.fromEntries(names) };
   }
 
   /**

@@ -1,7 +1,7 @@
 /** WeCom contacts: the member link (by unionid) and what the privacy export shows about them. */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { EntityManager, IsNull } from 'typeorm';
-import { Db } from '../../core/db';
+import { Brackets, EntityManager, IsNull } from 'typeorm';
+import { Db, LIKE_ESCAPE, likeContains } from '../../core/db';
 import { OnEvent } from '../../core/events/event-bus';
 import type { DeliveredEvent } from '../../core/events/types';
 import { WecomContact } from './wecom-contact.entity';
@@ -62,5 +62,37 @@ export class WecomContactService {
 
   async findByExternalId(externalUserId: string): Promise<WecomContact | null> {
     return this.db.manager.findOne(WecomContact, { where: { externalUserId }, relations: { followStaff: true } });
+  }
+
+  /**
+   * The customer picker's candidates: contacts whose WeCom name matches `q`, or that belong to one
+   * of these members (by link or unionid), or are in `externalUserIds` (e.g. carrying a corp tag).
+   * The criteria are ORed; the caller ANDs what it must.
+   */
+  async search(o: { q?: string; memberIds?: number[]; unionids?: string[]; externalUserIds?: string[]; recent?: boolean; limit: number }): Promise<WecomContact[]> {
+    const qb = this.db.manager.createQueryBuilder(WecomContact, 'c').leftJoinAndSelect('c.followStaff', 's');
+    let any = false;
+    qb.where(
+      new Brackets((w) => {
+        if (o.q) {
+          w.orWhere(`c.name LIKE :cq ${LIKE_ESCAPE}`, { cq: likeContains(o.q) });
+          any = true;
+        }
+        if (o.memberIds?.length) {
+          w.orWhere('c.member_id IN (:...cm)', { cm: o.memberIds });
+          any = true;
+        }
+        if (o.unionids?.length) {
+          w.orWhere('c.unionid IN (:...cu)', { cu: o.unionids });
+          any = true;
+        }
+        if (o.externalUserIds?.length) {
+          w.orWhere('c.external_user_id IN (:...ce)', { ce: o.externalUserIds });
+          any = true;
+        }
+        if (!any) w.where(o.recent ? '1 = 1' : '1 = 0');
+      }),
+    );
+    return qb.orderBy('c.id', 'DESC').take(o.limit).getMany();
   }
 }

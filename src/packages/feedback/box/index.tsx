@@ -16,6 +16,8 @@ import { formatShanghai } from '../../../utils/time';
 import Gate from '../components/Gate';
 import StarPicker, { RecommendScale } from '../components/StarPicker';
 import '../feedback.css';
+import type { UploadedImage } from '@contracts/uploads';
+import { PhotoPicker } from '../components/PhotoPicker';
 
 export default function FeedbackBoxPage() {
   const session = useSession({ autoLogin: true });
@@ -130,6 +132,7 @@ export default function FeedbackBoxPage() {
 
 function NoteForm({ onSent }: { onSent(): void }) {
   const [comment, setComment] = useState('');
+  const [photos, setPhotos] = useState<UploadedImage[]>([]);
   const [rating, setRating] = useState(0);
   const [recommend, setRecommend] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
@@ -141,8 +144,9 @@ function NoteForm({ onSent }: { onSent(): void }) {
     }
     setBusy(true);
     try {
-      await api.call(submitFeedback, { body: { comment: text, ...(rating ? { rating } : {}), ...(recommend !== null ? { recommend } : {}) } });
+      await api.call(submitFeedback, { body: { comment: text, ...(rating ? { rating } : {}), ...(recommend !== null ? { recommend } : {}), ...(photos.length ? { photoIds: photos.map((p) => p.id) } : {}) } });
       setComment('');
+      setPhotos([]);
       setRating(0);
       setRecommend(null);
       void Taro.showToast({ title: '已收到，谢谢你', icon: 'success' });
@@ -158,6 +162,7 @@ function NoteForm({ onSent }: { onSent(): void }) {
       <Text className="card-title">意见箱</Text>
       <Text className="muted">商品、服务、价格、环境，想说什么都可以，店长会认真看每一条。</Text>
       <Textarea className="fb-input" placeholder="写下你的意见或建议（最多500字）" maxlength={500} value={comment} data-testid="fb-note-text" onInput={(e) => setComment(e.detail.value)} />
+      <PhotoPicker photos={photos} onChange={setPhotos} testId="fb-note-photos" />
       <Text className="muted">整体满意度（选填）</Text>
       <StarPicker value={rating} onChange={setRating} testId="fb-note-stars" />
       <Text className="muted">你会向亲友推荐我们吗？0 = 不会，10 = 一定会（选填）</Text>

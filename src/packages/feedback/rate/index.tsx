@@ -10,6 +10,8 @@ import { useSession } from '../../../api/useSession';
 import Gate from '../components/Gate';
 import StarPicker, { RecommendScale } from '../components/StarPicker';
 import '../feedback.css';
+import type { UploadedImage } from '@contracts/uploads';
+import { PhotoPicker } from '../components/PhotoPicker';
 
 export default function RatePage() {
   const session = useSession({ autoLogin: true });
@@ -19,6 +21,7 @@ export default function RatePage() {
   const [rating, setRating] = useState(0);
   const [recommend, setRecommend] = useState<number | null>(null);
   const [comment, setComment] = useState('');
+  const [photos, setPhotos] = useState<UploadedImage[]>([]);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
 
@@ -46,7 +49,7 @@ export default function RatePage() {
     setBusy(true);
     try {
       const text = comment.trim();
-      await api.call(submitFeedback, { body: { promptId, rating, ...(text ? { comment: text } : {}), ...(recommend !== null ? { recommend } : {}) } });
+      await api.call(submitFeedback, { body: { promptId, rating, ...(text ? { comment: text } : {}), ...(recommend !== null ? { recommend } : {}), ...(photos.length ? { photoIds: photos.map((p) => p.id) } : {}) } });
       setDone(true);
     } catch (err) {
       showError(err);
@@ -71,6 +74,7 @@ export default function RatePage() {
           <Text className="muted">你会向亲友推荐我们吗？（选填）</Text>
           <RecommendScale value={recommend} onChange={setRecommend} />
           <Textarea className="fb-input" placeholder="说说哪里好、哪里可以更好（选填）" maxlength={500} value={comment} data-testid="fb-rate-comment" onInput={(e) => setComment(e.detail.value)} />
+          <PhotoPicker photos={photos} onChange={setPhotos} testId="fb-rate-photos" />
           <Button className="btn-primary" disabled={busy || undefined} data-testid="fb-rate-submit" onClick={() => void submit()}>
             提交评价
           </Button>

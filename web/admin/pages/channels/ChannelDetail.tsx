@@ -138,6 +138,7 @@ export function ChannelDetailPage() {
   }
 
   const s = channel.stats;
+  const people = (ids: string[]) => ids.map((u) => channel.staffNames?.[u] ?? '未登记员工').join('、');
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }} data-testid="channel-detail">
       <Card
@@ -188,15 +189,10 @@ export function ChannelDetailPage() {
         <Col xs={24} lg={16}>
           <Card title="设置">
             <Descriptions column={{ xs: 1, sm: 1, md: 2, lg: 2, xl: 2, xxl: 2 }} size="small">
-              <Descriptions.Item label="渠道标识 state">
-                <Typography.Text code copyable data-testid="channel-state">
-                  {channel.state}
-                </Typography.Text>
-              </Descriptions.Item>
               <Descriptions.Item label="活码类型">{channel.type === 'single' ? '单人' : '多人'}{channel.skipVerify ? ' · 无需验证' : ' · 需验证'}</Descriptions.Item>
-              <Descriptions.Item label="接待员工">{channel.staffUserIds.join('、')}</Descriptions.Item>
-              <Descriptions.Item label="当前分配给">{channel.routedUserIds.join('、') || '—'}</Descriptions.Item>
-              <Descriptions.Item label="备用员工">{channel.backupUserIds.join('、') || '无'}</Descriptions.Item>
+              <Descriptions.Item label="接待员工">{people(channel.staffUserIds) || '—'}</Descriptions.Item>
+              <Descriptions.Item label="当前分配给">{people(channel.routedUserIds) || '—'}</Descriptions.Item>
+              <Descriptions.Item label="备用员工">{people(channel.backupUserIds) || '无'}</Descriptions.Item>
               <Descriptions.Item label="每人每日上限">{channel.dailyCapPerStaff ? `${channel.dailyCapPerStaff} 人` : '不限'}</Descriptions.Item>
               <Descriptions.Item label="自动标签" span={2}>
                 <span data-testid="channel-tag-list">{channel.tagNames.length ? channel.tagNames.map((t) => <Tag key={t}>{t}</Tag>) : '无'}</span>
@@ -216,6 +212,13 @@ export function ChannelDetailPage() {
               <Descriptions.Item label="创建时间">{formatDateTime(channel.createdAt)}</Descriptions.Item>
               <Descriptions.Item label="最近修改">{formatDateTime(channel.updatedAt)}</Descriptions.Item>
             </Descriptions>
+            {/* the WeCom `state` is for integration checks only: a footnote, not a field people read */}
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              对接标识（企业微信 state，排查时使用）：
+              <Typography.Text type="secondary" copyable={{ text: channel.state }} style={{ fontSize: 12 }} data-testid="channel-state">
+                {channel.state}
+              </Typography.Text>
+            </Typography.Text>
           </Card>
         </Col>
         <Col xs={24} lg={8}>

@@ -20,9 +20,6 @@ const columns: ColumnsType<ChannelView> = [
           <Typography.Text strong>{v}</Typography.Text>
           {!r.active && <Tag>已停用</Tag>}
         </Space>
-        <Typography.Text type="secondary" copyable={{ text: r.state }} style={{ fontSize: 12 }}>
-          渠道标识 {r.state}
-        </Typography.Text>
       </Space>
     ),
   },

@@ -48,7 +48,7 @@ export function PanelPage() {
           data-testid="inner-ring-candidates"
           locale={{ emptyText: '暂时没有会员满足内圈条件' }}
           columns={[
-            { title: '会员', render: (_, c) => c.nickname ?? `#${c.memberId}` },
+            { title: '会员', render: (_, c) => c.nickname ?? '未设置昵称' },
             { title: '门店', render: (_, c) => c.storeName ?? '—' },
             { title: '符合条件', render: (_, c) => c.reasons.join('；') },
             { title: '顾问团', render: (_, c) => (c.panelMember ? <Tag color="gold">{c.moderator ? '顾问团 · 群管理员' : '顾问团成员'}</Tag> : '—') },
@@ -171,7 +171,7 @@ function RoundDetail({ roundId, onChanged }: { roundId: number; onChanged: () =>
           pagination={false}
           data-testid="panel-signups"
           columns={[
-            { title: '会员', render: (_, s) => s.nickname ?? `#${s.memberId}` },
+            { title: '会员', render: (_, s) => s.nickname ?? '未设置昵称' },
             { title: '状态', render: (_, s) => ({ signed: '已报名', attended: '已到场', absent: '未到场' })[s.status] },
             { title: '评价', render: (_, s) => (s.reviewedAt ? formatDateTime(s.reviewedAt) : '未提交') },
             {

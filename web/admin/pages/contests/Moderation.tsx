@@ -2,6 +2,7 @@
  * Moderation queue: entries with their photos, text and the content-check hits (matched terms);
  * approve, reject with a reason the member sees, take an approved entry down, set a jury score.
  */
+import { Link } from 'react-router-dom';
 import { useState, type ReactNode } from 'react';
 import { Alert, App, Button, Card, Empty, Image, Input, InputNumber, List, Modal, Segmented, Space, Tag, Typography } from 'antd';
 import * as contest from '../../../../contracts/contest';
@@ -162,7 +163,7 @@ function EntryCard({
     >
       <Space direction="vertical" style={{ width: '100%' }} size={8}>
         <Typography.Text type="secondary">
-          署名「{e.displayName}」· 会员 #{e.memberId} · 提交 {formatDateTime(e.createdAt)} · 更新 {formatDateTime(e.updatedAt)}
+          署名「{e.displayName}」· <Link to={`/members/${e.memberId}`}>会员资料</Link> · 提交 {formatDateTime(e.createdAt)} · 更新 {formatDateTime(e.updatedAt)}
           {e.status === 'approved' ? ` · ${e.voteCount} 票` : ''}
         </Typography.Text>
         <div data-testid={`hits-${e.id}`}>

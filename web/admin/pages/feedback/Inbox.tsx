@@ -5,7 +5,7 @@
  * mini-program only), resolve, publish as 「你说我改」.
  */
 import { useState } from 'react';
-import { Alert, App, Button, Descriptions, Divider, Drawer, Empty, Form, Input, List, Radio, Select, Space, Tag, Typography } from 'antd';
+import { Alert, App, Button, Descriptions, Divider, Drawer, Empty, Form, Image, Input, List, Radio, Select, Space, Tag, Typography } from 'antd';
 import { DataTable } from '../../common/DataTable';
 import type { ColumnsType } from 'antd/es/table';
 import * as F from '../../../../contracts/feedback';
@@ -41,6 +41,7 @@ export function InboxPage() {
         <Space direction="vertical" size={2}>
           {r.title && <Typography.Text type="secondary">{r.title}</Typography.Text>}
           <span data-testid={`fb-comment-${r.id}`}>{r.comment ?? '（无文字）'}</span>
+          {r.photos.length > 0 && <Tag color="blue" data-testid={`fb-photo-count-${r.id}`}>{r.photos.length}张照片</Tag>}
         </Space>
       ),
     },
@@ -117,6 +118,17 @@ function FeedbackDrawer({ id, onClose, onChanged }: { id: number; onClose: () =>
             <Descriptions.Item label="来源">{F.SOURCE_LABELS[f.source]}{f.title ? ` · ${f.title}` : ''}</Descriptions.Item>
             <Descriptions.Item label="评分">{stars(f.rating)}{f.recommend !== null ? `　推荐意愿 ${f.recommend}/10` : ''}</Descriptions.Item>
             <Descriptions.Item label="内容">{f.comment ?? '（无文字）'}</Descriptions.Item>
+            {f.photos.length > 0 && (
+              <Descriptions.Item label="照片">
+                <Image.PreviewGroup>
+                  <Space data-testid="fb-detail-photos">
+                    {f.photos.map((p) => (
+                      <Image key={p.url} width={88} height={88} style={{ objectFit: 'cover' }} src={p.thumbUrl} preview={{ src: p.url }} alt="会员上传的照片" />
+                    ))}
+                  </Space>
+                </Image.PreviewGroup>
+              </Descriptions.Item>
+            )}
             <Descriptions.Item label="分类">
               <TopicTags topics={f.topics} testId="fb-detail-topics" /> <SentimentTag s={f.sentiment} />
               {f.matched.length > 0 && <Typography.Text type="secondary">命中：{f.matched.join('、')}</Typography.Text>}

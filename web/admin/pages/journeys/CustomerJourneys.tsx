@@ -1,15 +1,17 @@
 /**
  * 客户旅程: every journey one customer is or was in, with the full step log. Opened from a
- * channel's customers, a journey's enrolments or the welcome log; or by typing an external_userid.
+ * channel's customers, a journey's enrolments or the welcome log; or by searching the customer
+ * (name, phone, tag) in the picker.
  */
 import { useEffect, useState } from 'react';
-import { Alert, Card, Empty, Input, Skeleton, Space, Tag, Typography } from 'antd';
+import { Alert, Card, Empty, Skeleton, Space, Tag, Typography } from 'antd';
 import { useNavigate, useParams } from 'react-router-dom';
 import type { RouteResponse } from '../../../../contracts/route';
 import { customerJourneys } from '../../../../contracts/journeys';
 import { useAuth } from '../../auth';
 import { errorMessage } from '../../../shared/api';
 import { EnrolmentCard } from './StepLog';
+import { CustomerPicker } from '../../common/CustomerPicker';
 
 export function CustomerJourneysPage() {
   const { api } = useAuth();
@@ -39,10 +41,9 @@ export function CustomerJourneysPage() {
       title={
         <Space>
           <span>客户旅程</span>
-          {externalUserId ? (
+          {externalUserId && name ? (
             <Typography.Text type="secondary" data-testid="customer-journeys-id">
-              {name ? `${name} · ` : ''}
-              {externalUserId}
+              {name}
             </Typography.Text>
           ) : null}
           {data?.optedOut ? (
@@ -53,21 +54,15 @@ export function CustomerJourneysPage() {
         </Space>
       }
       extra={
-        <Input.Search
-          key={externalUserId}
-          placeholder="输入客户 external_userid"
-          allowClear
-          enterButton="查看"
-          maxLength={64}
-          style={{ width: 320 }}
-          defaultValue={externalUserId}
-          onSearch={(v) => v.trim() && navigate(`/journeys/customers/${encodeURIComponent(v.trim())}`)}
-          data-testid="customer-journeys-search"
+        <CustomerPicker
+          value={externalUserId || undefined}
+          onChange={(v) => v && navigate(`/journeys/customers/${encodeURIComponent(v)}`)}
+          testId="customer-journeys-search"
         />
       }
     >
       {!externalUserId ? (
-        <Empty description="从渠道的客户列表、旅程的客户进度点进来，或输入客户的 external_userid" />
+        <Empty description="在右上角按姓名、手机号或标签搜索客户，或从渠道的客户列表、旅程的客户进度点进来" />
       ) : error ? (
         <Alert type="error" showIcon message={error} />
       ) : !data ? (

@@ -27,14 +27,19 @@ const columns: ColumnsType<EnrolmentView> = [
         <Link to={`/journeys/customers/${encodeURIComponent(id)}`} data-testid={`enrolment-customer-${id}`}>
           {r.customerName ?? '未知客户'}
         </Link>
-        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-          {id}
-          {r.memberId ? ` · 会员 #${r.memberId}` : ''}
-        </Typography.Text>
+        {r.memberId ? (
+          <Link to={`/members/${r.memberId}`} style={{ fontSize: 12 }}>
+            会员 {r.memberName ?? '（未设置昵称）'}
+          </Link>
+        ) : (
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            未绑定会员
+          </Typography.Text>
+        )}
       </Space>
     ),
   },
-  { title: '跟进员工', dataIndex: 'staffUserId', render: (v: string | null) => v ?? '—' },
+  { title: '跟进员工', dataIndex: 'staffUserId', render: (v: string | null, r) => r.staffName ?? (v ? '未登记员工' : '—') },
   { title: '状态', dataIndex: 'status', render: (s: Status) => <StatusTag status={s} /> },
   { title: '所处位置', key: 'standing', render: (_: unknown, r) => <Standing e={r} /> },
   { title: '进入时间', dataIndex: 'enrolledAt', render: (v: string) => formatDateTime(v) },

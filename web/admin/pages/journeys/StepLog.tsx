@@ -63,7 +63,7 @@ export function EnrolmentCard({ e, showJourney = true }: { e: EnrolmentView; sho
       data-journey-id={e.journeyId}
       title={
         <Space>
-          {showJourney ? <span data-testid="enrolment-journey">{e.journeyName}</span> : <span>{e.customerName ?? e.externalUserId}</span>}
+          {showJourney ? <span data-testid="enrolment-journey">{e.journeyName}</span> : <span>{e.customerName ?? '未命名客户'}</span>}
           <span data-testid="enrolment-status">
             <StatusTag status={e.status} />
           </span>
@@ -77,7 +77,7 @@ export function EnrolmentCard({ e, showJourney = true }: { e: EnrolmentView; sho
           </span>
         </Descriptions.Item>
         <Descriptions.Item label="进入时间">{formatDateTime(e.enrolledAt)}</Descriptions.Item>
-        <Descriptions.Item label="跟进员工">{e.staffUserId ?? '—'}</Descriptions.Item>
+        <Descriptions.Item label="跟进员工">{e.staffName ?? (e.staffUserId ? '未登记员工' : '—')}</Descriptions.Item>
       </Descriptions>
       <StepLog log={e.log} testId={`enrolment-log-${e.id}`} />
     </Card>
