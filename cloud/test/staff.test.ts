@@ -70,7 +70,7 @@ test('password login: wrong password, unknown user and disabled account look the
 
 test('staffMe gives the role-aware sections', async () => {
   const me = async (k: keyof typeof staff) => t.client(tokens[k]).call(identity.staffMe);
-  expect((await me('hq')).sections).toEqual(['dashboard', 'members', 'staff', 'contests', 'classes', 'preorders', 'purchases', 'journeys', 'feedback', 'tags', 'library', 'community', 'recipes', 'permissions']);
+  expect((await me('hq')).sections).toEqual(['dashboard', 'members', 'staff', 'contests', 'classes', 'preorders', 'purchases', 'journeys', 'feedback', 'tags', 'library', 'community', 'recipes', 'permissions', 'referral']);
   expect(await me('mgrA')).toMatchObject({ storeName: '滨江店', sections: ['dashboard', 'members', 'contests', 'classes', 'preorders', 'purchases', 'journeys', 'feedback', 'tags', 'library', 'community', 'recipes'] });
   expect((await me('ownerA1')).sections).toEqual(['dashboard', 'members', 'community']);
   expect((await me('clerk')).sections).toEqual(['dashboard']);

@@ -122,6 +122,12 @@ export class JobFunctions {
     return this.run('classes.close-sessions');
   }
 
+  @ServerlessFunction({ functionName: 'classes-pay-expire' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 */1 * * * *' })
+  async classesPayExpire(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('classes.pay-expire');
+  }
+
   @ServerlessFunction({ functionName: 'classes-promote-sweep' })
   @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 */2 * * * *' })
   async classesPromoteSweep(_event?: TimerEvent): Promise<JobFunctionResult> {

@@ -93,7 +93,7 @@ beforeAll(async () => {
   // routes of the later modules: store A's own record where this fixture makes one; otherwise the
   // id no record has (the walk itself creates records as the store B caller, so a low id may be its own)
   const none = 987_654;
-  Object.assign(ids, { storeId: a.id, chatId: 'wr_scope_a', feedbackId: none, sopId: none, kitId: none, roundId: none, recipeId: none, bannerId: none, campaignId: none, orderId: none, receiptId: none, id: none, segmentId: none, itemId: none, staffId: mgrA.id, dishId: none, code: '000000', token: 'none' });
+  Object.assign(ids, { storeId: a.id, chatId: 'wr_scope_a', feedbackId: none, sopId: none, kitId: none, roundId: none, recipeId: none, bannerId: none, campaignId: none, orderId: none, receiptId: none, id: none, segmentId: none, itemId: none, staffId: mgrA.id, dishId: none, testId: none, rewardId: none, code: '000000', token: 'none' });
 }, 120_000);
 afterAll(async () => {
   await t?.close();
