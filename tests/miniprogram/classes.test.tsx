@@ -5,6 +5,8 @@
  */
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import Taro from '@tarojs/taro';
+// the stand-in's record of useShareAppMessage handlers (tests/miniprogram/stubs/taro.ts)
+import { shareHandlers } from './stubs/taro';
 import ClassesTab from '../../src/pages/classes/index';
 import ClassListPage from '../../src/packages/classes/list/index';
 import ClassDetailPage from '../../src/packages/classes/detail/index';
@@ -164,6 +166,26 @@ describe('session page and registration', () => {
     expect(call.body).toEqual({ adults: 2, children: 0, childAges: [], subscribe: { reminder24h: true, reminder2h: false, promoted: false } });
     fireEvent.click(screen.getByTestId('register-go-mine'));
     expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/packages/classes/mine/index' });
+  });
+
+  it('an arrival from a card is recorded; the share card asks for a signed token only when the member shares', async () => {
+    const fake = installFakeApi({
+      ...me,
+      'GET /api/classes/sessions/11': [200, sessionDetail()],
+      'GET /api/classes/me/standing': [200, freeStanding],
+      'POST /api/referral/opens': [200, { ok: true, sharerName: '王阿姨', kind: 'class' }],
+      'POST /api/referral/shares': [200, { token: 's.9.Sig', path: '/packages/classes/detail/index?id=11&rt=s.9.Sig', scene: 't=s.9.Sig', title: '王阿姨分享给你', wxacodeUrl: null }],
+    });
+    installTaroExtras({ id: '11', rt: 'n.4.Abc' });
+    render(<ClassDetailPage />);
+    expect((await screen.findByTestId('detail-title')).textContent).toBe('共享厨房·手工水饺');
+    await waitFor(() => expect(fake.callsTo('POST /api/referral/opens').map((c) => (c.body as { token: string }).token)).toEqual(['n.4.Abc']));
+    // viewing the page makes no share; sharing does
+    expect(fake.callsTo('POST /api/referral/shares')).toHaveLength(0);
+    const card = shareHandlers[shareHandlers.length - 1]();
+    expect(card).toMatchObject({ title: '一起来参加「共享厨房·手工水饺」', path: '/packages/classes/detail/index?id=11' });
+    await expect(card.promise).resolves.toEqual({ title: '一起来参加「共享厨房·手工水饺」', path: '/packages/classes/detail/index?id=11&rt=s.9.Sig' });
+    expect(fake.callsTo('POST /api/referral/shares').map((c) => c.body)).toEqual([{ kind: 'class', contentId: 11, deviceId: expect.any(String) }]);
   });
 
   it('family event: children’s ages are required; a full session puts the household on the waitlist', async () => {

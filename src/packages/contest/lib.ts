@@ -3,13 +3,11 @@
  * Taro.uploadFile, file URLs, the share path and small formatting bits.
  */
 import Taro from '@tarojs/taro';
-import { openShare } from '@contracts/referral';
-import { deviceId, rememberShareToken, tokenFromParams } from '../../api/referral-touch';
 import { ApiError } from '@contracts/client';
 import type { ErrorCode } from '@contracts/errors';
 import { ENTRY_PAGE } from '@contracts/contest';
 import { MAX_UPLOAD_BYTES, UPLOAD_FIELD, uploadMemberImage, type UploadedImage } from '@contracts/uploads';
-import { api, apiBase, getToken } from '../../api/client';
+import { apiBase, getToken } from '../../api/client';
 import { formatShanghai } from '../../utils/time';
 
 /** Page paths of this subpackage (ROUTES in api/routes.ts holds the same). */
@@ -124,16 +122,5 @@ export async function pickPhotos(count: number): Promise<PickedPhoto[]> {
   return (res.tempFilePaths ?? []).slice(0, count).map((path, i) => ({ path, size: files[i]?.size }));
 }
 
-/**
- * A newcomer arrived from a card (`rt`) or a poster (scene `t=…`): the server checks the signed
- * token and keeps the open for referral; the token is kept for the registration (never a reward).
- */
-export function rememberSharer(params: Record<string, string | undefined>): void {
-  const token = tokenFromParams(params);
-  if (!token) return;
-  const device = deviceId();
-  api
-    .call(openShare, { body: { token, ...(device ? { deviceId: device } : {}) } })
-    .then(() => rememberShareToken(token))
-    .catch(() => undefined); // a forged or stale token: nothing is kept
-}
+/** Moved to the main package (every page that can be shared records arrivals the same way). */
+export { rememberSharer } from '../../api/share-card';

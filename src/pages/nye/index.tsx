@@ -4,10 +4,12 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import { Button, Image, Text, View } from '@tarojs/components';
-import Taro, { useDidShow } from '@tarojs/taro';
+import Taro, { useDidShow, useShareAppMessage } from '@tarojs/taro';
 import { getMenu, ITEM_KIND_LABELS, type Menu, type MenuItem } from '@contracts/preorder';
 import { api } from '../../api/client';
 import { errorMessage } from '../../api/errors';
+import { ROUTES } from '../../api/routes';
+import { rememberSharer, shareCard } from '../../api/share-card';
 import { useSession } from '../../api/useSession';
 import './index.css';
 
@@ -60,6 +62,15 @@ export default function NyePage() {
   useDidShow(() => {
     if (session.status === 'ready') void load();
   });
+
+  // a neighbour's menu card brought this member here: recorded for referral (never a reward by itself)
+  useEffect(() => {
+    rememberSharer((Taro.getCurrentInstance?.()?.router?.params ?? {}) as Record<string, string | undefined>);
+  }, []);
+  // the menu card names the sharer through a signed token, asked for only when the member shares
+  useShareAppMessage(() =>
+    shareCard({ kind: 'dish', title: menu?.campaign?.name ? `${menu.campaign.name}，一起来订` : '年夜饭预订', path: ROUTES.nye, signedIn: session.status === 'ready' }),
+  );
 
   const pick = (itemId?: number) => Taro.navigateTo({ url: itemId ? `${ORDER_PAGE}?itemId=${itemId}` : ORDER_PAGE });
   const byId = new Map((menu?.sections ?? []).flatMap((s) => s.items).map((i) => [i.id, i]));

@@ -35,5 +35,10 @@ export function useLaunch(fn: () => void) {
   fn();
 }
 export function useDidShow(_fn: () => void) {}
+/** Handlers pages register with useShareAppMessage (the latest is what WeChat would call). */
+export const shareHandlers: Array<() => { title: string; path: string; promise?: Promise<{ title: string; path: string }> }> = [];
+export function useShareAppMessage(fn: (typeof shareHandlers)[number]) {
+  shareHandlers.push(fn);
+}
 
 export default Taro;

@@ -8,7 +8,7 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Button, Image, Input, Text, View } from '@tarojs/components';
-import Taro from '@tarojs/taro';
+import Taro, { useShareAppMessage } from '@tarojs/taro';
 import { ApiError } from '@contracts/client';
 import {
   getSession,
@@ -23,6 +23,7 @@ import { api } from '../../../api/client';
 import { getMyHousehold, type HouseholdView } from '@contracts/household';
 import { errorMessage } from '../../../api/errors';
 import { ROUTES } from '../../../api/routes';
+import { rememberSharer, shareCard } from '../../../api/share-card';
 import { useSession } from '../../../api/useSession';
 import LoginGate from '../components/LoginGate';
 import Stepper from '../components/Stepper';
@@ -52,6 +53,16 @@ export default function ClassDetailPage() {
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<MyRegistration | null>(null);
   const [household, setHousehold] = useState<HouseholdView | null>(null);
+
+  // a neighbour's card or poster brought this member here: recorded for referral (never a reward by itself)
+  useEffect(() => {
+    rememberSharer((Taro.getCurrentInstance?.()?.router?.params ?? {}) as Record<string, string | undefined>);
+  }, []);
+
+  // the card names the sharer through a signed token, asked for only when the member shares
+  useShareAppMessage(() =>
+    shareCard({ kind: 'class', contentId: sessionId ?? undefined, title: detail ? `一起来参加「${detail.title}」` : '社区活动报名', path: `${ROUTES.classDetail}?id=${sessionId ?? ''}`, signedIn: ready }),
+  );
 
   const load = useCallback(async () => {
     if (!sessionId) {
