@@ -141,6 +141,8 @@ export const AuditEntry = z.object({
   action: z.string(),
   targetKind: z.string(),
   targetId: z.number().int().nullable(),
+  /** The store's or staff member's name today (null for the directory or a record since removed). */
+  targetName: z.string().nullable(),
   detail: z.record(z.string(), z.unknown()).nullable(),
 });
 

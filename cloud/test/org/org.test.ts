@@ -68,7 +68,7 @@ test('stores: HQ creates and edits them (chain → region → store); every chan
 
   const audit = await c.call(org.listAudit, { query: { targetKind: 'store', targetId: b.id } });
   expect(audit.items.map((i) => i.action)).toEqual(['store.update', 'store.create']);
-  expect(audit.items[0]).toMatchObject({ actor: '总部（hq）', detail: { targetHouseholds: { from: null, to: 900 }, wecomDepartmentId: { from: null, to: 4 } } });
+  expect(audit.items[0]).toMatchObject({ actor: '总部（hq）', targetName: '湖畔店', detail: { targetHouseholds: { from: null, to: 900 }, wecomDepartmentId: { from: null, to: 4 } } });
 
   const clerk = await makeStaff(t, { role: 'staff', storeId: a.id });
   const clerkToken = (await t.client().call(identity.staffLogin, { body: { username: clerk.username, password: clerk.password } })).token;

@@ -382,7 +382,7 @@ function AuditTab({ reload }: { reload: number }) {
           { title: '时间', dataIndex: 'at', render: (v: string) => formatDateTime(v) },
           { title: '操作人', dataIndex: 'actor' },
           { title: '操作', dataIndex: 'action', render: (v: string) => ACTION_LABELS[v] ?? v },
-          { title: '对象', render: (_, r) => `${r.targetKind === 'store' ? '门店' : r.targetKind === 'staff' ? '员工' : '通讯录'}${r.targetId ? ` #${r.targetId}` : ''}` },
+          { title: '对象', render: (_, r) => `${r.targetKind === 'store' ? '门店' : r.targetKind === 'staff' ? '员工' : '通讯录'}${r.targetId ? `「${r.targetName ?? '已删除'}」` : ''}` },
           { title: '内容', dataIndex: 'detail', render: (v: Record<string, unknown> | null) => (v ? <Typography.Text code>{JSON.stringify(v)}</Typography.Text> : '—') },
         ]}
       />

@@ -3,7 +3,7 @@
  * Rules live in accounts.ts (shared with the CLI); this service adds who is acting and the views.
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import type { EntityManager } from 'typeorm';
+import { type EntityManager, In } from 'typeorm';
 import type { StaffProfile } from '../../../../contracts/identity';
 import type { StoreView } from '../../../../contracts/org';
 import type { StaffPrincipal } from '../../core/auth/principal';
@@ -195,6 +195,13 @@ export class OrgService {
       .skip((query.page - 1) * query.pageSize)
       .take(query.pageSize)
       .getManyAndCount();
+    // names, not numbers, in the log: the page's stores and staff in two reads
+    const idsOf = (kind: string) => [...new Set(rows.filter((r) => r.targetKind === kind && r.targetId).map((r) => r.targetId!))];
+    const [stores, staff] = await Promise.all([
+      idsOf('store').length ? this.db.manager.find(Store, { where: { id: In(idsOf('store')) }, select: { id: true, name: true } }) : [],
+      idsOf('staff').length ? this.db.manager.find(StaffUser, { where: { id: In(idsOf('staff')) }, select: { id: true, displayName: true, username: true } }) : [],
+    ]);
+    const names = new Map<string, string>([...stores.map((s) => [`store:${s.id}`, s.name] as const), ...staff.map((s) => [`staff:${s.id}`, s.displayName || s.username] as const)]);
     return {
       items: rows.map((r) => ({
         id: r.id,
@@ -203,6 +210,7 @@ export class OrgService {
         action: r.action,
         targetKind: r.targetKind,
         targetId: r.targetId,
+        targetName: r.targetId ? names.get(`${r.targetKind}:${r.targetId}`) ?? null : null,
         detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
       })),
       total,

@@ -6,6 +6,7 @@
 import { useState } from 'react';
 import { Alert, App, Button, Card, Checkbox, Form, Input, InputNumber, List, Radio, Space, Tag, Typography } from 'antd';
 import { DataTable } from '../../common/DataTable';
+import { StoreSelect } from '../../common/StoreSelect';
 import * as community from '../../../../contracts/community';
 import { useAuth, useStaff } from '../../auth';
 import { useLoaded } from '../../common/useLoaded';
@@ -237,7 +238,7 @@ function AdoptForm({ kit, onDone }: { kit: community.KitView; onDone: () => void
   const [seats, setSeats] = useState(kit.adultSeats);
   const [busy, setBusy] = useState(false);
   async function save() {
-    if (!storeId) return void message.error('请填写门店');
+    if (!storeId) return void message.error('请选择门店');
     setBusy(true);
     try {
       await api.call(community.adoptKit, { params: { kitId: kit.id }, body: { target: 'class', storeId, startsAt: beijingToIso(startsAt), hostName, title, adultSeats: seats } });
@@ -253,8 +254,8 @@ function AdoptForm({ kit, onDone }: { kit: community.KitView; onDone: () => void
     <Card type="inner" title={`把「${kit.title}」用到门店`} style={{ marginTop: 16 }} data-testid="adopt-form">
       <Form layout="vertical" style={{ maxWidth: 640 }}>
         {staff.role === 'hq_admin' && (
-          <Form.Item label="门店编号">
-            <InputNumber min={1} value={storeId ?? undefined} onChange={(n) => setStoreId(n ? Number(n) : null)} data-testid="adopt-store" />
+          <Form.Item label="门店">
+            <StoreSelect value={storeId} onChange={setStoreId} testId="adopt-store" />
           </Form.Item>
         )}
         <Form.Item label="本店活动名称">

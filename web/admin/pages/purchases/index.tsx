@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, App, Button, Card, Descriptions, Form, Input, InputNumber, Popconfirm, Progress, Select, Space, Tabs, Tag, Typography, Upload } from 'antd';
+import { Link } from 'react-router-dom';
 import { DataTable } from '../../common/DataTable';
 import { UploadOutlined } from '@ant-design/icons';
 import type { RouteResponse } from '../../../../contracts/route';
@@ -301,7 +302,7 @@ function ReceiptsPanel() {
           { title: '门店', dataIndex: 'storeName' },
           { title: '渠道', dataIndex: 'channel', render: (c: keyof typeof api.CHANNEL_LABELS) => api.CHANNEL_LABELS[c] },
           { title: '小票号', dataIndex: 'receiptNo' },
-          { title: '会员', dataIndex: 'memberId', render: (m: number | null) => (m ? `#${m}` : <Typography.Text type="secondary">未关联</Typography.Text>) },
+          { title: '会员', dataIndex: 'memberId', render: (m: number | null) => (m ? <Link to={`/members/${m}`}>会员资料</Link> : <Typography.Text type="secondary">未关联</Typography.Text>) },
           { title: '金额', dataIndex: 'totalFen', align: 'right', render: (f: number) => yuan(f) },
           { title: '优惠券', dataIndex: 'couponCodes', render: (c: string[]) => c.join('、') },
         ]}
