@@ -82,7 +82,7 @@ export class MainConfiguration implements ILifeCycle {
       const seed = await container.getAsync(SeedService);
       this.seeded = await seed.seedDemo();
       // a year of till receipts (once; delivered to RFM, journeys and the timeline by the outbox)
-      await seed.seedDemoReceipts();
+      if (this.env.seedDemoReceipts) await seed.seedDemoReceipts();
     }
     if (this.simulator) {
       try {

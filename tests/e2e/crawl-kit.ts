@@ -20,7 +20,7 @@ export const ROLES = [
 
 /** A server with the showcase of `npm start`, and HQ's API client once the showcase is in. */
 export async function showcaseServer(): Promise<{ server: TestServer; admin: ApiClient }> {
-  const server = await startServer({ env: { SEED_SHOWCASE: '1' }, startTimeoutMs: 180_000 });
+  const server = await startServer({ env: { SEED_SHOWCASE: '1', SEED_DEMO_RECEIPTS: '1' }, startTimeoutMs: 180_000 });
   const anon = createApiClient({ baseUrl: server.baseUrl, transport: fetchTransport });
   const { token } = await anon.call(identity.staffLogin, { body: { username: 'admin', password: 'admin123' } });
   const admin = createApiClient({ baseUrl: server.baseUrl, transport: fetchTransport, getToken: () => token });

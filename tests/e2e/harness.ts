@@ -145,6 +145,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     LOG_LEVEL: process.env.E2E_LOG_LEVEL || 'warn',
     // the real scheduler, at a test's pace: every-minute jobs tick every JOB_TICK_SECONDS
     JOBS_MINUTE_SECONDS: String(JOB_TICK_SECONDS),
+    // a year of demo receipts costs every start seconds of outbox work; the crawl opts in
+    SEED_DEMO_RECEIPTS: '0',
     ...options.env,
   };
   if (databaseUrl) env.DATABASE_URL = databaseUrl;

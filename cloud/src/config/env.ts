@@ -27,6 +27,8 @@ const EnvSchema = z.object({
   SEED_DEMO: bool.optional(),
   /** On top of the demo seed: a live contest, classes, a channel code with customers (src/seed/showcase.service.ts). */
   SEED_SHOWCASE: bool.optional(),
+  /** With the demo seed: a year of till receipts (default on; tests that do not read them switch it off to start faster). */
+  SEED_DEMO_RECEIPTS: bool.optional(),
   WECHAT_API_BASE: z.string().optional(),
   WECHAT_APPID: z.string().default('wx_dev_appid'),
   WECHAT_APPSECRET: z.string().default('dev_app_secret'),
@@ -101,6 +103,7 @@ export type AppEnv = z.infer<typeof EnvSchema> & {
   simulatorEnabled: boolean;
   seedDemo: boolean;
   seedShowcase: boolean;
+  seedDemoReceipts: boolean;
   wechatApiBase: string;
   wecomApiBase: string;
   dataDir: string;
@@ -163,6 +166,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
     seedDemo,
     // needs the demo store; never in production (it drives the simulator)
     seedShowcase: !production && seedDemo && (env.SEED_SHOWCASE ?? env.NODE_ENV === 'development'),
+    seedDemoReceipts: seedDemo && (env.SEED_DEMO_RECEIPTS ?? true),
     wechatApiBase: env.WECHAT_API_BASE ?? (simulatorEnabled ? `${simBase}/wechat` : 'https://api.weixin.qq.com'),
     wecomApiBase: env.WECOM_API_BASE ?? (simulatorEnabled ? `${simBase}/wecom` : 'https://qyapi.weixin.qq.com'),
     dataDir: path.resolve(process.cwd(), env.DATA_DIR),

@@ -12,7 +12,7 @@ let admin: string;
 
 beforeAll(async () => {
   const t0 = Date.now();
-  t = await startTestApp({ SEED_DEMO: '1', SEED_SHOWCASE: '1' });
+  t = await startTestApp({ SEED_DEMO: '1', SEED_SHOWCASE: '1', SEED_DEMO_RECEIPTS: '0' });
   // the whole start (migrations, demo seed, showcase) stays quick
   expect(Date.now() - t0).toBeLessThan(25_000);
   admin = (await t.client().call(identity.staffLogin, { body: { username: 'admin', password: 'admin123' } })).token;
