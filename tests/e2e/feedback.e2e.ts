@@ -25,6 +25,8 @@ import * as C from '../../contracts/classes';
 import { createApiClient, fetchTransport, type ApiClient } from '../../contracts/client';
 import * as F from '../../contracts/feedback';
 import * as I from '../../contracts/identity';
+import * as P from '../../contracts/purchases';
+import { posSignature } from '../../cloud/src/modules/purchases/pos-auth';
 import { WECOM_CALLBACK_PATH } from '../../contracts/wecom';
 import { expectNoPageIssues, launchBrowser, startServer, type BrowserHandle, type TestServer } from './harness';
 import { byTestId, expectText, opsLogin, screenshots, until } from './helpers';
@@ -183,6 +185,40 @@ test('a class check-in at the sidebar: the clerk on shift gets the arrival notic
   await new Promise((r) => setTimeout(r, 1500));
   expect((await appMessages(STAFF)).filter((x) => x.text.includes(`【刚到店】${NAME}`))).toHaveLength(1);
   await shot(sidebar, '02-sidebar-arrival');
+  expectNoPageIssues(sidebar);
+}, 60_000);
+
+test('a till scan of a member code: the clerk on shift gets the arrival notice (出示会员码)', async () => {
+  // a second customer of the clerk, who shops at the till of the manager's store
+  const NAME2 = '李先生';
+  // WeChat's side first (this openid has a unionid), as for the first member
+  await sim('POST', '/wechat/codes', { openid: `${openid}_2`, unionid: `${unionid}_2` });
+  const { code } = await sim<{ code: string }>('POST', '/wechat/codes', { openid: `${openid}_2` });
+  const shopper = client((await client('').call(I.memberLogin, { body: { code, consentVersion: I.CURRENT_PRIVACY_VERSION } })).token);
+  await fireContact('add_external_contact', { name: NAME2, unionid: `${unionid}_2` });
+  const { code: memberCode } = await shopper.call(P.memberCode);
+
+  // the till pushes a signed receipt carrying the scanned member code
+  const key = await managerApi.call(P.createPosKey, { body: { storeId, name: 'e2e 收银台' } });
+  const body = JSON.stringify({
+    receipts: [{ receiptNo: `E2E-FB-${stamp}`, till: 'T1', occurredAt: new Date().toISOString(), memberCode, totalFen: 2590, discountFen: 0, couponCodes: [], lines: [{ name: '全麦吐司', category: '烘焙/面包', qty: 1, unitPriceFen: 2590, amountFen: 2590 }] }],
+  });
+  const ts = String(Math.floor(Date.now() / 1000));
+  const nonce = `e2e-fb-${stamp}-nonce`;
+  const res = await fetch(`${server.baseUrl}/api/pos/receipts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-pos-key': key.keyId, 'x-pos-timestamp': ts, 'x-pos-nonce': nonce, 'x-pos-signature': posSignature(key.secret, ts, nonce, body) },
+    body,
+  });
+  expect(res.status).toBe(200);
+  expect(((await res.json()) as { results: Array<{ status: string; memberCode: string }> }).results[0]).toMatchObject({ status: 'added', memberCode: 'matched' });
+
+  // the clerk on shift hears of it (MemberArrived from the ledger → the copilot → message/send)
+  const notice = await until('the till arrival app message', async () => (await appMessages(STAFF)).find((x) => x.text.includes('（出示会员码）')));
+  expect(notice.text).toMatch(/^【刚到店】.+（出示会员码）\n/);
+  expect((await appMessages(STAFF)).filter((x) => x.text.includes('（出示会员码）'))).toHaveLength(1);
+  await byTestId(sidebar, 'sidebar-arrivals-refresh').click();
+  await expectText(sidebar.locator('[data-testid^="sidebar-arrival-"]').filter({ hasText: '出示会员码' }).first(), /出示会员码/);
   expectNoPageIssues(sidebar);
 }, 60_000);
 
