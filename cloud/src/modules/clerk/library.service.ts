@@ -2,13 +2,15 @@
  * 话术库 and 素材库: managed on the ops page by group, searched in the sidebar, sent from there with
  * sendChatMessage (the WeCom client does the sending; the server only keeps the library).
  */
-import { Provide, Inject, Scope, ScopeEnum } from '@midwayjs/core';
+import { Config, Provide, Inject, Scope, ScopeEnum } from '@midwayjs/core';
+import type { AppEnv } from '../../config/env';
 import { PlatformError, PlatformUnavailableError, WECOM_CLIENT, type WecomClient } from '../../platform/types';
 import { Brackets, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import type { MaterialView, QuickReplyView } from '../../../../contracts/clerk';
 import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, iso, LIKE_ESCAPE, likeContains } from '../../core/db';
 import { AppError } from '../../core/errors';
+import { assertPublicUrl } from '../../core/public-url';
 import { Material, QuickReply } from './clerk.entity';
 
 /** A WeCom temporary media_id lives 3 days; one is not handed out in its last hour. */
@@ -17,16 +19,26 @@ const MEDIA_MARGIN_MS = 3600_000;
 const MEDIA_MAX_BYTES = { image: 10 << 20, file: 20 << 20 } as const;
 const FETCH_TIMEOUT_MS = 15_000;
 
-/** Reads a material's file from its url, at most `max` bytes (never buffers more). */
-async function fetchFile(url: string, max: number): Promise<{ data: Buffer; contentType: string; filename: string }> {
-  const u = new URL(url);
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new AppError('MATERIAL_FILE_UNAVAILABLE');
-  let res: Response;
-  try {
-    res = await fetch(u, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'follow' });
-  } catch {
-    throw new AppError('MATERIAL_FILE_UNAVAILABLE');
+/**
+ * Reads a material's file from its url, at most `max` bytes (never buffers more). Only public
+ * addresses (core/public-url.ts; loopback too outside production), every redirect hop checked.
+ */
+async function fetchFile(url: string, max: number, allowLoopback: boolean): Promise<{ data: Buffer; contentType: string; filename: string }> {
+  let u = new URL(url);
+  let res: Response | null = null;
+  for (let hop = 0; hop < 4; hop++) {
+    try {
+      await assertPublicUrl(u, allowLoopback);
+      res = await fetch(u, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'manual' });
+    } catch {
+      throw new AppError('MATERIAL_FILE_UNAVAILABLE');
+    }
+    const next = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
+    if (!next) break;
+    u = new URL(next, u);
+    res = null;
   }
+  if (!res) throw new AppError('MATERIAL_FILE_UNAVAILABLE');
   if (!res.ok || !res.body) throw new AppError('MATERIAL_FILE_UNAVAILABLE');
   if (Number(res.headers.get('content-length')) > max) throw new AppError('MATERIAL_FILE_UNAVAILABLE');
   const chunks: Buffer[] = [];
@@ -69,6 +81,9 @@ export class LibraryService {
   @Inject()
   db!: Db;
 
+  @Config('hub')
+  env!: AppEnv;
+
   @Inject(WECOM_CLIENT)
   wecom!: WecomClient;
 
@@ -90,7 +105,7 @@ export class LibraryService {
     let p = this.uploading.get(id);
     if (!p) {
       p = (async () => {
-        const file = await fetchFile(m.url!, MEDIA_MAX_BYTES[kind]);
+        const file = await fetchFile(m.url!, MEDIA_MAX_BYTES[kind], this.env.NODE_ENV !== 'production');
         const name = kind === 'file' && !/\.[a-z0-9]{1,5}$/i.test(file.filename) ? `${m.title}` : file.filename;
         let up;
         try {
