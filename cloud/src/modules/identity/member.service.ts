@@ -3,7 +3,7 @@
  * comes from the session, never from the request.
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { In, LessThan } from 'typeorm';
+import { type EntityManager, In, LessThan } from 'typeorm';
 import { CURRENT_PRIVACY_VERSION, type MemberProfile, type MyDataExport } from '../../../../contracts/identity';
 import { SessionService } from '../../core/auth/session.service';
 import { Db, iso } from '../../core/db';
@@ -131,10 +131,14 @@ export class MemberService {
     });
   }
 
-  /** Used by the sidebar: members by id with store and household (active only). */
-  async findActiveWithRelations(ids: number[]): Promise<Member[]> {
+  /**
+   * Used by the sidebar: members by id with store and household (active only). A caller inside a
+   * transaction passes its manager: a second pool connection per transaction starves the pool
+   * under parallel transactions.
+   */
+  async findActiveWithRelations(ids: number[], em?: EntityManager): Promise<Member[]> {
     if (!ids.length) return [];
-    return this.db.manager.find(Member, { where: { id: In(ids), status: 'active' }, relations: { store: true, household: true } });
+    return (em ?? this.db.manager).find(Member, { where: { id: In(ids), status: 'active' }, relations: { store: true, household: true } });
   }
 
   /**
@@ -186,8 +190,8 @@ export class MemberService {
   }
 
   /** Ids of the active members of a household (referral: one reward per household). */
-  async householdMemberIds(householdId: number): Promise<number[]> {
-    return (await this.db.manager.find(Member, { where: { householdId, status: 'active' }, select: { id: true } })).map((m) => m.id);
+  async householdMemberIds(householdId: number, em?: EntityManager): Promise<number[]> {
+    return (await (em ?? this.db.manager).find(Member, { where: { householdId, status: 'active' }, select: { id: true } })).map((m) => m.id);
   }
 
   /** Active members who registered before each instant (referral's K-factor base, per week). */

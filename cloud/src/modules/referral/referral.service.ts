@@ -222,7 +222,7 @@ export class ReferralService {
       }
     }
     const codeReferrer = r.inviteCode ? memberOfInviteCode(r.inviteCode) : null;
-    if (codeReferrer && (await this.members.findActiveWithRelations([codeReferrer])).length) {
+    if (codeReferrer && (await this.members.findActiveWithRelations([codeReferrer], em)).length) {
       candidates.push(
         await this.touch(em, {
           touchKey: `code:${r.memberId}`,
@@ -359,10 +359,12 @@ export class ReferralService {
     const won = await em.update(ReferralAttribution, { id: a.id, convertedAt: IsNull() }, { convertedAt: c.at, conversion: c.kind, conversionRef: c.ref.slice(0, 64) });
     if (!won.affected) return null;
     if (a.referrerId === null) return null;
-    const [referrer, invitee] = await Promise.all([this.memberCard(a.referrerId), this.memberCard(a.memberId)]);
+    // identity read in this transaction's connection (a second pool connection per transaction starves the pool)
+    const referrer = await this.memberCard(a.referrerId, em);
+    const invitee = await this.memberCard(a.memberId, em);
     const referrerAttr = await em.findOne(ReferralAttribution, { where: { memberId: a.referrerId }, select: { id: true, referrerId: true } });
     // one reward per household: any reward (issued or held) for a member of the invitee's household now
-    const kin = invitee?.householdId != null ? (await this.members.householdMemberIds(invitee.householdId)).filter((id) => id !== a.memberId) : [];
+    const kin = invitee?.householdId != null ? (await this.members.householdMemberIds(invitee.householdId, em)).filter((id) => id !== a.memberId) : [];
     const householdAlreadyRewarded =
       invitee?.householdId != null &&
       (await em.count(ReferralReward, {
@@ -418,8 +420,8 @@ export class ReferralService {
     return { ...reward, id: Number(r.identifiers[0].id) };
   }
 
-  private async memberCard(id: number): Promise<{ id: number; nickname: string | null; householdId: number | null } | null> {
-    const m = (await this.members.findActiveWithRelations([id]))[0];
+  private async memberCard(id: number, em?: EntityManager): Promise<{ id: number; nickname: string | null; householdId: number | null } | null> {
+    const m = (await this.members.findActiveWithRelations([id], em))[0];
     return m ? { id: m.id, nickname: m.nickname, householdId: m.householdId } : null;
   }
 

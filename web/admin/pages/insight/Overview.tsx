@@ -6,7 +6,8 @@
  * Definitions: docs/metrics.md. This whole module is loaded lazily from the landing page.
  */
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
-import { Alert, App, Button, Card, Col, DatePicker, Drawer, Empty, Form, Input, InputNumber, Progress, Row, Select, Space, Spin, Statistic, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, DatePicker, Drawer, Empty, Form, Input, InputNumber, Progress, Row, Select, Space, Spin, Statistic, Tabs, Tag, Tooltip, Typography } from 'antd';
+import { DataTable } from '../../common/DataTable';
 import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useSearchParams } from 'react-router-dom';
@@ -262,7 +263,7 @@ function RingMoves({ moves }: { moves: I.Figures['rings']['moves'] }) {
   const keys = ['radiate', 'interact', 'create'] as const;
   const data = keys.map((from) => ({ key: from, from: RING_NAMES[from], ...moves[from] }));
   return (
-    <Table
+    <DataTable
       size="small"
       pagination={false}
       style={{ marginTop: 8 }}
@@ -291,7 +292,7 @@ function RoiCard({ roi }: { roi: I.Overview['roi'] }) {
     );
   return (
     <Card size="small" title="社群ROI（参与者 vs 相似对照组，前后3个月，双重差分，95%区间）" data-testid="roi-board">
-      <Table
+      <DataTable
         size="small"
         pagination={false}
         dataSource={rows}
@@ -337,7 +338,7 @@ function SegmentDrawer({ figure, query, onClose, onError }: { figure: Drill | nu
               导出 Excel
             </Button>
           </Space>
-          <Table
+          <DataTable
             size="small"
             rowKey="id"
             dataSource={seg.data.items}
@@ -428,7 +429,7 @@ function AbTab() {
             </Space>
           }
         >
-          <Table
+          <DataTable
             size="small"
             pagination={false}
             rowKey="label"
