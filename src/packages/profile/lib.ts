@@ -4,6 +4,7 @@ import { ApiError } from '@contracts/client';
 import type { ErrorCode } from '@contracts/errors';
 import { UPLOAD_FIELD, uploadMemberImage, type UploadedImage } from '@contracts/uploads';
 import { apiBase, getToken } from '../../api/client';
+import { yuan } from '../../api/cashier';
 
 export const PAGES = {
   edit: '/packages/profile/edit/index',
@@ -32,6 +33,4 @@ export async function uploadImage(filePath: string): Promise<UploadedImage> {
   throw new ApiError(res.statusCode || 500, (body?.code ?? 'INTERNAL') as ErrorCode, body?.message ?? '图片上传失败，请稍后再试');
 }
 
-export function yuan(fen: number): string {
-  return `¥${(fen / 100).toFixed(fen % 100 === 0 ? 0 : 2)}`;
-}
+export { yuan };

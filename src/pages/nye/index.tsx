@@ -12,13 +12,12 @@ import { ROUTES } from '../../api/routes';
 import { rememberSharer, shareCard } from '../../api/share-card';
 import { useSession } from '../../api/useSession';
 import './index.css';
+import { yuan } from '../../api/cashier';
 
 const ORDER_PAGE = '/packages/nye/order/index';
 const ORDERS_PAGE = '/packages/nye/orders/index';
 
-export function yuan(fen: number): string {
-  return `¥${(fen / 100).toFixed(fen % 100 === 0 ? 0 : 2)}`;
-}
+export { yuan };
 
 function ItemCard({ item, onPick }: { item: MenuItem; onPick: (id: number) => void }) {
   const soldOut = item.stockLeft <= 0 || !item.onSale;
