@@ -5,29 +5,12 @@
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Image, Text, View } from '@tarojs/components';
-import { ApiError } from '@contracts/client';
-import type { ErrorCode } from '@contracts/errors';
 import { FEEDBACK_MAX_PHOTOS } from '@contracts/feedback';
-import { UPLOAD_FIELD, uploadMemberImage, type UploadedImage } from '@contracts/uploads';
-import { apiBase, getToken } from '../../../api/client';
+import { ApiError } from '@contracts/client';
+import type { UploadedImage } from '@contracts/uploads';
+import { uploadImage } from '../../../api/upload';
 
-async function uploadImage(filePath: string): Promise<UploadedImage> {
-  const token = getToken();
-  let res: Taro.uploadFile.SuccessCallbackResult;
-  try {
-    res = await Taro.uploadFile({ url: `${apiBase}${uploadMemberImage.path}`, filePath, name: UPLOAD_FIELD, header: token ? { authorization: `Bearer ${token}` } : {} });
-  } catch {
-    throw new ApiError(0, 'NETWORK_ERROR' as ErrorCode, '照片上传失败，请检查网络后重试');
-  }
-  let body: (Partial<UploadedImage> & { code?: string; message?: string }) | undefined;
-  try {
-    body = typeof res.data === 'string' ? JSON.parse(res.data) : (res.data as typeof body);
-  } catch {
-    body = undefined;
-  }
-  if (res.statusCode >= 200 && res.statusCode < 300 && body && typeof body.id === 'number') return body as UploadedImage;
-  throw new ApiError(res.statusCode || 500, (body?.code ?? 'INTERNAL') as ErrorCode, body?.message ?? '照片上传失败，请稍后再试');
-}
+const uploadPhoto = (filePath: string) => uploadImage(filePath, '照片');
 
 export function PhotoPicker({ photos, onChange, testId }: { photos: UploadedImage[]; onChange(p: UploadedImage[]): void; testId: string }) {
   const [busy, setBusy] = useState(false);
@@ -42,7 +25,7 @@ export function PhotoPicker({ photos, onChange, testId }: { photos: UploadedImag
     setBusy(true);
     const added: UploadedImage[] = [];
     try {
-      for (const p of paths) added.push(await uploadImage(p));
+      for (const p of paths) added.push(await uploadPhoto(p));
     } catch (err) {
       void Taro.showToast({ title: err instanceof ApiError ? err.message : '照片上传失败', icon: 'none' });
     } finally {
