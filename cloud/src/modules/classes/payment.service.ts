@@ -10,7 +10,6 @@
  * it in full (one refund per trade: out_refund_no = trade no + 'R1').
  */
 import { Inject, type ILogger, Logger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { randomInt } from 'crypto';
 import { EntityManager, LessThan } from 'typeorm';
 import { Db, dbDate } from '../../core/db';
 import { AppError } from '../../core/errors';
@@ -23,14 +22,14 @@ import { ClassDef } from './entities/class-def.entity';
 import { ClassRegistration } from './entities/class-registration.entity';
 import { ClassSession } from './entities/class-session.entity';
 import './events';
+import { newTradeNo } from '../payment/trade-no';
 import { IdentityLookup } from './identity-lookup';
 import { shanghaiDate } from './time';
 import { retryingTransaction, RetryTransaction } from './tx';
 
 /** WeChat Pay out_trade_no for one registration attempt: 6–32 letters and digits. */
 export function newClassTradeNo(now: Date): string {
-  const ymd = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(2, 10).replace(/-/g, '');
-  return `CL${ymd}${now.getTime().toString(36).toUpperCase().slice(-6)}${randomInt(0, 36 ** 5).toString(36).toUpperCase().padStart(5, '0')}`;
+  return newTradeNo('CL', now, 5);
 }
 
 /** The payment window of a paid registration: the pay minutes, but never past the session start. */

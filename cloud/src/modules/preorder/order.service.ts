@@ -7,6 +7,7 @@
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { randomInt } from 'crypto';
+import { newTradeNo } from '../payment/trade-no';
 import { EntityManager, In, LessThan } from 'typeorm';
 import { ORDER_STATUS_LABELS, type Order as OrderView, PICKUP_QR_PREFIX } from '../../../../contracts/preorder';
 import type { ErrorCode } from '../../../../contracts/errors';
@@ -36,8 +37,7 @@ export interface PlaceOrderInput {
 
 /** Order numbers are WeChat Pay out_trade_no values too: 6–32 letters and digits. */
 function newOrderNo(now: Date): string {
-  const ymd = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(2, 10).replace(/-/g, '');
-  return `NY${ymd}${now.getTime().toString(36).toUpperCase().slice(-6)}${randomInt(0, 36 ** 4).toString(36).toUpperCase().padStart(4, '0')}`;
+  return newTradeNo('NY', now, 4);
 }
 
 @Provide()
