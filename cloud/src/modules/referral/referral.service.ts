@@ -360,8 +360,9 @@ export class ReferralService {
     if (!won.affected) return null;
     if (a.referrerId === null) return null;
     // identity read in this transaction's connection (a second pool connection per transaction starves the pool)
-    const referrer = await this.memberCard(a.referrerId, em);
-    const invitee = await this.memberCard(a.memberId, em);
+    const cards = new Map((await this.members.findActiveWithRelations([a.referrerId, a.memberId], em)).map((m) => [m.id, { id: m.id, nickname: m.nickname, householdId: m.householdId }]));
+    const referrer = cards.get(a.referrerId) ?? null;
+    const invitee = cards.get(a.memberId) ?? null;
     const referrerAttr = await em.findOne(ReferralAttribution, { where: { memberId: a.referrerId }, select: { id: true, referrerId: true } });
     // one reward per household: any reward (issued or held) for a member of the invitee's household now
     const kin = invitee?.householdId != null ? (await this.members.householdMemberIds(invitee.householdId, em)).filter((id) => id !== a.memberId) : [];
@@ -418,11 +419,6 @@ export class ReferralService {
     };
     const r = await em.insert(ReferralReward, reward);
     return { ...reward, id: Number(r.identifiers[0].id) };
-  }
-
-  private async memberCard(id: number, em?: EntityManager): Promise<{ id: number; nickname: string | null; householdId: number | null } | null> {
-    const m = (await this.members.findActiveWithRelations([id], em))[0];
-    return m ? { id: m.id, nickname: m.nickname, householdId: m.householdId } : null;
   }
 
   private async suspicion(em: EntityManager, a: ReferralAttribution, now: Date) {
