@@ -73,5 +73,10 @@ export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
 }
 
-/** Times cross the wire as ISO-8601 UTC strings; clients show them in Asia/Shanghai. */
-export const IsoDateTime = z.string().describe('ISO-8601 UTC timestamp');
+/**
+ * Times cross the wire as ISO-8601 strings (UTC `Z`, or with an offset); clients show them in
+ * Asia/Shanghai (contracts/calendar.ts). Validated, so a plain "2026-12-05" or free text is a clean 400.
+ */
+export const IsoDateTime = z.iso.datetime({ offset: true }).describe('ISO-8601 timestamp (UTC or with offset)');
+/** A Shanghai calendar day "YYYY-MM-DD". */
+export const IsoDate = z.iso.date().describe('YYYY-MM-DD, an Asia/Shanghai calendar day');

@@ -13,6 +13,7 @@ import { createCipheriv, createHash, createPrivateKey, createSign, createVerify,
 import { devPayKeys } from '../src/platform/pay-dev-keys';
 import { SimFace, SimRequest, SimResult, badRequest, field, json } from './router';
 import { SimState, randomHex } from './state';
+import { atLocalTime, dayKey, formatDateTimeSeconds, formatRfc3339Shanghai } from '../../contracts/calendar';
 
 export interface PayFaceOptions {
   mchid?: string;
@@ -87,14 +88,8 @@ function yuan(fen: number): string {
 }
 
 /** RFC 3339 in Beijing time, as WeChat Pay writes times. */
-function rfc3339(ms: number): string {
-  const d = new Date(ms + 8 * 3600_000);
-  return `${d.toISOString().slice(0, 19)}+08:00`;
-}
-
-function shanghaiDay(ms: number): string {
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
-}
+const rfc3339 = formatRfc3339Shanghai;
+const shanghaiDay = dayKey;
 
 function v3Error(status: number, code: string, message: string): SimResult {
   return { status, json: { code, message } };
@@ -299,7 +294,7 @@ export function payFace(state: SimState, opts: PayFaceOptions): SimFace {
     const cell = (v: string) => `\`${v}`;
     const lines = rows.map((r) =>
       [
-        new Date(r.time + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' '),
+        formatDateTimeSeconds(r.time),
         kk.appid, kk.mchid, '0', '', r.transactionId, r.outTradeNo, r.openid, 'JSAPI', r.state, 'OTHERS', 'CNY',
         yuan(r.state === 'SUCCESS' ? r.total : 0), '0.00', r.refundId ?? '0', r.outRefundNo ?? '0', yuan(r.refund ?? 0), '0.00',
         r.state === 'REFUND' ? 'ORIGINAL' : '', r.state === 'REFUND' ? 'SUCCESS' : '', '年夜饭预订', '', '0.00', '0.60%', yuan(r.total), yuan(r.refund ?? 0), '',
@@ -323,6 +318,7 @@ export function payFace(state: SimState, opts: PayFaceOptions): SimFace {
       path: '/v3/pay/transactions/jsapi',
       handle: (req) =>
         guard(req, () => {
+          // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the Pay API's JSON body, checked field by field below
           const b = (req.body ?? {}) as Record<string, any>;
           const total = b.amount?.total;
           if (b.mchid !== k().mchid) return v3Error(400, 'MCH_NOT_EXISTS', '商户号不存在');
@@ -384,6 +380,7 @@ export function payFace(state: SimState, opts: PayFaceOptions): SimFace {
       path: '/v3/refund/domestic/refunds',
       handle: (req) =>
         guard(req, () => {
+          // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the Pay API's JSON body, checked field by field below
           const b = (req.body ?? {}) as Record<string, any>;
           const t = trades.get(String(b.out_trade_no ?? ''));
           if (!t) return v3Error(404, 'RESOURCE_NOT_EXISTS', '订单不存在');
@@ -531,7 +528,7 @@ export function payFace(state: SimState, opts: PayFaceOptions): SimFace {
         const amount = Number(field(req.body, 'amount_fen'));
         if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !no || !Number.isInteger(amount)) return badRequest('bill_date, out_trade_no, amount_fen');
         const list = planted.get(date) ?? [];
-        list.push({ time: Date.parse(`${date}T12:00:00+08:00`), transactionId: `4200${randomHex(24)}`, outTradeNo: no, openid: 'o_planted', state: 'SUCCESS', total: amount });
+        list.push({ time: atLocalTime(date, '12:00').getTime(), transactionId: `4200${randomHex(24)}`, outTradeNo: no, openid: 'o_planted', state: 'SUCCESS', total: amount });
         planted.set(date, list);
         return json({ ok: true });
       },

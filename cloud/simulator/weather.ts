@@ -5,12 +5,13 @@
  */
 import { SimFace, SimRequest, badRequest, field, json } from './router';
 import type { SimState } from './state';
+import { addDaysToKey, dayKey } from '../../contracts/calendar';
 
 const MILD = { minC: 9, maxC: 16 };
 
 export function weatherFace(state: SimState): SimFace {
   let days: Array<{ minC: number; maxC: number }> = [];
-  const dateOf = (offset: number) => new Date(state.now() + 8 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+  const dateOf = (offset: number) => addDaysToKey(dayKey(state.now()), offset);
   return {
     name: 'weather',
     prefix: '/weather',

@@ -12,6 +12,7 @@ import qrcode from 'qrcode-generator';
 import { SimRequest, SimResult, SimRoute, badRequest, field, json } from './router';
 import { randomHex, randomId } from './state';
 import { WecomRoutes, WecomSim, wecomError } from './wecom';
+import { monthOf } from '../../contracts/calendar';
 
 /** A WelcomeCode is valid for 20 s after the add event, once. */
 export const WELCOME_CODE_TTL_MS = 20_000;
@@ -136,12 +137,10 @@ const USERID_RE = /^[A-Za-z0-9_.@-]{1,64}$/;
 
 /** Days in the (Asia/Shanghai) month of `ms`: WeCom's per-customer monthly mass-message limit. */
 export function daysInMonthShanghai(ms: number): number {
-  const d = new Date(ms + 8 * 3600_000);
-  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+  return monthOf(ms).days;
 }
 function monthKeyShanghai(ms: number): string {
-  const d = new Date(ms + 8 * 3600_000);
-  return `${d.getUTCFullYear()}-${d.getUTCMonth() + 1}`;
+  return monthOf(ms).key;
 }
 
 export class ExternalContactSim {

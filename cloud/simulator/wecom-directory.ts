@@ -64,7 +64,12 @@ export class DirectorySim {
     const out = new Set([id]);
     for (let grew = true; grew; ) {
       grew = false;
-      for (const d of this.departments.values()) if (out.has(d.parentid) && !out.has(d.id)) (out.add(d.id), (grew = true));
+      for (const d of this.departments.values()) {
+        if (out.has(d.parentid) && !out.has(d.id)) {
+          out.add(d.id);
+          grew = true;
+        }
+      }
     }
     return out;
   }

@@ -21,7 +21,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { ROOT, freePort, getJson, numberArg, parseArgs, provisionHq, startSimulatorProcess } from './lib.mjs';
+import { ROOT, freePort, numberArg, parseArgs, provisionHq, startSimulatorProcess } from './lib.mjs';
 
 const require = createRequire(path.join(ROOT, 'package.json'));
 

@@ -129,7 +129,7 @@ export function staleReason(name) {
   return null;
 }
 
-function runNpmScript(script, log) {
+function runNpmScript(script) {
   return new Promise((resolve, reject) => {
     const env = { ...process.env };
     // Each tool picks its own production defaults for a one-off build; a NODE_ENV left in the
@@ -191,7 +191,7 @@ export async function ensureBuilt(names, { log = (m) => process.stderr.write(`${
     log(`${name}: building with \`npm run ${script}\` (${reason}) ...`);
     const startedAt = Date.now();
     try {
-      await runNpmScript(script, log);
+      await runNpmScript(script);
     } catch (err) {
       writeStamp(name, { ok: false, startedAt, finishedAt: Date.now() });
       throw err;

@@ -140,9 +140,7 @@ async function openMine(page: Page) {
 
 /** Read the member's check-in QR off the screen, as a scanner at the counter would. */
 async function readQr(page: Page, regId: number): Promise<string> {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const sharp = require('sharp') as typeof import('sharp');
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const jsQR = require('jsqr') as typeof import('jsqr').default;
   const img = byTestId(page, `reg-qr-${regId}`).locator('img');
   await img.waitFor();

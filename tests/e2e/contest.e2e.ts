@@ -49,7 +49,6 @@ beforeAll(async () => {
   server = await startServer();
   browser = await launchBrowser();
   photoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'contest-photos-'));
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const sharp = require('sharp') as typeof import('sharp');
   photos = [];
   for (const [i, color] of ['#c8381f', '#e0a030', '#3a7d44'].entries()) {

@@ -82,7 +82,6 @@ async function recreateMysqlDatabase(databaseUrl: string): Promise<void> {
   const url = new URL(databaseUrl);
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (!/^[A-Za-z0-9_]+$/.test(database)) throw new Error(`E2E_DATABASE_URL must name a database (got "${database}")`);
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const mysql = require('mysql2/promise') as typeof import('mysql2/promise');
   const conn = await mysql.createConnection({
     host: url.hostname,

@@ -27,7 +27,6 @@ interface Sql {
 /** The server's own database (fixtures no UI can make), SQLite or MariaDB. */
 async function openDb(): Promise<Sql> {
   if (server.databaseUrl) {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const mysql = require('mysql2/promise') as typeof import('mysql2/promise');
     const conn = await mysql.createConnection({ uri: server.databaseUrl, timezone: 'Z' });
     return {
@@ -38,7 +37,6 @@ async function openDb(): Promise<Sql> {
       close: () => conn.end(),
     };
   }
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const Database = require('better-sqlite3');
   const db = new Database(server.sqliteFile);
   const v = (x: unknown) => (x instanceof Date ? x.toISOString().replace('T', ' ').replace('Z', '') : typeof x === 'boolean' ? Number(x) : x);

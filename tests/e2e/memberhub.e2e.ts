@@ -93,7 +93,6 @@ async function issueJourneyCoupon(memberId: number): Promise<void> {
   const valid = new Date(now.getTime() + 7 * 86_400_000);
   const cols = ['idem_key', 'member_id', 'external_user_id', 'enrolment_id', 'title', 'amount_fen', 'min_spend_fen', 'valid_until', 'status', 'issued_at'];
   if (server.databaseUrl) {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const mysql = require('mysql2/promise') as typeof import('mysql2/promise');
     const conn = await mysql.createConnection(server.databaseUrl);
     try {
@@ -102,7 +101,6 @@ async function issueJourneyCoupon(memberId: number): Promise<void> {
       await conn.end();
     }
   } else {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const Database = require('better-sqlite3');
     const db = new Database(server.sqliteFile);
     const t = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
@@ -148,7 +146,6 @@ beforeAll(async () => {
   });
   recipeId = recipe.id;
   // the avatar photo the member picks
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const sharp = require('sharp') as typeof import('sharp');
   avatarFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hub-e2e-avatar-')), 'me.jpg');
   await sharp({ create: { width: 240, height: 240, channels: 3, background: '#d9834a' } }).jpeg().toFile(avatarFile);

@@ -77,7 +77,6 @@ export async function deployment(extra: Record<string, string> = {}): Promise<De
       encodingAESKey: creds.WECOM_ENCODING_AES_KEY,
     },
   });
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const mysql = require('mysql2/promise');
   const name = `prod_${randomBytes(5).toString('hex')}`;
   const admin = await mysql.createConnection(mysqlUrl);

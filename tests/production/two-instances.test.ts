@@ -23,7 +23,6 @@ afterAll(async () => {
 });
 
 async function leaseRuns(job: string): Promise<number> {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const mysql = require('mysql2/promise');
   const c = await mysql.createConnection(d.databaseUrl);
   try {

@@ -88,7 +88,6 @@ export async function waitFor(cond: () => boolean, what: string, timeoutMs = 300
 export function createHarness(): Harness {
   assertBuilt();
   delete g.wx; // webpackJsonp of a previous app lives on wx
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const simulate = require('miniprogram-simulate');
 
   const storage = new Map<string, unknown>();

@@ -1,35 +1,37 @@
-/** Times arrive as ISO-8601 UTC; people read them in Beijing time whatever the browser's zone. */
-const dateTime = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-const dateOnly = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
-
-function parts(fmt: Intl.DateTimeFormat, d: Date): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const p of fmt.formatToParts(d)) out[p.type] = p.value;
-  return out;
-}
+/**
+ * What people read and type in the browser pages: instants arrive as ISO-8601 UTC and are shown /
+ * entered as Beijing wall time whatever the browser's zone. The arithmetic is contracts/calendar.
+ */
+import { dayKey, formatDateTime as shanghaiDateTime, fromLocalInput, isValidInstant, toLocalInput } from '../../contracts/calendar';
 
 /** "2026-11-01 16:05" in Asia/Shanghai; '—' for missing or unparsable input. */
 export function formatDateTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '—';
-  const p = parts(dateTime, d);
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+  return iso && isValidInstant(iso) ? shanghaiDateTime(iso) : '—';
 }
 
 /** "2026-11-01" in Asia/Shanghai. */
 export function formatDate(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '—';
-  const p = parts(dateOnly, d);
-  return `${p.year}-${p.month}-${p.day}`;
+  return iso && isValidInstant(iso) ? dayKey(iso) : '—';
+}
+
+/** ISO UTC -> "YYYY-MM-DDTHH:mm" in Beijing time, the value a datetime-local input shows ('' when unparsable). */
+export function toShanghaiInput(iso: string | null | undefined): string {
+  return iso && isValidInstant(iso) ? toLocalInput(iso) : '';
+}
+
+/** "YYYY-MM-DDTHH:mm" read as Beijing time -> ISO UTC; null when incomplete or unparsable. */
+export function fromShanghaiInput(value: string | undefined | null): string | null {
+  if (!value || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) return null;
+  const d = fromLocalInput(value);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+/** Today's Shanghai date "YYYY-MM-DD". */
+export function shanghaiToday(now = new Date()): string {
+  return dayKey(now);
+}
+
+/** "10:00" of an ISO instant in Beijing time. */
+export function shanghaiClock(iso: string): string {
+  return toShanghaiInput(iso).slice(11);
 }

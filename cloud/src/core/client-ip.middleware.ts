@@ -5,7 +5,7 @@
  */
 import { Config, type IMiddleware, Middleware } from '@midwayjs/core';
 import type { Context, NextFunction } from '@midwayjs/koa';
-import proxyaddr = require('proxy-addr');
+import proxyaddr from 'proxy-addr';
 import type { AppEnv } from '../config/env';
 
 export function clientIpResolver(trusted: string[]): (req: Parameters<typeof proxyaddr>[0]) => string {

@@ -3,11 +3,12 @@
  * A domain marks a method of a singleton provider with `@PrivacyExport('section')`; identity's export
  * lists every section under `activity`. (Erasure goes through the MemberDeleted event instead.)
  */
+import type { ClassType } from '@midwayjs/core';
 import { type IMidwayContainer, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 
 export type PrivacyExporter = (memberId: number) => Promise<Array<Record<string, unknown>>>;
 
-const marked: Array<{ section: string; target: new (...args: any[]) => object; method: string }> = [];
+const marked: Array<{ section: string; target: ClassType<object>; method: string }> = [];
 
 export function PrivacyExport(section: string): MethodDecorator {
   return (target, key) => {

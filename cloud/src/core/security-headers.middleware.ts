@@ -10,7 +10,7 @@ import type { KoaHelmet } from 'koa-helmet';
 import type { AppEnv } from '../config/env';
 
 // the package is CommonJS (module.exports = function)
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- CommonJS default export
 const koaHelmet: KoaHelmet = require('koa-helmet');
 
 /** Where WeCom shows the sidebar from (desktop/mobile clients and the web version). */

@@ -6,6 +6,7 @@
  *   the next-best-offer rules need. Each domain fills only its own keys.
  * Works like PrivacyRegistry: the marked methods of singleton providers are wired once at start.
  */
+import type { ClassType } from '@midwayjs/core';
 import { type IMidwayContainer, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 
 export interface TimelineItem {
@@ -67,7 +68,7 @@ export function couponRule(c: { amountFen: number; minSpendFen: number }): strin
 
 export type FactsSource = (memberId: number, now: Date) => Promise<Partial<MemberFactSet>>;
 
-type Marked = { source: string; target: new (...args: any[]) => object; method: string };
+type Marked = { source: string; target: ClassType<object>; method: string };
 const timelineMarked: Marked[] = [];
 const factsMarked: Marked[] = [];
 

@@ -7,6 +7,7 @@
  * `columns` names the `table.column`s the method reads: a test checks that every column that looks
  * like it holds an image (url, file, photo, cover …) is covered by some source or listed as not one.
  */
+import type { ClassType } from '@midwayjs/core';
 import { ApplicationContext, type IMidwayContainer, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import type { EntityManager } from 'typeorm';
 import { FILES_PATH } from '../../../contracts/uploads';
@@ -18,7 +19,7 @@ export interface UploadRefs {
 
 export type UploadReferrer = () => Promise<UploadRefs>;
 
-const marked: Array<{ source: string; columns: string[]; target: new (...args: any[]) => object; method: string }> = [];
+const marked: Array<{ source: string; columns: string[]; target: ClassType<object>; method: string }> = [];
 
 export function ReferencesUploads(source: string, columns: string[]): MethodDecorator {
   return (target, key) => {

@@ -10,9 +10,9 @@ type Platform = PlatformCallRecord['platform'];
 
 /** The subset of Midway's ILogger we use, so plain tests can pass their own. */
 export interface PlatformLogger {
-  info(msg: any, ...args: any[]): void;
-  warn(msg: any, ...args: any[]): void;
-  error(msg: any, ...args: any[]): void;
+  info(msg: unknown, ...args: unknown[]): void;
+  warn(msg: unknown, ...args: unknown[]): void;
+  error(msg: unknown, ...args: unknown[]): void;
 }
 
 export const silentLogger: PlatformLogger = { info() {}, warn() {}, error() {} };
@@ -119,6 +119,7 @@ export async function requestPlatformJson<T = Record<string, unknown>>(
     finish('http', null, res.status);
     throw new PlatformUnavailableError(req.platform, req.api, 'http', `HTTP ${res.status}: ${text.slice(0, 120)}`, res.status);
   }
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any JSON object; the caller's T names its shape
   let body: any;
   try {
     body = JSON.parse(text);

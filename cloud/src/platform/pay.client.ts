@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- wechatpay-axios-plugin's chain client and answers are untyped */
 /**
  * WeChat Pay API v3 (JSAPI) behind a small interface, implemented with `wechatpay-axios-plugin`:
  * it signs every request with the merchant key, verifies every answer with the WeChat Pay public
@@ -7,6 +8,7 @@
 import { createHash } from 'crypto';
 import { Aes, Formatter, Rsa, Wechatpay } from 'wechatpay-axios-plugin';
 import { PlatformError } from './types';
+import { formatRfc3339Shanghai } from '../../../contracts/calendar';
 
 export interface PayGatewayConfig {
   baseUrl: string;
@@ -101,7 +103,7 @@ export function yuanToFen(text: string): number {
 
 /** RFC 3339 in Beijing time (time_expire). */
 function rfc3339(d: Date): string {
-  return `${new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
+  return formatRfc3339Shanghai(d);
 }
 
 function header(h: Record<string, string | string[] | undefined>, name: string): string {

@@ -8,10 +8,11 @@
  */
 import type { ReceiptDraft } from '../modules/purchases/rules';
 import { mulberry32 } from './demo-data';
+import { dayKey, dayStart, dayStartOfKey, shanghaiParts } from '../../../contracts/calendar';
 
 const DAY = 86_400_000;
 /** 春节 (Spring Festival) dates, UTC midnight of the Shanghai day: the peak is the 21 days before. */
-const SPRING_FESTIVALS = ['2025-01-29', '2026-02-17', '2027-02-06', '2028-01-26'].map((d) => Date.parse(`${d}T00:00:00+08:00`));
+const SPRING_FESTIVALS = ['2025-01-29', '2026-02-17', '2027-02-06', '2028-01-26'].map((d) => dayStartOfKey(d).getTime());
 
 type Item = [sku: string, name: string, category: string, fen: number];
 const BASE: Item[] = [
@@ -50,7 +51,7 @@ export function demoReceipts(storeId: number, shoppers: DemoShopper[], now: Date
   const rnd = mulberry32(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)];
   // whole days back from the Shanghai day before `now`
-  const today = Math.floor((now.getTime() + 8 * 3600_000) / DAY) * DAY - 8 * 3600_000;
+  const today = dayStart(now).getTime();
   const out: ReceiptDraft[] = [];
   let n = 0;
   const basket = (items: Item[], count: number) => {
@@ -72,7 +73,7 @@ export function demoReceipts(storeId: number, shoppers: DemoShopper[], now: Date
     const top = lines.reduce((best, l, i) => (l.amountFen > lines[best].amountFen ? i : best), 0);
     const discountFen = gross >= 10000 && lines[top].amountFen >= 2000 && rnd() < 0.2 ? 1000 : 0;
     if (discountFen) lines[top] = { ...lines[top], amountFen: lines[top].amountFen - discountFen };
-    const local = new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '');
+    const local = dayKey(at).replace(/-/g, '');
     out.push({
       channel: 'pos',
       storeId,
@@ -90,7 +91,7 @@ export function demoReceipts(storeId: number, shoppers: DemoShopper[], now: Date
     });
   };
   const peak = (day: number) => SPRING_FESTIVALS.some((f) => day < f && day >= f - 21 * DAY);
-  const weekday = (day: number) => new Date(day + 8 * 3600_000).getUTCDay();
+  const weekday = (day: number) => shanghaiParts(day).weekday;
   const rhythmFactor = (day: number) => ([0, 6].includes(weekday(day)) ? 1.6 : weekday(day) === 5 ? 1.2 : 0.8) * (peak(day) ? 2 : 1);
 
   for (const s of shoppers) {

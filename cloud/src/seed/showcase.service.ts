@@ -24,7 +24,7 @@ import { EventBus } from '../core/events/event-bus';
 import { ClassAdminService, type CreateClassInput } from '../modules/classes/admin.service';
 import { ClassDef } from '../modules/classes/entities/class-def.entity';
 import { RegistrationService } from '../modules/classes/registration.service';
-import { addDays, atLocalTime, shanghaiDate, shanghaiDayStart } from '../modules/classes/time';
+import { addDays, dayKey, dayStartOfKey, sameDayAt, shanghaiParts } from '../../../contracts/calendar';
 import { ContestService } from '../modules/contest/contest.service';
 import { Contest } from '../modules/contest/entities/contest.entity';
 import { EntryService } from '../modules/contest/entry.service';
@@ -389,13 +389,13 @@ export class ShowcaseService {
     const households = people.filter((p) => p.householdId !== null && !seen.has(p.householdId) && (seen.add(p.householdId), true));
     let cursor = 0;
     const nextMembers = (n: number) => households.slice(cursor, (cursor += n));
-    const tomorrow = shanghaiDate(addDays(now, 1));
-    const local = (days: number, hhmm: string) => atLocalTime(addDays(shanghaiDayStart(tomorrow), days), hhmm);
+    const tomorrow = dayKey(addDays(now, 1));
+    const local = (days: number, hhmm: string) => sameDayAt(addDays(dayStartOfKey(tomorrow), days), hhmm);
     const common = { priceFen: 0, registrationClosesMinutesBefore: 60, cancellationClosesMinutesBefore: 24 * 60, coverUrl: null, room: '二楼共享厨房' };
 
     // the next Wednesday (Shanghai calendar) at least a day away
     let wednesday = local(0, '09:30');
-    while (new Date(wednesday.getTime() + 8 * HOUR).getUTCDay() !== 3) wednesday = addDays(wednesday, 1);
+    while (shanghaiParts(wednesday).weekday !== 3) wednesday = addDays(wednesday, 1);
     // each class: its first start and length, then who registers for which session (in order, so
     // a second start that finds some classes there hands the same people to the missing ones)
     const plans: Array<{ fields: ClassPlanFields; start: Date; minutes: number; fill: Array<{ session: number; n: number; childAges?: number[] }> }> = [

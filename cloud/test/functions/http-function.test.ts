@@ -40,7 +40,6 @@ beforeAll(async () => {
   });
   const env: Record<string, string> = { NODE_ENV: 'test', SIMULATOR: '0', SEED_DEMO: '0', LOG_LEVEL: 'error', WECOM_API_BASE: `${sim.url}/wecom`, WECHAT_API_BASE: `${sim.url}/wechat` };
   if (process.env.TEST_MYSQL_URL) {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const mysql = require('mysql2/promise');
     const name = `fh_${randomBytes(6).toString('hex')}`;
     const admin = await mysql.createConnection(process.env.TEST_MYSQL_URL);

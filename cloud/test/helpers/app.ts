@@ -43,7 +43,6 @@ async function freshDatabase(): Promise<{ env: Record<string, string>; drop(): P
   const mysqlUrl = process.env.TEST_MYSQL_URL;
   if (mysqlUrl) {
     // mysql2 is a runtime dependency of the app; loaded only when a MySQL run is asked for
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const mysql = require('mysql2/promise');
     const name = `t_${randomBytes(6).toString('hex')}`;
     const admin = await mysql.createConnection(mysqlUrl);

@@ -7,7 +7,6 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { AddressInfo } from 'net';
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const S3rver = require('s3rver');
 
 export interface S3Handle {

@@ -155,7 +155,6 @@ test("another instance's lease: a manual run waits for it; the scheduler does no
 (process.env.TEST_MYSQL_URL ? test : test.skip)('MariaDB: the evaluation chosen as a deadlock victim is run again, not answered with a 500', async () => {
   const first = await newCustomer('死锁甲');
   const second = await newCustomer('死锁乙');
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const mysql = require('mysql2/promise');
   const url = process.env.DATABASE_URL!;
   const holder = await mysql.createConnection(url);

@@ -72,7 +72,6 @@ export interface Remote<T> {
 export function useRemote<T>(fetcher: () => Promise<T>, deps: DependencyList, enabled = true): Remote<T> {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
   const reload = useCallback(async () => {
     setError(null);
     try {
@@ -80,6 +79,7 @@ export function useRemote<T>(fetcher: () => Promise<T>, deps: DependencyList, en
     } catch (err) {
       setError(errorMessage(err));
     }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller names what the fetch depends on
   }, deps);
   useEffect(() => {
     if (enabled) void reload();

@@ -4,10 +4,11 @@ import { ensureLogin, openConsent } from '../../api/session';
 import { useSession } from '../../api/useSession';
 import { ROUTES } from '../../api/routes';
 import HubSections from './HubSections';
+import { shanghaiParts } from '@contracts/calendar';
 
 function greetingWord(now = new Date()): string {
   // Hour in Asia/Shanghai regardless of the device's zone.
-  const hour = (now.getUTCHours() + 8) % 24;
+  const { hour } = shanghaiParts(now);
   if (hour < 5) return '夜深了';
   if (hour < 11) return '早上好';
   if (hour < 13) return '中午好';

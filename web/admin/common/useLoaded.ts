@@ -41,7 +41,7 @@ export function useLoaded<T>(load: () => Promise<T>, deps: DependencyList): Load
     return () => {
       live = false;
     };
-    // the caller names what the load depends on, as with useEffect
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller names what the load depends on, as with useEffect
   }, deps);
 
   return { data, loading, error, cause };

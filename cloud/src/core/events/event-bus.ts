@@ -14,6 +14,7 @@
  * back as a whole and its events go through the one-by-one path above (so one bad event is
  * isolated and retried alone, exactly as before). Events of different types keep their order.
  */
+import type { ClassType } from '@midwayjs/core';
 import { type ILogger, type IMidwayContainer, Inject, Logger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager, In, IsNull, LessThan, MoreThan } from 'typeorm';
 import { Db, isUniqueViolation } from '../db';
@@ -24,7 +25,7 @@ export type EventHandler<T extends DomainEventType = DomainEventType> = (event: 
 
 interface Subscription {
   type: DomainEventType;
-  target: new (...args: any[]) => object;
+  target: ClassType<object>;
   method: string;
 }
 

@@ -7,6 +7,7 @@
  * database race (deadlock, lock-wait timeout, RetryTransaction) is simply run again under the same
  * lease, a few times, before it counts as failed.
  */
+import type { ClassType } from '@midwayjs/core';
 import * as os from 'os';
 import { randomBytes } from 'crypto';
 import { ApplicationContext, type ILogger, type IMidwayContainer, Inject, Logger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
@@ -35,7 +36,7 @@ export interface JobContext {
 }
 
 interface JobRegistration extends Required<JobOptions> {
-  target: new (...args: any[]) => object;
+  target: ClassType<object>;
   method: string;
 }
 

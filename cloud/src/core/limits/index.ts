@@ -148,7 +148,7 @@ export class RedisLimitStore implements LimitStore {
   readonly redis: import('ioredis').Redis;
 
   constructor(url: string, private readonly prefix = 'hub:') {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: ioredis loads only when REDIS_URL is set
     const { Redis } = require('ioredis') as typeof import('ioredis');
     this.redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
   }

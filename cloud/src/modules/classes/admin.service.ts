@@ -32,7 +32,8 @@ import { NoticeService } from './notice.service';
 import { ClassPaymentService } from './payment.service';
 import { RegistrationService, toDate } from './registration.service';
 import { ClassesSettings } from './settings';
-import { addMinutes, atLocalTime, isRealDate, seriesStarts, shanghaiDate, shanghaiDateTime, shanghaiDayStart, addDays } from './time';
+import { addDays, addMinutes, dayKey, dayStartOfKey, formatDateTime, isRealDay, sameDayAt } from '../../../../contracts/calendar';
+import { seriesStarts } from './series';
 import { retryingTransaction } from './tx';
 import { classSummary, emptyCounts, jsonArray, mean, opsSession, recurrenceOf, type StatusCounts } from './views';
 
@@ -273,9 +274,9 @@ export class ClassAdminService {
           let startsAt = new Date(s.startsAt);
           let endsAt = new Date(s.endsAt);
           if (patch.schedule) {
-            startsAt = atLocalTime(startsAt, patch.schedule.startTime);
+            startsAt = sameDayAt(startsAt, patch.schedule.startTime);
             endsAt = addMinutes(startsAt, patch.schedule.durationMinutes);
-            if (startsAt <= now) throw invalid('schedule.startTime', `${shanghaiDate(startsAt)} 这一场改到该时间已经过去，请单独调整`);
+            if (startsAt <= now) throw invalid('schedule.startTime', `${dayKey(startsAt)} 这一场改到该时间已经过去，请单独调整`);
           }
           await tx.update(ClassSession, { id: s.id }, { startsAt, endsAt, ...this.deadlines(cls, startsAt) });
         }
@@ -525,10 +526,10 @@ export class ClassAdminService {
           r.children,
           r.childAges.join('/'),
           r.shortCode,
-          r.checkedInAt ? shanghaiDateTime(new Date(r.checkedInAt)) : '',
+          r.checkedInAt ? formatDateTime(new Date(r.checkedInAt)) : '',
           r.checkedInBy ?? '',
           r.checkInMethod ? METHOD_LABELS[r.checkInMethod] : '',
-          shanghaiDateTime(new Date(r.registeredAt)),
+          formatDateTime(new Date(r.registeredAt)),
           r.stars ?? '',
           r.comment ?? '',
         ]
@@ -537,7 +538,7 @@ export class ClassAdminService {
       );
     });
     const s = roster.session;
-    const filename = `${s.title}-${shanghaiDateTime(new Date(s.startsAt)).replace(/[: ]/g, '')}-名单.csv`.replace(/[\\/"]/g, '_');
+    const filename = `${s.title}-${formatDateTime(new Date(s.startsAt)).replace(/[: ]/g, '')}-名单.csv`.replace(/[\\/"]/g, '_');
     // BOM so Excel opens UTF-8 Chinese correctly; CRLF line ends as Excel expects
     return { filename, body: `\uFEFF${lines.join('\r\n')}\r\n` };
   }
@@ -558,9 +559,9 @@ export class ClassAdminService {
   }
 
   async checkInSessions(staff: StaffPrincipal, q: { date?: string; storeId?: number }, now = new Date()) {
-    const date = q.date ?? shanghaiDate(now);
-    if (!isRealDate(date)) throw invalid('date', '日期不存在');
-    const start = shanghaiDayStart(date);
+    const date = q.date ?? dayKey(now);
+    if (!isRealDay(date)) throw invalid('date', '日期不存在');
+    const start = dayStartOfKey(date);
     const qb = this.db.manager
       .createQueryBuilder(ClassSession, 's')
       .where("s.status <> 'cancelled' AND s.starts_at >= :start AND s.starts_at < :end", { start, end: addDays(start, 1) })

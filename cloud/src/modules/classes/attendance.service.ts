@@ -14,7 +14,7 @@ import { ClassSession } from './entities/class-session.entity';
 import './events';
 import { RegistrationService } from './registration.service';
 import { ClassesSettings } from './settings';
-import { addDays, addMinutes } from './time';
+import { addDays, addMinutes } from '../../../../contracts/calendar';
 
 @Provide()
 @Scope(ScopeEnum.Singleton)

@@ -9,7 +9,7 @@ import { ClassRegistration } from './entities/class-registration.entity';
 import { ClassSession } from './entities/class-session.entity';
 import { IdentityLookup } from './identity-lookup';
 import { RegistrationService } from './registration.service';
-import { addDays, isRealDate, shanghaiDate, shanghaiDayStart } from './time';
+import { addDays, dayKey, dayStartOfKey, isRealDay } from '../../../../contracts/calendar';
 import { registrationOpen, sessionCard } from './views';
 
 @Provide()
@@ -25,9 +25,9 @@ export class CatalogService {
   registrations!: RegistrationService;
 
   async browse(memberId: number, q: { from?: string; days: number; storeId?: number; type?: string }, now = new Date()): Promise<{ items: SessionCard[] }> {
-    const from = q.from ?? shanghaiDate(now);
-    if (!isRealDate(from)) throw new AppError('VALIDATION_FAILED', undefined, [{ path: 'from', message: '日期不存在' }]);
-    const start = shanghaiDayStart(from);
+    const from = q.from ?? dayKey(now);
+    if (!isRealDay(from)) throw new AppError('VALIDATION_FAILED', undefined, [{ path: 'from', message: '日期不存在' }]);
+    const start = dayStartOfKey(from);
     const qb = this.db.manager
       .createQueryBuilder(ClassSession, 's')
       .innerJoin(ClassDef, 'c', 'c.id = s.class_id')

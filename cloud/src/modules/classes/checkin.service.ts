@@ -17,7 +17,7 @@ import { ClassSession } from './entities/class-session.entity';
 import './events';
 import { IdentityLookup } from './identity-lookup';
 import { ClassesSettings } from './settings';
-import { addMinutes } from './time';
+import { addMinutes } from '../../../../contracts/calendar';
 import { jsonArray } from './views';
 
 @Provide()

@@ -22,7 +22,7 @@ import { ClassSession } from './entities/class-session.entity';
 import './events';
 import { IdentityLookup } from './identity-lookup';
 import { ClassesSettings } from './settings';
-import { addMinutes, shanghaiDateTime } from './time';
+import { addMinutes, formatDateTime } from '../../../../contracts/calendar';
 
 /** thing.DATA values are at most 20 characters. */
 const thing = (s: string) => (s.length > 20 ? `${s.slice(0, 19)}…` : s);
@@ -173,7 +173,7 @@ export class NoticeService {
         page: `${CLASS_NOTICE_PAGE}?registrationId=${reg.id}`,
         data: {
           thing1: { value: thing(cls.title) },
-          time2: { value: shanghaiDateTime(new Date(session.startsAt)) },
+          time2: { value: formatDateTime(new Date(session.startsAt)) },
           thing3: { value: thing(place || '门店') },
           thing4: { value: thing(note) },
         },

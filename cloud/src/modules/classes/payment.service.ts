@@ -24,7 +24,7 @@ import { ClassSession } from './entities/class-session.entity';
 import './events';
 import { newTradeNo } from '../payment/trade-no';
 import { IdentityLookup } from './identity-lookup';
-import { shanghaiDate } from './time';
+import { dayKey } from '../../../../contracts/calendar';
 import { retryingTransaction, RetryTransaction } from './tx';
 
 /** WeChat Pay out_trade_no for one registration attempt: 6–32 letters and digits. */
@@ -78,7 +78,7 @@ export class ClassPaymentService {
       memberId,
       openid,
       amountFen: r.priceFen,
-      description: `活动报名-${c.title} ${shanghaiDate(dbDate(s.startsAt))}`,
+      description: `活动报名-${c.title} ${dayKey(dbDate(s.startsAt))}`,
       expiresAt: dbDate(r.payExpiresAt),
     });
     return { tradeNo: r.tradeNo, requestPayment: answer.requestPayment, simulatorCashierUrl: answer.simulatorCashierUrl };

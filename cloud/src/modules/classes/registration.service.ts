@@ -34,7 +34,7 @@ import { IdentityLookup } from './identity-lookup';
 import { RegistrationReads } from './registration-reads';
 import { NoticeService } from './notice.service';
 import { ClassPaymentService, newClassTradeNo, payWindowEnd } from './payment.service';
-import { addDays, shanghaiDate } from './time';
+import { addDays, dayKey } from '../../../../contracts/calendar';
 import { retryingTransaction, RetryTransaction } from './tx';
 import { jsonArray, sessionCard } from './views';
 
@@ -465,7 +465,7 @@ export class RegistrationService {
 
   /** Member-facing reason text for a block. */
   static blockReason(count: number, windowDays: number, until: Date): string {
-    return `${windowDays}天内有${count}次报名后未到场，${shanghaiDate(until)} 前暂不能报名活动`;
+    return `${windowDays}天内有${count}次报名后未到场，${dayKey(until)} 前暂不能报名活动`;
   }
 
   // ------------------------------------------------------------------ 「我的活动」

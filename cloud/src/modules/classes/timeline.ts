@@ -11,14 +11,14 @@ import { ClassDef } from './entities/class-def.entity';
 import { ClassRegistration } from './entities/class-registration.entity';
 import { ClassSession } from './entities/class-session.entity';
 import { RegistrationService } from './registration.service';
+import { formatMonthDayTime } from '../../../../contracts/calendar';
 
 /** A member's registrations worth looking at for facts (recent ones; older ones cannot be upcoming). */
 const FACT_ROWS = 200;
 
 /** 「12月3日 14:00」 in Asia/Shanghai (UTC+8, no DST). */
 function shanghaiShort(d: Date): string {
-  const l = new Date(d.getTime() + 8 * 3600_000);
-  return `${l.getUTCMonth() + 1}月${l.getUTCDate()}日 ${l.toISOString().slice(11, 16)}`;
+  return formatMonthDayTime(d);
 }
 
 @Provide()

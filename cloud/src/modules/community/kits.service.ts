@@ -18,6 +18,7 @@ import { Participation } from './entities/participation.entity';
 import { CommunityGroupService } from './groups.service';
 import { GroupSopService } from './sop.service';
 import { WeatherFeed, weatherSuggestions } from './weather';
+import { addDaysToKey, dayKey } from '../../../../contracts/calendar';
 
 const list = (json: string): string[] => {
   try {
@@ -244,8 +245,8 @@ export class KitService {
 
   /** Festivals and theme days from `from` (Beijing date) with their kits, and what the weather suggests. */
   async calendar(q: { from?: string; days: number }, now = new Date()) {
-    const from = q.from ?? new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-    const to = new Date(new Date(`${from}T00:00:00Z`).getTime() + q.days * 86_400_000).toISOString().slice(0, 10);
+    const from = q.from ?? dayKey(now);
+    const to = addDaysToKey(from, q.days);
     const rows = await this.db.manager.createQueryBuilder(CalendarDayRow, 'd').where('d.date >= :from AND d.date < :to', { from, to }).orderBy('d.date', 'ASC').getMany();
     const kits = await this.db.manager.find(Kit, { where: { status: 'published' }, order: { id: 'DESC' } });
     const byTitle = new Map<string, Kit>();

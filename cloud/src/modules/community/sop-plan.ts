@@ -3,10 +3,7 @@
  * message's latest occurrence was, and whether a message may go to a group now, later (after the
  * quiet hours) or not this week (the per-group weekly cap).
  */
-import { hhmmToMinutes, quietUntil, shanghaiDayStart, shanghaiWeekStart } from '../wecom/shanghai-time';
-
-const DAY_MS = 86_400_000;
-const OFFSET_MS = 8 * 3600_000;
+import { DAY_MS, dayStart, hhmmToMinutes, monthDayStart, quietUntil, shanghaiParts, weekStart } from '../../../../contracts/calendar';
 
 export interface SopSchedule {
   cadence: 'weekly' | 'monthly';
@@ -19,9 +16,9 @@ export interface SopSchedule {
 /** The latest occurrence at or before `now` (UTC instant of the Beijing slot). */
 export function latestSlot(s: SopSchedule, now: Date): Date {
   const minutes = hhmmToMinutes(s.time) * 60_000;
-  const today = shanghaiDayStart(now);
+  const today = dayStart(now);
   if (s.cadence === 'weekly') {
-    const weekday = ((new Date(today.getTime() + OFFSET_MS).getUTCDay() + 6) % 7) + 1; // 1..7
+    const weekday = ((shanghaiParts(today).weekday + 6) % 7) + 1; // 1..7
     let back = (weekday - (s.weekday ?? 1) + 7) % 7;
     let slot = new Date(today.getTime() - back * DAY_MS + minutes);
     if (slot > now) {
@@ -30,10 +27,9 @@ export function latestSlot(s: SopSchedule, now: Date): Date {
     }
     return slot;
   }
-  const local = new Date(now.getTime() + OFFSET_MS);
   const day = s.monthDay ?? 1;
-  let slot = new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), day) - OFFSET_MS + minutes);
-  if (slot > now) slot = new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth() - 1, day) - OFFSET_MS + minutes);
+  let slot = new Date(monthDayStart(now, day).getTime() + minutes);
+  if (slot > now) slot = new Date(monthDayStart(now, day, -1).getTime() + minutes);
   return slot;
 }
 
@@ -57,7 +53,7 @@ export function planGroupSend(at: Date, rules: SendRules, countInWeek: (weekStar
   const quiet = quietUntil(at, rules.quietStart, rules.quietEnd);
   const sendAt = quiet ?? at;
   if (rules.weeklyCap <= 0) return { kind: 'skip', reason: '该群已关闭群发（每周上限为 0）' };
-  const used = countInWeek(shanghaiWeekStart(sendAt));
+  const used = countInWeek(weekStart(sendAt));
   if (used >= rules.weeklyCap) return { kind: 'skip', reason: `本周群发已达上限（${rules.weeklyCap} 条）` };
   return { kind: 'send', at: sendAt, deferred: quiet !== null };
 }

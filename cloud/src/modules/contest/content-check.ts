@@ -90,7 +90,7 @@ function excerpt(text: string, index: number, length: number): string {
 
 const PHONE_PATTERNS: RegExp[] = [
   // mainland mobile, digits possibly split by spaces/dashes/dots: 138 1234 5678, 138-1234-5678
-  /(?<![\d])(?:\+?86[\s-]?)?1[3-9]\d(?:[\s.\-]?\d){8}(?![\d])/g,
+  /(?<![\d])(?:\+?86[\s-]?)?1[3-9]\d(?:[\s.-]?\d){8}(?![\d])/g,
   // landline with area code: 021-12345678, (0571)8888 8888
   /(?<![\d])\(?0\d{2,3}\)?[\s-]?\d{3,4}[\s-]?\d{4}(?![\d])/g,
   // 400/800 service numbers

@@ -27,7 +27,7 @@
  */
 import { ChainLimits } from '../../core/limits';
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { EntityManager, In, MoreThanOrEqual } from 'typeorm';
+import { In, MoreThanOrEqual } from 'typeorm';
 import type { AdminVote, VoteFlag } from '../../../../contracts/contest';
 import { Batcher } from '../../core/auth/batcher';
 import type { StaffPrincipal } from '../../core/auth/principal';
@@ -42,7 +42,7 @@ import { ContestVote } from './entities/vote.entity';
 import './events';
 import { FixedWindowLimiter, voteLimits } from './limits';
 import { TallyService, sqlTime } from './tally';
-import { shanghaiDay } from './time';
+import { dayKey } from '../../../../contracts/calendar';
 import { VoteEventRelay } from './vote-events';
 import { votingOpen } from './views';
 
@@ -150,7 +150,7 @@ export class VoteService {
     if (!contest || contest.status === 'draft') throw new AppError('NOT_FOUND');
     if (!votingOpen(contest, now)) throw new AppError('VOTING_CLOSED');
     if (meta.memberId === memberId) throw new AppError('OWN_ENTRY_VOTE');
-    const day = shanghaiDay(now);
+    const day = dayKey(now);
     const createdAt = accountCreatedAt ? accountCreatedAt.getTime() : await this.memberCreatedAt(memberId);
     const newAccount = createdAt >= contest.voteStartAt.getTime();
     const limit = contest.votesPerDay;
@@ -222,7 +222,7 @@ export class VoteService {
 
   async myVotes(memberId: number, contestId: number) {
     const c = await this.contests.findVisible(contestId);
-    const day = shanghaiDay(new Date());
+    const day = dayKey(new Date());
     const votes = await this.db.manager.find(ContestVote, { where: { memberId, contestId, day }, select: { id: true, entryId: true }, order: { id: 'ASC' } });
     // every vote of the day holds a slot, voided or not (voiding does not give the vote back)
     const used = votes.length;

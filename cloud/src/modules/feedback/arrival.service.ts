@@ -19,17 +19,16 @@ import { enqueueOutbound } from '../wecom/outbound';
 import { OutboundKick } from '../wecom/outbound-kick';
 import { MemberArrival, MemberPersonalisation, StaffShift } from './feedback.entity';
 import { People } from './people';
+import { dayKey, formatClock, shanghaiParts } from '../../../../contracts/calendar';
 
 const HOUR = 3600_000;
-const OFFSET = 8 * HOUR;
 /** How long an arrival stays in the sidebar's 「刚到店」. */
 export const RECENT_HOURS = 3;
 export const VIA_LABELS: Record<MemberArrival['via'], string> = { member_code: '出示会员码', checkin: '课程签到', pickup: '到店提货' };
 
 /** Beijing date, ISO weekday (1 = Monday) and HH:mm of an instant. */
 export function beijingClock(d: Date): { day: string; weekday: number; hm: string } {
-  const l = new Date(d.getTime() + OFFSET);
-  return { day: l.toISOString().slice(0, 10), weekday: ((l.getUTCDay() + 6) % 7) + 1, hm: l.toISOString().slice(11, 16) };
+  return { day: dayKey(d), weekday: ((shanghaiParts(d).weekday + 6) % 7) + 1, hm: formatClock(d) };
 }
 
 /** Who of the roster is on shift at `now` (pure). */

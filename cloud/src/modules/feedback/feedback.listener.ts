@@ -17,12 +17,9 @@ import { ArrivalService } from './arrival.service';
 import { ChurnService } from './churn.service';
 import { FeedbackService } from './feedback.service';
 import { SignalRecorder } from './signals';
+import { formatMonthDay } from '../../../../contracts/calendar';
 
-const OFFSET = 8 * 3600_000;
-const md = (d: Date) => {
-  const l = new Date(d.getTime() + OFFSET);
-  return `${l.getUTCMonth() + 1}月${l.getUTCDate()}日`;
-};
+const md = formatMonthDay;
 const dateOr = (s: string | undefined, fallback: Date) => {
   const d = s ? new Date(s) : fallback;
   return Number.isNaN(d.getTime()) ? fallback : d;

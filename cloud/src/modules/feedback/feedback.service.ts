@@ -21,19 +21,17 @@ import { classify, DEFAULT_RULES } from './classifier';
 import { FeedbackItem, FeedbackPrompt, FeedbackSettings, type FeedbackSource } from './feedback.entity';
 import { People } from './people';
 import { SignalRecorder } from './signals';
+import { monthKey, weekKey } from '../../../../contracts/calendar';
 
 const DAY = 86_400_000;
 const HOUR = 3600_000;
-const OFFSET = 8 * HOUR;
 export const PROMPT_DAYS = 14;
 
 /** Monday of the Beijing week of `d`, as YYYY-MM-DD. */
 export function beijingWeek(d: Date): string {
-  const local = new Date(d.getTime() + OFFSET);
-  const dow = (local.getUTCDay() + 6) % 7;
-  return new Date(local.getTime() - dow * DAY).toISOString().slice(0, 10);
+  return weekKey(d);
 }
-export const beijingMonth = (d: Date) => new Date(d.getTime() + OFFSET).toISOString().slice(0, 7);
+export const beijingMonth = (d: Date) => monthKey(d);
 
 export function npsOf(scores: number[]): { responses: number; promoters: number; passives: number; detractors: number; nps: number } {
   const promoters = scores.filter((s) => s >= 9).length;

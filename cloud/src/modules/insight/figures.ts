@@ -5,6 +5,7 @@
  */
 
 export const DAY_MS = 86_400_000;
+import { dayKey } from '../../../../contracts/calendar';
 
 export type HouseholdKind = 'with_children' | 'adults';
 
@@ -357,9 +358,7 @@ export interface DayPoint {
 }
 
 /** Shanghai day (YYYY-MM-DD) of an instant. */
-export function shanghaiDay(t: Date): string {
-  return new Date(t.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
+export const shanghaiDay: (t: Date) => string = dayKey;
 
 /** One point per Shanghai day of the period: distinct active members, new members, net spend. */
 export function dailySeries(f: ScopeFacts, p: Period): DayPoint[] {

@@ -30,8 +30,8 @@ import {
 } from './figures';
 import { InsightActivity, InsightContact, InsightMember, InsightPurchase, InsightSettingsRow, InsightSnapshot } from './insight.entity';
 import { communityRoi, WINDOW_DAYS } from './roi';
+import { dayStartOfKey } from '../../../../contracts/calendar';
 
-const OFFSET = 8 * 3600_000;
 /** A snapshot younger than this is served as is. */
 export const SNAPSHOT_FRESH_MS = 10 * 60_000;
 /** The dashboard's default period: the last 30 Shanghai days including today. */
@@ -45,10 +45,7 @@ export interface InsightScope {
   ownerId?: number;
 }
 
-export function dayStart(day: string): Date {
-  const [y, m, d] = day.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d) - OFFSET);
-}
+export const dayStart = dayStartOfKey;
 
 /** [from, to) of an inclusive range of Shanghai days. */
 export function periodOf(from: string, to: string): Period {

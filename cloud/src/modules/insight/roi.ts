@@ -98,8 +98,13 @@ export function communityRoi(members: FactMember[], purchases: FactPurchase[], a
     let s = sums.get(b.memberId);
     if (!s) sums.set(b.memberId, (s = { vb: 0, va: 0, sb: 0, sa: 0 }));
     const isBefore = t < anchor;
-    if (b.totalFen > 0) isBefore ? s.vb++ : s.va++;
-    isBefore ? (s.sb += b.totalFen) : (s.sa += b.totalFen);
+    if (isBefore) {
+      if (b.totalFen > 0) s.vb++;
+      s.sb += b.totalFen;
+    } else {
+      if (b.totalFen > 0) s.va++;
+      s.sa += b.totalFen;
+    }
   }
   const months = WINDOW_DAYS / 30;
   const cells = new Map<string, { t: Unit[]; c: Unit[] }>();

@@ -15,12 +15,11 @@ import '../classes/events';
 import { OutboundKick } from '../wecom/outbound-kick';
 import { enqueueOutbound } from '../wecom/outbound';
 import { JourneyCustomer } from './entities/journey-customer.entity';
+import { formatMonthDayTime } from '../../../../contracts/calendar';
 
-const OFFSET_MS = 8 * 3_600_000;
 /** 「12月3日 14:00」 in Asia/Shanghai. */
 export function shanghaiWhen(iso: string): string {
-  const t = new Date(new Date(iso).getTime() + OFFSET_MS);
-  return `${t.getUTCMonth() + 1}月${t.getUTCDate()}日 ${t.toISOString().slice(11, 16)}`;
+  return formatMonthDayTime(iso);
 }
 
 export function cancelledNotice(classTitle: string, startsAt: string): string {

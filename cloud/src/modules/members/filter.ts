@@ -1,17 +1,14 @@
 /** Pure pieces of the member list: Shanghai day bounds and the export's phone masking per role. */
 import type { StaffRole } from '../../../../contracts/route';
+import { dayRangeOfKey, dayStartOfKey } from '../../../../contracts/calendar';
 
-const OFFSET = 8 * 3600_000;
 
 /** The UTC instant a Shanghai day 'YYYY-MM-DD' starts. */
-export function shanghaiDayStart(day: string): Date {
-  const [y, m, d] = day.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d) - OFFSET);
-}
+export const shanghaiDayStart = dayStartOfKey;
 
 /** [from, to) in UTC for an inclusive range of Shanghai days; either end may be open. */
 export function joinedRange(from?: string, to?: string): { from: Date | null; to: Date | null } {
-  return { from: from ? shanghaiDayStart(from) : null, to: to ? new Date(shanghaiDayStart(to).getTime() + 86_400_000) : null };
+  return { from: from ? shanghaiDayStart(from) : null, to: to ? dayRangeOfKey(to).end : null };
 }
 
 /**

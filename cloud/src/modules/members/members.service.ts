@@ -24,6 +24,7 @@ import { TagService } from '../tags/tag.service';
 import { WecomContactService } from '../wecom/wecom-contact.service';
 import { exportPhone, joinedRange } from './filter';
 import { MemberSegment } from './segment.entity';
+import { formatDateTime } from '../../../../contracts/calendar';
 
 export const EXPORT_MAX_ROWS = 10_000;
 
@@ -304,5 +305,5 @@ export class MembersService {
 
 /** 「2026-12-05 14:03」 in Asia/Shanghai. */
 function shanghai(isoTime: string): string {
-  return new Date(Date.parse(isoTime) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+  return formatDateTime(isoTime);
 }

@@ -2,6 +2,7 @@
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { Job, type JobContext } from '../../core/jobs';
 import { PaymentService } from './payment.service';
+import { addDaysToKey, dayKey } from '../../../../contracts/calendar';
 
 @Provide()
 @Scope(ScopeEnum.Singleton)
@@ -17,7 +18,7 @@ export class PaymentJobs {
   /** WeChat Pay publishes a day's bill from about 10:00 the next day (Beijing). */
   @Job({ name: 'payment.trade-bill', cron: '30 10 * * *', leaseSeconds: 600 })
   async tradeBill(ctx: JobContext) {
-    const yesterday = new Date(ctx.now().getTime() + 8 * 3600_000 - 24 * 3600_000).toISOString().slice(0, 10);
+    const yesterday = addDaysToKey(dayKey(ctx.now()), -1);
     return this.payments.reconcileBill(yesterday);
   }
 }

@@ -18,6 +18,7 @@ import { PlatformError } from '../../platform/types';
 import './events';
 import { type BillDiffKind, PayBillDiff, PayNotification, type PayPurpose, PayRefund, PayTransaction } from './payment.entity';
 import { PaySettings } from './settings';
+import { dayRangeOfKey } from '../../../../contracts/calendar';
 
 export interface PrepayRequest {
   purpose: PayPurpose;
@@ -61,8 +62,8 @@ export interface BillReconciliation {
 
 /** Asia/Shanghai day [start, end) in UTC. */
 export function shanghaiDayRange(date: string): [Date, Date] {
-  const start = new Date(`${date}T00:00:00+08:00`);
-  return [start, new Date(start.getTime() + 24 * 3600_000)];
+  const { start, end } = dayRangeOfKey(date);
+  return [start, end];
 }
 
 @Provide()

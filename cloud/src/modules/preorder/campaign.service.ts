@@ -16,6 +16,7 @@ import { PreorderIdentity } from './identity-lookup';
 import { OrderService } from './order.service';
 import { PreorderCampaign, PreorderItem, PreorderOrder, PreorderSlot, type StoredLine } from './preorder.entity';
 import { beijingTime, recommend } from './rules';
+import { formatDateTime } from '../../../../contracts/calendar';
 
 /** The ledger's sku of a pre-order line (order.service books `preorder-item-<id>`). */
 const PREORDER_SKU = /^preorder-item-(\d+)$/;
@@ -305,7 +306,7 @@ export class CampaignService {
       { header: '核销时间', key: 'picked', width: 20 },
       { header: '核销人', key: 'by', width: 10 },
     ];
-    const bj = (s: string | null) => (s ? new Date(new Date(s).getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ') : '');
+    const bj = (s: string | null) => (s ? formatDateTime(s) : '');
     for (const o of views) {
       ws.addRow({
         orderNo: o.orderNo,

@@ -14,13 +14,13 @@ import { enqueueOutbound } from '../wecom/outbound';
 import { OutboundKick } from '../wecom/outbound-kick';
 import { OrderService } from './order.service';
 import { PreorderOrder, PreorderSlot } from './preorder.entity';
+import { formatMonthDayTime } from '../../../../contracts/calendar';
 
 const idemKey = (orderNo: string) => `preorder-noshow:${orderNo}`;
 
 /** 「2月5日 10:00」 in Beijing time. */
 function when(d: Date): string {
-  const l = new Date(d.getTime() + 8 * 3600_000);
-  return `${l.getUTCMonth() + 1}月${l.getUTCDate()}日 ${l.toISOString().slice(11, 16)}`;
+  return formatMonthDayTime(d);
 }
 
 @Provide()

@@ -2,6 +2,7 @@
  * Pure decisions of the pre-order domain (unit-tested without a database).
  */
 import type { OrderStatusValue } from './preorder.entity';
+import { atLocalTime, dayKey } from '../../../../contracts/calendar';
 
 export interface RecommendInput {
   /** `text`: what the item is made of, searched for what the member buys (name, contents, description). */
@@ -89,11 +90,7 @@ export function mergeLines(lines: Array<{ itemId: number; qty: number }>): Array
 }
 
 /** The Asia/Shanghai calendar day of an instant. */
-export function shanghaiDay(d: Date): string {
-  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
+export const shanghaiDay: (d: Date) => string = dayKey;
 
 /** A Beijing wall-clock time on a day, as a UTC instant. */
-export function beijingTime(day: string, hm: string): Date {
-  return new Date(`${day}T${hm}:00+08:00`);
-}
+export const beijingTime: (day: string, hm: string) => Date = atLocalTime;

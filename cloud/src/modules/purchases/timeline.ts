@@ -5,14 +5,14 @@
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager, In, MoreThan } from 'typeorm';
-import { Db, iso } from '../../core/db';
+import { Db } from '../../core/db';
 import { OnEvent } from '../../core/events/event-bus';
 import type { DeliveredEvent } from '../../core/events/types';
 import { PrivacyExport } from '../../core/privacy';
 import { MemberFacts, type MemberFactSet, MemberTimeline, type TimelineItem } from '../../core/timeline';
 import { CHANNEL_LABELS } from '../../../../contracts/purchases';
 import { MemberCode, Receipt, ReceiptLine } from './receipt.entity';
-import { PurchasesService, splitCodes } from './purchases.service';
+import { PurchasesService } from './purchases.service';
 
 const DAY = 86_400_000;
 export const RECENT_PURCHASE_DAYS = 14;

@@ -22,6 +22,7 @@ import { Db } from '../../core/db';
 import { MemberService } from '../identity/member.service';
 import { ReferralAttribution, ReferralReward, ReferralShare, ReferralTouch } from './referral.entity';
 import { kFactor, weekOf, weekStart } from './rules';
+import { dayKey, formatDateTime } from '../../../../contracts/calendar';
 
 const WEEK = 7 * 86_400_000;
 
@@ -134,7 +135,7 @@ export class ReferralReportService {
       for (const row of rows) ws.addRow(row);
       ws.columns.forEach((c) => (c.width = 16));
     };
-    const bj = (iso: string | null) => (iso ? new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ') : '');
+    const bj = (iso: string | null) => (iso ? formatDateTime(iso) : '');
     sheet(
       '每周来源',
       ['周（周一）', ...SOURCES.map((s) => SOURCE_LABELS[s]), '新会员', '被推荐新会员', 'K因子'],
@@ -157,7 +158,7 @@ export class ReferralReportService {
       ['会员ID', '会员', '来源', '推荐人', '详情', '注册时间', '转化时间', '奖励', '说明'],
       r.attributions.map((a) => [a.memberId, a.memberName, SOURCE_LABELS[a.source], a.referrerName, a.detail, bj(a.registeredAt), bj(a.convertedAt), a.reward ? REWARD_STATUS_LABELS[a.reward] : '', a.note]),
     );
-    const stamp = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const stamp = dayKey(Date.now());
     return { filename: `推荐报表-${stamp}.xlsx`, body: Buffer.from(await wb.xlsx.writeBuffer()) };
   }
 }

@@ -4,6 +4,7 @@
  * patterns hold a reward for review, Beijing weeks and the K-factor.
  */
 import type { ConversionKind, Exclusion, HoldReason, ReferralRules, ReferralSource } from '../../../../contracts/referral';
+import { dayStartOfKey, weekKey } from '../../../../contracts/calendar';
 
 const DAY = 86_400_000;
 
@@ -103,19 +104,11 @@ export function conversionCounts(kind: ConversionKind, r: ReferralRules): boolea
   return r.conversions.includes(kind);
 }
 
-const OFFSET = 8 * 3600_000;
-
 /** The Beijing Monday (YYYY-MM-DD) of the week `d` falls in. */
-export function weekOf(d: Date): string {
-  const local = new Date(d.getTime() + OFFSET);
-  const back = (local.getUTCDay() + 6) % 7;
-  return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() - back)).toISOString().slice(0, 10);
-}
+export const weekOf: (d: Date) => string = weekKey;
 
 /** UTC instant where the Beijing week starting `monday` begins. */
-export function weekStart(monday: string): Date {
-  return new Date(Date.parse(`${monday}T00:00:00Z`) - OFFSET);
-}
+export const weekStart: (monday: string) => Date = dayStartOfKey;
 
 /** Referred new members of a week per member who existed at its start (3 decimals). */
 export function kFactor(referred: number, base: number): number {

@@ -15,7 +15,7 @@ import type { DeliveredEvent } from '../../core/events/types';
 import '../purchases/events';
 import { bulkInsert, type BulkValue } from '../wecom/bulk-insert';
 import { WecomDirectory } from '../wecom/directory.service';
-import { shanghaiDateKey } from '../wecom/shanghai-time';
+import { dayKey } from '../../../../contracts/calendar';
 import { MemberRfm, RfmOrder, RfmSettings, RfmStoreCuts } from './rfm-order.entity';
 import { DEFAULT_RFM_THRESHOLDS, RFM_TIERS, type RfmRow, type RfmTier, type Scored, scoreStore } from './rfm.rules';
 import { TagSyncService } from './tag-sync.service';
@@ -138,7 +138,7 @@ export class RfmService {
         if (!moves.length) return;
         const contacts = await this.directory.contactsOfMembers(moves.map((m) => m.memberId));
         const move = new Map(moves.map((m) => [m.memberId, m]));
-        const day = shanghaiDateKey(now);
+        const day = dayKey(now);
         for (const c of contacts) {
           const m = move.get(c.memberId)!;
           // remove every other tier (an earlier push may have been missed), add the current one

@@ -140,7 +140,7 @@ export class ConfiguredFileStorage implements FileStorage {
   init(): void {
     const settings = loadStorageSettings(process.env, this.env.NODE_ENV);
     if (settings.kind === 's3') {
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: the S3 SDK loads only when configured
       const { S3FileStorage } = require('./s3-storage') as typeof import('./s3-storage');
       this.impl = new S3FileStorage(settings.s3);
       this.kind = 's3';

@@ -17,7 +17,7 @@ import { ChannelKind, WecomChannel, channelWelcome, jsonList } from './channel.e
 import { WecomDirectory } from './directory.service';
 import { enqueueOutbound, type OutboundHandler } from './outbound';
 import { OutboundKick } from './outbound-kick';
-import { shanghaiDayStart } from './shanghai-time';
+import { dayStart } from '../../../../contracts/calendar';
 import { WecomContact } from './wecom-contact.entity';
 
 export const REFERRAL_STATE_PREFIX = 'ref_';
@@ -275,7 +275,7 @@ export class ChannelService {
   async stats(ids: number[], now: Date): Promise<Map<number, ChannelView['stats']>> {
     const out = new Map<number, ChannelView['stats']>();
     if (!ids.length) return out;
-    const today = shanghaiDayStart(now);
+    const today = dayStart(now);
     const weekAgo = new Date(now.getTime() - 7 * DAY);
     const rows: Array<Record<string, unknown>> = await this.db.manager
       .createQueryBuilder(ChannelAdd, 'a')
@@ -418,7 +418,7 @@ export class ChannelService {
       .createQueryBuilder(ChannelAdd, 'a')
       .select('a.user_id', 'userId')
       .addSelect('COUNT(*)', 'n')
-      .where('a.channel_id = :id AND a.added_at >= :day', { id: c.id, day: shanghaiDayStart(now) })
+      .where('a.channel_id = :id AND a.added_at >= :day', { id: c.id, day: dayStart(now) })
       .groupBy('a.user_id')
       .getRawMany();
     const count = new Map(rows.map((r) => [r.userId, Number(r.n)]));

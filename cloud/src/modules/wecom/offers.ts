@@ -5,6 +5,7 @@
  * (拉票): the contest rules forbid rewarding shares or votes, so a contest offer only invites an entry.
  */
 import { couponRule, type MemberFactSet } from '../../core/timeline';
+import { dayNumber, formatClock, formatMonthDay } from '../../../../contracts/calendar';
 
 export interface Offer {
   key: OfferKey;
@@ -35,7 +36,6 @@ export interface OfferInput {
 }
 
 const DAY = 86_400_000;
-const OFFSET = 8 * 3600_000; // Asia/Shanghai, no DST
 export const MAX_OFFERS = 3;
 export const QUIET_DAYS = 30;
 export const NO_SHOW_RECENT_DAYS = 14;
@@ -43,11 +43,9 @@ export const NEW_MEMBER_DAYS = 30;
 /** A picked-up pre-order is worth asking about for this long. */
 export const PICKUP_FEEDBACK_DAYS = 3;
 
-const local = (d: Date) => new Date(d.getTime() + OFFSET);
-const dayIndex = (d: Date) => Math.floor(local(d).getTime() / DAY);
-const hm = (d: Date) => local(d).toISOString().slice(11, 16);
-/** 「12月3日」 in Shanghai. */
-const md = (d: Date) => `${local(d).getUTCMonth() + 1}月${local(d).getUTCDate()}日`;
+const dayIndex = dayNumber;
+const hm = formatClock;
+const md = formatMonthDay;
 
 /** 「今天 14:00」/「明天 14:00」/「12月3日 14:00」 relative to `now`, in Shanghai. */
 function when(at: Date, now: Date): string {

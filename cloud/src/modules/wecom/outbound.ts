@@ -21,7 +21,7 @@ import { PlatformError, PlatformUnavailableError } from '../../platform/types';
 import { bulkInsert, type BulkValue } from './bulk-insert';
 import { WecomOutbound } from './outbound.entity';
 
-export interface OutboundHandler<P = any> {
+export interface OutboundHandler<P = unknown> {
   /** true when sending twice has the same effect as once. */
   idempotent: boolean;
   send(payload: P, row: WecomOutbound): Promise<unknown>;

@@ -2,34 +2,20 @@
  * Display helpers of the classes subpackage. Sessions carry UTC instants; members read them as
  * Asia/Shanghai calendar days and clock times (fixed +08:00: China has no daylight saving).
  */
+import { addDaysToKey, dayKey, formatClock, formatMonthDayTime, weekdayName, weekdayOfKey } from '@contracts/calendar';
 import { CLASS_TYPE_LABELS, REGISTRATION_STATUS_LABELS, type ClassType, type RegistrationStatus } from '@contracts/classes';
 
-const OFFSET_MS = 8 * 60 * 60 * 1000;
-const DAY_MS = 24 * 60 * 60 * 1000;
-const WEEKDAYS = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** The Shanghai wall clock of an instant, read through the UTC getters. */
-function shanghai(d: Date): Date {
-  return new Date(d.getTime() + OFFSET_MS);
-}
 
 /** "2026-11-26": the Shanghai calendar day of an instant (default: now). */
 export function ymdOf(at: Date | string = new Date()): string {
-  const d = shanghai(typeof at === 'string' ? new Date(at) : at);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  return dayKey(at);
 }
 
 /** A calendar day plus n days ("2026-11-30" + 2 = "2026-12-02"). */
-export function addDays(ymd: string, n: number): string {
-  const [y, m, d] = ymd.split('-').map(Number);
-  const t = new Date(Date.UTC(y, m - 1, d) + n * DAY_MS);
-  return `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
-}
+export const addDays: (ymd: string, n: number) => string = addDaysToKey;
 
 export function weekdayOf(ymd: string): string {
-  const [y, m, d] = ymd.split('-').map(Number);
-  return WEEKDAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()];
+  return weekdayName(weekdayOfKey(ymd));
 }
 
 /** Chip text for a day: 今天 / 明天 / 周三, with "11/26" below. */
@@ -47,8 +33,7 @@ export function dayTitle(ymd: string): string {
 
 /** "10:00" in Shanghai. */
 export function clock(iso: string): string {
-  const d = shanghai(new Date(iso));
-  return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+  return formatClock(iso);
 }
 
 /** "11月26日 周三 10:00–11:30" (the end's day is named when it differs). */
@@ -61,8 +46,7 @@ export function sessionWhen(startsAt: string, endsAt: string): string {
 
 /** "11月25日 10:00" — for deadlines. */
 export function shortDateTime(iso: string): string {
-  const [, m, d] = ymdOf(iso).split('-').map(Number);
-  return `${m}月${d}日 ${clock(iso)}`;
+  return formatMonthDayTime(iso);
 }
 
 export function priceText(fen: number): string {

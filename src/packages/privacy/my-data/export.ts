@@ -3,10 +3,10 @@
  * to get a file out of a mini-program); if sharing is unavailable or fails, copy to the clipboard.
  */
 import Taro from '@tarojs/taro';
+import { dayKey } from '@contracts/calendar';
 
 export function exportFileName(now = new Date()): string {
-  const d = new Date(now.getTime() + 8 * 3600 * 1000); // Asia/Shanghai date for the name
-  const ymd = `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}${String(d.getUTCDate()).padStart(2, '0')}`;
+  const ymd = dayKey(now).replace(/-/g, ''); // Asia/Shanghai date for the name
   return `my-data-${ymd}.json`;
 }
 

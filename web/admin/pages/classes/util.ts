@@ -7,26 +7,7 @@ import { CLASS_TYPE_LABELS, REGISTRATION_STATUS_LABELS, type ClassType, type Not
 import { ApiError } from '../../../shared/api';
 import { TOKEN_KEY } from '../../auth';
 
-const OFFSET_MS = 8 * 60 * 60 * 1000;
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** ISO instant -> "YYYY-MM-DDTHH:mm" in Shanghai (for <input type="datetime-local">). */
-export function toShanghaiInput(iso: string): string {
-  const d = new Date(new Date(iso).getTime() + OFFSET_MS);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
-}
-
-/** "YYYY-MM-DDTHH:mm" read as Shanghai time -> ISO UTC; null when incomplete. */
-export function fromShanghaiInput(value: string | undefined | null): string | null {
-  if (!value || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) return null;
-  const d = new Date(`${value}:00+08:00`);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
-}
-
-/** Today's Shanghai date "YYYY-MM-DD". */
-export function shanghaiToday(now = new Date()): string {
-  return toShanghaiInput(now.toISOString()).slice(0, 10);
-}
+export { fromShanghaiInput, shanghaiToday, toShanghaiInput } from '../../../shared/time';
 
 export function typeLabel(t: ClassType): string {
   return CLASS_TYPE_LABELS[t] ?? t;

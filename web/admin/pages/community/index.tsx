@@ -12,6 +12,7 @@ import { SopTasksPage } from './SopTasks';
 import { KitsPage } from './Kits';
 import { PanelPage } from './Panel';
 import { CommunitySettingsPage } from './Settings';
+import { fromLocalInput } from '../../../../contracts/calendar';
 
 const TABS = [
   { key: '', label: '客户群' },
@@ -43,7 +44,7 @@ export function CommunitySection() {
 
 /** A datetime-local value (Beijing wall time) as an ISO instant. */
 export function beijingToIso(local: string): string {
-  return new Date(`${local}:00+08:00`).toISOString();
+  return fromLocalInput(local).toISOString();
 }
 
 export const WEEKDAYS = ['一', '二', '三', '四', '五', '六', '日'];

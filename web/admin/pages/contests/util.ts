@@ -7,33 +7,8 @@ import { MAX_UPLOAD_BYTES, UPLOAD_FIELD, uploadStaffImage, type UploadedImage } 
 import { ApiError, errorMessage, tokenStore } from '../../../shared/api';
 import { TOKEN_KEY } from '../../auth';
 
-const SHANGHAI = 'Asia/Shanghai';
-const wallClock = new Intl.DateTimeFormat('en-CA', {
-  timeZone: SHANGHAI,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-
-/** ISO UTC -> "YYYY-MM-DDTHH:mm" in Beijing time, the value a datetime-local input shows. */
-export function toLocalInput(iso: string | null | undefined): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  const p: Record<string, string> = {};
-  for (const part of wallClock.formatToParts(d)) p[part.type] = part.value;
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
-}
-
-/** "YYYY-MM-DDTHH:mm" read as Beijing time (China has no DST) -> ISO UTC; null when unparsable. */
-export function fromLocalInput(value: string): string | null {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) return null;
-  const d = new Date(`${value}:00+08:00`);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
-}
+/** Beijing wall clock <-> UTC for the datetime-local inputs (shared/time). */
+export { toShanghaiInput as toLocalInput, fromShanghaiInput as fromLocalInput } from '../../../shared/time';
 
 /** Upload one image as staff (contest cover): multipart POST, answer as in contracts/uploads.ts. */
 export async function uploadCover(file: File): Promise<UploadedImage> {

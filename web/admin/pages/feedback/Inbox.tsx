@@ -116,7 +116,7 @@ function FeedbackDrawer({ id, onClose, onChanged }: { id: number; onClose: () =>
           <Descriptions column={1} size="small" bordered>
             <Descriptions.Item label="会员">{f.memberName ? `${f.memberName}（${f.memberTier}）` : '—'}</Descriptions.Item>
             <Descriptions.Item label="来源">{F.SOURCE_LABELS[f.source]}{f.title ? ` · ${f.title}` : ''}</Descriptions.Item>
-            <Descriptions.Item label="评分">{stars(f.rating)}{f.recommend !== null ? `　推荐意愿 ${f.recommend}/10` : ''}</Descriptions.Item>
+            <Descriptions.Item label="评分">{stars(f.rating)}{f.recommend !== null ? `\u3000推荐意愿 ${f.recommend}/10` : ''}</Descriptions.Item>
             <Descriptions.Item label="内容">{f.comment ?? '（无文字）'}</Descriptions.Item>
             {f.photos.length > 0 && (
               <Descriptions.Item label="照片">

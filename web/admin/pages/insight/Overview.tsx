@@ -17,6 +17,7 @@ import { useAuth, useStaff } from '../../auth';
 import { useLoaded } from '../../common/useLoaded';
 import { errorMessage } from '../../../shared/api';
 import { downloadWithToken } from '../classes/util';
+import { shanghaiToday as shanghaiDay } from '../../../shared/time';
 
 const Charts = {
   TrendChart: lazy(() => import('./Charts').then((m) => ({ default: m.TrendChart }))),
@@ -116,7 +117,7 @@ function Delta({ now, before, lowerIsBetter }: { now: number | null; before: num
   );
 }
 
-const shanghaiToday = () => dayjs(new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10));
+const shanghaiToday = () => dayjs(shanghaiDay());
 
 export default function InsightOverview() {
   const staff = useStaff();

@@ -12,18 +12,14 @@ import type { RouteResponse } from '../../../../contracts/route';
 import { listJourneys, runJourneys, setJourneyActive, type JourneyView } from '../../../../contracts/journeys';
 import { useAuth, useStaff } from '../../auth';
 import { errorMessage } from '../../../shared/api';
-import { formatDateTime } from '../../../shared/time';
+import { formatDateTime, fromShanghaiInput } from '../../../shared/time';
 import { usePublicConfig } from '../channels/options';
 import { BUILTIN_LABELS, CONDITION_LABELS, actionSummary, triggerSummary, waitLabel } from './labels';
 
 type RunResult = RouteResponse<typeof runJourneys>;
 
 /** "YYYY-MM-DDTHH:mm" typed as Beijing time -> ISO UTC (null when incomplete). */
-export function fromBeijingInput(value: string | undefined): string | null {
-  if (!value || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) return null;
-  const d = new Date(`${value}:00+08:00`);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
-}
+export const fromBeijingInput: (value: string | undefined) => string | null = fromShanghaiInput;
 
 function JourneyCard({ j, canEdit, onToggle }: { j: JourneyView; canEdit: boolean; onToggle: (active: boolean) => void }) {
   const navigate = useNavigate();

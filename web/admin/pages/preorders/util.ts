@@ -2,31 +2,12 @@
 import { ApiError } from '../../../shared/api';
 import { TOKEN_KEY } from '../../auth';
 
-const OFFSET_MS = 8 * 3600_000;
-const pad = (n: number) => String(n).padStart(2, '0');
-
-export function toShanghaiInput(iso: string): string {
-  const d = new Date(new Date(iso).getTime() + OFFSET_MS);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
-}
-
-export function fromShanghaiInput(value: string): string | null {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) return null;
-  return new Date(`${value}:00+08:00`).toISOString();
-}
-
-export function shanghaiToday(now = new Date()): string {
-  return toShanghaiInput(now.toISOString()).slice(0, 10);
-}
+export { fromShanghaiInput, shanghaiToday, toShanghaiInput, shanghaiClock as hm } from '../../../shared/time';
 
 export function yuan(fen: number): string {
   return `¥${(fen / 100).toFixed(2)}`;
 }
 
-/** "10:00" of an ISO instant in Beijing time. */
-export function hm(iso: string): string {
-  return toShanghaiInput(iso).slice(11);
-}
 
 /** The order list as an Excel file (bearer token; not JSON). */
 export async function downloadOrdersXlsx(query: Record<string, string | number | undefined>): Promise<void> {
