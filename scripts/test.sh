@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The one test command (`npm test`): type checks, cloud tests on SQLite and on a private MariaDB,
+# The one test command (`npm test`): type checks, lint (module boundaries, ESLint, Prettier), cloud tests on SQLite and on a private MariaDB,
 # the mini-program build + size check, its component and miniprogram-simulate tests, the full build,
 # and the browser end-to-end tests on MariaDB. Every step runs even when an earlier one failed, so
 # the summary is complete; the exit code is non-zero if anything failed. The last line is
@@ -122,6 +122,7 @@ step "start MariaDB" start_mariadb
 # Steps
 
 step "typecheck" npm run --silent typecheck
+step "lint (boundaries, ESLint, Prettier)" npm run --silent lint
 
 jest_step "cloud tests (SQLite)" cloud/jest.config.js
 

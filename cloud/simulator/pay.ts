@@ -10,7 +10,7 @@
  * sends a stored one again (late); `bill-plant` adds a row to a day's bill that we never sold.
  */
 import { createCipheriv, createHash, createPrivateKey, createSign, createVerify, generateKeyPairSync, randomUUID } from 'crypto';
-import { devPayKeys } from '../src/platform/pay-dev-keys';
+import { devPayKeys } from '../src/config/pay-dev-keys';
 import { SimFace, SimRequest, SimResult, badRequest, field, json } from './router';
 import { SimState, randomHex } from './state';
 import { atLocalTime, dayKey, formatDateTimeSeconds, formatRfc3339Shanghai } from '../../contracts/calendar';

@@ -152,7 +152,7 @@ export class MainConfiguration implements ILifeCycle {
       host: '127.0.0.1',
       wechat: { appId: env.WECHAT_APPID, appSecret: env.WECHAT_APPSECRET },
       wecom: { corpId: env.WECOM_CORP_ID, contactSecret: env.WECOM_CONTACT_SECRET, agentId: env.WECOM_AGENT_ID, agentSecret: env.WECOM_AGENT_SECRET },
-      // WeChat Pay face: this process's generated dev keys (cloud/src/platform/pay-dev-keys.ts)
+      // WeChat Pay face: this process's generated dev keys (cloud/src/config/pay-dev-keys.ts)
       pay: { appid: env.WECHAT_APPID },
     });
     this.app.setAttr('simulatorUrl', this.simulator.url);

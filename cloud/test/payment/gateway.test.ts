@@ -4,7 +4,7 @@
  * refused, refunds once per out_refund_no, and the trade bill parsed.
  */
 import { startSimulator, type SimulatorHandle } from '../../simulator';
-import { devPayKeys } from '../../src/platform/pay-dev-keys';
+import { devPayKeys } from '../../src/config/pay-dev-keys';
 import { NotificationRejected, WechatPayGateway, yuanToFen } from '../../src/platform/pay.client';
 
 let sim: SimulatorHandle;

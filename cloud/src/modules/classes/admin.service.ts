@@ -27,7 +27,7 @@ import { ClassDef } from './entities/class-def.entity';
 import { ClassRegistration } from './entities/class-registration.entity';
 import { ClassSession } from './entities/class-session.entity';
 import './events';
-import { IdentityLookup } from './identity-lookup';
+import { IdentityReads } from '../identity';
 import { NoticeService } from './notice.service';
 import { ClassPaymentService } from './payment.service';
 import { RegistrationService, toDate } from './registration.service';
@@ -96,7 +96,7 @@ export class ClassAdminService {
   events!: EventBus;
 
   @Inject()
-  lookup!: IdentityLookup;
+  lookup!: IdentityReads;
 
   @Inject()
   registrations!: RegistrationService;

@@ -7,7 +7,7 @@ import { AppError } from '../../core/errors';
 import { ClassDef } from './entities/class-def.entity';
 import { ClassRegistration } from './entities/class-registration.entity';
 import { ClassSession } from './entities/class-session.entity';
-import { IdentityLookup } from './identity-lookup';
+import { IdentityReads } from '../identity';
 import { RegistrationService } from './registration.service';
 import { addDays, dayKey, dayStartOfKey, isRealDay } from '../../../../contracts/calendar';
 import { registrationOpen, sessionCard } from './views';
@@ -19,7 +19,7 @@ export class CatalogService {
   db!: Db;
 
   @Inject()
-  lookup!: IdentityLookup;
+  lookup!: IdentityReads;
 
   @Inject()
   registrations!: RegistrationService;

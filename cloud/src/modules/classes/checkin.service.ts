@@ -15,7 +15,7 @@ import { ClassDef } from './entities/class-def.entity';
 import { type CheckInMethod, ClassRegistration } from './entities/class-registration.entity';
 import { ClassSession } from './entities/class-session.entity';
 import './events';
-import { IdentityLookup } from './identity-lookup';
+import { IdentityReads } from '../identity';
 import { ClassesSettings } from './settings';
 import { addMinutes } from '../../../../contracts/calendar';
 import { jsonArray } from './views';
@@ -30,7 +30,7 @@ export class CheckInService {
   events!: EventBus;
 
   @Inject()
-  lookup!: IdentityLookup;
+  lookup!: IdentityReads;
 
   @Inject()
   settings!: ClassesSettings;

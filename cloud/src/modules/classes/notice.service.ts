@@ -20,7 +20,7 @@ import { ClassNotice } from './entities/class-notice.entity';
 import { ClassRegistration } from './entities/class-registration.entity';
 import { ClassSession } from './entities/class-session.entity';
 import './events';
-import { IdentityLookup } from './identity-lookup';
+import { IdentityReads } from '../identity';
 import { ClassesSettings } from './settings';
 import { addMinutes, formatDateTime } from '../../../../contracts/calendar';
 
@@ -37,7 +37,7 @@ export class NoticeService {
   wechat!: WechatClient;
 
   @Inject()
-  lookup!: IdentityLookup;
+  lookup!: IdentityReads;
 
   @Inject()
   settings!: ClassesSettings;

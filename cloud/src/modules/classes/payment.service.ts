@@ -23,7 +23,7 @@ import { ClassRegistration } from './entities/class-registration.entity';
 import { ClassSession } from './entities/class-session.entity';
 import './events';
 import { newTradeNo } from '../payment/trade-no';
-import { IdentityLookup } from './identity-lookup';
+import { IdentityReads } from '../identity';
 import { dayKey } from '../../../../contracts/calendar';
 import { retryingTransaction, RetryTransaction } from './tx';
 
@@ -53,7 +53,7 @@ export class ClassPaymentService {
   paySettings!: PaySettings;
 
   @Inject()
-  lookup!: IdentityLookup;
+  lookup!: IdentityReads;
 
   @Logger()
   logger!: ILogger;

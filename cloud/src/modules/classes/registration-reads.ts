@@ -13,7 +13,7 @@ import { Db, dbDate } from '../../core/db';
 import { ClassBlock } from './entities/class-block.entity';
 import { ClassDef } from './entities/class-def.entity';
 import { ClassSession } from './entities/class-session.entity';
-import { IdentityLookup, type MemberFacts } from './identity-lookup';
+import { IdentityReads, type MemberFacts } from '../identity';
 
 /** A member's rows that decide whether they may book: unlifted blocks and live bookings' start times. */
 export interface MemberStandingRows {
@@ -28,7 +28,7 @@ export class RegistrationReads {
   db!: Db;
 
   @Inject()
-  lookup!: IdentityLookup;
+  lookup!: IdentityReads;
 
   private readonly sessions = new Batcher<number, ClassSession>(async (ids) => {
     const rows = await this.db.manager.find(ClassSession, { where: { id: In(ids) } });

@@ -30,7 +30,7 @@ import { ClassNotice } from './entities/class-notice.entity';
 import { ClassRegistration } from './entities/class-registration.entity';
 import { ClassSession } from './entities/class-session.entity';
 import './events';
-import { IdentityLookup } from './identity-lookup';
+import { IdentityReads } from '../identity';
 import { RegistrationReads } from './registration-reads';
 import { NoticeService } from './notice.service';
 import { ClassPaymentService, newClassTradeNo, payWindowEnd } from './payment.service';
@@ -57,7 +57,7 @@ export class RegistrationService {
   events!: EventBus;
 
   @Inject()
-  lookup!: IdentityLookup;
+  lookup!: IdentityReads;
 
   @Inject()
   notices!: NoticeService;

@@ -2,7 +2,7 @@
  * Read-only lookups of people this module shows or notifies: members (through identity's
  * MemberService), the members' WeCom contacts (through the WeCom module's services), tags and
  * tiers (tags module), staff and stores. Identity exports no staff/store lookup yet, so those reads
- * live here in one place (the same pattern as classes/identity-lookup.ts). Nothing here writes.
+ * live here in one place (identity/identity-read.service.ts offers store / staff / member reads to every module). Nothing here writes.
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { In } from 'typeorm';

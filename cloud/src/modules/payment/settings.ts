@@ -1,12 +1,12 @@
 /**
  * WeChat Pay settings, read from the environment once. Outside production the defaults point at
  * the simulator's /pay face (next to WECHAT_API_BASE) with keys generated in this process
- * (platform/pay-dev-keys.ts); production must give every credential or the server refuses to start.
+ * (config/pay-dev-keys.ts); production must give every credential or the server refuses to start.
  */
 import { Config, Init, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { z } from 'zod';
 import type { AppEnv } from '../../config/env';
-import { devPayKeys } from '../../platform/pay-dev-keys';
+import { devPayKeys } from '../../config/pay-dev-keys';
 
 const Schema = z.object({
   WECHATPAY_API_BASE: z.string().url().optional(),

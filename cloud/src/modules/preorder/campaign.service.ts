@@ -12,7 +12,7 @@ import { Db, dbDate, iso } from '../../core/db';
 import { AppError } from '../../core/errors';
 import { DishService } from '../menu/dish.service';
 import { MemberBuysService } from '../purchases/member-buys.service';
-import { PreorderIdentity } from './identity-lookup';
+import { IdentityReads } from '../identity';
 import { OrderService } from './order.service';
 import { PreorderCampaign, PreorderItem, PreorderOrder, PreorderSlot, type StoredLine } from './preorder.entity';
 import { beijingTime, recommend } from './rules';
@@ -47,7 +47,7 @@ export class CampaignService {
   orders!: OrderService;
 
   @Inject()
-  identity!: PreorderIdentity;
+  identity!: IdentityReads;
 
   campaignView(c: PreorderCampaign): Campaign {
     return {

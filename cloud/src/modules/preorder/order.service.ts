@@ -21,7 +21,7 @@ import { PaySettings } from '../payment/settings';
 import '../payment/events';
 import '../purchases/events';
 import './events';
-import { PreorderIdentity } from './identity-lookup';
+import { IdentityReads } from '../identity';
 import { PreorderCampaign, PreorderItem, PreorderItemDay, PreorderMemberItem, PreorderOrder, PreorderSlot, type StoredLine } from './preorder.entity';
 import { canCancel, mergeLines, parsePickupCode } from './rules';
 
@@ -56,7 +56,7 @@ export class OrderService {
   paySettings!: PaySettings;
 
   @Inject()
-  identity!: PreorderIdentity;
+  identity!: IdentityReads;
 
   // ------------------------------------------------------------------ holds
 

@@ -7,7 +7,7 @@ import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { In, MoreThan } from 'typeorm';
 import { Db, dbDate } from '../../core/db';
 import { MemberFacts, type MemberFactSet, MemberTimeline, type TimelineItem } from '../../core/timeline';
-import { PreorderIdentity } from './identity-lookup';
+import { IdentityReads } from '../identity';
 import { PreorderCampaign, PreorderOrder, PreorderSlot, type StoredLine } from './preorder.entity';
 
 const DAY = 86_400_000;
@@ -23,7 +23,7 @@ export class PreorderTimeline {
   db!: Db;
 
   @Inject()
-  identity!: PreorderIdentity;
+  identity!: IdentityReads;
 
   @MemberTimeline('preorder')
   async timelineFor(memberId: number, limit: number): Promise<TimelineItem[]> {

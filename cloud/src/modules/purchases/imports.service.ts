@@ -32,7 +32,7 @@ import { AppError } from '../../core/errors';
 import { EventBus } from '../../core/events/event-bus';
 import { bulkInsert, type BulkValue } from '../wecom/bulk-insert';
 import { detectFormat, guessMapping, previewFile, readRows, type RowLine, rowToLine } from './import-format';
-import { PurchasesIdentity } from './identity-lookup';
+import { IdentityReads } from '../identity';
 import { LedgerService } from './ledger.service';
 import { storeScope } from './purchases.service';
 import { PurchaseImport, PurchaseImportError, PurchaseImportMapping, Receipt } from './receipt.entity';
@@ -55,7 +55,7 @@ export class ImportService {
   bus!: EventBus;
 
   @Inject()
-  identity!: PurchasesIdentity;
+  identity!: IdentityReads;
 
   @Config('hub')
   env!: AppEnv;

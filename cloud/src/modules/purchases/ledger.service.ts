@@ -17,7 +17,7 @@ import type { DomainEventMap } from '../../core/events/types';
 import { CouponRedemption } from '../journeys/coupons.public';
 import { bulkInsert, type BulkValue } from '../wecom/bulk-insert';
 import './events';
-import { PurchasesIdentity } from './identity-lookup';
+import { IdentityReads } from '../identity';
 import { Receipt } from './receipt.entity';
 import { contentHash, draftProblem, naturalKey, type ReceiptDraft } from './rules';
 
@@ -54,7 +54,7 @@ export class LedgerService {
   coupons!: CouponRedemption;
 
   @Inject()
-  identity!: PurchasesIdentity;
+  identity!: IdentityReads;
 
   /** Store a batch (any size; written in chunks of 500). Results are in input order. */
   async ingest(drafts: ReceiptDraft[], opts: { importId?: number | null; now?: Date } = {}): Promise<IngestOutcome[]> {

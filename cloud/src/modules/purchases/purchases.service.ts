@@ -14,7 +14,7 @@ import { ChainLimits } from '../../core/limits';
 import { OnEvent } from '../../core/events/event-bus';
 import type { DeliveredEvent } from '../../core/events/types';
 import '../preorder/events';
-import { PurchasesIdentity } from './identity-lookup';
+import { IdentityReads } from '../identity';
 import { LedgerService, type IngestOutcome } from './ledger.service';
 import { posSecret, posSignature, signatureMatches } from './pos-auth';
 import { MemberCode, NewArrival, PosKey, PosNonce, Receipt, ReceiptConflict, ReceiptLine } from './receipt.entity';
@@ -48,7 +48,7 @@ export class PurchasesService {
   ledger!: LedgerService;
 
   @Inject()
-  identity!: PurchasesIdentity;
+  identity!: IdentityReads;
 
   /** POS pushes per key and member codes per member hold chain-wide (core/limits: Redis or the database; in memory on embedded SQLite). */
   @Inject()

@@ -10,7 +10,7 @@ import { BannerInput } from '../../../../contracts/recipes';
 import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, iso } from '../../core/db';
 import { AppError } from '../../core/errors';
-import { IdentityLookup } from '../classes/identity-lookup';
+import { IdentityReads } from '../identity';
 import { MemberService } from '../identity/member.service';
 import { UploadService } from '../uploads/upload.service';
 import { type BannerAudience, HomeBanner } from './entities/home-banner.entity';
@@ -38,7 +38,7 @@ export class HomeService {
   uploads!: UploadService;
 
   @Inject()
-  lookup!: IdentityLookup;
+  lookup!: IdentityReads;
 
   private card(b: HomeBanner): HomeCard {
     return { id: b.id, kind: b.kind, title: b.title, subtitle: b.subtitle, imageUrl: b.imageFile ? this.uploads.fileUrl(b.imageFile) : null, linkType: b.linkType, linkId: b.linkId };

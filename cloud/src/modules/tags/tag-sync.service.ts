@@ -8,7 +8,8 @@ import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager } from 'typeorm';
 import { Db } from '../../core/db';
 import { WecomContactApi } from '../../platform/wecom-externalcontact';
-import { enqueueOutbound, type OutboundHandler } from '../wecom/outbound';
+import { OutboundHandler } from '../../core/outbound-handlers';
+import { enqueueOutbound, type OutboundSender } from '../wecom/outbound';
 import { OutboundKick } from '../wecom/outbound-kick';
 import { CorpTag } from './corp-tag.entity';
 import { CorpTagService, OUR_TAG_GROUP, RFM_TAG_GROUP, type TagRef, tagRefKey } from './corp-tag.service';
@@ -69,7 +70,8 @@ export class TagSyncService {
     return this.corpTags.pull();
   }
 
-  markTagHandler(): OutboundHandler<MarkTagPayload> {
+  @OutboundHandler('mark_tag')
+  markTagHandler(): OutboundSender<MarkTagPayload> {
     return {
       idempotent: true, // adding a tag twice or removing an absent one changes nothing
       send: async (p) => {

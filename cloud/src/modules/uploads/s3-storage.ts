@@ -14,7 +14,7 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { checkName, type FileStorage, SAFE_FILE_NAME, type StoredEntry, type StoredFile } from './storage';
+import { checkName, type FileStorage, SAFE_FILE_NAME, type StoredEntry, type StoredFile } from './file-storage';
 import type { S3Settings } from './storage-settings';
 
 const CONTENT_TYPES: Record<string, string> = { jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };

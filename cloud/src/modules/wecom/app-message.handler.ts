@@ -4,11 +4,11 @@
  * to treat as idempotent.
  */
 import type { WecomAppMessageApi, AppTextMessage } from '../../platform/wecom-message';
-import type { OutboundHandler } from './outbound';
+import type { OutboundSender } from './outbound';
 
 export const APP_MESSAGE_KIND = 'app_message';
 
-export function appMessageHandler(api: () => WecomAppMessageApi): OutboundHandler<AppTextMessage> {
+export function appMessageHandler(api: () => WecomAppMessageApi): OutboundSender<AppTextMessage> {
   return {
     idempotent: true,
     async send(p) {

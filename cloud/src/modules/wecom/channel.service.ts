@@ -15,7 +15,8 @@ import { WecomContactApi } from '../../platform/wecom-externalcontact';
 import { ChannelAdd } from './channel-add.entity';
 import { ChannelKind, WecomChannel, channelWelcome, jsonList } from './channel.entity';
 import { WecomDirectory } from './directory.service';
-import { enqueueOutbound, type OutboundHandler } from './outbound';
+import { OutboundHandler } from '../../core/outbound-handlers';
+import { enqueueOutbound, type OutboundSender } from './outbound';
 import { OutboundKick } from './outbound-kick';
 import { dayStart } from '../../../../contracts/calendar';
 import { WecomContact } from './wecom-contact.entity';
@@ -458,7 +459,8 @@ export class ChannelService {
     return changed;
   }
 
-  updateWayHandler(): OutboundHandler<UpdateWayPayload> {
+  @OutboundHandler('update_contact_way')
+  updateWayHandler(): OutboundSender<UpdateWayPayload> {
     return {
       idempotent: true,
       stale: async (p) => {

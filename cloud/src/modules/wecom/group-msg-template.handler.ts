@@ -4,7 +4,7 @@
  * up by creator, time window and text (get_groupmsg_list_v2, chat_type group) before sending again.
  */
 import type { WecomContactApi, WxWelcomeAttachment } from '../../platform/wecom-externalcontact';
-import type { OutboundHandler } from './outbound';
+import type { OutboundSender } from './outbound';
 
 export interface GroupMsgTemplatePayload {
   /** The group owner's WeCom userid. */
@@ -14,7 +14,7 @@ export interface GroupMsgTemplatePayload {
   attachments: WxWelcomeAttachment[];
 }
 
-export function groupMsgTemplateHandler(api: () => WecomContactApi, now: () => Date = () => new Date()): OutboundHandler<GroupMsgTemplatePayload> {
+export function groupMsgTemplateHandler(api: () => WecomContactApi, now: () => Date = () => new Date()): OutboundSender<GroupMsgTemplatePayload> {
   return {
     idempotent: false,
     async send(p) {

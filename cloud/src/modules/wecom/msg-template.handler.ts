@@ -4,7 +4,7 @@
  * creator, time window and content, then checks its recipients with get_groupmsg_send_result.
  */
 import type { WecomContactApi, WxWelcomeAttachment } from '../../platform/wecom-externalcontact';
-import type { OutboundHandler } from './outbound';
+import type { OutboundSender } from './outbound';
 
 export interface MsgTemplatePayload {
   sender: string;
@@ -13,7 +13,7 @@ export interface MsgTemplatePayload {
   attachments: WxWelcomeAttachment[];
 }
 
-export function msgTemplateHandler(api: () => WecomContactApi, now: () => Date = () => new Date()): OutboundHandler<MsgTemplatePayload> {
+export function msgTemplateHandler(api: () => WecomContactApi, now: () => Date = () => new Date()): OutboundSender<MsgTemplatePayload> {
   return {
     idempotent: false,
     async send(p) {

@@ -1,8 +1,9 @@
 /**
- * Asks the outbound worker for a pass after a commit, without the services that enqueue having to
- * depend on the worker (which depends on them for its handlers).
+ * Asks the outbound worker for a pass after a commit. The worker imports no service that enqueues
+ * (their senders are registered with @OutboundHandler), so this import is not a cycle.
  */
 import { ApplicationContext, type IMidwayContainer, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { OutboundWorker } from './outbound.worker';
 
 @Provide()
 @Scope(ScopeEnum.Singleton)
@@ -11,9 +12,6 @@ export class OutboundKick {
   container!: IMidwayContainer;
 
   kick(): void {
-    // resolved lazily: outbound.worker imports the services that import this file
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { OutboundWorker } = require('./outbound.worker') as typeof import('./outbound.worker');
     this.container
       .getAsync(OutboundWorker)
       .then((w) => w.kick())

@@ -21,7 +21,7 @@ import { PlatformError, PlatformUnavailableError } from '../../platform/types';
 import { bulkInsert, type BulkValue } from './bulk-insert';
 import { WecomOutbound } from './outbound.entity';
 
-export interface OutboundHandler<P = unknown> {
+export interface OutboundSender<P = unknown> {
   /** true when sending twice has the same effect as once. */
   idempotent: boolean;
   send(payload: P, row: WecomOutbound): Promise<unknown>;
@@ -99,7 +99,7 @@ export async function enqueueOutboundMany(
 
 export interface ProcessorDeps {
   manager: () => EntityManager;
-  handlers: Record<string, OutboundHandler>;
+  handlers: Record<string, OutboundSender>;
   now?: () => Date;
   hooks?: OutboundHooks;
   /** How long a claim holds a row before another worker may take it over. */

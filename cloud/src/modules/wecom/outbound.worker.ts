@@ -2,16 +2,15 @@
  * The Midway side of the outbound queue: builds the processor with the handlers of every kind and
  * runs it when kicked after a commit (in-process) and from the `wecom.outbound` job.
  */
-import { Destroy, Inject, Logger, type ILogger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { ApplicationContext, Destroy, Init, Inject, type IMidwayContainer, Logger, type ILogger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { Db } from '../../core/db';
 import { WecomContactApi } from '../../platform/wecom-externalcontact';
 import { WecomAppMessageApi } from '../../platform/wecom-message';
+import { outboundHandlerMarks } from '../../core/outbound-handlers';
 import { APP_MESSAGE_KIND, appMessageHandler } from './app-message.handler';
-import { TagSyncService } from '../tags/tag-sync.service';
-import { ChannelService } from './channel.service';
 import { groupMsgTemplateHandler } from './group-msg-template.handler';
 import { msgTemplateHandler } from './msg-template.handler';
-import { OutboundProcessor, type OutboundHooks, type RunResult } from './outbound';
+import { OutboundProcessor, type OutboundHooks, type OutboundSender, type RunResult } from './outbound';
 
 @Provide()
 @Scope(ScopeEnum.Singleton)
@@ -23,13 +22,21 @@ export class OutboundWorker {
   api!: WecomContactApi;
 
   @Inject()
-  channels!: ChannelService;
-
-  @Inject()
   appMessages!: WecomAppMessageApi;
 
-  @Inject()
-  tagSync!: TagSyncService;
+  @ApplicationContext()
+  container!: IMidwayContainer;
+
+  /** Senders other providers registered with @OutboundHandler(kind). */
+  private registered: Record<string, OutboundSender> = {};
+
+  @Init()
+  async resolveHandlers(): Promise<void> {
+    for (const m of outboundHandlerMarks()) {
+      const provider = (await this.container.getAsync(m.target)) as Record<string, () => OutboundSender>;
+      this.registered[m.kind] = provider[m.method]();
+    }
+  }
 
   @Logger()
   logger!: ILogger;
@@ -48,10 +55,9 @@ export class OutboundWorker {
     this.processorInstance ??= new OutboundProcessor({
       manager: () => this.db.manager,
       handlers: {
-        mark_tag: this.tagSync.markTagHandler(),
+        ...this.registered,
         msg_template: msgTemplateHandler(() => this.api),
         group_msg_template: groupMsgTemplateHandler(() => this.api),
-        update_contact_way: this.channels.updateWayHandler(),
         [APP_MESSAGE_KIND]: appMessageHandler(() => this.appMessages),
       },
       hooks: { afterSend: (row, res) => this.hooks.afterSend?.(row, res) },

@@ -8,7 +8,7 @@ import { useAuth, useStaff } from '../../auth';
 import { useLoaded } from '../../common/useLoaded';
 import { errorMessage } from '../../../shared/api';
 import { formatDateTime } from '../../../shared/time';
-import { WEEKDAYS } from './index';
+import { WEEKDAYS } from './util';
 
 export function Figures({ f }: { f: community.GroupFigures }) {
   return (

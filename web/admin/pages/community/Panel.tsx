@@ -7,7 +7,7 @@ import { useAuth, useStaff } from '../../auth';
 import { useLoaded } from '../../common/useLoaded';
 import { errorMessage } from '../../../shared/api';
 import { formatDateTime } from '../../../shared/time';
-import { beijingToIso } from './index';
+import { beijingToIso } from './util';
 
 export function PanelPage() {
   const { api } = useAuth();

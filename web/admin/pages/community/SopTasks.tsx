@@ -7,7 +7,7 @@ import { useAuth, useStaff } from '../../auth';
 import { useLoaded } from '../../common/useLoaded';
 import { errorMessage } from '../../../shared/api';
 import { formatDateTime } from '../../../shared/time';
-import { beijingToIso } from './index';
+import { beijingToIso } from './util';
 
 const STATUS: Record<community.SopTaskView['status'], { label: string; color: string }> = {
   open: { label: '待确认', color: 'orange' },

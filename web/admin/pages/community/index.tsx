@@ -12,7 +12,6 @@ import { SopTasksPage } from './SopTasks';
 import { KitsPage } from './Kits';
 import { PanelPage } from './Panel';
 import { CommunitySettingsPage } from './Settings';
-import { fromLocalInput } from '../../../../contracts/calendar';
 
 const TABS = [
   { key: '', label: '客户群' },
@@ -41,10 +40,3 @@ export function CommunitySection() {
     </div>
   );
 }
-
-/** A datetime-local value (Beijing wall time) as an ISO instant. */
-export function beijingToIso(local: string): string {
-  return fromLocalInput(local).toISOString();
-}
-
-export const WEEKDAYS = ['一', '二', '三', '四', '五', '六', '日'];

@@ -1,16 +1,16 @@
 /**
- * Read-only names from the identity module that this module shows (store names, staff names,
- * members' nickname / phone / household / openid). Members go through identity's MemberService;
- * identity exports no store or staff lookup yet, so those two reads live here, in one place, until
- * it does (asked of the lead). Nothing here writes identity's tables.
+ * The one read service other modules use for identity's facts: store names, staff names, a member's
+ * card facts (nickname, masked phone, household, openid), household composition and phone digests.
+ * Read-only; callers never read identity's tables themselves.
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { In } from 'typeorm';
 import { Db } from '../../core/db';
-import { StaffUser } from '../identity/entities/staff-user.entity';
-import { Store } from '../identity/entities/store.entity';
-import { MemberService } from '../identity/member.service';
-import { maskPhone } from '../identity/views';
+import { Member } from './entities/member.entity';
+import { StaffUser } from './entities/staff-user.entity';
+import { Store } from './entities/store.entity';
+import { MemberService } from './member.service';
+import { maskPhone } from './views';
 
 export interface MemberFacts {
   id: number;
@@ -22,16 +22,18 @@ export interface MemberFacts {
   storeId: number | null;
 }
 
+/** Store names change about never; a short cache keeps them off every card. */
+const STORE_CACHE_MS = 60_000;
+
 @Provide()
 @Scope(ScopeEnum.Singleton)
-export class IdentityLookup {
+export class IdentityReads {
   @Inject()
   db!: Db;
 
   @Inject()
   members!: MemberService;
 
-  /** Store names change about never; a short cache keeps them off every session card. */
   private readonly storeCache = new Map<number, { name: string; until: number }>();
 
   async storeNames(ids: Iterable<number>): Promise<Map<number, string>> {
@@ -47,9 +49,13 @@ export class IdentityLookup {
     const rows = await this.db.manager.find(Store, { where: { id: In(missing) }, select: { id: true, name: true } });
     for (const r of rows) {
       out.set(r.id, r.name);
-      this.storeCache.set(r.id, { name: r.name, until: now + 60_000 });
+      this.storeCache.set(r.id, { name: r.name, until: now + STORE_CACHE_MS });
     }
     return out;
+  }
+
+  async allStores(): Promise<Array<{ id: number; name: string }>> {
+    return this.db.manager.find(Store, { select: { id: true, name: true }, order: { id: 'ASC' } });
   }
 
   async storeExists(id: number): Promise<boolean> {
@@ -84,5 +90,31 @@ export class IdentityLookup {
       }
     }
     return out;
+  }
+
+  async memberActive(id: number): Promise<boolean> {
+    return (await this.members.findActiveWithRelations([id])).length > 0;
+  }
+
+  async openid(memberId: number): Promise<string | null> {
+    const [m] = await this.members.findActiveWithRelations([memberId]);
+    return m?.openid ?? null;
+  }
+
+  /** Household size and whether a child (子女 / 孙子女) is in it; a member alone counts as 1. */
+  async household(memberId: number): Promise<{ size: number; hasChildren: boolean }> {
+    const [m] = await this.members.findActiveWithRelations([memberId]);
+    if (!m?.householdId) return { size: 1, hasChildren: false };
+    const people = await this.db.manager.find(Member, { where: { householdId: m.householdId, status: 'active' }, select: { id: true, householdRelation: true } });
+    return { size: Math.max(1, people.length), hasChildren: people.some((p) => /子|女|孙/.test(p.householdRelation ?? '')) };
+  }
+
+  /** Receipts given a phone at the till: the one active member with that number's digest. */
+  async membersByPhoneDigest(digests: Iterable<string>): Promise<Map<string, number>> {
+    return this.members.activeMemberIdsByPhoneDigest(digests);
+  }
+
+  async phoneDigestOf(memberId: number): Promise<string | null> {
+    return this.members.phoneDigestOf(memberId);
   }
 }
