@@ -12,7 +12,7 @@
  * Asia/Shanghai calendar days. Money is integer fen.
  */
 import { z } from 'zod';
-import { buildPath, defineRoute, IsoDateTime, PageQuery, pageOf } from './route';
+import { buildPath, defineRoute, IsoDateTime, PageQuery, pageOf, STORE_OPS } from './route';
 
 // ---------------------------------------------------------------- shared vocabulary
 
@@ -531,7 +531,6 @@ export const FeedbackItem = z.object({
 });
 export type FeedbackItem = z.infer<typeof FeedbackItem>;
 
-const OPS = ['hq_admin', 'store_manager'] as const;
 const CHECKIN_ROLES = ['hq_admin', 'store_manager', 'group_owner', 'staff'] as const;
 
 // ---------------------------------------------------------------- ops routes
@@ -540,7 +539,7 @@ export const opsListClasses = defineRoute({
   method: 'GET',
   path: '/api/ops/classes',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Classes (newest first); store managers see their own store only.',
   query: PageQuery.extend({ storeId: Id.optional(), type: ClassType.optional(), q: z.string().trim().max(40).optional() }),
   response: pageOf(ClassSummary),
@@ -550,7 +549,7 @@ export const opsCreateClass = defineRoute({
   method: 'POST',
   path: '/api/ops/classes',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary:
     'Create a class with its first session at startsAt–endsAt; with `recurrence` a series of sessions (e.g. weekly ×8, same local time). Store managers only for their own store. priceFen > 0 makes it a paid class (WeChat Pay at registration).',
   body: ClassFields.extend({
@@ -566,7 +565,7 @@ export const opsGetClass = defineRoute({
   method: 'GET',
   path: '/api/ops/classes/:classId',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'A class with all its sessions and per-session counts.',
   params: z.object({ classId: Id }),
   response: ClassDetail,
@@ -576,7 +575,7 @@ export const opsUpdateClass = defineRoute({
   method: 'PATCH',
   path: '/api/ops/classes/:classId',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary:
     'Edit the class / whole series. Text, cover, tags, host and room apply at once; seats, deadlines and `schedule` (new local start time and duration) apply to every future scheduled session. Seats cannot drop below what is booked (CLASS_SEATS_BELOW_BOOKED); extra seats go to the waitlist.',
   params: z.object({ classId: Id }),
@@ -598,7 +597,7 @@ export const opsAddSession = defineRoute({
   method: 'POST',
   path: '/api/ops/classes/:classId/sessions',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Add one more session to a class (seats and deadlines from the class).',
   params: z.object({ classId: Id }),
   body: z.object({ startsAt: IsoDateTime, endsAt: IsoDateTime }),
@@ -609,7 +608,7 @@ export const opsUpdateSession = defineRoute({
   method: 'PATCH',
   path: '/api/ops/classes/sessions/:sessionId',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Edit one scheduled session: time, seats (not below booked), deadlines.',
   params: z.object({ sessionId: Id }),
   body: z.object({
@@ -627,7 +626,7 @@ export const opsCancelSession = defineRoute({
   method: 'POST',
   path: '/api/ops/classes/sessions/:sessionId/cancel',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Call off a scheduled session: every active registration becomes cancelled (by ops).',
   params: z.object({ sessionId: Id }),
   response: OpsSession,
@@ -647,7 +646,7 @@ export const opsRosterCsv = defineRoute({
   method: 'GET',
   path: '/api/ops/classes/sessions/:sessionId/roster.csv',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary:
     'Roster export as a CSV download (text/csv; charset=utf-8, UTF-8 BOM so Excel shows Chinese, Content-Disposition attachment). NOT JSON: fetch it with the bearer header and save the body as a file (see rosterCsvUrl).',
   params: z.object({ sessionId: Id }),
@@ -710,7 +709,7 @@ export const opsClassStats = defineRoute({
   method: 'GET',
   path: '/api/ops/classes/:classId/stats',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Attendance and no-show figures per session and in total.',
   params: z.object({ classId: Id }),
   response: ClassStats,
@@ -720,7 +719,7 @@ export const opsFeedback = defineRoute({
   method: 'GET',
   path: '/api/ops/classes/feedback',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Ratings and comments (newest first), optionally for one class; store managers see their store only.',
   query: PageQuery.extend({ classId: Id.optional() }),
   response: pageOf(FeedbackItem).extend({ averageRating: z.number().nullable() }),
@@ -742,7 +741,7 @@ export const opsListBlocks = defineRoute({
   method: 'GET',
   path: '/api/ops/classes/blocks',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Members currently blocked for no-shows (store managers: members of their store).',
   query: PageQuery,
   response: pageOf(BlockItem),
@@ -752,7 +751,7 @@ export const opsLiftBlock = defineRoute({
   method: 'POST',
   path: '/api/ops/classes/blocks/:blockId/lift',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Lift a no-show block early (e.g. the member explained the absence).',
   params: z.object({ blockId: Id }),
   response: BlockItem,

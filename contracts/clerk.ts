@@ -3,7 +3,7 @@
  * 素材库 (materials) managed on the ops page and sent from the sidebar, and the contact's corp tags.
  */
 import { z } from 'zod';
-import { defineRoute, IsoDateTime, PageQuery, pageOf } from './route';
+import { defineRoute, IsoDateTime, PageQuery, pageOf, STORE_OPS } from './route';
 
 const ExternalUserId = z.string().min(1).max(64);
 
@@ -103,24 +103,23 @@ export const MaterialView = z.object({
 export type MaterialView = z.infer<typeof MaterialView>;
 
 const LibraryQuery = PageQuery.extend({ q: z.string().trim().max(40).optional(), groupName: z.string().trim().max(20).optional() });
-const OPS = ['hq_admin', 'store_manager'] as const;
 const IdParams = z.object({ id: z.coerce.number().int().positive() });
 
 export const listQuickReplies = defineRoute({
   method: 'GET',
   path: '/api/admin/library/replies',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: '话术库: quick replies by group, searchable by title and content.',
   query: LibraryQuery,
   response: pageOf(QuickReplyView).extend({ groups: z.array(z.string()) }),
 });
-export const createQuickReply = defineRoute({ method: 'POST', path: '/api/admin/library/replies', auth: 'staff', roles: OPS, summary: 'Add a quick reply.', body: QuickReplyInput, response: QuickReplyView });
+export const createQuickReply = defineRoute({ method: 'POST', path: '/api/admin/library/replies', auth: 'staff', roles: STORE_OPS, summary: 'Add a quick reply.', body: QuickReplyInput, response: QuickReplyView });
 export const updateQuickReply = defineRoute({
   method: 'PUT',
   path: '/api/admin/library/replies/:id',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Edit a quick reply.',
   params: IdParams,
   body: QuickReplyInput,
@@ -130,7 +129,7 @@ export const deleteQuickReply = defineRoute({
   method: 'DELETE',
   path: '/api/admin/library/replies/:id',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Delete a quick reply.',
   params: IdParams,
   response: z.object({ ok: z.literal(true) }),
@@ -140,17 +139,17 @@ export const listMaterials = defineRoute({
   method: 'GET',
   path: '/api/admin/library/materials',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: '素材库: images, mini-program cards, links and files by group, searchable by title and description.',
   query: LibraryQuery.extend({ kind: z.enum(MATERIAL_KINDS).optional() }),
   response: pageOf(MaterialView).extend({ groups: z.array(z.string()) }),
 });
-export const createMaterial = defineRoute({ method: 'POST', path: '/api/admin/library/materials', auth: 'staff', roles: OPS, summary: 'Add a material.', body: MaterialInput, response: MaterialView });
+export const createMaterial = defineRoute({ method: 'POST', path: '/api/admin/library/materials', auth: 'staff', roles: STORE_OPS, summary: 'Add a material.', body: MaterialInput, response: MaterialView });
 export const updateMaterial = defineRoute({
   method: 'PUT',
   path: '/api/admin/library/materials/:id',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Edit a material.',
   params: IdParams,
   body: MaterialInput,
@@ -160,7 +159,7 @@ export const deleteMaterial = defineRoute({
   method: 'DELETE',
   path: '/api/admin/library/materials/:id',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Delete a material.',
   params: IdParams,
   response: z.object({ ok: z.literal(true) }),

@@ -5,9 +5,8 @@
  * champion (store manager) their store, a group owner their own groups.
  */
 import { z } from 'zod';
-import { defineRoute, IsoDateTime } from './route';
+import { defineRoute, IsoDateTime, STORE_OPS } from './route';
 
-const OPS = ['hq_admin', 'store_manager'] as const;
 const HQ = ['hq_admin'] as const;
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式为 HH:MM');
 const ChatIdParam = z.object({ chatId: z.string().min(1).max(64) });
@@ -105,7 +104,7 @@ export const syncGroups = defineRoute({
   method: 'POST',
   path: '/api/admin/community/groups/sync',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Pull every customer group from WeCom now (groupchat/list + get)',
   response: z.object({ groups: z.number().int(), joined: z.number().int(), left: z.number().int(), dismissed: z.number().int() }),
 });
@@ -123,7 +122,7 @@ export const updateGroup = defineRoute({
   method: 'PATCH',
   path: '/api/admin/community/groups/:chatId',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: "Set a group's store, theme and weekly message cap",
   params: ChatIdParam,
   body: z.object({
@@ -138,7 +137,7 @@ export const setGroupWelcome = defineRoute({
   method: 'PUT',
   path: '/api/admin/community/groups/:chatId/welcome',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Group welcome (入群欢迎语) through the group welcome template API',
   params: ChatIdParam,
   body: z.object({ text: z.string().trim().min(1).max(1000) }),
@@ -189,7 +188,7 @@ export const createGroupSop = defineRoute({
   method: 'POST',
   path: '/api/admin/community/groups/:chatId/sops',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Schedule a group message (e.g. every Wednesday 09:00 the 早茶会 reminder)',
   params: ChatIdParam,
   body: SopInput,
@@ -200,7 +199,7 @@ export const setGroupSopActive = defineRoute({
   method: 'POST',
   path: '/api/admin/community/sops/:sopId/active',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Pause or resume a scheduled group message',
   params: z.object({ sopId: z.coerce.number().int().positive() }),
   body: z.object({ active: z.boolean() }),
@@ -332,7 +331,7 @@ export const listKits = defineRoute({
   method: 'GET',
   path: '/api/admin/community/kits',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Activity kits (store managers see published ones)',
   response: z.object({ items: z.array(KitView) }),
 });
@@ -407,7 +406,7 @@ export const adoptKit = defineRoute({
   method: 'POST',
   path: '/api/admin/community/kits/:kitId/adopt',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: "A store's champion adopts a kit into their store's classes or a group SOP",
   params: z.object({ kitId: z.coerce.number().int().positive() }),
   body: AdoptInput,
@@ -418,7 +417,7 @@ export const listAdoptions = defineRoute({
   method: 'GET',
   path: '/api/admin/community/adoptions',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Which stores ran which kit and how it did (store managers: their store)',
   query: z.object({ kitId: z.coerce.number().int().positive().optional() }),
   response: z.object({ items: z.array(AdoptionView) }),
@@ -443,7 +442,7 @@ export const getCalendar = defineRoute({
   method: 'GET',
   path: '/api/admin/community/calendar',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Festivals and theme days ahead with suggested kits, plus weather-based suggestions',
   query: z.object({ from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(), days: z.coerce.number().int().min(1).max(400).default(90) }),
   response: z.object({
@@ -476,7 +475,7 @@ export const innerRing = defineRoute({
   method: 'GET',
   path: '/api/admin/community/inner-ring',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'The inner ring rule and the members who qualify by it',
   response: z.object({ rule: InnerRingRule, candidates: z.array(InnerRingCandidate) }),
 });
@@ -485,7 +484,7 @@ export const invitePanelMember = defineRoute({
   method: 'POST',
   path: '/api/admin/community/panel/members',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Invite a member to the advisory panel (顾客顾问团), optionally as group moderator',
   body: z.object({ memberId: z.number().int().positive(), moderator: z.boolean().default(false) }),
   response: InnerRingCandidate,
@@ -535,7 +534,7 @@ export const listPanelRounds = defineRoute({
   method: 'GET',
   path: '/api/admin/community/panel/rounds',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Advisory panel rounds',
   response: z.object({ items: z.array(PanelRoundView) }),
 });
@@ -554,7 +553,7 @@ export const panelRoundSignups = defineRoute({
   method: 'GET',
   path: '/api/admin/community/panel/rounds/:roundId/signups',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Who signed up, attended and reviewed',
   params: z.object({ roundId: z.coerce.number().int().positive() }),
   response: z.object({ items: z.array(PanelSignupView) }),
@@ -564,7 +563,7 @@ export const markPanelAttendance = defineRoute({
   method: 'POST',
   path: '/api/admin/community/panel/rounds/:roundId/attendance',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Record whether a signed-up member came',
   params: z.object({ roundId: z.coerce.number().int().positive() }),
   body: z.object({ memberId: z.number().int().positive(), attended: z.boolean() }),
@@ -583,7 +582,7 @@ export const panelReport = defineRoute({
   method: 'GET',
   path: '/api/admin/community/panel/rounds/:roundId/report',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: "The round's structured reviews for HQ's product team",
   params: z.object({ roundId: z.coerce.number().int().positive() }),
   response: PanelReport,

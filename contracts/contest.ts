@@ -10,7 +10,7 @@
  * by sharing, no copy says 拉票 or "share to unlock"; `FAIR_PLAY_TEXT` is shown on every rules page.
  */
 import { z } from 'zod';
-import { defineRoute, IsoDateTime, PageQuery, pageOf } from './route';
+import { defineRoute, IsoDateTime, PageQuery, pageOf, STORE_OPS } from './route';
 
 // ---------------------------------------------------------------------------------------------
 // Constants shared by server and clients
@@ -368,7 +368,6 @@ export const shareInfo = defineRoute({
 // ---------------------------------------------------------------------------------------------
 // Ops (hq_admin and store_manager)
 
-const OPS = ['hq_admin', 'store_manager'] as const;
 
 const ContestInputBase = z.object({
   title: z.string().trim().min(1, '请填写主题').max(60),
@@ -420,7 +419,7 @@ export const adminListContests = defineRoute({
   method: 'GET',
   path: '/api/admin/contests',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Contests the caller manages (HQ: all; a store manager: their store\'s), drafts included, with moderation and vote counts, newest first.',
   query: PageQuery,
   response: pageOf(AdminContest),
@@ -430,7 +429,7 @@ export const adminGetContest = defineRoute({
   method: 'GET',
   path: '/api/admin/contests/:contestId',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'One contest as ops see it.',
   params: contestParams,
   response: AdminContest,
@@ -440,7 +439,7 @@ export const adminCreateContest = defineRoute({
   method: 'POST',
   path: '/api/admin/contests',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Create a contest as a draft (publish it separately). Windows: submission, then voting (they may overlap).',
   body: ContestInput,
   response: AdminContest,
@@ -450,7 +449,7 @@ export const adminUpdateContest = defineRoute({
   method: 'PUT',
   path: '/api/admin/contests/:contestId',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary:
     'Replace a contest\'s settings. Once voting has started votesPerDay and voteStartAt are locked (CONTEST_LOCKED); ' +
     'closed contests cannot change.',
@@ -463,7 +462,7 @@ export const adminPublishContest = defineRoute({
   method: 'POST',
   path: '/api/admin/contests/:contestId/publish',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Make a draft visible to members (idempotent).',
   params: contestParams,
   response: AdminContest,
@@ -486,7 +485,7 @@ export const adminListEntries = defineRoute({
   method: 'GET',
   path: '/api/admin/contests/:contestId/entries',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Entries of a contest for moderation (status=pending is the queue, oldest first; others newest first).',
   params: contestParams,
   query: PageQuery.extend({ status: EntryStatus.optional() }),
@@ -497,7 +496,7 @@ export const adminReviewEntry = defineRoute({
   method: 'POST',
   path: '/api/admin/entries/:entryId/review',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary:
     'Approve or reject (reason required, shown to the member). Pending entries may go either way; approved ones may be ' +
     'taken down (rejected) until the contest closes. Audited.',
@@ -513,7 +512,7 @@ export const adminSetJuryScore = defineRoute({
   method: 'PUT',
   path: '/api/admin/entries/:entryId/jury-score',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Jury score 0–100 for an approved entry of a contest with a jury weight, before it closes.',
   params: entryParams,
   body: z.object({ score: z.number().int().min(0).max(100) }),
@@ -526,7 +525,7 @@ export const adminGetBlockedWords = defineRoute({
   method: 'GET',
   path: '/api/admin/contest-blocked-words',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'The editable block list the content check uses (in addition to the built-in 广告法/contact/spam rules).',
   response: BlockedWords,
 });
@@ -561,7 +560,7 @@ export const adminListFlags = defineRoute({
   method: 'GET',
   path: '/api/admin/contests/:contestId/vote-flags',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Burst flags raised by the vote checks (open first).',
   params: contestParams,
   response: z.object({ items: z.array(VoteFlag) }),
@@ -571,7 +570,7 @@ export const adminResolveFlag = defineRoute({
   method: 'POST',
   path: '/api/admin/vote-flags/:flagId/resolve',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Mark a flag handled (after voiding or deciding the votes are fine). Audited.',
   params: idParam('flagId'),
   body: z.object({ note: z.string().trim().max(200).default('') }),
@@ -602,7 +601,7 @@ export const adminListVotes = defineRoute({
   method: 'GET',
   path: '/api/admin/contests/:contestId/votes',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Votes of a contest, newest first; filter by entry, flagged only, voided.',
   params: contestParams,
   query: PageQuery.extend({
@@ -617,7 +616,7 @@ export const adminVoidVotes = defineRoute({
   method: 'POST',
   path: '/api/admin/contests/:contestId/votes/void',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary:
     'Void flagged votes (by id, or all flagged votes of one entry) before the contest closes; tallies drop by exactly ' +
     'the votes voided, and the action is audited. Voiding again is a no-op.',
@@ -633,7 +632,7 @@ export const adminConfirmWinners = defineRoute({
   method: 'POST',
   path: '/api/admin/contests/:contestId/winners',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'After close: confirm winners (approved entries of this contest); each moves to 大厨复刻中. Repeating is harmless.',
   params: contestParams,
   body: z.object({ entryIds: z.array(z.number().int().positive()).min(1).max(20) }),
@@ -644,7 +643,7 @@ export const adminListWinner = defineRoute({
   method: 'POST',
   path: '/api/admin/entries/:entryId/list-dish',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary:
     'Move a confirmed winner from 大厨复刻中 to 已上架: the credited dish is created on the New Year\'s Eve menu ' +
     '(default name 「<署名>的拿手<菜名>」), linked to the entry both ways. Repeating is harmless.',
@@ -670,7 +669,7 @@ export const adminContestAudit = defineRoute({
   method: 'GET',
   path: '/api/admin/contests/:contestId/audit',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'What ops did to a contest (reviews, voids, flags, close, winners, listings), newest first.',
   params: contestParams,
   query: PageQuery,

@@ -9,7 +9,7 @@
  *  - arrival copilot: the store's shift roster and the 「刚到店」 notices for the clerk on duty.
  */
 import { z } from 'zod';
-import { defineRoute, IsoDateTime, PageQuery, pageOf } from './route';
+import { defineRoute, IsoDateTime, PageQuery, pageOf, STORE_OPS } from './route';
 
 const Id = z.coerce.number().int().positive().max(2_147_483_647);
 
@@ -139,7 +139,6 @@ export const setPersonalisation = defineRoute({
 
 // ---------------------------------------------------------------- ops: inbox
 
-const OPS = ['hq_admin', 'store_manager'] as const;
 
 export const FeedbackView = z.object({
   id: z.number().int(),
@@ -174,7 +173,7 @@ export const listFeedback = defineRoute({
   method: 'GET',
   path: '/api/admin/feedback',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'The feedback inbox (store managers: their store), newest first.',
   query: PageQuery.extend({
     status: z.enum(FEEDBACK_STATUSES).optional(),
@@ -201,7 +200,7 @@ export const getFeedback = defineRoute({
   method: 'GET',
   path: '/api/admin/feedback/:feedbackId',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'One feedback with the member’s history beside it.',
   params: z.object({ feedbackId: Id }),
   response: FeedbackDetail,
@@ -211,7 +210,7 @@ export const assignFeedback = defineRoute({
   method: 'POST',
   path: '/api/admin/feedback/:feedbackId/assign',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Assign to a staff member of the store.',
   params: z.object({ feedbackId: Id }),
   body: z.object({ staffId: Id }),
@@ -222,7 +221,7 @@ export const answerFeedback = defineRoute({
   method: 'POST',
   path: '/api/admin/feedback/:feedbackId/answer',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Answer: through the member’s clerk in WeCom (a private message the clerk confirms) or in the mini-program only; the member sees it in 我的反馈 either way.',
   params: z.object({ feedbackId: Id }),
   body: z.object({ text: z.string().trim().min(1, '请填写回复内容').max(500), via: z.enum(['clerk', 'miniprogram']) }),
@@ -233,7 +232,7 @@ export const resolveFeedback = defineRoute({
   method: 'POST',
   path: '/api/admin/feedback/:feedbackId/resolve',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Mark resolved.',
   params: z.object({ feedbackId: Id }),
   response: FeedbackDetail,
@@ -243,7 +242,7 @@ export const publishFeedback = defineRoute({
   method: 'POST',
   path: '/api/admin/feedback/:feedbackId/publish',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Publish as 「你说我改」 (anonymised text written by ops; no name, no original wording required).',
   params: z.object({ feedbackId: Id }),
   body: z.object({ said: z.string().trim().min(1, '请填写「你说」').max(200), changed: z.string().trim().min(1, '请填写「我改」').max(300) }),
@@ -254,7 +253,7 @@ export const feedbackInsights = defineRoute({
   method: 'GET',
   path: '/api/admin/feedback-insights',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Topic heat per store and week (last N weeks) and NPS per store and month (last 6 months).',
   query: z.object({ weeks: z.coerce.number().int().min(1).max(26).default(8) }),
   response: z.object({
@@ -287,7 +286,7 @@ export const getClassifier = defineRoute({
   method: 'GET',
   path: '/api/admin/feedback-classifier',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'The keyword rules that sort feedback into topics and sentiment.',
   response: z.object({ rules: z.array(ClassifierRule), isDefault: z.boolean() }),
 });
@@ -306,7 +305,7 @@ export const tryClassifier = defineRoute({
   method: 'POST',
   path: '/api/admin/feedback-classifier/try',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Classify a sample text with the current rules.',
   body: z.object({ text: z.string().max(500), rating: z.number().int().min(1).max(5).optional() }),
   response: z.object({ topics: z.array(z.enum(TOPICS)), sentiment: z.enum(SENTIMENTS), matched: z.array(z.string()) }),
@@ -335,7 +334,7 @@ export const listChurnRisks = defineRoute({
   method: 'GET',
   path: '/api/admin/churn/risks',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Members at risk (score ≥ minScore), highest first, each with the reasons.',
   query: z.object({ storeId: Id.optional(), minScore: z.coerce.number().int().min(1).max(100).default(30), limit: z.coerce.number().int().min(1).max(500).default(100) }),
   response: z.object({ items: z.array(ChurnRisk), scanned: z.number().int() }),
@@ -363,7 +362,7 @@ export const recordChurnCause = defineRoute({
   method: 'POST',
   path: '/api/admin/churn/cases',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Record why a member left (one of the four causes or their own words) and start the win-back journey chosen for that cause (or the one given).',
   body: z
     .object({ memberId: Id, cause: z.enum(CHURN_CAUSES), note: z.string().trim().max(200).optional(), journeyId: Id.nullable().optional() })
@@ -375,7 +374,7 @@ export const listChurnCases = defineRoute({
   method: 'GET',
   path: '/api/admin/churn/cases',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Recorded churn causes, newest first, and the recovered rate per cause.',
   query: PageQuery,
   response: pageOf(ChurnCase).extend({
@@ -387,7 +386,7 @@ export const getWinback = defineRoute({
   method: 'GET',
   path: '/api/admin/churn/winback',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'The win-back journey chosen per cause, and the journeys to choose from.',
   response: z.object({
     byCause: z.array(z.object({ cause: z.enum(CHURN_CAUSES), journeyId: z.number().int().nullable() })),
@@ -423,7 +422,7 @@ export const listLostAlerts = defineRoute({
   method: 'GET',
   path: '/api/admin/churn/lost',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Customers who deleted (or were deleted by) a clerk in WeCom, newest first.',
   query: PageQuery,
   response: pageOf(LostAlert),
@@ -453,7 +452,7 @@ export const getRoster = defineRoute({
   method: 'GET',
   path: '/api/admin/stores/:storeId/roster',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'The store’s weekly shift roster (who is on shift when) and who is on shift now.',
   params: z.object({ storeId: Id }),
   response: RosterView,
@@ -463,7 +462,7 @@ export const setRoster = defineRoute({
   method: 'PUT',
   path: '/api/admin/stores/:storeId/roster',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Replace the store’s weekly roster.',
   params: z.object({ storeId: Id }),
   body: z.object({ entries: z.array(RosterEntry).max(300) }).refine((b) => b.entries.every((e) => e.start < e.end), { message: '下班时间要晚于上班时间', path: ['entries'] }),
@@ -493,7 +492,7 @@ export const listArrivals = defineRoute({
   method: 'GET',
   path: '/api/admin/arrivals',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Recent arrivals (store managers: their store), newest first.',
   query: PageQuery.extend({ storeId: Id.optional() }),
   response: pageOf(ArrivalView),

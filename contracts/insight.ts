@@ -5,11 +5,10 @@
  * Every figure's definition: docs/metrics.md.
  */
 import { z } from 'zod';
-import { defineRoute, IsoDateTime } from './route';
+import { defineRoute, IsoDateTime, OPS_AND_OWNERS } from './route';
 
 const Id = z.coerce.number().int().positive().max(2_147_483_647);
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
-const OPS = ['hq_admin', 'store_manager', 'group_owner'] as const;
 const num = z.number();
 const maybe = z.number().nullable();
 
@@ -82,7 +81,7 @@ export const getOverview = defineRoute({
   method: 'GET',
   path: '/api/admin/insight/overview',
   auth: 'staff',
-  roles: OPS,
+  roles: OPS_AND_OWNERS,
   summary: "概览: every figure for the caller's scope and period, the previous period of equal length, the ROI board and a daily series. Served from the read model refreshed by the job (≤ 10 minutes old) or computed now.",
   query: PeriodQuery,
   response: Overview,
@@ -92,7 +91,7 @@ export const refreshOverview = defineRoute({
   method: 'POST',
   path: '/api/admin/insight/refresh',
   auth: 'staff',
-  roles: OPS,
+  roles: OPS_AND_OWNERS,
   summary: 'Recompute the figures of a period now (on demand) and store them in the read model.',
   body: PeriodQuery,
   response: Overview,
@@ -122,7 +121,7 @@ export const getSegment = defineRoute({
   method: 'GET',
   path: '/api/admin/insight/segment',
   auth: 'staff',
-  roles: OPS,
+  roles: OPS_AND_OWNERS,
   summary: 'The members behind a figure (drill-down), first 200 shown, with the total.',
   query: SegmentQuery,
   response: z.object({ figure: z.enum(DRILL_FIGURES), label: z.string(), total: z.number().int(), items: z.array(SegmentMember) }),
@@ -132,7 +131,7 @@ export const exportSegment = defineRoute({
   method: 'GET',
   path: '/api/admin/insight/segment/export',
   auth: 'staff',
-  roles: OPS,
+  roles: OPS_AND_OWNERS,
   summary: 'The members behind a figure as an Excel workbook (.xlsx, at most 10,000 rows). NOT JSON: fetch with the bearer header and save the body.',
   query: SegmentQuery,
   response: z.any().meta({ description: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', contentMediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }),
@@ -145,7 +144,7 @@ export const InsightSettings = z.object({
 });
 export type InsightSettings = z.infer<typeof InsightSettings>;
 
-export const getInsightSettings = defineRoute({ method: 'GET', path: '/api/admin/insight/settings', auth: 'staff', roles: OPS, summary: 'Estimates and costs the figures use.', response: InsightSettings });
+export const getInsightSettings = defineRoute({ method: 'GET', path: '/api/admin/insight/settings', auth: 'staff', roles: OPS_AND_OWNERS, summary: 'Estimates and costs the figures use.', response: InsightSettings });
 export const putInsightSettings = defineRoute({
   method: 'PUT',
   path: '/api/admin/insight/settings',

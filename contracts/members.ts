@@ -5,10 +5,9 @@
  */
 import { z } from 'zod';
 import { MemberListItem } from './identity';
-import { defineRoute, IsoDateTime, PageQuery, pageOf } from './route';
+import { defineRoute, IsoDateTime, PageQuery, pageOf, OPS_AND_OWNERS } from './route';
 import { SidebarActivity } from './wecom';
 
-const OPS = ['hq_admin', 'store_manager', 'group_owner'] as const;
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
 
 /** Every filter of the member list; all optional, combined with AND. Dates are Asia/Shanghai days. */
@@ -35,7 +34,7 @@ export const searchMembers = defineRoute({
   method: 'GET',
   path: '/api/admin/member-list',
   auth: 'staff',
-  roles: OPS,
+  roles: OPS_AND_OWNERS,
   summary: 'Members filtered by name/phone, store, tier, tag, WeCom status and join date, paged, with their tags and WeCom status.',
   query: PageQuery.merge(MemberFilter),
   response: pageOf(MemberRow),
@@ -45,7 +44,7 @@ export const memberFilterOptions = defineRoute({
   method: 'GET',
   path: '/api/admin/member-list/options',
   auth: 'staff',
-  roles: OPS,
+  roles: OPS_AND_OWNERS,
   summary: 'What the member filters offer: stores in scope, tiers and tags in use.',
   response: z.object({
     stores: z.array(z.object({ id: z.number().int(), name: z.string() })),
@@ -58,7 +57,7 @@ export const exportMembers = defineRoute({
   method: 'GET',
   path: '/api/admin/member-list/export',
   auth: 'staff',
-  roles: OPS,
+  roles: OPS_AND_OWNERS,
   summary:
     'The filtered members as an Excel workbook (.xlsx, at most 10,000 rows). Phones are masked except for HQ admins. NOT JSON: fetch with the bearer header and save the body.',
   query: MemberFilter,
@@ -80,7 +79,7 @@ export const listSegments = defineRoute({
   method: 'GET',
   path: '/api/admin/member-segments',
   auth: 'staff',
-  roles: OPS,
+  roles: OPS_AND_OWNERS,
   summary: 'Saved member filters (segments) of the signed-in staff member\'s scope: their own and, for HQ, everyone\'s.',
   response: z.object({ items: z.array(SegmentView) }),
 });
@@ -89,7 +88,7 @@ export const createSegment = defineRoute({
   method: 'POST',
   path: '/api/admin/member-segments',
   auth: 'staff',
-  roles: OPS,
+  roles: OPS_AND_OWNERS,
   summary: 'Save the current member filter as a named segment.',
   body: z.object({ name: z.string().trim().min(1, '请填写分群名称').max(30, '分群名称最多30字'), filter: MemberFilter }),
   response: SegmentView,
@@ -99,7 +98,7 @@ export const deleteSegment = defineRoute({
   method: 'DELETE',
   path: '/api/admin/member-segments/:segmentId',
   auth: 'staff',
-  roles: OPS,
+  roles: OPS_AND_OWNERS,
   summary: 'Delete a saved segment (its creator, or HQ).',
   params: z.object({ segmentId: z.coerce.number().int().positive() }),
   response: z.object({ ok: z.literal(true) }),
@@ -134,7 +133,7 @@ export const memberProfile = defineRoute({
   method: 'GET',
   path: '/api/admin/member-profiles/:memberId',
   auth: 'staff',
-  roles: OPS,
+  roles: OPS_AND_OWNERS,
   summary: 'One member\'s detail page: profile, household, store, tier and RFM, WeCom contacts and their clerks, tags of both kinds, the timeline.',
   params: z.object({ memberId: z.coerce.number().int().positive() }),
   response: MemberProfileView,
@@ -163,7 +162,7 @@ export const searchCustomers = defineRoute({
   method: 'GET',
   path: '/api/admin/customer-picker',
   auth: 'staff',
-  roles: OPS,
+  roles: OPS_AND_OWNERS,
   summary: 'WeCom customers in scope by name (WeCom name or member nickname), whole phone number, or tag (corp or behaviour); newest first, at most 20. No query = the latest customers.',
   query: z.object({
     q: z.string().trim().max(50).optional(),

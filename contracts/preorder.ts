@@ -8,7 +8,7 @@
  * Times are ISO-8601 UTC; days (YYYY-MM-DD) are Asia/Shanghai calendar days. Money is integer fen.
  */
 import { z } from 'zod';
-import { defineRoute, IsoDateTime, PageQuery, pageOf } from './route';
+import { defineRoute, IsoDateTime, PageQuery, pageOf, STORE_OPS } from './route';
 
 export const ITEM_KINDS = ['meal_kit', 'chef_dish', 'package'] as const;
 export const ItemKind = z.enum(ITEM_KINDS);
@@ -220,7 +220,6 @@ export const cancelOrder = defineRoute({
 
 // ---------------------------------------------------------------- ops
 
-const OPS = ['hq_admin', 'store_manager'] as const;
 const STAFF_ANY = ['hq_admin', 'store_manager', 'group_owner', 'staff'] as const;
 
 export const CampaignInput = z.object({
@@ -254,7 +253,7 @@ export const opsListCampaigns = defineRoute({
   method: 'GET',
   path: '/api/ops/preorder/campaigns',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Campaigns, newest first.',
   response: z.object({ items: z.array(Campaign), recommendationRule: z.string() }),
 });
@@ -273,7 +272,7 @@ export const opsCampaignDetail = defineRoute({
   method: 'GET',
   path: '/api/ops/preorder/campaigns/:campaignId',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'A campaign with its items and slots (store managers: their store).',
   params: z.object({ campaignId: Id }),
   response: z.object({ campaign: Campaign, items: z.array(MenuItem), slots: z.array(Slot) }),
@@ -305,7 +304,7 @@ export const opsAddSlots = defineRoute({
   method: 'POST',
   path: '/api/ops/preorder/campaigns/:campaignId/slots',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Add pickup slots for a store: each day × each window, with a capacity in orders.',
   params: z.object({ campaignId: Id }),
   body: z.object({ storeId: Id, days: z.array(YmdDate).min(1).max(31), windows: z.array(z.object({ start: HourMinute, end: HourMinute })).min(1).max(24), capacity: z.number().int().min(1).max(100_000) }),
@@ -316,7 +315,7 @@ export const opsListOrders = defineRoute({
   method: 'GET',
   path: '/api/ops/preorder/orders',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Orders with filters (store managers: their store).',
   query: PageQuery.extend({ campaignId: Id.optional(), storeId: Id.optional(), status: OrderStatus.optional(), day: YmdDate.optional(), q: z.string().trim().max(32).optional() }),
   response: pageOf(Order),
@@ -326,7 +325,7 @@ export const opsExportOrders = defineRoute({
   method: 'GET',
   path: '/api/ops/preorder/orders.xlsx',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'The filtered orders as an Excel workbook (application/vnd.openxmlformats-officedocument.spreadsheetml.sheet). NOT JSON.',
   query: z.object({ campaignId: Id.optional(), storeId: Id.optional(), status: OrderStatus.optional(), day: YmdDate.optional() }),
   response: z.any().meta({ description: 'xlsx workbook', contentMediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }),
@@ -348,7 +347,7 @@ export const opsPrepSheet = defineRoute({
   method: 'GET',
   path: '/api/ops/preorder/prep-sheet',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Kitchen prep sheet: how many of each dish per pickup slot for a store and day (paid and picked-up orders).',
   query: z.object({ campaignId: Id, storeId: Id, day: YmdDate }),
   response: PrepSheet,
@@ -400,7 +399,7 @@ export const opsNoShows = defineRoute({
   method: 'GET',
   path: '/api/ops/preorder/no-shows',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Paid orders whose pickup slot has ended without pickup (store managers: their store), with whether a reminder went out.',
   query: z.object({ campaignId: Id.optional(), storeId: Id.optional() }),
   response: z.object({ items: z.array(Order.extend({ reminded: z.boolean() })) }),
@@ -410,7 +409,7 @@ export const opsRemindNoShow = defineRoute({
   method: 'POST',
   path: '/api/ops/preorder/orders/:orderId/remind',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'One-tap reminder to a no-show through the member’s clerk (WeCom add_msg_template via the outbox, once per order).',
   params: z.object({ orderId: Id }),
   response: z.object({ queued: z.boolean(), reason: z.enum(['queued', 'already_reminded', 'no_clerk']) }),

@@ -4,7 +4,7 @@
  * highlights ops manage per store.
  */
 import { z } from 'zod';
-import { defineRoute, IsoDateTime, PageQuery, pageOf } from './route';
+import { defineRoute, IsoDateTime, PageQuery, pageOf, STORE_OPS } from './route';
 
 const Id = z.coerce.number().int().positive().max(2_147_483_647);
 
@@ -151,7 +151,6 @@ export const homeFeed = defineRoute({
 });
 
 // ---- ops ----
-const OPS = ['hq_admin', 'store_manager'] as const;
 
 export const RecipeInput = z.object({
   title: z.string().trim().min(1, '请填写菜名').max(40),
@@ -185,7 +184,7 @@ export const opsListRecipes = defineRoute({
   method: 'GET',
   path: '/api/admin/recipes',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'All recipes (published and drafts), newest first.',
   query: PageQuery,
   response: pageOf(OpsRecipe),
@@ -195,7 +194,7 @@ export const opsCreateRecipe = defineRoute({
   method: 'POST',
   path: '/api/admin/recipes',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Publish a recipe (or save a draft).',
   body: RecipeInput,
   response: OpsRecipe,
@@ -205,7 +204,7 @@ export const opsUpdateRecipe = defineRoute({
   method: 'PUT',
   path: '/api/admin/recipes/:recipeId',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Edit a recipe (also the 料理包 link and the related class).',
   params: z.object({ recipeId: Id }),
   body: RecipeInput,
@@ -232,7 +231,7 @@ export const opsListCollections = defineRoute({
   method: 'GET',
   path: '/api/admin/recipe-collections',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Themed collections.',
   response: z.object({ items: z.array(OpsCollection) }),
 });
@@ -241,7 +240,7 @@ export const opsSaveCollection = defineRoute({
   method: 'POST',
   path: '/api/admin/recipe-collections',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Create a collection, or update one when `id` is given.',
   body: CollectionInput.extend({ id: z.number().int().positive().optional() }),
   response: OpsCollection,
@@ -275,7 +274,7 @@ export const opsListBanners = defineRoute({
   method: 'GET',
   path: '/api/admin/home-banners',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: '首页 banners and highlights (store managers: their store and the chain-wide ones).',
   response: z.object({ items: z.array(OpsBanner) }),
 });
@@ -284,7 +283,7 @@ export const opsSaveBanner = defineRoute({
   method: 'POST',
   path: '/api/admin/home-banners',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Create a banner/highlight, or update one when `id` is given.',
   body: BannerInput.extend({ id: z.number().int().positive().optional() }),
   response: OpsBanner,
@@ -294,7 +293,7 @@ export const opsDeleteBanner = defineRoute({
   method: 'DELETE',
   path: '/api/admin/home-banners/:bannerId',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'Remove a banner/highlight.',
   params: z.object({ bannerId: Id }),
   response: z.object({ deleted: z.literal(true) }),
@@ -304,7 +303,7 @@ export const opsRecommendationRules = defineRoute({
   method: 'GET',
   path: '/api/admin/recipes/recommendation-rules',
   auth: 'staff',
-  roles: OPS,
+  roles: STORE_OPS,
   summary: 'The rule behind 「为你推荐」, in the order it is applied.',
   response: z.object({ rules: z.array(RecommendationRule) }),
 });

@@ -7,7 +7,7 @@
  * code, first class attended — whichever ops switch on), and the rules are shown before sharing.
  */
 import { z } from 'zod';
-import { defineRoute, IsoDateTime } from './route';
+import { defineRoute, IsoDateTime, HQ_ONLY } from './route';
 
 const Id = z.coerce.number().int().positive().max(2_147_483_647);
 /** An opaque per-install id the mini-program keeps in its storage (device exclusion, suspicious patterns). */
@@ -146,7 +146,6 @@ export const enterInviteCode = defineRoute({
 // ---------------------------------------------------------------- ops
 
 /** HQ only: the figures are chain-wide and the held cases need HQ's decision. */
-const OPS = ['hq_admin'] as const;
 
 export const ReferralQuery = z.object({
   /** Weeks back from now (Beijing Monday weeks). */
@@ -202,7 +201,7 @@ export const opsReferralReport = defineRoute({
   method: 'GET',
   path: '/api/ops/referral/report',
   auth: 'staff',
-  roles: OPS,
+  roles: HQ_ONLY,
   summary: 'Referral screen: new members by source per week, K-factor by week, funnel, top referrers, rewards issued/held, held cases with evidence, recent attributions.',
   query: ReferralQuery,
   response: ReferralReport,
@@ -212,7 +211,7 @@ export const opsReferralExport = defineRoute({
   method: 'GET',
   path: '/api/ops/referral/report.xlsx',
   auth: 'staff',
-  roles: OPS,
+  roles: HQ_ONLY,
   summary: 'The referral report as an Excel workbook (sheets 每周来源, 漏斗, 推荐达人, 奖励, 归因明细). NOT JSON: fetch with the bearer header and save the body.',
   query: ReferralQuery,
   response: z.any().meta({ description: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', contentMediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }),
@@ -237,7 +236,7 @@ export const opsGetRules = defineRoute({
   method: 'GET',
   path: '/api/ops/referral/rules',
   auth: 'staff',
-  roles: OPS,
+  roles: HQ_ONLY,
   summary: 'The referral rules in force (window, conversions, reward, review thresholds).',
   response: ReferralRules,
 });

@@ -7,6 +7,11 @@ import { z } from 'zod';
 
 export type StaffRole = 'hq_admin' | 'store_manager' | 'group_owner' | 'staff';
 export const STAFF_ROLES = ['hq_admin', 'store_manager', 'group_owner', 'staff'] as const;
+/** The role sets routes name (one definition each). */
+export const HQ_ONLY = ['hq_admin'] as const;
+export const STORE_OPS = ['hq_admin', 'store_manager'] as const;
+/** Store ops plus group owners (who see their own customers). */
+export const OPS_AND_OWNERS = ['hq_admin', 'store_manager', 'group_owner'] as const;
 
 /** public: anyone; member: a mini-program session; staff: an ops/sidebar session (optionally limited to roles). */
 export type RouteAuth = 'public' | 'member' | 'staff';

@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { CheckHit } from '../../../../../contracts/contest';
+import { jsonColumn } from '../../../core/json-column';
 
 export type EntryStatusValue = 'pending' | 'approved' | 'rejected' | 'withdrawn';
 export type AwardValue = 'cooking' | 'listed';
@@ -12,11 +13,6 @@ export interface EntryPhoto {
   width: number;
   height: number;
 }
-
-const json = <T>() => ({
-  to: (v: T) => JSON.stringify(v ?? null),
-  from: (v: string | null) => (v == null ? (null as unknown as T) : (JSON.parse(v) as T)),
-});
 
 @Entity({ name: 'contest_entry' })
 @Index('uq_entry_member_request', ['memberId', 'clientRequestId'], { unique: true })
@@ -46,13 +42,13 @@ export class ContestEntry {
   @Column({ type: 'text' })
   story!: string;
 
-  @Column({ type: 'text', transformer: json<string[]>() })
+  @Column({ type: 'text', transformer: jsonColumn<string[]>() })
   ingredients!: string[];
 
-  @Column({ type: 'text', transformer: json<string[]>() })
+  @Column({ type: 'text', transformer: jsonColumn<string[]>() })
   steps!: string[];
 
-  @Column({ type: 'text', transformer: json<EntryPhoto[]>() })
+  @Column({ type: 'text', transformer: jsonColumn<EntryPhoto[]>() })
   photos!: EntryPhoto[];
 
   @Column({ type: 'varchar', length: 16 })
@@ -69,7 +65,7 @@ export class ContestEntry {
   @Column({ name: 'reject_reason', type: 'varchar', length: 200, nullable: true })
   rejectReason!: string | null;
 
-  @Column({ name: 'check_hits', type: 'text', transformer: json<CheckHit[]>() })
+  @Column({ name: 'check_hits', type: 'text', transformer: jsonColumn<CheckHit[]>() })
   checkHits!: CheckHit[];
 
   @Column({ name: 'auto_approved', type: 'boolean' })

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { jsonColumn } from '../../../core/json-column';
 
 /** A themed collection (「15 分钟快手菜」「周末 BBQ」): an ordered list of recipe ids. */
 @Entity({ name: 'recipe_collection' })
@@ -12,7 +13,7 @@ export class RecipeCollection {
   @Column({ type: 'varchar', length: 128 })
   subtitle!: string;
 
-  @Column({ name: 'recipe_ids', type: 'simple-json' })
+  @Column({ name: 'recipe_ids', type: 'text', transformer: jsonColumn() })
   recipeIds!: number[];
 
   @Column({ type: 'integer', default: 0 })

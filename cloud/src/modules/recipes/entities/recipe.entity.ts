@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { Ingredient } from '../../../../../contracts/recipes';
+import { jsonColumn } from '../../../core/json-column';
 
 export type RecipeDifficulty = 'easy' | 'medium' | 'hard';
 
@@ -31,13 +32,13 @@ export class Recipe {
   @Column({ type: 'integer' })
   servings!: number;
 
-  @Column({ type: 'simple-json' })
+  @Column({ type: 'text', transformer: jsonColumn() })
   ingredients!: Ingredient[];
 
-  @Column({ type: 'simple-json' })
+  @Column({ type: 'text', transformer: jsonColumn() })
   steps!: string[];
 
-  @Column({ type: 'simple-json' })
+  @Column({ type: 'text', transformer: jsonColumn() })
   tags!: string[];
 
   /** The member credited (contest winners); null after the account is deleted. */
