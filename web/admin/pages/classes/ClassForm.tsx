@@ -11,7 +11,8 @@ import { CLASS_TYPES, opsCreateClass, opsListClasses, opsUpdateClass, type Class
 import type { RouteInput } from '../../../../contracts/route';
 import { useAuth, useStaff } from '../../auth';
 import { errorMessage } from '../../../shared/api';
-import { fromShanghaiInput, toShanghaiInput, typeLabel, uploadCover } from './util';
+import { fromShanghaiInput, toShanghaiInput, typeLabel } from './util';
+import { uploadImage } from '../../common/upload';
 
 interface CommonValues {
   title: string;
@@ -99,7 +100,7 @@ function CoverField() {
             customRequest={async ({ file, onSuccess, onError }) => {
               setBusy(true);
               try {
-                const u = await uploadCover(file as File);
+                const u = (await uploadImage(file as File)).url;
                 form.setFieldValue('coverUrl', u);
                 onSuccess?.(u);
               } catch (err) {

@@ -89,13 +89,3 @@ export async function downloadWithToken(url: string, fallbackName: string): Prom
   setTimeout(() => URL.revokeObjectURL(href), 10_000);
   return name;
 }
-
-/** POST one image (multipart field "file") to the ops upload route; answers the image URL. */
-export async function uploadCover(file: File): Promise<string> {
-  const form = new FormData();
-  form.append('file', file);
-  const res = await fetch('/api/admin/uploads/images', { method: 'POST', headers: bearer(), body: form });
-  if (!res.ok) throw await failure(res);
-  const body = (await res.json()) as { url: string };
-  return body.url;
-}

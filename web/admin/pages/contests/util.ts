@@ -3,29 +3,11 @@
  * (whatever the browser's zone), the cover upload, and a hook for a reloadable request.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { MAX_UPLOAD_BYTES, UPLOAD_FIELD, uploadStaffImage, type UploadedImage } from '../../../../contracts/uploads';
-import { ApiError, errorMessage, tokenStore } from '../../../shared/api';
-import { TOKEN_KEY } from '../../auth';
+import { errorMessage } from '../../../shared/api';
 
 /** Beijing wall clock <-> UTC for the datetime-local inputs (shared/time). */
+export { uploadImage as uploadCover } from '../../common/upload';
 export { toShanghaiInput as toLocalInput, fromShanghaiInput as fromLocalInput } from '../../../shared/time';
-
-/** Upload one image as staff (contest cover): multipart POST, answer as in contracts/uploads.ts. */
-export async function uploadCover(file: File): Promise<UploadedImage> {
-  if (file.size > MAX_UPLOAD_BYTES) throw new ApiError(413, 'PAYLOAD_TOO_LARGE', '图片不能超过 8 MB');
-  const token = tokenStore(window.sessionStorage, TOKEN_KEY).get();
-  const form = new FormData();
-  form.append(UPLOAD_FIELD, file, file.name);
-  let res: Response;
-  try {
-    res = await fetch(uploadStaffImage.path, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {}, body: form });
-  } catch {
-    throw new ApiError(0, 'NETWORK_ERROR', '上传失败，请检查网络');
-  }
-  const body = (await res.json().catch(() => ({}))) as Partial<UploadedImage> & { code?: string; message?: string };
-  if (res.ok && typeof body.id === 'number') return body as UploadedImage;
-  throw new ApiError(res.status, (body.code ?? 'INTERNAL') as never, body.message ?? '上传失败');
-}
 
 /** Run `fn` now and whenever `deps` change; `reload()` runs it again. Stale answers are dropped. */
 export function useLoad<T>(fn: () => Promise<T>, deps: unknown[]) {
