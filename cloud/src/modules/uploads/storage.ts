@@ -7,7 +7,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { randomBytes } from 'crypto';
-import type { Readable } from 'stream';
 import { Config, Init, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import type { AppEnv } from '../../config/env';
 import { loadStorageSettings } from './storage-settings';
