@@ -54,7 +54,8 @@ const variance = (xs: number[]) => {
   return xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1);
 };
 
-function estimate(cells: Map<string, { t: Unit[]; c: Unit[] }>, pick: (u: Unit) => [number, number]): Estimate {
+/** The weighted difference in differences over matched cells (also used by uplift.ts). */
+export function estimate(cells: Map<string, { t: Unit[]; c: Unit[] }>, pick: (u: Unit) => [number, number]): Estimate {
   let treated = 0;
   for (const { t } of cells.values()) treated += t.length;
   let did = 0;
