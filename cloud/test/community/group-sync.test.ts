@@ -97,8 +97,18 @@ describe('group sync through callbacks', () => {
     const active = async () => (await t.client(owner).call(community.getGroup, { params: { chatId } })).figures.active30d;
     const orders = () => d.manager.count(Participation, { where: { memberId: wangId, kind: 'order' } });
     const now = new Date().toISOString();
-    const receipt = (receiptId: number, channel: 'pos' | 'preorder') =>
-      ({ receiptId, memberId: wangId, storeId, channel, totalFen: 8800, discountFen: 0, occurredAt: now, refundOf: null, items: [{ sku: null, name: '饺子皮', category: null, qty: 1, amountFen: 8800 }], couponCodes: [] }) as const;
+    const receipt = (receiptId: number, channel: 'pos' | 'preorder') => ({
+      receiptId,
+      memberId: wangId,
+      storeId,
+      channel,
+      totalFen: 8800,
+      discountFen: 0,
+      occurredAt: now,
+      refundOf: null,
+      items: [{ sku: null, name: '饺子皮', category: null, qty: 1, amountFen: 8800 }],
+      couponCodes: [],
+    });
     // the pre-order's own ledger receipt is not a second order: its OrderPaid is the one counted
     await d.transaction((em) => bus.emit(em, 'PurchaseRecorded', receipt(990001, 'preorder')));
     await bus.drain();
