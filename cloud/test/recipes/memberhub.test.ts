@@ -282,3 +282,32 @@ test('首页 banners: per store and chain-wide, in schedule, by audience; store 
   await MG.call(R.opsDeleteBanner, { params: { bannerId: own.id } });
   expect((await MG.call(R.opsListBanners, {})).items.map((b) => b.title)).not.toContain('本店新品');
 });
+
+test('首页 待自提: the pre-order module’s member read answers the paid order whose pickup comes next', async () => {
+  const { makeCampaign, simPay, deliver } = await import('../preorder/kit');
+  const P = await import('../../../contracts/preorder');
+  const storeId = (await makeStore(t, '滨江店')).id;
+  const hq = (await staffToken(t, 'hq_admin')).token;
+  const made = await makeCampaign(t, hq, [storeId], { windows: [{ start: '10:00', end: '12:00' }, { start: '15:00', end: '17:00' }] });
+  const { campaign, items } = made;
+  const slots = [...made.slots].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
+  const m = await memberToken(t);
+  const member = t.client(m.token);
+  expect(await member.call(P.myNextPickup)).toEqual({ order: null });
+  const place = (slotId: number) => member.call(P.placeOrder, { body: { campaignId: campaign.id, storeId, slotId, lines: [{ itemId: items[0].id, qty: 1 }] } });
+  // the later slot is ordered first; an unpaid order is not something to collect
+  const late = await place(slots[1].id);
+  const early = await place(slots[0].id);
+  expect((await member.call(P.myNextPickup)).order).toBeNull();
+  for (const o of [late, early]) {
+    const pay = await member.call(P.payOrder, { params: { orderId: o.id } });
+    const r = await simPay(t, '/confirm', { prepay_id: pay.requestPayment.package.replace('prepay_id=', ''), deliver: false });
+    for (const n of r.notifications) expect(await deliver(t, n)).toBe(204);
+  }
+  await drain(t);
+  const next = (await member.call(P.myNextPickup)).order;
+  expect(next).toMatchObject({ id: early.id, status: 'paid', storeName: '滨江店' });
+  expect(next!.pickupCode).toBeTruthy();
+  // another member sees nothing of it
+  expect(await t.client((await memberToken(t)).token).call(P.myNextPickup)).toEqual({ order: null });
+});
