@@ -311,3 +311,24 @@ test('首页 待自提: the pre-order module’s member read answers the paid or
   // another member sees nothing of it
   expect(await t.client((await memberToken(t)).token).call(P.myNextPickup)).toEqual({ order: null });
 });
+
+test('我的优惠券 carries the till code; once the till redeems it, the member sees 已使用', async () => {
+  const { couponCode, CouponRedemption } = await import('../../src/modules/journeys/coupons.public');
+  const { JourneyCoupon } = await import('../../src/modules/journeys/entities/coupon.entity');
+  const J = await import('../../../contracts/journeys');
+  const m = await memberToken(t);
+  const d = await db(t);
+  const DAY = 86_400_000;
+  const row = { memberId: m.id, externalUserId: 'wm_hub_coupon', enrolmentId: null, title: '老朋友回归券', amountFen: 1000, minSpendFen: 5000, issuedAt: new Date(), redeemedAt: null, redeemedReceiptId: null };
+  const id = Number((await d.manager.insert(JourneyCoupon, { ...row, idemKey: `hub-coupon-${m.id}`, validUntil: new Date(Date.now() + 7 * DAY), status: 'issued' })).identifiers[0].id);
+  await d.manager.insert(JourneyCoupon, { ...row, idemKey: `hub-coupon-old-${m.id}`, validUntil: new Date(Date.now() - DAY), status: 'issued' });
+  const list = async () => (await t.client(m.token).call(J.myCoupons, { query: { page: 1, pageSize: 50 } })).items;
+  const mine = await list();
+  expect(mine.find((c) => c.id === id)).toMatchObject({ code: couponCode(id), status: 'issued', minSpendFen: 5000 });
+  expect(mine.filter((c) => c.status === 'expired')).toHaveLength(1);
+  // the till (POS push or the sidebar's coupon panel) redeems the code the member showed
+  const till = await t.container.getAsync(CouponRedemption);
+  const out = await d.transaction((em) => till.redeem(em, mine.find((c) => c.id === id)!.code, { receiptId: 4242, memberId: m.id, grossFen: 8800, at: new Date() }));
+  expect(out).toMatchObject({ ok: true, couponId: id });
+  expect((await list()).find((c) => c.id === id)!.status).toBe('used');
+});
