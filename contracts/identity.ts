@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineRoute, IsoDateTime, PageQuery, pageOf, STAFF_ROLES } from './route';
 
 /** Version of the 隐私保护指引 the member agrees to; bump it when the text changes. */
-export const CURRENT_PRIVACY_VERSION = '2026-12-05';
+export const CURRENT_PRIVACY_VERSION = '2026-12-06';
 
 export const MemberProfile = z.object({
   id: z.number().int(),

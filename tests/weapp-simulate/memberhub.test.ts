@@ -9,7 +9,7 @@ const member = {
   storeId: 3,
   storeName: '幸福里店',
   householdId: 2,
-  consentVersion: '2026-12-05',
+  consentVersion: '2026-12-06',
   createdAt: '2026-11-01T02:00:00.000Z',
 };
 
