@@ -125,6 +125,32 @@ export const updateMe = defineRoute({
   response: MemberProfile,
 });
 
+// ---- phone binding (issue 11): <button open-type="getPhoneNumber"> → code → server exchanges it ----
+export const MyPhone = z.object({
+  bound: z.boolean(),
+  /** 138****1234 (the full number is never sent back). */
+  phoneMasked: z.string().nullable(),
+});
+export type MyPhone = z.infer<typeof MyPhone>;
+
+export const getMyPhone = defineRoute({
+  method: 'GET',
+  path: '/api/me/phone',
+  auth: 'member',
+  summary: 'Whether the member has a phone number bound (masked).',
+  response: MyPhone,
+});
+
+export const bindMyPhone = defineRoute({
+  method: 'POST',
+  path: '/api/me/phone',
+  auth: 'member',
+  summary:
+    'Bind the WeChat phone number: the code from <button open-type="getPhoneNumber"> is exchanged server-side (getuserphonenumber); stored encrypted + keyed digest; past till receipts with that number attach to the member. PHONE_CODE_INVALID, PHONE_NOT_SUPPORTED, PHONE_TAKEN.',
+  body: z.object({ code: z.string().trim().min(1, '缺少手机号授权凭证').max(128) }),
+  response: MyPhone,
+});
+
 export const MyDataExport = z.object({
   exportedAt: IsoDateTime,
   member: z.object({

@@ -2,7 +2,7 @@
  * The 隐私保护指引 shown on the consent page. Bump CURRENT_PRIVACY_VERSION (contracts/identity.ts)
  * whenever this text changes, so members are asked again. It must name every privacy API the
  * mini-program uses (WeChat review checks this): the avatar and nickname components, choosing
- * photos (album / camera), scanning the check-in code, the location (store sort) and the clipboard.
+ * photos (album / camera), scanning the check-in code, the location (store sort), the phone number (getPhoneNumber) and the clipboard.
  */
 export interface PolicySection {
   title: string;
@@ -25,6 +25,7 @@ export const POLICY_SECTIONS: PolicySection[] = [
       '家庭：您创建或加入的家庭、家庭成员的昵称、头像和关系，以及您填写的家中孩子人数（用于推荐宝宝营养菜谱、课程按家庭报名）。家庭邀请卡片在 7 天内有效。',
       '使用记录：登录时间和设备信息；您参与的活动，例如菜谱大赛的投稿和投票、课程报名和签到（包括扫描门店签到码）、收藏的菜谱，以及门店发给您的优惠券。',
       '购买记录用于推荐：如果您在门店的购买记录关联到会员账号，我们保存近 60 天买过的商品名称，用来在「为你推荐」里推荐用得上这些食材的菜谱。',
+      '手机号：仅在您于「会员码」页点击「绑定手机号」并在微信弹窗中同意时，通过微信提供的手机号快速验证组件获取您微信绑定的手机号。手机号加密保存，另存一个不可还原的校验值，用来把您在门店结账时报给收银员的手机号对应的小票记到您的会员账号下（包括绑定之前的小票）。不绑定不影响使用其他功能。',
       '会员码和消费记录：您在门店结账时出示「会员码」（每分钟更换，过期即失效），收银系统会把这张小票记到您的会员账号下，包括门店、时间、商品、金额和使用的优惠券；您可以在「我的消费」查看。没有出示会员码的小票不记在您名下。',
       '年夜饭预订和支付：您下单时选择的商品、门店、自提时段，以及订单状态、取货码和核销时间。付款通过微信支付完成，我们只保存订单号、金额和支付状态，不会获取您的银行卡信息。',
       '意见和评价：您在课程、自提或购物后给出的评分和文字，以及您在「意见箱」提交的内容；门店的答复也会保存，方便您查看。公开的「你说我改」不显示您的身份。',

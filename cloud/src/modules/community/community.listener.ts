@@ -14,6 +14,7 @@ import '../purchases/events';
 import '../wecom/events';
 import { ClassTitles } from '../classes/class-titles';
 import { JourneysPublic } from '../journeys/public';
+import { bulkInsert, type BulkValue } from '../wecom/bulk-insert';
 import { WecomDirectory } from '../wecom/directory.service';
 import { CommunityGroup } from './entities/group.entity';
 import { Kit, KitAdoption } from './entities/kit.entity';
@@ -80,11 +81,16 @@ export class CommunityListener {
     await this.record(em, e.payload.memberId, 'order', `order:${e.payload.orderId}`, new Date(e.payload.paidAt));
   }
 
-  @OnEvent('PurchaseRecorded')
-  async purchaseRecorded(e: DeliveredEvent<'PurchaseRecorded'>, em: EntityManager): Promise<void> {
-    // pre-orders arrive as OrderPaid too; refunds are not taking part
-    if (!e.payload.memberId || e.payload.channel === 'preorder' || e.payload.totalFen <= 0) return;
-    await this.record(em, e.payload.memberId, 'order', `receipt:${e.payload.receiptId}`, new Date(e.payload.occurredAt));
+  /** Set-based: one multi-row INSERT per batch; the unique (member, kind, ref) skips redeliveries. */
+  @OnEvent('PurchaseRecorded', { batch: true })
+  async purchaseRecorded(events: Array<DeliveredEvent<'PurchaseRecorded'>>, em: EntityManager): Promise<void> {
+    const rows: BulkValue[][] = [];
+    for (const { payload: p } of events) {
+      // pre-orders arrive as OrderPaid too; refunds are not taking part
+      if (!p.memberId || p.channel === 'preorder' || p.totalFen <= 0) continue;
+      rows.push([p.memberId, 'order', `receipt:${p.receiptId}`, null, new Date(p.occurredAt)]);
+    }
+    if (rows.length) await bulkInsert(em, 'community_participation', ['member_id', 'kind', 'ref', 'title', 'at'], rows, { ignoreDuplicate: true, chunk: 500 });
   }
 
   @OnEvent('GroupChanged')

@@ -13,6 +13,7 @@ import '../contest/events';
 import '../preorder/events';
 import '../purchases/events';
 import '../wecom/events';
+import { bulkInsert, type BulkValue } from '../wecom/bulk-insert';
 import { ArrivalService } from './arrival.service';
 import { ChurnService } from './churn.service';
 import { FeedbackService } from './feedback.service';
@@ -84,16 +85,23 @@ export class FeedbackListener {
     await this.arrivals.arrive(em, { memberId: p.memberId, storeId: p.storeId, via: p.via, at });
   }
 
-  @OnEvent('PurchaseRecorded')
-  async purchased(event: DeliveredEvent<'PurchaseRecorded'>, em: EntityManager): Promise<void> {
-    const p = event.payload;
-    if (!p.memberId || p.totalFen <= 0 || p.refundOf !== null) return;
-    const at = dateOr(p.occurredAt, event.createdAt);
-    // pre-orders are counted from OrderPaid and rated at pickup
-    if (p.channel === 'preorder') return;
-    await this.signals.record(em, { memberId: p.memberId, kind: 'purchase', at, sourceKey: `receipt:${p.receiptId}` });
-    if (p.channel === 'pos') await this.signals.record(em, { memberId: p.memberId, kind: 'visit', at, sourceKey: `receipt:${p.receiptId}:v` });
-    await this.feedback.openPrompt(em, { sourceKey: `receipt:${p.receiptId}`, memberId: p.memberId, storeId: p.storeId, kind: 'receipt', title: `${md(at)} 购物（¥${(p.totalFen / 100).toFixed(2)}）`, at });
+  /** Set-based: the purchase (and till visit) signals and the rating prompts of a batch in multi-row INSERTs keyed by source. */
+  @OnEvent('PurchaseRecorded', { batch: true })
+  async purchased(events: Array<DeliveredEvent<'PurchaseRecorded'>>, em: EntityManager): Promise<void> {
+    const signals: BulkValue[][] = [];
+    const prompts: BulkValue[][] = [];
+    for (const event of events) {
+      const p = event.payload;
+      if (!p.memberId || !Number.isInteger(p.memberId) || p.totalFen <= 0 || p.refundOf !== null) continue;
+      const at = dateOr(p.occurredAt, event.createdAt);
+      // pre-orders are counted from OrderPaid and rated at pickup
+      if (p.channel === 'preorder') continue;
+      signals.push([`receipt:${p.receiptId}`, p.memberId, 'purchase', at]);
+      if (p.channel === 'pos') signals.push([`receipt:${p.receiptId}:v`, p.memberId, 'visit', at]);
+      prompts.push([`receipt:${p.receiptId}`, p.memberId, p.storeId, 'receipt', `${md(at)} 购物（¥${(p.totalFen / 100).toFixed(2)}）`.slice(0, 80), at, null]);
+    }
+    if (signals.length) await bulkInsert(em, 'feedback_signal', ['source_key', 'member_id', 'kind', 'at'], signals, { ignoreDuplicate: 'source_key', chunk: 500 });
+    if (prompts.length) await bulkInsert(em, 'feedback_prompt', ['source_key', 'member_id', 'store_id', 'kind', 'title', 'created_at', 'answered_at'], prompts, { ignoreDuplicate: 'source_key', chunk: 500 });
   }
 
   @OnEvent('OrderPaid')
