@@ -16,6 +16,7 @@ import sharp from 'sharp';
 import * as F from '../../../contracts/feedback';
 import { upload } from '../contest/kit';
 import * as J from '../../../contracts/journeys';
+import { CURRENT_PRIVACY_VERSION, identity } from '../../../contracts';
 import { SessionService } from '../../src/core/auth/session.service';
 import { Db } from '../../src/core/db';
 import { EventBus } from '../../src/core/events/event-bus';
@@ -114,6 +115,41 @@ describe('arrival copilot', () => {
     expect(side.items.find((x) => x.memberId === b.memberId)).toBeUndefined();
     expect((await appMessages('zhaoliu')).filter((m) => m.text.includes('赵阿姨'))).toHaveLength(0);
     expect((await appMessages('zhaoliu')).filter((m) => m.text.includes('李先生（课程签到）'))).toHaveLength(1);
+  });
+});
+
+describe('member link', () => {
+  test('a member who signed up through the login API and then adds the clerk in WeCom is linked by unionid', async () => {
+    const { code, unionid } = await t.wechatCode({ unionid: 'u-api-login-1' });
+    const login = await t.client().call(identity.memberLogin, { body: { code, consentVersion: CURRENT_PRIVACY_VERSION } });
+    expect(login.isNew).toBe(true);
+    const r = await fire(t, l, { event: { ChangeType: 'add_external_contact', UserID: 'zhaoliu', customer: { name: '接口用户', unionid } } });
+    await settle(t);
+    const ext = r.results![0].externalUserId!;
+    const [row] = await query(t, 'SELECT member_id FROM wecom_contact WHERE external_user_id = ?', [ext]);
+    expect(Number(row.member_id)).toBe(login.member.id);
+  });
+
+  test('the other order: the WeCom add comes first, the login API registration links it', async () => {
+    const r = await fire(t, l, { event: { ChangeType: 'add_external_contact', UserID: 'zhaoliu', customer: { name: '先加好友', unionid: 'u-api-login-2' } } });
+    await settle(t);
+    const { code } = await t.wechatCode({ unionid: 'u-api-login-2' });
+    const login = await t.client().call(identity.memberLogin, { body: { code, consentVersion: CURRENT_PRIVACY_VERSION } });
+    await settle(t);
+    const [row] = await query(t, 'SELECT member_id FROM wecom_contact WHERE external_user_id = ?', [r.results![0].externalUserId!]);
+    expect(Number(row.member_id)).toBe(login.member.id);
+  });
+
+  test('a member whose unionid arrives only on a later login is linked to the contact added in between', async () => {
+    const { code, openid } = await t.wechatCode({ unionid: null });
+    const login = await t.client().call(identity.memberLogin, { body: { code, consentVersion: CURRENT_PRIVACY_VERSION } });
+    const r = await fire(t, l, { event: { ChangeType: 'add_external_contact', UserID: 'zhaoliu', customer: { name: '后绑定', unionid: 'u-api-login-3' } } });
+    await settle(t);
+    const { code: again } = await t.wechatCode({ openid, unionid: 'u-api-login-3' });
+    await t.client().call(identity.memberLogin, { body: { code: again, consentVersion: CURRENT_PRIVACY_VERSION } });
+    await settle(t);
+    const [row] = await query(t, 'SELECT member_id FROM wecom_contact WHERE external_user_id = ?', [r.results![0].externalUserId!]);
+    expect(Number(row.member_id)).toBe(login.member.id);
   });
 });
 
