@@ -23,9 +23,10 @@ import { EventBus } from '../../src/core/events/event-bus';
 import type { DomainEventMap, DomainEventType } from '../../src/core/events/types';
 import '../../src/modules/classes/events';
 import '../../src/modules/purchases/events';
+import { FeedbackSubscribe } from '../../src/modules/feedback/subscribe.service';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { makeMember, makeStore } from '../helpers/fixtures';
-import { fire, listen, type Listening, query, settle, simGet, staffToken } from '../wecom/engine-helpers';
+import { fire, listen, type Listening, query, settle, simGet, simPost, staffToken } from '../wecom/engine-helpers';
 
 let t: TestApp;
 let l: Listening;
@@ -231,6 +232,82 @@ describe('feedback loop', () => {
     const month = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
     expect(insights.nps.find((n) => n.month === month && n.storeId === storeId)).toMatchObject({ responses: 2, promoters: 1, detractors: 1, nps: 0 });
     expect(insights.heat.some((h) => h.topic === 'environment' && h.negative >= 1)).toBe(true);
+  });
+});
+
+describe('subscribe-message prompts', () => {
+  type Sent = { touser: string; templateId: string; page: string | null; data: Record<string, { value: string }> };
+  const sentTo = async (openid: string) => (await simGet<{ messages: Sent[] }>(t, '/__sim/wechat/subscribe-messages')).messages.filter((m) => m.touser === openid);
+  const flush = async () => {
+    await settle(t);
+    await (await t.container.getAsync(FeedbackSubscribe)).idle();
+  };
+
+  test('after a pickup, a receipt and a class, a member who accepted gets one 评价提醒 each, opening the rating; answers follow the same way', async () => {
+    const c = await customer('u-sub-1', '孙女士');
+    const [{ openid }] = await query(t, 'SELECT openid FROM member WHERE id = ?', [c.memberId]);
+    const tpl = await t.client(c.token).call(F.feedbackSubscribeTemplates);
+    expect(tpl).toMatchObject({ rating: 'tmpl_feedback_rating', answer: 'tmpl_feedback_answer', credits: { rating: 0, answer: 0 } });
+
+    // no accept yet: the pickup gets its prompt in 意见箱, but no message
+    await emit('OrderPickedUp', { orderId: 'SUB-0', memberId: c.memberId, storeId, pickedUpAt: new Date().toISOString(), staffId: null });
+    await flush();
+    expect(await sentTo(openid)).toHaveLength(0);
+
+    // the taps on 「允许」: WeChat (simulator) counts them, and the mini-program reports them
+    for (const templateId of ['tmpl_feedback_rating', 'tmpl_feedback_rating', 'tmpl_feedback_rating', 'tmpl_feedback_answer']) {
+      await simPost(t, '/__sim/wechat/subscribe-accepts', { openid, templateId });
+    }
+    await t.client(c.token).call(F.acceptFeedbackSubscribe, { body: { rating: true, answer: true } });
+    await t.client(c.token).call(F.acceptFeedbackSubscribe, { body: { rating: true } });
+    expect(await t.client(c.token).call(F.acceptFeedbackSubscribe, { body: { rating: true, answer: false } })).toEqual({ rating: 3, answer: 1 });
+
+    const pickedUp = { orderId: 'SUB-1', memberId: c.memberId, storeId, pickedUpAt: new Date().toISOString(), staffId: null };
+    await emit('OrderPickedUp', pickedUp);
+    await emit('OrderPickedUp', pickedUp); // redelivered: one message
+    await flush();
+    let sent = await sentTo(openid);
+    expect(sent).toHaveLength(1);
+    expect(sent[0].templateId).toBe('tmpl_feedback_rating');
+    expect(sent[0].page).toMatch(/^packages\/feedback\/rate\/index\?promptId=\d+&title=/);
+    expect(sent[0].data.thing1.value).toContain('提货');
+    const promptId = Number(/promptId=(\d+)/.exec(sent[0].page!)![1]);
+    expect((await t.client(c.token).call(F.listMyPrompts)).items.map((p) => p.id)).toContain(promptId);
+
+    // a receipt at the till
+    await emit('PurchaseRecorded', { receiptId: 990501, memberId: c.memberId, storeId, channel: 'pos', totalFen: 8800, discountFen: 0, occurredAt: new Date().toISOString(), refundOf: null, items: [], couponCodes: [] });
+    await flush();
+    sent = await sentTo(openid);
+    expect(sent).toHaveLength(2);
+    expect(sent[1].data.thing1.value).toContain('购物');
+
+    // a class: the message waits for the session's end, then opens the class's own rating form
+    const endsAt = new Date(Date.now() + 90 * 60_000);
+    await emit('ClassCheckedIn', { registrationId: 770001, sessionId: 1, classId: 1, storeId, memberId: c.memberId, tags: [], classTitle: '亲子烘焙', endsAt: endsAt.toISOString() });
+    await flush();
+    expect(await sentTo(openid)).toHaveLength(2);
+    const job = await t.container.getAsync(FeedbackSubscribe);
+    expect(await job.sendDue(new Date(endsAt.getTime() + 60_000))).toEqual({ sent: 1, other: 0 });
+    sent = await sentTo(openid);
+    expect(sent[2]).toMatchObject({ templateId: 'tmpl_feedback_rating', page: 'packages/classes/mine/index?registrationId=770001' });
+    expect(sent[2].data.thing1.value).toBe('课程：亲子烘焙');
+
+    // accepts spent: the next pickup gets no message
+    await emit('OrderPickedUp', { ...pickedUp, orderId: 'SUB-2' });
+    await flush();
+    expect(await sentTo(openid)).toHaveLength(3);
+    expect((await t.client(c.token).call(F.feedbackSubscribeTemplates)).credits).toEqual({ rating: 0, answer: 1 });
+
+    // the member rates from the message; the store answers in the mini-program: 反馈回复通知
+    const mine = await t.client(c.token).call(F.submitFeedback, { body: { promptId, rating: 2, comment: '提货排队太久' } });
+    await t.client(manager).call(F.answerFeedback, { params: { feedbackId: mine.id }, body: { text: '已增加提货窗口', via: 'miniprogram' } });
+    await flush();
+    sent = await sentTo(openid);
+    expect(sent).toHaveLength(4);
+    expect(sent[3]).toMatchObject({ templateId: 'tmpl_feedback_answer', page: `packages/feedback/box/index?feedbackId=${mine.id}` });
+    expect(sent[3].data.thing2.value).toBe('已增加提货窗口');
+    const rows = await query(t, 'SELECT status FROM feedback_notice WHERE member_id = ?', [c.memberId]);
+    expect(rows.map((r) => r.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
   });
 });
 

@@ -65,6 +65,13 @@ export class FeedbackListener {
     await this.signals.record(em, { memberId: p.memberId, kind: 'visit', at: event.createdAt, sourceKey: `checkin:${p.registrationId}` });
     await this.signals.record(em, { memberId: p.memberId, kind: 'interaction', at: event.createdAt, sourceKey: `checkin:${p.registrationId}:i` });
     await this.arrivals.arrive(em, { memberId: p.memberId, storeId: p.storeId, via: 'checkin', at: event.createdAt });
+    const ends = p.endsAt ? new Date(p.endsAt) : null;
+    await this.feedback.promptClassRating(em, {
+      registrationId: p.registrationId,
+      memberId: p.memberId,
+      classTitle: p.classTitle ?? null,
+      endsAt: ends && !Number.isNaN(ends.getTime()) ? ends : new Date(event.createdAt.getTime() + 2 * 3600_000),
+    });
   }
 
   @OnEvent('OrderPickedUp')
