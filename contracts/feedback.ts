@@ -362,6 +362,8 @@ export const ChurnRisk = z.object({
   lastActiveAt: IsoDateTime.nullable(),
   /** The cause ops recorded, when there is an open case. */
   cause: z.enum(CHURN_CAUSES).nullable(),
+  /** The cause the signals point to (too_many_messages: N messages in a row without a reply or visit). */
+  suggestedCause: z.enum(CHURN_CAUSES).nullable().default(null),
 });
 export type ChurnRisk = z.infer<typeof ChurnRisk>;
 
@@ -390,6 +392,8 @@ export const ChurnCase = z.object({
   recordedBy: z.string().nullable(),
   /** First interaction, visit or purchase after the case was recorded. */
   recoveredAt: IsoDateTime.nullable(),
+  /** 消息太多: the member's automated journey messages were stopped (the clerk writes personally instead). */
+  quieted: z.boolean().default(false),
 });
 export type ChurnCase = z.infer<typeof ChurnCase>;
 

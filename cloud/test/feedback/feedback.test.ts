@@ -24,6 +24,7 @@ import type { DomainEventMap, DomainEventType } from '../../src/core/events/type
 import '../../src/modules/classes/events';
 import '../../src/modules/purchases/events';
 import { FeedbackSubscribe } from '../../src/modules/feedback/subscribe.service';
+import { enqueueOutbound } from '../../src/modules/wecom/outbound';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { makeMember, makeStore } from '../helpers/fixtures';
 import { fire, listen, type Listening, query, settle, simGet, simPost, staffToken } from '../wecom/engine-helpers';
@@ -326,6 +327,46 @@ describe('churn', () => {
     expect(msgs).toHaveLength(1);
     const tasks = await t.client(manager).call(J.listSidebarTasks, { query: { status: 'open', externalUserId: c.ext } });
     expect(tasks.items.map((x) => x.title)).toContain('客户流失：孙阿姨');
+  });
+
+  test('messages without a response: three private messages in a row put the member at risk (消息太多); a reply clears it; that cause quiets the journeys', async () => {
+    const db = await t.container.getAsync(Db);
+    /** Private messages from the clerk through the outbox (journey steps, mass messages and answers all go this way). */
+    const message = async (ext: string, n: number) => {
+      for (let i = 1; i <= n; i++) {
+        await db.transaction((em) => enqueueOutbound(em, { idemKey: `test-msg:${ext}:${i}`, kind: 'msg_template', payload: { sender: 'zhaoliu', externalUserIds: [ext], text: `本周特价第${i}期`, attachments: [] } }));
+      }
+      await settle(t);
+    };
+    const c = await customer('u-msg-1', '钱先生');
+    await message(c.ext, 2);
+    expect((await t.client(clerk).call(F.sidebarChurnRisk, { params: { externalUserId: c.ext } })).risk).toBeNull();
+    await message(c.ext, 3); // the third one (1 and 2 are the same outbox rows)
+    const sent = await query(t, "SELECT source_key FROM feedback_signal WHERE member_id = ? AND kind = 'message'", [c.memberId]);
+    expect(sent).toHaveLength(3);
+    const risk = (await t.client(manager).call(F.listChurnRisks, { query: {} })).items.find((r) => r.memberId === c.memberId)!;
+    expect(risk).toMatchObject({ suggestedCause: 'too_many_messages', cause: null });
+    expect(risk.score).toBeGreaterThanOrEqual(30);
+    expect(risk.reasons).toContain('连续收到3条消息，没有回复也没有到店（可能被消息打扰）');
+    expect((await t.client(clerk).call(F.sidebarChurnRisk, { params: { externalUserId: c.ext } })).risk).toMatchObject({ suggestedCause: 'too_many_messages' });
+
+    // the customer answers; the clerk notes it in the sidebar (CustomerReplied): no longer at risk
+    await t.client(clerk).call(J.recordInteraction, { params: { externalUserId: c.ext }, body: { kind: 'replied' } });
+    await settle(t);
+    expect((await t.client(clerk).call(F.sidebarChurnRisk, { params: { externalUserId: c.ext } })).risk).toBeNull();
+
+    // another customer stays silent; ops record 消息太多: automated messages stop, the clerk writes once, personally
+    const d = await customer('u-msg-2', '郑阿姨');
+    await message(d.ext, 4);
+    expect((await t.client(clerk).call(F.sidebarChurnRisk, { params: { externalUserId: d.ext } })).risk?.suggestedCause).toBe('too_many_messages');
+    const rec = await t.client(manager).call(F.recordChurnCause, { body: { memberId: d.memberId, cause: 'too_many_messages' } });
+    expect(rec).toMatchObject({ cause: 'too_many_messages', quieted: true, recoveredAt: null });
+    expect(Number((await query(t, 'SELECT opted_out FROM journey_customer WHERE external_user_id = ?', [d.ext]))[0].opted_out)).toBe(1);
+    const tasks = await t.client(clerk).call(J.listSidebarTasks, { query: { status: 'open', externalUserId: d.ext } });
+    expect(tasks.items.map((x) => x.title)).toContain('少打扰：郑阿姨');
+    // messages we send are not a comeback: the case stays unrecovered
+    await message(d.ext, 5);
+    expect((await t.client(manager).call(F.listChurnCases, { query: {} })).items.find((x) => x.id === rec.id)).toMatchObject({ recoveredAt: null, quieted: true });
   });
 
   test('a churn cause starts the win-back journey; the case counts as recovered when the member comes back', async () => {

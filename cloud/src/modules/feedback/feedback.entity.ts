@@ -128,7 +128,8 @@ export class FeedbackSignal {
   memberId!: number;
 
   @Column({ type: 'varchar', length: 12 })
-  kind!: 'interaction' | 'visit' | 'purchase';
+  /** 'message': a private message our staff sent (the no-response signal), not a sign of life. */
+  kind!: 'interaction' | 'visit' | 'purchase' | 'message';
 
   @Column({ type: 'datetime' })
   at!: Date;
@@ -173,6 +174,10 @@ export class ChurnCase {
 
   @Column({ type: 'boolean', default: false })
   enrolled!: boolean;
+
+  /** 消息太多: the member's automated journey messages were stopped when the case was recorded. */
+  @Column({ type: 'boolean', default: false })
+  quieted!: boolean;
 
   @Column({ name: 'recorded_by', type: 'integer', nullable: true })
   recordedBy!: number | null;

@@ -16,6 +16,7 @@ import '../wecom/events';
 import { ArrivalService } from './arrival.service';
 import { ChurnService } from './churn.service';
 import { FeedbackService } from './feedback.service';
+import { People } from './people';
 import { SignalRecorder } from './signals';
 
 const OFFSET = 8 * 3600_000;
@@ -42,6 +43,9 @@ export class FeedbackListener {
 
   @Inject()
   churn!: ChurnService;
+
+  @Inject()
+  people!: People;
 
   @OnEvent('ClassRated')
   async classRated(event: DeliveredEvent<'ClassRated'>, em: EntityManager): Promise<void> {
@@ -134,6 +138,21 @@ export class FeedbackListener {
   async contactAdded(event: DeliveredEvent<'ContactAdded'>, em: EntityManager): Promise<void> {
     const p = event.payload;
     if (p.memberId) await this.signals.record(em, { memberId: p.memberId, kind: 'interaction', at: dateOr(p.addedAt, event.createdAt), sourceKey: `evt:${event.id}` });
+  }
+
+  /** A private message reached the member: counted toward 「消息太多」 until they reply or come. */
+  @OnEvent('CustomerMessaged')
+  async messaged(event: DeliveredEvent<'CustomerMessaged'>, em: EntityManager): Promise<void> {
+    const p = event.payload;
+    const memberId = (await this.people.contact(p.externalUserId))?.memberId;
+    if (memberId) await this.signals.record(em, { memberId, kind: 'message', at: dateOr(p.at, event.createdAt), sourceKey: `msg:${p.outboundId}:${p.externalUserId}` });
+  }
+
+  @OnEvent('CustomerReplied')
+  async replied(event: DeliveredEvent<'CustomerReplied'>, em: EntityManager): Promise<void> {
+    const p = event.payload;
+    const memberId = p.memberId ?? (await this.people.contact(p.externalUserId))?.memberId;
+    if (memberId) await this.signals.record(em, { memberId, kind: 'interaction', at: dateOr(p.at, event.createdAt), sourceKey: `reply:${event.id}` });
   }
 
   @OnEvent('ContactLost')

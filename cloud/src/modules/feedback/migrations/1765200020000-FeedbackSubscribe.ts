@@ -1,8 +1,11 @@
 import { Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+import { MigrationInterface, QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
 import { columnKit } from '../../../core/migration-kit';
 
-/** Subscribe-message accepts for feedback templates and the rating / answer messages sent (issue 20). */
+/**
+ * Subscribe-message accepts for feedback templates and the rating / answer messages sent, and
+ * whether a 消息太多 churn case stopped the member's automated messages (issue 20).
+ */
 @Provide()
 @Scope(ScopeEnum.Singleton)
 export class FeedbackSubscribe1765200020000 implements MigrationInterface {
@@ -38,9 +41,11 @@ export class FeedbackSubscribe1765200020000 implements MigrationInterface {
         indices: [idx('uq_feedback_notice', ['kind', 'source_key'], true), idx('idx_feedback_notice_due', ['status', 'due_at']), idx('idx_feedback_notice_member', ['member_id'])],
       }),
     );
+    await queryRunner.addColumn('churn_case', new TableColumn(c.bool('quieted', false)));
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropColumn('churn_case', 'quieted');
     await queryRunner.dropTable('feedback_notice');
     await queryRunner.dropTable('feedback_subscription');
   }
