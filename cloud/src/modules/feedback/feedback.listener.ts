@@ -17,6 +17,7 @@ import { bulkInsert, type BulkValue } from '../wecom/bulk-insert';
 import { ArrivalService } from './arrival.service';
 import { ChurnService } from './churn.service';
 import { FeedbackService } from './feedback.service';
+import { People } from './people';
 import { SignalRecorder } from './signals';
 
 const OFFSET = 8 * 3600_000;
@@ -44,6 +45,9 @@ export class FeedbackListener {
   @Inject()
   churn!: ChurnService;
 
+  @Inject()
+  people!: People;
+
   @OnEvent('ClassRated')
   async classRated(event: DeliveredEvent<'ClassRated'>, em: EntityManager): Promise<void> {
     const p = event.payload;
@@ -66,6 +70,13 @@ export class FeedbackListener {
     await this.signals.record(em, { memberId: p.memberId, kind: 'visit', at: event.createdAt, sourceKey: `checkin:${p.registrationId}` });
     await this.signals.record(em, { memberId: p.memberId, kind: 'interaction', at: event.createdAt, sourceKey: `checkin:${p.registrationId}:i` });
     await this.arrivals.arrive(em, { memberId: p.memberId, storeId: p.storeId, via: 'checkin', at: event.createdAt });
+    const ends = p.endsAt ? new Date(p.endsAt) : null;
+    await this.feedback.promptClassRating(em, {
+      registrationId: p.registrationId,
+      memberId: p.memberId,
+      classTitle: p.classTitle ?? null,
+      endsAt: ends && !Number.isNaN(ends.getTime()) ? ends : new Date(event.createdAt.getTime() + 2 * 3600_000),
+    });
   }
 
   @OnEvent('OrderPickedUp')
@@ -135,6 +146,21 @@ export class FeedbackListener {
   async contactAdded(event: DeliveredEvent<'ContactAdded'>, em: EntityManager): Promise<void> {
     const p = event.payload;
     if (p.memberId) await this.signals.record(em, { memberId: p.memberId, kind: 'interaction', at: dateOr(p.addedAt, event.createdAt), sourceKey: `evt:${event.id}` });
+  }
+
+  /** A private message reached the member: counted toward 「消息太多」 until they reply or come. */
+  @OnEvent('CustomerMessaged')
+  async messaged(event: DeliveredEvent<'CustomerMessaged'>, em: EntityManager): Promise<void> {
+    const p = event.payload;
+    const memberId = (await this.people.contact(p.externalUserId))?.memberId;
+    if (memberId) await this.signals.record(em, { memberId, kind: 'message', at: dateOr(p.at, event.createdAt), sourceKey: `msg:${p.outboundId}:${p.externalUserId}` });
+  }
+
+  @OnEvent('CustomerReplied')
+  async replied(event: DeliveredEvent<'CustomerReplied'>, em: EntityManager): Promise<void> {
+    const p = event.payload;
+    const memberId = p.memberId ?? (await this.people.contact(p.externalUserId))?.memberId;
+    if (memberId) await this.signals.record(em, { memberId, kind: 'interaction', at: dateOr(p.at, event.createdAt), sourceKey: `reply:${event.id}` });
   }
 
   @OnEvent('ContactLost')

@@ -10,8 +10,10 @@ import { APP_MESSAGE_KIND, appMessageHandler } from './app-message.handler';
 import { TagSyncService } from '../tags/tag-sync.service';
 import { ChannelService } from './channel.service';
 import { groupMsgTemplateHandler } from './group-msg-template.handler';
-import { msgTemplateHandler } from './msg-template.handler';
-import { OutboundProcessor, type OutboundHooks, type RunResult } from './outbound';
+import { msgTemplateHandler, type MsgTemplatePayload } from './msg-template.handler';
+import { OutboundProcessor, type OutboundHandler, type OutboundHooks, type RunResult } from './outbound';
+import { EventBus } from '../../core/events/event-bus';
+import './events';
 
 @Provide()
 @Scope(ScopeEnum.Singleton)
@@ -31,6 +33,9 @@ export class OutboundWorker {
   @Inject()
   tagSync!: TagSyncService;
 
+  @Inject()
+  events!: EventBus;
+
   @Logger()
   logger!: ILogger;
 
@@ -49,7 +54,7 @@ export class OutboundWorker {
       manager: () => this.db.manager,
       handlers: {
         mark_tag: this.tagSync.markTagHandler(),
-        msg_template: msgTemplateHandler(() => this.api),
+        msg_template: this.announcingMessages(msgTemplateHandler(() => this.api)),
         group_msg_template: groupMsgTemplateHandler(() => this.api),
         update_contact_way: this.channels.updateWayHandler(),
         [APP_MESSAGE_KIND]: appMessageHandler(() => this.appMessages),
@@ -59,6 +64,31 @@ export class OutboundWorker {
       log: (m) => this.logger?.warn(m),
     });
     return this.processorInstance;
+  }
+
+  /**
+   * After WeCom took a private message: one CustomerMessaged per customer it reaches (the feedback
+   * module's "messages without a response" signal). Best effort after the record: a crash in
+   * between loses the signal, never the message.
+   */
+  private announcingMessages(h: OutboundHandler<MsgTemplatePayload>): OutboundHandler<MsgTemplatePayload> {
+    return {
+      ...h,
+      after: async (payload, result, row) => {
+        await h.after?.(payload, result, row);
+        const failed = new Set(((result as { failList?: string[] } | null)?.failList ?? []).map(String));
+        const reached = payload.externalUserIds.filter((id) => !failed.has(id));
+        if (!reached.length) return;
+        const at = new Date().toISOString();
+        await this.db.transaction((em) =>
+          this.events.emitMany(
+            em,
+            'CustomerMessaged',
+            reached.map((externalUserId) => ({ externalUserId, staffUserId: payload.sender, outboundId: row.id, ref: row.ref, at })),
+          ),
+        );
+      },
+    };
   }
 
   /**
