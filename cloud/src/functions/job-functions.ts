@@ -134,6 +134,12 @@ export class JobFunctions {
     return this.run('classes.promote-sweep');
   }
 
+  @ServerlessFunction({ functionName: 'feedback-subscribe' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 */1 * * * *' })
+  async feedbackSubscribe(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('feedback.subscribe');
+  }
+
   @ServerlessFunction({ functionName: 'identity-directory-sync' })
   @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 40 18 * * *' })
   async identityDirectorySync(_event?: TimerEvent): Promise<JobFunctionResult> {

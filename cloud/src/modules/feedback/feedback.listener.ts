@@ -16,7 +16,7 @@ import '../wecom/events';
 import { bulkInsert, type BulkValue } from '../wecom/bulk-insert';
 import { ArrivalService } from './arrival.service';
 import { ChurnService } from './churn.service';
-import { FeedbackService } from './feedback.service';
+import { FeedbackService, PROMPT_DAYS } from './feedback.service';
 import { People } from './people';
 import { SignalRecorder } from './signals';
 
@@ -101,6 +101,7 @@ export class FeedbackListener {
   async purchased(events: Array<DeliveredEvent<'PurchaseRecorded'>>, em: EntityManager): Promise<void> {
     const signals: BulkValue[][] = [];
     const prompts: BulkValue[][] = [];
+    const fresh: Array<Parameters<FeedbackService['openPrompt']>[1]> = [];
     for (const event of events) {
       const p = event.payload;
       if (!p.memberId || !Number.isInteger(p.memberId) || p.totalFen <= 0 || p.refundOf !== null) continue;
@@ -109,9 +110,13 @@ export class FeedbackListener {
       if (p.channel === 'preorder') continue;
       signals.push([`receipt:${p.receiptId}`, p.memberId, 'purchase', at]);
       if (p.channel === 'pos') signals.push([`receipt:${p.receiptId}:v`, p.memberId, 'visit', at]);
-      prompts.push([`receipt:${p.receiptId}`, p.memberId, p.storeId, 'receipt', `${md(at)} 购物（¥${(p.totalFen / 100).toFixed(2)}）`.slice(0, 80), at, null]);
+      const title = `${md(at)} 购物（¥${(p.totalFen / 100).toFixed(2)}）`;
+      // a fresh receipt may send its 「评价提醒」 (one at a time); an imported old one only opens the prompt, in bulk
+      if (Date.now() - at.getTime() < PROMPT_DAYS * 86_400_000) fresh.push({ sourceKey: `receipt:${p.receiptId}`, memberId: p.memberId, storeId: p.storeId, kind: 'receipt', title, at });
+      else prompts.push([`receipt:${p.receiptId}`, p.memberId, p.storeId, 'receipt', title.slice(0, 80), at, null]);
     }
     if (signals.length) await bulkInsert(em, 'feedback_signal', ['source_key', 'member_id', 'kind', 'at'], signals, { ignoreDuplicate: 'source_key', chunk: 500 });
+    for (const f of fresh) await this.feedback.openPrompt(em, f);
     if (prompts.length) await bulkInsert(em, 'feedback_prompt', ['source_key', 'member_id', 'store_id', 'kind', 'title', 'created_at', 'answered_at'], prompts, { ignoreDuplicate: 'source_key', chunk: 500 });
   }
 
