@@ -96,6 +96,7 @@ export class RegistrationService {
     const looksFree = s.adultLeft >= adults && s.childLeft >= children && s.waitingCount === 0;
     if (paid && !looksFree) throw new AppError('CLASS_FULL');
     const outcome = await retryingTransaction(this.db, async (tx) => {
+      await this.holdBookingLimit(tx, memberId, now);
       const { id: regId, written } = await this.claimSlot(tx, s.id, memberId, member.householdId, input, now, payment);
       // a paid seat counts as registered once paid (ClassPaymentService emits it then)
       if (!paid) await this.events.emit(tx, 'ClassRegistered', { registrationId: regId, sessionId: s.id, classId: c.id, memberId });
@@ -172,8 +173,8 @@ export class RegistrationService {
 
   /**
    * Seat hoarding: one registration brings at most maxParty people, and a member holds at most
-   * maxActiveBookings upcoming bookings (confirmed or waiting). The count is a read before the
-   * claim, so two parallel requests may each see one slot left: the limit is a brake, not a ledger.
+   * maxActiveBookings upcoming bookings (confirmed, waiting or unpaid). This check on the coalesced
+   * read turns most excess requests away cheaply; holdBookingLimit decides it atomically.
    */
   private checkHoarding(input: RegisterInput, activeBookings: number): void {
     const { maxParty, maxActiveBookings } = this.settings.limits();
@@ -181,6 +182,25 @@ export class RegistrationService {
       throw new AppError('CLASS_PARTY_TOO_LARGE', `每次报名最多${maxParty}人`, [{ path: 'adults', message: `每次报名最多${maxParty}人` }]);
     }
     if (activeBookings >= maxActiveBookings) throw new AppError('CLASS_TOO_MANY_BOOKINGS');
+  }
+
+  /**
+   * The upcoming-bookings limit, inside the registration's transaction, before the claim. MySQL:
+   * the upsert takes the member's guard row lock until commit, so one member's registrations run
+   * one at a time (other members' rows are untouched: the seat race is not serialised on it), and
+   * the count below opens the transaction's snapshot only after the lock, so it sees every booking
+   * committed before. SQLite: transactions are queued (core/db), so the count is current anyway.
+   */
+  private async holdBookingLimit(tx: EntityManager, memberId: number, now: Date): Promise<void> {
+    if (this.db.kind === 'mysql') {
+      await tx.query('INSERT INTO class_member_guard (member_id, claims) VALUES (?, 1) ON DUPLICATE KEY UPDATE claims = claims + 1', [memberId]);
+    }
+    const live = await tx
+      .createQueryBuilder(ClassRegistration, 'r')
+      .innerJoin(ClassSession, 's', 's.id = r.session_id')
+      .where("r.member_id = :memberId AND r.status IN ('confirmed', 'waitlisted', 'unpaid') AND s.starts_at > :now", { memberId, now })
+      .getCount();
+    if (live >= this.settings.limits().maxActiveBookings) throw new AppError('CLASS_TOO_MANY_BOOKINGS');
   }
 
   private checkParty(c: ClassDef, s: ClassSession, input: RegisterInput): void {
