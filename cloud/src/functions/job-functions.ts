@@ -176,6 +176,12 @@ export class JobFunctions {
     return this.run('contest.vote-ip-retention');
   }
 
+  @ServerlessFunction({ functionName: 'referral-ip-retention' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 55 19 * * *' })
+  async referralIpRetention(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('referral.ip-retention');
+  }
+
   @ServerlessFunction({ functionName: 'identity-login-attempts-purge' })
   @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 25 * * * *' })
   async identityLoginAttemptsPurge(_event?: TimerEvent): Promise<JobFunctionResult> {

@@ -151,6 +151,8 @@ export class RegistrationService {
     const { adults, children } = input;
     if (!(s.adultLeft >= adults && s.childLeft >= children && s.waitingCount === 0)) throw new AppError('CLASS_FULL');
     const outcome = await retryingTransaction(this.db, async (tx) => {
+      await this.holdBookingLimit(tx, [memberId]);
+      if ((await this.overBookingLimit(tx, [memberId], now)).size) throw new AppError('CLASS_TOO_MANY_BOOKINGS');
       const { id: regId, written } = await this.claimSlot(tx, s.id, memberId, householdId, input, now, payment);
       // a paid seat counts as registered once paid (ClassPaymentService emits it then)
       const seated = await tx
@@ -225,6 +227,8 @@ export class RegistrationService {
     const mysql = this.db.kind === 'mysql';
     const committed = await retryingTransaction(this.db, async (tx) => {
       const out: Array<GroupOutcome | AppError> = new Array(batch.length);
+      // the members' booking guards before the session row (the paid path takes them in the same order)
+      await this.holdBookingLimit(tx, batch.map((b) => b.memberId));
       // the session row first (the same lock order as cancel and promotion); SQLite serialises transactions
       const s = await tx.findOne(ClassSession, {
         where: { id: sessionId },
@@ -241,18 +245,19 @@ export class RegistrationService {
           })
         ).map((r) => [r.memberId, r]),
       );
+      const overLimit = await this.overBookingLimit(tx, batch.map((b) => b.memberId), batch[0].now);
       const accepted: number[] = [];
       const seen = new Set<number>();
       batch.forEach((b, i) => {
         const prior = had.get(b.memberId);
         if (seen.has(b.memberId) || (prior && prior.status !== 'cancelled')) out[i] = new AppError('CLASS_ALREADY_REGISTERED');
+        else if (overLimit.has(b.memberId)) out[i] = new AppError('CLASS_TOO_MANY_BOOKINGS');
         else {
           seen.add(b.memberId);
           accepted.push(i);
         }
       });
       if (!accepted.length) return { out, after: null, ids: [] as number[] };
-      // (the place for a per-member booking limit taken under this lock)
       const { decisions, after } = seatGroup(s, accepted.map((i) => batch[i].input));
       const written = accepted.map((i, k) => ({ ...this.rowFields(batch[i].householdId, batch[i].input, batch[i].now, null), status: decisions[k].status, arrivalSeq: decisions[k].arrivalSeq }));
       const fresh = accepted.map((i, k) => k).filter((k) => !had.has(batch[accepted[k]].memberId));
@@ -362,8 +367,8 @@ export class RegistrationService {
 
   /**
    * Seat hoarding: one registration brings at most maxParty people, and a member holds at most
-   * maxActiveBookings upcoming bookings (confirmed or waiting). The count is a read before the
-   * claim, so two parallel requests may each see one slot left: the limit is a brake, not a ledger.
+   * maxActiveBookings upcoming bookings (confirmed, waiting or unpaid). This check on the coalesced
+   * read turns most excess requests away cheaply; holdBookingLimit decides it atomically.
    */
   private checkHoarding(input: RegisterInput, activeBookings: number): void {
     const { maxParty, maxActiveBookings } = this.settings.limits();
@@ -372,6 +377,35 @@ export class RegistrationService {
     }
     if (activeBookings >= maxActiveBookings) throw new AppError('CLASS_TOO_MANY_BOOKINGS');
   }
+
+  /**
+   * The upcoming-bookings limit, inside the registration's transaction, before the claim. MySQL:
+   * the upsert takes the member's guard row lock until commit, so one member's registrations run
+   * one at a time (other members' rows are untouched: the seat race is not serialised on it), and
+   * the count below opens the transaction's snapshot only after the lock, so it sees every booking
+   * committed before. SQLite: transactions are queued (core/db), so the count is current anyway.
+   */
+  private async holdBookingLimit(tx: EntityManager, memberIds: number[]): Promise<void> {
+    if (this.db.kind !== 'mysql') return;
+    // sorted, so two groups sharing members lock them in the same order
+    const ids = [...new Set(memberIds)].sort((a, b) => a - b);
+    await tx.query(`INSERT INTO class_member_guard (member_id, claims) VALUES ${ids.map(() => '(?, 1)').join(', ')} ON DUPLICATE KEY UPDATE claims = claims + 1`, ids);
+  }
+
+  /** The members (of those guarded above) who already hold maxActiveBookings upcoming bookings. */
+  private async overBookingLimit(tx: EntityManager, memberIds: number[], now: Date): Promise<Set<number>> {
+    const rows: Array<{ memberId: number | string; n: number | string }> = await tx
+      .createQueryBuilder(ClassRegistration, 'r')
+      .select('r.member_id', 'memberId')
+      .addSelect('COUNT(*)', 'n')
+      .innerJoin(ClassSession, 's', 's.id = r.session_id')
+      .where("r.member_id IN (:...ids) AND r.status IN ('confirmed', 'waitlisted', 'unpaid') AND s.starts_at > :now", { ids: [...new Set(memberIds)], now })
+      .groupBy('r.member_id')
+      .getRawMany();
+    const max = this.settings.limits().maxActiveBookings;
+    return new Set(rows.filter((r) => Number(r.n) >= max).map((r) => Number(r.memberId)));
+  }
+
 
   private checkParty(c: ClassDef, s: ClassSession, input: RegisterInput): void {
     const details: Array<{ path: string; message: string }> = [];
