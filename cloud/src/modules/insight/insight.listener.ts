@@ -69,7 +69,8 @@ export class InsightListener {
     let json = JSON.stringify(categories);
     if (json.length > 500) json = JSON.stringify(Object.fromEntries(Object.entries(categories).sort((a, b) => b[1] - a[1]).slice(0, 12)));
     if (!(await em.findOne(InsightPurchase, { where: { receiptId: p.receiptId }, select: { receiptId: true } }))) {
-      await insertOnce(em, () => em.insert(InsightPurchase, { receiptId: p.receiptId, memberId: p.memberId!, storeId: p.storeId, totalFen: p.totalFen, categories: json, occurredAt: at }));
+      const linesFen = Object.values(JSON.parse(json) as Record<string, number>).reduce((s, fen) => s + fen, 0);
+      await insertOnce(em, () => em.insert(InsightPurchase, { receiptId: p.receiptId, memberId: p.memberId!, storeId: p.storeId, totalFen: p.totalFen, categories: json, linesFen, occurredAt: at }));
     }
     if (p.totalFen > 0) await this.ab.convert(em, p.memberId, 'purchase', at);
   }

@@ -14,22 +14,9 @@ import { Db, iso, isUniqueViolation } from '../../core/db';
 import { AppError } from '../../core/errors';
 import { MemberService } from '../identity/member.service';
 import { OrgService } from '../identity/org.service';
-import {
-  computeFigures,
-  dailySeries,
-  DAY_MS,
-  DEFAULT_SETTINGS,
-  type DrillFigure,
-  drillDown,
-  type FactActivity,
-  type InsightSettings,
-  type Period,
-  previousPeriod,
-  type ScopeFacts,
-  shanghaiDay,
-} from './figures';
-import { InsightActivity, InsightContact, InsightMember, InsightPurchase, InsightSettingsRow, InsightSnapshot } from './insight.entity';
-import { communityRoi, WINDOW_DAYS } from './roi';
+import { DAY_MS, DEFAULT_SETTINGS, type DrillFigure, type InsightSettings, type Period, previousPeriod, shanghaiDay } from './figures';
+import { FigureQueries } from './aggregate';
+import { InsightMember, InsightSettingsRow, InsightSnapshot } from './insight.entity';
 
 const OFFSET = 8 * 3600_000;
 /** A snapshot younger than this is served as is. */
@@ -168,37 +155,17 @@ export class InsightService {
     return { key: 'chain', label };
   }
 
-  /** Everything the figures of `p` read: a year back for LTV, three months either side for the ROI board. */
-  async facts(scope: InsightScope, p: Period): Promise<ScopeFacts> {
-    const prev = previousPeriod(p);
-    const from = new Date(Math.min(p.to.getTime() - 365 * DAY_MS, prev.from.getTime() - WINDOW_DAYS * DAY_MS, p.from.getTime() - WINDOW_DAYS * DAY_MS));
-    const to = new Date(Math.max(p.to.getTime(), p.from.getTime() + WINDOW_DAYS * DAY_MS));
-    const em = this.db.manager;
-    const memberWhere = scope.storeId ? { storeId: scope.storeId } : scope.ownerId ? { ownerStaffId: scope.ownerId } : {};
-    const members = await em.find(InsightMember, { where: memberWhere });
-    const joinScope = <T extends object>(qb: import('typeorm').SelectQueryBuilder<T>, alias: string) => {
-      if (scope.storeId) qb.innerJoin(InsightMember, 'm', `m.member_id = ${alias}.member_id AND m.store_id = :sid`, { sid: scope.storeId });
-      else if (scope.ownerId) qb.innerJoin(InsightMember, 'm', `m.member_id = ${alias}.member_id AND m.owner_staff_id = :oid`, { oid: scope.ownerId });
-      return qb;
-    };
-    const purchases = await joinScope(em.createQueryBuilder(InsightPurchase, 'p'), 'p').where('p.occurred_at >= :f AND p.occurred_at < :t', { f: from, t: to }).getMany();
-    const activities = await joinScope(em.createQueryBuilder(InsightActivity, 'a'), 'a').where('a.at >= :f AND a.at < :t', { f: from, t: to }).getMany();
-    const contacts = await (scope.key === 'chain' ? em.createQueryBuilder(InsightContact, 'c') : joinScope(em.createQueryBuilder(InsightContact, 'c'), 'c'))
-      .where('c.at >= :f AND c.at < :t', { f: from, t: to })
-      .getMany();
-    let target: number | null = null;
-    if (!scope.ownerId) {
-      const stores = (await this.org.storeDirectory()).filter((s) => (scope.storeId ? s.id === scope.storeId : s.active));
-      const set = stores.filter((s) => s.targetHouseholds);
-      target = set.length ? set.reduce((n, s) => n + (s.targetHouseholds ?? 0), 0) : null;
-    }
-    return {
-      members: members.map((m) => ({ id: m.memberId, storeId: m.storeId, householdId: m.householdId, householdKind: m.householdKind, registeredAt: m.registeredAt })),
-      purchases: purchases.map((b) => ({ memberId: b.memberId, storeId: b.storeId, totalFen: b.totalFen, occurredAt: b.occurredAt, categories: JSON.parse(b.categories) as Record<string, number> })),
-      activities: activities.map((a) => ({ memberId: a.memberId, kind: a.kind as FactActivity['kind'], at: a.at })),
-      contacts: contacts.map((c) => ({ kind: c.kind, at: c.at, channelKind: c.channelKind, referral: !!c.referral })),
-      targetHouseholds: target,
-    };
+  /** Σ target households (within each store's radius) of the scope's stores; null when none is set or for a group owner. */
+  private async targetHouseholds(scope: InsightScope): Promise<number | null> {
+    if (scope.ownerId) return null;
+    const stores = (await this.org.storeDirectory()).filter((s) => (scope.storeId ? s.id === scope.storeId : s.active));
+    const set = stores.filter((s) => s.targetHouseholds);
+    return set.length ? set.reduce((n, s) => n + (s.targetHouseholds ?? 0), 0) : null;
+  }
+
+  /** The scope's set-based queries (aggregate.ts) over the read models. */
+  async queries(scope: InsightScope): Promise<FigureQueries> {
+    return new FigureQueries(this.db.manager, scope, await this.targetHouseholds(scope));
   }
 
   // ---- figures ----
@@ -206,7 +173,7 @@ export class InsightService {
   async compute(scope: InsightScope, fromDay: string, toDay: string, now = new Date()): Promise<Overview> {
     const p = periodOf(fromDay, toDay);
     const prev = previousPeriod(p);
-    const [facts, settings, stores] = await Promise.all([this.facts(scope, p), this.settings(), this.org.storeDirectory()]);
+    const [q, settings, stores] = await Promise.all([this.queries(scope), this.settings(), this.org.storeDirectory()]);
     const overview: Overview = {
       scope: scope.key,
       scopeLabel: scope.label,
@@ -214,13 +181,10 @@ export class InsightService {
       to: toDay,
       previousFrom: shanghaiDay(prev.from),
       previousTo: shanghaiDay(new Date(prev.to.getTime() - DAY_MS)),
-      figures: computeFigures(facts, p, settings),
-      previous: computeFigures(facts, prev, settings),
-      roi: {
-        classes: communityRoi(facts.members, facts.purchases, facts.activities, p, new Set(['checkin'])),
-        contests: communityRoi(facts.members, facts.purchases, facts.activities, p, new Set(['entry', 'vote'])),
-      },
-      series: dailySeries(facts, p),
+      figures: await q.figures(p, settings),
+      previous: await q.figures(prev, settings),
+      roi: { classes: await q.roi(p, ['checkin']), contests: await q.roi(p, ['entry', 'vote']) },
+      series: await q.series(p),
       computedAt: iso(now),
       stores: stores.filter((s) => s.active && (!scope.storeId || s.id === scope.storeId) && !scope.ownerId).map((s) => ({ id: s.id, name: s.name })),
     };
@@ -278,8 +242,7 @@ export class InsightService {
     const scope = await this.scopeOf(staff, q.storeId);
     const p = periodOf(q.from, q.to);
     await this.rosterFresh();
-    const ids = drillDown(await this.facts(scope, p), p, q.figure);
-    return ids.sort((a, b) => a - b);
+    return (await this.queries(scope)).drill(p, q.figure);
   }
 
   async segment(staff: StaffPrincipal, q: PeriodQuery & { figure: DrillFigure }) {
