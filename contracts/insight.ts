@@ -98,6 +98,15 @@ export const refreshOverview = defineRoute({
   response: Overview,
 });
 
+export const runInsightRefresh = defineRoute({
+  method: 'POST',
+  path: '/api/admin/insight/refresh-all',
+  auth: 'staff',
+  roles: ['hq_admin'],
+  summary: 'Run the read-model refresh job now (the default period of the chain, every store and every group owner), under its lease.',
+  response: z.object({ ran: z.boolean(), scopes: num, ms: num }),
+});
+
 export const DRILL_FIGURES = ['members', 'new_members', 'active', 'participants', 'buyers', 'repeaters', 'silent30', 'silent60', 'silent90', 'ring_radiate', 'ring_interact', 'ring_create'] as const;
 export const DRILL_LABELS: Record<(typeof DRILL_FIGURES)[number], string> = {
   members: '会员',

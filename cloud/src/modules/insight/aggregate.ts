@@ -37,6 +37,15 @@ const ratio = (num: number, den: number): number | null => (den > 0 ? num / den 
 const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const RING_OF: Ring[] = ['radiate', 'interact', 'create'];
 
+interface Recency {
+  active: number;
+  wau: number;
+  mau: number;
+  silent: Record<30 | 60 | 90, number>;
+  sleepers: number;
+  woken: number;
+}
+
 export class FigureQueries {
   private readonly mysql: boolean;
 
@@ -51,7 +60,10 @@ export class FigureQueries {
   private async q<T = Record<string, unknown>>(sql: string, params: Record<string, unknown> = {}): Promise<T[]> {
     const all = { sid: this.scope.storeId ?? null, oid: this.scope.ownerId ?? null, ...params };
     const [text, values] = this.em.connection.driver.escapeQueryWithParameters(sql, all, {});
-    return (await this.em.query(text, values)) as T[];
+    const t = Date.now();
+    const out = (await this.em.query(text, values)) as T[];
+    if (process.env.INSIGHT_SLOW_MS && Date.now() - t > Number(process.env.INSIGHT_SLOW_MS)) console.error(`[insight-slow] ${Date.now() - t} ms ${this.scope.key}: ${sql.replace(/\s+/g, ' ').slice(0, 160)}`);
+    return out;
   }
 
   private async one(sql: string, params: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
@@ -87,10 +99,6 @@ export class FigureQueries {
       UNION SELECT y.member_id FROM insight_purchase y ${this.join('y')} WHERE y.occurred_at >= ${a} AND y.occurred_at < ${b}`;
   }
 
-  private async activeCount(from: Date, to: Date): Promise<number> {
-    return n((await this.one(`SELECT COUNT(*) AS c FROM (${this.activeSql(':af', ':at')}) t`, { af: from, at: to })).c);
-  }
-
   /** Members registered ≥ `days` before `at` with no activity and no purchase in the `days` before it. */
   private silentSql(extra = ''): string {
     return `SELECT m.member_id FROM insight_member m WHERE ${this.memberWhere} AND m.registered_at < :sf
@@ -100,6 +108,60 @@ export class FigureQueries {
 
   private silentParams(at: Date, days: number) {
     return { sf: new Date(at.getTime() - days * DAY_MS), st: at };
+  }
+
+  /**
+   * One pass over the members and their activities + receipts from 90 days (or 30 days before the
+   * period) up to its end: per member the last moment and whether they stirred in the period or
+   * in the 30 days before it — active, WAU, MAU, silent 30/60/90 and the wake-up rate at once.
+   */
+  private async recency(p: Period): Promise<Recency> {
+    const to = p.to.getTime();
+    const pre = p.from.getTime() - 30 * DAY_MS;
+    const params = {
+      from: p.from,
+      to: p.to,
+      pre: new Date(pre),
+      lf: new Date(Math.min(to - 90 * DAY_MS, pre)),
+      w7: new Date(to - 7 * DAY_MS),
+      w30: new Date(to - 30 * DAY_MS),
+      w60: new Date(to - 60 * DAY_MS),
+      w90: new Date(to - 90 * DAY_MS),
+    };
+    // who stirred, and when last (the chain also counts receipts of members not in the roster yet)
+    const r = await this.one(
+      `SELECT
+         SUM(l.inp) AS active,
+         SUM(CASE WHEN l.last >= :w7 THEN 1 ELSE 0 END) AS wau,
+         SUM(CASE WHEN l.last >= :w30 THEN 1 ELSE 0 END) AS mau,
+         SUM(CASE WHEN m.registered_at < :w30 AND l.last >= :w30 THEN 1 ELSE 0 END) AS k30,
+         SUM(CASE WHEN m.registered_at < :w60 AND l.last >= :w60 THEN 1 ELSE 0 END) AS k60,
+         SUM(CASE WHEN m.registered_at < :w90 AND l.last >= :w90 THEN 1 ELSE 0 END) AS k90,
+         SUM(CASE WHEN m.registered_at < :pre AND l.inpre = 1 THEN 1 ELSE 0 END) AS kpre,
+         SUM(CASE WHEN m.registered_at < :pre AND l.inpre = 0 AND l.inp = 1 THEN 1 ELSE 0 END) AS woken
+       FROM (
+         SELECT u.member_id, MAX(u.t) AS last, MAX(CASE WHEN u.t >= :from THEN 1 ELSE 0 END) AS inp, MAX(CASE WHEN u.t >= :pre AND u.t < :from THEN 1 ELSE 0 END) AS inpre
+         FROM (SELECT x.member_id, x.at AS t FROM insight_activity x ${this.join('x')} WHERE x.at >= :lf AND x.at < :to
+               UNION ALL SELECT y.member_id, y.occurred_at AS t FROM insight_purchase y ${this.join('y')} WHERE y.occurred_at >= :lf AND y.occurred_at < :to) u
+         GROUP BY u.member_id
+       ) l LEFT JOIN insight_member m ON m.member_id = l.member_id`,
+      params,
+    );
+    // members who joined before each window's start
+    const c = await this.one(
+      `SELECT SUM(CASE WHEN m.registered_at < :w30 THEN 1 ELSE 0 END) AS c30, SUM(CASE WHEN m.registered_at < :w60 THEN 1 ELSE 0 END) AS c60,
+         SUM(CASE WHEN m.registered_at < :w90 THEN 1 ELSE 0 END) AS c90, SUM(CASE WHEN m.registered_at < :pre THEN 1 ELSE 0 END) AS cpre
+       FROM insight_member m WHERE ${this.memberWhere}`,
+      params,
+    );
+    return {
+      active: n(r.active),
+      wau: n(r.wau),
+      mau: n(r.mau),
+      silent: { 30: n(c.c30) - n(r.k30), 60: n(c.c60) - n(r.k60), 90: n(c.c90) - n(r.k90) },
+      sleepers: n(c.cpre) - n(r.kpre),
+      woken: n(r.woken),
+    };
   }
 
   async scale(p: Period): Promise<ScaleFigures> {
@@ -120,7 +182,7 @@ export class FigureQueries {
     };
   }
 
-  async quality(p: Period, members: number): Promise<QualityFigures> {
+  async quality(p: Period, members: number, rec: Recency): Promise<QualityFigures> {
     const days = Math.max(1, Math.round((p.to.getTime() - p.from.getTime()) / DAY_MS));
     const pairs = await this.one(
       `SELECT COUNT(*) AS c FROM (
@@ -133,14 +195,14 @@ export class FigureQueries {
        FROM insight_activity a ${this.join('a')} WHERE a.at >= :from AND a.at < :to`,
       { from: p.from, to: p.to, ik: [...INTERACTION_KINDS], pk: [...PARTICIPATION_KINDS] },
     );
-    const active = await this.activeCount(p.from, p.to);
+    const active = rec.active;
     const interactions = n(act.i);
     const participants = n(act.pc);
     return {
       activeMembers: active,
       dau: n(pairs.c) / days,
-      wau: await this.activeCount(new Date(p.to.getTime() - 7 * DAY_MS), p.to),
-      mau: await this.activeCount(new Date(p.to.getTime() - 30 * DAY_MS), p.to),
+      wau: rec.wau,
+      mau: rec.mau,
       interactions,
       interactionRate: ratio(interactions, active),
       participants,
@@ -217,7 +279,7 @@ export class FigureQueries {
     };
   }
 
-  async flow(p: Period, before: number, newMembers: number): Promise<FlowFigures> {
+  async flow(p: Period, before: number, newMembers: number, rec: Recency): Promise<FlowFigures> {
     const c = await this.one(
       `SELECT SUM(CASE WHEN c.kind = 'added' THEN 1 ELSE 0 END) AS added, SUM(CASE WHEN c.kind = 'lost' THEN 1 ELSE 0 END) AS lost,
          SUM(CASE WHEN c.kind = 'added' AND c.referral <> 0 THEN 1 ELSE 0 END) AS ref
@@ -229,26 +291,15 @@ export class FigureQueries {
        AND EXISTS (SELECT 1 FROM insight_purchase b WHERE b.member_id = m.member_id AND b.total_fen > 0 AND b.occurred_at < :to)`,
       { from: p.from, to: p.to },
     );
-    const silent = async (days: number) => n((await this.one(`SELECT COUNT(*) AS c FROM (${this.silentSql()}) t`, this.silentParams(p.to, days))).c);
-    const sleepers = n((await this.one(`SELECT COUNT(*) AS c FROM (${this.silentSql()}) t`, this.silentParams(p.from, 30))).c);
-    const woken = n(
-      (
-        await this.one(
-          `SELECT COUNT(*) AS c FROM (${this.silentSql(`AND (EXISTS (SELECT 1 FROM insight_activity w WHERE w.member_id = m.member_id AND w.at >= :from AND w.at < :to)
-             OR EXISTS (SELECT 1 FROM insight_purchase v WHERE v.member_id = m.member_id AND v.occurred_at >= :from AND v.occurred_at < :to))`)}) t`,
-          { ...this.silentParams(p.from, 30), from: p.from, to: p.to },
-        )
-      ).c,
-    );
     return {
       contactsAdded: n(c.added),
       contactsLost: n(c.lost),
       newMembers,
       firstPurchaseConversion: ratio(n(conv.c), newMembers),
-      silent30: await silent(30),
-      silent60: await silent(60),
-      silent90: await silent(90),
-      wakeUpRate: ratio(woken, sleepers),
+      silent30: rec.silent[30],
+      silent60: rec.silent[60],
+      silent90: rec.silent[90],
+      wakeUpRate: ratio(rec.woken, rec.sleepers),
       kFactor: ratio(n(c.ref), before),
     };
   }
@@ -280,11 +331,12 @@ export class FigureQueries {
   async figures(p: Period, settings: InsightSettings): Promise<Figures> {
     const s = await this.scale(p);
     const before = s.members - s.newMembers;
+    const rec = await this.recency(p);
     return {
       scale: s,
-      quality: await this.quality(p, s.members),
+      quality: await this.quality(p, s.members, rec),
       value: await this.value(p, s.members, settings),
-      flow: await this.flow(p, before, s.newMembers),
+      flow: await this.flow(p, before, s.newMembers, rec),
       rings: await this.rings(p),
     };
   }

@@ -10,7 +10,7 @@ export class InsightJobs {
   insight!: InsightService;
 
   @Job({ name: 'insight.refresh', cron: '*/10 * * * *', leaseSeconds: 600 })
-  async refresh(ctx: JobContext): Promise<void> {
-    await this.insight.refreshAll(ctx.now(), () => ctx.renew());
+  async refresh(ctx: JobContext): Promise<{ scopes: number }> {
+    return this.insight.refreshAll(ctx.now(), () => ctx.renew());
   }
 }
