@@ -37,6 +37,31 @@ export class InsightController {
     return { ran: outcome.ran, scopes: outcome.result?.scopes ?? 0, ms: Date.now() - started };
   }
 
+  @Route(api.listRoiMonths)
+  async listRoiMonths({ query }: RouteParsed<typeof api.listRoiMonths>, auth: AuthContext) {
+    return this.insight.roiMonths(auth.staff(), query.storeId);
+  }
+
+  @Route(api.saveSegment)
+  async saveSegment({ body }: RouteParsed<typeof api.saveSegment>, auth: AuthContext) {
+    return this.insight.saveSegment(auth.staff(), body);
+  }
+
+  @Route(api.listSegments)
+  async listSegments(_: unknown, auth: AuthContext) {
+    return this.insight.listSegments(auth.staff());
+  }
+
+  @Route(api.enrolSegment)
+  async enrolSegment({ params, body }: RouteParsed<typeof api.enrolSegment>, auth: AuthContext) {
+    return this.insight.enrolSegment(auth.staff(), params.segmentId, body.journeyId);
+  }
+
+  @Route(api.tagSegment)
+  async tagSegment({ params, body }: RouteParsed<typeof api.tagSegment>, auth: AuthContext) {
+    return this.insight.tagSegment(auth.staff(), params.segmentId, body.tag);
+  }
+
   @Route(api.getSegment)
   async getSegment({ query }: RouteParsed<typeof api.getSegment>, auth: AuthContext) {
     return this.insight.segment(auth.staff(), query);

@@ -13,7 +13,7 @@ import '../contest/events';
 import '../purchases/events';
 import '../wecom/events';
 import { AbTestService } from './ab.service';
-import { InsightActivity, InsightContact, InsightMember, InsightPurchase, AbAssignment } from './insight.entity';
+import { InsightActivity, InsightContact, InsightMember, InsightPurchase, InsightSegmentMember, AbAssignment } from './insight.entity';
 
 const when = (s: string | undefined, fallback: Date) => {
   const d = s ? new Date(s) : fallback;
@@ -56,6 +56,7 @@ export class InsightListener {
     await em.delete(InsightPurchase, { memberId });
     await em.delete(InsightActivity, { memberId });
     await em.delete(AbAssignment, { memberId });
+    await em.delete(InsightSegmentMember, { memberId });
     await em.update(InsightContact, { memberId }, { memberId: null });
   }
 
