@@ -206,6 +206,13 @@ export class JobFunctions {
     return this.run('insight.refresh');
   }
 
+  /** 03:50 Shanghai: the ROI board of the last four calendar months, per store and chain-wide. */
+  @ServerlessFunction({ functionName: 'insight-roi-months' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 50 19 * * *' })
+  async insightRoiMonths(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('insight.roi-months');
+  }
+
   @ServerlessFunction({ functionName: 'wecom-inbox-purge' })
   @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 40 19 * * *' })
   async wecomInboxPurge(_event?: TimerEvent): Promise<JobFunctionResult> {

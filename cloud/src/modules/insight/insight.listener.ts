@@ -14,7 +14,7 @@ import '../purchases/events';
 import '../wecom/events';
 import { bulkInsert, type BulkValue } from '../wecom/bulk-insert';
 import { AbTestService } from './ab.service';
-import { InsightActivity, InsightContact, InsightMember, InsightPurchase, AbAssignment } from './insight.entity';
+import { InsightActivity, InsightContact, InsightMember, InsightPurchase, InsightSegmentMember, AbAssignment } from './insight.entity';
 
 const when = (s: string | undefined, fallback: Date) => {
   const d = s ? new Date(s) : fallback;
@@ -57,6 +57,7 @@ export class InsightListener {
     await em.delete(InsightPurchase, { memberId });
     await em.delete(InsightActivity, { memberId });
     await em.delete(AbAssignment, { memberId });
+    await em.delete(InsightSegmentMember, { memberId });
     await em.update(InsightContact, { memberId }, { memberId: null });
   }
 
@@ -73,10 +74,11 @@ export class InsightListener {
       if (p.totalFen > 0) for (const i of p.items) categories[i.category ?? '其他'] = (categories[i.category ?? '其他'] ?? 0) + i.amountFen;
       let json = JSON.stringify(categories);
       if (json.length > 500) json = JSON.stringify(Object.fromEntries(Object.entries(categories).sort((a, b) => b[1] - a[1]).slice(0, 12)));
-      rows.push([p.receiptId, p.memberId, p.storeId, p.totalFen, json, at]);
+      const linesFen = Object.values(JSON.parse(json) as Record<string, number>).reduce((sum, fen) => sum + fen, 0);
+      rows.push([p.receiptId, p.memberId, p.storeId, p.totalFen, json, linesFen, at]);
       if (p.totalFen > 0) conversions.push({ memberId: p.memberId, at });
     }
-    if (rows.length) await bulkInsert(em, 'insight_purchase', ['receipt_id', 'member_id', 'store_id', 'total_fen', 'categories', 'occurred_at'], rows, { ignoreDuplicate: 'receipt_id', chunk: 500 });
+    if (rows.length) await bulkInsert(em, 'insight_purchase', ['receipt_id', 'member_id', 'store_id', 'total_fen', 'categories', 'lines_fen', 'occurred_at'], rows, { ignoreDuplicate: 'receipt_id', chunk: 500 });
     for (const c of conversions) await this.ab.convert(em, c.memberId, 'purchase', c.at);
   }
 

@@ -7,10 +7,10 @@
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { In } from 'typeorm';
 import { Db } from '../../core/db';
-import { DAY_MS, type FactActivity } from './figures';
+import { DAY_MS } from './figures';
 import { InsightActivity, InsightMember, InsightPurchase } from './insight.entity';
 import { WINDOW_DAYS } from './roi';
-import { attendeeUplift, type UpliftResult } from './uplift';
+import { attendeeUplift, type FactActivity, type UpliftResult } from './uplift';
 
 export type { UpliftResult } from './uplift';
 

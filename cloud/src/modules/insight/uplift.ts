@@ -6,8 +6,29 @@
  * the event, L = min(90, days elapsed since) — so a recent event is compared on what has happened
  * so far instead of an after-window still filling up. Figures are fen per member per 30 days. Pure.
  */
-import { DAY_MS, type FactActivity, type FactMember, type FactPurchase, PARTICIPATION_KINDS } from './figures';
-import { estimate, spendBand, WINDOW_DAYS } from './roi';
+import { type ActivityKind, DAY_MS, type HouseholdKind, PARTICIPATION_KINDS } from './figures';
+import { type CellStats, roiFromCells, spendBand, WINDOW_DAYS } from './roi';
+
+export interface FactMember {
+  id: number;
+  storeId: number | null;
+  householdId: number | null;
+  householdKind: HouseholdKind | null;
+  registeredAt: Date;
+}
+export interface FactPurchase {
+  memberId: number;
+  storeId: number;
+  /** Net paid total in fen (negative for a refund). */
+  totalFen: number;
+  occurredAt: Date;
+  categories: Record<string, number>;
+}
+export interface FactActivity {
+  memberId: number;
+  kind: ActivityKind;
+  at: Date;
+}
 
 /** Fewer days after the event than this and there is nothing to compare yet. */
 export const MIN_DAYS_AFTER = 7;
@@ -38,9 +59,10 @@ export function attendeeUplift(members: FactMember[], purchases: FactPurchase[],
     if (t < a) s.sb += b.totalFen;
     else s.sa += b.totalFen;
   }
-  const per30 = 30 / days;
-  type Unit = Parameters<typeof estimate>[0] extends Map<string, { t: Array<infer U> }> ? U : never;
-  const cells = new Map<string, { t: Unit[]; c: Unit[] }>();
+  // roiFromCells takes 3-month totals: each member's per-30-day spend × 3
+  const scale = (30 / days) * (WINDOW_DAYS / 30);
+  const empty = (): CellStats => ({ n: 0, dv: 0, dv2: 0, vb: 0, va: 0, ds: 0, ds2: 0, sb: 0, sa: 0 });
+  const cells = new Map<string, { t: CellStats; c: CellStats }>();
   let treated = 0;
   for (const m of members) {
     if (m.registeredAt.getTime() >= before) continue; // needs the whole "before" window
@@ -51,18 +73,19 @@ export function attendeeUplift(members: FactMember[], purchases: FactPurchase[],
     // the band of the 3 months' spend the ROI board uses, scaled from this window
     const cell = `${m.storeId ?? 0}|${m.householdKind ?? 'none'}|${spendBand((s.sb * WINDOW_DAYS) / days)}`;
     let g = cells.get(cell);
-    if (!g) cells.set(cell, (g = { t: [], c: [] }));
-    (isTreated ? g.t : g.c).push({ cell, visitsBefore: 0, visitsAfter: 0, spendBefore: s.sb * per30, spendAfter: s.sa * per30 });
+    if (!g) cells.set(cell, (g = { t: empty(), c: empty() }));
+    const x = isTreated ? g.t : g.c;
+    const b = s.sb * scale;
+    const a = s.sa * scale;
+    x.n++;
+    x.sb += b;
+    x.sa += a;
+    x.ds += a - b;
+    x.ds2 += (a - b) ** 2;
   }
-  const matched = new Map([...cells].filter(([, g]) => g.t.length > 0 && g.c.length > 0));
-  let matchedTreated = 0;
-  let controls = 0;
-  for (const g of matched.values()) {
-    matchedTreated += g.t.length;
-    controls += g.c.length;
-  }
-  const counts = { days, treated, matched: matchedTreated, controls };
-  if (!matchedTreated) return { status: 'no_comparison', ...counts };
-  const e = estimate(matched, (u) => [u.spendBefore, u.spendAfter]);
+  const board = roiFromCells([...cells.values()]);
+  const counts = { days, treated, matched: board.matchedTreated, controls: board.controls };
+  const e = board.spendFen;
+  if (!e) return { status: 'no_comparison', ...counts };
   return { status: 'ok', ...counts, didFen: Math.round(e.did), lowFen: Math.round(e.low), highFen: Math.round(e.high) };
 }
