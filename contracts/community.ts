@@ -298,6 +298,8 @@ export const KitInput = z.object({
   ring: z.enum(RINGS),
   audience: z.string().trim().max(60).default(''),
   followUp: z.string().trim().max(100).default(''),
+  /** The journey that follows up attendees (chosen from the journeys; they are enrolled at check-in). */
+  followUpJourneyId: z.number().int().positive().nullable().default(null),
   /** Suggested form when adopted as a class/event. */
   durationMinutes: z.number().int().min(15).max(600).default(90),
   adultSeats: z.number().int().min(0).max(500).default(20),
@@ -317,6 +319,9 @@ export const KitView = z.object({
   ring: z.enum(RINGS),
   audience: z.string(),
   followUp: z.string(),
+  followUpJourneyId: z.number().int().nullable(),
+  /** The journey's name (null when none is linked or it was deleted). */
+  followUpJourneyName: z.string().nullable(),
   durationMinutes: z.number().int(),
   adultSeats: z.number().int(),
   childSeats: z.number().int(),
@@ -397,8 +402,22 @@ export const AdoptionView = z.object({
   attended: z.number().int(),
   averageRating: z.number().nullable(),
   messagesSent: z.number().int(),
-  /** Spend uplift from the insight work, when present (not yet). */
+  /** Spend uplift per attendee per 30 days (fen) from insight's matched difference in differences; null when there is none to show (see spendUplift.status). */
   spendUpliftFen: z.number().int().nullable(),
+  /**
+   * The uplift's basis: `ok` (with the 95% interval), `too_early` (under 7 days since the event),
+   * `no_attendees` (nobody checked in), `no_comparison` (no comparable members), `not_applicable`
+   * (a group SOP adoption).
+   */
+  spendUplift: z.object({
+    status: z.enum(['ok', 'too_early', 'no_attendees', 'no_comparison', 'not_applicable']),
+    days: z.number().int(),
+    attendees: z.number().int(),
+    matched: z.number().int(),
+    controls: z.number().int(),
+    lowFen: z.number().int().nullable(),
+    highFen: z.number().int().nullable(),
+  }),
 });
 export type AdoptionView = z.infer<typeof AdoptionView>;
 

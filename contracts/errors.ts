@@ -17,6 +17,10 @@ export const ERROR_CODES = {
   RATE_LIMITED: { status: 429, message: '操作太频繁，请稍后再试' },
   WECHAT_CODE_INVALID: { status: 400, message: '微信登录凭证无效或已使用，请重新登录' },
   WECOM_CODE_INVALID: { status: 400, message: '企业微信授权已失效，请从企业微信重新打开' },
+  // phone binding (issue 11)
+  PHONE_CODE_INVALID: { status: 400, message: '手机号授权已失效，请重新点击获取' },
+  PHONE_NOT_SUPPORTED: { status: 400, message: '暂只支持中国大陆手机号' },
+  PHONE_TAKEN: { status: 409, message: '该手机号已绑定其他会员账号，如有疑问请联系门店' },
   WECOM_USER_UNKNOWN: { status: 403, message: '当前企业微信账号未开通员工权限' },
   UPSTREAM_UNAVAILABLE: { status: 502, message: '微信服务暂时不可用，请稍后再试' },
   PAYLOAD_TOO_LARGE: { status: 413, message: '上传内容过大' },

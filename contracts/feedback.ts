@@ -120,6 +120,40 @@ export const listChanges = defineRoute({
   response: pageOf(PublishedChange),
 });
 
+/** Mini-program pages the feedback subscribe messages open. */
+export const FEEDBACK_RATE_PAGE = 'packages/feedback/rate/index';
+export const FEEDBACK_BOX_PAGE = 'packages/feedback/box/index';
+
+/** The feedback subscribe-message templates (both fit in one wx.requestSubscribeMessage call). */
+export const FeedbackTemplates = z.object({
+  /** 「评价提醒」: sent after a class, a pickup or a receipt; opens the one-tap rating. */
+  rating: z.string(),
+  /** 「反馈回复通知」: sent when the store answers the member's feedback; opens 我的反馈. */
+  answer: z.string(),
+});
+export const FeedbackSubscribeCredits = z.object({
+  /** Messages of each kind the member can still receive (one per accept, as WeChat counts them). */
+  rating: z.number().int(),
+  answer: z.number().int(),
+});
+
+export const feedbackSubscribeTemplates = defineRoute({
+  method: 'GET',
+  path: '/api/feedback/subscribe-templates',
+  auth: 'member',
+  summary: 'Template ids to pass to wx.requestSubscribeMessage (rating prompts, answers), and the accepts the member has left.',
+  response: FeedbackTemplates.extend({ credits: FeedbackSubscribeCredits }),
+});
+
+export const acceptFeedbackSubscribe = defineRoute({
+  method: 'POST',
+  path: '/api/feedback/subscribe-accepts',
+  auth: 'member',
+  summary: 'What the member accepted in wx.requestSubscribeMessage just before (true = accept): each accept is one message later.',
+  body: z.object({ rating: z.boolean().default(false), answer: z.boolean().default(false) }),
+  response: FeedbackSubscribeCredits,
+});
+
 export const getPersonalisation = defineRoute({
   method: 'GET',
   path: '/api/me/personalisation',
@@ -327,6 +361,8 @@ export const ChurnRisk = z.object({
   lastActiveAt: IsoDateTime.nullable(),
   /** The cause ops recorded, when there is an open case. */
   cause: z.enum(CHURN_CAUSES).nullable(),
+  /** The cause the signals point to (too_many_messages: N messages in a row without a reply or visit). */
+  suggestedCause: z.enum(CHURN_CAUSES).nullable().default(null),
 });
 export type ChurnRisk = z.infer<typeof ChurnRisk>;
 
@@ -355,6 +391,8 @@ export const ChurnCase = z.object({
   recordedBy: z.string().nullable(),
   /** First interaction, visit or purchase after the case was recorded. */
   recoveredAt: IsoDateTime.nullable(),
+  /** 消息太多: the member's automated journey messages were stopped (the clerk writes personally instead). */
+  quieted: z.boolean().default(false),
 });
 export type ChurnCase = z.infer<typeof ChurnCase>;
 

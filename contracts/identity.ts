@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineRoute, IsoDateTime, PageQuery, pageOf, STAFF_ROLES } from './route';
 
 /** Version of the 隐私保护指引 the member agrees to; bump it when the text changes. */
-export const CURRENT_PRIVACY_VERSION = '2026-12-05';
+export const CURRENT_PRIVACY_VERSION = '2026-12-06';
 
 export const MemberProfile = z.object({
   id: z.number().int(),
@@ -123,6 +123,32 @@ export const updateMe = defineRoute({
     avatarUploadId: z.number().int().positive().optional(),
   }),
   response: MemberProfile,
+});
+
+// ---- phone binding (issue 11): <button open-type="getPhoneNumber"> → code → server exchanges it ----
+export const MyPhone = z.object({
+  bound: z.boolean(),
+  /** 138****1234 (the full number is never sent back). */
+  phoneMasked: z.string().nullable(),
+});
+export type MyPhone = z.infer<typeof MyPhone>;
+
+export const getMyPhone = defineRoute({
+  method: 'GET',
+  path: '/api/me/phone',
+  auth: 'member',
+  summary: 'Whether the member has a phone number bound (masked).',
+  response: MyPhone,
+});
+
+export const bindMyPhone = defineRoute({
+  method: 'POST',
+  path: '/api/me/phone',
+  auth: 'member',
+  summary:
+    'Bind the WeChat phone number: the code from <button open-type="getPhoneNumber"> is exchanged server-side (getuserphonenumber); stored encrypted + keyed digest; past till receipts with that number attach to the member. PHONE_CODE_INVALID, PHONE_NOT_SUPPORTED, PHONE_TAKEN.',
+  body: z.object({ code: z.string().trim().min(1, '缺少手机号授权凭证').max(128) }),
+  response: MyPhone,
 });
 
 export const MyDataExport = z.object({

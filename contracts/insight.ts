@@ -97,6 +97,36 @@ export const refreshOverview = defineRoute({
   response: Overview,
 });
 
+export const runInsightRefresh = defineRoute({
+  method: 'POST',
+  path: '/api/admin/insight/refresh-all',
+  auth: 'staff',
+  roles: ['hq_admin'],
+  summary: 'Run the read-model refresh job now (the default period of the chain, every store and every group owner), under its lease.',
+  response: z.object({ ran: z.boolean(), scopes: num, ms: num }),
+});
+
+export const RoiMonth = z.object({
+  /** YYYY-MM (Asia/Shanghai) */
+  month: z.string(),
+  classes: RoiView,
+  contests: RoiView,
+  computedAt: IsoDateTime,
+  /** The 3 months after the month's start had passed when it was computed (the figure is final). */
+  final: z.boolean(),
+});
+export type RoiMonth = z.infer<typeof RoiMonth>;
+
+export const listRoiMonths = defineRoute({
+  method: 'GET',
+  path: '/api/admin/insight/roi-months',
+  auth: 'staff',
+  roles: OPS_AND_OWNERS,
+  summary: "The community ROI board's monthly history of the caller's scope (chain or a store), newest first, as the nightly job stored it.",
+  query: z.object({ storeId: Id.optional() }),
+  response: z.object({ items: z.array(RoiMonth) }),
+});
+
 export const DRILL_FIGURES = ['members', 'new_members', 'active', 'participants', 'buyers', 'repeaters', 'silent30', 'silent60', 'silent90', 'ring_radiate', 'ring_interact', 'ring_create'] as const;
 export const DRILL_LABELS: Record<(typeof DRILL_FIGURES)[number], string> = {
   members: '会员',
@@ -135,6 +165,60 @@ export const exportSegment = defineRoute({
   summary: 'The members behind a figure as an Excel workbook (.xlsx, at most 10,000 rows). NOT JSON: fetch with the bearer header and save the body.',
   query: SegmentQuery,
   response: z.any().meta({ description: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', contentMediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }),
+});
+
+export const SavedSegment = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  figure: z.enum(DRILL_FIGURES),
+  from: Day,
+  to: Day,
+  members: num,
+  /** The tag its members were given (our tags sync to WeCom), once ops tagged it. */
+  tagName: z.string().nullable(),
+  createdAt: IsoDateTime,
+});
+export type SavedSegment = z.infer<typeof SavedSegment>;
+
+export const saveSegment = defineRoute({
+  method: 'POST',
+  path: '/api/admin/insight/segments',
+  auth: 'staff',
+  roles: ['hq_admin', 'store_manager'],
+  summary: "Save the members behind a figure (the drill-down) as a named segment of the caller's scope.",
+  body: SegmentQuery.extend({ name: z.string().trim().min(1, '请填写人群名称').max(40) }),
+  response: SavedSegment,
+});
+
+export const listSegments = defineRoute({
+  method: 'GET',
+  path: '/api/admin/insight/segments',
+  auth: 'staff',
+  roles: ['hq_admin', 'store_manager'],
+  summary: "Saved segments of the caller's scope (HQ: all), newest first.",
+  response: z.object({ items: z.array(SavedSegment) }),
+});
+
+export const enrolSegment = defineRoute({
+  method: 'POST',
+  path: '/api/admin/insight/segments/:segmentId/journey',
+  auth: 'staff',
+  roles: ['hq_admin', 'store_manager'],
+  summary: "Use a segment as a journey's audience: enrol each member's WeCom contact in the journey now (members without a contact, or already in it, are skipped).",
+  params: z.object({ segmentId: Id }),
+  body: z.object({ journeyId: Id }),
+  response: z.object({ enrolled: num, skipped: num }),
+});
+
+export const tagSegment = defineRoute({
+  method: 'POST',
+  path: '/api/admin/insight/segments/:segmentId/tag',
+  auth: 'staff',
+  roles: ['hq_admin', 'store_manager'],
+  summary: "Give a segment's members one of our tags (granted by the tags module, pushed to their WeCom contacts with mark_tag).",
+  params: z.object({ segmentId: Id }),
+  body: z.object({ tag: z.string().trim().min(1, '请填写标签名').max(20) }),
+  response: SavedSegment,
 });
 
 export const InsightSettings = z.object({

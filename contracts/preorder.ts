@@ -200,6 +200,14 @@ export const myOrders = defineRoute({
   response: pageOf(Order),
 });
 
+export const myNextPickup = defineRoute({
+  method: 'GET',
+  path: '/api/preorder/next-pickup',
+  auth: 'member',
+  summary: "首页's 待自提: the member's paid order whose pickup window comes next (not yet over), or null.",
+  response: z.object({ order: Order.nullable() }),
+});
+
 export const getMyOrder = defineRoute({
   method: 'GET',
   path: '/api/preorder/orders/:orderId',

@@ -4,8 +4,16 @@
  *                                                           current one unless force_refresh)
  *   POST /wxa/getwxacodeunlimit                            (a real small PNG, or JSON errcode)
  *   POST /cgi-bin/message/subscribe/send                   (43101 unless the member accepted)
+ *   POST /wxa/business/getuserphonenumber {code, openid?}  the phone number behind a getPhoneNumber
+ *                                                          code: {errcode 0, errmsg, phone_info {phoneNumber,
+ *                                                          purePhoneNumber, countryCode, watermark}}; a code
+ *                                                          is good once, for 5 minutes (40029 otherwise)
  * Control (under /__sim/wechat):
  *   POST /subscribe-accepts { openid, templateId, times? }  what a tap on wx.requestSubscribeMessage grants
+ *   POST /phone-codes { openid, phoneNumber? }             what a tap on <button open-type="getPhoneNumber">
+ *                                                          hands the mini-program (the user's WeChat number:
+ *                                                          the one given before for this openid, else a fixed
+ *                                                          one derived from it)
  *   GET  /subscribe-messages                               messages delivered (bodies as sent)
  *   POST /expire-token                                     make the current token invalid (42001)
  * Every API call (with its JSON body) is also in the simulator's call record.
@@ -16,6 +24,8 @@ import { SimRequest, SimResult, SimRoute, badRequest, field, json } from './rout
 import { SimState, randomId } from './state';
 
 export const WECHAT_TOKEN_TTL_SEC = 7200;
+/** getPhoneNumber codes, like wx.login codes, are good for 5 minutes and once. */
+const PHONE_CODE_TTL_MS = 5 * 60_000;
 
 type ErrorFn = (errcode: number, msg?: string) => unknown;
 
@@ -98,6 +108,9 @@ export function wechatMpRoutes(state: SimState, opts: { appId: string; appSecret
   let retired = new Set<string>();
   let accepts = new Map<string, number>();
   let sent: SentSubscribeMessage[] = [];
+  /** openid -> the phone number bound to that WeChat account. */
+  let phones = new Map<string, string>();
+  let phoneCodes = new Map<string, { openid: string; phone: string; createdAt: number; used: boolean }>();
 
   function issue(force: boolean) {
     const now = state.now();
@@ -191,7 +204,49 @@ export function wechatMpRoutes(state: SimState, opts: { appId: string; appSecret
     },
   ];
 
+  routes.push({
+    method: 'POST',
+    path: '/wxa/business/getuserphonenumber',
+    handle: (req) => {
+      const denied = auth(req);
+      if (denied) return denied;
+      if (!req.body || typeof req.body !== 'object') return json(error(47001, 'data format error'));
+      const code = field(req.body, 'code');
+      if (typeof code !== 'string' || !code) return json(error(47001, 'data format error'));
+      const entry = phoneCodes.get(code);
+      if (!entry || entry.used || state.now() - entry.createdAt > PHONE_CODE_TTL_MS) return json(error(40029, 'invalid code'));
+      const openid = field(req.body, 'openid');
+      if (openid !== undefined && openid !== entry.openid) return json(error(40003, 'invalid openid'));
+      entry.used = true;
+      return json({
+        errcode: 0,
+        errmsg: 'ok',
+        phone_info: {
+          phoneNumber: entry.phone,
+          purePhoneNumber: entry.phone,
+          countryCode: '86',
+          watermark: { timestamp: Math.floor(state.now() / 1000), appid: opts.appId },
+        },
+      });
+    },
+  });
+
   const control: SimRoute[] = [
+    {
+      method: 'POST',
+      path: '/phone-codes',
+      handle: (req) => {
+        const openid = field(req.body, 'openid');
+        const given = field(req.body, 'phoneNumber');
+        if (typeof openid !== 'string' || !openid) return badRequest('openid must be a non-empty string');
+        if (given !== undefined && (typeof given !== 'string' || !/^1\d{10}$/.test(given))) return badRequest('phoneNumber must be a mainland mobile number (11 digits)');
+        const phone = (given as string | undefined) ?? phones.get(openid) ?? `139${(parseInt(createHash('sha256').update(openid).digest('hex').slice(0, 8), 16) % 100_000_000).toString().padStart(8, '0')}`;
+        phones.set(openid, phone);
+        const code = randomId(32);
+        phoneCodes.set(code, { openid, phone, createdAt: state.now(), used: false });
+        return json({ code, openid, phoneNumber: phone });
+      },
+    },
     {
       method: 'POST',
       path: '/subscribe-accepts',
@@ -226,6 +281,8 @@ export function wechatMpRoutes(state: SimState, opts: { appId: string; appSecret
       retired = new Set();
       accepts = new Map();
       sent = [];
+      phones = new Map();
+      phoneCodes = new Map();
     },
   };
 }

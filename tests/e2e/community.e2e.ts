@@ -5,13 +5,14 @@
  *     figures and inactive members, and ops set its theme and group welcome;
  *  2. the sidebar opened in that group chat (dev stand-in for getCurExternalChat) shows the group
  *     and its inactive members;
- *  3. a weekly group SOP added in the ops page produces the owner's task when its time comes (the
+ *  3. a weekly (and a monthly) group SOP added in the ops page produces the owner's task when its time comes (the
  *     schedule run "as of" that time); the owner confirms it with one tap in the sidebar and the
  *     group message reaches WeCom (add_msg_template, chat_type group), which the owner then sends;
- *  4. HQ publishes a kit; the store manager adopts it into the store's classes; a member registers
+ *  4. HQ publishes a kit with a follow-up journey chosen from the journeys; the store manager adopts it into the store's classes; a member registers
  *     for it in the mini-program (H5); HQ sees the store ran it, with the registration;
  *  5. that member qualifies for the inner ring (the rule shown to ops; thresholds set for the test
- *     through COMMUNITY_INNER_RING_INTERACTIONS), is invited to the advisory panel, sees the badge,
+ *     through COMMUNITY_INNER_RING_INTERACTIONS), is invited to the advisory panel, sees the badge
+ *     in 我的 and opens the panel from there,
  *     signs up for a 新品试吃会 and submits the review form; HQ reads it in the round's report.
  *
  * Direct simulator calls (not UI): creating the group and firing the callback (WeCom's side), the
@@ -133,6 +134,14 @@ test('a weekly group SOP becomes the owner’s task; one tap in the sidebar send
   await byTestId(ops, 'sop-text').fill(SOP_TEXT);
   await byTestId(ops, 'sop-save').click();
   await expectText(byTestId(ops, 'group-sops'), '早茶会提醒');
+  // the monthly big event is a monthly SOP from the same form
+  await byTestId(ops, 'sop-title').fill('旧物交换角');
+  await radio(ops, 'sop-cadence-monthly').click();
+  await byTestId(ops, 'sop-month-day').fill('15');
+  await byTestId(ops, 'sop-time').fill('10:00');
+  await byTestId(ops, 'sop-text').fill('本月15日上午旧物交换角，带上闲置的绘本和玩具来换～');
+  await byTestId(ops, 'sop-save').click();
+  await expectText(byTestId(ops, 'group-sops'), '每月15日 10:00');
 
   // its time comes: the schedule runs as of tomorrow 10:01 (HQ's non-production run button)
   const slot = beijingInput(tomorrow).slice(0, 10) + 'T10:01';
@@ -196,9 +205,12 @@ test('HQ publishes a kit, the store manager adopts it into a class, a member reg
   await byTestId(ops, 'kit-form-copy').fill('降温了，来店里喝碗热汤，大厨分享三款家常暖汤。');
   await byTestId(ops, 'kit-form-materials').fill('海报、汤碗、汤料包');
   await radio(ops, 'kit-form-budget-light').click();
+  // the follow-up is a real journey, chosen from the journeys
+  await byTestId(ops, 'kit-form-journey').click();
+  await ops.locator('.ant-select-item-option', { hasText: '新客旅程' }).first().click();
   await byTestId(ops, 'kit-form-save').click();
   await ops.getByText('活动包已发布').waitFor();
-  await expectText(byTestId(ops, 'kits-table'), KIT);
+  await expectText(ops.locator('[data-testid="kits-table"] tr', { hasText: KIT }).locator('[data-testid="kit-journey"]'), '新客旅程');
 
   const manager = await opsLogin(browser, server.baseUrl, 'manager', 'manager123');
   await byTestId(manager, 'nav-community').click();
@@ -239,6 +251,8 @@ test('HQ publishes a kit, the store manager adopts it into a class, a member reg
     const rowText = (await ops.locator('[data-testid="adoptions-table"] tr', { hasText: CLASS_TITLE }).textContent()) ?? '';
     return rowText.includes('滨江店') && (await ops.locator('[data-testid="adoptions-table"] tr', { hasText: CLASS_TITLE }).locator('[data-testid="adoption-registrations"]').textContent()) === '1';
   });
+  // nobody has attended yet: the spend uplift says so (insight's figure comes after check-ins)
+  await expectText(ops.locator('[data-testid="adoptions-table"] tr', { hasText: CLASS_TITLE }).locator('[data-testid="adoption-uplift"]'), '暂无到场会员');
   await shot(ops, '06-hq-adoptions');
 });
 
@@ -260,7 +274,11 @@ test('an inner-ring member joins a panel round and submits a review that HQ sees
   await byTestId(ops, 'round-save').click();
   await expectText(byTestId(ops, 'panel-rounds'), '新品试吃会');
 
-  await openH5(member, '/packages/panel/home/index', 'panel-page');
+  // 我的 shows the badge; its 顾客顾问团 entry opens the panel
+  await openH5(member, '/pages/me/index', 'page-me');
+  await expectText(byTestId(member, 'me-panel-badge'), '顾客顾问团');
+  await byTestId(member, 'me-panel-link').click();
+  await byTestId(member, 'panel-page').waitFor();
   await expectText(byTestId(member, 'panel-badge'), '顾客顾问团');
   await byTestId(member, 'panel-signup').click();
   await byTestId(member, 'panel-review-open').click();

@@ -101,7 +101,8 @@ test('mini-program H5: every page opens for a member without errors', async () =
   for (const p of pages) {
     await page.goto(`${server.baseUrl}/h5/#/${p}${query[p] ? `?${query[p]}` : ''}`);
     await page.reload();
-    await page.waitForTimeout(1200);
+    // the page has booted and its requests are answered (no request for 500 ms), not a fixed sleep
+    await page.waitForLoadState('networkidle', { timeout: 15_000 }).catch(() => undefined);
     await assertHealthy(page, `h5 ${p}`);
     expectNoPageIssues(page);
   }

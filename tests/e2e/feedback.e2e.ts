@@ -9,7 +9,8 @@
  *     as 服务 + 环境, negative; the manager answers through the clerk (a private message the clerk
  *     confirms in WeCom) and the member reads the answer in 意见箱; the manager publishes it and
  *     the member sees it in 「你说我改」;
- *  4. a customer deletes the clerk in WeCom: the manager gets an app message and the ops page's
+ *  4. three private messages from the clerk without a reply: the customer's churn risk says 消息太多;
+ *  5. a customer deletes the clerk in WeCom: the manager gets an app message and the ops page's
  *     删好友提醒 shows it with the customer's last activities.
  * The member-code scan at the till (MemberArrived from the purchases module) is covered by the
  * cloud test cloud/test/feedback/feedback.test.ts until the purchases work is merged.
@@ -288,6 +289,22 @@ test('the member rates the class badly; the manager answers through the clerk; t
   expectNoPageIssues(member, { allow: MEMBER_ALLOWED });
 }, 120_000);
 
+test('private messages without a response: the churn risk suggests 消息太多', async () => {
+  // two more answers through the clerk (after the first one): three private messages in a row, no reply
+  const note = (await managerApi.call(F.listFeedback, { query: {} })).items.find((x) => x.comment === COMMENT)!;
+  for (const text of ['补充：下期课程表已更新', '补充：小班课报名已开放']) {
+    await managerApi.call(F.answerFeedback, { params: { feedbackId: note.id }, body: { text, via: 'clerk' } });
+  }
+  type GroupMsg = { text: string | null; targets: Array<{ externalUserId: string }> };
+  await until('three private messages to the customer', async () => (await sim<{ msgs: GroupMsg[] }>('GET', '/wecom/group-msgs')).msgs.filter((x) => x.targets.some((t) => t.externalUserId === ext)).length >= 3 || null);
+  // the customer's churn risk as the staff side reads it (the risk card of the chat)
+  const risk = await until('the 消息太多 risk', async () => {
+    const r = (await managerApi.call(F.sidebarChurnRisk, { params: { externalUserId: ext } })).risk;
+    return r?.suggestedCause === 'too_many_messages' ? r : null;
+  }, 30_000);
+  expect(risk.reasons).toContain('连续收到3条消息，没有回复也没有到店（可能被消息打扰）');
+}, 60_000);
+
 test('a customer deleting the clerk alerts the store manager at once, with the last activities', async () => {
   await fireContact('del_external_contact', { ext });
   const msg = await until('the manager’s app message', async () => (await appMessages(MANAGER)).find((x) => x.text.includes(`${NAME}删除了店员`)));
@@ -303,6 +320,6 @@ test('a customer deleting the clerk alerts the store manager at once, with the l
   await expectText(row, /客户删除了店员/);
   await expectText(row, NAME);
   await expectText(row, /亲子烘焙课/);
-  await shot(ops, '08-lost-alert');
+  await shot(ops, '09-lost-alert');
   expectNoPageIssues(ops);
 }, 60_000);

@@ -70,11 +70,11 @@ async function loadKnownData(): Promise<{ storeA: number }> {
       data.members.map((m) => [BASE_ID + m.key, sid(m.store), BASE_ID + m.household, kind(m.household), m.owned ? owner : null, m.registeredAt]),
     );
     await db.run(
-      ins('insight_purchase', ['receipt_id', 'member_id', 'store_id', 'total_fen', 'categories', 'occurred_at']),
+      ins('insight_purchase', ['receipt_id', 'member_id', 'store_id', 'total_fen', 'categories', 'lines_fen', 'occurred_at']),
       data.purchases.map((p) => {
         const cats: Record<string, number> = {};
         if (p.totalFen > 0) for (const i of p.items) cats[i.category] = (cats[i.category] ?? 0) + i.amountFen;
-        return [900_000 + p.key, BASE_ID + p.member, sid(p.store), p.totalFen, JSON.stringify(cats), p.at];
+        return [900_000 + p.key, BASE_ID + p.member, sid(p.store), p.totalFen, JSON.stringify(cats), Object.values(cats).reduce((s, f) => s + f, 0), p.at];
       }),
     );
     await db.run(ins('insight_activity', ['source_key', 'member_id', 'kind', 'at']), data.activities.map((a) => [`known:${a.ref}`, BASE_ID + a.member, a.kind, a.at]));

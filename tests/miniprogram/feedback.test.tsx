@@ -44,9 +44,11 @@ it('意见箱: waiting ratings, the store’s answer, a note sent with stars and
     'GET /api/feedback/mine': [200, { items: [answered] }],
     'GET /api/me/personalisation': [200, { personalised: true }],
     'PUT /api/me/personalisation': (c) => [200, c.body],
+    'GET /api/feedback/subscribe-templates': [200, { rating: 'tmpl-rate', answer: 'tmpl-answer', credits: { rating: 0, answer: 1 } }],
+    'POST /api/feedback/subscribe-accepts': (c) => [200, { rating: (c.body as { rating: boolean }).rating ? 1 : 0, answer: 2 }],
     'POST /api/feedback': (c) => [200, { ...answered, id: 42, source: 'box', title: '意见箱', rating: 4, comment: (c.body as { comment: string }).comment, status: 'new', answer: null, answeredAt: null }],
   });
-  installTaroExtras();
+  const extras = installTaroExtras();
   render(<FeedbackBoxPage />);
   expect(await screen.findByText('12月5日 提货（订单 NYE-1）')).toBeTruthy();
   expect((await screen.findByTestId('fb-answer-41')).textContent).toContain('下期改为8人小班');
@@ -60,15 +62,27 @@ it('意见箱: waiting ratings, the store’s answer, a note sent with stars and
 
   fireEvent.click(await screen.findByTestId('fb-personalised'));
   await waitFor(() => expect(fake.callsTo('PUT /api/me/personalisation')[0]?.body).toEqual({ personalised: false }));
+
+  // 「提醒我」: both feedback templates in one dialog; what was accepted goes to the server
+  expect((await screen.findByTestId('fb-subscribe')).textContent).toContain('还可提醒 0 次评价、1 次回复');
+  extras.requestSubscribeMessage.mockResolvedValueOnce({ errMsg: 'requestSubscribeMessage:ok', 'tmpl-rate': 'accept', 'tmpl-answer': 'accept' });
+  fireEvent.click(screen.getByTestId('fb-subscribe-ask'));
+  expect(extras.requestSubscribeMessage).toHaveBeenCalledWith({ tmplIds: ['tmpl-rate', 'tmpl-answer'] });
+  await waitFor(() => expect(fake.callsTo('POST /api/feedback/subscribe-accepts')[0]?.body).toEqual({ rating: true, answer: true }));
+  await waitFor(() => expect(screen.getByTestId('fb-subscribe').textContent).toContain('还可提醒 1 次评价、2 次回复'));
 });
 
 it('the rating page sends the prompt’s stars, recommendation and word, then thanks the member', async () => {
   const fake = installFakeApi({
     'GET /api/me': [200, sampleMember],
+    'GET /api/feedback/subscribe-templates': [200, { rating: 'tmpl-rate', answer: 'tmpl-answer', credits: { rating: 0, answer: 0 } }],
+    'POST /api/feedback/subscribe-accepts': [200, { rating: 0, answer: 1 }],
     'POST /api/feedback': (c) => [200, { ...answered, id: 43, source: 'pickup', rating: (c.body as { rating: number }).rating, status: 'new', answer: null, answeredAt: null }],
   });
-  installTaroExtras({ promptId: '9', title: encodeURIComponent('12月5日 提货') });
+  const extras = installTaroExtras({ promptId: '9', title: encodeURIComponent('12月5日 提货') });
+  extras.requestSubscribeMessage.mockResolvedValueOnce({ errMsg: 'requestSubscribeMessage:ok', 'tmpl-answer': 'accept' });
   render(<RatePage />);
+  await waitFor(() => expect(fake.callsTo('GET /api/feedback/subscribe-templates')).toHaveLength(1));
   expect(await screen.findByText('12月5日 提货，满意吗？')).toBeTruthy();
   fireEvent.click(screen.getByTestId('fb-rate-submit'));
   expect(fake.callsTo('POST /api/feedback')).toHaveLength(0); // no stars yet
@@ -78,4 +92,7 @@ it('the rating page sends the prompt’s stars, recommendation and word, then th
   fireEvent.click(screen.getByTestId('fb-rate-submit'));
   await screen.findByTestId('fb-rate-done');
   expect(fake.callsTo('POST /api/feedback')[0].body).toEqual({ promptId: 9, rating: 2, comment: '排队太久', recommend: 3 });
+  // with a word, the member is asked to be told of the store's answer
+  expect(extras.requestSubscribeMessage).toHaveBeenCalledWith({ tmplIds: ['tmpl-answer'] });
+  await waitFor(() => expect(fake.callsTo('POST /api/feedback/subscribe-accepts')[0]?.body).toEqual({ rating: false, answer: true }));
 });

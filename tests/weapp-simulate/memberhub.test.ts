@@ -9,7 +9,7 @@ const member = {
   storeId: 3,
   storeName: '幸福里店',
   householdId: 2,
-  consentVersion: '2026-12-05',
+  consentVersion: '2026-12-06',
   createdAt: '2026-11-01T02:00:00.000Z',
 };
 
@@ -108,13 +108,50 @@ describe('member hub pages from the weapp build', () => {
     expect(page.text()).toContain('加入家庭');
   });
 
-  it('我的优惠券 lists the journey coupons with their rule and validity', async () => {
-    h.routes['GET /api/me/coupons'] = [200, { items: [{ id: 5, title: '老朋友回归券', amountFen: 1000, minSpendFen: 5000, validUntil: '2026-12-10T16:00:00.000Z', status: 'issued', issuedAt: '2026-12-03T02:00:00.000Z' }], total: 1, page: 1, pageSize: 50 }];
+  it('我的优惠券 lists the journey coupons with their rule, validity and the till code as a QR', async () => {
+    h.routes['GET /api/me/coupons'] = [200, { items: [{ id: 5, code: 'Q5ABC123', title: '老朋友回归券', amountFen: 1000, minSpendFen: 5000, validUntil: '2026-12-10T16:00:00.000Z', status: 'issued', issuedAt: '2026-12-03T02:00:00.000Z' }], total: 1, page: 1, pageSize: 50 }];
     const page = await h.loadPage('packages/profile/coupons/index');
     await waitFor(() => page.text().includes('老朋友回归券'), 'the coupon');
     expect(page.text()).toContain('¥10');
     expect(page.text()).toContain('满 ¥50 可用');
     expect(page.text()).toContain('有效期至 2026-12-11 00:00');
+    expect(page.text()).toContain('券码 Q5ABC123 · 到店结账时出示使用');
+    await page.tap('出示券码');
+    await waitFor(() => page.text().includes('收起券码'), 'the code opened');
+    expect(JSON.stringify(page.data().root)).toContain('data:image/'); // the QR drawn as an image
+  });
+
+  it('我的 shows the 顾问团 badge and the entries to 会员码, 订单, 奖励 and 顾问团', async () => {
+    h.routes['GET /api/community/panel/me'] = [200, { member: true, badge: '顾客顾问团', moderator: true, rounds: [] }];
+    const page = await h.loadPage('pages/me/index');
+    await waitFor(() => page.text().includes('🏅 顾客顾问团 · 群管理员'), 'the badge');
+    for (const entry of ['会员码', '我的订单', '我的奖励', '顾客顾问团', '我的优惠券', '我的收藏', '我的家庭', '常去门店']) expect(page.text()).toContain(entry);
+    expect(page.text()).toContain('你的徽章：顾客顾问团');
+  });
+
+  it('首页 shows the next pickup from the pre-order module', async () => {
+    h.routes['GET /api/home/feed'] = [200, { banners: [], highlights: [] }];
+    h.routes['GET /api/preorder/next-pickup'] = [
+      200,
+      {
+        order: {
+          id: 9,
+          orderNo: 'NYE9',
+          status: 'paid',
+          statusLabel: '待自提',
+          storeId: 3,
+          storeName: '幸福里店',
+          slot: { id: 4, day: '2027-02-05', startsAt: '2027-02-05T02:00:00.000Z', endsAt: '2027-02-05T04:00:00.000Z' },
+          lines: [{ itemId: 1, name: '佛跳墙', qty: 1, unitPriceFen: 16800, amountFen: 16800 }],
+          totalFen: 16800,
+          pickupCode: '123456',
+        },
+      },
+    ];
+    const page = await h.loadPage('pages/home/index');
+    await waitFor(() => page.text().includes('待自提订单'), 'the next pickup');
+    expect(page.text()).toContain('佛跳墙×1');
+    expect(page.text()).toContain('取货码 123456');
   });
 
   it('常去门店, 我的收藏 and the recipe list render', async () => {

@@ -20,6 +20,15 @@ import './zod-locale';
 
 export type RouteHandler<R extends RouteDef> = (input: RouteParsed<R>, auth: AuthContext, ctx: Context) => Promise<RouteResponse<R>>;
 
+export interface RouteOptions<C = any> {
+  /**
+   * Runs after authentication and before the body is parsed or validated: a public route signed
+   * by other means (the till's POS key) checks the signature over the raw bytes here, so an
+   * unsigned body never costs a parse (no request may hold the event loop).
+   */
+  beforeInput?: (ctx: Context, controller: C) => Promise<void>;
+}
+
 interface BoundRoute {
   def: RouteDef;
   controller: string;
@@ -116,7 +125,7 @@ function parseInput(def: RouteDef, ctx: Context): Record<'params' | 'query' | 'b
   return { params, query, body };
 }
 
-export function Route<R extends RouteDef>(def: R) {
+export function Route<R extends RouteDef, C = any>(def: R, options: RouteOptions<C> = {}) {
   // generic over the method so a handler may declare fewer parameters; its input and answer are still checked
   return function <T extends RouteHandler<R>>(target: object, key: string, descriptor: TypedPropertyDescriptor<T>): void {
     const handler = descriptor.value;
@@ -127,6 +136,7 @@ export function Route<R extends RouteDef>(def: R) {
       // the route's template labels the request metrics (a bare test context has no state)
       if (ctx.state) (ctx.state as { route?: string }).route = def.path;
       const principal = await authenticate(def, ctx);
+      if (options.beforeInput) await options.beforeInput(ctx, this as C);
       const input = parseInput(def, ctx) as RouteParsed<R>;
       const result = await handler.call(this, input, new AuthContext(principal), ctx);
       const checked = def.response.safeParse(result);

@@ -134,6 +134,12 @@ export class JobFunctions {
     return this.run('classes.promote-sweep');
   }
 
+  @ServerlessFunction({ functionName: 'feedback-subscribe' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 */1 * * * *' })
+  async feedbackSubscribe(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('feedback.subscribe');
+  }
+
   @ServerlessFunction({ functionName: 'identity-directory-sync' })
   @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 40 18 * * *' })
   async identityDirectorySync(_event?: TimerEvent): Promise<JobFunctionResult> {
@@ -170,6 +176,12 @@ export class JobFunctions {
     return this.run('contest.vote-ip-retention');
   }
 
+  @ServerlessFunction({ functionName: 'referral-ip-retention' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 55 19 * * *' })
+  async referralIpRetention(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('referral.ip-retention');
+  }
+
   @ServerlessFunction({ functionName: 'identity-login-attempts-purge' })
   @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 25 * * * *' })
   async identityLoginAttemptsPurge(_event?: TimerEvent): Promise<JobFunctionResult> {
@@ -192,6 +204,13 @@ export class JobFunctions {
   @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 */10 * * * *' })
   async insightRefresh(_event?: TimerEvent): Promise<JobFunctionResult> {
     return this.run('insight.refresh');
+  }
+
+  /** 03:50 Shanghai: the ROI board of the last four calendar months, per store and chain-wide. */
+  @ServerlessFunction({ functionName: 'insight-roi-months' })
+  @ServerlessTrigger(ServerlessTriggerType.TIMER, { type: 'cron', value: '0 50 19 * * *' })
+  async insightRoiMonths(_event?: TimerEvent): Promise<JobFunctionResult> {
+    return this.run('insight.roi-months');
   }
 
   @ServerlessFunction({ functionName: 'wecom-inbox-purge' })

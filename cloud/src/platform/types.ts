@@ -67,8 +67,20 @@ export interface WechatClient {
    * member has no accepted subscription left for the template; 40037 bad template id; 47003 bad data.
    */
   sendSubscribeMessage(msg: SubscribeMessage): Promise<void>;
+  /**
+   * POST /wxa/business/getuserphonenumber: the number behind a `<button open-type="getPhoneNumber">`
+   * code (once, 5 minutes; paid per success). PlatformError 40029 for a bad, used or old code.
+   */
+  getPhoneNumber(code: string, openid?: string): Promise<WechatPhoneInfo>;
 }
 export const WECHAT_CLIENT = 'wechatClient';
+
+export interface WechatPhoneInfo {
+  /** With the area code for numbers outside the mainland. */
+  phoneNumber: string;
+  purePhoneNumber: string;
+  countryCode: string;
+}
 
 export interface WecomJsapiSignature {
   timestamp: number;

@@ -21,6 +21,7 @@ import {
   WECHAT_CLIENT,
   WECHAT_TOKEN_ERRCODES,
   WechatClient,
+  WechatPhoneInfo,
   WxacodeOptions,
 } from './types';
 
@@ -192,6 +193,28 @@ export class HttpWechatClient implements WechatClient {
         this.sink,
       ),
     );
+  }
+
+  async getPhoneNumber(code: string, openid?: string): Promise<WechatPhoneInfo> {
+    const cfg = this.cfg;
+    const body = await this.withToken((token) =>
+      requestPlatformJson<{ phone_info?: { phoneNumber?: unknown; purePhoneNumber?: unknown; countryCode?: unknown } }>(
+        {
+          platform: 'wechat',
+          api: 'wxa/business/getuserphonenumber',
+          baseUrl: cfg.baseUrl,
+          path: '/wxa/business/getuserphonenumber',
+          method: 'POST',
+          query: { access_token: token },
+          body: { code, ...(openid ? { openid } : {}) },
+          timeoutMs: cfg.timeoutMs,
+        },
+        this.sink,
+      ),
+    );
+    const info = body.phone_info;
+    if (!info || typeof info.purePhoneNumber !== 'string') throw new PlatformError('wechat', 'wxa/business/getuserphonenumber', -1, 'phone_info missing');
+    return { phoneNumber: String(info.phoneNumber ?? info.purePhoneNumber), purePhoneNumber: info.purePhoneNumber, countryCode: String(info.countryCode ?? '') };
   }
 
   /**

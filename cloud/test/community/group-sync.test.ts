@@ -9,6 +9,8 @@ import { WecomGroupChat } from '../../src/modules/wecom/group-chat.entity';
 import { WecomGroupMember } from '../../src/modules/wecom/group-member.entity';
 import { WecomGroupSync } from '../../src/modules/wecom/group-sync.service';
 import { planMembership } from '../../src/modules/wecom/group-membership';
+import { EventBus } from '../../src/core/events/event-bus';
+import { Participation } from '../../src/modules/community/entities/participation.entity';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { db, makeContact, makeMember, makeStore } from '../helpers/fixtures';
 import { fire, listen, type Listening, simGet, simPost, staffToken } from '../wecom/engine-helpers';
@@ -62,6 +64,7 @@ describe('planMembership (pure)', () => {
 
 describe('group sync through callbacks', () => {
   let chatId = '';
+  let wangId = 0;
   const customers: string[] = [];
 
   beforeAll(async () => {
@@ -71,6 +74,7 @@ describe('group sync through callbacks', () => {
     }
     // 王阿姨 is a member (matched through the WeCom contact's unionid)
     const m = await makeMember(t, { nickname: '王阿姨', unionid: 'u_王阿姨', storeId });
+    wangId = m.id;
     await makeContact(t, { externalUserId: customers[0], unionid: 'u_王阿姨', memberId: m.id });
     chatId = (await simPost(t, '/__sim/wecom/group-chats', { owner: 'qunzhu_li', name: '滨江宝妈营养师群', external_userids: [customers[0], customers[1]] })).chat_id;
   });
@@ -85,6 +89,41 @@ describe('group sync through callbacks', () => {
     const list = await t.client(owner).call(community.listGroups, {});
     expect(list.items).toHaveLength(1);
     expect(list.items[0]).toMatchObject({ chatId, storeName: '滨江店', ownerUserId: 'qunzhu_li', figures: { members: 3, customers: 2, linkedMembers: 1, active30d: 0 } });
+  });
+
+  it('orders count as group activity: a paid pre-order (OrderPaid) and a till receipt (PurchaseRecorded), each once', async () => {
+    const bus = await t.container.getAsync(EventBus);
+    const d = await db(t);
+    const active = async () => (await t.client(owner).call(community.getGroup, { params: { chatId } })).figures.active30d;
+    const orders = () => d.manager.count(Participation, { where: { memberId: wangId, kind: 'order' } });
+    const now = new Date().toISOString();
+    const receipt = (receiptId: number, channel: 'pos' | 'preorder') => ({
+      receiptId,
+      memberId: wangId,
+      storeId,
+      channel,
+      totalFen: 8800,
+      discountFen: 0,
+      occurredAt: now,
+      refundOf: null,
+      items: [{ sku: null, name: '饺子皮', category: null, qty: 1, amountFen: 8800 }],
+      couponCodes: [],
+    });
+    // the pre-order's own ledger receipt is not a second order: its OrderPaid is the one counted
+    await d.transaction((em) => bus.emit(em, 'PurchaseRecorded', receipt(990001, 'preorder')));
+    await bus.drain();
+    expect(await active()).toBe(0);
+    const paid = { orderId: 'NYE-GROUP-1', memberId: wangId, storeId, amountFen: 16800, paidAt: now, items: [{ name: '佛跳墙', qty: 1 }] };
+    await d.transaction((em) => bus.emit(em, 'OrderPaid', paid));
+    await d.transaction((em) => bus.emit(em, 'OrderPaid', paid)); // redelivered
+    await bus.drain();
+    expect(await orders()).toBe(1);
+    expect(await active()).toBe(1);
+    await d.transaction((em) => bus.emit(em, 'PurchaseRecorded', receipt(990002, 'pos')));
+    await bus.drain();
+    expect(await orders()).toBe(2);
+    const wang = (await t.client(owner).call(community.getGroup, { params: { chatId } })).people.find((p) => p.userId === customers[0]);
+    expect(wang?.lastActiveAt).toBeTruthy();
   });
 
   it('joins and leaves fired duplicated and out of order converge on WeCom’s member list', async () => {

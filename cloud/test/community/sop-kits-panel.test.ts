@@ -12,6 +12,12 @@ import { latestSlot, planGroupSend } from '../../src/modules/community/sop-plan'
 import { WeatherFeed, weatherSuggestions } from '../../src/modules/community/weather';
 import { innerRingReasons } from '../../src/modules/community/inner-ring';
 import { Participation } from '../../src/modules/community/entities/participation.entity';
+import { attendeeUplift } from '../../src/modules/insight/uplift';
+import { InsightService } from '../../src/modules/insight/insight.service';
+import { InsightActivity } from '../../src/modules/insight/insight.entity';
+import { JourneysPublic } from '../../src/modules/journeys/public';
+import { JourneyEnrolment } from '../../src/modules/journeys/entities/enrolment.entity';
+import { Member } from '../../src/modules/identity/entities/member.entity';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { db, makeMember, makeStore } from '../helpers/fixtures';
 import { fire, listen, type Listening, settle, simGet, simPost, staffToken } from '../wecom/engine-helpers';
@@ -184,6 +190,84 @@ describe('kits', () => {
     expect(cal.suggestions[0]).toMatchObject({ title: '暖汤分享会' });
     expect(cal.suggestions[0].reason).toContain('降温 8°C');
     expect(weatherSuggestions([{ date: 'd', minC: 12, maxC: 20 }], [])).toEqual([]);
+  });
+});
+
+describe('kit report: spend uplift from insight, follow-up journey', () => {
+  const DAY = 86_400_000;
+  it('attendeeUplift (pure): the difference in differences against members who took part in nothing', () => {
+    const now = new Date('2027-03-01T00:00:00Z');
+    const anchor = new Date(now.getTime() - 60 * DAY);
+    const old = new Date(now.getTime() - 400 * DAY);
+    const m = (id: number) => ({ id, storeId: 1, householdId: null, householdKind: null, registeredAt: old });
+    const buy = (memberId: number, daysFromAnchor: number, totalFen: number) => ({ memberId, storeId: 1, totalFen, occurredAt: new Date(anchor.getTime() + daysFromAnchor * DAY), categories: {} });
+    // attendees 1, 2: 100 元 / 30 days before, 300 元 after; controls 3, 4: 100 → 150; 5 took part in a class (not a control); 6 joined too late
+    const purchases = [1, 2].flatMap((id) => [buy(id, -50, 10_000), buy(id, -10, 10_000), buy(id, 10, 30_000), buy(id, 40, 30_000)]);
+    purchases.push(...[3, 4, 5].flatMap((id) => [buy(id, -50, 10_000), buy(id, -10, 10_000), buy(id, 10, 15_000), buy(id, 40, 15_000)]));
+    const members = [1, 2, 3, 4, 5].map(m).concat([{ ...m(6), registeredAt: new Date(anchor.getTime() - DAY) }]);
+    const activities = [{ memberId: 5, kind: 'checkin' as const, at: new Date(anchor.getTime() + 5 * DAY) }];
+    const r = attendeeUplift(members, purchases, activities, new Set([1, 2, 6]), anchor, now);
+    expect(r).toMatchObject({ status: 'ok', days: 60, treated: 2, matched: 2, controls: 2, didFen: 15_000 });
+    expect(attendeeUplift(members, purchases, activities, new Set(), anchor, now).status).toBe('no_attendees');
+    expect(attendeeUplift(members, purchases, activities, new Set([1]), new Date(now.getTime() - 3 * DAY), now).status).toBe('too_early');
+    expect(attendeeUplift([m(1)], purchases, activities, new Set([1]), anchor, now).status).toBe('no_comparison');
+  });
+
+  it('HQ links a kit to a real journey; attendees of the adopted class are enrolled at check-in; HQ sees their spend uplift', async () => {
+    const journeys = await (await t.container.getAsync(JourneysPublic)).journeys();
+    const journey = journeys.find((j) => j.active)!;
+    expect(journey).toBeTruthy(); // the built-in journeys
+    const body = { title: '周末烘焙课', copy: '一起烤面包', budgetTier: 'standard' as const, ring: 'members' as const, adultSeats: 10, publish: true };
+    await expect(t.client(hq).call(community.createKit, { body: { ...body, followUpJourneyId: 987654 } })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    const kit = await t.client(hq).call(community.createKit, { body: { ...body, followUpJourneyId: journey.id } });
+    expect(kit).toMatchObject({ followUpJourneyId: journey.id, followUpJourneyName: journey.name });
+    const adoption = await t.client(managerA).call(community.adoptKit, {
+      params: { kitId: kit.id },
+      body: { target: 'class', storeId: storeA, startsAt: new Date(Date.now() + 2 * DAY).toISOString(), hostName: '陈师傅', title: '滨江周末烘焙' },
+    });
+
+    // an attendee with a WeCom contact, and two members of the store who took part in nothing
+    const d = await db(t);
+    const bus = await t.container.getAsync(EventBus);
+    const { CURRENT_PRIVACY_VERSION } = await import('../../../contracts/identity');
+    const login = await t.client().call(identity.memberLogin, { body: { code: (await t.wechatCode()).code, consentVersion: CURRENT_PRIVACY_VERSION } });
+    const attendee = login.member.id;
+    const controls = [(await makeMember(t, { storeId: storeA })).id, (await makeMember(t, { storeId: storeA })).id];
+    const longAgo = new Date(Date.now() - 300 * DAY);
+    await d.manager.update(Member, { id: attendee }, { storeId: storeA, createdAt: longAgo });
+    for (const id of controls) await d.manager.update(Member, { id }, { createdAt: longAgo });
+    await (await t.container.getAsync(InsightService)).syncRoster();
+    await d.transaction((em) =>
+      bus.emit(em, 'ContactAdded', { externalUserId: 'wm_kit_attendee', staffUserId: 'dianzhang_a', staffId: null, memberId: attendee, channelId: null, channelKind: null, state: null, referrerMemberId: null, addedAt: new Date().toISOString() }),
+    );
+    const card = (await t.client(login.token).call(classes.browseSessions, { query: { storeId: storeA, days: 7 } })).items.find((x) => x.title === '滨江周末烘焙')!;
+    const reg = await t.client(login.token).call(classes.register, { params: { sessionId: card.id }, body: { adults: 1, children: 0, childAges: [] } });
+    const checkedIn = { registrationId: reg.id, sessionId: card.id, classId: adoption.classId!, storeId: storeA, memberId: attendee, tags: [] };
+    await d.transaction((em) => bus.emit(em, 'ClassCheckedIn', checkedIn));
+    await d.transaction((em) => bus.emit(em, 'ClassCheckedIn', checkedIn)); // redelivered: one enrolment
+    await bus.drain();
+    expect(await d.manager.count(JourneyEnrolment, { where: { journeyId: journey.id, memberId: attendee } })).toBe(1);
+
+    // the class was 40 days ago (moved back in the read models); spend before and after it
+    const anchor = new Date(Date.now() - 40 * DAY);
+    await d.manager.update(Participation, { memberId: attendee, kind: 'checkin', ref: `session:${card.id}` }, { at: anchor });
+    await d.manager.update(InsightActivity, { memberId: attendee }, { at: anchor });
+    let receiptId = 880_000;
+    const buy = (memberId: number, days: number, totalFen: number) =>
+      d.transaction((em) =>
+        bus.emit(em, 'PurchaseRecorded', { receiptId: ++receiptId, memberId, storeId: storeA, channel: 'pos', totalFen, discountFen: 0, occurredAt: new Date(anchor.getTime() + days * DAY).toISOString(), refundOf: null, items: [{ sku: null, name: '面粉', category: null, qty: 1, amountFen: totalFen }], couponCodes: [] }),
+      );
+    for (const id of [attendee, ...controls]) await buy(id, -20, 8_000); // 60 元 per 30 days before, for everyone
+    await buy(attendee, 10, 20_000); // after: 150 元 per 30 days
+    for (const id of controls) await buy(id, 10, 10_000); // after: 75 元 per 30 days
+    await bus.drain();
+
+    const row = (await t.client(hq).call(community.listAdoptions, { query: { kitId: kit.id } })).items[0];
+    expect(row.spendUplift).toMatchObject({ status: 'ok', days: 40, attendees: 1, matched: 1, controls: 2 });
+    expect(row.spendUpliftFen).toBe(7_500);
+    // a group SOP adoption has no uplift to show (not "no data")
+    const sop = await t.client(managerA).call(community.adoptKit, { params: { kitId: kit.id }, body: { target: 'group_sop', chatId, cadence: 'monthly', weekday: null, monthDay: 1, time: '10:00' } });
+    expect(sop.spendUplift.status).toBe('not_applicable');
   });
 });
 

@@ -88,5 +88,29 @@ test('30 days without any interaction is a risk whatever the rhythm; no history 
   const r = churnRisk({ visit: [], purchase: quarterly, interaction: quarterly }, NOW);
   expect(r.score).toBeGreaterThanOrEqual(40);
   expect(r.reasons.join()).toMatch(/已35天没有任何互动/);
-  expect(churnRisk({ visit: [], purchase: [], interaction: [] }, NOW)).toEqual({ score: 0, level: 'none', reasons: [], lastActiveAt: null });
+  expect(churnRisk({ visit: [], purchase: [], interaction: [] }, NOW)).toEqual({ score: 0, level: 'none', reasons: [], lastActiveAt: null, suggestedCause: null });
+});
+
+test('messages without a response: N in a row since the last reply or visit make a steady member at risk, cause 消息太多', () => {
+  const ago = (d: number) => new Date(NOW.getTime() - d * DAY);
+  // a weekly shopper, last seen 3 days ago (on rhythm): the silence scores say nothing
+  const weekly = Array.from({ length: 20 }, (_, i) => ago(3 + i * 7));
+  const steady = { visit: weekly, purchase: weekly, interaction: weekly };
+  expect(churnRisk(steady, NOW).level).toBe('none');
+  // two messages since: not yet
+  expect(churnRisk({ ...steady, message: [ago(2), ago(1)] }, NOW)).toMatchObject({ level: 'none', suggestedCause: null });
+  // three: at risk, with the reason and the suggested cause
+  const three = churnRisk({ ...steady, message: [ago(2.5), ago(2), ago(1)] }, NOW);
+  expect(three.score).toBeGreaterThanOrEqual(30);
+  expect(three).toMatchObject({ suggestedCause: 'too_many_messages', reasons: ['连续收到3条消息，没有回复也没有到店（可能被消息打扰）'] });
+  // more messages, higher risk; messages before the last visit do not count
+  expect(churnRisk({ ...steady, message: [ago(2.9), ago(2.5), ago(2), ago(1.5), ago(1)] }, NOW).score).toBeGreaterThan(three.score);
+  expect(churnRisk({ ...steady, message: [ago(6), ago(5), ago(4), ago(1)] }, NOW).suggestedCause).toBeNull();
+  // a reply (an interaction) after the messages ends the run
+  expect(churnRisk({ ...steady, interaction: [...weekly, ago(0.5)], message: [ago(2.5), ago(2), ago(1)] }, NOW).suggestedCause).toBeNull();
+  // messages are not a sign of life: a member quiet for 40 days stays at risk however many we sent
+  const quiet = churnRisk({ visit: [ago(40)], purchase: [], interaction: [ago(40)], message: [ago(10), ago(5), ago(1)] }, NOW);
+  expect(quiet.lastActiveAt).toEqual(ago(40));
+  expect(quiet.reasons.join()).toMatch(/已40天没有互动/);
+  expect(quiet.score).toBeGreaterThanOrEqual(40);
 });

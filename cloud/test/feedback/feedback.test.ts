@@ -16,15 +16,18 @@ import sharp from 'sharp';
 import * as F from '../../../contracts/feedback';
 import { upload } from '../contest/kit';
 import * as J from '../../../contracts/journeys';
+import { CURRENT_PRIVACY_VERSION, identity } from '../../../contracts';
 import { SessionService } from '../../src/core/auth/session.service';
 import { Db } from '../../src/core/db';
 import { EventBus } from '../../src/core/events/event-bus';
 import type { DomainEventMap, DomainEventType } from '../../src/core/events/types';
 import '../../src/modules/classes/events';
 import '../../src/modules/purchases/events';
+import { FeedbackSubscribe } from '../../src/modules/feedback/subscribe.service';
+import { enqueueOutbound } from '../../src/modules/wecom/outbound';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { makeMember, makeStore } from '../helpers/fixtures';
-import { fire, listen, type Listening, query, settle, simGet, staffToken } from '../wecom/engine-helpers';
+import { fire, listen, type Listening, query, settle, simGet, simPost, staffToken } from '../wecom/engine-helpers';
 
 let t: TestApp;
 let l: Listening;
@@ -117,6 +120,41 @@ describe('arrival copilot', () => {
   });
 });
 
+describe('member link', () => {
+  test('a member who signed up through the login API and then adds the clerk in WeCom is linked by unionid', async () => {
+    const { code, unionid } = await t.wechatCode({ unionid: 'u-api-login-1' });
+    const login = await t.client().call(identity.memberLogin, { body: { code, consentVersion: CURRENT_PRIVACY_VERSION } });
+    expect(login.isNew).toBe(true);
+    const r = await fire(t, l, { event: { ChangeType: 'add_external_contact', UserID: 'zhaoliu', customer: { name: '接口用户', unionid } } });
+    await settle(t);
+    const ext = r.results![0].externalUserId!;
+    const [row] = await query(t, 'SELECT member_id FROM wecom_contact WHERE external_user_id = ?', [ext]);
+    expect(Number(row.member_id)).toBe(login.member.id);
+  });
+
+  test('the other order: the WeCom add comes first, the login API registration links it', async () => {
+    const r = await fire(t, l, { event: { ChangeType: 'add_external_contact', UserID: 'zhaoliu', customer: { name: '先加好友', unionid: 'u-api-login-2' } } });
+    await settle(t);
+    const { code } = await t.wechatCode({ unionid: 'u-api-login-2' });
+    const login = await t.client().call(identity.memberLogin, { body: { code, consentVersion: CURRENT_PRIVACY_VERSION } });
+    await settle(t);
+    const [row] = await query(t, 'SELECT member_id FROM wecom_contact WHERE external_user_id = ?', [r.results![0].externalUserId!]);
+    expect(Number(row.member_id)).toBe(login.member.id);
+  });
+
+  test('a member whose unionid arrives only on a later login is linked to the contact added in between', async () => {
+    const { code, openid } = await t.wechatCode({ unionid: null });
+    const login = await t.client().call(identity.memberLogin, { body: { code, consentVersion: CURRENT_PRIVACY_VERSION } });
+    const r = await fire(t, l, { event: { ChangeType: 'add_external_contact', UserID: 'zhaoliu', customer: { name: '后绑定', unionid: 'u-api-login-3' } } });
+    await settle(t);
+    const { code: again } = await t.wechatCode({ openid, unionid: 'u-api-login-3' });
+    await t.client().call(identity.memberLogin, { body: { code: again, consentVersion: CURRENT_PRIVACY_VERSION } });
+    await settle(t);
+    const [row] = await query(t, 'SELECT member_id FROM wecom_contact WHERE external_user_id = ?', [r.results![0].externalUserId!]);
+    expect(Number(row.member_id)).toBe(login.member.id);
+  });
+});
+
 describe('feedback loop', () => {
   test('a bad class rating from a high-value member: inbox with topics, manager task within the hour, answer through the clerk, published', async () => {
     const c = await customer('u-fb-1', '周女士', '金卡');
@@ -198,6 +236,82 @@ describe('feedback loop', () => {
   });
 });
 
+describe('subscribe-message prompts', () => {
+  type Sent = { touser: string; templateId: string; page: string | null; data: Record<string, { value: string }> };
+  const sentTo = async (openid: string) => (await simGet<{ messages: Sent[] }>(t, '/__sim/wechat/subscribe-messages')).messages.filter((m) => m.touser === openid);
+  const flush = async () => {
+    await settle(t);
+    await (await t.container.getAsync(FeedbackSubscribe)).idle();
+  };
+
+  test('after a pickup, a receipt and a class, a member who accepted gets one 评价提醒 each, opening the rating; answers follow the same way', async () => {
+    const c = await customer('u-sub-1', '孙女士');
+    const [{ openid }] = await query(t, 'SELECT openid FROM member WHERE id = ?', [c.memberId]);
+    const tpl = await t.client(c.token).call(F.feedbackSubscribeTemplates);
+    expect(tpl).toMatchObject({ rating: 'tmpl_feedback_rating', answer: 'tmpl_feedback_answer', credits: { rating: 0, answer: 0 } });
+
+    // no accept yet: the pickup gets its prompt in 意见箱, but no message
+    await emit('OrderPickedUp', { orderId: 'SUB-0', memberId: c.memberId, storeId, pickedUpAt: new Date().toISOString(), staffId: null });
+    await flush();
+    expect(await sentTo(openid)).toHaveLength(0);
+
+    // the taps on 「允许」: WeChat (simulator) counts them, and the mini-program reports them
+    for (const templateId of ['tmpl_feedback_rating', 'tmpl_feedback_rating', 'tmpl_feedback_rating', 'tmpl_feedback_answer']) {
+      await simPost(t, '/__sim/wechat/subscribe-accepts', { openid, templateId });
+    }
+    await t.client(c.token).call(F.acceptFeedbackSubscribe, { body: { rating: true, answer: true } });
+    await t.client(c.token).call(F.acceptFeedbackSubscribe, { body: { rating: true } });
+    expect(await t.client(c.token).call(F.acceptFeedbackSubscribe, { body: { rating: true, answer: false } })).toEqual({ rating: 3, answer: 1 });
+
+    const pickedUp = { orderId: 'SUB-1', memberId: c.memberId, storeId, pickedUpAt: new Date().toISOString(), staffId: null };
+    await emit('OrderPickedUp', pickedUp);
+    await emit('OrderPickedUp', pickedUp); // redelivered: one message
+    await flush();
+    let sent = await sentTo(openid);
+    expect(sent).toHaveLength(1);
+    expect(sent[0].templateId).toBe('tmpl_feedback_rating');
+    expect(sent[0].page).toMatch(/^packages\/feedback\/rate\/index\?promptId=\d+&title=/);
+    expect(sent[0].data.thing1.value).toContain('提货');
+    const promptId = Number(/promptId=(\d+)/.exec(sent[0].page!)![1]);
+    expect((await t.client(c.token).call(F.listMyPrompts)).items.map((p) => p.id)).toContain(promptId);
+
+    // a receipt at the till
+    await emit('PurchaseRecorded', { receiptId: 990501, memberId: c.memberId, storeId, channel: 'pos', totalFen: 8800, discountFen: 0, occurredAt: new Date().toISOString(), refundOf: null, items: [], couponCodes: [] });
+    await flush();
+    sent = await sentTo(openid);
+    expect(sent).toHaveLength(2);
+    expect(sent[1].data.thing1.value).toContain('购物');
+
+    // a class: the message waits for the session's end, then opens the class's own rating form
+    const endsAt = new Date(Date.now() + 90 * 60_000);
+    await emit('ClassCheckedIn', { registrationId: 770001, sessionId: 1, classId: 1, storeId, memberId: c.memberId, tags: [], classTitle: '亲子烘焙', endsAt: endsAt.toISOString() });
+    await flush();
+    expect(await sentTo(openid)).toHaveLength(2);
+    const job = await t.container.getAsync(FeedbackSubscribe);
+    expect(await job.sendDue(new Date(endsAt.getTime() + 60_000))).toEqual({ sent: 1, other: 0 });
+    sent = await sentTo(openid);
+    expect(sent[2]).toMatchObject({ templateId: 'tmpl_feedback_rating', page: 'packages/classes/mine/index?registrationId=770001' });
+    expect(sent[2].data.thing1.value).toBe('课程：亲子烘焙');
+
+    // accepts spent: the next pickup gets no message
+    await emit('OrderPickedUp', { ...pickedUp, orderId: 'SUB-2' });
+    await flush();
+    expect(await sentTo(openid)).toHaveLength(3);
+    expect((await t.client(c.token).call(F.feedbackSubscribeTemplates)).credits).toEqual({ rating: 0, answer: 1 });
+
+    // the member rates from the message; the store answers in the mini-program: 反馈回复通知
+    const mine = await t.client(c.token).call(F.submitFeedback, { body: { promptId, rating: 2, comment: '提货排队太久' } });
+    await t.client(manager).call(F.answerFeedback, { params: { feedbackId: mine.id }, body: { text: '已增加提货窗口', via: 'miniprogram' } });
+    await flush();
+    sent = await sentTo(openid);
+    expect(sent).toHaveLength(4);
+    expect(sent[3]).toMatchObject({ templateId: 'tmpl_feedback_answer', page: `packages/feedback/box/index?feedbackId=${mine.id}` });
+    expect(sent[3].data.thing2.value).toBe('已增加提货窗口');
+    const rows = await query(t, 'SELECT status FROM feedback_notice WHERE member_id = ?', [c.memberId]);
+    expect(rows.map((r) => r.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
+  });
+});
+
 describe('churn', () => {
   test('a customer deleting the clerk alerts the store manager once, with the last activities', async () => {
     const c = await customer('u-lost-1', '孙阿姨');
@@ -213,6 +327,46 @@ describe('churn', () => {
     expect(msgs).toHaveLength(1);
     const tasks = await t.client(manager).call(J.listSidebarTasks, { query: { status: 'open', externalUserId: c.ext } });
     expect(tasks.items.map((x) => x.title)).toContain('客户流失：孙阿姨');
+  });
+
+  test('messages without a response: three private messages in a row put the member at risk (消息太多); a reply clears it; that cause quiets the journeys', async () => {
+    const db = await t.container.getAsync(Db);
+    /** Private messages from the clerk through the outbox (journey steps, mass messages and answers all go this way). */
+    const message = async (ext: string, n: number) => {
+      for (let i = 1; i <= n; i++) {
+        await db.transaction((em) => enqueueOutbound(em, { idemKey: `test-msg:${ext}:${i}`, kind: 'msg_template', payload: { sender: 'zhaoliu', externalUserIds: [ext], text: `本周特价第${i}期`, attachments: [] } }));
+      }
+      await settle(t);
+    };
+    const c = await customer('u-msg-1', '钱先生');
+    await message(c.ext, 2);
+    expect((await t.client(clerk).call(F.sidebarChurnRisk, { params: { externalUserId: c.ext } })).risk).toBeNull();
+    await message(c.ext, 3); // the third one (1 and 2 are the same outbox rows)
+    const sent = await query(t, "SELECT source_key FROM feedback_signal WHERE member_id = ? AND kind = 'message'", [c.memberId]);
+    expect(sent).toHaveLength(3);
+    const risk = (await t.client(manager).call(F.listChurnRisks, { query: {} })).items.find((r) => r.memberId === c.memberId)!;
+    expect(risk).toMatchObject({ suggestedCause: 'too_many_messages', cause: null });
+    expect(risk.score).toBeGreaterThanOrEqual(30);
+    expect(risk.reasons).toContain('连续收到3条消息，没有回复也没有到店（可能被消息打扰）');
+    expect((await t.client(clerk).call(F.sidebarChurnRisk, { params: { externalUserId: c.ext } })).risk).toMatchObject({ suggestedCause: 'too_many_messages' });
+
+    // the customer answers; the clerk notes it in the sidebar (CustomerReplied): no longer at risk
+    await t.client(clerk).call(J.recordInteraction, { params: { externalUserId: c.ext }, body: { kind: 'replied' } });
+    await settle(t);
+    expect((await t.client(clerk).call(F.sidebarChurnRisk, { params: { externalUserId: c.ext } })).risk).toBeNull();
+
+    // another customer stays silent; ops record 消息太多: automated messages stop, the clerk writes once, personally
+    const d = await customer('u-msg-2', '郑阿姨');
+    await message(d.ext, 4);
+    expect((await t.client(clerk).call(F.sidebarChurnRisk, { params: { externalUserId: d.ext } })).risk?.suggestedCause).toBe('too_many_messages');
+    const rec = await t.client(manager).call(F.recordChurnCause, { body: { memberId: d.memberId, cause: 'too_many_messages' } });
+    expect(rec).toMatchObject({ cause: 'too_many_messages', quieted: true, recoveredAt: null });
+    expect(Number((await query(t, 'SELECT opted_out FROM journey_customer WHERE external_user_id = ?', [d.ext]))[0].opted_out)).toBe(1);
+    const tasks = await t.client(clerk).call(J.listSidebarTasks, { query: { status: 'open', externalUserId: d.ext } });
+    expect(tasks.items.map((x) => x.title)).toContain('少打扰：郑阿姨');
+    // messages we send are not a comeback: the case stays unrecovered
+    await message(d.ext, 5);
+    expect((await t.client(manager).call(F.listChurnCases, { query: {} })).items.find((x) => x.id === rec.id)).toMatchObject({ recoveredAt: null, quieted: true });
   });
 
   test('a churn cause starts the win-back journey; the case counts as recovered when the member comes back', async () => {

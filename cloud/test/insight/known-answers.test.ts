@@ -8,6 +8,7 @@
  * exports them to Excel.
  */
 import ExcelJS from 'exceljs';
+import { In } from 'typeorm';
 import * as I from '../../../contracts/insight';
 import { Db } from '../../src/core/db';
 import { DomainEvent } from '../../src/core/events/domain-event.entity';
@@ -18,6 +19,10 @@ import { Household } from '../../src/modules/identity/entities/household.entity'
 import { Member } from '../../src/modules/identity/entities/member.entity';
 import { Store } from '../../src/modules/identity/entities/store.entity';
 import { InsightListener } from '../../src/modules/insight/insight.listener';
+import { JourneyCustomer } from '../../src/modules/journeys/entities/journey-customer.entity';
+import { JourneyEnrolment } from '../../src/modules/journeys/entities/enrolment.entity';
+import { JourneysPublic } from '../../src/modules/journeys/public';
+import { TagService } from '../../src/modules/tags/tag.service';
 import '../../src/modules/classes/events';
 import '../../src/modules/contest/events';
 import '../../src/modules/purchases/events';
@@ -52,8 +57,8 @@ async function replay<T extends DomainEventType>(rows: Array<{ type: T; payload:
 }
 
 /**
- * The ~1,200 receipts go straight to insight's handler (one transaction per 200, as the outbox
- * would call it), so the test does not spend a minute running every other module's receipt
+ * The ~1,200 receipts go straight to insight's set-based handler (batches of 200 in one transaction,
+ * as the outbox would call it), so the test does not spend a minute running every other module's receipt
  * handlers; the other events take the real outbox path.
  */
 async function deliverToInsight(rows: Array<{ type: 'PurchaseRecorded'; payload: DomainEventMap['PurchaseRecorded']; at: Date }>): Promise<void> {
@@ -61,9 +66,7 @@ async function deliverToInsight(rows: Array<{ type: 'PurchaseRecorded'; payload:
   const listener = await t.container.getAsync(InsightListener);
   let id = 5_000_000;
   for (let i = 0; i < rows.length; i += 200) {
-    await db.transaction(async (em) => {
-      for (const r of rows.slice(i, i + 200)) await listener.purchased({ id: id++, type: 'PurchaseRecorded', payload: r.payload, createdAt: r.at }, em);
-    });
+    await db.transaction((em) => listener.purchased(rows.slice(i, i + 200).map((r) => ({ id: id++, type: 'PurchaseRecorded', payload: r.payload, createdAt: r.at })), em));
   }
 }
 
@@ -235,5 +238,56 @@ describe('every dashboard figure on the known data set', () => {
   test('bad ranges are a clean 400', async () => {
     await expect(t.client(hq).call(I.getOverview, { query: { from: '2026-09-30', to: '2026-09-01' } })).rejects.toMatchObject({ status: 400 });
     await expect(t.client(hq).call(I.getOverview, { query: { from: '2024-01-01', to: '2026-09-01' } })).rejects.toMatchObject({ status: 400 });
+  });
+});
+
+describe('saved segments and the ROI history', () => {
+  test('a drill-down saved as a segment becomes a journey audience and a tag (through the journeys and tags modules)', async () => {
+    const want = expected(data, {}, 'current');
+    const seg = await t.client(hq).call(I.saveSegment, { body: { ...PERIOD, figure: 'repeaters', name: '九月复购会员' } });
+    expect(seg.members).toBe(Math.round(want.value.repeatRate! * want.value.buyers));
+    expect((await t.client(hq).call(I.listSegments, {})).items.map((x) => x.id)).toContain(seg.id);
+    const drill = await t.client(hq).call(I.getSegment, { query: { ...PERIOD, figure: 'repeaters' } });
+    const ids = drill.items.map((m) => m.id).sort((a, b) => a - b);
+    // two of them are WeCom contacts: only they can be enrolled
+    const db = await t.container.getAsync(Db);
+    const now = new Date();
+    for (const [i, id] of ids.slice(0, 2).entries()) {
+      await db.manager.insert(JourneyCustomer, { externalUserId: `wm_seg_${i}`, memberId: id, isPrimary: true, staffUserId: 'known_clerk', addedAt: now, lostAt: null, lastReplyAt: null, optedOut: false, updatedAt: now });
+    }
+    // (the known data's channel adds linked a few more of them already)
+    const contacts = new Set((await db.manager.find(JourneyCustomer, { where: { memberId: In(ids) } })).filter((c) => !c.lostAt).map((c) => c.memberId));
+    expect(contacts.size).toBeGreaterThanOrEqual(2);
+    const journey = (await (await t.container.getAsync(JourneysPublic)).journeys()).find((j) => j.active)!;
+    const r = await t.client(hq).call(I.enrolSegment, { params: { segmentId: seg.id }, body: { journeyId: journey.id } });
+    expect(r).toEqual({ enrolled: contacts.size, skipped: seg.members - contacts.size });
+    expect(await db.manager.count(JourneyEnrolment, { where: { journeyId: journey.id, externalUserId: 'wm_seg_0', status: 'active' } })).toBe(1);
+    // again: already in the journey, nobody enrolled twice
+    await t.client(hq).call(I.enrolSegment, { params: { segmentId: seg.id }, body: { journeyId: journey.id } });
+    expect(await db.manager.count(JourneyEnrolment, { where: { journeyId: journey.id, externalUserId: 'wm_seg_0' } })).toBe(1);
+    const tagged = await t.client(hq).call(I.tagSegment, { params: { segmentId: seg.id }, body: { tag: '九月复购' } });
+    expect(tagged.tagName).toBe('九月复购');
+    await (await t.container.getAsync(EventBus)).drain();
+    const tags = await (await t.container.getAsync(TagService)).tagsOfMany(ids);
+    for (const id of ids) expect(tags.get(id) ?? []).toContain('九月复购');
+    // a store manager neither sees nor uses the chain's segment
+    expect((await t.client(managerA).call(I.listSegments, {})).items.map((x) => x.id)).not.toContain(seg.id);
+    await expect(t.client(managerA).call(I.tagSegment, { params: { segmentId: seg.id }, body: { tag: 'x' } })).rejects.toMatchObject({ status: 403 });
+    await expect(t.client(hq).call(I.enrolSegment, { params: { segmentId: seg.id }, body: { journeyId: 999_999 } })).rejects.toMatchObject({ status: 404 });
+  });
+
+  test('the nightly job keeps the ROI board per month and store; September matches the board of the period', async () => {
+    expect((await (await t.container.getAsync(JobRunner)).runNow('insight.roi-months', { now: new Date('2026-12-20T02:00:00Z') })).ran).toBe(true);
+    const o = await t.client(hq).call(I.getOverview, { query: PERIOD });
+    const months = (await t.client(hq).call(I.listRoiMonths, { query: {} })).items;
+    expect(months.map((m) => m.month)).toEqual(['2026-11', '2026-10', '2026-09', '2026-08']);
+    const sep = months.find((m) => m.month === '2026-09')!;
+    expectSame(sep.classes, o.roi.classes, 'sep.classes');
+    expect(sep.final).toBe(true);
+    expect(months.find((m) => m.month === '2026-11')!.final).toBe(false);
+    const a = (await t.client(managerA).call(I.listRoiMonths, { query: {} })).items;
+    const aNow = await t.client(managerA).call(I.refreshOverview, { body: PERIOD });
+    expectSame(a.find((m) => m.month === '2026-09')!.classes, aNow.roi.classes, 'A.sep.classes');
+    await expect(t.client(managerA).call(I.listRoiMonths, { query: { storeId: storeId.get('B')! } })).rejects.toMatchObject({ status: 403 });
   });
 });

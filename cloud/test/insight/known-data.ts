@@ -127,7 +127,8 @@ export function generate(seed = 16, period = PERIOD): KnownData {
   for (const m of members) {
     // some members are silent: no purchases at all (churn figures)
     if (m.key % 9 === 8) continue;
-    const base = 1 + (m.key % 3);
+    // the habit does not depend on being treated (key % 3), so treated and controls share RFM tiers
+    const base = 1 + (Math.floor(m.key / 3) % 3);
     const amount = 4_000 + 2_000 * (m.key % 4);
     const high = m.key % 2 === 0;
     // months relative to the period start: −6 … +2 (each month = 30 days)

@@ -5,7 +5,9 @@
  * OrderPaid/OrderRefunded, coupons redeemed once under parallel receipts, 「我的消费」, the sidebar
  * timeline and suggestion, RFM from PurchaseRecorded, and erasure.
  */
-import { purchases as api, wecom } from '../../../contracts';
+import { CURRENT_PRIVACY_VERSION, identity, purchases as api, wecom } from '../../../contracts';
+import { phoneDigest } from '../../src/core/pii';
+import { Member } from '../../src/modules/identity/entities/member.entity';
 import { Db } from '../../src/core/db';
 import { EventBus } from '../../src/core/events/event-bus';
 import { DomainEvent } from '../../src/core/events/domain-event.entity';
@@ -335,6 +337,57 @@ describe('matching by phone (digest only)', () => {
     await d.transaction((em) => bus.emit(em, 'MemberRegistered', { memberId: late.id, unionid: null, storeId, referrerMemberId: null }));
     await settle(t);
     expect(await d.manager.countBy(RfmOrder, { memberId: late.id })).toBe(2);
+  });
+});
+
+describe('phone binding for wx.login members (getPhoneNumber)', () => {
+  const tapGetPhoneNumber = async (openid: string, phoneNumber: string): Promise<string> => {
+    const res = await fetch(`${t.sim.url}/__sim/wechat/phone-codes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid, phoneNumber }) });
+    return ((await res.json()) as { code: string }).code;
+  };
+  const login = async () => {
+    const { code, openid } = await t.wechatCode();
+    const r = await t.client().call(identity.memberLogin, { body: { code, consentVersion: CURRENT_PRIVACY_VERSION } });
+    return { openid, memberId: r.member.id, client: t.client(r.token) };
+  };
+
+  it('binds the WeChat number (encrypted + digest), attaches past till receipts with it, once per code, one member per number', async () => {
+    const a = await login();
+    expect(await a.client.call(identity.getMyPhone)).toEqual({ bound: false, phoneMasked: null });
+    // a till receipt (and its refund) with the number arrived before the member bound it
+    const early = receipt({ lines: [{ name: '五常大米', amountFen: 4990 }] });
+    const pushed = await push(t, key, { receipts: [{ ...early, phone: '13600004444' }] });
+    const refund = await push(t, key, { receipts: [receipt({ refundOf: early.receiptNo, lines: [{ name: '五常大米', amountFen: -990, qty: -1 }] })] });
+    const earlyId = pushed.body.results[0].receiptId;
+    expect((await d.manager.findOneByOrFail(Receipt, { id: earlyId })).memberId).toBeNull();
+
+    const code = await tapGetPhoneNumber(a.openid, '13600004444');
+    expect(await a.client.call(identity.bindMyPhone, { body: { code } })).toEqual({ bound: true, phoneMasked: '136****4444' });
+    expect(await a.client.call(identity.getMyPhone)).toEqual({ bound: true, phoneMasked: '136****4444' });
+    // stored as identity stores phones: the keyed digest and ciphertext, never the clear number
+    expect((await d.manager.findOneByOrFail(Member, { id: a.memberId })).phoneDigest).toBe(phoneDigest('13600004444'));
+    const [raw] = await d.manager.query('SELECT phone_enc, phone FROM member WHERE id = ?', [a.memberId]);
+    expect(String(raw.phone_enc)).toMatch(/^v1\./);
+    expect(JSON.stringify(raw)).not.toContain('13600004444');
+
+    await settle(t);
+    expect((await d.manager.findOneByOrFail(Receipt, { id: earlyId })).memberId).toBe(a.memberId);
+    expect((await d.manager.findOneByOrFail(Receipt, { id: refund.body.results[0].receiptId })).memberId).toBe(a.memberId);
+    expect(await d.manager.findOneBy(RfmOrder, { orderId: `r:${earlyId}` })).toMatchObject({ memberId: a.memberId, amountFen: 4990 });
+    // a later receipt with the number matches at once
+    const later = await push(t, key, { receipts: [{ ...receipt(), phone: '136 0000 4444' }] });
+    expect((await d.manager.findOneByOrFail(Receipt, { id: later.body.results[0].receiptId })).memberId).toBe(a.memberId);
+
+    // a code is good once; a made-up one is refused cleanly
+    await expect(a.client.call(identity.bindMyPhone, { body: { code } })).rejects.toMatchObject({ status: 400, code: 'PHONE_CODE_INVALID' });
+    await expect(a.client.call(identity.bindMyPhone, { body: { code: 'not-a-code' } })).rejects.toMatchObject({ status: 400, code: 'PHONE_CODE_INVALID' });
+    // another member's code for the same number is refused (a digest names one member); the code of another WeChat user too
+    const b = await login();
+    await expect(b.client.call(identity.bindMyPhone, { body: { code: await tapGetPhoneNumber(b.openid, '13600004444') } })).rejects.toMatchObject({ status: 409, code: 'PHONE_TAKEN' });
+    await expect(b.client.call(identity.bindMyPhone, { body: { code: await tapGetPhoneNumber(a.openid, '13600005555') } })).rejects.toMatchObject({ status: 400, code: 'PHONE_CODE_INVALID' });
+    expect(await b.client.call(identity.getMyPhone)).toEqual({ bound: false, phoneMasked: null });
+    // unauthenticated: 401
+    await expect(t.client().call(identity.bindMyPhone, { body: { code } })).rejects.toMatchObject({ status: 401 });
   });
 });
 

@@ -282,3 +282,53 @@ test('首页 banners: per store and chain-wide, in schedule, by audience; store 
   await MG.call(R.opsDeleteBanner, { params: { bannerId: own.id } });
   expect((await MG.call(R.opsListBanners, {})).items.map((b) => b.title)).not.toContain('本店新品');
 });
+
+test('首页 待自提: the pre-order module’s member read answers the paid order whose pickup comes next', async () => {
+  const { makeCampaign, simPay, deliver } = await import('../preorder/kit');
+  const P = await import('../../../contracts/preorder');
+  const storeId = (await makeStore(t, '滨江店')).id;
+  const hq = (await staffToken(t, 'hq_admin')).token;
+  const made = await makeCampaign(t, hq, [storeId], { windows: [{ start: '10:00', end: '12:00' }, { start: '15:00', end: '17:00' }] });
+  const { campaign, items } = made;
+  const slots = [...made.slots].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
+  const m = await memberToken(t);
+  const member = t.client(m.token);
+  expect(await member.call(P.myNextPickup)).toEqual({ order: null });
+  const place = (slotId: number) => member.call(P.placeOrder, { body: { campaignId: campaign.id, storeId, slotId, lines: [{ itemId: items[0].id, qty: 1 }] } });
+  // the later slot is ordered first; an unpaid order is not something to collect
+  const late = await place(slots[1].id);
+  const early = await place(slots[0].id);
+  expect((await member.call(P.myNextPickup)).order).toBeNull();
+  for (const o of [late, early]) {
+    const pay = await member.call(P.payOrder, { params: { orderId: o.id } });
+    const r = await simPay(t, '/confirm', { prepay_id: pay.requestPayment.package.replace('prepay_id=', ''), deliver: false });
+    for (const n of r.notifications) expect(await deliver(t, n)).toBe(204);
+  }
+  await drain(t);
+  const next = (await member.call(P.myNextPickup)).order;
+  expect(next).toMatchObject({ id: early.id, status: 'paid', storeName: '滨江店' });
+  expect(next!.pickupCode).toBeTruthy();
+  // another member sees nothing of it
+  expect(await t.client((await memberToken(t)).token).call(P.myNextPickup)).toEqual({ order: null });
+});
+
+test('我的优惠券 carries the till code; once the till redeems it, the member sees 已使用', async () => {
+  const { couponCode, CouponRedemption } = await import('../../src/modules/journeys/coupons.public');
+  const { JourneyCoupon } = await import('../../src/modules/journeys/entities/coupon.entity');
+  const J = await import('../../../contracts/journeys');
+  const m = await memberToken(t);
+  const d = await db(t);
+  const DAY = 86_400_000;
+  const row = { memberId: m.id, externalUserId: 'wm_hub_coupon', enrolmentId: null, title: '老朋友回归券', amountFen: 1000, minSpendFen: 5000, issuedAt: new Date(), redeemedAt: null, redeemedReceiptId: null };
+  const id = Number((await d.manager.insert(JourneyCoupon, { ...row, idemKey: `hub-coupon-${m.id}`, validUntil: new Date(Date.now() + 7 * DAY), status: 'issued' })).identifiers[0].id);
+  await d.manager.insert(JourneyCoupon, { ...row, idemKey: `hub-coupon-old-${m.id}`, validUntil: new Date(Date.now() - DAY), status: 'issued' });
+  const list = async () => (await t.client(m.token).call(J.myCoupons, { query: { page: 1, pageSize: 50 } })).items;
+  const mine = await list();
+  expect(mine.find((c) => c.id === id)).toMatchObject({ code: couponCode(id), status: 'issued', minSpendFen: 5000 });
+  expect(mine.filter((c) => c.status === 'expired')).toHaveLength(1);
+  // the till (POS push or the sidebar's coupon panel) redeems the code the member showed
+  const till = await t.container.getAsync(CouponRedemption);
+  const out = await d.transaction((em) => till.redeem(em, mine.find((c) => c.id === id)!.code, { receiptId: 4242, memberId: m.id, grossFen: 8800, at: new Date() }));
+  expect(out).toMatchObject({ ok: true, couponId: id });
+  expect((await list()).find((c) => c.id === id)!.status).toBe('used');
+});

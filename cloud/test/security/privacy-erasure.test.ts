@@ -5,6 +5,7 @@
  */
 import { contest as api, identity } from '../../../contracts';
 import { ContestVote } from '../../src/modules/contest/entities/vote.entity';
+import { ReferralAttribution } from '../../src/modules/referral/referral.entity';
 import { Upload } from '../../src/modules/uploads/upload.entity';
 import { UPLOAD_QUOTA } from '../../src/modules/uploads/upload.service';
 import { approvedEntry, drain, jpeg, memberToken, publishedContest, runJob, staffToken, upload } from '../contest/kit';
@@ -80,4 +81,15 @@ test('uploads per member are capped per hour (counted in the database), before t
   expect([res.status, res.body.code]).toEqual([429, 'RATE_LIMITED']);
   // another member is unaffected
   expect((await upload(t, (await memberToken(t)).token, await jpeg())).status).toBe(200);
+});
+
+test('an invitee IP kept for the referral same-address rule is dropped after 30 days', async () => {
+  const d = await db(t);
+  const m = await memberToken(t);
+  await d.manager.insert(ReferralAttribution, { memberId: m.id, storeId: null, source: 'organic', referrerId: null, touchId: null, shareId: null, detail: null, exclusion: null, deviceId: 'dev-1', ip: '1.2.3.4', registeredAt: new Date(), touchedAt: null, convertedAt: null, conversion: null, conversionRef: null });
+  const ipOf = async () => (await d.manager.findOneByOrFail(ReferralAttribution, { memberId: m.id })).ip;
+  await runJob(t, 'referral.ip-retention', new Date(Date.now() + 29 * 86_400_000));
+  expect(await ipOf()).toBe('1.2.3.4');
+  await runJob(t, 'referral.ip-retention', new Date(Date.now() + 31 * 86_400_000));
+  expect(await ipOf()).toBeNull();
 });

@@ -6,7 +6,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Image, Swiper, SwiperItem, Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { myRegistrations } from '@contracts/classes';
-import { myOrders } from '@contracts/preorder';
+import { myNextPickup } from '@contracts/preorder';
 import { homeFeed, myRecommendations, type HomeCard } from '@contracts/recipes';
 import type { RouteResponse } from '@contracts/route';
 import { api, apiBase } from '../../api/client';
@@ -16,14 +16,7 @@ import { formatShanghai } from '../../utils/time';
 type Feed = RouteResponse<typeof homeFeed>;
 type NextClass = RouteResponse<typeof myRegistrations>['items'][number];
 type Rec = RouteResponse<typeof myRecommendations>['items'][number];
-type Order = RouteResponse<typeof myOrders>['items'][number];
-
-/** The paid order to collect next: the earliest pickup slot not yet over (orders arrive newest first). */
-export function nextPickup(orders: Order[], now = Date.now()): Order | null {
-  const due = orders.filter((o) => o.status === 'paid' && Date.parse(o.slot.endsAt) > now);
-  due.sort((a, b) => Date.parse(a.slot.startsAt) - Date.parse(b.slot.startsAt));
-  return due[0] ?? null;
-}
+type Order = NonNullable<RouteResponse<typeof myNextPickup>['order']>;
 
 const abs = (url: string) => (/^https?:\/\//.test(url) ? url : `${apiBase}${url}`);
 
@@ -59,12 +52,13 @@ export default function HubSections({ ready }: { ready: boolean }) {
       api.call(homeFeed),
       api.call(myRegistrations, { query: { scope: 'upcoming', page: 1, pageSize: 1 } }),
       api.call(myRecommendations, { query: { limit: 6 } }),
-      api.call(myOrders, { query: { page: 1, pageSize: 20 } }),
+      // the pre-order module's member read: the paid order whose pickup window comes next
+      api.call(myNextPickup),
     ]);
     if (f.status === 'fulfilled') setFeed(f.value);
     if (n.status === 'fulfilled') setNext(n.value.items[0] ?? null);
     if (r.status === 'fulfilled') setRecs(r.value.items);
-    if (o.status === 'fulfilled') setOrder(nextPickup(o.value.items));
+    if (o.status === 'fulfilled') setOrder(o.value.order);
   }, []);
 
   useEffect(() => {

@@ -1,5 +1,8 @@
+import { useCallback, useEffect, useState } from 'react';
 import { Button, Image, Text, View } from '@tarojs/components';
-import Taro from '@tarojs/taro';
+import Taro, { useDidShow } from '@tarojs/taro';
+import { myPanel } from '@contracts/community';
+import { api } from '../../api/client';
 import { ROUTES } from '../../api/routes';
 import { ensureLogin, logout, openConsent } from '../../api/session';
 import { useSession } from '../../api/useSession';
@@ -21,9 +24,29 @@ const HUB_ENTRIES = [
   { key: 'rewards', title: '我的奖励', text: '邀请邻居获得的积分和优惠券', url: ROUTES.referralRewards },
 ];
 
+type PanelBadge = { badge: string; moderator: boolean } | null;
+
 export default function MePage() {
   const session = useSession({ autoLogin: true });
   const member = session.member;
+  const ready = session.status === 'ready';
+  // the advisory panel's badge (顾客顾问团), shown by the nickname and on its entry
+  const [panel, setPanel] = useState<PanelBadge>(null);
+  const loadPanel = useCallback(async () => {
+    try {
+      const p = await api.call(myPanel);
+      setPanel(p.member && p.badge ? { badge: p.badge, moderator: p.moderator } : null);
+    } catch {
+      setPanel(null); // the badge is decoration: the entry stays
+    }
+  }, []);
+  useEffect(() => {
+    if (ready) void loadPanel();
+    else setPanel(null);
+  }, [ready, loadPanel]);
+  useDidShow(() => {
+    if (ready) void loadPanel();
+  });
 
   const onLogout = async () => {
     await logout();
@@ -42,9 +65,19 @@ export default function MePage() {
                 ) : (
                   <View style={{ width: '96px', height: '96px', borderRadius: '48px', background: '#efe9df' }} />
                 )}
-                <Text className="card-title" data-testid="me-nickname">
-                  {member.nickname || '未设置昵称'}
-                </Text>
+                <View>
+                  <Text className="card-title" data-testid="me-nickname">
+                    {member.nickname || '未设置昵称'}
+                  </Text>
+                  {panel && (
+                    <View>
+                      <Text className="badge" data-testid="me-panel-badge">
+                        🏅 {panel.badge}
+                        {panel.moderator ? ' · 群管理员' : ''}
+                      </Text>
+                    </View>
+                  )}
+                </View>
               </View>
               <Text className="chevron">{member.nickname ? '编辑资料 ›' : '设置头像和昵称 ›'}</Text>
             </View>
@@ -94,8 +127,9 @@ export default function MePage() {
             <View key={e.key} className="link-row" data-testid={`me-${e.key}-link`} onClick={() => void Taro.navigateTo({ url: e.url })}>
               <View>
                 <Text>{e.title}</Text>
+                {e.key === 'panel' && panel && <Text className="badge">🏅 已加入</Text>}
                 <View>
-                  <Text className="muted">{e.text}</Text>
+                  <Text className="muted">{e.key === 'panel' && panel ? `你的徽章：${panel.badge}；新品试吃和评测` : e.text}</Text>
                 </View>
               </View>
               <Text className="chevron">›</Text>

@@ -2,6 +2,8 @@
 export interface DomainEventMap {
   MemberRegistered: { memberId: number; unionid: string | null; storeId: number | null; referrerMemberId: number | null };
   MemberDeleted: { memberId: number };
+  /** An existing member's unionid became known on a later login (it was missing at registration). */
+  MemberUnionidLearned: { memberId: number; unionid: string };
 }
 
 export type DomainEventType = keyof DomainEventMap;

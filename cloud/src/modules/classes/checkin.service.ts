@@ -99,6 +99,8 @@ export class CheckInService {
         storeId: session.storeId,
         memberId: reg.memberId,
         tags: jsonArray<string>(cls.tags),
+        classTitle: cls.title,
+        endsAt: new Date(session.endsAt).toISOString(),
       });
       return true;
     });

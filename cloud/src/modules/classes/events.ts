@@ -10,7 +10,8 @@ declare module '../../core/events/types' {
     /** A waiting household got a seat; the promotion notice is queued in class_notice. */
     ClassRegistrationPromoted: { registrationId: number; sessionId: number; memberId: number };
     /** Attendance recorded once; `tags` are the class's tags to grant. */
-    ClassCheckedIn: { registrationId: number; sessionId: number; classId: number; storeId: number; memberId: number; tags: string[] };
+    /** `classTitle` / `endsAt` (optional) let feedback send its rating prompt once the session ended. */
+    ClassCheckedIn: { registrationId: number; sessionId: number; classId: number; storeId: number; memberId: number; tags: string[]; classTitle?: string; endsAt?: string };
     /** Ops moved a session a member holds a place in (seat or waitlist): tell them the new time. */
     ClassSessionRescheduled: { registrationId: number; sessionId: number; classId: number; classTitle: string; memberId: number; startsAt: string; previousStartsAt: string };
     /** A member rated an attended session (once); the feedback inbox sorts and follows it up. */

@@ -14,7 +14,8 @@ import type { AppEnv } from '../../config/env';
 import { Db, isUniqueViolation } from '../../core/db';
 import { OnEvent } from '../../core/events/event-bus';
 import type { DeliveredEvent } from '../../core/events/types';
-import { PlatformError, WECHAT_CLIENT, WECHAT_ERRCODE_SUBSCRIBE_REFUSED, type WechatClient } from '../../platform/types';
+import { WECHAT_CLIENT, type WechatClient } from '../../platform/types';
+import { miniprogramStateFor, sendSubscribeOnce, subscribeThing } from '../../platform/subscribe-send';
 import { ClassDef } from './entities/class-def.entity';
 import { ClassNotice } from './entities/class-notice.entity';
 import { ClassRegistration } from './entities/class-registration.entity';
@@ -24,8 +25,7 @@ import { IdentityReads } from '../identity';
 import { ClassesSettings } from './settings';
 import { addMinutes, formatDateTime } from '../../../../contracts/calendar';
 
-/** thing.DATA values are at most 20 characters. */
-const thing = (s: string) => (s.length > 20 ? `${s.slice(0, 19)}…` : s);
+const thing = subscribeThing;
 
 @Provide()
 @Scope(ScopeEnum.Singleton)
@@ -166,26 +166,20 @@ export class NoticeService {
     const place = [(await this.lookup.storeNames([session.storeId])).get(session.storeId), cls.room].filter(Boolean).join(' ');
     const note =
       n.kind === 'promoted' ? '候补成功，已为你保留名额' : n.kind === 'reminder_24h' ? '活动明天开始，记得准时到场' : '活动2小时后开始，请准时到场';
-    try {
-      await this.wechat.sendSubscribeMessage({
-        touser: member.openid,
-        templateId: n.templateId,
-        page: `${CLASS_NOTICE_PAGE}?registrationId=${reg.id}`,
-        data: {
-          thing1: { value: thing(cls.title) },
-          time2: { value: formatDateTime(new Date(session.startsAt)) },
-          thing3: { value: thing(place || '门店') },
-          thing4: { value: thing(note) },
-        },
-        miniprogramState: this.env.NODE_ENV === 'production' ? 'formal' : 'developer',
-      });
-      return finish('sent', null);
-    } catch (err) {
-      if (err instanceof PlatformError && err.errcode === WECHAT_ERRCODE_SUBSCRIBE_REFUSED) return finish('refused', `${err.errcode} ${err.errmsg}`);
-      // not retried: the message may have gone out before the failure (at most once)
-      this.logger.warn('[classes] notice %d failed: %s', n.id, (err as Error).message);
-      return finish('failed', (err as Error).message);
-    }
+    const outcome = await sendSubscribeOnce(this.wechat, {
+      touser: member.openid,
+      templateId: n.templateId,
+      page: `${CLASS_NOTICE_PAGE}?registrationId=${reg.id}`,
+      data: {
+        thing1: { value: thing(cls.title) },
+        time2: { value: formatDateTime(new Date(session.startsAt)) },
+        thing3: { value: thing(place || '门店') },
+        thing4: { value: thing(note) },
+      },
+      miniprogramState: miniprogramStateFor(this.env.NODE_ENV),
+    });
+    if (outcome.status === 'failed') this.logger.warn('[classes] notice %d failed: %s', n.id, outcome.error);
+    return finish(outcome.status, outcome.error);
   }
 
   /** Notices of some registrations (roster view). */

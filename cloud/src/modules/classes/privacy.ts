@@ -10,6 +10,7 @@ import { OnEvent } from '../../core/events/event-bus';
 import type { DeliveredEvent } from '../../core/events/types';
 import { PrivacyExport } from '../../core/privacy';
 import { ClassDef } from './entities/class-def.entity';
+import { ClassMemberGuard } from './entities/class-member-guard.entity';
 import { ClassRegistration } from './entities/class-registration.entity';
 import { ClassSession } from './entities/class-session.entity';
 import { ClassPaymentService } from './payment.service';
@@ -80,6 +81,7 @@ export class ClassesPrivacy {
       }
     }
     await em.update(ClassRegistration, { memberId }, { comment: null, childAges: null });
+    await em.delete(ClassMemberGuard, { memberId });
     if (freed.size) {
       // after this delivery commits, in the background (a new transaction must not wait inside this one)
       this.db.afterCommit(em, () => {

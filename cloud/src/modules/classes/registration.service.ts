@@ -3,16 +3,15 @@
  * subscribe accepts, rating, 「我的活动」 and the no-show standing.
  *
  * Seat rules under concurrency (MariaDB runs these truly in parallel, SQLite serialises them):
+ * - a free class's registrations are committed in groups (see joinGroup): one transaction per group
+ *   locks the session row, gives every registration of the group the next arrival number in
+ *   arrival order and seats it only while nobody waits and the seats suffice (seatGroup), so
+ *   newcomers never overtake waiting households and the queue is served in arrival order;
  * - seats change only through conditional UPDATEs on the session row (… WHERE adult_left >= a AND
  *   child_left >= c), so they can never go negative;
- * - every registration first takes an arrival number and joins the queue in one UPDATE of the
- *   session row (arrival_seq + 1, waiting_count + 1): the order of that row lock is the order in
- *   which the server accepted registrations, and the waitlist is served in that order;
- * - it then leaves the queue with seats only if they suffice and it is the only one waiting
- *   (waiting_count = 1), so newcomers never overtake waiting households;
- * - one registration per (session, member) is a unique key, checked before the row lock.
- * The session row stays locked from the first UPDATE to commit, so the work after it is kept to
- * two statements.
+ * - one registration per (session, member) is a unique key (read under the lock; a row written
+ *   meanwhile by another path makes the group's INSERT fail and the group run again);
+ * - a paid class holds a seat unpaid, one registration at a time (no waitlist).
  * Promotion runs as its own idempotent transaction right after any commit that frees seats (and
  * from a sweep job), so it always reads the committed waitlist.
  */
@@ -36,6 +35,7 @@ import { NoticeService } from './notice.service';
 import { ClassPaymentService, newClassTradeNo, payWindowEnd } from './payment.service';
 import { addDays, dayKey } from '../../../../contracts/calendar';
 import { retryingTransaction, RetryTransaction } from './tx';
+import { seatGroup, type SessionSeats } from './seat-group';
 import { jsonArray, sessionCard } from './views';
 
 export interface RegisterInput {
@@ -46,6 +46,33 @@ export interface RegisterInput {
 }
 
 const ACTIVE = ['confirmed', 'waitlisted'] as const;
+
+/** At most this many registrations in one group transaction (one multi-row INSERT). */
+const GROUP_MAX = 200;
+
+interface GroupAsk {
+  memberId: number;
+  householdId: number | null;
+  classId: number;
+  input: RegisterInput;
+  now: Date;
+}
+
+interface GroupItem extends GroupAsk {
+  resolve: (o: GroupOutcome) => void;
+  reject: (err: unknown) => void;
+}
+
+interface GroupOutcome {
+  regId: number;
+  written: Partial<ClassRegistration>;
+  status: 'confirmed' | 'waitlisted';
+  position: number | null;
+  /** the session's seats and queue as this group committed them */
+  seats: SessionSeats;
+  /** promotion ran after the group and moved someone: the answer is read again */
+  promotedAny: boolean;
+}
 
 @Provide()
 @Scope(ScopeEnum.Singleton)
@@ -89,91 +116,259 @@ export class RegistrationService {
     if (standing.block) throw new AppError('CLASS_MEMBER_BLOCKED', standing.block.reason);
     this.checkHoarding(input, standing.activeBookings);
 
+    // a free class: seat or queue together with every registration for this session that arrives
+    // while the previous group commits (see SessionGroups below)
+    if (!paid) {
+      const o = await this.joinGroup(s.id, { memberId, householdId: member.householdId, classId: c.id, input, now });
+      let fresh = Object.assign(new ClassSession(), s, o.seats);
+      let row: ClassRegistration | null = null;
+      let position = o.position;
+      if (o.promotedAny && o.status === 'waitlisted') {
+        // the group's promotion may have seated this household, or moved it up
+        fresh = await this.db.manager.findOneOrFail(ClassSession, { where: { id: s.id } });
+        row = await this.db.manager.findOneOrFail(ClassRegistration, { where: { id: o.regId } });
+        position = null; // counted again below
+      }
+      row ??= Object.assign(new ClassRegistration(), { ...o.written, id: o.regId, sessionId: s.id, memberId, status: o.status });
+      return (await this.toMine([row], now, { sessions: [fresh], classes: [c], noNotices: row.promotedAt === null, positions: position !== null && row.status === 'waitlisted' ? new Map([[row.id, position]]) : undefined }))[0];
+    }
+    return this.registerPaid(memberId, member.householdId, s, c, input, now, payment!);
+  }
+
+  /**
+   * A paid class: the seat is held unpaid for the payment window, one registration at a time (no
+   * waitlist, so no queue order to keep).
+   */
+  private async registerPaid(
+    memberId: number,
+    householdId: number | null,
+    s: ClassSession,
+    c: ClassDef,
+    input: RegisterInput,
+    now: Date,
+    payment: { tradeNo: string; payExpiresAt: Date; priceFen: number },
+  ): Promise<MyRegistration> {
     const { adults, children } = input;
-    const mysql = this.db.kind === 'mysql';
-    // A plain read decides which statement to try first; a stale "full" only queues the household,
-    // and the promotion step below seats it if it fits.
-    const looksFree = s.adultLeft >= adults && s.childLeft >= children && s.waitingCount === 0;
-    if (paid && !looksFree) throw new AppError('CLASS_FULL');
+    if (!(s.adultLeft >= adults && s.childLeft >= children && s.waitingCount === 0)) throw new AppError('CLASS_FULL');
     const outcome = await retryingTransaction(this.db, async (tx) => {
-      const { id: regId, written } = await this.claimSlot(tx, s.id, memberId, member.householdId, input, now, payment);
+      await this.holdBookingLimit(tx, [memberId]);
+      if ((await this.overBookingLimit(tx, [memberId], now)).size) throw new AppError('CLASS_TOO_MANY_BOOKINGS');
+      const { id: regId, written } = await this.claimSlot(tx, s.id, memberId, householdId, input, now, payment);
       // a paid seat counts as registered once paid (ClassPaymentService emits it then)
-      if (!paid) await this.events.emit(tx, 'ClassRegistered', { registrationId: regId, sessionId: s.id, classId: c.id, memberId });
-      // From here on the session row is locked until commit: one statement takes a seat or joins
-      // the queue, one gives the registration its arrival number, then commit. The lock order is
-      // the arrival order.
-      let status: 'confirmed' | 'waitlisted' | 'unpaid' = 'waitlisted';
-      let position: number | null = null;
-      if (looksFree) {
-        // a seat: only when the seats suffice and nobody is waiting, so newcomers never overtake the queue
-        const seated = await tx
-          .createQueryBuilder()
-          .update(ClassSession)
-          .set({ adultLeft: () => 'adult_left - :a', childLeft: () => 'child_left - :c', arrivalSeq: () => 'arrival_seq + 1' })
-          .where("id = :id AND status = 'scheduled' AND adult_left >= :a AND child_left >= :c AND waiting_count = 0")
-          .setParameters({ id: s.id, a: adults, c: children })
-          .execute();
-        if (seated.affected) status = paid ? 'unpaid' : 'confirmed';
-      }
-      // a paid class has no waitlist: throwing rolls the registration back
-      if (paid && status === 'waitlisted') throw new AppError('CLASS_FULL');
-      if (status === 'waitlisted') {
-        // the end of the queue: the new waiting count is this household's position (everyone ahead
-        // joined under the same lock and is committed). On MySQL the statement hands it back
-        // through LAST_INSERT_ID(expr) in its OK packet (a raw query: TypeORM's UpdateResult drops
-        // it), saving a read while the row is locked; SQLite reads it (in process, no round trip).
-        if (mysql) {
-          const queued: { affectedRows?: number; insertId?: number } = await tx.query(
-            "UPDATE class_session SET arrival_seq = arrival_seq + 1, waiting_count = LAST_INSERT_ID(waiting_count + 1) WHERE id = ? AND status = 'scheduled'",
-            [s.id],
-          );
-          if (!queued.affectedRows) throw new AppError('CLASS_SESSION_UNAVAILABLE');
-          position = Number(queued.insertId) || null;
-        } else {
-          const queued = await tx
-            .createQueryBuilder()
-            .update(ClassSession)
-            .set({ arrivalSeq: () => 'arrival_seq + 1', waitingCount: () => 'waiting_count + 1' })
-            .where("id = :id AND status = 'scheduled'", { id: s.id })
-            .execute();
-          if (!queued.affected) throw new AppError('CLASS_SESSION_UNAVAILABLE');
-        }
-      }
+      const seated = await tx
+        .createQueryBuilder()
+        .update(ClassSession)
+        .set({ adultLeft: () => 'adult_left - :a', childLeft: () => 'child_left - :c', arrivalSeq: () => 'arrival_seq + 1' })
+        .where("id = :id AND status = 'scheduled' AND adult_left >= :a AND child_left >= :c AND waiting_count = 0")
+        .setParameters({ id: s.id, a: adults, c: children })
+        .execute();
+      // throwing rolls the registration back
+      if (!seated.affected) throw new AppError('CLASS_FULL');
       await tx
         .createQueryBuilder()
         .update(ClassRegistration)
-        .set({ status, arrivalSeq: () => '(SELECT cs.arrival_seq FROM class_session cs WHERE cs.id = :sid)' })
+        .set({ status: 'unpaid', arrivalSeq: () => '(SELECT cs.arrival_seq FROM class_session cs WHERE cs.id = :sid)' })
         .where('id = :regId')
         .setParameters({ sid: s.id, regId })
         .execute();
-      if (status === 'waitlisted' && position === null) {
-        const row = await tx.findOneOrFail(ClassSession, { where: { id: s.id }, select: { id: true, waitingCount: true } });
-        position = row.waitingCount;
-      }
-      return { regId, written, status, position };
+      return { regId, written };
     });
+    const fresh = (await this.reads.session(s.id)) ?? s;
+    const row = Object.assign(new ClassRegistration(), { ...outcome.written, id: outcome.regId, sessionId: s.id, memberId, status: 'unpaid' });
+    return (await this.toMine([row], now, { sessions: [fresh], classes: [c], noNotices: true }))[0];
+  }
 
-    let fresh = (await this.reads.session(s.id)) ?? s;
-    let row: ClassRegistration | null = null;
-    let position = outcome.position;
-    if (outcome.status === 'waitlisted' && (fresh.adultLeft > 0 || fresh.childLeft > 0)) {
-      // queued while seats are free (a stale read, or behind a household that does not fit): promotion decides
-      if ((await this.promote(s.id, now)).length) {
-        fresh = await this.db.manager.findOneOrFail(ClassSession, { where: { id: s.id } });
-        row = await this.db.manager.findOneOrFail(ClassRegistration, { where: { id: outcome.regId } });
-        position = null; // counted again below: households ahead may have moved up
+  // ------------------------------------------------------------------ group commit (free classes)
+
+  /**
+   * Registrations for one session arriving together are committed together: one transaction locks
+   * the session row once, decides seats and queue places for the whole group in arrival order
+   * (seatGroup, a pure function), writes the rows with one multi-row INSERT, the events with one
+   * INSERT and the seats with one UPDATE. While a group commits, the next arrivals gather; a
+   * session has at most one group in flight (they would queue on its row lock anyway). A 500-member
+   * race costs a few transactions instead of 500 serialised ones.
+   */
+  private readonly groups = new Map<number, { items: GroupItem[]; running: boolean }>();
+
+  private joinGroup(sessionId: number, ask: GroupAsk): Promise<GroupOutcome> {
+    return new Promise<GroupOutcome>((resolve, reject) => {
+      let g = this.groups.get(sessionId);
+      if (!g) this.groups.set(sessionId, (g = { items: [], running: false }));
+      g.items.push({ ...ask, resolve, reject });
+      if (!g.running) {
+        g.running = true;
+        setImmediate(() => void this.runGroups(sessionId, g!));
       }
+    });
+  }
+
+  private async runGroups(sessionId: number, g: { items: GroupItem[]; running: boolean }): Promise<void> {
+    try {
+      while (g.items.length) {
+        const batch = g.items.splice(0, GROUP_MAX);
+        try {
+          const results = await this.commitGroup(sessionId, batch);
+          batch.forEach((it, i) => {
+            const r = results[i];
+            if (r instanceof Error) it.reject(r);
+            else it.resolve(r);
+          });
+        } catch (err) {
+          batch.forEach((it) => it.reject(err));
+        }
+      }
+    } finally {
+      g.running = false;
+      if (this.groups.get(sessionId) === g && !g.items.length) this.groups.delete(sessionId);
     }
-    // the row as committed, built from what this request wrote (no read back), unless promotion touched it
-    row ??= Object.assign(new ClassRegistration(), { ...outcome.written, id: outcome.regId, sessionId: s.id, memberId, status: outcome.status });
-    // a booking just made (or a reused row whose notices were cleared) has no send records yet, unless just promoted
-    return (await this.toMine([row], now, { sessions: [fresh], classes: [c], noNotices: row.promotedAt === null, positions: position !== null && row.status === 'waitlisted' ? new Map([[row.id, position]]) : undefined }))[0];
+  }
+
+  private async commitGroup(sessionId: number, batch: GroupItem[]): Promise<Array<GroupOutcome | AppError>> {
+    const mysql = this.db.kind === 'mysql';
+    const committed = await retryingTransaction(this.db, async (tx) => {
+      const out: Array<GroupOutcome | AppError> = new Array(batch.length);
+      // the members' booking guards before the session row (the paid path takes them in the same order)
+      await this.holdBookingLimit(tx, batch.map((b) => b.memberId));
+      // the session row first (the same lock order as cancel and promotion); SQLite serialises transactions
+      const s = await tx.findOne(ClassSession, {
+        where: { id: sessionId },
+        select: { id: true, status: true, adultLeft: true, childLeft: true, waitingCount: true, arrivalSeq: true },
+        ...(mysql ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+      });
+      if (!s || s.status !== 'scheduled') return { out: batch.map(() => new AppError('CLASS_SESSION_UNAVAILABLE')), after: null, ids: [] as number[] };
+      // one row per (session, member): a live one makes a duplicate, a cancelled one is reused
+      const had = new Map(
+        (
+          await tx.find(ClassRegistration, {
+            where: { sessionId, memberId: In([...new Set(batch.map((b) => b.memberId))]) },
+            select: { id: true, memberId: true, status: true, shortCode: true, checkinToken: true },
+          })
+        ).map((r) => [r.memberId, r]),
+      );
+      const overLimit = await this.overBookingLimit(tx, batch.map((b) => b.memberId), batch[0].now);
+      const accepted: number[] = [];
+      const seen = new Set<number>();
+      batch.forEach((b, i) => {
+        const prior = had.get(b.memberId);
+        if (seen.has(b.memberId) || (prior && prior.status !== 'cancelled')) out[i] = new AppError('CLASS_ALREADY_REGISTERED');
+        else if (overLimit.has(b.memberId)) out[i] = new AppError('CLASS_TOO_MANY_BOOKINGS');
+        else {
+          seen.add(b.memberId);
+          accepted.push(i);
+        }
+      });
+      if (!accepted.length) return { out, after: null, ids: [] as number[] };
+      const { decisions, after } = seatGroup(s, accepted.map((i) => batch[i].input));
+      const written = accepted.map((i, k) => ({ ...this.rowFields(batch[i].householdId, batch[i].input, batch[i].now, null), status: decisions[k].status, arrivalSeq: decisions[k].arrivalSeq }));
+      const fresh = accepted.map((i, k) => k).filter((k) => !had.has(batch[accepted[k]].memberId));
+      const ids = new Map<number, number>();
+      if (fresh.length) {
+        const codes = fresh.map(() => ({ shortCode: newShortCode(), checkinToken: newToken() }));
+        try {
+          await tx.insert(
+            ClassRegistration,
+            fresh.map((k, n) => ({ sessionId, memberId: batch[accepted[k]].memberId, ...written[k], ...codes[n] })),
+          );
+        } catch (err) {
+          // a code collision, or a row another request wrote meanwhile: the group runs again
+          if (isUniqueViolation(err)) throw new RetryTransaction('registration key taken');
+          throw err;
+        }
+        fresh.forEach((k, n) => Object.assign(written[k], codes[n]));
+        const rows = await tx.find(ClassRegistration, { where: { sessionId, memberId: In(fresh.map((k) => batch[accepted[k]].memberId)) }, select: { id: true, memberId: true } });
+        for (const r of rows) ids.set(r.memberId, r.id);
+      }
+      for (const [k, i] of accepted.entries()) {
+        const prior = had.get(batch[i].memberId);
+        if (!prior) continue;
+        const reused = await tx
+          .createQueryBuilder()
+          .update(ClassRegistration)
+          .set(written[k])
+          .where("id = :id AND status = 'cancelled'", { id: prior.id })
+          .execute();
+        if (!reused.affected) throw new RetryTransaction('cancelled registration changed');
+        // a fresh booking: the cancelled one's reminders must not count against it
+        await tx.delete(ClassNotice, { registrationId: prior.id });
+        Object.assign(written[k], { shortCode: prior.shortCode, checkinToken: prior.checkinToken });
+        ids.set(prior.memberId, prior.id);
+      }
+      await this.events.emitMany(
+        tx,
+        'ClassRegistered',
+        accepted.map((i) => ({ registrationId: ids.get(batch[i].memberId)!, sessionId, classId: batch[i].classId, memberId: batch[i].memberId })),
+      );
+      const moved = await tx
+        .createQueryBuilder()
+        .update(ClassSession)
+        .set({ adultLeft: () => 'adult_left - :a', childLeft: () => 'child_left - :c', waitingCount: () => 'waiting_count + :w', arrivalSeq: () => 'arrival_seq + :n' })
+        .where("id = :id AND status = 'scheduled' AND arrival_seq = :seq AND adult_left >= :a AND child_left >= :c")
+        .setParameters({
+          id: sessionId,
+          seq: s.arrivalSeq,
+          a: s.adultLeft - after.adultLeft,
+          c: s.childLeft - after.childLeft,
+          w: after.waitingCount - s.waitingCount,
+          n: after.arrivalSeq - s.arrivalSeq,
+        })
+        .execute();
+      if (!moved.affected) throw new RetryTransaction('session changed under the group');
+      accepted.forEach((i, k) => {
+        out[i] = {
+          regId: ids.get(batch[i].memberId)!,
+          written: written[k],
+          status: decisions[k].status,
+          position: decisions[k].position,
+          seats: after,
+          promotedAny: false,
+        };
+      });
+      return { out, after, ids: [...ids.values()] };
+    });
+    const { out, after } = committed;
+    // queued while seats are free (a household that did not fit): promotion decides, once per group
+    if (after && after.waitingCount > 0 && (after.adultLeft > 0 || after.childLeft > 0)) {
+      const promoted = await this.promote(sessionId, batch[0].now);
+      if (promoted.length) for (const o of out) if (!(o instanceof Error)) o.promotedAny = true;
+    }
+    return out;
+  }
+
+  /** The columns of a new (or reused) registration row, before its status is decided. */
+  private rowFields(householdId: number | null, input: RegisterInput, now: Date, payment: { tradeNo: string; payExpiresAt: Date; priceFen: number } | null) {
+    return {
+      tradeNo: payment?.tradeNo ?? null,
+      payExpiresAt: payment?.payExpiresAt ?? null,
+      priceFen: payment?.priceFen ?? 0,
+      paidAt: null,
+      refundFen: 0,
+      refundedAt: null,
+      householdId,
+      adults: input.adults,
+      children: input.children,
+      childAges: input.children > 0 && input.childAges.length ? JSON.stringify(input.childAges) : null,
+      status: 'pending' as ClassRegistration['status'],
+      arrivalSeq: null as number | null,
+      sub24h: input.subscribe.reminder24h,
+      sub2h: input.subscribe.reminder2h,
+      subPromoted: input.subscribe.promoted,
+      createdAt: now,
+      promotedAt: null,
+      cancelledAt: null,
+      cancelledBy: null,
+      checkedInAt: null,
+      checkedInByStaffId: null,
+      checkinMethod: null,
+      stars: null,
+      comment: null,
+      ratedAt: null,
+    };
   }
 
   /**
    * Seat hoarding: one registration brings at most maxParty people, and a member holds at most
-   * maxActiveBookings upcoming bookings (confirmed or waiting). The count is a read before the
-   * claim, so two parallel requests may each see one slot left: the limit is a brake, not a ledger.
+   * maxActiveBookings upcoming bookings (confirmed, waiting or unpaid). This check on the coalesced
+   * read turns most excess requests away cheaply; holdBookingLimit decides it atomically.
    */
   private checkHoarding(input: RegisterInput, activeBookings: number): void {
     const { maxParty, maxActiveBookings } = this.settings.limits();
@@ -182,6 +377,35 @@ export class RegistrationService {
     }
     if (activeBookings >= maxActiveBookings) throw new AppError('CLASS_TOO_MANY_BOOKINGS');
   }
+
+  /**
+   * The upcoming-bookings limit, inside the registration's transaction, before the claim. MySQL:
+   * the upsert takes the member's guard row lock until commit, so one member's registrations run
+   * one at a time (other members' rows are untouched: the seat race is not serialised on it), and
+   * the count below opens the transaction's snapshot only after the lock, so it sees every booking
+   * committed before. SQLite: transactions are queued (core/db), so the count is current anyway.
+   */
+  private async holdBookingLimit(tx: EntityManager, memberIds: number[]): Promise<void> {
+    if (this.db.kind !== 'mysql') return;
+    // sorted, so two groups sharing members lock them in the same order
+    const ids = [...new Set(memberIds)].sort((a, b) => a - b);
+    await tx.query(`INSERT INTO class_member_guard (member_id, claims) VALUES ${ids.map(() => '(?, 1)').join(', ')} ON DUPLICATE KEY UPDATE claims = claims + 1`, ids);
+  }
+
+  /** The members (of those guarded above) who already hold maxActiveBookings upcoming bookings. */
+  private async overBookingLimit(tx: EntityManager, memberIds: number[], now: Date): Promise<Set<number>> {
+    const rows: Array<{ memberId: number | string; n: number | string }> = await tx
+      .createQueryBuilder(ClassRegistration, 'r')
+      .select('r.member_id', 'memberId')
+      .addSelect('COUNT(*)', 'n')
+      .innerJoin(ClassSession, 's', 's.id = r.session_id')
+      .where("r.member_id IN (:...ids) AND r.status IN ('confirmed', 'waitlisted', 'unpaid') AND s.starts_at > :now", { ids: [...new Set(memberIds)], now })
+      .groupBy('r.member_id')
+      .getRawMany();
+    const max = this.settings.limits().maxActiveBookings;
+    return new Set(rows.filter((r) => Number(r.n) >= max).map((r) => Number(r.memberId)));
+  }
+
 
   private checkParty(c: ClassDef, s: ClassSession, input: RegisterInput): void {
     const details: Array<{ path: string; message: string }> = [];
@@ -207,33 +431,7 @@ export class RegistrationService {
     now: Date,
     payment: { tradeNo: string; payExpiresAt: Date; priceFen: number } | null,
   ): Promise<{ id: number; written: Partial<ClassRegistration> }> {
-    const fields = {
-      tradeNo: payment?.tradeNo ?? null,
-      payExpiresAt: payment?.payExpiresAt ?? null,
-      priceFen: payment?.priceFen ?? 0,
-      paidAt: null,
-      refundFen: 0,
-      refundedAt: null,
-      householdId,
-      adults: input.adults,
-      children: input.children,
-      childAges: input.children > 0 && input.childAges.length ? JSON.stringify(input.childAges) : null,
-      status: 'pending' as const,
-      arrivalSeq: null,
-      sub24h: input.subscribe.reminder24h,
-      sub2h: input.subscribe.reminder2h,
-      subPromoted: input.subscribe.promoted,
-      createdAt: now,
-      promotedAt: null,
-      cancelledAt: null,
-      cancelledBy: null,
-      checkedInAt: null,
-      checkedInByStaffId: null,
-      checkinMethod: null,
-      stars: null,
-      comment: null,
-      ratedAt: null,
-    };
+    const fields = this.rowFields(householdId, input, now, payment);
     for (let attempt = 0; ; attempt++) {
       try {
         const codes = { shortCode: newShortCode(), checkinToken: newToken() };

@@ -10,7 +10,7 @@ import type { MaterialView, QuickReplyView } from '../../../../contracts/clerk';
 import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, iso, LIKE_ESCAPE, likeContains } from '../../core/db';
 import { AppError } from '../../core/errors';
-import { assertPublicUrl } from '../../core/public-url';
+import { fetchPublic } from '../../core/public-url';
 import { Material, QuickReply } from './clerk.entity';
 
 /** A WeCom temporary media_id lives 3 days; one is not handed out in its last hour. */
@@ -21,35 +21,26 @@ const FETCH_TIMEOUT_MS = 15_000;
 
 /**
  * Reads a material's file from its url, at most `max` bytes (never buffers more). Only public
- * addresses (core/public-url.ts; loopback too outside production), every redirect hop checked.
+ * addresses, checked when connecting, every redirect hop (core/public-url.ts; loopback too outside
+ * production).
  */
 async function fetchFile(url: string, max: number, allowLoopback: boolean): Promise<{ data: Buffer; contentType: string; filename: string }> {
-  let u = new URL(url);
-  let res: Response | null = null;
-  for (let hop = 0; hop < 4; hop++) {
-    try {
-      await assertPublicUrl(u, allowLoopback);
-      res = await fetch(u, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'manual' });
-    } catch {
-      throw new AppError('MATERIAL_FILE_UNAVAILABLE');
-    }
-    const next = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
-    if (!next) break;
-    u = new URL(next, u);
-    res = null;
+  let res;
+  try {
+    res = await fetchPublic(url, { allowLoopback, maxBytes: max, timeoutMs: FETCH_TIMEOUT_MS });
+  } catch {
+    throw new AppError('MATERIAL_FILE_UNAVAILABLE');
   }
-  if (!res) throw new AppError('MATERIAL_FILE_UNAVAILABLE');
-  if (!res.ok || !res.body) throw new AppError('MATERIAL_FILE_UNAVAILABLE');
-  if (Number(res.headers.get('content-length')) > max) throw new AppError('MATERIAL_FILE_UNAVAILABLE');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.length;
-    if (size > max) throw new AppError('MATERIAL_FILE_UNAVAILABLE');
-    chunks.push(Buffer.from(chunk));
+  if (res.status < 200 || res.status >= 300) throw new AppError('MATERIAL_FILE_UNAVAILABLE');
+  const raw = res.url.pathname.split('/').filter(Boolean).pop() ?? '';
+  let last = raw;
+  try {
+    last = decodeURIComponent(raw);
+  } catch {
+    // a malformed escape: the name as written
   }
-  const last = decodeURIComponent(u.pathname.split('/').filter(Boolean).pop() ?? '') || 'file';
-  return { data: Buffer.concat(chunks), contentType: (res.headers.get('content-type') ?? 'application/octet-stream').split(';')[0], filename: last.slice(0, 100) };
+  last ||= 'file';
+  return { data: res.data, contentType: res.contentType, filename: last.slice(0, 100) };
 }
 
 type ReplyInput = { groupName: string; title: string; content: string };

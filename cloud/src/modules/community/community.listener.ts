@@ -13,8 +13,11 @@ import '../preorder/events';
 import '../purchases/events';
 import '../wecom/events';
 import { ClassTitles } from '../classes/class-titles';
+import { JourneysPublic } from '../journeys/public';
+import { bulkInsert, type BulkValue } from '../wecom/bulk-insert';
 import { WecomDirectory } from '../wecom/directory.service';
 import { CommunityGroup } from './entities/group.entity';
+import { Kit, KitAdoption } from './entities/kit.entity';
 import { Participation, type ParticipationKind } from './entities/participation.entity';
 
 @Provide()
@@ -26,14 +29,20 @@ export class CommunityListener {
   @Inject()
   directory!: WecomDirectory;
 
-  private async record(em: EntityManager, memberId: number, kind: ParticipationKind, ref: string, at: Date, title: string | null = null): Promise<void> {
+  @Inject()
+  journeys!: JourneysPublic;
+
+  /** True when this fact is new (false on a redelivery). */
+  private async record(em: EntityManager, memberId: number, kind: ParticipationKind, ref: string, at: Date, title: string | null = null): Promise<boolean> {
     // a savepoint-free "insert once": the unique key (member, kind, ref) turns a redelivery into a no-op
     const exists = await em.findOne(Participation, { where: { memberId, kind, ref }, select: { id: true } });
-    if (exists) return;
+    if (exists) return false;
     try {
       await em.insert(Participation, { memberId, kind, ref: ref.slice(0, 64), title: title?.slice(0, 64) ?? null, at });
+      return true;
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
+      return false;
     }
   }
 
@@ -45,7 +54,16 @@ export class CommunityListener {
 
   @OnEvent('ClassCheckedIn')
   async classCheckedIn(e: DeliveredEvent<'ClassCheckedIn'>, em: EntityManager): Promise<void> {
-    await this.record(em, e.payload.memberId, 'checkin', `session:${e.payload.sessionId}`, e.createdAt);
+    const fresh = await this.record(em, e.payload.memberId, 'checkin', `session:${e.payload.sessionId}`, e.createdAt);
+    if (fresh) await this.followUp(em, e.payload.classId, e.payload.memberId);
+  }
+
+  /** An attendee of a class adopted from a kit joins the kit's follow-up journey (once per check-in). */
+  private async followUp(em: EntityManager, classId: number, memberId: number): Promise<void> {
+    const adoption = await em.findOne(KitAdoption, { where: { classId, target: 'class' }, select: { id: true, kitId: true, title: true } });
+    if (!adoption) return;
+    const kit = await em.findOne(Kit, { where: { id: adoption.kitId }, select: { id: true, followUpJourneyId: true } });
+    if (kit?.followUpJourneyId) await this.journeys.enrolMember(em, kit.followUpJourneyId, memberId, `活动包「${adoption.title}」到场后跟进`);
   }
 
   @OnEvent('EntryApproved')
@@ -63,11 +81,16 @@ export class CommunityListener {
     await this.record(em, e.payload.memberId, 'order', `order:${e.payload.orderId}`, new Date(e.payload.paidAt));
   }
 
-  @OnEvent('PurchaseRecorded')
-  async purchaseRecorded(e: DeliveredEvent<'PurchaseRecorded'>, em: EntityManager): Promise<void> {
-    // pre-orders arrive as OrderPaid too; refunds are not taking part
-    if (!e.payload.memberId || e.payload.channel === 'preorder' || e.payload.totalFen <= 0) return;
-    await this.record(em, e.payload.memberId, 'order', `receipt:${e.payload.receiptId}`, new Date(e.payload.occurredAt));
+  /** Set-based: one multi-row INSERT per batch; the unique (member, kind, ref) skips redeliveries. */
+  @OnEvent('PurchaseRecorded', { batch: true })
+  async purchaseRecorded(events: Array<DeliveredEvent<'PurchaseRecorded'>>, em: EntityManager): Promise<void> {
+    const rows: BulkValue[][] = [];
+    for (const { payload: p } of events) {
+      // pre-orders arrive as OrderPaid too; refunds are not taking part
+      if (!p.memberId || p.channel === 'preorder' || p.totalFen <= 0) continue;
+      rows.push([p.memberId, 'order', `receipt:${p.receiptId}`, null, new Date(p.occurredAt)]);
+    }
+    if (rows.length) await bulkInsert(em, 'community_participation', ['member_id', 'kind', 'ref', 'title', 'at'], rows, { ignoreDuplicate: true, chunk: 500 });
   }
 
   @OnEvent('GroupChanged')

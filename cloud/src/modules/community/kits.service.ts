@@ -11,6 +11,8 @@ import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db } from '../../core/db';
 import { AppError } from '../../core/errors';
 import { ClassAdminService } from '../classes/admin.service';
+import { InsightUplift } from '../insight/uplift.public';
+import { JourneysPublic } from '../journeys/public';
 import { WecomDirectory } from '../wecom/directory.service';
 import { CalendarDayRow, Kit, KitAdoption } from './entities/kit.entity';
 import { CommunityGroup } from './entities/group.entity';
@@ -38,6 +40,7 @@ type KitInput = {
   ring: Kit['ring'];
   audience: string;
   followUp: string;
+  followUpJourneyId: number | null;
   durationMinutes: number;
   adultSeats: number;
   childSeats: number;
@@ -70,6 +73,12 @@ export class KitService {
   @Inject()
   weather!: WeatherFeed;
 
+  @Inject()
+  journeys!: JourneysPublic;
+
+  @Inject()
+  uplift!: InsightUplift;
+
   private async views(kits: Kit[]): Promise<api.KitView[]> {
     const counts = kits.length
       ? await this.db.manager
@@ -81,6 +90,7 @@ export class KitService {
           .getRawMany<{ kitId: number | string; n: number | string }>()
       : [];
     const byKit = new Map(counts.map((c) => [Number(c.kitId), Number(c.n)]));
+    const journeyName = new Map(kits.some((k) => k.followUpJourneyId) ? (await this.journeys.journeys()).map((j) => [j.id, j.name]) : []);
     return kits.map((k) => ({
       id: k.id,
       title: k.title,
@@ -91,6 +101,8 @@ export class KitService {
       ring: k.ring,
       audience: k.audience,
       followUp: k.followUp,
+      followUpJourneyId: k.followUpJourneyId,
+      followUpJourneyName: k.followUpJourneyId ? journeyName.get(k.followUpJourneyId) ?? null : null,
       durationMinutes: k.durationMinutes,
       adultSeats: k.adultSeats,
       childSeats: k.childSeats,
@@ -107,6 +119,9 @@ export class KitService {
   }
 
   async create(input: KitInput, now = new Date()): Promise<api.KitView> {
+    if (input.followUpJourneyId && !(await this.journeys.journeys()).some((j) => j.id === input.followUpJourneyId)) {
+      throw new AppError('VALIDATION_FAILED', undefined, [{ path: 'followUpJourneyId', message: '跟进旅程不存在' }]);
+    }
     const id = Number(
       (
         await this.db.manager.insert(Kit, {
@@ -118,6 +133,7 @@ export class KitService {
           ring: input.ring,
           audience: input.audience,
           followUp: input.followUp,
+          followUpJourneyId: input.followUpJourneyId,
           durationMinutes: input.durationMinutes,
           adultSeats: input.adultSeats,
           childSeats: input.childSeats,
@@ -208,6 +224,8 @@ export class KitService {
       let attended = 0;
       let averageRating: number | null = null;
       let messagesSent = 0;
+      let uplift: api.AdoptionView['spendUplift'] = { status: 'not_applicable', days: 0, attendees: 0, matched: 0, controls: 0, lowFen: null, highFen: null };
+      let upliftFen: number | null = null;
       if (a.classId) {
         registrations = await this.db.manager.createQueryBuilder(Participation, 'p').where("p.kind = 'class' AND p.ref LIKE :ref", { ref: `class:${a.classId}:%` }).getCount();
         try {
@@ -217,6 +235,9 @@ export class KitService {
         } catch (err) {
           if (!(err instanceof AppError)) throw err; // the class is out of this viewer's scope or gone
         }
+        const u = await this.classUplift(a);
+        uplift = { status: u.status, days: u.days, attendees: u.treated, matched: u.matched, controls: u.controls, lowFen: u.status === 'ok' ? u.lowFen : null, highFen: u.status === 'ok' ? u.highFen : null };
+        upliftFen = u.status === 'ok' ? u.didFen : null;
       }
       if (a.sopId) messagesSent = await this.sops.sentCount(a.sopId);
       const by = await this.directory.staffById(a.staffId);
@@ -237,10 +258,23 @@ export class KitService {
         attended,
         averageRating,
         messagesSent,
-        spendUpliftFen: null,
+        spendUpliftFen: upliftFen,
+        spendUplift: uplift,
       });
     }
     return out;
+  }
+
+  /**
+   * Spend uplift of the adopted class's attendees (members who checked in), anchored at their first
+   * check-in, from insight's public face; who attended comes from our own participation rows.
+   */
+  private async classUplift(a: KitAdoption, now = new Date()) {
+    const regs = await this.db.manager.createQueryBuilder(Participation, 'p').select('DISTINCT p.ref', 'ref').where("p.kind = 'class' AND p.ref LIKE :ref", { ref: `class:${a.classId}:%` }).getRawMany<{ ref: string }>();
+    const sessions = regs.map((r) => `session:${r.ref.split(':')[2]}`);
+    const checkins = sessions.length ? await this.db.manager.find(Participation, { where: { kind: 'checkin', ref: In(sessions) }, select: { memberId: true, at: true } }) : [];
+    const at = checkins.length ? new Date(Math.min(...checkins.map((c) => c.at.getTime()))) : now;
+    return this.uplift.spendUplift({ key: `kit-class:${a.classId}`, memberIds: [...new Set(checkins.map((c) => c.memberId))], at, storeId: a.storeId }, now);
   }
 
   /** Festivals and theme days from `from` (Beijing date) with their kits, and what the weather suggests. */

@@ -7,6 +7,10 @@
  * events (a default when there are too few), the silence is the time since the last one; the kind
  * adds to the score once the silence exceeds 1.5× the usual gap, fully at 4×. Thirty days without
  * any interaction is a risk whatever the rhythm (the issue's "30 days without interaction").
+ *
+ * Messages our staff sent (clerk, journey, mass message) are the "unread" signal WeCom allows
+ * (it has no read receipts): UNANSWERED_LIMIT of them in a row with no reply, visit or purchase
+ * since marks the member at risk, with the suggested cause 消息太多.
  */
 export type SignalKind = 'interaction' | 'visit' | 'purchase';
 
@@ -14,6 +18,8 @@ export interface MemberSignals {
   interaction: Date[];
   visit: Date[];
   purchase: Date[];
+  /** Private messages sent to the member (not a sign of life: they do not count as activity). */
+  message?: Date[];
 }
 
 export interface RiskResult {
@@ -21,7 +27,13 @@ export interface RiskResult {
   level: 'high' | 'medium' | 'low' | 'none';
   reasons: string[];
   lastActiveAt: Date | null;
+  suggestedCause: 'too_many_messages' | null;
 }
+
+/** Messages in a row without a response that make a member at risk (「消息太多」). */
+export const UNANSWERED_LIMIT = 3;
+/** Only recent messages count: an old unanswered run is already in the silence score. */
+const UNANSWERED_WINDOW_DAYS = 60;
 
 const DAY = 86_400_000;
 /** Used when a member has fewer than 3 events of a kind (no rhythm to speak of yet). */
@@ -85,6 +97,15 @@ export function churnRisk(s: MemberSignals, now: Date): RiskResult {
       if (!reasons.some((r) => r.includes('没有互动'))) reasons.push(`已${quietDays}天没有任何互动`);
     }
   }
+  // messages since the member's last sign of life
+  const since = Math.max(anyLast, now.getTime() - UNANSWERED_WINDOW_DAYS * DAY);
+  const unanswered = (s.message ?? []).filter((d) => d.getTime() > since && d.getTime() <= now.getTime()).length;
+  let suggestedCause: RiskResult['suggestedCause'] = null;
+  if (unanswered >= UNANSWERED_LIMIT) {
+    score = Math.max(score, Math.min(80, 40 + 10 * (unanswered - UNANSWERED_LIMIT)));
+    reasons.push(`连续收到${unanswered}条消息，没有回复也没有到店（可能被消息打扰）`);
+    suggestedCause = 'too_many_messages';
+  }
   const rounded = Math.min(100, Math.round(score));
-  return { score: rounded, level: levelOf(rounded), reasons, lastActiveAt: anyLast > 0 ? new Date(anyLast) : null };
+  return { score: rounded, level: levelOf(rounded), reasons, lastActiveAt: anyLast > 0 ? new Date(anyLast) : null, suggestedCause };
 }

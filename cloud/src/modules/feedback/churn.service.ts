@@ -65,7 +65,7 @@ export class ChurnService {
       const part = ids.slice(i, i + 500);
       const signals = await this.signals.of(part, now);
       for (const id of part) {
-        const r = churnRisk(signals.get(id) ?? { interaction: [], visit: [], purchase: [] }, now);
+        const r = churnRisk(signals.get(id) ?? { interaction: [], visit: [], purchase: [], message: [] }, now);
         if (r.score >= q.minScore) scored.push({ memberId: id, r });
       }
       await new Promise((resolve) => setImmediate(resolve)); // let requests in between slices
@@ -89,6 +89,7 @@ export class ChurnService {
           reasons: r.reasons,
           lastActiveAt: iso(r.lastActiveAt),
           cause: (open.get(memberId) as ChurnCause | undefined) ?? null,
+          suggestedCause: r.suggestedCause,
         };
       }),
       scanned: ids.length,
@@ -99,10 +100,10 @@ export class ChurnService {
   async riskOf(memberId: number, now = new Date()): Promise<ChurnRisk | null> {
     const m = await this.people.member(memberId);
     if (!m) return null;
-    const r = churnRisk((await this.signals.of([memberId], now)).get(memberId) ?? { interaction: [], visit: [], purchase: [] }, now);
+    const r = churnRisk((await this.signals.of([memberId], now)).get(memberId) ?? { interaction: [], visit: [], purchase: [], message: [] }, now);
     if (r.level === 'none') return null;
     const open = await this.openCauses([memberId]);
-    return { memberId, memberName: m.nickname, tier: m.tier, storeId: m.storeId, storeName: m.storeName, score: r.score, level: r.level, reasons: r.reasons, lastActiveAt: iso(r.lastActiveAt), cause: (open.get(memberId) as ChurnCause | undefined) ?? null };
+    return { memberId, memberName: m.nickname, tier: m.tier, storeId: m.storeId, storeName: m.storeName, score: r.score, level: r.level, reasons: r.reasons, lastActiveAt: iso(r.lastActiveAt), cause: (open.get(memberId) as ChurnCause | undefined) ?? null, suggestedCause: r.suggestedCause };
   }
 
   private async openCauses(memberIds: number[]): Promise<Map<number, string>> {
@@ -136,8 +137,29 @@ export class ChurnService {
     const journeyId = body.journeyId !== undefined ? body.journeyId : (await this.winback()).byCause.find((b) => b.cause === body.cause)?.journeyId ?? null;
     const now = new Date();
     const id = await this.db.transaction(async (em) => {
+      // 消息太多: the win-back is fewer messages — automated ones stop, the clerk writes once, personally
+      let quieted = false;
+      if (body.cause === 'too_many_messages') {
+        quieted = (await this.journeys.quietMember(em, m.id, now)) > 0;
+        const contact = await this.journeys.contactOfMember(m.id, em);
+        if (contact) {
+          const who = await this.people.displayName(m.id, m.nickname);
+          await this.journeys.openStaffTask(em, {
+            idemKey: `churn:${m.id}:quiet:${now.getTime()}`,
+            assignee: 'owner',
+            staffUserId: contact.staffUserId,
+            storeId: m.storeId,
+            externalUserId: contact.externalUserId,
+            memberId: m.id,
+            title: `少打扰：${who}`,
+            detail: `${who}可能被消息打扰（流失原因：消息太多），自动消息已停止。请只发一条真诚的私聊问候，之后等客户主动联系，不要群发。`,
+            dueAt: new Date(now.getTime() + 24 * 3600_000),
+            origin: '流失挽回',
+          }, now);
+        }
+      }
       const enrolled = journeyId ? await this.journeys.enrolMember(em, journeyId, m.id, `流失原因：${CHURN_CAUSE_LABELS[body.cause]}${body.note ? `（${body.note}）` : ''}，挽回旅程`, now) : false;
-      const r = await em.insert(ChurnCase, { memberId: m.id, storeId: m.storeId, cause: body.cause, note: body.note || null, journeyId, enrolled, recordedBy: staff.staffId, recordedAt: now });
+      const r = await em.insert(ChurnCase, { memberId: m.id, storeId: m.storeId, cause: body.cause, note: body.note || null, journeyId, enrolled, quieted, recordedBy: staff.staffId, recordedAt: now });
       return Number(r.identifiers[0].id);
     });
     return (await this.caseViews([await this.db.manager.findOneByOrFail(ChurnCase, { id })]))[0];
@@ -164,6 +186,7 @@ export class ChurnService {
         recordedAt: iso(recordedAt),
         recordedBy: r.recordedBy ? staff.get(r.recordedBy)?.name ?? null : null,
         recoveredAt: iso(recovered),
+        quieted: !!r.quieted,
       });
     }
     return out;
@@ -177,7 +200,7 @@ export class ChurnService {
     // recovered per cause: a case is recovered once the member did anything after it was recorded
     const counts: Array<{ cause: string; cases: string | number; recovered: string | number }> = await this.db.manager.query(
       `SELECT c.cause AS cause, COUNT(*) AS cases,
-              SUM(CASE WHEN EXISTS (SELECT 1 FROM feedback_signal s WHERE s.member_id = c.member_id AND s.at > c.recorded_at) THEN 1 ELSE 0 END) AS recovered
+              SUM(CASE WHEN EXISTS (SELECT 1 FROM feedback_signal s WHERE s.member_id = c.member_id AND s.at > c.recorded_at AND s.kind <> 'message') THEN 1 ELSE 0 END) AS recovered
        FROM churn_case c ${store === null ? '' : 'WHERE c.store_id = ?'} GROUP BY c.cause`,
       store === null ? [] : [store],
     );

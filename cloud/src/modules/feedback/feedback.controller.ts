@@ -9,6 +9,7 @@ import { ArrivalService } from './arrival.service';
 import { ChurnService } from './churn.service';
 import { FeedbackService } from './feedback.service';
 import { People } from './people';
+import { FeedbackSubscribe } from './subscribe.service';
 
 @Controller('/')
 export class FeedbackController {
@@ -23,6 +24,9 @@ export class FeedbackController {
 
   @Inject()
   people!: People;
+
+  @Inject()
+  subscribe!: FeedbackSubscribe;
 
   // ---- member
   @Route(api.listMyPrompts)
@@ -43,6 +47,16 @@ export class FeedbackController {
   @Route(api.listChanges)
   async listChanges({ query }: RouteParsed<typeof api.listChanges>) {
     return this.feedback.changes(query);
+  }
+
+  @Route(api.feedbackSubscribeTemplates)
+  async feedbackSubscribeTemplates(_: RouteParsed<typeof api.feedbackSubscribeTemplates>, auth: AuthContext) {
+    return { ...this.subscribe.templates(), credits: await this.subscribe.credits(auth.member().memberId) };
+  }
+
+  @Route(api.acceptFeedbackSubscribe)
+  async acceptFeedbackSubscribe({ body }: RouteParsed<typeof api.acceptFeedbackSubscribe>, auth: AuthContext) {
+    return this.subscribe.accept(auth.member().memberId, body);
   }
 
   @Route(api.getPersonalisation)

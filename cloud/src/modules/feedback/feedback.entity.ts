@@ -128,7 +128,8 @@ export class FeedbackSignal {
   memberId!: number;
 
   @Column({ type: 'varchar', length: 12 })
-  kind!: 'interaction' | 'visit' | 'purchase';
+  /** 'message': a private message our staff sent (the no-response signal), not a sign of life. */
+  kind!: 'interaction' | 'visit' | 'purchase' | 'message';
 
   @Column({ type: 'datetime' })
   at!: Date;
@@ -173,6 +174,10 @@ export class ChurnCase {
 
   @Column({ type: 'boolean', default: false })
   enrolled!: boolean;
+
+  /** 消息太多: the member's automated journey messages were stopped when the case was recorded. */
+  @Column({ type: 'boolean', default: false })
+  quieted!: boolean;
 
   @Column({ name: 'recorded_by', type: 'integer', nullable: true })
   recordedBy!: number | null;
@@ -287,4 +292,76 @@ export class MemberArrival {
   /** WeCom userids notified, comma-separated. */
   @Column({ type: 'varchar', length: 255 })
   notified!: string;
+}
+
+export type FeedbackNoticeKind = 'rating' | 'answer';
+
+/**
+ * Subscribe-message accepts the member gave for feedback templates (wx.requestSubscribeMessage):
+ * WeChat allows one message per accept, so this is a count spent one per message.
+ */
+@Entity({ name: 'feedback_subscription' })
+@Index('uq_feedback_subscription', ['memberId', 'kind'], { unique: true })
+export class FeedbackSubscription {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  @Column({ name: 'member_id', type: 'integer' })
+  memberId!: number;
+
+  @Column({ type: 'varchar', length: 12 })
+  kind!: FeedbackNoticeKind;
+
+  @Column({ type: 'integer' })
+  credits!: number;
+
+  @Column({ name: 'updated_at', type: 'datetime' })
+  updatedAt!: Date;
+}
+
+/**
+ * One subscribe message (rating prompt, answer to feedback), written with its content before the
+ * send, unique per (kind, moment); claimed pending → sending before the call, never sent twice.
+ */
+@Entity({ name: 'feedback_notice' })
+@Index('uq_feedback_notice', ['kind', 'sourceKey'], { unique: true })
+@Index('idx_feedback_notice_due', ['status', 'dueAt'])
+@Index('idx_feedback_notice_member', ['memberId'])
+export class FeedbackNotice {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  @Column({ type: 'varchar', length: 12 })
+  kind!: FeedbackNoticeKind;
+
+  @Column({ name: 'source_key', type: 'varchar', length: 80 })
+  sourceKey!: string;
+
+  @Column({ name: 'member_id', type: 'integer' })
+  memberId!: number;
+
+  @Column({ name: 'template_id', type: 'varchar', length: 64 })
+  templateId!: string;
+
+  @Column({ type: 'varchar', length: 255 })
+  page!: string;
+
+  /** JSON of the template fields ({ thing1: { value } … }). */
+  @Column({ type: 'text' })
+  data!: string;
+
+  @Column({ type: 'varchar', length: 10 })
+  status!: 'pending' | 'sending' | 'sent' | 'refused' | 'failed' | 'skipped';
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  error!: string | null;
+
+  @Column({ name: 'due_at', type: 'datetime' })
+  dueAt!: Date;
+
+  @Column({ name: 'created_at', type: 'datetime' })
+  createdAt!: Date;
+
+  @Column({ name: 'sent_at', type: 'datetime', nullable: true })
+  sentAt!: Date | null;
 }

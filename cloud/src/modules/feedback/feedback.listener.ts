@@ -13,9 +13,11 @@ import '../contest/events';
 import '../preorder/events';
 import '../purchases/events';
 import '../wecom/events';
+import { bulkInsert, type BulkValue } from '../wecom/bulk-insert';
 import { ArrivalService } from './arrival.service';
 import { ChurnService } from './churn.service';
-import { FeedbackService } from './feedback.service';
+import { FeedbackService, PROMPT_DAYS } from './feedback.service';
+import { People } from './people';
 import { SignalRecorder } from './signals';
 import { formatMonthDay } from '../../../../contracts/calendar';
 
@@ -40,6 +42,9 @@ export class FeedbackListener {
   @Inject()
   churn!: ChurnService;
 
+  @Inject()
+  people!: People;
+
   @OnEvent('ClassRated')
   async classRated(event: DeliveredEvent<'ClassRated'>, em: EntityManager): Promise<void> {
     const p = event.payload;
@@ -62,6 +67,13 @@ export class FeedbackListener {
     await this.signals.record(em, { memberId: p.memberId, kind: 'visit', at: event.createdAt, sourceKey: `checkin:${p.registrationId}` });
     await this.signals.record(em, { memberId: p.memberId, kind: 'interaction', at: event.createdAt, sourceKey: `checkin:${p.registrationId}:i` });
     await this.arrivals.arrive(em, { memberId: p.memberId, storeId: p.storeId, via: 'checkin', at: event.createdAt });
+    const ends = p.endsAt ? new Date(p.endsAt) : null;
+    await this.feedback.promptClassRating(em, {
+      registrationId: p.registrationId,
+      memberId: p.memberId,
+      classTitle: p.classTitle ?? null,
+      endsAt: ends && !Number.isNaN(ends.getTime()) ? ends : new Date(event.createdAt.getTime() + 2 * 3600_000),
+    });
   }
 
   @OnEvent('OrderPickedUp')
@@ -81,16 +93,28 @@ export class FeedbackListener {
     await this.arrivals.arrive(em, { memberId: p.memberId, storeId: p.storeId, via: p.via, at });
   }
 
-  @OnEvent('PurchaseRecorded')
-  async purchased(event: DeliveredEvent<'PurchaseRecorded'>, em: EntityManager): Promise<void> {
-    const p = event.payload;
-    if (!p.memberId || p.totalFen <= 0 || p.refundOf !== null) return;
-    const at = dateOr(p.occurredAt, event.createdAt);
-    // pre-orders are counted from OrderPaid and rated at pickup
-    if (p.channel === 'preorder') return;
-    await this.signals.record(em, { memberId: p.memberId, kind: 'purchase', at, sourceKey: `receipt:${p.receiptId}` });
-    if (p.channel === 'pos') await this.signals.record(em, { memberId: p.memberId, kind: 'visit', at, sourceKey: `receipt:${p.receiptId}:v` });
-    await this.feedback.openPrompt(em, { sourceKey: `receipt:${p.receiptId}`, memberId: p.memberId, storeId: p.storeId, kind: 'receipt', title: `${md(at)} 购物（¥${(p.totalFen / 100).toFixed(2)}）`, at });
+  /** Set-based: the purchase (and till visit) signals and the rating prompts of a batch in multi-row INSERTs keyed by source. */
+  @OnEvent('PurchaseRecorded', { batch: true })
+  async purchased(events: Array<DeliveredEvent<'PurchaseRecorded'>>, em: EntityManager): Promise<void> {
+    const signals: BulkValue[][] = [];
+    const prompts: BulkValue[][] = [];
+    const fresh: Array<Parameters<FeedbackService['openPrompt']>[1]> = [];
+    for (const event of events) {
+      const p = event.payload;
+      if (!p.memberId || !Number.isInteger(p.memberId) || p.totalFen <= 0 || p.refundOf !== null) continue;
+      const at = dateOr(p.occurredAt, event.createdAt);
+      // pre-orders are counted from OrderPaid and rated at pickup
+      if (p.channel === 'preorder') continue;
+      signals.push([`receipt:${p.receiptId}`, p.memberId, 'purchase', at]);
+      if (p.channel === 'pos') signals.push([`receipt:${p.receiptId}:v`, p.memberId, 'visit', at]);
+      const title = `${md(at)} 购物（¥${(p.totalFen / 100).toFixed(2)}）`;
+      // a fresh receipt may send its 「评价提醒」 (one at a time); an imported old one only opens the prompt, in bulk
+      if (Date.now() - at.getTime() < PROMPT_DAYS * 86_400_000) fresh.push({ sourceKey: `receipt:${p.receiptId}`, memberId: p.memberId, storeId: p.storeId, kind: 'receipt', title, at });
+      else prompts.push([`receipt:${p.receiptId}`, p.memberId, p.storeId, 'receipt', title.slice(0, 80), at, null]);
+    }
+    if (signals.length) await bulkInsert(em, 'feedback_signal', ['source_key', 'member_id', 'kind', 'at'], signals, { ignoreDuplicate: 'source_key', chunk: 500 });
+    for (const f of fresh) await this.feedback.openPrompt(em, f);
+    if (prompts.length) await bulkInsert(em, 'feedback_prompt', ['source_key', 'member_id', 'store_id', 'kind', 'title', 'created_at', 'answered_at'], prompts, { ignoreDuplicate: 'source_key', chunk: 500 });
   }
 
   @OnEvent('OrderPaid')
@@ -124,6 +148,21 @@ export class FeedbackListener {
   async contactAdded(event: DeliveredEvent<'ContactAdded'>, em: EntityManager): Promise<void> {
     const p = event.payload;
     if (p.memberId) await this.signals.record(em, { memberId: p.memberId, kind: 'interaction', at: dateOr(p.addedAt, event.createdAt), sourceKey: `evt:${event.id}` });
+  }
+
+  /** A private message reached the member: counted toward 「消息太多」 until they reply or come. */
+  @OnEvent('CustomerMessaged')
+  async messaged(event: DeliveredEvent<'CustomerMessaged'>, em: EntityManager): Promise<void> {
+    const p = event.payload;
+    const memberId = (await this.people.contact(p.externalUserId))?.memberId;
+    if (memberId) await this.signals.record(em, { memberId, kind: 'message', at: dateOr(p.at, event.createdAt), sourceKey: `msg:${p.outboundId}:${p.externalUserId}` });
+  }
+
+  @OnEvent('CustomerReplied')
+  async replied(event: DeliveredEvent<'CustomerReplied'>, em: EntityManager): Promise<void> {
+    const p = event.payload;
+    const memberId = p.memberId ?? (await this.people.contact(p.externalUserId))?.memberId;
+    if (memberId) await this.signals.record(em, { memberId, kind: 'interaction', at: dateOr(p.at, event.createdAt), sourceKey: `reply:${event.id}` });
   }
 
   @OnEvent('ContactLost')

@@ -6,7 +6,8 @@
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager, IsNull, MoreThan, Not } from 'typeorm';
 import type { ClassifierRule, FeedbackDetail, FeedbackView, MyFeedback, PublishedChange, Sentiment, Topic } from '../../../../contracts/feedback';
-import { TOPIC_LABELS, TOPICS } from '../../../../contracts/feedback';
+import { FEEDBACK_BOX_PAGE, FEEDBACK_RATE_PAGE, TOPIC_LABELS, TOPICS } from '../../../../contracts/feedback';
+import { CLASS_NOTICE_PAGE } from '../../../../contracts/classes';
 import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, dbDate, iso, isUniqueViolation } from '../../core/db';
 import { AppError } from '../../core/errors';
@@ -22,10 +23,12 @@ import { FeedbackItem, FeedbackPrompt, FeedbackSettings, type FeedbackSource } f
 import { People } from './people';
 import { SignalRecorder } from './signals';
 import { monthKey, weekKey } from '../../../../contracts/calendar';
+import { beijingDateTime, FeedbackSubscribe } from './subscribe.service';
 
 const DAY = 86_400_000;
 const HOUR = 3600_000;
 export const PROMPT_DAYS = 14;
+const RATE_HINT = '点此一键评价，店长会看到';
 
 /** Monday of the Beijing week of `d`, as YYYY-MM-DD. */
 export function beijingWeek(d: Date): string {
@@ -85,6 +88,9 @@ export class FeedbackService {
 
   @Inject()
   uploads!: UploadService;
+
+  @Inject()
+  subscribe!: FeedbackSubscribe;
 
   // ---------------------------------------------------------------- settings
 
@@ -211,13 +217,44 @@ export class FeedbackService {
     }
   }
 
-  /** A rating prompt for a moment (pickup, receipt) the member may rate within PROMPT_DAYS. */
-  async openPrompt(em: EntityManager, p: { sourceKey: string; memberId: number; storeId: number | null; kind: 'pickup' | 'receipt'; title: string; at: Date }): Promise<void> {
+  /**
+   * A rating prompt for a moment (pickup, receipt) the member may rate within PROMPT_DAYS, and its
+   * 「评价提醒」 subscribe message when the member accepted one.
+   */
+  async openPrompt(em: EntityManager, p: { sourceKey: string; memberId: number; storeId: number | null; kind: 'pickup' | 'receipt'; title: string; at: Date }): Promise<number | null> {
+    const title = p.title.slice(0, 80);
+    let id: number;
     try {
-      await em.insert(FeedbackPrompt, { sourceKey: p.sourceKey, memberId: p.memberId, storeId: p.storeId, kind: p.kind, title: p.title.slice(0, 80), createdAt: p.at, answeredAt: null });
+      const r = await em.insert(FeedbackPrompt, { sourceKey: p.sourceKey, memberId: p.memberId, storeId: p.storeId, kind: p.kind, title, createdAt: p.at, answeredAt: null });
+      id = Number(r.identifiers[0].id);
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
+      return null;
     }
+    // only fresh moments: an imported old receipt gets its prompt in 意见箱 but no message
+    if (Date.now() - p.at.getTime() < PROMPT_DAYS * DAY) {
+      await this.subscribe.queue(em, {
+        memberId: p.memberId,
+        kind: 'rating',
+        sourceKey: `prompt:${id}`,
+        page: `${FEEDBACK_RATE_PAGE}?promptId=${id}&title=${encodeURIComponent(title)}`,
+        fields: [title, beijingDateTime(p.at), RATE_HINT],
+        dueAt: new Date(),
+      });
+    }
+    return id;
+  }
+
+  /** After a class: the 「评价提醒」 opens the class's own rating form (classes module), sent once the session ended. */
+  async promptClassRating(em: EntityManager, p: { registrationId: number; memberId: number; classTitle: string | null; endsAt: Date }): Promise<void> {
+    await this.subscribe.queue(em, {
+      memberId: p.memberId,
+      kind: 'rating',
+      sourceKey: `class:${p.registrationId}`,
+      page: `${CLASS_NOTICE_PAGE}?registrationId=${p.registrationId}`,
+      fields: [p.classTitle ? `课程：${p.classTitle}` : '课程评价', beijingDateTime(p.endsAt), RATE_HINT],
+      dueAt: p.endsAt,
+    });
   }
 
   // ---------------------------------------------------------------- member side
@@ -431,6 +468,17 @@ export class FeedbackService {
     const now = new Date();
     await this.db.transaction(async (em) => {
       await em.update(FeedbackItem, { id }, { answer: text, answeredVia: via, answeredAt: now, status: f.status === 'resolved' ? 'resolved' : 'answered' });
+      // the member's 「反馈回复通知」 when accepted (the first answer to a note; 我的反馈 shows later edits)
+      if (f.memberId) {
+        await this.subscribe.queue(em, {
+          memberId: f.memberId,
+          kind: 'answer',
+          sourceKey: `answer:${id}`,
+          page: `${FEEDBACK_BOX_PAGE}?feedbackId=${id}`,
+          fields: [f.comment || f.title || '你的反馈', text, beijingDateTime(now)],
+          dueAt: now,
+        }, now);
+      }
       if (clerk) {
         await enqueueOutbound(em, {
           idemKey: `feedback:${id}:answer:${now.getTime()}`,
@@ -520,6 +568,7 @@ export class FeedbackService {
     await em.update(FeedbackItem, { memberId, publishedAt: IsNull() }, { memberId: null, comment: null, answer: null, photos: null });
     await em.update(FeedbackItem, { memberId }, { memberId: null, comment: null, photos: null });
     await em.delete(FeedbackPrompt, { memberId });
+    await this.subscribe.memberDeleted(em, memberId);
   }
 
 }

@@ -1,9 +1,10 @@
 /**
- * What members did, kept by this module from domain events (interactions, store visits, purchases):
- * the input of the churn score and of "recovered" after a churn cause was recorded.
+ * What members did, kept by this module from domain events (interactions, store visits, purchases),
+ * and the private messages our staff sent them: the input of the churn score and of "recovered"
+ * after a churn cause was recorded.
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { EntityManager, In, MoreThan } from 'typeorm';
+import { EntityManager, In, MoreThan, Not } from 'typeorm';
 import { Db, dbDate, isUniqueViolation } from '../../core/db';
 import type { MemberSignals } from './churn-risk';
 import { FeedbackSignal } from './feedback.entity';
@@ -36,8 +37,8 @@ export class SignalRecorder {
       const part = memberIds.slice(i, i + 500);
       const rows = await this.db.manager.find(FeedbackSignal, { where: { memberId: In(part), at: MoreThan(since) }, select: { memberId: true, kind: true, at: true } });
       for (const r of rows) {
-        const s = out.get(r.memberId) ?? { interaction: [], visit: [], purchase: [] };
-        s[r.kind].push(dbDate(r.at));
+        const s = out.get(r.memberId) ?? { interaction: [], visit: [], purchase: [], message: [] };
+        (s[r.kind] ??= []).push(dbDate(r.at));
         out.set(r.memberId, s);
       }
     }
@@ -54,8 +55,9 @@ export class SignalRecorder {
     return rows.map((r) => Number(r.member_id));
   }
 
+  /** The member's first sign of life after `after` (messages we sent do not count). */
   async firstAfter(memberId: number, after: Date): Promise<Date | null> {
-    const r = await this.db.manager.findOne(FeedbackSignal, { where: { memberId, at: MoreThan(after) }, order: { at: 'ASC' } });
+    const r = await this.db.manager.findOne(FeedbackSignal, { where: { memberId, at: MoreThan(after), kind: Not('message') }, order: { at: 'ASC' } });
     return r ? dbDate(r.at) : null;
   }
 

@@ -121,6 +121,8 @@ export class AuthService {
           await em.update(Member, { id: member.id }, patch);
           Object.assign(member, patch);
         }
+        // contacts our staff added while the unionid was unknown get linked now (wecom module)
+        if (patch.unionid) await this.events.emit(em, 'MemberUnionidLearned', { memberId: member.id, unionid: patch.unionid });
       }
       const token = await this.sessions.create('member', member.id, this.env.MEMBER_SESSION_DAYS, userAgent, em);
       const withStore = await em.findOneOrFail(Member, { where: { id: member.id }, relations: { store: true } });

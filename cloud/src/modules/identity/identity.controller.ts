@@ -8,6 +8,7 @@ import { Route } from '../../core/route';
 import { AdminService } from './admin.service';
 import { AuthService } from './auth.service';
 import { MemberService } from './member.service';
+import { PhoneBindingService } from './phone-binding.service';
 import { ProfileService } from './profile.service';
 
 @Controller('/')
@@ -23,6 +24,19 @@ export class IdentityController {
 
   @Inject()
   profile!: ProfileService;
+
+  @Inject()
+  phones!: PhoneBindingService;
+
+  @Route(api.getMyPhone)
+  async getMyPhone(_: RouteParsed<typeof api.getMyPhone>, auth: AuthContext) {
+    return this.phones.mine(auth.member().memberId);
+  }
+
+  @Route(api.bindMyPhone)
+  async bindMyPhone({ body }: RouteParsed<typeof api.bindMyPhone>, auth: AuthContext) {
+    return this.phones.bind(auth.member().memberId, body.code);
+  }
 
   @Route(api.memberLogin)
   async memberLogin({ body }: RouteParsed<typeof api.memberLogin>, _auth: AuthContext, ctx: Context) {

@@ -4,6 +4,7 @@ import type { Context } from '@midwayjs/koa';
 import * as api from '../../../../contracts/insight';
 import type { RouteParsed } from '../../../../contracts/route';
 import type { AuthContext } from '../../core/auth/principal';
+import { JobRunner } from '../../core/jobs';
 import { Route } from '../../core/route';
 import { AbTestService } from './ab.service';
 import { InsightService } from './insight.service';
@@ -16,6 +17,9 @@ export class InsightController {
   @Inject()
   ab!: AbTestService;
 
+  @Inject()
+  jobs!: JobRunner;
+
   @Route(api.getOverview)
   async getOverview({ query }: RouteParsed<typeof api.getOverview>, auth: AuthContext) {
     return this.insight.overview(auth.staff(), query);
@@ -24,6 +28,38 @@ export class InsightController {
   @Route(api.refreshOverview)
   async refreshOverview({ body }: RouteParsed<typeof api.refreshOverview>, auth: AuthContext) {
     return this.insight.refreshFor(auth.staff(), body);
+  }
+
+  @Route(api.runInsightRefresh)
+  async runInsightRefresh() {
+    const started = Date.now();
+    const outcome = await this.jobs.runNow<{ scopes: number }>('insight.refresh', { waitMs: 600_000 });
+    return { ran: outcome.ran, scopes: outcome.result?.scopes ?? 0, ms: Date.now() - started };
+  }
+
+  @Route(api.listRoiMonths)
+  async listRoiMonths({ query }: RouteParsed<typeof api.listRoiMonths>, auth: AuthContext) {
+    return this.insight.roiMonths(auth.staff(), query.storeId);
+  }
+
+  @Route(api.saveSegment)
+  async saveSegment({ body }: RouteParsed<typeof api.saveSegment>, auth: AuthContext) {
+    return this.insight.saveSegment(auth.staff(), body);
+  }
+
+  @Route(api.listSegments)
+  async listSegments(_: unknown, auth: AuthContext) {
+    return this.insight.listSegments(auth.staff());
+  }
+
+  @Route(api.enrolSegment)
+  async enrolSegment({ params, body }: RouteParsed<typeof api.enrolSegment>, auth: AuthContext) {
+    return this.insight.enrolSegment(auth.staff(), params.segmentId, body.journeyId);
+  }
+
+  @Route(api.tagSegment)
+  async tagSegment({ params, body }: RouteParsed<typeof api.tagSegment>, auth: AuthContext) {
+    return this.insight.tagSegment(auth.staff(), params.segmentId, body.tag);
   }
 
   @Route(api.getSegment)

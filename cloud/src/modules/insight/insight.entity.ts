@@ -49,6 +49,10 @@ export class InsightPurchase {
   @Column({ type: 'varchar', length: 500 })
   categories!: string;
 
+  /** Σ of the category amounts above (the high-margin share's denominator, summed in SQL). */
+  @Column({ name: 'lines_fen', type: 'integer', default: 0 })
+  linesFen!: number;
+
   @Column({ name: 'occurred_at', type: 'datetime' })
   occurredAt!: Date;
 }
@@ -205,4 +209,72 @@ export class AbAssignment {
 
   @Column({ name: 'converted_at', type: 'datetime', nullable: true })
   convertedAt!: Date | null;
+}
+
+/** A drill-down saved as a member segment (a journey audience, a WeCom tag). */
+@Entity({ name: 'insight_segment' })
+@Index('idx_insight_segment_scope', ['scope', 'createdAt'])
+export class InsightSegment {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  @Column({ type: 'varchar', length: 40 })
+  name!: string;
+
+  @Column({ type: 'varchar', length: 40 })
+  scope!: string;
+
+  @Column({ type: 'varchar', length: 20 })
+  figure!: string;
+
+  @Column({ name: 'period_from', type: 'varchar', length: 10 })
+  periodFrom!: string;
+
+  @Column({ name: 'period_to', type: 'varchar', length: 10 })
+  periodTo!: string;
+
+  @Column({ type: 'integer' })
+  members!: number;
+
+  @Column({ name: 'created_by', type: 'integer' })
+  createdBy!: number;
+
+  @Column({ name: 'created_at', type: 'datetime' })
+  createdAt!: Date;
+
+  /** The tag granted to its members (our tags sync to WeCom), once ops tagged it. */
+  @Column({ name: 'tag_name', type: 'varchar', length: 30, nullable: true })
+  tagName!: string | null;
+}
+
+@Entity({ name: 'insight_segment_member' })
+@Index('uq_insight_segment_member', ['segmentId', 'memberId'], { unique: true })
+export class InsightSegmentMember {
+  @PrimaryColumn({ name: 'segment_id', type: 'integer' })
+  segmentId!: number;
+
+  @PrimaryColumn({ name: 'member_id', type: 'integer' })
+  memberId!: number;
+}
+
+/** The ROI board of one scope for one calendar month (Asia/Shanghai), kept by the monthly job. */
+@Entity({ name: 'insight_roi_month' })
+@Index('uq_insight_roi_month', ['scope', 'month'], { unique: true })
+export class InsightRoiMonth {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  @Column({ type: 'varchar', length: 40 })
+  scope!: string;
+
+  /** YYYY-MM */
+  @Column({ type: 'varchar', length: 7 })
+  month!: string;
+
+  /** JSON {classes, contests} RoiView. */
+  @Column({ type: 'text' })
+  body!: string;
+
+  @Column({ name: 'computed_at', type: 'datetime' })
+  computedAt!: Date;
 }

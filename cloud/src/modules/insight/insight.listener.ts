@@ -12,8 +12,9 @@ import '../classes/events';
 import '../contest/events';
 import '../purchases/events';
 import '../wecom/events';
+import { bulkInsert, type BulkValue } from '../wecom/bulk-insert';
 import { AbTestService } from './ab.service';
-import { InsightActivity, InsightContact, InsightMember, InsightPurchase, AbAssignment } from './insight.entity';
+import { InsightActivity, InsightContact, InsightMember, InsightPurchase, InsightSegmentMember, AbAssignment } from './insight.entity';
 
 const when = (s: string | undefined, fallback: Date) => {
   const d = s ? new Date(s) : fallback;
@@ -56,22 +57,29 @@ export class InsightListener {
     await em.delete(InsightPurchase, { memberId });
     await em.delete(InsightActivity, { memberId });
     await em.delete(AbAssignment, { memberId });
+    await em.delete(InsightSegmentMember, { memberId });
     await em.update(InsightContact, { memberId }, { memberId: null });
   }
 
-  @OnEvent('PurchaseRecorded')
-  async purchased(event: DeliveredEvent<'PurchaseRecorded'>, em: EntityManager): Promise<void> {
-    const p = event.payload;
-    if (p.memberId === null) return;
-    const at = when(p.occurredAt, event.createdAt);
-    const categories: Record<string, number> = {};
-    if (p.totalFen > 0) for (const i of p.items) categories[i.category ?? '其他'] = (categories[i.category ?? '其他'] ?? 0) + i.amountFen;
-    let json = JSON.stringify(categories);
-    if (json.length > 500) json = JSON.stringify(Object.fromEntries(Object.entries(categories).sort((a, b) => b[1] - a[1]).slice(0, 12)));
-    if (!(await em.findOne(InsightPurchase, { where: { receiptId: p.receiptId }, select: { receiptId: true } }))) {
-      await insertOnce(em, () => em.insert(InsightPurchase, { receiptId: p.receiptId, memberId: p.memberId!, storeId: p.storeId, totalFen: p.totalFen, categories: json, occurredAt: at }));
+  /** Set-based: a batch's receipts in one multi-row INSERT (keyed by receipt id); A/B purchase goals convert per receipt as before. */
+  @OnEvent('PurchaseRecorded', { batch: true })
+  async purchased(events: Array<DeliveredEvent<'PurchaseRecorded'>>, em: EntityManager): Promise<void> {
+    const rows: BulkValue[][] = [];
+    const conversions: Array<{ memberId: number; at: Date }> = [];
+    for (const event of events) {
+      const p = event.payload;
+      if (p.memberId === null) continue;
+      const at = when(p.occurredAt, event.createdAt);
+      const categories: Record<string, number> = {};
+      if (p.totalFen > 0) for (const i of p.items) categories[i.category ?? '其他'] = (categories[i.category ?? '其他'] ?? 0) + i.amountFen;
+      let json = JSON.stringify(categories);
+      if (json.length > 500) json = JSON.stringify(Object.fromEntries(Object.entries(categories).sort((a, b) => b[1] - a[1]).slice(0, 12)));
+      const linesFen = Object.values(JSON.parse(json) as Record<string, number>).reduce((sum, fen) => sum + fen, 0);
+      rows.push([p.receiptId, p.memberId, p.storeId, p.totalFen, json, linesFen, at]);
+      if (p.totalFen > 0) conversions.push({ memberId: p.memberId, at });
     }
-    if (p.totalFen > 0) await this.ab.convert(em, p.memberId, 'purchase', at);
+    if (rows.length) await bulkInsert(em, 'insight_purchase', ['receipt_id', 'member_id', 'store_id', 'total_fen', 'categories', 'lines_fen', 'occurred_at'], rows, { ignoreDuplicate: 'receipt_id', chunk: 500 });
+    for (const c of conversions) await this.ab.convert(em, c.memberId, 'purchase', c.at);
   }
 
   @OnEvent('PurchasesVoided')

@@ -8,28 +8,19 @@
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import ExcelJS from 'exceljs';
 import { In } from 'typeorm';
-import { DRILL_LABELS, type InsightSettings as SettingsDto, type Overview, type PeriodQuery } from '../../../../contracts/insight';
+import { DRILL_LABELS, type InsightSettings as SettingsDto, type SavedSegment, type Overview, type PeriodQuery } from '../../../../contracts/insight';
 import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, iso, isUniqueViolation } from '../../core/db';
 import { AppError } from '../../core/errors';
+import { EventBus } from '../../core/events/event-bus';
 import { MemberService } from '../identity/member.service';
+import { JourneysPublic } from '../journeys/public';
+import './events';
 import { OrgService } from '../identity/org.service';
-import {
-  computeFigures,
-  dailySeries,
-  DAY_MS,
-  DEFAULT_SETTINGS,
-  type DrillFigure,
-  drillDown,
-  type FactActivity,
-  type InsightSettings,
-  type Period,
-  previousPeriod,
-  type ScopeFacts,
-  shanghaiDay,
-} from './figures';
-import { InsightActivity, InsightContact, InsightMember, InsightPurchase, InsightSettingsRow, InsightSnapshot } from './insight.entity';
-import { communityRoi, WINDOW_DAYS } from './roi';
+import { DAY_MS, DEFAULT_SETTINGS, type DrillFigure, type InsightSettings, type Period, previousPeriod, shanghaiDay } from './figures';
+import { FigureQueries } from './aggregate';
+import { InsightMember, InsightRoiMonth, InsightSegment, InsightSegmentMember, InsightSettingsRow, InsightSnapshot } from './insight.entity';
+import { WINDOW_DAYS } from './roi';
 import { dayStartOfKey } from '../../../../contracts/calendar';
 
 /** A snapshot younger than this is served as is. */
@@ -37,6 +28,8 @@ export const SNAPSHOT_FRESH_MS = 10 * 60_000;
 /** The dashboard's default period: the last 30 Shanghai days including today. */
 export const DEFAULT_DAYS = 30;
 const MAX_DAYS = 366;
+/** Members kept in a saved segment (as many as the Excel export). */
+const SEGMENT_MAX = 10_000;
 
 export interface InsightScope {
   key: string;
@@ -71,6 +64,12 @@ export class InsightService {
 
   @Inject()
   org!: OrgService;
+
+  @Inject()
+  journeys!: JourneysPublic;
+
+  @Inject()
+  events!: EventBus;
 
   // ---- roster (identity's public read) ----
 
@@ -165,37 +164,17 @@ export class InsightService {
     return { key: 'chain', label };
   }
 
-  /** Everything the figures of `p` read: a year back for LTV, three months either side for the ROI board. */
-  async facts(scope: InsightScope, p: Period): Promise<ScopeFacts> {
-    const prev = previousPeriod(p);
-    const from = new Date(Math.min(p.to.getTime() - 365 * DAY_MS, prev.from.getTime() - WINDOW_DAYS * DAY_MS, p.from.getTime() - WINDOW_DAYS * DAY_MS));
-    const to = new Date(Math.max(p.to.getTime(), p.from.getTime() + WINDOW_DAYS * DAY_MS));
-    const em = this.db.manager;
-    const memberWhere = scope.storeId ? { storeId: scope.storeId } : scope.ownerId ? { ownerStaffId: scope.ownerId } : {};
-    const members = await em.find(InsightMember, { where: memberWhere });
-    const joinScope = <T extends object>(qb: import('typeorm').SelectQueryBuilder<T>, alias: string) => {
-      if (scope.storeId) qb.innerJoin(InsightMember, 'm', `m.member_id = ${alias}.member_id AND m.store_id = :sid`, { sid: scope.storeId });
-      else if (scope.ownerId) qb.innerJoin(InsightMember, 'm', `m.member_id = ${alias}.member_id AND m.owner_staff_id = :oid`, { oid: scope.ownerId });
-      return qb;
-    };
-    const purchases = await joinScope(em.createQueryBuilder(InsightPurchase, 'p'), 'p').where('p.occurred_at >= :f AND p.occurred_at < :t', { f: from, t: to }).getMany();
-    const activities = await joinScope(em.createQueryBuilder(InsightActivity, 'a'), 'a').where('a.at >= :f AND a.at < :t', { f: from, t: to }).getMany();
-    const contacts = await (scope.key === 'chain' ? em.createQueryBuilder(InsightContact, 'c') : joinScope(em.createQueryBuilder(InsightContact, 'c'), 'c'))
-      .where('c.at >= :f AND c.at < :t', { f: from, t: to })
-      .getMany();
-    let target: number | null = null;
-    if (!scope.ownerId) {
-      const stores = (await this.org.storeDirectory()).filter((s) => (scope.storeId ? s.id === scope.storeId : s.active));
-      const set = stores.filter((s) => s.targetHouseholds);
-      target = set.length ? set.reduce((n, s) => n + (s.targetHouseholds ?? 0), 0) : null;
-    }
-    return {
-      members: members.map((m) => ({ id: m.memberId, storeId: m.storeId, householdId: m.householdId, householdKind: m.householdKind, registeredAt: m.registeredAt })),
-      purchases: purchases.map((b) => ({ memberId: b.memberId, storeId: b.storeId, totalFen: b.totalFen, occurredAt: b.occurredAt, categories: JSON.parse(b.categories) as Record<string, number> })),
-      activities: activities.map((a) => ({ memberId: a.memberId, kind: a.kind as FactActivity['kind'], at: a.at })),
-      contacts: contacts.map((c) => ({ kind: c.kind, at: c.at, channelKind: c.channelKind, referral: !!c.referral })),
-      targetHouseholds: target,
-    };
+  /** Σ target households (within each store's radius) of the scope's stores; null when none is set or for a group owner. */
+  private async targetHouseholds(scope: InsightScope): Promise<number | null> {
+    if (scope.ownerId) return null;
+    const stores = (await this.org.storeDirectory()).filter((s) => (scope.storeId ? s.id === scope.storeId : s.active));
+    const set = stores.filter((s) => s.targetHouseholds);
+    return set.length ? set.reduce((n, s) => n + (s.targetHouseholds ?? 0), 0) : null;
+  }
+
+  /** The scope's set-based queries (aggregate.ts) over the read models. */
+  async queries(scope: InsightScope): Promise<FigureQueries> {
+    return new FigureQueries(this.db.manager, scope, await this.targetHouseholds(scope));
   }
 
   // ---- figures ----
@@ -203,7 +182,7 @@ export class InsightService {
   async compute(scope: InsightScope, fromDay: string, toDay: string, now = new Date()): Promise<Overview> {
     const p = periodOf(fromDay, toDay);
     const prev = previousPeriod(p);
-    const [facts, settings, stores] = await Promise.all([this.facts(scope, p), this.settings(), this.org.storeDirectory()]);
+    const [q, settings, stores] = await Promise.all([this.queries(scope), this.settings(), this.org.storeDirectory()]);
     const overview: Overview = {
       scope: scope.key,
       scopeLabel: scope.label,
@@ -211,13 +190,10 @@ export class InsightService {
       to: toDay,
       previousFrom: shanghaiDay(prev.from),
       previousTo: shanghaiDay(new Date(prev.to.getTime() - DAY_MS)),
-      figures: computeFigures(facts, p, settings),
-      previous: computeFigures(facts, prev, settings),
-      roi: {
-        classes: communityRoi(facts.members, facts.purchases, facts.activities, p, new Set(['checkin'])),
-        contests: communityRoi(facts.members, facts.purchases, facts.activities, p, new Set(['entry', 'vote'])),
-      },
-      series: dailySeries(facts, p),
+      figures: await q.figures(p, settings),
+      previous: await q.figures(prev, settings),
+      roi: { classes: await q.roi(p, ['checkin']), contests: await q.roi(p, ['entry', 'vote']) },
+      series: await q.series(p),
       computedAt: iso(now),
       stores: stores.filter((s) => s.active && (!scope.storeId || s.id === scope.storeId) && !scope.ownerId).map((s) => ({ id: s.id, name: s.name })),
     };
@@ -269,14 +245,54 @@ export class InsightService {
     return { scopes: scopes.length };
   }
 
+  // ---- the ROI board's monthly history ----
+
+  /** The ROI board of the `count` calendar months before `now`'s month, for the chain and every active store. */
+  async storeRoiMonths(now: Date, count: number, renew?: () => Promise<boolean>): Promise<{ months: number }> {
+    const stores = (await this.org.storeDirectory()).filter((s) => s.active);
+    const scopes: InsightScope[] = [{ key: 'chain', label: '全部门店' }, ...stores.map((s) => ({ key: `store:${s.id}`, label: s.name, storeId: s.id }))];
+    const [y, m] = shanghaiDay(now).split('-').map(Number);
+    let stored = 0;
+    for (let back = count; back >= 1; back--) {
+      const start = new Date(Date.UTC(y, m - 1 - back, 1));
+      const month = start.toISOString().slice(0, 7);
+      const p = { from: dayStart(`${month}-01`), to: dayStart(new Date(Date.UTC(y, m - back, 1)).toISOString().slice(0, 10)) };
+      for (const scope of scopes) {
+        const q = await this.queries(scope);
+        const body = JSON.stringify({ classes: await q.roi(p, ['checkin']), contests: await q.roi(p, ['entry', 'vote']) });
+        const done = await this.db.manager.update(InsightRoiMonth, { scope: scope.key, month }, { body, computedAt: now });
+        if (!done.affected) {
+          try {
+            await this.db.manager.insert(InsightRoiMonth, { scope: scope.key, month, body, computedAt: now });
+          } catch (err) {
+            if (!isUniqueViolation(err)) throw err;
+          }
+        }
+        stored++;
+      }
+      if (renew && !(await renew())) break;
+    }
+    return { months: stored };
+  }
+
+  async roiMonths(staff: StaffPrincipal, storeId?: number) {
+    const scope = await this.scopeOf(staff, storeId);
+    const rows = await this.db.manager.find(InsightRoiMonth, { where: { scope: scope.key }, order: { month: 'DESC' }, take: 24 });
+    return {
+      items: rows.map((r) => {
+        const body = JSON.parse(r.body) as Pick<Overview, 'roi'>['roi'];
+        return { month: r.month, ...body, computedAt: iso(r.computedAt), final: r.computedAt.getTime() >= dayStart(`${r.month}-01`).getTime() + WINDOW_DAYS * DAY_MS };
+      }),
+    };
+  }
+
   // ---- drill-down ----
 
   async segmentIds(staff: StaffPrincipal, q: PeriodQuery & { figure: DrillFigure }): Promise<number[]> {
     const scope = await this.scopeOf(staff, q.storeId);
     const p = periodOf(q.from, q.to);
     await this.rosterFresh();
-    const ids = drillDown(await this.facts(scope, p), p, q.figure);
-    return ids.sort((a, b) => a - b);
+    return (await this.queries(scope)).drill(p, q.figure);
   }
 
   async segment(staff: StaffPrincipal, q: PeriodQuery & { figure: DrillFigure }) {
@@ -316,5 +332,72 @@ export class InsightService {
     const body = Buffer.from(await wb.xlsx.writeBuffer());
     return { filename: `${DRILL_LABELS[q.figure]}-${q.from}至${q.to}.xlsx`, body, rows };
   }
-}
 
+  // ---- saved segments: a journey audience, a WeCom tag ----
+
+  private segmentView(s: InsightSegment): SavedSegment {
+    return { id: s.id, name: s.name, figure: s.figure as DrillFigure, from: s.periodFrom, to: s.periodTo, members: s.members, tagName: s.tagName, createdAt: iso(s.createdAt) };
+  }
+
+  /** Freeze the drill-down's members (up to 10,000) as a named segment of the caller's scope. */
+  async saveSegment(staff: StaffPrincipal, q: PeriodQuery & { figure: DrillFigure; name: string }, now = new Date()): Promise<SavedSegment> {
+    const scope = await this.scopeOf(staff, q.storeId);
+    const ids = (await this.segmentIds(staff, q)).slice(0, SEGMENT_MAX);
+    const seg = await this.db.transaction(async (em) => {
+      const row = await em.save(em.create(InsightSegment, { name: q.name, scope: scope.key, figure: q.figure, periodFrom: q.from, periodTo: q.to, members: ids.length, createdBy: staff.staffId, createdAt: now, tagName: null }));
+      for (let i = 0; i < ids.length; i += 500) {
+        await em.createQueryBuilder().insert().into(InsightSegmentMember).values(ids.slice(i, i + 500).map((memberId) => ({ segmentId: row.id, memberId }))).updateEntity(false).execute();
+      }
+      return row;
+    });
+    return this.segmentView(seg);
+  }
+
+  async listSegments(staff: StaffPrincipal): Promise<{ items: SavedSegment[] }> {
+    const where = staff.role === 'hq_admin' ? {} : { scope: (await this.scopeOf(staff)).key };
+    const rows = await this.db.manager.find(InsightSegment, { where, order: { id: 'DESC' }, take: 100 });
+    return { items: rows.map((r) => this.segmentView(r)) };
+  }
+
+  /** A segment the caller may use: HQ any, a store manager their store's. */
+  private async ownSegment(staff: StaffPrincipal, id: number): Promise<InsightSegment> {
+    const seg = await this.db.manager.findOne(InsightSegment, { where: { id } });
+    if (!seg) throw new AppError('NOT_FOUND', '人群不存在');
+    if (staff.role !== 'hq_admin' && seg.scope !== (await this.scopeOf(staff)).key) throw new AppError('FORBIDDEN', '只能使用本店的人群');
+    return seg;
+  }
+
+  private async segmentMembers(segmentId: number): Promise<number[]> {
+    const rows = await this.db.manager.find(InsightSegmentMember, { where: { segmentId }, order: { memberId: 'ASC' } });
+    return rows.map((r) => r.memberId);
+  }
+
+  /** The segment as a journey's audience: each member's WeCom contact enrolled now (journeys' public face). */
+  async enrolSegment(staff: StaffPrincipal, id: number, journeyId: number, now = new Date()): Promise<{ enrolled: number; skipped: number }> {
+    const seg = await this.ownSegment(staff, id);
+    const journey = (await this.journeys.journeys()).find((j) => j.id === journeyId);
+    if (!journey) throw new AppError('NOT_FOUND', '旅程不存在');
+    if (!journey.active) throw new AppError('CONFLICT', '旅程未启用');
+    const ids = await this.segmentMembers(seg.id);
+    let enrolled = 0;
+    for (let i = 0; i < ids.length; i += 200) {
+      enrolled += await this.db.transaction(async (em) => {
+        let n = 0;
+        for (const memberId of ids.slice(i, i + 200)) if (await this.journeys.enrolMember(em, journeyId, memberId, `人群「${seg.name}」`, now)) n++;
+        return n;
+      });
+    }
+    return { enrolled, skipped: ids.length - enrolled };
+  }
+
+  /** Tag the segment's members: announced as InsightSegmentTagged; the tags module grants (and syncs to WeCom). */
+  async tagSegment(staff: StaffPrincipal, id: number, tag: string): Promise<SavedSegment> {
+    const seg = await this.ownSegment(staff, id);
+    const ids = await this.segmentMembers(seg.id);
+    await this.db.transaction(async (em) => {
+      for (let i = 0; i < ids.length; i += 500) await this.events.emit(em, 'InsightSegmentTagged', { segmentId: seg.id, tag, memberIds: ids.slice(i, i + 500) });
+      await em.update(InsightSegment, { id: seg.id }, { tagName: tag });
+    });
+    return this.segmentView({ ...seg, tagName: tag });
+  }
+}

@@ -6,8 +6,11 @@
  * and activity projections). An episode key makes enrolment idempotent (unique per journey,
  * customer and episode).
  *
- * Steps: due enrolments are taken in batches; for each the step's condition is checked against
- * the activity since the customer entered, and its action is written in the same transaction as
+ * Steps: due enrolments are read in batches (readBatch: the enrolments with their customer and
+ * activity rows, message counts, names, staff cards); what each does now is decided by a pure
+ * function over the batch (decideBatch in engine-decide.ts, unit-tested); typed rows are written by
+ * a small writer (engine-writer.ts). For each the step's condition is checked against the activity
+ * since the customer entered, and its action is written in the same transaction as
  * the step log and the enrolment's advance (conditional on the step it was at). Messages go to the
  * WeCom outbound queue (exactly once, by key journey:<enrolment>:<step>) after the quiet hours,
  * the weekly cap, WeCom's monthly limit and the opt-out are checked; held messages are deferred.
@@ -16,18 +19,19 @@
  */
 import { Inject, Logger, type ILogger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager } from 'typeorm';
-import type { JourneyAction, JourneyStep, JourneyTrigger } from '../../../../contracts/journeys';
+import type { JourneyStep, JourneyTrigger } from '../../../../contracts/journeys';
 import { Db, isUniqueViolation, RetryTransaction } from '../../core/db';
 import { AbTestService } from '../insight/ab.service';
 import { TagService } from '../tags/tag.service';
 import { TagSyncService } from '../tags/tag-sync.service';
 import { WecomDirectory } from '../wecom/directory.service';
-import { bulkInsert } from '../wecom/bulk-insert';
 import { enqueueOutboundMany } from '../wecom/outbound';
 import { OutboundKick } from '../wecom/outbound-kick';
-import { shanghaiMonth, shanghaiWeekStart, quietUntil } from '../wecom/shanghai-time';
+import { shanghaiMonth, shanghaiWeekStart } from '../wecom/shanghai-time';
 import { renderTemplate, toWxAttachments } from '../wecom/welcome.service';
-import { JourneyEnrolment, JourneyStepLog } from './entities/enrolment.entity';
+import { decideBatch, type ActivityFacts, type CustomerFacts, type DecideBatch, type BatchPlan, type DecideRun, type DueEnrolment, type MessageDraft, type Settings, type StaffFacts, type TagAct } from './engine-decide';
+import { COUPONS, STEP_LOG, TASKS, writeRows, type StepLogRow } from './engine-writer';
+import { JourneyEnrolment } from './entities/enrolment.entity';
 import { Journey, stepsOf, triggerOf } from './entities/journey.entity';
 import { JourneyCustomer } from './entities/journey-customer.entity';
 import { MemberActivity } from './entities/member-activity.entity';
@@ -39,13 +43,7 @@ const DAY = 24 * HOUR;
 const BATCH = 5000;
 /** Once-per-customer journeys (contact_added) use this episode. */
 export const ONCE = new Date(Date.UTC(1970, 0, 1));
-export const LAST_ORDER_FALLBACK = '家常好菜';
-
-export interface Settings {
-  quietStart: string;
-  quietEnd: string;
-  weeklyCap: number;
-}
+export { LAST_ORDER_FALLBACK, type Settings } from './engine-decide';
 
 export interface EvaluateResult {
   enrolled: number;
@@ -59,71 +57,19 @@ export interface EvaluateResult {
 
 type Customer = { externalUserId: string; memberId: number | null; staffUserId: string };
 
-type MessageCounts = Map<string, { week: number; month: number }>;
-
-type BulkRow = Array<string | number | Date | null>;
-
-const COUPON_COLUMNS = ['idem_key', 'member_id', 'external_user_id', 'enrolment_id', 'title', 'amount_fen', 'min_spend_fen', 'valid_until', 'status', 'issued_at'];
-const TASK_COLUMNS = ['idem_key', 'assignee', 'staff_user_id', 'store_id', 'external_user_id', 'member_id', 'enrolment_id', 'journey_name', 'title', 'detail', 'status', 'due_at', 'created_at', 'done_at', 'done_by'];
-
 /** What one evaluation shares between its batches. */
-interface RunContext {
-  journeys: Map<number, Journey>;
-  steps: Map<number, JourneyStep[]>;
-  settings: Settings;
-  now: Date;
-  week: Date;
-  month: ReturnType<typeof shanghaiMonth>;
+interface RunContext extends DecideRun {
   /** Highest step-log id when the run started: reads count messages up to it. */
   logCeiling: number;
   /** Messages this run queued, per customer. */
   runSent: Map<string, number>;
 }
 
-interface DueBatch {
-  due: JourneyEnrolment[];
-  customers: Map<string, JourneyCustomer>;
-  activity: Map<number, MemberActivity>;
-  counts: MessageCounts;
-  names: Map<string, string | null>;
-  /** Home store of the members whose step is a store-manager task (read with the batch). */
-  memberStores: Map<number, number | null>;
+interface DueBatch extends DecideBatch {
   lastId: number;
 }
 
-interface BatchPlan {
-  logs: Array<Omit<JourneyStepLog, 'id'>>;
-  outbound: Array<{ idemKey: string; kind: string; payload: unknown; ref: string }>;
-  /** Coupon and staff-task rows, each written with one multi-row INSERT per batch (keyed, exactly once). */
-  coupons: BulkRow[];
-  tasks: BulkRow[];
-  /** Tag actions (they go through the tag services, one customer at a time). */
-  acts: Array<(em: EntityManager) => Promise<void>>;
-  /** (journey, from step) -> the enrolments moving on together */
-  advance: Map<string, { ids: number[]; from: number; to: number; due: Date | null; status: 'active' | 'completed' }>;
-  defer: Map<number, number[]>;
-  exits: Map<string, number[]>;
-  stepsRun: number;
-  deferred: number;
-  exited: number;
-  completed: number;
-}
-
-/** The step log's words for a non-message action. */
-function actionDetail(action: Exclude<JourneyAction, { type: 'message' }>): string {
-  switch (action.type) {
-    case 'staff_task':
-      return action.assignee === 'owner' ? `员工任务：${action.title}` : `店长任务：${action.title}`;
-    case 'add_tag':
-      return `打标签：${action.tagName}`;
-    case 'remove_tag':
-      return `移除标签：${action.tagName}`;
-    case 'coupon':
-      return `发放优惠券：${action.title}（${(action.amountFen / 100).toFixed(2)}元）`;
-  }
-}
-
-const later = (a: Date | null | undefined, since: Date) => !!a && new Date(a).getTime() > since.getTime();
+type Outbound = Array<{ idemKey: string; kind: string; payload: unknown; ref: string }>;
 
 @Provide()
 @Scope(ScopeEnum.Singleton)
@@ -162,8 +108,8 @@ export class JourneyEngine {
     return em.find(Journey, { where: { active: true }, order: { id: 'ASC' } });
   }
 
-  private async log(em: EntityManager, rows: Array<Omit<JourneyStepLog, 'id'>>): Promise<void> {
-    await bulkInsert(em, 'journey_step_log', ['enrolment_id', 'step_index', 'outcome', 'detail', 'message_to', 'at'], rows.map((r) => [r.enrolmentId, r.stepIndex, r.outcome, r.detail, r.messageTo ?? null, r.at]));
+  private async log(em: EntityManager, rows: StepLogRow[]): Promise<void> {
+    await writeRows(em, STEP_LOG, rows);
   }
 
   // ---------------------------------------------------------------- enrolment
@@ -292,13 +238,15 @@ export class JourneyEngine {
       const more = batch.due.length === this.batchSize && b + 1 < maxBatches;
       if (more) reading = handled(this.readBatch(run, batch.lastId));
       t = Date.now();
-      const plan = await this.decide(run, batch);
+      const plan = decideBatch(run, batch);
+      for (const [ext, n] of plan.sent) run.runSent.set(ext, (run.runSent.get(ext) ?? 0) + n);
+      const outbound = await this.compose(plan.messages, run.now);
       ms.decide += since(t);
       t = Date.now();
       if (writingA) await writingA; // messages written one batch at a time, in order
       if (olderB) await olderB; // at most two batches' writes pending
       ms.write += since(t);
-      const a = handled(this.writeMessages(plan));
+      const a = handled(this.writeMessages(outbound));
       const previousB = writingB;
       writingA = a;
       olderB = previousB;
@@ -310,7 +258,7 @@ export class JourneyEngine {
         })(),
       );
       ms.batches++;
-      queued += plan.outbound.length;
+      queued += outbound.length;
       result.stepsRun += plan.stepsRun;
       result.deferred += plan.deferred;
       result.exited += plan.exited;
@@ -342,9 +290,9 @@ export class JourneyEngine {
        ORDER BY e.id ASC LIMIT ${Math.max(1, Math.floor(this.batchSize))}`,
       [t(run.now), ...ids, afterId],
     );
-    const due: JourneyEnrolment[] = [];
-    const customers = new Map<string, JourneyCustomer>();
-    const activity = new Map<number, MemberActivity>();
+    const due: DueEnrolment[] = [];
+    const customers = new Map<string, CustomerFacts>();
+    const activity = new Map<number, ActivityFacts>();
     for (const r of raw) {
       const ext = String(r.external_user_id);
       due.push(Object.assign(new JourneyEnrolment(), {
@@ -382,7 +330,7 @@ export class JourneyEngine {
     }
     raw.length = 0; // the driver rows can go (keeps the heap small)
     const lastId = due.length ? due[due.length - 1].id : afterId;
-    if (!due.length) return { due, customers, activity, counts: new Map(), names: new Map(), memberStores: new Map(), lastId };
+    if (!due.length) return { due, customers, activity, counts: new Map(), names: new Map(), staff: new Map(), memberStores: new Map(), lastId };
     const extIds = [...new Set(due.map((e) => e.externalUserId))];
     const counts = await this.messageCounts(extIds, run);
     const names = due.some((e) => this.needsNames(run.steps.get(e.journeyId), e.nextStep)) ? await this.directory.contactNames(extIds) : new Map<string, string | null>();
@@ -394,115 +342,28 @@ export class JourneyEngine {
       if (action?.type === 'staff_task' && action.assignee === 'store_manager' && memberId !== null) managed.push(memberId);
     }
     const memberStores = await this.directory.memberStores(managed);
-    return { due, customers, activity, counts, names, memberStores, lastId };
+    // the owning staff members' cards (a handful per batch, cached by the directory)
+    const staff = new Map<string, StaffFacts>();
+    for (const userId of new Set([...customers.values()].map((c) => c.staffUserId))) {
+      const card = await this.directory.staffByUserId(userId);
+      if (card) staff.set(userId, { displayName: card.displayName, storeId: card.storeId, storeName: await this.directory.storeName(card.storeId) });
+    }
+    return { due, customers, activity, counts, names, staff, memberStores, lastId };
   }
 
-  /** What each due enrolment does now (no writes: those are collected in the plan). */
-  private async decide(run: RunContext, batch: DueBatch): Promise<BatchPlan> {
-    const { now, settings, week, month } = run;
-    const plan: BatchPlan = { logs: [], outbound: [], coupons: [], tasks: [], acts: [], advance: new Map(), defer: new Map(), exits: new Map(), stepsRun: 0, deferred: 0, exited: 0, completed: 0 };
-    const quiet = quietUntil(now, settings.quietStart, settings.quietEnd);
-    const group = <K>(m: Map<K, number[]>, k: K, id: number) => {
-      const list = m.get(k);
-      if (list) list.push(id);
-      else m.set(k, [id]);
-    };
-    for (const e of batch.due) {
-      const j = run.journeys.get(e.journeyId)!;
-      const steps = run.steps.get(e.journeyId)!;
-      const c = batch.customers.get(e.externalUserId);
-      const memberId = e.memberId ?? c?.memberId ?? null;
-      const a = memberId ? batch.activity.get(memberId) : undefined;
-      const index = e.nextStep;
-      const step = steps[index];
-      const push = (outcome: string, detail: string | null, stepIndex: number | null = index, messageTo: string | null = null) =>
-        plan.logs.push({ enrolmentId: e.id, stepIndex, outcome, detail: detail?.slice(0, 255) ?? null, messageTo, at: now });
-      const next = (from: number) => {
-        const to = from + 1;
-        const nextStep = steps[to];
-        const key = `${e.journeyId}:${from}`;
-        const g = plan.advance.get(key) ?? { ids: [], from, to, due: nextStep ? new Date(now.getTime() + nextStep.waitHours * HOUR) : null, status: nextStep ? ('active' as const) : ('completed' as const) };
-        g.ids.push(e.id);
-        plan.advance.set(key, g);
-        if (!nextStep) {
-          push('completed', null, null);
-          plan.completed++;
-        }
-      };
-
-      if (!step) {
-        // the journey was shortened while the customer waited
-        next(index);
-        continue;
-      }
-      if (!c || c.lostAt) {
-        group(plan.exits, 'contact_lost', e.id);
-        push('goal_met', '客户已不是好友，退出旅程', index);
-        plan.exited++;
-        continue;
-      }
-      if (!this.conditionHolds(step.condition, e.enrolledAt, c, a)) {
-        group(plan.exits, 'goal_met', e.id);
-        push('goal_met', '客户已有互动，旅程目标达成');
-        plan.exited++;
-        continue;
-      }
-      const action = step.action;
-      if (action.type === 'message') {
-        if (c.optedOut) {
-          push('skipped_opted_out', '客户已选择不接收消息');
-          next(index);
-          plan.stepsRun++;
-          continue;
-        }
-        const before = batch.counts.get(e.externalUserId) ?? { week: 0, month: 0 };
-        const mine = run.runSent.get(e.externalUserId) ?? 0; // this run's messages are all in this week and month
-        const cnt = { week: before.week + mine, month: before.month + mine };
-        let until: Date | null = null;
-        let outcome = '';
-        if (quiet) {
-          until = quiet;
-          outcome = 'deferred_quiet_hours';
-        } else if (cnt.week >= settings.weeklyCap) {
-          until = new Date(week.getTime() + 7 * DAY);
-          outcome = 'deferred_weekly_cap';
-        } else if (cnt.month >= month.days) {
-          until = shanghaiMonth(new Date(month.start.getTime() + 32 * DAY)).start;
-          outcome = 'deferred_monthly_limit';
-        }
-        if (until) {
-          group(plan.defer, until.getTime(), e.id);
-          push(outcome, `顺延至 ${until.toISOString()}`);
-          plan.deferred++;
-          continue;
-        }
-        const vars = await this.vars(c, a, batch.names.get(e.externalUserId) ?? null);
-        const copy = await this.abTests.textFor(e.journeyId, index, memberId, action.text, now);
-        plan.outbound.push({
-          idemKey: `journey:${e.id}:${index}`,
-          kind: 'msg_template',
-          payload: { sender: c.staffUserId, externalUserIds: [e.externalUserId], text: renderTemplate(copy, vars).trim(), attachments: toWxAttachments(action.attachments) },
-          ref: `journey:${e.journeyId}`,
-        });
-        run.runSent.set(e.externalUserId, mine + 1);
-        push('done', '已生成群发消息，待员工确认发送', index, e.externalUserId);
-      } else {
-        push('done', actionDetail(action));
-        const key = `journey:${e.id}:${index}`;
-        if (action.type === 'coupon') {
-          plan.coupons.push([key, memberId, e.externalUserId, e.id, action.title, action.amountFen, action.minSpendFen, new Date(now.getTime() + action.validDays * DAY), 'issued', now]);
-        } else if (action.type === 'staff_task') {
-          // the store manager of the member's home store, else of the owning staff member's store
-          const storeId = action.assignee === 'store_manager' ? ((memberId ? batch.memberStores.get(memberId) : null) ?? (await this.directory.staffByUserId(c.staffUserId))?.storeId ?? null) : null;
-          plan.tasks.push([key, action.assignee, action.assignee === 'owner' ? c.staffUserId : null, storeId, e.externalUserId, memberId, e.id, j.name, action.title, action.detail, 'open', new Date(now.getTime() + action.dueHours * HOUR), now, null, null]);
-        } else {
-          plan.acts.push((em) => this.tagAct(em, action, e, j, c, memberId, index));
-        }
-      }
-      next(index);
-      plan.stepsRun++;
+  /** The messages' copy: the step's text, or the member's A/B variant (assigned once), with the placeholders filled. */
+  private async compose(drafts: MessageDraft[], now: Date): Promise<Outbound> {
+    const out: Outbound = [];
+    for (const d of drafts) {
+      const copy = await this.abTests.textFor(d.journeyId, d.stepIndex, d.memberId, d.text, now);
+      out.push({
+        idemKey: d.idemKey,
+        kind: 'msg_template',
+        payload: { sender: d.sender, externalUserIds: [d.externalUserId], text: renderTemplate(copy, d.vars).trim(), attachments: toWxAttachments(d.attachments) },
+        ref: d.ref,
+      });
     }
-    return plan;
+    return out;
   }
 
   /**
@@ -510,9 +371,9 @@ export class JourneyEngine {
    * a crash between the two leaves the enrolments where they were, and the next run's messages
    * carry the same keys (journey:<enrolment>:<step>), so nothing is sent twice or lost.
    */
-  private async writeMessages(plan: BatchPlan): Promise<void> {
+  private async writeMessages(outbound: Outbound): Promise<void> {
     // the queue runs on the wall clock (sending happens now), whatever clock the evaluation uses
-    if (plan.outbound.length) await this.db.transaction((em) => enqueueOutboundMany(em, plan.outbound));
+    if (outbound.length) await this.db.transaction((em) => enqueueOutboundMany(em, outbound));
   }
 
   /** A batch's actions, step log and enrolment moves in one transaction. */
@@ -521,9 +382,9 @@ export class JourneyEngine {
     const list = (n: number) => new Array(n).fill('?').join(',');
     await this.db.transaction(async (em) => {
       // keyed rows: a coupon or task exists at most once per enrolment step however often it is attempted
-      await bulkInsert(em, 'journey_coupon', COUPON_COLUMNS, plan.coupons, { ignoreDuplicate: 'idem_key' });
-      await bulkInsert(em, 'staff_task', TASK_COLUMNS, plan.tasks, { ignoreDuplicate: 'idem_key' });
-      for (const act of plan.acts) await act(em);
+      await writeRows(em, COUPONS, plan.coupons);
+      await writeRows(em, TASKS, plan.tasks);
+      for (const act of plan.tagActs) await this.tagAct(em, act);
       await this.log(em, plan.logs);
       // plain SQL with `?` lists (thousands of ids; the query builder's parameter pass is the slow part)
       for (const g of plan.advance.values()) {
@@ -558,24 +419,6 @@ export class JourneyEngine {
     return a?.type === 'message' && a.text.includes('{客户称呼}');
   }
 
-  private conditionHolds(cond: JourneyStep['condition'], since: Date, c: JourneyCustomer, a: MemberActivity | undefined): boolean {
-    const replied = later(c.lastReplyAt, since) || later(a?.lastReplyAt, since);
-    switch (cond) {
-      case 'always':
-        return true;
-      case 'no_reply':
-        return !replied;
-      case 'no_visit':
-        return !later(a?.lastVisitAt, since);
-      case 'no_order':
-        return !later(a?.lastOrderAt, since);
-      case 'no_interaction':
-        return !replied && !later(a?.lastInteractionAt, since);
-      default:
-        return true;
-    }
-  }
-
   /** Messages logged before this run (ids up to the ceiling) per customer: this Shanghai week and month. */
   private async messageCounts(extIds: string[], run: RunContext): Promise<Map<string, { week: number; month: number }>> {
     const out = new Map<string, { week: number; month: number }>();
@@ -595,22 +438,11 @@ export class JourneyEngine {
     return out;
   }
 
-  private async vars(c: JourneyCustomer, a: MemberActivity | undefined, name: string | null): Promise<Record<string, string>> {
-    const staff = await this.directory.staffByUserId(c.staffUserId);
-    return {
-      客户称呼: name ?? '',
-      员工姓名: staff?.displayName ?? '',
-      门店: (await this.directory.storeName(staff?.storeId ?? null)) ?? '社区店',
-      上次购买: a?.lastOrderTitle || LAST_ORDER_FALLBACK,
-    };
-  }
-
   /** Tag actions, written in the batch's transaction (idempotent by key). */
-  private async tagAct(em: EntityManager, action: Extract<JourneyAction, { type: 'add_tag' | 'remove_tag' }>, e: JourneyEnrolment, j: Journey, c: JourneyCustomer, memberId: number | null, index: number): Promise<void> {
-    const key = `journey:${e.id}:${index}`;
-    const add = action.type === 'add_tag';
-    if (add && memberId) await this.tags.grant(em, memberId, [action.tagName], `journey:${j.id}`);
+  private async tagAct(em: EntityManager, act: TagAct): Promise<void> {
+    const add = act.type === 'add_tag';
+    if (add && act.memberId) await this.tags.grant(em, act.memberId, [act.tagName], `journey:${act.journeyId}`);
     // WeCom side for this contact (member tags also reach the member's other contacts via the tag sync)
-    await this.tagSync.tagContact(em, { userId: c.staffUserId, externalUserId: e.externalUserId, add: add ? [action.tagName] : [], remove: add ? [] : [action.tagName], source: `journey:${j.id}`, key });
+    await this.tagSync.tagContact(em, { userId: act.staffUserId, externalUserId: act.externalUserId, add: add ? [act.tagName] : [], remove: add ? [] : [act.tagName], source: `journey:${act.journeyId}`, key: act.key });
   }
 }

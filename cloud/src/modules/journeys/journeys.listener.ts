@@ -94,16 +94,22 @@ export class JourneysListener {
    * Refunds and receipts without a member are not purchases of anyone here; receipts older than
    * two days (file imports of history) update the projection but start no journey.
    */
-  @OnEvent('PurchaseRecorded')
-  async purchaseRecorded(event: DeliveredEvent<'PurchaseRecorded'>, em: EntityManager): Promise<void> {
-    const p = event.payload;
-    if (!p || !Number.isInteger(p.memberId) || p.totalFen <= 0) return;
-    const memberId = p.memberId!;
-    const at = new Date(p.occurredAt);
-    const title = (p.items ?? []).filter((i) => i.qty > 0).map((i) => i.name).filter(Boolean).slice(0, 3).join('、') || null;
-    if (!(await this.projection.record(em, { memberId, kind: 'order', at, sourceKey: `receipt:${p.receiptId}`, orderTitle: title }))) return;
-    if (Date.now() - at.getTime() > 2 * 86_400_000) return;
-    await this.enrolMember(em, memberId, (t) => t.type === 'order_paid', at, `消费 ¥${(p.totalFen / 100).toFixed(2)}（小票 ${p.receiptId}）`);
+  @OnEvent('PurchaseRecorded', { batch: true })
+  async purchaseRecorded(events: Array<DeliveredEvent<'PurchaseRecorded'>>, em: EntityManager): Promise<void> {
+    // set-based: the batch's orders go into the projection together; only new, recent ones enrol (one by one, in order)
+    const facts: Array<{ memberId: number; at: Date; sourceKey: string; orderTitle: string | null; totalFen: number; receiptId: number }> = [];
+    for (const { payload: p } of events) {
+      if (!p || !Number.isInteger(p.memberId) || p.totalFen <= 0) continue;
+      const at = new Date(p.occurredAt);
+      if (Number.isNaN(at.getTime())) continue;
+      const orderTitle = (p.items ?? []).filter((i) => i.qty > 0).map((i) => i.name).filter(Boolean).slice(0, 3).join('、') || null;
+      facts.push({ memberId: p.memberId!, at, sourceKey: `receipt:${p.receiptId}`, orderTitle, totalFen: p.totalFen, receiptId: p.receiptId });
+    }
+    if (!facts.length) return;
+    for (const f of await this.projection.recordOrders(em, facts)) {
+      if (Date.now() - f.at.getTime() > 2 * 86_400_000) continue;
+      await this.enrolMember(em, f.memberId, (t) => t.type === 'order_paid', f.at, `消费 ¥${(f.totalFen / 100).toFixed(2)}（小票 ${f.receiptId}）`);
+    }
   }
 
   @OnEvent('ClassCheckedIn')

@@ -67,6 +67,60 @@ export class JourneyProjection {
     return true;
   }
 
+  /**
+   * Many members' orders at once (set-based delivery of PurchaseRecorded): the facts not recorded
+   * before go into activity_log in one multi-row INSERT, then one upsert per batch moves each
+   * member's last order / interaction forward (and the title of the latest order). Returns the
+   * facts that were new, like `record` returning true.
+   */
+  async recordOrders<F extends { memberId: number; at: Date; sourceKey: string; orderTitle: string | null }>(em: EntityManager, facts: F[]): Promise<F[]> {
+    const sqlite = this.db.kind !== 'mysql';
+    const time = (d: Date) => (sqlite ? DateUtils.mixedDateToUtcDatetimeString(d) : d);
+    const fresh: F[] = [];
+    for (let i = 0; i < facts.length; i += 500) {
+      const part = facts.slice(i, i + 500);
+      const key = (f: F) => f.sourceKey.slice(0, 80);
+      const seen = new Set(
+        ((await em.query(`SELECT source_key FROM activity_log WHERE source_key IN (${part.map(() => '?').join(',')})`, part.map(key))) as Array<{ source_key: string }>).map((r) => r.source_key),
+      );
+      const todo = part.filter((f) => !seen.has(key(f)) && seen.add(key(f)));
+      if (!todo.length) continue;
+      await em.query(
+        `INSERT INTO activity_log (member_id, external_user_id, kind, at, source_key) VALUES ${todo.map(() => '(?, NULL, ?, ?, ?)').join(',')}`,
+        todo.flatMap((f) => [f.memberId, 'order', time(f.at), key(f)]),
+      );
+      fresh.push(...todo);
+    }
+    // per member, the latest order (a later fact wins a tie, as record() does)
+    const latest = new Map<number, F>();
+    for (const f of fresh) {
+      const l = latest.get(f.memberId);
+      if (!l || l.at <= f.at) latest.set(f.memberId, f);
+    }
+    const rows = [...latest.values()];
+    for (let i = 0; i < rows.length; i += 500) {
+      const part = rows.slice(i, i + 500);
+      const values = part.map(() => '(?, ?, ?, ?)').join(',');
+      const params = part.flatMap((f) => [f.memberId, time(f.at), time(f.at), f.orderTitle?.slice(0, 64) ?? null]);
+      // MySQL applies the assignments left to right (the title first, against the old last_order_at); SQLite reads the old row in every one
+      await em.query(
+        sqlite
+          ? `INSERT INTO member_activity (member_id, last_interaction_at, last_order_at, last_order_title) VALUES ${values}
+             ON CONFLICT(member_id) DO UPDATE SET
+               last_order_title = CASE WHEN excluded.last_order_title IS NOT NULL AND (last_order_at IS NULL OR last_order_at <= excluded.last_order_at) THEN excluded.last_order_title ELSE last_order_title END,
+               last_interaction_at = CASE WHEN last_interaction_at IS NULL OR last_interaction_at < excluded.last_interaction_at THEN excluded.last_interaction_at ELSE last_interaction_at END,
+               last_order_at = CASE WHEN last_order_at IS NULL OR last_order_at < excluded.last_order_at THEN excluded.last_order_at ELSE last_order_at END`
+          : `INSERT INTO member_activity (member_id, last_interaction_at, last_order_at, last_order_title) VALUES ${values}
+             ON DUPLICATE KEY UPDATE
+               last_order_title = CASE WHEN VALUES(last_order_title) IS NOT NULL AND (last_order_at IS NULL OR last_order_at <= VALUES(last_order_at)) THEN VALUES(last_order_title) ELSE last_order_title END,
+               last_interaction_at = CASE WHEN last_interaction_at IS NULL OR last_interaction_at < VALUES(last_interaction_at) THEN VALUES(last_interaction_at) ELSE last_interaction_at END,
+               last_order_at = CASE WHEN last_order_at IS NULL OR last_order_at < VALUES(last_order_at) THEN VALUES(last_order_at) ELSE last_order_at END`,
+        params,
+      );
+    }
+    return fresh;
+  }
+
   private async touchMember(em: EntityManager, memberId: number, kind: ActivityKind, at: Date, orderTitle: string | null): Promise<void> {
     const col = COLUMN[kind];
     const existing = await em.findOne(MemberActivity, { where: { memberId }, select: { memberId: true } });

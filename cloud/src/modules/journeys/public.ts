@@ -1,7 +1,7 @@
 /**
  * The journeys module's public face for other domains: open a staff task (shown in the sidebar),
- * enrol a member in one chosen journey (a win-back after a churn cause), list journeys to choose
- * from. Writes happen in the caller's transaction.
+ * enrol a member in one chosen journey (a win-back after a churn cause), quiet a member's
+ * automated messages, list journeys to choose from. Writes happen in the caller's transaction.
  */
 import { Provide, Scope, ScopeEnum, Inject } from '@midwayjs/core';
 import { EntityManager } from 'typeorm';
@@ -101,6 +101,15 @@ export class JourneysPublic {
       if (!isUniqueViolation(err)) throw err;
     }
     return true;
+  }
+
+  /**
+   * Stop automated journey messages to the member's contacts (a churn case 消息太多): message steps
+   * skip them as opted out; staff tasks still come. Returns the contacts quieted.
+   */
+  async quietMember(em: EntityManager, memberId: number, now = new Date()): Promise<number> {
+    const r = await em.update(JourneyCustomer, { memberId, optedOut: false }, { optedOut: true, updatedAt: now });
+    return r.affected ?? 0;
   }
 
   /** Message steps of every journey (insight's A/B tests put copy variants on one). */

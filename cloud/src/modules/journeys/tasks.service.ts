@@ -16,6 +16,8 @@ import { JourneyCoupon } from './entities/coupon.entity';
 import { JourneyCustomer } from './entities/journey-customer.entity';
 import { StaffTask } from './entities/staff-task.entity';
 import { dbDate, JourneyProjection } from './projection.service';
+import { EventBus } from '../../core/events/event-bus';
+import '../wecom/events';
 
 @Provide()
 @Scope(ScopeEnum.Singleton)
@@ -31,6 +33,9 @@ export class JourneyTasksService {
 
   @Inject()
   projection!: JourneyProjection;
+
+  @Inject()
+  events!: EventBus;
 
   /** Same visibility as the sidebar contact view: owner, the store's manager, HQ. */
   async assertVisible(staff: StaffPrincipal, externalUserId: string): Promise<{ memberId: number | null }> {
@@ -104,7 +109,12 @@ export class JourneyTasksService {
     const { memberId } = await this.assertVisible(staff, externalUserId);
     const now = new Date();
     const key = sourceKey ?? (kind === 'called' ? `note:called:${staff.staffId}:${externalUserId}:${now.getTime()}` : `note:${staff.staffId}:${externalUserId}:${now.getTime()}`);
-    await this.db.transaction((em) => this.projection.record(em, { memberId, externalUserId, kind: kind === 'visited' ? 'visit' : 'reply', at: now, sourceKey: key }));
+    const me = kind === 'replied' ? await this.directory.staffById(staff.staffId) : null;
+    await this.db.transaction(async (em) => {
+      await this.projection.record(em, { memberId, externalUserId, kind: kind === 'visited' ? 'visit' : 'reply', at: now, sourceKey: key });
+      // other modules (feedback's churn signals) hear the reply
+      if (kind === 'replied') await this.events.emit(em, 'CustomerReplied', { externalUserId, staffUserId: me?.wecomUserId ?? null, memberId, at: now.toISOString(), via: 'staff_noted' });
+    });
     // a store visit noted by staff also counts as the customer's interaction with the contact
     if (kind === 'visited') {
       await this.db.transaction((em) => this.projection.record(em, { externalUserId, kind: 'reply', at: now, sourceKey: `${key}:v` }));

@@ -254,6 +254,18 @@ export class OrderService {
     return (await this.views([await this.mine(memberId, orderId)]))[0];
   }
 
+  /** 首页's 待自提: the member's paid order whose pickup window is next (not yet over), or null. */
+  async nextPickup(memberId: number, now = new Date()): Promise<OrderView | null> {
+    const row = await this.db.manager
+      .createQueryBuilder(PreorderOrder, 'o')
+      .innerJoin(PreorderSlot, 's', 's.id = o.slot_id')
+      .where("o.member_id = :memberId AND o.status = 'paid' AND s.ends_at > :now", { memberId, now })
+      .orderBy('s.starts_at', 'ASC')
+      .addOrderBy('o.id', 'ASC')
+      .getOne();
+    return row ? (await this.views([row]))[0] : null;
+  }
+
   async listMine(memberId: number, page: number, pageSize: number) {
     const [rows, total] = await this.db.manager.findAndCount(PreorderOrder, { where: { memberId }, order: { createdAt: 'DESC', id: 'DESC' }, skip: (page - 1) * pageSize, take: pageSize });
     return { items: await this.views(rows), total, page, pageSize };

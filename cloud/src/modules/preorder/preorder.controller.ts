@@ -64,6 +64,11 @@ export class PreorderController {
     return this.orders.listMine(auth.member().memberId, query.page, query.pageSize);
   }
 
+  @Route(api.myNextPickup)
+  async myNextPickup(_: P<typeof api.myNextPickup>, auth: AuthContext) {
+    return { order: await this.orders.nextPickup(auth.member().memberId) };
+  }
+
   @Route(api.getMyOrder)
   async getMyOrder({ params }: P<typeof api.getMyOrder>, auth: AuthContext) {
     return this.orders.getMine(auth.member().memberId, params.orderId);

@@ -163,6 +163,21 @@ export interface RowLine {
   line: { sku: string | null; name: string; category: string | null; qty: number; unitPriceFen: number | null; amountFen: number };
 }
 
+/**
+ * The rows of one receipt repeat its phone number: its HMAC is computed once per number (the
+ * busiest step of reading a row otherwise). Bounded: the memo starts over past 2,000 numbers.
+ */
+const digestMemo = new Map<string, string | null>();
+function memoDigest(phone: string): string | null {
+  let d = digestMemo.get(phone);
+  if (d === undefined) {
+    if (digestMemo.size >= 2000) digestMemo.clear();
+    d = phoneDigest(phone);
+    digestMemo.set(phone, d);
+  }
+  return d;
+}
+
 /** One file row → one receipt line, or the reason it cannot be read (Chinese, for the error list). */
 export function rowToLine(cells: Cell[], index: Map<string, number>, s: ImportSettings): RowLine | { error: string } {
   const get = (f: string): Cell => {
@@ -197,7 +212,7 @@ export function rowToLine(cells: Cell[], index: Map<string, number>, s: ImportSe
     occurredAt,
     till: text('till').slice(0, 32) || null,
     memberCode: text('memberCode') || null,
-    phoneDigest: phone ? phoneDigest(phone) : null,
+    phoneDigest: phone ? memoDigest(phone) : null,
     couponCode: text('couponCode') || null,
     refundOf: text('refundOf') || null,
     discountFen,

@@ -354,9 +354,11 @@ export class ImportService {
       if (current && !current.bad) drafts.push({ draft: current.draft, firstRow: current.firstRow });
       current = null;
     };
-    const flush = async () => {
-      const batch = drafts;
-      drafts = [];
+    // one batch is written while the next is read and parsed (the database and this process work at
+    // the same time); batches still commit in file order, so a refund finds an original from an earlier batch
+    let writing: Promise<void> = Promise.resolve();
+    let sinceProgress = 0;
+    const write = async (batch: typeof drafts, progress: { bytes: number; rows: number }, last: boolean) => {
       if (batch.length) {
         const out = await this.ledger.ingest(
           batch.map((b) => b.draft),
@@ -374,7 +376,20 @@ export class ImportService {
         errors = [];
         await this.db.transaction((em) => bulkInsert(em, 'purchase_import_error', ['row_key', 'import_id', 'row_no', 'message', 'raw'], e, { ignoreDuplicate: 'row_key' }));
       }
-      await this.db.transaction((em) => em.update(PurchaseImport, { id: imp.id }, { processedBytes: Math.min(bytes, imp.totalBytes), rows, ...counts, heartbeatAt: new Date() }));
+      // progress (and the heartbeat) about once a second's worth of rows, not per batch
+      if (last || ++sinceProgress >= 4) {
+        sinceProgress = 0;
+        await this.db.transaction((em) => em.update(PurchaseImport, { id: imp.id }, { processedBytes: Math.min(progress.bytes, imp.totalBytes), rows: progress.rows, ...counts, heartbeatAt: new Date() }));
+      }
+    };
+    const flush = async (last = false) => {
+      const batch = drafts;
+      drafts = [];
+      await writing;
+      writing = write(batch, { bytes, rows }, last);
+      // the caller keeps parsing; a failed write surfaces at the next flush
+      writing.catch(() => undefined);
+      if (last) await writing;
     };
 
     for await (const r of readRows(file, imp.format, (b) => (bytes = b))) {
@@ -401,7 +416,7 @@ export class ImportService {
       this.addLine(current.draft, line);
     }
     close();
-    await flush();
+    await flush(true);
   }
 
   private emptyDraft(storeId: number, receiptNo: string, first: RowLine | { error: string }): ReceiptDraft {

@@ -14,12 +14,18 @@ export class PurchasesController {
   purchases!: PurchasesService;
 
 
-  @Route(api.posPushReceipts)
+  // the signature is checked over the raw bytes before the (up to 8 MB) body is parsed
+  @Route(api.posPushReceipts, { beforeInput: (ctx, c: PurchasesController) => c.verifyPush(ctx) })
   async posPushReceipts({ body }: P<typeof api.posPushReceipts>, _auth: AuthContext, ctx: Context) {
+    const storeId = (ctx.state as { posStoreId?: number }).posStoreId;
+    if (!storeId) throw new AppError('POS_SIGNATURE_INVALID');
+    return this.purchases.push(storeId, body.receipts);
+  }
+
+  async verifyPush(ctx: Context): Promise<void> {
     const raw = (ctx.request as { rawBody?: string }).rawBody;
     if (typeof raw !== 'string') throw new AppError('POS_SIGNATURE_INVALID');
-    const { storeId } = await this.purchases.verifyPos(ctx.headers, raw);
-    return this.purchases.push(storeId, body.receipts);
+    (ctx.state as { posStoreId?: number }).posStoreId = (await this.purchases.verifyPos(ctx.headers, raw)).storeId;
   }
 
   @Route(api.purchaseStores)

@@ -13,6 +13,7 @@ import { AppError } from '../../core/errors';
 import { ChainLimits } from '../../core/limits';
 import { OnEvent } from '../../core/events/event-bus';
 import type { DeliveredEvent } from '../../core/events/types';
+import '../identity/events';
 import '../preorder/events';
 import { IdentityReads } from '../identity';
 import { LedgerService, type IngestOutcome } from './ledger.service';
@@ -238,6 +239,15 @@ export class PurchasesService {
    */
   @OnEvent('MemberRegistered')
   async onMemberRegistered(event: DeliveredEvent<'MemberRegistered'>, em: EntityManager): Promise<void> {
+    const memberId = event.payload?.memberId;
+    if (!Number.isInteger(memberId)) return;
+    const digest = await this.identity.phoneDigestOf(memberId);
+    if (digest) await this.matchByPhone(em, memberId, digest);
+  }
+
+  /** A wx.login member bound a phone number (identity's getPhoneNumber flow): the same matching, for that number. */
+  @OnEvent('MemberPhoneBound')
+  async onMemberPhoneBound(event: DeliveredEvent<'MemberPhoneBound'>, em: EntityManager): Promise<void> {
     const memberId = event.payload?.memberId;
     if (!Number.isInteger(memberId)) return;
     const digest = await this.identity.phoneDigestOf(memberId);

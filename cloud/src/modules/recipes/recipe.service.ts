@@ -278,20 +278,36 @@ export class RecipeService {
     }
   }
 
-  /** What the member bought feeds 「为你推荐」 (product names only, kept 60 days). */
-  @OnEvent('PurchaseRecorded')
-  async onPurchaseRecorded(event: DeliveredEvent<'PurchaseRecorded'>, em: EntityManager): Promise<void> {
-    const p = event.payload;
-    if (!p.memberId || p.totalFen < 0) return;
-    const at = new Date(p.occurredAt);
-    for (const term of [...new Set(p.items.map((i) => i.name.trim().slice(0, 64)).filter(Boolean))].slice(0, 30)) {
-      const r = await em.update(RecipePurchaseSignal, { memberId: p.memberId, term }, { seenAt: at });
-      if (r.affected) continue;
-      try {
-        await em.insert(RecipePurchaseSignal, { memberId: p.memberId, term, seenAt: at });
-      } catch (err) {
-        if (!isUniqueViolation(err)) throw err;
+  /**
+   * What the member bought feeds 「为你推荐」 (product names only, kept 60 days). Set-based: one
+   * upsert per batch of (member, product name) keeps the latest time it was seen, so a history
+   * import delivered out of time order cannot move it back.
+   */
+  @OnEvent('PurchaseRecorded', { batch: true })
+  async onPurchaseRecorded(events: Array<DeliveredEvent<'PurchaseRecorded'>>, em: EntityManager): Promise<void> {
+    const latest = new Map<string, { memberId: number; term: string; at: Date }>();
+    for (const { payload: p } of events) {
+      if (!p.memberId || p.totalFen < 0) continue;
+      const at = new Date(p.occurredAt);
+      if (Number.isNaN(at.getTime())) continue;
+      for (const term of [...new Set(p.items.map((i) => i.name.trim().slice(0, 64)).filter(Boolean))].slice(0, 30)) {
+        const key = `${p.memberId}\u0000${term}`;
+        const seen = latest.get(key);
+        if (!seen || seen.at < at) latest.set(key, { memberId: p.memberId, term, at });
       }
+    }
+    const rows = [...latest.values()];
+    const mysql = em.connection.options.type === 'mysql';
+    for (let i = 0; i < rows.length; i += 500) {
+      const part = rows.slice(i, i + 500);
+      const params = part.flatMap((r) => [r.memberId, r.term, mysql ? r.at : r.at.toISOString().replace('T', ' ').replace('Z', '')]);
+      const values = part.map(() => '(?, ?, ?)').join(', ');
+      await em.query(
+        mysql
+          ? `INSERT INTO recipe_purchase_signal (member_id, term, seen_at) VALUES ${values} ON DUPLICATE KEY UPDATE seen_at = GREATEST(seen_at, VALUES(seen_at))`
+          : `INSERT INTO recipe_purchase_signal (member_id, term, seen_at) VALUES ${values} ON CONFLICT(member_id, term) DO UPDATE SET seen_at = MAX(seen_at, excluded.seen_at)`,
+        params,
+      );
     }
   }
 

@@ -4,13 +4,14 @@
  * deletion. Each runs in the event's delivery transaction; convert() is exactly-once by itself too.
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In, IsNull } from 'typeorm';
 import { OnEvent } from '../../core/events/event-bus';
 import type { DeliveredEvent } from '../../core/events/types';
 import '../classes/events';
 import '../preorder/events';
 import '../purchases/events';
 import '../wecom/events';
+import { ReferralAttribution } from './referral.entity';
 import { ReferralService } from './referral.service';
 
 const dateOr = (s: string | undefined, fallback: Date) => {
@@ -30,12 +31,25 @@ export class ReferralListener {
     await this.referral.convert(em, { memberId: p.memberId, kind: 'pickup', ref: `order:${p.orderId}`, at: dateOr(p.pickedUpAt, event.createdAt) });
   }
 
-  /** Only a till receipt carrying the member's code counts (not pre-order receipts, not refunds). */
-  @OnEvent('PurchaseRecorded')
-  async purchased(event: DeliveredEvent<'PurchaseRecorded'>, em: EntityManager): Promise<void> {
-    const p = event.payload;
-    if (!p.memberId || p.channel !== 'pos' || p.refundOf !== null || p.totalFen <= 0) return;
-    await this.referral.convert(em, { memberId: p.memberId, kind: 'store_purchase', ref: `receipt:${p.receiptId}`, at: dateOr(p.occurredAt, event.createdAt) });
+  /**
+   * Only a till receipt carrying the member's code counts (not pre-order receipts, not refunds).
+   * Set-based: one read finds which of the batch's buyers are invitees still waiting to convert;
+   * only their receipts go through convert(), in event order (the first one converts).
+   */
+  @OnEvent('PurchaseRecorded', { batch: true })
+  async purchased(events: Array<DeliveredEvent<'PurchaseRecorded'>>, em: EntityManager): Promise<void> {
+    const counted = events.filter(({ payload: p }) => p.memberId && p.channel === 'pos' && p.refundOf === null && p.totalFen > 0);
+    if (!counted.length) return;
+    const buyers = [...new Set(counted.map((e) => e.payload.memberId!))];
+    const waiting = new Set<number>();
+    for (let i = 0; i < buyers.length; i += 500) {
+      for (const a of await em.find(ReferralAttribution, { where: { memberId: In(buyers.slice(i, i + 500)), convertedAt: IsNull() }, select: { memberId: true } })) waiting.add(a.memberId);
+    }
+    for (const event of counted) {
+      const p = event.payload;
+      if (!waiting.has(p.memberId!)) continue;
+      await this.referral.convert(em, { memberId: p.memberId!, kind: 'store_purchase', ref: `receipt:${p.receiptId}`, at: dateOr(p.occurredAt, event.createdAt) });
+    }
   }
 
   @OnEvent('ClassCheckedIn')

@@ -35,15 +35,15 @@ export class RfmService {
   @Inject()
   directory!: WecomDirectory;
 
-  @OnEvent('PurchaseRecorded')
-  async onPurchase(event: DeliveredEvent<'PurchaseRecorded'>, em: EntityManager): Promise<void> {
-    const p = event.payload;
-    if (!p || !Number.isInteger(p.receiptId) || !Number.isInteger(p.memberId)) return; // unmatched receipts count for the store only
-    try {
-      await em.insert(RfmOrder, { orderId: `r:${p.receiptId}`, memberId: p.memberId!, storeId: p.storeId, amountFen: Math.round(p.totalFen), paidAt: new Date(p.occurredAt) });
-    } catch (err) {
-      if (!isUniqueViolation(err)) throw err; // the same receipt announced twice
+  /** Set-based: one multi-row INSERT per batch; a receipt announced twice is skipped by its unique order id. */
+  @OnEvent('PurchaseRecorded', { batch: true })
+  async onPurchase(events: Array<DeliveredEvent<'PurchaseRecorded'>>, em: EntityManager): Promise<void> {
+    const rows: BulkValue[][] = [];
+    for (const { payload: p } of events) {
+      if (!p || !Number.isInteger(p.receiptId) || !Number.isInteger(p.memberId)) continue; // unmatched receipts count for the store only
+      rows.push([`r:${p.receiptId}`, p.memberId!, p.storeId, Math.round(p.totalFen), new Date(p.occurredAt)]);
     }
+    if (rows.length) await bulkInsert(em, 'rfm_order', ['order_id', 'member_id', 'store_id', 'amount_fen', 'paid_at'], rows, { ignoreDuplicate: 'order_id', chunk: 500 });
   }
 
   @OnEvent('PurchasesVoided')

@@ -9,8 +9,11 @@ import { DateUtils } from 'typeorm/util/DateUtils';
 
 export type BulkValue = string | number | boolean | Date | null;
 
-/** `ignoreDuplicate`: a unique column; rows whose key is already there are skipped instead of failing. */
-export async function bulkInsert(em: EntityManager, table: string, columns: string[], rows: BulkValue[][], opts: { ignoreDuplicate?: string; chunk?: number } = {}): Promise<void> {
+/**
+ * `ignoreDuplicate`: a unique column, or `true` for any unique key of the table (composite ones
+ * too); rows whose key is already there are skipped instead of failing.
+ */
+export async function bulkInsert(em: EntityManager, table: string, columns: string[], rows: BulkValue[][], opts: { ignoreDuplicate?: string | true; chunk?: number } = {}): Promise<void> {
   const chunk = opts.chunk ?? 1000;
   const sqlite = em.connection.options.type !== 'mysql';
   const q = (name: string) => (sqlite ? `"${name}"` : `\`${name}\``);
@@ -20,8 +23,9 @@ export async function bulkInsert(em: EntityManager, table: string, columns: stri
     return v;
   };
   const tuple = `(${columns.map(() => '?').join(',')})`;
-  const key = opts.ignoreDuplicate;
-  const onDup = !key ? '' : sqlite ? ` ON CONFLICT(${q(key)}) DO NOTHING` : ` ON DUPLICATE KEY UPDATE ${q(key)} = ${q(key)}`;
+  const key = opts.ignoreDuplicate === true ? columns[0] : opts.ignoreDuplicate;
+  const target = opts.ignoreDuplicate === true ? '' : `(${q(key!)})`;
+  const onDup = !key ? '' : sqlite ? ` ON CONFLICT${target} DO NOTHING` : ` ON DUPLICATE KEY UPDATE ${q(key)} = ${q(key)}`;
   for (let i = 0; i < rows.length; i += chunk) {
     const part = rows.slice(i, i + chunk);
     const params: Array<string | number | null | Date> = [];

@@ -23,6 +23,14 @@ declare module '../../core/events/types' {
     ContactLost: { externalUserId: string; staffUserId: string; reason: 'customer_deleted' | 'staff_deleted'; at: string };
     /** For the referral work: a friend added staff through a member's personal referral code. */
     ReferralContactAdded: { referrerMemberId: number; externalUserId: string; memberId: number | null; channelId: number; staffUserId: string; addedAt: string };
+    /**
+     * A private message from our staff went out for this customer: an add_msg_template (clerk's
+     * answer, journey step, mass message) WeCom accepted with the customer not in its fail_list.
+     * WeCom shows no read receipts (without chat archiving): this is "sent", not "read".
+     */
+    CustomerMessaged: { externalUserId: string; staffUserId: string; outboundId: number; ref: string | null; at: string };
+    /** The customer answered (noted by staff in the sidebar: 客户回复了); WeCom sends no chat content without chat archiving. */
+    CustomerReplied: { externalUserId: string; staffUserId: string | null; memberId: number | null; at: string; via: 'staff_noted' };
     /** A WeCom contact got linked to a member (by unionid) during sync. */
     ContactLinked: { externalUserId: string; memberId: number; staffUserId: string | null };
     /**

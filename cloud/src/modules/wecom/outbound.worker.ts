@@ -9,8 +9,10 @@ import { WecomAppMessageApi } from '../../platform/wecom-message';
 import { outboundHandlerMarks } from '../../core/outbound-handlers';
 import { APP_MESSAGE_KIND, appMessageHandler } from './app-message.handler';
 import { groupMsgTemplateHandler } from './group-msg-template.handler';
-import { msgTemplateHandler } from './msg-template.handler';
+import { msgTemplateHandler, type MsgTemplatePayload } from './msg-template.handler';
 import { OutboundProcessor, type OutboundHooks, type OutboundSender, type RunResult } from './outbound';
+import { EventBus } from '../../core/events/event-bus';
+import './events';
 
 @Provide()
 @Scope(ScopeEnum.Singleton)
@@ -38,6 +40,9 @@ export class OutboundWorker {
     }
   }
 
+  @Inject()
+  events!: EventBus;
+
   @Logger()
   logger!: ILogger;
 
@@ -56,7 +61,7 @@ export class OutboundWorker {
       manager: () => this.db.manager,
       handlers: {
         ...this.registered,
-        msg_template: msgTemplateHandler(() => this.api),
+        msg_template: this.announcingMessages(msgTemplateHandler(() => this.api)),
         group_msg_template: groupMsgTemplateHandler(() => this.api),
         [APP_MESSAGE_KIND]: appMessageHandler(() => this.appMessages),
       },
@@ -65,6 +70,31 @@ export class OutboundWorker {
       log: (m) => this.logger?.warn(m),
     });
     return this.processorInstance;
+  }
+
+  /**
+   * After WeCom took a private message: one CustomerMessaged per customer it reaches (the feedback
+   * module's "messages without a response" signal). Best effort after the record: a crash in
+   * between loses the signal, never the message.
+   */
+  private announcingMessages(h: OutboundSender<MsgTemplatePayload>): OutboundSender<MsgTemplatePayload> {
+    return {
+      ...h,
+      after: async (payload, result, row) => {
+        await h.after?.(payload, result, row);
+        const failed = new Set(((result as { failList?: string[] } | null)?.failList ?? []).map(String));
+        const reached = payload.externalUserIds.filter((id) => !failed.has(id));
+        if (!reached.length) return;
+        const at = new Date().toISOString();
+        await this.db.transaction((em) =>
+          this.events.emitMany(
+            em,
+            'CustomerMessaged',
+            reached.map((externalUserId) => ({ externalUserId, staffUserId: payload.sender, outboundId: row.id, ref: row.ref, at })),
+          ),
+        );
+      },
+    };
   }
 
   /**

@@ -2,7 +2,8 @@
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { Brackets, EntityManager, IsNull } from 'typeorm';
 import { Db, LIKE_ESCAPE, likeContains } from '../../core/db';
-import { OnEvent } from '../../core/events/event-bus';
+import { EventBus, OnEvent } from '../../core/events/event-bus';
+import './events';
 import type { DeliveredEvent } from '../../core/events/types';
 import { WecomContact } from './wecom-contact.entity';
 
@@ -12,12 +13,29 @@ export class WecomContactService {
   @Inject()
   db!: Db;
 
+  @Inject()
+  events!: EventBus;
+
   /** A new member with a unionid: link the contacts our staff already have for that person. */
   @OnEvent('MemberRegistered')
   async linkRegisteredMember(event: DeliveredEvent<'MemberRegistered'>, em: EntityManager): Promise<void> {
     const { memberId, unionid } = event.payload;
-    if (!unionid) return;
-    await em.update(WecomContact, { unionid, memberId: IsNull() }, { memberId });
+    if (unionid) await this.linkByUnionid(em, memberId, unionid);
+  }
+
+  /** A member's unionid became known on a later login: same link as at registration. */
+  @OnEvent('MemberUnionidLearned')
+  async linkLearnedUnionid(event: DeliveredEvent<'MemberUnionidLearned'>, em: EntityManager): Promise<void> {
+    await this.linkByUnionid(em, event.payload.memberId, event.payload.unionid);
+  }
+
+  /** Link the unlinked contacts of this unionid and announce each (journeys, tags, referral hear ContactLinked). */
+  private async linkByUnionid(em: EntityManager, memberId: number, unionid: string): Promise<void> {
+    const contacts = await em.find(WecomContact, { where: { unionid, memberId: IsNull() }, select: { id: true, externalUserId: true, followUserId: true } });
+    for (const c of contacts) {
+      const r = await em.update(WecomContact, { id: c.id, memberId: IsNull() }, { memberId });
+      if (r.affected) await this.events.emit(em, 'ContactLinked', { externalUserId: c.externalUserId, memberId, staffUserId: c.followUserId ?? null });
+    }
   }
 
   /** Part of account deletion (runs in the deletion's transaction). */

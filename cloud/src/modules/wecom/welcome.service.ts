@@ -6,6 +6,7 @@
 import { welcomeDelay } from '../../core/metrics';
 import { Destroy, Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import type { WelcomeAttachment, WelcomeContent } from '../../../../contracts/wecom';
+import { Batcher } from '../../core/auth/batcher';
 import { Db, isUniqueViolation } from '../../core/db';
 import { PlatformError, PlatformUnavailableError } from '../../platform/types';
 import { WecomContactApi, type WxWelcomeAttachment } from '../../platform/wecom-externalcontact';
@@ -63,6 +64,18 @@ export class WelcomeService {
 
   @Inject()
   directory!: WecomDirectory;
+
+  /**
+   * Customers' names, looked up for every welcome of one event-loop turn with one query (a burst of
+   * adds otherwise costs a round trip per welcome ahead of its send). Nothing is cached across turns.
+   */
+  private readonly contactNames = new Batcher<string, string | null>(async (ids) => {
+    const rows: Array<{ external_user_id: string; name: string | null }> = await this.db.manager.query(
+      `SELECT external_user_id, name FROM wecom_contact WHERE external_user_id IN (${ids.map(() => '?').join(',')})`,
+      ids,
+    );
+    return new Map(rows.map((r) => [r.external_user_id, r.name]));
+  });
 
   /** Welcome log rows not written yet (written together, a few ms later: off the welcome's path). */
   private buffer: Array<Omit<WelcomeLog, 'id'>> = [];
@@ -128,9 +141,8 @@ export class WelcomeService {
     vars['员工姓名'] = staff?.displayName ?? '';
     vars['门店'] = (await this.directory.storeName(channel?.storeId ?? staff?.storeId ?? null)) ?? '社区店';
     if (text.includes('{客户称呼}')) {
-      // plain SQL: one lookup per welcome of a burst (a re-added customer has a name; a new one has none yet)
-      const known: Array<{ name: string | null }> = await this.db.manager.query('SELECT name FROM wecom_contact WHERE external_user_id = ? LIMIT 1', [externalUserId]);
-      vars['客户称呼'] = known[0]?.name ?? '';
+      // a re-added customer has a name; a new one has none yet (coalesced across the burst's welcomes)
+      vars['客户称呼'] = (await this.contactNames.get(externalUserId)) ?? '';
     }
     if (text.includes('{推荐人}') && channel?.referrerMemberId) {
       vars['推荐人'] = (await this.directory.member(channel.referrerMemberId))?.nickname ?? '您的好友';

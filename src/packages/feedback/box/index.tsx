@@ -18,6 +18,7 @@ import StarPicker, { RecommendScale } from '../components/StarPicker';
 import '../feedback.css';
 import type { UploadedImage } from '@contracts/uploads';
 import { PhotoPicker } from '../components/PhotoPicker';
+import { askFeedbackSubscribe, useFeedbackTemplates } from '../components/subscribe';
 
 export default function FeedbackBoxPage() {
   const session = useSession({ autoLogin: true });
@@ -26,6 +27,7 @@ export default function FeedbackBoxPage() {
   const [mine, setMine] = useState<MyFeedback[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [personalised, setPersonalised] = useState<boolean | null>(null);
+  const [templates, setTemplates] = useFeedbackTemplates(ready);
 
   const load = useCallback(async () => {
     setError(null);
@@ -106,6 +108,28 @@ export default function FeedbackBoxPage() {
           你说我改
         </Button>
       </View>
+
+      {templates && (
+        <View className="card" data-testid="fb-subscribe">
+          <Text className="card-title">消息提醒</Text>
+          <Text className="muted">
+            上课、提货、购物后提醒我评价，门店回复时通知我（微信每次允许可收到一条，还可提醒 {templates.credits.rating} 次评价、{templates.credits.answer} 次回复）
+          </Text>
+          <Button
+            className="btn-plain"
+            size="mini"
+            data-testid="fb-subscribe-ask"
+            onClick={() => {
+              // the dialog must open straight from the tap: no await before this call
+              void askFeedbackSubscribe(templates, ['rating', 'answer']).then((credits) => {
+                if (credits) setTemplates({ ...templates, credits });
+              }, showError);
+            }}
+          >
+            提醒我
+          </Button>
+        </View>
+      )}
 
       {personalised !== null && (
         <View className="card">

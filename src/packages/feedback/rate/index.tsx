@@ -12,6 +12,7 @@ import StarPicker, { RecommendScale } from '../components/StarPicker';
 import '../feedback.css';
 import type { UploadedImage } from '@contracts/uploads';
 import { PhotoPicker } from '../components/PhotoPicker';
+import { askFeedbackSubscribe, useFeedbackTemplates } from '../components/subscribe';
 
 export default function RatePage() {
   const session = useSession({ autoLogin: true });
@@ -24,6 +25,7 @@ export default function RatePage() {
   const [photos, setPhotos] = useState<UploadedImage[]>([]);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
+  const [templates] = useFeedbackTemplates(session.status === 'ready');
 
   if (session.status !== 'ready') {
     return (
@@ -46,6 +48,8 @@ export default function RatePage() {
       void Taro.showToast({ title: '请先选择星级', icon: 'none' });
       return;
     }
+    // with a word to answer: ask (from this tap, before any await) to be told when the store replies
+    if (comment.trim()) void askFeedbackSubscribe(templates, ['answer']);
     setBusy(true);
     try {
       const text = comment.trim();

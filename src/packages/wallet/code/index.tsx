@@ -12,6 +12,7 @@ import { errorMessage } from '../../../api/errors';
 import { ensureLogin, openConsent } from '../../../api/session';
 import { useSession } from '../../../api/useSession';
 import Barcode from '../components/Barcode';
+import PhoneBind from '../components/PhoneBind';
 import QrCode from '../components/QrCode';
 import '../wallet.css';
 
@@ -85,6 +86,9 @@ export default function MemberCodePage() {
         <Button className="btn-plain wallet-btn" onClick={() => void refresh()}>
           刷新
         </Button>
+      </View>
+      <View className="wallet-card">
+        <PhoneBind />
       </View>
     </View>
   );

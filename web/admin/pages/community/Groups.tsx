@@ -203,13 +203,16 @@ function SopForm({ chatId, onSaved }: { chatId: string; onSaved: () => void }) {
   const { message } = App.useApp();
   const [title, setTitle] = useState('');
   const [text, setText] = useState('');
+  const [cadence, setCadence] = useState<'weekly' | 'monthly'>('weekly');
   const [weekday, setWeekday] = useState(3);
+  const [monthDay, setMonthDay] = useState(1);
   const [time, setTime] = useState('09:00');
   const [busy, setBusy] = useState(false);
   async function save() {
     setBusy(true);
     try {
-      await api.call(community.createGroupSop, { params: { chatId }, body: { title, text, cadence: 'weekly', weekday, time } });
+      const when = cadence === 'weekly' ? { weekday, monthDay: null } : { weekday: null, monthDay };
+      await api.call(community.createGroupSop, { params: { chatId }, body: { title, text, cadence, time, ...when } });
       message.success('已添加定时群发');
       setTitle('');
       setText('');
@@ -222,19 +225,35 @@ function SopForm({ chatId, onSaved }: { chatId: string; onSaved: () => void }) {
   }
   return (
     <Form layout="vertical" style={{ maxWidth: 640, marginTop: 16 }}>
-      <Typography.Title level={5}>新增每周群发</Typography.Title>
+      <Typography.Title level={5}>新增定时群发</Typography.Title>
       <Form.Item label="名称">
-        <Input value={title} maxLength={40} onChange={(e) => setTitle(e.target.value)} data-testid="sop-title" placeholder="如：早茶会提醒" />
+        <Input value={title} maxLength={40} onChange={(e) => setTitle(e.target.value)} data-testid="sop-title" placeholder="如：早茶会提醒、每月旧物交换角" />
       </Form.Item>
-      <Form.Item label="每周">
-        <Radio.Group value={weekday} onChange={(e) => setWeekday(e.target.value)} data-testid="sop-weekday">
-          {WEEKDAYS.map((d, i) => (
-            <Radio.Button key={d} value={i + 1} data-testid={`sop-weekday-${i + 1}`}>
-              周{d}
-            </Radio.Button>
-          ))}
+      <Form.Item label="频率">
+        <Radio.Group value={cadence} onChange={(e) => setCadence(e.target.value)} data-testid="sop-cadence">
+          <Radio.Button value="weekly" data-testid="sop-cadence-weekly">
+            每周
+          </Radio.Button>
+          <Radio.Button value="monthly" data-testid="sop-cadence-monthly">
+            每月
+          </Radio.Button>
         </Radio.Group>
       </Form.Item>
+      {cadence === 'weekly' ? (
+        <Form.Item label="每周">
+          <Radio.Group value={weekday} onChange={(e) => setWeekday(e.target.value)} data-testid="sop-weekday">
+            {WEEKDAYS.map((d, i) => (
+              <Radio.Button key={d} value={i + 1} data-testid={`sop-weekday-${i + 1}`}>
+                周{d}
+              </Radio.Button>
+            ))}
+          </Radio.Group>
+        </Form.Item>
+      ) : (
+        <Form.Item label="每月几号（1–28，月末的日子不是每月都有）">
+          <InputNumber min={1} max={28} value={monthDay} onChange={(v) => setMonthDay(Number(v ?? 1))} data-testid="sop-month-day" />
+        </Form.Item>
+      )}
       <Form.Item label="时间（北京时间 HH:MM）">
         <Input value={time} onChange={(e) => setTime(e.target.value)} style={{ width: 120 }} data-testid="sop-time" />
       </Form.Item>

@@ -1,7 +1,8 @@
 /**
  * 流失预警: members at risk against their own rhythm (score and reasons), recording why a member
  * left (which starts the win-back journey chosen for that cause), the recovered rate per cause,
- * and (HQ) the win-back journey per cause.
+ * and (HQ) the win-back journey per cause. A member who got several messages without answering
+ * shows 「疑似：消息太多」, and that cause is pre-selected when recording.
  */
 import { useState } from 'react';
 import { Alert, App, Button, Card, Col, Empty, Form, Input, Modal, Progress, Row, Select, Space, Statistic, Tag } from 'antd';
@@ -49,7 +50,11 @@ export function ChurnPage() {
             { title: '风险', width: 160, render: (_, r) => <Space><Tag color={LEVEL[r.level].color}>{LEVEL[r.level].text}</Tag><Progress percent={r.score} size="small" style={{ width: 80 }} showInfo={false} status={r.level === 'high' ? 'exception' : 'normal'} />{r.score}</Space> },
             { title: '原因', dataIndex: 'reasons', render: (v: string[]) => v.join('；') },
             { title: '最后活跃', dataIndex: 'lastActiveAt', render: (v: string | null) => formatDateTime(v) },
-            { title: '流失原因', dataIndex: 'cause', render: (v: F.ChurnCause | null) => (v ? <Tag>{F.CHURN_CAUSE_LABELS[v]}</Tag> : '—') },
+            {
+              title: '流失原因',
+              render: (_, r) =>
+                r.cause ? <Tag>{F.CHURN_CAUSE_LABELS[r.cause]}</Tag> : r.suggestedCause ? <Tag color="orange" data-testid={`risk-suggested-${r.memberId}`}>疑似：{F.CHURN_CAUSE_LABELS[r.suggestedCause]}</Tag> : '—',
+            },
             { title: '', render: (_, r) => <Button size="small" onClick={() => setRecording(r)} data-testid={`risk-record-${r.memberId}`}>记录原因</Button> },
           ]}
         />
@@ -64,7 +69,11 @@ export function ChurnPage() {
           columns={[
             { title: '会员', dataIndex: 'memberName' },
             { title: '原因', render: (_, r) => `${F.CHURN_CAUSE_LABELS[r.cause]}${r.note ? `：${r.note}` : ''}` },
-            { title: '挽回旅程', render: (_, r) => (r.journeyName ? `${r.journeyName}${r.enrolled ? '' : '（客户无企微好友，未加入）'}` : '—') },
+            {
+              title: '挽回',
+              render: (_, r) =>
+                [r.quieted ? '已停发自动消息，店员一对一问候' : '', r.journeyName ? `${r.journeyName}${r.enrolled ? '' : '（客户无企微好友，未加入）'}` : ''].filter(Boolean).join('；') || '—',
+            },
             { title: '记录', render: (_, r) => `${r.recordedBy ?? ''} ${formatDateTime(r.recordedAt)}` },
             { title: '已挽回', dataIndex: 'recoveredAt', render: (v: string | null) => (v ? <Tag color="green">{formatDateTime(v)}</Tag> : '—') },
           ]}
@@ -99,9 +108,12 @@ function RecordModal({ risk, journeys, onClose, onSaved }: { risk: F.ChurnRisk; 
   return (
     <Modal open title={`记录流失原因：${risk.memberName ?? risk.memberId}`} onCancel={onClose} onOk={() => form.submit()} okText="记录" confirmLoading={busy} destroyOnHidden>
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
-      <Form form={form} layout="vertical" onFinish={submit} initialValues={{ journeyId: 'default' }}>
+      <Form form={form} layout="vertical" onFinish={submit} initialValues={{ journeyId: 'default', cause: risk.suggestedCause ?? undefined }}>
         <Form.Item name="cause" label="原因" rules={[{ required: true, message: '请选择原因' }]}>
           <Select options={F.CHURN_CAUSES.map((c) => ({ value: c, label: F.CHURN_CAUSE_LABELS[c] }))} data-testid="churn-cause" />
+        </Form.Item>
+        <Form.Item noStyle shouldUpdate={(a, b) => a.cause !== b.cause}>
+          {() => (form.getFieldValue('cause') === 'too_many_messages' ? <Alert type="info" showIcon style={{ marginBottom: 12 }} message="少打扰：记录后停发该客户的自动旅程消息，并提醒店员只发一条一对一问候。" /> : null)}
         </Form.Item>
         <Form.Item name="note" label="说明">
           <Input maxLength={200} placeholder="例如：孩子上大学了，不再需要儿童课程" />

@@ -10,6 +10,7 @@ import type { ColumnsType } from 'antd/es/table';
 import dayjs, { type Dayjs } from 'dayjs';
 import * as identity from '../../../../contracts/identity';
 import { opsListClasses } from '../../../../contracts/classes';
+import { opsCampaignDetail, opsListCampaigns } from '../../../../contracts/preorder';
 import {
   BANNER_AUDIENCE_LABELS,
   BANNER_AUDIENCES,
@@ -191,8 +192,8 @@ function RecipeModal({ recipe, open, onClose, onSaved }: { recipe: OpsRecipe | n
           <Input maxLength={32} />
         </Form.Item>
         <Space size="large" wrap>
-          <Form.Item name="kitItemRef" label="料理包（预订商品编号，可选）" extra="填了才显示「买料理包」按钮">
-            <Input maxLength={64} style={{ width: 240 }} data-testid="recipe-form-kit" />
+          <Form.Item name="kitItemRef" label="料理包（预订商品，可选）" extra="选了才显示「买料理包」按钮，打开预订页并放入该商品">
+            <KitItemSelect />
           </Form.Item>
           <Form.Item name="kitLabel" label="按钮文字">
             <Input maxLength={32} placeholder="买料理包" style={{ width: 200 }} />
@@ -550,6 +551,37 @@ export default function RecipesSection() {
         { key: 'home', label: '首页内容', children: <BannersTab /> },
         { key: 'rules', label: '推荐规则', children: <RulesTab /> },
       ]}
+    />
+  );
+}
+
+/** The 料理包 is a pre-order item, chosen by name from the campaigns (the recipe keeps its id as text). */
+function KitItemSelect({ value, onChange }: { value?: string; onChange?: (v: string) => void }) {
+  const { api } = useAuth();
+  const [options, setOptions] = useState<Array<{ value: string; label: string }>>([]);
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      const campaigns = (await api.call(opsListCampaigns)).items;
+      const details = await Promise.all(campaigns.map((c) => api.call(opsCampaignDetail, { params: { campaignId: c.id } })));
+      if (live) setOptions(details.flatMap((d) => d.items.map((i) => ({ value: String(i.id), label: `${d.campaign.name} · ${i.name}` }))));
+    })().catch(() => undefined); // without the list the field still shows the stored id
+    return () => {
+      live = false;
+    };
+  }, [api]);
+  const known = !value || options.some((o) => o.value === value);
+  return (
+    <Select
+      showSearch
+      allowClear
+      optionFilterProp="label"
+      style={{ width: 320 }}
+      placeholder="选择预订商品"
+      value={value || undefined}
+      onChange={(v) => onChange?.(typeof v === 'string' ? v : '')}
+      options={known ? options : [...options, { value: value!, label: `商品 #${value}` }]}
+      data-testid="recipe-form-kit"
     />
   );
 }

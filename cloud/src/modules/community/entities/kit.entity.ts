@@ -31,6 +31,10 @@ export class Kit {
   @Column({ name: 'follow_up', type: 'varchar', length: 100 })
   followUp!: string;
 
+  /** The journey (journeys module) attendees of an adopted class are enrolled in at check-in. */
+  @Column({ name: 'follow_up_journey_id', type: 'integer', nullable: true })
+  followUpJourneyId!: number | null;
+
   @Column({ name: 'duration_minutes', type: 'integer' })
   durationMinutes!: number;
 

@@ -1,0 +1,475 @@
+/**
+ * Every dashboard figure as set-based SQL over insight's own read models (insight_member,
+ * insight_purchase, insight_activity, insight_contact), the same statements on SQLite and
+ * MariaDB: the database counts and sums, only a handful of rows per figure come back. The
+ * definitions are docs/metrics.md; the known-answer test checks each one against values computed
+ * member by member in its own code. Only the day number of an instant differs per dialect.
+ */
+import type { EntityManager } from 'typeorm';
+import {
+  CREATE_KINDS,
+  DAY_MS,
+  type DayPoint,
+  type DrillFigure,
+  type Figures,
+  type FlowFigures,
+  INTERACTION_KINDS,
+  type InsightSettings,
+  PARTICIPATION_KINDS,
+  type Period,
+  previousPeriod,
+  type QualityFigures,
+  type Ring,
+  type RingFigures,
+  type ScaleFigures,
+  shanghaiDay,
+  type ValueFigures,
+} from './figures';
+import { type CellStats, type RoiResult, roiFromCells, RECENT_DAYS, FREQUENT_VISITS, SPEND_BANDS, WINDOW_DAYS } from './roi';
+
+export interface AggregateScope {
+  key: string;
+  storeId?: number;
+  ownerId?: number;
+}
+
+const ratio = (num: number, den: number): number | null => (den > 0 ? num / den : null);
+const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+const RING_OF: Ring[] = ['radiate', 'interact', 'create'];
+
+interface Recency {
+  active: number;
+  wau: number;
+  mau: number;
+  silent: Record<30 | 60 | 90, number>;
+  sleepers: number;
+  woken: number;
+}
+
+export class FigureQueries {
+  private readonly mysql: boolean;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly scope: AggregateScope,
+    private readonly targetHouseholds: number | null,
+  ) {
+    this.mysql = em.connection.driver.options.type === 'mysql';
+  }
+
+  private async q<T = Record<string, unknown>>(sql: string, params: Record<string, unknown> = {}): Promise<T[]> {
+    const all = { sid: this.scope.storeId ?? null, oid: this.scope.ownerId ?? null, ...params };
+    const [text, values] = this.em.connection.driver.escapeQueryWithParameters(sql, all, {});
+    const t = Date.now();
+    const out = (await this.em.query(text, values)) as T[];
+    if (process.env.INSIGHT_SLOW_MS && Date.now() - t > Number(process.env.INSIGHT_SLOW_MS)) console.error(`[insight-slow] ${Date.now() - t} ms ${this.scope.key}: ${sql.replace(/\s+/g, ' ').slice(0, 160)}`);
+    return out;
+  }
+
+  private async one(sql: string, params: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+    return (await this.q(sql, params))[0] ?? {};
+  }
+
+  /** Members of the scope (alias m). */
+  private get memberWhere(): string {
+    if (this.scope.storeId) return 'm.store_id = :sid';
+    if (this.scope.ownerId) return 'm.owner_staff_id = :oid';
+    return '1 = 1';
+  }
+
+  /** Restrict a member-keyed table (alias `a`) to the scope's members; the chain reads every row. */
+  private join(alias: string): string {
+    if (this.scope.storeId) return `JOIN insight_member sm ON sm.member_id = ${alias}.member_id AND sm.store_id = :sid`;
+    if (this.scope.ownerId) return `JOIN insight_member sm ON sm.member_id = ${alias}.member_id AND sm.owner_staff_id = :oid`;
+    return '';
+  }
+
+  /** Whole days from `:dayFrom` to a time column (the period's day index). */
+  private day(col: string): string {
+    return this.mysql ? `(TIMESTAMPDIFF(SECOND, :dayFrom, ${col}) DIV 86400)` : `((CAST(strftime('%s', ${col}) AS INTEGER) - :dayFromSec) / 86400)`;
+  }
+
+  private dayParams(p: Period) {
+    return { dayFrom: p.from, dayFromSec: Math.floor(p.from.getTime() / 1000) };
+  }
+
+  /** Distinct members with an activity or a purchase in [a, b). */
+  private activeSql(a: string, b: string): string {
+    return `SELECT x.member_id FROM insight_activity x ${this.join('x')} WHERE x.at >= ${a} AND x.at < ${b}
+      UNION SELECT y.member_id FROM insight_purchase y ${this.join('y')} WHERE y.occurred_at >= ${a} AND y.occurred_at < ${b}`;
+  }
+
+  /** Members registered ≥ `days` before `at` with no activity and no purchase in the `days` before it. */
+  private silentSql(extra = ''): string {
+    return `SELECT m.member_id FROM insight_member m WHERE ${this.memberWhere} AND m.registered_at < :sf
+      AND NOT EXISTS (SELECT 1 FROM insight_activity a WHERE a.member_id = m.member_id AND a.at >= :sf AND a.at < :st)
+      AND NOT EXISTS (SELECT 1 FROM insight_purchase b WHERE b.member_id = m.member_id AND b.occurred_at >= :sf AND b.occurred_at < :st) ${extra}`;
+  }
+
+  private silentParams(at: Date, days: number) {
+    return { sf: new Date(at.getTime() - days * DAY_MS), st: at };
+  }
+
+  /**
+   * One pass over the members and their activities + receipts from 90 days (or 30 days before the
+   * period) up to its end: per member the last moment and whether they stirred in the period or
+   * in the 30 days before it — active, WAU, MAU, silent 30/60/90 and the wake-up rate at once.
+   */
+  private async recency(p: Period): Promise<Recency> {
+    const to = p.to.getTime();
+    const pre = p.from.getTime() - 30 * DAY_MS;
+    const params = {
+      from: p.from,
+      to: p.to,
+      pre: new Date(pre),
+      lf: new Date(Math.min(to - 90 * DAY_MS, pre)),
+      w7: new Date(to - 7 * DAY_MS),
+      w30: new Date(to - 30 * DAY_MS),
+      w60: new Date(to - 60 * DAY_MS),
+      w90: new Date(to - 90 * DAY_MS),
+    };
+    // who stirred, and when last (the chain also counts receipts of members not in the roster yet)
+    const r = await this.one(
+      `SELECT
+         SUM(l.inp) AS active,
+         SUM(CASE WHEN l.last >= :w7 THEN 1 ELSE 0 END) AS wau,
+         SUM(CASE WHEN l.last >= :w30 THEN 1 ELSE 0 END) AS mau,
+         SUM(CASE WHEN m.registered_at < :w30 AND l.last >= :w30 THEN 1 ELSE 0 END) AS k30,
+         SUM(CASE WHEN m.registered_at < :w60 AND l.last >= :w60 THEN 1 ELSE 0 END) AS k60,
+         SUM(CASE WHEN m.registered_at < :w90 AND l.last >= :w90 THEN 1 ELSE 0 END) AS k90,
+         SUM(CASE WHEN m.registered_at < :pre AND l.inpre = 1 THEN 1 ELSE 0 END) AS kpre,
+         SUM(CASE WHEN m.registered_at < :pre AND l.inpre = 0 AND l.inp = 1 THEN 1 ELSE 0 END) AS woken
+       FROM (
+         SELECT u.member_id, MAX(u.t) AS last, MAX(CASE WHEN u.t >= :from THEN 1 ELSE 0 END) AS inp, MAX(CASE WHEN u.t >= :pre AND u.t < :from THEN 1 ELSE 0 END) AS inpre
+         FROM (SELECT x.member_id, x.at AS t FROM insight_activity x ${this.join('x')} WHERE x.at >= :lf AND x.at < :to
+               UNION ALL SELECT y.member_id, y.occurred_at AS t FROM insight_purchase y ${this.join('y')} WHERE y.occurred_at >= :lf AND y.occurred_at < :to) u
+         GROUP BY u.member_id
+       ) l LEFT JOIN insight_member m ON m.member_id = l.member_id`,
+      params,
+    );
+    // members who joined before each window's start
+    const c = await this.one(
+      `SELECT SUM(CASE WHEN m.registered_at < :w30 THEN 1 ELSE 0 END) AS c30, SUM(CASE WHEN m.registered_at < :w60 THEN 1 ELSE 0 END) AS c60,
+         SUM(CASE WHEN m.registered_at < :w90 THEN 1 ELSE 0 END) AS c90, SUM(CASE WHEN m.registered_at < :pre THEN 1 ELSE 0 END) AS cpre
+       FROM insight_member m WHERE ${this.memberWhere}`,
+      params,
+    );
+    return {
+      active: n(r.active),
+      wau: n(r.wau),
+      mau: n(r.mau),
+      silent: { 30: n(c.c30) - n(r.k30), 60: n(c.c60) - n(r.k60), 90: n(c.c90) - n(r.k90) },
+      sleepers: n(c.cpre) - n(r.kpre),
+      woken: n(r.woken),
+    };
+  }
+
+  async scale(p: Period): Promise<ScaleFigures> {
+    const r = await this.one(
+      `SELECT COUNT(*) AS c, SUM(CASE WHEN m.registered_at < :from THEN 1 ELSE 0 END) AS b, COUNT(DISTINCT m.household_id) AS h
+       FROM insight_member m WHERE ${this.memberWhere} AND m.registered_at < :to`,
+      { from: p.from, to: p.to },
+    );
+    const members = n(r.c);
+    const before = n(r.b);
+    const households = n(r.h);
+    return {
+      members,
+      households,
+      newMembers: members - before,
+      growthRate: ratio(members - before, before),
+      penetration: this.targetHouseholds ? households / this.targetHouseholds : null,
+    };
+  }
+
+  async quality(p: Period, members: number, rec: Recency): Promise<QualityFigures> {
+    const days = Math.max(1, Math.round((p.to.getTime() - p.from.getTime()) / DAY_MS));
+    const pairs = await this.one(
+      `SELECT COUNT(*) AS c FROM (
+         SELECT x.member_id, ${this.day('x.at')} AS d FROM insight_activity x ${this.join('x')} WHERE x.at >= :from AND x.at < :to
+         UNION SELECT y.member_id, ${this.day('y.occurred_at')} AS d FROM insight_purchase y ${this.join('y')} WHERE y.occurred_at >= :from AND y.occurred_at < :to) t`,
+      { from: p.from, to: p.to, ...this.dayParams(p) },
+    );
+    const act = await this.one(
+      `SELECT SUM(CASE WHEN a.kind IN (:...ik) THEN 1 ELSE 0 END) AS i, COUNT(DISTINCT CASE WHEN a.kind IN (:...pk) THEN a.member_id END) AS pc
+       FROM insight_activity a ${this.join('a')} WHERE a.at >= :from AND a.at < :to`,
+      { from: p.from, to: p.to, ik: [...INTERACTION_KINDS], pk: [...PARTICIPATION_KINDS] },
+    );
+    const active = rec.active;
+    const interactions = n(act.i);
+    const participants = n(act.pc);
+    return {
+      activeMembers: active,
+      dau: n(pairs.c) / days,
+      wau: rec.wau,
+      mau: rec.mau,
+      interactions,
+      interactionRate: ratio(interactions, active),
+      participants,
+      participationRate: ratio(participants, members),
+    };
+  }
+
+  async value(p: Period, members: number, settings: InsightSettings): Promise<ValueFigures> {
+    const paths = settings.highMarginCategories.map((c) => `$."${c.replace(/["\\]/g, (ch) => `\\${ch}`)}"`);
+    const highSql = paths.length ? paths.map((_, i) => `COALESCE(JSON_EXTRACT(p.categories, :hp${i}) + 0, 0)`).join(' + ') : '0';
+    const r = await this.one(
+      `SELECT COALESCE(SUM(p.total_fen), 0) AS net, SUM(CASE WHEN p.total_fen > 0 THEN 1 ELSE 0 END) AS sales,
+         COUNT(DISTINCT CASE WHEN p.total_fen > 0 THEN p.member_id END) AS buyers,
+         SUM(CASE WHEN p.total_fen > 0 THEN p.lines_fen ELSE 0 END) AS gross,
+         SUM(CASE WHEN p.total_fen > 0 THEN ${highSql} ELSE 0 END) AS high
+       FROM insight_purchase p ${this.join('p')} WHERE p.occurred_at >= :from AND p.occurred_at < :to`,
+      { from: p.from, to: p.to, ...Object.fromEntries(paths.map((x, i) => [`hp${i}`, x])) },
+    );
+    const rep = await this.one(
+      `SELECT COUNT(*) AS c FROM (SELECT p.member_id FROM insight_purchase p ${this.join('p')}
+         WHERE p.total_fen > 0 AND p.occurred_at >= :from AND p.occurred_at < :to GROUP BY p.member_id HAVING COUNT(*) >= 2) t`,
+      { from: p.from, to: p.to },
+    );
+    const year = await this.one(`SELECT COALESCE(SUM(p.total_fen), 0) AS s FROM insight_purchase p ${this.join('p')} WHERE p.occurred_at >= :yf AND p.occurred_at < :to`, {
+      yf: new Date(p.to.getTime() - 365 * DAY_MS),
+      to: p.to,
+    });
+    // CAC: cost of the period's new contacts per channel (as ops priced them) / those contacts
+    const channels = await this.q<{ k: string; c: unknown }>(
+      `SELECT c.channel_kind AS k, COUNT(*) AS c FROM insight_contact c ${this.join('c')}
+       WHERE c.kind = 'added' AND c.at >= :from AND c.at < :to AND c.channel_kind IS NOT NULL GROUP BY c.channel_kind`,
+      { from: p.from, to: p.to },
+    );
+    let cost = 0;
+    let priced = 0;
+    for (const ch of channels) {
+      const unit = settings.acquisitionCostFen[ch.k];
+      if (unit === undefined) continue;
+      cost += unit * n(ch.c);
+      priced += n(ch.c);
+    }
+    // share of wallet: households' recorded spend / their estimated food spend over the period
+    const hhSpend = await this.one(
+      `SELECT COALESCE(SUM(p.total_fen), 0) AS s FROM insight_purchase p
+       JOIN insight_member m ON m.member_id = p.member_id AND m.household_id IS NOT NULL AND m.registered_at < :to AND ${this.memberWhere}
+       WHERE p.occurred_at >= :from AND p.occurred_at < :to`,
+      { from: p.from, to: p.to },
+    );
+    const kinds = await this.q<{ k: string; c: unknown }>(
+      `SELECT COALESCE(m.household_kind, 'adults') AS k, COUNT(DISTINCT m.household_id) AS c FROM insight_member m
+       WHERE ${this.memberWhere} AND m.registered_at < :to AND m.household_id IS NOT NULL GROUP BY COALESCE(m.household_kind, 'adults')`,
+      { to: p.to },
+    );
+    const months = (p.to.getTime() - p.from.getTime()) / (30 * DAY_MS);
+    let estimate = 0;
+    for (const k of kinds) estimate += (settings.householdFoodSpendFen[k.k as keyof InsightSettings['householdFoodSpendFen']] ?? 0) * months * n(k.c);
+    const net = n(r.net);
+    const sales = n(r.sales);
+    const buyers = n(r.buyers);
+    const ltv12 = members ? Math.round(n(year.s) / members) : null;
+    const cac = priced ? Math.round(cost / priced) : null;
+    return {
+      netSpendFen: net,
+      purchases: sales,
+      buyers,
+      repeatRate: ratio(n(rep.c), buyers),
+      avgBasketFen: sales ? Math.round(net / sales) : null,
+      frequency: ratio(sales, buyers),
+      ltv12Fen: ltv12,
+      cacFen: cac,
+      ltvCac: ltv12 !== null && cac ? ltv12 / cac : null,
+      shareOfWallet: ratio(n(hhSpend.s), estimate),
+      highMarginShare: ratio(n(r.high), n(r.gross)),
+    };
+  }
+
+  async flow(p: Period, before: number, newMembers: number, rec: Recency): Promise<FlowFigures> {
+    const c = await this.one(
+      `SELECT SUM(CASE WHEN c.kind = 'added' THEN 1 ELSE 0 END) AS added, SUM(CASE WHEN c.kind = 'lost' THEN 1 ELSE 0 END) AS lost,
+         SUM(CASE WHEN c.kind = 'added' AND c.referral <> 0 THEN 1 ELSE 0 END) AS ref
+       FROM insight_contact c ${this.join('c')} WHERE c.at >= :from AND c.at < :to`,
+      { from: p.from, to: p.to },
+    );
+    const conv = await this.one(
+      `SELECT COUNT(*) AS c FROM insight_member m WHERE ${this.memberWhere} AND m.registered_at >= :from AND m.registered_at < :to
+       AND EXISTS (SELECT 1 FROM insight_purchase b WHERE b.member_id = m.member_id AND b.total_fen > 0 AND b.occurred_at < :to)`,
+      { from: p.from, to: p.to },
+    );
+    return {
+      contactsAdded: n(c.added),
+      contactsLost: n(c.lost),
+      newMembers,
+      firstPurchaseConversion: ratio(n(conv.c), newMembers),
+      silent30: rec.silent[30],
+      silent60: rec.silent[60],
+      silent90: rec.silent[90],
+      wakeUpRate: ratio(rec.woken, rec.sleepers),
+      kFactor: ratio(n(c.ref), before),
+    };
+  }
+
+  /** Each member at the period's end with their ring: 0 辐射层, 1 互动层, 2 共创层. */
+  private ringSql(suffix: string): string {
+    return `SELECT m.member_id, COALESCE(MAX(CASE WHEN a.kind IN (:...ck) THEN 2 WHEN a.kind <> 'visit' THEN 1 ELSE 0 END), 0) AS r
+      FROM insight_member m LEFT JOIN insight_activity a ON a.member_id = m.member_id AND a.at >= :rf${suffix} AND a.at < :rt${suffix}
+      WHERE ${this.memberWhere} AND m.registered_at < :rt${suffix} GROUP BY m.member_id`;
+  }
+
+  async rings(p: Period): Promise<RingFigures> {
+    const prev = previousPeriod(p);
+    const rows = await this.q<{ r: unknown; b: unknown; c: unknown }>(
+      `SELECT cur.r AS r, prv.r AS b, COUNT(*) AS c FROM (${this.ringSql('1')}) cur LEFT JOIN (${this.ringSql('0')}) prv ON prv.member_id = cur.member_id GROUP BY cur.r, prv.r`,
+      { ck: [...CREATE_KINDS], rf1: p.from, rt1: p.to, rf0: prev.from, rt0: prev.to },
+    );
+    const zero = (): Record<Ring, number> => ({ radiate: 0, interact: 0, create: 0 });
+    const counts = zero();
+    const moves = { radiate: zero(), interact: zero(), create: zero() };
+    for (const row of rows) {
+      const now = RING_OF[n(row.r)];
+      counts[now] += n(row.c);
+      if (row.b !== null && row.b !== undefined) moves[RING_OF[n(row.b)]][now] += n(row.c);
+    }
+    return { counts, moves };
+  }
+
+  async figures(p: Period, settings: InsightSettings): Promise<Figures> {
+    const s = await this.scale(p);
+    const before = s.members - s.newMembers;
+    const rec = await this.recency(p);
+    return {
+      scale: s,
+      quality: await this.quality(p, s.members, rec),
+      value: await this.value(p, s.members, settings),
+      flow: await this.flow(p, before, s.newMembers, rec),
+      rings: await this.rings(p),
+    };
+  }
+
+  /** One point per Shanghai day of the period: distinct active members, new members, net spend. */
+  async series(p: Period): Promise<DayPoint[]> {
+    const days = Math.max(1, Math.round((p.to.getTime() - p.from.getTime()) / DAY_MS));
+    const pts = Array.from({ length: days }, (_, i) => ({ day: shanghaiDay(new Date(p.from.getTime() + i * DAY_MS)), active: 0, newMembers: 0, spendFen: 0 }));
+    const params = { from: p.from, to: p.to, ...this.dayParams(p) };
+    const at = (d: unknown) => pts[n(d)];
+    for (const r of await this.q<{ d: unknown; c: unknown }>(
+      `SELECT t.d AS d, COUNT(*) AS c FROM (
+         SELECT x.member_id, ${this.day('x.at')} AS d FROM insight_activity x ${this.join('x')} WHERE x.at >= :from AND x.at < :to
+         UNION SELECT y.member_id, ${this.day('y.occurred_at')} AS d FROM insight_purchase y ${this.join('y')} WHERE y.occurred_at >= :from AND y.occurred_at < :to) t GROUP BY t.d`,
+      params,
+    )) {
+      const s = at(r.d);
+      if (s) s.active = n(r.c);
+    }
+    for (const r of await this.q<{ d: unknown; s: unknown }>(
+      `SELECT ${this.day('p.occurred_at')} AS d, SUM(p.total_fen) AS s FROM insight_purchase p ${this.join('p')} WHERE p.occurred_at >= :from AND p.occurred_at < :to GROUP BY ${this.day('p.occurred_at')}`,
+      params,
+    )) {
+      const s = at(r.d);
+      if (s) s.spendFen = n(r.s);
+    }
+    for (const r of await this.q<{ d: unknown; c: unknown }>(
+      `SELECT ${this.day('m.registered_at')} AS d, COUNT(*) AS c FROM insight_member m WHERE ${this.memberWhere} AND m.registered_at >= :from AND m.registered_at < :to GROUP BY ${this.day('m.registered_at')}`,
+      params,
+    )) {
+      const s = at(r.d);
+      if (s) s.newMembers = n(r.c);
+    }
+    return pts;
+  }
+
+  /**
+   * The ROI board's matched cells: per (home store, household kind, RFM tier, spend band) and
+   * treated/control, the group size and the sums (and sums of squares) of the before/after
+   * figures — the database does the per-member work, the estimate is roiFromCells.
+   */
+  async roi(p: Period, kinds: string[]): Promise<RoiResult> {
+    const anchor = p.from.getTime();
+    const params = {
+      anchor: p.from,
+      before: new Date(anchor - WINDOW_DAYS * DAY_MS),
+      after: new Date(anchor + WINDOW_DAYS * DAY_MS),
+      recent: new Date(anchor - RECENT_DAYS * DAY_MS),
+      from: p.from,
+      to: p.to,
+      kinds,
+      b1: SPEND_BANDS[1],
+      b2: SPEND_BANDS[2],
+      freq: FREQUENT_VISITS,
+    };
+    const rows = await this.q<Record<string, unknown>>(
+      `SELECT u.st AS st, u.hk AS hk, u.tier AS tier, u.band AS band, u.treated AS treated, COUNT(*) AS n,
+         SUM(u.va - u.vb) AS dv, SUM((u.va - u.vb) * 1.0 * (u.va - u.vb)) AS dv2, SUM(u.vb) AS vb, SUM(u.va) AS va,
+         SUM(u.sa - u.sb) AS ds, SUM((u.sa - u.sb) * 1.0 * (u.sa - u.sb)) AS ds2, SUM(u.sb) AS sb, SUM(u.sa) AS sa
+       FROM (
+         SELECT COALESCE(m.store_id, 0) AS st, COALESCE(m.household_kind, 'none') AS hk,
+           COALESCE(x.vb, 0) AS vb, COALESCE(x.va, 0) AS va, COALESCE(x.sb, 0) AS sb, COALESCE(x.sa, 0) AS sa,
+           CASE WHEN COALESCE(x.vb, 0) = 0 THEN 0 WHEN x.lastb < :recent THEN 1 WHEN x.vb < :freq THEN 2 ELSE 3 END AS tier,
+           CASE WHEN COALESCE(x.sb, 0) <= 0 THEN 0 WHEN x.sb < :b1 THEN 1 WHEN x.sb < :b2 THEN 2 ELSE 3 END AS band,
+           COALESCE(y.treated, 0) AS treated, COALESCE(y.touched, 0) AS touched
+         FROM insight_member m
+         LEFT JOIN (
+           SELECT p.member_id,
+             SUM(CASE WHEN p.occurred_at < :anchor AND p.total_fen > 0 THEN 1 ELSE 0 END) AS vb,
+             SUM(CASE WHEN p.occurred_at >= :anchor AND p.total_fen > 0 THEN 1 ELSE 0 END) AS va,
+             SUM(CASE WHEN p.occurred_at < :anchor THEN p.total_fen ELSE 0 END) AS sb,
+             SUM(CASE WHEN p.occurred_at >= :anchor THEN p.total_fen ELSE 0 END) AS sa,
+             MAX(CASE WHEN p.occurred_at < :anchor AND p.total_fen > 0 THEN p.occurred_at END) AS lastb
+           FROM insight_purchase p ${this.join('p')} WHERE p.occurred_at >= :before AND p.occurred_at < :after GROUP BY p.member_id
+         ) x ON x.member_id = m.member_id
+         LEFT JOIN (
+           SELECT a.member_id, MAX(CASE WHEN a.at >= :from AND a.at < :to THEN 1 ELSE 0 END) AS treated,
+             MAX(CASE WHEN a.at >= :before AND a.at < :after THEN 1 ELSE 0 END) AS touched
+           FROM insight_activity a ${this.join('a')} WHERE a.kind IN (:...kinds) AND ((a.at >= :before AND a.at < :after) OR (a.at >= :from AND a.at < :to)) GROUP BY a.member_id
+         ) y ON y.member_id = m.member_id
+         WHERE ${this.memberWhere} AND m.registered_at < :before
+       ) u WHERE u.treated = 1 OR u.touched = 0
+       GROUP BY u.st, u.hk, u.tier, u.band, u.treated`,
+      params,
+    );
+    const cells = new Map<string, { t?: CellStats; c?: CellStats }>();
+    for (const r of rows) {
+      const key = `${n(r.st)}|${String(r.hk)}|${n(r.tier)}|${n(r.band)}`;
+      const stats: CellStats = { n: n(r.n), dv: n(r.dv), dv2: n(r.dv2), vb: n(r.vb), va: n(r.va), ds: n(r.ds), ds2: n(r.ds2), sb: n(r.sb), sa: n(r.sa) };
+      const g = cells.get(key) ?? {};
+      if (n(r.treated) === 1) g.t = stats;
+      else g.c = stats;
+      cells.set(key, g);
+    }
+    return roiFromCells([...cells.values()]);
+  }
+
+  /** The members behind a figure (drill-down → segment), ascending ids. */
+  async drill(p: Period, figure: DrillFigure): Promise<number[]> {
+    const base = { from: p.from, to: p.to };
+    let rows: Array<{ id: unknown }>;
+    switch (figure) {
+      case 'members':
+      case 'new_members':
+        rows = await this.q(`SELECT m.member_id AS id FROM insight_member m WHERE ${this.memberWhere} AND m.registered_at < :to ${figure === 'new_members' ? 'AND m.registered_at >= :from' : ''}`, base);
+        break;
+      case 'active':
+        rows = await this.q(`SELECT t.member_id AS id FROM (${this.activeSql(':from', ':to')}) t`, base);
+        break;
+      case 'participants':
+        rows = await this.q(`SELECT DISTINCT a.member_id AS id FROM insight_activity a ${this.join('a')} WHERE a.kind IN (:...pk) AND a.at >= :from AND a.at < :to`, {
+          ...base,
+          pk: [...PARTICIPATION_KINDS],
+        });
+        break;
+      case 'buyers':
+      case 'repeaters':
+        rows = await this.q(
+          `SELECT p.member_id AS id FROM insight_purchase p ${this.join('p')} WHERE p.total_fen > 0 AND p.occurred_at >= :from AND p.occurred_at < :to
+           GROUP BY p.member_id ${figure === 'repeaters' ? 'HAVING COUNT(*) >= 2' : ''}`,
+          base,
+        );
+        break;
+      case 'silent30':
+      case 'silent60':
+      case 'silent90':
+        rows = await this.q(`SELECT t.member_id AS id FROM (${this.silentSql()}) t`, this.silentParams(p.to, Number(figure.slice(6))));
+        break;
+      default: {
+        const ring = RING_OF.indexOf(figure.slice(5) as Ring);
+        rows = await this.q(`SELECT t.member_id AS id FROM (${this.ringSql('1')}) t WHERE t.r = :ring`, { ck: [...CREATE_KINDS], rf1: p.from, rt1: p.to, ring });
+      }
+    }
+    return rows.map((r) => n(r.id)).sort((a, b) => a - b);
+  }
+}
