@@ -19,6 +19,7 @@ import { miniprogramStateFor, sendSubscribeOnce, subscribeThing } from '../../pl
 import { WECHAT_CLIENT, type WechatClient } from '../../platform/types';
 import { MemberService } from '../identity/member.service';
 import { FeedbackNotice, FeedbackSubscription, type FeedbackNoticeKind } from './feedback.entity';
+import { formatDateTime } from '../../../../contracts/calendar';
 
 const Settings = z.object({
   /** Template ids from the mini-program console (the defaults work with the simulator). */
@@ -27,10 +28,8 @@ const Settings = z.object({
 });
 /** Accepts banked per template (WeChat keeps counting; a cap keeps a stuck client from inflating it). */
 const MAX_CREDITS = 50;
-const OFFSET = 8 * 3600_000;
-
 /** 'YYYY-MM-DD HH:mm' in Beijing time (the template's time field). */
-export const beijingDateTime = (at: Date) => new Date(at.getTime() + OFFSET).toISOString().slice(0, 16).replace('T', ' ');
+export const beijingDateTime = (at: Date) => formatDateTime(at);
 
 export interface NoticeInput {
   memberId: number;

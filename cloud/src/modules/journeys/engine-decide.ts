@@ -5,7 +5,7 @@
  * draft and hands the typed plan to the writer (engine-writer.ts). Unit-tested without a database.
  */
 import type { JourneyAction, JourneyStep } from '../../../../contracts/journeys';
-import { quietUntil, shanghaiMonth } from '../wecom/shanghai-time';
+import { monthOf as shanghaiMonth, quietUntil } from '../../../../contracts/calendar';
 import type { Journey } from './entities/journey.entity';
 import type { CouponRow, StepLogRow, TaskRow } from './engine-writer';
 

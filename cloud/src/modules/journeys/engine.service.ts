@@ -27,7 +27,7 @@ import { TagSyncService } from '../tags/tag-sync.service';
 import { WecomDirectory } from '../wecom/directory.service';
 import { enqueueOutboundMany } from '../wecom/outbound';
 import { OutboundKick } from '../wecom/outbound-kick';
-import { shanghaiMonth, shanghaiWeekStart } from '../wecom/shanghai-time';
+import { monthOf as shanghaiMonth, weekStart as shanghaiWeekStart } from '../../../../contracts/calendar';
 import { renderTemplate, toWxAttachments } from '../wecom/welcome.service';
 import { decideBatch, type ActivityFacts, type CustomerFacts, type DecideBatch, type BatchPlan, type DecideRun, type DueEnrolment, type MessageDraft, type Settings, type StaffFacts, type TagAct } from './engine-decide';
 import { COUPONS, STEP_LOG, TASKS, writeRows, type StepLogRow } from './engine-writer';
