@@ -14,7 +14,7 @@ import '../purchases/events';
 import '../wecom/events';
 import { ClassTitles } from '../classes/class-titles';
 import { JourneysPublic } from '../journeys/public';
-import { bulkInsert, type BulkValue } from '../wecom/bulk-insert';
+import { bulkInsert, type BulkValue } from '../../core/bulk-insert';
 import { WecomDirectory } from '../wecom/directory.service';
 import { CommunityGroup } from './entities/group.entity';
 import { Kit, KitAdoption } from './entities/kit.entity';

@@ -13,7 +13,7 @@ import '../contest/events';
 import '../preorder/events';
 import '../purchases/events';
 import '../wecom/events';
-import { bulkInsert, type BulkValue } from '../wecom/bulk-insert';
+import { bulkInsert, type BulkValue } from '../../core/bulk-insert';
 import { ArrivalService } from './arrival.service';
 import { ChurnService } from './churn.service';
 import { FeedbackService, PROMPT_DAYS } from './feedback.service';

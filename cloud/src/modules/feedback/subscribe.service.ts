@@ -17,7 +17,7 @@ import { Db, isUniqueViolation } from '../../core/db';
 import { Job, JobContext } from '../../core/jobs';
 import { miniprogramStateFor, sendSubscribeOnce, subscribeThing } from '../../platform/subscribe-send';
 import { WECHAT_CLIENT, type WechatClient } from '../../platform/types';
-import { MemberService } from '../identity/member.service';
+import { IdentityReads } from '../identity';
 import { FeedbackNotice, FeedbackSubscription, type FeedbackNoticeKind } from './feedback.entity';
 import { formatDateTime } from '../../../../contracts/calendar';
 
@@ -51,7 +51,7 @@ export class FeedbackSubscribe {
   wechat!: WechatClient;
 
   @Inject()
-  members!: MemberService;
+  identity!: IdentityReads;
 
   @Config('hub')
   env!: AppEnv;
@@ -165,14 +165,14 @@ export class FeedbackSubscribe {
       if (!claimed.affected) continue; // another sender has it
       const finish = (status: FeedbackNotice['status'], error: string | null) =>
         this.db.manager.update(FeedbackNotice, { id: n.id }, { status, error: error?.slice(0, 200) ?? null, sentAt: status === 'sent' ? new Date() : null });
-      const [member] = await this.members.findActiveWithRelations([n.memberId]);
-      if (!member?.openid) {
+      const openid = await this.identity.openid(n.memberId);
+      if (!openid) {
         await finish('skipped', 'member gone');
         other++;
         continue;
       }
       const outcome = await sendSubscribeOnce(this.wechat, {
-        touser: member.openid,
+        touser: openid,
         templateId: n.templateId,
         page: n.page,
         data: JSON.parse(n.data) as Record<string, { value: string }>,

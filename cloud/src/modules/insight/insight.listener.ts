@@ -12,7 +12,7 @@ import '../classes/events';
 import '../contest/events';
 import '../purchases/events';
 import '../wecom/events';
-import { bulkInsert, type BulkValue } from '../wecom/bulk-insert';
+import { bulkInsert, type BulkValue } from '../../core/bulk-insert';
 import { AbTestService } from './ab.service';
 import { InsightActivity, InsightContact, InsightMember, InsightPurchase, InsightSegmentMember, AbAssignment } from './insight.entity';
 

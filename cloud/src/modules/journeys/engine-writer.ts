@@ -4,7 +4,7 @@
  * column list. Multi-row INSERTs with plain `?` placeholders (bulkInsert) keep the engine's speed.
  */
 import type { EntityManager } from 'typeorm';
-import { bulkInsert, type BulkValue } from '../wecom/bulk-insert';
+import { bulkInsert, type BulkValue } from '../../core/bulk-insert';
 
 export interface StepLogRow {
   enrolmentId: number;

@@ -30,7 +30,7 @@ import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, iso } from '../../core/db';
 import { AppError } from '../../core/errors';
 import { EventBus } from '../../core/events/event-bus';
-import { bulkInsert, type BulkValue } from '../wecom/bulk-insert';
+import { bulkInsert, type BulkValue } from '../../core/bulk-insert';
 import { detectFormat, guessMapping, previewFile, readRows, type RowLine, rowToLine } from './import-format';
 import { IdentityReads } from '../identity';
 import { LedgerService } from './ledger.service';

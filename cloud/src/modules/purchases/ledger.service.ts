@@ -15,7 +15,7 @@ import { Db } from '../../core/db';
 import { EventBus } from '../../core/events/event-bus';
 import type { DomainEventMap } from '../../core/events/types';
 import { CouponRedemption } from '../journeys/coupons.public';
-import { bulkInsert, type BulkValue } from '../wecom/bulk-insert';
+import { bulkInsert, type BulkValue } from '../../core/bulk-insert';
 import './events';
 import { IdentityReads } from '../identity';
 import { Receipt } from './receipt.entity';

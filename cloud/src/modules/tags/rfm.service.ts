@@ -13,7 +13,7 @@ import { Db, dbDate, iso, isUniqueViolation } from '../../core/db';
 import { OnEvent } from '../../core/events/event-bus';
 import type { DeliveredEvent } from '../../core/events/types';
 import '../purchases/events';
-import { bulkInsert, type BulkValue } from '../wecom/bulk-insert';
+import { bulkInsert, type BulkValue } from '../../core/bulk-insert';
 import { WecomDirectory } from '../wecom/directory.service';
 import { dayKey } from '../../../../contracts/calendar';
 import { MemberRfm, RfmOrder, RfmSettings, RfmStoreCuts } from './rfm-order.entity';

@@ -7,7 +7,7 @@ import { createHash } from 'crypto';
 import { Config, Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { Db, isUniqueViolation } from '../../core/db';
 import type { PlatformConfig } from '../../platform/types';
-import { bulkInsert, type BulkValue } from './bulk-insert';
+import { bulkInsert, type BulkValue } from '../../core/bulk-insert';
 import { CallbackInbox } from './callback-inbox.entity';
 import { checkFreshness, DEDUPE_FIELDS, openCallback, openEnvelope, type CallbackSecrets } from './callback-crypto';
 import { InboxWorker } from './inbox.worker';

@@ -18,7 +18,7 @@
 import { EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../../core/db';
 import { PlatformError, PlatformUnavailableError } from '../../platform/types';
-import { bulkInsert, type BulkValue } from './bulk-insert';
+import { bulkInsert, type BulkValue } from '../../core/bulk-insert';
 import { WecomOutbound } from './outbound.entity';
 
 export interface OutboundSender<P = unknown> {

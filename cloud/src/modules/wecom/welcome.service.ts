@@ -15,7 +15,7 @@ import { WecomChannel, channelWelcome } from './channel.entity';
 import { ChannelService } from './channel.service';
 import { WecomDirectory } from './directory.service';
 import { WelcomeLog, type WelcomeStatus } from './welcome-log.entity';
-import { bulkInsert, type BulkValue } from './bulk-insert';
+import { bulkInsert, type BulkValue } from '../../core/bulk-insert';
 
 /** Used when the State names no channel (or there is none). */
 export const DEFAULT_WELCOME: WelcomeContent = {
