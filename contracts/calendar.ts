@@ -20,7 +20,14 @@ const wall = (at: When) => new Date(ms(at) + SHANGHAI_OFFSET_MS);
 /** Calendar parts of an instant in Shanghai (month 1–12, weekday 0 = Sunday). */
 export function shanghaiParts(at: When): { year: number; month: number; day: number; hour: number; minute: number; weekday: number } {
   const w = wall(at);
-  return { year: w.getUTCFullYear(), month: w.getUTCMonth() + 1, day: w.getUTCDate(), hour: w.getUTCHours(), minute: w.getUTCMinutes(), weekday: w.getUTCDay() };
+  return {
+    year: w.getUTCFullYear(),
+    month: w.getUTCMonth() + 1,
+    day: w.getUTCDate(),
+    hour: w.getUTCHours(),
+    minute: w.getUTCMinutes(),
+    weekday: w.getUTCDay(),
+  };
 }
 
 /** "2026-11-26": the Shanghai day key of an instant. */

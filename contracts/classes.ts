@@ -131,7 +131,13 @@ export const SessionDetail = SessionCard.extend({
   description: z.string(),
   /** Other upcoming sessions of the same series (for "换一场"). */
   otherSessions: z.array(
-    z.object({ id: z.number().int(), startsAt: IsoDateTime, adultSeatsLeft: z.number().int(), childSeatsLeft: z.number().int(), registrationOpen: z.boolean() }),
+    z.object({
+      id: z.number().int(),
+      startsAt: IsoDateTime,
+      adultSeatsLeft: z.number().int(),
+      childSeatsLeft: z.number().int(),
+      registrationOpen: z.boolean(),
+    }),
   ),
   /** Limits for the registration form. */
   rules: z.object({
@@ -272,7 +278,8 @@ export const cancelRegistration = defineRoute({
   method: 'POST',
   path: '/api/classes/registrations/:registrationId/cancel',
   auth: 'member',
-  summary: 'Cancel (confirmed: before the cancellation deadline, a paid seat is refunded in full; waitlisted or unpaid: any time before start). A freed seat goes to the first waiting household that fits.',
+  summary:
+    'Cancel (confirmed: before the cancellation deadline, a paid seat is refunded in full; waitlisted or unpaid: any time before start). A freed seat goes to the first waiting household that fits.',
   params: z.object({ registrationId: Id }),
   response: MyRegistration,
 });
@@ -280,7 +287,14 @@ export const cancelRegistration = defineRoute({
 export const ClassPayParams = z.object({
   tradeNo: z.string(),
   /** Pass to wx.requestPayment as is. */
-  requestPayment: z.object({ appId: z.string(), timeStamp: z.string(), nonceStr: z.string(), package: z.string(), signType: z.literal('RSA'), paySign: z.string() }),
+  requestPayment: z.object({
+    appId: z.string(),
+    timeStamp: z.string(),
+    nonceStr: z.string(),
+    package: z.string(),
+    signType: z.literal('RSA'),
+    paySign: z.string(),
+  }),
   /** Dev only (H5 has no wx.requestPayment): POST { prepay_id } here to pay through the simulator. */
   simulatorCashierUrl: z.string().nullable(),
 });
@@ -289,7 +303,8 @@ export const payRegistration = defineRoute({
   method: 'POST',
   path: '/api/classes/registrations/:registrationId/pay',
   auth: 'member',
-  summary: 'WeChat Pay JSAPI prepay for an `unpaid` registration of a paid class; the registration turns confirmed when the payment notification lands (409 CLASS_NOT_PAYABLE after the payment window).',
+  summary:
+    'WeChat Pay JSAPI prepay for an `unpaid` registration of a paid class; the registration turns confirmed when the payment notification lands (409 CLASS_NOT_PAYABLE after the payment window).',
   params: z.object({ registrationId: Id }),
   response: ClassPayParams,
 });
@@ -387,9 +402,19 @@ const ClassFields = z.object({
   /** Per person (adult or child); 0 = free; otherwise members pay by WeChat Pay when registering. */
   priceFen: z.number().int().min(0).max(10_000_00).default(0),
   /** Registration closes this many minutes before each session starts (0 = at start). */
-  registrationClosesMinutesBefore: z.number().int().min(0).max(60 * 24 * 30).default(60),
+  registrationClosesMinutesBefore: z
+    .number()
+    .int()
+    .min(0)
+    .max(60 * 24 * 30)
+    .default(60),
   /** Members can cancel until this many minutes before start. */
-  cancellationClosesMinutesBefore: z.number().int().min(0).max(60 * 24 * 30).default(24 * 60),
+  cancellationClosesMinutesBefore: z
+    .number()
+    .int()
+    .min(0)
+    .max(60 * 24 * 30)
+    .default(24 * 60),
   /** An uploaded image URL or app path. */
   coverUrl: z.string().trim().max(512).nullable().optional(),
   description: z.string().max(5000).default(''),
@@ -586,7 +611,11 @@ export const opsUpdateClass = defineRoute({
         .object({
           /** Local (Asia/Shanghai) start time HH:mm. */
           startTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式应为 HH:mm'),
-          durationMinutes: z.number().int().min(10).max(24 * 60),
+          durationMinutes: z
+            .number()
+            .int()
+            .min(10)
+            .max(24 * 60),
         })
         .optional(),
     }),

@@ -114,7 +114,15 @@ export const listQuickReplies = defineRoute({
   query: LibraryQuery,
   response: pageOf(QuickReplyView).extend({ groups: z.array(z.string()) }),
 });
-export const createQuickReply = defineRoute({ method: 'POST', path: '/api/admin/library/replies', auth: 'staff', roles: STORE_OPS, summary: 'Add a quick reply.', body: QuickReplyInput, response: QuickReplyView });
+export const createQuickReply = defineRoute({
+  method: 'POST',
+  path: '/api/admin/library/replies',
+  auth: 'staff',
+  roles: STORE_OPS,
+  summary: 'Add a quick reply.',
+  body: QuickReplyInput,
+  response: QuickReplyView,
+});
 export const updateQuickReply = defineRoute({
   method: 'PUT',
   path: '/api/admin/library/replies/:id',
@@ -144,7 +152,15 @@ export const listMaterials = defineRoute({
   query: LibraryQuery.extend({ kind: z.enum(MATERIAL_KINDS).optional() }),
   response: pageOf(MaterialView).extend({ groups: z.array(z.string()) }),
 });
-export const createMaterial = defineRoute({ method: 'POST', path: '/api/admin/library/materials', auth: 'staff', roles: STORE_OPS, summary: 'Add a material.', body: MaterialInput, response: MaterialView });
+export const createMaterial = defineRoute({
+  method: 'POST',
+  path: '/api/admin/library/materials',
+  auth: 'staff',
+  roles: STORE_OPS,
+  summary: 'Add a material.',
+  body: MaterialInput,
+  response: MaterialView,
+});
 export const updateMaterial = defineRoute({
   method: 'PUT',
   path: '/api/admin/library/materials/:id',
@@ -178,7 +194,8 @@ export const materialMedia = defineRoute({
   method: 'POST',
   path: '/api/sidebar/library/materials/:id/media',
   auth: 'staff',
-  summary: 'The WeCom temporary media_id of an image/file material, for sendChatMessage: uploaded to media/upload on first use and reused until 1 h before its 3-day expiry.',
+  summary:
+    'The WeCom temporary media_id of an image/file material, for sendChatMessage: uploaded to media/upload on first use and reused until 1 h before its 3-day expiry.',
   params: IdParams,
   response: z.object({ msgtype: z.enum(['image', 'file']), mediaId: z.string(), expiresAt: IsoDateTime }),
 });
@@ -198,7 +215,7 @@ export const sidebarContactTags = defineRoute({
   method: 'GET',
   path: '/api/sidebar/contacts/:externalUserId/corp-tags',
   auth: 'staff',
-  summary: 'Every corp tag the contact carries (ours and the corp\'s, refreshed from WeCom), plus our tags that could be added.',
+  summary: "Every corp tag the contact carries (ours and the corp's, refreshed from WeCom), plus our tags that could be added.",
   params: z.object({ externalUserId: ExternalUserId }),
   response: z.object({ tags: z.array(ContactCorpTag), addable: z.array(ContactCorpTag) }),
 });

@@ -305,7 +305,10 @@ export const KitInput = z.object({
   adultSeats: z.number().int().min(0).max(500).default(20),
   childSeats: z.number().int().min(0).max(500).default(0),
   /** Weather or season cues this kit fits (e.g. cold → 暖汤分享会). */
-  weatherTags: z.array(z.enum(['cold', 'hot', 'rain'])).max(3).default([]),
+  weatherTags: z
+    .array(z.enum(['cold', 'hot', 'rain']))
+    .max(3)
+    .default([]),
   publish: z.boolean().default(false),
 });
 
@@ -463,7 +466,13 @@ export const getCalendar = defineRoute({
   auth: 'staff',
   roles: STORE_OPS,
   summary: 'Festivals and theme days ahead with suggested kits, plus weather-based suggestions',
-  query: z.object({ from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(), days: z.coerce.number().int().min(1).max(400).default(90) }),
+  query: z.object({
+    from: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
+    days: z.coerce.number().int().min(1).max(400).default(90),
+  }),
   response: z.object({
     days: z.array(CalendarDay),
     weather: z.object({ available: z.boolean(), city: z.string(), days: z.array(z.object({ date: z.string(), minC: z.number(), maxC: z.number() })) }),
@@ -594,7 +603,16 @@ export const PanelReport = z.object({
   averageTaste: z.number().nullable(),
   averageValue: z.number().nullable(),
   wouldBuy: z.object({ yes: z.number().int(), maybe: z.number().int(), no: z.number().int() }),
-  comments: z.array(z.object({ nickname: z.string().nullable(), taste: z.number().int(), value: z.number().int(), wouldBuy: z.enum(['yes', 'maybe', 'no']), comment: z.string(), at: IsoDateTime })),
+  comments: z.array(
+    z.object({
+      nickname: z.string().nullable(),
+      taste: z.number().int(),
+      value: z.number().int(),
+      wouldBuy: z.enum(['yes', 'maybe', 'no']),
+      comment: z.string(),
+      at: IsoDateTime,
+    }),
+  ),
 });
 
 export const panelReport = defineRoute({

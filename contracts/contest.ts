@@ -296,7 +296,7 @@ export const updateMyEntry = defineRoute({
   method: 'PUT',
   path: '/api/entries/:entryId',
   auth: 'member',
-  summary: 'Edit one\'s own entry while it is pending (or rejected, which resubmits it) and submissions are open; re-checked.',
+  summary: "Edit one's own entry while it is pending (or rejected, which resubmits it) and submissions are open; re-checked.",
   params: entryParams,
   body: EntryInput,
   response: MyEntry,
@@ -306,7 +306,7 @@ export const myEntries = defineRoute({
   method: 'GET',
   path: '/api/me/contest-entries',
   auth: 'member',
-  summary: '「我的作品」: the member\'s entries (all contests or one), newest first, with status and rejection reasons.',
+  summary: "「我的作品」: the member's entries (all contests or one), newest first, with status and rejection reasons.",
   query: z.object({ contestId: z.coerce.number().int().positive().optional() }),
   response: z.object({ items: z.array(MyEntry) }),
 });
@@ -315,7 +315,7 @@ export const myVotes = defineRoute({
   method: 'GET',
   path: '/api/contests/:contestId/my-votes',
   auth: 'member',
-  summary: 'Today\'s (Asia/Shanghai day) vote allowance: used, remaining, and the entries already voted for today.',
+  summary: "Today's (Asia/Shanghai day) vote allowance: used, remaining, and the entries already voted for today.",
   params: contestParams,
   response: z.object({
     day: z.string().describe('YYYY-MM-DD, Asia/Shanghai'),
@@ -332,7 +332,7 @@ export const castVote = defineRoute({
   auth: 'member',
   summary:
     'Vote for an approved entry while voting is open: at most one vote per entry per day and votesPerDay per contest per day ' +
-    '(ALREADY_VOTED_TODAY / DAILY_VOTE_LIMIT); not for one\'s own entry. A repeated tap counts once.',
+    "(ALREADY_VOTED_TODAY / DAILY_VOTE_LIMIT); not for one's own entry. A repeated tap counts once.",
   params: entryParams,
   response: z.object({
     entryId: z.number().int(),
@@ -347,7 +347,7 @@ export const shareInfo = defineRoute({
   path: '/api/entries/:entryId/share',
   auth: 'member',
   summary:
-    'Share card and poster data for an approved entry. The path and the wxacode scene carry the sharer\'s member id for ' +
+    "Share card and poster data for an approved entry. The path and the wxacode scene carry the sharer's member id for " +
     'referral attribution only; no reward is tied to sharing. The wxacode image is made through WeChat (getwxacodeunlimit).',
   params: entryParams,
   response: z.object({
@@ -367,7 +367,6 @@ export const shareInfo = defineRoute({
 
 // ---------------------------------------------------------------------------------------------
 // Ops (hq_admin and store_manager)
-
 
 const ContestInputBase = z.object({
   title: z.string().trim().min(1, '请填写主题').max(60),
@@ -420,7 +419,7 @@ export const adminListContests = defineRoute({
   path: '/api/admin/contests',
   auth: 'staff',
   roles: STORE_OPS,
-  summary: 'Contests the caller manages (HQ: all; a store manager: their store\'s), drafts included, with moderation and vote counts, newest first.',
+  summary: "Contests the caller manages (HQ: all; a store manager: their store's), drafts included, with moderation and vote counts, newest first.",
   query: PageQuery,
   response: pageOf(AdminContest),
 });
@@ -450,9 +449,7 @@ export const adminUpdateContest = defineRoute({
   path: '/api/admin/contests/:contestId',
   auth: 'staff',
   roles: STORE_OPS,
-  summary:
-    'Replace a contest\'s settings. Once voting has started votesPerDay and voteStartAt are locked (CONTEST_LOCKED); ' +
-    'closed contests cannot change.',
+  summary: "Replace a contest's settings. Once voting has started votesPerDay and voteStartAt are locked (CONTEST_LOCKED); " + 'closed contests cannot change.',
   params: contestParams,
   body: ContestInput,
   response: AdminContest,
@@ -606,8 +603,14 @@ export const adminListVotes = defineRoute({
   params: contestParams,
   query: PageQuery.extend({
     entryId: z.coerce.number().int().positive().optional(),
-    flagged: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-    voided: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+    flagged: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
+    voided: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
   }),
   response: pageOf(AdminVote),
 });
@@ -645,7 +648,7 @@ export const adminListWinner = defineRoute({
   auth: 'staff',
   roles: STORE_OPS,
   summary:
-    'Move a confirmed winner from 大厨复刻中 to 已上架: the credited dish is created on the New Year\'s Eve menu ' +
+    "Move a confirmed winner from 大厨复刻中 to 已上架: the credited dish is created on the New Year's Eve menu " +
     '(default name 「<署名>的拿手<菜名>」), linked to the entry both ways. Repeating is harmless.',
   params: entryParams,
   body: z.object({
@@ -698,7 +701,7 @@ export const listDishes = defineRoute({
   method: 'GET',
   path: '/api/menu/dishes',
   auth: 'public',
-  summary: 'Listed dishes of the New Year\'s Eve menu with their author credit, newest first.',
+  summary: "Listed dishes of the New Year's Eve menu with their author credit, newest first.",
   query: PageQuery,
   response: pageOf(Dish),
 });

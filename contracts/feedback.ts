@@ -173,7 +173,6 @@ export const setPersonalisation = defineRoute({
 
 // ---------------------------------------------------------------- ops: inbox
 
-
 export const FeedbackView = z.object({
   id: z.number().int(),
   memberId: z.number().int().nullable(),
@@ -256,7 +255,8 @@ export const answerFeedback = defineRoute({
   path: '/api/admin/feedback/:feedbackId/answer',
   auth: 'staff',
   roles: STORE_OPS,
-  summary: 'Answer: through the member’s clerk in WeCom (a private message the clerk confirms) or in the mini-program only; the member sees it in 我的反馈 either way.',
+  summary:
+    'Answer: through the member’s clerk in WeCom (a private message the clerk confirms) or in the mini-program only; the member sees it in 我的反馈 either way.',
   params: z.object({ feedbackId: Id }),
   body: z.object({ text: z.string().trim().min(1, '请填写回复内容').max(500), via: z.enum(['clerk', 'miniprogram']) }),
   response: FeedbackDetail,
@@ -292,7 +292,16 @@ export const feedbackInsights = defineRoute({
   query: z.object({ weeks: z.coerce.number().int().min(1).max(26).default(8) }),
   response: z.object({
     /** week = Monday (Beijing) as YYYY-MM-DD. */
-    heat: z.array(z.object({ storeId: z.number().int().nullable(), storeName: z.string().nullable(), week: z.string(), topic: z.enum(TOPICS), count: z.number().int(), negative: z.number().int() })),
+    heat: z.array(
+      z.object({
+        storeId: z.number().int().nullable(),
+        storeName: z.string().nullable(),
+        week: z.string(),
+        topic: z.enum(TOPICS),
+        count: z.number().int(),
+        negative: z.number().int(),
+      }),
+    ),
     nps: z.array(
       z.object({
         storeId: z.number().int().nullable(),
@@ -372,7 +381,11 @@ export const listChurnRisks = defineRoute({
   auth: 'staff',
   roles: STORE_OPS,
   summary: 'Members at risk (score ≥ minScore), highest first, each with the reasons.',
-  query: z.object({ storeId: Id.optional(), minScore: z.coerce.number().int().min(1).max(100).default(30), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+  query: z.object({
+    storeId: Id.optional(),
+    minScore: z.coerce.number().int().min(1).max(100).default(30),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  }),
   response: z.object({ items: z.array(ChurnRisk), scanned: z.number().int() }),
 });
 
@@ -503,7 +516,9 @@ export const setRoster = defineRoute({
   roles: STORE_OPS,
   summary: 'Replace the store’s weekly roster.',
   params: z.object({ storeId: Id }),
-  body: z.object({ entries: z.array(RosterEntry).max(300) }).refine((b) => b.entries.every((e) => e.start < e.end), { message: '下班时间要晚于上班时间', path: ['entries'] }),
+  body: z
+    .object({ entries: z.array(RosterEntry).max(300) })
+    .refine((b) => b.entries.every((e) => e.start < e.end), { message: '下班时间要晚于上班时间', path: ['entries'] }),
   response: RosterView,
 });
 

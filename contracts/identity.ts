@@ -52,7 +52,11 @@ export const memberLogin = defineRoute({
      */
     shareToken: z.string().trim().max(64).optional(),
     inviteCode: z.string().trim().max(16).optional(),
-    deviceId: z.string().trim().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
+    deviceId: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_-]{8,64}$/)
+      .optional(),
   }),
   response: z.object({ token: z.string(), member: MemberProfile, isNew: z.boolean() }),
 });

@@ -26,7 +26,16 @@ const Ring = z.object({ radiate: num, interact: num, create: num });
 
 export const Figures = z.object({
   scale: z.object({ members: num, households: num, newMembers: num, growthRate: maybe, penetration: maybe }),
-  quality: z.object({ activeMembers: num, dau: num, wau: num, mau: num, interactions: num, interactionRate: maybe, participants: num, participationRate: maybe }),
+  quality: z.object({
+    activeMembers: num,
+    dau: num,
+    wau: num,
+    mau: num,
+    interactions: num,
+    interactionRate: maybe,
+    participants: num,
+    participationRate: maybe,
+  }),
   value: z.object({
     netSpendFen: num,
     purchases: num,
@@ -82,7 +91,8 @@ export const getOverview = defineRoute({
   path: '/api/admin/insight/overview',
   auth: 'staff',
   roles: OPS_AND_OWNERS,
-  summary: "概览: every figure for the caller's scope and period, the previous period of equal length, the ROI board and a daily series. Served from the read model refreshed by the job (≤ 10 minutes old) or computed now.",
+  summary:
+    "概览: every figure for the caller's scope and period, the previous period of equal length, the ROI board and a daily series. Served from the read model refreshed by the job (≤ 10 minutes old) or computed now.",
   query: PeriodQuery,
   response: Overview,
 });
@@ -127,7 +137,20 @@ export const listRoiMonths = defineRoute({
   response: z.object({ items: z.array(RoiMonth) }),
 });
 
-export const DRILL_FIGURES = ['members', 'new_members', 'active', 'participants', 'buyers', 'repeaters', 'silent30', 'silent60', 'silent90', 'ring_radiate', 'ring_interact', 'ring_create'] as const;
+export const DRILL_FIGURES = [
+  'members',
+  'new_members',
+  'active',
+  'participants',
+  'buyers',
+  'repeaters',
+  'silent30',
+  'silent60',
+  'silent90',
+  'ring_radiate',
+  'ring_interact',
+  'ring_create',
+] as const;
 export const DRILL_LABELS: Record<(typeof DRILL_FIGURES)[number], string> = {
   members: '会员',
   new_members: '新会员',
@@ -145,7 +168,13 @@ export const DRILL_LABELS: Record<(typeof DRILL_FIGURES)[number], string> = {
 
 export const SegmentQuery = PeriodQuery.extend({ figure: z.enum(DRILL_FIGURES) });
 
-export const SegmentMember = z.object({ id: z.number().int(), nickname: z.string().nullable(), storeName: z.string().nullable(), householdName: z.string().nullable(), tier: z.string() });
+export const SegmentMember = z.object({
+  id: z.number().int(),
+  nickname: z.string().nullable(),
+  storeName: z.string().nullable(),
+  householdName: z.string().nullable(),
+  tier: z.string(),
+});
 
 export const getSegment = defineRoute({
   method: 'GET',
@@ -164,7 +193,10 @@ export const exportSegment = defineRoute({
   roles: OPS_AND_OWNERS,
   summary: 'The members behind a figure as an Excel workbook (.xlsx, at most 10,000 rows). NOT JSON: fetch with the bearer header and save the body.',
   query: SegmentQuery,
-  response: z.any().meta({ description: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', contentMediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }),
+  response: z.any().meta({
+    description: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    contentMediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  }),
 });
 
 export const SavedSegment = z.object({
@@ -204,7 +236,8 @@ export const enrolSegment = defineRoute({
   path: '/api/admin/insight/segments/:segmentId/journey',
   auth: 'staff',
   roles: ['hq_admin', 'store_manager'],
-  summary: "Use a segment as a journey's audience: enrol each member's WeCom contact in the journey now (members without a contact, or already in it, are skipped).",
+  summary:
+    "Use a segment as a journey's audience: enrol each member's WeCom contact in the journey now (members without a contact, or already in it, are skipped).",
   params: z.object({ segmentId: Id }),
   body: z.object({ journeyId: Id }),
   response: z.object({ enrolled: num, skipped: num }),
@@ -228,7 +261,14 @@ export const InsightSettings = z.object({
 });
 export type InsightSettings = z.infer<typeof InsightSettings>;
 
-export const getInsightSettings = defineRoute({ method: 'GET', path: '/api/admin/insight/settings', auth: 'staff', roles: OPS_AND_OWNERS, summary: 'Estimates and costs the figures use.', response: InsightSettings });
+export const getInsightSettings = defineRoute({
+  method: 'GET',
+  path: '/api/admin/insight/settings',
+  auth: 'staff',
+  roles: OPS_AND_OWNERS,
+  summary: 'Estimates and costs the figures use.',
+  response: InsightSettings,
+});
 export const putInsightSettings = defineRoute({
   method: 'PUT',
   path: '/api/admin/insight/settings',
@@ -288,7 +328,14 @@ export const AbTestView = z.object({
 });
 export type AbTestView = z.infer<typeof AbTestView>;
 
-export const listAbTests = defineRoute({ method: 'GET', path: '/api/admin/insight/ab-tests', auth: 'staff', roles: ['hq_admin', 'store_manager'], summary: 'A/B tests with their sends, conversions, posterior and current share.', response: z.object({ items: z.array(AbTestView) }) });
+export const listAbTests = defineRoute({
+  method: 'GET',
+  path: '/api/admin/insight/ab-tests',
+  auth: 'staff',
+  roles: ['hq_admin', 'store_manager'],
+  summary: 'A/B tests with their sends, conversions, posterior and current share.',
+  response: z.object({ items: z.array(AbTestView) }),
+});
 export const createAbTest = defineRoute({
   method: 'POST',
   path: '/api/admin/insight/ab-tests',

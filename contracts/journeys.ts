@@ -12,7 +12,13 @@ export const TRIGGER_TYPES = ['contact_added', 'tag_added', 'class_checked_in', 
 
 export const JourneyTrigger = z.discriminatedUnion('type', [
   /** A customer added a staff member (optionally only through channels of these kinds). */
-  z.object({ type: z.literal('contact_added'), channelKinds: z.array(z.enum(['store', 'class', 'group', 'referral', 'poster', 'other'])).max(6).optional() }),
+  z.object({
+    type: z.literal('contact_added'),
+    channelKinds: z
+      .array(z.enum(['store', 'class', 'group', 'referral', 'poster', 'other']))
+      .max(6)
+      .optional(),
+  }),
   /** A member got this tag (our tag name). */
   z.object({ type: z.literal('tag_added'), tagName: z.string().trim().min(1).max(30) }),
   /** A member attended a class (class check-in). */
@@ -45,7 +51,12 @@ export const JourneyAction = z.discriminatedUnion('type', [
     detail: z.string().max(500).default(''),
     assignee: z.enum(['owner', 'store_manager']).default('owner'),
     /** The task is due this many hours after it is created. */
-    dueHours: z.number().int().min(1).max(24 * 30).default(48),
+    dueHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .default(48),
   }),
   z.object({ type: z.literal('add_tag'), tagName: z.string().trim().min(1).max(30) }),
   z.object({ type: z.literal('remove_tag'), tagName: z.string().trim().min(1).max(30) }),
@@ -63,7 +74,11 @@ export type JourneyAction = z.infer<typeof JourneyAction>;
 export const JourneyStep = z.object({
   name: z.string().trim().min(1).max(40),
   /** Hours to wait after the previous step (or after entering, for the first step). */
-  waitHours: z.number().int().min(0).max(24 * 180),
+  waitHours: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 180),
   condition: z.enum(STEP_CONDITIONS).default('always'),
   action: JourneyAction,
 });
@@ -138,7 +153,7 @@ export const updateJourney = defineRoute({
   path: '/api/admin/journeys/:journeyId',
   auth: 'staff',
   roles: ['hq_admin'],
-  summary: 'Replace a journey\'s name, trigger and steps (built-in ones too). Customers already inside keep their step position.',
+  summary: "Replace a journey's name, trigger and steps (built-in ones too). Customers already inside keep their step position.",
   params: z.object({ journeyId: z.coerce.number().int().positive() }),
   body: JourneyInput,
   response: JourneyView,
@@ -245,7 +260,7 @@ export const getJourneySettings = defineRoute({
   path: '/api/admin/journey-settings',
   auth: 'staff',
   roles: STAFF_ROLES_JOURNEYS,
-  summary: 'Quiet hours and the weekly cap. WeCom\'s own monthly limit (as many mass messages per customer as days in the month) always applies.',
+  summary: "Quiet hours and the weekly cap. WeCom's own monthly limit (as many mass messages per customer as days in the month) always applies.",
   response: JourneySettings,
 });
 
@@ -267,7 +282,9 @@ export const runJourneys = defineRoute({
   summary: 'Evaluate journeys now (the scheduler does it every minute): enrol customers who are due and run due steps.',
   body: z.object({ now: IsoDateTime.optional().describe('Outside production only: evaluate as of this time (tests, demos, benchmarks).') }),
   response: z.object({
-    ran: z.boolean().describe('false: another server instance kept evaluating for a few seconds, so this request ran nothing (a run in this instance is waited for).'),
+    ran: z
+      .boolean()
+      .describe('false: another server instance kept evaluating for a few seconds, so this request ran nothing (a run in this instance is waited for).'),
     enrolled: z.number().int(),
     stepsRun: z.number().int(),
     deferred: z.number().int(),
@@ -296,7 +313,7 @@ export const listSidebarTasks = defineRoute({
   method: 'GET',
   path: '/api/sidebar/tasks',
   auth: 'staff',
-  summary: 'The signed-in staff member\'s tasks (store managers also see their store\'s manager tasks); pass externalUserId for the customer in the chat.',
+  summary: "The signed-in staff member's tasks (store managers also see their store's manager tasks); pass externalUserId for the customer in the chat.",
   query: z.object({ externalUserId: z.string().min(1).max(64).optional(), status: z.enum(['open', 'done', 'dismissed']).default('open') }),
   response: z.object({ items: z.array(StaffTaskView) }),
 });

@@ -61,7 +61,10 @@ export const exportMembers = defineRoute({
   summary:
     'The filtered members as an Excel workbook (.xlsx, at most 10,000 rows). Phones are masked except for HQ admins. NOT JSON: fetch with the bearer header and save the body.',
   query: MemberFilter,
-  response: z.any().meta({ description: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', contentMediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }),
+  response: z.any().meta({
+    description: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    contentMediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  }),
 });
 
 // ---- segments (saved filters) ----
@@ -80,7 +83,7 @@ export const listSegments = defineRoute({
   path: '/api/admin/member-segments',
   auth: 'staff',
   roles: OPS_AND_OWNERS,
-  summary: 'Saved member filters (segments) of the signed-in staff member\'s scope: their own and, for HQ, everyone\'s.',
+  summary: "Saved member filters (segments) of the signed-in staff member's scope: their own and, for HQ, everyone's.",
   response: z.object({ items: z.array(SegmentView) }),
 });
 
@@ -134,7 +137,7 @@ export const memberProfile = defineRoute({
   path: '/api/admin/member-profiles/:memberId',
   auth: 'staff',
   roles: OPS_AND_OWNERS,
-  summary: 'One member\'s detail page: profile, household, store, tier and RFM, WeCom contacts and their clerks, tags of both kinds, the timeline.',
+  summary: "One member's detail page: profile, household, store, tier and RFM, WeCom contacts and their clerks, tags of both kinds, the timeline.",
   params: z.object({ memberId: z.coerce.number().int().positive() }),
   response: MemberProfileView,
 });
@@ -163,7 +166,8 @@ export const searchCustomers = defineRoute({
   path: '/api/admin/customer-picker',
   auth: 'staff',
   roles: OPS_AND_OWNERS,
-  summary: 'WeCom customers in scope by name (WeCom name or member nickname), whole phone number, or tag (corp or behaviour); newest first, at most 20. No query = the latest customers.',
+  summary:
+    'WeCom customers in scope by name (WeCom name or member nickname), whole phone number, or tag (corp or behaviour); newest first, at most 20. No query = the latest customers.',
   query: z.object({
     q: z.string().trim().max(50).optional(),
     tag: z.string().trim().max(30).optional(),

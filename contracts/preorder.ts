@@ -106,7 +106,14 @@ export const Menu = z.object({
 });
 export type Menu = z.infer<typeof Menu>;
 
-export const OrderLine = z.object({ itemId: z.number().int(), name: z.string(), kind: ItemKind, qty: z.number().int(), unitPriceFen: z.number().int(), amountFen: z.number().int() });
+export const OrderLine = z.object({
+  itemId: z.number().int(),
+  name: z.string(),
+  kind: ItemKind,
+  qty: z.number().int(),
+  unitPriceFen: z.number().int(),
+  amountFen: z.number().int(),
+});
 
 export const Order = z.object({
   id: z.number().int(),
@@ -141,7 +148,14 @@ export type Order = z.infer<typeof Order>;
 export const PayParams = z.object({
   orderNo: z.string(),
   /** Pass to wx.requestPayment as is. */
-  requestPayment: z.object({ appId: z.string(), timeStamp: z.string(), nonceStr: z.string(), package: z.string(), signType: z.literal('RSA'), paySign: z.string() }),
+  requestPayment: z.object({
+    appId: z.string(),
+    timeStamp: z.string(),
+    nonceStr: z.string(),
+    package: z.string(),
+    signType: z.literal('RSA'),
+    paySign: z.string(),
+  }),
   /** Dev only (H5 has no wx.requestPayment): POST { prepay_id } here to pay through the simulator. */
   simulatorCashierUrl: z.string().nullable(),
 });
@@ -176,8 +190,14 @@ export const placeOrder = defineRoute({
     campaignId: Id,
     storeId: Id,
     slotId: Id,
-    lines: z.array(z.object({ itemId: Id, qty: z.number().int().min(1).max(20) })).min(1).max(20),
-    requestId: z.string().regex(/^[A-Za-z0-9_-]{8,40}$/).optional(),
+    lines: z
+      .array(z.object({ itemId: Id, qty: z.number().int().min(1).max(20) }))
+      .min(1)
+      .max(20),
+    requestId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{8,40}$/)
+      .optional(),
   }),
   response: Order,
 });
@@ -304,7 +324,12 @@ export const opsUpdateItem = defineRoute({
   roles: ['hq_admin'],
   summary: 'Change stock, price, limit or take the item off sale (stock never below what is sold).',
   params: z.object({ itemId: Id }),
-  body: z.object({ stockTotal: z.number().int().min(0).max(1_000_000).optional(), priceFen: z.number().int().min(1).optional(), perMemberLimit: z.number().int().min(1).max(100).optional(), onSale: z.boolean().optional() }),
+  body: z.object({
+    stockTotal: z.number().int().min(0).max(1_000_000).optional(),
+    priceFen: z.number().int().min(1).optional(),
+    perMemberLimit: z.number().int().min(1).max(100).optional(),
+    onSale: z.boolean().optional(),
+  }),
   response: MenuItem,
 });
 
@@ -315,7 +340,15 @@ export const opsAddSlots = defineRoute({
   roles: STORE_OPS,
   summary: 'Add pickup slots for a store: each day × each window, with a capacity in orders.',
   params: z.object({ campaignId: Id }),
-  body: z.object({ storeId: Id, days: z.array(YmdDate).min(1).max(31), windows: z.array(z.object({ start: HourMinute, end: HourMinute })).min(1).max(24), capacity: z.number().int().min(1).max(100_000) }),
+  body: z.object({
+    storeId: Id,
+    days: z.array(YmdDate).min(1).max(31),
+    windows: z
+      .array(z.object({ start: HourMinute, end: HourMinute }))
+      .min(1)
+      .max(24),
+    capacity: z.number().int().min(1).max(100_000),
+  }),
   response: z.object({ items: z.array(Slot) }),
 });
 
@@ -325,7 +358,13 @@ export const opsListOrders = defineRoute({
   auth: 'staff',
   roles: STORE_OPS,
   summary: 'Orders with filters (store managers: their store).',
-  query: PageQuery.extend({ campaignId: Id.optional(), storeId: Id.optional(), status: OrderStatus.optional(), day: YmdDate.optional(), q: z.string().trim().max(32).optional() }),
+  query: PageQuery.extend({
+    campaignId: Id.optional(),
+    storeId: Id.optional(),
+    status: OrderStatus.optional(),
+    day: YmdDate.optional(),
+    q: z.string().trim().max(32).optional(),
+  }),
   response: pageOf(Order),
 });
 
@@ -346,7 +385,9 @@ export const PrepSheet = z.object({
   day: z.string(),
   /** Dish names (columns), in menu order. */
   items: z.array(z.object({ itemId: z.number().int(), name: z.string(), kind: ItemKind })),
-  slots: z.array(z.object({ slotId: z.number().int(), startsAt: IsoDateTime, endsAt: IsoDateTime, orders: z.number().int(), qty: z.record(z.string(), z.number().int()) })),
+  slots: z.array(
+    z.object({ slotId: z.number().int(), startsAt: IsoDateTime, endsAt: IsoDateTime, orders: z.number().int(), qty: z.record(z.string(), z.number().int()) }),
+  ),
   totals: z.record(z.string(), z.number().int()),
   orders: z.number().int(),
 });
@@ -381,7 +422,14 @@ export const staffVerifyPickup = defineRoute({
   response: Order,
 });
 
-export const BillDiff = z.object({ billDate: z.string(), outTradeNo: z.string(), kind: z.enum(['missing_ours', 'missing_bill', 'amount_mismatch']), oursFen: z.number().int().nullable(), billFen: z.number().int().nullable(), foundAt: IsoDateTime });
+export const BillDiff = z.object({
+  billDate: z.string(),
+  outTradeNo: z.string(),
+  kind: z.enum(['missing_ours', 'missing_bill', 'amount_mismatch']),
+  oursFen: z.number().int().nullable(),
+  billFen: z.number().int().nullable(),
+  foundAt: IsoDateTime,
+});
 
 export const opsReconcileBill = defineRoute({
   method: 'POST',
@@ -390,7 +438,12 @@ export const opsReconcileBill = defineRoute({
   roles: ['hq_admin'],
   summary: 'Download WeChat Pay’s trade bill of a day and list the differences from our paid trades.',
   body: z.object({ billDate: YmdDate }),
-  response: z.object({ billDate: z.string(), billRows: z.number().int(), oursPaid: z.number().int(), diffs: z.array(BillDiff.omit({ billDate: true, foundAt: true })) }),
+  response: z.object({
+    billDate: z.string(),
+    billRows: z.number().int(),
+    oursPaid: z.number().int(),
+    diffs: z.array(BillDiff.omit({ billDate: true, foundAt: true })),
+  }),
 });
 
 export const opsBillDiffs = defineRoute({

@@ -131,7 +131,7 @@ export const myPurchases = defineRoute({
   method: 'GET',
   path: '/api/me/purchases',
   auth: 'member',
-  summary: '「我的消费」: the signed-in member\'s receipts (newest first) with items.',
+  summary: "「我的消费」: the signed-in member's receipts (newest first) with items.",
   query: PageQuery,
   response: pageOf(ReceiptView.omit({ memberId: true })),
 });
@@ -241,7 +241,22 @@ export const purchaseStores = defineRoute({
 export const IMPORT_KINDS = ['receipts', 'products'] as const;
 export const ImportKind = z.enum(IMPORT_KINDS);
 /** Fields a receipts file maps to (one row = one receipt line; rows of a receipt are consecutive). */
-export const RECEIPT_FIELDS = ['receiptNo', 'occurredAt', 'till', 'memberCode', 'phone', 'sku', 'name', 'category', 'qty', 'unitPrice', 'amount', 'discount', 'couponCode', 'refundOf'] as const;
+export const RECEIPT_FIELDS = [
+  'receiptNo',
+  'occurredAt',
+  'till',
+  'memberCode',
+  'phone',
+  'sku',
+  'name',
+  'category',
+  'qty',
+  'unitPrice',
+  'amount',
+  'discount',
+  'couponCode',
+  'refundOf',
+] as const;
 export const RECEIPT_REQUIRED_FIELDS = ['receiptNo', 'occurredAt', 'name', 'amount'] as const;
 export const PRODUCT_FIELDS = ['sku', 'name', 'category', 'brand', 'flags'] as const;
 export const FIELD_LABELS: Record<string, string> = {
@@ -307,7 +322,7 @@ export const uploadImport = defineRoute({
   roles: ['hq_admin', 'store_manager'],
   summary:
     'Upload a CSV or .xlsx export (multipart/form-data, the file in field "file", ≤ 512 MB, streamed to disk); query storeId and kind. ' +
-    'Answers the headers, the first rows and the store\'s saved mapping (if any) so ops can map columns before starting.',
+    "Answers the headers, the first rows and the store's saved mapping (if any) so ops can map columns before starting.",
   query: z.object({ storeId: Id, kind: ImportKind.default('receipts') }),
   response: ImportView,
 });
@@ -412,7 +427,7 @@ export const listNewArrivals = defineRoute({
   path: '/api/admin/purchases/new-arrivals',
   auth: 'staff',
   roles: ['hq_admin', 'store_manager'],
-  summary: '「新品到店」: the new arrivals ops marked (they feed the sidebar\'s purchase-based suggestions).',
+  summary: "「新品到店」: the new arrivals ops marked (they feed the sidebar's purchase-based suggestions).",
   response: z.object({ items: z.array(NewArrivalView) }),
 });
 export const createNewArrival = defineRoute({
@@ -483,7 +498,8 @@ export const verifyCoupon = defineRoute({
   method: 'POST',
   path: '/api/sidebar/coupons/redeem',
   auth: 'staff',
-  summary: 'A clerk redeems a coupon code against a receipt already in the ledger (exactly once, min spend checked). The receipt is named by id, or by the till receipt number (小票号) at the clerk\'s store (HQ: any store, when only one has it).',
+  summary:
+    "A clerk redeems a coupon code against a receipt already in the ledger (exactly once, min spend checked). The receipt is named by id, or by the till receipt number (小票号) at the clerk's store (HQ: any store, when only one has it).",
   body: z.object({ code: z.string().trim().min(1).max(32), receiptId: Id.optional(), receiptNo: z.string().trim().min(1).max(64).optional() }),
   response: z.object({ ok: z.literal(true), title: z.string(), amountFen: z.number().int(), receiptNo: z.string() }),
 });

@@ -128,7 +128,11 @@ export const myRecommendations = defineRoute({
 // ---- 首页: banners and highlights per store ----
 export const BANNER_KINDS = ['banner', 'highlight'] as const;
 export const BANNER_AUDIENCES = ['all', 'with_children', 'new_member'] as const;
-export const BANNER_AUDIENCE_LABELS: Record<(typeof BANNER_AUDIENCES)[number], string> = { all: '所有会员', with_children: '有孩子的家庭', new_member: '新会员（注册30天内）' };
+export const BANNER_AUDIENCE_LABELS: Record<(typeof BANNER_AUDIENCES)[number], string> = {
+  all: '所有会员',
+  with_children: '有孩子的家庭',
+  new_member: '新会员（注册30天内）',
+};
 export const BANNER_LINKS = ['none', 'recipe', 'collection', 'class_session', 'contest'] as const;
 
 export const HomeCard = z.object({

@@ -11,7 +11,10 @@ import { defineRoute, IsoDateTime, HQ_ONLY } from './route';
 
 const Id = z.coerce.number().int().positive().max(2_147_483_647);
 /** An opaque per-install id the mini-program keeps in its storage (device exclusion, suspicious patterns). */
-export const DeviceId = z.string().trim().regex(/^[A-Za-z0-9_-]{8,64}$/);
+export const DeviceId = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{8,64}$/);
 
 export const SHARE_CONTENT_KINDS = ['invite', 'contest_entry', 'class', 'dish'] as const;
 export type ShareContentKind = (typeof SHARE_CONTENT_KINDS)[number];
@@ -20,7 +23,11 @@ export type ReferralSource = (typeof SOURCES)[number];
 export const SOURCE_LABELS: Record<ReferralSource, string> = { share: '分享卡片/海报', channel: '渠道码', invite_code: '邀请码', organic: '自然注册' };
 export const CONVERSION_KINDS = ['pickup', 'store_purchase', 'class_attended'] as const;
 export type ConversionKind = (typeof CONVERSION_KINDS)[number];
-export const CONVERSION_LABELS: Record<ConversionKind, string> = { pickup: '首次预订提货', store_purchase: '首次到店消费（出示会员码）', class_attended: '首次参加课程' };
+export const CONVERSION_LABELS: Record<ConversionKind, string> = {
+  pickup: '首次预订提货',
+  store_purchase: '首次到店消费（出示会员码）',
+  class_attended: '首次参加课程',
+};
 export const REWARD_STATUSES = ['issued', 'held', 'rejected', 'excluded'] as const;
 export type RewardStatus = (typeof REWARD_STATUSES)[number];
 export const REWARD_STATUS_LABELS: Record<RewardStatus, string> = { issued: '已发放', held: '审核中', rejected: '未通过审核', excluded: '不符合奖励规则' };
@@ -138,7 +145,7 @@ export const enterInviteCode = defineRoute({
   method: 'POST',
   path: '/api/referral/invite-code',
   auth: 'member',
-  summary: 'A new member types a neighbour\'s invite code (within the window after registering, and only when no earlier touch already attributes them).',
+  summary: "A new member types a neighbour's invite code (within the window after registering, and only when no earlier touch already attributes them).",
   body: z.object({ code: z.string().trim().min(4).max(16), deviceId: DeviceId.optional() }),
   response: z.object({ ok: z.literal(true), referredBy: z.string() }),
 });
@@ -176,9 +183,24 @@ export type HeldCase = z.infer<typeof HeldCase>;
 
 export const ReferralReport = z.object({
   weeks: z.array(WeekRow),
-  funnel: z.object({ shares: z.number().int(), opened: z.number().int(), registered: z.number().int(), converted: z.number().int(), rewarded: z.number().int() }),
-  topReferrers: z.array(z.object({ memberId: z.number().int(), name: z.string(), invited: z.number().int(), converted: z.number().int(), rewarded: z.number().int() })),
-  rewards: z.object({ issued: z.number().int(), held: z.number().int(), rejected: z.number().int(), excluded: z.number().int(), pointsIssued: z.number().int(), couponFenIssued: z.number().int() }),
+  funnel: z.object({
+    shares: z.number().int(),
+    opened: z.number().int(),
+    registered: z.number().int(),
+    converted: z.number().int(),
+    rewarded: z.number().int(),
+  }),
+  topReferrers: z.array(
+    z.object({ memberId: z.number().int(), name: z.string(), invited: z.number().int(), converted: z.number().int(), rewarded: z.number().int() }),
+  ),
+  rewards: z.object({
+    issued: z.number().int(),
+    held: z.number().int(),
+    rejected: z.number().int(),
+    excluded: z.number().int(),
+    pointsIssued: z.number().int(),
+    couponFenIssued: z.number().int(),
+  }),
   held: z.array(HeldCase),
   attributions: z.array(
     z.object({
@@ -202,7 +224,8 @@ export const opsReferralReport = defineRoute({
   path: '/api/ops/referral/report',
   auth: 'staff',
   roles: HQ_ONLY,
-  summary: 'Referral screen: new members by source per week, K-factor by week, funnel, top referrers, rewards issued/held, held cases with evidence, recent attributions.',
+  summary:
+    'Referral screen: new members by source per week, K-factor by week, funnel, top referrers, rewards issued/held, held cases with evidence, recent attributions.',
   query: ReferralQuery,
   response: ReferralReport,
 });
@@ -212,9 +235,13 @@ export const opsReferralExport = defineRoute({
   path: '/api/ops/referral/report.xlsx',
   auth: 'staff',
   roles: HQ_ONLY,
-  summary: 'The referral report as an Excel workbook (sheets 每周来源, 漏斗, 推荐达人, 奖励, 归因明细). NOT JSON: fetch with the bearer header and save the body.',
+  summary:
+    'The referral report as an Excel workbook (sheets 每周来源, 漏斗, 推荐达人, 奖励, 归因明细). NOT JSON: fetch with the bearer header and save the body.',
   query: ReferralQuery,
-  response: z.any().meta({ description: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', contentMediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }),
+  response: z.any().meta({
+    description: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    contentMediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  }),
 });
 
 export function referralExportUrl(base: string, weeks = 8): string {

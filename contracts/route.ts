@@ -16,12 +16,7 @@ export const OPS_AND_OWNERS = ['hq_admin', 'store_manager', 'group_owner'] as co
 /** public: anyone; member: a mini-program session; staff: an ops/sidebar session (optionally limited to roles). */
 export type RouteAuth = 'public' | 'member' | 'staff';
 
-export interface RouteDef<
-  P extends z.ZodType = z.ZodType,
-  Q extends z.ZodType = z.ZodType,
-  B extends z.ZodType = z.ZodType,
-  R extends z.ZodType = z.ZodType,
-> {
+export interface RouteDef<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** koa-style path, e.g. /api/admin/members/:memberId */
   path: string;
@@ -50,13 +45,9 @@ type In<T> = T extends z.ZodType ? z.input<T> : never;
 type Drop<T> = { [K in keyof T as T[K] extends undefined | never ? never : K]: T[K] };
 
 /** What a client passes to call a route (input side of the schemas). */
-export type RouteInput<R> = R extends RouteDef<infer P, infer Q, infer B, z.ZodType>
-  ? Drop<{ params: In<P>; query: In<Q>; body: In<B> }>
-  : never;
+export type RouteInput<R> = R extends RouteDef<infer P, infer Q, infer B, z.ZodType> ? Drop<{ params: In<P>; query: In<Q>; body: In<B> }> : never;
 /** What the server handler receives after validation (output side). */
-export type RouteParsed<R> = R extends RouteDef<infer P, infer Q, infer B, z.ZodType>
-  ? { params: Out<P>; query: Out<Q>; body: Out<B> }
-  : never;
+export type RouteParsed<R> = R extends RouteDef<infer P, infer Q, infer B, z.ZodType> ? { params: Out<P>; query: Out<Q>; body: Out<B> } : never;
 /** What the route answers with on success. */
 export type RouteResponse<R> = R extends RouteDef<z.ZodType, z.ZodType, z.ZodType, infer Res> ? z.output<Res> : never;
 

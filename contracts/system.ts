@@ -42,7 +42,8 @@ export const reportClientError = defineRoute({
   method: 'POST',
   path: '/api/client-errors',
   auth: 'public',
-  summary: 'A browser page (ops page, sidebar) reports an error its error boundary caught; written to the server log. Rate-limited per client IP, body at most 8 KB.',
+  summary:
+    'A browser page (ops page, sidebar) reports an error its error boundary caught; written to the server log. Rate-limited per client IP, body at most 8 KB.',
   body: z.object({
     surface: z.enum(['admin', 'sidebar', 'h5']),
     /** Which screen or panel caught it (route path or panel name). */

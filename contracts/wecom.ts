@@ -57,7 +57,8 @@ export const sidebarContact = defineRoute({
   method: 'GET',
   path: '/api/sidebar/contacts/:externalUserId',
   auth: 'staff',
-  summary: 'Who the staff member is talking to: contact, linked member, tier, tags, the member timeline across domains and up to 3 next best offers with their reasons.',
+  summary:
+    'Who the staff member is talking to: contact, linked member, tier, tags, the member timeline across domains and up to 3 next best offers with their reasons.',
   params: z.object({ externalUserId: z.string().min(1).max(64) }),
   response: SidebarContactView,
 });
@@ -182,7 +183,8 @@ export const listChannels = defineRoute({
   path: '/api/admin/wecom/channels',
   auth: 'staff',
   roles: ['hq_admin', 'store_manager'],
-  summary: '渠道活码 list with add / delete / 7-day retention counts; store managers see their store\'s channels. Personal referral codes are hidden unless kind=referral.',
+  summary:
+    "渠道活码 list with add / delete / 7-day retention counts; store managers see their store's channels. Personal referral codes are hidden unless kind=referral.",
   query: PageQuery.extend({ kind: ChannelKind.optional(), q: z.string().trim().max(40).optional() }),
   response: pageOf(ChannelView),
 });
@@ -202,8 +204,14 @@ export const createChannel = defineRoute({
   path: '/api/admin/wecom/channels',
   auth: 'staff',
   roles: ['hq_admin', 'store_manager'],
-  summary: 'Create a channel code: calls add_contact_way with a generated state, stores config_id and the QR code. The state may be given (≤ 30 chars, letters/digits/_-).',
-  body: ChannelInput.extend({ state: z.string().regex(/^[A-Za-z0-9_-]{1,30}$/, 'state 仅限30位以内字母、数字、_、-').optional() }),
+  summary:
+    'Create a channel code: calls add_contact_way with a generated state, stores config_id and the QR code. The state may be given (≤ 30 chars, letters/digits/_-).',
+  body: ChannelInput.extend({
+    state: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,30}$/, 'state 仅限30位以内字母、数字、_、-')
+      .optional(),
+  }),
   response: ChannelView,
 });
 
@@ -256,7 +264,8 @@ export const myReferralCode = defineRoute({
   method: 'POST',
   path: '/api/me/referral-code',
   auth: 'member',
-  summary: 'The member\'s personal WeCom referral code (created on first call from the referral template channel; state ref_<memberId>). Friends who add staff through it are attributed to the member.',
+  summary:
+    "The member's personal WeCom referral code (created on first call from the referral template channel; state ref_<memberId>). Friends who add staff through it are attributed to the member.",
   response: z.object({ state: z.string(), qrCode: z.string().nullable(), staffName: z.string().nullable() }),
 });
 
@@ -288,7 +297,12 @@ export const listWelcomes = defineRoute({
   roles: ['hq_admin', 'store_manager'],
   summary: '欢迎语 log: every welcome with its delay and outcome, plus p50/p99 delay of those sent in the period.',
   query: PageQuery.extend({ status: z.enum(WELCOME_STATUSES).optional(), channelId: z.coerce.number().int().positive().optional() }),
-  response: pageOf(WelcomeItem).extend({ p50Ms: z.number().int().nullable(), p99Ms: z.number().int().nullable(), sent: z.number().int(), notSent: z.number().int() }),
+  response: pageOf(WelcomeItem).extend({
+    p50Ms: z.number().int().nullable(),
+    p99Ms: z.number().int().nullable(),
+    sent: z.number().int(),
+    notSent: z.number().int(),
+  }),
 });
 
 export const CallbackItem = z.object({
@@ -371,7 +385,7 @@ export const listCorpTags = defineRoute({
   path: '/api/admin/wecom/corp-tags',
   auth: 'staff',
   roles: ['hq_admin', 'store_manager'],
-  summary: '企业客户标签 mirror: groups and tags (ours and others\'), with how many contacts carry each.',
+  summary: "企业客户标签 mirror: groups and tags (ours and others'), with how many contacts carry each.",
   response: z.object({ groups: z.array(CorpTagView), syncedAt: IsoDateTime.nullable() }),
 });
 

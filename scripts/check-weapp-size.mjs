@@ -28,9 +28,7 @@ try {
   process.exit(1);
 }
 
-const subRoots = [...(appJson.subPackages ?? []), ...(appJson.subpackages ?? [])]
-  .map((p) => String(p.root).replace(/^\/+|\/+$/g, ''))
-  .filter(Boolean);
+const subRoots = [...(appJson.subPackages ?? []), ...(appJson.subpackages ?? [])].map((p) => String(p.root).replace(/^\/+|\/+$/g, '')).filter(Boolean);
 
 // Files the WeChat uploader does not ship (devtools config, licence notes, source maps).
 const NOT_SHIPPED = [/^project(\.private)?\.config\.json$/, /\.LICENSE\.txt$/, /\.map$/];

@@ -201,7 +201,11 @@ export function payFace(state: SimState, opts: PayFaceOptions): SimFace {
     return { algorithm: 'AEAD_AES_256_GCM', ciphertext, associated_data: aad, nonce };
   }
 
-  function buildNotification(kind: 'transaction' | 'refund', resource: object, meta: { outTradeNo: string; outRefundNo?: string; url: string; eventType: string; summary: string; forged?: boolean }): SimPayNotification {
+  function buildNotification(
+    kind: 'transaction' | 'refund',
+    resource: object,
+    meta: { outTradeNo: string; outRefundNo?: string; url: string; eventType: string; summary: string; forged?: boolean },
+  ): SimPayNotification {
     const body = JSON.stringify({
       id: randomUUID(),
       create_time: rfc3339(state.now()),
@@ -213,7 +217,9 @@ export function payFace(state: SimState, opts: PayFaceOptions): SimFace {
     const ts = String(Math.floor(state.now() / 1000));
     const nonce = randomHex(32);
     // a forger has no platform private key: sign with some other key
-    const signer = meta.forged ? generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() : k().platformPrivateKey;
+    const signer = meta.forged
+      ? generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+      : k().platformPrivateKey;
     const n: SimPayNotification = {
       id: JSON.parse(body).id,
       kind,
@@ -264,7 +270,11 @@ export function payFace(state: SimState, opts: PayFaceOptions): SimFace {
 
   function transactionNotification(t: Trade, forged = false): SimPayNotification {
     const { payer, amount, ...rest } = tradeView(t);
-    return buildNotification('transaction', { ...rest, attach: '', payer, amount }, { outTradeNo: t.outTradeNo, url: t.notifyUrl, eventType: 'TRANSACTION.SUCCESS', summary: '支付成功', forged });
+    return buildNotification(
+      'transaction',
+      { ...rest, attach: '', payer, amount },
+      { outTradeNo: t.outTradeNo, url: t.notifyUrl, eventType: 'TRANSACTION.SUCCESS', summary: '支付成功', forged },
+    );
   }
 
   function refundNotification(r: Refund): SimPayNotification | null {
@@ -272,7 +282,17 @@ export function payFace(state: SimState, opts: PayFaceOptions): SimFace {
     const v = refundView(r);
     return buildNotification(
       'refund',
-      { mchid: k().mchid, out_trade_no: v.out_trade_no, transaction_id: v.transaction_id, out_refund_no: v.out_refund_no, refund_id: v.refund_id, refund_status: 'SUCCESS', success_time: v.success_time, user_received_account: v.user_received_account, amount: { total: r.total, refund: r.refund, payer_total: r.total, payer_refund: r.refund } },
+      {
+        mchid: k().mchid,
+        out_trade_no: v.out_trade_no,
+        transaction_id: v.transaction_id,
+        out_refund_no: v.out_refund_no,
+        refund_id: v.refund_id,
+        refund_status: 'SUCCESS',
+        success_time: v.success_time,
+        user_received_account: v.user_received_account,
+        amount: { total: r.total, refund: r.refund, payer_total: r.total, payer_refund: r.refund },
+      },
       { outTradeNo: r.outTradeNo, outRefundNo: r.outRefundNo, url: r.notifyUrl, eventType: 'REFUND.SUCCESS', summary: '退款成功' },
     );
   }
@@ -280,12 +300,23 @@ export function payFace(state: SimState, opts: PayFaceOptions): SimFace {
   function billFor(date: string): Buffer {
     const rows: BillRow[] = [];
     for (const t of trades.values()) {
-      if (t.successTime && t.transactionId && shanghaiDay(t.successTime) === date) rows.push({ time: t.successTime, transactionId: t.transactionId, outTradeNo: t.outTradeNo, openid: t.openid, state: 'SUCCESS', total: t.total });
+      if (t.successTime && t.transactionId && shanghaiDay(t.successTime) === date)
+        rows.push({ time: t.successTime, transactionId: t.transactionId, outTradeNo: t.outTradeNo, openid: t.openid, state: 'SUCCESS', total: t.total });
     }
     for (const r of refunds.values()) {
       const t = trades.get(r.outTradeNo);
       if (r.successTime && t?.transactionId && shanghaiDay(r.successTime) === date) {
-        rows.push({ time: r.successTime, transactionId: t.transactionId, outTradeNo: t.outTradeNo, openid: t.openid, state: 'REFUND', total: t.total, refundId: r.refundId, outRefundNo: r.outRefundNo, refund: r.refund });
+        rows.push({
+          time: r.successTime,
+          transactionId: t.transactionId,
+          outTradeNo: t.outTradeNo,
+          openid: t.openid,
+          state: 'REFUND',
+          total: t.total,
+          refundId: r.refundId,
+          outRefundNo: r.outRefundNo,
+          refund: r.refund,
+        });
       }
     }
     rows.push(...(planted.get(date) ?? []));
@@ -295,10 +326,35 @@ export function payFace(state: SimState, opts: PayFaceOptions): SimFace {
     const lines = rows.map((r) =>
       [
         formatDateTimeSeconds(r.time),
-        kk.appid, kk.mchid, '0', '', r.transactionId, r.outTradeNo, r.openid, 'JSAPI', r.state, 'OTHERS', 'CNY',
-        yuan(r.state === 'SUCCESS' ? r.total : 0), '0.00', r.refundId ?? '0', r.outRefundNo ?? '0', yuan(r.refund ?? 0), '0.00',
-        r.state === 'REFUND' ? 'ORIGINAL' : '', r.state === 'REFUND' ? 'SUCCESS' : '', '年夜饭预订', '', '0.00', '0.60%', yuan(r.total), yuan(r.refund ?? 0), '',
-      ].map(cell).join(','),
+        kk.appid,
+        kk.mchid,
+        '0',
+        '',
+        r.transactionId,
+        r.outTradeNo,
+        r.openid,
+        'JSAPI',
+        r.state,
+        'OTHERS',
+        'CNY',
+        yuan(r.state === 'SUCCESS' ? r.total : 0),
+        '0.00',
+        r.refundId ?? '0',
+        r.outRefundNo ?? '0',
+        yuan(r.refund ?? 0),
+        '0.00',
+        r.state === 'REFUND' ? 'ORIGINAL' : '',
+        r.state === 'REFUND' ? 'SUCCESS' : '',
+        '年夜饭预订',
+        '',
+        '0.00',
+        '0.60%',
+        yuan(r.total),
+        yuan(r.refund ?? 0),
+        '',
+      ]
+        .map(cell)
+        .join(','),
     );
     const paid = rows.filter((r) => r.state === 'SUCCESS').reduce((s, r) => s + r.total, 0);
     const refunded = rows.filter((r) => r.state === 'REFUND').reduce((s, r) => s + (r.refund ?? 0), 0);
@@ -308,7 +364,9 @@ export function payFace(state: SimState, opts: PayFaceOptions): SimFace {
 
   function pay(t: Trade): void {
     t.state = 'SUCCESS';
-    t.transactionId = `4200${randomHex(6)}${Date.now().toString().slice(-10)}${Math.floor(Math.random() * 1e8).toString().padStart(8, '0')}`.slice(0, 28);
+    t.transactionId = `4200${randomHex(6)}${Date.now().toString().slice(-10)}${Math.floor(Math.random() * 1e8)
+      .toString()
+      .padStart(8, '0')}`.slice(0, 28);
     t.successTime = state.now();
   }
 
@@ -322,7 +380,8 @@ export function payFace(state: SimState, opts: PayFaceOptions): SimFace {
           const b = (req.body ?? {}) as Record<string, any>;
           const total = b.amount?.total;
           if (b.mchid !== k().mchid) return v3Error(400, 'MCH_NOT_EXISTS', '商户号不存在');
-          if (typeof b.out_trade_no !== 'string' || !/^[0-9A-Za-z_\-*|]{6,32}$/.test(b.out_trade_no)) return v3Error(400, 'PARAM_ERROR', 'out_trade_no 格式错误');
+          if (typeof b.out_trade_no !== 'string' || !/^[0-9A-Za-z_\-*|]{6,32}$/.test(b.out_trade_no))
+            return v3Error(400, 'PARAM_ERROR', 'out_trade_no 格式错误');
           if (!Number.isInteger(total) || total < 1) return v3Error(400, 'PARAM_ERROR', 'amount.total 必须为正整数（分）');
           if (typeof b.payer?.openid !== 'string' || !b.payer.openid) return v3Error(400, 'PARAM_ERROR', '缺少 payer.openid');
           if (typeof b.notify_url !== 'string' || !/^https?:\/\//.test(b.notify_url)) return v3Error(400, 'PARAM_ERROR', 'notify_url 格式错误');
@@ -393,7 +452,17 @@ export function payFace(state: SimState, opts: PayFaceOptions): SimFace {
           if (!Number.isInteger(refund) || refund < 1 || b.amount?.total !== t.total) return v3Error(400, 'PARAM_ERROR', '退款金额参数错误');
           const already = [...refunds.values()].filter((r) => r.outTradeNo === t.outTradeNo).reduce((s, r) => s + r.refund, 0);
           if (already + refund > t.total) return v3Error(403, 'NOT_ENOUGH', '退款金额超过订单可退金额');
-          const r: Refund = { refundId: `50${randomHex(8)}${Date.now()}`.slice(0, 29), outRefundNo: out, outTradeNo: t.outTradeNo, refund, total: t.total, notifyUrl: typeof b.notify_url === 'string' ? b.notify_url : null, status: 'PROCESSING', createdAt: state.now(), successTime: null };
+          const r: Refund = {
+            refundId: `50${randomHex(8)}${Date.now()}`.slice(0, 29),
+            outRefundNo: out,
+            outTradeNo: t.outTradeNo,
+            refund,
+            total: t.total,
+            notifyUrl: typeof b.notify_url === 'string' ? b.notify_url : null,
+            status: 'PROCESSING',
+            createdAt: state.now(),
+            successTime: null,
+          };
           refunds.set(out, r);
           t.state = 'REFUND';
           const timer = setTimeout(() => {
@@ -429,7 +498,11 @@ export function payFace(state: SimState, opts: PayFaceOptions): SimFace {
           const token = randomHex(24);
           billFiles.set(token, file);
           const host = String(req.headers.host ?? '127.0.0.1');
-          return signed(200, { hash_type: 'SHA1', hash_value: createHash('sha1').update(file).digest('hex'), download_url: `http://${host}/pay/v3/billdownload/file?token=${token}` });
+          return signed(200, {
+            hash_type: 'SHA1',
+            hash_value: createHash('sha1').update(file).digest('hex'),
+            download_url: `http://${host}/pay/v3/billdownload/file?token=${token}`,
+          });
         }),
     },
     {
@@ -450,7 +523,17 @@ export function payFace(state: SimState, opts: PayFaceOptions): SimFace {
     const key = typeof no === 'string' ? no : typeof prepay === 'string' ? byPrepay.get(prepay) : undefined;
     return key ? trades.get(key) : undefined;
   };
-  const brief = (n: SimPayNotification) => ({ id: n.id, kind: n.kind, out_trade_no: n.outTradeNo, out_refund_no: n.outRefundNo ?? null, url: n.url, headers: n.headers, body: n.body, forged: !!n.forged, deliveries: n.deliveries });
+  const brief = (n: SimPayNotification) => ({
+    id: n.id,
+    kind: n.kind,
+    out_trade_no: n.outTradeNo,
+    out_refund_no: n.outRefundNo ?? null,
+    url: n.url,
+    headers: n.headers,
+    body: n.body,
+    forged: !!n.forged,
+    deliveries: n.deliveries,
+  });
 
   const control: SimFace['control'] = [
     {
@@ -516,7 +599,13 @@ export function payFace(state: SimState, opts: PayFaceOptions): SimFace {
       path: '/summary',
       handle: () => {
         const paid = [...trades.values()].filter((t) => t.successTime);
-        return json({ trades: trades.size, paid: paid.length, paidFen: paid.reduce((s, t) => s + t.total, 0), refunds: refunds.size, refundedFen: [...refunds.values()].reduce((s, r) => s + r.refund, 0) });
+        return json({
+          trades: trades.size,
+          paid: paid.length,
+          paidFen: paid.reduce((s, t) => s + t.total, 0),
+          refunds: refunds.size,
+          refundedFen: [...refunds.values()].reduce((s, r) => s + r.refund, 0),
+        });
       },
     },
     {
@@ -528,7 +617,14 @@ export function payFace(state: SimState, opts: PayFaceOptions): SimFace {
         const amount = Number(field(req.body, 'amount_fen'));
         if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !no || !Number.isInteger(amount)) return badRequest('bill_date, out_trade_no, amount_fen');
         const list = planted.get(date) ?? [];
-        list.push({ time: atLocalTime(date, '12:00').getTime(), transactionId: `4200${randomHex(24)}`, outTradeNo: no, openid: 'o_planted', state: 'SUCCESS', total: amount });
+        list.push({
+          time: atLocalTime(date, '12:00').getTime(),
+          transactionId: `4200${randomHex(24)}`,
+          outTradeNo: no,
+          openid: 'o_planted',
+          state: 'SUCCESS',
+          total: amount,
+        });
         planted.set(date, list);
         return json({ ok: true });
       },

@@ -93,7 +93,10 @@ function send(res: ServerResponse, result: SimResult, extraHeaders: Record<strin
 
 /** Exact paths first; a route path may name segments with ':' (the pay face: /v3/…/out-trade-no/:out_trade_no). */
 function findRoute(routes: SimRoute[], method: string, path: string): SimRoute | undefined {
-  return routes.find((r) => r.method === method && r.path === path) ?? routes.find((r) => r.method === method && r.path.includes(':') && matchPath(r.path, path) !== null);
+  return (
+    routes.find((r) => r.method === method && r.path === path) ??
+    routes.find((r) => r.method === method && r.path.includes(':') && matchPath(r.path, path) !== null)
+  );
 }
 
 export function matchPath(pattern: string, path: string): Record<string, string> | null {
@@ -121,7 +124,12 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
     token: opts.wecom.callbackToken ?? DEFAULT_CALLBACK_CRYPTO.token,
     encodingAESKey: opts.wecom.encodingAESKey ?? DEFAULT_CALLBACK_CRYPTO.encodingAESKey,
   };
-  const faces: SimFace[] = [wechatFace(state, opts.wechat), wecomFace(state, opts.wecom, wecomEngineModules(callbackCrypto)), weatherFace(state), payFace(state, opts.pay ?? {})];
+  const faces: SimFace[] = [
+    wechatFace(state, opts.wechat),
+    wecomFace(state, opts.wecom, wecomEngineModules(callbackCrypto)),
+    weatherFace(state),
+    payFace(state, opts.pay ?? {}),
+  ];
 
   const reset = () => {
     state.reset();
@@ -185,7 +193,15 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
       const route = findRoute(controlRoutes, method, pathname.slice('/__sim'.length));
       if (!route) return send(res, json({ error: `no control route ${method} ${pathname}` }, 404), CORS);
       const raw = await readBody(req);
-      const result = await route.handle({ method, path: pathname, query: url.searchParams, headers: req.headers, rawBody: raw, body: parseJson(raw), params: matchPath(route.path, pathname.slice('/__sim'.length)) ?? {} });
+      const result = await route.handle({
+        method,
+        path: pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        rawBody: raw,
+        body: parseJson(raw),
+        params: matchPath(route.path, pathname.slice('/__sim'.length)) ?? {},
+      });
       return send(res, result, CORS);
     }
 
@@ -209,7 +225,15 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
       result = json(face.faultBody(fault.errcode));
       injected = true;
     } else {
-      result = await route.handle({ method, path: sub, query: url.searchParams, headers: req.headers, rawBody: raw, body, params: matchPath(route.path, sub) ?? {} } as SimRequest);
+      result = await route.handle({
+        method,
+        path: sub,
+        query: url.searchParams,
+        headers: req.headers,
+        rawBody: raw,
+        body,
+        params: matchPath(route.path, sub) ?? {},
+      } as SimRequest);
     }
     state.record({
       face: face.name,

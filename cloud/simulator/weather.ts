@@ -40,7 +40,8 @@ export function weatherFace(state: SimState): SimFace {
         path: '/forecast',
         handle: (req: SimRequest) => {
           const list = field(req.body, 'days');
-          if (!Array.isArray(list) || !list.every((d) => typeof field(d, 'minC') === 'number' && typeof field(d, 'maxC') === 'number')) return badRequest('days: [{ minC, maxC }] required');
+          if (!Array.isArray(list) || !list.every((d) => typeof field(d, 'minC') === 'number' && typeof field(d, 'maxC') === 'number'))
+            return badRequest('days: [{ minC, maxC }] required');
           days = list.map((d) => ({ minC: field(d, 'minC') as number, maxC: field(d, 'maxC') as number }));
           return json({ days });
         },

@@ -143,7 +143,8 @@ export function wechatMpRoutes(state: SimState, opts: { appId: string; appSecret
     {
       method: 'POST',
       path: '/cgi-bin/stable_token',
-      handle: (req) => creds(field(req.body, 'appid'), field(req.body, 'secret'), field(req.body, 'grant_type')) ?? json(issue(field(req.body, 'force_refresh') === true)),
+      handle: (req) =>
+        creds(field(req.body, 'appid'), field(req.body, 'secret'), field(req.body, 'grant_type')) ?? json(issue(field(req.body, 'force_refresh') === true)),
     },
     {
       method: 'GET',
@@ -183,7 +184,8 @@ export function wechatMpRoutes(state: SimState, opts: { appId: string; appSecret
         if (typeof templateId !== 'string' || !templateId) return json(error(40037, 'invalid template_id'));
         if (!data || typeof data !== 'object' || Array.isArray(data) || !Object.keys(data).length) return json(error(47003, 'argument invalid! data is empty'));
         for (const v of Object.values(data as Record<string, unknown>)) {
-          if (!v || typeof v !== 'object' || typeof (v as { value?: unknown }).value !== 'string') return json(error(47003, 'argument invalid! data.value invalid'));
+          if (!v || typeof v !== 'object' || typeof (v as { value?: unknown }).value !== 'string')
+            return json(error(47003, 'argument invalid! data.value invalid'));
         }
         const key = `${touser}|${templateId}`;
         const left = accepts.get(key) ?? 0;
@@ -239,8 +241,12 @@ export function wechatMpRoutes(state: SimState, opts: { appId: string; appSecret
         const openid = field(req.body, 'openid');
         const given = field(req.body, 'phoneNumber');
         if (typeof openid !== 'string' || !openid) return badRequest('openid must be a non-empty string');
-        if (given !== undefined && (typeof given !== 'string' || !/^1\d{10}$/.test(given))) return badRequest('phoneNumber must be a mainland mobile number (11 digits)');
-        const phone = (given as string | undefined) ?? phones.get(openid) ?? `139${(parseInt(createHash('sha256').update(openid).digest('hex').slice(0, 8), 16) % 100_000_000).toString().padStart(8, '0')}`;
+        if (given !== undefined && (typeof given !== 'string' || !/^1\d{10}$/.test(given)))
+          return badRequest('phoneNumber must be a mainland mobile number (11 digits)');
+        const phone =
+          (given as string | undefined) ??
+          phones.get(openid) ??
+          `139${(parseInt(createHash('sha256').update(openid).digest('hex').slice(0, 8), 16) % 100_000_000).toString().padStart(8, '0')}`;
         phones.set(openid, phone);
         const code = randomId(32);
         phoneCodes.set(code, { openid, phone, createdAt: state.now(), used: false });

@@ -82,7 +82,8 @@ export function wechatFace(state: SimState, opts: WechatFaceOptions): SimFace {
     const openid = (openidIn as string | undefined) ?? 'o' + randomId(27);
     let unionid: string | null;
     if (unionidIn !== undefined) unionid = unionidIn as string | null;
-    else if (members.has(openid)) unionid = members.get(openid)!; // same openid => same member
+    else if (members.has(openid))
+      unionid = members.get(openid)!; // same openid => same member
     else unionid = 'o' + randomId(27);
     members.set(openid, unionid);
     const code = randomHex(32);

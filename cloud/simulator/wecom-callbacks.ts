@@ -136,7 +136,11 @@ export class CallbackFirer {
     }
   }
 
-  async fire(url: string, inputs: Array<Record<string, unknown>>, opts: { replay: number; forge?: Forge; concurrency: number; replayUrl?: string }): Promise<FiredEvent[]> {
+  async fire(
+    url: string,
+    inputs: Array<Record<string, unknown>>,
+    opts: { replay: number; forge?: Forge; concurrency: number; replayUrl?: string },
+  ): Promise<FiredEvent[]> {
     const out: FiredEvent[] = new Array(inputs.length);
     let next = 0;
     const worker = async () => {
@@ -179,13 +183,23 @@ export class CallbackFirer {
         return badRequest('burst needs count 1..20000 and userid');
       }
       for (let i = 0; i < burst.count!; i++) {
-        inputs.push({ ChangeType: 'add_external_contact', UserID: burst.userid, ExternalUserID: `wmB${randomId(29)}`, ...(burst.state ? { State: burst.state } : {}) });
+        inputs.push({
+          ChangeType: 'add_external_contact',
+          UserID: burst.userid,
+          ExternalUserID: `wmB${randomId(29)}`,
+          ...(burst.state ? { State: burst.state } : {}),
+        });
       }
     }
     if (!inputs.length) return badRequest('give event, events[] or burst');
     if (inputs.some((e) => !e || typeof e !== 'object')) return badRequest('events must be objects of XML fields');
     inputs = inputs.map((e) => ({ ...e }));
-    const results = await this.fire(url, inputs, { replay: replay as number, forge: forge as Forge | undefined, concurrency: concurrency as number, replayUrl: replayUrl as string | undefined });
+    const results = await this.fire(url, inputs, {
+      replay: replay as number,
+      forge: forge as Forge | undefined,
+      concurrency: concurrency as number,
+      replayUrl: replayUrl as string | undefined,
+    });
     const ok = results.filter((r) => r.status === 200 && r.body === 'success').length;
     const summary = inputs.length > 50;
     return json({
@@ -193,7 +207,15 @@ export class CallbackFirer {
       ok,
       results: summary
         ? undefined
-        : results.map((r) => ({ status: r.status, body: r.body, ms: r.ms, externalUserId: r.externalUserId ?? null, welcomeCode: r.welcomeCode ?? null, createTime: Number(r.fields.CreateTime), firedAt: r.firedAt })),
+        : results.map((r) => ({
+            status: r.status,
+            body: r.body,
+            ms: r.ms,
+            externalUserId: r.externalUserId ?? null,
+            welcomeCode: r.welcomeCode ?? null,
+            createTime: Number(r.fields.CreateTime),
+            firedAt: r.firedAt,
+          })),
     });
   }
 

@@ -211,7 +211,14 @@ export class ExternalContactSim {
       if (o.name) c.name = o.name;
       if (o.unionid) c.unionid = o.unionid;
     }
-    c.follows.set(o.userid, { userid: o.userid, remark: '', createtime: Math.floor(this.now / 1000), state: o.state, addWay: o.state ? 1 : 0, tags: new Set() });
+    c.follows.set(o.userid, {
+      userid: o.userid,
+      remark: '',
+      createtime: Math.floor(this.now / 1000),
+      state: o.state,
+      addWay: o.state ? 1 : 0,
+      tags: new Set(),
+    });
     return c;
   }
 
@@ -241,7 +248,10 @@ export class ExternalContactSim {
       remark: f.remark,
       description: '',
       createtime: f.createtime,
-      tags: [...f.tags].map((id) => this.findTag(id)).filter((t): t is SimTag => !!t).map((t) => this.tagView(t)),
+      tags: [...f.tags]
+        .map((id) => this.findTag(id))
+        .filter((t): t is SimTag => !!t)
+        .map((t) => this.tagView(t)),
       ...(f.state ? { state: f.state } : {}),
       add_way: f.addWay,
       oper_userid: f.userid,
@@ -266,7 +276,13 @@ export class ExternalContactSim {
     if (!id) return err(40058, 'external_userid missing');
     const c = this.contacts.get(id);
     if (!c || c.follows.size === 0) return err(84061);
-    return json({ errcode: 0, errmsg: 'ok', external_contact: this.contactView(c), follow_user: [...c.follows.values()].map((f) => this.followView(f)), next_cursor: '' });
+    return json({
+      errcode: 0,
+      errmsg: 'ok',
+      external_contact: this.contactView(c),
+      follow_user: [...c.follows.values()].map((f) => this.followView(f)),
+      next_cursor: '',
+    });
   }
 
   private list(req: SimRequest): SimResult {
@@ -287,7 +303,11 @@ export class ExternalContactSim {
     if (!strArray(users) || users.length === 0 || users.length > 100) return err(40058, 'userid_list must have 1..100 userids');
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) return err(40058, 'limit must be 1..100');
     const rows: Array<{ c: SimContact; f: SimFollow }> = [];
-    for (const c of this.contacts.values()) for (const u of users) { const f = c.follows.get(u); if (f) rows.push({ c, f }); }
+    for (const c of this.contacts.values())
+      for (const u of users) {
+        const f = c.follows.get(u);
+        if (f) rows.push({ c, f });
+      }
     const page = rows.slice(cursor, cursor + limit);
     const next = cursor + limit < rows.length ? String(cursor + limit) : '';
     return json({
@@ -295,7 +315,14 @@ export class ExternalContactSim {
       errmsg: 'ok',
       external_contact_list: page.map(({ c, f }) => ({
         external_contact: this.contactView(c),
-        follow_info: { userid: f.userid, remark: f.remark, createtime: f.createtime, tag_id: [...f.tags], ...(f.state ? { state: f.state } : {}), add_way: f.addWay },
+        follow_info: {
+          userid: f.userid,
+          remark: f.remark,
+          createtime: f.createtime,
+          tag_id: [...f.tags],
+          ...(f.state ? { state: f.state } : {}),
+          add_way: f.addWay,
+        },
       })),
       next_cursor: next,
     });
@@ -323,7 +350,12 @@ export class ExternalContactSim {
       if (bad) return { error: err(60111, `userid not found: ${bad}`) };
     }
     if (state !== undefined && (typeof state !== 'string' || state.length > 30)) return { error: err(40058, 'state longer than 30 characters') };
-    return { user: user as string[] | undefined, state: state as string | undefined, skipVerify: skip === undefined ? undefined : !!skip, remark: remark as string | undefined };
+    return {
+      user: user as string[] | undefined,
+      state: state as string | undefined,
+      skipVerify: skip === undefined ? undefined : !!skip,
+      remark: remark as string | undefined,
+    };
   }
 
   private addContactWay(req: SimRequest): SimResult {
@@ -377,7 +409,16 @@ export class ExternalContactSim {
     return json({
       errcode: 0,
       errmsg: 'ok',
-      contact_way: { config_id: way.configId, type: way.type, scene: way.scene, skip_verify: way.skipVerify, state: way.state ?? '', user: way.user, qr_code: way.qrCode, remark: way.remark ?? '' },
+      contact_way: {
+        config_id: way.configId,
+        type: way.type,
+        scene: way.scene,
+        skip_verify: way.skipVerify,
+        state: way.state ?? '',
+        user: way.user,
+        qr_code: way.qrCode,
+        remark: way.remark ?? '',
+      },
     });
   }
 
@@ -413,7 +454,15 @@ export class ExternalContactSim {
     }
     w.used = true;
     const sentAt = this.now;
-    this.welcomes.push({ userid: w.userid, externalUserId: w.externalUserId, text: typeof text === 'string' ? text : null, attachments, firedAt: w.firedAt, sentAt, delayMs: sentAt - w.firedAt });
+    this.welcomes.push({
+      userid: w.userid,
+      externalUserId: w.externalUserId,
+      text: typeof text === 'string' ? text : null,
+      attachments,
+      firedAt: w.firedAt,
+      sentAt,
+      delayMs: sentAt - w.firedAt,
+    });
     if (this.welcomes.length > 20_000) this.welcomes.splice(0, this.welcomes.length - 20_000);
     return json({ errcode: 0, errmsg: 'ok' });
   }
@@ -427,7 +476,9 @@ export class ExternalContactSim {
       create_time: g.createTime,
       order: g.order,
       deleted: false,
-      tag: g.tags.filter((t) => !t.deleted && (!only || only.has(t.id))).map((t) => ({ id: t.id, name: t.name, create_time: t.createTime, order: t.order, deleted: false })),
+      tag: g.tags
+        .filter((t) => !t.deleted && (!only || only.has(t.id)))
+        .map((t) => ({ id: t.id, name: t.name, create_time: t.createTime, order: t.order, deleted: false })),
     };
   }
 
@@ -589,7 +640,9 @@ export class ExternalContactSim {
     if (end - start > 31 * 86400) return err(40058, 'time range longer than one month');
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) return err(40058, 'limit must be 1..100');
     const chatType = field(req.body, 'chat_type') === 'group' ? 'group' : 'single';
-    const rows = this.groupMsgs.filter((m) => m.chatType === chatType && m.createTime >= start && m.createTime <= end && (!isStr(creator) || m.creator === creator));
+    const rows = this.groupMsgs.filter(
+      (m) => m.chatType === chatType && m.createTime >= start && m.createTime <= end && (!isStr(creator) || m.creator === creator),
+    );
     const page = rows.slice(cursor, cursor + limit);
     return json({
       errcode: 0,
@@ -611,7 +664,18 @@ export class ExternalContactSim {
     if (e) return e;
     const msg = this.groupMsgs.find((m) => m.msgid === field(req.body, 'msgid'));
     if (!msg) return err(41063);
-    return json({ errcode: 0, errmsg: 'ok', next_cursor: '', task_list: [{ userid: msg.creator, status: msg.confirmed ? 2 : 0, ...(msg.confirmed ? { send_time: msg.targets.find((t) => t.sendTime)?.sendTime ?? msg.createTime } : {}) }] });
+    return json({
+      errcode: 0,
+      errmsg: 'ok',
+      next_cursor: '',
+      task_list: [
+        {
+          userid: msg.creator,
+          status: msg.confirmed ? 2 : 0,
+          ...(msg.confirmed ? { send_time: msg.targets.find((t) => t.sendTime)?.sendTime ?? msg.createTime } : {}),
+        },
+      ],
+    });
   }
 
   private groupMsgSendResult(req: SimRequest): SimResult {
@@ -628,7 +692,9 @@ export class ExternalContactSim {
       errcode: 0,
       errmsg: 'ok',
       next_cursor: cursor + limit < rows.length ? String(cursor + limit) : '',
-      send_list: rows.slice(cursor, cursor + limit).map((t) => ({ external_userid: t.externalUserId, userid: msg.creator, status: t.status, ...(t.sendTime ? { send_time: t.sendTime } : {}) })),
+      send_list: rows
+        .slice(cursor, cursor + limit)
+        .map((t) => ({ external_userid: t.externalUserId, userid: msg.creator, status: t.status, ...(t.sendTime ? { send_time: t.sendTime } : {}) })),
     });
   }
 
@@ -667,7 +733,14 @@ export class ExternalContactSim {
         // need_name=1: the member's name (customers: their WeCom name)
         member_list: c.members.map((m) => {
           const name = field(req.body, 'need_name') === 1 ? (m.type === 2 ? this.contacts.get(m.userid)?.name : undefined) : undefined;
-          return { userid: m.userid, type: m.type, join_time: m.joinTime, join_scene: 1, ...(m.unionid ? { unionid: m.unionid } : {}), ...(name ? { name } : {}) };
+          return {
+            userid: m.userid,
+            type: m.type,
+            join_time: m.joinTime,
+            join_scene: 1,
+            ...(m.unionid ? { unionid: m.unionid } : {}),
+            ...(name ? { name } : {}),
+          };
         }),
         admin_list: [],
       },
@@ -702,7 +775,14 @@ export class ExternalContactSim {
     const add = field(req.body, 'add') ?? [];
     const remove = field(req.body, 'remove') ?? [];
     if (!isStr(chatId) || !strArray(add) || !strArray(remove)) return badRequest('chat_id, add[], remove[] required');
-    const c = this.changeChat({ chatId, add, remove, owner: field(req.body, 'owner') as string | undefined, name: field(req.body, 'name') as string | undefined, dismiss: field(req.body, 'dismiss') === true });
+    const c = this.changeChat({
+      chatId,
+      add,
+      remove,
+      owner: field(req.body, 'owner') as string | undefined,
+      name: field(req.body, 'name') as string | undefined,
+      dismiss: field(req.body, 'dismiss') === true,
+    });
     if (!c) return badRequest('unknown chat_id');
     return json({ chat_id: c.chatId, members: c.members.map((m) => m.userid), owner: c.owner, dismissed: c.status === 3 });
   }
@@ -769,7 +849,10 @@ export class ExternalContactSim {
       owner,
       createTime: t,
       status: 0,
-      members: [{ userid: owner, type: 1, joinTime: t }, ...members.map((id) => ({ userid: id, type: 2 as const, joinTime: t, unionid: this.contacts.get(id)?.unionid }))],
+      members: [
+        { userid: owner, type: 1, joinTime: t },
+        ...members.map((id) => ({ userid: id, type: 2 as const, joinTime: t, unionid: this.contacts.get(id)?.unionid })),
+      ],
     };
     this.chats.set(chat.chatId, chat);
     return json({ chat_id: chat.chatId });
@@ -812,7 +895,9 @@ export class ExternalContactSim {
         r('GET', '/contacts', (q) => {
           const c = this.contacts.get(q.query.get('external_userid') ?? '');
           if (!c) return json({ contact: null });
-          return json({ contact: { ...this.contactView(c), follow_user: [...c.follows.values()].map((f) => ({ ...this.followView(f), tag_ids: [...f.tags] })) } });
+          return json({
+            contact: { ...this.contactView(c), follow_user: [...c.follows.values()].map((f) => ({ ...this.followView(f), tag_ids: [...f.tags] })) },
+          });
         }),
         r('POST', '/corp-tags', (q) => this.seedTags(q)),
         r('GET', '/corp-tags', () => json({ groups: this.groups.map((g) => ({ ...this.tagGroupView(g), by: g.by })) })),
@@ -845,7 +930,11 @@ export class ExternalContactSim {
           const qr = qrcode(0, 'M');
           qr.addData(`https://work.weixin.qq.com/ca/sim_${way.configId}`);
           qr.make();
-          return { status: 200, raw: Buffer.from(qr.createSvgTag({ cellSize: 6, margin: 4, scalable: true })), headers: { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' } };
+          return {
+            status: 200,
+            raw: Buffer.from(qr.createSvgTag({ cellSize: 6, margin: 4, scalable: true })),
+            headers: { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' },
+          };
         }),
         // a corp member tags a customer in the WeCom client (any corp tag, not only the app's)
         r('POST', '/contact-tags', (q) => {
@@ -861,11 +950,18 @@ export class ExternalContactSim {
         r('POST', '/client/send-chat-message', (q) => {
           const message = field(q.body, 'message');
           const type = field(message, 'msgtype');
-          if (!isStr(type) || !['text', 'image', 'video', 'file', 'news', 'miniprogram'].includes(type)) return badRequest('message.msgtype must be text, image, video, file, news or miniprogram');
+          if (!isStr(type) || !['text', 'image', 'video', 'file', 'news', 'miniprogram'].includes(type))
+            return badRequest('message.msgtype must be text, image, video, file, news or miniprogram');
           if (field(message, type) === undefined) return badRequest(`message.${type} required`);
           // the client sends images and files by a live temporary media id only
-          if ((type === 'image' || type === 'file') && !liveMedia(this.sim, field(field(message, type), 'mediaId'), type)) return badRequest(`message.${type}.mediaId unknown or expired`);
-          this.chatMessages.push({ userid: (field(q.body, 'userid') as string) ?? null, externalUserId: (field(q.body, 'external_userid') as string) ?? null, message, at: this.now });
+          if ((type === 'image' || type === 'file') && !liveMedia(this.sim, field(field(message, type), 'mediaId'), type))
+            return badRequest(`message.${type}.mediaId unknown or expired`);
+          this.chatMessages.push({
+            userid: (field(q.body, 'userid') as string) ?? null,
+            externalUserId: (field(q.body, 'external_userid') as string) ?? null,
+            message,
+            at: this.now,
+          });
           return json({ err_msg: 'sendChatMessage:ok' });
         }),
         r('GET', '/client/chat-messages', () => json({ messages: this.chatMessages })),

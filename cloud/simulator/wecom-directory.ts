@@ -62,7 +62,7 @@ export class DirectorySim {
 
   private below(id: number): Set<number> {
     const out = new Set([id]);
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const d of this.departments.values()) {
         if (out.has(d.parentid) && !out.has(d.id)) {
@@ -81,7 +81,11 @@ export class DirectorySim {
     const root = id ? Number(id) : 1;
     if (!this.departments.has(root)) return err(60123, 'invalid party id');
     const ids = this.below(root);
-    return json({ errcode: 0, errmsg: 'ok', department: [...this.departments.values()].filter((d) => ids.has(d.id)).map((d) => ({ ...d, order: d.order ?? 0 })) });
+    return json({
+      errcode: 0,
+      errmsg: 'ok',
+      department: [...this.departments.values()].filter((d) => ids.has(d.id)).map((d) => ({ ...d, order: d.order ?? 0 })),
+    });
   }
 
   private userSimpleList(req: SimRequest): SimResult {
@@ -90,7 +94,9 @@ export class DirectorySim {
     const dept = Number(req.query.get('department_id'));
     if (!this.departments.has(dept)) return err(60123, 'invalid party id');
     const ids = req.query.get('fetch_child') === '1' ? this.below(dept) : new Set([dept]);
-    const userlist = [...this.users.values()].filter((u) => u.department.some((d) => ids.has(d))).map((u) => ({ userid: u.userid, name: u.name, department: u.department }));
+    const userlist = [...this.users.values()]
+      .filter((u) => u.department.some((d) => ids.has(d)))
+      .map((u) => ({ userid: u.userid, name: u.name, department: u.department }));
     return json({ errcode: 0, errmsg: 'ok', userlist });
   }
 
@@ -118,7 +124,8 @@ export class DirectorySim {
     const rows: Array<{ handover_userid: string; external_userid: string; dimission_time: number }> = [];
     for (const [userid, at] of this.departed) {
       for (const c of this.contacts.contacts.values()) {
-        if (c.follows.has(userid) && !pending.has(`${userid}:${c.externalUserId}`)) rows.push({ handover_userid: userid, external_userid: c.externalUserId, dimission_time: Math.floor(at / 1000) });
+        if (c.follows.has(userid) && !pending.has(`${userid}:${c.externalUserId}`))
+          rows.push({ handover_userid: userid, external_userid: c.externalUserId, dimission_time: Math.floor(at / 1000) });
       }
     }
     const page = rows.slice(cursor, cursor + pageSize);
@@ -140,7 +147,8 @@ export class DirectorySim {
     const customer = ids.map((id) => {
       const c = typeof id === 'string' ? this.contacts.contacts.get(id) : undefined;
       if (!c || !c.follows.has(handover)) return { external_userid: id, errcode: 84061 };
-      if (this.transfers.some((t) => t.handover === handover && t.externalUserId === id && (t.status === 1 || t.status === 2))) return { external_userid: id, errcode: 40129 };
+      if (this.transfers.some((t) => t.handover === handover && t.externalUserId === id && (t.status === 1 || t.status === 2)))
+        return { external_userid: id, errcode: 40129 };
       this.transfers.push({ handover, takeover, externalUserId: id as string, requestedAt: now, status: 2 });
       return { external_userid: id, errcode: 0 };
     });
@@ -157,7 +165,11 @@ export class DirectorySim {
     return json({
       errcode: 0,
       errmsg: 'ok',
-      customer: rows.map((t) => ({ external_userid: t.externalUserId, status: t.status, takeover_time: t.status === 1 ? Math.floor((t.requestedAt + TRANSFER_WAIT_MS) / 1000) : 0 })),
+      customer: rows.map((t) => ({
+        external_userid: t.externalUserId,
+        status: t.status,
+        takeover_time: t.status === 1 ? Math.floor((t.requestedAt + TRANSFER_WAIT_MS) / 1000) : 0,
+      })),
       next_cursor: '',
     });
   }
@@ -169,7 +181,8 @@ export class DirectorySim {
     this.departments = new Map([[1, { id: 1, name: '企业', parentid: 0, order: 0 }]]);
     for (const d of depts as SimDepartment[]) this.departments.set(d.id, { id: d.id, name: d.name, parentid: d.parentid ?? 1, order: d.order ?? 0 });
     this.users = new Map();
-    for (const u of users as SimDirectoryUser[]) this.users.set(u.userid, { userid: u.userid, name: u.name, department: u.department?.length ? u.department : [1] });
+    for (const u of users as SimDirectoryUser[])
+      this.users.set(u.userid, { userid: u.userid, name: u.name, department: u.department?.length ? u.department : [1] });
     return json({ departments: this.departments.size, users: this.users.size });
   }
 
@@ -209,7 +222,14 @@ export class DirectorySim {
       ],
       control: [
         r('POST', '/directory', (q) => this.setDirectory(q)),
-        r('GET', '/directory', () => json({ departments: [...this.departments.values()], users: [...this.users.values()], departed: [...this.departed.keys()], transfers: this.transfers })),
+        r('GET', '/directory', () =>
+          json({
+            departments: [...this.departments.values()],
+            users: [...this.users.values()],
+            departed: [...this.departed.keys()],
+            transfers: this.transfers,
+          }),
+        ),
         r('POST', '/directory/users', (q) => this.upsertUser(q)),
         r('POST', '/directory/depart', (q) => this.depart(q)),
         r('POST', '/directory/refuse-transfer', (q) => this.refuse(q)),

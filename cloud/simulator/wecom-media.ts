@@ -47,7 +47,7 @@ function parse(req: SimRequest): Promise<{ field: string; filename: string; cont
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        found = { field: name, filename: info.filename ?? "", contentType: info.mimeType, data: Buffer.concat(chunks) };
+        found = { field: name, filename: info.filename ?? '', contentType: info.mimeType, data: Buffer.concat(chunks) };
       });
     });
     bb.on('close', () => resolve(found));
@@ -81,7 +81,15 @@ export class MediaSim {
     const now = this.sim.state.now();
     const mediaId = `3${randomId(40)}`;
     const { createHash } = await import('crypto');
-    this.store.set(mediaId, { mediaId, type, filename: part.filename, contentType: part.contentType, bytes: part.data.length, sha: createHash('sha256').update(part.data).digest('hex'), createdAt: now });
+    this.store.set(mediaId, {
+      mediaId,
+      type,
+      filename: part.filename,
+      contentType: part.contentType,
+      bytes: part.data.length,
+      sha: createHash('sha256').update(part.data).digest('hex'),
+      createdAt: now,
+    });
     return json({ errcode: 0, errmsg: 'ok', type, media_id: mediaId, created_at: String(Math.floor(now / 1000)) });
   }
 

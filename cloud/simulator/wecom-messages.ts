@@ -35,7 +35,9 @@ export class AppMessageSim {
     const toUsers = touser.split('|').filter(Boolean);
     const now = this.sim.state.now();
     const interval = Number(field(req.body, 'duplicate_check_interval') ?? 1800) * 1000;
-    const dup = field(req.body, 'enable_duplicate_check') === 1 && this.messages.some((m) => m.text === content && m.toUsers.join('|') === toUsers.join('|') && now - m.at < interval);
+    const dup =
+      field(req.body, 'enable_duplicate_check') === 1 &&
+      this.messages.some((m) => m.text === content && m.toUsers.join('|') === toUsers.join('|') && now - m.at < interval);
     const msgid = randomId(24);
     if (!dup) this.messages.push({ msgid, toUsers, agentId: Number(agentid), text: content, at: now });
     return json({ errcode: 0, errmsg: 'ok', invaliduser: '', msgid });

@@ -80,7 +80,10 @@ export class WecomSim {
   agentTicket?: Ticket;
   oauthCodes = new Map<string, OAuthCode>();
 
-  constructor(readonly state: SimState, readonly opts: WecomFaceOptions) {}
+  constructor(
+    readonly state: SimState,
+    readonly opts: WecomFaceOptions,
+  ) {}
 
   /**
    * Validates the request's access_token. Returns the app it belongs to, or the error answer.
@@ -123,8 +126,7 @@ export class WecomSim {
     if (!corpid) return json(wecomError(41002));
     if (corpid !== this.opts.corpId) return json(wecomError(40013));
     if (!secret) return json(wecomError(41004));
-    const app: WecomApp | undefined =
-      secret === this.opts.contactSecret ? 'contact' : secret === this.opts.agentSecret ? 'agent' : undefined;
+    const app: WecomApp | undefined = secret === this.opts.contactSecret ? 'contact' : secret === this.opts.agentSecret ? 'agent' : undefined;
     if (!app) return json(wecomError(40001));
     const now = this.state.now();
     // Within its validity the same token is returned again, like the real host.
@@ -230,11 +232,7 @@ export class WecomSim {
 }
 
 /** Later modules (external contacts, callbacks) are passed in `extra` and share the WecomSim state. */
-export function wecomFace(
-  state: SimState,
-  opts: WecomFaceOptions,
-  extra: Array<(sim: WecomSim) => WecomRoutes> = [],
-): SimFace {
+export function wecomFace(state: SimState, opts: WecomFaceOptions, extra: Array<(sim: WecomSim) => WecomRoutes> = []): SimFace {
   const sim = new WecomSim(state, opts);
   const modules = [sim.coreRoutes(), ...extra.map((m) => m(sim))];
   return {

@@ -103,12 +103,15 @@ export class MainConfiguration implements ILifeCycle {
     if (this.env.seedShowcase) await this.seedShowcase(container);
     const port = this.app.getPort?.() || String(this.env.PORT);
     if (this.env.logFormat === 'json') this.logger().info(`[server] listening on ${this.env.HOST}:${port} (${this.env.NODE_ENV}, ${this.env.dbKind})`);
-    else if (this.env.NODE_ENV !== 'test') printStartBanner(Number(port), this.seeded, this.configService.getConfiguration('webApps') as WebApp[], this.showcase);
+    else if (this.env.NODE_ENV !== 'test')
+      printStartBanner(Number(port), this.seeded, this.configService.getConfiguration('webApps') as WebApp[], this.showcase);
   }
 
   private async seedShowcase(container: IMidwayContainer): Promise<void> {
     // the simulator's control API: in-process one, else the one WECOM_API_BASE points at (tests)
-    const simulatorUrl = this.simulator?.url ?? (/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/wecom\/?$/.test(this.env.wecomApiBase) ? this.env.wecomApiBase.replace(/\/wecom\/?$/, '') : null);
+    const simulatorUrl =
+      this.simulator?.url ??
+      (/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/wecom\/?$/.test(this.env.wecomApiBase) ? this.env.wecomApiBase.replace(/\/wecom\/?$/, '') : null);
     try {
       this.showcase = await (await container.getAsync(ShowcaseService)).seedShowcase({ app: this.app, simulatorUrl });
     } catch (err) {
@@ -121,7 +124,10 @@ export class MainConfiguration implements ILifeCycle {
   private async refuseStaleSchema(container: IMidwayContainer): Promise<void> {
     const db = await container.getAsync(Db);
     const pending = await pendingMigrations(db.dataSource);
-    if (pending.length) throw new Error(`the database schema is not up to date (${pending.length} migrations pending: ${pending.slice(0, 3).join(', ')}…): run \`npm run migrate\` once for this deploy, then start the servers`);
+    if (pending.length)
+      throw new Error(
+        `the database schema is not up to date (${pending.length} migrations pending: ${pending.slice(0, 3).join(', ')}…): run \`npm run migrate\` once for this deploy, then start the servers`,
+      );
   }
 
   async onStop(container: IMidwayContainer): Promise<void> {

@@ -2,7 +2,8 @@
 import type { IncomingMessage } from 'http';
 import { clientIpResolver } from '../src/core/client-ip.middleware';
 
-const req = (peer: string, xff?: string) => ({ socket: { remoteAddress: peer }, connection: { remoteAddress: peer }, headers: xff ? { 'x-forwarded-for': xff } : {} }) as unknown as IncomingMessage;
+const req = (peer: string, xff?: string) =>
+  ({ socket: { remoteAddress: peer }, connection: { remoteAddress: peer }, headers: xff ? { 'x-forwarded-for': xff } : {} }) as unknown as IncomingMessage;
 
 test('no trusted proxies: the socket peer is the client, whatever the header says', () => {
   const ip = clientIpResolver([]);

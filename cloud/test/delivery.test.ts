@@ -15,7 +15,12 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(built, 'assets', 'plain.js'), `console.log(${JSON.stringify('x'.repeat(4000))})`);
   t = await startTestApp(
     {},
-    { globalConfig: { webApps: [{ name: 'sidebar', prefix: '/sidebar', dir: built }], staticFile: { dirs: { default: { prefix: '/sidebar', dir: built }, admin: null, sidebar: null, h5: null } } } },
+    {
+      globalConfig: {
+        webApps: [{ name: 'sidebar', prefix: '/sidebar', dir: built }],
+        staticFile: { dirs: { default: { prefix: '/sidebar', dir: built }, admin: null, sidebar: null, h5: null } },
+      },
+    },
   );
 });
 afterAll(async () => {

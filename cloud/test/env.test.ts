@@ -23,7 +23,14 @@ test('without NODE_ENV the production rules apply: no simulator, no seed, creden
   expect(() => loadEnv({})).toThrow(/production needs DATABASE_URL/);
   const { NODE_ENV: _, ...rest } = PROD;
   const env = loadEnv(rest);
-  expect(env).toMatchObject({ NODE_ENV: 'production', simulatorEnabled: false, seedDemo: false, seedShowcase: false, migrateOnStart: false, logFormat: 'json' });
+  expect(env).toMatchObject({
+    NODE_ENV: 'production',
+    simulatorEnabled: false,
+    seedDemo: false,
+    seedShowcase: false,
+    migrateOnStart: false,
+    logFormat: 'json',
+  });
 });
 
 test('production refuses the demo seed, the in-process simulator and the published development secrets', () => {

@@ -79,7 +79,10 @@ test('missing, malformed and unknown tokens are 401', async () => {
   expect(none.body.code).toBe('UNAUTHENTICATED');
   const malformed = await t.http().get('/api/me').set('authorization', 'Token abc');
   expect(malformed.status).toBe(401);
-  const unknown = await t.http().get('/api/me').set('authorization', `Bearer ${'A'.repeat(43)}`);
+  const unknown = await t
+    .http()
+    .get('/api/me')
+    .set('authorization', `Bearer ${'A'.repeat(43)}`);
   expect(unknown.status).toBe(401);
   expect(unknown.body.code).toBe('UNAUTHENTICATED');
 });
@@ -169,13 +172,24 @@ test('@Route: parsed input reaches the handler; a response that drifts from the 
   const driftDesc = Object.getOwnPropertyDescriptor(Probe.prototype, 'drift')!;
   Route(echo)(Probe.prototype, 'drift', driftDesc);
   const headers: Record<string, string> = {};
-  const ctx = () => ({ params: { id: '7' }, query: {}, request: { body: { n: 3 } }, get: () => '', set: (k: string, v: string) => (headers[k] = v), status: 404, logger: { error: jest.fn() } });
+  const ctx = () => ({
+    params: { id: '7' },
+    query: {},
+    request: { body: { n: 3 } },
+    get: () => '',
+    set: (k: string, v: string) => (headers[k] = v),
+    status: 404,
+    logger: { error: jest.fn() },
+  });
   const probe = new Probe();
   // unknown fields are dropped on the way out
   await expect((okDesc.value as (c: unknown) => Promise<unknown>).call(probe, ctx())).resolves.toEqual({ id: 7, n: 3 });
   await expect((driftDesc.value as (c: unknown) => Promise<unknown>).call(probe, ctx())).rejects.toBeInstanceOf(ResponseDriftError);
   const bad = { ...ctx(), params: { id: 'x' } };
-  await expect((okDesc.value as (c: unknown) => Promise<unknown>).call(probe, bad)).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'id' }] });
+  await expect((okDesc.value as (c: unknown) => Promise<unknown>).call(probe, bad)).rejects.toMatchObject({
+    code: 'VALIDATION_FAILED',
+    details: [{ path: 'id' }],
+  });
 });
 
 test('signed-in answers are not cacheable', async () => {

@@ -110,12 +110,7 @@ test('profile read and update; logout kills the token', async () => {
 
 test('POST with x-http-method-override: PATCH reaches the PATCH route (the weapp client has no PATCH)', async () => {
   const { token } = await login();
-  const res = await t
-    .http()
-    .post('/api/me')
-    .set('authorization', `Bearer ${token}`)
-    .set('x-http-method-override', 'PATCH')
-    .send({ nickname: '李叔' });
+  const res = await t.http().post('/api/me').set('authorization', `Bearer ${token}`).set('x-http-method-override', 'PATCH').send({ nickname: '李叔' });
   expect(res.status).toBe(200);
   expect(res.body.nickname).toBe('李叔');
   // only POST may be overridden, and only to PATCH/PUT/DELETE
@@ -149,7 +144,10 @@ test('「我的数据」 lists what is held about the member, and only them', as
   expect(data.household).toEqual({
     id: household.id,
     name: '王家',
-    members: expect.arrayContaining([{ nickname: '王师傅', relation: '配偶' }, { nickname: null, relation: '本人' }]),
+    members: expect.arrayContaining([
+      { nickname: '王师傅', relation: '配偶' },
+      { nickname: null, relation: '本人' },
+    ]),
   });
   expect(data.household!.members).toHaveLength(2);
   expect(data.consents).toEqual([expect.objectContaining({ version: CURRENT_PRIVACY_VERSION, action: 'granted' })]);
@@ -170,7 +168,11 @@ test('deleting the account anonymises it, kills sessions, unlinks contacts; a ne
   const me = await login({ unionid: 'u_delete_1' });
   const second = await login({ openid: me.openid }, null); // two live sessions
   const d = await db(t);
-  await d.manager.update(Member, { id: me.member.id }, { nickname: '李叔', phone: '13711112222', householdId: household.id, householdRelation: '本人', groupOwnerStaffId: owner.id });
+  await d.manager.update(
+    Member,
+    { id: me.member.id },
+    { nickname: '李叔', phone: '13711112222', householdId: household.id, householdRelation: '本人', groupOwnerStaffId: owner.id },
+  );
   const contact = await makeContact(t, { unionid: 'u_delete_1', memberId: me.member.id, followStaffId: owner.id });
 
   await expect(t.client(me.token).call(identity.deleteMe, { body: { confirm: false as unknown as true } })).rejects.toMatchObject({
@@ -238,7 +240,7 @@ test('member tokens cannot reach ops routes, staff tokens cannot reach member ro
   await expect(t.client(token).call(identity.deleteMe, { body: { confirm: true } })).rejects.toMatchObject({ status: 403 });
 });
 
-test('a signed referral (invite code) is carried to MemberRegistered, and the new member joins the referrer\'s store; a typed id or forged token is not', async () => {
+test("a signed referral (invite code) is carried to MemberRegistered, and the new member joins the referrer's store; a typed id or forged token is not", async () => {
   const store = await makeStore(t, '推荐店');
   const referrer = await makeMember(t, { storeId: store.id });
   const { code } = await t.wechatCode();

@@ -59,10 +59,15 @@ test('scrypt hashes are salted, self-describing and verified in constant time', 
 
 test('password login: wrong password, unknown user and disabled account look the same', async () => {
   const c = t.client();
-  await expect(c.call(identity.staffLogin, { body: { username: 'hq', password: 'wrong' } })).rejects.toMatchObject({ status: 401, code: 'INVALID_CREDENTIALS' });
+  await expect(c.call(identity.staffLogin, { body: { username: 'hq', password: 'wrong' } })).rejects.toMatchObject({
+    status: 401,
+    code: 'INVALID_CREDENTIALS',
+  });
   await expect(c.call(identity.staffLogin, { body: { username: 'nobody', password: 'wrong' } })).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
   const off = await makeStaff(t, { role: 'staff', active: false });
-  await expect(c.call(identity.staffLogin, { body: { username: off.username, password: off.password } })).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+  await expect(c.call(identity.staffLogin, { body: { username: off.username, password: off.password } })).rejects.toMatchObject({
+    code: 'INVALID_CREDENTIALS',
+  });
   const ok = await c.call(identity.staffLogin, { body: { username: 'hq', password: staff.hq.password } });
   expect(ok.staff).toMatchObject({ username: 'hq', role: 'hq_admin', storeId: null });
   expect(JSON.stringify(ok)).not.toContain('scrypt');
@@ -70,8 +75,27 @@ test('password login: wrong password, unknown user and disabled account look the
 
 test('staffMe gives the role-aware sections', async () => {
   const me = async (k: keyof typeof staff) => t.client(tokens[k]).call(identity.staffMe);
-  expect((await me('hq')).sections).toEqual(['dashboard', 'members', 'staff', 'contests', 'classes', 'preorders', 'purchases', 'journeys', 'feedback', 'tags', 'library', 'community', 'recipes', 'permissions', 'referral']);
-  expect(await me('mgrA')).toMatchObject({ storeName: '滨江店', sections: ['dashboard', 'members', 'contests', 'classes', 'preorders', 'purchases', 'journeys', 'feedback', 'tags', 'library', 'community', 'recipes'] });
+  expect((await me('hq')).sections).toEqual([
+    'dashboard',
+    'members',
+    'staff',
+    'contests',
+    'classes',
+    'preorders',
+    'purchases',
+    'journeys',
+    'feedback',
+    'tags',
+    'library',
+    'community',
+    'recipes',
+    'permissions',
+    'referral',
+  ]);
+  expect(await me('mgrA')).toMatchObject({
+    storeName: '滨江店',
+    sections: ['dashboard', 'members', 'contests', 'classes', 'preorders', 'purchases', 'journeys', 'feedback', 'tags', 'library', 'community', 'recipes'],
+  });
   expect((await me('ownerA1')).sections).toEqual(['dashboard', 'members', 'community']);
   expect((await me('clerk')).sections).toEqual(['dashboard']);
 });
@@ -147,7 +171,13 @@ test('WeCom login maps the OAuth userid to a staff account', async () => {
   await expect(t.client().call(identity.wecomLogin, { body: { code } })).rejects.toMatchObject({ status: 400, code: 'WECOM_CODE_INVALID' });
   const stranger = await t.wecomCode('not_in_our_staff');
   await expect(t.client().call(identity.wecomLogin, { body: { code: stranger } })).rejects.toMatchObject({ status: 403, code: 'WECOM_USER_UNKNOWN' });
-  const customer = (await (await fetch(`${t.sim.url}/__sim/wecom/oauth-codes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid: 'oCustomer' }) })).json()) as { code: string };
+  const customer = (await (
+    await fetch(`${t.sim.url}/__sim/wecom/oauth-codes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ openid: 'oCustomer' }),
+    })
+  ).json()) as { code: string };
   await expect(t.client().call(identity.wecomLogin, { body: { code: customer.code } })).rejects.toMatchObject({ code: 'WECOM_USER_UNKNOWN' });
 });
 
@@ -169,12 +199,16 @@ test('a disabled account loses access on its next request', async () => {
 test('repeated wrong passwords lock the username for a while (RATE_LIMITED), even for the right password', async () => {
   const s = await makeStaff(t, { role: 'staff' });
   for (let i = 0; i < 10; i++) {
-    await expect(t.client().call(identity.staffLogin, { body: { username: s.username, password: `guess-${i}` } })).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    await expect(t.client().call(identity.staffLogin, { body: { username: s.username, password: `guess-${i}` } })).rejects.toMatchObject({
+      code: 'INVALID_CREDENTIALS',
+    });
   }
   await expect(t.client().call(identity.staffLogin, { body: { username: s.username, password: s.password } })).rejects.toMatchObject({
     status: 429,
     code: 'RATE_LIMITED',
   });
   // other accounts are unaffected
-  await expect(t.client().call(identity.staffLogin, { body: { username: 'hq', password: staff.hq.password } })).resolves.toMatchObject({ staff: { username: 'hq' } });
+  await expect(t.client().call(identity.staffLogin, { body: { username: 'hq', password: staff.hq.password } })).resolves.toMatchObject({
+    staff: { username: 'hq' },
+  });
 });

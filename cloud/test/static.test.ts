@@ -18,7 +18,12 @@ beforeAll(async () => {
   ];
   t = await startTestApp(
     {},
-    { globalConfig: { webApps: apps, staticFile: { dirs: { default: { prefix: '/admin', dir: '/nonexistent/admin' }, h5: { prefix: '/sidebar', dir: built }, admin: null, sidebar: null } } } },
+    {
+      globalConfig: {
+        webApps: apps,
+        staticFile: { dirs: { default: { prefix: '/admin', dir: '/nonexistent/admin' }, h5: { prefix: '/sidebar', dir: built }, admin: null, sidebar: null } },
+      },
+    },
   );
 });
 afterAll(async () => {

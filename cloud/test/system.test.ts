@@ -49,11 +49,15 @@ test('public config names the WeCom app and no secrets', async () => {
 
 test('concurrent first logins: all distinct people register; the same person twice stays one member', async () => {
   const codes = await Promise.all(Array.from({ length: 12 }, () => t.wechatCode()));
-  const results = await Promise.all(codes.map(({ code }) => t.client().call(identity.memberLogin, { body: { code, consentVersion: CURRENT_PRIVACY_VERSION } })));
+  const results = await Promise.all(
+    codes.map(({ code }) => t.client().call(identity.memberLogin, { body: { code, consentVersion: CURRENT_PRIVACY_VERSION } })),
+  );
   expect(new Set(results.map((r) => r.member.id)).size).toBe(12);
   const first = await t.wechatCode();
   const twin = await t.wechatCode({ openid: first.openid });
-  const both = await Promise.all([first, twin].map(({ code }) => t.client().call(identity.memberLogin, { body: { code, consentVersion: CURRENT_PRIVACY_VERSION } })));
+  const both = await Promise.all(
+    [first, twin].map(({ code }) => t.client().call(identity.memberLogin, { body: { code, consentVersion: CURRENT_PRIVACY_VERSION } })),
+  );
   expect(both[0].member.id).toBe(both[1].member.id);
   expect(await d.manager.countBy(Member, { openid: first.openid })).toBe(1);
 });
@@ -106,7 +110,13 @@ test('outbox: a run of one type is delivered in chunks; a failing event is isola
     }
     await em.query('SELECT 1'); // writes go through the chunk's transaction
   });
-  await d.transaction((em) => bus.emitMany(em, 'MemberDeleted', Array.from({ length: 150 }, (_, i) => ({ memberId: 900000 + i }))));
+  await d.transaction((em) =>
+    bus.emitMany(
+      em,
+      'MemberDeleted',
+      Array.from({ length: 150 }, (_, i) => ({ memberId: 900000 + i })),
+    ),
+  );
   await bus.drain();
   await bus.drain();
   const rows = await d.manager.find(DomainEvent, { where: { type: 'MemberDeleted' }, order: { id: 'DESC' }, take: 150 });
@@ -140,11 +150,23 @@ test('outbox: a batch handler gets a run as arrays in one transaction; a failing
     if (e.payload.memberId >= 800000 && e.payload.memberId < 810000) perEvent.push(e.payload.memberId);
   });
   const all = Array.from({ length: 260 }, (_, i) => 800000 + i);
-  await d.transaction((em) => bus.emitMany(em, 'MemberDeleted', all.slice(0, 240).map((memberId) => ({ memberId }))));
+  await d.transaction((em) =>
+    bus.emitMany(
+      em,
+      'MemberDeleted',
+      all.slice(0, 240).map((memberId) => ({ memberId })),
+    ),
+  );
   await bus.drain();
   expect(batches.some((b) => b.length > 100)).toBe(true); // set-based chunks are larger than the per-event ones
   // a second run whose batch fails once: rolled back, then replayed one event at a time (arrays of one)
-  await d.transaction((em) => bus.emitMany(em, 'MemberDeleted', all.slice(240).map((memberId) => ({ memberId }))));
+  await d.transaction((em) =>
+    bus.emitMany(
+      em,
+      'MemberDeleted',
+      all.slice(240).map((memberId) => ({ memberId })),
+    ),
+  );
   await bus.drain();
   await bus.drain();
   expect(batches.flat().sort((a, b) => a - b)).toEqual(all);
@@ -198,7 +220,6 @@ test('demo seed: about 300 members in 120 households, runs once, and the demo ac
   expect(view.member).not.toBeNull();
 });
 
-
 test('every migration goes down and up again on this database', async () => {
   const n = d.dataSource.migrations.length;
   for (let i = 0; i < n; i++) await d.dataSource.undoLastMigration({ transaction: 'each' });
@@ -249,9 +270,17 @@ test('demo receipts: a year at the demo store, deterministic, through the ledger
   for (const r of a) {
     if (!r.memberId) continue;
     const x = byMember.get(r.memberId) ?? { f: 0, m: 0, last: 0, first: Infinity };
-    byMember.set(r.memberId, { f: x.f + 1, m: x.m + r.totalFen, last: Math.max(x.last, r.occurredAt.getTime()), first: Math.min(x.first, r.occurredAt.getTime()) });
+    byMember.set(r.memberId, {
+      f: x.f + 1,
+      m: x.m + r.totalFen,
+      last: Math.max(x.last, r.occurredAt.getTime()),
+      first: Math.min(x.first, r.occurredAt.getTime()),
+    });
   }
   const ago = (ms: number) => Math.floor((now.getTime() - ms) / 86_400_000);
-  const { scored } = scoreStore([...byMember].map(([memberId, x]) => ({ memberId, frequency: x.f, monetaryFen: x.m, recencyDays: ago(x.last), firstDaysAgo: ago(x.first) })), DEFAULT_RFM_THRESHOLDS);
+  const { scored } = scoreStore(
+    [...byMember].map(([memberId, x]) => ({ memberId, frequency: x.f, monetaryFen: x.m, recencyDays: ago(x.last), firstDaysAgo: ago(x.first) })),
+    DEFAULT_RFM_THRESHOLDS,
+  );
   expect(new Set(scored.map((s) => s.tier)).size).toBeGreaterThanOrEqual(3);
 }, 120_000);

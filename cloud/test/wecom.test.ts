@@ -27,7 +27,14 @@ beforeAll(async () => {
   const hh = await makeHousehold(t, a.id, '王家');
   const member = await makeMember(t, { storeId: a.id, householdId: hh.id, nickname: '王阿姨', unionid: 'u_side_1', tier: '新客' });
   const gold = await makeMember(t, { storeId: a.id, nickname: '金卡老李', unionid: 'u_side_2', tier: '金卡' });
-  await makeContact(t, { externalUserId: 'wm_linked', name: '王阿姨', unionid: 'u_side_1', memberId: member.id, followStaffId: ownerA.id, addedAt: new Date('2026-10-01T02:00:00Z') });
+  await makeContact(t, {
+    externalUserId: 'wm_linked',
+    name: '王阿姨',
+    unionid: 'u_side_1',
+    memberId: member.id,
+    followStaffId: ownerA.id,
+    addedAt: new Date('2026-10-01T02:00:00Z'),
+  });
   // not linked yet: the view links it by unionid
   await makeContact(t, { externalUserId: 'wm_unlinked', name: '老李', unionid: 'u_side_2', followStaffId: clerkA.id });
   await makeContact(t, { externalUserId: 'wm_stranger', name: '路人', followStaffId: clerkA.id });
@@ -44,7 +51,15 @@ test('the follower sees the contact with member, household, activity and next be
   expect(v).toMatchObject({
     externalUserId: 'wm_linked',
     name: '王阿姨',
-    member: { id: ids.member, nickname: '王阿姨', tier: '新客', storeName: '滨江店', householdName: '王家', tags: [], offers: [{ key: 'nye_preorder', text: expect.stringContaining('年夜饭'), reason: '新会员，还没有下过单' }] },
+    member: {
+      id: ids.member,
+      nickname: '王阿姨',
+      tier: '新客',
+      storeName: '滨江店',
+      householdName: '王家',
+      tags: [],
+      offers: [{ key: 'nye_preorder', text: expect.stringContaining('年夜饭'), reason: '新会员，还没有下过单' }],
+    },
   });
   const texts = v.member!.recentActivity.map((a) => a.text);
   expect(texts).toEqual(expect.arrayContaining(['注册成为会员', '添加了企业微信好友（团长李娜）']));
@@ -96,7 +111,9 @@ test('JS-SDK: corp and agent signatures for the page URL (fragment dropped)', as
   }
   const tickets = (await (await fetch(`${t.sim.url}/__sim/wecom/tickets`)).json()) as { jsapi: string; agentConfig: string };
   const sign = (ticket: string, s: { nonceStr: string; timestamp: number }) =>
-    createHash('sha1').update(`jsapi_ticket=${ticket}&noncestr=${s.nonceStr}&timestamp=${s.timestamp}&url=https://hub.example.com/sidebar/?from=chat`).digest('hex');
+    createHash('sha1')
+      .update(`jsapi_ticket=${ticket}&noncestr=${s.nonceStr}&timestamp=${s.timestamp}&url=https://hub.example.com/sidebar/?from=chat`)
+      .digest('hex');
   expect(res.corp.signature).toBe(sign(tickets.jsapi, res.corp));
   expect(res.agent.signature).toBe(sign(tickets.agentConfig, res.agent));
   await expect(t.client().call(wecom.jssdkSignature, { body: { url } })).rejects.toMatchObject({ status: 401 });

@@ -44,30 +44,62 @@ async function seed(db, buyers, log) {
   await db.run(`INSERT INTO store (name, created_at) VALUES (?, ?)`, [`压测门店${tag}`, dt(now)]);
   const [{ id: storeId }] = await db.all(`SELECT id FROM store WHERE name = ?`, [`压测门店${tag}`]);
   const username = `bench_${tag}`;
-  await db.run(`INSERT INTO staff_user (username, display_name, role, active, created_at) VALUES (?, ?, ?, ?, ?)`, [username, '压测运营', 'hq_admin', 1, dt(now)]);
+  await db.run(`INSERT INTO staff_user (username, display_name, role, active, created_at) VALUES (?, ?, ?, ?, ?)`, [
+    username,
+    '压测运营',
+    'hq_admin',
+    1,
+    dt(now),
+  ]);
   const [{ id: staffId }] = await db.all(`SELECT id FROM staff_user WHERE username = ?`, [username]);
   const hq = randomBytes(32).toString('base64url');
-  await db.run(`INSERT INTO session (token_hash, subject_type, subject_id, created_at, expires_at, last_seen_at, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?)`, [hashToken(hq), 'staff', Number(staffId), dt(now), expires, dt(now), 'bench']);
+  await db.run(`INSERT INTO session (token_hash, subject_type, subject_id, created_at, expires_at, last_seen_at, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?)`, [
+    hashToken(hq),
+    'staff',
+    Number(staffId),
+    dt(now),
+    expires,
+    dt(now),
+    'bench',
+  ]);
   const tokens = [];
   for (let start = 0; start < buyers; start += 500) {
     const size = Math.min(500, buyers - start);
     const rows = Array.from({ length: size }, (_, i) => [`o_flash_${tag}_${start + i}`, `抢购会员${start + i}`, '新客', PRIVACY_VERSION, 'active', dt(now)]);
-    await db.run(`INSERT INTO member (openid, nickname, tier, consent_version, status, created_at) VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`, rows.flat());
-    const ids = (await db.all(`SELECT id FROM member WHERE openid IN (${rows.map(() => '?').join(', ')}) ORDER BY id`, rows.map((r) => r[0]))).map((r) => Number(r.id));
-    await db.run(`INSERT INTO consent_record (member_id, version, action, at) VALUES ${ids.map(() => '(?, ?, ?, ?)').join(', ')}`, ids.flatMap((id) => [id, PRIVACY_VERSION, 'granted', dt(now)]));
+    await db.run(
+      `INSERT INTO member (openid, nickname, tier, consent_version, status, created_at) VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+      rows.flat(),
+    );
+    const ids = (
+      await db.all(
+        `SELECT id FROM member WHERE openid IN (${rows.map(() => '?').join(', ')}) ORDER BY id`,
+        rows.map((r) => r[0]),
+      )
+    ).map((r) => Number(r.id));
+    await db.run(
+      `INSERT INTO consent_record (member_id, version, action, at) VALUES ${ids.map(() => '(?, ?, ?, ?)').join(', ')}`,
+      ids.flatMap((id) => [id, PRIVACY_VERSION, 'granted', dt(now)]),
+    );
     const sessions = ids.map((id) => {
       const token = randomBytes(32).toString('base64url');
       tokens.push({ memberId: id, token });
       return [hashToken(token), 'member', id, dt(now), expires, dt(now), 'bench'];
     });
-    await db.run(`INSERT INTO session (token_hash, subject_type, subject_id, created_at, expires_at, last_seen_at, user_agent) VALUES ${sessions.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`, sessions.flat());
+    await db.run(
+      `INSERT INTO session (token_hash, subject_type, subject_id, created_at, expires_at, last_seen_at, user_agent) VALUES ${sessions.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      sessions.flat(),
+    );
   }
   log(`generated ${buyers} buyers with sessions, store ${storeId}`);
   return { storeId: Number(storeId), hq, tokens };
 }
 
 async function api(url, method, token, body) {
-  const res = await fetch(url, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const data = await res.json().catch(() => null);
   if (!res.ok) throw new Error(`${method} ${url}: HTTP ${res.status} ${JSON.stringify(data)}`);
   return data;
@@ -75,12 +107,14 @@ async function api(url, method, token, body) {
 
 async function pool(items, concurrency, fn) {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i], i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i], i);
+      }
+    }),
+  );
 }
 
 export async function run({ baseUrl, args, log, server }) {
@@ -103,9 +137,19 @@ export async function run({ baseUrl, args, log, server }) {
       cancelCutoffAt: new Date(now + 86_400_000).toISOString(),
       storeIds: [storeId],
     });
-    const item = await api(`${baseUrl}/api/ops/preorder/campaigns/${campaign.id}/items`, 'POST', hq, { kind: 'chef_dish', theme: '大厨招牌', name: '大师佛跳墙', priceFen: 16800, stockTotal: stock, perMemberLimit: 1 });
+    const item = await api(`${baseUrl}/api/ops/preorder/campaigns/${campaign.id}/items`, 'POST', hq, {
+      kind: 'chef_dish',
+      theme: '大厨招牌',
+      name: '大师佛跳墙',
+      priceFen: 16800,
+      stockTotal: stock,
+      perMemberLimit: 1,
+    });
     const day = new Date(now + 8 * 3600_000 + 2 * 86_400_000).toISOString().slice(0, 10);
-    const windows = Array.from({ length: slotCount }, (_, i) => ({ start: `${String(9 + i).padStart(2, '0')}:00`, end: `${String(10 + i).padStart(2, '0')}:00` }));
+    const windows = Array.from({ length: slotCount }, (_, i) => ({
+      start: `${String(9 + i).padStart(2, '0')}:00`,
+      end: `${String(10 + i).padStart(2, '0')}:00`,
+    }));
     const slots = (await api(`${baseUrl}/api/ops/preorder/campaigns/${campaign.id}/slots`, 'POST', hq, { storeId, days: [day], windows, capacity })).items;
     log(`campaign ${campaign.id}: ${stock} units, ${slots.length} slots of ${capacity}; ${buyers} buyers (+${dupes} second orders)`);
 
@@ -163,7 +207,9 @@ export async function run({ baseUrl, args, log, server }) {
     log(`slots after the sale: ${JSON.stringify(await db.all(`SELECT id, booked, capacity FROM preorder_slot WHERE campaign_id = ?`, [campaign.id]))}`);
 
     // ---- what the server holds is the truth (an answer lost to a client timeout still made an order)
-    const placed = (await db.all(`SELECT id, member_id AS memberId, order_no AS orderNo FROM preorder_order WHERE campaign_id = ?`, [campaign.id])).map((r) => ({ id: Number(r.id), memberId: Number(r.memberId), orderNo: r.orderNo }));
+    const placed = (await db.all(`SELECT id, member_id AS memberId, order_no AS orderNo FROM preorder_order WHERE campaign_id = ?`, [campaign.id])).map(
+      (r) => ({ id: Number(r.id), memberId: Number(r.memberId), orderNo: r.orderNo }),
+    );
     if (placed.length !== accepted.length) problems.push(`${placed.length} orders stored, ${accepted.length} answered 200`);
     accepted.length = 0;
     accepted.push(...placed);
@@ -173,7 +219,11 @@ export async function run({ baseUrl, args, log, server }) {
     let paidCalls = 0;
     await pool(accepted, 16, async (o) => {
       const p = await api(`${baseUrl}/api/preorder/orders/${o.id}/pay`, 'POST', tokenOf.get(o.memberId));
-      const res = await fetch(`${server.simulatorUrl}/__sim/pay/confirm`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prepay_id: p.requestPayment.package.slice('prepay_id='.length), duplicates: 1, wait: true }) });
+      const res = await fetch(`${server.simulatorUrl}/__sim/pay/confirm`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ prepay_id: p.requestPayment.package.slice('prepay_id='.length), duplicates: 1, wait: true }),
+      });
       if (!res.ok) problems.push(`simulator confirm ${o.orderNo}: ${res.status}`);
       paidCalls++;
       if (paidCalls % 100 === 0) log(`paid ${paidCalls}/${accepted.length}`);
@@ -193,9 +243,17 @@ export async function run({ baseUrl, args, log, server }) {
     const over = await db.all(`SELECT id, booked, capacity FROM preorder_slot WHERE campaign_id = ? AND booked > capacity`, [campaign.id]);
     const [{ n: bookedSum }] = await db.all(`SELECT SUM(booked) AS n FROM preorder_slot WHERE campaign_id = ?`, [campaign.id]);
     const [{ n: overLimit }] = await db.all(`SELECT COUNT(*) AS n FROM preorder_member_item WHERE item_id = ? AND qty > 1`, [item.id]);
-    const [{ n: multi }] = await db.all(`SELECT COUNT(*) AS n FROM (SELECT member_id FROM preorder_order WHERE campaign_id = ? GROUP BY member_id HAVING COUNT(*) > 1) x`, [campaign.id]);
-    const [{ n: ordersFen }] = await db.all(`SELECT COALESCE(SUM(total_fen), 0) AS n FROM preorder_order WHERE campaign_id = ? AND status = 'paid'`, [campaign.id]);
-    const [{ n: paidFen }] = await db.all(`SELECT COALESCE(SUM(t.amount_fen), 0) AS n FROM pay_transaction t JOIN preorder_order o ON o.order_no = t.out_trade_no WHERE o.campaign_id = ? AND t.status = 'paid'`, [campaign.id]);
+    const [{ n: multi }] = await db.all(
+      `SELECT COUNT(*) AS n FROM (SELECT member_id FROM preorder_order WHERE campaign_id = ? GROUP BY member_id HAVING COUNT(*) > 1) x`,
+      [campaign.id],
+    );
+    const [{ n: ordersFen }] = await db.all(`SELECT COALESCE(SUM(total_fen), 0) AS n FROM preorder_order WHERE campaign_id = ? AND status = 'paid'`, [
+      campaign.id,
+    ]);
+    const [{ n: paidFen }] = await db.all(
+      `SELECT COALESCE(SUM(t.amount_fen), 0) AS n FROM pay_transaction t JOIN preorder_order o ON o.order_no = t.out_trade_no WHERE o.campaign_id = ? AND t.status = 'paid'`,
+      [campaign.id],
+    );
     const [{ n: paidEvents }] = await db.all(`SELECT COUNT(*) AS n FROM domain_event WHERE type = 'OrderPaid'`);
     const [{ n: notes }] = await db.all(`SELECT COUNT(*) AS n FROM pay_notification`);
     const sim = (await getJson(`${server.simulatorUrl}/__sim/pay/summary`)).body;
@@ -205,7 +263,8 @@ export async function run({ baseUrl, args, log, server }) {
     if (Number(bookedSum) !== accepted.length) problems.push(`slot places ${bookedSum} != orders ${accepted.length}`);
     if (Number(overLimit) || Number(multi)) problems.push(`per-member limit broken: ${overLimit} over, ${multi} with several orders`);
     if (paidOrders !== accepted.length) problems.push(`${paidOrders} of ${accepted.length} orders paid`);
-    if (Number(ordersFen) !== Number(paidFen) || Number(paidFen) !== sim.paidFen) problems.push(`paid totals differ: orders ${ordersFen}, trades ${paidFen}, simulator ${sim.paidFen}`);
+    if (Number(ordersFen) !== Number(paidFen) || Number(paidFen) !== sim.paidFen)
+      problems.push(`paid totals differ: orders ${ordersFen}, trades ${paidFen}, simulator ${sim.paidFen}`);
     if (Number(paidEvents) !== accepted.length) problems.push(`${paidEvents} OrderPaid events for ${accepted.length} orders`);
     if (Number(notes) !== 2 * accepted.length) problems.push(`${notes} notifications stored, expected ${2 * accepted.length} (each sent twice)`);
     if (orders.errors) problems.push(`${orders.errors} connection errors`);
@@ -215,7 +274,9 @@ export async function run({ baseUrl, args, log, server }) {
     const ratio = health.requests_per_s > 0 ? Math.round((orders.requests_per_s / health.requests_per_s) * 100) / 100 : 0;
     const targets = { ratio: ratio >= 0.4, p99: orders.p99_ms <= 2 * health.p99_ms };
     if (problems.length) for (const p of problems) log(`PROBLEM: ${p}`);
-    log(`orders ${orders.requests_per_s}/s (p50 ${orders.p50_ms} ms, p99 ${orders.p99_ms} ms) vs health ${health.requests_per_s}/s (p99 ${health.p99_ms} ms): ratio ${ratio}; targets ${JSON.stringify(targets)}`);
+    log(
+      `orders ${orders.requests_per_s}/s (p50 ${orders.p50_ms} ms, p99 ${orders.p99_ms} ms) vs health ${health.requests_per_s}/s (p99 ${health.p99_ms} ms): ratio ${ratio}; targets ${JSON.stringify(targets)}`,
+    );
     return {
       ok: problems.length === 0,
       db: server.dbKind,

@@ -24,7 +24,8 @@ import { ROOT, getJson, loadTest, measureHealth, numberArg, provisionHq } from '
 
 const require = createRequire(path.join(ROOT, 'package.json'));
 
-export const description = 'Insight: members + receipts + events -> read-model refresh time/RSS and dashboard p99 at 16 connections (--members 200000 --purchases 2000000 --events 5000000; MariaDB by default)';
+export const description =
+  'Insight: members + receipts + events -> read-model refresh time/RSS and dashboard p99 at 16 connections (--members 200000 --purchases 2000000 --events 5000000; MariaDB by default)';
 export const defaultDatabase = 'mariadb';
 
 const DAY = 86_400_000;
@@ -117,7 +118,11 @@ export async function run({ baseUrl, args, log, server }) {
 
   const hq = await provisionHq(server, { storeName: '压测门店1', log });
   const post = async (url, body) => {
-    const res = await getJson(`${baseUrl}${url}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${hq.token}` }, body: JSON.stringify(body) });
+    const res = await getJson(`${baseUrl}${url}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${hq.token}` },
+      body: JSON.stringify(body),
+    });
     if (res.status !== 200) throw new Error(`POST ${url}: HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
     return res.body;
   };
@@ -127,7 +132,13 @@ export async function run({ baseUrl, args, log, server }) {
   // the group owners (群主) whose members are a scope of their own
   const ownerIds = [];
   for (let o = 0; o < OWNERS; o++) {
-    const made = await post('/api/admin/staff', { username: `ibench_owner${o}`, displayName: `群主${o}`, role: 'group_owner', storeId: storeIds[o % S], wecomUserId: `ibench_owner${o}` });
+    const made = await post('/api/admin/staff', {
+      username: `ibench_owner${o}`,
+      displayName: `群主${o}`,
+      role: 'group_owner',
+      storeId: storeIds[o % S],
+      wecomUserId: `ibench_owner${o}`,
+    });
     ownerIds.push(made.staff.id);
   }
   const db = await openDb(server);
@@ -144,19 +155,31 @@ export async function run({ baseUrl, args, log, server }) {
   log(`generating ${M} members in ${S} stores with ${Math.ceil(M / 2)} households ...`);
   const regAt = (k) => base - registeredAgoDays(k) * DAY - 3600_000;
   const owner = (k) => (k % 10 === 0 ? ownerIds[(k / 10) % OWNERS] : null);
-  await insertMany(db, 'household', ['id', 'name', 'store_id', 'children_count', 'created_at'], Math.ceil(M / 2), (h) => [HOUSEHOLD_BASE + h, `压测家庭${h}`, storeIds[h % S], h % 3 === 0 ? 1 : 0, time(base - 800 * DAY)]);
-  await insertMany(db, 'member', ['id', 'openid', 'nickname', 'tier', 'consent_version', 'status', 'store_id', 'household_id', 'group_owner_staff_id', 'created_at'], M, (k) => [
-    ID_BASE + k,
-    `o_ibench_${k}`,
-    `会员${k}`,
-    '银卡',
-    '2026-11-01',
-    'active',
-    storeIds[storeIdx(k, S)],
-    HOUSEHOLD_BASE + Math.floor(k / 2),
-    owner(k),
-    time(regAt(k)),
+  await insertMany(db, 'household', ['id', 'name', 'store_id', 'children_count', 'created_at'], Math.ceil(M / 2), (h) => [
+    HOUSEHOLD_BASE + h,
+    `压测家庭${h}`,
+    storeIds[h % S],
+    h % 3 === 0 ? 1 : 0,
+    time(base - 800 * DAY),
   ]);
+  await insertMany(
+    db,
+    'member',
+    ['id', 'openid', 'nickname', 'tier', 'consent_version', 'status', 'store_id', 'household_id', 'group_owner_staff_id', 'created_at'],
+    M,
+    (k) => [
+      ID_BASE + k,
+      `o_ibench_${k}`,
+      `会员${k}`,
+      '银卡',
+      '2026-11-01',
+      'active',
+      storeIds[storeIdx(k, S)],
+      HOUSEHOLD_BASE + Math.floor(k / 2),
+      owner(k),
+      time(regAt(k)),
+    ],
+  );
   // insight's own member read model, as MemberRegistered + the roster sync leave it
   await insertMany(db, 'insight_member', ['member_id', 'store_id', 'household_id', 'household_kind', 'owner_staff_id', 'registered_at'], M, (k) => [
     ID_BASE + k,
@@ -171,15 +194,27 @@ export async function run({ baseUrl, args, log, server }) {
   const cat = `CASE s.i % 4 ${CATEGORIES.map((c, j) => `WHEN ${j} THEN '${c}'`).join(' ')} END`;
   const total = `CASE WHEN s.i % 40 = 0 THEN -(500 + s.i % 1000) ELSE 1000 + (s.i * 37) % 20000 END`;
   const json = my ? `CONCAT('{"', ${cat}, '":', ${total}, '}')` : `'{"' || ${cat} || '":' || (${total}) || '}'`;
-  await insertSeries(db, log, 'receipts', P, 200_000, (series) =>
-    `INSERT INTO insight_purchase (receipt_id, member_id, store_id, total_fen, categories, lines_fen, occurred_at)
+  await insertSeries(
+    db,
+    log,
+    'receipts',
+    P,
+    200_000,
+    (series) =>
+      `INSERT INTO insight_purchase (receipt_id, member_id, store_id, total_fen, categories, lines_fen, occurred_at)
      SELECT s.i, ${ID_BASE} + (s.i * 7919) % ${M}, ${storeIds[0]}, ${total},
        CASE WHEN s.i % 40 = 0 THEN '{}' ELSE ${json} END, CASE WHEN s.i % 40 = 0 THEN 0 ELSE ${total} END, ${at(`(s.i * 104729) % ${YEAR_S}`)}
      FROM ${series} s`,
   );
   const kind = `CASE s.i % 8 ${KINDS.map((k, j) => `WHEN ${j} THEN '${k}'`).join(' ')} END`;
-  await insertSeries(db, log, 'events', E, 250_000, (series) =>
-    `INSERT INTO insight_activity (source_key, member_id, kind, at)
+  await insertSeries(
+    db,
+    log,
+    'events',
+    E,
+    250_000,
+    (series) =>
+      `INSERT INTO insight_activity (source_key, member_id, kind, at)
      SELECT ${my ? `CONCAT('b', s.i)` : `'b' || s.i`}, ${ID_BASE} + (s.i * 6007) % ${M}, ${kind}, ${at(`(s.i * 7727) % ${YEAR_S}`)} FROM ${series} s`,
   );
   if (my) await db.exec('ANALYZE TABLE insight_member, insight_purchase, insight_activity, member, household');
@@ -257,12 +292,16 @@ export async function run({ baseUrl, args, log, server }) {
   const t1 = Date.now();
   // node:http, not fetch: fetch gives up on a response slower than 300 s, and a slow refresh is a figure to report
   const res = await new Promise((resolve, reject) => {
-    const req = http.request(`${baseUrl}/api/admin/insight/refresh-all`, { method: 'POST', headers: { authorization: `Bearer ${hq.token}`, 'content-length': 0 } }, (r) => {
-      let text = '';
-      r.setEncoding('utf8');
-      r.on('data', (c) => (text += c));
-      r.on('end', () => resolve({ status: r.statusCode, text }));
-    });
+    const req = http.request(
+      `${baseUrl}/api/admin/insight/refresh-all`,
+      { method: 'POST', headers: { authorization: `Bearer ${hq.token}`, 'content-length': 0 } },
+      (r) => {
+        let text = '';
+        r.setEncoding('utf8');
+        r.on('data', (c) => (text += c));
+        r.on('end', () => resolve({ status: r.statusCode, text }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -294,7 +333,12 @@ export async function run({ baseUrl, args, log, server }) {
       activeMembers: chain.figures.quality.activeMembers,
       silent30: chain.figures.flow.silent30,
     },
-    store0: { members: one.figures.scale.members, newMembers: one.figures.scale.newMembers, netSpendFen: one.figures.value.netSpendFen, purchases: one.figures.value.purchases },
+    store0: {
+      members: one.figures.scale.members,
+      newMembers: one.figures.scale.newMembers,
+      netSpendFen: one.figures.value.netSpendFen,
+      purchases: one.figures.value.purchases,
+    },
   };
   for (const scope of ['chain', 'store0'])
     for (const [k, v] of Object.entries(want[scope])) if (got[scope][k] !== v) problems.push(`${scope}.${k}: dashboard ${got[scope][k]}, expected ${v}`);

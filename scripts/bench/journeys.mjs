@@ -25,7 +25,8 @@ import { ROOT, freePort, numberArg, parseArgs, provisionHq, startSimulatorProces
 
 const require = createRequire(path.join(ROOT, 'package.json'));
 
-export const description = 'Journeys: N members + M events -> time to find who is due and enqueue their steps (--members 200000 --events 2000000 [--steps] [--sqlite]; MariaDB by default)';
+export const description =
+  'Journeys: N members + M events -> time to find who is due and enqueue their steps (--members 200000 --events 2000000 [--steps] [--sqlite]; MariaDB by default)';
 export const defaultDatabase = 'mariadb';
 // WeCom is another host: the simulator runs as its own process, so the messages the outbound job
 // sends during the evaluation cost the server only its own side of each call.
@@ -143,7 +144,11 @@ async function measure({ baseUrl, args, log, server }) {
   if (server.dbKind !== 'mysql') log('NOTE: running on SQLite; the issue asks for MariaDB (--mariadb)');
 
   // the staff member every generated customer added (step 3 goes to the store manager of their store)
-  const hq = await provisionHq(server, { storeName: '滨江店', staff: { username: 'zhaoliu', displayName: '赵六', wecomUserId: 'zhaoliu', role: 'staff' }, log });
+  const hq = await provisionHq(server, {
+    storeName: '滨江店',
+    staff: { username: 'zhaoliu', displayName: '赵六', wecomUserId: 'zhaoliu', role: 'staff' },
+    log,
+  });
   const db = await openDb(server);
   // whole seconds everywhere: both databases then store exactly what the bench computes with, so
   // the expected due set below is exact (no rounding at the 30-day boundary)
@@ -162,7 +167,10 @@ async function measure({ baseUrl, args, log, server }) {
   for (let i = 0; i < members; i++) lastAgo[i] = rnd() * 45 * DAY;
 
   // the scheduler runs journeys.evaluate every minute: hold its lease while the data is half-made
-  const lease = db.kind === 'mysql' ? 'INSERT INTO job_lease (name, holder, expires_at, run_count) VALUES (?, ?, ?, 0) ON DUPLICATE KEY UPDATE holder = VALUES(holder), expires_at = VALUES(expires_at)' : 'INSERT INTO job_lease (name, holder, expires_at, run_count) VALUES (?, ?, ?, 0) ON CONFLICT(name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at';
+  const lease =
+    db.kind === 'mysql'
+      ? 'INSERT INTO job_lease (name, holder, expires_at, run_count) VALUES (?, ?, ?, 0) ON DUPLICATE KEY UPDATE holder = VALUES(holder), expires_at = VALUES(expires_at)'
+      : 'INSERT INTO job_lease (name, holder, expires_at, run_count) VALUES (?, ?, ?, 0) ON CONFLICT(name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at';
   await db.exec(lease, ['journeys.evaluate', 'bench-generator', at(now.getTime() + 3600_000)]);
   // the benchmark measures the journey evaluation alone: the insight dashboard's 10-minute refresh
   // computes its figures in memory per scope (issue 16's gap) and at a million members it alone
@@ -171,8 +179,22 @@ async function measure({ baseUrl, args, log, server }) {
 
   const t0 = Date.now();
   log(`generating ${members} members and their WeCom contacts ...`);
-  await insertMany(db, 'member', ['id', 'openid', 'nickname', 'tier', 'consent_version', 'status', 'created_at'], members, (i) => [ID_BASE + i, `o_bench_${i}`, `会员${i}`, '银卡', '2026-11-01', 'active', at(now.getTime() - 200 * DAY)], 2000);
-  await insertMany(db, 'wecom_contact', ['external_user_id', 'name', 'follow_user_id', 'member_id', 'added_at', 'created_at'], members, (i) => [`wmbench${i}`, `会员${i}`, 'zhaoliu', ID_BASE + i, at(now.getTime() - 150 * DAY), at(now.getTime() - 150 * DAY)], 2000);
+  await insertMany(
+    db,
+    'member',
+    ['id', 'openid', 'nickname', 'tier', 'consent_version', 'status', 'created_at'],
+    members,
+    (i) => [ID_BASE + i, `o_bench_${i}`, `会员${i}`, '银卡', '2026-11-01', 'active', at(now.getTime() - 200 * DAY)],
+    2000,
+  );
+  await insertMany(
+    db,
+    'wecom_contact',
+    ['external_user_id', 'name', 'follow_user_id', 'member_id', 'added_at', 'created_at'],
+    members,
+    (i) => [`wmbench${i}`, `会员${i}`, 'zhaoliu', ID_BASE + i, at(now.getTime() - 150 * DAY), at(now.getTime() - 150 * DAY)],
+    2000,
+  );
   await insertMany(
     db,
     'journey_customer',
@@ -211,7 +233,15 @@ async function measure({ baseUrl, args, log, server }) {
     withActivity.length,
     (k) => {
       const m = withActivity[k];
-      return [ID_BASE + m, at(last[m * 5]), maybe(last[m * 5 + 1]), maybe(last[m * 5 + 2]), maybe(last[m * 5 + 3]), maybe(last[m * 5 + 4]), last[m * 5 + 2] > 0 ? '草莓、鲜牛奶' : null];
+      return [
+        ID_BASE + m,
+        at(last[m * 5]),
+        maybe(last[m * 5 + 1]),
+        maybe(last[m * 5 + 2]),
+        maybe(last[m * 5 + 3]),
+        maybe(last[m * 5 + 4]),
+        last[m * 5 + 2] > 0 ? '草莓、鲜牛奶' : null,
+      ];
     },
     2000,
   );
@@ -269,7 +299,9 @@ async function measure({ baseUrl, args, log, server }) {
     const out = await res.json();
     if (res.status !== 200) throw new Error(`journey run (${label}) failed: ${res.status} ${JSON.stringify(out).slice(0, 300)}`);
     const peak = Math.round(Math.max(peakDuring, 0));
-    log(`${label}: ${secs.toFixed(2)} s wall (${out.ms} ms in the server); enrolled ${out.enrolled}, steps ${out.stepsRun}, deferred ${out.deferred}; RSS ${Math.round(before)} MB before, peak ${peak} MB`);
+    log(
+      `${label}: ${secs.toFixed(2)} s wall (${out.ms} ms in the server); enrolled ${out.enrolled}, steps ${out.stepsRun}, deferred ${out.deferred}; RSS ${Math.round(before)} MB before, peak ${peak} MB`,
+    );
     return { seconds: secs, peak, body: out };
   };
   const first = await evaluate(evalAt, 'evaluation');
@@ -301,7 +333,7 @@ async function measure({ baseUrl, args, log, server }) {
   let queued = 0;
   let wrongMsg = 0;
   let badMsg = null;
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const rows = await db.exec("SELECT id, payload FROM wecom_outbound WHERE kind = 'msg_template' AND id > ? ORDER BY id LIMIT 20000", [after]);
     if (!rows.length) break;
     after = Number(rows[rows.length - 1].id);
@@ -312,7 +344,13 @@ async function measure({ baseUrl, args, log, server }) {
       const m = idOf(ext ?? '');
       if (m < 0) continue; // the demo seed's own customers may be due too
       const title = last[m * 5 + 2] > 0 ? '草莓、鲜牛奶' : '家常好菜';
-      const ok = due[m] && !sent[m] && p.externalUserIds.length === 1 && p.sender === 'zhaoliu' && typeof p.text === 'string' && p.text.startsWith(`会员${m}，好久不见！上次您带走的${title}还合口味吗？`);
+      const ok =
+        due[m] &&
+        !sent[m] &&
+        p.externalUserIds.length === 1 &&
+        p.sender === 'zhaoliu' &&
+        typeof p.text === 'string' &&
+        p.text.startsWith(`会员${m}，好久不见！上次您带走的${title}还合口味吗？`);
       if (due[m]) sent[m] = 1;
       if (!ok) {
         wrongMsg++;
@@ -363,9 +401,13 @@ async function measure({ baseUrl, args, log, server }) {
       // the scheduler's own runs (wall clock, just after the first evaluation's instant) may have
       // enrolled a few of the newly quiet: count the journey's bench enrolments, whoever made them
       const newlyQuiet = quietBefore(when.getTime() - 30 * DAY) - quietBefore(cutoffMs);
-      const [{ n: enrolledNow }] = await db.exec("SELECT COUNT(*) AS n FROM journey_enrolment e JOIN journey j ON j.id = e.journey_id WHERE j.builtin_key = 'wake_up' AND e.external_user_id LIKE 'wmbench%'");
+      const [{ n: enrolledNow }] = await db.exec(
+        "SELECT COUNT(*) AS n FROM journey_enrolment e JOIN journey j ON j.id = e.journey_id WHERE j.builtin_key = 'wake_up' AND e.external_user_id LIKE 'wmbench%'",
+      );
       later[k] = { seconds: Math.round(r.seconds * 100) / 100, peak_rss_mb: r.peak, steps: r.body.stepsRun, enrolled: r.body.enrolled, [field]: got.n };
-      log(`${k}: ${got.n} bench ${what} (${got.distinct} distinct keys; ${expected} expected); ${enrolledNow} bench enrolments in all (${expected + newlyQuiet} quiet by then)`);
+      log(
+        `${k}: ${got.n} bench ${what} (${got.distinct} distinct keys; ${expected} expected); ${enrolledNow} bench enrolments in all (${expected + newlyQuiet} quiet by then)`,
+      );
       if (got.n !== expected) problems.push(`${k}: ${got.n} bench ${what}, expected ${expected}`);
       if (got.distinct !== got.n) problems.push(`${k}: ${got.n - got.distinct} duplicate ${what}`);
       if (Number(enrolledNow) !== expected + newlyQuiet) problems.push(`${k}: ${enrolledNow} bench enrolments, expected ${expected + newlyQuiet}`);
@@ -375,7 +417,9 @@ async function measure({ baseUrl, args, log, server }) {
   }
   await db.close();
   if (badMsg) log(`a wrong message: ${JSON.stringify(badMsg).slice(0, 300)}`);
-  log(`checked: ${enrolledRows.length} bench enrolments (${missed} due not enrolled, ${notDue} not due, ${twice} twice, ${notAdvanced} not advanced); ${queued} messages queued (${unsent} due without one, ${wrongMsg} wrong)`);
+  log(
+    `checked: ${enrolledRows.length} bench enrolments (${missed} due not enrolled, ${notDue} not due, ${twice} twice, ${notAdvanced} not advanced); ${queued} messages queued (${unsent} due without one, ${wrongMsg} wrong)`,
+  );
 
   if (!body.ran) problems.push('the job did not run (lease held?)');
   if (missed) problems.push(`${missed} due members not enrolled`);

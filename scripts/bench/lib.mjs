@@ -195,7 +195,10 @@ export async function startServer({ databaseUrl, env = {}, nodeEnv = 'developmen
  */
 export async function startSimulatorProcess({ port, log = stderrLog('[bench] ') }) {
   const main = path.join(ROOT, 'cloud', 'dist', 'cloud', 'simulator', 'main.js');
-  const child = spawn(process.execPath, [main], { env: { ...process.env, SIMULATOR_PORT: String(port), NODE_ENV: 'development' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [main], {
+    env: { ...process.env, SIMULATOR_PORT: String(port), NODE_ENV: 'development' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     try {
@@ -322,7 +325,12 @@ export async function provisionHq(server, { storeName = '压测门店', staff = 
     delete env.DATABASE_URL;
     env.DATA_DIR = server.dataDir;
   }
-  const made = spawnSync(process.execPath, [cli, 'create-admin', '--username', username, '--password-stdin'], { cwd: ROOT, env, input: `${first}\n`, encoding: 'utf8' });
+  const made = spawnSync(process.execPath, [cli, 'create-admin', '--username', username, '--password-stdin'], {
+    cwd: ROOT,
+    env,
+    input: `${first}\n`,
+    encoding: 'utf8',
+  });
   if (made.status !== 0) throw new Error(`create-admin failed (${made.status}): ${made.stderr || made.stdout}`);
   const post = async (url, body, token) => {
     const res = await getJson(`${server.baseUrl}${url}`, {

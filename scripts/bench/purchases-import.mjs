@@ -22,7 +22,8 @@ import { ROOT, numberArg, parseArgs } from './lib.mjs';
 
 const require = createRequire(path.join(ROOT, 'package.json'));
 
-export const description = 'Purchases: import a POS file of N lines (--lines 1000000 --members 50000) through the ops import job, then RFM for all members; vs /api/health';
+export const description =
+  'Purchases: import a POS file of N lines (--lines 1000000 --members 50000) through the ops import job, then RFM for all members; vs /api/health';
 export const defaultDatabase = 'mariadb';
 const cli = parseArgs(process.argv.slice(3));
 // the heap a long-running job server is given (as in the journeys benchmark): V8 otherwise sizes
@@ -44,7 +45,11 @@ async function openDb(server) {
   const Database = require('better-sqlite3');
   const db = new Database(path.join(server.dataDir, 'hub.sqlite'), { timeout: 30_000 });
   const yieldAfter = async (v) => (await new Promise((r) => setImmediate(r)), v);
-  return { run: async (sql, p = []) => yieldAfter(db.prepare(sql).run(...p)), all: async (sql, p = []) => yieldAfter(db.prepare(sql).all(...p)), close: async () => db.close() };
+  return {
+    run: async (sql, p = []) => yieldAfter(db.prepare(sql).run(...p)),
+    all: async (sql, p = []) => yieldAfter(db.prepare(sql).all(...p)),
+    close: async () => db.close(),
+  };
 }
 
 /** mulberry32: a small deterministic PRNG. */
@@ -59,8 +64,16 @@ function prng(seed) {
 
 const phoneOf = (i) => `139${String(10_000_000 + i).slice(-8)}`;
 const PRODUCTS = [
-  ['690101', '有机菠菜', '蔬菜'], ['690102', '鲜牛奶', '乳品'], ['690103', '澳洲和牛M5', '肉禽/牛肉'], ['690104', '土鸡蛋', '蛋品'], ['690105', '五常大米', '粮油'],
-  ['690106', '獭祭清酒', '酒水/清酒'], ['690107', '赣南脐橙', '水果'], ['690108', '手工水饺', '冷冻'], ['690109', '老抽', '调味'], ['690110', '全麦面包', '烘焙'],
+  ['690101', '有机菠菜', '蔬菜'],
+  ['690102', '鲜牛奶', '乳品'],
+  ['690103', '澳洲和牛M5', '肉禽/牛肉'],
+  ['690104', '土鸡蛋', '蛋品'],
+  ['690105', '五常大米', '粮油'],
+  ['690106', '獭祭清酒', '酒水/清酒'],
+  ['690107', '赣南脐橙', '水果'],
+  ['690108', '手工水饺', '冷冻'],
+  ['690109', '老抽', '调味'],
+  ['690110', '全麦面包', '烘焙'],
 ];
 
 async function seed(db, members, log) {
@@ -69,18 +82,47 @@ async function seed(db, members, log) {
   await db.run('INSERT INTO store (name, active, created_at) VALUES (?, ?, ?)', [`压测门店${tag}`, 1, dt(now)]);
   const [{ id: storeId }] = await db.all('SELECT id FROM store WHERE name = ?', [`压测门店${tag}`]);
   const username = `bench_${tag}`;
-  await db.run('INSERT INTO staff_user (username, display_name, role, active, created_at) VALUES (?, ?, ?, ?, ?)', [username, '压测运营', 'hq_admin', 1, dt(now)]);
+  await db.run('INSERT INTO staff_user (username, display_name, role, active, created_at) VALUES (?, ?, ?, ?, ?)', [
+    username,
+    '压测运营',
+    'hq_admin',
+    1,
+    dt(now),
+  ]);
   const [{ id: staffId }] = await db.all('SELECT id FROM staff_user WHERE username = ?', [username]);
   const hq = randomBytes(32).toString('base64url');
-  await db.run('INSERT INTO session (token_hash, subject_type, subject_id, created_at, expires_at, last_seen_at, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?)', [hashToken(hq), 'staff', Number(staffId), dt(now), dt(new Date(now.getTime() + DAY)), dt(now), 'bench']);
+  await db.run('INSERT INTO session (token_hash, subject_type, subject_id, created_at, expires_at, last_seen_at, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+    hashToken(hq),
+    'staff',
+    Number(staffId),
+    dt(now),
+    dt(new Date(now.getTime() + DAY)),
+    dt(now),
+    'bench',
+  ]);
   // the server's own digest function (compiled), so the bench cannot drift from it
   const { phoneDigest } = require(path.join(ROOT, 'cloud', 'dist', 'cloud', 'src', 'core', 'pii.js'));
   const ids = new Int32Array(members);
   for (let start = 0; start < members; start += 1000) {
     const n = Math.min(1000, members - start);
-    const rows = Array.from({ length: n }, (_, k) => [`o_pi_${tag}_${start + k}`, `会员${start + k}`, phoneDigest(phoneOf(start + k)), '新客', Number(storeId), PRIVACY_VERSION, 'active', dt(now)]);
-    await db.run(`INSERT INTO member (openid, nickname, phone_digest, tier, store_id, consent_version, status, created_at) VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`, rows.flat());
-    const got = await db.all(`SELECT id, openid FROM member WHERE openid IN (${rows.map(() => '?').join(', ')})`, rows.map((r) => r[0]));
+    const rows = Array.from({ length: n }, (_, k) => [
+      `o_pi_${tag}_${start + k}`,
+      `会员${start + k}`,
+      phoneDigest(phoneOf(start + k)),
+      '新客',
+      Number(storeId),
+      PRIVACY_VERSION,
+      'active',
+      dt(now),
+    ]);
+    await db.run(
+      `INSERT INTO member (openid, nickname, phone_digest, tier, store_id, consent_version, status, created_at) VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      rows.flat(),
+    );
+    const got = await db.all(
+      `SELECT id, openid FROM member WHERE openid IN (${rows.map(() => '?').join(', ')})`,
+      rows.map((r) => r[0]),
+    );
     for (const g of got) ids[Number(String(g.openid).split('_').pop())] = Number(g.id);
   }
   log(`generated ${members} members with phone digests, store ${storeId}`);
@@ -126,7 +168,12 @@ async function writeFile(file, lines, members, now) {
 }
 
 async function api(baseUrl, method, p, token, body) {
-  const res = await fetch(`${baseUrl}${p}`, { method, headers: { authorization: `Bearer ${token}`, ...(body && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}) }, body: body instanceof FormData ? body : body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(600_000) });
+  const res = await fetch(`${baseUrl}${p}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}) },
+    body: body instanceof FormData ? body : body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(600_000),
+  });
   const data = await res.json().catch(() => null);
   if (!res.ok) throw new Error(`${method} ${p}: HTTP ${res.status} ${JSON.stringify(data).slice(0, 300)}`);
   return data;
@@ -149,7 +196,18 @@ async function importOnce({ baseUrl, hq, storeId, file, server, log, label }) {
   form.append('file', await fs.openAsBlob(file), 'pos-export.csv');
   const t0 = Date.now();
   const up = await api(baseUrl, 'POST', `/api/admin/purchases/imports?storeId=${storeId}&kind=receipts`, hq, form);
-  const mapping = { receiptNo: '单号', occurredAt: '交易时间', till: '收银台', phone: '手机号', sku: '商品编码', name: '商品名称', category: '品类', qty: '数量', unitPrice: '单价', amount: '金额' };
+  const mapping = {
+    receiptNo: '单号',
+    occurredAt: '交易时间',
+    till: '收银台',
+    phone: '手机号',
+    sku: '商品编码',
+    name: '商品名称',
+    category: '品类',
+    qty: '数量',
+    unitPrice: '单价',
+    amount: '金额',
+  };
   await api(baseUrl, 'POST', `/api/admin/purchases/imports/${up.id}/start`, hq, { mapping, dateFormat: 'YYYY-MM-DD HH:mm:ss', timeZone: 'Asia/Shanghai' });
   let peak = rssNowMb(server.pid);
   const health = [];
@@ -170,7 +228,9 @@ async function importOnce({ baseUrl, hq, storeId, file, server, log, label }) {
       await new Promise((r) => setTimeout(r, 1000));
       view = await api(baseUrl, 'GET', `/api/admin/purchases/imports/${up.id}`, hq);
       const s = (Date.now() - t0) / 1000;
-      log(`[${label}] ${s.toFixed(0).padStart(4)} s  ${view.status.padEnd(8)} ${Math.round((100 * view.processedBytes) / Math.max(1, view.totalBytes))}%  rows ${view.rows}  added ${view.added}  duplicates ${view.duplicates}  RSS ${Math.round(rssNowMb(server.pid))} MB`);
+      log(
+        `[${label}] ${s.toFixed(0).padStart(4)} s  ${view.status.padEnd(8)} ${Math.round((100 * view.processedBytes) / Math.max(1, view.totalBytes))}%  rows ${view.rows}  added ${view.added}  duplicates ${view.duplicates}  RSS ${Math.round(rssNowMb(server.pid))} MB`,
+      );
       if (view.status === 'done' || view.status === 'failed') break;
     }
   } finally {
@@ -180,7 +240,16 @@ async function importOnce({ baseUrl, hq, storeId, file, server, log, label }) {
   }
   const seconds = (Date.now() - t0) / 1000;
   health.sort((a, b) => a - b);
-  return { id: up.id, view, seconds, peak: Math.round(peak), healthP50: Math.round(pct(health, 50)), healthP99: Math.round(pct(health, 99)), healthMax: Math.round(health[health.length - 1] ?? 0), healthSamples: health.length };
+  return {
+    id: up.id,
+    view,
+    seconds,
+    peak: Math.round(peak),
+    healthP50: Math.round(pct(health, 50)),
+    healthP99: Math.round(pct(health, 99)),
+    healthMax: Math.round(health[health.length - 1] ?? 0),
+    healthSamples: health.length,
+  };
 }
 
 export async function run({ baseUrl, args, log, server }) {
@@ -199,20 +268,29 @@ export async function run({ baseUrl, args, log, server }) {
     const file = path.join(tmp, 'pos-export.csv');
     const now = Date.now();
     const fig = await writeFile(file, lines, members, now);
-    log(`file: ${fig.lines} lines, ${fig.receipts} receipts (${fig.withPhone} with a phone, ${fig.buyers} members), ${(fs.statSync(file).size / 1e6).toFixed(1)} MB, total ¥${(fig.totalFen / 100).toFixed(2)}`);
+    log(
+      `file: ${fig.lines} lines, ${fig.receipts} receipts (${fig.withPhone} with a phone, ${fig.buyers} members), ${(fs.statSync(file).size / 1e6).toFixed(1)} MB, total ¥${(fig.totalFen / 100).toFixed(2)}`,
+    );
 
     const first = await importOnce({ baseUrl, hq, storeId, file, server, log, label: 'import' });
-    log(`import: ${first.seconds.toFixed(1)} s, ${Math.round(fig.lines / first.seconds)} lines/s, server RSS peak ${first.peak} MB; /api/health during it p50 ${first.healthP50} ms, p99 ${first.healthP99} ms, max ${first.healthMax} ms (${first.healthSamples} probes)`);
+    log(
+      `import: ${first.seconds.toFixed(1)} s, ${Math.round(fig.lines / first.seconds)} lines/s, server RSS peak ${first.peak} MB; /api/health during it p50 ${first.healthP50} ms, p99 ${first.healthP99} ms, max ${first.healthMax} ms (${first.healthSamples} probes)`,
+    );
     if (first.view.status !== 'done') problems.push(`import ended ${first.view.status}: ${first.view.message}`);
-    if (first.view.added !== fig.receipts || first.view.errors !== 0) problems.push(`import added ${first.view.added} (errors ${first.view.errors}), file has ${fig.receipts}`);
-    const [stored] = await db.all('SELECT COUNT(*) AS n, SUM(total_fen) AS fen, SUM(CASE WHEN member_id IS NOT NULL THEN 1 ELSE 0 END) AS matched FROM receipt WHERE import_id = ?', [first.id]);
+    if (first.view.added !== fig.receipts || first.view.errors !== 0)
+      problems.push(`import added ${first.view.added} (errors ${first.view.errors}), file has ${fig.receipts}`);
+    const [stored] = await db.all(
+      'SELECT COUNT(*) AS n, SUM(total_fen) AS fen, SUM(CASE WHEN member_id IS NOT NULL THEN 1 ELSE 0 END) AS matched FROM receipt WHERE import_id = ?',
+      [first.id],
+    );
     const [storedLines] = await db.all('SELECT COUNT(*) AS n FROM receipt_line l JOIN receipt r ON r.id = l.receipt_id WHERE r.import_id = ?', [first.id]);
-    if (Number(stored.n) !== fig.receipts || Number(stored.fen) !== fig.totalFen || Number(storedLines.n) !== fig.lines) problems.push(`stored ${stored.n} receipts / ${storedLines.n} lines / ${stored.fen} fen, file ${fig.receipts} / ${fig.lines} / ${fig.totalFen}`);
+    if (Number(stored.n) !== fig.receipts || Number(stored.fen) !== fig.totalFen || Number(storedLines.n) !== fig.lines)
+      problems.push(`stored ${stored.n} receipts / ${storedLines.n} lines / ${stored.fen} fen, file ${fig.receipts} / ${fig.lines} / ${fig.totalFen}`);
     if (Number(stored.matched) !== fig.withPhone) problems.push(`${stored.matched} receipts matched by phone, ${fig.withPhone} carry one`);
 
     // downstream: the outbox delivers PurchaseRecorded to every projection
     const t1 = Date.now();
-    for (let lastLog = 0; ; ) {
+    for (let lastLog = 0; ;) {
       const [{ n }] = await db.all('SELECT COUNT(*) AS n FROM domain_event WHERE dispatched_at IS NULL AND attempts < 8');
       if (Number(n) === 0) break;
       if (Date.now() - t1 > maxDrain * 1000) {
@@ -241,14 +319,17 @@ export async function run({ baseUrl, args, log, server }) {
     let second = null;
     if (!args['skip-second']) {
       second = await importOnce({ baseUrl, hq, storeId, file, server, log, label: 'again' });
-      if (second.view.status !== 'done' || second.view.added !== 0 || second.view.duplicates !== fig.receipts) problems.push(`second import: ${second.view.status}, added ${second.view.added}, duplicates ${second.view.duplicates}`);
+      if (second.view.status !== 'done' || second.view.added !== 0 || second.view.duplicates !== fig.receipts)
+        problems.push(`second import: ${second.view.status}, added ${second.view.added}, duplicates ${second.view.duplicates}`);
       const [again] = await db.all('SELECT COUNT(*) AS n FROM receipt WHERE store_id = ?', [storeId]);
       if (Number(again.n) !== fig.receipts) problems.push(`after the second import ${again.n} receipts at the store`);
       log(`second import: ${second.seconds.toFixed(1)} s, added ${second.view.added}, duplicates ${second.view.duplicates}`);
     }
     for (const p of problems) log(`PROBLEM: ${p}`);
     const targets = { import: first.seconds <= maxSeconds, rss: first.peak <= maxRss, rfm: rfmSeconds <= maxRfm };
-    log(`targets: import ≤ ${maxSeconds} s ${targets.import ? 'met' : 'NOT met'}, RSS ≤ ${maxRss} MB ${targets.rss ? 'met' : 'NOT met'}, RFM ≤ ${maxRfm} s ${targets.rfm ? 'met' : 'NOT met'}`);
+    log(
+      `targets: import ≤ ${maxSeconds} s ${targets.import ? 'met' : 'NOT met'}, RSS ≤ ${maxRss} MB ${targets.rss ? 'met' : 'NOT met'}, RFM ≤ ${maxRfm} s ${targets.rfm ? 'met' : 'NOT met'}`,
+    );
     return {
       db: server.dbKind,
       lines: fig.lines,

@@ -15,7 +15,8 @@
 // ops API by an HQ admin made with the admin CLI (the server runs without demo data).
 import { getJson, loadTest, measureHealth, numberArg, provisionHq } from './lib.mjs';
 
-export const description = 'N members register for an S-seat session at once (--members 500 --seats 20), then a 64-connection phase; checks no oversell and waitlist order';
+export const description =
+  'N members register for an S-seat session at once (--members 500 --seats 20), then a 64-connection phase; checks no oversell and waitlist order';
 // its figures are stated on MariaDB (issue 21)
 export const defaultDatabase = 'mariadb';
 
@@ -78,7 +79,16 @@ export async function run({ baseUrl, args, log, server }) {
     const start = new Date(Date.now() + dayOffset * 24 * 3600_000);
     const created = await post(
       `${baseUrl}/api/ops/classes`,
-      { title, type: 'class', hostName: '李师傅', storeId, adultSeats: n, childSeats: 0, startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 90 * 60_000).toISOString() },
+      {
+        title,
+        type: 'class',
+        hostName: '李师傅',
+        storeId,
+        adultSeats: n,
+        childSeats: 0,
+        startsAt: start.toISOString(),
+        endsAt: new Date(start.getTime() + 90 * 60_000).toISOString(),
+      },
       hq,
     );
     if (created.status !== 200) throw new Error(`create class failed: ${created.status} ${JSON.stringify(created.body)}`);
@@ -94,13 +104,17 @@ export async function run({ baseUrl, args, log, server }) {
 
   // ---- members: wx.login code from the simulator -> member login
   const t0 = Date.now();
-  const tokens = await pool(Array.from({ length: members }, (_, i) => i), loginConcurrency, async (i) => {
-    const code = await post(`${server.simulatorUrl}/__sim/wechat/codes`, { openid: `o_seat_race_${Date.now().toString(36)}_${i}` });
-    if (code.status !== 200) throw new Error(`simulator code failed: ${code.status}`);
-    const login = await post(`${baseUrl}/api/auth/member/login`, { code: code.body.code, consentVersion: privacyVersion });
-    if (login.status !== 200) throw new Error(`member login failed: ${login.status} ${JSON.stringify(login.body)}`);
-    return login.body.token;
-  });
+  const tokens = await pool(
+    Array.from({ length: members }, (_, i) => i),
+    loginConcurrency,
+    async (i) => {
+      const code = await post(`${server.simulatorUrl}/__sim/wechat/codes`, { openid: `o_seat_race_${Date.now().toString(36)}_${i}` });
+      if (code.status !== 200) throw new Error(`simulator code failed: ${code.status}`);
+      const login = await post(`${baseUrl}/api/auth/member/login`, { code: code.body.code, consentVersion: privacyVersion });
+      if (login.status !== 200) throw new Error(`member login failed: ${login.status} ${JSON.stringify(login.body)}`);
+      return login.body.token;
+    },
+  );
   log(`${members} members logged in in ${((Date.now() - t0) / 1000).toFixed(1)} s; racing…`);
 
   // ---- the race: every registration fired at once
@@ -128,17 +142,33 @@ export async function run({ baseUrl, args, log, server }) {
 
   // ---- verify from the server's roster
   const told = new Map(waitlistedAnswers.map((a) => [a.body.id, a.body.waitlistPosition]));
-  const { confirmed, queue, waitlistInOrder, seatsToFirstArrivals, toldMatches } = await checkRoster({ baseUrl, hq, sessionId, seats, members, told, problems, label: 'race' });
+  const { confirmed, queue, waitlistInOrder, seatsToFirstArrivals, toldMatches } = await checkRoster({
+    baseUrl,
+    hq,
+    sessionId,
+    seats,
+    members,
+    told,
+    problems,
+    label: 'race',
+  });
 
   // ---- promotion: the first `cancelCount` confirmed cancel at once; the first in line move up
   let promotionInOrder = null;
   if (cancelCount > 0 && queue.length >= cancelCount) {
     const leavers = confirmedAnswers.slice(0, cancelCount);
     const cancels = await Promise.all(leavers.map((a) => post(`${baseUrl}/api/classes/registrations/${a.body.id}/cancel`, {}, a.token)));
-    if (cancels.some((c) => c.status !== 200)) problems.push(`a cancellation failed: ${JSON.stringify(cancels.find((c) => c.status !== 200).body).slice(0, 160)}`);
+    if (cancels.some((c) => c.status !== 200))
+      problems.push(`a cancellation failed: ${JSON.stringify(cancels.find((c) => c.status !== 200).body).slice(0, 160)}`);
     const after = await getJson(`${baseUrl}/api/ops/classes/sessions/${sessionId}/roster`, { headers: { authorization: `Bearer ${hq}` } });
-    const promoted = after.body.items.filter((i) => i.promotedAt).map((i) => i.registrationId).sort((a, b) => a - b);
-    const expected = queue.slice(0, cancelCount).map((i) => i.registrationId).sort((a, b) => a - b);
+    const promoted = after.body.items
+      .filter((i) => i.promotedAt)
+      .map((i) => i.registrationId)
+      .sort((a, b) => a - b);
+    const expected = queue
+      .slice(0, cancelCount)
+      .map((i) => i.registrationId)
+      .sort((a, b) => a - b);
     promotionInOrder = JSON.stringify(promoted) === JSON.stringify(expected) && after.body.items.filter((i) => i.status === 'confirmed').length === seats;
     if (!promotionInOrder) problems.push(`promotion after ${cancelCount} cancellations did not move up the first ${cancelCount} in line`);
   }
@@ -165,7 +195,12 @@ export async function run({ baseUrl, args, log, server }) {
           method: 'POST',
           setupRequest: (req) => {
             const pair = pairs[next++ % pairs.length];
-            return { ...req, path: `/api/classes/sessions/${pair.sessionId}/registrations`, headers: { 'content-type': 'application/json', authorization: `Bearer ${pair.token}` }, body: JSON.stringify({ adults: 1 }) };
+            return {
+              ...req,
+              path: `/api/classes/sessions/${pair.sessionId}/registrations`,
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${pair.token}` },
+              body: JSON.stringify({ adults: 1 }),
+            };
           },
           onResponse: (status, body) => {
             if (status !== 200) {
@@ -179,10 +214,20 @@ export async function run({ baseUrl, args, log, server }) {
         },
       ],
     });
-    if (phaseNon200 || r.errors || r.timeouts) problems.push(`64-connection phase: ${phaseNon200} non-200, ${r.errors} errors, ${r.timeouts} timeouts (first: ${firstBad})`);
+    if (phaseNon200 || r.errors || r.timeouts)
+      problems.push(`64-connection phase: ${phaseNon200} non-200, ${r.errors} errors, ${r.timeouts} timeouts (first: ${firstBad})`);
     let allInOrder = true;
     for (const id of phaseIds) {
-      const c = await checkRoster({ baseUrl, hq, sessionId: id, seats: Math.min(phaseSeats, members), members, told: phaseTold, problems, label: `phase session ${id}` });
+      const c = await checkRoster({
+        baseUrl,
+        hq,
+        sessionId: id,
+        seats: Math.min(phaseSeats, members),
+        members,
+        told: phaseTold,
+        problems,
+        label: `phase session ${id}`,
+      });
       allInOrder &&= c.waitlistInOrder && c.seatsToFirstArrivals && c.toldMatches && c.confirmed.length === Math.min(phaseSeats, members);
     }
     phase = {
@@ -194,7 +239,9 @@ export async function run({ baseUrl, args, log, server }) {
       p99_vs_health_p99: health.p99_ms ? Math.round((r.p99_ms / health.p99_ms) * 100) / 100 : null,
       correct: allInOrder && phaseNon200 === 0,
     };
-    log(`64-connection phase: ${r.requests_per_s} registrations/s (health ${health.requests_per_s} req/s), p99 ${r.p99_ms} ms (health p99 ${health.p99_ms} ms)`);
+    log(
+      `64-connection phase: ${r.requests_per_s} registrations/s (health ${health.requests_per_s} req/s), p99 ${r.p99_ms} ms (health p99 ${health.p99_ms} ms)`,
+    );
   }
 
   const registrationsPerS = Math.round((ok.length / raceMs) * 1000);

@@ -97,7 +97,12 @@ async function generateMembers(db, n, log) {
       `INSERT INTO member (openid, nickname, tier, consent_version, status, created_at) VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
       rows.flat(),
     );
-    const ids = (await db.all(`SELECT id FROM member WHERE openid IN (${rows.map(() => '?').join(', ')}) ORDER BY id`, rows.map((r) => r[0]))).map((r) => Number(r.id));
+    const ids = (
+      await db.all(
+        `SELECT id FROM member WHERE openid IN (${rows.map(() => '?').join(', ')}) ORDER BY id`,
+        rows.map((r) => r[0]),
+      )
+    ).map((r) => Number(r.id));
     await db.run(
       `INSERT INTO consent_record (member_id, version, action, at) VALUES ${ids.map(() => '(?, ?, ?, ?)').join(', ')}`,
       ids.flatMap((id) => [id, PRIVACY_VERSION, 'granted', created]),
@@ -118,14 +123,25 @@ async function generateMembers(db, n, log) {
 
 async function generateStaff(db) {
   const username = `bench_${randomBytes(4).toString('hex')}`;
-  await db.run(`INSERT INTO staff_user (username, display_name, role, active, created_at) VALUES (?, ?, ?, ?, ?)`, [username, '压测运营', 'hq_admin', 1, dt(new Date())]);
+  await db.run(`INSERT INTO staff_user (username, display_name, role, active, created_at) VALUES (?, ?, ?, ?, ?)`, [
+    username,
+    '压测运营',
+    'hq_admin',
+    1,
+    dt(new Date()),
+  ]);
   const [{ id }] = await db.all(`SELECT id FROM staff_user WHERE username = ?`, [username]);
   const token = randomBytes(32).toString('base64url');
   const now = new Date();
-  await db.run(
-    `INSERT INTO session (token_hash, subject_type, subject_id, created_at, expires_at, last_seen_at, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    [hashToken(token), 'staff', Number(id), dt(now), dt(new Date(now.getTime() + 86_400_000)), dt(now), 'bench'],
-  );
+  await db.run(`INSERT INTO session (token_hash, subject_type, subject_id, created_at, expires_at, last_seen_at, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?)`, [
+    hashToken(token),
+    'staff',
+    Number(id),
+    dt(now),
+    dt(new Date(now.getTime() + 86_400_000)),
+    dt(now),
+    'bench',
+  ]);
   return token;
 }
 
@@ -176,7 +192,9 @@ export async function run({ baseUrl, args, log, server }) {
     });
     contest = await api(baseUrl, 'POST', `/api/admin/contests/${contest.id}/publish`, staffToken);
     const sharp = require('sharp');
-    const jpeg = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#c8553d' } }).jpeg().toBuffer();
+    const jpeg = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#c8553d' } })
+      .jpeg()
+      .toBuffer();
     const entries = [];
     for (const [i, a] of authors.entries()) {
       const photoId = await uploadPhoto(baseUrl, a.token, jpeg);
@@ -320,13 +338,16 @@ export async function run({ baseUrl, args, log, server }) {
     const ratio = healthPerS > 0 ? Math.round((votesPerS / healthPerS) * 100) / 100 : 0;
     const problems = [];
     if (!tallyOk) problems.push(Number(badSlots) ? 'daily vote limit broken' : 'stored tallies differ from accepted votes');
-    if (hot.errors || pool.errors || health.errors) problems.push(`connection errors/timeouts: hot ${hot.errors}, pool ${pool.errors}, health ${health.errors}`);
+    if (hot.errors || pool.errors || health.errors)
+      problems.push(`connection errors/timeouts: hot ${hot.errors}, pool ${pool.errors}, health ${health.errors}`);
     if (hot.status_codes['500'] || pool.status_codes['500']) problems.push('HTTP 500 answers');
     if (final.status !== 200) problems.push('server unhealthy after the run');
     if (hotAccepted === 0) problems.push('no vote accepted');
     for (const p of problems) log(`NOT OK: ${p}`);
     const targets = { ratio_ge_0_5: ratio >= 0.5, p99_le_50ms: hot.p99_ms <= 50 };
-    log(`hot: ${votesPerS} accepted votes/s, p50 ${hot.p50_ms} ms, p99 ${hot.p99_ms} ms; health ${healthPerS} req/s; ratio ${ratio} (targets: ${JSON.stringify(targets)})`);
+    log(
+      `hot: ${votesPerS} accepted votes/s, p50 ${hot.p50_ms} ms, p99 ${hot.p99_ms} ms; health ${healthPerS} req/s; ratio ${ratio} (targets: ${JSON.stringify(targets)})`,
+    );
 
     return {
       ok: problems.length === 0,

@@ -25,7 +25,12 @@ function percentile(sorted, p) {
 }
 
 async function postJson(url, body, headers = {}) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal: AbortSignal.timeout(300_000) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(300_000),
+  });
   const text = await res.text();
   let json;
   try {
@@ -51,7 +56,11 @@ export async function run({ baseUrl, args, log, server }) {
 
 async function measure({ baseUrl, log, server, sim, events, concurrency, targetMs }) {
   // a channel code with its own welcome, created the way ops do it
-  const hq = await provisionHq(server, { storeName: '滨江店', staff: { username: 'zhaoliu', displayName: '赵六', wecomUserId: 'zhaoliu', role: 'staff' }, log });
+  const hq = await provisionHq(server, {
+    storeName: '滨江店',
+    staff: { username: 'zhaoliu', displayName: '赵六', wecomUserId: 'zhaoliu', role: 'staff' },
+    log,
+  });
   const auth = { authorization: `Bearer ${hq.token}` };
   const channel = await postJson(
     `${baseUrl}/api/admin/wecom/channels`,
@@ -102,7 +111,10 @@ async function measure({ baseUrl, log, server, sim, events, concurrency, targetM
   const byFire = [...welcomes].sort((a, b) => a.firedAt - b.firedAt);
   const tenths = [];
   for (let k = 0; k < 10 && byFire.length; k++) {
-    const part = byFire.slice(Math.floor((k * byFire.length) / 10), Math.floor(((k + 1) * byFire.length) / 10)).map((w) => w.delayMs).sort((a, b) => a - b);
+    const part = byFire
+      .slice(Math.floor((k * byFire.length) / 10), Math.floor(((k + 1) * byFire.length) / 10))
+      .map((w) => w.delayMs)
+      .sort((a, b) => a - b);
     tenths.push(percentile(part, 0.5));
   }
   log(`median delay per tenth of the burst (ms): ${tenths.join(' ')}`);
@@ -113,7 +125,9 @@ async function measure({ baseUrl, log, server, sim, events, concurrency, targetM
 
   // correctness, independently of the server: every fired add got exactly one welcome, with the
   // channel's content rendered for the staff member it was added to
-  const firedAdds = ((await getJson(`${sim}/__sim/wecom/fired`)).body.fired ?? []).filter((f) => f.firedAt >= since && f.fields?.ChangeType === 'add_external_contact' && f.fields?.State === channel.state);
+  const firedAdds = ((await getJson(`${sim}/__sim/wecom/fired`)).body.fired ?? []).filter(
+    (f) => f.firedAt >= since && f.fields?.ChangeType === 'add_external_contact' && f.fields?.State === channel.state,
+  );
   const staffList = (await getJson(`${baseUrl}/api/admin/staff`, { headers: auth })).body.items ?? [];
   const staff = staffList.find((x) => x.wecomUserId === 'zhaoliu');
   const expectedText = `您好，欢迎来到${staff?.storeName ?? '社区店'}！我是${staff?.displayName ?? ''}，新鲜好菜和烹饪课都会在这里通知您～`;
@@ -126,7 +140,12 @@ async function measure({ baseUrl, log, server, sim, events, concurrency, targetM
   const wrongText = welcomes.filter((w) => w.text !== expectedText).length;
   const wrongCard = welcomes.filter((w) => {
     const a = w.attachments ?? [];
-    return a.length !== 1 || a[0].msgtype !== 'miniprogram' || a[0].miniprogram?.appid !== 'wx_dev_appid' || a[0].miniprogram?.page !== 'pages/index/index?from=bench';
+    return (
+      a.length !== 1 ||
+      a[0].msgtype !== 'miniprogram' ||
+      a[0].miniprogram?.appid !== 'wx_dev_appid' ||
+      a[0].miniprogram?.page !== 'pages/index/index?from=bench'
+    );
   }).length;
   // breakdown: how long the callbacks took to be answered, and the server's own processing time
   // (callback received -> send_welcome_msg answered)
@@ -137,7 +156,9 @@ async function measure({ baseUrl, log, server, sim, events, concurrency, targetM
     for (const it of items) if (it.processingMs !== null) processing.push(it.processingMs);
   }
   processing.sort((a, b) => a - b);
-  log(`callback answered in p50 ${percentile(answerMs, 0.5)} ms / p99 ${percentile(answerMs, 0.99)} ms; server processing (received -> welcome sent) p50 ${percentile(processing, 0.5)} ms / p99 ${percentile(processing, 0.99)} ms`);
+  log(
+    `callback answered in p50 ${percentile(answerMs, 0.5)} ms / p99 ${percentile(answerMs, 0.99)} ms; server processing (received -> welcome sent) p50 ${percentile(processing, 0.5)} ms / p99 ${percentile(processing, 0.99)} ms`,
+  );
   if (wrongText) log(`text sent: ${JSON.stringify(welcomes.find((w) => w.text !== expectedText)?.text)}; expected ${JSON.stringify(expectedText)}`);
 
   const problems = [];

@@ -64,7 +64,12 @@ function cloudProject() {
   if (!fs.existsSync(tsconfig)) throw new Error('cloud/tsconfig.build.json does not exist');
   const require = createRequire(import.meta.url);
   const ts = require('typescript');
-  const host = { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); } };
+  const host = {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => {
+      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    },
+  };
   const parsed = ts.getParsedCommandLineOfConfigFile(tsconfig, {}, host);
   const configFiles = [tsconfig, path.join(ROOT, 'cloud', 'tsconfig.json')];
   const outDir = parsed.options.outDir ?? path.join(ROOT, 'cloud', 'dist');

@@ -16,7 +16,9 @@ export interface PrepayAnswer {
 export async function openCashier(p: PrepayAnswer): Promise<void> {
   if (process.env.TARO_ENV === 'weapp') {
     const r = p.requestPayment;
-    await Taro.requestPayment({ timeStamp: r.timeStamp, nonceStr: r.nonceStr, package: r.package, signType: r.signType, paySign: r.paySign } as Parameters<typeof Taro.requestPayment>[0]);
+    await Taro.requestPayment({ timeStamp: r.timeStamp, nonceStr: r.nonceStr, package: r.package, signType: r.signType, paySign: r.paySign } as Parameters<
+      typeof Taro.requestPayment
+    >[0]);
     return;
   }
   if (!p.simulatorCashierUrl) throw new Error('请在微信小程序内完成支付');

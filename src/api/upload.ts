@@ -13,7 +13,12 @@ export async function uploadImage(filePath: string, noun = '图片'): Promise<Up
   const token = getToken();
   let res: Taro.uploadFile.SuccessCallbackResult;
   try {
-    res = await Taro.uploadFile({ url: `${apiBase}${uploadMemberImage.path}`, filePath, name: UPLOAD_FIELD, header: token ? { authorization: `Bearer ${token}` } : {} });
+    res = await Taro.uploadFile({
+      url: `${apiBase}${uploadMemberImage.path}`,
+      filePath,
+      name: UPLOAD_FIELD,
+      header: token ? { authorization: `Bearer ${token}` } : {},
+    });
   } catch {
     throw new ApiError(0, 'NETWORK_ERROR' as ErrorCode, `${noun}上传失败，请检查网络后重试`);
   }

@@ -276,10 +276,15 @@ test('a cancellation promotes the first waiting household automatically, and tel
   await openMine(d.page);
   await expectText(byTestId(d.page, `reg-status-${d.regId}`), '候补第1位');
 
-  const promoted = await until('the promotion notice', async () => {
-    const list = sendsTo(await subscribeSends(), c.openid, templates.promoted);
-    return list.length ? list : null;
-  }, 20_000, 1000);
+  const promoted = await until(
+    'the promotion notice',
+    async () => {
+      const list = sendsTo(await subscribeSends(), c.openid, templates.promoted);
+      return list.length ? list : null;
+    },
+    20_000,
+    1000,
+  );
   expect(promoted).toHaveLength(1);
   expect(promoted[0].errcode).toBe(0);
   expect(promoted[0].body?.page).toBe(`${CLASS_NOTICE_PAGE}?registrationId=${c.regId}`);
@@ -289,10 +294,15 @@ test('a cancellation promotes the first waiting household automatically, and tel
 test('the 2 h reminder goes out once per confirmed registration, also after the job ran again', async () => {
   const { a, b, c, d } = m;
   // The real scheduler runs the job every minute (every JOB_TICK_SECONDS here); wait for it to send both.
-  const first = await until('the reminders', async () => {
-    const calls = await subscribeSends();
-    return sendsTo(calls, b.openid, templates.reminder2h).length && sendsTo(calls, c.openid, templates.reminder2h).length ? calls : null;
-  }, 60_000, 500);
+  const first = await until(
+    'the reminders',
+    async () => {
+      const calls = await subscribeSends();
+      return sendsTo(calls, b.openid, templates.reminder2h).length && sendsTo(calls, c.openid, templates.reminder2h).length ? calls : null;
+    },
+    60_000,
+    500,
+  );
   expect(sendsTo(first, b.openid, templates.reminder2h)[0].errcode).toBe(0);
   // Let the job run at least twice more (plus time to finish).
   await new Promise((r) => setTimeout(r, 3 * JOB_TICK_SECONDS * 1000));
@@ -355,7 +365,10 @@ test('staff check members in: short code in the sidebar, the member QR in the op
   const [download] = await Promise.all([ops.waitForEvent('download'), byTestId(ops, 'roster-export').click()]);
   const csv = fs.readFileSync((await download.path())!, 'utf8');
   expect(csv.charCodeAt(0)).toBe(0xfeff); // BOM: Excel shows the Chinese
-  const lines = csv.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+  const lines = csv
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split(/\r?\n/);
   expect(lines).toHaveLength(1 + 4); // header + four households
   expect(csv).toContain(code);
   expectNoPageIssues(ops);

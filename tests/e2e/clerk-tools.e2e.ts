@@ -27,7 +27,10 @@ const shot = screenshots(`${__dirname}/../../.tmp/e2e-shots/clerk-tools`);
 void classesApi;
 
 async function sim<T = any>(path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${server.simulatorUrl}${path}`, body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {});
+  const res = await fetch(
+    `${server.simulatorUrl}${path}`,
+    body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {},
+  );
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -38,7 +41,12 @@ beforeAll(async () => {
   const anon = createApiClient({ baseUrl: server.baseUrl, transport: fetchTransport });
   const { token } = await anon.call(identity.staffLogin, { body: { username: 'admin', password: 'admin123' } });
   admin = createApiClient({ baseUrl: server.baseUrl, transport: fetchTransport, getToken: () => token });
-  await until('the showcase channel customers', async () => (await admin.call(wecomApi.listChannels, { query: { q: '门店收银台' } })).items.some((c) => c.stats.adds >= 5), 120_000, 1000);
+  await until(
+    'the showcase channel customers',
+    async () => (await admin.call(wecomApi.listChannels, { query: { q: '门店收银台' } })).items.some((c) => c.stats.adds >= 5),
+    120_000,
+    1000,
+  );
   ops = await opsLogin(browser, server.baseUrl);
   await byTestId(ops, 'current-user').waitFor();
 });

@@ -159,7 +159,10 @@ test('a weekly group SOP becomes the owner’s task; one tap in the sidebar send
   await byTestId(sidebar, 'sidebar-group-task-confirm').click();
   await expectText(byTestId(sidebar, 'sidebar-group-notice'), '已确认');
   const msg = await until('group mass message in WeCom', async () => {
-    const r = await sim<{ msgs: Array<{ msgid: string; chatType: string; creator: string; chatIds?: string[]; text: string | null; confirmed: boolean }> }>('GET', '/wecom/group-msgs');
+    const r = await sim<{ msgs: Array<{ msgid: string; chatType: string; creator: string; chatIds?: string[]; text: string | null; confirmed: boolean }> }>(
+      'GET',
+      '/wecom/group-msgs',
+    );
     return r.msgs.find((m) => m.chatType === 'group' && m.text === SOP_TEXT);
   });
   expect(msg).toMatchObject({ creator: OWNER, chatIds: [chatId], confirmed: false });
@@ -249,7 +252,11 @@ test('HQ publishes a kit, the store manager adopts it into a class, a member reg
     await byTestId(ops, 'community-tab-list').click();
     await byTestId(ops, 'community-tab-kits').click();
     const rowText = (await ops.locator('[data-testid="adoptions-table"] tr', { hasText: CLASS_TITLE }).textContent()) ?? '';
-    return rowText.includes('滨江店') && (await ops.locator('[data-testid="adoptions-table"] tr', { hasText: CLASS_TITLE }).locator('[data-testid="adoption-registrations"]').textContent()) === '1';
+    return (
+      rowText.includes('滨江店') &&
+      (await ops.locator('[data-testid="adoptions-table"] tr', { hasText: CLASS_TITLE }).locator('[data-testid="adoption-registrations"]').textContent()) ===
+        '1'
+    );
   });
   // nobody has attended yet: the spend uplift says so (insight's figure comes after check-ins)
   await expectText(ops.locator('[data-testid="adoptions-table"] tr', { hasText: CLASS_TITLE }).locator('[data-testid="adoption-uplift"]'), '暂无到场会员');

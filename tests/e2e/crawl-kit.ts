@@ -51,7 +51,11 @@ export async function settle(page: Page): Promise<void> {
 
 /** The page must not show an error boundary, the router's crash page, or have thrown. */
 export async function assertHealthy(page: Page, where: string): Promise<void> {
-  const text = (await page.locator('body').innerText().catch(() => '')) ?? '';
+  const text =
+    (await page
+      .locator('body')
+      .innerText()
+      .catch(() => '')) ?? '';
   const problems: string[] = [];
   if (await page.locator('[data-testid="error-boundary"]').count()) problems.push('error boundary shown');
   if (/Unexpected Application Error|is not a function|Cannot read properties/.test(text)) problems.push(`crash text: ${text.slice(0, 200)}`);
@@ -133,4 +137,3 @@ export async function crawlOps(browser: BrowserHandle, baseUrl: string, username
   await page.context().close();
   return visited;
 }
-

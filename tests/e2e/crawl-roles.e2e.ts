@@ -28,14 +28,17 @@ afterAll(async () => {
   await server?.stop();
 });
 
-test.each(ROLES.filter((r) => r.username !== 'admin').map((r) => [r.username as string, r.password as string]))('ops page as %s: every section, tab and linked detail page', async (username, password) => {
-  const visited = await crawlOps(browser, server.baseUrl, username, password);
-  // the crawl really went somewhere: more than the sections themselves for the managing roles
-  if (username === 'manager') {
-    expect(visited.some((r) => /^\/classes\/\d+/.test(r))).toBe(true);
-    expect(visited.some((r) => /^\/members\/\d+/.test(r))).toBe(true);
-  }
-});
+test.each(ROLES.filter((r) => r.username !== 'admin').map((r) => [r.username as string, r.password as string]))(
+  'ops page as %s: every section, tab and linked detail page',
+  async (username, password) => {
+    const visited = await crawlOps(browser, server.baseUrl, username, password);
+    // the crawl really went somewhere: more than the sections themselves for the managing roles
+    if (username === 'manager') {
+      expect(visited.some((r) => /^\/classes\/\d+/.test(r))).toBe(true);
+      expect(visited.some((r) => /^\/members\/\d+/.test(r))).toBe(true);
+    }
+  },
+);
 
 async function showcaseContacts(): Promise<Array<{ externalUserId: string; staffUserId: string; name: string | null }>> {
   const ch = (await admin.call(wecomApi.listChannels, { query: { q: '门店收银台' } })).items[0];
@@ -50,7 +53,8 @@ test('sidebar: every panel for every showcase customer, as HQ and as the clerk w
       const page = await browser.newPage({ viewport: { width: 400, height: 900 } });
       await page.goto(`${server.baseUrl}/sidebar/?dev_userid=${userid}&dev_external_userid=${encodeURIComponent(c.externalUserId)}`);
       await byTestId(page, 'sidebar-contact-name').waitFor({ timeout: 30_000 });
-      for (const panel of ['sidebar-corp-tags', 'sidebar-library', 'sidebar-followups', 'sidebar-tasks', 'sidebar-new-task']) await byTestId(page, panel).waitFor();
+      for (const panel of ['sidebar-corp-tags', 'sidebar-library', 'sidebar-followups', 'sidebar-tasks', 'sidebar-new-task'])
+        await byTestId(page, panel).waitFor();
       await until('panels loaded', async () => (await page.locator('text=/正在加载/').count()) === 0, 15_000);
       // the channel's tags are WeCom tags on every customer who came through the till
       await expectText(byTestId(page, 'sidebar-corp-tags'), '到店顾客');

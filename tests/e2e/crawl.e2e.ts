@@ -28,7 +28,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-test('no ops page draws antd\'s Table directly (every table goes through DataTable)', () => {
+test("no ops page draws antd's Table directly (every table goes through DataTable)", () => {
   const offenders: string[] = [];
   const walk = (dir: string) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -71,4 +71,3 @@ test('the roster of 亲子包汤圆 (households with children) renders with its 
   expect(checked).toBeGreaterThan(0);
   expectNoPageIssues(page);
 });
-

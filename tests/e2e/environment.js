@@ -17,7 +17,12 @@ function testTitle(test) {
 }
 
 function slug(text) {
-  return text.replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^_+|_+$/g, '').slice(0, 120) || 'test';
+  return (
+    text
+      .replace(/[^\p{L}\p{N}._-]+/gu, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 120) || 'test'
+  );
 }
 
 class E2EEnvironment extends TestEnvironment {

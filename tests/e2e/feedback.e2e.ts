@@ -78,7 +78,10 @@ async function fireContact(changeType: 'add_external_contact' | 'del_external_co
   const event: Record<string, unknown> = { ChangeType: changeType, UserID: STAFF };
   if (o.ext) event.ExternalUserID = o.ext;
   if (o.name) event.customer = { name: o.name, ...(o.unionid ? { unionid: o.unionid } : {}) };
-  const fired = await sim<{ ok: number; results: Array<{ status: number; body: string; externalUserId: string }> }>('POST', '/wecom/fire-callback', { url: `${server.baseUrl}${WECOM_CALLBACK_PATH}`, event });
+  const fired = await sim<{ ok: number; results: Array<{ status: number; body: string; externalUserId: string }> }>('POST', '/wecom/fire-callback', {
+    url: `${server.baseUrl}${WECOM_CALLBACK_PATH}`,
+    event,
+  });
   expect(fired.results[0]).toMatchObject({ status: 200, body: 'success' });
   return fired.results[0].externalUserId;
 }
@@ -202,17 +205,37 @@ test('a till scan of a member code: the clerk on shift gets the arrival notice (
   // the till pushes a signed receipt carrying the scanned member code
   const key = await managerApi.call(P.createPosKey, { body: { storeId, name: 'e2e 收银台' } });
   const body = JSON.stringify({
-    receipts: [{ receiptNo: `E2E-FB-${stamp}`, till: 'T1', occurredAt: new Date().toISOString(), memberCode, totalFen: 2590, discountFen: 0, couponCodes: [], lines: [{ name: '全麦吐司', category: '烘焙/面包', qty: 1, unitPriceFen: 2590, amountFen: 2590 }] }],
+    receipts: [
+      {
+        receiptNo: `E2E-FB-${stamp}`,
+        till: 'T1',
+        occurredAt: new Date().toISOString(),
+        memberCode,
+        totalFen: 2590,
+        discountFen: 0,
+        couponCodes: [],
+        lines: [{ name: '全麦吐司', category: '烘焙/面包', qty: 1, unitPriceFen: 2590, amountFen: 2590 }],
+      },
+    ],
   });
   const ts = String(Math.floor(Date.now() / 1000));
   const nonce = `e2e-fb-${stamp}-nonce`;
   const res = await fetch(`${server.baseUrl}/api/pos/receipts`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-pos-key': key.keyId, 'x-pos-timestamp': ts, 'x-pos-nonce': nonce, 'x-pos-signature': posSignature(key.secret, ts, nonce, body) },
+    headers: {
+      'content-type': 'application/json',
+      'x-pos-key': key.keyId,
+      'x-pos-timestamp': ts,
+      'x-pos-nonce': nonce,
+      'x-pos-signature': posSignature(key.secret, ts, nonce, body),
+    },
     body,
   });
   expect(res.status).toBe(200);
-  expect(((await res.json()) as { results: Array<{ status: string; memberCode: string }> }).results[0]).toMatchObject({ status: 'added', memberCode: 'matched' });
+  expect(((await res.json()) as { results: Array<{ status: string; memberCode: string }> }).results[0]).toMatchObject({
+    status: 'added',
+    memberCode: 'matched',
+  });
 
   // the clerk on shift hears of it (MemberArrived from the ledger → the copilot → message/send)
   const notice = await until('the till arrival app message', async () => (await appMessages(STAFF)).find((x) => x.text.includes('（出示会员码）')));
@@ -239,13 +262,17 @@ test('the member rates the class badly; the manager answers through the clerk; t
 
   // the inbox: sorted as 服务 + 环境, negative
   await ops.goto(`${server.baseUrl}/admin/#/feedback`);
-  const row = await until('the rating in the inbox', async () => {
-    await ops.reload();
-    await byTestId(ops, 'feedback-section').waitFor();
-    const r = ops.locator('[data-testid^="fb-row-"]').filter({ hasText: COMMENT });
-    await ops.waitForTimeout(500);
-    return (await r.count()) ? r.first() : null;
-  }, 30_000);
+  const row = await until(
+    'the rating in the inbox',
+    async () => {
+      await ops.reload();
+      await byTestId(ops, 'feedback-section').waitFor();
+      const r = ops.locator('[data-testid^="fb-row-"]').filter({ hasText: COMMENT });
+      await ops.waitForTimeout(500);
+      return (await r.count()) ? r.first() : null;
+    },
+    30_000,
+  );
   const id = Number(((await row.getAttribute('data-testid')) ?? '').replace('fb-row-', ''));
   await expectText(byTestId(ops, `fb-topics-${id}`), /服务/);
   await expectText(byTestId(ops, `fb-topics-${id}`), /环境/);
@@ -296,12 +323,20 @@ test('private messages without a response: the churn risk suggests 消息太多'
     await managerApi.call(F.answerFeedback, { params: { feedbackId: note.id }, body: { text, via: 'clerk' } });
   }
   type GroupMsg = { text: string | null; targets: Array<{ externalUserId: string }> };
-  await until('three private messages to the customer', async () => (await sim<{ msgs: GroupMsg[] }>('GET', '/wecom/group-msgs')).msgs.filter((x) => x.targets.some((t) => t.externalUserId === ext)).length >= 3 || null);
+  await until(
+    'three private messages to the customer',
+    async () =>
+      (await sim<{ msgs: GroupMsg[] }>('GET', '/wecom/group-msgs')).msgs.filter((x) => x.targets.some((t) => t.externalUserId === ext)).length >= 3 || null,
+  );
   // the customer's churn risk as the staff side reads it (the risk card of the chat)
-  const risk = await until('the 消息太多 risk', async () => {
-    const r = (await managerApi.call(F.sidebarChurnRisk, { params: { externalUserId: ext } })).risk;
-    return r?.suggestedCause === 'too_many_messages' ? r : null;
-  }, 30_000);
+  const risk = await until(
+    'the 消息太多 risk',
+    async () => {
+      const r = (await managerApi.call(F.sidebarChurnRisk, { params: { externalUserId: ext } })).risk;
+      return r?.suggestedCause === 'too_many_messages' ? r : null;
+    },
+    30_000,
+  );
   expect(risk.reasons).toContain('连续收到3条消息，没有回复也没有到店（可能被消息打扰）');
 }, 60_000);
 

@@ -224,7 +224,7 @@ interface OpenPage {
 
 declare global {
   // Read by tests/e2e/environment.js to screenshot open pages when a test fails.
-  // eslint-disable-next-line no-var
+
   var __e2eOpenPages: Set<OpenPage> | undefined;
 }
 const openPages: Set<OpenPage> = (globalThis.__e2eOpenPages ??= new Set<OpenPage>());

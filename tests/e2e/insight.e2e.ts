@@ -59,10 +59,23 @@ async function loadKnownData(): Promise<{ storeA: number }> {
     const sid = (k: 'A' | 'B') => Number(stores.find((s) => s.name === (k === 'A' ? '滨江店' : '城南店'))!.id);
     const owner = Number((await db.rows<{ id: number }>("SELECT id FROM staff_user WHERE username = 'owner1'"))[0].id);
     const now = new Date();
-    await db.run(ins('household', ['id', 'name', 'store_id', 'children_count', 'created_at']), data.households.map((h) => [BASE_ID + h.key, `知数家庭${h.key}`, sid(h.store), h.children, now]));
+    await db.run(
+      ins('household', ['id', 'name', 'store_id', 'children_count', 'created_at']),
+      data.households.map((h) => [BASE_ID + h.key, `知数家庭${h.key}`, sid(h.store), h.children, now]),
+    );
     await db.run(
       ins('member', ['id', 'openid', 'nickname', 'tier', 'store_id', 'household_id', 'group_owner_staff_id', 'status', 'created_at']),
-      data.members.map((m) => [BASE_ID + m.key, `o_known_${m.key}`, m.nickname, '普通', sid(m.store), BASE_ID + m.household, m.owned ? owner : null, 'active', m.registeredAt]),
+      data.members.map((m) => [
+        BASE_ID + m.key,
+        `o_known_${m.key}`,
+        m.nickname,
+        '普通',
+        sid(m.store),
+        BASE_ID + m.household,
+        m.owned ? owner : null,
+        'active',
+        m.registeredAt,
+      ]),
     );
     const kind = (h: number) => (data.households[h].children > 0 ? 'with_children' : 'adults');
     await db.run(
@@ -77,12 +90,19 @@ async function loadKnownData(): Promise<{ storeA: number }> {
         return [900_000 + p.key, BASE_ID + p.member, sid(p.store), p.totalFen, JSON.stringify(cats), Object.values(cats).reduce((s, f) => s + f, 0), p.at];
       }),
     );
-    await db.run(ins('insight_activity', ['source_key', 'member_id', 'kind', 'at']), data.activities.map((a) => [`known:${a.ref}`, BASE_ID + a.member, a.kind, a.at]));
+    await db.run(
+      ins('insight_activity', ['source_key', 'member_id', 'kind', 'at']),
+      data.activities.map((a) => [`known:${a.ref}`, BASE_ID + a.member, a.kind, a.at]),
+    );
     await db.run(
       ins('insight_contact', ['source_key', 'kind', 'member_id', 'channel_kind', 'referral', 'at']),
       data.contacts.map((c, i) => [`known:${i}`, c.kind, c.member === null ? null : BASE_ID + c.member, c.channelKind, c.referral, c.at]),
     );
-    const settings = { householdFoodSpendFen: { with_children: 300_000, adults: 200_000 }, highMarginCategories: ['熟食', '烘焙'], acquisitionCostFen: { store_qr: 2_000, poster: 5_000 } };
+    const settings = {
+      householdFoodSpendFen: { with_children: 300_000, adults: 200_000 },
+      highMarginCategories: ['熟食', '烘焙'],
+      acquisitionCostFen: { store_qr: 2_000, poster: 5_000 },
+    };
     await db.run(ins('insight_settings', ['id', 'body', 'updated_at']), [[1, JSON.stringify(settings), now]]);
     return { storeA: sid('A') };
   } finally {

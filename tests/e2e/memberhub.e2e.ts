@@ -96,7 +96,18 @@ async function issueJourneyCoupon(memberId: number): Promise<void> {
     const mysql = require('mysql2/promise') as typeof import('mysql2/promise');
     const conn = await mysql.createConnection(server.databaseUrl);
     try {
-      await conn.query(`INSERT INTO journey_coupon (${cols.join(',')}) VALUES (?,?,?,?,?,?,?,?,?,?)`, [`e2e:${memberId}`, memberId, 'wm_e2e_hub', 0, '老朋友回归券', 1000, 5000, valid, 'issued', now]);
+      await conn.query(`INSERT INTO journey_coupon (${cols.join(',')}) VALUES (?,?,?,?,?,?,?,?,?,?)`, [
+        `e2e:${memberId}`,
+        memberId,
+        'wm_e2e_hub',
+        0,
+        '老朋友回归券',
+        1000,
+        5000,
+        valid,
+        'issued',
+        now,
+      ]);
     } finally {
       await conn.end();
     }
@@ -105,7 +116,18 @@ async function issueJourneyCoupon(memberId: number): Promise<void> {
     const db = new Database(server.sqliteFile);
     const t = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
     try {
-      db.prepare(`INSERT INTO journey_coupon (${cols.join(',')}) VALUES (?,?,?,?,?,?,?,?,?,?)`).run(`e2e:${memberId}`, memberId, 'wm_e2e_hub', 0, '老朋友回归券', 1000, 5000, t(valid), 'issued', t(now));
+      db.prepare(`INSERT INTO journey_coupon (${cols.join(',')}) VALUES (?,?,?,?,?,?,?,?,?,?)`).run(
+        `e2e:${memberId}`,
+        memberId,
+        'wm_e2e_hub',
+        0,
+        '老朋友回归券',
+        1000,
+        5000,
+        t(valid),
+        'issued',
+        t(now),
+      );
     } finally {
       db.close();
     }
@@ -115,7 +137,11 @@ async function issueJourneyCoupon(memberId: number): Promise<void> {
 beforeAll(async () => {
   server = await startServer();
   browser = await launchBrowser();
-  const login = await fetch(`${server.baseUrl}/api/auth/staff/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'admin123' }) });
+  const login = await fetch(`${server.baseUrl}/api/auth/staff/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: 'admin123' }),
+  });
   staffToken = ((await login.json()) as { token: string }).token;
   // a free class tomorrow with seats, and a recipe that leads to it
   const storeId = 1; // the demo chain's one store, 滨江店
@@ -148,7 +174,9 @@ beforeAll(async () => {
   // the avatar photo the member picks
   const sharp = require('sharp') as typeof import('sharp');
   avatarFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hub-e2e-avatar-')), 'me.jpg');
-  await sharp({ create: { width: 240, height: 240, channels: 3, background: '#d9834a' } }).jpeg().toFile(avatarFile);
+  await sharp({ create: { width: 240, height: 240, channels: 3, background: '#d9834a' } })
+    .jpeg()
+    .toFile(avatarFile);
 }, 180_000);
 
 afterAll(async () => {
@@ -275,7 +303,9 @@ test('我的数据 shows no ASCII field names', async () => {
   await expectText(byTestId(page, 'mydata-activity'), '状态：已报名');
   const labels = await page.evaluate(() => {
     const out: string[] = [];
-    document.querySelectorAll('[data-testid="page-mydata"] .row-label, [data-testid="page-mydata"] .card-title').forEach((el) => out.push(el.textContent ?? ''));
+    document
+      .querySelectorAll('[data-testid="page-mydata"] .row-label, [data-testid="page-mydata"] .card-title')
+      .forEach((el) => out.push(el.textContent ?? ''));
     // activity lines are 「字段：值」; consent / session lines name their fields the same way
     document.querySelectorAll('[data-testid="page-mydata"] .record-line').forEach((el) => out.push((el.textContent ?? '').split('：')[0]));
     return out;

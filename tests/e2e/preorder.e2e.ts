@@ -101,7 +101,9 @@ test('ops build a campaign with a credited contest dish, a limited chef dish and
   await byTestId(ops, 'nav-preorders').click();
   // the demo store (滨江店): the store of the demo store accounts
   const opsToken = await ops.evaluate(() => window.sessionStorage.getItem('hub.admin.token'));
-  const staff = (await (await fetch(`${server.baseUrl}/api/admin/staff`, { headers: { authorization: `Bearer ${opsToken}` } })).json()) as { items: Array<{ storeId: number | null }> };
+  const staff = (await (await fetch(`${server.baseUrl}/api/admin/staff`, { headers: { authorization: `Bearer ${opsToken}` } })).json()) as {
+    items: Array<{ storeId: number | null }>;
+  };
   storeId = staff.items.find((s) => s.storeId)!.storeId!;
   await byTestId(ops, 'preorder-campaigns').waitFor();
   await field(ops, 'campaign-stores').fill(String(storeId));

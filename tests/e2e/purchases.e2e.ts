@@ -32,7 +32,9 @@ beforeAll(async () => {
   server = await startServer();
   browser = await launchBrowser();
   ops = await opsLogin(browser, server.baseUrl);
-  await byTestId(ops, 'login-submit').waitFor({ state: 'detached' }).catch(() => undefined);
+  await byTestId(ops, 'login-submit')
+    .waitFor({ state: 'detached' })
+    .catch(() => undefined);
 }, 180_000);
 
 afterAll(async () => {
@@ -44,7 +46,11 @@ afterAll(async () => {
 const adminToken = async () => (await ops.evaluate(() => window.sessionStorage.getItem('hub.admin.token'))) as string;
 
 async function adminApi<T>(method: string, url: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${server.baseUrl}${url}`, { method, headers: { authorization: `Bearer ${await adminToken()}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${server.baseUrl}${url}`, {
+    method,
+    headers: { authorization: `Bearer ${await adminToken()}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const json = (await res.json()) as T;
   if (res.status !== 200) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
   return json;
@@ -114,7 +120,7 @@ test('ops import a CSV and an .xlsx with bad rows, re-run adds nothing, undo', a
   expect((await adminApi<{ status: string }>('GET', `/api/admin/purchases/imports/${firstId}`)).status).toBe('undone');
 }, 240_000);
 
-test('member code at the till → 我的消费 and the clerk\'s sidebar with a purchase-based suggestion', async () => {
+test("member code at the till → 我的消费 and the clerk's sidebar with a purchase-based suggestion", async () => {
   // 新品到店 in the ops page
   await ops.goto(`${server.baseUrl}/admin/#/purchases`);
   await ops.reload();
@@ -140,13 +146,30 @@ test('member code at the till → 我的消费 and the clerk\'s sidebar with a p
   const stores = await adminApi<{ items: Array<{ id: number; name: string }> }>('GET', '/api/admin/purchases/stores');
   const key = await adminApi<{ keyId: string; secret: string }>('POST', '/api/admin/purchases/pos-keys', { storeId: stores.items[0].id, name: 'e2e 收银台' });
   const body = JSON.stringify({
-    receipts: [{ receiptNo: `E2E-POS-${Date.now()}`, till: 'T1', occurredAt: new Date().toISOString(), memberCode: digits, totalFen: 16800, discountFen: 0, couponCodes: [], lines: [{ name: '澳洲和牛M5', category: '肉禽/牛肉', qty: 1, unitPriceFen: 16800, amountFen: 16800 }] }],
+    receipts: [
+      {
+        receiptNo: `E2E-POS-${Date.now()}`,
+        till: 'T1',
+        occurredAt: new Date().toISOString(),
+        memberCode: digits,
+        totalFen: 16800,
+        discountFen: 0,
+        couponCodes: [],
+        lines: [{ name: '澳洲和牛M5', category: '肉禽/牛肉', qty: 1, unitPriceFen: 16800, amountFen: 16800 }],
+      },
+    ],
   });
   const ts = String(Math.floor(Date.now() / 1000));
   const nonce = `e2e-${Date.now()}-nonce`;
   const res = await fetch(`${server.baseUrl}/api/pos/receipts`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-pos-key': key.keyId, 'x-pos-timestamp': ts, 'x-pos-nonce': nonce, 'x-pos-signature': posSignature(key.secret, ts, nonce, body) },
+    headers: {
+      'content-type': 'application/json',
+      'x-pos-key': key.keyId,
+      'x-pos-timestamp': ts,
+      'x-pos-nonce': nonce,
+      'x-pos-signature': posSignature(key.secret, ts, nonce, body),
+    },
     body,
   });
   const pushed = (await res.json()) as { results: Array<{ status: string; memberCode: string }> };

@@ -15,7 +15,6 @@
  * Direct calls (not UI): WeChat/WeCom's side through the simulator, the till's push, the husband's
  * and the channel member's sign-ins and household steps, and the review threshold.
  */
-import type { Page } from 'playwright-core';
 import { createApiClient, fetchTransport, type ApiClient } from '../../contracts/client';
 import * as H from '../../contracts/household';
 import * as I from '../../contracts/identity';
@@ -40,7 +39,11 @@ let receiptSeq = 0;
 const client = (token: string) => createApiClient({ baseUrl: server.baseUrl, transport: fetchTransport, getToken: () => token });
 
 async function sim<T>(route: string, body: unknown): Promise<T> {
-  const res = await fetch(`${server.simulatorUrl}/__sim${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${server.simulatorUrl}/__sim${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const json = (await res.json()) as T;
   if (res.status !== 200) throw new Error(`simulator ${route}: ${res.status} ${JSON.stringify(json)}`);
   return json;
@@ -49,7 +52,9 @@ async function sim<T>(route: string, body: unknown): Promise<T> {
 /** Sign in as this openid through the simulator (consent included), optionally as a new member with referral data. */
 async function apiLogin(openid: string, extra: { shareToken?: string; deviceId?: string; unionid?: string } = {}): Promise<{ api: ApiClient; id: number }> {
   const { code } = await sim<{ code: string }>('/wechat/codes', { openid, ...(extra.unionid ? { unionid: extra.unionid } : {}) });
-  const res = await client('').call(I.memberLogin, { body: { code, consentVersion: I.CURRENT_PRIVACY_VERSION, shareToken: extra.shareToken, deviceId: extra.deviceId } });
+  const res = await client('').call(I.memberLogin, {
+    body: { code, consentVersion: I.CURRENT_PRIVACY_VERSION, shareToken: extra.shareToken, deviceId: extra.deviceId },
+  });
   return { api: client(res.token), id: res.member.id };
 }
 
@@ -57,13 +62,30 @@ async function apiLogin(openid: string, extra: { shareToken?: string; deviceId?:
 async function tillPurchase(member: ApiClient): Promise<void> {
   const { code } = await member.call(P.memberCode);
   const body = JSON.stringify({
-    receipts: [{ receiptNo: `E2E-REF-${stamp}-${++receiptSeq}`, till: 'T1', occurredAt: new Date().toISOString(), memberCode: code, totalFen: 5800, discountFen: 0, couponCodes: [], lines: [{ name: '土鸡蛋', category: '蛋类', qty: 2, unitPriceFen: 2900, amountFen: 5800 }] }],
+    receipts: [
+      {
+        receiptNo: `E2E-REF-${stamp}-${++receiptSeq}`,
+        till: 'T1',
+        occurredAt: new Date().toISOString(),
+        memberCode: code,
+        totalFen: 5800,
+        discountFen: 0,
+        couponCodes: [],
+        lines: [{ name: '土鸡蛋', category: '蛋类', qty: 2, unitPriceFen: 2900, amountFen: 5800 }],
+      },
+    ],
   });
   const ts = String(Math.floor(Date.now() / 1000));
   const nonce = `ref-${stamp}-${receiptSeq}-nonce`;
   const res = await fetch(`${server.baseUrl}/api/pos/receipts`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-pos-key': pos.keyId, 'x-pos-timestamp': ts, 'x-pos-nonce': nonce, 'x-pos-signature': posSignature(pos.secret, ts, nonce, body) },
+    headers: {
+      'content-type': 'application/json',
+      'x-pos-key': pos.keyId,
+      'x-pos-timestamp': ts,
+      'x-pos-nonce': nonce,
+      'x-pos-signature': posSignature(pos.secret, ts, nonce, body),
+    },
     body,
   });
   const pushed = (await res.json()) as { results: Array<{ status: string; memberCode: string }> };
@@ -145,7 +167,9 @@ test('share → register → first purchase rewards A once; household and channe
     event: { ChangeType: 'add_external_contact', UserID: 'zhaoliu', State: `ref_${a.id}`, customer: { name: '钱先生', unionid } },
   });
   expect(fired.results[0]).toMatchObject({ status: 200, body: 'success' });
-  await until('channel attribution', async () => (await hq.call(R.opsReferralReport, { query: {} })).attributions.find((x) => x.memberId === d.id && x.source === 'channel'));
+  await until('channel attribution', async () =>
+    (await hq.call(R.opsReferralReport, { query: {} })).attributions.find((x) => x.memberId === d.id && x.source === 'channel'),
+  );
 
   // 6. a strict review threshold holds the next conversion; ops release it
   const rules = await hq.call(R.opsGetRules);

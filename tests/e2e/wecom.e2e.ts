@@ -213,12 +213,22 @@ test('a customer adds the clerk through the code: welcome in the window, tags, a
   externalUserId = await addThroughChannel(CUSTOMER);
 
   // The welcome: sent within WeCom's window, with this channel's text and mini-program card.
-  type Welcome = { externalUserId: string; userid: string; text: string | null; attachments: Array<{ msgtype: string; miniprogram?: { title: string; appid: string; page: string } }>; delayMs: number };
-  const welcome = await until('the welcome', async () => (await sim<{ welcomes: Welcome[] }>('GET', '/wecom/welcomes')).welcomes.find((w) => w.externalUserId === externalUserId));
+  type Welcome = {
+    externalUserId: string;
+    userid: string;
+    text: string | null;
+    attachments: Array<{ msgtype: string; miniprogram?: { title: string; appid: string; page: string } }>;
+    delayMs: number;
+  };
+  const welcome = await until('the welcome', async () =>
+    (await sim<{ welcomes: Welcome[] }>('GET', '/wecom/welcomes')).welcomes.find((w) => w.externalUserId === externalUserId),
+  );
   expect(welcome.userid).toBe(STAFF);
   expect(welcome.text).toContain(WELCOME);
   expect(welcome.text).not.toContain('{客户称呼}');
-  expect(welcome.attachments).toEqual([expect.objectContaining({ msgtype: 'miniprogram', miniprogram: expect.objectContaining({ title: CARD_TITLE, appid: 'wx_dev_appid' }) })]);
+  expect(welcome.attachments).toEqual([
+    expect.objectContaining({ msgtype: 'miniprogram', miniprogram: expect.objectContaining({ title: CARD_TITLE, appid: 'wx_dev_appid' }) }),
+  ]);
   expect(welcome.delayMs).toBeLessThan(WELCOME_WINDOW_MS);
 
   // The channel's tags, marked on the customer in WeCom (batched through the outbox).
@@ -304,7 +314,7 @@ test('the silent customer moves through the new-member journey on schedule', asy
   expectNoPageIssues(ops);
 });
 
-test('the staff task appears in the clerk\'s sidebar with the journey state, and is marked done', async () => {
+test("the staff task appears in the clerk's sidebar with the journey state, and is marked done", async () => {
   const page = await browser.newPage({ viewport: { width: 390, height: 900 } });
   await page.goto(`${server.baseUrl}/sidebar/?dev_userid=${STAFF}&dev_external_userid=${encodeURIComponent(externalUserId)}`);
   await expectText(byTestId(page, 'sidebar-contact-name'), CUSTOMER);
@@ -370,7 +380,10 @@ test('a built-in journey is editable in the ops page and can be restored to its 
   // the confirm button can be clicked while antd's pop-in animation still moves it: retry the click
   // until the restored rule shows (restoring twice is the same defaults)
   for (let attempt = 1; ; attempt++) {
-    await ops.locator('.ant-popconfirm:not(.ant-popover-hidden) .ant-btn-primary').click({ timeout: 5_000 }).catch(() => undefined);
+    await ops
+      .locator('.ant-popconfirm:not(.ant-popover-hidden) .ant-btn-primary')
+      .click({ timeout: 5_000 })
+      .catch(() => undefined);
     try {
       await expectText(byTestId(ops, 'journey-detail'), '连续 30 天无互动', 5_000);
       break;
@@ -468,11 +481,15 @@ test('the weekly cap holds: a second journey message in the same week waits for 
   const wang = await addThroughChannel('王大爷');
   // the callback is processed from the queue: reload the customer page until both journeys list him
   await openCustomer(wang);
-  await until('王大爷 in both journeys', async () => {
-    await ops.reload(); // the same hash URL again would not fetch again
-    await byTestId(ops, 'customer-journeys').waitFor();
-    return (await expectText(standingOf(gift), '到期', 2000).catch(() => '')) && (await standingOf(newMember).count()) > 0;
-  }, 20_000);
+  await until(
+    '王大爷 in both journeys',
+    async () => {
+      await ops.reload(); // the same hash URL again would not fetch again
+      await byTestId(ops, 'customer-journeys').waitFor();
+      return (await expectText(standingOf(gift), '到期', 2000).catch(() => '')) && (await standingOf(newMember).count()) > 0;
+    },
+    20_000,
+  );
   const due = dueIn(await expectText(standingOf(newMember), '第3天·菜谱关怀'));
   expect(dueIn(await expectText(standingOf(gift), '第3天·到店礼提醒'))).toBe(due);
 

@@ -43,7 +43,13 @@ beforeEach(() => {
 describe('我的活动', () => {
   it('confirmed: QR + short code; waitlisted: the position; promoted: told so', async () => {
     const confirmed = registration();
-    const waiting = registration({ id: 502, status: 'waitlisted', waitlistPosition: 2, checkIn: null, subscriptions: { reminder24h: false, reminder2h: false, promoted: true } });
+    const waiting = registration({
+      id: 502,
+      status: 'waitlisted',
+      waitlistPosition: 2,
+      checkIn: null,
+      subscriptions: { reminder24h: false, reminder2h: false, promoted: true },
+    });
     const promoted = registration({ id: 503, promotedAt: '2026-11-24T12:05:00.000Z', checkIn: { shortCode: 'H3M9TT', qrPayload: 'hubclass:r:zzzz' } });
     const fake = installFakeApi({ ...base, 'GET /api/classes/me/registrations': [200, page([confirmed, waiting, promoted])] });
     installTaroExtras();
@@ -68,7 +74,10 @@ describe('我的活动', () => {
     const fake = installFakeApi({
       ...base,
       'GET /api/classes/me/registrations': [200, page([registration()])],
-      'POST /api/classes/registrations/501/cancel': [200, registration({ status: 'cancelled', checkIn: null, canCancel: false, cancelledAt: '2026-11-21T02:00:00.000Z', cancelledBy: 'member' })],
+      'POST /api/classes/registrations/501/cancel': [
+        200,
+        registration({ status: 'cancelled', checkIn: null, canCancel: false, cancelledAt: '2026-11-21T02:00:00.000Z', cancelledBy: 'member' }),
+      ],
     });
     installTaroExtras();
     (Taro.showModal as jest.Mock).mockResolvedValueOnce({ confirm: false, cancel: true });
@@ -250,7 +259,7 @@ describe('我的活动', () => {
     expect(fake.callsTo('GET /api/classes/registrations/777')).toHaveLength(1);
   });
 
-  it('a paid class: 待支付 with the amount and the time left, wx.requestPayment with the server\'s parameters, then paid', async () => {
+  it("a paid class: 待支付 with the amount and the time left, wx.requestPayment with the server's parameters, then paid", async () => {
     const expiresAt = new Date(Date.now() + 10 * 60_000).toISOString();
     const payment = { amountFen: 3900, status: 'unpaid' as const, expiresAt, paidAt: null, refundFen: 0, refundedAt: null };
     const unpaid = registration({ status: 'unpaid', checkIn: null, payment });
@@ -259,7 +268,14 @@ describe('我的活动', () => {
     const fake = installFakeApi({
       ...base,
       'GET /api/classes/me/registrations': [200, page([unpaid])],
-      'POST /api/classes/registrations/501/pay': [200, { tradeNo: 'CL2611200001', requestPayment: { appId: 'wx1', timeStamp: '1', nonceStr: 'n', package: 'prepay_id=wx9', signType: 'RSA', paySign: 'sig' }, simulatorCashierUrl: null }],
+      'POST /api/classes/registrations/501/pay': [
+        200,
+        {
+          tradeNo: 'CL2611200001',
+          requestPayment: { appId: 'wx1', timeStamp: '1', nonceStr: 'n', package: 'prepay_id=wx9', signType: 'RSA', paySign: 'sig' },
+          simulatorCashierUrl: null,
+        },
+      ],
       'GET /api/classes/registrations/501': () => [200, settled ? paid : unpaid],
     });
     installTaroExtras();
@@ -272,7 +288,9 @@ describe('我的活动', () => {
     expect(screen.getByTestId('reg-status-501').textContent).toBe('待支付');
     expect(screen.queryByTestId('reg-checkin-501')).toBeNull();
     fireEvent.click(screen.getByTestId('reg-pay-501'));
-    await waitFor(() => expect(Taro.requestPayment).toHaveBeenCalledWith({ timeStamp: '1', nonceStr: 'n', package: 'prepay_id=wx9', signType: 'RSA', paySign: 'sig' }));
+    await waitFor(() =>
+      expect(Taro.requestPayment).toHaveBeenCalledWith({ timeStamp: '1', nonceStr: 'n', package: 'prepay_id=wx9', signType: 'RSA', paySign: 'sig' }),
+    );
     expect((await screen.findByTestId('reg-payment-501')).textContent).toBe('已支付 ¥39');
     expect(screen.getByTestId('reg-code-501').textContent).toBe('K7P2QX');
     expect(fake.callsTo('POST /api/classes/registrations/501/pay')).toHaveLength(1);

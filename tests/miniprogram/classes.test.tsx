@@ -69,7 +69,14 @@ describe('session list', () => {
       myRegistration: { id: 90, status: 'waitlisted', waitlistPosition: 3 },
     }),
     // 23:30 on 27 Nov UTC is 07:30 on 28 Nov in Shanghai: grouped under the 28th.
-    sessionCard({ id: 13, title: '妈妈早茶会', type: 'community_ritual', startsAt: '2026-11-27T23:30:00.000Z', endsAt: '2026-11-28T01:00:00.000Z', isSeries: true }),
+    sessionCard({
+      id: 13,
+      title: '妈妈早茶会',
+      type: 'community_ritual',
+      startsAt: '2026-11-27T23:30:00.000Z',
+      endsAt: '2026-11-28T01:00:00.000Z',
+      isSeries: true,
+    }),
   ];
 
   it('groups sessions by Shanghai day with seats left, waitlist and the member’s status', async () => {
@@ -102,7 +109,15 @@ describe('session list', () => {
   it('filters by day, store and type through the query', async () => {
     const fake = installFakeApi({
       ...me,
-      'GET /api/classes/stores': [200, { items: [{ id: 1, name: '滨江店', upcomingSessions: 3 }, { id: 2, name: '幸福里店', upcomingSessions: 1 }] }],
+      'GET /api/classes/stores': [
+        200,
+        {
+          items: [
+            { id: 1, name: '滨江店', upcomingSessions: 3 },
+            { id: 2, name: '幸福里店', upcomingSessions: 1 },
+          ],
+        },
+      ],
       'GET /api/classes/me/standing': [200, freeStanding],
       'GET /api/classes/sessions': [200, { items: [] }],
     });
@@ -174,7 +189,10 @@ describe('session page and registration', () => {
       'GET /api/classes/sessions/11': [200, sessionDetail()],
       'GET /api/classes/me/standing': [200, freeStanding],
       'POST /api/referral/opens': [200, { ok: true, sharerName: '王阿姨', kind: 'class' }],
-      'POST /api/referral/shares': [200, { token: 's.9.Sig', path: '/packages/classes/detail/index?id=11&rt=s.9.Sig', scene: 't=s.9.Sig', title: '王阿姨分享给你', wxacodeUrl: null }],
+      'POST /api/referral/shares': [
+        200,
+        { token: 's.9.Sig', path: '/packages/classes/detail/index?id=11&rt=s.9.Sig', scene: 't=s.9.Sig', title: '王阿姨分享给你', wxacodeUrl: null },
+      ],
     });
     installTaroExtras({ id: '11', rt: 'n.4.Abc' });
     render(<ClassDetailPage />);
@@ -197,7 +215,16 @@ describe('session page and registration', () => {
       'GET /api/classes/subscribe-templates': [200, templates],
       'POST /api/classes/sessions/21/registrations': [
         200,
-        registration({ id: 502, status: 'waitlisted', waitlistPosition: 3, adults: 1, children: 2, childAges: [5, 8], checkIn: null, subscriptions: { reminder24h: true, reminder2h: true, promoted: true } }),
+        registration({
+          id: 502,
+          status: 'waitlisted',
+          waitlistPosition: 3,
+          adults: 1,
+          children: 2,
+          childAges: [5, 8],
+          checkIn: null,
+          subscriptions: { reminder24h: true, reminder2h: true, promoted: true },
+        }),
       ],
     });
     const extras = installTaroExtras({ id: '21' });

@@ -31,7 +31,10 @@ describe('Taro.request transport', () => {
 
   it('keeps validation details', async () => {
     installFakeApi({
-      'PATCH /api/me': [400, { code: 'VALIDATION_FAILED', message: '提交的信息有误，请检查后再试', details: [{ path: 'nickname', message: '昵称最多20个字' }] }],
+      'PATCH /api/me': [
+        400,
+        { code: 'VALIDATION_FAILED', message: '提交的信息有误，请检查后再试', details: [{ path: 'nickname', message: '昵称最多20个字' }] },
+      ],
     });
     process.env.TARO_ENV = 'h5'; // h5 fetch speaks PATCH directly
     const err = (await api.call(updateMe, { body: { nickname: 'x' } }).catch((e: unknown) => e)) as ApiError;

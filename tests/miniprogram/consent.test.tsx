@@ -49,9 +49,7 @@ describe('consent page (隐私保护指引)', () => {
     });
     render(<ConsentPage />);
     fireEvent.click(screen.getByTestId('consent-agree'));
-    await waitFor(() =>
-      expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '微信登录凭证无效或已使用，请重新登录' })),
-    );
+    await waitFor(() => expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '微信登录凭证无效或已使用，请重新登录' })));
     expect(Taro.switchTab).not.toHaveBeenCalled();
     expect(getToken()).toBeNull();
   });
@@ -68,7 +66,12 @@ describe('consent page (隐私保护指引)', () => {
 });
 
 describe('h5 sign-in through the simulator', () => {
-  const config = { env: 'test', privacyVersion: CURRENT_PRIVACY_VERSION, wecom: { corpId: 'c', agentId: 'a' }, simulator: { baseUrl: 'http://127.0.0.1:7071' } };
+  const config = {
+    env: 'test',
+    privacyVersion: CURRENT_PRIVACY_VERSION,
+    wecom: { corpId: 'c', agentId: 'a' },
+    simulator: { baseUrl: 'http://127.0.0.1:7071' },
+  };
 
   beforeEach(() => {
     process.env.TARO_ENV = 'h5';
@@ -90,7 +93,11 @@ describe('h5 sign-in through the simulator', () => {
     expect(mint[0].url).toBe('http://127.0.0.1:7071/__sim/wechat/codes');
     const openid = (mint[0].body as { openid: string }).openid;
     expect(openid).toMatch(/^dev_h5_/);
-    expect(fake.callsTo('POST /api/auth/member/login')[0].body).toEqual({ code: 'sim-code-1', consentVersion: CURRENT_PRIVACY_VERSION, deviceId: expect.stringMatching(/^[A-Za-z0-9_-]{8,64}$/) });
+    expect(fake.callsTo('POST /api/auth/member/login')[0].body).toEqual({
+      code: 'sim-code-1',
+      consentVersion: CURRENT_PRIVACY_VERSION,
+      deviceId: expect.stringMatching(/^[A-Za-z0-9_-]{8,64}$/),
+    });
 
     // A second sign-in from the same browser must present the same openid.
     resetSessionForTests();

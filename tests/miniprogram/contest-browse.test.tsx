@@ -107,7 +107,17 @@ describe('contest home', () => {
         200,
         sampleContest({
           winners: [
-            { entryId: 1, title: '蛋饺', displayName: '王阿姨', thumbUrl: null, finalRank: 1, award: 'listed', awardLabel: '已上架', dishId: 4, dishName: '王阿姨的拿手蛋饺' },
+            {
+              entryId: 1,
+              title: '蛋饺',
+              displayName: '王阿姨',
+              thumbUrl: null,
+              finalRank: 1,
+              award: 'listed',
+              awardLabel: '已上架',
+              dishId: 4,
+              dishName: '王阿姨的拿手蛋饺',
+            },
           ],
         }),
       ],
@@ -179,7 +189,7 @@ describe('entry detail', () => {
     await waitFor(() => expect(screen.getByTestId('entry-votes-left').textContent).toContain('今天还可以投'));
   });
 
-  it('shows the server\'s limit message when the daily votes are used up', async () => {
+  it("shows the server's limit message when the daily votes are used up", async () => {
     routerParams.id = '12';
     installFakeApi({
       ...entryApi({ 'GET /api/contests/5/my-votes': [200, sampleVotes({ usedToday: 3, remainingToday: 0 })] }),
@@ -193,7 +203,7 @@ describe('entry detail', () => {
     expect(screen.getByTestId('entry-votes').textContent).toBe('4');
   });
 
-  it('shows the server\'s limit message when the allowance ran out elsewhere', async () => {
+  it("shows the server's limit message when the allowance ran out elsewhere", async () => {
     routerParams.id = '12';
     installFakeApi({
       ...entryApi({ 'GET /api/contests/5/my-votes': [200, sampleVotes({ usedToday: 2, remainingToday: 1 })] }),
@@ -231,7 +241,7 @@ describe('entry detail', () => {
     expect((screen.getByTestId('entry-vote') as HTMLButtonElement).disabled).toBe(true);
   });
 
-  it('shares a card whose path carries the sharer\'s member id, and shows the poster with the mini-program code', async () => {
+  it("shares a card whose path carries the sharer's member id, and shows the poster with the mini-program code", async () => {
     routerParams.id = '12';
     const fake = installFakeApi(entryApi());
     await signIn();
@@ -255,7 +265,10 @@ describe('entry detail', () => {
   it('opens for a newcomer without signing in, shares the plain path, and remembers who shared it', async () => {
     routerParams.id = '12';
     routerParams.rt = 'c.y.AbCdEfGh12';
-    const fake = installFakeApi({ ...entryApi(), 'POST /api/referral/opens': [200, { ok: true, sharerName: '王**', kind: 'contest_entry' }] as [number, unknown] });
+    const fake = installFakeApi({
+      ...entryApi(),
+      'POST /api/referral/opens': [200, { ok: true, sharerName: '王**', kind: 'contest_entry' }] as [number, unknown],
+    });
     render(<EntryPage />);
     await screen.findByTestId('entry-title');
     expect(shareHandlers[shareHandlers.length - 1]().path).toBe('/packages/contest/entry/index?id=12');

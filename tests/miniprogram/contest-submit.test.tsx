@@ -97,7 +97,7 @@ describe('submit an entry', () => {
     expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '已提交，等待审核' }));
   });
 
-  it('shows the server\'s upload error (wrong type) and keeps the form', async () => {
+  it("shows the server's upload error (wrong type) and keeps the form", async () => {
     routerParams.contestId = '5';
     installFakeApi({ 'GET /api/me': [200, sampleMember], 'GET /api/contests/5': [200, sampleContest()] });
     T.chooseImage.mockResolvedValue({ tempFilePaths: ['wxfile://a.gif'], tempFiles: [{ size: 10 }] });
@@ -124,7 +124,10 @@ describe('submit an entry', () => {
     const fake = installFakeApi({
       'GET /api/me': [200, sampleMember],
       'GET /api/contests/5': [200, sampleContest()],
-      'GET /api/me/contest-entries': [200, { items: [sampleMyEntry(40, { status: 'rejected', statusLabel: '未通过', rejectReason: '含联系方式', canEdit: true })] }],
+      'GET /api/me/contest-entries': [
+        200,
+        { items: [sampleMyEntry(40, { status: 'rejected', statusLabel: '未通过', rejectReason: '含联系方式', canEdit: true })] },
+      ],
       'PUT /api/entries/40': (call) => [200, sampleMyEntry(40, { ...(call.body as object) })],
     });
     render(<SubmitPage />);
@@ -159,7 +162,7 @@ describe('submit an entry', () => {
 });
 
 describe('我的作品', () => {
-  it('shows each entry\'s status, the rejection reason, and the right actions', async () => {
+  it("shows each entry's status, the rejection reason, and the right actions", async () => {
     routerParams.contestId = '5';
     const fake = installFakeApi({
       'GET /api/me': [200, sampleMember],
@@ -168,7 +171,16 @@ describe('我的作品', () => {
         {
           items: [
             sampleMyEntry(41, { title: '酱鸭', status: 'rejected', statusLabel: '未通过', rejectReason: '含联系方式或引流信息', canEdit: true }),
-            sampleMyEntry(40, { status: 'approved', statusLabel: '已通过', canEdit: false, voteCount: 6, award: 'listed', awardLabel: '已上架', dishId: 3, dishName: '王阿姨的拿手蛋饺' }),
+            sampleMyEntry(40, {
+              status: 'approved',
+              statusLabel: '已通过',
+              canEdit: false,
+              voteCount: 6,
+              award: 'listed',
+              awardLabel: '已上架',
+              dishId: 3,
+              dishName: '王阿姨的拿手蛋饺',
+            }),
             sampleMyEntry(42, { title: '八宝饭', status: 'pending', statusLabel: '审核中', canEdit: true }),
           ],
         },

@@ -40,7 +40,14 @@ export function mockTaroModule() {
   };
 }
 
-type Props = { children?: ReactNode; className?: string; value?: string; placeholder?: string; onInput?: (e: { detail: { value: string } }) => void; [key: string]: unknown };
+type Props = {
+  children?: ReactNode;
+  className?: string;
+  value?: string;
+  placeholder?: string;
+  onInput?: (e: { detail: { value: string } }) => void;
+  [key: string]: unknown;
+};
 
 function dataProps(props: Props) {
   const out: Record<string, unknown> = {};
@@ -54,10 +61,20 @@ export function mockComponentsModule() {
     __esModule: true,
     ...actual,
     Input: (props: Props) => (
-      <input {...dataProps(props)} value={props.value ?? ''} placeholder={props.placeholder} onChange={(e) => props.onInput?.({ detail: { value: e.target.value } })} />
+      <input
+        {...dataProps(props)}
+        value={props.value ?? ''}
+        placeholder={props.placeholder}
+        onChange={(e) => props.onInput?.({ detail: { value: e.target.value } })}
+      />
     ),
     Textarea: (props: Props) => (
-      <textarea {...dataProps(props)} value={props.value ?? ''} placeholder={props.placeholder} onChange={(e) => props.onInput?.({ detail: { value: e.target.value } })} />
+      <textarea
+        {...dataProps(props)}
+        value={props.value ?? ''}
+        placeholder={props.placeholder}
+        onChange={(e) => props.onInput?.({ detail: { value: e.target.value } })}
+      />
     ),
   };
 }

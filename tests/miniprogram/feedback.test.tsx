@@ -24,11 +24,26 @@ jest.mock('@tarojs/components', () => {
       onChange: (e: { target: { value: string } }) => props.onInput?.({ detail: { value: e.target.value } }),
     });
   const Switch = (props: Record<string, any>) =>
-    React.createElement('input', { type: 'checkbox', 'data-testid': props['data-testid'], checked: !!props.checked, onChange: (e: { target: { checked: boolean } }) => props.onChange?.({ detail: { value: e.target.checked } }) });
+    React.createElement('input', {
+      type: 'checkbox',
+      'data-testid': props['data-testid'],
+      checked: !!props.checked,
+      onChange: (e: { target: { checked: boolean } }) => props.onChange?.({ detail: { value: e.target.checked } }),
+    });
   return { ...actual, Input: field('input'), Textarea: field('textarea'), Switch };
 });
 
-const answered = { id: 41, source: 'class', title: '课程：手工水饺', rating: 1, comment: '老师讲得太快了', status: 'answered', answer: '下期改为8人小班', answeredAt: '2026-12-05T03:00:00.000Z', createdAt: '2026-12-04T03:00:00.000Z' };
+const answered = {
+  id: 41,
+  source: 'class',
+  title: '课程：手工水饺',
+  rating: 1,
+  comment: '老师讲得太快了',
+  status: 'answered',
+  answer: '下期改为8人小班',
+  answeredAt: '2026-12-05T03:00:00.000Z',
+  createdAt: '2026-12-04T03:00:00.000Z',
+};
 
 beforeEach(() => {
   __storage.clear();
@@ -46,7 +61,20 @@ it('意见箱: waiting ratings, the store’s answer, a note sent with stars and
     'PUT /api/me/personalisation': (c) => [200, c.body],
     'GET /api/feedback/subscribe-templates': [200, { rating: 'tmpl-rate', answer: 'tmpl-answer', credits: { rating: 0, answer: 1 } }],
     'POST /api/feedback/subscribe-accepts': (c) => [200, { rating: (c.body as { rating: boolean }).rating ? 1 : 0, answer: 2 }],
-    'POST /api/feedback': (c) => [200, { ...answered, id: 42, source: 'box', title: '意见箱', rating: 4, comment: (c.body as { comment: string }).comment, status: 'new', answer: null, answeredAt: null }],
+    'POST /api/feedback': (c) => [
+      200,
+      {
+        ...answered,
+        id: 42,
+        source: 'box',
+        title: '意见箱',
+        rating: 4,
+        comment: (c.body as { comment: string }).comment,
+        status: 'new',
+        answer: null,
+        answeredAt: null,
+      },
+    ],
   });
   const extras = installTaroExtras();
   render(<FeedbackBoxPage />);
@@ -77,7 +105,10 @@ it('the rating page sends the prompt’s stars, recommendation and word, then th
     'GET /api/me': [200, sampleMember],
     'GET /api/feedback/subscribe-templates': [200, { rating: 'tmpl-rate', answer: 'tmpl-answer', credits: { rating: 0, answer: 0 } }],
     'POST /api/feedback/subscribe-accepts': [200, { rating: 0, answer: 1 }],
-    'POST /api/feedback': (c) => [200, { ...answered, id: 43, source: 'pickup', rating: (c.body as { rating: number }).rating, status: 'new', answer: null, answeredAt: null }],
+    'POST /api/feedback': (c) => [
+      200,
+      { ...answered, id: 43, source: 'pickup', rating: (c.body as { rating: number }).rating, status: 'new', answer: null, answeredAt: null },
+    ],
   });
   const extras = installTaroExtras({ promptId: '9', title: encodeURIComponent('12月5日 提货') });
   extras.requestSubscribeMessage.mockResolvedValueOnce({ errMsg: 'requestSubscribeMessage:ok', 'tmpl-answer': 'accept' });

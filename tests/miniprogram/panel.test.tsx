@@ -22,7 +22,21 @@ jest.mock('@tarojs/components', () => {
   return { ...actual, Input: field('input'), Textarea: field('textarea') };
 });
 
-const round = { id: 4, title: '新品试吃会', product: '手工荠菜水饺', description: '', startsAt: '2026-12-10T06:00:00.000Z', place: '滨江店', capacity: 10, signedUp: 3, attended: 0, reviews: 0, status: 'open', mine: 'none', reviewed: false };
+const round = {
+  id: 4,
+  title: '新品试吃会',
+  product: '手工荠菜水饺',
+  description: '',
+  startsAt: '2026-12-10T06:00:00.000Z',
+  place: '滨江店',
+  capacity: 10,
+  signedUp: 3,
+  attended: 0,
+  reviews: 0,
+  status: 'open',
+  mine: 'none',
+  reviewed: false,
+};
 
 beforeEach(() => {
   __storage.clear();

@@ -44,7 +44,10 @@ export async function deployment(extra: Record<string, string> = {}): Promise<De
     WECOM_AGENT_ID: '1000005',
     WECOM_AGENT_SECRET: secret(),
     WECOM_CALLBACK_TOKEN: secret(),
-    WECOM_ENCODING_AES_KEY: randomBytes(48).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 43),
+    WECOM_ENCODING_AES_KEY: randomBytes(48)
+      .toString('base64')
+      .replace(/[^A-Za-z0-9]/g, '')
+      .slice(0, 43),
   };
   // the keys production refuses to start without (README, configuration table); WeChat Pay's are a
   // fresh merchant key and platform key (no payment is made here)
@@ -119,7 +122,11 @@ export interface Ran {
 /** `npm run <script> -- args` with exactly this environment (and optional stdin). */
 export function npmRun(script: string, args: string[], env: Record<string, string>, stdin?: string): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', script, '--', ...args], { cwd: ROOT, env: env as unknown as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['run', '--silent', script, '--', ...args], {
+      cwd: ROOT,
+      env: env as unknown as NodeJS.ProcessEnv,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -143,7 +150,11 @@ export interface Server {
 export async function startServer(env: Record<string, string>, o: { expectExit?: boolean } = {}): Promise<Server> {
   if (!fs.existsSync(path.join(ROOT, 'cloud', 'dist'))) throw new Error('cloud/dist is missing: run `npm run build` first');
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'cloud', 'bootstrap.js')], { cwd: ROOT, env: { ...env, PORT: String(port) } as unknown as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'cloud', 'bootstrap.js')], {
+    cwd: ROOT,
+    env: { ...env, PORT: String(port) } as unknown as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
@@ -180,7 +191,14 @@ export async function startServer(env: Record<string, string>, o: { expectExit?:
 }
 
 /** JSON over HTTP like the ops page / mini-program does it. */
-export async function api<T = any>(base: string, method: string, pathname: string, body?: unknown, token?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
+export async function api<T = any>(
+  base: string,
+  method: string,
+  pathname: string,
+  body?: unknown,
+  token?: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${base}${pathname}`, {
     method,
     headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },

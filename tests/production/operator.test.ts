@@ -66,9 +66,29 @@ test('a fresh production deployment, set up from the README', async () => {
   token = (await api(base, 'POST', '/api/auth/staff/login', { username: 'boss', password: 'Chain-HQ-2026' })).body.token;
 
   // 6. a store (mapped to the WeCom department 「滨江店」) and a staff member
-  const store = await api(base, 'POST', '/api/admin/stores', { name: '滨江店', region: '城东片区', address: '江南大道188号', openingHours: '07:00-22:00', targetHouseholds: 1800, wecomDepartmentId: 2, pickupCounters: ['1号柜台'] }, token);
+  const store = await api(
+    base,
+    'POST',
+    '/api/admin/stores',
+    {
+      name: '滨江店',
+      region: '城东片区',
+      address: '江南大道188号',
+      openingHours: '07:00-22:00',
+      targetHouseholds: 1800,
+      wecomDepartmentId: 2,
+      pickupCounters: ['1号柜台'],
+    },
+    token,
+  );
   expect(store.status).toBe(200);
-  const manager = await api(base, 'POST', '/api/admin/staff', { username: 'zhang.manager', displayName: '张店长', role: 'store_manager', storeId: store.body.id }, token);
+  const manager = await api(
+    base,
+    'POST',
+    '/api/admin/staff',
+    { username: 'zhang.manager', displayName: '张店长', role: 'store_manager', storeId: store.body.id },
+    token,
+  );
   expect(manager.status).toBe(200);
   const mLogin = await api(base, 'POST', '/api/auth/staff/login', { username: 'zhang.manager', password: manager.body.initialPassword });
   expect(mLogin.body.staff).toMatchObject({ storeName: '滨江店', mustChangePassword: true });
@@ -99,7 +119,15 @@ test('a fresh production deployment, set up from the README', async () => {
   // 9. the audit trail names who did what
   const audit = await api(base, 'GET', '/api/admin/staff-audit?pageSize=50', undefined, token);
   const actions = audit.body.items.map((i: { actor: string; action: string }) => `${i.actor} ${i.action}`);
-  expect(actions).toEqual(expect.arrayContaining(['命令行 staff.create', '王总 staff.change_password', '王总（boss） store.create', '王总（boss） staff.create', '企业微信通讯录同步 directory.sync']));
+  expect(actions).toEqual(
+    expect.arrayContaining([
+      '命令行 staff.create',
+      '王总 staff.change_password',
+      '王总（boss） store.create',
+      '王总（boss） staff.create',
+      '企业微信通讯录同步 directory.sync',
+    ]),
+  );
 
   // 10. operating it: readiness, metrics, JSON log lines
   expect((await api(base, 'GET', '/api/ready')).body).toEqual({ status: 'ready', reasons: [] });
@@ -107,7 +135,10 @@ test('a fresh production deployment, set up from the README', async () => {
   expect(metrics.body).toMatch(/hub_http_requests_total\{method="POST",route="\/api\/auth\/staff\/login",status="200"\} \d+/);
   expect(metrics.body).toMatch(/hub_queue_depth\{queue="wecom_outbound"\} \d+/);
   expect(metrics.body).toMatch(/hub_platform_calls_total\{platform="wecom",api="user\/simplelist",outcome="ok",errcode="0"\} 1/);
-  const lines = server.output().split('\n').filter((l) => l.trim());
+  const lines = server
+    .output()
+    .split('\n')
+    .filter((l) => l.trim());
   expect(lines.length).toBeGreaterThan(0);
   const notJson = lines.filter((l) => {
     try {

@@ -97,14 +97,16 @@ export function createHarness(): Harness {
   const record = (name: string, arg: unknown) => (calls[name] ??= []).push(arg);
 
   // Async wx APIs take success/fail/complete callbacks; Taro promisifies them.
-  const asyncOk = (name: string, result: Record<string, unknown> = {}) => (opts: any = {}) => {
-    record(name, opts);
-    setTimeout(() => {
-      const res = { errMsg: `${name}:ok`, ...result };
-      opts.success?.(res);
-      opts.complete?.(res);
-    }, 0);
-  };
+  const asyncOk =
+    (name: string, result: Record<string, unknown> = {}) =>
+    (opts: any = {}) => {
+      record(name, opts);
+      setTimeout(() => {
+        const res = { errMsg: `${name}:ok`, ...result };
+        opts.success?.(res);
+        opts.complete?.(res);
+      }, 0);
+    };
 
   Object.assign(g.wx, {
     getStorageSync: (k: string) => (storage.has(k) ? storage.get(k) : ''),
@@ -127,11 +129,7 @@ export function createHarness(): Harness {
       };
       requests.push(rec);
       const handler = routes[`${rec.method} ${rec.path}`];
-      const [status, body] = !handler
-        ? [404, { code: 'NOT_FOUND', message: '内容不存在或已删除' }]
-        : typeof handler === 'function'
-          ? handler(rec)
-          : handler;
+      const [status, body] = !handler ? [404, { code: 'NOT_FOUND', message: '内容不存在或已删除' }] : typeof handler === 'function' ? handler(rec) : handler;
       setTimeout(() => {
         // responseType 'text': wx.request hands back the raw body.
         const res = { statusCode: status, data: typeof body === 'string' ? body : JSON.stringify(body), header: {}, errMsg: 'request:ok' };

@@ -88,7 +88,13 @@ describe('member hub pages from the weapp build', () => {
     h.routes['GET /api/me/household'] = [200, { household }];
     h.routes['POST /api/me/household/invites'] = [
       200,
-      { token: 'tok123456', householdName: '王家', inviterNickname: '王阿姨', expiresAt: '2026-12-12T02:00:00.000Z', path: '/packages/profile/join/index?token=tok123456' },
+      {
+        token: 'tok123456',
+        householdName: '王家',
+        inviterNickname: '王阿姨',
+        expiresAt: '2026-12-12T02:00:00.000Z',
+        path: '/packages/profile/join/index?token=tok123456',
+      },
     ];
     const page = await h.loadPage('packages/profile/household/index');
     await waitFor(() => page.text().includes('王家（2 人）'), 'the household');
@@ -102,14 +108,43 @@ describe('member hub pages from the weapp build', () => {
 
   it('加入家庭 shows who invites and accepts', async () => {
     h.routes['GET /api/me'] = [200, { ...member, householdId: null }];
-    h.routes['GET /api/household-invites/tok123456'] = [200, { householdName: '王家', inviterNickname: '王阿姨', memberCount: 1, expiresAt: '2026-12-12T02:00:00.000Z', alreadyMember: false, inOtherHousehold: false }];
+    h.routes['GET /api/household-invites/tok123456'] = [
+      200,
+      {
+        householdName: '王家',
+        inviterNickname: '王阿姨',
+        memberCount: 1,
+        expiresAt: '2026-12-12T02:00:00.000Z',
+        alreadyMember: false,
+        inOtherHousehold: false,
+      },
+    ];
     const page = await h.loadPage('packages/profile/join/index', { token: 'tok123456' });
     await waitFor(() => page.text().includes('王阿姨 邀请你加入「王家」'), 'the invitation');
     expect(page.text()).toContain('加入家庭');
   });
 
   it('我的优惠券 lists the journey coupons with their rule, validity and the till code as a QR', async () => {
-    h.routes['GET /api/me/coupons'] = [200, { items: [{ id: 5, code: 'Q5ABC123', title: '老朋友回归券', amountFen: 1000, minSpendFen: 5000, validUntil: '2026-12-10T16:00:00.000Z', status: 'issued', issuedAt: '2026-12-03T02:00:00.000Z' }], total: 1, page: 1, pageSize: 50 }];
+    h.routes['GET /api/me/coupons'] = [
+      200,
+      {
+        items: [
+          {
+            id: 5,
+            code: 'Q5ABC123',
+            title: '老朋友回归券',
+            amountFen: 1000,
+            minSpendFen: 5000,
+            validUntil: '2026-12-10T16:00:00.000Z',
+            status: 'issued',
+            issuedAt: '2026-12-03T02:00:00.000Z',
+          },
+        ],
+        total: 1,
+        page: 1,
+        pageSize: 50,
+      },
+    ];
     const page = await h.loadPage('packages/profile/coupons/index');
     await waitFor(() => page.text().includes('老朋友回归券'), 'the coupon');
     expect(page.text()).toContain('¥10');
@@ -125,7 +160,8 @@ describe('member hub pages from the weapp build', () => {
     h.routes['GET /api/community/panel/me'] = [200, { member: true, badge: '顾客顾问团', moderator: true, rounds: [] }];
     const page = await h.loadPage('pages/me/index');
     await waitFor(() => page.text().includes('🏅 顾客顾问团 · 群管理员'), 'the badge');
-    for (const entry of ['会员码', '我的订单', '我的奖励', '顾客顾问团', '我的优惠券', '我的收藏', '我的家庭', '常去门店']) expect(page.text()).toContain(entry);
+    for (const entry of ['会员码', '我的订单', '我的奖励', '顾客顾问团', '我的优惠券', '我的收藏', '我的家庭', '常去门店'])
+      expect(page.text()).toContain(entry);
     expect(page.text()).toContain('你的徽章：顾客顾问团');
   });
 

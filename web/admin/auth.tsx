@@ -11,10 +11,7 @@ import { makeClient, tokenStore, type ApiClient, type ApiError } from '../shared
 type StaffProfile = identity.StaffProfile;
 
 export type AuthState =
-  | { status: 'checking' }
-  | { status: 'anonymous'; notice?: string }
-  | { status: 'failed'; message: string }
-  | { status: 'signedIn'; staff: StaffProfile };
+  { status: 'checking' } | { status: 'anonymous'; notice?: string } | { status: 'failed'; message: string } | { status: 'signedIn'; staff: StaffProfile };
 
 interface AuthContextValue {
   state: AuthState;

@@ -22,7 +22,23 @@ export const SECTION_LABELS: Record<string, string> = {
 };
 
 /** Sections with a working page; everything else shows the 「即将上线」 placeholder. */
-export const BUILT_SECTIONS = new Set(['dashboard', 'members', 'staff', 'contests', 'classes', 'preorders', 'purchases', 'journeys', 'feedback', 'tags', 'library', 'community', 'recipes', 'permissions', 'referral']);
+export const BUILT_SECTIONS = new Set([
+  'dashboard',
+  'members',
+  'staff',
+  'contests',
+  'classes',
+  'preorders',
+  'purchases',
+  'journeys',
+  'feedback',
+  'tags',
+  'library',
+  'community',
+  'recipes',
+  'permissions',
+  'referral',
+]);
 
 export function sectionLabel(key: string): string {
   return SECTION_LABELS[key] ?? key;

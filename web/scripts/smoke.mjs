@@ -76,7 +76,16 @@ async function waitFor(fn, ms = 5000) {
 // ---------- fixtures ----------
 const sectionsAll = ['dashboard', 'members', 'staff', 'permissions', 'contests', 'classes', 'preorders', 'journeys', 'tags'];
 const hq = { id: 1, username: 'admin', displayName: '王总', role: 'hq_admin', storeId: null, storeName: null, wecomUserId: 'wangzong', sections: sectionsAll };
-const manager = { id: 2, username: 'li', displayName: '李店长', role: 'store_manager', storeId: 3, storeName: '阳光店', wecomUserId: 'lidz', sections: ['dashboard', 'members'] };
+const manager = {
+  id: 2,
+  username: 'li',
+  displayName: '李店长',
+  role: 'store_manager',
+  storeId: 3,
+  storeName: '阳光店',
+  wecomUserId: 'lidz',
+  sections: ['dashboard', 'members'],
+};
 const members = Array.from({ length: 45 }, (_, i) => ({
   id: i + 1,
   nickname: i === 0 ? '张阿姨' : `会员${i + 1}`,
@@ -123,8 +132,18 @@ const journeyNew = {
   active: true,
   trigger: { type: 'contact_added' },
   steps: [
-    { name: '第3天·菜谱关怀', waitHours: 72, condition: 'no_interaction', action: { type: 'message', text: '{客户称呼}您好～分享一道家常菜', attachments: [] } },
-    { name: '第7天·员工问候', waitHours: 96, condition: 'no_interaction', action: { type: 'staff_task', title: '一对一问候新客户', detail: '', assignee: 'owner', dueHours: 48 } },
+    {
+      name: '第3天·菜谱关怀',
+      waitHours: 72,
+      condition: 'no_interaction',
+      action: { type: 'message', text: '{客户称呼}您好～分享一道家常菜', attachments: [] },
+    },
+    {
+      name: '第7天·员工问候',
+      waitHours: 96,
+      condition: 'no_interaction',
+      action: { type: 'staff_task', title: '一对一问候新客户', detail: '', assignee: 'owner', dueHours: 48 },
+    },
   ],
   version: 1,
   stats: { active: 3, completed: 1, exited: 0, waitingByStep: [2, 1] },
@@ -212,7 +231,9 @@ function mockApi(context, state) {
     const detail = p.match(/^\/api\/admin\/members\/(\d+)$/);
     if (detail) {
       const m = members.find((x) => x.id === Number(detail[1]));
-      return m ? json(route, 200, { ...m, householdMembers: m.id === 1 ? [{ id: 7, nickname: '张叔叔' }] : [] }) : json(route, 404, { code: 'NOT_FOUND', message: '内容不存在或已删除' });
+      return m
+        ? json(route, 200, { ...m, householdMembers: m.id === 1 ? [{ id: 7, nickname: '张叔叔' }] : [] })
+        : json(route, 404, { code: 'NOT_FOUND', message: '内容不存在或已删除' });
     }
     if (p === '/api/admin/staff') {
       if (state.me.role !== 'hq_admin') return json(route, 403, { code: 'FORBIDDEN', message: '没有权限执行此操作' });
@@ -247,8 +268,24 @@ function mockApi(context, state) {
 }
 
 const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'web-smoke-chromium-'));
-const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const browser = await chromium.launchPersistentContext(userDataDir, { executablePath: '/usr/bin/chromium', headless: true, args, viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'America/New_York' });
+const args = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const browser = await chromium.launchPersistentContext(userDataDir, {
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args,
+  viewport: { width: 1280, height: 800 },
+  locale: 'zh-CN',
+  timezoneId: 'America/New_York',
+});
 const pageErrors = [];
 
 async function newPage(context) {
@@ -279,12 +316,16 @@ try {
     await page.click('[data-testid="login-submit"]');
     check('admin: after login the current user is shown', await waitFor(async () => (await text(page, 'current-user')).includes('王总')));
     check('admin: token kept in sessionStorage', (await page.evaluate(() => sessionStorage.getItem('hub.admin.token'))) === 'tok-admin');
-    check('admin: staffMe called with the bearer token', calls.some((c) => c.path === '/api/staff/me' && c.auth === 'Bearer tok-admin'));
+    check(
+      'admin: staffMe called with the bearer token',
+      calls.some((c) => c.path === '/api/staff/me' && c.auth === 'Bearer tok-admin'),
+    );
     check('admin: lands on 概览', page.url().endsWith('#/dashboard'), page.url());
     const navIds = await page.locator('[data-testid^="nav-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
     check(
       'admin: navigation built from sections (permissions merged into staff)',
-      JSON.stringify(navIds) === JSON.stringify(['nav-dashboard', 'nav-members', 'nav-staff', 'nav-contests', 'nav-classes', 'nav-preorders', 'nav-journeys', 'nav-tags']),
+      JSON.stringify(navIds) ===
+        JSON.stringify(['nav-dashboard', 'nav-members', 'nav-staff', 'nav-contests', 'nav-classes', 'nav-preorders', 'nav-journeys', 'nav-tags']),
       JSON.stringify(navIds),
     );
     check('admin: nav labels in Chinese', (await text(page, 'nav-preorders')) === '年夜饭预订' && (await text(page, 'nav-journeys')) === '旅程SOP');
@@ -294,25 +335,49 @@ try {
     await waitFor(async () => (await page.locator('[data-testid="members-table"] tbody tr.ant-table-row').count()) === 20);
     check('admin: members table shows the first page (20 rows)', (await page.locator('[data-testid="members-table"] tbody tr.ant-table-row').count()) === 20);
     const firstCall = calls.find((c) => c.path === '/api/admin/members');
-    check('admin: listMembers called with page=1&pageSize=20', firstCall?.query.page === '1' && firstCall?.query.pageSize === '20', JSON.stringify(firstCall?.query));
+    check(
+      'admin: listMembers called with page=1&pageSize=20',
+      firstCall?.query.page === '1' && firstCall?.query.pageSize === '20',
+      JSON.stringify(firstCall?.query),
+    );
     const firstRow = await page.locator('[data-testid="members-table"] tbody tr.ant-table-row').first().innerText();
-    check('admin: row shows masked phone, tier label, Shanghai time', firstRow.includes('138****1000') && firstRow.includes('金卡') && firstRow.includes('2026-01-02 00:30'), firstRow);
+    check(
+      'admin: row shows masked phone, tier label, Shanghai time',
+      firstRow.includes('138****1000') && firstRow.includes('金卡') && firstRow.includes('2026-01-02 00:30'),
+      firstRow,
+    );
     check('admin: total shown', (await page.locator('.ant-pagination-total-text').innerText()).includes('共 45 位会员'));
-    check('admin: antd speaks Chinese (zh_CN locale)', (await page.locator('.ant-pagination-options').innerText()).includes('条/页'), await page.locator('.ant-pagination-options').innerText());
+    check(
+      'admin: antd speaks Chinese (zh_CN locale)',
+      (await page.locator('.ant-pagination-options').innerText()).includes('条/页'),
+      await page.locator('.ant-pagination-options').innerText(),
+    );
     await page.screenshot({ path: path.join(outDir, 'admin-members.png') });
 
     await page.click('.ant-pagination-item-3');
     check('admin: page 3 requested from the server', await waitFor(() => calls.some((c) => c.path === '/api/admin/members' && c.query.page === '3')));
-    check('admin: page 3 shows the remaining 5', await waitFor(async () => (await page.locator('[data-testid="members-table"] tbody tr.ant-table-row').count()) === 5));
+    check(
+      'admin: page 3 shows the remaining 5',
+      await waitFor(async () => (await page.locator('[data-testid="members-table"] tbody tr.ant-table-row').count()) === 5),
+    );
 
     await page.fill('[data-testid="members-search"]', '张');
     await page.keyboard.press('Enter');
-    check('admin: search sends q and resets to page 1', await waitFor(() => calls.some((c) => c.path === '/api/admin/members' && c.query.q === '张' && c.query.page === '1')));
-    check('admin: search result rendered', await waitFor(async () => (await page.locator('[data-testid="members-table"] tbody tr.ant-table-row').count()) === 1));
+    check(
+      'admin: search sends q and resets to page 1',
+      await waitFor(() => calls.some((c) => c.path === '/api/admin/members' && c.query.q === '张' && c.query.page === '1')),
+    );
+    check(
+      'admin: search result rendered',
+      await waitFor(async () => (await page.locator('[data-testid="members-table"] tbody tr.ant-table-row').count()) === 1),
+    );
 
     await page.locator('[data-testid="members-table"] tbody tr.ant-table-row').first().click();
     check('admin: row click opens the detail drawer', await waitFor(async () => (await text(page, 'member-detail')).includes('张叔叔')));
-    check('admin: getMemberDetail called for member 1', calls.some((c) => c.path === '/api/admin/members/1'));
+    check(
+      'admin: getMemberDetail called for member 1',
+      calls.some((c) => c.path === '/api/admin/members/1'),
+    );
     await page.waitForTimeout(500); // let the drawer finish sliding in
     await page.screenshot({ path: path.join(outDir, 'admin-member-drawer.png') });
     await page.keyboard.press('Escape');
@@ -323,15 +388,24 @@ try {
 
     await page.click('[data-testid="nav-journeys"]');
     check('admin: 旅程SOP lists journeys with waiting counts', await waitFor(async () => (await text(page, 'journey-card-new_member')).includes('等待 2 人')));
-    check('admin: journey trigger and step summary in Chinese', (await text(page, 'journey-card-new_member')).includes('添加企业微信好友') && (await text(page, 'journey-card-new_member')).includes('一对一问候新客户'));
+    check(
+      'admin: journey trigger and step summary in Chinese',
+      (await text(page, 'journey-card-new_member')).includes('添加企业微信好友') && (await text(page, 'journey-card-new_member')).includes('一对一问候新客户'),
+    );
     await page.screenshot({ path: path.join(outDir, 'admin-journeys.png'), fullPage: true });
 
     await page.click('[data-testid="nav-preorders"]');
-    check('admin: unbuilt section shows 即将上线', await waitFor(async () => (await page.locator('[data-testid="coming-soon-preorders"]').innerText()).includes('即将上线')));
+    check(
+      'admin: unbuilt section shows 即将上线',
+      await waitFor(async () => (await page.locator('[data-testid="coming-soon-preorders"]').innerText()).includes('即将上线')),
+    );
     await page.screenshot({ path: path.join(outDir, 'admin-coming-soon.png') });
 
     await page.goto(`${origin}/admin/#/members`);
-    check('admin: deep link survives a reload', await waitFor(async () => (await page.locator('[data-testid="members-table"] tbody tr.ant-table-row').count()) === 20));
+    check(
+      'admin: deep link survives a reload',
+      await waitFor(async () => (await page.locator('[data-testid="members-table"] tbody tr.ant-table-row').count()) === 20),
+    );
 
     state.expire = true;
     await page.click('[data-testid="nav-staff"]');
@@ -344,13 +418,23 @@ try {
     await page.fill('[data-testid="login-password"]', 'right');
     await page.click('[data-testid="login-submit"]');
     check('admin: login returns to the page that expired', await waitFor(() => page.url().endsWith('#/staff')), page.url());
-    check('admin: store manager is refused the staff page', await waitFor(async () => (await page.locator('.ant-result-title').innerText()).includes('没有权限')));
+    check(
+      'admin: store manager is refused the staff page',
+      await waitFor(async () => (await page.locator('.ant-result-title').innerText()).includes('没有权限')),
+    );
     const mgrNav = await page.locator('[data-testid^="nav-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
-    check('admin: store manager nav has only their sections', JSON.stringify(mgrNav) === JSON.stringify(['nav-dashboard', 'nav-members']), JSON.stringify(mgrNav));
+    check(
+      'admin: store manager nav has only their sections',
+      JSON.stringify(mgrNav) === JSON.stringify(['nav-dashboard', 'nav-members']),
+      JSON.stringify(mgrNav),
+    );
 
     await page.click('[data-testid="logout"]');
     check('admin: logout returns to login', await waitFor(() => visible(page, 'login-username')));
-    check('admin: logout called the server and cleared the token', calls.some((c) => c.path === '/api/auth/staff/logout') && (await page.evaluate(() => sessionStorage.getItem('hub.admin.token'))) === null);
+    check(
+      'admin: logout called the server and cleared the token',
+      calls.some((c) => c.path === '/api/auth/staff/logout') && (await page.evaluate(() => sessionStorage.getItem('hub.admin.token'))) === null,
+    );
     await page.close();
     await browser.unrouteAll({ behavior: 'ignoreErrors' });
   }
@@ -365,9 +449,15 @@ try {
     check('sidebar: contact name shown', await waitFor(async () => (await text(page, 'sidebar-contact-name')) === '张阿姨'));
     const mint = calls.find((c) => c.path === '/__sim/wecom/oauth-codes');
     check('sidebar: dev code minted at the simulator for dev_userid', mint?.method === 'POST' && mint?.body?.userid === 'lidz', JSON.stringify(mint));
-    check('sidebar: logged in through wecomLogin with the minted code', calls.some((c) => c.path === '/api/auth/wecom/login' && c.body?.code === 'simcode-lidz'));
+    check(
+      'sidebar: logged in through wecomLogin with the minted code',
+      calls.some((c) => c.path === '/api/auth/wecom/login' && c.body?.code === 'simcode-lidz'),
+    );
     check('sidebar: wecomLogin called exactly once', calls.filter((c) => c.path === '/api/auth/wecom/login').length === 1);
-    check('sidebar: contact fetched with the session', calls.some((c) => c.path === '/api/sidebar/contacts/wmABC' && c.auth === 'Bearer tok-simcode-lidz'));
+    check(
+      'sidebar: contact fetched with the session',
+      calls.some((c) => c.path === '/api/sidebar/contacts/wmABC' && c.auth === 'Bearer tok-simcode-lidz'),
+    );
     check('sidebar: no jssdk signature requested in dev', !calls.some((c) => c.path === '/api/wecom/jssdk/signature'));
     check('sidebar: staff name', (await text(page, 'sidebar-staff-name')) === '李店长');
     check('sidebar: tier', (await text(page, 'sidebar-member-tier')) === '金卡');
@@ -375,16 +465,31 @@ try {
     check('sidebar: activity in Shanghai time', (await text(page, 'sidebar-activity')).includes('2026-11-20 10:05'), await text(page, 'sidebar-activity'));
     check('sidebar: next best offer', (await text(page, 'sidebar-offer')).includes('团圆套餐'));
     check('sidebar: send card disabled in dev', await page.locator('[data-testid="sidebar-send-card"]').isDisabled());
-    check('sidebar: dev label explains why', (await page.locator('.sb-card', { has: page.locator('[data-testid="sidebar-send-card"]') }).innerText()).includes('需在企业微信客户端内使用'));
-    check('sidebar: journey state with the next step in Shanghai time', await waitFor(async () => (await text(page, 'sidebar-journey-standing-1')).includes('第7天·员工问候（2026-11-25 00:30）')), await text(page, 'sidebar-journeys').catch(() => ''));
+    check(
+      'sidebar: dev label explains why',
+      (await page.locator('.sb-card', { has: page.locator('[data-testid="sidebar-send-card"]') }).innerText()).includes('需在企业微信客户端内使用'),
+    );
+    check(
+      'sidebar: journey state with the next step in Shanghai time',
+      await waitFor(async () => (await text(page, 'sidebar-journey-standing-1')).includes('第7天·员工问候（2026-11-25 00:30）')),
+      await text(page, 'sidebar-journeys').catch(() => ''),
+    );
     check('sidebar: task for the contact in the chat flagged', (await text(page, 'sidebar-task-7')).includes('当前客户'));
     await page.click('[data-testid="sidebar-task-done-7"]');
-    check('sidebar: task marked done', await waitFor(async () => (await text(page, 'sidebar-tasks-notice')).includes('已完成')) && calls.some((c) => c.path === '/api/sidebar/tasks/7/complete' && c.body?.outcome === 'done'));
+    check(
+      'sidebar: task marked done',
+      (await waitFor(async () => (await text(page, 'sidebar-tasks-notice')).includes('已完成'))) &&
+        calls.some((c) => c.path === '/api/sidebar/tasks/7/complete' && c.body?.outcome === 'done'),
+    );
     check('sidebar: token in sessionStorage', (await page.evaluate(() => sessionStorage.getItem('hub.sidebar.token'))) === 'tok-simcode-lidz');
     await page.screenshot({ path: path.join(outDir, 'sidebar-linked.png'), fullPage: true });
 
     await page.reload();
-    check('sidebar: reload reuses the session (no second login)', await waitFor(async () => (await text(page, 'sidebar-contact-name')) === '张阿姨') && calls.filter((c) => c.path === '/api/auth/wecom/login').length === 1);
+    check(
+      'sidebar: reload reuses the session (no second login)',
+      (await waitFor(async () => (await text(page, 'sidebar-contact-name')) === '张阿姨')) &&
+        calls.filter((c) => c.path === '/api/auth/wecom/login').length === 1,
+    );
 
     await page.goto(`${origin}/sidebar/?dev_userid=lidz&dev_external_userid=wmNEW`);
     check('sidebar: unlinked contact says so', await waitFor(async () => (await text(page, 'sidebar-unlinked')) === '该客户尚未绑定会员'));
@@ -396,7 +501,10 @@ try {
     await page2.setViewportSize({ width: 375, height: 812 });
     await page2.goto(`${origin}/sidebar/`);
     check('sidebar: no code in dev -> 请从企业微信侧边栏打开', await waitFor(async () => (await text(page2, 'sidebar-error')) === '请从企业微信侧边栏打开'));
-    check('sidebar: dev hint, no OAuth link', (await page2.locator('.sb').innerText()).includes('dev_userid') && (await page2.locator('a[href*="open.weixin.qq.com"]').count()) === 0);
+    check(
+      'sidebar: dev hint, no OAuth link',
+      (await page2.locator('.sb').innerText()).includes('dev_userid') && (await page2.locator('a[href*="open.weixin.qq.com"]').count()) === 0,
+    );
     await page2.screenshot({ path: path.join(outDir, 'sidebar-dev-nocode.png') });
     await page2.close();
     await browser.unrouteAll({ behavior: 'ignoreErrors' });
@@ -409,12 +517,16 @@ try {
     const page = await newPage(browser);
     await page.setViewportSize({ width: 375, height: 812 });
     await page.goto(`${origin}/sidebar/?dev_userid=lidz`);
-    check('sidebar(prod): dev_userid ignored without a simulator', await waitFor(async () => (await text(page, 'sidebar-error')) === '请从企业微信侧边栏打开') && !calls.some((c) => c.path === '/api/auth/wecom/login'));
+    check(
+      'sidebar(prod): dev_userid ignored without a simulator',
+      (await waitFor(async () => (await text(page, 'sidebar-error')) === '请从企业微信侧边栏打开')) && !calls.some((c) => c.path === '/api/auth/wecom/login'),
+    );
     const href = await page.locator('a[href*="open.weixin.qq.com"]').getAttribute('href');
     const expectedRedirect = encodeURIComponent(`${origin}/sidebar/?dev_userid=lidz`);
     check(
       'sidebar(prod): OAuth link built from /api/config',
-      href === `https://open.weixin.qq.com/connect/oauth2/authorize?appid=ww_test_corp&redirect_uri=${expectedRedirect}&response_type=code&scope=snsapi_base&state=sidebar&agentid=1000002#wechat_redirect`,
+      href ===
+        `https://open.weixin.qq.com/connect/oauth2/authorize?appid=ww_test_corp&redirect_uri=${expectedRedirect}&response_type=code&scope=snsapi_base&state=sidebar&agentid=1000002#wechat_redirect`,
       href,
     );
     await page.screenshot({ path: path.join(outDir, 'sidebar-prod-nocode.png') });
@@ -450,17 +562,30 @@ try {
     });
     await page.setViewportSize({ width: 375, height: 812 });
     await page.goto(`${origin}/sidebar/?code=realcode&state=sidebar`);
-    check('sidebar(wecom): contact resolved via ww.getCurExternalContact', await waitFor(() => calls.some((c) => c.path === '/api/sidebar/contacts/wmFromClient')));
-    check('sidebar(wecom): OAuth code exchanged', calls.some((c) => c.path === '/api/auth/wecom/login' && c.body?.code === 'realcode'));
+    check(
+      'sidebar(wecom): contact resolved via ww.getCurExternalContact',
+      await waitFor(() => calls.some((c) => c.path === '/api/sidebar/contacts/wmFromClient')),
+    );
+    check(
+      'sidebar(wecom): OAuth code exchanged',
+      calls.some((c) => c.path === '/api/auth/wecom/login' && c.body?.code === 'realcode'),
+    );
     const sig = calls.filter((c) => c.path === '/api/wecom/jssdk/signature');
     check('sidebar(wecom): one signature call for both config and agentConfig', sig.length === 1, String(sig.length));
     check('sidebar(wecom): signature asked for this page URL', sig[0]?.body?.url === `${origin}/sidebar/?code=realcode&state=sidebar`, sig[0]?.body?.url);
     const bridge = await page.evaluate(() => window.__bridgeCalls);
     const agentCfg = bridge.find((b) => b.name === 'agentConfig');
     const corpCfg = bridge.find((b) => b.name === 'preVerifyJSAPI');
-    check('sidebar(wecom): agentConfig got the agent signature', agentCfg?.params.signature === 'sig-agent' && agentCfg?.params.corpid === 'ww_test_corp' && agentCfg?.params.agentid === '1000002', JSON.stringify(agentCfg));
+    check(
+      'sidebar(wecom): agentConfig got the agent signature',
+      agentCfg?.params.signature === 'sig-agent' && agentCfg?.params.corpid === 'ww_test_corp' && agentCfg?.params.agentid === '1000002',
+      JSON.stringify(agentCfg),
+    );
     check('sidebar(wecom): config got the corp signature', corpCfg?.params.verifySignature === 'sig-corp', JSON.stringify(corpCfg));
-    check('sidebar(wecom): jsApiList registered', JSON.stringify(agentCfg?.params.jsApiList) === JSON.stringify(['getCurExternalContact', 'getCurExternalChat', 'sendChatMessage', 'getContext']));
+    check(
+      'sidebar(wecom): jsApiList registered',
+      JSON.stringify(agentCfg?.params.jsApiList) === JSON.stringify(['getCurExternalContact', 'getCurExternalChat', 'sendChatMessage', 'getContext']),
+    );
     check('sidebar(wecom): contact rendered', await waitFor(async () => (await text(page, 'sidebar-contact-name')) === '张阿姨'));
     check('sidebar(wecom): send card enabled', await page.locator('[data-testid="sidebar-send-card"]').isEnabled());
     await page.click('[data-testid="sidebar-send-card"]');
@@ -468,7 +593,10 @@ try {
     const sent = (await page.evaluate(() => window.__bridgeCalls)).find((b) => b.name === 'sendChatMessage');
     check(
       'sidebar(wecom): miniprogram card params',
-      sent?.params.msgtype === 'miniprogram' && sent.params.miniprogram.appid === 'wx_mini_app' && /^http:\/\/127\.0\.0\.1:\d+\/sidebar\/assets\/card-cover-.*\.png$/.test(sent.params.miniprogram.imgUrl) && sent.params.miniprogram.page.startsWith('pages/home/index.html'),
+      sent?.params.msgtype === 'miniprogram' &&
+        sent.params.miniprogram.appid === 'wx_mini_app' &&
+        /^http:\/\/127\.0\.0\.1:\d+\/sidebar\/assets\/card-cover-.*\.png$/.test(sent.params.miniprogram.imgUrl) &&
+        sent.params.miniprogram.page.startsWith('pages/home/index.html'),
       JSON.stringify(sent?.params),
     );
     const cover = await page.request.get(sent?.params.miniprogram.imgUrl ?? `${origin}/none`);

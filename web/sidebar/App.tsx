@@ -40,9 +40,7 @@ type View =
   | { kind: 'signedIn'; staff: StaffProfile; config: SidebarConfig; mode: Mode; contact: ContactState };
 
 type BootResult =
-  | { kind: 'signedIn'; staff: StaffProfile; config: SidebarConfig; mode: Mode }
-  | { kind: 'redirect'; url: string }
-  | { kind: 'show'; view: View };
+  { kind: 'signedIn'; staff: StaffProfile; config: SidebarConfig; mode: Mode } | { kind: 'redirect'; url: string } | { kind: 'show'; view: View };
 
 let booting: Promise<BootResult> | null = null;
 
@@ -69,7 +67,11 @@ function boot(api: ApiClient, tokens: TokenStore): Promise<BootResult> {
       const retry = !dev && err instanceof ApiError && err.code === 'WECOM_CODE_INVALID';
       return {
         kind: 'show',
-        view: { kind: 'fatal', message, oauthUrl: retry ? oauthUrl(config.wecom.corpId, config.wecom.agentId, location.href, newOAuthState(window.sessionStorage)) : null },
+        view: {
+          kind: 'fatal',
+          message,
+          oauthUrl: retry ? oauthUrl(config.wecom.corpId, config.wecom.agentId, location.href, newOAuthState(window.sessionStorage)) : null,
+        },
       };
     }
     if (outcome.kind === 'needsWecom') {
@@ -221,7 +223,18 @@ export function App() {
             <ClerkPanels
               api={api}
               externalUserId={view.contact.view.externalUserId}
-              send={(m) => sendChat(m, view.mode === 'dev' && view.config.simulator ? { simulatorUrl: view.config.simulator.baseUrl, userid: view.staff.wecomUserId, externalUserId: view.contact.kind === 'ready' ? view.contact.view.externalUserId : '' } : null)}
+              send={(m) =>
+                sendChat(
+                  m,
+                  view.mode === 'dev' && view.config.simulator
+                    ? {
+                        simulatorUrl: view.config.simulator.baseUrl,
+                        userid: view.staff.wecomUserId,
+                        externalUserId: view.contact.kind === 'ready' ? view.contact.view.externalUserId : '',
+                      }
+                    : null,
+                )
+              }
               onTask={() => setTasksKey((k) => k + 1)}
             />
           )}
@@ -241,7 +254,7 @@ export function App() {
           </ErrorBoundary>
           {/* Class check-in needs no chat contact: staff type the code the member shows. */}
           <ErrorBoundary surface="sidebar" area="checkin" compact>
-          <CheckInPanel api={api} />
+            <CheckInPanel api={api} />
           </ErrorBoundary>
           <ErrorBoundary surface="sidebar" area="pickup" compact>
             <PickupPanel api={api} />
@@ -256,7 +269,17 @@ export function App() {
 }
 
 /** The clerk's tools for the customer in the chat, each in its own boundary: a broken one never takes the rest down. */
-function ClerkPanels({ api, externalUserId, send, onTask }: { api: ApiClient; externalUserId: string; send: (m: ChatMessage) => Promise<void>; onTask: () => void }) {
+function ClerkPanels({
+  api,
+  externalUserId,
+  send,
+  onTask,
+}: {
+  api: ApiClient;
+  externalUserId: string;
+  send: (m: ChatMessage) => Promise<void>;
+  onTask: () => void;
+}) {
   return (
     <>
       <ErrorBoundary surface="sidebar" area="corp-tags" compact>
@@ -425,8 +448,7 @@ function Actions({ mode, config }: { mode: Mode; config: SidebarConfig }) {
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
   const [sending, setSending] = useState(false);
   const appId = config.miniprogram?.appId;
-  const blocked =
-    mode === 'dev' ? '需在企业微信客户端内使用，开发模式下不可发送' : !appId ? '未配置小程序 AppID，请联系管理员' : null;
+  const blocked = mode === 'dev' ? '需在企业微信客户端内使用，开发模式下不可发送' : !appId ? '未配置小程序 AppID，请联系管理员' : null;
 
   async function send() {
     if (!appId) return;

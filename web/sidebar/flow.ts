@@ -22,8 +22,7 @@ export type PublicConfig = RouteResponse<typeof system.publicConfig>;
 export type SidebarConfig = PublicConfig & { miniprogram?: { appId: string } | null };
 
 export type LoginOutcome =
-  | { kind: 'signedIn'; staff: identity.StaffProfile }
-  | { kind: 'needsWecom'; oauthUrl: string | null; autoRedirect: boolean; devHint: boolean };
+  { kind: 'signedIn'; staff: identity.StaffProfile } | { kind: 'needsWecom'; oauthUrl: string | null; autoRedirect: boolean; devHint: boolean };
 
 const LAST_LOGIN_KEY = 'hub.sidebar.lastLogin';
 const OAUTH_STATE_KEY = 'hub.sidebar.oauthState';

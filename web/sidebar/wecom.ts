@@ -61,10 +61,7 @@ export async function currentExternalContact(): Promise<ContactLookup> {
   if (!CONTACT_ENTRIES.has(context.entry)) {
     return {
       kind: 'unsupported',
-      message:
-        context.entry === 'group_chat_tools'
-          ? '当前是客户群会话，请在与客户的单聊中打开侧边栏查看客户信息'
-          : '请在与客户的单聊或客户详情页中打开侧边栏',
+      message: context.entry === 'group_chat_tools' ? '当前是客户群会话，请在与客户的单聊中打开侧边栏查看客户信息' : '请在与客户的单聊或客户详情页中打开侧边栏',
     };
   }
   const res = await ww.getCurExternalContact();

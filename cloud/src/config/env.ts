@@ -6,9 +6,7 @@ import * as path from 'path';
 import { z } from 'zod';
 import { parseKeyring } from '../core/pii';
 
-const bool = z
-  .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'])
-  .transform((v) => ['1', 'true', 'on', 'yes'].includes(v));
+const bool = z.enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no']).transform((v) => ['1', 'true', 'on', 'yes'].includes(v));
 
 const EnvSchema = z.object({
   /** Unset = production rules: the server never guesses it is on a developer's machine (`npm start` sets development). */
@@ -53,7 +51,10 @@ const EnvSchema = z.object({
    */
   TRUSTED_PROXIES: z.string().optional(),
   /** redis://… shares limits and locks across instances in Redis; unset = in the database. */
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
   /** When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(16).optional(),
   /**
@@ -134,8 +135,10 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
       throw new Error('Invalid environment configuration: SEED_DEMO / SEED_SHOWCASE are refused in production (demo accounts have published passwords)');
     }
     if (env.JOBS_MINUTE_SECONDS) throw new Error('Invalid environment configuration: JOBS_MINUTE_SECONDS is refused in production (jobs keep their schedules)');
-    if (env.SIMULATOR) throw new Error('Invalid environment configuration: SIMULATOR is refused in production (point WECHAT_API_BASE / WECOM_API_BASE at it instead)');
-    if (env.DATABASE_URL && !/^mysql:\/\//.test(env.DATABASE_URL)) throw new Error('Invalid environment configuration: production needs DATABASE_URL=mysql://…');
+    if (env.SIMULATOR)
+      throw new Error('Invalid environment configuration: SIMULATOR is refused in production (point WECHAT_API_BASE / WECOM_API_BASE at it instead)');
+    if (env.DATABASE_URL && !/^mysql:\/\//.test(env.DATABASE_URL))
+      throw new Error('Invalid environment configuration: production needs DATABASE_URL=mysql://…');
   }
   const trustedProxies = (env.TRUSTED_PROXIES ?? '')
     .split(',')
@@ -151,7 +154,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
       throw new Error(`Invalid environment configuration:\n  ${(err as Error).message}`);
     }
   }
-  const simulatorEnabled = production ? false : env.SIMULATOR ?? true;
+  const simulatorEnabled = production ? false : (env.SIMULATOR ?? true);
   const simBase = `http://127.0.0.1:${env.SIMULATOR_PORT}`;
   if (production && (!env.WECHAT_API_BASE || !env.WECOM_API_BASE)) {
     // Production must name the real hosts explicitly; defaults exist only for the simulator.

@@ -13,7 +13,13 @@ export type BulkValue = string | number | boolean | Date | null;
  * `ignoreDuplicate`: a unique column, or `true` for any unique key of the table (composite ones
  * too); rows whose key is already there are skipped instead of failing.
  */
-export async function bulkInsert(em: EntityManager, table: string, columns: string[], rows: BulkValue[][], opts: { ignoreDuplicate?: string | true; chunk?: number } = {}): Promise<void> {
+export async function bulkInsert(
+  em: EntityManager,
+  table: string,
+  columns: string[],
+  rows: BulkValue[][],
+  opts: { ignoreDuplicate?: string | true; chunk?: number } = {},
+): Promise<void> {
   const chunk = opts.chunk ?? 1000;
   const sqlite = em.connection.options.type !== 'mysql';
   const q = (name: string) => (sqlite ? `"${name}"` : `\`${name}\``);

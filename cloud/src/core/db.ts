@@ -134,7 +134,10 @@ export class Db {
   afterCommit(em: EntityManager, fn: AfterCommit): void {
     const list = this.hooks.get(em);
     if (list) list.push(fn);
-    else if (!this.closed) void Promise.resolve().then(fn).catch(() => undefined);
+    else if (!this.closed)
+      void Promise.resolve()
+        .then(fn)
+        .catch(() => undefined);
   }
 }
 

@@ -32,7 +32,8 @@ export function nestsDeeperThan(text: string, max: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
+      if (c === 92)
+        i++; // backslash: skip the escaped character
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 91 || c === 123) {
@@ -68,7 +69,10 @@ export class JsonBodyMiddleware implements IMiddleware<Context, NextFunction> {
       // bytes, not a string: a buffer lives outside the JS heap (no GC pressure from junk megabytes)
       let bytes: Buffer;
       try {
-        bytes = await getRawBody(ctx.req, { limit: BULK_PATHS.has(ctx.path) ? BULK_BODY_LIMIT : JSON_LIMIT_BYTES, length: ctx.get('content-length') || undefined });
+        bytes = await getRawBody(ctx.req, {
+          limit: BULK_PATHS.has(ctx.path) ? BULK_BODY_LIMIT : JSON_LIMIT_BYTES,
+          length: ctx.get('content-length') || undefined,
+        });
       } catch (err) {
         const e = err as { type?: string; status?: number };
         if (e.type === 'entity.too.large' || e.status === 413) throw new AppError('PAYLOAD_TOO_LARGE');

@@ -81,7 +81,9 @@ export async function collectQueues(query: Query, now = Date.now()): Promise<voi
       const [row] = await query(`SELECT COUNT(*) AS n, MIN(${q.createdColumn}) AS oldest FROM ${q.table} WHERE ${q.where}`);
       const n = Number(row?.n ?? 0);
       queueDepth.set({ queue: q.queue }, n);
-      const oldest = row?.oldest ? new Date(typeof row.oldest === 'string' && !/[zZ]|[+-]\d\d:?\d\d$/.test(row.oldest) ? `${row.oldest.replace(' ', 'T')}Z` : (row.oldest as string)) : null;
+      const oldest = row?.oldest
+        ? new Date(typeof row.oldest === 'string' && !/[zZ]|[+-]\d\d:?\d\d$/.test(row.oldest) ? `${row.oldest.replace(' ', 'T')}Z` : (row.oldest as string))
+        : null;
       queueAge.set({ queue: q.queue }, oldest && !Number.isNaN(oldest.getTime()) ? Math.max(0, (now - oldest.getTime()) / 1000) : 0);
     } catch {
       // a module's table not migrated yet: report nothing for it rather than fail the scrape

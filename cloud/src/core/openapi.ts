@@ -65,7 +65,9 @@ export function buildOpenApi(info: { version: string; serverUrl?: string }): Jso
       responses: {
         // a route whose answer is not JSON (a CSV download) says so with the schema's contentMediaType meta
         '200': { description: 'OK', content: { [mediaTypeOf(def.response)]: { schema: schemaOf(def.response, 'output') } } },
-        ...Object.fromEntries([...errorStatuses].sort().map((s) => [String(s), { description: 'Error', content: { 'application/json': { schema: errorRef } } }])),
+        ...Object.fromEntries(
+          [...errorStatuses].sort().map((s) => [String(s), { description: 'Error', content: { 'application/json': { schema: errorRef } } }]),
+        ),
       },
       ...(def.auth === 'public' ? { security: [] } : { security: [{ bearer: [] }] }),
       ...(def.roles ? { 'x-roles': def.roles } : {}),
@@ -88,7 +90,10 @@ export function buildOpenApi(info: { version: string; serverUrl?: string }): Jso
           properties: {
             code: { type: 'string', enum: Object.keys(ERROR_CODES) },
             message: { type: 'string' },
-            details: { type: 'array', items: { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+            details: {
+              type: 'array',
+              items: { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string' }, message: { type: 'string' } } },
+            },
           },
         },
       },

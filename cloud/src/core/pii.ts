@@ -17,7 +17,9 @@ const DEV_ENC_KEYS = `dev:${createHash('sha256').update('dev-pii-encryption-key-
 
 /** Mainland mobile numbers in one canonical form: digits only, a leading +86/86 dropped. */
 export function normalizePhone(raw: string): string | null {
-  const digits = String(raw).replace(/[\s\-()]/g, '').replace(/^\+?86(?=1\d{10}$)/, '');
+  const digits = String(raw)
+    .replace(/[\s\-()]/g, '')
+    .replace(/^\+?86(?=1\d{10}$)/, '');
   return /^1\d{10}$/.test(digits) ? digits : null;
 }
 

@@ -32,7 +32,11 @@ export class NotPublicError extends Error {
 }
 
 /** The resolver under the check (dns.lookup; tests pass one that answers differently each time). */
-export type Resolve = (hostname: string, options: dns.LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: dns.LookupAddress[]) => void) => void;
+export type Resolve = (
+  hostname: string,
+  options: dns.LookupAllOptions,
+  callback: (err: NodeJS.ErrnoException | null, addresses: dns.LookupAddress[]) => void,
+) => void;
 
 /**
  * A `net` lookup that fails unless every address the host resolves to is public: the socket

@@ -20,7 +20,7 @@ import './zod-locale';
 
 export type RouteHandler<R extends RouteDef> = (input: RouteParsed<R>, auth: AuthContext, ctx: Context) => Promise<RouteResponse<R>>;
 
-export interface RouteOptions<C = any> {
+export interface RouteOptions<C = unknown> {
   /**
    * Runs after authentication and before the body is parsed or validated: a public route signed
    * by other means (the till's POS key) checks the signature over the raw bytes here, so an
@@ -125,7 +125,7 @@ function parseInput(def: RouteDef, ctx: Context): Record<'params' | 'query' | 'b
   return { params, query, body };
 }
 
-export function Route<R extends RouteDef, C = any>(def: R, options: RouteOptions<C> = {}) {
+export function Route<R extends RouteDef, C = unknown>(def: R, options: RouteOptions<C> = {}) {
   // generic over the method so a handler may declare fewer parameters; its input and answer are still checked
   return function <T extends RouteHandler<R>>(target: object, key: string, descriptor: TypedPropertyDescriptor<T>): void {
     const handler = descriptor.value;

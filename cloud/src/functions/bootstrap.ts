@@ -6,19 +6,21 @@
  * Tests and local runs use startFunctionApp() and invoke timers with invokeTimer().
  */
 
-import {
-  type IMidwayContainer,
-  MidwayFrameworkService,
-  destroyGlobalApplicationContext,
-  initializeGlobalApplicationContext,
-} from '@midwayjs/core';
+import { type IMidwayContainer, MidwayFrameworkService, destroyGlobalApplicationContext, initializeGlobalApplicationContext } from '@midwayjs/core';
 import type { Framework as FaasFramework } from '@midwayjs/faas';
 import { loggers } from '@midwayjs/logger';
 import { SRC_DIR, repoRoot } from '../config/runtime';
 import * as FunctionsModule from './configuration';
 
 /** Relative to SRC_DIR: the server's koa configuration and its HTTP controllers are not part of the function app. */
-export const FUNCTION_IGNORE = ['configuration.ts', 'configuration.js', '**/*.controller.ts', '**/*.controller.js', '**/functions/http-*.ts', '**/functions/http-*.js'];
+export const FUNCTION_IGNORE = [
+  'configuration.ts',
+  'configuration.js',
+  '**/*.controller.ts',
+  '**/*.controller.js',
+  '**/functions/http-*.ts',
+  '**/functions/http-*.js',
+];
 
 export interface FunctionApp {
   container: IMidwayContainer;
@@ -41,7 +43,8 @@ export async function startFunctionApp(o: { globalConfig?: Record<string, unknow
   } as Parameters<typeof initializeGlobalApplicationContext>[0]);
   const framework = (await container.getAsync(MidwayFrameworkService)).getMainFramework() as unknown as FaasFramework;
   await framework.loadFunction();
-  const store = (framework as unknown as { funMappingStore: Map<string, { funcHandlerName: string; functionName?: string; functionTriggerName?: string }> }).funMappingStore;
+  const store = (framework as unknown as { funMappingStore: Map<string, { funcHandlerName: string; functionName?: string; functionTriggerName?: string }> })
+    .funMappingStore;
   return {
     container,
     framework,
@@ -58,4 +61,3 @@ export async function startFunctionApp(o: { globalConfig?: Record<string, unknow
     close: () => destroyGlobalApplicationContext(container),
   };
 }
-

@@ -48,7 +48,12 @@ export class FunctionHttpMiddleware implements IMiddleware<Context, NextFunction
       const ip = String(ctx.ip ?? '').replace(/^::ffff:/, '');
       const stream = Readable.from(bytes.length ? [bytes] : []);
       // what the body readers and the client-address code look at on a Node request
-      Object.assign(stream, { headers: { ...ctx.headers, 'content-length': String(bytes.length) }, method: ctx.method, url: ctx.url, socket: { remoteAddress: ip } });
+      Object.assign(stream, {
+        headers: { ...ctx.headers, 'content-length': String(bytes.length) },
+        method: ctx.method,
+        url: ctx.url,
+        socket: { remoteAddress: ip },
+      });
       (ctx as unknown as { req: unknown }).req = stream;
       // the gateway has already resolved the client address (FC: clientIP, API gateway: sourceIp)
       Object.defineProperty(ctx.request, 'ip', { configurable: true, get: () => ip });

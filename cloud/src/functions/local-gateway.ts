@@ -49,7 +49,10 @@ export function writeGatewayResult(res: http.ServerResponse, r: GatewayResult): 
   res.end(body);
 }
 
-export async function startLocalGateway(invoke: (event: GatewayEvent, context: FcContext) => Promise<GatewayResult>, port = 0): Promise<{ url: string; close(): Promise<void> }> {
+export async function startLocalGateway(
+  invoke: (event: GatewayEvent, context: FcContext) => Promise<GatewayResult>,
+  port = 0,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     toGatewayEvent(req)
       .then((event) => invoke(event, fcContext()))

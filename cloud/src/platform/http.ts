@@ -65,10 +65,7 @@ export function buildUrl(baseUrl: string, path: string, query?: PlatformRequest[
  * Performs the call and returns the parsed body. Throws PlatformError for a non-zero errcode,
  * PlatformUnavailableError for timeouts, network failures, non-2xx statuses and non-JSON bodies.
  */
-export async function requestPlatformJson<T = Record<string, unknown>>(
-  req: PlatformRequest,
-  sink: RequestSink,
-): Promise<T> {
+export async function requestPlatformJson<T = Record<string, unknown>>(req: PlatformRequest, sink: RequestSink): Promise<T> {
   const started = Date.now();
   const doFetch = sink.fetch ?? fetch;
   const finish = (outcome: PlatformCallRecord['outcome'], errcode: number | null, status?: number) => {

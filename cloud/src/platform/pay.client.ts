@@ -108,7 +108,7 @@ function rfc3339(d: Date): string {
 
 function header(h: Record<string, string | string[] | undefined>, name: string): string {
   const v = h[name.toLowerCase()] ?? h[name];
-  return Array.isArray(v) ? v[0] : v ?? '';
+  return Array.isArray(v) ? v[0] : (v ?? '');
 }
 
 export class WechatPayGateway implements PayGateway {
@@ -161,8 +161,16 @@ export class WechatPayGateway implements PayGateway {
 
   async query(outTradeNo: string): Promise<TradeState | null> {
     try {
-      const d = await this.call<any>('query', () => this.client.chain('v3/pay/transactions/out-trade-no/{out_trade_no}').get({ params: { mchid: this.cfg.mchid }, out_trade_no: outTradeNo }));
-      return { outTradeNo: d.out_trade_no, transactionId: d.transaction_id ?? null, tradeState: d.trade_state, amountFen: d.amount?.total ?? 0, successTime: d.success_time ?? null };
+      const d = await this.call<any>('query', () =>
+        this.client.chain('v3/pay/transactions/out-trade-no/{out_trade_no}').get({ params: { mchid: this.cfg.mchid }, out_trade_no: outTradeNo }),
+      );
+      return {
+        outTradeNo: d.out_trade_no,
+        transactionId: d.transaction_id ?? null,
+        tradeState: d.trade_state,
+        amountFen: d.amount?.total ?? 0,
+        successTime: d.success_time ?? null,
+      };
     } catch (err) {
       if (err instanceof PlatformError && err.errcode === 404) return null;
       throw err;
@@ -170,10 +178,19 @@ export class WechatPayGateway implements PayGateway {
   }
 
   async close(outTradeNo: string): Promise<void> {
-    await this.call('close', () => this.client.chain('v3/pay/transactions/out-trade-no/{out_trade_no}/close').post({ mchid: this.cfg.mchid }, { out_trade_no: outTradeNo }));
+    await this.call('close', () =>
+      this.client.chain('v3/pay/transactions/out-trade-no/{out_trade_no}/close').post({ mchid: this.cfg.mchid }, { out_trade_no: outTradeNo }),
+    );
   }
 
-  async refund(input: { outTradeNo: string; outRefundNo: string; refundFen: number; totalFen: number; reason: string; notifyUrl: string }): Promise<RefundState> {
+  async refund(input: {
+    outTradeNo: string;
+    outRefundNo: string;
+    refundFen: number;
+    totalFen: number;
+    reason: string;
+    notifyUrl: string;
+  }): Promise<RefundState> {
     const d = await this.call<any>('refund', () =>
       this.client.chain('v3/refund/domestic/refunds').post({
         out_trade_no: input.outTradeNo,
@@ -183,7 +200,13 @@ export class WechatPayGateway implements PayGateway {
         amount: { refund: input.refundFen, total: input.totalFen, currency: 'CNY' },
       }),
     );
-    return { outRefundNo: d.out_refund_no, refundId: d.refund_id, outTradeNo: d.out_trade_no, status: d.status, refundFen: d.amount?.refund ?? input.refundFen };
+    return {
+      outRefundNo: d.out_refund_no,
+      refundId: d.refund_id,
+      outTradeNo: d.out_trade_no,
+      status: d.status,
+      refundFen: d.amount?.refund ?? input.refundFen,
+    };
   }
 
   async queryRefund(outRefundNo: string): Promise<RefundState | null> {
@@ -197,7 +220,9 @@ export class WechatPayGateway implements PayGateway {
   }
 
   async tradeBill(date: string): Promise<BillRow[]> {
-    const meta = await this.call<{ download_url: string; hash_type: string; hash_value: string }>('tradebill', () => this.client.chain('v3/bill/tradebill').get({ params: { bill_date: date, bill_type: 'ALL' } }));
+    const meta = await this.call<{ download_url: string; hash_type: string; hash_value: string }>('tradebill', () =>
+      this.client.chain('v3/bill/tradebill').get({ params: { bill_date: date, bill_type: 'ALL' } }),
+    );
     const url = new URL(meta.download_url);
     const file = await this.call<Buffer>('billdownload', () =>
       this.client.chain('v3/billdownload/file').get({ params: Object.fromEntries(url.searchParams), responseType: 'arraybuffer' }),

@@ -45,7 +45,10 @@ export class TokenCache {
   private readonly backgroundThrottleMs: number;
   private readonly logger?: PlatformLogger;
 
-  constructor(private readonly repo: Repository<PlatformToken>, opts: TokenCacheOptions = {}) {
+  constructor(
+    private readonly repo: Repository<PlatformToken>,
+    opts: TokenCacheOptions = {},
+  ) {
     this.now = opts.now ?? Date.now;
     this.refreshMarginMs = opts.refreshMarginMs ?? 5 * 60_000;
     this.hardMarginMs = opts.hardMarginMs ?? 30_000;
@@ -107,12 +110,7 @@ export class TokenCache {
    * Reads the shared row; uses it unless it is the rejected value, unusable, or (when
    * `refreshDue`) due for refresh too; otherwise fetches from the platform and stores.
    */
-  private async load(
-    key: string,
-    fetcher: () => Promise<FetchedCredential>,
-    rejected: string | undefined,
-    refreshDue: boolean,
-  ): Promise<string> {
+  private async load(key: string, fetcher: () => Promise<FetchedCredential>, rejected: string | undefined, refreshDue: boolean): Promise<string> {
     const row = await this.repo.findOne({ where: { key } });
     if (row) {
       const e = { value: row.value, expiresAt: new Date(row.expiresAt).getTime() };

@@ -214,7 +214,11 @@ export class HttpWechatClient implements WechatClient {
     );
     const info = body.phone_info;
     if (!info || typeof info.purePhoneNumber !== 'string') throw new PlatformError('wechat', 'wxa/business/getuserphonenumber', -1, 'phone_info missing');
-    return { phoneNumber: String(info.phoneNumber ?? info.purePhoneNumber), purePhoneNumber: info.purePhoneNumber, countryCode: String(info.countryCode ?? '') };
+    return {
+      phoneNumber: String(info.phoneNumber ?? info.purePhoneNumber),
+      purePhoneNumber: info.purePhoneNumber,
+      countryCode: String(info.countryCode ?? ''),
+    };
   }
 
   /**
@@ -248,7 +252,12 @@ export class HttpWechatClient implements WechatClient {
       const e = err as Error & { cause?: { code?: string } };
       const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
       finish(timedOut ? 'timeout' : 'network', null);
-      throw new PlatformUnavailableError('wechat', api, timedOut ? 'timeout' : 'network', timedOut ? `no answer within ${timeoutMs} ms` : e.cause?.code ?? e.message);
+      throw new PlatformUnavailableError(
+        'wechat',
+        api,
+        timedOut ? 'timeout' : 'network',
+        timedOut ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.message),
+      );
     }
     if (!res.ok) {
       finish('http', null, res.status);

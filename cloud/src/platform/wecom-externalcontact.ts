@@ -78,8 +78,15 @@ export class WecomContactApi {
     return this.client.call('contact', 'externalcontact/get', { path: `${X}/get`, query: { external_userid: externalUserId } });
   }
 
-  batchGetByUser(userids: string[], cursor = '', limit = 100): Promise<{
-    external_contact_list: Array<{ external_contact: WxExternalContact; follow_info: { userid: string; createtime: number; state?: string; tag_id?: string[] } }>;
+  batchGetByUser(
+    userids: string[],
+    cursor = '',
+    limit = 100,
+  ): Promise<{
+    external_contact_list: Array<{
+      external_contact: WxExternalContact;
+      follow_info: { userid: string; createtime: number; state?: string; tag_id?: string[] };
+    }>;
     next_cursor: string;
   }> {
     return this.post('batch/get_by_user', { userid_list: userids, cursor, limit });
@@ -94,7 +101,14 @@ export class WecomContactApi {
   }
 
   addContactWay(o: { type: 1 | 2; users: string[]; state: string; skipVerify: boolean; remark?: string }): Promise<{ config_id: string; qr_code?: string }> {
-    return this.post('add_contact_way', { type: o.type, scene: 2, user: o.users, state: o.state, skip_verify: o.skipVerify, ...(o.remark ? { remark: o.remark } : {}) });
+    return this.post('add_contact_way', {
+      type: o.type,
+      scene: 2,
+      user: o.users,
+      state: o.state,
+      skip_verify: o.skipVerify,
+      ...(o.remark ? { remark: o.remark } : {}),
+    });
   }
 
   updateContactWay(configId: string, o: { users?: string[]; skipVerify?: boolean; remark?: string }): Promise<unknown> {
@@ -122,10 +136,20 @@ export class WecomContactApi {
   }
 
   markTag(userid: string, externalUserId: string, add: string[], remove: string[]): Promise<unknown> {
-    return this.post('mark_tag', { userid, external_userid: externalUserId, ...(add.length ? { add_tag: add } : {}), ...(remove.length ? { remove_tag: remove } : {}) });
+    return this.post('mark_tag', {
+      userid,
+      external_userid: externalUserId,
+      ...(add.length ? { add_tag: add } : {}),
+      ...(remove.length ? { remove_tag: remove } : {}),
+    });
   }
 
-  addMsgTemplate(o: { sender: string; externalUserIds: string[]; text: string | null; attachments: WxWelcomeAttachment[] }): Promise<{ msgid: string; fail_list?: string[] }> {
+  addMsgTemplate(o: {
+    sender: string;
+    externalUserIds: string[];
+    text: string | null;
+    attachments: WxWelcomeAttachment[];
+  }): Promise<{ msgid: string; fail_list?: string[] }> {
     return this.post('add_msg_template', {
       chat_type: 'single',
       external_userid: o.externalUserIds,
@@ -135,7 +159,13 @@ export class WecomContactApi {
     });
   }
 
-  groupMsgListV2(o: { startTime: number; endTime: number; creator?: string; cursor?: string; limit?: number }): Promise<{ group_msg_list: WxGroupMsg[]; next_cursor: string }> {
+  groupMsgListV2(o: {
+    startTime: number;
+    endTime: number;
+    creator?: string;
+    cursor?: string;
+    limit?: number;
+  }): Promise<{ group_msg_list: WxGroupMsg[]; next_cursor: string }> {
     return this.post('get_groupmsg_list_v2', {
       chat_type: 'single',
       start_time: o.startTime,
@@ -147,7 +177,11 @@ export class WecomContactApi {
     });
   }
 
-  groupMsgSendResult(msgid: string, userid: string, cursor = ''): Promise<{ send_list: Array<{ external_userid: string; userid: string; status: number; send_time?: number }>; next_cursor: string }> {
+  groupMsgSendResult(
+    msgid: string,
+    userid: string,
+    cursor = '',
+  ): Promise<{ send_list: Array<{ external_userid: string; userid: string; status: number; send_time?: number }>; next_cursor: string }> {
     return this.post('get_groupmsg_send_result', { msgid, userid, limit: 1000, cursor });
   }
 
@@ -156,7 +190,9 @@ export class WecomContactApi {
   }
 
   /** Customer groups, optionally of some owners; status_filter 0 = all groups (normal and ones in transfer). */
-  groupChatList(o: { ownerUserIds?: string[]; cursor?: string; limit?: number } = {}): Promise<{ group_chat_list: Array<{ chat_id: string; status: number }>; next_cursor?: string }> {
+  groupChatList(
+    o: { ownerUserIds?: string[]; cursor?: string; limit?: number } = {},
+  ): Promise<{ group_chat_list: Array<{ chat_id: string; status: number }>; next_cursor?: string }> {
     return this.post('groupchat/list', {
       status_filter: 0,
       ...(o.ownerUserIds?.length ? { owner_filter: { userid_list: o.ownerUserIds } } : {}),
@@ -166,7 +202,12 @@ export class WecomContactApi {
   }
 
   /** Group mass message (群发到客户群): the owner confirms it in WeCom; chat_id_list names the groups. */
-  addGroupMsgTemplate(o: { sender: string; chatIds: string[]; text: string | null; attachments: WxWelcomeAttachment[] }): Promise<{ msgid: string; fail_list?: string[] }> {
+  addGroupMsgTemplate(o: {
+    sender: string;
+    chatIds: string[];
+    text: string | null;
+    attachments: WxWelcomeAttachment[];
+  }): Promise<{ msgid: string; fail_list?: string[] }> {
     return this.post('add_msg_template', {
       chat_type: 'group',
       sender: o.sender,
@@ -176,8 +217,21 @@ export class WecomContactApi {
     });
   }
 
-  groupMsgListGroup(o: { startTime: number; endTime: number; creator: string; cursor?: string }): Promise<{ group_msg_list: WxGroupMsg[]; next_cursor: string }> {
-    return this.post('get_groupmsg_list_v2', { chat_type: 'group', start_time: o.startTime, end_time: o.endTime, creator: o.creator, filter_type: 2, limit: 100, cursor: o.cursor ?? '' });
+  groupMsgListGroup(o: {
+    startTime: number;
+    endTime: number;
+    creator: string;
+    cursor?: string;
+  }): Promise<{ group_msg_list: WxGroupMsg[]; next_cursor: string }> {
+    return this.post('get_groupmsg_list_v2', {
+      chat_type: 'group',
+      start_time: o.startTime,
+      end_time: o.endTime,
+      creator: o.creator,
+      filter_type: 2,
+      limit: 100,
+      cursor: o.cursor ?? '',
+    });
   }
 
   /** 入群欢迎语素材: add returns a template_id the group owner picks in the client (or we set per group). */

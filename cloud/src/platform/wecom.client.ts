@@ -15,15 +15,7 @@ import { PlatformToken } from './platform-token.entity';
 import { ApiRateLimiter, type ChainBudget, ChainApiLimiter, ChainRateLimited, RateLimitOptions, WECOM_CHAIN_BUDGET, type WindowCounter } from './rate-limit';
 import { ChainLimits } from '../core/limits';
 import { FetchedCredential, TokenCache } from './token-cache';
-import {
-  PlatformCallRecord,
-  PlatformConfig,
-  PlatformError,
-  WECOM_CLIENT,
-  WECOM_ERRCODE_NOT_MEMBER,
-  WecomClient,
-  WecomJsapiSignature,
-} from './types';
+import { PlatformCallRecord, PlatformConfig, PlatformError, WECOM_CLIENT, WECOM_ERRCODE_NOT_MEMBER, WecomClient, WecomJsapiSignature } from './types';
 
 export type WecomApp = 'contact' | 'agent';
 
@@ -151,7 +143,11 @@ export class HttpWecomClient implements WecomClient {
   }
 
   private get limiter(): ApiRateLimiter {
-    this.limiterInstance ??= new ApiRateLimiter(this.options?.rateLimit ?? { capacity: 100, perSecond: 160 }, Date.now, this.options?.rateLimit ? {} : WECOM_API_RATE_OVERRIDES);
+    this.limiterInstance ??= new ApiRateLimiter(
+      this.options?.rateLimit ?? { capacity: 100, perSecond: 160 },
+      Date.now,
+      this.options?.rateLimit ? {} : WECOM_API_RATE_OVERRIDES,
+    );
     return this.limiterInstance;
   }
 

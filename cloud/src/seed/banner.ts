@@ -31,7 +31,9 @@ export function showcaseLines(s: ShowcaseResult): string[] {
   if (s.pastContest?.dishName) parts.push(`往期获奖菜「${s.pastContest.dishName}」`);
   if (s.classes) parts.push(`${s.classes} 门课程活动`);
   if (s.channel) parts.push(`渠道活码「${s.channel.name}」${s.channel.customers} 位客户`);
-  const out = [`Showcase data${s.created ? ` (created just now, ${(s.ms / 1000).toFixed(1)} s)` : ''}: ${parts.join('，') || 'none'}  (SEED_SHOWCASE=0 to leave it out)`];
+  const out = [
+    `Showcase data${s.created ? ` (created just now, ${(s.ms / 1000).toFixed(1)} s)` : ''}: ${parts.join('，') || 'none'}  (SEED_SHOWCASE=0 to leave it out)`,
+  ];
   for (const why of s.skipped) out.push(`  skipped: ${why}`);
   return out;
 }

@@ -35,8 +35,30 @@ const DEMO_STORE_DETAILS: Partial<Store> = {
 
 /** The rest of the demo chain (no members of their own yet). */
 export const DEMO_EXTRA_STORES: Array<Partial<Store> & { name: string }> = [
-  { name: '城南店', region: '城东片区', address: '杭州市上城区复兴路 66 号', latE6: 30_228_000, lngE6: 120_175_000, openingHours: '07:30-21:30', targetHouseholds: 1200, pickupCounters: JSON.stringify(['自提柜台']), wecomDepartmentId: 3, active: true },
-  { name: '湖畔店', region: '城西片区', address: '杭州市西湖区文三路 520 号', latE6: 30_278_000, lngE6: 120_125_000, openingHours: '08:00-22:00', targetHouseholds: 1500, pickupCounters: JSON.stringify(['1号柜台', '2号柜台']), wecomDepartmentId: 4, active: true },
+  {
+    name: '城南店',
+    region: '城东片区',
+    address: '杭州市上城区复兴路 66 号',
+    latE6: 30_228_000,
+    lngE6: 120_175_000,
+    openingHours: '07:30-21:30',
+    targetHouseholds: 1200,
+    pickupCounters: JSON.stringify(['自提柜台']),
+    wecomDepartmentId: 3,
+    active: true,
+  },
+  {
+    name: '湖畔店',
+    region: '城西片区',
+    address: '杭州市西湖区文三路 520 号',
+    latE6: 30_278_000,
+    lngE6: 120_125_000,
+    openingHours: '08:00-22:00',
+    targetHouseholds: 1500,
+    pickupCounters: JSON.stringify(['1号柜台', '2号柜台']),
+    wecomDepartmentId: 4,
+    active: true,
+  },
 ];
 
 export interface DemoAccount {
@@ -191,7 +213,11 @@ export class SeedService {
     if (!store) return 0;
     const [{ n }] = await this.db.manager.query('SELECT COUNT(*) AS n FROM receipt WHERE store_id = ?', [store.id]);
     if (Number(n) > 0) return 0;
-    const members = await this.db.manager.find(Member, { where: { storeId: store.id, status: 'active' }, select: { id: true, householdId: true, householdRelation: true }, order: { id: 'ASC' } });
+    const members = await this.db.manager.find(Member, {
+      where: { storeId: store.id, status: 'active' },
+      select: { id: true, householdId: true, householdRelation: true },
+      order: { id: 'ASC' },
+    });
     const households = new Map<number, Member[]>();
     for (const m of members) if (m.householdId) (households.get(m.householdId) ?? households.set(m.householdId, []).get(m.householdId)!).push(m);
     const shoppers: DemoShopper[] = [...households.values()].map((h) => ({

@@ -54,7 +54,12 @@ const RECIPES = [
   },
 ];
 
-export async function seedShowcaseRecipes(deps: { db: Db; recipes: RecipeService; home: HomeService }, staff: StaffPrincipal, storeId: number, now: Date): Promise<number> {
+export async function seedShowcaseRecipes(
+  deps: { db: Db; recipes: RecipeService; home: HomeService },
+  staff: StaffPrincipal,
+  storeId: number,
+  now: Date,
+): Promise<number> {
   const have = await deps.db.manager.count(Recipe, { where: { title: In(RECIPES.map((r) => r.title)) } });
   if (have) return 0;
   const kidsClass = await deps.db.manager.findOne(ClassDef, { where: { title: '亲子包汤圆', storeId } });
@@ -70,7 +75,13 @@ export async function seedShowcaseRecipes(deps: { db: Db; recipes: RecipeService
     });
     ids.push(saved.id);
   }
-  const quick = await deps.recipes.saveCollection({ title: '今晚吃什么：15 分钟快手菜', subtitle: '下班也来得及', recipeIds: [ids[0]], sort: 0, published: true });
+  const quick = await deps.recipes.saveCollection({
+    title: '今晚吃什么：15 分钟快手菜',
+    subtitle: '下班也来得及',
+    recipeIds: [ids[0]],
+    sort: 0,
+    published: true,
+  });
   await deps.home.save(staff, {
     kind: 'highlight',
     storeId,

@@ -97,54 +97,98 @@ const dish = (title: string, displayName: string, [table, food]: [string, string
 
 /** The current contest's entries; the last one trips the content check and waits for a moderator. */
 const CURRENT_DISHES: DishSeed[] = [
-  dish('红烧狮子头', '李奶奶', ['#8b5a3c', '#9c3d1f'],
+  dish(
+    '红烧狮子头',
+    '李奶奶',
+    ['#8b5a3c', '#9c3d1f'],
     '我们家年夜饭的压轴菜。小时候看外婆一只一只团狮子头，团圆团圆，一家人就要整整齐齐。',
     '五花肉 600克|荸荠 6个|青菜 4棵|老抽 1勺',
-    '五花肉肥瘦三七开，切粒后稍剁|加荸荠碎、葱姜水顺一个方向搅上劲|团成大丸子先煎定型|小火焖一个半小时'),
-  dish('八宝饭', '张大姐', ['#6d4c8d', '#c9a063'],
+    '五花肉肥瘦三七开，切粒后稍剁|加荸荠碎、葱姜水顺一个方向搅上劲|团成大丸子先煎定型|小火焖一个半小时',
+  ),
+  dish(
+    '八宝饭',
+    '张大姐',
+    ['#6d4c8d', '#c9a063'],
     '每年除夕我妈都会蒸一大碗八宝饭，倒扣出来那一刻全家都会鼓掌。现在轮到我给孩子们蒸了。',
     '糯米 500克|豆沙 200克|红枣 8颗|葡萄干 一把|猪油 1勺',
-    '糯米泡一夜后蒸熟，拌猪油和糖|碗底抹油摆好果料|铺一层糯米、一层豆沙、再一层糯米|上锅蒸40分钟后倒扣'),
-  dish('糖醋小排', '陈师傅', ['#2f5d62', '#7a2e14'],
+    '糯米泡一夜后蒸熟，拌猪油和糖|碗底抹油摆好果料|铺一层糯米、一层豆沙、再一层糯米|上锅蒸40分钟后倒扣',
+  ),
+  dish(
+    '糖醋小排',
+    '陈师傅',
+    ['#2f5d62', '#7a2e14'],
     '孩子们最爱吃的一道菜，每年都是第一个被抢光的。酸甜口，冷了也好吃。',
     '肋排 800克|冰糖 30克|香醋 3勺|生抽 2勺',
-    '小排焯水洗净|少油煎至两面金黄|加料酒、生抽、冰糖和开水焖40分钟|大火收汁，出锅前淋香醋'),
-  dish('腌笃鲜', '周阿婆', ['#5b6e3a', '#e8dcc0'],
+    '小排焯水洗净|少油煎至两面金黄|加料酒、生抽、冰糖和开水焖40分钟|大火收汁，出锅前淋香醋',
+  ),
+  dish(
+    '腌笃鲜',
+    '周阿婆',
+    ['#5b6e3a', '#e8dcc0'],
     '春笋、咸肉、鲜肉一起笃，一锅汤白白的，喝一口就是老家的味道。',
     '春笋 3根|咸肉 300克|鲜五花 300克|百叶结 一把',
-    '咸肉、鲜肉切块焯水|加足量清水大火烧开转小火|放入春笋块笃一小时|最后放百叶结再煮10分钟'),
-  dish('四喜烤麸', '赵叔', ['#7d3c3c', '#8a5a2b'],
+    '咸肉、鲜肉切块焯水|加足量清水大火烧开转小火|放入春笋块笃一小时|最后放百叶结再煮10分钟',
+  ),
+  dish(
+    '四喜烤麸',
+    '赵叔',
+    ['#7d3c3c', '#8a5a2b'],
     '上海人家的年菜冷盘少不了它，我爸每年腊月二十八就开始泡烤麸，一做就是一大锅。',
     '烤麸 300克|香菇 8朵|木耳 一把|花生 一把|金针菜 一把',
-    '烤麸撕小块，挤干水分|油锅炸至金黄|香菇木耳金针花生一同下锅|加生抽老抽冰糖烧至收汁'),
-  dish('白斩鸡', '刘嫂', ['#3d4f7d', '#f2d48c'],
+    '烤麸撕小块，挤干水分|油锅炸至金黄|香菇木耳金针花生一同下锅|加生抽老抽冰糖烧至收汁',
+  ),
+  dish(
+    '白斩鸡',
+    '刘嫂',
+    ['#3d4f7d', '#f2d48c'],
     '过年一定要有一只整鸡，寓意有头有尾。浸熟的鸡皮爽肉滑，蘸一点姜葱酱就够了。',
     '三黄鸡 1只|生姜 一大块|小葱 一把|花生油 2勺',
-    '整鸡洗净，水开后提起放下三次|关小火浸20分钟|捞出立刻放进冰水|姜葱剁碎浇热油做蘸料'),
-  dish('秘制酱鸭', '吴哥', ['#4a3b2a', '#5a2a12'],
+    '整鸡洗净，水开后提起放下三次|关小火浸20分钟|捞出立刻放进冰水|姜葱剁碎浇热油做蘸料',
+  ),
+  dish(
+    '秘制酱鸭',
+    '吴哥',
+    ['#4a3b2a', '#5a2a12'],
     '我家的酱鸭全网最好吃，邻居都来讨配方，想买的加我电话。',
     '鸭子 1只|酱油 半瓶|冰糖 50克',
-    '鸭子用酱油腌两天|挂起来风干三天|上锅蒸一小时'),
+    '鸭子用酱油腌两天|挂起来风干三天|上锅蒸一小时',
+  ),
 ];
 
 /** The earlier contest: four entries, 王阿姨's 蛋饺 wins and becomes 「王阿姨的拿手蛋饺」. */
 const PAST_DISHES: DishSeed[] = [
-  dish('蛋饺', '王阿姨', ['#9a6a2f', '#f0c23b'],
+  dish(
+    '蛋饺',
+    '王阿姨',
+    ['#9a6a2f', '#f0c23b'],
     '每年团圆饭外婆都会在炉子上一只一只地摊蛋饺，我们围着看，谁先偷吃一个就要挨骂。',
     '鸡蛋 6个|猪肉末 300克|葱姜 少许',
-    '肉末加葱姜水调味|铁勺抹油，倒蛋液摊成蛋皮|放肉馅，趁蛋液未凝固对折合上|与白菜粉丝同煮'),
-  dish('桂花糖藕', '孙老伯', ['#6b3e5e', '#b5654a'],
+    '肉末加葱姜水调味|铁勺抹油，倒蛋液摊成蛋皮|放肉馅，趁蛋液未凝固对折合上|与白菜粉丝同煮',
+  ),
+  dish(
+    '桂花糖藕',
+    '孙老伯',
+    ['#6b3e5e', '#b5654a'],
     '中秋正是藕最好的时候，灌上糯米慢慢煮，切开来一片一片都是桂花香。',
     '莲藕 2节|糯米 150克|红糖 80克|干桂花 1勺',
-    '糯米泡两小时|藕切开一头灌满糯米再盖上|加红糖小火煮两小时|切片淋桂花糖浆'),
-  dish('清蒸鲈鱼', '马师傅', ['#2e5266', '#dcd6c4'],
+    '糯米泡两小时|藕切开一头灌满糯米再盖上|加红糖小火煮两小时|切片淋桂花糖浆',
+  ),
+  dish(
+    '清蒸鲈鱼',
+    '马师傅',
+    ['#2e5266', '#dcd6c4'],
     '团圆饭上要有鱼，年年有余。鲈鱼只蒸八分钟，火候是我爸手把手教的。',
     '鲈鱼 1条|葱姜 适量|蒸鱼豉油 3勺',
-    '鱼身划刀，塞葱姜|水开上锅蒸8分钟|倒掉汤汁，铺葱丝|淋热油和蒸鱼豉油'),
-  dish('油焖大虾', '郭姐', ['#7a4b2a', '#d9502b'],
+    '鱼身划刀，塞葱姜|水开上锅蒸8分钟|倒掉汤汁，铺葱丝|淋热油和蒸鱼豉油',
+  ),
+  dish(
+    '油焖大虾',
+    '郭姐',
+    ['#7a4b2a', '#d9502b'],
     '孩子回家过节点名要吃的菜，红亮亮的一盘端上来，整个屋子都香。',
     '大虾 500克|番茄酱 2勺|白糖 1勺',
-    '剪去虾须虾线|煎出虾油|加番茄酱、糖和少许水焖两分钟|大火收汁'),
+    '剪去虾须虾线|煎出虾油|加番茄酱、糖和少许水焖两分钟|大火收汁',
+  ),
 ];
 
 /** Votes per current entry (approved ones, in CURRENT_DISHES order) and per past entry. */
@@ -267,7 +311,14 @@ export class ShowcaseService {
 
   private async submit(contestId: number, author: DemoPerson, d: DishSeed, key: string): Promise<number> {
     const photoId = await this.photoFor(author.id, d);
-    const input = EntryInput.parse({ title: d.title, displayName: d.displayName, story: d.story, ingredients: d.ingredients, steps: d.steps, photoIds: [photoId] });
+    const input = EntryInput.parse({
+      title: d.title,
+      displayName: d.displayName,
+      story: d.story,
+      ingredients: d.ingredients,
+      steps: d.steps,
+      photoIds: [photoId],
+    });
     const entry = await this.entries.submit(author.id, contestId, { ...input, clientRequestId: `showcase-${key}` });
     return entry.id;
   }
@@ -400,20 +451,50 @@ export class ShowcaseService {
     // a second start that finds some classes there hands the same people to the missing ones)
     const plans: Array<{ fields: ClassPlanFields; start: Date; minutes: number; fill: Array<{ session: number; n: number; childAges?: number[] }> }> = [
       {
-        fields: { title: '手工水饺', type: 'class', hostName: '李师傅', adultSeats: 12, childSeats: 0, tags: ['烹饪爱好者'], recurrence: null, description: '从和面、擀皮到包出元宝饺，李师傅手把手教。现场包的饺子可以打包带回家。' },
+        fields: {
+          title: '手工水饺',
+          type: 'class',
+          hostName: '李师傅',
+          adultSeats: 12,
+          childSeats: 0,
+          tags: ['烹饪爱好者'],
+          recurrence: null,
+          description: '从和面、擀皮到包出元宝饺，李师傅手把手教。现场包的饺子可以打包带回家。',
+        },
         start: local(6, '14:00'),
         minutes: 120,
         fill: [{ session: 0, n: 5 }],
       },
       {
-        fields: { title: '妈妈早茶会', type: 'community_ritual', hostName: '店长 张三', adultSeats: 10, childSeats: 0, tags: ['宝妈'], recurrence: { frequency: 'weekly', count: 6 }, description: '每周三上午，宝妈们带上娃来店里喝杯茶、聊聊辅食和家常菜，店里备好点心。' },
+        fields: {
+          title: '妈妈早茶会',
+          type: 'community_ritual',
+          hostName: '店长 张三',
+          adultSeats: 10,
+          childSeats: 0,
+          tags: ['宝妈'],
+          recurrence: { frequency: 'weekly', count: 6 },
+          description: '每周三上午，宝妈们带上娃来店里喝杯茶、聊聊辅食和家常菜，店里备好点心。',
+        },
         start: wednesday,
         minutes: 90,
-        fill: [{ session: 0, n: 4 }, { session: 1, n: 2 }],
+        fill: [
+          { session: 0, n: 4 },
+          { session: 1, n: 2 },
+        ],
       },
       {
         // small on purpose: three families fill it, two more wait in line
-        fields: { title: '亲子包汤圆', type: 'family_event', hostName: '王老师', adultSeats: 3, childSeats: 3, tags: ['亲子家庭'], recurrence: null, description: '一位家长带一个孩子，一起揉粉、包馅、煮汤圆，做好当场品尝。适合4-10岁。' },
+        fields: {
+          title: '亲子包汤圆',
+          type: 'family_event',
+          hostName: '王老师',
+          adultSeats: 3,
+          childSeats: 3,
+          tags: ['亲子家庭'],
+          recurrence: null,
+          description: '一位家长带一个孩子，一起揉粉、包馅、煮汤圆，做好当场品尝。适合4-10岁。',
+        },
         start: local(3, '15:00'),
         minutes: 90,
         fill: [{ session: 0, n: 5, childAges: [5, 7, 6, 8, 4] }],
@@ -437,7 +518,13 @@ export class ShowcaseService {
 
   // ------------------------------------------------------------------ channel code
 
-  private async seedChannel(staff: StaffPrincipal, storeId: number, fresh: DemoPerson[], o: { app: Application; simulatorUrl: string | null }, result: ShowcaseResult): Promise<void> {
+  private async seedChannel(
+    staff: StaffPrincipal,
+    storeId: number,
+    fresh: DemoPerson[],
+    o: { app: Application; simulatorUrl: string | null },
+    result: ShowcaseResult,
+  ): Promise<void> {
     let channel = await this.db.manager.findOne(WecomChannel, { where: { state: SHOWCASE_CHANNEL_STATE } });
     if (!channel) {
       const view = await this.channels.create(staff, {
@@ -468,8 +555,18 @@ export class ShowcaseService {
     }
     // three members who are not WeCom contacts yet (linked by unionid) and two walk-in strangers
     const events = [
-      ...fresh.map((p, i) => ({ ChangeType: 'add_external_contact', UserID: i % 2 ? 'zhaoliu' : 'zhangsan', State: SHOWCASE_CHANNEL_STATE, customer: { name: p.nickname, unionid: p.unionid } })),
-      ...['买菜的林阿姨', '新搬来的小夏'].map((name, i) => ({ ChangeType: 'add_external_contact', UserID: i % 2 ? 'zhangsan' : 'zhaoliu', State: SHOWCASE_CHANNEL_STATE, customer: { name } })),
+      ...fresh.map((p, i) => ({
+        ChangeType: 'add_external_contact',
+        UserID: i % 2 ? 'zhaoliu' : 'zhangsan',
+        State: SHOWCASE_CHANNEL_STATE,
+        customer: { name: p.nickname, unionid: p.unionid },
+      })),
+      ...['买菜的林阿姨', '新搬来的小夏'].map((name, i) => ({
+        ChangeType: 'add_external_contact',
+        UserID: i % 2 ? 'zhangsan' : 'zhaoliu',
+        State: SHOWCASE_CHANNEL_STATE,
+        customer: { name },
+      })),
     ];
     const fired = await this.fire(o.app, o.simulatorUrl, events);
     await this.settle();

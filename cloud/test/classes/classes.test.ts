@@ -151,12 +151,19 @@ test('full -> waitlist in order; a cancellation promotes the first household tha
   await expectCode(reg(m2, 1, 0), 'CLASS_ALREADY_REGISTERED', 409);
 
   const card = (await t.client(m5.token).call(api.getSession, { params: { sessionId } }))!;
-  expect(card).toMatchObject({ adultSeatsLeft: 0, childSeatsLeft: 0, waitlistCount: 3, myRegistration: { id: r5.id, status: 'waitlisted', waitlistPosition: 3 } });
+  expect(card).toMatchObject({
+    adultSeatsLeft: 0,
+    childSeatsLeft: 0,
+    waitlistCount: 3,
+    myRegistration: { id: r5.id, status: 'waitlisted', waitlistPosition: 3 },
+  });
 
   // m1 frees 2 adults + 1 child: m3 (2+2) does not fit, m4 (1+1) does, then m5 (1 adult) does
   const cancelled = await t.client(m1.token).call(api.cancelRegistration, { params: { registrationId: r1.id } });
   expect(cancelled).toMatchObject({ status: 'cancelled', cancelledBy: 'member', canCancel: false });
-  const after = await Promise.all([m3, m4, m5].map((m, i) => t.client(m.token).call(api.getMyRegistration, { params: { registrationId: [r3, r4, r5][i].id } })));
+  const after = await Promise.all(
+    [m3, m4, m5].map((m, i) => t.client(m.token).call(api.getMyRegistration, { params: { registrationId: [r3, r4, r5][i].id } })),
+  );
   expect(after.map((r) => [r.status, r.waitlistPosition])).toEqual([
     ['waitlisted', 1],
     ['confirmed', null],
@@ -200,10 +207,7 @@ test('full -> waitlist in order; a cancellation promotes the first household tha
 test('deadlines hold on the server', async () => {
   const closed = await createClass({ inMinutes: 30, registrationClosesMinutesBefore: 60 });
   const m = await memberToken(t);
-  await expectCode(
-    t.client(m.token).call(api.register, { params: { sessionId: closed.sessions[0].id }, body: { adults: 1 } }),
-    'CLASS_REGISTRATION_CLOSED',
-  );
+  await expectCode(t.client(m.token).call(api.register, { params: { sessionId: closed.sessions[0].id }, body: { adults: 1 } }), 'CLASS_REGISTRATION_CLOSED');
   const c2 = await createClass({ inMinutes: 90, registrationClosesMinutesBefore: 0, cancellationClosesMinutesBefore: 120, adultSeats: 1 });
   const r = await t.client(m.token).call(api.register, { params: { sessionId: c2.sessions[0].id }, body: { adults: 1 } });
   expect(r.canCancel).toBe(false);
@@ -265,7 +269,12 @@ test('check-in is recorded once with who and when; attendance grants tags; ratin
   const fb = await ops(hq).call(api.opsFeedback, { query: { classId: cls.id } });
   expect(fb.total).toBe(2);
   expect(fb.averageRating).toBe(4.5);
-  expect(fb.items.find((i) => i.registrationId === ra.id)).toMatchObject({ stars: 5, comment: '饺子皮擀得很顺手', memberNickname: '=王阿姨', classTitle: cls.title });
+  expect(fb.items.find((i) => i.registrationId === ra.id)).toMatchObject({
+    stars: 5,
+    comment: '饺子皮擀得很顺手',
+    memberNickname: '=王阿姨',
+    classTitle: cls.title,
+  });
   expect((await ops(managerB).call(api.opsFeedback, { query: {} })).items.filter((i) => i.classId === cls.id)).toHaveLength(0);
 
   // the session ends: c never came -> no-show (job run twice: recorded once)
@@ -274,17 +283,31 @@ test('check-in is recorded once with who and when; attendance grants tags; ratin
   await runJob(t, 'classes.close-sessions', new Date(end.getTime() + 4 * HOUR));
   expect((await d.manager.findOneByOrFail(ClassRegistration, { id: rc.id })).status).toBe('no_show');
   const stats = await ops(hq).call(api.opsClassStats, { params: { classId: cls.id } });
-  expect(stats.totals).toMatchObject({ sessions: 1, finishedSessions: 1, expected: 3, attended: 2, noShow: 1, attendedPeople: 3, averageRating: 4.5, ratings: 2 });
+  expect(stats.totals).toMatchObject({
+    sessions: 1,
+    finishedSessions: 1,
+    expected: 3,
+    attended: 2,
+    noShow: 1,
+    attendedPeople: 3,
+    averageRating: 4.5,
+    ratings: 2,
+  });
   expect(stats.totals.attendanceRate).toBeCloseTo(2 / 3, 3);
   expect(stats.sessions[0]).toMatchObject({ status: 'finished', attended: 2, noShow: 1 });
   await expectCode(ops(hq).call(api.opsCheckIn, { body: { code: rc.checkIn!.qrPayload } }), 'CLASS_CHECKIN_CLOSED');
 
   // CSV download: BOM, Chinese header, formula-looking nicknames defused
-  const csv = await t.http().get(`/api/ops/classes/sessions/${sessionId}/roster.csv`).set('authorization', `Bearer ${managerA}`).buffer(true).parse((res: any, cb: any) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (ch: Buffer) => chunks.push(ch));
-    res.on('end', () => cb(null, Buffer.concat(chunks)));
-  });
+  const csv = await t
+    .http()
+    .get(`/api/ops/classes/sessions/${sessionId}/roster.csv`)
+    .set('authorization', `Bearer ${managerA}`)
+    .buffer(true)
+    .parse((res: any, cb: any) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (ch: Buffer) => chunks.push(ch));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
   expect(csv.status).toBe(200);
   expect(csv.headers['content-type']).toMatch(/^text\/csv/);
   expect(csv.headers['content-disposition']).toMatch(/attachment; filename="roster-\d+\.csv"; filename\*=UTF-8''/);
@@ -320,7 +343,11 @@ test('two no-shows within 60 days block registration for 30 days, visibly; ops c
   expect(blockedUntil - (secondEnd.getTime() + 3 * HOUR)).toBe(30 * 24 * HOUR);
 
   const next = await createClass();
-  const err = await expectCode(t.client(m.token).call(api.register, { params: { sessionId: next.sessions[0].id }, body: { adults: 1 } }), 'CLASS_MEMBER_BLOCKED', 403);
+  const err = await expectCode(
+    t.client(m.token).call(api.register, { params: { sessionId: next.sessions[0].id }, body: { adults: 1 } }),
+    'CLASS_MEMBER_BLOCKED',
+    403,
+  );
   expect(err.message).toBe(standing.reason);
 
   const blocks = await ops(managerA).call(api.opsListBlocks, { query: {} });

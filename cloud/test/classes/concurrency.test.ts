@@ -62,7 +62,12 @@ test('60 parallel registrations for 20 seats: exactly 20 confirmed, waitlist in 
   );
   const after = await d.manager.find(ClassRegistration, { where: { sessionId } });
   const promoted = after.filter((r) => r.promotedAt !== null).map((r) => r.id);
-  expect(promoted.sort()).toEqual(byArrival.slice(0, 10).map((a) => a.id).sort());
+  expect(promoted.sort()).toEqual(
+    byArrival
+      .slice(0, 10)
+      .map((a) => a.id)
+      .sort(),
+  );
   expect(after.filter((r) => r.status === 'confirmed')).toHaveLength(20);
   expect(after.filter((r) => r.status === 'waitlisted')).toHaveLength(30);
   const s2 = await d.manager.findOneByOrFail(ClassSession, { id: sessionId });

@@ -45,7 +45,11 @@ async function seatsLeft(sessionId: number): Promise<number> {
   return (await (await t.container.getAsync(Db)).manager.findOneByOrFail(ClassSession, { id: sessionId })).adultLeft;
 }
 
-const register = (token: string, sessionId: number, adults = 1) => t.client(token).call(api.register, { params: { sessionId }, body: { adults, children: 0, childAges: [], subscribe: { reminder24h: false, reminder2h: false, promoted: false } } });
+const register = (token: string, sessionId: number, adults = 1) =>
+  t.client(token).call(api.register, {
+    params: { sessionId },
+    body: { adults, children: 0, childAges: [], subscribe: { reminder24h: false, reminder2h: false, promoted: false } },
+  });
 
 /** The member pays in the (simulated) cashier; the notifications are answered, not delivered. */
 async function cashier(token: string, registrationId: number, duplicates = 0) {
@@ -58,7 +62,12 @@ test('a paid seat is held unpaid, paid once from three notifications, then cance
   const m = await memberToken(t);
   const reg = await register(m.token, sessionId, 2);
   // the price is per person: two adults pay twice
-  expect(reg).toMatchObject({ status: 'unpaid', checkIn: null, canCancel: true, payment: { amountFen: 7800, status: 'unpaid', expiresAt: expect.any(String) } });
+  expect(reg).toMatchObject({
+    status: 'unpaid',
+    checkIn: null,
+    canCancel: true,
+    payment: { amountFen: 7800, status: 'unpaid', expiresAt: expect.any(String) },
+  });
   expect(await seatsLeft(sessionId)).toBe(0);
   // no seat, no waitlist for a paid class
   const other = await memberToken(t);
@@ -133,7 +142,10 @@ test('an unpaid seat returns exactly once after the payment window; a late payme
   expect((await register(c.token, s2)).status).toBe('unpaid');
   expect(await deliver(t, lateB.notifications[0])).toBe(204);
   await settle(t);
-  expect((await t.client(b.token).call(api.getMyRegistration, { params: { registrationId: regB.id } })).payment).toMatchObject({ status: expect.stringMatching(/refunding|refunded/), refundFen: 3900 });
+  expect((await t.client(b.token).call(api.getMyRegistration, { params: { registrationId: regB.id } })).payment).toMatchObject({
+    status: expect.stringMatching(/refunding|refunded/),
+    refundFen: 3900,
+  });
   expect(await db.manager.count(PayRefund, { where: { outTradeNo: payB.tradeNo } })).toBe(1);
   expect(await seatsLeft(s2)).toBe(0);
 });

@@ -98,8 +98,14 @@ test('43101 (no accepted quota in WeChat) is recorded as refused and not retried
   const cls = await t.client(hq).call(api.opsCreateClass, { body: classBody(storeId, { inMinutes: 10 * 60, adultSeats: 3 }) });
   const start = new Date(cls.sessions[0].startsAt).getTime();
   const [a, b] = await Promise.all([memberToken(t), memberToken(t)]);
-  const ra = await t.client(a.token).call(api.register, { params: { sessionId: cls.sessions[0].id }, body: { adults: 1, subscribe: { reminder24h: true, reminder2h: true, promoted: false } } });
-  const rb = await t.client(b.token).call(api.register, { params: { sessionId: cls.sessions[0].id }, body: { adults: 1, subscribe: { reminder24h: true, reminder2h: false, promoted: false } } });
+  const ra = await t.client(a.token).call(api.register, {
+    params: { sessionId: cls.sessions[0].id },
+    body: { adults: 1, subscribe: { reminder24h: true, reminder2h: true, promoted: false } },
+  });
+  const rb = await t.client(b.token).call(api.register, {
+    params: { sessionId: cls.sessions[0].id },
+    body: { adults: 1, subscribe: { reminder24h: true, reminder2h: false, promoted: false } },
+  });
   const before = (await simCalls(t, '/wechat/cgi-bin/message/subscribe/send')).length;
   // a told us it accepted, but WeChat holds no accept for it (e.g. the tap was on another device): 43101
   // a notice already claimed by a sender that then died stays 'sending' and is never sent again

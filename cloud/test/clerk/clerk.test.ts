@@ -35,7 +35,9 @@ afterAll(async () => {
 });
 
 async function addCustomer(unionid: string, name: string, state?: string): Promise<string> {
-  const r = await fire(t, l, { event: { ChangeType: 'add_external_contact', UserID: 'zhaoliu', ...(state ? { State: state } : {}), customer: { name, unionid } } });
+  const r = await fire(t, l, {
+    event: { ChangeType: 'add_external_contact', UserID: 'zhaoliu', ...(state ? { State: state } : {}), customer: { name, unionid } },
+  });
   return r.results![0].externalUserId!;
 }
 
@@ -54,9 +56,15 @@ test('a follow-up note: typed, listed, in the member timeline, counted by the jo
   expect(log).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'reply', sourceKey: `followup:${note.id}` })]));
   expect(view.member!.recentActivity.some((a) => a.text.startsWith('与员工有互动'))).toBe(false);
   // another clerk who does not follow the customer gets NOT_FOUND, and bad input a clean 400
-  await expect(t.client(other).call(clerk.createFollowup, { params: { externalUserId: ext }, body: { kind: 'chat', text: 'x' } })).rejects.toMatchObject({ status: 404 });
-  await expect(t.client(owner).call(clerk.createFollowup, { params: { externalUserId: ext }, body: { kind: 'chat', text: '   ' } })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-  await expect(t.client(owner).call(clerk.createFollowup, { params: { externalUserId: ext }, body: { kind: 'fax' as 'chat', text: 'hi' } })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  await expect(t.client(other).call(clerk.createFollowup, { params: { externalUserId: ext }, body: { kind: 'chat', text: 'x' } })).rejects.toMatchObject({
+    status: 404,
+  });
+  await expect(t.client(owner).call(clerk.createFollowup, { params: { externalUserId: ext }, body: { kind: 'chat', text: '   ' } })).rejects.toMatchObject({
+    code: 'VALIDATION_FAILED',
+  });
+  await expect(
+    t.client(owner).call(clerk.createFollowup, { params: { externalUserId: ext }, body: { kind: 'fax' as 'chat', text: 'hi' } }),
+  ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
 });
 
 test('a phone call recorded with the old button reads as a call in the timeline', async () => {
@@ -67,25 +75,46 @@ test('a phone call recorded with the old button reads as a call in the timeline'
   expect(view.member!.recentActivity.map((a) => a.text)).toContain('电话联系（员工记录）');
 });
 
-test('manual task: created with a due time, listed with the clerk\'s tasks, validated', async () => {
+test("manual task: created with a due time, listed with the clerk's tasks, validated", async () => {
   const ext = await addCustomer('u-task', '小夏');
   const due = new Date(Date.now() + 86_400_000).toISOString();
   const task = await t.client(owner).call(clerk.createManualTask, { params: { externalUserId: ext }, body: { title: '周六前电话确认提货', dueAt: due } });
   expect(task).toMatchObject({ title: '周六前电话确认提货', dueAt: due });
   const mine = await t.client(owner).call(journeys.listSidebarTasks, { query: { externalUserId: ext } });
   expect(mine.items).toEqual([expect.objectContaining({ id: task.id, title: '周六前电话确认提货', journeyName: null, customerName: '小夏' })]);
-  await expect(t.client(owner).call(clerk.createManualTask, { params: { externalUserId: ext }, body: { title: 'x', dueAt: 'tomorrow' } })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-  await expect(t.client(other).call(clerk.createManualTask, { params: { externalUserId: ext }, body: { title: 'x', dueAt: due } })).rejects.toMatchObject({ status: 404 });
+  await expect(
+    t.client(owner).call(clerk.createManualTask, { params: { externalUserId: ext }, body: { title: 'x', dueAt: 'tomorrow' } }),
+  ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  await expect(t.client(other).call(clerk.createManualTask, { params: { externalUserId: ext }, body: { title: 'x', dueAt: due } })).rejects.toMatchObject({
+    status: 404,
+  });
 });
 
 test('library: ops manage replies and materials by group; the sidebar searches them; clerks cannot edit', async () => {
-  const r1 = await t.client(hq).call(clerk.createQuickReply, { body: { groupName: '节日问候', title: '年夜饭提醒', content: '年夜饭预订下周开放，需要帮您登记提醒吗？' } });
+  const r1 = await t
+    .client(hq)
+    .call(clerk.createQuickReply, { body: { groupName: '节日问候', title: '年夜饭提醒', content: '年夜饭预订下周开放，需要帮您登记提醒吗？' } });
   await t.client(hq).call(clerk.createQuickReply, { body: { groupName: '售后', title: '退换说明', content: '生鲜当天可退换。' } });
-  const m1 = await t.client(hq).call(clerk.createMaterial, { body: { groupName: '活动海报', kind: 'link', title: '本周菜谱', url: 'https://example.com/recipes', description: '每周更新' } });
-  const mp = await t.client(hq).call(clerk.createMaterial, { body: { groupName: '小程序', kind: 'miniprogram', title: '会员中心', appid: 'wx_dev_appid', page: 'pages/home/index.html', url: 'https://ignored.example.com' } });
+  const m1 = await t.client(hq).call(clerk.createMaterial, {
+    body: { groupName: '活动海报', kind: 'link', title: '本周菜谱', url: 'https://example.com/recipes', description: '每周更新' },
+  });
+  const mp = await t.client(hq).call(clerk.createMaterial, {
+    body: {
+      groupName: '小程序',
+      kind: 'miniprogram',
+      title: '会员中心',
+      appid: 'wx_dev_appid',
+      page: 'pages/home/index.html',
+      url: 'https://ignored.example.com',
+    },
+  });
   expect(mp).toMatchObject({ kind: 'miniprogram', url: null, appid: 'wx_dev_appid' });
-  await expect(t.client(hq).call(clerk.createMaterial, { body: { groupName: 'x', kind: 'miniprogram', title: '缺页面' } })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-  await expect(t.client(hq).call(clerk.createMaterial, { body: { groupName: 'x', kind: 'link', title: '缺网址' } })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  await expect(t.client(hq).call(clerk.createMaterial, { body: { groupName: 'x', kind: 'miniprogram', title: '缺页面' } })).rejects.toMatchObject({
+    code: 'VALIDATION_FAILED',
+  });
+  await expect(t.client(hq).call(clerk.createMaterial, { body: { groupName: 'x', kind: 'link', title: '缺网址' } })).rejects.toMatchObject({
+    code: 'VALIDATION_FAILED',
+  });
 
   const list = await t.client(hq).call(clerk.listQuickReplies, { query: { q: '年夜饭' } });
   expect(list.items.map((r) => r.id)).toEqual([r1.id]);
@@ -98,7 +127,9 @@ test('library: ops manage replies and materials by group; the sidebar searches t
   expect(side.materials.map((m) => m.title)).toEqual(['本周菜谱']);
   await expect(t.client(owner).call(clerk.createQuickReply, { body: { groupName: 'g', title: 't', content: 'c' } })).rejects.toMatchObject({ status: 403 });
 
-  const edited = await t.client(hq).call(clerk.updateQuickReply, { params: { id: r1.id }, body: { groupName: '节日问候', title: '年夜饭提醒', content: '改过的话术' } });
+  const edited = await t
+    .client(hq)
+    .call(clerk.updateQuickReply, { params: { id: r1.id }, body: { groupName: '节日问候', title: '年夜饭提醒', content: '改过的话术' } });
   expect(edited.content).toBe('改过的话术');
   await t.client(hq).call(clerk.deleteMaterial, { params: { id: m1.id } });
   await expect(t.client(hq).call(clerk.deleteMaterial, { params: { id: m1.id } })).rejects.toMatchObject({ status: 404 });
@@ -139,15 +170,31 @@ test('images and files go out as WeCom temporary media: uploaded once in the wir
     // a file goes as a file
     const f = await t.client(owner).call(clerk.materialMedia, { params: { id: doc.id } });
     expect(f.msgtype).toBe('file');
-    expect((await simGet(t, '/__sim/wecom/media')).media.find((m: { mediaId: string }) => m.mediaId === f.mediaId)).toMatchObject({ type: 'file', bytes: pdf.length });
+    expect((await simGet(t, '/__sim/wecom/media')).media.find((m: { mediaId: string }) => m.mediaId === f.mediaId)).toMatchObject({
+      type: 'file',
+      bytes: pdf.length,
+    });
     // the WeCom client stand-in takes a live media id and refuses an unknown one
-    await simPost(t, '/__sim/wecom/client/send-chat-message', { userid: 'zhaoliu', external_userid: 'wm_x', message: { msgtype: 'image', image: { mediaId: b.mediaId } } });
-    await expect(simPost(t, '/__sim/wecom/client/send-chat-message', { userid: 'zhaoliu', external_userid: 'wm_x', message: { msgtype: 'image', image: { mediaId: 'nope' } } })).rejects.toThrow(/400/);
+    await simPost(t, '/__sim/wecom/client/send-chat-message', {
+      userid: 'zhaoliu',
+      external_userid: 'wm_x',
+      message: { msgtype: 'image', image: { mediaId: b.mediaId } },
+    });
+    await expect(
+      simPost(t, '/__sim/wecom/client/send-chat-message', {
+        userid: 'zhaoliu',
+        external_userid: 'wm_x',
+        message: { msgtype: 'image', image: { mediaId: 'nope' } },
+      }),
+    ).rejects.toThrow(/400/);
     // a link has no media; a fake image is refused by WeCom's checks with a clean 422
     const link = await t.client(hq).call(clerk.createMaterial, { body: { groupName: '链接', kind: 'link', title: '活动页', url: `${base}/x` } });
     await expect(t.client(owner).call(clerk.materialMedia, { params: { id: link.id } })).rejects.toMatchObject({ code: 'MATERIAL_NOT_MEDIA', status: 400 });
     const fake = await t.client(hq).call(clerk.createMaterial, { body: { groupName: '海报', kind: 'image', title: '坏图', url: `${base}/not-an-image.png` } });
-    await expect(t.client(owner).call(clerk.materialMedia, { params: { id: fake.id } })).rejects.toMatchObject({ code: 'MATERIAL_FILE_UNAVAILABLE', status: 422 });
+    await expect(t.client(owner).call(clerk.materialMedia, { params: { id: fake.id } })).rejects.toMatchObject({
+      code: 'MATERIAL_FILE_UNAVAILABLE',
+      status: 422,
+    });
     const gone = await t.client(hq).call(clerk.createMaterial, { body: { groupName: '海报', kind: 'image', title: '失效图', url: `${base}/gone.png` } });
     await expect(t.client(owner).call(clerk.materialMedia, { params: { id: gone.id } })).rejects.toMatchObject({ code: 'MATERIAL_FILE_UNAVAILABLE' });
   } finally {
@@ -155,7 +202,7 @@ test('images and files go out as WeCom temporary media: uploaded once in the wir
   }
 });
 
-test('corp tags: the channel\'s and the corp\'s own tags show; only ours can be edited', async () => {
+test("corp tags: the channel's and the corp's own tags show; only ours can be edited", async () => {
   const ch = await t.client(hq).call(wecom.createChannel, {
     body: { name: '门店收银台', kind: 'store', staffUserIds: ['zhaoliu'], tagNames: ['到店顾客'], welcome: { text: '欢迎', attachments: [] }, storeId },
   });
@@ -167,8 +214,15 @@ test('corp tags: the channel\'s and the corp\'s own tags show; only ours can be 
   await t.client(hq).call(wecom.syncCorpTags);
 
   const v = await t.client(owner).call(clerk.sidebarContactTags, { params: { externalUserId: ext } });
-  expect(v.tags.map((x) => [x.name, x.editable])).toEqual(expect.arrayContaining([['到店顾客', true], ['老街坊', false]]));
-  await expect(t.client(owner).call(clerk.editContactTags, { params: { externalUserId: ext }, body: { remove: ['老街坊'] } })).rejects.toMatchObject({ status: 403 });
+  expect(v.tags.map((x) => [x.name, x.editable])).toEqual(
+    expect.arrayContaining([
+      ['到店顾客', true],
+      ['老街坊', false],
+    ]),
+  );
+  await expect(t.client(owner).call(clerk.editContactTags, { params: { externalUserId: ext }, body: { remove: ['老街坊'] } })).rejects.toMatchObject({
+    status: 403,
+  });
 
   await t.client(owner).call(clerk.editContactTags, { params: { externalUserId: ext }, body: { remove: ['到店顾客'] } });
   await settle(t);
@@ -183,7 +237,11 @@ test('client error reports: logged, bounded, rate-limited per IP', async () => {
   const body = { surface: 'admin' as const, area: '/classes/sessions/1', message: '(t || []).forEach is not a function', stack: 'TypeError\n at x' };
   expect(await t.client().call(system.reportClientError, { body })).toEqual({ ok: true });
   await expect(t.client().call(system.reportClientError, { body: { ...body, message: 'x'.repeat(501) } })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-  const big = await t.http().post('/api/client-errors').set('content-type', 'application/json').send(JSON.stringify({ ...body, stack: 's'.repeat(3900), area: 'a'.repeat(120), url: 'u'.repeat(1000), message: 'm'.repeat(500), pad: 'p'.repeat(9000) }));
+  const big = await t
+    .http()
+    .post('/api/client-errors')
+    .set('content-type', 'application/json')
+    .send(JSON.stringify({ ...body, stack: 's'.repeat(3900), area: 'a'.repeat(120), url: 'u'.repeat(1000), message: 'm'.repeat(500), pad: 'p'.repeat(9000) }));
   expect(big.status).toBe(413);
   let limited = 0;
   for (let i = 0; i < CLIENT_ERRORS_PER_MINUTE + 2; i++) {

@@ -31,13 +31,22 @@ afterAll(async () => {
   await t?.close();
 });
 
-const chatEvent = (chatId: string, changeType: string, extra: Record<string, unknown> = {}) => ({ Event: 'change_external_chat', ChatId: chatId, ChangeType: changeType, ...extra });
+const chatEvent = (chatId: string, changeType: string, extra: Record<string, unknown> = {}) => ({
+  Event: 'change_external_chat',
+  ChatId: chatId,
+  ChangeType: changeType,
+  ...extra,
+});
 
 async function stays(chatId: string) {
   const rows = await (await db(t)).manager.find(WecomGroupMember, { where: { chatId }, order: { id: 'ASC' } });
   return rows.map((r) => ({ userId: r.userId, open: r.leftAt === null }));
 }
-const openIds = async (chatId: string) => (await stays(chatId)).filter((s) => s.open).map((s) => s.userId).sort();
+const openIds = async (chatId: string) =>
+  (await stays(chatId))
+    .filter((s) => s.open)
+    .map((s) => s.userId)
+    .sort();
 
 describe('planMembership (pure)', () => {
   const at = (s: number) => new Date(Date.UTC(2026, 11, 1, 0, 0, s));
@@ -58,7 +67,10 @@ describe('planMembership (pure)', () => {
     expect(again.open.map((m) => m.userId)).toEqual(['a']);
     expect(again.close).toEqual(expect.arrayContaining([{ id: 1, userId: 'a', leftAt: at(30) }]));
     // the same snapshot twice changes nothing
-    expect(planMembership(open, snap.slice(0, 1).concat([{ userId: 'b', memberType: 2, joinedAt: at(0), unionid: null, name: null }]), at(9))).toEqual({ open: [], close: [] });
+    expect(planMembership(open, snap.slice(0, 1).concat([{ userId: 'b', memberType: 2, joinedAt: at(0), unionid: null, name: null }]), at(9))).toEqual({
+      open: [],
+      close: [],
+    });
   });
 });
 
@@ -76,7 +88,8 @@ describe('group sync through callbacks', () => {
     const m = await makeMember(t, { nickname: '王阿姨', unionid: 'u_王阿姨', storeId });
     wangId = m.id;
     await makeContact(t, { externalUserId: customers[0], unionid: 'u_王阿姨', memberId: m.id });
-    chatId = (await simPost(t, '/__sim/wecom/group-chats', { owner: 'qunzhu_li', name: '滨江宝妈营养师群', external_userids: [customers[0], customers[1]] })).chat_id;
+    chatId = (await simPost(t, '/__sim/wecom/group-chats', { owner: 'qunzhu_li', name: '滨江宝妈营养师群', external_userids: [customers[0], customers[1]] }))
+      .chat_id;
   });
 
   it('a create callback syncs the group, its owner and members; the owner sees it with figures', async () => {
@@ -88,7 +101,12 @@ describe('group sync through callbacks', () => {
 
     const list = await t.client(owner).call(community.listGroups, {});
     expect(list.items).toHaveLength(1);
-    expect(list.items[0]).toMatchObject({ chatId, storeName: '滨江店', ownerUserId: 'qunzhu_li', figures: { members: 3, customers: 2, linkedMembers: 1, active30d: 0 } });
+    expect(list.items[0]).toMatchObject({
+      chatId,
+      storeName: '滨江店',
+      ownerUserId: 'qunzhu_li',
+      figures: { members: 3, customers: 2, linkedMembers: 1, active30d: 0 },
+    });
   });
 
   it('orders count as group activity: a paid pre-order (OrderPaid) and a till receipt (PurchaseRecorded), each once', async () => {

@@ -95,7 +95,9 @@ describe('group SOP', () => {
     await t.client(hq).call(community.updateCommunitySettings, { body: { quietStart: '00:00', quietEnd: '00:00', defaultWeeklyCap: 3 } });
     const done = await t.client(ownerToken).call(community.confirmSopTask, { params: { taskId: tasks.items[0].id } });
     expect(done.status).toBe('sent');
-    await expect(t.client(ownerToken).call(community.confirmSopTask, { params: { taskId: tasks.items[0].id } })).rejects.toMatchObject({ code: 'SOP_TASK_NOT_OPEN' });
+    await expect(t.client(ownerToken).call(community.confirmSopTask, { params: { taskId: tasks.items[0].id } })).rejects.toMatchObject({
+      code: 'SOP_TASK_NOT_OPEN',
+    });
     await settle(t);
     const msgs = (await simGet(t, '/__sim/wecom/group-msgs')).msgs.filter((m: any) => m.chatType === 'group');
     expect(msgs).toHaveLength(1);
@@ -106,8 +108,13 @@ describe('group SOP', () => {
     await t.client(hq).call(community.updateCommunitySettings, { body: { quietStart: '21:00', quietEnd: '09:00', defaultWeeklyCap: 3 } });
     await t.client(managerA).call(community.updateGroup, { params: { chatId }, body: { weeklyCap: 1 } });
     // two more daily-ish SOPs in the same week: a Thursday and a Friday one
-    for (const [title, weekday] of [['周四提醒', 4], ['周五提醒', 5]] as const) {
-      await t.client(managerA).call(community.createGroupSop, { params: { chatId }, body: { title, text: `${title}内容`, cadence: 'weekly', weekday, time: '22:30' } });
+    for (const [title, weekday] of [
+      ['周四提醒', 4],
+      ['周五提醒', 5],
+    ] as const) {
+      await t
+        .client(managerA)
+        .call(community.createGroupSop, { params: { chatId }, body: { title, text: `${title}内容`, cadence: 'weekly', weekday, time: '22:30' } });
     }
     const base = latestSlot({ cadence: 'weekly', weekday: 3, monthDay: null, time: '09:00' }, new Date(Date.now() + 7 * 86_400_000));
     const thu = new Date(base.getTime() + 86_400_000 + 13.5 * 3600_000 + 60_000); // Thursday 22:31 Beijing
@@ -138,11 +145,25 @@ describe('kits', () => {
   let kitId = 0;
   it('HQ publishes a kit; the champion adopts it into their store as a class members can register for', async () => {
     const kit = await t.client(hq).call(community.createKit, {
-      body: { title: '冬日饺子宴', copy: '一起包饺子过冬至', materials: ['面粉', '海报'], budgetTier: 'light', ring: 'members', audience: '家庭', durationMinutes: 90, adultSeats: 10, childSeats: 4, publish: false },
+      body: {
+        title: '冬日饺子宴',
+        copy: '一起包饺子过冬至',
+        materials: ['面粉', '海报'],
+        budgetTier: 'light',
+        ring: 'members',
+        audience: '家庭',
+        durationMinutes: 90,
+        adultSeats: 10,
+        childSeats: 4,
+        publish: false,
+      },
     });
     kitId = kit.id;
     await expect(
-      t.client(managerA).call(community.adoptKit, { params: { kitId }, body: { target: 'class', storeId: storeA, startsAt: new Date(Date.now() + 3 * 86_400_000).toISOString(), hostName: '王师傅' } }),
+      t.client(managerA).call(community.adoptKit, {
+        params: { kitId },
+        body: { target: 'class', storeId: storeA, startsAt: new Date(Date.now() + 3 * 86_400_000).toISOString(), hostName: '王师傅' },
+      }),
     ).rejects.toMatchObject({ code: 'KIT_NOT_PUBLISHED' });
     expect((await t.client(managerA).call(community.listKits, {})).items.some((k) => k.id === kitId)).toBe(false);
     await t.client(hq).call(community.publishKit, { params: { kitId } });
@@ -156,7 +177,9 @@ describe('kits', () => {
 
     // a member registers for the adopted class through the member API
     const code = await t.wechatCode();
-    const login = await t.client().call(identity.memberLogin, { body: { code: code.code, consentVersion: (await import('../../../contracts/identity')).CURRENT_PRIVACY_VERSION } });
+    const login = await t
+      .client()
+      .call(identity.memberLogin, { body: { code: code.code, consentVersion: (await import('../../../contracts/identity')).CURRENT_PRIVACY_VERSION } });
     const browse = await t.client(login.token).call(classes.browseSessions, { query: { storeId: storeA, days: 7 } });
     const card = browse.items.find((s) => s.title === '滨江冬日饺子宴');
     expect(card).toBeTruthy();
@@ -169,10 +192,15 @@ describe('kits', () => {
 
   it('adoption is scoped to the champion’s store', async () => {
     await expect(
-      t.client(managerB).call(community.adoptKit, { params: { kitId }, body: { target: 'class', storeId: storeA, startsAt: new Date(Date.now() + 3 * 86_400_000).toISOString(), hostName: '李师傅' } }),
+      t.client(managerB).call(community.adoptKit, {
+        params: { kitId },
+        body: { target: 'class', storeId: storeA, startsAt: new Date(Date.now() + 3 * 86_400_000).toISOString(), hostName: '李师傅' },
+      }),
     ).rejects.toMatchObject({ code: 'FORBIDDEN' });
     // nor into another store's group (it is not even visible to them)
-    await expect(t.client(managerB).call(community.adoptKit, { params: { kitId }, body: { target: 'group_sop', chatId } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(t.client(managerB).call(community.adoptKit, { params: { kitId }, body: { target: 'group_sop', chatId } })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     // the other store sees none of store A's adoptions; HQ sees them all
     expect((await t.client(managerB).call(community.listAdoptions, { query: {} })).items).toHaveLength(0);
     const sop = await t.client(managerA).call(community.adoptKit, { params: { kitId }, body: { target: 'group_sop', chatId, weekday: 6, time: '10:00' } });
@@ -181,7 +209,13 @@ describe('kits', () => {
   });
 
   it('the calendar lists the festivals ahead with kits; a cold spell suggests 暖汤分享会', async () => {
-    await simPost(t, '/__sim/weather/forecast', { days: [{ minC: 10, maxC: 16 }, { minC: 2, maxC: 7 }, { minC: 1, maxC: 6 }] });
+    await simPost(t, '/__sim/weather/forecast', {
+      days: [
+        { minC: 10, maxC: 16 },
+        { minC: 2, maxC: 7 },
+        { minC: 1, maxC: 6 },
+      ],
+    });
     (await t.container.getAsync(WeatherFeed)).forget();
     const cal = await t.client(managerA).call(community.getCalendar, { query: { from: '2026-12-01', days: 90 } });
     expect(cal.days.map((d) => d.name)).toEqual(expect.arrayContaining(['冬至', '腊八', '小年', '除夕']));
@@ -200,7 +234,13 @@ describe('kit report: spend uplift from insight, follow-up journey', () => {
     const anchor = new Date(now.getTime() - 60 * DAY);
     const old = new Date(now.getTime() - 400 * DAY);
     const m = (id: number) => ({ id, storeId: 1, householdId: null, householdKind: null, registeredAt: old });
-    const buy = (memberId: number, daysFromAnchor: number, totalFen: number) => ({ memberId, storeId: 1, totalFen, occurredAt: new Date(anchor.getTime() + daysFromAnchor * DAY), categories: {} });
+    const buy = (memberId: number, daysFromAnchor: number, totalFen: number) => ({
+      memberId,
+      storeId: 1,
+      totalFen,
+      occurredAt: new Date(anchor.getTime() + daysFromAnchor * DAY),
+      categories: {},
+    });
     // attendees 1, 2: 100 元 / 30 days before, 300 元 after; controls 3, 4: 100 → 150; 5 took part in a class (not a control); 6 joined too late
     const purchases = [1, 2].flatMap((id) => [buy(id, -50, 10_000), buy(id, -10, 10_000), buy(id, 10, 30_000), buy(id, 40, 30_000)]);
     purchases.push(...[3, 4, 5].flatMap((id) => [buy(id, -50, 10_000), buy(id, -10, 10_000), buy(id, 10, 15_000), buy(id, 40, 15_000)]));
@@ -238,9 +278,21 @@ describe('kit report: spend uplift from insight, follow-up journey', () => {
     for (const id of controls) await d.manager.update(Member, { id }, { createdAt: longAgo });
     await (await t.container.getAsync(InsightService)).syncRoster();
     await d.transaction((em) =>
-      bus.emit(em, 'ContactAdded', { externalUserId: 'wm_kit_attendee', staffUserId: 'dianzhang_a', staffId: null, memberId: attendee, channelId: null, channelKind: null, state: null, referrerMemberId: null, addedAt: new Date().toISOString() }),
+      bus.emit(em, 'ContactAdded', {
+        externalUserId: 'wm_kit_attendee',
+        staffUserId: 'dianzhang_a',
+        staffId: null,
+        memberId: attendee,
+        channelId: null,
+        channelKind: null,
+        state: null,
+        referrerMemberId: null,
+        addedAt: new Date().toISOString(),
+      }),
     );
-    const card = (await t.client(login.token).call(classes.browseSessions, { query: { storeId: storeA, days: 7 } })).items.find((x) => x.title === '滨江周末烘焙')!;
+    const card = (await t.client(login.token).call(classes.browseSessions, { query: { storeId: storeA, days: 7 } })).items.find(
+      (x) => x.title === '滨江周末烘焙',
+    )!;
     const reg = await t.client(login.token).call(classes.register, { params: { sessionId: card.id }, body: { adults: 1, children: 0, childAges: [] } });
     const checkedIn = { registrationId: reg.id, sessionId: card.id, classId: adoption.classId!, storeId: storeA, memberId: attendee, tags: [] };
     await d.transaction((em) => bus.emit(em, 'ClassCheckedIn', checkedIn));
@@ -255,7 +307,18 @@ describe('kit report: spend uplift from insight, follow-up journey', () => {
     let receiptId = 880_000;
     const buy = (memberId: number, days: number, totalFen: number) =>
       d.transaction((em) =>
-        bus.emit(em, 'PurchaseRecorded', { receiptId: ++receiptId, memberId, storeId: storeA, channel: 'pos', totalFen, discountFen: 0, occurredAt: new Date(anchor.getTime() + days * DAY).toISOString(), refundOf: null, items: [{ sku: null, name: '面粉', category: null, qty: 1, amountFen: totalFen }], couponCodes: [] }),
+        bus.emit(em, 'PurchaseRecorded', {
+          receiptId: ++receiptId,
+          memberId,
+          storeId: storeA,
+          channel: 'pos',
+          totalFen,
+          discountFen: 0,
+          occurredAt: new Date(anchor.getTime() + days * DAY).toISOString(),
+          refundOf: null,
+          items: [{ sku: null, name: '面粉', category: null, qty: 1, amountFen: totalFen }],
+          couponCodes: [],
+        }),
       );
     for (const id of [attendee, ...controls]) await buy(id, -20, 8_000); // 60 元 per 30 days before, for everyone
     await buy(attendee, 10, 20_000); // after: 150 元 per 30 days
@@ -266,7 +329,10 @@ describe('kit report: spend uplift from insight, follow-up journey', () => {
     expect(row.spendUplift).toMatchObject({ status: 'ok', days: 40, attendees: 1, matched: 1, controls: 2 });
     expect(row.spendUpliftFen).toBe(7_500);
     // a group SOP adoption has no uplift to show (not "no data")
-    const sop = await t.client(managerA).call(community.adoptKit, { params: { kitId: kit.id }, body: { target: 'group_sop', chatId, cadence: 'monthly', weekday: null, monthDay: 1, time: '10:00' } });
+    const sop = await t.client(managerA).call(community.adoptKit, {
+      params: { kitId: kit.id },
+      body: { target: 'group_sop', chatId, cadence: 'monthly', weekday: null, monthDay: 1, time: '10:00' },
+    });
     expect(sop.spendUplift.status).toBe('not_applicable');
   });
 });
@@ -290,12 +356,16 @@ describe('inner ring and advisory panel', () => {
     expect(ring.rule.text.join('')).toContain('创作者');
     expect(ring.candidates.find((c) => c.memberId === me.id)).toMatchObject({ reasons: ['创作者（1 个作品）'], panelMember: false });
 
-    const round = await t.client(hq).call(community.createPanelRound, { body: { title: '新品试吃会', product: '手工水饺', startsAt: new Date(Date.now() + 86_400_000).toISOString(), capacity: 1 } });
+    const round = await t.client(hq).call(community.createPanelRound, {
+      body: { title: '新品试吃会', product: '手工水饺', startsAt: new Date(Date.now() + 86_400_000).toISOString(), capacity: 1 },
+    });
     await expect(t.client(login.token).call(community.signUpPanelRound, { params: { roundId: round.id } })).rejects.toMatchObject({ code: 'PANEL_NOT_MEMBER' });
     await t.client(hq).call(community.invitePanelMember, { body: { memberId: me.id, moderator: true } });
     const mine = await t.client(login.token).call(community.myPanel, {});
     expect(mine).toMatchObject({ member: true, badge: '顾客顾问团', moderator: true });
-    await expect(t.client(login.token).call(community.reviewPanelRound, { params: { roundId: round.id }, body: { taste: 5, value: 4, wouldBuy: 'yes' } })).rejects.toMatchObject({ code: 'PANEL_REVIEW_NOT_ALLOWED' });
+    await expect(
+      t.client(login.token).call(community.reviewPanelRound, { params: { roundId: round.id }, body: { taste: 5, value: 4, wouldBuy: 'yes' } }),
+    ).rejects.toMatchObject({ code: 'PANEL_REVIEW_NOT_ALLOWED' });
     // two taps at once: one seat, one sign-up
     const [a, b] = await Promise.all([
       t.client(login.token).call(community.signUpPanelRound, { params: { roundId: round.id } }),
@@ -305,7 +375,9 @@ describe('inner ring and advisory panel', () => {
     expect(b.mine).toBe('signed');
     expect((await t.client(hq).call(community.listPanelRounds, {})).items[0]).toMatchObject({ signedUp: 1 });
     await t.client(hq).call(community.markPanelAttendance, { params: { roundId: round.id }, body: { memberId: me.id, attended: true } });
-    await t.client(login.token).call(community.reviewPanelRound, { params: { roundId: round.id }, body: { taste: 5, value: 3, wouldBuy: 'maybe', comment: '皮薄馅大，价格略高' } });
+    await t
+      .client(login.token)
+      .call(community.reviewPanelRound, { params: { roundId: round.id }, body: { taste: 5, value: 3, wouldBuy: 'maybe', comment: '皮薄馅大，价格略高' } });
     const report = await t.client(hq).call(community.panelReport, { params: { roundId: round.id } });
     expect(report).toMatchObject({ averageTaste: 5, averageValue: 3, wouldBuy: { yes: 0, maybe: 1, no: 0 } });
     expect(report.comments[0]).toMatchObject({ comment: '皮薄馅大，价格略高' });

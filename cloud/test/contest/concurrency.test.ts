@@ -26,7 +26,7 @@ function vote(token: string, entryId: number) {
     .http()
     .post(`/api/entries/${entryId}/votes`)
     .set('authorization', `Bearer ${token}`)
-    .then((r: { status: number; body: { code?: string } }) => (r.status === 200 ? 'ok' : r.body.code ?? String(r.status)));
+    .then((r: { status: number; body: { code?: string } }) => (r.status === 200 ? 'ok' : (r.body.code ?? String(r.status))));
 }
 
 function tally(codes: string[]) {
@@ -119,13 +119,17 @@ test('a member firing more entry submits than the cap in parallel (different req
       .post(`/api/contests/${c.id}/entries`)
       .set('authorization', `Bearer ${m.token}`)
       .send(entryBody([pid], { title }))
-      .then((r: { status: number; body: { code?: string } }) => (r.status === 200 ? 'ok' : r.body.code ?? String(r.status)));
+      .then((r: { status: number; body: { code?: string } }) => (r.status === 200 ? 'ok' : (r.body.code ?? String(r.status))));
   const codes = await Promise.all([...Array(cap + 5)].map((_, i) => submit(`菜${i}`)));
   expect(tally(codes)).toEqual({ ok: cap, ENTRY_LIMIT_REACHED: 5 });
   const rows = await (await db(t)).manager.find(ContestEntry, { where: { contestId: c.id, memberId: m.id }, order: { memberSlot: 'ASC' } });
   expect(rows.map((r) => r.memberSlot)).toEqual([...Array(cap)].map((_, i) => i + 1));
   // a repeated request id still answers with its entry, even at the cap
-  const again = await t.http().post(`/api/contests/${c.id}/entries`).set('authorization', `Bearer ${m.token}`).send({ ...entryBody([pid]), clientRequestId: rows[0].clientRequestId });
+  const again = await t
+    .http()
+    .post(`/api/contests/${c.id}/entries`)
+    .set('authorization', `Bearer ${m.token}`)
+    .send({ ...entryBody([pid]), clientRequestId: rows[0].clientRequestId });
   expect(again.status).toBe(200);
   expect(again.body.id).toBe(rows[0].id);
 });

@@ -58,7 +58,10 @@ const CLEAN: Array<[string, CheckInput]> = [
   ['最新鲜 as advice', { ...base, steps: ['挑最新鲜的鸡蛋'] }],
   ['唯一 in a story', withStory('这是外婆唯一留下的菜谱')],
   ['第一 as an ordinal', { ...base, steps: ['第一步：泡发香菇', '第一次做可以少放盐'], story: '第一口就想起小时候，第一时间告诉了妈妈' }],
-  ['quantities, temperatures, years', { ...base, ingredients: ['糯米 500克', '红枣 12颗'], steps: ['180度烤20分钟', '静置2小时'], story: '1998年的除夕，我10岁' }],
+  [
+    'quantities, temperatures, years',
+    { ...base, ingredients: ['糯米 500克', '红枣 12颗'], steps: ['180度烤20分钟', '静置2小时'], story: '1998年的除夕，我10岁' },
+  ],
   ['QQ糖 and 微信 in passing', withStory('给孩子带了QQ糖，外婆在微信上教我做的')],
   ['加微量的盐', { ...base, steps: ['最后加微量的盐'] }],
   ['a decimal measure', { ...base, ingredients: ['生抽 1.5勺', '老抽 0.5勺'] }],

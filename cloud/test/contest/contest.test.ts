@@ -98,10 +98,17 @@ test('submit: clean entries auto-approve, flagged ones wait with matched terms; 
     ]),
   );
 
-  const rejected = await t.client(ops.token).call(api.adminReviewEntry, { params: { entryId: flagged.id }, body: { decision: 'reject', reason: '含联系方式和广告用语' } });
+  const rejected = await t
+    .client(ops.token)
+    .call(api.adminReviewEntry, { params: { entryId: flagged.id }, body: { decision: 'reject', reason: '含联系方式和广告用语' } });
   expect(rejected).toMatchObject({ status: 'rejected', rejectReason: '含联系方式和广告用语', reviewedByName: expect.any(String) });
   const mine = await t.client(author.token).call(api.myEntries, { query: { contestId: c.id } });
-  expect(mine.items.find((e) => e.id === flagged.id)).toMatchObject({ status: 'rejected', statusLabel: '未通过', rejectReason: '含联系方式和广告用语', canEdit: true });
+  expect(mine.items.find((e) => e.id === flagged.id)).toMatchObject({
+    status: 'rejected',
+    statusLabel: '未通过',
+    rejectReason: '含联系方式和广告用语',
+    canEdit: true,
+  });
   // not public
   expect((await rejects(t.client().call(api.getEntry, { params: { entryId: flagged.id } }))).code).toBe('NOT_FOUND');
 
@@ -112,7 +119,9 @@ test('submit: clean entries auto-approve, flagged ones wait with matched terms; 
   });
   expect(fixed).toMatchObject({ status: 'approved', rejectReason: null });
   // approved entries are no longer editable; someone else's entry is not found
-  expect((await rejects(t.client(author.token).call(api.updateMyEntry, { params: { entryId: flagged.id }, body: entryBody([pid]) }))).code).toBe('ENTRY_NOT_EDITABLE');
+  expect((await rejects(t.client(author.token).call(api.updateMyEntry, { params: { entryId: flagged.id }, body: entryBody([pid]) }))).code).toBe(
+    'ENTRY_NOT_EDITABLE',
+  );
   const other = await memberToken(t);
   expect((await rejects(t.client(other.token).call(api.updateMyEntry, { params: { entryId: clean.id }, body: entryBody([pid]) }))).code).toBe('NOT_FOUND');
   // a photo that is not yours
@@ -120,7 +129,9 @@ test('submit: clean entries auto-approve, flagged ones wait with matched terms; 
 
   // the 3-entry cap
   await t.client(author.token).call(api.submitEntry, { params: { contestId: c.id }, body: entryBody([pid], { title: '八宝饭' }) });
-  expect((await rejects(t.client(author.token).call(api.submitEntry, { params: { contestId: c.id }, body: entryBody([pid]) }))).code).toBe('ENTRY_LIMIT_REACHED');
+  expect((await rejects(t.client(author.token).call(api.submitEntry, { params: { contestId: c.id }, body: entryBody([pid]) }))).code).toBe(
+    'ENTRY_LIMIT_REACHED',
+  );
 
   const audit = await (await db(t)).manager.find(ContestAudit, { where: { contestId: c.id, action: 'reject' } });
   expect(audit).toHaveLength(1);
@@ -131,7 +142,9 @@ test('a contest without auto-approval sends clean entries to the queue; approve 
   const author = await memberToken(t);
   const e = await t.client(author.token).call(api.submitEntry, { params: { contestId: c.id }, body: entryBody([await photoId(t, author.token)]) });
   expect(e).toMatchObject({ status: 'pending', canEdit: true });
-  const edited = await t.client(author.token).call(api.updateMyEntry, { params: { entryId: e.id }, body: entryBody([await photoId(t, author.token)], { title: '蛋饺（改）' }) });
+  const edited = await t
+    .client(author.token)
+    .call(api.updateMyEntry, { params: { entryId: e.id }, body: entryBody([await photoId(t, author.token)], { title: '蛋饺（改）' }) });
   expect(edited).toMatchObject({ status: 'pending', title: '蛋饺（改）' });
   const ok = await t.client(ops.token).call(api.adminReviewEntry, { params: { entryId: e.id }, body: { decision: 'approve' } });
   expect(ok).toMatchObject({ status: 'approved', autoApproved: false });
@@ -149,7 +162,9 @@ test('submissions outside the window are refused', async () => {
   });
   expect(c.phase).toBe('upcoming');
   const m = await memberToken(t);
-  expect((await rejects(t.client(m.token).call(api.submitEntry, { params: { contestId: c.id }, body: entryBody([await photoId(t, m.token)]) }))).code).toBe('SUBMISSION_CLOSED');
+  expect((await rejects(t.client(m.token).call(api.submitEntry, { params: { contestId: c.id }, body: entryBody([await photoId(t, m.token)]) }))).code).toBe(
+    'SUBMISSION_CLOSED',
+  );
 });
 
 test('votes: remaining count, once per entry per day, daily limit, not your own, 热门 order and leaderboard', async () => {
@@ -164,7 +179,11 @@ test('votes: remaining count, once per entry per day, daily limit, not your own,
   expect((await rejects(v.call(api.castVote, { params: { entryId: b.entry.id } }))).code).toBe('ALREADY_VOTED_TODAY');
   expect(await v.call(api.castVote, { params: { entryId: a.entry.id } })).toMatchObject({ voteCount: 1, remainingToday: 0 });
   expect((await rejects(v.call(api.castVote, { params: { entryId: d.entry.id } }))).code).toBe('DAILY_VOTE_LIMIT');
-  expect(await v.call(api.myVotes, { params: { contestId: c.id } })).toMatchObject({ usedToday: 2, remainingToday: 0, votedEntryIdsToday: [b.entry.id, a.entry.id] });
+  expect(await v.call(api.myVotes, { params: { contestId: c.id } })).toMatchObject({
+    usedToday: 2,
+    remainingToday: 0,
+    votedEntryIdsToday: [b.entry.id, a.entry.id],
+  });
   expect((await rejects(t.client(a.author.token).call(api.castVote, { params: { entryId: a.entry.id } }))).code).toBe('OWN_ENTRY_VOTE');
 
   // b reached 1 vote before a did: b ranks first on the tie
@@ -223,7 +242,9 @@ test('close job freezes the ranking (tie → first to reach the tally), winners 
   await t.client(voters[1].token).call(api.castVote, { params: { entryId: b.entry.id } });
   await t.client(voters[2].token).call(api.castVote, { params: { entryId: x.entry.id } });
 
-  expect((await rejects(t.client(ops.token).call(api.adminConfirmWinners, { params: { contestId: c.id }, body: { entryIds: [a.entry.id] } }))).code).toBe('CONTEST_NOT_CLOSED');
+  expect((await rejects(t.client(ops.token).call(api.adminConfirmWinners, { params: { contestId: c.id }, body: { entryIds: [a.entry.id] } }))).code).toBe(
+    'CONTEST_NOT_CLOSED',
+  );
 
   // not yet: the job does nothing before the end of voting
   await runJob(t, 'contest.close', new Date(now));
@@ -240,7 +261,9 @@ test('close job freezes the ranking (tie → first to reach the tally), winners 
   ]);
   // a second run is a no-op; moderation and voiding are locked
   await runJob(t, 'contest.close', new Date(now + 3 * DAY));
-  expect((await rejects(t.client(ops.token).call(api.adminReviewEntry, { params: { entryId: x.entry.id }, body: { decision: 'reject', reason: '太晚了' } }))).code).toBe('CONTEST_CLOSED');
+  expect(
+    (await rejects(t.client(ops.token).call(api.adminReviewEntry, { params: { entryId: x.entry.id }, body: { decision: 'reject', reason: '太晚了' } }))).code,
+  ).toBe('CONTEST_CLOSED');
 
   const confirmed = await t.client(ops.token).call(api.adminConfirmWinners, { params: { contestId: c.id }, body: { entryIds: [a.entry.id, b.entry.id] } });
   expect(confirmed.winners.map((w) => [w.entryId, w.awardLabel, w.finalRank])).toEqual([
@@ -257,7 +280,14 @@ test('close job freezes the ranking (tie → first to reach the tally), winners 
   await drain(t);
   const dishes = await t.client().call(api.listDishes, { query: {} });
   const dish = dishes.items.find((d) => d.entryId === a.entry.id)!;
-  expect(dish).toMatchObject({ name: '王阿姨的拿手蛋饺', authorDisplayName: '王阿姨', authorMemberId: a.author.id, contestId: c.id, priceFen: 3800, status: 'listed' });
+  expect(dish).toMatchObject({
+    name: '王阿姨的拿手蛋饺',
+    authorDisplayName: '王阿姨',
+    authorMemberId: a.author.id,
+    contestId: c.id,
+    priceFen: 3800,
+    status: 'listed',
+  });
   expect(dishes.items.filter((d) => d.entryId === a.entry.id)).toHaveLength(1);
   const entry = await t.client().call(api.getEntry, { params: { entryId: a.entry.id } });
   expect(entry).toMatchObject({ dishId: dish.id, dishName: '王阿姨的拿手蛋饺', award: 'listed' });
@@ -320,7 +350,9 @@ test('blocked words are editable and catch later submissions (ignoring spaces)',
   expect(set.words.sort()).toEqual(['假货', '某某牌']);
   const c = await publishedContest(t, ops.token);
   const m = await memberToken(t);
-  const e = await t.client(m.token).call(api.submitEntry, { params: { contestId: c.id }, body: entryBody([await photoId(t, m.token)], { story: '我家只用某 某 牌酱油' }) });
+  const e = await t
+    .client(m.token)
+    .call(api.submitEntry, { params: { contestId: c.id }, body: entryBody([await photoId(t, m.token)], { story: '我家只用某 某 牌酱油' }) });
   expect(e.status).toBe('pending');
   const q = await t.client(ops.token).call(api.adminListEntries, { params: { contestId: c.id }, query: { status: 'pending' } });
   expect(q.items[0].checkHits).toEqual([expect.objectContaining({ kind: 'blocked_word', term: '某 某 牌', field: 'story' })]);

@@ -52,7 +52,9 @@ test('votes from accounts created during the voting window count but are flagged
   expect(r1).toEqual({ voided: 2, entries: [{ entryId: a.entry.id, voteCount: 9 }] });
   const again = await t.client(ops.token).call(api.adminVoidVotes, { params: { contestId: c.id }, body: { voteIds: two, reason: '重复操作' } });
   expect(again.voided).toBe(0);
-  const r2 = await t.client(ops.token).call(api.adminVoidVotes, { params: { contestId: c.id }, body: { entryId: a.entry.id, allFlagged: true, reason: '新注册账号集中投票' } });
+  const r2 = await t
+    .client(ops.token)
+    .call(api.adminVoidVotes, { params: { contestId: c.id }, body: { entryId: a.entry.id, allFlagged: true, reason: '新注册账号集中投票' } });
   expect(r2).toEqual({ voided: 8, entries: [{ entryId: a.entry.id, voteCount: 1 }] });
 
   row = await entryRow(a.entry.id);
@@ -78,7 +80,15 @@ test('per-member request limit and per-IP limit answer RATE_LIMITED', async () =
   const m = await memberToken(t);
   const codes: string[] = [];
   for (let i = 0; i < 12; i++) {
-    codes.push(await t.client(m.token).call(api.castVote, { params: { entryId: a.entry.id } }).then(() => 'ok', (e) => e.code));
+    codes.push(
+      await t
+        .client(m.token)
+        .call(api.castVote, { params: { entryId: a.entry.id } })
+        .then(
+          () => 'ok',
+          (e) => e.code,
+        ),
+    );
   }
   expect(codes[0]).toBe('ok');
   expect(codes.slice(1, 10).every((x) => x === 'ALREADY_VOTED_TODAY')).toBe(true);
@@ -88,7 +98,15 @@ test('per-member request limit and per-IP limit answer RATE_LIMITED', async () =
   const seen = new Set<string>();
   for (let i = 0; i < 40; i++) {
     const v = await memberToken(t);
-    seen.add(await t.client(v.token).call(api.castVote, { params: { entryId: a.entry.id } }).then(() => 'ok', (e) => e.code));
+    seen.add(
+      await t
+        .client(v.token)
+        .call(api.castVote, { params: { entryId: a.entry.id } })
+        .then(
+          () => 'ok',
+          (e) => e.code,
+        ),
+    );
     if (seen.has('RATE_LIMITED')) break;
   }
   expect(seen).toContain('RATE_LIMITED');

@@ -30,7 +30,9 @@ export async function memberToken(t: TestApp, createdAgoMs = 30 * DAY): Promise<
 }
 
 export async function jpeg(width = 64, height = 48, color = '#c33'): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: color } }).jpeg().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: color } })
+    .jpeg()
+    .toBuffer();
 }
 
 export async function upload(t: TestApp, token: string, file: Buffer, name = 'photo.jpg', path = '/api/uploads/images') {

@@ -102,10 +102,36 @@ test('authentication of concurrent requests is batched, yet each request gets it
   const expired = await memberToken(t);
   await (await db(t)).manager.update(SessionRow, { tokenHash: hashToken(expired.token) }, { expiresAt: new Date(Date.now() - 1000) });
   const calls = [
-    ...members.map((m) => t.client(m.token).call(identity.getMe).then((me) => `ok:${me.id}`, (e) => e.code)),
-    t.client('x'.repeat(43)).call(identity.getMe).then(() => 'ok', (e) => e.code),
-    t.client(expired.token).call(identity.getMe).then(() => 'ok', (e) => e.code),
-    t.client(ops.token).call(identity.getMe).then(() => 'ok', (e) => e.code),
+    ...members.map((m) =>
+      t
+        .client(m.token)
+        .call(identity.getMe)
+        .then(
+          (me) => `ok:${me.id}`,
+          (e) => e.code,
+        ),
+    ),
+    t
+      .client('x'.repeat(43))
+      .call(identity.getMe)
+      .then(
+        () => 'ok',
+        (e) => e.code,
+      ),
+    t
+      .client(expired.token)
+      .call(identity.getMe)
+      .then(
+        () => 'ok',
+        (e) => e.code,
+      ),
+    t
+      .client(ops.token)
+      .call(identity.getMe)
+      .then(
+        () => 'ok',
+        (e) => e.code,
+      ),
   ];
   const answers = await Promise.all(calls);
   expect(answers).toEqual([...members.map((m) => `ok:${m.id}`), 'UNAUTHENTICATED', 'SESSION_EXPIRED', 'FORBIDDEN']);

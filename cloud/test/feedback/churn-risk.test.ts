@@ -88,7 +88,13 @@ test('30 days without any interaction is a risk whatever the rhythm; no history 
   const r = churnRisk({ visit: [], purchase: quarterly, interaction: quarterly }, NOW);
   expect(r.score).toBeGreaterThanOrEqual(40);
   expect(r.reasons.join()).toMatch(/已35天没有任何互动/);
-  expect(churnRisk({ visit: [], purchase: [], interaction: [] }, NOW)).toEqual({ score: 0, level: 'none', reasons: [], lastActiveAt: null, suggestedCause: null });
+  expect(churnRisk({ visit: [], purchase: [], interaction: [] }, NOW)).toEqual({
+    score: 0,
+    level: 'none',
+    reasons: [],
+    lastActiveAt: null,
+    suggestedCause: null,
+  });
 });
 
 test('messages without a response: N in a row since the last reply or visit make a steady member at risk, cause 消息太多', () => {

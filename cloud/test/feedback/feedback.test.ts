@@ -159,9 +159,29 @@ describe('feedback loop', () => {
   test('a bad class rating from a high-value member: inbox with topics, manager task within the hour, answer through the clerk, published', async () => {
     const c = await customer('u-fb-1', '周女士', '金卡');
     const ratedAt = new Date();
-    await emit('ClassRated', { registrationId: 880001, sessionId: 1, classId: 1, storeId, memberId: c.memberId, stars: 1, comment: '老师讲得太快了，教室也太挤', classTitle: '手工水饺', ratedAt: ratedAt.toISOString() });
+    await emit('ClassRated', {
+      registrationId: 880001,
+      sessionId: 1,
+      classId: 1,
+      storeId,
+      memberId: c.memberId,
+      stars: 1,
+      comment: '老师讲得太快了，教室也太挤',
+      classTitle: '手工水饺',
+      ratedAt: ratedAt.toISOString(),
+    });
     // WeCom-style redelivery of the same moment adds nothing
-    await emit('ClassRated', { registrationId: 880001, sessionId: 1, classId: 1, storeId, memberId: c.memberId, stars: 1, comment: '老师讲得太快了，教室也太挤', classTitle: '手工水饺', ratedAt: ratedAt.toISOString() });
+    await emit('ClassRated', {
+      registrationId: 880001,
+      sessionId: 1,
+      classId: 1,
+      storeId,
+      memberId: c.memberId,
+      stars: 1,
+      comment: '老师讲得太快了，教室也太挤',
+      classTitle: '手工水饺',
+      ratedAt: ratedAt.toISOString(),
+    });
     await settle(t);
 
     const inbox = await t.client(manager).call(F.listFeedback, { query: { topic: 'environment' } });
@@ -184,13 +204,20 @@ describe('feedback loop', () => {
     await expect(t.client(other).call(F.getFeedback, { params: { feedbackId: item.id } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
 
     // publishing before an answer is refused; answer through the clerk; the member sees it
-    await expect(t.client(manager).call(F.publishFeedback, { params: { feedbackId: item.id }, body: { said: '课程节奏太快', changed: '改为小班' } })).rejects.toMatchObject({ code: 'FEEDBACK_NOT_RESOLVED' });
+    await expect(
+      t.client(manager).call(F.publishFeedback, { params: { feedbackId: item.id }, body: { said: '课程节奏太快', changed: '改为小班' } }),
+    ).rejects.toMatchObject({ code: 'FEEDBACK_NOT_RESOLVED' });
     const detail = await t.client(manager).call(F.getFeedback, { params: { feedbackId: item.id } });
     expect(detail.clerk).toMatchObject({ userId: 'zhaoliu' });
-    const answered = await t.client(manager).call(F.answerFeedback, { params: { feedbackId: item.id }, body: { text: '下期改为8人小班，老师会放慢节奏', via: 'clerk' } });
+    const answered = await t
+      .client(manager)
+      .call(F.answerFeedback, { params: { feedbackId: item.id }, body: { text: '下期改为8人小班，老师会放慢节奏', via: 'clerk' } });
     expect(answered).toMatchObject({ status: 'answered', answeredVia: 'clerk' });
     await settle(t);
-    const { msgs } = await simGet<{ msgs: Array<{ creator: string; text: string | null; targets: Array<{ externalUserId: string }> }> }>(t, '/__sim/wecom/group-msgs');
+    const { msgs } = await simGet<{ msgs: Array<{ creator: string; text: string | null; targets: Array<{ externalUserId: string }> }> }>(
+      t,
+      '/__sim/wecom/group-msgs',
+    );
     const toMember = msgs.filter((m) => m.targets.some((x) => x.externalUserId === c.ext) && m.text?.includes('8人小班'));
     expect(toMember).toHaveLength(1);
     expect(toMember[0].creator).toBe('zhaoliu');
@@ -198,7 +225,9 @@ describe('feedback loop', () => {
     expect(mine.items[0]).toMatchObject({ answer: '下期改为8人小班，老师会放慢节奏', status: 'answered' });
 
     await t.client(manager).call(F.resolveFeedback, { params: { feedbackId: item.id } });
-    await t.client(manager).call(F.publishFeedback, { params: { feedbackId: item.id }, body: { said: '有会员说课程节奏太快、教室太挤', changed: '手工课改为8人小班' } });
+    await t
+      .client(manager)
+      .call(F.publishFeedback, { params: { feedbackId: item.id }, body: { said: '有会员说课程节奏太快、教室太挤', changed: '手工课改为8人小班' } });
     const changes = await t.client().call(F.listChanges, { query: {} });
     expect(changes.items[0]).toMatchObject({ storeName: '滨江店', said: '有会员说课程节奏太快、教室太挤', changed: '手工课改为8人小班' });
     expect(JSON.stringify(changes)).not.toContain('周女士');
@@ -217,13 +246,18 @@ describe('feedback loop', () => {
     await expect(api.call(F.submitFeedback, { body: { promptId: prompts.items[0].id, rating: 1 } })).rejects.toMatchObject({ code: 'FEEDBACK_ALREADY_GIVEN' });
     expect((await api.call(F.listMyPrompts)).items).toHaveLength(0);
     // a note with the member's own photo (through the upload route); someone else's upload is refused
-    const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#c33' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#c33' } })
+      .png()
+      .toBuffer();
     const up = await upload(t, c.token, png, 'parking.png');
     expect(up.status).toBe(200);
     const noted = await api.call(F.submitFeedback, { body: { comment: '门口没地方停车', recommend: 3, photoIds: [up.body.id] } });
     expect(noted.photos).toEqual([{ url: up.body.url, thumbUrl: up.body.thumbUrl }]);
     const other = await customer('u-fb-2b', '路人');
-    await expect(t.client(other.token).call(F.submitFeedback, { body: { comment: '借用照片', photoIds: [up.body.id] } })).rejects.toMatchObject({ code: 'FEEDBACK_PHOTO_NOT_FOUND', status: 400 });
+    await expect(t.client(other.token).call(F.submitFeedback, { body: { comment: '借用照片', photoIds: [up.body.id] } })).rejects.toMatchObject({
+      code: 'FEEDBACK_PHOTO_NOT_FOUND',
+      status: 400,
+    });
     await expect(api.call(F.submitFeedback, { body: { comment: '太多', photoIds: [1, 2, 3, 4] } })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     const inInbox = await t.client(hq).call(F.getFeedback, { params: { feedbackId: noted.id } });
     expect(inInbox.photos).toEqual(noted.photos);
@@ -238,7 +272,8 @@ describe('feedback loop', () => {
 
 describe('subscribe-message prompts', () => {
   type Sent = { touser: string; templateId: string; page: string | null; data: Record<string, { value: string }> };
-  const sentTo = async (openid: string) => (await simGet<{ messages: Sent[] }>(t, '/__sim/wechat/subscribe-messages')).messages.filter((m) => m.touser === openid);
+  const sentTo = async (openid: string) =>
+    (await simGet<{ messages: Sent[] }>(t, '/__sim/wechat/subscribe-messages')).messages.filter((m) => m.touser === openid);
   const flush = async () => {
     await settle(t);
     await (await t.container.getAsync(FeedbackSubscribe)).idle();
@@ -276,7 +311,18 @@ describe('subscribe-message prompts', () => {
     expect((await t.client(c.token).call(F.listMyPrompts)).items.map((p) => p.id)).toContain(promptId);
 
     // a receipt at the till
-    await emit('PurchaseRecorded', { receiptId: 990501, memberId: c.memberId, storeId, channel: 'pos', totalFen: 8800, discountFen: 0, occurredAt: new Date().toISOString(), refundOf: null, items: [], couponCodes: [] });
+    await emit('PurchaseRecorded', {
+      receiptId: 990501,
+      memberId: c.memberId,
+      storeId,
+      channel: 'pos',
+      totalFen: 8800,
+      discountFen: 0,
+      occurredAt: new Date().toISOString(),
+      refundOf: null,
+      items: [],
+      couponCodes: [],
+    });
     await flush();
     sent = await sentTo(openid);
     expect(sent).toHaveLength(2);
@@ -284,7 +330,16 @@ describe('subscribe-message prompts', () => {
 
     // a class: the message waits for the session's end, then opens the class's own rating form
     const endsAt = new Date(Date.now() + 90 * 60_000);
-    await emit('ClassCheckedIn', { registrationId: 770001, sessionId: 1, classId: 1, storeId, memberId: c.memberId, tags: [], classTitle: '亲子烘焙', endsAt: endsAt.toISOString() });
+    await emit('ClassCheckedIn', {
+      registrationId: 770001,
+      sessionId: 1,
+      classId: 1,
+      storeId,
+      memberId: c.memberId,
+      tags: [],
+      classTitle: '亲子烘焙',
+      endsAt: endsAt.toISOString(),
+    });
     await flush();
     expect(await sentTo(openid)).toHaveLength(2);
     const job = await t.container.getAsync(FeedbackSubscribe);
@@ -334,7 +389,13 @@ describe('churn', () => {
     /** Private messages from the clerk through the outbox (journey steps, mass messages and answers all go this way). */
     const message = async (ext: string, n: number) => {
       for (let i = 1; i <= n; i++) {
-        await db.transaction((em) => enqueueOutbound(em, { idemKey: `test-msg:${ext}:${i}`, kind: 'msg_template', payload: { sender: 'zhaoliu', externalUserIds: [ext], text: `本周特价第${i}期`, attachments: [] } }));
+        await db.transaction((em) =>
+          enqueueOutbound(em, {
+            idemKey: `test-msg:${ext}:${i}`,
+            kind: 'msg_template',
+            payload: { sender: 'zhaoliu', externalUserIds: [ext], text: `本周特价第${i}期`, attachments: [] },
+          }),
+        );
       }
       await settle(t);
     };
@@ -366,7 +427,10 @@ describe('churn', () => {
     expect(tasks.items.map((x) => x.title)).toContain('少打扰：郑阿姨');
     // messages we send are not a comeback: the case stays unrecovered
     await message(d.ext, 5);
-    expect((await t.client(manager).call(F.listChurnCases, { query: {} })).items.find((x) => x.id === rec.id)).toMatchObject({ recoveredAt: null, quieted: true });
+    expect((await t.client(manager).call(F.listChurnCases, { query: {} })).items.find((x) => x.id === rec.id)).toMatchObject({
+      recoveredAt: null,
+      quieted: true,
+    });
   });
 
   test('a churn cause starts the win-back journey; the case counts as recovered when the member comes back', async () => {
@@ -374,7 +438,9 @@ describe('churn', () => {
     const journeys = (await t.client(hq).call(J.listJourneys)).items;
     const wake = journeys.find((j) => j.builtinKey === 'wake_up')!;
     await t.client(hq).call(F.setWinback, { body: { byCause: [{ cause: 'competitor_price', journeyId: wake.id }] } });
-    await expect(t.client(manager).call(F.recordChurnCause, { body: { memberId: c.memberId, cause: 'other' } })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(t.client(manager).call(F.recordChurnCause, { body: { memberId: c.memberId, cause: 'other' } })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
     const rec = await t.client(manager).call(F.recordChurnCause, { body: { memberId: c.memberId, cause: 'competitor_price', note: '隔壁超市鸡蛋便宜' } });
     expect(rec).toMatchObject({ journeyId: wake.id, enrolled: true, recoveredAt: null });
     const enrolments = await t.client(hq).call(J.listEnrolments, { params: { journeyId: wake.id }, query: {} });
@@ -395,7 +461,14 @@ describe('churn', () => {
     const DAY = 86_400_000;
     // weekly purchases for half a year, the last 40 days ago
     for (let i = 0; i < 26; i++) {
-      await emit('OrderPaid', { orderId: `R-${c.memberId}-${i}`, memberId: c.memberId, storeId, amountFen: 5000, paidAt: new Date(Date.now() - (40 + i * 7) * DAY).toISOString(), items: [{ name: '鸡蛋', qty: 1 }] });
+      await emit('OrderPaid', {
+        orderId: `R-${c.memberId}-${i}`,
+        memberId: c.memberId,
+        storeId,
+        amountFen: 5000,
+        paidAt: new Date(Date.now() - (40 + i * 7) * DAY).toISOString(),
+        items: [{ name: '鸡蛋', qty: 1 }],
+      });
     }
     await settle(t);
     const list = await t.client(manager).call(F.listChurnRisks, { query: {} });

@@ -40,9 +40,21 @@ beforeAll(async () => {
   sim = await startSimulator({
     port: 0,
     wechat: { appId: defaults.WECHAT_APPID, appSecret: defaults.WECHAT_APPSECRET },
-    wecom: { corpId: defaults.WECOM_CORP_ID, contactSecret: defaults.WECOM_CONTACT_SECRET, agentId: defaults.WECOM_AGENT_ID, agentSecret: defaults.WECOM_AGENT_SECRET },
+    wecom: {
+      corpId: defaults.WECOM_CORP_ID,
+      contactSecret: defaults.WECOM_CONTACT_SECRET,
+      agentId: defaults.WECOM_AGENT_ID,
+      agentSecret: defaults.WECOM_AGENT_SECRET,
+    },
   });
-  const env: Record<string, string> = { NODE_ENV: 'test', SIMULATOR: '0', SEED_DEMO: '0', LOG_LEVEL: 'error', WECOM_API_BASE: `${sim.url}/wecom`, WECHAT_API_BASE: `${sim.url}/wechat` };
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    SIMULATOR: '0',
+    SEED_DEMO: '0',
+    LOG_LEVEL: 'error',
+    WECOM_API_BASE: `${sim.url}/wecom`,
+    WECHAT_API_BASE: `${sim.url}/wechat`,
+  };
   if (process.env.TEST_MYSQL_URL) {
     const mysql = require('mysql2/promise');
     const name = `f_${randomBytes(6).toString('hex')}`;
@@ -92,9 +104,15 @@ it('a timer invocation runs the job under its lease with the shared services', a
 
   // the outbound function sends what a job queued, through the same WeCom client (simulator)
   const { external_userid: ext } = (await (
-    await fetch(`${sim.url}/__sim/wecom/contacts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userid: 'zhaoliu' }) })
+    await fetch(`${sim.url}/__sim/wecom/contacts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userid: 'zhaoliu' }),
+    })
   ).json()) as { external_userid: string };
-  await d.transaction((em) => enqueueOutbound(em, { idemKey: 'fn:1', kind: 'msg_template', payload: { sender: 'zhaoliu', externalUserIds: [ext], text: '函数发送', attachments: [] } }));
+  await d.transaction((em) =>
+    enqueueOutbound(em, { idemKey: 'fn:1', kind: 'msg_template', payload: { sender: 'zhaoliu', externalUserIds: [ext], text: '函数发送', attachments: [] } }),
+  );
   expect(await fapp.invokeTimer<JobFunctionResult>('wecom-outbound')).toMatchObject({ ran: true });
   expect(await d.manager.findOneByOrFail(WecomOutbound, { idemKey: 'fn:1' })).toMatchObject({ status: 'sent' });
   expect(sim.calls.filter((c) => c.path === '/wecom/cgi-bin/externalcontact/add_msg_template')).toHaveLength(1);

@@ -36,9 +36,21 @@ beforeAll(async () => {
   sim = await startSimulator({
     port: 0,
     wechat: { appId: defaults.WECHAT_APPID, appSecret: defaults.WECHAT_APPSECRET },
-    wecom: { corpId: defaults.WECOM_CORP_ID, contactSecret: defaults.WECOM_CONTACT_SECRET, agentId: defaults.WECOM_AGENT_ID, agentSecret: defaults.WECOM_AGENT_SECRET },
+    wecom: {
+      corpId: defaults.WECOM_CORP_ID,
+      contactSecret: defaults.WECOM_CONTACT_SECRET,
+      agentId: defaults.WECOM_AGENT_ID,
+      agentSecret: defaults.WECOM_AGENT_SECRET,
+    },
   });
-  const env: Record<string, string> = { NODE_ENV: 'test', SIMULATOR: '0', SEED_DEMO: '0', LOG_LEVEL: 'error', WECOM_API_BASE: `${sim.url}/wecom`, WECHAT_API_BASE: `${sim.url}/wechat` };
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    SIMULATOR: '0',
+    SEED_DEMO: '0',
+    LOG_LEVEL: 'error',
+    WECOM_API_BASE: `${sim.url}/wecom`,
+    WECHAT_API_BASE: `${sim.url}/wechat`,
+  };
   if (process.env.TEST_MYSQL_URL) {
     const mysql = require('mysql2/promise');
     const name = `fh_${randomBytes(6).toString('hex')}`;
@@ -80,7 +92,10 @@ beforeAll(async () => {
     dbKind: env.DATABASE_URL ? 'mysql' : 'sqlite',
     http: () => request(gateway.url),
     client: (token?: string | null) => createApiClient({ baseUrl: 'http://gateway', transport, getToken: () => token ?? null }),
-    wechatCode: async (who = {}) => (await (await fetch(`${sim.url}/__sim/wechat/codes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) })).json()) as never,
+    wechatCode: async (who = {}) =>
+      (await (
+        await fetch(`${sim.url}/__sim/wechat/codes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) })
+      ).json()) as never,
   } as unknown as TestApp;
 }, 120_000); // a cold start: the app boots and migrates a fresh database
 
@@ -104,7 +119,11 @@ test('log in, upload, cast a vote: the same routes, answers and errors as the se
 
   // an author's entry with a photo uploaded through the function (multipart, base64 through the gateway)
   const author = await memberToken(t);
-  const photo = await t.http().post('/api/uploads/images').set('authorization', `Bearer ${author.token}`).attach('file', await jpeg(320, 240), 'dish.jpg');
+  const photo = await t
+    .http()
+    .post('/api/uploads/images')
+    .set('authorization', `Bearer ${author.token}`)
+    .attach('file', await jpeg(320, 240), 'dish.jpg');
   expect(photo.status).toBe(200);
   const served = await t.http().get(photo.body.thumbUrl.replace(/^https?:\/\/[^/]+/, ''));
   expect(served.status).toBe(200);

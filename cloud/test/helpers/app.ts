@@ -74,7 +74,12 @@ export async function startTestApp(extraEnv: Record<string, string> = {}, option
     port: 0,
     host: '127.0.0.1',
     wechat: { appId: defaults.WECHAT_APPID, appSecret: defaults.WECHAT_APPSECRET },
-    wecom: { corpId: defaults.WECOM_CORP_ID, contactSecret: defaults.WECOM_CONTACT_SECRET, agentId: defaults.WECOM_AGENT_ID, agentSecret: defaults.WECOM_AGENT_SECRET },
+    wecom: {
+      corpId: defaults.WECOM_CORP_ID,
+      contactSecret: defaults.WECOM_CONTACT_SECRET,
+      agentId: defaults.WECOM_AGENT_ID,
+      agentSecret: defaults.WECOM_AGENT_SECRET,
+    },
   });
   const db = await freshDatabase();
   const saved = { ...process.env };

@@ -26,7 +26,9 @@ export async function startRedis(): Promise<RedisHandle> {
   if (!bin) throw new Error('redis-server is not installed (npm test installs Debian redis-server; or: apt-get install redis-server)');
   const port = await sparePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-redis-'));
-  const child: ChildProcess = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  const child: ChildProcess = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+    stdio: 'ignore',
+  });
   const deadline = Date.now() + 10_000;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {

@@ -43,7 +43,18 @@ afterAll(async () => {
 });
 
 test('ops create a test on a message step; only message steps, one running test per step, HQ only', async () => {
-  const input = { name: '新客第3天文案', journeyId, stepIndex: 0, goal: 'purchase' as const, windowDays: 7, floor: 0.05, variants: [{ label: 'A 菜谱', text: COPY_A }, { label: 'B 宝宝晚餐', text: COPY_B }] };
+  const input = {
+    name: '新客第3天文案',
+    journeyId,
+    stepIndex: 0,
+    goal: 'purchase' as const,
+    windowDays: 7,
+    floor: 0.05,
+    variants: [
+      { label: 'A 菜谱', text: COPY_A },
+      { label: 'B 宝宝晚餐', text: COPY_B },
+    ],
+  };
   await expect(t.client(admin).call(I.createAbTest, { body: { ...input, stepIndex: 1 } })).rejects.toMatchObject({ status: 400 }); // day 7 is a staff task
   await expect(t.client(admin).call(I.createAbTest, { body: { ...input, variants: input.variants.slice(0, 1) } })).rejects.toMatchObject({ status: 400 });
   await expect(t.client(manager).call(I.createAbTest, { body: input })).rejects.toMatchObject({ status: 403 });
@@ -64,7 +75,9 @@ test('the journey engine sends the customer their assigned copy', async () => {
   expect((await (await t.container.getAsync(JobRunner)).runNow('journeys.evaluate', { now: at })).ran).toBe(true);
   await settle(t);
   const d = await t.container.getAsync(Db);
-  const sent = (await d.manager.find(WecomOutbound, { where: { kind: 'msg_template' } })).map((o) => JSON.parse(o.payload)).filter((p) => p.externalUserIds.includes(ext));
+  const sent = (await d.manager.find(WecomOutbound, { where: { kind: 'msg_template' } }))
+    .map((o) => JSON.parse(o.payload))
+    .filter((p) => p.externalUserIds.includes(ext));
   expect(sent).toHaveLength(1);
   const assignment = await d.manager.findOneByOrFail(AbAssignment, { memberId: member.id });
   expect(sent[0].text).toBe((assignment.variant === 0 ? COPY_A : COPY_B).replace('{客户称呼}', '陈阿姨'));
@@ -90,7 +103,18 @@ test('simulated conversions shift the allocation to the better copy; stopping ke
   await d.transaction(async (em) => {
     let n = 0;
     for (const memberId of conversions) {
-      await bus.emit(em, 'PurchaseRecorded', { receiptId: 600_000 + n++, memberId, storeId, channel: 'pos', totalFen: 3_000, discountFen: 0, occurredAt: new Date(now.getTime() + HOUR).toISOString(), refundOf: null, items: [], couponCodes: [] });
+      await bus.emit(em, 'PurchaseRecorded', {
+        receiptId: 600_000 + n++,
+        memberId,
+        storeId,
+        channel: 'pos',
+        totalFen: 3_000,
+        discountFen: 0,
+        occurredAt: new Date(now.getTime() + HOUR).toISOString(),
+        refundOf: null,
+        items: [],
+        couponCodes: [],
+      });
     }
   });
   await bus.drain();

@@ -12,8 +12,10 @@ describe('Thompson sampling with an exploration floor', () => {
       regrets.push(r.cumulativeRegret);
       expect(r.arms[0].sends + r.arms[1].sends).toBe(4000);
     }
-    // eslint-disable-next-line no-console
-    console.log(`bandit 5% vs 8%: share of the better variant in the last 1,000 = ${shares.map((s) => s.toFixed(3)).join(', ')}; cumulative regret = ${regrets.map((r) => r.toFixed(1)).join(', ')} conversions (even split would lose 60)`);
+
+    console.log(
+      `bandit 5% vs 8%: share of the better variant in the last 1,000 = ${shares.map((s) => s.toFixed(3)).join(', ')}; cumulative regret = ${regrets.map((r) => r.toFixed(1)).join(', ')} conversions (even split would lose 60)`,
+    );
     for (const s of shares) expect(s).toBeGreaterThanOrEqual(0.8);
     // better than an even split (4000 × 0.5 × 0.03 = 60 lost conversions)
     for (const r of regrets) expect(r).toBeLessThan(60);
@@ -36,7 +38,16 @@ describe('Thompson sampling with an exploration floor', () => {
   });
 
   test('allocation starts even and the floor is capped at 1/K', () => {
-    const shares = allocationShares([{ sends: 0, conversions: 0 }, { sends: 0, conversions: 0 }, { sends: 0, conversions: 0 }], 0.1, seededSampler(5), 6000);
+    const shares = allocationShares(
+      [
+        { sends: 0, conversions: 0 },
+        { sends: 0, conversions: 0 },
+        { sends: 0, conversions: 0 },
+      ],
+      0.1,
+      seededSampler(5),
+      6000,
+    );
     for (const s of shares) expect(s).toBeGreaterThan(0.3);
     expect(effectiveFloor(4, 0.5)).toBe(0.25);
     const p = posterior({ sends: 100, conversions: 10 });

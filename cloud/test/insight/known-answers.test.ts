@@ -50,7 +50,11 @@ async function replay<T extends DomainEventType>(rows: Array<{ type: T; payload:
       .createQueryBuilder()
       .insert()
       .into(DomainEvent)
-      .values(rows.slice(i, i + 200).map((r) => ({ type: r.type, payload: JSON.stringify(r.payload), createdAt: r.at, dispatchedAt: null, attempts: 0, lastError: null })))
+      .values(
+        rows
+          .slice(i, i + 200)
+          .map((r) => ({ type: r.type, payload: JSON.stringify(r.payload), createdAt: r.at, dispatchedAt: null, attempts: 0, lastError: null })),
+      )
       .updateEntity(false)
       .execute();
   }
@@ -66,7 +70,12 @@ async function deliverToInsight(rows: Array<{ type: 'PurchaseRecorded'; payload:
   const listener = await t.container.getAsync(InsightListener);
   let id = 5_000_000;
   for (let i = 0; i < rows.length; i += 200) {
-    await db.transaction((em) => listener.purchased(rows.slice(i, i + 200).map((r) => ({ id: id++, type: 'PurchaseRecorded', payload: r.payload, createdAt: r.at })), em));
+    await db.transaction((em) =>
+      listener.purchased(
+        rows.slice(i, i + 200).map((r) => ({ id: id++, type: 'PurchaseRecorded', payload: r.payload, createdAt: r.at })),
+        em,
+      ),
+    );
   }
 }
 
@@ -102,14 +111,25 @@ beforeAll(async () => {
     householdId.set(h.key, row.id);
   }
   for (const m of data.members) {
-    const row = await makeMember(t, { storeId: storeId.get(m.store)!, householdId: householdId.get(m.household)!, nickname: m.nickname, groupOwnerStaffId: m.owned ? o.staff.id : null });
+    const row = await makeMember(t, {
+      storeId: storeId.get(m.store)!,
+      householdId: householdId.get(m.household)!,
+      nickname: m.nickname,
+      groupOwnerStaffId: m.owned ? o.staff.id : null,
+    });
     await db.manager.update(Member, { id: row.id }, { createdAt: m.registeredAt });
     memberId.set(m.key, row.id);
   }
   const mid = (k: number) => memberId.get(k)!;
   const sid = (k: 'A' | 'B') => storeId.get(k)!;
   const storeOf = new Map(data.members.map((m) => [m.key, m.store]));
-  await replay(data.members.map((m) => ({ type: 'MemberRegistered' as const, payload: { memberId: mid(m.key), unionid: null, storeId: sid(m.store), referrerMemberId: null }, at: m.registeredAt })));
+  await replay(
+    data.members.map((m) => ({
+      type: 'MemberRegistered' as const,
+      payload: { memberId: mid(m.key), unionid: null, storeId: sid(m.store), referrerMemberId: null },
+      at: m.registeredAt,
+    })),
+  );
   await deliverToInsight(
     data.purchases.map((p) => ({
       type: 'PurchaseRecorded' as const,
@@ -131,23 +151,40 @@ beforeAll(async () => {
   for (const a of data.activities) {
     const m = mid(a.member);
     const s = sid(storeOf.get(a.member)!);
-    if (a.kind === 'registration') await replay([{ type: 'ClassRegistered', payload: { registrationId: 800_000 + a.ref, sessionId: 1, classId: 1, memberId: m }, at: a.at }]);
-    if (a.kind === 'checkin') await replay([{ type: 'ClassCheckedIn', payload: { registrationId: 800_000 + a.ref, sessionId: 1, classId: 1, storeId: s, memberId: m, tags: [] }, at: a.at }]);
+    if (a.kind === 'registration')
+      await replay([{ type: 'ClassRegistered', payload: { registrationId: 800_000 + a.ref, sessionId: 1, classId: 1, memberId: m }, at: a.at }]);
+    if (a.kind === 'checkin')
+      await replay([
+        { type: 'ClassCheckedIn', payload: { registrationId: 800_000 + a.ref, sessionId: 1, classId: 1, storeId: s, memberId: m, tags: [] }, at: a.at },
+      ]);
     if (a.kind === 'vote') await replay([{ type: 'ContestVoted', payload: { memberId: m, contestId: 1, day: shanghaiDay(a.at) }, at: a.at }]);
     if (a.kind === 'entry') await replay([{ type: 'EntryApproved', payload: { entryId: 800_000 + a.ref, contestId: 1, memberId: m, auto: true }, at: a.at }]);
-    if (a.kind === 'visit') await replay([{ type: 'MemberArrived', payload: { memberId: m, storeId: s, via: 'member_code', at: a.at.toISOString() }, at: a.at }]);
+    if (a.kind === 'visit')
+      await replay([{ type: 'MemberArrived', payload: { memberId: m, storeId: s, via: 'member_code', at: a.at.toISOString() }, at: a.at }]);
   }
   for (const c of data.contacts) {
     if (c.kind === 'added') {
       await replay([
         {
           type: 'ContactAdded',
-          payload: { externalUserId: c.ext, staffUserId: 'known_clerk', staffId: null, memberId: c.member === null ? null : mid(c.member), channelId: null, channelKind: c.channelKind, state: null, referrerMemberId: c.referral ? mid(0) : null, addedAt: c.at.toISOString() },
+          payload: {
+            externalUserId: c.ext,
+            staffUserId: 'known_clerk',
+            staffId: null,
+            memberId: c.member === null ? null : mid(c.member),
+            channelId: null,
+            channelKind: c.channelKind,
+            state: null,
+            referrerMemberId: c.referral ? mid(0) : null,
+            addedAt: c.at.toISOString(),
+          },
           at: c.at,
         },
       ]);
     } else {
-      await replay([{ type: 'ContactLost', payload: { externalUserId: c.ext, staffUserId: 'known_clerk', reason: 'customer_deleted', at: c.at.toISOString() }, at: c.at }]);
+      await replay([
+        { type: 'ContactLost', payload: { externalUserId: c.ext, staffUserId: 'known_clerk', reason: 'customer_deleted', at: c.at.toISOString() }, at: c.at },
+      ]);
     }
   }
   await (await t.container.getAsync(EventBus)).drain();
@@ -189,7 +226,7 @@ describe('every dashboard figure on the known data set', () => {
     expectSame(b.figures, expected(data, { store: 'B' }, 'current'), 'B');
   });
 
-  test("group owner: their members", async () => {
+  test('group owner: their members', async () => {
     const g = await t.client(owner).call(I.refreshOverview, { body: PERIOD });
     expect(g.scope).toMatch(/^owner:/);
     expectSame(g.figures, expected(data, { owned: true }, 'current'), 'owner');
@@ -202,8 +239,10 @@ describe('every dashboard figure on the known data set', () => {
     expect(roi.matchedTreated).toBeGreaterThan(0);
     expect(roi.controls).toBeGreaterThan(0);
     const v = roi.visits!;
-    // eslint-disable-next-line no-console
-    console.log(`DiD visits/month: ${v.did.toFixed(2)} [${v.low.toFixed(2)}, ${v.high.toFixed(2)}], planted ${PLANTED_VISIT_UPLIFT}; ${roi.matchedTreated} treated vs ${roi.controls} controls in ${roi.cells} cells`);
+
+    console.log(
+      `DiD visits/month: ${v.did.toFixed(2)} [${v.low.toFixed(2)}, ${v.high.toFixed(2)}], planted ${PLANTED_VISIT_UPLIFT}; ${roi.matchedTreated} treated vs ${roi.controls} controls in ${roi.cells} cells`,
+    );
     expect(v.low).toBeLessThanOrEqual(PLANTED_VISIT_UPLIFT);
     expect(v.high).toBeGreaterThanOrEqual(PLANTED_VISIT_UPLIFT);
     expect(v.low).toBeGreaterThan(0);
@@ -216,14 +255,23 @@ describe('every dashboard figure on the known data set', () => {
     expect(seg.total).toBe(want.flow.silent90);
     // silent 90 days at the period end: joined before the window, no receipt and no activity in it
     const windowFrom = Date.parse('2026-07-02T16:00:00Z');
-    const stirred = new Set([...data.purchases.filter((p) => p.at.getTime() >= windowFrom).map((p) => p.member), ...data.activities.filter((a) => a.at.getTime() >= windowFrom).map((a) => a.member)]);
+    const stirred = new Set([
+      ...data.purchases.filter((p) => p.at.getTime() >= windowFrom).map((p) => p.member),
+      ...data.activities.filter((a) => a.at.getTime() >= windowFrom).map((a) => a.member),
+    ]);
     const silentIds = data.members.filter((m) => m.registeredAt.getTime() < windowFrom && !stirred.has(m.key)).map((m) => memberId.get(m.key)!);
     expect(seg.items.map((m) => m.id).sort((a, b) => a - b)).toEqual(silentIds.sort((a, b) => a - b));
-    const res = await t.http().get('/api/admin/insight/segment/export').query({ ...PERIOD, figure: 'repeaters' }).set('authorization', `Bearer ${hq}`).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const res = await t
+      .http()
+      .get('/api/admin/insight/segment/export')
+      .query({ ...PERIOD, figure: 'repeaters' })
+      .set('authorization', `Bearer ${hq}`)
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     expect(res.status).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.body as unknown as ArrayBuffer);
@@ -232,7 +280,9 @@ describe('every dashboard figure on the known data set', () => {
     expect(ws.rowCount - 1).toBe(repeaters.total);
     expect(repeaters.total).toBe(Math.round(want.value.repeatRate! * want.value.buyers));
     // a store manager cannot drill into the chain's other store
-    await expect(t.client(managerA).call(I.getSegment, { query: { ...PERIOD, figure: 'members', storeId: storeId.get('B')! } })).rejects.toMatchObject({ status: 403 });
+    await expect(t.client(managerA).call(I.getSegment, { query: { ...PERIOD, figure: 'members', storeId: storeId.get('B')! } })).rejects.toMatchObject({
+      status: 403,
+    });
   });
 
   test('bad ranges are a clean 400', async () => {
@@ -253,7 +303,17 @@ describe('saved segments and the ROI history', () => {
     const db = await t.container.getAsync(Db);
     const now = new Date();
     for (const [i, id] of ids.slice(0, 2).entries()) {
-      await db.manager.insert(JourneyCustomer, { externalUserId: `wm_seg_${i}`, memberId: id, isPrimary: true, staffUserId: 'known_clerk', addedAt: now, lostAt: null, lastReplyAt: null, optedOut: false, updatedAt: now });
+      await db.manager.insert(JourneyCustomer, {
+        externalUserId: `wm_seg_${i}`,
+        memberId: id,
+        isPrimary: true,
+        staffUserId: 'known_clerk',
+        addedAt: now,
+        lostAt: null,
+        lastReplyAt: null,
+        optedOut: false,
+        updatedAt: now,
+      });
     }
     // (the known data's channel adds linked a few more of them already)
     const contacts = new Set((await db.manager.find(JourneyCustomer, { where: { memberId: In(ids) } })).filter((c) => !c.lostAt).map((c) => c.memberId));

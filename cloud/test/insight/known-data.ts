@@ -112,7 +112,11 @@ export function generate(seed = 16, period = PERIOD): KnownData {
     const household = Math.floor(i / 2);
     // most joined long ago (≥ 200 days before the period); every 7th during the period, a few in the previous one
     const registeredAt =
-      i % 7 === 3 ? new Date(P_FROM.getTime() + int(0, 28) * DAY + 3_600_000) : i % 11 === 5 ? new Date(Q_FROM.getTime() + int(0, 28) * DAY + 7_200_000) : new Date(P_FROM.getTime() - int(200, 400) * DAY);
+      i % 7 === 3
+        ? new Date(P_FROM.getTime() + int(0, 28) * DAY + 3_600_000)
+        : i % 11 === 5
+          ? new Date(Q_FROM.getTime() + int(0, 28) * DAY + 7_200_000)
+          : new Date(P_FROM.getTime() - int(200, 400) * DAY);
     members.push({ key: i, store: households[household].store, household, owned: i % 5 === 0, registeredAt, nickname: `知数会员${i}` });
   }
   const longAgo = (m: KMember) => m.registeredAt.getTime() < P_FROM.getTime() - 180 * DAY;
@@ -149,7 +153,8 @@ export function generate(seed = 16, period = PERIOD): KnownData {
       }
     }
     // a refund in the period for every 10th member
-    if (m.key % 10 === 1) purchases.push({ key: receipt++, member: m.key, store: m.store, totalFen: -1_000, at: new Date(P_FROM.getTime() + 10 * DAY), items: [] });
+    if (m.key % 10 === 1)
+      purchases.push({ key: receipt++, member: m.key, store: m.store, totalFen: -1_000, at: new Date(P_FROM.getTime() + 10 * DAY), items: [] });
   }
   for (const key of treated) {
     activities.push({ member: key, kind: 'registration', at: new Date(P_FROM.getTime() + 2 * DAY), ref: ref++ });
@@ -221,16 +226,20 @@ export function expected(d: KnownData, scope: Scope, period: 'current' | 'previo
   const chainScope = !scope.store && !scope.owned;
   const contactsIn = d.contacts.filter((c) => (chainScope || (c.member !== null && ids.has(c.member))) && within(c.at, from, to));
   const pricedContacts = contactsIn.filter((c) => c.kind === 'added' && c.channelKind && c.channelKind in SETTINGS.acquisitionCostFen);
-  const cac = pricedContacts.length ? Math.round(pricedContacts.reduce((n, c) => n + SETTINGS.acquisitionCostFen[c.channelKind as 'poster'], 0) / pricedContacts.length) : null;
+  const cac = pricedContacts.length
+    ? Math.round(pricedContacts.reduce((n, c) => n + SETTINGS.acquisitionCostFen[c.channelKind as 'poster'], 0) / pricedContacts.length)
+    : null;
   const months = days / 30;
   let estimate = 0;
-  for (const h of hh) estimate += (d.households[h].children > 0 ? SETTINGS.householdFoodSpendFen.with_children : SETTINGS.householdFoodSpendFen.adults) * months;
+  for (const h of hh)
+    estimate += (d.households[h].children > 0 ? SETTINGS.householdFoodSpendFen.with_children : SETTINGS.householdFoodSpendFen.adults) * months;
   let gross = 0;
   let highFen = 0;
-  for (const p of sales) for (const i of p.items) {
-    gross += i.amountFen;
-    if (SETTINGS.highMarginCategories.includes(i.category)) highFen += i.amountFen;
-  }
+  for (const p of sales)
+    for (const i of p.items) {
+      gross += i.amountFen;
+      if (SETTINGS.highMarginCategories.includes(i.category)) highFen += i.amountFen;
+    }
   const silent = (n: number) => {
     const a = activeBetween(new Date(to.getTime() - n * DAY), to);
     return mine.filter((m) => m.registeredAt.getTime() < to.getTime() - n * DAY && !a.has(m.key)).length;

@@ -20,7 +20,15 @@ function run(steps: JourneyStep[], o: Partial<DecideRun> = {}): DecideRun {
 }
 
 function batch(n: number, o: Partial<DecideBatch> = {}): DecideBatch {
-  const due = Array.from({ length: n }, (_, i) => ({ id: 100 + i, journeyId: 1, externalUserId: `wm${i}`, memberId: 10 + i, staffUserId: 'zhaoliu', nextStep: 0, enrolledAt }));
+  const due = Array.from({ length: n }, (_, i) => ({
+    id: 100 + i,
+    journeyId: 1,
+    externalUserId: `wm${i}`,
+    memberId: 10 + i,
+    staffUserId: 'zhaoliu',
+    nextStep: 0,
+    enrolledAt,
+  }));
   return {
     due,
     customers: new Map(due.map((e) => [e.externalUserId, { memberId: e.memberId, staffUserId: 'zhaoliu', lostAt: null, lastReplyAt: null, optedOut: false }])),
@@ -33,13 +41,24 @@ function batch(n: number, o: Partial<DecideBatch> = {}): DecideBatch {
   };
 }
 
-const message = step({ condition: 'no_interaction', action: { type: 'message', text: '{客户称呼}，好久不见！上次您带走的{上次购买}还合口味吗？', attachments: [] } });
+const message = step({
+  condition: 'no_interaction',
+  action: { type: 'message', text: '{客户称呼}，好久不见！上次您带走的{上次购买}还合口味吗？', attachments: [] },
+});
 
 describe('decideBatch (journey decisions over a batch, no database)', () => {
   it('drafts a message with its placeholders, logs it and moves the enrolment on to the next step', () => {
-    const plan = decideBatch(run([message, step({ waitHours: 72, action: { type: 'coupon', title: '回店券', amountFen: 500, minSpendFen: 3000, validDays: 7 } })]), batch(1));
+    const plan = decideBatch(
+      run([message, step({ waitHours: 72, action: { type: 'coupon', title: '回店券', amountFen: 500, minSpendFen: 3000, validDays: 7 } })]),
+      batch(1),
+    );
     expect(plan.messages).toHaveLength(1);
-    expect(plan.messages[0]).toMatchObject({ idemKey: 'journey:100:0', sender: 'zhaoliu', externalUserId: 'wm0', vars: { 客户称呼: '王阿姨', 员工姓名: '赵六', 门店: '滨江店', 上次购买: '家常好菜' } });
+    expect(plan.messages[0]).toMatchObject({
+      idemKey: 'journey:100:0',
+      sender: 'zhaoliu',
+      externalUserId: 'wm0',
+      vars: { 客户称呼: '王阿姨', 员工姓名: '赵六', 门店: '滨江店', 上次购买: '家常好菜' },
+    });
     expect(plan.logs).toEqual([{ enrolmentId: 100, stepIndex: 0, outcome: 'done', detail: '已生成群发消息，待员工确认发送', messageTo: 'wm0', at: now }]);
     expect([...plan.advance.values()]).toEqual([{ ids: [100], from: 0, to: 1, due: new Date(now.getTime() + 72 * 3_600_000), status: 'active' }]);
     expect(plan.sent.get('wm0')).toBe(1);
@@ -52,12 +71,27 @@ describe('decideBatch (journey decisions over a batch, no database)', () => {
     b.customers.set('wm1', { ...b.customers.get('wm1')!, lostAt: new Date('2026-11-15T00:00:00Z') });
     const plan = decideBatch(run([message]), b);
     expect(plan.messages).toHaveLength(0);
-    expect(plan.exits).toEqual(new Map([['goal_met', [100]], ['contact_lost', [101]]]));
+    expect(plan.exits).toEqual(
+      new Map([
+        ['goal_met', [100]],
+        ['contact_lost', [101]],
+      ]),
+    );
     expect(plan.exited).toBe(2);
   });
 
   it('holds a message past the weekly cap, counting this run and this batch, and in quiet hours', () => {
-    const twoJourneys = run([message], { journeys: new Map([[1, { id: 1, name: 'a' }], [2, { id: 2, name: 'b' }]]), steps: new Map([[1, [message]], [2, [message]]]), runSent: new Map([['wm0', 1]]) });
+    const twoJourneys = run([message], {
+      journeys: new Map([
+        [1, { id: 1, name: 'a' }],
+        [2, { id: 2, name: 'b' }],
+      ]),
+      steps: new Map([
+        [1, [message]],
+        [2, [message]],
+      ]),
+      runSent: new Map([['wm0', 1]]),
+    });
     const b = batch(1);
     b.due.push({ ...b.due[0], id: 200, journeyId: 2 });
     const plan = decideBatch(twoJourneys, b);
@@ -79,7 +113,18 @@ describe('decideBatch (journey decisions over a batch, no database)', () => {
     ];
     const first = decideBatch(run(steps), batch(1));
     expect(first.coupons).toEqual([
-      { idemKey: 'journey:100:0', memberId: 10, externalUserId: 'wm0', enrolmentId: 100, title: '回店券', amountFen: 500, minSpendFen: 3000, validUntil: new Date(now.getTime() + 7 * 86_400_000), status: 'issued', issuedAt: now },
+      {
+        idemKey: 'journey:100:0',
+        memberId: 10,
+        externalUserId: 'wm0',
+        enrolmentId: 100,
+        title: '回店券',
+        amountFen: 500,
+        minSpendFen: 3000,
+        validUntil: new Date(now.getTime() + 7 * 86_400_000),
+        status: 'issued',
+        issuedAt: now,
+      },
     ]);
     const b = batch(2, { memberStores: new Map([[10, 7]]) });
     b.due.forEach((e) => (e.nextStep = 1));

@@ -48,7 +48,9 @@ async function run(now: Date) {
 }
 
 async function addCustomer(o: { unionid?: string; name?: string; userid?: string } = {}) {
-  const r = await fire(t, l, { event: { ChangeType: 'add_external_contact', UserID: o.userid ?? 'zhaoliu', customer: { name: o.name ?? '新客户', unionid: o.unionid } } });
+  const r = await fire(t, l, {
+    event: { ChangeType: 'add_external_contact', UserID: o.userid ?? 'zhaoliu', customer: { name: o.name ?? '新客户', unionid: o.unionid } },
+  });
   return r.results![0].externalUserId!;
 }
 
@@ -80,7 +82,10 @@ afterAll(async () => {
 test('the built-in journeys exist and are editable data', async () => {
   const { items } = await t.client(admin).call(J.listJourneys);
   expect(items.map((j) => j.builtinKey)).toEqual(['new_member', 'wake_up']);
-  expect(items[1]).toMatchObject({ trigger: { type: 'inactive', days: 30 }, steps: [{ waitHours: 0 }, { waitHours: 72, action: { type: 'coupon' } }, { action: { type: 'staff_task', assignee: 'store_manager' } }] });
+  expect(items[1]).toMatchObject({
+    trigger: { type: 'inactive', days: 30 },
+    steps: [{ waitHours: 0 }, { waitHours: 72, action: { type: 'coupon' } }, { action: { type: 'staff_task', assignee: 'store_manager' } }],
+  });
   const edited = await t.client(admin).call(J.updateJourney, { params: { journeyId: items[0].id }, body: { ...items[0], name: '新客旅程（改）' } });
   expect(edited).toMatchObject({ name: '新客旅程（改）', version: 2 });
   const restored = await t.client(admin).call(J.restoreJourney, { params: { journeyId: items[0].id } });
@@ -94,7 +99,14 @@ test('new-member journey: silent customer gets the day-3 recipe, then a day-7 gr
   let view = await journeysOf(ext);
   expect(view.items).toHaveLength(1);
   const e = view.items[0];
-  expect(e).toMatchObject({ journeyName: '新客旅程', status: 'active', nextStep: 0, nextStepName: '第3天·菜谱关怀', memberId: member.id, staffUserId: 'zhaoliu' });
+  expect(e).toMatchObject({
+    journeyName: '新客旅程',
+    status: 'active',
+    nextStep: 0,
+    nextStepName: '第3天·菜谱关怀',
+    memberId: member.id,
+    staffUserId: 'zhaoliu',
+  });
   const enrolledAt = new Date(e.enrolledAt);
 
   await run(shanghaiAt(new Date(enrolledAt.getTime() + 2 * DAY), 10)); // day 2: nothing yet
@@ -151,7 +163,17 @@ test('wake-up journey: 30 days quiet -> caring message about the last purchase -
     const ext = await addCustomer({ unionid: 'u-wake', name: '老顾客王' });
     const bus = await t.container.getAsync(EventBus);
     await d.transaction((em) =>
-      bus.emit(em, 'OrderPaid', { orderId: 'ord-wake-1', memberId: member.id, storeId, amountFen: 8800, paidAt: new Date(Date.now() - 5 * DAY).toISOString(), items: [{ name: '草莓', qty: 1 }, { name: '鲜牛奶', qty: 2 }] }),
+      bus.emit(em, 'OrderPaid', {
+        orderId: 'ord-wake-1',
+        memberId: member.id,
+        storeId,
+        amountFen: 8800,
+        paidAt: new Date(Date.now() - 5 * DAY).toISOString(),
+        items: [
+          { name: '草莓', qty: 1 },
+          { name: '鲜牛奶', qty: 2 },
+        ],
+      }),
     );
     await settle(t);
 
@@ -194,7 +216,11 @@ describe('quiet hours, caps and opt-out', () => {
     // a one-step message journey started by an order, to drive message steps on demand
     custom = (
       await t.client(admin).call(J.createJourney, {
-        body: { name: '下单感谢', trigger: { type: 'order_paid' }, steps: [{ name: '感谢', waitHours: 0, condition: 'always', action: { type: 'message', text: '感谢{客户称呼}下单！' } }] },
+        body: {
+          name: '下单感谢',
+          trigger: { type: 'order_paid' },
+          steps: [{ name: '感谢', waitHours: 0, condition: 'always', action: { type: 'message', text: '感谢{客户称呼}下单！' } }],
+        },
       })
     ).id;
   });
@@ -206,7 +232,16 @@ describe('quiet hours, caps and opt-out', () => {
     let n = 0;
     const order = async () => {
       const bus = await t.container.getAsync(EventBus);
-      await d.transaction((em) => bus.emit(em, 'OrderPaid', { orderId: `${name}-${++n}-${Date.now()}`, memberId: member.id, storeId, amountFen: 100, paidAt: new Date().toISOString(), items: [] }));
+      await d.transaction((em) =>
+        bus.emit(em, 'OrderPaid', {
+          orderId: `${name}-${++n}-${Date.now()}`,
+          memberId: member.id,
+          storeId,
+          amountFen: 100,
+          paidAt: new Date().toISOString(),
+          items: [],
+        }),
+      );
       await settle(t);
     };
     return { ext, member, order };
@@ -255,7 +290,11 @@ describe('quiet hours, caps and opt-out', () => {
     const engine = await t.container.getAsync(JourneyEngine);
     const second = (
       await t.client(admin).call(J.createJourney, {
-        body: { name: '下单关怀', trigger: { type: 'order_paid' }, steps: [{ name: '关怀', waitHours: 0, condition: 'always', action: { type: 'message', text: '{客户称呼}，菜还新鲜吗？' } }] },
+        body: {
+          name: '下单关怀',
+          trigger: { type: 'order_paid' },
+          steps: [{ name: '关怀', waitHours: 0, condition: 'always', action: { type: 'message', text: '{客户称呼}，菜还新鲜吗？' } }],
+        },
       })
     ).id;
     await t.client(admin).call(J.updateJourneySettings, { body: { quietStart: '21:00', quietEnd: '09:00', weeklyCapPerCustomer: 1 } });
@@ -277,7 +316,7 @@ describe('quiet hours, caps and opt-out', () => {
     }
   });
 
-  test('WeCom\'s monthly limit (as many as days in the month) holds messages to next month', async () => {
+  test("WeCom's monthly limit (as many as days in the month) holds messages to next month", async () => {
     const c = await orderingCustomer('满额');
     // the 20th of next month, 11:00 Shanghai: the month began in an earlier week
     const local = new Date(Date.now() + 8 * HOUR);
@@ -286,7 +325,14 @@ describe('quiet hours, caps and opt-out', () => {
     const at = new Date(Date.UTC(y, m, 20, 11) - 8 * HOUR);
     const monthStart = new Date(Date.UTC(y, m, 1) - 8 * HOUR);
     const days = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-    const rows = Array.from({ length: days }, (_, i) => ({ enrolmentId: 0, stepIndex: 0, outcome: 'done', detail: null, messageTo: c.ext, at: new Date(monthStart.getTime() + DAY + i * 60_000) }));
+    const rows = Array.from({ length: days }, (_, i) => ({
+      enrolmentId: 0,
+      stepIndex: 0,
+      outcome: 'done',
+      detail: null,
+      messageTo: c.ext,
+      at: new Date(monthStart.getTime() + DAY + i * 60_000),
+    }));
     await d.manager.createQueryBuilder().insert().into(JourneyStepLog).values(rows).execute();
     await c.order();
     await run(at);
@@ -311,17 +357,27 @@ describe('quiet hours, caps and opt-out', () => {
   test('the sidebar sees only customers the staff member may see', async () => {
     const other = await staffToken(t, 'staff', { wecomUserId: 'stranger' });
     const c = await orderingCustomer('隐私');
-    await expect(t.client(other.token).call(J.recordInteraction, { params: { externalUserId: c.ext }, body: { kind: 'replied' } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(t.client(other.token).call(J.recordInteraction, { params: { externalUserId: c.ext }, body: { kind: 'replied' } })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     await expect(t.client(other.token).call(J.sidebarJourneys, { params: { externalUserId: c.ext } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
 
 test('tag and class triggers enrol members; account deletion stops their journeys', async () => {
   const tagJourney = await t.client(admin).call(J.createJourney, {
-    body: { name: '烹饪爱好者关怀', trigger: { type: 'tag_added', tagName: '烹饪爱好者' }, steps: [{ name: '推荐课程', waitHours: 24, condition: 'no_order', action: { type: 'staff_task', title: '推荐一节烹饪课' } }] },
+    body: {
+      name: '烹饪爱好者关怀',
+      trigger: { type: 'tag_added', tagName: '烹饪爱好者' },
+      steps: [{ name: '推荐课程', waitHours: 24, condition: 'no_order', action: { type: 'staff_task', title: '推荐一节烹饪课' } }],
+    },
   });
   const classJourney = await t.client(admin).call(J.createJourney, {
-    body: { name: '课后回访', trigger: { type: 'class_checked_in' }, steps: [{ name: '课后打标签', waitHours: 0, condition: 'always', action: { type: 'add_tag', tagName: '上过课' } }] },
+    body: {
+      name: '课后回访',
+      trigger: { type: 'class_checked_in' },
+      steps: [{ name: '课后打标签', waitHours: 0, condition: 'always', action: { type: 'add_tag', tagName: '上过课' } }],
+    },
   });
   const member = await makeMember(t, { unionid: 'u-trig', storeId, openid: 'o-trig' });
   const ext = await addCustomer({ unionid: 'u-trig', name: '学员' });
@@ -383,14 +439,33 @@ test('wake-up steps 2 and 3 write coupons and store-manager tasks set-based, exa
     // a coupon already there for one enrolment's step (an earlier attempt) is kept, not doubled
     const e0 = byExt.get(exts[0])!;
     const early = new Date(t0.getTime() + HOUR);
-    await d.manager.insert(JourneyCoupon, { idemKey: `journey:${e0.id}:1`, memberId: e0.memberId, externalUserId: exts[0], enrolmentId: e0.id, title: '老朋友回归券', amountFen: 1000, minSpendFen: 5000, validUntil: early, status: 'issued', issuedAt: early });
+    await d.manager.insert(JourneyCoupon, {
+      idemKey: `journey:${e0.id}:1`,
+      memberId: e0.memberId,
+      externalUserId: exts[0],
+      enrolmentId: e0.id,
+      title: '老朋友回归券',
+      amountFen: 1000,
+      minSpendFen: 5000,
+      validUntil: early,
+      status: 'issued',
+      issuedAt: early,
+    });
     const t2 = new Date(t0.getTime() + 72 * HOUR);
     await run(t2);
     const coupons = await d.manager.find(JourneyCoupon, { where: { externalUserId: In(exts) }, order: { id: 'ASC' } });
     expect(coupons.map((c) => c.externalUserId).sort()).toEqual([...exts].sort());
     for (const c of coupons) {
       const e = byExt.get(c.externalUserId)!;
-      expect(c).toMatchObject({ idemKey: `journey:${e.id}:1`, enrolmentId: e.id, memberId: e.memberId, title: '老朋友回归券', amountFen: 1000, minSpendFen: 5000, status: 'issued' });
+      expect(c).toMatchObject({
+        idemKey: `journey:${e.id}:1`,
+        enrolmentId: e.id,
+        memberId: e.memberId,
+        title: '老朋友回归券',
+        amountFen: 1000,
+        minSpendFen: 5000,
+        status: 'issued',
+      });
       expect(new Date(c.validUntil).getTime()).toBe(c.externalUserId === exts[0] ? early.getTime() : t2.getTime() + 7 * DAY);
     }
 

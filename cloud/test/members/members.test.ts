@@ -93,11 +93,16 @@ test('detail page: profile, tags of both kinds, WeCom contact with its clerk, ti
 });
 
 async function workbook(token: string, query: string): Promise<string[][]> {
-  const res = await t.http().get(`/api/admin/member-list/export${query}`).set('authorization', `Bearer ${token}`).buffer(true).parse((r, cb) => {
-    const chunks: Buffer[] = [];
-    r.on('data', (c: Buffer) => chunks.push(c));
-    r.on('end', () => cb(null, Buffer.concat(chunks)));
-  });
+  const res = await t
+    .http()
+    .get(`/api/admin/member-list/export${query}`)
+    .set('authorization', `Bearer ${token}`)
+    .buffer(true)
+    .parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
   expect(res.status).toBe(200);
   expect(res.headers['content-type']).toContain('spreadsheetml');
   const wb = new ExcelJS.Workbook();
@@ -110,10 +115,20 @@ async function workbook(token: string, query: string): Promise<string[][]> {
 test('export: the filtered members as .xlsx; full phone for HQ, masked for a store manager', async () => {
   const asHq = await workbook(hq, '?tier=%E9%87%91%E5%8D%A1');
   expect(asHq[0]).toEqual(['会员编号', '昵称', '手机号', '等级', '门店', '家庭', '群主', '企业微信', '标签', '注册时间']);
-  expect(asHq.slice(1).map((r) => r[1]).sort()).toEqual(['周姐', '王阿姨'].sort());
+  expect(
+    asHq
+      .slice(1)
+      .map((r) => r[1])
+      .sort(),
+  ).toEqual(['周姐', '王阿姨'].sort());
   expect(asHq.find((r) => r[1] === '王阿姨')).toEqual(expect.arrayContaining(['13812345678', '已添加', '亲子家庭']));
   const asMgr = await workbook(mgrA, '');
-  expect(asMgr.slice(1).map((r) => r[1]).sort()).toEqual(['李叔', '王阿姨'].sort());
+  expect(
+    asMgr
+      .slice(1)
+      .map((r) => r[1])
+      .sort(),
+  ).toEqual(['李叔', '王阿姨'].sort());
   expect(asMgr.find((r) => r[1] === '王阿姨')![2]).toBe('138****5678');
   expect(asMgr.flat().join()).not.toContain('13812345678');
 });
@@ -121,7 +136,11 @@ test('export: the filtered members as .xlsx; full phone for HQ, masked for a sto
 test('customer picker: by WeCom name, member nickname, whole phone, tag; masked phone and store; scoped', async () => {
   await staffToken(t, 'staff', { storeId: b, wecomUserId: 'sunqi' });
   await fire(t, l, { event: { ChangeType: 'add_external_contact', UserID: 'sunqi', customer: { name: '孙先生' } } });
-  const pick = (token: string, q: Record<string, unknown>) => t.client(token).call(members.searchCustomers, { query: q }).then((r) => r.items);
+  const pick = (token: string, q: Record<string, unknown>) =>
+    t
+      .client(token)
+      .call(members.searchCustomers, { query: q })
+      .then((r) => r.items);
   const [wang] = await pick(hq, { q: '王阿' });
   expect(wang).toMatchObject({ name: '王阿姨', memberId: ids.wang, memberName: '王阿姨', storeName: '滨江店', phoneMasked: '138****5678' });
   expect(wang.tags).toContain('亲子家庭');

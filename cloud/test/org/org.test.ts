@@ -55,7 +55,16 @@ afterAll(async () => {
 test('stores: HQ creates and edits them (chain → region → store); every change is audited; others may only read', async () => {
   const c = t.client(hqToken);
   const a = await c.call(org.createStore, {
-    body: { name: '滨江店', region: '城东片区', address: '江南大道188号', latitude: 30.208, longitude: 120.211, openingHours: '07:00-22:00', targetHouseholds: 1800, pickupCounters: ['1号柜台'] },
+    body: {
+      name: '滨江店',
+      region: '城东片区',
+      address: '江南大道188号',
+      latitude: 30.208,
+      longitude: 120.211,
+      openingHours: '07:00-22:00',
+      targetHouseholds: 1800,
+      pickupCounters: ['1号柜台'],
+    },
   });
   expect(a).toMatchObject({ name: '滨江店', region: '城东片区', latitude: 30.208, longitude: 120.211, pickupCounters: ['1号柜台'], active: true });
   const b = await c.call(org.createStore, { body: { name: '湖畔店', region: '城西片区' } });
@@ -68,7 +77,11 @@ test('stores: HQ creates and edits them (chain → region → store); every chan
 
   const audit = await c.call(org.listAudit, { query: { targetKind: 'store', targetId: b.id } });
   expect(audit.items.map((i) => i.action)).toEqual(['store.update', 'store.create']);
-  expect(audit.items[0]).toMatchObject({ actor: '总部（hq）', targetName: '湖畔店', detail: { targetHouseholds: { from: null, to: 900 }, wecomDepartmentId: { from: null, to: 4 } } });
+  expect(audit.items[0]).toMatchObject({
+    actor: '总部（hq）',
+    targetName: '湖畔店',
+    detail: { targetHouseholds: { from: null, to: 900 }, wecomDepartmentId: { from: null, to: 4 } },
+  });
 
   const clerk = await makeStaff(t, { role: 'staff', storeId: a.id });
   const clerkToken = (await t.client().call(identity.staffLogin, { body: { username: clerk.username, password: clerk.password } })).token;
@@ -80,11 +93,15 @@ test('stores: HQ creates and edits them (chain → region → store); every chan
 test('staff: created with a one-time password that must be changed before anything else; reset and disable end sessions', async () => {
   const c = t.client(hqToken);
   const stores = (await c.call(org.listStores)).items;
-  const { staff, initialPassword } = await c.call(org.createStaff, { body: { username: 'lina', displayName: '李娜', role: 'store_manager', storeId: stores[0].id } });
+  const { staff, initialPassword } = await c.call(org.createStaff, {
+    body: { username: 'lina', displayName: '李娜', role: 'store_manager', storeId: stores[0].id },
+  });
   expect(staff).toMatchObject({ username: 'lina', role: 'store_manager', storeId: stores[0].id, mustChangePassword: true, active: true });
   expect(initialPassword).toMatch(/^[A-Za-z2-9]{16}$/);
   expect((await fails(c.call(org.createStaff, { body: { username: 'lina', displayName: '重名', role: 'staff' } }))).code).toBe('USERNAME_TAKEN');
-  expect((await fails(c.call(org.createStaff, { body: { username: 'hq2', displayName: '总部2', role: 'hq_admin', storeId: stores[0].id } }))).code).toBe('VALIDATION_FAILED');
+  expect((await fails(c.call(org.createStaff, { body: { username: 'hq2', displayName: '总部2', role: 'hq_admin', storeId: stores[0].id } }))).code).toBe(
+    'VALIDATION_FAILED',
+  );
 
   const login = await t.client().call(identity.staffLogin, { body: { username: 'lina', password: initialPassword } });
   expect(login.staff.mustChangePassword).toBe(true);
@@ -92,7 +109,9 @@ test('staff: created with a one-time password that must be changed before anythi
   expect((await lina.call(identity.staffMe)).username).toBe('lina');
   expect((await fails(lina.call(identity.listMembers, { query: {} }))).code).toBe('PASSWORD_CHANGE_REQUIRED');
   expect((await fails(lina.call(org.changeOwnPassword, { body: { currentPassword: 'wrong', newPassword: 'Abcdefgh12345' } }))).code).toBe('PASSWORD_INCORRECT');
-  expect((await fails(lina.call(org.changeOwnPassword, { body: { currentPassword: initialPassword, newPassword: 'aaaaaaaaaaaa' } }))).code).toBe('VALIDATION_FAILED');
+  expect((await fails(lina.call(org.changeOwnPassword, { body: { currentPassword: initialPassword, newPassword: 'aaaaaaaaaaaa' } }))).code).toBe(
+    'VALIDATION_FAILED',
+  );
   const changed = await lina.call(org.changeOwnPassword, { body: { currentPassword: initialPassword, newPassword: 'Shop2026-store' } });
   expect(changed.mustChangePassword).toBe(false);
   expect((await lina.call(identity.listMembers, { query: {} })).items).toEqual([]);
@@ -186,7 +205,13 @@ test('directory sync: departments map to stores, members become WeCom accounts, 
   expect(r1).toMatchObject({ departments: 5, departed: [], unmapped: ['kuaiji'] });
   expect(r1.created.sort()).toEqual(['kuaiji', 'xiaomei', 'zhangsan']);
   const d = await db(t);
-  expect(await d.manager.findOneByOrFail(StaffUser, { wecomUserId: 'xiaomei' })).toMatchObject({ displayName: '小美', storeId: hupan.id, role: 'staff', passwordHash: null, active: true });
+  expect(await d.manager.findOneByOrFail(StaffUser, { wecomUserId: 'xiaomei' })).toMatchObject({
+    displayName: '小美',
+    storeId: hupan.id,
+    role: 'staff',
+    passwordHash: null,
+    active: true,
+  });
 
   // the sidebar's OAuth now finds them
   const wl = await t.client().call(identity.wecomLogin, { body: { code: await t.wecomCode('zhangsan') } });

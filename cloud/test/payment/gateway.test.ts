@@ -17,9 +17,23 @@ async function control<T>(path: string, body: unknown): Promise<T> {
 }
 
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, wechat: { appId: 'wxapp', appSecret: 's' }, wecom: { corpId: 'c', contactSecret: 's', agentId: '1', agentSecret: 's' }, pay: { appid: 'wxapp' } });
+  sim = await startSimulator({
+    port: 0,
+    wechat: { appId: 'wxapp', appSecret: 's' },
+    wecom: { corpId: 'c', contactSecret: 's', agentId: '1', agentSecret: 's' },
+    pay: { appid: 'wxapp' },
+  });
   const k = devPayKeys();
-  gw = new WechatPayGateway({ baseUrl: `${sim.url}/pay/`, appid: 'wxapp', mchid: k.mchid, merchantSerial: k.merchantSerial, merchantPrivateKey: k.merchantPrivateKey, platformPublicKeyId: k.platformPublicKeyId, platformPublicKey: k.platformPublicKey, apiV3Key: k.apiV3Key });
+  gw = new WechatPayGateway({
+    baseUrl: `${sim.url}/pay/`,
+    appid: 'wxapp',
+    mchid: k.mchid,
+    merchantSerial: k.merchantSerial,
+    merchantPrivateKey: k.merchantPrivateKey,
+    platformPublicKeyId: k.platformPublicKeyId,
+    platformPublicKey: k.platformPublicKey,
+    apiV3Key: k.apiV3Key,
+  });
 });
 afterAll(() => sim.close());
 
@@ -31,16 +45,38 @@ test('yuan to fen without floating point', () => {
 
 test('prepay, pay, verified notification, query, refund once, bill', async () => {
   const expiresAt = new Date(Date.now() + 15 * 60_000);
-  const { prepayId } = await gw.prepay({ outTradeNo: 'GWTEST0001', description: '年夜饭', amountFen: 12800, openid: 'o_1', notifyUrl: 'http://127.0.0.1:1/api/pay/notify', expiresAt });
+  const { prepayId } = await gw.prepay({
+    outTradeNo: 'GWTEST0001',
+    description: '年夜饭',
+    amountFen: 12800,
+    openid: 'o_1',
+    notifyUrl: 'http://127.0.0.1:1/api/pay/notify',
+    expiresAt,
+  });
   expect(prepayId).toMatch(/^wx/);
   // the same out_trade_no and amount answers the same prepay id
-  expect((await gw.prepay({ outTradeNo: 'GWTEST0001', description: '年夜饭', amountFen: 12800, openid: 'o_1', notifyUrl: 'http://127.0.0.1:1/api/pay/notify', expiresAt })).prepayId).toBe(prepayId);
+  expect(
+    (
+      await gw.prepay({
+        outTradeNo: 'GWTEST0001',
+        description: '年夜饭',
+        amountFen: 12800,
+        openid: 'o_1',
+        notifyUrl: 'http://127.0.0.1:1/api/pay/notify',
+        expiresAt,
+      })
+    ).prepayId,
+  ).toBe(prepayId);
   const params = gw.requestPaymentParams(prepayId);
   expect(params.package).toBe(`prepay_id=${prepayId}`);
   expect(params.signType).toBe('RSA');
 
   expect((await gw.query('GWTEST0001'))!.tradeState).toBe('NOTPAY');
-  const paid = await control<{ notifications: Array<{ headers: Record<string, string>; body: string }> }>('/confirm', { prepay_id: prepayId, deliver: false, duplicates: 1 });
+  const paid = await control<{ notifications: Array<{ headers: Record<string, string>; body: string }> }>('/confirm', {
+    prepay_id: prepayId,
+    deliver: false,
+    duplicates: 1,
+  });
   expect(paid.notifications).toHaveLength(2);
   const n = gw.verifyNotification(paid.notifications[0].headers, paid.notifications[0].body);
   expect(n.eventType).toBe('TRANSACTION.SUCCESS');
@@ -58,8 +94,22 @@ test('prepay, pay, verified notification, query, refund once, bill', async () =>
   expect(q).toMatchObject({ tradeState: 'SUCCESS', amountFen: 12800 });
   expect(await gw.query('NOSUCHTRADE1')).toBeNull();
 
-  const r1 = await gw.refund({ outTradeNo: 'GWTEST0001', outRefundNo: 'GWTEST0001R1', refundFen: 12800, totalFen: 12800, reason: '取消订单', notifyUrl: 'http://127.0.0.1:1/api/pay/notify' });
-  const r2 = await gw.refund({ outTradeNo: 'GWTEST0001', outRefundNo: 'GWTEST0001R1', refundFen: 12800, totalFen: 12800, reason: '取消订单', notifyUrl: 'http://127.0.0.1:1/api/pay/notify' });
+  const r1 = await gw.refund({
+    outTradeNo: 'GWTEST0001',
+    outRefundNo: 'GWTEST0001R1',
+    refundFen: 12800,
+    totalFen: 12800,
+    reason: '取消订单',
+    notifyUrl: 'http://127.0.0.1:1/api/pay/notify',
+  });
+  const r2 = await gw.refund({
+    outTradeNo: 'GWTEST0001',
+    outRefundNo: 'GWTEST0001R1',
+    refundFen: 12800,
+    totalFen: 12800,
+    reason: '取消订单',
+    notifyUrl: 'http://127.0.0.1:1/api/pay/notify',
+  });
   expect(r2.refundId).toBe(r1.refundId);
   await new Promise((r) => setTimeout(r, 80));
   expect((await gw.queryRefund('GWTEST0001R1'))!.status).toBe('SUCCESS');
@@ -78,6 +128,15 @@ test('close, and a request signed with another key is refused', async () => {
   const { generateKeyPairSync } = await import('crypto');
   const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const k = devPayKeys();
-  const bad = new WechatPayGateway({ baseUrl: `${sim.url}/pay/`, appid: 'wxapp', mchid: k.mchid, merchantSerial: k.merchantSerial, merchantPrivateKey: other, platformPublicKeyId: k.platformPublicKeyId, platformPublicKey: k.platformPublicKey, apiV3Key: k.apiV3Key });
+  const bad = new WechatPayGateway({
+    baseUrl: `${sim.url}/pay/`,
+    appid: 'wxapp',
+    mchid: k.mchid,
+    merchantSerial: k.merchantSerial,
+    merchantPrivateKey: other,
+    platformPublicKeyId: k.platformPublicKeyId,
+    platformPublicKey: k.platformPublicKey,
+    apiV3Key: k.apiV3Key,
+  });
   await expect(bad.query('GWTEST0002')).rejects.toThrow(/SIGN_ERROR/);
 });

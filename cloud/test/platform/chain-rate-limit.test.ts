@@ -112,7 +112,9 @@ test('over budget: wait for the window when it turns soon, refuse when it does n
   await expect(limiter.take('x')).rejects.toBeInstanceOf(ChainRateLimited);
 
   const errors: unknown[] = [];
-  const broken = new ChainApiLimiter({ hit: async () => Promise.reject(new Error('database gone')) }, 'wecom:c', undefined, { onStoreError: (e) => errors.push(e) });
+  const broken = new ChainApiLimiter({ hit: async () => Promise.reject(new Error('database gone')) }, 'wecom:c', undefined, {
+    onStoreError: (e) => errors.push(e),
+  });
   await expect(broken.take('x')).resolves.toBeUndefined();
   expect(errors).toHaveLength(1);
 });

@@ -88,15 +88,26 @@ it('sendSubscribeMessage delivers when the member accepted, and 43101 (refused /
   expect((await caught(c.sendSubscribeMessage(msg))).errcode).toBe(43101);
 
   const sent = (await simGet(sim, '/__sim/wechat/subscribe-messages')).body.messages;
-  expect(sent).toEqual([expect.objectContaining({ touser: 'oMember1', templateId: 'TPL_CLASS_REMINDER', page: msg.page, data: msg.data, miniprogramState: 'formal' })]);
+  expect(sent).toEqual([
+    expect.objectContaining({ touser: 'oMember1', templateId: 'TPL_CLASS_REMINDER', page: msg.page, data: msg.data, miniprogramState: 'formal' }),
+  ]);
   const bodies = sim.calls.filter((x) => x.path === SEND).map((x) => x.body);
-  expect(bodies[1]).toEqual({ touser: 'oMember1', template_id: 'TPL_CLASS_REMINDER', page: msg.page, data: msg.data, miniprogram_state: 'formal', lang: 'zh_CN' });
+  expect(bodies[1]).toEqual({
+    touser: 'oMember1',
+    template_id: 'TPL_CLASS_REMINDER',
+    page: msg.page,
+    data: msg.data,
+    miniprogram_state: 'formal',
+    lang: 'zh_CN',
+  });
 });
 
 it('bad template data is refused (47003) and a wrong secret cannot get a token (40125)', async () => {
   const bad = HttpWechatClient.create({ config: { ...platformConfig(sim).wechat, appSecret: 'wrong' }, tokenRepo: repo });
   expect((await caught(bad.sendSubscribeMessage({ touser: 'o2', templateId: 'T', data: { a: { value: 'x' } } }))).errcode).toBe(40125);
   await simPost(sim, '/__sim/wechat/subscribe-accepts', { openid: 'o2', templateId: 'T' });
-  expect((await caught(client().sendSubscribeMessage({ touser: 'o2', templateId: 'T', data: { thing1: { value: 5 as unknown as string } } }))).errcode).toBe(47003);
+  expect((await caught(client().sendSubscribeMessage({ touser: 'o2', templateId: 'T', data: { thing1: { value: 5 as unknown as string } } }))).errcode).toBe(
+    47003,
+  );
   expect((await caught(client().sendSubscribeMessage({ touser: 'o2', templateId: 'T', data: {} }))).errcode).toBe(47003);
 });

@@ -219,4 +219,3 @@ it('never logs tokens or secrets', async () => {
   expect(text).not.toContain(token);
   expect(text).not.toContain(CREDS.wecom.agentSecret);
 });
-

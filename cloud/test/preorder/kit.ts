@@ -18,7 +18,18 @@ export function dayFromNow(days: number): string {
 /** A credited contest dish as the menu module stores it (what WinnerListed creates). */
 export async function makeDish(t: TestApp, name = '王阿姨的拿手蛋饺', author = '王阿姨'): Promise<number> {
   const db = await t.container.getAsync(Db);
-  const r = await db.manager.insert(Dish, { name, authorMemberId: null, authorDisplayName: author, sourceEntryId: 4242, sourceContestId: 7, priceFen: null, status: 'listed', coverFile: null, createdAt: new Date(), updatedAt: new Date() });
+  const r = await db.manager.insert(Dish, {
+    name,
+    authorMemberId: null,
+    authorDisplayName: author,
+    sourceEntryId: 4242,
+    sourceContestId: 7,
+    priceFen: null,
+    status: 'listed',
+    coverFile: null,
+    createdAt: new Date(),
+    updatedAt: new Date(),
+  });
   return Number(r.identifiers[0].id);
 }
 

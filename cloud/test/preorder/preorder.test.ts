@@ -74,10 +74,14 @@ test('order → pay (3 deliveries pay once) → pickup code → staff verify onc
   const open = await t.client(m.token).call(api.listSlots, { params: { campaignId: campaign.id }, query: { storeId: storeA } });
   expect(open.items.map((s) => s.id)).toEqual([slots[0].id]);
 
-  const order = await t.client(m.token).call(api.placeOrder, { body: { campaignId: campaign.id, storeId: storeA, slotId: slots[0].id, lines: [{ itemId: items[0].id, qty: 2 }], requestId: 'req-aaaaaaaa' } });
+  const order = await t.client(m.token).call(api.placeOrder, {
+    body: { campaignId: campaign.id, storeId: storeA, slotId: slots[0].id, lines: [{ itemId: items[0].id, qty: 2 }], requestId: 'req-aaaaaaaa' },
+  });
   expect(order).toMatchObject({ status: 'pending_payment', totalFen: 17600, pickupCode: null });
   // a retried tap answers the same order and holds nothing more
-  const again = await t.client(m.token).call(api.placeOrder, { body: { campaignId: campaign.id, storeId: storeA, slotId: slots[0].id, lines: [{ itemId: items[0].id, qty: 2 }], requestId: 'req-aaaaaaaa' } });
+  const again = await t.client(m.token).call(api.placeOrder, {
+    body: { campaignId: campaign.id, storeId: storeA, slotId: slots[0].id, lines: [{ itemId: items[0].id, qty: 2 }], requestId: 'req-aaaaaaaa' },
+  });
   expect(again.id).toBe(order.id);
   expect((await item(items[0].id)).sold).toBe(2);
 
@@ -107,7 +111,9 @@ test('order → pay (3 deliveries pay once) → pickup code → staff verify onc
   await expect(t.client(m.token).call(api.payOrder, { params: { orderId: order.id } })).rejects.toMatchObject({ code: 'PAY_ALREADY_PAID' });
   // the sidebar's offer rules hear of the paid order through the @MemberFacts registry
   const registry = await t.container.getAsync(TimelineRegistry);
-  expect((await registry.factsOf(m.id, new Date())).pickups).toEqual([expect.objectContaining({ campaign: '2027 年夜饭', items: '王阿姨的拿手蛋饺×2', storeName: '滨江店' })]);
+  expect((await registry.factsOf(m.id, new Date())).pickups).toEqual([
+    expect.objectContaining({ campaign: '2027 年夜饭', items: '王阿姨的拿手蛋饺×2', storeName: '滨江店' }),
+  ]);
 
   // pickup: staff of another store cannot see it; the store's clerk verifies once
   const clerkB = await staffToken(t, 'staff', storeB);
@@ -137,7 +143,15 @@ test('order → pay (3 deliveries pay once) → pickup code → staff verify onc
 test('no oversell: 30 members race for 7 units; slot capacity and the per-member limit hold under parallel orders', async () => {
   const { campaign, items, slots } = await makeCampaign(t, hq, [storeA], { items: [{ stockTotal: 7, perMemberLimit: 2 }], slotCapacity: 100 });
   const members = await Promise.all(Array.from({ length: 30 }, () => memberToken(t)));
-  const outcomes = await Promise.all(members.map((m) => code(t.client(m.token).call(api.placeOrder, { body: { campaignId: campaign.id, storeId: storeA, slotId: slots[0].id, lines: [{ itemId: items[0].id, qty: 1 }] } }))));
+  const outcomes = await Promise.all(
+    members.map((m) =>
+      code(
+        t
+          .client(m.token)
+          .call(api.placeOrder, { body: { campaignId: campaign.id, storeId: storeA, slotId: slots[0].id, lines: [{ itemId: items[0].id, qty: 1 }] } }),
+      ),
+    ),
+  );
   expect(outcomes.filter((o) => o === 'ok')).toHaveLength(7);
   expect(new Set(outcomes.filter((o) => o !== 'ok'))).toEqual(new Set(['PREORDER_SOLD_OUT']));
   expect((await item(items[0].id)).sold).toBe(7);
@@ -145,14 +159,30 @@ test('no oversell: 30 members race for 7 units; slot capacity and the per-member
   // per-member limit 2: one member, 6 parallel orders of 1
   const big = await makeCampaign(t, hq, [storeA], { items: [{ stockTotal: 100, perMemberLimit: 2 }], slotCapacity: 100 });
   const one = await memberToken(t);
-  const mine = await Promise.all(Array.from({ length: 6 }, () => code(t.client(one.token).call(api.placeOrder, { body: { campaignId: big.campaign.id, storeId: storeA, slotId: big.slots[0].id, lines: [{ itemId: big.items[0].id, qty: 1 }] } }))));
+  const mine = await Promise.all(
+    Array.from({ length: 6 }, () =>
+      code(
+        t.client(one.token).call(api.placeOrder, {
+          body: { campaignId: big.campaign.id, storeId: storeA, slotId: big.slots[0].id, lines: [{ itemId: big.items[0].id, qty: 1 }] },
+        }),
+      ),
+    ),
+  );
   expect(mine.filter((o) => o === 'ok')).toHaveLength(2);
   expect(mine.filter((o) => o === 'PREORDER_MEMBER_LIMIT')).toHaveLength(4);
 
   // slot capacity 3: 8 members in parallel
   const small = await makeCampaign(t, hq, [storeA], { items: [{ stockTotal: 100 }], slotCapacity: 3 });
   const eight = await Promise.all(Array.from({ length: 8 }, () => memberToken(t)));
-  const slotOutcomes = await Promise.all(eight.map((m) => code(t.client(m.token).call(api.placeOrder, { body: { campaignId: small.campaign.id, storeId: storeA, slotId: small.slots[0].id, lines: [{ itemId: small.items[0].id, qty: 1 }] } }))));
+  const slotOutcomes = await Promise.all(
+    eight.map((m) =>
+      code(
+        t.client(m.token).call(api.placeOrder, {
+          body: { campaignId: small.campaign.id, storeId: storeA, slotId: small.slots[0].id, lines: [{ itemId: small.items[0].id, qty: 1 }] },
+        }),
+      ),
+    ),
+  );
   expect(slotOutcomes.filter((o) => o === 'ok')).toHaveLength(3);
   const slot = await (await t.container.getAsync(Db)).manager.findOneByOrFail(PreorderSlot, { id: small.slots[0].id });
   expect(slot.booked).toBe(3);
@@ -166,9 +196,17 @@ test('unpaid orders expire after 15 minutes and return their stock exactly once;
   const { campaign, items, slots } = await makeCampaign(t, hq, [storeA], { items: [{ stockTotal: 1, perMemberLimit: 1 }] });
   const a = await memberToken(t);
   const b = await memberToken(t);
-  const orderA = await t.client(a.token).call(api.placeOrder, { body: { campaignId: campaign.id, storeId: storeA, slotId: slots[0].id, lines: [{ itemId: items[0].id, qty: 1 }] } });
+  const orderA = await t
+    .client(a.token)
+    .call(api.placeOrder, { body: { campaignId: campaign.id, storeId: storeA, slotId: slots[0].id, lines: [{ itemId: items[0].id, qty: 1 }] } });
   const pay = await t.client(a.token).call(api.payOrder, { params: { orderId: orderA.id } });
-  expect(await code(t.client(b.token).call(api.placeOrder, { body: { campaignId: campaign.id, storeId: storeA, slotId: slots[0].id, lines: [{ itemId: items[0].id, qty: 1 }] } }))).toBe('PREORDER_SOLD_OUT');
+  expect(
+    await code(
+      t
+        .client(b.token)
+        .call(api.placeOrder, { body: { campaignId: campaign.id, storeId: storeA, slotId: slots[0].id, lines: [{ itemId: items[0].id, qty: 1 }] } }),
+    ),
+  ).toBe('PREORDER_SOLD_OUT');
 
   // the member pays in the cashier just before the 15 minutes end; WeChat's notification comes late
   const late = await simPay(t, '/confirm', { prepay_id: pay.requestPayment.package.slice('prepay_id='.length), deliver: false });
@@ -191,7 +229,9 @@ test('unpaid orders expire after 15 minutes and return their stock exactly once;
   // a second late payer whose unit went meanwhile is refunded automatically, never lost
   const c = await memberToken(t);
   const { campaign: c2, items: i2, slots: s2 } = await makeCampaign(t, hq, [storeA], { items: [{ stockTotal: 1, perMemberLimit: 1 }] });
-  const orderC = await t.client(c.token).call(api.placeOrder, { body: { campaignId: c2.id, storeId: storeA, slotId: s2[0].id, lines: [{ itemId: i2[0].id, qty: 1 }] } });
+  const orderC = await t
+    .client(c.token)
+    .call(api.placeOrder, { body: { campaignId: c2.id, storeId: storeA, slotId: s2[0].id, lines: [{ itemId: i2[0].id, qty: 1 }] } });
   const payC = await t.client(c.token).call(api.payOrder, { params: { orderId: orderC.id } });
   const lateC = await simPay(t, '/confirm', { prepay_id: payC.requestPayment.package.slice('prepay_id='.length), deliver: false });
   await orders.expireDue(later);
@@ -212,7 +252,9 @@ test('unpaid orders expire after 15 minutes and return their stock exactly once;
 test('refund before the cutoff is idempotent; after the cutoff it is refused', async () => {
   const { campaign, items, slots } = await makeCampaign(t, hq, [storeA], { items: [{ stockTotal: 5 }] });
   const m = await memberToken(t);
-  const order = await t.client(m.token).call(api.placeOrder, { body: { campaignId: campaign.id, storeId: storeA, slotId: slots[0].id, lines: [{ itemId: items[0].id, qty: 2 }] } });
+  const order = await t
+    .client(m.token)
+    .call(api.placeOrder, { body: { campaignId: campaign.id, storeId: storeA, slotId: slots[0].id, lines: [{ itemId: items[0].id, qty: 2 }] } });
   await payAndNotify(m.token, order.id);
   const [x, y, z] = await Promise.all([1, 2, 3].map(() => t.client(m.token).call(api.cancelOrder, { params: { orderId: order.id } })));
   expect([x.status, y.status, z.status].every((s) => s === 'refunding' || s === 'refunded')).toBe(true);
@@ -233,7 +275,9 @@ test('refund before the cutoff is idempotent; after the cutoff it is refused', a
 
   // a campaign whose cutoff passed
   const closed = await makeCampaign(t, hq, [storeA], { cutoffInMinutes: -1 });
-  const o2 = await t.client(m.token).call(api.placeOrder, { body: { campaignId: closed.campaign.id, storeId: storeA, slotId: closed.slots[0].id, lines: [{ itemId: closed.items[0].id, qty: 1 }] } });
+  const o2 = await t.client(m.token).call(api.placeOrder, {
+    body: { campaignId: closed.campaign.id, storeId: storeA, slotId: closed.slots[0].id, lines: [{ itemId: closed.items[0].id, qty: 1 }] },
+  });
   expect(o2.canCancel).toBe(false);
   expect(await code(t.client(m.token).call(api.cancelOrder, { params: { orderId: o2.id } }))).toBe('PREORDER_CANCEL_CLOSED');
 });
@@ -241,7 +285,9 @@ test('refund before the cutoff is idempotent; after the cutoff it is refused', a
 test('a missing notification is settled by the reconcile query; the trade bill reconciliation finds a planted difference', async () => {
   const { campaign, items, slots } = await makeCampaign(t, hq, [storeA], { items: [{ stockTotal: 5 }] });
   const m = await memberToken(t);
-  const order = await t.client(m.token).call(api.placeOrder, { body: { campaignId: campaign.id, storeId: storeA, slotId: slots[0].id, lines: [{ itemId: items[0].id, qty: 1 }] } });
+  const order = await t
+    .client(m.token)
+    .call(api.placeOrder, { body: { campaignId: campaign.id, storeId: storeA, slotId: slots[0].id, lines: [{ itemId: items[0].id, qty: 1 }] } });
   const pay = await t.client(m.token).call(api.payOrder, { params: { orderId: order.id } });
   await simPay(t, '/confirm', { prepay_id: pay.requestPayment.package.slice('prepay_id='.length), deliver: false }); // never delivered
   const payments = await t.container.getAsync(PaymentService);
@@ -275,25 +321,54 @@ test('ops: store managers see their store only; Excel export; validation is a cl
   const mgrB = await staffToken(t, 'store_manager', storeB);
   const detail = await t.client(mgrB.token).call(api.opsCampaignDetail, { params: { campaignId: campaign.id } });
   expect(new Set(detail.slots.map((s) => s.storeId))).toEqual(new Set([storeB]));
-  expect(await code(t.client(mgrB.token).call(api.opsCreateCampaign, { body: { name: 'x', saleStartsAt: new Date().toISOString(), saleEndsAt: new Date().toISOString(), cancelCutoffAt: new Date().toISOString(), storeIds: [storeB] } }))).toBe('FORBIDDEN');
-  const res = await t.http().get(`/api/ops/preorder/orders.xlsx?campaignId=${campaign.id}`).set('authorization', `Bearer ${hq}`).buffer(true).parse((r, cb) => {
-    const chunks: Buffer[] = [];
-    r.on('data', (c: Buffer) => chunks.push(c));
-    r.on('end', () => cb(null, Buffer.concat(chunks)));
-  });
+  expect(
+    await code(
+      t.client(mgrB.token).call(api.opsCreateCampaign, {
+        body: {
+          name: 'x',
+          saleStartsAt: new Date().toISOString(),
+          saleEndsAt: new Date().toISOString(),
+          cancelCutoffAt: new Date().toISOString(),
+          storeIds: [storeB],
+        },
+      }),
+    ),
+  ).toBe('FORBIDDEN');
+  const res = await t
+    .http()
+    .get(`/api/ops/preorder/orders.xlsx?campaignId=${campaign.id}`)
+    .set('authorization', `Bearer ${hq}`)
+    .buffer(true)
+    .parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
   expect(res.status).toBe(200);
   expect(res.headers['content-type']).toContain('spreadsheetml');
   expect((res.body as Buffer).subarray(0, 2).toString()).toBe('PK');
   const m = await memberToken(t);
-  expect(await code(t.client(m.token).call(api.placeOrder, { body: { campaignId: campaign.id, storeId: storeA, slotId: 999999, lines: [{ itemId: 1, qty: 1 }] } }))).toBe('VALIDATION_FAILED');
-  expect(await code(t.client(m.token).call(api.placeOrder, { body: { campaignId: campaign.id, storeId: storeA, slotId: 1, lines: [] } as never }))).toBe('VALIDATION_FAILED');
+  expect(
+    await code(t.client(m.token).call(api.placeOrder, { body: { campaignId: campaign.id, storeId: storeA, slotId: 999999, lines: [{ itemId: 1, qty: 1 }] } })),
+  ).toBe('VALIDATION_FAILED');
+  expect(await code(t.client(m.token).call(api.placeOrder, { body: { campaignId: campaign.id, storeId: storeA, slotId: 1, lines: [] } as never }))).toBe(
+    'VALIDATION_FAILED',
+  );
 });
 
 test('parallel duplicate orders by the same members refuse on the member limit or stock only, never the slot', async () => {
   const { campaign, items, slots } = await makeCampaign(t, hq, [storeA], { items: [{ stockTotal: 10, perMemberLimit: 1 }], slotCapacity: 100 });
   const ms = await Promise.all(Array.from({ length: 40 }, () => memberToken(t)));
   const plan = ms.flatMap((m, i) => (i < 20 ? [m, m] : [m]));
-  const outcomes = await Promise.all(plan.map((m) => code(t.client(m.token).call(api.placeOrder, { body: { campaignId: campaign.id, storeId: storeA, slotId: slots[0].id, lines: [{ itemId: items[0].id, qty: 1 }] } }))));
+  const outcomes = await Promise.all(
+    plan.map((m) =>
+      code(
+        t
+          .client(m.token)
+          .call(api.placeOrder, { body: { campaignId: campaign.id, storeId: storeA, slotId: slots[0].id, lines: [{ itemId: items[0].id, qty: 1 }] } }),
+      ),
+    ),
+  );
   expect(outcomes.filter((o) => o === 'ok')).toHaveLength(10);
   expect(outcomes.filter((o) => o === 'PREORDER_SLOT_FULL')).toHaveLength(0);
   const slot = await (await t.container.getAsync(Db)).manager.findOneByOrFail(PreorderSlot, { id: slots[0].id });
@@ -309,7 +384,9 @@ test('no-shows after the slot are listed and reminded once through the member’
   const contact = await makeContact(t, { memberId: m.id, followStaffId: clerk.id });
   const db = await t.container.getAsync(Db);
   await db.manager.query('UPDATE wecom_contact SET follow_user_id = ? WHERE id = ?', ['clerk_a', contact.id]);
-  const order = await t.client(m.token).call(api.placeOrder, { body: { campaignId: campaign.id, storeId: storeA, slotId: slots[0].id, lines: [{ itemId: items[0].id, qty: 1 }] } });
+  const order = await t
+    .client(m.token)
+    .call(api.placeOrder, { body: { campaignId: campaign.id, storeId: storeA, slotId: slots[0].id, lines: [{ itemId: items[0].id, qty: 1 }] } });
   await payAndNotify(m.token, order.id);
   const noShows = await t.container.getAsync(NoShowService);
   const staff = { kind: 'staff' as const, staffId: 1, role: 'store_manager' as const, storeId: storeA, sessionId: 0 };
@@ -321,7 +398,11 @@ test('no-shows after the slot are listed and reminded once through the member’
   expect(await noShows.remind(staff, order.id, after)).toEqual({ queued: false, reason: 'already_reminded' });
   const rows = await db.manager.query("SELECT payload FROM wecom_outbound WHERE ref = 'preorder-noshow'");
   expect(rows).toHaveLength(1);
-  expect(JSON.parse(rows[0].payload)).toMatchObject({ sender: 'clerk_a', externalUserIds: [contact.externalUserId], text: expect.stringContaining(order.pickupCode ?? (await t.client(m.token).call(api.getMyOrder, { params: { orderId: order.id } })).pickupCode!) });
+  expect(JSON.parse(rows[0].payload)).toMatchObject({
+    sender: 'clerk_a',
+    externalUserIds: [contact.externalUserId],
+    text: expect.stringContaining(order.pickupCode ?? (await t.client(m.token).call(api.getMyOrder, { params: { orderId: order.id } })).pickupCode!),
+  });
   expect((await noShows.list(staff, { campaignId: campaign.id }, after))[0].reminded).toBe(true);
 });
 
@@ -341,18 +422,40 @@ test('「为你推荐」 reads the purchases ledger: in-store purchases lift mat
   // fish bought at the till (through the ledger's own ingest, as a POS push would)
   const ledger = await t.container.getAsync(LedgerService);
   const till = { channel: 'pos' as const, storeId: storeA, till: 'T1', memberCode: null, phoneDigest: null, discountFen: 0, couponCodes: [] };
-  await ledger.ingest([{ ...till, receiptNo: `fish-${m.id}`, occurredAt: new Date(Date.now() - 3 * 24 * 60 * MIN), memberId: m.id, totalFen: 4200, refundOfNo: null, lines: [{ sku: 'F-001', name: '鲜活鲈鱼', category: '水产/鲈鱼', qty: 1, unitPriceFen: 4200, amountFen: 4200 }] }]);
+  await ledger.ingest([
+    {
+      ...till,
+      receiptNo: `fish-${m.id}`,
+      occurredAt: new Date(Date.now() - 3 * 24 * 60 * MIN),
+      memberId: m.id,
+      totalFen: 4200,
+      refundOfNo: null,
+      lines: [{ sku: 'F-001', name: '鲜活鲈鱼', category: '水产/鲈鱼', qty: 1, unitPriceFen: 4200, amountFen: 4200 }],
+    },
+  ]);
   const withFish = (await menu()).recommended;
   expect(withFish.itemIds[0]).toBe(items[1].id);
   expect(withFish.reason).toBe('你常买「鲈鱼」，相关的菜先给你看');
 
   // returned in full: as if never bought
-  await ledger.ingest([{ ...till, receiptNo: `fish-${m.id}-back`, occurredAt: new Date(Date.now() - 2 * 24 * 60 * MIN), memberId: m.id, totalFen: -4200, refundOfNo: `fish-${m.id}`, lines: [{ sku: 'F-001', name: '鲜活鲈鱼', category: '水产/鲈鱼', qty: -1, unitPriceFen: 4200, amountFen: -4200 }] }]);
+  await ledger.ingest([
+    {
+      ...till,
+      receiptNo: `fish-${m.id}-back`,
+      occurredAt: new Date(Date.now() - 2 * 24 * 60 * MIN),
+      memberId: m.id,
+      totalFen: -4200,
+      refundOfNo: `fish-${m.id}`,
+      lines: [{ sku: 'F-001', name: '鲜活鲈鱼', category: '水产/鲈鱼', qty: -1, unitPriceFen: 4200, amountFen: -4200 }],
+    },
+  ]);
   expect((await menu()).recommended.reason).toBe('大家都在订');
 
   // an earlier paid pre-order lands in the ledger (OrderPaid → preorder receipt) and its theme leads
   const older = await makeCampaign(t, hq, [storeA], { items: [{ kind: 'meal_kit', name: '轻食礼盒', theme: '健康轻食' }] });
-  const o = await t.client(m.token).call(api.placeOrder, { body: { campaignId: older.campaign.id, storeId: storeA, slotId: older.slots[0].id, lines: [{ itemId: older.items[0].id, qty: 1 }] } });
+  const o = await t.client(m.token).call(api.placeOrder, {
+    body: { campaignId: older.campaign.id, storeId: storeA, slotId: older.slots[0].id, lines: [{ itemId: older.items[0].id, qty: 1 }] },
+  });
   await payAndNotify(m.token, o.id);
   const after = (await menu()).recommended;
   expect(after).toMatchObject({ itemIds: [items[2].id, items[0].id, items[1].id], reason: '根据你以往的预订推荐' });

@@ -26,13 +26,26 @@ test('purchase-aware: what the member buys in store (ledger categories and produ
   ];
   const alone = { size: 2, hasChildren: false };
   // bought fish at the till: the fish dish comes first, and the reason says why
-  expect(recommend({ items: dishes, household: alone, history: [], bought: [{ name: '鲜活鲈鱼', category: '水产/鱼' }] })).toEqual({ itemIds: [2, 1, 3], reason: '你常买「鱼」，相关的菜先给你看' });
+  expect(recommend({ items: dishes, household: alone, history: [], bought: [{ name: '鲜活鲈鱼', category: '水产/鱼' }] })).toEqual({
+    itemIds: [2, 1, 3],
+    reason: '你常买「鱼」，相关的菜先给你看',
+  });
   // a product name matches too; generic categories (and the ledger's pre-order kinds) do not
   expect(recommend({ items: dishes, household: alone, history: [], bought: [{ name: '牛油果', category: '其他' }] }).itemIds[0]).toBe(3);
-  expect(recommend({ items: dishes, household: alone, history: [], bought: [{ name: '预订订单', category: '主题套餐' }] })).toMatchObject({ itemIds: [1, 3, 2], reason: '大家都在订' });
+  expect(recommend({ items: dishes, household: alone, history: [], bought: [{ name: '预订订单', category: '主题套餐' }] })).toMatchObject({
+    itemIds: [1, 3, 2],
+    reason: '大家都在订',
+  });
   // earlier pre-orders still weigh more than store purchases; family packages most
-  expect(recommend({ items: dishes, household: alone, history: [{ kind: 'meal_kit', theme: '健康轻食' }], bought: [{ name: '鲈鱼', category: '水产' }] }).itemIds).toEqual([3, 2, 1]);
-  expect(boughtWords([{ name: '鲜活鲈鱼', category: '水产/鱼' }, { name: '鱼', category: '水产' }])).toEqual(['水产', '鱼', '鲜活鲈鱼']);
+  expect(
+    recommend({ items: dishes, household: alone, history: [{ kind: 'meal_kit', theme: '健康轻食' }], bought: [{ name: '鲈鱼', category: '水产' }] }).itemIds,
+  ).toEqual([3, 2, 1]);
+  expect(
+    boughtWords([
+      { name: '鲜活鲈鱼', category: '水产/鱼' },
+      { name: '鱼', category: '水产' },
+    ]),
+  ).toEqual(['水产', '鱼', '鲜活鲈鱼']);
 });
 
 test('cancel only before the cutoff and only while unpaid or paid', () => {
@@ -51,7 +64,16 @@ test('pickup codes: typed digits or the scanned QR text', () => {
 });
 
 test('cart lines merge and sort by item (the lock order)', () => {
-  expect(mergeLines([{ itemId: 5, qty: 1 }, { itemId: 2, qty: 2 }, { itemId: 5, qty: 3 }])).toEqual([{ itemId: 2, qty: 2 }, { itemId: 5, qty: 4 }]);
+  expect(
+    mergeLines([
+      { itemId: 5, qty: 1 },
+      { itemId: 2, qty: 2 },
+      { itemId: 5, qty: 3 },
+    ]),
+  ).toEqual([
+    { itemId: 2, qty: 2 },
+    { itemId: 5, qty: 4 },
+  ]);
 });
 
 test('Beijing days and times', () => {

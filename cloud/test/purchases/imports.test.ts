@@ -71,7 +71,11 @@ it('imports a CSV with bad rows, lists the errors, adds nothing on a re-run and 
   const settings = { mapping: up.body.settings.mapping, dateFormat: 'YYYY-MM-DD HH:mm:ss' as const, timeZone: 'Asia/Shanghai' as const };
 
   // a mapping without a required field is refused
-  const bad = await t.http().post(`/api/admin/purchases/imports/${up.body.id}/start`).set('authorization', `Bearer ${admin}`).send({ ...settings, mapping: { receiptNo: '单号' } });
+  const bad = await t
+    .http()
+    .post(`/api/admin/purchases/imports/${up.body.id}/start`)
+    .set('authorization', `Bearer ${admin}`)
+    .send({ ...settings, mapping: { receiptNo: '单号' } });
   expect(bad.status).toBe(400);
   expect(bad.body.code).toBe('IMPORT_MAPPING_INVALID');
 
@@ -100,7 +104,24 @@ it('imports a CSV with bad rows, lists the errors, adds nothing on a re-run and 
 
   // a coupon redeemed by a receipt of this import is given back by the undo
   const member = await makeMember(t, { storeId });
-  const couponId = Number((await d.manager.insert(JourneyCoupon, { idemKey: `undo-${Date.now()}`, memberId: member.id, externalUserId: 'wm_u', enrolmentId: null, title: '回归券', amountFen: 500, minSpendFen: 0, validUntil: new Date(Date.now() + 86_400_000), status: 'used', issuedAt: new Date(), redeemedAt: new Date(), redeemedReceiptId: null })).identifiers[0].id);
+  const couponId = Number(
+    (
+      await d.manager.insert(JourneyCoupon, {
+        idemKey: `undo-${Date.now()}`,
+        memberId: member.id,
+        externalUserId: 'wm_u',
+        enrolmentId: null,
+        title: '回归券',
+        amountFen: 500,
+        minSpendFen: 0,
+        validUntil: new Date(Date.now() + 86_400_000),
+        status: 'used',
+        issuedAt: new Date(),
+        redeemedAt: new Date(),
+        redeemedReceiptId: null,
+      })
+    ).identifiers[0].id,
+  );
   const imported = await d.manager.findOneByOrFail(Receipt, { storeId, receiptNo: 'A002' });
   await d.manager.update(JourneyCoupon, { id: couponId }, { redeemedReceiptId: imported.id });
 
@@ -146,7 +167,10 @@ it('refuses a file that is neither CSV nor xlsx', async () => {
 
 it('imports the product catalogue (re-import updates, never duplicates)', async () => {
   const file = path.join(tmp, 'products.csv');
-  fs.writeFileSync(file, ['商品编码,商品名称,品类,品牌,标记', '690001,有机菠菜,蔬菜/叶菜,本味,有机', '690009,獭祭清酒,酒水/清酒,獭祭,进口', ',无编码,蔬菜,,'].join('\n'));
+  fs.writeFileSync(
+    file,
+    ['商品编码,商品名称,品类,品牌,标记', '690001,有机菠菜,蔬菜/叶菜,本味,有机', '690009,獭祭清酒,酒水/清酒,獭祭,进口', ',无编码,蔬菜,,'].join('\n'),
+  );
   for (let i = 0; i < 2; i++) {
     const up = await upload(file, 'products');
     const done = await runToEnd(up.body.id, { mapping: up.body.settings.mapping, dateFormat: 'YYYY-MM-DD HH:mm:ss', timeZone: 'Asia/Shanghai' });

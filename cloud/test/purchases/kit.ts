@@ -13,8 +13,26 @@ export interface PosKeyCreds {
 let seq = 0;
 
 /** A receipt body as a till sends it (lines add up to the total). */
-export function receipt(o: Partial<{ receiptNo: string; memberCode: string | null; at: Date; lines: Array<{ name: string; category?: string; amountFen: number; qty?: number; sku?: string }>; couponCodes: string[]; refundOf: string; discountFen: number; till: string }> = {}) {
-  const lines = (o.lines ?? [{ name: '和牛肥牛卷', category: '肉禽/牛肉', amountFen: 5990 }]).map((l) => ({ sku: l.sku ?? null, name: l.name, category: l.category ?? null, qty: l.qty ?? 1, unitPriceFen: l.amountFen, amountFen: l.amountFen }));
+export function receipt(
+  o: Partial<{
+    receiptNo: string;
+    memberCode: string | null;
+    at: Date;
+    lines: Array<{ name: string; category?: string; amountFen: number; qty?: number; sku?: string }>;
+    couponCodes: string[];
+    refundOf: string;
+    discountFen: number;
+    till: string;
+  }> = {},
+) {
+  const lines = (o.lines ?? [{ name: '和牛肥牛卷', category: '肉禽/牛肉', amountFen: 5990 }]).map((l) => ({
+    sku: l.sku ?? null,
+    name: l.name,
+    category: l.category ?? null,
+    qty: l.qty ?? 1,
+    unitPriceFen: l.amountFen,
+    amountFen: l.amountFen,
+  }));
   return {
     receiptNo: o.receiptNo ?? `T1-${Date.now()}-${++seq}`,
     till: o.till ?? 'T1',

@@ -46,7 +46,12 @@ const events = async (type: string) => (await d.manager.find(DomainEvent, { wher
 
 describe('signed POS push', () => {
   it('accepts a good signature and stores the receipt with its lines', async () => {
-    const r = receipt({ lines: [{ name: '有机菠菜', category: '蔬菜', amountFen: 890 }, { name: '鲜牛奶', category: '乳品', amountFen: 1250, qty: 2 }] });
+    const r = receipt({
+      lines: [
+        { name: '有机菠菜', category: '蔬菜', amountFen: 890 },
+        { name: '鲜牛奶', category: '乳品', amountFen: 1250, qty: 2 },
+      ],
+    });
     const res = await push(t, key, { receipts: [r] });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ added: 1, duplicates: 0, conflicts: 0, rejected: 0 });
@@ -113,7 +118,12 @@ describe('idempotency', () => {
     const nos = batch.receipts.map((r) => r.receiptNo);
     const rows = await d.manager.createQueryBuilder(Receipt, 'r').where('r.receipt_no IN (:...nos)', { nos }).getMany();
     expect(rows).toHaveLength(40);
-    expect(await d.manager.createQueryBuilder(ReceiptLine, 'l').where('l.receipt_id IN (:...ids)', { ids: rows.map((r) => r.id) }).getCount()).toBe(40);
+    expect(
+      await d.manager
+        .createQueryBuilder(ReceiptLine, 'l')
+        .where('l.receipt_id IN (:...ids)', { ids: rows.map((r) => r.id) })
+        .getCount(),
+    ).toBe(40);
     const recorded = (await events('PurchaseRecorded')).filter((e) => rows.some((r) => r.id === e.receiptId));
     expect(recorded).toHaveLength(40);
   });
@@ -166,7 +176,14 @@ describe('refunds and pre-orders', () => {
   it('OrderPaid lands once as a preorder receipt; OrderRefunded as its negative receipt', async () => {
     const m = await memberToken(t, { storeId });
     const bus = await t.container.getAsync(EventBus);
-    const paid = { orderId: `NYE${Date.now()}`, memberId: m.id, storeId, amountFen: 39800, paidAt: new Date(Date.now() - 60_000).toISOString(), items: [{ name: '团圆年夜饭套餐', qty: 1, amountFen: 39800, category: '年夜饭' }] };
+    const paid = {
+      orderId: `NYE${Date.now()}`,
+      memberId: m.id,
+      storeId,
+      amountFen: 39800,
+      paidAt: new Date(Date.now() - 60_000).toISOString(),
+      items: [{ name: '团圆年夜饭套餐', qty: 1, amountFen: 39800, category: '年夜饭' }],
+    };
     await d.transaction(async (em) => {
       await bus.emit(em, 'OrderPaid', paid);
       await bus.emit(em, 'OrderPaid', paid); // announced twice
@@ -175,7 +192,16 @@ describe('refunds and pre-orders', () => {
     const rows = await d.manager.findBy(Receipt, { memberId: m.id });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ channel: 'preorder', receiptNo: paid.orderId, totalFen: 39800 });
-    await d.transaction((em) => bus.emit(em, 'OrderRefunded', { orderId: paid.orderId, refundId: 'RF1', memberId: m.id, storeId, amountFen: 39800, refundedAt: new Date().toISOString() }));
+    await d.transaction((em) =>
+      bus.emit(em, 'OrderRefunded', {
+        orderId: paid.orderId,
+        refundId: 'RF1',
+        memberId: m.id,
+        storeId,
+        amountFen: 39800,
+        refundedAt: new Date().toISOString(),
+      }),
+    );
     await settle(t);
     const after = await d.manager.find(Receipt, { where: { memberId: m.id }, order: { id: 'ASC' } });
     expect(after.map((r) => r.totalFen)).toEqual([39800, -39800]);
@@ -212,7 +238,11 @@ describe('coupons at the till', () => {
     const small = await push(t, key, { receipts: [receipt({ couponCodes: [code], discountFen: 1000, lines: [{ name: '酸奶', amountFen: 2000 }] })] });
     expect(small.body.results[0].coupons).toEqual([{ code, status: 'rejected', reason: '未达到使用门槛' }]);
     const pushes = await Promise.all(
-      Array.from({ length: 5 }, (_, i) => push(t, key, { receipts: [receipt({ receiptNo: `CPN-${id}-${i}`, couponCodes: [code], discountFen: 1000, lines: [{ name: '牛排', amountFen: 8800 }] })] })),
+      Array.from({ length: 5 }, (_, i) =>
+        push(t, key, {
+          receipts: [receipt({ receiptNo: `CPN-${id}-${i}`, couponCodes: [code], discountFen: 1000, lines: [{ name: '牛排', amountFen: 8800 }] })],
+        }),
+      ),
     );
     const outcomes = pushes.map((p) => p.body.results[0].coupons[0].status);
     expect(outcomes.filter((s) => s === 'redeemed')).toHaveLength(1);
@@ -221,30 +251,61 @@ describe('coupons at the till', () => {
     const winner = pushes.find((p) => p.body.results[0].coupons[0].status === 'redeemed')!;
     expect(row.redeemedReceiptId).toBe(winner.body.results[0].receiptId);
     // a forged code is refused
-    const forged = await push(t, key, { receipts: [receipt({ couponCodes: [code.slice(0, -1) + (code.endsWith('A') ? 'B' : 'A')], lines: [{ name: '牛排', amountFen: 8800 }] })] });
+    const forged = await push(t, key, {
+      receipts: [receipt({ couponCodes: [code.slice(0, -1) + (code.endsWith('A') ? 'B' : 'A')], lines: [{ name: '牛排', amountFen: 8800 }] })],
+    });
     expect(forged.body.results[0].coupons[0]).toMatchObject({ status: 'rejected', reason: '券码无效' });
   });
 });
 
 describe('coupons verified by a clerk in the sidebar', () => {
-  it('redeems by the receipt number at the clerk\'s store, once; another store\'s receipt is not found', async () => {
+  it("redeems by the receipt number at the clerk's store, once; another store's receipt is not found", async () => {
     const m = await memberToken(t, { storeId });
-    const id = Number((await d.manager.insert(JourneyCoupon, { idemKey: `clerk-${Date.now()}`, memberId: m.id, externalUserId: 'wm_c', enrolmentId: null, title: '老朋友回归券', amountFen: 1000, minSpendFen: 5000, validUntil: new Date(Date.now() + 7 * DAY), status: 'issued', issuedAt: new Date(), redeemedAt: null, redeemedReceiptId: null })).identifiers[0].id);
+    const id = Number(
+      (
+        await d.manager.insert(JourneyCoupon, {
+          idemKey: `clerk-${Date.now()}`,
+          memberId: m.id,
+          externalUserId: 'wm_c',
+          enrolmentId: null,
+          title: '老朋友回归券',
+          amountFen: 1000,
+          minSpendFen: 5000,
+          validUntil: new Date(Date.now() + 7 * DAY),
+          status: 'issued',
+          issuedAt: new Date(),
+          redeemedAt: null,
+          redeemedReceiptId: null,
+        })
+      ).identifiers[0].id,
+    );
     const code = await t.client(m.token).call(api.memberCode);
     const r = receipt({ memberCode: code.code, lines: [{ name: '牛排', amountFen: 8800 }] });
     const stored = (await push(t, key, { receipts: [r] })).body.results[0].receiptId;
     const { token: clerk } = await staffToken(t, 'staff', { storeId, wecomUserId: `clerk_c_${id}` });
     const otherStore = (await makeStore(t, '湖畔店')).id;
     const { token: stranger } = await staffToken(t, 'staff', { storeId: otherStore, wecomUserId: `clerk_o_${id}` });
-    const elsewhere = await t.http().post('/api/sidebar/coupons/redeem').set('authorization', `Bearer ${stranger}`).send({ code: couponCode(id), receiptNo: r.receiptNo });
+    const elsewhere = await t
+      .http()
+      .post('/api/sidebar/coupons/redeem')
+      .set('authorization', `Bearer ${stranger}`)
+      .send({ code: couponCode(id), receiptNo: r.receiptNo });
     expect(elsewhere.status).toBe(404);
     const ok = await t.client(clerk).call(api.verifyCoupon, { body: { code: couponCode(id).toLowerCase(), receiptNo: r.receiptNo } });
     expect(ok).toMatchObject({ ok: true, title: '老朋友回归券', amountFen: 1000, receiptNo: r.receiptNo });
     expect(await d.manager.findOneByOrFail(JourneyCoupon, { id })).toMatchObject({ status: 'used', redeemedReceiptId: stored });
     expect((await d.manager.findOneByOrFail(Receipt, { id: stored })).couponCodes).toBe(couponCode(id));
-    const again = await t.http().post('/api/sidebar/coupons/redeem').set('authorization', `Bearer ${clerk}`).send({ code: couponCode(id), receiptNo: r.receiptNo });
+    const again = await t
+      .http()
+      .post('/api/sidebar/coupons/redeem')
+      .set('authorization', `Bearer ${clerk}`)
+      .send({ code: couponCode(id), receiptNo: r.receiptNo });
     expect(again.body.code).toBe('COUPON_USED');
-    const neither = await t.http().post('/api/sidebar/coupons/redeem').set('authorization', `Bearer ${clerk}`).send({ code: couponCode(id) });
+    const neither = await t
+      .http()
+      .post('/api/sidebar/coupons/redeem')
+      .set('authorization', `Bearer ${clerk}`)
+      .send({ code: couponCode(id) });
     expect(neither.status).toBe(400);
   });
 });
@@ -342,7 +403,11 @@ describe('matching by phone (digest only)', () => {
 
 describe('phone binding for wx.login members (getPhoneNumber)', () => {
   const tapGetPhoneNumber = async (openid: string, phoneNumber: string): Promise<string> => {
-    const res = await fetch(`${t.sim.url}/__sim/wechat/phone-codes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid, phoneNumber }) });
+    const res = await fetch(`${t.sim.url}/__sim/wechat/phone-codes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ openid, phoneNumber }),
+    });
     return ((await res.json()) as { code: string }).code;
   };
   const login = async () => {
@@ -383,8 +448,14 @@ describe('phone binding for wx.login members (getPhoneNumber)', () => {
     await expect(a.client.call(identity.bindMyPhone, { body: { code: 'not-a-code' } })).rejects.toMatchObject({ status: 400, code: 'PHONE_CODE_INVALID' });
     // another member's code for the same number is refused (a digest names one member); the code of another WeChat user too
     const b = await login();
-    await expect(b.client.call(identity.bindMyPhone, { body: { code: await tapGetPhoneNumber(b.openid, '13600004444') } })).rejects.toMatchObject({ status: 409, code: 'PHONE_TAKEN' });
-    await expect(b.client.call(identity.bindMyPhone, { body: { code: await tapGetPhoneNumber(a.openid, '13600005555') } })).rejects.toMatchObject({ status: 400, code: 'PHONE_CODE_INVALID' });
+    await expect(b.client.call(identity.bindMyPhone, { body: { code: await tapGetPhoneNumber(b.openid, '13600004444') } })).rejects.toMatchObject({
+      status: 409,
+      code: 'PHONE_TAKEN',
+    });
+    await expect(b.client.call(identity.bindMyPhone, { body: { code: await tapGetPhoneNumber(a.openid, '13600005555') } })).rejects.toMatchObject({
+      status: 400,
+      code: 'PHONE_CODE_INVALID',
+    });
     expect(await b.client.call(identity.getMyPhone)).toEqual({ bound: false, phoneMasked: null });
     // unauthenticated: 401
     await expect(t.client().call(identity.bindMyPhone, { body: { code } })).rejects.toMatchObject({ status: 401 });

@@ -25,13 +25,30 @@ const draft = (o: Partial<ReceiptDraft> = {}): ReceiptDraft => ({
 
 test('RFM quintiles on a known data set (10 members)', () => {
   // frequency 1..10, recency 5..50 days, money 100..1000 yuan: member i is better than member i-1 on all three
-  const rows = Array.from({ length: 10 }, (_, i) => ({ memberId: i + 1, frequency: i + 1, recencyDays: (10 - i) * 5, monetaryFen: (i + 1) * 10_000, firstDaysAgo: 300 }));
+  const rows = Array.from({ length: 10 }, (_, i) => ({
+    memberId: i + 1,
+    frequency: i + 1,
+    recencyDays: (10 - i) * 5,
+    monetaryFen: (i + 1) * 10_000,
+    firstDaysAgo: 300,
+  }));
   const { cuts, scored } = scoreStore(rows, DEFAULT_RFM_THRESHOLDS);
   expect(cuts.frequency).toEqual([2, 4, 6, 8]);
   expect(cuts.recencyDays).toEqual([10, 20, 30, 40]);
   expect(scored.map((s) => s.f)).toEqual([1, 1, 2, 2, 3, 3, 4, 4, 5, 5]);
   expect(scored.map((s) => s.r)).toEqual([1, 1, 2, 2, 3, 3, 4, 4, 5, 5]);
-  expect(scored.map((s) => s.tier)).toEqual(['流失预警', '流失预警', '潜力复购', '潜力复购', '潜力复购', '潜力复购', '高价值忠诚', '高价值忠诚', '高价值忠诚', '高价值忠诚']);
+  expect(scored.map((s) => s.tier)).toEqual([
+    '流失预警',
+    '流失预警',
+    '潜力复购',
+    '潜力复购',
+    '潜力复购',
+    '潜力复购',
+    '高价值忠诚',
+    '高价值忠诚',
+    '高价值忠诚',
+    '高价值忠诚',
+  ]);
   // one purchase, recent: 新客 first, whatever the scores
   expect(scoreStore([{ memberId: 1, frequency: 1, recencyDays: 3, monetaryFen: 100, firstDaysAgo: 3 }], DEFAULT_RFM_THRESHOLDS).scored[0].tier).toBe('新客');
   // stricter thresholds move people
@@ -43,28 +60,50 @@ test('RFM quintiles on a known data set (10 members)', () => {
 
 test('content hash tells a repeat from a changed copy; the member code does not count', () => {
   expect(contentHash(draft())).toBe(contentHash(draft({ memberCode: '661234' })));
-  expect(contentHash(draft())).not.toBe(contentHash(draft({ totalFen: 900, lines: [{ sku: null, name: '米', category: null, qty: 1, unitPriceFen: 900, amountFen: 900 }] })));
+  expect(contentHash(draft())).not.toBe(
+    contentHash(draft({ totalFen: 900, lines: [{ sku: null, name: '米', category: null, qty: 1, unitPriceFen: 900, amountFen: 900 }] })),
+  );
 });
 
 test('draft checks: totals, refunds, future times', () => {
   const now = new Date('2026-12-01T00:00:00Z');
   expect(draftProblem(draft(), now)).toBeNull();
   expect(draftProblem(draft({ totalFen: 999 }), now)).toContain('不一致');
-  expect(draftProblem(draft({ totalFen: -1000, lines: [{ sku: null, name: '米', category: null, qty: -1, unitPriceFen: 1000, amountFen: -1000 }] }), now)).toContain('原小票号');
+  expect(
+    draftProblem(draft({ totalFen: -1000, lines: [{ sku: null, name: '米', category: null, qty: -1, unitPriceFen: 1000, amountFen: -1000 }] }), now),
+  ).toContain('原小票号');
   expect(draftProblem(draft({ refundOfNo: 'A0' }), now)).toContain('负数');
   expect(draftProblem(draft({ occurredAt: new Date('2026-12-02T00:00:00Z') }), now)).toContain('晚于');
 });
 
 test('money and dates from files', () => {
-  expect([yuanToFen('12.5'), yuanToFen('-3'), yuanToFen('1,299.00'), yuanToFen('¥8'), yuanToFen('1.234'), yuanToFen('abc'), yuanToFen(0.1 + 0.2)]).toEqual([1250, -300, 129900, 800, null, null, 30]);
+  expect([yuanToFen('12.5'), yuanToFen('-3'), yuanToFen('1,299.00'), yuanToFen('¥8'), yuanToFen('1.234'), yuanToFen('abc'), yuanToFen(0.1 + 0.2)]).toEqual([
+    1250,
+    -300,
+    129900,
+    800,
+    null,
+    null,
+    30,
+  ]);
   expect(parseLocalTime('2026-11-02 09:15', 'YYYY-MM-DD HH:mm:ss', 'Asia/Shanghai')!.toISOString()).toBe('2026-11-02T01:15:00.000Z');
   expect(parseLocalTime('02/11/2026 09:15:00', 'DD/MM/YYYY HH:mm:ss', 'UTC')!.toISOString()).toBe('2026-11-02T09:15:00.000Z');
   expect(parseLocalTime('11/02/2026 09:15:00', 'MM/DD/YYYY HH:mm:ss', 'UTC')!.toISOString()).toBe('2026-11-02T09:15:00.000Z');
   expect(parseLocalTime('20261102091500', 'YYYYMMDDHHmmss', 'Asia/Shanghai')!.toISOString()).toBe('2026-11-02T01:15:00.000Z');
   expect(parseLocalTime('2026-02-30 10:00:00', 'YYYY-MM-DD HH:mm:ss', 'UTC')).toBeNull();
   expect(parseLocalTime('46000.5', 'YYYY-MM-DD HH:mm:ss', 'UTC')!.toISOString()).toBe('2025-12-09T12:00:00.000Z');
-  const index = new Map([['receiptNo', 0], ['occurredAt', 1], ['name', 2], ['amount', 3], ['phone', 4]]);
-  const line = rowToLine(['A1', '2026-11-02 09:15:00', '米', '10', '138 0013 8000'], index, { mapping: {}, dateFormat: 'YYYY-MM-DD HH:mm:ss', timeZone: 'Asia/Shanghai' });
+  const index = new Map([
+    ['receiptNo', 0],
+    ['occurredAt', 1],
+    ['name', 2],
+    ['amount', 3],
+    ['phone', 4],
+  ]);
+  const line = rowToLine(['A1', '2026-11-02 09:15:00', '米', '10', '138 0013 8000'], index, {
+    mapping: {},
+    dateFormat: 'YYYY-MM-DD HH:mm:ss',
+    timeZone: 'Asia/Shanghai',
+  });
   expect(line).toMatchObject({ receiptNo: 'A1', line: { name: '米', amountFen: 1000, qty: 1 } });
   expect((line as { phoneDigest: string }).phoneDigest).toMatch(/^[0-9a-f]{64}$/);
 });
@@ -98,6 +137,8 @@ test('purchase-based suggestion: a related new arrival after a purchase in the l
   expect(offer).toMatchObject({ key: 'new_arrival_taste', text: '邀请客户到店试吃新品「獭祭清酒」' });
   expect(offer!.reason).toContain('12月1日买过「澳洲和牛」');
   expect(newArrivalTaste({ recentPurchases: [{ name: '鸡腿', category: '肉禽/鸡肉', at }], newArrivals: [arrival] })).toBeNull();
-  expect(newArrivalTaste({ recentPurchases: [{ name: '鸡腿', category: '肉禽/鸡肉', at }], newArrivals: [{ ...arrival, relatedCategories: ['肉禽'] }] })).not.toBeNull();
+  expect(
+    newArrivalTaste({ recentPurchases: [{ name: '鸡腿', category: '肉禽/鸡肉', at }], newArrivals: [{ ...arrival, relatedCategories: ['肉禽'] }] }),
+  ).not.toBeNull();
   expect(newArrivalTaste({ recentPurchases: [], newArrivals: [arrival] })).toBeNull();
 });

@@ -63,7 +63,10 @@ test('pure rules: recommendations in rule order with reasons, audiences, nearest
     [4, '你收藏过「快手菜」类菜谱'],
   ]);
   // no household children, nothing bought, nothing saved: the most saved first
-  expect(recommend(pool, { childrenCount: 0, purchasedTerms: [], favouriteTags: [], favouriteIds: new Set() }, 2).map((x) => x.reason)).toEqual(['大家都在收藏', '大家都在收藏']);
+  expect(recommend(pool, { childrenCount: 0, purchasedTerms: [], favouriteTags: [], favouriteIds: new Set() }, 2).map((x) => x.reason)).toEqual([
+    '大家都在收藏',
+    '大家都在收藏',
+  ]);
 
   const now = new Date('2026-12-01T00:00:00Z');
   expect(audiencesOf({ childrenCount: 2, createdAt: new Date('2026-11-20T00:00:00Z') }, now)).toEqual(['all', 'with_children', 'new_member']);
@@ -95,7 +98,12 @@ test('household: create, invite by card, accept, leave; one household at a time'
 
   const invite = await A.call(H.createHouseholdInvite, {});
   expect(invite.path).toBe(`${H.HOUSEHOLD_INVITE_PAGE}?token=${invite.token}`);
-  expect(await B.call(H.getHouseholdInvite, { params: { token: invite.token } })).toMatchObject({ householdName: '王家', memberCount: 1, alreadyMember: false, inOtherHousehold: false });
+  expect(await B.call(H.getHouseholdInvite, { params: { token: invite.token } })).toMatchObject({
+    householdName: '王家',
+    memberCount: 1,
+    alreadyMember: false,
+    inOtherHousehold: false,
+  });
   const joined = await B.call(H.acceptHouseholdInvite, { params: { token: invite.token }, body: { relation: '配偶' } });
   expect(joined.household.members.map((m) => [m.id, m.relation, m.isMe])).toEqual([
     [a.id, '本人', false],
@@ -145,7 +153,9 @@ test('profile: nickname passes the content check; avatar from the member’s own
   await d.manager.update(Store, { id: near.id }, { latE6: 30_208_500, lngE6: 120_211_000, address: '江南大道 1 号' });
   const list = await M.call(H.listStores, { query: { lat: 30.2085, lng: 120.211 } });
   expect(list.items[0]).toMatchObject({ id: near.id, address: '江南大道 1 号', distanceM: 0 });
-  expect(list.items.findIndex((s) => s.id === far.id)).toBeLessThan(list.items.findIndex((s) => s.distanceM === null) === -1 ? Infinity : list.items.findIndex((s) => s.distanceM === null));
+  expect(list.items.findIndex((s) => s.id === far.id)).toBeLessThan(
+    list.items.findIndex((s) => s.distanceM === null) === -1 ? Infinity : list.items.findIndex((s) => s.distanceM === null),
+  );
   expect((await M.call(H.setHomeStore, { body: { storeId: near.id } })).storeName).toBe('江边店');
   expect((await rejects(M.call(H.setHomeStore, { body: { storeId: 999999 } }))).status).toBe(404);
 });
@@ -154,7 +164,9 @@ test('recipes: ops publish, members save (idempotent), recommendations follow th
   const ops = await staffToken(t);
   const O = t.client(ops.token);
   const quick = await O.call(R.opsCreateRecipe, { body: recipeBody() });
-  const baby = await O.call(R.opsCreateRecipe, { body: recipeBody({ title: '南瓜小米粥', tags: ['宝宝营养'], kitItemRef: 'kit-pumpkin', kitLabel: '买南瓜粥料理包' }) });
+  const baby = await O.call(R.opsCreateRecipe, {
+    body: recipeBody({ title: '南瓜小米粥', tags: ['宝宝营养'], kitItemRef: 'kit-pumpkin', kitLabel: '买南瓜粥料理包' }),
+  });
   const draft = await O.call(R.opsCreateRecipe, { body: recipeBody({ title: '草稿菜', published: false }) });
   await O.call(R.opsSaveCollection, { body: { title: '15 分钟快手菜', subtitle: '下班也来得及', recipeIds: [quick.id, draft.id], sort: 0, published: true } });
 
@@ -193,7 +205,9 @@ test('recipes: ops publish, members save (idempotent), recommendations follow th
 test('a purchase makes related dishes recommended; a listed contest winner becomes a credited recipe; erasure', async () => {
   const ops = await staffToken(t);
   const O = t.client(ops.token);
-  const ribs = await O.call(R.opsCreateRecipe, { body: recipeBody({ title: '糖醋排骨', tags: ['家常菜'], ingredients: [{ name: '排骨', amount: '500克', product: '精选肋排' }] }) });
+  const ribs = await O.call(R.opsCreateRecipe, {
+    body: recipeBody({ title: '糖醋排骨', tags: ['家常菜'], ingredients: [{ name: '排骨', amount: '500克', product: '精选肋排' }] }),
+  });
   const m = await memberToken(t);
   const bus = await t.container.getAsync(EventBus);
   const d = await db(t);
@@ -218,7 +232,15 @@ test('a purchase makes related dishes recommended; a listed contest winner becom
   // WinnerListed (what ops listing a confirmed winner announces) -> a recipe credited to the author, once
   const contest = await publishedContest(t, ops.token);
   const { entry, author } = await approvedEntry(t, contest.id);
-  const payload = { contestId: contest.id, entryId: entry.id, memberId: author.id, displayName: '王阿姨', dishName: '王阿姨的拿手蛋饺', priceFen: null, coverFile: null };
+  const payload = {
+    contestId: contest.id,
+    entryId: entry.id,
+    memberId: author.id,
+    displayName: '王阿姨',
+    dishName: '王阿姨的拿手蛋饺',
+    priceFen: null,
+    coverFile: null,
+  };
   await d.transaction((em) => bus.emit(em, 'WinnerListed', payload));
   await d.transaction((em) => bus.emit(em, 'WinnerListed', payload));
   await drain(t);
@@ -233,7 +255,12 @@ test('a purchase makes related dishes recommended; a listed contest winner becom
   const M = t.client(m.token);
   await M.call(R.favouriteRecipe, { params: { recipeId: made[0].id } });
   const data = await M.call(identity.getMyData, {});
-  expect(data.activity.recipes).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'favourite', recipe: '王阿姨的拿手蛋饺' }), expect.objectContaining({ type: 'purchase_signal', product: '精选肋排 500g' })]));
+  expect(data.activity.recipes).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ type: 'favourite', recipe: '王阿姨的拿手蛋饺' }),
+      expect.objectContaining({ type: 'purchase_signal', product: '精选肋排 500g' }),
+    ]),
+  );
   await M.call(identity.deleteMe, { body: { confirm: true } });
   await t.client(author.token).call(identity.deleteMe, { body: { confirm: true } });
   await drain(t);
@@ -253,8 +280,18 @@ test('首页 banners: per store and chain-wide, in schedule, by audience; store 
   await hq.call(R.opsSaveBanner, { body: { kind: 'banner', storeId: store.id, title: '本店周末BBQ', ...win } });
   await hq.call(R.opsSaveBanner, { body: { kind: 'highlight', storeId: null, title: '全店宝宝辅食周', audience: 'with_children', ...win } });
   await hq.call(R.opsSaveBanner, { body: { kind: 'banner', storeId: otherStore.id, title: '别的店的', ...win } });
-  await hq.call(R.opsSaveBanner, { body: { kind: 'banner', storeId: store.id, title: '已过期', startsAt: new Date(now - 7 * 86_400_000).toISOString(), endsAt: new Date(now - 86_400_000).toISOString() } });
-  expect((await rejects(hq.call(R.opsSaveBanner, { body: { kind: 'banner', storeId: null, title: 'x', startsAt: win.endsAt, endsAt: win.startsAt } }))).status).toBe(400);
+  await hq.call(R.opsSaveBanner, {
+    body: {
+      kind: 'banner',
+      storeId: store.id,
+      title: '已过期',
+      startsAt: new Date(now - 7 * 86_400_000).toISOString(),
+      endsAt: new Date(now - 86_400_000).toISOString(),
+    },
+  });
+  expect(
+    (await rejects(hq.call(R.opsSaveBanner, { body: { kind: 'banner', storeId: null, title: 'x', startsAt: win.endsAt, endsAt: win.startsAt } }))).status,
+  ).toBe(400);
 
   const m = await memberToken(t);
   await d.manager.update(Member, { id: m.id }, { storeId: store.id });
@@ -288,7 +325,12 @@ test('首页 待自提: the pre-order module’s member read answers the paid or
   const P = await import('../../../contracts/preorder');
   const storeId = (await makeStore(t, '滨江店')).id;
   const hq = (await staffToken(t, 'hq_admin')).token;
-  const made = await makeCampaign(t, hq, [storeId], { windows: [{ start: '10:00', end: '12:00' }, { start: '15:00', end: '17:00' }] });
+  const made = await makeCampaign(t, hq, [storeId], {
+    windows: [
+      { start: '10:00', end: '12:00' },
+      { start: '15:00', end: '17:00' },
+    ],
+  });
   const { campaign, items } = made;
   const slots = [...made.slots].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
   const m = await memberToken(t);
@@ -319,8 +361,21 @@ test('我的优惠券 carries the till code; once the till redeems it, the membe
   const m = await memberToken(t);
   const d = await db(t);
   const DAY = 86_400_000;
-  const row = { memberId: m.id, externalUserId: 'wm_hub_coupon', enrolmentId: null, title: '老朋友回归券', amountFen: 1000, minSpendFen: 5000, issuedAt: new Date(), redeemedAt: null, redeemedReceiptId: null };
-  const id = Number((await d.manager.insert(JourneyCoupon, { ...row, idemKey: `hub-coupon-${m.id}`, validUntil: new Date(Date.now() + 7 * DAY), status: 'issued' })).identifiers[0].id);
+  const row = {
+    memberId: m.id,
+    externalUserId: 'wm_hub_coupon',
+    enrolmentId: null,
+    title: '老朋友回归券',
+    amountFen: 1000,
+    minSpendFen: 5000,
+    issuedAt: new Date(),
+    redeemedAt: null,
+    redeemedReceiptId: null,
+  };
+  const id = Number(
+    (await d.manager.insert(JourneyCoupon, { ...row, idemKey: `hub-coupon-${m.id}`, validUntil: new Date(Date.now() + 7 * DAY), status: 'issued' }))
+      .identifiers[0].id,
+  );
   await d.manager.insert(JourneyCoupon, { ...row, idemKey: `hub-coupon-old-${m.id}`, validUntil: new Date(Date.now() - DAY), status: 'issued' });
   const list = async () => (await t.client(m.token).call(J.myCoupons, { query: { page: 1, pageSize: 50 } })).items;
   const mine = await list();
@@ -328,7 +383,9 @@ test('我的优惠券 carries the till code; once the till redeems it, the membe
   expect(mine.filter((c) => c.status === 'expired')).toHaveLength(1);
   // the till (POS push or the sidebar's coupon panel) redeems the code the member showed
   const till = await t.container.getAsync(CouponRedemption);
-  const out = await d.transaction((em) => till.redeem(em, mine.find((c) => c.id === id)!.code, { receiptId: 4242, memberId: m.id, grossFen: 8800, at: new Date() }));
+  const out = await d.transaction((em) =>
+    till.redeem(em, mine.find((c) => c.id === id)!.code, { receiptId: 4242, memberId: m.id, grossFen: 8800, at: new Date() }),
+  );
   expect(out).toMatchObject({ ok: true, couponId: id });
   expect((await list()).find((c) => c.id === id)!.status).toBe('used');
 });

@@ -59,7 +59,18 @@ async function emit<T extends DomainEventType>(type: T, payload: DomainEventMap[
 }
 
 function posPurchase(memberId: number): DomainEventMap['PurchaseRecorded'] {
-  return { receiptId: ++receiptSeq, memberId, storeId, channel: 'pos', totalFen: 3200, discountFen: 0, occurredAt: new Date().toISOString(), refundOf: null, items: [], couponCodes: [] };
+  return {
+    receiptId: ++receiptSeq,
+    memberId,
+    storeId,
+    channel: 'pos',
+    totalFen: 3200,
+    discountFen: 0,
+    occurredAt: new Date().toISOString(),
+    refundOf: null,
+    items: [],
+    couponCodes: [],
+  };
 }
 
 async function attribution(memberId: number) {
@@ -110,7 +121,12 @@ describe('attribution', () => {
     const token = await share(a);
     const [s, m, sig] = token.split('.');
     const other = await register();
-    const forgeries = [`${s}.${other.id.toString(36)}.${sig}`, `${s}.${m}.${sig.slice(0, -1)}${sig.endsWith('x') ? 'y' : 'x'}`, String(a.id), 'zz.zz.AAAAAAAAAA'];
+    const forgeries = [
+      `${s}.${other.id.toString(36)}.${sig}`,
+      `${s}.${m}.${sig.slice(0, -1)}${sig.endsWith('x') ? 'y' : 'x'}`,
+      String(a.id),
+      'zz.zz.AAAAAAAAAA',
+    ];
     for (const f of forgeries) {
       await expect(t.client().call(R.openShare, { body: { token: f } })).rejects.toMatchObject({ status: 400, code: 'SHARE_TOKEN_INVALID' });
     }
@@ -125,7 +141,10 @@ describe('attribution', () => {
     await expect(t.client(b.token).call(R.enterInviteCode, { body: { code: inviteCode(b.id) } })).rejects.toMatchObject({ code: 'INVITE_CODE_INVALID' });
     expect(await t.client(b.token).call(R.enterInviteCode, { body: { code: inviteCode(a.id).toLowerCase() } })).toEqual({ ok: true, referredBy: '李**' });
     expect(await attribution(b.id)).toMatchObject({ source: 'invite_code', referrer_id: a.id });
-    await expect(t.client(b.token).call(R.enterInviteCode, { body: { code: inviteCode(a.id) } })).rejects.toMatchObject({ status: 409, code: 'INVITE_CODE_CLOSED' });
+    await expect(t.client(b.token).call(R.enterInviteCode, { body: { code: inviteCode(a.id) } })).rejects.toMatchObject({
+      status: 409,
+      code: 'INVITE_CODE_CLOSED',
+    });
     // past the window
     const late = await register();
     await (await t.container.getAsync(Db)).manager.update(ReferralAttribution, { memberId: late.id }, { registeredAt: new Date(Date.now() - 8 * 86_400_000) });
@@ -133,15 +152,29 @@ describe('attribution', () => {
     expect((await t.client(late.token).call(R.myReferral)).canEnterCode).toBe(false);
   });
 
-  test('a channel-code add with a member\'s state (ref_<id>) attributes an organic newcomer to that member', async () => {
+  test("a channel-code add with a member's state (ref_<id>) attributes an organic newcomer to that member", async () => {
     const a = await register({ nickname: '张叔' });
     const m = await register();
-    await emit('ReferralContactAdded', { referrerMemberId: a.id, externalUserId: `wm_ref_${m.id}`, memberId: m.id, channelId: 1, staffUserId: 'zhaoliu', addedAt: new Date().toISOString() });
+    await emit('ReferralContactAdded', {
+      referrerMemberId: a.id,
+      externalUserId: `wm_ref_${m.id}`,
+      memberId: m.id,
+      channelId: 1,
+      staffUserId: 'zhaoliu',
+      addedAt: new Date().toISOString(),
+    });
     await settle(t);
     expect(await attribution(m.id)).toMatchObject({ source: 'channel', referrer_id: a.id, detail: `ref_${a.id}` });
     // a contact not yet a member is linked later
     const n = await register();
-    await emit('ReferralContactAdded', { referrerMemberId: a.id, externalUserId: `wm_ref_${n.id}`, memberId: null, channelId: 1, staffUserId: 'zhaoliu', addedAt: new Date().toISOString() });
+    await emit('ReferralContactAdded', {
+      referrerMemberId: a.id,
+      externalUserId: `wm_ref_${n.id}`,
+      memberId: null,
+      channelId: 1,
+      staffUserId: 'zhaoliu',
+      addedAt: new Date().toISOString(),
+    });
     await settle(t);
     expect(await attribution(n.id)).toMatchObject({ source: 'organic' });
     await emit('ContactLinked', { externalUserId: `wm_ref_${n.id}`, memberId: n.id, staffUserId: 'zhaoliu' });
@@ -176,7 +209,9 @@ describe('rewards', () => {
     // 我的数据 lists it; deleting B's account drops the devices and addresses kept for her
     const data = await t.client(a.token).call(I.getMyData);
     expect(data.activity.referral).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'reward', reward: '200 积分', status: 'issued' })]));
-    expect((await t.client(b.token).call(I.getMyData)).activity.referral).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'joined_via', source: 'share', referred: true })]));
+    expect((await t.client(b.token).call(I.getMyData)).activity.referral).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'joined_via', source: 'share', referred: true })]),
+    );
     await t.client(b.token).call(I.deleteMe, { body: { confirm: true } });
     await settle(t);
     expect(await query(t, 'SELECT * FROM referral_device WHERE member_id = ?', [b.id])).toHaveLength(0);
@@ -264,14 +299,25 @@ describe('rewards', () => {
       expect(held).toMatchObject({ status: 'held' });
       const report = await t.client(hq).call(R.opsReferralReport, { query: {} });
       const c = report.held.find((h) => h.rewardId === held.id)!;
-      expect(c).toMatchObject({ referrerName: '孙先生', reasons: [expect.objectContaining({ code: 'many_from_device', label: '同一设备注册了多位被邀请人' })] });
+      expect(c).toMatchObject({
+        referrerName: '孙先生',
+        reasons: [expect.objectContaining({ code: 'many_from_device', label: '同一设备注册了多位被邀请人' })],
+      });
       expect(c.reasons[0].evidence).toContain('2 位被邀请人');
       expect((await t.client(p.token).call(R.myRewards)).items.map((i) => i.status).sort()).toEqual(['held', 'issued']);
 
       const staff = (await staffToken(t, 'store_manager', { storeId })).token;
-      await expect(t.client(staff).call(R.opsDecideReward, { params: { rewardId: held.id }, body: { decision: 'release' } })).rejects.toMatchObject({ status: 403 });
-      expect(await t.client(hq).call(R.opsDecideReward, { params: { rewardId: held.id }, body: { decision: 'release', note: '核实为邻居' } })).toEqual({ id: held.id, status: 'issued' });
-      await expect(t.client(hq).call(R.opsDecideReward, { params: { rewardId: held.id }, body: { decision: 'reject' } })).rejects.toMatchObject({ status: 409, code: 'REWARD_NOT_HELD' });
+      await expect(t.client(staff).call(R.opsDecideReward, { params: { rewardId: held.id }, body: { decision: 'release' } })).rejects.toMatchObject({
+        status: 403,
+      });
+      expect(await t.client(hq).call(R.opsDecideReward, { params: { rewardId: held.id }, body: { decision: 'release', note: '核实为邻居' } })).toEqual({
+        id: held.id,
+        status: 'issued',
+      });
+      await expect(t.client(hq).call(R.opsDecideReward, { params: { rewardId: held.id }, body: { decision: 'reject' } })).rejects.toMatchObject({
+        status: 409,
+        code: 'REWARD_NOT_HELD',
+      });
       await expect(t.client(hq).call(R.opsDecideReward, { params: { rewardId: 999999 }, body: { decision: 'reject' } })).rejects.toMatchObject({ status: 404 });
       expect((await t.client(p.token).call(R.myRewards)).pointsTotal).toBe(400);
     } finally {
@@ -325,11 +371,16 @@ describe('ops report', () => {
     expect(r.topReferrers[0].invited).toBeGreaterThanOrEqual(r.topReferrers[1].invited);
     expect(r.attributions.find((x) => x.source === 'channel')).toMatchObject({ referrerName: '张叔' });
 
-    const res = await t.http().get('/api/ops/referral/report.xlsx?weeks=2').set('authorization', `Bearer ${hq}`).buffer(true).parse((resp, cb) => {
-      const chunks: Buffer[] = [];
-      resp.on('data', (c: Buffer) => chunks.push(c));
-      resp.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const res = await t
+      .http()
+      .get('/api/ops/referral/report.xlsx?weeks=2')
+      .set('authorization', `Bearer ${hq}`)
+      .buffer(true)
+      .parse((resp, cb) => {
+        const chunks: Buffer[] = [];
+        resp.on('data', (c: Buffer) => chunks.push(c));
+        resp.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('spreadsheetml');
     const wb = new ExcelJS.Workbook();

@@ -56,7 +56,16 @@ describe('first touch within the window', () => {
 });
 
 describe('exclusions and holds', () => {
-  const base = { referrerId: 1, inviteeId: 2, referrersReferrer: null, referrerHousehold: 10, inviteeHousehold: 20, householdAlreadyRewarded: false, inviteeDevices: ['dev-b'], referrerDevices: ['dev-a'] };
+  const base = {
+    referrerId: 1,
+    inviteeId: 2,
+    referrersReferrer: null,
+    referrerHousehold: 10,
+    inviteeHousehold: 20,
+    householdAlreadyRewarded: false,
+    inviteeDevices: ['dev-b'],
+    referrerDevices: ['dev-a'],
+  };
   test('self, loop, household, one reward per household, device; else nothing', () => {
     expect(conversionExclusion(base)).toBeNull();
     expect(conversionExclusion({ ...base, inviteeId: 1 })).toBe('self');

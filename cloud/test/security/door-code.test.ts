@@ -67,10 +67,14 @@ describe('door code (API)', () => {
     const other = await makeStore(t);
     const manager = await staffToken(t, 'store_manager', store.id);
     const outsider = await staffToken(t, 'store_manager', other.id);
-    const created = (await t.client(manager.token).call(api.opsCreateClass, { body: classBody(store.id, { inMinutes: 30, registrationClosesMinutesBefore: 0 }) })) as {
+    const created = (await t
+      .client(manager.token)
+      .call(api.opsCreateClass, { body: classBody(store.id, { inMinutes: 30, registrationClosesMinutesBefore: 0 }) })) as {
       sessions: Array<{ id: number }>;
     };
-    const second = (await t.client(manager.token).call(api.opsCreateClass, { body: classBody(store.id, { inMinutes: 40, registrationClosesMinutesBefore: 0 }) })) as {
+    const second = (await t
+      .client(manager.token)
+      .call(api.opsCreateClass, { body: classBody(store.id, { inMinutes: 40, registrationClosesMinutesBefore: 0 }) })) as {
       sessions: Array<{ id: number }>;
     };
     const sessionId = created.sessions[0].id;
@@ -93,12 +97,21 @@ describe('door code (API)', () => {
     // yesterday's screenshot: genuinely signed, but for a step long gone
     const token = (await (await db(t)).manager.findOneByOrFail(ClassSession, { id: sessionId })).checkinToken;
     const yesterday = signDoorCode(settings.signingSecret(), sessionId, token, Date.now() - 86_400_000, settings.doorCodeRule()).qrPayload;
-    await expect(t.client(b.token).call(api.memberCheckIn, { body: { code: yesterday } })).rejects.toMatchObject({ status: 410, code: 'CLASS_CHECKIN_CODE_EXPIRED' });
+    await expect(t.client(b.token).call(api.memberCheckIn, { body: { code: yesterday } })).rejects.toMatchObject({
+      status: 410,
+      code: 'CLASS_CHECKIN_CODE_EXPIRED',
+    });
     // the fixed QR earlier releases printed
-    await expect(t.client(b.token).call(api.memberCheckIn, { body: { code: `hubclass:s:${token}` } })).rejects.toMatchObject({ status: 410, code: 'CLASS_CHECKIN_CODE_EXPIRED' });
+    await expect(t.client(b.token).call(api.memberCheckIn, { body: { code: `hubclass:s:${token}` } })).rejects.toMatchObject({
+      status: 410,
+      code: 'CLASS_CHECKIN_CODE_EXPIRED',
+    });
     // this session's signature on another session's id
     const moved = door.qrPayload.replace(`hubclass:s:${sessionId}.`, `hubclass:s:${second.sessions[0].id}.`);
-    await expect(t.client(c.token).call(api.memberCheckIn, { body: { code: moved } })).rejects.toMatchObject({ status: 404, code: 'CLASS_CHECKIN_CODE_INVALID' });
+    await expect(t.client(c.token).call(api.memberCheckIn, { body: { code: moved } })).rejects.toMatchObject({
+      status: 404,
+      code: 'CLASS_CHECKIN_CODE_INVALID',
+    });
     // a code photographed now stops working a period and the skew later
     const checkin = await t.container.getAsync(CheckInService);
     const later = new Date(Date.parse(door.refreshAt) + settings.doorCodeRule().skewSeconds * 1000 + 1000);
@@ -107,6 +120,8 @@ describe('door code (API)', () => {
     const next = signDoorCode(settings.signingSecret(), sessionId, token, later.getTime(), settings.doorCodeRule()).qrPayload;
     expect(await checkin.byMember(b.id, next, later)).toMatchObject({ result: 'checked_in' });
     // staff cannot use a door code as a member's code
-    await expect(t.client(manager.token).call(api.opsCheckIn, { body: { code: door.qrPayload } })).rejects.toMatchObject({ code: 'CLASS_CHECKIN_CODE_INVALID' });
+    await expect(t.client(manager.token).call(api.opsCheckIn, { body: { code: door.qrPayload } })).rejects.toMatchObject({
+      code: 'CLASS_CHECKIN_CODE_INVALID',
+    });
   }, 120_000);
 });

@@ -48,29 +48,66 @@ test('the sidebar may be framed by WeCom only; production adds HSTS', async () =
 
 const env = loadEnv({ NODE_ENV: 'test' });
 function signed(fields: Record<string, string>, timestamp: number) {
-  const xml = `<xml>${Object.entries(fields).map(([k, v]) => `<${k}><![CDATA[${v}]]></${k}>`).join('')}</xml>`;
+  const xml = `<xml>${Object.entries(fields)
+    .map(([k, v]) => `<${k}><![CDATA[${v}]]></${k}>`)
+    .join('')}</xml>`;
   const cipher = encrypt(env.WECOM_ENCODING_AES_KEY, xml, env.WECOM_CORP_ID);
   const nonce = 'n0nce';
   const ts = String(timestamp);
-  return { query: `?msg_signature=${getSignature(env.WECOM_CALLBACK_TOKEN, ts, nonce, cipher)}&timestamp=${ts}&nonce=${nonce}`, body: `<xml><Encrypt><![CDATA[${cipher}]]></Encrypt></xml>` };
+  return {
+    query: `?msg_signature=${getSignature(env.WECOM_CALLBACK_TOKEN, ts, nonce, cipher)}&timestamp=${ts}&nonce=${nonce}`,
+    body: `<xml><Encrypt><![CDATA[${cipher}]]></Encrypt></xml>`,
+  };
 }
 
 test('callbacks: XML only, stale timestamps refused (nothing stored), fresh ones stored', async () => {
   const d = await db(t);
   const before = await d.manager.count(CallbackInbox);
-  const fields = { ToUserName: env.WECOM_CORP_ID, CreateTime: '1700000000', MsgType: 'event', Event: 'change_external_contact', ChangeType: 'edit_external_contact', UserID: 'zhaoliu', ExternalUserID: 'wm_x' };
+  const fields = {
+    ToUserName: env.WECOM_CORP_ID,
+    CreateTime: '1700000000',
+    MsgType: 'event',
+    Event: 'change_external_contact',
+    ChangeType: 'edit_external_contact',
+    UserID: 'zhaoliu',
+    ExternalUserID: 'wm_x',
+  };
   const now = Math.floor(Date.now() / 1000);
   const fresh = signed(fields, now);
-  const asJson = await t.http().post(WECOM_CALLBACK_PATH + fresh.query).set('content-type', 'application/json').send(JSON.stringify({ xml: fresh.body }));
+  const asJson = await t
+    .http()
+    .post(WECOM_CALLBACK_PATH + fresh.query)
+    .set('content-type', 'application/json')
+    .send(JSON.stringify({ xml: fresh.body }));
   expect(asJson.status).toBe(403);
   const stale = signed(fields, now - 3600);
-  expect((await t.http().post(WECOM_CALLBACK_PATH + stale.query).set('content-type', 'text/xml').send(stale.body)).status).toBe(403);
+  expect(
+    (
+      await t
+        .http()
+        .post(WECOM_CALLBACK_PATH + stale.query)
+        .set('content-type', 'text/xml')
+        .send(stale.body)
+    ).status,
+  ).toBe(403);
   expect(await d.manager.count(CallbackInbox)).toBe(before);
-  const ok = await t.http().post(WECOM_CALLBACK_PATH + fresh.query).set('content-type', 'text/xml').send(fresh.body);
+  const ok = await t
+    .http()
+    .post(WECOM_CALLBACK_PATH + fresh.query)
+    .set('content-type', 'text/xml')
+    .send(fresh.body);
   expect([ok.status, ok.text]).toEqual([200, 'success']);
   expect(await d.manager.count(CallbackInbox)).toBe(before + 1);
   const big = '<xml>' + 'A'.repeat(70 * 1024) + '</xml>';
-  expect((await t.http().post(WECOM_CALLBACK_PATH + fresh.query).set('content-type', 'text/xml').send(big)).status).toBe(413);
+  expect(
+    (
+      await t
+        .http()
+        .post(WECOM_CALLBACK_PATH + fresh.query)
+        .set('content-type', 'text/xml')
+        .send(big)
+    ).status,
+  ).toBe(413);
 });
 
 test('the XML scan is linear: a megabyte of unclosed tags is read at once', () => {
@@ -87,8 +124,38 @@ test('the XML scan is linear: a megabyte of unclosed tags is read at once', () =
 test('processed callbacks are purged after the retention window', async () => {
   const d = await db(t);
   const old = new Date(Date.now() - 8 * 86_400_000);
-  await d.manager.insert(CallbackInbox, { dedupeKey: 'old-done', event: 'x', changeType: null, externalUserId: null, userId: null, payload: '{}', eventAt: old, receivedAt: old, status: 'done', attempts: 1, nextAttemptAt: old, lockedUntil: null, processedAt: old, lastError: null });
-  await d.manager.insert(CallbackInbox, { dedupeKey: 'old-failed', event: 'x', changeType: null, externalUserId: null, userId: null, payload: '{}', eventAt: old, receivedAt: old, status: 'failed', attempts: 5, nextAttemptAt: old, lockedUntil: null, processedAt: null, lastError: 'e' });
+  await d.manager.insert(CallbackInbox, {
+    dedupeKey: 'old-done',
+    event: 'x',
+    changeType: null,
+    externalUserId: null,
+    userId: null,
+    payload: '{}',
+    eventAt: old,
+    receivedAt: old,
+    status: 'done',
+    attempts: 1,
+    nextAttemptAt: old,
+    lockedUntil: null,
+    processedAt: old,
+    lastError: null,
+  });
+  await d.manager.insert(CallbackInbox, {
+    dedupeKey: 'old-failed',
+    event: 'x',
+    changeType: null,
+    externalUserId: null,
+    userId: null,
+    payload: '{}',
+    eventAt: old,
+    receivedAt: old,
+    status: 'failed',
+    attempts: 5,
+    nextAttemptAt: old,
+    lockedUntil: null,
+    processedAt: null,
+    lastError: 'e',
+  });
   await (await t.container.getAsync(JobRunner)).runNow('wecom.inbox-purge');
   expect(await d.manager.findOneBy(CallbackInbox, { dedupeKey: 'old-done' })).toBeNull();
   expect(await d.manager.findOneBy(CallbackInbox, { dedupeKey: 'old-failed' })).not.toBeNull();

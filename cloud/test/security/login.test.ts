@@ -57,7 +57,17 @@ test('back-off is a pure function: free tries, then 30 s, 1 min, 2 min … cappe
 
 test('parallel guesses are counted before the check: at most the free tries get a password check', async () => {
   const s = await makeStaff(t, { role: 'staff' });
-  const res = await Promise.all(Array.from({ length: 30 }, (_, i) => t.client().call(identity.staffLogin, { body: { username: s.username, password: `guess-${i}` } }).then(() => 'ok', (e) => e.code as string)));
+  const res = await Promise.all(
+    Array.from({ length: 30 }, (_, i) =>
+      t
+        .client()
+        .call(identity.staffLogin, { body: { username: s.username, password: `guess-${i}` } })
+        .then(
+          () => 'ok',
+          (e) => e.code as string,
+        ),
+    ),
+  );
   const invalid = res.filter((c) => c === 'INVALID_CREDENTIALS').length;
   expect(invalid).toBeLessThanOrEqual(POLICIES.accountIp.free);
   expect(res.filter((c) => c === 'RATE_LIMITED').length).toBe(30 - invalid);
@@ -142,13 +152,19 @@ test('password checks run a few at a time; beyond the queue the sign-in is refus
   const results = await Promise.allSettled(Array.from({ length: 8 }, slow));
   expect(peak).toBe(2);
   expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
-  expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(['RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED']);
+  expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual([
+    'RATE_LIMITED',
+    'RATE_LIMITED',
+    'RATE_LIMITED',
+  ]);
 });
 
 test('a hash made with older scrypt parameters is replaced on a good sign-in', async () => {
   const s = await makeStaff(t, { role: 'staff' });
   const salt = Buffer.from('0123456789abcdef');
-  const key = await new Promise<Buffer>((res, rej) => scrypt(s.password.normalize('NFKC'), salt, 32, { N: 16384, r: 8, p: 1 }, (e, k) => (e ? rej(e) : res(k))));
+  const key = await new Promise<Buffer>((res, rej) =>
+    scrypt(s.password.normalize('NFKC'), salt, 32, { N: 16384, r: 8, p: 1 }, (e, k) => (e ? rej(e) : res(k))),
+  );
   const old = `scrypt$16384$8$1$${salt.toString('base64url')}$${key.toString('base64url')}`;
   const d = await db(t);
   await d.manager.update(StaffUser, { id: s.id }, { passwordHash: old });

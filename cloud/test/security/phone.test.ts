@@ -28,7 +28,12 @@ async function staffToken(role: 'hq_admin' | 'store_manager' | 'group_owner', st
   return (await t.client().call(identity.staffLogin, { body: { username: s.username, password: s.password } })).token;
 }
 
-const raw = async (id: number) => (await (await db(t)).manager.query('SELECT phone, phone_enc, phone_digest FROM member WHERE id = ?', [id]))[0] as { phone: string | null; phone_enc: string | null; phone_digest: string | null };
+const raw = async (id: number) =>
+  (await (await db(t)).manager.query('SELECT phone, phone_enc, phone_digest FROM member WHERE id = ?', [id]))[0] as {
+    phone: string | null;
+    phone_enc: string | null;
+    phone_digest: string | null;
+  };
 
 test('ciphertext with a key id, and a digest, in the database; the clear number nowhere', async () => {
   const m = await makeMember(t, { phone: '13900001111' });
@@ -65,10 +70,16 @@ test('lists mask; the full number only through the audited reveal, in scope', as
   expect(JSON.stringify(list)).not.toContain('13700003333');
   const d = await db(t);
   const before = await d.manager.count(PhoneAccess);
-  await expect(t.client(mgrB).call(identity.revealMemberPhone, { params: { memberId: m.id }, body: { reason: '回访' } })).rejects.toMatchObject({ status: 404 });
-  await expect(t.client(owner).call(identity.revealMemberPhone, { params: { memberId: m.id }, body: { reason: '回访' } })).rejects.toMatchObject({ status: 403 });
+  await expect(t.client(mgrB).call(identity.revealMemberPhone, { params: { memberId: m.id }, body: { reason: '回访' } })).rejects.toMatchObject({
+    status: 404,
+  });
+  await expect(t.client(owner).call(identity.revealMemberPhone, { params: { memberId: m.id }, body: { reason: '回访' } })).rejects.toMatchObject({
+    status: 403,
+  });
   expect(await d.manager.count(PhoneAccess)).toBe(before);
-  expect(await t.client(mgrA).call(identity.revealMemberPhone, { params: { memberId: m.id }, body: { reason: '电话回访预订' } })).toEqual({ phone: '13700003333' });
+  expect(await t.client(mgrA).call(identity.revealMemberPhone, { params: { memberId: m.id }, body: { reason: '电话回访预订' } })).toEqual({
+    phone: '13700003333',
+  });
   expect(await t.client(hq).call(identity.revealMemberPhone, { params: { memberId: m.id }, body: { reason: '投诉处理' } })).toEqual({ phone: '13700003333' });
   const log = await d.manager.find(PhoneAccess, { where: { memberId: m.id }, order: { id: 'ASC' } });
   expect(log.map((l) => l.reason)).toEqual(['电话回访预订', '投诉处理']);

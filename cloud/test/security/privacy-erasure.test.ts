@@ -86,7 +86,23 @@ test('uploads per member are capped per hour (counted in the database), before t
 test('an invitee IP kept for the referral same-address rule is dropped after 30 days', async () => {
   const d = await db(t);
   const m = await memberToken(t);
-  await d.manager.insert(ReferralAttribution, { memberId: m.id, storeId: null, source: 'organic', referrerId: null, touchId: null, shareId: null, detail: null, exclusion: null, deviceId: 'dev-1', ip: '1.2.3.4', registeredAt: new Date(), touchedAt: null, convertedAt: null, conversion: null, conversionRef: null });
+  await d.manager.insert(ReferralAttribution, {
+    memberId: m.id,
+    storeId: null,
+    source: 'organic',
+    referrerId: null,
+    touchId: null,
+    shareId: null,
+    detail: null,
+    exclusion: null,
+    deviceId: 'dev-1',
+    ip: '1.2.3.4',
+    registeredAt: new Date(),
+    touchedAt: null,
+    convertedAt: null,
+    conversion: null,
+    conversionRef: null,
+  });
   const ipOf = async () => (await d.manager.findOneByOrFail(ReferralAttribution, { memberId: m.id })).ip;
   await runJob(t, 'referral.ip-retention', new Date(Date.now() + 29 * 86_400_000));
   expect(await ipOf()).toBe('1.2.3.4');

@@ -5,7 +5,19 @@ import type { LookupAddress } from 'dns';
 import { assertPublicUrl, fetchPublic, isPublicAddress, type Resolve } from '../../src/core/public-url';
 
 test('only public unicast addresses pass; loopback only when allowed (development and tests)', () => {
-  for (const a of ['10.0.0.5', '172.16.3.4', '192.168.1.1', '169.254.169.254', '0.0.0.0', '100.64.0.1', 'fd00::1', 'fe80::1', '::', '::ffff:10.0.0.1', 'not-an-ip']) {
+  for (const a of [
+    '10.0.0.5',
+    '172.16.3.4',
+    '192.168.1.1',
+    '169.254.169.254',
+    '0.0.0.0',
+    '100.64.0.1',
+    'fd00::1',
+    'fe80::1',
+    '::',
+    '::ffff:10.0.0.1',
+    'not-an-ip',
+  ]) {
     expect([a, isPublicAddress(a, true)]).toEqual([a, false]);
   }
   expect(isPublicAddress('127.0.0.1')).toBe(false);
@@ -78,20 +90,26 @@ describe('fetching: the address checked is the address connected to', () => {
     expect(res.url.pathname).toBe('/poster.png');
     expect(hits).toEqual([`files.example:${port}/to-poster`, `files.example:${port}/poster.png`]);
     // without loopback allowed the same name is refused
-    await expect(fetchPublic(`http://files.example:${port}/poster.png`, { allowLoopback: false, maxBytes: 1000, timeoutMs: 5000, resolve })).rejects.toThrow(/not a public address/);
+    await expect(fetchPublic(`http://files.example:${port}/poster.png`, { allowLoopback: false, maxBytes: 1000, timeoutMs: 5000, resolve })).rejects.toThrow(
+      /not a public address/,
+    );
   });
 
   test('every redirect hop is checked: to a private IP literal, to a name that resolves to the metadata address', async () => {
     const resolve = dnsAnswers({ 'files.example': ['127.0.0.1'], 'metadata.example': ['169.254.169.254'] });
-    await expect(fetchPublic(`http://files.example:${port}/to-private`, { allowLoopback: true, maxBytes: 1000, timeoutMs: 5000, resolve })).rejects.toThrow(/10.0.0.7 is not a public address/);
-    await expect(fetchPublic(`http://files.example:${port}/to-metadata-name`, { allowLoopback: true, maxBytes: 1000, timeoutMs: 5000, resolve })).rejects.toThrow(
-      /metadata.example is not a public address/,
+    await expect(fetchPublic(`http://files.example:${port}/to-private`, { allowLoopback: true, maxBytes: 1000, timeoutMs: 5000, resolve })).rejects.toThrow(
+      /10.0.0.7 is not a public address/,
     );
+    await expect(
+      fetchPublic(`http://files.example:${port}/to-metadata-name`, { allowLoopback: true, maxBytes: 1000, timeoutMs: 5000, resolve }),
+    ).rejects.toThrow(/metadata.example is not a public address/);
     expect(resolve.asked.filter((h) => h === 'metadata.example')).toHaveLength(1);
   });
 
   test('a body over the limit is refused', async () => {
     const resolve = dnsAnswers({ 'files.example': ['127.0.0.1'] });
-    await expect(fetchPublic(`http://files.example:${port}/big`, { allowLoopback: true, maxBytes: 1000, timeoutMs: 5000, resolve })).rejects.toThrow(/too large/);
+    await expect(fetchPublic(`http://files.example:${port}/big`, { allowLoopback: true, maxBytes: 1000, timeoutMs: 5000, resolve })).rejects.toThrow(
+      /too large/,
+    );
   });
 });

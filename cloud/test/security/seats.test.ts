@@ -25,10 +25,15 @@ test('one registration brings at most 6 people; a member holds at most 6 upcomin
     details: [{ path: 'adults', message: '每次报名最多6人' }],
   });
   for (let i = 0; i < 6; i++) await t.client(m.token).call(api.register, { params: { sessionId: sessions[i] }, body: { adults: 1 } });
-  await expect(t.client(m.token).call(api.register, { params: { sessionId: sessions[6] }, body: { adults: 1 } })).rejects.toMatchObject({ status: 409, code: 'CLASS_TOO_MANY_BOOKINGS' });
+  await expect(t.client(m.token).call(api.register, { params: { sessionId: sessions[6] }, body: { adults: 1 } })).rejects.toMatchObject({
+    status: 409,
+    code: 'CLASS_TOO_MANY_BOOKINGS',
+  });
   // another member is not affected
   const other = await memberToken(t);
-  await expect(t.client(other.token).call(api.register, { params: { sessionId: sessions[6] }, body: { adults: 2 } })).resolves.toMatchObject({ status: 'confirmed' });
+  await expect(t.client(other.token).call(api.register, { params: { sessionId: sessions[6] }, body: { adults: 2 } })).resolves.toMatchObject({
+    status: 'confirmed',
+  });
 }, 120_000);
 
 test('one member sending many registrations at once still gets at most 6 upcoming bookings', async () => {
@@ -42,7 +47,9 @@ test('one member sending many registrations at once still gets at most 6 upcomin
   const m = await memberToken(t);
   // one booking already held: the parallel burst may add 5 more, whichever they are
   await t.client(m.token).call(api.register, { params: { sessionId: sessions[0] }, body: { adults: 1 } });
-  const outcomes = await Promise.allSettled(sessions.slice(1).map((sessionId) => t.client(m.token).call(api.register, { params: { sessionId }, body: { adults: 1 } })));
+  const outcomes = await Promise.allSettled(
+    sessions.slice(1).map((sessionId) => t.client(m.token).call(api.register, { params: { sessionId }, body: { adults: 1 } })),
+  );
   const won = outcomes.filter((o) => o.status === 'fulfilled');
   const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
   expect(refused.map((o) => o.reason.code)).toEqual(Array(8).fill('CLASS_TOO_MANY_BOOKINGS'));

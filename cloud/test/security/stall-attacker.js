@@ -34,17 +34,35 @@ const junkParam = 'a'.repeat(4000);
 function requests(t) {
   const path = t.path.replace(/:([A-Za-z0-9_]+)/g, junkParam);
   const url = `${base}${path}`;
-  if (t.method === 'GET') return [{ url: url + longQuery, init: { method: 'GET' } }, { url: `${base}${t.path.replace(/:([A-Za-z0-9_]+)/g, '1')}${longQuery}`, init: { method: 'GET' } }];
+  if (t.method === 'GET')
+    return [
+      { url: url + longQuery, init: { method: 'GET' } },
+      { url: `${base}${t.path.replace(/:([A-Za-z0-9_]+)/g, '1')}${longQuery}`, init: { method: 'GET' } },
+    ];
   const out = [];
-  if (t.xml) for (const b of xmlBodies) out.push({ url: url + '?msg_signature=aa&timestamp=' + Math.floor(Date.now() / 1000) + '&nonce=n', init: { method: 'POST', headers: { 'content-type': 'text/xml' }, body: b } });
+  if (t.xml)
+    for (const b of xmlBodies)
+      out.push({
+        url: url + '?msg_signature=aa&timestamp=' + Math.floor(Date.now() / 1000) + '&nonce=n',
+        init: { method: 'POST', headers: { 'content-type': 'text/xml' }, body: b },
+      });
   for (const b of jsonBodies) out.push({ url, init: { method: t.method, headers: { 'content-type': 'application/json' }, body: b } });
-  out.push({ url, init: { method: t.method, headers: { 'content-type': 'multipart/form-data; boundary=' + 'b'.repeat(70) }, body: ('--' + 'b'.repeat(70) + '\r\n').repeat(8000) } });
+  out.push({
+    url,
+    init: {
+      method: t.method,
+      headers: { 'content-type': 'multipart/form-data; boundary=' + 'b'.repeat(70) },
+      body: ('--' + 'b'.repeat(70) + '\r\n').repeat(8000),
+    },
+  });
   return out;
 }
 
 const only = process.env.ATTACK_ONLY;
 // ATTACK_BENIGN: the same number of ordinary requests, for the baseline
-const all = process.env.ATTACK_BENIGN ? [{ url: base + '/api/contests', init: { method: 'GET' } }] : targets.flatMap(requests).filter((r, i) => !only || (r.init.body ? String(r.init.body).slice(0, 12) : 'GET').startsWith(only));
+const all = process.env.ATTACK_BENIGN
+  ? [{ url: base + '/api/contests', init: { method: 'GET' } }]
+  : targets.flatMap(requests).filter((r) => !only || (r.init.body ? String(r.init.body).slice(0, 12) : 'GET').startsWith(only));
 const counts = {};
 let next = 0;
 async function worker() {

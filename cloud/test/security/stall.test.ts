@@ -61,7 +61,7 @@ test('worst-case bodies to every public route leave /api/health answering within
   const quiet = await underLoad(targets, 3_000, true);
 
   const { report, health: attacked } = await underLoad(targets, 6_000, false);
-  // eslint-disable-next-line no-console
+
   console.log(JSON.stringify({ attacks: report, ordinary: quiet.health, attacked }));
 
   expect(report.sent).toBeGreaterThan(20);
@@ -106,7 +106,9 @@ function watchHolds() {
   const gcs: Array<[number, number]> = [];
   const obs = new PerformanceObserver((list) => {
     // major collections only (mark-compact of the runner's whole heap); scavenges of a request's own garbage count
-    for (const e of list.getEntries()) if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gcs.push([e.startTime, e.startTime + e.duration]);
+    for (const e of list.getEntries())
+      if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)
+        gcs.push([e.startTime, e.startTime + e.duration]);
   });
   obs.observe({ entryTypes: ['gc'] });
   let holdMaxMs = 0;

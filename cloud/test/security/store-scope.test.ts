@@ -46,18 +46,51 @@ beforeAll(async () => {
   await t.client(tokA).call(api.contest.adminPublishContest, { params: { contestId: contest.id } });
   const { entry } = await approvedEntry(t, contest.id, { title: `${MARK}作品` });
   const d = await db(t);
-  const flag = await d.manager.insert(ContestVoteFlag, { contestId: contest.id, entryId: entry.id, kind: 'burst_new_accounts', windowStart: new Date(), voteCount: 3, raisedAt: new Date(), status: 'open', resolvedByStaffId: null, resolvedAt: null, resolvedNote: null });
+  const flag = await d.manager.insert(ContestVoteFlag, {
+    contestId: contest.id,
+    entryId: entry.id,
+    kind: 'burst_new_accounts',
+    windowStart: new Date(),
+    voteCount: 3,
+    raisedAt: new Date(),
+    status: 'open',
+    resolvedByStaffId: null,
+    resolvedAt: null,
+    resolvedNote: null,
+  });
 
   const cls = await t.client(tokA).call(api.classes.opsCreateClass, { body: classBody(a.id, { title: `${MARK}课程` }) });
   const sessionId = (cls as { sessions: Array<{ id: number }> }).sessions[0].id;
 
   const channel = await t.client(tokA).call(api.wecom.createChannel, {
-    body: { name: `${MARK}渠道`, kind: 'poster', type: 'multi', staffUserIds: ['zhaoliu'], backupUserIds: [], dailyCapPerStaff: 0, tagNames: [], welcome: { text: `${MARK}欢迎` } } as never,
+    body: {
+      name: `${MARK}渠道`,
+      kind: 'poster',
+      type: 'multi',
+      staffUserIds: ['zhaoliu'],
+      backupUserIds: [],
+      dailyCapPerStaff: 0,
+      tagNames: [],
+      welcome: { text: `${MARK}欢迎` },
+    } as never,
   });
   const journeys = await t.client(tokA).call(api.journeys.listJourneys);
   const journeyId = journeys.items[0].id;
   const now = new Date();
-  const enrolment = await d.manager.insert(JourneyEnrolment, { journeyId, externalUserId: 'wm_scope_a', memberId: member.id, staffUserId: 'zhaoliu', episodeAt: now, status: 'active', nextStep: 0, nextDueAt: null, enrolledAt: now, enrolReason: MARK, exitReason: null, updatedAt: now } as never);
+  const enrolment = await d.manager.insert(JourneyEnrolment, {
+    journeyId,
+    externalUserId: 'wm_scope_a',
+    memberId: member.id,
+    staffUserId: 'zhaoliu',
+    episodeAt: now,
+    status: 'active',
+    nextStep: 0,
+    nextDueAt: null,
+    enrolledAt: now,
+    enrolReason: MARK,
+    exitReason: null,
+    updatedAt: now,
+  } as never);
   const task = await d.manager.insert(StaffTask, {
     idemKey: 'scope-a-task',
     assignee: 'store_manager',
@@ -93,7 +126,28 @@ beforeAll(async () => {
   // routes of the later modules: store A's own record where this fixture makes one; otherwise the
   // id no record has (the walk itself creates records as the store B caller, so a low id may be its own)
   const none = 987_654;
-  Object.assign(ids, { storeId: a.id, chatId: 'wr_scope_a', feedbackId: none, sopId: none, kitId: none, roundId: none, recipeId: none, bannerId: none, campaignId: none, orderId: none, receiptId: none, id: none, segmentId: none, itemId: none, staffId: mgrA.id, dishId: none, testId: none, rewardId: none, code: '000000', token: 'none' });
+  Object.assign(ids, {
+    storeId: a.id,
+    chatId: 'wr_scope_a',
+    feedbackId: none,
+    sopId: none,
+    kitId: none,
+    roundId: none,
+    recipeId: none,
+    bannerId: none,
+    campaignId: none,
+    orderId: none,
+    receiptId: none,
+    id: none,
+    segmentId: none,
+    itemId: none,
+    staffId: mgrA.id,
+    dishId: none,
+    testId: none,
+    rewardId: none,
+    code: '000000',
+    token: 'none',
+  });
 }, 120_000);
 afterAll(async () => {
   await t?.close();
@@ -143,7 +197,8 @@ function bodyFor(def: RouteDef): unknown {
   if (def.path === '/api/ops/classes/check-in') return body;
   // bodies whose refinements the schema sampler cannot satisfy: valid ones, so the scope check is reached
   if (def.path === '/api/admin/community/groups/:chatId/sops') return { ...body, cadence: 'weekly', weekday: 3, time: '09:00' };
-  if (def.path === '/api/ops/preorder/campaigns/:campaignId/slots') return { ...body, storeId: ids.storeId, days: ['2027-02-05'], windows: [{ start: '10:00', end: '12:00' }], capacity: 10 };
+  if (def.path === '/api/ops/preorder/campaigns/:campaignId/slots')
+    return { ...body, storeId: ids.storeId, days: ['2027-02-05'], windows: [{ start: '10:00', end: '12:00' }], capacity: 10 };
   if (def.path === '/api/admin/library/materials/:id') return { ...body, kind: 'link', url: 'https://example.com/a' };
   return body;
 }
@@ -181,7 +236,8 @@ describe.each(['store_manager', 'group_owner', 'staff'] as const)('as the %s of 
       const targetsA = (def.path.match(/:([A-Za-z0-9_]+)/g) ?? []).some((p) => !CHAIN_WIDE_PARAMS.includes(p.slice(1)));
       if (res.status === 401 && def.path !== '/api/auth/staff/logout') leaks.push(`${group}.${name}: 401, the walk lost its session`);
       if ([403, 404].includes(res.status)) continue;
-      if (text.includes(MARK) || text.includes('13912345678') || text.includes('wm_scope_a')) leaks.push(`${group}.${name} ${def.method} ${def.path} -> ${res.status} ${text.slice(0, 160)}`);
+      if (text.includes(MARK) || text.includes('13912345678') || text.includes('wm_scope_a'))
+        leaks.push(`${group}.${name} ${def.method} ${def.path} -> ${res.status} ${text.slice(0, 160)}`);
       // an action on A's resource that answered 400 never reached the scope check: the sample body needs fixing
       else if (targetsA && res.status === 400) unchecked.push(`${group}.${name} ${def.method} ${def.path} -> ${text.slice(0, 160)}`);
       // anything else on A's resource means it was reached (a 409 or 422 is decided on A's data)

@@ -64,7 +64,9 @@ test('the earlier contest is closed with its winner listed as a credited dish', 
   expect(past.phase).toBe('closed');
   expect(Date.parse(past.voteEndAt)).toBeLessThan(Date.now() - 20 * 86_400_000);
   const detail = await t.client().call(contest.getContest, { params: { contestId: past.id } });
-  expect(detail.winners).toEqual([expect.objectContaining({ displayName: '王阿姨', finalRank: 1, award: 'listed', dishName: '王阿姨的拿手蛋饺', dishId: expect.any(Number) })]);
+  expect(detail.winners).toEqual([
+    expect.objectContaining({ displayName: '王阿姨', finalRank: 1, award: 'listed', dishName: '王阿姨的拿手蛋饺', dishId: expect.any(Number) }),
+  ]);
   const dishes = await t.client().call(contest.listDishes, { query: { page: 1, pageSize: 10 } });
   expect(dishes.items.map((d) => d.name)).toContain('王阿姨的拿手蛋饺');
   // …and a recipe in the 菜谱 library, credited to her, next to the showcase's own recipes
@@ -150,7 +152,8 @@ test('the demo contacts are announced to a fresh simulator, so WeCom knows the c
   const { Db } = await import('../../src/core/db');
   const d = await t.container.getAsync(Db);
   const [seeded] = await d.manager.find(WecomContact, { take: 1, order: { id: 'ASC' } });
-  const known = async () => ((await (await fetch(`${t.sim.url}/__sim/wecom/contacts?external_userid=${seeded.externalUserId}`)).json()) as { contact: unknown }).contact;
+  const known = async () =>
+    ((await (await fetch(`${t.sim.url}/__sim/wecom/contacts?external_userid=${seeded.externalUserId}`)).json()) as { contact: unknown }).contact;
   t.sim.reset(); // what a restart of the in-process simulator does
   expect(await known()).toBeNull();
   const n = await (await t.container.getAsync(SeedService)).announceContactsToSimulator(t.sim.url);

@@ -14,7 +14,7 @@ const later = (ms: number) => new Date(now.getTime() + ms);
 /** A small deterministic PRNG so a failure is reproducible. */
 function rng(seed: number) {
   let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }
 
 test('the 236-days-quiet 新客 who never ordered is not called a new member', () => {
@@ -29,7 +29,7 @@ test('the 236-days-quiet 新客 who never ordered is not called a new member', (
 
 test('over 2,000 generated profiles, every reason agrees with the profile', () => {
   const r = rng(17);
-  const pick = <T,>(xs: T[]) => xs[Math.floor(r() * xs.length)];
+  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
   for (let i = 0; i < 2000; i++) {
     const registeredDays = pick([0, 1, 5, 20, 29, 31, 60, 236, 400]);
     const registeredAt = ago(registeredDays * DAY + 3600_000);
@@ -39,7 +39,10 @@ test('over 2,000 generated profiles, every reason agrees with the profile', () =
       ...emptyFacts(),
       activeAt: lastActiveDays === null ? [] : [ago(lastActiveDays * DAY)],
       lastOrderAt: ordered ? ago(pick([1, 40, 200]) * DAY) : null,
-      upcomingClasses: r() < 0.2 ? [{ title: '手工水饺', startsAt: later(pick([2, 20, 60]) * 3600_000), status: pick(['confirmed', 'waitlisted'] as const), waitlistPosition: 2 }] : [],
+      upcomingClasses:
+        r() < 0.2
+          ? [{ title: '手工水饺', startsAt: later(pick([2, 20, 60]) * 3600_000), status: pick(['confirmed', 'waitlisted'] as const), waitlistPosition: 2 }]
+          : [],
       lastNoShow: r() < 0.2 ? { title: '包粽子', startsAt: ago(pick([2, 20]) * DAY) } : null,
       openContest: r() < 0.3 ? { title: '年夜菜', submissionEndAt: later(3 * DAY), hasEntry: r() < 0.5 } : null,
       unusedCoupon: r() < 0.3 ? { title: '回归券', amountFen: 1000, minSpendFen: 5000, validUntil: later(5 * DAY) } : null,

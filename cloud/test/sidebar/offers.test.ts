@@ -11,7 +11,13 @@ const later = (ms: number) => new Date(NOW.getTime() + ms);
 
 function input(facts: Partial<MemberFactSet> = {}, o: Partial<OfferInput> = {}): OfferInput {
   // a settled member by default: registered long ago, ordered and active recently
-  return { tier: '银卡', registeredAt: ago(200 * DAY), now: NOW, facts: { ...emptyFacts(), lastOrderAt: ago(3 * DAY), activeAt: [ago(2 * DAY)], ...facts }, ...o };
+  return {
+    tier: '银卡',
+    registeredAt: ago(200 * DAY),
+    now: NOW,
+    facts: { ...emptyFacts(), lastOrderAt: ago(3 * DAY), activeAt: [ago(2 * DAY)], ...facts },
+    ...o,
+  };
 }
 const keys = (i: OfferInput) => nextBestOffers(i).map((x) => x.key);
 
@@ -27,13 +33,19 @@ test('a class tomorrow (Shanghai day) is reminded with its time; the day after t
   const [o] = nextBestOffers(input({ upcomingClasses: [{ title: '手工水饺', startsAt: tomorrow, status: 'confirmed', waitlistPosition: null }] }));
   expect(o).toEqual({ key: 'class_reminder', text: '提醒客户：「手工水饺」明天 14:00 开课，请准时到店签到', reason: '已报名该课程，明天开课' });
   // later today
-  expect(nextBestOffers(input({ upcomingClasses: [{ title: '手工水饺', startsAt: later(4 * HOUR), status: 'confirmed', waitlistPosition: null }] }))[0].reason).toBe('已报名该课程，今天开课');
+  expect(
+    nextBestOffers(input({ upcomingClasses: [{ title: '手工水饺', startsAt: later(4 * HOUR), status: 'confirmed', waitlistPosition: null }] }))[0].reason,
+  ).toBe('已报名该课程，今天开课');
   // 2026-12-03 00:30 Shanghai: only ~38 h away but the day after tomorrow
-  expect(keys(input({ upcomingClasses: [{ title: '手工水饺', startsAt: new Date('2026-12-02T16:30:00Z'), status: 'confirmed', waitlistPosition: null }] }))).toEqual(['tier']);
+  expect(
+    keys(input({ upcomingClasses: [{ title: '手工水饺', startsAt: new Date('2026-12-02T16:30:00Z'), status: 'confirmed', waitlistPosition: null }] })),
+  ).toEqual(['tier']);
 });
 
 test('waitlisted: reassure with the position', () => {
-  const [o] = nextBestOffers(input({ upcomingClasses: [{ title: '亲子烘焙', startsAt: new Date('2026-12-05T06:00:00Z'), status: 'waitlisted', waitlistPosition: 2 }] }));
+  const [o] = nextBestOffers(
+    input({ upcomingClasses: [{ title: '亲子烘焙', startsAt: new Date('2026-12-05T06:00:00Z'), status: 'waitlisted', waitlistPosition: 2 }] }),
+  );
   expect(o.key).toBe('waitlist_reassure');
   expect(o.text).toContain('候补第2位');
   expect(o.reason).toBe('客户在12月5日 14:00课程的候补名单中');
@@ -63,11 +75,15 @@ test('quiet 30+ days: the unused wake-up coupon if valid, else a caring hello', 
 test('an open contest without an entry from the member: invite an entry, never votes', () => {
   const openContest = { title: '晒出你家的传家年夜菜', submissionEndAt: later(3 * DAY), hasEntry: false };
   const [o] = nextBestOffers(input({ openContest }));
-  expect(o).toEqual({ key: 'contest_invite', text: '邀请参加「晒出你家的传家年夜菜」，晒一道家里的拿手菜和它的故事', reason: '活动征集中（12月4日截止），客户还没有投稿' });
+  expect(o).toEqual({
+    key: 'contest_invite',
+    text: '邀请参加「晒出你家的传家年夜菜」，晒一道家里的拿手菜和它的故事',
+    reason: '活动征集中（12月4日截止），客户还没有投稿',
+  });
   expect(keys(input({ openContest: { ...openContest, hasEntry: true } }))).toEqual(['tier']);
 });
 
-test('a new member without an order: the New Year\'s Eve pre-order reminder (not open yet)', () => {
+test("a new member without an order: the New Year's Eve pre-order reminder (not open yet)", () => {
   const fresh = input({ lastOrderAt: null, activeAt: [] }, { tier: '新客', registeredAt: ago(2 * DAY) });
   expect(nextBestOffers(fresh)).toEqual([{ key: 'nye_preorder', text: '介绍年夜饭预订即将开放，可先帮客户登记预约提醒', reason: '新会员，还没有下过单' }]);
   // ordered already: no pre-order pitch; tier fallback instead
@@ -99,7 +115,13 @@ test('ranked by priority and capped at 3; never a word about votes or sharing', 
 
 describe('pre-order facts (issue 14)', () => {
   // 2026-12-02 10:00–12:00 Shanghai: tomorrow's slot
-  const slot = { campaign: '2027 年夜饭', items: '佛跳墙×2', storeName: '滨江店', slotStartsAt: new Date('2026-12-02T02:00:00Z'), slotEndsAt: new Date('2026-12-02T04:00:00Z') };
+  const slot = {
+    campaign: '2027 年夜饭',
+    items: '佛跳墙×2',
+    storeName: '滨江店',
+    slotStartsAt: new Date('2026-12-02T02:00:00Z'),
+    slotEndsAt: new Date('2026-12-02T04:00:00Z'),
+  };
 
   test('a pickup tomorrow is reminded with store, slot and what to show; the day after is not', () => {
     const [o] = nextBestOffers(input({ pickups: [slot] }));
@@ -114,7 +136,9 @@ describe('pre-order facts (issue 14)', () => {
 
   test('a slot that ended without pickup comes first, before a class tomorrow', () => {
     const missed = { ...slot, slotStartsAt: ago(5 * HOUR), slotEndsAt: ago(3 * HOUR) };
-    const offers = nextBestOffers(input({ pickups: [missed], upcomingClasses: [{ title: '手工水饺', startsAt: later(5 * HOUR), status: 'confirmed', waitlistPosition: null }] }));
+    const offers = nextBestOffers(
+      input({ pickups: [missed], upcomingClasses: [{ title: '手工水饺', startsAt: later(5 * HOUR), status: 'confirmed', waitlistPosition: null }] }),
+    );
     expect(offers.map((o) => o.key)).toEqual(['pickup_missed', 'class_reminder']);
     expect(offers[0].text).toContain('还没取');
     expect(offers[0].reason).toBe('取货时段今天 05:00–07:00已过，尚未核销');
@@ -123,24 +147,39 @@ describe('pre-order facts (issue 14)', () => {
   test('an unpaid order inside its window: remind to pay by its deadline; an expired one is no offer', () => {
     const unpaidOrder = { campaign: '2027 年夜饭', items: '四世同堂×1', totalFen: 58800, expiresAt: later(10 * 60_000) };
     const [o] = nextBestOffers(input({ unpaidOrder }));
-    expect(o).toEqual({ key: 'unpaid_order', text: '提醒客户：「2027 年夜饭」的订单还没支付，10:10前在「我的订单」完成支付才能保留', reason: '已下单未支付（四世同堂×1，¥588）' });
+    expect(o).toEqual({
+      key: 'unpaid_order',
+      text: '提醒客户：「2027 年夜饭」的订单还没支付，10:10前在「我的订单」完成支付才能保留',
+      reason: '已下单未支付（四世同堂×1，¥588）',
+    });
     expect(keys(input({ unpaidOrder: { ...unpaidOrder, expiresAt: ago(60_000) } }))).toEqual(['tier']);
   });
 
   test('a pickup in the last 3 days: ask how it tasted; older is not asked', () => {
     const [o] = nextBestOffers(input({ pickedUpOrder: { campaign: '2027 年夜饭', items: '佛跳墙×2', pickedUpAt: ago(DAY) } }));
-    expect(o).toEqual({ key: 'pickup_feedback', text: '问问客户「佛跳墙×2」味道怎么样，欢迎在小程序里留下评价和建议', reason: '11月30日已到店取走「2027 年夜饭」预订' });
+    expect(o).toEqual({
+      key: 'pickup_feedback',
+      text: '问问客户「佛跳墙×2」味道怎么样，欢迎在小程序里留下评价和建议',
+      reason: '11月30日已到店取走「2027 年夜饭」预订',
+    });
     expect(keys(input({ pickedUpOrder: { campaign: '2027 年夜饭', items: '佛跳墙×2', pickedUpAt: ago(4 * DAY) } }))).toEqual(['tier']);
   });
 
   test('with a campaign on sale the pre-order offer names it instead of 「即将开放」', () => {
-    const fresh = input({ lastOrderAt: null, activeAt: [], openCampaign: { name: '2027 年夜饭', saleEndsAt: later(20 * DAY) } }, { tier: '新客', registeredAt: ago(5 * DAY) });
-    expect(nextBestOffers(fresh)).toEqual([{ key: 'nye_preorder', text: '介绍「2027 年夜饭」预订：小程序「年夜饭」下单，门店按时段自提，12月21日前可订', reason: '新会员，还没有下过单' }]);
+    const fresh = input(
+      { lastOrderAt: null, activeAt: [], openCampaign: { name: '2027 年夜饭', saleEndsAt: later(20 * DAY) } },
+      { tier: '新客', registeredAt: ago(5 * DAY) },
+    );
+    expect(nextBestOffers(fresh)).toEqual([
+      { key: 'nye_preorder', text: '介绍「2027 年夜饭」预订：小程序「年夜饭」下单，门店按时段自提，12月21日前可订', reason: '新会员，还没有下过单' },
+    ]);
   });
 
   test('a new member with a pre-order is not pitched the pre-order again', () => {
     const fresh = input({ lastOrderAt: null, activeAt: [] }, { tier: '新客', registeredAt: ago(5 * DAY) });
     expect(keys(fresh)).toEqual(['nye_preorder']);
-    expect(keys({ ...fresh, facts: { ...fresh.facts, pickups: [{ ...slot, slotStartsAt: later(5 * DAY), slotEndsAt: later(5 * DAY + 2 * HOUR) }] } })).toEqual(['tier']);
+    expect(keys({ ...fresh, facts: { ...fresh.facts, pickups: [{ ...slot, slotStartsAt: later(5 * DAY), slotEndsAt: later(5 * DAY + 2 * HOUR) }] } })).toEqual([
+      'tier',
+    ]);
   });
 });

@@ -94,7 +94,9 @@ test('every domain shows in the timeline and drives the offers', async () => {
   expect(JSON.stringify(v.member!.offers)).not.toMatch(/投票|拉票/);
 
   // the member enters and votes for two other entries the same day: one entry line, one vote line
-  const entry = await t.client(token).call(K.submitEntry, { params: { contestId: contest.id }, body: entryBody([await photoId(t, token)], { title: '外婆的蛋饺' }) });
+  const entry = await t
+    .client(token)
+    .call(K.submitEntry, { params: { contestId: contest.id }, body: entryBody([await photoId(t, token)], { title: '外婆的蛋饺' }) });
   expect(entry.status).toBe('approved');
   for (let i = 0; i < 2; i++) {
     const other = await approvedEntry(t, contest.id, { title: `别家的菜${i}` });
@@ -154,7 +156,14 @@ test('journeys: queued messages, the wake-up coupon and its offer after 30 quiet
     const ext = await addCustomer('u-side-wake', '老顾客陈');
     const bus = await t.container.getAsync(EventBus);
     await d.transaction((em) =>
-      bus.emit(em, 'OrderPaid', { orderId: 'ord-side-1', memberId: member.id, storeId, amountFen: 6600, paidAt: new Date(Date.now() - 2 * DAY).toISOString(), items: [{ name: '草莓', qty: 1 }] }),
+      bus.emit(em, 'OrderPaid', {
+        orderId: 'ord-side-1',
+        memberId: member.id,
+        storeId,
+        amountFen: 6600,
+        paidAt: new Date(Date.now() - 2 * DAY).toISOString(),
+        items: [{ name: '草莓', qty: 1 }],
+      }),
     );
     await settle(t);
 
@@ -163,7 +172,9 @@ test('journeys: queued messages, the wake-up coupon and its offer after 30 quiet
     await runJob('journeys.evaluate', new Date(t0.getTime() + 72 * HOUR));
 
     const v = await view(ext, hq);
-    expect(texts(v)).toEqual(expect.arrayContaining(['进入「唤醒旅程」', '「唤醒旅程·关怀消息」消息已生成，待员工发送', '获得「老朋友回归券」（满50减10）', '下单购物']));
+    expect(texts(v)).toEqual(
+      expect.arrayContaining(['进入「唤醒旅程」', '「唤醒旅程·关怀消息」消息已生成，待员工发送', '获得「老朋友回归券」（满50减10）', '下单购物']),
+    );
     // today the member ordered two days ago: nothing to wake up
     expect(offerKeys(v)).not.toContain('wake_coupon');
 
@@ -173,7 +184,11 @@ test('journeys: queued messages, the wake-up coupon and its offer after 30 quiet
     const facts = await registry.factsOf(member.id, later);
     expect(facts.unusedCoupon).toMatchObject({ title: '老朋友回归券', amountFen: 1000, minSpendFen: 5000 });
     const offers = nextBestOffers({ tier: member.tier, registeredAt: member.createdAt, facts, now: later });
-    expect(offers[0]).toMatchObject({ key: 'wake_coupon', text: expect.stringContaining('「老朋友回归券」（满50减10）还没用'), reason: expect.stringMatching(/^已3\d天没有互动，回归券尚未使用$/) });
+    expect(offers[0]).toMatchObject({
+      key: 'wake_coupon',
+      text: expect.stringContaining('「老朋友回归券」（满50减10）还没用'),
+      reason: expect.stringMatching(/^已3\d天没有互动，回归券尚未使用$/),
+    });
   } finally {
     await admin.call(J.setJourneyActive, { params: { journeyId: newMember }, body: { active: true } });
   }

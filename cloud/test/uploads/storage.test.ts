@@ -107,7 +107,13 @@ test('settings: local by default; s3 needs a bucket, both keys or none, https in
   expect(() => loadStorageSettings({ UPLOAD_STORAGE: 's3', S3_BUCKET: 'hub', S3_ACCESS_KEY_ID: 'k' })).toThrow(/both/);
   expect(() => loadStorageSettings({ UPLOAD_STORAGE: 'ftp' })).toThrow(/UPLOAD_STORAGE/);
   expect(() => loadStorageSettings({ ...s3.env, NODE_ENV: 'production' })).toThrow(/https/);
-  const cos = loadStorageSettings({ UPLOAD_STORAGE: 's3', S3_BUCKET: 'hub-1250000000', S3_ENDPOINT: 'https://cos.ap-shanghai.myqcloud.com', S3_REGION: 'ap-shanghai', NODE_ENV: 'production' });
+  const cos = loadStorageSettings({
+    UPLOAD_STORAGE: 's3',
+    S3_BUCKET: 'hub-1250000000',
+    S3_ENDPOINT: 'https://cos.ap-shanghai.myqcloud.com',
+    S3_REGION: 'ap-shanghai',
+    NODE_ENV: 'production',
+  });
   expect(cos).toMatchObject({ kind: 's3', s3: { bucket: 'hub-1250000000', forcePathStyle: false, prefix: 'uploads/' } });
 });
 

@@ -38,13 +38,17 @@ test('a JPEG is re-encoded without its EXIF, a thumbnail is made, both are serve
 });
 
 test('PNG and WebP are accepted; a transparent PNG gets a white JPEG thumbnail', async () => {
-  const png = await sharp({ create: { width: 40, height: 30, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).png().toBuffer();
+  const png = await sharp({ create: { width: 40, height: 30, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+    .png()
+    .toBuffer();
   const r1 = await upload(t, member.token, png, 'a.png');
   expect(r1.body).toMatchObject({ mime: 'image/png', width: 40, height: 30 });
   const thumb = await t.http().get(r1.body.thumbUrl);
   const { data } = await sharp(thumb.body).raw().toBuffer({ resolveWithObject: true });
   expect(data[0]).toBeGreaterThan(240);
-  const webp = await sharp({ create: { width: 20, height: 20, channels: 3, background: '#00f' } }).webp().toBuffer();
+  const webp = await sharp({ create: { width: 20, height: 20, channels: 3, background: '#00f' } })
+    .webp()
+    .toBuffer();
   expect((await upload(t, member.token, webp, 'b.webp')).body.mime).toBe('image/webp');
 });
 

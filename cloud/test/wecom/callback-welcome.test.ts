@@ -72,7 +72,11 @@ describe('URL verification and rejection of forged callbacks', () => {
   });
 
   it('garbage bodies are rejected without a 500', async () => {
-    const res = await t.http().post(`${wecom.WECOM_CALLBACK_PATH}?msg_signature=x&timestamp=1&nonce=2`).set('content-type', 'text/xml').send('<xml><Encrypt>zz</Encrypt></xml>');
+    const res = await t
+      .http()
+      .post(`${wecom.WECOM_CALLBACK_PATH}?msg_signature=x&timestamp=1&nonce=2`)
+      .set('content-type', 'text/xml')
+      .send('<xml><Encrypt>zz</Encrypt></xml>');
     expect(res.status).toBe(403);
     const none = await t.http().post(wecom.WECOM_CALLBACK_PATH).set('content-type', 'text/xml').send('not xml');
     expect(none.status).toBe(403);
@@ -87,7 +91,9 @@ describe('welcome and follow-up for an add through a channel code', () => {
     // the simulator serves a real QR image of its own (WeCom's is an https wework.qpic.cn URL)
     expect(ch.qrCode).toMatch(/^https?:\/\/.+/);
     const callsBefore = t.sim.calls.length;
-    const r = await fire(t, l, { event: { ChangeType: 'add_external_contact', UserID: 'zhaoliu', State: ch.state, customer: { name: '王阿姨', unionid: 'union-wang' } } });
+    const r = await fire(t, l, {
+      event: { ChangeType: 'add_external_contact', UserID: 'zhaoliu', State: ch.state, customer: { name: '王阿姨', unionid: 'union-wang' } },
+    });
     expect(r.results![0]).toMatchObject({ status: 200, body: 'success' });
     const ext = r.results![0].externalUserId!;
 
@@ -193,10 +199,13 @@ describe('welcome and follow-up for an add through a channel code', () => {
 
 describe('other events', () => {
   it('group chat changes refresh the chat mirror; edits re-sync the contact', async () => {
-    const ext = (await fire(t, l, { event: { ChangeType: 'add_external_contact', UserID: 'zhaoliu', customer: { name: '旧名字' } } })).results![0].externalUserId!;
+    const ext = (await fire(t, l, { event: { ChangeType: 'add_external_contact', UserID: 'zhaoliu', customer: { name: '旧名字' } } })).results![0]
+      .externalUserId!;
     const { chat_id } = await simPost(t, '/__sim/wecom/group-chats', { owner: 'zhaoliu', name: '滨江店邻里群', external_userids: [ext] });
     await fire(t, l, { event: { Event: 'change_external_chat', ChatId: chat_id, ChangeType: 'create' } });
-    const rows = await (await db(t)).manager.query('SELECT name, owner_user_id, member_count, external_count, dismissed FROM wecom_group_chat WHERE chat_id = ?', [chat_id]);
+    const rows = await (
+      await db(t)
+    ).manager.query('SELECT name, owner_user_id, member_count, external_count, dismissed FROM wecom_group_chat WHERE chat_id = ?', [chat_id]);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ name: '滨江店邻里群', owner_user_id: 'zhaoliu', member_count: 2, external_count: 1 });
     await fire(t, l, { event: { Event: 'change_external_chat', ChatId: chat_id, ChangeType: 'dismiss' } });
@@ -224,13 +233,20 @@ describe('deletes, referral codes and the daily cap', () => {
     expect(lost).toContainEqual(expect.objectContaining({ externalUserId: ext, reason: 'customer_deleted' }));
   });
 
-  it('a member\'s personal code attributes the new contact to the member', async () => {
+  it("a member's personal code attributes the new contact to the member", async () => {
     const referrer = await makeMember(t, { nickname: '推荐人小李', openid: 'o_referrer_fixed' });
     const { code } = await t.wechatCode({ openid: 'o_referrer_fixed' });
     const { token } = await t.client().call(identity.memberLogin, { body: { code } });
     await expect(t.client(token).call(wecom.myReferralCode)).rejects.toMatchObject({ code: 'REFERRAL_NOT_CONFIGURED' });
     await t.client(admin).call(wecom.createChannel, {
-      body: { name: '邀请有礼模板', kind: 'referral', staffUserIds: ['zhaoliu'], tagNames: ['好友推荐'], welcome: { text: '{推荐人}邀请您加入社区好邻居！', attachments: [] }, storeId },
+      body: {
+        name: '邀请有礼模板',
+        kind: 'referral',
+        staffUserIds: ['zhaoliu'],
+        tagNames: ['好友推荐'],
+        welcome: { text: '{推荐人}邀请您加入社区好邻居！', attachments: [] },
+        storeId,
+      },
     });
     const mine = await t.client(token).call(wecom.myReferralCode);
     expect(mine.state).toBe(`ref_${referrer.id}`);

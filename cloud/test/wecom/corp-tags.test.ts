@@ -77,7 +77,7 @@ test('sync both ways: console tags mirrored read-only, our RFM tags created in W
   expect(await d.manager.count(CorpTag, { where: { deleted: false } })).toBeGreaterThanOrEqual(5);
 });
 
-test('member tags reach the member\'s contacts; a name owned by someone else is never used', async () => {
+test("member tags reach the member's contacts; a name owned by someone else is never used", async () => {
   const { member, ext } = await customerOf('u-tags', '标签客户');
   const tags = await t.container.getAsync(TagService);
   await d.transaction((em) => tags.grant(em, member.id, ['烹饪爱好者', 'UGC创作者'], 'test'));
@@ -153,7 +153,7 @@ test('RFM tiers from PurchaseRecorded (per store, by quintiles), recomputed nigh
   expect(names).not.toContain('新客');
 });
 
-test('45009 beyond the client\'s backoff: the mark goes back to the queue and lands later', async () => {
+test("45009 beyond the client's backoff: the mark goes back to the queue and lands later", async () => {
   const { member, ext } = await customerOf('u-busy');
   t.sim.fault({ path: '/wecom/cgi-bin/externalcontact/mark_tag', errcode: 45009, times: 4 });
   const tags = await t.container.getAsync(TagService);

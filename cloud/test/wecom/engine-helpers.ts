@@ -69,7 +69,11 @@ export async function settle(t: TestApp): Promise<void> {
   }
 }
 
-export async function staffToken(t: TestApp, role: 'hq_admin' | 'store_manager' | 'group_owner' | 'staff' = 'hq_admin', o: { storeId?: number | null; wecomUserId?: string } = {}) {
+export async function staffToken(
+  t: TestApp,
+  role: 'hq_admin' | 'store_manager' | 'group_owner' | 'staff' = 'hq_admin',
+  o: { storeId?: number | null; wecomUserId?: string } = {},
+) {
   const s = await makeStaff(t, { role, storeId: o.storeId ?? null, wecomUserId: o.wecomUserId ?? null });
   const r = await t.client().call(identity.staffLogin, { body: { username: s.username, password: s.password } });
   return { token: r.token, staff: s };

@@ -69,7 +69,8 @@ function runChild(killAfter: number): Promise<{ code: number | null; signal: Nod
   return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, output })));
 }
 
-const simMsgs = async () => (await simGet(t, '/__sim/wecom/group-msgs')).msgs as Array<{ msgid: string; text: string; targets: Array<{ externalUserId: string }> }>;
+const simMsgs = async () =>
+  (await simGet(t, '/__sim/wecom/group-msgs')).msgs as Array<{ msgid: string; text: string; targets: Array<{ externalUserId: string }> }>;
 
 it('a worker killed between send and record neither sends twice nor loses the send', async () => {
   const ids = await customers(5);
@@ -110,7 +111,11 @@ it('the same idempotency key enqueues once; two workers draining at once send ea
   const worker = await t.container.getAsync(OutboundWorker);
   // a second processor stands for another instance sharing the database
   const { OutboundProcessor } = await import('../../src/modules/wecom/outbound');
-  const other = new OutboundProcessor({ manager: () => d.manager, handlers: { msg_template: (worker.processor as any).deps.handlers.msg_template }, concurrency: 3 });
+  const other = new OutboundProcessor({
+    manager: () => d.manager,
+    handlers: { msg_template: (worker.processor as any).deps.handlers.msg_template },
+    concurrency: 3,
+  });
   const [a, b] = await Promise.all([worker.processor.runOnce({ limit: 100 }), other.runOnce({ limit: 100 })]);
   expect(a.sent + b.sent).toBe(6);
   expect((await simMsgs()).length).toBe(before + 6);
@@ -118,13 +123,17 @@ it('the same idempotency key enqueues once; two workers draining at once send ea
 
 it('a permanent WeCom error fails the row; a timeout is retried later after looking first', async () => {
   const [id] = await customers(1, 'wangwu');
-  await d.transaction((em) => enqueueOutbound(em, { idemKey: 'test:perm', kind: 'msg_template', payload: { sender: 'wangwu', externalUserIds: [id], text: 'perm', attachments: [] } }));
+  await d.transaction((em) =>
+    enqueueOutbound(em, { idemKey: 'test:perm', kind: 'msg_template', payload: { sender: 'wangwu', externalUserIds: [id], text: 'perm', attachments: [] } }),
+  );
   t.sim.fault({ path: '/wecom/cgi-bin/externalcontact/add_msg_template', errcode: 60111, times: 1 });
   const worker = await t.container.getAsync(OutboundWorker);
   await worker.drain();
   expect(await d.manager.findOneByOrFail(WecomOutbound, { idemKey: 'test:perm' })).toMatchObject({ status: 'failed', lastErrcode: 60111 });
 
-  await d.transaction((em) => enqueueOutbound(em, { idemKey: 'test:slow', kind: 'msg_template', payload: { sender: 'wangwu', externalUserIds: [id], text: 'slow', attachments: [] } }));
+  await d.transaction((em) =>
+    enqueueOutbound(em, { idemKey: 'test:slow', kind: 'msg_template', payload: { sender: 'wangwu', externalUserIds: [id], text: 'slow', attachments: [] } }),
+  );
   // WeCom creates the message but the answer does not arrive within our timeout
   const client = await t.container.getAsync<any>(WECOM_CLIENT);
   client.platformConfig.wecom.timeoutMs = 1_000;

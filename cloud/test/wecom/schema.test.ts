@@ -38,7 +38,10 @@ it('no schema drift between entities and migrations for these tables', async () 
   // TypeORM's MariaDB schema diff reports every nullable column (DEFAULT NULL vs none) and some
   // composite indexes as changed even when identical, so the exact comparison runs on SQLite.
   if (t.dbKind === 'mysql') {
-    const [{ n }] = await ds.query(`SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN (${MINE.map(() => '?').join(',')})`, MINE);
+    const [{ n }] = await ds.query(
+      `SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN (${MINE.map(() => '?').join(',')})`,
+      MINE,
+    );
     expect(Number(n)).toBe(MINE.length);
     return;
   }

@@ -26,23 +26,50 @@ const poly = (pts) => (x, y) => {
   return inside;
 };
 const minus = (a, b) => (x, y) => a(x, y) && !b(x, y);
-const union = (...fs) => (x, y) => fs.some((f) => f(x, y));
+const union =
+  (...fs) =>
+  (x, y) =>
+    fs.some((f) => f(x, y));
 const and = (a, b) => (x, y) => a(x, y) && b(x, y);
 
 const ICONS = {
   home: union(
-    poly([[0.5, 0.12], [0.9, 0.48], [0.1, 0.48]]),
+    poly([
+      [0.5, 0.12],
+      [0.9, 0.48],
+      [0.1, 0.48],
+    ]),
     minus(rect(0.2, 0.44, 0.8, 0.88), rect(0.42, 0.62, 0.58, 0.88)),
   ),
   recipes: union(
     and(ellipse(0.5, 0.52, 0.4, 0.34), rect(0, 0.52, 1, 1)), // bowl
     rect(0.08, 0.49, 0.92, 0.55), // rim
-    poly([[0.55, 0.46], [0.59, 0.46], [0.86, 0.08], [0.82, 0.08]]), // chopsticks
-    poly([[0.64, 0.46], [0.68, 0.46], [0.94, 0.14], [0.9, 0.14]]),
+    poly([
+      [0.55, 0.46],
+      [0.59, 0.46],
+      [0.86, 0.08],
+      [0.82, 0.08],
+    ]), // chopsticks
+    poly([
+      [0.64, 0.46],
+      [0.68, 0.46],
+      [0.94, 0.14],
+      [0.9, 0.14],
+    ]),
   ),
   classes: union(
-    poly([[0.08, 0.22], [0.47, 0.3], [0.47, 0.86], [0.08, 0.78]]), // open book
-    poly([[0.53, 0.3], [0.92, 0.22], [0.92, 0.78], [0.53, 0.86]]),
+    poly([
+      [0.08, 0.22],
+      [0.47, 0.3],
+      [0.47, 0.86],
+      [0.08, 0.78],
+    ]), // open book
+    poly([
+      [0.53, 0.3],
+      [0.92, 0.22],
+      [0.92, 0.78],
+      [0.53, 0.86],
+    ]),
   ),
   nye: union(
     ellipse(0.5, 0.5, 0.34, 0.28), // lantern
@@ -79,8 +106,7 @@ function png(shape, [r, g, b]) {
     const row = Buffer.alloc(1 + SIZE * 4); // filter byte 0 + RGBA
     for (let x = 0; x < SIZE; x++) {
       let hits = 0;
-      for (let sy = 0; sy < SS; sy++)
-        for (let sx = 0; sx < SS; sx++) if (shape((x + (sx + 0.5) / SS) / SIZE, (y + (sy + 0.5) / SS) / SIZE)) hits++;
+      for (let sy = 0; sy < SS; sy++) for (let sx = 0; sx < SS; sx++) if (shape((x + (sx + 0.5) / SS) / SIZE, (y + (sy + 0.5) / SS) / SIZE)) hits++;
       row.set([r, g, b, Math.round((255 * hits) / (SS * SS))], 1 + x * 4);
     }
     rows.push(row);

@@ -8,11 +8,7 @@ import { fileUrl, pageUrl } from './lib';
 
 export function EntryCardView({ entry }: { entry: EntryCard }) {
   return (
-    <View
-      className="entry-card"
-      data-testid={`entry-card-${entry.id}`}
-      onClick={() => void Taro.navigateTo({ url: pageUrl('entry', { id: entry.id }) })}
-    >
+    <View className="entry-card" data-testid={`entry-card-${entry.id}`} onClick={() => void Taro.navigateTo({ url: pageUrl('entry', { id: entry.id }) })}>
       {entry.coverThumbUrl ? (
         <Image className="entry-card-img" src={fileUrl(entry.coverThumbUrl)} mode="aspectFill" lazyLoad />
       ) : (
@@ -100,7 +96,17 @@ export function PendingPage({ testId, missing, error, onRetry }: { testId: strin
 }
 
 /** PendingPage until the remote value is there, then the page itself (a failed reload keeps what was shown). */
-export function RemotePage<T>({ testId, remote, missing, children }: { testId: string; remote: Remote<T>; missing?: string | false; children: (data: T) => ReactNode }) {
+export function RemotePage<T>({
+  testId,
+  remote,
+  missing,
+  children,
+}: {
+  testId: string;
+  remote: Remote<T>;
+  missing?: string | false;
+  children: (data: T) => ReactNode;
+}) {
   const { data, error, reload } = remote;
   if (missing || data === null) return <PendingPage testId={testId} missing={missing} error={error} onRetry={() => void reload()} />;
   return (

@@ -8,7 +8,11 @@ export const DETAIL = '/packages/recipes/detail/index';
 /** One recipe as a row: cover, title, time, difficulty, credit and an optional reason. */
 export default function RecipeRow({ recipe, reason, testId }: { recipe: RecipeCard; reason?: string; testId?: string }) {
   return (
-    <View className="link-row recipe-card" data-testid={testId ?? `recipe-row-${recipe.id}`} onClick={() => void Taro.navigateTo({ url: `${DETAIL}?id=${recipe.id}` })}>
+    <View
+      className="link-row recipe-card"
+      data-testid={testId ?? `recipe-row-${recipe.id}`}
+      onClick={() => void Taro.navigateTo({ url: `${DETAIL}?id=${recipe.id}` })}
+    >
       {recipe.coverUrl ? <Image className="recipe-thumb" src={fileUrl(recipe.coverUrl)} mode="aspectFill" /> : <View className="recipe-thumb" />}
       <View style={{ flex: 1 }}>
         <Text className="card-title">{recipe.title}</Text>

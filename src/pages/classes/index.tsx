@@ -38,7 +38,12 @@ function ComingSessions({ ready }: { ready: boolean }) {
       <Text className="card-title">近期课程</Text>
       {items.length === 0 && <Text className="muted">近两周还没有排课，新课程排好后会出现在这里。</Text>}
       {items.map((c) => (
-        <View key={c.id} className="link-row" data-testid={`classes-coming-${c.id}`} onClick={() => void Taro.navigateTo({ url: `${ROUTES.classDetail}?id=${c.id}` })}>
+        <View
+          key={c.id}
+          className="link-row"
+          data-testid={`classes-coming-${c.id}`}
+          onClick={() => void Taro.navigateTo({ url: `${ROUTES.classDetail}?id=${c.id}` })}
+        >
           <View>
             <Text>{c.title}</Text>
             {c.myRegistration && <Text className="badge">{c.myRegistration.status === 'waitlisted' ? '候补中' : '已报名'}</Text>}

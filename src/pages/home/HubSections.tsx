@@ -72,7 +72,14 @@ export default function HubSections({ ready }: { ready: boolean }) {
   return (
     <>
       {feed && feed.banners.length > 0 && (
-        <Swiper className="card" style={{ height: '300px', padding: 0, overflow: 'hidden' }} indicatorDots={feed.banners.length > 1} autoplay circular data-testid="home-banners">
+        <Swiper
+          className="card"
+          style={{ height: '300px', padding: 0, overflow: 'hidden' }}
+          indicatorDots={feed.banners.length > 1}
+          autoplay
+          circular
+          data-testid="home-banners"
+        >
           {feed.banners.map((b) => (
             <SwiperItem key={b.id} onClick={() => open(b)}>
               <View data-testid={`home-banner-${b.id}`} style={{ position: 'relative', height: '300px', background: '#f3e3d3' }}>
@@ -149,7 +156,12 @@ export default function HubSections({ ready }: { ready: boolean }) {
         <View className="card" data-testid="home-recommendations">
           <Text className="card-title">为你推荐</Text>
           {recs.map((r) => (
-            <View key={r.id} className="link-row" data-testid={`home-rec-${r.id}`} onClick={() => void Taro.navigateTo({ url: `${ROUTES.recipeDetail}?id=${r.id}` })}>
+            <View
+              key={r.id}
+              className="link-row"
+              data-testid={`home-rec-${r.id}`}
+              onClick={() => void Taro.navigateTo({ url: `${ROUTES.recipeDetail}?id=${r.id}` })}
+            >
               <View>
                 <Text>{r.title}</Text>
                 <View>

@@ -47,7 +47,11 @@ export default function HomePage() {
         <View className="card">
           <Text className="card-title">还没有登录</Text>
           <Text className="muted">阅读并同意《隐私保护指引》后即可成为会员。</Text>
-          <Button className="btn-primary" data-testid="home-login" onClick={() => (session.status === 'signed-out' ? ensureLogin().catch(() => undefined) : openConsent())}>
+          <Button
+            className="btn-primary"
+            data-testid="home-login"
+            onClick={() => (session.status === 'signed-out' ? ensureLogin().catch(() => undefined) : openConsent())}
+          >
             {session.status === 'signed-out' ? '登录' : '阅读隐私保护指引'}
           </Button>
         </View>

@@ -61,7 +61,12 @@ export default function MePage() {
             <View className="link-row" data-testid="me-profile-link" onClick={() => void Taro.navigateTo({ url: ROUTES.profileEdit })}>
               <View style={{ display: 'flex', alignItems: 'center', gap: '16px' }}>
                 {member.avatarUrl ? (
-                  <Image data-testid="me-avatar" src={abs(member.avatarUrl)} mode="aspectFill" style={{ width: '96px', height: '96px', borderRadius: '48px' }} />
+                  <Image
+                    data-testid="me-avatar"
+                    src={abs(member.avatarUrl)}
+                    mode="aspectFill"
+                    style={{ width: '96px', height: '96px', borderRadius: '48px' }}
+                  />
                 ) : (
                   <View style={{ width: '96px', height: '96px', borderRadius: '48px', background: '#efe9df' }} />
                 )}

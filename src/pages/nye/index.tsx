@@ -23,10 +23,18 @@ function ItemCard({ item, onPick }: { item: MenuItem; onPick: (id: number) => vo
   const soldOut = item.stockLeft <= 0 || !item.onSale;
   return (
     <View className="nye-item" data-testid={`nye-item-${item.id}`} onClick={() => !soldOut && onPick(item.id)}>
-      {item.photoUrl ? <Image className="nye-photo" src={item.photoUrl} mode="aspectFill" /> : <View className="nye-photo nye-photo-empty">{item.name.slice(0, 1)}</View>}
+      {item.photoUrl ? (
+        <Image className="nye-photo" src={item.photoUrl} mode="aspectFill" />
+      ) : (
+        <View className="nye-photo nye-photo-empty">{item.name.slice(0, 1)}</View>
+      )}
       <View className="nye-item-body">
         <Text className="nye-item-name">{item.name}</Text>
-        {item.dish && <Text className="nye-credit" data-testid={`nye-credit-${item.id}`}>{item.dish.authorDisplayName}的拿手菜 · 来自晒菜大赛</Text>}
+        {item.dish && (
+          <Text className="nye-credit" data-testid={`nye-credit-${item.id}`}>
+            {item.dish.authorDisplayName}的拿手菜 · 来自晒菜大赛
+          </Text>
+        )}
         <Text className="muted nye-small">
           {ITEM_KIND_LABELS[item.kind]}
           {item.servings ? ` · ${item.servings}人份` : ''}
@@ -34,7 +42,9 @@ function ItemCard({ item, onPick }: { item: MenuItem; onPick: (id: number) => vo
         </Text>
         <View className="nye-item-foot">
           <Text className="nye-price">{yuan(item.priceFen)}</Text>
-          <Text className={soldOut ? 'nye-left nye-soldout' : 'nye-left'}>{soldOut ? '已售罄' : `余 ${item.stockLeft} 份 · 每人限 ${item.perMemberLimit} 份`}</Text>
+          <Text className={soldOut ? 'nye-left nye-soldout' : 'nye-left'}>
+            {soldOut ? '已售罄' : `余 ${item.stockLeft} 份 · 每人限 ${item.perMemberLimit} 份`}
+          </Text>
         </View>
       </View>
     </View>
@@ -68,7 +78,12 @@ export default function NyePage() {
   }, []);
   // the menu card names the sharer through a signed token, asked for only when the member shares
   useShareAppMessage(() =>
-    shareCard({ kind: 'dish', title: menu?.campaign?.name ? `${menu.campaign.name}，一起来订` : '年夜饭预订', path: ROUTES.nye, signedIn: session.status === 'ready' }),
+    shareCard({
+      kind: 'dish',
+      title: menu?.campaign?.name ? `${menu.campaign.name}，一起来订` : '年夜饭预订',
+      path: ROUTES.nye,
+      signedIn: session.status === 'ready',
+    }),
   );
 
   const pick = (itemId?: number) => Taro.navigateTo({ url: itemId ? `${ORDER_PAGE}?itemId=${itemId}` : ORDER_PAGE });
@@ -85,7 +100,9 @@ export default function NyePage() {
       {error && (
         <View className="card">
           <Text className="error-text">{error}</Text>
-          <Button className="btn-plain" onClick={() => void load()}>重试</Button>
+          <Button className="btn-plain" onClick={() => void load()}>
+            重试
+          </Button>
         </View>
       )}
       {menu && !menu.campaign && (
@@ -100,7 +117,9 @@ export default function NyePage() {
             <Button className="btn-primary" data-testid="nye-start" disabled={!menu.onSale} onClick={() => pick()}>
               {menu.onSale ? '开始预订' : '未在预订时间内'}
             </Button>
-            <Button className="btn-plain" data-testid="nye-my-orders" onClick={() => Taro.navigateTo({ url: ORDERS_PAGE })}>我的订单</Button>
+            <Button className="btn-plain" data-testid="nye-my-orders" onClick={() => Taro.navigateTo({ url: ORDERS_PAGE })}>
+              我的订单
+            </Button>
           </View>
           {recommended.length > 0 && (
             <View className="card" data-testid="nye-recommended">

@@ -83,7 +83,12 @@ export default function RecipeHub({ signedIn, reloadKey }: { signedIn: boolean; 
         <Text className="card-title">按场景找菜谱</Text>
         <View style={{ display: 'flex', flexWrap: 'wrap', gap: '12px' }}>
           {RECIPE_TAGS.map((t) => (
-            <Text key={t} className="badge" data-testid={`recipes-tag-${t}`} onClick={() => void Taro.navigateTo({ url: `${ROUTES.recipeList}?tag=${encodeURIComponent(t)}` })}>
+            <Text
+              key={t}
+              className="badge"
+              data-testid={`recipes-tag-${t}`}
+              onClick={() => void Taro.navigateTo({ url: `${ROUTES.recipeList}?tag=${encodeURIComponent(t)}` })}
+            >
               {t}
             </Text>
           ))}

@@ -107,7 +107,9 @@ export default function RecipesPage() {
           <Text className="muted">新的菜谱活动开始后会出现在这里。</Text>
         </View>
       )}
-      {contests?.map((c) => <ContestCard key={c.id} contest={c} />)}
+      {contests?.map((c) => (
+        <ContestCard key={c.id} contest={c} />
+      ))}
 
       <View className="card">
         <View className="link-row" data-testid="recipes-mine" onClick={() => void Taro.navigateTo({ url: ROUTES.contestMine })}>

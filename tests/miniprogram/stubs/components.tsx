@@ -28,13 +28,7 @@ export function Image(props: Props & { src?: string }) {
 }
 export function Button(props: Props & { disabled?: boolean; openType?: string; loading?: boolean }) {
   return (
-    <button
-      type="button"
-      {...domProps(props)}
-      disabled={!!props.disabled}
-      data-open-type={props.openType}
-      data-loading={props.loading ? 'true' : undefined}
-    >
+    <button type="button" {...domProps(props)} disabled={!!props.disabled} data-open-type={props.openType} data-loading={props.loading ? 'true' : undefined}>
       {props.children}
     </button>
   );

@@ -31,7 +31,17 @@ function label(c: Pick) {
 }
 
 /** `value` is an external_userid; it is resolved to the customer's name for display. */
-export function CustomerPicker({ value, onChange, style, testId = 'customer-picker' }: { value?: string; onChange: (externalUserId: string | undefined, c?: Pick) => void; style?: React.CSSProperties; testId?: string }) {
+export function CustomerPicker({
+  value,
+  onChange,
+  style,
+  testId = 'customer-picker',
+}: {
+  value?: string;
+  onChange: (externalUserId: string | undefined, c?: Pick) => void;
+  style?: React.CSSProperties;
+  testId?: string;
+}) {
   const { api } = useAuth();
   const [options, setOptions] = useState<Pick[]>([]);
   const [loading, setLoading] = useState(false);
@@ -65,7 +75,10 @@ export function CustomerPicker({ value, onChange, style, testId = 'customer-pick
   useEffect(() => {
     if (!value || options.some((o) => o.externalUserId === value)) return;
     let live = true;
-    api.call(searchCustomers, { query: { externalUserId: value } }).then((r) => live && r.items.length && setOptions((o) => [...r.items, ...o]), () => undefined);
+    api.call(searchCustomers, { query: { externalUserId: value } }).then(
+      (r) => live && r.items.length && setOptions((o) => [...r.items, ...o]),
+      () => undefined,
+    );
     return () => {
       live = false;
     };
@@ -85,7 +98,12 @@ export function CustomerPicker({ value, onChange, style, testId = 'customer-pick
         clearTimeout(timer.current);
         timer.current = setTimeout(() => run(t), 250);
       }}
-      onChange={(v: string | undefined) => onChange(v, options.find((o) => o.externalUserId === v))}
+      onChange={(v: string | undefined) =>
+        onChange(
+          v,
+          options.find((o) => o.externalUserId === v),
+        )
+      }
       options={options.map((c) => ({ value: c.externalUserId, label: label(c) }))}
       style={{ minWidth: 360, ...style }}
       data-testid={testId}

@@ -6,14 +6,7 @@ import { Link, useLocation, useNavigate } from 'react-router-dom';
 import { Result, Tabs } from 'antd';
 
 export function NoAccess() {
-  return (
-    <Result
-      status="403"
-      title="没有权限访问该页面"
-      subTitle="当前账号无权打开此模块，如需开通请联系总部管理员。"
-      extra={<Link to="/">返回首页</Link>}
-    />
-  );
+  return <Result status="403" title="没有权限访问该页面" subTitle="当前账号无权打开此模块，如需开通请联系总部管理员。" extra={<Link to="/">返回首页</Link>} />;
 }
 
 /** Tabs keyed by the first path segment under `/${base}` ('' = the section's index page). */

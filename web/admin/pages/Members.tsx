@@ -3,7 +3,28 @@
  * filters (分群), Excel export, and each member's detail page at /members/:memberId.
  */
 import { useState } from 'react';
-import { Alert, App as AntApp, Avatar, Button, Card, Col, DatePicker, Descriptions, Empty, Input, List, Popconfirm, Result, Row, Select, Skeleton, Space, Tag, Timeline, Typography } from 'antd';
+import {
+  Alert,
+  App as AntApp,
+  Avatar,
+  Button,
+  Card,
+  Col,
+  DatePicker,
+  Descriptions,
+  Empty,
+  Input,
+  List,
+  Popconfirm,
+  Result,
+  Row,
+  Select,
+  Skeleton,
+  Space,
+  Tag,
+  Timeline,
+  Typography,
+} from 'antd';
 import { DownloadOutlined, SaveOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
 import dayjs, { type Dayjs } from 'dayjs';
@@ -70,7 +91,10 @@ function MemberListPage() {
     setFilterState((f) => ({ ...f, ...patch }));
     query.onTableChange({ current: 1 });
   };
-  const loaded = useLoaded(() => api.call(members.searchMembers, { query: { page, pageSize, q: q || undefined, ...filter } }), [api, page, pageSize, q, JSON.stringify(filter)]);
+  const loaded = useLoaded(
+    () => api.call(members.searchMembers, { query: { page, pageSize, q: q || undefined, ...filter } }),
+    [api, page, pageSize, q, JSON.stringify(filter)],
+  );
   const options = useLoaded(() => api.call(members.memberFilterOptions), [api]);
   const segments = useLoaded(() => api.call(members.listSegments), [api, reloadSegments]);
 
@@ -78,7 +102,8 @@ function MemberListPage() {
     return <Result status="403" title="没有权限查看会员" subTitle={loaded.cause.message} />;
   }
 
-  const range: [Dayjs | null, Dayjs | null] | null = filter.joinedFrom || filter.joinedTo ? [filter.joinedFrom ? dayjs(filter.joinedFrom) : null, filter.joinedTo ? dayjs(filter.joinedTo) : null] : null;
+  const range: [Dayjs | null, Dayjs | null] | null =
+    filter.joinedFrom || filter.joinedTo ? [filter.joinedFrom ? dayjs(filter.joinedFrom) : null, filter.joinedTo ? dayjs(filter.joinedTo) : null] : null;
   const active = Object.values(filter).some((v) => v !== undefined) || !!q;
 
   async function saveSegment() {
@@ -116,7 +141,15 @@ function MemberListPage() {
   return (
     <Card>
       <Space wrap style={{ marginBottom: 12 }} data-testid="members-filters">
-        <Input.Search data-testid="members-search" placeholder="搜索昵称或手机号" allowClear enterButton="搜索" maxLength={50} style={{ width: 260 }} onSearch={query.search} />
+        <Input.Search
+          data-testid="members-search"
+          placeholder="搜索昵称或手机号"
+          allowClear
+          enterButton="搜索"
+          maxLength={50}
+          style={{ width: 260 }}
+          onSearch={query.search}
+        />
         <Select
           data-testid="members-filter-store"
           allowClear
@@ -126,7 +159,15 @@ function MemberListPage() {
           onChange={(v) => setFilter({ storeId: v })}
           options={(options.data?.stores ?? []).map((s) => ({ value: s.id, label: s.name }))}
         />
-        <Select data-testid="members-filter-tier" allowClear placeholder="等级" style={{ width: 110 }} value={filter.tier} onChange={(v) => setFilter({ tier: v })} options={(options.data?.tiers ?? []).map((t) => ({ value: t, label: t }))} />
+        <Select
+          data-testid="members-filter-tier"
+          allowClear
+          placeholder="等级"
+          style={{ width: 110 }}
+          value={filter.tier}
+          onChange={(v) => setFilter({ tier: v })}
+          options={(options.data?.tiers ?? []).map((t) => ({ value: t, label: t }))}
+        />
         <Select
           data-testid="members-filter-tag"
           allowClear
@@ -165,7 +206,10 @@ function MemberListPage() {
               <Tag.CheckableTag
                 key={s.id}
                 data-testid={`segment-${s.id}`}
-                checked={JSON.stringify(s.filter) === JSON.stringify(Object.fromEntries(Object.entries({ q: q || undefined, ...filter }).filter(([, v]) => v !== undefined)))}
+                checked={
+                  JSON.stringify(s.filter) ===
+                  JSON.stringify(Object.fromEntries(Object.entries({ q: q || undefined, ...filter }).filter(([, v]) => v !== undefined)))
+                }
                 onChange={() => {
                   const { q: sq, ...rest } = s.filter;
                   setFilterState(rest);
@@ -226,7 +270,12 @@ function MemberDetailPage() {
       </Card>
     );
   }
-  if (!p) return <Card><Skeleton active /></Card>;
+  if (!p)
+    return (
+      <Card>
+        <Skeleton active />
+      </Card>
+    );
   const name = p.nickname ?? (p.phoneMasked ? `未设置昵称（${p.phoneMasked}）` : '未设置昵称');
   return (
     <div data-testid="member-detail">
@@ -297,7 +346,16 @@ function MemberDetailPage() {
             {p.timeline.length === 0 ? (
               <Empty description="暂无动态" image={Empty.PRESENTED_IMAGE_SIMPLE} />
             ) : (
-              <Timeline items={p.timeline.map((a, i) => ({ key: `${a.at}-${i}`, children: <><Typography.Text type="secondary">{formatDateTime(a.at)}</Typography.Text> {a.text}</> }))} />
+              <Timeline
+                items={p.timeline.map((a, i) => ({
+                  key: `${a.at}-${i}`,
+                  children: (
+                    <>
+                      <Typography.Text type="secondary">{formatDateTime(a.at)}</Typography.Text> {a.text}
+                    </>
+                  ),
+                }))}
+              />
             )}
           </Card>
         </Col>

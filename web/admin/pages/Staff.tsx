@@ -138,7 +138,9 @@ function StaffTab({ reload, onChanged }: { reload: number; onChanged: () => void
             setSyncing(true);
             try {
               const r = await api.call(org.syncDirectory);
-              message.success(`通讯录已同步：新增 ${r.created.length} 人，更新 ${r.updated.length} 人，离职 ${r.departed.length} 人，转接客户 ${r.handovers.requested} 位`);
+              message.success(
+                `通讯录已同步：新增 ${r.created.length} 人，更新 ${r.updated.length} 人，离职 ${r.departed.length} 人，转接客户 ${r.handovers.requested} 位`,
+              );
               if (r.unmapped.length) message.warning(`${r.unmapped.length} 人所在部门未对应门店：${r.unmapped.slice(0, 5).join('、')}`);
               onChanged();
             } catch (err) {
@@ -152,7 +154,16 @@ function StaffTab({ reload, onChanged }: { reload: number; onChanged: () => void
         </Button>
       </Space>
       <div data-testid="staff-table">
-        <DataTable<StaffRow> rowKey="id" size="middle" columns={columns} dataSource={list.data?.items ?? []} loading={list.loading} pagination={false} scroll={{ x: 1000 }} locale={{ emptyText: '暂无员工账号' }} />
+        <DataTable<StaffRow>
+          rowKey="id"
+          size="middle"
+          columns={columns}
+          dataSource={list.data?.items ?? []}
+          loading={list.loading}
+          pagination={false}
+          scroll={{ x: 1000 }}
+          locale={{ emptyText: '暂无员工账号' }}
+        />
       </div>
       {editing ? (
         <StaffForm
@@ -192,10 +203,15 @@ function StaffForm({
     const storeId = v.role === 'hq_admin' ? null : (v.storeId ?? null);
     try {
       if (row) {
-        await api.call(org.updateStaff, { params: { staffId: row.id }, body: { displayName: v.displayName, role: v.role, storeId, wecomUserId: v.wecomUserId || null } });
+        await api.call(org.updateStaff, {
+          params: { staffId: row.id },
+          body: { displayName: v.displayName, role: v.role, storeId, wecomUserId: v.wecomUserId || null },
+        });
         onSaved(null, row.username);
       } else {
-        const r = await api.call(org.createStaff, { body: { username: v.username, displayName: v.displayName, role: v.role, storeId, wecomUserId: v.wecomUserId || null } });
+        const r = await api.call(org.createStaff, {
+          body: { username: v.username, displayName: v.displayName, role: v.role, storeId, wecomUserId: v.wecomUserId || null },
+        });
         onSaved(r.initialPassword, r.staff.username);
       }
     } catch (err) {
@@ -243,7 +259,14 @@ function StoresTab({ reload, onChanged }: { reload: number; onChanged: () => voi
     { title: '企微部门ID', dataIndex: 'wecomDepartmentId', render: (v: number | null) => v ?? '未对应' },
     { title: '在岗员工', dataIndex: 'staffCount' },
     { title: '状态', dataIndex: 'active', render: (v: boolean) => (v ? <Tag color="green">营业</Tag> : <Tag>停业</Tag>) },
-    { title: '操作', render: (_, s) => <Button size="small" onClick={() => setEditing(s)} data-testid={`store-edit-${s.id}`}>编辑</Button> },
+    {
+      title: '操作',
+      render: (_, s) => (
+        <Button size="small" onClick={() => setEditing(s)} data-testid={`store-edit-${s.id}`}>
+          编辑
+        </Button>
+      ),
+    },
   ];
   return (
     <>
@@ -252,7 +275,15 @@ function StoresTab({ reload, onChanged }: { reload: number; onChanged: () => voi
         新增门店
       </Button>
       <div data-testid="stores-table">
-        <DataTable<StoreRow> rowKey="id" size="middle" columns={columns} dataSource={stores.data?.items ?? []} loading={stores.loading} pagination={false} scroll={{ x: 1100 }} />
+        <DataTable<StoreRow>
+          rowKey="id"
+          size="middle"
+          columns={columns}
+          dataSource={stores.data?.items ?? []}
+          loading={stores.loading}
+          pagination={false}
+          scroll={{ x: 1100 }}
+        />
       </div>
       {editing ? <StoreForm row={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={() => (setEditing(null), onChanged())} /> : null}
     </>
@@ -292,7 +323,12 @@ function StoreForm({ row, onClose, onSaved }: { row: StoreRow | null; onClose: (
   return (
     <Modal open title={row ? `编辑 ${row.name}` : '新增门店'} onCancel={onClose} onOk={save} okText="保存" destroyOnClose width={560}>
       {error ? <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} /> : null}
-      <Form form={form} layout="vertical" initialValues={row ? { ...row, pickupCounters: row.pickupCounters.join('、') } : { active: true }} data-testid="store-form">
+      <Form
+        form={form}
+        layout="vertical"
+        initialValues={row ? { ...row, pickupCounters: row.pickupCounters.join('、') } : { active: true }}
+        data-testid="store-form"
+      >
         <Form.Item name="name" label="门店名称" rules={[{ required: true, message: '请填写门店名称' }]}>
           <Input maxLength={64} />
         </Form.Item>
@@ -313,7 +349,11 @@ function StoreForm({ row, onClose, onSaved }: { row: StoreRow | null; onClose: (
             <InputNumber min={0} />
           </Form.Item>
         </Space>
-        <Form.Item name="openingHours" label="营业时间" rules={[{ pattern: /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, message: '格式如 07:00-22:00' }]}>
+        <Form.Item
+          name="openingHours"
+          label="营业时间"
+          rules={[{ pattern: /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, message: '格式如 07:00-22:00' }]}
+        >
           <Input placeholder="07:00-22:00" />
         </Form.Item>
         <Form.Item name="pickupCounters" label="自提点（用顿号分隔）">
@@ -323,14 +363,26 @@ function StoreForm({ row, onClose, onSaved }: { row: StoreRow | null; onClose: (
           <InputNumber min={1} />
         </Form.Item>
         <Form.Item name="active" label="状态">
-          <Select options={[{ value: true, label: '营业' }, { value: false, label: '停业' }]} />
+          <Select
+            options={[
+              { value: true, label: '营业' },
+              { value: false, label: '停业' },
+            ]}
+          />
         </Form.Item>
       </Form>
     </Modal>
   );
 }
 
-const HANDOVER_LABELS: Record<string, string> = { requested: '已提交', waiting: '等待接替', done: '已接替', refused: '客户拒绝', limit: '接替人客户已满', failed: '失败' };
+const HANDOVER_LABELS: Record<string, string> = {
+  requested: '已提交',
+  waiting: '等待接替',
+  done: '已接替',
+  refused: '客户拒绝',
+  limit: '接替人客户已满',
+  failed: '失败',
+};
 
 function HandoversTab({ reload }: { reload: number }) {
   const { api } = useAuth();
@@ -382,8 +434,16 @@ function AuditTab({ reload }: { reload: number }) {
           { title: '时间', dataIndex: 'at', render: (v: string) => formatDateTime(v) },
           { title: '操作人', dataIndex: 'actor' },
           { title: '操作', dataIndex: 'action', render: (v: string) => ACTION_LABELS[v] ?? v },
-          { title: '对象', render: (_, r) => `${r.targetKind === 'store' ? '门店' : r.targetKind === 'staff' ? '员工' : '通讯录'}${r.targetId ? `「${r.targetName ?? '已删除'}」` : ''}` },
-          { title: '内容', dataIndex: 'detail', render: (v: Record<string, unknown> | null) => (v ? <Typography.Text code>{JSON.stringify(v)}</Typography.Text> : '—') },
+          {
+            title: '对象',
+            render: (_, r) =>
+              `${r.targetKind === 'store' ? '门店' : r.targetKind === 'staff' ? '员工' : '通讯录'}${r.targetId ? `「${r.targetName ?? '已删除'}」` : ''}`,
+          },
+          {
+            title: '内容',
+            dataIndex: 'detail',
+            render: (v: Record<string, unknown> | null) => (v ? <Typography.Text code>{JSON.stringify(v)}</Typography.Text> : '—'),
+          },
         ]}
       />
     </div>

@@ -20,7 +20,8 @@ export function StaffLanding() {
           你好，{staff.displayName}
         </Typography.Title>
         <Typography.Paragraph>
-          门店员工的工作都在<b>企业微信侧边栏</b>里完成：在和客户的聊天窗口打开侧边栏，就能看到客户的会员信息、标签和动态，发送话术与素材，记录跟进，处理下面这些任务。运营后台只供店长和总部使用。
+          门店员工的工作都在<b>企业微信侧边栏</b>
+          里完成：在和客户的聊天窗口打开侧边栏，就能看到客户的会员信息、标签和动态，发送话术与素材，记录跟进，处理下面这些任务。运营后台只供店长和总部使用。
         </Typography.Paragraph>
         <Steps
           direction="vertical"

@@ -28,7 +28,11 @@ export function ChurnRiskCard({ api, externalUserId }: { api: ApiClient; externa
           <li key={r}>{r}</li>
         ))}
       </ul>
-      {risk.suggestedCause === 'too_many_messages' && <p className="sb-small" data-testid="sidebar-churn-quiet">建议少发群发消息，改为一对一问候。</p>}
+      {risk.suggestedCause === 'too_many_messages' && (
+        <p className="sb-small" data-testid="sidebar-churn-quiet">
+          建议少发群发消息，改为一对一问候。
+        </p>
+      )}
     </section>
   );
 }

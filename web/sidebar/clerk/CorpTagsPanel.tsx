@@ -34,11 +34,12 @@ export function CorpTagsPanel({ api, externalUserId }: { api: ApiClient; externa
     try {
       await api.call(clerk.editContactTags, { params: { externalUserId }, body: { add, remove } });
       // WeCom applies the change from the outbound queue in a moment; show the intent at once
-      setData((d) =>
-        d && {
-          tags: [...d.tags.filter((t) => !remove.includes(t.name)), ...d.addable.filter((t) => add.includes(t.name))],
-          addable: [...d.addable.filter((t) => !add.includes(t.name)), ...d.tags.filter((t) => remove.includes(t.name))],
-        },
+      setData(
+        (d) =>
+          d && {
+            tags: [...d.tags.filter((t) => !remove.includes(t.name)), ...d.addable.filter((t) => add.includes(t.name))],
+            addable: [...d.addable.filter((t) => !add.includes(t.name)), ...d.tags.filter((t) => remove.includes(t.name))],
+          },
       );
       setNotice(add.length ? `已添加「${add.join('、')}」，正在同步到企业微信` : `已移除「${remove.join('、')}」，正在同步到企业微信`);
     } catch (err) {

@@ -90,7 +90,15 @@ export function LibraryPanel({ api, send }: { api: ApiClient; send: (m: ChatMess
           void load(q);
         }}
       >
-        <input className="ck-input" type="search" data-testid="sidebar-library-search" placeholder="搜索标题或内容" maxLength={40} value={q} onChange={(e) => setQ(e.target.value)} />
+        <input
+          className="ck-input"
+          type="search"
+          data-testid="sidebar-library-search"
+          placeholder="搜索标题或内容"
+          maxLength={40}
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+        />
         <button className="ck-send" type="submit">
           搜索
         </button>
@@ -100,7 +108,9 @@ export function LibraryPanel({ api, send }: { api: ApiClient; send: (m: ChatMess
       ) : !list ? (
         <p className="sb-muted sb-small">正在加载…</p>
       ) : list.length === 0 ? (
-        <p className="sb-muted sb-small">{q ? '没有找到相关内容' : tab === 'replies' ? '话术库还是空的，可在运营后台「话术素材」中添加' : '素材库还是空的，可在运营后台「话术素材」中添加'}</p>
+        <p className="sb-muted sb-small">
+          {q ? '没有找到相关内容' : tab === 'replies' ? '话术库还是空的，可在运营后台「话术素材」中添加' : '素材库还是空的，可在运营后台「话术素材」中添加'}
+        </p>
       ) : tab === 'replies' ? (
         byGroup(data!.replies).map(([group, items]) => (
           <div key={group}>
@@ -112,7 +122,12 @@ export function LibraryPanel({ api, send }: { api: ApiClient; send: (m: ChatMess
                     <b>{r.title}</b>
                     <p>{r.content}</p>
                   </div>
-                  <button className="ck-send" data-testid={`sidebar-reply-send-${r.id}`} disabled={sending !== null} onClick={() => go(`r${r.id}`, r.title, { msgtype: 'text', text: { content: r.content } })}>
+                  <button
+                    className="ck-send"
+                    data-testid={`sidebar-reply-send-${r.id}`}
+                    disabled={sending !== null}
+                    onClick={() => go(`r${r.id}`, r.title, { msgtype: 'text', text: { content: r.content } })}
+                  >
                     {sending === `r${r.id}` ? '…' : '发送'}
                   </button>
                 </li>
@@ -132,7 +147,12 @@ export function LibraryPanel({ api, send }: { api: ApiClient; send: (m: ChatMess
                     <b>{m.title}</b>
                     {m.description ? <p>{m.description}</p> : null}
                   </div>
-                  <button className="ck-send" data-testid={`sidebar-material-send-${m.id}`} disabled={sending !== null} onClick={() => go(`m${m.id}`, m.title, () => materialMessage(api, m))}>
+                  <button
+                    className="ck-send"
+                    data-testid={`sidebar-material-send-${m.id}`}
+                    disabled={sending !== null}
+                    onClick={() => go(`m${m.id}`, m.title, () => materialMessage(api, m))}
+                  >
                     {sending === `m${m.id}` ? '…' : '发送'}
                   </button>
                 </li>

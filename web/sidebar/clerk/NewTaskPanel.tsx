@@ -48,7 +48,14 @@ export function NewTaskPanel({ api, externalUserId, onCreated }: { api: ApiClien
       </div>
       {open && (
         <>
-          <input className="ck-input" data-testid="sidebar-new-task-title" placeholder="例如：周六前电话确认年夜饭提货" maxLength={60} value={title} onChange={(e) => setTitle(e.target.value)} />
+          <input
+            className="ck-input"
+            data-testid="sidebar-new-task-title"
+            placeholder="例如：周六前电话确认年夜饭提货"
+            maxLength={60}
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+          />
           <div className="ck-row">
             <input className="ck-input" type="datetime-local" data-testid="sidebar-new-task-due" value={due} onChange={(e) => setDue(e.target.value)} />
           </div>

@@ -39,10 +39,26 @@ export function CouponRedeemPanel({ api }: { api: ApiClient }) {
       <h3>优惠券核销</h3>
       <form onSubmit={redeem}>
         <div className="ci-row">
-          <input className="ci-input" data-testid="sidebar-coupon-code" placeholder="券码（Q 开头）" value={code} maxLength={32} autoComplete="off" onChange={(e) => setCode(e.target.value)} />
+          <input
+            className="ci-input"
+            data-testid="sidebar-coupon-code"
+            placeholder="券码（Q 开头）"
+            value={code}
+            maxLength={32}
+            autoComplete="off"
+            onChange={(e) => setCode(e.target.value)}
+          />
         </div>
         <div className="ci-row">
-          <input className="ci-input" data-testid="sidebar-coupon-receipt" placeholder="小票号" value={receiptNo} maxLength={64} autoComplete="off" onChange={(e) => setReceiptNo(e.target.value)} />
+          <input
+            className="ci-input"
+            data-testid="sidebar-coupon-receipt"
+            placeholder="小票号"
+            value={receiptNo}
+            maxLength={64}
+            autoComplete="off"
+            onChange={(e) => setReceiptNo(e.target.value)}
+          />
           <button className="sb-btn ci-btn" type="submit" data-testid="sidebar-coupon-redeem" disabled={busy || !code.trim() || !receiptNo.trim()}>
             {busy ? '核销中…' : '核销'}
           </button>

@@ -23,7 +23,19 @@ export async function currentGroupChat(mode: 'dev' | 'wecom'): Promise<string | 
   return res.chatId;
 }
 
-export function GroupChatPanel({ api, chatId, mode, appId, coverUrl }: { api: ApiClient; chatId: string; mode: 'dev' | 'wecom'; appId: string | null; coverUrl: string }) {
+export function GroupChatPanel({
+  api,
+  chatId,
+  mode,
+  appId,
+  coverUrl,
+}: {
+  api: ApiClient;
+  chatId: string;
+  mode: 'dev' | 'wecom';
+  appId: string | null;
+  coverUrl: string;
+}) {
   const [view, setView] = useState<community.SidebarGroupView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
@@ -49,7 +61,12 @@ export function GroupChatPanel({ api, chatId, mode, appId, coverUrl }: { api: Ap
     setBusy(`card-${e.classId}`);
     setNotice(null);
     try {
-      await sendMiniprogramCard({ appid: appId, title: `${e.title}｜${formatDateTime(e.nextSessionAt)}`, imgUrl: new URL(coverUrl, location.href).toString(), page: `packages/classes/list/index.html?from=wecom_group` });
+      await sendMiniprogramCard({
+        appid: appId,
+        title: `${e.title}｜${formatDateTime(e.nextSessionAt)}`,
+        imgUrl: new URL(coverUrl, location.href).toString(),
+        page: `packages/classes/list/index.html?from=wecom_group`,
+      });
       setNotice({ ok: true, text: '已发送到群聊' });
     } catch (err) {
       setNotice({ ok: false, text: wecomErrorMessage(err) });
@@ -63,7 +80,15 @@ export function GroupChatPanel({ api, chatId, mode, appId, coverUrl }: { api: Ap
     setNotice(null);
     try {
       const t = await api.call(community.confirmSopTask, { params: { taskId: task.id } });
-      setNotice({ ok: t.status !== 'skipped', text: t.status === 'skipped' ? `未发送：${t.reason}` : t.status === 'scheduled' ? `已确认，免打扰结束后（${formatDateTime(t.sendAt)}）提交群发` : '已确认，请在企业微信「群发助手」中确认发送' });
+      setNotice({
+        ok: t.status !== 'skipped',
+        text:
+          t.status === 'skipped'
+            ? `未发送：${t.reason}`
+            : t.status === 'scheduled'
+              ? `已确认，免打扰结束后（${formatDateTime(t.sendAt)}）提交群发`
+              : '已确认，请在企业微信「群发助手」中确认发送',
+      });
       await load();
     } catch (err) {
       setNotice({ ok: false, text: errorMessage(err) });

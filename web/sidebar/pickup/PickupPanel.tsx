@@ -48,7 +48,16 @@ export function PickupPanel({ api }: { api: ApiClient }) {
       <h3>年夜饭核销</h3>
       <form onSubmit={find}>
         <div className="ci-row">
-          <input className="ci-input" data-testid="sidebar-pickup-code" placeholder="取货码（6位）" value={code} maxLength={40} autoComplete="off" inputMode="numeric" onChange={(e) => setCode(e.target.value)} />
+          <input
+            className="ci-input"
+            data-testid="sidebar-pickup-code"
+            placeholder="取货码（6位）"
+            value={code}
+            maxLength={40}
+            autoComplete="off"
+            inputMode="numeric"
+            onChange={(e) => setCode(e.target.value)}
+          />
           <button className="sb-btn ci-btn" type="submit" data-testid="sidebar-pickup-find" disabled={busy || !code.trim()}>
             查询
           </button>

@@ -86,7 +86,12 @@ export function TasksPanel({ api, externalUserId }: { api: ApiClient; externalUs
                 </div>
                 {t.detail ? <p className="tk-detail">{t.detail}</p> : null}
                 <div className="tk-actions">
-                  <button className="tk-btn tk-btn-primary" disabled={busy !== null} onClick={() => finish(t, 'done')} data-testid={`sidebar-task-done-${t.id}`}>
+                  <button
+                    className="tk-btn tk-btn-primary"
+                    disabled={busy !== null}
+                    onClick={() => finish(t, 'done')}
+                    data-testid={`sidebar-task-done-${t.id}`}
+                  >
                     {busy === t.id ? '提交中…' : '完成'}
                   </button>
                   <button className="tk-btn tk-btn-plain" disabled={busy !== null} onClick={() => finish(t, 'dismissed')}>

@@ -22,7 +22,6 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-
 @Provide()
 @Scope(ScopeEnum.Singleton)
 export class SessionService {
@@ -54,24 +53,20 @@ export class SessionService {
   });
 
   /** Create a session (inside the caller's transaction when `em` is given) and return the raw token. */
-  async create(
-    subjectType: SessionSubject,
-    subjectId: number,
-    ttlDays: number,
-    userAgent: string | undefined,
-    em?: EntityManager,
-  ): Promise<string> {
+  async create(subjectType: SessionSubject, subjectId: number, ttlDays: number, userAgent: string | undefined, em?: EntityManager): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const now = new Date();
-    await this.write(em, (m) => m.insert(SessionRow, {
-      tokenHash: hashToken(token),
-      subjectType,
-      subjectId,
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + ttlDays * 86_400_000),
-      lastSeenAt: now,
-      userAgent: userAgent ? userAgent.slice(0, 255) : null,
-    }));
+    await this.write(em, (m) =>
+      m.insert(SessionRow, {
+        tokenHash: hashToken(token),
+        subjectType,
+        subjectId,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + ttlDays * 86_400_000),
+        lastSeenAt: now,
+        userAgent: userAgent ? userAgent.slice(0, 255) : null,
+      }),
+    );
     return token;
   }
 

@@ -123,7 +123,12 @@ export class EventBus {
   /** Many events of one type in one multi-row INSERT (bulk writers: ledger imports); dispatch starts after commit. */
   async emitMany<T extends DomainEventType>(em: EntityManager, type: T, payloads: Array<DomainEventMap[T]>): Promise<void> {
     const now = this.rawTime(new Date());
-    await this.insertRows(em, 'domain_event', ['type', 'payload', 'created_at', 'attempts'], payloads.map((p) => [type, JSON.stringify(p), now, 0]));
+    await this.insertRows(
+      em,
+      'domain_event',
+      ['type', 'payload', 'created_at', 'attempts'],
+      payloads.map((p) => [type, JSON.stringify(p), now, 0]),
+    );
     if (payloads.length) this.db.afterCommit(em, () => this.kick());
   }
 
@@ -185,7 +190,7 @@ export class EventBus {
       return [0, afterId];
     }
     // runs of consecutive events of one type; a single event takes the one-by-one path
-    for (let i = 0; i < events.length && !this.stopped; ) {
+    for (let i = 0; i < events.length && !this.stopped;) {
       let j = i + 1;
       while (j < events.length && events[j].type === events[i].type) j++;
       if (j - i === 1) await this.deliver(events[i]);
@@ -214,11 +219,20 @@ export class EventBus {
         const chunk = events.slice(c, c + size);
         try {
           await this.db.transaction(async (em) => {
-            const done = new Set((await em.find(EventDelivery, { where: { eventId: In(chunk.map((e) => e.id)), handler: name }, select: { eventId: true } })).map((d) => d.eventId));
+            const done = new Set(
+              (await em.find(EventDelivery, { where: { eventId: In(chunk.map((e) => e.id)), handler: name }, select: { eventId: true } })).map(
+                (d) => d.eventId,
+              ),
+            );
             const todo = chunk.filter((e) => !done.has(e.id));
             if (!todo.length) return;
             const now = this.rawTime(new Date());
-            await this.insertRows(em, 'event_delivery', ['event_id', 'handler', 'delivered_at'], todo.map((e) => [e.id, name, now]));
+            await this.insertRows(
+              em,
+              'event_delivery',
+              ['event_id', 'handler', 'delivered_at'],
+              todo.map((e) => [e.id, name, now]),
+            );
             if (batch) await batch(todo, em);
             else for (const e of todo) await handler(e, em);
           });

@@ -126,13 +126,19 @@ export class JobRunner {
       const task = cron.schedule(
         expression,
         () => {
-          this.runNow(job.name, { scheduledGapMs: scheduleGapMs(expression) }).catch((err) => this.logger.error('[jobs] %s crashed: %s', job.name, (err as Error).stack ?? err));
+          this.runNow(job.name, { scheduledGapMs: scheduleGapMs(expression) }).catch((err) =>
+            this.logger.error('[jobs] %s crashed: %s', job.name, (err as Error).stack ?? err),
+          );
         },
         { timezone: 'Asia/Shanghai', name: job.name, noOverlap: true },
       );
       this.tasks.push(task);
     }
-    if (registry.length) this.logger.info('[jobs] scheduled: %s', registry.map((j) => `${j.name} (${options.minuteSeconds ? acceleratedCron(j.cron, options.minuteSeconds) : j.cron})`).join(', '));
+    if (registry.length)
+      this.logger.info(
+        '[jobs] scheduled: %s',
+        registry.map((j) => `${j.name} (${options.minuteSeconds ? acceleratedCron(j.cron, options.minuteSeconds) : j.cron})`).join(', '),
+      );
   }
 
   async stop(): Promise<void> {

@@ -111,10 +111,18 @@ export class DatabaseBackoffStore implements BackoffStore {
   ) {}
 
   private async row(key: string): Promise<(AttemptState & { version: number; expiresAt: number }) | null> {
-    const rows = (await this.db.manager.query('SELECT n, window_start, blocked_until, version, expires_at FROM limit_backoff WHERE k = ?', [key])) as Array<Record<string, unknown>>;
+    const rows = (await this.db.manager.query('SELECT n, window_start, blocked_until, version, expires_at FROM limit_backoff WHERE k = ?', [key])) as Array<
+      Record<string, unknown>
+    >;
     const r = rows[0];
     if (!r) return null;
-    return { count: Number(r.n), windowStart: Number(r.window_start), blockedUntil: Number(r.blocked_until), version: Number(r.version), expiresAt: Number(r.expires_at) };
+    return {
+      count: Number(r.n),
+      windowStart: Number(r.window_start),
+      blockedUntil: Number(r.blocked_until),
+      version: Number(r.version),
+      expiresAt: Number(r.expires_at),
+    };
   }
 
   async attempt(key: string, policy: BackoffPolicy): Promise<AttemptResult> {
@@ -205,7 +213,10 @@ export class RedisBackoffStore implements BackoffStore {
   }
 
   async attempt(key: string, policy: BackoffPolicy): Promise<AttemptResult> {
-    const [ok, value] = (await this.redis.eval(ATTEMPT_LUA, 1, this.k(key), this.now(), policy.free, policy.baseMs, policy.maxMs, policy.windowMs)) as [number, number];
+    const [ok, value] = (await this.redis.eval(ATTEMPT_LUA, 1, this.k(key), this.now(), policy.free, policy.baseMs, policy.maxMs, policy.windowMs)) as [
+      number,
+      number,
+    ];
     return ok === 1 ? { allowed: true, count: Number(value) } : { allowed: false, retryAfterMs: Number(value) };
   }
 
@@ -214,7 +225,11 @@ export class RedisBackoffStore implements BackoffStore {
   }
 
   async giveBack(key: string) {
-    await this.redis.eval("local n = tonumber(redis.call('HGET', KEYS[1], 'n')) if n and n > 0 then redis.call('HSET', KEYS[1], 'n', n - 1) end return 0", 1, this.k(key));
+    await this.redis.eval(
+      "local n = tonumber(redis.call('HGET', KEYS[1], 'n')) if n and n > 0 then redis.call('HSET', KEYS[1], 'n', n - 1) end return 0",
+      1,
+      this.k(key),
+    );
   }
 
   async peek(key: string) {

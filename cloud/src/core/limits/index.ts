@@ -15,7 +15,15 @@ import { randomBytes } from 'crypto';
 import { Config, Destroy, Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import type { AppEnv } from '../../config/env';
 import { Db, isUniqueViolation } from '../db';
-import { type AttemptResult, type AttemptState, type BackoffPolicy, type BackoffStore, DatabaseBackoffStore, MemoryBackoffStore, RedisBackoffStore } from './backoff';
+import {
+  type AttemptResult,
+  type AttemptState,
+  type BackoffPolicy,
+  type BackoffStore,
+  DatabaseBackoffStore,
+  MemoryBackoffStore,
+  RedisBackoffStore,
+} from './backoff';
 
 export { type AttemptResult, type AttemptState, type BackoffPolicy, backoffMs } from './backoff';
 
@@ -104,7 +112,8 @@ export class DatabaseLimitStore implements LimitStore {
       n = Number(rows[0]?.n ?? 1);
     }
     // housekeeping now and then, off the caller's path
-    if (++this.hits % 1000 === 0) void this.db.manager.query('DELETE FROM limit_window WHERE expires_at < ?', [this.time(new Date(t - 3600_000))]).catch(() => undefined);
+    if (++this.hits % 1000 === 0)
+      void this.db.manager.query('DELETE FROM limit_window WHERE expires_at < ?', [this.time(new Date(t - 3600_000))]).catch(() => undefined);
     return { allowed: n <= limit, count: n, resetAt: start + windowMs };
   }
 
@@ -147,7 +156,10 @@ export class RedisLimitStore implements LimitStore {
   /** Also carries the back-off counters (backoff.ts). */
   readonly redis: import('ioredis').Redis;
 
-  constructor(url: string, private readonly prefix = 'hub:') {
+  constructor(
+    url: string,
+    private readonly prefix = 'hub:',
+  ) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: ioredis loads only when REDIS_URL is set
     const { Redis } = require('ioredis') as typeof import('ioredis');
     this.redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
@@ -156,7 +168,11 @@ export class RedisLimitStore implements LimitStore {
   async hit(key: string, limit: number, windowMs: number): Promise<HitResult> {
     const start = windowOf(Date.now(), windowMs);
     const k = `${this.prefix}limit:${windowMs}:${key}:${start}`;
-    const res = await this.redis.multi().incr(k).pexpire(k, windowMs * 2).exec();
+    const res = await this.redis
+      .multi()
+      .incr(k)
+      .pexpire(k, windowMs * 2)
+      .exec();
     const n = Number(res?.[0]?.[1] ?? 1);
     return { allowed: n <= limit, count: n, resetAt: start + windowMs };
   }

@@ -52,7 +52,13 @@ export class CoreTables1763800000000 implements MigrationInterface {
         columns: [c.id(), c.int('event_id'), c.str('handler', 128), c.time('delivered_at')],
         indices: [new TableIndex({ name: 'uq_event_delivery', columnNames: ['event_id', 'handler'], isUnique: true })],
         foreignKeys: [
-          new TableForeignKey({ name: 'fk_event_delivery_event', columnNames: ['event_id'], referencedTableName: 'domain_event', referencedColumnNames: ['id'], onDelete: 'CASCADE' }),
+          new TableForeignKey({
+            name: 'fk_event_delivery_event',
+            columnNames: ['event_id'],
+            referencedTableName: 'domain_event',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          }),
         ],
       }),
     );

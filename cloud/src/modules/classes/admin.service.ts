@@ -6,16 +6,7 @@
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager, In } from 'typeorm';
-import type {
-  BlockItem,
-  ClassDetail,
-  ClassStats,
-  ClassSummary,
-  FeedbackItem,
-  OpsSession,
-  Roster,
-  RosterItem,
-} from '../../../../contracts/classes';
+import type { BlockItem, ClassDetail, ClassStats, ClassSummary, FeedbackItem, OpsSession, Roster, RosterItem } from '../../../../contracts/classes';
 import { REGISTRATION_STATUS_LABELS } from '../../../../contracts/classes';
 import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, iso, LIKE_ESCAPE, likeContains } from '../../core/db';
@@ -296,11 +287,17 @@ export class ClassAdminService {
     const { s, c } = await this.scopedSession(staff, sessionId);
     if (s.status !== 'scheduled' || new Date(s.startsAt) <= now) throw new AppError('CLASS_SESSION_UNAVAILABLE', '只能修改尚未开始的场次');
     const startsAt = patch.startsAt ? parseTime(patch.startsAt, 'startsAt') : new Date(s.startsAt);
-    const endsAt = patch.endsAt ? parseTime(patch.endsAt, 'endsAt') : patch.startsAt ? new Date(startsAt.getTime() + (new Date(s.endsAt).getTime() - new Date(s.startsAt).getTime())) : new Date(s.endsAt);
+    const endsAt = patch.endsAt
+      ? parseTime(patch.endsAt, 'endsAt')
+      : patch.startsAt
+        ? new Date(startsAt.getTime() + (new Date(s.endsAt).getTime() - new Date(s.startsAt).getTime()))
+        : new Date(s.endsAt);
     if (patch.startsAt || patch.endsAt) this.checkWindow(startsAt, endsAt, now);
     this.checkSeats(patch.adultSeats ?? s.adultSeats, patch.childSeats ?? s.childSeats);
     const moved = startsAt.getTime() !== new Date(s.startsAt).getTime();
-    const derived = moved ? this.deadlines(c, startsAt) : { registrationDeadline: new Date(s.registrationDeadline), cancellationDeadline: new Date(s.cancellationDeadline) };
+    const derived = moved
+      ? this.deadlines(c, startsAt)
+      : { registrationDeadline: new Date(s.registrationDeadline), cancellationDeadline: new Date(s.cancellationDeadline) };
     const registrationDeadline = patch.registrationDeadline ? parseTime(patch.registrationDeadline, 'registrationDeadline') : derived.registrationDeadline;
     const cancellationDeadline = patch.cancellationDeadline ? parseTime(patch.cancellationDeadline, 'cancellationDeadline') : derived.cancellationDeadline;
     if (registrationDeadline > startsAt) throw invalid('registrationDeadline', '报名截止时间不能晚于开始时间');
@@ -309,7 +306,10 @@ export class ClassAdminService {
       await this.setSeats(tx, s.id, patch.adultSeats, patch.childSeats);
       await tx.update(ClassSession, { id: s.id }, { startsAt, endsAt, registrationDeadline, cancellationDeadline });
       if (moved) {
-        const active = await tx.find(ClassRegistration, { where: { sessionId: s.id, status: In(['confirmed', 'waitlisted']) }, select: { id: true, memberId: true } });
+        const active = await tx.find(ClassRegistration, {
+          where: { sessionId: s.id, status: In(['confirmed', 'waitlisted']) },
+          select: { id: true, memberId: true },
+        });
         for (const r of active) {
           await this.events.emit(tx, 'ClassSessionRescheduled', {
             registrationId: r.id,
@@ -338,7 +338,10 @@ export class ClassAdminService {
         .where("id = :id AND status = 'scheduled'", { id: s.id })
         .execute();
       if (!res.affected) throw new AppError('CLASS_SESSION_UNAVAILABLE');
-      const held = await tx.find(ClassRegistration, { where: { sessionId: s.id, status: In(['confirmed', 'waitlisted', 'unpaid']) }, select: { id: true, memberId: true, status: true, tradeNo: true, priceFen: true, paidAt: true } });
+      const held = await tx.find(ClassRegistration, {
+        where: { sessionId: s.id, status: In(['confirmed', 'waitlisted', 'unpaid']) },
+        select: { id: true, memberId: true, status: true, tradeNo: true, priceFen: true, paidAt: true },
+      });
       await tx
         .createQueryBuilder()
         .update(ClassRegistration)
@@ -385,7 +388,8 @@ export class ClassAdminService {
       const id = Number(row.sessionId);
       const c = out.get(id) ?? emptyCounts();
       const n = Number(row.n);
-      if (row.status === 'confirmed' || row.status === 'unpaid') c.confirmed += n; // an unpaid seat is held like a confirmed one
+      if (row.status === 'confirmed' || row.status === 'unpaid')
+        c.confirmed += n; // an unpaid seat is held like a confirmed one
       else if (row.status === 'waitlisted') c.waitlisted += n;
       else if (row.status === 'attended') {
         c.attended += n;
@@ -494,7 +498,7 @@ export class ClassAdminService {
           waitlistPosition: r.status === 'waitlisted' ? ++position : null,
           shortCode: r.shortCode,
           checkedInAt: iso(r.checkedInAt),
-          checkedInBy: r.checkedInByStaffId ? staffNames.get(r.checkedInByStaffId) ?? null : null,
+          checkedInBy: r.checkedInByStaffId ? (staffNames.get(r.checkedInByStaffId) ?? null) : null,
           checkInMethod: r.checkinMethod,
           registeredAt: iso(r.createdAt),
           promotedAt: iso(r.promotedAt),
@@ -510,7 +514,24 @@ export class ClassAdminService {
 
   async rosterCsv(staff: StaffPrincipal, sessionId: number): Promise<{ filename: string; body: string }> {
     const roster = await this.roster(staff, sessionId);
-    const header = ['序号', '状态', '候补位置', '昵称', '手机', '家庭', '成人', '儿童', '儿童年龄', '签到码', '签到时间', '签到人', '签到方式', '报名时间', '评分', '评价'];
+    const header = [
+      '序号',
+      '状态',
+      '候补位置',
+      '昵称',
+      '手机',
+      '家庭',
+      '成人',
+      '儿童',
+      '儿童年龄',
+      '签到码',
+      '签到时间',
+      '签到人',
+      '签到方式',
+      '报名时间',
+      '评分',
+      '评价',
+    ];
     const lines = [header.map(csvCell).join(',')];
     roster.items.forEach((r, i) => {
       lines.push(
@@ -715,7 +736,7 @@ export class ClassAdminService {
       blockedFrom: iso(b.blockedFrom),
       blockedUntil: iso(b.blockedUntil),
       liftedAt: iso(b.liftedAt),
-      liftedBy: b.liftedByStaffId ? staffNames.get(b.liftedByStaffId) ?? null : null,
+      liftedBy: b.liftedByStaffId ? (staffNames.get(b.liftedByStaffId) ?? null) : null,
     }));
   }
 

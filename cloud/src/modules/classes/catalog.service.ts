@@ -94,7 +94,13 @@ export class CatalogService {
     return {
       ...card,
       description: c.description,
-      otherSessions: others.map((o) => ({ id: o.id, startsAt: iso(o.startsAt), adultSeatsLeft: o.adultLeft, childSeatsLeft: o.childLeft, registrationOpen: registrationOpen(o, now) })),
+      otherSessions: others.map((o) => ({
+        id: o.id,
+        startsAt: iso(o.startsAt),
+        adultSeatsLeft: o.adultLeft,
+        childSeatsLeft: o.childLeft,
+        registrationOpen: registrationOpen(o, now),
+      })),
       rules: {
         childrenAllowed: s.childSeats > 0,
         childAgesRequired: c.type === 'family_event',

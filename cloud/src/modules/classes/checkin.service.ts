@@ -79,7 +79,7 @@ export class CheckInService {
     const cfg = this.settings.config;
     if (session.status !== 'scheduled') throw new AppError('CLASS_CHECKIN_CLOSED', '本场活动已结束或已取消，不能再签到');
     if (now < addMinutes(new Date(session.startsAt), -cfg.CLASS_CHECKIN_OPENS_MINUTES)) {
-      throw new AppError('CLASS_CHECKIN_CLOSED', `签到在活动开始前${Math.round(cfg.CLASS_CHECKIN_OPENS_MINUTES / 60 * 10) / 10}小时开放`);
+      throw new AppError('CLASS_CHECKIN_CLOSED', `签到在活动开始前${Math.round((cfg.CLASS_CHECKIN_OPENS_MINUTES / 60) * 10) / 10}小时开放`);
     }
     if (now > addMinutes(new Date(session.endsAt), cfg.CLASS_CHECKIN_GRACE_MINUTES)) throw new AppError('CLASS_CHECKIN_CLOSED', '本场活动签到已结束');
     if (reg.status !== 'confirmed') throw new AppError('CLASS_NOT_CONFIRMED');
@@ -116,7 +116,7 @@ export class CheckInService {
     const s = await this.db.manager.findOneOrFail(ClassSession, { where: { id: r.sessionId } });
     const c = await this.db.manager.findOneOrFail(ClassDef, { where: { id: s.classId } });
     const member = (await this.lookup.memberFacts([r.memberId])).get(r.memberId);
-    const staffName = r.checkedInByStaffId ? (await this.lookup.staffNames([r.checkedInByStaffId])).get(r.checkedInByStaffId) ?? null : null;
+    const staffName = r.checkedInByStaffId ? ((await this.lookup.staffNames([r.checkedInByStaffId])).get(r.checkedInByStaffId) ?? null) : null;
     return {
       result,
       registrationId: r.id,

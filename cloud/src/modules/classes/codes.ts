@@ -37,9 +37,18 @@ function doorMac(secret: string, sessionId: number, sessionToken: string, step: 
 }
 
 /** The door code of a step, and until when it is shown (the screen fetches the next one then). */
-export function signDoorCode(secret: string, sessionId: number, sessionToken: string, nowMs: number, rule: DoorCodeRule): { qrPayload: string; refreshAt: number } {
+export function signDoorCode(
+  secret: string,
+  sessionId: number,
+  sessionToken: string,
+  nowMs: number,
+  rule: DoorCodeRule,
+): { qrPayload: string; refreshAt: number } {
   const step = doorStep(nowMs, rule);
-  return { qrPayload: `${SESSION_QR_PREFIX}${sessionId}.${step}.${doorMac(secret, sessionId, sessionToken, step)}`, refreshAt: (step + 1) * rule.periodSeconds * 1000 };
+  return {
+    qrPayload: `${SESSION_QR_PREFIX}${sessionId}.${step}.${doorMac(secret, sessionId, sessionToken, step)}`,
+    refreshAt: (step + 1) * rule.periodSeconds * 1000,
+  };
 }
 
 /**

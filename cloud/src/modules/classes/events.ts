@@ -11,11 +11,38 @@ declare module '../../core/events/types' {
     ClassRegistrationPromoted: { registrationId: number; sessionId: number; memberId: number };
     /** Attendance recorded once; `tags` are the class's tags to grant. */
     /** `classTitle` / `endsAt` (optional) let feedback send its rating prompt once the session ended. */
-    ClassCheckedIn: { registrationId: number; sessionId: number; classId: number; storeId: number; memberId: number; tags: string[]; classTitle?: string; endsAt?: string };
+    ClassCheckedIn: {
+      registrationId: number;
+      sessionId: number;
+      classId: number;
+      storeId: number;
+      memberId: number;
+      tags: string[];
+      classTitle?: string;
+      endsAt?: string;
+    };
     /** Ops moved a session a member holds a place in (seat or waitlist): tell them the new time. */
-    ClassSessionRescheduled: { registrationId: number; sessionId: number; classId: number; classTitle: string; memberId: number; startsAt: string; previousStartsAt: string };
+    ClassSessionRescheduled: {
+      registrationId: number;
+      sessionId: number;
+      classId: number;
+      classTitle: string;
+      memberId: number;
+      startsAt: string;
+      previousStartsAt: string;
+    };
     /** A member rated an attended session (once); the feedback inbox sorts and follows it up. */
-    ClassRated: { registrationId: number; sessionId: number; classId: number; storeId: number; memberId: number; stars: number; comment: string | null; classTitle: string; ratedAt: string };
+    ClassRated: {
+      registrationId: number;
+      sessionId: number;
+      classId: number;
+      storeId: number;
+      memberId: number;
+      stars: number;
+      comment: string | null;
+      classTitle: string;
+      ratedAt: string;
+    };
     ClassNoShowRecorded: { registrationId: number; sessionId: number; memberId: number; blocked: boolean };
   }
 }

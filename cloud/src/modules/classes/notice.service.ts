@@ -151,7 +151,11 @@ export class NoticeService {
     if (!claimed.affected) return 'lost'; // another sender has it
     const finish = (status: 'sent' | 'refused' | 'failed' | 'skipped', error: string | null) =>
       this.db.manager
-        .update(ClassNotice, { id: n.id }, { status, error: error?.slice(0, 200) ?? null, updatedAt: new Date(), sentAt: status === 'sent' ? new Date() : null })
+        .update(
+          ClassNotice,
+          { id: n.id },
+          { status, error: error?.slice(0, 200) ?? null, updatedAt: new Date(), sentAt: status === 'sent' ? new Date() : null },
+        )
         .then(() => status);
 
     const reg = await this.db.manager.findOne(ClassRegistration, { where: { id: n.registrationId } });
@@ -164,8 +168,7 @@ export class NoticeService {
     const member = (await this.lookup.memberFacts([reg.memberId])).get(reg.memberId);
     if (!member?.openid) return finish('skipped', 'member has no openid');
     const place = [(await this.lookup.storeNames([session.storeId])).get(session.storeId), cls.room].filter(Boolean).join(' ');
-    const note =
-      n.kind === 'promoted' ? '候补成功，已为你保留名额' : n.kind === 'reminder_24h' ? '活动明天开始，记得准时到场' : '活动2小时后开始，请准时到场';
+    const note = n.kind === 'promoted' ? '候补成功，已为你保留名额' : n.kind === 'reminder_24h' ? '活动明天开始，记得准时到场' : '活动2小时后开始，请准时到场';
     const outcome = await sendSubscribeOnce(this.wechat, {
       touser: member.openid,
       templateId: n.templateId,

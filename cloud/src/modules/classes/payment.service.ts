@@ -88,7 +88,15 @@ export class ClassPaymentService {
   async refundInTx(em: EntityManager, r: Pick<ClassRegistration, 'id' | 'memberId' | 'tradeNo' | 'priceFen'>, reason: string): Promise<void> {
     if (!r.tradeNo || r.priceFen <= 0) return;
     await em.createQueryBuilder().update(ClassRegistration).set({ refundFen: r.priceFen }).where('id = :id AND refund_fen = 0', { id: r.id }).execute();
-    await this.payments.requestRefund(em, { purpose: 'class', outTradeNo: r.tradeNo, outRefundNo: `${r.tradeNo}R1`, memberId: r.memberId, refundFen: r.priceFen, totalFen: r.priceFen, reason });
+    await this.payments.requestRefund(em, {
+      purpose: 'class',
+      outTradeNo: r.tradeNo,
+      outRefundNo: `${r.tradeNo}R1`,
+      memberId: r.memberId,
+      refundFen: r.priceFen,
+      totalFen: r.priceFen,
+      reason,
+    });
   }
 
   /** Close an unpaid trade after the caller's commit (best effort; a late payment is refunded). */
@@ -101,7 +109,11 @@ export class ClassPaymentService {
 
   /** Unpaid registrations past their window give their seat back, exactly once; answers the sessions with freed seats. */
   async expireUnpaid(now = new Date(), limit = 200): Promise<number[]> {
-    const due = await this.db.manager.find(ClassRegistration, { where: { status: 'unpaid', payExpiresAt: LessThan(now) }, order: { payExpiresAt: 'ASC' }, take: limit });
+    const due = await this.db.manager.find(ClassRegistration, {
+      where: { status: 'unpaid', payExpiresAt: LessThan(now) },
+      order: { payExpiresAt: 'ASC' },
+      take: limit,
+    });
     const freed = new Set<number>();
     for (const r of due) {
       const won = await retryingTransaction(this.db, async (tx) => {
@@ -172,7 +184,11 @@ export class ClassPaymentService {
     }
     // cancelled by the member or ops, no seat left, or a trade of an earlier attempt: refund in full
     if (r) await em.createQueryBuilder().update(ClassRegistration).set({ paidAt }).where('id = :id AND paid_at IS NULL', { id: r.id }).execute();
-    await this.refundInTx(em, { id: r?.id ?? 0, memberId: p.memberId, tradeNo: p.outTradeNo, priceFen: p.amountFen }, r?.status === 'cancelled' && r.cancelledBy !== 'timeout' ? '报名已取消，自动退款' : '支付超时且名额已满，自动退款');
+    await this.refundInTx(
+      em,
+      { id: r?.id ?? 0, memberId: p.memberId, tradeNo: p.outTradeNo, priceFen: p.amountFen },
+      r?.status === 'cancelled' && r.cancelledBy !== 'timeout' ? '报名已取消，自动退款' : '支付超时且名额已满，自动退款',
+    );
   }
 
   private async registered(em: EntityManager, r: ClassRegistration): Promise<void> {

@@ -34,11 +34,13 @@ export class ClassesPrivacy {
     const regs = await this.db.manager.find(ClassRegistration, { where: { memberId }, order: { id: 'ASC' } });
     if (!regs.length) return [];
     const sessions = new Map((await this.db.manager.find(ClassSession, { where: { id: In(regs.map((r) => r.sessionId)) } })).map((s) => [s.id, s]));
-    const classes = new Map((await this.db.manager.find(ClassDef, { where: { id: In([...new Set([...sessions.values()].map((s) => s.classId))]) } })).map((c) => [c.id, c]));
+    const classes = new Map(
+      (await this.db.manager.find(ClassDef, { where: { id: In([...new Set([...sessions.values()].map((s) => s.classId))]) } })).map((c) => [c.id, c]),
+    );
     return regs.map((r) => {
       const s = sessions.get(r.sessionId);
       return {
-        title: s ? classes.get(s.classId)?.title ?? null : null,
+        title: s ? (classes.get(s.classId)?.title ?? null) : null,
         startsAt: s ? iso(s.startsAt) : null,
         status: r.status,
         adults: r.adults,
@@ -74,7 +76,10 @@ export class ClassesPrivacy {
       if (r.status === 'confirmed' && r.paidAt) await this.pay.refundInTx(em, r, '会员注销，活动报名退款');
       if (r.status === 'unpaid') this.pay.closeAfterCommit(em, r.tradeNo);
       if (r.status === 'confirmed' || r.status === 'unpaid') {
-        await qb.set({ adultLeft: () => 'adult_left + :a', childLeft: () => 'child_left + :c' }).setParameters({ a: r.adults, c: r.children }).execute();
+        await qb
+          .set({ adultLeft: () => 'adult_left + :a', childLeft: () => 'child_left + :c' })
+          .setParameters({ a: r.adults, c: r.children })
+          .execute();
         freed.add(s.id);
       } else {
         await qb.set({ waitingCount: () => 'waiting_count - 1' }).execute();

@@ -111,7 +111,13 @@ export class RegistrationService {
     if (now >= new Date(s.registrationDeadline) || now >= new Date(s.startsAt)) throw new AppError('CLASS_REGISTRATION_CLOSED');
     // a paid class: the seat is held unpaid for the payment window; no waitlist (nobody pays for a maybe)
     const paid = c.priceFen > 0;
-    const payment = paid ? { tradeNo: newClassTradeNo(now), payExpiresAt: payWindowEnd(now, this.pay.payMinutes, new Date(s.startsAt)), priceFen: c.priceFen * (input.adults + input.children) } : null; // per person
+    const payment = paid
+      ? {
+          tradeNo: newClassTradeNo(now),
+          payExpiresAt: payWindowEnd(now, this.pay.payMinutes, new Date(s.startsAt)),
+          priceFen: c.priceFen * (input.adults + input.children),
+        }
+      : null; // per person
     this.checkParty(c, s, input);
     if (standing.block) throw new AppError('CLASS_MEMBER_BLOCKED', standing.block.reason);
     this.checkHoarding(input, standing.activeBookings);
@@ -130,7 +136,14 @@ export class RegistrationService {
         position = null; // counted again below
       }
       row ??= Object.assign(new ClassRegistration(), { ...o.written, id: o.regId, sessionId: s.id, memberId, status: o.status });
-      return (await this.toMine([row], now, { sessions: [fresh], classes: [c], noNotices: row.promotedAt === null, positions: position !== null && row.status === 'waitlisted' ? new Map([[row.id, position]]) : undefined }))[0];
+      return (
+        await this.toMine([row], now, {
+          sessions: [fresh],
+          classes: [c],
+          noNotices: row.promotedAt === null,
+          positions: position !== null && row.status === 'waitlisted' ? new Map([[row.id, position]]) : undefined,
+        })
+      )[0];
     }
     return this.registerPaid(memberId, member.householdId, s, c, input, now, payment!);
   }
@@ -228,7 +241,10 @@ export class RegistrationService {
     const committed = await retryingTransaction(this.db, async (tx) => {
       const out: Array<GroupOutcome | AppError> = new Array(batch.length);
       // the members' booking guards before the session row (the paid path takes them in the same order)
-      await this.holdBookingLimit(tx, batch.map((b) => b.memberId));
+      await this.holdBookingLimit(
+        tx,
+        batch.map((b) => b.memberId),
+      );
       // the session row first (the same lock order as cancel and promotion); SQLite serialises transactions
       const s = await tx.findOne(ClassSession, {
         where: { id: sessionId },
@@ -245,7 +261,11 @@ export class RegistrationService {
           })
         ).map((r) => [r.memberId, r]),
       );
-      const overLimit = await this.overBookingLimit(tx, batch.map((b) => b.memberId), batch[0].now);
+      const overLimit = await this.overBookingLimit(
+        tx,
+        batch.map((b) => b.memberId),
+        batch[0].now,
+      );
       const accepted: number[] = [];
       const seen = new Set<number>();
       batch.forEach((b, i) => {
@@ -258,8 +278,15 @@ export class RegistrationService {
         }
       });
       if (!accepted.length) return { out, after: null, ids: [] as number[] };
-      const { decisions, after } = seatGroup(s, accepted.map((i) => batch[i].input));
-      const written = accepted.map((i, k) => ({ ...this.rowFields(batch[i].householdId, batch[i].input, batch[i].now, null), status: decisions[k].status, arrivalSeq: decisions[k].arrivalSeq }));
+      const { decisions, after } = seatGroup(
+        s,
+        accepted.map((i) => batch[i].input),
+      );
+      const written = accepted.map((i, k) => ({
+        ...this.rowFields(batch[i].householdId, batch[i].input, batch[i].now, null),
+        status: decisions[k].status,
+        arrivalSeq: decisions[k].arrivalSeq,
+      }));
       const fresh = accepted.map((i, k) => k).filter((k) => !had.has(batch[accepted[k]].memberId));
       const ids = new Map<number, number>();
       if (fresh.length) {
@@ -275,7 +302,10 @@ export class RegistrationService {
           throw err;
         }
         fresh.forEach((k, n) => Object.assign(written[k], codes[n]));
-        const rows = await tx.find(ClassRegistration, { where: { sessionId, memberId: In(fresh.map((k) => batch[accepted[k]].memberId)) }, select: { id: true, memberId: true } });
+        const rows = await tx.find(ClassRegistration, {
+          where: { sessionId, memberId: In(fresh.map((k) => batch[accepted[k]].memberId)) },
+          select: { id: true, memberId: true },
+        });
         for (const r of rows) ids.set(r.memberId, r.id);
       }
       for (const [k, i] of accepted.entries()) {
@@ -301,7 +331,12 @@ export class RegistrationService {
       const moved = await tx
         .createQueryBuilder()
         .update(ClassSession)
-        .set({ adultLeft: () => 'adult_left - :a', childLeft: () => 'child_left - :c', waitingCount: () => 'waiting_count + :w', arrivalSeq: () => 'arrival_seq + :n' })
+        .set({
+          adultLeft: () => 'adult_left - :a',
+          childLeft: () => 'child_left - :c',
+          waitingCount: () => 'waiting_count + :w',
+          arrivalSeq: () => 'arrival_seq + :n',
+        })
         .where("id = :id AND status = 'scheduled' AND arrival_seq = :seq AND adult_left >= :a AND child_left >= :c")
         .setParameters({
           id: sessionId,
@@ -389,7 +424,10 @@ export class RegistrationService {
     if (this.db.kind !== 'mysql') return;
     // sorted, so two groups sharing members lock them in the same order
     const ids = [...new Set(memberIds)].sort((a, b) => a - b);
-    await tx.query(`INSERT INTO class_member_guard (member_id, claims) VALUES ${ids.map(() => '(?, 1)').join(', ')} ON DUPLICATE KEY UPDATE claims = claims + 1`, ids);
+    await tx.query(
+      `INSERT INTO class_member_guard (member_id, claims) VALUES ${ids.map(() => '(?, 1)').join(', ')} ON DUPLICATE KEY UPDATE claims = claims + 1`,
+      ids,
+    );
   }
 
   /** The members (of those guarded above) who already hold maxActiveBookings upcoming bookings. */
@@ -405,7 +443,6 @@ export class RegistrationService {
     const max = this.settings.limits().maxActiveBookings;
     return new Set(rows.filter((r) => Number(r.n) >= max).map((r) => Number(r.memberId)));
   }
-
 
   private checkParty(c: ClassDef, s: ClassSession, input: RegisterInput): void {
     const details: Array<{ path: string; message: string }> = [];
@@ -473,7 +510,10 @@ export class RegistrationService {
       // the seats read here stay true while this transaction hands them out; without the lock a
       // concurrent promotion made every later UPDATE miss while the snapshot still showed seats.
       // SQLite serialises transactions anyway (and has no row locks).
-      const s = await tx.findOne(ClassSession, { where: { id: sessionId }, ...(this.db.kind === 'mysql' ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+      const s = await tx.findOne(ClassSession, {
+        where: { id: sessionId },
+        ...(this.db.kind === 'mysql' ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+      });
       if (!s || s.status !== 'scheduled' || new Date(s.startsAt) <= now || s.waitingCount <= 0) return [];
       let adultLeft = s.adultLeft;
       let childLeft = s.childLeft;
@@ -716,13 +756,17 @@ export class RegistrationService {
     const em = this.db.manager;
     const sessionIds = [...new Set(regs.map((r) => r.sessionId))];
     const sessions = new Map(
-      (known.sessions && sessionIds.every((id) => known.sessions!.some((s) => s.id === id)) ? known.sessions : await em.find(ClassSession, { where: { id: In(sessionIds) } })).map(
-        (s) => [s.id, s],
-      ),
+      (known.sessions && sessionIds.every((id) => known.sessions!.some((s) => s.id === id))
+        ? known.sessions
+        : await em.find(ClassSession, { where: { id: In(sessionIds) } })
+      ).map((s) => [s.id, s]),
     );
     const classIds = [...new Set([...sessions.values()].map((s) => s.classId))];
     const classes = new Map(
-      (known.classes && classIds.every((id) => known.classes!.some((c) => c.id === id)) ? known.classes : await em.find(ClassDef, { where: { id: In(classIds) } })).map((c) => [c.id, c]),
+      (known.classes && classIds.every((id) => known.classes!.some((c) => c.id === id))
+        ? known.classes
+        : await em.find(ClassDef, { where: { id: In(classIds) } })
+      ).map((c) => [c.id, c]),
     );
     const [seriesSize, stores, positions] = await Promise.all([
       this.seriesSizes(classIds),
@@ -755,7 +799,8 @@ export class RegistrationService {
         checkedInAt: iso(r.checkedInAt),
         canCancel:
           scheduled &&
-          ((status === 'confirmed' && now < new Date(s.cancellationDeadline)) || ((status === 'waitlisted' || status === 'unpaid') && now < new Date(s.startsAt))),
+          ((status === 'confirmed' && now < new Date(s.cancellationDeadline)) ||
+            ((status === 'waitlisted' || status === 'unpaid') && now < new Date(s.startsAt))),
         cancelledAt: iso(r.cancelledAt),
         cancelledBy: r.cancelledBy,
         payment: r.tradeNo

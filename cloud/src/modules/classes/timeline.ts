@@ -35,7 +35,9 @@ export class ClassesTimeline {
     const sessions = await this.db.manager.find(ClassSession, { where: { id: In([...new Set(regs.map((r) => r.sessionId))]) } });
     const classIds = [...new Set(sessions.map((s) => s.classId))];
     const titles = new Map(
-      classIds.length ? (await this.db.manager.find(ClassDef, { where: { id: In(classIds) }, select: { id: true, title: true } })).map((c) => [c.id, c.title]) : [],
+      classIds.length
+        ? (await this.db.manager.find(ClassDef, { where: { id: In(classIds) }, select: { id: true, title: true } })).map((c) => [c.id, c.title])
+        : [],
     );
     return new Map(sessions.map((s) => [s.id, { session: s, title: titles.get(s.classId) ?? '活动' }]));
   }
@@ -43,7 +45,11 @@ export class ClassesTimeline {
   @MemberTimeline('classes')
   async timelineFor(memberId: number, limit: number): Promise<TimelineItem[]> {
     // pending rows are half-made registrations (seat not yet taken): not something the member did
-    const regs = await this.db.manager.find(ClassRegistration, { where: { memberId, status: In(['confirmed', 'waitlisted', 'cancelled', 'attended', 'no_show']) }, order: { id: 'DESC' }, take: limit });
+    const regs = await this.db.manager.find(ClassRegistration, {
+      where: { memberId, status: In(['confirmed', 'waitlisted', 'cancelled', 'attended', 'no_show']) },
+      order: { id: 'DESC' },
+      take: limit,
+    });
     const sessions = await this.sessionsOf(regs);
     const out: TimelineItem[] = [];
     for (const r of regs) {
@@ -51,7 +57,11 @@ export class ClassesTimeline {
       if (!s) continue;
       const name = `「${s.title}」（${shanghaiShort(s.session.startsAt)}）`;
       const waitlistedFirst = r.status === 'waitlisted' || r.promotedAt !== null;
-      out.push(waitlistedFirst ? { at: r.createdAt, kind: 'class_waitlisted', text: `候补报名${name}` } : { at: r.createdAt, kind: 'class_registered', text: `报名${name}` });
+      out.push(
+        waitlistedFirst
+          ? { at: r.createdAt, kind: 'class_waitlisted', text: `候补报名${name}` }
+          : { at: r.createdAt, kind: 'class_registered', text: `报名${name}` },
+      );
       if (r.promotedAt) out.push({ at: r.promotedAt, kind: 'class_promoted', text: `候补转正，已报上${name}` });
       if (r.checkedInAt) out.push({ at: r.checkedInAt, kind: 'class_checked_in', text: `到店签到${name}` });
       if (r.status === 'no_show') out.push({ at: s.session.endsAt, kind: 'class_no_show', text: `未到场${name}` });
@@ -80,13 +90,19 @@ export class ClassesTimeline {
     let lastNoShow: MemberFactSet['lastNoShow'] = null;
     for (const r of regs) {
       const s = sessions.get(r.sessionId);
-      if (r.status === 'no_show' && s && (!lastNoShow || s.session.startsAt > lastNoShow.startsAt)) lastNoShow = { title: s.title, startsAt: s.session.startsAt };
+      if (r.status === 'no_show' && s && (!lastNoShow || s.session.startsAt > lastNoShow.startsAt))
+        lastNoShow = { title: s.title, startsAt: s.session.startsAt };
     }
     return {
       upcomingClasses: upcoming
         .map((r) => {
           const s = sessions.get(r.sessionId)!;
-          return { title: s.title, startsAt: s.session.startsAt, status: r.status as 'confirmed' | 'waitlisted', waitlistPosition: positions.get(r.id) ?? null };
+          return {
+            title: s.title,
+            startsAt: s.session.startsAt,
+            status: r.status as 'confirmed' | 'waitlisted',
+            waitlistPosition: positions.get(r.id) ?? null,
+          };
         })
         .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime()),
       lastNoShow,

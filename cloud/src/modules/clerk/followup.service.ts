@@ -48,11 +48,24 @@ export class FollowupService {
     return { items: rows.map(noteView) };
   }
 
-  async create(staff: StaffPrincipal, externalUserId: string, input: { kind: FollowupNote['kind']; text: string }, now = new Date()): Promise<FollowupNoteView> {
+  async create(
+    staff: StaffPrincipal,
+    externalUserId: string,
+    input: { kind: FollowupNote['kind']; text: string },
+    now = new Date(),
+  ): Promise<FollowupNoteView> {
     const { memberId } = await this.tasks.assertVisible(staff, externalUserId);
     const me = await this.auth.staffMe(staff.staffId);
     const note = await this.db.transaction(async (em) => {
-      const row = em.create(FollowupNote, { externalUserId, memberId, staffId: staff.staffId, staffName: me.displayName.slice(0, 40), kind: input.kind, text: input.text, createdAt: now });
+      const row = em.create(FollowupNote, {
+        externalUserId,
+        memberId,
+        staffId: staff.staffId,
+        staffName: me.displayName.slice(0, 40),
+        kind: input.kind,
+        text: input.text,
+        createdAt: now,
+      });
       return em.save(row);
     });
     // the journeys hear of it as an interaction; its own log line is skipped there (ours says more)

@@ -63,7 +63,11 @@ const materialView = (m: Material): MaterialView => ({
 function search<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, fields: string[], q?: string): SelectQueryBuilder<T> {
   if (!q) return qb;
   const pattern = likeContains(q);
-  return qb.andWhere(new Brackets((w) => fields.forEach((f, i) => (i ? w.orWhere(`${f} LIKE :pattern ${LIKE_ESCAPE}`, { pattern }) : w.where(`${f} LIKE :pattern ${LIKE_ESCAPE}`, { pattern })))));
+  return qb.andWhere(
+    new Brackets((w) =>
+      fields.forEach((f, i) => (i ? w.orWhere(`${f} LIKE :pattern ${LIKE_ESCAPE}`, { pattern }) : w.where(`${f} LIKE :pattern ${LIKE_ESCAPE}`, { pattern }))),
+    ),
+  );
 }
 
 @Provide()
@@ -116,14 +120,24 @@ export class LibraryService {
   }
 
   private async groups(entity: typeof QuickReply | typeof Material): Promise<string[]> {
-    const rows: Array<{ g: string }> = await this.db.manager.createQueryBuilder(entity, 'x').select('x.group_name', 'g').distinct(true).orderBy('x.group_name', 'ASC').getRawMany();
+    const rows: Array<{ g: string }> = await this.db.manager
+      .createQueryBuilder(entity, 'x')
+      .select('x.group_name', 'g')
+      .distinct(true)
+      .orderBy('x.group_name', 'ASC')
+      .getRawMany();
     return rows.map((r) => r.g);
   }
 
   async listReplies(q: { page: number; pageSize: number; q?: string; groupName?: string }) {
     const qb = search(this.db.manager.createQueryBuilder(QuickReply, 'r'), ['r.title', 'r.content', 'r.group_name'], q.q);
     if (q.groupName) qb.andWhere('r.group_name = :g', { g: q.groupName });
-    const [rows, total] = await qb.orderBy('r.group_name', 'ASC').addOrderBy('r.id', 'ASC').skip((q.page - 1) * q.pageSize).take(q.pageSize).getManyAndCount();
+    const [rows, total] = await qb
+      .orderBy('r.group_name', 'ASC')
+      .addOrderBy('r.id', 'ASC')
+      .skip((q.page - 1) * q.pageSize)
+      .take(q.pageSize)
+      .getManyAndCount();
     return { items: rows.map(replyView), total, page: q.page, pageSize: q.pageSize, groups: await this.groups(QuickReply) };
   }
 
@@ -147,7 +161,12 @@ export class LibraryService {
     const qb = search(this.db.manager.createQueryBuilder(Material, 'm'), ['m.title', 'm.description', 'm.group_name'], q.q);
     if (q.groupName) qb.andWhere('m.group_name = :g', { g: q.groupName });
     if (q.kind) qb.andWhere('m.kind = :k', { k: q.kind });
-    const [rows, total] = await qb.orderBy('m.group_name', 'ASC').addOrderBy('m.id', 'ASC').skip((q.page - 1) * q.pageSize).take(q.pageSize).getManyAndCount();
+    const [rows, total] = await qb
+      .orderBy('m.group_name', 'ASC')
+      .addOrderBy('m.id', 'ASC')
+      .skip((q.page - 1) * q.pageSize)
+      .take(q.pageSize)
+      .getManyAndCount();
     return { items: rows.map(materialView), total, page: q.page, pageSize: q.pageSize, groups: await this.groups(Material) };
   }
 
@@ -170,8 +189,16 @@ export class LibraryService {
   /** The sidebar's view: both lists, searched, at most 50 each, grouped order. */
   async forSidebar(q?: string): Promise<{ replies: QuickReplyView[]; materials: MaterialView[] }> {
     const [replies, materials] = await Promise.all([
-      search(this.db.manager.createQueryBuilder(QuickReply, 'r'), ['r.title', 'r.content', 'r.group_name'], q).orderBy('r.group_name', 'ASC').addOrderBy('r.id', 'ASC').take(50).getMany(),
-      search(this.db.manager.createQueryBuilder(Material, 'm'), ['m.title', 'm.description', 'm.group_name'], q).orderBy('m.group_name', 'ASC').addOrderBy('m.id', 'ASC').take(50).getMany(),
+      search(this.db.manager.createQueryBuilder(QuickReply, 'r'), ['r.title', 'r.content', 'r.group_name'], q)
+        .orderBy('r.group_name', 'ASC')
+        .addOrderBy('r.id', 'ASC')
+        .take(50)
+        .getMany(),
+      search(this.db.manager.createQueryBuilder(Material, 'm'), ['m.title', 'm.description', 'm.group_name'], q)
+        .orderBy('m.group_name', 'ASC')
+        .addOrderBy('m.id', 'ASC')
+        .take(50)
+        .getMany(),
     ]);
     return { replies: replies.map(replyView), materials: materials.map(materialView) };
   }
@@ -180,5 +207,11 @@ export class LibraryService {
 /** Only the fields a kind uses are kept (a link keeps no appid left over from an edit). */
 function normalise(m: MaterialInput): MaterialInput {
   const mp = m.kind === 'miniprogram';
-  return { ...m, url: mp ? null : m.url, appid: mp ? m.appid : null, page: mp ? m.page : null, picUrl: m.kind === 'image' || m.kind === 'file' ? null : m.picUrl };
+  return {
+    ...m,
+    url: mp ? null : m.url,
+    appid: mp ? m.appid : null,
+    page: mp ? m.page : null,
+    picUrl: m.kind === 'image' || m.kind === 'file' ? null : m.picUrl,
+  };
 }

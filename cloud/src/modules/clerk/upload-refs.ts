@@ -12,6 +12,13 @@ export class ClerkUploadRefs {
   @ReferencesUploads('clerk', ['material.pic_url', 'material.url'])
   async uploadsInUse(): Promise<UploadRefs> {
     const em = this.db.manager;
-    return { names: [...(await uploadNamesInColumns(em, 'material', [{ column: 'pic_url', kind: 'url' }, { column: 'url', kind: 'url' }]))] };
+    return {
+      names: [
+        ...(await uploadNamesInColumns(em, 'material', [
+          { column: 'pic_url', kind: 'url' },
+          { column: 'url', kind: 'url' },
+        ])),
+      ],
+    };
   }
 }

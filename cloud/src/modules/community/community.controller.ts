@@ -56,7 +56,11 @@ export class CommunityController {
     const tasks = await this.sops.listTasks(staff, { chatId: params.chatId });
     return {
       ...d.summary,
-      welcome: { text: d.row.welcomeText ?? '', templateId: d.row.welcomeTemplateId, updatedAt: d.row.welcomeUpdatedAt ? d.row.welcomeUpdatedAt.toISOString() : null },
+      welcome: {
+        text: d.row.welcomeText ?? '',
+        templateId: d.row.welcomeTemplateId,
+        updatedAt: d.row.welcomeUpdatedAt ? d.row.welcomeUpdatedAt.toISOString() : null,
+      },
       people: d.people,
       inactive: d.inactive,
       leftRecently: d.leftRecently,

@@ -101,7 +101,16 @@ export class CommunityListener {
     const owner = p.ownerUserId ? await this.directory.staffByUserId(p.ownerUserId) : null;
     if (!existing) {
       try {
-        await em.insert(CommunityGroup, { chatId: p.chatId, storeId: owner?.storeId ?? null, theme: null, welcomeText: null, welcomeTemplateId: null, welcomeUpdatedAt: null, weeklyCap: null, createdAt: new Date() });
+        await em.insert(CommunityGroup, {
+          chatId: p.chatId,
+          storeId: owner?.storeId ?? null,
+          theme: null,
+          welcomeText: null,
+          welcomeTemplateId: null,
+          welcomeUpdatedAt: null,
+          weeklyCap: null,
+          createdAt: new Date(),
+        });
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
       }

@@ -77,7 +77,16 @@ export class CommunityGroupService {
     if (found) return found;
     const owner = ownerUserId ? await this.directory.staffByUserId(ownerUserId) : null;
     try {
-      await this.db.manager.insert(CommunityGroup, { chatId, storeId: owner?.storeId ?? null, theme: null, welcomeText: null, welcomeTemplateId: null, welcomeUpdatedAt: null, weeklyCap: null, createdAt: new Date() });
+      await this.db.manager.insert(CommunityGroup, {
+        chatId,
+        storeId: owner?.storeId ?? null,
+        theme: null,
+        welcomeText: null,
+        welcomeTemplateId: null,
+        welcomeUpdatedAt: null,
+        weeklyCap: null,
+        createdAt: new Date(),
+      });
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
     }
@@ -161,7 +170,11 @@ export class CommunityGroupService {
   private async eventsOf(memberIds: number[]): Promise<Map<number, string[]>> {
     const out = new Map<number, string[]>();
     if (!memberIds.length) return out;
-    const rows = await this.db.manager.find(Participation, { where: { memberId: In([...new Set(memberIds)]), kind: 'class' }, order: { at: 'DESC' }, select: { id: true, memberId: true, title: true } });
+    const rows = await this.db.manager.find(Participation, {
+      where: { memberId: In([...new Set(memberIds)]), kind: 'class' },
+      order: { at: 'DESC' },
+      select: { id: true, memberId: true, title: true },
+    });
     for (const r of rows) {
       const list = out.get(r.memberId) ?? [];
       if (r.title && !list.includes(r.title) && list.length < 5) list.push(r.title);
@@ -195,7 +208,12 @@ export class CommunityGroupService {
   }
 
   /** Upcoming classes/events of the group's store, soonest first. */
-  async nextEvents(staff: StaffPrincipal, storeId: number | null, now: Date, limit = 3): Promise<Array<{ classId: number; title: string; nextSessionAt: string }>> {
+  async nextEvents(
+    staff: StaffPrincipal,
+    storeId: number | null,
+    now: Date,
+    limit = 3,
+  ): Promise<Array<{ classId: number; title: string; nextSessionAt: string }>> {
     const q = { page: 1, pageSize: 50, ...(storeId ? { storeId } : {}) };
     if (staff.role !== 'hq_admin' && storeId && staff.storeId !== storeId) return [];
     const page = await this.classes.list(staff, q, now);
@@ -228,7 +246,8 @@ export class CommunityGroupService {
   async update(staff: StaffPrincipal, chatId: string, body: { storeId?: number | null; theme?: string | null; weeklyCap?: number }): Promise<api.GroupSummary> {
     const { row } = await this.visible(staff, chatId);
     if (body.storeId !== undefined && staff.role !== 'hq_admin' && body.storeId !== staff.storeId) throw new AppError('FORBIDDEN', '只能把客户群归到本门店');
-    if (body.storeId && !(await this.directory.storeName(body.storeId))) throw new AppError('VALIDATION_FAILED', undefined, [{ path: 'storeId', message: '门店不存在' }]);
+    if (body.storeId && !(await this.directory.storeName(body.storeId)))
+      throw new AppError('VALIDATION_FAILED', undefined, [{ path: 'storeId', message: '门店不存在' }]);
     const patch: Partial<CommunityGroup> = {};
     if (body.storeId !== undefined) patch.storeId = body.storeId;
     if (body.theme !== undefined) patch.theme = body.theme;

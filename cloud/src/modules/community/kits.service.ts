@@ -49,7 +49,17 @@ type KitInput = {
 };
 
 type AdoptInput =
-  | { target: 'class'; storeId: number; startsAt: string; title?: string; description?: string; hostName: string; room?: string | null; adultSeats?: number; childSeats?: number }
+  | {
+      target: 'class';
+      storeId: number;
+      startsAt: string;
+      title?: string;
+      description?: string;
+      hostName: string;
+      room?: string | null;
+      adultSeats?: number;
+      childSeats?: number;
+    }
   | { target: 'group_sop'; chatId: string; text?: string; cadence: 'weekly' | 'monthly'; weekday: number | null; monthDay: number | null; time: string };
 
 @Provide()
@@ -102,7 +112,7 @@ export class KitService {
       audience: k.audience,
       followUp: k.followUp,
       followUpJourneyId: k.followUpJourneyId,
-      followUpJourneyName: k.followUpJourneyId ? journeyName.get(k.followUpJourneyId) ?? null : null,
+      followUpJourneyName: k.followUpJourneyId ? (journeyName.get(k.followUpJourneyId) ?? null) : null,
       durationMinutes: k.durationMinutes,
       adultSeats: k.adultSeats,
       childSeats: k.childSeats,
@@ -198,11 +208,34 @@ export class KitService {
       if (row.storeId === null) throw new AppError('CONFLICT', '请先把该客户群归到一个门店');
       storeId = row.storeId;
       title = kit.title;
-      const sop = await this.sops.create(staff, input.chatId, { title: kit.title.slice(0, 40), text: input.text ?? kit.copy, cadence: input.cadence, weekday: input.weekday, monthDay: input.monthDay, time: input.time }, kit.id);
+      const sop = await this.sops.create(
+        staff,
+        input.chatId,
+        {
+          title: kit.title.slice(0, 40),
+          text: input.text ?? kit.copy,
+          cadence: input.cadence,
+          weekday: input.weekday,
+          monthDay: input.monthDay,
+          time: input.time,
+        },
+        kit.id,
+      );
       sopId = sop.id;
     }
     const id = Number(
-      (await this.db.manager.insert(KitAdoption, { kitId, storeId, staffId: staff.staffId, target: input.target, classId, sopId, title: title.slice(0, 64), createdAt: now })).identifiers[0].id,
+      (
+        await this.db.manager.insert(KitAdoption, {
+          kitId,
+          storeId,
+          staffId: staff.staffId,
+          target: input.target,
+          classId,
+          sopId,
+          title: title.slice(0, 64),
+          createdAt: now,
+        })
+      ).identifiers[0].id,
     );
     return (await this.adoptionViews(staff, [await this.db.manager.findOneByOrFail(KitAdoption, { id })]))[0];
   }
@@ -216,7 +249,9 @@ export class KitService {
   }
 
   private async adoptionViews(staff: StaffPrincipal, rows: KitAdoption[]): Promise<api.AdoptionView[]> {
-    const kits = rows.length ? await this.db.manager.find(Kit, { where: { id: In([...new Set(rows.map((r) => r.kitId))]) }, select: { id: true, title: true } }) : [];
+    const kits = rows.length
+      ? await this.db.manager.find(Kit, { where: { id: In([...new Set(rows.map((r) => r.kitId))]) }, select: { id: true, title: true } })
+      : [];
     const kitTitle = new Map(kits.map((k) => [k.id, k.title]));
     const out: api.AdoptionView[] = [];
     for (const a of rows) {
@@ -227,7 +262,10 @@ export class KitService {
       let uplift: api.AdoptionView['spendUplift'] = { status: 'not_applicable', days: 0, attendees: 0, matched: 0, controls: 0, lowFen: null, highFen: null };
       let upliftFen: number | null = null;
       if (a.classId) {
-        registrations = await this.db.manager.createQueryBuilder(Participation, 'p').where("p.kind = 'class' AND p.ref LIKE :ref", { ref: `class:${a.classId}:%` }).getCount();
+        registrations = await this.db.manager
+          .createQueryBuilder(Participation, 'p')
+          .where("p.kind = 'class' AND p.ref LIKE :ref", { ref: `class:${a.classId}:%` })
+          .getCount();
         try {
           const stats = await this.classes.stats(staff, a.classId);
           attended = stats.totals.attended;
@@ -236,12 +274,20 @@ export class KitService {
           if (!(err instanceof AppError)) throw err; // the class is out of this viewer's scope or gone
         }
         const u = await this.classUplift(a);
-        uplift = { status: u.status, days: u.days, attendees: u.treated, matched: u.matched, controls: u.controls, lowFen: u.status === 'ok' ? u.lowFen : null, highFen: u.status === 'ok' ? u.highFen : null };
+        uplift = {
+          status: u.status,
+          days: u.days,
+          attendees: u.treated,
+          matched: u.matched,
+          controls: u.controls,
+          lowFen: u.status === 'ok' ? u.lowFen : null,
+          highFen: u.status === 'ok' ? u.highFen : null,
+        };
         upliftFen = u.status === 'ok' ? u.didFen : null;
       }
       if (a.sopId) messagesSent = await this.sops.sentCount(a.sopId);
       const by = await this.directory.staffById(a.staffId);
-      const byName = by?.wecomUserId ? (await this.directory.staffByUserId(by.wecomUserId))?.displayName ?? null : null;
+      const byName = by?.wecomUserId ? ((await this.directory.staffByUserId(by.wecomUserId))?.displayName ?? null) : null;
       out.push({
         id: a.id,
         kitId: a.kitId,
@@ -270,9 +316,15 @@ export class KitService {
    * check-in, from insight's public face; who attended comes from our own participation rows.
    */
   private async classUplift(a: KitAdoption, now = new Date()) {
-    const regs = await this.db.manager.createQueryBuilder(Participation, 'p').select('DISTINCT p.ref', 'ref').where("p.kind = 'class' AND p.ref LIKE :ref", { ref: `class:${a.classId}:%` }).getRawMany<{ ref: string }>();
+    const regs = await this.db.manager
+      .createQueryBuilder(Participation, 'p')
+      .select('DISTINCT p.ref', 'ref')
+      .where("p.kind = 'class' AND p.ref LIKE :ref", { ref: `class:${a.classId}:%` })
+      .getRawMany<{ ref: string }>();
     const sessions = regs.map((r) => `session:${r.ref.split(':')[2]}`);
-    const checkins = sessions.length ? await this.db.manager.find(Participation, { where: { kind: 'checkin', ref: In(sessions) }, select: { memberId: true, at: true } }) : [];
+    const checkins = sessions.length
+      ? await this.db.manager.find(Participation, { where: { kind: 'checkin', ref: In(sessions) }, select: { memberId: true, at: true } })
+      : [];
     const at = checkins.length ? new Date(Math.min(...checkins.map((c) => c.at.getTime()))) : now;
     return this.uplift.spendUplift({ key: `kit-class:${a.classId}`, memberIds: [...new Set(checkins.map((c) => c.memberId))], at, storeId: a.storeId }, now);
   }
@@ -281,7 +333,11 @@ export class KitService {
   async calendar(q: { from?: string; days: number }, now = new Date()) {
     const from = q.from ?? dayKey(now);
     const to = addDaysToKey(from, q.days);
-    const rows = await this.db.manager.createQueryBuilder(CalendarDayRow, 'd').where('d.date >= :from AND d.date < :to', { from, to }).orderBy('d.date', 'ASC').getMany();
+    const rows = await this.db.manager
+      .createQueryBuilder(CalendarDayRow, 'd')
+      .where('d.date >= :from AND d.date < :to', { from, to })
+      .orderBy('d.date', 'ASC')
+      .getMany();
     const kits = await this.db.manager.find(Kit, { where: { status: 'published' }, order: { id: 'DESC' } });
     const byTitle = new Map<string, Kit>();
     for (const k of kits) if (!byTitle.has(k.title)) byTitle.set(k.title, k);

@@ -58,7 +58,14 @@ export class PanelService {
       .map((q) => {
         const m = byId.get(q.memberId)!;
         const p = panel.get(q.memberId);
-        return { memberId: q.memberId, nickname: m.nickname, storeName: m.store?.name ?? null, reasons: q.reasons, panelMember: !!p, moderator: p?.moderator ?? false };
+        return {
+          memberId: q.memberId,
+          nickname: m.nickname,
+          storeName: m.store?.name ?? null,
+          reasons: q.reasons,
+          panelMember: !!p,
+          moderator: p?.moderator ?? false,
+        };
       });
     return { rule: { ...INNER_RING_RULE, text: innerRingText() }, candidates };
   }
@@ -114,9 +121,13 @@ export class PanelService {
     return { items: await this.roundViews(rows, now) };
   }
 
-  async createRound(input: { title: string; product: string; description: string; startsAt: string; place: string; capacity: number }, now = new Date()): Promise<api.PanelRoundView> {
+  async createRound(
+    input: { title: string; product: string; description: string; startsAt: string; place: string; capacity: number },
+    now = new Date(),
+  ): Promise<api.PanelRoundView> {
     const startsAt = new Date(input.startsAt);
-    if (Number.isNaN(startsAt.getTime()) || startsAt <= now) throw new AppError('VALIDATION_FAILED', undefined, [{ path: 'startsAt', message: '请选择将来的时间' }]);
+    if (Number.isNaN(startsAt.getTime()) || startsAt <= now)
+      throw new AppError('VALIDATION_FAILED', undefined, [{ path: 'startsAt', message: '请选择将来的时间' }]);
     const id = Number((await this.db.manager.insert(PanelRound, { ...input, startsAt, signedCount: 0, createdAt: now })).identifiers[0].id);
     return (await this.roundViews([await this.db.manager.findOneByOrFail(PanelRound, { id })], now))[0];
   }
@@ -126,7 +137,14 @@ export class PanelService {
     const rows = await this.db.manager.find(PanelSignup, { where: { roundId }, order: { id: 'ASC' } });
     const members = await this.members.findActiveWithRelations(rows.map((r) => r.memberId));
     const names = new Map(members.map((m) => [m.id, m.nickname]));
-    return { items: rows.map((r) => ({ memberId: r.memberId, nickname: names.get(r.memberId) ?? null, status: r.status, reviewedAt: r.reviewedAt ? r.reviewedAt.toISOString() : null })) };
+    return {
+      items: rows.map((r) => ({
+        memberId: r.memberId,
+        nickname: names.get(r.memberId) ?? null,
+        status: r.status,
+        reviewedAt: r.reviewedAt ? r.reviewedAt.toISOString() : null,
+      })),
+    };
   }
 
   async markAttendance(roundId: number, memberId: number, attended: boolean) {
@@ -143,7 +161,8 @@ export class PanelService {
     const members = await this.members.findActiveWithRelations(reviewed.map((r) => r.memberId));
     const names = new Map(members.map((m) => [m.id, m.nickname]));
     const answers = reviewed.map((r) => ({ r, a: JSON.parse(r.answers!) as api.ReviewAnswers }));
-    const avg = (f: (a: api.ReviewAnswers) => number) => (answers.length ? Math.round((answers.reduce((s, x) => s + f(x.a), 0) / answers.length) * 10) / 10 : null);
+    const avg = (f: (a: api.ReviewAnswers) => number) =>
+      answers.length ? Math.round((answers.reduce((s, x) => s + f(x.a), 0) / answers.length) * 10) / 10 : null;
     return {
       round: (await this.roundViews([round], now))[0],
       averageTaste: avg((a) => a.taste),
@@ -153,7 +172,14 @@ export class PanelService {
         maybe: answers.filter((x) => x.a.wouldBuy === 'maybe').length,
         no: answers.filter((x) => x.a.wouldBuy === 'no').length,
       },
-      comments: answers.map(({ r, a }) => ({ nickname: names.get(r.memberId) ?? null, taste: a.taste, value: a.value, wouldBuy: a.wouldBuy, comment: a.comment, at: r.reviewedAt!.toISOString() })),
+      comments: answers.map(({ r, a }) => ({
+        nickname: names.get(r.memberId) ?? null,
+        taste: a.taste,
+        value: a.value,
+        wouldBuy: a.wouldBuy,
+        comment: a.comment,
+        at: r.reviewedAt!.toISOString(),
+      })),
     };
   }
 
@@ -163,7 +189,11 @@ export class PanelService {
     const views = await this.roundViews(rounds, now);
     const signups = rounds.length ? await this.db.manager.find(PanelSignup, { where: { memberId, roundId: In(rounds.map((r) => r.id)) } }) : [];
     const by = new Map(signups.map((s) => [s.roundId, s]));
-    return views.map((v) => ({ ...v, mine: (by.get(v.id)?.status ?? 'none') as 'none' | 'signed' | 'attended' | 'absent', reviewed: !!by.get(v.id)?.reviewedAt }));
+    return views.map((v) => ({
+      ...v,
+      mine: (by.get(v.id)?.status ?? 'none') as 'none' | 'signed' | 'attended' | 'absent',
+      reviewed: !!by.get(v.id)?.reviewedAt,
+    }));
   }
 
   async me(memberId: number, now = new Date()) {
@@ -186,7 +216,12 @@ export class PanelService {
         if (isUniqueViolation(err)) return;
         throw err;
       }
-      const seat = await em.createQueryBuilder().update(PanelRound).set({ signedCount: () => 'signed_count + 1' }).where('id = :id AND signed_count < capacity', { id: roundId }).execute();
+      const seat = await em
+        .createQueryBuilder()
+        .update(PanelRound)
+        .set({ signedCount: () => 'signed_count + 1' })
+        .where('id = :id AND signed_count < capacity', { id: roundId })
+        .execute();
       if (!seat.affected) throw new AppError('PANEL_ROUND_FULL'); // rolls the sign-up back
     });
     const fresh = await this.db.manager.findOneByOrFail(PanelRound, { id: roundId });

@@ -24,7 +24,8 @@ export class CommunityPrivacy {
     const signups = await this.db.manager.find(PanelSignup, { where: { memberId }, order: { id: 'ASC' } });
     const out: Array<Record<string, unknown>> = [];
     if (member) out.push({ kind: 'panel_member', invitedAt: iso(member.invitedAt), moderator: member.moderator });
-    for (const s of signups) out.push({ kind: 'panel_signup', roundId: s.roundId, status: s.status, review: s.answers ? JSON.parse(s.answers) : null, reviewedAt: iso(s.reviewedAt) });
+    for (const s of signups)
+      out.push({ kind: 'panel_signup', roundId: s.roundId, status: s.status, review: s.answers ? JSON.parse(s.answers) : null, reviewedAt: iso(s.reviewedAt) });
     return out;
   }
 
@@ -35,6 +36,11 @@ export class CommunityPrivacy {
     await em.delete(PanelMember, { memberId });
     // keep the answers for the round's figures, no longer tied to the person
     // (a negative id per row keeps the round's unique key)
-    await em.createQueryBuilder().update(PanelSignup).set({ memberId: () => '0 - id' }).where('member_id = :memberId', { memberId }).execute();
+    await em
+      .createQueryBuilder()
+      .update(PanelSignup)
+      .set({ memberId: () => '0 - id' })
+      .where('member_id = :memberId', { memberId })
+      .execute();
   }
 }

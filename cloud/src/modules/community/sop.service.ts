@@ -22,7 +22,19 @@ const WEEK_MS = 7 * 86_400_000;
 const COUNTED: SopTask['status'][] = ['open', 'scheduled', 'sent'];
 
 export function sopView(s: GroupSop): api.SopView {
-  return { id: s.id, chatId: s.chatId, title: s.title, text: s.text, cadence: s.cadence, weekday: s.weekday, monthDay: s.monthDay, time: s.time, active: s.active, kitId: s.kitId, createdAt: s.createdAt.toISOString() };
+  return {
+    id: s.id,
+    chatId: s.chatId,
+    title: s.title,
+    text: s.text,
+    cadence: s.cadence,
+    weekday: s.weekday,
+    monthDay: s.monthDay,
+    time: s.time,
+    active: s.active,
+    kitId: s.kitId,
+    createdAt: s.createdAt.toISOString(),
+  };
 }
 
 @Provide()
@@ -46,7 +58,12 @@ export class GroupSopService {
     return { items: rows.map(sopView) };
   }
 
-  async create(staff: StaffPrincipal, chatId: string, input: { title: string; text: string; cadence: 'weekly' | 'monthly'; weekday: number | null; monthDay: number | null; time: string }, kitId: number | null = null): Promise<api.SopView> {
+  async create(
+    staff: StaffPrincipal,
+    chatId: string,
+    input: { title: string; text: string; cadence: 'weekly' | 'monthly'; weekday: number | null; monthDay: number | null; time: string },
+    kitId: number | null = null,
+  ): Promise<api.SopView> {
     const { info } = await this.groupsView.visible(staff, chatId);
     if (info.dismissed) throw new AppError('CONFLICT', '该客户群已解散');
     const id = Number(
@@ -192,7 +209,13 @@ export class GroupSopService {
       const patch: Partial<SopTask> =
         plan.kind === 'skip'
           ? { status: 'skipped', reason: plan.reason, confirmedAt: now, confirmedBy: staff.staffId }
-          : { status: plan.deferred ? 'scheduled' : 'sent', reason: plan.deferred ? '免打扰时段，结束后发出' : null, sendAt: plan.at, confirmedAt: now, confirmedBy: staff.staffId };
+          : {
+              status: plan.deferred ? 'scheduled' : 'sent',
+              reason: plan.deferred ? '免打扰时段，结束后发出' : null,
+              sendAt: plan.at,
+              confirmedAt: now,
+              confirmedBy: staff.staffId,
+            };
       const r = await em.createQueryBuilder().update(SopTask).set(patch).where("id = :id AND status = 'open'", { id: task.id }).execute();
       if (!r.affected) throw new AppError('SOP_TASK_NOT_OPEN');
       if (plan.kind === 'send') {

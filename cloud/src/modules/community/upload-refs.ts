@@ -12,6 +12,14 @@ export class CommunityUploadRefs {
   @ReferencesUploads('community', ['community_kit.poster_url', 'community_kit.materials', 'community_sop.text'])
   async uploadsInUse(): Promise<UploadRefs> {
     const em = this.db.manager;
-    return { names: [...(await uploadNamesInColumns(em, 'community_kit', [{ column: 'poster_url', kind: 'url' }, { column: 'materials', kind: 'url' }])), ...(await uploadNamesInColumns(em, 'community_sop', [{ column: 'text', kind: 'url' }]))] };
+    return {
+      names: [
+        ...(await uploadNamesInColumns(em, 'community_kit', [
+          { column: 'poster_url', kind: 'url' },
+          { column: 'materials', kind: 'url' },
+        ])),
+        ...(await uploadNamesInColumns(em, 'community_sop', [{ column: 'text', kind: 'url' }])),
+      ],
+    };
   }
 }

@@ -127,6 +127,7 @@ export function weatherSuggestions(days: DailyWeather[], kits: WeatherKit[]): Ar
     }
   }
   const hotDay = days.find((d) => d.maxC >= 33);
-  if (hotDay && hot[0]) out.push({ date: hotDay.date, reason: `高温：${hotDay.date} 最高 ${Math.round(hotDay.maxC)}°C`, title: hot[0].title, kitId: hot[0].id });
+  if (hotDay && hot[0])
+    out.push({ date: hotDay.date, reason: `高温：${hotDay.date} 最高 ${Math.round(hotDay.maxC)}°C`, title: hot[0].title, kitId: hot[0].id });
   return out;
 }

@@ -20,7 +20,12 @@ export class ContestCloseJob {
   @Job({ name: 'contest.vote-ip-retention', cron: '50 3 * * *', leaseSeconds: 300 })
   async dropOldIps(ctx: JobContext): Promise<number> {
     const before = new Date(ctx.now().getTime() - VOTE_IP_RETENTION_DAYS * 86_400_000);
-    const r = await this.db.manager.createQueryBuilder().update(ContestVote).set({ ip: null }).where('created_at < :before AND ip IS NOT NULL', { before }).execute();
+    const r = await this.db.manager
+      .createQueryBuilder()
+      .update(ContestVote)
+      .set({ ip: null })
+      .where('created_at < :before AND ip IS NOT NULL', { before })
+      .execute();
     return r.affected ?? 0;
   }
 

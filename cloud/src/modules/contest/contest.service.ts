@@ -104,7 +104,15 @@ export class ContestService {
     return names;
   }
 
-  async audit(em: EntityManager, contestId: number, staffId: number | null, action: string, targetId: number | null, text: string, detail: Record<string, unknown> = {}): Promise<void> {
+  async audit(
+    em: EntityManager,
+    contestId: number,
+    staffId: number | null,
+    action: string,
+    targetId: number | null,
+    text: string,
+    detail: Record<string, unknown> = {},
+  ): Promise<void> {
     await em.insert(ContestAudit, { contestId, staffId, action, targetId, text: text.slice(0, 300), detail: JSON.stringify(detail), at: new Date() });
   }
 
@@ -243,7 +251,13 @@ export class ContestService {
     return rows.map((c) => {
       const n = counts.get(c.id)!;
       return {
-        ...contestDetail(c, n.approved, winners.filter((w) => w.contestId === c.id), now, this.fileUrl),
+        ...contestDetail(
+          c,
+          n.approved,
+          winners.filter((w) => w.contestId === c.id),
+          now,
+          this.fileUrl,
+        ),
         status: c.status,
         ownerStoreId: c.ownerStoreId,
         autoApproveClean: c.autoApproveClean,
@@ -368,7 +382,7 @@ export class ContestService {
     });
     const names = await this.staffNames();
     return {
-      items: rows.map((a) => ({ id: a.id, at: iso(a.at), staffName: a.staffId ? names.get(a.staffId) ?? null : null, action: a.action, text: a.text })),
+      items: rows.map((a) => ({ id: a.id, at: iso(a.at), staffName: a.staffId ? (names.get(a.staffId) ?? null) : null, action: a.action, text: a.text })),
       total,
       page,
       pageSize,
@@ -394,7 +408,11 @@ export class ContestService {
         if (!res.affected) return false;
         const entries = await em.find(ContestEntry, { where: { contestId: c.id, status: 'approved' } });
         // rank on the vote rows themselves, not on the stored tallies (those trail a vote by a pass)
-        const tallies = await this.tally.refresh(entries.map((e) => e.id), em, true);
+        const tallies = await this.tally.refresh(
+          entries.map((e) => e.id),
+          em,
+          true,
+        );
         for (const e of entries) {
           const t = tallies.get(e.id)!;
           Object.assign(e, { voteCount: t.votes, flaggedVoteCount: t.flagged, voidedVoteCount: t.voided, tallyReachedAt: t.reachedAt });
@@ -403,7 +421,9 @@ export class ContestService {
         for (const r of ranked) {
           await em.update(ContestEntry, { id: r.entry.id }, { finalRank: r.rank, finalScoreX100: r.scoreX100, finalVotes: r.votes });
         }
-        await this.audit(em, c.id, null, 'close', null, `活动按时结束，排名已锁定（${ranked.length} 个作品）`, { ranked: ranked.slice(0, 20).map((r) => [r.entry.id, r.votes]) });
+        await this.audit(em, c.id, null, 'close', null, `活动按时结束，排名已锁定（${ranked.length} 个作品）`, {
+          ranked: ranked.slice(0, 20).map((r) => [r.entry.id, r.votes]),
+        });
         await this.events.emit(em, 'ContestClosed', { contestId: c.id, rankedEntries: ranked.length });
         return true;
       });

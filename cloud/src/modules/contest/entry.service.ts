@@ -79,7 +79,11 @@ export class EntryService {
     const found = await this.uploads.imagesOf({ type: 'member', id: memberId }, ids);
     const missing = ids.filter((id) => !found.has(id));
     if (missing.length) {
-      throw new AppError('PHOTO_NOT_FOUND', undefined, missing.map((id) => ({ path: `photoIds.${ids.indexOf(id)}`, message: '照片不存在或已失效，请重新上传' })));
+      throw new AppError(
+        'PHOTO_NOT_FOUND',
+        undefined,
+        missing.map((id) => ({ path: `photoIds.${ids.indexOf(id)}`, message: '照片不存在或已失效，请重新上传' })),
+      );
     }
     return ids.map((id) => {
       const u = found.get(id)!;
@@ -132,7 +136,10 @@ export class EntryService {
 
   /** The lowest place (1..cap) none of the member's live entries in the contest holds, or null when all are taken. */
   private async freeSlot(memberId: number, contestId: number): Promise<number | null> {
-    const rows = await this.db.manager.find(ContestEntry, { where: { memberId, contestId, memberSlot: Not(IsNull()) }, select: { id: true, memberSlot: true } });
+    const rows = await this.db.manager.find(ContestEntry, {
+      where: { memberId, contestId, memberSlot: Not(IsNull()) },
+      select: { id: true, memberSlot: true },
+    });
     const taken = new Set(rows.map((r) => r.memberSlot));
     for (let s = 1; s <= ENTRY_LIMITS.perMemberPerContest; s++) if (!taken.has(s)) return s;
     return null;
@@ -222,8 +229,7 @@ export class EntryService {
 
   async listPublic(contestId: number, sort: 'hot' | 'new', page: number, pageSize: number) {
     await this.contests.findVisible(contestId);
-    const order: Record<string, 'ASC' | 'DESC'> =
-      sort === 'hot' ? { voteCount: 'DESC', tallyReachedAt: 'ASC', id: 'ASC' } : { approvedAt: 'DESC', id: 'DESC' };
+    const order: Record<string, 'ASC' | 'DESC'> = sort === 'hot' ? { voteCount: 'DESC', tallyReachedAt: 'ASC', id: 'ASC' } : { approvedAt: 'DESC', id: 'DESC' };
     const [rows, total] = await this.db.manager.findAndCount(ContestEntry, {
       where: { contestId, status: 'approved' },
       order,
@@ -257,7 +263,7 @@ export class EntryService {
         memberId: e.memberId,
         checkHits: e.checkHits ?? [],
         autoApproved: e.autoApproved,
-        reviewedByName: e.reviewedByStaffId ? names.get(e.reviewedByStaffId) ?? null : null,
+        reviewedByName: e.reviewedByStaffId ? (names.get(e.reviewedByStaffId) ?? null) : null,
         reviewedAt: iso(e.reviewedAt),
         flaggedVoteCount: e.flaggedVoteCount,
         voidedVoteCount: e.voidedVoteCount,
@@ -310,7 +316,14 @@ export class EntryService {
           .execute();
         if (!res.affected) throw new AppError('ENTRY_NOT_PENDING');
         const takedown = e.status === 'approved';
-        await this.contests.audit(em, c.id, staff.staffId, takedown ? 'takedown' : 'reject', entryId, `${takedown ? '撤下' : '驳回'}作品 #${entryId}：${decision.reason}`);
+        await this.contests.audit(
+          em,
+          c.id,
+          staff.staffId,
+          takedown ? 'takedown' : 'reject',
+          entryId,
+          `${takedown ? '撤下' : '驳回'}作品 #${entryId}：${decision.reason}`,
+        );
       }
     });
     this.contests.invalidate((await this.find(entryId)).contestId);
@@ -338,7 +351,12 @@ export class EntryService {
       const rows = await em.find(ContestEntry, { where: { id: In(entryIds), contestId } });
       const byId = new Map(rows.map((r) => [r.id, r]));
       const bad = entryIds.filter((id) => byId.get(id)?.status !== 'approved');
-      if (bad.length) throw new AppError('VALIDATION_FAILED', undefined, bad.map((id) => ({ path: `entryIds.${entryIds.indexOf(id)}`, message: '不是本活动已通过的作品' })));
+      if (bad.length)
+        throw new AppError(
+          'VALIDATION_FAILED',
+          undefined,
+          bad.map((id) => ({ path: `entryIds.${entryIds.indexOf(id)}`, message: '不是本活动已通过的作品' })),
+        );
       for (const id of entryIds) {
         const res = await em
           .createQueryBuilder()
@@ -404,7 +422,18 @@ export class EntryService {
     await em
       .createQueryBuilder()
       .update(ContestEntry)
-      .set({ status: 'withdrawn', memberSlot: null, title: '已删除', displayName: '已注销用户', story: '', ingredients: [], steps: [], photos: [], checkHits: [], updatedAt: new Date() })
+      .set({
+        status: 'withdrawn',
+        memberSlot: null,
+        title: '已删除',
+        displayName: '已注销用户',
+        story: '',
+        ingredients: [],
+        steps: [],
+        photos: [],
+        checkHits: [],
+        updatedAt: new Date(),
+      })
       .where('member_id = :m AND award IS NULL', { m: event.payload.memberId })
       .execute();
     // the voter's addresses go too (the votes stay, by pseudonymous id, so tallies hold)

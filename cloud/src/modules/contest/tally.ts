@@ -200,7 +200,12 @@ export class TallyService {
     const differ = [...computed.values()].filter((t) => {
       if (t.reachedAt && t.reachedAt.getTime() > settled) return false;
       const r = stored.get(t.entryId)!;
-      return Number(r.votes) !== t.votes || Number(r.flagged) !== t.flagged || Number(r.voided) !== t.voided || dbTime(r.reached)?.getTime() !== t.reachedAt?.getTime();
+      return (
+        Number(r.votes) !== t.votes ||
+        Number(r.flagged) !== t.flagged ||
+        Number(r.voided) !== t.voided ||
+        dbTime(r.reached)?.getTime() !== t.reachedAt?.getTime()
+      );
     });
     const ahead = (t: Tally) => {
       const r = stored.get(t.entryId)!;

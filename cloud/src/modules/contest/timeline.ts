@@ -26,15 +26,38 @@ export class ContestTimeline {
     const [entries, votes] = await Promise.all([
       this.db.manager.find(ContestEntry, {
         where: { memberId },
-        select: { id: true, contestId: true, title: true, status: true, autoApproved: true, approvedAt: true, reviewedAt: true, rejectReason: true, finalRank: true, award: true, awardConfirmedAt: true, awardListedAt: true, dishName: true, createdAt: true, updatedAt: true },
+        select: {
+          id: true,
+          contestId: true,
+          title: true,
+          status: true,
+          autoApproved: true,
+          approvedAt: true,
+          reviewedAt: true,
+          rejectReason: true,
+          finalRank: true,
+          award: true,
+          awardConfirmedAt: true,
+          awardListedAt: true,
+          dishName: true,
+          createdAt: true,
+          updatedAt: true,
+        },
         order: { id: 'DESC' },
         take: limit,
       }),
-      this.db.manager.find(ContestVote, { where: { memberId, voided: false }, select: { id: true, contestId: true, day: true, createdAt: true }, order: { id: 'DESC' }, take: VOTE_ROWS }),
+      this.db.manager.find(ContestVote, {
+        where: { memberId, voided: false },
+        select: { id: true, contestId: true, day: true, createdAt: true },
+        order: { id: 'DESC' },
+        take: VOTE_ROWS,
+      }),
     ]);
     const contestIds = [...new Set([...entries.map((e) => e.contestId), ...votes.map((v) => v.contestId)])];
     const titles = new Map(
-      contestIds.length ? (await this.db.manager.find(Contest, { where: { id: In(contestIds) }, select: { id: true, title: true } })).map((c) => [c.id, c.title]) : [],
+      contestIds.length
+        ? (await this.db.manager.find(Contest, { where: { id: In(contestIds) }, select: { id: true, title: true } })).map((c) => [c.id, c.title])
+        : [],
     );
     const of = (contestId: number) => (titles.has(contestId) ? `「${titles.get(contestId)}」` : '评选活动');
     const out: TimelineItem[] = [];
@@ -42,7 +65,11 @@ export class ContestTimeline {
       out.push({ at: e.createdAt, kind: 'contest_entry_submitted', text: `在${of(e.contestId)}投稿「${e.title}」${e.autoApproved ? '（已展示）' : ''}` });
       if (e.approvedAt && !e.autoApproved) out.push({ at: e.approvedAt, kind: 'contest_entry_approved', text: `作品「${e.title}」审核通过` });
       if (e.status === 'rejected') {
-        out.push({ at: e.reviewedAt ?? e.updatedAt, kind: 'contest_entry_rejected', text: `作品「${e.title}」未通过审核${e.rejectReason ? `：${e.rejectReason}` : ''}` });
+        out.push({
+          at: e.reviewedAt ?? e.updatedAt,
+          kind: 'contest_entry_rejected',
+          text: `作品「${e.title}」未通过审核${e.rejectReason ? `：${e.rejectReason}` : ''}`,
+        });
       }
       if (e.status === 'withdrawn') out.push({ at: e.updatedAt, kind: 'contest_entry_withdrawn', text: `撤回了作品「${e.title}」` });
       if (e.awardConfirmedAt) {
@@ -72,7 +99,12 @@ export class ContestTimeline {
       order: { submissionEndAt: 'ASC', id: 'ASC' },
     });
     const [mine, lastEntry, lastVote] = await Promise.all([
-      open.length ? this.db.manager.find(ContestEntry, { where: { memberId, contestId: In(open.map((c) => c.id)), status: In(['pending', 'approved']) }, select: { id: true, contestId: true } }) : [],
+      open.length
+        ? this.db.manager.find(ContestEntry, {
+            where: { memberId, contestId: In(open.map((c) => c.id)), status: In(['pending', 'approved']) },
+            select: { id: true, contestId: true },
+          })
+        : [],
       this.db.manager.findOne(ContestEntry, { where: { memberId }, select: { id: true, createdAt: true }, order: { id: 'DESC' } }),
       this.db.manager.findOne(ContestVote, { where: { memberId }, select: { id: true, createdAt: true }, order: { id: 'DESC' } }),
     ]);

@@ -12,6 +12,11 @@ export class ContestUploadRefs {
   @ReferencesUploads('contest', ['contest.cover_url', 'contest_entry.photos'])
   async uploadsInUse(): Promise<UploadRefs> {
     const em = this.db.manager;
-    return { names: [...(await uploadNamesInColumns(em, 'contest', [{ column: 'cover_url', kind: 'url' }])), ...(await uploadNamesInColumns(em, 'contest_entry', [{ column: 'photos', kind: 'name' }]))] };
+    return {
+      names: [
+        ...(await uploadNamesInColumns(em, 'contest', [{ column: 'cover_url', kind: 'url' }])),
+        ...(await uploadNamesInColumns(em, 'contest_entry', [{ column: 'photos', kind: 'name' }])),
+      ],
+    };
   }
 }

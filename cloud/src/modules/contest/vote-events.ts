@@ -112,7 +112,11 @@ export class VoteEventRelay {
       // where new first votes insert their index entries, holding up voting until the commit).
       const ids = rows.map((r) => Number(r.id));
       const hint = this.db.kind === 'mysql' ? 'FORCE INDEX (PRIMARY) ' : '';
-      const res = await em.queryRunner!.query(`UPDATE contest_vote ${hint}SET event_pending = 0 WHERE id IN (${ids.map(() => '?').join(', ')}) AND event_pending = 1`, ids, true);
+      const res = await em.queryRunner!.query(
+        `UPDATE contest_vote ${hint}SET event_pending = 0 WHERE id IN (${ids.map(() => '?').join(', ')}) AND event_pending = 1`,
+        ids,
+        true,
+      );
       if ((res.affected ?? 0) !== ids.length) throw new RelayRace();
       return rows.length;
     });

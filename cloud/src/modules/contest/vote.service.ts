@@ -194,7 +194,15 @@ export class VoteService {
    * SQLite: through Db.transaction, which queues writes on the single connection.
    * Returns false when the entry is not approved (no row inserted).
    */
-  private async insertVote(v: { memberId: number; entryId: number; day: string; slot: number; now: Date; ip: string | null; newAccount: boolean }): Promise<boolean> {
+  private async insertVote(v: {
+    memberId: number;
+    entryId: number;
+    day: string;
+    slot: number;
+    now: Date;
+    ip: string | null;
+    newAccount: boolean;
+  }): Promise<boolean> {
     const sql =
       'INSERT INTO contest_vote (contest_id, entry_id, member_id, day, slot, created_at, ip, new_account, burst, voided, event_pending) ' +
       "SELECT e.contest_id, e.id, ?, ?, ?, ?, ?, ?, 0, 0, ? FROM contest_entry e WHERE e.id = ? AND e.status = 'approved'";
@@ -216,7 +224,11 @@ export class VoteService {
   }
 
   private async votedToday(memberId: number, entryId: number, day: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.manager.query('SELECT 1 AS x FROM contest_vote WHERE member_id = ? AND entry_id = ? AND day = ?', [memberId, entryId, day]);
+    const rows: unknown[] = await this.db.manager.query('SELECT 1 AS x FROM contest_vote WHERE member_id = ? AND entry_id = ? AND day = ?', [
+      memberId,
+      entryId,
+      day,
+    ]);
     return rows.length > 0;
   }
 
@@ -226,7 +238,13 @@ export class VoteService {
     const votes = await this.db.manager.find(ContestVote, { where: { memberId, contestId, day }, select: { id: true, entryId: true }, order: { id: 'ASC' } });
     // every vote of the day holds a slot, voided or not (voiding does not give the vote back)
     const used = votes.length;
-    return { day, votesPerDay: c.votesPerDay, usedToday: used, remainingToday: Math.max(0, c.votesPerDay - used), votedEntryIdsToday: votes.map((v) => v.entryId) };
+    return {
+      day,
+      votesPerDay: c.votesPerDay,
+      usedToday: used,
+      remainingToday: Math.max(0, c.votesPerDay - used),
+      votedEntryIdsToday: votes.map((v) => v.entryId),
+    };
   }
 
   /** Wait until the stored tallies and the ContestVoted events have caught up with the votes accepted so far. */
@@ -270,7 +288,12 @@ export class VoteService {
           .createQueryBuilder()
           .update(ContestVoteFlag)
           .set({ voteCount: count })
-          .where('entry_id = :entryId AND kind = :kind AND window_start = :ws AND vote_count < :count', { entryId, kind: 'burst_new_accounts', ws: windowStart, count })
+          .where('entry_id = :entryId AND kind = :kind AND window_start = :ws AND vote_count < :count', {
+            entryId,
+            kind: 'burst_new_accounts',
+            ws: windowStart,
+            count,
+          })
           .execute();
       }
       await em
@@ -280,7 +303,14 @@ export class VoteService {
         .where('entry_id = :entryId AND new_account = :t AND voided = :f AND burst = :f AND created_at >= :since', { entryId, t: true, f: false, since })
         .execute();
       if (raised) {
-        await this.contests.audit(em, contestId, null, 'flag', entryId, `作品 #${entryId} ${this.limits.burstWindowMinutes} 分钟内收到 ${count} 张新注册账号的投票，已标记待核查`);
+        await this.contests.audit(
+          em,
+          contestId,
+          null,
+          'flag',
+          entryId,
+          `作品 #${entryId} ${this.limits.burstWindowMinutes} 分钟内收到 ${count} 张新注册账号的投票，已标记待核查`,
+        );
       }
     });
   }
@@ -317,8 +347,13 @@ export class VoteService {
     await this.db.transaction(async (em) => {
       const f = await em.findOne(ContestVoteFlag, { where: { id: flagId } });
       if (!f) throw new AppError('NOT_FOUND');
-      const res = await em.update(ContestVoteFlag, { id: flagId, status: 'open' }, { status: 'resolved', resolvedByStaffId: staff.staffId, resolvedAt: new Date(), resolvedNote: note || null });
-      if (res.affected) await this.contests.audit(em, f.contestId, staff.staffId, 'flag_resolved', f.entryId, `处理异常标记 #${flagId}${note ? `：${note}` : ''}`);
+      const res = await em.update(
+        ContestVoteFlag,
+        { id: flagId, status: 'open' },
+        { status: 'resolved', resolvedByStaffId: staff.staffId, resolvedAt: new Date(), resolvedNote: note || null },
+      );
+      if (res.affected)
+        await this.contests.audit(em, f.contestId, staff.staffId, 'flag_resolved', f.entryId, `处理异常标记 #${flagId}${note ? `：${note}` : ''}`);
     });
     const f = await this.db.manager.findOneOrFail(ContestVoteFlag, { where: { id: flagId } });
     return this.flagView(f, (await this.titles([f.entryId])).get(f.entryId) ?? '');
@@ -339,8 +374,17 @@ export class VoteService {
       .take(q.pageSize)
       .getManyAndCount();
     const entryIds = [...new Set(rows.map((v) => v.entryId))];
-    const titles = new Map(entryIds.length ? (await this.db.manager.find(ContestEntry, { where: { id: In(entryIds) }, select: { id: true, title: true } })).map((e) => [e.id, e.title]) : []);
-    const voters = new Map((await this.members.findActiveWithRelations([...new Set(rows.map((v) => v.memberId))])).map((m) => [m.id, m.nickname ?? (m.phone ? `${m.phone.slice(0, 3)}****${m.phone.slice(-4)}` : null)]));
+    const titles = new Map(
+      entryIds.length
+        ? (await this.db.manager.find(ContestEntry, { where: { id: In(entryIds) }, select: { id: true, title: true } })).map((e) => [e.id, e.title])
+        : [],
+    );
+    const voters = new Map(
+      (await this.members.findActiveWithRelations([...new Set(rows.map((v) => v.memberId))])).map((m) => [
+        m.id,
+        m.nickname ?? (m.phone ? `${m.phone.slice(0, 3)}****${m.phone.slice(-4)}` : null),
+      ]),
+    );
     const items: AdminVote[] = rows.map((v) => ({
       id: v.id,
       entryId: v.entryId,

@@ -135,12 +135,18 @@ export class ArrivalService {
     const tags = await this.people.tagNames(m.id);
     const facts = await this.timeline.factsOf(m.id, a.at);
     const [top] = nextBestOffers({ tier: m.tier, registeredAt: m.createdAt, facts, now: a.at });
-    const profile = [m.tier, m.householdName ? `家庭：${m.householdName}` : null, tags.length ? `标签：${tags.slice(0, 4).join('、')}` : null].filter(Boolean).join(' · ').slice(0, 255);
+    const profile = [m.tier, m.householdName ? `家庭：${m.householdName}` : null, tags.length ? `标签：${tags.slice(0, 4).join('、')}` : null]
+      .filter(Boolean)
+      .join(' · ')
+      .slice(0, 255);
     const shift = await em.find(StaffShift, { where: { storeId: a.storeId } });
     // the roster is for now: a late-delivered event still goes to whoever is on shift now
     const onDuty = onShift(shift, new Date());
     const staff = await this.people.staff(onDuty);
-    const userIds = onDuty.map((id) => staff.get(id)).filter((s) => s && s.storeId === a.storeId && s.wecomUserId).map((s) => s!.wecomUserId!) as string[];
+    const userIds = onDuty
+      .map((id) => staff.get(id))
+      .filter((s) => s && s.storeId === a.storeId && s.wecomUserId)
+      .map((s) => s!.wecomUserId!) as string[];
     let id: number;
     try {
       const r = await em.insert(MemberArrival, {
@@ -161,7 +167,9 @@ export class ArrivalService {
     }
     if (userIds.length) {
       const name = await this.people.displayName(m.id, m.nickname);
-      const text = [`【刚到店】${name}（${VIA_LABELS[a.via]}）`, profile, top ? `建议：${top.text}` : null, top ? `原因：${top.reason}` : null].filter(Boolean).join('\n');
+      const text = [`【刚到店】${name}（${VIA_LABELS[a.via]}）`, profile, top ? `建议：${top.text}` : null, top ? `原因：${top.reason}` : null]
+        .filter(Boolean)
+        .join('\n');
       await enqueueOutbound(em, { idemKey: `arrival:${id}`, kind: APP_MESSAGE_KIND, payload: { toUsers: userIds, text }, ref: `arrival:${id}` });
       this.db.afterCommit(em, () => this.kick.kick());
     }
@@ -209,7 +217,12 @@ export class ArrivalService {
       if (staff.storeId === null || (q.storeId && q.storeId !== staff.storeId)) return { items: [], total: 0, page: q.page, pageSize: q.pageSize };
       store = staff.storeId;
     }
-    const [rows, total] = await this.db.manager.findAndCount(MemberArrival, { where: store === null ? {} : { storeId: store }, order: { id: 'DESC' }, skip: (q.page - 1) * q.pageSize, take: q.pageSize });
+    const [rows, total] = await this.db.manager.findAndCount(MemberArrival, {
+      where: store === null ? {} : { storeId: store },
+      order: { id: 'DESC' },
+      skip: (q.page - 1) * q.pageSize,
+      take: q.pageSize,
+    });
     return { items: await this.views(rows, store), total, page: q.page, pageSize: q.pageSize };
   }
 
@@ -232,6 +245,9 @@ export class ArrivalService {
   }
 
   async staffOnShift(storeId: number, now = new Date()): Promise<number[]> {
-    return onShift(await this.db.manager.find(StaffShift, { where: { storeId, staffId: In((await this.people.staffOfStore(storeId)).map((s) => s.id)) } }), now);
+    return onShift(
+      await this.db.manager.find(StaffShift, { where: { storeId, staffId: In((await this.people.staffOfStore(storeId)).map((s) => s.id)) } }),
+      now,
+    );
   }
 }

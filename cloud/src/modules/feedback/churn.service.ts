@@ -55,7 +55,11 @@ export class ChurnService {
 
   // ---------------------------------------------------------------- risk
 
-  async risks(staff: StaffPrincipal, q: { storeId?: number; minScore: number; limit: number }, now = new Date()): Promise<{ items: ChurnRisk[]; scanned: number }> {
+  async risks(
+    staff: StaffPrincipal,
+    q: { storeId?: number; minScore: number; limit: number },
+    now = new Date(),
+  ): Promise<{ items: ChurnRisk[]; scanned: number }> {
     const store = this.storeScope(staff, q.storeId);
     if (store === 'none') return { items: [], scanned: 0 };
     const ids = await this.signals.activeMembers(now);
@@ -103,7 +107,19 @@ export class ChurnService {
     const r = churnRisk((await this.signals.of([memberId], now)).get(memberId) ?? { interaction: [], visit: [], purchase: [], message: [] }, now);
     if (r.level === 'none') return null;
     const open = await this.openCauses([memberId]);
-    return { memberId, memberName: m.nickname, tier: m.tier, storeId: m.storeId, storeName: m.storeName, score: r.score, level: r.level, reasons: r.reasons, lastActiveAt: iso(r.lastActiveAt), cause: (open.get(memberId) as ChurnCause | undefined) ?? null, suggestedCause: r.suggestedCause };
+    return {
+      memberId,
+      memberName: m.nickname,
+      tier: m.tier,
+      storeId: m.storeId,
+      storeName: m.storeName,
+      score: r.score,
+      level: r.level,
+      reasons: r.reasons,
+      lastActiveAt: iso(r.lastActiveAt),
+      cause: (open.get(memberId) as ChurnCause | undefined) ?? null,
+      suggestedCause: r.suggestedCause,
+    };
   }
 
   private async openCauses(memberIds: number[]): Promise<Map<number, string>> {
@@ -114,7 +130,10 @@ export class ChurnService {
 
   // ---------------------------------------------------------------- causes and win-back
 
-  async winback(): Promise<{ byCause: Array<{ cause: ChurnCause; journeyId: number | null }>; journeys: Array<{ id: number; name: string; active: boolean }> }> {
+  async winback(): Promise<{
+    byCause: Array<{ cause: ChurnCause; journeyId: number | null }>;
+    journeys: Array<{ id: number; name: string; active: boolean }>;
+  }> {
     const s = await this.db.manager.query('SELECT winback FROM feedback_settings WHERE id = 1');
     const map = (s[0]?.winback ? JSON.parse(s[0].winback) : {}) as Record<string, number | null>;
     return { byCause: CHURN_CAUSES.map((cause) => ({ cause, journeyId: map[cause] ?? null })), journeys: await this.journeys.journeys() };
@@ -124,7 +143,8 @@ export class ChurnService {
     const known = new Set((await this.journeys.journeys()).map((j) => j.id));
     const current = Object.fromEntries((await this.winback()).byCause.map((b) => [b.cause, b.journeyId]));
     for (const b of byCause) {
-      if (b.journeyId !== null && !known.has(b.journeyId)) throw new AppError('VALIDATION_FAILED', undefined, [{ path: `byCause.${b.cause}`, message: '旅程不存在' }]);
+      if (b.journeyId !== null && !known.has(b.journeyId))
+        throw new AppError('VALIDATION_FAILED', undefined, [{ path: `byCause.${b.cause}`, message: '旅程不存在' }]);
       current[b.cause] = b.journeyId;
     }
     await this.db.transaction((em) => this.feedback.saveSettings(em, { winback: JSON.stringify(current) }));
@@ -134,7 +154,7 @@ export class ChurnService {
   async recordCause(staff: StaffPrincipal, body: { memberId: number; cause: ChurnCause; note?: string; journeyId?: number | null }): Promise<ChurnCaseView> {
     const m = await this.people.member(body.memberId);
     if (!m || (staff.role !== 'hq_admin' && m.storeId !== staff.storeId)) throw new AppError('NOT_FOUND');
-    const journeyId = body.journeyId !== undefined ? body.journeyId : (await this.winback()).byCause.find((b) => b.cause === body.cause)?.journeyId ?? null;
+    const journeyId = body.journeyId !== undefined ? body.journeyId : ((await this.winback()).byCause.find((b) => b.cause === body.cause)?.journeyId ?? null);
     const now = new Date();
     const id = await this.db.transaction(async (em) => {
       // 消息太多: the win-back is fewer messages — automated ones stop, the clerk writes once, personally
@@ -144,22 +164,44 @@ export class ChurnService {
         const contact = await this.journeys.contactOfMember(m.id, em);
         if (contact) {
           const who = await this.people.displayName(m.id, m.nickname);
-          await this.journeys.openStaffTask(em, {
-            idemKey: `churn:${m.id}:quiet:${now.getTime()}`,
-            assignee: 'owner',
-            staffUserId: contact.staffUserId,
-            storeId: m.storeId,
-            externalUserId: contact.externalUserId,
-            memberId: m.id,
-            title: `少打扰：${who}`,
-            detail: `${who}可能被消息打扰（流失原因：消息太多），自动消息已停止。请只发一条真诚的私聊问候，之后等客户主动联系，不要群发。`,
-            dueAt: new Date(now.getTime() + 24 * 3600_000),
-            origin: '流失挽回',
-          }, now);
+          await this.journeys.openStaffTask(
+            em,
+            {
+              idemKey: `churn:${m.id}:quiet:${now.getTime()}`,
+              assignee: 'owner',
+              staffUserId: contact.staffUserId,
+              storeId: m.storeId,
+              externalUserId: contact.externalUserId,
+              memberId: m.id,
+              title: `少打扰：${who}`,
+              detail: `${who}可能被消息打扰（流失原因：消息太多），自动消息已停止。请只发一条真诚的私聊问候，之后等客户主动联系，不要群发。`,
+              dueAt: new Date(now.getTime() + 24 * 3600_000),
+              origin: '流失挽回',
+            },
+            now,
+          );
         }
       }
-      const enrolled = journeyId ? await this.journeys.enrolMember(em, journeyId, m.id, `流失原因：${CHURN_CAUSE_LABELS[body.cause]}${body.note ? `（${body.note}）` : ''}，挽回旅程`, now) : false;
-      const r = await em.insert(ChurnCase, { memberId: m.id, storeId: m.storeId, cause: body.cause, note: body.note || null, journeyId, enrolled, quieted, recordedBy: staff.staffId, recordedAt: now });
+      const enrolled = journeyId
+        ? await this.journeys.enrolMember(
+            em,
+            journeyId,
+            m.id,
+            `流失原因：${CHURN_CAUSE_LABELS[body.cause]}${body.note ? `（${body.note}）` : ''}，挽回旅程`,
+            now,
+          )
+        : false;
+      const r = await em.insert(ChurnCase, {
+        memberId: m.id,
+        storeId: m.storeId,
+        cause: body.cause,
+        note: body.note || null,
+        journeyId,
+        enrolled,
+        quieted,
+        recordedBy: staff.staffId,
+        recordedAt: now,
+      });
       return Number(r.identifiers[0].id);
     });
     return (await this.caseViews([await this.db.manager.findOneByOrFail(ChurnCase, { id })]))[0];
@@ -181,10 +223,10 @@ export class ChurnService {
         cause: r.cause as ChurnCause,
         note: r.note,
         journeyId: r.journeyId,
-        journeyName: r.journeyId ? journeys.get(r.journeyId) ?? null : null,
+        journeyName: r.journeyId ? (journeys.get(r.journeyId) ?? null) : null,
         enrolled: !!r.enrolled,
         recordedAt: iso(recordedAt),
-        recordedBy: r.recordedBy ? staff.get(r.recordedBy)?.name ?? null : null,
+        recordedBy: r.recordedBy ? (staff.get(r.recordedBy)?.name ?? null) : null,
         recoveredAt: iso(recovered),
         quieted: !!r.quieted,
       });
@@ -220,7 +262,11 @@ export class ChurnService {
    * a row for the ops page, a sidebar task due in 15 minutes and a WeCom app message — with the
    * customer's last activities. Runs in the ContactLost delivery (once per event).
    */
-  async contactLost(em: EntityManager, eventId: number, p: { externalUserId: string; staffUserId: string; reason: 'customer_deleted' | 'staff_deleted'; at: string }): Promise<void> {
+  async contactLost(
+    em: EntityManager,
+    eventId: number,
+    p: { externalUserId: string; staffUserId: string; reason: 'customer_deleted' | 'staff_deleted'; at: string },
+  ): Promise<void> {
     const contact = await this.people.contact(p.externalUserId);
     const memberId = contact?.memberId ?? null;
     const clerk = await this.people.staffByUserId(p.staffUserId);
@@ -247,7 +293,12 @@ export class ChurnService {
     const name = contact?.name ?? (member ? await this.people.displayName(member.id, member.nickname) : '客户');
     const clerkName = clerk?.displayName ?? p.staffUserId;
     const what = p.reason === 'customer_deleted' ? `${name}删除了店员${clerkName}` : `店员${clerkName}删除了客户${name}`;
-    const recent = activities.length ? `最近动态：${activities.slice(0, 3).map((a) => a.text).join('；')}` : '没有最近动态';
+    const recent = activities.length
+      ? `最近动态：${activities
+          .slice(0, 3)
+          .map((a) => a.text)
+          .join('；')}`
+      : '没有最近动态';
     const detail = `${what}。${recent}。请尽快了解原因，并在「反馈与流失」记录流失原因。`;
     const now = new Date();
     await this.journeys.openStaffTask(em, {
@@ -264,7 +315,12 @@ export class ChurnService {
     });
     const managers = (await this.people.storeManagers(storeId)).map((s) => s.userid).filter((u): u is string => !!u);
     if (managers.length) {
-      await enqueueOutbound(em, { idemKey: `lost:${eventId}:notify`, kind: APP_MESSAGE_KIND, payload: { toUsers: managers, text: `【客户流失提醒】${detail}` }, ref: `lost:${eventId}` });
+      await enqueueOutbound(em, {
+        idemKey: `lost:${eventId}:notify`,
+        kind: APP_MESSAGE_KIND,
+        payload: { toUsers: managers, text: `【客户流失提醒】${detail}` },
+        ref: `lost:${eventId}`,
+      });
       this.db.afterCommit(em, () => this.kick.kick());
     }
   }
@@ -272,7 +328,12 @@ export class ChurnService {
   async lostAlerts(staff: StaffPrincipal, q: { page: number; pageSize: number }) {
     const store = this.storeScope(staff);
     if (store === 'none') return { items: [], total: 0, page: q.page, pageSize: q.pageSize };
-    const [rows, total] = await this.db.manager.findAndCount(LostAlert, { where: store === null ? {} : { storeId: store }, order: { id: 'DESC' }, skip: (q.page - 1) * q.pageSize, take: q.pageSize });
+    const [rows, total] = await this.db.manager.findAndCount(LostAlert, {
+      where: store === null ? {} : { storeId: store },
+      order: { id: 'DESC' },
+      skip: (q.page - 1) * q.pageSize,
+      take: q.pageSize,
+    });
     const stores = await this.people.storeNames(rows.map((r) => r.storeId));
     const items: LostAlertView[] = [];
     for (const r of rows) {
@@ -283,7 +344,7 @@ export class ChurnService {
         customerName: await this.people.contactName(r.externalUserId),
         memberId: r.memberId,
         staffName: clerk?.displayName ?? r.staffUserId,
-        storeName: r.storeId ? stores.get(r.storeId) ?? null : null,
+        storeName: r.storeId ? (stores.get(r.storeId) ?? null) : null,
         reason: r.reason,
         lastActivities: JSON.parse(r.lastActivities) as LostAlertView['lastActivities'],
         at: iso(dbDate(r.at)),

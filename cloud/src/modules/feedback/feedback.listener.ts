@@ -81,7 +81,14 @@ export class FeedbackListener {
     const p = event.payload;
     const at = dateOr(p.pickedUpAt, event.createdAt);
     await this.signals.record(em, { memberId: p.memberId, kind: 'visit', at, sourceKey: `pickup:${p.orderId}` });
-    await this.feedback.openPrompt(em, { sourceKey: `pickup:${p.orderId}`, memberId: p.memberId, storeId: p.storeId, kind: 'pickup', title: `${md(at)} 提货（订单 ${p.orderId}）`, at });
+    await this.feedback.openPrompt(em, {
+      sourceKey: `pickup:${p.orderId}`,
+      memberId: p.memberId,
+      storeId: p.storeId,
+      kind: 'pickup',
+      title: `${md(at)} 提货（订单 ${p.orderId}）`,
+      at,
+    });
     await this.arrivals.arrive(em, { memberId: p.memberId, storeId: p.storeId, via: 'pickup', at });
   }
 
@@ -109,12 +116,18 @@ export class FeedbackListener {
       if (p.channel === 'pos') signals.push([`receipt:${p.receiptId}:v`, p.memberId, 'visit', at]);
       const title = `${md(at)} 购物（¥${(p.totalFen / 100).toFixed(2)}）`;
       // a fresh receipt may send its 「评价提醒」 (one at a time); an imported old one only opens the prompt, in bulk
-      if (Date.now() - at.getTime() < PROMPT_DAYS * 86_400_000) fresh.push({ sourceKey: `receipt:${p.receiptId}`, memberId: p.memberId, storeId: p.storeId, kind: 'receipt', title, at });
+      if (Date.now() - at.getTime() < PROMPT_DAYS * 86_400_000)
+        fresh.push({ sourceKey: `receipt:${p.receiptId}`, memberId: p.memberId, storeId: p.storeId, kind: 'receipt', title, at });
       else prompts.push([`receipt:${p.receiptId}`, p.memberId, p.storeId, 'receipt', title.slice(0, 80), at, null]);
     }
-    if (signals.length) await bulkInsert(em, 'feedback_signal', ['source_key', 'member_id', 'kind', 'at'], signals, { ignoreDuplicate: 'source_key', chunk: 500 });
+    if (signals.length)
+      await bulkInsert(em, 'feedback_signal', ['source_key', 'member_id', 'kind', 'at'], signals, { ignoreDuplicate: 'source_key', chunk: 500 });
     for (const f of fresh) await this.feedback.openPrompt(em, f);
-    if (prompts.length) await bulkInsert(em, 'feedback_prompt', ['source_key', 'member_id', 'store_id', 'kind', 'title', 'created_at', 'answered_at'], prompts, { ignoreDuplicate: 'source_key', chunk: 500 });
+    if (prompts.length)
+      await bulkInsert(em, 'feedback_prompt', ['source_key', 'member_id', 'store_id', 'kind', 'title', 'created_at', 'answered_at'], prompts, {
+        ignoreDuplicate: 'source_key',
+        chunk: 500,
+      });
   }
 
   @OnEvent('OrderPaid')
@@ -136,7 +149,12 @@ export class FeedbackListener {
 
   @OnEvent('ContestVoted')
   async voted(event: DeliveredEvent<'ContestVoted'>, em: EntityManager): Promise<void> {
-    await this.signals.record(em, { memberId: event.payload.memberId, kind: 'interaction', at: event.createdAt, sourceKey: `vote:${event.payload.memberId}:${event.payload.day}` });
+    await this.signals.record(em, {
+      memberId: event.payload.memberId,
+      kind: 'interaction',
+      at: event.createdAt,
+      sourceKey: `vote:${event.payload.memberId}:${event.payload.day}`,
+    });
   }
 
   @OnEvent('EntryApproved')
@@ -147,7 +165,8 @@ export class FeedbackListener {
   @OnEvent('ContactAdded')
   async contactAdded(event: DeliveredEvent<'ContactAdded'>, em: EntityManager): Promise<void> {
     const p = event.payload;
-    if (p.memberId) await this.signals.record(em, { memberId: p.memberId, kind: 'interaction', at: dateOr(p.addedAt, event.createdAt), sourceKey: `evt:${event.id}` });
+    if (p.memberId)
+      await this.signals.record(em, { memberId: p.memberId, kind: 'interaction', at: dateOr(p.addedAt, event.createdAt), sourceKey: `evt:${event.id}` });
   }
 
   /** A private message reached the member: counted toward 「消息太多」 until they reply or come. */
@@ -155,7 +174,8 @@ export class FeedbackListener {
   async messaged(event: DeliveredEvent<'CustomerMessaged'>, em: EntityManager): Promise<void> {
     const p = event.payload;
     const memberId = (await this.people.contact(p.externalUserId))?.memberId;
-    if (memberId) await this.signals.record(em, { memberId, kind: 'message', at: dateOr(p.at, event.createdAt), sourceKey: `msg:${p.outboundId}:${p.externalUserId}` });
+    if (memberId)
+      await this.signals.record(em, { memberId, kind: 'message', at: dateOr(p.at, event.createdAt), sourceKey: `msg:${p.outboundId}:${p.externalUserId}` });
   }
 
   @OnEvent('CustomerReplied')

@@ -40,7 +40,13 @@ export function npsOf(scores: number[]): { responses: number; promoters: number;
   const promoters = scores.filter((s) => s >= 9).length;
   const detractors = scores.filter((s) => s <= 6).length;
   const responses = scores.length;
-  return { responses, promoters, passives: responses - promoters - detractors, detractors, nps: responses ? Math.round(((promoters - detractors) / responses) * 100) : 0 };
+  return {
+    responses,
+    promoters,
+    passives: responses - promoters - detractors,
+    detractors,
+    nps: responses ? Math.round(((promoters - detractors) / responses) * 100) : 0,
+  };
 }
 
 function photosOf(f: FeedbackItem): Array<{ url: string; thumbUrl: string }> {
@@ -212,7 +218,12 @@ export class FeedbackService {
     }
     const managers = (await this.people.storeManagers(storeId)).map((s) => s.userid).filter((u): u is string => !!u);
     if (managers.length) {
-      await enqueueOutbound(em, { idemKey: `feedback:${id}:notify`, kind: APP_MESSAGE_KIND, payload: { toUsers: managers, text: `【差评提醒】${detail}` }, ref: `feedback:${id}` });
+      await enqueueOutbound(em, {
+        idemKey: `feedback:${id}:notify`,
+        kind: APP_MESSAGE_KIND,
+        payload: { toUsers: managers, text: `【差评提醒】${detail}` },
+        ref: `feedback:${id}`,
+      });
       this.db.afterCommit(em, () => this.kick.kick());
     }
   }
@@ -221,11 +232,22 @@ export class FeedbackService {
    * A rating prompt for a moment (pickup, receipt) the member may rate within PROMPT_DAYS, and its
    * 「评价提醒」 subscribe message when the member accepted one.
    */
-  async openPrompt(em: EntityManager, p: { sourceKey: string; memberId: number; storeId: number | null; kind: 'pickup' | 'receipt'; title: string; at: Date }): Promise<number | null> {
+  async openPrompt(
+    em: EntityManager,
+    p: { sourceKey: string; memberId: number; storeId: number | null; kind: 'pickup' | 'receipt'; title: string; at: Date },
+  ): Promise<number | null> {
     const title = p.title.slice(0, 80);
     let id: number;
     try {
-      const r = await em.insert(FeedbackPrompt, { sourceKey: p.sourceKey, memberId: p.memberId, storeId: p.storeId, kind: p.kind, title, createdAt: p.at, answeredAt: null });
+      const r = await em.insert(FeedbackPrompt, {
+        sourceKey: p.sourceKey,
+        memberId: p.memberId,
+        storeId: p.storeId,
+        kind: p.kind,
+        title,
+        createdAt: p.at,
+        answeredAt: null,
+      });
       id = Number(r.identifiers[0].id);
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
@@ -283,7 +305,11 @@ export class FeedbackService {
     };
   }
 
-  async submit(memberId: number, body: { promptId?: number; rating?: number; recommend?: number; comment?: string; photoIds?: number[] }, now = new Date()): Promise<MyFeedback> {
+  async submit(
+    memberId: number,
+    body: { promptId?: number; rating?: number; recommend?: number; comment?: string; photoIds?: number[] },
+    now = new Date(),
+  ): Promise<MyFeedback> {
     const m = await this.people.member(memberId);
     if (!m) throw new AppError('NOT_FOUND');
     // photos: the member's own uploads only (the upload route already applied type, size and quota)
@@ -292,7 +318,9 @@ export class FeedbackService {
       const ids = [...new Set(body.photoIds)];
       const imgs = await this.uploads.imagesOf({ type: 'member', id: memberId }, ids);
       if (imgs.size !== ids.length) throw new AppError('FEEDBACK_PHOTO_NOT_FOUND');
-      photos = JSON.stringify(ids.map((id) => imgs.get(id)!).map((u) => ({ url: this.uploads.fileUrl(u.name), thumbUrl: this.uploads.fileUrl(u.thumbName ?? u.name) })));
+      photos = JSON.stringify(
+        ids.map((id) => imgs.get(id)!).map((u) => ({ url: this.uploads.fileUrl(u.name), thumbUrl: this.uploads.fileUrl(u.thumbName ?? u.name) })),
+      );
     }
     const id = await this.db.transaction(async (em) => {
       if (body.promptId) {
@@ -339,11 +367,16 @@ export class FeedbackService {
   }
 
   async changes(q: { page: number; pageSize: number }) {
-    const [rows, total] = await this.db.manager.findAndCount(FeedbackItem, { where: { publishedAt: Not(IsNull()) }, order: { publishedAt: 'DESC', id: 'DESC' }, skip: (q.page - 1) * q.pageSize, take: q.pageSize });
+    const [rows, total] = await this.db.manager.findAndCount(FeedbackItem, {
+      where: { publishedAt: Not(IsNull()) },
+      order: { publishedAt: 'DESC', id: 'DESC' },
+      skip: (q.page - 1) * q.pageSize,
+      take: q.pageSize,
+    });
     const stores = await this.people.storeNames(rows.map((r) => r.storeId));
     const items: PublishedChange[] = rows.map((r) => ({
       id: r.id,
-      storeName: r.storeId ? stores.get(r.storeId) ?? null : null,
+      storeName: r.storeId ? (stores.get(r.storeId) ?? null) : null,
       topic: (r.topics.split(',').find((t) => (TOPICS as readonly string[]).includes(t)) as Topic | undefined) ?? null,
       said: r.publishedSaid ?? '',
       changed: r.publishedChanged ?? '',
@@ -373,10 +406,10 @@ export class FeedbackService {
       return {
         id: r.id,
         memberId: r.memberId,
-        memberName: m ? names.get(m.id) ?? null : null,
+        memberName: m ? (names.get(m.id) ?? null) : null,
         memberTier: m?.tier ?? null,
         storeId: r.storeId,
-        storeName: r.storeId ? stores.get(r.storeId) ?? null : null,
+        storeName: r.storeId ? (stores.get(r.storeId) ?? null) : null,
         source: r.source,
         title: r.title,
         rating: r.rating,
@@ -388,7 +421,7 @@ export class FeedbackService {
         matched: r.matched ? r.matched.split(',') : [],
         status: r.status,
         assigneeId: r.assigneeId,
-        assigneeName: r.assigneeId ? staff.get(r.assigneeId)?.name ?? null : null,
+        assigneeName: r.assigneeId ? (staff.get(r.assigneeId)?.name ?? null) : null,
         answer: r.answer,
         answeredVia: r.answeredVia,
         answeredAt: iso(r.answeredAt),
@@ -408,7 +441,11 @@ export class FeedbackService {
     if (q.sentiment) qb.andWhere('f.sentiment = :sentiment', { sentiment: q.sentiment });
     // topics is a short comma list of fixed words: a LIKE on the word is exact enough
     if (q.topic) qb.andWhere('f.topics LIKE :topic', { topic: `%${q.topic}%` });
-    const [rows, total] = await qb.orderBy('f.id', 'DESC').skip((q.page - 1) * q.pageSize).take(q.pageSize).getManyAndCount();
+    const [rows, total] = await qb
+      .orderBy('f.id', 'DESC')
+      .skip((q.page - 1) * q.pageSize)
+      .take(q.pageSize)
+      .getManyAndCount();
     return { items: await this.views(rows), total, page: q.page, pageSize: q.pageSize };
   }
 
@@ -422,14 +459,24 @@ export class FeedbackService {
   async detail(staff: StaffPrincipal, id: number): Promise<FeedbackDetail> {
     const f = await this.find(staff, id);
     const [view] = await this.views([f]);
-    const history = f.memberId ? await this.db.manager.find(FeedbackItem, { where: { memberId: f.memberId, id: Not(f.id) }, order: { id: 'DESC' }, take: 10 }) : [];
+    const history = f.memberId
+      ? await this.db.manager.find(FeedbackItem, { where: { memberId: f.memberId, id: Not(f.id) }, order: { id: 'DESC' }, take: 10 })
+      : [];
     const historyViews = await this.views(history);
     const activity: TimelineItem[] = f.memberId ? await this.timeline.timelineOf(f.memberId, 10) : [];
     const assignable = f.storeId ? await this.people.staffOfStore(f.storeId) : [];
     const clerk = f.memberId ? await this.people.clerkOf(f.memberId) : null;
     return {
       ...view,
-      history: historyViews.map((h) => ({ id: h.id, source: h.source, rating: h.rating, comment: h.comment, sentiment: h.sentiment, topics: h.topics, createdAt: h.createdAt })),
+      history: historyViews.map((h) => ({
+        id: h.id,
+        source: h.source,
+        rating: h.rating,
+        comment: h.comment,
+        sentiment: h.sentiment,
+        topics: h.topics,
+        createdAt: h.createdAt,
+      })),
       activity: activity.map((a) => ({ at: iso(a.at), text: a.text, kind: a.kind })),
       assignable: assignable.map((s) => ({ id: s.id, name: s.name, role: s.role })),
       clerk: clerk ? { name: clerk.name, userId: clerk.userId } : null,
@@ -448,7 +495,10 @@ export class FeedbackService {
         await enqueueOutbound(em, {
           idemKey: `feedback:${id}:assign:${staffId}`,
           kind: APP_MESSAGE_KIND,
-          payload: { toUsers: [target.wecomUserId], text: `【反馈分派】你有一条会员反馈待处理：「${(f.comment ?? f.title ?? '').slice(0, 80)}」，请在运营后台「反馈与流失」查看。` },
+          payload: {
+            toUsers: [target.wecomUserId],
+            text: `【反馈分派】你有一条会员反馈待处理：「${(f.comment ?? f.title ?? '').slice(0, 80)}」，请在运营后台「反馈与流失」查看。`,
+          },
           ref: `feedback:${id}`,
         });
         this.db.afterCommit(em, () => this.kick.kick());
@@ -470,14 +520,18 @@ export class FeedbackService {
       await em.update(FeedbackItem, { id }, { answer: text, answeredVia: via, answeredAt: now, status: f.status === 'resolved' ? 'resolved' : 'answered' });
       // the member's 「反馈回复通知」 when accepted (the first answer to a note; 我的反馈 shows later edits)
       if (f.memberId) {
-        await this.subscribe.queue(em, {
-          memberId: f.memberId,
-          kind: 'answer',
-          sourceKey: `answer:${id}`,
-          page: `${FEEDBACK_BOX_PAGE}?feedbackId=${id}`,
-          fields: [f.comment || f.title || '你的反馈', text, beijingDateTime(now)],
-          dueAt: now,
-        }, now);
+        await this.subscribe.queue(
+          em,
+          {
+            memberId: f.memberId,
+            kind: 'answer',
+            sourceKey: `answer:${id}`,
+            page: `${FEEDBACK_BOX_PAGE}?feedbackId=${id}`,
+            fields: [f.comment || f.title || '你的反馈', text, beijingDateTime(now)],
+            dueAt: now,
+          },
+          now,
+        );
       }
       if (clerk) {
         await enqueueOutbound(em, {
@@ -501,7 +555,9 @@ export class FeedbackService {
   async publish(staff: StaffPrincipal, id: number, said: string, changed: string): Promise<FeedbackDetail> {
     const f = await this.find(staff, id);
     if (f.status !== 'answered' && f.status !== 'resolved') throw new AppError('FEEDBACK_NOT_RESOLVED');
-    await this.db.transaction((em) => em.update(FeedbackItem, { id }, { publishedSaid: said, publishedChanged: changed, publishedAt: f.publishedAt ?? new Date() }));
+    await this.db.transaction((em) =>
+      em.update(FeedbackItem, { id }, { publishedSaid: said, publishedChanged: changed, publishedAt: f.publishedAt ?? new Date() }),
+    );
     return this.detail(staff, id);
   }
 
@@ -513,7 +569,10 @@ export class FeedbackService {
     const since = new Date(Math.min(now.getTime() - weeks * 7 * DAY, now.getTime() - 183 * DAY));
     const where: Record<string, unknown> = { createdAt: MoreThan(since) };
     if (store !== null) where.storeId = store;
-    const rows = await this.db.manager.find(FeedbackItem, { where, select: { id: true, storeId: true, topics: true, sentiment: true, recommend: true, createdAt: true } });
+    const rows = await this.db.manager.find(FeedbackItem, {
+      where,
+      select: { id: true, storeId: true, topics: true, sentiment: true, recommend: true, createdAt: true },
+    });
     const stores = await this.people.storeNames(rows.map((r) => r.storeId));
     const heatSince = beijingWeek(new Date(now.getTime() - (weeks - 1) * 7 * DAY));
     const heat = new Map<string, { storeId: number | null; week: string; topic: Topic; count: number; negative: number }>();
@@ -538,10 +597,14 @@ export class FeedbackService {
         nps.set(key, n);
       }
     }
-    const name = (id: number | null) => (id ? stores.get(id) ?? null : null);
+    const name = (id: number | null) => (id ? (stores.get(id) ?? null) : null);
     return {
-      heat: [...heat.values()].sort((a, b) => a.week.localeCompare(b.week) || a.topic.localeCompare(b.topic)).map((h) => ({ ...h, storeName: name(h.storeId) })),
-      nps: [...nps.values()].sort((a, b) => a.month.localeCompare(b.month)).map((n) => ({ storeId: n.storeId, storeName: name(n.storeId), month: n.month, ...npsOf(n.scores) })),
+      heat: [...heat.values()]
+        .sort((a, b) => a.week.localeCompare(b.week) || a.topic.localeCompare(b.topic))
+        .map((h) => ({ ...h, storeName: name(h.storeId) })),
+      nps: [...nps.values()]
+        .sort((a, b) => a.month.localeCompare(b.month))
+        .map((n) => ({ storeId: n.storeId, storeName: name(n.storeId), month: n.month, ...npsOf(n.scores) })),
     };
   }
 
@@ -550,7 +613,16 @@ export class FeedbackService {
   @PrivacyExport('feedback')
   async exportFor(memberId: number): Promise<Array<Record<string, unknown>>> {
     const rows = await this.db.manager.find(FeedbackItem, { where: { memberId }, order: { id: 'ASC' } });
-    return rows.map((f) => ({ type: 'feedback', source: f.source, title: f.title, rating: f.rating, recommend: f.recommend, comment: f.comment, answer: f.answer, createdAt: iso(f.createdAt) }));
+    return rows.map((f) => ({
+      type: 'feedback',
+      source: f.source,
+      title: f.title,
+      rating: f.rating,
+      recommend: f.recommend,
+      comment: f.comment,
+      answer: f.answer,
+      createdAt: iso(f.createdAt),
+    }));
   }
 
   @MemberTimeline('feedback')
@@ -570,5 +642,4 @@ export class FeedbackService {
     await em.delete(FeedbackPrompt, { memberId });
     await this.subscribe.memberDeleted(em, memberId);
   }
-
 }

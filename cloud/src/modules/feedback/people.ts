@@ -63,7 +63,15 @@ export class People {
     const out = new Map<number, MemberCard>();
     for (let i = 0; i < list.length; i += 500) {
       for (const m of await this.members.findActiveWithRelations(list.slice(i, i + 500))) {
-        out.set(m.id, { id: m.id, nickname: m.nickname, tier: m.tier, storeId: m.storeId, storeName: m.store?.name ?? null, householdName: m.household?.name ?? null, createdAt: m.createdAt });
+        out.set(m.id, {
+          id: m.id,
+          nickname: m.nickname,
+          tier: m.tier,
+          storeId: m.storeId,
+          storeName: m.store?.name ?? null,
+          householdName: m.household?.name ?? null,
+          createdAt: m.createdAt,
+        });
       }
     }
     return out;

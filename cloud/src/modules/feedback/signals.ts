@@ -35,7 +35,10 @@ export class SignalRecorder {
     const since = new Date(now.getTime() - 365 * DAY);
     for (let i = 0; i < memberIds.length; i += 500) {
       const part = memberIds.slice(i, i + 500);
-      const rows = await this.db.manager.find(FeedbackSignal, { where: { memberId: In(part), at: MoreThan(since) }, select: { memberId: true, kind: true, at: true } });
+      const rows = await this.db.manager.find(FeedbackSignal, {
+        where: { memberId: In(part), at: MoreThan(since) },
+        select: { memberId: true, kind: true, at: true },
+      });
       for (const r of rows) {
         const s = out.get(r.memberId) ?? { interaction: [], visit: [], purchase: [], message: [] };
         (s[r.kind] ??= []).push(dbDate(r.at));

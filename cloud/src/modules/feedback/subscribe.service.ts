@@ -114,7 +114,7 @@ export class FeedbackSubscribe {
       .execute();
     if (!spent.affected) return false;
     const keys = n.kind === 'rating' ? ['thing1', 'time2', 'thing3'] : ['thing1', 'thing2', 'time3'];
-    const data = Object.fromEntries(keys.map((k, i) => [k, { value: k.startsWith('thing') ? subscribeThing(n.fields[i] ?? '') : n.fields[i] ?? '' }]));
+    const data = Object.fromEntries(keys.map((k, i) => [k, { value: k.startsWith('thing') ? subscribeThing(n.fields[i] ?? '') : (n.fields[i] ?? '') }]));
     try {
       await em.insert(FeedbackNotice, {
         kind: n.kind,

@@ -117,7 +117,13 @@ export async function createAccount(em: EntityManager, actor: Actor, a: NewAccou
   } catch (err) {
     mapUnique(err);
   }
-  await audit(em, actor, 'staff.create', { kind: 'staff', id }, { username: a.username, displayName: a.displayName, role: a.role, storeId, wecomUserId: a.wecomUserId ?? null });
+  await audit(
+    em,
+    actor,
+    'staff.create',
+    { kind: 'staff', id },
+    { username: a.username, displayName: a.displayName, role: a.role, storeId, wecomUserId: a.wecomUserId ?? null },
+  );
   return em.findOneOrFail(StaffUser, { where: { id }, relations: { store: true } });
 }
 
@@ -167,7 +173,8 @@ export async function updateAccount(em: EntityManager, actor: Actor, staffId: nu
     mapUnique(err);
   }
   // a disabled account or a changed role must not keep acting through sessions opened before
-  if (changes.active === false || changes.role !== undefined || changes.storeId !== undefined) await em.delete(SessionRow, { subjectType: 'staff', subjectId: staffId });
+  if (changes.active === false || changes.role !== undefined || changes.storeId !== undefined)
+    await em.delete(SessionRow, { subjectType: 'staff', subjectId: staffId });
   const action = changes.active === false ? 'staff.disable' : changes.active === true ? 'staff.enable' : 'staff.update';
   await audit(em, actor, action, { kind: 'staff', id: staffId }, diff);
   return em.findOneOrFail(StaffUser, { where: { id: staffId }, relations: { store: true } });

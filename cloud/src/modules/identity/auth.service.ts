@@ -160,7 +160,15 @@ export class AuthService {
     const id = Number(inserted.identifiers[0].id);
     await em.insert(ConsentRecord, { memberId: id, version: CURRENT_PRIVACY_VERSION, action: 'granted', at: now });
     // one attribution record per new member (first touch within the window, else organic)
-    await this.referral.intake(em, { memberId: id, storeId, registeredAt: now, shareToken: input.shareToken, inviteCode: input.inviteCode, deviceId: input.deviceId, ip });
+    await this.referral.intake(em, {
+      memberId: id,
+      storeId,
+      registeredAt: now,
+      shareToken: input.shareToken,
+      inviteCode: input.inviteCode,
+      deviceId: input.deviceId,
+      ip,
+    });
     await this.events.emit(em, 'MemberRegistered', {
       memberId: id,
       unionid: identity.unionid ?? null,

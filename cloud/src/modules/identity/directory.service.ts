@@ -67,12 +67,22 @@ export class DirectoryService {
   async sync(now = new Date()): Promise<DirectorySyncResult> {
     const { department } = await this.wrap(this.wecom.call<{ department: WxDepartment[] }>('agent', 'department/list', { path: '/cgi-bin/department/list' }));
     const { userlist } = await this.wrap(
-      this.wecom.call<{ userlist: WxDirectoryUser[] }>('agent', 'user/simplelist', { path: '/cgi-bin/user/simplelist', query: { department_id: 1, fetch_child: 1 } }),
+      this.wecom.call<{ userlist: WxDirectoryUser[] }>('agent', 'user/simplelist', {
+        path: '/cgi-bin/user/simplelist',
+        query: { department_id: 1, fetch_child: 1 },
+      }),
     );
     const parents = new Map(department.map((d) => [d.id, d.parentid]));
     const stores = await this.db.manager.find(Store, { where: { wecomDepartmentId: Not(IsNull()) }, select: { id: true, wecomDepartmentId: true } });
     const storeByDept = new Map(stores.map((s) => [s.wecomDepartmentId as number, s.id]));
-    const result: DirectorySyncResult = { departments: department.length, created: [], updated: [], departed: [], unmapped: [], handovers: { requested: 0, failed: 0 } };
+    const result: DirectorySyncResult = {
+      departments: department.length,
+      created: [],
+      updated: [],
+      departed: [],
+      unmapped: [],
+      handovers: { requested: 0, failed: 0 },
+    };
     const seen = new Set<string>();
 
     for (const u of userlist) {
@@ -86,7 +96,15 @@ export class DirectoryService {
           // WeCom-only account (no password): the sidebar signs it in through OAuth; HQ sets the role
           const username = (await em.findOne(StaffUser, { where: { username: u.userid }, select: { id: true } })) ? `wecom.${u.userid}` : u.userid;
           try {
-            await createAccount(em, DIRECTORY_ACTOR, { username, displayName: u.name.slice(0, 64), role: 'staff', storeId, wecomUserId: u.userid, passwordHash: null, mustChangePassword: false });
+            await createAccount(em, DIRECTORY_ACTOR, {
+              username,
+              displayName: u.name.slice(0, 64),
+              role: 'staff',
+              storeId,
+              wecomUserId: u.userid,
+              passwordHash: null,
+              mustChangePassword: false,
+            });
           } catch (err) {
             if (err instanceof AppError && (err.code === 'USERNAME_TAKEN' || err.code === 'WECOM_USERID_TAKEN')) return; // a concurrent sync created it
             throw err;
@@ -128,7 +146,13 @@ export class DirectoryService {
       }
     }
     await this.db.transaction((em) =>
-      audit(em, DIRECTORY_ACTOR, 'directory.sync', { kind: 'directory', id: null }, { departments: result.departments, created: result.created.length, updated: result.updated.length, departed: result.departed }),
+      audit(
+        em,
+        DIRECTORY_ACTOR,
+        'directory.sync',
+        { kind: 'directory', id: null },
+        { departments: result.departments, created: result.created.length, updated: result.updated.length, departed: result.departed },
+      ),
     );
     result.handovers = await this.handOver(now);
     await this.refreshHandovers(now);
@@ -153,11 +177,15 @@ export class DirectoryService {
     const waiting: Array<{ handover_userid: string; external_userid: string }> = [];
     for (let cursor = '', page = 0; page < 100; page++) {
       const r = await this.wrap(
-        this.wecom.call<{ info: Array<{ handover_userid: string; external_userid: string }>; is_last: boolean; next_cursor: string }>('contact', 'externalcontact/get_unassigned_list', {
-          path: '/cgi-bin/externalcontact/get_unassigned_list',
-          method: 'POST',
-          body: { cursor, page_size: 1000 },
-        }),
+        this.wecom.call<{ info: Array<{ handover_userid: string; external_userid: string }>; is_last: boolean; next_cursor: string }>(
+          'contact',
+          'externalcontact/get_unassigned_list',
+          {
+            path: '/cgi-bin/externalcontact/get_unassigned_list',
+            method: 'POST',
+            body: { cursor, page_size: 1000 },
+          },
+        ),
       );
       waiting.push(...(r.info ?? []));
       if (r.is_last || !r.next_cursor) break;
@@ -174,7 +202,15 @@ export class DirectoryService {
       const fresh: string[] = [];
       for (const id of ids) {
         try {
-          await this.db.manager.insert(WecomHandover, { handoverUserid: handover, takeoverUserid: takeover, externalUserid: id, status: 'requested', errcode: null, requestedAt: now, updatedAt: now });
+          await this.db.manager.insert(WecomHandover, {
+            handoverUserid: handover,
+            takeoverUserid: takeover,
+            externalUserid: id,
+            status: 'requested',
+            errcode: null,
+            requestedAt: now,
+            updatedAt: now,
+          });
           fresh.push(id);
         } catch (err) {
           if (!isUniqueViolation(err)) throw err;
@@ -216,16 +252,24 @@ export class DirectoryService {
       let cursor = '';
       for (let page = 0; page < 100; page++) {
         const r = await this.wrap(
-          this.wecom.call<{ customer: Array<{ external_userid: string; status: number }>; next_cursor: string }>('contact', 'externalcontact/resigned/transfer_result', {
-            path: '/cgi-bin/externalcontact/resigned/transfer_result',
-            method: 'POST',
-            body: { handover_userid: p.handover, takeover_userid: p.takeover, cursor },
-          }),
+          this.wecom.call<{ customer: Array<{ external_userid: string; status: number }>; next_cursor: string }>(
+            'contact',
+            'externalcontact/resigned/transfer_result',
+            {
+              path: '/cgi-bin/externalcontact/resigned/transfer_result',
+              method: 'POST',
+              body: { handover_userid: p.handover, takeover_userid: p.takeover, cursor },
+            },
+          ),
         );
         for (const c of r.customer ?? []) {
           const status = RESULT_STATUS[c.status];
           if (status && status !== 'waiting') {
-            await this.db.manager.update(WecomHandover, { handoverUserid: p.handover, externalUserid: c.external_userid, status: 'waiting' }, { status, updatedAt: now });
+            await this.db.manager.update(
+              WecomHandover,
+              { handoverUserid: p.handover, externalUserid: c.external_userid, status: 'waiting' },
+              { status, updatedAt: now },
+            );
           }
         }
         if (!r.next_cursor) break;
@@ -235,9 +279,21 @@ export class DirectoryService {
   }
 
   async listHandovers(query: { page: number; pageSize: number }) {
-    const [rows, total] = await this.db.manager.findAndCount(WecomHandover, { order: { id: 'DESC' }, skip: (query.page - 1) * query.pageSize, take: query.pageSize });
+    const [rows, total] = await this.db.manager.findAndCount(WecomHandover, {
+      order: { id: 'DESC' },
+      skip: (query.page - 1) * query.pageSize,
+      take: query.pageSize,
+    });
     return {
-      items: rows.map((r) => ({ id: r.id, handoverUserid: r.handoverUserid, takeoverUserid: r.takeoverUserid, externalUserid: r.externalUserid, status: r.status, errcode: r.errcode, updatedAt: iso(r.updatedAt) })),
+      items: rows.map((r) => ({
+        id: r.id,
+        handoverUserid: r.handoverUserid,
+        takeoverUserid: r.takeoverUserid,
+        externalUserid: r.externalUserid,
+        status: r.status,
+        errcode: r.errcode,
+        updatedAt: iso(r.updatedAt),
+      })),
       total,
       page: query.page,
       pageSize: query.pageSize,
@@ -248,6 +304,8 @@ export class DirectoryService {
   @Job({ name: 'identity.directory-sync', cron: '40 2 * * *', leaseSeconds: 900 })
   async nightly(ctx: JobContext): Promise<void> {
     const r = await this.sync(ctx.now());
-    ctx.logger.info(`[directory] ${r.created.length} created, ${r.updated.length} updated, ${r.departed.length} departed, ${r.handovers.requested} hand-overs requested`);
+    ctx.logger.info(
+      `[directory] ${r.created.length} created, ${r.updated.length} updated, ${r.departed.length} departed, ${r.handovers.requested} hand-overs requested`,
+    );
   }
 }

@@ -9,7 +9,10 @@ export function distanceMetres(a: { lat: number; lng: number }, b: { lat: number
 }
 
 /** Stores nearest first when a location is known; stores without a location last, by name order kept. */
-export function byDistance<T extends { latE6: number | null; lngE6: number | null }>(stores: T[], from: { lat: number; lng: number } | null): Array<T & { distanceM: number | null }> {
+export function byDistance<T extends { latE6: number | null; lngE6: number | null }>(
+  stores: T[],
+  from: { lat: number; lng: number } | null,
+): Array<T & { distanceM: number | null }> {
   const withD = stores.map((s, i) => ({
     ...s,
     i,

@@ -105,7 +105,10 @@ export class IdentityReads {
   async household(memberId: number): Promise<{ size: number; hasChildren: boolean }> {
     const [m] = await this.members.findActiveWithRelations([memberId]);
     if (!m?.householdId) return { size: 1, hasChildren: false };
-    const people = await this.db.manager.find(Member, { where: { householdId: m.householdId, status: 'active' }, select: { id: true, householdRelation: true } });
+    const people = await this.db.manager.find(Member, {
+      where: { householdId: m.householdId, status: 'active' },
+      select: { id: true, householdRelation: true },
+    });
     return { size: Math.max(1, people.length), hasChildren: people.some((p) => /子|女|孙/.test(p.householdRelation ?? '')) };
   }
 

@@ -69,7 +69,11 @@ export class MemberService {
     const em = this.db.manager;
     const [householdMembers, consents, sessions, contacts, activity] = await Promise.all([
       m.householdId
-        ? em.find(Member, { where: { householdId: m.householdId, status: 'active' }, select: { id: true, nickname: true, householdRelation: true }, order: { id: 'ASC' } })
+        ? em.find(Member, {
+            where: { householdId: m.householdId, status: 'active' },
+            select: { id: true, nickname: true, householdRelation: true },
+            order: { id: 'ASC' },
+          })
         : Promise.resolve([] as Member[]),
       em.find(ConsentRecord, { where: { memberId }, order: { at: 'ASC', id: 'ASC' } }),
       this.sessions.listFor('member', memberId),
@@ -110,20 +114,24 @@ export class MemberService {
       if (!m) throw new AppError('UNAUTHENTICATED');
       if (m.status !== 'active') throw new AppError('ACCOUNT_DELETED');
       const now = new Date();
-      await em.update(Member, { id: memberId }, {
-        openid: null,
-        unionid: null,
-        nickname: null,
-        avatarUrl: null,
-        phone: null,
-        phoneDigest: null,
-        householdId: null,
-        householdRelation: null,
-        groupOwnerStaffId: null,
-        consentVersion: null,
-        status: 'deleted',
-        deletedAt: now,
-      });
+      await em.update(
+        Member,
+        { id: memberId },
+        {
+          openid: null,
+          unionid: null,
+          nickname: null,
+          avatarUrl: null,
+          phone: null,
+          phoneDigest: null,
+          householdId: null,
+          householdRelation: null,
+          groupOwnerStaffId: null,
+          consentVersion: null,
+          status: 'deleted',
+          deletedAt: now,
+        },
+      );
       await em.insert(ConsentRecord, { memberId, version: m.consentVersion ?? CURRENT_PRIVACY_VERSION, action: 'withdrawn', at: now });
       await this.sessions.revokeAll('member', memberId, em);
       await this.wecomContacts.unlinkMember(em, memberId);
@@ -173,7 +181,10 @@ export class MemberService {
     const out = new Map<string, number>();
     const seen = new Set<string>();
     for (let i = 0; i < list.length; i += 1000) {
-      const rows = await this.db.manager.find(Member, { where: { phoneDigest: In(list.slice(i, i + 1000)), status: 'active' }, select: { id: true, phoneDigest: true } });
+      const rows = await this.db.manager.find(Member, {
+        where: { phoneDigest: In(list.slice(i, i + 1000)), status: 'active' },
+        select: { id: true, phoneDigest: true },
+      });
       for (const r of rows) {
         if (seen.has(r.phoneDigest!)) out.delete(r.phoneDigest!);
         else out.set(r.phoneDigest!, r.id);

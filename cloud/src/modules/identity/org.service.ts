@@ -9,7 +9,18 @@ import type { StoreView } from '../../../../contracts/org';
 import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, iso, isUniqueViolation } from '../../core/db';
 import { AppError } from '../../core/errors';
-import { type Actor, audit, createAccount, generatePassword, hashPassword, passwordProblem, resetPassword, setOwnPassword, type StaffPatch, updateAccount } from './accounts';
+import {
+  type Actor,
+  audit,
+  createAccount,
+  generatePassword,
+  hashPassword,
+  passwordProblem,
+  resetPassword,
+  setOwnPassword,
+  type StaffPatch,
+  updateAccount,
+} from './accounts';
 import { StaffAudit } from './entities/staff-audit.entity';
 import { StaffUser } from './entities/staff-user.entity';
 import { Store } from './entities/store.entity';
@@ -100,7 +111,9 @@ export class OrgService {
     const byStore = new Map(counts.map((c) => [Number(c.store_id), Number(c.n)]));
     const items = stores.map((s) => toStoreView(s, byStore.get(s.id) ?? 0));
     // by region (chain → region → store), the caller's own store first
-    items.sort((a, b) => Number(b.id === staff.storeId) - Number(a.id === staff.storeId) || (a.region ?? '').localeCompare(b.region ?? '', 'zh') || a.id - b.id);
+    items.sort(
+      (a, b) => Number(b.id === staff.storeId) - Number(a.id === staff.storeId) || (a.region ?? '').localeCompare(b.region ?? '', 'zh') || a.id - b.id,
+    );
     return { items };
   }
 
@@ -181,7 +194,8 @@ export class OrgService {
     if (!(await verifyPassword(currentPassword, row.passwordHash))) throw new AppError('PASSWORD_INCORRECT');
     const problem = passwordProblem(newPassword, row.username);
     if (problem) throw new AppError('VALIDATION_FAILED', problem, [{ path: 'newPassword', message: problem }]);
-    if (currentPassword === newPassword) throw new AppError('VALIDATION_FAILED', '新密码不能与当前密码相同', [{ path: 'newPassword', message: '新密码不能与当前密码相同' }]);
+    if (currentPassword === newPassword)
+      throw new AppError('VALIDATION_FAILED', '新密码不能与当前密码相同', [{ path: 'newPassword', message: '新密码不能与当前密码相同' }]);
     const hash = await hashPassword(newPassword);
     return toStaffProfile(await this.db.transaction((em) => setOwnPassword(em, staff.staffId, hash, staff.sessionId)));
   }
@@ -199,9 +213,14 @@ export class OrgService {
     const idsOf = (kind: string) => [...new Set(rows.filter((r) => r.targetKind === kind && r.targetId).map((r) => r.targetId!))];
     const [stores, staff] = await Promise.all([
       idsOf('store').length ? this.db.manager.find(Store, { where: { id: In(idsOf('store')) }, select: { id: true, name: true } }) : [],
-      idsOf('staff').length ? this.db.manager.find(StaffUser, { where: { id: In(idsOf('staff')) }, select: { id: true, displayName: true, username: true } }) : [],
+      idsOf('staff').length
+        ? this.db.manager.find(StaffUser, { where: { id: In(idsOf('staff')) }, select: { id: true, displayName: true, username: true } })
+        : [],
     ]);
-    const names = new Map<string, string>([...stores.map((s) => [`store:${s.id}`, s.name] as const), ...staff.map((s) => [`staff:${s.id}`, s.displayName || s.username] as const)]);
+    const names = new Map<string, string>([
+      ...stores.map((s) => [`store:${s.id}`, s.name] as const),
+      ...staff.map((s) => [`staff:${s.id}`, s.displayName || s.username] as const),
+    ]);
     return {
       items: rows.map((r) => ({
         id: r.id,
@@ -210,7 +229,7 @@ export class OrgService {
         action: r.action,
         targetKind: r.targetKind,
         targetId: r.targetId,
-        targetName: r.targetId ? names.get(`${r.targetKind}:${r.targetId}`) ?? null : null,
+        targetName: r.targetId ? (names.get(`${r.targetKind}:${r.targetId}`) ?? null) : null,
         detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
       })),
       total,

@@ -42,7 +42,8 @@ export async function verifyPassword(password: string, stored: string | null | u
   const [, n, r, p, saltText, hashText] = parts;
   const expected = Buffer.from(hashText, 'base64url');
   const cost = { N: Number(n), r: Number(r), p: Number(p) };
-  if (!Number.isInteger(cost.N) || cost.N < 2 || cost.N > 1 << 20 || !(cost.r >= 1 && cost.r <= 32) || !(cost.p >= 1 && cost.p <= 16) || !expected.length) return false;
+  if (!Number.isInteger(cost.N) || cost.N < 2 || cost.N > 1 << 20 || !(cost.r >= 1 && cost.r <= 32) || !(cost.p >= 1 && cost.p <= 16) || !expected.length)
+    return false;
   const actual = await scrypt(password, Buffer.from(saltText, 'base64url'), expected.length, { ...cost, maxmem: maxmem(cost.N, cost.r) });
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }

@@ -14,12 +14,17 @@ export function phoneColumns(raw: string | null | undefined): { phone: string | 
 export async function encryptClearPhones(queryRunner: Pick<QueryRunner, 'query'>): Promise<number> {
   let n = 0;
   for (;;) {
-    const rows: Array<{ id: number | string; phone: string }> = await queryRunner.query(`SELECT id, phone FROM member WHERE phone IS NOT NULL ORDER BY id LIMIT 500`);
+    const rows: Array<{ id: number | string; phone: string }> = await queryRunner.query(
+      `SELECT id, phone FROM member WHERE phone IS NOT NULL ORDER BY id LIMIT 500`,
+    );
     if (!rows.length) return n;
     for (const r of rows) {
-      await queryRunner.query(`UPDATE member SET phone_enc = ?, phone_digest = ?, phone = NULL WHERE id = ?`, [encryptPii(r.phone), phoneDigest(r.phone), Number(r.id)]);
+      await queryRunner.query(`UPDATE member SET phone_enc = ?, phone_digest = ?, phone = NULL WHERE id = ?`, [
+        encryptPii(r.phone),
+        phoneDigest(r.phone),
+        Number(r.id),
+      ]);
       n++;
     }
   }
 }
-

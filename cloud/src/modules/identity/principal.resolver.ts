@@ -26,7 +26,12 @@ export class IdentityPrincipalResolver implements PrincipalResolver {
     const staffIds = [...new Set(sessions.filter((s) => s.subjectType === 'staff').map((s) => s.subjectId))];
     const [members, staff] = await Promise.all([
       memberIds.length ? this.activeMembers(memberIds) : [],
-      staffIds.length ? this.db.manager.find(StaffUser, { where: { id: In(staffIds), active: true }, select: { id: true, role: true, storeId: true, mustChangePassword: true } }) : [],
+      staffIds.length
+        ? this.db.manager.find(StaffUser, {
+            where: { id: In(staffIds), active: true },
+            select: { id: true, role: true, storeId: true, mustChangePassword: true },
+          })
+        : [],
     ]);
     const m = new Map(members.map((x) => [x.id, x]));
     const st = new Map(staff.map((x) => [x.id, x]));
@@ -36,7 +41,15 @@ export class IdentityPrincipalResolver implements PrincipalResolver {
         if (x) out.set(s.id, { kind: 'member', memberId: x.id, sessionId: s.id, createdAt: x.createdAt });
       } else {
         const x = st.get(s.subjectId);
-        if (x) out.set(s.id, { kind: 'staff', staffId: x.id, role: x.role, storeId: x.storeId, sessionId: s.id, ...(x.mustChangePassword ? { passwordChangePending: true } : {}) });
+        if (x)
+          out.set(s.id, {
+            kind: 'staff',
+            staffId: x.id,
+            role: x.role,
+            storeId: x.storeId,
+            sessionId: s.id,
+            ...(x.mustChangePassword ? { passwordChangePending: true } : {}),
+          });
       }
     }
     return out;
@@ -54,4 +67,3 @@ export class IdentityPrincipalResolver implements PrincipalResolver {
     return rows.map((r) => ({ id: Number(r.id), createdAt: dbDate(r.created_at) }));
   }
 }
-

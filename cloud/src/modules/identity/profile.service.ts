@@ -166,7 +166,11 @@ export class ProfileService {
     if (m.householdId === household.id) return { household: await this.householdView(memberId, household.id) };
     if (m.householdId) throw new AppError('HOUSEHOLD_EXISTS');
     await this.db.transaction(async (em) => {
-      const r = await em.update(Member, { id: memberId, status: 'active', householdId: IsNull() }, { householdId: household.id, householdRelation: relation ?? null });
+      const r = await em.update(
+        Member,
+        { id: memberId, status: 'active', householdId: IsNull() },
+        { householdId: household.id, householdRelation: relation ?? null },
+      );
       if (!r.affected) {
         const again = await em.findOne(Member, { where: { id: memberId } });
         if (again?.householdId !== household.id) throw new AppError('HOUSEHOLD_EXISTS');

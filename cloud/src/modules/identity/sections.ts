@@ -5,7 +5,23 @@
 import type { StaffRole } from '../../../../contracts/route';
 
 export const SECTIONS_BY_ROLE: Record<StaffRole, readonly string[]> = {
-  hq_admin: ['dashboard', 'members', 'staff', 'contests', 'classes', 'preorders', 'purchases', 'journeys', 'feedback', 'tags', 'library', 'community', 'recipes', 'permissions', 'referral'],
+  hq_admin: [
+    'dashboard',
+    'members',
+    'staff',
+    'contests',
+    'classes',
+    'preorders',
+    'purchases',
+    'journeys',
+    'feedback',
+    'tags',
+    'library',
+    'community',
+    'recipes',
+    'permissions',
+    'referral',
+  ],
   store_manager: ['dashboard', 'members', 'contests', 'classes', 'preorders', 'purchases', 'journeys', 'feedback', 'tags', 'library', 'community', 'recipes'],
   group_owner: ['dashboard', 'members', 'community'],
   staff: ['dashboard'],

@@ -111,8 +111,7 @@ export class AbTestService {
   private async view(t: AbTest, journeyName: string | null): Promise<AbTestView> {
     const variants = JSON.parse(t.variants) as Variant[];
     const arms = await this.arms(t.id, variants.length);
-    const shares =
-      t.status === 'running' ? allocationShares(arms, t.floorPermille / 1000, this.rng) : variants.map((_, i) => (i === t.winner ? 1 : 0));
+    const shares = t.status === 'running' ? allocationShares(arms, t.floorPermille / 1000, this.rng) : variants.map((_, i) => (i === t.winner ? 1 : 0));
     return {
       id: t.id,
       name: t.name,
@@ -168,6 +167,6 @@ export class AbTestService {
     }
     this.forget();
     const names = new Map((await this.journeys.journeys()).map((j) => [j.id, j.name]));
-    return this.view((await this.db.manager.findOneOrFail(AbTest, { where: { id: testId } })), names.get(t.journeyId) ?? null);
+    return this.view(await this.db.manager.findOneOrFail(AbTest, { where: { id: testId } }), names.get(t.journeyId) ?? null);
   }
 }

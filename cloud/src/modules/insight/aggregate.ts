@@ -62,7 +62,8 @@ export class FigureQueries {
     const [text, values] = this.em.connection.driver.escapeQueryWithParameters(sql, all, {});
     const t = Date.now();
     const out = (await this.em.query(text, values)) as T[];
-    if (process.env.INSIGHT_SLOW_MS && Date.now() - t > Number(process.env.INSIGHT_SLOW_MS)) console.error(`[insight-slow] ${Date.now() - t} ms ${this.scope.key}: ${sql.replace(/\s+/g, ' ').slice(0, 160)}`);
+    if (process.env.INSIGHT_SLOW_MS && Date.now() - t > Number(process.env.INSIGHT_SLOW_MS))
+      console.error(`[insight-slow] ${Date.now() - t} ms ${this.scope.key}: ${sql.replace(/\s+/g, ' ').slice(0, 160)}`);
     return out;
   }
 
@@ -226,10 +227,13 @@ export class FigureQueries {
          WHERE p.total_fen > 0 AND p.occurred_at >= :from AND p.occurred_at < :to GROUP BY p.member_id HAVING COUNT(*) >= 2) t`,
       { from: p.from, to: p.to },
     );
-    const year = await this.one(`SELECT COALESCE(SUM(p.total_fen), 0) AS s FROM insight_purchase p ${this.join('p')} WHERE p.occurred_at >= :yf AND p.occurred_at < :to`, {
-      yf: new Date(p.to.getTime() - 365 * DAY_MS),
-      to: p.to,
-    });
+    const year = await this.one(
+      `SELECT COALESCE(SUM(p.total_fen), 0) AS s FROM insight_purchase p ${this.join('p')} WHERE p.occurred_at >= :yf AND p.occurred_at < :to`,
+      {
+        yf: new Date(p.to.getTime() - 365 * DAY_MS),
+        to: p.to,
+      },
+    );
     // CAC: cost of the period's new contacts per channel (as ops priced them) / those contacts
     const channels = await this.q<{ k: string; c: unknown }>(
       `SELECT c.channel_kind AS k, COUNT(*) AS c FROM insight_contact c ${this.join('c')}
@@ -441,16 +445,22 @@ export class FigureQueries {
     switch (figure) {
       case 'members':
       case 'new_members':
-        rows = await this.q(`SELECT m.member_id AS id FROM insight_member m WHERE ${this.memberWhere} AND m.registered_at < :to ${figure === 'new_members' ? 'AND m.registered_at >= :from' : ''}`, base);
+        rows = await this.q(
+          `SELECT m.member_id AS id FROM insight_member m WHERE ${this.memberWhere} AND m.registered_at < :to ${figure === 'new_members' ? 'AND m.registered_at >= :from' : ''}`,
+          base,
+        );
         break;
       case 'active':
         rows = await this.q(`SELECT t.member_id AS id FROM (${this.activeSql(':from', ':to')}) t`, base);
         break;
       case 'participants':
-        rows = await this.q(`SELECT DISTINCT a.member_id AS id FROM insight_activity a ${this.join('a')} WHERE a.kind IN (:...pk) AND a.at >= :from AND a.at < :to`, {
-          ...base,
-          pk: [...PARTICIPATION_KINDS],
-        });
+        rows = await this.q(
+          `SELECT DISTINCT a.member_id AS id FROM insight_activity a ${this.join('a')} WHERE a.kind IN (:...pk) AND a.at >= :from AND a.at < :to`,
+          {
+            ...base,
+            pk: [...PARTICIPATION_KINDS],
+          },
+        );
         break;
       case 'buyers':
       case 'repeaters':
@@ -467,7 +477,12 @@ export class FigureQueries {
         break;
       default: {
         const ring = RING_OF.indexOf(figure.slice(5) as Ring);
-        rows = await this.q(`SELECT t.member_id AS id FROM (${this.ringSql('1')}) t WHERE t.r = :ring`, { ck: [...CREATE_KINDS], rf1: p.from, rt1: p.to, ring });
+        rows = await this.q(`SELECT t.member_id AS id FROM (${this.ringSql('1')}) t WHERE t.r = :ring`, {
+          ck: [...CREATE_KINDS],
+          rf1: p.from,
+          rt1: p.to,
+          ring,
+        });
       }
     }
     return rows.map((r) => n(r.id)).sort((a, b) => a - b);

@@ -104,7 +104,20 @@ export function previousPeriod(p: Period): Period {
 }
 
 /** The members behind a figure (drill-down → segment). */
-export const DRILL_FIGURES = ['members', 'new_members', 'active', 'participants', 'buyers', 'repeaters', 'silent30', 'silent60', 'silent90', 'ring_radiate', 'ring_interact', 'ring_create'] as const;
+export const DRILL_FIGURES = [
+  'members',
+  'new_members',
+  'active',
+  'participants',
+  'buyers',
+  'repeaters',
+  'silent30',
+  'silent60',
+  'silent90',
+  'ring_radiate',
+  'ring_interact',
+  'ring_create',
+] as const;
 export type DrillFigure = (typeof DRILL_FIGURES)[number];
 
 export interface DayPoint {

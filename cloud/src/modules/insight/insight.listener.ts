@@ -47,7 +47,16 @@ export class InsightListener {
     const p = event.payload;
     if (await em.findOne(InsightMember, { where: { memberId: p.memberId }, select: { memberId: true } })) return;
     // household and group owner arrive with the roster sync (identity's public read)
-    await insertOnce(em, () => em.insert(InsightMember, { memberId: p.memberId, storeId: p.storeId, householdId: null, householdKind: null, ownerStaffId: null, registeredAt: event.createdAt }));
+    await insertOnce(em, () =>
+      em.insert(InsightMember, {
+        memberId: p.memberId,
+        storeId: p.storeId,
+        householdId: null,
+        householdKind: null,
+        ownerStaffId: null,
+        registeredAt: event.createdAt,
+      }),
+    );
   }
 
   @OnEvent('MemberDeleted')
@@ -73,19 +82,36 @@ export class InsightListener {
       const categories: Record<string, number> = {};
       if (p.totalFen > 0) for (const i of p.items) categories[i.category ?? '其他'] = (categories[i.category ?? '其他'] ?? 0) + i.amountFen;
       let json = JSON.stringify(categories);
-      if (json.length > 500) json = JSON.stringify(Object.fromEntries(Object.entries(categories).sort((a, b) => b[1] - a[1]).slice(0, 12)));
+      if (json.length > 500)
+        json = JSON.stringify(
+          Object.fromEntries(
+            Object.entries(categories)
+              .sort((a, b) => b[1] - a[1])
+              .slice(0, 12),
+          ),
+        );
       const linesFen = Object.values(JSON.parse(json) as Record<string, number>).reduce((sum, fen) => sum + fen, 0);
       rows.push([p.receiptId, p.memberId, p.storeId, p.totalFen, json, linesFen, at]);
       if (p.totalFen > 0) conversions.push({ memberId: p.memberId, at });
     }
-    if (rows.length) await bulkInsert(em, 'insight_purchase', ['receipt_id', 'member_id', 'store_id', 'total_fen', 'categories', 'lines_fen', 'occurred_at'], rows, { ignoreDuplicate: 'receipt_id', chunk: 500 });
+    if (rows.length)
+      await bulkInsert(em, 'insight_purchase', ['receipt_id', 'member_id', 'store_id', 'total_fen', 'categories', 'lines_fen', 'occurred_at'], rows, {
+        ignoreDuplicate: 'receipt_id',
+        chunk: 500,
+      });
     for (const c of conversions) await this.ab.convert(em, c.memberId, 'purchase', c.at);
   }
 
   @OnEvent('PurchasesVoided')
   async voided(event: DeliveredEvent<'PurchasesVoided'>, em: EntityManager): Promise<void> {
     const ids = event.payload.receiptIds;
-    for (let i = 0; i < ids.length; i += 500) await em.createQueryBuilder().delete().from(InsightPurchase).whereInIds(ids.slice(i, i + 500)).execute();
+    for (let i = 0; i < ids.length; i += 500)
+      await em
+        .createQueryBuilder()
+        .delete()
+        .from(InsightPurchase)
+        .whereInIds(ids.slice(i, i + 500))
+        .execute();
   }
 
   @OnEvent('MemberArrived')
@@ -129,7 +155,14 @@ export class InsightListener {
     const sourceKey = `add:${p.externalUserId}:${p.staffUserId}:${p.addedAt}`.slice(0, 160);
     if (await em.findOne(InsightContact, { where: { sourceKey }, select: { id: true } })) return;
     await insertOnce(em, () =>
-      em.insert(InsightContact, { sourceKey, kind: 'added', memberId: p.memberId, channelKind: p.channelKind?.slice(0, 24) ?? null, referral: p.referrerMemberId !== null, at: when(p.addedAt, event.createdAt) }),
+      em.insert(InsightContact, {
+        sourceKey,
+        kind: 'added',
+        memberId: p.memberId,
+        channelKind: p.channelKind?.slice(0, 24) ?? null,
+        referral: p.referrerMemberId !== null,
+        at: when(p.addedAt, event.createdAt),
+      }),
     );
   }
 
@@ -138,6 +171,8 @@ export class InsightListener {
     const p = event.payload;
     const sourceKey = `lost:${p.externalUserId}:${p.staffUserId}:${p.at}`.slice(0, 160);
     if (await em.findOne(InsightContact, { where: { sourceKey }, select: { id: true } })) return;
-    await insertOnce(em, () => em.insert(InsightContact, { sourceKey, kind: 'lost', memberId: null, channelKind: null, referral: false, at: when(p.at, event.createdAt) }));
+    await insertOnce(em, () =>
+      em.insert(InsightContact, { sourceKey, kind: 'lost', memberId: null, channelKind: null, referral: false, at: when(p.at, event.createdAt) }),
+    );
   }
 }

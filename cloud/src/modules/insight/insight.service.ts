@@ -93,17 +93,36 @@ export class InsightService {
       const known = new Map((await this.db.manager.find(InsightMember, { where: { memberId: In(page.map((r) => r.id)) } })).map((m) => [m.memberId, m]));
       const fresh: InsightMember[] = [];
       for (const r of page) {
-        const row = { memberId: r.id, storeId: r.storeId, householdId: r.householdId, householdKind: r.householdKind, ownerStaffId: r.groupOwnerStaffId, registeredAt: r.createdAt } as InsightMember;
+        const row = {
+          memberId: r.id,
+          storeId: r.storeId,
+          householdId: r.householdId,
+          householdKind: r.householdKind,
+          ownerStaffId: r.groupOwnerStaffId,
+          registeredAt: r.createdAt,
+        } as InsightMember;
         const k = known.get(r.id);
         if (!k) fresh.push(row);
-        else if (k.storeId !== row.storeId || k.householdId !== row.householdId || k.householdKind !== row.householdKind || k.ownerStaffId !== row.ownerStaffId || k.registeredAt.getTime() !== row.registeredAt.getTime()) {
+        else if (
+          k.storeId !== row.storeId ||
+          k.householdId !== row.householdId ||
+          k.householdKind !== row.householdKind ||
+          k.ownerStaffId !== row.ownerStaffId ||
+          k.registeredAt.getTime() !== row.registeredAt.getTime()
+        ) {
           await this.db.manager.update(InsightMember, { memberId: r.id }, row);
           changed++;
         }
       }
       for (let i = 0; i < fresh.length; i += 200) {
         try {
-          await this.db.manager.createQueryBuilder().insert().into(InsightMember).values(fresh.slice(i, i + 200)).updateEntity(false).execute();
+          await this.db.manager
+            .createQueryBuilder()
+            .insert()
+            .into(InsightMember)
+            .values(fresh.slice(i, i + 200))
+            .updateEntity(false)
+            .execute();
         } catch (err) {
           if (!isUniqueViolation(err)) throw err; // a MemberRegistered landed meanwhile: the next run fills it in
         }
@@ -232,7 +251,9 @@ export class InsightService {
     await this.syncRoster();
     const { from, to } = defaultPeriodDays(now);
     const stores = (await this.org.storeDirectory()).filter((s) => s.active);
-    const owners: Array<{ o: number | string }> = await this.db.manager.query('SELECT DISTINCT owner_staff_id AS o FROM insight_member WHERE owner_staff_id IS NOT NULL');
+    const owners: Array<{ o: number | string }> = await this.db.manager.query(
+      'SELECT DISTINCT owner_staff_id AS o FROM insight_member WHERE owner_staff_id IS NOT NULL',
+    );
     const scopes: InsightScope[] = [
       { key: 'chain', label: '全部门店' },
       ...stores.map((s) => ({ key: `store:${s.id}`, label: s.name, storeId: s.id })),
@@ -281,7 +302,12 @@ export class InsightService {
     return {
       items: rows.map((r) => {
         const body = JSON.parse(r.body) as Pick<Overview, 'roi'>['roi'];
-        return { month: r.month, ...body, computedAt: iso(r.computedAt), final: r.computedAt.getTime() >= dayStart(`${r.month}-01`).getTime() + WINDOW_DAYS * DAY_MS };
+        return {
+          month: r.month,
+          ...body,
+          computedAt: iso(r.computedAt),
+          final: r.computedAt.getTime() >= dayStart(`${r.month}-01`).getTime() + WINDOW_DAYS * DAY_MS,
+        };
       }),
     };
   }
@@ -307,7 +333,11 @@ export class InsightService {
     };
   }
 
-  async exportSegment(staff: StaffPrincipal, q: PeriodQuery & { figure: DrillFigure }, now = new Date()): Promise<{ filename: string; body: Buffer; rows: number }> {
+  async exportSegment(
+    staff: StaffPrincipal,
+    q: PeriodQuery & { figure: DrillFigure },
+    now = new Date(),
+  ): Promise<{ filename: string; body: Buffer; rows: number }> {
     const ids = (await this.segmentIds(staff, q)).slice(0, 10_000);
     const wb = new ExcelJS.Workbook();
     wb.creator = '社区私域中枢';
@@ -336,7 +366,16 @@ export class InsightService {
   // ---- saved segments: a journey audience, a WeCom tag ----
 
   private segmentView(s: InsightSegment): SavedSegment {
-    return { id: s.id, name: s.name, figure: s.figure as DrillFigure, from: s.periodFrom, to: s.periodTo, members: s.members, tagName: s.tagName, createdAt: iso(s.createdAt) };
+    return {
+      id: s.id,
+      name: s.name,
+      figure: s.figure as DrillFigure,
+      from: s.periodFrom,
+      to: s.periodTo,
+      members: s.members,
+      tagName: s.tagName,
+      createdAt: iso(s.createdAt),
+    };
   }
 
   /** Freeze the drill-down's members (up to 10,000) as a named segment of the caller's scope. */
@@ -344,9 +383,27 @@ export class InsightService {
     const scope = await this.scopeOf(staff, q.storeId);
     const ids = (await this.segmentIds(staff, q)).slice(0, SEGMENT_MAX);
     const seg = await this.db.transaction(async (em) => {
-      const row = await em.save(em.create(InsightSegment, { name: q.name, scope: scope.key, figure: q.figure, periodFrom: q.from, periodTo: q.to, members: ids.length, createdBy: staff.staffId, createdAt: now, tagName: null }));
+      const row = await em.save(
+        em.create(InsightSegment, {
+          name: q.name,
+          scope: scope.key,
+          figure: q.figure,
+          periodFrom: q.from,
+          periodTo: q.to,
+          members: ids.length,
+          createdBy: staff.staffId,
+          createdAt: now,
+          tagName: null,
+        }),
+      );
       for (let i = 0; i < ids.length; i += 500) {
-        await em.createQueryBuilder().insert().into(InsightSegmentMember).values(ids.slice(i, i + 500).map((memberId) => ({ segmentId: row.id, memberId }))).updateEntity(false).execute();
+        await em
+          .createQueryBuilder()
+          .insert()
+          .into(InsightSegmentMember)
+          .values(ids.slice(i, i + 500).map((memberId) => ({ segmentId: row.id, memberId })))
+          .updateEntity(false)
+          .execute();
       }
       return row;
     });
@@ -395,7 +452,8 @@ export class InsightService {
     const seg = await this.ownSegment(staff, id);
     const ids = await this.segmentMembers(seg.id);
     await this.db.transaction(async (em) => {
-      for (let i = 0; i < ids.length; i += 500) await this.events.emit(em, 'InsightSegmentTagged', { segmentId: seg.id, tag, memberIds: ids.slice(i, i + 500) });
+      for (let i = 0; i < ids.length; i += 500)
+        await this.events.emit(em, 'InsightSegmentTagged', { segmentId: seg.id, tag, memberIds: ids.slice(i, i + 500) });
       await em.update(InsightSegment, { id: seg.id }, { tagName: tag });
     });
     return this.segmentView({ ...seg, tagName: tag });

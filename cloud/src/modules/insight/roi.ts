@@ -86,7 +86,15 @@ function estimate(cells: Array<{ t: CellStats; c: CellStats }>, pick: (s: CellSt
     agg.ca += (w * pc.a) / c.n / MONTHS;
   }
   const se = Math.sqrt(se2);
-  return { did, low: did - 1.96 * se, high: did + 1.96 * se, treatedMeanBefore: agg.tb, treatedMeanAfter: agg.ta, controlMeanBefore: agg.cb, controlMeanAfter: agg.ca };
+  return {
+    did,
+    low: did - 1.96 * se,
+    high: did + 1.96 * se,
+    treatedMeanBefore: agg.tb,
+    treatedMeanAfter: agg.ta,
+    controlMeanBefore: agg.cb,
+    controlMeanAfter: agg.ca,
+  };
 }
 
 /** The board from each cell's treated (t) and control (c) sums. */

@@ -54,8 +54,20 @@ export class InsightUplift {
     const activities: InsightActivity[] = [];
     for (let i = 0; i < ids.length; i += 1000) {
       const part = ids.slice(i, i + 1000);
-      purchases.push(...(await em.createQueryBuilder(InsightPurchase, 'p').where({ memberId: In(part) }).andWhere('p.occurred_at >= :f AND p.occurred_at < :t', { f: from, t: to }).getMany()));
-      activities.push(...(await em.createQueryBuilder(InsightActivity, 'a').where({ memberId: In(part) }).andWhere('a.at >= :f AND a.at < :t', { f: from, t: to }).getMany()));
+      purchases.push(
+        ...(await em
+          .createQueryBuilder(InsightPurchase, 'p')
+          .where({ memberId: In(part) })
+          .andWhere('p.occurred_at >= :f AND p.occurred_at < :t', { f: from, t: to })
+          .getMany()),
+      );
+      activities.push(
+        ...(await em
+          .createQueryBuilder(InsightActivity, 'a')
+          .where({ memberId: In(part) })
+          .andWhere('a.at >= :f AND a.at < :t', { f: from, t: to })
+          .getMany()),
+      );
     }
     return attendeeUplift(
       population.map((m) => ({ id: m.memberId, storeId: m.storeId, householdId: m.householdId, householdKind: m.householdKind, registeredAt: m.registeredAt })),

@@ -37,7 +37,14 @@ export type UpliftResult =
   | { status: 'too_early' | 'no_attendees' | 'no_comparison'; days: number; treated: number; matched: number; controls: number }
   | { status: 'ok'; days: number; treated: number; matched: number; controls: number; didFen: number; lowFen: number; highFen: number };
 
-export function attendeeUplift(members: FactMember[], purchases: FactPurchase[], activities: FactActivity[], treatedIds: ReadonlySet<number>, anchor: Date, now: Date): UpliftResult {
+export function attendeeUplift(
+  members: FactMember[],
+  purchases: FactPurchase[],
+  activities: FactActivity[],
+  treatedIds: ReadonlySet<number>,
+  anchor: Date,
+  now: Date,
+): UpliftResult {
   const days = Math.min(WINDOW_DAYS, Math.floor((now.getTime() - anchor.getTime()) / DAY_MS));
   const base = { days: Math.max(0, days), treated: 0, matched: 0, controls: 0 };
   if (!treatedIds.size) return { status: 'no_attendees', ...base };

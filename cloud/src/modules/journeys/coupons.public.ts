@@ -14,7 +14,12 @@ import { JourneyCoupon } from './entities/coupon.entity';
 const secret = () => process.env.COUPON_CODE_SECRET || 'dev-coupon-code-secret-change-me';
 
 function sign(id: number): string {
-  return createHmac('sha256', secret()).update(`coupon:${id}`).digest('base64url').replace(/[^A-Za-z0-9]/g, '').slice(0, 6).toUpperCase();
+  return createHmac('sha256', secret())
+    .update(`coupon:${id}`)
+    .digest('base64url')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, 6)
+    .toUpperCase();
 }
 
 /** The code a member shows (and the till scans) for coupon `id`. */
@@ -78,7 +83,11 @@ export class CouponRedemption {
   async releaseForReceipts(em: EntityManager, receiptIds: number[]): Promise<number> {
     let n = 0;
     for (let i = 0; i < receiptIds.length; i += 500) {
-      const r = await em.update(JourneyCoupon, { status: 'used', redeemedReceiptId: In(receiptIds.slice(i, i + 500)) }, { status: 'issued', redeemedAt: null, redeemedReceiptId: null });
+      const r = await em.update(
+        JourneyCoupon,
+        { status: 'used', redeemedReceiptId: In(receiptIds.slice(i, i + 500)) },
+        { status: 'issued', redeemedAt: null, redeemedReceiptId: null },
+      );
       n += r.affected ?? 0;
     }
     return n;

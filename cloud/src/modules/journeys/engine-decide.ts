@@ -168,7 +168,21 @@ export function conditionHolds(cond: JourneyStep['condition'], since: Date, c: C
 
 export function decideBatch(run: DecideRun, batch: DecideBatch): BatchPlan {
   const { now, settings, week, month } = run;
-  const plan: BatchPlan = { logs: [], messages: [], coupons: [], tasks: [], tagActs: [], advance: new Map(), defer: new Map(), exits: new Map(), sent: new Map(), stepsRun: 0, deferred: 0, exited: 0, completed: 0 };
+  const plan: BatchPlan = {
+    logs: [],
+    messages: [],
+    coupons: [],
+    tasks: [],
+    tagActs: [],
+    advance: new Map(),
+    defer: new Map(),
+    exits: new Map(),
+    sent: new Map(),
+    stepsRun: 0,
+    deferred: 0,
+    exited: 0,
+    completed: 0,
+  };
   const quiet = quietUntil(now, settings.quietStart, settings.quietEnd);
   const group = <K>(m: Map<K, number[]>, k: K, id: number) => {
     const list = m.get(k);
@@ -189,7 +203,13 @@ export function decideBatch(run: DecideRun, batch: DecideBatch): BatchPlan {
       const to = from + 1;
       const nextStep = steps[to];
       const key = `${e.journeyId}:${from}`;
-      const g = plan.advance.get(key) ?? { ids: [], from, to, due: nextStep ? new Date(now.getTime() + nextStep.waitHours * HOUR) : null, status: nextStep ? ('active' as const) : ('completed' as const) };
+      const g = plan.advance.get(key) ?? {
+        ids: [],
+        from,
+        to,
+        due: nextStep ? new Date(now.getTime() + nextStep.waitHours * HOUR) : null,
+        status: nextStep ? ('active' as const) : ('completed' as const),
+      };
       g.ids.push(e.id);
       plan.advance.set(key, g);
       if (!nextStep) {
@@ -284,7 +304,10 @@ export function decideBatch(run: DecideRun, batch: DecideBatch): BatchPlan {
         });
       } else if (action.type === 'staff_task') {
         // the store manager of the member's home store, else of the owning staff member's store
-        const storeId = action.assignee === 'store_manager' ? ((memberId ? batch.memberStores.get(memberId) : null) ?? batch.staff.get(c.staffUserId)?.storeId ?? null) : null;
+        const storeId =
+          action.assignee === 'store_manager'
+            ? ((memberId ? batch.memberStores.get(memberId) : null) ?? batch.staff.get(c.staffUserId)?.storeId ?? null)
+            : null;
         plan.tasks.push({
           idemKey: key,
           assignee: action.assignee,
@@ -303,7 +326,15 @@ export function decideBatch(run: DecideRun, batch: DecideBatch): BatchPlan {
           doneBy: null,
         });
       } else {
-        plan.tagActs.push({ key, type: action.type, tagName: action.tagName, journeyId: j.id, staffUserId: c.staffUserId, externalUserId: e.externalUserId, memberId });
+        plan.tagActs.push({
+          key,
+          type: action.type,
+          tagName: action.tagName,
+          journeyId: j.id,
+          staffUserId: c.staffUserId,
+          externalUserId: e.externalUserId,
+          memberId,
+        });
       }
     }
     next(index);

@@ -29,7 +29,19 @@ import { enqueueOutboundMany } from '../wecom/outbound';
 import { OutboundKick } from '../wecom/outbound-kick';
 import { monthOf as shanghaiMonth, weekStart as shanghaiWeekStart } from '../../../../contracts/calendar';
 import { renderTemplate, toWxAttachments } from '../wecom/welcome.service';
-import { decideBatch, type ActivityFacts, type CustomerFacts, type DecideBatch, type BatchPlan, type DecideRun, type DueEnrolment, type MessageDraft, type Settings, type StaffFacts, type TagAct } from './engine-decide';
+import {
+  decideBatch,
+  type ActivityFacts,
+  type CustomerFacts,
+  type DecideBatch,
+  type BatchPlan,
+  type DecideRun,
+  type DueEnrolment,
+  type MessageDraft,
+  type Settings,
+  type StaffFacts,
+  type TagAct,
+} from './engine-decide';
 import { COUPONS, STEP_LOG, TASKS, writeRows, type StepLogRow } from './engine-writer';
 import { JourneyEnrolment } from './entities/enrolment.entity';
 import { Journey, stepsOf, triggerOf } from './entities/journey.entity';
@@ -119,7 +131,14 @@ export class JourneyEngine {
    * transaction). Skipped when the customer is already active in that journey or this episode
    * was enrolled before. Returns how many enrolments were created.
    */
-  async enrolByEvent(em: EntityManager, match: (t: JourneyTrigger) => boolean, customer: Customer, episodeAt: Date | null, now: Date, detail: string): Promise<number> {
+  async enrolByEvent(
+    em: EntityManager,
+    match: (t: JourneyTrigger) => boolean,
+    customer: Customer,
+    episodeAt: Date | null,
+    now: Date,
+    detail: string,
+  ): Promise<number> {
     let n = 0;
     for (const j of await this.activeJourneys(em)) {
       const trigger = triggerOf(j);
@@ -295,37 +314,45 @@ export class JourneyEngine {
     const activity = new Map<number, ActivityFacts>();
     for (const r of raw) {
       const ext = String(r.external_user_id);
-      due.push(Object.assign(new JourneyEnrolment(), {
-        id: Number(r.id),
-        journeyId: Number(r.journey_id),
-        externalUserId: ext,
-        memberId: r.member_id === null ? null : Number(r.member_id),
-        staffUserId: String(r.staff_user_id),
-        nextStep: Number(r.next_step),
-        enrolledAt: dbDate(r.enrolled_at)!,
-        status: 'active' as const,
-      }));
-      if (r.c_id !== null && r.c_id !== undefined) {
-        customers.set(ext, Object.assign(new JourneyCustomer(), {
-          id: Number(r.c_id),
+      due.push(
+        Object.assign(new JourneyEnrolment(), {
+          id: Number(r.id),
+          journeyId: Number(r.journey_id),
           externalUserId: ext,
-          memberId: r.c_member_id === null ? null : Number(r.c_member_id),
-          staffUserId: String(r.c_staff),
-          lostAt: dbDate(r.lost_at),
-          lastReplyAt: dbDate(r.c_reply),
-          optedOut: !!Number(r.opted_out),
-        }));
+          memberId: r.member_id === null ? null : Number(r.member_id),
+          staffUserId: String(r.staff_user_id),
+          nextStep: Number(r.next_step),
+          enrolledAt: dbDate(r.enrolled_at)!,
+          status: 'active' as const,
+        }),
+      );
+      if (r.c_id !== null && r.c_id !== undefined) {
+        customers.set(
+          ext,
+          Object.assign(new JourneyCustomer(), {
+            id: Number(r.c_id),
+            externalUserId: ext,
+            memberId: r.c_member_id === null ? null : Number(r.c_member_id),
+            staffUserId: String(r.c_staff),
+            lostAt: dbDate(r.lost_at),
+            lastReplyAt: dbDate(r.c_reply),
+            optedOut: !!Number(r.opted_out),
+          }),
+        );
       }
       if (r.a_member_id !== null && r.a_member_id !== undefined) {
-        activity.set(Number(r.a_member_id), Object.assign(new MemberActivity(), {
-          memberId: Number(r.a_member_id),
-          lastInteractionAt: dbDate(r.last_interaction_at)!,
-          lastVisitAt: dbDate(r.last_visit_at),
-          lastOrderAt: dbDate(r.last_order_at),
-          lastCheckinAt: dbDate(r.last_checkin_at),
-          lastReplyAt: dbDate(r.a_reply),
-          lastOrderTitle: (r.last_order_title as string | null) ?? null,
-        }));
+        activity.set(
+          Number(r.a_member_id),
+          Object.assign(new MemberActivity(), {
+            memberId: Number(r.a_member_id),
+            lastInteractionAt: dbDate(r.last_interaction_at)!,
+            lastVisitAt: dbDate(r.last_visit_at),
+            lastOrderAt: dbDate(r.last_order_at),
+            lastCheckinAt: dbDate(r.last_checkin_at),
+            lastReplyAt: dbDate(r.a_reply),
+            lastOrderTitle: (r.last_order_title as string | null) ?? null,
+          }),
+        );
       }
     }
     raw.length = 0; // the driver rows can go (keeps the heap small)
@@ -333,7 +360,9 @@ export class JourneyEngine {
     if (!due.length) return { due, customers, activity, counts: new Map(), names: new Map(), staff: new Map(), memberStores: new Map(), lastId };
     const extIds = [...new Set(due.map((e) => e.externalUserId))];
     const counts = await this.messageCounts(extIds, run);
-    const names = due.some((e) => this.needsNames(run.steps.get(e.journeyId), e.nextStep)) ? await this.directory.contactNames(extIds) : new Map<string, string | null>();
+    const names = due.some((e) => this.needsNames(run.steps.get(e.journeyId), e.nextStep))
+      ? await this.directory.contactNames(extIds)
+      : new Map<string, string | null>();
     // store-manager tasks go to the member's home store: one lookup for the batch, not one per task
     const managed: number[] = [];
     for (const e of due) {
@@ -359,7 +388,12 @@ export class JourneyEngine {
       out.push({
         idemKey: d.idemKey,
         kind: 'msg_template',
-        payload: { sender: d.sender, externalUserIds: [d.externalUserId], text: renderTemplate(copy, d.vars).trim(), attachments: toWxAttachments(d.attachments) },
+        payload: {
+          sender: d.sender,
+          externalUserIds: [d.externalUserId],
+          text: renderTemplate(copy, d.vars).trim(),
+          attachments: toWxAttachments(d.attachments),
+        },
         ref: d.ref,
       });
     }
@@ -402,13 +436,20 @@ export class JourneyEngine {
       for (const [until, ids] of plan.defer) {
         for (let i = 0; i < ids.length; i += 5000) {
           const part = ids.slice(i, i + 5000);
-          await em.query(`UPDATE journey_enrolment SET next_due_at = ?, updated_at = ? WHERE id IN (${list(part.length)}) AND status = 'active'`, [dt(new Date(until)), dt(now), ...part]);
+          await em.query(`UPDATE journey_enrolment SET next_due_at = ?, updated_at = ? WHERE id IN (${list(part.length)}) AND status = 'active'`, [
+            dt(new Date(until)),
+            dt(now),
+            ...part,
+          ]);
         }
       }
       for (const [reason, ids] of plan.exits) {
         for (let i = 0; i < ids.length; i += 5000) {
           const part = ids.slice(i, i + 5000);
-          await em.query(`UPDATE journey_enrolment SET status = 'exited', exit_reason = ?, next_due_at = NULL, updated_at = ? WHERE id IN (${list(part.length)}) AND status = 'active'`, [reason, dt(now), ...part]);
+          await em.query(
+            `UPDATE journey_enrolment SET status = 'exited', exit_reason = ?, next_due_at = NULL, updated_at = ? WHERE id IN (${list(part.length)}) AND status = 'active'`,
+            [reason, dt(now), ...part],
+          );
         }
       }
     });
@@ -443,6 +484,13 @@ export class JourneyEngine {
     const add = act.type === 'add_tag';
     if (add && act.memberId) await this.tags.grant(em, act.memberId, [act.tagName], `journey:${act.journeyId}`);
     // WeCom side for this contact (member tags also reach the member's other contacts via the tag sync)
-    await this.tagSync.tagContact(em, { userId: act.staffUserId, externalUserId: act.externalUserId, add: add ? [act.tagName] : [], remove: add ? [] : [act.tagName], source: `journey:${act.journeyId}`, key: act.key });
+    await this.tagSync.tagContact(em, {
+      userId: act.staffUserId,
+      externalUserId: act.externalUserId,
+      add: add ? [act.tagName] : [],
+      remove: add ? [] : [act.tagName],
+      source: `journey:${act.journeyId}`,
+      key: act.key,
+    });
   }
 }

@@ -115,7 +115,15 @@ export class JourneyService {
     await this.db.manager
       .createQueryBuilder()
       .update(Journey)
-      .set({ name: input.name, description: input.description, active: input.active, triggerDef: JSON.stringify(input.trigger), steps: JSON.stringify(input.steps), version: () => 'version + 1', updatedAt: new Date() })
+      .set({
+        name: input.name,
+        description: input.description,
+        active: input.active,
+        triggerDef: JSON.stringify(input.trigger),
+        steps: JSON.stringify(input.steps),
+        version: () => 'version + 1',
+        updatedAt: new Date(),
+      })
       .where('id = :id', { id: j.id })
       .execute();
     return this.get(id);
@@ -156,27 +164,34 @@ export class JourneyService {
         customerName: names.get(e.externalUserId) ?? null,
         memberId: e.memberId,
         staffUserId: e.staffUserId,
-        staffName: e.staffUserId ? staffNames.get(e.staffUserId) ?? null : null,
-        memberName: e.memberId ? memberNames.get(e.memberId) ?? null : null,
+        staffName: e.staffUserId ? (staffNames.get(e.staffUserId) ?? null) : null,
+        memberName: e.memberId ? (memberNames.get(e.memberId) ?? null) : null,
         status: e.status,
         nextStep: e.nextStep,
-        nextStepName: e.status === 'active' ? steps[e.nextStep]?.name ?? null : null,
+        nextStepName: e.status === 'active' ? (steps[e.nextStep]?.name ?? null) : null,
         nextDueAt: iso(e.nextDueAt),
         enrolledAt: iso(e.enrolledAt),
         exitReason: e.exitReason,
         // the first line comes from the enrolment itself (no log row is written for it)
-        log: [{ stepIndex: null, stepName: null, outcome: 'enrolled' as const, detail: e.enrolReason, at: iso(e.enrolledAt) }, ...(byEnrolment.get(e.id) ?? []).map((l) => ({
-          stepIndex: l.stepIndex,
-          stepName: l.stepIndex === null ? null : steps[l.stepIndex]?.name ?? null,
-          outcome: l.outcome as EnrolmentView['log'][number]['outcome'],
-          detail: l.detail,
-          at: iso(l.at),
-        }))],
+        log: [
+          { stepIndex: null, stepName: null, outcome: 'enrolled' as const, detail: e.enrolReason, at: iso(e.enrolledAt) },
+          ...(byEnrolment.get(e.id) ?? []).map((l) => ({
+            stepIndex: l.stepIndex,
+            stepName: l.stepIndex === null ? null : (steps[l.stepIndex]?.name ?? null),
+            outcome: l.outcome as EnrolmentView['log'][number]['outcome'],
+            detail: l.detail,
+            at: iso(l.at),
+          })),
+        ],
       };
     });
   }
 
-  async enrolments(journeyId: number, q: { page: number; pageSize: number; status?: 'active' | 'completed' | 'exited'; step?: number }, staff?: StaffPrincipal) {
+  async enrolments(
+    journeyId: number,
+    q: { page: number; pageSize: number; status?: 'active' | 'completed' | 'exited'; step?: number },
+    staff?: StaffPrincipal,
+  ) {
     await this.find(journeyId);
     const where: Record<string, unknown> = { journeyId };
     if (staff && staff.role !== 'hq_admin') {
@@ -186,7 +201,12 @@ export class JourneyService {
     }
     if (q.status) where.status = q.status;
     if (q.step !== undefined) where.nextStep = q.step;
-    const [rows, total] = await this.db.manager.findAndCount(JourneyEnrolment, { where, order: { id: 'DESC' }, skip: (q.page - 1) * q.pageSize, take: q.pageSize });
+    const [rows, total] = await this.db.manager.findAndCount(JourneyEnrolment, {
+      where,
+      order: { id: 'DESC' },
+      skip: (q.page - 1) * q.pageSize,
+      take: q.pageSize,
+    });
     return { items: await this.enrolmentViews(rows), total, page: q.page, pageSize: q.pageSize };
   }
 

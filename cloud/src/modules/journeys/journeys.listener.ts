@@ -41,7 +41,13 @@ export class JourneysListener {
     );
   }
 
-  private async enrolMember(em: EntityManager, memberId: number, match: Parameters<JourneyEngine['enrolByEvent']>[1], episodeAt: Date, detail: string): Promise<void> {
+  private async enrolMember(
+    em: EntityManager,
+    memberId: number,
+    match: Parameters<JourneyEngine['enrolByEvent']>[1],
+    episodeAt: Date,
+    detail: string,
+  ): Promise<void> {
     const c = await this.primaryContact(em, memberId);
     if (!c || c.lostAt) return; // no WeCom contact to run a journey with
     await this.engine.enrolByEvent(em, match, { externalUserId: c.externalUserId, memberId, staffUserId: c.staffUserId }, episodeAt, new Date(), detail);
@@ -77,9 +83,20 @@ export class JourneysListener {
     if (!(await this.projection.contactLost(em, p.externalUserId, p.staffUserId, at))) return;
     const active = await em.find(JourneyEnrolment, { where: { externalUserId: p.externalUserId, status: 'active' }, select: { id: true, nextStep: true } });
     if (!active.length) return;
-    await em.update(JourneyEnrolment, { id: In(active.map((e) => e.id)), status: 'active' }, { status: 'exited', exitReason: 'contact_lost', nextDueAt: null, updatedAt: new Date() });
+    await em.update(
+      JourneyEnrolment,
+      { id: In(active.map((e) => e.id)), status: 'active' },
+      { status: 'exited', exitReason: 'contact_lost', nextDueAt: null, updatedAt: new Date() },
+    );
     for (const e of active) {
-      await em.insert(JourneyStepLog, { enrolmentId: e.id, stepIndex: e.nextStep, outcome: 'goal_met', detail: p.reason === 'customer_deleted' ? '客户删除了员工，退出旅程' : '员工删除了客户，退出旅程', messageTo: null, at: new Date() });
+      await em.insert(JourneyStepLog, {
+        enrolmentId: e.id,
+        stepIndex: e.nextStep,
+        outcome: 'goal_met',
+        detail: p.reason === 'customer_deleted' ? '客户删除了员工，退出旅程' : '员工删除了客户，退出旅程',
+        messageTo: null,
+        at: new Date(),
+      });
     }
   }
 
@@ -102,7 +119,13 @@ export class JourneysListener {
       if (!p || !Number.isInteger(p.memberId) || p.totalFen <= 0) continue;
       const at = new Date(p.occurredAt);
       if (Number.isNaN(at.getTime())) continue;
-      const orderTitle = (p.items ?? []).filter((i) => i.qty > 0).map((i) => i.name).filter(Boolean).slice(0, 3).join('、') || null;
+      const orderTitle =
+        (p.items ?? [])
+          .filter((i) => i.qty > 0)
+          .map((i) => i.name)
+          .filter(Boolean)
+          .slice(0, 3)
+          .join('、') || null;
       facts.push({ memberId: p.memberId!, at, sourceKey: `receipt:${p.receiptId}`, orderTitle, totalFen: p.totalFen, receiptId: p.receiptId });
     }
     if (!facts.length) return;
@@ -141,7 +164,11 @@ export class JourneysListener {
     const memberId = event.payload.memberId;
     await em.delete(MemberActivity, { memberId });
     await em.delete(ActivityLog, { memberId });
-    await em.update(JourneyEnrolment, { memberId, status: 'active' }, { status: 'exited', exitReason: 'member_deleted', nextDueAt: null, updatedAt: new Date() });
+    await em.update(
+      JourneyEnrolment,
+      { memberId, status: 'active' },
+      { status: 'exited', exitReason: 'member_deleted', nextDueAt: null, updatedAt: new Date() },
+    );
     await em.update(JourneyEnrolment, { memberId }, { memberId: null });
     await em.update(JourneyCustomer, { memberId }, { memberId: null, isPrimary: false });
     await em.update(StaffTask, { memberId }, { memberId: null });

@@ -49,7 +49,13 @@ export class JourneyProjection {
     f: { memberId?: number | null; externalUserId?: string | null; kind: ActivityKind; at: Date; sourceKey: string; orderTitle?: string | null },
   ): Promise<boolean> {
     try {
-      await em.insert(ActivityLog, { memberId: f.memberId ?? null, externalUserId: f.externalUserId ?? null, kind: f.kind, at: f.at, sourceKey: f.sourceKey.slice(0, 80) });
+      await em.insert(ActivityLog, {
+        memberId: f.memberId ?? null,
+        externalUserId: f.externalUserId ?? null,
+        kind: f.kind,
+        at: f.at,
+        sourceKey: f.sourceKey.slice(0, 80),
+      });
     } catch (err) {
       if (isUniqueViolation(err)) return false;
       throw err;
@@ -81,7 +87,11 @@ export class JourneyProjection {
       const part = facts.slice(i, i + 500);
       const key = (f: F) => f.sourceKey.slice(0, 80);
       const seen = new Set(
-        ((await em.query(`SELECT source_key FROM activity_log WHERE source_key IN (${part.map(() => '?').join(',')})`, part.map(key))) as Array<{ source_key: string }>).map((r) => r.source_key),
+        (
+          (await em.query(`SELECT source_key FROM activity_log WHERE source_key IN (${part.map(() => '?').join(',')})`, part.map(key))) as Array<{
+            source_key: string;
+          }>
+        ).map((r) => r.source_key),
       );
       const todo = part.filter((f) => !seen.has(key(f)) && seen.add(key(f)));
       if (!todo.length) continue;
@@ -133,7 +143,7 @@ export class JourneyProjection {
           lastOrderAt: col === 'lastOrderAt' ? at : null,
           lastCheckinAt: col === 'lastCheckinAt' ? at : null,
           lastReplyAt: col === 'lastReplyAt' ? at : null,
-          lastOrderTitle: kind === 'order' ? orderTitle?.slice(0, 64) ?? null : null,
+          lastOrderTitle: kind === 'order' ? (orderTitle?.slice(0, 64) ?? null) : null,
         });
         return;
       } catch (err) {

@@ -116,7 +116,9 @@ export class JourneysPublic {
   async messageSteps(): Promise<Array<{ journeyId: number; journeyName: string; stepIndex: number; stepName: string; text: string }>> {
     const rows = await this.db.manager.find(Journey, { order: { id: 'ASC' } });
     return rows.flatMap((j) =>
-      stepsOf(j).flatMap((s, stepIndex) => (s.action.type === 'message' ? [{ journeyId: j.id, journeyName: j.name, stepIndex, stepName: s.name, text: s.action.text }] : [])),
+      stepsOf(j).flatMap((s, stepIndex) =>
+        s.action.type === 'message' ? [{ journeyId: j.id, journeyName: j.name, stepIndex, stepName: s.name, text: s.action.text }] : [],
+      ),
     );
   }
 

@@ -94,9 +94,10 @@ export class JourneyTasksService {
       const r = await em.update(StaffTask, { id: taskId, status: 'open' }, { status: outcome, doneAt: now, doneBy: staff.staffId });
       if (!r.affected) throw new AppError('CONFLICT', '任务已处理');
       // a greeting or a call is contact with the customer: the journey conditions see it
-      if (outcome === 'done') await this.projection.record(em, { memberId: task.memberId, externalUserId: task.externalUserId, kind: 'reply', at: now, sourceKey: `task:${taskId}` });
+      if (outcome === 'done')
+        await this.projection.record(em, { memberId: task.memberId, externalUserId: task.externalUserId, kind: 'reply', at: now, sourceKey: `task:${taskId}` });
     });
-    const [v] = await this.views([(await this.db.manager.findOneByOrFail(StaffTask, { id: taskId }))]);
+    const [v] = await this.views([await this.db.manager.findOneByOrFail(StaffTask, { id: taskId })]);
     return v;
   }
 
@@ -108,12 +109,21 @@ export class JourneyTasksService {
   async recordInteraction(staff: StaffPrincipal, externalUserId: string, kind: 'replied' | 'called' | 'visited', sourceKey?: string): Promise<void> {
     const { memberId } = await this.assertVisible(staff, externalUserId);
     const now = new Date();
-    const key = sourceKey ?? (kind === 'called' ? `note:called:${staff.staffId}:${externalUserId}:${now.getTime()}` : `note:${staff.staffId}:${externalUserId}:${now.getTime()}`);
+    const key =
+      sourceKey ??
+      (kind === 'called' ? `note:called:${staff.staffId}:${externalUserId}:${now.getTime()}` : `note:${staff.staffId}:${externalUserId}:${now.getTime()}`);
     const me = kind === 'replied' ? await this.directory.staffById(staff.staffId) : null;
     await this.db.transaction(async (em) => {
       await this.projection.record(em, { memberId, externalUserId, kind: kind === 'visited' ? 'visit' : 'reply', at: now, sourceKey: key });
       // other modules (feedback's churn signals) hear the reply
-      if (kind === 'replied') await this.events.emit(em, 'CustomerReplied', { externalUserId, staffUserId: me?.wecomUserId ?? null, memberId, at: now.toISOString(), via: 'staff_noted' });
+      if (kind === 'replied')
+        await this.events.emit(em, 'CustomerReplied', {
+          externalUserId,
+          staffUserId: me?.wecomUserId ?? null,
+          memberId,
+          at: now.toISOString(),
+          via: 'staff_noted',
+        });
     });
     // a store visit noted by staff also counts as the customer's interaction with the contact
     if (kind === 'visited') {
@@ -122,7 +132,12 @@ export class JourneyTasksService {
   }
 
   /** A task the clerk sets by hand for this customer (shown with the journey tasks, no journey). */
-  async createManual(staff: StaffPrincipal, externalUserId: string, input: { title: string; detail: string; dueAt: Date }, now = new Date()): Promise<{ id: number; title: string; dueAt: string }> {
+  async createManual(
+    staff: StaffPrincipal,
+    externalUserId: string,
+    input: { title: string; detail: string; dueAt: Date },
+    now = new Date(),
+  ): Promise<{ id: number; title: string; dueAt: string }> {
     const { memberId } = await this.assertVisible(staff, externalUserId);
     const me = await this.directory.staffById(staff.staffId);
     const mine = !!me?.wecomUserId;
@@ -171,7 +186,12 @@ export class JourneyTasksService {
   }
 
   async myCoupons(memberId: number, q: { page: number; pageSize: number }, now = new Date()) {
-    const [rows, total] = await this.db.manager.findAndCount(JourneyCoupon, { where: { memberId }, order: { id: 'DESC' }, skip: (q.page - 1) * q.pageSize, take: q.pageSize });
+    const [rows, total] = await this.db.manager.findAndCount(JourneyCoupon, {
+      where: { memberId },
+      order: { id: 'DESC' },
+      skip: (q.page - 1) * q.pageSize,
+      take: q.pageSize,
+    });
     return {
       items: rows.map((c) => ({
         id: c.id,

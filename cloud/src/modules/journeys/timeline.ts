@@ -14,7 +14,6 @@ import { Journey, stepsOf } from './entities/journey.entity';
 import { ActivityLog, MemberActivity } from './entities/member-activity.entity';
 import { StaffTask } from './entities/staff-task.entity';
 
-
 /**
  * The journeys' activity log, as timeline lines: orders, and what staff noted in the sidebar. Other
  * rows repeat what a domain tells itself (`evt:` visits from contest/registration events, class
@@ -40,13 +39,22 @@ export class JourneysTimeline {
       m.find(JourneyEnrolment, { where: { memberId }, select: { id: true, journeyId: true, enrolledAt: true }, order: { id: 'DESC' }, take: limit }),
       m.find(JourneyCoupon, { where: { memberId }, order: { id: 'DESC' }, take: limit }),
       m.find(StaffTask, { where: { memberId }, order: { id: 'DESC' }, take: limit }),
-      m.find(ActivityLog, { where: { memberId, kind: In(['order', 'visit', 'reply']) }, select: { id: true, kind: true, at: true, sourceKey: true }, order: { at: 'DESC', id: 'DESC' }, take: 3 * limit }),
+      m.find(ActivityLog, {
+        where: { memberId, kind: In(['order', 'visit', 'reply']) },
+        select: { id: true, kind: true, at: true, sourceKey: true },
+        order: { at: 'DESC', id: 'DESC' },
+        take: 3 * limit,
+      }),
     ]);
     const journeyIds = [...new Set(enrolments.map((e) => e.journeyId))];
     const journeys = new Map(journeyIds.length ? (await m.find(Journey, { where: { id: In(journeyIds) } })).map((j) => [j.id, j]) : []);
     const byEnrolment = new Map(enrolments.map((e) => [e.id, e]));
     const messages = enrolments.length
-      ? await m.find(JourneyStepLog, { where: { enrolmentId: In(enrolments.map((e) => e.id)), outcome: 'done', messageTo: Not(IsNull()) }, order: { id: 'DESC' }, take: limit })
+      ? await m.find(JourneyStepLog, {
+          where: { enrolmentId: In(enrolments.map((e) => e.id)), outcome: 'done', messageTo: Not(IsNull()) },
+          order: { id: 'DESC' },
+          take: limit,
+        })
       : [];
     const out: TimelineItem[] = [];
     for (const e of enrolments) {
@@ -63,7 +71,8 @@ export class JourneysTimeline {
     }
     for (const t of tasks) {
       out.push({ at: t.createdAt, kind: 'task_created', text: `生成跟进任务「${t.title}」` });
-      if (t.status !== 'open' && t.doneAt) out.push({ at: t.doneAt, kind: 'task_done', text: `${t.status === 'done' ? '已完成' : '已忽略'}跟进任务「${t.title}」` });
+      if (t.status !== 'open' && t.doneAt)
+        out.push({ at: t.doneAt, kind: 'task_done', text: `${t.status === 'done' ? '已完成' : '已忽略'}跟进任务「${t.title}」` });
     }
     for (const a of activity) {
       const text = activityText(a);

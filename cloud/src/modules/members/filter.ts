@@ -2,7 +2,6 @@
 import type { StaffRole } from '../../../../contracts/route';
 import { dayRangeOfKey, dayStartOfKey } from '../../../../contracts/calendar';
 
-
 /** The UTC instant a Shanghai day 'YYYY-MM-DD' starts. */
 export const shanghaiDayStart = dayStartOfKey;
 

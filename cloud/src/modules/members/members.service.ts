@@ -63,7 +63,9 @@ export class MembersService {
       .leftJoinAndSelect('m.groupOwner', 'owner');
     if (f.q) {
       const pattern = likeContains(f.q);
-      qb.andWhere(new Brackets((w) => w.where(`m.nickname LIKE :pattern ${LIKE_ESCAPE}`, { pattern }).orWhere(`m.phone LIKE :pattern ${LIKE_ESCAPE}`, { pattern })));
+      qb.andWhere(
+        new Brackets((w) => w.where(`m.nickname LIKE :pattern ${LIKE_ESCAPE}`, { pattern }).orWhere(`m.phone LIKE :pattern ${LIKE_ESCAPE}`, { pattern })),
+      );
     }
     if (f.storeId) qb.andWhere('m.store_id = :fStore', { fStore: f.storeId });
     if (f.tier) qb.andWhere('m.tier = :fTier', { fTier: f.tier });
@@ -119,7 +121,13 @@ export class MembersService {
       this.tags.tagsOf(memberId),
       this.contacts.contactsOfMember(memberId, m.unionid),
       this.timeline.timelineOf(memberId, 50),
-      m.householdId ? this.db.manager.find(Member, { where: { householdId: m.householdId, status: 'active' }, select: { id: true, nickname: true, householdRelation: true }, order: { id: 'ASC' } }) : Promise.resolve([]),
+      m.householdId
+        ? this.db.manager.find(Member, {
+            where: { householdId: m.householdId, status: 'active' },
+            select: { id: true, nickname: true, householdRelation: true },
+            order: { id: 'ASC' },
+          })
+        : Promise.resolve([]),
     ]);
     const wecomContacts = await Promise.all(
       contacts.map(async (c) => ({
@@ -171,7 +179,12 @@ export class MembersService {
         candidates = await this.contacts.search({ q: phoneDigest(q.q) ? undefined : q.q, memberIds, unionids, limit: 200 });
       } else if (q.tag) {
         const corp = await this.corpTags.contactsWithTag(q.tag, 500);
-        const tagged = await this.admin.scopedMembers(staff).select(['m.id', 'm.unionid']).andWhere(this.tags.memberHasTagSql('m.id', 'fTag'), { fTag: q.tag }).take(500).getMany();
+        const tagged = await this.admin
+          .scopedMembers(staff)
+          .select(['m.id', 'm.unionid'])
+          .andWhere(this.tags.memberHasTagSql('m.id', 'fTag'), { fTag: q.tag })
+          .take(500)
+          .getMany();
         candidates = await this.contacts.search({
           externalUserIds: corp,
           memberIds: tagged.map((m) => m.id),
@@ -185,19 +198,23 @@ export class MembersService {
     // the linked members (in scope only) by id or unionid
     const ids = [...new Set(candidates.map((c) => c.memberId).filter((x): x is number => x !== null))];
     const unions = [...new Set(candidates.map((c) => c.unionid).filter((u): u is string => !!u))];
-    const members = ids.length || unions.length
-      ? await this.admin
-          .scopedMembers(staff)
-          .leftJoinAndSelect('m.store', 'store')
-          .andWhere(new Brackets((w) => {
-            if (ids.length) w.orWhere('m.id IN (:...pmIds)', { pmIds: ids });
-            if (unions.length) w.orWhere('m.unionid IN (:...pmUnions)', { pmUnions: unions });
-          }))
-          .getMany()
-      : [];
+    const members =
+      ids.length || unions.length
+        ? await this.admin
+            .scopedMembers(staff)
+            .leftJoinAndSelect('m.store', 'store')
+            .andWhere(
+              new Brackets((w) => {
+                if (ids.length) w.orWhere('m.id IN (:...pmIds)', { pmIds: ids });
+                if (unions.length) w.orWhere('m.unionid IN (:...pmUnions)', { pmUnions: unions });
+              }),
+            )
+            .getMany()
+        : [];
     const byId = new Map(members.map((m) => [m.id, m]));
     const byUnion = new Map(members.filter((m) => m.unionid).map((m) => [m.unionid!, m]));
-    const memberOf = (c: (typeof candidates)[number]) => (c.memberId !== null ? byId.get(c.memberId) : undefined) ?? (c.unionid ? byUnion.get(c.unionid) : undefined);
+    const memberOf = (c: (typeof candidates)[number]) =>
+      (c.memberId !== null ? byId.get(c.memberId) : undefined) ?? (c.unionid ? byUnion.get(c.unionid) : undefined);
     const inScope = (c: (typeof candidates)[number]) => {
       if (staff.role === 'hq_admin') return true;
       if (memberOf(c)) return true;
@@ -210,7 +227,7 @@ export class MembersService {
     const behaviour = await this.tags.tagsOfMany(rows.map((c) => memberOf(c)?.id).filter((x): x is number => x !== undefined));
     const tagsOf = (c: (typeof candidates)[number]) => {
       const m = memberOf(c);
-      return [...new Set([...(corpTags.get(c.externalUserId) ?? []), ...(m ? behaviour.get(m.id) ?? [] : [])].filter(Boolean))];
+      return [...new Set([...(corpTags.get(c.externalUserId) ?? []), ...(m ? (behaviour.get(m.id) ?? []) : [])].filter(Boolean))];
     };
     if (q.q && q.tag) rows = rows.filter((c) => tagsOf(c).includes(q.tag!));
     rows = rows.slice(0, LIMIT);
@@ -224,7 +241,7 @@ export class MembersService {
           name: c.name,
           avatarUrl: c.avatar,
           clerkName: c.followStaff?.displayName ?? null,
-          storeName: storeId ? stores.get(storeId) ?? null : null,
+          storeName: storeId ? (stores.get(storeId) ?? null) : null,
           phoneMasked: m ? maskPhone(m.phone) : null,
           memberId: m?.id ?? null,
           memberName: m?.nickname ?? null,
@@ -242,14 +259,26 @@ export class MembersService {
   }
 
   async segments(staff: StaffPrincipal): Promise<{ items: SegmentView[] }> {
-    const rows = await this.db.manager.find(MemberSegment, { where: staff.role === 'hq_admin' ? {} : { createdBy: staff.staffId }, order: { id: 'DESC' }, take: 100 });
+    const rows = await this.db.manager.find(MemberSegment, {
+      where: staff.role === 'hq_admin' ? {} : { createdBy: staff.staffId },
+      order: { id: 'DESC' },
+      take: 100,
+    });
     return { items: rows.map((s) => this.segmentView(s)) };
   }
 
   async createSegment(staff: StaffPrincipal, name: string, filter: MemberFilter, now = new Date()): Promise<SegmentView> {
     const me = await this.auth.staffMe(staff.staffId);
     const clean = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined && v !== ''));
-    const row = await this.db.manager.save(this.db.manager.create(MemberSegment, { name, filter: JSON.stringify(clean), createdBy: staff.staffId, createdByName: me.displayName.slice(0, 40), createdAt: now }));
+    const row = await this.db.manager.save(
+      this.db.manager.create(MemberSegment, {
+        name,
+        filter: JSON.stringify(clean),
+        createdBy: staff.staffId,
+        createdByName: me.displayName.slice(0, 40),
+        createdAt: now,
+      }),
+    );
     return this.segmentView(row);
   }
 

@@ -76,7 +76,12 @@ export class DishService {
   }
 
   async list(page: number, pageSize: number) {
-    const [rows, total] = await this.db.manager.findAndCount(Dish, { where: { status: 'listed' }, order: { createdAt: 'DESC', id: 'DESC' }, skip: (page - 1) * pageSize, take: pageSize });
+    const [rows, total] = await this.db.manager.findAndCount(Dish, {
+      where: { status: 'listed' },
+      order: { createdAt: 'DESC', id: 'DESC' },
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+    });
     return { items: rows.map((d) => this.view(d)), total, page, pageSize };
   }
 

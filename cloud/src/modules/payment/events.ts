@@ -9,7 +9,15 @@ declare module '../../core/events/types' {
     /** A trade was paid (once per out_trade_no, however many notifications or queries said so). */
     PaymentSucceeded: { purpose: 'preorder' | 'class'; outTradeNo: string; transactionId: string; memberId: number; amountFen: number; paidAt: string };
     /** A refund completed (once per out_refund_no). */
-    PaymentRefunded: { purpose: 'preorder' | 'class'; outTradeNo: string; outRefundNo: string; refundId: string; memberId: number; amountFen: number; refundedAt: string };
+    PaymentRefunded: {
+      purpose: 'preorder' | 'class';
+      outTradeNo: string;
+      outRefundNo: string;
+      refundId: string;
+      memberId: number;
+      amountFen: number;
+      refundedAt: string;
+    };
   }
 }
 

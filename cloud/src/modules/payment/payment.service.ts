@@ -127,7 +127,16 @@ export class PaymentService {
     if (!prepayId) {
       try {
         // WeChat answers the same prepay_id for the same out_trade_no and parameters
-        prepayId = (await this.gateway.prepay({ outTradeNo: req.outTradeNo, description: trade.description, amountFen: trade.amountFen, openid: req.openid, notifyUrl: this.settings.config.notifyUrl, expiresAt: dbDate(trade.expiresAt) })).prepayId;
+        prepayId = (
+          await this.gateway.prepay({
+            outTradeNo: req.outTradeNo,
+            description: trade.description,
+            amountFen: trade.amountFen,
+            openid: req.openid,
+            notifyUrl: this.settings.config.notifyUrl,
+            expiresAt: dbDate(trade.expiresAt),
+          })
+        ).prepayId;
       } catch (err) {
         if (err instanceof PlatformError) {
           this.logger.warn('[pay] prepay %s failed: %s', req.outTradeNo, err.message);
@@ -177,9 +186,18 @@ export class PaymentService {
         }
         let outcome: string;
         if (n.eventType === 'TRANSACTION.SUCCESS' && r.trade_state === 'SUCCESS') {
-          outcome = await this.markPaid(em, String(r.out_trade_no), String(r.transaction_id), Number(r.amount?.total), r.success_time ? new Date(r.success_time) : new Date());
+          outcome = await this.markPaid(
+            em,
+            String(r.out_trade_no),
+            String(r.transaction_id),
+            Number(r.amount?.total),
+            r.success_time ? new Date(r.success_time) : new Date(),
+          );
         } else if (n.eventType.startsWith('REFUND.')) {
-          outcome = r.refund_status === 'SUCCESS' ? await this.markRefunded(em, String(r.out_refund_no), String(r.refund_id), r.success_time ? new Date(r.success_time) : new Date()) : await this.markRefundFailed(em, String(r.out_refund_no), String(r.refund_status));
+          outcome =
+            r.refund_status === 'SUCCESS'
+              ? await this.markRefunded(em, String(r.out_refund_no), String(r.refund_id), r.success_time ? new Date(r.success_time) : new Date())
+              : await this.markRefundFailed(em, String(r.out_refund_no), String(r.refund_status));
         } else {
           outcome = 'ignored';
         }
@@ -205,7 +223,14 @@ export class PaymentService {
       .where("out_trade_no = :outTradeNo AND status <> 'paid'", { outTradeNo })
       .execute();
     if ((res.affected ?? 0) !== 1) return 'duplicate_state';
-    await this.events.emit(em, 'PaymentSucceeded', { purpose: trade.purpose, outTradeNo, transactionId, memberId: trade.memberId, amountFen, paidAt: paidAt.toISOString() });
+    await this.events.emit(em, 'PaymentSucceeded', {
+      purpose: trade.purpose,
+      outTradeNo,
+      transactionId,
+      memberId: trade.memberId,
+      amountFen,
+      paidAt: paidAt.toISOString(),
+    });
     return 'applied';
   }
 
@@ -219,7 +244,15 @@ export class PaymentService {
       .where("out_refund_no = :outRefundNo AND status <> 'succeeded'", { outRefundNo })
       .execute();
     if ((res.affected ?? 0) !== 1) return 'duplicate_state';
-    await this.events.emit(em, 'PaymentRefunded', { purpose: refund.purpose, outTradeNo: refund.outTradeNo, outRefundNo, refundId, memberId: refund.memberId, amountFen: refund.refundFen, refundedAt: at.toISOString() });
+    await this.events.emit(em, 'PaymentRefunded', {
+      purpose: refund.purpose,
+      outTradeNo: refund.outTradeNo,
+      outRefundNo,
+      refundId,
+      memberId: refund.memberId,
+      amountFen: refund.refundFen,
+      refundedAt: at.toISOString(),
+    });
     return 'applied';
   }
 
@@ -279,13 +312,26 @@ export class PaymentService {
     if ((claimed.affected ?? 0) !== 1) return 'not_pending';
     const refund = (await this.db.manager.findOne(PayRefund, { where: { outRefundNo } }))!;
     try {
-      const state = await this.gateway.refund({ outTradeNo: refund.outTradeNo, outRefundNo, refundFen: refund.refundFen, totalFen: refund.totalFen, reason: refund.reason, notifyUrl: this.settings.config.notifyUrl });
+      const state = await this.gateway.refund({
+        outTradeNo: refund.outTradeNo,
+        outRefundNo,
+        refundFen: refund.refundFen,
+        totalFen: refund.totalFen,
+        reason: refund.reason,
+        notifyUrl: this.settings.config.notifyUrl,
+      });
       if (state.status === 'SUCCESS') await this.db.transaction((em) => this.markRefunded(em, outRefundNo, state.refundId, new Date()), { attempts: 3 });
       else await this.db.transaction((em) => em.update(PayRefund, { outRefundNo, status: 'processing' }, { refundId: state.refundId, updatedAt: new Date() }));
       return 'sent';
     } catch (err) {
       this.logger.warn('[pay] refund %s not sent: %s', outRefundNo, (err as Error).message);
-      await this.db.transaction((em) => em.update(PayRefund, { outRefundNo, status: 'processing' }, { status: 'pending', lastError: (err as Error).message.slice(0, 200), updatedAt: new Date() }));
+      await this.db.transaction((em) =>
+        em.update(
+          PayRefund,
+          { outRefundNo, status: 'processing' },
+          { status: 'pending', lastError: (err as Error).message.slice(0, 200), updatedAt: new Date() },
+        ),
+      );
       return 'failed';
     }
   }
@@ -293,7 +339,12 @@ export class PaymentService {
   /** Close an unpaid trade (after its order expired or was cancelled); best effort. */
   async close(outTradeNo: string): Promise<void> {
     const res = await this.db.transaction((em) =>
-      em.createQueryBuilder().update(PayTransaction).set({ status: 'closed', updatedAt: new Date() }).where("out_trade_no = :outTradeNo AND status = 'created'", { outTradeNo }).execute(),
+      em
+        .createQueryBuilder()
+        .update(PayTransaction)
+        .set({ status: 'closed', updatedAt: new Date() })
+        .where("out_trade_no = :outTradeNo AND status = 'created'", { outTradeNo })
+        .execute(),
     );
     if ((res.affected ?? 0) !== 1) return;
     const trade = await this.db.manager.findOne(PayTransaction, { where: { outTradeNo } });
@@ -327,7 +378,10 @@ export class PaymentService {
       try {
         const s = await this.gateway.query(t.outTradeNo);
         if (s && (s.tradeState === 'SUCCESS' || s.tradeState === 'REFUND') && s.transactionId) {
-          const r = await this.db.transaction((em) => this.markPaid(em, t.outTradeNo, s.transactionId!, s.amountFen, s.successTime ? new Date(s.successTime) : now), { attempts: 3 });
+          const r = await this.db.transaction(
+            (em) => this.markPaid(em, t.outTradeNo, s.transactionId!, s.amountFen, s.successTime ? new Date(s.successTime) : now),
+            { attempts: 3 },
+          );
           if (r === 'applied') out.paid++;
         } else if (s && t.status === 'created' && dbDate(t.expiresAt) < now && (s.tradeState === 'NOTPAY' || s.tradeState === 'CLOSED')) {
           await this.close(t.outTradeNo);
@@ -338,11 +392,19 @@ export class PaymentService {
     }
     const pending = await this.db.manager.find(PayRefund, { where: { status: 'pending' }, order: { id: 'ASC' }, take: limit });
     for (const r of pending) if ((await this.sendRefund(r.outRefundNo)) === 'sent') out.refundsSent++;
-    const processing = await this.db.manager.find(PayRefund, { where: { status: 'processing', updatedAt: LessThan(quiet) }, order: { id: 'ASC' }, take: limit });
+    const processing = await this.db.manager.find(PayRefund, {
+      where: { status: 'processing', updatedAt: LessThan(quiet) },
+      order: { id: 'ASC' },
+      take: limit,
+    });
     for (const r of processing) {
       try {
         const s = await this.gateway.queryRefund(r.outRefundNo);
-        if (s?.status === 'SUCCESS' && (await this.db.transaction((em) => this.markRefunded(em, r.outRefundNo, s.refundId, now), { attempts: 3 })) === 'applied') out.refundsDone++;
+        if (
+          s?.status === 'SUCCESS' &&
+          (await this.db.transaction((em) => this.markRefunded(em, r.outRefundNo, s.refundId, now), { attempts: 3 })) === 'applied'
+        )
+          out.refundsDone++;
         if (s && (s.status === 'CLOSED' || s.status === 'ABNORMAL')) await this.db.transaction((em) => this.markRefundFailed(em, r.outRefundNo, s.status));
       } catch (err) {
         this.logger.warn('[pay] refund query %s: %s', r.outRefundNo, (err as Error).message);
@@ -370,7 +432,14 @@ export class PaymentService {
     const oursByNo = new Map(ours.map((t) => [t.outTradeNo, t.amountFen]));
     const diffs: BillReconciliation['diffs'] = [];
     const elsewhere = bill.size
-      ? new Set((await this.db.manager.find(PayTransaction, { where: { outTradeNo: In([...bill.keys()].filter((k) => !oursByNo.has(k))), status: 'paid' }, select: { outTradeNo: true } })).map((t) => t.outTradeNo))
+      ? new Set(
+          (
+            await this.db.manager.find(PayTransaction, {
+              where: { outTradeNo: In([...bill.keys()].filter((k) => !oursByNo.has(k))), status: 'paid' },
+              select: { outTradeNo: true },
+            })
+          ).map((t) => t.outTradeNo),
+        )
       : new Set<string>();
     for (const [no, fen] of bill) {
       const mine = oursByNo.get(no);
@@ -381,7 +450,14 @@ export class PaymentService {
     await this.db.transaction(async (em) => {
       for (const d of diffs) {
         try {
-          await em.insert(PayBillDiff, { billDate, outTradeNo: d.outTradeNo.slice(0, 32), kind: d.kind, oursFen: d.oursFen, billFen: d.billFen, foundAt: new Date() });
+          await em.insert(PayBillDiff, {
+            billDate,
+            outTradeNo: d.outTradeNo.slice(0, 32),
+            kind: d.kind,
+            oursFen: d.oursFen,
+            billFen: d.billFen,
+            foundAt: new Date(),
+          });
         } catch (err) {
           if (!isUniqueViolation(err)) throw err; // found by an earlier run
         }

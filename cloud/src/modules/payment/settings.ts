@@ -48,9 +48,18 @@ export function loadPayConfig(env: AppEnv, source: NodeJS.ProcessEnv = process.e
   if (!parsed.success) throw new Error(`Invalid WeChat Pay configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const c = parsed.data;
   const production = env.NODE_ENV === 'production';
-  const given = [c.WECHATPAY_MCHID, c.WECHATPAY_MERCHANT_SERIAL, c.WECHATPAY_MERCHANT_PRIVATE_KEY, c.WECHATPAY_PUBLIC_KEY_ID, c.WECHATPAY_PUBLIC_KEY, c.WECHATPAY_APIV3_KEY];
+  const given = [
+    c.WECHATPAY_MCHID,
+    c.WECHATPAY_MERCHANT_SERIAL,
+    c.WECHATPAY_MERCHANT_PRIVATE_KEY,
+    c.WECHATPAY_PUBLIC_KEY_ID,
+    c.WECHATPAY_PUBLIC_KEY,
+    c.WECHATPAY_APIV3_KEY,
+  ];
   if (production && given.some((v) => !v)) {
-    throw new Error('Invalid WeChat Pay configuration: production needs WECHATPAY_MCHID, WECHATPAY_MERCHANT_SERIAL, WECHATPAY_MERCHANT_PRIVATE_KEY, WECHATPAY_PUBLIC_KEY_ID, WECHATPAY_PUBLIC_KEY, WECHATPAY_APIV3_KEY');
+    throw new Error(
+      'Invalid WeChat Pay configuration: production needs WECHATPAY_MCHID, WECHATPAY_MERCHANT_SERIAL, WECHATPAY_MERCHANT_PRIVATE_KEY, WECHATPAY_PUBLIC_KEY_ID, WECHATPAY_PUBLIC_KEY, WECHATPAY_APIV3_KEY',
+    );
   }
   const dev = given.every(Boolean) ? null : devPayKeys();
   // the simulator's faces sit side by side: …/wechat → …/pay

@@ -8,5 +8,8 @@ import { dayKey } from '../../../../contracts/calendar';
  */
 export function newTradeNo(prefix: string, now: Date, randomChars: number): string {
   const ymd = dayKey(now).slice(2).replace(/-/g, '');
-  return `${prefix}${ymd}${now.getTime().toString(36).toUpperCase().slice(-6)}${randomInt(0, 36 ** randomChars).toString(36).toUpperCase().padStart(randomChars, '0')}`;
+  return `${prefix}${ymd}${now.getTime().toString(36).toUpperCase().slice(-6)}${randomInt(0, 36 ** randomChars)
+    .toString(36)
+    .toUpperCase()
+    .padStart(randomChars, '0')}`;
 }

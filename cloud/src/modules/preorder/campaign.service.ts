@@ -6,7 +6,16 @@ import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import ExcelJS from 'exceljs';
 import { In, MoreThan } from 'typeorm';
 import type { z } from 'zod';
-import { type Campaign, type CampaignInput, type ItemInput, type MenuItem, ORDER_STATUS_LABELS, type OrderStatus, RECOMMENDATION_RULE, type Slot } from '../../../../contracts/preorder';
+import {
+  type Campaign,
+  type CampaignInput,
+  type ItemInput,
+  type MenuItem,
+  ORDER_STATUS_LABELS,
+  type OrderStatus,
+  RECOMMENDATION_RULE,
+  type Slot,
+} from '../../../../contracts/preorder';
 import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, dbDate, iso } from '../../core/db';
 import { AppError } from '../../core/errors';
@@ -85,7 +94,17 @@ export class CampaignService {
   }
 
   slotView(s: PreorderSlot): Slot {
-    return { id: s.id, campaignId: s.campaignId, storeId: s.storeId, day: s.day, startsAt: iso(dbDate(s.startsAt)), endsAt: iso(dbDate(s.endsAt)), capacity: s.capacity, booked: s.booked, left: Math.max(0, s.capacity - s.booked) };
+    return {
+      id: s.id,
+      campaignId: s.campaignId,
+      storeId: s.storeId,
+      day: s.day,
+      startsAt: iso(dbDate(s.startsAt)),
+      endsAt: iso(dbDate(s.endsAt)),
+      capacity: s.capacity,
+      booked: s.booked,
+      left: Math.max(0, s.capacity - s.booked),
+    };
   }
 
   private scoped(staff: StaffPrincipal, storeIds: number[]): number[] | null {
@@ -111,7 +130,16 @@ export class CampaignService {
     if (missing.length) throw new AppError('VALIDATION_FAILED', undefined, [{ path: 'storeIds', message: `门店不存在：${missing.join(',')}` }]);
     const now = new Date();
     const id = await this.db.transaction(async (em) => {
-      const r = await em.insert(PreorderCampaign, { name: input.name, saleStartsAt: starts, saleEndsAt: ends, cancelCutoffAt: cutoff, storeIds: JSON.stringify([...new Set(input.storeIds)]), status: input.status, createdAt: now, updatedAt: now });
+      const r = await em.insert(PreorderCampaign, {
+        name: input.name,
+        saleStartsAt: starts,
+        saleEndsAt: ends,
+        cancelCutoffAt: cutoff,
+        storeIds: JSON.stringify([...new Set(input.storeIds)]),
+        status: input.status,
+        createdAt: now,
+        updatedAt: now,
+      });
       return Number(r.identifiers[0].id);
     });
     return this.campaignView((await this.db.manager.findOne(PreorderCampaign, { where: { id } }))!);
@@ -128,7 +156,10 @@ export class CampaignService {
     const scope = this.scoped(staff, JSON.parse(c.storeIds));
     if (scope && !scope.length) throw new AppError('NOT_FOUND');
     const items = await this.db.manager.find(PreorderItem, { where: { campaignId }, order: { sort: 'ASC', id: 'ASC' } });
-    const slots = await this.db.manager.find(PreorderSlot, { where: scope ? { campaignId, storeId: In(scope) } : { campaignId }, order: { startsAt: 'ASC', storeId: 'ASC' } });
+    const slots = await this.db.manager.find(PreorderSlot, {
+      where: scope ? { campaignId, storeId: In(scope) } : { campaignId },
+      order: { startsAt: 'ASC', storeId: 'ASC' },
+    });
     return { campaign: this.campaignView(c), items: items.map((i) => this.itemView(i)), slots: slots.map((s) => this.slotView(s)) };
   }
 
@@ -175,7 +206,12 @@ export class CampaignService {
       if (patch.onSale !== undefined) set.onSale = patch.onSale;
       if (patch.stockTotal !== undefined) {
         // conditional: never below what is already held or sold, even while orders come in
-        const r = await em.createQueryBuilder().update(PreorderItem).set({ stockTotal: patch.stockTotal }).where('id = :id AND sold <= :stock', { id: itemId, stock: patch.stockTotal }).execute();
+        const r = await em
+          .createQueryBuilder()
+          .update(PreorderItem)
+          .set({ stockTotal: patch.stockTotal })
+          .where('id = :id AND sold <= :stock', { id: itemId, stock: patch.stockTotal })
+          .execute();
         if ((r.affected ?? 0) !== 1) throw new AppError('VALIDATION_FAILED', undefined, [{ path: 'stockTotal', message: '库存不能少于已售出的份数' }]);
       }
       if (Object.keys(set).length) await em.update(PreorderItem, { id: itemId }, set);
@@ -183,16 +219,29 @@ export class CampaignService {
     return this.itemView((await this.db.manager.findOne(PreorderItem, { where: { id: itemId } }))!);
   }
 
-  async addSlots(staff: StaffPrincipal, campaignId: number, input: { storeId: number; days: string[]; windows: Array<{ start: string; end: string }>; capacity: number }) {
+  async addSlots(
+    staff: StaffPrincipal,
+    campaignId: number,
+    input: { storeId: number; days: string[]; windows: Array<{ start: string; end: string }>; capacity: number },
+  ) {
     const c = await this.campaign(campaignId);
     if (!(JSON.parse(c.storeIds) as number[]).includes(input.storeId)) throw new AppError('PREORDER_STORE_NOT_IN_CAMPAIGN');
     if (staff.role !== 'hq_admin' && staff.storeId !== input.storeId) throw new AppError('FORBIDDEN');
-    for (const w of input.windows) if (w.start >= w.end) throw new AppError('VALIDATION_FAILED', undefined, [{ path: 'windows', message: '结束时间须晚于开始时间' }]);
+    for (const w of input.windows)
+      if (w.start >= w.end) throw new AppError('VALIDATION_FAILED', undefined, [{ path: 'windows', message: '结束时间须晚于开始时间' }]);
     const ids = await this.db.transaction(async (em) => {
       const out: number[] = [];
       for (const day of [...new Set(input.days)].sort()) {
         for (const w of input.windows) {
-          const r = await em.insert(PreorderSlot, { campaignId, storeId: input.storeId, day, startsAt: beijingTime(day, w.start), endsAt: beijingTime(day, w.end), capacity: input.capacity, booked: 0 });
+          const r = await em.insert(PreorderSlot, {
+            campaignId,
+            storeId: input.storeId,
+            day,
+            startsAt: beijingTime(day, w.start),
+            endsAt: beijingTime(day, w.end),
+            capacity: input.capacity,
+            booked: 0,
+          });
           out.push(Number(r.identifiers[0].id));
         }
       }
@@ -211,7 +260,11 @@ export class CampaignService {
       if (!c) throw new AppError('NOT_FOUND');
       return c;
     }
-    const open = await this.db.manager.find(PreorderCampaign, { where: { status: 'published', saleEndsAt: MoreThan(now) }, order: { saleStartsAt: 'ASC', id: 'ASC' }, take: 10 });
+    const open = await this.db.manager.find(PreorderCampaign, {
+      where: { status: 'published', saleEndsAt: MoreThan(now) },
+      order: { saleStartsAt: 'ASC', id: 'ASC' },
+      take: 10,
+    });
     return open.find((c) => dbDate(c.saleStartsAt) <= now) ?? open[0] ?? null;
   }
 
@@ -229,7 +282,14 @@ export class CampaignService {
     // purchase-aware from the purchases ledger (its public read): earlier pre-orders are its
     // `preorder-item-<id>` lines, everything else is what the member buys in store
     const buys = await this.memberBuys.recentBuys(memberId, LEDGER_DAYS, now);
-    const pastItemIds = [...new Set(buys.map((b) => PREORDER_SKU.exec(b.sku ?? '')?.[1]).filter((x): x is string => !!x).map(Number))];
+    const pastItemIds = [
+      ...new Set(
+        buys
+          .map((b) => PREORDER_SKU.exec(b.sku ?? '')?.[1])
+          .filter((x): x is string => !!x)
+          .map(Number),
+      ),
+    ];
     const pastItems = pastItemIds.length ? await this.db.manager.find(PreorderItem, { where: { id: In(pastItemIds) } }) : [];
     const rec = recommend({
       items: items.map((i) => ({
@@ -333,7 +393,9 @@ export class CampaignService {
     if (staff.role !== 'hq_admin' && staff.storeId !== storeId) throw new AppError('FORBIDDEN');
     await this.campaign(campaignId);
     const slots = await this.db.manager.find(PreorderSlot, { where: { campaignId, storeId, day }, order: { startsAt: 'ASC' } });
-    const orders = slots.length ? await this.db.manager.find(PreorderOrder, { where: { slotId: In(slots.map((s) => s.id)), status: In(['paid', 'picked_up']) } }) : [];
+    const orders = slots.length
+      ? await this.db.manager.find(PreorderOrder, { where: { slotId: In(slots.map((s) => s.id)), status: In(['paid', 'picked_up']) } })
+      : [];
     const items = await this.db.manager.find(PreorderItem, { where: { campaignId }, order: { sort: 'ASC', id: 'ASC' } });
     const totals: Record<string, number> = {};
     const bySlot = slots.map((s) => {

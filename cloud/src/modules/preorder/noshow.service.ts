@@ -52,7 +52,11 @@ export class NoShowService {
     const views = await this.orders.views(rows, now);
     const keys = rows.map((r) => idemKey(r.orderNo));
     const sent = keys.length
-      ? new Set((await this.db.manager.query(`SELECT idem_key FROM wecom_outbound WHERE idem_key IN (${keys.map(() => '?').join(',')})`, keys)).map((r: { idem_key: string }) => r.idem_key))
+      ? new Set(
+          (await this.db.manager.query(`SELECT idem_key FROM wecom_outbound WHERE idem_key IN (${keys.map(() => '?').join(',')})`, keys)).map(
+            (r: { idem_key: string }) => r.idem_key,
+          ),
+        )
       : new Set<string>();
     return views.map((v) => ({ ...v, reminded: sent.has(idemKey(v.orderNo)) }));
   }
@@ -67,11 +71,15 @@ export class NoShowService {
     const [view] = await this.orders.views([order], now);
     const text = `您好，您预订的${view.lines.map((l) => `「${l.name}」×${l.qty}`).join('、')}已在${view.storeName ?? '门店'}备好（原取货时间${when(dbDate(slot.startsAt))}），还没有取走。请凭取货码 ${order.pickupCode} 尽快到店取货，如需改时间请回复我。`;
     const created = await this.db.transaction(async (em) => {
-      const r = await enqueueOutbound(em, { idemKey: idemKey(order.orderNo), kind: 'msg_template', payload: { sender: contact.userId, externalUserIds: [contact.externalUserId], text, attachments: [] }, ref: 'preorder-noshow' });
+      const r = await enqueueOutbound(em, {
+        idemKey: idemKey(order.orderNo),
+        kind: 'msg_template',
+        payload: { sender: contact.userId, externalUserIds: [contact.externalUserId], text, attachments: [] },
+        ref: 'preorder-noshow',
+      });
       if (r.created) this.db.afterCommit(em, () => this.kick.kick());
       return r.created;
     });
     return created ? { queued: true, reason: 'queued' } : { queued: false, reason: 'already_reminded' };
   }
 }
-

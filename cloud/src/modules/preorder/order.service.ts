@@ -66,11 +66,21 @@ export class OrderService {
     await em.query(`${verb} INTO ${table} ${cols} VALUES (?, ?, 0)`, [a, b]);
   }
 
-  private async bump(em: EntityManager, entity: typeof PreorderItem | typeof PreorderItemDay | typeof PreorderMemberItem | typeof PreorderSlot, column: string, delta: number, where: string, params: Record<string, unknown>): Promise<boolean> {
+  private async bump(
+    em: EntityManager,
+    entity: typeof PreorderItem | typeof PreorderItemDay | typeof PreorderMemberItem | typeof PreorderSlot,
+    column: string,
+    delta: number,
+    where: string,
+    params: Record<string, unknown>,
+  ): Promise<boolean> {
     const res = await em
       .createQueryBuilder()
       .update(entity)
-      .set({ [column === 'sold' ? 'sold' : column === 'reserved' ? 'reserved' : column === 'qty' ? 'qty' : 'booked']: () => `${column} ${delta >= 0 ? '+' : '-'} ${Math.abs(delta)}` } as never)
+      .set({
+        [column === 'sold' ? 'sold' : column === 'reserved' ? 'reserved' : column === 'qty' ? 'qty' : 'booked']: () =>
+          `${column} ${delta >= 0 ? '+' : '-'} ${Math.abs(delta)}`,
+      } as never)
       .where(where, params)
       .execute();
     return (res.affected ?? 0) === 1;
@@ -82,7 +92,13 @@ export class OrderService {
    * and so for the shortest time. Answers the first refusal; what was held before it is undone
    * (the caller's transaction may also roll it back).
    */
-  private async hold(em: EntityManager, memberId: number, slot: PreorderSlot, lines: StoredLine[], items: Map<number, PreorderItem>): Promise<ErrorCode | null> {
+  private async hold(
+    em: EntityManager,
+    memberId: number,
+    slot: PreorderSlot,
+    lines: StoredLine[],
+    items: Map<number, PreorderItem>,
+  ): Promise<ErrorCode | null> {
     const undo: Array<() => Promise<unknown>> = [];
     const fail = async (code: ErrorCode) => {
       for (const f of undo.reverse()) await f();
@@ -91,7 +107,14 @@ export class OrderService {
     for (const l of lines) {
       const it = items.get(l.itemId)!;
       await this.ensureRow(em, 'preorder_member_item', memberId, l.itemId);
-      if (!(await this.bump(em, PreorderMemberItem, 'qty', l.qty, `member_id = :m AND item_id = :i AND qty + ${l.qty} <= :lim`, { m: memberId, i: l.itemId, lim: it.perMemberLimit }))) return fail('PREORDER_MEMBER_LIMIT');
+      if (
+        !(await this.bump(em, PreorderMemberItem, 'qty', l.qty, `member_id = :m AND item_id = :i AND qty + ${l.qty} <= :lim`, {
+          m: memberId,
+          i: l.itemId,
+          lim: it.perMemberLimit,
+        }))
+      )
+        return fail('PREORDER_MEMBER_LIMIT');
       undo.push(() => this.bump(em, PreorderMemberItem, 'qty', -l.qty, 'member_id = :m AND item_id = :i', { m: memberId, i: l.itemId }));
     }
     if (!(await this.bump(em, PreorderSlot, 'booked', 1, 'id = :id AND booked < capacity', { id: slot.id }))) return fail('PREORDER_SLOT_FULL');
@@ -100,11 +123,19 @@ export class OrderService {
       const it = items.get(l.itemId)!;
       if (it.kind !== 'chef_dish' || !it.dailyCap) continue;
       await this.ensureRow(em, 'preorder_item_day', l.itemId, slot.day);
-      if (!(await this.bump(em, PreorderItemDay, 'reserved', l.qty, `item_id = :i AND day = :d AND reserved + ${l.qty} <= :cap`, { i: l.itemId, d: slot.day, cap: it.dailyCap }))) return fail('PREORDER_DAY_CAP');
+      if (
+        !(await this.bump(em, PreorderItemDay, 'reserved', l.qty, `item_id = :i AND day = :d AND reserved + ${l.qty} <= :cap`, {
+          i: l.itemId,
+          d: slot.day,
+          cap: it.dailyCap,
+        }))
+      )
+        return fail('PREORDER_DAY_CAP');
       undo.push(() => this.bump(em, PreorderItemDay, 'reserved', -l.qty, 'item_id = :i AND day = :d', { i: l.itemId, d: slot.day }));
     }
     for (const l of lines) {
-      if (!(await this.bump(em, PreorderItem, 'sold', l.qty, `id = :id AND on_sale = 1 AND sold + ${l.qty} <= stock_total`, { id: l.itemId }))) return fail('PREORDER_SOLD_OUT');
+      if (!(await this.bump(em, PreorderItem, 'sold', l.qty, `id = :id AND on_sale = 1 AND sold + ${l.qty} <= stock_total`, { id: l.itemId })))
+        return fail('PREORDER_SOLD_OUT');
       undo.push(() => this.bump(em, PreorderItem, 'sold', -l.qty, 'id = :id', { id: l.itemId }));
     }
     return null;
@@ -116,7 +147,15 @@ export class OrderService {
     const slot = await em.findOne(PreorderSlot, { where: { id: order.slotId } });
     for (const l of lines) await this.bump(em, PreorderMemberItem, 'qty', -l.qty, 'member_id = :m AND item_id = :i', { m: order.memberId, i: l.itemId });
     await this.bump(em, PreorderSlot, 'booked', -1, 'id = :id', { id: order.slotId });
-    if (slot) for (const l of lines) if (l.kind === 'chef_dish') await em.createQueryBuilder().update(PreorderItemDay).set({ reserved: () => `reserved - ${l.qty}` }).where('item_id = :i AND day = :d AND reserved >= :q', { i: l.itemId, d: slot.day, q: l.qty }).execute();
+    if (slot)
+      for (const l of lines)
+        if (l.kind === 'chef_dish')
+          await em
+            .createQueryBuilder()
+            .update(PreorderItemDay)
+            .set({ reserved: () => `reserved - ${l.qty}` })
+            .where('item_id = :i AND day = :d AND reserved >= :q', { i: l.itemId, d: slot.day, q: l.qty })
+            .execute();
     for (const l of lines) await this.bump(em, PreorderItem, 'sold', -l.qty, 'id = :id', { id: l.itemId });
   }
 
@@ -139,10 +178,12 @@ export class OrderService {
       if (again) return (await this.views([again]))[0];
     }
     const campaign = await this.db.manager.findOne(PreorderCampaign, { where: { id: input.campaignId } });
-    if (!campaign || campaign.status !== 'published' || now < dbDate(campaign.saleStartsAt) || now >= dbDate(campaign.saleEndsAt)) throw new AppError('PREORDER_NOT_ON_SALE');
+    if (!campaign || campaign.status !== 'published' || now < dbDate(campaign.saleStartsAt) || now >= dbDate(campaign.saleEndsAt))
+      throw new AppError('PREORDER_NOT_ON_SALE');
     if (!(JSON.parse(campaign.storeIds) as number[]).includes(input.storeId)) throw new AppError('PREORDER_STORE_NOT_IN_CAMPAIGN');
     const slot = await this.db.manager.findOne(PreorderSlot, { where: { id: input.slotId } });
-    if (!slot || slot.campaignId !== campaign.id || slot.storeId !== input.storeId) throw new AppError('VALIDATION_FAILED', undefined, [{ path: 'slotId', message: '取货时段不存在' }]);
+    if (!slot || slot.campaignId !== campaign.id || slot.storeId !== input.storeId)
+      throw new AppError('VALIDATION_FAILED', undefined, [{ path: 'slotId', message: '取货时段不存在' }]);
     if (dbDate(slot.endsAt) <= now) throw new AppError('PREORDER_SLOT_FULL', '该取货时段已过，请换一个时段');
     const merged = mergeLines(input.lines);
     const items = new Map((await this.db.manager.find(PreorderItem, { where: { id: In(merged.map((l) => l.itemId)) } })).map((i) => [i.id, i]));
@@ -214,7 +255,15 @@ export class OrderService {
     const campaign = await this.db.manager.findOne(PreorderCampaign, { where: { id: order.campaignId } });
     const lines = JSON.parse(order.lines) as StoredLine[];
     const description = `${campaign?.name ?? '预订'}-${lines.map((l) => `${l.name}×${l.qty}`).join('、')}`;
-    const answer = await this.payments.prepay({ purpose: 'preorder', outTradeNo: order.orderNo, memberId, openid, amountFen: order.totalFen, description, expiresAt: dbDate(order.expiresAt) });
+    const answer = await this.payments.prepay({
+      purpose: 'preorder',
+      outTradeNo: order.orderNo,
+      memberId,
+      openid,
+      amountFen: order.totalFen,
+      description,
+      expiresAt: dbDate(order.expiresAt),
+    });
     return { orderNo: order.orderNo, requestPayment: answer.requestPayment, simulatorCashierUrl: answer.simulatorCashierUrl };
   }
 
@@ -236,7 +285,15 @@ export class OrderService {
         }
         if (await this.dropHolds(em, order.id, ['paid'], { status: 'refunding', cancelledAt: now, refundFen: order.totalFen })) {
           await this.release(em, order);
-          await this.payments.requestRefund(em, { purpose: 'preorder', outTradeNo: order.orderNo, outRefundNo: `${order.orderNo}R1`, memberId, refundFen: order.totalFen, totalFen: order.totalFen, reason: '会员取消预订' });
+          await this.payments.requestRefund(em, {
+            purpose: 'preorder',
+            outTradeNo: order.orderNo,
+            outRefundNo: `${order.orderNo}R1`,
+            memberId,
+            refundFen: order.totalFen,
+            totalFen: order.totalFen,
+            reason: '会员取消预订',
+          });
         }
       },
       { attempts: 4 },
@@ -267,7 +324,12 @@ export class OrderService {
   }
 
   async listMine(memberId: number, page: number, pageSize: number) {
-    const [rows, total] = await this.db.manager.findAndCount(PreorderOrder, { where: { memberId }, order: { createdAt: 'DESC', id: 'DESC' }, skip: (page - 1) * pageSize, take: pageSize });
+    const [rows, total] = await this.db.manager.findAndCount(PreorderOrder, {
+      where: { memberId },
+      order: { createdAt: 'DESC', id: 'DESC' },
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+    });
     return { items: await this.views(rows), total, page, pageSize };
   }
 
@@ -275,7 +337,11 @@ export class OrderService {
 
   /** Unpaid orders past their 15 minutes give their holds back (exactly once) and their trade is closed. */
   async expireDue(now = new Date(), limit = 200): Promise<{ expired: number }> {
-    const due = await this.db.manager.find(PreorderOrder, { where: { status: 'pending_payment', expiresAt: LessThan(now) }, order: { expiresAt: 'ASC' }, take: limit });
+    const due = await this.db.manager.find(PreorderOrder, {
+      where: { status: 'pending_payment', expiresAt: LessThan(now) },
+      order: { expiresAt: 'ASC' },
+      take: limit,
+    });
     let expired = 0;
     for (const order of due) {
       const won = await this.db.transaction(
@@ -304,7 +370,12 @@ export class OrderService {
     if (!order) return;
     const paidAt = new Date(p.paidAt);
     if (order.status === 'pending_payment') {
-      const res = await em.createQueryBuilder().update(PreorderOrder).set({ status: 'paid', paidAt, updatedAt: new Date() }).where("id = :id AND status = 'pending_payment'", { id: order.id }).execute();
+      const res = await em
+        .createQueryBuilder()
+        .update(PreorderOrder)
+        .set({ status: 'paid', paidAt, updatedAt: new Date() })
+        .where("id = :id AND status = 'pending_payment'", { id: order.id })
+        .execute();
       if ((res.affected ?? 0) === 1) await this.emitPaid(em, order, paidAt);
       return;
     }
@@ -317,7 +388,12 @@ export class OrderService {
         const slot = await em.findOne(PreorderSlot, { where: { id: order.slotId } });
         const items = new Map((await em.find(PreorderItem, { where: { id: In(lines.map((l) => l.itemId)) } })).map((i) => [i.id, i]));
         if (slot && lines.every((l) => items.has(l.itemId)) && (await this.hold(em, order.memberId, slot, lines, items)) === null) {
-          const res = await em.createQueryBuilder().update(PreorderOrder).set({ status: 'paid', holds: 1, paidAt, updatedAt: new Date() }).where("id = :id AND status = 'expired' AND holds = 0", { id: order.id }).execute();
+          const res = await em
+            .createQueryBuilder()
+            .update(PreorderOrder)
+            .set({ status: 'paid', holds: 1, paidAt, updatedAt: new Date() })
+            .where("id = :id AND status = 'expired' AND holds = 0", { id: order.id })
+            .execute();
           reinstated = (res.affected ?? 0) === 1;
           if (reinstated) await this.emitPaid(em, order, paidAt);
           else throw new RetryTransaction('order changed while reinstating');
@@ -331,7 +407,15 @@ export class OrderService {
           .where('id = :id AND holds = 0 AND status IN (:...s)', { id: order.id, s: ['expired', 'cancelled'] })
           .execute();
         if ((res.affected ?? 0) === 1) {
-          await this.payments.requestRefund(em, { purpose: 'preorder', outTradeNo: order.orderNo, outRefundNo: `${order.orderNo}R1`, memberId: order.memberId, refundFen: order.totalFen, totalFen: order.totalFen, reason: order.status === 'cancelled' ? '订单已取消，自动退款' : '订单已超时且库存不足，自动退款' });
+          await this.payments.requestRefund(em, {
+            purpose: 'preorder',
+            outTradeNo: order.orderNo,
+            outRefundNo: `${order.orderNo}R1`,
+            memberId: order.memberId,
+            refundFen: order.totalFen,
+            totalFen: order.totalFen,
+            reason: order.status === 'cancelled' ? '订单已取消，自动退款' : '订单已超时且库存不足，自动退款',
+          });
         }
       }
     }
@@ -345,7 +429,14 @@ export class OrderService {
       storeId: order.storeId,
       amountFen: order.totalFen,
       paidAt: paidAt.toISOString(),
-      items: lines.map((l) => ({ name: l.name, qty: l.qty, sku: `preorder-item-${l.itemId}`, category: KIND_LABEL[l.kind], unitPriceFen: l.unitPriceFen, amountFen: l.amountFen })),
+      items: lines.map((l) => ({
+        name: l.name,
+        qty: l.qty,
+        sku: `preorder-item-${l.itemId}`,
+        category: KIND_LABEL[l.kind],
+        unitPriceFen: l.unitPriceFen,
+        amountFen: l.amountFen,
+      })),
     });
   }
 
@@ -356,9 +447,21 @@ export class OrderService {
     const order = await em.findOne(PreorderOrder, { where: { orderNo: p.outTradeNo } });
     if (!order) return;
     const at = new Date(p.refundedAt);
-    const res = await em.createQueryBuilder().update(PreorderOrder).set({ status: 'refunded', refundedAt: at, refundFen: p.amountFen, updatedAt: new Date() }).where("id = :id AND status = 'refunding'", { id: order.id }).execute();
+    const res = await em
+      .createQueryBuilder()
+      .update(PreorderOrder)
+      .set({ status: 'refunded', refundedAt: at, refundFen: p.amountFen, updatedAt: new Date() })
+      .where("id = :id AND status = 'refunding'", { id: order.id })
+      .execute();
     if ((res.affected ?? 0) !== 1) return;
-    await this.events.emit(em, 'OrderRefunded', { orderId: order.orderNo, refundId: p.outRefundNo, memberId: order.memberId, storeId: order.storeId, amountFen: p.amountFen, refundedAt: at.toISOString() });
+    await this.events.emit(em, 'OrderRefunded', {
+      orderId: order.orderNo,
+      refundId: p.outRefundNo,
+      memberId: order.memberId,
+      storeId: order.storeId,
+      amountFen: p.amountFen,
+      refundedAt: at.toISOString(),
+    });
   }
 
   // ------------------------------------------------------------------ pickup (核销)
@@ -366,7 +469,11 @@ export class OrderService {
   private async byCode(staff: StaffPrincipal, text: string): Promise<PreorderOrder> {
     const code = parsePickupCode(text);
     if (!code) throw new AppError('PREORDER_CODE_INVALID');
-    const found = await this.db.manager.find(PreorderOrder, { where: { pickupCode: code, status: In(['paid', 'picked_up', 'refunding', 'refunded']) }, order: { id: 'DESC' }, take: 20 });
+    const found = await this.db.manager.find(PreorderOrder, {
+      where: { pickupCode: code, status: In(['paid', 'picked_up', 'refunding', 'refunded']) },
+      order: { id: 'DESC' },
+      take: 20,
+    });
     const mine = found.filter((o) => staff.role === 'hq_admin' || (staff.storeId !== null && staff.storeId === o.storeId));
     const pick = mine.find((o) => o.status === 'paid') ?? mine[0];
     if (!pick) throw new AppError('PREORDER_CODE_INVALID');
@@ -381,9 +488,20 @@ export class OrderService {
     const order = await this.byCode(staff, code);
     const won = await this.db.transaction(
       async (em) => {
-        const res = await em.createQueryBuilder().update(PreorderOrder).set({ status: 'picked_up', pickedUpAt: now, pickedUpBy: staff.staffId, updatedAt: now }).where("id = :id AND status = 'paid'", { id: order.id }).execute();
+        const res = await em
+          .createQueryBuilder()
+          .update(PreorderOrder)
+          .set({ status: 'picked_up', pickedUpAt: now, pickedUpBy: staff.staffId, updatedAt: now })
+          .where("id = :id AND status = 'paid'", { id: order.id })
+          .execute();
         if ((res.affected ?? 0) !== 1) return false;
-        await this.events.emit(em, 'OrderPickedUp', { orderId: order.orderNo, memberId: order.memberId, storeId: order.storeId, pickedUpAt: now.toISOString(), staffId: staff.staffId });
+        await this.events.emit(em, 'OrderPickedUp', {
+          orderId: order.orderNo,
+          memberId: order.memberId,
+          storeId: order.storeId,
+          pickedUpAt: now.toISOString(),
+          staffId: staff.staffId,
+        });
         await this.events.emit(em, 'MemberArrived', { memberId: order.memberId, storeId: order.storeId, via: 'pickup', at: now.toISOString() });
         return true;
       },
@@ -400,7 +518,9 @@ export class OrderService {
 
   async views(rows: PreorderOrder[], now = new Date()): Promise<OrderView[]> {
     if (!rows.length) return [];
-    const campaigns = new Map((await this.db.manager.find(PreorderCampaign, { where: { id: In([...new Set(rows.map((r) => r.campaignId))]) } })).map((c) => [c.id, c]));
+    const campaigns = new Map(
+      (await this.db.manager.find(PreorderCampaign, { where: { id: In([...new Set(rows.map((r) => r.campaignId))]) } })).map((c) => [c.id, c]),
+    );
     const slots = new Map((await this.db.manager.find(PreorderSlot, { where: { id: In([...new Set(rows.map((r) => r.slotId))]) } })).map((s) => [s.id, s]));
     const stores = await this.identity.storeNames(rows.map((r) => r.storeId));
     const staff = await this.identity.staffNames(rows.map((r) => r.pickedUpBy));
@@ -431,7 +551,7 @@ export class OrderService {
         refundFen: o.refundFen,
         refundedAt: o.refundedAt ? iso(dbDate(o.refundedAt)) : null,
         pickedUpAt: o.pickedUpAt ? iso(dbDate(o.pickedUpAt)) : null,
-        pickedUpByName: o.pickedUpBy ? staff.get(o.pickedUpBy) ?? null : null,
+        pickedUpByName: o.pickedUpBy ? (staff.get(o.pickedUpBy) ?? null) : null,
         createdAt: iso(dbDate(o.createdAt)),
       };
     });

@@ -148,6 +148,15 @@ export class PreorderController {
   @Route(api.opsBillDiffs)
   async opsBillDiffs({ query }: P<typeof api.opsBillDiffs>) {
     const rows = await this.payments.billDiffs(query.billDate);
-    return { items: rows.map((d) => ({ billDate: d.billDate, outTradeNo: d.outTradeNo, kind: d.kind, oursFen: d.oursFen, billFen: d.billFen, foundAt: iso(d.foundAt) })) };
+    return {
+      items: rows.map((d) => ({
+        billDate: d.billDate,
+        outTradeNo: d.outTradeNo,
+        kind: d.kind,
+        oursFen: d.oursFen,
+        billFen: d.billFen,
+        foundAt: iso(d.foundAt),
+      })),
+    };
   }
 }

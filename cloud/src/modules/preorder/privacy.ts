@@ -36,6 +36,11 @@ export class PreorderPrivacy {
   async memberDeleted(e: DeliveredEvent<'MemberDeleted'>, em: EntityManager): Promise<void> {
     const memberId = e.payload.memberId;
     await em.delete(PreorderMemberItem, { memberId });
-    await em.createQueryBuilder().update(PreorderOrder).set({ memberId: () => '0 - id' }).where('member_id = :memberId', { memberId }).execute();
+    await em
+      .createQueryBuilder()
+      .update(PreorderOrder)
+      .set({ memberId: () => '0 - id' })
+      .where('member_id = :memberId', { memberId })
+      .execute();
   }
 }

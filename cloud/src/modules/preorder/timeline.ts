@@ -27,7 +27,11 @@ export class PreorderTimeline {
 
   @MemberTimeline('preorder')
   async timelineFor(memberId: number, limit: number): Promise<TimelineItem[]> {
-    const rows = await this.db.manager.find(PreorderOrder, { where: { memberId, status: In(['paid', 'picked_up', 'refunding', 'refunded']) }, order: { id: 'DESC' }, take: limit });
+    const rows = await this.db.manager.find(PreorderOrder, {
+      where: { memberId, status: In(['paid', 'picked_up', 'refunding', 'refunded']) },
+      order: { id: 'DESC' },
+      take: limit,
+    });
     const out: TimelineItem[] = [];
     for (const o of rows) {
       const what = (JSON.parse(o.lines) as StoredLine[]).map((l) => `${l.name}×${l.qty}`).join('、');
@@ -44,7 +48,11 @@ export class PreorderTimeline {
 
   private async openCampaign(now: Date): Promise<MemberFactSet['openCampaign']> {
     if (this.openCache && this.openCache.until > Date.now()) return this.openCache.value;
-    const open = await this.db.manager.find(PreorderCampaign, { where: { status: 'published', saleEndsAt: MoreThan(now) }, order: { saleStartsAt: 'ASC', id: 'ASC' }, take: 10 });
+    const open = await this.db.manager.find(PreorderCampaign, {
+      where: { status: 'published', saleEndsAt: MoreThan(now) },
+      order: { saleStartsAt: 'ASC', id: 'ASC' },
+      take: 10,
+    });
     const c = open.find((x) => dbDate(x.saleStartsAt) <= now);
     const value = c ? { name: c.name, saleEndsAt: dbDate(c.saleEndsAt) } : null;
     this.openCache = { value, until: Date.now() + 30_000 };
@@ -73,17 +81,30 @@ export class PreorderTimeline {
       const slot = slotOf.get(o.slotId);
       if (o.status !== 'paid' || !slot) continue;
       if (dbDate(slot.endsAt).getTime() < now.getTime() - 2 * DAY) continue; // long missed: ops' no-show list, not a chat
-      pickups.push({ campaign: campaignName.get(o.campaignId) ?? '预订', items: itemsText(o), storeName: stores.get(o.storeId) ?? null, slotStartsAt: dbDate(slot.startsAt), slotEndsAt: dbDate(slot.endsAt) });
+      pickups.push({
+        campaign: campaignName.get(o.campaignId) ?? '预订',
+        items: itemsText(o),
+        storeName: stores.get(o.storeId) ?? null,
+        slotStartsAt: dbDate(slot.startsAt),
+        slotEndsAt: dbDate(slot.endsAt),
+      });
     }
     pickups.sort((a, b) => a.slotStartsAt.getTime() - b.slotStartsAt.getTime());
     const unpaid = rows.find((o) => o.status === 'pending_payment' && dbDate(o.expiresAt) > now);
     const picked = rows.find((o) => o.status === 'picked_up' && o.pickedUpAt && now.getTime() - dbDate(o.pickedUpAt).getTime() <= 7 * DAY);
     return {
       pickups,
-      unpaidOrder: unpaid ? { campaign: campaignName.get(unpaid.campaignId) ?? '预订', items: itemsText(unpaid), totalFen: unpaid.totalFen, expiresAt: dbDate(unpaid.expiresAt) } : null,
-      pickedUpOrder: picked ? { campaign: campaignName.get(picked.campaignId) ?? '预订', items: itemsText(picked), pickedUpAt: dbDate(picked.pickedUpAt!) } : null,
+      unpaidOrder: unpaid
+        ? { campaign: campaignName.get(unpaid.campaignId) ?? '预订', items: itemsText(unpaid), totalFen: unpaid.totalFen, expiresAt: dbDate(unpaid.expiresAt) }
+        : null,
+      pickedUpOrder: picked
+        ? { campaign: campaignName.get(picked.campaignId) ?? '预订', items: itemsText(picked), pickedUpAt: dbDate(picked.pickedUpAt!) }
+        : null,
       openCampaign,
-      activeAt: rows.flatMap((o) => [o.createdAt, o.paidAt, o.pickedUpAt]).filter((d): d is Date => !!d).map((d) => dbDate(d)),
+      activeAt: rows
+        .flatMap((o) => [o.createdAt, o.paidAt, o.pickedUpAt])
+        .filter((d): d is Date => !!d)
+        .map((d) => dbDate(d)),
     };
   }
 }

@@ -52,7 +52,13 @@ export async function* readRows(file: string, format: 'csv' | 'xlsx', onBytes?: 
       for await (const record of parser as AsyncIterable<string[]>) yield { rowNo: ++rowNo, cells: record };
       return;
     }
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', entries: 'emit' });
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+      worksheets: 'emit',
+      sharedStrings: 'cache',
+      hyperlinks: 'ignore',
+      styles: 'cache',
+      entries: 'emit',
+    });
     for await (const sheet of reader) {
       for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
         const values = (row.values as ExcelJS.CellValue[]) ?? [];
@@ -182,7 +188,7 @@ function memoDigest(phone: string): string | null {
 export function rowToLine(cells: Cell[], index: Map<string, number>, s: ImportSettings): RowLine | { error: string } {
   const get = (f: string): Cell => {
     const i = index.get(f);
-    return i === undefined ? '' : cells[i] ?? '';
+    return i === undefined ? '' : (cells[i] ?? '');
   };
   const text = (f: string) => {
     const v = get(f);

@@ -60,9 +60,20 @@ export class ImportsController {
   async listProducts({ query }: P<typeof api.listProducts>, auth: AuthContext) {
     auth.staff();
     const where = query.q ? [{ name: Like(`%${query.q.replace(/[%_]/g, '')}%`) }, { sku: query.q }] : {};
-    const [rows, total] = await this.db.manager.findAndCount(Product, { where, order: { sku: 'ASC' }, skip: (query.page - 1) * query.pageSize, take: query.pageSize });
+    const [rows, total] = await this.db.manager.findAndCount(Product, {
+      where,
+      order: { sku: 'ASC' },
+      skip: (query.page - 1) * query.pageSize,
+      take: query.pageSize,
+    });
     return {
-      items: rows.map((p) => ({ sku: p.sku, name: p.name, categoryPath: p.categoryPath, brand: p.brand, flags: p.flags ? p.flags.split(',').filter(Boolean) : [] })),
+      items: rows.map((p) => ({
+        sku: p.sku,
+        name: p.name,
+        categoryPath: p.categoryPath,
+        brand: p.brand,
+        flags: p.flags ? p.flags.split(',').filter(Boolean) : [],
+      })),
       total,
       page: query.page,
       pageSize: query.pageSize,

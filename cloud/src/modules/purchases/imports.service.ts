@@ -97,9 +97,14 @@ export class ImportService {
     if (!preview.headers.length) throw new AppError('VALIDATION_FAILED', '文件是空的');
     const saved = await this.savedSettings(storeId, q.kind);
     const fields = q.kind === 'receipts' ? RECEIPT_FIELDS : PRODUCT_FIELDS;
-    const settings: ImportSettings = saved && Object.values(saved.mapping).every((h) => preview.headers.includes(h))
-      ? saved
-      : { mapping: guessMapping(preview.headers, fields), dateFormat: saved?.dateFormat ?? 'YYYY-MM-DD HH:mm:ss', timeZone: saved?.timeZone ?? 'Asia/Shanghai' };
+    const settings: ImportSettings =
+      saved && Object.values(saved.mapping).every((h) => preview.headers.includes(h))
+        ? saved
+        : {
+            mapping: guessMapping(preview.headers, fields),
+            dateFormat: saved?.dateFormat ?? 'YYYY-MM-DD HH:mm:ss',
+            timeZone: saved?.timeZone ?? 'Asia/Shanghai',
+          };
     const id = await this.db.transaction(async (em) => {
       const r = await em.insert(PurchaseImport, {
         storeId,
@@ -130,7 +135,8 @@ export class ImportService {
 
   /** One file from multipart/form-data straight to a temp file (size-limited, never in memory). */
   private receiveFile(req: IncomingMessage): Promise<{ file: string; name: string; bytes: number }> {
-    if (!/^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '')) return Promise.reject(new AppError('VALIDATION_FAILED', '请以 multipart/form-data 上传文件'));
+    if (!/^multipart\/form-data\b/i.test(req.headers['content-type'] ?? ''))
+      return Promise.reject(new AppError('VALIDATION_FAILED', '请以 multipart/form-data 上传文件'));
     const tmp = path.join(this.dir(), `up-${randomBytes(12).toString('hex')}`);
     return new Promise((resolve, reject) => {
       let settled = false;
@@ -198,12 +204,19 @@ export class ImportService {
     const missing = required.filter((f) => !settings.mapping[f]);
     const unknown = Object.entries(settings.mapping).filter(([f, h]) => h && (!fields.includes(f) || !headers.includes(h)));
     if (missing.length || unknown.length) {
-      throw new AppError('IMPORT_MAPPING_INVALID', undefined, [...missing.map((f) => ({ path: `mapping.${f}`, message: '必填' })), ...unknown.map(([f]) => ({ path: `mapping.${f}`, message: '文件中没有这一列' }))]);
+      throw new AppError('IMPORT_MAPPING_INVALID', undefined, [
+        ...missing.map((f) => ({ path: `mapping.${f}`, message: '必填' })),
+        ...unknown.map(([f]) => ({ path: `mapping.${f}`, message: '文件中没有这一列' })),
+      ]);
     }
     const mapping = Object.fromEntries(Object.entries(settings.mapping).filter(([, h]) => !!h));
     const clean: ImportSettings = { ...settings, mapping };
     await this.db.transaction(async (em) => {
-      const done = await em.update(PurchaseImport, { id, status: In(['uploaded', 'failed']) }, { status: 'queued', settings: JSON.stringify(clean), message: null });
+      const done = await em.update(
+        PurchaseImport,
+        { id, status: In(['uploaded', 'failed']) },
+        { status: 'queued', settings: JSON.stringify(clean), message: null },
+      );
       if (!done.affected) throw new AppError('IMPORT_NOT_STARTABLE');
       const key = `${imp.storeId}:${imp.kind}`;
       const hit = await em.update(PurchaseImportMapping, { mappingKey: key }, { settings: JSON.stringify(clean), updatedAt: new Date() });
@@ -219,13 +232,23 @@ export class ImportService {
 
   async list(staff: StaffPrincipal, q: { page: number; pageSize: number; storeId?: number }) {
     const storeId = storeScope(staff, q.storeId);
-    const [rows, total] = await this.db.manager.findAndCount(PurchaseImport, { where: storeId ? { storeId } : {}, order: { id: 'DESC' }, skip: (q.page - 1) * q.pageSize, take: q.pageSize });
+    const [rows, total] = await this.db.manager.findAndCount(PurchaseImport, {
+      where: storeId ? { storeId } : {},
+      order: { id: 'DESC' },
+      skip: (q.page - 1) * q.pageSize,
+      take: q.pageSize,
+    });
     return { items: rows.map((r) => this.view(r)), total, page: q.page, pageSize: q.pageSize };
   }
 
   async errors(staff: StaffPrincipal, id: number, q: { page: number; pageSize: number }) {
     await this.find(staff, id);
-    const [rows, total] = await this.db.manager.findAndCount(PurchaseImportError, { where: { importId: id }, order: { rowNo: 'ASC', id: 'ASC' }, skip: (q.page - 1) * q.pageSize, take: q.pageSize });
+    const [rows, total] = await this.db.manager.findAndCount(PurchaseImportError, {
+      where: { importId: id },
+      order: { rowNo: 'ASC', id: 'ASC' },
+      skip: (q.page - 1) * q.pageSize,
+      take: q.pageSize,
+    });
     return { items: rows.map((e) => ({ row: e.rowNo, message: e.message, raw: e.raw })), total, page: q.page, pageSize: q.pageSize };
   }
 
@@ -309,7 +332,10 @@ export class ImportService {
 
   /** The job: resume queued runs and runs whose runner died. */
   async resumeStale(now: Date): Promise<number> {
-    const rows = await this.db.manager.find(PurchaseImport, { where: [{ status: 'queued' }, { status: 'running', heartbeatAt: LessThan(new Date(now.getTime() - STALE_MS)) }], select: { id: true } });
+    const rows = await this.db.manager.find(PurchaseImport, {
+      where: [{ status: 'queued' }, { status: 'running', heartbeatAt: LessThan(new Date(now.getTime() - STALE_MS)) }],
+      select: { id: true },
+    });
     for (const r of rows) void this.kick(r.id);
     return rows.length;
   }
@@ -318,9 +344,17 @@ export class ImportService {
     const now = new Date();
     // claim: queued, or running with a dead runner (its heartbeat stopped)
     const claimed = await this.db.transaction(async (em) => {
-      const a = await em.update(PurchaseImport, { id, status: 'queued' }, { status: 'running', heartbeatAt: now, processedBytes: 0, rows: 0, added: 0, duplicates: 0, conflicts: 0 });
+      const a = await em.update(
+        PurchaseImport,
+        { id, status: 'queued' },
+        { status: 'running', heartbeatAt: now, processedBytes: 0, rows: 0, added: 0, duplicates: 0, conflicts: 0 },
+      );
       if (a.affected) return true;
-      const b = await em.update(PurchaseImport, { id, status: 'running', heartbeatAt: LessThan(new Date(now.getTime() - STALE_MS)) }, { heartbeatAt: now, processedBytes: 0, rows: 0, added: 0, duplicates: 0, conflicts: 0 });
+      const b = await em.update(
+        PurchaseImport,
+        { id, status: 'running', heartbeatAt: LessThan(new Date(now.getTime() - STALE_MS)) },
+        { heartbeatAt: now, processedBytes: 0, rows: 0, added: 0, duplicates: 0, conflicts: 0 },
+      );
       return !!b.affected;
     });
     if (!claimed) return;
@@ -332,9 +366,24 @@ export class ImportService {
       else await this.runProducts(imp, file);
       const added = imp.kind === 'receipts' ? await this.db.manager.count(Receipt, { where: { importId: id } }) : undefined;
       const errors = await this.db.manager.count(PurchaseImportError, { where: { importId: id } });
-      await this.db.transaction((em) => em.update(PurchaseImport, { id }, { status: 'done', processedBytes: imp.totalBytes, errors, ...(added !== undefined ? { added } : {}), finishedAt: new Date(), heartbeatAt: new Date() }));
+      await this.db.transaction((em) =>
+        em.update(
+          PurchaseImport,
+          { id },
+          {
+            status: 'done',
+            processedBytes: imp.totalBytes,
+            errors,
+            ...(added !== undefined ? { added } : {}),
+            finishedAt: new Date(),
+            heartbeatAt: new Date(),
+          },
+        ),
+      );
     } catch (err) {
-      await this.db.transaction((em) => em.update(PurchaseImport, { id }, { status: 'failed', message: String((err as Error).message).slice(0, 300), finishedAt: new Date() }));
+      await this.db.transaction((em) =>
+        em.update(PurchaseImport, { id }, { status: 'failed', message: String((err as Error).message).slice(0, 300), finishedAt: new Date() }),
+      );
     }
   }
 
@@ -349,7 +398,8 @@ export class ImportService {
     // the receipt being assembled from consecutive rows
     let current: { draft: ReceiptDraft; firstRow: number; bad: boolean } | null = null;
 
-    const error = (rowNo: number, message: string, raw: string) => errors.push([`${imp.id}:${rowNo}`, imp.id, rowNo, message.slice(0, 300), raw.slice(0, 2000)]);
+    const error = (rowNo: number, message: string, raw: string) =>
+      errors.push([`${imp.id}:${rowNo}`, imp.id, rowNo, message.slice(0, 300), raw.slice(0, 2000)]);
     const close = () => {
       if (current && !current.bad) drafts.push({ draft: current.draft, firstRow: current.firstRow });
       current = null;
@@ -374,12 +424,20 @@ export class ImportService {
       if (errors.length) {
         const e = errors;
         errors = [];
-        await this.db.transaction((em) => bulkInsert(em, 'purchase_import_error', ['row_key', 'import_id', 'row_no', 'message', 'raw'], e, { ignoreDuplicate: 'row_key' }));
+        await this.db.transaction((em) =>
+          bulkInsert(em, 'purchase_import_error', ['row_key', 'import_id', 'row_no', 'message', 'raw'], e, { ignoreDuplicate: 'row_key' }),
+        );
       }
       // progress (and the heartbeat) about once a second's worth of rows, not per batch
       if (last || ++sinceProgress >= 4) {
         sinceProgress = 0;
-        await this.db.transaction((em) => em.update(PurchaseImport, { id: imp.id }, { processedBytes: Math.min(progress.bytes, imp.totalBytes), rows: progress.rows, ...counts, heartbeatAt: new Date() }));
+        await this.db.transaction((em) =>
+          em.update(
+            PurchaseImport,
+            { id: imp.id },
+            { processedBytes: Math.min(progress.bytes, imp.totalBytes), rows: progress.rows, ...counts, heartbeatAt: new Date() },
+          ),
+        );
       }
     };
     const flush = async (last = false) => {
@@ -395,7 +453,11 @@ export class ImportService {
     for await (const r of readRows(file, imp.format, (b) => (bytes = b))) {
       if (!index) {
         const headers = r.cells.map((c) => String(c).trim());
-        index = new Map(Object.entries(settings.mapping).map(([f, h]) => [f, headers.indexOf(h)] as const).filter(([, i]) => i >= 0));
+        index = new Map(
+          Object.entries(settings.mapping)
+            .map(([f, h]) => [f, headers.indexOf(h)] as const)
+            .filter(([, i]) => i >= 0),
+        );
         continue;
       }
       rows++;
@@ -472,7 +534,9 @@ export class ImportService {
           const params = b.flat().map((v) => (v instanceof Date && !mysql ? v.toISOString().replace('T', ' ').replace('Z', '') : v));
           await em.query(
             `INSERT INTO product (${cols.join(',')}) VALUES ${b.map(() => tuple).join(',')} ` +
-              (mysql ? `ON DUPLICATE KEY UPDATE ${upd.map((c) => `${c} = VALUES(${c})`).join(', ')}` : `ON CONFLICT(sku) DO UPDATE SET ${upd.map((c) => `${c} = excluded.${c}`).join(', ')}`),
+              (mysql
+                ? `ON DUPLICATE KEY UPDATE ${upd.map((c) => `${c} = VALUES(${c})`).join(', ')}`
+                : `ON CONFLICT(sku) DO UPDATE SET ${upd.map((c) => `${c} = excluded.${c}`).join(', ')}`),
             params,
           );
         }
@@ -484,24 +548,43 @@ export class ImportService {
     for await (const r of readRows(file, imp.format, (x) => (bytes = x))) {
       if (!index) {
         const headers = r.cells.map((c) => String(c).trim());
-        index = new Map(Object.entries(settings.mapping).map(([f, h]) => [f, headers.indexOf(h)] as const).filter(([, i]) => i >= 0));
+        index = new Map(
+          Object.entries(settings.mapping)
+            .map(([f, h]) => [f, headers.indexOf(h)] as const)
+            .filter(([, i]) => i >= 0),
+        );
         continue;
       }
       rows++;
       const get = (f: string) => {
         const i = index!.get(f);
-        const v = i === undefined ? '' : r.cells[i] ?? '';
+        const v = i === undefined ? '' : (r.cells[i] ?? '');
         return (v instanceof Date ? v.toISOString() : v).trim();
       };
       const sku = get('sku');
       const name = get('name');
       if (!sku || !name || sku.length > 40) {
-        errors.push([`${imp.id}:${r.rowNo}`, imp.id, r.rowNo, !sku ? '缺少商品编码' : !name ? '缺少商品名称' : '商品编码过长', r.cells.join(',').slice(0, 2000)]);
+        errors.push([
+          `${imp.id}:${r.rowNo}`,
+          imp.id,
+          r.rowNo,
+          !sku ? '缺少商品编码' : !name ? '缺少商品名称' : '商品编码过长',
+          r.cells.join(',').slice(0, 2000),
+        ]);
         continue;
       }
       if (seen.has(sku)) batch = batch.filter((x) => x[0] !== sku); // the last row of a SKU wins
       seen.add(sku);
-      batch.push([sku, name.slice(0, 80), get('category').slice(0, 120) || null, get('brand').slice(0, 40) || null, get('flags').replace(/[，、;；|]/g, ',').slice(0, 80) || null, new Date()]);
+      batch.push([
+        sku,
+        name.slice(0, 80),
+        get('category').slice(0, 120) || null,
+        get('brand').slice(0, 40) || null,
+        get('flags')
+          .replace(/[，、;；|]/g, ',')
+          .slice(0, 80) || null,
+        new Date(),
+      ]);
       added++;
       if (batch.length >= 1000) {
         await flush();

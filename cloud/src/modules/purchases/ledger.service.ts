@@ -31,7 +31,24 @@ export interface IngestOutcome {
   error: string | null;
 }
 
-const RECEIPT_COLUMNS = ['natural_key', 'store_id', 'channel', 'till', 'receipt_no', 'occurred_at', 'member_id', 'phone_digest', 'total_fen', 'discount_fen', 'refund_of', 'coupon_codes', 'content_hash', 'import_id', 'batch_token', 'created_at'];
+const RECEIPT_COLUMNS = [
+  'natural_key',
+  'store_id',
+  'channel',
+  'till',
+  'receipt_no',
+  'occurred_at',
+  'member_id',
+  'phone_digest',
+  'total_fen',
+  'discount_fen',
+  'refund_of',
+  'coupon_codes',
+  'content_hash',
+  'import_id',
+  'batch_token',
+  'created_at',
+];
 const LINE_COLUMNS = ['receipt_id', 'sku', 'name', 'category', 'qty', 'unit_price_fen', 'amount_fen'];
 const COUPON_REASONS: Record<string, string> = {
   COUPON_INVALID: '券码无效',
@@ -78,10 +95,23 @@ export class LedgerService {
     return digests.length ? this.identity.membersByPhoneDigest(digests) : new Map();
   }
 
-  private async ingestChunk(em: EntityManager, drafts: ReceiptDraft[], importId: number | null, now: Date, byPhone: Map<string, number>): Promise<IngestOutcome[]> {
+  private async ingestChunk(
+    em: EntityManager,
+    drafts: ReceiptDraft[],
+    importId: number | null,
+    now: Date,
+    byPhone: Map<string, number>,
+  ): Promise<IngestOutcome[]> {
     const mysql = this.db.kind === 'mysql';
     const token = randomBytes(12).toString('hex');
-    const outcomes: IngestOutcome[] = drafts.map((d) => ({ receiptNo: d.receiptNo, status: 'rejected', receiptId: null, memberCode: d.memberCode ? 'invalid' : 'none', coupons: [], error: null }));
+    const outcomes: IngestOutcome[] = drafts.map((d) => ({
+      receiptNo: d.receiptNo,
+      status: 'rejected',
+      receiptId: null,
+      memberCode: d.memberCode ? 'invalid' : 'none',
+      coupons: [],
+      error: null,
+    }));
     const keys = drafts.map(naturalKey);
     const hashes = drafts.map(contentHash);
 
@@ -99,7 +129,8 @@ export class LedgerService {
     const refundKeys = [...new Set(drafts.filter((d) => d.refundOfNo).map((d) => naturalKey({ ...d, receiptNo: d.refundOfNo! })))];
     const originals = new Map<string, { id: number; memberId: number | null }>();
     if (refundKeys.length) {
-      for (const r of await em.find(Receipt, { where: { naturalKey: In(refundKeys) }, select: { id: true, naturalKey: true, memberId: true } })) originals.set(r.naturalKey, { id: r.id, memberId: r.memberId });
+      for (const r of await em.find(Receipt, { where: { naturalKey: In(refundKeys) }, select: { id: true, naturalKey: true, memberId: true } }))
+        originals.set(r.naturalKey, { id: r.id, memberId: r.memberId });
     }
 
     const rows: BulkValue[][] = [];
@@ -113,13 +144,30 @@ export class LedgerService {
         return;
       }
       const original = d.refundOfNo ? originals.get(naturalKey({ ...d, receiptNo: d.refundOfNo })) : undefined;
-      const fromCode = d.memberCode ? codeMember.get(d.memberCode) ?? null : null;
+      const fromCode = d.memberCode ? (codeMember.get(d.memberCode) ?? null) : null;
       if (fromCode) outcomes[i].memberCode = 'matched';
       const memberId = d.memberId ?? fromCode ?? original?.memberId ?? (d.phoneDigest ? byPhone.get(d.phoneDigest) : undefined) ?? null;
       memberOf.push(memberId);
       if (firstOf.has(keys[i])) return; // the same receipt twice in one batch: classified below against the first
       firstOf.set(keys[i], i);
-      rows.push([keys[i], d.storeId, d.channel, d.till, d.receiptNo.slice(0, 64), d.occurredAt, memberId, d.phoneDigest, d.totalFen, d.discountFen, original?.id ?? null, d.couponCodes.join(',').slice(0, 200) || null, hashes[i], importId, token, now]);
+      rows.push([
+        keys[i],
+        d.storeId,
+        d.channel,
+        d.till,
+        d.receiptNo.slice(0, 64),
+        d.occurredAt,
+        memberId,
+        d.phoneDigest,
+        d.totalFen,
+        d.discountFen,
+        original?.id ?? null,
+        d.couponCodes.join(',').slice(0, 200) || null,
+        hashes[i],
+        importId,
+        token,
+        now,
+      ]);
     });
     if (!rows.length) return outcomes;
     await bulkInsert(em, 'receipt', RECEIPT_COLUMNS, rows, { ignoreDuplicate: 'natural_key', chunk: 500 });
@@ -148,14 +196,27 @@ export class LedgerService {
         outcomes[i].status = 'duplicate';
       } else {
         outcomes[i].status = 'conflict';
-        conflicts.push([d.storeId, d.receiptNo.slice(0, 64), Number(s.id), `${s.id}:${hashes[i]}`, importId, JSON.stringify({ ...d, memberCode: undefined }), now]);
+        conflicts.push([
+          d.storeId,
+          d.receiptNo.slice(0, 64),
+          Number(s.id),
+          `${s.id}:${hashes[i]}`,
+          importId,
+          JSON.stringify({ ...d, memberCode: undefined }),
+          now,
+        ]);
       }
     });
-    if (conflicts.length) await bulkInsert(em, 'receipt_conflict', ['store_id', 'receipt_no', 'receipt_id', 'conflict_key', 'import_id', 'incoming', 'seen_at'], conflicts, { ignoreDuplicate: 'conflict_key' });
+    if (conflicts.length)
+      await bulkInsert(em, 'receipt_conflict', ['store_id', 'receipt_no', 'receipt_id', 'conflict_key', 'import_id', 'incoming', 'seen_at'], conflicts, {
+        ignoreDuplicate: 'conflict_key',
+      });
     if (!added.length) return outcomes;
 
     const lines: BulkValue[][] = [];
-    for (const i of added) for (const l of drafts[i].lines) lines.push([outcomes[i].receiptId, l.sku, l.name.slice(0, 80), l.category?.slice(0, 80) ?? null, l.qty, l.unitPriceFen, l.amountFen]);
+    for (const i of added)
+      for (const l of drafts[i].lines)
+        lines.push([outcomes[i].receiptId, l.sku, l.name.slice(0, 80), l.category?.slice(0, 80) ?? null, l.qty, l.unitPriceFen, l.amountFen]);
     await bulkInsert(em, 'receipt_line', LINE_COLUMNS, lines, { chunk: 1000 });
 
     const events: Array<DomainEventMap['PurchaseRecorded']> = [];
@@ -167,10 +228,10 @@ export class LedgerService {
       const redeemed: string[] = [];
       for (const code of d.couponCodes) {
         const r = await this.coupons.redeem(em, code, { receiptId, memberId, grossFen: d.totalFen + d.discountFen, at: d.occurredAt });
-        outcomes[i].coupons.push({ code, status: r.ok ? 'redeemed' : 'rejected', reason: r.ok ? null : COUPON_REASONS[r.reason] ?? r.reason });
+        outcomes[i].coupons.push({ code, status: r.ok ? 'redeemed' : 'rejected', reason: r.ok ? null : (COUPON_REASONS[r.reason] ?? r.reason) });
         if (r.ok) redeemed.push(code);
       }
-      const refundOf = d.refundOfNo ? originals.get(naturalKey({ ...d, receiptNo: d.refundOfNo }))?.id ?? null : null;
+      const refundOf = d.refundOfNo ? (originals.get(naturalKey({ ...d, receiptNo: d.refundOfNo }))?.id ?? null) : null;
       events.push({
         receiptId,
         memberId,

@@ -13,7 +13,6 @@ export class PurchasesController {
   @Inject()
   purchases!: PurchasesService;
 
-
   // the signature is checked over the raw bytes before the (up to 8 MB) body is parsed
   @Route(api.posPushReceipts, { beforeInput: (ctx, c: PurchasesController) => c.verifyPush(ctx) })
   async posPushReceipts({ body }: P<typeof api.posPushReceipts>, _auth: AuthContext, ctx: Context) {

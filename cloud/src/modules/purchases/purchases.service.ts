@@ -112,7 +112,7 @@ export class PurchasesService {
     if (!row) throw new AppError('NOT_FOUND');
     storeScope(staff, row.storeId);
     if (!row.revokedAt) await this.db.transaction((em) => em.update(PosKey, { id, revokedAt: IsNull() }, { revokedAt: new Date() }));
-    return keyView((await this.db.manager.findOneOrFail(PosKey, { where: { id } })));
+    return keyView(await this.db.manager.findOneOrFail(PosKey, { where: { id } }));
   }
 
   /** Check a signed request; answers the key's store. The nonce is spent even if the batch later fails validation. */
@@ -130,7 +130,8 @@ export class PurchasesService {
     }
     const key = await this.db.manager.findOne(PosKey, { where: { keyId } });
     if (!key || key.revokedAt) throw new AppError('POS_SIGNATURE_INVALID');
-    if (!signatureMatches(posSignature(posSecret(this.config.POS_KEY_SECRET, keyId), timestamp, nonce, rawBody), signature)) throw new AppError('POS_SIGNATURE_INVALID');
+    if (!signatureMatches(posSignature(posSecret(this.config.POS_KEY_SECRET, keyId), timestamp, nonce, rawBody), signature))
+      throw new AppError('POS_SIGNATURE_INVALID');
     if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > MAX_SKEW_S) throw new AppError('POS_STALE');
     try {
       await this.db.transaction((em) => em.insert(PosNonce, { nonceKey: `${keyId}:${nonce}`, seenAt: now }));
@@ -153,14 +154,28 @@ export class PurchasesService {
         errors.push(null);
       } else {
         drafts.push(null);
-        errors.push(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ').slice(0, 300));
+        errors.push(
+          parsed.error.issues
+            .map((i) => `${i.path.join('.')}: ${i.message}`)
+            .join('; ')
+            .slice(0, 300),
+        );
       }
     }
     const good = drafts.filter((d): d is ReceiptDraft => !!d);
     const stored = await this.ledger.ingest(good);
     let k = 0;
     const results: IngestOutcome[] = drafts.map((d, i) =>
-      d ? stored[k++] : { receiptNo: String((receipts[i] as { receiptNo?: unknown })?.receiptNo ?? ''), status: 'rejected', receiptId: null, memberCode: 'none', coupons: [], error: errors[i] },
+      d
+        ? stored[k++]
+        : {
+            receiptNo: String((receipts[i] as { receiptNo?: unknown })?.receiptNo ?? ''),
+            status: 'rejected',
+            receiptId: null,
+            memberCode: 'none',
+            coupons: [],
+            error: errors[i],
+          },
     );
     const count = (s: string) => results.filter((r) => r.status === s).length;
     return { added: count('added'), duplicates: count('duplicate'), conflicts: count('conflict'), rejected: count('rejected'), results };
@@ -187,31 +202,64 @@ export class PurchasesService {
       discountFen: r.discountFen,
       refundOf: r.refundOf,
       couponCodes: splitCodes(r.couponCodes),
-      lines: (byReceipt.get(r.id) ?? []).map((l) => ({ sku: l.sku, name: l.name, category: l.category, qty: Number(l.qty), unitPriceFen: l.unitPriceFen, amountFen: l.amountFen })),
+      lines: (byReceipt.get(r.id) ?? []).map((l) => ({
+        sku: l.sku,
+        name: l.name,
+        category: l.category,
+        qty: Number(l.qty),
+        unitPriceFen: l.unitPriceFen,
+        amountFen: l.amountFen,
+      })),
     }));
   }
 
   async myPurchases(memberId: number, q: { page: number; pageSize: number }) {
-    const [rows, total] = await this.db.manager.findAndCount(Receipt, { where: { memberId }, order: { occurredAt: 'DESC', id: 'DESC' }, skip: (q.page - 1) * q.pageSize, take: q.pageSize });
+    const [rows, total] = await this.db.manager.findAndCount(Receipt, {
+      where: { memberId },
+      order: { occurredAt: 'DESC', id: 'DESC' },
+      skip: (q.page - 1) * q.pageSize,
+      take: q.pageSize,
+    });
     return { items: await this.views(rows), total, page: q.page, pageSize: q.pageSize };
   }
 
-  async adminReceipts(staff: StaffPrincipal, q: { page: number; pageSize: number; storeId?: number; memberId?: number; unmatched?: '1' | '0'; importId?: number }) {
+  async adminReceipts(
+    staff: StaffPrincipal,
+    q: { page: number; pageSize: number; storeId?: number; memberId?: number; unmatched?: '1' | '0'; importId?: number },
+  ) {
     const storeId = storeScope(staff, q.storeId);
     const where: Record<string, unknown> = {};
     if (storeId) where.storeId = storeId;
     if (q.memberId) where.memberId = q.memberId;
     if (q.unmatched === '1') where.memberId = IsNull();
     if (q.importId) where.importId = q.importId;
-    const [rows, total] = await this.db.manager.findAndCount(Receipt, { where, order: { occurredAt: 'DESC', id: 'DESC' }, skip: (q.page - 1) * q.pageSize, take: q.pageSize });
+    const [rows, total] = await this.db.manager.findAndCount(Receipt, {
+      where,
+      order: { occurredAt: 'DESC', id: 'DESC' },
+      skip: (q.page - 1) * q.pageSize,
+      take: q.pageSize,
+    });
     return { items: await this.views(rows), total, page: q.page, pageSize: q.pageSize };
   }
 
   async conflicts(staff: StaffPrincipal, q: { page: number; pageSize: number; storeId?: number }) {
     const storeId = storeScope(staff, q.storeId);
-    const [rows, total] = await this.db.manager.findAndCount(ReceiptConflict, { where: storeId ? { storeId } : {}, order: { id: 'DESC' }, skip: (q.page - 1) * q.pageSize, take: q.pageSize });
+    const [rows, total] = await this.db.manager.findAndCount(ReceiptConflict, {
+      where: storeId ? { storeId } : {},
+      order: { id: 'DESC' },
+      skip: (q.page - 1) * q.pageSize,
+      take: q.pageSize,
+    });
     return {
-      items: rows.map((c) => ({ id: c.id, storeId: c.storeId, receiptNo: c.receiptNo, receiptId: c.receiptId, importId: c.importId, incoming: c.incoming, seenAt: iso(c.seenAt) })),
+      items: rows.map((c) => ({
+        id: c.id,
+        storeId: c.storeId,
+        receiptNo: c.receiptNo,
+        receiptId: c.receiptId,
+        importId: c.importId,
+        incoming: c.incoming,
+        seenAt: iso(c.seenAt),
+      })),
       total,
       page: q.page,
       pageSize: q.pageSize,
@@ -259,7 +307,9 @@ export class PurchasesService {
     if ((await this.identity.membersByPhoneDigest([digest])).get(digest) !== memberId) return 0;
     let matched = 0;
     for (;;) {
-      const ids = (await em.find(Receipt, { where: { phoneDigest: digest, memberId: IsNull() }, select: { id: true }, order: { id: 'ASC' }, take: 500 })).map((r) => r.id);
+      const ids = (await em.find(Receipt, { where: { phoneDigest: digest, memberId: IsNull() }, select: { id: true }, order: { id: 'ASC' }, take: 500 })).map(
+        (r) => r.id,
+      );
       const refunds = ids.length ? (await em.find(Receipt, { where: { refundOf: In(ids), memberId: IsNull() }, select: { id: true } })).map((r) => r.id) : [];
       if (!ids.length) return matched;
       for (const id of [...ids, ...refunds.filter((r) => !ids.includes(r))]) {
@@ -298,7 +348,10 @@ export class PurchasesService {
     else if (body.receiptNo) {
       const storeId = storeScope(staff);
       // a store's clerk: by the natural key (indexed); HQ without a store: by the number, when only one store has it
-      const found = await this.db.manager.find(Receipt, { where: storeId ? { naturalKey: naturalKey({ channel: 'pos', storeId, receiptNo: body.receiptNo }) } : { receiptNo: body.receiptNo, channel: 'pos' }, take: 2 });
+      const found = await this.db.manager.find(Receipt, {
+        where: storeId ? { naturalKey: naturalKey({ channel: 'pos', storeId, receiptNo: body.receiptNo }) } : { receiptNo: body.receiptNo, channel: 'pos' },
+        take: 2,
+      });
       if (found.length > 1) throw new AppError('VALIDATION_FAILED', '多家门店有相同的小票号，请在门店账号下核销');
       r = found[0] ?? null;
     } else throw new AppError('VALIDATION_FAILED', '请填写小票号');
@@ -306,7 +359,12 @@ export class PurchasesService {
     storeScope(staff, r.storeId);
     const receipt = r;
     const outcome = await this.db.transaction(async (em) => {
-      const o = await this.ledger.coupons.redeem(em, body.code, { receiptId: receipt.id, memberId: receipt.memberId, grossFen: receipt.totalFen + receipt.discountFen, at: new Date() });
+      const o = await this.ledger.coupons.redeem(em, body.code, {
+        receiptId: receipt.id,
+        memberId: receipt.memberId,
+        grossFen: receipt.totalFen + receipt.discountFen,
+        at: new Date(),
+      });
       if (o.ok) {
         const codes = [...splitCodes(receipt.couponCodes), body.code.trim().toUpperCase()].join(',').slice(0, 200);
         await em.update(Receipt, { id: receipt.id }, { couponCodes: codes });
@@ -325,7 +383,10 @@ export class PurchasesService {
     return { items: rows.filter((a) => !storeId || a.storeId === null || a.storeId === storeId).map(arrivalView) };
   }
 
-  async createArrival(staff: StaffPrincipal, body: { storeId: number | null; title: string; category: string; relatedCategories: string[]; note: string; until: string | null }) {
+  async createArrival(
+    staff: StaffPrincipal,
+    body: { storeId: number | null; title: string; category: string; relatedCategories: string[]; note: string; until: string | null },
+  ) {
     const storeId = staff.role === 'hq_admin' ? body.storeId : storeScope(staff, body.storeId);
     const id = await this.db.transaction(async (em) => {
       const r = await em.insert(NewArrival, {
@@ -351,7 +412,10 @@ export class PurchasesService {
   }
 
   /** Arrivals still current for these stores (and chain-wide ones). */
-  async currentArrivals(storeIds: number[], now: Date): Promise<Array<{ title: string; category: string; relatedCategories: string[]; storeId: number | null }>> {
+  async currentArrivals(
+    storeIds: number[],
+    now: Date,
+  ): Promise<Array<{ title: string; category: string; relatedCategories: string[]; storeId: number | null }>> {
     const rows = await this.db.manager.find(NewArrival, { order: { id: 'DESC' }, take: 100 });
     return rows
       .filter((a) => (a.storeId === null || storeIds.includes(a.storeId)) && (!a.until || a.until > now))
@@ -367,7 +431,14 @@ export class PurchasesService {
     const storeId = p.storeId ?? (await this.homeStore(p.memberId));
     if (!storeId) return; // nowhere to book it; cannot happen for store pick-up orders
     const items = p.items?.length ? p.items : [{ name: '预订订单', qty: 1 }];
-    const lines = items.map((i) => ({ sku: i.sku ?? null, name: String(i.name).slice(0, 80), category: i.category ?? null, qty: Number(i.qty) || 1, unitPriceFen: i.unitPriceFen ?? null, amountFen: i.amountFen ?? 0 }));
+    const lines = items.map((i) => ({
+      sku: i.sku ?? null,
+      name: String(i.name).slice(0, 80),
+      category: i.category ?? null,
+      qty: Number(i.qty) || 1,
+      unitPriceFen: i.unitPriceFen ?? null,
+      amountFen: i.amountFen ?? 0,
+    }));
     const sum = lines.reduce((s, l) => s + l.amountFen, 0);
     // lines without amounts (or not adding up): the paid amount is what counts, put on the first line
     if (sum !== p.amountFen) {
@@ -375,7 +446,21 @@ export class PurchasesService {
       lines[0].amountFen = p.amountFen;
     }
     await this.ledger.ingestIn(em, [
-      { channel: 'preorder', storeId, receiptNo: p.orderId, till: null, occurredAt: new Date(p.paidAt), memberId: p.memberId, memberCode: null, phoneDigest: null, totalFen: p.amountFen, discountFen: p.discountFen ?? 0, refundOfNo: null, couponCodes: [], lines },
+      {
+        channel: 'preorder',
+        storeId,
+        receiptNo: p.orderId,
+        till: null,
+        occurredAt: new Date(p.paidAt),
+        memberId: p.memberId,
+        memberCode: null,
+        phoneDigest: null,
+        totalFen: p.amountFen,
+        discountFen: p.discountFen ?? 0,
+        refundOfNo: null,
+        couponCodes: [],
+        lines,
+      },
     ]);
   }
 
@@ -425,6 +510,14 @@ function keyView(k: PosKey) {
 }
 
 function arrivalView(a: NewArrival) {
-  return { id: a.id, storeId: a.storeId, title: a.title, category: a.category, relatedCategories: jsonList(a.relatedCategories), note: a.note, until: iso(a.until), createdAt: iso(a.createdAt) };
+  return {
+    id: a.id,
+    storeId: a.storeId,
+    title: a.title,
+    category: a.category,
+    relatedCategories: jsonList(a.relatedCategories),
+    note: a.note,
+    until: iso(a.until),
+    createdAt: iso(a.createdAt),
+  };
 }
-

@@ -99,7 +99,14 @@ export function draftFromPos(storeId: number, r: ReceiptInLike): ReceiptDraft {
     discountFen: r.discountFen ?? 0,
     refundOfNo: r.refundOf || null,
     couponCodes: r.couponCodes ?? [],
-    lines: r.lines.map((l) => ({ sku: l.sku || null, name: l.name, category: l.category || null, qty: l.qty, unitPriceFen: l.unitPriceFen ?? null, amountFen: l.amountFen })),
+    lines: r.lines.map((l) => ({
+      sku: l.sku || null,
+      name: l.name,
+      category: l.category || null,
+      qty: l.qty,
+      unitPriceFen: l.unitPriceFen ?? null,
+      amountFen: l.amountFen,
+    })),
   };
 }
 

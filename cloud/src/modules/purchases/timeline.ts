@@ -86,5 +86,3 @@ export class PurchasesTimeline {
     await em.delete(MemberCode, { memberId });
   }
 }
-
-

@@ -41,7 +41,15 @@ export class HomeService {
   lookup!: IdentityReads;
 
   private card(b: HomeBanner): HomeCard {
-    return { id: b.id, kind: b.kind, title: b.title, subtitle: b.subtitle, imageUrl: b.imageFile ? this.uploads.fileUrl(b.imageFile) : null, linkType: b.linkType, linkId: b.linkId };
+    return {
+      id: b.id,
+      kind: b.kind,
+      title: b.title,
+      subtitle: b.subtitle,
+      imageUrl: b.imageFile ? this.uploads.fileUrl(b.imageFile) : null,
+      linkType: b.linkType,
+      linkId: b.linkId,
+    };
   }
 
   async feed(memberId: number, now = new Date()): Promise<{ banners: HomeCard[]; highlights: HomeCard[] }> {
@@ -50,16 +58,38 @@ export class HomeService {
     const audiences = audiencesOf({ childrenCount: m.household?.childrenCount ?? 0, createdAt: new Date(m.createdAt) }, now);
     const window = { startsAt: LessThanOrEqual(now), endsAt: MoreThan(now), audience: In(audiences) };
     const rows = await this.db.manager.find(HomeBanner, {
-      where: m.storeId ? [{ ...window, storeId: m.storeId }, { ...window, storeId: IsNull() }] : [{ ...window, storeId: IsNull() }],
+      where: m.storeId
+        ? [
+            { ...window, storeId: m.storeId },
+            { ...window, storeId: IsNull() },
+          ]
+        : [{ ...window, storeId: IsNull() }],
       order: { sort: 'ASC', startsAt: 'DESC', id: 'DESC' },
       take: 30,
     });
-    return { banners: rows.filter((b) => b.kind === 'banner').slice(0, 5).map((b) => this.card(b)), highlights: rows.filter((b) => b.kind === 'highlight').slice(0, 6).map((b) => this.card(b)) };
+    return {
+      banners: rows
+        .filter((b) => b.kind === 'banner')
+        .slice(0, 5)
+        .map((b) => this.card(b)),
+      highlights: rows
+        .filter((b) => b.kind === 'highlight')
+        .slice(0, 6)
+        .map((b) => this.card(b)),
+    };
   }
 
   private async opsView(rows: HomeBanner[]): Promise<OpsBanner[]> {
     const stores = await this.lookup.storeNames(rows.map((r) => r.storeId).filter((x): x is number => x !== null));
-    return rows.map((b) => ({ ...this.card(b), storeId: b.storeId, storeName: b.storeId ? (stores.get(b.storeId) ?? null) : null, audience: b.audience, startsAt: iso(b.startsAt)!, endsAt: iso(b.endsAt)!, sort: b.sort }));
+    return rows.map((b) => ({
+      ...this.card(b),
+      storeId: b.storeId,
+      storeName: b.storeId ? (stores.get(b.storeId) ?? null) : null,
+      audience: b.audience,
+      startsAt: iso(b.startsAt)!,
+      endsAt: iso(b.endsAt)!,
+      sort: b.sort,
+    }));
   }
 
   async opsList(staff: StaffPrincipal) {

@@ -84,7 +84,12 @@ export class RecipeService {
     // tags are a JSON array in text: match the quoted tag
     if (q.tag) qb.andWhere(`r.tags LIKE :tag ${LIKE_ESCAPE}`, { tag: likeContains(JSON.stringify(q.tag)) });
     if (q.q) qb.andWhere(`r.title LIKE :q ${LIKE_ESCAPE}`, { q: likeContains(q.q) });
-    const [rows, total] = await qb.orderBy('r.createdAt', 'DESC').addOrderBy('r.id', 'DESC').skip((q.page - 1) * q.pageSize).take(q.pageSize).getManyAndCount();
+    const [rows, total] = await qb
+      .orderBy('r.createdAt', 'DESC')
+      .addOrderBy('r.id', 'DESC')
+      .skip((q.page - 1) * q.pageSize)
+      .take(q.pageSize)
+      .getManyAndCount();
     return { items: rows.map((r) => this.card(r)), total, page: q.page, pageSize: q.pageSize };
   }
 
@@ -95,7 +100,15 @@ export class RecipeService {
     const byId = new Map(recipes.map((r) => [r.id, r]));
     return {
       items: cols
-        .map((c) => ({ id: c.id, title: c.title, subtitle: c.subtitle, recipes: c.recipeIds.map((id) => byId.get(id)).filter((r): r is Recipe => !!r).map((r) => this.card(r)) }))
+        .map((c) => ({
+          id: c.id,
+          title: c.title,
+          subtitle: c.subtitle,
+          recipes: c.recipeIds
+            .map((id) => byId.get(id))
+            .filter((r): r is Recipe => !!r)
+            .map((r) => this.card(r)),
+        }))
         .filter((c) => c.recipes.length > 0),
     };
   }
@@ -148,7 +161,12 @@ export class RecipeService {
     const favs = await this.db.manager.find(RecipeFavourite, { where: { memberId }, order: { createdAt: 'DESC', id: 'DESC' }, take: 100 });
     if (!favs.length) return { items: [] };
     const rows = new Map((await this.db.manager.find(Recipe, { where: { id: In(favs.map((f) => f.recipeId)), published: true } })).map((r) => [r.id, r]));
-    return { items: favs.map((f) => rows.get(f.recipeId)).filter((r): r is Recipe => !!r).map((r) => this.card(r)) };
+    return {
+      items: favs
+        .map((f) => rows.get(f.recipeId))
+        .filter((r): r is Recipe => !!r)
+        .map((r) => this.card(r)),
+    };
   }
 
   async recommendations(memberId: number, limit: number, now = new Date()) {
@@ -156,13 +174,21 @@ export class RecipeService {
     const em = this.db.manager;
     const [favs, signals, pool] = await Promise.all([
       em.find(RecipeFavourite, { where: { memberId }, take: 200 }),
-      em.find(RecipePurchaseSignal, { where: { memberId, seenAt: MoreThan(new Date(now.getTime() - SIGNAL_DAYS * 86_400_000)) }, order: { seenAt: 'DESC' }, take: 30 }),
+      em.find(RecipePurchaseSignal, {
+        where: { memberId, seenAt: MoreThan(new Date(now.getTime() - SIGNAL_DAYS * 86_400_000)) },
+        order: { seenAt: 'DESC' },
+        take: 30,
+      }),
       // the library is small (hundreds): rank the 300 most saved in memory
       em.find(Recipe, { where: { published: true }, order: { favouriteCount: 'DESC', id: 'DESC' }, take: 300 }),
     ]);
     const favIds = new Set(favs.map((f) => f.recipeId));
     const favouriteTags = [...new Set(pool.filter((r) => favIds.has(r.id)).flatMap((r) => r.tags ?? []))];
-    const picked = recommend(pool, { childrenCount: member?.household?.childrenCount ?? 0, purchasedTerms: signals.map((s) => s.term), favouriteTags, favouriteIds: favIds }, limit);
+    const picked = recommend(
+      pool,
+      { childrenCount: member?.household?.childrenCount ?? 0, purchasedTerms: signals.map((s) => s.term), favouriteTags, favouriteIds: favIds },
+      limit,
+    );
     return { items: picked.map((r) => ({ ...this.card(r), reason: r.reason })) };
   }
 
@@ -173,7 +199,11 @@ export class RecipeService {
   // ------------------------------------------------------------------ ops
 
   async opsList(q: { page: number; pageSize: number }) {
-    const [rows, total] = await this.db.manager.findAndCount(Recipe, { order: { createdAt: 'DESC', id: 'DESC' }, skip: (q.page - 1) * q.pageSize, take: q.pageSize });
+    const [rows, total] = await this.db.manager.findAndCount(Recipe, {
+      order: { createdAt: 'DESC', id: 'DESC' },
+      skip: (q.page - 1) * q.pageSize,
+      take: q.pageSize,
+    });
     return { items: rows.map((r) => this.opsView(r)), total, page: q.page, pageSize: q.pageSize };
   }
 
@@ -207,7 +237,14 @@ export class RecipeService {
     if (cover !== undefined) fields.coverFile = cover;
     const savedId = await this.db.transaction(async (em) => {
       if (id === null) {
-        const res = await em.insert(Recipe, { ...fields, favouriteCount: 0, authorMemberId: null, sourceEntryId: null, publishedAt: input.published ? now : null, createdAt: now });
+        const res = await em.insert(Recipe, {
+          ...fields,
+          favouriteCount: 0,
+          authorMemberId: null,
+          sourceEntryId: null,
+          publishedAt: input.published ? now : null,
+          createdAt: now,
+        });
         return Number(res.identifiers[0].id);
       }
       const existing = await em.findOne(Recipe, { where: { id } });
@@ -226,7 +263,8 @@ export class RecipeService {
 
   async saveCollection(input: { id?: number; title: string; subtitle: string; recipeIds: number[]; sort: number; published: boolean }) {
     const ids = [...new Set(input.recipeIds)];
-    if (ids.length && (await this.db.manager.count(Recipe, { where: { id: In(ids) } })) !== ids.length) throw new AppError('NOT_FOUND', '有菜谱不存在，请刷新后再选');
+    if (ids.length && (await this.db.manager.count(Recipe, { where: { id: In(ids) } })) !== ids.length)
+      throw new AppError('NOT_FOUND', '有菜谱不存在，请刷新后再选');
     const now = new Date();
     const fields = { title: input.title, subtitle: input.subtitle, recipeIds: ids, sort: input.sort, published: input.published, updatedAt: now };
     const id = await this.db.transaction(async (em) => {
@@ -326,7 +364,14 @@ export class RecipeService {
   @PrivacyExport('recipes')
   async exportFor(memberId: number): Promise<Array<Record<string, unknown>>> {
     const favs = await this.db.manager.find(RecipeFavourite, { where: { memberId }, order: { id: 'ASC' } });
-    const titles = new Map(favs.length ? (await this.db.manager.find(Recipe, { where: { id: In(favs.map((f) => f.recipeId)) }, select: { id: true, title: true } })).map((r) => [r.id, r.title]) : []);
+    const titles = new Map(
+      favs.length
+        ? (await this.db.manager.find(Recipe, { where: { id: In(favs.map((f) => f.recipeId)) }, select: { id: true, title: true } })).map((r) => [
+            r.id,
+            r.title,
+          ])
+        : [],
+    );
     const signals = await this.db.manager.find(RecipePurchaseSignal, { where: { memberId }, order: { seenAt: 'DESC' } });
     return [
       ...favs.map((f) => ({ type: 'favourite', recipe: titles.get(f.recipeId) ?? null, savedAt: iso(f.createdAt) })),
@@ -334,4 +379,3 @@ export class RecipeService {
     ];
   }
 }
-

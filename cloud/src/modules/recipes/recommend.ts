@@ -23,7 +23,11 @@ export interface Candidate {
 export const CHILD_TAGS = ['宝宝营养', '宝宝辅食'];
 
 export const RECOMMENDATION_RULES = [
-  { key: 'children', when: '家庭里有孩子（我的 › 我的家庭 中填写的孩子人数大于 0）', then: '先推荐带「宝宝营养」或「宝宝辅食」标签的菜谱，理由写「家里有宝宝：…」' },
+  {
+    key: 'children',
+    when: '家庭里有孩子（我的 › 我的家庭 中填写的孩子人数大于 0）',
+    then: '先推荐带「宝宝营养」或「宝宝辅食」标签的菜谱，理由写「家里有宝宝：…」',
+  },
   { key: 'purchases', when: '会员近 60 天在门店买过的商品名称包含某道菜的食材（或食材对应的商品）', then: '推荐用到这些食材的菜谱，理由写「你最近买了…」' },
   { key: 'favourite_tags', when: '会员收藏过的菜谱有标签（如 快手菜）', then: '推荐同标签、还没收藏的菜谱，理由写「你收藏过…类菜谱」' },
   { key: 'popular', when: '以上规则凑不满', then: '用收藏人数最多的菜谱补齐，理由写「大家都在收藏」' },

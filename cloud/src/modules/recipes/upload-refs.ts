@@ -12,6 +12,11 @@ export class RecipesUploadRefs {
   @ReferencesUploads('recipes', ['recipe.cover_file', 'home_banner.image_file'])
   async uploadsInUse(): Promise<UploadRefs> {
     const em = this.db.manager;
-    return { names: [...(await uploadNamesInColumns(em, 'recipe', [{ column: 'cover_file', kind: 'name' }])), ...(await uploadNamesInColumns(em, 'home_banner', [{ column: 'image_file', kind: 'name' }]))] };
+    return {
+      names: [
+        ...(await uploadNamesInColumns(em, 'recipe', [{ column: 'cover_file', kind: 'name' }])),
+        ...(await uploadNamesInColumns(em, 'home_banner', [{ column: 'image_file', kind: 'name' }])),
+      ],
+    };
   }
 }

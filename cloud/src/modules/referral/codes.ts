@@ -11,7 +11,11 @@ const DEV_SECRET = 'dev-signing-secret-change-me';
 const secret = () => process.env.SIGNING_SECRET || DEV_SECRET;
 
 function mac(purpose: string, text: string, length: number): string {
-  return createHmac('sha256', secret()).update(`${purpose}:${text}`).digest('base64url').replace(/[^A-Za-z0-9]/g, '').slice(0, length);
+  return createHmac('sha256', secret())
+    .update(`${purpose}:${text}`)
+    .digest('base64url')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, length);
 }
 
 function same(a: string, b: string): boolean {
@@ -65,7 +69,10 @@ export function inviteCode(memberId: number): string {
 
 /** The member an invite code names, or null (typos and guesses fail the signature). */
 export function memberOfInviteCode(code: string | null | undefined): number | null {
-  const c = String(code ?? '').trim().toUpperCase().replace(/[\s-]/g, '');
+  const c = String(code ?? '')
+    .trim()
+    .toUpperCase()
+    .replace(/[\s-]/g, '');
   if (!/^[2-9A-HJ-NP-Z]{5,12}$/.test(c)) return null;
   const body = c.slice(0, -4);
   if (!same(inviteSig(body), c.slice(-4))) return null;

@@ -24,10 +24,19 @@ export class ReferralPrivacy {
       em.find(ReferralReward, { where: { referrerId: memberId }, order: { id: 'ASC' } }),
     ]);
     const out: Array<Record<string, unknown>> = [];
-    if (mine) out.push({ kind: 'joined_via', source: mine.source, referred: mine.referrerId !== null, registeredAt: iso(mine.registeredAt), ip: mine.ip, deviceId: mine.deviceId });
+    if (mine)
+      out.push({
+        kind: 'joined_via',
+        source: mine.source,
+        referred: mine.referrerId !== null,
+        registeredAt: iso(mine.registeredAt),
+        ip: mine.ip,
+        deviceId: mine.deviceId,
+      });
     for (const d of devices) out.push({ kind: 'device', deviceId: d.deviceId, firstSeenAt: iso(d.firstSeenAt) });
     if (shares) out.push({ kind: 'shares', count: shares });
-    for (const r of rewards) out.push({ kind: 'reward', reward: r.kind === 'points' ? `${r.points} 积分` : r.couponTitle, status: r.status, at: iso(r.createdAt) });
+    for (const r of rewards)
+      out.push({ kind: 'reward', reward: r.kind === 'points' ? `${r.points} 积分` : r.couponTitle, status: r.status, at: iso(r.createdAt) });
     return out;
   }
 }

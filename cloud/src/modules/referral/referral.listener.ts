@@ -43,12 +43,21 @@ export class ReferralListener {
     const buyers = [...new Set(counted.map((e) => e.payload.memberId!))];
     const waiting = new Set<number>();
     for (let i = 0; i < buyers.length; i += 500) {
-      for (const a of await em.find(ReferralAttribution, { where: { memberId: In(buyers.slice(i, i + 500)), convertedAt: IsNull() }, select: { memberId: true } })) waiting.add(a.memberId);
+      for (const a of await em.find(ReferralAttribution, {
+        where: { memberId: In(buyers.slice(i, i + 500)), convertedAt: IsNull() },
+        select: { memberId: true },
+      }))
+        waiting.add(a.memberId);
     }
     for (const event of counted) {
       const p = event.payload;
       if (!waiting.has(p.memberId!)) continue;
-      await this.referral.convert(em, { memberId: p.memberId!, kind: 'store_purchase', ref: `receipt:${p.receiptId}`, at: dateOr(p.occurredAt, event.createdAt) });
+      await this.referral.convert(em, {
+        memberId: p.memberId!,
+        kind: 'store_purchase',
+        ref: `receipt:${p.receiptId}`,
+        at: dateOr(p.occurredAt, event.createdAt),
+      });
     }
   }
 
@@ -61,7 +70,13 @@ export class ReferralListener {
   @OnEvent('ReferralContactAdded')
   async contactAdded(event: DeliveredEvent<'ReferralContactAdded'>, em: EntityManager): Promise<void> {
     const p = event.payload;
-    await this.referral.channelTouch(em, { referrerId: p.referrerMemberId, externalUserId: p.externalUserId, memberId: p.memberId, state: `ref_${p.referrerMemberId}`, at: dateOr(p.addedAt, event.createdAt) });
+    await this.referral.channelTouch(em, {
+      referrerId: p.referrerMemberId,
+      externalUserId: p.externalUserId,
+      memberId: p.memberId,
+      state: `ref_${p.referrerMemberId}`,
+      at: dateOr(p.addedAt, event.createdAt),
+    });
   }
 
   /** Any add whose State names a member (ref_<id>), with or without the member's own channel row. */
@@ -69,7 +84,13 @@ export class ReferralListener {
   async contactAddedAny(event: DeliveredEvent<'ContactAdded'>, em: EntityManager): Promise<void> {
     const p = event.payload;
     if (!p.referrerMemberId) return;
-    await this.referral.channelTouch(em, { referrerId: p.referrerMemberId, externalUserId: p.externalUserId, memberId: p.memberId, state: p.state, at: dateOr(p.addedAt, event.createdAt) });
+    await this.referral.channelTouch(em, {
+      referrerId: p.referrerMemberId,
+      externalUserId: p.externalUserId,
+      memberId: p.memberId,
+      state: p.state,
+      at: dateOr(p.addedAt, event.createdAt),
+    });
   }
 
   @OnEvent('ContactLinked')

@@ -29,7 +29,17 @@ import { MemberService } from '../identity/member.service';
 import { UploadService } from '../uploads/upload.service';
 import { inviteCode, memberOfInviteCode, shareScene, shareToken, verifyShareToken } from './codes';
 import { ReferralAttribution, ReferralDevice, ReferralReward, ReferralSettingsRow, ReferralShare, ReferralTouch } from './referral.entity';
-import { attributionExclusion, conversionCounts, conversionExclusion, DEFAULT_RULES, firstTouch, holdReasons, lateTouchCounts, maskName, rulesText } from './rules';
+import {
+  attributionExclusion,
+  conversionCounts,
+  conversionExclusion,
+  DEFAULT_RULES,
+  firstTouch,
+  holdReasons,
+  lateTouchCounts,
+  maskName,
+  rulesText,
+} from './rules';
 
 const DAY = 86_400_000;
 const OPENS_PER_IP_MINUTE = 120;
@@ -138,7 +148,9 @@ export class ReferralService {
   async tokenFor(memberId: number, kind: ShareContentKind, contentId: number): Promise<string> {
     const found = await this.db.manager.findOne(ReferralShare, { where: { sharerId: memberId, kind, contentId }, order: { id: 'ASC' } });
     if (found) return shareToken(found.id, memberId);
-    const id = await this.db.transaction(async (em) => Number((await em.insert(ReferralShare, { sharerId: memberId, kind, contentId, createdAt: new Date() })).identifiers[0].id));
+    const id = await this.db.transaction(async (em) =>
+      Number((await em.insert(ReferralShare, { sharerId: memberId, kind, contentId, createdAt: new Date() })).identifiers[0].id),
+    );
     return shareToken(id, memberId);
   }
 
@@ -200,7 +212,11 @@ export class ReferralService {
     if (r.deviceId) await this.noteDevice(em, r.memberId, r.deviceId, at);
     const candidates: ReferralTouch[] = [];
     if (r.deviceId) {
-      candidates.push(...(await em.find(ReferralTouch, { where: { deviceId: r.deviceId, memberId: IsNull(), at: MoreThanOrEqual(new Date(at.getTime() - rules.windowDays * DAY)) } })));
+      candidates.push(
+        ...(await em.find(ReferralTouch, {
+          where: { deviceId: r.deviceId, memberId: IsNull(), at: MoreThanOrEqual(new Date(at.getTime() - rules.windowDays * DAY)) },
+        })),
+      );
     }
     const v = r.shareToken ? verifyShareToken(r.shareToken) : null;
     if (v) {
@@ -277,18 +293,31 @@ export class ReferralService {
     if (!a || a.convertedAt) return false;
     const rules = await this.rules(em);
     const earlier = a.touchedAt !== null && t.at.getTime() < a.touchedAt.getTime() && t.at.getTime() >= a.registeredAt.getTime() - rules.windowDays * DAY;
-    const late = lateTouchCounts(a, t.at, rules.windowDays) || (a.source === 'organic' && t.at.getTime() >= a.registeredAt.getTime() - rules.windowDays * DAY && t.at <= a.registeredAt);
+    const late =
+      lateTouchCounts(a, t.at, rules.windowDays) ||
+      (a.source === 'organic' && t.at.getTime() >= a.registeredAt.getTime() - rules.windowDays * DAY && t.at <= a.registeredAt);
     if (!earlier && !late) return false;
     const done = await em.update(
       ReferralAttribution,
       { id: a.id, convertedAt: IsNull(), ...(a.touchId === null ? { touchId: IsNull() } : { touchId: a.touchId }) },
-      { source: t.source, referrerId: t.referrerId, touchId: t.id, shareId: t.shareId, detail: t.detail, touchedAt: t.at, exclusion: await this.earlyExclusion(em, t.referrerId, memberId) },
+      {
+        source: t.source,
+        referrerId: t.referrerId,
+        touchId: t.id,
+        shareId: t.shareId,
+        detail: t.detail,
+        touchedAt: t.at,
+        exclusion: await this.earlyExclusion(em, t.referrerId, memberId),
+      },
     );
     return !!done.affected;
   }
 
   /** WeCom: a customer added staff through a member's personal code (state ref_<id>). */
-  async channelTouch(em: EntityManager, c: { referrerId: number; externalUserId: string; memberId: number | null; state: string | null; at: Date }): Promise<void> {
+  async channelTouch(
+    em: EntityManager,
+    c: { referrerId: number; externalUserId: string; memberId: number | null; state: string | null; at: Date },
+  ): Promise<void> {
     const t = await this.touch(em, {
       touchKey: `channel:${c.externalUserId}`.slice(0, 120),
       source: 'channel',
@@ -356,11 +385,20 @@ export class ReferralService {
     if (!conversionCounts(c.kind, rules)) return null;
     const a = await em.findOne(ReferralAttribution, { where: { memberId: c.memberId } });
     if (!a || a.convertedAt) return null;
-    const won = await em.update(ReferralAttribution, { id: a.id, convertedAt: IsNull() }, { convertedAt: c.at, conversion: c.kind, conversionRef: c.ref.slice(0, 64) });
+    const won = await em.update(
+      ReferralAttribution,
+      { id: a.id, convertedAt: IsNull() },
+      { convertedAt: c.at, conversion: c.kind, conversionRef: c.ref.slice(0, 64) },
+    );
     if (!won.affected) return null;
     if (a.referrerId === null) return null;
     // identity read in this transaction's connection (a second pool connection per transaction starves the pool)
-    const cards = new Map((await this.members.findActiveWithRelations([a.referrerId, a.memberId], em)).map((m) => [m.id, { id: m.id, nickname: m.nickname, householdId: m.householdId }]));
+    const cards = new Map(
+      (await this.members.findActiveWithRelations([a.referrerId, a.memberId], em)).map((m) => [
+        m.id,
+        { id: m.id, nickname: m.nickname, householdId: m.householdId },
+      ]),
+    );
     const referrer = cards.get(a.referrerId) ?? null;
     const invitee = cards.get(a.memberId) ?? null;
     const referrerAttr = await em.findOne(ReferralAttribution, { where: { memberId: a.referrerId }, select: { id: true, referrerId: true } });
@@ -427,10 +465,21 @@ export class ReferralService {
     const [sameDevice, sameIp, burst, older] = await Promise.all([
       a.deviceId ? em.count(ReferralAttribution, { where: { ...base, deviceId: a.deviceId } }) : Promise.resolve(0),
       a.ip ? em.count(ReferralAttribution, { where: { ...base, ip: a.ip } }) : Promise.resolve(0),
-      em.count(ReferralAttribution, {
-        where: { referrerId: a.referrerId!, registeredAt: MoreThan(new Date(a.registeredAt.getTime() - 3600_000)) },
-      }).then(async (n) => n - (await em.count(ReferralAttribution, { where: { referrerId: a.referrerId!, registeredAt: MoreThan(new Date(a.registeredAt.getTime() + 3600_000)) } }))),
-      em.find(ReferralAttribution, { where: { referrerId: a.referrerId!, registeredAt: LessThan(new Date(now.getTime() - 14 * DAY)) }, select: { id: true, convertedAt: true } }),
+      em
+        .count(ReferralAttribution, {
+          where: { referrerId: a.referrerId!, registeredAt: MoreThan(new Date(a.registeredAt.getTime() - 3600_000)) },
+        })
+        .then(
+          async (n) =>
+            n -
+            (await em.count(ReferralAttribution, {
+              where: { referrerId: a.referrerId!, registeredAt: MoreThan(new Date(a.registeredAt.getTime() + 3600_000)) },
+            })),
+        ),
+      em.find(ReferralAttribution, {
+        where: { referrerId: a.referrerId!, registeredAt: LessThan(new Date(now.getTime() - 14 * DAY)) },
+        select: { id: true, convertedAt: true },
+      }),
     ]);
     return {
       sameDevice,
@@ -479,7 +528,7 @@ export class ReferralService {
         convertedAt: a.convertedAt ? a.convertedAt.toISOString() : null,
         conversion: a.conversion,
         reward: r?.status ?? (a.exclusion ? 'excluded' : null),
-        note: excl ? EXCLUSION_LABELS[excl] ?? null : null,
+        note: excl ? (EXCLUSION_LABELS[excl] ?? null) : null,
       };
     });
     let referredBy: string | null = null;
@@ -500,7 +549,7 @@ export class ReferralService {
     const items: Reward[] = rows.map((r) => ({
       id: r.id,
       kind: r.kind,
-      title: r.kind === 'points' ? `${r.points} 积分` : r.couponTitle ?? '优惠券',
+      title: r.kind === 'points' ? `${r.points} 积分` : (r.couponTitle ?? '优惠券'),
       points: r.points,
       couponFen: r.couponFen,
       status: r.status,

@@ -65,7 +65,16 @@ export class ReferralReportService {
     });
     const referred = attrs.filter((a) => a.referrerId !== null);
     const rewardByAttr = new Map(rewards.map((r) => [r.attributionId, r]));
-    const olderRewards = await em.find(ReferralReward, { where: { attributionId: In(referred.map((a) => a.id).filter((id) => !rewardByAttr.has(id)).concat([0])) } });
+    const olderRewards = await em.find(ReferralReward, {
+      where: {
+        attributionId: In(
+          referred
+            .map((a) => a.id)
+            .filter((id) => !rewardByAttr.has(id))
+            .concat([0]),
+        ),
+      },
+    });
     for (const r of olderRewards) rewardByAttr.set(r.attributionId, r);
     const top = new Map<number, { invited: number; converted: number; rewarded: number }>();
     for (const a of referred) {
@@ -77,7 +86,11 @@ export class ReferralReportService {
     }
     const topList = [...top.entries()].sort((x, y) => y[1].invited - x[1].invited || y[1].converted - x[1].converted || x[0] - y[0]).slice(0, 10);
     const recent = attrs.slice(0, 100);
-    const names = await this.names([...topList.map(([id]) => id), ...held.flatMap((h) => [h.referrerId, h.inviteeId]), ...recent.flatMap((a) => [a.memberId, a.referrerId])]);
+    const names = await this.names([
+      ...topList.map(([id]) => id),
+      ...held.flatMap((h) => [h.referrerId, h.inviteeId]),
+      ...recent.flatMap((a) => [a.memberId, a.referrerId]),
+    ]);
     const count = (s: string) => rewards.filter((r) => r.status === s).length;
     return {
       weeks: weekRows,
@@ -104,7 +117,11 @@ export class ReferralReportService {
         inviteeId: h.inviteeId,
         inviteeName: names.get(h.inviteeId) ?? `会员${h.inviteeId}`,
         conversion: h.conversion,
-        reasons: (JSON.parse(h.reasons ?? '[]') as Array<{ code: HoldReason; evidence: string }>).map((r) => ({ code: r.code, label: HOLD_LABELS[r.code], evidence: r.evidence })),
+        reasons: (JSON.parse(h.reasons ?? '[]') as Array<{ code: HoldReason; evidence: string }>).map((r) => ({
+          code: r.code,
+          label: HOLD_LABELS[r.code],
+          evidence: r.evidence,
+        })),
         createdAt: h.createdAt.toISOString(),
       })),
       attributions: recent.map((a) => {
@@ -115,7 +132,7 @@ export class ReferralReportService {
           memberName: names.get(a.memberId) ?? `会员${a.memberId}`,
           source: a.source,
           referrerId: a.referrerId,
-          referrerName: a.referrerId ? names.get(a.referrerId) ?? `会员${a.referrerId}` : null,
+          referrerName: a.referrerId ? (names.get(a.referrerId) ?? `会员${a.referrerId}`) : null,
           detail: a.detail,
           registeredAt: a.registeredAt.toISOString(),
           convertedAt: a.convertedAt ? a.convertedAt.toISOString() : null,
@@ -142,7 +159,11 @@ export class ReferralReportService {
       r.weeks.map((w) => [w.week, ...SOURCES.map((s) => w.bySource[s]), w.newMembers, w.referredMembers, w.kFactor]),
     );
     sheet('漏斗', ['分享', '打开', '注册', '转化', '已奖励'], [[r.funnel.shares, r.funnel.opened, r.funnel.registered, r.funnel.converted, r.funnel.rewarded]]);
-    sheet('推荐达人', ['会员ID', '昵称', '邀请', '转化', '已奖励'], r.topReferrers.map((t) => [t.memberId, t.name, t.invited, t.converted, t.rewarded]));
+    sheet(
+      '推荐达人',
+      ['会员ID', '昵称', '邀请', '转化', '已奖励'],
+      r.topReferrers.map((t) => [t.memberId, t.name, t.invited, t.converted, t.rewarded]),
+    );
     sheet(
       '奖励',
       ['已发放', '审核中', '未通过', '不符合规则', '发放积分', '发放券面额（元）'],
@@ -151,12 +172,28 @@ export class ReferralReportService {
     sheet(
       '待审核',
       ['奖励ID', '推荐人', '被邀请人', '转化', '原因'],
-      r.held.map((h) => [h.rewardId, h.referrerName, h.inviteeName, CONVERSION_LABELS[h.conversion], h.reasons.map((x) => `${x.label}：${x.evidence}`).join('；')]),
+      r.held.map((h) => [
+        h.rewardId,
+        h.referrerName,
+        h.inviteeName,
+        CONVERSION_LABELS[h.conversion],
+        h.reasons.map((x) => `${x.label}：${x.evidence}`).join('；'),
+      ]),
     );
     sheet(
       '归因明细',
       ['会员ID', '会员', '来源', '推荐人', '详情', '注册时间', '转化时间', '奖励', '说明'],
-      r.attributions.map((a) => [a.memberId, a.memberName, SOURCE_LABELS[a.source], a.referrerName, a.detail, bj(a.registeredAt), bj(a.convertedAt), a.reward ? REWARD_STATUS_LABELS[a.reward] : '', a.note]),
+      r.attributions.map((a) => [
+        a.memberId,
+        a.memberName,
+        SOURCE_LABELS[a.source],
+        a.referrerName,
+        a.detail,
+        bj(a.registeredAt),
+        bj(a.convertedAt),
+        a.reward ? REWARD_STATUS_LABELS[a.reward] : '',
+        a.note,
+      ]),
     );
     const stamp = dayKey(Date.now());
     return { filename: `推荐报表-${stamp}.xlsx`, body: Buffer.from(await wb.xlsx.writeBuffer()) };

@@ -93,10 +93,12 @@ export interface SuspicionFacts {
 
 export function holdReasons(f: SuspicionFacts, r: ReferralRules): Array<{ code: HoldReason; evidence: string }> {
   const out: Array<{ code: HoldReason; evidence: string }> = [];
-  if (f.device && f.sameDevice >= r.holdSameDevice) out.push({ code: 'many_from_device', evidence: `设备 ${f.device.slice(0, 8)}… 30天内注册了 ${f.sameDevice} 位被邀请人` });
+  if (f.device && f.sameDevice >= r.holdSameDevice)
+    out.push({ code: 'many_from_device', evidence: `设备 ${f.device.slice(0, 8)}… 30天内注册了 ${f.sameDevice} 位被邀请人` });
   if (f.ip && f.sameIp >= r.holdSameIp) out.push({ code: 'many_from_ip', evidence: `地址 ${f.ip} 30天内注册了 ${f.sameIp} 位被邀请人` });
   if (f.burst >= r.holdBurstPerHour) out.push({ code: 'burst', evidence: `1小时内 ${f.burst} 位被邀请人注册` });
-  if (f.olderInvitees >= r.holdIdleInvitees && f.olderConverted === 0) out.push({ code: 'idle_invitees', evidence: `${f.olderInvitees} 位注册超过14天的被邀请人无一消费` });
+  if (f.olderInvitees >= r.holdIdleInvitees && f.olderConverted === 0)
+    out.push({ code: 'idle_invitees', evidence: `${f.olderInvitees} 位注册超过14天的被邀请人无一消费` });
   return out;
 }
 
@@ -122,7 +124,9 @@ export function maskName(nickname: string | null | undefined): string {
 }
 
 export function rulesText(r: ReferralRules): string[] {
-  const what = r.conversions.map((c) => ({ pickup: '第一次预订并到店提货', store_purchase: '第一次到店消费并出示会员码', class_attended: '第一次参加课程并签到' })[c]).join('、或');
+  const what = r.conversions
+    .map((c) => ({ pickup: '第一次预订并到店提货', store_purchase: '第一次到店消费并出示会员码', class_attended: '第一次参加课程并签到' })[c])
+    .join('、或');
   const reward = r.rewardKind === 'points' ? `${r.rewardPoints} 积分` : `一张「${r.couponTitle}」`;
   return [
     `邻居通过你的邀请卡片、海报、渠道码或邀请码注册，且在注册前 ${r.windowDays} 天内最先接触的是你的邀请，即算作你邀请。`,

@@ -62,7 +62,9 @@ export class SystemService {
       privacyVersion: CURRENT_PRIVACY_VERSION,
       wecom: { corpId: env.WECOM_CORP_ID, agentId: env.WECOM_AGENT_ID },
       // the address the in-process simulator really bound (set at start), else the configured one
-      simulator: env.simulatorEnabled ? { baseUrl: (this.app.getAttr<string>('simulatorUrl') ?? `http://127.0.0.1:${env.SIMULATOR_PORT}`).replace(/\/$/, '') } : null,
+      simulator: env.simulatorEnabled
+        ? { baseUrl: (this.app.getAttr<string>('simulatorUrl') ?? `http://127.0.0.1:${env.SIMULATOR_PORT}`).replace(/\/$/, '') }
+        : null,
     };
   }
 }

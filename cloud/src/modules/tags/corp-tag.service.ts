@@ -126,13 +126,24 @@ export class CorpTagService {
   }
 
   /** Ops page: groups with their tags, ours flagged, and how many contacts carry each. */
-  async listView(): Promise<{ groups: Array<{ groupId: string; groupName: string; createdByUs: boolean; tags: Array<{ id: string; name: string; createdByUs: boolean; contacts: number }> }>; syncedAt: string | null }> {
+  async listView(): Promise<{
+    groups: Array<{
+      groupId: string;
+      groupName: string;
+      createdByUs: boolean;
+      tags: Array<{ id: string; name: string; createdByUs: boolean; contacts: number }>;
+    }>;
+    syncedAt: string | null;
+  }> {
     const rows = await this.db.manager.find(CorpTag, { where: { deleted: false }, order: { groupName: 'ASC', id: 'ASC' } });
     const counts: Array<{ tagId: string; n: string | number }> = rows.length
       ? await this.db.manager.createQueryBuilder(CorpTagContact, 'c').select('c.tag_id', 'tagId').addSelect('COUNT(*)', 'n').groupBy('c.tag_id').getRawMany()
       : [];
     const count = new Map(counts.map((c) => [c.tagId, Number(c.n)]));
-    const groups = new Map<string, { groupId: string; groupName: string; createdByUs: boolean; tags: Array<{ id: string; name: string; createdByUs: boolean; contacts: number }> }>();
+    const groups = new Map<
+      string,
+      { groupId: string; groupName: string; createdByUs: boolean; tags: Array<{ id: string; name: string; createdByUs: boolean; contacts: number }> }
+    >();
     let synced: Date | null = null;
     for (const r of rows) {
       if (!synced || r.syncedAt > synced) synced = r.syncedAt;
@@ -161,7 +172,11 @@ export class CorpTagService {
    * Replace what we know of one contact's corp tags with WeCom's own answer (externalcontact/get's
    * follow_user[].tags, type 1 = corp tags): tags set in the WeCom client or by other apps show too.
    */
-  async refreshContact(externalUserId: string, follows: Array<{ userid: string; tags?: Array<{ tag_id?: string; type: number }> }>, now = new Date()): Promise<void> {
+  async refreshContact(
+    externalUserId: string,
+    follows: Array<{ userid: string; tags?: Array<{ tag_id?: string; type: number }> }>,
+    now = new Date(),
+  ): Promise<void> {
     await this.db.transaction(async (em) => {
       for (const f of follows) {
         const ids = [...new Set((f.tags ?? []).filter((t) => t.type === 1 && t.tag_id).map((t) => t.tag_id!))];
@@ -192,7 +207,11 @@ export class CorpTagService {
   async contactsWithTag(name: string, limit = 200): Promise<string[]> {
     const tags = await this.db.manager.find(CorpTag, { where: { name, deleted: false }, select: { tagId: true } });
     if (!tags.length) return [];
-    const marks = await this.db.manager.find(CorpTagContact, { where: { tagId: In(tags.map((t) => t.tagId)) }, select: { externalUserId: true }, take: limit * 3 });
+    const marks = await this.db.manager.find(CorpTagContact, {
+      where: { tagId: In(tags.map((t) => t.tagId)) },
+      select: { externalUserId: true },
+      take: limit * 3,
+    });
     return [...new Set(marks.map((m) => m.externalUserId))].slice(0, limit);
   }
 
@@ -202,7 +221,9 @@ export class CorpTagService {
     if (!externalUserIds.length) return out;
     const marks = await this.db.manager.find(CorpTagContact, { where: { externalUserId: In(externalUserIds) }, select: { externalUserId: true, tagId: true } });
     if (!marks.length) return out;
-    const tags = new Map((await this.db.manager.find(CorpTag, { where: { tagId: In([...new Set(marks.map((m) => m.tagId))]), deleted: false } })).map((t) => [t.tagId, t.name]));
+    const tags = new Map(
+      (await this.db.manager.find(CorpTag, { where: { tagId: In([...new Set(marks.map((m) => m.tagId))]), deleted: false } })).map((t) => [t.tagId, t.name]),
+    );
     for (const m of marks) {
       const name = tags.get(m.tagId);
       if (!name) continue;

@@ -68,14 +68,22 @@ export function tierOf(s: { r: number; f: number; m: number; frequency: number; 
 }
 
 /** Score one store's members against that store's own quintiles. */
-export function scoreStore(rows: RfmRow[], t: RfmThresholds): { cuts: { recencyDays: number[]; frequency: number[]; monetaryFen: number[] }; scored: Scored[] } {
+export function scoreStore(
+  rows: RfmRow[],
+  t: RfmThresholds,
+): { cuts: { recencyDays: number[]; frequency: number[]; monetaryFen: number[] }; scored: Scored[] } {
   const cuts = {
     recencyDays: quintileCuts(rows.map((r) => r.recencyDays)),
     frequency: quintileCuts(rows.map((r) => r.frequency)),
     monetaryFen: quintileCuts(rows.map((r) => r.monetaryFen)),
   };
   const scored = rows.map((row) => {
-    const s = { ...row, r: scoreLow(row.recencyDays, cuts.recencyDays), f: scoreHigh(row.frequency, cuts.frequency), m: scoreHigh(row.monetaryFen, cuts.monetaryFen) };
+    const s = {
+      ...row,
+      r: scoreLow(row.recencyDays, cuts.recencyDays),
+      f: scoreHigh(row.frequency, cuts.frequency),
+      m: scoreHigh(row.monetaryFen, cuts.monetaryFen),
+    };
     return { ...s, tier: tierOf(s, t) };
   });
   return { cuts, scored };

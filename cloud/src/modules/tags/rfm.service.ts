@@ -9,7 +9,7 @@
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager, In } from 'typeorm';
 import type { RfmThresholds } from '../../../../contracts/purchases';
-import { Db, dbDate, iso, isUniqueViolation } from '../../core/db';
+import { Db, dbDate, iso } from '../../core/db';
 import { OnEvent } from '../../core/events/event-bus';
 import type { DeliveredEvent } from '../../core/events/types';
 import '../purchases/events';
@@ -21,7 +21,19 @@ import { DEFAULT_RFM_THRESHOLDS, RFM_TIERS, type RfmRow, type RfmTier, type Scor
 import { TagSyncService } from './tag-sync.service';
 
 const DAY = 86_400_000;
-const MEMBER_RFM_COLUMNS = ['member_id', 'tier', 'store_id', 'r_score', 'f_score', 'm_score', 'recency_days', 'frequency', 'monetary_fen', 'computed_at', 'changed_at'];
+const MEMBER_RFM_COLUMNS = [
+  'member_id',
+  'tier',
+  'store_id',
+  'r_score',
+  'f_score',
+  'm_score',
+  'recency_days',
+  'frequency',
+  'monetary_fen',
+  'computed_at',
+  'changed_at',
+];
 
 @Provide()
 @Scope(ScopeEnum.Singleton)
@@ -43,7 +55,8 @@ export class RfmService {
       if (!p || !Number.isInteger(p.receiptId) || !Number.isInteger(p.memberId)) continue; // unmatched receipts count for the store only
       rows.push([`r:${p.receiptId}`, p.memberId!, p.storeId, Math.round(p.totalFen), new Date(p.occurredAt)]);
     }
-    if (rows.length) await bulkInsert(em, 'rfm_order', ['order_id', 'member_id', 'store_id', 'amount_fen', 'paid_at'], rows, { ignoreDuplicate: 'order_id', chunk: 500 });
+    if (rows.length)
+      await bulkInsert(em, 'rfm_order', ['order_id', 'member_id', 'store_id', 'amount_fen', 'paid_at'], rows, { ignoreDuplicate: 'order_id', chunk: 500 });
   }
 
   @OnEvent('PurchasesVoided')
@@ -81,18 +94,19 @@ export class RfmService {
   async recompute(now: Date): Promise<{ members: number; changed: number }> {
     const t = await this.thresholds();
     const since = new Date(now.getTime() - t.windowDays * DAY);
-    const raw: Array<{ storeId: number | null; memberId: number; f: string | number; m: string | number; last: Date | string; first: Date | string }> = await this.db.manager
-      .createQueryBuilder(RfmOrder, 'o')
-      .select('o.store_id', 'storeId')
-      .addSelect('o.member_id', 'memberId')
-      .addSelect('SUM(CASE WHEN o.amount_fen > 0 THEN 1 ELSE 0 END)', 'f')
-      .addSelect('SUM(o.amount_fen)', 'm')
-      .addSelect('MAX(o.paid_at)', 'last')
-      .addSelect('MIN(o.paid_at)', 'first')
-      .where('o.paid_at >= :since AND o.paid_at <= :now', { since, now })
-      .groupBy('o.store_id')
-      .addGroupBy('o.member_id')
-      .getRawMany();
+    const raw: Array<{ storeId: number | null; memberId: number; f: string | number; m: string | number; last: Date | string; first: Date | string }> =
+      await this.db.manager
+        .createQueryBuilder(RfmOrder, 'o')
+        .select('o.store_id', 'storeId')
+        .addSelect('o.member_id', 'memberId')
+        .addSelect('SUM(CASE WHEN o.amount_fen > 0 THEN 1 ELSE 0 END)', 'f')
+        .addSelect('SUM(o.amount_fen)', 'm')
+        .addSelect('MAX(o.paid_at)', 'last')
+        .addSelect('MIN(o.paid_at)', 'first')
+        .where('o.paid_at >= :since AND o.paid_at <= :now', { since, now })
+        .groupBy('o.store_id')
+        .addGroupBy('o.member_id')
+        .getRawMany();
     const byStore = new Map<number, RfmRow[]>();
     for (const r of raw) {
       const storeId = Number(r.storeId ?? 0);

@@ -61,7 +61,13 @@ export class TagSyncService {
     const remove = [...new Set(o.remove ?? [])].filter((n) => !(o.add ?? []).includes(n)).map((name) => ({ group: groupOf(name), name }));
     if (!add.length && !remove.length) return false;
     const payload: MarkTagPayload = { userId: o.userId, externalUserId: o.externalUserId, add, remove };
-    const r = await enqueueOutbound(em, { idemKey: `mark:${o.key}:${o.externalUserId}:${o.userId}`, kind: 'mark_tag', payload, ref: o.source.slice(0, 64), now: o.now });
+    const r = await enqueueOutbound(em, {
+      idemKey: `mark:${o.key}:${o.externalUserId}:${o.userId}`,
+      kind: 'mark_tag',
+      payload,
+      ref: o.source.slice(0, 64),
+      now: o.now,
+    });
     if (r.created) this.db.afterCommit(em, () => this.kick.kick());
     return r.created;
   }
@@ -79,7 +85,9 @@ export class TagSyncService {
         const unresolved = p.add.filter((r) => !ids.has(tagRefKey(r)));
         if (unresolved.length) {
           // a name that exists only as someone else's tag is skipped for good; anything else is retried
-          const foreign = await this.db.manager.find(CorpTag, { where: unresolved.map((r) => ({ groupName: r.group, name: r.name, deleted: false, createdByUs: false })) });
+          const foreign = await this.db.manager.find(CorpTag, {
+            where: unresolved.map((r) => ({ groupName: r.group, name: r.name, deleted: false, createdByUs: false })),
+          });
           const foreignNames = new Set(foreign.map((f) => tagRefKey({ group: f.groupName, name: f.name })));
           const retry = unresolved.filter((r) => !foreignNames.has(tagRefKey(r)));
           if (retry.length) throw new TagNotReady(retry.map((r) => r.name));
@@ -93,7 +101,8 @@ export class TagSyncService {
       },
       after: async (p, res) => {
         const r = res as { added?: string[]; removed?: string[] };
-        if (r.added || r.removed) await this.corpTags.recordMarks({ externalUserId: p.externalUserId, userId: p.userId, added: r.added ?? [], removed: r.removed ?? [] });
+        if (r.added || r.removed)
+          await this.corpTags.recordMarks({ externalUserId: p.externalUserId, userId: p.userId, added: r.added ?? [], removed: r.removed ?? [] });
       },
     };
   }

@@ -86,7 +86,9 @@ export class TagService {
 
   /** Tag names in use (for filters), ours then the RFM tiers held by anyone. */
   async namesInUse(): Promise<string[]> {
-    const ours: Array<{ name: string }> = await this.db.manager.query('SELECT DISTINCT t.name AS name FROM tag t JOIN member_tag mt ON mt.tag_id = t.id ORDER BY t.name');
+    const ours: Array<{ name: string }> = await this.db.manager.query(
+      'SELECT DISTINCT t.name AS name FROM tag t JOIN member_tag mt ON mt.tag_id = t.id ORDER BY t.name',
+    );
     const rfm: Array<{ tier: string }> = await this.db.manager.query('SELECT DISTINCT tier FROM member_rfm ORDER BY tier');
     return [...new Set([...ours.map((r) => r.name), ...rfm.map((r) => r.tier)])];
   }

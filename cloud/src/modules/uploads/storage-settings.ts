@@ -6,9 +6,7 @@
  */
 import { z } from 'zod';
 
-const bool = z
-  .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'])
-  .transform((v) => ['1', 'true', 'on', 'yes'].includes(v));
+const bool = z.enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no']).transform((v) => ['1', 'true', 'on', 'yes'].includes(v));
 
 const Schema = z.object({
   UPLOAD_STORAGE: z.enum(['local', 's3']).default('local'),
@@ -48,7 +46,8 @@ export function loadStorageSettings(source: NodeJS.ProcessEnv = process.env, nod
   if (c.UPLOAD_STORAGE === 'local') return { kind: 'local' };
   if (!c.S3_BUCKET) throw new Error('Invalid upload storage configuration: UPLOAD_STORAGE=s3 needs S3_BUCKET');
   // the SDK's default credential chain (instance roles) is fine; half a key pair never is
-  if (!!c.S3_ACCESS_KEY_ID !== !!c.S3_SECRET_ACCESS_KEY) throw new Error('Invalid upload storage configuration: set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither');
+  if (!!c.S3_ACCESS_KEY_ID !== !!c.S3_SECRET_ACCESS_KEY)
+    throw new Error('Invalid upload storage configuration: set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither');
   if ((nodeEnv ?? source.NODE_ENV ?? 'production') === 'production' && c.S3_ENDPOINT && !c.S3_ENDPOINT.startsWith('https://')) {
     throw new Error('Invalid upload storage configuration: production needs an https:// S3_ENDPOINT');
   }

@@ -58,8 +58,12 @@ export class UploadSweep {
     const inUse = await this.references.collect();
     const used = (u: Upload) => inUse.ids.has(u.id) || inUse.names.has(u.name) || (u.thumbName !== null && inUse.names.has(u.thumbName));
     let unreferenced = 0;
-    for (let after = 0; ; ) {
-      const rows = await this.db.manager.find(Upload, { where: { id: MoreThan(after), kind: 'image', createdAt: LessThan(before) }, order: { id: 'ASC' }, take: BATCH });
+    for (let after = 0; ;) {
+      const rows = await this.db.manager.find(Upload, {
+        where: { id: MoreThan(after), kind: 'image', createdAt: LessThan(before) },
+        order: { id: 'ASC' },
+        take: BATCH,
+      });
       if (!rows.length) break;
       after = rows[rows.length - 1].id;
       const gone = rows.filter((u) => !used(u));

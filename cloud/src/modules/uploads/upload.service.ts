@@ -51,7 +51,9 @@ export class UploadService {
   async assertQuota(owner: { type: 'member' | 'staff'; id: number }, now = new Date()): Promise<void> {
     const q = UPLOAD_QUOTA[owner.type];
     const count = (since: number) =>
-      this.db.manager.count(Upload, { where: { ownerType: owner.type, ownerId: owner.id, kind: 'image', createdAt: MoreThan(new Date(now.getTime() - since)) } });
+      this.db.manager.count(Upload, {
+        where: { ownerType: owner.type, ownerId: owner.id, kind: 'image', createdAt: MoreThan(new Date(now.getTime() - since)) },
+      });
     if ((await count(3_600_000)) >= q.perHour || (await count(86_400_000)) >= q.perDay) throw new AppError('RATE_LIMITED', '上传太频繁，请稍后再试');
   }
 

@@ -119,7 +119,11 @@ export function openEnvelope(secrets: CallbackSecrets, q: { msg_signature?: stri
 }
 
 /** Event fields of a POSTed callback body (the outer XML carries <Encrypt>). */
-export function openCallback(secrets: CallbackSecrets, q: { msg_signature?: string; timestamp?: string; nonce?: string }, rawBody: string): Record<string, string> {
+export function openCallback(
+  secrets: CallbackSecrets,
+  q: { msg_signature?: string; timestamp?: string; nonce?: string },
+  rawBody: string,
+): Record<string, string> {
   // signature first (over the ciphertext only), then decrypt, then parse the authenticated plaintext
   const plain = openEnvelope(secrets, q, encryptedPart(rawBody));
   const fields = parseFlatXml(plain);

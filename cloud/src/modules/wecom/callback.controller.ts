@@ -51,7 +51,12 @@ export class WecomCallbackController {
   @Get(WECOM_CALLBACK_PATH)
   async verify(ctx: Context): Promise<string> {
     try {
-      const echo = this.callbacks.verifyUrl({ msg_signature: q(ctx, 'msg_signature'), timestamp: q(ctx, 'timestamp'), nonce: q(ctx, 'nonce'), echostr: q(ctx, 'echostr') });
+      const echo = this.callbacks.verifyUrl({
+        msg_signature: q(ctx, 'msg_signature'),
+        timestamp: q(ctx, 'timestamp'),
+        nonce: q(ctx, 'nonce'),
+        echostr: q(ctx, 'echostr'),
+      });
       ctx.type = 'text/plain';
       return echo;
     } catch (err) {

@@ -19,7 +19,22 @@ export const IN_PROCESS_GRACE_MS = 60_000;
 const GROUP_MAX = 200;
 /** Processed callbacks stay visible in the ops log this long. */
 export const INBOX_RETENTION_DAYS = 7;
-const INBOX_COLUMNS = ['dedupe_key', 'event', 'change_type', 'external_user_id', 'user_id', 'payload', 'event_at', 'received_at', 'status', 'attempts', 'next_attempt_at', 'locked_until', 'processed_at', 'last_error'];
+const INBOX_COLUMNS = [
+  'dedupe_key',
+  'event',
+  'change_type',
+  'external_user_id',
+  'user_id',
+  'payload',
+  'event_at',
+  'received_at',
+  'status',
+  'attempts',
+  'next_attempt_at',
+  'locked_until',
+  'processed_at',
+  'last_error',
+];
 
 export function dedupeKey(fields: Record<string, string>): string {
   return createHash('sha1')
@@ -145,7 +160,10 @@ export class CallbackService {
     const ids = new Map<string, number>();
     for (let i = 0; i < keys.length; i += 500) {
       const part = keys.slice(i, i + 500);
-      const found: Array<{ id: number | string; dedupe_key: string }> = await em.query(`SELECT id, dedupe_key FROM wecom_callback_inbox WHERE dedupe_key IN (${part.map(() => '?').join(',')})`, part);
+      const found: Array<{ id: number | string; dedupe_key: string }> = await em.query(
+        `SELECT id, dedupe_key FROM wecom_callback_inbox WHERE dedupe_key IN (${part.map(() => '?').join(',')})`,
+        part,
+      );
       found.forEach((f) => ids.set(f.dedupe_key, Number(f.id)));
     }
     // a key repeated inside one batch is stored once: the later copies are duplicates

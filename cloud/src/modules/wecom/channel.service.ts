@@ -51,7 +51,8 @@ function uniq(list: string[]): string[] {
 }
 
 export function platformFailure(err: unknown): AppError {
-  if (err instanceof PlatformError) return new AppError('WECOM_API_FAILED', undefined, [{ path: 'wecom', message: `${err.api}: ${err.errcode} ${err.errmsg.split(',')[0]}` }]);
+  if (err instanceof PlatformError)
+    return new AppError('WECOM_API_FAILED', undefined, [{ path: 'wecom', message: `${err.api}: ${err.errcode} ${err.errmsg.split(',')[0]}` }]);
   if (err instanceof PlatformUnavailableError) return new AppError('UPSTREAM_UNAVAILABLE');
   return err as AppError;
 }
@@ -108,8 +109,14 @@ export class ChannelService {
     // personal referral codes are many; they show only when asked for
     if (q.kind !== 'referral') qb.andWhere('c.referrer_member_id IS NULL');
     if (q.q) qb.andWhere(`(c.name LIKE :q ${LIKE_ESCAPE} OR c.state LIKE :q ${LIKE_ESCAPE})`, { q: likeContains(q.q) });
-    const [rows, total] = await qb.skip((q.page - 1) * q.pageSize).take(q.pageSize).getManyAndCount();
-    const stats = await this.stats(rows.map((r) => r.id), now);
+    const [rows, total] = await qb
+      .skip((q.page - 1) * q.pageSize)
+      .take(q.pageSize)
+      .getManyAndCount();
+    const stats = await this.stats(
+      rows.map((r) => r.id),
+      now,
+    );
     return { items: rows.map((r) => this.view(r, stats.get(r.id))), total, page: q.page, pageSize: q.pageSize };
   }
 
@@ -129,14 +136,15 @@ export class ChannelService {
     if (staff.role === 'hq_admin') return;
     for (const u of uniq(userIds)) {
       const s = await this.directory.staffByUserId(u);
-      if (!s || storeId === null || s.storeId !== storeId) throw new AppError('VALIDATION_FAILED', undefined, [{ path: 'staffUserIds', message: `只能选择本店员工：${u}` }]);
+      if (!s || storeId === null || s.storeId !== storeId)
+        throw new AppError('VALIDATION_FAILED', undefined, [{ path: 'staffUserIds', message: `只能选择本店员工：${u}` }]);
     }
   }
 
   async create(staff: StaffPrincipal, input: ChannelInput): Promise<ChannelView> {
     const storeId = this.scopeStore(staff, input.storeId);
     await this.assertOwnStaff(staff, storeId, [...input.staffUserIds, ...input.backupUserIds]);
-    const state = input.state ?? `ch_${input.kind}_${randomBytes(6).toString("hex")}`;
+    const state = input.state ?? `ch_${input.kind}_${randomBytes(6).toString('hex')}`;
     if (state.startsWith(REFERRAL_STATE_PREFIX)) throw new AppError('CHANNEL_STATE_TAKEN');
     const row = await this.insertChannel({ ...input, storeId, state, referrerMemberId: null, createdBy: staff.staffId });
     return this.get(staff, row.id);
@@ -146,7 +154,8 @@ export class ChannelService {
   private async insertChannel(input: ChannelInput & { state: string; referrerMemberId: number | null; createdBy: number | null }): Promise<WecomChannel> {
     const staffIds = uniq(input.staffUserIds);
     const backup = uniq(input.backupUserIds).filter((u) => !staffIds.includes(u));
-    if (input.type === 'single' && staffIds.length !== 1) throw new AppError('VALIDATION_FAILED', undefined, [{ path: 'staffUserIds', message: '单人活码只能选择一名员工' }]);
+    if (input.type === 'single' && staffIds.length !== 1)
+      throw new AppError('VALIDATION_FAILED', undefined, [{ path: 'staffUserIds', message: '单人活码只能选择一名员工' }]);
     const now = new Date();
     let id: number;
     try {
@@ -178,7 +187,13 @@ export class ChannelService {
       throw err;
     }
     try {
-      const way = await this.api.addContactWay({ type: input.type === 'single' ? 1 : 2, users: staffIds, state: input.state, skipVerify: input.skipVerify, remark: input.name.slice(0, 30) });
+      const way = await this.api.addContactWay({
+        type: input.type === 'single' ? 1 : 2,
+        users: staffIds,
+        state: input.state,
+        skipVerify: input.skipVerify,
+        remark: input.name.slice(0, 30),
+      });
       await this.db.manager.update(WecomChannel, { id }, { configId: way.config_id, qrCode: way.qr_code ?? null });
     } catch (err) {
       await this.db.manager.delete(WecomChannel, { id });
@@ -195,7 +210,8 @@ export class ChannelService {
     const staffIds = patch.staffUserIds ? uniq(patch.staffUserIds) : jsonList(c.staffUserIds);
     const backup = (patch.backupUserIds ? uniq(patch.backupUserIds) : jsonList(c.backupUserIds)).filter((u) => !staffIds.includes(u));
     const type = patch.type ? (patch.type === 'single' ? 1 : 2) : c.wayType;
-    if (type === 1 && staffIds.length !== 1) throw new AppError('VALIDATION_FAILED', undefined, [{ path: 'staffUserIds', message: '单人活码只能选择一名员工' }]);
+    if (type === 1 && staffIds.length !== 1)
+      throw new AppError('VALIDATION_FAILED', undefined, [{ path: 'staffUserIds', message: '单人活码只能选择一名员工' }]);
     if (patch.type && type !== c.wayType) throw new AppError('VALIDATION_FAILED', undefined, [{ path: 'type', message: '活码类型创建后不能修改' }]);
     const changes: Partial<WecomChannel> = { updatedAt: new Date() };
     if (patch.name !== undefined) changes.name = patch.name;
@@ -242,15 +258,26 @@ export class ChannelService {
 
   async contacts(staff: StaffPrincipal, id: number, q: { page: number; pageSize: number }) {
     await this.visible(staff, id);
-    const [rows, total] = await this.db.manager.findAndCount(ChannelAdd, { where: { channelId: id }, order: { id: 'DESC' }, skip: (q.page - 1) * q.pageSize, take: q.pageSize });
+    const [rows, total] = await this.db.manager.findAndCount(ChannelAdd, {
+      where: { channelId: id },
+      order: { id: 'DESC' },
+      skip: (q.page - 1) * q.pageSize,
+      take: q.pageSize,
+    });
     const ids = rows.map((r) => r.externalUserId);
     const contacts = ids.length ? await this.db.manager.find(WecomContact, { where: { externalUserId: In(ids) } }) : [];
     const byId = new Map(contacts.map((c) => [c.externalUserId, c]));
     const welcomes: Array<{ inbox_id: number; delay_ms: number | null }> = rows.length
-      ? await this.db.manager.query(`SELECT inbox_id, delay_ms FROM wecom_welcome_log WHERE inbox_id IN (${rows.map(() => '?').join(',')})`, rows.map((r) => r.inboxId))
+      ? await this.db.manager.query(
+          `SELECT inbox_id, delay_ms FROM wecom_welcome_log WHERE inbox_id IN (${rows.map(() => '?').join(',')})`,
+          rows.map((r) => r.inboxId),
+        )
       : [];
     const delay = new Map(welcomes.map((w) => [Number(w.inbox_id), w.delay_ms === null ? null : Number(w.delay_ms)]));
-    const [staffNames, memberNames] = await Promise.all([this.directory.staffNames(rows.map((r) => r.userId)), this.directory.memberNames(contacts.map((c) => c.memberId))]);
+    const [staffNames, memberNames] = await Promise.all([
+      this.directory.staffNames(rows.map((r) => r.userId)),
+      this.directory.memberNames(contacts.map((c) => c.memberId)),
+    ]);
     return {
       items: rows.map((r) => ({
         externalUserId: r.externalUserId,
@@ -335,7 +362,10 @@ export class ChannelService {
   async referralCode(memberId: number): Promise<{ state: string; qrCode: string | null; staffName: string | null }> {
     let mine = await this.db.manager.findOne(WecomChannel, { where: { referrerMemberId: memberId, active: true } });
     if (!mine) {
-      const template = await this.db.manager.findOne(WecomChannel, { where: { kind: 'referral', referrerMemberId: IsNull(), active: true }, order: { id: 'ASC' } });
+      const template = await this.db.manager.findOne(WecomChannel, {
+        where: { kind: 'referral', referrerMemberId: IsNull(), active: true },
+        order: { id: 'ASC' },
+      });
       if (!template) throw new AppError('REFERRAL_NOT_CONFIGURED');
       const member = await this.directory.member(memberId);
       if (!member?.active) throw new AppError('ACCOUNT_DELETED');
@@ -380,7 +410,10 @@ export class ChannelService {
   // ---- attribution and routing ----
 
   /** Record an add (idempotent by inbox row); returns false when it was recorded before. */
-  async recordAdd(em: EntityManager, o: { inboxId: number; channel: WecomChannel | null; state: string | null; externalUserId: string; userId: string; addedAt: Date }): Promise<boolean> {
+  async recordAdd(
+    em: EntityManager,
+    o: { inboxId: number; channel: WecomChannel | null; state: string | null; externalUserId: string; userId: string; addedAt: Date },
+  ): Promise<boolean> {
     try {
       await em.insert(ChannelAdd, {
         inboxId: o.inboxId,
@@ -405,7 +438,11 @@ export class ChannelService {
   async recordLoss(em: EntityManager, o: { externalUserId: string; userId: string; at: Date; reason: 'customer_deleted' | 'staff_deleted' }): Promise<number> {
     const open = await em.find(ChannelAdd, { where: { externalUserId: o.externalUserId, userId: o.userId, deletedAt: IsNull() } });
     for (const a of open) {
-      await em.update(ChannelAdd, { id: a.id, deletedAt: IsNull() }, { deletedAt: o.at, deleteReason: o.reason, lostWithin7d: o.at.getTime() - a.addedAt.getTime() < 7 * DAY });
+      await em.update(
+        ChannelAdd,
+        { id: a.id, deletedAt: IsNull() },
+        { deletedAt: o.at, deleteReason: o.reason, lostWithin7d: o.at.getTime() - a.addedAt.getTime() < 7 * DAY },
+      );
     }
     return open.length;
   }
@@ -453,7 +490,9 @@ export class ChannelService {
 
   /** Job: every capped channel (e.g. back to the primary staff after midnight). */
   async rebalanceAll(now: Date): Promise<number> {
-    const ids = (await this.db.manager.find(WecomChannel, { where: { active: true }, select: { id: true, dailyCap: true } })).filter((c) => c.dailyCap > 0).map((c) => c.id);
+    const ids = (await this.db.manager.find(WecomChannel, { where: { active: true }, select: { id: true, dailyCap: true } }))
+      .filter((c) => c.dailyCap > 0)
+      .map((c) => c.id);
     let changed = 0;
     for (const id of ids) if (await this.db.transaction((em) => this.rebalance(em, id, now))) changed++;
     return changed;
@@ -464,7 +503,10 @@ export class ChannelService {
     return {
       idempotent: true,
       stale: async (p) => {
-        const c = await this.db.manager.findOne(WecomChannel, { where: { id: p.channelId }, select: { id: true, routingVersion: true, active: true, configId: true } });
+        const c = await this.db.manager.findOne(WecomChannel, {
+          where: { id: p.channelId },
+          select: { id: true, routingVersion: true, active: true, configId: true },
+        });
         return !c || !c.active || c.configId !== p.configId || c.routingVersion !== p.version;
       },
       send: (p) => this.api.updateContactWay(p.configId, { users: p.users }),

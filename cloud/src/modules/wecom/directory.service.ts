@@ -41,7 +41,10 @@ export class WecomDirectory {
   async staffByUserId(userid: string): Promise<StaffCard | null> {
     const c = this.staff.get(userid);
     if (this.fresh(c)) return c.value;
-    const s = await this.db.manager.findOne(StaffUser, { where: { wecomUserId: userid }, select: { id: true, displayName: true, storeId: true, role: true, active: true } });
+    const s = await this.db.manager.findOne(StaffUser, {
+      where: { wecomUserId: userid },
+      select: { id: true, displayName: true, storeId: true, role: true, active: true },
+    });
     const value = s && s.active ? { id: s.id, displayName: s.displayName, storeId: s.storeId, role: s.role } : null;
     this.staff.set(userid, { value, at: Date.now() });
     return value;
@@ -78,7 +81,10 @@ export class WecomDirectory {
     const ids = [...new Set(memberIds)];
     for (let i = 0; i < ids.length; i += 5000) {
       const part = ids.slice(i, i + 5000);
-      const rows: Array<{ id: number | string; store_id: number | string | null }> = await this.db.manager.query(`SELECT id, store_id FROM member WHERE id IN (${part.map(() => '?').join(',')})`, part);
+      const rows: Array<{ id: number | string; store_id: number | string | null }> = await this.db.manager.query(
+        `SELECT id, store_id FROM member WHERE id IN (${part.map(() => '?').join(',')})`,
+        part,
+      );
       for (const r of rows) out.set(Number(r.id), r.store_id === null ? null : Number(r.store_id));
     }
     return out;

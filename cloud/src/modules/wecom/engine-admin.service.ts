@@ -24,7 +24,10 @@ export class EngineAdminService {
   @Inject(WECOM_CLIENT)
   client!: HttpWecomClient;
 
-  async welcomes(staff: StaffPrincipal, q: { page: number; pageSize: number; status?: WelcomeStatus; channelId?: number }): Promise<RouteResponse<typeof api.listWelcomes>> {
+  async welcomes(
+    staff: StaffPrincipal,
+    q: { page: number; pageSize: number; status?: WelcomeStatus; channelId?: number },
+  ): Promise<RouteResponse<typeof api.listWelcomes>> {
     const base = () => {
       const qb = this.db.manager.createQueryBuilder(WelcomeLog, 'w');
       if (staff.role !== 'hq_admin') {
@@ -34,7 +37,10 @@ export class EngineAdminService {
       if (q.channelId) qb.andWhere('w.channel_id = :cid', { cid: q.channelId });
       return qb;
     };
-    const list = base().orderBy('w.id', 'DESC').skip((q.page - 1) * q.pageSize).take(q.pageSize);
+    const list = base()
+      .orderBy('w.id', 'DESC')
+      .skip((q.page - 1) * q.pageSize)
+      .take(q.pageSize);
     if (q.status) list.andWhere('w.status = :st', { st: q.status });
     const [rows, total] = await list.getManyAndCount();
     const sent = await base().andWhere('w.status = :s', { s: 'sent' }).getCount();
@@ -42,13 +48,20 @@ export class EngineAdminService {
     const pct = async (p: number): Promise<number | null> => {
       if (!sent) return null;
       const k = Math.min(sent - 1, Math.max(0, Math.ceil(p * sent) - 1));
-      const r = await base().select('w.delay_ms', 'd').andWhere('w.status = :s', { s: 'sent' }).orderBy('w.delay_ms', 'ASC').offset(k).limit(1).getRawOne<{ d: number }>();
+      const r = await base()
+        .select('w.delay_ms', 'd')
+        .andWhere('w.status = :s', { s: 'sent' })
+        .orderBy('w.delay_ms', 'ASC')
+        .offset(k)
+        .limit(1)
+        .getRawOne<{ d: number }>();
       return r ? Number(r.d) : null;
     };
-    const names = new Map(
-      (rows.length ? await this.db.manager.find(WecomChannel, { select: { id: true, name: true } }) : []).map((c) => [c.id, c.name]),
-    );
-    const [customers, staffNames] = await Promise.all([this.directory.contactNames(rows.map((w) => w.externalUserId)), this.directory.staffNames(rows.map((w) => w.userId))]);
+    const names = new Map((rows.length ? await this.db.manager.find(WecomChannel, { select: { id: true, name: true } }) : []).map((c) => [c.id, c.name]));
+    const [customers, staffNames] = await Promise.all([
+      this.directory.contactNames(rows.map((w) => w.externalUserId)),
+      this.directory.staffNames(rows.map((w) => w.userId)),
+    ]);
     return {
       items: rows.map((w) => ({
         id: w.id,
@@ -56,7 +69,7 @@ export class EngineAdminService {
         staffUserId: w.userId,
         customerName: customers.get(w.externalUserId) ?? null,
         staffName: staffNames.get(w.userId) ?? null,
-        channelName: w.channelId ? names.get(w.channelId) ?? null : null,
+        channelName: w.channelId ? (names.get(w.channelId) ?? null) : null,
         eventAt: iso(w.eventAt),
         sentAt: iso(w.sentAt),
         delayMs: w.delayMs,
@@ -110,7 +123,12 @@ export class EngineAdminService {
     const where: Record<string, string> = {};
     if (q.status) where.status = q.status;
     if (q.kind) where.kind = q.kind;
-    const [rows, total] = await this.db.manager.findAndCount(WecomOutbound, { where, order: { id: 'DESC' }, skip: (q.page - 1) * q.pageSize, take: q.pageSize });
+    const [rows, total] = await this.db.manager.findAndCount(WecomOutbound, {
+      where,
+      order: { id: 'DESC' },
+      skip: (q.page - 1) * q.pageSize,
+      take: q.pageSize,
+    });
     const counts: Array<{ status: string; n: string | number }> = await this.db.manager
       .createQueryBuilder(WecomOutbound, 'o')
       .select('o.status', 'status')
@@ -118,7 +136,16 @@ export class EngineAdminService {
       .groupBy('o.status')
       .getRawMany();
     return {
-      items: rows.map((r) => ({ id: r.id, kind: r.kind, idemKey: r.idemKey, status: r.status, attempts: r.attempts, lastError: r.lastError, createdAt: iso(r.createdAt), sentAt: iso(r.sentAt) })),
+      items: rows.map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        idemKey: r.idemKey,
+        status: r.status,
+        attempts: r.attempts,
+        lastError: r.lastError,
+        createdAt: iso(r.createdAt),
+        sentAt: iso(r.sentAt),
+      })),
       total,
       page: q.page,
       pageSize: q.pageSize,

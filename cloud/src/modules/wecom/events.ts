@@ -22,7 +22,14 @@ declare module '../../core/events/types' {
     /** The friendship ended: the customer deleted the staff member, or the staff member deleted the customer. */
     ContactLost: { externalUserId: string; staffUserId: string; reason: 'customer_deleted' | 'staff_deleted'; at: string };
     /** For the referral work: a friend added staff through a member's personal referral code. */
-    ReferralContactAdded: { referrerMemberId: number; externalUserId: string; memberId: number | null; channelId: number; staffUserId: string; addedAt: string };
+    ReferralContactAdded: {
+      referrerMemberId: number;
+      externalUserId: string;
+      memberId: number | null;
+      channelId: number;
+      staffUserId: string;
+      addedAt: string;
+    };
     /**
      * A private message from our staff went out for this customer: an add_msg_template (clerk's
      * answer, journey step, mass message) WeCom accepted with the customer not in its fail_list.
@@ -37,6 +44,15 @@ declare module '../../core/events/types' {
      * A customer group changed (created, members joined or left, owner or name changed, dismissed),
      * as reconciled from WeCom's snapshot. joined/left: external_userids and staff userids.
      */
-    GroupChanged: { chatId: string; name: string | null; ownerUserId: string | null; joined: string[]; left: string[]; dismissed: boolean; created: boolean; at: string };
+    GroupChanged: {
+      chatId: string;
+      name: string | null;
+      ownerUserId: string | null;
+      joined: string[];
+      left: string[];
+      dismissed: boolean;
+      created: boolean;
+      at: string;
+    };
   }
 }

@@ -111,7 +111,17 @@ export class WecomGroupSync {
     const first = await this.claim(em, chatId, fetchedAt, values);
     if (first !== 'missing') return first === 'claimed';
     try {
-      await em.insert(WecomGroupChat, { chatId, name: null, ownerUserId: null, memberCount: 0, externalCount: 0, dismissed: false, updatedAt: fetchedAt, ...values, syncedAt: fetchedAt });
+      await em.insert(WecomGroupChat, {
+        chatId,
+        name: null,
+        ownerUserId: null,
+        memberCount: 0,
+        externalCount: 0,
+        dismissed: false,
+        updatedAt: fetchedAt,
+        ...values,
+        syncedAt: fetchedAt,
+      });
       return true;
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
@@ -145,7 +155,15 @@ export class WecomGroupSync {
       for (const c of plan.close) await em.update(WecomGroupMember, { id: c.id }, { leftAt: c.leftAt });
       for (const m of plan.open) {
         try {
-          await em.insert(WecomGroupMember, { chatId: chat.chat_id, userId: m.userId, memberType: m.memberType, unionid: m.unionid, name: m.name, joinedAt: m.joinedAt, leftAt: null });
+          await em.insert(WecomGroupMember, {
+            chatId: chat.chat_id,
+            userId: m.userId,
+            memberType: m.memberType,
+            unionid: m.unionid,
+            name: m.name,
+            joinedAt: m.joinedAt,
+            leftAt: null,
+          });
         } catch (err) {
           if (!isUniqueViolation(err)) throw err;
           // this very stay was closed by an earlier (wrong-order) pass: it is open again
@@ -181,7 +199,16 @@ export class WecomGroupSync {
       for (const s of open) await em.update(WecomGroupMember, { id: s.id }, { leftAt: at < s.joinedAt ? s.joinedAt : at });
       if (!existing.dismissed) {
         await em.update(WecomGroupChat, { id: existing.id }, { memberCount: 0, externalCount: 0 });
-        await this.events.emit(em, 'GroupChanged', { chatId, name: null, ownerUserId: null, joined: [], left: open.map((s) => s.userId), dismissed: true, created: false, at: at.toISOString() });
+        await this.events.emit(em, 'GroupChanged', {
+          chatId,
+          name: null,
+          ownerUserId: null,
+          joined: [],
+          left: open.map((s) => s.userId),
+          dismissed: true,
+          created: false,
+          at: at.toISOString(),
+        });
       }
       return { applied: true, joined: [], left: open.map((s) => s.userId) };
     });

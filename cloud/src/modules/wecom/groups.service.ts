@@ -76,7 +76,10 @@ export class WecomGroups {
     const rows = await qb.orderBy('m.joined_at', 'ASC').getMany();
     const externals = rows.filter((r) => r.memberType === 2).map((r) => r.userId);
     const contacts = externals.length
-      ? await this.db.manager.find(WecomContact, { where: { externalUserId: In(externals) }, select: { id: true, externalUserId: true, memberId: true, name: true } })
+      ? await this.db.manager.find(WecomContact, {
+          where: { externalUserId: In(externals) },
+          select: { id: true, externalUserId: true, memberId: true, name: true },
+        })
       : [];
     const byExternal = new Map(contacts.map((c) => [c.externalUserId, c]));
     const out: GroupPerson[] = [];

@@ -124,7 +124,12 @@ export class InboxWorker {
     while (this.activeWelcome < this.welcomeConcurrency && this.welcomeQ.length) {
       const item = this.welcomeQ.shift()!;
       this.activeWelcome++;
-      this.run(() => this.welcomeStage(item), () => this.activeWelcome--, item, false);
+      this.run(
+        () => this.welcomeStage(item),
+        () => this.activeWelcome--,
+        item,
+        false,
+      );
     }
     // while adds keep arriving (a burst), follow-ups wait for a quiet moment
     const quietFor = Date.now() - this.lastSubmitAt;
@@ -132,16 +137,24 @@ export class InboxWorker {
     const starving = this.followQ.length > 0 && Date.now() - this.followQ[0].since > 10_000;
     const limit = welcomesBusy ? (starving ? 1 : 0) : this.followConcurrency;
     if (this.followQ.length && welcomesBusy && !this.quietTimer) {
-      this.quietTimer = setTimeout(() => {
-        this.quietTimer = null;
-        this.pump();
-      }, Math.max(10, FOLLOW_QUIET_MS - quietFor));
+      this.quietTimer = setTimeout(
+        () => {
+          this.quietTimer = null;
+          this.pump();
+        },
+        Math.max(10, FOLLOW_QUIET_MS - quietFor),
+      );
       this.quietTimer.unref();
     }
     while (this.activeFollow < limit && this.followQ.length) {
       const item = this.followQ.shift()!;
       this.activeFollow++;
-      this.run(() => this.followStage(item), () => this.activeFollow--, item, true);
+      this.run(
+        () => this.followStage(item),
+        () => this.activeFollow--,
+        item,
+        true,
+      );
     }
     if (this.activeWelcome === 0 && this.activeFollow === 0 && !this.welcomeQ.length && !this.followQ.length) {
       this.idleWaiters.splice(0).forEach((r) => r());
@@ -227,7 +240,13 @@ export class InboxWorker {
       .update(CallbackInbox)
       .set({ status: 'processing', attempts: () => 'attempts + 1', lockedUntil: new Date(now.getTime() + LOCK_MS) });
     if (item.fresh) qb.where('id = :id AND status = :p', { id: item.row.id, p: 'pending' });
-    else qb.where('id = :id AND ((status = :p AND next_attempt_at <= :now) OR (status = :r AND locked_until < :now))', { id: item.row.id, p: 'pending', r: 'processing', now });
+    else
+      qb.where('id = :id AND ((status = :p AND next_attempt_at <= :now) OR (status = :r AND locked_until < :now))', {
+        id: item.row.id,
+        p: 'pending',
+        r: 'processing',
+        now,
+      });
     const r = await qb.execute();
     item.claimed = (r.affected ?? 0) === 1;
     return item.claimed;
@@ -275,7 +294,13 @@ export class InboxWorker {
     await this.db.manager.update(
       CallbackInbox,
       { id: row.id },
-      { status: failed ? 'failed' : 'pending', attempts, nextAttemptAt: new Date(Date.now() + retryMs), lockedUntil: null, lastError: `${e.name}: ${e.message}`.slice(0, 500) },
+      {
+        status: failed ? 'failed' : 'pending',
+        attempts,
+        nextAttemptAt: new Date(Date.now() + retryMs),
+        lockedUntil: null,
+        lastError: `${e.name}: ${e.message}`.slice(0, 500),
+      },
     );
     item.dropped = true;
     if (!failed && retryMs < 5_000) {
@@ -352,7 +377,14 @@ export class InboxWorker {
       if (inserted) {
         const tagNames = channel ? jsonList(channel.tagNames) : [];
         if (tagNames.length && synced) {
-          await this.tagSync.tagContact(em, { userId, externalUserId, memberId, add: tagNames, source: `channel:${channel!.id}`, key: `channel_tag:${row.id}` });
+          await this.tagSync.tagContact(em, {
+            userId,
+            externalUserId,
+            memberId,
+            add: tagNames,
+            source: `channel:${channel!.id}`,
+            key: `channel_tag:${row.id}`,
+          });
         }
         const referrer = channel?.referrerMemberId ?? ChannelService.referrerFromState(state);
         await this.events.emit(em, 'ContactAdded', {
@@ -367,7 +399,14 @@ export class InboxWorker {
           addedAt: addedAt.toISOString(),
         });
         if (referrer && channel) {
-          await this.events.emit(em, 'ReferralContactAdded', { referrerMemberId: referrer, externalUserId, memberId, channelId: channel.id, staffUserId: userId, addedAt: addedAt.toISOString() });
+          await this.events.emit(em, 'ReferralContactAdded', {
+            referrerMemberId: referrer,
+            externalUserId,
+            memberId,
+            channelId: channel.id,
+            staffUserId: userId,
+            addedAt: addedAt.toISOString(),
+          });
         }
         // after commit, in its own transaction: it must count this add and any committed concurrently
         if (channel?.dailyCap) {
@@ -386,7 +425,16 @@ export class InboxWorker {
    */
   private async upsertContact(
     em: EntityManager,
-    c: { externalUserId: string; name: string | null; avatar: string | null; unionid: string | null; userId: string; staffId: number | null; addedAt: Date; memberId: number | null },
+    c: {
+      externalUserId: string;
+      name: string | null;
+      avatar: string | null;
+      unionid: string | null;
+      userId: string;
+      staffId: number | null;
+      addedAt: Date;
+      memberId: number | null;
+    },
   ): Promise<{ memberId: number | null; linked: number | null }> {
     for (let attempt = 0; attempt < 2; attempt++) {
       const existing = await em.findOne(WecomContact, { where: { externalUserId: c.externalUserId } });

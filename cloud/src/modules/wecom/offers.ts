@@ -222,7 +222,9 @@ export function nextBestOffers({ tier, registeredAt, facts, now }: OfferInput): 
     const open = facts.openCampaign && facts.openCampaign.saleEndsAt > now ? facts.openCampaign : null;
     offers.push({
       key: 'nye_preorder',
-      text: open ? `介绍「${open.name}」预订：小程序「年夜饭」下单，门店按时段自提，${md(open.saleEndsAt)}前可订` : '介绍年夜饭预订即将开放，可先帮客户登记预约提醒',
+      text: open
+        ? `介绍「${open.name}」预订：小程序「年夜饭」下单，门店按时段自提，${md(open.saleEndsAt)}前可订`
+        : '介绍年夜饭预订即将开放，可先帮客户登记预约提醒',
       reason: recentlyJoined ? '新会员，还没有下过单' : `注册${memberDays}天，还没有下过单`,
     });
   }

@@ -82,7 +82,16 @@ export async function enqueueOutboundMany(
   now = new Date(),
 ): Promise<number> {
   const cols = ['idem_key', 'kind', 'payload', 'status', 'attempts', 'next_attempt_at', 'ref', 'created_at'];
-  const row = (o: (typeof items)[number]): BulkValue[] => [o.idemKey.slice(0, 191), o.kind, JSON.stringify(o.payload), 'pending', 0, o.notBefore ?? now, o.ref ?? null, now];
+  const row = (o: (typeof items)[number]): BulkValue[] => [
+    o.idemKey.slice(0, 191),
+    o.kind,
+    JSON.stringify(o.payload),
+    'pending',
+    0,
+    o.notBefore ?? now,
+    o.ref ?? null,
+    now,
+  ];
   let created = 0;
   for (let i = 0; i < items.length; i += 1000) {
     const chunk = items.slice(i, i + 1000);
@@ -129,7 +138,11 @@ export class OutboundProcessor {
     const em = this.deps.manager();
     const qb = em
       .createQueryBuilder(WecomOutbound, 'o')
-      .where('((o.status = :pending AND o.next_attempt_at <= :now) OR (o.status = :sending AND o.locked_until < :now))', { pending: 'pending', sending: 'sending', now })
+      .where('((o.status = :pending AND o.next_attempt_at <= :now) OR (o.status = :sending AND o.locked_until < :now))', {
+        pending: 'pending',
+        sending: 'sending',
+        now,
+      })
       .orderBy('o.id', 'ASC')
       .take(o.limit ?? 100);
     const kinds = o.kinds ?? Object.keys(this.deps.handlers);

@@ -72,10 +72,15 @@ export class SidebarService {
       if (m) return m;
     }
     if (!contact.unionid) return null;
-    const byUnion = await this.db.manager.findOne(Member, { where: { unionid: contact.unionid, status: 'active' }, relations: { store: true, household: true } });
+    const byUnion = await this.db.manager.findOne(Member, {
+      where: { unionid: contact.unionid, status: 'active' },
+      relations: { store: true, household: true },
+    });
     if (byUnion && contact.memberId !== byUnion.id) {
       const previous = contact.memberId;
-      await this.db.transaction((em) => em.update(WecomContact, { id: contact.id, memberId: previous === null ? IsNull() : previous }, { memberId: byUnion.id }));
+      await this.db.transaction((em) =>
+        em.update(WecomContact, { id: contact.id, memberId: previous === null ? IsNull() : previous }, { memberId: byUnion.id }),
+      );
       contact.memberId = byUnion.id;
     }
     return byUnion;

@@ -33,7 +33,9 @@ export class WecomTimeline {
     const userIds = [...new Set(adds.map((a) => a.userId))];
     const [channels, staff] = await Promise.all([
       channelIds.length ? this.db.manager.find(WecomChannel, { where: { id: In(channelIds) }, select: { id: true, name: true, kind: true } }) : [],
-      userIds.length ? this.db.manager.find(StaffUser, { where: { wecomUserId: In(userIds) }, select: { id: true, displayName: true, wecomUserId: true } }) : [],
+      userIds.length
+        ? this.db.manager.find(StaffUser, { where: { wecomUserId: In(userIds) }, select: { id: true, displayName: true, wecomUserId: true } })
+        : [],
     ]);
     const channelName = new Map(channels.filter((c) => c.kind !== 'referral').map((c) => [c.id, c.name]));
     const staffName = new Map(staff.map((s) => [s.wecomUserId!, s.displayName]));

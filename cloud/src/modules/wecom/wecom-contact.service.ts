@@ -87,7 +87,14 @@ export class WecomContactService {
    * of these members (by link or unionid), or are in `externalUserIds` (e.g. carrying a corp tag).
    * The criteria are ORed; the caller ANDs what it must.
    */
-  async search(o: { q?: string; memberIds?: number[]; unionids?: string[]; externalUserIds?: string[]; recent?: boolean; limit: number }): Promise<WecomContact[]> {
+  async search(o: {
+    q?: string;
+    memberIds?: number[];
+    unionids?: string[];
+    externalUserIds?: string[];
+    recent?: boolean;
+    limit: number;
+  }): Promise<WecomContact[]> {
     const qb = this.db.manager.createQueryBuilder(WecomContact, 'c').leftJoinAndSelect('c.followStaff', 's');
     let any = false;
     qb.where(

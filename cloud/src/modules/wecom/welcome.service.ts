@@ -25,8 +25,32 @@ export const DEFAULT_WELCOME: WelcomeContent = {
 
 export const WELCOME_WINDOW_MS = 20_000;
 
-const LOG_COLUMNS = ['inbox_id', 'external_user_id', 'user_id', 'channel_id', 'event_at', 'received_at', 'sent_at', 'delay_ms', 'processing_ms', 'status', 'errcode'];
-const logTuple = (r: Omit<WelcomeLog, 'id'>): BulkValue[] => [r.inboxId, r.externalUserId, r.userId, r.channelId, r.eventAt, r.receivedAt, r.sentAt, r.delayMs, r.processingMs, r.status, r.errcode];
+const LOG_COLUMNS = [
+  'inbox_id',
+  'external_user_id',
+  'user_id',
+  'channel_id',
+  'event_at',
+  'received_at',
+  'sent_at',
+  'delay_ms',
+  'processing_ms',
+  'status',
+  'errcode',
+];
+const logTuple = (r: Omit<WelcomeLog, 'id'>): BulkValue[] => [
+  r.inboxId,
+  r.externalUserId,
+  r.userId,
+  r.channelId,
+  r.eventAt,
+  r.receivedAt,
+  r.sentAt,
+  r.delayMs,
+  r.processingMs,
+  r.status,
+  r.errcode,
+];
 
 export function toWxAttachments(list: WelcomeAttachment[]): WxWelcomeAttachment[] {
   return list.map((a): WxWelcomeAttachment => {
@@ -36,7 +60,10 @@ export function toWxAttachments(list: WelcomeAttachment[]): WxWelcomeAttachment[
       case 'link':
         return { msgtype: 'link', link: { title: a.title, url: a.url, ...(a.desc ? { desc: a.desc } : {}), ...(a.picUrl ? { picurl: a.picUrl } : {}) } };
       case 'miniprogram':
-        return { msgtype: 'miniprogram', miniprogram: { title: a.title, appid: a.appid, page: a.page, ...(a.picMediaId ? { pic_media_id: a.picMediaId } : {}) } };
+        return {
+          msgtype: 'miniprogram',
+          miniprogram: { title: a.title, appid: a.appid, page: a.page, ...(a.picMediaId ? { pic_media_id: a.picMediaId } : {}) },
+        };
     }
   });
 }
@@ -186,18 +213,18 @@ export class WelcomeService {
       }
     }
     this.record({
-        inboxId: row.id,
-        externalUserId,
-        userId,
-        channelId: channel?.id ?? null,
-        eventAt: row.eventAt,
-        receivedAt: row.receivedAt,
-        sentAt,
-        delayMs: sentAt ? sentAt.getTime() - row.eventAt.getTime() : null,
-        processingMs: sentAt ? sentAt.getTime() - row.receivedAt.getTime() : null,
-        status,
-        errcode,
-      });
+      inboxId: row.id,
+      externalUserId,
+      userId,
+      channelId: channel?.id ?? null,
+      eventAt: row.eventAt,
+      receivedAt: row.receivedAt,
+      sentAt,
+      delayMs: sentAt ? sentAt.getTime() - row.eventAt.getTime() : null,
+      processingMs: sentAt ? sentAt.getTime() - row.receivedAt.getTime() : null,
+      status,
+      errcode,
+    });
     return { status, channel };
   }
 

@@ -14,10 +14,7 @@ export default function LoginGate({ session }: { session: SessionState }) {
     <View className="card" data-testid="classes-login">
       <Text className="card-title">登录后即可报名课程和活动</Text>
       {session.status === 'error' && session.error && <Text className="error-text">{session.error}</Text>}
-      <Button
-        className="btn-primary"
-        onClick={() => (needsConsent ? openConsent() : ensureLogin().catch(() => undefined))}
-      >
+      <Button className="btn-primary" onClick={() => (needsConsent ? openConsent() : ensureLogin().catch(() => undefined))}>
         {needsConsent ? '阅读隐私保护指引' : '登录'}
       </Button>
     </View>

@@ -10,15 +10,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Button, Image, Input, Text, View } from '@tarojs/components';
 import Taro, { useShareAppMessage } from '@tarojs/taro';
 import { ApiError } from '@contracts/client';
-import {
-  getSession,
-  myStanding,
-  register,
-  subscribeTemplates,
-  type MemberStanding,
-  type MyRegistration,
-  type SessionDetail,
-} from '@contracts/classes';
+import { getSession, myStanding, register, subscribeTemplates, type MemberStanding, type MyRegistration, type SessionDetail } from '@contracts/classes';
 import { api } from '../../../api/client';
 import { getMyHousehold, type HouseholdView } from '@contracts/household';
 import { errorMessage } from '../../../api/errors';
@@ -61,7 +53,13 @@ export default function ClassDetailPage() {
 
   // the card names the sharer through a signed token, asked for only when the member shares
   useShareAppMessage(() =>
-    shareCard({ kind: 'class', contentId: sessionId ?? undefined, title: detail ? `一起来参加「${detail.title}」` : '社区活动报名', path: `${ROUTES.classDetail}?id=${sessionId ?? ''}`, signedIn: ready }),
+    shareCard({
+      kind: 'class',
+      contentId: sessionId ?? undefined,
+      title: detail ? `一起来参加「${detail.title}」` : '社区活动报名',
+      path: `${ROUTES.classDetail}?id=${sessionId ?? ''}`,
+      signedIn: ready,
+    }),
   );
 
   const load = useCallback(async () => {
@@ -91,7 +89,10 @@ export default function ClassDetailPage() {
     });
     api.call(myStanding).then(setStanding, () => undefined);
     // the member's household (我的家庭) offers to fill the party in one tap
-    api.call(getMyHousehold).then((r) => setHousehold(r.household), () => undefined);
+    api.call(getMyHousehold).then(
+      (r) => setHousehold(r.household),
+      () => undefined,
+    );
     // The ids must be at hand before the tap: WeChat shows the dialog only from the tap itself.
     if (isWeapp()) api.call(subscribeTemplates).then(setTemplates, () => undefined);
   }, [ready, load]);
@@ -202,10 +203,13 @@ export default function ClassDetailPage() {
     if (!result || busy) return;
     setBusy(true);
     payAndWait(result)
-      .then((reg) => {
-        setResult(reg);
-        void load();
-      }, () => undefined)
+      .then(
+        (reg) => {
+          setResult(reg);
+          void load();
+        },
+        () => undefined,
+      )
       .finally(() => setBusy(false));
   };
 
@@ -271,7 +275,8 @@ export default function ClassDetailPage() {
         <View className="card result result-unpaid" data-testid="register-unpaid">
           <Text className="card-title">名额已为你保留，请完成支付</Text>
           <Text className="muted">
-            {yuanText(result.payment?.amountFen ?? d.priceFen)} · 请在 {result.payment?.expiresAt ? shortDateTime(result.payment.expiresAt) : '15分钟内'} 前支付，超时名额自动释放
+            {yuanText(result.payment?.amountFen ?? d.priceFen)} · 请在 {result.payment?.expiresAt ? shortDateTime(result.payment.expiresAt) : '15分钟内'}{' '}
+            前支付，超时名额自动释放
           </Text>
           {formError && <Text className="error-text">{formError}</Text>}
           <Button className="btn-primary" data-testid="register-pay" disabled={busy || undefined} loading={busy || undefined} onClick={onPayAgain}>
@@ -329,10 +334,14 @@ export default function ClassDetailPage() {
           ) : (
             <>
               {household && (
-                <View className="link-row" data-testid="register-household" onClick={() => {
-                  setAdults(Math.min(Math.max(household.members.length, 1), d.rules.maxAdults));
-                  if (d.rules.childrenAllowed) setChildCount(Math.min(household.childrenCount, d.rules.maxChildren));
-                }}>
+                <View
+                  className="link-row"
+                  data-testid="register-household"
+                  onClick={() => {
+                    setAdults(Math.min(Math.max(household.members.length, 1), d.rules.maxAdults));
+                    if (d.rules.childrenAllowed) setChildCount(Math.min(household.childrenCount, d.rules.maxChildren));
+                  }}
+                >
                   <Text className="muted">
                     按「{household.name}」填写：家人 {household.members.length} 位{household.childrenCount ? `、孩子 ${household.childrenCount} 个` : ''}
                   </Text>

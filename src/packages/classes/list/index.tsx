@@ -49,7 +49,10 @@ export default function ClassListPage() {
   useEffect(() => {
     if (!ready) return;
     // Filters and standing are extras: the list still works when they fail.
-    api.call(listClassStores).then((res) => setStores(res.items), () => undefined);
+    api.call(listClassStores).then(
+      (res) => setStores(res.items),
+      () => undefined,
+    );
     api.call(myStanding).then(setStanding, () => undefined);
   }, [ready]);
 
@@ -173,11 +176,7 @@ function SessionItem({ s }: { s: SessionCard }) {
   const mine = s.myRegistration;
   const full = isFull(s);
   return (
-    <View
-      className="card session-card"
-      data-testid={`session-card-${s.id}`}
-      onClick={() => void Taro.navigateTo({ url: `${ROUTES.classDetail}?id=${s.id}` })}
-    >
+    <View className="card session-card" data-testid={`session-card-${s.id}`} onClick={() => void Taro.navigateTo({ url: `${ROUTES.classDetail}?id=${s.id}` })}>
       {s.coverUrl && <Image className="session-cover" src={s.coverUrl} mode="aspectFill" />}
       <View className="session-head">
         <Text className="session-title">{s.title}</Text>

@@ -118,9 +118,7 @@ export default function MyClassesPage() {
           <Text className="notice-title">暂时不能报名新活动</Text>
           <Text>{standing.reason ?? '近期多次报名未到场，暂时不能报名'}</Text>
           {standing.recentNoShows.length > 0 && (
-            <Text className="muted">
-              未到场：{standing.recentNoShows.map((n) => `${n.title}（${shortDateTime(n.startsAt)}）`).join('、')}
-            </Text>
+            <Text className="muted">未到场：{standing.recentNoShows.map((n) => `${n.title}（${shortDateTime(n.startsAt)}）`).join('、')}</Text>
           )}
         </View>
       )}
@@ -339,13 +337,20 @@ function RegistrationCard({
         </Text>
       )}
       {reg.status === 'cancelled' && (
-        <Text className="muted">{reg.cancelledBy === 'ops' ? '门店取消了这场活动，给你添麻烦了。' : reg.cancelledBy === 'timeout' ? '未在时限内支付，名额已释放。' : `已于 ${formatShanghai(reg.cancelledAt)} 取消`}</Text>
+        <Text className="muted">
+          {reg.cancelledBy === 'ops'
+            ? '门店取消了这场活动，给你添麻烦了。'
+            : reg.cancelledBy === 'timeout'
+              ? '未在时限内支付，名额已释放。'
+              : `已于 ${formatShanghai(reg.cancelledAt)} 取消`}
+        </Text>
       )}
       {reg.status === 'no_show' && <Text className="muted">这次没有签到，记为未到场。</Text>}
       {reg.status === 'unpaid' && reg.payment && (
         <View className="notice notice-warn" data-testid={`reg-unpaid-${reg.id}`}>
           <Text>
-            待支付 {yuanText(reg.payment.amountFen)}，名额保留至 {reg.payment.expiresAt ? `${shortDateTime(reg.payment.expiresAt)}（剩 ${countdown(reg.payment.expiresAt)}）` : '—'}
+            待支付 {yuanText(reg.payment.amountFen)}，名额保留至{' '}
+            {reg.payment.expiresAt ? `${shortDateTime(reg.payment.expiresAt)}（剩 ${countdown(reg.payment.expiresAt)}）` : '—'}
           </Text>
         </View>
       )}

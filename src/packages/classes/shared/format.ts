@@ -5,7 +5,6 @@
 import { addDaysToKey, dayKey, formatClock, formatMonthDayTime, weekdayName, weekdayOfKey } from '@contracts/calendar';
 import { CLASS_TYPE_LABELS, REGISTRATION_STATUS_LABELS, type ClassType, type RegistrationStatus } from '@contracts/classes';
 
-
 /** "2026-11-26": the Shanghai calendar day of an instant (default: now). */
 export function ymdOf(at: Date | string = new Date()): string {
   return dayKey(at);

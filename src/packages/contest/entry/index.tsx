@@ -98,7 +98,12 @@ export default function EntryPage() {
       setEntry({ ...entry, voteCount: res.voteCount });
       setVotes((v) =>
         v
-          ? { ...v, remainingToday: res.remainingToday, usedToday: res.votesPerDay - res.remainingToday, votedEntryIdsToday: [...new Set([...v.votedEntryIdsToday, entry.id])] }
+          ? {
+              ...v,
+              remainingToday: res.remainingToday,
+              usedToday: res.votesPerDay - res.remainingToday,
+              votedEntryIdsToday: [...new Set([...v.votedEntryIdsToday, entry.id])],
+            }
           : v,
       );
       setVotedHere(true);
@@ -212,12 +217,7 @@ export default function EntryPage() {
           <>
             {/* No `loading` here: Taro h5's button inserts its spinner into the children React is
                 re-rendering at the same moment (the insertBefore error); the label says it instead. */}
-            <Button
-              className="btn-primary"
-              data-testid="entry-vote"
-              disabled={voting || votedToday}
-              onClick={voting || votedToday ? undefined : onVote}
-            >
+            <Button className="btn-primary" data-testid="entry-vote" disabled={voting || votedToday} onClick={voting || votedToday ? undefined : onVote}>
               <Text>{votedToday ? '今天已投过这道菜' : voting ? '正在投票…' : '投一票'}</Text>
             </Button>
             <Text className="vote-hint" data-testid="entry-votes-left">

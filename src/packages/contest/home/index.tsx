@@ -169,18 +169,18 @@ export default function ContestHomePage() {
         <Button className="btn-plain" data-testid="contest-mine" onClick={() => void Taro.navigateTo({ url: pageUrl('mine', { contestId: contest.id }) })}>
           我的作品
         </Button>
-        <Button className="btn-plain" data-testid="contest-leaderboard" onClick={() => void Taro.navigateTo({ url: pageUrl('leaderboard', { id: contest.id }) })}>
+        <Button
+          className="btn-plain"
+          data-testid="contest-leaderboard"
+          onClick={() => void Taro.navigateTo({ url: pageUrl('leaderboard', { id: contest.id }) })}
+        >
           排行榜
         </Button>
       </View>
 
       {contest.votingOpen && (
         <Text className="muted" data-testid="contest-votes-left">
-          {votes
-            ? `今天还可以投 ${votes.remainingToday} 票（每天 ${votes.votesPerDay} 票）`
-            : signedIn
-              ? ''
-              : `投票进行中，每天可投 ${contest.votesPerDay} 票`}
+          {votes ? `今天还可以投 ${votes.remainingToday} 票（每天 ${votes.votesPerDay} 票）` : signedIn ? '' : `投票进行中，每天可投 ${contest.votesPerDay} 票`}
         </Text>
       )}
 

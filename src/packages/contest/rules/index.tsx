@@ -28,12 +28,17 @@ export default function RulesPage() {
             <Text className="bullet">· 作品征集：{windowText(contest.submissionStartAt, contest.submissionEndAt)}</Text>
             <Text className="bullet">· 投票时间：{windowText(contest.voteStartAt, contest.voteEndAt)}</Text>
             <Text className="bullet">
-              · 每人本次活动最多投稿 {ENTRY_LIMITS.perMemberPerContest} 个作品，每个作品 {ENTRY_LIMITS.photosMin}–{ENTRY_LIMITS.photosMax} 张照片，经门店审核后展示。
+              · 每人本次活动最多投稿 {ENTRY_LIMITS.perMemberPerContest} 个作品，每个作品 {ENTRY_LIMITS.photosMin}–{ENTRY_LIMITS.photosMax}{' '}
+              张照片，经门店审核后展示。
             </Text>
             <Text className="bullet" data-testid="rules-votes">
               · 每位会员每天可投 {contest.votesPerDay} 票，同一作品每天最多 1 票，不能给自己的作品投票。
             </Text>
-            {contest.juryWeight > 0 && <Text className="bullet">· 最终得分 = 票数得分 × {100 - contest.juryWeight}% + 评审分 × {contest.juryWeight}%。</Text>}
+            {contest.juryWeight > 0 && (
+              <Text className="bullet">
+                · 最终得分 = 票数得分 × {100 - contest.juryWeight}% + 评审分 × {contest.juryWeight}%。
+              </Text>
+            )}
             <Text className="bullet">· 活动结束时排名锁定；票数相同时，先达到该票数的作品排名在前。</Text>
             {contest.prizeText ? <Text className="bullet">· 奖项：{contest.prizeText}</Text> : null}
           </View>

@@ -170,10 +170,44 @@ export default function SubmitPage() {
 
       <View className="card">
         <FormField label="菜名" testId="submit-title" value={form.title} maxlength={ENTRY_LIMITS.titleMax} placeholder="例如：蛋饺" onInput={set('title')} />
-        <FormField label="署名" testId="submit-display-name" value={form.displayName} maxlength={ENTRY_LIMITS.displayNameMax} placeholder="例如：王阿姨" onInput={set('displayName')} hint="入选后菜品会以这个名字署名，例如「王阿姨的拿手蛋饺」" />
-        <FormField multiline label="这道菜的故事" testId="submit-story" value={form.story} maxlength={ENTRY_LIMITS.storyMax} placeholder="它是谁教你做的？为什么过年一定要有它？" onInput={set('story')} />
-        <FormField multiline label="食材" testId="submit-ingredients" value={form.ingredients} maxlength={ENTRY_LIMITS.itemMax * ENTRY_LIMITS.ingredientsMax} placeholder={'每行一种，例如：\n鸡蛋 6个\n猪肉末 200克'} onInput={set('ingredients')} hint={`已填 ${lines(form.ingredients).length} 种`} />
-        <FormField multiline label="做法" testId="submit-steps" value={form.steps} maxlength={ENTRY_LIMITS.itemMax * ENTRY_LIMITS.stepsMax} placeholder={'每行一步，例如：\n肉末加葱姜调味\n小火摊蛋皮，包入肉馅'} onInput={set('steps')} hint={`已填 ${lines(form.steps).length} 步`} />
+        <FormField
+          label="署名"
+          testId="submit-display-name"
+          value={form.displayName}
+          maxlength={ENTRY_LIMITS.displayNameMax}
+          placeholder="例如：王阿姨"
+          onInput={set('displayName')}
+          hint="入选后菜品会以这个名字署名，例如「王阿姨的拿手蛋饺」"
+        />
+        <FormField
+          multiline
+          label="这道菜的故事"
+          testId="submit-story"
+          value={form.story}
+          maxlength={ENTRY_LIMITS.storyMax}
+          placeholder="它是谁教你做的？为什么过年一定要有它？"
+          onInput={set('story')}
+        />
+        <FormField
+          multiline
+          label="食材"
+          testId="submit-ingredients"
+          value={form.ingredients}
+          maxlength={ENTRY_LIMITS.itemMax * ENTRY_LIMITS.ingredientsMax}
+          placeholder={'每行一种，例如：\n鸡蛋 6个\n猪肉末 200克'}
+          onInput={set('ingredients')}
+          hint={`已填 ${lines(form.ingredients).length} 种`}
+        />
+        <FormField
+          multiline
+          label="做法"
+          testId="submit-steps"
+          value={form.steps}
+          maxlength={ENTRY_LIMITS.itemMax * ENTRY_LIMITS.stepsMax}
+          placeholder={'每行一步，例如：\n肉末加葱姜调味\n小火摊蛋皮，包入肉馅'}
+          onInput={set('steps')}
+          hint={`已填 ${lines(form.steps).length} 步`}
+        />
         <View className="field">
           <Text className="field-label">
             照片（{photos.length}/{ENTRY_LIMITS.photosMax}）

@@ -7,7 +7,17 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Button, Switch, Text, Textarea, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
-import { getPersonalisation, listMyFeedback, listMyPrompts, setPersonalisation, submitFeedback, SOURCE_LABELS, STATUS_LABELS, type FeedbackPrompt, type MyFeedback } from '@contracts/feedback';
+import {
+  getPersonalisation,
+  listMyFeedback,
+  listMyPrompts,
+  setPersonalisation,
+  submitFeedback,
+  SOURCE_LABELS,
+  STATUS_LABELS,
+  type FeedbackPrompt,
+  type MyFeedback,
+} from '@contracts/feedback';
 import { api } from '../../../api/client';
 import { ROUTES } from '../../../api/routes';
 import { errorMessage, showError } from '../../../api/errors';
@@ -43,7 +53,10 @@ export default function FeedbackBoxPage() {
   useEffect(() => {
     if (!ready) return;
     void load();
-    api.call(getPersonalisation).then((r) => setPersonalised(r.personalised), () => undefined);
+    api.call(getPersonalisation).then(
+      (r) => setPersonalised(r.personalised),
+      () => undefined,
+    );
   }, [ready, load]);
   useDidShow(() => {
     if (ready) void load();
@@ -65,7 +78,12 @@ export default function FeedbackBoxPage() {
           {prompts.map((p) => (
             <View key={p.id} className="fb-prompt">
               <Text>{p.title}</Text>
-              <Button className="btn-plain" size="mini" data-testid={`fb-prompt-${p.id}`} onClick={() => void Taro.navigateTo({ url: `${ROUTES.feedbackRate}?promptId=${p.id}&title=${encodeURIComponent(p.title)}` })}>
+              <Button
+                className="btn-plain"
+                size="mini"
+                data-testid={`fb-prompt-${p.id}`}
+                onClick={() => void Taro.navigateTo({ url: `${ROUTES.feedbackRate}?promptId=${p.id}&title=${encodeURIComponent(p.title)}` })}
+              >
                 去评价
               </Button>
             </View>
@@ -113,7 +131,8 @@ export default function FeedbackBoxPage() {
         <View className="card" data-testid="fb-subscribe">
           <Text className="card-title">消息提醒</Text>
           <Text className="muted">
-            上课、提货、购物后提醒我评价，门店回复时通知我（微信每次允许可收到一条，还可提醒 {templates.credits.rating} 次评价、{templates.credits.answer} 次回复）
+            上课、提货、购物后提醒我评价，门店回复时通知我（微信每次允许可收到一条，还可提醒 {templates.credits.rating} 次评价、{templates.credits.answer}{' '}
+            次回复）
           </Text>
           <Button
             className="btn-plain"
@@ -168,7 +187,14 @@ function NoteForm({ onSent }: { onSent(): void }) {
     }
     setBusy(true);
     try {
-      await api.call(submitFeedback, { body: { comment: text, ...(rating ? { rating } : {}), ...(recommend !== null ? { recommend } : {}), ...(photos.length ? { photoIds: photos.map((p) => p.id) } : {}) } });
+      await api.call(submitFeedback, {
+        body: {
+          comment: text,
+          ...(rating ? { rating } : {}),
+          ...(recommend !== null ? { recommend } : {}),
+          ...(photos.length ? { photoIds: photos.map((p) => p.id) } : {}),
+        },
+      });
       setComment('');
       setPhotos([]);
       setRating(0);
@@ -185,7 +211,14 @@ function NoteForm({ onSent }: { onSent(): void }) {
     <View className="card" data-testid="fb-note">
       <Text className="card-title">意见箱</Text>
       <Text className="muted">商品、服务、价格、环境，想说什么都可以，店长会认真看每一条。</Text>
-      <Textarea className="fb-input" placeholder="写下你的意见或建议（最多500字）" maxlength={500} value={comment} data-testid="fb-note-text" onInput={(e) => setComment(e.detail.value)} />
+      <Textarea
+        className="fb-input"
+        placeholder="写下你的意见或建议（最多500字）"
+        maxlength={500}
+        value={comment}
+        data-testid="fb-note-text"
+        onInput={(e) => setComment(e.detail.value)}
+      />
       <PhotoPicker photos={photos} onChange={setPhotos} testId="fb-note-photos" />
       <Text className="muted">整体满意度（选填）</Text>
       <StarPicker value={rating} onChange={setRating} testId="fb-note-stars" />

@@ -36,7 +36,10 @@ export function askFeedbackSubscribe(templates: FeedbackTemplates | null, wanted
   return pending.then(
     async (res) => {
       const answer = (res ?? {}) as Record<string, unknown>;
-      const body = { rating: wanted.includes('rating') && answer[templates.rating] === 'accept', answer: wanted.includes('answer') && answer[templates.answer] === 'accept' };
+      const body = {
+        rating: wanted.includes('rating') && answer[templates.rating] === 'accept',
+        answer: wanted.includes('answer') && answer[templates.answer] === 'accept',
+      };
       if (!body.rating && !body.answer) return null;
       return api.call(acceptFeedbackSubscribe, { body });
     },

@@ -53,7 +53,15 @@ export default function RatePage() {
     setBusy(true);
     try {
       const text = comment.trim();
-      await api.call(submitFeedback, { body: { promptId, rating, ...(text ? { comment: text } : {}), ...(recommend !== null ? { recommend } : {}), ...(photos.length ? { photoIds: photos.map((p) => p.id) } : {}) } });
+      await api.call(submitFeedback, {
+        body: {
+          promptId,
+          rating,
+          ...(text ? { comment: text } : {}),
+          ...(recommend !== null ? { recommend } : {}),
+          ...(photos.length ? { photoIds: photos.map((p) => p.id) } : {}),
+        },
+      });
       setDone(true);
     } catch (err) {
       showError(err);
@@ -77,7 +85,14 @@ export default function RatePage() {
           <StarPicker value={rating} onChange={setRating} testId="fb-rate-stars" />
           <Text className="muted">你会向亲友推荐我们吗？（选填）</Text>
           <RecommendScale value={recommend} onChange={setRecommend} />
-          <Textarea className="fb-input" placeholder="说说哪里好、哪里可以更好（选填）" maxlength={500} value={comment} data-testid="fb-rate-comment" onInput={(e) => setComment(e.detail.value)} />
+          <Textarea
+            className="fb-input"
+            placeholder="说说哪里好、哪里可以更好（选填）"
+            maxlength={500}
+            value={comment}
+            data-testid="fb-rate-comment"
+            onInput={(e) => setComment(e.detail.value)}
+          />
           <PhotoPicker photos={photos} onChange={setPhotos} testId="fb-rate-photos" />
           <Button className="btn-primary" disabled={busy || undefined} data-testid="fb-rate-submit" onClick={() => void submit()}>
             提交评价

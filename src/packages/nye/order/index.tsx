@@ -83,7 +83,12 @@ export default function NyeOrderPage() {
     }
   };
 
-  if (!menu) return <View className="page"><Text className="muted">{error ?? '加载中…'}</Text></View>;
+  if (!menu)
+    return (
+      <View className="page">
+        <Text className="muted">{error ?? '加载中…'}</Text>
+      </View>
+    );
   return (
     <View className="page" data-testid="page-nye-order">
       <View className="card">
@@ -95,12 +100,22 @@ export default function NyeOrderPage() {
               <View>
                 <Text>{i.name}</Text>
                 {i.dish && <Text className="nye-credit"> · {i.dish.authorDisplayName}</Text>}
-                <Text className="muted nye-small"> {yuan(i.priceFen)}{max <= 0 ? ' · 已售罄' : ''}</Text>
+                <Text className="muted nye-small">
+                  {' '}
+                  {yuan(i.priceFen)}
+                  {max <= 0 ? ' · 已售罄' : ''}
+                </Text>
               </View>
               <View className="nye-stepper">
-                <Text className="nye-step" data-testid={`nye-minus-${i.id}`} onClick={() => change(i.id, -1, max)}>－</Text>
-                <Text className="nye-qty" data-testid={`nye-qty-${i.id}`}>{qty[i.id] ?? 0}</Text>
-                <Text className="nye-step" data-testid={`nye-plus-${i.id}`} onClick={() => change(i.id, 1, max)}>＋</Text>
+                <Text className="nye-step" data-testid={`nye-minus-${i.id}`} onClick={() => change(i.id, -1, max)}>
+                  －
+                </Text>
+                <Text className="nye-qty" data-testid={`nye-qty-${i.id}`}>
+                  {qty[i.id] ?? 0}
+                </Text>
+                <Text className="nye-step" data-testid={`nye-plus-${i.id}`} onClick={() => change(i.id, 1, max)}>
+                  ＋
+                </Text>
               </View>
             </View>
           );
@@ -109,7 +124,14 @@ export default function NyeOrderPage() {
       <View className="card">
         <Text className="card-title">自提门店</Text>
         {menu.stores.map((s) => (
-          <Text key={s.id} className={s.id === storeId ? 'nye-choice nye-choice-on' : 'nye-choice'} data-testid={`nye-store-${s.id}`} onClick={() => setStoreId(s.id)}>{s.name}</Text>
+          <Text
+            key={s.id}
+            className={s.id === storeId ? 'nye-choice nye-choice-on' : 'nye-choice'}
+            data-testid={`nye-store-${s.id}`}
+            onClick={() => setStoreId(s.id)}
+          >
+            {s.name}
+          </Text>
         ))}
       </View>
       {storeId && (
@@ -118,20 +140,33 @@ export default function NyeOrderPage() {
           {slots === null && <Text className="muted">加载中…</Text>}
           {slots?.length === 0 && <Text className="muted">该门店的取货时段都已约满</Text>}
           {slots?.map((s) => (
-            <Text key={s.id} className={s.id === slotId ? 'nye-choice nye-choice-on' : 'nye-choice'} data-testid={`nye-slot-${s.id}`} onClick={() => setSlotId(s.id)}>
+            <Text
+              key={s.id}
+              className={s.id === slotId ? 'nye-choice nye-choice-on' : 'nye-choice'}
+              data-testid={`nye-slot-${s.id}`}
+              onClick={() => setSlotId(s.id)}
+            >
               {formatShanghai(s.startsAt)}–{formatShanghai(s.endsAt).slice(-5)} · 余{s.left}
             </Text>
           ))}
         </View>
       )}
-      {error && <Text className="error-text" data-testid="nye-order-error">{error}</Text>}
+      {error && (
+        <Text className="error-text" data-testid="nye-order-error">
+          {error}
+        </Text>
+      )}
       <View className="card nye-row">
-        <Text className="nye-total" data-testid="nye-total">合计 {yuan(total)}</Text>
+        <Text className="nye-total" data-testid="nye-total">
+          合计 {yuan(total)}
+        </Text>
         <Button className="btn-primary" data-testid="nye-submit" disabled={busy || !lines.length || !slotId} onClick={() => void submit()}>
           提交订单并支付
         </Button>
       </View>
-      <Text className="muted nye-small">下单后请在 15 分钟内完成支付，超时订单自动取消并释放库存。{menu.campaign ? ` ${formatShanghai(menu.campaign.cancelCutoffAt)} 前可取消并全额退款。` : ''}</Text>
+      <Text className="muted nye-small">
+        下单后请在 15 分钟内完成支付，超时订单自动取消并释放库存。{menu.campaign ? ` ${formatShanghai(menu.campaign.cancelCutoffAt)} 前可取消并全额退款。` : ''}
+      </Text>
     </View>
   );
 }

@@ -59,7 +59,10 @@ export default function NyeOrdersPage() {
     }
   };
   const cancel = async (o: Order) => {
-    const ask = await Taro.showModal({ title: o.status === 'paid' ? '取消并退款' : '取消订单', content: o.status === 'paid' ? `将全额退款 ${yuan(o.totalFen)}，确定取消吗？` : '确定取消这个订单吗？' });
+    const ask = await Taro.showModal({
+      title: o.status === 'paid' ? '取消并退款' : '取消订单',
+      content: o.status === 'paid' ? `将全额退款 ${yuan(o.totalFen)}，确定取消吗？` : '确定取消这个订单吗？',
+    });
     if (!ask.confirm) return;
     try {
       await api.call(cancelOrder, { params: { orderId: o.id } });
@@ -77,34 +80,55 @@ export default function NyeOrdersPage() {
         <View key={o.id} className="card" data-testid={`nye-order-${o.id}`}>
           <View className="nye-row">
             <Text className="card-title">{o.campaignName}</Text>
-            <Text className="nye-status" data-testid={`nye-order-status-${o.id}`}>{o.statusLabel}</Text>
+            <Text className="nye-status" data-testid={`nye-order-status-${o.id}`}>
+              {o.statusLabel}
+            </Text>
           </View>
           <Text className="muted nye-small">订单号 {o.orderNo}</Text>
           {o.lines.map((l) => (
             <View key={l.itemId} className="nye-row">
-              <Text>{l.name} × {l.qty}</Text>
+              <Text>
+                {l.name} × {l.qty}
+              </Text>
               <Text>{yuan(l.amountFen)}</Text>
             </View>
           ))}
           <View className="nye-row">
-            <Text className="muted">{o.storeName} · {formatShanghai(o.slot.startsAt)}–{formatShanghai(o.slot.endsAt).slice(-5)}</Text>
+            <Text className="muted">
+              {o.storeName} · {formatShanghai(o.slot.startsAt)}–{formatShanghai(o.slot.endsAt).slice(-5)}
+            </Text>
             <Text className="nye-total">{yuan(o.totalFen)}</Text>
           </View>
           {o.status === 'pending_payment' && (
             <View>
-              <Text className="muted">请在 <Text className="nye-countdown" data-testid={`nye-countdown-${o.id}`}>{countdown(o.expiresAt, now)}</Text> 内完成支付</Text>
-              <Button className="btn-primary" data-testid={`nye-pay-${o.id}`} onClick={() => void pay(o)}>去支付</Button>
+              <Text className="muted">
+                请在{' '}
+                <Text className="nye-countdown" data-testid={`nye-countdown-${o.id}`}>
+                  {countdown(o.expiresAt, now)}
+                </Text>{' '}
+                内完成支付
+              </Text>
+              <Button className="btn-primary" data-testid={`nye-pay-${o.id}`} onClick={() => void pay(o)}>
+                去支付
+              </Button>
             </View>
           )}
           {o.pickupCode && o.status === 'paid' && (
             <View data-testid={`nye-pickup-${o.id}`}>
               <QrCode text={o.pickupQr!} testId={`nye-qr-${o.id}`} />
-              <Text className="nye-code" data-testid={`nye-code-${o.id}`}>{o.pickupCode}</Text>
+              <Text className="nye-code" data-testid={`nye-code-${o.id}`}>
+                {o.pickupCode}
+              </Text>
               <Text className="muted nye-small">到店出示取货码，店员核销后取货</Text>
             </View>
           )}
           {o.status === 'picked_up' && <Text className="muted">已于 {formatShanghai(o.pickedUpAt)} 取货</Text>}
-          {(o.status === 'refunding' || o.status === 'refunded') && <Text className="muted">退款 {yuan(o.refundFen)}{o.refundedAt ? `，${formatShanghai(o.refundedAt)} 已原路退回` : '，处理中'}</Text>}
+          {(o.status === 'refunding' || o.status === 'refunded') && (
+            <Text className="muted">
+              退款 {yuan(o.refundFen)}
+              {o.refundedAt ? `，${formatShanghai(o.refundedAt)} 已原路退回` : '，处理中'}
+            </Text>
+          )}
           {o.canCancel && (
             <Button className="btn-plain" data-testid={`nye-cancel-${o.id}`} onClick={() => void cancel(o)}>
               {o.status === 'paid' ? '取消并退款' : '取消订单'}

@@ -166,13 +166,24 @@ function ReviewForm({ roundId, onDone }: { roundId: number; onDone: (r: Round) =
       <Text className="panel-label">上架后会买吗？</Text>
       <View className="panel-row">
         {(['yes', 'maybe', 'no'] as const).map((w) => (
-          <View key={w} className={`panel-chip wide${a.wouldBuy === w ? ' on' : ''}`} onClick={() => setA({ ...a, wouldBuy: w })} data-testid={`panel-buy-${w}`}>
+          <View
+            key={w}
+            className={`panel-chip wide${a.wouldBuy === w ? ' on' : ''}`}
+            onClick={() => setA({ ...a, wouldBuy: w })}
+            data-testid={`panel-buy-${w}`}
+          >
             {WOULD_BUY_LABELS[w]}
           </View>
         ))}
       </View>
       <Text className="panel-label">建议（选填）</Text>
-      <Textarea className="panel-textarea" value={a.comment} maxlength={500} onInput={(e) => setA({ ...a, comment: e.detail.value })} data-testid="panel-comment" />
+      <Textarea
+        className="panel-textarea"
+        value={a.comment}
+        maxlength={500}
+        onInput={(e) => setA({ ...a, comment: e.detail.value })}
+        data-testid="panel-comment"
+      />
       <Button className="panel-btn" disabled={!complete || busy} onClick={submit} data-testid="panel-review-submit">
         提交评价
       </Button>

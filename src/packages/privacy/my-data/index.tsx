@@ -202,7 +202,13 @@ export default function MyDataPage() {
           <View className="dialog" data-testid="mydata-delete-dialog">
             <Text className="card-title">确认注销账号？</Text>
             <Text>注销后，我们会删除您的个人信息（昵称、头像、家庭、登录和活动记录等），订单仅匿名保留。此操作不能撤销。</Text>
-            <Button className="btn-danger" data-testid="mydata-delete-confirm" loading={deleting || undefined} disabled={deleting || undefined} onClick={onDelete}>
+            <Button
+              className="btn-danger"
+              data-testid="mydata-delete-confirm"
+              loading={deleting || undefined}
+              disabled={deleting || undefined}
+              onClick={onDelete}
+            >
               确认注销
             </Button>
             <Button className="btn-plain" data-testid="mydata-delete-cancel" disabled={deleting || undefined} onClick={() => setConfirming(false)}>

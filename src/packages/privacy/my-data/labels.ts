@@ -131,6 +131,9 @@ export function valueText(key: string, value: unknown): string {
     return value;
   }
   if (Array.isArray(value)) return value.length ? value.map((v) => valueText(key, v)).join('、') : '—';
-  if (typeof value === 'object') return Object.values(value as Record<string, unknown>).map((v) => valueText('', v)).join(' ');
+  if (typeof value === 'object')
+    return Object.values(value as Record<string, unknown>)
+      .map((v) => valueText('', v))
+      .join(' ');
   return String(value);
 }

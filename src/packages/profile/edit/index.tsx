@@ -85,7 +85,11 @@ export default function ProfileEditPage() {
           </Button>
         ) : (
           <View className="avatar-btn" data-testid="profile-avatar" onClick={() => void pickInH5()}>
-            {avatar ? <Image className="avatar-img" src={fileUrl(avatar)} mode="aspectFill" data-testid="profile-avatar-img" /> : <Text className="muted">选择头像</Text>}
+            {avatar ? (
+              <Image className="avatar-img" src={fileUrl(avatar)} mode="aspectFill" data-testid="profile-avatar-img" />
+            ) : (
+              <Text className="muted">选择头像</Text>
+            )}
           </View>
         )}
         <Text className="muted">点头像可以换成微信头像或相册里的照片。</Text>

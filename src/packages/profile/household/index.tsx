@@ -5,7 +5,15 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Button, Image, Input, Text, View } from '@tarojs/components';
 import Taro, { useShareAppMessage } from '@tarojs/taro';
-import { createHousehold, createHouseholdInvite, getMyHousehold, HOUSEHOLD_RELATIONS, leaveHousehold, updateHousehold, type HouseholdView } from '@contracts/household';
+import {
+  createHousehold,
+  createHouseholdInvite,
+  getMyHousehold,
+  HOUSEHOLD_RELATIONS,
+  leaveHousehold,
+  updateHousehold,
+  type HouseholdView,
+} from '@contracts/household';
 import type { RouteResponse } from '@contracts/route';
 import { api } from '../../../api/client';
 import { errorMessage, showError } from '../../../api/errors';
@@ -125,7 +133,14 @@ export default function HouseholdPage() {
         <View className="card" data-testid="household-create">
           <Text className="card-title">创建我的家庭</Text>
           <Text className="muted">家人各用自己的微信，加入同一个家庭后：报名课程时按家庭报名，推荐也会照顾到家里的孩子。</Text>
-          <Input className="field" data-testid="household-name" value={name} maxlength={20} placeholder="家庭名称，例如：王家" onInput={(e) => setName(e.detail.value)} />
+          <Input
+            className="field"
+            data-testid="household-name"
+            value={name}
+            maxlength={20}
+            placeholder="家庭名称，例如：王家"
+            onInput={(e) => setName(e.detail.value)}
+          />
           <Text className="card-title">家里有几个孩子</Text>
           <View className="chips">
             {[0, 1, 2, 3].map((n) => (
@@ -134,7 +149,13 @@ export default function HouseholdPage() {
               </Text>
             ))}
           </View>
-          <Button className="btn-primary" data-testid="household-create-submit" loading={busy || undefined} disabled={busy || undefined} onClick={() => void onCreate()}>
+          <Button
+            className="btn-primary"
+            data-testid="household-create-submit"
+            loading={busy || undefined}
+            disabled={busy || undefined}
+            onClick={() => void onCreate()}
+          >
             创建家庭
           </Button>
         </View>
@@ -171,7 +192,12 @@ export default function HouseholdPage() {
         <Text className="card-title">家里有几个孩子</Text>
         <View className="chips">
           {[0, 1, 2, 3].map((n) => (
-            <Text key={n} className={household.childrenCount === n ? 'chip chip-on' : 'chip'} data-testid={`household-children-${n}`} onClick={() => void onChildren(n)}>
+            <Text
+              key={n}
+              className={household.childrenCount === n ? 'chip chip-on' : 'chip'}
+              data-testid={`household-children-${n}`}
+              onClick={() => void onChildren(n)}
+            >
               {n === 0 ? '没有' : `${n} 个`}
             </Text>
           ))}
@@ -182,7 +208,13 @@ export default function HouseholdPage() {
         <Text className="card-title">邀请家人</Text>
         <Text className="muted">生成邀请卡片发给家人，对方打开后确认即可加入，7 天内有效。</Text>
         {!invite ? (
-          <Button className="btn-primary" data-testid="household-invite-create" loading={busy || undefined} disabled={busy || undefined} onClick={() => void onInvite()}>
+          <Button
+            className="btn-primary"
+            data-testid="household-invite-create"
+            loading={busy || undefined}
+            disabled={busy || undefined}
+            onClick={() => void onInvite()}
+          >
             生成邀请卡片
           </Button>
         ) : (

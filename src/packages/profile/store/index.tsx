@@ -81,9 +81,7 @@ export default function HomeStorePage() {
                 {current === s.id && <Text className="badge">当前</Text>}
                 {sorted && i === 0 && s.distanceM !== null && <Text className="badge">离你最近</Text>}
                 <View>
-                  <Text className="muted">
-                    {[s.address, distanceText(s.distanceM)].filter(Boolean).join(' · ')}
-                  </Text>
+                  <Text className="muted">{[s.address, distanceText(s.distanceM)].filter(Boolean).join(' · ')}</Text>
                 </View>
               </View>
               <Text className="chevron">选择 ›</Text>

@@ -85,7 +85,9 @@ export default function RecipeDetailPage() {
   if (!recipe) {
     return (
       <View className="page" data-testid="page-recipe-detail">
-        <Text className="muted">{session.status === 'ready' || session.status === 'loading' || session.status === 'idle' ? '正在加载…' : '登录后查看菜谱'}</Text>
+        <Text className="muted">
+          {session.status === 'ready' || session.status === 'loading' || session.status === 'idle' ? '正在加载…' : '登录后查看菜谱'}
+        </Text>
       </View>
     );
   }

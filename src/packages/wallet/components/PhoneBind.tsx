@@ -59,7 +59,12 @@ export default function PhoneBind() {
     <View className="wallet-phone" data-testid="phone-bind">
       <Text className="wallet-muted">没带会员码也能记账：绑定手机号后，结账时报手机号的小票（包括以前的）都会记入「我的消费」</Text>
       {process.env.TARO_ENV === 'weapp' ? (
-        <Button className="btn-plain wallet-btn" openType="getPhoneNumber" disabled={busy} onGetPhoneNumber={(e) => void bind((e.detail as { code?: string }).code)}>
+        <Button
+          className="btn-plain wallet-btn"
+          openType="getPhoneNumber"
+          disabled={busy}
+          onGetPhoneNumber={(e) => void bind((e.detail as { code?: string }).code)}
+        >
           绑定手机号
         </Button>
       ) : (

@@ -27,7 +27,14 @@ const opt = (s: string | undefined) => (s && s.trim() ? s.trim() : undefined);
 export function toAttachments(values: AttachmentValue[] | undefined): WelcomeAttachment[] {
   return (values ?? []).map((v): WelcomeAttachment => {
     if (v.type === 'miniprogram') {
-      return { type: 'miniprogram', title: (v.title ?? '').trim(), appid: (v.appid ?? '').trim(), page: (v.page ?? '').trim(), picMediaId: opt(v.picMediaId), picUrl: opt(v.picUrl) };
+      return {
+        type: 'miniprogram',
+        title: (v.title ?? '').trim(),
+        appid: (v.appid ?? '').trim(),
+        page: (v.page ?? '').trim(),
+        picMediaId: opt(v.picMediaId),
+        picUrl: opt(v.picUrl),
+      };
     }
     if (v.type === 'image') return { type: 'image', picUrl: (v.picUrl ?? '').trim() };
     return { type: 'link', title: (v.title ?? '').trim(), url: (v.url ?? '').trim(), desc: opt(v.desc), picUrl: opt(v.picUrl) };
@@ -73,7 +80,11 @@ export function AttachmentsField({ name, fullName, testId }: { name: NamePath; f
                     </Form.Item>
                     {type === 'miniprogram' && (
                       <>
-                        <Form.Item label="卡片标题" name={[f.name, 'title']} rules={[{ required: true, whitespace: true, message: '请填写卡片标题' }, { max: 64 }]}>
+                        <Form.Item
+                          label="卡片标题"
+                          name={[f.name, 'title']}
+                          rules={[{ required: true, whitespace: true, message: '请填写卡片标题' }, { max: 64 }]}
+                        >
                           <Input maxLength={64} placeholder="如：新人专享·本周菜谱" data-testid={`${testId}-${i}-title`} />
                         </Form.Item>
                         <Form.Item label="小程序 AppID" name={[f.name, 'appid']} rules={[{ required: true, whitespace: true, message: '请填写 AppID' }]}>
@@ -97,7 +108,11 @@ export function AttachmentsField({ name, fullName, testId }: { name: NamePath; f
                     )}
                     {type === 'link' && (
                       <>
-                        <Form.Item label="链接标题" name={[f.name, 'title']} rules={[{ required: true, whitespace: true, message: '请填写链接标题' }, { max: 128 }]}>
+                        <Form.Item
+                          label="链接标题"
+                          name={[f.name, 'title']}
+                          rules={[{ required: true, whitespace: true, message: '请填写链接标题' }, { max: 128 }]}
+                        >
                           <Input maxLength={128} data-testid={`${testId}-${i}-title`} />
                         </Form.Item>
                         <Form.Item label="链接网址" name={[f.name, 'url']} rules={[{ required: true, message: '请填写链接网址' }, urlRule]}>
@@ -117,7 +132,12 @@ export function AttachmentsField({ name, fullName, testId }: { name: NamePath; f
             </Form.Item>
           ))}
           <Space wrap>
-            <Button icon={<AppstoreOutlined />} disabled={fields.length >= MAX} onClick={() => add({ type: 'miniprogram' })} data-testid={`${testId}-add-miniprogram`}>
+            <Button
+              icon={<AppstoreOutlined />}
+              disabled={fields.length >= MAX}
+              onClick={() => add({ type: 'miniprogram' })}
+              data-testid={`${testId}-add-miniprogram`}
+            >
               小程序卡片
             </Button>
             <Button icon={<PictureOutlined />} disabled={fields.length >= MAX} onClick={() => add({ type: 'image' })} data-testid={`${testId}-add-image`}>

@@ -34,7 +34,18 @@ const contactColumns: ColumnsType<Contact> = [
     ),
   },
   { title: '接待员工', dataIndex: 'staffUserId', render: (v: string, r) => r.staffName ?? v },
-  { title: '会员', dataIndex: 'memberId', render: (v: number | null, r) => (v ? <Link to={`/members/${v}`}><Tag color="green">{r.memberName ?? '会员'}</Tag></Link> : <Typography.Text type="secondary">未绑定</Typography.Text>) },
+  {
+    title: '会员',
+    dataIndex: 'memberId',
+    render: (v: number | null, r) =>
+      v ? (
+        <Link to={`/members/${v}`}>
+          <Tag color="green">{r.memberName ?? '会员'}</Tag>
+        </Link>
+      ) : (
+        <Typography.Text type="secondary">未绑定</Typography.Text>
+      ),
+  },
   { title: '添加时间', dataIndex: 'addedAt', render: (v: string) => formatDateTime(v) },
   { title: '欢迎语延迟', dataIndex: 'welcomeDelayMs', align: 'right', render: (v: number | null) => seconds(v) },
   { title: '状态', dataIndex: 'deletedAt', render: (v: string | null) => (v ? <Tag>已删除 {formatDateTime(v)}</Tag> : <Tag color="green">好友</Tag>) },
@@ -106,13 +117,10 @@ export function ChannelDetailPage() {
       setError(new ApiError(404, 'NOT_FOUND', '渠道不存在'));
       return;
     }
-    api.call(getChannel, { params: { channelId } }).then(
-      (c) => {
-        setChannel(c);
-        setError(null);
-      },
-      setError,
-    );
+    api.call(getChannel, { params: { channelId } }).then((c) => {
+      setChannel(c);
+      setError(null);
+    }, setError);
     setReloadKey((k) => k + 1);
   }, [api, channelId]);
 
@@ -157,7 +165,13 @@ export function ChannelDetailPage() {
               <Button icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="channel-edit">
                 编辑
               </Button>
-              <Popconfirm title="停用这个渠道活码？" description="企业微信中的活码会被删除，已打印的二维码将失效。" okText="停用" okButtonProps={{ danger: true }} onConfirm={retire}>
+              <Popconfirm
+                title="停用这个渠道活码？"
+                description="企业微信中的活码会被删除，已打印的二维码将失效。"
+                okText="停用"
+                okButtonProps={{ danger: true }}
+                onConfirm={retire}
+              >
                 <Button danger icon={<StopOutlined />} data-testid="channel-retire">
                   停用
                 </Button>
@@ -181,7 +195,11 @@ export function ChannelDetailPage() {
             </span>
           </Col>
           <Col xs={12} md={6}>
-            <Statistic title="7日留存" value={percent(s.retention7d.rate)} suffix={<Typography.Text type="secondary" style={{ fontSize: 12 }}>{`${s.retention7d.retained}/${s.retention7d.eligible}`}</Typography.Text>} />
+            <Statistic
+              title="7日留存"
+              value={percent(s.retention7d.rate)}
+              suffix={<Typography.Text type="secondary" style={{ fontSize: 12 }}>{`${s.retention7d.retained}/${s.retention7d.eligible}`}</Typography.Text>}
+            />
           </Col>
         </Row>
       </Card>
@@ -189,7 +207,10 @@ export function ChannelDetailPage() {
         <Col xs={24} lg={16}>
           <Card title="设置">
             <Descriptions column={{ xs: 1, sm: 1, md: 2, lg: 2, xl: 2, xxl: 2 }} size="small">
-              <Descriptions.Item label="活码类型">{channel.type === 'single' ? '单人' : '多人'}{channel.skipVerify ? ' · 无需验证' : ' · 需验证'}</Descriptions.Item>
+              <Descriptions.Item label="活码类型">
+                {channel.type === 'single' ? '单人' : '多人'}
+                {channel.skipVerify ? ' · 无需验证' : ' · 需验证'}
+              </Descriptions.Item>
               <Descriptions.Item label="接待员工">{people(channel.staffUserIds) || '—'}</Descriptions.Item>
               <Descriptions.Item label="当前分配给">{people(channel.routedUserIds) || '—'}</Descriptions.Item>
               <Descriptions.Item label="备用员工">{people(channel.backupUserIds) || '无'}</Descriptions.Item>

@@ -135,7 +135,9 @@ export function ChannelForm({ channel, onSaved, onCancel }: { channel: ChannelVi
                 label="渠道标识 state"
                 name="state"
                 rules={[{ pattern: /^[A-Za-z0-9_-]{1,30}$/, message: 'state 仅限30位以内字母、数字、_、-' }]}
-                extra={editing ? '创建后不能修改：企业微信在每次添加回调里带回它，用来把客户归到这个渠道。' : '可留空，系统自动生成；30位以内字母、数字、_、-。'}
+                extra={
+                  editing ? '创建后不能修改：企业微信在每次添加回调里带回它，用来把客户归到这个渠道。' : '可留空，系统自动生成；30位以内字母、数字、_、-。'
+                }
               >
                 <Input maxLength={30} disabled={editing} placeholder="自动生成" data-testid="channel-state-input" />
               </Form.Item>
@@ -194,10 +196,7 @@ export function ChannelForm({ channel, onSaved, onCancel }: { channel: ChannelVi
               <Form.Item name="welcomeText" rules={[{ max: 4000 }]}>
                 <Input.TextArea rows={4} maxLength={4000} showCount data-testid="channel-welcome-text" />
               </Form.Item>
-              <Form.Item
-                noStyle
-                shouldUpdate={(a, b) => a.welcomeText !== b.welcomeText || a.attachments?.length !== b.attachments?.length}
-              >
+              <Form.Item noStyle shouldUpdate={(a, b) => a.welcomeText !== b.welcomeText || a.attachments?.length !== b.attachments?.length}>
                 {({ getFieldValue }) =>
                   !(getFieldValue('welcomeText') as string | undefined)?.trim() && !(getFieldValue('attachments') as unknown[] | undefined)?.length ? (
                     <Alert type="warning" showIcon message="欢迎语为空：客户添加后不会收到任何消息" style={{ marginBottom: 12 }} />

@@ -60,7 +60,10 @@ export function WelcomesTable({ channelId }: { channelId?: number }) {
   const { api } = useAuth();
   const [page, setPage] = useState(1);
   const [status, setStatus] = useState<Status | undefined>();
-  const { data, loading, error } = useLoaded(() => api.call(listWelcomes, { query: { page, pageSize: 20, status, channelId } }), [api, page, status, channelId]);
+  const { data, loading, error } = useLoaded(
+    () => api.call(listWelcomes, { query: { page, pageSize: 20, status, channelId } }),
+    [api, page, status, channelId],
+  );
 
   return (
     <div data-testid="welcome-log">

@@ -56,7 +56,9 @@ export function BlocksPage() {
 
   return (
     <Card title="因未到场暂停报名的会员">
-      <Typography.Paragraph type="secondary">规则：一定天数内多次报名未到场的会员，会暂停报名一段时间（天数和次数由系统配置）。会员在小程序里能看到原因和截止日期。</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">
+        规则：一定天数内多次报名未到场的会员，会暂停报名一段时间（天数和次数由系统配置）。会员在小程序里能看到原因和截止日期。
+      </Typography.Paragraph>
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
       <DataTable<BlockItem>
         rowKey="id"

@@ -1,6 +1,27 @@
 /** One class: its facts, attendance and no-show figures, every session with counts, and ratings. */
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, App, Button, Card, Col, Descriptions, Form, Input, InputNumber, List, Modal, Popconfirm, Rate, Result, Row, Skeleton, Space, Statistic, Tag, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Form,
+  Input,
+  InputNumber,
+  List,
+  Modal,
+  Popconfirm,
+  Rate,
+  Result,
+  Row,
+  Skeleton,
+  Space,
+  Statistic,
+  Tag,
+  Typography,
+} from 'antd';
 import { DataTable } from '../../common/DataTable';
 import type { ColumnsType } from 'antd/es/table';
 import { Link, useNavigate, useParams } from 'react-router-dom';
@@ -112,7 +133,13 @@ export function ClassDetailPage() {
             名单与签到
           </Link>
           {r.status === 'scheduled' && (
-            <Popconfirm title="取消这一场？" description="所有报名和候补都会被取消。" okText="确定取消" cancelText="再想想" onConfirm={() => cancelSession(r.id)}>
+            <Popconfirm
+              title="取消这一场？"
+              description="所有报名和候补都会被取消。"
+              okText="确定取消"
+              cancelText="再想想"
+              onConfirm={() => cancelSession(r.id)}
+            >
               <Button type="link" danger size="small">
                 取消场次
               </Button>

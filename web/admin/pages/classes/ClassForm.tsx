@@ -348,7 +348,9 @@ export function ClassEditDrawer({ detail, open, onClose, onSaved }: { detail: Cl
 
   return (
     <Drawer title="编辑活动" width={760} open={open} onClose={onClose} destroyOnHidden>
-      <Typography.Paragraph type="secondary">名额、截止时间和上课时间的修改会应用到所有未开始的场次；名额不能少于已报名人数，新增的名额会自动分给候补。</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">
+        名额、截止时间和上课时间的修改会应用到所有未开始的场次；名额不能少于已报名人数，新增的名额会自动分给候补。
+      </Typography.Paragraph>
       <Form<EditValues> form={form} name="classEdit" layout="vertical" onFinish={submit}>
         <Form.Item name="title" label="标题" rules={[{ required: true, whitespace: true, message: '请填写标题' }]}>
           <Input maxLength={40} showCount />

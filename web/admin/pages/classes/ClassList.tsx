@@ -22,10 +22,18 @@ const columns: ColumnsType<ClassSummary> = [
       </Space>
     ),
   },
-  { title: '类型', dataIndex: 'type', render: (t: ClassType) => <Tag color={t === 'family_event' ? 'blue' : t === 'community_ritual' ? 'purple' : 'gold'}>{typeLabel(t)}</Tag> },
+  {
+    title: '类型',
+    dataIndex: 'type',
+    render: (t: ClassType) => <Tag color={t === 'family_event' ? 'blue' : t === 'community_ritual' ? 'purple' : 'gold'}>{typeLabel(t)}</Tag>,
+  },
   { title: '门店', dataIndex: 'storeName', render: (v: string | null) => v ?? '—' },
   { title: '场次', dataIndex: 'sessionCount', render: (n: number, r) => (r.isSeries ? <Tag color="geekblue">系列 × {n}</Tag> : n) },
-  { title: '下一场', dataIndex: 'nextSessionAt', render: (v: string | null) => (v ? formatDateTime(v) : <Typography.Text type="secondary">无</Typography.Text>) },
+  {
+    title: '下一场',
+    dataIndex: 'nextSessionAt',
+    render: (v: string | null) => (v ? formatDateTime(v) : <Typography.Text type="secondary">无</Typography.Text>),
+  },
   { title: '平均评分', dataIndex: 'averageRating', render: (v: number | null) => (v === null ? '—' : `★ ${stars(v)}`) },
   { title: '标签', dataIndex: 'tags', render: (tags: string[]) => tags.map((t) => <Tag key={t}>{t}</Tag>) },
 ];

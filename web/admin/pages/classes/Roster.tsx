@@ -71,9 +71,7 @@ export function RosterPage() {
       render: (_, r) => (
         <Space direction="vertical" size={0}>
           <Typography.Text strong>{r.nickname ?? `会员 ${r.memberId}`}</Typography.Text>
-          <Typography.Text type="secondary">
-            {[r.phoneMasked, r.householdName].filter(Boolean).join(' · ') || '—'}
-          </Typography.Text>
+          <Typography.Text type="secondary">{[r.phoneMasked, r.householdName].filter(Boolean).join(' · ') || '—'}</Typography.Text>
         </Space>
       ),
     },

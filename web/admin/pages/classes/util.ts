@@ -3,7 +3,14 @@
  * type Beijing time whatever the browser's zone), labels, and the two non-JSON calls (CSV export,
  * cover upload) that need the bearer token directly.
  */
-import { CLASS_TYPE_LABELS, REGISTRATION_STATUS_LABELS, type ClassType, type NoticeKind, type NoticeStatus, type RegistrationStatus } from '../../../../contracts/classes';
+import {
+  CLASS_TYPE_LABELS,
+  REGISTRATION_STATUS_LABELS,
+  type ClassType,
+  type NoticeKind,
+  type NoticeStatus,
+  type RegistrationStatus,
+} from '../../../../contracts/classes';
 import { ApiError } from '../../../shared/api';
 import { TOKEN_KEY } from '../../auth';
 

@@ -65,7 +65,14 @@ export function GroupListPage() {
         data-testid="groups-table"
         locale={{ emptyText: '暂无客户群：群主在企业微信建群后会自动同步' }}
         columns={[
-          { title: '群名', render: (_, g) => <Link to={`/community/groups/${encodeURIComponent(g.chatId)}`} data-testid="group-link">{g.name ?? '未命名群'}</Link> },
+          {
+            title: '群名',
+            render: (_, g) => (
+              <Link to={`/community/groups/${encodeURIComponent(g.chatId)}`} data-testid="group-link">
+                {g.name ?? '未命名群'}
+              </Link>
+            ),
+          },
           { title: '门店', render: (_, g) => g.storeName ?? <Typography.Text type="secondary">未归属</Typography.Text> },
           { title: '主题', render: (_, g) => (g.theme ? <Tag>{g.theme}</Tag> : '—') },
           { title: '群主', render: (_, g) => g.ownerName ?? g.ownerUserId ?? '—' },
@@ -113,11 +120,21 @@ export function GroupDetailPage() {
       </Card>
       {ops && <GroupSettings g={g} onSaved={() => setTick((x) => x + 1)} />}
       <Card title={`30天未参与的成员（${g.inactive.length}）`}>
-        <DataTable rowKey="userId" size="small" dataSource={g.inactive} pagination={false} columns={personColumns} data-testid="group-inactive" locale={{ emptyText: '全部成员近期都参与过活动' }} />
+        <DataTable
+          rowKey="userId"
+          size="small"
+          dataSource={g.inactive}
+          pagination={false}
+          columns={personColumns}
+          data-testid="group-inactive"
+          locale={{ emptyText: '全部成员近期都参与过活动' }}
+        />
       </Card>
       <Card title={`群成员（${g.people.length}）`}>
         <DataTable rowKey="userId" size="small" dataSource={g.people} pagination={{ pageSize: 20 }} columns={personColumns} data-testid="group-people" />
-        {g.leftRecently.length > 0 && <Typography.Paragraph type="secondary">近30天退群：{g.leftRecently.map((p) => p.name ?? p.userId).join('、')}</Typography.Paragraph>}
+        {g.leftRecently.length > 0 && (
+          <Typography.Paragraph type="secondary">近30天退群：{g.leftRecently.map((p) => p.name ?? p.userId).join('、')}</Typography.Paragraph>
+        )}
       </Card>
       <Card title="近期可邀请的活动">
         {g.nextEvents.length ? (
@@ -163,7 +180,8 @@ function GroupSettings({ g, onSaved }: { g: community.GroupDetail; onSaved: () =
     setBusy(true);
     try {
       await api.call(community.updateGroup, { params: { chatId: g.chatId }, body: { theme: theme.trim() || null, weeklyCap: cap } });
-      if (welcome.trim() && welcome.trim() !== g.welcome.text) await api.call(community.setGroupWelcome, { params: { chatId: g.chatId }, body: { text: welcome.trim() } });
+      if (welcome.trim() && welcome.trim() !== g.welcome.text)
+        await api.call(community.setGroupWelcome, { params: { chatId: g.chatId }, body: { text: welcome.trim() } });
       message.success('已保存');
       onSaved();
     } catch (err) {
@@ -187,7 +205,14 @@ function GroupSettings({ g, onSaved }: { g: community.GroupDetail; onSaved: () =
         <Form.Item label="每周群发上限（条）">
           <InputNumber min={0} max={21} value={cap} onChange={(v) => setCap(Number(v ?? 0))} data-testid="group-cap" />
         </Form.Item>
-        <Form.Item label="入群欢迎语" extra={g.welcome.templateId ? `已同步到企业微信（素材 ${g.welcome.templateId.slice(0, 10)}…），更新于 ${formatDateTime(g.welcome.updatedAt)}` : '保存后通过「入群欢迎语素材」接口同步到企业微信'}>
+        <Form.Item
+          label="入群欢迎语"
+          extra={
+            g.welcome.templateId
+              ? `已同步到企业微信（素材 ${g.welcome.templateId.slice(0, 10)}…），更新于 ${formatDateTime(g.welcome.updatedAt)}`
+              : '保存后通过「入群欢迎语素材」接口同步到企业微信'
+          }
+        >
           <Input.TextArea rows={3} maxLength={1000} value={welcome} onChange={(e) => setWelcome(e.target.value)} data-testid="group-welcome" />
         </Form.Item>
         <Button type="primary" onClick={save} loading={busy} data-testid="group-settings-save">

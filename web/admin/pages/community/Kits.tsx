@@ -23,16 +23,30 @@ function Uplift({ a }: { a: community.AdoptionView }) {
   switch (u.status) {
     case 'ok':
       return (
-        <Tooltip title={`到场会员 ${u.matched} 人，对照会员 ${u.controls} 人（同门店、同家庭类型、同消费档，期间未参加活动）；活动前后各 ${u.days} 天；95% 区间 ${yuan(u.lowFen ?? 0)} ~ ${yuan(u.highFen ?? 0)}`}>
+        <Tooltip
+          title={`到场会员 ${u.matched} 人，对照会员 ${u.controls} 人（同门店、同家庭类型、同消费档，期间未参加活动）；活动前后各 ${u.days} 天；95% 区间 ${yuan(u.lowFen ?? 0)} ~ ${yuan(u.highFen ?? 0)}`}
+        >
           <span data-testid="adoption-uplift">{yuan(a.spendUpliftFen ?? 0)}/人·月</span>
         </Tooltip>
       );
     case 'too_early':
-      return <Typography.Text type="secondary" data-testid="adoption-uplift">活动后满 7 天计算</Typography.Text>;
+      return (
+        <Typography.Text type="secondary" data-testid="adoption-uplift">
+          活动后满 7 天计算
+        </Typography.Text>
+      );
     case 'no_attendees':
-      return <Typography.Text type="secondary" data-testid="adoption-uplift">暂无到场会员</Typography.Text>;
+      return (
+        <Typography.Text type="secondary" data-testid="adoption-uplift">
+          暂无到场会员
+        </Typography.Text>
+      );
     case 'no_comparison':
-      return <Typography.Text type="secondary" data-testid="adoption-uplift">暂无可比会员</Typography.Text>;
+      return (
+        <Typography.Text type="secondary" data-testid="adoption-uplift">
+          暂无可比会员
+        </Typography.Text>
+      );
     default:
       return <Typography.Text type="secondary">—</Typography.Text>;
   }
@@ -56,7 +70,14 @@ export function KitsPage() {
         {calendar.data && (
           <>
             {calendar.data.suggestions.map((s) => (
-              <Alert key={s.date + s.title} type="info" showIcon style={{ marginBottom: 8 }} message={`${s.reason} → 建议办「${s.title}」`} data-testid="weather-suggestion" />
+              <Alert
+                key={s.date + s.title}
+                type="info"
+                showIcon
+                style={{ marginBottom: 8 }}
+                message={`${s.reason} → 建议办「${s.title}」`}
+                data-testid="weather-suggestion"
+              />
             ))}
             {!calendar.data.weather.available && <Typography.Text type="secondary">天气数据暂不可用</Typography.Text>}
             <List
@@ -175,7 +196,18 @@ function PublishButton({ kit, onDone }: { kit: community.KitView; onDone: () => 
 function KitForm({ onSaved }: { onSaved: () => void }) {
   const { api } = useAuth();
   const { message } = App.useApp();
-  const [v, setV] = useState({ title: '', copy: '', materials: '', budgetTier: 'zero' as (typeof community.BUDGET_TIERS)[number], ring: 'members' as (typeof community.RINGS)[number], audience: '', adultSeats: 20, publish: true, followUpJourneyId: null as number | null, followUp: '' });
+  const [v, setV] = useState({
+    title: '',
+    copy: '',
+    materials: '',
+    budgetTier: 'zero' as (typeof community.BUDGET_TIERS)[number],
+    ring: 'members' as (typeof community.RINGS)[number],
+    audience: '',
+    adultSeats: 20,
+    publish: true,
+    followUpJourneyId: null as number | null,
+    followUp: '',
+  });
   const journeys = useLoaded(() => api.call(journeysApi.listJourneys), [api]);
   const [busy, setBusy] = useState(false);
   async function save() {
@@ -185,7 +217,10 @@ function KitForm({ onSaved }: { onSaved: () => void }) {
         body: {
           title: v.title,
           copy: v.copy,
-          materials: v.materials.split(/[,，、\s]+/).map((s) => s.trim()).filter(Boolean),
+          materials: v.materials
+            .split(/[,，、\s]+/)
+            .map((s) => s.trim())
+            .filter(Boolean),
           budgetTier: v.budgetTier,
           ring: v.ring,
           audience: v.audience,
@@ -294,7 +329,10 @@ function AdoptForm({ kit, onDone }: { kit: community.KitView; onDone: () => void
     try {
       if (target === 'class') {
         if (!storeId) return void message.error('请选择门店');
-        await api.call(community.adoptKit, { params: { kitId: kit.id }, body: { target: 'class', storeId, startsAt: beijingToIso(startsAt), hostName, title, adultSeats: seats } });
+        await api.call(community.adoptKit, {
+          params: { kitId: kit.id },
+          body: { target: 'class', storeId, startsAt: beijingToIso(startsAt), hostName, title, adultSeats: seats },
+        });
         message.success('已加入本店课程活动，会员可以报名了');
       } else {
         if (!chatId) return void message.error('请选择客户群');
@@ -352,7 +390,9 @@ function AdoptForm({ kit, onDone }: { kit: community.KitView; onDone: () => void
                 loading={groups.loading}
                 value={chatId ?? undefined}
                 onChange={(v) => setChatId(v)}
-                options={(groups.data?.items ?? []).filter((g) => !g.dismissed).map((g) => ({ value: g.chatId, label: `${g.name ?? '未命名群'}${g.storeName ? `（${g.storeName}）` : ''}` }))}
+                options={(groups.data?.items ?? [])
+                  .filter((g) => !g.dismissed)
+                  .map((g) => ({ value: g.chatId, label: `${g.name ?? '未命名群'}${g.storeName ? `（${g.storeName}）` : ''}` }))}
                 data-testid="adopt-group"
               />
             </Form.Item>

@@ -26,12 +26,19 @@ export function CommunitySettingsPage() {
   }
   return (
     <Card title="群发规则" style={{ maxWidth: 640 }} data-testid="community-settings">
-      <Typography.Paragraph type="secondary">客户群的定时群发在免打扰时段内确认的，顺延到免打扰结束再提交企业微信；每个群每周（北京时间周一至周日）最多的群发条数可在群设置中单独调整。</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">
+        客户群的定时群发在免打扰时段内确认的，顺延到免打扰结束再提交企业微信；每个群每周（北京时间周一至周日）最多的群发条数可在群设置中单独调整。
+      </Typography.Paragraph>
       {error && <Alert type="error" showIcon message={error} />}
       {s && (
         <Form layout="vertical" disabled={readOnly}>
           <Form.Item label="免打扰开始（HH:MM）">
-            <Input value={s.quietStart} onChange={(e) => setS({ ...s, quietStart: e.target.value })} style={{ width: 120 }} data-testid="community-quiet-start" />
+            <Input
+              value={s.quietStart}
+              onChange={(e) => setS({ ...s, quietStart: e.target.value })}
+              style={{ width: 120 }}
+              data-testid="community-quiet-start"
+            />
           </Form.Item>
           <Form.Item label="免打扰结束（HH:MM，开始与结束相同表示不设免打扰）">
             <Input value={s.quietEnd} onChange={(e) => setS({ ...s, quietEnd: e.target.value })} style={{ width: 120 }} data-testid="community-quiet-end" />

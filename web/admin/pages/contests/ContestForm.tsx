@@ -114,9 +114,7 @@ export function ContestForm({
     // Same rules as the server (window order, lengths), shown next to the fields.
     const parsed = contest.ContestInput.safeParse(input);
     if (!parsed.success) {
-      form.setFields(
-        parsed.error.issues.map((i) => ({ name: String(i.path[0] ?? 'title') as keyof FormValues, errors: [i.message] })),
-      );
+      form.setFields(parsed.error.issues.map((i) => ({ name: String(i.path[0] ?? 'title') as keyof FormValues, errors: [i.message] })));
       return;
     }
     setSaving(true);

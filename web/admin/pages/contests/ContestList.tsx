@@ -44,7 +44,8 @@ export function ContestList({ onOpen }: { onOpen(id: number): void }) {
     { title: '票数', render: (_: unknown, r) => r.counts.votes },
     {
       title: '异常',
-      render: (_: unknown, r) => (r.counts.openFlags ? <Tag color="red">{r.counts.openFlags} 个待处理</Tag> : <Typography.Text type="secondary">无</Typography.Text>),
+      render: (_: unknown, r) =>
+        r.counts.openFlags ? <Tag color="red">{r.counts.openFlags} 个待处理</Tag> : <Typography.Text type="secondary">无</Typography.Text>,
     },
   ];
 

@@ -88,9 +88,7 @@ export function ModerationTab({ contest: c, version, onChanged }: { contest: con
         loading={list.loading}
         dataSource={list.data?.items ?? []}
         locale={{ emptyText: <Empty description={filter === 'pending' ? '没有待审核的作品' : '没有作品'} /> }}
-        pagination={
-          (list.data?.total ?? 0) > 10 ? { current: page, pageSize: 10, total: list.data?.total ?? 0, onChange: setPage, size: 'small' } : false
-        }
+        pagination={(list.data?.total ?? 0) > 10 ? { current: page, pageSize: 10, total: list.data?.total ?? 0, onChange: setPage, size: 'small' } : false}
         renderItem={(e) => (
           <List.Item key={e.id} style={{ display: 'block' }}>
             <EntryCard

@@ -64,7 +64,15 @@ export function RankingTab({ contest: c, version, onChanged }: { contest: contes
     { title: '名次', dataIndex: 'finalRank', width: 70, render: (v: number | null) => v ?? '—' },
     { title: '作品', dataIndex: 'title', render: (v: string, w) => `#${w.entryId} ${v}` },
     { title: '署名', dataIndex: 'displayName' },
-    { title: '进度', dataIndex: 'award', render: (a: Winner['award'], w) => <span data-testid={`winner-stage-${w.entryId}`}><AwardTag award={a} /></span> },
+    {
+      title: '进度',
+      dataIndex: 'award',
+      render: (a: Winner['award'], w) => (
+        <span data-testid={`winner-stage-${w.entryId}`}>
+          <AwardTag award={a} />
+        </span>
+      ),
+    },
     {
       title: '年夜饭菜品',
       render: (_: unknown, w) => {
@@ -119,7 +127,11 @@ export function RankingTab({ contest: c, version, onChanged }: { contest: contes
             type="info"
             showIcon
             style={{ marginBottom: 12 }}
-            message={c.phase === 'counting' ? '投票已结束，正在计票，稍后刷新即可确认获奖作品。' : '活动结束后排名锁定（同票时先达到该票数的作品在前），再确认获奖作品。'}
+            message={
+              c.phase === 'counting'
+                ? '投票已结束，正在计票，稍后刷新即可确认获奖作品。'
+                : '活动结束后排名锁定（同票时先达到该票数的作品在前），再确认获奖作品。'
+            }
           />
         )}
         {board.error && <Alert type="error" showIcon message={board.error} />}
@@ -133,7 +145,11 @@ export function RankingTab({ contest: c, version, onChanged }: { contest: contes
           locale={{ emptyText: '还没有通过审核的作品' }}
           rowSelection={
             closed
-              ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(Number)), getCheckboxProps: (r) => ({ disabled: winnerIds.has(r.entryId), 'data-testid': `pick-${r.entryId}` }) as never }
+              ? {
+                  selectedRowKeys: selected,
+                  onChange: (keys) => setSelected(keys.map(Number)),
+                  getCheckboxProps: (r) => ({ disabled: winnerIds.has(r.entryId), 'data-testid': `pick-${r.entryId}` }) as never,
+                }
               : undefined
           }
           data-testid="ranking-table"
@@ -201,7 +217,14 @@ function ListDishModal({ winner, onClose, onDone }: { winner: Winner | null; onC
       <Typography.Paragraph type="secondary">上架后菜品以作者署名出现在年夜饭菜单上，并与作品互相关联。价格可稍后在预订模块设置。</Typography.Paragraph>
       {/* destroyOnHidden: the form mounts afresh for each winner, so initialValues apply every time */}
       <Form form={form} layout="vertical" initialValues={{ dishName: winner ? `${winner.displayName}的拿手${winner.title}` : '', priceYuan: null }}>
-        <Form.Item label="菜品名称" name="dishName" rules={[{ required: true, whitespace: true, message: '请填写菜品名称' }, { max: 40, message: '最多 40 个字' }]}>
+        <Form.Item
+          label="菜品名称"
+          name="dishName"
+          rules={[
+            { required: true, whitespace: true, message: '请填写菜品名称' },
+            { max: 40, message: '最多 40 个字' },
+          ]}
+        >
           <Input maxLength={40} data-testid="list-dish-name" />
         </Form.Item>
         <Form.Item label="价格（元，可不填）" name="priceYuan">

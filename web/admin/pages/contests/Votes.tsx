@@ -72,7 +72,12 @@ export function VotesTab({ contest: c, version: outer, onChanged }: { contest: c
         f.status === 'open' ? (
           <Space>
             {!closed && (
-              <Button size="small" danger onClick={() => setVoiding({ kind: 'entry', entryId: f.entryId, title: f.entryTitle })} data-testid={`flag-void-${f.id}`}>
+              <Button
+                size="small"
+                danger
+                onClick={() => setVoiding({ kind: 'entry', entryId: f.entryId, title: f.entryTitle })}
+                data-testid={`flag-void-${f.id}`}
+              >
                 作废该作品的可疑票
               </Button>
             )}
@@ -93,7 +98,14 @@ export function VotesTab({ contest: c, version: outer, onChanged }: { contest: c
     {
       title: '标记',
       dataIndex: 'flagReasons',
-      render: (r: Vote['flagReasons']) => (r.length ? r.map((x) => <Tag key={x} color="orange">{REASON_LABELS[x]}</Tag>) : '—'),
+      render: (r: Vote['flagReasons']) =>
+        r.length
+          ? r.map((x) => (
+              <Tag key={x} color="orange">
+                {REASON_LABELS[x]}
+              </Tag>
+            ))
+          : '—',
     },
     { title: 'IP', dataIndex: 'ipMasked', render: (v: string | null) => v ?? '—' },
     {
@@ -207,9 +219,7 @@ function VoidModal({ contestId, target, onClose, onDone }: { contestId: number; 
     setError(null);
     try {
       const body =
-        target.kind === 'ids'
-          ? { voteIds: target.ids, reason: reason.trim() }
-          : { entryId: target.entryId, allFlagged: true as const, reason: reason.trim() };
+        target.kind === 'ids' ? { voteIds: target.ids, reason: reason.trim() } : { entryId: target.entryId, allFlagged: true as const, reason: reason.trim() };
       const res = await api.call(contest.adminVoidVotes, { params: { contestId }, body });
       setReason('');
       onDone(res.voided);
@@ -232,7 +242,14 @@ function VoidModal({ contestId, target, onClose, onDone }: { contestId: number; 
       destroyOnHidden
     >
       <Typography.Paragraph type="secondary">作废后票数立即扣除，操作会记录在案。</Typography.Paragraph>
-      <Input.TextArea rows={2} maxLength={200} value={reason} onChange={(e) => setReason(e.target.value)} placeholder="例如：同一时段大量新账号集中投票" data-testid="void-reason" />
+      <Input.TextArea
+        rows={2}
+        maxLength={200}
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        placeholder="例如：同一时段大量新账号集中投票"
+        data-testid="void-reason"
+      />
       {error && <Alert type="error" showIcon message={error} style={{ marginTop: 8 }} />}
     </Modal>
   );

@@ -27,16 +27,21 @@ export function ArrivalsPage() {
   const { api } = useAuth();
   const staff = useStaff();
   const [storeId, setStoreId] = useState<number | null>(staff.storeId);
-  const [stores, setStores] = useState<Array<{ value: number; label: string }>>(staff.storeId ? [{ value: staff.storeId, label: staff.storeName ?? `门店 ${staff.storeId}` }] : []);
+  const [stores, setStores] = useState<Array<{ value: number; label: string }>>(
+    staff.storeId ? [{ value: staff.storeId, label: staff.storeName ?? `门店 ${staff.storeId}` }] : [],
+  );
   useEffect(() => {
     if (staff.storeId) return;
-    api.call(identity.listStaff).then((s) => {
-      const found = new Map<number, string>();
-      for (const x of s.items) if (x.storeId) found.set(x.storeId, x.storeName ?? `门店 ${x.storeId}`);
-      const list = [...found].map(([value, label]) => ({ value, label }));
-      setStores(list);
-      setStoreId((cur) => cur ?? list[0]?.value ?? null);
-    }, () => undefined);
+    api.call(identity.listStaff).then(
+      (s) => {
+        const found = new Map<number, string>();
+        for (const x of s.items) if (x.storeId) found.set(x.storeId, x.storeName ?? `门店 ${x.storeId}`);
+        const list = [...found].map(([value, label]) => ({ value, label }));
+        setStores(list);
+        setStoreId((cur) => cur ?? list[0]?.value ?? null);
+      },
+      () => undefined,
+    );
   }, [api, staff.storeId]);
   const arrivals = useLoaded(() => api.call(F.listArrivals, { query: { page: 1, pageSize: 50, storeId: storeId ?? undefined } }), [api, storeId]);
   return (
@@ -60,8 +65,23 @@ export function ArrivalsPage() {
             { title: '会员', render: (_, r) => `${r.memberName ?? r.memberId}` },
             { title: '方式', dataIndex: 'via', render: (v: F.ArrivalView['via']) => <Tag>{VIA[v]}</Tag> },
             { title: '画像', dataIndex: 'profile' },
-            { title: '建议', render: (_, r) => (r.suggestion ? <Space direction="vertical" size={0}><span>{r.suggestion}</span><Typography.Text type="secondary">{r.reason}</Typography.Text></Space> : '—') },
-            { title: '已通知', dataIndex: 'notified', render: (v: string[]) => (v.length ? v.join('、') : <Typography.Text type="secondary">当班无人</Typography.Text>) },
+            {
+              title: '建议',
+              render: (_, r) =>
+                r.suggestion ? (
+                  <Space direction="vertical" size={0}>
+                    <span>{r.suggestion}</span>
+                    <Typography.Text type="secondary">{r.reason}</Typography.Text>
+                  </Space>
+                ) : (
+                  '—'
+                ),
+            },
+            {
+              title: '已通知',
+              dataIndex: 'notified',
+              render: (v: string[]) => (v.length ? v.join('、') : <Typography.Text type="secondary">当班无人</Typography.Text>),
+            },
           ]}
         />
       </Card>
@@ -82,7 +102,13 @@ function RosterCard({ storeId }: { storeId: number }) {
     setRows(
       d.data.staff.map((s) => {
         const mine = d.data!.entries.filter((e) => e.staffId === s.id);
-        return { staffId: s.id, name: s.name, days: WEEKDAYS.map((_, i) => mine.some((e) => e.weekday === i + 1)), start: mine[0]?.start ?? '09:00', end: mine[0]?.end ?? '18:00' };
+        return {
+          staffId: s.id,
+          name: s.name,
+          days: WEEKDAYS.map((_, i) => mine.some((e) => e.weekday === i + 1)),
+          start: mine[0]?.start ?? '09:00',
+          end: mine[0]?.end ?? '18:00',
+        };
       }),
     );
   }, [d.data]);
@@ -91,7 +117,9 @@ function RosterCard({ storeId }: { storeId: number }) {
     setSaving(true);
     setError(null);
     try {
-      const entries = rows.flatMap((r) => r.days.map((on, i) => (on ? { staffId: r.staffId, weekday: i + 1, start: r.start, end: r.end } : null)).filter((e): e is NonNullable<typeof e> => !!e));
+      const entries = rows.flatMap((r) =>
+        r.days.map((on, i) => (on ? { staffId: r.staffId, weekday: i + 1, start: r.start, end: r.end } : null)).filter((e): e is NonNullable<typeof e> => !!e),
+      );
       await api.call(F.setRoster, { params: { storeId }, body: { entries } });
       message.success('排班已保存');
       setVersion((v) => v + 1);
@@ -129,10 +157,26 @@ function RosterCard({ storeId }: { storeId: number }) {
             title: `周${w}`,
             key: w,
             align: 'center' as const,
-            render: (_: unknown, r: Row, i: number) => <Checkbox checked={r.days[di]} onChange={(e) => set(i, { days: r.days.map((x, k) => (k === di ? e.target.checked : x)) })} data-testid={`roster-${r.staffId}-${di + 1}`} />,
+            render: (_: unknown, r: Row, i: number) => (
+              <Checkbox
+                checked={r.days[di]}
+                onChange={(e) => set(i, { days: r.days.map((x, k) => (k === di ? e.target.checked : x)) })}
+                data-testid={`roster-${r.staffId}-${di + 1}`}
+              />
+            ),
           })),
-          { title: '上班', render: (_, r, i) => <Input style={{ width: 80 }} value={r.start} onChange={(e) => set(i, { start: e.target.value })} data-testid={`roster-start-${r.staffId}`} /> },
-          { title: '下班', render: (_, r, i) => <Input style={{ width: 80 }} value={r.end} onChange={(e) => set(i, { end: e.target.value })} data-testid={`roster-end-${r.staffId}`} /> },
+          {
+            title: '上班',
+            render: (_, r, i) => (
+              <Input style={{ width: 80 }} value={r.start} onChange={(e) => set(i, { start: e.target.value })} data-testid={`roster-start-${r.staffId}`} />
+            ),
+          },
+          {
+            title: '下班',
+            render: (_, r, i) => (
+              <Input style={{ width: 80 }} value={r.end} onChange={(e) => set(i, { end: e.target.value })} data-testid={`roster-end-${r.staffId}`} />
+            ),
+          },
         ]}
       />
     </Card>

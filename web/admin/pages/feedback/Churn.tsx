@@ -14,7 +14,11 @@ import { useLoaded } from '../../common/useLoaded';
 import { errorMessage } from '../../../shared/api';
 import { formatDateTime } from '../../../shared/time';
 
-const LEVEL: Record<F.ChurnRisk['level'], { text: string; color: string }> = { high: { text: '高', color: 'red' }, medium: { text: '中', color: 'orange' }, low: { text: '低', color: 'blue' } };
+const LEVEL: Record<F.ChurnRisk['level'], { text: string; color: string }> = {
+  high: { text: '高', color: 'red' },
+  medium: { text: '中', color: 'orange' },
+  low: { text: '低', color: 'blue' },
+};
 
 export function ChurnPage() {
   const { api } = useAuth();
@@ -47,15 +51,40 @@ export function ChurnPage() {
           columns={[
             { title: '会员', render: (_, r) => `${r.memberName ?? `会员${r.memberId}`}（${r.tier ?? ''}）` },
             { title: '门店', dataIndex: 'storeName', render: (v: string | null) => v ?? '—' },
-            { title: '风险', width: 160, render: (_, r) => <Space><Tag color={LEVEL[r.level].color}>{LEVEL[r.level].text}</Tag><Progress percent={r.score} size="small" style={{ width: 80 }} showInfo={false} status={r.level === 'high' ? 'exception' : 'normal'} />{r.score}</Space> },
+            {
+              title: '风险',
+              width: 160,
+              render: (_, r) => (
+                <Space>
+                  <Tag color={LEVEL[r.level].color}>{LEVEL[r.level].text}</Tag>
+                  <Progress percent={r.score} size="small" style={{ width: 80 }} showInfo={false} status={r.level === 'high' ? 'exception' : 'normal'} />
+                  {r.score}
+                </Space>
+              ),
+            },
             { title: '原因', dataIndex: 'reasons', render: (v: string[]) => v.join('；') },
             { title: '最后活跃', dataIndex: 'lastActiveAt', render: (v: string | null) => formatDateTime(v) },
             {
               title: '流失原因',
               render: (_, r) =>
-                r.cause ? <Tag>{F.CHURN_CAUSE_LABELS[r.cause]}</Tag> : r.suggestedCause ? <Tag color="orange" data-testid={`risk-suggested-${r.memberId}`}>疑似：{F.CHURN_CAUSE_LABELS[r.suggestedCause]}</Tag> : '—',
+                r.cause ? (
+                  <Tag>{F.CHURN_CAUSE_LABELS[r.cause]}</Tag>
+                ) : r.suggestedCause ? (
+                  <Tag color="orange" data-testid={`risk-suggested-${r.memberId}`}>
+                    疑似：{F.CHURN_CAUSE_LABELS[r.suggestedCause]}
+                  </Tag>
+                ) : (
+                  '—'
+                ),
             },
-            { title: '', render: (_, r) => <Button size="small" onClick={() => setRecording(r)} data-testid={`risk-record-${r.memberId}`}>记录原因</Button> },
+            {
+              title: '',
+              render: (_, r) => (
+                <Button size="small" onClick={() => setRecording(r)} data-testid={`risk-record-${r.memberId}`}>
+                  记录原因
+                </Button>
+              ),
+            },
           ]}
         />
       </Card>
@@ -72,7 +101,9 @@ export function ChurnPage() {
             {
               title: '挽回',
               render: (_, r) =>
-                [r.quieted ? '已停发自动消息，店员一对一问候' : '', r.journeyName ? `${r.journeyName}${r.enrolled ? '' : '（客户无企微好友，未加入）'}` : ''].filter(Boolean).join('；') || '—',
+                [r.quieted ? '已停发自动消息，店员一对一问候' : '', r.journeyName ? `${r.journeyName}${r.enrolled ? '' : '（客户无企微好友，未加入）'}` : '']
+                  .filter(Boolean)
+                  .join('；') || '—',
             },
             { title: '记录', render: (_, r) => `${r.recordedBy ?? ''} ${formatDateTime(r.recordedAt)}` },
             { title: '已挽回', dataIndex: 'recoveredAt', render: (v: string | null) => (v ? <Tag color="green">{formatDateTime(v)}</Tag> : '—') },
@@ -80,12 +111,32 @@ export function ChurnPage() {
         />
       </Card>
       {winback.data && <WinbackCard data={winback.data} editable={staff.role === 'hq_admin'} onSaved={() => setVersion((v) => v + 1)} />}
-      {recording && <RecordModal risk={recording} journeys={winback.data?.journeys ?? []} onClose={() => setRecording(null)} onSaved={() => { setRecording(null); setVersion((v) => v + 1); }} />}
+      {recording && (
+        <RecordModal
+          risk={recording}
+          journeys={winback.data?.journeys ?? []}
+          onClose={() => setRecording(null)}
+          onSaved={() => {
+            setRecording(null);
+            setVersion((v) => v + 1);
+          }}
+        />
+      )}
     </>
   );
 }
 
-function RecordModal({ risk, journeys, onClose, onSaved }: { risk: F.ChurnRisk; journeys: Array<{ id: number; name: string }>; onClose: () => void; onSaved: () => void }) {
+function RecordModal({
+  risk,
+  journeys,
+  onClose,
+  onSaved,
+}: {
+  risk: F.ChurnRisk;
+  journeys: Array<{ id: number; name: string }>;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
   const { api } = useAuth();
   const { message } = App.useApp();
   const [form] = Form.useForm<{ cause: F.ChurnCause; note?: string; journeyId?: number | 'default' | 'none' }>();
@@ -106,20 +157,38 @@ function RecordModal({ risk, journeys, onClose, onSaved }: { risk: F.ChurnRisk; 
     }
   }
   return (
-    <Modal open title={`记录流失原因：${risk.memberName ?? risk.memberId}`} onCancel={onClose} onOk={() => form.submit()} okText="记录" confirmLoading={busy} destroyOnHidden>
+    <Modal
+      open
+      title={`记录流失原因：${risk.memberName ?? risk.memberId}`}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okText="记录"
+      confirmLoading={busy}
+      destroyOnHidden
+    >
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
       <Form form={form} layout="vertical" onFinish={submit} initialValues={{ journeyId: 'default', cause: risk.suggestedCause ?? undefined }}>
         <Form.Item name="cause" label="原因" rules={[{ required: true, message: '请选择原因' }]}>
           <Select options={F.CHURN_CAUSES.map((c) => ({ value: c, label: F.CHURN_CAUSE_LABELS[c] }))} data-testid="churn-cause" />
         </Form.Item>
         <Form.Item noStyle shouldUpdate={(a, b) => a.cause !== b.cause}>
-          {() => (form.getFieldValue('cause') === 'too_many_messages' ? <Alert type="info" showIcon style={{ marginBottom: 12 }} message="少打扰：记录后停发该客户的自动旅程消息，并提醒店员只发一条一对一问候。" /> : null)}
+          {() =>
+            form.getFieldValue('cause') === 'too_many_messages' ? (
+              <Alert type="info" showIcon style={{ marginBottom: 12 }} message="少打扰：记录后停发该客户的自动旅程消息，并提醒店员只发一条一对一问候。" />
+            ) : null
+          }
         </Form.Item>
         <Form.Item name="note" label="说明">
           <Input maxLength={200} placeholder="例如：孩子上大学了，不再需要儿童课程" />
         </Form.Item>
         <Form.Item name="journeyId" label="挽回旅程">
-          <Select options={[{ value: 'default', label: '按原因的默认旅程' }, { value: 'none', label: '不加入旅程' }, ...journeys.map((j) => ({ value: j.id, label: j.name }))]} />
+          <Select
+            options={[
+              { value: 'default', label: '按原因的默认旅程' },
+              { value: 'none', label: '不加入旅程' },
+              ...journeys.map((j) => ({ value: j.id, label: j.name })),
+            ]}
+          />
         </Form.Item>
       </Form>
     </Modal>
@@ -131,15 +200,29 @@ function WinbackCard({ data, editable, onSaved }: { data: RouteResponse<typeof F
   const { message } = App.useApp();
   const [map, setMap] = useState(() => Object.fromEntries(data.byCause.map((b) => [b.cause, b.journeyId])) as Record<F.ChurnCause, number | null>);
   return (
-    <Card size="small" title="每种原因的挽回旅程" extra={editable && <Button type="primary" size="small" onClick={async () => {
-      try {
-        await api.call(F.setWinback, { body: { byCause: F.CHURN_CAUSES.map((cause) => ({ cause, journeyId: map[cause] ?? null })) } });
-        message.success('已保存');
-        onSaved();
-      } catch (err) {
-        message.error(errorMessage(err));
+    <Card
+      size="small"
+      title="每种原因的挽回旅程"
+      extra={
+        editable && (
+          <Button
+            type="primary"
+            size="small"
+            onClick={async () => {
+              try {
+                await api.call(F.setWinback, { body: { byCause: F.CHURN_CAUSES.map((cause) => ({ cause, journeyId: map[cause] ?? null })) } });
+                message.success('已保存');
+                onSaved();
+              } catch (err) {
+                message.error(errorMessage(err));
+              }
+            }}
+          >
+            保存
+          </Button>
+        )
       }
-    }}>保存</Button>}>
+    >
       <Space wrap>
         {F.CHURN_CAUSES.map((cause) => (
           <Space key={cause}>
@@ -148,7 +231,10 @@ function WinbackCard({ data, editable, onSaved }: { data: RouteResponse<typeof F
               disabled={!editable}
               style={{ width: 180 }}
               value={map[cause] ?? 0}
-              options={[{ value: 0, label: '（不自动加入）' }, ...data.journeys.map((j) => ({ value: j.id, label: `${j.name}${j.active ? '' : '（已停用）'}` }))]}
+              options={[
+                { value: 0, label: '（不自动加入）' },
+                ...data.journeys.map((j) => ({ value: j.id, label: `${j.name}${j.active ? '' : '（已停用）'}` })),
+              ]}
               onChange={(v: number) => setMap({ ...map, [cause]: v || null })}
             />
           </Space>
@@ -157,4 +243,3 @@ function WinbackCard({ data, editable, onSaved }: { data: RouteResponse<typeof F
     </Card>
   );
 }
-

@@ -22,10 +22,13 @@ export function ClassifierPage() {
   const [reclassify, setReclassify] = useState(false);
 
   useEffect(() => {
-    api.call(F.getClassifier).then((r) => {
-      setRules(r.rules);
-      setIsDefault(r.isDefault);
-    }, (err) => setError(errorMessage(err)));
+    api.call(F.getClassifier).then(
+      (r) => {
+        setRules(r.rules);
+        setIsDefault(r.isDefault);
+      },
+      (err) => setError(errorMessage(err)),
+    );
   }, [api]);
 
   function tryIt() {
@@ -56,18 +59,15 @@ export function ClassifierPage() {
           </Button>
           {tried && (
             <span data-testid="clf-result">
-              <TopicTags topics={tried.topics} /> <SentimentTag s={tried.sentiment} /> <Typography.Text type="secondary">{tried.matched.join('、')}</Typography.Text>
+              <TopicTags topics={tried.topics} /> <SentimentTag s={tried.sentiment} />{' '}
+              <Typography.Text type="secondary">{tried.matched.join('、')}</Typography.Text>
             </span>
           )}
         </Space>
       </Card>
       <Card
         size="small"
-        title={
-          <Space>
-            关键词规则 {isDefault ? <Tag>默认规则</Tag> : <Tag color="orange">已修改</Tag>}
-          </Space>
-        }
+        title={<Space>关键词规则 {isDefault ? <Tag>默认规则</Tag> : <Tag color="orange">已修改</Tag>}</Space>}
         extra={
           hq && (
             <Space>
@@ -92,7 +92,16 @@ export function ClassifierPage() {
           columns={[
             {
               title: '关键词',
-              render: (_, r) => (hq ? <Input value={r.keyword} maxLength={20} onChange={(e) => setRules(rules.map((x, j) => (j === r.i ? { ...x, keyword: e.target.value } : x)))} /> : r.keyword),
+              render: (_, r) =>
+                hq ? (
+                  <Input
+                    value={r.keyword}
+                    maxLength={20}
+                    onChange={(e) => setRules(rules.map((x, j) => (j === r.i ? { ...x, keyword: e.target.value } : x)))}
+                  />
+                ) : (
+                  r.keyword
+                ),
             },
             {
               title: '话题',
@@ -113,12 +122,28 @@ export function ClassifierPage() {
                   disabled={!hq}
                   style={{ width: 100 }}
                   value={r.polarity}
-                  options={[{ value: -1, label: '负面' }, { value: 0, label: '中性' }, { value: 1, label: '正面' }]}
+                  options={[
+                    { value: -1, label: '负面' },
+                    { value: 0, label: '中性' },
+                    { value: 1, label: '正面' },
+                  ]}
                   onChange={(v: -1 | 0 | 1) => setRules(rules.map((x, j) => (j === r.i ? { ...x, polarity: v } : x)))}
                 />
               ),
             },
-            ...(hq ? [{ title: '', width: 60, render: (_: unknown, r: (typeof shown)[number]) => <Button size="small" danger type="link" onClick={() => setRules(rules.filter((_, j) => j !== r.i))}>删除</Button> }] : []),
+            ...(hq
+              ? [
+                  {
+                    title: '',
+                    width: 60,
+                    render: (_: unknown, r: (typeof shown)[number]) => (
+                      <Button size="small" danger type="link" onClick={() => setRules(rules.filter((_, j) => j !== r.i))}>
+                        删除
+                      </Button>
+                    ),
+                  },
+                ]
+              : []),
           ]}
         />
       </Card>

@@ -41,13 +41,26 @@ export function InboxPage() {
         <Space direction="vertical" size={2}>
           {r.title && <Typography.Text type="secondary">{r.title}</Typography.Text>}
           <span data-testid={`fb-comment-${r.id}`}>{r.comment ?? '（无文字）'}</span>
-          {r.photos.length > 0 && <Tag color="blue" data-testid={`fb-photo-count-${r.id}`}>{r.photos.length}张照片</Tag>}
+          {r.photos.length > 0 && (
+            <Tag color="blue" data-testid={`fb-photo-count-${r.id}`}>
+              {r.photos.length}张照片
+            </Tag>
+          )}
         </Space>
       ),
     },
     { title: '分类', width: 170, render: (_, r) => <TopicTags topics={r.topics} testId={`fb-topics-${r.id}`} /> },
     { title: '情绪', width: 70, render: (_, r) => <SentimentTag s={r.sentiment} /> },
-    { title: '状态', width: 90, render: (_, r) => <Tag data-testid={`fb-status-${r.id}`}>{F.STATUS_LABELS[r.status]}{r.published ? '·已公示' : ''}</Tag> },
+    {
+      title: '状态',
+      width: 90,
+      render: (_, r) => (
+        <Tag data-testid={`fb-status-${r.id}`}>
+          {F.STATUS_LABELS[r.status]}
+          {r.published ? '·已公示' : ''}
+        </Tag>
+      ),
+    },
     {
       title: '',
       width: 70,
@@ -61,9 +74,39 @@ export function InboxPage() {
   return (
     <>
       <Space wrap style={{ marginBottom: 12 }}>
-        <Select allowClear placeholder="状态" style={{ width: 120 }} value={status} onChange={(v) => { setStatus(v); setPage(1); }} options={F.FEEDBACK_STATUSES.map((s) => ({ value: s, label: F.STATUS_LABELS[s] }))} />
-        <Select allowClear placeholder="分类" style={{ width: 120 }} value={topic} onChange={(v) => { setTopic(v); setPage(1); }} options={F.TOPICS.map((t) => ({ value: t, label: F.TOPIC_LABELS[t] }))} />
-        <Select allowClear placeholder="情绪" style={{ width: 120 }} value={sentiment} onChange={(v) => { setSentiment(v); setPage(1); }} options={F.SENTIMENTS.map((s) => ({ value: s, label: F.SENTIMENT_LABELS[s] }))} />
+        <Select
+          allowClear
+          placeholder="状态"
+          style={{ width: 120 }}
+          value={status}
+          onChange={(v) => {
+            setStatus(v);
+            setPage(1);
+          }}
+          options={F.FEEDBACK_STATUSES.map((s) => ({ value: s, label: F.STATUS_LABELS[s] }))}
+        />
+        <Select
+          allowClear
+          placeholder="分类"
+          style={{ width: 120 }}
+          value={topic}
+          onChange={(v) => {
+            setTopic(v);
+            setPage(1);
+          }}
+          options={F.TOPICS.map((t) => ({ value: t, label: F.TOPIC_LABELS[t] }))}
+        />
+        <Select
+          allowClear
+          placeholder="情绪"
+          style={{ width: 120 }}
+          value={sentiment}
+          onChange={(v) => {
+            setSentiment(v);
+            setPage(1);
+          }}
+          options={F.SENTIMENTS.map((s) => ({ value: s, label: F.SENTIMENT_LABELS[s] }))}
+        />
       </Space>
       {list.error && <Alert type="error" showIcon message={list.error} style={{ marginBottom: 12 }} />}
       <DataTable<Row>
@@ -115,8 +158,14 @@ function FeedbackDrawer({ id, onClose, onChanged }: { id: number; onClose: () =>
         <div data-testid="fb-detail">
           <Descriptions column={1} size="small" bordered>
             <Descriptions.Item label="会员">{f.memberName ? `${f.memberName}（${f.memberTier}）` : '—'}</Descriptions.Item>
-            <Descriptions.Item label="来源">{F.SOURCE_LABELS[f.source]}{f.title ? ` · ${f.title}` : ''}</Descriptions.Item>
-            <Descriptions.Item label="评分">{stars(f.rating)}{f.recommend !== null ? `\u3000推荐意愿 ${f.recommend}/10` : ''}</Descriptions.Item>
+            <Descriptions.Item label="来源">
+              {F.SOURCE_LABELS[f.source]}
+              {f.title ? ` · ${f.title}` : ''}
+            </Descriptions.Item>
+            <Descriptions.Item label="评分">
+              {stars(f.rating)}
+              {f.recommend !== null ? `\u3000推荐意愿 ${f.recommend}/10` : ''}
+            </Descriptions.Item>
             <Descriptions.Item label="内容">{f.comment ?? '（无文字）'}</Descriptions.Item>
             {f.photos.length > 0 && (
               <Descriptions.Item label="照片">
@@ -140,7 +189,8 @@ function FeedbackDrawer({ id, onClose, onChanged }: { id: number; onClose: () =>
             </Descriptions.Item>
             {f.answer && (
               <Descriptions.Item label="回复">
-                <span data-testid="fb-detail-answer">{f.answer}</span>（{f.answeredVia === 'clerk' ? '由店员企微转达' : '小程序内回复'} · {formatDateTime(f.answeredAt)}）
+                <span data-testid="fb-detail-answer">{f.answer}</span>（{f.answeredVia === 'clerk' ? '由店员企微转达' : '小程序内回复'} ·{' '}
+                {formatDateTime(f.answeredAt)}）
               </Descriptions.Item>
             )}
           </Descriptions>
@@ -159,7 +209,12 @@ function FeedbackDrawer({ id, onClose, onChanged }: { id: number; onClose: () =>
           </Space>
 
           <Divider orientation="left">回复会员</Divider>
-          <Form form={answerForm} layout="vertical" initialValues={{ via: f.clerk ? 'clerk' : 'miniprogram', text: '' }} onFinish={(v) => act('已回复', () => api.call(F.answerFeedback, { params: { feedbackId: id }, body: v }))}>
+          <Form
+            form={answerForm}
+            layout="vertical"
+            initialValues={{ via: f.clerk ? 'clerk' : 'miniprogram', text: '' }}
+            onFinish={(v) => act('已回复', () => api.call(F.answerFeedback, { params: { feedbackId: id }, body: v }))}
+          >
             <Form.Item name="via" label="回复方式">
               <Radio.Group>
                 <Radio value="clerk" disabled={!f.clerk} data-testid="fb-via-clerk">
@@ -177,14 +232,22 @@ function FeedbackDrawer({ id, onClose, onChanged }: { id: number; onClose: () =>
               <Button type="primary" htmlType="submit" loading={busy} data-testid="fb-answer-submit">
                 发送回复
               </Button>
-              <Button onClick={() => act('已标记解决', () => api.call(F.resolveFeedback, { params: { feedbackId: id } }))} disabled={busy || f.status === 'resolved'} data-testid="fb-resolve">
+              <Button
+                onClick={() => act('已标记解决', () => api.call(F.resolveFeedback, { params: { feedbackId: id } }))}
+                disabled={busy || f.status === 'resolved'}
+                data-testid="fb-resolve"
+              >
                 标记已解决
               </Button>
             </Space>
           </Form>
 
           <Divider orientation="left">公示到「你说我改」</Divider>
-          <Form form={publishForm} layout="vertical" onFinish={(v) => act('已公示', () => api.call(F.publishFeedback, { params: { feedbackId: id }, body: v }))}>
+          <Form
+            form={publishForm}
+            layout="vertical"
+            onFinish={(v) => act('已公示', () => api.call(F.publishFeedback, { params: { feedbackId: id }, body: v }))}
+          >
             <Form.Item name="said" label="你说（匿名概括，不写会员姓名）" rules={[{ required: true, whitespace: true, message: '请填写「你说」' }]}>
               <Input maxLength={200} data-testid="fb-publish-said" />
             </Form.Item>

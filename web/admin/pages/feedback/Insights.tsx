@@ -40,7 +40,15 @@ export function InsightsPage() {
                   const bad = c.negative / c.count;
                   return (
                     <Tooltip title={`${c.count} 条，其中负面 ${c.negative} 条`}>
-                      <div style={{ background: `rgba(${Math.round(217 * bad + 22 * (1 - bad))}, ${Math.round(72 * bad + 119 * (1 - bad))}, ${Math.round(15 * bad + 255 * (1 - bad))}, ${alpha})`, borderRadius: 4, padding: '2px 0' }}>{c.count}</div>
+                      <div
+                        style={{
+                          background: `rgba(${Math.round(217 * bad + 22 * (1 - bad))}, ${Math.round(72 * bad + 119 * (1 - bad))}, ${Math.round(15 * bad + 255 * (1 - bad))}, ${alpha})`,
+                          borderRadius: 4,
+                          padding: '2px 0',
+                        }}
+                      >
+                        {c.count}
+                      </div>
                     </Tooltip>
                   );
                 },

@@ -13,7 +13,12 @@ export function LostPage() {
   const d = useLoaded(() => api.call(F.listLostAlerts, { query: { page, pageSize: 20 } }), [api, page]);
   return (
     <>
-      <Alert type="info" showIcon style={{ marginBottom: 12 }} message="客户删除店员（或店员删除客户）时，店长会立刻收到企业微信应用消息和侧边栏任务；请了解原因后在「流失预警」记录流失原因。" />
+      <Alert
+        type="info"
+        showIcon
+        style={{ marginBottom: 12 }}
+        message="客户删除店员（或店员删除客户）时，店长会立刻收到企业微信应用消息和侧边栏任务；请了解原因后在「流失预警」记录流失原因。"
+      />
       {d.error && <Alert type="error" showIcon message={d.error} />}
       <DataTable<F.LostAlert>
         rowKey="id"
@@ -28,12 +33,28 @@ export function LostPage() {
           { title: '客户', dataIndex: 'customerName', render: (v: string | null, r) => v ?? r.externalUserId },
           { title: '店员', dataIndex: 'staffName' },
           { title: '门店', dataIndex: 'storeName', render: (v: string | null) => v ?? '—' },
-          { title: '情况', dataIndex: 'reason', render: (v: F.LostAlert['reason']) => (v === 'customer_deleted' ? <Tag color="red">客户删除了店员</Tag> : <Tag>店员删除了客户</Tag>) },
+          {
+            title: '情况',
+            dataIndex: 'reason',
+            render: (v: F.LostAlert['reason']) => (v === 'customer_deleted' ? <Tag color="red">客户删除了店员</Tag> : <Tag>店员删除了客户</Tag>),
+          },
           {
             title: '最近动态',
             dataIndex: 'lastActivities',
             render: (a: F.LostAlert['lastActivities']) =>
-              a.length ? <List size="small" dataSource={a} renderItem={(x) => <List.Item style={{ padding: '2px 0' }}>{formatDateTime(x.at)} {x.text}</List.Item>} /> : '—',
+              a.length ? (
+                <List
+                  size="small"
+                  dataSource={a}
+                  renderItem={(x) => (
+                    <List.Item style={{ padding: '2px 0' }}>
+                      {formatDateTime(x.at)} {x.text}
+                    </List.Item>
+                  )}
+                />
+              ) : (
+                '—'
+              ),
           },
         ]}
       />

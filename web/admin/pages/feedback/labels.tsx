@@ -7,7 +7,15 @@ const SENTIMENT_COLORS: Record<Sentiment, string> = { positive: 'success', neutr
 export function TopicTags({ topics, testId }: { topics: Topic[]; testId?: string }) {
   return (
     <span data-testid={testId}>
-      {topics.length ? topics.map((t) => <Tag key={t} color={TOPIC_COLORS[t]}>{TOPIC_LABELS[t]}</Tag>) : <Tag>未分类</Tag>}
+      {topics.length ? (
+        topics.map((t) => (
+          <Tag key={t} color={TOPIC_COLORS[t]}>
+            {TOPIC_LABELS[t]}
+          </Tag>
+        ))
+      ) : (
+        <Tag>未分类</Tag>
+      )}
     </span>
   );
 }

@@ -6,7 +6,29 @@
  * Definitions: docs/metrics.md. This whole module is loaded lazily from the landing page.
  */
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
-import { Alert, App, Button, Card, Col, DatePicker, Drawer, Empty, Form, Input, InputNumber, Progress, Row, Select, Space, Spin, Statistic, Tabs, Tag, Tooltip, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  DatePicker,
+  Drawer,
+  Empty,
+  Form,
+  Input,
+  InputNumber,
+  Progress,
+  Row,
+  Select,
+  Space,
+  Spin,
+  Statistic,
+  Tabs,
+  Tag,
+  Tooltip,
+  Typography,
+} from 'antd';
 import { DataTable } from '../../common/DataTable';
 import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
@@ -59,7 +81,14 @@ const FAMILIES: Array<{ title: string; figures: FigureDef[] }> = [
       { key: 'wau', label: 'WAU', pick: (f) => f.quality.wau, format: 'count', hint: '期末7天活跃会员' },
       { key: 'mau', label: 'MAU', pick: (f) => f.quality.mau, format: 'count', hint: '期末30天活跃会员' },
       { key: 'interactionRate', label: '互动率', pick: (f) => f.quality.interactionRate, format: 'ratio', hint: '互动次数 / 活跃会员' },
-      { key: 'participationRate', label: '社群参与率', pick: (f) => f.quality.participationRate, format: 'rate', drill: 'participants', hint: '参与投票、作品、课程的会员 / 会员数' },
+      {
+        key: 'participationRate',
+        label: '社群参与率',
+        pick: (f) => f.quality.participationRate,
+        format: 'rate',
+        drill: 'participants',
+        hint: '参与投票、作品、课程的会员 / 会员数',
+      },
     ],
   },
   {
@@ -126,7 +155,9 @@ export default function InsightOverview() {
   const fromParam = params.get('from');
   const toParam = params.get('to');
   const ok = (d: string | null): d is string => !!d && /^\d{4}-\d{2}-\d{2}$/.test(d) && dayjs(d).isValid();
-  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => (ok(fromParam) && ok(toParam) ? [dayjs(fromParam), dayjs(toParam)] : [shanghaiToday().subtract(29, 'day'), shanghaiToday()]));
+  const [range, setRange] = useState<[Dayjs, Dayjs]>(() =>
+    ok(fromParam) && ok(toParam) ? [dayjs(fromParam), dayjs(toParam)] : [shanghaiToday().subtract(29, 'day'), shanghaiToday()],
+  );
   useEffect(() => {
     if (ok(fromParam) && ok(toParam)) setRange([dayjs(fromParam), dayjs(toParam)]);
   }, [fromParam, toParam]);
@@ -147,11 +178,19 @@ function OverviewTab(props: { range: [Dayjs, Dayjs]; setRange: (r: [Dayjs, Dayjs
   const [nonce, setNonce] = useState(0);
   const [refreshing, setRefreshing] = useState(false);
   const [drill, setDrill] = useState<Drill | null>(null);
-  const query: I.PeriodQuery = { from: props.range[0].format('YYYY-MM-DD'), to: props.range[1].format('YYYY-MM-DD'), ...(props.storeId ? { storeId: props.storeId } : {}) };
-  const loaded = useLoaded(() => (nonce ? api.call(I.refreshOverview, { body: query }) : api.call(I.getOverview, { query })), [api, query.from, query.to, query.storeId, nonce]);
+  const query: I.PeriodQuery = {
+    from: props.range[0].format('YYYY-MM-DD'),
+    to: props.range[1].format('YYYY-MM-DD'),
+    ...(props.storeId ? { storeId: props.storeId } : {}),
+  };
+  const loaded = useLoaded(
+    () => (nonce ? api.call(I.refreshOverview, { body: query }) : api.call(I.getOverview, { query })),
+    [api, query.from, query.to, query.storeId, nonce],
+  );
   const o = loaded.data;
   const [storeOptions, setStoreOptions] = useState<Array<{ value: number; label: string }>>([]);
-  if (o && staff.role === 'hq_admin' && !props.storeId && storeOptions.length === 0 && o.stores.length) setStoreOptions(o.stores.map((s) => ({ value: s.id, label: s.name })));
+  if (o && staff.role === 'hq_admin' && !props.storeId && storeOptions.length === 0 && o.stores.length)
+    setStoreOptions(o.stores.map((s) => ({ value: s.id, label: s.name })));
 
   return (
     <>
@@ -312,8 +351,13 @@ function RoiCard({ roi }: { roi: I.Overview['roi'] }) {
 function SegmentDrawer({ figure, query, onClose, onError }: { figure: Drill | null; query: I.PeriodQuery; onClose: () => void; onError: (e: string) => void }) {
   const { api } = useAuth();
   const [exporting, setExporting] = useState(false);
-  const seg = useLoaded(() => (figure ? api.call(I.getSegment, { query: { ...query, figure } }) : Promise.resolve(null)), [api, figure, query.from, query.to, query.storeId]);
-  const qs = figure ? new URLSearchParams({ ...query, figure, ...(query.storeId ? { storeId: String(query.storeId) } : {}) } as Record<string, string>).toString() : '';
+  const seg = useLoaded(
+    () => (figure ? api.call(I.getSegment, { query: { ...query, figure } }) : Promise.resolve(null)),
+    [api, figure, query.from, query.to, query.storeId],
+  );
+  const qs = figure
+    ? new URLSearchParams({ ...query, figure, ...(query.storeId ? { storeId: String(query.storeId) } : {}) } as Record<string, string>).toString()
+    : '';
   return (
     <Drawer open={!!figure} onClose={onClose} width={560} title={figure ? `${I.DRILL_LABELS[figure]}（${query.from} 至 ${query.to}）` : ''} destroyOnClose>
       {seg.data && (
@@ -352,7 +396,9 @@ function SegmentDrawer({ figure, query, onClose, onError }: { figure: Drill | nu
               { title: '家庭', dataIndex: 'householdName' },
             ]}
           />
-          {seg.data.total > seg.data.items.length && <Typography.Text type="secondary">仅显示前 {seg.data.items.length} 人，导出包含全部（最多1万）。</Typography.Text>}
+          {seg.data.total > seg.data.items.length && (
+            <Typography.Text type="secondary">仅显示前 {seg.data.items.length} 人，导出包含全部（最多1万）。</Typography.Text>
+          )}
         </div>
       )}
       {seg.error && <Alert type="error" message={seg.error} />}
@@ -379,11 +425,28 @@ function AbTab() {
   const [form] = Form.useForm();
   const [saving, setSaving] = useState(false);
 
-  async function create(values: { name: string; step: string; goal: 'visit' | 'purchase'; windowDays: number; floor: number; variants: Array<{ label: string; text: string }> }) {
+  async function create(values: {
+    name: string;
+    step: string;
+    goal: 'visit' | 'purchase';
+    windowDays: number;
+    floor: number;
+    variants: Array<{ label: string; text: string }>;
+  }) {
     const [journeyId, stepIndex] = values.step.split(':').map(Number);
     setSaving(true);
     try {
-      await api.call(I.createAbTest, { body: { name: values.name, journeyId, stepIndex, goal: values.goal, windowDays: values.windowDays, floor: values.floor / 100, variants: values.variants } });
+      await api.call(I.createAbTest, {
+        body: {
+          name: values.name,
+          journeyId,
+          stepIndex,
+          goal: values.goal,
+          windowDays: values.windowDays,
+          floor: values.floor / 100,
+          variants: values.variants,
+        },
+      });
       message.success('A/B 测试已开始');
       form.resetFields();
       setNonce((n) => n + 1);
@@ -424,7 +487,8 @@ function AbTab() {
             <Space>
               {t.name}
               <Typography.Text type="secondary">
-                {t.journeyName ?? `旅程 ${t.journeyId}`} · 第{t.stepIndex + 1}步 · 目标：{t.windowDays}天内{I.AB_GOAL_LABELS[t.goal]} · 探索下限 {(t.floor * 100).toFixed(0)}%
+                {t.journeyName ?? `旅程 ${t.journeyId}`} · 第{t.stepIndex + 1}步 · 目标：{t.windowDays}天内{I.AB_GOAL_LABELS[t.goal]} · 探索下限{' '}
+                {(t.floor * 100).toFixed(0)}%
               </Typography.Text>
               {t.status === 'running' ? <Tag color="processing">进行中</Tag> : <Tag>已结束</Tag>}
             </Space>
@@ -436,14 +500,38 @@ function AbTab() {
             rowKey="label"
             dataSource={t.variants.map((v, i) => ({ ...v, i }))}
             columns={[
-              { title: '版本', dataIndex: 'label', render: (v: string, x) => (t.winner === x.i ? <Space>{v}<Tag color="green">保留</Tag></Space> : v) },
+              {
+                title: '版本',
+                dataIndex: 'label',
+                render: (v: string, x) =>
+                  t.winner === x.i ? (
+                    <Space>
+                      {v}
+                      <Tag color="green">保留</Tag>
+                    </Space>
+                  ) : (
+                    v
+                  ),
+              },
               { title: '文案', dataIndex: 'text', ellipsis: true },
               { title: '发送', dataIndex: 'sends' },
               { title: '转化', dataIndex: 'conversions' },
               { title: '转化率（后验，95%）', render: (_, v) => `${(v.mean * 100).toFixed(1)}% [${(v.low * 100).toFixed(1)}, ${(v.high * 100).toFixed(1)}]` },
-              { title: '当前分配', render: (_, v) => <Progress percent={Math.round(v.share * 1000) / 10} size="small" data-testid={`ab-share-${t.id}-${v.i}`} /> },
+              {
+                title: '当前分配',
+                render: (_, v) => <Progress percent={Math.round(v.share * 1000) / 10} size="small" data-testid={`ab-share-${t.id}-${v.i}`} />,
+              },
               ...(staff.role === 'hq_admin' && t.status === 'running'
-                ? [{ title: '', render: (_: unknown, v: { i: number }) => <Button size="small" onClick={() => stop(t.id, v.i)} data-testid={`ab-keep-${t.id}-${v.i}`}>结束并保留</Button> }]
+                ? [
+                    {
+                      title: '',
+                      render: (_: unknown, v: { i: number }) => (
+                        <Button size="small" onClick={() => stop(t.id, v.i)} data-testid={`ab-keep-${t.id}-${v.i}`}>
+                          结束并保留
+                        </Button>
+                      ),
+                    },
+                  ]
                 : []),
             ]}
           />
@@ -458,7 +546,15 @@ function AbTab() {
             form={form}
             layout="vertical"
             onFinish={create}
-            initialValues={{ goal: 'purchase', windowDays: 7, floor: 5, variants: [{ label: 'A', text: '' }, { label: 'B', text: '' }] }}
+            initialValues={{
+              goal: 'purchase',
+              windowDays: 7,
+              floor: 5,
+              variants: [
+                { label: 'A', text: '' },
+                { label: 'B', text: '' },
+              ],
+            }}
             data-testid="ab-form"
           >
             <Row gutter={12}>

@@ -95,7 +95,9 @@ const fen = (yuan: number | undefined) => Math.round((yuan ?? 0) * 100);
 function toTrigger(v: FormValues): JourneyTrigger {
   switch (v.triggerType) {
     case 'contact_added':
-      return v.triggerChannelKinds?.length ? { type: 'contact_added', channelKinds: v.triggerChannelKinds as (typeof CHANNEL_KINDS)[number][] } : { type: 'contact_added' };
+      return v.triggerChannelKinds?.length
+        ? { type: 'contact_added', channelKinds: v.triggerChannelKinds as (typeof CHANNEL_KINDS)[number][] }
+        : { type: 'contact_added' };
     case 'tag_added':
       return { type: 'tag_added', tagName: (v.triggerTagName ?? '').trim() };
     case 'inactive':
@@ -177,7 +179,12 @@ function ActionFields({ index, tagOptions }: { index: number; tagOptions: { valu
               </Col>
               <Col xs={12} md={6}>
                 <Form.Item label="执行人" name={[index, 'assignee']}>
-                  <Select options={[{ value: 'owner', label: '跟进员工' }, { value: 'store_manager', label: '门店店长' }]} />
+                  <Select
+                    options={[
+                      { value: 'owner', label: '跟进员工' },
+                      { value: 'store_manager', label: '门店店长' },
+                    ]}
+                  />
                 </Form.Item>
               </Col>
               <Col xs={12} md={6}>
@@ -322,7 +329,12 @@ export function JourneyEditor({ journey, onSaved }: { journey: JourneyView | nul
                     );
                   if (t === 'inactive')
                     return (
-                      <Form.Item label="连续无互动天数" name="triggerDays" rules={[{ required: true, message: '请填写天数' }]} extra="互动包括：访问小程序、下单、参加活动、回复员工、到店">
+                      <Form.Item
+                        label="连续无互动天数"
+                        name="triggerDays"
+                        rules={[{ required: true, message: '请填写天数' }]}
+                        extra="互动包括：访问小程序、下单、参加活动、回复员工、到店"
+                      >
                         <InputNumber min={1} max={365} precision={0} addonAfter="天" />
                       </Form.Item>
                     );
@@ -332,7 +344,11 @@ export function JourneyEditor({ journey, onSaved }: { journey: JourneyView | nul
                         <Select mode="multiple" allowClear options={CHANNEL_KINDS.map((k) => ({ value: k, label: CHANNEL_KIND_LABELS[k] }))} />
                       </Form.Item>
                     );
-                  return <Typography.Paragraph type="secondary" style={{ marginTop: 30 }}>会员每次{TRIGGER_LABELS[t]}时进入旅程。</Typography.Paragraph>;
+                  return (
+                    <Typography.Paragraph type="secondary" style={{ marginTop: 30 }}>
+                      会员每次{TRIGGER_LABELS[t]}时进入旅程。
+                    </Typography.Paragraph>
+                  );
                 }}
               </Form.Item>
             </Col>
@@ -353,7 +369,11 @@ export function JourneyEditor({ journey, onSaved }: { journey: JourneyView | nul
                         {({ getFieldValue }) => {
                           const d = (getFieldValue(['steps', f.name, 'waitDays']) as number | null) ?? 0;
                           const h = (getFieldValue(['steps', f.name, 'waitHours']) as number | null) ?? 0;
-                          return <Typography.Text type="secondary">{i === 0 ? '进入旅程后' : '上一步后'}等待 {waitLabel(d * 24 + h)}</Typography.Text>;
+                          return (
+                            <Typography.Text type="secondary">
+                              {i === 0 ? '进入旅程后' : '上一步后'}等待 {waitLabel(d * 24 + h)}
+                            </Typography.Text>
+                          );
                         }}
                       </Form.Item>
                     </Space>
@@ -362,15 +382,34 @@ export function JourneyEditor({ journey, onSaved }: { journey: JourneyView | nul
                     readOnly ? null : (
                       <Space size={0}>
                         <Button type="text" size="small" icon={<ArrowUpOutlined />} disabled={i === 0} onClick={() => move(i, i - 1)} aria-label="上移" />
-                        <Button type="text" size="small" icon={<ArrowDownOutlined />} disabled={i === fields.length - 1} onClick={() => move(i, i + 1)} aria-label="下移" />
-                        <Button type="text" size="small" danger icon={<DeleteOutlined />} disabled={fields.length === 1} onClick={() => remove(f.name)} aria-label="删除步骤" />
+                        <Button
+                          type="text"
+                          size="small"
+                          icon={<ArrowDownOutlined />}
+                          disabled={i === fields.length - 1}
+                          onClick={() => move(i, i + 1)}
+                          aria-label="下移"
+                        />
+                        <Button
+                          type="text"
+                          size="small"
+                          danger
+                          icon={<DeleteOutlined />}
+                          disabled={fields.length === 1}
+                          onClick={() => remove(f.name)}
+                          aria-label="删除步骤"
+                        />
                       </Space>
                     )
                   }
                 >
                   <Row gutter={12}>
                     <Col xs={24} md={8}>
-                      <Form.Item label="步骤名称" name={[f.name, 'name']} rules={[{ required: true, whitespace: true, message: '请填写步骤名称' }, { max: 40 }]}>
+                      <Form.Item
+                        label="步骤名称"
+                        name={[f.name, 'name']}
+                        rules={[{ required: true, whitespace: true, message: '请填写步骤名称' }, { max: 40 }]}
+                      >
                         <Input maxLength={40} data-testid={`step-${i}-name`} />
                       </Form.Item>
                     </Col>
@@ -401,7 +440,15 @@ export function JourneyEditor({ journey, onSaved }: { journey: JourneyView | nul
                 </Card>
               ))}
               {!readOnly && (
-                <Button type="dashed" block icon={<PlusOutlined />} disabled={fields.length >= 20} onClick={() => add({ ...NEW_STEP })} style={{ marginBottom: 16 }} data-testid="journey-add-step">
+                <Button
+                  type="dashed"
+                  block
+                  icon={<PlusOutlined />}
+                  disabled={fields.length >= 20}
+                  onClick={() => add({ ...NEW_STEP })}
+                  style={{ marginBottom: 16 }}
+                  data-testid="journey-add-step"
+                >
                   添加步骤
                 </Button>
               )}
@@ -414,7 +461,12 @@ export function JourneyEditor({ journey, onSaved }: { journey: JourneyView | nul
               {journey ? '保存旅程' : '创建旅程'}
             </Button>
             {journey?.builtinKey ? (
-              <Popconfirm title="恢复为系统默认的触发条件和步骤？" description="当前的修改会被覆盖；已在旅程中的客户保持当前步骤。" okText="恢复" onConfirm={restore}>
+              <Popconfirm
+                title="恢复为系统默认的触发条件和步骤？"
+                description="当前的修改会被覆盖；已在旅程中的客户保持当前步骤。"
+                okText="恢复"
+                onConfirm={restore}
+              >
                 <Button icon={<RollbackOutlined />} data-testid="journey-restore">
                   恢复默认
                 </Button>

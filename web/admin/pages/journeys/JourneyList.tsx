@@ -38,7 +38,15 @@ function JourneyCard({ j, canEdit, onToggle }: { j: JourneyView; canEdit: boolea
       }
       extra={
         <Space>
-          {canEdit && <Switch checked={j.active} checkedChildren="启用" unCheckedChildren="暂停" onChange={onToggle} data-testid={`journey-active-${j.builtinKey ?? j.id}`} />}
+          {canEdit && (
+            <Switch
+              checked={j.active}
+              checkedChildren="启用"
+              unCheckedChildren="暂停"
+              onChange={onToggle}
+              data-testid={`journey-active-${j.builtinKey ?? j.id}`}
+            />
+          )}
           <Button onClick={() => navigate(`/journeys/${j.id}`)}>客户进度与编辑</Button>
         </Space>
       }
@@ -58,7 +66,9 @@ function JourneyCard({ j, canEdit, onToggle }: { j: JourneyView; canEdit: boolea
           <Typography.Text type="secondary">触发：</Typography.Text>
           <Typography.Text strong>{triggerSummary(j.trigger)}</Typography.Text>
           <br />
-          <Typography.Text type="secondary">更新于 {formatDateTime(j.updatedAt)} · 第 {j.version} 版</Typography.Text>
+          <Typography.Text type="secondary">
+            更新于 {formatDateTime(j.updatedAt)} · 第 {j.version} 版
+          </Typography.Text>
         </Col>
       </Row>
       <Steps
@@ -202,7 +212,9 @@ export function JourneyListPage() {
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
       {!items && !error ? <Skeleton active /> : null}
       {items && !items.length ? <Empty description="还没有旅程" /> : null}
-      {items?.map((j) => <JourneyCard key={j.id} j={j} canEdit={canEdit} onToggle={(a) => toggle(j, a)} />)}
+      {items?.map((j) => (
+        <JourneyCard key={j.id} j={j} canEdit={canEdit} onToggle={(a) => toggle(j, a)} />
+      ))}
     </div>
   );
 }

@@ -34,14 +34,17 @@ export function JourneySettingsPage() {
       form.setFieldsValue(s);
       message.success('发送规则已保存，下一次评估起生效');
     } catch (err) {
-      if (err instanceof ApiError && err.details?.length) form.setFields(err.details.map((d) => ({ name: d.path as keyof JourneySettings, errors: [d.message] })));
+      if (err instanceof ApiError && err.details?.length)
+        form.setFields(err.details.map((d) => ({ name: d.path as keyof JourneySettings, errors: [d.message] })));
       setError(errorMessage(err));
     } finally {
       setSaving(false);
     }
   }
 
-  const options = [...new Set([...HALF_HOURS, loaded?.quietStart, loaded?.quietEnd].filter((x): x is string => !!x))].sort().map((t) => ({ value: t, label: t }));
+  const options = [...new Set([...HALF_HOURS, loaded?.quietStart, loaded?.quietEnd].filter((x): x is string => !!x))]
+    .sort()
+    .map((t) => ({ value: t, label: t }));
 
   return (
     <Card title="发送规则" data-testid="journey-settings" style={{ maxWidth: 720 }}>

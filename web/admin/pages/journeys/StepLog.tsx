@@ -16,7 +16,14 @@ export function StepLog({ log, testId }: { log: EnrolmentView['log']; testId?: s
     <div data-testid={testId}>
       <Timeline
         items={log.map((l) => ({
-          color: OUTCOME_COLORS[l.outcome] === 'orange' ? 'orange' : OUTCOME_COLORS[l.outcome] === 'default' ? 'gray' : OUTCOME_COLORS[l.outcome] === 'green' ? 'green' : 'blue',
+          color:
+            OUTCOME_COLORS[l.outcome] === 'orange'
+              ? 'orange'
+              : OUTCOME_COLORS[l.outcome] === 'default'
+                ? 'gray'
+                : OUTCOME_COLORS[l.outcome] === 'green'
+                  ? 'green'
+                  : 'blue',
           children: (
             <Space direction="vertical" size={0}>
               <Space size={6} wrap>

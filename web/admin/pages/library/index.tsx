@@ -35,12 +35,43 @@ export function LibrarySection() {
   );
 }
 
-function Toolbar({ groups, onSearch, onGroup, group, onNew, newLabel, testId }: { groups: string[]; onSearch(q: string): void; onGroup(g: string | undefined): void; group: string | undefined; onNew(): void; newLabel: string; testId: string }) {
+function Toolbar({
+  groups,
+  onSearch,
+  onGroup,
+  group,
+  onNew,
+  newLabel,
+  testId,
+}: {
+  groups: string[];
+  onSearch(q: string): void;
+  onGroup(g: string | undefined): void;
+  group: string | undefined;
+  onNew(): void;
+  newLabel: string;
+  testId: string;
+}) {
   return (
     <Space wrap style={{ marginBottom: 16, width: '100%', justifyContent: 'space-between' }}>
       <Space wrap>
-        <Input.Search data-testid={`${testId}-search`} placeholder="搜索标题或内容" allowClear enterButton="搜索" maxLength={40} style={{ width: 280 }} onSearch={onSearch} />
-        <Select allowClear placeholder="全部分组" style={{ width: 160 }} value={group} onChange={onGroup} options={groups.map((g) => ({ value: g, label: g }))} />
+        <Input.Search
+          data-testid={`${testId}-search`}
+          placeholder="搜索标题或内容"
+          allowClear
+          enterButton="搜索"
+          maxLength={40}
+          style={{ width: 280 }}
+          onSearch={onSearch}
+        />
+        <Select
+          allowClear
+          placeholder="全部分组"
+          style={{ width: 160 }}
+          value={group}
+          onChange={onGroup}
+          options={groups.map((g) => ({ value: g, label: g }))}
+        />
       </Space>
       <Button type="primary" icon={<PlusOutlined />} data-testid={`${testId}-new`} onClick={onNew}>
         {newLabel}
@@ -62,7 +93,15 @@ function RepliesPage() {
   const columns: ColumnsType<clerk.QuickReplyView> = [
     { title: '分组', dataIndex: 'groupName', width: 120, render: (g: string) => <Tag>{g}</Tag> },
     { title: '标题', dataIndex: 'title', width: 180 },
-    { title: '话术内容', dataIndex: 'content', render: (c: string) => <Typography.Paragraph ellipsis={{ rows: 2 }} style={{ margin: 0 }}>{c}</Typography.Paragraph> },
+    {
+      title: '话术内容',
+      dataIndex: 'content',
+      render: (c: string) => (
+        <Typography.Paragraph ellipsis={{ rows: 2 }} style={{ margin: 0 }}>
+          {c}
+        </Typography.Paragraph>
+      ),
+    },
     { title: '更新时间', dataIndex: 'updatedAt', width: 170, render: (v: string) => formatDateTime(v) },
     {
       title: '操作',
@@ -95,7 +134,15 @@ function RepliesPage() {
   ];
   return (
     <Card>
-      <Toolbar groups={loaded.data?.groups ?? []} onSearch={query.search} onGroup={query.setFilter} group={query.filter} onNew={() => setEditing('new')} newLabel="新建话术" testId="replies" />
+      <Toolbar
+        groups={loaded.data?.groups ?? []}
+        onSearch={query.search}
+        onGroup={query.setFilter}
+        group={query.filter}
+        onNew={() => setEditing('new')}
+        newLabel="新建话术"
+        testId="replies"
+      />
       {loaded.error && <Alert type="error" showIcon message={loaded.error} style={{ marginBottom: 16 }} />}
       <div data-testid="replies-table">
         <DataTable<clerk.QuickReplyView>
@@ -161,7 +208,16 @@ function ReplyModal({ initial, groups, onClose }: { initial: clerk.QuickReplyVie
     }
   }
   return (
-    <Modal open title={initial ? '编辑话术' : '新建话术'} okText="保存" cancelText="取消" onOk={submit} confirmLoading={busy} onCancel={() => onClose(false)} okButtonProps={{ 'data-testid': 'library-save' } as ButtonProps}>
+    <Modal
+      open
+      title={initial ? '编辑话术' : '新建话术'}
+      okText="保存"
+      cancelText="取消"
+      onOk={submit}
+      confirmLoading={busy}
+      onCancel={() => onClose(false)}
+      okButtonProps={{ 'data-testid': 'library-save' } as ButtonProps}
+    >
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
       <Form form={form} layout="vertical" initialValues={initial ? { ...initial, groupName: [initial.groupName] } : { groupName: [] }}>
         <GroupField groups={groups} />
@@ -223,7 +279,15 @@ function MaterialsPage() {
   ];
   return (
     <Card>
-      <Toolbar groups={loaded.data?.groups ?? []} onSearch={query.search} onGroup={query.setFilter} group={query.filter} onNew={() => setEditing('new')} newLabel="新建素材" testId="materials" />
+      <Toolbar
+        groups={loaded.data?.groups ?? []}
+        onSearch={query.search}
+        onGroup={query.setFilter}
+        group={query.filter}
+        onNew={() => setEditing('new')}
+        newLabel="新建素材"
+        testId="materials"
+      />
       {loaded.error && <Alert type="error" showIcon message={loaded.error} style={{ marginBottom: 16 }} />}
       <div data-testid="materials-table">
         <DataTable<clerk.MaterialView>
@@ -283,7 +347,16 @@ function MaterialModal({ initial, groups, onClose }: { initial: clerk.MaterialVi
     }
   }
   return (
-    <Modal open title={initial ? '编辑素材' : '新建素材'} okText="保存" cancelText="取消" onOk={submit} confirmLoading={busy} onCancel={() => onClose(false)} okButtonProps={{ 'data-testid': 'library-save' } as ButtonProps}>
+    <Modal
+      open
+      title={initial ? '编辑素材' : '新建素材'}
+      okText="保存"
+      cancelText="取消"
+      onOk={submit}
+      confirmLoading={busy}
+      onCancel={() => onClose(false)}
+      okButtonProps={{ 'data-testid': 'library-save' } as ButtonProps}
+    >
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
       <Form form={form} layout="vertical" initialValues={initial ? { ...initial, groupName: [initial.groupName] } : { groupName: [], kind: 'link' }}>
         <GroupField groups={groups} />
@@ -303,7 +376,14 @@ function MaterialModal({ initial, groups, onClose }: { initial: clerk.MaterialVi
             </Form.Item>
           </>
         ) : (
-          <Form.Item name="url" label={kind === 'image' ? '图片网址' : kind === 'file' ? '文件网址' : '链接网址'} rules={[{ required: true, message: '请填写网址' }, { type: 'url', message: '请填写正确的网址' }]}>
+          <Form.Item
+            name="url"
+            label={kind === 'image' ? '图片网址' : kind === 'file' ? '文件网址' : '链接网址'}
+            rules={[
+              { required: true, message: '请填写网址' },
+              { type: 'url', message: '请填写正确的网址' },
+            ]}
+          >
             <Input data-testid="material-url" maxLength={1024} placeholder="https://" />
           </Form.Item>
         )}

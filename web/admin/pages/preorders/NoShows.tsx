@@ -41,7 +41,17 @@ export function NoShowsPage() {
           { title: '门店', render: (_, r) => r.storeName ?? r.storeId },
           { title: '取货时段', render: (_, r) => `${r.slot.day} ${hm(r.slot.startsAt)}–${hm(r.slot.endsAt)}` },
           { title: '菜品', render: (_, r) => r.lines.map((l) => `${l.name}×${l.qty}`).join('、') },
-          { title: '', render: (_, r) => (r.reminded ? <Tag>已提醒</Tag> : <Button size="small" onClick={() => void remind(r.id)} data-testid={`noshow-remind-${r.id}`}>一键提醒</Button>) },
+          {
+            title: '',
+            render: (_, r) =>
+              r.reminded ? (
+                <Tag>已提醒</Tag>
+              ) : (
+                <Button size="small" onClick={() => void remind(r.id)} data-testid={`noshow-remind-${r.id}`}>
+                  一键提醒
+                </Button>
+              ),
+          },
         ]}
       />
     </Space>

@@ -18,7 +18,9 @@ export function OrdersPage() {
 
   useEffect(() => {
     setError(null);
-    api.call(opsListOrders, { query: { ...filter, day: filter.day || undefined, q: filter.q || undefined, page, pageSize: 20 } }).then(setData, (e) => setError(errorMessage(e)));
+    api
+      .call(opsListOrders, { query: { ...filter, day: filter.day || undefined, q: filter.q || undefined, page, pageSize: 20 } })
+      .then(setData, (e) => setError(errorMessage(e)));
   }, [api, filter, page]);
 
   return (
@@ -26,10 +28,26 @@ export function OrdersPage() {
       <Space wrap>
         <InputNumber placeholder="活动ID" value={filter.campaignId} onChange={(v) => setFilter({ ...filter, campaignId: v ? Number(v) : undefined })} />
         <InputNumber placeholder="门店ID" value={filter.storeId} onChange={(v) => setFilter({ ...filter, storeId: v ? Number(v) : undefined })} />
-        <Select allowClear placeholder="状态" style={{ width: 120 }} value={filter.status} onChange={(v) => setFilter({ ...filter, status: v })} options={Object.entries(ORDER_STATUS_LABELS).map(([value, label]) => ({ value, label }))} data-testid="orders-status" />
+        <Select
+          allowClear
+          placeholder="状态"
+          style={{ width: 120 }}
+          value={filter.status}
+          onChange={(v) => setFilter({ ...filter, status: v })}
+          options={Object.entries(ORDER_STATUS_LABELS).map(([value, label]) => ({ value, label }))}
+          data-testid="orders-status"
+        />
         <Input type="date" value={filter.day ?? ''} onChange={(e) => setFilter({ ...filter, day: e.target.value })} style={{ width: 160 }} />
-        <Input.Search placeholder="订单号或取货码" allowClear onSearch={(q) => setFilter({ ...filter, q })} style={{ width: 220 }} data-testid="orders-search" />
-        <Button onClick={() => void downloadOrdersXlsx({ ...filter }).catch((e) => setError(errorMessage(e)))} data-testid="orders-export">导出 Excel</Button>
+        <Input.Search
+          placeholder="订单号或取货码"
+          allowClear
+          onSearch={(q) => setFilter({ ...filter, q })}
+          style={{ width: 220 }}
+          data-testid="orders-search"
+        />
+        <Button onClick={() => void downloadOrdersXlsx({ ...filter }).catch((e) => setError(errorMessage(e)))} data-testid="orders-export">
+          导出 Excel
+        </Button>
       </Space>
       {error && <Alert type="error" showIcon message={error} />}
       <DataTable

@@ -31,15 +31,29 @@ export function PrepSheetPage() {
   return (
     <div data-testid="preorder-prep">
       <Space wrap className="no-print" style={{ marginBottom: 12 }}>
-        <InputNumber addonBefore="活动ID" min={1} value={q.campaignId || undefined} onChange={(v) => setQ({ ...q, campaignId: Number(v ?? 0) })} data-testid="prep-campaign" />
-        <InputNumber addonBefore="门店ID" min={1} value={q.storeId || undefined} onChange={(v) => setQ({ ...q, storeId: Number(v ?? 0) })} data-testid="prep-store" />
+        <InputNumber
+          addonBefore="活动ID"
+          min={1}
+          value={q.campaignId || undefined}
+          onChange={(v) => setQ({ ...q, campaignId: Number(v ?? 0) })}
+          data-testid="prep-campaign"
+        />
+        <InputNumber
+          addonBefore="门店ID"
+          min={1}
+          value={q.storeId || undefined}
+          onChange={(v) => setQ({ ...q, storeId: Number(v ?? 0) })}
+          data-testid="prep-store"
+        />
         <Input type="date" value={q.day} onChange={(e) => setQ({ ...q, day: e.target.value })} data-testid="prep-day" style={{ width: 160 }} />
         <Button onClick={() => window.print()}>打印</Button>
       </Space>
       {error && <Alert type="error" showIcon message={error} />}
       {sheet && (
         <div className="prep-sheet">
-          <Typography.Title level={4}>备餐单 · {sheet.storeName ?? sheet.storeId} · {sheet.day}（{sheet.orders} 单）</Typography.Title>
+          <Typography.Title level={4}>
+            备餐单 · {sheet.storeName ?? sheet.storeId} · {sheet.day}（{sheet.orders} 单）
+          </Typography.Title>
           <table className="prep-table" data-testid="prep-table">
             <thead>
               <tr>
@@ -53,7 +67,9 @@ export function PrepSheetPage() {
             <tbody>
               {sheet.slots.map((s) => (
                 <tr key={s.slotId}>
-                  <td>{hm(s.startsAt)}–{hm(s.endsAt)}</td>
+                  <td>
+                    {hm(s.startsAt)}–{hm(s.endsAt)}
+                  </td>
                   <td>{s.orders}</td>
                   {sheet.items.map((i) => (
                     <td key={i.itemId}>{s.qty[String(i.itemId)] ?? 0}</td>
@@ -64,7 +80,9 @@ export function PrepSheetPage() {
                 <td>合计</td>
                 <td>{sheet.orders}</td>
                 {sheet.items.map((i) => (
-                  <td key={i.itemId} data-testid={`prep-total-${i.itemId}`}>{sheet.totals[String(i.itemId)] ?? 0}</td>
+                  <td key={i.itemId} data-testid={`prep-total-${i.itemId}`}>
+                    {sheet.totals[String(i.itemId)] ?? 0}
+                  </td>
                 ))}
               </tr>
             </tbody>

@@ -27,12 +27,31 @@ export function ReconcilePage() {
     <Space direction="vertical" style={{ width: '100%' }} data-testid="preorder-reconcile">
       <Space>
         <Input type="date" value={day} onChange={(e) => setDay(e.target.value)} style={{ width: 160 }} />
-        <Button type="primary" onClick={() => void run()}>下载账单并对账</Button>
+        <Button type="primary" onClick={() => void run()}>
+          下载账单并对账
+        </Button>
       </Space>
       {error && <Alert type="error" showIcon message={error} />}
-      {result && <Alert type={result.diffs.length ? 'warning' : 'success'} showIcon message={`账单 ${result.billRows} 行，我方已支付 ${result.oursPaid} 笔，差异 ${result.diffs.length} 笔`} />}
+      {result && (
+        <Alert
+          type={result.diffs.length ? 'warning' : 'success'}
+          showIcon
+          message={`账单 ${result.billRows} 行，我方已支付 ${result.oursPaid} 笔，差异 ${result.diffs.length} 笔`}
+        />
+      )}
       {result && result.diffs.length > 0 && (
-        <DataTable rowKey={(r) => `${r.outTradeNo}-${r.kind}`} size="small" pagination={false} dataSource={result.diffs} columns={[{ title: '商户订单号', dataIndex: 'outTradeNo' }, { title: '差异', render: (_, r) => KIND[r.kind] }, { title: '我方(分)', dataIndex: 'oursFen' }, { title: '账单(分)', dataIndex: 'billFen' }]} />
+        <DataTable
+          rowKey={(r) => `${r.outTradeNo}-${r.kind}`}
+          size="small"
+          pagination={false}
+          dataSource={result.diffs}
+          columns={[
+            { title: '商户订单号', dataIndex: 'outTradeNo' },
+            { title: '差异', render: (_, r) => KIND[r.kind] },
+            { title: '我方(分)', dataIndex: 'oursFen' },
+            { title: '账单(分)', dataIndex: 'billFen' },
+          ]}
+        />
       )}
     </Space>
   );

@@ -8,14 +8,15 @@ export function yuan(fen: number): string {
   return `¥${(fen / 100).toFixed(2)}`;
 }
 
-
 /** The order list as an Excel file (bearer token; not JSON). */
 export async function downloadOrdersXlsx(query: Record<string, string | number | undefined>): Promise<void> {
   const qs = Object.entries(query)
     .filter(([, v]) => v !== undefined && v !== '')
     .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
     .join('&');
-  const res = await fetch(`/api/ops/preorder/orders.xlsx${qs ? `?${qs}` : ''}`, { headers: { authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY) ?? ''}` } });
+  const res = await fetch(`/api/ops/preorder/orders.xlsx${qs ? `?${qs}` : ''}`, {
+    headers: { authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY) ?? ''}` },
+  });
   if (!res.ok) {
     const body = (await res.json().catch(() => ({}))) as { code?: string; message?: string };
     throw new ApiError(res.status, (body.code ?? 'INTERNAL') as never, body.message ?? '导出失败');

@@ -30,7 +30,10 @@ function useStores(): Store[] {
   const { api: client } = useAuth();
   const [stores, setStores] = useState<Store[]>([]);
   useEffect(() => {
-    client.call(api.purchaseStores).then((r) => setStores(r.items), () => setStores([]));
+    client.call(api.purchaseStores).then(
+      (r) => setStores(r.items),
+      () => setStores([]),
+    );
   }, [client]);
   return stores;
 }
@@ -54,7 +57,10 @@ function ImportPanel({ stores }: { stores: Store[] }) {
   }, [stores, storeId]);
 
   const loadHistory = useCallback(() => {
-    client.call(api.listImports, { query: { pageSize: 10 } }).then((r) => setHistory(r.items), () => undefined);
+    client.call(api.listImports, { query: { pageSize: 10 } }).then(
+      (r) => setHistory(r.items),
+      () => undefined,
+    );
   }, [client]);
   useEffect(loadHistory, [loadHistory]);
 
@@ -88,7 +94,11 @@ function ImportPanel({ stores }: { stores: Store[] }) {
       const fd = new FormData();
       fd.append(api.IMPORT_UPLOAD_FIELD, file);
       const stored = sessionStorage.getItem(TOKEN_KEY); // where auth.tsx keeps the staff token
-      const res = await fetch(`/api/admin/purchases/imports?storeId=${storeId}&kind=${kind}`, { method: 'POST', body: fd, headers: stored ? { authorization: `Bearer ${stored}` } : {} });
+      const res = await fetch(`/api/admin/purchases/imports?storeId=${storeId}&kind=${kind}`, {
+        method: 'POST',
+        body: fd,
+        headers: stored ? { authorization: `Bearer ${stored}` } : {},
+      });
       const body = await res.json();
       if (!res.ok) throw new Error(body.message ?? '上传失败');
       setImp(body);
@@ -130,7 +140,14 @@ function ImportPanel({ stores }: { stores: Store[] }) {
     <Space direction="vertical" style={{ width: '100%' }} size="middle">
       <Card size="small" title="上传收银系统导出的文件（CSV 或 Excel .xlsx）">
         <Space wrap>
-          <Select style={{ width: 160 }} value={storeId ?? undefined} onChange={setStoreId} options={stores.map((s) => ({ value: s.id, label: s.name }))} placeholder="门店" data-testid="import-store" />
+          <Select
+            style={{ width: 160 }}
+            value={storeId ?? undefined}
+            onChange={setStoreId}
+            options={stores.map((s) => ({ value: s.id, label: s.name }))}
+            placeholder="门店"
+            data-testid="import-store"
+          />
           <Select
             style={{ width: 140 }}
             value={kind}
@@ -156,7 +173,16 @@ function ImportPanel({ stores }: { stores: Store[] }) {
       </Card>
 
       {imp && (
-        <Card size="small" title={`${imp.fileName}（${imp.format.toUpperCase()}）`} extra={<Tag color={STATUS[imp.status].color} data-testid="import-status">{STATUS[imp.status].text}</Tag>} data-testid="import-card">
+        <Card
+          size="small"
+          title={`${imp.fileName}（${imp.format.toUpperCase()}）`}
+          extra={
+            <Tag color={STATUS[imp.status].color} data-testid="import-status">
+              {STATUS[imp.status].text}
+            </Tag>
+          }
+          data-testid="import-card"
+        >
           {imp.status === 'uploaded' && (
             <Space direction="vertical" style={{ width: '100%' }}>
               <DataTable
@@ -186,9 +212,20 @@ function ImportPanel({ stores }: { stores: Store[] }) {
               {kind === 'receipts' && (
                 <Space wrap>
                   <span>日期格式</span>
-                  <Select style={{ width: 220 }} value={dateFormat} onChange={setDateFormat} options={api.DATE_FORMATS.map((f) => ({ value: f, label: f }))} data-testid="import-date-format" />
+                  <Select
+                    style={{ width: 220 }}
+                    value={dateFormat}
+                    onChange={setDateFormat}
+                    options={api.DATE_FORMATS.map((f) => ({ value: f, label: f }))}
+                    data-testid="import-date-format"
+                  />
                   <span>时区</span>
-                  <Select style={{ width: 160 }} value={timeZone} onChange={setTimeZone} options={api.TIME_ZONES.map((z) => ({ value: z, label: z === 'UTC' ? 'UTC' : '北京时间' }))} />
+                  <Select
+                    style={{ width: 160 }}
+                    value={timeZone}
+                    onChange={setTimeZone}
+                    options={api.TIME_ZONES.map((z) => ({ value: z, label: z === 'UTC' ? 'UTC' : '北京时间' }))}
+                  />
                 </Space>
               )}
               <Button type="primary" onClick={start} disabled={required.some((f) => !mapping[f])} data-testid="import-start">
@@ -198,7 +235,11 @@ function ImportPanel({ stores }: { stores: Store[] }) {
           )}
           {imp.status !== 'uploaded' && (
             <Space direction="vertical" style={{ width: '100%' }}>
-              <Progress percent={imp.status === 'done' || imp.status === 'undone' ? 100 : percent} status={imp.status === 'failed' ? 'exception' : imp.status === 'running' || imp.status === 'queued' ? 'active' : 'success'} data-testid="import-progress" />
+              <Progress
+                percent={imp.status === 'done' || imp.status === 'undone' ? 100 : percent}
+                status={imp.status === 'failed' ? 'exception' : imp.status === 'running' || imp.status === 'queued' ? 'active' : 'success'}
+                data-testid="import-progress"
+              />
               <Descriptions size="small" column={5} data-testid="import-result">
                 <Descriptions.Item label="已读行数">{imp.rows}</Descriptions.Item>
                 <Descriptions.Item label="新增">{imp.added}</Descriptions.Item>
@@ -212,7 +253,9 @@ function ImportPanel({ stores }: { stores: Store[] }) {
                   <Button
                     onClick={async () => {
                       const stored = sessionStorage.getItem(TOKEN_KEY); // where auth.tsx keeps the staff token
-                      const res = await fetch(`/api/admin/purchases/imports/${imp.id}/errors.csv`, { headers: stored ? { authorization: `Bearer ${stored}` } : {} });
+                      const res = await fetch(`/api/admin/purchases/imports/${imp.id}/errors.csv`, {
+                        headers: stored ? { authorization: `Bearer ${stored}` } : {},
+                      });
                       const url = URL.createObjectURL(await res.blob());
                       const a = document.createElement('a');
                       a.href = url;
@@ -266,7 +309,15 @@ function ImportPanel({ stores }: { stores: Store[] }) {
             { title: '重复', dataIndex: 'duplicates' },
             { title: '错误行', dataIndex: 'errors' },
             { title: '时间', dataIndex: 'createdAt', render: (v: string) => formatDateTime(v) },
-            { title: '', key: 'open', render: (_: unknown, r: ImportView) => <Button size="small" onClick={() => show(r)} data-testid={`import-open-${r.id}`}>查看</Button> },
+            {
+              title: '',
+              key: 'open',
+              render: (_: unknown, r: ImportView) => (
+                <Button size="small" onClick={() => show(r)} data-testid={`import-open-${r.id}`}>
+                  查看
+                </Button>
+              ),
+            },
           ]}
         />
       </Card>
@@ -302,7 +353,11 @@ function ReceiptsPanel() {
           { title: '门店', dataIndex: 'storeName' },
           { title: '渠道', dataIndex: 'channel', render: (c: keyof typeof api.CHANNEL_LABELS) => api.CHANNEL_LABELS[c] },
           { title: '小票号', dataIndex: 'receiptNo' },
-          { title: '会员', dataIndex: 'memberId', render: (m: number | null) => (m ? <Link to={`/members/${m}`}>会员资料</Link> : <Typography.Text type="secondary">未关联</Typography.Text>) },
+          {
+            title: '会员',
+            dataIndex: 'memberId',
+            render: (m: number | null) => (m ? <Link to={`/members/${m}`}>会员资料</Link> : <Typography.Text type="secondary">未关联</Typography.Text>),
+          },
           { title: '金额', dataIndex: 'totalFen', align: 'right', render: (f: number) => yuan(f) },
           { title: '优惠券', dataIndex: 'couponCodes', render: (c: string[]) => c.join('、') },
         ]}
@@ -311,7 +366,17 @@ function ReceiptsPanel() {
       {conflicts && conflicts.total > 0 && (
         <Card size="small" title={`内容不一致的重复小票（${conflicts.total}）`}>
           <Typography.Paragraph type="secondary">同一小票号再次到达但内容不同：账本保留先到的版本，请与收银系统核对。</Typography.Paragraph>
-          <DataTable size="small" rowKey="id" pagination={false} dataSource={conflicts.items} columns={[{ title: '小票号', dataIndex: 'receiptNo' }, { title: '到达时间', dataIndex: 'seenAt', render: (v: string) => formatDateTime(v) }, { title: '收到的内容', dataIndex: 'incoming', ellipsis: true }]} />
+          <DataTable
+            size="small"
+            rowKey="id"
+            pagination={false}
+            dataSource={conflicts.items}
+            columns={[
+              { title: '小票号', dataIndex: 'receiptNo' },
+              { title: '到达时间', dataIndex: 'seenAt', render: (v: string) => formatDateTime(v) },
+              { title: '收到的内容', dataIndex: 'incoming', ellipsis: true },
+            ]}
+          />
         </Card>
       )}
     </Space>
@@ -323,7 +388,14 @@ function PosKeysPanel({ stores }: { stores: Store[] }) {
   const { message } = App.useApp();
   const [keys, setKeys] = useState<RouteResponse<typeof api.listPosKeys>['items']>([]);
   const [created, setCreated] = useState<RouteResponse<typeof api.createPosKey> | null>(null);
-  const load = useCallback(() => client.call(api.listPosKeys).then((r) => setKeys(r.items), () => undefined), [client]);
+  const load = useCallback(
+    () =>
+      client.call(api.listPosKeys).then(
+        (r) => setKeys(r.items),
+        () => undefined,
+      ),
+    [client],
+  );
   useEffect(() => void load(), [load]);
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
@@ -355,9 +427,16 @@ function PosKeysPanel({ stores }: { stores: Store[] }) {
           message="密钥只显示这一次，请立即配置到收银系统"
           description={
             <div>
-              <div>Key ID：<Typography.Text copyable>{created.keyId}</Typography.Text></div>
-              <div>Secret：<Typography.Text copyable>{created.secret}</Typography.Text></div>
-              <div>签名：hex(HMAC-SHA256(secret, 时间戳 + "\n" + nonce + "\n" + 请求体))，请求头 X-Pos-Key / X-Pos-Timestamp / X-Pos-Nonce / X-Pos-Signature，详见 /api/openapi.json</div>
+              <div>
+                Key ID：<Typography.Text copyable>{created.keyId}</Typography.Text>
+              </div>
+              <div>
+                Secret：<Typography.Text copyable>{created.secret}</Typography.Text>
+              </div>
+              <div>
+                签名：hex(HMAC-SHA256(secret, 时间戳 + "\n" + nonce + "\n" + 请求体))，请求头 X-Pos-Key / X-Pos-Timestamp / X-Pos-Nonce / X-Pos-Signature，详见
+                /api/openapi.json
+              </div>
             </div>
           }
         />
@@ -379,7 +458,10 @@ function PosKeysPanel({ stores }: { stores: Store[] }) {
               k.revokedAt ? (
                 <Tag>已停用</Tag>
               ) : (
-                <Popconfirm title="停用后该收银台的推送将被拒绝" onConfirm={async () => (await client.call(api.revokePosKey, { params: { id: k.id } }), load())}>
+                <Popconfirm
+                  title="停用后该收银台的推送将被拒绝"
+                  onConfirm={async () => (await client.call(api.revokePosKey, { params: { id: k.id } }), load())}
+                >
                   <Button size="small" danger>
                     停用
                   </Button>
@@ -397,13 +479,21 @@ function ArrivalsPanel({ stores }: { stores: Store[] }) {
   const staff = useStaff();
   const { message } = App.useApp();
   const [items, setItems] = useState<RouteResponse<typeof api.listNewArrivals>['items']>([]);
-  const load = useCallback(() => client.call(api.listNewArrivals).then((r) => setItems(r.items), () => undefined), [client]);
+  const load = useCallback(
+    () =>
+      client.call(api.listNewArrivals).then(
+        (r) => setItems(r.items),
+        () => undefined,
+      ),
+    [client],
+  );
   useEffect(() => void load(), [load]);
   const [form] = Form.useForm();
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Typography.Paragraph type="secondary">
-        标记新到的商品和适合它的品类：最近 14 天买过这些品类的客户，店员在侧边栏会看到「邀请试吃」的建议和理由。品类可写到大类（如「肉禽」）或细类（如「肉禽/牛肉」）。
+        标记新到的商品和适合它的品类：最近 14
+        天买过这些品类的客户，店员在侧边栏会看到「邀请试吃」的建议和理由。品类可写到大类（如「肉禽」）或细类（如「肉禽/牛肉」）。
       </Typography.Paragraph>
       <Form
         form={form}
@@ -411,7 +501,13 @@ function ArrivalsPanel({ stores }: { stores: Store[] }) {
         onFinish={async (v: { storeId?: number; title: string; category: string; related?: string; note?: string }) => {
           try {
             await client.call(api.createNewArrival, {
-              body: { storeId: v.storeId ?? (staff.role === 'hq_admin' ? null : staff.storeId), title: v.title, category: v.category, relatedCategories: (v.related ?? '').split(/[,，、\s]+/).filter(Boolean), note: v.note ?? '' },
+              body: {
+                storeId: v.storeId ?? (staff.role === 'hq_admin' ? null : staff.storeId),
+                title: v.title,
+                category: v.category,
+                relatedCategories: (v.related ?? '').split(/[,，、\s]+/).filter(Boolean),
+                note: v.note ?? '',
+              },
             });
             form.resetFields();
             void load();
@@ -447,8 +543,16 @@ function ArrivalsPanel({ stores }: { stores: Store[] }) {
           { title: '新品', dataIndex: 'title' },
           { title: '品类', dataIndex: 'category' },
           { title: '搭配品类', dataIndex: 'relatedCategories', render: (c: string[]) => c.map((x) => <Tag key={x}>{x}</Tag>) },
-          { title: '门店', dataIndex: 'storeId', render: (id: number | null) => (id ? stores.find((s) => s.id === id)?.name ?? id : '全部门店') },
-          { title: '', key: 'd', render: (_: unknown, a) => <Button size="small" onClick={async () => (await client.call(api.deleteNewArrival, { params: { id: a.id } }), load())}>移除</Button> },
+          { title: '门店', dataIndex: 'storeId', render: (id: number | null) => (id ? (stores.find((s) => s.id === id)?.name ?? id) : '全部门店') },
+          {
+            title: '',
+            key: 'd',
+            render: (_: unknown, a) => (
+              <Button size="small" onClick={async () => (await client.call(api.deleteNewArrival, { params: { id: a.id } }), load())}>
+                移除
+              </Button>
+            ),
+          },
         ]}
         data-testid="arrivals-table"
       />
@@ -463,10 +567,13 @@ function RfmPanel({ stores }: { stores: Store[] }) {
   const [data, setData] = useState<RouteResponse<typeof api.getRfmSettings> | null>(null);
   const [form] = Form.useForm();
   useEffect(() => {
-    client.call(api.getRfmSettings).then((d) => {
-      setData(d);
-      form.setFieldsValue(d.thresholds);
-    }, () => undefined);
+    client.call(api.getRfmSettings).then(
+      (d) => {
+        setData(d);
+        form.setFieldsValue(d.thresholds);
+      },
+      () => undefined,
+    );
   }, [client, form]);
   const hq = staff.role === 'hq_admin';
   const num = (name: string, label: string, min: number, max: number) => (
@@ -477,7 +584,8 @@ function RfmPanel({ stores }: { stores: Store[] }) {
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Typography.Paragraph type="secondary">
-        每家门店按自己顾客的五分位给最近消费（R）、消费次数（F）、消费金额（M）各打 1–5 分；会员的分层取其消费最多的门店。新客：只有 1 笔消费且在设定天数内；高价值忠诚：R、F、M 均达到下限；流失预警：R 分不高于上限；其余为潜力复购。每晚重算。
+        每家门店按自己顾客的五分位给最近消费（R）、消费次数（F）、消费金额（M）各打 1–5 分；会员的分层取其消费最多的门店。新客：只有 1
+        笔消费且在设定天数内；高价值忠诚：R、F、M 均达到下限；流失预警：R 分不高于上限；其余为潜力复购。每晚重算。
       </Typography.Paragraph>
       <Form
         form={form}
@@ -515,7 +623,14 @@ function RfmPanel({ stores }: { stores: Store[] }) {
           { title: '最近消费天数分界', dataIndex: 'recencyDays', render: (c: number[]) => c.join(' / ') },
           { title: '次数分界', dataIndex: 'frequency', render: (c: number[]) => c.join(' / ') },
           { title: '金额分界', dataIndex: 'monetaryFen', render: (c: number[]) => c.map((f) => yuan(f)).join(' / ') },
-          { title: '分层人数', dataIndex: 'tiers', render: (t: Record<string, number>) => Object.entries(t).map(([k, n]) => `${k} ${n}`).join('，') },
+          {
+            title: '分层人数',
+            dataIndex: 'tiers',
+            render: (t: Record<string, number>) =>
+              Object.entries(t)
+                .map(([k, n]) => `${k} ${n}`)
+                .join('，'),
+          },
           { title: '计算时间', dataIndex: 'computedAt', render: (v: string) => formatDateTime(v) },
         ]}
       />

@@ -139,7 +139,10 @@ function RecipeModal({ recipe, open, onClose, onSaved }: { recipe: OpsRecipe | n
       servings: v.servings,
       tags: v.tags ?? [],
       ingredients: parseIngredients(v.ingredients ?? ''),
-      steps: (v.steps ?? '').split(/\r?\n/).map((s) => s.trim()).filter(Boolean),
+      steps: (v.steps ?? '')
+        .split(/\r?\n/)
+        .map((s) => s.trim())
+        .filter(Boolean),
       authorDisplayName: v.authorDisplayName?.trim() || null,
       kitItemRef: v.kitItemRef?.trim() || null,
       kitLabel: v.kitLabel?.trim() || null,
@@ -159,7 +162,17 @@ function RecipeModal({ recipe, open, onClose, onSaved }: { recipe: OpsRecipe | n
   }
 
   return (
-    <Modal open={open} title={recipe ? '编辑菜谱' : '发布菜谱'} width={720} onCancel={onClose} onOk={() => form.submit()} okText="保存" confirmLoading={saving} destroyOnClose okButtonProps={{ 'data-testid': 'recipe-form-submit' } as never}>
+    <Modal
+      open={open}
+      title={recipe ? '编辑菜谱' : '发布菜谱'}
+      width={720}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okText="保存"
+      confirmLoading={saving}
+      destroyOnClose
+      okButtonProps={{ 'data-testid': 'recipe-form-submit' } as never}
+    >
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="recipe-form-error" />}
       <Form form={form} layout="vertical" name="recipeForm" onFinish={submit}>
         <Form.Item name="title" label="菜名" rules={[{ required: true, message: '请填写菜名' }]}>
@@ -273,7 +286,15 @@ function RecipesTab() {
       }
     >
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
-      <DataTable<OpsRecipe> rowKey="id" size="small" loading={loading} columns={columns} dataSource={rows} pagination={false} locale={{ emptyText: '还没有菜谱' }} />
+      <DataTable<OpsRecipe>
+        rowKey="id"
+        size="small"
+        loading={loading}
+        columns={columns}
+        dataSource={rows}
+        pagination={false}
+        locale={{ emptyText: '还没有菜谱' }}
+      />
       <RecipeModal
         recipe={editing}
         open={open}
@@ -331,7 +352,14 @@ function CollectionsTab() {
           { title: '菜谱', dataIndex: 'recipeIds', render: (ids: number[]) => ids.map((id) => <Tag key={id}>{title.get(id) ?? '已删除'}</Tag>) },
           { title: '排序', dataIndex: 'sort' },
           { title: '状态', dataIndex: 'published', render: (p: boolean) => (p ? <Tag color="green">展示中</Tag> : <Tag>未展示</Tag>) },
-          { title: '', render: (_: unknown, c) => <Button size="small" onClick={() => setEditing(c)}>编辑</Button> },
+          {
+            title: '',
+            render: (_: unknown, c) => (
+              <Button size="small" onClick={() => setEditing(c)}>
+                编辑
+              </Button>
+            ),
+          },
         ]}
       />
       <Modal
@@ -402,7 +430,17 @@ function BannersTab() {
   }, [load]);
   useEffect(() => {
     if (editing === 'new') {
-      form.setFieldsValue({ kind: 'highlight', storeId: staff.storeId ?? 0, title: '', subtitle: '', linkType: 'none', linkId: null, audience: 'all', window: [dayjs(), dayjs().add(7, 'day')], sort: 0 });
+      form.setFieldsValue({
+        kind: 'highlight',
+        storeId: staff.storeId ?? 0,
+        title: '',
+        subtitle: '',
+        linkType: 'none',
+        linkId: null,
+        audience: 'all',
+        window: [dayjs(), dayjs().add(7, 'day')],
+        sort: 0,
+      });
     } else if (editing) {
       form.setFieldsValue({ ...editing, storeId: editing.storeId ?? 0, window: [dayjs(editing.startsAt), dayjs(editing.endsAt)] });
     }
@@ -410,7 +448,14 @@ function BannersTab() {
 
   const storeChoices = [...(staff.role === 'hq_admin' ? [{ value: 0, label: '所有门店' }] : []), ...stores];
   return (
-    <Card title="首页内容（横幅与本周推荐）" extra={<Button data-testid="banner-new" onClick={() => setEditing('new')}>新建</Button>}>
+    <Card
+      title="首页内容（横幅与本周推荐）"
+      extra={
+        <Button data-testid="banner-new" onClick={() => setEditing('new')}>
+          新建
+        </Button>
+      }
+    >
       <DataTable<OpsBanner>
         rowKey="id"
         size="small"
@@ -420,7 +465,7 @@ function BannersTab() {
         columns={[
           { title: '位置', dataIndex: 'kind', render: (k: string) => (k === 'banner' ? '横幅' : '本周推荐') },
           { title: '标题', dataIndex: 'title', render: (t: string, b) => <span data-testid={`banner-row-${b.id}`}>{t}</span> },
-          { title: '门店', dataIndex: 'storeName', render: (s: string | null, b) => (b.storeId ? s ?? '门店' : '所有门店') },
+          { title: '门店', dataIndex: 'storeName', render: (s: string | null, b) => (b.storeId ? (s ?? '门店') : '所有门店') },
           { title: '人群', dataIndex: 'audience', render: (a: keyof typeof BANNER_AUDIENCE_LABELS) => BANNER_AUDIENCE_LABELS[a] },
           { title: '展示时间', render: (_: unknown, b) => `${formatDateTime(b.startsAt)} 至 ${formatDateTime(b.endsAt)}` },
           { title: '跳转', dataIndex: 'linkType', render: (l: keyof typeof LINK_LABELS) => LINK_LABELS[l] },
@@ -451,12 +496,30 @@ function BannersTab() {
           },
         ]}
       />
-      <Modal open={editing !== null} title={editing === 'new' ? '新建首页内容' : '编辑首页内容'} onCancel={() => setEditing(null)} onOk={() => form.submit()} okText="保存" destroyOnClose okButtonProps={{ 'data-testid': 'banner-submit' } as never}>
+      <Modal
+        open={editing !== null}
+        title={editing === 'new' ? '新建首页内容' : '编辑首页内容'}
+        onCancel={() => setEditing(null)}
+        onOk={() => form.submit()}
+        okText="保存"
+        destroyOnClose
+        okButtonProps={{ 'data-testid': 'banner-submit' } as never}
+      >
         <Form
           form={form}
           name="bannerForm"
           layout="vertical"
-          onFinish={async (v: { kind: 'banner' | 'highlight'; storeId: number | null; title: string; subtitle: string; linkType: keyof typeof LINK_LABELS; linkId: number | null; audience: (typeof BANNER_AUDIENCES)[number]; window: [Dayjs, Dayjs]; sort: number }) => {
+          onFinish={async (v: {
+            kind: 'banner' | 'highlight';
+            storeId: number | null;
+            title: string;
+            subtitle: string;
+            linkType: keyof typeof LINK_LABELS;
+            linkId: number | null;
+            audience: (typeof BANNER_AUDIENCES)[number];
+            window: [Dayjs, Dayjs];
+            sort: number;
+          }) => {
             try {
               await api.call(opsSaveBanner, {
                 body: {
@@ -482,7 +545,12 @@ function BannersTab() {
           }}
         >
           <Form.Item name="kind" label="位置">
-            <Select options={[{ value: 'banner', label: '首页横幅' }, { value: 'highlight', label: '本周推荐' }]} />
+            <Select
+              options={[
+                { value: 'banner', label: '首页横幅' },
+                { value: 'highlight', label: '本周推荐' },
+              ]}
+            />
           </Form.Item>
           <Form.Item name="storeId" label="门店">
             <Select options={storeChoices} />
@@ -522,7 +590,10 @@ function RulesTab() {
   const { api } = useAuth();
   const [rules, setRules] = useState<RouteResponse<typeof opsRecommendationRules>['rules']>([]);
   useEffect(() => {
-    api.call(opsRecommendationRules).then((r) => setRules(r.rules), () => setRules([]));
+    api.call(opsRecommendationRules).then(
+      (r) => setRules(r.rules),
+      () => setRules([]),
+    );
   }, [api]);
   return (
     <Card title="「为你推荐」的规则（按顺序执行）" data-testid="recommendation-rules">

@@ -106,7 +106,13 @@ export function ReferralSection() {
                 {
                   title: '疑点与证据',
                   key: 'reasons',
-                  render: (_: unknown, h) => h.reasons.map((x) => <div key={x.code}><Tag color="orange">{x.label}</Tag>{x.evidence}</div>),
+                  render: (_: unknown, h) =>
+                    h.reasons.map((x) => (
+                      <div key={x.code}>
+                        <Tag color="orange">{x.label}</Tag>
+                        {x.evidence}
+                      </div>
+                    )),
                 },
                 { title: '时间', dataIndex: 'createdAt', render: (v: string) => formatDateTime(v) },
                 {
@@ -170,7 +176,11 @@ export function ReferralSection() {
                 { title: '详情', dataIndex: 'detail', render: (v: string | null) => v ?? '—' },
                 { title: '注册', dataIndex: 'registeredAt', render: (v: string) => formatDateTime(v) },
                 { title: '转化', dataIndex: 'convertedAt', render: (v: string | null) => (v ? formatDateTime(v) : '—') },
-                { title: '奖励', dataIndex: 'reward', render: (v: R.RewardStatus | null, a) => (v ? `${R.REWARD_STATUS_LABELS[v]}${a.note ? `（${a.note}）` : ''}` : '—') },
+                {
+                  title: '奖励',
+                  dataIndex: 'reward',
+                  render: (v: R.RewardStatus | null, a) => (v ? `${R.REWARD_STATUS_LABELS[v]}${a.note ? `（${a.note}）` : ''}` : '—'),
+                },
               ]}
             />
           </Card>
@@ -212,7 +222,12 @@ function RulesCard() {
           <Checkbox.Group options={R.CONVERSION_KINDS.map((k) => ({ value: k, label: R.CONVERSION_LABELS[k] }))} />
         </Form.Item>
         <Form.Item label="奖励" name="rewardKind">
-          <Radio.Group options={[{ value: 'points', label: '积分' }, { value: 'coupon', label: '优惠券' }]} />
+          <Radio.Group
+            options={[
+              { value: 'points', label: '积分' },
+              { value: 'coupon', label: '优惠券' },
+            ]}
+          />
         </Form.Item>
         <Form.Item label="积分" name="rewardPoints">
           <InputNumber min={1} />

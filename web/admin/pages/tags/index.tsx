@@ -46,7 +46,11 @@ function GroupCard({ g }: { g: CorpTagView }) {
         </Space>
       ),
     },
-    { title: '来源', dataIndex: 'createdByUs', render: (ours: boolean) => (ours ? <Badge status="success" text="本系统创建" /> : <Badge status="default" text="只读" />) },
+    {
+      title: '来源',
+      dataIndex: 'createdByUs',
+      render: (ours: boolean) => (ours ? <Badge status="success" text="本系统创建" /> : <Badge status="default" text="只读" />),
+    },
     { title: '客户数', dataIndex: 'contacts', align: 'right', width: 100 },
   ];
   return (
@@ -57,7 +61,13 @@ function GroupCard({ g }: { g: CorpTagView }) {
       title={
         <Space>
           <span>{g.groupName}</span>
-          {g.groupName === RFM_GROUP ? <Tag color="purple">RFM 分层 · 每晚重算</Tag> : g.createdByUs ? <Tag color="orange">本系统</Tag> : <Tag icon={<LockOutlined />}>只读</Tag>}
+          {g.groupName === RFM_GROUP ? (
+            <Tag color="purple">RFM 分层 · 每晚重算</Tag>
+          ) : g.createdByUs ? (
+            <Tag color="orange">本系统</Tag>
+          ) : (
+            <Tag icon={<LockOutlined />}>只读</Tag>
+          )}
         </Space>
       }
       extra={<Typography.Text type="secondary">{g.tags.length} 个标签</Typography.Text>}
@@ -96,7 +106,8 @@ function CreateTagsButton({ groups, onDone }: { groups: CorpTagView[]; onDone: (
       form.resetFields();
       onDone();
     } catch (err) {
-      if (err instanceof ApiError && err.details?.length) form.setFields(err.details.map((d) => ({ name: d.path === 'groupName' ? 'groupName' : 'names', errors: [d.message] })));
+      if (err instanceof ApiError && err.details?.length)
+        form.setFields(err.details.map((d) => ({ name: d.path === 'groupName' ? 'groupName' : 'names', errors: [d.message] })));
       setError(errorMessage(err));
     } finally {
       setSaving(false);
@@ -108,13 +119,31 @@ function CreateTagsButton({ groups, onDone }: { groups: CorpTagView[]; onDone: (
       <Button icon={<PlusOutlined />} onClick={() => setOpen(true)} data-testid="tags-create">
         新建标签
       </Button>
-      <Modal open={open} title="新建企业客户标签" onCancel={() => setOpen(false)} onOk={() => form.submit()} okText="创建" confirmLoading={saving} destroyOnHidden>
+      <Modal
+        open={open}
+        title="新建企业客户标签"
+        onCancel={() => setOpen(false)}
+        onOk={() => form.submit()}
+        okText="创建"
+        confirmLoading={saving}
+        destroyOnHidden
+      >
         {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
         <Form form={form} layout="vertical" onFinish={submit} initialValues={{ groupName: OUR_GROUP, names: '' }} name="tagsForm">
-          <Form.Item label="标签组" name="groupName" rules={[{ required: true, whitespace: true, message: '请选择或填写标签组' }, { max: 30 }]} extra="只能在本系统创建的组里添加；不存在的组会被创建。RFM分层由系统维护。">
+          <Form.Item
+            label="标签组"
+            name="groupName"
+            rules={[{ required: true, whitespace: true, message: '请选择或填写标签组' }, { max: 30 }]}
+            extra="只能在本系统创建的组里添加；不存在的组会被创建。RFM分层由系统维护。"
+          >
             <Select showSearch options={ourGroups.map((g) => ({ value: g, label: g }))} />
           </Form.Item>
-          <Form.Item label="标签名称" name="names" rules={[{ required: true, whitespace: true, message: '请填写标签' }]} extra="多个标签用逗号、空格或顿号分隔，每个不超过30字">
+          <Form.Item
+            label="标签名称"
+            name="names"
+            rules={[{ required: true, whitespace: true, message: '请填写标签' }]}
+            extra="多个标签用逗号、空格或顿号分隔，每个不超过30字"
+          >
             <Input.TextArea rows={3} placeholder="爱烘焙、周末有空" data-testid="tags-create-names" />
           </Form.Item>
         </Form>
@@ -160,7 +189,9 @@ export function TagsPage() {
   const ours = groups.filter((g) => g.createdByUs || g.tags.some((t) => t.createdByUs));
   const foreign = groups.filter((g) => !ours.includes(g));
   // our groups first: RFM, then behaviour tags, then any other group of ours
-  ours.sort((a, b) => Number(b.groupName === RFM_GROUP) - Number(a.groupName === RFM_GROUP) || Number(b.groupName === OUR_GROUP) - Number(a.groupName === OUR_GROUP));
+  ours.sort(
+    (a, b) => Number(b.groupName === RFM_GROUP) - Number(a.groupName === RFM_GROUP) || Number(b.groupName === OUR_GROUP) - Number(a.groupName === OUR_GROUP),
+  );
 
   return (
     <div data-testid="tags-page">
@@ -219,7 +250,8 @@ export function TagsPage() {
           </Card>
           <Card size="small" title="行为标签">
             <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
-              会员在菜谱大赛投稿/投票、参加课程活动、下单等行为会获得标签（如「UGC创作者」「投票参与」），统一放在「{OUR_GROUP}」标签组，分批、限速打到企业微信客户身上。渠道活码的自动标签也在这里。
+              会员在菜谱大赛投稿/投票、参加课程活动、下单等行为会获得标签（如「UGC创作者」「投票参与」），统一放在「{OUR_GROUP}
+              」标签组，分批、限速打到企业微信客户身上。渠道活码的自动标签也在这里。
             </Typography.Paragraph>
           </Card>
         </Col>

@@ -39,7 +39,14 @@ const CHANGE_LABELS: Record<string, string> = {
   dismiss: '解散',
 };
 const PAGE_SIZE = 20;
-const OUTCOME_COLORS: Record<CallItem['outcome'], string> = { ok: 'green', error: 'red', timeout: 'orange', network: 'orange', http: 'red', bad_response: 'red' };
+const OUTCOME_COLORS: Record<CallItem['outcome'], string> = {
+  ok: 'green',
+  error: 'red',
+  timeout: 'orange',
+  network: 'orange',
+  http: 'red',
+  bad_response: 'red',
+};
 
 /**
  * One page-of-20 log list with a status filter and a refresh button: picking a status goes back
@@ -56,7 +63,15 @@ function StatusSelect<S extends string>({ query, options }: { query: ListQuery<S
   return <Select<S> allowClear placeholder="全部状态" style={{ width: 140 }} value={query.filter} onChange={query.setFilter} options={options} />;
 }
 
-function LogTable<T extends { id: number }>({ query, loaded, columns }: { query: ListQuery<unknown>; loaded: Loaded<{ items: T[]; total: number }>; columns: ColumnsType<T> }) {
+function LogTable<T extends { id: number }>({
+  query,
+  loaded,
+  columns,
+}: {
+  query: ListQuery<unknown>;
+  loaded: Loaded<{ items: T[]; total: number }>;
+  columns: ColumnsType<T>;
+}) {
   return (
     <>
       {loaded.error && <Alert type="error" showIcon message={loaded.error} style={{ marginBottom: 12 }} />}
@@ -114,7 +129,9 @@ function Callbacks() {
     <>
       <Space style={{ marginBottom: 12 }}>
         <StatusSelect<InboxStatus> query={query} options={Object.entries(INBOX_LABELS).map(([value, label]) => ({ value: value as InboxStatus, label }))} />
-        <Button icon={<ReloadOutlined />} onClick={reload}>刷新</Button>
+        <Button icon={<ReloadOutlined />} onClick={reload}>
+          刷新
+        </Button>
       </Space>
       <LogTable<CallbackItem> query={query} loaded={loaded} columns={columns} />
     </>
@@ -158,7 +175,9 @@ function Outbound() {
     <>
       <Space style={{ marginBottom: 12 }} wrap>
         <StatusSelect<OutStatus> query={query} options={OUTBOUND_STATUSES.map((s) => ({ value: s, label: OUT_LABELS[s] }))} />
-        <Button icon={<ReloadOutlined />} onClick={reload}>刷新</Button>
+        <Button icon={<ReloadOutlined />} onClick={reload}>
+          刷新
+        </Button>
         {OUTBOUND_STATUSES.map((s) => (
           <Tag key={s} color={OUT_COLORS[s]}>
             {OUT_LABELS[s]} {counts[s] ?? 0}
@@ -202,7 +221,9 @@ function Calls() {
   return (
     <>
       <Space style={{ marginBottom: 12 }}>
-        <Button icon={<ReloadOutlined />} onClick={load}>刷新</Button>
+        <Button icon={<ReloadOutlined />} onClick={load}>
+          刷新
+        </Button>
         <Typography.Text type="secondary">本实例最近 200 次调用；不记录 access_token 和密钥</Typography.Text>
       </Space>
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}

@@ -29,6 +29,7 @@ export class ClassPayments1765100014000 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.dropIndex('class_registration', 'idx_class_reg_pay_due');
     await queryRunner.dropIndex('class_registration', 'uq_class_reg_trade');
-    for (const col of ['refunded_at', 'refund_fen', 'paid_at', 'price_fen', 'pay_expires_at', 'trade_no']) await queryRunner.dropColumn('class_registration', col);
+    for (const col of ['refunded_at', 'refund_fen', 'paid_at', 'price_fen', 'pay_expires_at', 'trade_no'])
+      await queryRunner.dropColumn('class_registration', col);
   }
 }

@@ -13,7 +13,16 @@ export class ClerkTools1763807100000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'followup_note',
-        columns: [c.id(), c.str('external_user_id', 64), c.int('member_id', { nullable: true }), c.int('staff_id'), c.str('staff_name', 40), c.str('kind', 8), c.str('text', 500), c.time('created_at')],
+        columns: [
+          c.id(),
+          c.str('external_user_id', 64),
+          c.int('member_id', { nullable: true }),
+          c.int('staff_id'),
+          c.str('staff_name', 40),
+          c.str('kind', 8),
+          c.str('text', 500),
+          c.time('created_at'),
+        ],
         indices: [
           new TableIndex({ name: 'idx_followup_note_contact', columnNames: ['external_user_id', 'id'] }),
           new TableIndex({ name: 'idx_followup_note_member', columnNames: ['member_id', 'id'] }),

@@ -14,7 +14,13 @@ export class ContestTables1763801000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     const c = columnKit(queryRunner);
     const fk = (table: string, column: string, ref: string) =>
-      new TableForeignKey({ name: `fk_${table}_${column}`, columnNames: [column], referencedTableName: ref, referencedColumnNames: ['id'], onDelete: 'CASCADE' });
+      new TableForeignKey({
+        name: `fk_${table}_${column}`,
+        columnNames: [column],
+        referencedTableName: ref,
+        referencedColumnNames: ['id'],
+        onDelete: 'CASCADE',
+      });
 
     await queryRunner.createTable(
       new Table({

@@ -26,9 +26,15 @@ export class ContestVoteSlots1763801000100 implements MigrationInterface {
         ? `UPDATE contest_vote v JOIN (${ranked}) r ON r.id = v.id SET v.slot = r.rn`
         : `UPDATE contest_vote SET slot = (SELECT r.rn FROM (${ranked}) r WHERE r.id = contest_vote.id)`,
     );
-    await queryRunner.createIndex('contest_vote', new TableIndex({ name: 'uq_vote_slot', columnNames: ['member_id', 'contest_id', 'day', 'slot'], isUnique: true }));
+    await queryRunner.createIndex(
+      'contest_vote',
+      new TableIndex({ name: 'uq_vote_slot', columnNames: ['member_id', 'contest_id', 'day', 'slot'], isUnique: true }),
+    );
     await queryRunner.createIndex('contest_vote', new TableIndex({ name: 'idx_vote_event_pending', columnNames: ['event_pending', 'id'] }));
-    await queryRunner.createIndex('contest_vote', new TableIndex({ name: 'idx_vote_entry_tally', columnNames: ['entry_id', 'voided', 'new_account', 'created_at'] }));
+    await queryRunner.createIndex(
+      'contest_vote',
+      new TableIndex({ name: 'idx_vote_entry_tally', columnNames: ['entry_id', 'voided', 'new_account', 'created_at'] }),
+    );
     await queryRunner.dropIndex('contest_vote', 'idx_vote_entry_new');
     await queryRunner.dropTable('contest_vote_quota');
   }

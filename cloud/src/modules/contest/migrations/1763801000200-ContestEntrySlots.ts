@@ -23,7 +23,10 @@ export class ContestEntrySlots1763801000200 implements MigrationInterface {
         ? `UPDATE contest_entry e JOIN (${ranked}) r ON r.id = e.id SET e.member_slot = r.rn`
         : `UPDATE contest_entry SET member_slot = (SELECT r.rn FROM (${ranked}) r WHERE r.id = contest_entry.id) WHERE status <> 'withdrawn'`,
     );
-    await queryRunner.createIndex('contest_entry', new TableIndex({ name: 'uq_entry_member_slot', columnNames: ['contest_id', 'member_id', 'member_slot'], isUnique: true }));
+    await queryRunner.createIndex(
+      'contest_entry',
+      new TableIndex({ name: 'uq_entry_member_slot', columnNames: ['contest_id', 'member_id', 'member_slot'], isUnique: true }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

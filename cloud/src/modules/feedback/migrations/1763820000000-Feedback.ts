@@ -49,7 +49,16 @@ export class Feedback1763820000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'feedback_prompt',
-        columns: [c.id(), c.str('source_key', 80), c.int('member_id'), c.int('store_id', { nullable: true }), c.str('kind', 12), c.str('title', 80), c.time('created_at'), c.time('answered_at', { nullable: true })],
+        columns: [
+          c.id(),
+          c.str('source_key', 80),
+          c.int('member_id'),
+          c.int('store_id', { nullable: true }),
+          c.str('kind', 12),
+          c.str('title', 80),
+          c.time('created_at'),
+          c.time('answered_at', { nullable: true }),
+        ],
         indices: [idx('uq_feedback_prompt_source', ['source_key'], true), idx('idx_feedback_prompt_member', ['member_id', 'answered_at'])],
       }),
     );
@@ -63,7 +72,12 @@ export class Feedback1763820000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'feedback_settings',
-        columns: [{ name: 'id', type: 'integer', isPrimary: true }, c.text('classifier_rules', { nullable: true }), c.text('winback', { nullable: true }), c.time('updated_at')],
+        columns: [
+          { name: 'id', type: 'integer', isPrimary: true },
+          c.text('classifier_rules', { nullable: true }),
+          c.text('winback', { nullable: true }),
+          c.time('updated_at'),
+        ],
       }),
     );
     await queryRunner.createTable(
@@ -134,7 +148,17 @@ export class Feedback1763820000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const t of ['member_arrival', 'staff_shift', 'member_personalisation', 'churn_lost_alert', 'churn_case', 'feedback_settings', 'feedback_signal', 'feedback_prompt', 'feedback_item']) {
+    for (const t of [
+      'member_arrival',
+      'staff_shift',
+      'member_personalisation',
+      'churn_lost_alert',
+      'churn_case',
+      'feedback_settings',
+      'feedback_signal',
+      'feedback_prompt',
+      'feedback_item',
+    ]) {
       await queryRunner.dropTable(t);
     }
   }

@@ -38,7 +38,11 @@ export class FeedbackSubscribe1765200020000 implements MigrationInterface {
           c.time('created_at'),
           c.time('sent_at', { nullable: true }),
         ],
-        indices: [idx('uq_feedback_notice', ['kind', 'source_key'], true), idx('idx_feedback_notice_due', ['status', 'due_at']), idx('idx_feedback_notice_member', ['member_id'])],
+        indices: [
+          idx('uq_feedback_notice', ['kind', 'source_key'], true),
+          idx('idx_feedback_notice_due', ['status', 'due_at']),
+          idx('idx_feedback_notice_member', ['member_id']),
+        ],
       }),
     );
     await queryRunner.addColumn('churn_case', new TableColumn(c.bool('quieted', false)));

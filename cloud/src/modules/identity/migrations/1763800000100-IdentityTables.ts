@@ -15,7 +15,11 @@ export class IdentityTables1763800000100 implements MigrationInterface {
       new TableForeignKey({ name: `fk_${table}_${column}`, columnNames: [column], referencedTableName: ref, referencedColumnNames: ['id'], onDelete });
 
     await queryRunner.createTable(
-      new Table({ name: 'store', columns: [c.id(), c.str('name', 64), c.time('created_at')], indices: [new TableIndex({ name: 'uq_store_name', columnNames: ['name'], isUnique: true })] }),
+      new Table({
+        name: 'store',
+        columns: [c.id(), c.str('name', 64), c.time('created_at')],
+        indices: [new TableIndex({ name: 'uq_store_name', columnNames: ['name'], isUnique: true })],
+      }),
     );
     await queryRunner.createTable(
       new Table({
@@ -75,11 +79,7 @@ export class IdentityTables1763800000100 implements MigrationInterface {
           new TableIndex({ name: 'idx_member_household', columnNames: ['household_id'] }),
           new TableIndex({ name: 'idx_member_group_owner', columnNames: ['group_owner_staff_id', 'status'] }),
         ],
-        foreignKeys: [
-          fk('member', 'store_id', 'store'),
-          fk('member', 'household_id', 'household'),
-          fk('member', 'group_owner_staff_id', 'staff_user'),
-        ],
+        foreignKeys: [fk('member', 'store_id', 'store'), fk('member', 'household_id', 'household'), fk('member', 'group_owner_staff_id', 'staff_user')],
       }),
     );
     await queryRunner.createTable(

@@ -18,7 +18,14 @@ export class MemberHub1763818000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'household_invite',
-        columns: [c.id(), c.str('token', 64), c.int('household_id'), c.int('inviter_member_id', { nullable: true }), c.time('created_at'), c.time('expires_at')],
+        columns: [
+          c.id(),
+          c.str('token', 64),
+          c.int('household_id'),
+          c.int('inviter_member_id', { nullable: true }),
+          c.time('created_at'),
+          c.time('expires_at'),
+        ],
         indices: [
           new TableIndex({ name: 'uq_household_invite_token', columnNames: ['token'], isUnique: true }),
           new TableIndex({ name: 'idx_household_invite_household', columnNames: ['household_id'] }),

@@ -15,7 +15,14 @@ export class Insight1765000000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'insight_member',
-        columns: [pk('member_id'), c.int('store_id', { nullable: true }), c.int('household_id', { nullable: true }), c.str('household_kind', 16, { nullable: true }), c.int('owner_staff_id', { nullable: true }), c.time('registered_at')],
+        columns: [
+          pk('member_id'),
+          c.int('store_id', { nullable: true }),
+          c.int('household_id', { nullable: true }),
+          c.str('household_kind', 16, { nullable: true }),
+          c.int('owner_staff_id', { nullable: true }),
+          c.time('registered_at'),
+        ],
         indices: [idx('idx_insight_member_store', ['store_id'])],
       }),
     );
@@ -30,13 +37,25 @@ export class Insight1765000000000 implements MigrationInterface {
       new Table({
         name: 'insight_activity',
         columns: [c.id(), c.str('source_key', 80), c.int('member_id'), c.str('kind', 12), c.time('at')],
-        indices: [idx('uq_insight_activity_source', ['source_key'], true), idx('idx_insight_activity_member', ['member_id', 'at']), idx('idx_insight_activity_time', ['at'])],
+        indices: [
+          idx('uq_insight_activity_source', ['source_key'], true),
+          idx('idx_insight_activity_member', ['member_id', 'at']),
+          idx('idx_insight_activity_time', ['at']),
+        ],
       }),
     );
     await queryRunner.createTable(
       new Table({
         name: 'insight_contact',
-        columns: [c.id(), c.str('source_key', 160), c.str('kind', 8), c.int('member_id', { nullable: true }), c.str('channel_kind', 24, { nullable: true }), c.bool('referral', false), c.time('at')],
+        columns: [
+          c.id(),
+          c.str('source_key', 160),
+          c.str('kind', 8),
+          c.int('member_id', { nullable: true }),
+          c.str('channel_kind', 24, { nullable: true }),
+          c.bool('referral', false),
+          c.time('at'),
+        ],
         indices: [idx('uq_insight_contact_source', ['source_key'], true), idx('idx_insight_contact_time', ['at'])],
       }),
     );
@@ -79,6 +98,16 @@ export class Insight1765000000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const t of ['insight_ab_assignment', 'insight_ab_test', 'insight_settings', 'insight_snapshot', 'insight_contact', 'insight_activity', 'insight_purchase', 'insight_member']) await queryRunner.dropTable(t);
+    for (const t of [
+      'insight_ab_assignment',
+      'insight_ab_test',
+      'insight_settings',
+      'insight_snapshot',
+      'insight_contact',
+      'insight_activity',
+      'insight_purchase',
+      'insight_member',
+    ])
+      await queryRunner.dropTable(t);
   }
 }

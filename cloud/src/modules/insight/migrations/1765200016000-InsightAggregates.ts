@@ -17,8 +17,11 @@ export class InsightAggregates1765200016000 implements MigrationInterface {
     const idx = (name: string, columnNames: string[], isUnique = false) => new TableIndex({ name, columnNames, isUnique });
     await queryRunner.addColumn('insight_purchase', new TableColumn(c.int('lines_fen', { default: 0 })));
     // backfill from the stored category amounts (sales only carry categories)
-    for (let after = 0; ; ) {
-      const rows: Array<{ receipt_id: number; categories: string }> = await queryRunner.query('SELECT receipt_id, categories FROM insight_purchase WHERE receipt_id > ? ORDER BY receipt_id LIMIT 1000', [after]);
+    for (let after = 0; ;) {
+      const rows: Array<{ receipt_id: number; categories: string }> = await queryRunner.query(
+        'SELECT receipt_id, categories FROM insight_purchase WHERE receipt_id > ? ORDER BY receipt_id LIMIT 1000',
+        [after],
+      );
       if (!rows.length) break;
       for (const r of rows) {
         const sum = Object.values(JSON.parse(r.categories || '{}') as Record<string, number>).reduce((s, fen) => s + Number(fen), 0);

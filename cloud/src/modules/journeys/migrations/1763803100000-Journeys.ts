@@ -51,7 +51,14 @@ export class Journeys1763803100000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'activity_log',
-        columns: [c.id(), c.int('member_id', { nullable: true }), c.str('external_user_id', 64, { nullable: true }), c.str('kind', 16), c.time('at'), c.str('source_key', 80)],
+        columns: [
+          c.id(),
+          c.int('member_id', { nullable: true }),
+          c.str('external_user_id', 64, { nullable: true }),
+          c.str('kind', 16),
+          c.time('at'),
+          c.str('source_key', 80),
+        ],
         indices: [idx('uq_activity_log_source', ['source_key'], true), idx('idx_activity_log_member', ['member_id', 'at'])],
       }),
     );
@@ -100,7 +107,14 @@ export class Journeys1763803100000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'journey_step_log',
-        columns: [c.id(), c.int('enrolment_id'), c.int('step_index', { nullable: true }), c.str('outcome', 24), c.str('detail', 255, { nullable: true }), c.time('at')],
+        columns: [
+          c.id(),
+          c.int('enrolment_id'),
+          c.int('step_index', { nullable: true }),
+          c.str('outcome', 24),
+          c.str('detail', 255, { nullable: true }),
+          c.time('at'),
+        ],
         indices: [idx('idx_journey_step_log_enrolment', ['enrolment_id', 'id'])],
       }),
     );
@@ -184,7 +198,18 @@ export class Journeys1763803100000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const t of ['journey_coupon', 'staff_task', 'journey_settings', 'journey_message', 'journey_step_log', 'journey_enrolment', 'member_activity', 'activity_log', 'journey_customer', 'journey']) {
+    for (const t of [
+      'journey_coupon',
+      'staff_task',
+      'journey_settings',
+      'journey_message',
+      'journey_step_log',
+      'journey_enrolment',
+      'member_activity',
+      'activity_log',
+      'journey_customer',
+      'journey',
+    ]) {
       await queryRunner.dropTable(t);
     }
   }

@@ -37,10 +37,15 @@ export class JourneysLean1763803100100 implements MigrationInterface {
       `CREATE TABLE journey_message (id ${queryRunner.connection.driver.options.type === 'mysql' ? 'int NOT NULL AUTO_INCREMENT PRIMARY KEY' : 'integer PRIMARY KEY AUTOINCREMENT NOT NULL'}, external_user_id varchar(64) NOT NULL, enrolment_id integer NOT NULL, step_index integer NOT NULL, at datetime NOT NULL)`,
     );
     await queryRunner.createIndex('journey_message', new TableIndex({ name: 'idx_journey_message_customer', columnNames: ['external_user_id', 'at'] }));
-    await queryRunner.query(`INSERT INTO journey_message (external_user_id, enrolment_id, step_index, at) SELECT message_to, enrolment_id, step_index, at FROM journey_step_log WHERE message_to IS NOT NULL`);
+    await queryRunner.query(
+      `INSERT INTO journey_message (external_user_id, enrolment_id, step_index, at) SELECT message_to, enrolment_id, step_index, at FROM journey_step_log WHERE message_to IS NOT NULL`,
+    );
     await queryRunner.dropIndex('journey_step_log', 'idx_journey_step_log_message');
     await queryRunner.dropColumn('journey_step_log', 'message_to');
-    await queryRunner.createIndex('journey_enrolment', new TableIndex({ name: 'idx_journey_enrolment_journey', columnNames: ['journey_id', 'status', 'next_step'] }));
+    await queryRunner.createIndex(
+      'journey_enrolment',
+      new TableIndex({ name: 'idx_journey_enrolment_journey', columnNames: ['journey_id', 'status', 'next_step'] }),
+    );
     await queryRunner.createIndex('journey_enrolment', new TableIndex({ name: 'idx_journey_enrolment_due', columnNames: ['status', 'next_due_at'] }));
     await queryRunner.dropColumn('journey_enrolment', 'enrol_reason');
     void c;

@@ -29,13 +29,25 @@ export class PaymentTables1763804400000 implements MigrationInterface {
           c.time('created_at'),
           c.time('updated_at'),
         ],
-        indices: [idx('uq_pay_transaction_out_trade_no', ['out_trade_no'], true), idx('idx_pay_transaction_status', ['status', 'created_at']), idx('idx_pay_transaction_paid', ['paid_at'])],
+        indices: [
+          idx('uq_pay_transaction_out_trade_no', ['out_trade_no'], true),
+          idx('idx_pay_transaction_status', ['status', 'created_at']),
+          idx('idx_pay_transaction_paid', ['paid_at']),
+        ],
       }),
     );
     await queryRunner.createTable(
       new Table({
         name: 'pay_notification',
-        columns: [c.id(), c.str('notification_id', 64), c.str('event_type', 32), c.str('out_trade_no', 32, { nullable: true }), c.str('out_refund_no', 64, { nullable: true }), c.str('outcome', 24), c.time('received_at')],
+        columns: [
+          c.id(),
+          c.str('notification_id', 64),
+          c.str('event_type', 32),
+          c.str('out_trade_no', 32, { nullable: true }),
+          c.str('out_refund_no', 64, { nullable: true }),
+          c.str('outcome', 24),
+          c.time('received_at'),
+        ],
         indices: [idx('uq_pay_notification_id', ['notification_id'], true)],
       }),
     );
@@ -59,13 +71,25 @@ export class PaymentTables1763804400000 implements MigrationInterface {
           c.time('created_at'),
           c.time('updated_at'),
         ],
-        indices: [idx('uq_pay_refund_out_refund_no', ['out_refund_no'], true), idx('idx_pay_refund_status', ['status', 'updated_at']), idx('idx_pay_refund_trade', ['out_trade_no'])],
+        indices: [
+          idx('uq_pay_refund_out_refund_no', ['out_refund_no'], true),
+          idx('idx_pay_refund_status', ['status', 'updated_at']),
+          idx('idx_pay_refund_trade', ['out_trade_no']),
+        ],
       }),
     );
     await queryRunner.createTable(
       new Table({
         name: 'pay_bill_diff',
-        columns: [c.id(), c.str('bill_date', 10), c.str('out_trade_no', 32), c.str('kind', 24), c.int('ours_fen', { nullable: true }), c.int('bill_fen', { nullable: true }), c.time('found_at')],
+        columns: [
+          c.id(),
+          c.str('bill_date', 10),
+          c.str('out_trade_no', 32),
+          c.str('kind', 24),
+          c.int('ours_fen', { nullable: true }),
+          c.int('bill_fen', { nullable: true }),
+          c.time('found_at'),
+        ],
         indices: [idx('uq_pay_bill_diff', ['bill_date', 'out_trade_no', 'kind'], true)],
       }),
     );

@@ -14,7 +14,17 @@ export class PreorderTables1763804400100 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'preorder_campaign',
-        columns: [c.id(), c.str('name', 64), c.time('sale_starts_at'), c.time('sale_ends_at'), c.time('cancel_cutoff_at'), c.text('store_ids'), c.str('status', 16), c.time('created_at'), c.time('updated_at')],
+        columns: [
+          c.id(),
+          c.str('name', 64),
+          c.time('sale_starts_at'),
+          c.time('sale_ends_at'),
+          c.time('cancel_cutoff_at'),
+          c.text('store_ids'),
+          c.str('status', 16),
+          c.time('created_at'),
+          c.time('updated_at'),
+        ],
       }),
     );
     await queryRunner.createTable(
@@ -62,7 +72,16 @@ export class PreorderTables1763804400100 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'preorder_slot',
-        columns: [c.id(), c.int('campaign_id'), c.int('store_id'), c.str('day', 10), c.time('starts_at'), c.time('ends_at'), c.int('capacity'), c.int('booked', { default: 0 })],
+        columns: [
+          c.id(),
+          c.int('campaign_id'),
+          c.int('store_id'),
+          c.str('day', 10),
+          c.time('starts_at'),
+          c.time('ends_at'),
+          c.int('capacity'),
+          c.int('booked', { default: 0 }),
+        ],
         indices: [idx('idx_preorder_slot_store', ['campaign_id', 'store_id', 'starts_at'])],
       }),
     );
@@ -107,6 +126,7 @@ export class PreorderTables1763804400100 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const t of ['preorder_order', 'preorder_slot', 'preorder_member_item', 'preorder_item_day', 'preorder_item', 'preorder_campaign']) await queryRunner.dropTable(t);
+    for (const t of ['preorder_order', 'preorder_slot', 'preorder_member_item', 'preorder_item_day', 'preorder_item', 'preorder_campaign'])
+      await queryRunner.dropTable(t);
   }
 }

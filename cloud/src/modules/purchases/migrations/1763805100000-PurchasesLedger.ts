@@ -11,8 +11,7 @@ export class PurchasesLedger1763805100000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     const c = columnKit(queryRunner);
     const idx = (name: string, columnNames: string[], isUnique = false) => new TableIndex({ name, columnNames, isUnique });
-    const table = (name: string, columns: TableColumnOptions[], indices: TableIndex[] = []) =>
-      queryRunner.createTable(new Table({ name, columns, indices }));
+    const table = (name: string, columns: TableColumnOptions[], indices: TableIndex[] = []) => queryRunner.createTable(new Table({ name, columns, indices }));
     await table(
       'receipt',
       [
@@ -58,22 +57,46 @@ export class PurchasesLedger1763805100000 implements MigrationInterface {
     );
     await table(
       'receipt_conflict',
-      [c.id(), c.int('store_id'), c.str('receipt_no', 64), c.int('receipt_id'), c.str('conflict_key', 140), c.int('import_id', { nullable: true }), c.text('incoming'), c.time('seen_at')],
+      [
+        c.id(),
+        c.int('store_id'),
+        c.str('receipt_no', 64),
+        c.int('receipt_id'),
+        c.str('conflict_key', 140),
+        c.int('import_id', { nullable: true }),
+        c.text('incoming'),
+        c.time('seen_at'),
+      ],
       [idx('uq_receipt_conflict_hash', ['conflict_key'], true)],
     );
     await table(
       'product',
-      [c.id(), c.str('sku', 40), c.str('name', 80), c.str('category_path', 120, { nullable: true }), c.str('brand', 40, { nullable: true }), c.str('flags', 80, { nullable: true }), c.time('updated_at')],
+      [
+        c.id(),
+        c.str('sku', 40),
+        c.str('name', 80),
+        c.str('category_path', 120, { nullable: true }),
+        c.str('brand', 40, { nullable: true }),
+        c.str('flags', 80, { nullable: true }),
+        c.time('updated_at'),
+      ],
       [idx('uq_product_sku', ['sku'], true)],
     );
-    await table('member_code', [c.id(), c.str('code', 18), c.int('member_id'), c.time('issued_at'), c.time('expires_at')], [
-      idx('uq_member_code_code', ['code'], true),
-      idx('idx_member_code_expiry', ['expires_at']),
-    ]);
-    await table('pos_key', [c.id(), c.str('key_id', 40), c.int('store_id'), c.str('name', 40), c.time('created_at'), c.time('revoked_at', { nullable: true })], [
-      idx('uq_pos_key_key', ['key_id'], true),
-    ]);
-    await table('pos_nonce', [c.id(), c.str('nonce_key', 110), c.time('seen_at')], [idx('uq_pos_nonce', ['nonce_key'], true), idx('idx_pos_nonce_seen', ['seen_at'])]);
+    await table(
+      'member_code',
+      [c.id(), c.str('code', 18), c.int('member_id'), c.time('issued_at'), c.time('expires_at')],
+      [idx('uq_member_code_code', ['code'], true), idx('idx_member_code_expiry', ['expires_at'])],
+    );
+    await table(
+      'pos_key',
+      [c.id(), c.str('key_id', 40), c.int('store_id'), c.str('name', 40), c.time('created_at'), c.time('revoked_at', { nullable: true })],
+      [idx('uq_pos_key_key', ['key_id'], true)],
+    );
+    await table(
+      'pos_nonce',
+      [c.id(), c.str('nonce_key', 110), c.time('seen_at')],
+      [idx('uq_pos_nonce', ['nonce_key'], true), idx('idx_pos_nonce_seen', ['seen_at'])],
+    );
     await table('purchase_import', [
       c.id(),
       c.int('store_id'),
@@ -97,8 +120,16 @@ export class PurchasesLedger1763805100000 implements MigrationInterface {
       c.time('heartbeat_at', { nullable: true }),
       c.time('finished_at', { nullable: true }),
     ]);
-    await table('purchase_import_error', [c.id(), c.str('row_key', 40), c.int('import_id'), c.int('row_no'), c.str('message', 300), c.text('raw')], [idx('uq_import_error_row', ['row_key'], true)]);
-    await table('purchase_import_mapping', [c.id(), c.str('mapping_key', 40), c.text('settings'), c.time('updated_at')], [idx('uq_import_mapping', ['mapping_key'], true)]);
+    await table(
+      'purchase_import_error',
+      [c.id(), c.str('row_key', 40), c.int('import_id'), c.int('row_no'), c.str('message', 300), c.text('raw')],
+      [idx('uq_import_error_row', ['row_key'], true)],
+    );
+    await table(
+      'purchase_import_mapping',
+      [c.id(), c.str('mapping_key', 40), c.text('settings'), c.time('updated_at')],
+      [idx('uq_import_mapping', ['mapping_key'], true)],
+    );
     await table('new_arrival', [
       c.id(),
       c.int('store_id', { nullable: true }),
@@ -112,7 +143,19 @@ export class PurchasesLedger1763805100000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const t of ['new_arrival', 'purchase_import_mapping', 'purchase_import_error', 'purchase_import', 'pos_nonce', 'pos_key', 'member_code', 'product', 'receipt_conflict', 'receipt_line', 'receipt']) {
+    for (const t of [
+      'new_arrival',
+      'purchase_import_mapping',
+      'purchase_import_error',
+      'purchase_import',
+      'pos_nonce',
+      'pos_key',
+      'member_code',
+      'product',
+      'receipt_conflict',
+      'receipt_line',
+      'receipt',
+    ]) {
       await queryRunner.dropTable(t, true);
     }
   }

@@ -47,7 +47,16 @@ export class RecipesTables1763818100000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'recipe_collection',
-        columns: [c.id(), c.str('title', 64), c.str('subtitle', 128), c.text('recipe_ids'), c.int('sort', { default: 0 }), c.bool('published', true), c.time('created_at'), c.time('updated_at')],
+        columns: [
+          c.id(),
+          c.str('title', 64),
+          c.str('subtitle', 128),
+          c.text('recipe_ids'),
+          c.int('sort', { default: 0 }),
+          c.bool('published', true),
+          c.time('created_at'),
+          c.time('updated_at'),
+        ],
       }),
     );
     await queryRunner.createTable(

@@ -118,6 +118,7 @@ export class Referral1764950000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const t of ['referral_settings', 'referral_device', 'referral_reward', 'referral_attribution', 'referral_touch', 'referral_share']) await queryRunner.dropTable(t, true);
+    for (const t of ['referral_settings', 'referral_device', 'referral_reward', 'referral_attribution', 'referral_touch', 'referral_share'])
+      await queryRunner.dropTable(t, true);
   }
 }

@@ -27,7 +27,13 @@ export class TagTables1763801300000 implements MigrationInterface {
           new TableIndex({ name: 'idx_member_tag_tag', columnNames: ['tag_id', 'granted_at'] }),
         ],
         foreignKeys: [
-          new TableForeignKey({ name: 'fk_member_tag_tag', columnNames: ['tag_id'], referencedTableName: 'tag', referencedColumnNames: ['id'], onDelete: 'CASCADE' }),
+          new TableForeignKey({
+            name: 'fk_member_tag_tag',
+            columnNames: ['tag_id'],
+            referencedTableName: 'tag',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          }),
         ],
       }),
     );

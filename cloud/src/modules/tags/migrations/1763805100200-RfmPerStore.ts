@@ -13,8 +13,15 @@ export class RfmPerStore1763805100200 implements MigrationInterface {
     await queryRunner.addColumn('rfm_order', new TableColumn(c.int('store_id', { nullable: true })));
     await queryRunner.addColumn('member_rfm', new TableColumn(c.int('store_id', { nullable: true })));
     for (const col of ['r_score', 'f_score', 'm_score']) await queryRunner.addColumn('member_rfm', new TableColumn(c.int(col, { default: 0 })));
-    await queryRunner.createTable(new Table({ name: 'rfm_settings', columns: [{ name: 'id', type: 'integer', isPrimary: true }, c.text('thresholds'), c.time('updated_at')] }));
-    await queryRunner.createTable(new Table({ name: 'rfm_store_cuts', columns: [{ name: 'store_id', type: 'integer', isPrimary: true }, c.int('members'), c.text('cuts'), c.time('computed_at')] }));
+    await queryRunner.createTable(
+      new Table({ name: 'rfm_settings', columns: [{ name: 'id', type: 'integer', isPrimary: true }, c.text('thresholds'), c.time('updated_at')] }),
+    );
+    await queryRunner.createTable(
+      new Table({
+        name: 'rfm_store_cuts',
+        columns: [{ name: 'store_id', type: 'integer', isPrimary: true }, c.int('members'), c.text('cuts'), c.time('computed_at')],
+      }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -58,7 +58,10 @@ export class WecomJobs {
 
   @Job({ name: 'wecom.corp-tags', cron: '15 3 * * *', leaseSeconds: 600 })
   async corpTagsJob(ctx: JobContext): Promise<void> {
-    await this.corpTags.syncBothWays(RFM_TIERS.map((name) => ({ group: RFM_TAG_GROUP, name })), ctx.now());
+    await this.corpTags.syncBothWays(
+      RFM_TIERS.map((name) => ({ group: RFM_TAG_GROUP, name })),
+      ctx.now(),
+    );
   }
 
   /** Customer groups: a full pass over groupchat/list catches whatever callbacks were missed. */

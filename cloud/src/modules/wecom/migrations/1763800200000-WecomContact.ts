@@ -32,8 +32,20 @@ export class WecomContact1763800200000 implements MigrationInterface {
           new TableIndex({ name: 'idx_wecom_contact_follow', columnNames: ['follow_staff_id'] }),
         ],
         foreignKeys: [
-          new TableForeignKey({ name: 'fk_wecom_contact_follow_staff', columnNames: ['follow_staff_id'], referencedTableName: 'staff_user', referencedColumnNames: ['id'], onDelete: 'SET NULL' }),
-          new TableForeignKey({ name: 'fk_wecom_contact_member', columnNames: ['member_id'], referencedTableName: 'member', referencedColumnNames: ['id'], onDelete: 'SET NULL' }),
+          new TableForeignKey({
+            name: 'fk_wecom_contact_follow_staff',
+            columnNames: ['follow_staff_id'],
+            referencedTableName: 'staff_user',
+            referencedColumnNames: ['id'],
+            onDelete: 'SET NULL',
+          }),
+          new TableForeignKey({
+            name: 'fk_wecom_contact_member',
+            columnNames: ['member_id'],
+            referencedTableName: 'member',
+            referencedColumnNames: ['id'],
+            onDelete: 'SET NULL',
+          }),
         ],
       }),
     );

@@ -108,7 +108,11 @@ export class WecomEngine1763803000000 implements MigrationInterface {
           c.str('status', 20),
           c.int('errcode', { nullable: true }),
         ],
-        indices: [idx('uq_wecom_welcome_inbox', ['inbox_id'], true), idx('idx_wecom_welcome_sent', ['sent_at']), idx('idx_wecom_welcome_channel', ['channel_id'])],
+        indices: [
+          idx('uq_wecom_welcome_inbox', ['inbox_id'], true),
+          idx('idx_wecom_welcome_sent', ['sent_at']),
+          idx('idx_wecom_welcome_channel', ['channel_id']),
+        ],
       }),
     );
     await queryRunner.createTable(
