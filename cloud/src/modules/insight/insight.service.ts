@@ -124,7 +124,16 @@ export class InsightService {
             .updateEntity(false)
             .execute();
         } catch (err) {
-          if (!isUniqueViolation(err)) throw err; // a MemberRegistered landed meanwhile: the next run fills it in
+          if (!isUniqueViolation(err)) throw err;
+          // a MemberRegistered landed meanwhile: row by row, the roster's values win
+          for (const row of fresh.slice(i, i + 200)) {
+            const r = await this.db.manager.update(InsightMember, { memberId: row.memberId }, row);
+            if (!r.affected) {
+              await this.db.manager.insert(InsightMember, row).catch((e: unknown) => {
+                if (!isUniqueViolation(e)) throw e;
+              });
+            }
+          }
         }
       }
       changed += fresh.length;
