@@ -4,6 +4,8 @@
  * step. Pure: no database, no clock.
  */
 
+import { DRILL_FIGURES } from '../../../../contracts/insight';
+
 export const DAY_MS = 86_400_000;
 import { dayKey } from '../../../../contracts/calendar';
 
@@ -103,21 +105,8 @@ export function previousPeriod(p: Period): Period {
   return { from: new Date(p.from.getTime() - len), to: p.from };
 }
 
-/** The members behind a figure (drill-down → segment). */
-export const DRILL_FIGURES = [
-  'members',
-  'new_members',
-  'active',
-  'participants',
-  'buyers',
-  'repeaters',
-  'silent30',
-  'silent60',
-  'silent90',
-  'ring_radiate',
-  'ring_interact',
-  'ring_create',
-] as const;
+/** The members behind a figure (drill-down → segment): the list lives in the contract. */
+export { DRILL_FIGURES };
 export type DrillFigure = (typeof DRILL_FIGURES)[number];
 
 export interface DayPoint {
