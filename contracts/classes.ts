@@ -562,7 +562,7 @@ const CHECKIN_ROLES = ['hq_admin', 'store_manager', 'group_owner', 'staff'] as c
 
 export const opsListClasses = defineRoute({
   method: 'GET',
-  path: '/api/ops/classes',
+  path: '/api/admin/classes',
   auth: 'staff',
   roles: STORE_OPS,
   summary: 'Classes (newest first); store managers see their own store only.',
@@ -572,7 +572,7 @@ export const opsListClasses = defineRoute({
 
 export const opsCreateClass = defineRoute({
   method: 'POST',
-  path: '/api/ops/classes',
+  path: '/api/admin/classes',
   auth: 'staff',
   roles: STORE_OPS,
   summary:
@@ -588,7 +588,7 @@ export const opsCreateClass = defineRoute({
 
 export const opsGetClass = defineRoute({
   method: 'GET',
-  path: '/api/ops/classes/:classId',
+  path: '/api/admin/classes/:classId',
   auth: 'staff',
   roles: STORE_OPS,
   summary: 'A class with all its sessions and per-session counts.',
@@ -598,7 +598,7 @@ export const opsGetClass = defineRoute({
 
 export const opsUpdateClass = defineRoute({
   method: 'PATCH',
-  path: '/api/ops/classes/:classId',
+  path: '/api/admin/classes/:classId',
   auth: 'staff',
   roles: STORE_OPS,
   summary:
@@ -624,7 +624,7 @@ export const opsUpdateClass = defineRoute({
 
 export const opsAddSession = defineRoute({
   method: 'POST',
-  path: '/api/ops/classes/:classId/sessions',
+  path: '/api/admin/classes/:classId/sessions',
   auth: 'staff',
   roles: STORE_OPS,
   summary: 'Add one more session to a class (seats and deadlines from the class).',
@@ -635,7 +635,7 @@ export const opsAddSession = defineRoute({
 
 export const opsUpdateSession = defineRoute({
   method: 'PATCH',
-  path: '/api/ops/classes/sessions/:sessionId',
+  path: '/api/admin/classes/sessions/:sessionId',
   auth: 'staff',
   roles: STORE_OPS,
   summary: 'Edit one scheduled session: time, seats (not below booked), deadlines.',
@@ -653,7 +653,7 @@ export const opsUpdateSession = defineRoute({
 
 export const opsCancelSession = defineRoute({
   method: 'POST',
-  path: '/api/ops/classes/sessions/:sessionId/cancel',
+  path: '/api/admin/classes/sessions/:sessionId/cancel',
   auth: 'staff',
   roles: STORE_OPS,
   summary: 'Call off a scheduled session: every active registration becomes cancelled (by ops).',
@@ -663,7 +663,7 @@ export const opsCancelSession = defineRoute({
 
 export const opsRoster = defineRoute({
   method: 'GET',
-  path: '/api/ops/classes/sessions/:sessionId/roster',
+  path: '/api/admin/classes/sessions/:sessionId/roster',
   auth: 'staff',
   roles: CHECKIN_ROLES,
   summary: 'Roster of a session with check-in state, waitlist order, ratings and reminder status. Staff and group owners: their store only.',
@@ -673,7 +673,7 @@ export const opsRoster = defineRoute({
 
 export const opsRosterCsv = defineRoute({
   method: 'GET',
-  path: '/api/ops/classes/sessions/:sessionId/roster.csv',
+  path: '/api/admin/classes/sessions/:sessionId/roster.csv',
   auth: 'staff',
   roles: STORE_OPS,
   summary:
@@ -690,7 +690,7 @@ export function rosterCsvUrl(baseUrl: string, sessionId: number): string {
 
 export const opsSessionCode = defineRoute({
   method: 'GET',
-  path: '/api/ops/classes/sessions/:sessionId/check-in-code',
+  path: '/api/admin/classes/sessions/:sessionId/check-in-code',
   auth: 'staff',
   roles: CHECKIN_ROLES,
   summary:
@@ -709,7 +709,7 @@ export const opsSessionCode = defineRoute({
 
 export const opsCheckInSessions = defineRoute({
   method: 'GET',
-  path: '/api/ops/classes/check-in/sessions',
+  path: '/api/admin/classes/check-in/sessions',
   auth: 'staff',
   roles: CHECKIN_ROLES,
   summary: 'Sessions of a day to check in at (the staff member’s store; HQ: all stores or storeId) — pick one before typing short codes.',
@@ -721,7 +721,7 @@ export const opsCheckInSessions = defineRoute({
 
 export const opsCheckIn = defineRoute({
   method: 'POST',
-  path: '/api/ops/classes/check-in',
+  path: '/api/admin/classes/check-in',
   auth: 'staff',
   roles: CHECKIN_ROLES,
   summary:
@@ -736,7 +736,7 @@ export const opsCheckIn = defineRoute({
 
 export const opsClassStats = defineRoute({
   method: 'GET',
-  path: '/api/ops/classes/:classId/stats',
+  path: '/api/admin/classes/:classId/stats',
   auth: 'staff',
   roles: STORE_OPS,
   summary: 'Attendance and no-show figures per session and in total.',
@@ -746,7 +746,7 @@ export const opsClassStats = defineRoute({
 
 export const opsFeedback = defineRoute({
   method: 'GET',
-  path: '/api/ops/classes/feedback',
+  path: '/api/admin/classes/feedback',
   auth: 'staff',
   roles: STORE_OPS,
   summary: 'Ratings and comments (newest first), optionally for one class; store managers see their store only.',
@@ -768,7 +768,7 @@ export type BlockItem = z.infer<typeof BlockItem>;
 
 export const opsListBlocks = defineRoute({
   method: 'GET',
-  path: '/api/ops/classes/blocks',
+  path: '/api/admin/classes/blocks',
   auth: 'staff',
   roles: STORE_OPS,
   summary: 'Members currently blocked for no-shows (store managers: members of their store).',
@@ -778,7 +778,7 @@ export const opsListBlocks = defineRoute({
 
 export const opsLiftBlock = defineRoute({
   method: 'POST',
-  path: '/api/ops/classes/blocks/:blockId/lift',
+  path: '/api/admin/classes/blocks/:blockId/lift',
   auth: 'staff',
   roles: STORE_OPS,
   summary: 'Lift a no-show block early (e.g. the member explained the absence).',

@@ -279,7 +279,7 @@ export const ItemInput = z.object({
 
 export const opsListCampaigns = defineRoute({
   method: 'GET',
-  path: '/api/ops/preorder/campaigns',
+  path: '/api/admin/preorder/campaigns',
   auth: 'staff',
   roles: STORE_OPS,
   summary: 'Campaigns, newest first.',
@@ -288,7 +288,7 @@ export const opsListCampaigns = defineRoute({
 
 export const opsCreateCampaign = defineRoute({
   method: 'POST',
-  path: '/api/ops/preorder/campaigns',
+  path: '/api/admin/preorder/campaigns',
   auth: 'staff',
   roles: ['hq_admin'],
   summary: 'Create a campaign (HQ).',
@@ -298,7 +298,7 @@ export const opsCreateCampaign = defineRoute({
 
 export const opsCampaignDetail = defineRoute({
   method: 'GET',
-  path: '/api/ops/preorder/campaigns/:campaignId',
+  path: '/api/admin/preorder/campaigns/:campaignId',
   auth: 'staff',
   roles: STORE_OPS,
   summary: 'A campaign with its items and slots (store managers: their store).',
@@ -308,7 +308,7 @@ export const opsCampaignDetail = defineRoute({
 
 export const opsAddItem = defineRoute({
   method: 'POST',
-  path: '/api/ops/preorder/campaigns/:campaignId/items',
+  path: '/api/admin/preorder/campaigns/:campaignId/items',
   auth: 'staff',
   roles: ['hq_admin'],
   summary: 'Add an item (a contest dish is credited to its author through the menu module).',
@@ -319,7 +319,7 @@ export const opsAddItem = defineRoute({
 
 export const opsUpdateItem = defineRoute({
   method: 'PATCH',
-  path: '/api/ops/preorder/items/:itemId',
+  path: '/api/admin/preorder/items/:itemId',
   auth: 'staff',
   roles: ['hq_admin'],
   summary: 'Change stock, price, limit or take the item off sale (stock never below what is sold).',
@@ -335,7 +335,7 @@ export const opsUpdateItem = defineRoute({
 
 export const opsAddSlots = defineRoute({
   method: 'POST',
-  path: '/api/ops/preorder/campaigns/:campaignId/slots',
+  path: '/api/admin/preorder/campaigns/:campaignId/slots',
   auth: 'staff',
   roles: STORE_OPS,
   summary: 'Add pickup slots for a store: each day × each window, with a capacity in orders.',
@@ -354,7 +354,7 @@ export const opsAddSlots = defineRoute({
 
 export const opsListOrders = defineRoute({
   method: 'GET',
-  path: '/api/ops/preorder/orders',
+  path: '/api/admin/preorder/orders',
   auth: 'staff',
   roles: STORE_OPS,
   summary: 'Orders with filters (store managers: their store).',
@@ -370,7 +370,7 @@ export const opsListOrders = defineRoute({
 
 export const opsExportOrders = defineRoute({
   method: 'GET',
-  path: '/api/ops/preorder/orders.xlsx',
+  path: '/api/admin/preorder/orders.xlsx',
   auth: 'staff',
   roles: STORE_OPS,
   summary: 'The filtered orders as an Excel workbook (application/vnd.openxmlformats-officedocument.spreadsheetml.sheet). NOT JSON.',
@@ -394,7 +394,7 @@ export const PrepSheet = z.object({
 
 export const opsPrepSheet = defineRoute({
   method: 'GET',
-  path: '/api/ops/preorder/prep-sheet',
+  path: '/api/admin/preorder/prep-sheet',
   auth: 'staff',
   roles: STORE_OPS,
   summary: 'Kitchen prep sheet: how many of each dish per pickup slot for a store and day (paid and picked-up orders).',
@@ -433,7 +433,7 @@ export const BillDiff = z.object({
 
 export const opsReconcileBill = defineRoute({
   method: 'POST',
-  path: '/api/ops/payment/reconcile',
+  path: '/api/admin/payment/reconcile',
   auth: 'staff',
   roles: ['hq_admin'],
   summary: 'Download WeChat Pay’s trade bill of a day and list the differences from our paid trades.',
@@ -448,7 +448,7 @@ export const opsReconcileBill = defineRoute({
 
 export const opsBillDiffs = defineRoute({
   method: 'GET',
-  path: '/api/ops/payment/bill-diffs',
+  path: '/api/admin/payment/bill-diffs',
   auth: 'staff',
   roles: ['hq_admin'],
   summary: 'Bill differences found so far (newest first).',
@@ -458,7 +458,7 @@ export const opsBillDiffs = defineRoute({
 
 export const opsNoShows = defineRoute({
   method: 'GET',
-  path: '/api/ops/preorder/no-shows',
+  path: '/api/admin/preorder/no-shows',
   auth: 'staff',
   roles: STORE_OPS,
   summary: 'Paid orders whose pickup slot has ended without pickup (store managers: their store), with whether a reminder went out.',
@@ -468,7 +468,7 @@ export const opsNoShows = defineRoute({
 
 export const opsRemindNoShow = defineRoute({
   method: 'POST',
-  path: '/api/ops/preorder/orders/:orderId/remind',
+  path: '/api/admin/preorder/orders/:orderId/remind',
   auth: 'staff',
   roles: STORE_OPS,
   summary: 'One-tap reminder to a no-show through the member’s clerk (WeCom add_msg_template via the outbox, once per order).',

@@ -221,7 +221,7 @@ export type ReferralReport = z.infer<typeof ReferralReport>;
 
 export const opsReferralReport = defineRoute({
   method: 'GET',
-  path: '/api/ops/referral/report',
+  path: '/api/admin/referral/report',
   auth: 'staff',
   roles: HQ_ONLY,
   summary:
@@ -232,7 +232,7 @@ export const opsReferralReport = defineRoute({
 
 export const opsReferralExport = defineRoute({
   method: 'GET',
-  path: '/api/ops/referral/report.xlsx',
+  path: '/api/admin/referral/report.xlsx',
   auth: 'staff',
   roles: HQ_ONLY,
   summary:
@@ -245,12 +245,12 @@ export const opsReferralExport = defineRoute({
 });
 
 export function referralExportUrl(base: string, weeks = 8): string {
-  return `${base}/api/ops/referral/report.xlsx?weeks=${weeks}`;
+  return `${base}/api/admin/referral/report.xlsx?weeks=${weeks}`;
 }
 
 export const opsDecideReward = defineRoute({
   method: 'POST',
-  path: '/api/ops/referral/rewards/:rewardId/decision',
+  path: '/api/admin/referral/rewards/:rewardId/decision',
   auth: 'staff',
   roles: ['hq_admin'],
   summary: 'Release (issue) or reject a reward held for review; only a held reward can be decided (REWARD_NOT_HELD otherwise).',
@@ -261,7 +261,7 @@ export const opsDecideReward = defineRoute({
 
 export const opsGetRules = defineRoute({
   method: 'GET',
-  path: '/api/ops/referral/rules',
+  path: '/api/admin/referral/rules',
   auth: 'staff',
   roles: HQ_ONLY,
   summary: 'The referral rules in force (window, conversions, reward, review thresholds).',
@@ -270,7 +270,7 @@ export const opsGetRules = defineRoute({
 
 export const opsSetRules = defineRoute({
   method: 'PUT',
-  path: '/api/ops/referral/rules',
+  path: '/api/admin/referral/rules',
   auth: 'staff',
   roles: ['hq_admin'],
   summary: 'Change the referral rules (HQ). Applies to conversions from now on; issued rewards stay.',

@@ -121,7 +121,7 @@ test('every identity/system contract route (and the sidebar/JS-SDK ones) has a h
     expect(op.summary).toBe(r.def.summary);
   }
   // a non-JSON answer (the roster CSV) is described with its own media type
-  expect(Object.keys(res.body.paths['/api/ops/classes/sessions/{sessionId}/roster.csv'].get.responses['200'].content)).toEqual(['text/csv']);
+  expect(Object.keys(res.body.paths['/api/admin/classes/sessions/{sessionId}/roster.csv'].get.responses['200'].content)).toEqual(['text/csv']);
   expect(Object.keys(res.body.paths['/api/me'].get.responses['200'].content)).toEqual(['application/json']);
   const detail = res.body.paths['/api/admin/members/{memberId}'].get;
   expect(detail.parameters).toEqual([expect.objectContaining({ name: 'memberId', in: 'path', required: true })]);

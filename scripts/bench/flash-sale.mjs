@@ -130,14 +130,14 @@ export async function run({ baseUrl, args, log, server }) {
   try {
     const { storeId, hq, tokens } = await seed(db, buyers, log);
     const now = Date.now();
-    const campaign = await api(`${baseUrl}/api/ops/preorder/campaigns`, 'POST', hq, {
+    const campaign = await api(`${baseUrl}/api/admin/preorder/campaigns`, 'POST', hq, {
       name: '压测年夜饭',
       saleStartsAt: new Date(now - 60_000).toISOString(),
       saleEndsAt: new Date(now + 86_400_000).toISOString(),
       cancelCutoffAt: new Date(now + 86_400_000).toISOString(),
       storeIds: [storeId],
     });
-    const item = await api(`${baseUrl}/api/ops/preorder/campaigns/${campaign.id}/items`, 'POST', hq, {
+    const item = await api(`${baseUrl}/api/admin/preorder/campaigns/${campaign.id}/items`, 'POST', hq, {
       kind: 'chef_dish',
       theme: '大厨招牌',
       name: '大师佛跳墙',
@@ -150,7 +150,7 @@ export async function run({ baseUrl, args, log, server }) {
       start: `${String(9 + i).padStart(2, '0')}:00`,
       end: `${String(10 + i).padStart(2, '0')}:00`,
     }));
-    const slots = (await api(`${baseUrl}/api/ops/preorder/campaigns/${campaign.id}/slots`, 'POST', hq, { storeId, days: [day], windows, capacity })).items;
+    const slots = (await api(`${baseUrl}/api/admin/preorder/campaigns/${campaign.id}/slots`, 'POST', hq, { storeId, days: [day], windows, capacity })).items;
     log(`campaign ${campaign.id}: ${stock} units, ${slots.length} slots of ${capacity}; ${buyers} buyers (+${dupes} second orders)`);
 
     // ---- health in the same run, same connections

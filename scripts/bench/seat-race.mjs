@@ -78,7 +78,7 @@ export async function run({ baseUrl, args, log, server }) {
   const newSession = async (title, n, dayOffset) => {
     const start = new Date(Date.now() + dayOffset * 24 * 3600_000);
     const created = await post(
-      `${baseUrl}/api/ops/classes`,
+      `${baseUrl}/api/admin/classes`,
       {
         title,
         type: 'class',
@@ -160,7 +160,7 @@ export async function run({ baseUrl, args, log, server }) {
     const cancels = await Promise.all(leavers.map((a) => post(`${baseUrl}/api/classes/registrations/${a.body.id}/cancel`, {}, a.token)));
     if (cancels.some((c) => c.status !== 200))
       problems.push(`a cancellation failed: ${JSON.stringify(cancels.find((c) => c.status !== 200).body).slice(0, 160)}`);
-    const after = await getJson(`${baseUrl}/api/ops/classes/sessions/${sessionId}/roster`, { headers: { authorization: `Bearer ${hq}` } });
+    const after = await getJson(`${baseUrl}/api/admin/classes/sessions/${sessionId}/roster`, { headers: { authorization: `Bearer ${hq}` } });
     const promoted = after.body.items
       .filter((i) => i.promotedAt)
       .map((i) => i.registrationId)
@@ -273,7 +273,7 @@ export async function run({ baseUrl, args, log, server }) {
 
 /** The roster of one session against the rules: exactly `seats` confirmed, to the first arrivals; the waitlist 1..n in arrival order; told positions as shown. */
 async function checkRoster({ baseUrl, hq, sessionId, seats, members, told, problems, label }) {
-  const roster = await getJson(`${baseUrl}/api/ops/classes/sessions/${sessionId}/roster`, { headers: { authorization: `Bearer ${hq}` } });
+  const roster = await getJson(`${baseUrl}/api/admin/classes/sessions/${sessionId}/roster`, { headers: { authorization: `Bearer ${hq}` } });
   if (roster.status !== 200) throw new Error(`roster failed: ${roster.status}`);
   const items = roster.body.items;
   const confirmed = items.filter((i) => i.status === 'confirmed');

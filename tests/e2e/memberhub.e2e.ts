@@ -146,7 +146,7 @@ beforeAll(async () => {
   // a free class tomorrow with seats, and a recipe that leads to it
   const storeId = 1; // the demo chain's one store, 滨江店
   const start = new Date(Math.ceil((Date.now() + 26 * 3600_000) / 3600_000) * 3600_000);
-  const cls = await staffApi<{ id: number; sessions: Array<{ id: number }> }>('POST', '/api/ops/classes', {
+  const cls = await staffApi<{ id: number; sessions: Array<{ id: number }> }>('POST', '/api/admin/classes', {
     title: '宝宝辅食课',
     type: 'class',
     hostName: '李师傅',

@@ -61,7 +61,7 @@ test('creation rules: past start refused, managers only for their store, bad inp
   await expectCode(createClass({}, managerA, storeB), 'FORBIDDEN', 403);
   await expectCode(createClass({ adultSeats: 0, childSeats: 0 }), 'VALIDATION_FAILED', 400);
   await expectCode(ops(staffA.token).call(api.opsCreateClass, { body: classBody(storeA) }), 'FORBIDDEN', 403);
-  const raw = await t.http().post('/api/ops/classes').set('authorization', `Bearer ${hq}`).send({ title: '', adultSeats: 'many', type: 'party' });
+  const raw = await t.http().post('/api/admin/classes').set('authorization', `Bearer ${hq}`).send({ title: '', adultSeats: 'many', type: 'party' });
   expect(raw.status).toBe(400);
   expect(raw.body.code).toBe('VALIDATION_FAILED');
   expect(raw.body.details.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(['title', 'adultSeats', 'type']));
@@ -300,7 +300,7 @@ test('check-in is recorded once with who and when; attendance grants tags; ratin
   // CSV download: BOM, Chinese header, formula-looking nicknames defused
   const csv = await t
     .http()
-    .get(`/api/ops/classes/sessions/${sessionId}/roster.csv`)
+    .get(`/api/admin/classes/sessions/${sessionId}/roster.csv`)
     .set('authorization', `Bearer ${managerA}`)
     .buffer(true)
     .parse((res: any, cb: any) => {
@@ -321,8 +321,8 @@ test('check-in is recorded once with who and when; attendance grants tags; ratin
   expect(text).toContain('已签到');
   expect(text).toContain('未到场');
   expect(text).toContain('饺子皮擀得很顺手');
-  expect((await t.http().get(`/api/ops/classes/sessions/${sessionId}/roster.csv`).set('authorization', `Bearer ${managerB}`)).status).toBe(404);
-  expect((await t.http().get(`/api/ops/classes/sessions/${sessionId}/roster.csv`).set('authorization', `Bearer ${staffA.token}`)).status).toBe(403);
+  expect((await t.http().get(`/api/admin/classes/sessions/${sessionId}/roster.csv`).set('authorization', `Bearer ${managerB}`)).status).toBe(404);
+  expect((await t.http().get(`/api/admin/classes/sessions/${sessionId}/roster.csv`).set('authorization', `Bearer ${staffA.token}`)).status).toBe(403);
 });
 
 test('two no-shows within 60 days block registration for 30 days, visibly; ops can lift it', async () => {
@@ -386,17 +386,17 @@ test('bad input never becomes a 500', async () => {
     member('post', `/api/classes/registrations/1.5/rating`, { stars: 9 }),
     member('post', '/api/classes/check-in', { code: 'x'.repeat(500) }),
     member('post', '/api/classes/check-in', { code: 'hubclass:s:../../etc' }),
-    member('get', '/api/ops/classes'),
-    staff('post', '/api/ops/classes', { ...classBody(storeA), startsAt: 'soon' }),
-    staff('post', '/api/ops/classes', { ...classBody(storeA), storeId: 987654 }),
-    staff('post', '/api/ops/classes', { ...classBody(storeA), recurrence: { frequency: 'hourly', count: 1000 } }),
-    staff('patch', `/api/ops/classes/${cls.id}`, { schedule: { startTime: '25:00', durationMinutes: 5 } }),
-    staff('patch', `/api/ops/classes/sessions/${sid}`, { startsAt: '2020-01-01T00:00:00Z' }),
-    staff('post', '/api/ops/classes/check-in', { code: '' }),
-    staff('post', '/api/ops/classes/check-in', { code: 'hubclass:r:AAAAAAAAAAAAAAAAAAAAAAAA' }),
-    staff('get', '/api/ops/classes/check-in/sessions?date=2026-13-01'),
-    staff('get', '/api/ops/classes/feedback?page=0'),
-    staff('post', '/api/ops/classes/blocks/77/lift'),
+    member('get', '/api/admin/classes'),
+    staff('post', '/api/admin/classes', { ...classBody(storeA), startsAt: 'soon' }),
+    staff('post', '/api/admin/classes', { ...classBody(storeA), storeId: 987654 }),
+    staff('post', '/api/admin/classes', { ...classBody(storeA), recurrence: { frequency: 'hourly', count: 1000 } }),
+    staff('patch', `/api/admin/classes/${cls.id}`, { schedule: { startTime: '25:00', durationMinutes: 5 } }),
+    staff('patch', `/api/admin/classes/sessions/${sid}`, { startsAt: '2020-01-01T00:00:00Z' }),
+    staff('post', '/api/admin/classes/check-in', { code: '' }),
+    staff('post', '/api/admin/classes/check-in', { code: 'hubclass:r:AAAAAAAAAAAAAAAAAAAAAAAA' }),
+    staff('get', '/api/admin/classes/check-in/sessions?date=2026-13-01'),
+    staff('get', '/api/admin/classes/feedback?page=0'),
+    staff('post', '/api/admin/classes/blocks/77/lift'),
   ];
   const results = await Promise.all(cases);
   for (const r of results) {

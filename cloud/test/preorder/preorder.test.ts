@@ -336,7 +336,7 @@ test('ops: store managers see their store only; Excel export; validation is a cl
   ).toBe('FORBIDDEN');
   const res = await t
     .http()
-    .get(`/api/ops/preorder/orders.xlsx?campaignId=${campaign.id}`)
+    .get(`/api/admin/preorder/orders.xlsx?campaignId=${campaign.id}`)
     .set('authorization', `Bearer ${hq}`)
     .buffer(true)
     .parse((r, cb) => {

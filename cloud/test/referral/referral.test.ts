@@ -373,7 +373,7 @@ describe('ops report', () => {
 
     const res = await t
       .http()
-      .get('/api/ops/referral/report.xlsx?weeks=2')
+      .get('/api/admin/referral/report.xlsx?weeks=2')
       .set('authorization', `Bearer ${hq}`)
       .buffer(true)
       .parse((resp, cb) => {

@@ -194,10 +194,10 @@ function bodyFor(def: RouteDef): unknown {
   if (def.path === '/api/admin/contests/:contestId/winners') return { entryIds: [ids.entryId] };
   if (def.path === '/api/admin/contests/:contestId/votes/void') return { voteIds: [1], reason: '测试作废' };
   if (def.path === '/api/admin/contests/:contestId') return contestBody({ title: '篡改' });
-  if (def.path === '/api/ops/classes/check-in') return body;
+  if (def.path === '/api/admin/classes/check-in') return body;
   // bodies whose refinements the schema sampler cannot satisfy: valid ones, so the scope check is reached
   if (def.path === '/api/admin/community/groups/:chatId/sops') return { ...body, cadence: 'weekly', weekday: 3, time: '09:00' };
-  if (def.path === '/api/ops/preorder/campaigns/:campaignId/slots')
+  if (def.path === '/api/admin/preorder/campaigns/:campaignId/slots')
     return { ...body, storeId: ids.storeId, days: ['2027-02-05'], windows: [{ start: '10:00', end: '12:00' }], capacity: 10 };
   if (def.path === '/api/admin/library/materials/:id') return { ...body, kind: 'link', url: 'https://example.com/a' };
   return body;

@@ -14,7 +14,7 @@ export async function downloadOrdersXlsx(query: Record<string, string | number |
     .filter(([, v]) => v !== undefined && v !== '')
     .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
     .join('&');
-  const res = await fetch(`/api/ops/preorder/orders.xlsx${qs ? `?${qs}` : ''}`, {
+  const res = await fetch(`/api/admin/preorder/orders.xlsx${qs ? `?${qs}` : ''}`, {
     headers: { authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY) ?? ''}` },
   });
   if (!res.ok) {
