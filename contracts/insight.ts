@@ -281,8 +281,9 @@ export const putInsightSettings = defineRoute({
 
 // ---------------------------------------------------------------- A/B tests
 
-export const AB_GOALS = ['visit', 'purchase'] as const;
-export const AB_GOAL_LABELS: Record<(typeof AB_GOALS)[number], string> = { visit: '到店', purchase: '购买' };
+export const AB_GOALS = ['reply', 'visit', 'purchase'] as const;
+export type AbGoal = (typeof AB_GOALS)[number];
+export const AB_GOAL_LABELS: Record<AbGoal, string> = { reply: '回复', visit: '到店', purchase: '购买' };
 
 export const AbTestInput = z.object({
   name: z.string().trim().min(1, '请填写名称').max(40),

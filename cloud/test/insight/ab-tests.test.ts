@@ -138,3 +138,47 @@ test('simulated conversions shift the allocation to the better copy; stopping ke
   expect(await d.manager.countBy(AbAssignment, { memberId: 720_001 })).toBe(0);
   await expect(t.client(admin).call(I.stopAbTest, { params: { testId: 999_999 }, body: { keep: 0 } })).rejects.toMatchObject({ status: 404 });
 });
+
+test('the reply goal: a CustomerReplied within the window converts, and counts as the member’s interaction', async () => {
+  const ab = await t.container.getAsync(AbTestService);
+  const bus = await t.container.getAsync(EventBus);
+  const d = await t.container.getAsync(Db);
+  const created = await t.client(admin).call(I.createAbTest, {
+    body: {
+      name: '回复率文案',
+      journeyId,
+      stepIndex: 0,
+      goal: 'reply',
+      windowDays: 3,
+      floor: 0.05,
+      variants: [
+        { label: 'A', text: COPY_A },
+        { label: 'B', text: COPY_B },
+      ],
+    },
+  });
+  expect(created.goal).toBe('reply');
+  const now = new Date();
+  for (const m of [1, 2, 3]) await ab.textFor(journeyId, 0, 730_000 + m, 'step text', now);
+  const reply = (memberId: number | null, at: Date) =>
+    bus.emit(d.manager, 'CustomerReplied', {
+      externalUserId: `wm-reply-${memberId}`,
+      staffUserId: 'zhaoliu',
+      memberId,
+      at: at.toISOString(),
+      via: 'staff_noted',
+    });
+  await reply(730_001, new Date(now.getTime() + HOUR)); // converts
+  await reply(730_002, new Date(now.getTime() + 4 * 24 * HOUR)); // after the 3-day window
+  await reply(730_003, new Date(now.getTime() - HOUR)); // before the send
+  await reply(null, new Date(now.getTime() + HOUR)); // no member: nothing to count
+  await bus.drain();
+  const view = (await t.client(admin).call(I.listAbTests)).items.find((x) => x.id === created.id)!;
+  expect(view.variants.reduce((n, v) => n + v.sends, 0)).toBe(3);
+  expect(view.variants.reduce((n, v) => n + v.conversions, 0)).toBe(1);
+  const converted = await d.manager.find(AbAssignment, { where: { testId: created.id } });
+  expect(converted.filter((a) => a.convertedAt).map((a) => a.memberId)).toEqual([730_001]);
+  // each reply of a member is one interaction in insight's read model
+  const rows: Array<{ c: number | string }> = await d.manager.query("SELECT COUNT(*) AS c FROM insight_activity WHERE kind = 'reply'");
+  expect(Number(rows[0].c)).toBe(3);
+});

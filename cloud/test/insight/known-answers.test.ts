@@ -18,7 +18,9 @@ import { JobRunner } from '../../src/core/jobs';
 import { Household } from '../../src/modules/identity/entities/household.entity';
 import { Member } from '../../src/modules/identity/entities/member.entity';
 import { Store } from '../../src/modules/identity/entities/store.entity';
+import { InsightSnapshot } from '../../src/modules/insight/insight.entity';
 import { InsightListener } from '../../src/modules/insight/insight.listener';
+import { InsightService } from '../../src/modules/insight/insight.service';
 import { JourneyCustomer } from '../../src/modules/journeys/entities/journey-customer.entity';
 import { JourneyEnrolment } from '../../src/modules/journeys/entities/enrolment.entity';
 import { JourneysPublic } from '../../src/modules/journeys/public';
@@ -230,6 +232,39 @@ describe('every dashboard figure on the known data set', () => {
     const g = await t.client(owner).call(I.refreshOverview, { body: PERIOD });
     expect(g.scope).toMatch(/^owner:/);
     expectSame(g.figures, expected(data, { owned: true }, 'current'), 'owner');
+  });
+
+  test('the job: one grouped statement per figure for every store and owner gives each scope the same exact figures', async () => {
+    const insight = await t.container.getAsync(InsightService);
+    const at = new Date('2026-09-30T04:00:00Z'); // its default period is PERIOD
+    const { scopes } = await insight.refreshAll(at);
+    expect(scopes).toBeGreaterThanOrEqual(4); // the chain, stores A and B, the owner
+    const db = await t.container.getAsync(Db);
+    const snap = async (scope: string) => {
+      const row = await db.manager.findOneOrFail(InsightSnapshot, { where: { scope, periodFrom: PERIOD.from, periodTo: PERIOD.to } });
+      expect(row.computedAt.getTime()).toBe(at.getTime());
+      return JSON.parse(row.body) as I.Overview;
+    };
+    const chain = await snap('chain');
+    expectSame(chain.figures, expected(data, {}, 'current'), 'job.chain');
+    expectSame(chain.previous, expected(data, {}, 'previous'), 'job.chain.prev');
+    for (const k of ['A', 'B'] as const) {
+      const s = await snap(`store:${storeId.get(k)}`);
+      expectSame(s.figures, expected(data, { store: k }, 'current'), `job.${k}`);
+      expectSame(s.previous, expected(data, { store: k }, 'previous'), `job.${k}.prev`);
+      // the grouped ROI board and series are the single-scope ones
+      const one = await t.client(hq).call(I.refreshOverview, { body: { ...PERIOD, storeId: storeId.get(k)! } });
+      expectSame(s.roi, one.roi, `job.${k}.roi`);
+      expect(s.series).toEqual(one.series);
+    }
+    const owners = await db.manager.find(InsightSnapshot, { where: { periodFrom: PERIOD.from, periodTo: PERIOD.to, computedAt: at } });
+    const ownerKey = owners.map((r) => r.scope).filter((k) => k.startsWith('owner:'));
+    expect(ownerKey).toHaveLength(1);
+    const o = await snap(ownerKey[0]);
+    const g = await t.client(owner).call(I.refreshOverview, { body: PERIOD });
+    expect(g.scope).toBe(ownerKey[0]);
+    expectSame(o.figures, expected(data, { owned: true }, 'current'), 'job.owner');
+    expectSame(o.roi, g.roi, 'job.owner.roi');
   });
 
   test('ROI board: the difference in differences recovers the planted class uplift within its interval', async () => {

@@ -1,8 +1,8 @@
 /**
  * A/B tests on journey message steps. The journey engine asks `textFor` which copy a customer
  * gets: a running test assigns the member once (unique test+member) by Thompson sampling with the
- * exploration floor; a stopped test sends the kept variant. Conversions (a visit or a purchase
- * within the window after the send) are attributed from events by the listener.
+ * exploration floor; a stopped test sends the kept variant. Conversions (a reply, a visit or a
+ * purchase within the window after the send) are attributed from events by the listener.
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager } from 'typeorm';
@@ -84,8 +84,8 @@ export class AbTestService {
     }
   }
 
-  /** A visit or purchase: the member's open assignments whose goal it is and whose window it falls in convert. */
-  async convert(em: EntityManager, memberId: number, goal: 'visit' | 'purchase', at: Date): Promise<void> {
+  /** A reply, visit or purchase: the member's open assignments whose goal it is and whose window it falls in convert. */
+  async convert(em: EntityManager, memberId: number, goal: 'reply' | 'visit' | 'purchase', at: Date): Promise<void> {
     for (const t of (await this.tests()).filter((x) => x.goal === goal)) {
       // the query builder converts the Date parameters for each driver (raw SQL would not on SQLite)
       await em

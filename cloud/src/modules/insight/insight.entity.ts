@@ -159,7 +159,7 @@ export class AbTest {
 
   /** visit | purchase within window_days of the send. */
   @Column({ type: 'varchar', length: 12 })
-  goal!: 'visit' | 'purchase';
+  goal!: 'reply' | 'visit' | 'purchase';
 
   @Column({ name: 'window_days', type: 'integer' })
   windowDays!: number;

@@ -1,7 +1,7 @@
 /**
  * Other modules' events → insight's read models. Each handler runs in the event's delivery
  * transaction (once per event) and every row is keyed by its moment besides, so a redelivery or a
- * replay adds nothing. A/B conversions are attributed here too (visit / purchase goals).
+ * replay adds nothing. A/B conversions are attributed here too (reply / visit / purchase goals).
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager } from 'typeorm';
@@ -120,6 +120,16 @@ export class InsightListener {
     const at = when(p.at, event.createdAt);
     await this.activity(em, `visit:${event.id}`, p.memberId, 'visit', at);
     await this.ab.convert(em, p.memberId, 'visit', at);
+  }
+
+  /** A reply to staff in WeCom: an interaction of the member, and the reply goal of their A/B tests. */
+  @OnEvent('CustomerReplied')
+  async replied(event: DeliveredEvent<'CustomerReplied'>, em: EntityManager): Promise<void> {
+    const p = event.payload;
+    if (p.memberId === null) return; // a contact not bound to a member: no member figure to count it in
+    const at = when(p.at, event.createdAt);
+    await this.activity(em, `reply:${event.id}`, p.memberId, 'reply', at);
+    await this.ab.convert(em, p.memberId, 'reply', at);
   }
 
   @OnEvent('ClassRegistered')

@@ -18,7 +18,7 @@ import { JourneysPublic } from '../journeys/public';
 import './events';
 import { OrgService } from '../identity/org.service';
 import { DAY_MS, DEFAULT_SETTINGS, type DrillFigure, type InsightSettings, type Period, previousPeriod, shanghaiDay } from './figures';
-import { FigureQueries } from './aggregate';
+import { FigureQueries, type Grouping, groupingOf } from './aggregate';
 import { InsightMember, InsightRoiMonth, InsightSegment, InsightSegmentMember, InsightSettingsRow, InsightSnapshot } from './insight.entity';
 import { WINDOW_DAYS } from './roi';
 import { dayStartOfKey } from '../../../../contracts/calendar';
@@ -39,6 +39,9 @@ export interface InsightScope {
 }
 
 export const dayStart = dayStartOfKey;
+
+/** A scope's value of its grouping column (store id, owner staff id; 0 for the chain). */
+const groupKey = (s: InsightScope): number => s.storeId ?? s.ownerId ?? 0;
 
 /** [from, to) of an inclusive range of Shanghai days. */
 export function periodOf(from: string, to: string): Period {
@@ -192,41 +195,67 @@ export class InsightService {
     return { key: 'chain', label };
   }
 
-  /** Σ target households (within each store's radius) of the scope's stores; null when none is set or for a group owner. */
-  private async targetHouseholds(scope: InsightScope): Promise<number | null> {
-    if (scope.ownerId) return null;
-    const stores = (await this.org.storeDirectory()).filter((s) => (scope.storeId ? s.id === scope.storeId : s.active));
-    const set = stores.filter((s) => s.targetHouseholds);
-    return set.length ? set.reduce((n, s) => n + (s.targetHouseholds ?? 0), 0) : null;
+  /** Σ target households (within each store's radius) per group value: the chain's active stores, a store's own; none for group owners. */
+  private async targetsOf(grouping: Grouping): Promise<(key: number) => number | null> {
+    if (grouping.dim === 'owner') return () => null;
+    const stores = await this.org.storeDirectory();
+    if (grouping.dim === 'store') return (id) => stores.find((s) => s.id === id)?.targetHouseholds ?? null;
+    const set = stores.filter((s) => s.active && s.targetHouseholds);
+    const sum = set.length ? set.reduce((n, s) => n + (s.targetHouseholds ?? 0), 0) : null;
+    return () => sum;
   }
 
-  /** The scope's set-based queries (aggregate.ts) over the read models. */
+  /** Set-based queries (aggregate.ts) over the read models, grouped by a scope column. */
+  async grouped(grouping: Grouping): Promise<FigureQueries> {
+    return new FigureQueries(this.db.manager, grouping, await this.targetsOf(grouping));
+  }
+
+  /** One scope's queries. */
   async queries(scope: InsightScope): Promise<FigureQueries> {
-    return new FigureQueries(this.db.manager, scope, await this.targetHouseholds(scope));
+    return this.grouped(groupingOf(scope));
   }
 
   // ---- figures ----
 
   async compute(scope: InsightScope, fromDay: string, toDay: string, now = new Date()): Promise<Overview> {
+    const [overview] = await this.computeMany(groupingOf(scope), [scope], fromDay, toDay, now);
+    return overview;
+  }
+
+  /**
+   * The overviews of every scope of one grouping (the chain, all stores, all group owners) at
+   * once: each figure is one statement grouped by the scope column, not one per scope.
+   */
+  private async computeMany(grouping: Grouping, scopes: InsightScope[], fromDay: string, toDay: string, now: Date): Promise<Overview[]> {
     const p = periodOf(fromDay, toDay);
     const prev = previousPeriod(p);
-    const [q, settings, stores] = await Promise.all([this.queries(scope), this.settings(), this.org.storeDirectory()]);
-    const overview: Overview = {
-      scope: scope.key,
-      scopeLabel: scope.label,
-      from: fromDay,
-      to: toDay,
-      previousFrom: shanghaiDay(prev.from),
-      previousTo: shanghaiDay(new Date(prev.to.getTime() - DAY_MS)),
-      figures: await q.figures(p, settings),
-      previous: await q.figures(prev, settings),
-      roi: { classes: await q.roi(p, ['checkin']), contests: await q.roi(p, ['entry', 'vote']) },
-      series: await q.series(p),
-      computedAt: iso(now),
-      stores: stores.filter((s) => s.active && (!scope.storeId || s.id === scope.storeId) && !scope.ownerId).map((s) => ({ id: s.id, name: s.name })),
-    };
-    await this.store(scope.key, fromDay, toDay, overview, now);
-    return overview;
+    const [q, settings, stores] = await Promise.all([this.grouped(grouping), this.settings(), this.org.storeDirectory()]);
+    const figures = await q.figuresAll(p, settings);
+    const previous = await q.figuresAll(prev, settings);
+    const classes = await q.roiAll(p, ['checkin']);
+    const contests = await q.roiAll(p, ['entry', 'vote']);
+    const series = await q.seriesAll(p);
+    const out: Overview[] = [];
+    for (const scope of scopes) {
+      const k = groupKey(scope);
+      const overview: Overview = {
+        scope: scope.key,
+        scopeLabel: scope.label,
+        from: fromDay,
+        to: toDay,
+        previousFrom: shanghaiDay(prev.from),
+        previousTo: shanghaiDay(new Date(prev.to.getTime() - DAY_MS)),
+        figures: figures.get(k)!,
+        previous: previous.get(k)!,
+        roi: { classes: classes.get(k)!, contests: contests.get(k)! },
+        series: series.get(k)!,
+        computedAt: iso(now),
+        stores: stores.filter((s) => s.active && (!scope.storeId || s.id === scope.storeId) && !scope.ownerId).map((s) => ({ id: s.id, name: s.name })),
+      };
+      await this.store(scope.key, fromDay, toDay, overview, now);
+      out.push(overview);
+    }
+    return out;
   }
 
   private async store(scope: string, from: string, to: string, overview: Overview, now: Date): Promise<void> {
@@ -263,16 +292,21 @@ export class InsightService {
     const owners: Array<{ o: number | string }> = await this.db.manager.query(
       'SELECT DISTINCT owner_staff_id AS o FROM insight_member WHERE owner_staff_id IS NOT NULL',
     );
-    const scopes: InsightScope[] = [
-      { key: 'chain', label: '全部门店' },
-      ...stores.map((s) => ({ key: `store:${s.id}`, label: s.name, storeId: s.id })),
-      ...owners.map((r) => this.scopeFromKey(`owner:${Number(r.o)}`, '我的群成员')),
+    const storeScopes: InsightScope[] = stores.map((s) => ({ key: `store:${s.id}`, label: s.name, storeId: s.id }));
+    const ownerScopes = owners.map((r) => this.scopeFromKey(`owner:${Number(r.o)}`, '我的群成员'));
+    const passes: Array<[Grouping, InsightScope[]]> = [
+      [{ dim: 'chain', keys: [0] }, [{ key: 'chain', label: '全部门店' }]],
+      [{ dim: 'store', keys: storeScopes.map(groupKey) }, storeScopes],
+      [{ dim: 'owner', keys: ownerScopes.map(groupKey) }, ownerScopes],
     ];
-    for (const s of scopes) {
-      await this.compute(s, from, to, now);
+    let scopes = 0;
+    for (const [grouping, list] of passes) {
+      if (!list.length) continue;
+      await this.computeMany(grouping, list, from, to, now);
+      scopes += list.length;
       if (renew && !(await renew())) break;
     }
-    return { scopes: scopes.length };
+    return { scopes };
   }
 
   // ---- the ROI board's monthly history ----
@@ -280,25 +314,35 @@ export class InsightService {
   /** The ROI board of the `count` calendar months before `now`'s month, for the chain and every active store. */
   async storeRoiMonths(now: Date, count: number, renew?: () => Promise<boolean>): Promise<{ months: number }> {
     const stores = (await this.org.storeDirectory()).filter((s) => s.active);
-    const scopes: InsightScope[] = [{ key: 'chain', label: '全部门店' }, ...stores.map((s) => ({ key: `store:${s.id}`, label: s.name, storeId: s.id }))];
+    const storeScopes: InsightScope[] = stores.map((s) => ({ key: `store:${s.id}`, label: s.name, storeId: s.id }));
+    const passes: Array<[Grouping, InsightScope[]]> = [
+      [{ dim: 'chain', keys: [0] }, [{ key: 'chain', label: '全部门店' }]],
+      [{ dim: 'store', keys: storeScopes.map(groupKey) }, storeScopes],
+    ];
     const [y, m] = shanghaiDay(now).split('-').map(Number);
     let stored = 0;
     for (let back = count; back >= 1; back--) {
       const start = new Date(Date.UTC(y, m - 1 - back, 1));
       const month = start.toISOString().slice(0, 7);
       const p = { from: dayStart(`${month}-01`), to: dayStart(new Date(Date.UTC(y, m - back, 1)).toISOString().slice(0, 10)) };
-      for (const scope of scopes) {
-        const q = await this.queries(scope);
-        const body = JSON.stringify({ classes: await q.roi(p, ['checkin']), contests: await q.roi(p, ['entry', 'vote']) });
-        const done = await this.db.manager.update(InsightRoiMonth, { scope: scope.key, month }, { body, computedAt: now });
-        if (!done.affected) {
-          try {
-            await this.db.manager.insert(InsightRoiMonth, { scope: scope.key, month, body, computedAt: now });
-          } catch (err) {
-            if (!isUniqueViolation(err)) throw err;
+      for (const [grouping, list] of passes) {
+        if (!list.length) continue;
+        const q = await this.grouped(grouping);
+        const classes = await q.roiAll(p, ['checkin']);
+        const contests = await q.roiAll(p, ['entry', 'vote']);
+        for (const scope of list) {
+          const k = groupKey(scope);
+          const body = JSON.stringify({ classes: classes.get(k), contests: contests.get(k) });
+          const done = await this.db.manager.update(InsightRoiMonth, { scope: scope.key, month }, { body, computedAt: now });
+          if (!done.affected) {
+            try {
+              await this.db.manager.insert(InsightRoiMonth, { scope: scope.key, month, body, computedAt: now });
+            } catch (err) {
+              if (!isUniqueViolation(err)) throw err;
+            }
           }
+          stored++;
         }
-        stored++;
       }
       if (renew && !(await renew())) break;
     }

@@ -428,7 +428,7 @@ function AbTab() {
   async function create(values: {
     name: string;
     step: string;
-    goal: 'visit' | 'purchase';
+    goal: I.AbGoal;
     windowDays: number;
     floor: number;
     variants: Array<{ label: string; text: string }>;
