@@ -1,9 +1,10 @@
 /** Small views shared by the contest pages. */
-import { type DependencyList, type ReactNode, useCallback, useEffect, useState } from 'react';
-import { Button, Image, Input, Text, Textarea, View } from '@tarojs/components';
+import type { ReactNode } from 'react';
+import { Image, Input, Text, Textarea, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { FAIR_PLAY_TEXT, type EntryCard } from '@contracts/contest';
-import { errorMessage } from '../../api/errors';
+import type { Remote } from '../../api/useRemote';
+import RemoteFrame from '../../components/RemoteFrame';
 import { fileUrl, pageUrl } from './lib';
 
 export function EntryCardView({ entry }: { entry: EntryCard }) {
@@ -42,60 +43,19 @@ export function Loading() {
   return <Text className="empty">正在加载…</Text>;
 }
 
-export function LoadError({ message, onRetry }: { message: string; onRetry: () => void }) {
+/** A contest page whose data is not there yet (see RemotePage). */
+export function PendingPage<T>({ testId, missing, remote }: { testId: string; missing?: string | false; remote: Remote<T> }) {
   return (
-    <View className="card">
-      <Text className="error-text" data-testid="contest-load-error">
-        {message}
-      </Text>
-      <Button className="btn-plain" onClick={onRetry}>
-        重试
-      </Button>
-    </View>
+    <RemotePage testId={testId} remote={remote} missing={missing}>
+      {() => null}
+    </RemotePage>
   );
 }
 
-export interface Remote<T> {
-  data: T | null;
-  error: string | null;
-  reload: () => Promise<void>;
-}
-
 /**
- * One thing a page loads: its value, the load error in Chinese, and a reload. Nothing is fetched
- * while `enabled` is false (no id in the page URL, not signed in yet).
+ * A contest page's frame: the one remote-page frame (components/RemoteFrame) inside the page
+ * view; "not found" when the URL names nothing (`missing` is the text).
  */
-export function useRemote<T>(fetcher: () => Promise<T>, deps: DependencyList, enabled = true): Remote<T> {
-  const [data, setData] = useState<T | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const reload = useCallback(async () => {
-    setError(null);
-    try {
-      setData(await fetcher());
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller names what the fetch depends on
-  }, deps);
-  useEffect(() => {
-    if (enabled) void reload();
-  }, [enabled, reload]);
-  return { data, error, reload };
-}
-
-/**
- * A page whose data is not there yet: "not found" when the URL names nothing (`missing` is the
- * text), the load error with a retry, else a loading line.
- */
-export function PendingPage({ testId, missing, error, onRetry }: { testId: string; missing?: string | false; error: string | null; onRetry: () => void }) {
-  return (
-    <View className="page" data-testid={testId}>
-      {missing ? <Text className="empty">{missing}</Text> : error ? <LoadError message={error} onRetry={onRetry} /> : <Loading />}
-    </View>
-  );
-}
-
-/** PendingPage until the remote value is there, then the page itself (a failed reload keeps what was shown). */
 export function RemotePage<T>({
   testId,
   remote,
@@ -107,11 +67,11 @@ export function RemotePage<T>({
   missing?: string | false;
   children: (data: T) => ReactNode;
 }) {
-  const { data, error, reload } = remote;
-  if (missing || data === null) return <PendingPage testId={testId} missing={missing} error={error} onRetry={() => void reload()} />;
   return (
     <View className="page" data-testid={testId}>
-      {children(data)}
+      <RemoteFrame remote={remote} missing={missing} loadingClassName="empty" errorTestId="contest-load-error">
+        {children}
+      </RemoteFrame>
     </View>
   );
 }

@@ -2,15 +2,16 @@
  * 年夜饭 tab: the current pre-order menu grouped by theme with the 「为你推荐」 strip; ordering and
  * 「我的订单」 live in the nye subpackage (packages/nye) so this tab page stays small.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { Button, Image, Text, View } from '@tarojs/components';
-import Taro, { useDidShow, useShareAppMessage } from '@tarojs/taro';
+import Taro, { useShareAppMessage } from '@tarojs/taro';
 import { getMenu, ITEM_KIND_LABELS, type Menu, type MenuItem } from '@contracts/preorder';
 import { api } from '../../api/client';
-import { errorMessage } from '../../api/errors';
 import { ROUTES } from '../../api/routes';
 import { rememberSharer, shareCard } from '../../api/share-card';
+import { useRemote } from '../../api/useRemote';
 import { useSession } from '../../api/useSession';
+import RemoteFrame from '../../components/RemoteFrame';
 import './index.css';
 import { yuan } from '../../api/cashier';
 
@@ -53,24 +54,8 @@ function ItemCard({ item, onPick }: { item: MenuItem; onPick: (id: number) => vo
 
 export default function NyePage() {
   const session = useSession({ autoLogin: true });
-  const [menu, setMenu] = useState<Menu | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      setMenu(await api.call(getMenu, { query: {} }));
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  }, []);
-
-  useEffect(() => {
-    if (session.status === 'ready') void load();
-  }, [session.status, load]);
-  useDidShow(() => {
-    if (session.status === 'ready') void load();
-  });
+  const remote = useRemote((): Promise<Menu> => api.call(getMenu, { query: {} }), [], { enabled: session.status === 'ready', everyShow: true });
+  const menu = remote.data;
 
   // a neighbour's menu card brought this member here: recorded for referral (never a reward by itself)
   useEffect(() => {
@@ -96,53 +81,57 @@ export default function NyePage() {
         <Text className="hero-title">{menu?.campaign?.name ?? '年夜饭预订'}</Text>
         <Text className="hero-sub">团圆饭交给门店，团圆的时间留给家人</Text>
       </View>
-      {session.status !== 'ready' && <Text className="muted">登录后即可查看菜单和预订</Text>}
-      {error && (
-        <View className="card">
-          <Text className="error-text">{error}</Text>
-          <Button className="btn-plain" onClick={() => void load()}>
-            重试
-          </Button>
-        </View>
-      )}
-      {menu && !menu.campaign && (
-        <View className="card" data-testid="nye-none">
-          <Text className="card-title">年夜饭预订即将开放</Text>
-          <Text className="muted">门店的年夜饭菜品和套餐将在这里开放预订，敬请期待。</Text>
-        </View>
-      )}
-      {menu?.campaign && (
-        <View>
-          <View className="nye-actions">
-            <Button className="btn-primary" data-testid="nye-start" disabled={!menu.onSale} onClick={() => pick()}>
-              {menu.onSale ? '开始预订' : '未在预订时间内'}
-            </Button>
-            <Button className="btn-plain" data-testid="nye-my-orders" onClick={() => Taro.navigateTo({ url: ORDERS_PAGE })}>
-              我的订单
-            </Button>
-          </View>
-          {recommended.length > 0 && (
-            <View className="card" data-testid="nye-recommended">
-              <Text className="card-title">为你推荐 · {menu.recommended.reason}</Text>
-              <View className="nye-strip">
-                {recommended.map((i) => (
-                  <View key={i.id} className="nye-chip" data-testid={`nye-rec-${i.id}`} onClick={() => pick(i.id)}>
-                    <Text>{i.name}</Text>
-                    <Text className="nye-price"> {yuan(i.priceFen)}</Text>
+      {session.status !== 'ready' ? (
+        <Text className="muted">登录后即可查看菜单和预订</Text>
+      ) : (
+        <RemoteFrame
+          remote={remote}
+          isEmpty={(m) => !m.campaign}
+          empty={
+            <View className="card" data-testid="nye-none">
+              <Text className="card-title">年夜饭预订即将开放</Text>
+              <Text className="muted">门店的年夜饭菜品和套餐将在这里开放预订，敬请期待。</Text>
+            </View>
+          }
+        >
+          {(menu) => (
+            <>
+              {menu.campaign && (
+                <View>
+                  <View className="nye-actions">
+                    <Button className="btn-primary" data-testid="nye-start" disabled={!menu.onSale} onClick={() => pick()}>
+                      {menu.onSale ? '开始预订' : '未在预订时间内'}
+                    </Button>
+                    <Button className="btn-plain" data-testid="nye-my-orders" onClick={() => Taro.navigateTo({ url: ORDERS_PAGE })}>
+                      我的订单
+                    </Button>
                   </View>
-                ))}
-              </View>
-            </View>
+                  {recommended.length > 0 && (
+                    <View className="card" data-testid="nye-recommended">
+                      <Text className="card-title">为你推荐 · {menu.recommended.reason}</Text>
+                      <View className="nye-strip">
+                        {recommended.map((i) => (
+                          <View key={i.id} className="nye-chip" data-testid={`nye-rec-${i.id}`} onClick={() => pick(i.id)}>
+                            <Text>{i.name}</Text>
+                            <Text className="nye-price"> {yuan(i.priceFen)}</Text>
+                          </View>
+                        ))}
+                      </View>
+                    </View>
+                  )}
+                  {menu.sections.map((s) => (
+                    <View key={s.theme} className="nye-section" data-testid="nye-section">
+                      <Text className="nye-section-title">{s.theme}</Text>
+                      {s.items.map((i) => (
+                        <ItemCard key={i.id} item={i} onPick={pick} />
+                      ))}
+                    </View>
+                  ))}
+                </View>
+              )}
+            </>
           )}
-          {menu.sections.map((s) => (
-            <View key={s.theme} className="nye-section" data-testid="nye-section">
-              <Text className="nye-section-title">{s.theme}</Text>
-              {s.items.map((i) => (
-                <ItemCard key={i.id} item={i} onPick={pick} />
-              ))}
-            </View>
-          ))}
-        </View>
+        </RemoteFrame>
       )}
     </View>
   );

@@ -2,15 +2,16 @@
  * 菜谱 tab: the recipe contests (「晒出你家的传家年夜菜」). The pages themselves live in the
  * contest subpackage; this tab only lists published contests and links into it.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { Button, Image, Text, View } from '@tarojs/components';
+import { useRef, useState } from 'react';
+import { Image, Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { listContests, type ContestSummary } from '@contracts/contest';
 import { api, apiBase } from '../../api/client';
-import { errorMessage } from '../../api/errors';
 import { ROUTES } from '../../api/routes';
 import { formatShanghai } from '../../utils/time';
+import { useRemote } from '../../api/useRemote';
 import { useSession } from '../../api/useSession';
+import RemoteFrame from '../../components/RemoteFrame';
 import RecipeHub from './RecipeHub';
 
 const abs = (url: string) => (/^https?:\/\//.test(url) ? url : `${apiBase}${url}`);
@@ -47,32 +48,19 @@ function ContestCard({ contest }: { contest: ContestSummary }) {
 }
 
 export default function RecipesPage() {
-  const [contests, setContests] = useState<ContestSummary[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const remote = useRemote(async (): Promise<ContestSummary[]> => (await api.call(listContests, { query: { page: 1, pageSize: 20 } })).items, [], {
+    everyShow: true,
+  });
   const shown = useRef(false);
   const session = useSession({ autoLogin: true });
   const [reloadKey, setReloadKey] = useState(0);
 
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      const res = await api.call(listContests, { query: { page: 1, pageSize: 20 } });
-      setContests(res.items);
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
+  // back on the tab: the recipe hub reloads too
   useDidShow(() => {
     if (!shown.current) {
       shown.current = true;
       return;
     }
-    void load();
     setReloadKey((k) => k + 1);
   });
 
@@ -90,26 +78,19 @@ export default function RecipesPage() {
         <Text className="muted">每家都有一道过年必上桌的菜，讲讲它的故事</Text>
       </View>
 
-      {error && !contests && (
-        <View className="card">
-          <Text className="error-text" data-testid="recipes-error">
-            {error}
-          </Text>
-          <Button className="btn-plain" onClick={() => void load()}>
-            重试
-          </Button>
-        </View>
-      )}
-      {!contests && !error && <Text className="muted">正在加载…</Text>}
-      {contests && contests.length === 0 && (
-        <View className="card" data-testid="recipes-empty">
-          <Text className="card-title">暂时没有进行中的活动</Text>
-          <Text className="muted">新的菜谱活动开始后会出现在这里。</Text>
-        </View>
-      )}
-      {contests?.map((c) => (
-        <ContestCard key={c.id} contest={c} />
-      ))}
+      <RemoteFrame
+        remote={remote}
+        errorTestId="recipes-error"
+        isEmpty={(contests) => contests.length === 0}
+        empty={
+          <View className="card" data-testid="recipes-empty">
+            <Text className="card-title">暂时没有进行中的活动</Text>
+            <Text className="muted">新的菜谱活动开始后会出现在这里。</Text>
+          </View>
+        }
+      >
+        {(contests) => contests.map((c) => <ContestCard key={c.id} contest={c} />)}
+      </RemoteFrame>
 
       <View className="card">
         <View className="link-row" data-testid="recipes-mine" onClick={() => void Taro.navigateTo({ url: ROUTES.contestMine })}>

@@ -2,15 +2,16 @@
  * Sessions by date and store: a 14-day date strip (or all of them), store and type chips, and one
  * card per session with the seats left (adults / children), the waitlist and the member's own status.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Button, Image, ScrollView, Text, View } from '@tarojs/components';
-import Taro, { useDidShow } from '@tarojs/taro';
+import { useEffect, useMemo, useState } from 'react';
+import { Image, ScrollView, Text, View } from '@tarojs/components';
+import Taro from '@tarojs/taro';
 import { browseSessions, CLASS_TYPES, listClassStores, myStanding, type ClassType, type MemberStanding, type SessionCard } from '@contracts/classes';
 import type { RouteResponse } from '@contracts/route';
 import { api } from '../../../api/client';
-import { errorMessage } from '../../../api/errors';
 import { ROUTES } from '../../../api/routes';
+import { useRemote } from '../../../api/useRemote';
 import { useSession } from '../../../api/useSession';
+import RemoteFrame from '../../../components/RemoteFrame';
 import LoginGate from '../components/LoginGate';
 import { addDays, clock, dayChip, dayTitle, isFull, priceText, seatsText, statusLabel, typeLabel, ymdOf } from '../shared/format';
 import '../classes.css';
@@ -29,22 +30,18 @@ export default function ClassListPage() {
   const [type, setType] = useState<ClassType | null>(null);
   const [stores, setStores] = useState<Store[]>([]);
   const [standing, setStanding] = useState<MemberStanding | null>(null);
-  const [items, setItems] = useState<SessionCard[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const loaded = useRef(false);
-
-  const loadSessions = useCallback(async () => {
-    setError(null);
-    try {
+  // Back from a registration (everyShow): seats and "my status" may have changed.
+  const remote = useRemote(
+    async (): Promise<SessionCard[]> => {
       const res = await api.call(browseSessions, {
         query: { from: day ?? today, days: day ? 1 : DAYS, storeId: storeId ?? undefined, type: type ?? undefined },
       });
-      setItems(res.items);
-      loaded.current = true;
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  }, [day, storeId, type, today]);
+      return res.items;
+    },
+    [day, storeId, type, today],
+    { enabled: ready, everyShow: true },
+  );
+  const items = remote.data;
 
   useEffect(() => {
     if (!ready) return;
@@ -55,15 +52,6 @@ export default function ClassListPage() {
     );
     api.call(myStanding).then(setStanding, () => undefined);
   }, [ready]);
-
-  useEffect(() => {
-    if (ready) void loadSessions();
-  }, [ready, loadSessions]);
-
-  // Back from a registration: seats and "my status" may have changed.
-  useDidShow(() => {
-    if (loaded.current) void loadSessions();
-  });
 
   const groups = useMemo(() => {
     const out: Array<{ day: string; items: SessionCard[] }> = [];
@@ -140,34 +128,29 @@ export default function ClassListPage() {
         })}
       </ScrollView>
 
-      {error && (
-        <View className="card">
-          <Text className="error-text" data-testid="classes-error">
-            {error}
-          </Text>
-          <Button className="btn-plain" onClick={() => void loadSessions()}>
-            重试
-          </Button>
-        </View>
-      )}
-
-      {!error && items === null && <Text className="muted center-text">正在加载…</Text>}
-
-      {!error && items !== null && items.length === 0 && (
-        <View className="card empty" data-testid="classes-empty">
-          <Text>{day ? `${dayTitle(day)}没有安排活动` : '近两周还没有安排活动'}</Text>
-          <Text className="muted">换个日期或门店看看吧</Text>
-        </View>
-      )}
-
-      {groups.map((g) => (
-        <View key={g.day} data-testid={`day-group-${g.day}`}>
-          <Text className="group-title">{dayTitle(g.day)}</Text>
-          {g.items.map((s) => (
-            <SessionItem key={s.id} s={s} />
-          ))}
-        </View>
-      ))}
+      <RemoteFrame
+        remote={remote}
+        errorTestId="classes-error"
+        loadingClassName="muted center-text"
+        isEmpty={(list) => list.length === 0}
+        empty={
+          <View className="card empty" data-testid="classes-empty">
+            <Text>{day ? `${dayTitle(day)}没有安排活动` : '近两周还没有安排活动'}</Text>
+            <Text className="muted">换个日期或门店看看吧</Text>
+          </View>
+        }
+      >
+        {() =>
+          groups.map((g) => (
+            <View key={g.day} data-testid={`day-group-${g.day}`}>
+              <Text className="group-title">{dayTitle(g.day)}</Text>
+              {g.items.map((s) => (
+                <SessionItem key={s.id} s={s} />
+              ))}
+            </View>
+          ))
+        }
+      </RemoteFrame>
     </View>
   );
 }

@@ -6,11 +6,12 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Button, Image, Text, View } from '@tarojs/components';
 import Taro, { useShareAppMessage } from '@tarojs/taro';
-import { castVote, getContest, getEntry, myVotes, shareInfo, type ContestDetail, type EntryDetail } from '@contracts/contest';
+import { castVote, getContest, getEntry, myVotes, shareInfo, type EntryDetail } from '@contracts/contest';
 import type { RouteResponse } from '@contracts/route';
 import { api, getToken } from '../../../api/client';
 import { errorMessage, isApiError } from '../../../api/errors';
 import { ensureLogin } from '../../../api/session';
+import { useRemote } from '../../../api/useRemote';
 import { useSession } from '../../../api/useSession';
 import { PendingPage } from '../components';
 import { fileUrl, intParam, pageParams, pageUrl, rememberSharer } from '../lib';
@@ -26,9 +27,22 @@ export default function EntryPage() {
   // token is signed in silently so their votes left today show.
   const [hadToken] = useState(() => !!getToken());
   const session = useSession({ autoLogin: hadToken });
-  const [entry, setEntry] = useState<EntryDetail | null>(null);
-  const [contest, setContest] = useState<ContestDetail | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  // the sharer is remembered before the entry loads
+  useEffect(() => {
+    if (entryId) rememberSharer(params);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [entryId, params.rt, params.scene]);
+  const remote = useRemote(
+    async () => {
+      const entry = await api.call(getEntry, { params: { entryId: entryId! } });
+      return { entry, contest: await api.call(getContest, { params: { contestId: entry.contestId } }) };
+    },
+    [entryId],
+    { enabled: !!entryId },
+  );
+  const entry = remote.data?.entry ?? null;
+  const contest = remote.data?.contest ?? null;
+  const setEntry = (next: EntryDetail) => remote.setData((d) => (d ? { ...d, entry: next } : d));
   const [votes, setVotes] = useState<Votes | null>(null);
   const [voting, setVoting] = useState(false);
   const [votedHere, setVotedHere] = useState(false);
@@ -38,24 +52,6 @@ export default function EntryPage() {
   const [posterLoading, setPosterLoading] = useState(false);
   const shareRef = useRef<{ share: Share | null; entry: EntryDetail | null }>({ share: null, entry: null });
   shareRef.current = { share, entry };
-
-  const load = useCallback(async () => {
-    if (!entryId) return;
-    setLoadError(null);
-    try {
-      const e = await api.call(getEntry, { params: { entryId } });
-      setEntry(e);
-      setContest(await api.call(getContest, { params: { contestId: e.contestId } }));
-    } catch (err) {
-      setLoadError(errorMessage(err));
-    }
-  }, [entryId]);
-
-  useEffect(() => {
-    if (entryId) rememberSharer(params);
-    void load();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [entryId, params.rt, params.scene, load]);
 
   const signedIn = session.status === 'ready';
   const votingOpen = !!contest?.votingOpen;
@@ -154,7 +150,7 @@ export default function EntryPage() {
   };
 
   if (!entryId || !entry) {
-    return <PendingPage testId="page-contest-entry" missing={!entryId && '没有找到这个作品'} error={loadError} onRetry={() => void load()} />;
+    return <PendingPage testId="page-contest-entry" missing={!entryId && '没有找到这个作品'} remote={remote} />;
   }
 
   const photoUrls = entry.photos.map((p) => fileUrl(p.url));

@@ -5,11 +5,12 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Button, Image, Text, View } from '@tarojs/components';
 import Taro, { useDidShow, useReachBottom } from '@tarojs/taro';
-import { getContest, listEntries, myVotes, type ContestDetail, type EntryCard } from '@contracts/contest';
+import { getContest, listEntries, myVotes, type EntryCard } from '@contracts/contest';
 import type { RouteResponse } from '@contracts/route';
 import { api, getToken } from '../../../api/client';
 import { errorMessage } from '../../../api/errors';
 import { ensureLogin } from '../../../api/session';
+import { useRemote } from '../../../api/useRemote';
 import { useSession } from '../../../api/useSession';
 import { EntryCardView, FairPlay, PendingPage } from '../components';
 import { fileUrl, intParam, pageParams, pageUrl, windowText } from '../lib';
@@ -26,8 +27,9 @@ export default function ContestHomePage() {
   const [hadToken] = useState(() => !!getToken());
   const [rulesOpen, setRulesOpen] = useState(false);
   const session = useSession({ autoLogin: hadToken });
-  const [contest, setContest] = useState<ContestDetail | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  // Back from an entry or the submit page: tallies and the allowance may have changed.
+  const contestRemote = useRemote(() => api.call(getContest, { params: { contestId: contestId! } }), [contestId], { enabled: !!contestId, everyShow: true });
+  const contest = contestRemote.data;
   const [sort, setSort] = useState<Sort>('hot');
   const [items, setItems] = useState<EntryCard[]>([]);
   const [total, setTotal] = useState(0);
@@ -36,16 +38,6 @@ export default function ContestHomePage() {
   const [votes, setVotes] = useState<Votes | null>(null);
   const listSeq = useRef(0);
   const shown = useRef(false);
-
-  const loadContest = useCallback(async () => {
-    if (!contestId) return;
-    setLoadError(null);
-    try {
-      setContest(await api.call(getContest, { params: { contestId } }));
-    } catch (err) {
-      setLoadError(errorMessage(err));
-    }
-  }, [contestId]);
 
   /** Page 1 replaces the list (tab switch, refresh); later pages append. */
   const loadEntries = useCallback(
@@ -69,17 +61,14 @@ export default function ContestHomePage() {
   );
 
   useEffect(() => {
-    void loadContest();
     void loadEntries('hot', 1);
-  }, [loadContest, loadEntries]);
+  }, [loadEntries]);
 
-  // Back from an entry or the submit page: tallies and the allowance may have changed.
   useDidShow(() => {
     if (!shown.current) {
       shown.current = true;
       return;
     }
-    void loadContest();
     void loadEntries(sort, 1);
   });
 
@@ -112,7 +101,7 @@ export default function ContestHomePage() {
   };
 
   if (!contestId || !contest) {
-    return <PendingPage testId="page-contest-home" missing={!contestId && '没有找到这个活动'} error={loadError} onRetry={() => void loadContest()} />;
+    return <PendingPage testId="page-contest-home" missing={!contestId && '没有找到这个活动'} remote={contestRemote} />;
   }
 
   return (

@@ -5,7 +5,8 @@ import Taro from '@tarojs/taro';
 import { leaderboard } from '@contracts/contest';
 import type { RouteResponse } from '@contracts/route';
 import { api } from '../../../api/client';
-import { RemotePage, useRemote } from '../components';
+import { useRemote } from '../../../api/useRemote';
+import { RemotePage } from '../components';
 import { fileUrl, intParam, pageParams, pageUrl } from '../lib';
 import { formatShanghai } from '../../../utils/time';
 import '../contest.css';
@@ -14,7 +15,7 @@ type Board = RouteResponse<typeof leaderboard>;
 
 export default function LeaderboardPage() {
   const [contestId] = useState(() => intParam(pageParams().id));
-  const remote = useRemote(() => api.call(leaderboard, { params: { contestId: contestId! }, query: { limit: 50 } }), [contestId], !!contestId);
+  const remote = useRemote(() => api.call(leaderboard, { params: { contestId: contestId! }, query: { limit: 50 } }), [contestId], { enabled: !!contestId });
   return (
     <RemotePage testId="page-contest-leaderboard" remote={remote} missing={!contestId && '没有找到这个活动'}>
       {(board: Board) => {

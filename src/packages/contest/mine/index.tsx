@@ -1,11 +1,12 @@
 /** 「我的作品」: the member's entries with their review status and the moderator's reason. */
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { Button, Image, Text, View } from '@tarojs/components';
-import Taro, { useDidShow } from '@tarojs/taro';
+import Taro from '@tarojs/taro';
 import { myEntries, type MyEntry } from '@contracts/contest';
 import { api } from '../../../api/client';
 import { useSession } from '../../../api/useSession';
-import { Loading, RemotePage, useRemote } from '../components';
+import { useRemote } from '../../../api/useRemote';
+import { Loading, RemotePage } from '../components';
 import { fileUrl, intParam, pageParams, pageUrl } from '../lib';
 import { formatShanghai } from '../../../utils/time';
 import '../contest.css';
@@ -13,17 +14,11 @@ import '../contest.css';
 export default function MyEntriesPage() {
   const [contestId] = useState(() => intParam(pageParams().contestId));
   const session = useSession({ autoLogin: true });
-  const shown = useRef(false);
   const signedIn = session.status === 'ready';
-  const remote = useRemote(async () => (await api.call(myEntries, { query: contestId ? { contestId } : {} })).items, [contestId], signedIn);
-  const load = remote.reload;
-
-  useDidShow(() => {
-    if (!shown.current) {
-      shown.current = true;
-      return;
-    }
-    if (signedIn) void load();
+  const remote = useRemote(async () => (await api.call(myEntries, { query: contestId ? { contestId } : {} })).items, [contestId], {
+    enabled: signedIn,
+    // back from editing an entry: its status may have changed
+    everyShow: true,
   });
 
   if (!signedIn) {

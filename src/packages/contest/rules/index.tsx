@@ -6,13 +6,14 @@ import { useState } from 'react';
 import { Text, View } from '@tarojs/components';
 import { ENTRY_LIMITS, getContest, type ContestDetail } from '@contracts/contest';
 import { api } from '../../../api/client';
-import { FairPlay, RemotePage, useRemote } from '../components';
+import { useRemote } from '../../../api/useRemote';
+import { FairPlay, RemotePage } from '../components';
 import { intParam, pageParams, windowText } from '../lib';
 import '../contest.css';
 
 export default function RulesPage() {
   const [contestId] = useState(() => intParam(pageParams().id));
-  const remote = useRemote(() => api.call(getContest, { params: { contestId: contestId! } }), [contestId], !!contestId);
+  const remote = useRemote(() => api.call(getContest, { params: { contestId: contestId! } }), [contestId], { enabled: !!contestId });
   return (
     <RemotePage testId="page-contest-rules" remote={remote} missing={!contestId && '没有找到这个活动'}>
       {(contest: ContestDetail) => (

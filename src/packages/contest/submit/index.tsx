@@ -5,10 +5,11 @@
 import { useEffect, useState } from 'react';
 import { Button, Image, Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
-import { ENTRY_LIMITS, EntryInput, getContest, myEntries, submitEntry, updateMyEntry, type ContestDetail } from '@contracts/contest';
+import { ENTRY_LIMITS, EntryInput, getContest, myEntries, submitEntry, updateMyEntry } from '@contracts/contest';
 import { api } from '../../../api/client';
 import { errorMessage, isApiError } from '../../../api/errors';
 import { ensureLogin } from '../../../api/session';
+import { useRemote } from '../../../api/useRemote';
 import { useSession } from '../../../api/useSession';
 import { FairPlay, FormField, Loading, PendingPage } from '../components';
 import { fileUrl, intParam, lines, newRequestId, pageParams, pageUrl, pickPhotos, uploadPhoto } from '../lib';
@@ -34,11 +35,8 @@ export default function SubmitPage() {
   const contestId = intParam(params.contestId);
   const entryId = intParam(params.entryId);
   const session = useSession({ autoLogin: true });
-  const [contest, setContest] = useState<ContestDetail | null>(null);
   const [form, setForm] = useState<FormState>(EMPTY);
   const [photos, setPhotos] = useState<FormPhoto[]>([]);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const [ready, setReady] = useState(false);
   const [uploading, setUploading] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
@@ -46,32 +44,33 @@ export default function SubmitPage() {
   const [requestId, setRequestId] = useState(newRequestId);
   const signedIn = session.status === 'ready';
 
-  const load = async () => {
-    if (!contestId) return;
-    setLoadError(null);
-    try {
-      const c = await api.call(getContest, { params: { contestId } });
-      setContest(c);
-      if (entryId) {
-        const mine = await api.call(myEntries, { query: { contestId } });
-        const e = mine.items.find((x) => x.id === entryId);
-        if (!e) throw new Error('作品不存在或已删除');
-        if (!e.canEdit) throw new Error(e.status === 'approved' ? '作品已通过审核，不能再修改' : '征集已结束，不能再修改');
-        setForm({ title: e.title, displayName: e.displayName, story: e.story, ingredients: e.ingredients.join('\n'), steps: e.steps.join('\n') });
-        setPhotos(e.photos.map((p) => ({ uploadId: p.uploadId, thumbUrl: p.thumbUrl })));
-      } else {
-        setForm((f) => (f.displayName ? f : { ...f, displayName: session.member?.nickname?.slice(0, ENTRY_LIMITS.displayNameMax) ?? '' }));
-      }
-      setReady(true);
-    } catch (err) {
-      setLoadError(err instanceof Error && !isApiError(err) ? err.message : errorMessage(err));
-    }
-  };
-
+  // The contest, and when editing the entry's current text (which must still be editable).
+  const remote = useRemote(
+    async () => {
+      const contest = await api.call(getContest, { params: { contestId: contestId! } });
+      if (!entryId) return { contest, edit: null };
+      const mine = await api.call(myEntries, { query: { contestId: contestId! } });
+      const e = mine.items.find((x) => x.id === entryId);
+      if (!e) throw new Error('作品不存在或已删除');
+      if (!e.canEdit) throw new Error(e.status === 'approved' ? '作品已通过审核，不能再修改' : '征集已结束，不能再修改');
+      return { contest, edit: e };
+    },
+    [contestId, entryId],
+    { enabled: signedIn && !!contestId, errorText: (err) => (err instanceof Error && !isApiError(err) ? err.message : errorMessage(err)) },
+  );
+  const loaded = remote.data;
+  const contest = loaded?.contest ?? null;
   useEffect(() => {
-    if (signedIn) void load();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [signedIn, contestId, entryId]);
+    if (!loaded) return;
+    const e = loaded.edit;
+    if (e) {
+      setForm({ title: e.title, displayName: e.displayName, story: e.story, ingredients: e.ingredients.join('\n'), steps: e.steps.join('\n') });
+      setPhotos(e.photos.map((p) => ({ uploadId: p.uploadId, thumbUrl: p.thumbUrl })));
+    } else {
+      setForm((f) => (f.displayName ? f : { ...f, displayName: session.member?.nickname?.slice(0, ENTRY_LIMITS.displayNameMax) ?? '' }));
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per loaded value
+  }, [loaded]);
 
   const set = (key: keyof FormState) => (e: { detail: { value: string } }) => {
     const value = e.detail.value;
@@ -148,10 +147,10 @@ export default function SubmitPage() {
     }
   };
 
-  if (!contestId || loadError) {
-    return <PendingPage testId="page-contest-submit" missing={!contestId && '没有找到这个活动'} error={loadError} onRetry={() => void load()} />;
+  if (!contestId || remote.error) {
+    return <PendingPage testId="page-contest-submit" missing={!contestId && '没有找到这个活动'} remote={remote} />;
   }
-  if (!signedIn || !ready || !contest) {
+  if (!signedIn || !contest) {
     return (
       <View className="page" data-testid="page-contest-submit">
         {session.status === 'error' ? <Text className="error-text">{session.error}</Text> : <Loading />}

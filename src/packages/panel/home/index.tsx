@@ -2,13 +2,15 @@
  * 顾客顾问团: the member's panel badge (and group-moderator role), the panel rounds (e.g. 新品试吃会)
  * with sign-up, and the structured review form after taking part; reviews reach HQ's product team.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Button, Text, Textarea, View } from '@tarojs/components';
-import Taro, { useDidShow } from '@tarojs/taro';
+import Taro from '@tarojs/taro';
 import { myPanel, reviewPanelRound, signUpPanelRound, WOULD_BUY_LABELS, type ReviewAnswers } from '@contracts/community';
 import type { RouteResponse } from '@contracts/route';
 import { api } from '../../../api/client';
-import { errorMessage, showError } from '../../../api/errors';
+import { showError } from '../../../api/errors';
+import { useRemote } from '../../../api/useRemote';
+import RemoteFrame from '../../../components/RemoteFrame';
 import { ensureLogin, openConsent } from '../../../api/session';
 import { useSession } from '../../../api/useSession';
 import { formatShanghai } from '../../../utils/time';
@@ -22,25 +24,9 @@ const MINE_LABEL: Record<Round['mine'], string> = { none: '', signed: '已报名
 export default function PanelPage() {
   const session = useSession({ autoLogin: true });
   const ready = session.status === 'ready';
-  const [panel, setPanel] = useState<Panel | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const remote = useRemote((): Promise<Panel> => api.call(myPanel), [], { enabled: ready, everyShow: true });
+  const setPanel = remote.setData;
   const [reviewing, setReviewing] = useState<number | null>(null);
-
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      setPanel(await api.call(myPanel));
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  }, []);
-
-  useEffect(() => {
-    if (ready) void load();
-  }, [ready, load]);
-  useDidShow(() => {
-    if (ready) void load();
-  });
 
   async function signUp(r: Round) {
     try {
@@ -68,63 +54,64 @@ export default function PanelPage() {
 
   return (
     <View className="panel-page" data-testid="panel-page">
-      {error && (
-        <View className="panel-card">
-          <Text className="panel-error">{error}</Text>
-          <Button className="panel-btn" onClick={load}>
-            重试
-          </Button>
-        </View>
-      )}
-      {panel && !panel.member && (
-        <View className="panel-card" data-testid="panel-not-member">
-          <Text className="panel-title">顾客顾问团</Text>
-          <Text className="panel-muted">顾问团由经常参加活动、分享作品的会员组成，一起试吃新品、提建议。门店会邀请符合条件的会员加入。</Text>
-        </View>
-      )}
-      {panel?.member && (
-        <View className="panel-card panel-badge-card">
-          <Text className="panel-badge" data-testid="panel-badge">
-            🏅 {panel.badge}
-          </Text>
-          {panel.moderator && <Text className="panel-muted">你也是社群管理员，感谢帮大家维护群里的氛围</Text>}
-        </View>
-      )}
-      {panel?.member &&
-        panel.rounds.map((r) => (
-          <View className="panel-card" key={r.id} data-testid="panel-round">
-            <Text className="panel-title">{r.title}</Text>
-            <Text className="panel-muted">
-              试吃新品：{r.product} · {formatShanghai(r.startsAt)}
-              {r.place ? ` · ${r.place}` : ''}
-            </Text>
-            {r.description ? <Text className="panel-text">{r.description}</Text> : null}
-            <Text className="panel-muted">
-              已报名 {r.signedUp}/{r.capacity}
-              {r.mine !== 'none' ? ` · ${MINE_LABEL[r.mine]}` : ''}
-            </Text>
-            {r.mine === 'none' && r.status === 'open' && (
-              <Button className="panel-btn" onClick={() => signUp(r)} disabled={r.signedUp >= r.capacity} data-testid="panel-signup">
-                {r.signedUp >= r.capacity ? '名额已满' : '报名参加'}
-              </Button>
-            )}
-            {(r.mine === 'signed' || r.mine === 'attended') && !r.reviewed && reviewing !== r.id && (
-              <Button className="panel-btn" onClick={() => setReviewing(r.id)} data-testid="panel-review-open">
-                填写试吃评价
-              </Button>
-            )}
-            {r.reviewed && <Text className="panel-ok">已提交评价，谢谢你的建议！</Text>}
-            {reviewing === r.id && (
-              <ReviewForm
-                roundId={r.id}
-                onDone={(next) => {
-                  setReviewing(null);
-                  setPanel((p) => (p ? { ...p, rounds: p.rounds.map((x) => (x.id === r.id ? next : x)) } : p));
-                }}
-              />
-            )}
+      <RemoteFrame
+        remote={remote}
+        isEmpty={(panel) => !panel.member}
+        empty={
+          <View className="panel-card" data-testid="panel-not-member">
+            <Text className="panel-title">顾客顾问团</Text>
+            <Text className="panel-muted">顾问团由经常参加活动、分享作品的会员组成，一起试吃新品、提建议。门店会邀请符合条件的会员加入。</Text>
           </View>
-        ))}
+        }
+      >
+        {(panel) => (
+          <>
+            {panel.member && (
+              <View className="panel-card panel-badge-card">
+                <Text className="panel-badge" data-testid="panel-badge">
+                  🏅 {panel.badge}
+                </Text>
+                {panel.moderator && <Text className="panel-muted">你也是社群管理员，感谢帮大家维护群里的氛围</Text>}
+              </View>
+            )}
+            {panel.member &&
+              panel.rounds.map((r) => (
+                <View className="panel-card" key={r.id} data-testid="panel-round">
+                  <Text className="panel-title">{r.title}</Text>
+                  <Text className="panel-muted">
+                    试吃新品：{r.product} · {formatShanghai(r.startsAt)}
+                    {r.place ? ` · ${r.place}` : ''}
+                  </Text>
+                  {r.description ? <Text className="panel-text">{r.description}</Text> : null}
+                  <Text className="panel-muted">
+                    已报名 {r.signedUp}/{r.capacity}
+                    {r.mine !== 'none' ? ` · ${MINE_LABEL[r.mine]}` : ''}
+                  </Text>
+                  {r.mine === 'none' && r.status === 'open' && (
+                    <Button className="panel-btn" onClick={() => signUp(r)} disabled={r.signedUp >= r.capacity} data-testid="panel-signup">
+                      {r.signedUp >= r.capacity ? '名额已满' : '报名参加'}
+                    </Button>
+                  )}
+                  {(r.mine === 'signed' || r.mine === 'attended') && !r.reviewed && reviewing !== r.id && (
+                    <Button className="panel-btn" onClick={() => setReviewing(r.id)} data-testid="panel-review-open">
+                      填写试吃评价
+                    </Button>
+                  )}
+                  {r.reviewed && <Text className="panel-ok">已提交评价，谢谢你的建议！</Text>}
+                  {reviewing === r.id && (
+                    <ReviewForm
+                      roundId={r.id}
+                      onDone={(next) => {
+                        setReviewing(null);
+                        setPanel((p) => (p ? { ...p, rounds: p.rounds.map((x) => (x.id === r.id ? next : x)) } : p));
+                      }}
+                    />
+                  )}
+                </View>
+              ))}
+          </>
+        )}
+      </RemoteFrame>
     </View>
   );
 }

@@ -1,11 +1,13 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Button, Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { deleteMe, getMyData, type MyDataExport } from '@contracts/identity';
 import { api } from '../../../api/client';
 import { ROUTES } from '../../../api/routes';
 import { forgetSession } from '../../../api/session';
-import { errorMessage, showError } from '../../../api/errors';
+import { showError } from '../../../api/errors';
+import { useRemote } from '../../../api/useRemote';
+import RemoteFrame from '../../../components/RemoteFrame';
 import { formatShanghai } from '../../../utils/time';
 import { exportJson } from './export';
 import { fieldLabel, sectionLabel, valueText } from './labels';
@@ -25,23 +27,10 @@ function Row({ label, value, testId }: { label: string; value: string | null | u
 const CONSENT_ACTIONS: Record<string, string> = { granted: '同意', withdrawn: '撤回' };
 
 export default function MyDataPage() {
-  const [data, setData] = useState<MyDataExport | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const remote = useRemote((): Promise<MyDataExport> => api.call(getMyData), []);
+  const data = remote.data;
   const [confirming, setConfirming] = useState(false);
   const [deleting, setDeleting] = useState(false);
-
-  const load = useCallback(async () => {
-    setLoadError(null);
-    try {
-      setData(await api.call(getMyData));
-    } catch (err) {
-      setLoadError(errorMessage(err));
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   const onExport = async () => {
     if (!data) return;
@@ -70,24 +59,13 @@ export default function MyDataPage() {
     }
   };
 
-  if (loadError) {
+  if (!data || remote.error) {
     return (
       <View className="page" data-testid="page-mydata">
-        <View className="card">
-          <Text className="error-text" data-testid="mydata-error">
-            {loadError}
-          </Text>
-          <Button className="btn-plain" onClick={() => void load()}>
-            重试
-          </Button>
-        </View>
-      </View>
-    );
-  }
-  if (!data) {
-    return (
-      <View className="page" data-testid="page-mydata">
-        <Text className="muted">正在加载…</Text>
+        {/* a failed refresh replaces the page: nothing half-stale in 我的数据 */}
+        <RemoteFrame remote={remote} errorTestId="mydata-error">
+          {() => null}
+        </RemoteFrame>
       </View>
     );
   }

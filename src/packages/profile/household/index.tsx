@@ -2,7 +2,7 @@
  * 我的家庭: create one, invite family with a share card (any of them may accept within 7 days),
  * say how many children live at home (宝宝营养 recommendations, class forms), leave.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Button, Image, Input, Text, View } from '@tarojs/components';
 import Taro, { useShareAppMessage } from '@tarojs/taro';
 import {
@@ -16,10 +16,12 @@ import {
 } from '@contracts/household';
 import type { RouteResponse } from '@contracts/route';
 import { api } from '../../../api/client';
-import { errorMessage, showError } from '../../../api/errors';
+import { showError } from '../../../api/errors';
 import { updateMember } from '../../../api/session';
 import { getMe } from '@contracts/identity';
+import { useRemote } from '../../../api/useRemote';
 import { useSession } from '../../../api/useSession';
+import RemoteFrame from '../../../components/RemoteFrame';
 import { formatShanghai } from '../../../utils/time';
 import { fileUrl } from '../../../utils/page';
 import '../profile.css';
@@ -37,26 +39,17 @@ async function refreshMember() {
 
 export default function HouseholdPage() {
   const session = useSession({ autoLogin: true });
-  const [household, setHousehold] = useState<HouseholdView | null | undefined>(undefined);
-  const [error, setError] = useState<string | null>(null);
+  // { household: null } is a member without a household; no value yet is still loading
+  const remote = useRemote(async (): Promise<{ household: HouseholdView | null }> => await api.call(getMyHousehold), [], {
+    enabled: session.status === 'ready',
+  });
+  const household = remote.data ? remote.data.household : undefined;
+  const setHousehold = (next: HouseholdView | null) => remote.setData({ household: next });
   const [name, setName] = useState('');
   const [children, setChildren] = useState(0);
   const [invite, setInvite] = useState<Invite | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirmLeave, setConfirmLeave] = useState(false);
-
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      setHousehold((await api.call(getMyHousehold)).household);
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  }, []);
-
-  useEffect(() => {
-    if (session.status === 'ready') void load();
-  }, [session.status, load]);
 
   useShareAppMessage(() => ({
     title: `${invite?.inviterNickname ?? '家人'}邀请你加入「${invite?.householdName ?? '我们家'}」`,
@@ -107,22 +100,10 @@ export default function HouseholdPage() {
       void Taro.showToast({ title: '已退出家庭', icon: 'none' });
     });
 
-  if (error) {
+  if (household === undefined || remote.error) {
     return (
       <View className="page" data-testid="page-household">
-        <View className="card">
-          <Text className="error-text">{error}</Text>
-          <Button className="btn-plain" onClick={() => void load()}>
-            重试
-          </Button>
-        </View>
-      </View>
-    );
-  }
-  if (household === undefined) {
-    return (
-      <View className="page" data-testid="page-household">
-        <Text className="muted">正在加载…</Text>
+        <RemoteFrame remote={remote}>{() => null}</RemoteFrame>
       </View>
     );
   }

@@ -2,14 +2,16 @@
  * 常去门店: the stores, nearest first when the member lets us use the location (wx.getLocation,
  * asked only on the tap and used only for this sort — it is not stored), or chosen from the list.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Button, Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { listStores, setHomeStore, type StoreOption } from '@contracts/household';
 import { api } from '../../../api/client';
-import { errorMessage, showError } from '../../../api/errors';
+import { showError } from '../../../api/errors';
 import { updateMember } from '../../../api/session';
+import { useRemote } from '../../../api/useRemote';
 import { useSession } from '../../../api/useSession';
+import RemoteFrame from '../../../components/RemoteFrame';
 import '../profile.css';
 
 function distanceText(m: number | null): string {
@@ -19,29 +21,19 @@ function distanceText(m: number | null): string {
 
 export default function HomeStorePage() {
   const session = useSession({ autoLogin: true });
-  const [stores, setStores] = useState<StoreOption[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // where the member is, once they asked to sort by distance (used for that one list only)
+  const [at, setAt] = useState<{ lat: number; lng: number } | null>(null);
+  const remote = useRemote(async (): Promise<StoreOption[]> => (await api.call(listStores, { query: at ?? {} })).items, [at], {
+    enabled: session.status === 'ready',
+  });
   const [locating, setLocating] = useState(false);
   const [sorted, setSorted] = useState(false);
-
-  const load = useCallback(async (at?: { lat: number; lng: number }) => {
-    setError(null);
-    try {
-      setStores((await api.call(listStores, { query: at ?? {} })).items);
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  }, []);
-
-  useEffect(() => {
-    if (session.status === 'ready') void load();
-  }, [session.status, load]);
 
   const nearest = async () => {
     setLocating(true);
     try {
       const loc = await Taro.getLocation({ type: 'gcj02' });
-      await load({ lat: loc.latitude, lng: loc.longitude });
+      setAt({ lat: loc.latitude, lng: loc.longitude });
       setSorted(true);
     } catch {
       void Taro.showToast({ title: '没有获取到位置，请在列表中选择', icon: 'none' });
@@ -70,25 +62,25 @@ export default function HomeStorePage() {
         </Button>
         <Text className="muted">位置只用于这次排序，不会保存。</Text>
       </View>
-      {error && <Text className="error-text">{error}</Text>}
-      {!stores && !error && <Text className="muted">正在加载…</Text>}
-      {stores && (
-        <View className="card">
-          {stores.map((s, i) => (
-            <View key={s.id} className="link-row" data-testid={`store-option-${s.id}`} onClick={() => void choose(s)}>
-              <View>
-                <Text>{s.name}</Text>
-                {current === s.id && <Text className="badge">当前</Text>}
-                {sorted && i === 0 && s.distanceM !== null && <Text className="badge">离你最近</Text>}
+      <RemoteFrame remote={remote}>
+        {(stores) => (
+          <View className="card">
+            {stores.map((s, i) => (
+              <View key={s.id} className="link-row" data-testid={`store-option-${s.id}`} onClick={() => void choose(s)}>
                 <View>
-                  <Text className="muted">{[s.address, distanceText(s.distanceM)].filter(Boolean).join(' · ')}</Text>
+                  <Text>{s.name}</Text>
+                  {current === s.id && <Text className="badge">当前</Text>}
+                  {sorted && i === 0 && s.distanceM !== null && <Text className="badge">离你最近</Text>}
+                  <View>
+                    <Text className="muted">{[s.address, distanceText(s.distanceM)].filter(Boolean).join(' · ')}</Text>
+                  </View>
                 </View>
+                <Text className="chevron">选择 ›</Text>
               </View>
-              <Text className="chevron">选择 ›</Text>
-            </View>
-          ))}
-        </View>
-      )}
+            ))}
+          </View>
+        )}
+      </RemoteFrame>
     </View>
   );
 }

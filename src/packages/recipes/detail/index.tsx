@@ -2,14 +2,16 @@
  * One recipe and what it leads to: 买料理包 (the pre-order item ops linked, only when set), 报名相关课程
  * (the linked class's next session), 收藏, and 分享 (a share card in weapp; a card preview in h5).
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Button, Image, Text, View } from '@tarojs/components';
 import Taro, { useShareAppMessage } from '@tarojs/taro';
 import { DIFFICULTY_LABELS, favouriteRecipe, getRecipe, KIT_ITEM_PAGE, RECIPE_PAGE, unfavouriteRecipe, type RecipeDetail } from '@contracts/recipes';
 import { api } from '../../../api/client';
-import { errorMessage, showError } from '../../../api/errors';
+import { showError } from '../../../api/errors';
 import { ROUTES } from '../../../api/routes';
+import { useRemote } from '../../../api/useRemote';
 import { useSession } from '../../../api/useSession';
+import RemoteFrame from '../../../components/RemoteFrame';
 import { formatShanghai } from '../../../utils/time';
 import { fileUrl, intParam, pageParams } from '../../../utils/page';
 import '../recipes.css';
@@ -19,24 +21,13 @@ const isWeapp = process.env.TARO_ENV === 'weapp';
 export default function RecipeDetailPage() {
   const session = useSession({ autoLogin: true });
   const id = intParam(pageParams().id);
-  const [recipe, setRecipe] = useState<RecipeDetail | null>(null);
-  const [error, setError] = useState<string | null>(id ? null : '菜谱不存在');
+  const remote = useRemote((): Promise<RecipeDetail> => api.call(getRecipe, { params: { recipeId: id! } }), [id], {
+    enabled: !!id && session.status === 'ready',
+  });
+  const recipe = remote.data;
+  const setRecipe = remote.setData;
   const [saving, setSaving] = useState(false);
   const [sharing, setSharing] = useState(false);
-
-  const load = useCallback(async () => {
-    if (!id) return;
-    setError(null);
-    try {
-      setRecipe(await api.call(getRecipe, { params: { recipeId: id } }));
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  }, [id]);
-
-  useEffect(() => {
-    if (session.status === 'ready') void load();
-  }, [session.status, load]);
 
   useShareAppMessage(() => ({
     title: recipe ? `${recipe.title}｜${recipe.minutes} 分钟上桌` : '一起做饭吧',
@@ -66,28 +57,13 @@ export default function RecipeDetailPage() {
     });
   };
 
-  if (error) {
-    return (
-      <View className="page" data-testid="page-recipe-detail">
-        <View className="card">
-          <Text className="error-text" data-testid="recipe-error">
-            {error}
-          </Text>
-          {id && (
-            <Button className="btn-plain" onClick={() => void load()}>
-              重试
-            </Button>
-          )}
-        </View>
-      </View>
-    );
-  }
   if (!recipe) {
+    const signingIn = session.status === 'ready' || session.status === 'loading' || session.status === 'idle';
     return (
       <View className="page" data-testid="page-recipe-detail">
-        <Text className="muted">
-          {session.status === 'ready' || session.status === 'loading' || session.status === 'idle' ? '正在加载…' : '登录后查看菜谱'}
-        </Text>
+        <RemoteFrame remote={remote} missing={!id && '菜谱不存在'} errorTestId="recipe-error" loadingText={signingIn ? '正在加载…' : '登录后查看菜谱'}>
+          {() => null}
+        </RemoteFrame>
       </View>
     );
   }

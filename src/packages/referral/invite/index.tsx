@@ -3,17 +3,19 @@
  * the member's invite card (a signed share token) and poster code, their invite code, invitees'
  * progress with names masked, and — for a new member — a place to type a neighbour's code.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Button, Image, Input, Text, View } from '@tarojs/components';
 import Taro, { useShareAppMessage } from '@tarojs/taro';
 import { createShare, enterInviteCode, myReferral } from '@contracts/referral';
 import type { RouteResponse } from '@contracts/route';
 import { api } from '../../../api/client';
-import { errorMessage, showError } from '../../../api/errors';
+import { showError } from '../../../api/errors';
 import { deviceId } from '../../../api/referral-touch';
 import { ROUTES } from '../../../api/routes';
 import { ensureLogin, openConsent } from '../../../api/session';
+import { useRemote } from '../../../api/useRemote';
 import { useSession } from '../../../api/useSession';
+import RemoteFrame from '../../../components/RemoteFrame';
 import { formatShanghai } from '../../../utils/time';
 import { CONVERSION_SHORT, REWARD_LABELS, STAGE_LABELS } from '../lib';
 import '../referral.css';
@@ -24,24 +26,10 @@ type Share = RouteResponse<typeof createShare>;
 export default function InvitePage() {
   const session = useSession({ autoLogin: true });
   const ready = session.status === 'ready';
-  const [mine, setMine] = useState<Mine | null>(null);
+  const remote = useRemote((): Promise<Mine> => api.call(myReferral), [], { enabled: ready });
   const [share, setShare] = useState<Share | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
-
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      setMine(await api.call(myReferral));
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  }, []);
-
-  useEffect(() => {
-    if (ready) void load();
-  }, [ready, load]);
 
   useShareAppMessage(() => ({ title: share?.title ?? '邻居邀请你加入社区会员中心', path: share?.path ?? ROUTES.referralJoin }));
 
@@ -64,7 +52,7 @@ export default function InvitePage() {
       const r = await api.call(enterInviteCode, { body: { code, ...(device ? { deviceId: device } : {}) } });
       void Taro.showToast({ title: `已填写${r.referredBy}的邀请码`, icon: 'none' });
       setCode('');
-      await load();
+      await remote.reload();
     } catch (err) {
       showError(err);
     }
@@ -86,78 +74,72 @@ export default function InvitePage() {
 
   return (
     <View className="ref-page" data-testid="referral-invite">
-      {error && (
-        <View className="ref-card">
-          <Text className="ref-error">{error}</Text>
-          <Button className="ref-btn" onClick={load}>
-            重试
-          </Button>
-        </View>
-      )}
-      {mine && (
-        <>
-          <View className="ref-card" data-testid="referral-rules">
-            <Text className="ref-title">邀请规则</Text>
-            {mine.rulesText.map((line, i) => (
-              <Text key={i} className="ref-text">
-                {i + 1}. {line}
-              </Text>
-            ))}
-          </View>
-          <View className="ref-card">
-            <Text className="ref-title">我的邀请码</Text>
-            <Text className="ref-code" data-testid="referral-code">
-              {mine.inviteCode}
-            </Text>
-            <Text className="ref-muted">邻居注册后在「邀请邻居」页填写，或当面告诉他</Text>
-            {!share ? (
-              <Button className="ref-btn" loading={busy} data-testid="referral-make-card" onClick={makeCard}>
-                生成邀请卡片和海报
-              </Button>
-            ) : (
-              <View data-testid="referral-card">
-                <Text className="ref-text">{share.title}</Text>
-                {share.wxacodeUrl && <Image className="ref-poster" src={share.wxacodeUrl} mode="aspectFit" />}
-                <Text className="ref-muted">{process.env.TARO_ENV === 'weapp' ? '点右上角「…」发送给邻居，或保存海报' : '邀请链接：'}</Text>
-                <Text className="ref-link" data-testid="referral-link">
-                  {share.path}
+      <RemoteFrame remote={remote}>
+        {(mine) => (
+          <>
+            <View className="ref-card" data-testid="referral-rules">
+              <Text className="ref-title">邀请规则</Text>
+              {mine.rulesText.map((line, i) => (
+                <Text key={i} className="ref-text">
+                  {i + 1}. {line}
                 </Text>
+              ))}
+            </View>
+            <View className="ref-card">
+              <Text className="ref-title">我的邀请码</Text>
+              <Text className="ref-code" data-testid="referral-code">
+                {mine.inviteCode}
+              </Text>
+              <Text className="ref-muted">邻居注册后在「邀请邻居」页填写，或当面告诉他</Text>
+              {!share ? (
+                <Button className="ref-btn" loading={busy} data-testid="referral-make-card" onClick={makeCard}>
+                  生成邀请卡片和海报
+                </Button>
+              ) : (
+                <View data-testid="referral-card">
+                  <Text className="ref-text">{share.title}</Text>
+                  {share.wxacodeUrl && <Image className="ref-poster" src={share.wxacodeUrl} mode="aspectFit" />}
+                  <Text className="ref-muted">{process.env.TARO_ENV === 'weapp' ? '点右上角「…」发送给邻居，或保存海报' : '邀请链接：'}</Text>
+                  <Text className="ref-link" data-testid="referral-link">
+                    {share.path}
+                  </Text>
+                </View>
+              )}
+            </View>
+            {mine.canEnterCode && (
+              <View className="ref-card" data-testid="referral-enter-code">
+                <Text className="ref-title">填写邻居的邀请码</Text>
+                <Input className="ref-input" value={code} maxlength={16} placeholder="例如 3K7QX9" onInput={(e) => setCode(e.detail.value)} />
+                <Button className="ref-btn ghost" disabled={code.trim().length < 4} onClick={submitCode}>
+                  确定
+                </Button>
               </View>
             )}
-          </View>
-          {mine.canEnterCode && (
-            <View className="ref-card" data-testid="referral-enter-code">
-              <Text className="ref-title">填写邻居的邀请码</Text>
-              <Input className="ref-input" value={code} maxlength={16} placeholder="例如 3K7QX9" onInput={(e) => setCode(e.detail.value)} />
-              <Button className="ref-btn ghost" disabled={code.trim().length < 4} onClick={submitCode}>
-                确定
-              </Button>
-            </View>
-          )}
-          {mine.referredBy && <Text className="ref-muted">你是{mine.referredBy}邀请来的</Text>}
-          <View className="ref-card" data-testid="referral-invitees">
-            <Text className="ref-title">我邀请的邻居（{mine.invitees.length}）</Text>
-            {mine.invitees.length === 0 && <Text className="ref-muted">还没有邻居通过你的邀请加入</Text>}
-            {mine.invitees.map((v, i) => (
-              <View key={i} className="ref-row" data-testid="referral-invitee">
-                <View>
-                  <Text className="ref-text">{v.name}</Text>
-                  <Text className="ref-muted"> {formatShanghai(v.joinedAt)} 加入</Text>
+            {mine.referredBy && <Text className="ref-muted">你是{mine.referredBy}邀请来的</Text>}
+            <View className="ref-card" data-testid="referral-invitees">
+              <Text className="ref-title">我邀请的邻居（{mine.invitees.length}）</Text>
+              {mine.invitees.length === 0 && <Text className="ref-muted">还没有邻居通过你的邀请加入</Text>}
+              {mine.invitees.map((v, i) => (
+                <View key={i} className="ref-row" data-testid="referral-invitee">
+                  <View>
+                    <Text className="ref-text">{v.name}</Text>
+                    <Text className="ref-muted"> {formatShanghai(v.joinedAt)} 加入</Text>
+                  </View>
+                  <Text className="ref-stage">
+                    {STAGE_LABELS[v.stage]}
+                    {v.conversion ? ` · ${CONVERSION_SHORT[v.conversion]}` : ''}
+                    {v.reward && v.stage !== 'rewarded' ? ` · ${REWARD_LABELS[v.reward]}` : ''}
+                    {v.note ? `（${v.note}）` : ''}
+                  </Text>
                 </View>
-                <Text className="ref-stage">
-                  {STAGE_LABELS[v.stage]}
-                  {v.conversion ? ` · ${CONVERSION_SHORT[v.conversion]}` : ''}
-                  {v.reward && v.stage !== 'rewarded' ? ` · ${REWARD_LABELS[v.reward]}` : ''}
-                  {v.note ? `（${v.note}）` : ''}
-                </Text>
-              </View>
-            ))}
-          </View>
-          <Button className="ref-btn ghost" data-testid="referral-rewards-link" onClick={() => void Taro.navigateTo({ url: ROUTES.referralRewards })}>
-            我的奖励
-          </Button>
-        </>
-      )}
+              ))}
+            </View>
+            <Button className="ref-btn ghost" data-testid="referral-rewards-link" onClick={() => void Taro.navigateTo({ url: ROUTES.referralRewards })}>
+              我的奖励
+            </Button>
+          </>
+        )}
+      </RemoteFrame>
     </View>
   );
 }
