@@ -231,6 +231,19 @@ export const listSegments = defineRoute({
   response: z.object({ items: z.array(SavedSegment) }),
 });
 
+export const exportSavedSegment = defineRoute({
+  method: 'GET',
+  path: '/api/admin/insight/segments/:segmentId/export',
+  auth: 'staff',
+  roles: ['hq_admin', 'store_manager'],
+  summary: "A saved segment's members (as frozen when saved) as an Excel workbook (.xlsx). NOT JSON: fetch with the bearer header and save the body.",
+  params: z.object({ segmentId: Id }),
+  response: z.any().meta({
+    description: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    contentMediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  }),
+});
+
 export const enrolSegment = defineRoute({
   method: 'POST',
   path: '/api/admin/insight/segments/:segmentId/journey',

@@ -75,6 +75,14 @@ export class InsightController {
     return body;
   }
 
+  @Route(api.exportSavedSegment)
+  async exportSavedSegment({ params }: RouteParsed<typeof api.exportSavedSegment>, auth: AuthContext, ctx: Context) {
+    const { filename, body } = await this.insight.exportSavedSegment(auth.staff(), params.segmentId);
+    ctx.set('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    ctx.set('content-disposition', `attachment; filename="segment.xlsx"; filename*=UTF-8''${encodeURIComponent(filename)}`);
+    return body;
+  }
+
   @Route(api.getInsightSettings)
   async getInsightSettings() {
     return this.insight.settings();
