@@ -359,6 +359,30 @@ export const createAbTest = defineRoute({
   body: AbTestInput,
   response: AbTestView,
 });
+export const VARIANT_TAGS = ['with_children', 'elderly', 'busy', 'thrifty', 'couple'] as const;
+export type VariantTag = (typeof VARIANT_TAGS)[number];
+export const VARIANT_TAG_LABELS: Record<VariantTag, string> = {
+  with_children: '有孩子的家庭',
+  elderly: '有长辈的家庭',
+  busy: '上班忙',
+  thrifty: '精打细算',
+  couple: '两口之家',
+};
+
+export const generateAbVariants = defineRoute({
+  method: 'POST',
+  path: '/api/admin/insight/ab-tests/variants',
+  auth: 'staff',
+  roles: ['hq_admin'],
+  summary:
+    'Copy variants from templates and audience tags (e.g. household with children → 「三道菜搞定宝宝一周营养晚餐」), for ops to edit before creating a test.',
+  body: z.object({
+    topic: z.string().trim().min(1, '请填写主题').max(12),
+    tags: z.array(z.enum(VARIANT_TAGS)).min(1, '至少选一个人群标签').max(4),
+    count: z.coerce.number().int().min(2).max(4).default(2),
+  }),
+  response: z.object({ variants: z.array(z.object({ label: z.string(), text: z.string() })) }),
+});
 export const stopAbTest = defineRoute({
   method: 'POST',
   path: '/api/admin/insight/ab-tests/:testId/stop',

@@ -8,6 +8,7 @@ import { JobRunner } from '../../core/jobs';
 import { Route } from '../../core/route';
 import { AbTestService } from './ab.service';
 import { InsightService } from './insight.service';
+import { generateVariants } from './variants';
 
 @Controller('/')
 export class InsightController {
@@ -101,6 +102,11 @@ export class InsightController {
   @Route(api.createAbTest)
   async createAbTest({ body }: RouteParsed<typeof api.createAbTest>, auth: AuthContext) {
     return this.ab.create(auth.staff(), body);
+  }
+
+  @Route(api.generateAbVariants)
+  async generateAbVariants({ body }: RouteParsed<typeof api.generateAbVariants>) {
+    return { variants: generateVariants(body.topic, body.tags, body.count) };
   }
 
   @Route(api.stopAbTest)

@@ -787,6 +787,7 @@ function AbTab() {
                 </Form.Item>
               </Col>
             </Row>
+            <VariantGenerator onVariants={(v) => form.setFieldValue('variants', v)} />
             <Form.List name="variants">
               {(fields, { add, remove }) => (
                 <>
@@ -820,6 +821,48 @@ function AbTab() {
         </Card>
       )}
     </>
+  );
+}
+
+/** 按模板生成: copies from templates and audience tags, filled into the variants for ops to edit. */
+function VariantGenerator({ onVariants }: { onVariants: (v: Array<{ label: string; text: string }>) => void }) {
+  const { api } = useAuth();
+  const { message } = App.useApp();
+  const [topic, setTopic] = useState('晚餐');
+  const [tags, setTags] = useState<I.VariantTag[]>(['with_children']);
+  const [count, setCount] = useState(2);
+  const [busy, setBusy] = useState(false);
+  return (
+    <Space wrap style={{ marginBottom: 12 }} data-testid="ab-generator">
+      <Typography.Text type="secondary">按模板生成：</Typography.Text>
+      <Input style={{ width: 100 }} maxLength={12} value={topic} onChange={(e) => setTopic(e.target.value)} placeholder="主题" />
+      <Select
+        mode="multiple"
+        style={{ minWidth: 220 }}
+        value={tags}
+        onChange={setTags}
+        options={I.VARIANT_TAGS.map((t) => ({ value: t, label: I.VARIANT_TAG_LABELS[t] }))}
+        placeholder="人群标签"
+      />
+      <InputNumber min={2} max={4} value={count} onChange={(v) => setCount(v ?? 2)} addonAfter="个版本" style={{ width: 130 }} />
+      <Button
+        loading={busy}
+        disabled={!topic.trim() || !tags.length}
+        data-testid="ab-generate"
+        onClick={async () => {
+          setBusy(true);
+          try {
+            onVariants((await api.call(I.generateAbVariants, { body: { topic: topic.trim(), tags, count } })).variants);
+          } catch (e) {
+            message.error(errorMessage(e));
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        生成文案
+      </Button>
+    </Space>
   );
 }
 
