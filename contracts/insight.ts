@@ -231,6 +231,19 @@ export const listSegments = defineRoute({
   response: z.object({ items: z.array(SavedSegment) }),
 });
 
+export const exportSavedSegment = defineRoute({
+  method: 'GET',
+  path: '/api/admin/insight/segments/:segmentId/export',
+  auth: 'staff',
+  roles: ['hq_admin', 'store_manager'],
+  summary: "A saved segment's members (as frozen when saved) as an Excel workbook (.xlsx). NOT JSON: fetch with the bearer header and save the body.",
+  params: z.object({ segmentId: Id }),
+  response: z.any().meta({
+    description: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    contentMediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  }),
+});
+
 export const enrolSegment = defineRoute({
   method: 'POST',
   path: '/api/admin/insight/segments/:segmentId/journey',
@@ -345,6 +358,30 @@ export const createAbTest = defineRoute({
   summary: 'Put 2–4 copy variants on a journey message step; allocation starts even and shifts to the better variant.',
   body: AbTestInput,
   response: AbTestView,
+});
+export const VARIANT_TAGS = ['with_children', 'elderly', 'busy', 'thrifty', 'couple'] as const;
+export type VariantTag = (typeof VARIANT_TAGS)[number];
+export const VARIANT_TAG_LABELS: Record<VariantTag, string> = {
+  with_children: '有孩子的家庭',
+  elderly: '有长辈的家庭',
+  busy: '上班忙',
+  thrifty: '精打细算',
+  couple: '两口之家',
+};
+
+export const generateAbVariants = defineRoute({
+  method: 'POST',
+  path: '/api/admin/insight/ab-tests/variants',
+  auth: 'staff',
+  roles: ['hq_admin'],
+  summary:
+    'Copy variants from templates and audience tags (e.g. household with children → 「三道菜搞定宝宝一周营养晚餐」), for ops to edit before creating a test.',
+  body: z.object({
+    topic: z.string().trim().min(1, '请填写主题').max(12),
+    tags: z.array(z.enum(VARIANT_TAGS)).min(1, '至少选一个人群标签').max(4),
+    count: z.coerce.number().int().min(2).max(4).default(2),
+  }),
+  response: z.object({ variants: z.array(z.object({ label: z.string(), text: z.string() })) }),
 });
 export const stopAbTest = defineRoute({
   method: 'POST',

@@ -264,6 +264,9 @@ test('demo receipts: a year at the demo store, deterministic, through the ledger
   const seconds = (Date.now() - t0) / 1000;
   expect(added).toBeGreaterThan(2000);
   expect(seconds).toBeLessThan(30);
+  // with them, the demo contacts' replies of the last 60 days (as CustomerReplied, for insight's interaction figures)
+  const [{ n: replies }] = await (await t.container.getAsync(Db)).manager.query("SELECT COUNT(*) AS n FROM domain_event WHERE type = 'CustomerReplied'");
+  expect(Number(replies)).toBeGreaterThan(50);
   expect(await seed.seedDemoReceipts(now)).toBe(0);
   // RFM variety, scored by the pure rules on the generator's own receipts (the projection path is tested in purchases/)
   const byMember = new Map<number, { f: number; m: number; last: number; first: number }>();

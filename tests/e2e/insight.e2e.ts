@@ -2,7 +2,8 @@
  * Issue 16 end to end in Chromium: the known data set (cloud/test/insight/known-data.ts, placed in
  * June 2025, before any demo data) is loaded as identity members and insight read-model rows (the
  * event path is the cloud test's job); HQ opens 概览 for the period and sees the expected figures
- * and the charts, drills into 沉默90天 and exports it to Excel; the store manager of 滨江店 sees
+ * and the charts, drills into 沉默90天, exports it to Excel and saves it as a segment (listed and
+ * exported again under 已存人群; the ROI 月度 tab opens); the store manager of 滨江店 sees
  * their store's figures; HQ creates an A/B test on the new-member journey's message step and,
  * after simulated sends and conversions, sees the allocation move to the better copy.
  */
@@ -154,7 +155,24 @@ test('HQ and a store manager see the known figures and charts; drill-down export
   expect(download.suggestedFilename()).toMatch(/^沉默90天-2025-06-01至2025-06-30\.xlsx$/);
   const file = await download.path();
   expect(fs.readFileSync(file!).subarray(0, 2).toString()).toBe('PK'); // an xlsx is a zip
+  // … saved as a segment, then listed under 已存人群 with its own export
+  await byTestId(ops, 'segment-name').fill('六月沉默90天');
+  await byTestId(ops, 'segment-save').click();
+  await ops.getByText('已存为人群「六月沉默90天」').waitFor();
   await ops.keyboard.press('Escape');
+  await ops.getByRole('tab', { name: '已存人群' }).click();
+  const segRow = byTestId(ops, 'segments').locator('tr', { hasText: '六月沉默90天' });
+  await expectText(segRow, new RegExp(`沉默90天.*2025-06-01 至 2025-06-30.*${chain.flow.silent90}`));
+  const [saved] = await Promise.all([ops.waitForEvent('download'), segRow.getByRole('button', { name: /导出/ }).click()]);
+  expect(saved.suggestedFilename()).toBe('六月沉默90天.xlsx');
+  expect(
+    fs
+      .readFileSync((await saved.path())!)
+      .subarray(0, 2)
+      .toString(),
+  ).toBe('PK');
+  await ops.getByRole('tab', { name: 'ROI 月度' }).click();
+  await byTestId(ops, 'roi-months').waitFor();
 
   // the store manager of 滨江店: their store's figures
   const storeA = expected(data, { store: 'A' }, 'current');

@@ -18,6 +18,9 @@ import { WecomContact } from '../modules/wecom/wecom-contact.entity';
 import { demoPopulation } from './demo-data';
 import { LedgerService } from '../modules/purchases/ledger.service';
 import { demoReceipts, type DemoShopper } from './demo-receipts';
+import { demoReplies } from './demo-activity';
+import { EventBus } from '../core/events/event-bus';
+import '../modules/wecom/events';
 
 export const DEMO_STORE = '滨江店';
 
@@ -96,6 +99,9 @@ export class SeedService {
 
   @Inject()
   ledger!: LedgerService;
+
+  @Inject()
+  events!: EventBus;
 
   async seedDemo(now = new Date()): Promise<SeedResult> {
     const accounts = DEMO_ACCOUNTS.map((a) => ({ username: a.username, role: a.role, password: a.password, wecomUserId: a.wecomUserId }));
@@ -207,6 +213,8 @@ export class SeedService {
    * A year of till receipts at the demo store (seed/demo-receipts.ts), one shopper per household,
    * through the ledger like any till (RFM, journeys, timeline and suggestions hear PurchaseRecorded).
    * Once: only while the store has no receipts; a re-run would add nothing anyway (natural keys).
+   * With them, the last 60 days' replies of the store's WeCom contacts (seed/demo-activity.ts), so
+   * the dashboard's interaction figures are not just votes and classes.
    */
   async seedDemoReceipts(now = new Date()): Promise<number> {
     const store = await this.db.manager.findOne(Store, { where: { name: DEMO_STORE } });
@@ -228,6 +236,24 @@ export class SeedService {
     }));
     const drafts = demoReceipts(store.id, shoppers, now);
     const out = await this.ledger.ingest(drafts, { now });
+    const contacts = await this.db.manager.find(WecomContact, { where: { memberId: Not(IsNull()) }, order: { externalUserId: 'ASC' } });
+    const replies = demoReplies(
+      contacts.map((c) => ({ externalUserId: c.externalUserId, staffUserId: c.followUserId, memberId: c.memberId! })),
+      now,
+    );
+    await this.db.transaction((em) =>
+      this.events.emitMany(
+        em,
+        'CustomerReplied',
+        replies.map((r) => ({
+          externalUserId: r.externalUserId,
+          staffUserId: r.staffUserId,
+          memberId: r.memberId,
+          at: r.at.toISOString(),
+          via: 'staff_noted' as const,
+        })),
+      ),
+    );
     return out.filter((o) => o.status === 'added').length;
   }
 

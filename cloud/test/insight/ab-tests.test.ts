@@ -182,3 +182,12 @@ test('the reply goal: a CustomerReplied within the window converts, and counts a
   const rows: Array<{ c: number | string }> = await d.manager.query("SELECT COUNT(*) AS c FROM insight_activity WHERE kind = 'reply'");
   expect(Number(rows[0].c)).toBe(3);
 });
+
+test('the variant generator: copies from templates and tags for HQ; bad tags are a clean 400', async () => {
+  const r = await t.client(admin).call(I.generateAbVariants, { body: { topic: '晚餐', tags: ['with_children', 'busy'], count: 2 } });
+  expect(r.variants.map((v) => v.text)).toEqual(['{客户称呼}，三道菜搞定宝宝一周营养晚餐，点开看看～', '{客户称呼}，下班15分钟，晚餐就上桌，点开看看～']);
+  await expect(t.client(admin).call(I.generateAbVariants, { body: { topic: '晚餐', tags: ['nobody' as never], count: 2 } })).rejects.toMatchObject({
+    status: 400,
+  });
+  await expect(t.client(manager).call(I.generateAbVariants, { body: { topic: '晚餐', tags: ['busy'], count: 2 } })).rejects.toMatchObject({ status: 403 });
+});

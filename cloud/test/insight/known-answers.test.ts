@@ -334,6 +334,25 @@ describe('saved segments and the ROI history', () => {
     expect((await t.client(hq).call(I.listSegments, {})).items.map((x) => x.id)).toContain(seg.id);
     const drill = await t.client(hq).call(I.getSegment, { query: { ...PERIOD, figure: 'repeaters' } });
     const ids = drill.items.map((m) => m.id).sort((a, b) => a - b);
+    // the saved segment's own export: its frozen members, one row each
+    const xlsx = async (token: string) =>
+      t
+        .http()
+        .get(`/api/admin/insight/segments/${seg.id}/export`)
+        .set('authorization', `Bearer ${token}`)
+        .buffer(true)
+        .parse((r, cb) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
+    const res = await xlsx(hq);
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.body as unknown as ArrayBuffer);
+    const col = wb.worksheets[0].getColumn(1).values.slice(2).map(Number);
+    expect(col).toEqual(ids);
+    expect((await xlsx(managerA)).status).toBe(403);
     // two of them are WeCom contacts: only they can be enrolled
     const db = await t.container.getAsync(Db);
     const now = new Date();

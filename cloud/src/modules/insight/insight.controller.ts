@@ -8,6 +8,7 @@ import { JobRunner } from '../../core/jobs';
 import { Route } from '../../core/route';
 import { AbTestService } from './ab.service';
 import { InsightService } from './insight.service';
+import { generateVariants } from './variants';
 
 @Controller('/')
 export class InsightController {
@@ -75,6 +76,14 @@ export class InsightController {
     return body;
   }
 
+  @Route(api.exportSavedSegment)
+  async exportSavedSegment({ params }: RouteParsed<typeof api.exportSavedSegment>, auth: AuthContext, ctx: Context) {
+    const { filename, body } = await this.insight.exportSavedSegment(auth.staff(), params.segmentId);
+    ctx.set('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    ctx.set('content-disposition', `attachment; filename="segment.xlsx"; filename*=UTF-8''${encodeURIComponent(filename)}`);
+    return body;
+  }
+
   @Route(api.getInsightSettings)
   async getInsightSettings() {
     return this.insight.settings();
@@ -93,6 +102,11 @@ export class InsightController {
   @Route(api.createAbTest)
   async createAbTest({ body }: RouteParsed<typeof api.createAbTest>, auth: AuthContext) {
     return this.ab.create(auth.staff(), body);
+  }
+
+  @Route(api.generateAbVariants)
+  async generateAbVariants({ body }: RouteParsed<typeof api.generateAbVariants>) {
+    return { variants: generateVariants(body.topic, body.tags, body.count) };
   }
 
   @Route(api.stopAbTest)

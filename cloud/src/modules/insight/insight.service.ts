@@ -392,10 +392,16 @@ export class InsightService {
     now = new Date(),
   ): Promise<{ filename: string; body: Buffer; rows: number }> {
     const ids = (await this.segmentIds(staff, q)).slice(0, 10_000);
+    const body = await this.workbook(DRILL_LABELS[q.figure], ids, now);
+    return { filename: `${DRILL_LABELS[q.figure]}-${q.from}至${q.to}.xlsx`, body: body.body, rows: body.rows };
+  }
+
+  /** Members (ascending ids, at most 10,000) as one worksheet. */
+  private async workbook(sheet: string, ids: number[], now: Date): Promise<{ body: Buffer; rows: number }> {
     const wb = new ExcelJS.Workbook();
     wb.creator = '社区私域中枢';
     wb.created = now;
-    const ws = wb.addWorksheet(DRILL_LABELS[q.figure]);
+    const ws = wb.addWorksheet(sheet.replace(/[\\/?*[\]:]/g, ' ').slice(0, 31));
     ws.columns = [
       { header: '会员编号', key: 'id', width: 10 },
       { header: '昵称', key: 'nickname', width: 16 },
@@ -412,8 +418,14 @@ export class InsightService {
         rows++;
       }
     }
-    const body = Buffer.from(await wb.xlsx.writeBuffer());
-    return { filename: `${DRILL_LABELS[q.figure]}-${q.from}至${q.to}.xlsx`, body, rows };
+    return { body: Buffer.from(await wb.xlsx.writeBuffer()), rows };
+  }
+
+  /** A saved segment's frozen members as Excel (the caller's own segments, as for its other uses). */
+  async exportSavedSegment(staff: StaffPrincipal, id: number, now = new Date()): Promise<{ filename: string; body: Buffer; rows: number }> {
+    const seg = await this.ownSegment(staff, id);
+    const { body, rows } = await this.workbook(seg.name, await this.segmentMembers(seg.id), now);
+    return { filename: `${seg.name}.xlsx`, body, rows };
   }
 
   // ---- saved segments: a journey audience, a WeCom tag ----

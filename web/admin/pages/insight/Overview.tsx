@@ -165,6 +165,8 @@ export default function InsightOverview() {
   const [tab, setTab] = useState('overview');
   const tabs = [
     { key: 'overview', label: '数据概览', children: <OverviewTab range={range} setRange={setRange} storeId={storeId} setStoreId={setStoreId} /> },
+    ...(staff.role !== 'group_owner' ? [{ key: 'segments', label: '已存人群', children: <SegmentsTab /> }] : []),
+    ...(staff.role !== 'group_owner' ? [{ key: 'roi', label: 'ROI 月度', children: <RoiHistoryTab storeId={storeId} /> }] : []),
     ...(staff.role !== 'group_owner' ? [{ key: 'ab', label: 'A/B 测试', children: <AbTab /> }] : []),
     ...(staff.role === 'hq_admin' ? [{ key: 'settings', label: '指标设置', children: <SettingsTab /> }] : []),
   ];
@@ -350,6 +352,7 @@ function RoiCard({ roi }: { roi: I.Overview['roi'] }) {
 
 function SegmentDrawer({ figure, query, onClose, onError }: { figure: Drill | null; query: I.PeriodQuery; onClose: () => void; onError: (e: string) => void }) {
   const { api } = useAuth();
+  const staff = useStaff();
   const [exporting, setExporting] = useState(false);
   const seg = useLoaded(
     () => (figure ? api.call(I.getSegment, { query: { ...query, figure } }) : Promise.resolve(null)),
@@ -382,6 +385,7 @@ function SegmentDrawer({ figure, query, onClose, onError }: { figure: Drill | nu
             >
               导出 Excel
             </Button>
+            {staff.role !== 'group_owner' && figure && <SaveSegment query={query} figure={figure} disabled={!seg.data.total} onError={onError} />}
           </Space>
           <DataTable
             size="small"
@@ -403,6 +407,198 @@ function SegmentDrawer({ figure, query, onClose, onError }: { figure: Drill | nu
       )}
       {seg.error && <Alert type="error" message={seg.error} />}
     </Drawer>
+  );
+}
+
+/** 存为人群: the drill-down's members frozen under a name (then listed under 已存人群). */
+function SaveSegment({ query, figure, disabled, onError }: { query: I.PeriodQuery; figure: Drill; disabled: boolean; onError: (e: string) => void }) {
+  const { api } = useAuth();
+  const { message } = App.useApp();
+  const [name, setName] = useState(`${I.DRILL_LABELS[figure]} ${query.from}至${query.to}`);
+  const [saving, setSaving] = useState(false);
+  return (
+    <Space.Compact>
+      <Input value={name} onChange={(e) => setName(e.target.value)} maxLength={40} style={{ width: 220 }} data-testid="segment-name" />
+      <Button
+        loading={saving}
+        disabled={disabled || !name.trim()}
+        data-testid="segment-save"
+        onClick={async () => {
+          setSaving(true);
+          try {
+            const saved = await api.call(I.saveSegment, { body: { ...query, figure, name: name.trim() } });
+            message.success(`已存为人群「${saved.name}」（${saved.members} 人）`);
+          } catch (e) {
+            onError(errorMessage(e));
+          } finally {
+            setSaving(false);
+          }
+        }}
+      >
+        存为人群
+      </Button>
+    </Space.Compact>
+  );
+}
+
+// ---------------------------------------------------------------- saved segments
+
+/** 已存人群: export, use as a journey's audience, give a tag (synced to WeCom). */
+function SegmentsTab() {
+  const { api } = useAuth();
+  const { message } = App.useApp();
+  const [nonce, setNonce] = useState(0);
+  const segments = useLoaded(() => api.call(I.listSegments, {}), [api, nonce]);
+  const journeys = useLoaded(() => api.call(J.listJourneys), [api]);
+  const [journeyOf, setJourneyOf] = useState<Record<number, number>>({});
+  const [tagOf, setTagOf] = useState<Record<number, string>>({});
+  const [busy, setBusy] = useState<string | null>(null);
+  const run = async (key: string, work: () => Promise<string>) => {
+    setBusy(key);
+    try {
+      message.success(await work());
+      setNonce((n) => n + 1);
+    } catch (e) {
+      message.error(errorMessage(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+  const journeyOptions = (journeys.data?.items ?? []).filter((j) => j.active).map((j) => ({ value: j.id, label: j.name }));
+  return (
+    <Card size="small" title="已存人群（在概览里点指标 → 存为人群）">
+      {segments.error && <Alert type="error" showIcon message={segments.error} />}
+      <DataTable
+        size="small"
+        rowKey="id"
+        loading={segments.loading}
+        dataSource={segments.data?.items ?? []}
+        locale={{ emptyText: <Empty description="还没有存过人群" /> }}
+        data-testid="segments"
+        columns={[
+          { title: '人群', dataIndex: 'name' },
+          { title: '指标', render: (_, s) => I.DRILL_LABELS[s.figure] },
+          { title: '时间段', render: (_, s) => `${s.from} 至 ${s.to}` },
+          { title: '人数', dataIndex: 'members' },
+          { title: '标签', render: (_, s) => (s.tagName ? <Tag color="blue">{s.tagName}</Tag> : '—') },
+          {
+            title: '使用',
+            render: (_, s) => (
+              <Space wrap>
+                <Button
+                  size="small"
+                  icon={<DownloadOutlined />}
+                  loading={busy === `x${s.id}`}
+                  data-testid={`segment-export-${s.id}`}
+                  onClick={() =>
+                    run(`x${s.id}`, async () => {
+                      await downloadWithToken(`/api/admin/insight/segments/${s.id}/export`, `${s.name}.xlsx`);
+                      return '已导出';
+                    })
+                  }
+                >
+                  导出
+                </Button>
+                <Space.Compact>
+                  <Select
+                    size="small"
+                    style={{ width: 150 }}
+                    placeholder="选择旅程"
+                    options={journeyOptions}
+                    value={journeyOf[s.id]}
+                    onChange={(v) => setJourneyOf((m) => ({ ...m, [s.id]: v }))}
+                    data-testid={`segment-journey-${s.id}`}
+                  />
+                  <Button
+                    size="small"
+                    disabled={!journeyOf[s.id]}
+                    loading={busy === `j${s.id}`}
+                    data-testid={`segment-enrol-${s.id}`}
+                    onClick={() =>
+                      run(`j${s.id}`, async () => {
+                        const r = await api.call(I.enrolSegment, { params: { segmentId: s.id }, body: { journeyId: journeyOf[s.id] } });
+                        return `已加入旅程 ${r.enrolled} 人（跳过 ${r.skipped} 人：无企微好友或已在旅程中）`;
+                      })
+                    }
+                  >
+                    加入旅程
+                  </Button>
+                </Space.Compact>
+                <Space.Compact>
+                  <Input
+                    size="small"
+                    style={{ width: 110 }}
+                    placeholder="标签名"
+                    maxLength={20}
+                    value={tagOf[s.id] ?? ''}
+                    onChange={(e) => setTagOf((m) => ({ ...m, [s.id]: e.target.value }))}
+                    data-testid={`segment-tag-name-${s.id}`}
+                  />
+                  <Button
+                    size="small"
+                    disabled={!tagOf[s.id]?.trim()}
+                    loading={busy === `t${s.id}`}
+                    data-testid={`segment-tag-${s.id}`}
+                    onClick={() =>
+                      run(`t${s.id}`, async () => {
+                        const r = await api.call(I.tagSegment, { params: { segmentId: s.id }, body: { tag: tagOf[s.id].trim() } });
+                        return `已给 ${r.members} 人打上标签「${r.tagName}」（同步到企业微信）`;
+                      })
+                    }
+                  >
+                    打标签
+                  </Button>
+                </Space.Compact>
+              </Space>
+            ),
+          },
+        ]}
+      />
+    </Card>
+  );
+}
+
+// ---------------------------------------------------------------- the ROI board's monthly history
+
+function RoiHistoryTab({ storeId }: { storeId?: number }) {
+  const { api } = useAuth();
+  const months = useLoaded(() => api.call(I.listRoiMonths, { query: storeId ? { storeId } : {} }), [api, storeId]);
+  const est = (e: I.RoiView['visits'], fen = false) => {
+    if (!e) return '—';
+    const f = (v: number) => (fen ? `¥${(v / 100).toFixed(2)}` : v.toFixed(2));
+    return (
+      <span>
+        <b>{f(e.did)}</b>{' '}
+        <Typography.Text type="secondary">
+          [{f(e.low)}, {f(e.high)}]
+        </Typography.Text>
+      </span>
+    );
+  };
+  const view = (r: I.RoiView) => (
+    <span>
+      {r.treated}人 vs {r.controls}人 · 到店 {est(r.visits)} · 消费 {est(r.spendFen, true)}
+    </span>
+  );
+  return (
+    <Card size="small" title="社群ROI 月度历史（每晚计算；参与月后满3个月为最终值）">
+      {months.error && <Alert type="error" showIcon message={months.error} />}
+      <DataTable
+        size="small"
+        rowKey="month"
+        pagination={false}
+        loading={months.loading}
+        dataSource={months.data?.items ?? []}
+        locale={{ emptyText: <Empty description="夜间任务还没有算出月度数据" /> }}
+        data-testid="roi-months"
+        columns={[
+          { title: '月份', dataIndex: 'month' },
+          { title: '课程/活动参与者（双重差分，95%区间）', render: (_, m) => view(m.classes) },
+          { title: '大赛参与者', render: (_, m) => view(m.contests) },
+          { title: '状态', render: (_, m) => (m.final ? <Tag color="green">最终</Tag> : <Tag>观察中</Tag>) },
+        ]}
+      />
+    </Card>
   );
 }
 
@@ -591,6 +787,7 @@ function AbTab() {
                 </Form.Item>
               </Col>
             </Row>
+            <VariantGenerator onVariants={(v) => form.setFieldValue('variants', v)} />
             <Form.List name="variants">
               {(fields, { add, remove }) => (
                 <>
@@ -624,6 +821,48 @@ function AbTab() {
         </Card>
       )}
     </>
+  );
+}
+
+/** 按模板生成: copies from templates and audience tags, filled into the variants for ops to edit. */
+function VariantGenerator({ onVariants }: { onVariants: (v: Array<{ label: string; text: string }>) => void }) {
+  const { api } = useAuth();
+  const { message } = App.useApp();
+  const [topic, setTopic] = useState('晚餐');
+  const [tags, setTags] = useState<I.VariantTag[]>(['with_children']);
+  const [count, setCount] = useState(2);
+  const [busy, setBusy] = useState(false);
+  return (
+    <Space wrap style={{ marginBottom: 12 }} data-testid="ab-generator">
+      <Typography.Text type="secondary">按模板生成：</Typography.Text>
+      <Input style={{ width: 100 }} maxLength={12} value={topic} onChange={(e) => setTopic(e.target.value)} placeholder="主题" />
+      <Select
+        mode="multiple"
+        style={{ minWidth: 220 }}
+        value={tags}
+        onChange={setTags}
+        options={I.VARIANT_TAGS.map((t) => ({ value: t, label: I.VARIANT_TAG_LABELS[t] }))}
+        placeholder="人群标签"
+      />
+      <InputNumber min={2} max={4} value={count} onChange={(v) => setCount(v ?? 2)} addonAfter="个版本" style={{ width: 130 }} />
+      <Button
+        loading={busy}
+        disabled={!topic.trim() || !tags.length}
+        data-testid="ab-generate"
+        onClick={async () => {
+          setBusy(true);
+          try {
+            onVariants((await api.call(I.generateAbVariants, { body: { topic: topic.trim(), tags, count } })).variants);
+          } catch (e) {
+            message.error(errorMessage(e));
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        生成文案
+      </Button>
+    </Space>
   );
 }
 
