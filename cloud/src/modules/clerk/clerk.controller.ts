@@ -3,7 +3,7 @@ import * as api from '../../../../contracts/clerk';
 import type { RouteParsed } from '../../../../contracts/route';
 import type { AuthContext } from '../../core/auth/principal';
 import { Route } from '../../core/route';
-import { JourneyTasksService } from '../journeys/tasks.service';
+import { JourneyTasksService } from '../journeys';
 import { ContactTagsService } from './contact-tags.service';
 import { FollowupService } from './followup.service';
 import { LibraryService } from './library.service';

@@ -10,10 +10,9 @@ import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db } from '../../core/db';
 import { AppError } from '../../core/errors';
 import { WecomContactApi } from '../../platform/wecom-externalcontact';
-import { JourneyTasksService } from '../journeys/tasks.service';
-import { CorpTagService } from '../tags/corp-tag.service';
-import { groupOf, TagSyncService } from '../tags/tag-sync.service';
-import { WecomContactService } from '../wecom/wecom-contact.service';
+import { JourneyTasksService } from '../journeys';
+import { CorpTagService, groupOf, TagSyncService } from '../tags';
+import { WecomContactService } from '../wecom';
 
 @Provide()
 @Scope(ScopeEnum.Singleton)

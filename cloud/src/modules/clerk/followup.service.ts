@@ -13,8 +13,8 @@ import { OnEvent } from '../../core/events/event-bus';
 import type { DeliveredEvent } from '../../core/events/types';
 import { PrivacyExport } from '../../core/privacy';
 import { MemberTimeline, type TimelineItem } from '../../core/timeline';
-import { AuthService } from '../identity/auth.service';
-import { JourneyTasksService } from '../journeys/tasks.service';
+import { IdentityReads } from '../identity';
+import { JourneyTasksService } from '../journeys';
 import { FollowupNote } from './clerk.entity';
 
 /** How a note counts for the journeys: a call or a chat is contact, a visit is a visit. */
@@ -40,7 +40,7 @@ export class FollowupService {
   tasks!: JourneyTasksService;
 
   @Inject()
-  auth!: AuthService;
+  auth!: IdentityReads;
 
   async list(staff: StaffPrincipal, externalUserId: string): Promise<{ items: FollowupNoteView[] }> {
     await this.tasks.assertVisible(staff, externalUserId);
@@ -55,7 +55,7 @@ export class FollowupService {
     now = new Date(),
   ): Promise<FollowupNoteView> {
     const { memberId } = await this.tasks.assertVisible(staff, externalUserId);
-    const me = await this.auth.staffMe(staff.staffId);
+    const me = await this.auth.staffProfile(staff.staffId);
     const note = await this.db.transaction(async (em) => {
       const row = em.create(FollowupNote, {
         externalUserId,

@@ -6,7 +6,7 @@ import type { AppEnv } from '../../config/env';
 import type { AuthContext } from '../../core/auth/principal';
 import { AppError } from '../../core/errors';
 import { Route } from '../../core/route';
-import { WecomGroups } from '../wecom/groups.service';
+import { WecomGroups } from '../wecom';
 import { CommunityGroupService } from './groups.service';
 import { KitService } from './kits.service';
 import { PanelService } from './panel.service';

@@ -11,10 +11,9 @@ import { Db, dbDate, iso, isUniqueViolation } from '../../core/db';
 import { AppError } from '../../core/errors';
 import { WecomContactApi } from '../../platform/wecom-externalcontact';
 import { PlatformError } from '../../platform/types';
-import { ClassAdminService } from '../classes/admin.service';
-import { MemberService } from '../identity/member.service';
-import { WecomDirectory } from '../wecom/directory.service';
-import { WecomGroups, type GroupInfo, type GroupPerson } from '../wecom/groups.service';
+import { ClassAdminService } from '../classes';
+import { MemberService } from '../identity';
+import { WecomDirectory, WecomGroups, type GroupInfo, type GroupPerson } from '../wecom';
 import { CommunityGroup, CommunitySettingsRow } from './entities/group.entity';
 import { Participation } from './entities/participation.entity';
 

@@ -9,7 +9,7 @@ import type * as api from '../../../../contracts/community';
 import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, isUniqueViolation } from '../../core/db';
 import { AppError } from '../../core/errors';
-import { MemberService } from '../identity/member.service';
+import { MemberService } from '../identity';
 import { PanelMember, PanelRound, PanelSignup } from './entities/panel.entity';
 import { Participation } from './entities/participation.entity';
 import { INNER_RING_RULE, innerRingReasons, innerRingText, type ParticipationCounts } from './inner-ring';

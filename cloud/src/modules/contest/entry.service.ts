@@ -12,7 +12,7 @@ import { AppError } from '../../core/errors';
 import { EventBus, OnEvent } from '../../core/events/event-bus';
 import type { DeliveredEvent } from '../../core/events/types';
 import { PrivacyExport } from '../../core/privacy';
-import { UploadService } from '../uploads/upload.service';
+import { UploadService } from '../uploads';
 import '../menu/events';
 import { checkContent } from './content-check';
 import { ContestService } from './contest.service';

@@ -9,8 +9,8 @@ import { ENTRY_PAGE } from '../../../../contracts/contest';
 import type { AppEnv } from '../../config/env';
 import { AppError } from '../../core/errors';
 import { WECHAT_CLIENT, type WechatClient } from '../../platform/types';
-import { ReferralService } from '../referral/referral.service';
-import { UploadService } from '../uploads/upload.service';
+import { ReferralService } from '../referral';
+import { UploadService } from '../uploads';
 import { ContestService } from './contest.service';
 import { EntryService } from './entry.service';
 

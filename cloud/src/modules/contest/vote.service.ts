@@ -34,7 +34,7 @@ import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, iso, isUniqueViolation } from '../../core/db';
 import { AppError } from '../../core/errors';
 import { PrivacyExport } from '../../core/privacy';
-import { MemberService } from '../identity/member.service';
+import { MemberService } from '../identity';
 import { ContestService } from './contest.service';
 import { ContestEntry } from './entities/entry.entity';
 import { ContestVoteFlag } from './entities/moderation.entity';

@@ -1,19 +1,12 @@
 /**
- * Read-only lookups of people this module shows or notifies: members (through identity's
- * MemberService), the members' WeCom contacts (through the WeCom module's services), tags and
- * tiers (tags module), staff and stores. Identity exports no staff/store lookup yet, so those reads
- * live here in one place (identity/identity-read.service.ts offers store / staff / member reads to every module). Nothing here writes.
+ * Read-only lookups of people this module shows or notifies: members, staff and stores (through
+ * identity's read service), the members' WeCom contacts (through the WeCom module's services), tags
+ * and tiers (tags module). Nothing here writes.
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { In } from 'typeorm';
-import { Db } from '../../core/db';
-import { StaffUser } from '../identity/entities/staff-user.entity';
-import { Store } from '../identity/entities/store.entity';
-import { MemberService } from '../identity/member.service';
-import { RfmService } from '../tags/rfm.service';
-import { TagService } from '../tags/tag.service';
-import { WecomContactService } from '../wecom/wecom-contact.service';
-import { WecomDirectory } from '../wecom/directory.service';
+import { IdentityReads } from '../identity';
+import { RfmService, TagService } from '../tags';
+import { WecomDirectory, WecomContactService } from '../wecom';
 
 export interface MemberCard {
   id: number;
@@ -41,10 +34,7 @@ export const HIGH_VALUE_TIERS = ['金卡', '钻石'];
 @Scope(ScopeEnum.Singleton)
 export class People {
   @Inject()
-  db!: Db;
-
-  @Inject()
-  members!: MemberService;
+  identity!: IdentityReads;
 
   @Inject()
   contacts!: WecomContactService;
@@ -59,20 +49,17 @@ export class People {
   rfm!: RfmService;
 
   async memberCards(ids: Iterable<number | null>): Promise<Map<number, MemberCard>> {
-    const list = [...new Set([...ids].filter((x): x is number => typeof x === 'number'))];
     const out = new Map<number, MemberCard>();
-    for (let i = 0; i < list.length; i += 500) {
-      for (const m of await this.members.findActiveWithRelations(list.slice(i, i + 500))) {
-        out.set(m.id, {
-          id: m.id,
-          nickname: m.nickname,
-          tier: m.tier,
-          storeId: m.storeId,
-          storeName: m.store?.name ?? null,
-          householdName: m.household?.name ?? null,
-          createdAt: m.createdAt,
-        });
-      }
+    for (const m of (await this.identity.memberCards(ids)).values()) {
+      out.set(m.id, {
+        id: m.id,
+        nickname: m.nickname,
+        tier: m.tier,
+        storeId: m.storeId,
+        storeName: m.storeName,
+        householdName: m.householdName,
+        createdAt: m.createdAt,
+      });
     }
     return out;
   }
@@ -108,25 +95,20 @@ export class People {
   }
 
   async storeNames(ids: Iterable<number | null>): Promise<Map<number, string>> {
-    const list = [...new Set([...ids].filter((x): x is number => typeof x === 'number'))];
-    if (!list.length) return new Map();
-    const rows = await this.db.manager.find(Store, { where: { id: In(list) }, select: { id: true, name: true } });
-    return new Map(rows.map((r) => [r.id, r.name]));
+    return this.identity.storeNames([...ids].filter((x): x is number => typeof x === 'number'));
   }
 
   async storeExists(id: number): Promise<boolean> {
-    return (await this.db.manager.count(Store, { where: { id } })) > 0;
+    return this.identity.storeExists(id);
   }
 
   async staff(ids: Iterable<number | null>): Promise<Map<number, StaffRow>> {
-    const list = [...new Set([...ids].filter((x): x is number => typeof x === 'number'))];
-    if (!list.length) return new Map();
-    const rows = await this.db.manager.find(StaffUser, { where: { id: In(list) } });
-    return new Map(rows.map((r) => [r.id, { id: r.id, name: r.displayName, role: r.role, storeId: r.storeId, wecomUserId: r.wecomUserId }]));
+    const rows = await this.identity.staffCards(ids);
+    return new Map([...rows.values()].map((r) => [r.id, { id: r.id, name: r.displayName, role: r.role, storeId: r.storeId, wecomUserId: r.wecomUserId }]));
   }
 
   async staffOfStore(storeId: number): Promise<StaffRow[]> {
-    const rows = await this.db.manager.find(StaffUser, { where: { storeId, active: true }, order: { id: 'ASC' } });
+    const rows = await this.identity.staffOfStore(storeId);
     return rows.map((r) => ({ id: r.id, name: r.displayName, role: r.role, storeId: r.storeId, wecomUserId: r.wecomUserId }));
   }
 

@@ -23,8 +23,7 @@ import { loginKeys, POLICIES } from './security/login-throttle';
 import { ChainLimits } from '../../core/limits';
 import { WorkGate } from '../../core/work-gate';
 import { toMemberProfile, toStaffProfile } from './views';
-import { memberOfInviteCode, verifyShareToken } from '../referral/codes';
-import { ReferralService } from '../referral/referral.service';
+import { memberOfInviteCode, verifyShareToken, ReferralService } from '../referral';
 
 const STAFF_SESSION_DAYS = 7;
 /** jscode2session: 40029 invalid code, 40163 code already used. */

@@ -4,13 +4,16 @@
  * Read-only; callers never read identity's tables themselves.
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { In } from 'typeorm';
+import { EntityManager, In, IsNull, Not } from 'typeorm';
+import type { StaffProfile } from '../../../../contracts/identity';
+import type { StaffRole } from '../../../../contracts/route';
 import { Db } from '../../core/db';
+import { AppError } from '../../core/errors';
 import { Member } from './entities/member.entity';
 import { StaffUser } from './entities/staff-user.entity';
 import { Store } from './entities/store.entity';
 import { MemberService } from './member.service';
-import { maskPhone } from './views';
+import { maskPhone, toStaffProfile } from './views';
 
 export interface MemberFacts {
   id: number;
@@ -21,6 +24,43 @@ export interface MemberFacts {
   householdName: string | null;
   storeId: number | null;
 }
+
+/** A member as other modules' cards show them (active members only). */
+export interface MemberCard {
+  id: number;
+  nickname: string | null;
+  tier: string;
+  unionid: string | null;
+  storeId: number | null;
+  storeName: string | null;
+  householdId: number | null;
+  householdName: string | null;
+  avatarUrl: string | null;
+  createdAt: Date;
+}
+
+/** A staff account as other modules see it (no credentials). */
+export interface StaffCard {
+  id: number;
+  displayName: string;
+  role: StaffRole;
+  storeId: number | null;
+  wecomUserId: string | null;
+  active: boolean;
+}
+
+const STAFF_CARD_SELECT = { id: true, displayName: true, role: true, storeId: true, wecomUserId: true, active: true } as const;
+const staffCard = (s: StaffCard): StaffCard => ({
+  id: s.id,
+  displayName: s.displayName,
+  role: s.role,
+  storeId: s.storeId,
+  wecomUserId: s.wecomUserId,
+  active: s.active,
+});
+
+/** Staff by WeCom userid sit on the welcome hot path; a minute's staleness is fine there. */
+const STAFF_CACHE_MS = 60_000;
 
 /** Store names change about never; a short cache keeps them off every card. */
 const STORE_CACHE_MS = 60_000;
@@ -35,6 +75,7 @@ export class IdentityReads {
   members!: MemberService;
 
   private readonly storeCache = new Map<number, { name: string; until: number }>();
+  private readonly staffByUserIdCache = new Map<string, { value: StaffCard | null; until: number }>();
 
   async storeNames(ids: Iterable<number>): Promise<Map<number, string>> {
     const list = [...new Set(ids)];
@@ -120,4 +161,119 @@ export class IdentityReads {
   async phoneDigestOf(memberId: number): Promise<string | null> {
     return this.members.phoneDigestOf(memberId);
   }
+
+  /** The signed-in staff member's own profile (what /api/staff/me shows). */
+  async staffProfile(staffId: number): Promise<StaffProfile> {
+    const staff = await this.db.manager.findOne(StaffUser, { where: { id: staffId }, relations: { store: true } });
+    if (!staff) throw new AppError('UNAUTHENTICATED');
+    return toStaffProfile(staff);
+  }
+
+  async staffCards(ids: Iterable<number | null>): Promise<Map<number, StaffCard>> {
+    const list = [...new Set([...ids].filter((x): x is number => typeof x === 'number'))];
+    if (!list.length) return new Map();
+    const rows = await this.db.manager.find(StaffUser, { where: { id: In(list) }, select: STAFF_CARD_SELECT });
+    return new Map(rows.map((r) => [r.id, staffCard(r)]));
+  }
+
+  /** The staff account signed in to WeCom as this userid (active or not), cached for a minute. */
+  async staffByWecomUserId(userid: string): Promise<StaffCard | null> {
+    const hit = this.staffByUserIdCache.get(userid);
+    const now = Date.now();
+    if (hit && hit.until > now) return hit.value;
+    const s = await this.db.manager.findOne(StaffUser, { where: { wecomUserId: userid }, select: STAFF_CARD_SELECT });
+    const value = s ? staffCard(s) : null;
+    this.staffByUserIdCache.set(userid, { value, until: now + STAFF_CACHE_MS });
+    return value;
+  }
+
+  /** Display names of staff by WeCom userid (lists show people, not account ids). */
+  async staffNamesByWecomUserId(userids: Iterable<string | null>): Promise<Map<string, string>> {
+    const ids = [...new Set([...userids].filter((u): u is string => !!u))];
+    if (!ids.length) return new Map();
+    const rows = await this.db.manager.find(StaffUser, { where: { wecomUserId: In(ids) }, select: { id: true, wecomUserId: true, displayName: true } });
+    return new Map(rows.map((r) => [r.wecomUserId!, r.displayName]));
+  }
+
+  /** Active staff of a store in id order, optionally of one role. */
+  async staffOfStore(storeId: number, role?: StaffRole): Promise<StaffCard[]> {
+    const rows = await this.db.manager.find(StaffUser, {
+      where: { storeId, active: true, ...(role ? { role } : {}) },
+      select: STAFF_CARD_SELECT,
+      order: { id: 'ASC' },
+    });
+    return rows.map(staffCard);
+  }
+
+  /** WeCom userids of a store's staff accounts (any state). */
+  async wecomUserIdsOfStore(storeId: number): Promise<string[]> {
+    const rows = await this.db.manager.find(StaffUser, { where: { storeId, wecomUserId: Not(IsNull()) }, select: { id: true, wecomUserId: true } });
+    return rows.map((r) => r.wecomUserId!).filter(Boolean);
+  }
+
+  /** Cards of active members (deleted ones come back missing). */
+  async memberCards(ids: Iterable<number | null>, em?: EntityManager): Promise<Map<number, MemberCard>> {
+    const list = [...new Set([...ids].filter((x): x is number => typeof x === 'number'))];
+    const out = new Map<number, MemberCard>();
+    for (let i = 0; i < list.length; i += 500) {
+      for (const m of await this.members.findActiveWithRelations(list.slice(i, i + 500), em)) out.set(m.id, memberCard(m));
+    }
+    return out;
+  }
+
+  /** The active member with this unionid, if any. */
+  async memberCardByUnionid(unionid: string): Promise<MemberCard | null> {
+    const m = await this.db.manager.findOne(Member, { where: { unionid, status: 'active' }, relations: { store: true, household: true } });
+    return m ? memberCard(m) : null;
+  }
+
+  async memberIdByUnionid(unionid: string): Promise<number | null> {
+    const m = await this.db.manager.findOne(Member, { where: { unionid, status: 'active' }, select: { id: true } });
+    return m?.id ?? null;
+  }
+
+  /** A member of any state: nickname, home store and whether the account is still active. */
+  async memberState(memberId: number): Promise<{ id: number; nickname: string | null; storeId: number | null; active: boolean } | null> {
+    const m = await this.db.manager.findOne(Member, { where: { id: memberId }, select: { id: true, nickname: true, storeId: true, status: true } });
+    return m ? { id: m.id, nickname: m.nickname, storeId: m.storeId, active: m.status === 'active' } : null;
+  }
+
+  /** Home stores of these members (any state), one query per 5000. */
+  async memberStores(memberIds: Iterable<number>): Promise<Map<number, number | null>> {
+    const out = new Map<number, number | null>();
+    const ids = [...new Set(memberIds)];
+    // plain `?` placeholders: the query builder's named-parameter pass is slow on thousands of ids
+    for (let i = 0; i < ids.length; i += 5000) {
+      const part = ids.slice(i, i + 5000);
+      const rows: Array<{ id: number | string; store_id: number | string | null }> = await this.db.manager.query(
+        `SELECT id, store_id FROM member WHERE id IN (${part.map(() => '?').join(',')})`,
+        part,
+      );
+      for (const r of rows) out.set(Number(r.id), r.store_id === null ? null : Number(r.store_id));
+    }
+    return out;
+  }
+
+  /** Members as people see them (any state): nickname, else the masked phone. */
+  async memberNames(memberIds: Iterable<number | null>): Promise<Map<number, string>> {
+    const ids = [...new Set([...memberIds].filter((m): m is number => typeof m === 'number'))];
+    if (!ids.length) return new Map();
+    const rows = await this.db.manager.find(Member, { where: { id: In(ids) }, select: { id: true, nickname: true, phone: true } });
+    return new Map(rows.map((m) => [m.id, m.nickname ?? (m.phone ? `${m.phone.slice(0, 3)}****${m.phone.slice(-4)}` : '未设置昵称')]));
+  }
+}
+
+function memberCard(m: Member): MemberCard {
+  return {
+    id: m.id,
+    nickname: m.nickname,
+    tier: m.tier,
+    unionid: m.unionid,
+    storeId: m.storeId,
+    storeName: m.store?.name ?? null,
+    householdId: m.householdId,
+    householdName: m.household?.name ?? null,
+    avatarUrl: m.avatarUrl,
+    createdAt: m.createdAt,
+  };
 }

@@ -10,7 +10,6 @@ import { Db, iso } from '../../core/db';
 import { AppError } from '../../core/errors';
 import { EventBus } from '../../core/events/event-bus';
 import { PrivacyRegistry } from '../../core/privacy';
-import { WecomContactService } from '../wecom/wecom-contact.service';
 import { ConsentRecord } from './entities/consent-record.entity';
 import { Household } from './entities/household.entity';
 import { Member } from './entities/member.entity';
@@ -41,9 +40,6 @@ export class MemberService {
   @Inject()
   privacy!: PrivacyRegistry;
 
-  @Inject()
-  wecomContacts!: WecomContactService;
-
   private async active(memberId: number): Promise<Member> {
     const m = await this.db.manager.findOne(Member, { where: { id: memberId }, relations: { store: true, household: true } });
     if (!m) throw new AppError('UNAUTHENTICATED');
@@ -67,7 +63,7 @@ export class MemberService {
   async myData(memberId: number): Promise<MyDataExport> {
     const m = await this.active(memberId);
     const em = this.db.manager;
-    const [householdMembers, consents, sessions, contacts, activity] = await Promise.all([
+    const [householdMembers, consents, sessions, sections] = await Promise.all([
       m.householdId
         ? em.find(Member, {
             where: { householdId: m.householdId, status: 'active' },
@@ -77,9 +73,10 @@ export class MemberService {
         : Promise.resolve([] as Member[]),
       em.find(ConsentRecord, { where: { memberId }, order: { at: 'ASC', id: 'ASC' } }),
       this.sessions.listFor('member', memberId),
-      this.wecomContacts.listForMember(memberId),
       this.privacy.exportFor(memberId),
     ]);
+    // wecom contributes its contacts through the registry; the export keeps them in their own field
+    const { wecomContacts = [], ...activity } = sections;
     return {
       exportedAt: new Date().toISOString(),
       member: {
@@ -98,15 +95,15 @@ export class MemberService {
         : null,
       consents: consents.map((c) => ({ version: c.version, action: c.action, at: iso(c.at) })),
       sessions: sessions.map((s) => ({ createdAt: iso(s.createdAt), lastSeenAt: iso(s.lastSeenAt), userAgent: s.userAgent })),
-      wecomContacts: contacts.map((c) => ({ staffName: c.followStaff?.displayName ?? null, addedAt: iso(c.addedAt) })),
+      wecomContacts: wecomContacts as MyDataExport['wecomContacts'],
       activity,
     };
   }
 
   /**
    * Withdraw consent and delete the account in one transaction: personal fields erased, household
-   * link dropped, every session revoked, withdrawal recorded, WeCom contacts unlinked, and
-   * MemberDeleted emitted so other domains anonymise their own rows.
+   * link dropped, every session revoked, withdrawal recorded, the registry's in-transaction erasers
+   * run (WeCom contacts unlinked), and MemberDeleted emitted so other domains anonymise their own rows.
    */
   async deleteMe(memberId: number): Promise<void> {
     await this.db.transaction(async (em) => {
@@ -134,7 +131,7 @@ export class MemberService {
       );
       await em.insert(ConsentRecord, { memberId, version: m.consentVersion ?? CURRENT_PRIVACY_VERSION, action: 'withdrawn', at: now });
       await this.sessions.revokeAll('member', memberId, em);
-      await this.wecomContacts.unlinkMember(em, memberId);
+      await this.privacy.eraseFor(em, memberId);
       await this.events.emit(em, 'MemberDeleted', { memberId });
     });
   }

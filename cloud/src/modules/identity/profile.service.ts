@@ -10,9 +10,8 @@ import { HOUSEHOLD_INVITE_PAGE, type HouseholdView, type StoreOption } from '../
 import type { MemberProfile } from '../../../../contracts/identity';
 import { Db, iso } from '../../core/db';
 import { AppError } from '../../core/errors';
-import { checkContent } from '../contest/content-check';
-import { ContestService } from '../contest/contest.service';
-import { UploadService } from '../uploads/upload.service';
+import { checkContent, ContestService } from '../contest';
+import { UploadService } from '../uploads';
 import { Household } from './entities/household.entity';
 import { HouseholdInvite } from './entities/household-invite.entity';
 import { Member } from './entities/member.entity';

@@ -12,8 +12,7 @@ import { Db } from '../../core/db';
 import { OnEvent } from '../../core/events/event-bus';
 import type { DeliveredEvent } from '../../core/events/types';
 import '../classes/events';
-import { OutboundKick } from '../wecom/outbound-kick';
-import { enqueueOutbound } from '../wecom/outbound';
+import { OutboundKick, enqueueOutbound } from '../wecom';
 import { JourneyCustomer } from './entities/journey-customer.entity';
 import { formatMonthDayTime } from '../../../../contracts/calendar';
 

@@ -21,14 +21,10 @@ import { Inject, Logger, type ILogger, Provide, Scope, ScopeEnum } from '@midway
 import { EntityManager } from 'typeorm';
 import type { JourneyStep, JourneyTrigger } from '../../../../contracts/journeys';
 import { Db, isUniqueViolation, RetryTransaction } from '../../core/db';
-import { AbTestService } from '../insight/ab.service';
-import { TagService } from '../tags/tag.service';
-import { TagSyncService } from '../tags/tag-sync.service';
-import { WecomDirectory } from '../wecom/directory.service';
-import { enqueueOutboundMany } from '../wecom/outbound';
-import { OutboundKick } from '../wecom/outbound-kick';
+import { AbTestService } from '../insight';
+import { TagSyncService, TagService } from '../tags';
+import { WecomDirectory, OutboundKick, enqueueOutboundMany, renderTemplate, toWxAttachments } from '../wecom';
 import { monthOf as shanghaiMonth, weekStart as shanghaiWeekStart } from '../../../../contracts/calendar';
-import { renderTemplate, toWxAttachments } from '../wecom/welcome.service';
 import {
   decideBatch,
   type ActivityFacts,

@@ -5,7 +5,7 @@ import type { EnrolmentView, JourneySettings, JourneyStep, JourneyTrigger, Journ
 import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, iso } from '../../core/db';
 import { AppError } from '../../core/errors';
-import { WecomDirectory } from '../wecom/directory.service';
+import { WecomDirectory } from '../wecom';
 import { BUILTIN_JOURNEYS } from './defaults';
 import { JourneyEnrolment, JourneyStepLog } from './entities/enrolment.entity';
 import { Journey, stepsOf, triggerOf } from './entities/journey.entity';

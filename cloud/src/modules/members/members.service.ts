@@ -5,23 +5,16 @@
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import ExcelJS from 'exceljs';
-import { Brackets, type SelectQueryBuilder } from 'typeorm';
 import type { CustomerPick, MemberFilter, MemberProfileView, MemberRow, SegmentView } from '../../../../contracts/members';
 import { MemberFilter as MemberFilterSchema } from '../../../../contracts/members';
 import type { StaffPrincipal } from '../../core/auth/principal';
-import { Db, iso, LIKE_ESCAPE, likeContains } from '../../core/db';
+import { Db, iso } from '../../core/db';
 import { AppError } from '../../core/errors';
 import { phoneDigest } from '../../core/pii';
 import { TimelineRegistry } from '../../core/timeline';
-import { AdminService } from '../identity/admin.service';
-import { AuthService } from '../identity/auth.service';
-import { Member } from '../identity/entities/member.entity';
-import { Store } from '../identity/entities/store.entity';
-import { maskPhone } from '../identity/views';
-import { CorpTagService } from '../tags/corp-tag.service';
-import { RfmService } from '../tags/rfm.service';
-import { TagService } from '../tags/tag.service';
-import { WecomContactService } from '../wecom/wecom-contact.service';
+import { AdminService, IdentityReads, maskPhone, type MemberQuery, type ScopedMember } from '../identity';
+import { CorpTagService, RfmService, TagService } from '../tags';
+import { WecomContactService } from '../wecom';
 import { exportPhone, joinedRange } from './filter';
 import { MemberSegment } from './segment.entity';
 import { formatDateTime } from '../../../../contracts/calendar';
@@ -38,7 +31,7 @@ export class MembersService {
   admin!: AdminService;
 
   @Inject()
-  auth!: AuthService;
+  identity!: IdentityReads;
 
   @Inject()
   tags!: TagService;
@@ -55,38 +48,27 @@ export class MembersService {
   @Inject()
   timeline!: TimelineRegistry;
 
-  private filtered(staff: StaffPrincipal, f: MemberFilter): SelectQueryBuilder<Member> {
-    const qb = this.admin
-      .scopedMembers(staff)
-      .leftJoinAndSelect('m.store', 'store')
-      .leftJoinAndSelect('m.household', 'household')
-      .leftJoinAndSelect('m.groupOwner', 'owner');
-    if (f.q) {
-      const pattern = likeContains(f.q);
-      qb.andWhere(
-        new Brackets((w) => w.where(`m.nickname LIKE :pattern ${LIKE_ESCAPE}`, { pattern }).orWhere(`m.phone LIKE :pattern ${LIKE_ESCAPE}`, { pattern })),
-      );
-    }
-    if (f.storeId) qb.andWhere('m.store_id = :fStore', { fStore: f.storeId });
-    if (f.tier) qb.andWhere('m.tier = :fTier', { fTier: f.tier });
-    if (f.tag) qb.andWhere(this.tags.memberHasTagSql('m.id', 'fTag'), { fTag: f.tag });
-    if (f.wecom) qb.andWhere(this.contacts.memberIsContactSql('m.id', 'm.unionid', f.wecom === 'linked'));
+  /** The list filter as identity's member query; tag and contact conditions come from their modules. */
+  private filtered(f: MemberFilter): MemberQuery {
     const { from, to } = joinedRange(f.joinedFrom, f.joinedTo);
-    if (from) qb.andWhere('m.created_at >= :fFrom', { fFrom: from });
-    if (to) qb.andWhere('m.created_at < :fTo', { fTo: to });
-    return qb;
+    const extra: NonNullable<MemberQuery['extra']> = [];
+    const tag = f.tag;
+    if (tag) extra.push((id) => ({ sql: this.tags.memberHasTagSql(id, 'fTag'), params: { fTag: tag } }));
+    const wecom = f.wecom;
+    if (wecom) extra.push((id, unionid) => ({ sql: this.contacts.memberIsContactSql(id, unionid, wecom === 'linked') }));
+    return { text: f.q, storeId: f.storeId, tier: f.tier, joinedFrom: from ?? undefined, joinedTo: to ?? undefined, extra };
   }
 
-  private async rows(members: Member[]): Promise<MemberRow[]> {
+  private async rows(members: ScopedMember[]): Promise<MemberRow[]> {
     const [tags, linked] = await Promise.all([this.tags.tagsOfMany(members.map((m) => m.id)), this.contacts.contactMemberIds(members)]);
     return members.map((m) => ({
       id: m.id,
       nickname: m.nickname,
       phoneMasked: maskPhone(m.phone),
       tier: m.tier,
-      storeName: m.store?.name ?? null,
-      householdName: m.household?.name ?? null,
-      groupOwnerName: m.groupOwner?.displayName ?? null,
+      storeName: m.storeName,
+      householdName: m.householdName,
+      groupOwnerName: m.groupOwnerName,
       createdAt: iso(m.createdAt),
       wecomLinked: linked.has(m.id),
       tags: (tags.get(m.id) ?? []).filter(Boolean),
@@ -94,26 +76,26 @@ export class MembersService {
   }
 
   async search(staff: StaffPrincipal, q: MemberFilter & { page: number; pageSize: number }) {
-    const [members, total] = await this.filtered(staff, q)
-      .orderBy('m.id', 'DESC')
-      .skip((q.page - 1) * q.pageSize)
-      .take(q.pageSize)
-      .getManyAndCount();
+    const { items: members, total } = await this.admin.searchScoped(staff, this.filtered(q), {
+      order: 'DESC',
+      skip: (q.page - 1) * q.pageSize,
+      take: q.pageSize,
+      count: true,
+    });
     return { items: await this.rows(members), total, page: q.page, pageSize: q.pageSize };
   }
 
   async options(staff: StaffPrincipal) {
-    const stores = await this.db.manager.find(Store, { order: { id: 'ASC' } });
-    const tiers: Array<{ tier: string }> = await this.admin.scopedMembers(staff).select('m.tier', 'tier').distinct(true).orderBy('m.tier', 'ASC').getRawMany();
+    const stores = await this.identity.allStores();
     return {
       stores: stores.filter((s) => staff.role === 'hq_admin' || s.id === staff.storeId).map((s) => ({ id: s.id, name: s.name })),
-      tiers: tiers.map((t) => t.tier).filter(Boolean),
+      tiers: await this.admin.tiersInScope(staff),
       tags: await this.tags.namesInUse(),
     };
   }
 
   async profile(staff: StaffPrincipal, memberId: number): Promise<MemberProfileView> {
-    const m = await this.filtered(staff, {}).andWhere('m.id = :memberId', { memberId }).getOne();
+    const [m] = (await this.admin.searchScoped(staff, { ids: [memberId] }, { order: 'ASC', take: 1 })).items;
     if (!m) throw new AppError('NOT_FOUND');
     const [[row], rfmTier, behaviour, contacts, timeline, household] = await Promise.all([
       this.rows([m]),
@@ -121,13 +103,7 @@ export class MembersService {
       this.tags.tagsOf(memberId),
       this.contacts.contactsOfMember(memberId, m.unionid),
       this.timeline.timelineOf(memberId, 50),
-      m.householdId
-        ? this.db.manager.find(Member, {
-            where: { householdId: m.householdId, status: 'active' },
-            select: { id: true, nickname: true, householdRelation: true },
-            order: { id: 'ASC' },
-          })
-        : Promise.resolve([]),
+      m.householdId ? this.admin.householdMembers(m.householdId) : Promise.resolve([]),
     ]);
     const wecomContacts = await Promise.all(
       contacts.map(async (c) => ({
@@ -142,7 +118,7 @@ export class MembersService {
     return {
       ...row,
       avatarUrl: m.avatarUrl,
-      householdMembers: household.filter((h) => h.id !== m.id).map((h) => ({ id: h.id, nickname: h.nickname, relation: h.householdRelation })),
+      householdMembers: household.filter((h) => h.id !== m.id).map((h) => ({ id: h.id, nickname: h.nickname, relation: h.relation })),
       rfmTier,
       behaviourTags: behaviour.filter((t) => t.name).map((t) => ({ name: t.name, source: t.source, grantedAt: iso(t.grantedAt) })),
       wecomContacts,
@@ -168,10 +144,7 @@ export class MembersService {
       let unionids: string[] = [];
       if (q.q) {
         const digest = phoneDigest(q.q);
-        const mqb = this.admin.scopedMembers(staff).select(['m.id', 'm.unionid']);
-        if (digest) mqb.andWhere('m.phone_digest = :pd', { pd: digest });
-        else mqb.andWhere(`m.nickname LIKE :pn ${LIKE_ESCAPE}`, { pn: likeContains(q.q) });
-        const ms = await mqb.take(200).getMany();
+        const ms = (await this.admin.searchScoped(staff, digest ? { phoneDigest: digest } : { nickname: q.q }, { order: 'ASC', take: 200 })).items;
         memberIds = ms.map((m) => m.id);
         unionids = ms.map((m) => m.unionid).filter((u): u is string => !!u);
       }
@@ -179,12 +152,14 @@ export class MembersService {
         candidates = await this.contacts.search({ q: phoneDigest(q.q) ? undefined : q.q, memberIds, unionids, limit: 200 });
       } else if (q.tag) {
         const corp = await this.corpTags.contactsWithTag(q.tag, 500);
-        const tagged = await this.admin
-          .scopedMembers(staff)
-          .select(['m.id', 'm.unionid'])
-          .andWhere(this.tags.memberHasTagSql('m.id', 'fTag'), { fTag: q.tag })
-          .take(500)
-          .getMany();
+        const tag = q.tag;
+        const tagged = (
+          await this.admin.searchScoped(
+            staff,
+            { extra: [(id) => ({ sql: this.tags.memberHasTagSql(id, 'fTag'), params: { fTag: tag } })] },
+            { order: 'ASC', take: 500 },
+          )
+        ).items;
         candidates = await this.contacts.search({
           externalUserIds: corp,
           memberIds: tagged.map((m) => m.id),
@@ -198,19 +173,7 @@ export class MembersService {
     // the linked members (in scope only) by id or unionid
     const ids = [...new Set(candidates.map((c) => c.memberId).filter((x): x is number => x !== null))];
     const unions = [...new Set(candidates.map((c) => c.unionid).filter((u): u is string => !!u))];
-    const members =
-      ids.length || unions.length
-        ? await this.admin
-            .scopedMembers(staff)
-            .leftJoinAndSelect('m.store', 'store')
-            .andWhere(
-              new Brackets((w) => {
-                if (ids.length) w.orWhere('m.id IN (:...pmIds)', { pmIds: ids });
-                if (unions.length) w.orWhere('m.unionid IN (:...pmUnions)', { pmUnions: unions });
-              }),
-            )
-            .getMany()
-        : [];
+    const members = ids.length || unions.length ? (await this.admin.searchScoped(staff, { ids, unionids: unions }, { order: 'ASC' })).items : [];
     const byId = new Map(members.map((m) => [m.id, m]));
     const byUnion = new Map(members.filter((m) => m.unionid).map((m) => [m.unionid!, m]));
     const memberOf = (c: (typeof candidates)[number]) =>
@@ -231,7 +194,7 @@ export class MembersService {
     };
     if (q.q && q.tag) rows = rows.filter((c) => tagsOf(c).includes(q.tag!));
     rows = rows.slice(0, LIMIT);
-    const stores = new Map((await this.db.manager.find(Store, { select: { id: true, name: true } })).map((s) => [s.id, s.name]));
+    const stores = new Map((await this.identity.allStores()).map((s) => [s.id, s.name]));
     return {
       items: rows.map((c) => {
         const m = memberOf(c);
@@ -268,7 +231,7 @@ export class MembersService {
   }
 
   async createSegment(staff: StaffPrincipal, name: string, filter: MemberFilter, now = new Date()): Promise<SegmentView> {
-    const me = await this.auth.staffMe(staff.staffId);
+    const me = await this.identity.staffProfile(staff.staffId);
     const clean = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined && v !== ''));
     const row = await this.db.manager.save(
       this.db.manager.create(MemberSegment, {
@@ -291,7 +254,7 @@ export class MembersService {
   // ---- export ----
 
   async exportXlsx(staff: StaffPrincipal, f: MemberFilter, now = new Date()): Promise<{ filename: string; body: Buffer; rows: number }> {
-    const members = await this.filtered(staff, f).orderBy('m.id', 'ASC').take(EXPORT_MAX_ROWS).getMany();
+    const { items: members } = await this.admin.searchScoped(staff, this.filtered(f), { order: 'ASC', take: EXPORT_MAX_ROWS });
     const rows = await this.rows(members);
     const wb = new ExcelJS.Workbook();
     wb.creator = '社区私域中枢';

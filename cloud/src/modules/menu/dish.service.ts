@@ -9,7 +9,7 @@ import { Db, iso, isUniqueViolation } from '../../core/db';
 import { AppError } from '../../core/errors';
 import { EventBus, OnEvent } from '../../core/events/event-bus';
 import type { DeliveredEvent } from '../../core/events/types';
-import { UploadService } from '../uploads/upload.service';
+import { UploadService } from '../uploads';
 import '../contest/events';
 import { Dish } from './dish.entity';
 import './events';

@@ -19,8 +19,8 @@ import {
 import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, dbDate, iso } from '../../core/db';
 import { AppError } from '../../core/errors';
-import { DishService } from '../menu/dish.service';
-import { MemberBuysService } from '../purchases/member-buys.service';
+import { DishService } from '../menu';
+import { MemberBuysService } from '../purchases';
 import { IdentityReads } from '../identity';
 import { OrderService } from './order.service';
 import { PreorderCampaign, PreorderItem, PreorderOrder, PreorderSlot, type StoredLine } from './preorder.entity';

@@ -7,7 +7,7 @@
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { randomInt } from 'crypto';
-import { newTradeNo } from '../payment/trade-no';
+import { PaymentService, PaySettings, newTradeNo } from '../payment';
 import { EntityManager, In, LessThan } from 'typeorm';
 import { ORDER_STATUS_LABELS, type Order as OrderView, PICKUP_QR_PREFIX } from '../../../../contracts/preorder';
 import type { ErrorCode } from '../../../../contracts/errors';
@@ -16,8 +16,6 @@ import { Db, dbDate, iso, isUniqueViolation, RetryTransaction } from '../../core
 import { AppError } from '../../core/errors';
 import { EventBus, OnEvent } from '../../core/events/event-bus';
 import type { DeliveredEvent } from '../../core/events/types';
-import { PaymentService } from '../payment/payment.service';
-import { PaySettings } from '../payment/settings';
 import '../payment/events';
 import '../purchases/events';
 import './events';

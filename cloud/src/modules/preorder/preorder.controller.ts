@@ -6,7 +6,7 @@ import type { RouteParsed } from '../../../../contracts/route';
 import type { AuthContext } from '../../core/auth/principal';
 import { iso } from '../../core/db';
 import { Route } from '../../core/route';
-import { PaymentService } from '../payment/payment.service';
+import { PaymentService } from '../payment';
 import { CampaignService } from './campaign.service';
 import { NoShowService } from './noshow.service';
 import { OrderService } from './order.service';

@@ -11,8 +11,8 @@ import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, iso } from '../../core/db';
 import { AppError } from '../../core/errors';
 import { IdentityReads } from '../identity';
-import { MemberService } from '../identity/member.service';
-import { UploadService } from '../uploads/upload.service';
+import { MemberService } from '../identity';
+import { UploadService } from '../uploads';
 import { type BannerAudience, HomeBanner } from './entities/home-banner.entity';
 
 const NEW_MEMBER_DAYS = 30;

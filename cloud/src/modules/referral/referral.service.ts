@@ -25,8 +25,8 @@ import { Db, isUniqueViolation } from '../../core/db';
 import { AppError } from '../../core/errors';
 import { ChainLimits } from '../../core/limits';
 import { WECHAT_CLIENT, type WechatClient } from '../../platform/types';
-import { MemberService } from '../identity/member.service';
-import { UploadService } from '../uploads/upload.service';
+import { MemberService } from '../identity';
+import { UploadService } from '../uploads';
 import { inviteCode, memberOfInviteCode, shareScene, shareToken, verifyShareToken } from './codes';
 import { ReferralAttribution, ReferralDevice, ReferralReward, ReferralSettingsRow, ReferralShare, ReferralTouch } from './referral.entity';
 import {

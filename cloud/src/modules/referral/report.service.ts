@@ -19,7 +19,7 @@ import {
   SOURCES,
 } from '../../../../contracts/referral';
 import { Db } from '../../core/db';
-import { MemberService } from '../identity/member.service';
+import { MemberService } from '../identity';
 import { ReferralAttribution, ReferralReward, ReferralShare, ReferralTouch } from './referral.entity';
 import { kFactor, weekOf, weekStart } from './rules';
 import { dayKey, formatDateTime } from '../../../../contracts/calendar';

@@ -14,7 +14,7 @@ import { OnEvent } from '../../core/events/event-bus';
 import type { DeliveredEvent } from '../../core/events/types';
 import '../purchases/events';
 import { bulkInsert, type BulkValue } from '../../core/bulk-insert';
-import { WecomDirectory } from '../wecom/directory.service';
+import { WecomDirectory } from '../wecom';
 import { dayKey } from '../../../../contracts/calendar';
 import { MemberRfm, RfmOrder, RfmSettings, RfmStoreCuts } from './rfm-order.entity';
 import { DEFAULT_RFM_THRESHOLDS, RFM_TIERS, type RfmRow, type RfmTier, type Scored, scoreStore } from './rfm.rules';

@@ -15,7 +15,7 @@ import { Db, isUniqueViolation } from '../../core/db';
 import { EventBus } from '../../core/events/event-bus';
 import { PlatformError, PlatformUnavailableError } from '../../platform/types';
 import { WecomContactApi, type WxExternalContact, type WxFollowUser } from '../../platform/wecom-externalcontact';
-import { TagSyncService } from '../tags/tag-sync.service';
+import { TagSyncService } from '../tags';
 import { CallbackInbox } from './callback-inbox.entity';
 import { WecomChannel, jsonList } from './channel.entity';
 import { ChannelService } from './channel.service';

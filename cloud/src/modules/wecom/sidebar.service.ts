@@ -11,10 +11,8 @@ import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, iso } from '../../core/db';
 import { AppError } from '../../core/errors';
 import { TimelineRegistry } from '../../core/timeline';
-import { Member } from '../identity/entities/member.entity';
-import { MemberService } from '../identity/member.service';
-import { RfmService } from '../tags/rfm.service';
-import { TagService } from '../tags/tag.service';
+import { IdentityReads, type MemberCard } from '../identity';
+import { RfmService, TagService } from '../tags';
 import { WecomContact } from './wecom-contact.entity';
 import { WecomContactService } from './wecom-contact.service';
 import { nextBestOffers } from './offers';
@@ -32,7 +30,7 @@ export class SidebarService {
   contacts!: WecomContactService;
 
   @Inject()
-  members!: MemberService;
+  identity!: IdentityReads;
 
   @Inject()
   tags!: TagService;
@@ -56,7 +54,7 @@ export class SidebarService {
     };
   }
 
-  private mayView(staff: StaffPrincipal, contact: WecomContact, member: Member | null): boolean {
+  private mayView(staff: StaffPrincipal, contact: WecomContact, member: MemberCard | null): boolean {
     if (staff.role === 'hq_admin') return true;
     if (contact.followStaffId !== null && contact.followStaffId === staff.staffId) return true;
     if (staff.role === 'store_manager' && staff.storeId !== null) {
@@ -66,16 +64,13 @@ export class SidebarService {
   }
 
   /** The member behind the contact: the stored link, else an active member with the same unionid (then stored). */
-  private async linkedMember(contact: WecomContact): Promise<Member | null> {
+  private async linkedMember(contact: WecomContact): Promise<MemberCard | null> {
     if (contact.memberId !== null) {
-      const [m] = await this.members.findActiveWithRelations([contact.memberId]);
+      const m = (await this.identity.memberCards([contact.memberId])).get(contact.memberId);
       if (m) return m;
     }
     if (!contact.unionid) return null;
-    const byUnion = await this.db.manager.findOne(Member, {
-      where: { unionid: contact.unionid, status: 'active' },
-      relations: { store: true, household: true },
-    });
+    const byUnion = await this.identity.memberCardByUnionid(contact.unionid);
     if (byUnion && contact.memberId !== byUnion.id) {
       const previous = contact.memberId;
       await this.db.transaction((em) =>
@@ -96,14 +91,14 @@ export class SidebarService {
    * The member part: timeline and offers come from the domains through TimelineRegistry (each
    * reads its own tables), the offers from the pure rules in offers.ts.
    */
-  private async memberView(m: Member, now = new Date()): Promise<NonNullable<SidebarContactView['member']>> {
+  private async memberView(m: MemberCard, now = new Date()): Promise<NonNullable<SidebarContactView['member']>> {
     const [tags, timeline, facts] = await Promise.all([this.tagsOf(m.id), this.timeline.timelineOf(m.id, TIMELINE_LIMIT), this.timeline.factsOf(m.id, now)]);
     return {
       id: m.id,
       nickname: m.nickname,
       tier: m.tier,
-      storeName: m.store?.name ?? null,
-      householdName: m.household?.name ?? null,
+      storeName: m.storeName,
+      householdName: m.householdName,
       // our behaviour tags, then the RFM tier (when the member has orders)
       tags,
       recentActivity: timeline.map((a) => ({ at: iso(a.at), text: a.text, kind: a.kind })),

@@ -6,7 +6,7 @@ import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { In } from 'typeorm';
 import { Db } from '../../core/db';
 import { MemberTimeline, type TimelineItem } from '../../core/timeline';
-import { StaffUser } from '../identity/entities/staff-user.entity';
+import { IdentityReads } from '../identity';
 import { ChannelAdd } from './channel-add.entity';
 import { WecomChannel } from './channel.entity';
 import { WecomContact } from './wecom-contact.entity';
@@ -20,9 +20,12 @@ export class WecomTimeline {
   @Inject()
   db!: Db;
 
+  @Inject()
+  identity!: IdentityReads;
+
   @MemberTimeline('wecom')
   async timelineFor(memberId: number, limit: number): Promise<TimelineItem[]> {
-    const contacts = await this.db.manager.find(WecomContact, { where: { memberId }, relations: { followStaff: true } });
+    const contacts = await this.db.manager.find(WecomContact, { where: { memberId } });
     if (!contacts.length) return [];
     const adds = await this.db.manager.find(ChannelAdd, {
       where: { externalUserId: In(contacts.map((c) => c.externalUserId)) },
@@ -33,12 +36,11 @@ export class WecomTimeline {
     const userIds = [...new Set(adds.map((a) => a.userId))];
     const [channels, staff] = await Promise.all([
       channelIds.length ? this.db.manager.find(WecomChannel, { where: { id: In(channelIds) }, select: { id: true, name: true, kind: true } }) : [],
-      userIds.length
-        ? this.db.manager.find(StaffUser, { where: { wecomUserId: In(userIds) }, select: { id: true, displayName: true, wecomUserId: true } })
-        : [],
+      this.identity.staffNamesByWecomUserId(userIds),
     ]);
     const channelName = new Map(channels.filter((c) => c.kind !== 'referral').map((c) => [c.id, c.name]));
-    const staffName = new Map(staff.map((s) => [s.wecomUserId!, s.displayName]));
+    const staffName = staff;
+    const followStaff = await this.identity.staffCards(contacts.map((c) => c.followStaffId));
     const out: TimelineItem[] = [];
     for (const a of adds) {
       const who = staffName.get(a.userId);
@@ -55,7 +57,7 @@ export class WecomTimeline {
     // adds from before attribution was recorded (or imported contacts): the contact row's own time
     for (const c of contacts) {
       if (!c.addedAt || adds.some((a) => Math.abs(a.addedAt.getTime() - c.addedAt!.getTime()) < SAME_ADD_MS)) continue;
-      const who = c.followStaff?.displayName;
+      const who = c.followStaffId === null ? undefined : followStaff.get(c.followStaffId)?.displayName;
       out.push({ at: c.addedAt, kind: 'wecom_added', text: who ? `添加了企业微信好友（${who}）` : '添加了企业微信好友' });
     }
     return out;

@@ -1,5 +1,5 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { StaffUser } from '../identity/entities/staff-user.entity';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { StaffCard } from '../identity';
 
 /**
  * A WeCom external contact (客户) as seen by our staff. Linked to a member by unionid when the
@@ -30,9 +30,8 @@ export class WecomContact {
   @Column({ name: 'follow_staff_id', type: 'integer', nullable: true })
   followStaffId!: number | null;
 
-  @ManyToOne(() => StaffUser, { nullable: true, createForeignKeyConstraints: false })
-  @JoinColumn({ name: 'follow_staff_id' })
-  followStaff?: StaffUser | null;
+  /** The following staff member's card: not a column, filled by WecomContactService through identity's read service. */
+  followStaff?: StaffCard | null;
 
   @Column({ name: 'member_id', type: 'integer', nullable: true })
   memberId!: number | null;

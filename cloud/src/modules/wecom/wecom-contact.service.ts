@@ -1,10 +1,12 @@
 /** WeCom contacts: the member link (by unionid) and what the privacy export shows about them. */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { Brackets, EntityManager, IsNull } from 'typeorm';
-import { Db, LIKE_ESCAPE, likeContains } from '../../core/db';
+import { Db, iso, LIKE_ESCAPE, likeContains } from '../../core/db';
+import { PrivacyErase, PrivacyExport } from '../../core/privacy';
 import { EventBus, OnEvent } from '../../core/events/event-bus';
 import './events';
 import type { DeliveredEvent } from '../../core/events/types';
+import { IdentityReads } from '../identity';
 import { WecomContact } from './wecom-contact.entity';
 
 @Provide()
@@ -15,6 +17,16 @@ export class WecomContactService {
 
   @Inject()
   events!: EventBus;
+
+  @Inject()
+  identity!: IdentityReads;
+
+  /** Fill each contact's `followStaff` card (identity's staff, read through its public service). */
+  private async withFollowStaff(rows: WecomContact[]): Promise<WecomContact[]> {
+    const staff = await this.identity.staffCards(rows.map((r) => r.followStaffId));
+    for (const r of rows) r.followStaff = r.followStaffId === null ? null : (staff.get(r.followStaffId) ?? null);
+    return rows;
+  }
 
   /** A new member with a unionid: link the contacts our staff already have for that person. */
   @OnEvent('MemberRegistered')
@@ -38,14 +50,20 @@ export class WecomContactService {
     }
   }
 
-  /** Part of account deletion (runs in the deletion's transaction). */
-  async unlinkMember(em: EntityManager, memberId: number): Promise<number> {
-    const res = await em.update(WecomContact, { memberId }, { memberId: null });
-    return res.affected ?? 0;
+  /** Part of account deletion (runs in the deletion's transaction, so no contact points at the member once it commits). */
+  @PrivacyErase('wecomContacts')
+  async unlinkMember(em: EntityManager, memberId: number): Promise<void> {
+    await em.update(WecomContact, { memberId }, { memberId: null });
+  }
+
+  /** 「我的数据」: which staff member has the member as a WeCom contact, since when. */
+  @PrivacyExport('wecomContacts')
+  async exportFor(memberId: number): Promise<Array<{ staffName: string | null; addedAt: string | null }>> {
+    return (await this.listForMember(memberId)).map((c) => ({ staffName: c.followStaff?.displayName ?? null, addedAt: iso(c.addedAt) }));
   }
 
   async listForMember(memberId: number, em: EntityManager = this.db.manager): Promise<WecomContact[]> {
-    return em.find(WecomContact, { where: { memberId }, relations: { followStaff: true }, order: { id: 'ASC' } });
+    return this.withFollowStaff(await em.find(WecomContact, { where: { memberId }, order: { id: 'ASC' } }));
   }
 
   /**
@@ -73,13 +91,14 @@ export class WecomContactService {
 
   /** The member's contacts, by the stored link or by unionid. */
   async contactsOfMember(memberId: number, unionid: string | null): Promise<WecomContact[]> {
-    const qb = this.db.manager.createQueryBuilder(WecomContact, 'c').leftJoinAndSelect('c.followStaff', 's').where('c.member_id = :memberId', { memberId });
+    const qb = this.db.manager.createQueryBuilder(WecomContact, 'c').where('c.member_id = :memberId', { memberId });
     if (unionid) qb.orWhere('c.unionid = :unionid', { unionid });
-    return qb.orderBy('c.id', 'ASC').getMany();
+    return this.withFollowStaff(await qb.orderBy('c.id', 'ASC').getMany());
   }
 
   async findByExternalId(externalUserId: string): Promise<WecomContact | null> {
-    return this.db.manager.findOne(WecomContact, { where: { externalUserId }, relations: { followStaff: true } });
+    const c = await this.db.manager.findOne(WecomContact, { where: { externalUserId } });
+    return c ? (await this.withFollowStaff([c]))[0] : null;
   }
 
   /**
@@ -95,7 +114,7 @@ export class WecomContactService {
     recent?: boolean;
     limit: number;
   }): Promise<WecomContact[]> {
-    const qb = this.db.manager.createQueryBuilder(WecomContact, 'c').leftJoinAndSelect('c.followStaff', 's');
+    const qb = this.db.manager.createQueryBuilder(WecomContact, 'c');
     let any = false;
     qb.where(
       new Brackets((w) => {
@@ -118,6 +137,6 @@ export class WecomContactService {
         if (!any) w.where(o.recent ? '1 = 1' : '1 = 0');
       }),
     );
-    return qb.orderBy('c.id', 'DESC').take(o.limit).getMany();
+    return this.withFollowStaff(await qb.orderBy('c.id', 'DESC').take(o.limit).getMany());
   }
 }

@@ -7,7 +7,7 @@ import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import type { EntityManager } from 'typeorm';
 import { OnEvent } from '../../../core/events/event-bus';
 import type { DeliveredEvent } from '../../../core/events/types';
-import { WecomDirectory } from '../../wecom/directory.service';
+import { WecomDirectory } from '../../wecom';
 import '../../wecom/events';
 import '../events';
 import { RfmService } from '../rfm.service';

@@ -4,8 +4,7 @@
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { Job, type JobContext } from '../../../core/jobs';
-import { CorpTagService, RFM_TAG_GROUP } from '../../tags/corp-tag.service';
-import { RFM_TIERS } from '../../tags/rfm.rules';
+import { CorpTagService, RFM_TAG_GROUP, RFM_TIERS } from '../../tags';
 import { CallbackService } from '../callback.service';
 import { ChannelService } from '../channel.service';
 import { WecomGroupSync } from '../group-sync.service';

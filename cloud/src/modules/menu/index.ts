@@ -1,0 +1,2 @@
+/** The menu module's public face: dishes. */
+export { DishService } from './dish.service';
