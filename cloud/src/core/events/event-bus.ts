@@ -24,6 +24,7 @@ import { type ILogger, type IMidwayContainer, Inject, Logger, Provide, Scope, Sc
 import { EntityManager, In, IsNull, LessThan, MoreThan } from 'typeorm';
 import { DateUtils } from 'typeorm/util/DateUtils';
 import { Db, isUniqueViolation } from '../db';
+import { RunnerStopped, WorkRunner } from '../queue/runner';
 import { DomainEvent, EventDelivery } from './domain-event.entity';
 import type { DeliveredEvent, DomainEventMap, DomainEventType } from './types';
 
@@ -67,8 +68,12 @@ export class EventBus {
   private readonly handlers = new Map<DomainEventType, Map<string, EventHandler>>();
   /** Set-based handlers by name (also registered in `handlers`, wrapped to take one event). */
   private readonly batchHandlers = new Map<string, BatchEventHandler>();
-  private draining: Promise<void> | null = null;
-  private again = false;
+  /** Dispatch passes: kicks merge into one pass (a kick during a pass runs it once more). */
+  private readonly runner = new WorkRunner<'deliver'>({
+    name: 'outbox',
+    lanes: { deliver: { priority: 0, concurrency: 1 } },
+    onError: (err) => this.logger?.warn('[outbox] pass failed: %s', (err as Error).message),
+  });
   private timer: NodeJS.Timeout | null = null;
   private stopped = true;
 
@@ -94,6 +99,7 @@ export class EventBus {
       else this.on(s.type, name, (event, em) => instance[s.method](event, em));
     }
     this.stopped = false;
+    this.runner.start();
     this.timer = setInterval(() => this.kick(), RETRY_EVERY_MS);
     this.timer.unref();
     this.kick();
@@ -103,7 +109,7 @@ export class EventBus {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.draining?.catch(() => undefined);
+    await this.runner.stop(60_000);
   }
 
   /** Write the event in the caller's transaction; dispatch starts after commit. */
@@ -149,31 +155,26 @@ export class EventBus {
   /** Ask for a dispatch pass (coalesced). */
   kick(): void {
     if (this.stopped) return;
-    if (this.draining) {
-      this.again = true;
-      return;
-    }
-    this.draining = this.drainLoop().finally(() => {
-      this.draining = null;
-    });
+    this.runner.kick('deliver', 'dispatch', () => this.drainLoop());
   }
 
-  /** Deliver everything pending now (tests and shutdown use it). */
+  /** Deliver everything pending now (tests and shutdown use it; without start(), e.g. a function entry, it runs here). */
   async drain(): Promise<void> {
-    if (this.draining) await this.draining;
-    await this.drainLoop();
+    if (this.stopped) return this.drainLoop();
+    await this.runner
+      .flush('deliver', 'dispatch', () => this.drainLoop())
+      .catch((err) => {
+        if (!(err instanceof RunnerStopped)) throw err; // stopped meanwhile: the next instance delivers the rest
+      });
   }
 
   private async drainLoop(): Promise<void> {
+    // one pass walks forward by id, so an event that fails is retried on the next pass, not in a loop
+    let cursor = 0;
+    let n: number;
     do {
-      this.again = false;
-      // one pass walks forward by id, so an event that fails is retried on the next pass, not in a loop
-      let cursor = 0;
-      let n: number;
-      do {
-        [n, cursor] = await this.dispatchBatch(cursor);
-      } while (n === BATCH && !this.stopped);
-    } while (this.again && !this.stopped);
+      [n, cursor] = await this.dispatchBatch(cursor);
+    } while (n === BATCH && !this.stopped);
   }
 
   private async dispatchBatch(afterId: number): Promise<[number, number]> {

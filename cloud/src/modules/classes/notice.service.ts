@@ -7,12 +7,13 @@
  * call; only the claimer sends, and a claimed row is never sent again. A crash between claim and
  * result leaves it 'sending' (at most once, as WeChat's one-accept-one-message rule wants).
  */
-import { Config, ILogger, Inject, Logger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { Config, Destroy, ILogger, Inject, Logger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager, In } from 'typeorm';
 import { CLASS_NOTICE_PAGE, type NoticeKind } from '../../../../contracts/classes';
 import type { AppEnv } from '../../config/env';
 import { Db, isUniqueViolation } from '../../core/db';
 import { OnEvent } from '../../core/events/event-bus';
+import { WorkRunner } from '../../core/queue/runner';
 import type { DeliveredEvent } from '../../core/events/types';
 import { WECHAT_CLIENT, type WechatClient } from '../../platform/types';
 import { miniprogramStateFor, sendSubscribeOnce, subscribeThing } from '../../platform/subscribe-send';
@@ -48,7 +49,13 @@ export class NoticeService {
   @Logger()
   logger!: ILogger;
 
-  private readonly inFlight = new Set<Promise<unknown>>();
+  /** Send passes: kicks while one is queued merge; a kick during a pass runs it once more. */
+  private readonly runner = new WorkRunner<'send'>({
+    name: 'class notices',
+    lanes: { send: { priority: 0, concurrency: 1 } },
+    // the logger is gone once the app stopped; the error must not escape either way
+    onError: (err) => (this.logger ?? console).error('[classes] notice sending failed: %s', (err as Error).stack ?? err),
+  });
 
   templateFor(kind: NoticeKind): string {
     const t = this.settings.templates();
@@ -86,17 +93,18 @@ export class NoticeService {
 
   /** Start a send pass in the background. */
   kick(): void {
-    const p = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.sendPending())
-      // the logger is gone once the app stopped; the error must not escape either way
-      .catch((err) => (this.logger ?? console).error('[classes] notice sending failed: %s', (err as Error).stack ?? err))
-      .finally(() => this.inFlight.delete(p));
-    this.inFlight.add(p);
+    // a turn later: the kick comes from an after-commit hook, whose connection is not free yet on SQLite
+    this.runner.kick('send', 'pending', () => new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.sendPending()));
   }
 
   /** Resolves when background send passes started so far are done (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.inFlight.size) await Promise.all([...this.inFlight]);
+    await this.runner.idle();
+  }
+
+  @Destroy()
+  async stop(): Promise<void> {
+    await this.runner.stop();
   }
 
   /**

@@ -17,6 +17,7 @@ import { Destroy, Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { Db } from '../../core/db';
 import { EventBus } from '../../core/events/event-bus';
 import { Job, type JobContext } from '../../core/jobs';
+import { RunnerStopped, WorkRunner } from '../../core/queue/runner';
 import './events';
 
 /** Relay once no first-of-the-day vote has arrived for this long … */
@@ -36,66 +37,43 @@ export class VoteEventRelay {
   @Inject()
   events!: EventBus;
 
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
-  private closed = false;
-  private lastKick = 0;
-  private firstWaiting = 0;
+  /** Relay passes, one at a time; kicks merge and wait for a lull (see the header). */
+  private readonly runner = new WorkRunner<'relay'>({ name: 'vote events', lanes: { relay: { priority: 0, concurrency: 1 } } });
 
   @Destroy()
-  destroy(): void {
-    this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+  async destroy(): Promise<void> {
+    await this.runner.stop();
   }
 
   /** A first-of-the-day vote committed: relay at the next lull (see the header). */
   kick(): void {
-    if (this.closed) return;
-    const now = Date.now();
-    this.lastKick = now;
-    if (!this.firstWaiting) this.firstWaiting = now;
-    if (!this.timer) this.arm(RELAY_QUIET_MS);
-  }
-
-  private arm(ms: number): void {
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      if (this.closed) return;
-      const now = Date.now();
-      const quietFor = now - this.lastKick;
-      const waited = now - this.firstWaiting;
-      if (quietFor < RELAY_QUIET_MS && waited < RELAY_MAX_WAIT_MS) {
-        this.arm(Math.min(RELAY_QUIET_MS - quietFor, RELAY_MAX_WAIT_MS - waited));
-        return;
-      }
-      this.firstWaiting = 0;
-      void this.relayAll().catch(() => undefined);
-    }, ms);
-    this.timer.unref();
+    this.runner.kickAfterLull('relay', 'relay', () => this.relayPass(), { quietMs: RELAY_QUIET_MS, maxWaitMs: RELAY_MAX_WAIT_MS });
   }
 
   /** Relay every pending row (tests and the job call it); returns the number of events emitted. */
   async relayAll(): Promise<number> {
-    if (this.running) await this.running.catch(() => 0);
-    this.running = (async () => {
-      let total = 0;
-      for (let guard = 0; guard < 1000 && !this.closed; guard++) {
-        let n: number;
-        try {
-          n = await this.batch();
-        } catch (err) {
-          if (err instanceof RelayRace) continue; // another instance took part of this batch: read again
-          throw err;
-        }
-        total += n;
-        if (n < BATCH) break;
+    return this.runner
+      .flush('relay', 'relay', () => this.relayPass())
+      .catch((err) => {
+        if (err instanceof RunnerStopped) return 0; // shutting down: the next instance's job relays the rest
+        throw err;
+      });
+  }
+
+  private async relayPass(): Promise<number> {
+    let total = 0;
+    for (let guard = 0; guard < 1000 && !this.runner.isStopped; guard++) {
+      let n: number;
+      try {
+        n = await this.batch();
+      } catch (err) {
+        if (err instanceof RelayRace) continue; // another instance took part of this batch: read again
+        throw err;
       }
-      return total;
-    })().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+      total += n;
+      if (n < BATCH) break;
+    }
+    return total;
   }
 
   private batch(): Promise<number> {

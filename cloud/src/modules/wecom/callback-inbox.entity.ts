@@ -1,18 +1,17 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
+import { ClaimableRow, type QueueTable } from '../../core/queue/claimable';
 
 export type InboxStatus = 'pending' | 'processing' | 'done' | 'failed';
 
 /**
  * The durable callback queue: one row per distinct WeCom event (WeCom's retries of the same event
  * hit the unique dedupe key and are answered `success` without a second row). The callback answers
- * right after this insert; the worker processes the row (welcome first).
+ * right after this insert; the worker processes the row (welcome first). Lease, attempt and fence
+ * columns: `ClaimableRow` (core/queue).
  */
 @Entity({ name: 'wecom_callback_inbox' })
 @Index('idx_wecom_inbox_due', ['status', 'nextAttemptAt'])
-export class CallbackInbox {
-  @PrimaryGeneratedColumn({ type: 'integer' })
-  id!: number;
-
+export class CallbackInbox extends ClaimableRow<InboxStatus> {
   /** sha1 of ToUserName|FromUserName|CreateTime|Event|ChangeType|ExternalUserID|UserID|ChatId|TagId|… */
   @Index('uq_wecom_inbox_dedupe', { unique: true })
   @Column({ name: 'dedupe_key', type: 'varchar', length: 40 })
@@ -41,22 +40,8 @@ export class CallbackInbox {
   @Column({ name: 'received_at', type: 'datetime' })
   receivedAt!: Date;
 
-  @Column({ type: 'varchar', length: 16 })
-  status!: InboxStatus;
-
-  @Column({ type: 'integer', default: 0 })
-  attempts!: number;
-
-  @Column({ name: 'next_attempt_at', type: 'datetime' })
-  nextAttemptAt!: Date;
-
-  /** While processing: another worker may take the row over after this time (crashed holder). */
-  @Column({ name: 'locked_until', type: 'datetime', nullable: true })
-  lockedUntil!: Date | null;
-
   @Column({ name: 'processed_at', type: 'datetime', nullable: true })
   processedAt!: Date | null;
-
-  @Column({ name: 'last_error', type: 'varchar', length: 500, nullable: true })
-  lastError!: string | null;
 }
+
+export const INBOX_QUEUE: QueueTable<CallbackInbox> = { entity: CallbackInbox, running: 'processing', leaseMs: 60_000 };

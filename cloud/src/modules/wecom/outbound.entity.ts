@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
+import { ClaimableRow, type QueueTable } from '../../core/queue/claimable';
 
 export type OutboundStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled';
 
@@ -6,13 +7,11 @@ export type OutboundStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'cancel
  * Exactly-once outgoing WeCom effects (mass messages, tag marks, contact way updates). Written in
  * the transaction that decides the effect, with an idempotency key; a worker sends it. A row left
  * in 'sending' by a crashed worker is reconciled against WeCom before anything is sent again.
+ * Lease, attempt and fence columns: `ClaimableRow` (core/queue).
  */
 @Entity({ name: 'wecom_outbound' })
 @Index('idx_wecom_outbound_due', ['status', 'nextAttemptAt'])
-export class WecomOutbound {
-  @PrimaryGeneratedColumn({ type: 'integer' })
-  id!: number;
-
+export class WecomOutbound extends ClaimableRow<OutboundStatus> {
   @Index('uq_wecom_outbound_key', { unique: true })
   @Column({ name: 'idem_key', type: 'varchar', length: 191 })
   idemKey!: string;
@@ -24,18 +23,6 @@ export class WecomOutbound {
   @Column({ type: 'text' })
   payload!: string;
 
-  @Column({ type: 'varchar', length: 16 })
-  status!: OutboundStatus;
-
-  @Column({ type: 'integer', default: 0 })
-  attempts!: number;
-
-  @Column({ name: 'next_attempt_at', type: 'datetime' })
-  nextAttemptAt!: Date;
-
-  @Column({ name: 'locked_until', type: 'datetime', nullable: true })
-  lockedUntil!: Date | null;
-
   /** When the last attempt started (reconciliation searches WeCom from a little before this). */
   @Column({ name: 'started_at', type: 'datetime', nullable: true })
   startedAt!: Date | null;
@@ -43,9 +30,6 @@ export class WecomOutbound {
   /** errcode WeCom answered on the last failed attempt (null = no answer: the call may have landed). */
   @Column({ name: 'last_errcode', type: 'integer', nullable: true })
   lastErrcode!: number | null;
-
-  @Column({ name: 'last_error', type: 'varchar', length: 500, nullable: true })
-  lastError!: string | null;
 
   /** JSON result, e.g. { msgid } of add_msg_template. */
   @Column({ type: 'text', nullable: true })
@@ -61,3 +45,5 @@ export class WecomOutbound {
   @Column({ name: 'sent_at', type: 'datetime', nullable: true })
   sentAt!: Date | null;
 }
+
+export const OUTBOUND_QUEUE: QueueTable<WecomOutbound> = { entity: WecomOutbound, running: 'sending', leaseMs: 60_000 };

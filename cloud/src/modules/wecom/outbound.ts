@@ -19,7 +19,8 @@ import { EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../../core/db';
 import { PlatformError, PlatformUnavailableError } from '../../platform/types';
 import { bulkInsert, type BulkValue } from '../../core/bulk-insert';
-import { WecomOutbound } from './outbound.entity';
+import { claimRow, dueRows, type QueueTable, retryDelayMs, settleRow } from '../../core/queue/claimable';
+import { OUTBOUND_QUEUE, WecomOutbound } from './outbound.entity';
 
 export interface OutboundSender<P = unknown> {
   /** true when sending twice has the same effect as once. */
@@ -126,7 +127,11 @@ export interface RunResult {
 }
 
 export class OutboundProcessor {
-  constructor(private readonly deps: ProcessorDeps) {}
+  private readonly queue: QueueTable<WecomOutbound>;
+
+  constructor(private readonly deps: ProcessorDeps) {
+    this.queue = { ...OUTBOUND_QUEUE, leaseMs: deps.lockMs ?? OUTBOUND_QUEUE.leaseMs };
+  }
 
   private now(at?: Date): Date {
     return at ?? this.deps.now?.() ?? new Date();
@@ -136,18 +141,8 @@ export class OutboundProcessor {
   async runOnce(o: { limit?: number; now?: Date; kinds?: string[] } = {}): Promise<RunResult> {
     const now = this.now(o.now);
     const em = this.deps.manager();
-    const qb = em
-      .createQueryBuilder(WecomOutbound, 'o')
-      .where('((o.status = :pending AND o.next_attempt_at <= :now) OR (o.status = :sending AND o.locked_until < :now))', {
-        pending: 'pending',
-        sending: 'sending',
-        now,
-      })
-      .orderBy('o.id', 'ASC')
-      .take(o.limit ?? 100);
     const kinds = o.kinds ?? Object.keys(this.deps.handlers);
-    qb.andWhere('o.kind IN (:...kinds)', { kinds });
-    const rows = await qb.getMany();
+    const rows = await dueRows(em, this.queue, { now, limit: o.limit ?? 100, where: { sql: 'q.kind IN (:...kinds)', params: { kinds } } });
     const result: RunResult = { sent: 0, reconciled: 0, failed: 0, retry: 0, cancelled: 0 };
     let next = 0;
     const worker = async () => {
@@ -166,16 +161,10 @@ export class OutboundProcessor {
     const handler = this.deps.handlers[row.kind];
     if (!handler) return null;
     const attempt = row.attempts + 1;
-    const claimed = await em
-      .createQueryBuilder()
-      .update(WecomOutbound)
-      .set({ status: 'sending', attempts: attempt, lockedUntil: new Date(now.getTime() + (this.deps.lockMs ?? 60_000)), startedAt: now })
-      .where('id = :id AND status = :status AND attempts = :attempts', { id: row.id, status: row.status, attempts: row.attempts })
-      .execute();
-    if ((claimed.affected ?? 0) !== 1) return null; // another worker has it
+    // the fence is the attempt read with the row (no due check: the batch was read as due just now)
+    if (!(await claimRow(em, this.queue, row, { now, due: false, set: { startedAt: now } }))) return null; // another worker has it
     const payload = JSON.parse(row.payload);
-    const finish = (set: Partial<WecomOutbound>) =>
-      em.createQueryBuilder().update(WecomOutbound).set(set).where('id = :id AND attempts = :attempt', { id: row.id, attempt }).execute();
+    const finish = (set: Partial<WecomOutbound>) => settleRow(em, this.queue, row.id, attempt, set);
 
     try {
       // A previous attempt may have reached WeCom without being recorded: a crash ('sending' left
@@ -205,7 +194,7 @@ export class OutboundProcessor {
       const transient = err instanceof PlatformUnavailableError || (errcode !== null && TRANSIENT.has(errcode)) || !(err instanceof PlatformError);
       const lastError = `${e.name}: ${e.message}`.slice(0, 500);
       if (transient && attempt < MAX_ATTEMPTS) {
-        const backoff = Math.min(600_000, 2_000 * 2 ** (attempt - 1));
+        const backoff = retryDelayMs(attempt);
         await finish({ status: 'pending', nextAttemptAt: new Date(now.getTime() + backoff), lockedUntil: null, lastErrcode: errcode, lastError });
         return 'retry';
       }

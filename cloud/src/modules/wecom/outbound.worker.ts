@@ -12,6 +12,7 @@ import { groupMsgTemplateHandler } from './group-msg-template.handler';
 import { msgTemplateHandler, type MsgTemplatePayload } from './msg-template.handler';
 import { OutboundProcessor, type OutboundHooks, type OutboundSender, type RunResult } from './outbound';
 import { EventBus } from '../../core/events/event-bus';
+import { WorkRunner } from '../../core/queue/runner';
 import './events';
 
 @Provide()
@@ -52,9 +53,12 @@ export class OutboundWorker {
   autoKick = true;
 
   private processorInstance?: OutboundProcessor;
-  private running: Promise<void> | null = null;
-  private again = false;
   private stopping = false;
+  private readonly runner = new WorkRunner<'send'>({
+    name: 'outbound',
+    lanes: { send: { priority: 0, concurrency: 1 } },
+    onError: (err) => this.logger?.warn('[outbound] pass failed: %s', (err as Error).message),
+  });
 
   get processor(): OutboundProcessor {
     this.processorInstance ??= new OutboundProcessor({
@@ -112,29 +116,14 @@ export class OutboundWorker {
     return total;
   }
 
-  /** Coalesced background pass after a commit. */
+  /** Coalesced background pass after a commit (the work runner merges kicks). */
   kick(): void {
     if (!this.autoKick) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        try {
-          await this.drain();
-        } catch (err) {
-          this.logger?.warn('[outbound] pass failed: %s', (err as Error).message);
-        }
-      } while (this.again);
-    })().finally(() => {
-      this.running = null;
-    });
+    this.runner.kick('send', 'drain', () => this.drain());
   }
 
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    await this.runner.idle();
   }
 
   /** Shutdown: no new passes; the current one ends after its batch (rows left are sent by the next instance). */
@@ -142,6 +131,6 @@ export class OutboundWorker {
   async stop(): Promise<void> {
     this.autoKick = false;
     this.stopping = true;
-    await Promise.race([this.idle(), new Promise((r) => setTimeout(r, 3_000).unref())]);
+    await this.runner.stop();
   }
 }
