@@ -20,6 +20,7 @@
 // V8's defaults; e.g. --node-options=--expose-gc when investigating).
 import fs from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { createRequire } from 'node:module';
 import { ROOT, freePort, numberArg, parseArgs, provisionHq, startSimulatorProcess } from './lib.mjs';
 
@@ -51,10 +52,31 @@ async function openDb(server) {
     const mysql = require('mysql2/promise');
     const conn = await mysql.createConnection({ uri: server.databaseUrl, timezone: 'Z', multipleStatements: false });
     const fmt = (d) => d.toISOString().slice(0, 23).replace('T', ' ');
+    // generated rows are unique by construction: skip the per-row unique/foreign-key checks
+    await conn.query('SET SESSION unique_checks = 0, foreign_key_checks = 0');
     return {
       kind: 'mysql',
       time: fmt,
       exec: async (sql, params = []) => (await conn.query(sql, params))[0],
+      // LOAD DATA LOCAL from a generated stream: the bulk path of MariaDB (no statement to build,
+      // format or parse per row). Multi-row INSERTs took 31-33 min for the 1M / 10M data set.
+      load: async (table, columns, count, rowOf) => {
+        const cell = (v) => (v === null || v === undefined ? '\\N' : String(v));
+        let i = 0;
+        const rows = new Readable({
+          read() {
+            const end = Math.min(count, i + 5000);
+            let chunk = '';
+            for (; i < end; i++) chunk += `${rowOf(i).map(cell).join('\t')}\n`;
+            if (chunk) this.push(chunk);
+            if (i >= count) this.push(null);
+          },
+        });
+        await conn.query({
+          sql: `LOAD DATA LOCAL INFILE 'generated' INTO TABLE ${table} CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\n' (${columns.join(',')})`,
+          infileStreamFactory: () => rows,
+        });
+      },
       close: () => conn.end(),
     };
   }
@@ -81,8 +103,9 @@ async function openDb(server) {
   };
 }
 
-/** INSERT rows in chunks of `size` (one statement each; on SQLite ~20 statements per transaction). */
+/** INSERT rows in chunks of `size` (one statement each; on SQLite ~20 statements per transaction); LOAD DATA on MySQL. */
 async function insertMany(db, table, columns, count, rowOf, size) {
+  if (db.load) return db.load(table, columns, count, rowOf);
   const placeholders = `(${columns.map(() => '?').join(',')})`;
   let inTx = 0;
   for (let start = 0; start < count; start += size) {

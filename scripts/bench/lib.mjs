@@ -167,7 +167,8 @@ export async function startServer({ databaseUrl, env = {}, nodeEnv = 'developmen
   const t0 = Date.now();
   let health;
   try {
-    health = await waitForHealth(baseUrl, { isDead: () => exitInfo });
+    // 180 s: on a box at load ~25 (six engineers on 2 cores) a start with migrations took over 60 s
+    health = await waitForHealth(baseUrl, { timeoutMs: 180_000, isDead: () => exitInfo });
   } catch (err) {
     await stop();
     throw err;

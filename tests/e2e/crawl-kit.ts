@@ -2,9 +2,9 @@
  * The crawl's tools (crawl.e2e.ts and crawl-roles.e2e.ts, split so the two halves run in parallel
  * workers): the showcase server, and walking the ops page as one role. Issues on a page (uncaught
  * errors, console errors, failed requests) accumulate, so a short settle still catches a late one
- * at the next step or the final check.
+ * at the next step or the final check. settle() waits for the page's own requests, not a fixed time.
  */
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { createApiClient, fetchTransport, type ApiClient } from '../../contracts/client';
 import * as identity from '../../contracts/identity';
 import * as wecomApi from '../../contracts/wecom';
@@ -21,10 +21,15 @@ export const ROLES = [
 /** A server with the showcase of `npm start`, and HQ's API client once the showcase is in. */
 export async function showcaseServer(): Promise<{ server: TestServer; admin: ApiClient }> {
   const server = await startServer({ env: { SEED_SHOWCASE: '1', SEED_DEMO_RECEIPTS: '1' }, startTimeoutMs: 180_000 });
+  return { server, admin: await showcaseReady(server) };
+}
+
+/** Waits until a SEED_SHOWCASE server's showcase is in (it is seeded after the server answers); HQ's API client. */
+export async function showcaseReady(server: TestServer): Promise<ApiClient> {
   const anon = createApiClient({ baseUrl: server.baseUrl, transport: fetchTransport });
   const { token } = await anon.call(identity.staffLogin, { body: { username: 'admin', password: 'admin123' } });
   const admin = createApiClient({ baseUrl: server.baseUrl, transport: fetchTransport, getToken: () => token });
-  // the showcase is seeded after the server answers: wait for its last part (the channel's customers)
+  // wait for its last part (the channel's customers)
   await until(
     'the showcase channel customers',
     async () => {
@@ -34,19 +39,49 @@ export async function showcaseServer(): Promise<{ server: TestServer; admin: Api
     120_000,
     1000,
   );
-  return { server, admin };
+  return admin;
 }
 
-/** Wait until spinners and skeletons are gone (or give up after a few seconds and check anyway). */
-export async function settle(page: Page): Promise<void> {
-  await page.waitForTimeout(120);
-  const deadline = Date.now() + 8000;
-  while (Date.now() < deadline) {
-    const busy = await page.locator('.ant-spin-spinning, .ant-skeleton, .ant-table-placeholder .ant-spin').count();
-    if (busy === 0) break;
-    await page.waitForTimeout(100);
+/** The page's requests still in flight (documents, scripts, fetch/XHR; not images or fonts). */
+const inFlight = new WeakMap<Page, Set<Request>>();
+const WAITED_FOR = new Set(['document', 'script', 'stylesheet', 'fetch', 'xhr']);
+
+/** Start counting a page's requests (settle() does it too; call it before the first action). */
+export function trackRequests(page: Page): Set<Request> {
+  let open = inFlight.get(page);
+  if (!open) {
+    const set = new Set<Request>();
+    page.on('request', (r) => {
+      if (WAITED_FOR.has(r.resourceType())) set.add(r);
+    });
+    page.on('requestfinished', (r) => set.delete(r));
+    page.on('requestfailed', (r) => set.delete(r));
+    inFlight.set(page, set);
+    open = set;
   }
-  await page.waitForTimeout(60);
+  return open;
+}
+
+const BUSY = '.ant-spin-spinning, .ant-skeleton, .ant-table-placeholder .ant-spin';
+/** How long the page must stay quiet: no request in flight, no spinner or skeleton. */
+const QUIET_MS = 100;
+
+/**
+ * Wait until the page is quiet for QUIET_MS — no request in flight (a lazy screen's chunk, then the
+ * data it asks for) and no spinner or skeleton — or give up after a few seconds and check anyway.
+ * This replaced fixed sleeps (120 ms + 60 ms around every step, hundreds of steps per crawl).
+ */
+export async function settle(page: Page): Promise<void> {
+  const open = trackRequests(page);
+  const deadline = Date.now() + 8000;
+  let quietSince = 0;
+  while (Date.now() < deadline) {
+    const busy = open.size > 0 || (await page.locator(BUSY).count()) > 0;
+    if (busy) quietSince = 0;
+    else if (!quietSince) quietSince = Date.now();
+    else if (Date.now() - quietSince >= QUIET_MS) return;
+    await page.waitForTimeout(busy ? 50 : 25);
+  }
 }
 
 /** The page must not show an error boundary, the router's crash page, or have thrown. */
@@ -69,6 +104,7 @@ const shape = (route: string) => route.replace(/\/\d+(?=\/|$)/g, '/:id').replace
 
 export async function crawlOps(browser: BrowserHandle, baseUrl: string, username: string, password: string): Promise<string[]> {
   const page = await opsLogin(browser, baseUrl, username, password);
+  trackRequests(page);
   await byTestId(page, 'current-user').waitFor({ timeout: 30_000 });
   await settle(page);
   await assertHealthy(page, `${username} landing`);

@@ -9,7 +9,7 @@ import * as classesApi from '../../contracts/classes';
 import type { ApiClient } from '../../contracts/client';
 import * as contestApi from '../../contracts/contest';
 import * as wecomApi from '../../contracts/wecom';
-import { assertHealthy, crawlOps, ROLES, showcaseServer } from './crawl-kit';
+import { assertHealthy, crawlOps, ROLES, settle, showcaseServer, trackRequests } from './crawl-kit';
 import { expectNoPageIssues, launchBrowser, pageIssues, ROOT, type BrowserHandle, type TestServer } from './harness';
 import { byTestId, expectText, until } from './helpers';
 
@@ -51,6 +51,7 @@ test('sidebar: every panel for every showcase customer, as HQ and as the clerk w
   for (const c of contacts) {
     for (const userid of ['chenjing', c.staffUserId]) {
       const page = await browser.newPage({ viewport: { width: 400, height: 900 } });
+      trackRequests(page);
       await page.goto(`${server.baseUrl}/sidebar/?dev_userid=${userid}&dev_external_userid=${encodeURIComponent(c.externalUserId)}`);
       await byTestId(page, 'sidebar-contact-name').waitFor({ timeout: 30_000 });
       for (const panel of ['sidebar-corp-tags', 'sidebar-library', 'sidebar-followups', 'sidebar-tasks', 'sidebar-new-task'])
@@ -61,7 +62,8 @@ test('sidebar: every panel for every showcase customer, as HQ and as the clerk w
       await byTestId(page, 'sidebar-library-tab-materials').click();
       await byTestId(page, 'sidebar-new-task-open').click();
       if (await byTestId(page, 'sidebar-activity-toggle').count()) await byTestId(page, 'sidebar-activity-toggle').click();
-      await page.waitForTimeout(300);
+      // what the clicks asked for is answered (was a fixed 300 ms per panel)
+      await settle(page);
       await assertHealthy(page, `sidebar ${userid} / ${c.name}`);
       expectNoPageIssues(page);
       await page.context().close();

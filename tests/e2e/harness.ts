@@ -184,7 +184,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   };
 
   try {
-    await waitForHealth(baseUrl, options.startTimeoutMs ?? 60_000, () => exitInfo);
+    // 120 s: on a box at load ~25 (six engineers on 2 cores) a demo-seeded start took over 60 s
+    await waitForHealth(baseUrl, options.startTimeoutMs ?? 120_000, () => exitInfo);
   } catch (err) {
     await stop();
     const tail = output().split('\n').slice(-40).join('\n');
