@@ -188,13 +188,36 @@ const rssNowMb = (pid) => {
   }
 };
 
+/** CPU seconds (user + system) a process has used so far, from /proc (null when unreadable). */
+const cpuSeconds = (pid) => {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return null;
+  }
+};
+
+/** The private MariaDB's process id (its pid file), so its CPU time can be read on a loaded box. */
+async function databasePid(db, server) {
+  if (server.dbKind !== 'mysql') return null;
+  try {
+    const [{ f }] = await db.all('SELECT @@pid_file AS f');
+    return Number(fs.readFileSync(String(f), 'utf8').trim()) || null;
+  } catch {
+    return null;
+  }
+}
+
 const pct = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : null);
 
 /** Upload, map, start and poll one import; RSS and /api/health latency sampled throughout. */
-async function importOnce({ baseUrl, hq, storeId, file, server, log, label }) {
+async function importOnce({ baseUrl, hq, storeId, file, server, log, label, dbPid }) {
   const form = new FormData();
   form.append('file', await fs.openAsBlob(file), 'pos-export.csv');
   const t0 = Date.now();
+  const cpu0 = [cpuSeconds(server.pid), dbPid ? cpuSeconds(dbPid) : null];
   const up = await api(baseUrl, 'POST', `/api/admin/purchases/imports?storeId=${storeId}&kind=receipts`, hq, form);
   const mapping = {
     receiptNo: '单号',
@@ -239,6 +262,8 @@ async function importOnce({ baseUrl, hq, storeId, file, server, log, label }) {
     await prober;
   }
   const seconds = (Date.now() - t0) / 1000;
+  const cpu1 = [cpuSeconds(server.pid), dbPid ? cpuSeconds(dbPid) : null];
+  const used = (i) => (cpu0[i] === null || cpu1[i] === null ? null : Math.round((cpu1[i] - cpu0[i]) * 10) / 10);
   health.sort((a, b) => a - b);
   return {
     id: up.id,
@@ -249,6 +274,8 @@ async function importOnce({ baseUrl, hq, storeId, file, server, log, label }) {
     healthP99: Math.round(pct(health, 99)),
     healthMax: Math.round(health[health.length - 1] ?? 0),
     healthSamples: health.length,
+    serverCpu: used(0),
+    dbCpu: used(1),
   };
 }
 
@@ -272,9 +299,12 @@ export async function run({ baseUrl, args, log, server }) {
       `file: ${fig.lines} lines, ${fig.receipts} receipts (${fig.withPhone} with a phone, ${fig.buyers} members), ${(fs.statSync(file).size / 1e6).toFixed(1)} MB, total ¥${(fig.totalFen / 100).toFixed(2)}`,
     );
 
-    const first = await importOnce({ baseUrl, hq, storeId, file, server, log, label: 'import' });
+    const dbPid = await databasePid(db, server);
+    const first = await importOnce({ baseUrl, hq, storeId, file, server, log, label: 'import', dbPid });
+    // CPU seconds say what the import costs whatever else the box runs (wall time does not on a shared box)
+    const cpuTotal = first.serverCpu !== null && first.dbCpu !== null ? first.serverCpu + first.dbCpu : null;
     log(
-      `import: ${first.seconds.toFixed(1)} s, ${Math.round(fig.lines / first.seconds)} lines/s, server RSS peak ${first.peak} MB; /api/health during it p50 ${first.healthP50} ms, p99 ${first.healthP99} ms, max ${first.healthMax} ms (${first.healthSamples} probes)`,
+      `import: ${first.seconds.toFixed(1)} s, ${Math.round(fig.lines / first.seconds)} lines/s, server RSS peak ${first.peak} MB; /api/health during it p50 ${first.healthP50} ms, p99 ${first.healthP99} ms, max ${first.healthMax} ms (${first.healthSamples} probes); CPU: server ${first.serverCpu} s, MariaDB ${first.dbCpu ?? '?'} s (${cpuTotal ? Math.round(fig.lines / cpuTotal) : '?'} lines per CPU-second); load ${os.loadavg()[0].toFixed(1)}`,
     );
     if (first.view.status !== 'done') problems.push(`import ended ${first.view.status}: ${first.view.message}`);
     if (first.view.added !== fig.receipts || first.view.errors !== 0)
@@ -318,7 +348,7 @@ export async function run({ baseUrl, args, log, server }) {
 
     let second = null;
     if (!args['skip-second']) {
-      second = await importOnce({ baseUrl, hq, storeId, file, server, log, label: 'again' });
+      second = await importOnce({ baseUrl, hq, storeId, file, server, log, label: 'again', dbPid });
       if (second.view.status !== 'done' || second.view.added !== 0 || second.view.duplicates !== fig.receipts)
         problems.push(`second import: ${second.view.status}, added ${second.view.added}, duplicates ${second.view.duplicates}`);
       const [again] = await db.all('SELECT COUNT(*) AS n FROM receipt WHERE store_id = ?', [storeId]);
@@ -338,6 +368,10 @@ export async function run({ baseUrl, args, log, server }) {
       seconds: Math.round(first.seconds * 10) / 10,
       lines_per_s: Math.round(fig.lines / first.seconds),
       peak_rss_mb: first.peak,
+      server_cpu_s: first.serverCpu,
+      db_cpu_s: first.dbCpu,
+      lines_per_cpu_s: cpuTotal ? Math.round(fig.lines / cpuTotal) : null,
+      load_1m: Math.round(os.loadavg()[0] * 10) / 10,
       health_p50_ms: first.healthP50,
       health_p99_ms: first.healthP99,
       health_max_ms: first.healthMax,

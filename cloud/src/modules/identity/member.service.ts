@@ -178,11 +178,13 @@ export class MemberService {
     const out = new Map<string, number>();
     const seen = new Set<string>();
     for (let i = 0; i < list.length; i += 1000) {
-      const rows = await this.db.manager.find(Member, {
-        where: { phoneDigest: In(list.slice(i, i + 1000)), status: 'active' },
-        select: { id: true, phoneDigest: true },
-      });
-      for (const r of rows) {
+      // plain placeholders: the query builder's named-parameter scan grows with the list (ledger imports ask ~500 at a time)
+      const part = list.slice(i, i + 1000);
+      const raw: Array<{ id: number | string; phone_digest: string }> = await this.db.manager.query(
+        `SELECT id, phone_digest FROM member WHERE phone_digest IN (${part.map(() => '?').join(',')}) AND status = ?`,
+        [...part, 'active'],
+      );
+      for (const r of raw.map((x) => ({ id: Number(x.id), phoneDigest: x.phone_digest }))) {
         if (seen.has(r.phoneDigest!)) out.delete(r.phoneDigest!);
         else out.set(r.phoneDigest!, r.id);
         seen.add(r.phoneDigest!);

@@ -186,6 +186,16 @@ function memoDigest(phone: string): string | null {
   return d;
 }
 
+/** The rows of one receipt repeat its time: parsed once per run of equal texts (the Date is never mutated). */
+let lastTime: { raw: string; format: string; zone: string; at: Date | null } | null = null;
+function memoTime(raw: Cell, s: ImportSettings): Date | null {
+  if (raw instanceof Date) return parseLocalTime(raw, s.dateFormat, s.timeZone);
+  if (lastTime && lastTime.raw === raw && lastTime.format === s.dateFormat && lastTime.zone === s.timeZone) return lastTime.at;
+  const at = parseLocalTime(raw, s.dateFormat, s.timeZone);
+  lastTime = { raw, format: s.dateFormat, zone: s.timeZone, at };
+  return at;
+}
+
 /** One file row → one receipt line, or the reason it cannot be read (Chinese, for the error list). */
 export function rowToLine(cells: Cell[], index: Map<string, number>, s: ImportSettings): RowLine | { error: string } {
   const get = (f: string): Cell => {
@@ -199,7 +209,7 @@ export function rowToLine(cells: Cell[], index: Map<string, number>, s: ImportSe
   const receiptNo = text('receiptNo');
   if (!receiptNo) return { error: '缺少小票号' };
   if (receiptNo.length > 64) return { error: '小票号过长' };
-  const occurredAt = parseLocalTime(get('occurredAt'), s.dateFormat, s.timeZone);
+  const occurredAt = memoTime(get('occurredAt'), s);
   if (!occurredAt) return { error: `交易时间「${text('occurredAt')}」不符合格式 ${s.dateFormat}` };
   const name = text('name');
   if (!name) return { error: '缺少商品名称' };

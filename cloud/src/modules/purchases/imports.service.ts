@@ -31,15 +31,14 @@ import { Db, iso } from '../../core/db';
 import { AppError } from '../../core/errors';
 import { EventBus } from '../../core/events/event-bus';
 import { bulkInsert, type BulkValue } from '../../core/bulk-insert';
-import { detectFormat, guessMapping, previewFile, readRows, type RowLine, rowToLine } from './import-format';
+import { detectFormat, guessMapping, previewFile, readRows } from './import-format';
+import { type ReceiptBatch, receiptBatches } from './import-reader';
 import { IdentityReads } from '../identity';
 import { LedgerService } from './ledger.service';
 import { storeScope } from './purchases.service';
 import { PurchaseImport, PurchaseImportError, PurchaseImportMapping, Receipt } from './receipt.entity';
-import type { ReceiptDraft } from './rules';
 import { loadPurchasesConfig } from './settings';
 
-const BATCH_RECEIPTS = 500;
 const STALE_MS = 2 * 60_000;
 
 @Provide()
@@ -389,45 +388,42 @@ export class ImportService {
 
   private async runReceipts(imp: PurchaseImport, file: string): Promise<void> {
     const settings = JSON.parse(imp.settings!) as ImportSettings;
-    let bytes = 0;
-    let index: Map<string, number> | null = null;
-    let rows = 0;
     const counts = { added: 0, duplicates: 0, conflicts: 0 };
-    let errors: BulkValue[][] = [];
-    let drafts: Array<{ draft: ReceiptDraft; firstRow: number }> = [];
-    // the receipt being assembled from consecutive rows
-    let current: { draft: ReceiptDraft; firstRow: number; bad: boolean } | null = null;
-
-    const error = (rowNo: number, message: string, raw: string) =>
-      errors.push([`${imp.id}:${rowNo}`, imp.id, rowNo, message.slice(0, 300), raw.slice(0, 2000)]);
-    const close = () => {
-      if (current && !current.bad) drafts.push({ draft: current.draft, firstRow: current.firstRow });
-      current = null;
-    };
-    // one batch is written while the next is read and parsed (the database and this process work at
-    // the same time); batches still commit in file order, so a refund finds an original from an earlier batch
+    // one batch is written while the next ones are read and parsed (in a worker thread on the
+    // server); batches still commit in file order, so a refund finds an original from an earlier batch
     let writing: Promise<void> = Promise.resolve();
     let sinceProgress = 0;
-    const write = async (batch: typeof drafts, progress: { bytes: number; rows: number }, last: boolean) => {
-      if (batch.length) {
+    const write = async (batch: ReceiptBatch, last: boolean) => {
+      const errors: BulkValue[][] = batch.errors.map(([rowNo, message, raw]) => [
+        `${imp.id}:${rowNo}`,
+        imp.id,
+        rowNo,
+        message.slice(0, 300),
+        raw.slice(0, 2000),
+      ]);
+      if (batch.drafts.length) {
         const out = await this.ledger.ingest(
-          batch.map((b) => b.draft),
-          { importId: imp.id },
+          batch.drafts.map((b) => b.draft),
+          { importId: imp.id, hashes: batch.drafts.map((b) => b.hash) },
         );
         out.forEach((o, i) => {
           if (o.status === 'added') counts.added++;
           else if (o.status === 'duplicate') counts.duplicates++;
           else if (o.status === 'conflict') counts.conflicts++;
-          else error(batch[i].firstRow, `小票 ${o.receiptNo}：${o.error ?? '无法导入'}`, '');
+          else
+            errors.push([
+              `${imp.id}:${batch.drafts[i].firstRow}`,
+              imp.id,
+              batch.drafts[i].firstRow,
+              `小票 ${o.receiptNo}：${o.error ?? '无法导入'}`.slice(0, 300),
+              '',
+            ]);
         });
       }
-      if (errors.length) {
-        const e = errors;
-        errors = [];
+      if (errors.length)
         await this.db.transaction((em) =>
-          bulkInsert(em, 'purchase_import_error', ['row_key', 'import_id', 'row_no', 'message', 'raw'], e, { ignoreDuplicate: 'row_key' }),
+          bulkInsert(em, 'purchase_import_error', ['row_key', 'import_id', 'row_no', 'message', 'raw'], errors, { ignoreDuplicate: 'row_key' }),
         );
-      }
       // progress (and the heartbeat) about once a second's worth of rows, not per batch
       if (last || ++sinceProgress >= 4) {
         sinceProgress = 0;
@@ -435,81 +431,25 @@ export class ImportService {
           em.update(
             PurchaseImport,
             { id: imp.id },
-            { processedBytes: Math.min(progress.bytes, imp.totalBytes), rows: progress.rows, ...counts, heartbeatAt: new Date() },
+            { processedBytes: Math.min(batch.bytes, imp.totalBytes), rows: batch.rows, ...counts, heartbeatAt: new Date() },
           ),
         );
       }
     };
-    const flush = async (last = false) => {
-      const batch = drafts;
-      drafts = [];
-      await writing;
-      writing = write(batch, { bytes, rows }, last);
-      // the caller keeps parsing; a failed write surfaces at the next flush
-      writing.catch(() => undefined);
-      if (last) await writing;
-    };
-
-    for await (const r of readRows(file, imp.format, (b) => (bytes = b))) {
-      if (!index) {
-        const headers = r.cells.map((c) => String(c).trim());
-        index = new Map(
-          Object.entries(settings.mapping)
-            .map(([f, h]) => [f, headers.indexOf(h)] as const)
-            .filter(([, i]) => i >= 0),
-        );
-        continue;
+    const batches = receiptBatches({ file, format: imp.format, settings, storeId: imp.storeId });
+    let pending: ReceiptBatch | null = null;
+    for await (const batch of batches) {
+      if (pending) {
+        const b = pending;
+        await writing;
+        writing = write(b, false);
+        // the loop keeps reading; a failed write surfaces at the next await
+        writing.catch(() => undefined);
       }
-      rows++;
-      const line = rowToLine(r.cells, index, settings);
-      const raw = r.cells.map((c) => (c instanceof Date ? c.toISOString() : c)).join(',');
-      const receiptNo = 'error' in line ? String(r.cells[index.get('receiptNo') ?? -1] ?? '').trim() : line.receiptNo;
-      if (!current || current.draft.receiptNo !== receiptNo) {
-        close();
-        if (drafts.length >= BATCH_RECEIPTS) await flush();
-        current = { draft: this.emptyDraft(imp.storeId, receiptNo, line), firstRow: r.rowNo, bad: false };
-      }
-      if ('error' in line) {
-        error(r.rowNo, line.error, raw);
-        if (!current.bad && receiptNo) error(current.firstRow === r.rowNo ? r.rowNo : current.firstRow, `小票 ${receiptNo} 含无法识别的行，整张未导入`, '');
-        current.bad = true;
-        continue;
-      }
-      this.addLine(current.draft, line);
+      pending = batch;
     }
-    close();
-    await flush(true);
-  }
-
-  private emptyDraft(storeId: number, receiptNo: string, first: RowLine | { error: string }): ReceiptDraft {
-    const ok = 'error' in first ? null : first;
-    return {
-      channel: 'pos',
-      storeId,
-      receiptNo,
-      till: ok?.till ?? null,
-      occurredAt: ok?.occurredAt ?? new Date(NaN),
-      memberId: null,
-      memberCode: ok?.memberCode ?? null,
-      phoneDigest: ok?.phoneDigest ?? null,
-      totalFen: 0,
-      discountFen: 0,
-      refundOfNo: ok?.refundOf ?? null,
-      couponCodes: [],
-      lines: [],
-    };
-  }
-
-  private addLine(d: ReceiptDraft, l: RowLine): void {
-    d.lines.push(l.line);
-    d.totalFen += l.line.amountFen;
-    d.discountFen += l.discountFen;
-    if (l.couponCode && !d.couponCodes.includes(l.couponCode)) d.couponCodes.push(l.couponCode);
-    if (Number.isNaN(d.occurredAt.getTime())) d.occurredAt = l.occurredAt;
-    d.till ??= l.till;
-    d.memberCode ??= l.memberCode;
-    d.phoneDigest ??= l.phoneDigest;
-    d.refundOfNo ??= l.refundOf;
+    await writing;
+    if (pending) await write(pending, true);
   }
 
   private async runProducts(imp: PurchaseImport, file: string): Promise<void> {

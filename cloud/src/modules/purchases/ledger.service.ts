@@ -19,6 +19,7 @@ import { bulkInsert, type BulkValue } from '../../core/bulk-insert';
 import './events';
 import { IdentityReads } from '../identity';
 import { Receipt } from './receipt.entity';
+import { insertTuples, sqlTuple, sqlValue } from './sql-text';
 import { contentHash, draftProblem, naturalKey, type ReceiptDraft } from './rules';
 
 export type IngestStatus = 'added' | 'duplicate' | 'conflict' | 'rejected';
@@ -74,12 +75,15 @@ export class LedgerService {
   identity!: IdentityReads;
 
   /** Store a batch (any size; written in chunks of 500). Results are in input order. */
-  async ingest(drafts: ReceiptDraft[], opts: { importId?: number | null; now?: Date } = {}): Promise<IngestOutcome[]> {
+  async ingest(drafts: ReceiptDraft[], opts: { importId?: number | null; now?: Date; hashes?: string[] } = {}): Promise<IngestOutcome[]> {
     const out: IngestOutcome[] = [];
     for (let i = 0; i < drafts.length; i += 500) {
       const part = drafts.slice(i, i + 500);
+      const hashes = opts.hashes?.slice(i, i + 500);
       const byPhone = await this.phoneMatches(part);
-      out.push(...(await this.db.transaction((em) => this.ingestChunk(em, part, opts.importId ?? null, opts.now ?? new Date(), byPhone), { attempts: 5 })));
+      out.push(
+        ...(await this.db.transaction((em) => this.ingestChunk(em, part, opts.importId ?? null, opts.now ?? new Date(), byPhone, hashes), { attempts: 5 })),
+      );
     }
     return out;
   }
@@ -101,6 +105,8 @@ export class LedgerService {
     importId: number | null,
     now: Date,
     byPhone: Map<string, number>,
+    /** contentHash of each draft when the caller has it already (the import reader hashes off the main thread) */
+    knownHashes?: string[],
   ): Promise<IngestOutcome[]> {
     const mysql = this.db.kind === 'mysql';
     const token = randomBytes(12).toString('hex');
@@ -113,7 +119,7 @@ export class LedgerService {
       error: null,
     }));
     const keys = drafts.map(naturalKey);
-    const hashes = drafts.map(contentHash);
+    const hashes = knownHashes?.length === drafts.length ? knownHashes : drafts.map(contentHash);
 
     // member codes valid now
     const codes = [...new Set(drafts.map((d) => d.memberCode).filter((c): c is string => !!c))];
@@ -170,14 +176,14 @@ export class LedgerService {
       ]);
     });
     if (!rows.length) return outcomes;
-    await bulkInsert(em, 'receipt', RECEIPT_COLUMNS, rows, { ignoreDuplicate: 'natural_key', chunk: 500 });
+    if (mysql) await insertTuples(em, 'receipt', RECEIPT_COLUMNS, rows.map(sqlTuple), { ignoreKey: 'natural_key', chunk: 500 });
+    else await bulkInsert(em, 'receipt', RECEIPT_COLUMNS, rows, { ignoreDuplicate: 'natural_key', chunk: 500 });
 
     // a locking read sees the latest committed rows (a parallel batch that inserted first), not an older snapshot
     const wanted = [...firstOf.keys()];
-    const stored: Array<{ id: number; natural_key: string; content_hash: string; batch_token: string }> = await em.query(
-      `SELECT id, natural_key, content_hash, batch_token FROM receipt WHERE natural_key IN (${wanted.map(() => '?').join(',')})${mysql ? ' FOR UPDATE' : ''}`,
-      wanted,
-    );
+    const stored: Array<{ id: number; natural_key: string; content_hash: string; batch_token: string }> = mysql
+      ? await em.query(`SELECT id, natural_key, content_hash, batch_token FROM receipt WHERE natural_key IN (${wanted.map(sqlValue).join(',')}) FOR UPDATE`)
+      : await em.query(`SELECT id, natural_key, content_hash, batch_token FROM receipt WHERE natural_key IN (${wanted.map(() => '?').join(',')})`, wanted);
     const byKey = new Map(stored.map((s) => [s.natural_key, s]));
     const added: number[] = [];
     const conflicts: BulkValue[][] = [];
@@ -217,7 +223,8 @@ export class LedgerService {
     for (const i of added)
       for (const l of drafts[i].lines)
         lines.push([outcomes[i].receiptId, l.sku, l.name.slice(0, 80), l.category?.slice(0, 80) ?? null, l.qty, l.unitPriceFen, l.amountFen]);
-    await bulkInsert(em, 'receipt_line', LINE_COLUMNS, lines, { chunk: 1000 });
+    if (mysql) await insertTuples(em, 'receipt_line', LINE_COLUMNS, lines.map(sqlTuple), { chunk: 2500 });
+    else await bulkInsert(em, 'receipt_line', LINE_COLUMNS, lines, { chunk: 1000 });
 
     const events: Array<DomainEventMap['PurchaseRecorded']> = [];
     const arrivals: Array<DomainEventMap['MemberArrived']> = [];

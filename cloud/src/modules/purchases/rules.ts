@@ -111,10 +111,13 @@ export function draftFromPos(storeId: number, r: ReceiptInLike): ReceiptDraft {
 }
 
 /** Yuan text from a file («12.5», «-3», «1,299.00», «¥8») to integer fen; null when it is not money. */
+const PLAIN_AMOUNT = /^-?\d+(\.\d{1,2})?$/;
+
 export function yuanToFen(raw: string | number | null | undefined): number | null {
   if (raw === null || raw === undefined) return null;
   if (typeof raw === 'number') return Number.isFinite(raw) ? Math.round(raw * 100) : null;
-  const s = raw.replace(/[¥￥,\s]/g, '');
+  // plain amounts (nearly every cell of a POS export) skip the clean-up replace
+  const s = PLAIN_AMOUNT.test(raw) ? raw : raw.replace(/[¥￥,\s]/g, '');
   if (!/^-?\d+(\.\d{1,2})?$/.test(s)) return null;
   const neg = s.startsWith('-');
   const [int, frac = ''] = s.replace('-', '').split('.');
