@@ -21,7 +21,7 @@ import { WECOM_CALLBACK_PATH } from '../../../contracts/wecom';
 import type { StaffPrincipal } from '../core/auth/principal';
 import { Db } from '../core/db';
 import { EventBus } from '../core/events/event-bus';
-import { ClassAdminService, type CreateClassInput } from '../modules/classes/admin.service';
+import { ClassAuthoringService, type CreateClassInput } from '../modules/classes/authoring.service';
 import { ClassDef } from '../modules/classes/entities/class-def.entity';
 import { RegistrationService } from '../modules/classes/registration.service';
 import { addDays, dayKey, dayStartOfKey, sameDayAt, shanghaiParts } from '../../../contracts/calendar';
@@ -226,7 +226,7 @@ export class ShowcaseService {
   tally!: TallyService;
 
   @Inject()
-  classes!: ClassAdminService;
+  classes!: ClassAuthoringService;
 
   @Inject()
   registrations!: RegistrationService;

@@ -5,7 +5,10 @@ import * as api from '../../../../contracts/classes';
 import type { RouteParsed } from '../../../../contracts/route';
 import type { AuthContext } from '../../core/auth/principal';
 import { Route } from '../../core/route';
-import { ClassAdminService } from './admin.service';
+import { ClassAuthoringService } from './authoring.service';
+import { ClassBlocksService } from './blocks.service';
+import { ClassReportsService } from './reports.service';
+import { ClassRosterService } from './roster.service';
 import { CatalogService } from './catalog.service';
 import { CheckInService } from './checkin.service';
 import { ClassPaymentService } from './payment.service';
@@ -29,7 +32,16 @@ export class ClassesController {
   pay!: ClassPaymentService;
 
   @Inject()
-  admin!: ClassAdminService;
+  authoring!: ClassAuthoringService;
+
+  @Inject()
+  rosters!: ClassRosterService;
+
+  @Inject()
+  reports!: ClassReportsService;
+
+  @Inject()
+  blocks!: ClassBlocksService;
 
   @Inject()
   settings!: ClassesSettings;
@@ -103,48 +115,48 @@ export class ClassesController {
   // ---- ops
   @Route(api.opsListClasses)
   async opsListClasses({ query }: P<typeof api.opsListClasses>, auth: AuthContext) {
-    return this.admin.list(auth.staff(), query);
+    return this.authoring.list(auth.staff(), query);
   }
 
   @Route(api.opsCreateClass)
   async opsCreateClass({ body }: P<typeof api.opsCreateClass>, auth: AuthContext) {
-    return this.admin.create(auth.staff(), body);
+    return this.authoring.create(auth.staff(), body);
   }
 
   @Route(api.opsGetClass)
   async opsGetClass({ params }: P<typeof api.opsGetClass>, auth: AuthContext) {
-    return this.admin.detail(auth.staff(), params.classId);
+    return this.authoring.detail(auth.staff(), params.classId);
   }
 
   @Route(api.opsUpdateClass)
   async opsUpdateClass({ params, body }: P<typeof api.opsUpdateClass>, auth: AuthContext) {
-    return this.admin.update(auth.staff(), params.classId, body);
+    return this.authoring.update(auth.staff(), params.classId, body);
   }
 
   @Route(api.opsAddSession)
   async opsAddSession({ params, body }: P<typeof api.opsAddSession>, auth: AuthContext) {
-    return this.admin.addSession(auth.staff(), params.classId, body);
+    return this.authoring.addSession(auth.staff(), params.classId, body);
   }
 
   @Route(api.opsUpdateSession)
   async opsUpdateSession({ params, body }: P<typeof api.opsUpdateSession>, auth: AuthContext) {
-    return this.admin.updateSession(auth.staff(), params.sessionId, body);
+    return this.authoring.updateSession(auth.staff(), params.sessionId, body);
   }
 
   @Route(api.opsCancelSession)
   async opsCancelSession({ params }: P<typeof api.opsCancelSession>, auth: AuthContext) {
-    return this.admin.cancelSession(auth.staff(), params.sessionId);
+    return this.authoring.cancelSession(auth.staff(), params.sessionId);
   }
 
   @Route(api.opsRoster)
   async opsRoster({ params }: P<typeof api.opsRoster>, auth: AuthContext) {
-    return this.admin.roster(auth.staff(), params.sessionId);
+    return this.rosters.roster(auth.staff(), params.sessionId);
   }
 
   /** A file download, not JSON: headers set here, the body is the CSV text. */
   @Route(api.opsRosterCsv)
   async opsRosterCsv({ params }: P<typeof api.opsRosterCsv>, auth: AuthContext, ctx: Context) {
-    const { filename, body } = await this.admin.rosterCsv(auth.staff(), params.sessionId);
+    const { filename, body } = await this.rosters.rosterCsv(auth.staff(), params.sessionId);
     ctx.set('content-type', 'text/csv; charset=utf-8');
     ctx.set('content-disposition', `attachment; filename="roster-${params.sessionId}.csv"; filename*=UTF-8''${encodeURIComponent(filename)}`);
     ctx.set('cache-control', 'no-store');
@@ -153,12 +165,12 @@ export class ClassesController {
 
   @Route(api.opsSessionCode)
   async opsSessionCode({ params }: P<typeof api.opsSessionCode>, auth: AuthContext) {
-    return this.admin.sessionCode(auth.staff(), params.sessionId);
+    return this.rosters.sessionCode(auth.staff(), params.sessionId);
   }
 
   @Route(api.opsCheckInSessions)
   async opsCheckInSessions({ query }: P<typeof api.opsCheckInSessions>, auth: AuthContext) {
-    return this.admin.checkInSessions(auth.staff(), query);
+    return this.rosters.checkInSessions(auth.staff(), query);
   }
 
   @Route(api.opsCheckIn)
@@ -168,21 +180,21 @@ export class ClassesController {
 
   @Route(api.opsClassStats)
   async opsClassStats({ params }: P<typeof api.opsClassStats>, auth: AuthContext) {
-    return this.admin.stats(auth.staff(), params.classId);
+    return this.reports.stats(auth.staff(), params.classId);
   }
 
   @Route(api.opsFeedback)
   async opsFeedback({ query }: P<typeof api.opsFeedback>, auth: AuthContext) {
-    return this.admin.feedback(auth.staff(), query);
+    return this.reports.feedback(auth.staff(), query);
   }
 
   @Route(api.opsListBlocks)
   async opsListBlocks({ query }: P<typeof api.opsListBlocks>, auth: AuthContext) {
-    return this.admin.blocks(auth.staff(), query);
+    return this.blocks.blocks(auth.staff(), query);
   }
 
   @Route(api.opsLiftBlock)
   async opsLiftBlock({ params }: P<typeof api.opsLiftBlock>, auth: AuthContext) {
-    return this.admin.liftBlock(auth.staff(), params.blockId);
+    return this.blocks.liftBlock(auth.staff(), params.blockId);
   }
 }

@@ -11,7 +11,7 @@ import { Db, dbDate, iso, isUniqueViolation } from '../../core/db';
 import { AppError } from '../../core/errors';
 import { WecomContactApi } from '../../platform/wecom-externalcontact';
 import { PlatformError } from '../../platform/types';
-import { ClassAdminService } from '../classes';
+import { ClassAuthoringService } from '../classes';
 import { MemberService } from '../identity';
 import { WecomDirectory, WecomGroups, type GroupInfo, type GroupPerson } from '../wecom';
 import { CommunityGroup, CommunitySettingsRow } from './entities/group.entity';
@@ -41,7 +41,7 @@ export class CommunityGroupService {
   members!: MemberService;
 
   @Inject()
-  classes!: ClassAdminService;
+  classes!: ClassAuthoringService;
 
   @Inject()
   wecomApi!: WecomContactApi;

@@ -10,7 +10,7 @@ import type * as api from '../../../../contracts/community';
 import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db } from '../../core/db';
 import { AppError } from '../../core/errors';
-import { ClassAdminService } from '../classes';
+import { ClassAuthoringService, ClassReportsService } from '../classes';
 import { InsightUplift } from '../insight/uplift.public';
 import { JourneysPublic } from '../journeys/public';
 import { WecomDirectory } from '../wecom';
@@ -69,7 +69,10 @@ export class KitService {
   db!: Db;
 
   @Inject()
-  classes!: ClassAdminService;
+  classes!: ClassAuthoringService;
+
+  @Inject()
+  classReports!: ClassReportsService;
 
   @Inject()
   sops!: GroupSopService;
@@ -267,7 +270,7 @@ export class KitService {
           .where("p.kind = 'class' AND p.ref LIKE :ref", { ref: `class:${a.classId}:%` })
           .getCount();
         try {
-          const stats = await this.classes.stats(staff, a.classId);
+          const stats = await this.classReports.stats(staff, a.classId);
           attended = stats.totals.attended;
           averageRating = stats.totals.averageRating;
         } catch (err) {
