@@ -19,6 +19,7 @@
 // (cloud/bootstrap.js / scripts/start.mjs). --node-options=<flags> replaces it (--node-options= for
 // V8's defaults; e.g. --node-options=--expose-gc when investigating).
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { createRequire } from 'node:module';
@@ -120,6 +121,36 @@ async function insertMany(db, table, columns, count, rowOf, size) {
     }
   }
   if (inTx) await db.commit();
+}
+
+/** POST JSON on a fresh connection (no keep-alive pool, no client-side timeout); errors keep their cause. */
+function postJson(url, token, body) {
+  const data = Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': data.length, authorization: `Bearer ${token}` },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          try {
+            resolve({ status: res.statusCode, body: JSON.parse(text) });
+          } catch {
+            reject(new Error(`POST ${url}: ${res.statusCode} ${text.slice(0, 300)}`));
+          }
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', (err) => reject(new Error(`POST ${url}: ${err.code ?? ''} ${err.message}`)));
+    req.end(data);
+  });
 }
 
 function rssPeakMb(pid) {
@@ -311,15 +342,12 @@ async function measure({ baseUrl, args, log, server }) {
       if (r && r > peakDuring) peakDuring = r;
     }, 50);
     const t2 = Date.now();
-    const res = await fetch(`${baseUrl}/api/admin/journey-runs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${login.body.token}` },
-      body: JSON.stringify({ now: when.toISOString() }),
-      signal: AbortSignal.timeout(600_000),
-    });
+    // node:http on a connection of its own, no client timeout: fetch's pooled socket sat idle
+    // through a 25-minute generation and the 1M run's POST failed with a bare "fetch failed"
+    const res = await postJson(`${baseUrl}/api/admin/journey-runs`, login.body.token, { now: when.toISOString() });
     const secs = (Date.now() - t2) / 1000;
     clearInterval(sampler);
-    const out = await res.json();
+    const out = res.body;
     if (res.status !== 200) throw new Error(`journey run (${label}) failed: ${res.status} ${JSON.stringify(out).slice(0, 300)}`);
     const peak = Math.round(Math.max(peakDuring, 0));
     log(

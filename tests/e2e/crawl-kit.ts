@@ -43,16 +43,16 @@ export async function showcaseReady(server: TestServer): Promise<ApiClient> {
 }
 
 /** The page's requests still in flight (documents, scripts, fetch/XHR; not images or fonts). */
-const inFlight = new WeakMap<Page, Set<Request>>();
+const inFlight = new WeakMap<Page, Map<Request, number>>();
 const WAITED_FOR = new Set(['document', 'script', 'stylesheet', 'fetch', 'xhr']);
 
 /** Start counting a page's requests (settle() does it too; call it before the first action). */
-export function trackRequests(page: Page): Set<Request> {
+export function trackRequests(page: Page): Map<Request, number> {
   let open = inFlight.get(page);
   if (!open) {
-    const set = new Set<Request>();
+    const set = new Map<Request, number>();
     page.on('request', (r) => {
-      if (WAITED_FOR.has(r.resourceType())) set.add(r);
+      if (WAITED_FOR.has(r.resourceType())) set.set(r, Date.now());
     });
     page.on('requestfinished', (r) => set.delete(r));
     page.on('requestfailed', (r) => set.delete(r));
@@ -65,6 +65,8 @@ export function trackRequests(page: Page): Set<Request> {
 const BUSY = '.ant-spin-spinning, .ant-skeleton, .ant-table-placeholder .ant-spin';
 /** How long the page must stay quiet: no request in flight, no spinner or skeleton. */
 const QUIET_MS = 100;
+/** A request open longer than this (a poll, a download) no longer holds the crawl up; spinners still do. */
+const STUCK_MS = 2000;
 
 /**
  * Wait until the page is quiet for QUIET_MS — no request in flight (a lazy screen's chunk, then the
@@ -76,7 +78,8 @@ export async function settle(page: Page): Promise<void> {
   const deadline = Date.now() + 8000;
   let quietSince = 0;
   while (Date.now() < deadline) {
-    const busy = open.size > 0 || (await page.locator(BUSY).count()) > 0;
+    const now = Date.now();
+    const busy = [...open.values()].some((since) => now - since < STUCK_MS) || (await page.locator(BUSY).count()) > 0;
     if (busy) quietSince = 0;
     else if (!quietSince) quietSince = Date.now();
     else if (Date.now() - quietSince >= QUIET_MS) return;
