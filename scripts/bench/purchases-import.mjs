@@ -274,6 +274,7 @@ async function importOnce({ baseUrl, hq, storeId, file, server, log, label, dbPi
     healthP99: Math.round(pct(health, 99)),
     healthMax: Math.round(health[health.length - 1] ?? 0),
     healthSamples: health.length,
+    load: Math.round(os.loadavg()[0] * 10) / 10, // at the end of the import
     serverCpu: used(0),
     dbCpu: used(1),
   };
@@ -304,7 +305,7 @@ export async function run({ baseUrl, args, log, server }) {
     // CPU seconds say what the import costs whatever else the box runs (wall time does not on a shared box)
     const cpuTotal = first.serverCpu !== null && first.dbCpu !== null ? first.serverCpu + first.dbCpu : null;
     log(
-      `import: ${first.seconds.toFixed(1)} s, ${Math.round(fig.lines / first.seconds)} lines/s, server RSS peak ${first.peak} MB; /api/health during it p50 ${first.healthP50} ms, p99 ${first.healthP99} ms, max ${first.healthMax} ms (${first.healthSamples} probes); CPU: server ${first.serverCpu} s, MariaDB ${first.dbCpu ?? '?'} s (${cpuTotal ? Math.round(fig.lines / cpuTotal) : '?'} lines per CPU-second); load ${os.loadavg()[0].toFixed(1)}`,
+      `import: ${first.seconds.toFixed(1)} s, ${Math.round(fig.lines / first.seconds)} lines/s, server RSS peak ${first.peak} MB; /api/health during it p50 ${first.healthP50} ms, p99 ${first.healthP99} ms, max ${first.healthMax} ms (${first.healthSamples} probes); CPU: server ${first.serverCpu} s, MariaDB ${first.dbCpu ?? '?'} s (${cpuTotal ? Math.round(fig.lines / cpuTotal) : '?'} lines per CPU-second); load ${first.load}`,
     );
     if (first.view.status !== 'done') problems.push(`import ended ${first.view.status}: ${first.view.message}`);
     if (first.view.added !== fig.receipts || first.view.errors !== 0)
@@ -371,7 +372,7 @@ export async function run({ baseUrl, args, log, server }) {
       server_cpu_s: first.serverCpu,
       db_cpu_s: first.dbCpu,
       lines_per_cpu_s: cpuTotal ? Math.round(fig.lines / cpuTotal) : null,
-      load_1m: Math.round(os.loadavg()[0] * 10) / 10,
+      load_1m: first.load,
       health_p50_ms: first.healthP50,
       health_p99_ms: first.healthP99,
       health_max_ms: first.healthMax,
