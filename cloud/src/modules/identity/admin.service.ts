@@ -12,6 +12,7 @@ import { phoneDigest } from '../../core/pii';
 import { PhoneAccess } from './entities/phone-access.entity';
 import { Member } from './entities/member.entity';
 import { StaffUser } from './entities/staff-user.entity';
+import { memberCard } from './identity-read.service';
 import { maskPhone, toStaffProfile } from './views';
 
 /** A member as staff-facing reads of other modules get it (the phone in full: callers mask or gate it). */
@@ -50,20 +51,7 @@ export interface MemberQuery {
 }
 
 function toScoped(m: Member): ScopedMember {
-  return {
-    id: m.id,
-    nickname: m.nickname,
-    phone: m.phone,
-    avatarUrl: m.avatarUrl,
-    tier: m.tier,
-    unionid: m.unionid,
-    storeId: m.storeId,
-    storeName: m.store?.name ?? null,
-    householdId: m.householdId,
-    householdName: m.household?.name ?? null,
-    groupOwnerName: m.groupOwner?.displayName ?? null,
-    createdAt: m.createdAt,
-  };
+  return { ...memberCard(m), phone: m.phone, groupOwnerName: m.groupOwner?.displayName ?? null };
 }
 
 function toListItem(m: Member): MemberListItem {

@@ -259,11 +259,11 @@ export class IdentityReads {
     const ids = [...new Set([...memberIds].filter((m): m is number => typeof m === 'number'))];
     if (!ids.length) return new Map();
     const rows = await this.db.manager.find(Member, { where: { id: In(ids) }, select: { id: true, nickname: true, phone: true } });
-    return new Map(rows.map((m) => [m.id, m.nickname ?? (m.phone ? `${m.phone.slice(0, 3)}****${m.phone.slice(-4)}` : '未设置昵称')]));
+    return new Map(rows.map((m) => [m.id, m.nickname ?? maskPhone(m.phone) ?? '未设置昵称']));
   }
 }
 
-function memberCard(m: Member): MemberCard {
+export function memberCard(m: Member): MemberCard {
   return {
     id: m.id,
     nickname: m.nickname,

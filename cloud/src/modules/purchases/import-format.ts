@@ -197,6 +197,16 @@ function memoTime(raw: Cell, s: ImportSettings): Date | null {
 }
 
 /** One file row → one receipt line, or the reason it cannot be read (Chinese, for the error list). */
+/** The header row → column index of each mapped field (fields whose header is missing are left out). */
+export function headerIndex(cells: Cell[], mapping: Record<string, string>): Map<string, number> {
+  const headers = cells.map((c) => String(c).trim());
+  return new Map(
+    Object.entries(mapping)
+      .map(([f, h]) => [f, headers.indexOf(h)] as const)
+      .filter(([, i]) => i >= 0),
+  );
+}
+
 export function rowToLine(cells: Cell[], index: Map<string, number>, s: ImportSettings): RowLine | { error: string } {
   const get = (f: string): Cell => {
     const i = index.get(f);

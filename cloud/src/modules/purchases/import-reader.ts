@@ -13,7 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import type { ImportSettings } from '../../../../contracts/purchases';
-import { readRows, type RowLine, rowToLine } from './import-format';
+import { readRows, type RowLine, rowToLine, headerIndex } from './import-format';
 import { contentHash, type ReceiptDraft } from './rules';
 
 export const BATCH_RECEIPTS = 500;
@@ -55,12 +55,7 @@ export async function* readReceiptBatches(input: ReaderInput): AsyncGenerator<Re
   };
   for await (const r of readRows(input.file, input.format, (b) => (bytes = b))) {
     if (!index) {
-      const headers = r.cells.map((c) => String(c).trim());
-      index = new Map(
-        Object.entries(settings.mapping)
-          .map(([f, h]) => [f, headers.indexOf(h)] as const)
-          .filter(([, i]) => i >= 0),
-      );
+      index = headerIndex(r.cells, settings.mapping);
       continue;
     }
     rows++;

@@ -31,7 +31,7 @@ import { Db, iso } from '../../core/db';
 import { AppError } from '../../core/errors';
 import { EventBus } from '../../core/events/event-bus';
 import { bulkInsert, type BulkValue } from '../../core/bulk-insert';
-import { detectFormat, guessMapping, previewFile, readRows } from './import-format';
+import { detectFormat, guessMapping, previewFile, readRows, headerIndex } from './import-format';
 import { type ReceiptBatch, receiptBatches } from './import-reader';
 import { IdentityReads } from '../identity';
 import { LedgerService } from './ledger.service';
@@ -487,12 +487,7 @@ export class ImportService {
     const seen = new Set<string>();
     for await (const r of readRows(file, imp.format, (x) => (bytes = x))) {
       if (!index) {
-        const headers = r.cells.map((c) => String(c).trim());
-        index = new Map(
-          Object.entries(settings.mapping)
-            .map(([f, h]) => [f, headers.indexOf(h)] as const)
-            .filter(([, i]) => i >= 0),
-        );
+        index = headerIndex(r.cells, settings.mapping);
         continue;
       }
       rows++;
