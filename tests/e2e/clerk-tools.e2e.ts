@@ -70,8 +70,17 @@ async function pickGroup(page: Page, name: string) {
     await select.click();
     await page.keyboard.type(name);
     await page.keyboard.press('Enter');
-    await page.keyboard.press('Escape');
-    if (((await select.textContent()) ?? '').includes(name)) return;
+    // a tags-mode select stays open after Enter, and an Escape that lands mid-animation is lost;
+    // clicking the modal's title closes it without the risk of Escape closing the modal itself
+    await page.locator('.ant-modal-title').click();
+    await until(
+      'the group dropdown closed',
+      async () => (await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').count()) === 0,
+      5000,
+      100,
+    ).catch(() => undefined);
+    if (((await select.textContent()) ?? '').includes(name) && (await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').count()) === 0)
+      return;
     if (attempt >= 3 || !(await select.isVisible())) throw new Error(`group 「${name}」 was not picked`);
   }
 }
