@@ -2,10 +2,10 @@
  * 话术素材: the 话术库 (quick replies) and 素材库 (images, mini-program cards, links, files) clerks
  * send from the sidebar in one tap. Managed here by group, searchable. Mounted at /library/*.
  */
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Alert, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Tag, Typography, App as AntApp } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
-import type { ButtonProps } from 'antd';
+import type { ButtonProps, FormInstance } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { Route, Routes } from 'react-router-dom';
 import * as clerk from '../../../../contracts/clerk';
@@ -80,29 +80,38 @@ function Toolbar({
   );
 }
 
-function RepliesPage() {
+type Api = ReturnType<typeof useAuth>['api'];
+type LibraryQueryArgs = { page: number; pageSize: number; q?: string; groupName?: string };
+interface ModalProps<T> {
+  initial: T | null;
+  groups: string[];
+  onClose(saved: boolean): void;
+}
+
+/** What differs between the 话术库 and 素材库 tabs; the list screen around it is one. */
+interface LibraryKind<T extends { id: number }> {
+  noun: string;
+  unit: string;
+  testId: 'replies' | 'materials';
+  deleteTitle: string;
+  columns: ColumnsType<T>;
+  list(api: Api, query: LibraryQueryArgs): Promise<{ items: T[]; total: number; groups: string[] }>;
+  remove(api: Api, id: number): Promise<unknown>;
+  Editor(props: ModalProps<T>): ReactNode;
+}
+
+function LibraryList<T extends { id: number }>({ kind }: { kind: LibraryKind<T> }) {
   const { api } = useAuth();
   const { message } = AntApp.useApp();
   const query = useListQuery<string>();
   const [reload, setReload] = useState(0);
-  const [editing, setEditing] = useState<clerk.QuickReplyView | 'new' | null>(null);
+  const [editing, setEditing] = useState<T | 'new' | null>(null);
   const loaded = useLoaded(
-    () => api.call(clerk.listQuickReplies, { query: { page: query.page, pageSize: query.pageSize, q: query.q || undefined, groupName: query.filter } }),
-    [api, query.page, query.pageSize, query.q, query.filter, reload],
+    () => kind.list(api, { page: query.page, pageSize: query.pageSize, q: query.q || undefined, groupName: query.filter }),
+    [api, kind, query.page, query.pageSize, query.q, query.filter, reload],
   );
-  const columns: ColumnsType<clerk.QuickReplyView> = [
-    { title: '分组', dataIndex: 'groupName', width: 120, render: (g: string) => <Tag>{g}</Tag> },
-    { title: '标题', dataIndex: 'title', width: 180 },
-    {
-      title: '话术内容',
-      dataIndex: 'content',
-      render: (c: string) => (
-        <Typography.Paragraph ellipsis={{ rows: 2 }} style={{ margin: 0 }}>
-          {c}
-        </Typography.Paragraph>
-      ),
-    },
-    { title: '更新时间', dataIndex: 'updatedAt', width: 170, render: (v: string) => formatDateTime(v) },
+  const columns: ColumnsType<T> = [
+    ...kind.columns,
     {
       title: '操作',
       key: 'actions',
@@ -113,10 +122,10 @@ function RepliesPage() {
             编辑
           </Button>
           <Popconfirm
-            title="删除这条话术？"
+            title={kind.deleteTitle}
             onConfirm={async () => {
               try {
-                await api.call(clerk.deleteQuickReply, { params: { id: r.id } });
+                await kind.remove(api, r.id);
                 message.success('已删除');
                 setReload((n) => n + 1);
               } catch (err) {
@@ -132,6 +141,7 @@ function RepliesPage() {
       ),
     },
   ];
+  const Editor = kind.Editor;
   return (
     <Card>
       <Toolbar
@@ -140,24 +150,24 @@ function RepliesPage() {
         onGroup={query.setFilter}
         group={query.filter}
         onNew={() => setEditing('new')}
-        newLabel="新建话术"
-        testId="replies"
+        newLabel={`新建${kind.noun}`}
+        testId={kind.testId}
       />
       {loaded.error && <Alert type="error" showIcon message={loaded.error} style={{ marginBottom: 16 }} />}
-      <div data-testid="replies-table">
-        <DataTable<clerk.QuickReplyView>
+      <div data-testid={`${kind.testId}-table`}>
+        <DataTable<T>
           rowKey="id"
           size="middle"
           columns={columns}
           dataSource={loaded.data?.items ?? []}
           loading={loaded.loading}
-          locale={{ emptyText: query.q ? '没有找到相关话术' : '还没有话术，点右上角「新建话术」添加' }}
-          pagination={{ current: query.page, pageSize: query.pageSize, total: loaded.data?.total ?? 0, showTotal: (t) => `共 ${t} 条` }}
+          locale={{ emptyText: query.q ? `没有找到相关${kind.noun}` : `还没有${kind.noun}，点右上角「新建${kind.noun}」添加` }}
+          pagination={{ current: query.page, pageSize: query.pageSize, total: loaded.data?.total ?? 0, showTotal: (t) => `共 ${t} ${kind.unit}` }}
           onChange={query.onTableChange}
         />
       </div>
       {editing && (
-        <ReplyModal
+        <Editor
           initial={editing === 'new' ? null : editing}
           groups={loaded.data?.groups ?? []}
           onClose={(saved) => {
@@ -169,6 +179,52 @@ function RepliesPage() {
     </Card>
   );
 }
+
+const updatedAtColumn = { title: '更新时间', dataIndex: 'updatedAt', width: 170, render: (v: string) => formatDateTime(v) };
+
+const REPLIES: LibraryKind<clerk.QuickReplyView> = {
+  noun: '话术',
+  unit: '条',
+  testId: 'replies',
+  deleteTitle: '删除这条话术？',
+  columns: [
+    { title: '分组', dataIndex: 'groupName', width: 120, render: (g: string) => <Tag>{g}</Tag> },
+    { title: '标题', dataIndex: 'title', width: 180 },
+    {
+      title: '话术内容',
+      dataIndex: 'content',
+      render: (c: string) => (
+        <Typography.Paragraph ellipsis={{ rows: 2 }} style={{ margin: 0 }}>
+          {c}
+        </Typography.Paragraph>
+      ),
+    },
+    updatedAtColumn,
+  ],
+  list: (api, query) => api.call(clerk.listQuickReplies, { query }),
+  remove: (api, id) => api.call(clerk.deleteQuickReply, { params: { id } }),
+  Editor: (props) => <ReplyModal {...props} />,
+};
+
+const MATERIALS: LibraryKind<clerk.MaterialView> = {
+  noun: '素材',
+  unit: '个',
+  testId: 'materials',
+  deleteTitle: '删除这个素材？',
+  columns: [
+    { title: '分组', dataIndex: 'groupName', width: 120, render: (g: string) => <Tag>{g}</Tag> },
+    { title: '类型', dataIndex: 'kind', width: 90, render: (k: clerk.MaterialView['kind']) => <Tag color="blue">{clerk.MATERIAL_KIND_LABELS[k]}</Tag> },
+    { title: '标题', dataIndex: 'title' },
+    { title: '说明', dataIndex: 'description', render: (d: string) => d || '—' },
+    updatedAtColumn,
+  ],
+  list: (api, query) => api.call(clerk.listMaterials, { query }),
+  remove: (api, id) => api.call(clerk.deleteMaterial, { params: { id } }),
+  Editor: (props) => <MaterialModal {...props} />,
+};
+
+const RepliesPage = () => <LibraryList kind={REPLIES} />;
+const MaterialsPage = () => <LibraryList kind={MATERIALS} />;
 
 function GroupField({ groups }: { groups: string[] }) {
   return (
@@ -187,8 +243,22 @@ function GroupField({ groups }: { groups: string[] }) {
 /** antd's tags-mode select gives an array; the API takes one group name. */
 const groupOf = (v: unknown) => (Array.isArray(v) ? String(v[0] ?? '') : String(v ?? ''));
 
-function ReplyModal({ initial, groups, onClose }: { initial: clerk.QuickReplyView | null; groups: string[]; onClose(saved: boolean): void }) {
-  const { api } = useAuth();
+/** The one edit dialog: the kind's fields inside, its save call on OK, the group picker on top. */
+function EditModal({
+  title,
+  initialValues,
+  groups,
+  save,
+  onClose,
+  children,
+}: {
+  title: string;
+  initialValues: Record<string, unknown>;
+  groups: string[];
+  save(values: Record<string, unknown> & { groupName: string }): Promise<unknown>;
+  onClose(saved: boolean): void;
+  children: (form: FormInstance) => ReactNode;
+}) {
   const [form] = Form.useForm();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -197,9 +267,7 @@ function ReplyModal({ initial, groups, onClose }: { initial: clerk.QuickReplyVie
     setBusy(true);
     setError(null);
     try {
-      const body = { groupName: groupOf(v.groupName), title: v.title, content: v.content };
-      if (initial) await api.call(clerk.updateQuickReply, { params: { id: initial.id }, body });
-      else await api.call(clerk.createQuickReply, { body });
+      await save({ ...v, groupName: groupOf(v.groupName) });
       onClose(true);
     } catch (err) {
       setError(errorMessage(err));
@@ -210,192 +278,119 @@ function ReplyModal({ initial, groups, onClose }: { initial: clerk.QuickReplyVie
   return (
     <Modal
       open
+      title={title}
+      okText="保存"
+      cancelText="取消"
+      onOk={submit}
+      confirmLoading={busy}
+      onCancel={() => onClose(false)}
+      okButtonProps={{ 'data-testid': 'library-save' } as ButtonProps}
+    >
+      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
+      <Form form={form} layout="vertical" initialValues={initialValues}>
+        <GroupField groups={groups} />
+        {children(form)}
+      </Form>
+    </Modal>
+  );
+}
+
+function ReplyModal({ initial, groups, onClose }: ModalProps<clerk.QuickReplyView>) {
+  const { api } = useAuth();
+  return (
+    <EditModal
       title={initial ? '编辑话术' : '新建话术'}
-      okText="保存"
-      cancelText="取消"
-      onOk={submit}
-      confirmLoading={busy}
-      onCancel={() => onClose(false)}
-      okButtonProps={{ 'data-testid': 'library-save' } as ButtonProps}
+      initialValues={initial ? { ...initial, groupName: [initial.groupName] } : { groupName: [] }}
+      groups={groups}
+      onClose={onClose}
+      save={async (v) => {
+        const body = { groupName: v.groupName, title: v.title as string, content: v.content as string };
+        if (initial) await api.call(clerk.updateQuickReply, { params: { id: initial.id }, body });
+        else await api.call(clerk.createQuickReply, { body });
+      }}
     >
-      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
-      <Form form={form} layout="vertical" initialValues={initial ? { ...initial, groupName: [initial.groupName] } : { groupName: [] }}>
-        <GroupField groups={groups} />
-        <Form.Item name="title" label="标题" rules={[{ required: true, message: '请填写标题' }]}>
-          <Input data-testid="reply-title" maxLength={40} placeholder="如：年夜饭预订开放提醒" />
-        </Form.Item>
-        <Form.Item name="content" label="话术内容" rules={[{ required: true, message: '请填写话术内容' }]}>
-          <Input.TextArea data-testid="reply-content" maxLength={1000} showCount rows={5} />
-        </Form.Item>
-      </Form>
-    </Modal>
-  );
-}
-
-function MaterialsPage() {
-  const { api } = useAuth();
-  const { message } = AntApp.useApp();
-  const query = useListQuery<string>();
-  const [reload, setReload] = useState(0);
-  const [editing, setEditing] = useState<clerk.MaterialView | 'new' | null>(null);
-  const loaded = useLoaded(
-    () => api.call(clerk.listMaterials, { query: { page: query.page, pageSize: query.pageSize, q: query.q || undefined, groupName: query.filter } }),
-    [api, query.page, query.pageSize, query.q, query.filter, reload],
-  );
-  const columns: ColumnsType<clerk.MaterialView> = [
-    { title: '分组', dataIndex: 'groupName', width: 120, render: (g: string) => <Tag>{g}</Tag> },
-    { title: '类型', dataIndex: 'kind', width: 90, render: (k: clerk.MaterialView['kind']) => <Tag color="blue">{clerk.MATERIAL_KIND_LABELS[k]}</Tag> },
-    { title: '标题', dataIndex: 'title' },
-    { title: '说明', dataIndex: 'description', render: (d: string) => d || '—' },
-    { title: '更新时间', dataIndex: 'updatedAt', width: 170, render: (v: string) => formatDateTime(v) },
-    {
-      title: '操作',
-      key: 'actions',
-      width: 140,
-      render: (_, r) => (
-        <Space>
-          <Button size="small" onClick={() => setEditing(r)}>
-            编辑
-          </Button>
-          <Popconfirm
-            title="删除这个素材？"
-            onConfirm={async () => {
-              try {
-                await api.call(clerk.deleteMaterial, { params: { id: r.id } });
-                message.success('已删除');
-                setReload((n) => n + 1);
-              } catch (err) {
-                message.error(errorMessage(err));
-              }
-            }}
-          >
-            <Button size="small" danger>
-              删除
-            </Button>
-          </Popconfirm>
-        </Space>
-      ),
-    },
-  ];
-  return (
-    <Card>
-      <Toolbar
-        groups={loaded.data?.groups ?? []}
-        onSearch={query.search}
-        onGroup={query.setFilter}
-        group={query.filter}
-        onNew={() => setEditing('new')}
-        newLabel="新建素材"
-        testId="materials"
-      />
-      {loaded.error && <Alert type="error" showIcon message={loaded.error} style={{ marginBottom: 16 }} />}
-      <div data-testid="materials-table">
-        <DataTable<clerk.MaterialView>
-          rowKey="id"
-          size="middle"
-          columns={columns}
-          dataSource={loaded.data?.items ?? []}
-          loading={loaded.loading}
-          locale={{ emptyText: query.q ? '没有找到相关素材' : '还没有素材，点右上角「新建素材」添加' }}
-          pagination={{ current: query.page, pageSize: query.pageSize, total: loaded.data?.total ?? 0, showTotal: (t) => `共 ${t} 个` }}
-          onChange={query.onTableChange}
-        />
-      </div>
-      {editing && (
-        <MaterialModal
-          initial={editing === 'new' ? null : editing}
-          groups={loaded.data?.groups ?? []}
-          onClose={(saved) => {
-            setEditing(null);
-            if (saved) setReload((n) => n + 1);
-          }}
-        />
+      {() => (
+        <>
+          <Form.Item name="title" label="标题" rules={[{ required: true, message: '请填写标题' }]}>
+            <Input data-testid="reply-title" maxLength={40} placeholder="如：年夜饭预订开放提醒" />
+          </Form.Item>
+          <Form.Item name="content" label="话术内容" rules={[{ required: true, message: '请填写话术内容' }]}>
+            <Input.TextArea data-testid="reply-content" maxLength={1000} showCount rows={5} />
+          </Form.Item>
+        </>
       )}
-    </Card>
+    </EditModal>
   );
 }
 
-function MaterialModal({ initial, groups, onClose }: { initial: clerk.MaterialView | null; groups: string[]; onClose(saved: boolean): void }) {
+function MaterialModal({ initial, groups, onClose }: ModalProps<clerk.MaterialView>) {
   const { api } = useAuth();
-  const [form] = Form.useForm();
-  const kind = Form.useWatch('kind', form) as clerk.MaterialView['kind'] | undefined;
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  async function submit() {
-    const v = await form.validateFields();
-    setBusy(true);
-    setError(null);
-    const blank = (s: unknown) => (typeof s === 'string' && s.trim() ? s.trim() : null);
-    try {
-      const body = {
-        groupName: groupOf(v.groupName),
-        kind: v.kind,
-        title: v.title,
-        url: blank(v.url),
-        picUrl: blank(v.picUrl),
-        description: v.description ?? '',
-        appid: blank(v.appid),
-        page: blank(v.page),
-      };
-      if (initial) await api.call(clerk.updateMaterial, { params: { id: initial.id }, body });
-      else await api.call(clerk.createMaterial, { body });
-      onClose(true);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const blank = (s: unknown) => (typeof s === 'string' && s.trim() ? s.trim() : null);
   return (
-    <Modal
-      open
+    <EditModal
       title={initial ? '编辑素材' : '新建素材'}
-      okText="保存"
-      cancelText="取消"
-      onOk={submit}
-      confirmLoading={busy}
-      onCancel={() => onClose(false)}
-      okButtonProps={{ 'data-testid': 'library-save' } as ButtonProps}
+      initialValues={initial ? { ...initial, groupName: [initial.groupName] } : { groupName: [], kind: 'link' }}
+      groups={groups}
+      onClose={onClose}
+      save={async (v) => {
+        const body = {
+          groupName: v.groupName,
+          kind: v.kind as clerk.MaterialView['kind'],
+          title: v.title as string,
+          url: blank(v.url),
+          picUrl: blank(v.picUrl),
+          description: (v.description as string | undefined) ?? '',
+          appid: blank(v.appid),
+          page: blank(v.page),
+        };
+        if (initial) await api.call(clerk.updateMaterial, { params: { id: initial.id }, body });
+        else await api.call(clerk.createMaterial, { body });
+      }}
     >
-      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
-      <Form form={form} layout="vertical" initialValues={initial ? { ...initial, groupName: [initial.groupName] } : { groupName: [], kind: 'link' }}>
-        <GroupField groups={groups} />
-        <Form.Item name="kind" label="类型" rules={[{ required: true }]}>
-          <Select data-testid="material-kind" options={clerk.MATERIAL_KINDS.map((k) => ({ value: k, label: clerk.MATERIAL_KIND_LABELS[k] }))} />
-        </Form.Item>
-        <Form.Item name="title" label="标题" rules={[{ required: true, message: '请填写标题' }]}>
-          <Input data-testid="material-title" maxLength={64} />
-        </Form.Item>
-        {kind === 'miniprogram' ? (
-          <>
-            <Form.Item name="appid" label="小程序 AppID" rules={[{ required: true, message: '请填写 AppID' }]}>
-              <Input maxLength={64} />
-            </Form.Item>
-            <Form.Item name="page" label="页面路径" rules={[{ required: true, message: '请填写页面路径' }]} extra="如 pages/home/index.html?from=material">
-              <Input maxLength={256} />
-            </Form.Item>
-          </>
-        ) : (
-          <Form.Item
-            name="url"
-            label={kind === 'image' ? '图片网址' : kind === 'file' ? '文件网址' : '链接网址'}
-            rules={[
-              { required: true, message: '请填写网址' },
-              { type: 'url', message: '请填写正确的网址' },
-            ]}
-          >
-            <Input data-testid="material-url" maxLength={1024} placeholder="https://" />
+      {(form) => <MaterialFields form={form} />}
+    </EditModal>
+  );
+}
+
+function MaterialFields({ form }: { form: FormInstance }) {
+  const kind = Form.useWatch('kind', form) as clerk.MaterialView['kind'] | undefined;
+  return (
+    <>
+      <Form.Item name="kind" label="类型" rules={[{ required: true }]}>
+        <Select data-testid="material-kind" options={clerk.MATERIAL_KINDS.map((k) => ({ value: k, label: clerk.MATERIAL_KIND_LABELS[k] }))} />
+      </Form.Item>
+      <Form.Item name="title" label="标题" rules={[{ required: true, message: '请填写标题' }]}>
+        <Input data-testid="material-title" maxLength={64} />
+      </Form.Item>
+      {kind === 'miniprogram' ? (
+        <>
+          <Form.Item name="appid" label="小程序 AppID" rules={[{ required: true, message: '请填写 AppID' }]}>
+            <Input maxLength={64} />
           </Form.Item>
-        )}
-        {(kind === 'link' || kind === 'miniprogram') && (
-          <Form.Item name="picUrl" label="封面图网址" rules={[{ type: 'url', message: '请填写正确的图片网址' }]}>
-            <Input maxLength={512} placeholder="https://（可不填）" />
+          <Form.Item name="page" label="页面路径" rules={[{ required: true, message: '请填写页面路径' }]} extra="如 pages/home/index.html?from=material">
+            <Input maxLength={256} />
           </Form.Item>
-        )}
-        <Form.Item name="description" label="说明">
-          <Input.TextArea maxLength={200} rows={2} placeholder="给店员看的一句话说明（可不填）" />
+        </>
+      ) : (
+        <Form.Item
+          name="url"
+          label={kind === 'image' ? '图片网址' : kind === 'file' ? '文件网址' : '链接网址'}
+          rules={[
+            { required: true, message: '请填写网址' },
+            { type: 'url', message: '请填写正确的网址' },
+          ]}
+        >
+          <Input data-testid="material-url" maxLength={1024} placeholder="https://" />
         </Form.Item>
-      </Form>
-    </Modal>
+      )}
+      {(kind === 'link' || kind === 'miniprogram') && (
+        <Form.Item name="picUrl" label="封面图网址" rules={[{ type: 'url', message: '请填写正确的图片网址' }]}>
+          <Input maxLength={512} placeholder="https://（可不填）" />
+        </Form.Item>
+      )}
+      <Form.Item name="description" label="说明">
+        <Input.TextArea maxLength={200} rows={2} placeholder="给店员看的一句话说明（可不填）" />
+      </Form.Item>
+    </>
   );
 }
