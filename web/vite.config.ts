@@ -42,6 +42,15 @@ export default defineConfig(({ command }): UserConfig => {
       emptyOutDir: true,
       // antd alone is ~1 MB minified; the warning is noise for an intranet ops page.
       chunkSizeWarningLimit: 1200,
+      rolldownOptions: {
+        output: {
+          // Everything the entry imports statically (the ops page's shell: React, router, antd's
+          // core, the layout) in ONE chunk: it is loaded on every first screen anyway, and as one
+          // file it is ~17 KB smaller gzipped and ~30 requests fewer than split by sharing.
+          // Screens, and what they share, are still split per route (see admin/screens.tsx).
+          codeSplitting: { groups: [{ name: 'shell', tags: ['$initial'] }] },
+        },
+      },
     },
   };
 });

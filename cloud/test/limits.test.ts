@@ -50,6 +50,29 @@ test('database store: hits and locks shared by two instances', async () => {
   await sharedBetweenTwo(new DatabaseLimitStore(d), new DatabaseLimitStore(d));
 });
 
+test('database store: hits of one key in the same turn share one upsert and keep their order', async () => {
+  const d = await db(t);
+  const store = new DatabaseLimitStore(d);
+  const key = `hot:${Math.random()}`;
+  const statements: string[] = [];
+  const query = d.manager.query.bind(d.manager);
+  const spy = jest.spyOn(d.manager, 'query').mockImplementation((sql: string, params?: unknown[]) => {
+    if (sql.includes('limit_window')) statements.push(sql);
+    return query(sql, params);
+  });
+  try {
+    const turn = await Promise.all(Array.from({ length: 5 }, () => store.hit(key, 3, 60_000)));
+    expect(turn.map((r) => r.count)).toEqual([1, 2, 3, 4, 5]); // as if asked one after another
+    expect(turn.map((r) => r.allowed)).toEqual([true, true, true, false, false]);
+    expect(statements).toHaveLength(1);
+    // a later turn continues the same window's count
+    expect(await store.hit(key, 10, 60_000)).toMatchObject({ count: 6, allowed: true });
+    expect(statements).toHaveLength(2);
+  } finally {
+    spy.mockRestore();
+  }
+});
+
 test('redis store (ioredis): hits and locks shared by two instances', async () => {
   const a = new RedisLimitStore(redis.url);
   const b = new RedisLimitStore(redis.url);

@@ -1,16 +1,27 @@
 import { lazy, Suspense, useState } from 'react';
-import { Button, Layout, Menu, Modal, Result, Space, Spin, Typography } from 'antd';
+// Per-component antd imports: the shell is on every first screen, so it must not reach the `antd`
+// barrel (whose re-exports drag components no first screen shows into the entry chunk).
+import Button from 'antd/es/button';
+import Layout from 'antd/es/layout';
+import Menu from 'antd/es/menu';
+import Space from 'antd/es/space';
+import Spin from 'antd/es/spin';
 import { LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { Link, Navigate, Outlet, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { useAuth, useStaff } from './auth';
 import { BUILT_SECTIONS, navSections, sectionLabel } from './sections';
 import { ROLE_LABELS } from '../shared/labels';
-import { ComingSoonPage } from './pages/ComingSoon';
-import { NoAccess } from './common/Section';
 import { SCREENS } from './screens';
 import { ErrorBoundary } from '../shared/ErrorBoundary';
 
 const { Sider, Header, Content } = Layout;
+
+// Rare screens (no access, not built yet, a failed profile load) and the password dialog load when
+// they show, so the first screen does not carry antd's Result illustrations or Modal.
+const Result = lazy(() => import('antd/es/result'));
+const Modal = lazy(() => import('antd/es/modal'));
+const NoAccess = lazy(() => import('./common/Section').then((m) => ({ default: m.NoAccess })));
+const ComingSoonPage = lazy(() => import('./pages/ComingSoon').then((m) => ({ default: m.ComingSoonPage })));
 
 // the password form's controls load only when it opens (forced change, or 修改密码)
 const LazyChangePasswordCard = lazy(() => import('./pages/ChangePassword').then((m) => ({ default: m.ChangePasswordCard })));
@@ -37,16 +48,18 @@ export function AdminLayout() {
   }
   if (state.status === 'failed') {
     return (
-      <Result
-        status="warning"
-        title="暂时无法加载账号信息"
-        subTitle={state.message}
-        extra={
-          <Button type="primary" onClick={retry}>
-            重试
-          </Button>
-        }
-      />
+      <Suspense fallback={null}>
+        <Result
+          status="warning"
+          title="暂时无法加载账号信息"
+          subTitle={state.message}
+          extra={
+            <Button type="primary" onClick={retry}>
+              重试
+            </Button>
+          }
+        />
+      </Suspense>
     );
   }
   if (state.status === 'anonymous') {
@@ -62,7 +75,13 @@ function Shell() {
   const { section } = useParams();
   const location = useLocation();
   const [collapsed, setCollapsed] = useState(false);
-  const [changingPassword, setChangingPassword] = useState(false);
+  const [changingPassword, setChangingPasswordState] = useState(false);
+  // the dialog's code is fetched the first time it opens, then it stays mounted (closing animation)
+  const [passwordAsked, setPasswordAsked] = useState(false);
+  const setChangingPassword = (open: boolean) => {
+    if (open) setPasswordAsked(true);
+    setChangingPasswordState(open);
+  };
   const items = navSections(staff.sections).map((key) => ({
     key,
     label: (
@@ -81,11 +100,11 @@ function Shell() {
       </Sider>
       <Layout>
         <Header className="admin-header">
-          <Typography.Text strong>{selected ? sectionLabel(selected) : '运营管理'}</Typography.Text>
+          <strong>{selected ? sectionLabel(selected) : '运营管理'}</strong>
           <Space size="middle">
             <span data-testid="current-user">
               <UserOutlined /> {staff.displayName}
-              <Typography.Text type="secondary">{roleNote(staff.displayName, ROLE_LABELS[staff.role] ?? staff.role, staff.storeName)}</Typography.Text>
+              <span className="admin-secondary">{roleNote(staff.displayName, ROLE_LABELS[staff.role] ?? staff.role, staff.storeName)}</span>
             </span>
             <Button data-testid="change-password-open" onClick={() => setChangingPassword(true)}>
               修改密码
@@ -113,9 +132,13 @@ function Shell() {
             </ErrorBoundary>
           )}
         </Content>
-        <Modal open={changingPassword} footer={null} onCancel={() => setChangingPassword(false)} destroyOnClose width={528}>
-          <ChangePasswordCard onDone={() => setChangingPassword(false)} />
-        </Modal>
+        {passwordAsked && (
+          <Suspense fallback={null}>
+            <Modal open={changingPassword} footer={null} onCancel={() => setChangingPassword(false)} destroyOnClose width={528}>
+              <ChangePasswordCard onDone={() => setChangingPassword(false)} />
+            </Modal>
+          </Suspense>
+        )}
       </Layout>
     </Layout>
   );
@@ -132,7 +155,11 @@ export function StartPage() {
   const staff = useStaff();
   const first = staff.sections.includes('dashboard') ? 'dashboard' : staff.sections[0];
   if (!first) {
-    return <Result status="info" title="当前账号还没有可用的模块" subTitle="请联系总部管理员分配权限。" />;
+    return (
+      <Suspense fallback={null}>
+        <Result status="info" title="当前账号还没有可用的模块" subTitle="请联系总部管理员分配权限。" />
+      </Suspense>
+    );
   }
   return <Navigate to={`/${first}`} replace />;
 }
@@ -141,13 +168,11 @@ export function StartPage() {
 export function SectionRoute() {
   const staff = useStaff();
   const { section = '' } = useParams();
-  if (!staff.sections.includes(section)) return <NoAccess />;
-  if (!BUILT_SECTIONS.has(section)) return <ComingSoonPage section={section} />;
   // staff-page keys without a line of their own (the default before the split) open the staff page
   const Screen = SCREENS[section] ?? SCREENS.staff;
   return (
     <Suspense fallback={<ScreenLoading />}>
-      <Screen />
+      {!staff.sections.includes(section) ? <NoAccess /> : !BUILT_SECTIONS.has(section) ? <ComingSoonPage section={section} /> : <Screen />}
     </Suspense>
   );
 }

@@ -5,46 +5,29 @@
  * members behind a figure with an Excel export, A/B tests on journey steps, and HQ's settings.
  * Definitions: docs/metrics.md. This whole module is loaded lazily from the landing page.
  */
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  Col,
-  DatePicker,
-  Drawer,
-  Empty,
-  Form,
-  Input,
-  InputNumber,
-  Progress,
-  Row,
-  Select,
-  Space,
-  Spin,
-  Statistic,
-  Tabs,
-  Tag,
-  Tooltip,
-  Typography,
-} from 'antd';
-import { DataTable } from '../../common/DataTable';
+import { Suspense, useEffect, useMemo, useState } from 'react';
+import type { RingChart, ShareChart, TrendChart } from './Charts';
+import { Alert, App, Button, Card, Col, Empty, Row, Space, Spin, Statistic, Tabs, Tag, Tooltip, Typography } from 'antd';
+// the figures are the first screen: everything else loads once they show (issue 21's budget)
+import { DataTable, DatePicker, Drawer, Form, Input, InputNumber, Progress, Select, afterContent } from '../../common/deferred';
 import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useSearchParams } from 'react-router-dom';
 import * as I from '../../../../contracts/insight';
-import * as J from '../../../../contracts/journeys';
+import type * as J from '../../../../contracts/journeys';
 import { useAuth, useStaff } from '../../auth';
 import { useLoaded } from '../../common/useLoaded';
 import { errorMessage } from '../../../shared/api';
-import { downloadWithToken } from '../classes/util';
+import { downloadWithToken } from '../../common/download';
 import { shanghaiToday as shanghaiDay } from '../../../shared/time';
 
+const charts = afterContent(() => import('./Charts'));
+// only the other tabs list journeys: that contract (and the WeCom one it imports) stays off the first screen
+const journeysContract = () => import('../../../../contracts/journeys');
 const Charts = {
-  TrendChart: lazy(() => import('./Charts').then((m) => ({ default: m.TrendChart }))),
-  RingChart: lazy(() => import('./Charts').then((m) => ({ default: m.RingChart }))),
-  ShareChart: lazy(() => import('./Charts').then((m) => ({ default: m.ShareChart }))),
+  TrendChart: charts.component((m) => m.TrendChart) as unknown as typeof TrendChart,
+  RingChart: charts.component((m) => m.RingChart) as unknown as typeof RingChart,
+  ShareChart: charts.component((m) => m.ShareChart) as unknown as typeof ShareChart,
 };
 
 type Figures = I.Figures;
@@ -449,7 +432,7 @@ function SegmentsTab() {
   const { message } = App.useApp();
   const [nonce, setNonce] = useState(0);
   const segments = useLoaded(() => api.call(I.listSegments, {}), [api, nonce]);
-  const journeys = useLoaded(() => api.call(J.listJourneys), [api]);
+  const journeys = useLoaded(() => journeysContract().then((j) => api.call(j.listJourneys)), [api]);
   const [journeyOf, setJourneyOf] = useState<Record<number, number>>({});
   const [tagOf, setTagOf] = useState<Record<number, string>>({});
   const [busy, setBusy] = useState<string | null>(null);
@@ -610,7 +593,10 @@ function AbTab() {
   const { message } = App.useApp();
   const [nonce, setNonce] = useState(0);
   const tests = useLoaded(() => api.call(I.listAbTests), [api, nonce]);
-  const journeys = useLoaded(() => (staff.role === 'hq_admin' ? api.call(J.listJourneys) : Promise.resolve({ items: [] as J.JourneyView[] })), [api]);
+  const journeys = useLoaded(
+    () => (staff.role === 'hq_admin' ? journeysContract().then((j) => api.call(j.listJourneys)) : Promise.resolve({ items: [] as J.JourneyView[] })),
+    [api],
+  );
   const steps = useMemo(
     () =>
       (journeys.data?.items ?? []).flatMap((j) =>
