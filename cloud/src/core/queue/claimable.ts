@@ -1,6 +1,6 @@
 /**
  * Durable claimable rows: the one column set and the one claim / lease / fence SQL of every queue
- * table (`wecom_callback_inbox`, `wecom_outbound`, and the next one: extend `ClaimableRow`).
+ * table (`wecom_callback_inbox`, `wecom_outbound`, `class_notice`, and the next one: extend `ClaimableRow`).
  *
  *   pending --claim--> <running> --settle--> done | failed | pending (retry at next_attempt_at)
  *
@@ -37,8 +37,11 @@ export interface QueueTable<T extends ClaimableRow> {
   entity: new () => T;
   /** 'processing', 'sending', … */
   running: T['status'];
-  /** How long a claim holds a row. */
-  leaseMs: number;
+  /**
+   * How long a claim holds a row. null: no lease, a claimed row is never taken over (at-most-once
+   * sends, where a crash between claim and answer must not lead to a second send).
+   */
+  leaseMs: number | null;
 }
 
 const PENDING = 'pending';
@@ -78,7 +81,7 @@ export async function claimRow<T extends ClaimableRow>(
   const r = await em
     .createQueryBuilder()
     .update(q.entity)
-    .set({ ...o.set, status: q.running, attempts: seen.attempts + 1, lockedUntil: new Date(o.now.getTime() + q.leaseMs) } as never)
+    .set({ ...o.set, status: q.running, attempts: seen.attempts + 1, lockedUntil: q.leaseMs === null ? null : new Date(o.now.getTime() + q.leaseMs) } as never)
     .where(`id = :id AND status = :status AND attempts = :attempts${due}`, params)
     .execute();
   return (r.affected ?? 0) === 1;

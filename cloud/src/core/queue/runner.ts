@@ -187,6 +187,11 @@ export class WorkRunner<L extends string = 'default'> {
     this.background.add(p);
   }
 
+  /** Resolves once the background work started so far has ended (not the queued or running keys). */
+  async detachedSettled(): Promise<void> {
+    await Promise.allSettled([...this.background]);
+  }
+
   /** Nothing queued or running, no background work. */
   async idle(): Promise<void> {
     for (;;) {
