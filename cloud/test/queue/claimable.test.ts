@@ -14,7 +14,7 @@ import { NoticeService } from '../../src/modules/classes/notice.service';
 import { makeStore } from '../helpers/fixtures';
 import { classBody, memberToken, staffToken } from '../classes/kit';
 
-const QUEUE_TABLES = ['wecom_callback_inbox', 'wecom_outbound', 'class_notice'];
+const QUEUE_TABLES = ['wecom_callback_inbox', 'wecom_outbound', 'class_notice', 'feedback_notice'];
 
 let t: TestApp;
 let db: Db;
