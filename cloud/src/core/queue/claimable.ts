@@ -10,6 +10,7 @@
  * (`WHERE attempts = :attempt`), so a worker that lost its lease cannot overwrite its successor.
  */
 import { Column, type EntityManager, type ObjectLiteral, PrimaryGeneratedColumn } from 'typeorm';
+import { backoffMs } from '../limits/backoff';
 
 export abstract class ClaimableRow<S extends string = string> {
   @PrimaryGeneratedColumn({ type: 'integer' })
@@ -104,9 +105,9 @@ export async function settleRow<T extends ClaimableRow>(
   return (r.affected ?? 0) === 1;
 }
 
-/** Exponential backoff after attempt n (1-based): 2 s, 4 s, 8 s … capped at 10 min. */
+/** Exponential backoff after attempt n (1-based): 2 s, 4 s, 8 s … capped at 10 min (the one doubling: core/limits). */
 export function retryDelayMs(attempt: number, baseMs = 2_000, maxMs = 600_000): number {
-  return Math.min(maxMs, baseMs * 2 ** (Math.max(1, attempt) - 1));
+  return backoffMs(Math.max(1, attempt), { free: 1, baseMs, maxMs, windowMs: Infinity });
 }
 
 /** The outcome of a failed attempt: retry later, or give up after `maxAttempts`. */
