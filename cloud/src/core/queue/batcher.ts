@@ -42,6 +42,8 @@ export class BatchQueue<I, R = void> {
   private gathered: Array<Waiting<I, R>> = [];
   private readonly runs = new Set<Array<Waiting<I, R>>>();
   private readonly failureListeners = new Set<(err: unknown) => void>();
+  /** Serial: a start was asked for while a run was going on. */
+  private startWhenFree = false;
   private timer: { kind: 'immediate' | 'timeout'; handle: NodeJS.Immediate | NodeJS.Timeout } | null = null;
   private readonly maxBatch: number;
   private readonly delayMs: number;
@@ -126,9 +128,14 @@ export class BatchQueue<I, R = void> {
     this.timer = null;
   }
 
-  /** Start runs for what is waiting (serial: only when none is running; it takes them when it ends). */
+  /** Start runs for what is waiting (serial: only when none is running; it starts them when it ends). */
   private start(): void {
     this.cancelTimer();
+    if (this.opts.serial && this.runs.size) {
+      if (this.gathered.length) this.startWhenFree = true;
+      return;
+    }
+    this.startWhenFree = false;
     while (this.gathered.length && !(this.opts.serial && this.runs.size)) {
       const batch = this.gathered.splice(0, this.maxBatch);
       this.runs.add(batch);
@@ -156,8 +163,15 @@ export class BatchQueue<I, R = void> {
     } finally {
       this.runs.delete(batch);
     }
-    if (failed && this.opts.retryAfterMs !== undefined) this.schedule(this.opts.retryAfterMs);
-    else if (this.opts.serial && this.gathered.length) this.start();
+    if (failed && this.opts.retryAfterMs !== undefined) {
+      this.startWhenFree = false;
+      this.schedule(this.opts.retryAfterMs);
+    } else if (this.opts.serial && this.gathered.length) {
+      // what was due meanwhile (its gathering time passed, a full batch, a flush) starts now; the
+      // rest keeps gathering for its delay (write-behind: one insert per delay, not back to back)
+      if (this.startWhenFree) this.start();
+      else this.schedule(this.delayMs);
+    }
   }
 }
 
