@@ -10,7 +10,7 @@ import type { Context } from '@midwayjs/koa';
 import { z } from 'zod';
 import type { RouteDef, RouteParsed, RouteResponse } from '../../../contracts/route';
 import { AppError, ResponseDriftError, type ErrorDetails } from './errors';
-import { Batcher } from './auth/batcher';
+import { Batcher } from './queue/batcher';
 import { AuthContext, PRINCIPAL_RESOLVER, type Principal, type PrincipalResolver } from './auth/principal';
 import type { SessionRow } from './auth/session.entity';
 import { SessionService } from './auth/session.service';

@@ -12,7 +12,7 @@ import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager, LessThan } from 'typeorm';
 import { AppError } from '../errors';
 import { Db, dbDate } from '../db';
-import { Batcher } from './batcher';
+import { Batcher } from '../queue/batcher';
 import { SessionRow, type SessionSubject } from './session.entity';
 
 /** last_seen_at is refreshed at most this often, so reads do not turn into writes. */

@@ -1,6 +1,6 @@
 /**
  * Durable claimable rows: the one column set and the one claim / lease / fence SQL of every queue
- * table (`wecom_callback_inbox`, `wecom_outbound`, and the next one: extend `ClaimableRow`).
+ * table (`wecom_callback_inbox`, `wecom_outbound`, `class_notice`, and the next one: extend `ClaimableRow`).
  *
  *   pending --claim--> <running> --settle--> done | failed | pending (retry at next_attempt_at)
  *
@@ -10,6 +10,7 @@
  * (`WHERE attempts = :attempt`), so a worker that lost its lease cannot overwrite its successor.
  */
 import { Column, type EntityManager, type ObjectLiteral, PrimaryGeneratedColumn } from 'typeorm';
+import { backoffMs } from '../limits/backoff';
 
 export abstract class ClaimableRow<S extends string = string> {
   @PrimaryGeneratedColumn({ type: 'integer' })
@@ -37,8 +38,11 @@ export interface QueueTable<T extends ClaimableRow> {
   entity: new () => T;
   /** 'processing', 'sending', … */
   running: T['status'];
-  /** How long a claim holds a row. */
-  leaseMs: number;
+  /**
+   * How long a claim holds a row. null: no lease, a claimed row is never taken over (at-most-once
+   * sends, where a crash between claim and answer must not lead to a second send).
+   */
+  leaseMs: number | null;
 }
 
 const PENDING = 'pending';
@@ -78,7 +82,7 @@ export async function claimRow<T extends ClaimableRow>(
   const r = await em
     .createQueryBuilder()
     .update(q.entity)
-    .set({ ...o.set, status: q.running, attempts: seen.attempts + 1, lockedUntil: new Date(o.now.getTime() + q.leaseMs) } as never)
+    .set({ ...o.set, status: q.running, attempts: seen.attempts + 1, lockedUntil: q.leaseMs === null ? null : new Date(o.now.getTime() + q.leaseMs) } as never)
     .where(`id = :id AND status = :status AND attempts = :attempts${due}`, params)
     .execute();
   return (r.affected ?? 0) === 1;
@@ -101,9 +105,9 @@ export async function settleRow<T extends ClaimableRow>(
   return (r.affected ?? 0) === 1;
 }
 
-/** Exponential backoff after attempt n (1-based): 2 s, 4 s, 8 s … capped at 10 min. */
+/** Exponential backoff after attempt n (1-based): 2 s, 4 s, 8 s … capped at 10 min (the one doubling: core/limits). */
 export function retryDelayMs(attempt: number, baseMs = 2_000, maxMs = 600_000): number {
-  return Math.min(maxMs, baseMs * 2 ** (Math.max(1, attempt) - 1));
+  return backoffMs(Math.max(1, attempt), { free: 1, baseMs, maxMs, windowMs: Infinity });
 }
 
 /** The outcome of a failed attempt: retry later, or give up after `maxAttempts`. */

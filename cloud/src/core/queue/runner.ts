@@ -17,6 +17,10 @@
  *   drops what is queued (it is durable: rows stay due in their table), lets running work end
  *   (bounded wait) and refuses new work until `start()`.
  *
+ * Never await `idle()`, `settled()` or `flush()` of the same runner inside one of its tasks: the
+ * task's lane is busy while it waits, so less urgent lanes (and the task itself) never get their
+ * turn. Callers outside (jobs, tests, app start and stop) may wait.
+ *
  * Pure: no database, the clock is injected (tests drive it by hand).
  */
 
@@ -185,6 +189,11 @@ export class WorkRunner<L extends string = 'default'> {
         this.pump();
       });
     this.background.add(p);
+  }
+
+  /** Resolves once the background work started so far has ended (not the queued or running keys). */
+  async detachedSettled(): Promise<void> {
+    await Promise.allSettled([...this.background]);
   }
 
   /** Nothing queued or running, no background work. */

@@ -3,8 +3,9 @@
  *
  * Exactly-once shape: a class_notice row (unique per registration and kind) is the send record and
  * is written BEFORE the send — by the reminders job, or inside the promotion's own transaction.
- * A sender then claims it with a conditional UPDATE pending -> sending that commits before the API
- * call; only the claimer sends, and a claimed row is never sent again. A crash between claim and
+ * A sender then claims it (core/queue claimRow: a conditional UPDATE pending -> sending) and the
+ * claim commits before the API call; only the claimer sends, and a claimed row is never sent again
+ * (NOTICE_QUEUE has no lease). A crash between claim and
  * result leaves it 'sending' (at most once, as WeChat's one-accept-one-message rule wants).
  */
 import { Config, Destroy, ILogger, Inject, Logger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
@@ -13,12 +14,13 @@ import { CLASS_NOTICE_PAGE, type NoticeKind } from '../../../../contracts/classe
 import type { AppEnv } from '../../config/env';
 import { Db, isUniqueViolation } from '../../core/db';
 import { OnEvent } from '../../core/events/event-bus';
+import { claimRow, dueRows, settleRow } from '../../core/queue/claimable';
 import { WorkRunner } from '../../core/queue/runner';
 import type { DeliveredEvent } from '../../core/events/types';
 import { WECHAT_CLIENT, type WechatClient } from '../../platform/types';
 import { miniprogramStateFor, sendSubscribeOnce, subscribeThing } from '../../platform/subscribe-send';
 import { ClassDef } from './entities/class-def.entity';
-import { ClassNotice } from './entities/class-notice.entity';
+import { ClassNotice, NOTICE_QUEUE } from './entities/class-notice.entity';
 import { ClassRegistration } from './entities/class-registration.entity';
 import { ClassSession } from './entities/class-session.entity';
 import './events';
@@ -70,7 +72,11 @@ export class NoticeService {
         kind,
         status: 'pending',
         templateId: this.templateFor(kind),
-        error: null,
+        attempts: 0,
+        // due at once: the wall clock, not `now` (a job's clock decides relevance, not whether to send)
+        nextAttemptAt: new Date(),
+        lockedUntil: null,
+        lastError: null,
         createdAt: now,
         updatedAt: now,
         sentAt: null,
@@ -136,7 +142,7 @@ export class NoticeService {
 
   /** Claim and send pending notices (oldest first). */
   async sendPending(limit = 200, now?: Date): Promise<{ sent: number; other: number }> {
-    const pending = await this.db.manager.find(ClassNotice, { where: { status: 'pending' }, order: { id: 'ASC' }, take: limit });
+    const pending = await dueRows(this.db.manager, NOTICE_QUEUE, { now: new Date(), limit });
     let sent = 0;
     let other = 0;
     for (const n of pending) {
@@ -148,23 +154,15 @@ export class NoticeService {
   }
 
   private async sendOne(n: ClassNotice, now: Date): Promise<'sent' | 'lost' | 'refused' | 'failed' | 'skipped'> {
-    const claimed = await this.db.transaction((em) =>
-      em
-        .createQueryBuilder()
-        .update(ClassNotice)
-        .set({ status: 'sending', updatedAt: new Date() })
-        .where("id = :id AND status = 'pending'", { id: n.id })
-        .execute(),
-    );
-    if (!claimed.affected) return 'lost'; // another sender has it
+    // the claim commits before the API call: only the claimer sends, and never again (no lease)
+    if (!(await claimRow(this.db.manager, NOTICE_QUEUE, n, { now: new Date(), set: { updatedAt: new Date() } }))) return 'lost'; // another sender has it
     const finish = (status: 'sent' | 'refused' | 'failed' | 'skipped', error: string | null) =>
-      this.db.manager
-        .update(
-          ClassNotice,
-          { id: n.id },
-          { status, error: error?.slice(0, 200) ?? null, updatedAt: new Date(), sentAt: status === 'sent' ? new Date() : null },
-        )
-        .then(() => status);
+      settleRow(this.db.manager, NOTICE_QUEUE, n.id, n.attempts + 1, {
+        status,
+        lastError: error?.slice(0, 500) ?? null,
+        updatedAt: new Date(),
+        sentAt: status === 'sent' ? new Date() : null,
+      }).then(() => status);
 
     const reg = await this.db.manager.findOne(ClassRegistration, { where: { id: n.registrationId } });
     const session = reg ? await this.db.manager.findOne(ClassSession, { where: { id: reg.sessionId } }) : null;

@@ -8,7 +8,7 @@
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { In } from 'typeorm';
-import { Batcher } from '../../core/auth/batcher';
+import { Batcher } from '../../core/queue/batcher';
 import { Db, dbDate } from '../../core/db';
 import { ClassBlock } from './entities/class-block.entity';
 import { ClassDef } from './entities/class-def.entity';

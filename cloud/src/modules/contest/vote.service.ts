@@ -29,7 +29,7 @@ import { ChainLimits } from '../../core/limits';
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { In, MoreThanOrEqual } from 'typeorm';
 import type { AdminVote, VoteFlag } from '../../../../contracts/contest';
-import { Batcher } from '../../core/auth/batcher';
+import { Batcher } from '../../core/queue/batcher';
 import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, iso, isUniqueViolation } from '../../core/db';
 import { AppError } from '../../core/errors';

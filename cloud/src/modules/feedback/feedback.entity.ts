@@ -1,5 +1,6 @@
 /** Tables of the feedback module: feedback, prompts, signals, settings, churn, roster, arrivals. */
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { ClaimableRow, type QueueTable } from '../../core/queue/claimable';
 
 export type FeedbackSource = 'class' | 'pickup' | 'receipt' | 'box';
 export type FeedbackStatus = 'new' | 'assigned' | 'answered' | 'resolved';
@@ -322,15 +323,13 @@ export class FeedbackSubscription {
 /**
  * One subscribe message (rating prompt, answer to feedback), written with its content before the
  * send, unique per (kind, moment); claimed pending → sending before the call, never sent twice.
+ * Claim, due time (`next_attempt_at`), attempt and last-error columns: `ClaimableRow` (core/queue).
  */
 @Entity({ name: 'feedback_notice' })
 @Index('uq_feedback_notice', ['kind', 'sourceKey'], { unique: true })
-@Index('idx_feedback_notice_due', ['status', 'dueAt'])
+@Index('idx_feedback_notice_due', ['status', 'nextAttemptAt'])
 @Index('idx_feedback_notice_member', ['memberId'])
-export class FeedbackNotice {
-  @PrimaryGeneratedColumn({ type: 'integer' })
-  id!: number;
-
+export class FeedbackNotice extends ClaimableRow<'pending' | 'sending' | 'sent' | 'refused' | 'failed' | 'skipped'> {
   @Column({ type: 'varchar', length: 12 })
   kind!: FeedbackNoticeKind;
 
@@ -350,18 +349,12 @@ export class FeedbackNotice {
   @Column({ type: 'text' })
   data!: string;
 
-  @Column({ type: 'varchar', length: 10 })
-  status!: 'pending' | 'sending' | 'sent' | 'refused' | 'failed' | 'skipped';
-
-  @Column({ type: 'varchar', length: 200, nullable: true })
-  error!: string | null;
-
-  @Column({ name: 'due_at', type: 'datetime' })
-  dueAt!: Date;
-
   @Column({ name: 'created_at', type: 'datetime' })
   createdAt!: Date;
 
   @Column({ name: 'sent_at', type: 'datetime', nullable: true })
   sentAt!: Date | null;
 }
+
+/** At most once (one accept, one message): no lease, a claimed message whose sender died is never taken over. */
+export const FEEDBACK_NOTICE_QUEUE: QueueTable<FeedbackNotice> = { entity: FeedbackNotice, running: 'sending', leaseMs: null };

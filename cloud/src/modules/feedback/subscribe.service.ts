@@ -9,16 +9,18 @@
  * row (unique per kind and moment: a redelivered event spends nothing twice). A sender claims a due
  * row pending → sending (committed) before the call, so a message goes out at most once.
  */
-import { Config, ILogger, Init, Inject, Logger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { EntityManager, LessThanOrEqual } from 'typeorm';
+import { Config, Destroy, ILogger, Init, Inject, Logger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import type { AppEnv } from '../../config/env';
 import { Db, isUniqueViolation } from '../../core/db';
 import { Job, JobContext } from '../../core/jobs';
+import { claimRow, dueRows, settleRow } from '../../core/queue/claimable';
+import { WorkRunner } from '../../core/queue/runner';
 import { miniprogramStateFor, sendSubscribeOnce, subscribeThing } from '../../platform/subscribe-send';
 import { WECHAT_CLIENT, type WechatClient } from '../../platform/types';
 import { IdentityReads } from '../identity';
-import { FeedbackNotice, FeedbackSubscription, type FeedbackNoticeKind } from './feedback.entity';
+import { FEEDBACK_NOTICE_QUEUE, FeedbackNotice, FeedbackSubscription, type FeedbackNoticeKind } from './feedback.entity';
 import { formatDateTime } from '../../../../contracts/calendar';
 
 const Settings = z.object({
@@ -60,7 +62,13 @@ export class FeedbackSubscribe {
   logger!: ILogger;
 
   private config!: z.infer<typeof Settings>;
-  private readonly inFlight = new Set<Promise<unknown>>();
+  /** Send passes (core/queue): kicks while one is queued merge; a kick during a pass runs it once more. */
+  private readonly runner = new WorkRunner<'send'>({
+    name: 'feedback subscribe messages',
+    lanes: { send: { priority: 0, concurrency: 1 } },
+    // the logger is gone once the app stopped; the error must not escape either way
+    onError: (err) => (this.logger ?? console).error('[feedback] subscribe sending failed: %s', (err as Error).stack ?? err),
+  });
 
   @Init()
   init(): void {
@@ -124,8 +132,10 @@ export class FeedbackSubscribe {
         page: n.page.slice(0, 255),
         data: JSON.stringify(data),
         status: 'pending',
-        error: null,
-        dueAt: n.dueAt,
+        attempts: 0,
+        nextAttemptAt: n.dueAt,
+        lockedUntil: null,
+        lastError: null,
         createdAt: now,
         sentAt: null,
       });
@@ -141,30 +151,33 @@ export class FeedbackSubscribe {
 
   /** Start a send pass in the background (after a commit). */
   kick(): void {
-    const p = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.sendDue())
-      .catch((err) => (this.logger ?? console).error('[feedback] subscribe sending failed: %s', (err as Error).stack ?? err))
-      .finally(() => this.inFlight.delete(p));
-    this.inFlight.add(p);
+    // a turn later: the kick comes from an after-commit hook, whose connection is not free yet on SQLite
+    this.runner.kick('send', 'due', () => new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.sendDue()));
   }
 
   /** Resolves when the background passes started so far are done (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.inFlight.size) await Promise.all([...this.inFlight]);
+    await this.runner.idle();
+  }
+
+  @Destroy()
+  async stop(): Promise<void> {
+    await this.runner.stop();
   }
 
   /** Claim and send the due messages, oldest first. */
   async sendDue(now = new Date(), limit = 200): Promise<{ sent: number; other: number }> {
-    const due = await this.db.manager.find(FeedbackNotice, { where: { status: 'pending', dueAt: LessThanOrEqual(now) }, order: { id: 'ASC' }, take: limit });
+    const due = await dueRows(this.db.manager, FEEDBACK_NOTICE_QUEUE, { now, limit });
     let sent = 0;
     let other = 0;
     for (const n of due) {
-      const claimed = await this.db.transaction((em) =>
-        em.createQueryBuilder().update(FeedbackNotice).set({ status: 'sending' }).where("id = :id AND status = 'pending'", { id: n.id }).execute(),
-      );
-      if (!claimed.affected) continue; // another sender has it
+      if (!(await claimRow(this.db.manager, FEEDBACK_NOTICE_QUEUE, n, { now }))) continue; // another sender has it
       const finish = (status: FeedbackNotice['status'], error: string | null) =>
-        this.db.manager.update(FeedbackNotice, { id: n.id }, { status, error: error?.slice(0, 200) ?? null, sentAt: status === 'sent' ? new Date() : null });
+        settleRow(this.db.manager, FEEDBACK_NOTICE_QUEUE, n.id, n.attempts + 1, {
+          status,
+          lastError: error?.slice(0, 500) ?? null,
+          sentAt: status === 'sent' ? new Date() : null,
+        });
       const openid = await this.identity.openid(n.memberId);
       if (!openid) {
         await finish('skipped', 'member gone');

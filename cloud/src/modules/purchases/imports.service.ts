@@ -16,6 +16,7 @@ import { randomBytes } from 'crypto';
 import type { IncomingMessage } from 'http';
 import busboy from 'busboy';
 import { Config, type ILogger, Inject, Logger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { WorkRunner } from '../../core/queue/runner';
 import { In, LessThan } from 'typeorm';
 import {
   IMPORT_MAX_BYTES,
@@ -62,7 +63,12 @@ export class ImportService {
   @Logger()
   logger!: ILogger;
 
-  private readonly running = new Map<number, Promise<void>>();
+  /** Import runs of this process (core/queue), one at a time per import. */
+  private readonly runner = new WorkRunner<'import'>({
+    name: 'purchase imports',
+    lanes: { import: { priority: 0, concurrency: 16 } },
+    onError: (err, key) => (this.logger ?? console).error('[purchases.import] #%s failed: %s', key, (err as Error).stack ?? err),
+  });
 
   dir(): string {
     return loadPurchasesConfig().PURCHASES_IMPORT_DIR || path.join(this.env.dataDir, 'imports');
@@ -315,18 +321,13 @@ export class ImportService {
 
   /** Run (or resume) an import in this process, once at a time per import. */
   kick(id: number): Promise<void> {
-    const existing = this.running.get(id);
-    if (existing) return existing;
-    const p = this.run(id)
-      .catch((err) => this.logger.error('[purchases.import] #%d failed: %s', id, (err as Error).stack ?? err))
-      .finally(() => this.running.delete(id));
-    this.running.set(id, p);
-    return p;
+    this.runner.submit('import', id, () => this.run(id));
+    return this.runner.settled(id);
   }
 
   /** Wait for the runs of this process (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.running.size) await Promise.all([...this.running.values()]);
+    await this.runner.idle();
   }
 
   /** The job: resume queued runs and runs whose runner died. */

@@ -8,6 +8,7 @@ import { Config, Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { Db, isUniqueViolation } from '../../core/db';
 import type { PlatformConfig } from '../../platform/types';
 import { bulkInsert, type BulkValue } from '../../core/bulk-insert';
+import { BatchQueue } from '../../core/queue/batcher';
 import { CallbackInbox } from './callback-inbox.entity';
 import { checkFreshness, DEDUPE_FIELDS, openCallback, openEnvelope, type CallbackSecrets } from './callback-crypto';
 import { InboxWorker } from './inbox.worker';
@@ -54,8 +55,11 @@ export class CallbackService {
   @Config('platform')
   platform!: PlatformConfig;
 
-  private pending: Array<{ row: Omit<CallbackInbox, 'id'>; resolve: (r: ReceiveResult) => void; reject: (e: unknown) => void }> = [];
-  private flushing = false;
+  /** Group commit of the inbox inserts (see insertBatch): one run at a time, the next takes what arrived meanwhile. */
+  private readonly inserts = new BatchQueue<Omit<CallbackInbox, 'id'>, ReceiveResult>((rows) => this.insertBatch(rows), {
+    maxBatch: GROUP_MAX,
+    serial: true,
+  });
 
   get secrets(): CallbackSecrets {
     const w = this.platform.wecom;
@@ -93,10 +97,7 @@ export class CallbackService {
       processedAt: null,
       lastError: null,
     };
-    const result = await new Promise<ReceiveResult>((resolve, reject) => {
-      this.pending.push({ row, resolve, reject });
-      if (!this.flushing) setImmediate(() => void this.flush());
-    });
+    const result = await this.inserts.add(row);
     // committed: hand it to the worker now, no polling delay for the welcome
     if (result.stored) this.worker.submit({ id: result.id, ...row } as CallbackInbox, true);
     return result;
@@ -173,24 +174,5 @@ export class CallbackService {
       seen.add(r.dedupeKey);
       return { stored: true, id: ids.get(r.dedupeKey)! } as const;
     });
-  }
-
-  private async flush(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
-    try {
-      while (this.pending.length) {
-        const batch = this.pending.splice(0, GROUP_MAX);
-        let results: ReceiveResult[];
-        try {
-          results = await this.insertBatch(batch.map((b) => b.row));
-          batch.forEach((b, i) => b.resolve(results[i]));
-        } catch (err) {
-          batch.forEach((b) => b.reject(err));
-        }
-      }
-    } finally {
-      this.flushing = false;
-    }
   }
 }

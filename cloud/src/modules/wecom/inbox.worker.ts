@@ -13,10 +13,12 @@ import { Destroy, Inject, Logger, type ILogger, Provide, Scope, ScopeEnum } from
 import { EntityManager } from 'typeorm';
 import { Db, isUniqueViolation } from '../../core/db';
 import { EventBus } from '../../core/events/event-bus';
+import { claimRow, dueRows, failedAttempt, retryDelayMs, settleRow } from '../../core/queue/claimable';
+import { type Continue, WorkRunner } from '../../core/queue/runner';
 import { PlatformError, PlatformUnavailableError } from '../../platform/types';
 import { WecomContactApi, type WxExternalContact, type WxFollowUser } from '../../platform/wecom-externalcontact';
 import { TagSyncService } from '../tags';
-import { CallbackInbox } from './callback-inbox.entity';
+import { CallbackInbox, INBOX_QUEUE } from './callback-inbox.entity';
 import { WecomChannel, jsonList } from './channel.entity';
 import { ChannelService } from './channel.service';
 import { WecomDirectory } from './directory.service';
@@ -25,23 +27,24 @@ import { WelcomeService } from './welcome.service';
 import { WecomContact } from './wecom-contact.entity';
 import './events';
 
-const LOCK_MS = 60_000;
 /** Follow-ups start once no new add has arrived for this long (or the oldest has waited 10 s). */
 const FOLLOW_QUIET_MS = 250;
-
-interface Item {
-  row: CallbackInbox;
-  fresh: boolean;
-  claimed: boolean;
-  since: number;
-  fields?: Record<string, string>;
-  channel?: WecomChannel | null;
-  /** Processing ended early (not claimed / failed): forget the id so a retry can be submitted. */
-  dropped?: boolean;
-}
 const MAX_ATTEMPTS = 10;
 /** WeCom answered: the customer is no longer a contact / the id is unknown. */
 const GONE = new Set([84061, 40096]);
+
+type Lane = 'welcome' | 'follow';
+
+interface Item {
+  row: CallbackInbox;
+  /** Just inserted by this instance's callback: ours for the grace period, no claim before the welcome. */
+  fresh: boolean;
+  /** The attempt this worker holds (the claim's fence); 0 while a fresh row is not claimed yet. */
+  attempt: number;
+  claimed: boolean;
+  fields?: Record<string, string>;
+  channel?: WecomChannel | null;
+}
 
 export interface InboxHooks {
   /** Test hook: after the welcome, before anything else. */
@@ -79,118 +82,30 @@ export class InboxWorker {
   logger!: ILogger;
 
   hooks: InboxHooks = {};
-  /** Welcomes sent at once (a burst of adds goes out in parallel). */
-  welcomeConcurrency = 256;
-  /** Follow-ups (sync, link, tags, attribution) at once, while no welcome is waiting. */
-  followConcurrency = 3;
 
-  private welcomeQ: Item[] = [];
-  private followQ: Item[] = [];
-  private queued = new Set<number>();
-  /** poll() waits for its own rows only (not for a burst's follow-ups, which would hold the job and shutdown). */
-  private settledWaiters = new Map<number, Array<() => void>>();
-  private activeWelcome = 0;
-  private activeFollow = 0;
-  private idleWaiters: Array<() => void> = [];
-  private pending = new Set<Promise<unknown>>();
-  private lastSubmitAt = 0;
-  private stopped = false;
-  private quietTimer: NodeJS.Timeout | null = null;
+  /**
+   * Welcomes first: a row starts in the welcome lane (a burst of adds goes out in parallel) and
+   * continues in the follow lane (sync, link, tags, attribution), which starts only while no welcome
+   * is waiting or being sent and none has arrived for FOLLOW_QUIET_MS — or once its oldest row has
+   * waited 10 s (one slot then).
+   */
+  private readonly runner = new WorkRunner<Lane>({
+    name: 'wecom inbox',
+    lanes: {
+      welcome: { priority: 0, concurrency: 256 },
+      follow: { priority: 1, concurrency: 3, quietMs: FOLLOW_QUIET_MS },
+    },
+    starveAfterMs: 10_000,
+    onError: (err, key) => this.logger?.error('[wecom inbox] #%s crashed: %s', key, (err as Error).stack ?? err),
+  });
 
   /**
    * Hand over a row. `fresh` = just inserted by this instance's callback: it is ours for the grace
    * period (the job leaves it alone), so the welcome goes out without a claim write first.
    */
   submit(row: CallbackInbox, fresh = false): void {
-    if (this.stopped || this.queued.has(row.id)) return;
-    this.queued.add(row.id);
-    if (fresh) this.lastSubmitAt = Date.now();
-    this.welcomeQ.push({ row, fresh, claimed: false, since: Date.now() });
-    this.pump();
-  }
-
-  /**
-   * Welcomes first: follow-ups start only when no welcome is waiting or being sent (or when the
-   * oldest follow-up has waited 10 s), so a burst of adds is welcomed before any of them is synced.
-   */
-  private pump(): void {
-    if (this.stopped) {
-      for (const it of [...this.welcomeQ, ...this.followQ]) this.settle(it.row.id);
-      this.welcomeQ.length = 0;
-      this.followQ.length = 0;
-      if (!this.activeWelcome && !this.activeFollow) this.idleWaiters.splice(0).forEach((r) => r());
-      return;
-    }
-    while (this.activeWelcome < this.welcomeConcurrency && this.welcomeQ.length) {
-      const item = this.welcomeQ.shift()!;
-      this.activeWelcome++;
-      this.run(
-        () => this.welcomeStage(item),
-        () => this.activeWelcome--,
-        item,
-        false,
-      );
-    }
-    // while adds keep arriving (a burst), follow-ups wait for a quiet moment
-    const quietFor = Date.now() - this.lastSubmitAt;
-    const welcomesBusy = this.welcomeQ.length > 0 || this.activeWelcome > 0 || quietFor < FOLLOW_QUIET_MS;
-    const starving = this.followQ.length > 0 && Date.now() - this.followQ[0].since > 10_000;
-    const limit = welcomesBusy ? (starving ? 1 : 0) : this.followConcurrency;
-    if (this.followQ.length && welcomesBusy && !this.quietTimer) {
-      this.quietTimer = setTimeout(
-        () => {
-          this.quietTimer = null;
-          this.pump();
-        },
-        Math.max(10, FOLLOW_QUIET_MS - quietFor),
-      );
-      this.quietTimer.unref();
-    }
-    while (this.activeFollow < limit && this.followQ.length) {
-      const item = this.followQ.shift()!;
-      this.activeFollow++;
-      this.run(
-        () => this.followStage(item),
-        () => this.activeFollow--,
-        item,
-        true,
-      );
-    }
-    if (this.activeWelcome === 0 && this.activeFollow === 0 && !this.welcomeQ.length && !this.followQ.length) {
-      this.idleWaiters.splice(0).forEach((r) => r());
-    }
-  }
-
-  private run(fn: () => Promise<void>, release: () => void, item: Item, last: boolean): void {
-    fn()
-      .catch((err) => this.logger?.error('[wecom inbox] #%d crashed: %s', item.row.id, (err as Error).stack ?? err))
-      .finally(() => {
-        release();
-        if (last || item.dropped) this.settle(item.row.id);
-        this.pump();
-      });
-  }
-
-  private settle(id: number): void {
-    this.queued.delete(id);
-    const waiters = this.settledWaiters.get(id);
-    if (waiters) {
-      this.settledWaiters.delete(id);
-      waiters.forEach((r) => r());
-    }
-  }
-
-  private settled(id: number): Promise<void> {
-    if (!this.queued.has(id)) return Promise.resolve();
-    return new Promise((resolve) => this.settledWaiters.set(id, [...(this.settledWaiters.get(id) ?? []), resolve]));
-  }
-
-  /** Fire-and-forget work started from an after-commit hook (awaiting it there would deadlock SQLite's queue). */
-  private background(fn: () => Promise<unknown>): void {
-    const p = fn()
-      .catch((err) => this.logger?.warn('[wecom inbox] background step failed: %s', (err as Error).message))
-      .finally(() => this.pending.delete(p));
-    this.pending.add(p);
+    const item: Item = { row, fresh, attempt: row.attempts, claimed: false };
+    this.runner.submit('welcome', row.id, () => this.welcomeStage(item));
   }
 
   /**
@@ -199,85 +114,57 @@ export class InboxWorker {
    */
   @Destroy()
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.quietTimer) clearTimeout(this.quietTimer);
-    this.pump();
-    await Promise.race([this.idle().catch(() => undefined), new Promise((r) => setTimeout(r, 3_000).unref())]);
+    await this.runner.stop(3_000);
+    await this.welcome.flush().catch(() => undefined);
   }
 
-  /** Resolves when nothing is queued or running (tests, job). */
+  /** Resolves when nothing is queued or running (tests, the function entry, the showcase). */
   async idle(): Promise<void> {
-    for (;;) {
-      if (this.activeWelcome || this.activeFollow || this.welcomeQ.length || this.followQ.length) await new Promise<void>((r) => this.idleWaiters.push(r));
-      else if (this.pending.size) await Promise.allSettled([...this.pending]);
-      else {
-        await this.welcome.flush();
-        return;
-      }
-    }
+    await this.runner.idle();
+    await this.welcome.flush();
   }
 
-  /** Job: submit every due row (pending and due, or processing with an expired lock) and wait for those rows. */
+  /** Job: submit every due row (pending and due, or processing with an expired lease) and wait for those rows. */
   async poll(now = new Date(), limit = 500): Promise<number> {
-    const rows = await this.db.manager
-      .createQueryBuilder(CallbackInbox, 'i')
-      .where('(i.status = :p AND i.next_attempt_at <= :now) OR (i.status = :r AND i.locked_until < :now)', { p: 'pending', r: 'processing', now })
-      .orderBy('i.id', 'ASC')
-      .take(limit)
-      .getMany();
+    const rows = await dueRows(this.db.manager, INBOX_QUEUE, { now, limit });
     rows.forEach((r) => this.submit(r));
-    await Promise.all(rows.map((r) => this.settled(r.id)));
-    await Promise.allSettled([...this.pending]);
+    // its own rows only (not a burst's follow-ups, which would hold the job and the shutdown)
+    await Promise.all(rows.map((r) => this.runner.settled(r.id)));
+    await this.runner.detachedSettled();
     await this.welcome.flush();
     return rows.length;
   }
 
-  /** Conditional claim: fresh rows from 'pending'; others only when due (or a dead holder's lock expired). */
+  /** Claim the row (a fresh one from 'pending' without the due check). */
   private async claim(item: Item): Promise<boolean> {
-    const now = new Date();
-    const qb = this.db.manager
-      .createQueryBuilder()
-      .update(CallbackInbox)
-      .set({ status: 'processing', attempts: () => 'attempts + 1', lockedUntil: new Date(now.getTime() + LOCK_MS) });
-    if (item.fresh) qb.where('id = :id AND status = :p', { id: item.row.id, p: 'pending' });
-    else
-      qb.where('id = :id AND ((status = :p AND next_attempt_at <= :now) OR (status = :r AND locked_until < :now))', {
-        id: item.row.id,
-        p: 'pending',
-        r: 'processing',
-        now,
-      });
-    const r = await qb.execute();
-    item.claimed = (r.affected ?? 0) === 1;
+    const { row } = item;
+    item.claimed = await claimRow(this.db.manager, INBOX_QUEUE, row, { now: new Date(), due: !item.fresh });
+    if (item.claimed) item.attempt = row.attempts + 1;
     return item.claimed;
   }
 
-  private async welcomeStage(item: Item): Promise<void> {
+  private async welcomeStage(item: Item): Promise<Continue<Lane> | void> {
     const { row } = item;
     const f = JSON.parse(row.payload) as Record<string, string>;
     item.fields = f;
-    if (!item.fresh && !(await this.claim(item))) {
-      item.dropped = true;
-      return;
-    }
+    if (!item.fresh && !(await this.claim(item))) return; // another worker has it
     const isAdd = f.Event === 'change_external_contact' && (f.ChangeType === 'add_external_contact' || f.ChangeType === 'add_half_external_contact');
     if (isAdd && f.ExternalUserID && f.UserID && (item.fresh || !(await this.welcome.alreadyHandled(row.id)))) {
       try {
         item.channel = (await this.welcome.sendFor(row, f)).channel;
       } catch (err) {
         // WeCom unreachable and the code still valid: try again shortly (the follow-up waits)
-        await this.fail(item, err);
-        return;
+        return this.fail(item, err);
       }
     }
-    this.followQ.push({ ...item, since: Date.now() });
+    return { lane: 'follow', task: () => this.followStage(item) };
   }
 
   private async followStage(item: Item): Promise<void> {
     if (!item.claimed && !(await this.claim(item))) return;
     try {
       await this.hooks.afterWelcome?.(item.row);
-      await this.handle(item.row, item.fields ?? JSON.parse(item.row.payload), item.channel);
+      await this.handle(item, item.fields ?? JSON.parse(item.row.payload), item.channel);
     } catch (err) {
       await this.fail(item, err);
     }
@@ -285,47 +172,38 @@ export class InboxWorker {
 
   private async fail(item: Item, err: unknown): Promise<void> {
     const { row } = item;
-    const fresh = await this.db.manager.findOne(CallbackInbox, { where: { id: row.id }, select: { id: true, attempts: true } });
-    const attempts = Math.max(1, fresh?.attempts ?? 1);
-    const e = err as Error;
-    const failed = attempts >= MAX_ATTEMPTS;
+    const attempts = Math.max(1, item.attempt);
+    const now = new Date();
     // a welcome that could not reach WeCom is retried within its 20 s window; the rest backs off
-    const retryMs = err instanceof PlatformUnavailableError && attempts <= 3 ? 500 : Math.min(600_000, 2_000 * 2 ** (attempts - 1));
-    await this.db.manager.update(
-      CallbackInbox,
-      { id: row.id },
-      {
-        status: failed ? 'failed' : 'pending',
-        attempts,
-        nextAttemptAt: new Date(Date.now() + retryMs),
-        lockedUntil: null,
-        lastError: `${e.name}: ${e.message}`.slice(0, 500),
-      },
-    );
-    item.dropped = true;
-    if (!failed && retryMs < 5_000) {
+    const retryMs = err instanceof PlatformUnavailableError && attempts <= 3 ? 500 : retryDelayMs(attempts);
+    const outcome = failedAttempt(err, attempts, { maxAttempts: MAX_ATTEMPTS, now, delayMs: retryMs });
+    // fenced by the attempt held: a no-op when another worker took the row over meanwhile
+    if (!(await settleRow(this.db.manager, INBOX_QUEUE, row.id, item.attempt, { ...outcome, attempts }))) return;
+    if (outcome.status === 'pending' && retryMs < 5_000) {
       const t = setTimeout(() => this.submit({ ...row, status: 'pending', attempts }), retryMs + 10);
       t.unref();
     }
-    this.logger?.warn('[wecom inbox] #%d %s/%s attempt %d failed: %s', row.id, row.event, row.changeType, attempts, e.message);
+    this.logger?.warn('[wecom inbox] #%d %s/%s attempt %d failed: %s', row.id, row.event, row.changeType, attempts, (err as Error).message);
   }
 
-  private done(em: EntityManager, id: number): Promise<unknown> {
-    return em.update(CallbackInbox, { id }, { status: 'done', processedAt: new Date(), lockedUntil: null, lastError: null });
+  /** Fenced by the attempt held (a worker that lost its lease writes nothing). */
+  private done(em: EntityManager, item: Item): Promise<unknown> {
+    return settleRow(em, INBOX_QUEUE, item.row.id, item.attempt, { status: 'done', processedAt: new Date(), lockedUntil: null, lastError: null });
   }
 
-  private async handle(row: CallbackInbox, f: Record<string, string>, channel?: WecomChannel | null): Promise<void> {
+  private async handle(item: Item, f: Record<string, string>, channel?: WecomChannel | null): Promise<void> {
+    const { row } = item;
     if (f.Event === 'change_external_contact') {
       switch (f.ChangeType) {
         case 'add_external_contact':
         case 'add_half_external_contact':
-          return this.onAdd(row, f, channel);
+          return this.onAdd(item, f, channel);
         case 'edit_external_contact':
-          return this.onEdit(row, f);
+          return this.onEdit(item, f);
         case 'del_external_contact':
-          return this.onLoss(row, f, 'customer_deleted');
+          return this.onLoss(item, f, 'customer_deleted');
         case 'del_follow_user':
-          return this.onLoss(row, f, 'staff_deleted');
+          return this.onLoss(item, f, 'staff_deleted');
         default:
           break; // transfer_fail and others: kept in the inbox for ops, nothing to do
       }
@@ -335,7 +213,7 @@ export class InboxWorker {
     } else if (f.Event === 'change_external_chat') {
       await this.onChat(f, row.eventAt);
     }
-    await this.db.transaction((em) => this.done(em, row.id));
+    await this.db.transaction((em) => this.done(em, item));
   }
 
   private async fetchContact(externalUserId: string): Promise<{ contact: WxExternalContact; follow: WxFollowUser[] } | null> {
@@ -348,10 +226,11 @@ export class InboxWorker {
     }
   }
 
-  private async onAdd(row: CallbackInbox, f: Record<string, string>, known?: WecomChannel | null): Promise<void> {
+  private async onAdd(item: Item, f: Record<string, string>, known?: WecomChannel | null): Promise<void> {
+    const { row } = item;
     const externalUserId = f.ExternalUserID;
     const userId = f.UserID;
-    if (!externalUserId || !userId) return void (await this.db.transaction((em) => this.done(em, row.id)));
+    if (!externalUserId || !userId) return void (await this.db.transaction((em) => this.done(em, item)));
     // the welcome went out in the first stage; the channel comes from the same State
     const channel = known !== undefined ? known : await this.channels.byState(f.State || null);
 
@@ -411,10 +290,10 @@ export class InboxWorker {
         // after commit, in its own transaction: it must count this add and any committed concurrently
         if (channel?.dailyCap) {
           const id = channel.id;
-          this.db.afterCommit(em, () => this.background(() => this.db.transaction((em2) => this.channels.rebalance(em2, id, new Date()))));
+          this.db.afterCommit(em, () => this.runner.detach(() => this.db.transaction((em2) => this.channels.rebalance(em2, id, new Date()))));
         }
       }
-      await this.done(em, row.id);
+      await this.done(em, item);
     });
   }
 
@@ -476,7 +355,8 @@ export class InboxWorker {
     throw new Error('unreachable');
   }
 
-  private async onEdit(row: CallbackInbox, f: Record<string, string>): Promise<void> {
+  private async onEdit(item: Item, f: Record<string, string>): Promise<void> {
+    const { row } = item;
     const synced = f.ExternalUserID ? await this.fetchContact(f.ExternalUserID) : null;
     const memberByUnion = synced?.contact.unionid ? await this.directory.memberIdByUnionid(synced.contact.unionid) : null;
     const staff = f.UserID ? await this.directory.staffByUserId(f.UserID) : null;
@@ -495,17 +375,18 @@ export class InboxWorker {
         });
         if (linked) await this.events.emit(em, 'ContactLinked', { externalUserId: f.ExternalUserID, memberId: linked, staffUserId: f.UserID });
       }
-      await this.done(em, row.id);
+      await this.done(em, item);
     });
   }
 
-  private async onLoss(row: CallbackInbox, f: Record<string, string>, reason: 'customer_deleted' | 'staff_deleted'): Promise<void> {
+  private async onLoss(item: Item, f: Record<string, string>, reason: 'customer_deleted' | 'staff_deleted'): Promise<void> {
+    const { row } = item;
     await this.db.transaction(async (em) => {
       if (f.ExternalUserID && f.UserID) {
         await this.channels.recordLoss(em, { externalUserId: f.ExternalUserID, userId: f.UserID, at: row.eventAt, reason });
         await this.events.emit(em, 'ContactLost', { externalUserId: f.ExternalUserID, staffUserId: f.UserID, reason, at: row.eventAt.toISOString() });
       }
-      await this.done(em, row.id);
+      await this.done(em, item);
     });
   }
 

@@ -6,7 +6,7 @@
 import { welcomeDelay } from '../../core/metrics';
 import { Destroy, Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import type { WelcomeAttachment, WelcomeContent } from '../../../../contracts/wecom';
-import { Batcher } from '../../core/auth/batcher';
+import { BatchQueue, Batcher } from '../../core/queue/batcher';
 import { Db, isUniqueViolation } from '../../core/db';
 import { PlatformError, PlatformUnavailableError } from '../../platform/types';
 import { WecomContactApi, type WxWelcomeAttachment } from '../../platform/wecom-externalcontact';
@@ -104,42 +104,17 @@ export class WelcomeService {
     return new Map(rows.map((r) => [r.external_user_id, r.name]));
   });
 
-  /** Welcome log rows not written yet (written together, a few ms later: off the welcome's path). */
-  private buffer: Array<Omit<WelcomeLog, 'id'>> = [];
-  private flushTimer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> | null = null;
-
-  private record(row: Omit<WelcomeLog, 'id'>): void {
-    if (row.delayMs !== null && row.delayMs !== undefined) welcomeDelay.observe(row.delayMs / 1000);
-    this.buffer.push(row);
-    if (this.buffer.length >= 200) this.flushSoon(0);
-    else this.flushSoon(20);
-  }
-
-  private flushSoon(ms: number): void {
-    if (this.flushTimer && ms > 0) return;
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = setTimeout(() => {
-      this.flush().catch(() => this.flushSoon(1_000)); // database busy or closing: keep the rows, try again
-    }, ms);
-    this.flushTimer.unref();
-  }
-
-  /** Write buffered log rows (one multi-row insert; a duplicate falls back to row by row). */
-  async flush(): Promise<void> {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = null;
-    while (this.flushing) await this.flushing;
-    const rows = this.buffer.splice(0);
-    if (!rows.length) return;
-    this.flushing = (async () => {
+  /**
+   * Welcome log rows, written together a few ms later (off the welcome's path): one multi-row
+   * insert (a duplicate falls back to row by row); a failed write (database busy or closing)
+   * keeps the rows and tries again after a second.
+   */
+  private readonly log = new BatchQueue<Omit<WelcomeLog, 'id'>>(
+    async (rows) => {
       try {
         await bulkInsert(this.db.manager, 'wecom_welcome_log', LOG_COLUMNS, rows.map(logTuple));
       } catch (err) {
-        if (!isUniqueViolation(err)) {
-          if (this.buffer.length < 10_000) this.buffer.unshift(...rows);
-          throw err;
-        }
+        if (!isUniqueViolation(err)) throw err;
         for (const r of rows) {
           try {
             await this.db.manager.insert(WelcomeLog, r);
@@ -148,10 +123,19 @@ export class WelcomeService {
           }
         }
       }
-    })().finally(() => {
-      this.flushing = null;
-    });
-    await this.flushing;
+      return [];
+    },
+    { delayMs: 20, maxBatch: 200, serial: true, retryAfterMs: 1_000, maxKept: 10_000 },
+  );
+
+  private record(row: Omit<WelcomeLog, 'id'>): void {
+    if (row.delayMs !== null && row.delayMs !== undefined) welcomeDelay.observe(row.delayMs / 1000);
+    this.log.push(row);
+  }
+
+  /** Write the log rows recorded so far. */
+  flush(): Promise<void> {
+    return this.log.flush();
   }
 
   /** Shutdown: write what is buffered while the database is still open. */
@@ -229,7 +213,7 @@ export class WelcomeService {
   }
 
   async alreadyHandled(inboxId: number): Promise<boolean> {
-    if (this.buffer.some((r) => r.inboxId === inboxId)) return true;
+    if (this.log.some((r) => r.inboxId === inboxId)) return true;
     return (await this.db.manager.count(WelcomeLog, { where: { inboxId } })) > 0;
   }
 }

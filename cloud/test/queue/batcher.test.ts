@@ -1,0 +1,77 @@
+/** The one batcher (core/queue/batcher.ts): pure, no database. */
+import { BatchQueue, Batcher } from '../../src/core/queue/batcher';
+
+const turn = () => new Promise<void>((r) => setImmediate(r));
+
+describe('Batcher (look-ups by key)', () => {
+  it('answers the look-ups of one event-loop turn with one load, each key once', async () => {
+    const loads: number[][] = [];
+    const b = new Batcher<number, string>(async (keys) => {
+      loads.push(keys);
+      return new Map(keys.filter((k) => k !== 3).map((k) => [k, `v${k}`]));
+    });
+    const answers = await Promise.all([b.get(1), b.get(2), b.get(1), b.get(3)]);
+    expect(answers).toEqual(['v1', 'v2', 'v1', undefined]);
+    expect(loads).toEqual([[1, 2, 3]]);
+    expect(await b.get(1)).toBe('v1'); // nothing cached across turns
+    expect(loads).toHaveLength(2);
+  });
+
+  it('starts a load at once when maxBatch distinct keys wait; a failed load rejects its waiters', async () => {
+    const loads: number[][] = [];
+    const b = new Batcher<number, number>(async (keys) => {
+      loads.push(keys);
+      if (keys.includes(99)) throw new Error('down');
+      return new Map(keys.map((k) => [k, k * 2]));
+    }, 3);
+    const first = [b.get(1), b.get(1), b.get(2), b.get(3)];
+    expect(loads).toEqual([[1, 2, 3]]); // before the end of the turn
+    expect(await Promise.all(first)).toEqual([2, 2, 4, 6]);
+    await expect(b.get(99)).rejects.toThrow('down');
+  });
+});
+
+describe('BatchQueue', () => {
+  it('serial: one run at a time; items that arrive meanwhile run right after it, in order', async () => {
+    const runs: number[][] = [];
+    let release!: () => void;
+    const q = new BatchQueue<number, number>(
+      async (items) => {
+        runs.push(items);
+        if (runs.length === 1) await new Promise<void>((r) => (release = r));
+        return items.map((i) => i + 100);
+      },
+      { serial: true, maxBatch: 2 },
+    );
+    const a = [q.add(1), q.add(2)]; // full: runs at once
+    const b = [q.add(3), q.add(4), q.add(5)];
+    await turn();
+    expect(runs).toEqual([[1, 2]]);
+    release();
+    expect(await Promise.all([...a, ...b])).toEqual([101, 102, 103, 104, 105]);
+    expect(runs).toEqual([[1, 2], [3, 4], [5]]);
+  });
+
+  it('write-behind: gathers delayMs, keeps a failed run for a retry, flush() waits for what was added and reports a failure', async () => {
+    let failNext = 1;
+    const written: string[] = [];
+    const q = new BatchQueue<string>(
+      async (items) => {
+        if (failNext-- > 0) throw new Error('busy');
+        written.push(...items);
+        return [];
+      },
+      { delayMs: 20, serial: true, retryAfterMs: 30, maxKept: 10 },
+    );
+    q.push('a');
+    q.push('b');
+    expect(q.some((x) => x === 'a')).toBe(true);
+    await expect(q.flush()).rejects.toThrow('busy');
+    expect(q.some((x) => x === 'b')).toBe(true); // kept for the retry
+    q.push('c');
+    await q.flush();
+    expect(written).toEqual(['a', 'b', 'c']);
+    expect(q.some(() => true)).toBe(false);
+    await q.flush(); // nothing waiting
+  });
+});
