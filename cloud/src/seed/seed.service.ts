@@ -14,7 +14,7 @@ import { Member } from '../modules/identity/entities/member.entity';
 import { StaffUser } from '../modules/identity/entities/staff-user.entity';
 import { Store } from '../modules/identity/entities/store.entity';
 import { hashPassword } from '../modules/identity/password';
-import { WecomContact } from '../modules/wecom/wecom-contact.entity';
+import { WecomContact } from '../modules/wecom/entities/wecom-contact.entity';
 import { demoPopulation } from './demo-data';
 import { LedgerService } from '../modules/purchases/ledger.service';
 import { demoReceipts, type DemoShopper } from './demo-receipts';

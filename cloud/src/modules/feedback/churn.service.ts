@@ -14,7 +14,7 @@ import { TimelineRegistry } from '../../core/timeline';
 import { JourneysPublic } from '../journeys/public';
 import { APP_MESSAGE_KIND, OutboundKick, enqueueOutbound } from '../wecom';
 import { churnRisk } from './churn-risk';
-import { ChurnCase, LostAlert } from './feedback.entity';
+import { ChurnCase, LostAlert } from './entities/feedback.entity';
 import { FeedbackService } from './feedback.service';
 import { People } from './people';
 import { SignalRecorder } from './signals';

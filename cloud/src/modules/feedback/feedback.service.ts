@@ -17,7 +17,7 @@ import { JourneysPublic } from '../journeys/public';
 import { UploadService } from '../uploads';
 import { APP_MESSAGE_KIND, OutboundKick, enqueueOutbound } from '../wecom';
 import { classify, DEFAULT_RULES } from './classifier';
-import { FeedbackItem, FeedbackPrompt, FeedbackSettings, type FeedbackSource } from './feedback.entity';
+import { FeedbackItem, FeedbackPrompt, FeedbackSettings, type FeedbackSource } from './entities/feedback.entity';
 import { People } from './people';
 import { SignalRecorder } from './signals';
 import { monthKey, weekKey } from '../../../../contracts/calendar';

@@ -18,7 +18,7 @@ import { Job, JobContext } from '../../core/jobs';
 import { miniprogramStateFor, sendSubscribeOnce, subscribeThing } from '../../platform/subscribe-send';
 import { WECHAT_CLIENT, type WechatClient } from '../../platform/types';
 import { IdentityReads } from '../identity';
-import { FeedbackNotice, FeedbackSubscription, type FeedbackNoticeKind } from './feedback.entity';
+import { FeedbackNotice, FeedbackSubscription, type FeedbackNoticeKind } from './entities/feedback.entity';
 import { formatDateTime } from '../../../../contracts/calendar';
 
 const Settings = z.object({

@@ -15,7 +15,7 @@ import { AdminService, IdentityReads, maskPhone, type MemberQuery, type ScopedMe
 import { CorpTagService, RfmService, TagService } from '../tags';
 import { WecomContactService } from '../wecom';
 import { exportPhone, joinedRange } from './filter';
-import { MemberSegment } from './segment.entity';
+import { MemberSegment } from './entities/segment.entity';
 import { formatDateTime } from '../../../../contracts/calendar';
 
 export const EXPORT_MAX_ROWS = 10_000;

@@ -22,7 +22,7 @@ import { DishService } from '../menu';
 import { MemberBuysService } from '../purchases';
 import { IdentityReads } from '../identity';
 import { OrderService } from './order.service';
-import { PreorderCampaign, PreorderItem, PreorderOrder, PreorderSlot, type StoredLine } from './preorder.entity';
+import { PreorderCampaign, PreorderItem, PreorderOrder, PreorderSlot, type StoredLine } from './entities/preorder.entity';
 import { beijingTime, recommend } from './rules';
 import { formatDateTime } from '../../../../contracts/calendar';
 

@@ -20,7 +20,7 @@ import '../payment/events';
 import '../purchases/events';
 import './events';
 import { IdentityReads } from '../identity';
-import { PreorderCampaign, PreorderItem, PreorderItemDay, PreorderMemberItem, PreorderOrder, PreorderSlot, type StoredLine } from './preorder.entity';
+import { PreorderCampaign, PreorderItem, PreorderItemDay, PreorderMemberItem, PreorderOrder, PreorderSlot, type StoredLine } from './entities/preorder.entity';
 import { canCancel, mergeLines, parsePickupCode } from './rules';
 
 const KIND_LABEL: Record<StoredLine['kind'], string> = { meal_kit: '料理包', chef_dish: '大师级成品', package: '主题套餐' };

@@ -9,7 +9,7 @@ import { Db, iso } from '../../core/db';
 import { OnEvent } from '../../core/events/event-bus';
 import type { DeliveredEvent } from '../../core/events/types';
 import { PrivacyExport } from '../../core/privacy';
-import { PreorderMemberItem, PreorderOrder } from './preorder.entity';
+import { PreorderMemberItem, PreorderOrder } from './entities/preorder.entity';
 
 @Provide()
 @Scope(ScopeEnum.Singleton)

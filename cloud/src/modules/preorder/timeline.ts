@@ -8,7 +8,7 @@ import { In, MoreThan } from 'typeorm';
 import { Db, dbDate } from '../../core/db';
 import { MemberFacts, type MemberFactSet, MemberTimeline, type TimelineItem } from '../../core/timeline';
 import { IdentityReads } from '../identity';
-import { PreorderCampaign, PreorderOrder, PreorderSlot, type StoredLine } from './preorder.entity';
+import { PreorderCampaign, PreorderOrder, PreorderSlot, type StoredLine } from './entities/preorder.entity';
 
 const DAY = 86_400_000;
 /** Orders a member has in a window are few; this bounds the read. */

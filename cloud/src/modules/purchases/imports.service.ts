@@ -36,7 +36,7 @@ import { type ReceiptBatch, receiptBatches } from './import-reader';
 import { IdentityReads } from '../identity';
 import { LedgerService } from './ledger.service';
 import { storeScope } from './purchases.service';
-import { PurchaseImport, PurchaseImportError, PurchaseImportMapping, Receipt } from './receipt.entity';
+import { PurchaseImport, PurchaseImportError, PurchaseImportMapping, Receipt } from './entities/receipt.entity';
 import { loadPurchasesConfig } from './settings';
 
 const STALE_MS = 2 * 60_000;

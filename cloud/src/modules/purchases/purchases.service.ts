@@ -18,7 +18,7 @@ import '../preorder/events';
 import { IdentityReads } from '../identity';
 import { LedgerService, type IngestOutcome } from './ledger.service';
 import { posSecret, posSignature, signatureMatches } from './pos-auth';
-import { MemberCode, NewArrival, PosKey, PosNonce, Receipt, ReceiptConflict, ReceiptLine } from './receipt.entity';
+import { MemberCode, NewArrival, PosKey, PosNonce, Receipt, ReceiptConflict, ReceiptLine } from './entities/receipt.entity';
 import { draftFromPos, naturalKey, type ReceiptDraft } from './rules';
 import { loadPurchasesConfig, type PurchasesConfig } from './settings';
 

@@ -28,7 +28,7 @@ import { WECHAT_CLIENT, type WechatClient } from '../../platform/types';
 import { MemberService } from '../identity';
 import { UploadService } from '../uploads';
 import { inviteCode, memberOfInviteCode, shareScene, shareToken, verifyShareToken } from './codes';
-import { ReferralAttribution, ReferralDevice, ReferralReward, ReferralSettingsRow, ReferralShare, ReferralTouch } from './referral.entity';
+import { ReferralAttribution, ReferralDevice, ReferralReward, ReferralSettingsRow, ReferralShare, ReferralTouch } from './entities/referral.entity';
 import {
   attributionExclusion,
   conversionCounts,

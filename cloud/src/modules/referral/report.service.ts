@@ -19,7 +19,7 @@ import {
 } from '../../../../contracts/referral';
 import { Db } from '../../core/db';
 import { MemberService } from '../identity';
-import { ReferralAttribution, ReferralReward, ReferralShare, ReferralTouch } from './referral.entity';
+import { ReferralAttribution, ReferralReward, ReferralShare, ReferralTouch } from './entities/referral.entity';
 import { kFactor, weekOf, weekStart } from './rules';
 import { dayKey, formatDateTime } from '../../../../contracts/calendar';
 

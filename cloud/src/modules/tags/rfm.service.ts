@@ -16,7 +16,7 @@ import '../purchases/events';
 import { bulkInsert, type BulkValue } from '../../core/bulk-insert';
 import { WecomDirectory } from '../wecom';
 import { dayKey } from '../../../../contracts/calendar';
-import { MemberRfm, RfmOrder, RfmSettings, RfmStoreCuts } from './rfm-order.entity';
+import { MemberRfm, RfmOrder, RfmSettings, RfmStoreCuts } from './entities/rfm-order.entity';
 import { DEFAULT_RFM_THRESHOLDS, RFM_TIERS, type RfmRow, type RfmTier, type Scored, scoreStore } from './rfm.rules';
 import { TagSyncService } from './tag-sync.service';
 

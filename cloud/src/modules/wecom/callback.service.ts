@@ -8,7 +8,7 @@ import { Config, Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { Db, isUniqueViolation } from '../../core/db';
 import type { PlatformConfig } from '../../platform/types';
 import { bulkInsert, type BulkValue } from '../../core/bulk-insert';
-import { CallbackInbox } from './callback-inbox.entity';
+import { CallbackInbox } from './entities/callback-inbox.entity';
 import { checkFreshness, DEDUPE_FIELDS, openCallback, openEnvelope, type CallbackSecrets } from './callback-crypto';
 import { InboxWorker } from './inbox.worker';
 

@@ -12,14 +12,14 @@ import { Db, isUniqueViolation, iso, likeContains, LIKE_ESCAPE } from '../../cor
 import { AppError } from '../../core/errors';
 import { PlatformError, PlatformUnavailableError } from '../../platform/types';
 import { WecomContactApi } from '../../platform/wecom-externalcontact';
-import { ChannelAdd } from './channel-add.entity';
-import { ChannelKind, WecomChannel, channelWelcome, jsonList } from './channel.entity';
+import { ChannelAdd } from './entities/channel-add.entity';
+import { ChannelKind, WecomChannel, channelWelcome, jsonList } from './entities/channel.entity';
 import { WecomDirectory } from './directory.service';
 import { OutboundHandler } from '../../core/outbound-handlers';
 import { enqueueOutbound, type OutboundSender } from './outbound';
 import { OutboundKick } from './outbound-kick';
 import { dayStart } from '../../../../contracts/calendar';
-import { WecomContact } from './wecom-contact.entity';
+import { WecomContact } from './entities/wecom-contact.entity';
 
 export const REFERRAL_STATE_PREFIX = 'ref_';
 const DAY = 86_400_000;

@@ -16,13 +16,13 @@ import { EventBus } from '../../core/events/event-bus';
 import { PlatformError, PlatformUnavailableError } from '../../platform/types';
 import { WecomContactApi, type WxExternalContact, type WxFollowUser } from '../../platform/wecom-externalcontact';
 import { TagSyncService } from '../tags';
-import { CallbackInbox } from './callback-inbox.entity';
-import { WecomChannel, jsonList } from './channel.entity';
+import { CallbackInbox } from './entities/callback-inbox.entity';
+import { WecomChannel, jsonList } from './entities/channel.entity';
 import { ChannelService } from './channel.service';
 import { WecomDirectory } from './directory.service';
 import { WecomGroupSync } from './group-sync.service';
 import { WelcomeService } from './welcome.service';
-import { WecomContact } from './wecom-contact.entity';
+import { WecomContact } from './entities/wecom-contact.entity';
 import './events';
 
 const LOCK_MS = 60_000;

@@ -1,6 +1,6 @@
 /** Tables of the referral module: shares, touches, one attribution per new member, rewards, devices, rules. */
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
-import type { ConversionKind, Exclusion, ReferralSource, RewardStatus, ShareContentKind } from '../../../../contracts/referral';
+import type { ConversionKind, Exclusion, ReferralSource, RewardStatus, ShareContentKind } from '../../../../../contracts/referral';
 
 /** One share a member made (card or poster); its signed token names this row and the sharer. */
 @Entity({ name: 'referral_share' })

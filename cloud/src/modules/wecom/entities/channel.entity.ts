@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { WelcomeContent } from '../../../../contracts/wecom';
+import type { WelcomeContent } from '../../../../../contracts/wecom';
 
 export type ChannelKind = 'store' | 'class' | 'group' | 'referral' | 'poster' | 'other';
 
