@@ -122,7 +122,7 @@ export class FeedbackSubscribe {
         memberId: n.memberId,
         templateId: this.templates()[n.kind],
         page: n.page.slice(0, 255),
-        data: JSON.stringify(data),
+        data,
         status: 'pending',
         error: null,
         dueAt: n.dueAt,
@@ -175,7 +175,7 @@ export class FeedbackSubscribe {
         touser: openid,
         templateId: n.templateId,
         page: n.page,
-        data: JSON.parse(n.data) as Record<string, { value: string }>,
+        data: n.data,
         miniprogramState: miniprogramStateFor(this.env?.NODE_ENV),
       });
       if (outcome.status === 'failed') this.logger?.warn('[feedback] subscribe message %d failed: %s', n.id, outcome.error);

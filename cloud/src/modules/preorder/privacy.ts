@@ -24,7 +24,7 @@ export class PreorderPrivacy {
       orderNo: o.orderNo,
       status: o.status,
       totalFen: o.totalFen,
-      items: (JSON.parse(o.lines) as Array<{ name: string; qty: number }>).map((l) => `${l.name}×${l.qty}`),
+      items: o.lines.map((l) => `${l.name}×${l.qty}`),
       createdAt: iso(o.createdAt),
       paidAt: iso(o.paidAt),
       pickedUpAt: iso(o.pickedUpAt),
