@@ -5,7 +5,7 @@ import { DomainEvent } from '../src/core/events/domain-event.entity';
 import { EventBus } from '../src/core/events/event-bus';
 import { ConsentRecord } from '../src/modules/identity/entities/consent-record.entity';
 import { Member } from '../src/modules/identity/entities/member.entity';
-import { WecomContact } from '../src/modules/wecom/wecom-contact.entity';
+import { WecomContact } from '../src/modules/wecom/entities/wecom-contact.entity';
 import { startTestApp, type TestApp } from './helpers/app';
 import { db, makeContact, makeHousehold, makeMember, makeStaff, makeStore } from './helpers/fixtures';
 import { inviteCode, shareToken } from '../src/modules/referral/codes';

@@ -10,7 +10,7 @@ import { Household } from '../src/modules/identity/entities/household.entity';
 import { Member } from '../src/modules/identity/entities/member.entity';
 import { StaffUser } from '../src/modules/identity/entities/staff-user.entity';
 import { Store } from '../src/modules/identity/entities/store.entity';
-import { WecomContact } from '../src/modules/wecom/wecom-contact.entity';
+import { WecomContact } from '../src/modules/wecom/entities/wecom-contact.entity';
 import { DEMO_ACCOUNTS, SeedService } from '../src/seed/seed.service';
 import { demoPopulation } from '../src/seed/demo-data';
 import { demoReceipts } from '../src/seed/demo-receipts';

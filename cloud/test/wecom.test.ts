@@ -2,7 +2,7 @@
 import { createHash } from 'crypto';
 import { identity, wecom } from '../../contracts';
 import { ConsentRecord } from '../src/modules/identity/entities/consent-record.entity';
-import { WecomContact } from '../src/modules/wecom/wecom-contact.entity';
+import { WecomContact } from '../src/modules/wecom/entities/wecom-contact.entity';
 import { startTestApp, type TestApp } from './helpers/app';
 import { db, makeContact, makeHousehold, makeMember, makeStaff, makeStore } from './helpers/fixtures';
 

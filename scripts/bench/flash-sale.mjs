@@ -15,7 +15,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { getJson, loadTest, numberArg } from './lib.mjs';
+import { calendar, getJson, loadTest, numberArg } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -145,7 +145,7 @@ export async function run({ baseUrl, args, log, server }) {
       stockTotal: stock,
       perMemberLimit: 1,
     });
-    const day = new Date(now + 8 * 3600_000 + 2 * 86_400_000).toISOString().slice(0, 10);
+    const day = calendar().addDaysToKey(calendar().dayKey(now), 2);
     const windows = Array.from({ length: slotCount }, (_, i) => ({
       start: `${String(9 + i).padStart(2, '0')}:00`,
       end: `${String(10 + i).padStart(2, '0')}:00`,

@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { ROOT, getJson, loadTest, measureHealth, numberArg, provisionHq } from './lib.mjs';
+import { ROOT, calendar, getJson, loadTest, measureHealth, numberArg, provisionHq } from './lib.mjs';
 
 const require = createRequire(path.join(ROOT, 'package.json'));
 
@@ -102,8 +102,8 @@ function rssNowMb(pid) {
 }
 
 /** Shanghai day (YYYY-MM-DD) and its start instant. */
-const shDay = (ms) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
-const shStart = (day) => Date.parse(`${day}T00:00:00Z`) - 8 * 3600_000;
+const shDay = (ms) => calendar().dayKey(ms);
+const shStart = (day) => calendar().dayStartOfKey(day).getTime();
 
 export async function run({ baseUrl, args, log, server }) {
   const M = numberArg(args, 'members', 200_000);

@@ -23,7 +23,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { createRequire } from 'node:module';
-import { ROOT, freePort, numberArg, parseArgs, provisionHq, startSimulatorProcess } from './lib.mjs';
+import { ROOT, calendar, freePort, numberArg, parseArgs, provisionHq, startSimulatorProcess } from './lib.mjs';
 
 const require = createRequire(path.join(ROOT, 'package.json'));
 
@@ -174,11 +174,10 @@ function rssNowMb(pid) {
 
 /** The next instant (from now) whose Asia/Shanghai clock is between 10:00 and 20:00. */
 function daytime(now) {
-  const local = new Date(now.getTime() + 8 * 3600_000);
-  const h = local.getUTCHours();
+  const { dayKey, addDaysToKey, atLocalTime, shanghaiParts } = calendar();
+  const h = shanghaiParts(now).hour;
   if (h >= 10 && h < 20) return now;
-  const next = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + (h >= 20 ? 1 : 0), 10) - 8 * 3600_000;
-  return new Date(next);
+  return atLocalTime(h >= 20 ? addDaysToKey(dayKey(now), 1) : dayKey(now), '10:00');
 }
 
 export async function run({ baseUrl, args, log, server }) {

@@ -12,6 +12,16 @@ import { ROOT } from '../lib/builds.mjs';
 export { ROOT };
 const require = createRequire(import.meta.url);
 
+/**
+ * The product's one Asia/Shanghai calendar (`contracts/calendar.ts`) as the cloud build compiled it
+ * (`cloud/dist/contracts/calendar.js`): benchmarks are plain Node and cannot load TypeScript, and a
+ * second copy of the arithmetic here could drift. Call it inside `run()` — the runner builds the
+ * cloud before `run()` starts.
+ */
+export function calendar() {
+  return require(path.join(ROOT, 'cloud', 'dist', 'contracts', 'calendar.js'));
+}
+
 export const stderrLog = (prefix) => (msg) => process.stderr.write(`${prefix}${msg}\n`);
 
 /** A TCP port nobody listens on right now (the OS picks it). */

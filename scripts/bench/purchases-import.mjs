@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { ROOT, numberArg, parseArgs } from './lib.mjs';
+import { ROOT, calendar, numberArg, parseArgs } from './lib.mjs';
 
 const require = createRequire(path.join(ROOT, 'package.json'));
 
@@ -132,6 +132,7 @@ async function seed(db, members, log) {
 /** The POS export: rows of a receipt are consecutive; local times (Asia/Shanghai). Returns the file's own figures. */
 async function writeFile(file, lines, members, now) {
   const rnd = prng(11);
+  const { formatDateTimeSeconds } = calendar();
   const out = fs.createWriteStream(file);
   const write = (s) => (out.write(s) ? null : new Promise((r) => out.once('drain', r)));
   await write('\ufeff单号,交易时间,收银台,手机号,商品编码,商品名称,品类,数量,单价,金额\n');
@@ -149,7 +150,7 @@ async function writeFile(file, lines, members, now) {
     }
     // within the last year, at least an hour ago; local wall clock written as text
     const at = new Date(now - DAY / 24 - Math.floor(rnd() * 364 * DAY));
-    const local = new Date(Math.floor(at.getTime() / 1000) * 1000 + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+    const local = formatDateTimeSeconds(Math.floor(at.getTime() / 1000) * 1000);
     let chunk = '';
     for (let k = 0; k < 5 && written < lines; k++, written++) {
       const [sku, name, category] = PRODUCTS[Math.floor(rnd() * PRODUCTS.length)];

@@ -6,6 +6,7 @@
  * Pure: the seed emits them as CustomerReplied, the event the sidebar emits for a noted reply, so
  * insight's interaction figures, feedback's churn signals and the A/B reply goal hear them.
  */
+import { sameDayAt } from '../../../contracts/calendar';
 import { mulberry32 } from './demo-data';
 
 const DAY = 86_400_000;
@@ -33,8 +34,7 @@ export function demoReplies(contacts: DemoContact[], now: Date): DemoReply[] {
       const recent = d < 21 ? 1.4 : 0.8;
       if (rand() >= (perWeek / 7) * recent) continue;
       // a Shanghai day d days back, at 08:00–21:59 local time
-      const dayStartUtc = Math.floor((now.getTime() + 8 * HOUR) / DAY) * DAY - 8 * HOUR - d * DAY;
-      const at = new Date(dayStartUtc + 8 * HOUR + Math.floor(rand() * 14 * HOUR));
+      const at = new Date(sameDayAt(now, '08:00').getTime() - d * DAY + Math.floor(rand() * 14 * HOUR));
       if (at.getTime() <= now.getTime()) out.push({ ...c, at });
     }
   }

@@ -14,7 +14,7 @@ import { Member } from '../modules/identity/entities/member.entity';
 import { StaffUser } from '../modules/identity/entities/staff-user.entity';
 import { Store } from '../modules/identity/entities/store.entity';
 import { hashPassword } from '../modules/identity/password';
-import { WecomContact } from '../modules/wecom/wecom-contact.entity';
+import { WecomContact } from '../modules/wecom/entities/wecom-contact.entity';
 import { demoPopulation } from './demo-data';
 import { LedgerService } from '../modules/purchases/ledger.service';
 import { demoReceipts, type DemoShopper } from './demo-receipts';
@@ -31,7 +31,7 @@ const DEMO_STORE_DETAILS: Partial<Store> = {
   lngE6: 120_211_000,
   openingHours: '07:00-22:00',
   targetHouseholds: 1800,
-  pickupCounters: JSON.stringify(['1号自提柜台']),
+  pickupCounters: ['1号自提柜台'],
   wecomDepartmentId: 2,
   active: true,
 };
@@ -46,7 +46,7 @@ export const DEMO_EXTRA_STORES: Array<Partial<Store> & { name: string }> = [
     lngE6: 120_175_000,
     openingHours: '07:30-21:30',
     targetHouseholds: 1200,
-    pickupCounters: JSON.stringify(['自提柜台']),
+    pickupCounters: ['自提柜台'],
     wecomDepartmentId: 3,
     active: true,
   },
@@ -58,7 +58,7 @@ export const DEMO_EXTRA_STORES: Array<Partial<Store> & { name: string }> = [
     lngE6: 120_125_000,
     openingHours: '08:00-22:00',
     targetHouseholds: 1500,
-    pickupCounters: JSON.stringify(['1号柜台', '2号柜台']),
+    pickupCounters: ['1号柜台', '2号柜台'],
     wecomDepartmentId: 4,
     active: true,
   },

@@ -9,7 +9,7 @@ import { ApiError } from '../../../contracts/client';
 import { Db } from '../../src/core/db';
 import { ClassSession } from '../../src/modules/classes/entities/class-session.entity';
 import { ClassPaymentService } from '../../src/modules/classes/payment.service';
-import { PayRefund, PayTransaction } from '../../src/modules/payment/payment.entity';
+import { PayRefund, PayTransaction } from '../../src/modules/payment/entities/payment.entity';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { makeStore } from '../helpers/fixtures';
 import { deliver, eventCount, simCallCount, simNotifications, simPay } from '../preorder/kit';

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'net';
 import { clerk, journeys, system, wecom } from '../../../contracts';
 import { CLIENT_ERRORS_PER_MINUTE, PerMinuteLimiter } from '../../src/modules/system/client-errors';
 import { Db } from '../../src/core/db';
-import { Material } from '../../src/modules/clerk/clerk.entity';
+import { Material } from '../../src/modules/clerk/entities/clerk.entity';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { makeMember, makeStore } from '../helpers/fixtures';
 import { fire, listen, type Listening, query, settle, simGet, simPost, staffToken } from '../wecom/engine-helpers';

@@ -5,8 +5,8 @@
  * converge on WeCom's current member list; a dismissed group does not come back.
  */
 import { community } from '../../../contracts';
-import { WecomGroupChat } from '../../src/modules/wecom/group-chat.entity';
-import { WecomGroupMember } from '../../src/modules/wecom/group-member.entity';
+import { WecomGroupChat } from '../../src/modules/wecom/entities/group-chat.entity';
+import { WecomGroupMember } from '../../src/modules/wecom/entities/group-member.entity';
 import { WecomGroupSync } from '../../src/modules/wecom/group-sync.service';
 import { planMembership } from '../../src/modules/wecom/group-membership';
 import { EventBus } from '../../src/core/events/event-bus';

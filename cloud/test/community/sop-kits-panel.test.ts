@@ -14,7 +14,7 @@ import { innerRingReasons } from '../../src/modules/community/inner-ring';
 import { Participation } from '../../src/modules/community/entities/participation.entity';
 import { attendeeUplift } from '../../src/modules/insight/uplift';
 import { InsightService } from '../../src/modules/insight/insight.service';
-import { InsightActivity } from '../../src/modules/insight/insight.entity';
+import { InsightActivity } from '../../src/modules/insight/entities/insight.entity';
 import { JourneysPublic } from '../../src/modules/journeys/public';
 import { JourneyEnrolment } from '../../src/modules/journeys/entities/enrolment.entity';
 import { Member } from '../../src/modules/identity/entities/member.entity';

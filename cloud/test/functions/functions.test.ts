@@ -14,7 +14,7 @@ import { Job, JobLease, JobRunner, registeredJobs, type JobContext } from '../..
 import { startFunctionApp, type FunctionApp } from '../../src/functions/bootstrap';
 import type { JobFunctionResult } from '../../src/functions/job-functions';
 import { enqueueOutbound } from '../../src/modules/wecom/outbound';
-import { WecomOutbound } from '../../src/modules/wecom/outbound.entity';
+import { WecomOutbound } from '../../src/modules/wecom/entities/outbound.entity';
 import { startSimulator, type SimulatorHandle } from '../../simulator';
 
 /** A job that holds its lease for a while, to make two runners overlap. */

@@ -16,7 +16,7 @@ import { createApiClient, type Transport } from '../../../contracts/client';
 import { loadEnv } from '../../src/config/env';
 import { Db } from '../../src/core/db';
 import { ContestVote } from '../../src/modules/contest/entities/vote.entity';
-import { CallbackInbox } from '../../src/modules/wecom/callback-inbox.entity';
+import { CallbackInbox } from '../../src/modules/wecom/entities/callback-inbox.entity';
 import { applyMethodOverride, createHttpFunction, type HttpFunction } from '../../src/functions/http-entry';
 import { fcContext, startLocalGateway } from '../../src/functions/local-gateway';
 import { startSimulator, type SimulatorHandle } from '../../simulator';

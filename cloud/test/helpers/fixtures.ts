@@ -9,7 +9,7 @@ import { StaffUser } from '../../src/modules/identity/entities/staff-user.entity
 import { Store } from '../../src/modules/identity/entities/store.entity';
 import { hashPassword } from '../../src/modules/identity/password';
 import { phoneColumns } from '../../src/modules/identity/phone';
-import { WecomContact } from '../../src/modules/wecom/wecom-contact.entity';
+import { WecomContact } from '../../src/modules/wecom/entities/wecom-contact.entity';
 import type { TestApp } from './app';
 
 let seq = 0;

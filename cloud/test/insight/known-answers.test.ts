@@ -18,7 +18,7 @@ import { JobRunner } from '../../src/core/jobs';
 import { Household } from '../../src/modules/identity/entities/household.entity';
 import { Member } from '../../src/modules/identity/entities/member.entity';
 import { Store } from '../../src/modules/identity/entities/store.entity';
-import { InsightSnapshot } from '../../src/modules/insight/insight.entity';
+import { InsightSnapshot } from '../../src/modules/insight/entities/insight.entity';
 import { InsightListener } from '../../src/modules/insight/insight.listener';
 import { InsightService } from '../../src/modules/insight/insight.service';
 import { JourneyCustomer } from '../../src/modules/journeys/entities/journey-customer.entity';

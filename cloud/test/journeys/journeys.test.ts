@@ -15,7 +15,7 @@ import { In } from 'typeorm';
 import { JourneyCoupon } from '../../src/modules/journeys/entities/coupon.entity';
 import { JourneyEnrolment, JourneyStepLog } from '../../src/modules/journeys/entities/enrolment.entity';
 import { StaffTask } from '../../src/modules/journeys/entities/staff-task.entity';
-import { WecomOutbound } from '../../src/modules/wecom/outbound.entity';
+import { WecomOutbound } from '../../src/modules/wecom/entities/outbound.entity';
 import '../../src/modules/journeys/events';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { makeMember, makeStore } from '../helpers/fixtures';

@@ -9,7 +9,7 @@ import * as J from '../../../contracts/journeys';
 import { Db } from '../../src/core/db';
 import { JobLease, JobRunner } from '../../src/core/jobs';
 import { JourneyEngine } from '../../src/modules/journeys/engine.service';
-import { WecomOutbound } from '../../src/modules/wecom/outbound.entity';
+import { WecomOutbound } from '../../src/modules/wecom/entities/outbound.entity';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { makeStore } from '../helpers/fixtures';
 import { fire, listen, type Listening, settle, staffToken } from '../wecom/engine-helpers';

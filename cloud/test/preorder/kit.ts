@@ -3,7 +3,7 @@ import * as api from '../../../contracts/preorder';
 import type { RouteInput } from '../../../contracts/route';
 import { Db } from '../../src/core/db';
 import { DomainEvent } from '../../src/core/events/domain-event.entity';
-import { Dish } from '../../src/modules/menu/dish.entity';
+import { Dish } from '../../src/modules/menu/entities/dish.entity';
 import type { TestApp } from '../helpers/app';
 
 export const MIN = 60_000;

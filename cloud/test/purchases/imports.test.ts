@@ -11,7 +11,7 @@ import { purchases as api } from '../../../contracts';
 import type { ImportSettings } from '../../../contracts/purchases';
 import { Db } from '../../src/core/db';
 import { ImportService } from '../../src/modules/purchases/imports.service';
-import { Product, Receipt } from '../../src/modules/purchases/receipt.entity';
+import { Product, Receipt } from '../../src/modules/purchases/entities/receipt.entity';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { makeMember, makeStore } from '../helpers/fixtures';
 import { JourneyCoupon } from '../../src/modules/journeys/entities/coupon.entity';

@@ -21,7 +21,7 @@ import '../../src/modules/preorder/events';
 import '../../src/modules/purchases/events';
 import '../../src/modules/wecom/events';
 import { inviteCode } from '../../src/modules/referral/codes';
-import { ReferralAttribution, ReferralTouch } from '../../src/modules/referral/referral.entity';
+import { ReferralAttribution, ReferralTouch } from '../../src/modules/referral/entities/referral.entity';
 import { ReferralService } from '../../src/modules/referral/referral.service';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { makeHousehold, makeStore } from '../helpers/fixtures';

@@ -9,7 +9,7 @@ import { WECOM_CALLBACK_PATH } from '../../../contracts/wecom';
 import { loadEnv } from '../../src/config/env';
 import { securityHeaders } from '../../src/core/security-headers.middleware';
 import { JobRunner } from '../../src/core/jobs';
-import { CallbackInbox } from '../../src/modules/wecom/callback-inbox.entity';
+import { CallbackInbox } from '../../src/modules/wecom/entities/callback-inbox.entity';
 import { parseFlatXml } from '../../src/modules/wecom/callback-crypto';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { db } from '../helpers/fixtures';

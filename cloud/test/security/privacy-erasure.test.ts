@@ -5,8 +5,8 @@
  */
 import { contest as api, identity } from '../../../contracts';
 import { ContestVote } from '../../src/modules/contest/entities/vote.entity';
-import { ReferralAttribution } from '../../src/modules/referral/referral.entity';
-import { Upload } from '../../src/modules/uploads/upload.entity';
+import { ReferralAttribution } from '../../src/modules/referral/entities/referral.entity';
+import { Upload } from '../../src/modules/uploads/entities/upload.entity';
 import { UPLOAD_QUOTA } from '../../src/modules/uploads/upload.service';
 import { approvedEntry, drain, jpeg, memberToken, publishedContest, runJob, staffToken, upload } from '../contest/kit';
 import { startTestApp, type TestApp } from '../helpers/app';

@@ -10,7 +10,7 @@ import { identity } from '../../../contracts';
 import { JobRunner } from '../../src/core/jobs';
 import { declaredUploadColumns, uploadNamesIn, UploadReferenceRegistry } from '../../src/core/upload-refs';
 import { ConfiguredFileStorage, FILE_STORAGE, type FileStorage } from '../../src/modules/uploads/storage';
-import { Upload } from '../../src/modules/uploads/upload.entity';
+import { Upload } from '../../src/modules/uploads/entities/upload.entity';
 import { jpeg, memberToken, upload } from '../contest/kit';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { db } from '../helpers/fixtures';

@@ -148,7 +148,7 @@ test('SEED_SHOWCASE: on for development with the demo seed, off otherwise unless
 
 test('the demo contacts are announced to a fresh simulator, so WeCom knows the customers staff act on', async () => {
   const { SeedService } = await import('../../src/seed/seed.service');
-  const { WecomContact } = await import('../../src/modules/wecom/wecom-contact.entity');
+  const { WecomContact } = await import('../../src/modules/wecom/entities/wecom-contact.entity');
   const { Db } = await import('../../src/core/db');
   const d = await t.container.getAsync(Db);
   const [seeded] = await d.manager.find(WecomContact, { take: 1, order: { id: 'ASC' } });

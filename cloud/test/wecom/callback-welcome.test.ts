@@ -6,10 +6,10 @@
  */
 import { identity, wecom } from '../../../contracts';
 import { DomainEvent } from '../../src/core/events/domain-event.entity';
-import { CallbackInbox } from '../../src/modules/wecom/callback-inbox.entity';
-import { ChannelAdd } from '../../src/modules/wecom/channel-add.entity';
-import { WelcomeLog } from '../../src/modules/wecom/welcome-log.entity';
-import { WecomContact } from '../../src/modules/wecom/wecom-contact.entity';
+import { CallbackInbox } from '../../src/modules/wecom/entities/callback-inbox.entity';
+import { ChannelAdd } from '../../src/modules/wecom/entities/channel-add.entity';
+import { WelcomeLog } from '../../src/modules/wecom/entities/welcome-log.entity';
+import { WecomContact } from '../../src/modules/wecom/entities/wecom-contact.entity';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { db, makeMember, makeStore } from '../helpers/fixtures';
 import { fire, listen, type Listening, sends, settle, simGet, simPost, staffToken } from './engine-helpers';

@@ -10,7 +10,7 @@ import { HttpWecomClient } from '../../src/platform/wecom.client';
 import { WecomContactApi } from '../../src/platform/wecom-externalcontact';
 import { msgTemplateHandler } from '../../src/modules/wecom/msg-template.handler';
 import { OutboundProcessor } from '../../src/modules/wecom/outbound';
-import { WecomOutbound } from '../../src/modules/wecom/outbound.entity';
+import { WecomOutbound } from '../../src/modules/wecom/entities/outbound.entity';
 
 async function main(): Promise<void> {
   const ds = new DataSource({ ...JSON.parse(process.env.CHILD_DB!), entities: [WecomOutbound, PlatformToken], synchronize: false, logging: false });

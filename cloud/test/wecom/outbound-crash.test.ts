@@ -10,7 +10,7 @@ import { loadEnv } from '../../src/config/env';
 import { WECOM_CLIENT } from '../../src/platform/types';
 import { Db } from '../../src/core/db';
 import { enqueueOutbound } from '../../src/modules/wecom/outbound';
-import { WecomOutbound } from '../../src/modules/wecom/outbound.entity';
+import { WecomOutbound } from '../../src/modules/wecom/entities/outbound.entity';
 import { OutboundWorker } from '../../src/modules/wecom/outbound.worker';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { simGet, simPost } from './engine-helpers';

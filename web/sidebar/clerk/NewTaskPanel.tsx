@@ -1,14 +1,14 @@
 /** 新建任务: a reminder the clerk sets for this customer with a due time (shows in 我的任务). */
 import { useState } from 'react';
 import * as clerk from '../../../contracts/clerk';
+import { addDaysToKey, atLocalTime, dayKey } from '../../../contracts/calendar';
 import { errorMessage, type ApiClient } from '../../shared/api';
+import { fromShanghaiInput, toShanghaiInput } from '../../shared/time';
 import './clerk.css';
 
-/** "YYYY-MM-DDTHH:mm" of tomorrow 10:00 in the browser's clock (the clerk's phone is in China). */
+/** "YYYY-MM-DDTHH:mm" of tomorrow 10:00 Beijing time (entered as Beijing wall time, like the ops page). */
 function tomorrowAtTen(): string {
-  const d = new Date(Date.now() + 86_400_000);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T10:00`;
+  return toShanghaiInput(atLocalTime(addDaysToKey(dayKey(new Date()), 1), '10:00').toISOString());
 }
 
 export function NewTaskPanel({ api, externalUserId, onCreated }: { api: ApiClient; externalUserId: string; onCreated: () => void }) {
@@ -19,12 +19,12 @@ export function NewTaskPanel({ api, externalUserId, onCreated }: { api: ApiClien
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
 
   async function create() {
-    const at = new Date(due);
-    if (Number.isNaN(at.getTime())) return setNotice({ ok: false, text: '请选择截止时间' });
+    const dueAt = fromShanghaiInput(due);
+    if (!dueAt) return setNotice({ ok: false, text: '请选择截止时间' });
     setBusy(true);
     setNotice(null);
     try {
-      const t = await api.call(clerk.createManualTask, { params: { externalUserId }, body: { title, dueAt: at.toISOString() } });
+      const t = await api.call(clerk.createManualTask, { params: { externalUserId }, body: { title, dueAt } });
       setNotice({ ok: true, text: `已创建任务「${t.title}」` });
       setTitle('');
       setOpen(false);

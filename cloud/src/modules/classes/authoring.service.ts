@@ -103,8 +103,8 @@ export class ClassAuthoringService {
         cancelCloseMin: input.cancellationClosesMinutesBefore,
         coverUrl: input.coverUrl ?? null,
         description: input.description,
-        tags: JSON.stringify(uniqTags(input.tags)),
-        recurrence: input.recurrence ? JSON.stringify({ frequency: input.recurrence.frequency, count: input.recurrence.count }) : null,
+        tags: uniqTags(input.tags),
+        recurrence: input.recurrence ? { frequency: input.recurrence.frequency, count: input.recurrence.count } : null,
         createdByStaffId: staff.staffId,
         createdAt: now,
         updatedAt: now,
@@ -201,7 +201,7 @@ export class ClassAuthoringService {
       if (patch.room !== undefined) changes.room = patch.room;
       if (patch.coverUrl !== undefined) changes.coverUrl = patch.coverUrl;
       if (patch.description !== undefined) changes.description = patch.description;
-      if (patch.tags !== undefined) changes.tags = JSON.stringify(uniqTags(patch.tags));
+      if (patch.tags !== undefined) changes.tags = uniqTags(patch.tags);
       if (patch.priceFen !== undefined) changes.priceFen = patch.priceFen;
       if (patch.adultSeats !== undefined) changes.adultSeats = patch.adultSeats;
       if (patch.childSeats !== undefined) changes.childSeats = patch.childSeats;

@@ -381,7 +381,7 @@ export class RegistrationService {
       householdId,
       adults: input.adults,
       children: input.children,
-      childAges: input.children > 0 && input.childAges.length ? JSON.stringify(input.childAges) : null,
+      childAges: input.children > 0 && input.childAges.length ? input.childAges : null,
       status: 'pending' as ClassRegistration['status'],
       arrivalSeq: null as number | null,
       sub24h: input.subscribe.reminder24h,

@@ -1,26 +1,16 @@
 /** Entity -> contract shapes for the classes module. */
 import type { ClassSummary, OpsSession, SessionCard } from '../../../../contracts/classes';
 import { iso } from '../../core/db';
-import type { ClassDef } from './entities/class-def.entity';
+import type { ClassDef, ClassRecurrence } from './entities/class-def.entity';
 import type { ClassSession } from './entities/class-session.entity';
 
-export function jsonArray<T>(text: string | null | undefined): T[] {
-  if (!text) return [];
-  try {
-    const v = JSON.parse(text);
-    return Array.isArray(v) ? (v as T[]) : [];
-  } catch {
-    return [];
-  }
+/** A list column (JSON through `jsonColumn`) as a list; anything else reads as []. */
+export function jsonArray<T>(v: T[] | null | undefined): T[] {
+  return Array.isArray(v) ? v : [];
 }
 
-export function recurrenceOf(c: ClassDef): { frequency: 'daily' | 'weekly' | 'monthly'; count: number } | null {
-  if (!c.recurrence) return null;
-  try {
-    return JSON.parse(c.recurrence);
-  } catch {
-    return null;
-  }
+export function recurrenceOf(c: ClassDef): ClassRecurrence | null {
+  return c.recurrence ?? null;
 }
 
 export function registrationOpen(s: ClassSession, now: Date): boolean {

@@ -15,7 +15,7 @@ import { PrivacyExport } from '../../core/privacy';
 import { MemberTimeline, type TimelineItem } from '../../core/timeline';
 import { IdentityReads } from '../identity';
 import { JourneyTasksService } from '../journeys';
-import { FollowupNote } from './clerk.entity';
+import { FollowupNote } from './entities/clerk.entity';
 
 /** How a note counts for the journeys: a call or a chat is contact, a visit is a visit. */
 const INTERACTION = { call: 'called', visit: 'visited', chat: 'replied' } as const;

@@ -11,7 +11,7 @@ import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, iso, LIKE_ESCAPE, likeContains } from '../../core/db';
 import { AppError } from '../../core/errors';
 import { fetchPublic } from '../../core/public-url';
-import { Material, QuickReply } from './clerk.entity';
+import { Material, QuickReply } from './entities/clerk.entity';
 
 /** A WeCom temporary media_id lives 3 days; one is not handed out in its last hour. */
 export const MEDIA_TTL_MS = 3 * 86_400_000;

@@ -21,15 +21,9 @@ import { CommunityGroupService } from './groups.service';
 import { GroupSopService } from './sop.service';
 import { WeatherFeed, weatherSuggestions } from './weather';
 import { addDaysToKey, dayKey } from '../../../../contracts/calendar';
+import { stringList } from '../../core/json-column';
 
-const list = (json: string): string[] => {
-  try {
-    const v = JSON.parse(json);
-    return Array.isArray(v) ? v.map(String) : [];
-  } catch {
-    return [];
-  }
-};
+const list = stringList;
 
 type KitInput = {
   title: string;
@@ -141,7 +135,7 @@ export class KitService {
           title: input.title,
           copy: input.copy,
           posterUrl: input.posterUrl,
-          materials: JSON.stringify(input.materials),
+          materials: input.materials,
           budgetTier: input.budgetTier,
           ring: input.ring,
           audience: input.audience,
@@ -150,7 +144,7 @@ export class KitService {
           durationMinutes: input.durationMinutes,
           adultSeats: input.adultSeats,
           childSeats: input.childSeats,
-          weatherTags: JSON.stringify(input.weatherTags),
+          weatherTags: input.weatherTags,
           status: input.publish ? 'published' : 'draft',
           publishedAt: input.publish ? now : null,
           createdAt: now,

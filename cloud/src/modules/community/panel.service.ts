@@ -160,7 +160,7 @@ export class PanelService {
     const reviewed = rows.filter((r) => r.answers && r.reviewedAt);
     const members = await this.members.findActiveWithRelations(reviewed.map((r) => r.memberId));
     const names = new Map(members.map((m) => [m.id, m.nickname]));
-    const answers = reviewed.map((r) => ({ r, a: JSON.parse(r.answers!) as api.ReviewAnswers }));
+    const answers = reviewed.map((r) => ({ r, a: r.answers! }));
     const avg = (f: (a: api.ReviewAnswers) => number) =>
       answers.length ? Math.round((answers.reduce((s, x) => s + f(x.a), 0) / answers.length) * 10) / 10 : null;
     return {
@@ -231,7 +231,7 @@ export class PanelService {
   async review(memberId: number, roundId: number, answers: api.ReviewAnswers, now = new Date()) {
     const s = await this.db.manager.findOne(PanelSignup, { where: { roundId, memberId } });
     if (!s || s.status === 'absent') throw new AppError('PANEL_REVIEW_NOT_ALLOWED');
-    await this.db.manager.update(PanelSignup, { id: s.id }, { answers: JSON.stringify(answers), reviewedAt: now });
+    await this.db.manager.update(PanelSignup, { id: s.id }, { answers, reviewedAt: now });
     const round = await this.db.manager.findOneByOrFail(PanelRound, { id: roundId });
     return (await this.mine(memberId, [round], now))[0];
   }

@@ -24,8 +24,7 @@ export class CommunityPrivacy {
     const signups = await this.db.manager.find(PanelSignup, { where: { memberId }, order: { id: 'ASC' } });
     const out: Array<Record<string, unknown>> = [];
     if (member) out.push({ kind: 'panel_member', invitedAt: iso(member.invitedAt), moderator: member.moderator });
-    for (const s of signups)
-      out.push({ kind: 'panel_signup', roundId: s.roundId, status: s.status, review: s.answers ? JSON.parse(s.answers) : null, reviewedAt: iso(s.reviewedAt) });
+    for (const s of signups) out.push({ kind: 'panel_signup', roundId: s.roundId, status: s.status, review: s.answers ?? null, reviewedAt: iso(s.reviewedAt) });
     return out;
   }
 

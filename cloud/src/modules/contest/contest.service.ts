@@ -113,7 +113,7 @@ export class ContestService {
     text: string,
     detail: Record<string, unknown> = {},
   ): Promise<void> {
-    await em.insert(ContestAudit, { contestId, staffId, action, targetId, text: text.slice(0, 300), detail: JSON.stringify(detail), at: new Date() });
+    await em.insert(ContestAudit, { contestId, staffId, action, targetId, text: text.slice(0, 300), detail: detail as never, at: new Date() }); // `as never`: TypeORM's partial type cannot map `unknown` values
   }
 
   // ------------------------------------------------------------------ member-facing reads

@@ -14,7 +14,7 @@ import { Db, dbDate, iso, isUniqueViolation } from '../../core/db';
 import { AppError } from '../../core/errors';
 import { TimelineRegistry } from '../../core/timeline';
 import { APP_MESSAGE_KIND, nextBestOffers, OutboundKick, enqueueOutbound } from '../wecom';
-import { MemberArrival, MemberPersonalisation, StaffShift } from './feedback.entity';
+import { MemberArrival, MemberPersonalisation, StaffShift } from './entities/feedback.entity';
 import { People } from './people';
 import { dayKey, formatClock, shanghaiParts } from '../../../../contracts/calendar';
 

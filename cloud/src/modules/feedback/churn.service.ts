@@ -7,6 +7,7 @@ import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager, In } from 'typeorm';
 import type { ChurnCase as ChurnCaseView, ChurnCause, ChurnRisk, LostAlert as LostAlertView } from '../../../../contracts/feedback';
 import { CHURN_CAUSE_LABELS, CHURN_CAUSES } from '../../../../contracts/feedback';
+import { parseJsonText } from '../../core/json-column';
 import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, dbDate, iso, isUniqueViolation } from '../../core/db';
 import { AppError } from '../../core/errors';
@@ -14,7 +15,7 @@ import { TimelineRegistry } from '../../core/timeline';
 import { JourneysPublic } from '../journeys/public';
 import { APP_MESSAGE_KIND, OutboundKick, enqueueOutbound } from '../wecom';
 import { churnRisk } from './churn-risk';
-import { ChurnCase, LostAlert } from './feedback.entity';
+import { ChurnCase, LostAlert } from './entities/feedback.entity';
 import { FeedbackService } from './feedback.service';
 import { People } from './people';
 import { SignalRecorder } from './signals';
@@ -133,7 +134,7 @@ export class ChurnService {
     journeys: Array<{ id: number; name: string; active: boolean }>;
   }> {
     const s = await this.db.manager.query('SELECT winback FROM feedback_settings WHERE id = 1');
-    const map = (s[0]?.winback ? JSON.parse(s[0].winback) : {}) as Record<string, number | null>;
+    const map = parseJsonText<Record<string, number | null>>(s[0]?.winback, {});
     return { byCause: CHURN_CAUSES.map((cause) => ({ cause, journeyId: map[cause] ?? null })), journeys: await this.journeys.journeys() };
   }
 
@@ -145,7 +146,7 @@ export class ChurnService {
         throw new AppError('VALIDATION_FAILED', undefined, [{ path: `byCause.${b.cause}`, message: '旅程不存在' }]);
       current[b.cause] = b.journeyId;
     }
-    await this.db.transaction((em) => this.feedback.saveSettings(em, { winback: JSON.stringify(current) }));
+    await this.db.transaction((em) => this.feedback.saveSettings(em, { winback: current }));
     return this.winback();
   }
 
@@ -280,7 +281,7 @@ export class ChurnService {
         staffUserId: p.staffUserId,
         storeId,
         reason: p.reason,
-        lastActivities: JSON.stringify(activities),
+        lastActivities: activities,
         at: Number.isNaN(at.getTime()) ? new Date() : at,
       });
     } catch (err) {
@@ -344,7 +345,7 @@ export class ChurnService {
         staffName: clerk?.displayName ?? r.staffUserId,
         storeName: r.storeId ? (stores.get(r.storeId) ?? null) : null,
         reason: r.reason,
-        lastActivities: JSON.parse(r.lastActivities) as LostAlertView['lastActivities'],
+        lastActivities: r.lastActivities,
         at: iso(dbDate(r.at)),
       });
     }
@@ -353,6 +354,6 @@ export class ChurnService {
 
   async memberDeleted(em: EntityManager, memberId: number): Promise<void> {
     await em.delete(ChurnCase, { memberId });
-    await em.update(LostAlert, { memberId }, { memberId: null, lastActivities: '[]' });
+    await em.update(LostAlert, { memberId }, { memberId: null, lastActivities: [] });
   }
 }

@@ -17,7 +17,7 @@ import { JourneysPublic } from '../journeys/public';
 import { UploadService } from '../uploads';
 import { APP_MESSAGE_KIND, OutboundKick, enqueueOutbound } from '../wecom';
 import { classify, DEFAULT_RULES } from './classifier';
-import { FeedbackItem, FeedbackPrompt, FeedbackSettings, type FeedbackSource } from './feedback.entity';
+import { FeedbackItem, FeedbackPrompt, FeedbackSettings, type FeedbackPhoto, type FeedbackSource } from './entities/feedback.entity';
 import { People } from './people';
 import { SignalRecorder } from './signals';
 import { monthKey, weekKey } from '../../../../contracts/calendar';
@@ -47,13 +47,8 @@ export function npsOf(scores: number[]): { responses: number; promoters: number;
   };
 }
 
-function photosOf(f: FeedbackItem): Array<{ url: string; thumbUrl: string }> {
-  if (!f.photos) return [];
-  try {
-    return JSON.parse(f.photos) as Array<{ url: string; thumbUrl: string }>;
-  } catch {
-    return [];
-  }
+function photosOf(f: FeedbackItem): FeedbackPhoto[] {
+  return Array.isArray(f.photos) ? f.photos : [];
 }
 
 export interface NewFeedback {
@@ -65,7 +60,7 @@ export interface NewFeedback {
   rating: number | null;
   recommend: number | null;
   comment: string | null;
-  photos?: string | null;
+  photos?: FeedbackPhoto[] | null;
   at: Date;
 }
 
@@ -101,7 +96,7 @@ export class FeedbackService {
   async rules(em: EntityManager = this.db.manager): Promise<{ rules: ClassifierRule[]; isDefault: boolean }> {
     const s = await em.findOne(FeedbackSettings, { where: { id: 1 } });
     if (!s?.classifierRules) return { rules: DEFAULT_RULES, isDefault: true };
-    return { rules: JSON.parse(s.classifierRules) as ClassifierRule[], isDefault: false };
+    return { rules: s.classifierRules, isDefault: false };
   }
 
   async saveSettings(em: EntityManager, patch: Partial<Pick<FeedbackSettings, 'classifierRules' | 'winback'>>): Promise<void> {
@@ -120,7 +115,7 @@ export class FeedbackService {
   async updateRules(rules: ClassifierRule[], reclassify: boolean): Promise<{ rules: ClassifierRule[]; isDefault: boolean; reclassified: number }> {
     let reclassified = 0;
     await this.db.transaction(async (em) => {
-      await this.saveSettings(em, { classifierRules: rules.length ? JSON.stringify(rules) : null });
+      await this.saveSettings(em, { classifierRules: rules.length ? rules : null });
     });
     if (reclassify) {
       const current = (await this.rules()).rules;
@@ -311,14 +306,12 @@ export class FeedbackService {
     const m = await this.people.member(memberId);
     if (!m) throw new AppError('NOT_FOUND');
     // photos: the member's own uploads only (the upload route already applied type, size and quota)
-    let photos: string | null = null;
+    let photos: FeedbackPhoto[] | null = null;
     if (body.photoIds?.length) {
       const ids = [...new Set(body.photoIds)];
       const imgs = await this.uploads.imagesOf({ type: 'member', id: memberId }, ids);
       if (imgs.size !== ids.length) throw new AppError('FEEDBACK_PHOTO_NOT_FOUND');
-      photos = JSON.stringify(
-        ids.map((id) => imgs.get(id)!).map((u) => ({ url: this.uploads.fileUrl(u.name), thumbUrl: this.uploads.fileUrl(u.thumbName ?? u.name) })),
-      );
+      photos = ids.map((id) => imgs.get(id)!).map((u) => ({ url: this.uploads.fileUrl(u.name), thumbUrl: this.uploads.fileUrl(u.thumbName ?? u.name) }));
     }
     const id = await this.db.transaction(async (em) => {
       if (body.promptId) {

@@ -7,7 +7,7 @@ import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager, In, MoreThan, Not } from 'typeorm';
 import { Db, dbDate, isUniqueViolation } from '../../core/db';
 import type { MemberSignals } from './churn-risk';
-import { FeedbackSignal } from './feedback.entity';
+import { FeedbackSignal } from './entities/feedback.entity';
 
 const DAY = 86_400_000;
 

@@ -20,7 +20,7 @@ import { WorkRunner } from '../../core/queue/runner';
 import { miniprogramStateFor, sendSubscribeOnce, subscribeThing } from '../../platform/subscribe-send';
 import { WECHAT_CLIENT, type WechatClient } from '../../platform/types';
 import { IdentityReads } from '../identity';
-import { FEEDBACK_NOTICE_QUEUE, FeedbackNotice, FeedbackSubscription, type FeedbackNoticeKind } from './feedback.entity';
+import { FEEDBACK_NOTICE_QUEUE, FeedbackNotice, FeedbackSubscription, type FeedbackNoticeKind } from './entities/feedback.entity';
 import { formatDateTime } from '../../../../contracts/calendar';
 
 const Settings = z.object({
@@ -130,7 +130,7 @@ export class FeedbackSubscribe {
         memberId: n.memberId,
         templateId: this.templates()[n.kind],
         page: n.page.slice(0, 255),
-        data: JSON.stringify(data),
+        data,
         status: 'pending',
         attempts: 0,
         nextAttemptAt: n.dueAt,
@@ -188,7 +188,7 @@ export class FeedbackSubscribe {
         touser: openid,
         templateId: n.templateId,
         page: n.page,
-        data: JSON.parse(n.data) as Record<string, { value: string }>,
+        data: n.data,
         miniprogramState: miniprogramStateFor(this.env?.NODE_ENV),
       });
       if (outcome.status === 'failed') this.logger?.warn('[feedback] subscribe message %d failed: %s', n.id, outcome.error);

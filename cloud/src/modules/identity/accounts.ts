@@ -60,7 +60,8 @@ export async function audit(
     action,
     targetKind: target.kind,
     targetId: target.id,
-    detail: detail ? JSON.stringify(detail) : null,
+    // a JSON column: TypeORM's partial-entity type cannot map `unknown` values
+    detail: (detail ?? null) as never,
   });
 }
 

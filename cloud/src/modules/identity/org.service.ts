@@ -43,13 +43,7 @@ export interface StoreInput {
 const e6 = (v: number | null | undefined) => (v === undefined ? undefined : v === null ? null : Math.round(v * 1e6));
 
 export function toStoreView(s: Store, staffCount = 0): StoreView {
-  let counters: string[] = [];
-  try {
-    const parsed = s.pickupCounters ? JSON.parse(s.pickupCounters) : [];
-    if (Array.isArray(parsed)) counters = parsed.filter((x): x is string => typeof x === 'string');
-  } catch {
-    counters = [];
-  }
+  const counters = Array.isArray(s.pickupCounters) ? s.pickupCounters.filter((x): x is string => typeof x === 'string') : [];
   return {
     id: s.id,
     name: s.name,
@@ -76,7 +70,7 @@ function storeColumns(input: StoreInput): Partial<Store> {
   if (input.longitude !== undefined) out.lngE6 = e6(input.longitude) ?? null;
   if (input.openingHours !== undefined) out.openingHours = input.openingHours || null;
   if (input.targetHouseholds !== undefined) out.targetHouseholds = input.targetHouseholds;
-  if (input.pickupCounters !== undefined) out.pickupCounters = JSON.stringify(input.pickupCounters);
+  if (input.pickupCounters !== undefined) out.pickupCounters = input.pickupCounters;
   if (input.wecomDepartmentId !== undefined) out.wecomDepartmentId = input.wecomDepartmentId;
   if (input.active !== undefined) out.active = input.active;
   return out;
@@ -122,7 +116,7 @@ export class OrgService {
       if (await em.findOne(Store, { where: { name: input.name }, select: { id: true } })) throw new AppError('STORE_NAME_TAKEN');
       let id: number;
       try {
-        const r = await em.insert(Store, { active: true, pickupCounters: '[]', ...storeColumns(input), name: input.name, createdAt: new Date() });
+        const r = await em.insert(Store, { active: true, pickupCounters: [], ...storeColumns(input), name: input.name, createdAt: new Date() });
         id = Number(r.identifiers[0].id);
       } catch (err) {
         if (isUniqueViolation(err)) throw new AppError('STORE_NAME_TAKEN');
@@ -230,7 +224,7 @@ export class OrgService {
         targetKind: r.targetKind,
         targetId: r.targetId,
         targetName: r.targetId ? (names.get(`${r.targetKind}:${r.targetId}`) ?? null) : null,
-        detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
+        detail: r.detail ?? null,
       })),
       total,
       page: query.page,

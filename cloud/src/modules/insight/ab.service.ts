@@ -12,7 +12,7 @@ import { Db, iso, isUniqueViolation } from '../../core/db';
 import { AppError } from '../../core/errors';
 import { JourneysPublic } from '../journeys/public';
 import { allocationShares, type ArmStats, chooseVariant, posterior, type Sampler, seededSampler } from './bandit';
-import { AbAssignment, AbTest } from './insight.entity';
+import { AbAssignment, AbTest } from './entities/insight.entity';
 
 const DAY = 86_400_000;
 /** Tests are re-read at most this often by the engine's hot path. */

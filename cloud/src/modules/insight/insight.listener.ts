@@ -14,7 +14,7 @@ import '../purchases/events';
 import '../wecom/events';
 import { bulkInsert, type BulkValue } from '../../core/bulk-insert';
 import { AbTestService } from './ab.service';
-import { InsightActivity, InsightContact, InsightMember, InsightPurchase, InsightSegmentMember, AbAssignment } from './insight.entity';
+import { InsightActivity, InsightContact, InsightMember, InsightPurchase, InsightSegmentMember, AbAssignment } from './entities/insight.entity';
 
 const when = (s: string | undefined, fallback: Date) => {
   const d = s ? new Date(s) : fallback;

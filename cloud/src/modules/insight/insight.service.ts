@@ -17,7 +17,7 @@ import { JourneysPublic } from '../journeys/public';
 import './events';
 import { DAY_MS, DEFAULT_SETTINGS, type DrillFigure, type InsightSettings, type Period, previousPeriod, shanghaiDay } from './figures';
 import { FigureQueries, type Grouping, groupingOf } from './aggregate';
-import { InsightMember, InsightRoiMonth, InsightSegment, InsightSegmentMember, InsightSettingsRow, InsightSnapshot } from './insight.entity';
+import { InsightMember, InsightRoiMonth, InsightSegment, InsightSegmentMember, InsightSettingsRow, InsightSnapshot } from './entities/insight.entity';
 import { WINDOW_DAYS } from './roi';
 import { dayStartOfKey } from '../../../../contracts/calendar';
 

@@ -8,7 +8,7 @@ import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { In } from 'typeorm';
 import { Db } from '../../core/db';
 import { DAY_MS } from './figures';
-import { InsightActivity, InsightMember, InsightPurchase } from './insight.entity';
+import { InsightActivity, InsightMember, InsightPurchase } from './entities/insight.entity';
 import { WINDOW_DAYS } from './roi';
 import { attendeeUplift, type FactActivity, type UpliftResult } from './uplift';
 

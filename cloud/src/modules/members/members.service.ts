@@ -15,7 +15,7 @@ import { AdminService, IdentityReads, maskPhone, type MemberQuery, type ScopedMe
 import { CorpTagService, RfmService, TagService } from '../tags';
 import { WecomContactService } from '../wecom';
 import { exportPhone, joinedRange } from './filter';
-import { MemberSegment } from './segment.entity';
+import { MemberSegment } from './entities/segment.entity';
 import { formatDateTime } from '../../../../contracts/calendar';
 
 export const EXPORT_MAX_ROWS = 10_000;
@@ -216,7 +216,7 @@ export class MembersService {
   // ---- segments ----
 
   private segmentView(s: MemberSegment): SegmentView {
-    const parsed = MemberFilterSchema.safeParse(JSON.parse(s.filter));
+    const parsed = MemberFilterSchema.safeParse(s.filter);
     return { id: s.id, name: s.name, filter: parsed.success ? parsed.data : {}, createdBy: s.createdByName, createdAt: iso(s.createdAt) };
   }
 
@@ -235,7 +235,7 @@ export class MembersService {
     const row = await this.db.manager.save(
       this.db.manager.create(MemberSegment, {
         name,
-        filter: JSON.stringify(clean),
+        filter: clean,
         createdBy: staff.staffId,
         createdByName: me.displayName.slice(0, 40),
         createdAt: now,

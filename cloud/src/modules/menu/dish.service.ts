@@ -11,7 +11,7 @@ import { EventBus, OnEvent } from '../../core/events/event-bus';
 import type { DeliveredEvent } from '../../core/events/types';
 import { UploadService } from '../uploads';
 import '../contest/events';
-import { Dish } from './dish.entity';
+import { Dish } from './entities/dish.entity';
 import './events';
 
 @Provide()

@@ -16,7 +16,7 @@ import { EventBus } from '../../core/events/event-bus';
 import { NotificationRejected, type PayGateway, type RequestPaymentParams, WechatPayGateway } from '../../platform/pay.client';
 import { PlatformError } from '../../platform/types';
 import './events';
-import { type BillDiffKind, PayBillDiff, PayNotification, type PayPurpose, PayRefund, PayTransaction } from './payment.entity';
+import { type BillDiffKind, PayBillDiff, PayNotification, type PayPurpose, PayRefund, PayTransaction } from './entities/payment.entity';
 import { PaySettings } from './settings';
 import { dayRangeOfKey } from '../../../../contracts/calendar';
 

@@ -22,7 +22,7 @@ import { DishService } from '../menu';
 import { MemberBuysService } from '../purchases';
 import { IdentityReads } from '../identity';
 import { OrderService } from './order.service';
-import { PreorderCampaign, PreorderItem, PreorderOrder, PreorderSlot, type StoredLine } from './preorder.entity';
+import { PreorderCampaign, PreorderItem, PreorderOrder, PreorderSlot } from './entities/preorder.entity';
 import { beijingTime, recommend } from './rules';
 import { formatDateTime } from '../../../../contracts/calendar';
 
@@ -64,7 +64,7 @@ export class CampaignService {
       saleStartsAt: iso(dbDate(c.saleStartsAt)),
       saleEndsAt: iso(dbDate(c.saleEndsAt)),
       cancelCutoffAt: iso(dbDate(c.cancelCutoffAt)),
-      storeIds: JSON.parse(c.storeIds),
+      storeIds: c.storeIds,
       status: c.status,
       createdAt: iso(dbDate(c.createdAt)),
     };
@@ -80,9 +80,9 @@ export class CampaignService {
       description: i.description,
       priceFen: i.priceFen,
       photoUrl: i.photoUrl,
-      allergens: JSON.parse(i.allergens),
+      allergens: i.allergens,
       servings: i.servings,
-      contents: JSON.parse(i.contents),
+      contents: i.contents,
       stockTotal: i.stockTotal,
       stockLeft: Math.max(0, i.stockTotal - i.sold),
       perMemberLimit: i.perMemberLimit,
@@ -115,7 +115,7 @@ export class CampaignService {
 
   async list(staff: StaffPrincipal) {
     const rows = await this.db.manager.find(PreorderCampaign, { order: { id: 'DESC' }, take: 100 });
-    const visible = rows.filter((c) => staff.role === 'hq_admin' || (staff.storeId !== null && (JSON.parse(c.storeIds) as number[]).includes(staff.storeId)));
+    const visible = rows.filter((c) => staff.role === 'hq_admin' || (staff.storeId !== null && c.storeIds.includes(staff.storeId)));
     return { items: visible.map((c) => this.campaignView(c)), recommendationRule: RECOMMENDATION_RULE };
   }
 
@@ -134,7 +134,7 @@ export class CampaignService {
         saleStartsAt: starts,
         saleEndsAt: ends,
         cancelCutoffAt: cutoff,
-        storeIds: JSON.stringify([...new Set(input.storeIds)]),
+        storeIds: [...new Set(input.storeIds)],
         status: input.status,
         createdAt: now,
         updatedAt: now,
@@ -152,7 +152,7 @@ export class CampaignService {
 
   async detail(staff: StaffPrincipal, campaignId: number) {
     const c = await this.campaign(campaignId);
-    const scope = this.scoped(staff, JSON.parse(c.storeIds));
+    const scope = this.scoped(staff, c.storeIds);
     if (scope && !scope.length) throw new AppError('NOT_FOUND');
     const items = await this.db.manager.find(PreorderItem, { where: { campaignId }, order: { sort: 'ASC', id: 'ASC' } });
     const slots = await this.db.manager.find(PreorderSlot, {
@@ -175,8 +175,8 @@ export class CampaignService {
         description: input.description,
         priceFen: input.priceFen,
         photoUrl: input.photoUrl ?? dish?.coverUrl ?? null,
-        allergens: JSON.stringify(input.allergens),
-        contents: JSON.stringify(input.contents),
+        allergens: input.allergens,
+        contents: input.contents,
         servings: input.servings,
         stockTotal: input.stockTotal,
         sold: 0,
@@ -224,7 +224,7 @@ export class CampaignService {
     input: { storeId: number; days: string[]; windows: Array<{ start: string; end: string }>; capacity: number },
   ) {
     const c = await this.campaign(campaignId);
-    if (!(JSON.parse(c.storeIds) as number[]).includes(input.storeId)) throw new AppError('PREORDER_STORE_NOT_IN_CAMPAIGN');
+    if (!c.storeIds.includes(input.storeId)) throw new AppError('PREORDER_STORE_NOT_IN_CAMPAIGN');
     if (staff.role !== 'hq_admin' && staff.storeId !== input.storeId) throw new AppError('FORBIDDEN');
     for (const w of input.windows)
       if (w.start >= w.end) throw new AppError('VALIDATION_FAILED', undefined, [{ path: 'windows', message: '结束时间须晚于开始时间' }]);
@@ -299,13 +299,13 @@ export class CampaignService {
         sold: i.sold,
         onSale: !!i.onSale,
         stockLeft: i.stockTotal - i.sold,
-        text: [i.name, ...(JSON.parse(i.contents || '[]') as string[]), i.description].join(' '),
+        text: [i.name, ...i.contents, i.description].join(' '),
       })),
       household: await this.identity.household(memberId),
       history: pastItems.map((i) => ({ kind: i.kind, theme: i.theme })),
       bought: buys.filter((b) => !PREORDER_SKU.test(b.sku ?? '')).slice(0, 30),
     });
-    const storeIds = JSON.parse(c.storeIds) as number[];
+    const storeIds = c.storeIds;
     const names = await this.identity.storeNames(storeIds);
     return {
       campaign: this.campaignView(c),
@@ -403,7 +403,7 @@ export class CampaignService {
       const qty: Record<string, number> = {};
       const mine = orders.filter((o) => o.slotId === s.id);
       for (const o of mine) {
-        for (const l of JSON.parse(o.lines) as StoredLine[]) {
+        for (const l of o.lines) {
           qty[String(l.itemId)] = (qty[String(l.itemId)] ?? 0) + l.qty;
           totals[String(l.itemId)] = (totals[String(l.itemId)] ?? 0) + l.qty;
         }

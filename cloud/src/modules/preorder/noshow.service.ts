@@ -11,7 +11,7 @@ import { Db, dbDate } from '../../core/db';
 import { AppError } from '../../core/errors';
 import { WecomDirectory, OutboundKick, enqueueOutbound } from '../wecom';
 import { OrderService } from './order.service';
-import { PreorderOrder, PreorderSlot } from './preorder.entity';
+import { PreorderOrder, PreorderSlot } from './entities/preorder.entity';
 import { formatMonthDayTime } from '../../../../contracts/calendar';
 
 const idemKey = (orderNo: string) => `preorder-noshow:${orderNo}`;

@@ -20,7 +20,7 @@ import '../payment/events';
 import '../purchases/events';
 import './events';
 import { IdentityReads } from '../identity';
-import { PreorderCampaign, PreorderItem, PreorderItemDay, PreorderMemberItem, PreorderOrder, PreorderSlot, type StoredLine } from './preorder.entity';
+import { PreorderCampaign, PreorderItem, PreorderItemDay, PreorderMemberItem, PreorderOrder, PreorderSlot, type StoredLine } from './entities/preorder.entity';
 import { canCancel, mergeLines, parsePickupCode } from './rules';
 
 const KIND_LABEL: Record<StoredLine['kind'], string> = { meal_kit: '料理包', chef_dish: '大师级成品', package: '主题套餐' };
@@ -141,7 +141,7 @@ export class OrderService {
 
   /** Give back what an order held; call only after winning the holds 1 → 0 update. */
   private async release(em: EntityManager, order: PreorderOrder): Promise<void> {
-    const lines = JSON.parse(order.lines) as StoredLine[];
+    const lines = order.lines;
     const slot = await em.findOne(PreorderSlot, { where: { id: order.slotId } });
     for (const l of lines) await this.bump(em, PreorderMemberItem, 'qty', -l.qty, 'member_id = :m AND item_id = :i', { m: order.memberId, i: l.itemId });
     await this.bump(em, PreorderSlot, 'booked', -1, 'id = :id', { id: order.slotId });
@@ -178,7 +178,7 @@ export class OrderService {
     const campaign = await this.db.manager.findOne(PreorderCampaign, { where: { id: input.campaignId } });
     if (!campaign || campaign.status !== 'published' || now < dbDate(campaign.saleStartsAt) || now >= dbDate(campaign.saleEndsAt))
       throw new AppError('PREORDER_NOT_ON_SALE');
-    if (!(JSON.parse(campaign.storeIds) as number[]).includes(input.storeId)) throw new AppError('PREORDER_STORE_NOT_IN_CAMPAIGN');
+    if (!campaign.storeIds.includes(input.storeId)) throw new AppError('PREORDER_STORE_NOT_IN_CAMPAIGN');
     const slot = await this.db.manager.findOne(PreorderSlot, { where: { id: input.slotId } });
     if (!slot || slot.campaignId !== campaign.id || slot.storeId !== input.storeId)
       throw new AppError('VALIDATION_FAILED', undefined, [{ path: 'slotId', message: '取货时段不存在' }]);
@@ -209,7 +209,7 @@ export class OrderService {
               status: 'pending_payment',
               holds: 1,
               totalFen,
-              lines: JSON.stringify(lines),
+              lines,
               requestId: input.requestId ?? null,
               pickupCode: String(randomInt(0, 1_000_000)).padStart(6, '0'),
               expiresAt,
@@ -251,7 +251,7 @@ export class OrderService {
     const openid = await this.identity.openid(memberId);
     if (!openid) throw new AppError('PREORDER_NO_OPENID');
     const campaign = await this.db.manager.findOne(PreorderCampaign, { where: { id: order.campaignId } });
-    const lines = JSON.parse(order.lines) as StoredLine[];
+    const lines = order.lines;
     const description = `${campaign?.name ?? '预订'}-${lines.map((l) => `${l.name}×${l.qty}`).join('、')}`;
     const answer = await this.payments.prepay({
       purpose: 'preorder',
@@ -382,7 +382,7 @@ export class OrderService {
       // order (the member said no) or one that no longer fits is refunded in full
       let reinstated = false;
       if (order.status === 'expired') {
-        const lines = JSON.parse(order.lines) as StoredLine[];
+        const lines = order.lines;
         const slot = await em.findOne(PreorderSlot, { where: { id: order.slotId } });
         const items = new Map((await em.find(PreorderItem, { where: { id: In(lines.map((l) => l.itemId)) } })).map((i) => [i.id, i]));
         if (slot && lines.every((l) => items.has(l.itemId)) && (await this.hold(em, order.memberId, slot, lines, items)) === null) {
@@ -420,7 +420,7 @@ export class OrderService {
   }
 
   private async emitPaid(em: EntityManager, order: PreorderOrder, paidAt: Date): Promise<void> {
-    const lines = JSON.parse(order.lines) as StoredLine[];
+    const lines = order.lines;
     await this.events.emit(em, 'OrderPaid', {
       orderId: order.orderNo,
       memberId: order.memberId,
@@ -538,7 +538,7 @@ export class OrderService {
         storeId: o.storeId,
         storeName: stores.get(o.storeId) ?? null,
         slot: { id: s.id, day: s.day, startsAt: iso(dbDate(s.startsAt)), endsAt: iso(dbDate(s.endsAt)) },
-        lines: JSON.parse(o.lines) as StoredLine[],
+        lines: o.lines,
         totalFen: o.totalFen,
         expiresAt: iso(dbDate(o.expiresAt)),
         paidAt: o.paidAt ? iso(dbDate(o.paidAt)) : null,

@@ -9,7 +9,7 @@ import { Db, iso } from '../../core/db';
 import { OnEvent } from '../../core/events/event-bus';
 import type { DeliveredEvent } from '../../core/events/types';
 import { PrivacyExport } from '../../core/privacy';
-import { PreorderMemberItem, PreorderOrder } from './preorder.entity';
+import { PreorderMemberItem, PreorderOrder } from './entities/preorder.entity';
 
 @Provide()
 @Scope(ScopeEnum.Singleton)
@@ -24,7 +24,7 @@ export class PreorderPrivacy {
       orderNo: o.orderNo,
       status: o.status,
       totalFen: o.totalFen,
-      items: (JSON.parse(o.lines) as Array<{ name: string; qty: number }>).map((l) => `${l.name}×${l.qty}`),
+      items: o.lines.map((l) => `${l.name}×${l.qty}`),
       createdAt: iso(o.createdAt),
       paidAt: iso(o.paidAt),
       pickedUpAt: iso(o.pickedUpAt),

@@ -1,7 +1,7 @@
 /**
  * Pure decisions of the pre-order domain (unit-tested without a database).
  */
-import type { OrderStatusValue } from './preorder.entity';
+import type { OrderStatusValue } from './entities/preorder.entity';
 import { atLocalTime, dayKey } from '../../../../contracts/calendar';
 
 export interface RecommendInput {

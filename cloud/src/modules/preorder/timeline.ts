@@ -8,13 +8,13 @@ import { In, MoreThan } from 'typeorm';
 import { Db, dbDate } from '../../core/db';
 import { MemberFacts, type MemberFactSet, MemberTimeline, type TimelineItem } from '../../core/timeline';
 import { IdentityReads } from '../identity';
-import { PreorderCampaign, PreorderOrder, PreorderSlot, type StoredLine } from './preorder.entity';
+import { PreorderCampaign, PreorderOrder, PreorderSlot } from './entities/preorder.entity';
 
 const DAY = 86_400_000;
 /** Orders a member has in a window are few; this bounds the read. */
 const FACT_ROWS = 20;
 
-const itemsText = (o: PreorderOrder) => (JSON.parse(o.lines) as StoredLine[]).map((l) => `${l.name}×${l.qty}`).join('、');
+const itemsText = (o: PreorderOrder) => o.lines.map((l) => `${l.name}×${l.qty}`).join('、');
 
 @Provide()
 @Scope(ScopeEnum.Singleton)
@@ -34,7 +34,7 @@ export class PreorderTimeline {
     });
     const out: TimelineItem[] = [];
     for (const o of rows) {
-      const what = (JSON.parse(o.lines) as StoredLine[]).map((l) => `${l.name}×${l.qty}`).join('、');
+      const what = o.lines.map((l) => `${l.name}×${l.qty}`).join('、');
       const yuan = (fen: number) => (fen / 100).toFixed(fen % 100 ? 2 : 0);
       if (o.paidAt) out.push({ at: dbDate(o.paidAt), kind: 'preorder_paid', text: `预订年夜饭并支付 ¥${yuan(o.totalFen)}：${what}` });
       if (o.pickedUpAt) out.push({ at: dbDate(o.pickedUpAt), kind: 'preorder_picked_up', text: `到店取货（已核销）：${what}` });

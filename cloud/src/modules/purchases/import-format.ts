@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import { parse } from 'csv-parse';
 import type * as ExcelJS from 'exceljs';
 import type { ImportSettings } from '../../../../contracts/purchases';
+import { SHANGHAI_OFFSET_MS } from '../../../../contracts/calendar';
 import { phoneDigest } from '../../core/pii';
 import { yuanToFen } from './rules';
 
@@ -91,7 +92,7 @@ export async function previewFile(file: string, format: 'csv' | 'xlsx', n = 5): 
 
 // ---------------------------------------------------------------- dates
 
-const OFFSETS: Record<ImportSettings['timeZone'], number> = { 'Asia/Shanghai': 8 * 60, UTC: 0 };
+const OFFSETS_MS: Record<ImportSettings['timeZone'], number> = { 'Asia/Shanghai': SHANGHAI_OFFSET_MS, UTC: 0 };
 const PATTERNS: Record<ImportSettings['dateFormat'], { re: RegExp; order: Array<'Y' | 'M' | 'D'> }> = {
   'YYYY-MM-DD HH:mm:ss': { re: /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/, order: ['Y', 'M', 'D'] },
   'YYYY/MM/DD HH:mm:ss': { re: /^(\d{4})\/(\d{1,2})\/(\d{1,2})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/, order: ['Y', 'M', 'D'] },
@@ -126,7 +127,7 @@ export function parseLocalTime(raw: Cell, format: ImportSettings['dateFormat'], 
   if (parts.M < 1 || parts.M > 12 || parts.D < 1 || parts.D > 31 || h > 23 || mi > 59 || s > 59) return null;
   const utc = Date.UTC(parts.Y, parts.M - 1, parts.D, h, mi, s);
   if (new Date(utc).getUTCDate() !== parts.D) return null; // 2月30日
-  return new Date(utc - OFFSETS[timeZone] * 60_000);
+  return new Date(utc - OFFSETS_MS[timeZone]);
 }
 
 // ---------------------------------------------------------------- mapping

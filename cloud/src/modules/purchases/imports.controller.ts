@@ -8,7 +8,7 @@ import type { AuthContext } from '../../core/auth/principal';
 import { Db } from '../../core/db';
 import { Route } from '../../core/route';
 import { ImportService } from './imports.service';
-import { Product } from './receipt.entity';
+import { Product } from './entities/receipt.entity';
 
 @Controller('/')
 export class ImportsController {

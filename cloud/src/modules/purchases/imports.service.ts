@@ -37,7 +37,7 @@ import { type ReceiptBatch, receiptBatches } from './import-reader';
 import { IdentityReads } from '../identity';
 import { LedgerService } from './ledger.service';
 import { storeScope } from './purchases.service';
-import { PurchaseImport, PurchaseImportError, PurchaseImportMapping, Receipt } from './receipt.entity';
+import { PurchaseImport, PurchaseImportError, PurchaseImportMapping, Receipt } from './entities/receipt.entity';
 import { loadPurchasesConfig } from './settings';
 
 const STALE_MS = 2 * 60_000;
@@ -118,8 +118,8 @@ export class ImportService {
         storedName,
         format,
         status: 'uploaded',
-        preview: JSON.stringify(preview),
-        settings: JSON.stringify(settings),
+        preview,
+        settings,
         totalBytes: bytes,
         processedBytes: 0,
         rows: 0,
@@ -196,14 +196,14 @@ export class ImportService {
 
   private async savedSettings(storeId: number, kind: string): Promise<ImportSettings | null> {
     const row = await this.db.manager.findOne(PurchaseImportMapping, { where: { mappingKey: `${storeId}:${kind}` } });
-    return row ? (JSON.parse(row.settings) as ImportSettings) : null;
+    return row?.settings ?? null;
   }
 
   // ------------------------------------------------------------ start, progress, errors, undo
 
   async start(staff: StaffPrincipal, id: number, settings: ImportSettings) {
     const imp = await this.find(staff, id);
-    const headers: string[] = JSON.parse(imp.preview).headers;
+    const headers = imp.preview.headers;
     const required = imp.kind === 'receipts' ? RECEIPT_REQUIRED_FIELDS : (['sku', 'name'] as const);
     const fields: readonly string[] = imp.kind === 'receipts' ? RECEIPT_FIELDS : PRODUCT_FIELDS;
     const missing = required.filter((f) => !settings.mapping[f]);
@@ -217,15 +217,11 @@ export class ImportService {
     const mapping = Object.fromEntries(Object.entries(settings.mapping).filter(([, h]) => !!h));
     const clean: ImportSettings = { ...settings, mapping };
     await this.db.transaction(async (em) => {
-      const done = await em.update(
-        PurchaseImport,
-        { id, status: In(['uploaded', 'failed']) },
-        { status: 'queued', settings: JSON.stringify(clean), message: null },
-      );
+      const done = await em.update(PurchaseImport, { id, status: In(['uploaded', 'failed']) }, { status: 'queued', settings: clean, message: null });
       if (!done.affected) throw new AppError('IMPORT_NOT_STARTABLE');
       const key = `${imp.storeId}:${imp.kind}`;
-      const hit = await em.update(PurchaseImportMapping, { mappingKey: key }, { settings: JSON.stringify(clean), updatedAt: new Date() });
-      if (!hit.affected) await em.insert(PurchaseImportMapping, { mappingKey: key, settings: JSON.stringify(clean), updatedAt: new Date() });
+      const hit = await em.update(PurchaseImportMapping, { mappingKey: key }, { settings: clean, updatedAt: new Date() });
+      if (!hit.affected) await em.insert(PurchaseImportMapping, { mappingKey: key, settings: clean, updatedAt: new Date() });
     });
     this.kick(id);
     return this.view(await this.find(staff, id));
@@ -293,7 +289,7 @@ export class ImportService {
   }
 
   view(r: PurchaseImport) {
-    const preview = JSON.parse(r.preview) as { headers: string[]; rows: string[][] };
+    const preview = r.preview;
     return {
       id: r.id,
       storeId: r.storeId,
@@ -303,7 +299,7 @@ export class ImportService {
       status: r.status,
       headers: preview.headers,
       preview: preview.rows,
-      settings: r.settings ? (JSON.parse(r.settings) as ImportSettings) : null,
+      settings: r.settings ?? null,
       totalBytes: r.totalBytes,
       processedBytes: r.processedBytes,
       rows: r.rows,
@@ -388,7 +384,7 @@ export class ImportService {
   }
 
   private async runReceipts(imp: PurchaseImport, file: string): Promise<void> {
-    const settings = JSON.parse(imp.settings!) as ImportSettings;
+    const settings = imp.settings!;
     const counts = { added: 0, duplicates: 0, conflicts: 0 };
     // one batch is written while the next ones are read and parsed (in a worker thread on the
     // server); batches still commit in file order, so a refund finds an original from an earlier batch
@@ -454,7 +450,7 @@ export class ImportService {
   }
 
   private async runProducts(imp: PurchaseImport, file: string): Promise<void> {
-    const settings = JSON.parse(imp.settings!) as ImportSettings;
+    const settings = imp.settings!;
     let index: Map<string, number> | null = null;
     let bytes = 0;
     let rows = 0;

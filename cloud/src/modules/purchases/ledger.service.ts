@@ -18,7 +18,7 @@ import { CouponRedemption } from '../journeys/coupons.public';
 import { bulkInsert, type BulkValue } from '../../core/bulk-insert';
 import './events';
 import { IdentityReads } from '../identity';
-import { Receipt } from './receipt.entity';
+import { Receipt } from './entities/receipt.entity';
 import { insertTuples, sqlTuple, sqlValue } from './sql-text';
 import { contentHash, draftProblem, naturalKey, type ReceiptDraft } from './rules';
 

@@ -6,7 +6,7 @@
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { In, MoreThan } from 'typeorm';
 import { Db } from '../../core/db';
-import { Receipt, ReceiptLine } from './receipt.entity';
+import { Receipt, ReceiptLine } from './entities/receipt.entity';
 
 export interface MemberBuy {
   sku: string | null;

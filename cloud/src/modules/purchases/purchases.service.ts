@@ -18,7 +18,8 @@ import '../preorder/events';
 import { IdentityReads } from '../identity';
 import { LedgerService, type IngestOutcome } from './ledger.service';
 import { posSecret, posSignature, signatureMatches } from './pos-auth';
-import { MemberCode, NewArrival, PosKey, PosNonce, Receipt, ReceiptConflict, ReceiptLine } from './receipt.entity';
+import { stringList } from '../../core/json-column';
+import { MemberCode, NewArrival, PosKey, PosNonce, Receipt, ReceiptConflict, ReceiptLine } from './entities/receipt.entity';
 import { draftFromPos, naturalKey, type ReceiptDraft } from './rules';
 import { loadPurchasesConfig, type PurchasesConfig } from './settings';
 
@@ -393,7 +394,7 @@ export class PurchasesService {
         storeId,
         title: body.title,
         category: body.category,
-        relatedCategories: JSON.stringify(body.relatedCategories),
+        relatedCategories: body.relatedCategories,
         note: body.note,
         until: body.until ? new Date(body.until) : null,
         createdAt: new Date(),
@@ -419,7 +420,7 @@ export class PurchasesService {
     const rows = await this.db.manager.find(NewArrival, { order: { id: 'DESC' }, take: 100 });
     return rows
       .filter((a) => (a.storeId === null || storeIds.includes(a.storeId)) && (!a.until || a.until > now))
-      .map((a) => ({ title: a.title, category: a.category, relatedCategories: jsonList(a.relatedCategories), storeId: a.storeId }));
+      .map((a) => ({ title: a.title, category: a.category, relatedCategories: stringList(a.relatedCategories), storeId: a.storeId }));
   }
 
   // ------------------------------------------------------------ pre-orders land in the ledger
@@ -496,15 +497,6 @@ export class PurchasesService {
   }
 }
 
-function jsonList(s: string): string[] {
-  try {
-    const v = JSON.parse(s);
-    return Array.isArray(v) ? v.map(String) : [];
-  } catch {
-    return [];
-  }
-}
-
 function keyView(k: PosKey) {
   return { id: k.id, storeId: k.storeId, keyId: k.keyId, name: k.name, createdAt: iso(k.createdAt), revokedAt: iso(k.revokedAt) };
 }
@@ -515,7 +507,7 @@ function arrivalView(a: NewArrival) {
     storeId: a.storeId,
     title: a.title,
     category: a.category,
-    relatedCategories: jsonList(a.relatedCategories),
+    relatedCategories: stringList(a.relatedCategories),
     note: a.note,
     until: iso(a.until),
     createdAt: iso(a.createdAt),

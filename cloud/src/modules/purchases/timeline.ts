@@ -11,7 +11,7 @@ import type { DeliveredEvent } from '../../core/events/types';
 import { PrivacyExport } from '../../core/privacy';
 import { MemberFacts, type MemberFactSet, MemberTimeline, type TimelineItem } from '../../core/timeline';
 import { CHANNEL_LABELS } from '../../../../contracts/purchases';
-import { MemberCode, Receipt, ReceiptLine } from './receipt.entity';
+import { MemberCode, Receipt, ReceiptLine } from './entities/receipt.entity';
 import { PurchasesService } from './purchases.service';
 
 const DAY = 86_400_000;

@@ -6,7 +6,7 @@
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { Db, iso } from '../../core/db';
 import { PrivacyExport } from '../../core/privacy';
-import { ReferralAttribution, ReferralDevice, ReferralReward, ReferralShare } from './referral.entity';
+import { ReferralAttribution, ReferralDevice, ReferralReward, ReferralShare } from './entities/referral.entity';
 
 @Provide()
 @Scope(ScopeEnum.Singleton)

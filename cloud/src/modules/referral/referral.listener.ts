@@ -11,7 +11,7 @@ import '../classes/events';
 import '../preorder/events';
 import '../purchases/events';
 import '../wecom/events';
-import { ReferralAttribution } from './referral.entity';
+import { ReferralAttribution } from './entities/referral.entity';
 import { ReferralService } from './referral.service';
 
 const dateOr = (s: string | undefined, fallback: Date) => {

@@ -28,7 +28,7 @@ import { WECHAT_CLIENT, type WechatClient } from '../../platform/types';
 import { MemberService } from '../identity';
 import { UploadService } from '../uploads';
 import { inviteCode, memberOfInviteCode, shareScene, shareToken, verifyShareToken } from './codes';
-import { ReferralAttribution, ReferralDevice, ReferralReward, ReferralSettingsRow, ReferralShare, ReferralTouch } from './referral.entity';
+import { ReferralAttribution, ReferralDevice, ReferralReward, ReferralSettingsRow, ReferralShare, ReferralTouch } from './entities/referral.entity';
 import {
   attributionExclusion,
   conversionCounts,
@@ -90,20 +90,20 @@ export class ReferralService {
   async rules(em: EntityManager = this.db.manager): Promise<ReferralRules> {
     const row = await em.findOne(ReferralSettingsRow, { where: { id: 1 } });
     if (!row) return DEFAULT_RULES;
-    const parsed = RulesSchema.safeParse({ ...DEFAULT_RULES, ...JSON.parse(row.rules) });
+    const parsed = RulesSchema.safeParse({ ...DEFAULT_RULES, ...row.rules });
     return parsed.success ? parsed.data : DEFAULT_RULES;
   }
 
   async setRules(staffId: number, rules: ReferralRules): Promise<ReferralRules> {
     await this.db.transaction(async (em) => {
       const now = new Date();
-      const done = await em.update(ReferralSettingsRow, { id: 1 }, { rules: JSON.stringify(rules), updatedBy: staffId, updatedAt: now });
+      const done = await em.update(ReferralSettingsRow, { id: 1 }, { rules, updatedBy: staffId, updatedAt: now });
       if (!done.affected) {
         try {
-          await em.insert(ReferralSettingsRow, { id: 1, rules: JSON.stringify(rules), updatedBy: staffId, updatedAt: now });
+          await em.insert(ReferralSettingsRow, { id: 1, rules, updatedBy: staffId, updatedAt: now });
         } catch (err) {
           if (!isUniqueViolation(err)) throw err;
-          await em.update(ReferralSettingsRow, { id: 1 }, { rules: JSON.stringify(rules), updatedBy: staffId, updatedAt: now });
+          await em.update(ReferralSettingsRow, { id: 1 }, { rules, updatedBy: staffId, updatedAt: now });
         }
       }
     });

@@ -19,9 +19,10 @@ import {
 } from '../../../../contracts/referral';
 import { Db } from '../../core/db';
 import { MemberService } from '../identity';
-import { ReferralAttribution, ReferralReward, ReferralShare, ReferralTouch } from './referral.entity';
+import { ReferralAttribution, ReferralReward, ReferralShare, ReferralTouch } from './entities/referral.entity';
 import { kFactor, weekOf, weekStart } from './rules';
 import { dayKey, formatDateTime } from '../../../../contracts/calendar';
+import { parseJsonText } from '../../core/json-column';
 
 const WEEK = 7 * 86_400_000;
 
@@ -116,7 +117,7 @@ export class ReferralReportService {
         inviteeId: h.inviteeId,
         inviteeName: names.get(h.inviteeId) ?? `会员${h.inviteeId}`,
         conversion: h.conversion,
-        reasons: (JSON.parse(h.reasons ?? '[]') as Array<{ code: HoldReason; evidence: string }>).map((r) => ({
+        reasons: parseJsonText<Array<{ code: HoldReason; evidence: string }>>(h.reasons, []).map((r) => ({
           code: r.code,
           label: HOLD_LABELS[r.code],
           evidence: r.evidence,

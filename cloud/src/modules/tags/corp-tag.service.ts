@@ -8,8 +8,8 @@ import { In } from 'typeorm';
 import { Db, isUniqueViolation, iso } from '../../core/db';
 import { PlatformError } from '../../platform/types';
 import { WecomContactApi, type WxTagGroup } from '../../platform/wecom-externalcontact';
-import { CorpTag } from './corp-tag.entity';
-import { CorpTagContact } from './corp-tag-contact.entity';
+import { CorpTag } from './entities/corp-tag.entity';
+import { CorpTagContact } from './entities/corp-tag-contact.entity';
 
 /** Group for our behaviour and channel tags in WeCom. */
 export const OUR_TAG_GROUP = '社区私域';

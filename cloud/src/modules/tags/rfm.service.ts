@@ -16,7 +16,7 @@ import '../purchases/events';
 import { bulkInsert, type BulkValue } from '../../core/bulk-insert';
 import { WecomDirectory } from '../wecom';
 import { dayKey } from '../../../../contracts/calendar';
-import { MemberRfm, RfmOrder, RfmSettings, RfmStoreCuts } from './rfm-order.entity';
+import { MemberRfm, RfmOrder, RfmSettings, RfmStoreCuts } from './entities/rfm-order.entity';
 import { DEFAULT_RFM_THRESHOLDS, RFM_TIERS, type RfmRow, type RfmTier, type Scored, scoreStore } from './rfm.rules';
 import { TagSyncService } from './tag-sync.service';
 
@@ -72,13 +72,13 @@ export class RfmService {
 
   async thresholds(): Promise<RfmThresholds> {
     const row = await this.db.manager.findOne(RfmSettings, { where: { id: 1 } });
-    return row ? { ...DEFAULT_RFM_THRESHOLDS, ...JSON.parse(row.thresholds) } : { ...DEFAULT_RFM_THRESHOLDS };
+    return row ? { ...DEFAULT_RFM_THRESHOLDS, ...row.thresholds } : { ...DEFAULT_RFM_THRESHOLDS };
   }
 
   async setThresholds(t: RfmThresholds): Promise<void> {
     await this.db.transaction(async (em) => {
-      const done = await em.update(RfmSettings, { id: 1 }, { thresholds: JSON.stringify(t), updatedAt: new Date() });
-      if (!done.affected) await em.insert(RfmSettings, { id: 1, thresholds: JSON.stringify(t), updatedAt: new Date() });
+      const done = await em.update(RfmSettings, { id: 1 }, { thresholds: t, updatedAt: new Date() });
+      if (!done.affected) await em.insert(RfmSettings, { id: 1, thresholds: t, updatedAt: new Date() });
     });
   }
 
@@ -86,7 +86,7 @@ export class RfmService {
     const rows = await this.db.manager.find(RfmStoreCuts, { where: storeIds ? { storeId: In(storeIds) } : {}, order: { storeId: 'ASC' } });
     return {
       thresholds: await this.thresholds(),
-      stores: rows.map((r) => ({ storeId: r.storeId, members: r.members, ...JSON.parse(r.cuts), computedAt: iso(r.computedAt) })),
+      stores: rows.map((r) => ({ storeId: r.storeId, members: r.members, ...r.cuts, computedAt: iso(r.computedAt) })),
     };
   }
 

@@ -10,7 +10,7 @@ import { Db } from '../../core/db';
 import { WecomContactApi } from '../../platform/wecom-externalcontact';
 import { OutboundHandler } from '../../core/outbound-handlers';
 import { OutboundKick, enqueueOutbound, type OutboundSender } from '../wecom';
-import { CorpTag } from './corp-tag.entity';
+import { CorpTag } from './entities/corp-tag.entity';
 import { CorpTagService, OUR_TAG_GROUP, RFM_TAG_GROUP, type TagRef, tagRefKey } from './corp-tag.service';
 import { RFM_TIERS } from './rfm.rules';
 

@@ -16,7 +16,7 @@ import { Db } from '../../core/db';
 import { Job, type JobContext } from '../../core/jobs';
 import { UploadReferenceRegistry } from '../../core/upload-refs';
 import { FILE_STORAGE, type FileStorage } from './storage';
-import { Upload } from './upload.entity';
+import { Upload } from './entities/upload.entity';
 
 /** How old an unreferenced upload must be before it goes (UPLOAD_ORPHAN_GRACE_HOURS, default 48). */
 export function orphanGraceMs(source: NodeJS.ProcessEnv = process.env): number {

@@ -16,7 +16,7 @@ import type { DeliveredEvent } from '../../core/events/types';
 import { WorkGate } from '../../core/work-gate';
 import { EXT, ImageDecodeError, imageSize, processImage, sniffImage } from './image';
 import { FILE_STORAGE, type FileStorage } from './storage';
-import { Upload, type UploadOwner } from './upload.entity';
+import { Upload, type UploadOwner } from './entities/upload.entity';
 
 /** Per uploader, counted in the database (every instance): a burst per hour and a daily total. */
 export const UPLOAD_QUOTA = {

@@ -9,7 +9,7 @@ import { Db, isUniqueViolation } from '../../core/db';
 import type { PlatformConfig } from '../../platform/types';
 import { bulkInsert, type BulkValue } from '../../core/bulk-insert';
 import { BatchQueue } from '../../core/queue/batcher';
-import { CallbackInbox } from './callback-inbox.entity';
+import { CallbackInbox } from './entities/callback-inbox.entity';
 import { checkFreshness, DEDUPE_FIELDS, openCallback, openEnvelope, type CallbackSecrets } from './callback-crypto';
 import { InboxWorker } from './inbox.worker';
 

@@ -12,14 +12,14 @@ import { Db, isUniqueViolation, iso, likeContains, LIKE_ESCAPE } from '../../cor
 import { AppError } from '../../core/errors';
 import { PlatformError, PlatformUnavailableError } from '../../platform/types';
 import { WecomContactApi } from '../../platform/wecom-externalcontact';
-import { ChannelAdd } from './channel-add.entity';
-import { ChannelKind, WecomChannel, channelWelcome, jsonList } from './channel.entity';
+import { ChannelAdd } from './entities/channel-add.entity';
+import { ChannelKind, WecomChannel, channelWelcome, jsonList } from './entities/channel.entity';
 import { WecomDirectory } from './directory.service';
 import { OutboundHandler } from '../../core/outbound-handlers';
 import { enqueueOutbound, type OutboundSender } from './outbound';
 import { OutboundKick } from './outbound-kick';
 import { dayStart } from '../../../../contracts/calendar';
-import { WecomContact } from './wecom-contact.entity';
+import { WecomContact } from './entities/wecom-contact.entity';
 
 export const REFERRAL_STATE_PREFIX = 'ref_';
 const DAY = 86_400_000;
@@ -56,6 +56,9 @@ export function platformFailure(err: unknown): AppError {
   if (err instanceof PlatformUnavailableError) return new AppError('UPSTREAM_UNAVAILABLE');
   return err as AppError;
 }
+
+/** The same user ids in the same order (the contact way's routing). */
+const sameUsers = (a: string[], b: string[]) => a.length === b.length && a.every((u, i) => u === b[i]);
 
 @Provide()
 @Scope(ScopeEnum.Singleton)
@@ -167,13 +170,13 @@ export class ChannelService {
         qrCode: null,
         wayType: input.type === 'single' ? 1 : 2,
         skipVerify: input.skipVerify,
-        staffUserIds: JSON.stringify(staffIds),
-        backupUserIds: JSON.stringify(backup),
-        routedUserIds: JSON.stringify(staffIds),
+        staffUserIds: staffIds,
+        backupUserIds: backup,
+        routedUserIds: staffIds,
         routingVersion: 0,
         dailyCap: input.dailyCapPerStaff,
-        tagNames: JSON.stringify(uniq(input.tagNames)),
-        welcome: JSON.stringify(input.welcome),
+        tagNames: uniq(input.tagNames),
+        welcome: input.welcome,
         storeId: input.storeId,
         referrerMemberId: input.referrerMemberId,
         active: true,
@@ -218,13 +221,13 @@ export class ChannelService {
     if (patch.kind !== undefined) changes.kind = patch.kind;
     if (patch.skipVerify !== undefined) changes.skipVerify = patch.skipVerify;
     if (patch.dailyCapPerStaff !== undefined) changes.dailyCap = patch.dailyCapPerStaff;
-    if (patch.tagNames !== undefined) changes.tagNames = JSON.stringify(uniq(patch.tagNames));
-    if (patch.welcome !== undefined) changes.welcome = JSON.stringify(patch.welcome);
+    if (patch.tagNames !== undefined) changes.tagNames = uniq(patch.tagNames);
+    if (patch.welcome !== undefined) changes.welcome = patch.welcome;
     if (patch.storeId !== undefined && staff.role === 'hq_admin') changes.storeId = patch.storeId;
-    changes.staffUserIds = JSON.stringify(staffIds);
-    changes.backupUserIds = JSON.stringify(backup);
+    changes.staffUserIds = staffIds;
+    changes.backupUserIds = backup;
     const routed = await this.desiredRouting({ ...c, ...changes } as WecomChannel, new Date());
-    const routingChanged = JSON.stringify(routed) !== c.routedUserIds;
+    const routingChanged = !sameUsers(routed, jsonList(c.routedUserIds));
     if (c.configId && (routingChanged || patch.skipVerify !== undefined)) {
       try {
         await this.api.updateContactWay(c.configId, { users: routed, skipVerify: patch.skipVerify });
@@ -233,7 +236,7 @@ export class ChannelService {
       }
     }
     if (routingChanged) {
-      changes.routedUserIds = JSON.stringify(routed);
+      changes.routedUserIds = routed;
       changes.routingVersion = c.routingVersion + 1;
     }
     await this.db.manager.update(WecomChannel, { id }, changes);
@@ -473,12 +476,11 @@ export class ChannelService {
     const c = await em.findOne(WecomChannel, { where: { id: channelId } });
     if (!c || !c.active || !c.configId) return false;
     const desired = await this.desiredRouting(c, now, em);
-    const next = JSON.stringify(desired);
-    if (next === c.routedUserIds) return false;
+    if (sameUsers(desired, jsonList(c.routedUserIds))) return false;
     const r = await em
       .createQueryBuilder()
       .update(WecomChannel)
-      .set({ routedUserIds: next, routingVersion: c.routingVersion + 1, updatedAt: now })
+      .set({ routedUserIds: desired, routingVersion: c.routingVersion + 1, updatedAt: now })
       .where('id = :id AND routing_version = :v', { id: c.id, v: c.routingVersion })
       .execute();
     if ((r.affected ?? 0) !== 1) return false;

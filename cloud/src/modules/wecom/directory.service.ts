@@ -7,7 +7,7 @@ import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { In, Not, IsNull } from 'typeorm';
 import { Db } from '../../core/db';
 import { IdentityReads } from '../identity';
-import { WecomContact } from './wecom-contact.entity';
+import { WecomContact } from './entities/wecom-contact.entity';
 
 export interface StaffCard {
   id: number;

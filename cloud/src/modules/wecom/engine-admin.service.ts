@@ -7,10 +7,10 @@ import { WecomDirectory } from './directory.service';
 import { Db, iso } from '../../core/db';
 import { WECOM_CLIENT } from '../../platform/types';
 import type { HttpWecomClient } from '../../platform/wecom.client';
-import { CallbackInbox, type InboxStatus } from './callback-inbox.entity';
-import { WecomChannel } from './channel.entity';
-import { WecomOutbound, type OutboundStatus } from './outbound.entity';
-import { WelcomeLog, type WelcomeStatus } from './welcome-log.entity';
+import { CallbackInbox, type InboxStatus } from './entities/callback-inbox.entity';
+import { WecomChannel } from './entities/channel.entity';
+import { WecomOutbound, type OutboundStatus } from './entities/outbound.entity';
+import { WelcomeLog, type WelcomeStatus } from './entities/welcome-log.entity';
 
 @Provide()
 @Scope(ScopeEnum.Singleton)

@@ -12,8 +12,8 @@ import { Db, isUniqueViolation } from '../../core/db';
 import { EventBus } from '../../core/events/event-bus';
 import { PlatformError } from '../../platform/types';
 import { WecomContactApi, type WxGroupChat } from '../../platform/wecom-externalcontact';
-import { WecomGroupChat } from './group-chat.entity';
-import { WecomGroupMember } from './group-member.entity';
+import { WecomGroupChat } from './entities/group-chat.entity';
+import { WecomGroupMember } from './entities/group-member.entity';
 import { planMembership, type SnapshotMember } from './group-membership';
 import './events';
 

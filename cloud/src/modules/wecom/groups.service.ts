@@ -8,10 +8,10 @@ import { In } from 'typeorm';
 import { DateUtils } from 'typeorm/util/DateUtils';
 import { Db } from '../../core/db';
 import { WecomDirectory } from './directory.service';
-import { WecomGroupChat } from './group-chat.entity';
-import { WecomGroupMember } from './group-member.entity';
+import { WecomGroupChat } from './entities/group-chat.entity';
+import { WecomGroupMember } from './entities/group-member.entity';
 import { WecomGroupSync } from './group-sync.service';
-import { WecomContact } from './wecom-contact.entity';
+import { WecomContact } from './entities/wecom-contact.entity';
 
 export interface GroupInfo {
   chatId: string;

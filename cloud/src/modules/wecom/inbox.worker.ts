@@ -18,13 +18,13 @@ import { type Continue, WorkRunner } from '../../core/queue/runner';
 import { PlatformError, PlatformUnavailableError } from '../../platform/types';
 import { WecomContactApi, type WxExternalContact, type WxFollowUser } from '../../platform/wecom-externalcontact';
 import { TagSyncService } from '../tags';
-import { CallbackInbox, INBOX_QUEUE } from './callback-inbox.entity';
-import { WecomChannel, jsonList } from './channel.entity';
+import { CallbackInbox, INBOX_QUEUE } from './entities/callback-inbox.entity';
+import { WecomChannel, jsonList } from './entities/channel.entity';
 import { ChannelService } from './channel.service';
 import { WecomDirectory } from './directory.service';
 import { WecomGroupSync } from './group-sync.service';
 import { WelcomeService } from './welcome.service';
-import { WecomContact } from './wecom-contact.entity';
+import { WecomContact } from './entities/wecom-contact.entity';
 import './events';
 
 /** Follow-ups start once no new add has arrived for this long (or the oldest has waited 10 s). */

@@ -20,7 +20,7 @@ import { isUniqueViolation } from '../../core/db';
 import { PlatformError, PlatformUnavailableError } from '../../platform/types';
 import { bulkInsert, type BulkValue } from '../../core/bulk-insert';
 import { claimRow, dueRows, type QueueTable, retryDelayMs, settleRow } from '../../core/queue/claimable';
-import { OUTBOUND_QUEUE, WecomOutbound } from './outbound.entity';
+import { OUTBOUND_QUEUE, WecomOutbound } from './entities/outbound.entity';
 
 export interface OutboundSender<P = unknown> {
   /** true when sending twice has the same effect as once. */

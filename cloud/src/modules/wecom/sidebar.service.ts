@@ -13,7 +13,7 @@ import { AppError } from '../../core/errors';
 import { TimelineRegistry } from '../../core/timeline';
 import { IdentityReads, type MemberCard } from '../identity';
 import { RfmService, TagService } from '../tags';
-import { WecomContact } from './wecom-contact.entity';
+import { WecomContact } from './entities/wecom-contact.entity';
 import { WecomContactService } from './wecom-contact.service';
 import { nextBestOffers } from './offers';
 

@@ -7,9 +7,9 @@ import { In } from 'typeorm';
 import { Db } from '../../core/db';
 import { MemberTimeline, type TimelineItem } from '../../core/timeline';
 import { IdentityReads } from '../identity';
-import { ChannelAdd } from './channel-add.entity';
-import { WecomChannel } from './channel.entity';
-import { WecomContact } from './wecom-contact.entity';
+import { ChannelAdd } from './entities/channel-add.entity';
+import { WecomChannel } from './entities/channel.entity';
+import { WecomContact } from './entities/wecom-contact.entity';
 
 /** Two records of one add (contact row and attribution row) are seconds apart at most. */
 const SAME_ADD_MS = 60_000;

@@ -7,7 +7,7 @@ import { EventBus, OnEvent } from '../../core/events/event-bus';
 import './events';
 import type { DeliveredEvent } from '../../core/events/types';
 import { IdentityReads } from '../identity';
-import { WecomContact } from './wecom-contact.entity';
+import { WecomContact } from './entities/wecom-contact.entity';
 
 @Provide()
 @Scope(ScopeEnum.Singleton)

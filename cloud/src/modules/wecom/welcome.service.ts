@@ -10,11 +10,11 @@ import { BatchQueue, Batcher } from '../../core/queue/batcher';
 import { Db, isUniqueViolation } from '../../core/db';
 import { PlatformError, PlatformUnavailableError } from '../../platform/types';
 import { WecomContactApi, type WxWelcomeAttachment } from '../../platform/wecom-externalcontact';
-import type { CallbackInbox } from './callback-inbox.entity';
-import { WecomChannel, channelWelcome } from './channel.entity';
+import type { CallbackInbox } from './entities/callback-inbox.entity';
+import { WecomChannel, channelWelcome } from './entities/channel.entity';
 import { ChannelService } from './channel.service';
 import { WecomDirectory } from './directory.service';
-import { WelcomeLog, type WelcomeStatus } from './welcome-log.entity';
+import { WelcomeLog, type WelcomeStatus } from './entities/welcome-log.entity';
 import { bulkInsert, type BulkValue } from '../../core/bulk-insert';
 
 /** Used when the State names no channel (or there is none). */

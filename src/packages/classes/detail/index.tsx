@@ -6,7 +6,7 @@
  * cashier right after registering (no waitlist: nobody pays for a maybe). The server decides
  * everything; this page explains it.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Button, Image, Input, Text, View } from '@tarojs/components';
 import Taro, { useShareAppMessage } from '@tarojs/taro';
 import { ApiError } from '@contracts/client';
@@ -16,7 +16,9 @@ import { getMyHousehold, type HouseholdView } from '@contracts/household';
 import { errorMessage } from '../../../api/errors';
 import { ROUTES } from '../../../api/routes';
 import { rememberSharer, shareCard } from '../../../api/share-card';
+import { useRemote } from '../../../api/useRemote';
 import { useSession } from '../../../api/useSession';
+import RemoteFrame, { RemoteError } from '../../../components/RemoteFrame';
 import LoginGate from '../components/LoginGate';
 import Stepper from '../components/Stepper';
 import { isFull, partyText, priceText, seatsText, sessionWhen, shortDateTime, statusLabel, typeLabel } from '../shared/format';
@@ -34,8 +36,6 @@ export default function ClassDetailPage() {
   const session = useSession({ autoLogin: true });
   const ready = session.status === 'ready';
   const sessionId = useMemo(() => idParam('id'), []);
-  const [detail, setDetail] = useState<SessionDetail | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
   const [standing, setStanding] = useState<MemberStanding | null>(null);
   const [templates, setTemplates] = useState<TemplateIds | null>(null);
   const [adults, setAdults] = useState(1);
@@ -62,31 +62,30 @@ export default function ClassDetailPage() {
     }),
   );
 
-  const load = useCallback(async () => {
-    if (!sessionId) {
-      setLoadError('没有找到这场活动');
-      return;
-    }
-    setLoadError(null);
-    try {
-      const d = await api.call(getSession, { params: { sessionId } });
-      setDetail(d);
+  // the first answer seeds the party, in the same render as the page (reloads after an action keep
+  // what the member chose)
+  const seeded = useRef(false);
+  const remote = useRemote<SessionDetail>(
+    async () => {
+      const d = await api.call(getSession, { params: { sessionId: sessionId! } });
+      if (!seeded.current) {
+        seeded.current = true;
+        // Start from a household the session can take: one adult, plus one child at family events.
+        setAdults(Math.min(1, d.rules.maxAdults));
+        const kids = d.type === 'family_event' && d.rules.childrenAllowed ? Math.min(1, d.rules.maxChildren) : 0;
+        setChildren(kids);
+        setAges(Array.from({ length: kids }, () => ''));
+      }
       return d;
-    } catch (err) {
-      setLoadError(errorMessage(err));
-    }
-  }, [sessionId]);
+    },
+    [sessionId],
+    { enabled: ready && !!sessionId },
+  );
+  const detail = remote.data;
+  const load = remote.reload;
 
   useEffect(() => {
     if (!ready) return;
-    void load().then((d) => {
-      if (!d) return;
-      // Start from a household the session can take: one adult, plus one child at family events.
-      setAdults(Math.min(1, d.rules.maxAdults));
-      const kids = d.type === 'family_event' && d.rules.childrenAllowed ? Math.min(1, d.rules.maxChildren) : 0;
-      setChildren(kids);
-      setAges(Array.from({ length: kids }, () => ''));
-    });
     api.call(myStanding).then(setStanding, () => undefined);
     // the member's household (我的家庭) offers to fill the party in one tap
     api.call(getMyHousehold).then(
@@ -95,7 +94,7 @@ export default function ClassDetailPage() {
     );
     // The ids must be at hand before the tap: WeChat shows the dialog only from the tap itself.
     if (isWeapp()) api.call(subscribeTemplates).then(setTemplates, () => undefined);
-  }, [ready, load]);
+  }, [ready]);
 
   const setChildCount = (n: number) => {
     setChildren(n);
@@ -109,26 +108,12 @@ export default function ClassDetailPage() {
       </View>
     );
   }
-  if (loadError) {
-    return (
-      <View className="page" data-testid="page-class-detail">
-        <View className="card">
-          <Text className="error-text" data-testid="detail-error">
-            {loadError}
-          </Text>
-          {sessionId && (
-            <Button className="btn-plain" onClick={() => void load()}>
-              重试
-            </Button>
-          )}
-        </View>
-      </View>
-    );
-  }
   if (!detail) {
     return (
       <View className="page" data-testid="page-class-detail">
-        <Text className="muted center-text">正在加载…</Text>
+        <RemoteFrame remote={remote} missing={!sessionId && '没有找到这场活动'} loadingClassName="muted center-text" errorTestId="detail-error">
+          {() => null}
+        </RemoteFrame>
       </View>
     );
   }
@@ -218,6 +203,7 @@ export default function ClassDetailPage() {
 
   return (
     <View className="page" data-testid="page-class-detail">
+      {remote.error && <RemoteError message={remote.error} onRetry={() => void load()} testId="detail-error" />}
       {d.coverUrl && <Image className="detail-cover" src={d.coverUrl} mode="aspectFill" />}
       <View className="card">
         <View className="session-head">

@@ -21,9 +21,11 @@ import {
   type MyRegistration,
 } from '@contracts/classes';
 import { api } from '../../../api/client';
-import { errorMessage, showError } from '../../../api/errors';
+import { showError } from '../../../api/errors';
 import { ROUTES } from '../../../api/routes';
+import { useRemote } from '../../../api/useRemote';
 import { useSession } from '../../../api/useSession';
+import RemoteFrame from '../../../components/RemoteFrame';
 import { formatShanghai } from '../../../utils/time';
 import LoginGate from '../components/LoginGate';
 import QrCode from '../components/QrCode';
@@ -41,30 +43,34 @@ export default function MyClassesPage() {
   const ready = session.status === 'ready';
   const focusId = useMemo(() => idParam('registrationId'), []);
   const [scope, setScope] = useState<Scope>('upcoming');
-  const [items, setItems] = useState<MyRegistration[] | null>(null);
-  const [total, setTotal] = useState(0);
-  const [page, setPage] = useState(1);
-  const [error, setError] = useState<string | null>(null);
   const [focus, setFocus] = useState<MyRegistration | null>(null);
   const [standing, setStanding] = useState<MemberStanding | null>(null);
   const [templates, setTemplates] = useState<TemplateIds | null>(null);
-  const loaded = useRef(false);
-
-  const load = useCallback(
-    async (nextPage = 1) => {
-      setError(null);
-      try {
-        const res = await api.call(myRegistrations, { query: { scope, page: nextPage, pageSize: PAGE_SIZE } });
-        setItems((prev) => (nextPage === 1 || !prev ? res.items : [...prev, ...res.items]));
-        setTotal(res.total);
-        setPage(nextPage);
-        loaded.current = true;
-      } catch (err) {
-        setError(errorMessage(err));
-      }
+  // the first page of the tab; back from a session page (or the app brought to front) it loads
+  // again: promotions may have happened. 加载更多 appends the next page to it.
+  const regs = useRemote(
+    async () => {
+      const res = await api.call(myRegistrations, { query: { scope, page: 1, pageSize: PAGE_SIZE } });
+      return { items: res.items, total: res.total, page: 1 };
     },
     [scope],
+    { enabled: ready, everyShow: true },
   );
+  const { setData: setRegs, reload } = regs;
+  const items = regs.data?.items ?? null;
+  const [moreBusy, setMoreBusy] = useState(false);
+  const more = async () => {
+    const next = (regs.data?.page ?? 0) + 1;
+    setMoreBusy(true);
+    try {
+      const res = await api.call(myRegistrations, { query: { scope, page: next, pageSize: PAGE_SIZE } });
+      setRegs((prev) => (prev ? { items: [...prev.items, ...res.items], total: res.total, page: next } : prev));
+    } catch (err) {
+      showError(err);
+    } finally {
+      setMoreBusy(false);
+    }
+  };
 
   const loadFocus = useCallback(async () => {
     if (!focusId) return;
@@ -83,21 +89,18 @@ export default function MyClassesPage() {
     void loadFocus();
   }, [ready, loadFocus]);
 
-  useEffect(() => {
-    if (!ready) return;
-    setItems(null);
-    void load(1);
-  }, [ready, load]);
+  // another tab: its own list (正在加载… until it arrives)
+  useEffect(() => setRegs(null), [scope, setRegs]);
 
-  // Back from a session page, or the app brought to front: promotions may have happened.
+  // Back from a session page, or the app brought to front: the focused one may have changed too.
+  const shown = useRef(false);
   useDidShow(() => {
-    if (!loaded.current) return;
-    void load(1);
-    void loadFocus();
+    if (shown.current && ready) void loadFocus();
+    shown.current = true;
   });
 
   const onChanged = (reg: MyRegistration) => {
-    setItems((prev) => prev?.map((r) => (r.id === reg.id ? reg : r)) ?? prev);
+    setRegs((prev) => (prev ? { ...prev, items: prev.items.map((r) => (r.id === reg.id ? reg : r)) } : prev));
     setFocus((prev) => (prev && prev.id === reg.id ? reg : prev));
   };
 
@@ -130,7 +133,7 @@ export default function MyClassesPage() {
         </View>
       )}
 
-      <ScanCard onCheckedIn={() => void load(1)} />
+      <ScanCard onCheckedIn={() => void reload()} />
 
       <View className="tabs">
         {(['upcoming', 'past'] as const).map((s) => (
@@ -140,35 +143,35 @@ export default function MyClassesPage() {
         ))}
       </View>
 
-      {error && (
-        <View className="card">
-          <Text className="error-text" data-testid="mine-error">
-            {error}
-          </Text>
-          <Button className="btn-plain" onClick={() => void load(1)}>
-            重试
-          </Button>
-        </View>
-      )}
-      {!error && items === null && <Text className="muted center-text">正在加载…</Text>}
-      {!error && items !== null && list.length === 0 && !focus && (
-        <View className="card empty" data-testid="mine-empty">
-          <Text>{scope === 'upcoming' ? '还没有报名的活动' : '还没有往期活动'}</Text>
-          {scope === 'upcoming' && (
-            <Button className="btn-plain" onClick={() => void Taro.navigateTo({ url: ROUTES.classList })}>
-              去看看近期活动
-            </Button>
-          )}
-        </View>
-      )}
-      {list.map((r) => (
-        <RegistrationCard key={r.id} reg={r} templates={templates} onChanged={onChanged} />
-      ))}
-      {items !== null && items.length < total && (
-        <Button className="btn-plain" data-testid="mine-more" onClick={() => void load(page + 1)}>
-          加载更多
-        </Button>
-      )}
+      <RemoteFrame
+        remote={regs}
+        loadingClassName="muted center-text"
+        errorTestId="mine-error"
+        isEmpty={() => list.length === 0 && !focus}
+        empty={
+          <View className="card empty" data-testid="mine-empty">
+            <Text>{scope === 'upcoming' ? '还没有报名的活动' : '还没有往期活动'}</Text>
+            {scope === 'upcoming' && (
+              <Button className="btn-plain" onClick={() => void Taro.navigateTo({ url: ROUTES.classList })}>
+                去看看近期活动
+              </Button>
+            )}
+          </View>
+        }
+      >
+        {(d) => (
+          <>
+            {list.map((r) => (
+              <RegistrationCard key={r.id} reg={r} templates={templates} onChanged={onChanged} />
+            ))}
+            {d.items.length < d.total && (
+              <Button className="btn-plain" data-testid="mine-more" disabled={moreBusy || undefined} onClick={() => void more()}>
+                加载更多
+              </Button>
+            )}
+          </>
+        )}
+      </RemoteFrame>
     </View>
   );
 }

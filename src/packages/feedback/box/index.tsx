@@ -4,9 +4,9 @@
  * answers, the way to 「你说我改」, and the personalisation switch (arrival notices and
  * suggestions to staff).
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Button, Switch, Text, Textarea, View } from '@tarojs/components';
-import Taro, { useDidShow } from '@tarojs/taro';
+import Taro from '@tarojs/taro';
 import {
   getPersonalisation,
   listMyFeedback,
@@ -20,8 +20,10 @@ import {
 } from '@contracts/feedback';
 import { api } from '../../../api/client';
 import { ROUTES } from '../../../api/routes';
-import { errorMessage, showError } from '../../../api/errors';
+import { showError } from '../../../api/errors';
+import { useRemote } from '../../../api/useRemote';
 import { useSession } from '../../../api/useSession';
+import RemoteFrame from '../../../components/RemoteFrame';
 import { formatShanghai } from '../../../utils/time';
 import Gate from '../components/Gate';
 import StarPicker, { RecommendScale } from '../components/StarPicker';
@@ -33,34 +35,27 @@ import { askFeedbackSubscribe, useFeedbackTemplates } from '../components/subscr
 export default function FeedbackBoxPage() {
   const session = useSession({ autoLogin: true });
   const ready = session.status === 'ready';
-  const [prompts, setPrompts] = useState<FeedbackPrompt[]>([]);
-  const [mine, setMine] = useState<MyFeedback[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // what waits for a rating and what the member sent, again each time the page is shown (back from 评价)
+  const box = useRemote<{ prompts: FeedbackPrompt[]; mine: MyFeedback[] }>(
+    async () => {
+      const [p, m] = await Promise.all([api.call(listMyPrompts), api.call(listMyFeedback)]);
+      return { prompts: p.items, mine: m.items };
+    },
+    [],
+    { enabled: ready, everyShow: true },
+  );
+  const prompts = box.data?.prompts ?? [];
+  const load = box.reload;
   const [personalised, setPersonalised] = useState<boolean | null>(null);
   const [templates, setTemplates] = useFeedbackTemplates(ready);
 
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      const [p, m] = await Promise.all([api.call(listMyPrompts), api.call(listMyFeedback)]);
-      setPrompts(p.items);
-      setMine(m.items);
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  }, []);
-
   useEffect(() => {
     if (!ready) return;
-    void load();
     api.call(getPersonalisation).then(
       (r) => setPersonalised(r.personalised),
       () => undefined,
     );
-  }, [ready, load]);
-  useDidShow(() => {
-    if (ready) void load();
-  });
+  }, [ready]);
 
   if (!ready) {
     return (
@@ -95,29 +90,30 @@ export default function FeedbackBoxPage() {
 
       <View className="card" data-testid="fb-mine">
         <Text className="card-title">我的反馈</Text>
-        {error && <Text className="error-text">{error}</Text>}
-        {mine === null && !error && <Text className="muted">正在加载…</Text>}
-        {mine !== null && mine.length === 0 && <Text className="muted">还没有提交过反馈</Text>}
-        {(mine ?? []).map((f) => (
-          <View key={f.id} className="fb-item" data-testid={`fb-mine-${f.id}`}>
-            <View>
-              <Text className="fb-tag">{SOURCE_LABELS[f.source]}</Text>
-              <Text className="muted">{formatShanghai(f.createdAt)}</Text>
-              <Text className="fb-tag"> {STATUS_LABELS[f.status]}</Text>
-            </View>
-            {f.title && <Text className="muted">{f.title}</Text>}
-            <View>
-              {f.rating ? <Text>{'★'.repeat(f.rating)} </Text> : null}
-              <Text>{f.comment ?? ''}</Text>
-            </View>
-            {f.answer && (
-              <View className="fb-answer" data-testid={`fb-answer-${f.id}`}>
-                <Text className="fb-answer-title">门店回复</Text>
-                <Text>{f.answer}</Text>
+        <RemoteFrame remote={box} isEmpty={(b) => b.mine.length === 0} empty={<Text className="muted">还没有提交过反馈</Text>}>
+          {({ mine }) =>
+            mine.map((f) => (
+              <View key={f.id} className="fb-item" data-testid={`fb-mine-${f.id}`}>
+                <View>
+                  <Text className="fb-tag">{SOURCE_LABELS[f.source]}</Text>
+                  <Text className="muted">{formatShanghai(f.createdAt)}</Text>
+                  <Text className="fb-tag"> {STATUS_LABELS[f.status]}</Text>
+                </View>
+                {f.title && <Text className="muted">{f.title}</Text>}
+                <View>
+                  {f.rating ? <Text>{'★'.repeat(f.rating)} </Text> : null}
+                  <Text>{f.comment ?? ''}</Text>
+                </View>
+                {f.answer && (
+                  <View className="fb-answer" data-testid={`fb-answer-${f.id}`}>
+                    <Text className="fb-answer-title">门店回复</Text>
+                    <Text>{f.answer}</Text>
+                  </View>
+                )}
               </View>
-            )}
-          </View>
-        ))}
+            ))
+          }
+        </RemoteFrame>
       </View>
 
       <View className="card fb-links">

@@ -5,10 +5,12 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Button, Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
-import { getMenu, listSlots, placeOrder, type Menu, type Slot } from '@contracts/preorder';
+import { getMenu, listSlots, placeOrder } from '@contracts/preorder';
 import { api } from '../../../api/client';
 import { errorMessage } from '../../../api/errors';
+import { useRemote } from '../../../api/useRemote';
 import { useSession } from '../../../api/useSession';
+import RemoteFrame from '../../../components/RemoteFrame';
 import { formatShanghai } from '../../../utils/time';
 import { pageParam, payFor, yuan } from '../shared/pay';
 import '../nye.css';
@@ -21,38 +23,38 @@ function newRequestId(): string {
 
 export default function NyeOrderPage() {
   const session = useSession({ autoLogin: true });
-  const [menu, setMenu] = useState<Menu | null>(null);
+  const menuRemote = useRemote(() => api.call(getMenu, { query: {} }), [], { enabled: session.status === 'ready' });
+  const menu = menuRemote.data;
   const [qty, setQty] = useState<Record<number, number>>({});
   const [storeId, setStoreId] = useState<number | null>(null);
-  const [slots, setSlots] = useState<Slot[] | null>(null);
   const [slotId, setSlotId] = useState<number | null>(null);
+  // the submit's own error (the loads' errors are their frames')
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // one id per filled-in form: a retried tap answers the same order
   const [requestId, setRequestId] = useState(newRequestId);
 
+  // the menu arrived: the dish the member came from starts at 1, a single store is chosen
   useEffect(() => {
-    if (session.status !== 'ready') return;
-    api.call(getMenu, { query: {} }).then(
-      (m) => {
-        setMenu(m);
-        const first = Number(pageParam('itemId'));
-        if (first) setQty({ [first]: 1 });
-        if (m.stores.length === 1) setStoreId(m.stores[0].id);
-      },
-      (err) => setError(errorMessage(err)),
-    );
-  }, [session.status]);
+    if (!menu) return;
+    const first = Number(pageParam('itemId'));
+    if (first) setQty({ [first]: 1 });
+    if (menu.stores.length === 1) setStoreId(menu.stores[0].id);
+  }, [menu]);
 
+  const campaignId = menu?.campaign?.id ?? null;
+  const slots = useRemote(
+    () => api.call(listSlots, { params: { campaignId: campaignId! }, query: { storeId: storeId! } }).then((r) => r.items),
+    [campaignId, storeId],
+    {
+      enabled: campaignId !== null && storeId !== null,
+    },
+  );
+  const { setData: setSlots } = slots;
   useEffect(() => {
-    if (!menu?.campaign || !storeId) return;
-    setSlots(null);
+    setSlots(null); // another store: its own slots, none chosen
     setSlotId(null);
-    api.call(listSlots, { params: { campaignId: menu.campaign.id }, query: { storeId } }).then(
-      (r) => setSlots(r.items),
-      (err) => setError(errorMessage(err)),
-    );
-  }, [menu, storeId]);
+  }, [storeId, setSlots]);
 
   const items = useMemo(() => (menu?.sections ?? []).flatMap((s) => s.items), [menu]);
   const total = items.reduce((s, i) => s + (qty[i.id] ?? 0) * i.priceFen, 0);
@@ -86,7 +88,9 @@ export default function NyeOrderPage() {
   if (!menu)
     return (
       <View className="page">
-        <Text className="muted">{error ?? '加载中…'}</Text>
+        <RemoteFrame remote={menuRemote} loadingText="加载中…">
+          {() => null}
+        </RemoteFrame>
       </View>
     );
   return (
@@ -137,18 +141,25 @@ export default function NyeOrderPage() {
       {storeId && (
         <View className="card">
           <Text className="card-title">取货时段</Text>
-          {slots === null && <Text className="muted">加载中…</Text>}
-          {slots?.length === 0 && <Text className="muted">该门店的取货时段都已约满</Text>}
-          {slots?.map((s) => (
-            <Text
-              key={s.id}
-              className={s.id === slotId ? 'nye-choice nye-choice-on' : 'nye-choice'}
-              data-testid={`nye-slot-${s.id}`}
-              onClick={() => setSlotId(s.id)}
-            >
-              {formatShanghai(s.startsAt)}–{formatShanghai(s.endsAt).slice(-5)} · 余{s.left}
-            </Text>
-          ))}
+          <RemoteFrame
+            remote={slots}
+            loadingText="加载中…"
+            isEmpty={(items) => items.length === 0}
+            empty={<Text className="muted">该门店的取货时段都已约满</Text>}
+          >
+            {(items) =>
+              items.map((s) => (
+                <Text
+                  key={s.id}
+                  className={s.id === slotId ? 'nye-choice nye-choice-on' : 'nye-choice'}
+                  data-testid={`nye-slot-${s.id}`}
+                  onClick={() => setSlotId(s.id)}
+                >
+                  {formatShanghai(s.startsAt)}–{formatShanghai(s.endsAt).slice(-5)} · 余{s.left}
+                </Text>
+              ))
+            }
+          </RemoteFrame>
         </View>
       )}
       {error && (

@@ -1,5 +1,5 @@
 /** What a family member's invitation card opens: who invites, to which household; accept. */
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Button, Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { acceptHouseholdInvite, getHouseholdInvite, HOUSEHOLD_RELATIONS } from '@contracts/household';
@@ -8,7 +8,9 @@ import type { RouteResponse } from '@contracts/route';
 import { api } from '../../../api/client';
 import { errorMessage } from '../../../api/errors';
 import { openConsent, updateMember } from '../../../api/session';
+import { useRemote } from '../../../api/useRemote';
 import { useSession } from '../../../api/useSession';
+import RemoteFrame from '../../../components/RemoteFrame';
 import { pageParams } from '../../../utils/page';
 import { PAGES } from '../lib';
 import '../profile.css';
@@ -18,24 +20,11 @@ type Preview = RouteResponse<typeof getHouseholdInvite>;
 export default function JoinHouseholdPage() {
   const session = useSession({ autoLogin: true });
   const token = pageParams().token ?? '';
-  const [preview, setPreview] = useState<Preview | null>(null);
-  const [error, setError] = useState<string | null>(token ? null : '邀请链接不完整，请让家人重新分享');
+  const invite = useRemote<Preview>(() => api.call(getHouseholdInvite, { params: { token } }), [token], { enabled: !!token && session.status === 'ready' });
+  // the accept action's own error (the invite's load error is the frame's)
+  const [error, setError] = useState<string | null>(null);
   const [relation, setRelation] = useState<(typeof HOUSEHOLD_RELATIONS)[number] | null>(null);
   const [busy, setBusy] = useState(false);
-
-  const load = useCallback(async () => {
-    if (!token) return;
-    setError(null);
-    try {
-      setPreview(await api.call(getHouseholdInvite, { params: { token } }));
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  }, [token]);
-
-  useEffect(() => {
-    if (session.status === 'ready') void load();
-  }, [session.status, load]);
 
   const accept = async () => {
     if (busy) return;
@@ -74,35 +63,45 @@ export default function JoinHouseholdPage() {
           </Text>
         </View>
       )}
-      {preview && (
-        <View className="card" data-testid="join-card">
-          <Text className="card-title" data-testid="join-title">
-            {preview.inviterNickname ?? '家人'} 邀请你加入「{preview.householdName}」
-          </Text>
-          <Text className="muted">现在有 {preview.memberCount} 位家人。加入后，报名课程可以按家庭报名。</Text>
-          {preview.alreadyMember ? (
-            <Button className="btn-primary" onClick={() => void Taro.redirectTo({ url: PAGES.household })}>
-              你已在这个家庭，去看看
-            </Button>
-          ) : preview.inOtherHousehold ? (
-            <Text className="error-text">你已经在另一个家庭里了，请先在「我的家庭」退出后再加入。</Text>
-          ) : (
-            <>
-              <Text className="card-title">我是 TA 的</Text>
-              <View className="chips">
-                {HOUSEHOLD_RELATIONS.filter((r) => r !== '本人').map((r) => (
-                  <Text key={r} className={relation === r ? 'chip chip-on' : 'chip'} data-testid={`join-relation-${r}`} onClick={() => setRelation(r)}>
-                    {r}
-                  </Text>
-                ))}
-              </View>
-              <Button className="btn-primary" data-testid="join-accept" loading={busy || undefined} disabled={busy || undefined} onClick={() => void accept()}>
-                加入家庭
-              </Button>
-            </>
+      {session.status === 'ready' || !token ? (
+        <RemoteFrame remote={invite} missing={!token && '邀请链接不完整，请让家人重新分享'} errorTestId="join-error">
+          {(preview) => (
+            <View className="card" data-testid="join-card">
+              <Text className="card-title" data-testid="join-title">
+                {preview.inviterNickname ?? '家人'} 邀请你加入「{preview.householdName}」
+              </Text>
+              <Text className="muted">现在有 {preview.memberCount} 位家人。加入后，报名课程可以按家庭报名。</Text>
+              {preview.alreadyMember ? (
+                <Button className="btn-primary" onClick={() => void Taro.redirectTo({ url: PAGES.household })}>
+                  你已在这个家庭，去看看
+                </Button>
+              ) : preview.inOtherHousehold ? (
+                <Text className="error-text">你已经在另一个家庭里了，请先在「我的家庭」退出后再加入。</Text>
+              ) : (
+                <>
+                  <Text className="card-title">我是 TA 的</Text>
+                  <View className="chips">
+                    {HOUSEHOLD_RELATIONS.filter((r) => r !== '本人').map((r) => (
+                      <Text key={r} className={relation === r ? 'chip chip-on' : 'chip'} data-testid={`join-relation-${r}`} onClick={() => setRelation(r)}>
+                        {r}
+                      </Text>
+                    ))}
+                  </View>
+                  <Button
+                    className="btn-primary"
+                    data-testid="join-accept"
+                    loading={busy || undefined}
+                    disabled={busy || undefined}
+                    onClick={() => void accept()}
+                  >
+                    加入家庭
+                  </Button>
+                </>
+              )}
+            </View>
           )}
-        </View>
-      )}
+        </RemoteFrame>
+      ) : null}
     </View>
   );
 }

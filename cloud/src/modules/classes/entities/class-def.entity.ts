@@ -1,7 +1,11 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { ClassType } from '../../../../../contracts/classes';
+import { jsonColumn } from '../../../core/json-column';
 
 /** A class / family event / community ritual as ops create it: the template of its sessions. */
+/** How a class repeats (the authoring form's choice, kept for editing). */
+export type ClassRecurrence = { frequency: 'daily' | 'weekly' | 'monthly'; count: number };
+
 @Entity({ name: 'class_def' })
 @Index('idx_class_def_store', ['storeId', 'createdAt'])
 export class ClassDef {
@@ -45,12 +49,12 @@ export class ClassDef {
   description!: string;
 
   /** JSON array of tag names granted on attendance. */
-  @Column({ type: 'text' })
-  tags!: string;
+  @Column({ type: 'text', transformer: jsonColumn<string[]>({ fallback: [] }) })
+  tags!: string[];
 
   /** JSON {frequency, count} when created as a series. */
-  @Column({ type: 'varchar', length: 64, nullable: true })
-  recurrence!: string | null;
+  @Column({ type: 'varchar', length: 64, nullable: true, transformer: jsonColumn<ClassRecurrence>({ nullable: true }) })
+  recurrence!: ClassRecurrence | null;
 
   @Column({ name: 'created_by_staff_id', type: 'integer', nullable: true })
   createdByStaffId!: number | null;

@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { RegistrationStatus } from '../../../../../contracts/classes';
+import { jsonColumn } from '../../../core/json-column';
 
 export type CheckInMethod = 'staff_scan' | 'staff_code' | 'member_scan';
 
@@ -34,8 +35,8 @@ export class ClassRegistration {
   children!: number;
 
   /** JSON array of ages, one per child. */
-  @Column({ name: 'child_ages', type: 'varchar', length: 64, nullable: true })
-  childAges!: string | null;
+  @Column({ name: 'child_ages', type: 'varchar', length: 64, nullable: true, transformer: jsonColumn<number[]>({ nullable: true }) })
+  childAges!: number[] | null;
 
   @Column({ type: 'varchar', length: 16 })
   status!: RegistrationStatus | 'pending';

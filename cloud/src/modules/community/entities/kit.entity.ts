@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { jsonColumn } from '../../../core/json-column';
 
 /** An HQ activity kit: an event template stores adopt with local changes. */
 @Entity({ name: 'community_kit' })
@@ -16,8 +17,8 @@ export class Kit {
   posterUrl!: string | null;
 
   /** JSON array of strings. */
-  @Column({ type: 'text' })
-  materials!: string;
+  @Column({ type: 'text', transformer: jsonColumn<unknown>({ fallback: [] }) })
+  materials!: unknown;
 
   @Column({ name: 'budget_tier', type: 'varchar', length: 10 })
   budgetTier!: 'zero' | 'light' | 'standard';
@@ -45,8 +46,8 @@ export class Kit {
   childSeats!: number;
 
   /** JSON array: cold / hot / rain. */
-  @Column({ name: 'weather_tags', type: 'varchar', length: 60 })
-  weatherTags!: string;
+  @Column({ name: 'weather_tags', type: 'varchar', length: 60, transformer: jsonColumn<unknown>({ fallback: [] }) })
+  weatherTags!: unknown;
 
   @Column({ type: 'varchar', length: 10 })
   status!: 'draft' | 'published';
@@ -79,8 +80,8 @@ export class CalendarDayRow {
   note!: string;
 
   /** JSON array of kit titles suggested for the day (kits HQ publishes under those titles). */
-  @Column({ name: 'kit_titles', type: 'varchar', length: 300 })
-  kitTitles!: string;
+  @Column({ name: 'kit_titles', type: 'varchar', length: 300, transformer: jsonColumn<unknown>({ fallback: [] }) })
+  kitTitles!: unknown;
 }
 
 /** A store ran a kit: as a class/event (through the classes module) or as a group SOP. */

@@ -1,4 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import type { ReviewAnswers } from '../../../../../contracts/community';
+import { jsonColumn } from '../../../core/json-column';
 
 /** A member of the customer advisory panel (顾客顾问团), invited by ops; may moderate groups. */
 @Entity({ name: 'community_panel_member' })
@@ -64,8 +66,8 @@ export class PanelSignup {
   status!: 'signed' | 'attended' | 'absent';
 
   /** JSON ReviewAnswers. */
-  @Column({ type: 'text', nullable: true })
-  answers!: string | null;
+  @Column({ type: 'text', nullable: true, transformer: jsonColumn<ReviewAnswers>({ nullable: true }) })
+  answers!: ReviewAnswers | null;
 
   @Column({ name: 'reviewed_at', type: 'datetime', nullable: true })
   reviewedAt!: Date | null;

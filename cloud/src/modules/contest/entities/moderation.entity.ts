@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { jsonColumn } from '../../../core/json-column';
 
 /** A suspicious pattern raised by the vote checks, for ops to look at. */
 @Entity({ name: 'contest_vote_flag' })
@@ -77,8 +78,8 @@ export class ContestAudit {
   text!: string;
 
   /** JSON facts (vote ids voided, previous status …). */
-  @Column({ type: 'text' })
-  detail!: string;
+  @Column({ type: 'text', transformer: jsonColumn<Record<string, unknown>>({ fallback: {} }) })
+  detail!: Record<string, unknown>;
 
   @Column({ type: 'datetime' })
   at!: Date;

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { jsonColumn } from '../../../core/json-column';
 
 /** Append-only: who changed which account or store, when, and what (detail is JSON without secrets). */
 @Entity({ name: 'staff_audit' })
@@ -24,6 +25,6 @@ export class StaffAudit {
   @Column({ name: 'target_id', type: 'integer', nullable: true })
   targetId!: number | null;
 
-  @Column({ type: 'text', nullable: true })
-  detail!: string | null;
+  @Column({ type: 'text', nullable: true, transformer: jsonColumn<Record<string, unknown>>({ nullable: true }) })
+  detail!: Record<string, unknown> | null;
 }

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { jsonColumn } from '../../../core/json-column';
 
 /** A store of the chain; stores group into regions (chain → region → store). */
 @Entity({ name: 'store' })
@@ -33,8 +34,8 @@ export class Store {
   targetHouseholds!: number | null;
 
   /** JSON array of pickup counter names, e.g. ["1号自提柜台"]. */
-  @Column({ name: 'pickup_counters', type: 'text', nullable: true })
-  pickupCounters!: string | null;
+  @Column({ name: 'pickup_counters', type: 'text', nullable: true, transformer: jsonColumn<string[]>({ nullable: true }) })
+  pickupCounters!: string[] | null;
 
   /** The WeCom address-book department whose members work here (directory sync). */
   @Column({ name: 'wecom_department_id', type: 'integer', nullable: true })

@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { JourneyStep, JourneyTrigger } from '../../../../../contracts/journeys';
+import { jsonColumn } from '../../../core/json-column';
 
 /** A journey (SOP) as data: trigger + ordered steps (JSON). */
 @Entity({ name: 'journey' })
@@ -22,12 +23,12 @@ export class Journey {
   active!: boolean;
 
   /** JourneyTrigger JSON. */
-  @Column({ name: 'trigger_def', type: 'text' })
-  triggerDef!: string;
+  @Column({ name: 'trigger_def', type: 'text', transformer: jsonColumn<JourneyTrigger>() })
+  triggerDef!: JourneyTrigger;
 
   /** JourneyStep[] JSON. */
-  @Column({ type: 'text' })
-  steps!: string;
+  @Column({ type: 'text', transformer: jsonColumn<JourneyStep[]>({ fallback: [] }) })
+  steps!: JourneyStep[];
 
   @Column({ type: 'integer', default: 1 })
   version!: number;
@@ -40,8 +41,8 @@ export class Journey {
 }
 
 export function triggerOf(j: Journey): JourneyTrigger {
-  return JSON.parse(j.triggerDef) as JourneyTrigger;
+  return j.triggerDef;
 }
 export function stepsOf(j: Journey): JourneyStep[] {
-  return JSON.parse(j.steps) as JourneyStep[];
+  return j.steps;
 }

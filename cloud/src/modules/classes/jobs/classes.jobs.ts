@@ -8,13 +8,13 @@
  * Each run is idempotent and works in small batches; ctx.now() is the clock.
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { Job, JobContext } from '../../core/jobs';
-import { Db } from '../../core/db';
-import { AttendanceService } from './attendance.service';
-import { ClassSession } from './entities/class-session.entity';
-import { NoticeService } from './notice.service';
-import { ClassPaymentService } from './payment.service';
-import { RegistrationService } from './registration.service';
+import { Job, JobContext } from '../../../core/jobs';
+import { Db } from '../../../core/db';
+import { AttendanceService } from '../attendance.service';
+import { ClassSession } from '../entities/class-session.entity';
+import { NoticeService } from '../notice.service';
+import { ClassPaymentService } from '../payment.service';
+import { RegistrationService } from '../registration.service';
 
 @Provide()
 @Scope(ScopeEnum.Singleton)

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { jsonColumn } from '../../../core/json-column';
 
 /** A saved member filter (分群): a name and the filter as JSON. */
 @Entity({ name: 'member_segment' })
@@ -11,8 +12,8 @@ export class MemberSegment {
   name!: string;
 
   /** MemberFilter as JSON. */
-  @Column({ type: 'varchar', length: 1000 })
-  filter!: string;
+  @Column({ type: 'varchar', length: 1000, transformer: jsonColumn<unknown>({ fallback: {} }) })
+  filter!: unknown;
 
   @Column({ name: 'created_by', type: 'integer' })
   createdBy!: number;

@@ -1,10 +1,10 @@
 /** Identity housekeeping: idle login counters, phone numbers under a retired encryption key. */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { Db } from '../../core/db';
-import { Job } from '../../core/jobs';
-import { currentPiiKeyId, decryptPii } from '../../core/pii';
-import { AuthService } from './auth.service';
-import { Member } from './entities/member.entity';
+import { Db } from '../../../core/db';
+import { Job } from '../../../core/jobs';
+import { currentPiiKeyId, decryptPii } from '../../../core/pii';
+import { AuthService } from '../auth.service';
+import { Member } from '../entities/member.entity';
 
 @Provide()
 @Scope(ScopeEnum.Singleton)

@@ -1,9 +1,9 @@
 /** Closes contests on schedule: ranking frozen once voting has ended (see ContestService.closeDue). */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { Job, type JobContext } from '../../core/jobs';
-import { Db } from '../../core/db';
-import { ContestService } from './contest.service';
-import { ContestVote } from './entities/vote.entity';
+import { Job, type JobContext } from '../../../core/jobs';
+import { Db } from '../../../core/db';
+import { ContestService } from '../contest.service';
+import { ContestVote } from '../entities/vote.entity';
 
 /** Voter IPs serve the burst checks of a live contest; after this they are dropped. */
 export const VOTE_IP_RETENTION_DAYS = 30;

@@ -1,5 +1,5 @@
 import { Column, Entity, Index } from 'typeorm';
-import { ClaimableRow, type QueueTable } from '../../core/queue/claimable';
+import { ClaimableRow, type QueueTable } from '../../../core/queue/claimable';
 
 export type OutboundStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled';
 

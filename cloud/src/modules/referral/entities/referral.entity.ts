@@ -1,6 +1,7 @@
 /** Tables of the referral module: shares, touches, one attribution per new member, rewards, devices, rules. */
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
-import type { ConversionKind, Exclusion, ReferralSource, RewardStatus, ShareContentKind } from '../../../../contracts/referral';
+import type { ConversionKind, Exclusion, ReferralSource, RewardStatus, ShareContentKind } from '../../../../../contracts/referral';
+import { jsonColumn } from '../../../core/json-column';
 
 /** One share a member made (card or poster); its signed token names this row and the sharer. */
 @Entity({ name: 'referral_share' })
@@ -200,8 +201,8 @@ export class ReferralSettingsRow {
   @PrimaryColumn({ type: 'integer' })
   id!: number;
 
-  @Column({ type: 'text' })
-  rules!: string;
+  @Column({ type: 'text', transformer: jsonColumn<Record<string, unknown>>({ fallback: {} }) })
+  rules!: Record<string, unknown>;
 
   @Column({ name: 'updated_by', type: 'integer', nullable: true })
   updatedBy!: number | null;

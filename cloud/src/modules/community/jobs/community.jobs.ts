@@ -1,7 +1,7 @@
 /** Scheduled work of the community domain: group SOP tasks as their time comes (every minute). */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { Job, type JobContext } from '../../core/jobs';
-import { GroupSopService } from './sop.service';
+import { Job, type JobContext } from '../../../core/jobs';
+import { GroupSopService } from '../sop.service';
 
 @Provide()
 @Scope(ScopeEnum.Singleton)

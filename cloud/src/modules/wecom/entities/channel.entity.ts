@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { WelcomeContent } from '../../../../contracts/wecom';
+import type { WelcomeContent } from '../../../../../contracts/wecom';
+import { jsonColumn, stringList } from '../../../core/json-column';
 
 export type ChannelKind = 'store' | 'class' | 'group' | 'referral' | 'poster' | 'other';
 
@@ -34,15 +35,15 @@ export class WecomChannel {
   skipVerify!: boolean;
 
   /** JSON string[] of WeCom userids. */
-  @Column({ name: 'staff_user_ids', type: 'text' })
-  staffUserIds!: string;
+  @Column({ name: 'staff_user_ids', type: 'text', transformer: jsonColumn<string[]>({ fallback: [] }) })
+  staffUserIds!: string[];
 
-  @Column({ name: 'backup_user_ids', type: 'text' })
-  backupUserIds!: string;
+  @Column({ name: 'backup_user_ids', type: 'text', transformer: jsonColumn<string[]>({ fallback: [] }) })
+  backupUserIds!: string[];
 
   /** What the contact way currently routes to (JSON string[]). */
-  @Column({ name: 'routed_user_ids', type: 'text' })
-  routedUserIds!: string;
+  @Column({ name: 'routed_user_ids', type: 'text', transformer: jsonColumn<string[]>({ fallback: [] }) })
+  routedUserIds!: string[];
 
   /** Bumped on every routing change; outbound update_contact_way rows carry it so a stale one is dropped. */
   @Column({ name: 'routing_version', type: 'integer', default: 0 })
@@ -52,12 +53,12 @@ export class WecomChannel {
   dailyCap!: number;
 
   /** JSON string[] of our tag names applied to every contact added through the channel. */
-  @Column({ name: 'tag_names', type: 'text' })
-  tagNames!: string;
+  @Column({ name: 'tag_names', type: 'text', transformer: jsonColumn<string[]>({ fallback: [] }) })
+  tagNames!: string[];
 
   /** JSON WelcomeContent. */
-  @Column({ type: 'text' })
-  welcome!: string;
+  @Column({ type: 'text', transformer: jsonColumn<WelcomeContent>({ fallback: { text: '', attachments: [] } }) })
+  welcome!: WelcomeContent;
 
   @Index('idx_wecom_channel_store')
   @Column({ name: 'store_id', type: 'integer', nullable: true })
@@ -81,10 +82,7 @@ export class WecomChannel {
 }
 
 export function channelWelcome(c: WecomChannel): WelcomeContent {
-  return JSON.parse(c.welcome) as WelcomeContent;
+  return c.welcome;
 }
-export function jsonList(s: string | null | undefined): string[] {
-  if (!s) return [];
-  const v = JSON.parse(s);
-  return Array.isArray(v) ? v.map(String) : [];
-}
+/** A list column of a channel as strings (the columns are JSON through `jsonColumn`). */
+export const jsonList = stringList;

@@ -1,8 +1,8 @@
 /** Payment jobs: settle trades whose notification is missing; reconcile yesterday's trade bill. */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { Job, type JobContext } from '../../core/jobs';
-import { PaymentService } from './payment.service';
-import { addDaysToKey, dayKey } from '../../../../contracts/calendar';
+import { Job, type JobContext } from '../../../core/jobs';
+import { PaymentService } from '../payment.service';
+import { addDaysToKey, dayKey } from '../../../../../contracts/calendar';
 
 @Provide()
 @Scope(ScopeEnum.Singleton)

@@ -1,9 +1,14 @@
 /** Tables of the feedback module: feedback, prompts, signals, settings, churn, roster, arrivals. */
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
-import { ClaimableRow, type QueueTable } from '../../core/queue/claimable';
+import { ClaimableRow, type QueueTable } from '../../../core/queue/claimable';
+import type { ClassifierRule, LostAlert as LostAlertView } from '../../../../../contracts/feedback';
+import { jsonColumn } from '../../../core/json-column';
 
 export type FeedbackSource = 'class' | 'pickup' | 'receipt' | 'box';
 export type FeedbackStatus = 'new' | 'assigned' | 'answered' | 'resolved';
+
+/** A member's feedback photo (their own upload). */
+export type FeedbackPhoto = { url: string; thumbUrl: string };
 
 @Entity({ name: 'feedback_item' })
 @Index('idx_feedback_item_store', ['storeId', 'createdAt'])
@@ -39,8 +44,8 @@ export class FeedbackItem {
   comment!: string | null;
 
   /** JSON [{url, thumbUrl}] of the member's photos (uploads they own). */
-  @Column({ type: 'text', nullable: true })
-  photos!: string | null;
+  @Column({ type: 'text', nullable: true, transformer: jsonColumn<FeedbackPhoto[]>({ nullable: true }) })
+  photos!: FeedbackPhoto[] | null;
 
   /** Comma-separated topics. */
   @Column({ type: 'varchar', length: 64 })
@@ -142,11 +147,11 @@ export class FeedbackSettings {
   @PrimaryColumn({ type: 'integer' })
   id!: number;
 
-  @Column({ name: 'classifier_rules', type: 'text', nullable: true })
-  classifierRules!: string | null;
+  @Column({ name: 'classifier_rules', type: 'text', nullable: true, transformer: jsonColumn<ClassifierRule[]>({ nullable: true }) })
+  classifierRules!: ClassifierRule[] | null;
 
-  @Column({ name: 'winback', type: 'text', nullable: true })
-  winback!: string | null;
+  @Column({ name: 'winback', type: 'text', nullable: true, transformer: jsonColumn<Record<string, number>>({ nullable: true }) })
+  winback!: Record<string, number | null> | null;
 
   @Column({ name: 'updated_at', type: 'datetime' })
   updatedAt!: Date;
@@ -214,8 +219,8 @@ export class LostAlert {
   reason!: 'customer_deleted' | 'staff_deleted';
 
   /** JSON [{at, text}]. */
-  @Column({ name: 'last_activities', type: 'text' })
-  lastActivities!: string;
+  @Column({ name: 'last_activities', type: 'text', transformer: jsonColumn<LostAlertView['lastActivities']>({ fallback: [] }) })
+  lastActivities!: LostAlertView['lastActivities'];
 
   @Column({ type: 'datetime' })
   at!: Date;
@@ -346,8 +351,8 @@ export class FeedbackNotice extends ClaimableRow<'pending' | 'sending' | 'sent' 
   page!: string;
 
   /** JSON of the template fields ({ thing1: { value } … }). */
-  @Column({ type: 'text' })
-  data!: string;
+  @Column({ type: 'text', transformer: jsonColumn<Record<string, { value: string }>>({ fallback: {} }) })
+  data!: Record<string, { value: string }>;
 
   @Column({ name: 'created_at', type: 'datetime' })
   createdAt!: Date;

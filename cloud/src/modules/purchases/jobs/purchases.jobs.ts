@@ -1,7 +1,7 @@
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { Job, type JobContext } from '../../core/jobs';
-import { ImportService } from './imports.service';
-import { PurchasesService } from './purchases.service';
+import { Job, type JobContext } from '../../../core/jobs';
+import { ImportService } from '../imports.service';
+import { PurchasesService } from '../purchases.service';
 
 /** Every minute: resume imports whose runner died or that wait in the queue; prune old member codes and nonces. */
 @Provide()

@@ -1,6 +1,6 @@
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { Job, type JobContext } from '../../core/jobs';
-import { RfmService } from './rfm.service';
+import { Job, type JobContext } from '../../../core/jobs';
+import { RfmService } from '../rfm.service';
 
 /** Nightly RFM recomputation (03:30 Asia/Shanghai). */
 @Provide()

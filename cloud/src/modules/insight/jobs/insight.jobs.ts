@@ -1,7 +1,7 @@
 /** Scheduled work of insight: roster sync and the dashboards' read models every 10 minutes; the ROI board's monthly history nightly. */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { Job, type JobContext } from '../../core/jobs';
-import { InsightService } from './insight.service';
+import { Job, type JobContext } from '../../../core/jobs';
+import { InsightService } from '../insight.service';
 
 @Provide()
 @Scope(ScopeEnum.Singleton)

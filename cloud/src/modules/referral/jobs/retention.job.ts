@@ -3,9 +3,9 @@
  * address within 30 days); after that it is dropped, as voter IPs are (issue 13).
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { Job, type JobContext } from '../../core/jobs';
-import { Db } from '../../core/db';
-import { ReferralAttribution } from './referral.entity';
+import { Job, type JobContext } from '../../../core/jobs';
+import { Db } from '../../../core/db';
+import { ReferralAttribution } from '../entities/referral.entity';
 
 export const REFERRAL_IP_RETENTION_DAYS = 30;
 

@@ -1,7 +1,7 @@
 /** Unpaid pre-orders past their 15 minutes give their stock and slot place back (exactly once). */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { Job, type JobContext } from '../../core/jobs';
-import { OrderService } from './order.service';
+import { Job, type JobContext } from '../../../core/jobs';
+import { OrderService } from '../order.service';
 
 @Provide()
 @Scope(ScopeEnum.Singleton)

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { jsonColumn } from '../../../core/json-column';
 
 /** A pre-order campaign (「2027 年夜饭」, a weekend 料理包 drop): sale window, cutoff, stores. */
 @Entity({ name: 'preorder_campaign' })
@@ -19,8 +20,8 @@ export class PreorderCampaign {
   cancelCutoffAt!: Date;
 
   /** JSON array of store ids. */
-  @Column({ name: 'store_ids', type: 'text' })
-  storeIds!: string;
+  @Column({ name: 'store_ids', type: 'text', transformer: jsonColumn<number[]>({ fallback: [] }) })
+  storeIds!: number[];
 
   @Column({ type: 'varchar', length: 16 })
   status!: 'draft' | 'published';
@@ -61,11 +62,11 @@ export class PreorderItem {
   photoUrl!: string | null;
 
   /** JSON arrays. */
-  @Column({ type: 'text' })
-  allergens!: string;
+  @Column({ type: 'text', transformer: jsonColumn<string[]>({ fallback: [] }) })
+  allergens!: string[];
 
-  @Column({ type: 'text' })
-  contents!: string;
+  @Column({ type: 'text', transformer: jsonColumn<string[]>({ fallback: [] }) })
+  contents!: string[];
 
   @Column({ type: 'integer', nullable: true })
   servings!: number | null;
@@ -208,8 +209,8 @@ export class PreorderOrder {
   totalFen!: number;
 
   /** JSON StoredLine[] (names and prices as sold). */
-  @Column({ type: 'text' })
-  lines!: string;
+  @Column({ type: 'text', transformer: jsonColumn<StoredLine[]>({ fallback: [] }) })
+  lines!: StoredLine[];
 
   @Column({ name: 'request_id', type: 'varchar', length: 40, nullable: true })
   requestId!: string | null;

@@ -1,4 +1,10 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import type { RfmStoreCuts as RfmStoreCutsView, RfmThresholds } from '../../../../../contracts/purchases';
+import type { z } from 'zod';
+import { jsonColumn } from '../../../core/json-column';
+
+/** A store's cut points and tier counts as stored (the view adds store, size and time). */
+export type StoredCuts = Omit<z.infer<typeof RfmStoreCutsView>, 'storeId' | 'members' | 'computedAt'>;
 
 /** Purchase projection for RFM, fed by PurchaseRecorded (one row per receipt: `r:<receiptId>`; refunds negative). */
 @Entity({ name: 'rfm_order' })
@@ -69,8 +75,8 @@ export class RfmSettings {
   id!: number;
 
   /** JSON RfmThresholds. */
-  @Column({ type: 'text' })
-  thresholds!: string;
+  @Column({ type: 'text', transformer: jsonColumn<Partial<RfmThresholds>>({ fallback: {} }) })
+  thresholds!: Partial<RfmThresholds>;
 
   @Column({ name: 'updated_at', type: 'datetime' })
   updatedAt!: Date;
@@ -86,8 +92,8 @@ export class RfmStoreCuts {
   members!: number;
 
   /** JSON { recencyDays, frequency, monetaryFen, tiers }. */
-  @Column({ type: 'text' })
-  cuts!: string;
+  @Column({ type: 'text', transformer: jsonColumn<StoredCuts>({ fallback: { recencyDays: [], frequency: [], monetaryFen: [], tiers: {} } }) })
+  cuts!: StoredCuts;
 
   @Column({ name: 'computed_at', type: 'datetime' })
   computedAt!: Date;

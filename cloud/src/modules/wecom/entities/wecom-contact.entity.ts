@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { StaffCard } from '../identity';
+import type { StaffCard } from '../../identity';
 
 /**
  * A WeCom external contact (客户) as seen by our staff. Linked to a member by unionid when the

@@ -1,4 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { ImportSettings } from '../../../../../contracts/purchases';
+import { jsonColumn } from '../../../core/json-column';
 
 /**
  * One receipt of the ledger. `naturalKey` = `${source}:${storeId}:${receiptNo}` is the idempotency
@@ -210,6 +212,9 @@ export class PosNonce {
 }
 
 /** A file import (receipts or products) and its progress. */
+/** The headers and first rows of an uploaded file. */
+export type ImportPreview = { headers: string[]; rows: string[][] };
+
 @Entity({ name: 'purchase_import' })
 export class PurchaseImport {
   @PrimaryGeneratedColumn({ type: 'integer' })
@@ -234,12 +239,12 @@ export class PurchaseImport {
   status!: 'uploaded' | 'queued' | 'running' | 'done' | 'failed' | 'undone';
 
   /** JSON: headers and the first rows. */
-  @Column({ type: 'text' })
-  preview!: string;
+  @Column({ type: 'text', transformer: jsonColumn<ImportPreview>({ fallback: { headers: [], rows: [] } }) })
+  preview!: ImportPreview;
 
   /** JSON ImportSettings once started. */
-  @Column({ type: 'text', nullable: true })
-  settings!: string | null;
+  @Column({ type: 'text', nullable: true, transformer: jsonColumn<ImportSettings>({ nullable: true }) })
+  settings!: ImportSettings | null;
 
   @Column({ name: 'total_bytes', type: 'integer' })
   totalBytes!: number;
@@ -311,8 +316,8 @@ export class PurchaseImportMapping {
   @Column({ name: 'mapping_key', type: 'varchar', length: 40 })
   mappingKey!: string;
 
-  @Column({ type: 'text' })
-  settings!: string;
+  @Column({ type: 'text', transformer: jsonColumn<ImportSettings>() })
+  settings!: ImportSettings;
 
   @Column({ name: 'updated_at', type: 'datetime' })
   updatedAt!: Date;
@@ -334,8 +339,8 @@ export class NewArrival {
   category!: string;
 
   /** JSON array of category names. */
-  @Column({ name: 'related_categories', type: 'text' })
-  relatedCategories!: string;
+  @Column({ name: 'related_categories', type: 'text', transformer: jsonColumn<unknown>({ fallback: [] }) })
+  relatedCategories!: unknown;
 
   @Column({ type: 'varchar', length: 200 })
   note!: string;
