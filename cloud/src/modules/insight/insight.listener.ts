@@ -1,7 +1,8 @@
 /**
  * Other modules' events → insight's read models. Each handler runs in the event's delivery
  * transaction (once per event) and every row is keyed by its moment besides, so a redelivery or a
- * replay adds nothing. A/B conversions are attributed here too (reply / visit / purchase goals).
+ * replay adds nothing. A/B conversions are attributed here too (reply / visit / purchase goals, and
+ * the redemption of a journey coupon under a coupon test).
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager } from 'typeorm';
@@ -13,6 +14,7 @@ import '../contest/events';
 import '../purchases/events';
 import '../wecom/events';
 import { bulkInsert, type BulkValue } from '../../core/bulk-insert';
+import '../journeys/events';
 import { AbTestService } from './ab.service';
 import { InsightActivity, InsightContact, InsightMember, InsightPurchase, InsightSegmentMember, AbAssignment } from './insight.entity';
 
@@ -100,6 +102,12 @@ export class InsightListener {
         chunk: 500,
       });
     for (const c of conversions) await this.ab.convert(em, c.memberId, 'purchase', c.at);
+  }
+
+  /** A journey coupon redeemed: the redemption goal of a coupon A/B test on the step that issued it. */
+  @OnEvent('CouponRedeemed')
+  async couponRedeemed(event: DeliveredEvent<'CouponRedeemed'>, em: EntityManager): Promise<void> {
+    await this.ab.convertRedeemed(em, event.payload, when(event.payload.at, event.createdAt));
   }
 
   @OnEvent('PurchasesVoided')
