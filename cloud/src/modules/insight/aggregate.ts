@@ -418,10 +418,15 @@ export class FigureQueries {
     return out;
   }
 
-  /** Each member at the period's end with their group and ring: 0 辐射层, 1 互动层, 2 共创层. */
+  /**
+   * Each member at the period's end with their group and ring: 0 辐射层, 1 互动层, 2 共创层 (a
+   * creating activity in the period, or on the advisory panel by its end).
+   */
   private ringSql(suffix: string): string {
-    return `SELECT m.member_id, ${this.g('m')} AS g, COALESCE(MAX(CASE WHEN a.kind IN (:...ck) THEN 2 WHEN a.kind <> 'visit' THEN 1 ELSE 0 END), 0) AS r
-      FROM insight_member m LEFT JOIN insight_activity a ON a.member_id = m.member_id AND a.at >= :rf${suffix} AND a.at < :rt${suffix}
+    return `SELECT m.member_id, ${this.g('m')} AS g,
+        CASE WHEN MAX(pm.joined_at) < :rt${suffix} THEN 2 ELSE COALESCE(MAX(CASE WHEN a.kind IN (:...ck) THEN 2 WHEN a.kind <> 'visit' THEN 1 ELSE 0 END), 0) END AS r
+      FROM insight_member m LEFT JOIN insight_panel_member pm ON pm.member_id = m.member_id
+      LEFT JOIN insight_activity a ON a.member_id = m.member_id AND a.at >= :rf${suffix} AND a.at < :rt${suffix}
       WHERE ${this.memberWhere()} AND m.registered_at < :rt${suffix} ${this.groupBy('m', 'm.member_id')}`;
   }
 
@@ -435,8 +440,10 @@ export class FigureQueries {
     const rows = many(
       await this.q(
         `SELECT t.g AS g, t.r AS r, t.b AS b, COUNT(*) AS c FROM (
-           SELECT ${this.g('m')} AS g, COALESCE(x.r1, 0) AS r, CASE WHEN m.registered_at < :rt0 THEN COALESCE(x.r0, 0) END AS b
-           FROM insight_member m LEFT JOIN (
+           SELECT ${this.g('m')} AS g,
+             CASE WHEN pm.joined_at < :rt1 THEN 2 ELSE COALESCE(x.r1, 0) END AS r,
+             CASE WHEN m.registered_at < :rt0 THEN (CASE WHEN pm.joined_at < :rt0 THEN 2 ELSE COALESCE(x.r0, 0) END) END AS b
+           FROM insight_member m LEFT JOIN insight_panel_member pm ON pm.member_id = m.member_id LEFT JOIN (
              SELECT a.member_id, ${ring(':rf1', ':rt1')} AS r1, ${ring(':rf0', ':rt0')} AS r0
              FROM insight_activity a WHERE a.at >= :rf0 AND a.at < :rt1 GROUP BY a.member_id
            ) x ON x.member_id = m.member_id

@@ -10,13 +10,14 @@ import { isUniqueViolation } from '../../core/db';
 import { OnEvent } from '../../core/events/event-bus';
 import type { DeliveredEvent } from '../../core/events/types';
 import '../classes/events';
+import '../community/events';
 import '../contest/events';
 import '../purchases/events';
 import '../wecom/events';
 import { bulkInsert, type BulkValue } from '../../core/bulk-insert';
 import '../journeys/events';
 import { AbTestService } from './ab.service';
-import { InsightActivity, InsightContact, InsightMember, InsightPurchase, InsightSegmentMember, AbAssignment } from './insight.entity';
+import { InsightActivity, InsightContact, InsightMember, InsightPanelMember, InsightPurchase, InsightSegmentMember, AbAssignment } from './insight.entity';
 
 const when = (s: string | undefined, fallback: Date) => {
   const d = s ? new Date(s) : fallback;
@@ -69,6 +70,7 @@ export class InsightListener {
     await em.delete(InsightActivity, { memberId });
     await em.delete(AbAssignment, { memberId });
     await em.delete(InsightSegmentMember, { memberId });
+    await em.delete(InsightPanelMember, { memberId });
     await em.update(InsightContact, { memberId }, { memberId: null });
   }
 
@@ -165,6 +167,14 @@ export class InsightListener {
   @OnEvent('EntryApproved')
   async entry(event: DeliveredEvent<'EntryApproved'>, em: EntityManager): Promise<void> {
     await this.activity(em, `entry:${event.payload.entryId}`, event.payload.memberId, 'entry', event.createdAt);
+  }
+
+  /** On the customer advisory panel (顾客顾问团): 共创层 from the day they joined (the first join counts). */
+  @OnEvent('AdvisoryPanelJoined')
+  async panelJoined(event: DeliveredEvent<'AdvisoryPanelJoined'>, em: EntityManager): Promise<void> {
+    const p = event.payload;
+    if (await em.findOne(InsightPanelMember, { where: { memberId: p.memberId }, select: { memberId: true } })) return;
+    await insertOnce(em, () => em.insert(InsightPanelMember, { memberId: p.memberId, joinedAt: when(p.at, event.createdAt) }));
   }
 
   @OnEvent('ContactAdded')
