@@ -30,7 +30,7 @@ export class InsightMember {
 
 /** A member's receipt (refunds negative); receipts without a member are not member figures. */
 @Entity({ name: 'insight_purchase' })
-@Index('idx_insight_purchase_member', ['memberId', 'occurredAt'])
+@Index('idx_insight_purchase_member_cover', ['memberId', 'occurredAt', 'totalFen'])
 @Index('idx_insight_purchase_time', ['occurredAt'])
 export class InsightPurchase {
   @PrimaryColumn({ name: 'receipt_id', type: 'integer' })
@@ -58,7 +58,7 @@ export class InsightPurchase {
 }
 
 @Entity({ name: 'insight_activity' })
-@Index('idx_insight_activity_member', ['memberId', 'at'])
+@Index('idx_insight_activity_member_cover', ['memberId', 'at', 'kind'])
 @Index('idx_insight_activity_time', ['at'])
 export class InsightActivity {
   @PrimaryGeneratedColumn({ type: 'integer' })
