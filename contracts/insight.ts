@@ -294,28 +294,52 @@ export const putInsightSettings = defineRoute({
 
 // ---------------------------------------------------------------- A/B tests
 
-export const AB_GOALS = ['reply', 'visit', 'purchase'] as const;
+export const AB_GOALS = ['reply', 'visit', 'purchase', 'redeem'] as const;
 export type AbGoal = (typeof AB_GOALS)[number];
-export const AB_GOAL_LABELS: Record<AbGoal, string> = { reply: '回复', visit: '到店', purchase: '购买' };
+export const AB_GOAL_LABELS: Record<AbGoal, string> = { reply: '回复', visit: '到店', purchase: '购买', redeem: '核销优惠券' };
+/** What a test varies: a message step's copy, or the coupon a coupon step issues. */
+export const AB_KINDS = ['message', 'coupon'] as const;
+export type AbKind = (typeof AB_KINDS)[number];
+/** The goals each kind can have: a coupon's own redemption only makes sense for coupons, a reply for messages. */
+export const AB_KIND_GOALS: Record<AbKind, readonly AbGoal[]> = { message: ['reply', 'visit', 'purchase'], coupon: ['redeem', 'purchase', 'visit'] };
 
-export const AbTestInput = z.object({
-  name: z.string().trim().min(1, '请填写名称').max(40),
-  journeyId: Id,
-  stepIndex: z.coerce.number().int().min(0).max(50),
-  goal: z.enum(AB_GOALS),
-  windowDays: z.coerce.number().int().min(1).max(30).default(7),
-  /** Exploration floor per variant (0–0.25). */
-  floor: z.coerce.number().min(0).max(0.25).default(0.05),
-  variants: z
-    .array(z.object({ label: z.string().trim().min(1).max(20), text: z.string().trim().min(1, '请填写文案').max(1000) }))
-    .min(2, '至少两个版本')
-    .max(4, '最多四个版本'),
+export const AbVariantInput = z.object({
+  label: z.string().trim().min(1).max(20),
+  /** A message's copy, or a coupon's title (the copy the member sees on the coupon). */
+  text: z.string().trim().min(1, '请填写文案').max(1000),
+  /** Coupons only: the amount off and the minimum spend, in fen. */
+  amountFen: z.coerce.number().int().min(1, '请填写面额').max(1_000_000).optional(),
+  minSpendFen: z.coerce.number().int().min(0).max(10_000_000).optional(),
 });
+export type AbVariantInput = z.infer<typeof AbVariantInput>;
+
+export const AbTestInput = z
+  .object({
+    name: z.string().trim().min(1, '请填写名称').max(40),
+    kind: z.enum(AB_KINDS).default('message'),
+    journeyId: Id,
+    stepIndex: z.coerce.number().int().min(0).max(50),
+    goal: z.enum(AB_GOALS),
+    windowDays: z.coerce.number().int().min(1).max(30).default(7),
+    /** Exploration floor per variant (0–0.25). */
+    floor: z.coerce.number().min(0).max(0.25).default(0.05),
+    variants: z.array(AbVariantInput).min(2, '至少两个版本').max(4, '最多四个版本'),
+  })
+  .superRefine((t, ctx) => {
+    if (!AB_KIND_GOALS[t.kind].includes(t.goal))
+      ctx.addIssue({ code: 'custom', path: ['goal'], message: t.kind === 'coupon' ? '优惠券测试的目标是核销、购买或到店' : '消息测试不能以核销为目标' });
+    if (t.kind === 'coupon')
+      t.variants.forEach((v, i) => {
+        if (v.text.length > 40) ctx.addIssue({ code: 'custom', path: ['variants', i, 'text'], message: '优惠券名称最多40个字' });
+        if (v.amountFen === undefined) ctx.addIssue({ code: 'custom', path: ['variants', i, 'amountFen'], message: '请填写面额' });
+      });
+  });
 export type AbTestInput = z.infer<typeof AbTestInput>;
 
 export const AbTestView = z.object({
   id: z.number().int(),
   name: z.string(),
+  kind: z.enum(AB_KINDS),
   journeyId: z.number().int(),
   journeyName: z.string().nullable(),
   stepIndex: z.number().int(),
@@ -329,6 +353,9 @@ export const AbTestView = z.object({
     z.object({
       label: z.string(),
       text: z.string(),
+      /** Coupon tests: the variant's amount and minimum spend (fen); null for message tests. */
+      amountFen: z.number().int().nullable(),
+      minSpendFen: z.number().int().nullable(),
       sends: z.number().int(),
       conversions: z.number().int(),
       /** Posterior mean conversion rate and 95 % interval. */
@@ -355,7 +382,8 @@ export const createAbTest = defineRoute({
   path: '/api/admin/insight/ab-tests',
   auth: 'staff',
   roles: ['hq_admin'],
-  summary: 'Put 2–4 copy variants on a journey message step; allocation starts even and shifts to the better variant.',
+  summary:
+    'Put 2–4 variants on a journey message step (copy) or coupon step (title, amount, minimum spend); allocation starts even and shifts to the better variant.',
   body: AbTestInput,
   response: AbTestView,
 });
@@ -388,7 +416,7 @@ export const stopAbTest = defineRoute({
   path: '/api/admin/insight/ab-tests/:testId/stop',
   auth: 'staff',
   roles: ['hq_admin'],
-  summary: 'Stop a test and keep one variant: the step sends its copy from then on.',
+  summary: 'Stop a test and keep one variant: the step sends its copy (or issues its coupon) from then on.',
   params: z.object({ testId: Id }),
   body: z.object({ keep: z.coerce.number().int().min(0).max(3) }),
   response: AbTestView,

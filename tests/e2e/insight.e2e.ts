@@ -207,6 +207,18 @@ test('HQ and a store manager see the known figures and charts; drill-down export
   }
   await byTestId(ops, 'ab-reload').click();
   await expectText(byTestId(ops, `ab-share-${testId}-1`), /^9\d(\.\d)?%$/);
+
+  // a coupon A/B test on the wake-up journey's coupon step: variant A comes from the step, B is typed
+  await byTestId(ops, 'ab-kind').getByText('优惠券').click();
+  await byTestId(ops, 'ab-name').fill('回归券面额');
+  await byTestId(ops, 'ab-step').click();
+  await ops.locator('.ant-select-item-option', { hasText: '唤醒旅程' }).first().click();
+  await byTestId(ops, 'ab-variant-1').fill('无门槛5元券');
+  await byTestId(ops, 'ab-amount-1').locator('xpath=descendant-or-self::input').first().fill('5');
+  await byTestId(ops, 'ab-create').click();
+  const couponCard = ops.locator('[data-testid^="ab-test-"]', { hasText: '回归券面额' });
+  await expectText(couponCard.locator('tbody tr').nth(0), /老朋友回归券.*10\.00元 \/ 满50\.00元/);
+  await expectText(couponCard.locator('tbody tr').nth(1), /无门槛5元券.*5\.00元 \/ 无门槛/);
   expectNoPageIssues(ops);
   expectNoPageIssues(mgr);
 }, 120_000);

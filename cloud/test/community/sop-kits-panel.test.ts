@@ -14,7 +14,7 @@ import { innerRingReasons } from '../../src/modules/community/inner-ring';
 import { Participation } from '../../src/modules/community/entities/participation.entity';
 import { attendeeUplift } from '../../src/modules/insight/uplift';
 import { InsightService } from '../../src/modules/insight/insight.service';
-import { InsightActivity } from '../../src/modules/insight/entities/insight.entity';
+import { InsightActivity, InsightPanelMember } from '../../src/modules/insight/entities/insight.entity';
 import { JourneysPublic } from '../../src/modules/journeys/public';
 import { JourneyEnrolment } from '../../src/modules/journeys/entities/enrolment.entity';
 import { Member } from '../../src/modules/identity/entities/member.entity';
@@ -363,6 +363,11 @@ describe('inner ring and advisory panel', () => {
     await t.client(hq).call(community.invitePanelMember, { body: { memberId: me.id, moderator: true } });
     const mine = await t.client(login.token).call(community.myPanel, {});
     expect(mine).toMatchObject({ member: true, badge: '顾客顾问团', moderator: true });
+    // joining is announced once (a second invite only changes the moderator flag); insight's 共创层 hears it
+    await t.client(hq).call(community.invitePanelMember, { body: { memberId: me.id, moderator: true } });
+    await bus.drain();
+    expect(await (await db(t)).manager.count(DomainEvent, { where: { type: 'AdvisoryPanelJoined' } })).toBe(1);
+    expect(await (await db(t)).manager.findOneBy(InsightPanelMember, { memberId: me.id })).toMatchObject({ memberId: me.id });
     await expect(
       t.client(login.token).call(community.reviewPanelRound, { params: { roundId: round.id }, body: { taste: 5, value: 4, wouldBuy: 'yes' } }),
     ).rejects.toMatchObject({ code: 'PANEL_REVIEW_NOT_ALLOWED' });

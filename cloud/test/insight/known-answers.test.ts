@@ -26,6 +26,7 @@ import { JourneyEnrolment } from '../../src/modules/journeys/entities/enrolment.
 import { JourneysPublic } from '../../src/modules/journeys/public';
 import { TagService } from '../../src/modules/tags/tag.service';
 import '../../src/modules/classes/events';
+import '../../src/modules/community/events';
 import '../../src/modules/contest/events';
 import '../../src/modules/purchases/events';
 import '../../src/modules/wecom/events';
@@ -189,6 +190,8 @@ beforeAll(async () => {
       ]);
     }
   }
+  // the advisory panel, as community announces it
+  await replay(data.panel.map((p) => ({ type: 'AdvisoryPanelJoined' as const, payload: { memberId: mid(p.member), at: p.at.toISOString() }, at: p.at })));
   await (await t.container.getAsync(EventBus)).drain();
   // the job: roster (households, group owner) and read models
   expect((await (await t.container.getAsync(JobRunner)).runNow('insight.refresh')).ran).toBe(true);

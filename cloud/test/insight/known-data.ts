@@ -86,6 +86,8 @@ export interface KnownData {
   purchases: KPurchase[];
   activities: KActivity[];
   contacts: KContact[];
+  /** Advisory panel (顾客顾问团) members and when they joined: 共创层 from then on. */
+  panel: Array<{ member: number; at: Date }>;
   treated: number[];
 }
 
@@ -179,7 +181,14 @@ export function generate(seed = 16, period = PERIOD): KnownData {
   }
   contacts.push({ kind: 'lost', member: null, channelKind: null, referral: false, at: new Date(P_FROM.getTime() + 15 * DAY), ext: 'wm_known_1' });
   contacts.push({ kind: 'added', member: null, channelKind: 'store_qr', referral: false, at: new Date(Q_FROM.getTime() + 3 * DAY), ext: 'wm_known_old' });
-  return { period, stores, households, members, purchases, activities, contacts, treated };
+  // the advisory panel: one joined long before both periods, one during the period, one after it ends
+  const { pTo: P_TO } = periods(period);
+  const panel = [
+    { member: 0, at: new Date(Q_FROM.getTime() - 100 * DAY) },
+    { member: 6, at: new Date(P_FROM.getTime() + 5 * DAY) },
+    { member: 50, at: new Date(P_TO.getTime() + 2 * DAY) },
+  ];
+  return { period, stores, households, members, purchases, activities, contacts, panel, treated };
 }
 
 // ---------------------------------------------------------------- the answers, member by member
@@ -252,7 +261,7 @@ export function expected(d: KnownData, scope: Scope, period: 'current' | 'previo
   const everBought = new Set(buys.filter((p) => p.totalFen > 0 && p.at < to).map((p) => p.member));
   const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 
-  // rings: create (entry) > interact (vote, registration, check-in) > radiate (only registered)
+  // rings: create (entry; on the advisory panel by the end) > interact (vote, registration, check-in) > radiate (only registered)
   const ringOf = (a: Date, b: Date) => {
     const r = new Map<number, 'radiate' | 'interact' | 'create'>();
     for (const m of mine) if (m.registeredAt < b) r.set(m.key, 'radiate');
@@ -261,6 +270,7 @@ export function expected(d: KnownData, scope: Scope, period: 'current' | 'previo
       if (x.kind === 'entry') r.set(x.member, 'create');
       else if (x.kind !== 'visit' && r.get(x.member) === 'radiate') r.set(x.member, 'interact');
     }
+    for (const p of d.panel) if (p.at < b && r.has(p.member)) r.set(p.member, 'create');
     return r;
   };
   const len = to.getTime() - from.getTime();

@@ -115,6 +115,8 @@ describe('decideBatch (journey decisions over a batch, no database)', () => {
     expect(first.coupons).toEqual([
       {
         idemKey: 'journey:100:0',
+        journeyId: expect.any(Number),
+        stepIndex: 0,
         memberId: 10,
         externalUserId: 'wm0',
         enrolmentId: 100,

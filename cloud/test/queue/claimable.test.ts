@@ -7,7 +7,7 @@
 import { Db } from '../../src/core/db';
 import { claimRow, dueRows, settleRow } from '../../src/core/queue/claimable';
 import { ClassNotice, NOTICE_QUEUE } from '../../src/modules/classes/entities/class-notice.entity';
-import { CallbackInbox, INBOX_QUEUE } from '../../src/modules/wecom/callback-inbox.entity';
+import { CallbackInbox, INBOX_QUEUE } from '../../src/modules/wecom/entities/callback-inbox.entity';
 import { startTestApp, type TestApp } from '../helpers/app';
 import * as api from '../../../contracts/classes';
 import { NoticeService } from '../../src/modules/classes/notice.service';

@@ -16,6 +16,7 @@ import type RealForm from 'antd/es/form';
 import type RealInput from 'antd/es/input';
 import type RealInputNumber from 'antd/es/input-number';
 import type RealProgress from 'antd/es/progress';
+import type RealRadio from 'antd/es/radio';
 import type RealSelect from 'antd/es/select';
 import type { DataTable as RealDataTable } from './DataTable';
 import { whenContentShown } from './first-content';
@@ -72,6 +73,7 @@ const form = afterContent(() => import('antd/es/form'));
 const input = afterContent(() => import('antd/es/input'));
 const inputNumber = afterContent(() => import('antd/es/input-number'));
 const progress = afterContent(() => import('antd/es/progress'));
+const radio = afterContent(() => import('antd/es/radio'));
 const table = afterContent(() => import('./DataTable'));
 
 export const DatePicker = {
@@ -93,4 +95,5 @@ export const Input = Object.assign(
 ) as unknown as typeof RealInput;
 export const InputNumber = inputNumber.component((m) => m.default, control(90)) as unknown as typeof RealInputNumber;
 export const Progress = progress.component((m) => m.default) as unknown as typeof RealProgress;
+export const Radio = { Group: radio.component((m) => m.default.Group, control(180)) } as unknown as typeof RealRadio;
 export const DataTable = table.component((m) => m.DataTable, block) as unknown as typeof RealDataTable;

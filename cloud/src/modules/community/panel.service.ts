@@ -8,10 +8,12 @@ import { In } from 'typeorm';
 import type * as api from '../../../../contracts/community';
 import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, isUniqueViolation } from '../../core/db';
+import { EventBus } from '../../core/events/event-bus';
 import { AppError } from '../../core/errors';
 import { MemberService } from '../identity';
 import { PanelMember, PanelRound, PanelSignup } from './entities/panel.entity';
 import { Participation } from './entities/participation.entity';
+import './events';
 import { INNER_RING_RULE, innerRingReasons, innerRingText, type ParticipationCounts } from './inner-ring';
 
 const DAY_MS = 86_400_000;
@@ -25,6 +27,9 @@ export class PanelService {
 
   @Inject()
   members!: MemberService;
+
+  @Inject()
+  bus!: EventBus;
 
   private async counts(now: Date, memberIds?: number[]): Promise<Map<number, ParticipationCounts>> {
     const qb = this.db.manager
@@ -82,7 +87,11 @@ export class PanelService {
     const c = ring.candidates.find((x) => x.memberId === memberId);
     if (!c) throw new AppError('CONFLICT', '该会员目前不满足内圈条件');
     try {
-      await this.db.manager.insert(PanelMember, { memberId, moderator, invitedBy: staff.staffId, invitedAt: now });
+      // joining is announced with the row (the outbox, same transaction): insight's 共创层 hears it
+      await this.db.transaction(async (em) => {
+        await em.insert(PanelMember, { memberId, moderator, invitedBy: staff.staffId, invitedAt: now });
+        await this.bus.emit(em, 'AdvisoryPanelJoined', { memberId, at: now.toISOString() });
+      });
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
       await this.db.manager.update(PanelMember, { memberId }, { moderator });

@@ -1,8 +1,10 @@
 /**
- * A/B tests on journey message steps. The journey engine asks `textFor` which copy a customer
- * gets: a running test assigns the member once (unique test+member) by Thompson sampling with the
- * exploration floor; a stopped test sends the kept variant. Conversions (a reply, a visit or a
- * purchase within the window after the send) are attributed from events by the listener.
+ * A/B tests on journey message steps and coupon steps — one model, one bandit, one screen. The
+ * journey engine asks `textFor` which copy a customer gets and `couponVariants` which coupon
+ * (title, amount, minimum spend) a coupon step issues: a running test assigns the member once
+ * (unique test+member) by Thompson sampling with the exploration floor; a stopped test uses the
+ * kept variant. Conversions (a reply, a visit, a purchase, or the issued coupon's redemption within
+ * the window after the send) are attributed from events by the listener.
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager } from 'typeorm';
@@ -20,7 +22,20 @@ const CACHE_MS = 5_000;
 
 interface Variant {
   label: string;
+  /** A message's copy, or a coupon's title. */
   text: string;
+  amountFen?: number;
+  minSpendFen?: number;
+}
+
+/** A coupon a journey coupon step is about to issue (the engine's row; a test rewrites its terms). */
+export interface CouponDraft {
+  journeyId: number;
+  stepIndex: number;
+  memberId: number | null;
+  title: string;
+  amountFen: number;
+  minSpendFen: number;
 }
 
 @Provide()
@@ -61,12 +76,39 @@ export class AbTestService {
    * it; else the member's assigned variant (assigned now when new); a stopped test's kept variant.
    */
   async textFor(journeyId: number, stepIndex: number, memberId: number | null, stepText: string, now = new Date()): Promise<string> {
-    const test = (await this.tests()).find((t) => t.journeyId === journeyId && t.stepIndex === stepIndex && (t.status === 'running' || t.winner !== null));
+    const test = await this.testOn('message', journeyId, stepIndex);
     if (!test) return stepText;
     const variants = JSON.parse(test.variants) as Variant[];
     if (test.status === 'stopped') return variants[test.winner!]?.text ?? stepText;
     if (memberId === null) return variants[0].text; // no member, nothing to attribute: the first copy, unassigned
     return variants[await this.assign(test, memberId, now)]?.text ?? stepText;
+  }
+
+  /** The running test on a step, else a stopped one whose kept variant the step uses. */
+  private async testOn(kind: AbTest['kind'], journeyId: number, stepIndex: number): Promise<AbTest | undefined> {
+    return (await this.tests()).find(
+      (t) => (t.kind ?? 'message') === kind && t.journeyId === journeyId && t.stepIndex === stepIndex && (t.status === 'running' || t.winner !== null),
+    );
+  }
+
+  /**
+   * The coupons a batch of coupon steps issues, each rewritten in place to the member's variant
+   * (title, amount, minimum spend) when a test is on its step; a coupon without a member gets the
+   * first variant, unassigned. One cached read when no coupon test exists (the engine's hot path).
+   */
+  async couponVariants(drafts: CouponDraft[], now = new Date()): Promise<void> {
+    if (!drafts.length || !(await this.tests()).some((t) => t.kind === 'coupon')) return;
+    for (const d of drafts) {
+      const test = await this.testOn('coupon', d.journeyId, d.stepIndex);
+      if (!test) continue;
+      const variants = JSON.parse(test.variants) as Variant[];
+      const i = test.status === 'stopped' ? test.winner! : d.memberId === null ? 0 : await this.assign(test, d.memberId, now);
+      const v = variants[i];
+      if (!v) continue;
+      d.title = v.text;
+      d.amountFen = v.amountFen ?? d.amountFen;
+      d.minSpendFen = v.minSpendFen ?? d.minSpendFen;
+    }
   }
 
   /** The member's variant in a running test (assigned once; a racing second call reads the first). */
@@ -86,20 +128,32 @@ export class AbTestService {
 
   /** A reply, visit or purchase: the member's open assignments whose goal it is and whose window it falls in convert. */
   async convert(em: EntityManager, memberId: number, goal: 'reply' | 'visit' | 'purchase', at: Date): Promise<void> {
-    for (const t of (await this.tests()).filter((x) => x.goal === goal)) {
-      // the query builder converts the Date parameters for each driver (raw SQL would not on SQLite)
-      await em
-        .createQueryBuilder()
-        .update(AbAssignment)
-        .set({ convertedAt: at })
-        .where('test_id = :testId AND member_id = :memberId AND converted_at IS NULL AND assigned_at <= :at AND assigned_at >= :since', {
-          testId: t.id,
-          memberId,
-          at,
-          since: new Date(at.getTime() - t.windowDays * DAY),
-        })
-        .execute();
-    }
+    for (const t of (await this.tests()).filter((x) => x.goal === goal)) await this.convertIn(em, t, memberId, at);
+  }
+
+  /**
+   * A journey coupon redeemed at the till: its member's assignment in a redemption-goal test on
+   * the step that issued it converts (within the window after the send).
+   */
+  async convertRedeemed(em: EntityManager, c: { memberId: number | null; journeyId: number | null; stepIndex: number | null }, at: Date): Promise<void> {
+    if (c.memberId === null || c.journeyId === null || c.stepIndex === null) return;
+    for (const t of (await this.tests()).filter((x) => x.goal === 'redeem' && x.journeyId === c.journeyId && x.stepIndex === c.stepIndex))
+      await this.convertIn(em, t, c.memberId, at);
+  }
+
+  private async convertIn(em: EntityManager, t: AbTest, memberId: number, at: Date): Promise<void> {
+    // the query builder converts the Date parameters for each driver (raw SQL would not on SQLite)
+    await em
+      .createQueryBuilder()
+      .update(AbAssignment)
+      .set({ convertedAt: at })
+      .where('test_id = :testId AND member_id = :memberId AND converted_at IS NULL AND assigned_at <= :at AND assigned_at >= :since', {
+        testId: t.id,
+        memberId,
+        at,
+        since: new Date(at.getTime() - t.windowDays * DAY),
+      })
+      .execute();
   }
 
   async list(): Promise<{ items: AbTestView[] }> {
@@ -115,6 +169,7 @@ export class AbTestService {
     return {
       id: t.id,
       name: t.name,
+      kind: t.kind ?? 'message',
       journeyId: t.journeyId,
       journeyName,
       stepIndex: t.stepIndex,
@@ -124,13 +179,30 @@ export class AbTestService {
       status: t.status,
       winner: t.winner,
       createdAt: iso(t.createdAt),
-      variants: variants.map((v, i) => ({ ...v, ...arms[i], ...posterior(arms[i]), share: shares[i] })),
+      variants: variants.map((v, i) => ({
+        label: v.label,
+        text: v.text,
+        amountFen: v.amountFen ?? null,
+        minSpendFen: v.amountFen === undefined ? null : (v.minSpendFen ?? 0),
+        ...arms[i],
+        ...posterior(arms[i]),
+        share: shares[i],
+      })),
     };
   }
 
   async create(staff: StaffPrincipal, input: AbTestInput, now = new Date()): Promise<AbTestView> {
-    const step = (await this.journeys.messageSteps()).find((s) => s.journeyId === input.journeyId && s.stepIndex === input.stepIndex);
-    if (!step) throw new AppError('VALIDATION_FAILED', '只能在旅程的「发消息」步骤上做 A/B 测试');
+    const kind = input.kind ?? 'message';
+    const steps = kind === 'coupon' ? await this.journeys.couponSteps() : await this.journeys.messageSteps();
+    const step = steps.find((s) => s.journeyId === input.journeyId && s.stepIndex === input.stepIndex);
+    if (!step)
+      throw new AppError(
+        'VALIDATION_FAILED',
+        kind === 'coupon' ? '只能在旅程的「发优惠券」步骤上做优惠券 A/B 测试' : '只能在旅程的「发消息」步骤上做 A/B 测试',
+      );
+    const variants: Variant[] = input.variants.map((v) =>
+      kind === 'coupon' ? { label: v.label, text: v.text, amountFen: v.amountFen!, minSpendFen: v.minSpendFen ?? 0 } : { label: v.label, text: v.text },
+    );
     const running = await this.db.manager.findOne(AbTest, { where: { journeyId: input.journeyId, stepIndex: input.stepIndex, status: 'running' } });
     if (running) throw new AppError('CONFLICT', '这个步骤已有进行中的 A/B 测试');
     const row = await this.db.transaction(async (em) => {
@@ -138,12 +210,13 @@ export class AbTestService {
       await em.update(AbTest, { journeyId: input.journeyId, stepIndex: input.stepIndex, status: 'stopped' }, { winner: null });
       const r = await em.insert(AbTest, {
         name: input.name,
+        kind,
         journeyId: input.journeyId,
         stepIndex: input.stepIndex,
         goal: input.goal,
         windowDays: input.windowDays,
         floorPermille: Math.round(input.floor * 1000),
-        variants: JSON.stringify(input.variants),
+        variants: JSON.stringify(variants),
         status: 'running',
         winner: null,
         createdBy: staff.staffId,

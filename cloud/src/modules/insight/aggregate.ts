@@ -91,10 +91,15 @@ export class FigureQueries {
   /**
    * @param targets Σ target households per group value (null when none is set)
    */
+  /**
+   * @param shared statements' rows one refresh shares between its passes (the chain's ROI cells
+   *   carry each member's home store, so the store pass reads its cells from them)
+   */
   constructor(
     private readonly em: EntityManager,
     private readonly grouping: Grouping,
     private readonly targets: (key: number) => number | null,
+    private readonly shared: Map<string, Promise<Row[]>> = new Map(),
   ) {
     this.mysql = em.connection.driver.options.type === 'mysql';
     this.col = grouping.dim === 'chain' ? null : COLUMN[grouping.dim];
@@ -418,10 +423,15 @@ export class FigureQueries {
     return out;
   }
 
-  /** Each member at the period's end with their group and ring: 0 辐射层, 1 互动层, 2 共创层. */
+  /**
+   * Each member at the period's end with their group and ring: 0 辐射层, 1 互动层, 2 共创层 (a
+   * creating activity in the period, or on the advisory panel by its end).
+   */
   private ringSql(suffix: string): string {
-    return `SELECT m.member_id, ${this.g('m')} AS g, COALESCE(MAX(CASE WHEN a.kind IN (:...ck) THEN 2 WHEN a.kind <> 'visit' THEN 1 ELSE 0 END), 0) AS r
-      FROM insight_member m LEFT JOIN insight_activity a ON a.member_id = m.member_id AND a.at >= :rf${suffix} AND a.at < :rt${suffix}
+    return `SELECT m.member_id, ${this.g('m')} AS g,
+        CASE WHEN MAX(pm.joined_at) < :rt${suffix} THEN 2 ELSE COALESCE(MAX(CASE WHEN a.kind IN (:...ck) THEN 2 WHEN a.kind <> 'visit' THEN 1 ELSE 0 END), 0) END AS r
+      FROM insight_member m LEFT JOIN insight_panel_member pm ON pm.member_id = m.member_id
+      LEFT JOIN insight_activity a ON a.member_id = m.member_id AND a.at >= :rf${suffix} AND a.at < :rt${suffix}
       WHERE ${this.memberWhere()} AND m.registered_at < :rt${suffix} ${this.groupBy('m', 'm.member_id')}`;
   }
 
@@ -435,8 +445,10 @@ export class FigureQueries {
     const rows = many(
       await this.q(
         `SELECT t.g AS g, t.r AS r, t.b AS b, COUNT(*) AS c FROM (
-           SELECT ${this.g('m')} AS g, COALESCE(x.r1, 0) AS r, CASE WHEN m.registered_at < :rt0 THEN COALESCE(x.r0, 0) END AS b
-           FROM insight_member m LEFT JOIN (
+           SELECT ${this.g('m')} AS g,
+             CASE WHEN pm.joined_at < :rt1 THEN 2 ELSE COALESCE(x.r1, 0) END AS r,
+             CASE WHEN m.registered_at < :rt0 THEN (CASE WHEN pm.joined_at < :rt0 THEN 2 ELSE COALESCE(x.r0, 0) END) END AS b
+           FROM insight_member m LEFT JOIN insight_panel_member pm ON pm.member_id = m.member_id LEFT JOIN (
              SELECT a.member_id, ${ring(':rf1', ':rt1')} AS r1, ${ring(':rf0', ':rt0')} AS r0
              FROM insight_activity a WHERE a.at >= :rf0 AND a.at < :rt1 GROUP BY a.member_id
            ) x ON x.member_id = m.member_id
@@ -520,51 +532,10 @@ export class FigureQueries {
    * figures — the database does the per-member work, the estimate is roiFromCells; per group value.
    */
   async roiAll(p: Period, kinds: string[]): Promise<Map<number, RoiResult>> {
-    const anchor = p.from.getTime();
-    const params = {
-      anchor: p.from,
-      before: new Date(anchor - WINDOW_DAYS * DAY_MS),
-      after: new Date(anchor + WINDOW_DAYS * DAY_MS),
-      recent: new Date(anchor - RECENT_DAYS * DAY_MS),
-      from: p.from,
-      to: p.to,
-      kinds,
-      b1: SPEND_BANDS[1],
-      b2: SPEND_BANDS[2],
-      freq: FREQUENT_VISITS,
-    };
-    const rows = many(
-      await this.q(
-        `SELECT u.g AS g, u.st AS st, u.hk AS hk, u.tier AS tier, u.band AS band, u.treated AS treated, COUNT(*) AS n,
-         SUM(u.va - u.vb) AS dv, SUM((u.va - u.vb) * 1.0 * (u.va - u.vb)) AS dv2, SUM(u.vb) AS vb, SUM(u.va) AS va,
-         SUM(u.sa - u.sb) AS ds, SUM((u.sa - u.sb) * 1.0 * (u.sa - u.sb)) AS ds2, SUM(u.sb) AS sb, SUM(u.sa) AS sa
-       FROM (
-         SELECT ${this.g('m')} AS g, COALESCE(m.store_id, 0) AS st, COALESCE(m.household_kind, 'none') AS hk,
-           COALESCE(x.vb, 0) AS vb, COALESCE(x.va, 0) AS va, COALESCE(x.sb, 0) AS sb, COALESCE(x.sa, 0) AS sa,
-           CASE WHEN COALESCE(x.vb, 0) = 0 THEN 0 WHEN x.lastb < :recent THEN 1 WHEN x.vb < :freq THEN 2 ELSE 3 END AS tier,
-           CASE WHEN COALESCE(x.sb, 0) <= 0 THEN 0 WHEN x.sb < :b1 THEN 1 WHEN x.sb < :b2 THEN 2 ELSE 3 END AS band,
-           COALESCE(y.treated, 0) AS treated, COALESCE(y.touched, 0) AS touched
-         FROM insight_member m
-         LEFT JOIN (
-           SELECT p.member_id,
-             SUM(CASE WHEN p.occurred_at < :anchor AND p.total_fen > 0 THEN 1 ELSE 0 END) AS vb,
-             SUM(CASE WHEN p.occurred_at >= :anchor AND p.total_fen > 0 THEN 1 ELSE 0 END) AS va,
-             SUM(CASE WHEN p.occurred_at < :anchor THEN p.total_fen ELSE 0 END) AS sb,
-             SUM(CASE WHEN p.occurred_at >= :anchor THEN p.total_fen ELSE 0 END) AS sa,
-             MAX(CASE WHEN p.occurred_at < :anchor AND p.total_fen > 0 THEN p.occurred_at END) AS lastb
-           FROM insight_purchase p ${this.join('p')} WHERE p.occurred_at >= :before AND p.occurred_at < :after GROUP BY p.member_id
-         ) x ON x.member_id = m.member_id
-         LEFT JOIN (
-           SELECT a.member_id, MAX(CASE WHEN a.at >= :from AND a.at < :to THEN 1 ELSE 0 END) AS treated,
-             MAX(CASE WHEN a.at >= :before AND a.at < :after THEN 1 ELSE 0 END) AS touched
-           FROM insight_activity a ${this.join('a')} WHERE a.kind IN (:...kinds) AND ((a.at >= :before AND a.at < :after) OR (a.at >= :from AND a.at < :to)) GROUP BY a.member_id
-         ) y ON y.member_id = m.member_id
-         WHERE ${this.memberWhere()} AND m.registered_at < :before
-       ) u WHERE u.treated = 1 OR u.touched = 0
-       GROUP BY u.g, u.st, u.hk, u.tier, u.band, u.treated`,
-        params,
-      ),
-    );
+    // every store at once is the chain's statement regrouped by home store (its cells carry it):
+    // one statement for both passes of a refresh
+    const byHome = this.grouping.dim === 'store' && !this.grouping.only;
+    const rows = many((await this.roiRows(p, kinds, byHome)).flatMap((r) => (byHome ? (n(r.st) === 0 ? [] : [{ ...r, g: n(r.st) }]) : [r])));
     const out = new Map<number, RoiResult>();
     for (const k of this.grouping.keys) {
       const cells = new Map<string, { t?: CellStats; c?: CellStats }>();
@@ -579,6 +550,68 @@ export class FigureQueries {
       out.set(k, roiFromCells([...cells.values()]));
     }
     return out;
+  }
+
+  /** The ROI cells' rows: this grouping's, or the chain's (`asChain`, shared within a refresh). */
+  private roiRows(p: Period, kinds: string[], asChain: boolean): Promise<Row[]> {
+    if (!asChain && this.grouping.dim !== 'chain') return this.roiStatement(p, kinds, this);
+    const key = `roi:${p.from.getTime()}:${p.to.getTime()}:${kinds.join(',')}`;
+    let rows = this.shared.get(key);
+    if (!rows) {
+      const chain = this.grouping.dim === 'chain' ? this : new FigureQueries(this.em, { dim: 'chain', keys: [0] }, this.targets, this.shared);
+      rows = this.roiStatement(p, kinds, chain);
+      rows.catch(() => this.shared.delete(key));
+      this.shared.set(key, rows);
+    }
+    return rows;
+  }
+
+  private async roiStatement(p: Period, kinds: string[], q: FigureQueries): Promise<Row[]> {
+    const anchor = p.from.getTime();
+    const params = {
+      anchor: p.from,
+      before: new Date(anchor - WINDOW_DAYS * DAY_MS),
+      after: new Date(anchor + WINDOW_DAYS * DAY_MS),
+      recent: new Date(anchor - RECENT_DAYS * DAY_MS),
+      from: p.from,
+      to: p.to,
+      kinds,
+      b1: SPEND_BANDS[1],
+      b2: SPEND_BANDS[2],
+      freq: FREQUENT_VISITS,
+    };
+    // the derived tables narrow by the scope only for one store / owner (the outer member row decides otherwise)
+    const inner = (alias: string) => (q.grouping.only ? q.join(alias) : '');
+    return q.q(
+      `SELECT u.g AS g, u.st AS st, u.hk AS hk, u.tier AS tier, u.band AS band, u.treated AS treated, COUNT(*) AS n,
+         SUM(u.va - u.vb) AS dv, SUM((u.va - u.vb) * 1.0 * (u.va - u.vb)) AS dv2, SUM(u.vb) AS vb, SUM(u.va) AS va,
+         SUM(u.sa - u.sb) AS ds, SUM((u.sa - u.sb) * 1.0 * (u.sa - u.sb)) AS ds2, SUM(u.sb) AS sb, SUM(u.sa) AS sa
+       FROM (
+         SELECT ${q.g('m')} AS g, COALESCE(m.store_id, 0) AS st, COALESCE(m.household_kind, 'none') AS hk,
+           COALESCE(x.vb, 0) AS vb, COALESCE(x.va, 0) AS va, COALESCE(x.sb, 0) AS sb, COALESCE(x.sa, 0) AS sa,
+           CASE WHEN COALESCE(x.vb, 0) = 0 THEN 0 WHEN x.lastb < :recent THEN 1 WHEN x.vb < :freq THEN 2 ELSE 3 END AS tier,
+           CASE WHEN COALESCE(x.sb, 0) <= 0 THEN 0 WHEN x.sb < :b1 THEN 1 WHEN x.sb < :b2 THEN 2 ELSE 3 END AS band,
+           COALESCE(y.treated, 0) AS treated, COALESCE(y.touched, 0) AS touched
+         FROM insight_member m
+         LEFT JOIN (
+           SELECT p.member_id,
+             SUM(CASE WHEN p.occurred_at < :anchor AND p.total_fen > 0 THEN 1 ELSE 0 END) AS vb,
+             SUM(CASE WHEN p.occurred_at >= :anchor AND p.total_fen > 0 THEN 1 ELSE 0 END) AS va,
+             SUM(CASE WHEN p.occurred_at < :anchor THEN p.total_fen ELSE 0 END) AS sb,
+             SUM(CASE WHEN p.occurred_at >= :anchor THEN p.total_fen ELSE 0 END) AS sa,
+             MAX(CASE WHEN p.occurred_at < :anchor AND p.total_fen > 0 THEN p.occurred_at END) AS lastb
+           FROM insight_purchase p ${inner('p')} WHERE p.occurred_at >= :before AND p.occurred_at < :after GROUP BY p.member_id
+         ) x ON x.member_id = m.member_id
+         LEFT JOIN (
+           SELECT a.member_id, MAX(CASE WHEN a.at >= :from AND a.at < :to THEN 1 ELSE 0 END) AS treated,
+             MAX(CASE WHEN a.at >= :before AND a.at < :after THEN 1 ELSE 0 END) AS touched
+           FROM insight_activity a ${inner('a')} WHERE a.kind IN (:...kinds) AND ((a.at >= :before AND a.at < :after) OR (a.at >= :from AND a.at < :to)) GROUP BY a.member_id
+         ) y ON y.member_id = m.member_id
+         WHERE ${q.memberWhere()} AND m.registered_at < :before
+       ) u WHERE u.treated = 1 OR u.touched = 0
+       GROUP BY u.g, u.st, u.hk, u.tier, u.band, u.treated`,
+      params,
+    );
   }
 
   /** One scope's figures (the grouping's single key). */

@@ -16,7 +16,7 @@ export const INTERACTION_KINDS = ['vote', 'entry', 'registration', 'checkin', 'r
 export type ActivityKind = (typeof INTERACTION_KINDS)[number] | 'visit' | 'panel' | 'review';
 /** Taking part in community life (classes, events, contests). */
 export const PARTICIPATION_KINDS: ReadonlySet<ActivityKind> = new Set(['vote', 'entry', 'registration', 'checkin']);
-/** Creating: entries, reviews, the advisory panel (共创层). */
+/** Creating: entries, reviews (共创层; members on the advisory panel are 共创层 too, from insight_panel_member). */
 export const CREATE_KINDS: ReadonlySet<ActivityKind> = new Set(['entry', 'review', 'panel']);
 
 export interface InsightSettings {

@@ -1,7 +1,8 @@
 /**
  * Other modules' events → insight's read models. Each handler runs in the event's delivery
  * transaction (once per event) and every row is keyed by its moment besides, so a redelivery or a
- * replay adds nothing. A/B conversions are attributed here too (reply / visit / purchase goals).
+ * replay adds nothing. A/B conversions are attributed here too (reply / visit / purchase goals, and
+ * the redemption of a journey coupon under a coupon test).
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager } from 'typeorm';
@@ -9,12 +10,22 @@ import { isUniqueViolation } from '../../core/db';
 import { OnEvent } from '../../core/events/event-bus';
 import type { DeliveredEvent } from '../../core/events/types';
 import '../classes/events';
+import '../community/events';
 import '../contest/events';
 import '../purchases/events';
 import '../wecom/events';
 import { bulkInsert, type BulkValue } from '../../core/bulk-insert';
+import '../journeys/events';
 import { AbTestService } from './ab.service';
-import { InsightActivity, InsightContact, InsightMember, InsightPurchase, InsightSegmentMember, AbAssignment } from './entities/insight.entity';
+import {
+  InsightActivity,
+  InsightContact,
+  InsightMember,
+  InsightPanelMember,
+  InsightPurchase,
+  InsightSegmentMember,
+  AbAssignment,
+} from './entities/insight.entity';
 
 const when = (s: string | undefined, fallback: Date) => {
   const d = s ? new Date(s) : fallback;
@@ -67,6 +78,7 @@ export class InsightListener {
     await em.delete(InsightActivity, { memberId });
     await em.delete(AbAssignment, { memberId });
     await em.delete(InsightSegmentMember, { memberId });
+    await em.delete(InsightPanelMember, { memberId });
     await em.update(InsightContact, { memberId }, { memberId: null });
   }
 
@@ -100,6 +112,12 @@ export class InsightListener {
         chunk: 500,
       });
     for (const c of conversions) await this.ab.convert(em, c.memberId, 'purchase', c.at);
+  }
+
+  /** A journey coupon redeemed: the redemption goal of a coupon A/B test on the step that issued it. */
+  @OnEvent('CouponRedeemed')
+  async couponRedeemed(event: DeliveredEvent<'CouponRedeemed'>, em: EntityManager): Promise<void> {
+    await this.ab.convertRedeemed(em, event.payload, when(event.payload.at, event.createdAt));
   }
 
   @OnEvent('PurchasesVoided')
@@ -157,6 +175,14 @@ export class InsightListener {
   @OnEvent('EntryApproved')
   async entry(event: DeliveredEvent<'EntryApproved'>, em: EntityManager): Promise<void> {
     await this.activity(em, `entry:${event.payload.entryId}`, event.payload.memberId, 'entry', event.createdAt);
+  }
+
+  /** On the customer advisory panel (顾客顾问团): 共创层 from the day they joined (the first join counts). */
+  @OnEvent('AdvisoryPanelJoined')
+  async panelJoined(event: DeliveredEvent<'AdvisoryPanelJoined'>, em: EntityManager): Promise<void> {
+    const p = event.payload;
+    if (await em.findOne(InsightPanelMember, { where: { memberId: p.memberId }, select: { memberId: true } })) return;
+    await insertOnce(em, () => em.insert(InsightPanelMember, { memberId: p.memberId, joinedAt: when(p.at, event.createdAt) }));
   }
 
   @OnEvent('ContactAdded')

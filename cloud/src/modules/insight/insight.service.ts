@@ -204,8 +204,8 @@ export class InsightService {
   }
 
   /** Set-based queries (aggregate.ts) over the read models, grouped by a scope column. */
-  async grouped(grouping: Grouping): Promise<FigureQueries> {
-    return new FigureQueries(this.db.manager, grouping, await this.targetsOf(grouping));
+  async grouped(grouping: Grouping, shared?: Map<string, Promise<Array<Record<string, unknown>>>>): Promise<FigureQueries> {
+    return new FigureQueries(this.db.manager, grouping, await this.targetsOf(grouping), shared);
   }
 
   /** One scope's queries. */
@@ -224,15 +224,26 @@ export class InsightService {
    * The overviews of every scope of one grouping (the chain, all stores, all group owners) at
    * once: each figure is one statement grouped by the scope column, not one per scope.
    */
-  private async computeMany(grouping: Grouping, scopes: InsightScope[], fromDay: string, toDay: string, now: Date): Promise<Overview[]> {
+  private async computeMany(
+    grouping: Grouping,
+    scopes: InsightScope[],
+    fromDay: string,
+    toDay: string,
+    now: Date,
+    shared?: Map<string, Promise<Array<Record<string, unknown>>>>,
+  ): Promise<Overview[]> {
     const p = periodOf(fromDay, toDay);
     const prev = previousPeriod(p);
-    const [q, settings, stores] = await Promise.all([this.grouped(grouping), this.settings(), this.org.storeDirectory()]);
-    const figures = await q.figuresAll(p, settings);
-    const previous = await q.figuresAll(prev, settings);
-    const classes = await q.roiAll(p, ['checkin']);
-    const contests = await q.roiAll(p, ['entry', 'vote']);
-    const series = await q.seriesAll(p);
+    const [q, settings, stores] = await Promise.all([this.grouped(grouping, shared), this.settings(), this.org.storeDirectory()]);
+    // the families are independent statements: on their own pool connections at once (the database
+    // uses more than one core; each family's statements still run one after another)
+    const [figures, previous, classes, contests, series] = await Promise.all([
+      q.figuresAll(p, settings),
+      q.figuresAll(prev, settings),
+      q.roiAll(p, ['checkin']),
+      q.roiAll(p, ['entry', 'vote']),
+      q.seriesAll(p),
+    ]);
     const out: Overview[] = [];
     for (const scope of scopes) {
       const k = groupKey(scope);
@@ -298,9 +309,10 @@ export class InsightService {
       [{ dim: 'owner', keys: ownerScopes.map(groupKey) }, ownerScopes],
     ];
     let scopes = 0;
+    const shared = new Map<string, Promise<Array<Record<string, unknown>>>>();
     for (const [grouping, list] of passes) {
       if (!list.length) continue;
-      await this.computeMany(grouping, list, from, to, now);
+      await this.computeMany(grouping, list, from, to, now, shared);
       scopes += list.length;
       if (renew && !(await renew())) break;
     }
@@ -319,15 +331,15 @@ export class InsightService {
     ];
     const [y, m] = shanghaiDay(now).split('-').map(Number);
     let stored = 0;
+    const shared = new Map<string, Promise<Array<Record<string, unknown>>>>();
     for (let back = count; back >= 1; back--) {
       const start = new Date(Date.UTC(y, m - 1 - back, 1));
       const month = start.toISOString().slice(0, 7);
       const p = { from: dayStart(`${month}-01`), to: dayStart(new Date(Date.UTC(y, m - back, 1)).toISOString().slice(0, 10)) };
       for (const [grouping, list] of passes) {
         if (!list.length) continue;
-        const q = await this.grouped(grouping);
-        const classes = await q.roiAll(p, ['checkin']);
-        const contests = await q.roiAll(p, ['entry', 'vote']);
+        const q = await this.grouped(grouping, shared);
+        const [classes, contests] = await Promise.all([q.roiAll(p, ['checkin']), q.roiAll(p, ['entry', 'vote'])]);
         for (const scope of list) {
           const k = groupKey(scope);
           const body = JSON.stringify({ classes: classes.get(k), contests: contests.get(k) });

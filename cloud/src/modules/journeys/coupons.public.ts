@@ -7,9 +7,12 @@
  * (Issue 18 adds the member's read-only coupon list next to this file; it shows `couponCode(id)`.)
  */
 import { createHmac } from 'crypto';
-import { Provide, Scope, ScopeEnum } from '@midwayjs/core';
+import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager, In } from 'typeorm';
+import { EventBus } from '../../core/events/event-bus';
 import { JourneyCoupon } from './entities/coupon.entity';
+import { JourneyEnrolment } from './entities/enrolment.entity';
+import './events';
 
 const secret = () => process.env.COUPON_CODE_SECRET || 'dev-coupon-code-secret-change-me';
 
@@ -58,7 +61,10 @@ export function redeemCheck(c: Pick<JourneyCoupon, 'status' | 'validUntil' | 'mi
 @Provide()
 @Scope(ScopeEnum.Singleton)
 export class CouponRedemption {
-  /** Redeem `code` against a receipt, inside the caller's transaction; exactly once per coupon. */
+  @Inject()
+  bus!: EventBus;
+
+  /** Redeem `code` against a receipt, inside the caller's transaction; exactly once per coupon (announced as CouponRedeemed). */
   async redeem(em: EntityManager, code: string, receipt: RedeemReceipt): Promise<RedeemOutcome> {
     const id = couponIdOf(code);
     if (!id) return { ok: false, reason: 'COUPON_INVALID' };
@@ -73,6 +79,18 @@ export class CouponRedemption {
       .where('id = :id AND status = :issued AND valid_until > :at', { id, issued: 'issued', at: receipt.at })
       .execute();
     if (!done.affected) return { ok: false, reason: 'COUPON_USED' };
+    // the issuing step: the coupon's key is journey:<enrolment>:<step>
+    const step = /^journey:\d+:(\d+)$/.exec(c.idemKey);
+    const enrolment =
+      c.enrolmentId === null ? null : await em.findOne(JourneyEnrolment, { where: { id: c.enrolmentId }, select: { id: true, journeyId: true } });
+    await this.bus.emit(em, 'CouponRedeemed', {
+      couponId: id,
+      memberId: c.memberId,
+      journeyId: enrolment?.journeyId ?? null,
+      stepIndex: step ? Number(step[1]) : null,
+      receiptId: receipt.receiptId,
+      at: receipt.at.toISOString(),
+    });
     return { ok: true, couponId: id, title: c.title, amountFen: c.amountFen };
   }
 

@@ -292,6 +292,8 @@ export function decideBatch(run: DecideRun, batch: DecideBatch): BatchPlan {
       if (action.type === 'coupon') {
         plan.coupons.push({
           idemKey: key,
+          journeyId: e.journeyId,
+          stepIndex: index,
           memberId,
           externalUserId: e.externalUserId,
           enrolmentId: e.id,

@@ -17,6 +17,9 @@ export interface StepLogRow {
 
 export interface CouponRow {
   idemKey: string;
+  /** Not columns: the step that issues it (an A/B test on the step may change its terms). */
+  journeyId: number;
+  stepIndex: number;
   memberId: number | null;
   externalUserId: string;
   enrolmentId: number;

@@ -256,6 +256,7 @@ export class JourneyEngine {
       const plan = decideBatch(run, batch);
       for (const [ext, n] of plan.sent) run.runSent.set(ext, (run.runSent.get(ext) ?? 0) + n);
       const outbound = await this.compose(plan.messages, run.now);
+      await this.abTests.couponVariants(plan.coupons, run.now); // a coupon A/B test's variant per member
       ms.decide += since(t);
       t = Date.now();
       if (writingA) await writingA; // messages written one batch at a time, in order

@@ -4,4 +4,15 @@
  */
 import '../purchases/events';
 
+declare module '../../core/events/types' {
+  interface DomainEventMap {
+    /**
+     * A journey coupon was redeemed at the till (with a new receipt, or verified by a clerk against
+     * a stored one): the coupon, its member, and the journey step that issued it (insight's coupon
+     * A/B tests convert on it).
+     */
+    CouponRedeemed: { couponId: number; memberId: number | null; journeyId: number | null; stepIndex: number | null; receiptId: number; at: string };
+  }
+}
+
 export {};

@@ -122,6 +122,30 @@ export class JourneysPublic {
     );
   }
 
+  /** Coupon steps of every journey (insight's A/B tests put coupon variants on one). */
+  async couponSteps(): Promise<
+    Array<{ journeyId: number; journeyName: string; stepIndex: number; stepName: string; title: string; amountFen: number; minSpendFen: number }>
+  > {
+    const rows = await this.db.manager.find(Journey, { order: { id: 'ASC' } });
+    return rows.flatMap((j) =>
+      stepsOf(j).flatMap((s, stepIndex) =>
+        s.action.type === 'coupon'
+          ? [
+              {
+                journeyId: j.id,
+                journeyName: j.name,
+                stepIndex,
+                stepName: s.name,
+                title: s.action.title,
+                amountFen: s.action.amountFen,
+                minSpendFen: s.action.minSpendFen,
+              },
+            ]
+          : [],
+      ),
+    );
+  }
+
   async journeys(): Promise<Array<{ id: number; name: string; active: boolean }>> {
     const rows = await this.db.manager.find(Journey, { order: { id: 'ASC' }, select: { id: true, name: true, active: true } });
     return rows.map((r) => ({ id: r.id, name: r.name, active: !!r.active }));

@@ -9,7 +9,7 @@ import { Suspense, useEffect, useMemo, useState } from 'react';
 import type { RingChart, ShareChart, TrendChart } from './Charts';
 import { Alert, App, Button, Card, Col, Empty, Row, Space, Spin, Statistic, Tabs, Tag, Tooltip, Typography } from 'antd';
 // the figures are the first screen: everything else loads once they show (issue 21's budget)
-import { DataTable, DatePicker, Drawer, Form, Input, InputNumber, Progress, Select, afterContent } from '../../common/deferred';
+import { DataTable, DatePicker, Drawer, Form, Input, InputNumber, Progress, Radio, Select, afterContent } from '../../common/deferred';
 import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useSearchParams } from 'react-router-dom';
@@ -597,23 +597,33 @@ function AbTab() {
     () => (staff.role === 'hq_admin' ? journeysContract().then((j) => api.call(j.listJourneys)) : Promise.resolve({ items: [] as J.JourneyView[] })),
     [api],
   );
+  const [form] = Form.useForm();
+  // kept beside the form (set where the choice changes): the deferred Form has no useWatch
+  const [kind, setKind] = useState<I.AbKind>('message');
+  // the steps a test can sit on: message steps (copy) or coupon steps (the coupon's terms)
   const steps = useMemo(
     () =>
       (journeys.data?.items ?? []).flatMap((j) =>
-        j.steps.flatMap((s, i) => (s.action.type === 'message' ? [{ value: `${j.id}:${i}`, label: `${j.name} · ${s.name}`, text: s.action.text }] : [])),
+        j.steps.flatMap((s, i): Array<{ value: string; label: string; text: string; amount?: number; minSpend?: number }> => {
+          const base = { value: `${j.id}:${i}`, label: `${j.name} · ${s.name}` };
+          if (kind === 'message' && s.action.type === 'message') return [{ ...base, text: s.action.text }];
+          if (kind === 'coupon' && s.action.type === 'coupon')
+            return [{ ...base, text: s.action.title, amount: s.action.amountFen / 100, minSpend: s.action.minSpendFen / 100 }];
+          return [];
+        }),
       ),
-    [journeys.data],
+    [journeys.data, kind],
   );
-  const [form] = Form.useForm();
   const [saving, setSaving] = useState(false);
 
   async function create(values: {
     name: string;
+    kind: I.AbKind;
     step: string;
     goal: I.AbGoal;
     windowDays: number;
     floor: number;
-    variants: Array<{ label: string; text: string }>;
+    variants: Array<{ label: string; text: string; amount?: number; minSpend?: number }>;
   }) {
     const [journeyId, stepIndex] = values.step.split(':').map(Number);
     setSaving(true);
@@ -621,16 +631,22 @@ function AbTab() {
       await api.call(I.createAbTest, {
         body: {
           name: values.name,
+          kind: values.kind,
           journeyId,
           stepIndex,
           goal: values.goal,
           windowDays: values.windowDays,
           floor: values.floor / 100,
-          variants: values.variants,
+          variants: values.variants.map((v) =>
+            values.kind === 'coupon'
+              ? { label: v.label, text: v.text, amountFen: Math.round((v.amount ?? 0) * 100), minSpendFen: Math.round((v.minSpend ?? 0) * 100) }
+              : { label: v.label, text: v.text },
+          ),
         },
       });
       message.success('A/B 测试已开始');
       form.resetFields();
+      setKind('message');
       setNonce((n) => n + 1);
     } catch (e) {
       message.error(errorMessage(e));
@@ -669,8 +685,8 @@ function AbTab() {
             <Space>
               {t.name}
               <Typography.Text type="secondary">
-                {t.journeyName ?? `旅程 ${t.journeyId}`} · 第{t.stepIndex + 1}步 · 目标：{t.windowDays}天内{I.AB_GOAL_LABELS[t.goal]} · 探索下限{' '}
-                {(t.floor * 100).toFixed(0)}%
+                {t.kind === 'coupon' ? '优惠券' : '文案'} · {t.journeyName ?? `旅程 ${t.journeyId}`} · 第{t.stepIndex + 1}步 · 目标：{t.windowDays}天内
+                {I.AB_GOAL_LABELS[t.goal]} · 探索下限 {(t.floor * 100).toFixed(0)}%
               </Typography.Text>
               {t.status === 'running' ? <Tag color="processing">进行中</Tag> : <Tag>已结束</Tag>}
             </Space>
@@ -695,8 +711,17 @@ function AbTab() {
                     v
                   ),
               },
-              { title: '文案', dataIndex: 'text', ellipsis: true },
-              { title: '发送', dataIndex: 'sends' },
+              ...(t.kind === 'coupon'
+                ? [
+                    { title: '券名', dataIndex: 'text', ellipsis: true },
+                    {
+                      title: '面额 / 门槛',
+                      render: (_: unknown, v: { amountFen: number | null; minSpendFen: number | null }) =>
+                        `${((v.amountFen ?? 0) / 100).toFixed(2)}元 / ${v.minSpendFen ? `满${(v.minSpendFen / 100).toFixed(2)}元` : '无门槛'}`,
+                    },
+                  ]
+                : [{ title: '文案', dataIndex: 'text', ellipsis: true }]),
+              { title: t.kind === 'coupon' ? '发券' : '发送', dataIndex: 'sends' },
               { title: '转化', dataIndex: 'conversions' },
               { title: '转化率（后验，95%）', render: (_, v) => `${(v.mean * 100).toFixed(1)}% [${(v.low * 100).toFixed(1)}, ${(v.high * 100).toFixed(1)}]` },
               {
@@ -723,12 +748,13 @@ function AbTab() {
         </Card>
       ))}
       {staff.role === 'hq_admin' && (
-        <Card size="small" title="新建 A/B 测试（旅程的发消息步骤）">
+        <Card size="small" title="新建 A/B 测试（旅程的发消息或发优惠券步骤）">
           <Form
             form={form}
             layout="vertical"
             onFinish={create}
             initialValues={{
+              kind: 'message',
               goal: 'purchase',
               windowDays: 7,
               floor: 5,
@@ -745,21 +771,46 @@ function AbTab() {
                   <Input maxLength={40} data-testid="ab-name" />
                 </Form.Item>
               </Col>
-              <Col span={16}>
+              <Col span={6}>
+                <Form.Item name="kind" label="测试内容">
+                  <Radio.Group
+                    optionType="button"
+                    data-testid="ab-kind"
+                    options={[
+                      { value: 'message', label: '消息文案' },
+                      { value: 'coupon', label: '优惠券' },
+                    ]}
+                    onChange={(e) => {
+                      const k = e.target.value as I.AbKind;
+                      setKind(k);
+                      form.setFieldsValue({
+                        step: undefined,
+                        goal: k === 'coupon' ? 'redeem' : 'purchase',
+                        variants: [
+                          { label: 'A', text: '' },
+                          { label: 'B', text: '' },
+                        ],
+                      });
+                    }}
+                  />
+                </Form.Item>
+              </Col>
+              <Col span={10}>
                 <Form.Item name="step" label="旅程步骤" rules={[{ required: true, message: '请选择步骤' }]}>
                   <Select
                     options={steps}
                     data-testid="ab-step"
                     onChange={(v) => {
                       const s = steps.find((x) => x.value === v);
-                      if (s && !form.getFieldValue(['variants', 0, 'text'])) form.setFieldValue(['variants', 0, 'text'], s.text);
+                      if (s && !form.getFieldValue(['variants', 0, 'text']))
+                        form.setFieldValue(['variants', 0], { ...form.getFieldValue(['variants', 0]), text: s.text, amount: s.amount, minSpend: s.minSpend });
                     }}
                   />
                 </Form.Item>
               </Col>
               <Col span={8}>
                 <Form.Item name="goal" label="目标">
-                  <Select options={I.AB_GOALS.map((g) => ({ value: g, label: I.AB_GOAL_LABELS[g] }))} />
+                  <Select options={I.AB_KIND_GOALS[kind].map((g) => ({ value: g, label: I.AB_GOAL_LABELS[g] }))} data-testid="ab-goal" />
                 </Form.Item>
               </Col>
               <Col span={8}>
@@ -773,7 +824,7 @@ function AbTab() {
                 </Form.Item>
               </Col>
             </Row>
-            <VariantGenerator onVariants={(v) => form.setFieldValue('variants', v)} />
+            {kind === 'message' && <VariantGenerator onVariants={(v) => form.setFieldValue('variants', v)} />}
             <Form.List name="variants">
               {(fields, { add, remove }) => (
                 <>
@@ -784,11 +835,48 @@ function AbTab() {
                           <Input maxLength={20} placeholder="版本名" />
                         </Form.Item>
                       </Col>
-                      <Col span={18}>
-                        <Form.Item name={[f.name, 'text']} rules={[{ required: true, message: '请填写文案' }]}>
-                          <Input.TextArea rows={2} maxLength={1000} placeholder="文案，可用 {客户称呼}" data-testid={`ab-variant-${i}`} />
-                        </Form.Item>
-                      </Col>
+                      {kind === 'coupon' ? (
+                        <>
+                          <Col span={8}>
+                            <Form.Item name={[f.name, 'text']} rules={[{ required: true, message: '请填写券名' }]}>
+                              <Input maxLength={40} placeholder="券名（顾客看到的文字）" data-testid={`ab-variant-${i}`} />
+                            </Form.Item>
+                          </Col>
+                          <Col span={5}>
+                            <Form.Item name={[f.name, 'amount']} rules={[{ required: true, message: '请填写面额' }]}>
+                              <InputNumber
+                                min={0.01}
+                                max={10000}
+                                precision={2}
+                                addonAfter="元"
+                                placeholder="面额"
+                                style={{ width: '100%' }}
+                                data-testid={`ab-amount-${i}`}
+                              />
+                            </Form.Item>
+                          </Col>
+                          <Col span={5}>
+                            <Form.Item name={[f.name, 'minSpend']}>
+                              <InputNumber
+                                min={0}
+                                max={100000}
+                                precision={2}
+                                addonBefore="满"
+                                addonAfter="元"
+                                placeholder="门槛"
+                                style={{ width: '100%' }}
+                                data-testid={`ab-min-${i}`}
+                              />
+                            </Form.Item>
+                          </Col>
+                        </>
+                      ) : (
+                        <Col span={18}>
+                          <Form.Item name={[f.name, 'text']} rules={[{ required: true, message: '请填写文案' }]}>
+                            <Input.TextArea rows={2} maxLength={1000} placeholder="文案，可用 {客户称呼}" data-testid={`ab-variant-${i}`} />
+                          </Form.Item>
+                        </Col>
+                      )}
                       <Col span={2}>{fields.length > 2 && <Button onClick={() => remove(f.name)}>删除</Button>}</Col>
                     </Row>
                   ))}

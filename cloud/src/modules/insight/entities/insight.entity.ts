@@ -30,7 +30,7 @@ export class InsightMember {
 
 /** A member's receipt (refunds negative); receipts without a member are not member figures. */
 @Entity({ name: 'insight_purchase' })
-@Index('idx_insight_purchase_member', ['memberId', 'occurredAt'])
+@Index('idx_insight_purchase_member_cover', ['memberId', 'occurredAt', 'totalFen'])
 @Index('idx_insight_purchase_time', ['occurredAt'])
 export class InsightPurchase {
   @PrimaryColumn({ name: 'receipt_id', type: 'integer' })
@@ -58,7 +58,7 @@ export class InsightPurchase {
 }
 
 @Entity({ name: 'insight_activity' })
-@Index('idx_insight_activity_member', ['memberId', 'at'])
+@Index('idx_insight_activity_member_cover', ['memberId', 'at', 'kind'])
 @Index('idx_insight_activity_time', ['at'])
 export class InsightActivity {
   @PrimaryGeneratedColumn({ type: 'integer' })
@@ -151,15 +151,19 @@ export class AbTest {
   @Column({ type: 'varchar', length: 40 })
   name!: string;
 
+  /** message: the step's copy varies; coupon: the coupon a coupon step issues varies. */
+  @Column({ type: 'varchar', length: 10, default: 'message' })
+  kind!: 'message' | 'coupon';
+
   @Column({ name: 'journey_id', type: 'integer' })
   journeyId!: number;
 
   @Column({ name: 'step_index', type: 'integer' })
   stepIndex!: number;
 
-  /** visit | purchase within window_days of the send. */
+  /** reply | visit | purchase | redeem (the issued coupon) within window_days of the send. */
   @Column({ type: 'varchar', length: 12 })
-  goal!: 'reply' | 'visit' | 'purchase';
+  goal!: 'reply' | 'visit' | 'purchase' | 'redeem';
 
   @Column({ name: 'window_days', type: 'integer' })
   windowDays!: number;
@@ -168,7 +172,7 @@ export class AbTest {
   @Column({ name: 'floor_permille', type: 'integer' })
   floorPermille!: number;
 
-  /** JSON [{label, text}]. */
+  /** JSON [{label, text}] (coupons: {label, text = title, amountFen, minSpendFen}). */
   @Column({ type: 'text' })
   variants!: string;
 
@@ -209,6 +213,16 @@ export class AbAssignment {
 
   @Column({ name: 'converted_at', type: 'datetime', nullable: true })
   convertedAt!: Date | null;
+}
+
+/** A member of the customer advisory panel (顾客顾问团) since joining: 共创层 while on it. */
+@Entity({ name: 'insight_panel_member' })
+export class InsightPanelMember {
+  @PrimaryColumn({ name: 'member_id', type: 'integer' })
+  memberId!: number;
+
+  @Column({ name: 'joined_at', type: 'datetime' })
+  joinedAt!: Date;
 }
 
 /** A drill-down saved as a member segment (a journey audience, a WeCom tag). */
