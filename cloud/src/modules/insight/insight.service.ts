@@ -19,7 +19,7 @@ import { DAY_MS, DEFAULT_SETTINGS, type DrillFigure, type InsightSettings, type 
 import { FigureQueries, type Grouping, groupingOf } from './aggregate';
 import { InsightMember, InsightRoiMonth, InsightSegment, InsightSegmentMember, InsightSettingsRow, InsightSnapshot } from './entities/insight.entity';
 import { WINDOW_DAYS } from './roi';
-import { dayStartOfKey } from '../../../../contracts/calendar';
+import { dayStartOfKey, monthDayStart, monthOf } from '../../../../contracts/calendar';
 
 /** A snapshot younger than this is served as is. */
 export const SNAPSHOT_FRESH_MS = 10 * 60_000;
@@ -37,6 +37,16 @@ export interface InsightScope {
 }
 
 export const dayStart = dayStartOfKey;
+
+/** The `count` Shanghai calendar months before `at`'s month, oldest first: key and [from, to). */
+export function roiMonthsBefore(at: Date, count: number): Array<{ month: string; from: Date; to: Date }> {
+  const months = [];
+  for (let back = count; back >= 1; back--) {
+    const { key, start, end } = monthOf(monthDayStart(at, 1, -back));
+    months.push({ month: key, from: start, to: end });
+  }
+  return months;
+}
 
 /** A scope's value of its grouping column (store id, owner staff id; 0 for the chain). */
 const groupKey = (s: InsightScope): number => s.storeId ?? s.ownerId ?? 0;
@@ -329,13 +339,9 @@ export class InsightService {
       [{ dim: 'chain', keys: [0] }, [{ key: 'chain', label: '全部门店' }]],
       [{ dim: 'store', keys: storeScopes.map(groupKey) }, storeScopes],
     ];
-    const [y, m] = shanghaiDay(now).split('-').map(Number);
     let stored = 0;
     const shared = new Map<string, Promise<Array<Record<string, unknown>>>>();
-    for (let back = count; back >= 1; back--) {
-      const start = new Date(Date.UTC(y, m - 1 - back, 1));
-      const month = start.toISOString().slice(0, 7);
-      const p = { from: dayStart(`${month}-01`), to: dayStart(new Date(Date.UTC(y, m - back, 1)).toISOString().slice(0, 10)) };
+    for (const { month, ...p } of roiMonthsBefore(now, count)) {
       for (const [grouping, list] of passes) {
         if (!list.length) continue;
         const q = await this.grouped(grouping, shared);
