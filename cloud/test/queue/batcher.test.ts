@@ -74,4 +74,29 @@ describe('BatchQueue', () => {
     expect(q.some(() => true)).toBe(false);
     await q.flush(); // nothing waiting
   });
+
+  it('stop(): no run starts on its own any more (gathering timer, retry); flush() still runs what waits', async () => {
+    const runs: number[][] = [];
+    let failNext = 1;
+    const q = new BatchQueue<number>(
+      async (items) => {
+        runs.push(items);
+        if (failNext-- > 0) throw new Error('down');
+        return [];
+      },
+      { delayMs: 10, serial: true, retryAfterMs: 10, maxBatch: Infinity, maxKept: Infinity },
+    );
+    q.push(1);
+    q.push(1);
+    await expect(q.flush()).rejects.toThrow('down'); // kept; its retry is scheduled
+    q.stop();
+    q.push(2);
+    await new Promise((r) => setTimeout(r, 60)); // several delays and retry intervals
+    expect(runs).toEqual([[1, 1]]);
+    await q.flush();
+    expect(runs).toEqual([
+      [1, 1],
+      [1, 1, 2],
+    ]);
+  });
 });

@@ -8,11 +8,13 @@
  *   after it (group commit). `retryAfterMs`: a failed run keeps its items (up to `maxKept`) and
  *   runs them again later instead of failing them. `flush()` runs what is waiting now and resolves
  *   once every item added before the call is done (rejects when a run failed meanwhile).
+ *   `stop()` (shutdown): nothing runs by itself any more (no timer, full batch or retry); what
+ *   waits stays unrun unless `flush()` is called.
  * - `Batcher<K, V>`: look-ups by key asked for during one turn, answered by one `WHERE key IN (…)`
  *   (DataLoader-style: under load many requests need a row by key at the same moment).
  *
  * Users: session and principal look-ups, class registration reads, contest votes, the WeCom
- * callback inbox's group commit, the welcome log's write-behind.
+ * callback inbox's group commit, the welcome log's write-behind, the contest tally's recount pass.
  */
 
 export interface BatchOptions {
@@ -47,6 +49,7 @@ export class BatchQueue<I, R = void> {
   private timer: { kind: 'immediate' | 'timeout'; handle: NodeJS.Immediate | NodeJS.Timeout } | null = null;
   private readonly maxBatch: number;
   private readonly delayMs: number;
+  private stopped = false;
 
   constructor(
     private readonly run: (items: I[]) => Promise<R[]>,
@@ -71,6 +74,12 @@ export class BatchQueue<I, R = void> {
     if (this.gathered.some((w) => test(w.item))) return true;
     for (const batch of this.runs) if (batch.some((w) => test(w.item))) return true;
     return false;
+  }
+
+  /** Shutdown: no more runs on their own (timers, full batches, retries); `flush()` still runs. */
+  stop(): void {
+    this.stopped = true;
+    this.cancelTimer();
   }
 
   /** Run what is waiting now; resolves once every item added before this call is done. */
@@ -102,12 +111,12 @@ export class BatchQueue<I, R = void> {
 
   private enqueue(w: Waiting<I, R>): void {
     this.gathered.push(w);
-    if (this.gathered.length >= this.maxBatch) this.start();
+    if (this.gathered.length >= this.maxBatch && !this.stopped) this.start();
     else this.schedule(this.delayMs);
   }
 
   private schedule(ms: number): void {
-    if (this.timer) return;
+    if (this.timer || this.stopped) return;
     const fire = () => {
       this.timer = null;
       this.start();

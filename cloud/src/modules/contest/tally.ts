@@ -5,7 +5,8 @@
  * held across a round trip and a hot entry does not serialise its voters. The stored tally
  * (vote_count, flagged_vote_count, voided_vote_count, tally_reached_at) is recomputed from the
  * rows: after a vote this instance marks the entry dirty and a coalescing pass every
- * REFRESH_EVERY_MS counts the dirty entries' rows (one GROUP BY on idx_vote_entry_tally) and
+ * REFRESH_EVERY_MS (the one batcher, core/queue/batcher.ts: serial, a failed pass's entries run
+ * again in the next) counts the dirty entries' rows (one GROUP BY on idx_vote_entry_tally) and
  * writes the counts back (one UPDATE). So "tally == counted vote rows" holds exactly once the pass
  * after the last vote has run (`settle()` waits for it), and nothing is ever incremented in memory.
  *
@@ -23,6 +24,7 @@ import { Destroy, Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import type { EntityManager } from 'typeorm';
 import { Db, dbDate } from '../../core/db';
 import { Job, type JobContext } from '../../core/jobs';
+import { BatchQueue } from '../../core/queue/batcher';
 
 /** How often dirty entries are recounted (the stored tally lags a vote by at most about this). */
 export const REFRESH_EVERY_MS = 150;
@@ -55,64 +57,40 @@ export class TallyService {
   @Inject()
   db!: Db;
 
-  private dirty = new Set<number>();
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private closed = false;
+  /**
+   * Dirty entry ids. One pass at a time, REFRESH_EVERY_MS after the first id it carries; a vote
+   * during a pass waits for the next. No maxBatch: a burst of votes is one pass (the recount
+   * chunks by CHUNK itself), and a failed pass keeps all its ids for the next (a vote during an
+   * outage fails its own INSERT, so the kept list grows no faster than accepted votes).
+   */
+  private readonly dirty = new BatchQueue<number>(
+    async (ids) => {
+      await this.refresh([...new Set(ids)]);
+      return ids.map(() => undefined);
+    },
+    { delayMs: REFRESH_EVERY_MS, serial: true, retryAfterMs: REFRESH_EVERY_MS, maxBatch: Infinity, maxKept: Infinity },
+  );
   /** The last count this instance stored or read per entry (the vote answer's floor). */
   private lastKnown = new Map<number, number>();
 
   @Destroy()
   destroy(): void {
-    this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    // entries still dirty are left to the reconcile job, as after a crash
+    this.dirty.stop();
   }
 
   /** A vote on `entryId` committed: recount it in the next pass. */
   markDirty(entryId: number): void {
-    this.dirty.add(entryId);
-    this.schedule();
+    this.dirty.push(entryId);
   }
 
   known(entryId: number): number | undefined {
     return this.lastKnown.get(entryId);
   }
 
-  private schedule(): void {
-    if (this.timer || this.closed) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.pass().catch(() => undefined);
-    }, REFRESH_EVERY_MS);
-    this.timer.unref();
-  }
-
-  /** One pass over the dirty entries; failures put them back for the next pass. */
-  private pass(): Promise<void> {
-    if (this.running) return this.running;
-    const ids = [...this.dirty];
-    this.dirty.clear();
-    if (!ids.length) return Promise.resolve();
-    this.running = this.refresh(ids)
-      .then(() => undefined)
-      .catch((err) => {
-        for (const id of ids) this.dirty.add(id);
-        throw err;
-      })
-      .finally(() => {
-        this.running = null;
-        if (this.dirty.size) this.schedule();
-      });
-    return this.running;
-  }
-
-  /** Wait until every vote this instance has accepted so far is in the stored tallies. */
+  /** Wait until every vote this instance has accepted so far is in the stored tallies (rejects if a pass fails meanwhile). */
   async settle(): Promise<void> {
-    for (let i = 0; i < 100 && (this.running || this.dirty.size); i++) {
-      if (this.running) await this.running.catch(() => undefined);
-      else await this.pass();
-    }
+    await this.dirty.flush();
   }
 
   /** Count the entries' vote rows (in `em`'s transaction when given). Entries without votes come back as zeros. */
