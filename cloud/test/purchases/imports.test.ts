@@ -11,7 +11,7 @@ import { purchases as api } from '../../../contracts';
 import type { ImportSettings } from '../../../contracts/purchases';
 import { Db } from '../../src/core/db';
 import { ImportService } from '../../src/modules/purchases/imports.service';
-import { Product, Receipt } from '../../src/modules/purchases/entities/receipt.entity';
+import { Product, PurchaseImport, Receipt } from '../../src/modules/purchases/entities/receipt.entity';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { makeMember, makeStore } from '../helpers/fixtures';
 import { JourneyCoupon } from '../../src/modules/journeys/entities/coupon.entity';
@@ -179,4 +179,30 @@ it('imports the product catalogue (re-import updates, never duplicates)', async 
   expect(await d.manager.count(Product)).toBe(2);
   const list = await t.client(admin).call(api.listProducts, { query: { q: '清酒' } });
   expect(list.items).toEqual([{ sku: '690009', name: '獭祭清酒', categoryPath: '酒水/清酒', brand: '獭祭', flags: ['进口'] }]);
+});
+
+it('a run whose runner died is claimed again by the job once its lease ran out, not before, and finishes', async () => {
+  const file = path.join(tmp, 'lease.csv');
+  const rows = [HEADER, ['L001', '2026-11-05 09:00:00', 'T1', '690101', '青菜', '蔬菜', '1', '3', '3', '']];
+  fs.writeFileSync(file, rows.map((r) => r.join(',')).join('\n'));
+  const up = await upload(file);
+  const settings = { mapping: up.body.settings.mapping, dateFormat: 'YYYY-MM-DD HH:mm:ss' as const, timeZone: 'Asia/Shanghai' as const };
+  expect(await runToEnd(up.body.id, settings)).toMatchObject({ status: 'done', added: 1 });
+  const imports = await t.container.getAsync(ImportService);
+  const id = up.body.id as number;
+  const { attempts } = await d.manager.findOneByOrFail(PurchaseImport, { id });
+
+  // a runner that is still renewing its lease keeps the run
+  await d.manager.update(PurchaseImport, { id }, { status: 'running', processedBytes: 0, lockedUntil: new Date(Date.now() + 60_000) });
+  expect(await imports.resumeStale(new Date())).toBe(0);
+  await imports.idle();
+  expect(await d.manager.findOneByOrFail(PurchaseImport, { id })).toMatchObject({ status: 'running', attempts });
+
+  // its lease ran out (the runner died): the job claims it as the next attempt and runs it from the start
+  await d.manager.update(PurchaseImport, { id }, { lockedUntil: new Date(Date.now() - 1_000) });
+  expect(await imports.resumeStale(new Date())).toBe(1);
+  await imports.idle();
+  const row = await d.manager.findOneByOrFail(PurchaseImport, { id });
+  expect(row).toMatchObject({ status: 'done', attempts: attempts + 1, added: 1, rows: 1, lockedUntil: null });
+  expect(row.processedBytes).toBe(row.totalBytes);
 });

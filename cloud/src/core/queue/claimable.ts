@@ -33,9 +33,11 @@ export abstract class ClaimableRow<S extends string = string> {
   lastError!: string | null;
 }
 
-/** One queue table: its entity and the name of its claimed status. */
+/** One queue table: its entity and the names of its waiting and claimed statuses. */
 export interface QueueTable<T extends ClaimableRow> {
   entity: new () => T;
+  /** The status a row waits in ('pending' unless the table's contract names it otherwise, e.g. 'queued'). */
+  pending?: T['status'];
   /** 'processing', 'sending', … */
   running: T['status'];
   /**
@@ -56,7 +58,7 @@ export function dueRows<T extends ClaimableRow>(
   const qb = em
     .createQueryBuilder(q.entity, 'q')
     .where('((q.status = :qPending AND q.next_attempt_at <= :qNow) OR (q.status = :qRunning AND q.locked_until < :qNow))', {
-      qPending: PENDING,
+      qPending: q.pending ?? PENDING,
       qRunning: q.running,
       qNow: o.now,
     })
@@ -77,7 +79,7 @@ export async function claimRow<T extends ClaimableRow>(
   seen: Pick<T, 'id' | 'status' | 'attempts'>,
   o: { now: Date; due?: boolean; set?: Partial<Record<string, unknown>> },
 ): Promise<boolean> {
-  const params: ObjectLiteral = { id: seen.id, status: seen.status, attempts: seen.attempts, now: o.now, pending: PENDING, running: q.running };
+  const params: ObjectLiteral = { id: seen.id, status: seen.status, attempts: seen.attempts, now: o.now, pending: q.pending ?? PENDING, running: q.running };
   const due = o.due === false ? '' : ' AND ((status = :pending AND next_attempt_at <= :now) OR (status = :running AND locked_until < :now))';
   const r = await em
     .createQueryBuilder()

@@ -7,8 +7,10 @@
  * (bytes read), and finishes with the counts. Re-running a file adds nothing (the ledger's natural
  * key); undo removes exactly the receipts this import added, gives back the coupons they redeemed
  * (journeys' CouponRedemption) and tells downstream (PurchasesVoided).
- * A run that died (heartbeat older than 2 minutes) is resumed by the job from the start: safe,
- * because every write is keyed.
+ * Runs are claimed as queue rows (core/queue claimable: queued -> running, `locked_until` renewed
+ * with the progress as the runner's heartbeat). A run that died (lease older than 2 minutes) is
+ * claimed again by the job and resumed from the start: safe, because every write is keyed; the
+ * dead run's late writes are fenced off by the attempt number.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -17,7 +19,8 @@ import type { IncomingMessage } from 'http';
 import busboy from 'busboy';
 import { Config, type ILogger, Inject, Logger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { WorkRunner } from '../../core/queue/runner';
-import { In, LessThan } from 'typeorm';
+import { In } from 'typeorm';
+import { claimRow, dueRows } from '../../core/queue/claimable';
 import {
   IMPORT_MAX_BYTES,
   IMPORT_UPLOAD_FIELD,
@@ -37,10 +40,11 @@ import { type ReceiptBatch, receiptBatches } from './import-reader';
 import { IdentityReads } from '../identity';
 import { LedgerService } from './ledger.service';
 import { storeScope } from './purchases.service';
-import { PurchaseImport, PurchaseImportError, PurchaseImportMapping, Receipt } from './entities/receipt.entity';
+import { IMPORT_LEASE_MS, IMPORT_QUEUE, PurchaseImport, PurchaseImportError, PurchaseImportMapping, Receipt } from './entities/receipt.entity';
 import { loadPurchasesConfig } from './settings';
 
-const STALE_MS = 2 * 60_000;
+/** The lease a run renews with its progress (its heartbeat). */
+const leaseFromNow = () => new Date(Date.now() + IMPORT_LEASE_MS);
 
 @Provide()
 @Scope(ScopeEnum.Singleton)
@@ -130,7 +134,7 @@ export class ImportService {
         message: null,
         createdBy: staff.staffId,
         createdAt: new Date(),
-        heartbeatAt: null,
+        nextAttemptAt: new Date(),
         finishedAt: null,
       });
       return Number(r.identifiers[0].id);
@@ -217,7 +221,11 @@ export class ImportService {
     const mapping = Object.fromEntries(Object.entries(settings.mapping).filter(([, h]) => !!h));
     const clean: ImportSettings = { ...settings, mapping };
     await this.db.transaction(async (em) => {
-      const done = await em.update(PurchaseImport, { id, status: In(['uploaded', 'failed']) }, { status: 'queued', settings: clean, message: null });
+      const done = await em.update(
+        PurchaseImport,
+        { id, status: In(['uploaded', 'failed']) },
+        { status: 'queued', nextAttemptAt: new Date(), settings: clean, message: null },
+      );
       if (!done.affected) throw new AppError('IMPORT_NOT_STARTABLE');
       const key = `${imp.storeId}:${imp.kind}`;
       const hit = await em.update(PurchaseImportMapping, { mappingKey: key }, { settings: clean, updatedAt: new Date() });
@@ -326,35 +334,25 @@ export class ImportService {
     await this.runner.idle();
   }
 
-  /** The job: resume queued runs and runs whose runner died. */
+  /** The job: resume queued runs and runs whose runner died (its lease ran out). */
   async resumeStale(now: Date): Promise<number> {
-    const rows = await this.db.manager.find(PurchaseImport, {
-      where: [{ status: 'queued' }, { status: 'running', heartbeatAt: LessThan(new Date(now.getTime() - STALE_MS)) }],
-      select: { id: true },
-    });
+    const rows = await dueRows(this.db.manager, IMPORT_QUEUE, { now, limit: 100 });
     for (const r of rows) void this.kick(r.id);
     return rows.length;
   }
 
   private async run(id: number): Promise<void> {
     const now = new Date();
-    // claim: queued, or running with a dead runner (its heartbeat stopped)
-    const claimed = await this.db.transaction(async (em) => {
-      const a = await em.update(
-        PurchaseImport,
-        { id, status: 'queued' },
-        { status: 'running', heartbeatAt: now, processedBytes: 0, rows: 0, added: 0, duplicates: 0, conflicts: 0 },
-      );
-      if (a.affected) return true;
-      const b = await em.update(
-        PurchaseImport,
-        { id, status: 'running', heartbeatAt: LessThan(new Date(now.getTime() - STALE_MS)) },
-        { heartbeatAt: now, processedBytes: 0, rows: 0, added: 0, duplicates: 0, conflicts: 0 },
-      );
-      return !!b.affected;
-    });
+    // claim: queued, or running with a dead runner (its lease ran out); counts restart from zero
+    const seen = await this.db.manager.findOne(PurchaseImport, { where: { id }, select: { id: true, status: true, attempts: true } });
+    if (!seen) return;
+    const claimed = await this.db.transaction((em) =>
+      claimRow(em, IMPORT_QUEUE, seen, { now, set: { processedBytes: 0, rows: 0, added: 0, duplicates: 0, conflicts: 0 } }),
+    );
     if (!claimed) return;
     const imp = await this.db.manager.findOneByOrFail(PurchaseImport, { id });
+    // this run's writes: only while it still holds the row (attempt fence)
+    const mine = { id, attempts: imp.attempts };
     try {
       const file = path.join(this.dir(), imp.storedName);
       if (!fs.existsSync(file)) throw new Error('导入文件已不存在，请重新上传');
@@ -363,22 +361,24 @@ export class ImportService {
       const added = imp.kind === 'receipts' ? await this.db.manager.count(Receipt, { where: { importId: id } }) : undefined;
       const errors = await this.db.manager.count(PurchaseImportError, { where: { importId: id } });
       await this.db.transaction((em) =>
-        em.update(
-          PurchaseImport,
-          { id },
-          {
-            status: 'done',
-            processedBytes: imp.totalBytes,
-            errors,
-            ...(added !== undefined ? { added } : {}),
-            finishedAt: new Date(),
-            heartbeatAt: new Date(),
-          },
-        ),
+        em.update(PurchaseImport, mine, {
+          status: 'done',
+          processedBytes: imp.totalBytes,
+          errors,
+          ...(added !== undefined ? { added } : {}),
+          finishedAt: new Date(),
+          lockedUntil: null,
+        }),
       );
     } catch (err) {
       await this.db.transaction((em) =>
-        em.update(PurchaseImport, { id }, { status: 'failed', message: String((err as Error).message).slice(0, 300), finishedAt: new Date() }),
+        em.update(PurchaseImport, mine, {
+          status: 'failed',
+          message: String((err as Error).message).slice(0, 300),
+          lastError: String((err as Error).message).slice(0, 500),
+          finishedAt: new Date(),
+          lockedUntil: null,
+        }),
       );
     }
   }
@@ -427,8 +427,8 @@ export class ImportService {
         await this.db.transaction((em) =>
           em.update(
             PurchaseImport,
-            { id: imp.id },
-            { processedBytes: Math.min(batch.bytes, imp.totalBytes), rows: batch.rows, ...counts, heartbeatAt: new Date() },
+            { id: imp.id, attempts: imp.attempts },
+            { processedBytes: Math.min(batch.bytes, imp.totalBytes), rows: batch.rows, ...counts, lockedUntil: leaseFromNow() },
           ),
         );
       }
@@ -478,7 +478,11 @@ export class ImportService {
           );
         }
         if (e.length) await bulkInsert(em, 'purchase_import_error', ['row_key', 'import_id', 'row_no', 'message', 'raw'], e, { ignoreDuplicate: 'row_key' });
-        await em.update(PurchaseImport, { id: imp.id }, { processedBytes: Math.min(bytes, imp.totalBytes), rows, added, heartbeatAt: new Date() });
+        await em.update(
+          PurchaseImport,
+          { id: imp.id, attempts: imp.attempts },
+          { processedBytes: Math.min(bytes, imp.totalBytes), rows, added, lockedUntil: leaseFromNow() },
+        );
       });
     };
     const seen = new Set<string>();

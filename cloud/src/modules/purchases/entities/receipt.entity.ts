@@ -1,6 +1,7 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { ImportSettings } from '../../../../../contracts/purchases';
 import { jsonColumn } from '../../../core/json-column';
+import { ClaimableRow, type QueueTable } from '../../../core/queue/claimable';
 
 /**
  * One receipt of the ledger. `naturalKey` = `${source}:${storeId}:${receiptNo}` is the idempotency
@@ -215,11 +216,16 @@ export class PosNonce {
 /** The headers and first rows of an uploaded file. */
 export type ImportPreview = { headers: string[]; rows: string[][] };
 
-@Entity({ name: 'purchase_import' })
-export class PurchaseImport {
-  @PrimaryGeneratedColumn({ type: 'integer' })
-  id!: number;
+export type ImportStatus = 'uploaded' | 'queued' | 'running' | 'done' | 'failed' | 'undone';
 
+/**
+ * Claimed queued -> running by one runner (`ClaimableRow`, core/queue): `locked_until` is the
+ * runner's heartbeat, renewed with its progress; a run whose lease ran out (its runner died) is
+ * taken over from the start by the next claim, and the dead run's late writes are fenced off by
+ * `attempts`.
+ */
+@Entity({ name: 'purchase_import' })
+export class PurchaseImport extends ClaimableRow<ImportStatus> {
   @Column({ name: 'store_id', type: 'integer' })
   storeId!: number;
 
@@ -234,9 +240,6 @@ export class PurchaseImport {
 
   @Column({ type: 'varchar', length: 8 })
   format!: 'csv' | 'xlsx';
-
-  @Column({ type: 'varchar', length: 12 })
-  status!: 'uploaded' | 'queued' | 'running' | 'done' | 'failed' | 'undone';
 
   /** JSON: headers and the first rows. */
   @Column({ type: 'text', transformer: jsonColumn<ImportPreview>({ fallback: { headers: [], rows: [] } }) })
@@ -276,13 +279,13 @@ export class PurchaseImport {
   @Column({ name: 'created_at', type: 'datetime' })
   createdAt!: Date;
 
-  /** Last sign of life of the runner (a stale one is resumed by the job). */
-  @Column({ name: 'heartbeat_at', type: 'datetime', nullable: true })
-  heartbeatAt!: Date | null;
-
   @Column({ name: 'finished_at', type: 'datetime', nullable: true })
   finishedAt!: Date | null;
 }
+
+/** A runner that has not renewed its lease for this long is taken for dead. */
+export const IMPORT_LEASE_MS = 2 * 60_000;
+export const IMPORT_QUEUE: QueueTable<PurchaseImport> = { entity: PurchaseImport, pending: 'queued', running: 'running', leaseMs: IMPORT_LEASE_MS };
 
 @Entity({ name: 'purchase_import_error' })
 export class PurchaseImportError {
