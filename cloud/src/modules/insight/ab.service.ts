@@ -12,6 +12,7 @@ import type { AbTestInput, AbTestView } from '../../../../contracts/insight';
 import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, iso, isUniqueViolation } from '../../core/db';
 import { AppError } from '../../core/errors';
+import { parseJsonText } from '../../core/json-column';
 import { JourneysPublic } from '../journeys/public';
 import { allocationShares, type ArmStats, chooseVariant, posterior, type Sampler, seededSampler } from './bandit';
 import { AbAssignment, AbTest } from './entities/insight.entity';
@@ -37,6 +38,9 @@ export interface CouponDraft {
   amountFen: number;
   minSpendFen: number;
 }
+
+/** A test's variants as stored (the one JSON-column reader; unreadable text reads as none). */
+const variantsOf = (t: Pick<AbTest, 'variants'>): Variant[] => parseJsonText<Variant[]>(t.variants, []);
 
 @Provide()
 @Scope(ScopeEnum.Singleton)
@@ -78,9 +82,9 @@ export class AbTestService {
   async textFor(journeyId: number, stepIndex: number, memberId: number | null, stepText: string, now = new Date()): Promise<string> {
     const test = await this.testOn('message', journeyId, stepIndex);
     if (!test) return stepText;
-    const variants = JSON.parse(test.variants) as Variant[];
+    const variants = variantsOf(test);
     if (test.status === 'stopped') return variants[test.winner!]?.text ?? stepText;
-    if (memberId === null) return variants[0].text; // no member, nothing to attribute: the first copy, unassigned
+    if (memberId === null) return variants[0]?.text ?? stepText; // no member, nothing to attribute: the first copy, unassigned
     return variants[await this.assign(test, memberId, now)]?.text ?? stepText;
   }
 
@@ -101,7 +105,7 @@ export class AbTestService {
     for (const d of drafts) {
       const test = await this.testOn('coupon', d.journeyId, d.stepIndex);
       if (!test) continue;
-      const variants = JSON.parse(test.variants) as Variant[];
+      const variants = variantsOf(test);
       const i = test.status === 'stopped' ? test.winner! : d.memberId === null ? 0 : await this.assign(test, d.memberId, now);
       const v = variants[i];
       if (!v) continue;
@@ -115,7 +119,7 @@ export class AbTestService {
   async assign(test: AbTest, memberId: number, now = new Date()): Promise<number> {
     const existing = await this.db.manager.findOne(AbAssignment, { where: { testId: test.id, memberId } });
     if (existing) return existing.variant;
-    const variants = JSON.parse(test.variants) as Variant[];
+    const variants = variantsOf(test);
     const variant = chooseVariant(await this.arms(test.id, variants.length), test.floorPermille / 1000, this.rng);
     try {
       await this.db.manager.insert(AbAssignment, { testId: test.id, memberId, variant, assignedAt: now, convertedAt: null });
@@ -163,7 +167,7 @@ export class AbTestService {
   }
 
   private async view(t: AbTest, journeyName: string | null): Promise<AbTestView> {
-    const variants = JSON.parse(t.variants) as Variant[];
+    const variants = variantsOf(t);
     const arms = await this.arms(t.id, variants.length);
     const shares = t.status === 'running' ? allocationShares(arms, t.floorPermille / 1000, this.rng) : variants.map((_, i) => (i === t.winner ? 1 : 0));
     return {
@@ -232,7 +236,7 @@ export class AbTestService {
   async stop(testId: number, keep: number, now = new Date()): Promise<AbTestView> {
     const t = await this.db.manager.findOne(AbTest, { where: { id: testId } });
     if (!t) throw new AppError('NOT_FOUND', 'A/B 测试不存在');
-    if (keep >= (JSON.parse(t.variants) as Variant[]).length) throw new AppError('VALIDATION_FAILED', '没有这个版本');
+    if (keep >= variantsOf(t).length) throw new AppError('VALIDATION_FAILED', '没有这个版本');
     if (t.status === 'running') {
       await this.db.manager.update(AbTest, { id: testId, status: 'running' }, { status: 'stopped', winner: keep, stoppedAt: now });
     } else if (t.winner !== keep) {

@@ -93,16 +93,16 @@ export class InsightListener {
       const at = when(p.occurredAt, event.createdAt);
       const categories: Record<string, number> = {};
       if (p.totalFen > 0) for (const i of p.items) categories[i.category ?? '其他'] = (categories[i.category ?? '其他'] ?? 0) + i.amountFen;
-      let json = JSON.stringify(categories);
-      if (json.length > 500)
-        json = JSON.stringify(
-          Object.fromEntries(
-            Object.entries(categories)
-              .sort((a, b) => b[1] - a[1])
-              .slice(0, 12),
-          ),
+      // a long category list keeps its 12 largest (the column holds 500 characters); lines sum what is kept
+      let kept = categories;
+      if (JSON.stringify(categories).length > 500)
+        kept = Object.fromEntries(
+          Object.entries(categories)
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 12),
         );
-      const linesFen = Object.values(JSON.parse(json) as Record<string, number>).reduce((sum, fen) => sum + fen, 0);
+      const json = JSON.stringify(kept);
+      const linesFen = Object.values(kept).reduce((sum, fen) => sum + fen, 0);
       rows.push([p.receiptId, p.memberId, p.storeId, p.totalFen, json, linesFen, at]);
       if (p.totalFen > 0) conversions.push({ memberId: p.memberId, at });
     }

@@ -11,6 +11,7 @@ import { DRILL_LABELS, type InsightSettings as SettingsDto, type SavedSegment, t
 import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, iso, isUniqueViolation } from '../../core/db';
 import { AppError } from '../../core/errors';
+import { parseJsonText } from '../../core/json-column';
 import { EventBus } from '../../core/events/event-bus';
 import { MemberService, OrgService } from '../identity';
 import { JourneysPublic } from '../journeys/public';
@@ -156,7 +157,7 @@ export class InsightService {
 
   async settings(): Promise<InsightSettings> {
     const row = await this.db.manager.findOne(InsightSettingsRow, { where: { id: 1 } });
-    return row ? { ...DEFAULT_SETTINGS, ...(JSON.parse(row.body) as Partial<InsightSettings>) } : DEFAULT_SETTINGS;
+    return row ? { ...DEFAULT_SETTINGS, ...parseJsonText<Partial<InsightSettings>>(row.body, {}) } : DEFAULT_SETTINGS;
   }
 
   async saveSettings(s: SettingsDto, now = new Date()): Promise<InsightSettings> {
@@ -293,7 +294,8 @@ export class InsightService {
     periodOf(q.from, q.to);
     const scope = await this.scopeOf(staff, q.storeId);
     const snap = await this.db.manager.findOne(InsightSnapshot, { where: { scope: scope.key, periodFrom: q.from, periodTo: q.to } });
-    if (snap && now.getTime() - snap.computedAt.getTime() < SNAPSHOT_FRESH_MS) return { ...(JSON.parse(snap.body) as Overview), scopeLabel: scope.label };
+    const cached = snap && now.getTime() - snap.computedAt.getTime() < SNAPSHOT_FRESH_MS ? parseJsonText<Overview | null>(snap.body, null) : null;
+    if (cached) return { ...cached, scopeLabel: scope.label }; // an unreadable snapshot is recomputed
     await this.rosterFresh();
     return this.compute(scope, q.from, q.to, now);
   }
@@ -369,8 +371,10 @@ export class InsightService {
     const scope = await this.scopeOf(staff, storeId);
     const rows = await this.db.manager.find(InsightRoiMonth, { where: { scope: scope.key }, order: { month: 'DESC' }, take: 24 });
     return {
-      items: rows.map((r) => {
-        const body = JSON.parse(r.body) as Pick<Overview, 'roi'>['roi'];
+      // a month whose stored text cannot be read is left out (the next refresh writes it again)
+      items: rows.flatMap((r) => {
+        const body = parseJsonText<Pick<Overview, 'roi'>['roi'] | null>(r.body, null);
+        if (!body) return [];
         return {
           month: r.month,
           ...body,
