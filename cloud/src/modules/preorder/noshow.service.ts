@@ -9,7 +9,7 @@ import type { Order as OrderView } from '../../../../contracts/preorder';
 import type { StaffPrincipal } from '../../core/auth/principal';
 import { Db, dbDate } from '../../core/db';
 import { AppError } from '../../core/errors';
-import { WecomDirectory, OutboundKick, enqueueOutbound } from '../wecom';
+import { WecomDirectory, OutboundKick, enqueueOutbound, outboundKeysTaken } from '../wecom';
 import { OrderService } from './order.service';
 import { PreorderOrder, PreorderSlot } from './entities/preorder.entity';
 import { formatMonthDayTime } from '../../../../contracts/calendar';
@@ -49,13 +49,7 @@ export class NoShowService {
     const rows = await qb.getMany();
     const views = await this.orders.views(rows, now);
     const keys = rows.map((r) => idemKey(r.orderNo));
-    const sent = keys.length
-      ? new Set(
-          (await this.db.manager.query(`SELECT idem_key FROM wecom_outbound WHERE idem_key IN (${keys.map(() => '?').join(',')})`, keys)).map(
-            (r: { idem_key: string }) => r.idem_key,
-          ),
-        )
-      : new Set<string>();
+    const sent = await outboundKeysTaken(this.db.manager, keys);
     return views.map((v) => ({ ...v, reminded: sent.has(idemKey(v.orderNo)) }));
   }
 

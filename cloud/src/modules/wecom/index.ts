@@ -5,7 +5,7 @@
 export { WecomContactService } from './wecom-contact.service';
 export { WecomDirectory, type StaffCard } from './directory.service';
 export { WecomGroups, type GroupInfo, type GroupPerson } from './groups.service';
-export { enqueueOutbound, enqueueOutboundMany, type OutboundSender } from './outbound';
+export { enqueueOutbound, enqueueOutboundMany, outboundKeysTaken, type OutboundSender } from './outbound';
 export { OutboundKick } from './outbound-kick';
 export { OutboundWorker } from './outbound.worker';
 export { APP_MESSAGE_KIND } from './app-message.handler';

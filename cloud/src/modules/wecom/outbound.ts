@@ -15,7 +15,7 @@
  *
  * Plain class (no Midway container) so a test can run it in a child process and SIGKILL it.
  */
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { isUniqueViolation } from '../../core/db';
 import { PlatformError, PlatformUnavailableError } from '../../platform/types';
 import { bulkInsert, type BulkValue } from '../../core/bulk-insert';
@@ -42,6 +42,13 @@ export interface OutboundHooks {
 /** errcodes worth retrying later (busy, system error, token trouble that survived one refresh). */
 const TRANSIENT = new Set([-1, 45009, 45033, 40014, 42001, 41001]);
 const MAX_ATTEMPTS = 8;
+
+/** Which of these idempotency keys already have an outbound call (queued, sent or failed): for "已提醒" marks in other modules. */
+export async function outboundKeysTaken(em: EntityManager, keys: string[]): Promise<Set<string>> {
+  if (!keys.length) return new Set();
+  const rows = await em.find(WecomOutbound, { where: { idemKey: In(keys) }, select: { id: true, idemKey: true } });
+  return new Set(rows.map((r) => r.idemKey));
+}
 
 export async function enqueueOutbound(
   em: EntityManager,
