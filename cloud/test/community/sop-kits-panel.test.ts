@@ -15,6 +15,7 @@ import { Participation } from '../../src/modules/community/entities/participatio
 import { attendeeUplift } from '../../src/modules/insight/uplift';
 import { InsightService } from '../../src/modules/insight/insight.service';
 import { InsightActivity, InsightPanelMember } from '../../src/modules/insight/entities/insight.entity';
+import { PanelMember } from '../../src/modules/community/entities/panel.entity';
 import { JourneysPublic } from '../../src/modules/journeys/public';
 import { JourneyEnrolment } from '../../src/modules/journeys/entities/enrolment.entity';
 import { Member } from '../../src/modules/identity/entities/member.entity';
@@ -338,6 +339,28 @@ describe('kit report: spend uplift from insight, follow-up journey', () => {
 });
 
 describe('inner ring and advisory panel', () => {
+  it('panel members invited before the event existed are announced once by the migration; insight counts them', async () => {
+    const { AnnouncePanelMembers1765300100150 } = await import('../../src/modules/community/migrations/1765300100150-AnnouncePanelMembers');
+    const d = await db(t);
+    const early = await makeMember(t, { nickname: '老顾问' });
+    // a row as an older release wrote it: no event
+    await d.manager.insert(PanelMember, { memberId: early.id, moderator: false, invitedBy: 1, invitedAt: new Date('2025-03-01T02:00:00Z') });
+    const bus = await t.container.getAsync(EventBus);
+    const runner = d.dataSource.createQueryRunner();
+    try {
+      await new AnnouncePanelMembers1765300100150().up(runner);
+    } finally {
+      await runner.release();
+    }
+    await bus.drain();
+    expect(await d.manager.findOneBy(InsightPanelMember, { memberId: early.id })).toMatchObject({ joinedAt: new Date('2025-03-01T02:00:00Z') });
+    const announced = await d.manager.find(DomainEvent, { where: { type: 'AdvisoryPanelJoined' } });
+    expect(announced.filter((e) => JSON.parse(e.payload).memberId === early.id)).toHaveLength(1);
+    // clean up, so the next test counts only its own announcements
+    await d.manager.delete(DomainEvent, { type: 'AdvisoryPanelJoined' });
+    await d.manager.delete(PanelMember, { memberId: early.id });
+  });
+
   it('the rule picks creators; an invited member signs up within capacity, reviews, and HQ reads the report', async () => {
     expect(innerRingReasons({ checkin: 2 })).toEqual([]);
     expect(innerRingReasons({ contest_entry: 1, checkin: 3 })).toHaveLength(2);
