@@ -6,6 +6,7 @@ import { SessionRow } from '../src/core/auth/session.entity';
 import { DomainEvent, EventDelivery } from '../src/core/events/domain-event.entity';
 import { In } from 'typeorm';
 import { EventBus } from '../src/core/events/event-bus';
+import { BUSY_AT, requestStarted, requestsInFlight, whenCalm } from '../src/core/request-load';
 import { Household } from '../src/modules/identity/entities/household.entity';
 import { Member } from '../src/modules/identity/entities/member.entity';
 import { StaffUser } from '../src/modules/identity/entities/staff-user.entity';
@@ -128,6 +129,59 @@ test('outbox: a run of one type is delivered in chunks; a failing event is isola
   expect([...calls.values()].every((n) => n <= 2)).toBe(true);
   expect(twice.length).toBeLessThanOrEqual(100);
   expect(await d.manager.countBy(EventDelivery, { handler: 'test.run', eventId: In(rows.map((r) => r.id)) })).toBe(150);
+});
+
+test('outbox: deliveries wait while a burst of requests is in flight, then every event is delivered once', async () => {
+  const bus = await t.container.getAsync(EventBus);
+  const calls: number[] = [];
+  bus.on('MemberDeleted', 'test.yield', async (e) => {
+    if (e.payload.memberId >= 930000 && e.payload.memberId < 931000) calls.push(e.payload.memberId);
+  });
+  const ends = Array.from({ length: BUSY_AT }, () => requestStarted());
+  try {
+    await d.transaction((em) =>
+      bus.emitMany(
+        em,
+        'MemberDeleted',
+        Array.from({ length: 30 }, (_, i) => ({ memberId: 930000 + i })),
+      ),
+    );
+    const drained = bus.drain();
+    await new Promise((r) => setTimeout(r, 60));
+    expect(calls).toEqual([]); // the burst is answered first
+    ends.forEach((end) => end());
+    await drained;
+  } finally {
+    ends.forEach((end) => end());
+  }
+  await bus.drain();
+  expect(calls.sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => 930000 + i));
+});
+
+test('request load: whenCalm resolves at once when calm, waits while busy, and gives up after its bound', async () => {
+  expect(requestsInFlight()).toBe(0);
+  const t0 = Date.now();
+  await whenCalm(1000);
+  expect(Date.now() - t0).toBeLessThan(50);
+  const ends = Array.from({ length: BUSY_AT }, () => requestStarted());
+  ends[0](); // ending twice counts once
+  ends[0]();
+  expect(requestsInFlight()).toBe(BUSY_AT - 1);
+  const more = requestStarted();
+  let calm = false;
+  const waiting = whenCalm(10_000).then(() => (calm = true));
+  await new Promise((r) => setTimeout(r, 40));
+  expect(calm).toBe(false);
+  more();
+  await waiting;
+  expect(calm).toBe(true);
+  const again = requestStarted();
+  const t1 = Date.now();
+  await whenCalm(30); // still busy: bounded
+  expect(Date.now() - t1).toBeGreaterThanOrEqual(25);
+  again();
+  ends.forEach((end) => end());
+  expect(requestsInFlight()).toBe(0);
 });
 
 test('outbox: a batch handler gets a run as arrays in one transaction; a failing batch is redelivered event by event', async () => {

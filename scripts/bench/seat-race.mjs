@@ -6,6 +6,11 @@
 // Then a 64-connection phase: the same members register for P more sessions (default 5, 50 seats
 // each) with 64 requests always in flight, checked the same way per session.
 // Every figure is read against the same server's /api/health at 64 connections, measured first.
+// Before the race every member opens the session's page (GET, kept-alive connection), as members
+// do in the mini-program while they wait for registration to open; --cold skips that.
+// MariaDB: statements per registration (SHOW GLOBAL STATUS 'Questions', background work included)
+// are printed for the race and the phase; --general-log <file> writes them out; the race's and the
+// phase's windows are printed on the monotonic clock of a server --cpu-prof, to slice the profile.
 // Flags: --members <n> (500), --seats <n> (20), --login-concurrency <n> (25), --cancel <n> (5),
 //        --phase-sessions <n> (5; a member may hold 6 upcoming bookings), --phase-seats <n> (50),
 //        --connections <n> (64), --health-seconds <n> (5)
@@ -13,7 +18,27 @@
 // Members are created the way real ones are: a wx.login code from the simulator and the member
 // login route (no test-only fixture route exists in the cloud); the classes are created through the
 // ops API by an HQ admin made with the admin CLI (the server runs without demo data).
+import { createRequire } from 'node:module';
 import { getJson, loadTest, measureHealth, numberArg, provisionHq } from './lib.mjs';
+
+const require = createRequire(import.meta.url);
+
+/** MariaDB's statement counter (the server's statements per registration are the cost that matters here). */
+async function statementCounter(server) {
+  if (server.dbKind !== 'mysql') return null;
+  const mysql = require('mysql2/promise');
+  const conn = await mysql.createConnection({ uri: server.databaseUrl });
+  const read = async () => Number((await conn.query("SHOW GLOBAL STATUS LIKE 'Questions'"))[0][0].Value);
+  // --general-log <file>: MariaDB writes every statement of the race there (to see which they are)
+  const logFile = typeof server.generalLog === 'string' ? server.generalLog : null;
+  const on = async () => {
+    if (logFile) await conn.query(`SET GLOBAL general_log_file = ?`, [logFile]).then(() => conn.query('SET GLOBAL general_log = 1'));
+  };
+  const off = async () => {
+    if (logFile) await conn.query('SET GLOBAL general_log = 0');
+  };
+  return { read, on, off, close: () => conn.end() };
+}
 
 export const description =
   'N members register for an S-seat session at once (--members 500 --seats 20), then a 64-connection phase; checks no oversell and waitlist order';
@@ -52,6 +77,8 @@ async function pool(items, concurrency, fn) {
   );
   return out;
 }
+
+const monoUs = () => Number(process.hrtime.bigint() / 1000n);
 
 function percentile(sorted, p) {
   if (!sorted.length) return null;
@@ -117,7 +144,24 @@ export async function run({ baseUrl, args, log, server }) {
   );
   log(`${members} members logged in in ${((Date.now() - t0) / 1000).toFixed(1)} s; racing…`);
 
+  // every member has the session's page open when registration opens (as in the mini-program: the
+  // page was loaded over the same kept-alive connection the registration then uses); --cold races
+  // over fresh connections instead (the 500 connects then count in the race, on both sides)
+  const opened = args.cold
+    ? []
+    : await Promise.all(
+        tokens.map((token) =>
+          fetch(`${baseUrl}/api/classes/sessions/${sessionId}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(60_000) }).then(
+            async (res) => (await res.arrayBuffer(), res.status),
+          ),
+        ),
+      );
+  if (opened.some((st) => st !== 200)) throw new Error(`session page: ${opened.filter((st) => st !== 200).length} answers were not 200`);
+
   // ---- the race: every registration fired at once
+  const counter = await statementCounter({ ...server, generalLog: args['general-log'] });
+  await counter?.on();
+  const statementsBefore = counter ? await counter.read() : 0;
   const raceStart = performance.now();
   const answers = await Promise.all(
     tokens.map(async (token) => {
@@ -132,6 +176,11 @@ export async function run({ baseUrl, args, log, server }) {
     }),
   );
   const raceMs = performance.now() - raceStart;
+  // statements the server sent during the race (the counter's own two reads excluded)
+  const raceStatements = counter ? (await counter.read()) - statementsBefore - 1 : null;
+  await counter?.off();
+  // the same monotonic clock as a server --cpu-prof (µs): slice the profile to the race
+  log(`race window (monotonic µs): ${Math.round(monoUs() - raceMs * 1000)}–${Math.round(monoUs())}`);
   const latencies = answers.map((a) => a.ms).sort((a, b) => a - b);
   const ok = answers.filter((a) => a.status === 200);
   const errors = answers.filter((a) => a.status !== 200);
@@ -139,6 +188,10 @@ export async function run({ baseUrl, args, log, server }) {
   const confirmedAnswers = ok.filter((a) => a.body.status === 'confirmed');
   const waitlistedAnswers = ok.filter((a) => a.body.status === 'waitlisted');
   log(`race: ${ok.length} accepted in ${Math.round(raceMs)} ms; ${confirmedAnswers.length} confirmed, ${waitlistedAnswers.length} waitlisted`);
+  if (counter) {
+    log(`race: ${raceStatements} statements on MariaDB (${(raceStatements / members).toFixed(1)} per registration, background work included)`);
+    await counter.close();
+  }
 
   // ---- verify from the server's roster
   const told = new Map(waitlistedAnswers.map((a) => [a.body.id, a.body.waitlistPosition]));
@@ -183,6 +236,10 @@ export async function run({ baseUrl, args, log, server }) {
     let phaseNon200 = 0;
     let firstBad = null;
     log(`64-connection phase: ${pairs.length} registrations over ${phaseIds.length} sessions of ${phaseSeats} seats, ${connections} connections`);
+    const phaseCounter = await statementCounter({ ...server, generalLog: args['general-log'] ? `${args['general-log']}.phase` : undefined });
+    await phaseCounter?.on();
+    const phaseBefore = phaseCounter ? await phaseCounter.read() : 0;
+    const phaseStartUs = monoUs();
     const r = await loadTest({
       url: baseUrl,
       connections,
@@ -230,8 +287,13 @@ export async function run({ baseUrl, args, log, server }) {
       });
       allInOrder &&= c.waitlistInOrder && c.seatsToFirstArrivals && c.toldMatches && c.confirmed.length === Math.min(phaseSeats, members);
     }
+    const phaseStatements = phaseCounter ? (await phaseCounter.read()) - phaseBefore - 1 : null;
+    await phaseCounter?.off();
+    await phaseCounter?.close();
+    log(`64-connection phase window (monotonic µs): ${phaseStartUs}–${monoUs()}`);
     phase = {
       registrations: r.requests_total,
+      statements_per_registration: phaseStatements === null ? null : Math.round((phaseStatements / r.requests_total) * 10) / 10,
       registrations_per_s: r.requests_per_s,
       ratio_to_health: health.requests_per_s ? Math.round((r.requests_per_s / health.requests_per_s) * 100) / 100 : null,
       p50_ms: r.p50_ms,
@@ -266,6 +328,7 @@ export async function run({ baseUrl, args, log, server }) {
     p50_ms: percentile(latencies, 50),
     p99_ms: percentile(latencies, 99),
     max_ms: percentile(latencies, 100),
+    race_statements_per_registration: raceStatements === null ? null : Math.round((raceStatements / members) * 10) / 10,
     phase_64: phase,
     ...(problems.length ? { problems } : {}),
   };

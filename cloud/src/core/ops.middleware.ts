@@ -12,6 +12,7 @@ import type { Context, NextFunction } from '@midwayjs/koa';
 import type { AppEnv } from '../config/env';
 import { Db } from './db';
 import { collectQueues, httpDuration, httpRequests, registry } from './metrics';
+import { requestStarted } from './request-load';
 
 /** Set when the server begins to stop: readiness fails first so balancers drain it. */
 export const lifecycle = { stopping: false };
@@ -69,9 +70,11 @@ export class OpsMiddleware implements IMiddleware<Context, NextFunction> {
         return;
       }
       const started = process.hrtime.bigint();
+      const ended = ctx.path.startsWith('/api/') ? requestStarted() : null;
       try {
         await next();
       } finally {
+        ended?.();
         // the contract path (`/api/classes/:id`), never the raw URL: label values stay few
         const route = (ctx.state as { route?: string }).route ?? (ctx.path.startsWith('/api/') ? 'unmatched' : 'static');
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;

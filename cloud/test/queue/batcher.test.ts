@@ -29,6 +29,48 @@ describe('Batcher (look-ups by key)', () => {
     expect(await Promise.all(first)).toEqual([2, 2, 4, 6]);
     await expect(b.get(99)).rejects.toThrow('down');
   });
+
+  it('one load at a time: keys asked for while a load is out gather into the next one', async () => {
+    const loads: number[][] = [];
+    let release!: () => void;
+    const b = new Batcher<number, number>(async (keys) => {
+      loads.push(keys);
+      if (loads.length === 1) await new Promise<void>((r) => (release = r));
+      return new Map(keys.map((k) => [k, k + 100]));
+    });
+    const first = b.get(1);
+    await turn(); // the first load is out
+    const later = [b.get(2)];
+    await turn();
+    later.push(b.get(3), b.get(1)); // later turns, same load still out: they wait together
+    await turn();
+    expect(loads).toEqual([[1]]);
+    release();
+    expect(await first).toBe(101);
+    expect(await Promise.all(later)).toEqual([102, 103, 101]);
+    expect(loads).toEqual([[1], [2, 3, 1]]); // 1 again: the first answer is not reused for a later ask
+  });
+
+  it('serial: false keeps one load per turn even while another is out', async () => {
+    const loads: number[][] = [];
+    let release!: () => void;
+    const b = new Batcher<number, number>(
+      async (keys) => {
+        loads.push(keys);
+        if (loads.length === 1) await new Promise<void>((r) => (release = r));
+        return new Map(keys.map((k) => [k, k]));
+      },
+      200,
+      { serial: false },
+    );
+    const first = b.get(1);
+    await turn();
+    const second = b.get(2);
+    await turn();
+    expect(loads).toEqual([[1], [2]]);
+    release();
+    expect(await Promise.all([first, second])).toEqual([1, 2]);
+  });
 });
 
 describe('BatchQueue', () => {

@@ -18,6 +18,10 @@
  * of events of that type (up to BATCH_CHUNK of a run, or one alone on the one-by-one path) and
  * handles them in one go — multi-row writes instead of statements per event. It must be
  * idempotent per event like any handler (a chunk that failed is redelivered one event at a time).
+ *
+ * Deliveries are background work: before each delivery transaction the dispatcher waits (at most
+ * YIELD_MAX_MS) while this instance answers a burst of requests (core/request-load), so a crowd
+ * registering at once is not slowed by the projections of what the crowd did a moment earlier.
  */
 import type { ClassType } from '@midwayjs/core';
 import { type ILogger, type IMidwayContainer, Inject, Logger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
@@ -25,6 +29,7 @@ import { EntityManager, In, IsNull, LessThan, MoreThan } from 'typeorm';
 import { DateUtils } from 'typeorm/util/DateUtils';
 import { Db, isUniqueViolation } from '../db';
 import { RunnerStopped, WorkRunner } from '../queue/runner';
+import { BUSY_AT, requestsInFlight, whenCalm } from '../request-load';
 import { DomainEvent, EventDelivery } from './domain-event.entity';
 import type { DeliveredEvent, DomainEventMap, DomainEventType } from './types';
 
@@ -50,6 +55,13 @@ export function OnEvent(type: DomainEventType, opts: { batch?: boolean } = {}): 
 
 const MAX_ATTEMPTS = 8;
 const BATCH = 1000;
+/**
+ * Before each delivery transaction the dispatcher waits this long at most for a request burst to
+ * pass (core/request-load); while busy, a transaction delivering events one by one commits after
+ * SLICE_MS. Under sustained load the deliveries so get about a tenth of the time, not none.
+ */
+const YIELD_MAX_MS = 200;
+const SLICE_MS = 20;
 /** Events of one type per handler transaction when delivering a run of them. */
 const CHUNK = 100;
 /** The same for set-based handlers (a few statements per chunk, whatever its size). */
@@ -192,6 +204,7 @@ export class EventBus {
     }
     // runs of consecutive events of one type; a single event takes the one-by-one path
     for (let i = 0; i < events.length && !this.stopped;) {
+      await whenCalm(YIELD_MAX_MS);
       let j = i + 1;
       while (j < events.length && events[j].type === events[i].type) j++;
       if (j - i === 1) await this.deliver(events[i]);
@@ -215,18 +228,35 @@ export class EventBus {
     }
     for (const [name, handler] of handlers) {
       const batch = this.batchHandlers.get(name);
-      const size = batch ? BATCH_CHUNK : CHUNK;
-      for (let c = 0; c < events.length && !this.stopped; c += size) {
-        const chunk = events.slice(c, c + size);
+      for (let c = 0; c < events.length && !this.stopped;) {
+        if (c > 0) await whenCalm(YIELD_MAX_MS);
+        const chunk = events.slice(c, c + (batch ? BATCH_CHUNK : CHUNK));
+        // how many of the chunk this transaction took: a handler taking events one by one stops
+        // early (and commits what it did) once requests crowd in, so the next yield comes soon
+        let taken = chunk.length;
         try {
           await this.db.transaction(async (em) => {
+            taken = chunk.length;
+            const began = Date.now();
             const done = new Set(
               (await em.find(EventDelivery, { where: { eventId: In(chunk.map((e) => e.id)), handler: name }, select: { eventId: true } })).map(
                 (d) => d.eventId,
               ),
             );
-            const todo = chunk.filter((e) => !done.has(e.id));
+            let todo = chunk.filter((e) => !done.has(e.id));
             if (!todo.length) return;
+            if (batch) await batch(todo, em);
+            else {
+              for (let k = 0; k < chunk.length; k++) {
+                if (done.has(chunk[k].id)) continue;
+                await handler(chunk[k], em);
+                if (k < chunk.length - 1 && requestsInFlight() >= BUSY_AT && Date.now() - began >= SLICE_MS) {
+                  taken = k + 1;
+                  todo = todo.filter((e) => e.id <= chunk[k].id);
+                  break;
+                }
+              }
+            }
             const now = this.rawTime(new Date());
             await this.insertRows(
               em,
@@ -234,13 +264,13 @@ export class EventBus {
               ['event_id', 'handler', 'delivered_at'],
               todo.map((e) => [e.id, name, now]),
             );
-            if (batch) await batch(todo, em);
-            else for (const e of todo) await handler(e, em);
           });
         } catch {
           // rolled back as a whole: these events go one by one (their other handlers' deliveries are recorded and skipped there)
+          taken = chunk.length;
           for (const e of chunk) alone.add(e.id);
         }
+        c += taken;
       }
     }
     if (this.stopped) return;

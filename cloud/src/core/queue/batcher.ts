@@ -188,20 +188,26 @@ export class BatchQueue<I, R = void> {
  * Look-ups asked for during one event-loop turn coalesced into one query: `load(keys)` answers a
  * map; a key it does not answer resolves `undefined`. Alone, a look-up waits only until the end
  * of the current turn. Nothing is cached across turns.
+ *
+ * One query at a time (serial): keys asked for while a query is out gather for the next one. Under
+ * a burst a turn holds only the few requests the HTTP parser finished in it, so per-turn batches
+ * stayed at one or two keys (500 registrations at once made ~200 queries per look-up); gathering
+ * while the previous query runs makes the batch as large as the burst. A lone look-up is not
+ * delayed (nothing is out), and no answer is older than the query it waited for.
  */
 export class Batcher<K, V> {
   private readonly queue: BatchQueue<K, V | undefined>;
   /** Keys gathered for the next run: asked again, they share its answer (maxBatch counts distinct keys). */
   private readonly gathering = new Map<K, Promise<V | undefined>>();
 
-  constructor(load: (keys: K[]) => Promise<Map<K, V>>, maxBatch = 200) {
+  constructor(load: (keys: K[]) => Promise<Map<K, V>>, maxBatch = 200, opts: { serial?: boolean } = {}) {
     this.queue = new BatchQueue<K, V | undefined>(
       async (keys) => {
         keys.forEach((k) => this.gathering.delete(k));
         const found = await load(keys);
         return keys.map((k) => found.get(k));
       },
-      { maxBatch },
+      { maxBatch, serial: opts.serial ?? true },
     );
   }
 
