@@ -204,7 +204,6 @@ export class EventBus {
     }
     // runs of consecutive events of one type; a single event takes the one-by-one path
     for (let i = 0; i < events.length && !this.stopped;) {
-      await whenCalm(YIELD_MAX_MS);
       let j = i + 1;
       while (j < events.length && events[j].type === events[i].type) j++;
       if (j - i === 1) await this.deliver(events[i]);
@@ -229,7 +228,7 @@ export class EventBus {
     for (const [name, handler] of handlers) {
       const batch = this.batchHandlers.get(name);
       for (let c = 0; c < events.length && !this.stopped;) {
-        if (c > 0) await whenCalm(YIELD_MAX_MS);
+        await whenCalm(YIELD_MAX_MS);
         const chunk = events.slice(c, c + (batch ? BATCH_CHUNK : CHUNK));
         // how many of the chunk this transaction took: a handler taking events one by one stops
         // early (and commits what it did) once requests crowd in, so the next yield comes soon
@@ -293,6 +292,7 @@ export class EventBus {
     const handlers = this.handlers.get(event.type) ?? new Map<string, EventHandler>();
     let failure: string | null = null;
     for (const [name, handler] of handlers) {
+      await whenCalm(YIELD_MAX_MS);
       try {
         await this.db.transaction(async (em) => {
           const done = await em.findOne(EventDelivery, { where: { eventId: row.id, handler: name } });

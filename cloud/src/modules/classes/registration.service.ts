@@ -20,6 +20,7 @@ import { EntityManager, In } from 'typeorm';
 import type { MemberStanding, MyRegistration, NoticeKind, SubscribeAccepts } from '../../../../contracts/classes';
 import { Db, dbDate, iso, isUniqueViolation } from '../../core/db';
 import { AppError } from '../../core/errors';
+import { BUSY_AT, requestsInFlight } from '../../core/request-load';
 import { EventBus } from '../../core/events/event-bus';
 import { newShortCode, newToken, registrationQr } from './codes';
 import { ClassesSettings } from './settings';
@@ -49,6 +50,8 @@ const ACTIVE = ['confirmed', 'waitlisted'] as const;
 
 /** At most this many registrations in one group transaction (one multi-row INSERT). */
 const GROUP_MAX = 200;
+/** While the instance is busy (core/request-load), a session's first group gathers this long. */
+const GROUP_GATHER_MS = 3;
 
 interface GroupAsk {
   memberId: number;
@@ -210,7 +213,9 @@ export class RegistrationService {
       g.items.push({ ...ask, resolve, reject });
       if (!g.running) {
         g.running = true;
-        setImmediate(() => void this.runGroups(sessionId, g!));
+        // a crowd arrives one or two requests per turn: while busy, the first group gathers a few ms
+        if (requestsInFlight() >= BUSY_AT) setTimeout(() => void this.runGroups(sessionId, g!), GROUP_GATHER_MS);
+        else setImmediate(() => void this.runGroups(sessionId, g!));
       }
     });
   }
