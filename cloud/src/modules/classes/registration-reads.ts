@@ -10,10 +10,9 @@ import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { In } from 'typeorm';
 import { Batcher } from '../../core/queue/batcher';
 import { Db, dbDate } from '../../core/db';
-import { ClassBlock } from './entities/class-block.entity';
 import { ClassDef } from './entities/class-def.entity';
 import { ClassSession } from './entities/class-session.entity';
-import { IdentityReads, type MemberFacts } from '../identity';
+import { IdentityReads } from '../identity';
 
 /** A member's rows that decide whether they may book: unlifted blocks and live bookings' start times. */
 export interface MemberStandingRows {
@@ -40,27 +39,28 @@ export class RegistrationReads {
     return new Map(rows.map((r) => [r.id, r]));
   });
 
-  private readonly members = new Batcher<number, MemberFacts>((ids) => this.lookup.memberFacts(ids));
+  private readonly members = new Batcher<number, { householdId: number | null }>((ids) => this.lookup.memberHouseholds(ids));
 
   private readonly standings = new Batcher<number, MemberStandingRows>(async (ids) => {
-    const [blocks, live] = await Promise.all([
-      this.db.manager
-        .createQueryBuilder(ClassBlock, 'b')
-        .select(['b.member_id AS memberId', 'b.reason AS reason', 'b.blocked_until AS blockedUntil'])
-        .where('b.member_id IN (:...ids) AND b.lifted_at IS NULL', { ids })
-        .getRawMany<{ memberId: number | string; reason: string; blockedUntil: Date | string }>(),
-      // upcoming-or-recent live bookings; the caller compares start times with its own `now`
-      this.db.manager
-        .createQueryBuilder()
-        .select(['r.member_id AS memberId', 's.starts_at AS startsAt'])
-        .from('class_registration', 'r')
-        .innerJoin('class_session', 's', 's.id = r.session_id')
-        .where("r.member_id IN (:...ids) AND r.status IN ('confirmed', 'waitlisted', 'unpaid')", { ids })
-        .getRawMany<{ memberId: number | string; startsAt: Date | string }>(),
-    ]);
+    // one statement for both: unlifted blocks, and upcoming-or-recent live bookings' start times
+    // (the caller compares them with its own `now`)
+    const marks = ids.map(() => '?').join(',');
+    const rows: Array<{ kind: string; memberId: number | string; reason: string | null; at: Date | string }> = await this.db.manager.query(
+      `SELECT 'block' AS kind, b.member_id AS memberId, b.reason AS reason, b.blocked_until AS at
+         FROM class_block b WHERE b.member_id IN (${marks}) AND b.lifted_at IS NULL
+       UNION ALL
+       SELECT 'live' AS kind, r.member_id AS memberId, NULL AS reason, s.starts_at AS at
+         FROM class_registration r INNER JOIN class_session s ON s.id = r.session_id
+        WHERE r.member_id IN (${marks}) AND r.status IN ('confirmed', 'waitlisted', 'unpaid')`,
+      [...ids, ...ids],
+    );
     const out = new Map<number, MemberStandingRows>(ids.map((id) => [id, { blocks: [], liveStarts: [] }]));
-    for (const b of blocks) out.get(Number(b.memberId))?.blocks.push({ reason: b.reason, blockedUntil: dbDate(b.blockedUntil) });
-    for (const l of live) out.get(Number(l.memberId))?.liveStarts.push(dbDate(l.startsAt));
+    for (const r of rows) {
+      const entry = out.get(Number(r.memberId));
+      if (!entry) continue;
+      if (r.kind === 'block') entry.blocks.push({ reason: String(r.reason), blockedUntil: dbDate(r.at) });
+      else entry.liveStarts.push(dbDate(r.at));
+    }
     return out;
   });
 
@@ -74,7 +74,8 @@ export class RegistrationReads {
     return row ? Object.assign(new ClassDef(), row) : null;
   }
 
-  async member(id: number): Promise<MemberFacts | null> {
+  /** An active member's household (null: no household); null when the member is not active. */
+  async member(id: number): Promise<{ householdId: number | null } | null> {
     const row = await this.members.get(id);
     return row ? { ...row } : null;
   }

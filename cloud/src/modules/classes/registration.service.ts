@@ -19,6 +19,8 @@ import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager, In } from 'typeorm';
 import type { MemberStanding, MyRegistration, NoticeKind, SubscribeAccepts } from '../../../../contracts/classes';
 import { Db, dbDate, iso, isUniqueViolation } from '../../core/db';
+import { bulkInsert } from '../../core/bulk-insert';
+import { DateUtils } from 'typeorm/util/DateUtils';
 import { AppError } from '../../core/errors';
 import { BUSY_AT, requestsInFlight } from '../../core/request-load';
 import { EventBus } from '../../core/events/event-bus';
@@ -47,6 +49,26 @@ export interface RegisterInput {
 }
 
 const ACTIVE = ['confirmed', 'waitlisted'] as const;
+
+/** A new free-class registration's columns, in bulkInsert order (the rest stay NULL). */
+const REGISTRATION_INSERT_COLUMNS = [
+  'session_id',
+  'member_id',
+  'household_id',
+  'adults',
+  'children',
+  'child_ages',
+  'status',
+  'arrival_seq',
+  'short_code',
+  'checkin_token',
+  'sub_24h',
+  'sub_2h',
+  'sub_promoted',
+  'created_at',
+  'price_fen',
+  'refund_fen',
+];
 
 /** At most this many registrations in one group transaction (one multi-row INSERT). */
 const GROUP_MAX = 200;
@@ -250,24 +272,16 @@ export class RegistrationService {
         tx,
         batch.map((b) => b.memberId),
       );
-      // the session row first (the same lock order as cancel and promotion); SQLite serialises transactions
-      const s = await tx.findOne(ClassSession, {
-        where: { id: sessionId },
-        select: { id: true, status: true, adultLeft: true, childLeft: true, waitingCount: true, arrivalSeq: true },
-        ...(mysql ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-      });
+      // the session row first (the same lock order as cancel and promotion); SQLite serialises transactions.
+      // Raw statements on this path: the group commit is the seat race's hot loop (TypeORM's query
+      // building and its re-read of default columns after an INSERT cost more than the statements).
+      const s = await this.lockSeats(tx, sessionId);
       if (!s || s.status !== 'scheduled') return { out: batch.map(() => new AppError('CLASS_SESSION_UNAVAILABLE')), after: null, ids: [] as number[] };
-      // one row per (session, member): a live one makes a duplicate, a cancelled one is reused
-      const had = new Map(
-        (
-          await tx.find(ClassRegistration, {
-            where: { sessionId, memberId: In([...new Set(batch.map((b) => b.memberId))]) },
-            select: { id: true, memberId: true, status: true, shortCode: true, checkinToken: true },
-          })
-        ).map((r) => [r.memberId, r]),
-      );
-      const overLimit = await this.overBookingLimit(
+      // one read answers both: a member's row for this session (a live one makes a duplicate, a
+      // cancelled one is reused) and who already holds maxActiveBookings upcoming bookings
+      const { had, overLimit } = await this.groupStanding(
         tx,
+        sessionId,
         batch.map((b) => b.memberId),
         batch[0].now,
       );
@@ -297,9 +311,31 @@ export class RegistrationService {
       if (fresh.length) {
         const codes = fresh.map(() => ({ shortCode: newShortCode(), checkinToken: newToken() }));
         try {
-          await tx.insert(
-            ClassRegistration,
-            fresh.map((k, n) => ({ sessionId, memberId: batch[accepted[k]].memberId, ...written[k], ...codes[n] })),
+          await bulkInsert(
+            tx,
+            'class_registration',
+            REGISTRATION_INSERT_COLUMNS,
+            fresh.map((k, n) => {
+              const w = written[k];
+              return [
+                sessionId,
+                batch[accepted[k]].memberId,
+                w.householdId,
+                w.adults,
+                w.children,
+                w.childAges === null ? null : JSON.stringify(w.childAges),
+                w.status,
+                w.arrivalSeq,
+                codes[n].shortCode,
+                codes[n].checkinToken,
+                w.sub24h,
+                w.sub2h,
+                w.subPromoted,
+                w.createdAt,
+                w.priceFen,
+                w.refundFen,
+              ];
+            }),
           );
         } catch (err) {
           // a code collision, or a row another request wrote meanwhile: the group runs again
@@ -307,11 +343,12 @@ export class RegistrationService {
           throw err;
         }
         fresh.forEach((k, n) => Object.assign(written[k], codes[n]));
-        const rows = await tx.find(ClassRegistration, {
-          where: { sessionId, memberId: In(fresh.map((k) => batch[accepted[k]].memberId)) },
-          select: { id: true, memberId: true },
-        });
-        for (const r of rows) ids.set(r.memberId, r.id);
+        const members = fresh.map((k) => batch[accepted[k]].memberId);
+        const rows: Array<{ id: number | string; memberId: number | string }> = await tx.query(
+          `SELECT id, member_id AS memberId FROM class_registration WHERE session_id = ? AND member_id IN (${members.map(() => '?').join(',')})`,
+          [sessionId, ...members],
+        );
+        for (const r of rows) ids.set(Number(r.memberId), Number(r.id));
       }
       for (const [k, i] of accepted.entries()) {
         const prior = had.get(batch[i].memberId);
@@ -372,6 +409,63 @@ export class RegistrationService {
       if (promoted.length) for (const o of out) if (!(o instanceof Error)) o.promotedAny = true;
     }
     return out;
+  }
+
+  /** The session's seats and queue, locked (MySQL) for the group's transaction. */
+  private async lockSeats(tx: EntityManager, sessionId: number): Promise<(SessionSeats & { status: string }) | null> {
+    const rows: Array<Record<string, number | string>> = await tx.query(
+      `SELECT status, adult_left AS adultLeft, child_left AS childLeft, waiting_count AS waitingCount, arrival_seq AS arrivalSeq FROM class_session WHERE id = ?${
+        this.db.kind === 'mysql' ? ' FOR UPDATE' : ''
+      }`,
+      [sessionId],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      status: String(r.status),
+      adultLeft: Number(r.adultLeft),
+      childLeft: Number(r.childLeft),
+      waitingCount: Number(r.waitingCount),
+      arrivalSeq: Number(r.arrivalSeq),
+    };
+  }
+
+  /**
+   * For a group's members, in one read: their row for this session (if any) and the members who
+   * already hold maxActiveBookings upcoming bookings (confirmed, waiting or unpaid) — the same
+   * count as overBookingLimit.
+   */
+  private async groupStanding(
+    tx: EntityManager,
+    sessionId: number,
+    memberIds: number[],
+    now: Date,
+  ): Promise<{ had: Map<number, { id: number; memberId: number; status: string; shortCode: string; checkinToken: string }>; overLimit: Set<number> }> {
+    const ids = [...new Set(memberIds)];
+    const rows: Array<Record<string, number | string>> = await tx.query(
+      `SELECT r.id AS id, r.member_id AS memberId, r.session_id AS sessionId, r.status AS status, r.short_code AS shortCode, r.checkin_token AS checkinToken,
+              CASE WHEN r.status IN ('confirmed', 'waitlisted', 'unpaid') AND s.starts_at > ? THEN 1 ELSE 0 END AS live
+       FROM class_registration r INNER JOIN class_session s ON s.id = r.session_id
+       WHERE r.member_id IN (${ids.map(() => '?').join(',')})
+         AND (r.session_id = ? OR (r.status IN ('confirmed', 'waitlisted', 'unpaid') AND s.starts_at > ?))`,
+      [this.rawTime(now), ...ids, sessionId, this.rawTime(now)],
+    );
+    const had = new Map<number, { id: number; memberId: number; status: string; shortCode: string; checkinToken: string }>();
+    const live = new Map<number, number>();
+    for (const r of rows) {
+      const memberId = Number(r.memberId);
+      if (Number(r.sessionId) === sessionId) {
+        had.set(memberId, { id: Number(r.id), memberId, status: String(r.status), shortCode: String(r.shortCode), checkinToken: String(r.checkinToken) });
+      }
+      if (Number(r.live) === 1) live.set(memberId, (live.get(memberId) ?? 0) + 1);
+    }
+    const max = this.settings.limits().maxActiveBookings;
+    return { had, overLimit: new Set([...live].filter(([, n]) => n >= max).map(([m]) => m)) };
+  }
+
+  /** A Date as a raw-statement parameter (SQLite keeps UTC datetime text, as TypeORM writes it). */
+  private rawTime(d: Date): Date | string {
+    return this.db.kind === 'mysql' ? d : DateUtils.mixedDateToUtcDatetimeString(d);
   }
 
   /** The columns of a new (or reused) registration row, before its status is decided. */

@@ -133,6 +133,25 @@ export class IdentityReads {
     return out;
   }
 
+  /**
+   * Active members' households, by id (a member without one maps to null; a missing or erased
+   * member is absent). One light statement: hot paths (class registration under a crowd) need only
+   * this, not the decrypted phone and store of memberFacts.
+   */
+  async memberHouseholds(ids: Iterable<number>): Promise<Map<number, { householdId: number | null }>> {
+    const list = [...new Set(ids)];
+    const out = new Map<number, { householdId: number | null }>();
+    for (let i = 0; i < list.length; i += 500) {
+      const part = list.slice(i, i + 500);
+      const rows: Array<{ id: number | string; householdId: number | string | null }> = await this.db.manager.query(
+        `SELECT id, household_id AS householdId FROM member WHERE id IN (${part.map(() => '?').join(',')}) AND status = 'active'`,
+        part,
+      );
+      for (const r of rows) out.set(Number(r.id), { householdId: r.householdId === null ? null : Number(r.householdId) });
+    }
+    return out;
+  }
+
   async memberActive(id: number): Promise<boolean> {
     return (await this.members.findActiveWithRelations([id])).length > 0;
   }
