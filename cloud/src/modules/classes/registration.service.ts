@@ -244,7 +244,9 @@ export class RegistrationService {
 
   private async runGroups(sessionId: number, g: { items: GroupItem[]; running: boolean }): Promise<void> {
     try {
-      while (g.items.length) {
+      for (let first = true; g.items.length; first = false) {
+        // the next group, too, gathers a few ms while the instance is busy (the first waited in joinGroup)
+        if (!first && g.items.length < GROUP_MAX && requestsInFlight() >= BUSY_AT) await new Promise((r) => setTimeout(r, GROUP_GATHER_MS));
         const batch = g.items.splice(0, GROUP_MAX);
         try {
           const results = await this.commitGroup(sessionId, batch);
