@@ -8,8 +8,10 @@
  * Used by the ops landing (概览), whose first screen must stay within issue 21's JavaScript budget.
  */
 import { useEffect, useState, type ComponentType, type CSSProperties, type ReactNode } from 'react';
-// the hook must exist synchronously; it is small (rc-field-form is in every screen already)
+// the hooks must exist synchronously; they are small (rc-field-form, antd's form engine, is in
+// every screen already; antd's Form.useWatch is rc-field-form's useWatch)
 import useForm from 'antd/es/form/hooks/useForm';
+import useWatch from 'rc-field-form/es/useWatch';
 import type RealDatePicker from 'antd/es/date-picker';
 import type RealDrawer from 'antd/es/drawer';
 import type RealForm from 'antd/es/form';
@@ -87,6 +89,7 @@ export const Form = Object.assign(
     Item: form.component((m) => m.default.Item),
     List: form.component((m) => m.default.List),
     useForm,
+    useWatch,
   },
 ) as unknown as typeof RealForm;
 export const Input = Object.assign(

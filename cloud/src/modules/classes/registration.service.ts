@@ -266,7 +266,6 @@ export class RegistrationService {
   }
 
   private async commitGroup(sessionId: number, batch: GroupItem[]): Promise<Array<GroupOutcome | AppError>> {
-    const mysql = this.db.kind === 'mysql';
     const committed = await retryingTransaction(this.db, async (tx) => {
       const out: Array<GroupOutcome | AppError> = new Array(batch.length);
       // the members' booking guards before the session row (the paid path takes them in the same order)

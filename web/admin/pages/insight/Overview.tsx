@@ -598,8 +598,7 @@ function AbTab() {
     [api],
   );
   const [form] = Form.useForm();
-  // kept beside the form (set where the choice changes): the deferred Form has no useWatch
-  const [kind, setKind] = useState<I.AbKind>('message');
+  const kind: I.AbKind = Form.useWatch('kind', form) ?? 'message';
   // the steps a test can sit on: message steps (copy) or coupon steps (the coupon's terms)
   const steps = useMemo(
     () =>
@@ -646,7 +645,6 @@ function AbTab() {
       });
       message.success('A/B 测试已开始');
       form.resetFields();
-      setKind('message');
       setNonce((n) => n + 1);
     } catch (e) {
       message.error(errorMessage(e));
@@ -782,7 +780,6 @@ function AbTab() {
                     ]}
                     onChange={(e) => {
                       const k = e.target.value as I.AbKind;
-                      setKind(k);
                       form.setFieldsValue({
                         step: undefined,
                         goal: k === 'coupon' ? 'redeem' : 'purchase',
