@@ -12,6 +12,7 @@ import { ROUTES } from '../../../api/routes';
 import { useRemote } from '../../../api/useRemote';
 import { useSession } from '../../../api/useSession';
 import RemoteFrame from '../../../components/RemoteFrame';
+import { ChoiceChips } from '../../../components/ChoiceChips';
 import LoginGate from '../components/LoginGate';
 import { addDays, clock, dayChip, dayTitle, isFull, priceText, seatsText, statusLabel, typeLabel, ymdOf } from '../shared/format';
 import '../classes.css';
@@ -89,28 +90,24 @@ export default function ClassListPage() {
       </View>
 
       {stores.length > 0 && (
-        <ScrollView scrollX className="chips" data-testid="store-chips">
-          <Text className={`chip${storeId === null ? ' chip-on' : ''}`} data-testid="store-chip-all" onClick={() => setStoreId(null)}>
-            全部门店
-          </Text>
-          {stores.map((s) => (
-            <Text key={s.id} className={`chip${storeId === s.id ? ' chip-on' : ''}`} data-testid={`store-chip-${s.id}`} onClick={() => setStoreId(s.id)}>
-              {s.name}
-            </Text>
-          ))}
-        </ScrollView>
+        <ChoiceChips<number | null>
+          scroll
+          testId="store-chips"
+          choices={[{ value: null, label: '全部门店' }, ...stores.map((s) => ({ value: s.id, label: s.name }))]}
+          value={storeId}
+          onChoose={setStoreId}
+          chipTestId={(id) => `store-chip-${id ?? 'all'}`}
+        />
       )}
 
-      <ScrollView scrollX className="chips" data-testid="type-chips">
-        <Text className={`chip${type === null ? ' chip-on' : ''}`} data-testid="type-chip-all" onClick={() => setType(null)}>
-          全部类型
-        </Text>
-        {CLASS_TYPES.map((t) => (
-          <Text key={t} className={`chip${type === t ? ' chip-on' : ''}`} data-testid={`type-chip-${t}`} onClick={() => setType(t)}>
-            {typeLabel(t)}
-          </Text>
-        ))}
-      </ScrollView>
+      <ChoiceChips<ClassType | null>
+        scroll
+        testId="type-chips"
+        choices={[{ value: null, label: '全部类型' }, ...CLASS_TYPES.map((t) => ({ value: t, label: typeLabel(t) }))]}
+        value={type}
+        onChoose={setType}
+        chipTestId={(t) => `type-chip-${t ?? 'all'}`}
+      />
 
       <ScrollView scrollX className="days" data-testid="day-strip">
         <View className={`day${day === null ? ' day-on' : ''}`} data-testid="day-all" onClick={() => setDay(null)}>

@@ -22,9 +22,12 @@ import { getMe } from '@contracts/identity';
 import { useRemote } from '../../../api/useRemote';
 import { useSession } from '../../../api/useSession';
 import RemoteFrame from '../../../components/RemoteFrame';
+import { ChoiceChips } from '../../../components/ChoiceChips';
 import { formatShanghai } from '../../../utils/time';
 import { fileUrl } from '../../../utils/page';
 import '../profile.css';
+
+const CHILDREN_CHOICES = [0, 1, 2, 3].map((n) => ({ value: n, label: n === 0 ? '没有' : `${n} 个` }));
 
 type Invite = RouteResponse<typeof createHouseholdInvite>;
 const isWeapp = process.env.TARO_ENV === 'weapp';
@@ -123,13 +126,7 @@ export default function HouseholdPage() {
             onInput={(e) => setName(e.detail.value)}
           />
           <Text className="card-title">家里有几个孩子</Text>
-          <View className="chips">
-            {[0, 1, 2, 3].map((n) => (
-              <Text key={n} className={children === n ? 'chip chip-on' : 'chip'} data-testid={`household-children-${n}`} onClick={() => setChildren(n)}>
-                {n === 0 ? '没有' : `${n} 个`}
-              </Text>
-            ))}
-          </View>
+          <ChoiceChips choices={CHILDREN_CHOICES} value={children} onChoose={setChildren} chipTestId={(n) => `household-children-${n}`} />
           <Button
             className="btn-primary"
             data-testid="household-create-submit"
@@ -163,26 +160,18 @@ export default function HouseholdPage() {
 
       <View className="card">
         <Text className="card-title">我在家里是</Text>
-        <View className="chips">
-          {HOUSEHOLD_RELATIONS.map((r) => (
-            <Text key={r} className={me?.relation === r ? 'chip chip-on' : 'chip'} onClick={() => void onRelation(r)}>
-              {r}
-            </Text>
-          ))}
-        </View>
+        <ChoiceChips
+          choices={HOUSEHOLD_RELATIONS.map((r) => ({ value: r, label: r }))}
+          value={HOUSEHOLD_RELATIONS.find((r) => r === me?.relation)}
+          onChoose={(r) => void onRelation(r)}
+        />
         <Text className="card-title">家里有几个孩子</Text>
-        <View className="chips">
-          {[0, 1, 2, 3].map((n) => (
-            <Text
-              key={n}
-              className={household.childrenCount === n ? 'chip chip-on' : 'chip'}
-              data-testid={`household-children-${n}`}
-              onClick={() => void onChildren(n)}
-            >
-              {n === 0 ? '没有' : `${n} 个`}
-            </Text>
-          ))}
-        </View>
+        <ChoiceChips
+          choices={CHILDREN_CHOICES}
+          value={household.childrenCount}
+          onChoose={(n) => void onChildren(n)}
+          chipTestId={(n) => `household-children-${n}`}
+        />
       </View>
 
       <View className="card" data-testid="household-invite">

@@ -11,6 +11,7 @@ import { openConsent, updateMember } from '../../../api/session';
 import { useRemote } from '../../../api/useRemote';
 import { useSession } from '../../../api/useSession';
 import RemoteFrame from '../../../components/RemoteFrame';
+import { ChoiceChips } from '../../../components/ChoiceChips';
 import { pageParams } from '../../../utils/page';
 import { PAGES } from '../lib';
 import '../profile.css';
@@ -80,13 +81,12 @@ export default function JoinHouseholdPage() {
               ) : (
                 <>
                   <Text className="card-title">我是 TA 的</Text>
-                  <View className="chips">
-                    {HOUSEHOLD_RELATIONS.filter((r) => r !== '本人').map((r) => (
-                      <Text key={r} className={relation === r ? 'chip chip-on' : 'chip'} data-testid={`join-relation-${r}`} onClick={() => setRelation(r)}>
-                        {r}
-                      </Text>
-                    ))}
-                  </View>
+                  <ChoiceChips
+                    choices={HOUSEHOLD_RELATIONS.filter((r) => r !== '本人').map((r) => ({ value: r, label: r }))}
+                    value={relation}
+                    onChoose={setRelation}
+                    chipTestId={(r) => `join-relation-${r}`}
+                  />
                   <Button
                     className="btn-primary"
                     data-testid="join-accept"
