@@ -4,7 +4,7 @@
  *
  * Seat rules under concurrency (MariaDB runs these truly in parallel, SQLite serialises them):
  * - a free class's registrations are committed in groups (see joinGroup): one transaction per group
- *   locks the session row, gives every registration of the group the next arrival number in
+ *   locks its sessions' rows, gives every registration of a session the next arrival number in
  *   arrival order and seats it only while nobody waits and the seats suffice (seatGroup), so
  *   newcomers never overtake waiting households and the queue is served in arrival order;
  * - seats change only through conditional UPDATEs on the session row (… WHERE adult_left >= a AND
@@ -84,6 +84,7 @@ interface GroupAsk {
 }
 
 interface GroupItem extends GroupAsk {
+  sessionId: number;
   resolve: (o: GroupOutcome) => void;
   reject: (err: unknown) => void;
 }
@@ -219,37 +220,38 @@ export class RegistrationService {
   // ------------------------------------------------------------------ group commit (free classes)
 
   /**
-   * Registrations for one session arriving together are committed together: one transaction locks
-   * the session row once, decides seats and queue places for the whole group in arrival order
-   * (seatGroup, a pure function), writes the rows with one multi-row INSERT, the events with one
-   * INSERT and the seats with one UPDATE. While a group commits, the next arrivals gather; a
-   * session has at most one group in flight (they would queue on its row lock anyway). A 500-member
-   * race costs a few transactions instead of 500 serialised ones.
+   * Registrations arriving together are committed together, whatever sessions they are for: one
+   * transaction locks the members' booking guards and the sessions' rows once (in id order),
+   * decides seats and queue places per session in arrival order (seatGroup, a pure function),
+   * writes the rows with one multi-row INSERT, the events with one INSERT and each session's seats
+   * with one UPDATE. While a group commits, the next arrivals gather; an instance has one group in
+   * flight. A 500-member race costs a few transactions instead of 500 serialised ones, and a member
+   * booking several sessions at once is counted against the booking limit inside one transaction
+   * instead of waiting for their guard row between transactions.
    */
-  private readonly groups = new Map<number, { items: GroupItem[]; running: boolean }>();
+  private readonly pending: GroupItem[] = [];
+  private groupRunning = false;
 
   private joinGroup(sessionId: number, ask: GroupAsk): Promise<GroupOutcome> {
     return new Promise<GroupOutcome>((resolve, reject) => {
-      let g = this.groups.get(sessionId);
-      if (!g) this.groups.set(sessionId, (g = { items: [], running: false }));
-      g.items.push({ ...ask, resolve, reject });
-      if (!g.running) {
-        g.running = true;
+      this.pending.push({ ...ask, sessionId, resolve, reject });
+      if (!this.groupRunning) {
+        this.groupRunning = true;
         // a crowd arrives one or two requests per turn: while busy, the first group gathers a few ms
-        if (requestsInFlight() >= BUSY_AT) setTimeout(() => void this.runGroups(sessionId, g!), GROUP_GATHER_MS);
-        else setImmediate(() => void this.runGroups(sessionId, g!));
+        if (requestsInFlight() >= BUSY_AT) setTimeout(() => void this.runGroups(), GROUP_GATHER_MS);
+        else setImmediate(() => void this.runGroups());
       }
     });
   }
 
-  private async runGroups(sessionId: number, g: { items: GroupItem[]; running: boolean }): Promise<void> {
+  private async runGroups(): Promise<void> {
     try {
-      for (let first = true; g.items.length; first = false) {
+      for (let first = true; this.pending.length; first = false) {
         // the next group, too, gathers a few ms while the instance is busy (the first waited in joinGroup)
-        if (!first && g.items.length < GROUP_MAX && requestsInFlight() >= BUSY_AT) await new Promise((r) => setTimeout(r, GROUP_GATHER_MS));
-        const batch = g.items.splice(0, GROUP_MAX);
+        if (!first && this.pending.length < GROUP_MAX && requestsInFlight() >= BUSY_AT) await new Promise((r) => setTimeout(r, GROUP_GATHER_MS));
+        const batch = this.pending.splice(0, GROUP_MAX);
         try {
-          const results = await this.commitGroup(sessionId, batch);
+          const results = await this.commitGroup(batch);
           batch.forEach((it, i) => {
             const r = results[i];
             if (r instanceof Error) it.reject(r);
@@ -260,55 +262,80 @@ export class RegistrationService {
         }
       }
     } finally {
-      g.running = false;
-      if (this.groups.get(sessionId) === g && !g.items.length) this.groups.delete(sessionId);
+      this.groupRunning = false;
+      // something joined after the loop's last look: run it
+      if (this.pending.length && !this.groupRunning) {
+        this.groupRunning = true;
+        setImmediate(() => void this.runGroups());
+      }
     }
   }
 
-  private async commitGroup(sessionId: number, batch: GroupItem[]): Promise<Array<GroupOutcome | AppError>> {
+  private async commitGroup(batch: GroupItem[]): Promise<Array<GroupOutcome | AppError>> {
     const committed = await retryingTransaction(this.db, async (tx) => {
       const out: Array<GroupOutcome | AppError> = new Array(batch.length);
-      // the members' booking guards before the session row (the paid path takes them in the same order)
+      // the members' booking guards before the session rows (the paid path takes them in the same order)
       await this.holdBookingLimit(
         tx,
         batch.map((b) => b.memberId),
       );
-      // the session row first (the same lock order as cancel and promotion); SQLite serialises transactions.
+      // then the session rows, in id order (cancel and promotion lock one; SQLite serialises transactions).
       // Raw statements on this path: the group commit is the seat race's hot loop (TypeORM's query
       // building and its re-read of default columns after an INSERT cost more than the statements).
-      const s = await this.lockSeats(tx, sessionId);
-      if (!s || s.status !== 'scheduled') return { out: batch.map(() => new AppError('CLASS_SESSION_UNAVAILABLE')), after: null, ids: [] as number[] };
-      // one read answers both: a member's row for this session (a live one makes a duplicate, a
-      // cancelled one is reused) and who already holds maxActiveBookings upcoming bookings
-      const { had, overLimit } = await this.groupStanding(
+      const sessionIds = [...new Set(batch.map((b) => b.sessionId))].sort((x, y) => x - y);
+      const seats = await this.lockSeats(tx, sessionIds);
+      // one read answers both: a member's row for these sessions (a live one makes a duplicate, a
+      // cancelled one is reused) and how many upcoming bookings each member already holds
+      const { had, live } = await this.groupStanding(
         tx,
-        sessionId,
+        sessionIds,
         batch.map((b) => b.memberId),
         batch[0].now,
       );
+      const max = this.settings.limits().maxActiveBookings;
+      const key = (sessionId: number, memberId: number) => `${sessionId}:${memberId}`;
+      // arrival order decides: duplicates in the group, and a member's bookings counted as they are taken
       const accepted: number[] = [];
-      const seen = new Set<number>();
+      const seen = new Set<string>();
+      const holding = new Map(live);
       batch.forEach((b, i) => {
-        const prior = had.get(b.memberId);
-        if (seen.has(b.memberId) || (prior && prior.status !== 'cancelled')) out[i] = new AppError('CLASS_ALREADY_REGISTERED');
-        else if (overLimit.has(b.memberId)) out[i] = new AppError('CLASS_TOO_MANY_BOOKINGS');
+        const s = seats.get(b.sessionId);
+        const prior = had.get(key(b.sessionId, b.memberId));
+        if (!s || s.status !== 'scheduled') out[i] = new AppError('CLASS_SESSION_UNAVAILABLE');
+        else if (seen.has(key(b.sessionId, b.memberId)) || (prior && prior.status !== 'cancelled')) out[i] = new AppError('CLASS_ALREADY_REGISTERED');
+        else if ((holding.get(b.memberId) ?? 0) >= max) out[i] = new AppError('CLASS_TOO_MANY_BOOKINGS');
         else {
-          seen.add(b.memberId);
+          seen.add(key(b.sessionId, b.memberId));
+          holding.set(b.memberId, (holding.get(b.memberId) ?? 0) + 1);
           accepted.push(i);
         }
       });
-      if (!accepted.length) return { out, after: null, ids: [] as number[] };
-      const { decisions, after } = seatGroup(
-        s,
-        accepted.map((i) => batch[i].input),
+      if (!accepted.length) return { out, after: new Map<number, SessionSeats>() };
+      // seats and queue places per session, in arrival order (seatGroup, a pure function)
+      const decided = new Map<number, { status: 'confirmed' | 'waitlisted'; arrivalSeq: number; position: number | null }>();
+      const after = new Map<number, SessionSeats>();
+      for (const sessionId of sessionIds) {
+        const mine = accepted.filter((i) => batch[i].sessionId === sessionId);
+        if (!mine.length) continue;
+        const r = seatGroup(
+          seats.get(sessionId)!,
+          mine.map((i) => batch[i].input),
+        );
+        mine.forEach((i, k) => decided.set(i, r.decisions[k]));
+        after.set(sessionId, r.after);
+      }
+      const written = new Map(
+        accepted.map((i) => [
+          i,
+          {
+            ...this.rowFields(batch[i].householdId, batch[i].input, batch[i].now, null),
+            status: decided.get(i)!.status,
+            arrivalSeq: decided.get(i)!.arrivalSeq,
+          },
+        ]),
       );
-      const written = accepted.map((i, k) => ({
-        ...this.rowFields(batch[i].householdId, batch[i].input, batch[i].now, null),
-        status: decisions[k].status,
-        arrivalSeq: decisions[k].arrivalSeq,
-      }));
-      const fresh = accepted.map((i, k) => k).filter((k) => !had.has(batch[accepted[k]].memberId));
-      const ids = new Map<number, number>();
+      const fresh = accepted.filter((i) => !had.has(key(batch[i].sessionId, batch[i].memberId)));
+      const ids = new Map<number, number>(); // batch index -> registration id
       if (fresh.length) {
         const codes = fresh.map(() => ({ shortCode: newShortCode(), checkinToken: newToken() }));
         try {
@@ -316,11 +343,11 @@ export class RegistrationService {
             tx,
             'class_registration',
             REGISTRATION_INSERT_COLUMNS,
-            fresh.map((k, n) => {
-              const w = written[k];
+            fresh.map((i, n) => {
+              const w = written.get(i)!;
               return [
-                sessionId,
-                batch[accepted[k]].memberId,
+                batch[i].sessionId,
+                batch[i].memberId,
                 w.householdId,
                 w.adults,
                 w.children,
@@ -343,125 +370,139 @@ export class RegistrationService {
           if (isUniqueViolation(err)) throw new RetryTransaction('registration key taken');
           throw err;
         }
-        fresh.forEach((k, n) => Object.assign(written[k], codes[n]));
-        const members = fresh.map((k) => batch[accepted[k]].memberId);
-        const rows: Array<{ id: number | string; memberId: number | string }> = await tx.query(
-          `SELECT id, member_id AS memberId FROM class_registration WHERE session_id = ? AND member_id IN (${members.map(() => '?').join(',')})`,
-          [sessionId, ...members],
+        fresh.forEach((i, n) => Object.assign(written.get(i)!, codes[n]));
+        const members = [...new Set(fresh.map((i) => batch[i].memberId))];
+        const freshSessions = [...new Set(fresh.map((i) => batch[i].sessionId))];
+        const rows: Array<{ id: number | string; sessionId: number | string; memberId: number | string }> = await tx.query(
+          `SELECT id, session_id AS sessionId, member_id AS memberId FROM class_registration
+           WHERE session_id IN (${freshSessions.map(() => '?').join(',')}) AND member_id IN (${members.map(() => '?').join(',')})`,
+          [...freshSessions, ...members],
         );
-        for (const r of rows) ids.set(Number(r.memberId), Number(r.id));
+        const byKey = new Map(rows.map((r) => [key(Number(r.sessionId), Number(r.memberId)), Number(r.id)]));
+        for (const i of fresh) ids.set(i, byKey.get(key(batch[i].sessionId, batch[i].memberId))!);
       }
-      for (const [k, i] of accepted.entries()) {
-        const prior = had.get(batch[i].memberId);
+      for (const i of accepted) {
+        const prior = had.get(key(batch[i].sessionId, batch[i].memberId));
         if (!prior) continue;
-        const reused = await tx
-          .createQueryBuilder()
-          .update(ClassRegistration)
-          .set(written[k])
-          .where("id = :id AND status = 'cancelled'", { id: prior.id })
-          .execute();
+        const w = written.get(i)!;
+        const reused = await tx.createQueryBuilder().update(ClassRegistration).set(w).where("id = :id AND status = 'cancelled'", { id: prior.id }).execute();
         if (!reused.affected) throw new RetryTransaction('cancelled registration changed');
         // a fresh booking: the cancelled one's reminders must not count against it
         await tx.delete(ClassNotice, { registrationId: prior.id });
-        Object.assign(written[k], { shortCode: prior.shortCode, checkinToken: prior.checkinToken });
-        ids.set(prior.memberId, prior.id);
+        Object.assign(w, { shortCode: prior.shortCode, checkinToken: prior.checkinToken });
+        ids.set(i, prior.id);
       }
       await this.events.emitMany(
         tx,
         'ClassRegistered',
-        accepted.map((i) => ({ registrationId: ids.get(batch[i].memberId)!, sessionId, classId: batch[i].classId, memberId: batch[i].memberId })),
+        accepted.map((i) => ({ registrationId: ids.get(i)!, sessionId: batch[i].sessionId, classId: batch[i].classId, memberId: batch[i].memberId })),
       );
-      const moved = await tx
-        .createQueryBuilder()
-        .update(ClassSession)
-        .set({
-          adultLeft: () => 'adult_left - :a',
-          childLeft: () => 'child_left - :c',
-          waitingCount: () => 'waiting_count + :w',
-          arrivalSeq: () => 'arrival_seq + :n',
-        })
-        .where("id = :id AND status = 'scheduled' AND arrival_seq = :seq AND adult_left >= :a AND child_left >= :c")
-        .setParameters({
-          id: sessionId,
-          seq: s.arrivalSeq,
-          a: s.adultLeft - after.adultLeft,
-          c: s.childLeft - after.childLeft,
-          w: after.waitingCount - s.waitingCount,
-          n: after.arrivalSeq - s.arrivalSeq,
-        })
-        .execute();
-      if (!moved.affected) throw new RetryTransaction('session changed under the group');
-      accepted.forEach((i, k) => {
+      for (const [sessionId, a] of after) {
+        const s = seats.get(sessionId)!;
+        const moved = await tx
+          .createQueryBuilder()
+          .update(ClassSession)
+          .set({
+            adultLeft: () => 'adult_left - :a',
+            childLeft: () => 'child_left - :c',
+            waitingCount: () => 'waiting_count + :w',
+            arrivalSeq: () => 'arrival_seq + :n',
+          })
+          .where("id = :id AND status = 'scheduled' AND arrival_seq = :seq AND adult_left >= :a AND child_left >= :c")
+          .setParameters({
+            id: sessionId,
+            seq: s.arrivalSeq,
+            a: s.adultLeft - a.adultLeft,
+            c: s.childLeft - a.childLeft,
+            w: a.waitingCount - s.waitingCount,
+            n: a.arrivalSeq - s.arrivalSeq,
+          })
+          .execute();
+        if (!moved.affected) throw new RetryTransaction('session changed under the group');
+      }
+      for (const i of accepted) {
         out[i] = {
-          regId: ids.get(batch[i].memberId)!,
-          written: written[k],
-          status: decisions[k].status,
-          position: decisions[k].position,
-          seats: after,
+          regId: ids.get(i)!,
+          written: written.get(i)!,
+          status: decided.get(i)!.status,
+          position: decided.get(i)!.position,
+          seats: after.get(batch[i].sessionId)!,
           promotedAny: false,
         };
-      });
-      return { out, after, ids: [...ids.values()] };
+      }
+      return { out, after };
     });
     const { out, after } = committed;
-    // queued while seats are free (a household that did not fit): promotion decides, once per group
-    if (after && after.waitingCount > 0 && (after.adultLeft > 0 || after.childLeft > 0)) {
+    // queued while seats are free (a household that did not fit): promotion decides, once per session and group
+    for (const [sessionId, a] of after) {
+      if (!(a.waitingCount > 0 && (a.adultLeft > 0 || a.childLeft > 0))) continue;
       const promoted = await this.promote(sessionId, batch[0].now);
-      if (promoted.length) for (const o of out) if (!(o instanceof Error)) o.promotedAny = true;
+      if (promoted.length)
+        out.forEach((o, i) => {
+          if (!(o instanceof Error) && batch[i].sessionId === sessionId) o.promotedAny = true;
+        });
     }
     return out;
   }
 
-  /** The session's seats and queue, locked (MySQL) for the group's transaction. */
-  private async lockSeats(tx: EntityManager, sessionId: number): Promise<(SessionSeats & { status: string }) | null> {
+  /** The sessions' seats and queues, locked (MySQL) in id order for the group's transaction. */
+  private async lockSeats(tx: EntityManager, sessionIds: number[]): Promise<Map<number, SessionSeats & { status: string }>> {
     const rows: Array<Record<string, number | string>> = await tx.query(
-      `SELECT status, adult_left AS adultLeft, child_left AS childLeft, waiting_count AS waitingCount, arrival_seq AS arrivalSeq FROM class_session WHERE id = ?${
-        this.db.kind === 'mysql' ? ' FOR UPDATE' : ''
-      }`,
-      [sessionId],
+      `SELECT id, status, adult_left AS adultLeft, child_left AS childLeft, waiting_count AS waitingCount, arrival_seq AS arrivalSeq
+       FROM class_session WHERE id IN (${sessionIds.map(() => '?').join(',')}) ORDER BY id${this.db.kind === 'mysql' ? ' FOR UPDATE' : ''}`,
+      sessionIds,
     );
-    const r = rows[0];
-    if (!r) return null;
-    return {
-      status: String(r.status),
-      adultLeft: Number(r.adultLeft),
-      childLeft: Number(r.childLeft),
-      waitingCount: Number(r.waitingCount),
-      arrivalSeq: Number(r.arrivalSeq),
-    };
+    return new Map(
+      rows.map((r) => [
+        Number(r.id),
+        {
+          status: String(r.status),
+          adultLeft: Number(r.adultLeft),
+          childLeft: Number(r.childLeft),
+          waitingCount: Number(r.waitingCount),
+          arrivalSeq: Number(r.arrivalSeq),
+        },
+      ]),
+    );
   }
 
   /**
-   * For a group's members, in one read: their row for this session (if any) and the members who
-   * already hold maxActiveBookings upcoming bookings (confirmed, waiting or unpaid) — the same
-   * count as overBookingLimit.
+   * For a group's members, in one read: their rows for these sessions (keyed `session:member`) and
+   * how many upcoming bookings (confirmed, waiting or unpaid) each already holds — the count
+   * overBookingLimit makes.
    */
   private async groupStanding(
     tx: EntityManager,
-    sessionId: number,
+    sessionIds: number[],
     memberIds: number[],
     now: Date,
-  ): Promise<{ had: Map<number, { id: number; memberId: number; status: string; shortCode: string; checkinToken: string }>; overLimit: Set<number> }> {
+  ): Promise<{ had: Map<string, { id: number; memberId: number; status: string; shortCode: string; checkinToken: string }>; live: Map<number, number> }> {
     const ids = [...new Set(memberIds)];
     const rows: Array<Record<string, number | string>> = await tx.query(
       `SELECT r.id AS id, r.member_id AS memberId, r.session_id AS sessionId, r.status AS status, r.short_code AS shortCode, r.checkin_token AS checkinToken,
               CASE WHEN r.status IN ('confirmed', 'waitlisted', 'unpaid') AND s.starts_at > ? THEN 1 ELSE 0 END AS live
        FROM class_registration r INNER JOIN class_session s ON s.id = r.session_id
        WHERE r.member_id IN (${ids.map(() => '?').join(',')})
-         AND (r.session_id = ? OR (r.status IN ('confirmed', 'waitlisted', 'unpaid') AND s.starts_at > ?))`,
-      [this.rawTime(now), ...ids, sessionId, this.rawTime(now)],
+         AND (r.session_id IN (${sessionIds.map(() => '?').join(',')}) OR (r.status IN ('confirmed', 'waitlisted', 'unpaid') AND s.starts_at > ?))`,
+      [this.rawTime(now), ...ids, ...sessionIds, this.rawTime(now)],
     );
-    const had = new Map<number, { id: number; memberId: number; status: string; shortCode: string; checkinToken: string }>();
+    const had = new Map<string, { id: number; memberId: number; status: string; shortCode: string; checkinToken: string }>();
     const live = new Map<number, number>();
     for (const r of rows) {
       const memberId = Number(r.memberId);
-      if (Number(r.sessionId) === sessionId) {
-        had.set(memberId, { id: Number(r.id), memberId, status: String(r.status), shortCode: String(r.shortCode), checkinToken: String(r.checkinToken) });
+      const sessionId = Number(r.sessionId);
+      if (sessionIds.includes(sessionId)) {
+        had.set(`${sessionId}:${memberId}`, {
+          id: Number(r.id),
+          memberId,
+          status: String(r.status),
+          shortCode: String(r.shortCode),
+          checkinToken: String(r.checkinToken),
+        });
       }
       if (Number(r.live) === 1) live.set(memberId, (live.get(memberId) ?? 0) + 1);
     }
-    const max = this.settings.limits().maxActiveBookings;
-    return { had, overLimit: new Set([...live].filter(([, n]) => n >= max).map(([m]) => m)) };
+    return { had, live };
   }
 
   /** A Date as a raw-statement parameter (SQLite keeps UTC datetime text, as TypeORM writes it). */
