@@ -8,6 +8,7 @@ import * as api from '../../../contracts/classes';
 import { ApiError } from '../../../contracts/client';
 import { ClassRegistration } from '../../src/modules/classes/entities/class-registration.entity';
 import { ClassSession } from '../../src/modules/classes/entities/class-session.entity';
+import { ClassesSettings } from '../../src/modules/classes/settings';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { db, makeStore } from '../helpers/fixtures';
 import { classBody, memberToken, staffToken } from './kit';
@@ -117,4 +118,34 @@ test('mixed adult/child parties racing never oversell either kind of seat', asyn
   expect(queue.map((i) => i.waitlistPosition)).toEqual(range(queue.length));
   const seqs = queue.map((i) => i.arrivalSeq!);
   expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+});
+
+test('members racing for several sessions at once: each session seated in its own arrival order, each member held to the booking limit', async () => {
+  // three sessions of 4 seats; 10 members each register for all three, plus one member for eight at once
+  const created = await Promise.all(range(3).map(() => t.client(hq).call(api.opsCreateClass, { body: classBody(storeId, { adultSeats: 4 }) })));
+  const sessions = created.map((c) => c.sessions[0].id);
+  const members = await Promise.all(range(10).map(() => memberToken(t)));
+  const asks = members.flatMap((m) => sessions.map((sessionId) => ({ m, sessionId })));
+  const answers = await Promise.all(asks.map(({ m, sessionId }) => t.client(m.token).call(api.register, { params: { sessionId }, body: { adults: 1 } })));
+  expect(answers.every((a) => a.status === 'confirmed' || a.status === 'waitlisted')).toBe(true);
+  for (const sessionId of sessions) {
+    const roster = await t.client(hq).call(api.opsRoster, { params: { sessionId } });
+    const live = roster.items.filter((i) => i.status === 'confirmed' || i.status === 'waitlisted');
+    expect(live).toHaveLength(10);
+    expect(live.filter((i) => i.status === 'confirmed')).toHaveLength(4);
+    // seats went to the first arrivals; the queue follows arrival order without gaps
+    const bySeq = [...live].sort((a, b) => a.arrivalSeq! - b.arrivalSeq!);
+    expect(bySeq.slice(0, 4).every((i) => i.status === 'confirmed')).toBe(true);
+    expect(bySeq.slice(4).map((i) => i.waitlistPosition)).toEqual(range(6));
+  }
+  // one member asking for eight sessions at once gets exactly the booking limit
+  const more = await Promise.all(range(8).map(() => t.client(hq).call(api.opsCreateClass, { body: classBody(storeId, { adultSeats: 4 }) })));
+  const eager = await memberToken(t);
+  const results = await Promise.allSettled(
+    more.map((c) => t.client(eager.token).call(api.register, { params: { sessionId: c.sessions[0].id }, body: { adults: 1 } })),
+  );
+  const limit = (await t.container.getAsync(ClassesSettings)).limits().maxActiveBookings;
+  expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(limit);
+  const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  expect(refused.map((r) => (r.reason as ApiError).code)).toEqual(Array(8 - limit).fill('CLASS_TOO_MANY_BOOKINGS'));
 });
