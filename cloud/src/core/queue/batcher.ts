@@ -17,11 +17,6 @@
  * callback inbox's group commit, the welcome log's write-behind, the contest tally's recount pass.
  */
 
-import { BUSY_AT, requestsInFlight } from '../request-load';
-
-/** Look-ups gather this long while the instance is busy (see BatchOptions.busyDelayMs). */
-export const BUSY_GATHER_MS = 2;
-
 export interface BatchOptions {
   /** Items per run. */
   maxBatch?: number;
@@ -33,12 +28,6 @@ export interface BatchOptions {
   retryAfterMs?: number;
   /** At most this many items kept for a retry (the rest are rejected). */
   maxKept?: number;
-  /**
-   * With `delayMs: 0`: while this instance is busy answering requests (core/request-load), gather
-   * this long instead of one turn. Under a crowd each turn holds one or two requests; a couple of
-   * milliseconds gather ten, for one statement instead of ten.
-   */
-  busyDelayMs?: number;
 }
 
 interface Waiting<I, R> {
@@ -132,7 +121,6 @@ export class BatchQueue<I, R = void> {
       this.timer = null;
       this.start();
     };
-    if (ms === 0 && this.opts.busyDelayMs && requestsInFlight() >= BUSY_AT) ms = this.opts.busyDelayMs;
     if (ms > 0) {
       const handle = setTimeout(fire, ms);
       handle.unref();
@@ -212,14 +200,14 @@ export class Batcher<K, V> {
   /** Keys gathered for the next run: asked again, they share its answer (maxBatch counts distinct keys). */
   private readonly gathering = new Map<K, Promise<V | undefined>>();
 
-  constructor(load: (keys: K[]) => Promise<Map<K, V>>, maxBatch = 200, opts: { serial?: boolean; busyDelayMs?: number } = {}) {
+  constructor(load: (keys: K[]) => Promise<Map<K, V>>, maxBatch = 200, opts: { serial?: boolean } = {}) {
     this.queue = new BatchQueue<K, V | undefined>(
       async (keys) => {
         keys.forEach((k) => this.gathering.delete(k));
         const found = await load(keys);
         return keys.map((k) => found.get(k));
       },
-      { maxBatch, serial: opts.serial ?? true, busyDelayMs: opts.busyDelayMs ?? BUSY_GATHER_MS },
+      { maxBatch, serial: opts.serial ?? true },
     );
   }
 
