@@ -286,12 +286,27 @@ export class PurchasesService {
    * only as its digest) are matched when identity announces the member: through identity's public
    * lookup, only when the digest names this one active member.
    */
-  @OnEvent('MemberRegistered')
-  async onMemberRegistered(event: DeliveredEvent<'MemberRegistered'>, em: EntityManager): Promise<void> {
-    const memberId = event.payload?.memberId;
-    if (!Number.isInteger(memberId)) return;
-    const digest = await this.identity.phoneDigestOf(memberId);
-    if (digest) await this.matchByPhone(em, memberId, digest);
+  @OnEvent('MemberRegistered', { batch: true })
+  async onMemberRegistered(events: Array<DeliveredEvent<'MemberRegistered'>>, em: EntityManager): Promise<void> {
+    // set-based for a crowd registering at once: one read of their digests, one of which digests
+    // have receipts waiting; only those members go through the matching (receipt by receipt, in order)
+    const ids = events.map((e) => e.payload?.memberId).filter((id): id is number => Number.isInteger(id));
+    if (!ids.length) return;
+    const digests = await this.identity.phoneDigestsOf(ids);
+    if (!digests.size) return;
+    const waiting = new Set(
+      (
+        (await em
+          .createQueryBuilder(Receipt, 'r')
+          .select('DISTINCT r.phone_digest', 'digest')
+          .where('r.phone_digest IN (:...digests) AND r.member_id IS NULL', { digests: [...new Set(digests.values())] })
+          .getRawMany()) as Array<{ digest: string }>
+      ).map((r) => r.digest),
+    );
+    for (const memberId of ids) {
+      const digest = digests.get(memberId);
+      if (digest && waiting.has(digest)) await this.matchByPhone(em, memberId, digest);
+    }
   }
 
   /** A wx.login member bound a phone number (identity's getPhoneNumber flow): the same matching, for that number. */
