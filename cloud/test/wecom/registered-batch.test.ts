@@ -95,3 +95,39 @@ test('a batch links and announces in a constant number of statements', async () 
   expect(few).toBeLessThan(10);
   expect(await statements(40, 9_100_000)).toBe(few);
 });
+
+test('a contact linked by someone else between the read and the update rolls the batch back (the outbox then goes one by one)', async () => {
+  const svc = await t.container.getAsync(WecomContactService);
+  const [a, b, sidebar] = await Promise.all([1, 2, 3].map(() => makeMember(t)));
+  const first = await makeContact(t, { unionid: 'u_race_a' });
+  const second = await makeContact(t, { unionid: 'u_race_b' });
+  const events = fakeEvents(
+    'MemberRegistered',
+    [a, b].map((m, i) => ({ memberId: m.id, unionid: i ? 'u_race_b' : 'u_race_a', storeId: null, referrerMemberId: null })),
+    9_500_000,
+  );
+  await expect(
+    d.transaction(async (em) => {
+      const find = em.find.bind(em);
+      jest.spyOn(em, 'find').mockImplementation(async (...args: Parameters<typeof em.find>) => {
+        const found = await find(...args);
+        await em.update(WecomContact, { id: second.id }, { memberId: sidebar.id }); // the sidebar was quicker
+        return found;
+      });
+      await svc.linkRegisteredMember(events, em);
+    }),
+  ).rejects.toThrow('linked concurrently');
+  expect((await d.manager.find(WecomContact, { where: { id: In([first.id, second.id]) }, order: { id: 'ASC' } })).map((c) => c.memberId)).toEqual([null, null]);
+  // one by one (what the outbox does next), b finds its contact taken and announces nothing
+  const before = await d.manager.count(DomainEvent, { where: { type: 'ContactLinked' } });
+  await d.manager.update(WecomContact, { id: second.id }, { memberId: sidebar.id });
+  for (const e of events) await d.transaction((em) => svc.linkRegisteredMember([e], em));
+  expect((await d.manager.find(WecomContact, { where: { id: In([first.id, second.id]) }, order: { id: 'ASC' } })).map((c) => c.memberId)).toEqual([
+    a.id,
+    sidebar.id,
+  ]);
+  const announced = (await d.manager.find(DomainEvent, { where: { type: 'ContactLinked' }, order: { id: 'ASC' } }))
+    .slice(before)
+    .map((r) => JSON.parse(r.payload));
+  expect(announced).toEqual([{ externalUserId: first.externalUserId, memberId: a.id, staffUserId: null }]);
+});

@@ -59,8 +59,6 @@ export class WecomContactService {
       where: { unionid: In(unionids), memberId: IsNull() },
       select: { id: true, unionid: true, externalUserId: true, followUserId: true },
       order: { id: 'ASC' },
-      // MariaDB: lock them, so the update below takes every contact read here (SQLite runs one transaction at a time)
-      ...(this.db.kind === 'mysql' ? { lock: { mode: 'pessimistic_write' as const } } : {}),
     });
     if (!contacts.length) return;
     const used = unionids.filter((u) => contacts.some((c) => c.unionid === u));
@@ -73,7 +71,8 @@ export class WecomContactService {
       .where('id IN (:...ids) AND member_id IS NULL')
       .setParameters(params)
       .execute();
-    // a contact linked meanwhile by someone else: roll back, the outbox redelivers one event at a time
+    // a contact linked meanwhile by someone else (the read above may be a snapshot): roll back; the
+    // outbox redelivers the events one at a time, each in a new transaction that sees that link
     if (r.affected !== undefined && r.affected !== contacts.length) throw new Error(`wecom: ${contacts.length - r.affected} contact(s) linked concurrently`);
     // announced in the links' order, each member's contacts by id (as one by one)
     const payloads = [...owner].flatMap(([unionid, memberId]) =>
