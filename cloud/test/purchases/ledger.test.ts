@@ -451,22 +451,35 @@ describe('matching by phone when a crowd registers (set-based MemberRegistered)'
     await expectOutcome(run);
   });
 
-  it('a crowd with nothing waiting is looked at in a constant number of statements', async () => {
+  it('a crowd is matched in a constant number of statements, with or without receipts waiting', async () => {
     const svc = await t.container.getAsync(PurchasesService);
-    const statements = async (n: number, firstId: number) => {
+    const statements = async (n: number, firstId: number, waiting: boolean) => {
+      const phone = (i: number) => `137${String(firstId + i).slice(-8)}`;
+      // every other member has a number; of those, the till saw each number before they registered
+      const withPhone = Array.from({ length: n }, (_, i) => i).filter((i) => i % 2 === 0);
+      if (waiting) {
+        const r = await push(t, key, { receipts: withPhone.map((i) => ({ ...receipt(), phone: phone(i) })) });
+        expect(r.status).toBe(200);
+      }
       const members = [];
-      for (let i = 0; i < n; i++) members.push(await makeMember(t, { storeId, phone: i % 2 ? null : `137${String(firstId + i).slice(-8)}` }));
+      for (let i = 0; i < n; i++) members.push(await makeMember(t, { storeId, phone: i % 2 ? null : phone(i) }));
       const regs = fakeEvents(
         'MemberRegistered',
         members.map((m) => ({ memberId: m.id, unionid: null, storeId, referrerMemberId: null })),
         firstId,
       );
-      return (await countStatements(t, () => d.transaction((em) => svc.onMemberRegistered(regs, em)))).length;
+      const sent = await countStatements(t, () => d.transaction((em) => svc.onMemberRegistered(regs, em)));
+      const matched = await d.manager.countBy(Receipt, { memberId: In(members.map((m) => m.id)) });
+      expect(matched).toBe(waiting ? withPhone.length : 0);
+      return sent.length;
     };
-    const few = await statements(3, 93_000_000);
-    expect(few).toBeGreaterThan(0);
-    expect(few).toBeLessThan(6);
-    expect(await statements(40, 94_000_000)).toBe(few);
+    const idle = await statements(3, 93_000_000, false);
+    expect(idle).toBeGreaterThan(0);
+    expect(idle).toBeLessThan(6);
+    expect(await statements(40, 94_000_000, false)).toBe(idle);
+    const busy = await statements(3, 95_000_000, true);
+    expect(busy).toBeLessThan(14);
+    expect(await statements(40, 96_000_000, true)).toBe(busy);
   });
 });
 
