@@ -483,6 +483,39 @@ describe('matching by phone when a crowd registers (set-based MemberRegistered)'
   });
 });
 
+describe('matching by phone: a receipt matched meanwhile', () => {
+  it('rolls the batch back (the outbox then goes one by one, and that receipt stays with whoever took it)', async () => {
+    const svc = await t.container.getAsync(PurchasesService);
+    const pushed = await push(t, key, { receipts: ['13544440001', '13544440002'].map((phone) => ({ ...receipt(), phone })) });
+    const [first, second] = pushed.body.results.map((r: { receiptId: number }) => r.receiptId) as number[];
+    const a = await makeMember(t, { storeId, phone: '13544440001' });
+    const b = await makeMember(t, { storeId, phone: '13544440002' });
+    const ops = await makeMember(t, { storeId });
+    const regs = fakeEvents(
+      'MemberRegistered',
+      [a, b].map((m) => ({ memberId: m.id, unionid: null, storeId, referrerMemberId: null })),
+      97_000_000,
+    );
+    await expect(
+      d.transaction(async (em) => {
+        const find = em.find.bind(em);
+        let reads = 0;
+        jest.spyOn(em, 'find').mockImplementation(async (...args: Parameters<typeof em.find>) => {
+          const found = await find(...args);
+          if (++reads === 1) await em.update(Receipt, { id: second }, { memberId: ops.id }); // ops matched it by hand just then
+          return found;
+        });
+        await svc.onMemberRegistered(regs, em);
+      }),
+    ).rejects.toThrow('matched concurrently');
+    const memberOf = async () => (await d.manager.find(Receipt, { where: { id: In([first, second]) }, order: { id: 'ASC' } })).map((r) => r.memberId);
+    expect(await memberOf()).toEqual([null, null]);
+    await d.manager.update(Receipt, { id: second }, { memberId: ops.id });
+    for (const e of regs) await d.transaction((em) => svc.onMemberRegistered([e], em));
+    expect(await memberOf()).toEqual([a.id, ops.id]);
+  });
+});
+
 describe('phone binding for wx.login members (getPhoneNumber)', () => {
   const tapGetPhoneNumber = async (openid: string, phoneNumber: string): Promise<string> => {
     const res = await fetch(`${t.sim.url}/__sim/wechat/phone-codes`, {
