@@ -468,6 +468,7 @@ describe('matching by phone when a crowd registers (set-based MemberRegistered)'
         members.map((m) => ({ memberId: m.id, unionid: null, storeId, referrerMemberId: null })),
         firstId,
       );
+      await settle(t); // the push's own deliveries are not counted
       const sent = await countStatements(t, () => d.transaction((em) => svc.onMemberRegistered(regs, em)));
       const matched = await d.manager.countBy(Receipt, { memberId: In(members.map((m) => m.id)) });
       expect(matched).toBe(waiting ? withPhone.length : 0);
