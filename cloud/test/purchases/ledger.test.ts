@@ -7,6 +7,7 @@
  */
 import { CURRENT_PRIVACY_VERSION, identity, purchases as api, wecom } from '../../../contracts';
 import { phoneDigest } from '../../src/core/pii';
+import { In } from 'typeorm';
 import { Member } from '../../src/modules/identity/entities/member.entity';
 import { Db } from '../../src/core/db';
 import { EventBus } from '../../src/core/events/event-bus';
@@ -19,6 +20,7 @@ import { JourneyCoupon } from '../../src/modules/journeys/entities/coupon.entity
 import { MemberCode, Receipt, ReceiptConflict, ReceiptLine } from '../../src/modules/purchases/entities/receipt.entity';
 import { MemberRfm, RfmOrder } from '../../src/modules/tags/entities/rfm-order.entity';
 import { startTestApp, type TestApp } from '../helpers/app';
+import { countStatements, deliverAsRun, deliverOneByOne, fakeEvents, redeliver } from '../helpers/batch-delivery';
 import { makeContact, makeMember, makeStore } from '../helpers/fixtures';
 import { memberToken } from '../classes/kit';
 import { settle, staffToken } from '../wecom/engine-helpers';
@@ -398,6 +400,120 @@ describe('matching by phone (digest only)', () => {
     await d.transaction((em) => bus.emit(em, 'MemberRegistered', { memberId: late.id, unionid: null, storeId, referrerMemberId: null }));
     await settle(t);
     expect(await d.manager.countBy(RfmOrder, { memberId: late.id })).toBe(2);
+  });
+});
+
+describe('matching by phone when a crowd registers (set-based MemberRegistered)', () => {
+  /** A number with a receipt and its refund waiting, one with nothing waiting, no number, a shared number, one member heard twice. */
+  const scenario = async (prefix: string) => {
+    const early = receipt({ lines: [{ name: '葱油饼', amountFen: 1800 }] });
+    const pushed = await push(t, key, { receipts: [{ ...early, phone: `${prefix}0001` }] });
+    const refund = await push(t, key, { receipts: [receipt({ refundOf: early.receiptNo, lines: [{ name: '葱油饼', amountFen: -1800, qty: -1 }] })] });
+    await makeMember(t, { storeId, phone: `${prefix}0004` });
+    const sharedMember = await makeMember(t, { storeId, phone: `${prefix}0004` });
+    const shared = await push(t, key, { receipts: [{ ...receipt(), phone: `${prefix}0004` }] });
+    const a = await makeMember(t, { storeId, phone: `${prefix}0001` });
+    const b = await makeMember(t, { storeId, phone: `${prefix}0002` });
+    const c = await makeMember(t);
+    const reg = (memberId: number) => ({ memberId, unionid: null, storeId, referrerMemberId: null });
+    return {
+      a,
+      receiptIds: [pushed.body.results[0].receiptId, refund.body.results[0].receiptId] as number[],
+      sharedId: shared.body.results[0].receiptId as number,
+      payloads: [reg(a.id), reg(b.id), reg(c.id), reg(sharedMember.id), reg(a.id)],
+    };
+  };
+  const expectOutcome = async (s: Awaited<ReturnType<typeof scenario>>) => {
+    const rows = await d.manager.findBy(Receipt, { id: In([...s.receiptIds, s.sharedId]) });
+    expect(new Map(rows.map((r) => [r.id, r.memberId]))).toEqual(new Map([...s.receiptIds.map((id) => [id, s.a.id] as const), [s.sharedId, null]]));
+    // announced once each, in receipt order, now with the member
+    const announced = (await events('PurchaseRecorded')).filter((p) => p.memberId === s.a.id);
+    expect(announced.map((p) => [p.receiptId, p.totalFen])).toEqual([
+      [s.receiptIds[0], 1800],
+      [s.receiptIds[1], -1800],
+    ]);
+  };
+
+  it('a run matches the same receipts and announces the same purchases as one by one; a redelivery adds nothing', async () => {
+    const one = await scenario('1351111');
+    await deliverOneByOne(t, 'MemberRegistered', one.payloads);
+    await settle(t);
+    await expectOutcome(one);
+    const run = await scenario('1352222');
+    const delivered = await deliverAsRun(t, 'MemberRegistered', run.payloads, [await t.container.getAsync(PurchasesService), 'onMemberRegistered']);
+    await settle(t);
+    await expectOutcome(run);
+    await redeliver(
+      t,
+      'PurchasesService.onMemberRegistered',
+      delivered.map((e) => e.id),
+    );
+    await expectOutcome(run);
+  });
+
+  it('a crowd is matched in a constant number of statements, with or without receipts waiting', async () => {
+    const svc = await t.container.getAsync(PurchasesService);
+    const statements = async (n: number, firstId: number, waiting: boolean) => {
+      const phone = (i: number) => `137${String(firstId + i).slice(-8)}`;
+      // every other member has a number; of those, the till saw each number before they registered
+      const withPhone = Array.from({ length: n }, (_, i) => i).filter((i) => i % 2 === 0);
+      if (waiting) {
+        const r = await push(t, key, { receipts: withPhone.map((i) => ({ ...receipt(), phone: phone(i) })) });
+        expect(r.status).toBe(200);
+      }
+      const members = [];
+      for (let i = 0; i < n; i++) members.push(await makeMember(t, { storeId, phone: i % 2 ? null : phone(i) }));
+      const regs = fakeEvents(
+        'MemberRegistered',
+        members.map((m) => ({ memberId: m.id, unionid: null, storeId, referrerMemberId: null })),
+        firstId,
+      );
+      await settle(t); // the push's own deliveries are not counted
+      const sent = await countStatements(t, () => d.transaction((em) => svc.onMemberRegistered(regs, em)));
+      const matched = await d.manager.countBy(Receipt, { memberId: In(members.map((m) => m.id)) });
+      expect(matched).toBe(waiting ? withPhone.length : 0);
+      return sent.length;
+    };
+    const idle = await statements(3, 93_000_000, false);
+    expect(idle).toBeGreaterThan(0);
+    expect(idle).toBeLessThan(6);
+    expect(await statements(40, 94_000_000, false)).toBe(idle);
+    const busy = await statements(3, 95_000_000, true);
+    expect(busy).toBeLessThan(14);
+    expect(await statements(40, 96_000_000, true)).toBe(busy);
+  });
+});
+
+describe('matching by phone: a receipt matched meanwhile', () => {
+  it('rolls the batch back (the outbox then goes one by one, and that receipt stays with whoever took it)', async () => {
+    const svc = await t.container.getAsync(PurchasesService);
+    const pushed = await push(t, key, { receipts: ['13544440001', '13544440002'].map((phone) => ({ ...receipt(), phone })) });
+    const [first, second] = pushed.body.results.map((r: { receiptId: number }) => r.receiptId) as number[];
+    const a = await makeMember(t, { storeId, phone: '13544440001' });
+    const b = await makeMember(t, { storeId, phone: '13544440002' });
+    const ops = await makeMember(t, { storeId });
+    const regs = fakeEvents(
+      'MemberRegistered',
+      [a, b].map((m) => ({ memberId: m.id, unionid: null, storeId, referrerMemberId: null })),
+      97_000_000,
+    );
+    await expect(
+      d.transaction(async (em) => {
+        const find = em.find.bind(em);
+        let reads = 0;
+        jest.spyOn(em, 'find').mockImplementation(async (...args: Parameters<typeof em.find>) => {
+          const found = await find(...args);
+          if (++reads === 1) await em.update(Receipt, { id: second }, { memberId: ops.id }); // ops matched it by hand just then
+          return found;
+        });
+        await svc.onMemberRegistered(regs, em);
+      }),
+    ).rejects.toThrow('matched concurrently');
+    const memberOf = async () => (await d.manager.find(Receipt, { where: { id: In([first, second]) }, order: { id: 'ASC' } })).map((r) => r.memberId);
+    expect(await memberOf()).toEqual([null, null]);
+    await d.manager.update(Receipt, { id: second }, { memberId: ops.id });
+    for (const e of regs) await d.transaction((em) => svc.onMemberRegistered([e], em));
+    expect(await memberOf()).toEqual([a.id, ops.id]);
   });
 });
 

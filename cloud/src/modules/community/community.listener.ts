@@ -46,10 +46,19 @@ export class CommunityListener {
     }
   }
 
-  @OnEvent('ClassRegistered')
-  async classRegistered(e: DeliveredEvent<'ClassRegistered'>, em: EntityManager): Promise<void> {
-    const title = (await this.classTitles.byIds([e.payload.classId])).get(e.payload.classId)?.title ?? null;
-    await this.record(em, e.payload.memberId, 'class', `class:${e.payload.classId}:${e.payload.sessionId}`, e.createdAt, title);
+  /** Set-based: the batch's class titles in one read, its participations in one multi-row INSERT (the unique key skips what is there). */
+  @OnEvent('ClassRegistered', { batch: true })
+  async classRegistered(events: Array<DeliveredEvent<'ClassRegistered'>>, em: EntityManager): Promise<void> {
+    if (!events.length) return;
+    const titles = await this.classTitles.byIds(events.map((e) => e.payload.classId));
+    const rows = events.map(({ payload: p, createdAt }): BulkValue[] => [
+      p.memberId,
+      'class',
+      `class:${p.classId}:${p.sessionId}`.slice(0, 64),
+      titles.get(p.classId)?.title.slice(0, 64) ?? null,
+      createdAt,
+    ]);
+    await bulkInsert(em, 'community_participation', ['member_id', 'kind', 'ref', 'title', 'at'], rows, { ignoreDuplicate: true, chunk: 500 });
   }
 
   @OnEvent('ClassCheckedIn')

@@ -137,14 +137,22 @@ export class FeedbackListener {
     await this.signals.record(em, { memberId: p.memberId, kind: 'purchase', at: dateOr(p.paidAt, event.createdAt), sourceKey: `order:${p.orderId}` });
   }
 
-  @OnEvent('MemberRegistered')
-  async registered(event: DeliveredEvent<'MemberRegistered'>, em: EntityManager): Promise<void> {
-    await this.signals.record(em, { memberId: event.payload.memberId, kind: 'interaction', at: event.createdAt, sourceKey: `evt:${event.id}` });
+  /** Set-based (a crowd logging in): one multi-row INSERT keyed by event. */
+  @OnEvent('MemberRegistered', { batch: true })
+  async registered(events: Array<DeliveredEvent<'MemberRegistered'>>, em: EntityManager): Promise<void> {
+    await this.signals.recordMany(
+      em,
+      events.map((e) => ({ memberId: e.payload.memberId, kind: 'interaction' as const, at: e.createdAt, sourceKey: `evt:${e.id}` })),
+    );
   }
 
-  @OnEvent('ClassRegistered')
-  async classRegistered(event: DeliveredEvent<'ClassRegistered'>, em: EntityManager): Promise<void> {
-    await this.signals.record(em, { memberId: event.payload.memberId, kind: 'interaction', at: event.createdAt, sourceKey: `evt:${event.id}` });
+  /** Set-based (a crowd registering for a class): one multi-row INSERT keyed by event. */
+  @OnEvent('ClassRegistered', { batch: true })
+  async classRegistered(events: Array<DeliveredEvent<'ClassRegistered'>>, em: EntityManager): Promise<void> {
+    await this.signals.recordMany(
+      em,
+      events.map((e) => ({ memberId: e.payload.memberId, kind: 'interaction' as const, at: e.createdAt, sourceKey: `evt:${e.id}` })),
+    );
   }
 
   @OnEvent('ContestVoted')

@@ -5,6 +5,7 @@
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager, In, MoreThan, Not } from 'typeorm';
+import { bulkInsert } from '../../core/bulk-insert';
 import { Db, dbDate, isUniqueViolation } from '../../core/db';
 import type { MemberSignals } from './churn-risk';
 import { FeedbackSignal } from './entities/feedback.entity';
@@ -27,6 +28,14 @@ export class SignalRecorder {
       if (isUniqueViolation(err)) return false;
       throw err;
     }
+  }
+
+  /** Many at once (set-based deliveries): one multi-row INSERT; like `record` for each, keys already there are skipped. */
+  async recordMany(em: EntityManager, list: Array<{ memberId: number; kind: FeedbackSignal['kind']; at: Date; sourceKey: string }>): Promise<void> {
+    const rows = list
+      .filter((s) => Number.isInteger(s.memberId) && !Number.isNaN(s.at.getTime()))
+      .map((s) => [s.sourceKey.slice(0, 80), s.memberId, s.kind, s.at]);
+    if (rows.length) await bulkInsert(em, 'feedback_signal', ['source_key', 'member_id', 'kind', 'at'], rows, { ignoreDuplicate: 'source_key', chunk: 500 });
   }
 
   /** The last year of signals of these members. */

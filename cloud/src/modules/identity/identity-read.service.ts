@@ -181,6 +181,11 @@ export class IdentityReads {
     return this.members.phoneDigestOf(memberId);
   }
 
+  /** Several members' phone digests at once (purchases' set-based matching at registration). */
+  async phoneDigestsOf(memberIds: number[]): Promise<Map<number, string>> {
+    return this.members.phoneDigestsOf(memberIds);
+  }
+
   /** The signed-in staff member's own profile (what /api/staff/me shows). */
   async staffProfile(staffId: number): Promise<StaffProfile> {
     const staff = await this.db.manager.findOne(StaffUser, { where: { id: staffId }, relations: { store: true } });

@@ -199,6 +199,17 @@ export class MemberService {
     return m?.phoneDigest ?? null;
   }
 
+  /** The phone digests of these active members (those with one), in one read. */
+  async phoneDigestsOf(memberIds: number[]): Promise<Map<number, string>> {
+    const ids = [...new Set(memberIds)];
+    const out = new Map<number, string>();
+    for (let i = 0; i < ids.length; i += 1000) {
+      const rows = await this.db.manager.find(Member, { where: { id: In(ids.slice(i, i + 1000)), status: 'active' }, select: { id: true, phoneDigest: true } });
+      for (const m of rows) if (m.phoneDigest) out.set(m.id, m.phoneDigest);
+    }
+    return out;
+  }
+
   /** Ids of the active members of a household (referral: one reward per household). */
   async householdMemberIds(householdId: number, em?: EntityManager): Promise<number[]> {
     return (await (em ?? this.db.manager).find(Member, { where: { householdId, status: 'active' }, select: { id: true } })).map((m) => m.id);

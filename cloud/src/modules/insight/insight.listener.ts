@@ -53,21 +53,24 @@ export class InsightListener {
     await insertOnce(em, () => em.insert(InsightActivity, { sourceKey: sourceKey.slice(0, 80), memberId, kind, at }));
   }
 
-  @OnEvent('MemberRegistered')
-  async registered(event: DeliveredEvent<'MemberRegistered'>, em: EntityManager): Promise<void> {
-    const p = event.payload;
-    if (await em.findOne(InsightMember, { where: { memberId: p.memberId }, select: { memberId: true } })) return;
+  /** Set-based: a crowd's members in one multi-row INSERT keyed by member (the first event of a member wins, as one by one). */
+  @OnEvent('MemberRegistered', { batch: true })
+  async registered(events: Array<DeliveredEvent<'MemberRegistered'>>, em: EntityManager): Promise<void> {
+    const rows = new Map<number, BulkValue[]>();
     // household and group owner arrive with the roster sync (identity's public read)
-    await insertOnce(em, () =>
-      em.insert(InsightMember, {
-        memberId: p.memberId,
-        storeId: p.storeId,
-        householdId: null,
-        householdKind: null,
-        ownerStaffId: null,
-        registeredAt: event.createdAt,
-      }),
-    );
+    for (const e of events)
+      if (!rows.has(e.payload.memberId)) rows.set(e.payload.memberId, [e.payload.memberId, e.payload.storeId, null, null, null, e.createdAt]);
+    if (rows.size)
+      await bulkInsert(
+        em,
+        'insight_member',
+        ['member_id', 'store_id', 'household_id', 'household_kind', 'owner_staff_id', 'registered_at'],
+        [...rows.values()],
+        {
+          ignoreDuplicate: 'member_id',
+          chunk: 500,
+        },
+      );
   }
 
   @OnEvent('MemberDeleted')
@@ -150,9 +153,16 @@ export class InsightListener {
     await this.ab.convert(em, p.memberId, 'reply', at);
   }
 
-  @OnEvent('ClassRegistered')
-  async classRegistered(event: DeliveredEvent<'ClassRegistered'>, em: EntityManager): Promise<void> {
-    await this.activity(em, `classreg:${event.payload.registrationId}`, event.payload.memberId, 'registration', event.createdAt);
+  /** Set-based: a batch's registrations in one multi-row INSERT keyed by registration (a redelivery adds nothing). */
+  @OnEvent('ClassRegistered', { batch: true })
+  async classRegistered(events: Array<DeliveredEvent<'ClassRegistered'>>, em: EntityManager): Promise<void> {
+    const rows = new Map<string, BulkValue[]>();
+    for (const e of events) {
+      const sourceKey = `classreg:${e.payload.registrationId}`.slice(0, 80);
+      if (!rows.has(sourceKey)) rows.set(sourceKey, [sourceKey, e.payload.memberId, 'registration', e.createdAt]);
+    }
+    if (rows.size)
+      await bulkInsert(em, 'insight_activity', ['source_key', 'member_id', 'kind', 'at'], [...rows.values()], { ignoreDuplicate: 'source_key', chunk: 500 });
   }
 
   @OnEvent('ClassCheckedIn')

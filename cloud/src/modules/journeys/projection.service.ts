@@ -131,6 +131,53 @@ export class JourneyProjection {
     return fresh;
   }
 
+  /**
+   * Many members' facts of one kind at once (set-based delivery of MemberRegistered): like `record`
+   * for each — the facts not recorded before go into activity_log in one multi-row INSERT, then one
+   * upsert moves each member's last interaction and last `kind` forward. Returns the new facts.
+   */
+  async recordMany<F extends { memberId: number; at: Date; sourceKey: string }>(em: EntityManager, kind: 'visit' | 'checkin', facts: F[]): Promise<F[]> {
+    const sqlite = this.db.kind !== 'mysql';
+    const time = (d: Date) => (sqlite ? DateUtils.mixedDateToUtcDatetimeString(d) : d);
+    const key = (f: F) => f.sourceKey.slice(0, 80);
+    const fresh: F[] = [];
+    for (let i = 0; i < facts.length; i += 500) {
+      const part = facts.slice(i, i + 500);
+      const seen = new Set(
+        (
+          (await em.query(`SELECT source_key FROM activity_log WHERE source_key IN (${part.map(() => '?').join(',')})`, part.map(key))) as Array<{
+            source_key: string;
+          }>
+        ).map((r) => r.source_key),
+      );
+      const todo = part.filter((f) => !seen.has(key(f)) && seen.add(key(f)));
+      if (!todo.length) continue;
+      await em.query(
+        `INSERT INTO activity_log (member_id, external_user_id, kind, at, source_key) VALUES ${todo.map(() => '(?, NULL, ?, ?, ?)').join(',')}`,
+        todo.flatMap((f) => [f.memberId, kind, time(f.at), key(f)]),
+      );
+      fresh.push(...todo);
+    }
+    const latest = new Map<number, Date>();
+    for (const f of fresh) {
+      const l = latest.get(f.memberId);
+      if (f.memberId && (!l || l < f.at)) latest.set(f.memberId, f.at);
+    }
+    const col = SQL_COLUMN[COLUMN[kind]!];
+    const rows = [...latest];
+    for (let i = 0; i < rows.length; i += 500) {
+      const part = rows.slice(i, i + 500);
+      const forward = (c: string) =>
+        `${c} = CASE WHEN ${c} IS NULL OR ${c} < ${sqlite ? `excluded.${c}` : `VALUES(${c})`} THEN ${sqlite ? `excluded.${c}` : `VALUES(${c})`} ELSE ${c} END`;
+      await em.query(
+        `INSERT INTO member_activity (member_id, last_interaction_at, ${col}) VALUES ${part.map(() => '(?, ?, ?)').join(',')}
+         ${sqlite ? 'ON CONFLICT(member_id) DO UPDATE SET' : 'ON DUPLICATE KEY UPDATE'} ${forward('last_interaction_at')}, ${forward(col)}`,
+        part.flatMap(([memberId, at]) => [memberId, time(at), time(at)]),
+      );
+    }
+    return fresh;
+  }
+
   private async touchMember(em: EntityManager, memberId: number, kind: ActivityKind, at: Date, orderTitle: string | null): Promise<void> {
     const col = COLUMN[kind];
     const existing = await em.findOne(MemberActivity, { where: { memberId }, select: { memberId: true } });

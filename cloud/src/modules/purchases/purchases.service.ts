@@ -276,7 +276,7 @@ export class PurchasesService {
     await this.db.transaction(async (em) => {
       const done = await em.update(Receipt, { id: receiptId, memberId: IsNull() }, { memberId });
       if (!done.affected) throw new AppError('RECEIPT_ALREADY_MATCHED');
-      await this.announceMatched(em, receiptId);
+      await this.announceMatched(em, [receiptId]);
     });
     return (await this.views([await this.db.manager.findOneOrFail(Receipt, { where: { id: receiptId } })]))[0];
   }
@@ -286,12 +286,14 @@ export class PurchasesService {
    * only as its digest) are matched when identity announces the member: through identity's public
    * lookup, only when the digest names this one active member.
    */
-  @OnEvent('MemberRegistered')
-  async onMemberRegistered(event: DeliveredEvent<'MemberRegistered'>, em: EntityManager): Promise<void> {
-    const memberId = event.payload?.memberId;
-    if (!Number.isInteger(memberId)) return;
-    const digest = await this.identity.phoneDigestOf(memberId);
-    if (digest) await this.matchByPhone(em, memberId, digest);
+  @OnEvent('MemberRegistered', { batch: true })
+  async onMemberRegistered(events: Array<DeliveredEvent<'MemberRegistered'>>, em: EntityManager): Promise<void> {
+    // set-based for a crowd registering at once: one read of their digests, one of the receipts waiting for them
+    const ids = events.map((e) => e.payload?.memberId).filter((id): id is number => Number.isInteger(id));
+    if (!ids.length) return;
+    const digests = await this.identity.phoneDigestsOf(ids);
+    const pairs = ids.filter((id) => digests.has(id)).map((memberId) => ({ memberId, digest: digests.get(memberId)! }));
+    await this.matchByPhones(em, pairs);
   }
 
   /** A wx.login member bound a phone number (identity's getPhoneNumber flow): the same matching, for that number. */
@@ -305,39 +307,102 @@ export class PurchasesService {
 
   /** Attach the unmatched receipts carrying this digest (and their refunds) to the member; answers how many. */
   async matchByPhone(em: EntityManager, memberId: number, digest: string): Promise<number> {
-    if ((await this.identity.membersByPhoneDigest([digest])).get(digest) !== memberId) return 0;
-    let matched = 0;
-    for (;;) {
-      const ids = (await em.find(Receipt, { where: { phoneDigest: digest, memberId: IsNull() }, select: { id: true }, order: { id: 'ASC' }, take: 500 })).map(
-        (r) => r.id,
-      );
-      const refunds = ids.length ? (await em.find(Receipt, { where: { refundOf: In(ids), memberId: IsNull() }, select: { id: true } })).map((r) => r.id) : [];
-      if (!ids.length) return matched;
-      for (const id of [...ids, ...refunds.filter((r) => !ids.includes(r))]) {
-        const done = await em.update(Receipt, { id, memberId: IsNull() }, { memberId });
-        if (!done.affected) continue;
-        await this.announceMatched(em, id);
-        matched++;
-      }
-    }
+    return this.matchByPhones(em, [{ memberId, digest }]);
   }
 
-  /** A receipt that gained its member later counts for that member from now on (PurchaseRecorded with the member). */
-  private async announceMatched(em: EntityManager, receiptId: number): Promise<void> {
-    const r = await em.findOneOrFail(Receipt, { where: { id: receiptId } });
-    const lines = await em.find(ReceiptLine, { where: { receiptId } });
-    await this.ledger.bus.emit(em, 'PurchaseRecorded', {
-      receiptId: r.id,
-      memberId: r.memberId,
-      storeId: r.storeId,
-      channel: r.channel,
-      totalFen: r.totalFen,
-      discountFen: r.discountFen,
-      occurredAt: r.occurredAt.toISOString(),
-      refundOf: r.refundOf,
-      items: lines.slice(0, 50).map((l) => ({ sku: l.sku, name: l.name, category: l.category, qty: Number(l.qty), amountFen: l.amountFen })),
-      couponCodes: [],
-    });
+  /**
+   * Attach the unmatched receipts carrying these digests (and their refunds) to their members and
+   * announce each; answers how many. Only where the digest names that one active member. In the
+   * pairs' order, as one by one: each member takes its receipts by id, then their refunds; a receipt
+   * already taken stays with the first. A few statements whatever the number (chunks of 500).
+   */
+  async matchByPhones(em: EntityManager, pairs: Array<{ memberId: number; digest: string }>): Promise<number> {
+    const digests = [...new Set(pairs.map((p) => p.digest))];
+    const receipts: Receipt[] = [];
+    for (let i = 0; i < digests.length; i += 500)
+      receipts.push(
+        ...(await em.find(Receipt, {
+          where: { phoneDigest: In(digests.slice(i, i + 500)), memberId: IsNull() },
+          select: { id: true, phoneDigest: true },
+          order: { id: 'ASC' },
+        })),
+      );
+    if (!receipts.length) return 0;
+    const owners = await this.identity.membersByPhoneDigest(receipts.map((r) => r.phoneDigest!));
+    const refunds: Receipt[] = [];
+    for (let i = 0; i < receipts.length; i += 500)
+      refunds.push(
+        ...(await em.find(Receipt, {
+          where: { refundOf: In(receipts.slice(i, i + 500).map((r) => r.id)), memberId: IsNull() },
+          select: { id: true, refundOf: true },
+          order: { id: 'ASC' },
+        })),
+      );
+    const memberOf = new Map<number, number>(); // receipt id -> member, in the order they are announced
+    for (const { memberId, digest } of pairs) {
+      if (owners.get(digest) !== memberId) continue;
+      const own = new Set<number>();
+      for (const r of receipts)
+        if (r.phoneDigest === digest && !memberOf.has(r.id)) {
+          own.add(r.id);
+          memberOf.set(r.id, memberId);
+        }
+      for (const f of refunds) if (own.has(f.refundOf!) && !memberOf.has(f.id)) memberOf.set(f.id, memberId);
+    }
+    const ids = [...memberOf.keys()];
+    for (let i = 0; i < ids.length; i += 200) {
+      const part = ids.slice(i, i + 200);
+      const params: Record<string, number | number[]> = { ids: part };
+      part.forEach((id, k) => Object.assign(params, { [`r${k}`]: id, [`m${k}`]: memberOf.get(id)! }));
+      const done = await em
+        .createQueryBuilder()
+        .update(Receipt)
+        .set({ memberId: () => `CASE id ${part.map((_, k) => `WHEN :r${k} THEN :m${k}`).join(' ')} END` })
+        .where('id IN (:...ids) AND member_id IS NULL')
+        .setParameters(params)
+        .execute();
+      // matched meanwhile by someone else (the reads may be a snapshot): roll back; the outbox redelivers one event at a time
+      if (done.affected !== undefined && done.affected !== part.length)
+        throw new Error(`purchases: ${part.length - done.affected} receipt(s) matched concurrently`);
+    }
+    await this.announceMatched(em, ids);
+    return ids.length;
+  }
+
+  /** Receipts that gained their member later count for that member from now on (PurchaseRecorded with the member, in this order). */
+  private async announceMatched(em: EntityManager, receiptIds: number[]): Promise<void> {
+    const rows = new Map<number, Receipt>();
+    const lines = new Map<number, ReceiptLine[]>();
+    for (let i = 0; i < receiptIds.length; i += 500) {
+      const part = receiptIds.slice(i, i + 500);
+      for (const r of await em.find(Receipt, { where: { id: In(part) } })) rows.set(r.id, r);
+      for (const l of await em.find(ReceiptLine, { where: { receiptId: In(part) }, order: { id: 'ASC' } })) {
+        const list = lines.get(l.receiptId) ?? [];
+        list.push(l);
+        lines.set(l.receiptId, list);
+      }
+    }
+    await this.ledger.bus.emitMany(
+      em,
+      'PurchaseRecorded',
+      receiptIds.map((id) => {
+        const r = rows.get(id)!;
+        return {
+          receiptId: r.id,
+          memberId: r.memberId,
+          storeId: r.storeId,
+          channel: r.channel,
+          totalFen: r.totalFen,
+          discountFen: r.discountFen,
+          occurredAt: r.occurredAt.toISOString(),
+          refundOf: r.refundOf,
+          items: (lines.get(id) ?? [])
+            .slice(0, 50)
+            .map((l) => ({ sku: l.sku, name: l.name, category: l.category, qty: Number(l.qty), amountFen: l.amountFen })),
+          couponCodes: [],
+        };
+      }),
+    );
   }
 
   // ------------------------------------------------------------ coupons verified by a clerk (sidebar)

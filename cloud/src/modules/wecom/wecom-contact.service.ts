@@ -1,6 +1,6 @@
 /** WeCom contacts: the member link (by unionid) and what the privacy export shows about them. */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
-import { Brackets, EntityManager, IsNull } from 'typeorm';
+import { Brackets, EntityManager, In, IsNull } from 'typeorm';
 import { Db, iso, LIKE_ESCAPE, likeContains } from '../../core/db';
 import { PrivacyErase, PrivacyExport } from '../../core/privacy';
 import { EventBus, OnEvent } from '../../core/events/event-bus';
@@ -28,26 +28,57 @@ export class WecomContactService {
     return rows;
   }
 
-  /** A new member with a unionid: link the contacts our staff already have for that person. */
-  @OnEvent('MemberRegistered')
-  async linkRegisteredMember(event: DeliveredEvent<'MemberRegistered'>, em: EntityManager): Promise<void> {
-    const { memberId, unionid } = event.payload;
-    if (unionid) await this.linkByUnionid(em, memberId, unionid);
+  /**
+   * New members with a unionid: link the contacts our staff already have for those people.
+   * Set-based (a crowd logging in at once): one read and one update per batch whatever its size.
+   */
+  @OnEvent('MemberRegistered', { batch: true })
+  async linkRegisteredMember(events: Array<DeliveredEvent<'MemberRegistered'>>, em: EntityManager): Promise<void> {
+    const links: Array<{ memberId: number; unionid: string }> = [];
+    for (const { payload: p } of events) if (p.unionid) links.push({ memberId: p.memberId, unionid: p.unionid });
+    await this.linkByUnionid(em, links);
   }
 
   /** A member's unionid became known on a later login: same link as at registration. */
   @OnEvent('MemberUnionidLearned')
   async linkLearnedUnionid(event: DeliveredEvent<'MemberUnionidLearned'>, em: EntityManager): Promise<void> {
-    await this.linkByUnionid(em, event.payload.memberId, event.payload.unionid);
+    await this.linkByUnionid(em, [{ memberId: event.payload.memberId, unionid: event.payload.unionid }]);
   }
 
-  /** Link the unlinked contacts of this unionid and announce each (journeys, tags, referral hear ContactLinked). */
-  private async linkByUnionid(em: EntityManager, memberId: number, unionid: string): Promise<void> {
-    const contacts = await em.find(WecomContact, { where: { unionid, memberId: IsNull() }, select: { id: true, externalUserId: true, followUserId: true } });
-    for (const c of contacts) {
-      const r = await em.update(WecomContact, { id: c.id, memberId: IsNull() }, { memberId });
-      if (r.affected) await this.events.emit(em, 'ContactLinked', { externalUserId: c.externalUserId, memberId, staffUserId: c.followUserId ?? null });
-    }
+  /**
+   * Link the unlinked contacts of these unionids and announce each (journeys, tags, referral hear
+   * ContactLinked). Links are taken in order: the first member of a unionid takes its contacts, as
+   * when the events were delivered one by one (a later one then found none left).
+   */
+  private async linkByUnionid(em: EntityManager, links: Array<{ memberId: number; unionid: string }>): Promise<void> {
+    const owner = new Map<string, number>();
+    for (const l of links) if (!owner.has(l.unionid)) owner.set(l.unionid, l.memberId);
+    if (!owner.size) return;
+    const unionids = [...owner.keys()];
+    const contacts = await em.find(WecomContact, {
+      where: { unionid: In(unionids), memberId: IsNull() },
+      select: { id: true, unionid: true, externalUserId: true, followUserId: true },
+      order: { id: 'ASC' },
+    });
+    if (!contacts.length) return;
+    const used = unionids.filter((u) => contacts.some((c) => c.unionid === u));
+    const params: Record<string, unknown> = { ids: contacts.map((c) => c.id) };
+    used.forEach((u, i) => Object.assign(params, { [`u${i}`]: u, [`m${i}`]: owner.get(u) }));
+    const r = await em
+      .createQueryBuilder()
+      .update(WecomContact)
+      .set({ memberId: () => `CASE unionid ${used.map((_, i) => `WHEN :u${i} THEN :m${i}`).join(' ')} END` })
+      .where('id IN (:...ids) AND member_id IS NULL')
+      .setParameters(params)
+      .execute();
+    // a contact linked meanwhile by someone else (the read above may be a snapshot): roll back; the
+    // outbox redelivers the events one at a time, each in a new transaction that sees that link
+    if (r.affected !== undefined && r.affected !== contacts.length) throw new Error(`wecom: ${contacts.length - r.affected} contact(s) linked concurrently`);
+    // announced in the links' order, each member's contacts by id (as one by one)
+    const payloads = [...owner].flatMap(([unionid, memberId]) =>
+      contacts.filter((c) => c.unionid === unionid).map((c) => ({ externalUserId: c.externalUserId, memberId, staffUserId: c.followUserId ?? null })),
+    );
+    await this.events.emitMany(em, 'ContactLinked', payloads);
   }
 
   /** Part of account deletion (runs in the deletion's transaction, so no contact points at the member once it commits). */
