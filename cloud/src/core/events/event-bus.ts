@@ -62,6 +62,8 @@ const BATCH = 1000;
  */
 const YIELD_MAX_MS = 200;
 const SLICE_MS = 20;
+/** A set-based handler's chunk while busy: small enough to stay within about one slice. */
+const BUSY_BATCH_CHUNK = 50;
 /** Events of one type per handler transaction when delivering a run of them. */
 const CHUNK = 100;
 /** The same for set-based handlers (a few statements per chunk, whatever its size). */
@@ -229,7 +231,7 @@ export class EventBus {
       const batch = this.batchHandlers.get(name);
       for (let c = 0; c < events.length && !this.stopped;) {
         await whenCalm(YIELD_MAX_MS);
-        const chunk = events.slice(c, c + (batch ? BATCH_CHUNK : CHUNK));
+        const chunk = events.slice(c, c + (batch ? (requestsInFlight() >= BUSY_AT ? BUSY_BATCH_CHUNK : BATCH_CHUNK) : CHUNK));
         // how many of the chunk this transaction took: a handler taking events one by one stops
         // early (and commits what it did) once requests crowd in, so the next yield comes soon
         let taken = chunk.length;

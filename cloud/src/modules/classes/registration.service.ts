@@ -22,7 +22,6 @@ import { Db, dbDate, iso, isUniqueViolation } from '../../core/db';
 import { bulkInsert } from '../../core/bulk-insert';
 import { DateUtils } from 'typeorm/util/DateUtils';
 import { AppError } from '../../core/errors';
-import { BUSY_AT, requestsInFlight } from '../../core/request-load';
 import { EventBus } from '../../core/events/event-bus';
 import { newShortCode, newToken, registrationQr } from './codes';
 import { ClassesSettings } from './settings';
@@ -72,8 +71,6 @@ const REGISTRATION_INSERT_COLUMNS = [
 
 /** At most this many registrations in one group transaction (one multi-row INSERT). */
 const GROUP_MAX = 200;
-/** While the instance is busy (core/request-load), a session's first group gathers this long. */
-const GROUP_GATHER_MS = 3;
 
 interface GroupAsk {
   memberId: number;
@@ -237,18 +234,14 @@ export class RegistrationService {
       this.pending.push({ ...ask, sessionId, resolve, reject });
       if (!this.groupRunning) {
         this.groupRunning = true;
-        // a crowd arrives one or two requests per turn: while busy, the first group gathers a few ms
-        if (requestsInFlight() >= BUSY_AT) setTimeout(() => void this.runGroups(), GROUP_GATHER_MS);
-        else setImmediate(() => void this.runGroups());
+        setImmediate(() => void this.runGroups());
       }
     });
   }
 
   private async runGroups(): Promise<void> {
     try {
-      for (let first = true; this.pending.length; first = false) {
-        // the next group, too, gathers a few ms while the instance is busy (the first waited in joinGroup)
-        if (!first && this.pending.length < GROUP_MAX && requestsInFlight() >= BUSY_AT) await new Promise((r) => setTimeout(r, GROUP_GATHER_MS));
+      while (this.pending.length) {
         const batch = this.pending.splice(0, GROUP_MAX);
         try {
           const results = await this.commitGroup(batch);
@@ -397,29 +390,7 @@ export class RegistrationService {
         'ClassRegistered',
         accepted.map((i) => ({ registrationId: ids.get(i)!, sessionId: batch[i].sessionId, classId: batch[i].classId, memberId: batch[i].memberId })),
       );
-      for (const [sessionId, a] of after) {
-        const s = seats.get(sessionId)!;
-        const moved = await tx
-          .createQueryBuilder()
-          .update(ClassSession)
-          .set({
-            adultLeft: () => 'adult_left - :a',
-            childLeft: () => 'child_left - :c',
-            waitingCount: () => 'waiting_count + :w',
-            arrivalSeq: () => 'arrival_seq + :n',
-          })
-          .where("id = :id AND status = 'scheduled' AND arrival_seq = :seq AND adult_left >= :a AND child_left >= :c")
-          .setParameters({
-            id: sessionId,
-            seq: s.arrivalSeq,
-            a: s.adultLeft - a.adultLeft,
-            c: s.childLeft - a.childLeft,
-            w: a.waitingCount - s.waitingCount,
-            n: a.arrivalSeq - s.arrivalSeq,
-          })
-          .execute();
-        if (!moved.affected) throw new RetryTransaction('session changed under the group');
-      }
+      await this.moveSeats(tx, seats, after);
       for (const i of accepted) {
         out[i] = {
           regId: ids.get(i)!,
@@ -443,6 +414,40 @@ export class RegistrationService {
         });
     }
     return out;
+  }
+
+  /**
+   * Every session of the group takes its seats and queue places in ONE statement (a CASE per
+   * column), each only if its row is still as read under the lock; anything else retries the group.
+   */
+  private async moveSeats(tx: EntityManager, before: Map<number, SessionSeats>, after: Map<number, SessionSeats>): Promise<void> {
+    const rows = [...after].map(([id, a]) => {
+      const s = before.get(id)!;
+      return {
+        id,
+        seq: s.arrivalSeq,
+        a: s.adultLeft - a.adultLeft,
+        c: s.childLeft - a.childLeft,
+        w: a.waitingCount - s.waitingCount,
+        n: a.arrivalSeq - s.arrivalSeq,
+      };
+    });
+    const params: number[] = [];
+    const byId = (pick: (r: (typeof rows)[number]) => number) => {
+      for (const r of rows) params.push(r.id, pick(r));
+      return `(CASE id ${rows.map(() => 'WHEN ? THEN ?').join(' ')} END)`;
+    };
+    // SET expressions read the row as it was (each CASE depends on the id only); WHERE runs first
+    const set = `adult_left = adult_left - ${byId((r) => r.a)}, child_left = child_left - ${byId((r) => r.c)}, waiting_count = waiting_count + ${byId(
+      (r) => r.w,
+    )}, arrival_seq = arrival_seq + ${byId((r) => r.n)}`;
+    const where = `arrival_seq = ${byId((r) => r.seq)} AND adult_left >= ${byId((r) => r.a)} AND child_left >= ${byId((r) => r.c)}`;
+    const moved = await tx.queryRunner!.query(
+      `UPDATE class_session SET ${set} WHERE id IN (${rows.map(() => '?').join(',')}) AND status = 'scheduled' AND ${where}`,
+      [...params.splice(0, rows.length * 8), ...rows.map((r) => r.id), ...params],
+      true,
+    );
+    if (moved.affected !== rows.length) throw new RetryTransaction('session changed under the group');
   }
 
   /** The sessions' seats and queues, locked (MySQL) in id order for the group's transaction. */
