@@ -13,6 +13,7 @@
 import ExcelJS from 'exceljs';
 import * as I from '../../../contracts/identity';
 import * as R from '../../../contracts/referral';
+import * as J from '../../../contracts/journeys';
 import { Db } from '../../src/core/db';
 import { EventBus } from '../../src/core/events/event-bus';
 import type { DomainEventMap, DomainEventType } from '../../src/core/events/types';
@@ -23,6 +24,7 @@ import '../../src/modules/wecom/events';
 import { inviteCode } from '../../src/modules/referral/codes';
 import { ReferralAttribution, ReferralTouch } from '../../src/modules/referral/entities/referral.entity';
 import { ReferralService } from '../../src/modules/referral/referral.service';
+import { CouponRedemption } from '../../src/modules/journeys/coupons.public';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { makeHousehold, makeStore } from '../helpers/fixtures';
 import { query, settle, staffToken } from '../wecom/engine-helpers';
@@ -218,6 +220,34 @@ describe('rewards', () => {
     expect(await attribution(b.id)).toMatchObject({ device_id: null, ip: null });
   });
 
+  test("a coupon reward is a real coupon: in the referrer's 我的优惠券 once, redeemable at the till", async () => {
+    const rules = await t.client(hq).call(R.opsGetRules);
+    await t.client(hq).call(R.opsSetRules, { body: { ...rules, rewardKind: 'coupon' } });
+    try {
+      const a = await register();
+      const b = await register({ inviteCode: inviteCode(a.id), deviceId: dev() });
+      await emit('PurchaseRecorded', posPurchase(b.id));
+      await emit('PurchaseRecorded', posPurchase(b.id)); // a second conversion grants nothing more
+      await settle(t);
+      expect(await rewardsFor(b.id)).toEqual([expect.objectContaining({ status: 'issued', kind: 'coupon', coupon_fen: rules.couponFen })]);
+      const coupons = await t.client(a.token).call(J.myCoupons, { query: { page: 1, pageSize: 20 } });
+      expect(coupons.items).toEqual([expect.objectContaining({ title: rules.couponTitle, status: 'issued' })]);
+      // at the till: the minimum spend is checked, then it is used exactly once
+      const db = await t.container.getAsync(Db);
+      const till = await t.container.getAsync(CouponRedemption);
+      const code = coupons.items[0].code;
+      const at = new Date();
+      const small = await db.transaction((em) => till.redeem(em, code, { receiptId: 990001, memberId: a.id, grossFen: rules.couponMinSpendFen - 1, at }));
+      expect(small).toEqual({ ok: false, reason: 'COUPON_MIN_SPEND' });
+      const used = await db.transaction((em) => till.redeem(em, code, { receiptId: 990002, memberId: a.id, grossFen: rules.couponMinSpendFen, at }));
+      expect(used).toMatchObject({ ok: true, amountFen: rules.couponFen });
+      const again = await db.transaction((em) => till.redeem(em, code, { receiptId: 990003, memberId: a.id, grossFen: rules.couponMinSpendFen, at }));
+      expect(again).toEqual({ ok: false, reason: 'COUPON_USED' });
+    } finally {
+      await t.client(hq).call(R.opsSetRules, { body: rules });
+    }
+  });
+
   test('only the conversions ops switched on count', async () => {
     const a = await register();
     const b = await register({ inviteCode: inviteCode(a.id), deviceId: dev() });
@@ -367,7 +397,13 @@ describe('ops report', () => {
     expect(r.funnel.converted).toBeGreaterThan(r.funnel.rewarded);
     expect(r.rewards.issued).toBe(r.funnel.rewarded);
     expect(r.rewards.excluded).toBe(4);
-    expect(r.rewards.pointsIssued).toBe(200 * r.rewards.issued);
+    // one coupon reward (the coupon test), every other issued reward 200 points
+    const issuedCoupons = (await query(t, "SELECT coupon_fen FROM referral_reward WHERE status = 'issued' AND kind = 'coupon'", [])).map((x) =>
+      Number(x.coupon_fen),
+    );
+    expect(issuedCoupons).toHaveLength(1);
+    expect(r.rewards.pointsIssued).toBe(200 * (r.rewards.issued - issuedCoupons.length));
+    expect(r.rewards.couponFenIssued).toBe(issuedCoupons[0]);
     expect(r.topReferrers[0].invited).toBeGreaterThanOrEqual(r.topReferrers[1].invited);
     expect(r.attributions.find((x) => x.source === 'channel')).toMatchObject({ referrerName: '张叔' });
 

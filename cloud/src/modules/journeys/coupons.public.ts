@@ -111,3 +111,41 @@ export class CouponRedemption {
     return n;
   }
 }
+
+/** A coupon another module gives a member (a referral reward): the same row, code and till path as a journey's. */
+export interface MemberCouponGrant {
+  /** Idempotency: the same key issues one coupon however often it is asked (e.g. `referral:<reward id>`). */
+  key: string;
+  memberId: number;
+  title: string;
+  amountFen: number;
+  minSpendFen: number;
+  validDays: number;
+  at: Date;
+}
+
+@Provide()
+@Scope(ScopeEnum.Singleton)
+export class CouponGrants {
+  /** Issue (inside the caller's transaction) the coupon for `grant.key` unless it exists; its id either way. */
+  async grant(em: EntityManager, grant: MemberCouponGrant): Promise<number> {
+    const idemKey = grant.key.slice(0, 96);
+    const had = await em.findOne(JourneyCoupon, { where: { idemKey }, select: { id: true } });
+    if (had) return had.id;
+    const r = await em.insert(JourneyCoupon, {
+      idemKey,
+      memberId: grant.memberId,
+      externalUserId: '', // not sent through WeCom: the member sees it in 「我的优惠券」
+      enrolmentId: null,
+      title: grant.title.slice(0, 40),
+      amountFen: grant.amountFen,
+      minSpendFen: grant.minSpendFen,
+      validUntil: new Date(grant.at.getTime() + grant.validDays * 86_400_000),
+      status: 'issued',
+      issuedAt: grant.at,
+      redeemedAt: null,
+      redeemedReceiptId: null,
+    });
+    return Number(r.identifiers[0].id);
+  }
+}

@@ -26,6 +26,7 @@ import { AppError } from '../../core/errors';
 import { ChainLimits } from '../../core/limits';
 import { WECHAT_CLIENT, type WechatClient } from '../../platform/types';
 import { MemberService } from '../identity';
+import { CouponGrants } from '../journeys';
 import { UploadService } from '../uploads';
 import { inviteCode, memberOfInviteCode, shareScene, shareToken, verifyShareToken } from './codes';
 import { ReferralAttribution, ReferralDevice, ReferralReward, ReferralSettingsRow, ReferralShare, ReferralTouch } from './entities/referral.entity';
@@ -64,6 +65,9 @@ export interface RegistrationIntake {
 
 const keyOf = (deviceId: string | undefined | null, memberId?: number) => (deviceId ? `d:${deviceId}` : `m:${memberId ?? 0}`);
 
+/** How long a referral reward coupon stays valid. */
+const REWARD_COUPON_DAYS = 30;
+
 @Provide()
 @Scope(ScopeEnum.Singleton)
 export class ReferralService {
@@ -72,6 +76,9 @@ export class ReferralService {
 
   @Inject()
   members!: MemberService;
+
+  @Inject()
+  coupons!: CouponGrants;
 
   @Inject()
   uploads!: UploadService;
@@ -456,7 +463,27 @@ export class ReferralService {
       decisionNote: null,
     };
     const r = await em.insert(ReferralReward, reward);
-    return { ...reward, id: Number(r.identifiers[0].id) };
+    const issued = { ...reward, id: Number(r.identifiers[0].id) };
+    if (issued.status === 'issued') await this.grantCoupon(em, issued);
+    return issued;
+  }
+
+  /** A coupon reward becomes a real coupon (journeys' coupons: 「我的优惠券」, redeemable at the till), once per reward. */
+  private async grantCoupon(
+    em: EntityManager,
+    r: Pick<ReferralReward, 'id' | 'kind' | 'referrerId' | 'couponTitle' | 'couponFen' | 'couponMinSpendFen'>,
+    at = new Date(),
+  ) {
+    if (r.kind !== 'coupon' || r.referrerId === null) return;
+    await this.coupons.grant(em, {
+      key: `referral:${r.id}`,
+      memberId: r.referrerId,
+      title: r.couponTitle ?? '邻里券',
+      amountFen: r.couponFen ?? 0,
+      minSpendFen: r.couponMinSpendFen ?? 0,
+      validDays: REWARD_COUPON_DAYS,
+      at,
+    });
   }
 
   private async suspicion(em: EntityManager, a: ReferralAttribution, now: Date) {
@@ -495,9 +522,15 @@ export class ReferralService {
   /** HQ releases (issues) or rejects a held reward; one decision, by a conditional update. */
   async decide(staffId: number, rewardId: number, decision: 'release' | 'reject', note: string | undefined) {
     const status = decision === 'release' ? 'issued' : 'rejected';
-    const done = await this.db.transaction((em) =>
-      em.update(ReferralReward, { id: rewardId, status: 'held' }, { status, decidedAt: new Date(), decidedBy: staffId, decisionNote: note ?? null }),
-    );
+    const done = await this.db.transaction(async (em) => {
+      const res = await em.update(
+        ReferralReward,
+        { id: rewardId, status: 'held' },
+        { status, decidedAt: new Date(), decidedBy: staffId, decisionNote: note ?? null },
+      );
+      if (res.affected && status === 'issued') await this.grantCoupon(em, await em.findOneOrFail(ReferralReward, { where: { id: rewardId } }));
+      return res;
+    });
     if (!done.affected) {
       const r = await this.db.manager.findOne(ReferralReward, { where: { id: rewardId } });
       throw new AppError(r ? 'REWARD_NOT_HELD' : 'NOT_FOUND');
