@@ -74,18 +74,16 @@ export class JourneyProjection {
   }
 
   /**
-   * Many members' orders at once (set-based delivery of PurchaseRecorded): the facts not recorded
-   * before go into activity_log in one multi-row INSERT, then one upsert per batch moves each
-   * member's last order / interaction forward (and the title of the latest order). Returns the
-   * facts that were new, like `record` returning true.
+   * The facts not in activity_log yet (by source key; a key twice in `facts` counts once), written
+   * with one multi-row INSERT per 500; returns them. The set-based writers' shared first step.
    */
-  async recordOrders<F extends { memberId: number; at: Date; sourceKey: string; orderTitle: string | null }>(em: EntityManager, facts: F[]): Promise<F[]> {
+  private async logNew<F extends { memberId: number; at: Date; sourceKey: string }>(em: EntityManager, kind: string, facts: F[]): Promise<F[]> {
     const sqlite = this.db.kind !== 'mysql';
     const time = (d: Date) => (sqlite ? DateUtils.mixedDateToUtcDatetimeString(d) : d);
+    const key = (f: F) => f.sourceKey.slice(0, 80);
     const fresh: F[] = [];
     for (let i = 0; i < facts.length; i += 500) {
       const part = facts.slice(i, i + 500);
-      const key = (f: F) => f.sourceKey.slice(0, 80);
       const seen = new Set(
         (
           (await em.query(`SELECT source_key FROM activity_log WHERE source_key IN (${part.map(() => '?').join(',')})`, part.map(key))) as Array<{
@@ -97,10 +95,23 @@ export class JourneyProjection {
       if (!todo.length) continue;
       await em.query(
         `INSERT INTO activity_log (member_id, external_user_id, kind, at, source_key) VALUES ${todo.map(() => '(?, NULL, ?, ?, ?)').join(',')}`,
-        todo.flatMap((f) => [f.memberId, 'order', time(f.at), key(f)]),
+        todo.flatMap((f) => [f.memberId, kind, time(f.at), key(f)]),
       );
       fresh.push(...todo);
     }
+    return fresh;
+  }
+
+  /**
+   * Many members' orders at once (set-based delivery of PurchaseRecorded): the facts not recorded
+   * before go into activity_log in one multi-row INSERT, then one upsert per batch moves each
+   * member's last order / interaction forward (and the title of the latest order). Returns the
+   * facts that were new, like `record` returning true.
+   */
+  async recordOrders<F extends { memberId: number; at: Date; sourceKey: string; orderTitle: string | null }>(em: EntityManager, facts: F[]): Promise<F[]> {
+    const sqlite = this.db.kind !== 'mysql';
+    const time = (d: Date) => (sqlite ? DateUtils.mixedDateToUtcDatetimeString(d) : d);
+    const fresh = await this.logNew(em, 'order', facts);
     // per member, the latest order (a later fact wins a tie, as record() does)
     const latest = new Map<number, F>();
     for (const f of fresh) {
@@ -139,25 +150,7 @@ export class JourneyProjection {
   async recordMany<F extends { memberId: number; at: Date; sourceKey: string }>(em: EntityManager, kind: 'visit' | 'checkin', facts: F[]): Promise<F[]> {
     const sqlite = this.db.kind !== 'mysql';
     const time = (d: Date) => (sqlite ? DateUtils.mixedDateToUtcDatetimeString(d) : d);
-    const key = (f: F) => f.sourceKey.slice(0, 80);
-    const fresh: F[] = [];
-    for (let i = 0; i < facts.length; i += 500) {
-      const part = facts.slice(i, i + 500);
-      const seen = new Set(
-        (
-          (await em.query(`SELECT source_key FROM activity_log WHERE source_key IN (${part.map(() => '?').join(',')})`, part.map(key))) as Array<{
-            source_key: string;
-          }>
-        ).map((r) => r.source_key),
-      );
-      const todo = part.filter((f) => !seen.has(key(f)) && seen.add(key(f)));
-      if (!todo.length) continue;
-      await em.query(
-        `INSERT INTO activity_log (member_id, external_user_id, kind, at, source_key) VALUES ${todo.map(() => '(?, NULL, ?, ?, ?)').join(',')}`,
-        todo.flatMap((f) => [f.memberId, kind, time(f.at), key(f)]),
-      );
-      fresh.push(...todo);
-    }
+    const fresh = await this.logNew(em, kind, facts);
     const latest = new Map<number, Date>();
     for (const f of fresh) {
       const l = latest.get(f.memberId);
