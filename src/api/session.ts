@@ -135,6 +135,8 @@ export function ensureLogin(): Promise<MemberProfile | null> {
       }
       return await login();
     } catch (err) {
+      // the member agreed (同意并继续 logged in) while this silent login was still out: its refusal is stale
+      if (state.status === 'ready' && state.member && getToken()) return state.member;
       if (err instanceof ApiError && (err.code === 'CONSENT_REQUIRED' || err.code === 'ACCOUNT_DELETED')) {
         setState({ status: 'needs-consent', member: null, error: err.message });
         openConsent();

@@ -43,6 +43,30 @@ describe('consent page (隐私保护指引)', () => {
     expect(getSessionState()).toMatchObject({ status: 'ready', member: { nickname: '王阿姨' } });
   });
 
+  it('a silent login refused while the member agrees is stale: they stay signed in, not sent back to the guide', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    installFakeApi({
+      'POST /api/auth/member/login': async (call) => {
+        if (!(call.body as { consentVersion?: string }).consentVersion) {
+          await held; // the page's silent login, answered only after the member agreed
+          return [403, { code: 'CONSENT_REQUIRED', message: '请先阅读并同意《隐私保护指引》' }];
+        }
+        return [200, { token: 'tok-new', member: sampleMember, isNew: true }];
+      },
+    });
+    const silent = ensureLogin();
+    render(<ConsentPage />);
+    fireEvent.click(screen.getByTestId('consent-agree'));
+    await waitFor(() => expect(getSessionState()).toMatchObject({ status: 'ready' }));
+    (Taro.navigateTo as unknown as jest.Mock).mockClear();
+    release();
+    await expect(silent).resolves.toMatchObject({ nickname: '王阿姨' });
+    expect(getSessionState()).toMatchObject({ status: 'ready', member: { nickname: '王阿姨' } });
+    expect(getToken()).toBe('tok-new');
+    expect(Taro.navigateTo).not.toHaveBeenCalled();
+  });
+
   it('shows the server message and stays put when the login fails', async () => {
     installFakeApi({
       'POST /api/auth/member/login': [400, { code: 'WECHAT_CODE_INVALID', message: '微信登录凭证无效或已使用，请重新登录' }],
