@@ -12,6 +12,7 @@ import { AsyncLocalStorage } from 'async_hooks';
 import { Destroy, Init, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { InjectDataSource } from '@midwayjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { DateUtils } from 'typeorm/util/DateUtils';
 
 type AfterCommit = () => void | Promise<void>;
 
@@ -156,6 +157,11 @@ export function likeContains(text: string): string {
 export const LIKE_ESCAPE = "ESCAPE '!'";
 
 /** Dates cross the wire as ISO-8601 UTC strings. */
+/** A Date as the driver stores it, for raw SQL parameters (query builders convert by themselves): SQLite keeps UTC text. */
+export function rawTime(kind: 'sqlite' | 'mysql', d: Date): Date | string {
+  return kind === 'sqlite' ? DateUtils.mixedDateToUtcDatetimeString(d) : d;
+}
+
 /** A datetime column as either driver returns it: mysql2 a Date (UTC), better-sqlite3 UTC text 'YYYY-MM-DD HH:MM:SS.mmm'. */
 export function dbDate(v: Date | string | unknown): Date {
   if (v instanceof Date) return v;

@@ -26,8 +26,7 @@
 import type { ClassType } from '@midwayjs/core';
 import { type ILogger, type IMidwayContainer, Inject, Logger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager, In, IsNull, LessThan, MoreThan } from 'typeorm';
-import { DateUtils } from 'typeorm/util/DateUtils';
-import { Db, isUniqueViolation } from '../db';
+import { Db, isUniqueViolation, rawTime } from '../db';
 import { RunnerStopped, WorkRunner } from '../queue/runner';
 import { BUSY_AT, requestsInFlight, whenCalm } from '../request-load';
 import { DomainEvent, EventDelivery } from './domain-event.entity';
@@ -142,7 +141,7 @@ export class EventBus {
 
   /** Many events of one type in one multi-row INSERT (bulk writers: ledger imports); dispatch starts after commit. */
   async emitMany<T extends DomainEventType>(em: EntityManager, type: T, payloads: Array<DomainEventMap[T]>): Promise<void> {
-    const now = this.rawTime(new Date());
+    const now = rawTime(this.db.kind, new Date());
     await this.insertRows(
       em,
       'domain_event',
@@ -159,11 +158,6 @@ export class EventBus {
       const part = rows.slice(i, i + 500);
       await em.query(`INSERT INTO ${table} (${columns.join(',')}) VALUES ${new Array(part.length).fill(tuple).join(',')}`, part.flat());
     }
-  }
-
-  /** A Date as a raw-query parameter (SQLite stores UTC text). */
-  private rawTime(d: Date): Date | string {
-    return this.db.kind === 'mysql' ? d : DateUtils.mixedDateToUtcDatetimeString(d);
   }
 
   /** Ask for a dispatch pass (coalesced). */
@@ -258,7 +252,7 @@ export class EventBus {
                 }
               }
             }
-            const now = this.rawTime(new Date());
+            const now = rawTime(this.db.kind, new Date());
             await this.insertRows(
               em,
               'event_delivery',

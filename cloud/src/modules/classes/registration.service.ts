@@ -18,9 +18,8 @@
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager, In } from 'typeorm';
 import type { MemberStanding, MyRegistration, NoticeKind, SubscribeAccepts } from '../../../../contracts/classes';
-import { Db, dbDate, iso, isUniqueViolation } from '../../core/db';
+import { Db, dbDate, iso, isUniqueViolation, rawTime } from '../../core/db';
 import { bulkInsert } from '../../core/bulk-insert';
-import { DateUtils } from 'typeorm/util/DateUtils';
 import { AppError } from '../../core/errors';
 import { EventBus } from '../../core/events/event-bus';
 import { newShortCode, newToken, registrationQr } from './codes';
@@ -489,7 +488,7 @@ export class RegistrationService {
        FROM class_registration r INNER JOIN class_session s ON s.id = r.session_id
        WHERE r.member_id IN (${ids.map(() => '?').join(',')})
          AND (r.session_id IN (${sessionIds.map(() => '?').join(',')}) OR (r.status IN ('confirmed', 'waitlisted', 'unpaid') AND s.starts_at > ?))`,
-      [this.rawTime(now), ...ids, ...sessionIds, this.rawTime(now)],
+      [rawTime(this.db.kind, now), ...ids, ...sessionIds, rawTime(this.db.kind, now)],
     );
     const had = new Map<string, { id: number; memberId: number; status: string; shortCode: string; checkinToken: string }>();
     const live = new Map<number, number>();
@@ -508,11 +507,6 @@ export class RegistrationService {
       if (Number(r.live) === 1) live.set(memberId, (live.get(memberId) ?? 0) + 1);
     }
     return { had, live };
-  }
-
-  /** A Date as a raw-statement parameter (SQLite keeps UTC datetime text, as TypeORM writes it). */
-  private rawTime(d: Date): Date | string {
-    return this.db.kind === 'mysql' ? d : DateUtils.mixedDateToUtcDatetimeString(d);
   }
 
   /** The columns of a new (or reused) registration row, before its status is decided. */

@@ -6,8 +6,7 @@
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager, IsNull } from 'typeorm';
-import { DateUtils } from 'typeorm/util/DateUtils';
-import { Db, dbDate as coreDbDate, isUniqueViolation } from '../../core/db';
+import { Db, dbDate as coreDbDate, isUniqueViolation, rawTime } from '../../core/db';
 import { ActivityLog, type ActivityKind, MemberActivity } from './entities/member-activity.entity';
 import { JourneyCustomer } from './entities/journey-customer.entity';
 
@@ -32,10 +31,8 @@ export function dbDate(v: unknown): Date | null {
   return coreDbDate(v);
 }
 
-/** A Date as the driver stores it, for raw SQL (query builders convert by themselves). */
-export function rawTime(kind: 'sqlite' | 'mysql', d: Date): Date | string {
-  return kind === 'sqlite' ? DateUtils.mixedDateToUtcDatetimeString(d) : d;
-}
+/** A Date as the driver stores it, for raw SQL (core/db's, kept here for the engine's imports). */
+export { rawTime };
 
 @Provide()
 @Scope(ScopeEnum.Singleton)
@@ -78,8 +75,7 @@ export class JourneyProjection {
    * with one multi-row INSERT per 500; returns them. The set-based writers' shared first step.
    */
   private async logNew<F extends { memberId: number; at: Date; sourceKey: string }>(em: EntityManager, kind: string, facts: F[]): Promise<F[]> {
-    const sqlite = this.db.kind !== 'mysql';
-    const time = (d: Date) => (sqlite ? DateUtils.mixedDateToUtcDatetimeString(d) : d);
+    const time = (d: Date) => rawTime(this.db.kind, d);
     const key = (f: F) => f.sourceKey.slice(0, 80);
     const fresh: F[] = [];
     for (let i = 0; i < facts.length; i += 500) {
@@ -110,7 +106,7 @@ export class JourneyProjection {
    */
   async recordOrders<F extends { memberId: number; at: Date; sourceKey: string; orderTitle: string | null }>(em: EntityManager, facts: F[]): Promise<F[]> {
     const sqlite = this.db.kind !== 'mysql';
-    const time = (d: Date) => (sqlite ? DateUtils.mixedDateToUtcDatetimeString(d) : d);
+    const time = (d: Date) => rawTime(this.db.kind, d);
     const fresh = await this.logNew(em, 'order', facts);
     // per member, the latest order (a later fact wins a tie, as record() does)
     const latest = new Map<number, F>();
@@ -149,7 +145,7 @@ export class JourneyProjection {
    */
   async recordMany<F extends { memberId: number; at: Date; sourceKey: string }>(em: EntityManager, kind: 'visit' | 'checkin', facts: F[]): Promise<F[]> {
     const sqlite = this.db.kind !== 'mysql';
-    const time = (d: Date) => (sqlite ? DateUtils.mixedDateToUtcDatetimeString(d) : d);
+    const time = (d: Date) => rawTime(this.db.kind, d);
     const fresh = await this.logNew(em, kind, facts);
     const latest = new Map<number, Date>();
     for (const f of fresh) {
