@@ -22,7 +22,7 @@ import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { CLASS_NOTICE_PAGE } from '../../contracts/classes';
 import { expectNoPageIssues, JOB_TICK_SECONDS, launchBrowser, startServer, type BrowserHandle, type TestServer } from './harness';
-import { beijingInput, byTestId, expectText, field, opsLogin, screenshots, until } from './helpers';
+import { beijingInput, byTestId, expectText, field, memberTokenOf, opsLogin, screenshots, until } from './helpers';
 
 const SHOTS = path.join(os.tmpdir(), 'classes-e2e-shots');
 const MOBILE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 };
@@ -58,18 +58,10 @@ async function subscribeSends(): Promise<SimCall[]> {
 }
 const sendsTo = (calls: SimCall[], openid: string, templateId: string) => calls.filter((c) => c.body?.touser === openid && c.body?.template_id === templateId);
 
-/** The member's token as the H5 build stored it (Taro keeps { data } JSON in localStorage). */
-async function memberToken(page: Page): Promise<string> {
-  const raw = await page.evaluate(() => window.localStorage.getItem('member_token'));
-  const token = raw ? (JSON.parse(raw) as { data?: string }).data : undefined;
-  if (!token) throw new Error('no member token in the H5 page');
-  return token;
-}
-
 async function memberApi<T>(page: Page, method: string, url: string, body?: unknown): Promise<T> {
   const res = await fetch(`${server.baseUrl}${url}`, {
     method,
-    headers: { authorization: `Bearer ${await memberToken(page)}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${await memberTokenOf(page)}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const json = (await res.json()) as T;

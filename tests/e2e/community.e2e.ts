@@ -23,7 +23,7 @@ import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { WECOM_CALLBACK_PATH } from '../../contracts/wecom';
 import { expectNoPageIssues, launchBrowser, startServer, type BrowserHandle, type TestServer } from './harness';
-import { beijingInput, byTestId, expectText, opsLogin, screenshots, until } from './helpers';
+import { beijingInput, byTestId, expectText, memberTokenOf, opsLogin, screenshots, until } from './helpers';
 
 const SHOTS = path.join(os.tmpdir(), 'community-e2e-shots');
 const shot = screenshots(SHOTS, 600);
@@ -237,8 +237,7 @@ test('HQ publishes a kit, the store manager adopts it into a class, a member reg
   await member.goto(`${server.baseUrl}/h5/`);
   await byTestId(member, 'consent-agree').click();
   await byTestId(member, 'page-home').waitFor();
-  const raw = await member.evaluate(() => window.localStorage.getItem('member_token'));
-  memberToken = (JSON.parse(raw!) as { data: string }).data;
+  memberToken = await memberTokenOf(member);
   const browse = await memberApi<{ items: Array<{ id: number; title: string }> }>('GET', '/api/classes/sessions?days=7');
   const session = browse.items.find((s) => s.title === CLASS_TITLE);
   expect(session).toBeTruthy();

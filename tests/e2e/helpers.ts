@@ -83,3 +83,19 @@ export async function opsLogin(browser: BrowserHandle, baseUrl: string, username
   await byTestId(page, 'login-submit').click();
   return page;
 }
+
+/**
+ * The member's token as the H5 build stored it (Taro keeps { data } JSON in localStorage).
+ * Waits for it: the home page renders while the signed-in login is still in flight.
+ */
+export async function memberTokenOf(page: Page, timeout = 15_000): Promise<string> {
+  return until(
+    'the member token in the H5 page',
+    async () => {
+      const raw = await page.evaluate(() => window.localStorage.getItem('member_token'));
+      return raw ? (JSON.parse(raw) as { data?: string }).data : undefined;
+    },
+    timeout,
+    100,
+  );
+}

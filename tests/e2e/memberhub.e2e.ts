@@ -19,7 +19,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { expectNoPageIssues, launchBrowser, startServer, type BrowserHandle, type TestServer } from './harness';
-import { byTestId, expectText, opsLogin, screenshots, typeInto } from './helpers';
+import { byTestId, expectText, memberTokenOf, opsLogin, screenshots, typeInto } from './helpers';
 
 const SHOTS = path.join(os.tmpdir(), 'memberhub-e2e-shots');
 const MOBILE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 };
@@ -81,8 +81,7 @@ async function openH5(page: Page, route: string, testId: string) {
 }
 
 async function memberIdOf(page: Page): Promise<number> {
-  const raw = await page.evaluate(() => window.localStorage.getItem('member_token'));
-  const token = raw ? (JSON.parse(raw) as { data?: string }).data : undefined;
+  const token = await memberTokenOf(page);
   const res = await fetch(`${server.baseUrl}/api/me`, { headers: { authorization: `Bearer ${token}` } });
   return ((await res.json()) as { id: number }).id;
 }

@@ -14,7 +14,7 @@
 import type { Page } from 'playwright-core';
 import { expectNoPageIssues, launchBrowser, startServer, type BrowserHandle, type TestServer } from './harness';
 import { showcaseReady } from './crawl-kit';
-import { byTestId, expectText, field, opsLogin, until } from './helpers';
+import { byTestId, expectText, field, memberTokenOf, opsLogin, until } from './helpers';
 
 const MOBILE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 };
 const MEMBER_ALLOWED = [/\b40[13] .*\/api\/(me|auth\/member\/login)\b/];
@@ -31,15 +31,8 @@ const members: Record<'a' | 'b', Page> = {} as never;
 let codeA = '';
 let bOrderId = 0;
 
-async function memberToken(page: Page): Promise<string> {
-  const raw = await page.evaluate(() => window.localStorage.getItem('member_token'));
-  const token = raw ? (JSON.parse(raw) as { data?: string }).data : undefined;
-  if (!token) throw new Error('no member token in the H5 page');
-  return token;
-}
-
 async function memberApi<T>(page: Page, url: string): Promise<T> {
-  const res = await fetch(`${server.baseUrl}${url}`, { headers: { authorization: `Bearer ${await memberToken(page)}` } });
+  const res = await fetch(`${server.baseUrl}${url}`, { headers: { authorization: `Bearer ${await memberTokenOf(page)}` } });
   const json = (await res.json()) as T;
   if (res.status !== 200) throw new Error(`GET ${url}: ${res.status} ${JSON.stringify(json)}`);
   return json;
