@@ -134,7 +134,16 @@ async function runJourneysAt(at: string): Promise<string> {
   await ops.goto(`${server.baseUrl}/admin/#/journeys`);
   await byTestId(ops, 'journey-run').click();
   await byTestId(ops, 'journey-run-at').fill(at);
-  await byTestId(ops, 'journey-run-go').click();
+  // a click that lands while the dialog is still zooming in is lost on a busy box (CI saw it once):
+  // click again only when no run request went out, so a run is never asked for twice
+  await until('the run request', async () => {
+    const sent = ops.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/api/admin/journey-runs'), { timeout: 5_000 });
+    await byTestId(ops, 'journey-run-go').click();
+    return sent.then(
+      () => true,
+      () => false,
+    );
+  });
   const text = await expectText(byTestId(ops, 'journey-run-result'), /已完成/);
   await ops.keyboard.press('Escape');
   return text;
