@@ -13,7 +13,7 @@
 // phase's windows are printed on the monotonic clock of a server --cpu-prof, to slice the profile.
 // Flags: --members <n> (500), --seats <n> (20), --login-concurrency <n> (25), --cancel <n> (5),
 //        --phase-sessions <n> (5; a member may hold 6 upcoming bookings), --phase-seats <n> (50),
-//        --connections <n> (64), --health-seconds <n> (5)
+//        --connections <n> (64), --health-seconds <n> (5), --timeline (the phase's latencies per 100 ms)
 //
 // Members are created the way real ones are: a wx.login code from the simulator and the member
 // login route (no test-only fixture route exists in the cloud); the classes are created through the
@@ -244,6 +244,7 @@ export async function run({ baseUrl, args, log, server }) {
     // is rounded up to whole seconds: the phase's rate is read from our own clock, to the last answer
     const phaseStart = performance.now();
     let lastAnswer = phaseStart;
+    const timeline = [];
     const r = await loadTest({
       url: baseUrl,
       connections,
@@ -254,7 +255,8 @@ export async function run({ baseUrl, args, log, server }) {
       requests: [
         {
           method: 'POST',
-          setupRequest: (req) => {
+          setupRequest: (req, context) => {
+            context.sentAt = performance.now();
             const pair = pairs[next++ % pairs.length];
             return {
               ...req,
@@ -263,8 +265,10 @@ export async function run({ baseUrl, args, log, server }) {
               body: JSON.stringify({ adults: 1 }),
             };
           },
-          onResponse: (status, body) => {
+          onResponse: (status, body, context) => {
             lastAnswer = performance.now();
+            // one request at a time per connection: this answers the request sent last on it
+            timeline.push([lastAnswer - phaseStart, lastAnswer - context.sentAt]);
             if (status !== 200) {
               phaseNon200 += 1;
               firstBad ??= `${status} ${String(body).slice(0, 160)}`;
@@ -276,6 +280,19 @@ export async function run({ baseUrl, args, log, server }) {
         },
       ],
     });
+    // --timeline: where in the phase the slow answers were (a cold start shows in the first buckets)
+    if (args.timeline) {
+      const buckets = new Map();
+      for (const [at, ms] of timeline) {
+        const k = Math.floor(at / 100);
+        if (!buckets.has(k)) buckets.set(k, []);
+        buckets.get(k).push(ms);
+      }
+      for (const [k, list] of [...buckets].sort((a, b) => a[0] - b[0])) {
+        list.sort((a, b) => a - b);
+        log(`  ${String(k * 100).padStart(5)} ms: ${String(list.length).padStart(4)} answers, p50 ${percentile(list, 50)} ms, max ${percentile(list, 100)} ms`);
+      }
+    }
     if (phaseNon200 || r.errors || r.timeouts)
       problems.push(`64-connection phase: ${phaseNon200} non-200, ${r.errors} errors, ${r.timeouts} timeouts (first: ${firstBad})`);
     let allInOrder = true;

@@ -131,6 +131,14 @@ export class Db {
     return next;
   }
 
+  /**
+   * Run `fn` outside the caller's transaction: a transaction it starts is a new one, not joined to
+   * the caller's (as it would be from inside `transaction`'s work).
+   */
+  detached<T>(fn: () => T): T {
+    return this.current.exit(fn);
+  }
+
   /** Register `fn` to run once the transaction behind `em` commits (immediately if `em` is not transactional). */
   afterCommit(em: EntityManager, fn: AfterCommit): void {
     const list = this.hooks.get(em);

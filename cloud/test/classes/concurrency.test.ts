@@ -149,3 +149,27 @@ test('members racing for several sessions at once: each session seated in its ow
   const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   expect(refused.map((r) => (r.reason as ApiError).code)).toEqual(Array(8 - limit).fill('CLASS_TOO_MANY_BOOKINGS'));
 });
+
+test('a group whose transaction cannot open fails its registrations at once, and the next registrations go through', async () => {
+  const cls = await t.client(hq).call(api.opsCreateClass, { body: classBody(storeId, { adultSeats: 5 }) });
+  const sessionId = cls.sessions[0].id;
+  const members = await Promise.all(range(4).map(() => memberToken(t)));
+  const d = await db(t);
+  const source = d.dataSource;
+  const real = source.transaction.bind(source);
+  // the database refuses to open transactions (e.g. it went away): the waiting registrations must
+  // get an answer, not hang behind a group that never takes them
+  source.transaction = (() => Promise.reject(new Error('connection lost'))) as typeof source.transaction;
+  let settled: Array<PromiseSettledResult<unknown>>;
+  try {
+    settled = await Promise.allSettled(members.slice(0, 3).map((m) => t.client(m.token).call(api.register, { params: { sessionId }, body: { adults: 1 } })));
+  } finally {
+    source.transaction = real;
+  }
+  expect(settled.every((r) => r.status === 'rejected')).toBe(true);
+  expect(await d.manager.count(ClassRegistration, { where: { sessionId } })).toBe(0);
+  // the database is back: registrations are seated as usual
+  const ok = await Promise.all(members.map((m) => t.client(m.token).call(api.register, { params: { sessionId }, body: { adults: 1 } })));
+  expect(ok.map((r) => r.status)).toEqual(['confirmed', 'confirmed', 'confirmed', 'confirmed']);
+  expect((await d.manager.findOneByOrFail(ClassSession, { id: sessionId })).adultLeft).toBe(1);
+});

@@ -29,14 +29,13 @@ export class RegistrationReads {
   @Inject()
   lookup!: IdentityReads;
 
-  private readonly sessions = new Batcher<number, ClassSession>(async (ids) => {
+  // a session and its class in one look-up stage: the class's query follows the sessions' in the
+  // same batch, instead of every registration waiting for a second batch of its own
+  private readonly sessions = new Batcher<number, { session: ClassSession; classDef: ClassDef | null }>(async (ids) => {
     const rows = await this.db.manager.find(ClassSession, { where: { id: In(ids) } });
-    return new Map(rows.map((r) => [r.id, r]));
-  });
-
-  private readonly classes = new Batcher<number, ClassDef>(async (ids) => {
-    const rows = await this.db.manager.find(ClassDef, { where: { id: In(ids) } });
-    return new Map(rows.map((r) => [r.id, r]));
+    const classIds = [...new Set(rows.map((r) => r.classId))];
+    const classes = new Map((classIds.length ? await this.db.manager.find(ClassDef, { where: { id: In(classIds) } }) : []).map((c) => [c.id, c]));
+    return new Map(rows.map((r) => [r.id, { session: r, classDef: classes.get(r.classId) ?? null }]));
   });
 
   private readonly members = new Batcher<number, { householdId: number | null }>((ids) => this.lookup.memberHouseholds(ids));
@@ -65,13 +64,15 @@ export class RegistrationReads {
   });
 
   async session(id: number): Promise<ClassSession | null> {
-    const row = await this.sessions.get(id);
-    return row ? Object.assign(new ClassSession(), row) : null;
+    return (await this.sessionAndClass(id)).session;
   }
 
-  async classDef(id: number): Promise<ClassDef | null> {
-    const row = await this.classes.get(id);
-    return row ? Object.assign(new ClassDef(), row) : null;
+  /** The session and its class, read together (either null when not found). */
+  async sessionAndClass(id: number): Promise<{ session: ClassSession | null; classDef: ClassDef | null }> {
+    const row = await this.sessions.get(id);
+    return row
+      ? { session: Object.assign(new ClassSession(), row.session), classDef: row.classDef ? Object.assign(new ClassDef(), row.classDef) : null }
+      : { session: null, classDef: null };
   }
 
   /** An active member's household (null: no household); null when the member is not active. */

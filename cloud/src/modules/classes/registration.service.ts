@@ -124,10 +124,13 @@ export class RegistrationService {
 
   async register(memberId: number, sessionId: number, input: RegisterInput, now = new Date()): Promise<MyRegistration> {
     // the reads, coalesced with every other registration of this event-loop turn (see RegistrationReads)
-    const [member, s, standing] = await Promise.all([this.reads.member(memberId), this.reads.session(sessionId), this.reads.standing(memberId, now)]);
+    const [member, { session: s, classDef: c }, standing] = await Promise.all([
+      this.reads.member(memberId),
+      this.reads.sessionAndClass(sessionId),
+      this.reads.standing(memberId, now),
+    ]);
     if (!member) throw new AppError('UNAUTHENTICATED');
     if (!s) throw new AppError('NOT_FOUND');
-    const c = await this.reads.classDef(s.classId);
     if (!c) throw new AppError('NOT_FOUND');
     if (s.status !== 'scheduled') throw new AppError('CLASS_SESSION_UNAVAILABLE');
     if (now >= new Date(s.registrationDeadline) || now >= new Date(s.startsAt)) throw new AppError('CLASS_REGISTRATION_CLOSED');
@@ -220,51 +223,73 @@ export class RegistrationService {
    * transaction locks the members' booking guards and the sessions' rows once (in id order),
    * decides seats and queue places per session in arrival order (seatGroup, a pure function),
    * writes the rows with one multi-row INSERT, the events with one INSERT and each session's seats
-   * with one UPDATE. While a group commits, the next arrivals gather; an instance has one group in
-   * flight. A 500-member race costs a few transactions instead of 500 serialised ones, and a member
+   * with one UPDATE. While a group commits, the next arrivals gather; an instance has one group
+   * holding locks at a time (the next one's transaction may already be open). A 500-member race costs a few transactions instead of 500 serialised ones, and a member
    * booking several sessions at once is counted against the booking limit inside one transaction
    * instead of waiting for their guard row between transactions.
    */
   private readonly pending: GroupItem[] = [];
-  private groupRunning = false;
+  /** A transaction is open (or opening) for the next group and will take the pending registrations. */
+  private nextOpen = false;
+  /** Settles when the last group started has committed (or failed) and run its promotions. */
+  private lastGroup: Promise<void> = Promise.resolve();
 
   private joinGroup(sessionId: number, ask: GroupAsk): Promise<GroupOutcome> {
     return new Promise<GroupOutcome>((resolve, reject) => {
       this.pending.push({ ...ask, sessionId, resolve, reject });
-      if (!this.groupRunning) {
-        this.groupRunning = true;
-        setImmediate(() => void this.runGroups());
-      }
+      this.openNextGroup();
     });
   }
 
-  private async runGroups(): Promise<void> {
+  /**
+   * MySQL: the next group's transaction is opened while the current one commits. It takes no lock
+   * and no snapshot until its turn (BEGIN alone does neither), then takes every registration that
+   * arrived meanwhile, so the round trip of BEGIN is not spent between groups. Groups still take
+   * their locks strictly one after another, in arrival order. SQLite queues transactions anyway.
+   */
+  private openNextGroup(): void {
+    if (this.nextOpen || !this.pending.length) return;
+    this.nextOpen = true;
+    const turn = this.lastGroup;
+    let done!: () => void;
+    this.lastGroup = new Promise<void>((r) => (done = r));
+    // not inside the caller's transaction (a group opens the next one from within its own)
+    this.db.detached(() => setImmediate(() => void this.runGroup(turn).finally(done)));
+  }
+
+  private async runGroup(turn: Promise<void>): Promise<void> {
+    let batch: GroupItem[] | null = null;
+    const take = (): GroupItem[] => {
+      this.nextOpen = false;
+      batch = this.pending.splice(0, GROUP_MAX);
+      // more than one group's worth waiting, or arrivals from now on: the next transaction opens now
+      this.openNextGroup();
+      return batch;
+    };
     try {
-      while (this.pending.length) {
-        const batch = this.pending.splice(0, GROUP_MAX);
-        try {
-          const results = await this.commitGroup(batch);
-          batch.forEach((it, i) => {
-            const r = results[i];
-            if (r instanceof Error) it.reject(r);
-            else it.resolve(r);
-          });
-        } catch (err) {
-          batch.forEach((it) => it.reject(err));
-        }
-      }
-    } finally {
-      this.groupRunning = false;
-      // something joined after the loop's last look: run it
-      if (this.pending.length && !this.groupRunning) {
-        this.groupRunning = true;
-        setImmediate(() => void this.runGroups());
-      }
+      const early = this.db.kind === 'mysql';
+      if (!early) await turn;
+      const results = await this.commitGroup(async () => {
+        if (batch) return batch;
+        if (early) await turn;
+        return take();
+      });
+      batch!.forEach((it, i) => {
+        const r = results[i];
+        if (r instanceof Error) it.reject(r);
+        else it.resolve(r);
+      });
+    } catch (err) {
+      // failed before taking its registrations (BEGIN itself failed): they fail with it
+      (batch ?? take()).forEach((it) => it.reject(err));
     }
   }
 
-  private async commitGroup(batch: GroupItem[]): Promise<Array<GroupOutcome | AppError>> {
+  private async commitGroup(takeBatch: () => Promise<GroupItem[]>): Promise<Array<GroupOutcome | AppError>> {
+    let batch: GroupItem[] = [];
     const committed = await retryingTransaction(this.db, async (tx) => {
+      // the registrations are taken once the transaction is open and it is this group's turn
+      batch = await takeBatch();
       const out: Array<GroupOutcome | AppError> = new Array(batch.length);
       // the members' booking guards before the session rows (the paid path takes them in the same order)
       await this.holdBookingLimit(
