@@ -1,5 +1,5 @@
 /** Thin HTTP layer for contracts/classes.ts (members and ops); every method is bound by @Route. */
-import { Controller, Inject } from '@midwayjs/core';
+import { Controller, Inject, Scope, ScopeEnum } from '@midwayjs/core';
 import type { Context } from '@midwayjs/koa';
 import * as api from '../../../../contracts/classes';
 import type { RouteParsed } from '../../../../contracts/route';
@@ -17,6 +17,10 @@ import { ClassesSettings } from './settings';
 
 type P<R> = RouteParsed<R>;
 
+// One instance for the app, as ContestController: it holds only singleton services, and a
+// request-scoped controller would be built with its nine injections on every registration.
+// (Above @Controller: decorators apply bottom-up, and @Controller itself sets the request scope.)
+@Scope(ScopeEnum.Singleton)
 @Controller('/')
 export class ClassesController {
   @Inject()
