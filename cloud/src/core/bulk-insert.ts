@@ -5,7 +5,7 @@
  * boolean (stored as the drivers store them: UTC datetime text on SQLite, 0/1 for booleans).
  */
 import type { EntityManager } from 'typeorm';
-import { DateUtils } from 'typeorm/util/DateUtils';
+import { rawTime } from './db';
 
 export type BulkValue = string | number | boolean | Date | null;
 
@@ -24,7 +24,7 @@ export async function bulkInsert(
   const sqlite = em.connection.options.type !== 'mysql';
   const q = (name: string) => (sqlite ? `"${name}"` : `\`${name}\``);
   const value = (v: BulkValue): string | number | null | Date => {
-    if (v instanceof Date) return sqlite ? DateUtils.mixedDateToUtcDatetimeString(v) : v;
+    if (v instanceof Date) return rawTime(sqlite ? 'sqlite' : 'mysql', v);
     if (typeof v === 'boolean') return v ? 1 : 0;
     return v;
   };

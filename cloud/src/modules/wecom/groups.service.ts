@@ -5,8 +5,7 @@
  */
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { In } from 'typeorm';
-import { DateUtils } from 'typeorm/util/DateUtils';
-import { Db } from '../../core/db';
+import { Db, rawTime } from '../../core/db';
 import { WecomDirectory } from './directory.service';
 import { WecomGroupChat } from './entities/group-chat.entity';
 import { WecomGroupMember } from './entities/group-member.entity';
@@ -99,11 +98,11 @@ export class WecomGroups {
     const ph = chatIds.map(() => '?').join(',');
     const joined: Array<{ chat_id: string; n: number | string }> = await this.db.manager.query(
       `SELECT chat_id, COUNT(*) AS n FROM wecom_group_member WHERE member_type = 2 AND chat_id IN (${ph}) AND joined_at >= ? GROUP BY chat_id`,
-      [...chatIds, this.raw(since)],
+      [...chatIds, rawTime(this.db.kind, since)],
     );
     const left: Array<{ chat_id: string; n: number | string }> = await this.db.manager.query(
       `SELECT chat_id, COUNT(*) AS n FROM wecom_group_member WHERE member_type = 2 AND chat_id IN (${ph}) AND left_at IS NOT NULL AND left_at >= ? GROUP BY chat_id`,
-      [...chatIds, this.raw(since)],
+      [...chatIds, rawTime(this.db.kind, since)],
     );
     for (const id of chatIds) out.set(id, { joined: 0, left: 0 });
     joined.forEach((r) => (out.get(r.chat_id)!.joined = Number(r.n)));
@@ -125,9 +124,5 @@ export class WecomGroups {
   /** Pull every group from WeCom now (ops button, nightly job). */
   syncAll(now = new Date()) {
     return this.sync.syncAll(now);
-  }
-
-  private raw(d: Date): Date | string {
-    return this.db.kind === 'sqlite' ? DateUtils.mixedDateToUtcDatetimeString(d) : d;
   }
 }
