@@ -7,7 +7,7 @@ import { ClassDef } from '../../src/modules/classes/entities/class-def.entity';
 import { CommunityListener } from '../../src/modules/community/community.listener';
 import { Participation } from '../../src/modules/community/entities/participation.entity';
 import { startTestApp, type TestApp } from '../helpers/app';
-import { countStatements, deliverAsRun, deliverOneByOne, fakeEvents, redeliver } from '../helpers/batch-delivery';
+import { countStatements, expectRunAsOneByOne, fakeEvents } from '../helpers/batch-delivery';
 import { makeStore } from '../helpers/fixtures';
 
 let t: TestApp;
@@ -79,17 +79,7 @@ async function expectOutcome(s: Awaited<ReturnType<typeof scenario>>, events: Ar
 }
 
 test('a run of ClassRegistered records the same participations as one by one; a redelivery adds nothing', async () => {
-  const one = await scenario();
-  await expectOutcome(one, await deliverOneByOne(t, 'ClassRegistered', one.payloads));
-  const run = await scenario();
-  const events = await deliverAsRun(t, 'ClassRegistered', run.payloads, [await t.container.getAsync(CommunityListener), 'classRegistered']);
-  await expectOutcome(run, events);
-  await redeliver(
-    t,
-    'CommunityListener.classRegistered',
-    events.map((e) => e.id),
-  );
-  await expectOutcome(run, events);
+  await expectRunAsOneByOne(t, 'ClassRegistered', scenario, [await t.container.getAsync(CommunityListener), 'classRegistered'], expectOutcome);
 });
 
 test('a batch reads the titles once and inserts once, whatever its size', async () => {

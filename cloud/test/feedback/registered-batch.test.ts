@@ -6,7 +6,7 @@ import '../../src/modules/classes/events';
 import { FeedbackSignal } from '../../src/modules/feedback/entities/feedback.entity';
 import { FeedbackListener } from '../../src/modules/feedback/feedback.listener';
 import { startTestApp, type TestApp } from '../helpers/app';
-import { countStatements, deliverAsRun, deliverOneByOne, fakeEvents, redeliver } from '../helpers/batch-delivery';
+import { countStatements, expectRunAsOneByOne, fakeEvents } from '../helpers/batch-delivery';
 
 let t: TestApp;
 let d: Db;
@@ -34,15 +34,13 @@ test('a run of MemberRegistered records the same interactions as one by one; a r
     const a = next++;
     return [reg(a), reg(next++), reg(a)]; // a member heard twice: two events, two interactions
   };
-  await expectSignals(await deliverOneByOne(t, 'MemberRegistered', payloads()));
-  const events = await deliverAsRun(t, 'MemberRegistered', payloads(), [await t.container.getAsync(FeedbackListener), 'registered']);
-  await expectSignals(events);
-  await redeliver(
+  await expectRunAsOneByOne(
     t,
-    'FeedbackListener.registered',
-    events.map((e) => e.id),
+    'MemberRegistered',
+    async () => ({ payloads: payloads() }),
+    [await t.container.getAsync(FeedbackListener), 'registered'],
+    (_s, events) => expectSignals(events),
   );
-  await expectSignals(events);
 });
 
 test('a run of ClassRegistered records the same interactions as one by one; a redelivery adds nothing', async () => {
@@ -54,15 +52,13 @@ test('a run of ClassRegistered records the same interactions as one by one; a re
       { registrationId: next++, sessionId: 2, classId: 1, memberId: m },
     ];
   };
-  await expectSignals(await deliverOneByOne(t, 'ClassRegistered', payloads()));
-  const events = await deliverAsRun(t, 'ClassRegistered', payloads(), [await t.container.getAsync(FeedbackListener), 'classRegistered']);
-  await expectSignals(events);
-  await redeliver(
+  await expectRunAsOneByOne(
     t,
-    'FeedbackListener.classRegistered',
-    events.map((e) => e.id),
+    'ClassRegistered',
+    async () => ({ payloads: payloads() }),
+    [await t.container.getAsync(FeedbackListener), 'classRegistered'],
+    (_s, events) => expectSignals(events),
   );
-  await expectSignals(events);
 });
 
 test('a batch of either takes one statement whatever its size', async () => {

@@ -104,3 +104,28 @@ export async function countStatements(t: TestApp, work: () => Promise<unknown>):
   }
   return sent;
 }
+
+/**
+ * What every set-based handler proves: a scenario delivered one by one and a fresh one delivered
+ * as one run (to `handler`, in one call) leave the rows `expectOutcome` checks, and handing the run
+ * to the handler again (as after a lost acknowledgement) changes nothing.
+ */
+export async function expectRunAsOneByOne<T extends DomainEventType, S extends { payloads: Array<DomainEventMap[T]> }>(
+  t: TestApp,
+  type: T,
+  scenario: (which: 'one' | 'run') => Promise<S>,
+  handler: [object, string],
+  expectOutcome: (scenario: S, events: Array<DeliveredEvent<T>>) => Promise<void>,
+): Promise<void> {
+  const one = await scenario('one');
+  await expectOutcome(one, await deliverOneByOne(t, type, one.payloads));
+  const run = await scenario('run');
+  const events = await deliverAsRun(t, type, run.payloads, handler);
+  await expectOutcome(run, events);
+  await redeliver(
+    t,
+    `${handler[0].constructor.name}.${handler[1]}`,
+    events.map((e) => e.id),
+  );
+  await expectOutcome(run, events);
+}

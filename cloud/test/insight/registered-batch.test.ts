@@ -6,7 +6,7 @@ import '../../src/modules/classes/events';
 import { InsightActivity, InsightMember } from '../../src/modules/insight/entities/insight.entity';
 import { InsightListener } from '../../src/modules/insight/insight.listener';
 import { startTestApp, type TestApp } from '../helpers/app';
-import { countStatements, deliverAsRun, deliverOneByOne, fakeEvents, redeliver } from '../helpers/batch-delivery';
+import { countStatements, expectRunAsOneByOne, fakeEvents } from '../helpers/batch-delivery';
 
 let t: TestApp;
 let d: Db;
@@ -40,17 +40,7 @@ async function expectMembers(s: Awaited<ReturnType<typeof memberScenario>>, even
 }
 
 test('a run of MemberRegistered adds the same insight members as one by one; a redelivery adds nothing', async () => {
-  const one = await memberScenario();
-  await expectMembers(one, await deliverOneByOne(t, 'MemberRegistered', one.payloads));
-  const run = await memberScenario();
-  const events = await deliverAsRun(t, 'MemberRegistered', run.payloads, [await t.container.getAsync(InsightListener), 'registered']);
-  await expectMembers(run, events);
-  await redeliver(
-    t,
-    'InsightListener.registered',
-    events.map((e) => e.id),
-  );
-  await expectMembers(run, events);
+  await expectRunAsOneByOne(t, 'MemberRegistered', memberScenario, [await t.container.getAsync(InsightListener), 'registered'], expectMembers);
 });
 
 /** Two registrations, one heard twice (the first event's moment stays), one whose moment insight has already. */
@@ -73,17 +63,7 @@ async function expectActivity(s: Awaited<ReturnType<typeof classScenario>>, even
 }
 
 test('a run of ClassRegistered records the same activity as one by one; a redelivery adds nothing', async () => {
-  const one = await classScenario();
-  await expectActivity(one, await deliverOneByOne(t, 'ClassRegistered', one.payloads));
-  const run = await classScenario();
-  const events = await deliverAsRun(t, 'ClassRegistered', run.payloads, [await t.container.getAsync(InsightListener), 'classRegistered']);
-  await expectActivity(run, events);
-  await redeliver(
-    t,
-    'InsightListener.classRegistered',
-    events.map((e) => e.id),
-  );
-  await expectActivity(run, events);
+  await expectRunAsOneByOne(t, 'ClassRegistered', classScenario, [await t.container.getAsync(InsightListener), 'classRegistered'], expectActivity);
 });
 
 test('a batch of either takes one statement whatever its size', async () => {

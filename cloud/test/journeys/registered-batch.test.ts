@@ -5,7 +5,7 @@ import type { DeliveredEvent } from '../../src/core/events/types';
 import { ActivityLog, MemberActivity } from '../../src/modules/journeys/entities/member-activity.entity';
 import { JourneysListener } from '../../src/modules/journeys/journeys.listener';
 import { startTestApp, type TestApp } from '../helpers/app';
-import { countStatements, deliverAsRun, deliverOneByOne, fakeEvents, redeliver } from '../helpers/batch-delivery';
+import { countStatements, expectRunAsOneByOne, fakeEvents } from '../helpers/batch-delivery';
 import { makeMember } from '../helpers/fixtures';
 
 let t: TestApp;
@@ -59,17 +59,7 @@ async function expectOutcome(s: Awaited<ReturnType<typeof scenario>>, events: Ar
 }
 
 test('a run of MemberRegistered records the same visits and activity as one by one; a redelivery adds nothing', async () => {
-  const one = await scenario();
-  await expectOutcome(one, await deliverOneByOne(t, 'MemberRegistered', one.payloads));
-  const run = await scenario();
-  const events = await deliverAsRun(t, 'MemberRegistered', run.payloads, [await t.container.getAsync(JourneysListener), 'registered']);
-  await expectOutcome(run, events);
-  await redeliver(
-    t,
-    'JourneysListener.registered',
-    events.map((e) => e.id),
-  );
-  await expectOutcome(run, events);
+  await expectRunAsOneByOne(t, 'MemberRegistered', scenario, [await t.container.getAsync(JourneysListener), 'registered'], expectOutcome);
 });
 
 test('a batch of first visits takes a constant number of statements', async () => {

@@ -6,7 +6,7 @@ import type { DeliveredEvent } from '../../src/core/events/types';
 import { WecomContact } from '../../src/modules/wecom/entities/wecom-contact.entity';
 import { WecomContactService } from '../../src/modules/wecom/wecom-contact.service';
 import { startTestApp, type TestApp } from '../helpers/app';
-import { countStatements, deliverAsRun, deliverOneByOne, fakeEvents, redeliver } from '../helpers/batch-delivery';
+import { countStatements, expectRunAsOneByOne, fakeEvents } from '../helpers/batch-delivery';
 import { makeContact, makeMember } from '../helpers/fixtures';
 
 let t: TestApp;
@@ -18,8 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
-
-const HANDLER = 'WecomContactService.linkRegisteredMember';
 
 /** Members with and without a unionid, contacts unlinked, already linked and missing, a unionid twice, an event twice. */
 async function scenario(side: string) {
@@ -61,17 +59,7 @@ async function expectOutcome(s: Awaited<ReturnType<typeof scenario>>, events: Ar
 }
 
 test('a run of MemberRegistered links the same contacts and announces the same ContactLinked as one by one; a redelivery adds nothing', async () => {
-  const one = await scenario('one');
-  await expectOutcome(one, await deliverOneByOne(t, 'MemberRegistered', one.payloads));
-  const run = await scenario('run');
-  const events = await deliverAsRun(t, 'MemberRegistered', run.payloads, [await t.container.getAsync(WecomContactService), 'linkRegisteredMember']);
-  await expectOutcome(run, events);
-  await redeliver(
-    t,
-    HANDLER,
-    events.map((e) => e.id),
-  );
-  await expectOutcome(run, events);
+  await expectRunAsOneByOne(t, 'MemberRegistered', scenario, [await t.container.getAsync(WecomContactService), 'linkRegisteredMember'], expectOutcome);
 });
 
 test('a batch links and announces in a constant number of statements', async () => {
