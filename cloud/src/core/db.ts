@@ -164,7 +164,6 @@ export function likeContains(text: string): string {
 }
 export const LIKE_ESCAPE = "ESCAPE '!'";
 
-/** Dates cross the wire as ISO-8601 UTC strings. */
 /** A Date as the driver stores it, for raw SQL parameters (query builders convert by themselves): SQLite keeps UTC text. */
 export function rawTime(kind: 'sqlite' | 'mysql', d: Date): Date | string {
   return kind === 'sqlite' ? DateUtils.mixedDateToUtcDatetimeString(d) : d;
@@ -177,6 +176,7 @@ export function dbDate(v: Date | string | unknown): Date {
   return new Date(/(?:[zZ]|[+-]\d\d:?\d\d)$/.test(s) ? s : `${s.replace(' ', 'T')}Z`);
 }
 
+/** Dates cross the wire as ISO-8601 UTC strings. */
 export function iso(date: Date): string;
 export function iso(date: Date | null | undefined): string | null;
 export function iso(date: Date | null | undefined): string | null {

@@ -190,7 +190,9 @@ export class RegistrationService {
     if (!(s.adultLeft >= adults && s.childLeft >= children && s.waitingCount === 0)) throw new AppError('CLASS_FULL');
     const outcome = await retryingTransaction(this.db, async (tx) => {
       await this.holdBookingLimit(tx, [memberId]);
-      if ((await this.overBookingLimit(tx, [memberId], now)).size) throw new AppError('CLASS_TOO_MANY_BOOKINGS');
+      // the same count the group commit makes (groupStanding), for this one member
+      const { live } = await this.groupStanding(tx, [s.id], [memberId], now);
+      if ((live.get(memberId) ?? 0) >= this.settings.limits().maxActiveBookings) throw new AppError('CLASS_TOO_MANY_BOOKINGS');
       const { id: regId, written } = await this.claimSlot(tx, s.id, memberId, householdId, input, now, payment);
       // a paid seat counts as registered once paid (ClassPaymentService emits it then)
       const seated = await tx
@@ -224,9 +226,10 @@ export class RegistrationService {
    * decides seats and queue places per session in arrival order (seatGroup, a pure function),
    * writes the rows with one multi-row INSERT, the events with one INSERT and each session's seats
    * with one UPDATE. While a group commits, the next arrivals gather; an instance has one group
-   * holding locks at a time (the next one's transaction may already be open). A 500-member race costs a few transactions instead of 500 serialised ones, and a member
-   * booking several sessions at once is counted against the booking limit inside one transaction
-   * instead of waiting for their guard row between transactions.
+   * holding locks at a time (the next one's transaction may already be open). A 500-member race
+   * costs a few transactions instead of 500 serialised ones, and a member booking several sessions
+   * at once is counted against the booking limit inside one transaction instead of waiting for
+   * their guard row between transactions.
    */
   private readonly pending: GroupItem[] = [];
   /** A transaction is open (or opening) for the next group and will take the pending registrations. */
@@ -497,8 +500,8 @@ export class RegistrationService {
 
   /**
    * For a group's members, in one read: their rows for these sessions (keyed `session:member`) and
-   * how many upcoming bookings (confirmed, waiting or unpaid) each already holds — the count
-   * overBookingLimit makes.
+   * how many upcoming bookings (confirmed, waiting or unpaid) each already holds (the booking
+   * limit's count, for the group commit and the paid path alike).
    */
   private async groupStanding(
     tx: EntityManager,
@@ -593,20 +596,6 @@ export class RegistrationService {
       `INSERT INTO class_member_guard (member_id, claims) VALUES ${ids.map(() => '(?, 1)').join(', ')} ON DUPLICATE KEY UPDATE claims = claims + 1`,
       ids,
     );
-  }
-
-  /** The members (of those guarded above) who already hold maxActiveBookings upcoming bookings. */
-  private async overBookingLimit(tx: EntityManager, memberIds: number[], now: Date): Promise<Set<number>> {
-    const rows: Array<{ memberId: number | string; n: number | string }> = await tx
-      .createQueryBuilder(ClassRegistration, 'r')
-      .select('r.member_id', 'memberId')
-      .addSelect('COUNT(*)', 'n')
-      .innerJoin(ClassSession, 's', 's.id = r.session_id')
-      .where("r.member_id IN (:...ids) AND r.status IN ('confirmed', 'waitlisted', 'unpaid') AND s.starts_at > :now", { ids: [...new Set(memberIds)], now })
-      .groupBy('r.member_id')
-      .getRawMany();
-    const max = this.settings.limits().maxActiveBookings;
-    return new Set(rows.filter((r) => Number(r.n) >= max).map((r) => Number(r.memberId)));
   }
 
   private checkParty(c: ClassDef, s: ClassSession, input: RegisterInput): void {

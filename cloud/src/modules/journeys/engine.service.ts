@@ -20,7 +20,7 @@
 import { Inject, Logger, type ILogger, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager } from 'typeorm';
 import type { JourneyStep, JourneyTrigger } from '../../../../contracts/journeys';
-import { Db, isUniqueViolation, RetryTransaction } from '../../core/db';
+import { Db, isUniqueViolation, rawTime, RetryTransaction } from '../../core/db';
 import { AbTestService } from '../insight';
 import { TagSyncService, TagService } from '../tags';
 import { WecomDirectory, OutboundKick, enqueueOutboundMany, renderTemplate, toWxAttachments } from '../wecom';
@@ -44,7 +44,7 @@ import { Journey, stepsOf, triggerOf } from './entities/journey.entity';
 import { JourneyCustomer } from './entities/journey-customer.entity';
 import { MemberActivity } from './entities/member-activity.entity';
 import { JourneySettingsRow } from './entities/settings.entity';
-import { dbDate, rawTime } from './projection.service';
+import { dbDate } from './projection.service';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

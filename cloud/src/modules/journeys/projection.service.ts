@@ -31,9 +31,6 @@ export function dbDate(v: unknown): Date | null {
   return coreDbDate(v);
 }
 
-/** A Date as the driver stores it, for raw SQL (core/db's, kept here for the engine's imports). */
-export { rawTime };
-
 @Provide()
 @Scope(ScopeEnum.Singleton)
 export class JourneyProjection {
