@@ -22,7 +22,7 @@ import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { CLASS_NOTICE_PAGE } from '../../contracts/classes';
 import { expectNoPageIssues, JOB_TICK_SECONDS, launchBrowser, startServer, type BrowserHandle, type TestServer } from './harness';
-import { beijingInput, byTestId, expectText, field, memberTokenOf, opsLogin, screenshots, until } from './helpers';
+import { agreeToPrivacy, beijingInput, byTestId, expectText, field, memberTokenOf, opsLogin, screenshots, until } from './helpers';
 
 const SHOTS = path.join(os.tmpdir(), 'classes-e2e-shots');
 const MOBILE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 };
@@ -96,8 +96,7 @@ async function memberJoin(key: Member['key']): Promise<Member> {
   const page = await browser.newPage(MOBILE);
   await page.addInitScript((id) => window.localStorage.setItem('sim_dev_openid', id), openid);
   await page.goto(`${server.baseUrl}/h5/`);
-  await byTestId(page, 'consent-agree').click();
-  await byTestId(page, 'page-home').waitFor();
+  await agreeToPrivacy(page);
   const member = { key, openid, page, regId: 0 };
   m[key] = member;
   return member;

@@ -23,7 +23,7 @@ import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { WECOM_CALLBACK_PATH } from '../../contracts/wecom';
 import { expectNoPageIssues, launchBrowser, startServer, type BrowserHandle, type TestServer } from './harness';
-import { beijingInput, byTestId, expectText, memberTokenOf, opsLogin, screenshots, until } from './helpers';
+import { agreeToPrivacy, beijingInput, byTestId, expectText, opsLogin, screenshots, until } from './helpers';
 
 const SHOTS = path.join(os.tmpdir(), 'community-e2e-shots');
 const shot = screenshots(SHOTS, 600);
@@ -235,9 +235,7 @@ test('HQ publishes a kit, the store manager adopts it into a class, a member reg
   member = await browser.newPage(MOBILE);
   await member.addInitScript((id) => window.localStorage.setItem('sim_dev_openid', id), `e2e_community_${Date.now().toString(36)}`);
   await member.goto(`${server.baseUrl}/h5/`);
-  await byTestId(member, 'consent-agree').click();
-  await byTestId(member, 'page-home').waitFor();
-  memberToken = await memberTokenOf(member);
+  memberToken = await agreeToPrivacy(member);
   const browse = await memberApi<{ items: Array<{ id: number; title: string }> }>('GET', '/api/classes/sessions?days=7');
   const session = browse.items.find((s) => s.title === CLASS_TITLE);
   expect(session).toBeTruthy();

@@ -16,7 +16,7 @@ import * as path from 'path';
 import type { Locator, Page } from 'playwright-core';
 import * as contestApi from '../../contracts/contest';
 import { expectNoPageIssues, launchBrowser, startServer, type BrowserHandle, type TestServer } from './harness';
-import { beijingInput, byTestId, expectCount, expectText, field, opsLogin as opsLoginAs, screenshots, typeInto } from './helpers';
+import { agreeToPrivacy, beijingInput, byTestId, expectCount, expectText, field, opsLogin as opsLoginAs, screenshots, typeInto } from './helpers';
 
 const SHOTS = path.join(os.tmpdir(), 'contest-e2e-shots');
 const MOBILE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 };
@@ -79,8 +79,7 @@ async function memberJoin(openid: string): Promise<Page> {
   const page = await browser.newPage(MOBILE);
   await page.addInitScript((id) => window.localStorage.setItem('sim_dev_openid', id), openid);
   await page.goto(`${server.baseUrl}/h5/`);
-  await byTestId(page, 'consent-agree').click();
-  await byTestId(page, 'page-home').waitFor();
+  await agreeToPrivacy(page);
   await page.getByText('菜谱', { exact: true }).last().click();
   await byTestId(page, `recipes-contest-${contestId}`).click();
   await byTestId(page, 'contest-rules').waitFor();

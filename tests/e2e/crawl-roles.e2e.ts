@@ -11,7 +11,7 @@ import * as contestApi from '../../contracts/contest';
 import * as wecomApi from '../../contracts/wecom';
 import { assertHealthy, crawlOps, ROLES, settle, showcaseServer, trackRequests } from './crawl-kit';
 import { expectNoPageIssues, launchBrowser, pageIssues, ROOT, type BrowserHandle, type TestServer } from './harness';
-import { byTestId, expectText, until } from './helpers';
+import { agreeToPrivacy, byTestId, expectText, until } from './helpers';
 
 jest.setTimeout(15 * 60_000);
 
@@ -98,8 +98,7 @@ test('mini-program H5: every page opens for a member without errors', async () =
   const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   await page.addInitScript((id) => window.localStorage.setItem('sim_dev_openid', id), `e2e_crawl_${Date.now().toString(36)}`);
   await page.goto(`${server.baseUrl}/h5/`);
-  await byTestId(page, 'consent-agree').click();
-  await byTestId(page, 'page-home').waitFor();
+  await agreeToPrivacy(page);
   // a new member's first login is refused until they agree (CONSENT_REQUIRED, by design): forget it,
   // once every request of that start has been answered (a silent login still out answers 403 later)
   await page.waitForLoadState('networkidle', { timeout: 15_000 }).catch(() => undefined);

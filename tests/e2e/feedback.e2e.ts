@@ -30,7 +30,7 @@ import * as P from '../../contracts/purchases';
 import { posSignature } from '../../cloud/src/modules/purchases/pos-auth';
 import { WECOM_CALLBACK_PATH } from '../../contracts/wecom';
 import { expectNoPageIssues, launchBrowser, startServer, type BrowserHandle, type TestServer } from './harness';
-import { byTestId, expectText, opsLogin, screenshots, until } from './helpers';
+import { agreeToPrivacy, byTestId, expectText, opsLogin, screenshots, until } from './helpers';
 
 const SHOTS = path.join(os.tmpdir(), 'feedback-e2e-shots');
 const MOBILE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 };
@@ -108,8 +108,7 @@ test('a member who is the clerk’s WeCom customer; a class starting soon', asyn
   member = await browser.newPage(MOBILE);
   await member.addInitScript((id) => window.localStorage.setItem('sim_dev_openid', id), openid);
   await member.goto(`${server.baseUrl}/h5/`);
-  await byTestId(member, 'consent-agree').click();
-  await byTestId(member, 'page-home').waitFor();
+  await agreeToPrivacy(member);
   const { code } = await sim<{ code: string }>('POST', '/wechat/codes', { openid });
   // consent travels with the login: the H5 page's own sign-in may still be in flight
   const login = await client('').call(I.memberLogin, { body: { code, consentVersion: I.CURRENT_PRIVACY_VERSION } });

@@ -99,3 +99,13 @@ export async function memberTokenOf(page: Page, timeout = 15_000): Promise<strin
     100,
   );
 }
+
+/**
+ * A new member agrees to the privacy guide in the H5 build: back on the home page, and signed in
+ * (the consented login has stored its token; the home page shows before it has). Returns the token.
+ */
+export async function agreeToPrivacy(page: Page): Promise<string> {
+  await byTestId(page, 'consent-agree').click();
+  await byTestId(page, 'page-home').waitFor();
+  return memberTokenOf(page);
+}

@@ -19,7 +19,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { expectNoPageIssues, launchBrowser, startServer, type BrowserHandle, type TestServer } from './harness';
-import { byTestId, expectText, memberTokenOf, opsLogin, screenshots, typeInto } from './helpers';
+import { agreeToPrivacy, byTestId, expectText, memberTokenOf, opsLogin, screenshots, typeInto } from './helpers';
 
 const SHOTS = path.join(os.tmpdir(), 'memberhub-e2e-shots');
 const MOBILE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 };
@@ -59,8 +59,7 @@ async function memberJoin(key: string): Promise<Member> {
   const page = await browser.newPage(MOBILE);
   await page.addInitScript((id) => window.localStorage.setItem('sim_dev_openid', id), openid);
   await page.goto(`${server.baseUrl}/h5/`);
-  await byTestId(page, 'consent-agree').click();
-  await byTestId(page, 'page-home').waitFor();
+  await agreeToPrivacy(page);
   return { openid, page };
 }
 

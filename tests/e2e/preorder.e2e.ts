@@ -14,7 +14,7 @@
 import type { Page } from 'playwright-core';
 import { expectNoPageIssues, launchBrowser, startServer, type BrowserHandle, type TestServer } from './harness';
 import { showcaseReady } from './crawl-kit';
-import { byTestId, expectText, field, memberTokenOf, opsLogin, until } from './helpers';
+import { agreeToPrivacy, byTestId, expectText, field, memberTokenOf, opsLogin, until } from './helpers';
 
 const MOBILE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 };
 const MEMBER_ALLOWED = [/\b40[13] .*\/api\/(me|auth\/member\/login)\b/];
@@ -42,8 +42,7 @@ async function memberJoin(key: 'a' | 'b'): Promise<Page> {
   const page = await browser.newPage(MOBILE);
   await page.addInitScript((id) => window.localStorage.setItem('sim_dev_openid', id), `e2e_nye_${key}_${Date.now().toString(36)}`);
   await page.goto(`${server.baseUrl}/h5/`);
-  await byTestId(page, 'consent-agree').click();
-  await byTestId(page, 'page-home').waitFor();
+  await agreeToPrivacy(page);
   members[key] = page;
   return page;
 }

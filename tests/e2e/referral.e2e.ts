@@ -23,7 +23,7 @@ import * as R from '../../contracts/referral';
 import { WECOM_CALLBACK_PATH } from '../../contracts/wecom';
 import { posSignature } from '../../cloud/src/modules/purchases/pos-auth';
 import { expectNoPageIssues, launchBrowser, startServer, type BrowserHandle, type TestServer } from './harness';
-import { byTestId, expectCount, expectText, opsLogin, until } from './helpers';
+import { agreeToPrivacy, byTestId, expectCount, expectText, opsLogin, until } from './helpers';
 
 const MOBILE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 };
 const stamp = Date.now().toString(36);
@@ -119,8 +119,7 @@ test('share → register → first purchase rewards A once; household and channe
   const pageA = await browser.newPage(MOBILE);
   await pageA.addInitScript((id) => window.localStorage.setItem('sim_dev_openid', id), openidA);
   await pageA.goto(`${server.baseUrl}/h5/`);
-  await byTestId(pageA, 'consent-agree').click();
-  await byTestId(pageA, 'page-home').waitFor();
+  await agreeToPrivacy(pageA);
   const a = await apiLogin(openidA);
   await a.api.call(I.updateMe, { body: { nickname: '林阿姨' } });
   await pageA.goto(`${server.baseUrl}/h5/#/packages/referral/invite/index`);
@@ -136,8 +135,7 @@ test('share → register → first purchase rewards A once; household and channe
   await pageB.goto(`${server.baseUrl}/h5/#${link}`);
   await expectText(byTestId(pageB, 'referral-sharer'), '林**');
   await byTestId(pageB, 'referral-join-btn').click();
-  await byTestId(pageB, 'consent-agree').click();
-  await byTestId(pageB, 'page-home').waitFor();
+  await agreeToPrivacy(pageB);
   const b = await apiLogin(openidB);
   await b.api.call(I.updateMe, { body: { nickname: '赵女士' } });
   expect((await a.api.call(R.myReferral)).invitees).toEqual([expect.objectContaining({ name: '赵**', source: 'share', stage: 'joined' })]);
