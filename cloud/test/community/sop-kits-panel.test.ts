@@ -9,6 +9,18 @@ import { classes, community, identity } from '../../../contracts';
 import { DomainEvent } from '../../src/core/events/domain-event.entity';
 import { EventBus } from '../../src/core/events/event-bus';
 import { latestSlot, planGroupSend } from '../../src/modules/community/sop-plan';
+import { weekKey } from '../../../contracts/calendar';
+
+/**
+ * The SOP tests' Wednesday 09:00 (Beijing): within the next two weeks and always in a later week than
+ * the real clock's. Messages confirmed in these tests go out now, so they must not count against the
+ * weekly cap of the week the tests plan in (on a Monday, next Wednesday is still this week).
+ */
+function testWednesday(): Date {
+  const slot = (days: number) => latestSlot({ cadence: 'weekly', weekday: 3, monthDay: null, time: '09:00' }, new Date(Date.now() + days * 86_400_000));
+  const first = slot(7);
+  return weekKey(first) === weekKey(new Date()) ? slot(14) : first;
+}
 import { WeatherFeed, weatherSuggestions } from '../../src/modules/community/weather';
 import { innerRingReasons } from '../../src/modules/community/inner-ring';
 import { Participation } from '../../src/modules/community/entities/participation.entity';
@@ -82,7 +94,7 @@ describe('group SOP', () => {
       body: { title: '早茶会提醒', text: '明早9点妈妈早茶会，带娃来喝杯茶～', cadence: 'weekly', weekday: 3, time: '09:00' },
     });
     // created "before" the slot: the SOP row's createdAt is now (Dec 2026); run as of next Wednesday 09:01
-    const at = new Date(latestSlot({ cadence: 'weekly', weekday: 3, monthDay: null, time: '09:00' }, new Date(Date.now() + 7 * 86_400_000)).getTime() + 60_000);
+    const at = new Date(testWednesday().getTime() + 60_000);
     expect(await t.client(hq).call(community.runGroupSop, { body: { at: at.toISOString() } })).toEqual({ created: 1, skipped: 0 });
     expect(await t.client(hq).call(community.runGroupSop, { body: { at: new Date(at.getTime() + 60_000).toISOString() } })).toEqual({ created: 0, skipped: 0 });
 
@@ -117,7 +129,7 @@ describe('group SOP', () => {
         .client(managerA)
         .call(community.createGroupSop, { params: { chatId }, body: { title, text: `${title}内容`, cadence: 'weekly', weekday, time: '22:30' } });
     }
-    const base = latestSlot({ cadence: 'weekly', weekday: 3, monthDay: null, time: '09:00' }, new Date(Date.now() + 7 * 86_400_000));
+    const base = testWednesday();
     const thu = new Date(base.getTime() + 86_400_000 + 13.5 * 3600_000 + 60_000); // Thursday 22:31 Beijing
     const fri = new Date(thu.getTime() + 86_400_000);
     expect(await t.client(hq).call(community.runGroupSop, { body: { at: thu.toISOString() } })).toEqual({ created: 1, skipped: 0 });

@@ -1,5 +1,5 @@
 /** The one batcher (core/queue/batcher.ts): pure, no database. */
-import { BatchQueue, Batcher } from '../../src/core/queue/batcher';
+import { BatchQueue, Batcher, CachedLookup } from '../../src/core/queue/batcher';
 
 const turn = () => new Promise<void>((r) => setImmediate(r));
 
@@ -140,5 +140,67 @@ describe('BatchQueue', () => {
       [1, 1],
       [1, 1, 2],
     ]);
+  });
+});
+
+describe('CachedLookup (rarely changing facts)', () => {
+  it('a burst of misses costs one load, however many requests ask for the same cold key; answers are kept', async () => {
+    const loads: number[][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const c = new CachedLookup<number, string>(
+      async (keys) => {
+        loads.push(keys);
+        await gate;
+        return new Map(keys.filter((k) => k !== 9).map((k) => [k, `n${k}`]));
+      },
+      { ttlMs: 60_000 },
+    );
+    // 64 requests of a burst: the first load is out while the others arrive over several turns
+    const asked: Array<Promise<Map<number, string>>> = [];
+    for (let i = 0; i < 64; i++) {
+      asked.push(c.many([1, 2]));
+      if (i % 8 === 0) await turn();
+    }
+    release();
+    const answers = await Promise.all(asked);
+    expect(answers.every((a) => a.get(1) === 'n1' && a.get(2) === 'n2')).toBe(true);
+    expect(loads).toEqual([[1, 2]]);
+    // kept: no load for a known key; a new key (and one the load does not answer) loads alone
+    expect(await c.get(1)).toBe('n1');
+    expect([...(await c.many([2, 3, 9]))]).toEqual([
+      [2, 'n2'],
+      [3, 'n3'],
+    ]);
+    expect(loads).toEqual([
+      [1, 2],
+      [3, 9],
+    ]);
+    // an unanswered key is not kept: asked again, it loads again
+    expect(await c.get(9)).toBeUndefined();
+    expect(loads).toEqual([[1, 2], [3, 9], [9]]);
+  });
+
+  it('loads again once an answer is older than ttlMs', async () => {
+    let version = 0;
+    const c = new CachedLookup<string, number>(async (keys) => new Map(keys.map((k) => [k, version])), { ttlMs: 20 });
+    expect(await c.get('a')).toBe(0);
+    version = 1;
+    await new Promise((r) => setTimeout(r, 60));
+    expect(await c.get('a')).toBe(1);
+  });
+
+  it('a failed load fails its askers and keeps nothing', async () => {
+    let fail = true;
+    const c = new CachedLookup<number, number>(
+      async (keys) => {
+        if (fail) throw new Error('down');
+        return new Map(keys.map((k) => [k, k]));
+      },
+      { ttlMs: 60_000 },
+    );
+    await expect(c.get(1)).rejects.toThrow('down');
+    fail = false;
+    expect(await c.get(1)).toBe(1);
   });
 });

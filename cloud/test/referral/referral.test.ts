@@ -24,7 +24,7 @@ import '../../src/modules/wecom/events';
 import { inviteCode } from '../../src/modules/referral/codes';
 import { ReferralAttribution, ReferralTouch } from '../../src/modules/referral/entities/referral.entity';
 import { ReferralService } from '../../src/modules/referral/referral.service';
-import { CouponRedemption } from '../../src/modules/journeys/coupons.public';
+import { CouponGrants, CouponRedemption } from '../../src/modules/journeys/coupons.public';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { makeHousehold, makeStore } from '../helpers/fixtures';
 import { query, settle, staffToken } from '../wecom/engine-helpers';
@@ -116,6 +116,31 @@ describe('attribution', () => {
     // no touch at all: organic, still one record
     const e = await register({ deviceId: dev() });
     expect(await attribution(e.id)).toMatchObject({ source: 'organic', referrer_id: null });
+  });
+
+  test('one reward granted by two deliveries at once is one coupon, and both answer its id', async () => {
+    const a = await register();
+    const db = await t.container.getAsync(Db);
+    const grants = await t.container.getAsync(CouponGrants);
+    const grant = { key: `referral:race-${a.id}`, memberId: a.id, title: '邻里券', amountFen: 500, minSpendFen: 3000, validDays: 30, at: new Date() };
+    let granted!: () => void;
+    const firstGranted = new Promise<void>((r) => (granted = r));
+    // the first delivery has written the coupon but not committed when the second one asks
+    const first = db.transaction(async (em) => {
+      const id = await grants.grant(em, grant);
+      granted();
+      await new Promise((r) => setTimeout(r, 150));
+      return id;
+    });
+    await firstGranted;
+    const second = db.transaction((em) => grants.grant(em, grant));
+    const [x, y] = await Promise.all([first, second]);
+    expect(y).toBe(x);
+    expect(await query(t, 'SELECT id, member_id, amount_fen FROM journey_coupon WHERE idem_key = ?', [grant.key])).toEqual([
+      expect.objectContaining({ id: x, member_id: a.id, amount_fen: 500 }),
+    ]);
+    // asked again later: the same coupon
+    expect(await db.transaction((em) => grants.grant(em, grant))).toBe(x);
   });
 
   test('forged share tokens: refused when opened, ignored at registration', async () => {

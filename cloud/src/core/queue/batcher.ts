@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 /**
  * The one batcher: items that arrive close together go to the database as one statement.
  *
@@ -12,6 +14,8 @@
  *   waits stays unrun unless `flush()` is called.
  * - `Batcher<K, V>`: look-ups by key asked for during one turn, answered by one `WHERE key IN (…)`
  *   (DataLoader-style: under load many requests need a row by key at the same moment).
+ * - `CachedLookup<K, V>`: a `Batcher` whose answers are kept for a while (lru-cache, with a TTL),
+ *   for facts that change about never (store names, a class's session count).
  *
  * Users: session and principal look-ups, class registration reads, contest votes, the WeCom
  * callback inbox's group commit, the welcome log's write-behind, the contest tally's recount pass.
@@ -218,5 +222,37 @@ export class Batcher<K, V> {
       this.gathering.set(key, answer);
     }
     return answer;
+  }
+}
+
+/**
+ * Look-ups of rarely changing facts, kept `ttlMs`. A miss waits for one coalesced `load` (Batcher);
+ * concurrent misses for one key share that load (lru-cache's fetch). Without the sharing, the 64
+ * requests of a burst that all missed a cold entry sent 64 queries (a cache stampede) and held the
+ * pool while their neighbours' sign-ins waited behind them. Keys `load` does not answer are not
+ * kept (asked again next time).
+ */
+export class CachedLookup<K extends NonNullable<unknown>, V extends NonNullable<unknown>> {
+  private readonly cache: LRUCache<K, V>;
+
+  constructor(load: (keys: K[]) => Promise<Map<K, V>>, opts: { ttlMs: number; max?: number }) {
+    const batcher = new Batcher<K, V>(load);
+    this.cache = new LRUCache<K, V>({ max: opts.max ?? 10_000, ttl: opts.ttlMs, fetchMethod: (key) => batcher.get(key) });
+  }
+
+  async get(key: K): Promise<V | undefined> {
+    return this.cache.fetch(key);
+  }
+
+  /** The answers for these keys (keys without one are left out). */
+  async many(keys: Iterable<K>): Promise<Map<K, V>> {
+    const list = [...new Set(keys)];
+    const values = await Promise.all(list.map((k) => this.cache.fetch(k)));
+    const out = new Map<K, V>();
+    list.forEach((k, i) => {
+      const v = values[i];
+      if (v !== undefined) out.set(k, v);
+    });
+    return out;
   }
 }

@@ -20,6 +20,7 @@ import { EntityManager, In } from 'typeorm';
 import type { MemberStanding, MyRegistration, NoticeKind, SubscribeAccepts } from '../../../../contracts/classes';
 import { Db, dbDate, iso, isUniqueViolation, rawTime } from '../../core/db';
 import { bulkInsert } from '../../core/bulk-insert';
+import { CachedLookup } from '../../core/queue/batcher';
 import { AppError } from '../../core/errors';
 import { EventBus } from '../../core/events/event-bus';
 import { newShortCode, newToken, registrationQr } from './codes';
@@ -981,23 +982,10 @@ export class RegistrationService {
   }
 
   /** Sessions per class, cached briefly: members' cards only use it to say "series" or not. */
-  private readonly seriesCache = new Map<number, { n: number; until: number }>();
+  private readonly series = new CachedLookup<number, number>((ids) => this.sessionCounts(ids), { ttlMs: 30_000 });
 
   async seriesSizes(classIds: number[]): Promise<Map<number, number>> {
-    const now = Date.now();
-    const out = new Map<number, number>();
-    const missing = classIds.filter((id) => {
-      const hit = this.seriesCache.get(id);
-      if (hit && hit.until > now) out.set(id, hit.n);
-      return !(hit && hit.until > now);
-    });
-    if (missing.length) {
-      for (const [id, n] of await this.sessionCounts(missing)) {
-        out.set(id, n);
-        this.seriesCache.set(id, { n, until: now + 30_000 });
-      }
-    }
-    return out;
+    return this.series.many(classIds);
   }
 
   async sessionCounts(classIds: number[]): Promise<Map<number, number>> {

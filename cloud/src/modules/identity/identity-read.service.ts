@@ -9,6 +9,7 @@ import type { StaffProfile } from '../../../../contracts/identity';
 import type { StaffRole } from '../../../../contracts/route';
 import { Db } from '../../core/db';
 import { AppError } from '../../core/errors';
+import { CachedLookup } from '../../core/queue/batcher';
 import { Member } from './entities/member.entity';
 import { StaffUser } from './entities/staff-user.entity';
 import { Store } from './entities/store.entity';
@@ -59,10 +60,9 @@ const staffCard = (s: StaffCard): StaffCard => ({
   active: s.active,
 });
 
-/** Staff by WeCom userid sit on the welcome hot path; a minute's staleness is fine there. */
+/** A minute's staleness is fine for both. */
 const STAFF_CACHE_MS = 60_000;
 
-/** Store names change about never; a short cache keeps them off every card. */
 const STORE_CACHE_MS = 60_000;
 
 @Provide()
@@ -74,25 +74,24 @@ export class IdentityReads {
   @Inject()
   members!: MemberService;
 
-  private readonly storeCache = new Map<number, { name: string; until: number }>();
-  private readonly staffByUserIdCache = new Map<string, { value: StaffCard | null; until: number }>();
+  /** Store names change about never; a minute's cache keeps them off every card. */
+  private readonly storeNameLookup = new CachedLookup<number, string>(
+    async (ids) => new Map((await this.db.manager.find(Store, { where: { id: In(ids) }, select: { id: true, name: true } })).map((r) => [r.id, r.name])),
+    { ttlMs: STORE_CACHE_MS },
+  );
+  /** Staff by WeCom userid sit on the welcome hot path (`value: null`: no such staff, kept too). */
+  private readonly staffByUserIdLookup = new CachedLookup<string, { value: StaffCard | null }>(
+    async (userids) => {
+      const rows = await this.db.manager.find(StaffUser, { where: { wecomUserId: In(userids) }, select: STAFF_CARD_SELECT });
+      const found = new Map<string, StaffCard>();
+      for (const r of rows) if (!found.has(r.wecomUserId!)) found.set(r.wecomUserId!, staffCard(r));
+      return new Map(userids.map((u) => [u, { value: found.get(u) ?? null }]));
+    },
+    { ttlMs: STAFF_CACHE_MS },
+  );
 
   async storeNames(ids: Iterable<number>): Promise<Map<number, string>> {
-    const list = [...new Set(ids)];
-    const out = new Map<number, string>();
-    const now = Date.now();
-    const missing = list.filter((id) => {
-      const hit = this.storeCache.get(id);
-      if (hit && hit.until > now) out.set(id, hit.name);
-      return !(hit && hit.until > now);
-    });
-    if (!missing.length) return out;
-    const rows = await this.db.manager.find(Store, { where: { id: In(missing) }, select: { id: true, name: true } });
-    for (const r of rows) {
-      out.set(r.id, r.name);
-      this.storeCache.set(r.id, { name: r.name, until: now + STORE_CACHE_MS });
-    }
-    return out;
+    return this.storeNameLookup.many(ids);
   }
 
   async allStores(): Promise<Array<{ id: number; name: string }>> {
@@ -202,13 +201,7 @@ export class IdentityReads {
 
   /** The staff account signed in to WeCom as this userid (active or not), cached for a minute. */
   async staffByWecomUserId(userid: string): Promise<StaffCard | null> {
-    const hit = this.staffByUserIdCache.get(userid);
-    const now = Date.now();
-    if (hit && hit.until > now) return hit.value;
-    const s = await this.db.manager.findOne(StaffUser, { where: { wecomUserId: userid }, select: STAFF_CARD_SELECT });
-    const value = s ? staffCard(s) : null;
-    this.staffByUserIdCache.set(userid, { value, until: now + STAFF_CACHE_MS });
-    return value;
+    return (await this.staffByUserIdLookup.get(userid))?.value ?? null;
   }
 
   /** Display names of staff by WeCom userid (lists show people, not account ids). */

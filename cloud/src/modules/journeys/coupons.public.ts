@@ -9,6 +9,7 @@
 import { createHmac } from 'crypto';
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager, In } from 'typeorm';
+import { bulkInsert } from '../../core/bulk-insert';
 import { EventBus } from '../../core/events/event-bus';
 import { JourneyCoupon } from './entities/coupon.entity';
 import { JourneyEnrolment } from './entities/enrolment.entity';
@@ -124,28 +125,58 @@ export interface MemberCouponGrant {
   at: Date;
 }
 
+/** journey_coupon's columns in the order grant() writes them. */
+const GRANT_COLUMNS = [
+  'idem_key',
+  'member_id',
+  'external_user_id',
+  'enrolment_id',
+  'title',
+  'amount_fen',
+  'min_spend_fen',
+  'valid_until',
+  'status',
+  'issued_at',
+  'redeemed_at',
+  'redeemed_receipt_id',
+];
+
 @Provide()
 @Scope(ScopeEnum.Singleton)
 export class CouponGrants {
-  /** Issue (inside the caller's transaction) the coupon for `grant.key` unless it exists; its id either way. */
+  /**
+   * Issue (inside the caller's transaction) the coupon for `grant.key` unless it exists; its id
+   * either way. Race-safe: the insert skips a key that is already there (on MySQL it waits for a
+   * concurrent transaction writing the same key, then skips), and the id is read with a locking
+   * read, which sees the latest committed row rather than this transaction's snapshot. So two
+   * deliveries granting one reward at once both answer the one coupon, neither fails.
+   */
   async grant(em: EntityManager, grant: MemberCouponGrant): Promise<number> {
     const idemKey = grant.key.slice(0, 96);
-    const had = await em.findOne(JourneyCoupon, { where: { idemKey }, select: { id: true } });
-    if (had) return had.id;
-    const r = await em.insert(JourneyCoupon, {
-      idemKey,
-      memberId: grant.memberId,
-      externalUserId: '', // not sent through WeCom: the member sees it in 「我的优惠券」
-      enrolmentId: null,
-      title: grant.title.slice(0, 40),
-      amountFen: grant.amountFen,
-      minSpendFen: grant.minSpendFen,
-      validUntil: new Date(grant.at.getTime() + grant.validDays * 86_400_000),
-      status: 'issued',
-      issuedAt: grant.at,
-      redeemedAt: null,
-      redeemedReceiptId: null,
-    });
-    return Number(r.identifiers[0].id);
+    const mysql = em.connection.options.type === 'mysql';
+    await bulkInsert(
+      em,
+      'journey_coupon',
+      GRANT_COLUMNS,
+      [
+        [
+          idemKey,
+          grant.memberId,
+          '', // not sent through WeCom: the member sees it in 「我的优惠券」
+          null,
+          grant.title.slice(0, 40),
+          grant.amountFen,
+          grant.minSpendFen,
+          new Date(grant.at.getTime() + grant.validDays * 86_400_000),
+          'issued',
+          grant.at,
+          null,
+          null,
+        ],
+      ],
+      { ignoreDuplicate: 'idem_key' },
+    );
+    const rows: Array<{ id: number | string }> = await em.query(`SELECT id FROM journey_coupon WHERE idem_key = ?${mysql ? ' FOR UPDATE' : ''}`, [idemKey]);
+    return Number(rows[0].id);
   }
 }
