@@ -60,10 +60,8 @@ const staffCard = (s: StaffCard): StaffCard => ({
   active: s.active,
 });
 
-/** A minute's staleness is fine for both. */
-const STAFF_CACHE_MS = 60_000;
-
-const STORE_CACHE_MS = 60_000;
+/** How long a store's name and a WeCom userid's staff account are kept: a minute's staleness is fine for both. */
+const CACHE_MS = 60_000;
 
 @Provide()
 @Scope(ScopeEnum.Singleton)
@@ -77,7 +75,7 @@ export class IdentityReads {
   /** Store names change about never; a minute's cache keeps them off every card. */
   private readonly storeNameLookup = new CachedLookup<number, string>(
     async (ids) => new Map((await this.db.manager.find(Store, { where: { id: In(ids) }, select: { id: true, name: true } })).map((r) => [r.id, r.name])),
-    { ttlMs: STORE_CACHE_MS },
+    { ttlMs: CACHE_MS },
   );
   /** Staff by WeCom userid sit on the welcome hot path (`value: null`: no such staff, kept too). */
   private readonly staffByUserIdLookup = new CachedLookup<string, { value: StaffCard | null }>(
@@ -87,7 +85,7 @@ export class IdentityReads {
       for (const r of rows) if (!found.has(r.wecomUserId!)) found.set(r.wecomUserId!, staffCard(r));
       return new Map(userids.map((u) => [u, { value: found.get(u) ?? null }]));
     },
-    { ttlMs: STAFF_CACHE_MS },
+    { ttlMs: CACHE_MS },
   );
 
   async storeNames(ids: Iterable<number>): Promise<Map<number, string>> {

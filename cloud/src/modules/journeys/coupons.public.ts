@@ -9,7 +9,6 @@
 import { createHmac } from 'crypto';
 import { Inject, Provide, Scope, ScopeEnum } from '@midwayjs/core';
 import { EntityManager, In } from 'typeorm';
-import { bulkInsert } from '../../core/bulk-insert';
 import { EventBus } from '../../core/events/event-bus';
 import { JourneyCoupon } from './entities/coupon.entity';
 import { JourneyEnrolment } from './entities/enrolment.entity';
@@ -125,22 +124,6 @@ export interface MemberCouponGrant {
   at: Date;
 }
 
-/** journey_coupon's columns in the order grant() writes them. */
-const GRANT_COLUMNS = [
-  'idem_key',
-  'member_id',
-  'external_user_id',
-  'enrolment_id',
-  'title',
-  'amount_fen',
-  'min_spend_fen',
-  'valid_until',
-  'status',
-  'issued_at',
-  'redeemed_at',
-  'redeemed_receipt_id',
-];
-
 @Provide()
 @Scope(ScopeEnum.Singleton)
 export class CouponGrants {
@@ -153,30 +136,33 @@ export class CouponGrants {
    */
   async grant(em: EntityManager, grant: MemberCouponGrant): Promise<number> {
     const idemKey = grant.key.slice(0, 96);
-    const mysql = em.connection.options.type === 'mysql';
-    await bulkInsert(
-      em,
-      'journey_coupon',
-      GRANT_COLUMNS,
-      [
-        [
-          idemKey,
-          grant.memberId,
-          '', // not sent through WeCom: the member sees it in 「我的优惠券」
-          null,
-          grant.title.slice(0, 40),
-          grant.amountFen,
-          grant.minSpendFen,
-          new Date(grant.at.getTime() + grant.validDays * 86_400_000),
-          'issued',
-          grant.at,
-          null,
-          null,
-        ],
-      ],
-      { ignoreDuplicate: 'idem_key' },
-    );
-    const rows: Array<{ id: number | string }> = await em.query(`SELECT id FROM journey_coupon WHERE idem_key = ?${mysql ? ' FOR UPDATE' : ''}`, [idemKey]);
-    return Number(rows[0].id);
+    await em
+      .createQueryBuilder()
+      .insert()
+      .into(JourneyCoupon)
+      .values({
+        idemKey,
+        memberId: grant.memberId,
+        externalUserId: '', // not sent through WeCom: the member sees it in 「我的优惠券」
+        enrolmentId: null,
+        title: grant.title.slice(0, 40),
+        amountFen: grant.amountFen,
+        minSpendFen: grant.minSpendFen,
+        validUntil: new Date(grant.at.getTime() + grant.validDays * 86_400_000),
+        status: 'issued',
+        issuedAt: grant.at,
+        redeemedAt: null,
+        redeemedReceiptId: null,
+      })
+      // the key already there: nothing changes (MySQL ON DUPLICATE KEY, SQLite ON CONFLICT)
+      .orUpdate(['idem_key'], ['idem_key'])
+      .updateEntity(false)
+      .execute();
+    const row = await em.findOne(JourneyCoupon, {
+      where: { idemKey },
+      select: { id: true },
+      ...(em.connection.options.type === 'mysql' ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+    return row!.id;
   }
 }
